@@ -1,0 +1,50 @@
+# The two commands a new user runs: `make run` and `make test`.
+# Everything else (deps, configure, build) happens on the way.
+SANITIZE ?= 0
+ifeq ($(SANITIZE),1)
+  BUILD_DIR ?= build-asan
+  BUILD_TYPE ?= Debug
+  CMAKE_EXTRA = -DYH_SANITIZE=ON
+else
+  BUILD_DIR ?= build
+  BUILD_TYPE ?= RelWithDebInfo
+  CMAKE_EXTRA =
+endif
+DEMO_DIR ?= var/demo
+YUNHE = $(BUILD_DIR)/yunhe
+
+.PHONY: all deps configure build run test unit sqltest crashtest clean demo
+
+all: build
+
+deps:
+	@bash scripts/deps.sh
+
+$(BUILD_DIR)/build.ninja: CMakeLists.txt
+	@cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) $(CMAKE_EXTRA) >/dev/null
+
+configure: deps $(BUILD_DIR)/build.ninja
+
+build: configure
+	@cmake --build $(BUILD_DIR)
+
+demo: build
+	@$(YUNHE) --make-demo $(DEMO_DIR)
+
+run: demo
+	@$(YUNHE) $(DEMO_DIR)
+
+unit: build
+	@$(BUILD_DIR)/yunhe_unit_tests --gtest_brief=1
+
+sqltest: build
+	@$(BUILD_DIR)/sqllogictest tests/sql
+
+crashtest: build
+	@bash tests/crash/run.sh $(YUNHE)
+
+test: build
+	@cd $(BUILD_DIR) && ctest --output-on-failure -j2
+
+clean:
+	rm -rf build build-asan

@@ -1,0 +1,177 @@
+#include "cli/shell.h"
+
+#include <histedit.h>
+#include <editline/readline.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fmt/format.h>
+#include <iostream>
+#include <sstream>
+
+namespace yunhe {
+
+bool StatementComplete(const std::string& b) {
+  bool in_single = false, in_double = false, in_line_comment = false;
+  int block_depth = 0;
+  std::string dollar_tag;
+  bool complete = false;
+  for (size_t i = 0; i < b.size(); ++i) {
+    char c = b[i];
+    char next = i + 1 < b.size() ? b[i + 1] : '\0';
+    if (in_line_comment) {
+      if (c == '\n') in_line_comment = false;
+      continue;
+    }
+    if (block_depth > 0) {
+      if (c == '*' && next == '/') { --block_depth; ++i; }
+      else if (c == '/' && next == '*') { ++block_depth; ++i; }
+      continue;
+    }
+    if (!dollar_tag.empty()) {
+      if (b.compare(i, dollar_tag.size(), dollar_tag) == 0) {
+        i += dollar_tag.size() - 1;
+        dollar_tag.clear();
+      }
+      continue;
+    }
+    if (in_single) {
+      if (c == '\'') in_single = false;
+      continue;
+    }
+    if (in_double) {
+      if (c == '"') in_double = false;
+      continue;
+    }
+    if (!isspace((unsigned char)c)) complete = false;
+    if (c == '\'') in_single = true;
+    else if (c == '"') in_double = true;
+    else if (c == '-' && next == '-') { in_line_comment = true; ++i; }
+    else if (c == '/' && next == '*') { block_depth = 1; ++i; }
+    else if (c == '$') {
+      size_t j = i + 1;
+      while (j < b.size() && (isalnum((unsigned char)b[j]) || b[j] == '_')) ++j;
+      if (j < b.size() && b[j] == '$' && (i == 0 || !isalnum((unsigned char)b[i - 1]))) {
+        dollar_tag = b.substr(i, j - i + 1);
+        i = j;
+      }
+    } else if (c == ';') complete = true;
+  }
+  return complete && !in_single && !in_double && block_depth == 0 && dollar_tag.empty();
+}
+
+bool IsCopyFromStdin(const std::string& sql) {
+  std::string lower;
+  for (char c : sql) lower.push_back(char(tolower((unsigned char)c)));
+  size_t start = lower.find_first_not_of(" \t\r\n");
+  if (start == std::string::npos || lower.compare(start, 4, "copy") != 0) return false;
+  size_t from = lower.find(" from ");
+  if (from == std::string::npos) return false;
+  size_t s = lower.find_first_not_of(" \t\r\n", from + 6);
+  return s != std::string::npos && lower.compare(s, 5, "stdin") == 0;
+}
+
+bool Shell::RunStatement(const std::string& sql, const std::string& copy_data) {
+  if (!copy_data.empty() || IsCopyFromStdin(sql)) db_.SetCopyInput(copy_data);
+  auto t0 = std::chrono::steady_clock::now();
+  QueryResult r = db_.ExecuteStatement(sql);
+  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  for (auto& n : r.notices) std::cerr << n << "\n";
+  if (!r.status.ok()) {
+    PrintError(r.status, sql, std::cerr);
+    had_error_ = true;
+    return false;
+  }
+  PrintResult(r, options_, std::cout);
+  if (timing_) std::cout << fmt::format("Time: {:.3f} ms\n", ms);
+  std::cout.flush();
+  return true;
+}
+
+bool Shell::RunScript(const std::string& text) {
+  std::istringstream in(text);
+  std::string line, buffer;
+  bool ok = true;
+  while (std::getline(in, line)) {
+    if (buffer.find_first_not_of(" \t\r\n") == std::string::npos) {
+      std::string trimmed = line.substr(std::min(line.size(), line.find_first_not_of(" \t")));
+      if (!trimmed.empty() && trimmed[0] == '\\') {
+        buffer.clear();
+        if (!RunMetaCommand(trimmed)) return ok;
+        continue;
+      }
+    }
+    buffer += line + "\n";
+    if (!StatementComplete(buffer)) continue;
+    std::string copy_data;
+    if (IsCopyFromStdin(buffer)) {
+      std::string data_line;
+      while (std::getline(in, data_line)) {
+        if (data_line == "\\." || data_line == "\\.\r") break;
+        copy_data += data_line + "\n";
+      }
+    }
+    // One buffer may hold several statements ("SELECT 1; SELECT 2;").
+    for (auto [begin, len] : SplitStatements(buffer)) {
+      std::string stmt = buffer.substr(begin, len);
+      if (stmt.find_first_not_of(" \t\r\n;") == std::string::npos) continue;
+      ok &= RunStatement(stmt, copy_data);
+    }
+    buffer.clear();
+  }
+  if (buffer.find_first_not_of(" \t\r\n;") != std::string::npos) {
+    // A last statement without a semicolon still runs, as with psql -c.
+    for (auto [begin, len] : SplitStatements(buffer)) ok &= RunStatement(buffer.substr(begin, len), "");
+  }
+  return ok;
+}
+
+void Shell::RunInteractive() {
+  std::string history = std::string(getenv("HOME") ? getenv("HOME") : ".") + "/.yunhe_history";
+  using_history();
+  read_history(history.c_str());
+  std::cout << "yunhe 0.1 — the data canal. Type \\? for help, \\q to quit.\n";
+  std::string buffer;
+  while (true) {
+    const char* prompt = buffer.empty() ? "yunhe=> " : "yunhe-> ";
+    char* raw = readline(prompt);
+    if (!raw) {
+      std::cout << "\n";
+      break;
+    }
+    std::string line = raw;
+    free(raw);
+    if (buffer.empty()) {
+      std::string trimmed = line.substr(std::min(line.size(), line.find_first_not_of(" \t")));
+      if (!trimmed.empty() && trimmed[0] == '\\') {
+        add_history(trimmed.c_str());
+        if (!RunMetaCommand(trimmed)) break;
+        continue;
+      }
+      if (trimmed.empty()) continue;
+    }
+    buffer += line + "\n";
+    if (!StatementComplete(buffer)) continue;
+    std::string entry = buffer.substr(0, buffer.size() - 1);
+    add_history(entry.c_str());
+    std::string copy_data;
+    if (IsCopyFromStdin(buffer)) {
+      std::cout << "Enter data to be copied followed by a newline.\nEnd with a backslash and a period on a line by itself.\n";
+      while (char* d = readline(">> ")) {
+        std::string dl = d;
+        free(d);
+        if (dl == "\\.") break;
+        copy_data += dl + "\n";
+      }
+    }
+    for (auto [begin, len] : SplitStatements(buffer)) {
+      std::string stmt = buffer.substr(begin, len);
+      if (stmt.find_first_not_of(" \t\r\n;") == std::string::npos) continue;
+      RunStatement(stmt, copy_data);
+    }
+    buffer.clear();
+  }
+  write_history(history.c_str());
+}
+
+}  // namespace yunhe

@@ -1,0 +1,222 @@
+#include "common/decimal.h"
+
+#include <algorithm>
+#include <cmath>
+#include <charconv>
+#include <cstdio>
+
+#include "common/status.h"
+
+namespace yunhe {
+namespace {
+
+using i128 = __int128;
+constexpr int kMaxDigits = 38;
+
+i128 Pow10(int n) {
+  i128 r = 1;
+  for (int k = 0; k < n; ++k) r *= 10;
+  return r;
+}
+
+[[noreturn]] void Overflow() {
+  throw Error(SqlState::kNumericValueOutOfRange, "value overflows numeric format");
+}
+
+i128 MulChecked(i128 a, i128 b) {
+  i128 r;
+  if (__builtin_mul_overflow(a, b, &r)) Overflow();
+  return r;
+}
+
+// Brings both operands to the larger scale.
+void Align(const Decimal& a, const Decimal& b, i128* av, i128* bv, int* scale) {
+  *scale = std::max(a.scale, b.scale);
+  *av = MulChecked(a.v, Pow10(*scale - a.scale));
+  *bv = MulChecked(b.v, Pow10(*scale - b.scale));
+}
+
+std::string DigitsOf(i128 v) {
+  if (v == 0) return "0";
+  std::string s;
+  bool neg = v < 0;
+  // Work with negative numbers so the minimum value does not overflow.
+  if (!neg) v = -v;
+  while (v != 0) {
+    s.push_back(char('0' - int(v % 10)));
+    v /= 10;
+  }
+  if (neg) s.push_back('-');
+  return std::string(s.rbegin(), s.rend());
+}
+
+// PostgreSQL's base-10000 weight and leading digit group of |d|, used for the division scale.
+void Base10000Lead(const Decimal& d, int* weight, int* first_group) {
+  std::string digits = DigitsOf(d.v < 0 ? -d.v : d.v);
+  int int_digits = int(digits.size()) - d.scale;
+  if (d.v == 0) { *weight = 0; *first_group = 0; return; }
+  if (int_digits > 0) {
+    *weight = (int_digits - 1) / 4;
+    int lead_len = int_digits - 4 * *weight;
+    *first_group = std::stoi(digits.substr(0, lead_len));
+  } else {
+    int leading_zeros = -int_digits;  // zeros between the point and the first digit
+    int first_pos = leading_zeros + 1;  // 1-based position after the point
+    *weight = -((first_pos - 1) / 4 + 1);
+    int group_start = 4 * (-*weight - 1) + 1;  // 1-based
+    std::string frac = std::string(leading_zeros, '0') + digits;
+    frac.resize(group_start - 1 + 4, '0');
+    *first_group = std::stoi(frac.substr(group_start - 1, 4));
+  }
+}
+
+// Divides and rounds half away from zero.
+i128 DivRound(i128 num, i128 den) {
+  i128 q = num / den, r = num % den;
+  i128 r2 = r < 0 ? -r : r, d2 = den < 0 ? -den : den;
+  if (2 * r2 >= d2) q += ((num < 0) != (den < 0)) ? -1 : 1;
+  return q;
+}
+
+}  // namespace
+
+bool ParseDecimal(const std::string& text, Decimal* out) {
+  size_t p = 0, n = text.size();
+  while (p < n && isspace((unsigned char)text[p])) ++p;
+  while (n > p && isspace((unsigned char)text[n - 1])) --n;
+  bool neg = false;
+  if (p < n && (text[p] == '+' || text[p] == '-')) neg = text[p++] == '-';
+  i128 v = 0;
+  int scale = 0, digits = 0;
+  bool any = false, dot = false;
+  for (; p < n; ++p) {
+    char c = text[p];
+    if (c >= '0' && c <= '9') {
+      any = true;
+      if (v == 0 && c == '0' && !dot) continue;
+      if (++digits > kMaxDigits) return false;
+      v = v * 10 + (c - '0');
+      if (dot) ++scale;
+    } else if (c == '.' && !dot) {
+      dot = true;
+    } else {
+      break;
+    }
+  }
+  if (!any) return false;
+  if (p < n && (text[p] == 'e' || text[p] == 'E')) {
+    int exp = 0;
+    auto [ptr, ec] = std::from_chars(text.data() + p + 1 + (text[p + 1] == '+'), text.data() + n, exp);
+    if (ec != std::errc() || ptr != text.data() + n) return false;
+    scale -= exp;
+    if (scale < 0) {
+      if (digits - scale > kMaxDigits) return false;
+      v *= Pow10(-scale);
+      scale = 0;
+    }
+    p = n;
+  }
+  if (p != n) return false;
+  out->v = neg ? -v : v;
+  out->scale = scale;
+  return true;
+}
+
+std::string FormatDecimal(const Decimal& d) {
+  bool neg = d.v < 0;
+  std::string digits = DigitsOf(neg ? -d.v : d.v);
+  if (d.scale > 0) {
+    if ((int)digits.size() <= d.scale) digits.insert(0, d.scale - digits.size() + 1, '0');
+    digits.insert(digits.size() - d.scale, ".");
+  }
+  return neg ? "-" + digits : digits;
+}
+
+Decimal DecimalFromInt(int64_t x) { return Decimal{x, 0}; }
+
+double DecimalToDouble(const Decimal& d) { return std::strtod(FormatDecimal(d).c_str(), nullptr); }
+
+Decimal DecimalRescale(const Decimal& d, int scale) {
+  if (scale == d.scale) return d;
+  if (scale > d.scale) return Decimal{MulChecked(d.v, Pow10(scale - d.scale)), scale};
+  return Decimal{DivRound(d.v, Pow10(d.scale - scale)), scale};
+}
+
+Decimal DecimalFromDouble(double x) {
+  if (!std::isfinite(x)) throw Error(SqlState::kFeatureNotSupported, "cannot convert infinity or NaN to numeric");
+  char buf[64];
+  // PostgreSQL converts float8 -> numeric via 15 significant digits (DBL_DIG).
+  snprintf(buf, sizeof buf, "%.15g", x);
+  Decimal d;
+  if (!ParseDecimal(buf, &d)) Overflow();
+  return d;
+}
+
+int DecimalCompare(const Decimal& a, const Decimal& b) {
+  i128 av, bv;
+  int s;
+  Align(a, b, &av, &bv, &s);
+  return av < bv ? -1 : av > bv ? 1 : 0;
+}
+
+Decimal DecimalAdd(const Decimal& a, const Decimal& b) {
+  i128 av, bv, r;
+  int s;
+  Align(a, b, &av, &bv, &s);
+  if (__builtin_add_overflow(av, bv, &r)) Overflow();
+  return Decimal{r, s};
+}
+
+Decimal DecimalSub(const Decimal& a, const Decimal& b) {
+  i128 av, bv, r;
+  int s;
+  Align(a, b, &av, &bv, &s);
+  if (__builtin_sub_overflow(av, bv, &r)) Overflow();
+  return Decimal{r, s};
+}
+
+Decimal DecimalMul(const Decimal& a, const Decimal& b) {
+  return Decimal{MulChecked(a.v, b.v), a.scale + b.scale};
+}
+
+Decimal DecimalDiv(const Decimal& a, const Decimal& b) {
+  // PostgreSQL select_div_scale(): at least 16 significant digits, never fewer than either input's scale.
+  int w1, f1, w2, f2;
+  Base10000Lead(a, &w1, &f1);
+  Base10000Lead(b, &w2, &f2);
+  int qweight = w1 - w2;
+  if (f1 <= f2) --qweight;
+  int rscale = 16 - qweight * 4;
+  rscale = std::max(rscale, std::max(a.scale, b.scale));
+  rscale = std::clamp(rscale, 0, 1000);
+  // result = a.v * 10^(rscale - a.scale + b.scale) / b.v
+  int shift = rscale - a.scale + b.scale;
+  i128 num = a.v, den = b.v;
+  if (shift >= 0) num = MulChecked(num, Pow10(shift));
+  else den = MulChecked(den, Pow10(-shift));
+  return Decimal{DivRound(num, den), rscale};
+}
+
+Decimal DecimalMod(const Decimal& a, const Decimal& b) {
+  i128 av, bv;
+  int s;
+  Align(a, b, &av, &bv, &s);
+  return Decimal{av % bv, s};
+}
+
+bool DecimalToInt64(const Decimal& d, int64_t* out, bool round) {
+  i128 v = d.scale > 0 ? (round ? DivRound(d.v, Pow10(d.scale)) : d.v / Pow10(d.scale)) : MulChecked(d.v, Pow10(-d.scale));
+  if (v > INT64_MAX || v < INT64_MIN) return false;
+  *out = int64_t(v);
+  return true;
+}
+
+int DecimalIntegerDigits(const Decimal& d) {
+  i128 v = d.v < 0 ? -d.v : d.v;
+  v /= Pow10(d.scale);
+  int n = 0;
+  while (v != 0) { v /= 10; ++n; }
+  return n;
+}
+
+}  // namespace yunhe

@@ -1,0 +1,51 @@
+#include "common/row_key.h"
+
+#include <cmath>
+#include <cstring>
+
+#include "common/decimal.h"
+
+namespace yunhe {
+
+void AppendKeyCell(const Vector& v, size_t row, std::string& key) {
+  if (v.IsNull(row)) {
+    key.push_back('\0');
+    return;
+  }
+  key.push_back('\1');
+  switch (v.type().physical()) {
+    case PhysicalType::kI64: key.append(reinterpret_cast<const char*>(&v.i64()[row]), 8); break;
+    case PhysicalType::kF64: {
+      double d = v.f64()[row];
+      if (d == 0) d = 0;  // fold -0.0
+      if (std::isnan(d)) d = NAN;
+      key.append(reinterpret_cast<const char*>(&d), 8);
+      break;
+    }
+    case PhysicalType::kStr: {
+      const std::string& s = v.str()[row];
+      uint32_t len = uint32_t(s.size());
+      key.append(reinterpret_cast<const char*>(&len), 4);
+      key.append(s);
+      break;
+    }
+    case PhysicalType::kDec: {
+      // Normalise away trailing fractional zeros so 1.0 and 1.00 group together.
+      Decimal d = v.dec()[row];
+      while (d.scale > 0 && d.v % 10 == 0) {
+        d.v /= 10;
+        --d.scale;
+      }
+      key.append(reinterpret_cast<const char*>(&d.v), 16);
+      key.append(reinterpret_cast<const char*>(&d.scale), 4);
+      break;
+    }
+    case PhysicalType::kInterval: {
+      __int128 k = v.iv()[row].SortKey();
+      key.append(reinterpret_cast<const char*>(&k), 16);
+      break;
+    }
+  }
+}
+
+}  // namespace yunhe

@@ -1,0 +1,109 @@
+// Status and errors carrying a PostgreSQL SQLSTATE, message and 1-based cursor position.
+//
+// Inside the engine (sql/, exec/, functions/, storage/) an error is raised by throwing
+// yunhe::Error; the public boundary (engine::Database::Execute and the shell) catches it and
+// returns a Status. Keeping kernels free of per-value status checks is why: the throw costs
+// nothing until an error happens. No exception ever leaves the Database API.
+#pragma once
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+namespace yunhe {
+
+// SQLSTATE codes we raise (PostgreSQL Appendix A).
+namespace SqlState {
+inline constexpr const char* kSuccess = "00000";
+inline constexpr const char* kSyntaxError = "42601";
+inline constexpr const char* kUndefinedTable = "42P01";
+inline constexpr const char* kUndefinedColumn = "42703";
+inline constexpr const char* kUndefinedFunction = "42883";
+inline constexpr const char* kDuplicateTable = "42P07";
+inline constexpr const char* kDuplicateColumn = "42701";
+inline constexpr const char* kDuplicateObject = "42710";
+inline constexpr const char* kAmbiguousColumn = "42702";
+inline constexpr const char* kDatatypeMismatch = "42804";
+inline constexpr const char* kGroupingError = "42803";
+inline constexpr const char* kUndefinedObject = "42704";
+inline constexpr const char* kFeatureNotSupported = "0A000";
+inline constexpr const char* kInvalidTextRepresentation = "22P02";
+inline constexpr const char* kNumericValueOutOfRange = "22003";
+inline constexpr const char* kDivisionByZero = "22012";
+inline constexpr const char* kInvalidParameterValue = "22023";
+inline constexpr const char* kDatetimeFieldOverflow = "22008";
+inline constexpr const char* kInvalidDatetimeFormat = "22007";
+inline constexpr const char* kStringDataRightTruncation = "22001";
+inline constexpr const char* kCardinalityViolation = "21000";
+inline constexpr const char* kNotNullViolation = "23502";
+inline constexpr const char* kUniqueViolation = "23505";
+inline constexpr const char* kBadCopyFileFormat = "22P04";
+inline constexpr const char* kInvalidTransactionState = "25000";
+inline constexpr const char* kNoActiveTransaction = "25P01";
+inline constexpr const char* kInFailedTransaction = "25P02";
+inline constexpr const char* kWrongObjectType = "42809";
+inline constexpr const char* kInvalidColumnReference = "42P10";
+inline constexpr const char* kCannotCoerce = "42846";
+inline constexpr const char* kWindowingError = "42P20";
+inline constexpr const char* kDataCorrupted = "XX001";
+inline constexpr const char* kIoError = "58030";
+inline constexpr const char* kInternalError = "XX000";
+inline constexpr const char* kDependentObjects = "2BP01";
+inline constexpr const char* kInvalidRecursion = "42P19";
+inline constexpr const char* kObjectInUse = "55006";
+}  // namespace SqlState
+
+class Status {
+ public:
+  Status() = default;
+  static Status Ok() { return Status(); }
+  static Status Error(std::string sqlstate, std::string message, int position = 0) {
+    Status s;
+    s.ok_ = false;
+    s.sqlstate_ = std::move(sqlstate);
+    s.message_ = std::move(message);
+    s.position_ = position;
+    return s;
+  }
+  bool ok() const { return ok_; }
+  const std::string& sqlstate() const { return sqlstate_; }
+  const std::string& message() const { return message_; }
+  const std::string& detail() const { return detail_; }
+  const std::string& hint() const { return hint_; }
+  int position() const { return position_; }  // 1-based character offset in the SQL text, 0 = none
+  Status& WithDetail(std::string d) { detail_ = std::move(d); return *this; }
+  Status& WithHint(std::string h) { hint_ = std::move(h); return *this; }
+  Status& WithPosition(int p) { position_ = p; return *this; }
+
+ private:
+  bool ok_ = true;
+  std::string sqlstate_ = SqlState::kSuccess;
+  std::string message_;
+  std::string detail_;
+  std::string hint_;
+  int position_ = 0;
+};
+
+// Thrown inside the engine, caught at the Database boundary.
+class Error : public std::exception {
+ public:
+  explicit Error(Status s) : status_(std::move(s)) {}
+  Error(const char* sqlstate, std::string message, int position = 0)
+      : status_(Status::Error(sqlstate, std::move(message), position)) {}
+  const char* what() const noexcept override { return status_.message().c_str(); }
+  const Status& status() const { return status_; }
+  Status& status() { return status_; }
+
+ private:
+  Status status_;
+};
+
+#define YH_ASSERT(cond)                                                                 \
+  do {                                                                                  \
+    if (!(cond))                                                                        \
+      throw ::yunhe::Error(::yunhe::SqlState::kInternalError,                           \
+                           std::string("internal error: assertion failed: ") + #cond + \
+                               " at " + __FILE__ + ":" + std::to_string(__LINE__));     \
+  } while (0)
+
+}  // namespace yunhe

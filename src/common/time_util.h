@@ -1,0 +1,39 @@
+// Dates, timestamps and intervals: parsing and printing the PostgreSQL way.
+// Inside the engine a timestamp is int64 nanoseconds since 1970-01-01 UTC; a date is int32 days.
+#pragma once
+#include <cstdint>
+#include <string>
+
+#include "common/value.h"
+
+namespace yunhe {
+
+inline constexpr int64_t kNsPerUs = 1000;
+inline constexpr int64_t kNsPerMs = 1000 * kNsPerUs;
+inline constexpr int64_t kNsPerSec = 1000 * kNsPerMs;
+inline constexpr int64_t kNsPerMin = 60 * kNsPerSec;
+inline constexpr int64_t kNsPerHour = 60 * kNsPerMin;
+inline constexpr int64_t kNsPerDay = 24 * kNsPerHour;
+
+int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d);
+void CivilFromDays(int64_t days, int64_t* y, unsigned* m, unsigned* d);
+
+// "2024-03-01"; false on bad syntax or an impossible date.
+bool ParseDate(const std::string& s, int64_t* days);
+// "2024-03-01 12:00:00.5", "2024-03-01T12:00:00Z", "2024-03-01 12:00+08"; a zone offset, when
+// present, is applied so the result is UTC. *had_zone tells whether one was given.
+bool ParseTimestamp(const std::string& s, int64_t* ns, bool* had_zone);
+// The zone offset (ns east of UTC) written in a timestamp literal, 0 when none.
+int64_t ZoneOffsetOf(const std::string& s);
+// "1 day 02:00:00", "5 minutes", "1 year 2 mons", "-1 day", "@ 1 hour ago", "PT1H".
+bool ParseInterval(const std::string& s, Interval* out);
+
+std::string FormatDate(int64_t days);
+std::string FormatTimestamp(int64_t ns);
+std::string FormatTimestampTz(int64_t ns);  // session time zone is UTC: "...+00"
+std::string FormatInterval(const Interval& iv);
+
+// Adds an interval with calendar semantics (months clamp to the month's last day), as PostgreSQL.
+int64_t AddInterval(int64_t ts_ns, const Interval& iv, int sign = 1);
+
+}  // namespace yunhe

@@ -1,0 +1,75 @@
+#include "common/types.h"
+
+#include <fmt/format.h>
+
+namespace yunhe {
+
+PhysicalType LogicalType::physical() const {
+  switch (id) {
+    case TypeId::kFloat32:
+    case TypeId::kFloat64: return PhysicalType::kF64;
+    case TypeId::kText: return PhysicalType::kStr;
+    case TypeId::kNumeric: return PhysicalType::kDec;
+    case TypeId::kInterval: return PhysicalType::kInterval;
+    default: return PhysicalType::kI64;
+  }
+}
+
+std::string LogicalType::ToString() const {
+  switch (id) {
+    case TypeId::kNull: return "unknown";
+    case TypeId::kBool: return "boolean";
+    case TypeId::kInt16: return "smallint";
+    case TypeId::kInt32: return "integer";
+    case TypeId::kInt64: return "bigint";
+    case TypeId::kFloat32: return "real";
+    case TypeId::kFloat64: return "double precision";
+    case TypeId::kNumeric:
+      return precision ? fmt::format("numeric({},{})", precision, scale) : "numeric";
+    case TypeId::kText: return precision ? fmt::format("character varying({})", precision) : "text";
+    case TypeId::kDate: return "date";
+    case TypeId::kTimestamp: return "timestamp without time zone";
+    case TypeId::kTimestampTz: return "timestamp with time zone";
+    case TypeId::kInterval: return "interval";
+  }
+  return "unknown";
+}
+
+bool LogicalType::IsNumeric() const {
+  return IsInteger() || id == TypeId::kFloat32 || id == TypeId::kFloat64 || id == TypeId::kNumeric;
+}
+bool LogicalType::IsInteger() const {
+  return id == TypeId::kInt16 || id == TypeId::kInt32 || id == TypeId::kInt64;
+}
+bool LogicalType::IsTemporal() const {
+  return id == TypeId::kDate || id == TypeId::kTimestamp || id == TypeId::kTimestampTz;
+}
+
+bool LookupTypeName(const std::string& n, LogicalType* out) {
+  struct Entry { const char* name; TypeId id; };
+  static const Entry kNames[] = {
+      {"bool", TypeId::kBool},          {"boolean", TypeId::kBool},
+      {"int2", TypeId::kInt16},         {"smallint", TypeId::kInt16},
+      {"int4", TypeId::kInt32},         {"int", TypeId::kInt32},
+      {"integer", TypeId::kInt32},      {"int8", TypeId::kInt64},
+      {"bigint", TypeId::kInt64},       {"float4", TypeId::kFloat32},
+      {"real", TypeId::kFloat32},       {"float8", TypeId::kFloat64},
+      {"float", TypeId::kFloat64},      {"double", TypeId::kFloat64},
+      {"numeric", TypeId::kNumeric},    {"decimal", TypeId::kNumeric},
+      {"text", TypeId::kText},          {"varchar", TypeId::kText},
+      {"bpchar", TypeId::kText},        {"char", TypeId::kText},
+      {"string", TypeId::kText},        {"name", TypeId::kText},
+      {"date", TypeId::kDate},          {"timestamp", TypeId::kTimestamp},
+      {"timestamptz", TypeId::kTimestampTz}, {"interval", TypeId::kInterval},
+      {"serial", TypeId::kInt32},       {"bigserial", TypeId::kInt64},
+  };
+  for (const auto& e : kNames) {
+    if (n == e.name) {
+      *out = LogicalType(e.id);
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace yunhe

@@ -1,0 +1,49 @@
+// Logical SQL types (DESIGN.md "Types") and their physical representation in a Vector.
+#pragma once
+#include <cstdint>
+#include <string>
+
+namespace yunhe {
+
+enum class TypeId : uint8_t {
+  kNull = 0,  // the type of a bare NULL literal before coercion
+  kBool,
+  kInt16,
+  kInt32,
+  kInt64,
+  kFloat32,
+  kFloat64,
+  kNumeric,
+  kText,
+  kDate,         // days since 1970-01-01
+  kTimestamp,    // ns since 1970-01-01 00:00:00
+  kTimestampTz,  // ns since the epoch, UTC
+  kInterval,
+};
+
+// Where the values of a type live inside a Vector.
+enum class PhysicalType : uint8_t { kI64, kF64, kStr, kDec, kInterval };
+
+struct LogicalType {
+  TypeId id = TypeId::kNull;
+  // NUMERIC(precision, scale); precision 0 means unconstrained. VARCHAR(n) keeps n in precision.
+  int16_t precision = 0;
+  int16_t scale = 0;
+
+  LogicalType() = default;
+  LogicalType(TypeId i) : id(i) {}  // NOLINT: implicit on purpose, types are built from ids
+  LogicalType(TypeId i, int16_t p, int16_t s) : id(i), precision(p), scale(s) {}
+
+  bool operator==(const LogicalType& o) const { return id == o.id && precision == o.precision && scale == o.scale; }
+  bool operator!=(const LogicalType& o) const { return !(*this == o); }
+  PhysicalType physical() const;
+  std::string ToString() const;  // PostgreSQL's name, e.g. "timestamp with time zone"
+  bool IsNumeric() const;        // integer, float or numeric
+  bool IsInteger() const;
+  bool IsTemporal() const;
+};
+
+// Parses a PostgreSQL type name as libpg_query spells it ("int4", "float8", "varchar", "timestamptz", ...).
+bool LookupTypeName(const std::string& name, LogicalType* out);
+
+}  // namespace yunhe

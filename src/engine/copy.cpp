@@ -1,0 +1,389 @@
+// COPY table FROM/TO file or STDIN/STDOUT in text and CSV formats (PostgreSQL COPY semantics),
+// with ON_ERROR ignore to skip and count bad rows. Without it the first bad row aborts the
+// statement with its line number and nothing is loaded.
+#include <fmt/format.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "common/status.h"
+#include "engine/statements.h"
+#include "exec/expression_eval.h"
+#include "functions/cast.h"
+#include "sql/planner.h"
+
+namespace yunhe {
+namespace {
+
+struct CopyOptions {
+  bool csv = false;
+  bool header = false;
+  char delimiter = '\t';
+  char quote = '"';
+  char escape = '"';
+  std::string null_string = "\\N";
+  bool on_error_ignore = false;
+};
+
+CopyOptions ParseOptions(PgQuery__CopyStmt* stmt) {
+  CopyOptions o;
+  bool delimiter_set = false, null_set = false, escape_set = false;
+  std::string delim, quote, escape;
+  for (size_t k = 0; k < stmt->n_options; ++k) {
+    auto* d = stmt->options[k]->def_elem;
+    std::string name = d->defname;
+    std::string value;
+    if (d->arg) {
+      if (d->arg->node_case == PG_QUERY__NODE__NODE_STRING) value = d->arg->string->sval;
+      else if (d->arg->node_case == PG_QUERY__NODE__NODE_BOOLEAN) value = d->arg->boolean->boolval ? "true" : "false";
+      else if (d->arg->node_case == PG_QUERY__NODE__NODE_INTEGER) value = std::to_string(d->arg->integer->ival);
+    }
+    for (auto& c : value) if (name != "delimiter" && name != "null" && name != "quote" && name != "escape") c = char(tolower((unsigned char)c));
+    if (name == "format") {
+      if (value == "csv") o.csv = true;
+      else if (value == "text") o.csv = false;
+      else throw Error(SqlState::kInvalidParameterValue, fmt::format("COPY format \"{}\" not recognized", value));
+    } else if (name == "header") {
+      o.header = value.empty() || value == "true" || value == "on" || value == "1" || value == "match";
+    } else if (name == "delimiter") {
+      if (value.size() != 1) throw Error(SqlState::kFeatureNotSupported, "COPY delimiter must be a single one-byte character");
+      delim = value;
+      delimiter_set = true;
+    } else if (name == "null") {
+      o.null_string = value;
+      null_set = true;
+    } else if (name == "quote") {
+      if (value.size() != 1) throw Error(SqlState::kFeatureNotSupported, "COPY quote must be a single one-byte character");
+      quote = value;
+    } else if (name == "escape") {
+      if (value.size() != 1) throw Error(SqlState::kFeatureNotSupported, "COPY escape must be a single one-byte character");
+      escape = value;
+      escape_set = true;
+    } else if (name == "on_error") {
+      if (value == "ignore") o.on_error_ignore = true;
+      else if (value == "stop") o.on_error_ignore = false;
+      else throw Error(SqlState::kInvalidParameterValue, fmt::format("COPY ON_ERROR \"{}\" not recognized", value));
+    } else if (name == "encoding") {
+      if (value != "utf8" && value != "utf-8") throw Error(SqlState::kFeatureNotSupported, "only UTF8 encoding is supported");
+    } else if (name == "freeze") {
+    } else {
+      throw Error(SqlState::kSyntaxError, fmt::format("option \"{}\" not recognized", name));
+    }
+  }
+  if (o.csv) {
+    o.delimiter = delimiter_set ? delim[0] : ',';
+    if (!null_set) o.null_string = "";
+    if (!quote.empty()) o.quote = quote[0];
+    o.escape = escape_set ? escape[0] : o.quote;
+  } else {
+    o.delimiter = delimiter_set ? delim[0] : '\t';
+    if (!quote.empty()) throw Error(SqlState::kFeatureNotSupported, "COPY quote available only in CSV mode");
+  }
+  return o;
+}
+
+// One parsed record: fields plus whether each was quoted (CSV: a quoted empty string is not NULL).
+struct Record {
+  std::vector<std::string> fields;
+  std::vector<bool> quoted;
+  size_t line = 0;  // 1-based line number where the record starts
+};
+
+class RecordReader {
+ public:
+  RecordReader(const std::string& data, const CopyOptions& o) : d_(data), o_(o) {}
+  // Returns false at end of input. Throws on an unterminated quoted field.
+  bool Next(Record* rec) {
+    rec->fields.clear();
+    rec->quoted.clear();
+    if (pos_ >= d_.size()) return false;
+    rec->line = line_;
+    if (!o_.csv && d_.compare(pos_, 3, "\\.\n") == 0) return false;
+    std::string field;
+    bool quoted = false;
+    while (true) {
+      if (pos_ >= d_.size()) {
+        rec->fields.push_back(field);
+        rec->quoted.push_back(quoted);
+        return true;
+      }
+      char c = d_[pos_];
+      if (o_.csv && c == o_.quote && field.empty() && !quoted) {
+        quoted = true;
+        ++pos_;
+        // Quoted field: runs to the closing quote; doubled quote (or escape+quote) is a quote.
+        while (true) {
+          if (pos_ >= d_.size())
+            throw Error(SqlState::kBadCopyFileFormat, fmt::format("unterminated CSV quoted field (line {})", rec->line));
+          char q = d_[pos_];
+          if (q == o_.escape && pos_ + 1 < d_.size() && (d_[pos_ + 1] == o_.quote || (o_.escape != o_.quote && d_[pos_ + 1] == o_.escape))) {
+            field.push_back(d_[pos_ + 1]);
+            pos_ += 2;
+            continue;
+          }
+          if (q == o_.quote) {
+            ++pos_;
+            break;
+          }
+          if (q == '\n') ++line_;
+          field.push_back(q);
+          ++pos_;
+        }
+        continue;
+      }
+      if (c == o_.delimiter) {
+        rec->fields.push_back(field);
+        rec->quoted.push_back(quoted);
+        field.clear();
+        quoted = false;
+        ++pos_;
+        continue;
+      }
+      if (c == '\n' || c == '\r') {
+        rec->fields.push_back(field);
+        rec->quoted.push_back(quoted);
+        if (c == '\r' && pos_ + 1 < d_.size() && d_[pos_ + 1] == '\n') ++pos_;
+        ++pos_;
+        ++line_;
+        return true;
+      }
+      if (!o_.csv && c == '\\' && pos_ + 1 < d_.size()) {
+        char e = d_[pos_ + 1];
+        // Keep "\N" recognisable as NULL: only a whole field equal to the null string is NULL.
+        if (e == 'N' && field.empty()) {
+          field = "\\N";
+          pos_ += 2;
+          continue;
+        }
+        switch (e) {
+          case 't': field.push_back('\t'); break;
+          case 'n': field.push_back('\n'); break;
+          case 'r': field.push_back('\r'); break;
+          case 'b': field.push_back('\b'); break;
+          case 'f': field.push_back('\f'); break;
+          case 'v': field.push_back('\v'); break;
+          case '\\': field.push_back('\\'); break;
+          default: field.push_back(e); break;
+        }
+        pos_ += 2;
+        continue;
+      }
+      field.push_back(c);
+      ++pos_;
+    }
+  }
+
+ private:
+  const std::string& d_;
+  const CopyOptions& o_;
+  size_t pos_ = 0;
+  size_t line_ = 1;
+};
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(SqlState::kIoError, fmt::format("could not open file \"{}\" for reading: No such file or directory", path));
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string EscapeText(const std::string& s, char delimiter) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += delimiter == '\t' ? "\\t" : "\t"; break;
+      default:
+        if (c == delimiter) out.push_back('\\');
+        out.push_back(c);
+    }
+  }
+  return out;
+}
+
+std::string QuoteCsv(const std::string& s, const CopyOptions& o) {
+  bool needs = s.empty() || s == o.null_string || s.find(o.delimiter) != std::string::npos ||
+               s.find(o.quote) != std::string::npos || s.find('\n') != std::string::npos ||
+               s.find('\r') != std::string::npos;
+  if (!needs) return s;
+  std::string out(1, o.quote);
+  for (char c : s) {
+    if (c == o.quote || c == o.escape) out.push_back(o.escape);
+    out.push_back(c);
+  }
+  out.push_back(o.quote);
+  return out;
+}
+
+void CopyTo(Database& db, PgQuery__CopyStmt* stmt, const std::string& sql, const CopyOptions& o, QueryResult& result) {
+  Planner planner(db.catalog(), sql);
+  PlannedQuery q;
+  if (stmt->query) {
+    q = planner.PlanSelect(stmt->query, nullptr);
+  } else {
+    Scope scope;
+    q = planner.PlanTableScan(stmt->relation->relname, stmt->relation->location, false, &scope);
+    if (stmt->n_attlist) {
+      std::vector<ExprPtr> cols;
+      std::vector<std::string> names;
+      for (size_t k = 0; k < stmt->n_attlist; ++k) {
+        std::string name = StrVal(stmt->attlist[k]);
+        int idx = -1;
+        for (size_t c = 0; c < q.names.size(); ++c)
+          if (q.names[c] == name) idx = int(c);
+        if (idx < 0) throw Error(SqlState::kUndefinedColumn, fmt::format("column \"{}\" does not exist", name));
+        cols.push_back(MakeColumn(idx, q.types[idx], name));
+        names.push_back(name);
+      }
+      q.plan = std::make_shared<ProjectionOperator>(q.plan, cols, names);
+      q.names = names;
+      q.types = q.plan->types;
+    }
+  }
+  std::string out;
+  if (o.header) {
+    for (size_t c = 0; c < q.names.size(); ++c)
+      out += (c ? std::string(1, o.delimiter) : "") + (o.csv ? QuoteCsv(q.names[c], o) : q.names[c]);
+    out += "\n";
+  }
+  ExecContext ctx;
+  q.plan->Open(ctx);
+  size_t rows = 0;
+  DataChunk chunk;
+  while (q.plan->Pull(ctx, chunk)) {
+    for (size_t r = 0; r < chunk.count; ++r) {
+      for (size_t c = 0; c < chunk.columns.size(); ++c) {
+        if (c) out.push_back(o.delimiter);
+        Value v = chunk.columns[c].GetValue(r);
+        if (v.is_null) out += o.null_string;
+        else out += o.csv ? QuoteCsv(v.ToString(), o) : EscapeText(v.ToString(), o.delimiter);
+      }
+      out.push_back('\n');
+    }
+    rows += chunk.count;
+  }
+  if (stmt->filename && stmt->filename[0]) {
+    std::ofstream f(stmt->filename, std::ios::binary | std::ios::trunc);
+    if (!f) throw Error(SqlState::kIoError, fmt::format("could not open file \"{}\" for writing", stmt->filename));
+    f << out;
+    if (!f.flush()) throw Error(SqlState::kIoError, fmt::format("could not write file \"{}\"", stmt->filename));
+  } else {
+    result.copy_out = std::move(out);
+    result.is_copy_out = true;
+  }
+  result.tag = fmt::format("COPY {}", rows);
+}
+
+}  // namespace
+
+void ExecuteCopy(Database& db, PgQuery__CopyStmt* stmt, const std::string& sql, QueryResult& result) {
+  CopyOptions o = ParseOptions(stmt);
+  if (stmt->is_program) throw Error(SqlState::kFeatureNotSupported, "COPY ... PROGRAM is not supported");
+  if (!stmt->is_from) {
+    CopyTo(db, stmt, sql, o, result);
+    return;
+  }
+  std::string name = stmt->relation->relname;
+  auto table = db.catalog().FindTable(name);
+  if (!table) throw Error(SqlState::kUndefinedTable, fmt::format("relation \"{}\" does not exist", name));
+  const TableSchema& schema = table->schema;
+  std::vector<int> targets;
+  if (stmt->n_attlist == 0) {
+    for (size_t c = 0; c < schema.columns.size(); ++c) targets.push_back(int(c));
+  } else {
+    for (size_t k = 0; k < stmt->n_attlist; ++k) {
+      std::string col = StrVal(stmt->attlist[k]);
+      int idx = schema.ColumnIndex(col);
+      if (idx < 0)
+        throw Error(SqlState::kUndefinedColumn, fmt::format("column \"{}\" of relation \"{}\" does not exist", col, name));
+      targets.push_back(idx);
+    }
+  }
+  std::string data = stmt->filename && stmt->filename[0] ? ReadFile(stmt->filename) : db.TakeCopyInput();
+  RecordReader reader(data, o);
+  Record rec;
+  if (o.header) reader.Next(&rec);
+  // Missing columns take their defaults.
+  Planner planner(db.catalog(), sql);
+  std::vector<ExprPtr> defaults(schema.columns.size());
+  std::vector<bool> given(schema.columns.size(), false);
+  for (int t : targets) given[t] = true;
+  for (size_t c = 0; c < schema.columns.size(); ++c) {
+    if (given[c] || schema.columns[c].default_sql.empty()) continue;
+    std::string dsql = "SELECT " + schema.columns[c].default_sql;
+    auto parsed = ParsedSql::Parse(dsql);
+    Planner p(db.catalog(), dsql);
+    Scope scope;
+    defaults[c] = p.BindAndCoerce(parsed->statements()[0].node->select_stmt->target_list[0]->res_target->val, scope,
+                                  schema.columns[c].type);
+  }
+  ExecContext ctx;
+  DataChunk chunk;
+  chunk.Init(schema.Types());
+  size_t loaded = 0, skipped = 0;
+  std::vector<std::string> skipped_reports;
+  auto flush = [&]() {
+    if (chunk.count == 0) return;
+    db.RecordAppend(table, chunk);
+    loaded += chunk.count;
+    chunk.Init(schema.Types());
+  };
+  while (reader.Next(&rec)) {
+    if (rec.fields.size() == 1 && rec.fields[0].empty() && !rec.quoted[0] && targets.size() != 1) continue;  // blank line
+    std::vector<Value> row(schema.columns.size());
+    std::string problem;
+    try {
+      if (rec.fields.size() < targets.size())
+        throw Error(SqlState::kBadCopyFileFormat, fmt::format("missing data for column \"{}\"", schema.columns[targets[rec.fields.size()]].name));
+      if (rec.fields.size() > targets.size()) throw Error(SqlState::kBadCopyFileFormat, "extra data after last expected column");
+      for (size_t k = 0; k < targets.size(); ++k) {
+        const ColumnInfo& col = schema.columns[targets[k]];
+        const std::string& f = rec.fields[k];
+        bool is_null = !rec.quoted[k] && f == o.null_string;
+        if (is_null) {
+          if (col.not_null)
+            throw Error(SqlState::kNotNullViolation,
+                        fmt::format("null value in column \"{}\" of relation \"{}\" violates not-null constraint", col.name, name));
+          row[targets[k]] = Value::Null(col.type);
+          continue;
+        }
+        try {
+          row[targets[k]] = ParseValue(f, col.type);
+        } catch (Error& e) {
+          e.status().WithDetail(fmt::format("COPY {}, line {}, column {}: \"{}\"", name, rec.line, col.name, f));
+          throw;
+        }
+      }
+      for (size_t c = 0; c < schema.columns.size(); ++c) {
+        if (given[c]) continue;
+        row[c] = defaults[c] ? EvaluateConstant(*defaults[c], ctx) : Value::Null(schema.columns[c].type);
+        if (row[c].is_null && schema.columns[c].not_null)
+          throw Error(SqlState::kNotNullViolation,
+                      fmt::format("null value in column \"{}\" of relation \"{}\" violates not-null constraint", schema.columns[c].name, name));
+      }
+    } catch (Error& e) {
+      if (!o.on_error_ignore) {
+        if (e.status().detail().empty()) e.status().WithDetail(fmt::format("COPY {}, line {}", name, rec.line));
+        throw;
+      }
+      ++skipped;
+      if (skipped_reports.size() < 5)
+        skipped_reports.push_back(fmt::format("NOTICE:  skipping line {}: {}", rec.line, e.status().message()));
+      continue;
+    }
+    for (size_t c = 0; c < schema.columns.size(); ++c) chunk.columns[c].Append(row[c]);
+    if (++chunk.count == kChunkRows) flush();
+  }
+  flush();
+  if (skipped) {
+    result.notices = skipped_reports;
+    result.notices.push_back(fmt::format("NOTICE:  {} row{} skipped due to data type incompatibility", skipped,
+                                         skipped == 1 ? " was" : "s were"));
+  }
+  result.tag = fmt::format("COPY {}", loaded);
+}
+
+}  // namespace yunhe

@@ -1,0 +1,336 @@
+#include "engine/database.h"
+
+#include <fmt/format.h>
+
+#include "engine/durability.h"
+#include "engine/statements.h"
+#include "functions/function.h"
+#include "functions/statement_clock.h"
+
+namespace yunhe {
+
+std::unique_ptr<Database> Database::Open(const std::string& dir, Status* status) {
+  std::unique_ptr<Database> db(new Database());
+  db->dir_ = dir;
+  db->catalog_ = std::make_shared<Catalog>();
+  db->settings_ = {{"timezone", "UTC"}, {"datestyle", "ISO, MDY"}, {"client_encoding", "UTF8"},
+                   {"server_version", "15.0 (yunhe 0.1)"}, {"search_path", "public"},
+                   {"standard_conforming_strings", "on"}, {"integer_datetimes", "on"},
+                   {"extra_float_digits", "1"}, {"application_name", ""}, {"statement_timeout", "0"}};
+  FunctionRegistry::Get();
+  if (!dir.empty()) {
+    try {
+      db->durability_ = Durability::Open(dir, db.get());
+    } catch (const Error& e) {
+      *status = e.status();
+      return nullptr;
+    }
+  }
+  *status = Status::Ok();
+  return db;
+}
+
+Database::~Database() {
+  if (durability_ && !txn_.explicit_block) {
+    // A clean close folds the WAL into segment files so the next open is fast.
+    Checkpoint();
+  }
+}
+
+std::string Database::GetSetting(const std::string& name) const {
+  auto it = settings_.find(name);
+  return it == settings_.end() ? "" : it->second;
+}
+
+Status Database::Checkpoint() {
+  if (!durability_) return Status::Ok();
+  if (txn_.explicit_block)
+    return Status::Error(SqlState::kInvalidTransactionState, "CHECKPOINT cannot run inside a transaction block");
+  try {
+    durability_->Checkpoint(*catalog_);
+  } catch (const Error& e) {
+    return e.status();
+  }
+  return Status::Ok();
+}
+
+std::vector<QueryResult> Database::Execute(const std::string& sql) {
+  std::vector<QueryResult> results;
+  for (auto [begin, len] : SplitStatements(sql)) {
+    std::string text = sql.substr(begin, len);
+    results.push_back(ExecuteStatement(text));
+    if (!results.back().status.ok()) break;
+  }
+  return results;
+}
+
+void Database::RecordAppend(const std::shared_ptr<Table>& table, const DataChunk& rows) {
+  if (rows.count == 0) return;
+  txn_.undo.push_back(UndoEntry{UndoEntry::kAppend, table, table->data.row_count(), 0, nullptr});
+  table->data.Append(rows);
+  if (replaying_ || !durability_) return;
+  WalRecord r;
+  r.type = WalRecordType::kInsert;
+  r.table = table->schema.name;
+  r.rows = rows;
+  txn_.wal.push_back(std::move(r));
+}
+
+void Database::RecordDelete(const std::shared_ptr<Table>& table, const std::vector<uint64_t>& row_ids) {
+  std::vector<uint64_t> done;
+  for (uint64_t id : row_ids) {
+    if (table->data.Delete(id)) {
+      txn_.undo.push_back(UndoEntry{UndoEntry::kDelete, table, 0, id, nullptr});
+      done.push_back(id);
+    }
+  }
+  if (replaying_ || !durability_ || done.empty()) return;
+  WalRecord r;
+  r.type = WalRecordType::kDelete;
+  r.table = table->schema.name;
+  r.row_ids = std::move(done);
+  txn_.wal.push_back(std::move(r));
+}
+
+void Database::BeginCatalogChange() {
+  txn_.undo.push_back(UndoEntry{UndoEntry::kCatalog, nullptr, 0, 0, std::make_shared<Catalog>(*catalog_)});
+}
+
+void Database::RecordCatalogChange(const std::string& ddl_sql) {
+  txn_.catalog_changed = true;
+  if (replaying_ || !durability_) return;
+  WalRecord r;
+  r.type = WalRecordType::kDdl;
+  r.sql = ddl_sql;
+  txn_.wal.push_back(std::move(r));
+}
+
+std::shared_ptr<Table> Database::CloneTableForDdl(const std::string& name) {
+  auto old = catalog_->FindTable(name);
+  auto copy = std::make_shared<Table>(*old);
+  catalog_->tables[name] = copy;
+  return copy;
+}
+
+void Database::RollbackTo(size_t undo_mark, size_t wal_mark) {
+  while (txn_.undo.size() > undo_mark) {
+    UndoEntry& u = txn_.undo.back();
+    switch (u.kind) {
+      case UndoEntry::kAppend: u.table->data.Truncate(u.rows_before); break;
+      case UndoEntry::kDelete: u.table->data.Undelete(u.row_id); break;
+      case UndoEntry::kCatalog: *catalog_ = *u.catalog_before; break;
+    }
+    txn_.undo.pop_back();
+  }
+  txn_.wal.resize(std::min(txn_.wal.size(), wal_mark));
+}
+
+void Database::CommitTransaction() {
+  if (durability_ && !txn_.wal.empty()) {
+    WalRecord commit;
+    commit.type = WalRecordType::kCommit;
+    txn_.wal.push_back(std::move(commit));
+    durability_->Commit(txn_.wal);  // throws on I/O failure; the caller rolls back
+  }
+  txn_ = Transaction();
+  if (durability_) durability_->MaybeCheckpoint(*catalog_);
+}
+
+void Database::RunTransactionStatement(PgQuery__TransactionStmt* t, QueryResult& result) {
+  switch (t->kind) {
+    case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_BEGIN:
+    case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_START:
+      if (txn_.explicit_block) result.notices.push_back("WARNING:  there is already a transaction in progress");
+      txn_.explicit_block = true;
+      result.tag = "BEGIN";
+      return;
+    case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_COMMIT:
+      if (!txn_.explicit_block) {
+        result.notices.push_back("WARNING:  there is no transaction in progress");
+        result.tag = "COMMIT";
+        return;
+      }
+      if (txn_.failed) {
+        RollbackTo(0, 0);
+        txn_ = Transaction();
+        result.tag = "ROLLBACK";
+        return;
+      }
+      try {
+        CommitTransaction();
+      } catch (...) {
+        RollbackTo(0, 0);
+        txn_ = Transaction();
+        throw;
+      }
+      result.tag = "COMMIT";
+      return;
+    case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK:
+      if (!txn_.explicit_block) result.notices.push_back("WARNING:  there is no transaction in progress");
+      RollbackTo(0, 0);
+      txn_ = Transaction();
+      result.tag = "ROLLBACK";
+      return;
+    default:
+      throw Error(SqlState::kFeatureNotSupported, "savepoints and two-phase commit are not supported");
+  }
+}
+
+QueryResult Database::ExecuteStatement(const std::string& sql) {
+  QueryResult result;
+  result.statement_text = sql;
+  StatementClock::StartStatement();
+  std::shared_ptr<ParsedSql> parsed;
+  try {
+    parsed = ParsedSql::Parse(sql);
+  } catch (const Error& e) {
+    result.status = e.status();
+    if (txn_.explicit_block) txn_.failed = true;
+    return result;
+  }
+  if (parsed->statements().empty()) {
+    result.tag = "";
+    return result;
+  }
+  PgQuery__Node* node = parsed->statements()[0].node;
+  if (node->node_case == PG_QUERY__NODE__NODE_TRANSACTION_STMT) {
+    try {
+      RunTransactionStatement(node->transaction_stmt, result);
+    } catch (const Error& e) {
+      result.status = e.status();
+    }
+    return result;
+  }
+  if (txn_.failed) {
+    result.status = Status::Error(SqlState::kInFailedTransaction,
+                                  "current transaction is aborted, commands ignored until end of transaction block");
+    return result;
+  }
+  const size_t undo_mark = txn_.undo.size();
+  const size_t wal_mark = txn_.wal.size();
+  try {
+    Dispatch(node, sql, result);
+    if (!txn_.explicit_block) CommitTransaction();
+  } catch (const Error& e) {
+    result = QueryResult();
+    result.statement_text = sql;
+    result.status = e.status();
+    RollbackTo(undo_mark, wal_mark);
+    if (txn_.explicit_block) txn_.failed = true;
+    else txn_ = Transaction();
+  } catch (const std::bad_alloc&) {
+    result = QueryResult();
+    result.status = Status::Error("53200", "out of memory");
+    RollbackTo(undo_mark, wal_mark);
+    if (txn_.explicit_block) txn_.failed = true;
+    else txn_ = Transaction();
+  }
+  return result;
+}
+
+void Database::ReplayRecords(const std::vector<WalRecord>& records) {
+  replaying_ = true;
+  try {
+    for (const auto& r : records) {
+      switch (r.type) {
+        case WalRecordType::kDdl: {
+          QueryResult res = ExecuteStatement(r.sql);
+          if (!res.status.ok())
+            throw Error(SqlState::kDataCorrupted, "WAL replay failed for \"" + r.sql + "\": " + res.status.message());
+          break;
+        }
+        case WalRecordType::kInsert:
+        case WalRecordType::kDelete: {
+          auto table = catalog_->FindTable(r.table);
+          if (!table) throw Error(SqlState::kDataCorrupted, "WAL names unknown table \"" + r.table + "\"");
+          if (r.type == WalRecordType::kInsert) {
+            if (r.rows.columns.size() != table->schema.columns.size())
+              throw Error(SqlState::kDataCorrupted, "WAL insert into \"" + r.table + "\" has the wrong column count");
+            table->data.Append(r.rows);
+          } else {
+            for (uint64_t id : r.row_ids) {
+              if (id >= table->data.row_count())
+                throw Error(SqlState::kDataCorrupted, "WAL delete names a row past the end of \"" + r.table + "\"");
+              table->data.Delete(id);
+            }
+          }
+          break;
+        }
+        case WalRecordType::kCommit: break;
+      }
+    }
+  } catch (...) {
+    replaying_ = false;
+    txn_ = Transaction();
+    throw;
+  }
+  replaying_ = false;
+  txn_ = Transaction();
+}
+
+void Database::Dispatch(PgQuery__Node* node, const std::string& sql, QueryResult& result) {
+  switch (node->node_case) {
+    case PG_QUERY__NODE__NODE_SELECT_STMT: ExecuteSelect(*this, node, sql, result); return;
+    case PG_QUERY__NODE__NODE_EXPLAIN_STMT: ExecuteExplain(*this, node->explain_stmt, sql, result); return;
+    case PG_QUERY__NODE__NODE_INSERT_STMT: ExecuteInsert(*this, node->insert_stmt, sql, result); return;
+    case PG_QUERY__NODE__NODE_UPDATE_STMT: ExecuteUpdate(*this, node->update_stmt, sql, result); return;
+    case PG_QUERY__NODE__NODE_DELETE_STMT: ExecuteDelete(*this, node->delete_stmt, sql, result); return;
+    case PG_QUERY__NODE__NODE_CREATE_STMT: ExecuteCreateTable(*this, node->create_stmt, sql, result); return;
+    case PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT:
+      ExecuteCreateTableAs(*this, node->create_table_as_stmt, sql, result);
+      return;
+    case PG_QUERY__NODE__NODE_DROP_STMT: ExecuteDrop(*this, node->drop_stmt, sql, result); return;
+    case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT: ExecuteAlterTable(*this, node->alter_table_stmt, sql, result); return;
+    case PG_QUERY__NODE__NODE_RENAME_STMT: ExecuteRename(*this, node->rename_stmt, sql, result); return;
+    case PG_QUERY__NODE__NODE_VIEW_STMT: ExecuteCreateView(*this, node->view_stmt, sql, result); return;
+    case PG_QUERY__NODE__NODE_INDEX_STMT: ExecuteCreateIndex(*this, node->index_stmt, sql, result); return;
+    case PG_QUERY__NODE__NODE_COPY_STMT: ExecuteCopy(*this, node->copy_stmt, sql, result); return;
+    case PG_QUERY__NODE__NODE_CHECK_POINT_STMT: {
+      if (txn_.explicit_block)
+        throw Error(SqlState::kInvalidTransactionState, "CHECKPOINT cannot run inside a transaction block");
+      if (durability_) durability_->Checkpoint(*catalog_);
+      result.tag = "CHECKPOINT";
+      return;
+    }
+    case PG_QUERY__NODE__NODE_VARIABLE_SET_STMT: {
+      auto* s = node->variable_set_stmt;
+      std::string name = s->name ? s->name : "";
+      std::string value;
+      for (size_t k = 0; k < s->n_args; ++k) {
+        PgQuery__Node* a = s->args[k];
+        if (a->node_case == PG_QUERY__NODE__NODE_A_CONST) {
+          auto* c = a->a_const;
+          if (c->val_case == PG_QUERY__A__CONST__VAL_SVAL) value += (k ? ", " : "") + std::string(c->sval->sval);
+          else if (c->val_case == PG_QUERY__A__CONST__VAL_IVAL) value += (k ? ", " : "") + std::to_string(c->ival->ival);
+          else if (c->val_case == PG_QUERY__A__CONST__VAL_FVAL) value += (k ? ", " : "") + std::string(c->fval->fval);
+        }
+      }
+      if (name == "timezone" && value != "UTC" && value != "utc" && value != "GMT" && value != "Etc/UTC" && !value.empty())
+        throw Error(SqlState::kFeatureNotSupported, "only the UTC time zone is supported so far");
+      if (!name.empty()) settings_[name] = value;
+      result.tag = "SET";
+      return;
+    }
+    case PG_QUERY__NODE__NODE_VARIABLE_SHOW_STMT: {
+      std::string name = node->variable_show_stmt->name;
+      auto it = settings_.find(name);
+      if (it == settings_.end())
+        throw Error(SqlState::kUndefinedObject, fmt::format("unrecognized configuration parameter \"{}\"", name));
+      result.returns_rows = true;
+      result.names = {name};
+      result.types = {TypeId::kText};
+      DataChunk c;
+      c.Init(result.types);
+      c.columns[0].Append(Value::Text(it->second));
+      c.count = 1;
+      result.chunks.push_back(std::move(c));
+      result.tag = "SHOW";
+      return;
+    }
+    default:
+      throw Error(SqlState::kFeatureNotSupported,
+                  fmt::format("statement type {} is not supported", int(node->node_case)));
+  }
+}
+
+}  // namespace yunhe

@@ -1,0 +1,76 @@
+// The embeddable engine: one data directory (or none: in memory), one writer at a time.
+//
+// Statement life cycle (autocommit): parse -> plan -> execute, changes applied to the tables
+// with undo entries -> WAL records written and fsynced (Storage::Commit) -> acknowledged. Inside
+// BEGIN ... COMMIT the WAL write happens at COMMIT. A failing statement is undone at once; in a
+// block it also marks the block failed (PostgreSQL 25P02) until ROLLBACK or COMMIT.
+#pragma once
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/result.h"
+#include "engine/transaction.h"
+#include "sql/parser.h"
+#include "storage/catalog.h"
+
+namespace yunhe {
+
+class Durability;
+
+class Database {
+ public:
+  // dir == "" opens an in-memory database. On failure returns nullptr and sets *status.
+  static std::unique_ptr<Database> Open(const std::string& dir, Status* status);
+  ~Database();
+
+  // Runs every statement of a script; stops at the first error (its result is last).
+  std::vector<QueryResult> Execute(const std::string& sql);
+  // Runs one statement (text holding exactly one statement, or none).
+  QueryResult ExecuteStatement(const std::string& sql);
+  // Writes all tables to segment files and truncates the WAL.
+  Status Checkpoint();
+
+  const Catalog& catalog() const { return *catalog_; }
+  // COPY ... FROM STDIN reads this text (the shell sets it before running the statement);
+  // COPY ... TO STDOUT leaves its output in QueryResult::copy_out.
+  void SetCopyInput(std::string data) { copy_in_ = std::move(data); }
+  std::string TakeCopyInput() { return std::move(copy_in_); }
+  bool in_transaction_block() const { return txn_.explicit_block; }
+  bool transaction_failed() const { return txn_.failed; }
+  const std::string& directory() const { return dir_; }
+  std::string GetSetting(const std::string& name) const;
+
+  // Used by the statement executors (engine/*.cpp).
+  Catalog& mutable_catalog() { return *catalog_; }
+  Transaction& txn() { return txn_; }
+  void RecordAppend(const std::shared_ptr<Table>& table, const DataChunk& rows);
+  void RecordDelete(const std::shared_ptr<Table>& table, const std::vector<uint64_t>& row_ids);
+  // DDL: call BeginCatalogChange() before touching the catalog (saves it for rollback), then
+  // RecordCatalogChange() with the statement text to log.
+  void BeginCatalogChange();
+  void RecordCatalogChange(const std::string& ddl_sql);
+  // Copy-on-write for DDL that rewrites a table's data (ALTER TABLE ADD/DROP COLUMN).
+  std::shared_ptr<Table> CloneTableForDdl(const std::string& name);
+
+ private:
+  Database() = default;
+  void Dispatch(PgQuery__Node* node, const std::string& text, QueryResult& result);
+  void RunTransactionStatement(PgQuery__TransactionStmt* t, QueryResult& result);
+  void CommitTransaction();
+  void RollbackTo(size_t undo_mark, size_t wal_mark);
+  // Applies one committed WAL transaction during recovery.
+  friend class Durability;
+  void ReplayRecords(const std::vector<WalRecord>& records);
+
+  std::string dir_;
+  std::shared_ptr<Catalog> catalog_;
+  Transaction txn_;
+  std::unique_ptr<Durability> durability_;
+  std::map<std::string, std::string> settings_;
+  bool replaying_ = false;
+  std::string copy_in_;
+};
+
+}  // namespace yunhe

@@ -1,0 +1,541 @@
+// CREATE / DROP / ALTER for tables, views and indexes. Each executor snapshots the catalog
+// before changing it (rollback) and logs its statement text to the WAL (replayed verbatim).
+#include <fmt/format.h>
+
+#include <cctype>
+
+#include "common/status.h"
+#include "common/time_util.h"
+#include "engine/statements.h"
+#include "exec/expression_eval.h"
+#include "functions/cast.h"
+#include "sql/planner.h"
+
+namespace yunhe {
+namespace {
+
+std::string Lower(std::string s) {
+  for (auto& c : s) c = char(tolower((unsigned char)c));
+  return s;
+}
+
+// The text of an expression starting at byte `begin`: up to the next top-level ',' or ')' or a
+// column-constraint keyword. Used to keep DEFAULT expressions as SQL text in the catalog.
+std::string ExpressionText(const std::string& sql, int begin) {
+  static const char* kStops[] = {"not", "null", "primary", "unique", "check", "references", "constraint",
+                                 "default", "generated", "collate"};
+  int depth = 0;
+  size_t k = size_t(begin);
+  while (k < sql.size()) {
+    char c = sql[k];
+    if (c == '\'') {
+      ++k;
+      while (k < sql.size() && !(sql[k] == '\'' && (k + 1 >= sql.size() || sql[k + 1] != '\''))) k += sql[k] == '\'' ? 2 : 1;
+      ++k;
+      continue;
+    }
+    if (c == '(') ++depth;
+    if (c == ')') {
+      if (depth == 0) break;
+      --depth;
+    }
+    if (c == ',' && depth == 0) break;
+    if (depth == 0 && isalpha((unsigned char)c) && (k == 0 || !isalnum((unsigned char)sql[k - 1]))) {
+      size_t e = k;
+      while (e < sql.size() && (isalnum((unsigned char)sql[e]) || sql[e] == '_')) ++e;
+      std::string word = Lower(sql.substr(k, e - k));
+      bool stop = false;
+      for (auto* s : kStops) stop |= word == s;
+      if (stop && k > size_t(begin)) break;
+      k = e;
+      continue;
+    }
+    ++k;
+  }
+  std::string out = sql.substr(begin, k - begin);
+  while (!out.empty() && isspace((unsigned char)out.back())) out.pop_back();
+  return out;
+}
+
+int NodeLocationOf(PgQuery__Node* n) {
+  switch (n->node_case) {
+    case PG_QUERY__NODE__NODE_A_CONST: return n->a_const->location;
+    case PG_QUERY__NODE__NODE_FUNC_CALL: return n->func_call->location;
+    case PG_QUERY__NODE__NODE_TYPE_CAST: {
+      // 'x'::type starts at the argument; CAST(x AS t) at the cast.
+      int a = NodeLocationOf(n->type_cast->arg);
+      return a >= 0 && a < n->type_cast->location ? a : n->type_cast->location;
+    }
+    case PG_QUERY__NODE__NODE_A_EXPR: {
+      int l = n->a_expr->lexpr ? NodeLocationOf(n->a_expr->lexpr) : -1;
+      return l >= 0 ? l : n->a_expr->location;
+    }
+    case PG_QUERY__NODE__NODE_COLUMN_REF: return n->column_ref->location;
+    case PG_QUERY__NODE__NODE_SQLVALUE_FUNCTION: return n->sqlvalue_function->location;
+    default: return -1;
+  }
+}
+
+ColumnInfo BuildColumn(PgQuery__ColumnDef* def, const std::string& sql, const Planner& planner,
+                       std::vector<std::string>* pk) {
+  ColumnInfo col;
+  col.name = def->colname;
+  std::string tname = def->type_name->n_names ? StrVal(def->type_name->names[def->type_name->n_names - 1]) : "";
+  col.type = Planner::ResolveTypeName(def->type_name, planner.CharPos(def->type_name->location));
+  col.not_null = def->is_not_null;
+  if (tname == "serial" || tname == "bigserial")
+    throw Error(SqlState::kFeatureNotSupported, "serial columns are not supported yet", planner.CharPos(def->location));
+  for (size_t k = 0; k < def->n_constraints; ++k) {
+    auto* c = def->constraints[k]->constraint;
+    switch (c->contype) {
+      case PG_QUERY__CONSTR_TYPE__CONSTR_NOTNULL: col.not_null = true; break;
+      case PG_QUERY__CONSTR_TYPE__CONSTR_NULL: col.not_null = false; break;
+      case PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT: {
+        int loc = NodeLocationOf(c->raw_expr);
+        if (loc < 0) throw Error(SqlState::kFeatureNotSupported, "this DEFAULT expression form is not supported", planner.CharPos(c->location));
+        col.default_sql = ExpressionText(sql, loc);
+        break;
+      }
+      case PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY:
+        col.not_null = true;
+        pk->push_back(col.name);
+        break;
+      case PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE: break;  // recorded as an index by CREATE TABLE
+      default:
+        throw Error(SqlState::kFeatureNotSupported, "CHECK and FOREIGN KEY constraints are not supported yet",
+                    planner.CharPos(c->location));
+    }
+  }
+  return col;
+}
+
+// Validates a DEFAULT expression by binding it (no columns visible).
+void CheckDefault(const ColumnInfo& col) {
+  if (col.default_sql.empty()) return;
+  std::string sql = "SELECT " + col.default_sql;
+  auto parsed = ParsedSql::Parse(sql);
+  Catalog empty;
+  Planner p(empty, sql);
+  Scope scope;
+  PgQuery__Node* target = parsed->statements()[0].node->select_stmt->target_list[0]->res_target->val;
+  p.BindAndCoerce(target, scope, col.type);
+}
+
+}  // namespace
+
+std::string QuoteIdent(const std::string& name) {
+  bool plain = !name.empty() && (islower((unsigned char)name[0]) || name[0] == '_');
+  for (char c : name) plain = plain && (islower((unsigned char)c) || isdigit((unsigned char)c) || c == '_');
+  static const char* kReserved[] = {"select", "from", "where", "table", "order", "group", "user", "limit", "offset",
+                                    "all", "and", "or", "not", "null", "default", "check", "primary", "unique", "to",
+                                    "end", "case", "when", "then", "else", "as", "in", "is", "on", "desc", "asc", "time"};
+  for (auto* r : kReserved) plain = plain && name != r;
+  if (plain) return name;
+  std::string out = "\"";
+  for (char c : name) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string TableDdl(const TableSchema& s) {
+  std::string out = "CREATE TABLE " + QuoteIdent(s.name) + " (";
+  for (size_t c = 0; c < s.columns.size(); ++c) {
+    const ColumnInfo& col = s.columns[c];
+    out += (c ? ", " : "") + QuoteIdent(col.name) + " " + col.type.ToString();
+    if (col.not_null) out += " NOT NULL";
+    if (!col.default_sql.empty()) out += " DEFAULT " + col.default_sql;
+  }
+  if (!s.primary_key.empty()) {
+    out += ", PRIMARY KEY (";
+    for (size_t k = 0; k < s.primary_key.size(); ++k) out += (k ? ", " : "") + QuoteIdent(s.columns[s.primary_key[k]].name);
+    out += ")";
+  }
+  out += ")";
+  if (s.time_column >= 0) {
+    out += " PARTITION BY RANGE (" + QuoteIdent(s.columns[s.time_column].name) + ")";
+    out += fmt::format(" WITH (partition_interval = '{}')", FormatInterval(Interval{0, 0, s.partition_interval_ns}));
+  }
+  return out;
+}
+
+void ExecuteCreateTable(Database& db, PgQuery__CreateStmt* stmt, const std::string& sql, QueryResult& result) {
+  std::string name = stmt->relation->relname;
+  Planner planner(db.catalog(), sql);
+  result.tag = "CREATE TABLE";
+  if (db.catalog().NameTaken(name)) {
+    if (stmt->if_not_exists) {
+      result.notices.push_back(fmt::format("NOTICE:  relation \"{}\" already exists, skipping", name));
+      return;
+    }
+    throw Error(SqlState::kDuplicateTable, fmt::format("relation \"{}\" already exists", name),
+                planner.CharPos(stmt->relation->location));
+  }
+  auto table = std::make_shared<Table>();
+  table->schema.name = name;
+  std::vector<std::string> pk;
+  for (size_t k = 0; k < stmt->n_table_elts; ++k) {
+    PgQuery__Node* elt = stmt->table_elts[k];
+    if (elt->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF) {
+      ColumnInfo col = BuildColumn(elt->column_def, sql, planner, &pk);
+      if (table->schema.ColumnIndex(col.name) >= 0)
+        throw Error(SqlState::kDuplicateColumn, fmt::format("column \"{}\" specified more than once", col.name),
+                    planner.CharPos(elt->column_def->location));
+      CheckDefault(col);
+      table->schema.columns.push_back(col);
+    } else if (elt->node_case == PG_QUERY__NODE__NODE_CONSTRAINT) {
+      auto* c = elt->constraint;
+      if (c->contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY) {
+        for (size_t kk = 0; kk < c->n_keys; ++kk) pk.push_back(StrVal(c->keys[kk]));
+      } else if (c->contype != PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE) {
+        throw Error(SqlState::kFeatureNotSupported, "CHECK and FOREIGN KEY constraints are not supported yet",
+                    planner.CharPos(c->location));
+      }
+    } else {
+      throw Error(SqlState::kFeatureNotSupported, "LIKE and inheritance in CREATE TABLE are not supported");
+    }
+  }
+  for (auto& k : pk) {
+    int idx = table->schema.ColumnIndex(k);
+    if (idx < 0)
+      throw Error(SqlState::kUndefinedColumn, fmt::format("column \"{}\" named in key does not exist", k));
+    table->schema.columns[idx].not_null = true;
+    table->schema.primary_key.push_back(idx);
+  }
+  if (stmt->partspec) {
+    std::string strategy = Lower(stmt->partspec->strategy ? stmt->partspec->strategy : "");
+    if (strategy != "range" || stmt->partspec->n_part_params != 1)
+      throw Error(SqlState::kFeatureNotSupported, "only PARTITION BY RANGE (timestamp_column) is supported",
+                  planner.CharPos(stmt->partspec->location));
+    auto* pe = stmt->partspec->part_params[0]->partition_elem;
+    std::string col = pe->name ? pe->name : "";
+    int idx = table->schema.ColumnIndex(col);
+    if (idx < 0)
+      throw Error(SqlState::kUndefinedColumn, fmt::format("column \"{}\" named in partition key does not exist", col),
+                  planner.CharPos(pe->location));
+    TypeId t = table->schema.columns[idx].type.id;
+    if (t != TypeId::kTimestamp && t != TypeId::kTimestampTz && t != TypeId::kDate)
+      throw Error(SqlState::kDatatypeMismatch,
+                  fmt::format("partition column \"{}\" must be a timestamp, timestamptz or date, not {}", col,
+                              table->schema.columns[idx].type.ToString()),
+                  planner.CharPos(pe->location));
+    table->schema.time_column = idx;
+    table->schema.partition_interval_ns = kNsPerDay;
+  }
+  for (size_t k = 0; k < stmt->n_options; ++k) {
+    auto* d = stmt->options[k]->def_elem;
+    std::string opt = d->defname;
+    std::string value = d->arg && d->arg->node_case == PG_QUERY__NODE__NODE_STRING ? d->arg->string->sval : "";
+    if (opt == "partition_interval") {
+      if (table->schema.time_column < 0)
+        throw Error(SqlState::kInvalidParameterValue, "partition_interval needs PARTITION BY RANGE (timestamp_column)");
+      Interval iv;
+      if (!ParseInterval(value, &iv) || iv.months != 0 || int64_t(iv.days) * kNsPerDay + iv.ns <= 0)
+        throw Error(SqlState::kInvalidParameterValue,
+                    fmt::format("invalid partition_interval \"{}\": use a positive interval of days or less", value));
+      table->schema.partition_interval_ns = int64_t(iv.days) * kNsPerDay + iv.ns;
+    } else {
+      throw Error(SqlState::kInvalidParameterValue, fmt::format("unrecognized parameter \"{}\"", opt));
+    }
+  }
+  table->data.Init(table->schema.Types());
+  db.BeginCatalogChange();
+  table->id = db.mutable_catalog().next_table_id++;
+  db.mutable_catalog().tables[name] = table;
+  db.RecordCatalogChange(TableDdl(table->schema));
+}
+
+void ExecuteCreateTableAs(Database& db, PgQuery__CreateTableAsStmt* stmt, const std::string& sql, QueryResult& result) {
+  auto* into = stmt->into;
+  std::string name = into->rel->relname;
+  result.tag = "SELECT 0";
+  if (db.catalog().NameTaken(name)) {
+    if (stmt->if_not_exists) {
+      result.notices.push_back(fmt::format("NOTICE:  relation \"{}\" already exists, skipping", name));
+      result.tag = "CREATE TABLE AS";
+      return;
+    }
+    throw Error(SqlState::kDuplicateTable, fmt::format("relation \"{}\" already exists", name));
+  }
+  Planner planner(db.catalog(), sql);
+  PlannedQuery q = planner.PlanSelect(stmt->query, nullptr);
+  auto table = std::make_shared<Table>();
+  table->schema.name = name;
+  for (size_t c = 0; c < q.names.size(); ++c) {
+    std::string col = c < into->n_col_names ? StrVal(into->col_names[c]) : q.names[c];
+    LogicalType t = q.types[c].id == TypeId::kNull ? LogicalType(TypeId::kText) : q.types[c];
+    table->schema.columns.push_back(ColumnInfo{col, t, false, ""});
+  }
+  table->data.Init(table->schema.Types());
+  db.BeginCatalogChange();
+  table->id = db.mutable_catalog().next_table_id++;
+  db.mutable_catalog().tables[name] = table;
+  db.RecordCatalogChange(TableDdl(table->schema));
+  QueryResult rows;
+  CollectResult(q, rows);
+  size_t n = 0;
+  for (auto& chunk : rows.chunks) {
+    for (size_t c = 0; c < chunk.columns.size(); ++c)
+      if (chunk.columns[c].type() != table->schema.columns[c].type)
+        chunk.columns[c] = CastVector(chunk.columns[c], table->schema.columns[c].type);
+    db.RecordAppend(table, chunk);
+    n += chunk.count;
+  }
+  result.tag = fmt::format("SELECT {}", n);
+}
+
+void ExecuteDrop(Database& db, PgQuery__DropStmt* stmt, const std::string& sql, QueryResult& result) {
+  const char* what = stmt->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE ? "table"
+                   : stmt->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_VIEW ? "view"
+                   : stmt->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_INDEX ? "index" : nullptr;
+  if (!what) throw Error(SqlState::kFeatureNotSupported, "only DROP TABLE, DROP VIEW and DROP INDEX are supported");
+  result.tag = fmt::format("DROP {}", what == std::string("table") ? "TABLE" : what == std::string("view") ? "VIEW" : "INDEX");
+  bool changed = false;
+  for (size_t k = 0; k < stmt->n_objects; ++k) {
+    auto* list = stmt->objects[k]->list;
+    std::string name = StrVal(list->items[list->n_items - 1]);
+    Catalog& cat = db.mutable_catalog();
+    bool exists = std::string(what) == "table" ? cat.tables.count(name) > 0
+                : std::string(what) == "view" ? cat.views.count(name) > 0 : cat.indexes.count(name) > 0;
+    if (!exists) {
+      bool other = cat.NameTaken(name);
+      if (other && !stmt->missing_ok)
+        throw Error(Status::Error(SqlState::kWrongObjectType, fmt::format("\"{}\" is not a {}", name, what)));
+      if (stmt->missing_ok) {
+        result.notices.push_back(fmt::format("NOTICE:  {} \"{}\" does not exist, skipping", what, name));
+        continue;
+      }
+      throw Error(std::string(what) == "index" ? SqlState::kUndefinedObject : SqlState::kUndefinedTable,
+                  fmt::format("{} \"{}\" does not exist", what, name));
+    }
+    if (!changed) db.BeginCatalogChange();
+    changed = true;
+    if (std::string(what) == "table") {
+      cat.tables.erase(name);
+      for (auto it = cat.indexes.begin(); it != cat.indexes.end();)
+        it = it->second.table == name ? cat.indexes.erase(it) : std::next(it);
+    } else if (std::string(what) == "view") {
+      cat.views.erase(name);
+    } else {
+      cat.indexes.erase(name);
+    }
+  }
+  if (changed) db.RecordCatalogChange(sql);
+}
+
+void ExecuteAlterTable(Database& db, PgQuery__AlterTableStmt* stmt, const std::string& sql, QueryResult& result) {
+  std::string name = stmt->relation->relname;
+  result.tag = "ALTER TABLE";
+  Planner planner(db.catalog(), sql);
+  if (!db.catalog().FindTable(name)) {
+    if (stmt->missing_ok) {
+      result.notices.push_back(fmt::format("NOTICE:  relation \"{}\" does not exist, skipping", name));
+      return;
+    }
+    throw Error(SqlState::kUndefinedTable, fmt::format("relation \"{}\" does not exist", name),
+                planner.CharPos(stmt->relation->location));
+  }
+  db.BeginCatalogChange();
+  auto table = db.CloneTableForDdl(name);
+  TableSchema& s = table->schema;
+  for (size_t k = 0; k < stmt->n_cmds; ++k) {
+    auto* cmd = stmt->cmds[k]->alter_table_cmd;
+    switch (cmd->subtype) {
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn: {
+        std::vector<std::string> pk;
+        ColumnInfo col = BuildColumn(cmd->def->column_def, sql, planner, &pk);
+        if (s.ColumnIndex(col.name) >= 0) {
+          if (cmd->missing_ok) {
+            result.notices.push_back(fmt::format("NOTICE:  column \"{}\" of relation \"{}\" already exists, skipping", col.name, name));
+            continue;
+          }
+          throw Error(SqlState::kDuplicateColumn, fmt::format("column \"{}\" of relation \"{}\" already exists", col.name, name));
+        }
+        CheckDefault(col);
+        Value fill = Value::Null(col.type);
+        if (!col.default_sql.empty()) {
+          std::string dsql = "SELECT " + col.default_sql;
+          auto parsed = ParsedSql::Parse(dsql);
+          Planner p(db.catalog(), dsql);
+          Scope scope;
+          ExprPtr e = p.BindAndCoerce(parsed->statements()[0].node->select_stmt->target_list[0]->res_target->val, scope, col.type);
+          ExecContext ctx;
+          fill = EvaluateConstant(*e, ctx);
+        }
+        if (col.not_null && fill.is_null && table->data.live_count() > 0)
+          throw Error(SqlState::kNotNullViolation, fmt::format("column \"{}\" of relation \"{}\" contains null values", col.name, name));
+        s.columns.push_back(col);
+        table->data.AddColumn(col.type, fill);
+        break;
+      }
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumn: {
+        int idx = s.ColumnIndex(cmd->name);
+        if (idx < 0) {
+          if (cmd->missing_ok) {
+            result.notices.push_back(fmt::format("NOTICE:  column \"{}\" of relation \"{}\" does not exist, skipping", cmd->name, name));
+            continue;
+          }
+          throw Error(SqlState::kUndefinedColumn, fmt::format("column \"{}\" of relation \"{}\" does not exist", cmd->name, name));
+        }
+        if (idx == s.time_column)
+          throw Error(SqlState::kFeatureNotSupported, fmt::format("cannot drop column \"{}\": it is the partition key", cmd->name));
+        for (int pk : s.primary_key)
+          if (pk == idx) throw Error(SqlState::kFeatureNotSupported, "cannot drop a primary key column");
+        s.columns.erase(s.columns.begin() + idx);
+        table->data.DropColumn(size_t(idx));
+        if (s.time_column > idx) --s.time_column;
+        for (int& pk : s.primary_key)
+          if (pk > idx) --pk;
+        break;
+      }
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_ColumnDefault: {
+        int idx = s.ColumnIndex(cmd->name);
+        if (idx < 0) throw Error(SqlState::kUndefinedColumn, fmt::format("column \"{}\" of relation \"{}\" does not exist", cmd->name, name));
+        if (cmd->def) {
+          int loc = NodeLocationOf(cmd->def);
+          if (loc < 0) throw Error(SqlState::kFeatureNotSupported, "this DEFAULT expression form is not supported");
+          s.columns[idx].default_sql = ExpressionText(sql, loc);
+          CheckDefault(s.columns[idx]);
+        } else {
+          s.columns[idx].default_sql.clear();
+        }
+        break;
+      }
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_SetNotNull:
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_DropNotNull: {
+        int idx = s.ColumnIndex(cmd->name);
+        if (idx < 0) throw Error(SqlState::kUndefinedColumn, fmt::format("column \"{}\" of relation \"{}\" does not exist", cmd->name, name));
+        bool set = cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_SetNotNull;
+        if (set) {
+          for (size_t g = 0; g < table->data.group_count(); ++g) {
+            const DataChunk& chunk = table->data.group(g);
+            for (size_t r = 0; r < chunk.count; ++r)
+              if (!table->data.deleted(g)[r] && chunk.columns[idx].IsNull(r))
+                throw Error(SqlState::kNotNullViolation, fmt::format("column \"{}\" of relation \"{}\" contains null values", cmd->name, name));
+          }
+        }
+        s.columns[idx].not_null = set;
+        break;
+      }
+      default: throw Error(SqlState::kFeatureNotSupported, "this ALTER TABLE form is not supported");
+    }
+  }
+  db.RecordCatalogChange(sql);
+}
+
+void ExecuteRename(Database& db, PgQuery__RenameStmt* stmt, const std::string& sql, QueryResult& result) {
+  Catalog& cat = db.mutable_catalog();
+  std::string name = stmt->relation ? stmt->relation->relname : "";
+  std::string new_name = stmt->newname;
+  if (stmt->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE || stmt->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_VIEW) {
+    result.tag = stmt->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_VIEW ? "ALTER VIEW" : "ALTER TABLE";
+    if (!cat.tables.count(name) && !cat.views.count(name))
+      throw Error(SqlState::kUndefinedTable, fmt::format("relation \"{}\" does not exist", name));
+    if (cat.NameTaken(new_name))
+      throw Error(SqlState::kDuplicateTable, fmt::format("relation \"{}\" already exists", new_name));
+    db.BeginCatalogChange();
+    if (cat.tables.count(name)) {
+      auto t = db.CloneTableForDdl(name);
+      cat.tables.erase(name);
+      t->schema.name = new_name;
+      cat.tables[new_name] = t;
+      for (auto& [k, idx] : cat.indexes)
+        if (idx.table == name) idx.table = new_name;
+    } else {
+      ViewInfo v = cat.views[name];
+      cat.views.erase(name);
+      v.name = new_name;
+      cat.views[new_name] = v;
+    }
+    db.RecordCatalogChange(sql);
+    return;
+  }
+  if (stmt->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN) {
+    result.tag = "ALTER TABLE";
+    if (!cat.tables.count(name)) throw Error(SqlState::kUndefinedTable, fmt::format("relation \"{}\" does not exist", name));
+    std::string col = stmt->subname;
+    db.BeginCatalogChange();
+    auto t = db.CloneTableForDdl(name);
+    int idx = t->schema.ColumnIndex(col);
+    if (idx < 0) throw Error(SqlState::kUndefinedColumn, fmt::format("column \"{}\" does not exist", col));
+    if (t->schema.ColumnIndex(new_name) >= 0)
+      throw Error(SqlState::kDuplicateColumn, fmt::format("column \"{}\" of relation \"{}\" already exists", new_name, name));
+    t->schema.columns[idx].name = new_name;
+    for (auto& [k, index] : cat.indexes)
+      if (index.table == name)
+        for (auto& c : index.columns)
+          if (c == col) c = new_name;
+    db.RecordCatalogChange(sql);
+    return;
+  }
+  throw Error(SqlState::kFeatureNotSupported, "this RENAME form is not supported");
+}
+
+void ExecuteCreateView(Database& db, PgQuery__ViewStmt* stmt, const std::string& sql, QueryResult& result) {
+  std::string name = stmt->view->relname;
+  result.tag = "CREATE VIEW";
+  Catalog& cat = db.mutable_catalog();
+  if (cat.tables.count(name) || cat.indexes.count(name) || (cat.views.count(name) && !stmt->replace))
+    throw Error(SqlState::kDuplicateTable, fmt::format("relation \"{}\" already exists", name));
+  // The view body is the text after the AS that starts the query.
+  std::string lower = Lower(sql);
+  size_t pos = std::string::npos;
+  for (size_t k = 0; k + 2 < lower.size(); ++k) {
+    if (lower.compare(k, 2, "as") != 0) continue;
+    if (k > 0 && (isalnum((unsigned char)lower[k - 1]) || lower[k - 1] == '_')) continue;
+    if (isalnum((unsigned char)lower[k + 2]) || lower[k + 2] == '_') continue;
+    size_t j = k + 2;
+    while (j < lower.size() && isspace((unsigned char)lower[j])) ++j;
+    if (lower.compare(j, 6, "select") == 0 || lower.compare(j, 4, "with") == 0 || lower.compare(j, 6, "values") == 0 ||
+        lower[j] == '(') {
+      pos = j;
+      break;
+    }
+  }
+  if (pos == std::string::npos) throw Error(SqlState::kSyntaxError, "could not find the query of CREATE VIEW");
+  std::string body = sql.substr(pos);
+  while (!body.empty() && (isspace((unsigned char)body.back()) || body.back() == ';')) body.pop_back();
+  Planner planner(db.catalog(), sql);
+  PlannedQuery q = planner.PlanSelect(stmt->query, nullptr);
+  ViewInfo v;
+  v.name = name;
+  v.sql = body;
+  for (size_t k = 0; k < stmt->n_aliases; ++k) v.column_names.push_back(StrVal(stmt->aliases[k]));
+  if (v.column_names.size() > q.names.size())
+    throw Error(SqlState::kSyntaxError, "CREATE VIEW specifies more column names than columns");
+  db.BeginCatalogChange();
+  cat.views[name] = v;
+  db.RecordCatalogChange(sql);
+}
+
+void ExecuteCreateIndex(Database& db, PgQuery__IndexStmt* stmt, const std::string& sql, QueryResult& result) {
+  result.tag = "CREATE INDEX";
+  Catalog& cat = db.mutable_catalog();
+  std::string table = stmt->relation->relname;
+  auto t = cat.FindTable(table);
+  if (!t) throw Error(SqlState::kUndefinedTable, fmt::format("relation \"{}\" does not exist", table));
+  IndexInfo idx;
+  idx.table = table;
+  idx.unique = stmt->unique;
+  for (size_t k = 0; k < stmt->n_index_params; ++k) {
+    auto* e = stmt->index_params[k]->index_elem;
+    if (!e->name || !e->name[0]) throw Error(SqlState::kFeatureNotSupported, "expression indexes are not supported");
+    if (t->schema.ColumnIndex(e->name) < 0)
+      throw Error(SqlState::kUndefinedColumn, fmt::format("column \"{}\" does not exist", e->name));
+    idx.columns.push_back(e->name);
+  }
+  idx.name = stmt->idxname && stmt->idxname[0] ? stmt->idxname : table + "_" + idx.columns[0] + "_idx";
+  if (cat.NameTaken(idx.name)) {
+    if (stmt->if_not_exists) {
+      result.notices.push_back(fmt::format("NOTICE:  relation \"{}\" already exists, skipping", idx.name));
+      return;
+    }
+    throw Error(SqlState::kDuplicateTable, fmt::format("relation \"{}\" already exists", idx.name));
+  }
+  db.BeginCatalogChange();
+  cat.indexes[idx.name] = idx;
+  db.RecordCatalogChange(sql);
+}
+
+}  // namespace yunhe

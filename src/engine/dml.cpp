@@ -1,0 +1,305 @@
+// INSERT, UPDATE, DELETE (with RETURNING). UPDATE is delete + append of the new row version.
+#include <fmt/format.h>
+
+#include "common/status.h"
+#include "engine/statements.h"
+#include "exec/basic_operators.h"
+#include "exec/expression_eval.h"
+#include "functions/cast.h"
+#include "sql/planner.h"
+
+namespace yunhe {
+namespace {
+
+std::shared_ptr<Table> TargetTable(Database& db, PgQuery__RangeVar* rv, const Planner& planner, const char* verb) {
+  std::string name = rv->relname;
+  auto table = db.catalog().FindTable(name);
+  if (!table) {
+    if (db.catalog().FindView(name))
+      throw Error(SqlState::kWrongObjectType, fmt::format("cannot {} view \"{}\"", verb, name), planner.CharPos(rv->location));
+    throw Error(SqlState::kUndefinedTable, fmt::format("relation \"{}\" does not exist", name), planner.CharPos(rv->location));
+  }
+  return table;
+}
+
+Scope TableScope(const Table& t, const std::string& label) {
+  Scope s;
+  for (auto& c : t.schema.columns) s.columns.push_back(ScopeColumn{label, c.name, c.type, false});
+  return s;
+}
+
+ExprPtr DefaultExpr(const ColumnInfo& col, const Catalog& catalog) {
+  if (col.default_sql.empty()) return MakeConstant(Value::Null(col.type));
+  std::string sql = "SELECT " + col.default_sql;
+  auto parsed = ParsedSql::Parse(sql);
+  Planner p(catalog, sql);
+  Scope scope;
+  return p.BindAndCoerce(parsed->statements()[0].node->select_stmt->target_list[0]->res_target->val, scope, col.type);
+}
+
+std::string RowText(const DataChunk& chunk, size_t row) {
+  std::string s = "(";
+  for (size_t c = 0; c < chunk.columns.size(); ++c) {
+    Value v = chunk.columns[c].GetValue(row);
+    s += (c ? ", " : "") + (v.is_null ? std::string("null") : v.ToString());
+  }
+  return s + ")";
+}
+
+void CheckNotNull(const Table& t, const DataChunk& chunk) {
+  for (size_t c = 0; c < t.schema.columns.size(); ++c) {
+    if (!t.schema.columns[c].not_null) continue;
+    const Vector& v = chunk.columns[c];
+    for (size_t r = 0; r < chunk.count; ++r) {
+      if (v.IsNull(r))
+        throw Error(Status::Error(SqlState::kNotNullViolation,
+                                  fmt::format("null value in column \"{}\" of relation \"{}\" violates not-null constraint",
+                                              t.schema.columns[c].name, t.schema.name))
+                        .WithDetail("Failing row contains " + RowText(chunk, r) + "."));
+    }
+  }
+}
+
+// RETURNING: evaluates the list over the rows written.
+void Returning(Planner& planner, const Table& t, PgQuery__Node** list, size_t n, const std::vector<DataChunk>& chunks,
+               QueryResult& result) {
+  if (n == 0) return;
+  Scope scope = TableScope(t, t.schema.name);
+  std::vector<ExprPtr> exprs;
+  std::vector<std::string> names;
+  for (size_t k = 0; k < n; ++k) {
+    auto* rt = list[k]->res_target;
+    PgQuery__Node* v = rt->val;
+    if (v->node_case == PG_QUERY__NODE__NODE_COLUMN_REF &&
+        v->column_ref->fields[v->column_ref->n_fields - 1]->node_case == PG_QUERY__NODE__NODE_A_STAR) {
+      for (size_t c = 0; c < t.schema.columns.size(); ++c) {
+        exprs.push_back(MakeColumn(int(c), t.schema.columns[c].type, t.schema.columns[c].name));
+        names.push_back(t.schema.columns[c].name);
+      }
+      continue;
+    }
+    ExprPtr e = planner.BindExpression(v, scope);
+    if (e->unknown_literal) e = planner.CoerceTo(e, TypeId::kText);
+    exprs.push_back(e);
+    names.push_back(rt->name && rt->name[0] ? rt->name : Planner::ColumnNameOf(v));
+  }
+  result.returns_rows = true;
+  result.names = names;
+  for (auto& e : exprs) result.types.push_back(e->type);
+  ExecContext ctx;
+  for (const auto& chunk : chunks) {
+    DataChunk out;
+    for (auto& e : exprs) out.columns.push_back(Evaluate(*e, chunk, ctx));
+    out.count = chunk.count;
+    result.chunks.push_back(std::move(out));
+  }
+}
+
+}  // namespace
+
+void ExecuteInsert(Database& db, PgQuery__InsertStmt* stmt, const std::string& sql, QueryResult& result) {
+  Planner planner(db.catalog(), sql);
+  auto table = TargetTable(db, stmt->relation, planner, "insert into");
+  if (stmt->on_conflict_clause)
+    throw Error(SqlState::kFeatureNotSupported, "ON CONFLICT is not supported yet");
+  if (stmt->with_clause) throw Error(SqlState::kFeatureNotSupported, "WITH in INSERT is not supported yet");
+  const TableSchema& schema = table->schema;
+  std::vector<int> targets;
+  if (stmt->n_cols == 0) {
+    for (size_t c = 0; c < schema.columns.size(); ++c) targets.push_back(int(c));
+  } else {
+    for (size_t k = 0; k < stmt->n_cols; ++k) {
+      auto* rt = stmt->cols[k]->res_target;
+      int idx = schema.ColumnIndex(rt->name);
+      if (idx < 0)
+        throw Error(SqlState::kUndefinedColumn,
+                    fmt::format("column \"{}\" of relation \"{}\" does not exist", rt->name, schema.name),
+                    planner.CharPos(rt->location));
+      for (int t : targets)
+        if (t == idx)
+          throw Error(SqlState::kDuplicateColumn, fmt::format("column \"{}\" specified more than once", rt->name),
+                      planner.CharPos(rt->location));
+      targets.push_back(idx);
+    }
+  }
+  // Defaults for the columns not given.
+  std::vector<ExprPtr> defaults(schema.columns.size());
+  for (size_t c = 0; c < schema.columns.size(); ++c) defaults[c] = DefaultExpr(schema.columns[c], db.catalog());
+
+  std::vector<DataChunk> written;
+  size_t total = 0;
+  ExecContext ctx;
+  auto emit = [&](std::vector<Vector> given, size_t count) {
+    DataChunk row_chunk;
+    row_chunk.count = count;
+    std::vector<Vector> full(schema.columns.size());
+    std::vector<bool> set(schema.columns.size(), false);
+    for (size_t k = 0; k < targets.size(); ++k) {
+      full[targets[k]] = std::move(given[k]);
+      set[targets[k]] = true;
+    }
+    DataChunk dummy;
+    dummy.count = count;
+    for (size_t c = 0; c < schema.columns.size(); ++c) {
+      if (!set[c]) full[c] = Evaluate(*defaults[c], dummy, ctx);
+      if (full[c].type() != schema.columns[c].type) full[c] = CastVector(full[c], schema.columns[c].type);
+      row_chunk.columns.push_back(std::move(full[c]));
+    }
+    CheckNotNull(*table, row_chunk);
+    db.RecordAppend(table, row_chunk);
+    total += count;
+    if (stmt->n_returning_list) written.push_back(std::move(row_chunk));
+  };
+
+  PgQuery__Node* src = stmt->select_stmt;
+  if (!src) {
+    // INSERT ... DEFAULT VALUES
+    emit({}, 1);
+  } else if (src->select_stmt->n_values_lists > 0 && src->select_stmt->op == PG_QUERY__SET_OPERATION__SETOP_NONE &&
+             src->select_stmt->n_sort_clause == 0 && !src->select_stmt->limit_count) {
+    // VALUES: bind each cell straight to its column type so bad literals report their position.
+    Scope empty;
+    DataChunk one;
+    one.count = 1;
+    std::vector<Vector> columns(targets.size());
+    for (size_t k = 0; k < targets.size(); ++k) columns[k] = Vector(schema.columns[targets[k]].type);
+    size_t rows = 0;
+    for (size_t r = 0; r < src->select_stmt->n_values_lists; ++r) {
+      auto* list = src->select_stmt->values_lists[r]->list;
+      if (list->n_items > targets.size())
+        throw Error(SqlState::kSyntaxError, "INSERT has more expressions than target columns");
+      if (list->n_items < targets.size())
+        throw Error(SqlState::kSyntaxError, "INSERT has more target columns than expressions");
+      for (size_t k = 0; k < list->n_items; ++k) {
+        const ColumnInfo& col = schema.columns[targets[k]];
+        ExprPtr e = list->items[k]->node_case == PG_QUERY__NODE__NODE_SET_TO_DEFAULT
+                        ? defaults[targets[k]]
+                        : planner.BindAndCoerce(list->items[k], empty, col.type);
+        Vector v = Evaluate(*e, one, ctx);
+        columns[k].AppendFrom(v, 0);
+      }
+      if (++rows == kChunkRows) {
+        emit(std::move(columns), rows);
+        columns.assign(targets.size(), Vector());
+        for (size_t k = 0; k < targets.size(); ++k) columns[k] = Vector(schema.columns[targets[k]].type);
+        rows = 0;
+      }
+    }
+    if (rows) emit(std::move(columns), rows);
+  } else {
+    PlannedQuery q = planner.PlanSelect(src, nullptr);
+    if (q.types.size() > targets.size()) throw Error(SqlState::kSyntaxError, "INSERT has more expressions than target columns");
+    if (q.types.size() < targets.size()) throw Error(SqlState::kSyntaxError, "INSERT has more target columns than expressions");
+    for (size_t k = 0; k < targets.size(); ++k) {
+      const LogicalType& want = schema.columns[targets[k]].type;
+      if (q.types[k].id != TypeId::kNull && !CastExists(q.types[k], want))
+        throw Error(Status::Error(SqlState::kDatatypeMismatch,
+                                  fmt::format("column \"{}\" is of type {} but expression is of type {}",
+                                              schema.columns[targets[k]].name, want.ToString(), q.types[k].ToString()))
+                        .WithHint("You will need to rewrite or cast the expression."));
+    }
+    // Collect first: INSERT INTO t SELECT ... FROM t must not read its own rows.
+    q.plan->Open(ctx);
+    auto chunks = CollectAll(*q.plan, ctx);
+    for (auto& chunk : chunks) emit(std::move(chunk.columns), chunk.count);
+  }
+  Returning(planner, *table, stmt->returning_list, stmt->n_returning_list, written, result);
+  result.tag = fmt::format("INSERT 0 {}", total);
+}
+
+namespace {
+
+// Scans the target table with row ids, filtered by WHERE; returns the chunks (ids in the last column).
+std::vector<DataChunk> MatchingRows(Planner& planner, const std::string& table, PgQuery__Node* where, Scope* scope) {
+  PlannedQuery q = planner.PlanTableScan(table, -1, true, scope);
+  OperatorPtr plan = q.plan;
+  if (where) {
+    ExprPtr pred = planner.BindExpression(where, *scope);
+    if (pred->type.id != TypeId::kBool) {
+      if (pred->unknown_literal) pred = planner.CoerceTo(pred, TypeId::kBool);
+      else
+        throw Error(SqlState::kDatatypeMismatch,
+                    fmt::format("argument of WHERE must be type boolean, not type {}", pred->type.ToString()));
+    }
+    plan = std::make_shared<FilterOperator>(plan, pred);
+  }
+  ExecContext ctx;
+  plan->Open(ctx);
+  return CollectAll(*plan, ctx);
+}
+
+std::vector<uint64_t> RowIds(const DataChunk& chunk) {
+  const Vector& ids = chunk.columns.back();
+  std::vector<uint64_t> out(chunk.count);
+  for (size_t r = 0; r < chunk.count; ++r) out[r] = uint64_t(ids.i64()[r]);
+  return out;
+}
+
+}  // namespace
+
+void ExecuteUpdate(Database& db, PgQuery__UpdateStmt* stmt, const std::string& sql, QueryResult& result) {
+  Planner planner(db.catalog(), sql);
+  auto table = TargetTable(db, stmt->relation, planner, "update");
+  if (stmt->n_from_clause) throw Error(SqlState::kFeatureNotSupported, "UPDATE ... FROM is not supported yet");
+  const TableSchema& schema = table->schema;
+  Scope scope;
+  std::string label = stmt->relation->alias ? stmt->relation->alias->aliasname : schema.name;
+  for (auto& c : schema.columns) scope.columns.push_back(ScopeColumn{label, c.name, c.type, false});
+  std::vector<ExprPtr> set(schema.columns.size());
+  for (size_t k = 0; k < stmt->n_target_list; ++k) {
+    auto* rt = stmt->target_list[k]->res_target;
+    int idx = schema.ColumnIndex(rt->name);
+    if (idx < 0)
+      throw Error(SqlState::kUndefinedColumn,
+                  fmt::format("column \"{}\" of relation \"{}\" does not exist", rt->name, schema.name),
+                  planner.CharPos(rt->location));
+    if (set[idx])
+      throw Error(SqlState::kSyntaxError, fmt::format("multiple assignments to same column \"{}\"", rt->name),
+                  planner.CharPos(rt->location));
+    if (rt->val->node_case == PG_QUERY__NODE__NODE_SET_TO_DEFAULT) set[idx] = DefaultExpr(schema.columns[idx], db.catalog());
+    else set[idx] = planner.BindAndCoerce(rt->val, scope, schema.columns[idx].type);
+  }
+  Scope scan_scope;
+  auto chunks = MatchingRows(planner, schema.name, stmt->where_clause, &scan_scope);
+  ExecContext ctx;
+  size_t total = 0;
+  std::vector<DataChunk> written;
+  // Compute every new row version before changing anything (a statement sees one snapshot).
+  std::vector<DataChunk> new_rows;
+  for (auto& chunk : chunks) {
+    DataChunk out;
+    out.count = chunk.count;
+    for (size_t c = 0; c < schema.columns.size(); ++c) {
+      Vector v = set[c] ? Evaluate(*set[c], chunk, ctx) : chunk.columns[c];
+      if (v.type() != schema.columns[c].type) v = CastVector(v, schema.columns[c].type);
+      out.columns.push_back(std::move(v));
+    }
+    CheckNotNull(*table, out);
+    new_rows.push_back(std::move(out));
+  }
+  for (size_t k = 0; k < chunks.size(); ++k) {
+    db.RecordDelete(table, RowIds(chunks[k]));
+    db.RecordAppend(table, new_rows[k]);
+    total += chunks[k].count;
+  }
+  Returning(planner, *table, stmt->returning_list, stmt->n_returning_list, new_rows, result);
+  result.tag = fmt::format("UPDATE {}", total);
+}
+
+void ExecuteDelete(Database& db, PgQuery__DeleteStmt* stmt, const std::string& sql, QueryResult& result) {
+  Planner planner(db.catalog(), sql);
+  auto table = TargetTable(db, stmt->relation, planner, "delete from");
+  if (stmt->n_using_clause) throw Error(SqlState::kFeatureNotSupported, "DELETE ... USING is not supported yet");
+  Scope scope;
+  auto chunks = MatchingRows(planner, table->schema.name, stmt->where_clause, &scope);
+  size_t total = 0;
+  for (auto& chunk : chunks) {
+    db.RecordDelete(table, RowIds(chunk));
+    total += chunk.count;
+    chunk.columns.pop_back();  // row ids
+  }
+  Returning(planner, *table, stmt->returning_list, stmt->n_returning_list, chunks, result);
+  result.tag = fmt::format("DELETE {}", total);
+}
+
+}  // namespace yunhe

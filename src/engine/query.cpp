@@ -1,0 +1,83 @@
+// SELECT and EXPLAIN [ANALYZE].
+#include <fmt/format.h>
+
+#include <chrono>
+#include <functional>
+
+#include "engine/statements.h"
+#include "exec/expression_eval.h"
+#include "sql/planner.h"
+
+namespace yunhe {
+
+void CollectResult(PlannedQuery& q, QueryResult& result) {
+  ExecContext ctx;
+  q.plan->Open(ctx);
+  result.chunks = CollectAll(*q.plan, ctx);
+  result.returns_rows = true;
+  result.names = q.names;
+  result.types = q.types;
+}
+
+void ExecuteSelect(Database& db, PgQuery__Node* node, const std::string& sql, QueryResult& result) {
+  Planner planner(db.catalog(), sql);
+  PlannedQuery q = planner.PlanSelect(node, nullptr);
+  CollectResult(q, result);
+  result.tag = fmt::format("SELECT {}", result.RowCount());
+}
+
+namespace {
+
+void RenderPlan(const PhysicalOperator& op, int depth, bool analyze, std::vector<std::string>& lines) {
+  std::string indent = depth == 0 ? "" : std::string(depth * 6 - 6, ' ') + "  ->  ";
+  std::string line = indent + op.Name();
+  if (analyze)
+    line += fmt::format("  (actual time={:.3f} ms rows={})", double(op.time_ns()) / 1e6, op.rows_out());
+  lines.push_back(line);
+  std::string details = op.Details();
+  if (!details.empty()) lines.push_back(std::string(depth * 6 + (depth ? 0 : 2), ' ') + details);
+  for (auto& c : op.children) RenderPlan(*c, depth + 1, analyze, lines);
+}
+
+}  // namespace
+
+void ExecuteExplain(Database& db, PgQuery__ExplainStmt* stmt, const std::string& sql, QueryResult& result) {
+  bool analyze = false;
+  for (size_t k = 0; k < stmt->n_options; ++k) {
+    auto* d = stmt->options[k]->def_elem;
+    std::string name = d->defname;
+    if (name == "analyze") {
+      analyze = true;
+      if (d->arg && d->arg->node_case == PG_QUERY__NODE__NODE_BOOLEAN) analyze = d->arg->boolean->boolval;
+      if (d->arg && d->arg->node_case == PG_QUERY__NODE__NODE_STRING) analyze = std::string(d->arg->string->sval) != "false";
+    }
+  }
+  if (stmt->query->node_case != PG_QUERY__NODE__NODE_SELECT_STMT)
+    throw Error(SqlState::kFeatureNotSupported, "EXPLAIN supports SELECT statements");
+  Planner planner(db.catalog(), sql);
+  PlannedQuery q = planner.PlanSelect(stmt->query, nullptr);
+  std::vector<std::string> lines;
+  if (analyze) {
+    ExecContext ctx;
+    ctx.analyze = true;
+    auto t0 = std::chrono::steady_clock::now();
+    q.plan->Open(ctx);
+    CollectAll(*q.plan, ctx);
+    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    RenderPlan(*q.plan, 0, true, lines);
+    lines.push_back(fmt::format("Execution Time: {:.3f} ms", ms));
+  } else {
+    RenderPlan(*q.plan, 0, false, lines);
+  }
+  result.returns_rows = true;
+  result.names = {"QUERY PLAN"};
+  result.types = {TypeId::kText};
+  DataChunk c;
+  c.Init(result.types);
+  for (auto& l : lines) c.columns[0].Append(Value::Text(l));
+  c.count = lines.size();
+  result.chunks.push_back(std::move(c));
+  result.tag = "EXPLAIN";
+}
+
+}  // namespace yunhe

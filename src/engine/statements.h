@@ -1,0 +1,34 @@
+// Statement executors, one family per file: ddl.cpp (CREATE/DROP/ALTER), dml.cpp (INSERT,
+// UPDATE, DELETE), copy.cpp (COPY), query.cpp (SELECT, EXPLAIN, SHOW/SET).
+#pragma once
+#include <string>
+
+#include "engine/database.h"
+#include "sql/parser.h"
+
+namespace yunhe {
+
+void ExecuteSelect(Database& db, PgQuery__Node* node, const std::string& sql, QueryResult& result);
+void ExecuteExplain(Database& db, PgQuery__ExplainStmt* stmt, const std::string& sql, QueryResult& result);
+void ExecuteCreateTable(Database& db, PgQuery__CreateStmt* stmt, const std::string& sql, QueryResult& result);
+void ExecuteCreateTableAs(Database& db, PgQuery__CreateTableAsStmt* stmt, const std::string& sql, QueryResult& result);
+void ExecuteDrop(Database& db, PgQuery__DropStmt* stmt, const std::string& sql, QueryResult& result);
+void ExecuteAlterTable(Database& db, PgQuery__AlterTableStmt* stmt, const std::string& sql, QueryResult& result);
+void ExecuteRename(Database& db, PgQuery__RenameStmt* stmt, const std::string& sql, QueryResult& result);
+void ExecuteCreateView(Database& db, PgQuery__ViewStmt* stmt, const std::string& sql, QueryResult& result);
+void ExecuteCreateIndex(Database& db, PgQuery__IndexStmt* stmt, const std::string& sql, QueryResult& result);
+void ExecuteInsert(Database& db, PgQuery__InsertStmt* stmt, const std::string& sql, QueryResult& result);
+void ExecuteUpdate(Database& db, PgQuery__UpdateStmt* stmt, const std::string& sql, QueryResult& result);
+void ExecuteDelete(Database& db, PgQuery__DeleteStmt* stmt, const std::string& sql, QueryResult& result);
+void ExecuteCopy(Database& db, PgQuery__CopyStmt* stmt, const std::string& sql, QueryResult& result);
+
+// Runs a plan and stores its rows in result (shared by SELECT and RETURNING).
+struct PlannedQuery;
+void CollectResult(struct PlannedQuery& q, QueryResult& result);
+
+// Renders a table's definition as CREATE TABLE text (catalog file, WAL for CREATE TABLE AS).
+std::string TableDdl(const TableSchema& schema);
+// Quotes an identifier when PostgreSQL would need it.
+std::string QuoteIdent(const std::string& name);
+
+}  // namespace yunhe

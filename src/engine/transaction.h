@@ -1,0 +1,31 @@
+// A transaction's undo log and pending WAL records. Changes are applied to the tables at once
+// (one writer at a time) and undone in reverse on ROLLBACK or on a failed statement; the WAL
+// records are written and fsynced at COMMIT, which is when the change becomes durable and is
+// acknowledged.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "storage/catalog.h"
+#include "storage/wal_record.h"
+
+namespace yunhe {
+
+struct UndoEntry {
+  enum Kind { kAppend, kDelete, kCatalog } kind;
+  std::shared_ptr<Table> table;
+  size_t rows_before = 0;  // kAppend
+  uint64_t row_id = 0;     // kDelete
+  std::shared_ptr<Catalog> catalog_before;  // kCatalog
+};
+
+struct Transaction {
+  bool explicit_block = false;  // BEGIN ... COMMIT
+  bool failed = false;          // an error happened inside the block
+  std::vector<UndoEntry> undo;
+  std::vector<WalRecord> wal;
+  bool catalog_changed = false;
+};
+
+}  // namespace yunhe

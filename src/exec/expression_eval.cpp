@@ -1,0 +1,352 @@
+#include "exec/expression_eval.h"
+
+#include <fmt/format.h>
+
+#include "common/status.h"
+#include "functions/cast.h"
+#include "functions/function.h"
+#include "functions/kernel_util.h"
+
+namespace yunhe {
+namespace {
+
+// Input chunk restricted to the rows in sel, for lazily evaluated branches (CASE, COALESCE).
+DataChunk GatherChunk(const DataChunk& input, const std::vector<uint32_t>& sel) {
+  DataChunk out;
+  out.columns.reserve(input.columns.size());
+  for (const auto& c : input.columns) out.columns.push_back(c.Gather(sel));
+  out.count = sel.size();
+  return out;
+}
+
+void Scatter(const Vector& src, const std::vector<uint32_t>& sel, Vector& dst) {
+  for (size_t k = 0; k < sel.size(); ++k) dst.SetValue(sel[k], src.GetValue(k));
+}
+
+Vector EvalFunction(const Expr& e, const DataChunk& input, ExecContext& ctx) {
+  const size_t n = input.count;
+  std::vector<Vector> owned(e.args.size());
+  std::vector<const Vector*> args(e.args.size());
+  for (size_t k = 0; k < e.args.size(); ++k) {
+    if (e.args[k]->kind == ExprKind::kColumn) {
+      args[k] = &input.columns[e.args[k]->column];
+    } else {
+      owned[k] = Evaluate(*e.args[k], input, ctx);
+      args[k] = &owned[k];
+    }
+  }
+  Vector out(e.type);
+  out.Resize(n);
+  uint8_t* nulls = out.nulls();
+  if (e.function->strict) {
+    std::fill(nulls, nulls + n, 0);
+    for (const Vector* a : args) {
+      const uint8_t* an = a->nulls();
+      for (size_t r = 0; r < n; ++r) nulls[r] |= an[r];
+    }
+  } else {
+    std::fill(nulls, nulls + n, 0);
+  }
+  e.function->kernel(args, n, out);
+  return out;
+}
+
+// Three-valued AND / OR (SQL: FALSE AND NULL = FALSE, TRUE OR NULL = TRUE).
+Vector EvalAndOr(const Expr& e, const DataChunk& input, ExecContext& ctx, bool is_and) {
+  const size_t n = input.count;
+  Vector out(TypeId::kBool);
+  out.Resize(n);
+  // Start from the identity (TRUE for AND, FALSE for OR), not NULL.
+  for (size_t r = 0; r < n; ++r) out.SetValue(r, Value::Bool(is_and));
+  for (const auto& arg : e.args) {
+    Vector v = Evaluate(*arg, input, ctx);
+    for (size_t r = 0; r < n; ++r) {
+      bool cur_null = out.IsNull(r);
+      bool cur = out.i64()[r] != 0;
+      if (!cur_null && cur != is_and) continue;  // already decided
+      if (v.IsNull(r)) {
+        out.SetNull(r, true);
+      } else if ((v.i64()[r] != 0) != is_and) {
+        out.SetNull(r, false);
+        out.i64()[r] = !is_and;
+      }
+    }
+  }
+  return out;
+}
+
+Vector EvalCase(const Expr& e, const DataChunk& input, ExecContext& ctx) {
+  const size_t n = input.count;
+  Vector out(e.type);
+  out.Resize(n);
+  std::vector<uint32_t> remaining(n);
+  for (size_t r = 0; r < n; ++r) remaining[r] = uint32_t(r);
+  size_t pairs = (e.args.size() - 1) / 2;
+  for (size_t p = 0; p < pairs && !remaining.empty(); ++p) {
+    DataChunk sub = GatherChunk(input, remaining);
+    Vector cond = Evaluate(*e.args[2 * p], sub, ctx);
+    std::vector<uint32_t> taken_local, taken_global, rest;
+    for (size_t k = 0; k < remaining.size(); ++k) {
+      if (!cond.IsNull(k) && cond.i64()[k]) {
+        taken_local.push_back(uint32_t(k));
+        taken_global.push_back(remaining[k]);
+      } else {
+        rest.push_back(remaining[k]);
+      }
+    }
+    if (!taken_local.empty()) {
+      DataChunk then_in = GatherChunk(sub, taken_local);
+      Scatter(Evaluate(*e.args[2 * p + 1], then_in, ctx), taken_global, out);
+    }
+    remaining.swap(rest);
+  }
+  if (!remaining.empty()) {
+    DataChunk sub = GatherChunk(input, remaining);
+    Scatter(Evaluate(*e.args.back(), sub, ctx), remaining, out);
+  }
+  return out;
+}
+
+Vector EvalCoalesce(const Expr& e, const DataChunk& input, ExecContext& ctx) {
+  const size_t n = input.count;
+  Vector out(e.type);
+  out.Resize(n);
+  std::vector<uint32_t> remaining(n);
+  for (size_t r = 0; r < n; ++r) remaining[r] = uint32_t(r);
+  for (const auto& arg : e.args) {
+    if (remaining.empty()) break;
+    DataChunk sub = GatherChunk(input, remaining);
+    Vector v = Evaluate(*arg, sub, ctx);
+    std::vector<uint32_t> rest;
+    for (size_t k = 0; k < remaining.size(); ++k) {
+      if (v.IsNull(k)) rest.push_back(remaining[k]);
+      else out.SetValue(remaining[k], v.GetValue(k));
+    }
+    remaining.swap(rest);
+  }
+  return out;
+}
+
+Vector EvalGreatestLeast(const Expr& e, const DataChunk& input, ExecContext& ctx, bool greatest) {
+  const size_t n = input.count;
+  Vector out(e.type);
+  out.Resize(n);
+  for (const auto& arg : e.args) {
+    Vector v = Evaluate(*arg, input, ctx);
+    for (size_t r = 0; r < n; ++r) {
+      if (v.IsNull(r)) continue;
+      if (out.IsNull(r)) { out.SetValue(r, v.GetValue(r)); continue; }
+      int c = CompareCells(v, r, out, r);
+      if (greatest ? c > 0 : c < 0) out.SetValue(r, v.GetValue(r));
+    }
+  }
+  return out;
+}
+
+// Runs a subquery plan for the current outer row (or once, when uncorrelated).
+std::vector<DataChunk> RunSubquery(SubqueryRef& sq, ExecContext& ctx, const DataChunk* outer, size_t row) {
+  if (outer) ctx.outer.push_back(OuterRow{outer, row});
+  sq.plan->Open(ctx);
+  std::vector<DataChunk> chunks;
+  try {
+    chunks = CollectAll(*sq.plan, ctx);
+  } catch (...) {
+    if (outer) ctx.outer.pop_back();
+    throw;
+  }
+  if (outer) ctx.outer.pop_back();
+  return chunks;
+}
+
+Value ScalarResult(const std::vector<DataChunk>& chunks, const LogicalType& type) {
+  size_t rows = 0;
+  Value v = Value::Null(type);
+  for (const auto& c : chunks) {
+    rows += c.count;
+    if (rows > 1)
+      throw Error(SqlState::kCardinalityViolation, "more than one row returned by a subquery used as an expression");
+    if (c.count == 1) v = c.columns[0].GetValue(0);
+  }
+  return v;
+}
+
+void CollectValues(const std::vector<DataChunk>& chunks, SubqueryRef& sq) {
+  sq.values.clear();
+  sq.has_null = false;
+  for (const auto& c : chunks) {
+    for (size_t r = 0; r < c.count; ++r) {
+      if (c.columns[0].IsNull(r)) sq.has_null = true;
+      else sq.values.push_back(c.columns[0].GetValue(r));
+    }
+  }
+}
+
+bool CompareOp(const std::string& op, int c) {
+  if (op == "=") return c == 0;
+  if (op == "<>" || op == "!=") return c != 0;
+  if (op == "<") return c < 0;
+  if (op == "<=") return c <= 0;
+  if (op == ">") return c > 0;
+  return c >= 0;
+}
+
+// x IN (set): TRUE if found, NULL if not found but the set (or x) has NULLs, else FALSE.
+// ANY/ALL generalise it to any comparison operator.
+Value QuantifiedCompare(const Value& x, const SubqueryRef& sq, const std::string& op, bool all) {
+  if (sq.values.empty() && !sq.has_null) return Value::Bool(all);
+  if (x.is_null) return Value::Null(TypeId::kBool);
+  bool saw_null = sq.has_null;
+  for (const auto& v : sq.values) {
+    bool match = CompareOp(op, CompareValues(x, v));
+    if (!all && match) return Value::Bool(true);
+    if (all && !match) return Value::Bool(false);
+  }
+  if (saw_null) return Value::Null(TypeId::kBool);
+  return Value::Bool(all);
+}
+
+Vector EvalSubquery(const Expr& e, const DataChunk& input, ExecContext& ctx) {
+  const size_t n = input.count;
+  SubqueryRef& sq = *e.subquery;
+  Vector out(e.type);
+  out.Resize(n);
+  Vector lhs;
+  if (e.kind == ExprKind::kInSubquery || e.kind == ExprKind::kAnySubquery) lhs = Evaluate(*e.args[0], input, ctx);
+  for (size_t r = 0; r < n; ++r) {
+    if (sq.correlated || !sq.cached) {
+      auto chunks = RunSubquery(sq, ctx, sq.correlated ? &input : nullptr, r);
+      if (e.kind == ExprKind::kSubquery) sq.scalar = ScalarResult(chunks, e.type);
+      else if (e.kind == ExprKind::kExists) {
+        bool any = false;
+        for (auto& c : chunks) any |= c.count > 0;
+        sq.scalar = Value::Bool(any);
+      } else {
+        CollectValues(chunks, sq);
+      }
+      sq.cached = !sq.correlated;
+    }
+    switch (e.kind) {
+      case ExprKind::kSubquery:
+      case ExprKind::kExists: out.SetValue(r, sq.scalar); break;
+      case ExprKind::kInSubquery: {
+        Value v = QuantifiedCompare(lhs.GetValue(r), sq, "=", false);
+        if (e.negated && !v.is_null) v.i = !v.i;
+        out.SetValue(r, v);
+        break;
+      }
+      case ExprKind::kAnySubquery: out.SetValue(r, QuantifiedCompare(lhs.GetValue(r), sq, e.any_op, e.negated)); break;
+      default: YH_ASSERT(false);
+    }
+  }
+  return out;
+}
+
+Vector EvalInList(const Expr& e, const DataChunk& input, ExecContext& ctx) {
+  const size_t n = input.count;
+  Vector lhs = Evaluate(*e.args[0], input, ctx);
+  Vector out(TypeId::kBool);
+  out.Resize(n);
+  std::vector<uint8_t> found(n, 0), saw_null(n, 0);
+  for (size_t k = 1; k < e.args.size(); ++k) {
+    Vector item = Evaluate(*e.args[k], input, ctx);
+    for (size_t r = 0; r < n; ++r) {
+      if (found[r] || lhs.IsNull(r)) continue;
+      if (item.IsNull(r)) saw_null[r] = 1;
+      else if (CompareCells(lhs, r, item, r) == 0) found[r] = 1;
+    }
+  }
+  for (size_t r = 0; r < n; ++r) {
+    if (lhs.IsNull(r) || (!found[r] && saw_null[r])) continue;
+    bool v = found[r] != 0;
+    out.SetValue(r, Value::Bool(e.negated ? !v : v));
+  }
+  return out;
+}
+
+}  // namespace
+
+Vector Evaluate(const Expr& e, const DataChunk& input, ExecContext& ctx) {
+  const size_t n = input.count;
+  switch (e.kind) {
+    case ExprKind::kConstant: return Vector::Constant(e.value, e.type, n);
+    case ExprKind::kColumn: return input.columns[e.column];
+    case ExprKind::kOuterColumn: {
+      YH_ASSERT(e.depth >= 1 && size_t(e.depth) <= ctx.outer.size());
+      const OuterRow& o = ctx.outer[ctx.outer.size() - e.depth];
+      return Vector::Constant(o.chunk->columns[e.column].GetValue(o.row), e.type, n);
+    }
+    case ExprKind::kParam: {
+      if (e.column < 0 || size_t(e.column) >= ctx.params.size())
+        throw Error("08P01", fmt::format("there is no parameter ${}", e.column + 1));
+      return Vector::Constant(CastValue(ctx.params[e.column], e.type), e.type, n);
+    }
+    case ExprKind::kFunction: return EvalFunction(e, input, ctx);
+    case ExprKind::kCast: return CastVector(Evaluate(*e.args[0], input, ctx), e.type);
+    case ExprKind::kAnd: return EvalAndOr(e, input, ctx, true);
+    case ExprKind::kOr: return EvalAndOr(e, input, ctx, false);
+    case ExprKind::kNot: {
+      Vector v = Evaluate(*e.args[0], input, ctx);
+      for (size_t r = 0; r < n; ++r) v.i64()[r] = !v.i64()[r];
+      return v;
+    }
+    case ExprKind::kIsNull:
+    case ExprKind::kIsNotNull: {
+      Vector v = Evaluate(*e.args[0], input, ctx);
+      Vector out(TypeId::kBool);
+      out.Resize(n);
+      bool want_null = e.kind == ExprKind::kIsNull;
+      for (size_t r = 0; r < n; ++r) out.SetValue(r, Value::Bool(v.IsNull(r) == want_null));
+      return out;
+    }
+    case ExprKind::kCase: return EvalCase(e, input, ctx);
+    case ExprKind::kCoalesce: return EvalCoalesce(e, input, ctx);
+    case ExprKind::kGreatest: return EvalGreatestLeast(e, input, ctx, true);
+    case ExprKind::kLeast: return EvalGreatestLeast(e, input, ctx, false);
+    case ExprKind::kNullIf: {
+      Vector a = Evaluate(*e.args[0], input, ctx);
+      Vector b = Evaluate(*e.args[1], input, ctx);
+      for (size_t r = 0; r < n; ++r)
+        if (!a.IsNull(r) && !b.IsNull(r) && CompareCells(a, r, b, r) == 0) a.SetNull(r, true);
+      return a;
+    }
+    case ExprKind::kInList: return EvalInList(e, input, ctx);
+    case ExprKind::kSubquery:
+    case ExprKind::kExists:
+    case ExprKind::kInSubquery:
+    case ExprKind::kAnySubquery: return EvalSubquery(e, input, ctx);
+    case ExprKind::kAggregate:
+    case ExprKind::kWindow:
+      throw Error(SqlState::kGroupingError, "aggregate or window function calls are not allowed here", e.location + 1);
+  }
+  YH_ASSERT(false);
+}
+
+std::vector<uint32_t> EvaluateFilter(const Expr& e, const DataChunk& input, ExecContext& ctx) {
+  Vector v = Evaluate(e, input, ctx);
+  std::vector<uint32_t> sel;
+  sel.reserve(input.count);
+  const int64_t* vals = v.i64();
+  const uint8_t* nulls = v.nulls();
+  for (size_t r = 0; r < input.count; ++r)
+    if (!nulls[r] && vals[r]) sel.push_back(uint32_t(r));
+  return sel;
+}
+
+Value EvaluateConstant(const Expr& e, ExecContext& ctx) {
+  DataChunk one;
+  one.count = 1;
+  return Evaluate(e, one, ctx).GetValue(0);
+}
+
+std::vector<DataChunk> CollectAll(PhysicalOperator& op, ExecContext& ctx) {
+  std::vector<DataChunk> out;
+  while (true) {
+    DataChunk chunk;
+    chunk.Init(op.types);
+    if (!op.Pull(ctx, chunk)) break;
+    out.push_back(std::move(chunk));
+  }
+  return out;
+}
+
+}  // namespace yunhe

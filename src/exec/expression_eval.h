@@ -1,0 +1,14 @@
+// Evaluates bound expressions over a chunk, one Vector per expression.
+#pragma once
+#include "exec/operator.h"
+#include "sql/expr.h"
+
+namespace yunhe {
+
+Vector Evaluate(const Expr& e, const DataChunk& input, ExecContext& ctx);
+// Evaluates a boolean predicate and returns the indexes of rows where it is TRUE (not NULL).
+std::vector<uint32_t> EvaluateFilter(const Expr& e, const DataChunk& input, ExecContext& ctx);
+// Evaluates an expression that reads no columns (constant folding, LIMIT, VALUES).
+Value EvaluateConstant(const Expr& e, ExecContext& ctx);
+
+}  // namespace yunhe

@@ -1,0 +1,182 @@
+#include "exec/hash_join.h"
+
+#include "common/row_key.h"
+#include "exec/expression_eval.h"
+
+namespace yunhe {
+
+HashJoinOperator::HashJoinOperator(OperatorPtr left, OperatorPtr right, JoinKind kind, std::vector<ExprPtr> left_keys,
+                                   std::vector<ExprPtr> right_keys, ExprPtr residual)
+    : kind_(kind), left_keys_(std::move(left_keys)), right_keys_(std::move(right_keys)), residual_(std::move(residual)) {
+  left_width_ = left->types.size();
+  types = left->types;
+  names = left->names;
+  if (kind_ != JoinKind::kSemi && kind_ != JoinKind::kAnti) {
+    types.insert(types.end(), right->types.begin(), right->types.end());
+    names.insert(names.end(), right->names.begin(), right->names.end());
+  }
+  children.push_back(std::move(left));
+  children.push_back(std::move(right));
+}
+
+std::string HashJoinOperator::Name() const {
+  const char* k = kind_ == JoinKind::kInner ? "Inner" : kind_ == JoinKind::kLeft ? "Left" : kind_ == JoinKind::kRight ? "Right"
+                : kind_ == JoinKind::kFull ? "Full" : kind_ == JoinKind::kSemi ? "Semi" : "Anti";
+  return std::string(left_keys_.empty() ? "Nested Loop " : "Hash ") + k + " Join";
+}
+
+std::string HashJoinOperator::Details() const {
+  std::string s;
+  for (size_t k = 0; k < left_keys_.size(); ++k)
+    s += (k ? " AND " : "Hash Cond: ") + left_keys_[k]->ToString() + " = " + right_keys_[k]->ToString();
+  if (residual_) s += (s.empty() ? "Join Filter: " : "; Join Filter: ") + residual_->ToString();
+  return s;
+}
+
+void HashJoinOperator::Open(ExecContext& ctx) {
+  PhysicalOperator::Open(ctx);
+  build_.Init(children[1]->types);
+  table_.clear();
+  all_right_.clear();
+  ready_.clear();
+  pair_left_.clear();
+  pair_right_.clear();
+  probe_valid_ = left_done_ = right_emitted_ = false;
+  DataChunk in;
+  while (children[1]->Pull(ctx, in)) {
+    size_t base = build_.count;
+    if (!right_keys_.empty()) {
+      std::vector<Vector> keys;
+      for (auto& k : right_keys_) keys.push_back(Evaluate(*k, in, ctx));
+      std::string key;
+      for (size_t r = 0; r < in.count; ++r) {
+        key.clear();
+        bool has_null = false;
+        for (auto& k : keys) {
+          if (k.IsNull(r)) has_null = true;
+          AppendKeyCell(k, r, key);
+        }
+        if (!has_null) table_[key].push_back(uint32_t(base + r));
+      }
+    } else {
+      for (size_t r = 0; r < in.count; ++r) all_right_.push_back(uint32_t(base + r));
+    }
+    for (size_t c = 0; c < build_.columns.size(); ++c) build_.columns[c].AppendRange(in.columns[c], 0, in.count);
+    build_.count += in.count;
+  }
+  right_matched_.assign(build_.count, 0);
+}
+
+void HashJoinOperator::FlushPairs(ExecContext& ctx) {
+  if (pair_left_.empty()) return;
+  DataChunk pairs;
+  for (auto& c : probe_.columns) pairs.columns.push_back(c.Gather(pair_left_));
+  for (auto& c : build_.columns) pairs.columns.push_back(c.Gather(pair_right_));
+  pairs.count = pair_left_.size();
+  std::vector<uint32_t> sel;
+  if (residual_) {
+    sel = EvaluateFilter(*residual_, pairs, ctx);
+  } else {
+    sel.resize(pairs.count);
+    for (size_t k = 0; k < sel.size(); ++k) sel[k] = uint32_t(k);
+  }
+  for (uint32_t k : sel) {
+    left_matched_[pair_left_[k]] = 1;
+    right_matched_[pair_right_[k]] = 1;
+  }
+  if (kind_ != JoinKind::kSemi && kind_ != JoinKind::kAnti && !sel.empty()) {
+    if (sel.size() != pairs.count) pairs.Select(sel);
+    ready_.push_back(std::move(pairs));
+  }
+  pair_left_.clear();
+  pair_right_.clear();
+}
+
+void HashJoinOperator::EmitUnmatchedRight() {
+  DataChunk out;
+  out.Init(types);
+  for (size_t r = 0; r < build_.count; ++r) {
+    if (right_matched_[r]) continue;
+    for (size_t c = 0; c < left_width_; ++c) out.columns[c].Append(Value::Null(types[c]));
+    for (size_t c = 0; c < build_.columns.size(); ++c) out.columns[left_width_ + c].AppendFrom(build_.columns[c], r);
+    if (++out.count == kChunkRows) {
+      ready_.push_back(std::move(out));
+      out.Init(types);
+    }
+  }
+  if (out.count) ready_.push_back(std::move(out));
+}
+
+bool HashJoinOperator::Next(ExecContext& ctx, DataChunk& out) {
+  static const std::vector<uint32_t> kNoCandidates;
+  while (ready_.empty()) {
+    if (!probe_valid_) {
+      if (left_done_ || !children[0]->Pull(ctx, probe_)) {
+        left_done_ = true;
+        if (!right_emitted_ && (kind_ == JoinKind::kRight || kind_ == JoinKind::kFull)) {
+          right_emitted_ = true;
+          EmitUnmatchedRight();
+          continue;
+        }
+        return false;
+      }
+      probe_valid_ = true;
+      probe_row_ = probe_pos_ = 0;
+      left_matched_.assign(probe_.count, 0);
+      probe_candidates_.assign(probe_.count, &kNoCandidates);
+      if (!left_keys_.empty()) {
+        std::vector<Vector> keys;
+        for (auto& k : left_keys_) keys.push_back(Evaluate(*k, probe_, ctx));
+        std::string key;
+        for (size_t r = 0; r < probe_.count; ++r) {
+          key.clear();
+          bool has_null = false;
+          for (auto& k : keys) {
+            if (k.IsNull(r)) has_null = true;
+            AppendKeyCell(k, r, key);
+          }
+          if (has_null) continue;
+          auto it = table_.find(key);
+          if (it != table_.end()) probe_candidates_[r] = &it->second;
+        }
+      } else {
+        for (size_t r = 0; r < probe_.count; ++r) probe_candidates_[r] = &all_right_;
+      }
+    }
+    // Generate candidate pairs, at most one chunk's worth before evaluating them.
+    while (probe_row_ < probe_.count && pair_left_.size() < kChunkRows) {
+      const auto& cand = *probe_candidates_[probe_row_];
+      while (probe_pos_ < cand.size() && pair_left_.size() < kChunkRows) {
+        pair_left_.push_back(uint32_t(probe_row_));
+        pair_right_.push_back(cand[probe_pos_++]);
+      }
+      if (probe_pos_ >= cand.size()) {
+        ++probe_row_;
+        probe_pos_ = 0;
+      }
+    }
+    FlushPairs(ctx);
+    if (probe_row_ >= probe_.count) {
+      probe_valid_ = false;
+      if (kind_ == JoinKind::kLeft || kind_ == JoinKind::kFull || kind_ == JoinKind::kSemi || kind_ == JoinKind::kAnti) {
+        std::vector<uint32_t> sel;
+        bool want_matched = kind_ == JoinKind::kSemi;
+        for (size_t r = 0; r < probe_.count; ++r)
+          if ((left_matched_[r] != 0) == want_matched) sel.push_back(uint32_t(r));
+        if (!sel.empty()) {
+          DataChunk extra;
+          for (auto& c : probe_.columns) extra.columns.push_back(c.Gather(sel));
+          if (kind_ == JoinKind::kLeft || kind_ == JoinKind::kFull)
+            for (auto& c : build_.columns) extra.columns.push_back(Vector::Constant(Value::Null(c.type()), c.type(), sel.size()));
+          extra.count = sel.size();
+          ready_.push_back(std::move(extra));
+        }
+      }
+    }
+  }
+  out = std::move(ready_.front());
+  ready_.pop_front();
+  return true;
+}
+
+}  // namespace yunhe

@@ -1,0 +1,70 @@
+#include "exec/sort.h"
+
+#include <algorithm>
+
+#include "exec/expression_eval.h"
+#include "functions/kernel_util.h"
+
+namespace yunhe {
+
+int CompareSortKeys(const std::vector<Vector>& keys, const std::vector<SortKey>& spec, size_t a, size_t b) {
+  for (size_t k = 0; k < keys.size(); ++k) {
+    const Vector& v = keys[k];
+    bool an = v.IsNull(a), bn = v.IsNull(b);
+    if (an || bn) {
+      if (an && bn) continue;
+      // NULL first or last regardless of direction.
+      return an == spec[k].nulls_first ? -1 : 1;
+    }
+    int c = CompareCells(v, a, v, b);
+    if (c != 0) return spec[k].desc ? -c : c;
+  }
+  return 0;
+}
+
+SortOperator::SortOperator(OperatorPtr child, std::vector<SortKey> keys) : keys_(std::move(keys)) {
+  types = child->types;
+  names = child->names;
+  children.push_back(std::move(child));
+}
+
+std::string SortOperator::Details() const {
+  std::string s = "Sort Key: ";
+  for (size_t k = 0; k < keys_.size(); ++k)
+    s += (k ? ", " : "") + keys_[k].expr->ToString() + (keys_[k].desc ? " DESC" : "");
+  return s;
+}
+
+void SortOperator::Open(ExecContext& ctx) {
+  PhysicalOperator::Open(ctx);
+  rows_.Init(types);
+  std::vector<Vector> key_vectors;
+  for (auto& k : keys_) key_vectors.emplace_back(k.expr->type);
+  DataChunk in;
+  while (children[0]->Pull(ctx, in)) {
+    for (size_t k = 0; k < keys_.size(); ++k) {
+      Vector v = Evaluate(*keys_[k].expr, in, ctx);
+      key_vectors[k].AppendRange(v, 0, in.count);
+    }
+    for (size_t c = 0; c < types.size(); ++c) rows_.columns[c].AppendRange(in.columns[c], 0, in.count);
+    rows_.count += in.count;
+  }
+  order_.resize(rows_.count);
+  for (size_t r = 0; r < rows_.count; ++r) order_[r] = uint32_t(r);
+  std::stable_sort(order_.begin(), order_.end(),
+                   [&](uint32_t a, uint32_t b) { return CompareSortKeys(key_vectors, keys_, a, b) < 0; });
+  emitted_ = 0;
+}
+
+bool SortOperator::Next(ExecContext&, DataChunk& out) {
+  if (emitted_ >= order_.size()) return false;
+  size_t end = std::min(order_.size(), emitted_ + kChunkRows);
+  std::vector<uint32_t> sel(order_.begin() + emitted_, order_.begin() + end);
+  out.columns.clear();
+  for (auto& c : rows_.columns) out.columns.push_back(c.Gather(sel));
+  out.count = sel.size();
+  emitted_ = end;
+  return true;
+}
+
+}  // namespace yunhe

@@ -1,0 +1,35 @@
+// ORDER BY: materializes its input, sorts row indexes by the key expressions (stable), and
+// emits rows in order. PostgreSQL defaults: ASC NULLS LAST, DESC NULLS FIRST.
+#pragma once
+#include "exec/operator.h"
+#include "sql/expr.h"
+
+namespace yunhe {
+
+struct SortKey {
+  ExprPtr expr;
+  bool desc = false;
+  bool nulls_first = false;
+};
+
+class SortOperator : public PhysicalOperator {
+ public:
+  SortOperator(OperatorPtr child, std::vector<SortKey> keys);
+  void Open(ExecContext& ctx) override;
+  std::string Name() const override { return "Sort"; }
+  std::string Details() const override;
+
+ protected:
+  bool Next(ExecContext& ctx, DataChunk& out) override;
+
+ private:
+  std::vector<SortKey> keys_;
+  DataChunk rows_;
+  std::vector<uint32_t> order_;
+  size_t emitted_ = 0;
+};
+
+// Compares row a and b of key vectors with the given directions; shared with window and merge code.
+int CompareSortKeys(const std::vector<Vector>& keys, const std::vector<SortKey>& spec, size_t a, size_t b);
+
+}  // namespace yunhe

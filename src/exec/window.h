@@ -1,0 +1,68 @@
+// Window functions: materializes its input, sorts row indexes by (PARTITION BY, ORDER BY) per
+// window, computes each function over its partition and frame, and appends one column per
+// window expression (rows keep their input order).
+#pragma once
+#include "exec/aggregate_state.h"
+#include "exec/sort.h"
+
+namespace yunhe {
+
+// PostgreSQL's frame option bits (parsenodes.h FRAMEOPTION_*), as libpg_query reports them.
+namespace FrameOption {
+inline constexpr int kNonDefault = 0x1;
+inline constexpr int kRange = 0x2;
+inline constexpr int kRows = 0x4;
+inline constexpr int kGroups = 0x8;
+inline constexpr int kStartUnboundedPreceding = 0x20;
+inline constexpr int kEndUnboundedFollowing = 0x100;
+inline constexpr int kStartCurrentRow = 0x200;
+inline constexpr int kEndCurrentRow = 0x400;
+inline constexpr int kStartOffsetPreceding = 0x800;
+inline constexpr int kEndOffsetPreceding = 0x1000;
+inline constexpr int kStartOffsetFollowing = 0x2000;
+inline constexpr int kEndOffsetFollowing = 0x4000;
+inline constexpr int kExcludeCurrentRow = 0x8000;
+inline constexpr int kExcludeGroup = 0x10000;
+inline constexpr int kExcludeTies = 0x20000;
+inline constexpr int kDefault = kRange | kStartUnboundedPreceding | kEndCurrentRow;
+}  // namespace FrameOption
+
+struct WindowSpec {
+  std::vector<ExprPtr> partition_by;
+  std::vector<SortKey> order_by;
+  int frame_options = FrameOption::kDefault;
+  ExprPtr start_offset, end_offset;  // constant expressions
+};
+
+enum class WindowFunctionKind {
+  kAggregate, kRowNumber, kRank, kDenseRank, kPercentRank, kCumeDist, kNtile, kLag, kLead,
+  kFirstValue, kLastValue, kNthValue,
+};
+
+struct BoundWindow {
+  WindowFunctionKind kind = WindowFunctionKind::kAggregate;
+  std::vector<ExprPtr> args;
+  BoundAggregate aggregate;  // kind == kAggregate
+  std::shared_ptr<WindowSpec> spec;
+  LogicalType type;
+  std::string name;
+};
+
+class WindowOperator : public PhysicalOperator {
+ public:
+  WindowOperator(OperatorPtr child, std::vector<BoundWindow> windows);
+  void Open(ExecContext& ctx) override;
+  std::string Name() const override { return "WindowAgg"; }
+
+ protected:
+  bool Next(ExecContext& ctx, DataChunk& out) override;
+
+ private:
+  void Compute(ExecContext& ctx, const BoundWindow& w, Vector& result);
+
+  std::vector<BoundWindow> windows_;
+  DataChunk rows_;
+  size_t emitted_ = 0;
+};
+
+}  // namespace yunhe

@@ -1,0 +1,242 @@
+// Arithmetic operators: + - * / % and unary minus on integers, floats, numeric, and the
+// date/time combinations PostgreSQL defines (date + int, timestamp - interval, ...).
+#include <cmath>
+
+#include "common/decimal.h"
+#include "common/time_util.h"
+#include "functions/function.h"
+#include "functions/kernel_util.h"
+
+namespace yunhe {
+namespace {
+
+// ---- integers -------------------------------------------------------------
+template <char Op>
+void IntKernel(const std::vector<const Vector*>& args, size_t count, Vector& out) {
+  const int64_t* a = args[0]->i64();
+  const int64_t* b = args[1]->i64();
+  int64_t* res = out.i64();
+  const TypeId t = out.type().id;
+  ForEachValid(out, count, [&](size_t r) {
+    int64_t v = 0;
+    bool ovf = false;
+    if constexpr (Op == '+') ovf = __builtin_add_overflow(a[r], b[r], &v);
+    if constexpr (Op == '-') ovf = __builtin_sub_overflow(a[r], b[r], &v);
+    if constexpr (Op == '*') ovf = __builtin_mul_overflow(a[r], b[r], &v);
+    if constexpr (Op == '/') {
+      if (b[r] == 0) ThrowDivisionByZero();
+      if (b[r] == -1) ovf = __builtin_mul_overflow(a[r], int64_t(-1), &v);
+      else v = a[r] / b[r];
+    }
+    if constexpr (Op == '%') {
+      if (b[r] == 0) ThrowDivisionByZero();
+      v = b[r] == -1 ? 0 : a[r] % b[r];
+    }
+    res[r] = CheckIntResult(v, ovf, t);
+  });
+}
+
+void IntNegate(const std::vector<const Vector*>& args, size_t count, Vector& out) {
+  const int64_t* a = args[0]->i64();
+  ForEachValid(out, count, [&](size_t r) {
+    int64_t v;
+    bool ovf = __builtin_mul_overflow(a[r], int64_t(-1), &v);
+    out.i64()[r] = CheckIntResult(v, ovf, out.type().id);
+  });
+}
+
+// ---- floats ---------------------------------------------------------------
+void CheckFloat(double v, double a, double b) {
+  if (std::isinf(v) && std::isfinite(a) && std::isfinite(b))
+    throw Error(SqlState::kNumericValueOutOfRange, "value out of range: overflow");
+}
+
+template <char Op>
+void FloatKernel(const std::vector<const Vector*>& args, size_t count, Vector& out) {
+  const double* a = args[0]->f64();
+  const double* b = args[1]->f64();
+  double* res = out.f64();
+  const bool single = out.type().id == TypeId::kFloat32;
+  ForEachValid(out, count, [&](size_t r) {
+    double v;
+    if constexpr (Op == '+') v = a[r] + b[r];
+    if constexpr (Op == '-') v = a[r] - b[r];
+    if constexpr (Op == '*') v = a[r] * b[r];
+    if constexpr (Op == '/') {
+      if (b[r] == 0) ThrowDivisionByZero();
+      v = a[r] / b[r];
+    }
+    if (single) v = float(v);
+    CheckFloat(v, a[r], b[r]);
+    res[r] = v;
+  });
+}
+
+void FloatNegate(const std::vector<const Vector*>& args, size_t count, Vector& out) {
+  for (size_t r = 0; r < count; ++r) out.f64()[r] = -args[0]->f64()[r];
+}
+
+// ---- numeric --------------------------------------------------------------
+template <char Op>
+void NumericKernel(const std::vector<const Vector*>& args, size_t count, Vector& out) {
+  const Decimal* a = args[0]->dec();
+  const Decimal* b = args[1]->dec();
+  ForEachValid(out, count, [&](size_t r) {
+    Decimal v;
+    if constexpr (Op == '+') v = DecimalAdd(a[r], b[r]);
+    if constexpr (Op == '-') v = DecimalSub(a[r], b[r]);
+    if constexpr (Op == '*') v = DecimalMul(a[r], b[r]);
+    if constexpr (Op == '/' || Op == '%') {
+      if (b[r].v == 0) ThrowDivisionByZero();
+      if constexpr (Op == '/') v = DecimalDiv(a[r], b[r]);
+      else v = DecimalMod(a[r], b[r]);
+    }
+    out.dec()[r] = v;
+  });
+}
+
+void NumericNegate(const std::vector<const Vector*>& args, size_t count, Vector& out) {
+  ForEachValid(out, count, [&](size_t r) { out.dec()[r] = Decimal{-args[0]->dec()[r].v, args[0]->dec()[r].scale}; });
+}
+
+// ---- date / time ----------------------------------------------------------
+void DatePlusInt(const std::vector<const Vector*>& args, size_t count, Vector& out) {
+  ForEachValid(out, count, [&](size_t r) { out.i64()[r] = args[0]->i64()[r] + args[1]->i64()[r]; });
+}
+void IntPlusDate(const std::vector<const Vector*>& args, size_t count, Vector& out) {
+  ForEachValid(out, count, [&](size_t r) { out.i64()[r] = args[0]->i64()[r] + args[1]->i64()[r]; });
+}
+void DateMinusInt(const std::vector<const Vector*>& args, size_t count, Vector& out) {
+  ForEachValid(out, count, [&](size_t r) { out.i64()[r] = args[0]->i64()[r] - args[1]->i64()[r]; });
+}
+void DateMinusDate(const std::vector<const Vector*>& args, size_t count, Vector& out) {
+  ForEachValid(out, count, [&](size_t r) { out.i64()[r] = args[0]->i64()[r] - args[1]->i64()[r]; });
+}
+void TsPlusInterval(const std::vector<const Vector*>& args, size_t count, Vector& out) {
+  ForEachValid(out, count, [&](size_t r) { out.i64()[r] = AddInterval(args[0]->i64()[r], args[1]->iv()[r], 1); });
+}
+void IntervalPlusTs(const std::vector<const Vector*>& args, size_t count, Vector& out) {
+  ForEachValid(out, count, [&](size_t r) { out.i64()[r] = AddInterval(args[1]->i64()[r], args[0]->iv()[r], 1); });
+}
+void TsMinusInterval(const std::vector<const Vector*>& args, size_t count, Vector& out) {
+  ForEachValid(out, count, [&](size_t r) { out.i64()[r] = AddInterval(args[0]->i64()[r], args[1]->iv()[r], -1); });
+}
+void DatePlusInterval(const std::vector<const Vector*>& args, size_t count, Vector& out) {
+  ForEachValid(out, count, [&](size_t r) { out.i64()[r] = AddInterval(args[0]->i64()[r] * kNsPerDay, args[1]->iv()[r], 1); });
+}
+void DateMinusInterval(const std::vector<const Vector*>& args, size_t count, Vector& out) {
+  ForEachValid(out, count, [&](size_t r) { out.i64()[r] = AddInterval(args[0]->i64()[r] * kNsPerDay, args[1]->iv()[r], -1); });
+}
+// timestamp - timestamp: PostgreSQL puts whole days in the day field and the rest in time.
+void TsMinusTs(const std::vector<const Vector*>& args, size_t count, Vector& out) {
+  ForEachValid(out, count, [&](size_t r) {
+    int64_t diff = args[0]->i64()[r] - args[1]->i64()[r];
+    Interval iv;
+    iv.days = int32_t(diff / kNsPerDay);
+    iv.ns = diff % kNsPerDay;
+    out.iv()[r] = iv;
+  });
+}
+template <int Sign>
+void IntervalAddSub(const std::vector<const Vector*>& args, size_t count, Vector& out) {
+  ForEachValid(out, count, [&](size_t r) {
+    const Interval& a = args[0]->iv()[r];
+    const Interval& b = args[1]->iv()[r];
+    out.iv()[r] = Interval{a.months + Sign * b.months, a.days + Sign * b.days, a.ns + Sign * b.ns};
+  });
+}
+void IntervalNegate(const std::vector<const Vector*>& args, size_t count, Vector& out) {
+  ForEachValid(out, count, [&](size_t r) {
+    const Interval& a = args[0]->iv()[r];
+    out.iv()[r] = Interval{-a.months, -a.days, -a.ns};
+  });
+}
+// interval * float8, with PostgreSQL's cascade of fractional months into days and days into time.
+Interval ScaleInterval(const Interval& a, double f) {
+  double months = a.months * f;
+  int32_t whole_months = int32_t(std::trunc(months));
+  double days = a.days * f + (months - whole_months) * 30;
+  int32_t whole_days = int32_t(std::trunc(days));
+  double ns = double(a.ns) * f + (days - whole_days) * double(kNsPerDay);
+  return Interval{whole_months, whole_days, int64_t(std::llround(ns / 1000.0)) * 1000};
+}
+void IntervalMul(const std::vector<const Vector*>& args, size_t count, Vector& out) {
+  ForEachValid(out, count, [&](size_t r) { out.iv()[r] = ScaleInterval(args[0]->iv()[r], args[1]->f64()[r]); });
+}
+void MulInterval(const std::vector<const Vector*>& args, size_t count, Vector& out) {
+  ForEachValid(out, count, [&](size_t r) { out.iv()[r] = ScaleInterval(args[1]->iv()[r], args[0]->f64()[r]); });
+}
+void IntervalDiv(const std::vector<const Vector*>& args, size_t count, Vector& out) {
+  ForEachValid(out, count, [&](size_t r) {
+    if (args[1]->f64()[r] == 0) ThrowDivisionByZero();
+    out.iv()[r] = ScaleInterval(args[0]->iv()[r], 1.0 / args[1]->f64()[r]);
+  });
+}
+
+void Add(FunctionRegistry& r, const char* name, std::vector<LogicalType> args, LogicalType ret, ScalarKernel k) {
+  ScalarFunction f;
+  f.name = name;
+  f.arg_types = std::move(args);
+  f.return_type = ret;
+  f.kernel = k;
+  r.AddScalar(f);
+}
+
+LogicalType NumericResult(const std::vector<LogicalType>&) { return LogicalType(TypeId::kNumeric); }
+
+}  // namespace
+
+void RegisterArithmeticFunctions(FunctionRegistry& r) {
+  for (TypeId t : {TypeId::kInt16, TypeId::kInt32, TypeId::kInt64}) {
+    Add(r, "+", {t, t}, t, IntKernel<'+'>);
+    Add(r, "-", {t, t}, t, IntKernel<'-'>);
+    Add(r, "*", {t, t}, t, IntKernel<'*'>);
+    Add(r, "/", {t, t}, t, IntKernel<'/'>);
+    Add(r, "%", {t, t}, t, IntKernel<'%'>);
+    Add(r, "-", {t}, t, IntNegate);
+  }
+  for (TypeId t : {TypeId::kFloat32, TypeId::kFloat64}) {
+    Add(r, "+", {t, t}, t, FloatKernel<'+'>);
+    Add(r, "-", {t, t}, t, FloatKernel<'-'>);
+    Add(r, "*", {t, t}, t, FloatKernel<'*'>);
+    Add(r, "/", {t, t}, t, FloatKernel<'/'>);
+    Add(r, "-", {t}, t, FloatNegate);
+  }
+  const TypeId N = TypeId::kNumeric;
+  const std::pair<const char*, ScalarKernel> kNumericOps[] = {
+      {"+", NumericKernel<'+'>}, {"-", NumericKernel<'-'>}, {"*", NumericKernel<'*'>},
+      {"/", NumericKernel<'/'>}, {"%", NumericKernel<'%'>}};
+  for (auto [op, k] : kNumericOps) {
+    ScalarFunction f;
+    f.name = op;
+    f.arg_types = {N, N};
+    f.return_type = N;
+    f.kernel = k;
+    f.infer_return = NumericResult;  // typmod of the inputs does not carry over
+    r.AddScalar(f);
+  }
+  Add(r, "-", {N}, N, NumericNegate);
+
+  const TypeId D = TypeId::kDate, I = TypeId::kInt32, TS = TypeId::kTimestamp, TZ = TypeId::kTimestampTz,
+               IV = TypeId::kInterval, F8 = TypeId::kFloat64;
+  Add(r, "+", {D, I}, D, DatePlusInt);
+  Add(r, "+", {I, D}, D, IntPlusDate);
+  Add(r, "-", {D, I}, D, DateMinusInt);
+  Add(r, "-", {D, D}, I, DateMinusDate);
+  Add(r, "+", {D, IV}, TS, DatePlusInterval);
+  Add(r, "-", {D, IV}, TS, DateMinusInterval);
+  for (TypeId t : {TS, TZ}) {
+    Add(r, "+", {t, IV}, t, TsPlusInterval);
+    Add(r, "+", {IV, t}, t, IntervalPlusTs);
+    Add(r, "-", {t, IV}, t, TsMinusInterval);
+    Add(r, "-", {t, t}, IV, TsMinusTs);
+  }
+  Add(r, "+", {IV, IV}, IV, IntervalAddSub<1>);
+  Add(r, "-", {IV, IV}, IV, IntervalAddSub<-1>);
+  Add(r, "-", {IV}, IV, IntervalNegate);
+  Add(r, "*", {IV, F8}, IV, IntervalMul);
+  Add(r, "*", {F8, IV}, IV, MulInterval);
+  Add(r, "/", {IV, F8}, IV, IntervalDiv);
+}
+
+}  // namespace yunhe

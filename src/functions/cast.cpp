@@ -1,0 +1,267 @@
+#include "functions/cast.h"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+
+#include "common/decimal.h"
+#include "common/status.h"
+#include "common/time_util.h"
+
+namespace yunhe {
+namespace {
+
+[[noreturn]] void BadInput(const LogicalType& t, const std::string& text) {
+  throw Error(SqlState::kInvalidTextRepresentation,
+              fmt::format("invalid input syntax for type {}: \"{}\"", t.ToString(), text));
+}
+
+std::string Trimmed(const std::string& s) {
+  size_t b = 0, e = s.size();
+  while (b < e && isspace((unsigned char)s[b])) ++b;
+  while (e > b && isspace((unsigned char)s[e - 1])) --e;
+  return s.substr(b, e - b);
+}
+
+const char* IntTypeName(TypeId t) {
+  return t == TypeId::kInt16 ? "smallint" : t == TypeId::kInt32 ? "integer" : "bigint";
+}
+
+bool FitsInt(int64_t v, TypeId t) {
+  if (t == TypeId::kInt16) return v >= INT16_MIN && v <= INT16_MAX;
+  if (t == TypeId::kInt32) return v >= INT32_MIN && v <= INT32_MAX;
+  return true;
+}
+
+int64_t CheckIntRange(int64_t v, TypeId t) {
+  if (!FitsInt(v, t)) throw Error(SqlState::kNumericValueOutOfRange, fmt::format("{} out of range", IntTypeName(t)));
+  return v;
+}
+
+int64_t DoubleToInt(double d, TypeId t) {
+  double r = std::nearbyint(d);  // PostgreSQL rounds half to even (rint)
+  if (std::isnan(r) || r < -9.223372036854775808e18 || r >= 9.223372036854775808e18)
+    throw Error(SqlState::kNumericValueOutOfRange, fmt::format("{} out of range", IntTypeName(t)));
+  return CheckIntRange(int64_t(r), t);
+}
+
+Decimal ApplyTypmod(const Decimal& d, const LogicalType& t) {
+  if (t.precision == 0) return d;
+  Decimal r = DecimalRescale(d, t.scale);
+  if (DecimalIntegerDigits(r) > t.precision - t.scale) {
+    throw Error(Status::Error(SqlState::kNumericValueOutOfRange, "numeric field overflow")
+                    .WithDetail(fmt::format("A field with precision {}, scale {} must round to an absolute value less than 10^{}.",
+                                            t.precision, t.scale, t.precision - t.scale)));
+  }
+  return r;
+}
+
+double ParseDouble(const std::string& text, const LogicalType& t) {
+  std::string s = Trimmed(text);
+  std::string lower;
+  for (char c : s) lower.push_back(char(tolower((unsigned char)c)));
+  if (lower == "nan") return NAN;
+  if (lower == "infinity" || lower == "inf" || lower == "+infinity" || lower == "+inf") return INFINITY;
+  if (lower == "-infinity" || lower == "-inf") return -INFINITY;
+  if (s.empty()) BadInput(t, text);
+  errno = 0;
+  char* end = nullptr;
+  double d = std::strtod(s.c_str(), &end);
+  if (end != s.c_str() + s.size() || lower.find("inf") != std::string::npos || lower.find("nan") != std::string::npos ||
+      lower.find('x') != std::string::npos)
+    BadInput(t, text);
+  if (errno == ERANGE && std::isinf(d))
+    throw Error(SqlState::kNumericValueOutOfRange, fmt::format("\"{}\" is out of range for type {}", s, t.ToString()));
+  if (t.id == TypeId::kFloat32 && std::isfinite(d) && std::fabs(d) > 3.4028234663852886e38)
+    throw Error(SqlState::kNumericValueOutOfRange, fmt::format("\"{}\" is out of range for type real", s));
+  return d;
+}
+
+}  // namespace
+
+Value ParseValue(const std::string& text, const LogicalType& to) {
+  switch (to.id) {
+    case TypeId::kNull:
+    case TypeId::kText: {
+      if (to.precision && (int)text.size() > to.precision) {
+        // Count characters, not bytes, as PostgreSQL does for varchar(n).
+        size_t chars = 0;
+        for (unsigned char c : text) chars += (c & 0xC0) != 0x80;
+        if ((int)chars > to.precision)
+          throw Error(SqlState::kStringDataRightTruncation,
+                      fmt::format("value too long for type character varying({})", to.precision));
+      }
+      return Value::Text(text);
+    }
+    case TypeId::kBool: {
+      std::string s;
+      for (char c : Trimmed(text)) s.push_back(char(tolower((unsigned char)c)));
+      if (s == "t" || s == "true" || s == "yes" || s == "y" || s == "on" || s == "1") return Value::Bool(true);
+      if (s == "f" || s == "false" || s == "no" || s == "n" || s == "off" || s == "0") return Value::Bool(false);
+      BadInput(to, text);
+    }
+    case TypeId::kInt16:
+    case TypeId::kInt32:
+    case TypeId::kInt64: {
+      std::string s = Trimmed(text);
+      int64_t v = 0;
+      const char* b = s.data();
+      if (!s.empty() && s[0] == '+') ++b;
+      auto [ptr, ec] = std::from_chars(b, s.data() + s.size(), v);
+      if (s.empty() || ptr != s.data() + s.size()) BadInput(to, text);
+      if (ec == std::errc::result_out_of_range || !FitsInt(v, to.id))
+        throw Error(SqlState::kNumericValueOutOfRange,
+                    fmt::format("value \"{}\" is out of range for type {}", text, to.ToString()));
+      if (ec != std::errc()) BadInput(to, text);
+      return Value::Int(v, to.id);
+    }
+    case TypeId::kFloat32:
+    case TypeId::kFloat64: {
+      double d = ParseDouble(text, to);
+      if (to.id == TypeId::kFloat32) d = float(d);
+      return Value::Float(d, to.id);
+    }
+    case TypeId::kNumeric: {
+      Decimal d;
+      if (!ParseDecimal(text, &d)) BadInput(to, text);
+      Value v = Value::Numeric(ApplyTypmod(d, to));
+      v.type = to;
+      return v;
+    }
+    case TypeId::kDate: {
+      int64_t days;
+      if (!ParseDate(text, &days)) {
+        int64_t ns;
+        bool zone;
+        if (!ParseTimestamp(text, &ns, &zone)) BadInput(to, text);
+        days = ns >= 0 ? ns / kNsPerDay : -((-ns + kNsPerDay - 1) / kNsPerDay);
+      }
+      return Value::Time(days, TypeId::kDate);
+    }
+    case TypeId::kTimestamp:
+    case TypeId::kTimestampTz: {
+      int64_t ns;
+      bool zone;
+      if (!ParseTimestamp(text, &ns, &zone)) BadInput(to, text);
+      // timestamp without time zone ignores a zone in its input, as PostgreSQL does.
+      if (to.id == TypeId::kTimestamp && zone) ns += ZoneOffsetOf(text);
+      return Value::Time(ns, to.id);
+    }
+    case TypeId::kInterval: {
+      Interval iv;
+      if (!ParseInterval(text, &iv)) BadInput(to, text);
+      return Value::Span(iv);
+    }
+  }
+  BadInput(to, text);
+}
+
+bool CastExists(const LogicalType& from, const LogicalType& to) {
+  if (from.id == to.id || from.id == TypeId::kNull || from.id == TypeId::kText || to.id == TypeId::kText) return true;
+  if (from.IsNumeric() && to.IsNumeric()) return true;
+  if (from.IsTemporal() && to.IsTemporal()) return true;
+  if ((from.id == TypeId::kBool && to.id == TypeId::kInt32) || (from.id == TypeId::kInt32 && to.id == TypeId::kBool))
+    return true;
+  return false;
+}
+
+Value CastValue(const Value& v, const LogicalType& to) {
+  if (v.is_null) return Value::Null(to);
+  const TypeId from = v.type.id;
+  if (v.type == to) return v;
+  if (to.id == TypeId::kText) {
+    Value out = ParseValue(v.ToString(), to);
+    return out;
+  }
+  if (from == TypeId::kText || from == TypeId::kNull) return ParseValue(v.s, to);
+  Value out;
+  out.type = to;
+  out.is_null = false;
+  switch (to.id) {
+    case TypeId::kBool:
+      if (v.type.IsInteger()) { out.i = v.i != 0; return out; }
+      break;
+    case TypeId::kInt16:
+    case TypeId::kInt32:
+    case TypeId::kInt64:
+      if (v.type.IsInteger() || from == TypeId::kBool) { out.i = CheckIntRange(v.i, to.id); return out; }
+      if (from == TypeId::kFloat32 || from == TypeId::kFloat64) { out.i = DoubleToInt(v.f, to.id); return out; }
+      if (from == TypeId::kNumeric) {
+        int64_t x;
+        if (!DecimalToInt64(v.d, &x, true)) throw Error(SqlState::kNumericValueOutOfRange, fmt::format("{} out of range", IntTypeName(to.id)));
+        out.i = CheckIntRange(x, to.id);
+        return out;
+      }
+      break;
+    case TypeId::kFloat32:
+    case TypeId::kFloat64: {
+      double d;
+      if (v.type.IsInteger()) d = double(v.i);
+      else if (from == TypeId::kNumeric) d = DecimalToDouble(v.d);
+      else if (from == TypeId::kFloat32 || from == TypeId::kFloat64) d = v.f;
+      else break;
+      if (to.id == TypeId::kFloat32) {
+        if (std::isfinite(d) && std::fabs(d) > 3.4028234663852886e38)
+          throw Error(SqlState::kNumericValueOutOfRange, "value out of range: overflow");
+        d = float(d);
+      }
+      out.f = d;
+      return out;
+    }
+    case TypeId::kNumeric: {
+      Decimal d;
+      if (v.type.IsInteger()) d = DecimalFromInt(v.i);
+      else if (from == TypeId::kNumeric) d = v.d;
+      else if (from == TypeId::kFloat32) {
+        char buf[32];
+        snprintf(buf, sizeof buf, "%.6g", v.f);
+        ParseDecimal(buf, &d);
+      } else if (from == TypeId::kFloat64) d = DecimalFromDouble(v.f);
+      else break;
+      out.d = ApplyTypmod(d, to);
+      return out;
+    }
+    case TypeId::kDate:
+      if (from == TypeId::kTimestamp || from == TypeId::kTimestampTz) {
+        out.i = v.i >= 0 ? v.i / kNsPerDay : -((-v.i + kNsPerDay - 1) / kNsPerDay);
+        return out;
+      }
+      break;
+    case TypeId::kTimestamp:
+    case TypeId::kTimestampTz:
+      if (from == TypeId::kDate) { out.i = v.i * kNsPerDay; return out; }
+      if (from == TypeId::kTimestamp || from == TypeId::kTimestampTz) { out.i = v.i; return out; }
+      break;
+    default: break;
+  }
+  throw Error(SqlState::kCannotCoerce,
+              fmt::format("cannot cast type {} to {}", v.type.ToString(), to.ToString()));
+}
+
+Vector CastVector(const Vector& in, const LogicalType& to) {
+  const size_t n = in.size();
+  Vector out(to);
+  out.Resize(n);
+  const LogicalType& from = in.type();
+  // Fast paths for the numeric widenings the binder inserts most often.
+  if (from.IsInteger() && to.IsInteger() && (int)to.id >= (int)from.id) {
+    std::copy(in.i64(), in.i64() + n, out.i64());
+    std::copy(in.nulls(), in.nulls() + n, out.nulls());
+    return out;
+  }
+  if (from.IsInteger() && to.id == TypeId::kFloat64) {
+    for (size_t r = 0; r < n; ++r) out.f64()[r] = double(in.i64()[r]);
+    std::copy(in.nulls(), in.nulls() + n, out.nulls());
+    return out;
+  }
+  for (size_t r = 0; r < n; ++r) {
+    if (in.IsNull(r)) continue;
+    out.SetValue(r, CastValue(in.GetValue(r), to));
+  }
+  return out;
+}
+
+}  // namespace yunhe

@@ -1,0 +1,17 @@
+// Type conversion (CAST, ::, implicit coercion) with PostgreSQL's rules and error messages.
+#pragma once
+#include "common/value.h"
+#include "common/vector.h"
+
+namespace yunhe {
+
+// Converts one value; throws Error (22P02 bad input, 22003 out of range) naming the type.
+Value CastValue(const Value& v, const LogicalType& to);
+// Converts a whole vector, picking the conversion once per chunk.
+Vector CastVector(const Vector& in, const LogicalType& to);
+// Whether an explicit CAST from -> to exists at all.
+bool CastExists(const LogicalType& from, const LogicalType& to);
+// Parses text input for a type (the path of 'literal'::type and COPY).
+Value ParseValue(const std::string& text, const LogicalType& to);
+
+}  // namespace yunhe

@@ -1,0 +1,77 @@
+// Scalar and aggregate function registry. Families register themselves from
+// RegisterAllFunctions() (functions/registry.cpp); the binder resolves a call by name and
+// argument types, PostgreSQL style: exact match first, then the cheapest implicit coercion.
+#pragma once
+#include <functional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "common/types.h"
+#include "common/vector.h"
+
+namespace yunhe {
+
+struct Expr;
+
+// Computes out[row] for every row of the chunk. For strict functions the framework has already
+// set out's null mask (NULL where any argument is NULL); the kernel must skip those rows so that a
+// NULL input never raises an error (e.g. 1/NULL is NULL, not division by zero).
+using ScalarKernel = void (*)(const std::vector<const Vector*>& args, size_t count, Vector& out);
+
+struct ScalarFunction {
+  std::string name;
+  std::vector<LogicalType> arg_types;  // TypeId::kNull in a slot means "any type"
+  LogicalType return_type;
+  ScalarKernel kernel = nullptr;
+  bool strict = true;        // NULL in any argument gives NULL without calling the kernel for it
+  bool variadic = false;     // last arg type repeats
+  bool volatile_ = false;    // random(), now(): never constant-folded
+  // When set, the return type follows the arguments (e.g. numeric scale, abs(x) of any type).
+  LogicalType (*infer_return)(const std::vector<LogicalType>& args) = nullptr;
+  std::string description;
+  std::string example;
+};
+
+enum class AggKind {
+  kCount, kCountStar, kSum, kAvg, kMin, kMax, kStddevSamp, kStddevPop, kVarSamp, kVarPop,
+  kStringAgg, kArrayAgg, kBoolAnd, kBoolOr, kPercentileCont, kPercentileDisc, kMode,
+  kFirst, kLast, kBitAnd, kBitOr, kEvery,
+};
+
+struct AggregateFunction {
+  std::string name;
+  AggKind kind;
+  std::vector<LogicalType> arg_types;  // kNull = any
+  LogicalType return_type;             // kNull = same as first argument
+  LogicalType (*infer_return)(const std::vector<LogicalType>& args) = nullptr;
+  bool ordered_set = false;  // WITHIN GROUP (ORDER BY ...)
+  std::string description;
+  std::string example;
+};
+
+class FunctionRegistry {
+ public:
+  static FunctionRegistry& Get();
+  void AddScalar(ScalarFunction f);
+  void AddAggregate(AggregateFunction f);
+  void AddAlias(const std::string& alias, const std::string& name);
+  const std::vector<ScalarFunction>* Scalars(const std::string& name) const;
+  const std::vector<AggregateFunction>* Aggregates(const std::string& name) const;
+  bool IsAggregate(const std::string& name) const { return Aggregates(name) != nullptr; }
+  std::vector<std::string> ScalarNames() const;
+  std::vector<std::string> AggregateNames() const;
+
+ private:
+  std::unordered_map<std::string, std::vector<ScalarFunction>> scalars_;
+  std::unordered_map<std::string, std::vector<AggregateFunction>> aggregates_;
+};
+
+// Cost of implicitly coercing `from` to `to`: 0 = same, >0 = allowed, -1 = not implicit.
+int ImplicitCastCost(const LogicalType& from, const LogicalType& to, bool unknown_literal);
+// The common type of UNION branches, CASE results, COALESCE args, IN lists (PostgreSQL 10.5).
+bool CommonType(const LogicalType& a, const LogicalType& b, LogicalType* out);
+
+void RegisterAllFunctions();
+
+}  // namespace yunhe

@@ -1,0 +1,39 @@
+// Helpers shared by scalar kernels: overflow-checked integer math and a per-row loop that skips
+// NULL rows (the null mask of `out` is prepared by the evaluator for strict functions).
+#pragma once
+#include <fmt/format.h>
+
+#include "common/status.h"
+#include "common/vector.h"
+
+namespace yunhe {
+
+[[noreturn]] inline void ThrowIntOutOfRange(TypeId t) {
+  const char* name = t == TypeId::kInt16 ? "smallint" : t == TypeId::kInt32 ? "integer" : "bigint";
+  throw Error(SqlState::kNumericValueOutOfRange, fmt::format("{} out of range", name));
+}
+
+inline int64_t CheckIntResult(int64_t v, bool overflowed, TypeId t) {
+  if (overflowed) ThrowIntOutOfRange(t);
+  if (t == TypeId::kInt16 && (v < INT16_MIN || v > INT16_MAX)) ThrowIntOutOfRange(t);
+  if (t == TypeId::kInt32 && (v < INT32_MIN || v > INT32_MAX)) ThrowIntOutOfRange(t);
+  return v;
+}
+
+[[noreturn]] inline void ThrowDivisionByZero() { throw Error(SqlState::kDivisionByZero, "division by zero"); }
+
+// Calls fn(row) for every row that is not NULL in out.
+template <typename Fn>
+inline void ForEachValid(const Vector& out, size_t count, Fn&& fn) {
+  const uint8_t* nulls = out.nulls();
+  for (size_t row = 0; row < count; ++row) {
+    if (!nulls[row]) fn(row);
+  }
+}
+
+// Three-way comparison of two non-NULL cells of the same physical type (C collation for text,
+// NaN above every other float, as PostgreSQL orders them).
+int CompareCells(const Vector& a, size_t ra, const Vector& b, size_t rb);
+int CompareValues(const Value& a, const Value& b);
+
+}  // namespace yunhe

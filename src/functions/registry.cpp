@@ -1,0 +1,123 @@
+#include "functions/function.h"
+
+#include <algorithm>
+#include <mutex>
+
+namespace yunhe {
+
+void RegisterArithmeticFunctions(FunctionRegistry& r);
+void RegisterComparisonFunctions(FunctionRegistry& r);
+void RegisterMathFunctions(FunctionRegistry& r);
+void RegisterStringFunctions(FunctionRegistry& r);
+void RegisterTimeFunctions(FunctionRegistry& r);
+void RegisterAggregateFunctions(FunctionRegistry& r);
+
+FunctionRegistry& FunctionRegistry::Get() {
+  static FunctionRegistry registry;
+  static std::once_flag once;
+  std::call_once(once, [] {
+    RegisterArithmeticFunctions(registry);
+    RegisterComparisonFunctions(registry);
+    RegisterMathFunctions(registry);
+    RegisterStringFunctions(registry);
+    RegisterTimeFunctions(registry);
+    RegisterAggregateFunctions(registry);
+  });
+  return registry;
+}
+
+void FunctionRegistry::AddScalar(ScalarFunction f) { scalars_[f.name].push_back(std::move(f)); }
+void FunctionRegistry::AddAggregate(AggregateFunction f) { aggregates_[f.name].push_back(std::move(f)); }
+
+void FunctionRegistry::AddAlias(const std::string& alias, const std::string& name) {
+  if (auto it = scalars_.find(name); it != scalars_.end()) {
+    for (auto f : it->second) {
+      f.name = alias;
+      scalars_[alias].push_back(f);
+    }
+  }
+  if (auto it = aggregates_.find(name); it != aggregates_.end()) {
+    for (auto f : it->second) {
+      f.name = alias;
+      aggregates_[alias].push_back(f);
+    }
+  }
+}
+
+const std::vector<ScalarFunction>* FunctionRegistry::Scalars(const std::string& name) const {
+  auto it = scalars_.find(name);
+  return it == scalars_.end() ? nullptr : &it->second;
+}
+
+const std::vector<AggregateFunction>* FunctionRegistry::Aggregates(const std::string& name) const {
+  auto it = aggregates_.find(name);
+  return it == aggregates_.end() ? nullptr : &it->second;
+}
+
+std::vector<std::string> FunctionRegistry::ScalarNames() const {
+  std::vector<std::string> out;
+  for (auto& [k, v] : scalars_) out.push_back(k);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<std::string> FunctionRegistry::AggregateNames() const {
+  std::vector<std::string> out;
+  for (auto& [k, v] : aggregates_) out.push_back(k);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+namespace {
+// Rank along PostgreSQL's numeric promotion chain; -1 = not numeric.
+int NumericRank(TypeId t) {
+  switch (t) {
+    case TypeId::kInt16: return 0;
+    case TypeId::kInt32: return 1;
+    case TypeId::kInt64: return 2;
+    case TypeId::kNumeric: return 3;
+    case TypeId::kFloat32: return 4;
+    case TypeId::kFloat64: return 5;
+    default: return -1;
+  }
+}
+int TemporalRank(TypeId t) {
+  switch (t) {
+    case TypeId::kDate: return 0;
+    case TypeId::kTimestamp: return 1;
+    case TypeId::kTimestampTz: return 2;
+    default: return -1;
+  }
+}
+}  // namespace
+
+int ImplicitCastCost(const LogicalType& from, const LogicalType& to, bool unknown_literal) {
+  if (to.id == TypeId::kNull) return 1;  // "any"
+  if (from.id == to.id) return 0;
+  if (from.id == TypeId::kNull) return 1;
+  if (unknown_literal) return 2;  // a quoted literal can become any type
+  int fr = NumericRank(from.id), tr = NumericRank(to.id);
+  if (fr >= 0 && tr >= 0) return tr > fr ? 10 + (tr - fr) : -1;
+  fr = TemporalRank(from.id);
+  tr = TemporalRank(to.id);
+  if (fr >= 0 && tr >= 0) return tr > fr ? 10 + (tr - fr) : -1;
+  return -1;
+}
+
+bool CommonType(const LogicalType& a, const LogicalType& b, LogicalType* out) {
+  if (a.id == TypeId::kNull) { *out = b; return true; }
+  if (b.id == TypeId::kNull || a == b) { *out = a; return true; }
+  if (a.id == b.id) {
+    // numeric(p,s) vs numeric(q,t), varchar(n) vs text: widen to the unconstrained type.
+    *out = LogicalType(a.id);
+    return true;
+  }
+  int ar = NumericRank(a.id), br = NumericRank(b.id);
+  if (ar >= 0 && br >= 0) { *out = ar > br ? a : b; return true; }
+  ar = TemporalRank(a.id);
+  br = TemporalRank(b.id);
+  if (ar >= 0 && br >= 0) { *out = ar > br ? a : b; return true; }
+  return false;
+}
+
+}  // namespace yunhe

@@ -1,0 +1,208 @@
+// Date/time functions: now, date_trunc, extract/date_part, to_timestamp, make_date,
+// time_bucket and date_bin. All arithmetic is on UTC nanoseconds (session time zone UTC).
+#include <cmath>
+
+#include "common/decimal.h"
+#include "common/time_util.h"
+#include "functions/function.h"
+#include "functions/kernel_util.h"
+#include "functions/statement_clock.h"
+
+namespace yunhe {
+namespace {
+
+using Args = const std::vector<const Vector*>&;
+const TypeId T = TypeId::kText, TS = TypeId::kTimestamp, TZ = TypeId::kTimestampTz, D = TypeId::kDate,
+             IV = TypeId::kInterval, F8 = TypeId::kFloat64, N = TypeId::kNumeric, I4 = TypeId::kInt32;
+
+int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+
+std::string LowerField(const std::string& s) {
+  std::string out;
+  for (char c : s) out.push_back(char(tolower((unsigned char)c)));
+  if (!out.empty() && out.back() == 's' && out != "ms" && out != "us") out.pop_back();  // "hours" -> "hour"
+  return out;
+}
+
+int64_t TruncTs(const std::string& field_in, int64_t ns) {
+  std::string field = LowerField(field_in);
+  int64_t days = FloorDiv(ns, kNsPerDay);
+  int64_t y;
+  unsigned m, d;
+  CivilFromDays(days, &y, &m, &d);
+  if (field == "microsecond") return FloorDiv(ns, kNsPerUs) * kNsPerUs;
+  if (field == "millisecond") return FloorDiv(ns, kNsPerMs) * kNsPerMs;
+  if (field == "second") return FloorDiv(ns, kNsPerSec) * kNsPerSec;
+  if (field == "minute") return FloorDiv(ns, kNsPerMin) * kNsPerMin;
+  if (field == "hour") return FloorDiv(ns, kNsPerHour) * kNsPerHour;
+  if (field == "day") return days * kNsPerDay;
+  if (field == "week") {
+    int64_t dow = ((days % 7) + 7 + 3) % 7;  // 1970-01-01 was a Thursday; weeks start Monday
+    return (days - dow) * kNsPerDay;
+  }
+  if (field == "month") return DaysFromCivil(y, m, 1) * kNsPerDay;
+  if (field == "quarter") return DaysFromCivil(y, (m - 1) / 3 * 3 + 1, 1) * kNsPerDay;
+  if (field == "year") return DaysFromCivil(y, 1, 1) * kNsPerDay;
+  if (field == "decade") return DaysFromCivil(FloorDiv(y, 10) * 10, 1, 1) * kNsPerDay;
+  if (field == "century") return DaysFromCivil(FloorDiv(y - 1, 100) * 100 + 1, 1, 1) * kNsPerDay;
+  if (field == "millennium") return DaysFromCivil(FloorDiv(y - 1, 1000) * 1000 + 1, 1, 1) * kNsPerDay;
+  throw Error(SqlState::kFeatureNotSupported, "unit \"" + field_in + "\" not recognized for type timestamp");
+}
+
+// Returns the field as an exact decimal (EXTRACT's numeric result in PostgreSQL 14+).
+Decimal ExtractTs(const std::string& field_in, int64_t ns, bool is_date) {
+  std::string field = LowerField(field_in);
+  int64_t days = FloorDiv(ns, kNsPerDay);
+  int64_t tod = ns - days * kNsPerDay;
+  int64_t y;
+  unsigned m, d;
+  CivilFromDays(days, &y, &m, &d);
+  auto micro = [](int64_t v_ns, int scale) { return Decimal{__int128(v_ns / 1000), scale}; };
+  if (field == "year") return Decimal{y, 0};
+  if (field == "month") return Decimal{m, 0};
+  if (field == "day") return Decimal{d, 0};
+  if (field == "quarter") return Decimal{(m - 1) / 3 + 1, 0};
+  if (field == "decade") return Decimal{FloorDiv(y, 10), 0};
+  if (field == "century") return Decimal{y > 0 ? (y + 99) / 100 : -((99 - y) / 100), 0};
+  if (field == "millennium") return Decimal{y > 0 ? (y + 999) / 1000 : -((999 - y) / 1000), 0};
+  if (field == "dow") return Decimal{((days % 7) + 7 + 4) % 7, 0};
+  if (field == "isodow") { int64_t dow = ((days % 7) + 7 + 4) % 7; return Decimal{dow == 0 ? 7 : dow, 0}; }
+  if (field == "doy") return Decimal{days - DaysFromCivil(y, 1, 1) + 1, 0};
+  if (field == "week") {
+    // ISO week number: the week with the year's first Thursday is week 1.
+    int64_t dow = ((days % 7) + 7 + 3) % 7;  // Monday = 0
+    int64_t thursday = days - dow + 3;
+    int64_t ty;
+    unsigned tm, td;
+    CivilFromDays(thursday, &ty, &tm, &td);
+    return Decimal{(thursday - DaysFromCivil(ty, 1, 1)) / 7 + 1, 0};
+  }
+  if (field == "epoch") return is_date ? Decimal{days * 86400, 0} : micro(ns, 6);
+  if (is_date && (field == "hour" || field == "minute" || field == "second" || field == "millisecond" || field == "microsecond"))
+    throw Error(SqlState::kFeatureNotSupported, "unit \"" + field_in + "\" not supported for type date");
+  if (field == "hour") return Decimal{tod / kNsPerHour, 0};
+  if (field == "minute") return Decimal{tod / kNsPerMin % 60, 0};
+  if (field == "second") return micro(tod % kNsPerMin, 6);
+  if (field == "millisecond") return micro(tod % kNsPerMin, 3);
+  if (field == "microsecond") return Decimal{(tod % kNsPerMin) / 1000, 0};
+  if (field == "timezone" || field == "timezone_hour" || field == "timezone_minute") return Decimal{0, 0};
+  throw Error(SqlState::kFeatureNotSupported, "unit \"" + field_in + "\" not recognized for type timestamp");
+}
+
+Decimal ExtractInterval(const std::string& field_in, const Interval& iv) {
+  std::string field = LowerField(field_in);
+  if (field == "year") return Decimal{iv.months / 12, 0};
+  if (field == "month") return Decimal{iv.months % 12, 0};
+  if (field == "day") return Decimal{iv.days, 0};
+  if (field == "hour") return Decimal{iv.ns / kNsPerHour, 0};
+  if (field == "minute") return Decimal{iv.ns / kNsPerMin % 60, 0};
+  if (field == "second") return Decimal{(iv.ns % kNsPerMin) / 1000, 6};
+  if (field == "epoch") {
+    __int128 us = (__int128)iv.ns / 1000 + (__int128)iv.days * 86400000000LL +
+                  (__int128)(iv.months / 12) * 31557600000000LL + (__int128)(iv.months % 12) * 2592000000000LL;
+    return Decimal{us, 6};
+  }
+  throw Error(SqlState::kFeatureNotSupported, "unit \"" + field_in + "\" not recognized for type interval");
+}
+
+void AddFn(FunctionRegistry& r, const char* name, std::vector<LogicalType> args, LogicalType ret, ScalarKernel k,
+           const char* desc, const char* example, bool is_volatile = false) {
+  ScalarFunction f;
+  f.name = name;
+  f.arg_types = std::move(args);
+  f.return_type = ret;
+  f.kernel = k;
+  f.volatile_ = is_volatile;
+  f.description = desc;
+  f.example = example;
+  r.AddScalar(f);
+}
+
+// time_bucket(width, ts [, origin]): buckets aligned to origin (TimescaleDB default 2000-01-03,
+// a Monday, so weekly buckets start on Mondays); month widths bucket on the calendar.
+int64_t Bucket(const Interval& width, int64_t ts, int64_t origin) {
+  if (width.months != 0) {
+    if (width.days != 0 || width.ns != 0)
+      throw Error(SqlState::kFeatureNotSupported, "month intervals cannot have day or time component");
+    if (width.months <= 0) throw Error(SqlState::kInvalidParameterValue, "period must be greater than 0");
+    int64_t y, oy;
+    unsigned m, d, om, od;
+    CivilFromDays(FloorDiv(ts, kNsPerDay), &y, &m, &d);
+    CivilFromDays(FloorDiv(origin, kNsPerDay), &oy, &om, &od);
+    int64_t months = (y * 12 + m - 1) - (oy * 12 + om - 1);
+    int64_t start = oy * 12 + om - 1 + FloorDiv(months, width.months) * width.months;
+    return DaysFromCivil(FloorDiv(start, 12), unsigned(start - FloorDiv(start, 12) * 12) + 1, 1) * kNsPerDay;
+  }
+  int64_t w = int64_t(width.days) * kNsPerDay + width.ns;
+  if (w <= 0) throw Error(SqlState::kInvalidParameterValue, "period must be greater than 0");
+  return origin + FloorDiv(ts - origin, w) * w;
+}
+
+const int64_t kBucketOrigin = DaysFromCivil(2000, 1, 3) * kNsPerDay;
+
+}  // namespace
+
+void RegisterTimeFunctions(FunctionRegistry& r) {
+  AddFn(r, "now", {}, TZ, [](Args, size_t n, Vector& o) {
+    int64_t t = StatementClock::Now();
+    for (size_t k = 0; k < n; ++k) o.SetValue(k, Value::Time(t, TypeId::kTimestampTz));
+  }, "start time of the current statement", "now()");
+  r.AddAlias("transaction_timestamp", "now");
+  r.AddAlias("statement_timestamp", "now");
+  AddFn(r, "clock_timestamp", {}, TZ, [](Args, size_t n, Vector& o) {
+    for (size_t k = 0; k < n; ++k) o.SetValue(k, Value::Time(StatementClock::WallNow(), TypeId::kTimestampTz));
+  }, "current time, changing during the statement", "clock_timestamp()", true);
+  for (TypeId t : {TS, TZ}) {
+    AddFn(r, "date_trunc", {T, t}, t, [](Args a, size_t n, Vector& o) {
+      ForEachValid(o, n, [&](size_t k) { o.i64()[k] = TruncTs(a[0]->str()[k], a[1]->i64()[k]); });
+    }, "truncate to the given precision", "date_trunc('hour', timestamp '2001-02-16 20:38:40') → 2001-02-16 20:00:00");
+    AddFn(r, "extract", {T, t}, N, [](Args a, size_t n, Vector& o) {
+      ForEachValid(o, n, [&](size_t k) { o.dec()[k] = ExtractTs(a[0]->str()[k], a[1]->i64()[k], false); });
+    }, "a field of a timestamp", "extract(hour from timestamp '2001-02-16 20:38:40') → 20");
+    AddFn(r, "date_part", {T, t}, F8, [](Args a, size_t n, Vector& o) {
+      ForEachValid(o, n, [&](size_t k) { o.f64()[k] = DecimalToDouble(ExtractTs(a[0]->str()[k], a[1]->i64()[k], false)); });
+    }, "a field of a timestamp as double", "date_part('hour', timestamp '2001-02-16 20:38:40') → 20");
+    AddFn(r, "time_bucket", {IV, t}, t, [](Args a, size_t n, Vector& o) {
+      ForEachValid(o, n, [&](size_t k) { o.i64()[k] = Bucket(a[0]->iv()[k], a[1]->i64()[k], kBucketOrigin); });
+    }, "start of the bucket of the given width holding ts", "time_bucket('15 minutes', timestamp '2024-01-01 10:17') → 2024-01-01 10:15:00");
+    AddFn(r, "time_bucket", {IV, t, t}, t, [](Args a, size_t n, Vector& o) {
+      ForEachValid(o, n, [&](size_t k) { o.i64()[k] = Bucket(a[0]->iv()[k], a[1]->i64()[k], a[2]->i64()[k]); });
+    }, "time_bucket with an explicit origin", "time_bucket('1 hour', ts, timestamp '2024-01-01 00:30')");
+    AddFn(r, "date_bin", {IV, t, t}, t, [](Args a, size_t n, Vector& o) {
+      ForEachValid(o, n, [&](size_t k) {
+        if (a[0]->iv()[k].months != 0) throw Error(SqlState::kFeatureNotSupported, "timestamps cannot be binned into intervals containing months or years");
+        o.i64()[k] = Bucket(a[0]->iv()[k], a[1]->i64()[k], a[2]->i64()[k]);
+      });
+    }, "bin ts into stride-wide bins aligned with origin", "date_bin('15 minutes', ts, timestamp '2001-01-01')");
+  }
+  AddFn(r, "extract", {T, D}, N, [](Args a, size_t n, Vector& o) {
+    ForEachValid(o, n, [&](size_t k) { o.dec()[k] = ExtractTs(a[0]->str()[k], a[1]->i64()[k] * kNsPerDay, true); });
+  }, "a field of a date", "extract(year from date '2001-02-16') → 2001");
+  AddFn(r, "extract", {T, IV}, N, [](Args a, size_t n, Vector& o) {
+    ForEachValid(o, n, [&](size_t k) { o.dec()[k] = ExtractInterval(a[0]->str()[k], a[1]->iv()[k]); });
+  }, "a field of an interval", "extract(epoch from interval '1 hour') → 3600.000000");
+  AddFn(r, "date_part", {T, IV}, F8, [](Args a, size_t n, Vector& o) {
+    ForEachValid(o, n, [&](size_t k) { o.f64()[k] = DecimalToDouble(ExtractInterval(a[0]->str()[k], a[1]->iv()[k])); });
+  }, "a field of an interval as double", "date_part('epoch', interval '1 hour') → 3600");
+  AddFn(r, "to_timestamp", {F8}, TZ, [](Args a, size_t n, Vector& o) {
+    ForEachValid(o, n, [&](size_t k) {
+      double s = a[0]->f64()[k];
+      if (!std::isfinite(s) || std::fabs(s) > 9.2e9) throw Error(SqlState::kDatetimeFieldOverflow, "timestamp out of range");
+      o.i64()[k] = int64_t(std::llround(s * 1e6)) * 1000;
+    });
+  }, "Unix epoch seconds to timestamp with time zone", "to_timestamp(1284352323) → 2010-09-13 04:32:03+00");
+  AddFn(r, "make_date", {I4, I4, I4}, D, [](Args a, size_t n, Vector& o) {
+    ForEachValid(o, n, [&](size_t k) {
+      int64_t y = a[0]->i64()[k], m = a[1]->i64()[k], d = a[2]->i64()[k];
+      int64_t days = DaysFromCivil(y, unsigned(m), unsigned(d));
+      int64_t cy;
+      unsigned cm, cd;
+      CivilFromDays(days, &cy, &cm, &cd);
+      if (m < 1 || m > 12 || d < 1 || cy != y || int64_t(cm) != m || int64_t(cd) != d)
+        throw Error(SqlState::kDatetimeFieldOverflow, fmt::format("date field value out of range: {}-{:02}-{:02}", y, m, d));
+      o.i64()[k] = days;
+    });
+  }, "date from year, month, day", "make_date(2013, 7, 15) → 2013-07-15");
+}
+
+}  // namespace yunhe

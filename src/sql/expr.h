@@ -1,0 +1,90 @@
+// Bound expressions: the output of binding a pg_query expression node against a scope.
+// An Expr reads columns of the chunk its operator receives (kColumn) or of an enclosing query's
+// current row (kOuterColumn, for correlated subqueries).
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/value.h"
+#include "common/vector.h"
+
+namespace yunhe {
+
+struct ScalarFunction;
+struct AggregateFunction;
+class PhysicalOperator;
+
+enum class ExprKind {
+  kConstant,
+  kColumn,
+  kOuterColumn,
+  kFunction,
+  kCast,
+  kAnd,
+  kOr,
+  kNot,
+  kIsNull,
+  kIsNotNull,
+  kCase,        // args: [when0, then0, when1, then1, ..., else]
+  kCoalesce,
+  kGreatest,
+  kLeast,
+  kNullIf,
+  kInList,      // args[0] IN (args[1..])
+  kSubquery,    // scalar subquery
+  kExists,
+  kInSubquery,  // args[0] IN (subquery); `negated` for NOT IN
+  kAnySubquery, // args[0] op ANY/ALL (subquery)
+  kAggregate,   // only between binding and the aggregate rewrite
+  kWindow,      // only between binding and the window rewrite
+  kParam,
+};
+
+struct Expr;
+using ExprPtr = std::shared_ptr<Expr>;
+
+// A subquery inside an expression: its plan and whether it reads outer columns.
+struct SubqueryRef {
+  std::shared_ptr<PhysicalOperator> plan;
+  bool correlated = false;
+  // Cache for uncorrelated subqueries, filled on first evaluation per statement execution.
+  bool cached = false;
+  Value scalar;
+  std::vector<Value> values;
+  bool has_null = false;
+};
+
+struct WindowSpec;
+struct BoundWindow;
+
+struct Expr {
+  ExprKind kind = ExprKind::kConstant;
+  LogicalType type;
+  int location = -1;  // 0-based byte offset into the SQL text, -1 when none
+  Value value;        // kConstant
+  bool unknown_literal = false;  // a quoted literal whose type is still open (PostgreSQL "unknown")
+  int column = -1;    // kColumn / kOuterColumn
+  int depth = 0;      // kOuterColumn: 1 = the immediately enclosing query
+  std::string name;   // function / column name, for display and error messages
+  const ScalarFunction* function = nullptr;
+  const AggregateFunction* aggregate = nullptr;
+  bool distinct = false;    // aggregate DISTINCT
+  bool negated = false;     // NOT IN, ALL
+  ExprPtr filter;           // aggregate FILTER (WHERE ...)
+  std::vector<ExprPtr> order_by;  // ordered-set / ordered aggregate arguments
+  std::vector<bool> order_desc;
+  std::shared_ptr<BoundWindow> bound_window;  // kWindow
+  std::vector<ExprPtr> args;
+  std::shared_ptr<SubqueryRef> subquery;
+  std::string any_op;       // kAnySubquery operator
+
+  bool IsConstant() const { return kind == ExprKind::kConstant; }
+  std::string ToString() const;  // for EXPLAIN and column names
+  bool Equals(const Expr& o) const;
+};
+
+ExprPtr MakeConstant(const Value& v, int location = -1);
+ExprPtr MakeColumn(int index, LogicalType type, std::string name);
+
+}  // namespace yunhe

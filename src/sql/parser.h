@@ -1,0 +1,41 @@
+// SQL text -> libpg_query protobuf parse tree (PostgreSQL 15 grammar). The ParsedSql owns the
+// unpacked tree; statements borrow from it.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <pg_query.h>
+#include <pg_query/pg_query.pb-c.h>
+
+namespace yunhe {
+
+struct ParsedStatement {
+  PgQuery__Node* node = nullptr;
+  int location = 0;  // byte offset of the statement in the text
+  int length = 0;    // 0 = to the end
+};
+
+class ParsedSql {
+ public:
+  // Throws Error(42601) with the cursor position on a syntax error.
+  static std::shared_ptr<ParsedSql> Parse(const std::string& sql);
+  ~ParsedSql();
+  const std::vector<ParsedStatement>& statements() const { return statements_; }
+  std::string StatementText(const ParsedStatement& s) const;
+  const std::string& text() const { return text_; }
+
+ private:
+  PgQuery__ParseResult* result_ = nullptr;
+  std::vector<ParsedStatement> statements_;
+  std::string text_;
+};
+
+// Splits a script into statements without parsing them (for the shell and -f), so one bad
+// statement does not stop the ones before it. Returns byte ranges.
+std::vector<std::pair<int, int>> SplitStatements(const std::string& sql);
+
+// Converts a byte offset into a 1-based character position (PostgreSQL counts characters).
+int BytePosToCharPos(const std::string& text, int byte_offset);
+
+}  // namespace yunhe

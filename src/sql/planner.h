@@ -1,0 +1,136 @@
+// Binds a parsed statement against the catalog and builds its physical plan in one pass:
+// names -> columns, calls -> functions with PostgreSQL's type resolution, SELECT -> operator tree.
+// Errors carry the 1-based character position of the offending token.
+//
+// Split by job: planner_expr.cpp (expressions), planner_functions.cpp (calls and operators),
+// planner_from.cpp (FROM and joins), planner_select.cpp (SELECT, GROUP BY, ORDER BY, set ops).
+#pragma once
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "exec/aggregate_state.h"
+#include "exec/basic_operators.h"
+#include "exec/hash_join.h"
+#include "exec/operator.h"
+#include "sql/expr.h"
+#include "sql/parser.h"
+#include "storage/catalog.h"
+
+namespace yunhe {
+
+struct ScopeColumn {
+  std::string table;  // alias or table name, "" for unnamed
+  std::string name;
+  LogicalType type;
+  bool hidden = false;  // not expanded by *, still resolvable (USING duplicates)
+};
+
+struct Scope {
+  std::vector<ScopeColumn> columns;
+  const Scope* parent = nullptr;  // enclosing query (for correlated references)
+};
+
+struct PlannedQuery {
+  OperatorPtr plan;
+  std::vector<std::string> names;
+  std::vector<LogicalType> types;
+};
+
+struct CteEntry {
+  std::shared_ptr<MaterializedResult> result;
+  std::vector<std::string> names;
+  std::vector<LogicalType> types;
+  // For WITH RECURSIVE: the working table the recursive term reads.
+  std::shared_ptr<MaterializedResult> working;
+};
+
+class Planner {
+ public:
+  Planner(const Catalog& catalog, const std::string& sql) : catalog_(catalog), sql_(sql) {}
+
+  PlannedQuery PlanSelect(PgQuery__Node* node, const Scope* outer);
+  // Binds an expression where only `scope` is visible (defaults, CHECK, UPDATE SET, RETURNING).
+  ExprPtr BindExpression(PgQuery__Node* node, const Scope& scope);
+  // Same, then coerces the result to `type` (assignment cast).
+  ExprPtr BindAndCoerce(PgQuery__Node* node, const Scope& scope, const LogicalType& type);
+  ExprPtr CoerceTo(ExprPtr e, const LogicalType& type, bool explicit_cast = false);
+  PlannedQuery PlanTableScan(const std::string& table, int location, bool emit_row_id, Scope* scope_out);
+  int CharPos(int byte_location) const;
+  static std::string ColumnNameOf(PgQuery__Node* node);
+  static LogicalType ResolveTypeName(PgQuery__TypeName* tn, int char_pos);
+
+ private:
+  friend struct SelectBuilder;
+  struct BindContext {
+    const Scope* scope = nullptr;
+    bool allow_aggregates = false;
+    bool allow_windows = false;
+    std::vector<BoundAggregate>* aggregates = nullptr;
+    std::vector<ExprPtr>* windows = nullptr;
+    const char* clause = "";  // for "aggregate functions are not allowed in WHERE"
+  };
+
+  // planner_expr.cpp
+  ExprPtr Bind(PgQuery__Node* node, BindContext& bc);
+  ExprPtr BindColumnRef(PgQuery__ColumnRef* ref, BindContext& bc);
+  ExprPtr BindConst(PgQuery__AConst* c);
+  ExprPtr BindAExpr(PgQuery__AExpr* e, BindContext& bc);
+  ExprPtr BindBoolExpr(PgQuery__BoolExpr* e, BindContext& bc);
+  ExprPtr BindSubLink(PgQuery__SubLink* s, BindContext& bc);
+  ExprPtr BindCase(PgQuery__CaseExpr* c, BindContext& bc);
+  ExprPtr BindTypeCast(PgQuery__TypeCast* c, BindContext& bc);
+  ExprPtr BindSqlValueFunction(PgQuery__SQLValueFunction* f);
+  ExprPtr BindVariadicCommon(ExprKind kind, PgQuery__Node** args, size_t n, int location, BindContext& bc,
+                             const char* what);
+  PlannedQuery PlanSubquery(PgQuery__Node* node, BindContext& bc, bool* correlated);
+
+  // planner_functions.cpp
+  ExprPtr BindFuncCall(PgQuery__FuncCall* f, BindContext& bc);
+  ExprPtr BindAggregateCall(PgQuery__FuncCall* f, const std::string& name, BindContext& bc);
+  ExprPtr BindWindowCall(PgQuery__FuncCall* f, const std::string& name, BindContext& bc);
+ public:
+  ExprPtr ResolveCall(const std::string& name, std::vector<ExprPtr> args, int location, bool is_operator);
+  ExprPtr MakeComparison(const std::string& op, ExprPtr l, ExprPtr r, int location);
+  // Casts both sides to a common type for IN lists, CASE, COALESCE, UNION.
+  LogicalType UnifyTypes(std::vector<ExprPtr>& exprs, const char* context, int location);
+ private:
+
+  // planner_from.cpp
+  PlannedQuery PlanFromItem(PgQuery__Node* node, const Scope* outer, Scope* scope_out);
+  PlannedQuery PlanFrom(PgQuery__Node** items, size_t n, const Scope* outer, Scope* scope_out,
+                        std::vector<PgQuery__Node*>* where_conjuncts);
+  PlannedQuery PlanJoin(PgQuery__JoinExpr* j, const Scope* outer, Scope* scope_out);
+  PlannedQuery PlanRangeFunction(PgQuery__RangeFunction* f, const Scope* outer, Scope* scope_out);
+  PlannedQuery JoinPlans(PlannedQuery left, const Scope& left_scope, PlannedQuery right, const Scope& right_scope,
+                         JoinKind kind, std::vector<ExprPtr> conditions, Scope* scope_out);
+
+  // planner_select.cpp
+  PlannedQuery PlanSimpleSelect(PgQuery__SelectStmt* s, const Scope* outer);
+  PlannedQuery PlanSetOperation(PgQuery__SelectStmt* s, const Scope* outer);
+  PlannedQuery PlanValues(PgQuery__SelectStmt* s, const Scope* outer);
+  void RegisterCtes(PgQuery__WithClause* with, const Scope* outer);
+  PlannedQuery ApplyOrderLimit(PlannedQuery q, PgQuery__SelectStmt* s, const Scope* outer);
+
+  const Catalog& catalog_;
+  const std::string& sql_;
+  std::vector<std::map<std::string, CteEntry>> cte_stack_;
+  std::vector<std::shared_ptr<ParsedSql>> view_parses_;  // keep view ASTs alive while planning
+  // One flag per enclosing subquery being planned: set when a reference crosses it.
+  std::vector<bool*> correlation_flags_;
+};
+
+// Replaces grouped expressions and aggregate calls by columns of the HashAggregate output;
+// a bare column that is neither grouped nor aggregated is a 42803 error.
+ExprPtr RewriteAfterAggregate(const ExprPtr& e, const std::vector<ExprPtr>& groups, size_t group_count,
+                              const Planner& planner);
+// Adds a WindowOperator computing `windows` and points their uses at its output columns.
+OperatorPtr PlanWindows(OperatorPtr plan, const std::vector<ExprPtr>& windows, std::vector<ExprPtr*> uses,
+                        const std::vector<ExprPtr>* groups, const Planner& planner);
+
+// Splits an AND tree into its conjuncts.
+void SplitConjuncts(PgQuery__Node* node, std::vector<PgQuery__Node*>* out);
+std::string StrVal(PgQuery__Node* node);  // String node -> text, "" otherwise
+
+}  // namespace yunhe

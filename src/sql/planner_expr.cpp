@@ -1,0 +1,602 @@
+// Expression binding: pg_query expression nodes -> Expr.
+#include <fmt/format.h>
+
+#include "common/decimal.h"
+#include "common/status.h"
+#include "exec/expression_eval.h"
+#include "functions/cast.h"
+#include "functions/function.h"
+#include "sql/planner.h"
+
+namespace yunhe {
+
+std::string StrVal(PgQuery__Node* node) {
+  if (node && node->node_case == PG_QUERY__NODE__NODE_STRING) return node->string->sval;
+  return "";
+}
+
+void SplitConjuncts(PgQuery__Node* node, std::vector<PgQuery__Node*>* out) {
+  if (!node) return;
+  if (node->node_case == PG_QUERY__NODE__NODE_BOOL_EXPR && node->bool_expr->boolop == PG_QUERY__BOOL_EXPR_TYPE__AND_EXPR) {
+    for (size_t k = 0; k < node->bool_expr->n_args; ++k) SplitConjuncts(node->bool_expr->args[k], out);
+    return;
+  }
+  out->push_back(node);
+}
+
+int Planner::CharPos(int byte_location) const {
+  return byte_location < 0 ? 0 : BytePosToCharPos(sql_, byte_location);
+}
+
+LogicalType Planner::ResolveTypeName(PgQuery__TypeName* tn, int char_pos) {
+  std::string name = tn->n_names ? StrVal(tn->names[tn->n_names - 1]) : "";
+  if (tn->n_array_bounds > 0)
+    throw Error(SqlState::kFeatureNotSupported, "array types are not supported", char_pos);
+  LogicalType t;
+  if (!LookupTypeName(name, &t))
+    throw Error(SqlState::kUndefinedObject, fmt::format("type \"{}\" does not exist", name), char_pos);
+  auto typmod = [&](size_t k) -> int {
+    PgQuery__Node* n = tn->typmods[k];
+    if (n->node_case == PG_QUERY__NODE__NODE_A_CONST && n->a_const->val_case == PG_QUERY__A__CONST__VAL_IVAL)
+      return n->a_const->ival->ival;
+    throw Error(SqlState::kSyntaxError, "type modifiers must be simple constants", char_pos);
+  };
+  if (t.id == TypeId::kNumeric && tn->n_typmods > 0) {
+    int p = typmod(0);
+    int s = tn->n_typmods > 1 ? typmod(1) : 0;
+    if (p < 1 || p > 38)
+      throw Error(SqlState::kInvalidParameterValue, fmt::format("NUMERIC precision {} must be between 1 and 38", p), char_pos);
+    if (s < 0 || s > p)
+      throw Error(SqlState::kInvalidParameterValue, fmt::format("NUMERIC scale {} must be between 0 and precision {}", s, p), char_pos);
+    t = LogicalType(TypeId::kNumeric, int16_t(p), int16_t(s));
+  } else if (t.id == TypeId::kText && (name == "varchar" || name == "bpchar") && tn->n_typmods > 0) {
+    t = LogicalType(TypeId::kText, int16_t(std::min(typmod(0), 32767)), 0);
+  }
+  return t;
+}
+
+// PostgreSQL's FigureColname: the output name of a select-list item without an alias.
+std::string Planner::ColumnNameOf(PgQuery__Node* node) {
+  if (!node) return "?column?";
+  switch (node->node_case) {
+    case PG_QUERY__NODE__NODE_COLUMN_REF: {
+      auto* ref = node->column_ref;
+      PgQuery__Node* last = ref->fields[ref->n_fields - 1];
+      if (last->node_case == PG_QUERY__NODE__NODE_STRING) return last->string->sval;
+      return "?column?";
+    }
+    case PG_QUERY__NODE__NODE_FUNC_CALL: return StrVal(node->func_call->funcname[node->func_call->n_funcname - 1]);
+    case PG_QUERY__NODE__NODE_TYPE_CAST: {
+      std::string inner = ColumnNameOf(node->type_cast->arg);
+      if (inner != "?column?") return inner;
+      auto* tn = node->type_cast->type_name;
+      std::string t = StrVal(tn->names[tn->n_names - 1]);
+      return t;
+    }
+    case PG_QUERY__NODE__NODE_CASE_EXPR: return "case";
+    case PG_QUERY__NODE__NODE_COALESCE_EXPR: return "coalesce";
+    case PG_QUERY__NODE__NODE_MIN_MAX_EXPR:
+      return node->min_max_expr->op == PG_QUERY__MIN_MAX_OP__IS_GREATEST ? "greatest" : "least";
+    case PG_QUERY__NODE__NODE_NULL_IF_EXPR: return "nullif";
+    case PG_QUERY__NODE__NODE_A_EXPR:
+      if (node->a_expr->kind == PG_QUERY__A__EXPR__KIND__AEXPR_NULLIF) return "nullif";
+      return "?column?";
+    case PG_QUERY__NODE__NODE_SUB_LINK: {
+      auto* s = node->sub_link;
+      if (s->sub_link_type == PG_QUERY__SUB_LINK_TYPE__EXISTS_SUBLINK) return "exists";
+      if (s->sub_link_type == PG_QUERY__SUB_LINK_TYPE__EXPR_SUBLINK) {
+        auto* sel = s->subselect->select_stmt;
+        if (sel && sel->n_target_list == 1) {
+          auto* rt = sel->target_list[0]->res_target;
+          if (rt->name && rt->name[0]) return rt->name;
+          return ColumnNameOf(rt->val);
+        }
+      }
+      return "?column?";
+    }
+    case PG_QUERY__NODE__NODE_SQLVALUE_FUNCTION:
+      switch (node->sqlvalue_function->op) {
+        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_DATE: return "current_date";
+        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_TIMESTAMP:
+        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_TIMESTAMP_N: return "current_timestamp";
+        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_LOCALTIMESTAMP:
+        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_LOCALTIMESTAMP_N: return "localtimestamp";
+        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_USER: return "current_user";
+        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_SESSION_USER: return "session_user";
+        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_USER: return "user";
+        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_SCHEMA: return "current_schema";
+        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_CATALOG: return "current_catalog";
+        default: return "?column?";
+      }
+    case PG_QUERY__NODE__NODE_BOOLEAN_TEST: return "?column?";
+    default: return "?column?";
+  }
+}
+
+ExprPtr Planner::BindExpression(PgQuery__Node* node, const Scope& scope) {
+  BindContext bc;
+  bc.scope = &scope;
+  bc.clause = "this context";
+  return Bind(node, bc);
+}
+
+ExprPtr Planner::BindAndCoerce(PgQuery__Node* node, const Scope& scope, const LogicalType& type) {
+  return CoerceTo(BindExpression(node, scope), type);
+}
+
+// Inserts a cast (folding it on constants, so bad literals fail at bind time with a position).
+ExprPtr Planner::CoerceTo(ExprPtr e, const LogicalType& type, bool explicit_cast) {
+  if (e->type == type && !(e->unknown_literal && type.id != TypeId::kText)) {
+    if (e->unknown_literal) {
+      auto c = std::make_shared<Expr>(*e);
+      c->unknown_literal = false;
+      return c;
+    }
+    return e;
+  }
+  if (type.id == TypeId::kNull) return e;
+  if (!explicit_cast && !e->unknown_literal && e->type.id != TypeId::kNull && !CastExists(e->type, type))
+    throw Error(SqlState::kDatatypeMismatch,
+                fmt::format("cannot cast type {} to {}", e->type.ToString(), type.ToString()), CharPos(e->location));
+  if (explicit_cast && !CastExists(e->type, type))
+    throw Error(SqlState::kCannotCoerce, fmt::format("cannot cast type {} to {}", e->type.ToString(), type.ToString()),
+                CharPos(e->location));
+  if (e->kind == ExprKind::kConstant) {
+    try {
+      auto c = MakeConstant(CastValue(e->value, type), e->location);
+      c->type = type;
+      c->value.type = type;
+      return c;
+    } catch (Error& err) {
+      if (err.status().position() == 0) err.status().WithPosition(CharPos(e->location));
+      throw;
+    }
+  }
+  auto c = std::make_shared<Expr>();
+  c->kind = ExprKind::kCast;
+  c->type = type;
+  c->location = e->location;
+  c->args.push_back(std::move(e));
+  return c;
+}
+
+ExprPtr Planner::BindConst(PgQuery__AConst* c) {
+  int loc = c->location;
+  if (c->isnull) {
+    auto e = MakeConstant(Value::Null(), loc);
+    e->unknown_literal = true;
+    return e;
+  }
+  switch (c->val_case) {
+    case PG_QUERY__A__CONST__VAL_IVAL: return MakeConstant(Value::Int(c->ival->ival, TypeId::kInt32), loc);
+    case PG_QUERY__A__CONST__VAL_FVAL: {
+      // Integer literals too large for int4 arrive as "float" text; PostgreSQL types them
+      // bigint when they fit, numeric otherwise.
+      std::string text = c->fval->fval;
+      bool integral = text.find_first_of(".eE") == std::string::npos;
+      if (integral) {
+        errno = 0;
+        char* end;
+        long long v = strtoll(text.c_str(), &end, 10);
+        if (errno == 0 && *end == '\0') return MakeConstant(Value::Int(v, TypeId::kInt64), loc);
+      }
+      Decimal d;
+      if (!ParseDecimal(text, &d))
+        throw Error(SqlState::kNumericValueOutOfRange, "value overflows numeric format", CharPos(loc));
+      return MakeConstant(Value::Numeric(d), loc);
+    }
+    case PG_QUERY__A__CONST__VAL_BOOLVAL: return MakeConstant(Value::Bool(c->boolval->boolval), loc);
+    case PG_QUERY__A__CONST__VAL_SVAL: {
+      auto e = MakeConstant(Value::Text(c->sval->sval), loc);
+      e->unknown_literal = true;
+      return e;
+    }
+    default: throw Error(SqlState::kFeatureNotSupported, "bit string literals are not supported", CharPos(loc));
+  }
+}
+
+ExprPtr Planner::BindColumnRef(PgQuery__ColumnRef* ref, BindContext& bc) {
+  std::string table, column;
+  if (ref->n_fields == 1) {
+    column = StrVal(ref->fields[0]);
+  } else if (ref->n_fields == 2) {
+    table = StrVal(ref->fields[0]);
+    if (ref->fields[1]->node_case == PG_QUERY__NODE__NODE_A_STAR)
+      throw Error(SqlState::kFeatureNotSupported, "row expansion via \"*\" is not supported here", CharPos(ref->location));
+    column = StrVal(ref->fields[1]);
+  } else {
+    // schema.table.column: only the default schema exists.
+    table = StrVal(ref->fields[ref->n_fields - 2]);
+    column = StrVal(ref->fields[ref->n_fields - 1]);
+  }
+  int depth = 0;
+  bool table_seen = false;
+  for (const Scope* s = bc.scope; s; s = s->parent, ++depth) {
+    int found = -1;
+    for (size_t c = 0; c < s->columns.size(); ++c) {
+      const ScopeColumn& col = s->columns[c];
+      if (!table.empty() && col.table != table) continue;
+      if (!table.empty()) table_seen = true;
+      if (col.name != column) continue;
+      if (found >= 0) {
+        // The same column through USING (hidden duplicate) is not ambiguous.
+        if (col.hidden || s->columns[found].hidden) {
+          if (s->columns[found].hidden) found = int(c);
+          continue;
+        }
+        throw Error(SqlState::kAmbiguousColumn, fmt::format("column reference \"{}\" is ambiguous", column),
+                    CharPos(ref->location));
+      }
+      found = int(c);
+    }
+    if (found >= 0) {
+      const ScopeColumn& col = s->columns[found];
+      if (depth == 0) return MakeColumn(found, col.type, column);
+      // A reference into an enclosing query makes every subquery in between correlated.
+      for (int k = 0; k < depth && k < (int)correlation_flags_.size(); ++k)
+        *correlation_flags_[correlation_flags_.size() - 1 - k] = true;
+      auto e = MakeColumn(found, col.type, column);
+      e->kind = ExprKind::kOuterColumn;
+      e->depth = depth;
+      return e;
+    }
+  }
+  if (!table.empty() && !table_seen)
+    throw Error(SqlState::kUndefinedTable, fmt::format("missing FROM-clause entry for table \"{}\"", table),
+                CharPos(ref->location));
+  if (!table.empty())
+    throw Error(SqlState::kUndefinedColumn, fmt::format("column {}.{} does not exist", table, column), CharPos(ref->location));
+  throw Error(SqlState::kUndefinedColumn, fmt::format("column \"{}\" does not exist", column), CharPos(ref->location));
+}
+
+ExprPtr Planner::BindBoolExpr(PgQuery__BoolExpr* b, BindContext& bc) {
+  auto e = std::make_shared<Expr>();
+  e->type = TypeId::kBool;
+  e->location = b->location;
+  e->kind = b->boolop == PG_QUERY__BOOL_EXPR_TYPE__AND_EXPR ? ExprKind::kAnd
+          : b->boolop == PG_QUERY__BOOL_EXPR_TYPE__OR_EXPR  ? ExprKind::kOr
+                                                            : ExprKind::kNot;
+  const char* op = e->kind == ExprKind::kAnd ? "AND" : e->kind == ExprKind::kOr ? "OR" : "NOT";
+  for (size_t k = 0; k < b->n_args; ++k) {
+    ExprPtr a = Bind(b->args[k], bc);
+    if (a->type.id != TypeId::kBool) {
+      if (a->unknown_literal || a->type.id == TypeId::kNull) a = CoerceTo(a, TypeId::kBool);
+      else
+        throw Error(SqlState::kDatatypeMismatch,
+                    fmt::format("argument of {} must be type boolean, not type {}", op, a->type.ToString()),
+                    CharPos(a->location));
+    }
+    e->args.push_back(a);
+  }
+  return e;
+}
+
+ExprPtr Planner::BindTypeCast(PgQuery__TypeCast* c, BindContext& bc) {
+  LogicalType t = ResolveTypeName(c->type_name, CharPos(c->location));
+  ExprPtr arg = Bind(c->arg, bc);
+  if (arg->location < 0) arg->location = c->location;
+  return CoerceTo(arg, t, true);
+}
+
+ExprPtr Planner::BindSqlValueFunction(PgQuery__SQLValueFunction* f) {
+  switch (f->op) {
+    case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_DATE:
+      return CoerceTo(ResolveCall("now", {}, f->location, false), TypeId::kDate, true);
+    case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_TIMESTAMP:
+    case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_TIMESTAMP_N:
+      return ResolveCall("now", {}, f->location, false);
+    case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_LOCALTIMESTAMP:
+    case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_LOCALTIMESTAMP_N:
+      return CoerceTo(ResolveCall("now", {}, f->location, false), TypeId::kTimestamp, true);
+    case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_USER:
+    case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_SESSION_USER:
+    case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_USER:
+    case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_ROLE: return MakeConstant(Value::Text("yunhe"), f->location);
+    case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_SCHEMA: return MakeConstant(Value::Text("public"), f->location);
+    case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_CATALOG: return MakeConstant(Value::Text("yunhe"), f->location);
+    default: throw Error(SqlState::kFeatureNotSupported, "time-of-day types are not supported", CharPos(f->location));
+  }
+}
+
+ExprPtr Planner::BindVariadicCommon(ExprKind kind, PgQuery__Node** args, size_t n, int location, BindContext& bc,
+                                    const char* what) {
+  auto e = std::make_shared<Expr>();
+  e->kind = kind;
+  e->location = location;
+  for (size_t k = 0; k < n; ++k) e->args.push_back(Bind(args[k], bc));
+  e->type = UnifyTypes(e->args, what, location);
+  return e;
+}
+
+ExprPtr Planner::BindCase(PgQuery__CaseExpr* c, BindContext& bc) {
+  auto e = std::make_shared<Expr>();
+  e->kind = ExprKind::kCase;
+  e->location = c->location;
+  ExprPtr subject = c->arg ? Bind(c->arg, bc) : nullptr;
+  std::vector<ExprPtr> results;
+  for (size_t k = 0; k < c->n_args; ++k) {
+    auto* w = c->args[k]->case_when;
+    ExprPtr cond;
+    if (subject) {
+      cond = MakeComparison("=", subject, Bind(w->expr, bc), w->location);
+    } else {
+      cond = Bind(w->expr, bc);
+      if (cond->type.id != TypeId::kBool) {
+        if (cond->unknown_literal || cond->type.id == TypeId::kNull) cond = CoerceTo(cond, TypeId::kBool);
+        else
+          throw Error(SqlState::kDatatypeMismatch,
+                      fmt::format("argument of CASE/WHEN must be type boolean, not type {}", cond->type.ToString()),
+                      CharPos(w->location));
+      }
+    }
+    e->args.push_back(cond);
+    results.push_back(Bind(w->result, bc));
+  }
+  results.push_back(c->defresult ? Bind(c->defresult, bc) : MakeConstant(Value::Null(), c->location));
+  e->type = UnifyTypes(results, "CASE", c->location);
+  std::vector<ExprPtr> args;
+  for (size_t k = 0; k + 1 < results.size(); ++k) {
+    args.push_back(e->args[k]);
+    args.push_back(results[k]);
+  }
+  args.push_back(results.back());
+  e->args = std::move(args);
+  return e;
+}
+
+PlannedQuery Planner::PlanSubquery(PgQuery__Node* node, BindContext& bc, bool* correlated) {
+  correlation_flags_.push_back(correlated);
+  PlannedQuery q;
+  try {
+    q = PlanSelect(node, bc.scope);
+  } catch (...) {
+    correlation_flags_.pop_back();
+    throw;
+  }
+  correlation_flags_.pop_back();
+  return q;
+}
+
+ExprPtr Planner::BindSubLink(PgQuery__SubLink* s, BindContext& bc) {
+  auto e = std::make_shared<Expr>();
+  e->location = s->location;
+  e->subquery = std::make_shared<SubqueryRef>();
+  bool correlated = false;
+  PlannedQuery q = PlanSubquery(s->subselect, bc, &correlated);
+  e->subquery->plan = q.plan;
+  e->subquery->correlated = correlated;
+  switch (s->sub_link_type) {
+    case PG_QUERY__SUB_LINK_TYPE__EXISTS_SUBLINK:
+      e->kind = ExprKind::kExists;
+      e->type = TypeId::kBool;
+      return e;
+    case PG_QUERY__SUB_LINK_TYPE__EXPR_SUBLINK:
+      if (q.types.size() != 1)
+        throw Error(SqlState::kSyntaxError, "subquery must return only one column", CharPos(s->location));
+      e->kind = ExprKind::kSubquery;
+      e->type = q.types[0];
+      return e;
+    case PG_QUERY__SUB_LINK_TYPE__ANY_SUBLINK:
+    case PG_QUERY__SUB_LINK_TYPE__ALL_SUBLINK: {
+      if (q.types.size() != 1)
+        throw Error(SqlState::kSyntaxError, "subquery has too many columns", CharPos(s->location));
+      std::string op = s->n_oper_name ? StrVal(s->oper_name[s->n_oper_name - 1]) : "=";
+      ExprPtr lhs = Bind(s->testexpr, bc);
+      // Compare in the common type of both sides.
+      LogicalType common;
+      LogicalType lt = lhs->unknown_literal ? q.types[0] : lhs->type;
+      if (!CommonType(lt, q.types[0], &common))
+        throw Error(SqlState::kUndefinedFunction,
+                    fmt::format("operator does not exist: {} {} {}", lhs->type.ToString(), op, q.types[0].ToString()),
+                    CharPos(s->location));
+      lhs = CoerceTo(lhs, common);
+      if (common != q.types[0]) {
+        auto cast = MakeColumn(0, q.types[0], "");
+        std::vector<ExprPtr> proj{CoerceTo(cast, common)};
+        e->subquery->plan = std::make_shared<ProjectionOperator>(q.plan, proj, std::vector<std::string>{q.names[0]});
+      }
+      e->args.push_back(lhs);
+      e->type = TypeId::kBool;
+      if (s->sub_link_type == PG_QUERY__SUB_LINK_TYPE__ANY_SUBLINK && op == "=") {
+        e->kind = ExprKind::kInSubquery;
+      } else {
+        e->kind = ExprKind::kAnySubquery;
+        e->any_op = op;
+        e->negated = s->sub_link_type == PG_QUERY__SUB_LINK_TYPE__ALL_SUBLINK;
+      }
+      return e;
+    }
+    default: throw Error(SqlState::kFeatureNotSupported, "this kind of subquery is not supported", CharPos(s->location));
+  }
+}
+
+ExprPtr Planner::BindAExpr(PgQuery__AExpr* a, BindContext& bc) {
+  std::string op = a->n_name ? StrVal(a->name[a->n_name - 1]) : "";
+  int loc = a->location;
+  switch (a->kind) {
+    case PG_QUERY__A__EXPR__KIND__AEXPR_OP: {
+      if (!a->lexpr) return ResolveCall(op, {Bind(a->rexpr, bc)}, loc, true);
+      ExprPtr l = Bind(a->lexpr, bc);
+      ExprPtr r = Bind(a->rexpr, bc);
+      if (op == "=" || op == "<>" || op == "!=" || op == "<" || op == "<=" || op == ">" || op == ">=")
+        return MakeComparison(op == "!=" ? "<>" : op, l, r, loc);
+      return ResolveCall(op, {l, r}, loc, true);
+    }
+    case PG_QUERY__A__EXPR__KIND__AEXPR_LIKE:
+    case PG_QUERY__A__EXPR__KIND__AEXPR_ILIKE:
+      return ResolveCall(op, {Bind(a->lexpr, bc), Bind(a->rexpr, bc)}, loc, true);
+    case PG_QUERY__A__EXPR__KIND__AEXPR_DISTINCT:
+    case PG_QUERY__A__EXPR__KIND__AEXPR_NOT_DISTINCT: {
+      // a IS DISTINCT FROM b  ==  CASE WHEN both null THEN false WHEN one null THEN true ELSE a <> b
+      ExprPtr l = Bind(a->lexpr, bc), r = Bind(a->rexpr, bc);
+      bool distinct = a->kind == PG_QUERY__A__EXPR__KIND__AEXPR_DISTINCT;
+      ExprPtr cmp = MakeComparison(distinct ? "<>" : "=", l, r, loc);
+      auto isnull = [](ExprPtr x) {
+        auto e = std::make_shared<Expr>();
+        e->kind = ExprKind::kIsNull;
+        e->type = TypeId::kBool;
+        e->args.push_back(x);
+        return e;
+      };
+      auto both = std::make_shared<Expr>();
+      both->kind = ExprKind::kAnd;
+      both->type = TypeId::kBool;
+      both->args = {isnull(l), isnull(r)};
+      auto either = std::make_shared<Expr>();
+      either->kind = ExprKind::kOr;
+      either->type = TypeId::kBool;
+      either->args = {isnull(l), isnull(r)};
+      auto c = std::make_shared<Expr>();
+      c->kind = ExprKind::kCase;
+      c->type = TypeId::kBool;
+      c->location = loc;
+      c->args = {both, MakeConstant(Value::Bool(!distinct)), either, MakeConstant(Value::Bool(distinct)), cmp};
+      return c;
+    }
+    case PG_QUERY__A__EXPR__KIND__AEXPR_NULLIF: {
+      auto e = std::make_shared<Expr>();
+      e->kind = ExprKind::kNullIf;
+      e->location = loc;
+      e->args = {Bind(a->lexpr, bc), Bind(a->rexpr, bc)};
+      // The comparison must exist; the result has the first argument's type.
+      MakeComparison("=", e->args[0], e->args[1], loc);
+      LogicalType t;
+      std::vector<ExprPtr> both = e->args;
+      t = UnifyTypes(both, "NULLIF", loc);
+      e->args = both;
+      e->type = t;
+      return e;
+    }
+    case PG_QUERY__A__EXPR__KIND__AEXPR_IN: {
+      auto e = std::make_shared<Expr>();
+      e->kind = ExprKind::kInList;
+      e->location = loc;
+      e->type = TypeId::kBool;
+      e->negated = op == "<>";
+      e->args.push_back(Bind(a->lexpr, bc));
+      auto* list = a->rexpr->list;
+      for (size_t k = 0; k < list->n_items; ++k) e->args.push_back(Bind(list->items[k], bc));
+      UnifyTypes(e->args, "IN", loc);
+      return e;
+    }
+    case PG_QUERY__A__EXPR__KIND__AEXPR_BETWEEN:
+    case PG_QUERY__A__EXPR__KIND__AEXPR_NOT_BETWEEN:
+    case PG_QUERY__A__EXPR__KIND__AEXPR_BETWEEN_SYM:
+    case PG_QUERY__A__EXPR__KIND__AEXPR_NOT_BETWEEN_SYM: {
+      ExprPtr x = Bind(a->lexpr, bc);
+      ExprPtr lo = Bind(a->rexpr->list->items[0], bc);
+      ExprPtr hi = Bind(a->rexpr->list->items[1], bc);
+      bool sym = a->kind == PG_QUERY__A__EXPR__KIND__AEXPR_BETWEEN_SYM || a->kind == PG_QUERY__A__EXPR__KIND__AEXPR_NOT_BETWEEN_SYM;
+      bool neg = a->kind == PG_QUERY__A__EXPR__KIND__AEXPR_NOT_BETWEEN || a->kind == PG_QUERY__A__EXPR__KIND__AEXPR_NOT_BETWEEN_SYM;
+      auto range = [&](ExprPtr l, ExprPtr h) {
+        auto e = std::make_shared<Expr>();
+        e->kind = ExprKind::kAnd;
+        e->type = TypeId::kBool;
+        e->args = {MakeComparison(">=", x, l, loc), MakeComparison("<=", x, h, loc)};
+        return e;
+      };
+      ExprPtr result = range(lo, hi);
+      if (sym) {
+        auto either = std::make_shared<Expr>();
+        either->kind = ExprKind::kOr;
+        either->type = TypeId::kBool;
+        either->args = {result, range(hi, lo)};
+        result = either;
+      }
+      if (neg) {
+        auto n = std::make_shared<Expr>();
+        n->kind = ExprKind::kNot;
+        n->type = TypeId::kBool;
+        n->args = {result};
+        result = n;
+      }
+      return result;
+    }
+    default:
+      throw Error(SqlState::kFeatureNotSupported, "this operator form is not supported", CharPos(loc));
+  }
+}
+
+ExprPtr Planner::Bind(PgQuery__Node* node, BindContext& bc) {
+  switch (node->node_case) {
+    case PG_QUERY__NODE__NODE_A_CONST: return BindConst(node->a_const);
+    case PG_QUERY__NODE__NODE_COLUMN_REF: return BindColumnRef(node->column_ref, bc);
+    case PG_QUERY__NODE__NODE_A_EXPR: return BindAExpr(node->a_expr, bc);
+    case PG_QUERY__NODE__NODE_BOOL_EXPR: return BindBoolExpr(node->bool_expr, bc);
+    case PG_QUERY__NODE__NODE_FUNC_CALL: return BindFuncCall(node->func_call, bc);
+    case PG_QUERY__NODE__NODE_TYPE_CAST: return BindTypeCast(node->type_cast, bc);
+    case PG_QUERY__NODE__NODE_SUB_LINK: return BindSubLink(node->sub_link, bc);
+    case PG_QUERY__NODE__NODE_CASE_EXPR: return BindCase(node->case_expr, bc);
+    case PG_QUERY__NODE__NODE_SQLVALUE_FUNCTION: return BindSqlValueFunction(node->sqlvalue_function);
+    case PG_QUERY__NODE__NODE_COALESCE_EXPR:
+      return BindVariadicCommon(ExprKind::kCoalesce, node->coalesce_expr->args, node->coalesce_expr->n_args,
+                                node->coalesce_expr->location, bc, "COALESCE");
+    case PG_QUERY__NODE__NODE_MIN_MAX_EXPR: {
+      auto* m = node->min_max_expr;
+      bool greatest = m->op == PG_QUERY__MIN_MAX_OP__IS_GREATEST;
+      return BindVariadicCommon(greatest ? ExprKind::kGreatest : ExprKind::kLeast, m->args, m->n_args, m->location, bc,
+                                greatest ? "GREATEST" : "LEAST");
+    }
+    case PG_QUERY__NODE__NODE_NULL_TEST: {
+      auto e = std::make_shared<Expr>();
+      e->kind = node->null_test->nulltesttype == PG_QUERY__NULL_TEST_TYPE__IS_NULL ? ExprKind::kIsNull : ExprKind::kIsNotNull;
+      e->type = TypeId::kBool;
+      e->location = node->null_test->location;
+      e->args.push_back(Bind(node->null_test->arg, bc));
+      return e;
+    }
+    case PG_QUERY__NODE__NODE_BOOLEAN_TEST: {
+      auto* t = node->boolean_test;
+      ExprPtr arg = CoerceTo(Bind(t->arg, bc), TypeId::kBool);
+      // IS [NOT] TRUE/FALSE/UNKNOWN never yield NULL.
+      auto isnull = std::make_shared<Expr>();
+      isnull->kind = ExprKind::kIsNull;
+      isnull->type = TypeId::kBool;
+      isnull->args = {arg};
+      ExprPtr result;
+      switch (t->booltesttype) {
+        case PG_QUERY__BOOL_TEST_TYPE__IS_UNKNOWN: return isnull;
+        case PG_QUERY__BOOL_TEST_TYPE__IS_NOT_UNKNOWN: {
+          auto e = std::make_shared<Expr>(*isnull);
+          e->kind = ExprKind::kIsNotNull;
+          return e;
+        }
+        default: break;
+      }
+      bool want = t->booltesttype == PG_QUERY__BOOL_TEST_TYPE__IS_TRUE || t->booltesttype == PG_QUERY__BOOL_TEST_TYPE__IS_NOT_TRUE;
+      bool negate = t->booltesttype == PG_QUERY__BOOL_TEST_TYPE__IS_NOT_TRUE || t->booltesttype == PG_QUERY__BOOL_TEST_TYPE__IS_NOT_FALSE;
+      auto c = std::make_shared<Expr>();
+      c->kind = ExprKind::kCase;
+      c->type = TypeId::kBool;
+      // CASE WHEN arg IS NULL THEN negate ELSE (arg = want) != negate END
+      ExprPtr eq = want ? arg : [&] { auto n = std::make_shared<Expr>(); n->kind = ExprKind::kNot; n->type = TypeId::kBool; n->args = {arg}; return ExprPtr(n); }();
+      if (negate) {
+        auto n = std::make_shared<Expr>();
+        n->kind = ExprKind::kNot;
+        n->type = TypeId::kBool;
+        n->args = {eq};
+        eq = n;
+      }
+      c->args = {isnull, MakeConstant(Value::Bool(negate)), eq};
+      return c;
+    }
+    case PG_QUERY__NODE__NODE_PARAM_REF: {
+      auto e = std::make_shared<Expr>();
+      e->kind = ExprKind::kParam;
+      e->column = node->param_ref->number - 1;
+      e->type = TypeId::kText;
+      e->unknown_literal = true;
+      e->location = node->param_ref->location;
+      return e;
+    }
+    case PG_QUERY__NODE__NODE_A_STAR:
+      throw Error(SqlState::kSyntaxError, "\"*\" is not allowed here");
+    case PG_QUERY__NODE__NODE_ROW_EXPR:
+      throw Error(SqlState::kFeatureNotSupported, "row constructors are not supported", CharPos(node->row_expr->location));
+    default:
+      throw Error(SqlState::kFeatureNotSupported,
+                  fmt::format("expression type {} is not supported", int(node->node_case)));
+  }
+}
+
+}  // namespace yunhe

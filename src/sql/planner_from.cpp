@@ -1,0 +1,337 @@
+// FROM clause: tables, views, CTEs, subqueries, table functions and joins. Equality conditions
+// between the two sides of a join (from ON, USING, NATURAL or the WHERE clause of a comma join)
+// become hash-join keys; the rest is evaluated on candidate pairs.
+#include <fmt/format.h>
+
+#include "common/status.h"
+#include "exec/generate_series.h"
+#include "exec/hash_join.h"
+#include "exec/table_scan.h"
+#include "sql/planner.h"
+
+namespace yunhe {
+namespace {
+
+bool ReadsColumns(const Expr& e) {
+  if (e.kind == ExprKind::kColumn) return true;
+  if (e.subquery) return true;  // be conservative
+  for (auto& a : e.args)
+    if (ReadsColumns(*a)) return true;
+  return false;
+}
+
+ExprPtr AndAll(const std::vector<ExprPtr>& preds) {
+  if (preds.empty()) return nullptr;
+  if (preds.size() == 1) return preds[0];
+  auto a = std::make_shared<Expr>();
+  a->kind = ExprKind::kAnd;
+  a->type = TypeId::kBool;
+  a->args = preds;
+  return a;
+}
+
+// Shifts column references of an expression bound on the right scope so it reads the combined row.
+ExprPtr ShiftColumns(const ExprPtr& e, int offset) {
+  auto c = std::make_shared<Expr>(*e);
+  if (c->kind == ExprKind::kColumn) c->column += offset;
+  for (auto& a : c->args) a = ShiftColumns(a, offset);
+  return c;
+}
+
+}  // namespace
+
+PlannedQuery Planner::PlanTableScan(const std::string& name, int location, bool emit_row_id, Scope* scope_out) {
+  auto table = catalog_.FindTable(name);
+  if (!table) throw Error(SqlState::kUndefinedTable, fmt::format("relation \"{}\" does not exist", name), CharPos(location));
+  std::vector<int> cols;
+  for (size_t c = 0; c < table->schema.columns.size(); ++c) cols.push_back(int(c));
+  PlannedQuery q;
+  q.plan = std::make_shared<TableScanOperator>(table, cols, emit_row_id);
+  q.names = q.plan->names;
+  q.types = q.plan->types;
+  if (scope_out) {
+    for (size_t c = 0; c < table->schema.columns.size(); ++c)
+      scope_out->columns.push_back(ScopeColumn{name, table->schema.columns[c].name, table->schema.columns[c].type, false});
+  }
+  return q;
+}
+
+PlannedQuery Planner::PlanFromItem(PgQuery__Node* node, const Scope* outer, Scope* scope_out) {
+  PlannedQuery q;
+  std::string label;
+  PgQuery__Alias* alias = nullptr;
+  switch (node->node_case) {
+    case PG_QUERY__NODE__NODE_RANGE_VAR: {
+      auto* rv = node->range_var;
+      std::string name = rv->relname;
+      alias = rv->alias;
+      label = name;
+      const CteEntry* cte = nullptr;
+      if (!rv->schemaname || !rv->schemaname[0]) {
+        for (auto it = cte_stack_.rbegin(); it != cte_stack_.rend() && !cte; ++it) {
+          auto f = it->find(name);
+          if (f != it->end()) cte = &f->second;
+        }
+      }
+      if (cte) {
+        auto source = cte->working ? cte->working : cte->result;
+        q.plan = std::make_shared<MaterializedScanOperator>(source, cte->types, cte->names, name);
+        q.names = cte->names;
+        q.types = cte->types;
+      } else if (const ViewInfo* view = catalog_.FindView(name)) {
+        auto parsed = ParsedSql::Parse(view->sql);
+        view_parses_.push_back(parsed);
+        Planner sub(catalog_, parsed->text());
+        q = sub.PlanSelect(parsed->statements()[0].node, nullptr);
+        for (size_t c = 0; c < view->column_names.size() && c < q.names.size(); ++c) q.names[c] = view->column_names[c];
+      } else {
+        q = PlanTableScan(name, rv->location, false, nullptr);
+      }
+      break;
+    }
+    case PG_QUERY__NODE__NODE_RANGE_SUBSELECT: {
+      auto* rs = node->range_subselect;
+      if (rs->lateral)
+        throw Error(SqlState::kFeatureNotSupported, "LATERAL subqueries are not supported yet");
+      q = PlanSelect(rs->subquery, outer);
+      alias = rs->alias;
+      break;
+    }
+    case PG_QUERY__NODE__NODE_JOIN_EXPR: return PlanJoin(node->join_expr, outer, scope_out);
+    case PG_QUERY__NODE__NODE_RANGE_FUNCTION: return PlanRangeFunction(node->range_function, outer, scope_out);
+    default: throw Error(SqlState::kFeatureNotSupported, "this kind of FROM item is not supported");
+  }
+  if (alias) {
+    label = alias->aliasname;
+    if (alias->n_colnames > q.names.size())
+      throw Error(SqlState::kInvalidColumnReference,
+                  fmt::format("table \"{}\" has {} columns available but {} columns specified", label, q.names.size(),
+                              alias->n_colnames));
+    for (size_t c = 0; c < alias->n_colnames; ++c) q.names[c] = StrVal(alias->colnames[c]);
+  }
+  for (size_t c = 0; c < q.names.size(); ++c) scope_out->columns.push_back(ScopeColumn{label, q.names[c], q.types[c], false});
+  return q;
+}
+
+PlannedQuery Planner::PlanRangeFunction(PgQuery__RangeFunction* f, const Scope* outer, Scope* scope_out) {
+  if (f->n_functions != 1) throw Error(SqlState::kFeatureNotSupported, "ROWS FROM with several functions is not supported");
+  PgQuery__Node* call_node = f->functions[0]->list->items[0];
+  if (call_node->node_case != PG_QUERY__NODE__NODE_FUNC_CALL)
+    throw Error(SqlState::kFeatureNotSupported, "only function calls are supported in FROM");
+  auto* call = call_node->func_call;
+  std::string name = StrVal(call->funcname[call->n_funcname - 1]);
+  if (name != "generate_series")
+    throw Error(SqlState::kUndefinedFunction, fmt::format("table function {} does not exist", name), CharPos(call->location));
+  if (call->n_args < 2 || call->n_args > 3)
+    throw Error(SqlState::kUndefinedFunction, "function generate_series requires 2 or 3 arguments", CharPos(call->location));
+  Scope empty;
+  empty.parent = outer;
+  std::vector<ExprPtr> args;
+  for (size_t k = 0; k < call->n_args; ++k) args.push_back(BindExpression(call->args[k], empty));
+  std::vector<ExprPtr> bounds{args[0], args[1]};
+  LogicalType t = UnifyTypes(bounds, "generate_series", call->location);
+  if (t.id == TypeId::kDate) t = TypeId::kTimestamp;
+  if (t.id == TypeId::kInt16) t = TypeId::kInt32;
+  if (!(t.IsInteger() || t.id == TypeId::kNumeric || t.id == TypeId::kTimestamp || t.id == TypeId::kTimestampTz))
+    throw Error(SqlState::kUndefinedFunction, fmt::format("function generate_series({}, {}) does not exist", t.ToString(), t.ToString()),
+                CharPos(call->location));
+  args[0] = CoerceTo(bounds[0], t);
+  args[1] = CoerceTo(bounds[1], t);
+  if (args.size() > 2) args[2] = CoerceTo(args[2], t.IsTemporal() ? LogicalType(TypeId::kInterval) : t);
+  else if (t.IsTemporal())
+    throw Error(SqlState::kUndefinedFunction, "generate_series over timestamps needs an interval step", CharPos(call->location));
+  PlannedQuery q;
+  std::string col = "generate_series";
+  std::string label = "generate_series";
+  if (f->alias) {
+    label = f->alias->aliasname;
+    col = f->alias->n_colnames ? StrVal(f->alias->colnames[0]) : label;
+  }
+  q.plan = std::make_shared<GenerateSeriesOperator>(args, t, col);
+  q.names = {col};
+  q.types = {t};
+  scope_out->columns.push_back(ScopeColumn{label, col, t, false});
+  return q;
+}
+
+PlannedQuery Planner::JoinPlans(PlannedQuery left, const Scope& left_scope, PlannedQuery right, const Scope& right_scope,
+                                JoinKind kind, std::vector<ExprPtr> conditions, Scope* scope_out) {
+  (void)left_scope;
+  (void)right_scope;
+  std::vector<ExprPtr> lkeys, rkeys, residual;
+  const int left_width = int(left.types.size());
+  for (auto& c : conditions) {
+    // Equi-join key: a comparison "=" whose sides each read only one input.
+    if (c->kind == ExprKind::kFunction && c->name == "=" && c->args.size() == 2) {
+      auto side = [&](const Expr& e) {
+        int s = 0;  // 1 = left only, 2 = right only, 3 = both
+        std::vector<const Expr*> stack{&e};
+        while (!stack.empty()) {
+          const Expr* x = stack.back();
+          stack.pop_back();
+          if (x->subquery) return 3;
+          if (x->kind == ExprKind::kColumn) s |= x->column < left_width ? 1 : 2;
+          for (auto& a : x->args) stack.push_back(a.get());
+        }
+        return s;
+      };
+      int a = side(*c->args[0]), b = side(*c->args[1]);
+      if (a == 1 && b == 2) {
+        lkeys.push_back(c->args[0]);
+        rkeys.push_back(ShiftColumns(c->args[1], -left_width));
+        continue;
+      }
+      if (a == 2 && b == 1) {
+        lkeys.push_back(c->args[1]);
+        rkeys.push_back(ShiftColumns(c->args[0], -left_width));
+        continue;
+      }
+    }
+    residual.push_back(c);
+  }
+  PlannedQuery q;
+  q.plan = std::make_shared<HashJoinOperator>(left.plan, right.plan, kind, lkeys, rkeys, AndAll(residual));
+  q.names = left.names;
+  q.names.insert(q.names.end(), right.names.begin(), right.names.end());
+  q.types = left.types;
+  q.types.insert(q.types.end(), right.types.begin(), right.types.end());
+  (void)scope_out;
+  return q;
+}
+
+PlannedQuery Planner::PlanFrom(PgQuery__Node** items, size_t n, const Scope* outer, Scope* scope_out,
+                               std::vector<PgQuery__Node*>* where_conjuncts) {
+  Scope acc_scope;
+  PlannedQuery acc = PlanFromItem(items[0], outer, &acc_scope);
+  for (size_t k = 1; k < n; ++k) {
+    Scope right_scope;
+    PlannedQuery right = PlanFromItem(items[k], outer, &right_scope);
+    Scope combined;
+    combined.columns = acc_scope.columns;
+    combined.columns.insert(combined.columns.end(), right_scope.columns.begin(), right_scope.columns.end());
+    // Comma join: take the WHERE conjuncts that are equalities across the two sides as keys.
+    std::vector<ExprPtr> conds;
+    std::vector<PgQuery__Node*> rest;
+    for (auto* c : *where_conjuncts) {
+      bool used = false;
+      if (c->node_case == PG_QUERY__NODE__NODE_A_EXPR && c->a_expr->kind == PG_QUERY__A__EXPR__KIND__AEXPR_OP &&
+          c->a_expr->n_name == 1 && StrVal(c->a_expr->name[0]) == "=" && c->a_expr->lexpr) {
+        try {
+          ExprPtr e = BindExpression(c, combined);  // no parent: outer references are not keys
+          if (e->kind == ExprKind::kFunction && ReadsColumns(*e->args[0]) && ReadsColumns(*e->args[1])) {
+            conds.push_back(e);
+            used = true;
+          }
+        } catch (const Error&) {
+          // References a later FROM item or the outer query: stays in WHERE.
+        }
+      }
+      if (!used) rest.push_back(c);
+    }
+    *where_conjuncts = rest;
+    acc = JoinPlans(acc, acc_scope, right, right_scope, JoinKind::kInner, conds, nullptr);
+    acc_scope = combined;
+  }
+  *scope_out = acc_scope;
+  return acc;
+}
+
+PlannedQuery Planner::PlanJoin(PgQuery__JoinExpr* j, const Scope* outer, Scope* scope_out) {
+  Scope ls, rs;
+  PlannedQuery left = PlanFromItem(j->larg, outer, &ls);
+  PlannedQuery right = PlanFromItem(j->rarg, outer, &rs);
+  JoinKind kind;
+  switch (j->jointype) {
+    case PG_QUERY__JOIN_TYPE__JOIN_LEFT: kind = JoinKind::kLeft; break;
+    case PG_QUERY__JOIN_TYPE__JOIN_RIGHT: kind = JoinKind::kRight; break;
+    case PG_QUERY__JOIN_TYPE__JOIN_FULL: kind = JoinKind::kFull; break;
+    default: kind = JoinKind::kInner; break;
+  }
+  Scope combined;
+  combined.columns = ls.columns;
+  combined.columns.insert(combined.columns.end(), rs.columns.begin(), rs.columns.end());
+  const int lw = int(ls.columns.size());
+  std::vector<ExprPtr> conds;
+  std::vector<std::string> using_names;
+  if (j->is_natural) {
+    for (auto& lc : ls.columns) {
+      if (lc.hidden) continue;
+      for (auto& rc : rs.columns)
+        if (!rc.hidden && rc.name == lc.name) { using_names.push_back(lc.name); break; }
+    }
+  }
+  for (size_t k = 0; k < j->n_using_clause; ++k) using_names.push_back(StrVal(j->using_clause[k]));
+  std::vector<std::pair<int, int>> using_pairs;
+  for (auto& name : using_names) {
+    int li = -1, ri = -1;
+    for (size_t c = 0; c < ls.columns.size(); ++c)
+      if (!ls.columns[c].hidden && ls.columns[c].name == name) li = int(c);
+    for (size_t c = 0; c < rs.columns.size(); ++c)
+      if (!rs.columns[c].hidden && rs.columns[c].name == name) ri = int(c);
+    if (li < 0)
+      throw Error(SqlState::kUndefinedColumn, fmt::format("column \"{}\" specified in USING clause does not exist in left table", name));
+    if (ri < 0)
+      throw Error(SqlState::kUndefinedColumn, fmt::format("column \"{}\" specified in USING clause does not exist in right table", name));
+    using_pairs.emplace_back(li, ri);
+    conds.push_back(MakeComparison("=", MakeColumn(li, ls.columns[li].type, name),
+                                   MakeColumn(lw + ri, rs.columns[ri].type, name), -1));
+  }
+  if (j->quals) {
+    std::vector<PgQuery__Node*> parts;
+    SplitConjuncts(j->quals, &parts);
+    Scope on_scope = combined;
+    on_scope.parent = outer;
+    BindContext bc;
+    bc.scope = &on_scope;
+    bc.clause = "JOIN conditions";
+    for (auto* p : parts) conds.push_back(CoerceTo(Bind(p, bc), TypeId::kBool));
+  }
+  PlannedQuery q = JoinPlans(left, ls, right, rs, kind, conds, nullptr);
+  if (using_pairs.empty()) {
+    *scope_out = combined;
+  } else {
+    // USING/NATURAL: the merged columns come first, then the other columns of each side; the
+    // originals stay reachable by qualified name.
+    std::vector<ExprPtr> proj;
+    std::vector<std::string> names;
+    Scope out;
+    for (auto& [li, ri] : using_pairs) {
+      ExprPtr l = MakeColumn(li, ls.columns[li].type, ls.columns[li].name);
+      ExprPtr r = MakeColumn(lw + ri, rs.columns[ri].type, rs.columns[ri].name);
+      ExprPtr merged;
+      if (kind == JoinKind::kRight) merged = r;
+      else if (kind == JoinKind::kFull) {
+        auto c = std::make_shared<Expr>();
+        c->kind = ExprKind::kCoalesce;
+        c->args = {l, r};
+        c->type = UnifyTypes(c->args, "JOIN/USING", -1);
+        merged = c;
+      } else {
+        merged = l;
+      }
+      proj.push_back(merged);
+      names.push_back(ls.columns[li].name);
+      out.columns.push_back(ScopeColumn{j->alias ? j->alias->aliasname : "", ls.columns[li].name, merged->type, false});
+    }
+    for (size_t c = 0; c < combined.columns.size(); ++c) {
+      ScopeColumn col = combined.columns[c];
+      bool is_using = false;
+      for (auto& [li, ri] : using_pairs) is_using |= (int(c) == li || int(c) == lw + ri);
+      col.hidden = col.hidden || is_using;
+      proj.push_back(MakeColumn(int(c), col.type, col.name));
+      names.push_back(col.name);
+      out.columns.push_back(col);
+    }
+    q.plan = std::make_shared<ProjectionOperator>(q.plan, proj, names);
+    q.names = names;
+    q.types.clear();
+    for (auto& e : proj) q.types.push_back(e->type);
+    *scope_out = out;
+  }
+  if (j->alias && j->alias->aliasname) {
+    for (auto& c : scope_out->columns) c.table = j->alias->aliasname;
+  }
+  return q;
+}
+
+}  // namespace yunhe

@@ -1,0 +1,258 @@
+// Function and operator calls: overload resolution (PostgreSQL 10.2/10.3, simplified to "exact
+// match, else cheapest implicit coercion"), constant folding, aggregate calls.
+#include <fmt/format.h>
+
+#include "common/status.h"
+#include "exec/expression_eval.h"
+#include "functions/cast.h"
+#include "functions/function.h"
+#include "sql/planner.h"
+
+namespace yunhe {
+namespace {
+
+std::string TypeList(const std::vector<ExprPtr>& args) {
+  std::string s;
+  for (size_t k = 0; k < args.size(); ++k) s += (k ? ", " : "") + (args[k]->unknown_literal ? std::string("unknown") : args[k]->type.ToString());
+  return s;
+}
+
+bool AllUnknown(const std::vector<ExprPtr>& args) {
+  if (args.empty()) return false;
+  for (auto& a : args)
+    if (!a->unknown_literal) return false;
+  return true;
+}
+
+// Returns the cost of calling a function with these argument types, -1 when impossible.
+int CallCost(const std::vector<LogicalType>& params, bool variadic, const std::vector<ExprPtr>& args) {
+  if (!variadic && params.size() != args.size()) return -1;
+  if (variadic && args.size() + 1 < params.size()) return -1;
+  int cost = 0;
+  for (size_t k = 0; k < args.size(); ++k) {
+    const LogicalType& p = k < params.size() ? params[k] : params.back();
+    int c = ImplicitCastCost(args[k]->type, p, args[k]->unknown_literal);
+    if (c < 0) return -1;
+    cost += c;
+  }
+  return cost;
+}
+
+}  // namespace
+
+LogicalType Planner::UnifyTypes(std::vector<ExprPtr>& exprs, const char* context, int location) {
+  LogicalType common(TypeId::kNull);
+  bool any_typed = false;
+  for (auto& e : exprs) {
+    if (e->unknown_literal || e->type.id == TypeId::kNull) continue;
+    if (!any_typed) {
+      common = e->type;
+      any_typed = true;
+      continue;
+    }
+    LogicalType next;
+    if (!CommonType(common, e->type, &next))
+      throw Error(SqlState::kDatatypeMismatch,
+                  fmt::format("{} types {} and {} cannot be matched", context, common.ToString(), e->type.ToString()),
+                  CharPos(e->location >= 0 ? e->location : location));
+    common = next;
+  }
+  if (!any_typed) common = TypeId::kText;
+  for (auto& e : exprs) e = CoerceTo(e, common);
+  return common;
+}
+
+ExprPtr Planner::ResolveCall(const std::string& name, std::vector<ExprPtr> args, int location, bool is_operator) {
+  const auto* candidates = FunctionRegistry::Get().Scalars(name);
+  if (AllUnknown(args))
+    for (auto& a : args) a = CoerceTo(a, TypeId::kText);
+  const ScalarFunction* best = nullptr;
+  int best_cost = -1;
+  if (candidates) {
+    for (const auto& f : *candidates) {
+      int c = CallCost(f.arg_types, f.variadic, args);
+      if (c >= 0 && (best_cost < 0 || c < best_cost)) {
+        best = &f;
+        best_cost = c;
+      }
+    }
+  }
+  if (!best) {
+    if (is_operator) {
+      std::string sig = args.size() == 1 ? fmt::format("{} {}", name, args[0]->type.ToString())
+                                         : fmt::format("{} {} {}", args[0]->type.ToString(), name, args[1]->type.ToString());
+      throw Error(Status::Error(SqlState::kUndefinedFunction, "operator does not exist: " + sig, CharPos(location))
+                      .WithHint("No operator matches the given name and argument types. You might need to add explicit type casts."));
+    }
+    throw Error(Status::Error(SqlState::kUndefinedFunction, fmt::format("function {}({}) does not exist", name, TypeList(args)),
+                              CharPos(location))
+                    .WithHint("No function matches the given name and argument types. You might need to add explicit type casts."));
+  }
+  auto e = std::make_shared<Expr>();
+  e->kind = ExprKind::kFunction;
+  e->function = best;
+  e->name = name;
+  e->location = location;
+  std::vector<LogicalType> arg_types;
+  for (size_t k = 0; k < args.size(); ++k) {
+    const LogicalType& p = k < best->arg_types.size() ? best->arg_types[k] : best->arg_types.back();
+    ExprPtr a = args[k];
+    if (p.id != TypeId::kNull) a = CoerceTo(a, p);
+    else if (a->unknown_literal) a = CoerceTo(a, TypeId::kText);
+    arg_types.push_back(a->type);
+    e->args.push_back(a);
+  }
+  e->type = best->infer_return ? best->infer_return(arg_types) : best->return_type;
+  if (e->type.id == TypeId::kNull && !arg_types.empty()) e->type = arg_types[0];
+  // Constant folding: errors such as division by zero surface here with the call's position.
+  bool all_const = !best->volatile_ && name != "now";
+  for (auto& a : e->args) all_const = all_const && a->kind == ExprKind::kConstant;
+  if (all_const) {
+    ExecContext ctx;
+    try {
+      Value v = EvaluateConstant(*e, ctx);
+      v.type = e->type;
+      return MakeConstant(v, location);
+    } catch (Error& err) {
+      throw;
+    }
+  }
+  return e;
+}
+
+ExprPtr Planner::MakeComparison(const std::string& op, ExprPtr l, ExprPtr r, int location) {
+  // A typed side decides the type of an unknown literal on the other side.
+  if (l->unknown_literal && !r->unknown_literal && r->type.id != TypeId::kNull) l = CoerceTo(l, r->type);
+  if (r->unknown_literal && !l->unknown_literal && l->type.id != TypeId::kNull) r = CoerceTo(r, l->type);
+  return ResolveCall(op, {l, r}, location, true);
+}
+
+ExprPtr Planner::BindFuncCall(PgQuery__FuncCall* f, BindContext& bc) {
+  std::string name = StrVal(f->funcname[f->n_funcname - 1]);
+  if (f->over) return BindWindowCall(f, name, bc);
+  if (FunctionRegistry::Get().IsAggregate(name) && !FunctionRegistry::Get().Scalars(name))
+    return BindAggregateCall(f, name, bc);
+  if (f->agg_star)
+    throw Error(SqlState::kWrongObjectType, fmt::format("{}(*) specified, but {} is not an aggregate function", name, name),
+                CharPos(f->location));
+  if (name == "position") name = "strpos";
+  std::vector<ExprPtr> args;
+  for (size_t k = 0; k < f->n_args; ++k) args.push_back(Bind(f->args[k], bc));
+  if (name == "extract" || name == "date_part") {
+    // The field is an identifier or string; PostgreSQL folds it to lower case.
+    if (!args.empty() && args[0]->kind == ExprKind::kConstant && !args[0]->value.is_null) {
+      std::string field = args[0]->value.ToString();
+      for (auto& c : field) c = char(tolower((unsigned char)c));
+      args[0] = MakeConstant(Value::Text(field), args[0]->location);
+    }
+  }
+  return ResolveCall(name, std::move(args), f->location, false);
+}
+
+ExprPtr Planner::BindAggregateCall(PgQuery__FuncCall* f, const std::string& name, BindContext& bc) {
+  if (!bc.allow_aggregates) {
+    if (bc.aggregates == nullptr && std::string(bc.clause) == "aggregate")
+      throw Error(SqlState::kGroupingError, "aggregate function calls cannot be nested", CharPos(f->location));
+    throw Error(SqlState::kGroupingError, fmt::format("aggregate functions are not allowed in {}", bc.clause),
+                CharPos(f->location));
+  }
+  BindContext inner;
+  inner.scope = bc.scope;
+  inner.clause = "aggregate";
+  const auto* candidates = FunctionRegistry::Get().Aggregates(name);
+  BoundAggregate agg;
+  agg.distinct = f->agg_distinct;
+  std::vector<ExprPtr> args;
+  for (size_t k = 0; k < f->n_args; ++k) args.push_back(Bind(f->args[k], inner));
+  std::vector<ExprPtr> order;
+  for (size_t k = 0; k < f->n_agg_order; ++k) {
+    auto* sb = f->agg_order[k]->sort_by;
+    order.push_back(Bind(sb->node, inner));
+    agg.order_desc.push_back(sb->sortby_dir == PG_QUERY__SORT_BY_DIR__SORTBY_DESC);
+  }
+  bool within_group = f->agg_within_group;
+  const AggregateFunction* best = nullptr;
+  int best_cost = -1;
+  for (const auto& cand : *candidates) {
+    if (cand.ordered_set != within_group) continue;
+    if (f->agg_star != (cand.kind == AggKind::kCountStar)) continue;
+    int c = CallCost(cand.arg_types, false, args);
+    if (cand.kind == AggKind::kPercentileCont && !order.empty()) {
+      // percentile_cont over intervals returns an interval; over numbers a double.
+      bool iv = order[0]->type.id == TypeId::kInterval;
+      if (iv != (cand.return_type.id == TypeId::kInterval)) continue;
+    }
+    if (c >= 0 && (best_cost < 0 || c < best_cost)) {
+      best = &cand;
+      best_cost = c;
+    }
+  }
+  if (!best) {
+    std::string sig = f->agg_star ? "*" : TypeList(args);
+    throw Error(Status::Error(SqlState::kUndefinedFunction, fmt::format("function {}({}) does not exist", name, sig),
+                              CharPos(f->location))
+                    .WithHint("No function matches the given name and argument types. You might need to add explicit type casts."));
+  }
+  agg.function = best;
+  for (size_t k = 0; k < args.size(); ++k) {
+    const LogicalType& p = best->arg_types[k];
+    ExprPtr a = args[k];
+    if (p.id != TypeId::kNull) a = CoerceTo(a, p);
+    else if (a->unknown_literal) a = CoerceTo(a, TypeId::kText);
+    args[k] = a;
+  }
+  if (best->ordered_set) {
+    if (order.size() != 1)
+      throw Error(SqlState::kSyntaxError, "ordered-set aggregates take exactly one ORDER BY column", CharPos(f->location));
+    if (best->kind == AggKind::kPercentileCont && order[0]->type.id != TypeId::kInterval)
+      order[0] = CoerceTo(order[0], TypeId::kFloat64);
+    if (!args.empty()) agg.direct_arg = args[0];
+    agg.order_by = order;
+    agg.arg_type = order[0]->type;
+    agg.type = best->return_type.id == TypeId::kNull ? order[0]->type : best->return_type;
+  } else {
+    agg.args = args;
+    agg.order_by = order;
+    agg.arg_type = args.empty() ? LogicalType(TypeId::kNull) : args[0]->type;
+    if (best->infer_return) {
+      std::vector<LogicalType> ts;
+      for (auto& a : args) ts.push_back(a->type);
+      agg.type = best->infer_return(ts);
+    } else {
+      agg.type = best->return_type;
+    }
+  }
+  if (f->agg_filter) {
+    agg.filter = CoerceTo(Bind(f->agg_filter, inner), TypeId::kBool);
+  }
+  auto e = std::make_shared<Expr>();
+  e->kind = ExprKind::kAggregate;
+  e->type = agg.type;
+  e->name = name;
+  e->location = f->location;
+  e->args = agg.args;
+  // Identical calls share one aggregate state.
+  int index = -1;
+  if (!agg.filter && agg.order_by.empty() && !agg.direct_arg) {
+    for (size_t k = 0; k < bc.aggregates->size(); ++k) {
+      const BoundAggregate& o = (*bc.aggregates)[k];
+      if (o.function != agg.function || o.distinct != agg.distinct || o.filter || !o.order_by.empty() ||
+          o.args.size() != agg.args.size())
+        continue;
+      bool same = true;
+      for (size_t a = 0; a < o.args.size(); ++a) same = same && o.args[a]->Equals(*agg.args[a]);
+      if (same) {
+        index = int(k);
+        break;
+      }
+    }
+  }
+  if (index < 0) {
+    index = int(bc.aggregates->size());
+    bc.aggregates->push_back(agg);
+  }
+  e->column = index;
+  return e;
+}
+
+}  // namespace yunhe

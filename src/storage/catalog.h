@@ -1,0 +1,46 @@
+// The catalog: tables, views and indexes by name (one schema, "public"; names are case-folded
+// by the parser as in PostgreSQL). Entries are shared_ptrs so a transaction can keep the
+// pre-DDL version of a table for rollback (copy-on-write on schema change).
+#pragma once
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "storage/table.h"
+
+namespace yunhe {
+
+struct ViewInfo {
+  std::string name;
+  std::string sql;                        // the SELECT text
+  std::vector<std::string> column_names;  // explicit names, may be empty
+};
+
+struct IndexInfo {
+  std::string name;
+  std::string table;
+  std::vector<std::string> columns;
+  bool unique = false;
+};
+
+struct Catalog {
+  std::map<std::string, std::shared_ptr<Table>> tables;
+  std::map<std::string, ViewInfo> views;
+  std::map<std::string, IndexInfo> indexes;
+  uint64_t next_table_id = 1;
+
+  std::shared_ptr<Table> FindTable(const std::string& name) const {
+    auto it = tables.find(name);
+    return it == tables.end() ? nullptr : it->second;
+  }
+  const ViewInfo* FindView(const std::string& name) const {
+    auto it = views.find(name);
+    return it == views.end() ? nullptr : &it->second;
+  }
+  bool NameTaken(const std::string& name) const {
+    return tables.count(name) || views.count(name) || indexes.count(name);
+  }
+};
+
+}  // namespace yunhe

@@ -1,0 +1,105 @@
+#include "storage/file_util.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "common/status.h"
+
+namespace yunhe {
+namespace {
+[[noreturn]] void IoError(const std::string& what, const std::string& path) {
+  throw Error(SqlState::kIoError, fmt::format("could not {} file \"{}\": {}", what, path, std::strerror(errno)));
+}
+}  // namespace
+
+std::string ReadWholeFile(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) IoError("open", path);
+  std::string out;
+  char buf[1 << 16];
+  while (true) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      ::close(fd);
+      IoError("read", path);
+    }
+    if (n == 0) break;
+    out.append(buf, size_t(n));
+  }
+  ::close(fd);
+  return out;
+}
+
+bool FileExists(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+void WriteFileDurable(const std::string& path, const std::string& data) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) IoError("create", path);
+  size_t off = 0;
+  while (off < data.size()) {
+    ssize_t n = ::write(fd, data.data() + off, data.size() - off);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      ::close(fd);
+      IoError("write", path);
+    }
+    off += size_t(n);
+  }
+  if (::fsync(fd) != 0) {
+    ::close(fd);
+    IoError("fsync", path);
+  }
+  ::close(fd);
+}
+
+void SyncDirectory(const std::string& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) IoError("open directory", dir);
+  ::fsync(fd);
+  ::close(fd);
+}
+
+void ReplaceFileDurable(const std::string& path, const std::string& data) {
+  std::string tmp = path + ".tmp";
+  WriteFileDurable(tmp, data);
+  if (::rename(tmp.c_str(), path.c_str()) != 0) IoError("rename", tmp);
+  SyncDirectory(std::filesystem::path(path).parent_path().string());
+}
+
+void MakeDirectories(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) throw Error(SqlState::kIoError, fmt::format("could not create directory \"{}\": {}", dir, ec.message()));
+}
+
+void RemoveFile(const std::string& path) { ::unlink(path.c_str()); }
+
+DirectoryLock::DirectoryLock(const std::string& dir) {
+  std::string path = dir + "/yunhe.lock";
+  fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd_ < 0) IoError("open lock", path);
+  if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd_);
+    fd_ = -1;
+    throw Error(SqlState::kObjectInUse,
+                fmt::format("data directory \"{}\" is in use by another yunhe process", dir));
+  }
+}
+
+DirectoryLock::~DirectoryLock() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+}  // namespace yunhe

@@ -1,0 +1,31 @@
+// Small POSIX file helpers with explicit durability: every function that says "durable" has
+// fsynced the file (and, for renames, the directory) before it returns. Failures throw Error
+// (58030 I/O error) naming the file.
+#pragma once
+#include <string>
+
+namespace yunhe {
+
+std::string ReadWholeFile(const std::string& path);  // throws if missing
+bool FileExists(const std::string& path);
+void WriteFileDurable(const std::string& path, const std::string& data);
+// Writes path.tmp, fsyncs, renames over path, fsyncs the directory.
+void ReplaceFileDurable(const std::string& path, const std::string& data);
+void SyncDirectory(const std::string& dir);
+void MakeDirectories(const std::string& dir);
+void RemoveFile(const std::string& path);
+
+// An exclusive flock on DIR/yunhe.lock held for the object's life; the kernel releases it if the
+// process dies, so a crash never leaves the directory locked.
+class DirectoryLock {
+ public:
+  explicit DirectoryLock(const std::string& dir);  // throws 55006 when another process holds it
+  ~DirectoryLock();
+  DirectoryLock(const DirectoryLock&) = delete;
+  DirectoryLock& operator=(const DirectoryLock&) = delete;
+
+ private:
+  int fd_ = -1;
+};
+
+}  // namespace yunhe

@@ -1,0 +1,92 @@
+#include "storage/wal.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "common/crc32c.h"
+#include "common/status.h"
+#include "storage/byte_io.h"
+#include "storage/file_util.h"
+
+namespace yunhe {
+
+WalWriter::WalWriter(const std::string& path, uint64_t valid_bytes) : path_(path) {
+  fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+  if (fd_ < 0) throw Error(SqlState::kIoError, fmt::format("could not open WAL \"{}\": {}", path, std::strerror(errno)));
+  if (::ftruncate(fd_, off_t(valid_bytes)) != 0 || ::lseek(fd_, off_t(valid_bytes), SEEK_SET) < 0)
+    throw Error(SqlState::kIoError, fmt::format("could not truncate WAL \"{}\": {}", path, std::strerror(errno)));
+  ::fdatasync(fd_);
+  size_ = valid_bytes;
+}
+
+WalWriter::~WalWriter() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+void WalWriter::Commit(const std::vector<WalRecord>& records) {
+  std::string buf;
+  std::string payload;
+  for (const auto& r : records) {
+    payload.clear();
+    EncodeWalRecord(r, &payload);
+    if (payload.size() >= kWalFrameMax)
+      throw Error(SqlState::kFeatureNotSupported, "a single statement wrote more than 1 GiB to one table; split it");
+    ByteWriter w(&buf);
+    w.U32(uint32_t(payload.size()));
+    w.U32(Crc32c(payload.data(), payload.size()));
+    buf += payload;
+  }
+  size_t off = 0;
+  while (off < buf.size()) {
+    ssize_t n = ::write(fd_, buf.data() + off, buf.size() - off);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      // Drop the partial append so the log stays a sequence of whole transactions.
+      (void)::ftruncate(fd_, off_t(size_));
+      (void)::lseek(fd_, off_t(size_), SEEK_SET);
+      throw Error(SqlState::kIoError, fmt::format("could not write WAL \"{}\": {}", path_, std::strerror(errno)));
+    }
+    off += size_t(n);
+  }
+  if (::fdatasync(fd_) != 0)
+    throw Error(SqlState::kIoError, fmt::format("could not fsync WAL \"{}\": {}", path_, std::strerror(errno)));
+  size_ += buf.size();
+}
+
+WalReadResult ReadWal(const std::string& path, const std::function<void(const std::vector<WalRecord>&)>& apply) {
+  WalReadResult result;
+  if (!FileExists(path)) return result;
+  std::string data = ReadWholeFile(path);
+  ByteReader in(data.data(), data.size());
+  std::vector<WalRecord> pending;
+  while (in.remaining() > 0) {
+    if (in.remaining() < 8) break;
+    uint32_t len = in.U32();
+    uint32_t crc = in.U32();
+    if (len > kWalFrameMax || len > in.remaining()) break;
+    const char* payload = in.position();
+    if (Crc32c(payload, len) != crc) break;
+    WalRecord rec;
+    if (!DecodeWalRecord(payload, len, &rec))
+      throw Error(SqlState::kDataCorrupted, fmt::format("WAL \"{}\": malformed record at offset {}", path,
+                                                        size_t(payload - data.data()) - 8));
+    in.Skip(len);
+    bool commit = rec.type == WalRecordType::kCommit;
+    pending.push_back(std::move(rec));
+    if (commit) {
+      apply(pending);
+      pending.clear();
+      result.valid_bytes = uint64_t(in.position() - data.data());
+      ++result.transactions;
+    }
+  }
+  result.torn_tail = result.valid_bytes < data.size();
+  return result;
+}
+
+}  // namespace yunhe

@@ -1,0 +1,46 @@
+// Write-ahead log file (docs/format.md "WAL file").
+//
+// Invariants:
+//  1. A frame is [u32 payload length][u32 CRC-32C of payload][payload], little endian.
+//  2. A transaction's frames end with a kCommit record; WalWriter::Commit() writes all frames of
+//     a transaction with one write() and returns only after fdatasync() (append -> fsync -> ack).
+//  3. ReadWal() returns only transactions whose commit frame is intact; the first bad frame
+//     (short, bad length, bad CRC) ends the log: it is a torn tail from a crash, and the file is
+//     truncated there before new appends.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "storage/wal_record.h"
+
+namespace yunhe {
+
+inline constexpr uint32_t kWalFrameMax = 1u << 30;
+
+class WalWriter {
+ public:
+  // Opens (creating if needed) and truncates to valid_bytes, dropping a torn tail.
+  WalWriter(const std::string& path, uint64_t valid_bytes);
+  ~WalWriter();
+  void Commit(const std::vector<WalRecord>& records);
+  uint64_t size() const { return size_; }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+  int fd_ = -1;
+  uint64_t size_ = 0;
+};
+
+struct WalReadResult {
+  uint64_t valid_bytes = 0;   // end of the last complete transaction
+  bool torn_tail = false;     // bytes after valid_bytes were ignored
+  size_t transactions = 0;
+};
+
+// Calls apply(records) for each committed transaction in order.
+WalReadResult ReadWal(const std::string& path, const std::function<void(const std::vector<WalRecord>&)>& apply);
+
+}  // namespace yunhe

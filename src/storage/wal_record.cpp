@@ -1,0 +1,136 @@
+#include "storage/wal_record.h"
+
+#include "storage/byte_io.h"
+
+namespace yunhe {
+
+void EncodeType(const LogicalType& t, std::string* out) {
+  ByteWriter w(out);
+  w.U8(uint8_t(t.id));
+  w.U32(uint32_t(uint16_t(t.precision)) | (uint32_t(uint16_t(t.scale)) << 16));
+}
+
+bool DecodeType(ByteReader& in, LogicalType* t) {
+  uint8_t id = in.U8();
+  uint32_t mod = in.U32();
+  if (!in.ok() || id > uint8_t(TypeId::kInterval)) return false;
+  *t = LogicalType(TypeId(id), int16_t(mod & 0xFFFF), int16_t(mod >> 16));
+  return true;
+}
+
+void EncodeVector(const Vector& v, std::string* out) {
+  ByteWriter w(out);
+  const size_t n = v.size();
+  w.Raw(v.nulls(), n);
+  switch (v.type().physical()) {
+    case PhysicalType::kI64: w.Raw(v.i64(), n * 8); break;
+    case PhysicalType::kF64: w.Raw(v.f64(), n * 8); break;
+    case PhysicalType::kStr:
+      for (size_t r = 0; r < n; ++r) w.Str(v.str()[r]);
+      break;
+    case PhysicalType::kDec:
+      for (size_t r = 0; r < n; ++r) {
+        w.Raw(&v.dec()[r].v, 16);
+        w.U32(uint32_t(v.dec()[r].scale));
+      }
+      break;
+    case PhysicalType::kInterval:
+      for (size_t r = 0; r < n; ++r) {
+        w.U32(uint32_t(v.iv()[r].months));
+        w.U32(uint32_t(v.iv()[r].days));
+        w.I64(v.iv()[r].ns);
+      }
+      break;
+  }
+}
+
+bool DecodeVector(ByteReader& in, const LogicalType& type, size_t n, Vector* out) {
+  *out = Vector(type);
+  if (in.remaining() < n) return false;
+  out->Resize(n);
+  in.Raw(out->nulls(), n);
+  for (size_t r = 0; r < n; ++r)
+    if (out->nulls()[r] > 1) return false;
+  switch (type.physical()) {
+    case PhysicalType::kI64: in.Raw(out->i64(), n * 8); break;
+    case PhysicalType::kF64: in.Raw(out->f64(), n * 8); break;
+    case PhysicalType::kStr:
+      for (size_t r = 0; r < n && in.ok(); ++r) out->str()[r] = in.Str();
+      break;
+    case PhysicalType::kDec:
+      for (size_t r = 0; r < n && in.ok(); ++r) {
+        in.Raw(&out->dec()[r].v, 16);
+        out->dec()[r].scale = int32_t(in.U32());
+      }
+      break;
+    case PhysicalType::kInterval:
+      for (size_t r = 0; r < n && in.ok(); ++r) {
+        out->iv()[r].months = int32_t(in.U32());
+        out->iv()[r].days = int32_t(in.U32());
+        out->iv()[r].ns = in.I64();
+      }
+      break;
+  }
+  return in.ok();
+}
+
+void EncodeWalRecord(const WalRecord& r, std::string* out) {
+  ByteWriter w(out);
+  w.U8(uint8_t(r.type));
+  switch (r.type) {
+    case WalRecordType::kDdl: w.Str(r.sql); break;
+    case WalRecordType::kInsert:
+      w.Str(r.table);
+      w.U32(uint32_t(r.rows.columns.size()));
+      w.U32(uint32_t(r.rows.count));
+      for (const auto& c : r.rows.columns) {
+        EncodeType(c.type(), out);
+        EncodeVector(c, out);
+      }
+      break;
+    case WalRecordType::kDelete:
+      w.Str(r.table);
+      w.U32(uint32_t(r.row_ids.size()));
+      for (uint64_t id : r.row_ids) w.U64(id);
+      break;
+    case WalRecordType::kCommit: break;
+  }
+}
+
+bool DecodeWalRecord(const char* data, size_t size, WalRecord* r) {
+  ByteReader in(data, size);
+  uint8_t type = in.U8();
+  if (!in.ok() || type < 1 || type > 4) return false;
+  r->type = WalRecordType(type);
+  switch (r->type) {
+    case WalRecordType::kDdl: r->sql = in.Str(); break;
+    case WalRecordType::kInsert: {
+      r->table = in.Str();
+      uint32_t cols = in.U32();
+      uint32_t count = in.U32();
+      if (!in.ok() || cols > 100000 || count > 100000000) return false;
+      r->rows.columns.clear();
+      r->rows.count = count;
+      for (uint32_t c = 0; c < cols; ++c) {
+        LogicalType t;
+        if (!DecodeType(in, &t)) return false;
+        Vector v;
+        if (!DecodeVector(in, t, count, &v)) return false;
+        r->rows.columns.push_back(std::move(v));
+      }
+      break;
+    }
+    case WalRecordType::kDelete: {
+      r->table = in.Str();
+      uint32_t n = in.U32();
+      if (!in.ok() || n > in.remaining() / 8) return false;
+      r->row_ids.resize(n);
+      for (uint32_t k = 0; k < n; ++k) r->row_ids[k] = in.U64();
+      break;
+    }
+    case WalRecordType::kCommit: break;
+  }
+  return in.ok() && in.remaining() == 0;
+}
+
+}  // namespace yunhe

@@ -1,0 +1,38 @@
+// Logical WAL records (docs/format.md, "WAL"). A transaction is a run of records ended by a
+// kCommit record; recovery applies only complete runs.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/vector.h"
+
+namespace yunhe {
+
+enum class WalRecordType : uint8_t {
+  kDdl = 1,     // sql: a DDL statement, re-executed on replay
+  kInsert = 2,  // table + rows appended in this order
+  kDelete = 3,  // table + row ids marked deleted
+  kCommit = 4,
+};
+
+struct WalRecord {
+  WalRecordType type = WalRecordType::kCommit;
+  std::string table;
+  std::string sql;
+  DataChunk rows;
+  std::vector<uint64_t> row_ids;
+};
+
+void EncodeWalRecord(const WalRecord& r, std::string* out);
+// Returns false on a malformed payload (the frame's CRC passed, so this means a format bug or a
+// foreign file; the caller reports it as corruption).
+bool DecodeWalRecord(const char* data, size_t size, WalRecord* r);
+
+// Column-chunk serialization shared by the WAL and segment files (raw, uncompressed layout).
+void EncodeVector(const Vector& v, std::string* out);
+bool DecodeVector(class ByteReader& in, const LogicalType& type, size_t count, Vector* out);
+void EncodeType(const LogicalType& t, std::string* out);
+bool DecodeType(class ByteReader& in, LogicalType* t);
+
+}  // namespace yunhe
