@@ -71,7 +71,10 @@ bool IsCopyFromStdin(const std::string& sql) {
   return s != std::string::npos && lower.compare(s, 5, "stdin") == 0;
 }
 
-bool Shell::RunStatement(const std::string& sql, const std::string& copy_data) {
+bool Shell::RunStatement(const std::string& raw_sql, const std::string& copy_data) {
+  // Positions in error messages count from the statement's first character, as in psql.
+  size_t start = raw_sql.find_first_not_of(" \t\r\n");
+  std::string sql = start == std::string::npos ? "" : raw_sql.substr(start);
   if (!copy_data.empty() || IsCopyFromStdin(sql)) db_.SetCopyInput(copy_data);
   auto t0 = std::chrono::steady_clock::now();
   QueryResult r = db_.ExecuteStatement(sql);

@@ -211,6 +211,30 @@ bool DecimalToInt64(const Decimal& d, int64_t* out, bool round) {
   return true;
 }
 
+Decimal DecimalSqrt(const Decimal& d, int scale) {
+  // sqrt(v * 10^-s) * 10^scale = sqrt(v * 10^(2*scale - s)); integer Newton iteration.
+  int shift = 2 * scale - d.scale;
+  i128 n = d.v;
+  if (shift >= 0) n = MulChecked(n, Pow10(shift));
+  else n /= Pow10(-shift);
+  if (n <= 0) return Decimal{0, scale};
+  i128 x = i128(std::sqrt(double(n)));
+  if (x <= 0) x = 1;
+  for (int k = 0; k < 100; ++k) {
+    i128 next = (x + n / x) / 2;
+    if (next == x || next == x + 1 || next + 1 == x) {
+      x = next;
+      break;
+    }
+    x = next;
+  }
+  while (x * x > n) --x;
+  while ((x + 1) * (x + 1) <= n) ++x;
+  // Round half up: compare n with (x + 0.5)^2 = x^2 + x + 0.25.
+  if (n - x * x > x) ++x;
+  return Decimal{x, scale};
+}
+
 int DecimalIntegerDigits(const Decimal& d) {
   i128 v = d.v < 0 ? -d.v : d.v;
   v /= Pow10(d.scale);

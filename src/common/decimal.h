@@ -24,5 +24,7 @@ Decimal DecimalMod(const Decimal& a, const Decimal& b);
 bool DecimalToInt64(const Decimal& d, int64_t* out, bool round);
 // Number of digits before the decimal point (for numeric(p,s) overflow checks).
 int DecimalIntegerDigits(const Decimal& d);
+// Square root rounded to `scale` digits; d must not be negative.
+Decimal DecimalSqrt(const Decimal& d, int scale);
 
 }  // namespace yunhe

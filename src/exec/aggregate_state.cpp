@@ -253,8 +253,7 @@ Value FinalizeAggregate(const BoundAggregate& agg, AggState& s, ExecContext& ctx
       Decimal den = DecimalMul(n, sample ? DecimalFromInt(s.count - 1) : n);
       Decimal var = DecimalDiv(num, den);
       if (!root) return Value::Numeric(var);
-      Decimal sd = DecimalFromDouble(std::sqrt(DecimalToDouble(var)));
-      return Value::Numeric(DecimalRescale(sd, var.scale));
+      return Value::Numeric(DecimalSqrt(var, var.scale));
     }
     case AggKind::kMin:
     case AggKind::kMax:

@@ -1,6 +1,8 @@
 // Expression binding: pg_query expression nodes -> Expr.
 #include <fmt/format.h>
 
+#include <cmath>
+
 #include "common/decimal.h"
 #include "common/status.h"
 #include "exec/expression_eval.h"
@@ -141,6 +143,14 @@ ExprPtr Planner::CoerceTo(ExprPtr e, const LogicalType& type, bool explicit_cast
   if (explicit_cast && !CastExists(e->type, type))
     throw Error(SqlState::kCannotCoerce, fmt::format("cannot cast type {} to {}", e->type.ToString(), type.ToString()),
                 CharPos(e->location));
+  if (explicit_cast && type.id == TypeId::kText && type.precision > 0) {
+    // An explicit cast to varchar(n) truncates (SQL standard); only assignment raises an error.
+    ExprPtr text = CoerceTo(e, TypeId::kText, true);
+    ExprPtr cut = ResolveCall("left", {text, MakeConstant(Value::Int(type.precision, TypeId::kInt32))}, e->location, false);
+    cut->type = type;
+    if (cut->kind == ExprKind::kConstant) cut->value.type = type;
+    return cut;
+  }
   if (e->kind == ExprKind::kConstant) {
     try {
       auto c = MakeConstant(CastValue(e->value, type), e->location);
@@ -178,11 +188,19 @@ ExprPtr Planner::BindConst(PgQuery__AConst* c) {
         errno = 0;
         char* end;
         long long v = strtoll(text.c_str(), &end, 10);
-        if (errno == 0 && *end == '\0') return MakeConstant(Value::Int(v, TypeId::kInt64), loc);
+        // A negated int4 minimum arrives here too ("-2147483648"): it is an integer literal.
+        if (errno == 0 && *end == '\0')
+          return MakeConstant(Value::Int(v, v >= INT32_MIN && v <= INT32_MAX ? TypeId::kInt32 : TypeId::kInt64), loc);
       }
       Decimal d;
-      if (!ParseDecimal(text, &d))
-        throw Error(SqlState::kNumericValueOutOfRange, "value overflows numeric format", CharPos(loc));
+      if (!ParseDecimal(text, &d)) {
+        // Beyond NUMERIC's 38 digits here: keep the value as double precision rather than fail.
+        char* end = nullptr;
+        double f = strtod(text.c_str(), &end);
+        if (*end != '\0' || !std::isfinite(f))
+          throw Error(SqlState::kNumericValueOutOfRange, "value overflows numeric format", CharPos(loc));
+        return MakeConstant(Value::Float(f), loc);
+      }
       return MakeConstant(Value::Numeric(d), loc);
     }
     case PG_QUERY__A__CONST__VAL_BOOLVAL: return MakeConstant(Value::Bool(c->boolval->boolval), loc);
