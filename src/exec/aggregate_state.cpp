@@ -40,7 +40,7 @@ std::vector<size_t> SortedOrder(const BoundAggregate& agg, const AggState& s) {
       bool desc = agg.order_desc[k];
       if (x.is_null || y.is_null) {
         if (x.is_null && y.is_null) continue;
-        return desc ? x.is_null : y.is_null;  // NULLs sort as larger than any value
+        return agg.order_nulls_first[k] ? x.is_null : y.is_null;
       }
       int c = CompareValues(x, y);
       if (c != 0) return desc ? c > 0 : c < 0;

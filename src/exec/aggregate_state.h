@@ -18,6 +18,7 @@ struct BoundAggregate {
   std::vector<ExprPtr> args;      // evaluated per input row
   std::vector<ExprPtr> order_by;  // ORDER BY inside the call / WITHIN GROUP
   std::vector<bool> order_desc;
+  std::vector<bool> order_nulls_first;
   bool distinct = false;
   ExprPtr filter;
   LogicalType type;      // result type

@@ -168,7 +168,11 @@ ExprPtr Planner::BindAggregateCall(PgQuery__FuncCall* f, const std::string& name
   for (size_t k = 0; k < f->n_agg_order; ++k) {
     auto* sb = f->agg_order[k]->sort_by;
     order.push_back(Bind(sb->node, inner));
-    agg.order_desc.push_back(sb->sortby_dir == PG_QUERY__SORT_BY_DIR__SORTBY_DESC);
+    bool desc = sb->sortby_dir == PG_QUERY__SORT_BY_DIR__SORTBY_DESC;
+    agg.order_desc.push_back(desc);
+    // PostgreSQL default: NULLS LAST ascending, NULLS FIRST descending.
+    agg.order_nulls_first.push_back(sb->sortby_nulls == PG_QUERY__SORT_BY_NULLS__SORTBY_NULLS_FIRST ||
+                                    (desc && sb->sortby_nulls != PG_QUERY__SORT_BY_NULLS__SORTBY_NULLS_LAST));
   }
   bool within_group = f->agg_within_group;
   const AggregateFunction* best = nullptr;
