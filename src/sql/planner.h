@@ -88,7 +88,9 @@ class Planner {
 
   // planner_functions.cpp
   ExprPtr BindFuncCall(PgQuery__FuncCall* f, BindContext& bc);
-  ExprPtr BindAggregateCall(PgQuery__FuncCall* f, const std::string& name, BindContext& bc);
+  // args_bc: the context for the arguments (a window aggregate's arguments may hold aggregates).
+  ExprPtr BindAggregateCall(PgQuery__FuncCall* f, const std::string& name, BindContext& bc,
+                            BindContext* args_bc = nullptr);
   ExprPtr BindWindowCall(PgQuery__FuncCall* f, const std::string& name, BindContext& bc);
  public:
   ExprPtr ResolveCall(const std::string& name, std::vector<ExprPtr> args, int location, bool is_operator);

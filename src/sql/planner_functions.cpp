@@ -149,16 +149,18 @@ ExprPtr Planner::BindFuncCall(PgQuery__FuncCall* f, BindContext& bc) {
   return ResolveCall(name, std::move(args), f->location, false);
 }
 
-ExprPtr Planner::BindAggregateCall(PgQuery__FuncCall* f, const std::string& name, BindContext& bc) {
+ExprPtr Planner::BindAggregateCall(PgQuery__FuncCall* f, const std::string& name, BindContext& bc,
+                                   BindContext* args_bc) {
   if (!bc.allow_aggregates) {
     if (bc.aggregates == nullptr && std::string(bc.clause) == "aggregate")
       throw Error(SqlState::kGroupingError, "aggregate function calls cannot be nested", CharPos(f->location));
     throw Error(SqlState::kGroupingError, fmt::format("aggregate functions are not allowed in {}", bc.clause),
                 CharPos(f->location));
   }
-  BindContext inner;
-  inner.scope = bc.scope;
-  inner.clause = "aggregate";
+  BindContext nested;
+  nested.scope = bc.scope;
+  nested.clause = "aggregate";
+  BindContext& inner = args_bc ? *args_bc : nested;
   const auto* candidates = FunctionRegistry::Get().Aggregates(name);
   BoundAggregate agg;
   agg.distinct = f->agg_distinct;

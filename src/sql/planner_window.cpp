@@ -110,7 +110,11 @@ ExprPtr Planner::BindWindowCall(PgQuery__FuncCall* f, const std::string& name, B
     BindContext abc = inner;
     abc.allow_aggregates = true;
     abc.aggregates = &tmp;
-    BindAggregateCall(f, name, abc);
+    // Arguments may themselves be aggregates of the grouped query: sum(sum(v)) OVER ().
+    BindContext args_bc = bc;
+    args_bc.allow_windows = false;
+    args_bc.clause = "window function arguments";
+    BindAggregateCall(f, name, abc, bc.allow_aggregates ? &args_bc : nullptr);
     bw->kind = WindowFunctionKind::kAggregate;
     bw->aggregate = tmp[0];
     bw->args = tmp[0].args;
