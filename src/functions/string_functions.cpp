@@ -78,6 +78,13 @@ void RegisterStringFunctions(FunctionRegistry& r) {
   AddFn(r, "||", {T, T}, T, [](Args a, size_t n, Vector& o) {
     ForEachValid(o, n, [&](size_t r) { o.str()[r] = a[0]->str()[r] + a[1]->str()[r]; });
   }, "concatenation", "'Post' || 'greSQL' → PostgreSQL");
+  // text || anynonarray and anynonarray || text: the other side prints as text.
+  AddFn(r, "||", {T, TypeId::kNull}, T, [](Args a, size_t n, Vector& o) {
+    ForEachValid(o, n, [&](size_t r) { o.str()[r] = a[0]->str()[r] + a[1]->GetValue(r).ToString(); });
+  }, "concatenation with a non-text value", "'Value: ' || 42 → Value: 42");
+  AddFn(r, "||", {TypeId::kNull, T}, T, [](Args a, size_t n, Vector& o) {
+    ForEachValid(o, n, [&](size_t r) { o.str()[r] = a[0]->GetValue(r).ToString() + a[1]->str()[r]; });
+  }, "concatenation with a non-text value", "42 || ' is the answer'");
   AddFn(r, "length", {T}, I4, [](Args a, size_t n, Vector& o) {
     ForEachValid(o, n, [&](size_t r) { o.i64()[r] = int64_t(Utf8Length(a[0]->str()[r])); });
   }, "number of characters", "length('jose') → 4");
