@@ -105,7 +105,10 @@ void RegisterMathFunctions(FunctionRegistry& r) {
       double x = a[0]->f64()[r], y = a[1]->f64()[r];
       if (x == 0 && y < 0) throw Error("2201F", "zero raised to a negative power is undefined");
       if (x < 0 && std::floor(y) != y) throw Error("2201F", "a negative number raised to a non-integer power yields a complex result");
-      o.f64()[r] = std::pow(x, y);
+      double p = std::pow(x, y);
+      if (std::isinf(p) && std::isfinite(x) && std::isfinite(y))
+        throw Error(SqlState::kNumericValueOutOfRange, "value out of range: overflow");
+      o.f64()[r] = p;
     });
   }, "a raised to the power of b", "power(2, 10) → 1024");
   r.AddAlias("pow", "power");

@@ -607,6 +607,15 @@ ExprPtr Planner::Bind(PgQuery__Node* node, BindContext& bc) {
       e->location = node->param_ref->location;
       return e;
     }
+    case PG_QUERY__NODE__NODE_COLLATE_CLAUSE: {
+      // Text always compares byte-wise (C collation); accept the collations that mean exactly that.
+      auto* cc = node->collate_clause;
+      std::string coll = cc->n_collname ? StrVal(cc->collname[cc->n_collname - 1]) : "";
+      if (coll != "C" && coll != "POSIX" && coll != "default" && coll != "ucs_basic")
+        throw Error(SqlState::kUndefinedObject, fmt::format("collation \"{}\" for encoding \"UTF8\" does not exist", coll),
+                    CharPos(cc->location));
+      return Bind(cc->arg, bc);
+    }
     case PG_QUERY__NODE__NODE_A_STAR:
       throw Error(SqlState::kSyntaxError, "\"*\" is not allowed here");
     case PG_QUERY__NODE__NODE_ROW_EXPR:

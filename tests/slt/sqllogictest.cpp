@@ -57,7 +57,7 @@ std::string FormatCell(const Value& v, char type) {
   std::string s = v.ToString();
   if (s.empty()) return "(empty)";
   for (auto& c : s)
-    if (c < ' ' && c != '\t') c = '@';
+    if ((unsigned char)c < ' ' && c != '\t') c = '@';
   return s;
 }
 
