@@ -4,6 +4,7 @@
 // answers to "yunhe" and "postgresql"), halt, comments, and DuckDB-style expected error text
 // after ---- for statement error. Prints per-file counts and a final "N passed, M failed".
 #include <openssl/evp.h>
+#include <stdlib.h>
 
 #include <algorithm>
 #include <cmath>
@@ -100,8 +101,25 @@ class Runner {
       if (line.empty()) break;
       sql += line + "\n";
     }
+    // __TEST_DIR__: a scratch directory for this file (as in DuckDB's runner).
+    for (size_t at; (at = sql.find("__TEST_DIR__")) != std::string::npos;) sql.replace(at, 12, TestDir());
     return sql;
   }
+  std::string TestDir() {
+    if (test_dir_.empty()) {
+      char tmpl[] = "/tmp/yunhe-slt-XXXXXX";
+      test_dir_ = mkdtemp(tmpl) ? tmpl : "/tmp";
+    }
+    return test_dir_;
+  }
+
+ public:
+  ~Runner() {
+    if (!test_dir_.empty() && test_dir_ != "/tmp") fs::remove_all(test_dir_);
+  }
+
+ private:
+  std::string test_dir_;
   std::vector<std::string> ReadBlock() {
     std::vector<std::string> out;
     std::string line;
