@@ -1,0 +1,126 @@
+// Database open/close/reopen: catalog and data survive, the WAL is replayed, a corrupt segment
+// makes only its table unreadable, a second process cannot open the same directory.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "engine/database.h"
+#include "storage/file_util.h"
+
+namespace yunhe {
+namespace {
+
+std::string FreshDir(const std::string& name) {
+  std::string dir = std::filesystem::temp_directory_path() / ("yunhe-recovery-" + name + "-" + std::to_string(getpid()));
+  std::filesystem::remove_all(dir);
+  return dir;
+}
+
+std::string Scalar(Database& db, const std::string& sql) {
+  auto r = db.ExecuteStatement(sql);
+  EXPECT_TRUE(r.status.ok()) << sql << ": " << r.status.message();
+  if (!r.status.ok() || r.chunks.empty() || r.chunks[0].count == 0) return "<none>";
+  return r.chunks[0].columns[0].GetValue(0).ToString();
+}
+
+std::unique_ptr<Database> OpenOrDie(const std::string& dir) {
+  Status st;
+  auto db = Database::Open(dir, &st);
+  EXPECT_TRUE(db) << st.message();
+  return db;
+}
+
+TEST(Recovery, CatalogAndDataSurviveCloseAndReopen) {
+  std::string dir = FreshDir("reopen");
+  {
+    auto db = OpenOrDie(dir);
+    for (auto& r : db->Execute(
+             "CREATE TABLE m (ts timestamptz NOT NULL, dev text, v double precision, n numeric(10,2), d interval) "
+             "PARTITION BY RANGE (ts) WITH (partition_interval = '1 hour');"
+             "INSERT INTO m SELECT timestamptz '2024-01-01 00:00+00' + x * interval '1 minute', 'd' || (x % 4), x / 3.0, x / 7.0, x * interval '1 second' FROM generate_series(1, 20000) x;"))
+      ASSERT_TRUE(r.status.ok()) << r.status.message();
+    ASSERT_TRUE(db->ExecuteStatement("DELETE FROM m WHERE v < 100").status.ok());
+    ASSERT_TRUE(db->ExecuteStatement("CREATE VIEW mv AS SELECT dev, count(*) AS c FROM m GROUP BY dev").status.ok());
+    ASSERT_TRUE(db->ExecuteStatement("CREATE INDEX m_dev ON m (dev)").status.ok());
+  }
+  auto db = OpenOrDie(dir);
+  EXPECT_EQ(Scalar(*db, "SELECT count(*) FROM m"), "19701");
+  EXPECT_EQ(Scalar(*db, "SELECT min(ts) FROM m"), "2024-01-01 05:00:00+00");
+  EXPECT_EQ(Scalar(*db, "SELECT n FROM m WHERE v = 1000"), "428.57");
+  EXPECT_EQ(Scalar(*db, "SELECT max(d) FROM m"), "05:33:20");
+  EXPECT_EQ(Scalar(*db, "SELECT c FROM mv WHERE dev = 'd0'"), "4926");
+  EXPECT_EQ(db->catalog().indexes.count("m_dev"), 1u);
+  EXPECT_EQ(db->catalog().FindTable("m")->schema.partition_interval_ns, 3600LL * 1000000000LL);
+}
+
+TEST(Recovery, WalIsReplayedWithoutCheckpoint) {
+  std::string dir = FreshDir("wal");
+  {
+    auto db = OpenOrDie(dir);
+    ASSERT_TRUE(db->ExecuteStatement("CREATE TABLE t (a int, b text)").status.ok());
+    ASSERT_TRUE(db->ExecuteStatement("INSERT INTO t VALUES (1, 'x'), (2, 'y'), (3, NULL)").status.ok());
+    ASSERT_TRUE(db->ExecuteStatement("UPDATE t SET b = 'z' WHERE a = 2").status.ok());
+    ASSERT_TRUE(db->ExecuteStatement("DELETE FROM t WHERE a = 1").status.ok());
+    ASSERT_TRUE(db->ExecuteStatement("BEGIN").status.ok());
+    ASSERT_TRUE(db->ExecuteStatement("INSERT INTO t VALUES (9, 'uncommitted')").status.ok());
+    // Leave without COMMIT and without the clean-close checkpoint: simulate a crash by
+    // releasing the object the hard way is not possible here, so destroy it mid-transaction
+    // (the destructor skips the checkpoint inside a block).
+  }
+  auto db = OpenOrDie(dir);
+  EXPECT_EQ(Scalar(*db, "SELECT count(*) FROM t"), "2");
+  EXPECT_EQ(Scalar(*db, "SELECT string_agg(coalesce(b, '-'), ',' ORDER BY a) FROM t"), "z,-");
+  EXPECT_EQ(Scalar(*db, "SELECT count(*) FROM t WHERE a = 9"), "0");
+}
+
+TEST(Recovery, CorruptSegmentFailsOnlyItsTable) {
+  std::string dir = FreshDir("corrupt");
+  {
+    auto db = OpenOrDie(dir);
+    db->Execute("CREATE TABLE good (a int); INSERT INTO good SELECT x FROM generate_series(1, 1000) x;"
+                "CREATE TABLE bad (a int); INSERT INTO bad SELECT x FROM generate_series(1, 1000) x;");
+  }
+  // The manifest names each table's segment file: "table <file> <table name>".
+  std::string seg, manifest = ReadWholeFile(dir + "/MANIFEST");
+  size_t at = manifest.find(" bad\n");
+  ASSERT_NE(at, std::string::npos);
+  size_t start = manifest.rfind("table ", at) + 6;
+  seg = dir + "/" + manifest.substr(start, at - start);
+  ASSERT_FALSE(seg.empty());
+  std::string data = ReadWholeFile(seg);
+  data[data.size() / 2] ^= 0x5A;
+  WriteFileDurable(seg, data);
+  auto db = OpenOrDie(dir);
+  auto r = db->ExecuteStatement("SELECT count(*) FROM bad");
+  EXPECT_FALSE(r.status.ok());
+  EXPECT_EQ(r.status.sqlstate(), "XX001");
+  EXPECT_NE(r.status.message().find(seg), std::string::npos) << r.status.message();
+  EXPECT_EQ(Scalar(*db, "SELECT count(*) FROM good"), "1000");
+}
+
+TEST(Recovery, SecondOpenOfSameDirectoryIsRefused) {
+  std::string dir = FreshDir("lock");
+  auto db = OpenOrDie(dir);
+  Status st;
+  // flock is per open file description: a second open in this process conflicts too.
+  auto second = Database::Open(dir, &st);
+  EXPECT_FALSE(second);
+  EXPECT_EQ(st.sqlstate(), "55006");
+}
+
+TEST(Recovery, CorruptManifestIsReported) {
+  std::string dir = FreshDir("manifest");
+  { auto db = OpenOrDie(dir); db->Execute("CREATE TABLE t (a int);"); }
+  std::string m = ReadWholeFile(dir + "/MANIFEST");
+  m[3] ^= 1;
+  WriteFileDurable(dir + "/MANIFEST", m);
+  Status st;
+  auto db = Database::Open(dir, &st);
+  EXPECT_FALSE(db);
+  EXPECT_EQ(st.sqlstate(), "XX001");
+  EXPECT_NE(st.message().find("MANIFEST"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace yunhe
