@@ -27,11 +27,6 @@ QueryResult TextTable(std::vector<std::string> names, const std::vector<std::vec
   return r;
 }
 
-std::string Centered(const std::string& title, size_t width) {
-  if (title.size() >= width) return title;
-  return std::string((width - title.size()) / 2, ' ') + title;
-}
-
 }  // namespace
 
 void Shell::PrintHelp() {
@@ -56,10 +51,9 @@ void Shell::DescribeRelations() {
     std::cout << "Did not find any relations.\n";
     return;
   }
-  std::cout << Centered("List of relations", 36) << "\n";
   PrintOptions o = options_;
   o.null_string = "";
-  PrintResult(TextTable({"Schema", "Name", "Type", "Owner"}, rows), o, std::cout);
+  PrintResult(TextTable({"Schema", "Name", "Type", "Owner"}, rows), o, std::cout, "List of relations");
 }
 
 void Shell::DescribeTable(const std::string& name) {
@@ -68,11 +62,11 @@ void Shell::DescribeTable(const std::string& name) {
     std::vector<std::vector<std::string>> rows;
     for (auto& c : t->schema.columns)
       rows.push_back({c.name, c.type.ToString(), "", c.not_null ? "not null" : "", c.default_sql});
-    std::cout << Centered(fmt::format("Table \"public.{}\"", name), 50) << "\n";
     PrintOptions o = options_;
     o.header = true;
     std::ostringstream body;
-    PrintResult(TextTable({"Column", "Type", "Collation", "Nullable", "Default"}, rows), o, body);
+    PrintResult(TextTable({"Column", "Type", "Collation", "Nullable", "Default"}, rows), o, body,
+                fmt::format("Table \"public.{}\"", name));
     std::string text = body.str();
     // psql prints the footer lines (keys, partitioning, indexes) instead of a row count.
     size_t cut = text.rfind("(");
@@ -101,7 +95,7 @@ void Shell::DescribeTable(const std::string& name) {
     return;
   }
   if (const ViewInfo* v = cat.FindView(name)) {
-    std::cout << Centered(fmt::format("View \"public.{}\"", name), 40) << "\n";
+    std::cout << fmt::format("View \"public.{}\"", name) << "\n";
     std::cout << "View definition:\n " << v->sql << ";\n\n";
     return;
   }
@@ -131,8 +125,7 @@ bool Shell::RunMetaCommand(const std::string& line) {
       else for (auto& [name, v] : db_.catalog().views) rows.push_back({"public", name, "view", "yunhe"});
       if (rows.empty()) std::cout << "Did not find any relations.\n";
       else {
-        std::cout << Centered("List of relations", 36) << "\n";
-        PrintResult(TextTable({"Schema", "Name", "Type", "Owner"}, rows), options_, std::cout);
+        PrintResult(TextTable({"Schema", "Name", "Type", "Owner"}, rows), options_, std::cout, "List of relations");
       }
     } else {
       DescribeRelations();

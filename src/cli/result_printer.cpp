@@ -65,7 +65,7 @@ bool RightAligned(const LogicalType& t) { return t.IsNumeric(); }
 
 }  // namespace
 
-void PrintResult(const QueryResult& r, const PrintOptions& o, std::ostream& out) {
+void PrintResult(const QueryResult& r, const PrintOptions& o, std::ostream& out, const std::string& title) {
   for (auto& n : r.notices) (void)n;  // notices go to stderr from the caller
   if (r.is_copy_out) {
     out << r.copy_out;
@@ -129,22 +129,32 @@ void PrintResult(const QueryResult& r, const PrintOptions& o, std::ostream& out)
         width[c] = o.header ? DisplayWidth(r.names[c]) : 0;
         for (auto& line : cells) width[c] = std::max(width[c], DisplayWidth(line[c]));
       }
+      // psql's aligned format: header cells centered and padded, data cells padded except a
+      // left-aligned last column, " | " between columns.
       auto emit_line = [&](const std::vector<std::string>& line, bool header) {
         std::string s;
         for (size_t c = 0; c < cols; ++c) {
+          bool last = c + 1 == cols;
           std::string cell;
           if (header) {
             size_t w = DisplayWidth(line[c]);
             size_t left = (width[c] - w) / 2;
             cell = std::string(left, ' ') + line[c] + std::string(width[c] - w - left, ' ');
+          } else if (last && !RightAligned(r.types[c])) {
+            cell = line[c];
           } else {
             cell = Pad(line[c], width[c], RightAligned(r.types[c]));
           }
-          s += (c ? " | " : " ") + cell;
+          s += (c ? "|" : "") + std::string(" ") + cell + (last && !header ? "" : " ");
         }
-        while (!s.empty() && s.back() == ' ') s.pop_back();
         out << s << "\n";
       };
+      size_t total_width = 0;
+      for (size_t c = 0; c < cols; ++c) total_width += width[c] + 2 + (c ? 1 : 0);
+      if (!title.empty()) {
+        size_t tw = DisplayWidth(title);
+        out << std::string(total_width > tw ? (total_width - tw) / 2 : 0, ' ') << title << "\n";
+      }
       if (o.header) {
         emit_line(r.names, true);
         std::string sep;

@@ -17,7 +17,8 @@ struct PrintOptions {
   bool show_tags = true;    // command tags such as "INSERT 0 1" (table format only)
 };
 
-void PrintResult(const QueryResult& r, const PrintOptions& o, std::ostream& out);
+// title: printed centered above an aligned table (psql's \d output), "" for none.
+void PrintResult(const QueryResult& r, const PrintOptions& o, std::ostream& out, const std::string& title = "");
 void PrintError(const Status& s, const std::string& statement, std::ostream& err);
 
 }  // namespace yunhe

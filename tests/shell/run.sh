@@ -1,2 +1,62 @@
 #!/usr/bin/env bash
-echo "shell tests: not written yet"; exit 0
+# Shell tests: flags, output formats, exit status, psql-style errors, stdin scripts with
+# COPY FROM STDIN, meta commands, and a data directory reopened by a second invocation.
+set -uo pipefail
+YUNHE=${1:?usage: run.sh path/to/yunhe}
+pass=0
+fail=0
+tmp=$(mktemp -d /tmp/yunhe-shell-XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+
+check() {  # name, expected, actual
+  if [ "$2" == "$3" ]; then pass=$((pass + 1)); else
+    fail=$((fail + 1)); echo "FAIL: $1"; echo "--- expected"; echo "$2"; echo "--- got"; echo "$3"; fi
+}
+
+check "table format" " a | b 
+---+---
+ 1 | x
+(1 row)
+" "$("$YUNHE" -c "SELECT 1 AS a, 'x' AS b")
+"
+check "csv format" 'n,s
+1,"a,b"
+2,' "$("$YUNHE" --format csv -c "SELECT * FROM (VALUES (1, 'a,b'), (2, NULL)) v(n, s)")"
+check "--null and --no-header" '1|NULL' "$("$YUNHE" --format tsv --no-header --null NULL -c "SELECT 1, NULL" | tr '\t' '|')"
+check "json format" '[
+ {"n": 1, "t": "a\"b", "ok": true, "nothing": null}
+]' "$("$YUNHE" --format json -c "SELECT 1 AS n, 'a\"b' AS t, true AS ok, NULL AS nothing")"
+check "repeated -c" '1
+2' "$("$YUNHE" --format csv --no-header -c "SELECT 1" -c "SELECT 2")"
+check "stdin script" '3' "$(printf 'CREATE TABLE t (a int);\nINSERT INTO t VALUES (1), (2);\nSELECT sum(a)\n  FROM t;\n' | "$YUNHE" --format csv --no-header | tail -1)"
+
+err=$("$YUNHE" -c "SELECT * FORM t" 2>&1 >/dev/null); status=$?
+check "syntax error text" 'ERROR:  syntax error at or near "FORM"
+LINE 1: SELECT * FORM t
+                 ^' "$err"
+check "exit status on error" "1" "$status"
+"$YUNHE" -c "SELECT 1" >/dev/null; check "exit status on success" "0" "$?"
+err=$("$YUNHE" -c "SELECT 1;
+SELECT nosuch
+  FROM (SELECT 1) s" 2>&1 >/dev/null)
+check "error on second line" 'ERROR:  column "nosuch" does not exist
+LINE 1: SELECT nosuch
+               ^' "$err"
+
+printf 'CREATE TABLE c (id int, name text);\nCOPY c FROM STDIN WITH (FORMAT csv);\n1,one\n2,"t,wo"\n\\.\nSELECT count(*), max(name) FROM c;\n' > "$tmp/copy.sql"
+check "COPY FROM STDIN in a script" '2,"t,wo"' "$("$YUNHE" -f "$tmp/copy.sql" --format csv --no-header | tail -1)"
+check "COPY TO STDOUT" '1	x
+2	\N' "$("$YUNHE" -c "COPY (SELECT * FROM (VALUES (1, 'x'), (2, NULL)) v) TO STDOUT")"
+
+"$YUNHE" "$tmp/db" -c "CREATE TABLE kept (a int); INSERT INTO kept VALUES (41);" >/dev/null
+check "data directory persists" '42' "$("$YUNHE" "$tmp/db" --format csv --no-header -c "SELECT a + 1 FROM kept")"
+check "meta \\dt" '       List of relations
+ Schema | Name | Type  | Owner 
+--------+------+-------+-------
+ public | kept | table | yunhe
+(1 row)' "$(printf '\\dt\n' | "$YUNHE" "$tmp/db" | head -5)"
+check "meta \\d table" ' a      | integer |           |          | ' "$(printf '\\d kept\n' | "$YUNHE" "$tmp/db" | sed -n 4p)"
+"$YUNHE" "$tmp/db" --bogus >/dev/null 2>&1; check "unknown flag exits 2" "2" "$?"
+
+echo "shell tests: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
