@@ -125,11 +125,19 @@ bool ParseDecimal(const std::string& text, Decimal* out) {
 std::string FormatDecimal(const Decimal& d) {
   bool neg = d.v < 0;
   std::string digits = DigitsOf(neg ? -d.v : d.v);
-  if (d.scale > 0) {
-    if ((int)digits.size() <= d.scale) digits.insert(0, d.scale - digits.size() + 1, '0');
-    digits.insert(digits.size() - d.scale, ".");
+  std::string out = neg ? "-" : "";
+  if (d.scale <= 0) return out + digits;
+  const size_t scale = size_t(d.scale);
+  if (digits.size() <= scale) {
+    out += "0.";
+    out.append(scale - digits.size(), '0');
+    out += digits;
+    return out;
   }
-  return neg ? "-" + digits : digits;
+  out.append(digits, 0, digits.size() - scale);
+  out.push_back('.');
+  out.append(digits, digits.size() - scale, scale);
+  return out;
 }
 
 Decimal DecimalFromInt(int64_t x) { return Decimal{x, 0}; }

@@ -226,8 +226,9 @@ bool DecodeDictionary(ByteReader& in, size_t n, Vector* v) {
   if (!GetNulls(in, n, v)) return false;
   uint32_t size = in.U32();
   if (!in.ok() || size > in.remaining()) return false;
-  std::vector<std::string> dict(size);
-  for (auto& s : dict) s = in.Str();
+  std::vector<std::string> dict;
+  dict.reserve(size);
+  for (uint32_t k = 0; k < size && in.ok(); ++k) dict.push_back(in.Str());
   int bits = in.U8();
   if (!in.ok() || bits > 32) return false;
   std::vector<uint64_t> codes;
