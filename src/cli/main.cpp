@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "cli/demo.h"
+#include "cli/function_reference.h"
 #include "cli/shell.h"
 
 using namespace yunhe;
@@ -26,6 +27,7 @@ void Usage(std::ostream& out) {
          "  --null STRING       print NULL as STRING\n"
          "  --no-header         omit column names\n"
          "  --make-demo DIR     create the demo database in DIR (if missing) and exit\n"
+         "  --function-reference  print the function table of docs/sql.md and exit\n"
          "  -h, --help          this help\n"
          "With no DATADIR the database lives in memory. Without -c/-f, SQL is read from stdin\n"
          "when it is not a terminal; on a terminal an interactive shell starts.\n";
@@ -66,6 +68,9 @@ int main(int argc, char** argv) {
       options.null_string = a == "--null" ? need("a string") : a.substr(7);
     } else if (a == "--no-header" || a == "-t") {
       options.header = false;
+    } else if (a == "--function-reference") {
+      std::cout << FunctionReferenceMarkdown();
+      return 0;
     } else if (a == "--make-demo") {
       demo_dir = need("a directory");
     } else if (a == "-h" || a == "--help") {

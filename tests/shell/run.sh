@@ -58,5 +58,10 @@ check "meta \\dt" '       List of relations
 check "meta \\d table" ' a      | integer |           |          | ' "$(printf '\\d kept\n' | "$YUNHE" "$tmp/db" | sed -n 4p)"
 "$YUNHE" "$tmp/db" --bogus >/dev/null 2>&1; check "unknown flag exits 2" "2" "$?"
 
+# docs/sql.md carries the registry's function table verbatim.
+here=$(cd "$(dirname "$0")/../.." && pwd)
+documented=$(sed -n '/<!-- functions:begin -->/,/<!-- functions:end -->/p' "$here/docs/sql.md" | sed '1d;$d')
+check "docs/sql.md function table matches the registry" "$("$YUNHE" --function-reference)" "$documented"
+
 echo "shell tests: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
