@@ -128,8 +128,10 @@ int64_t ZoneOffsetOf(const std::string& s) {
 bool ParseTimestamp(const std::string& s_in, int64_t* ns, bool* had_zone) {
   std::string s = Trim(s_in);
   *had_zone = false;
-  std::string lower = Lower(s);
-  if (lower == "epoch") { *ns = 0; return true; }
+  if (!s.empty() && isalpha((unsigned char)s[0]) && Lower(s) == "epoch") {
+    *ns = 0;
+    return true;
+  }
   const char* p = s.data();
   const char* end = p + s.size();
   int64_t days;
@@ -145,7 +147,7 @@ bool ParseTimestamp(const std::string& s_in, int64_t* ns, bool* had_zone) {
     if (*p == 'Z' || *p == 'z') {
       ++p;
       *had_zone = true;
-    } else if (Lower(std::string(p, end)) == "utc" || Lower(std::string(p, end)) == "gmt") {
+    } else if (end - p == 3 && (Lower(std::string(p, end)) == "utc" || Lower(std::string(p, end)) == "gmt")) {
       p = end;
       *had_zone = true;
     } else if (*p == '+' || *p == '-') {

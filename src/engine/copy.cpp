@@ -3,10 +3,12 @@
 // statement with its line number and nothing is loaded.
 #include <fmt/format.h>
 
+#include <charconv>
 #include <fstream>
 #include <sstream>
 
 #include "common/status.h"
+#include "common/time_util.h"
 #include "engine/statements.h"
 #include "exec/expression_eval.h"
 #include "functions/cast.h"
@@ -84,9 +86,19 @@ CopyOptions ParseOptions(PgQuery__CopyStmt* stmt) {
 
 // One parsed record: fields plus whether each was quoted (CSV: a quoted empty string is not NULL).
 struct Record {
-  std::vector<std::string> fields;
+  std::vector<std::string> fields;  // only the first `count` are valid; kept to reuse capacity
   std::vector<bool> quoted;
+  size_t count = 0;
   size_t line = 0;  // 1-based line number where the record starts
+  std::string& NewField() {
+    if (count == fields.size()) {
+      fields.emplace_back();
+      quoted.push_back(false);
+    }
+    fields[count].clear();
+    quoted[count] = false;
+    return fields[count++];
+  }
 };
 
 class RecordReader {
@@ -94,30 +106,40 @@ class RecordReader {
   RecordReader(const std::string& data, const CopyOptions& o) : d_(data), o_(o) {}
   // Returns false at end of input. Throws on an unterminated quoted field.
   bool Next(Record* rec) {
-    rec->fields.clear();
-    rec->quoted.clear();
+    rec->count = 0;
     if (pos_ >= d_.size()) return false;
     rec->line = line_;
     if (!o_.csv && d_.compare(pos_, 3, "\\.\n") == 0) return false;
-    std::string field;
-    bool quoted = false;
+    std::string* field = &rec->NewField();
+    const char* data = d_.data();
+    const size_t size = d_.size();
     while (true) {
-      if (pos_ >= d_.size()) {
-        rec->fields.push_back(field);
-        rec->quoted.push_back(quoted);
-        return true;
+      // Copy the run of ordinary bytes in one go.
+      size_t run = pos_;
+      while (run < size) {
+        char c = data[run];
+        if (c == o_.delimiter || c == '\n' || c == '\r' || (o_.csv ? c == o_.quote : c == '\\')) break;
+        ++run;
       }
-      char c = d_[pos_];
-      if (o_.csv && c == o_.quote && field.empty() && !quoted) {
-        quoted = true;
+      field->append(data + pos_, run - pos_);
+      pos_ = run;
+      if (pos_ >= size) return true;
+      char c = data[pos_];
+      if (o_.csv && c == o_.quote) {
+        if (!field->empty() || rec->quoted[rec->count - 1]) {
+          field->push_back(c);
+          ++pos_;
+          continue;
+        }
+        rec->quoted[rec->count - 1] = true;
         ++pos_;
         // Quoted field: runs to the closing quote; doubled quote (or escape+quote) is a quote.
         while (true) {
-          if (pos_ >= d_.size())
+          if (pos_ >= size)
             throw Error(SqlState::kBadCopyFileFormat, fmt::format("unterminated CSV quoted field (line {})", rec->line));
-          char q = d_[pos_];
-          if (q == o_.escape && pos_ + 1 < d_.size() && (d_[pos_ + 1] == o_.quote || (o_.escape != o_.quote && d_[pos_ + 1] == o_.escape))) {
-            field.push_back(d_[pos_ + 1]);
+          char q = data[pos_];
+          if (q == o_.escape && pos_ + 1 < size && (data[pos_ + 1] == o_.quote || (o_.escape != o_.quote && data[pos_ + 1] == o_.escape))) {
+            field->push_back(data[pos_ + 1]);
             pos_ += 2;
             continue;
           }
@@ -126,50 +148,45 @@ class RecordReader {
             break;
           }
           if (q == '\n') ++line_;
-          field.push_back(q);
+          field->push_back(q);
           ++pos_;
         }
         continue;
       }
       if (c == o_.delimiter) {
-        rec->fields.push_back(field);
-        rec->quoted.push_back(quoted);
-        field.clear();
-        quoted = false;
+        field = &rec->NewField();
         ++pos_;
         continue;
       }
       if (c == '\n' || c == '\r') {
-        rec->fields.push_back(field);
-        rec->quoted.push_back(quoted);
-        if (c == '\r' && pos_ + 1 < d_.size() && d_[pos_ + 1] == '\n') ++pos_;
+        if (c == '\r' && pos_ + 1 < size && data[pos_ + 1] == '\n') ++pos_;
         ++pos_;
         ++line_;
         return true;
       }
-      if (!o_.csv && c == '\\' && pos_ + 1 < d_.size()) {
-        char e = d_[pos_ + 1];
-        // Keep "\N" recognisable as NULL: only a whole field equal to the null string is NULL.
-        if (e == 'N' && field.empty()) {
-          field = "\\N";
-          pos_ += 2;
-          continue;
-        }
-        switch (e) {
-          case 't': field.push_back('\t'); break;
-          case 'n': field.push_back('\n'); break;
-          case 'r': field.push_back('\r'); break;
-          case 'b': field.push_back('\b'); break;
-          case 'f': field.push_back('\f'); break;
-          case 'v': field.push_back('\v'); break;
-          case '\\': field.push_back('\\'); break;
-          default: field.push_back(e); break;
-        }
+      // Text format backslash escape.
+      if (pos_ + 1 >= size) {
+        field->push_back(c);
+        ++pos_;
+        continue;
+      }
+      char e = data[pos_ + 1];
+      // Keep "\N" recognisable as NULL: only a whole field equal to the null string is NULL.
+      if (e == 'N' && field->empty()) {
+        *field = "\\N";
         pos_ += 2;
         continue;
       }
-      field.push_back(c);
-      ++pos_;
+      switch (e) {
+        case 't': field->push_back('\t'); break;
+        case 'n': field->push_back('\n'); break;
+        case 'r': field->push_back('\r'); break;
+        case 'b': field->push_back('\b'); break;
+        case 'f': field->push_back('\f'); break;
+        case 'v': field->push_back('\v'); break;
+        default: field->push_back(e); break;
+      }
+      pos_ += 2;
     }
   }
 
@@ -179,6 +196,50 @@ class RecordReader {
   size_t pos_ = 0;
   size_t line_ = 1;
 };
+
+// Converts the common types without building a Value; returns false to fall back to ParseValue
+// (which also produces the error message for bad input).
+bool ParseFieldFast(const std::string& f, const LogicalType& t, Vector& out, size_t row) {
+  const char* b = f.data();
+  const char* e = b + f.size();
+  switch (t.id) {
+    case TypeId::kInt16:
+    case TypeId::kInt32:
+    case TypeId::kInt64: {
+      int64_t v;
+      auto [ptr, ec] = std::from_chars(b, e, v);
+      if (ec != std::errc() || ptr != e || b == e) return false;
+      if (t.id == TypeId::kInt16 && (v < INT16_MIN || v > INT16_MAX)) return false;
+      if (t.id == TypeId::kInt32 && (v < INT32_MIN || v > INT32_MAX)) return false;
+      out.i64()[row] = v;
+      out.SetNull(row, false);
+      return true;
+    }
+    case TypeId::kFloat64: {
+      if (b == e || !(isdigit((unsigned char)*b) || *b == '-' || *b == '.')) return false;
+      double v;
+      auto [ptr, ec] = std::from_chars(b, e, v);
+      if (ec != std::errc() || ptr != e) return false;
+      out.f64()[row] = v;
+      out.SetNull(row, false);
+      return true;
+    }
+    case TypeId::kText:
+      if (t.precision) return false;
+      out.str()[row].assign(f);
+      out.SetNull(row, false);
+      return true;
+    case TypeId::kTimestamp: {
+      int64_t ns;
+      bool zone;
+      if (!ParseTimestamp(f, &ns, &zone) || zone) return false;
+      out.i64()[row] = ns;
+      out.SetNull(row, false);
+      return true;
+    }
+    default: return false;
+  }
+}
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -322,36 +383,43 @@ void ExecuteCopy(Database& db, PgQuery__CopyStmt* stmt, const std::string& sql, 
   }
   ExecContext ctx;
   DataChunk chunk;
-  chunk.Init(schema.Types());
+  // Columns are pre-sized to a full chunk; a row is written in place and only counted once every
+  // field converted, so a rejected row leaves nothing behind.
+  auto fresh_chunk = [&]() {
+    chunk.Init(schema.Types());
+    for (auto& col : chunk.columns) col.Resize(kChunkRows);
+  };
+  fresh_chunk();
   size_t loaded = 0, skipped = 0;
   std::vector<std::string> skipped_reports;
   auto flush = [&]() {
     if (chunk.count == 0) return;
+    for (auto& col : chunk.columns) col.Resize(chunk.count);
     db.RecordAppend(table, chunk);
     loaded += chunk.count;
-    chunk.Init(schema.Types());
+    fresh_chunk();
   };
   while (reader.Next(&rec)) {
-    if (rec.fields.size() == 1 && rec.fields[0].empty() && !rec.quoted[0] && targets.size() != 1) continue;  // blank line
-    std::vector<Value> row(schema.columns.size());
-    std::string problem;
+    if (rec.count == 1 && rec.fields[0].empty() && !rec.quoted[0] && targets.size() != 1) continue;  // blank line
+    const size_t row = chunk.count;
     try {
-      if (rec.fields.size() < targets.size())
-        throw Error(SqlState::kBadCopyFileFormat, fmt::format("missing data for column \"{}\"", schema.columns[targets[rec.fields.size()]].name));
-      if (rec.fields.size() > targets.size()) throw Error(SqlState::kBadCopyFileFormat, "extra data after last expected column");
+      if (rec.count < targets.size())
+        throw Error(SqlState::kBadCopyFileFormat, fmt::format("missing data for column \"{}\"", schema.columns[targets[rec.count]].name));
+      if (rec.count > targets.size()) throw Error(SqlState::kBadCopyFileFormat, "extra data after last expected column");
       for (size_t k = 0; k < targets.size(); ++k) {
         const ColumnInfo& col = schema.columns[targets[k]];
+        Vector& out = chunk.columns[targets[k]];
         const std::string& f = rec.fields[k];
-        bool is_null = !rec.quoted[k] && f == o.null_string;
-        if (is_null) {
+        if (!rec.quoted[k] && f == o.null_string) {
           if (col.not_null)
             throw Error(SqlState::kNotNullViolation,
                         fmt::format("null value in column \"{}\" of relation \"{}\" violates not-null constraint", col.name, name));
-          row[targets[k]] = Value::Null(col.type);
+          out.SetNull(row, true);
           continue;
         }
+        if (ParseFieldFast(f, col.type, out, row)) continue;
         try {
-          row[targets[k]] = ParseValue(f, col.type);
+          out.SetValue(row, ParseValue(f, col.type));
         } catch (Error& e) {
           e.status().WithDetail(fmt::format("COPY {}, line {}, column {}: \"{}\"", name, rec.line, col.name, f));
           throw;
@@ -359,10 +427,11 @@ void ExecuteCopy(Database& db, PgQuery__CopyStmt* stmt, const std::string& sql, 
       }
       for (size_t c = 0; c < schema.columns.size(); ++c) {
         if (given[c]) continue;
-        row[c] = defaults[c] ? EvaluateConstant(*defaults[c], ctx) : Value::Null(schema.columns[c].type);
-        if (row[c].is_null && schema.columns[c].not_null)
+        Value v = defaults[c] ? EvaluateConstant(*defaults[c], ctx) : Value::Null(schema.columns[c].type);
+        if (v.is_null && schema.columns[c].not_null)
           throw Error(SqlState::kNotNullViolation,
                       fmt::format("null value in column \"{}\" of relation \"{}\" violates not-null constraint", schema.columns[c].name, name));
+        chunk.columns[c].SetValue(row, v);
       }
     } catch (Error& e) {
       if (!o.on_error_ignore) {
@@ -374,7 +443,6 @@ void ExecuteCopy(Database& db, PgQuery__CopyStmt* stmt, const std::string& sql, 
         skipped_reports.push_back(fmt::format("NOTICE:  skipping line {}: {}", rec.line, e.status().message()));
       continue;
     }
-    for (size_t c = 0; c < schema.columns.size(); ++c) chunk.columns[c].Append(row[c]);
     if (++chunk.count == kChunkRows) flush();
   }
   flush();
