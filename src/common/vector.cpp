@@ -8,7 +8,7 @@ void Vector::Resize(size_t n) {
   switch (type_.physical()) {
     case PhysicalType::kI64: i64_.resize(n); break;
     case PhysicalType::kF64: f64_.resize(n); break;
-    case PhysicalType::kStr: str_.resize(n); break;
+    case PhysicalType::kStr: MutableStr().resize(n); break;
     case PhysicalType::kDec: dec_.resize(n); break;
     case PhysicalType::kInterval: iv_.resize(n); break;
   }
@@ -19,7 +19,7 @@ void Vector::Reserve(size_t n) {
   switch (type_.physical()) {
     case PhysicalType::kI64: i64_.reserve(n); break;
     case PhysicalType::kF64: f64_.reserve(n); break;
-    case PhysicalType::kStr: str_.reserve(n); break;
+    case PhysicalType::kStr: MutableStr().reserve(n); break;
     case PhysicalType::kDec: dec_.reserve(n); break;
     case PhysicalType::kInterval: iv_.reserve(n); break;
   }
@@ -38,7 +38,7 @@ Value Vector::GetValue(size_t row) const {
   switch (type_.physical()) {
     case PhysicalType::kI64: v.i = i64_[row]; break;
     case PhysicalType::kF64: v.f = f64_[row]; break;
-    case PhysicalType::kStr: v.s = str_[row]; break;
+    case PhysicalType::kStr: v.s = (*str_)[row]; break;
     case PhysicalType::kDec: v.d = dec_[row]; break;
     case PhysicalType::kInterval: v.iv = iv_[row]; break;
   }
@@ -51,7 +51,7 @@ void Vector::SetValue(size_t row, const Value& v) {
   switch (type_.physical()) {
     case PhysicalType::kI64: i64_[row] = v.i; break;
     case PhysicalType::kF64: f64_[row] = v.f; break;
-    case PhysicalType::kStr: str_[row] = v.s; break;
+    case PhysicalType::kStr: MutableStr()[row] = v.s; break;
     case PhysicalType::kDec: dec_[row] = v.d; break;
     case PhysicalType::kInterval: iv_[row] = v.iv; break;
   }
@@ -67,7 +67,7 @@ void Vector::AppendFrom(const Vector& src, size_t row) {
   switch (type_.physical()) {
     case PhysicalType::kI64: i64_.push_back(src.i64_[row]); break;
     case PhysicalType::kF64: f64_.push_back(src.f64_[row]); break;
-    case PhysicalType::kStr: str_.push_back(src.str_[row]); break;
+    case PhysicalType::kStr: MutableStr().push_back((*src.str_)[row]); break;
     case PhysicalType::kDec: dec_.push_back(src.dec_[row]); break;
     case PhysicalType::kInterval: iv_.push_back(src.iv_[row]); break;
   }
@@ -78,7 +78,11 @@ void Vector::AppendRange(const Vector& src, size_t begin, size_t count) {
   switch (type_.physical()) {
     case PhysicalType::kI64: i64_.insert(i64_.end(), src.i64_.begin() + begin, src.i64_.begin() + begin + count); break;
     case PhysicalType::kF64: f64_.insert(f64_.end(), src.f64_.begin() + begin, src.f64_.begin() + begin + count); break;
-    case PhysicalType::kStr: str_.insert(str_.end(), src.str_.begin() + begin, src.str_.begin() + begin + count); break;
+    case PhysicalType::kStr: {
+      auto& dst = MutableStr();
+      dst.insert(dst.end(), src.str_->begin() + begin, src.str_->begin() + begin + count);
+      break;
+    }
     case PhysicalType::kDec: dec_.insert(dec_.end(), src.dec_.begin() + begin, src.dec_.begin() + begin + count); break;
     case PhysicalType::kInterval: iv_.insert(iv_.end(), src.iv_.begin() + begin, src.iv_.begin() + begin + count); break;
   }
@@ -115,7 +119,7 @@ void Vector::Select(const std::vector<uint32_t>& sel) {
   switch (type_.physical()) {
     case PhysicalType::kI64: SelectInPlace(i64_, sel); break;
     case PhysicalType::kF64: SelectInPlace(f64_, sel); break;
-    case PhysicalType::kStr: SelectInPlace(str_, sel); break;
+    case PhysicalType::kStr: SelectInPlace(MutableStr(), sel); break;
     case PhysicalType::kDec: SelectInPlace(dec_, sel); break;
     case PhysicalType::kInterval: SelectInPlace(iv_, sel); break;
   }
@@ -127,7 +131,7 @@ Vector Vector::Gather(const std::vector<uint32_t>& sel) const {
   switch (type_.physical()) {
     case PhysicalType::kI64: out.i64_ = GatherOf(i64_, sel); break;
     case PhysicalType::kF64: out.f64_ = GatherOf(f64_, sel); break;
-    case PhysicalType::kStr: out.str_ = GatherOf(str_, sel); break;
+    case PhysicalType::kStr: out.str_ = std::make_shared<std::vector<std::string>>(GatherOf(*str_, sel)); break;
     case PhysicalType::kDec: out.dec_ = GatherOf(dec_, sel); break;
     case PhysicalType::kInterval: out.iv_ = GatherOf(iv_, sel); break;
   }
@@ -137,7 +141,15 @@ Vector Vector::Gather(const std::vector<uint32_t>& sel) const {
 Vector Vector::Constant(const Value& v, LogicalType t, size_t n) {
   Vector out(t);
   out.Resize(n);
-  for (size_t r = 0; r < n; ++r) out.SetValue(r, v);
+  if (v.is_null) return out;  // Resize leaves new slots NULL
+  std::fill(out.nulls_.begin(), out.nulls_.end(), 0);
+  switch (t.physical()) {
+    case PhysicalType::kI64: std::fill(out.i64_.begin(), out.i64_.end(), v.i); break;
+    case PhysicalType::kF64: std::fill(out.f64_.begin(), out.f64_.end(), v.f); break;
+    case PhysicalType::kStr: std::fill(out.MutableStr().begin(), out.MutableStr().end(), v.s); break;
+    case PhysicalType::kDec: std::fill(out.dec_.begin(), out.dec_.end(), v.d); break;
+    case PhysicalType::kInterval: std::fill(out.iv_.begin(), out.iv_.end(), v.iv); break;
+  }
   return out;
 }
 

@@ -2,6 +2,7 @@
 // is a row-aligned set of Vectors. Operators exchange DataChunks.
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -35,8 +36,8 @@ class Vector {
   const int64_t* i64() const { return i64_.data(); }
   double* f64() { return f64_.data(); }
   const double* f64() const { return f64_.data(); }
-  std::string* str() { return str_.data(); }
-  const std::string* str() const { return str_.data(); }
+  std::string* str() { return MutableStr().data(); }
+  const std::string* str() const { return str_ ? str_->data() : nullptr; }
   Decimal* dec() { return dec_.data(); }
   const Decimal* dec() const { return dec_.data(); }
   Interval* iv() { return iv_.data(); }
@@ -59,7 +60,14 @@ class Vector {
   LogicalType type_;
   std::vector<int64_t> i64_;
   std::vector<double> f64_;
-  std::vector<std::string> str_;
+  // Strings are shared copy-on-write: copying a text Vector (scans, column references) is a
+  // pointer copy; the first write through a non-const accessor clones the array if shared.
+  std::shared_ptr<std::vector<std::string>> str_;
+  std::vector<std::string>& MutableStr() {
+    if (!str_) str_ = std::make_shared<std::vector<std::string>>();
+    else if (str_.use_count() > 1) str_ = std::make_shared<std::vector<std::string>>(*str_);
+    return *str_;
+  }
   std::vector<Decimal> dec_;
   std::vector<Interval> iv_;
   std::vector<uint8_t> nulls_;

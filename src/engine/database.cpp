@@ -31,7 +31,7 @@ std::unique_ptr<Database> Database::Open(const std::string& dir, Status* status)
 }
 
 Database::~Database() {
-  if (durability_ && !txn_.explicit_block) {
+  if (durability_ && !txn_.explicit_block && durability_->wal_bytes() > 0) {
     // A clean close folds the WAL into segment files so the next open is fast.
     Checkpoint();
   }

@@ -30,6 +30,7 @@ class Durability {
   void Checkpoint(Catalog& catalog);
   // Checkpoints when the WAL has grown past kWalCheckpointBytes.
   void MaybeCheckpoint(Catalog& catalog);
+  uint64_t wal_bytes() const { return wal_->size(); }
   static constexpr uint64_t kWalCheckpointBytes = 256ull << 20;
 
  private:

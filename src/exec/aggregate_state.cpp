@@ -66,9 +66,76 @@ std::string BoundAggregate::ToString() const {
 }
 
 void UpdateAggregate(const BoundAggregate& agg, std::vector<AggState>& states, const uint32_t* rows,
-                     const uint32_t* groups, size_t n, const std::vector<Vector>& args,
-                     const std::vector<Vector>& order_keys) {
+                     const uint32_t* groups, size_t n, const std::vector<const Vector*>& args,
+                     const std::vector<const Vector*>& order_keys) {
   const AggKind kind = agg.function->kind;
+  // Fast paths: the common numeric aggregates without DISTINCT, chosen once per chunk.
+  if (!agg.distinct && !args.empty() && !agg.function->ordered_set) {
+    const Vector& a0 = *args[0];
+    const uint8_t* nulls = a0.nulls();
+    const PhysicalType pt = a0.type().physical();
+    const bool int_sum = pt == PhysicalType::kI64 && a0.type().IsInteger();
+    if ((kind == AggKind::kSum || kind == AggKind::kAvg) && (int_sum || pt == PhysicalType::kF64)) {
+      if (int_sum) {
+        const int64_t* x = a0.i64();
+        for (size_t k = 0; k < n; ++k) {
+          const size_t r = rows[k];
+          if (nulls[r]) continue;
+          AggState& s = states[groups[k]];
+          ++s.count;
+          s.isum += x[r];
+        }
+      } else {
+        const double* x = a0.f64();
+        for (size_t k = 0; k < n; ++k) {
+          const size_t r = rows[k];
+          if (nulls[r]) continue;
+          AggState& s = states[groups[k]];
+          ++s.count;
+          s.fsum += x[r];
+        }
+      }
+      return;
+    }
+    if (kind == AggKind::kCount) {
+      for (size_t k = 0; k < n; ++k)
+        if (!nulls[rows[k]]) ++states[groups[k]].count;
+      return;
+    }
+    if ((kind == AggKind::kMin || kind == AggKind::kMax) && (pt == PhysicalType::kI64 || pt == PhysicalType::kF64)) {
+      const bool is_min = kind == AggKind::kMin;
+      for (size_t k = 0; k < n; ++k) {
+        const size_t r = rows[k];
+        if (nulls[r]) continue;
+        AggState& s = states[groups[k]];
+        if (pt == PhysicalType::kI64) {
+          int64_t v = a0.i64()[r];
+          if (!s.has_value) {
+            s.best = a0.GetValue(r);
+            s.has_value = true;
+          } else if (is_min ? v < s.best.i : v > s.best.i) {
+            s.best.i = v;
+          }
+        } else {
+          double v = a0.f64()[r];
+          if (!s.has_value) {
+            s.best = a0.GetValue(r);
+            s.has_value = true;
+            continue;
+          }
+          // PostgreSQL orders NaN above every other value.
+          double b = s.best.f;
+          int c = std::isnan(v) ? (std::isnan(b) ? 0 : 1) : std::isnan(b) ? -1 : (v < b ? -1 : v > b ? 1 : 0);
+          if (is_min ? c < 0 : c > 0) s.best.f = v;
+        }
+      }
+      return;
+    }
+  }
+  if (kind == AggKind::kCountStar) {
+    for (size_t k = 0; k < n; ++k) ++states[groups[k]].count;
+    return;
+  }
   for (size_t k = 0; k < n; ++k) {
     const size_t r = rows[k];
     AggState& s = states[groups[k]];
@@ -76,15 +143,15 @@ void UpdateAggregate(const BoundAggregate& agg, std::vector<AggState>& states, c
       ++s.count;
       continue;
     }
-    const Vector* a0 = args.empty() ? nullptr : &args[0];
+    const Vector* a0 = args.empty() ? nullptr : args[0];
     bool ordered_set = agg.function->ordered_set;
     // Ordered-set aggregates aggregate their WITHIN GROUP key; others skip NULL inputs
     // (except array_agg, which keeps them).
-    const Vector* input = ordered_set ? &order_keys[0] : a0;
+    const Vector* input = ordered_set ? order_keys[0] : a0;
     if (input && input->IsNull(r) && kind != AggKind::kArrayAgg) continue;
     if (agg.distinct) {
       std::string key;
-      for (const auto& v : args) AppendKeyCell(v, r, key);
+      for (const Vector* v : args) AppendKeyCell(*v, r, key);
       if (!s.distinct_seen) s.distinct_seen = std::make_shared<std::set<std::string>>();
       if (!s.distinct_seen->insert(key).second) continue;
     }
@@ -140,8 +207,8 @@ void UpdateAggregate(const BoundAggregate& agg, std::vector<AggState>& states, c
       }
       case AggKind::kFirst:
       case AggKind::kLast: {
-        if (args[1].IsNull(r)) break;
-        Value t = args[1].GetValue(r);
+        if (args[1]->IsNull(r)) break;
+        Value t = args[1]->GetValue(r);
         if (!s.has_value) {
           s.best = a0->GetValue(r);
           s.best_time = t;
@@ -185,10 +252,10 @@ void UpdateAggregate(const BoundAggregate& agg, std::vector<AggState>& states, c
       case AggKind::kPercentileDisc:
       case AggKind::kMode: {
         s.values.push_back(input->GetValue(r));
-        if (kind == AggKind::kStringAgg) s.delimiters.push_back(args[1].IsNull(r) ? "" : args[1].str()[r]);
+        if (kind == AggKind::kStringAgg) s.delimiters.push_back(args[1]->IsNull(r) ? "" : args[1]->str()[r]);
         if (!agg.order_by.empty()) {
           std::vector<Value> keys;
-          for (const auto& key_vec : order_keys) keys.push_back(key_vec.GetValue(r));
+          for (const Vector* key_vec : order_keys) keys.push_back(key_vec->GetValue(r));
           s.sort_keys.push_back(std::move(keys));
         }
         break;

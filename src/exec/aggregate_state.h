@@ -47,8 +47,8 @@ struct AggState {
 
 // Adds rows to states: for k < n, row rows[k] of the argument vectors goes to states[groups[k]].
 void UpdateAggregate(const BoundAggregate& agg, std::vector<AggState>& states, const uint32_t* rows,
-                     const uint32_t* groups, size_t n, const std::vector<Vector>& args,
-                     const std::vector<Vector>& order_keys);
+                     const uint32_t* groups, size_t n, const std::vector<const Vector*>& args,
+                     const std::vector<const Vector*>& order_keys);
 Value FinalizeAggregate(const BoundAggregate& agg, AggState& state, ExecContext& ctx);
 
 }  // namespace yunhe

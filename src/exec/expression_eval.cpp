@@ -321,6 +321,12 @@ Vector Evaluate(const Expr& e, const DataChunk& input, ExecContext& ctx) {
   YH_ASSERT(false);
 }
 
+const Vector& EvaluateRef(const Expr& e, const DataChunk& input, ExecContext& ctx, Vector& scratch) {
+  if (e.kind == ExprKind::kColumn) return input.columns[e.column];
+  scratch = Evaluate(e, input, ctx);
+  return scratch;
+}
+
 std::vector<uint32_t> EvaluateFilter(const Expr& e, const DataChunk& input, ExecContext& ctx) {
   Vector v = Evaluate(e, input, ctx);
   std::vector<uint32_t> sel;

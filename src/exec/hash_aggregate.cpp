@@ -28,6 +28,9 @@ std::string HashAggregateOperator::Details() const {
 void HashAggregateOperator::Open(ExecContext& ctx) {
   PhysicalOperator::Open(ctx);
   group_index_.clear();
+  int_index_.clear();
+  text_index_.clear();
+  null_group_ = -1;
   std::vector<LogicalType> key_types;
   for (auto& g : groups_) key_types.push_back(g->type);
   group_keys_.Init(key_types);
@@ -48,26 +51,47 @@ void HashAggregateOperator::Consume(ExecContext& ctx, const DataChunk& in) {
   if (!groups_.empty()) {
     std::vector<Vector> keys;
     keys.reserve(groups_.size());
-    for (auto& g : groups_) keys.push_back(Evaluate(*g, in, ctx));
-    std::string key;
-    for (size_t r = 0; r < n; ++r) {
-      key.clear();
-      for (auto& k : keys) AppendKeyCell(k, r, key);
-      auto [it, inserted] = group_index_.try_emplace(key, uint32_t(group_count_));
-      if (inserted) {
-        for (size_t c = 0; c < keys.size(); ++c) group_keys_.columns[c].AppendFrom(keys[c], r);
+    const PhysicalType pt = groups_[0]->type.physical();
+    if (groups_.size() == 1 && (pt == PhysicalType::kI64 || pt == PhysicalType::kStr)) {
+      Vector scratch;
+      const Vector& k = EvaluateRef(*groups_[0], in, ctx, scratch);
+      auto new_group = [&](size_t r) {
+        group_keys_.columns[0].AppendFrom(k, r);
         ++group_keys_.count;
-        ++group_count_;
         for (auto& s : states_) s.emplace_back();
+        return uint32_t(group_count_++);
+      };
+      for (size_t r = 0; r < n; ++r) {
+        if (k.IsNull(r)) {
+          if (null_group_ < 0) null_group_ = new_group(r);
+          group_of_row[r] = uint32_t(null_group_);
+        } else if (pt == PhysicalType::kI64) {
+          auto it = int_index_.find(k.i64()[r]);
+          group_of_row[r] = it != int_index_.end() ? it->second : (int_index_[k.i64()[r]] = new_group(r));
+        } else {
+          auto it = text_index_.find(k.str()[r]);
+          group_of_row[r] = it != text_index_.end() ? it->second : (text_index_[k.str()[r]] = new_group(r));
+        }
       }
-      group_of_row[r] = it->second;
+    } else {
+      for (auto& g : groups_) keys.push_back(Evaluate(*g, in, ctx));
+      std::string key;
+      for (size_t r = 0; r < n; ++r) {
+        key.clear();
+        for (auto& kv : keys) AppendKeyCell(kv, r, key);
+        auto it = group_index_.find(key);
+        group_of_row[r] = it != group_index_.end() ? it->second : (group_index_[key] = NewGroup(keys, r));
+      }
     }
   }
   for (size_t a = 0; a < aggregates_.size(); ++a) {
     const BoundAggregate& agg = aggregates_[a];
-    std::vector<Vector> args, order_keys;
-    for (auto& e : agg.args) args.push_back(Evaluate(*e, in, ctx));
-    for (auto& e : agg.order_by) order_keys.push_back(Evaluate(*e, in, ctx));
+    // Plain column arguments are read in place; computed ones live in `scratch`.
+    std::vector<Vector> scratch(agg.args.size() + agg.order_by.size());
+    std::vector<const Vector*> args, order_keys;
+    for (size_t k = 0; k < agg.args.size(); ++k) args.push_back(&EvaluateRef(*agg.args[k], in, ctx, scratch[k]));
+    for (size_t k = 0; k < agg.order_by.size(); ++k)
+      order_keys.push_back(&EvaluateRef(*agg.order_by[k], in, ctx, scratch[agg.args.size() + k]));
     std::vector<uint32_t> rows, groups;
     rows.reserve(n);
     groups.reserve(n);
@@ -84,6 +108,13 @@ void HashAggregateOperator::Consume(ExecContext& ctx, const DataChunk& in) {
     }
     UpdateAggregate(agg, states_[a], rows.data(), groups.data(), rows.size(), args, order_keys);
   }
+}
+
+uint32_t HashAggregateOperator::NewGroup(const std::vector<Vector>& keys, size_t row) {
+  for (size_t c = 0; c < keys.size(); ++c) group_keys_.columns[c].AppendFrom(keys[c], row);
+  ++group_keys_.count;
+  for (auto& s : states_) s.emplace_back();
+  return uint32_t(group_count_++);
 }
 
 bool HashAggregateOperator::Next(ExecContext& ctx, DataChunk& out) {

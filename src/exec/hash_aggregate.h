@@ -24,7 +24,13 @@ class HashAggregateOperator : public PhysicalOperator {
 
   std::vector<ExprPtr> groups_;
   std::vector<BoundAggregate> aggregates_;
+  uint32_t NewGroup(const std::vector<Vector>& keys, size_t row);
+
   std::unordered_map<std::string, uint32_t> group_index_;
+  // Single-column keys skip serialization: integers/timestamps and text get their own maps.
+  std::unordered_map<int64_t, uint32_t> int_index_;
+  std::unordered_map<std::string, uint32_t> text_index_;
+  int64_t null_group_ = -1;
   DataChunk group_keys_;  // one row per group
   std::vector<std::vector<AggState>> states_;  // [aggregate][group]
   size_t group_count_ = 0;

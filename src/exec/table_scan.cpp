@@ -22,7 +22,22 @@ void TableScanOperator::Open(ExecContext&) {
   rows_snapshot_ = table_->data.row_count();
 }
 
-std::string TableScanOperator::Details() const { return "on " + table_->schema.name; }
+void TableScanOperator::KeepOnly(const std::vector<bool>& needed) {
+  needed_ = needed;
+  placeholders_.clear();
+  for (size_t c = 0; c < column_ids_.size(); ++c) placeholders_.push_back(Vector::Constant(Value::Null(types[c]), types[c], kChunkRows));
+}
+
+std::string TableScanOperator::Details() const {
+  std::string s = "on " + table_->schema.name;
+  if (!needed_.empty()) {
+    std::string cols;
+    for (size_t c = 0; c < column_ids_.size(); ++c)
+      if (needed_[c]) cols += (cols.empty() ? "" : ", ") + names[c];
+    s += " (columns: " + (cols.empty() ? std::string("none") : cols) + ")";
+  }
+  return s;
+}
 
 bool TableScanOperator::Next(ExecContext&, DataChunk& out) {
   const TableData& data = table_->data;
@@ -38,9 +53,14 @@ bool TableScanOperator::Next(ExecContext&, DataChunk& out) {
     if (sel.empty()) continue;
     out.columns.clear();
     const bool all = sel.size() == src.count;
-    for (int c : column_ids_) {
-      if (all) out.columns.push_back(src.columns[c]);
-      else out.columns.push_back(src.columns[c].Gather(sel));
+    for (size_t k = 0; k < column_ids_.size(); ++k) {
+      if (!needed_.empty() && !needed_[k]) {
+        out.columns.push_back(placeholders_[k]);
+        out.columns.back().Resize(sel.size());
+        continue;
+      }
+      const Vector& col = src.columns[column_ids_[k]];
+      out.columns.push_back(all ? col : col.Gather(sel));
     }
     if (emit_row_id_) {
       Vector ids(TypeId::kInt64);

@@ -11,6 +11,9 @@ class TableScanOperator : public PhysicalOperator {
   // column_ids: which table columns to emit; emit_row_id appends a BIGINT row id (for UPDATE/DELETE).
   TableScanOperator(std::shared_ptr<Table> table, std::vector<int> column_ids, bool emit_row_id);
   void Open(ExecContext& ctx) override;
+  // Column pruning: columns not in `needed` are emitted as all-NULL placeholders (no copy of
+  // the table's data); the planner guarantees nothing reads them.
+  void KeepOnly(const std::vector<bool>& needed);
   std::string Name() const override { return "Seq Scan"; }
   std::string Details() const override;
 
@@ -21,6 +24,8 @@ class TableScanOperator : public PhysicalOperator {
   std::shared_ptr<Table> table_;
   std::vector<int> column_ids_;
   bool emit_row_id_;
+  std::vector<bool> needed_;           // per emitted column; empty = all
+  std::vector<Vector> placeholders_;   // all-NULL chunk-sized vectors for pruned columns
   size_t group_ = 0;
   size_t rows_snapshot_ = 0;
 };

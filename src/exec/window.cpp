@@ -111,6 +111,9 @@ void WindowOperator::Compute(ExecContext& ctx, const BoundWindow& w, Vector& res
   std::vector<Vector> agg_order;
   if (w.kind == WindowFunctionKind::kAggregate)
     for (auto& o : w.aggregate.order_by) agg_order.push_back(EvaluateAll(*o, rows_, ctx));
+  std::vector<const Vector*> arg_ptrs, order_ptrs;
+  for (auto& a : args) arg_ptrs.push_back(&a);
+  for (auto& o : agg_order) order_ptrs.push_back(&o);
   std::vector<uint8_t> agg_keep;
   if (w.kind == WindowFunctionKind::kAggregate && w.aggregate.filter) {
     Vector f = EvaluateAll(*w.aggregate.filter, rows_, ctx);
@@ -315,13 +318,13 @@ void WindowOperator::Compute(ExecContext& ctx, const BoundWindow& w, Vector& res
             frame_rows(i, running_end, std::max(fe, running_end), &frame);
             running_end = std::max(fe, running_end);
             zeros.assign(frame.size(), 0);
-            UpdateAggregate(w.aggregate, running, frame.data(), zeros.data(), frame.size(), args, agg_order);
+            UpdateAggregate(w.aggregate, running, frame.data(), zeros.data(), frame.size(), arg_ptrs, order_ptrs);
             result.SetValue(row, FinalizeAggregate(w.aggregate, running[0], ctx));
           } else {
             std::vector<AggState> state(1);
             frame_rows(i, fs, fe, &frame);
             zeros.assign(frame.size(), 0);
-            UpdateAggregate(w.aggregate, state, frame.data(), zeros.data(), frame.size(), args, agg_order);
+            UpdateAggregate(w.aggregate, state, frame.data(), zeros.data(), frame.size(), arg_ptrs, order_ptrs);
             result.SetValue(row, FinalizeAggregate(w.aggregate, state[0], ctx));
           }
           break;

@@ -30,6 +30,8 @@ struct ScopeColumn {
 struct Scope {
   std::vector<ScopeColumn> columns;
   const Scope* parent = nullptr;  // enclosing query (for correlated references)
+  // When set, binding marks every column it resolves here (column pruning of a base-table scan).
+  std::vector<bool>* used = nullptr;
 };
 
 struct PlannedQuery {

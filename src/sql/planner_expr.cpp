@@ -248,6 +248,7 @@ ExprPtr Planner::BindColumnRef(PgQuery__ColumnRef* ref, BindContext& bc) {
       found = int(c);
     }
     if (found >= 0) {
+      if (s->used) (*s->used)[found] = true;
       const ScopeColumn& col = s->columns[found];
       if (depth == 0) return MakeColumn(found, col.type, column);
       // A reference into an enclosing query makes every subquery in between correlated.

@@ -7,6 +7,7 @@
 #include "exec/hash_aggregate.h"
 #include "exec/set_operation.h"
 #include "exec/sort.h"
+#include "exec/table_scan.h"
 #include "exec/recursive_cte.h"
 #include "exec/window.h"
 #include "functions/function.h"
@@ -279,6 +280,10 @@ PlannedQuery Planner::PlanSimpleSelect(PgQuery__SelectStmt* s, const Scope* oute
     from = PlanFrom(s->from_clause, s->n_from_clause, outer, &scope, &conjuncts);
   }
   scope.parent = outer;
+  // A single base table: scan only the columns the query mentions.
+  std::vector<bool> used_columns(scope.columns.size(), false);
+  auto base_scan = std::dynamic_pointer_cast<TableScanOperator>(from.plan);
+  if (base_scan) scope.used = &used_columns;
   OperatorPtr plan = from.plan;
   if (!conjuncts.empty()) {
     BindContext wbc;
@@ -335,6 +340,7 @@ PlannedQuery Planner::PlanSimpleSelect(PgQuery__SelectStmt* s, const Scope* oute
         select_exprs.push_back(MakeColumn(int(c), col.type, col.name));
         select_names.push_back(col.name);
         select_nodes.push_back(nullptr);
+        used_columns[c] = true;
         any = true;
       }
       if (!table.empty() && !table_known)
@@ -441,6 +447,8 @@ PlannedQuery Planner::PlanSimpleSelect(PgQuery__SelectStmt* s, const Scope* oute
       if (item.expr) uses.push_back(&item.expr);
     plan = PlanWindows(plan, windows, uses, aggregated ? &groups : nullptr, *this);
   }
+
+  if (base_scan) base_scan->KeepOnly(used_columns);
 
   // ---- projection, DISTINCT, ORDER BY, LIMIT ----------------------------------
   std::vector<ExprPtr> proj = select_exprs;
