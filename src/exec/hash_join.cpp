@@ -36,16 +36,30 @@ std::string HashJoinOperator::Details() const {
 void HashJoinOperator::Open(ExecContext& ctx) {
   PhysicalOperator::Open(ctx);
   build_.Init(children[1]->types);
-  table_.clear();
-  all_right_.clear();
+  heads_.clear();
+  int_heads_.clear();
+  next_.clear();
   ready_.clear();
   pair_left_.clear();
   pair_right_.clear();
   probe_valid_ = left_done_ = right_emitted_ = false;
+  int_keys_ = right_keys_.size() == 1 && right_keys_[0]->type.physical() == PhysicalType::kI64;
   DataChunk in;
   while (children[1]->Pull(ctx, in)) {
-    size_t base = build_.count;
-    if (!right_keys_.empty()) {
+    const uint32_t base = uint32_t(build_.count);
+    next_.resize(base + in.count, kEnd);
+    if (int_keys_) {
+      Vector scratch;
+      const Vector& k = EvaluateRef(*right_keys_[0], in, ctx, scratch);
+      for (size_t r = 0; r < in.count; ++r) {
+        if (k.IsNull(r)) continue;
+        auto [it, inserted] = int_heads_.try_emplace(k.i64()[r], base + uint32_t(r));
+        if (!inserted) {
+          next_[base + r] = it->second;
+          it->second = base + uint32_t(r);
+        }
+      }
+    } else if (!right_keys_.empty()) {
       std::vector<Vector> keys;
       for (auto& k : right_keys_) keys.push_back(Evaluate(*k, in, ctx));
       std::string key;
@@ -56,13 +70,20 @@ void HashJoinOperator::Open(ExecContext& ctx) {
           if (k.IsNull(r)) has_null = true;
           AppendKeyCell(k, r, key);
         }
-        if (!has_null) table_[key].push_back(uint32_t(base + r));
+        if (has_null) continue;
+        auto [it, inserted] = heads_.try_emplace(key, base + uint32_t(r));
+        if (!inserted) {
+          next_[base + r] = it->second;
+          it->second = base + uint32_t(r);
+        }
       }
-    } else {
-      for (size_t r = 0; r < in.count; ++r) all_right_.push_back(uint32_t(base + r));
     }
     for (size_t c = 0; c < build_.columns.size(); ++c) build_.columns[c].AppendRange(in.columns[c], 0, in.count);
     build_.count += in.count;
+  }
+  if (right_keys_.empty()) {
+    // Nested loop: every build row is a candidate, chained in order.
+    for (size_t r = 0; r + 1 < build_.count; ++r) next_[r] = uint32_t(r + 1);
   }
   right_matched_.assign(build_.count, 0);
 }
@@ -108,7 +129,6 @@ void HashJoinOperator::EmitUnmatchedRight() {
 }
 
 bool HashJoinOperator::Next(ExecContext& ctx, DataChunk& out) {
-  static const std::vector<uint32_t> kNoCandidates;
   while (ready_.empty()) {
     if (!probe_valid_) {
       if (left_done_ || !children[0]->Pull(ctx, probe_)) {
@@ -121,10 +141,18 @@ bool HashJoinOperator::Next(ExecContext& ctx, DataChunk& out) {
         return false;
       }
       probe_valid_ = true;
-      probe_row_ = probe_pos_ = 0;
+      probe_row_ = 0;
       left_matched_.assign(probe_.count, 0);
-      probe_candidates_.assign(probe_.count, &kNoCandidates);
-      if (!left_keys_.empty()) {
+      probe_cursor_.assign(probe_.count, kEnd);
+      if (int_keys_) {
+        Vector scratch;
+        const Vector& k = EvaluateRef(*left_keys_[0], probe_, ctx, scratch);
+        for (size_t r = 0; r < probe_.count; ++r) {
+          if (k.IsNull(r)) continue;
+          auto it = int_heads_.find(k.i64()[r]);
+          if (it != int_heads_.end()) probe_cursor_[r] = it->second;
+        }
+      } else if (!left_keys_.empty()) {
         std::vector<Vector> keys;
         for (auto& k : left_keys_) keys.push_back(Evaluate(*k, probe_, ctx));
         std::string key;
@@ -136,24 +164,22 @@ bool HashJoinOperator::Next(ExecContext& ctx, DataChunk& out) {
             AppendKeyCell(k, r, key);
           }
           if (has_null) continue;
-          auto it = table_.find(key);
-          if (it != table_.end()) probe_candidates_[r] = &it->second;
+          auto it = heads_.find(key);
+          if (it != heads_.end()) probe_cursor_[r] = it->second;
         }
-      } else {
-        for (size_t r = 0; r < probe_.count; ++r) probe_candidates_[r] = &all_right_;
+      } else if (build_.count > 0) {
+        std::fill(probe_cursor_.begin(), probe_cursor_.end(), 0u);
       }
     }
     // Generate candidate pairs, at most one chunk's worth before evaluating them.
     while (probe_row_ < probe_.count && pair_left_.size() < kChunkRows) {
-      const auto& cand = *probe_candidates_[probe_row_];
-      while (probe_pos_ < cand.size() && pair_left_.size() < kChunkRows) {
+      uint32_t& cursor = probe_cursor_[probe_row_];
+      while (cursor != kEnd && pair_left_.size() < kChunkRows) {
         pair_left_.push_back(uint32_t(probe_row_));
-        pair_right_.push_back(cand[probe_pos_++]);
+        pair_right_.push_back(cursor);
+        cursor = next_[cursor];
       }
-      if (probe_pos_ >= cand.size()) {
-        ++probe_row_;
-        probe_pos_ = 0;
-      }
+      if (cursor == kEnd) ++probe_row_;
     }
     FlushPairs(ctx);
     if (probe_row_ >= probe_.count) {

@@ -36,15 +36,19 @@ class HashJoinOperator : public PhysicalOperator {
   ExprPtr residual_;
   size_t left_width_ = 0;
 
+  static constexpr uint32_t kEnd = UINT32_MAX;
   DataChunk build_;                 // all right rows
   std::vector<uint8_t> right_matched_;
-  std::unordered_map<std::string, std::vector<uint32_t>> table_;
-  std::vector<uint32_t> all_right_;  // candidates when there are no equi keys
+  // Build rows with equal keys form a chain: head from the map, then next_[row].
+  bool int_keys_ = false;           // one integer-like key: no key serialization
+  std::unordered_map<int64_t, uint32_t> int_heads_;
+  std::unordered_map<std::string, uint32_t> heads_;
+  std::vector<uint32_t> next_;
 
   DataChunk probe_;                  // current left chunk
-  std::vector<const std::vector<uint32_t>*> probe_candidates_;
+  std::vector<uint32_t> probe_cursor_;  // per left row: next build row to pair with, kEnd = done
   std::vector<uint8_t> left_matched_;
-  size_t probe_row_ = 0, probe_pos_ = 0;
+  size_t probe_row_ = 0;
   bool probe_valid_ = false, left_done_ = false, right_emitted_ = false;
 
   std::vector<uint32_t> pair_left_, pair_right_;
