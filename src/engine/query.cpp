@@ -61,7 +61,7 @@ void ExecuteExplain(Database& db, PgQuery__ExplainStmt* stmt, const std::string&
     ExecContext ctx;
     ctx.analyze = true;
     auto t0 = std::chrono::steady_clock::now();
-    q.plan->Open(ctx);
+    q.plan->OpenTimed(ctx);
     CollectAll(*q.plan, ctx);
     double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     RenderPlan(*q.plan, 0, true, lines);

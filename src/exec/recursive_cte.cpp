@@ -33,7 +33,7 @@ void RecursiveCteOperator::Open(ExecContext& ctx) {
     }
     if (sel.size() != c.count) c.Select(sel);
   };
-  children[0]->Open(ctx);
+  children[0]->OpenTimed(ctx);
   std::vector<DataChunk> round;
   for (auto& c : CollectAll(*children[0], ctx)) {
     admit(c);
@@ -46,7 +46,7 @@ void RecursiveCteOperator::Open(ExecContext& ctx) {
     working_->chunks = std::move(round);
     working_->done = true;
     round.clear();
-    children[1]->Open(ctx);
+    children[1]->OpenTimed(ctx);
     for (auto& c : CollectAll(*children[1], ctx)) {
       admit(c);
       if (c.count) round.push_back(std::move(c));

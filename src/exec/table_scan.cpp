@@ -2,6 +2,8 @@
 
 #include "common/status.h"
 
+#include <fmt/format.h>
+
 namespace yunhe {
 
 TableScanOperator::TableScanOperator(std::shared_ptr<Table> table, std::vector<int> column_ids, bool emit_row_id)
@@ -16,7 +18,31 @@ TableScanOperator::TableScanOperator(std::shared_ptr<Table> table, std::vector<i
   }
 }
 
+bool TableScanOperator::GroupMayMatch(size_t g) const {
+  for (const auto& p : prune_) {
+    const size_t col = size_t(column_ids_[p.column]);
+    const ZoneMap& z = table_->data.Zone(g, col);
+    if (!z.has_values) return false;  // all NULL: no comparison is true
+    int lo, hi;  // compare(min, value), compare(max, value)
+    if (types[p.column].physical() == PhysicalType::kI64) {
+      lo = z.min_i < p.value.i ? -1 : z.min_i > p.value.i ? 1 : 0;
+      hi = z.max_i < p.value.i ? -1 : z.max_i > p.value.i ? 1 : 0;
+    } else {
+      lo = z.min_f < p.value.f ? -1 : z.min_f > p.value.f ? 1 : 0;
+      hi = z.max_f < p.value.f ? -1 : z.max_f > p.value.f ? 1 : 0;
+    }
+    bool possible = p.op == "=" ? (lo <= 0 && hi >= 0)
+                  : p.op == "<" ? lo < 0
+                  : p.op == "<=" ? lo <= 0
+                  : p.op == ">" ? hi > 0
+                  : p.op == ">=" ? hi >= 0 : true;
+    if (!possible) return false;
+  }
+  return true;
+}
+
 void TableScanOperator::Open(ExecContext&) {
+  groups_skipped_ = groups_total_ = 0;
   if (!table_->corrupt.empty()) throw Error(SqlState::kDataCorrupted, table_->corrupt);
   group_ = 0;
   rows_snapshot_ = table_->data.row_count();
@@ -36,6 +62,11 @@ std::string TableScanOperator::Details() const {
       if (needed_[c]) cols += (cols.empty() ? "" : ", ") + names[c];
     s += " (columns: " + (cols.empty() ? std::string("none") : cols) + ")";
   }
+  if (!prune_.empty()) {
+    s += "; Zone map filter: ";
+    for (size_t k = 0; k < prune_.size(); ++k) s += (k ? " AND " : "") + prune_[k].text;
+    if (groups_total_) s += fmt::format(" (row groups skipped: {} of {})", groups_skipped_, groups_total_);
+  }
   return s;
 }
 
@@ -43,6 +74,11 @@ bool TableScanOperator::Next(ExecContext&, DataChunk& out) {
   const TableData& data = table_->data;
   while (group_ * kChunkRows < rows_snapshot_ && group_ < data.group_count()) {
     const size_t g = group_++;
+    ++groups_total_;
+    if (!prune_.empty() && !GroupMayMatch(g)) {
+      ++groups_skipped_;
+      continue;
+    }
     const DataChunk& src = data.group(g);
     const size_t limit = std::min(src.count, rows_snapshot_ - g * kChunkRows);
     const auto& deleted = data.deleted(g);

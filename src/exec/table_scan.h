@@ -14,6 +14,15 @@ class TableScanOperator : public PhysicalOperator {
   // Column pruning: columns not in `needed` are emitted as all-NULL placeholders (no copy of
   // the table's data); the planner guarantees nothing reads them.
   void KeepOnly(const std::vector<bool>& needed);
+  // Zone-map pruning: row groups where `column op value` cannot hold are skipped. The
+  // predicate is still evaluated by the Filter above; this only avoids reading rows.
+  struct PrunePredicate {
+    int column;      // index into the emitted columns
+    std::string op;  // = < <= > >=
+    Value value;     // same type as the column, not NULL
+    std::string text;
+  };
+  void AddPrunePredicate(PrunePredicate p) { prune_.push_back(std::move(p)); }
   std::string Name() const override { return "Seq Scan"; }
   std::string Details() const override;
 
@@ -26,6 +35,9 @@ class TableScanOperator : public PhysicalOperator {
   bool emit_row_id_;
   std::vector<bool> needed_;           // per emitted column; empty = all
   std::vector<Vector> placeholders_;   // all-NULL chunk-sized vectors for pruned columns
+  std::vector<PrunePredicate> prune_;
+  size_t groups_skipped_ = 0, groups_total_ = 0;
+  bool GroupMayMatch(size_t g) const;
   size_t group_ = 0;
   size_t rows_snapshot_ = 0;
 };

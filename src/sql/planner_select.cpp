@@ -44,6 +44,33 @@ ExprPtr RewriteAfterAggregate(const ExprPtr& e, const std::vector<ExprPtr>& grou
 
 namespace {
 
+// WHERE conjuncts of the form `column op constant` (or reversed) on integer, timestamp and
+// double columns become zone-map checks on the scan.
+void AddZoneMapPredicates(TableScanOperator& scan, const std::vector<ExprPtr>& preds) {
+  std::vector<ExprPtr> todo = preds;
+  while (!todo.empty()) {
+    ExprPtr e = todo.back();
+    todo.pop_back();
+    if (e->kind == ExprKind::kAnd) {
+      for (auto& a : e->args) todo.push_back(a);
+      continue;
+    }
+    if (e->kind != ExprKind::kFunction || e->args.size() != 2) continue;
+    std::string op = e->name;
+    if (op != "=" && op != "<" && op != "<=" && op != ">" && op != ">=") continue;
+    const Expr* col = e->args[0].get();
+    const Expr* val = e->args[1].get();
+    if (col->kind == ExprKind::kConstant && val->kind == ExprKind::kColumn) {
+      std::swap(col, val);
+      op = op == "<" ? ">" : op == "<=" ? ">=" : op == ">" ? "<" : op == ">=" ? "<=" : op;
+    }
+    if (col->kind != ExprKind::kColumn || val->kind != ExprKind::kConstant || val->value.is_null) continue;
+    PhysicalType pt = col->type.physical();
+    if ((pt != PhysicalType::kI64 && pt != PhysicalType::kF64) || col->type != val->type) continue;
+    scan.AddPrunePredicate({col->column, op, val->value, col->name + " " + op + " " + val->ToString()});
+  }
+}
+
 bool IsIntegerConstant(PgQuery__Node* n, int* value) {
   if (n->node_case == PG_QUERY__NODE__NODE_A_CONST && n->a_const->val_case == PG_QUERY__A__CONST__VAL_IVAL) {
     *value = n->a_const->ival->ival;
@@ -310,6 +337,7 @@ PlannedQuery Planner::PlanSimpleSelect(PgQuery__SelectStmt* s, const Scope* oute
       pred = a;
     }
     plan = std::make_shared<FilterOperator>(plan, pred);
+    if (base_scan) AddZoneMapPredicates(*base_scan, preds);
   }
 
   // ---- select list ----------------------------------------------------------

@@ -2,6 +2,9 @@
 
 #include "common/status.h"
 
+#include <cmath>
+#include <cstdint>
+
 namespace yunhe {
 
 void TableData::Append(const DataChunk& chunk) {
@@ -40,8 +43,48 @@ void TableData::Undelete(uint64_t row_id) {
   }
 }
 
+const ZoneMap& TableData::Zone(size_t g, size_t column) const {
+  if (zones_.size() < groups_.size()) {
+    zones_.resize(groups_.size());
+    zone_rows_.resize(groups_.size(), SIZE_MAX);
+  }
+  const DataChunk& chunk = groups_[g];
+  if (zone_rows_[g] != chunk.count || zones_[g].size() != chunk.columns.size()) {
+    zones_[g].assign(chunk.columns.size(), ZoneMap());
+    for (size_t c = 0; c < chunk.columns.size(); ++c) {
+      const Vector& v = chunk.columns[c];
+      ZoneMap& z = zones_[g][c];
+      const PhysicalType pt = v.type().physical();
+      if (pt != PhysicalType::kI64 && pt != PhysicalType::kF64) continue;
+      for (size_t r = 0; r < chunk.count; ++r) {
+        if (v.IsNull(r)) continue;
+        if (pt == PhysicalType::kI64) {
+          int64_t x = v.i64()[r];
+          if (!z.has_values) z.min_i = z.max_i = x;
+          z.min_i = std::min(z.min_i, x);
+          z.max_i = std::max(z.max_i, x);
+        } else {
+          double x = v.f64()[r];
+          if (x != x) {  // NaN sorts above everything: widen the max to infinity
+            if (!z.has_values) z.min_f = INFINITY;
+            z.max_f = INFINITY;
+          } else {
+            if (!z.has_values) z.min_f = z.max_f = x;
+            z.min_f = std::min(z.min_f, x);
+            z.max_f = std::max(z.max_f, x);
+          }
+        }
+        z.has_values = true;
+      }
+    }
+    zone_rows_[g] = chunk.count;
+  }
+  return zones_[g][column];
+}
+
 void TableData::Truncate(size_t rows) {
   YH_ASSERT(rows <= rows_);
+  zone_rows_.assign(zone_rows_.size(), SIZE_MAX);  // rolled-back rows may be re-appended with other values
   while (rows_ > rows) {
     DataChunk& g = groups_.back();
     size_t drop = std::min(g.count, rows_ - rows);
@@ -59,17 +102,23 @@ void TableData::Truncate(size_t rows) {
 }
 
 void TableData::AddColumn(const LogicalType& type, const Value& fill) {
+  zones_.clear();
+  zone_rows_.clear();
   types_.push_back(type);
   for (auto& g : groups_) g.columns.push_back(Vector::Constant(fill, type, g.count));
 }
 
 void TableData::DropColumn(size_t column_idx) {
+  zones_.clear();
+  zone_rows_.clear();
   types_.erase(types_.begin() + column_idx);
   for (auto& g : groups_) g.columns.erase(g.columns.begin() + column_idx);
 }
 
 void TableData::Compact() {
   if (deleted_count_ == 0) return;
+  zones_.clear();
+  zone_rows_.clear();
   std::vector<DataChunk> old;
   old.swap(groups_);
   std::vector<std::vector<uint8_t>> old_deleted;

@@ -40,6 +40,15 @@ struct TableSchema {
   }
 };
 
+// Min/max of one column in one row group (integers, timestamps and doubles), for skipping
+// row groups that cannot satisfy a predicate. Computed lazily; deletes keep it valid (it
+// stays a bound), appends and rollbacks recompute it.
+struct ZoneMap {
+  bool has_values = false;  // false: every row is NULL
+  int64_t min_i = 0, max_i = 0;
+  double min_f = 0, max_f = 0;
+};
+
 class TableData {
  public:
   size_t row_count() const { return rows_; }  // including deleted rows
@@ -62,6 +71,8 @@ class TableData {
   void DropColumn(size_t column_idx);
   // Copies live rows into fresh groups (after many deletes, at checkpoint).
   void Compact();
+  // Zone map of column `column` in group `g` (physical I64 or F64 columns only).
+  const ZoneMap& Zone(size_t g, size_t column) const;
 
  private:
   std::vector<LogicalType> types_;
@@ -69,6 +80,9 @@ class TableData {
   std::vector<std::vector<uint8_t>> deleted_;
   size_t rows_ = 0;
   size_t deleted_count_ = 0;
+  // zones_[g][column], valid while zone_rows_[g] == groups_[g].count
+  mutable std::vector<std::vector<ZoneMap>> zones_;
+  mutable std::vector<size_t> zone_rows_;
 };
 
 struct Table {
