@@ -15,7 +15,9 @@ class ByteWriter {
   void U64(uint64_t v) { Raw(&v, 8); }
   void I64(int64_t v) { Raw(&v, 8); }
   void F64(double v) { Raw(&v, 8); }
-  void Raw(const void* p, size_t n) { out_->append(static_cast<const char*>(p), n); }
+  void Raw(const void* p, size_t n) {
+    if (n) out_->append(static_cast<const char*>(p), n);
+  }
   void Str(const std::string& s) {
     U32(uint32_t(s.size()));
     out_->append(s);
@@ -37,6 +39,7 @@ class ByteReader {
   int64_t I64() { int64_t v = 0; Raw(&v, 8); return v; }
   double F64() { double v = 0; Raw(&v, 8); return v; }
   void Raw(void* dst, size_t n) {
+    if (n == 0) return;
     if (!ok_ || remaining() < n) {
       ok_ = false;
       std::memset(dst, 0, n);

@@ -94,7 +94,7 @@ bool GetNulls(ByteReader& in, size_t n, Vector* v) {
   uint8_t any = in.U8();
   if (!in.ok() || any > 1) return false;
   if (!any) {
-    std::memset(v->nulls(), 0, n);
+    if (n) std::memset(v->nulls(), 0, n);
     return true;
   }
   size_t bytes = (n + 7) / 8;
