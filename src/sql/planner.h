@@ -102,7 +102,9 @@ class Planner {
  private:
 
   // planner_from.cpp
-  PlannedQuery PlanFromItem(PgQuery__Node* node, const Scope* outer, Scope* scope_out);
+  // left_scope: the FROM items to the left, visible to a LATERAL item (nullptr: none).
+  PlannedQuery PlanFromItem(PgQuery__Node* node, const Scope* outer, Scope* scope_out,
+                            const Scope* left_scope = nullptr, bool* is_lateral = nullptr);
   PlannedQuery PlanFrom(PgQuery__Node** items, size_t n, const Scope* outer, Scope* scope_out,
                         std::vector<PgQuery__Node*>* where_conjuncts);
   PlannedQuery PlanJoin(PgQuery__JoinExpr* j, const Scope* outer, Scope* scope_out);

@@ -6,6 +6,7 @@
 #include "common/status.h"
 #include "exec/generate_series.h"
 #include "exec/hash_join.h"
+#include "exec/lateral_join.h"
 #include "exec/table_scan.h"
 #include "sql/planner.h"
 
@@ -20,7 +21,7 @@ bool ReadsColumns(const Expr& e) {
   return false;
 }
 
-ExprPtr AndAll(const std::vector<ExprPtr>& preds) {
+ExprPtr AndAllConditions(const std::vector<ExprPtr>& preds) {
   if (preds.empty()) return nullptr;
   if (preds.size() == 1) return preds[0];
   auto a = std::make_shared<Expr>();
@@ -56,7 +57,9 @@ PlannedQuery Planner::PlanTableScan(const std::string& name, int location, bool 
   return q;
 }
 
-PlannedQuery Planner::PlanFromItem(PgQuery__Node* node, const Scope* outer, Scope* scope_out) {
+PlannedQuery Planner::PlanFromItem(PgQuery__Node* node, const Scope* outer, Scope* scope_out,
+                                   const Scope* left_scope, bool* is_lateral) {
+  if (is_lateral) *is_lateral = false;
   PlannedQuery q;
   std::string label;
   PgQuery__Alias* alias = nullptr;
@@ -91,14 +94,47 @@ PlannedQuery Planner::PlanFromItem(PgQuery__Node* node, const Scope* outer, Scop
     }
     case PG_QUERY__NODE__NODE_RANGE_SUBSELECT: {
       auto* rs = node->range_subselect;
-      if (rs->lateral)
-        throw Error(SqlState::kFeatureNotSupported, "LATERAL subqueries are not supported yet");
-      q = PlanSelect(rs->subquery, outer);
       alias = rs->alias;
+      if (rs->lateral && left_scope) {
+        // The left items are the innermost enclosing row of the subquery (depth 1).
+        Scope lateral_scope = *left_scope;
+        lateral_scope.parent = outer;
+        lateral_scope.used = nullptr;
+        bool correlated = false;
+        correlation_flags_.push_back(&correlated);
+        try {
+          q = PlanSelect(rs->subquery, &lateral_scope);
+        } catch (...) {
+          correlation_flags_.pop_back();
+          throw;
+        }
+        correlation_flags_.pop_back();
+        if (is_lateral) *is_lateral = true;
+      } else {
+        q = PlanSelect(rs->subquery, outer);
+      }
       break;
     }
     case PG_QUERY__NODE__NODE_JOIN_EXPR: return PlanJoin(node->join_expr, outer, scope_out);
-    case PG_QUERY__NODE__NODE_RANGE_FUNCTION: return PlanRangeFunction(node->range_function, outer, scope_out);
+    case PG_QUERY__NODE__NODE_RANGE_FUNCTION: {
+      // Functions in FROM see the items to their left (implicitly LATERAL, as in PostgreSQL).
+      if (!left_scope) return PlanRangeFunction(node->range_function, outer, scope_out);
+      Scope lateral_scope = *left_scope;
+      lateral_scope.parent = outer;
+      lateral_scope.used = nullptr;
+      bool correlated = false;
+      correlation_flags_.push_back(&correlated);
+      PlannedQuery fq;
+      try {
+        fq = PlanRangeFunction(node->range_function, &lateral_scope, scope_out);
+      } catch (...) {
+        correlation_flags_.pop_back();
+        throw;
+      }
+      correlation_flags_.pop_back();
+      if (is_lateral) *is_lateral = correlated;
+      return fq;
+    }
     default: throw Error(SqlState::kFeatureNotSupported, "this kind of FROM item is not supported");
   }
   if (alias) {
@@ -190,7 +226,7 @@ PlannedQuery Planner::JoinPlans(PlannedQuery left, const Scope& left_scope, Plan
     residual.push_back(c);
   }
   PlannedQuery q;
-  q.plan = std::make_shared<HashJoinOperator>(left.plan, right.plan, kind, lkeys, rkeys, AndAll(residual));
+  q.plan = std::make_shared<HashJoinOperator>(left.plan, right.plan, kind, lkeys, rkeys, AndAllConditions(residual));
   q.names = left.names;
   q.names.insert(q.names.end(), right.names.begin(), right.names.end());
   q.types = left.types;
@@ -205,7 +241,8 @@ PlannedQuery Planner::PlanFrom(PgQuery__Node** items, size_t n, const Scope* out
   PlannedQuery acc = PlanFromItem(items[0], outer, &acc_scope);
   for (size_t k = 1; k < n; ++k) {
     Scope right_scope;
-    PlannedQuery right = PlanFromItem(items[k], outer, &right_scope);
+    bool lateral = false;
+    PlannedQuery right = PlanFromItem(items[k], outer, &right_scope, &acc_scope, &lateral);
     Scope combined;
     combined.columns = acc_scope.columns;
     combined.columns.insert(combined.columns.end(), right_scope.columns.begin(), right_scope.columns.end());
@@ -229,7 +266,16 @@ PlannedQuery Planner::PlanFrom(PgQuery__Node** items, size_t n, const Scope* out
       if (!used) rest.push_back(c);
     }
     *where_conjuncts = rest;
-    acc = JoinPlans(acc, acc_scope, right, right_scope, JoinKind::kInner, conds, nullptr);
+    if (lateral) {
+      PlannedQuery joined;
+      joined.plan = std::make_shared<LateralJoinOperator>(acc.plan, right.plan, JoinKind::kInner, AndAllConditions(conds));
+      joined.names = acc.names;
+      joined.names.insert(joined.names.end(), right.names.begin(), right.names.end());
+      joined.types = joined.plan->types;
+      acc = joined;
+    } else {
+      acc = JoinPlans(acc, acc_scope, right, right_scope, JoinKind::kInner, conds, nullptr);
+    }
     acc_scope = combined;
   }
   *scope_out = acc_scope;
@@ -239,7 +285,8 @@ PlannedQuery Planner::PlanFrom(PgQuery__Node** items, size_t n, const Scope* out
 PlannedQuery Planner::PlanJoin(PgQuery__JoinExpr* j, const Scope* outer, Scope* scope_out) {
   Scope ls, rs;
   PlannedQuery left = PlanFromItem(j->larg, outer, &ls);
-  PlannedQuery right = PlanFromItem(j->rarg, outer, &rs);
+  bool lateral = false;
+  PlannedQuery right = PlanFromItem(j->rarg, outer, &rs, &ls, &lateral);
   JoinKind kind;
   switch (j->jointype) {
     case PG_QUERY__JOIN_TYPE__JOIN_LEFT: kind = JoinKind::kLeft; break;
@@ -286,7 +333,17 @@ PlannedQuery Planner::PlanJoin(PgQuery__JoinExpr* j, const Scope* outer, Scope* 
     bc.clause = "JOIN conditions";
     for (auto* p : parts) conds.push_back(CoerceTo(Bind(p, bc), TypeId::kBool));
   }
-  PlannedQuery q = JoinPlans(left, ls, right, rs, kind, conds, nullptr);
+  PlannedQuery q;
+  if (lateral) {
+    if (kind != JoinKind::kInner && kind != JoinKind::kLeft)
+      throw Error(SqlState::kFeatureNotSupported, "only INNER and LEFT joins can be LATERAL");
+    q.plan = std::make_shared<LateralJoinOperator>(left.plan, right.plan, kind, AndAllConditions(conds));
+    q.names = left.names;
+    q.names.insert(q.names.end(), right.names.begin(), right.names.end());
+    q.types = q.plan->types;
+  } else {
+    q = JoinPlans(left, ls, right, rs, kind, conds, nullptr);
+  }
   if (using_pairs.empty()) {
     *scope_out = combined;
   } else {
