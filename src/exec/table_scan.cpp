@@ -67,6 +67,10 @@ std::string TableScanOperator::Details() const {
     for (size_t k = 0; k < prune_.size(); ++k) s += (k ? " AND " : "") + prune_[k].text;
     if (groups_total_) s += fmt::format(" (row groups skipped: {} of {})", groups_skipped_, groups_total_);
   }
+  if (!recorded_indexes_.empty()) {
+    s += "; indexes recorded only, not used by this plan: ";
+    for (size_t k = 0; k < recorded_indexes_.size(); ++k) s += (k ? ", " : "") + recorded_indexes_[k];
+  }
   return s;
 }
 

@@ -23,6 +23,8 @@ class TableScanOperator : public PhysicalOperator {
     std::string text;
   };
   void AddPrunePredicate(PrunePredicate p) { prune_.push_back(std::move(p)); }
+  // CREATE INDEX is recorded in the catalog but has no access path yet; EXPLAIN says so.
+  void SetRecordedIndexes(std::vector<std::string> names) { recorded_indexes_ = std::move(names); }
   std::string Name() const override { return "Seq Scan"; }
   std::string Details() const override;
 
@@ -36,6 +38,7 @@ class TableScanOperator : public PhysicalOperator {
   std::vector<bool> needed_;           // per emitted column; empty = all
   std::vector<Vector> placeholders_;   // all-NULL chunk-sized vectors for pruned columns
   std::vector<PrunePredicate> prune_;
+  std::vector<std::string> recorded_indexes_;
   size_t groups_skipped_ = 0, groups_total_ = 0;
   bool GroupMayMatch(size_t g) const;
   size_t group_ = 0;

@@ -47,7 +47,12 @@ PlannedQuery Planner::PlanTableScan(const std::string& name, int location, bool 
   std::vector<int> cols;
   for (size_t c = 0; c < table->schema.columns.size(); ++c) cols.push_back(int(c));
   PlannedQuery q;
-  q.plan = std::make_shared<TableScanOperator>(table, cols, emit_row_id);
+  auto scan = std::make_shared<TableScanOperator>(table, cols, emit_row_id);
+  std::vector<std::string> indexes;
+  for (auto& [iname, idx] : catalog_.indexes)
+    if (idx.table == name) indexes.push_back(iname);
+  scan->SetRecordedIndexes(indexes);
+  q.plan = scan;
   q.names = q.plan->names;
   q.types = q.plan->types;
   if (scope_out) {
