@@ -11,6 +11,7 @@ class FilterOperator : public PhysicalOperator {
   FilterOperator(OperatorPtr child, ExprPtr predicate);
   std::string Name() const override { return "Filter"; }
   std::string Details() const override { return predicate_->ToString(); }
+  const ExprPtr& predicate() const { return predicate_; }
 
  protected:
   bool Next(ExecContext& ctx, DataChunk& out) override;

@@ -1,7 +1,11 @@
 #include "exec/hash_aggregate.h"
 
-#include "common/row_key.h"
+#include <atomic>
+#include <exception>
+#include <thread>
+
 #include "exec/expression_eval.h"
+#include "exec/table_scan.h"
 
 namespace yunhe {
 
@@ -19,112 +23,85 @@ HashAggregateOperator::HashAggregateOperator(OperatorPtr child, std::vector<Expr
   children.push_back(std::move(child));
 }
 
+std::string HashAggregateOperator::Name() const {
+  std::string base = groups_.empty() ? "Aggregate" : "HashAggregate";
+  return parallel_scan_ ? "Parallel " + base : base;
+}
+
 std::string HashAggregateOperator::Details() const {
   std::string s;
   for (size_t k = 0; k < groups_.size(); ++k) s += (k ? ", " : "Group Key: ") + groups_[k]->ToString();
+  if (parallel_scan_) s += (s.empty() ? "" : "; ") + std::string("Workers: ") + std::to_string(workers_used_);
   return s;
 }
 
+void HashAggregateOperator::EnableParallel(std::shared_ptr<TableScanOperator> scan, ExprPtr filter, size_t workers) {
+  parallel_scan_ = std::move(scan);
+  parallel_filter_ = std::move(filter);
+  workers_ = workers;
+}
+
 void HashAggregateOperator::Open(ExecContext& ctx) {
-  PhysicalOperator::Open(ctx);
-  group_index_.clear();
-  int_index_.clear();
-  text_index_.clear();
-  null_group_ = -1;
-  std::vector<LogicalType> key_types;
-  for (auto& g : groups_) key_types.push_back(g->type);
-  group_keys_.Init(key_types);
-  states_.assign(aggregates_.size(), {});
-  group_count_ = 0;
+  table_ = std::make_unique<AggregateTable>(&groups_, &aggregates_);
   emitted_ = 0;
-  if (groups_.empty()) {
-    group_count_ = 1;
-    for (auto& s : states_) s.resize(1);
+  if (parallel_scan_ && workers_ > 1) {
+    parallel_scan_->OpenTimed(ctx);
+    ConsumeParallel(ctx);
+    return;
   }
+  PhysicalOperator::Open(ctx);
   DataChunk in;
-  while (children[0]->Pull(ctx, in)) Consume(ctx, in);
+  while (children[0]->Pull(ctx, in)) table_->Consume(ctx, in);
 }
 
-void HashAggregateOperator::Consume(ExecContext& ctx, const DataChunk& in) {
-  const size_t n = in.count;
-  std::vector<uint32_t> group_of_row(n, 0);
-  if (!groups_.empty()) {
-    std::vector<Vector> keys;
-    keys.reserve(groups_.size());
-    const PhysicalType pt = groups_[0]->type.physical();
-    if (groups_.size() == 1 && (pt == PhysicalType::kI64 || pt == PhysicalType::kStr)) {
-      Vector scratch;
-      const Vector& k = EvaluateRef(*groups_[0], in, ctx, scratch);
-      auto new_group = [&](size_t r) {
-        group_keys_.columns[0].AppendFrom(k, r);
-        ++group_keys_.count;
-        for (auto& s : states_) s.emplace_back();
-        return uint32_t(group_count_++);
-      };
-      for (size_t r = 0; r < n; ++r) {
-        if (k.IsNull(r)) {
-          if (null_group_ < 0) null_group_ = new_group(r);
-          group_of_row[r] = uint32_t(null_group_);
-        } else if (pt == PhysicalType::kI64) {
-          auto it = int_index_.find(k.i64()[r]);
-          group_of_row[r] = it != int_index_.end() ? it->second : (int_index_[k.i64()[r]] = new_group(r));
-        } else {
-          auto it = text_index_.find(k.str()[r]);
-          group_of_row[r] = it != text_index_.end() ? it->second : (text_index_[k.str()[r]] = new_group(r));
+void HashAggregateOperator::ConsumeParallel(ExecContext& ctx) {
+  TableScanOperator& scan = *parallel_scan_;
+  scan.PrepareParallel();  // zone maps computed up front: workers only read them
+  const size_t groups = scan.group_count();
+  workers_used_ = std::max<size_t>(1, std::min(workers_, groups));
+  std::atomic<size_t> next_group{0};
+  std::vector<std::unique_ptr<AggregateTable>> tables;
+  for (size_t w = 0; w < workers_used_; ++w) tables.push_back(std::make_unique<AggregateTable>(&groups_, &aggregates_));
+  std::vector<std::exception_ptr> errors(workers_used_);
+  auto work = [&](size_t w) {
+    try {
+      ExecContext local;
+      local.db = ctx.db;
+      local.params = ctx.params;
+      DataChunk chunk;
+      for (size_t g; (g = next_group.fetch_add(1)) < groups;) {
+        if (!scan.ReadGroup(g, chunk)) continue;
+        if (parallel_filter_) {
+          std::vector<uint32_t> sel = EvaluateFilter(*parallel_filter_, chunk, local);
+          if (sel.empty()) continue;
+          if (sel.size() != chunk.count) chunk.Select(sel);
         }
+        tables[w]->Consume(local, chunk);
       }
-    } else {
-      for (auto& g : groups_) keys.push_back(Evaluate(*g, in, ctx));
-      std::string key;
-      for (size_t r = 0; r < n; ++r) {
-        key.clear();
-        for (auto& kv : keys) AppendKeyCell(kv, r, key);
-        auto it = group_index_.find(key);
-        group_of_row[r] = it != group_index_.end() ? it->second : (group_index_[key] = NewGroup(keys, r));
-      }
+    } catch (...) {
+      errors[w] = std::current_exception();
+      next_group = groups;  // stop the others early
     }
-  }
-  for (size_t a = 0; a < aggregates_.size(); ++a) {
-    const BoundAggregate& agg = aggregates_[a];
-    // Plain column arguments are read in place; computed ones live in `scratch`.
-    std::vector<Vector> scratch(agg.args.size() + agg.order_by.size());
-    std::vector<const Vector*> args, order_keys;
-    for (size_t k = 0; k < agg.args.size(); ++k) args.push_back(&EvaluateRef(*agg.args[k], in, ctx, scratch[k]));
-    for (size_t k = 0; k < agg.order_by.size(); ++k)
-      order_keys.push_back(&EvaluateRef(*agg.order_by[k], in, ctx, scratch[agg.args.size() + k]));
-    std::vector<uint32_t> rows, groups;
-    rows.reserve(n);
-    groups.reserve(n);
-    if (agg.filter) {
-      Vector f = Evaluate(*agg.filter, in, ctx);
-      for (size_t r = 0; r < n; ++r)
-        if (!f.IsNull(r) && f.i64()[r]) {
-          rows.push_back(uint32_t(r));
-          groups.push_back(group_of_row[r]);
-        }
-    } else {
-      for (size_t r = 0; r < n; ++r) rows.push_back(uint32_t(r));
-      groups = group_of_row;
-    }
-    UpdateAggregate(agg, states_[a], rows.data(), groups.data(), rows.size(), args, order_keys);
-  }
-}
-
-uint32_t HashAggregateOperator::NewGroup(const std::vector<Vector>& keys, size_t row) {
-  for (size_t c = 0; c < keys.size(); ++c) group_keys_.columns[c].AppendFrom(keys[c], row);
-  ++group_keys_.count;
-  for (auto& s : states_) s.emplace_back();
-  return uint32_t(group_count_++);
+  };
+  std::vector<std::thread> threads;
+  for (size_t w = 1; w < workers_used_; ++w) threads.emplace_back(work, w);
+  work(0);
+  for (auto& t : threads) t.join();
+  for (auto& e : errors)
+    if (e) std::rethrow_exception(e);
+  for (size_t w = 1; w < workers_used_; ++w) tables[0]->MergeFrom(*tables[w]);
+  table_ = std::move(tables[0]);
 }
 
 bool HashAggregateOperator::Next(ExecContext& ctx, DataChunk& out) {
-  if (emitted_ >= group_count_) return false;
+  const size_t group_count = table_->group_count();
+  if (emitted_ >= group_count) return false;
   out.Init(types);
-  size_t end = std::min(group_count_, emitted_ + kChunkRows);
+  size_t end = std::min(group_count, emitted_ + kChunkRows);
   for (size_t g = emitted_; g < end; ++g) {
-    for (size_t c = 0; c < groups_.size(); ++c) out.columns[c].AppendFrom(group_keys_.columns[c], g);
+    for (size_t c = 0; c < groups_.size(); ++c) out.columns[c].AppendFrom(table_->keys().columns[c], g);
     for (size_t a = 0; a < aggregates_.size(); ++a)
-      out.columns[groups_.size() + a].Append(FinalizeAggregate(aggregates_[a], states_[a][g], ctx));
+      out.columns[groups_.size() + a].Append(FinalizeAggregate(aggregates_[a], table_->state(a, g), ctx));
   }
   out.count = end - emitted_;
   emitted_ = end;

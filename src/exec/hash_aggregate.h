@@ -1,40 +1,44 @@
-// GROUP BY: hashes the group key of every input row to a group index and updates that group's
+// GROUP BY: hashes the group key of every input row to a group and updates that group's
 // aggregate states. Output: the group key columns, then one column per aggregate. Without GROUP
 // BY there is exactly one group, even for empty input (count(*) = 0).
+//
+// Parallel mode (set by the planner for Aggregate <- [Filter] <- Seq Scan over a large table):
+// worker threads take row groups from a shared counter (morsels), filter and aggregate into
+// their own AggregateTable, and the tables are merged at the end.
 #pragma once
-#include <unordered_map>
+#include <memory>
 
-#include "exec/aggregate_state.h"
+#include "exec/aggregate_table.h"
 #include "exec/operator.h"
 
 namespace yunhe {
+
+class TableScanOperator;
 
 class HashAggregateOperator : public PhysicalOperator {
  public:
   HashAggregateOperator(OperatorPtr child, std::vector<ExprPtr> groups, std::vector<BoundAggregate> aggregates);
   void Open(ExecContext& ctx) override;
-  std::string Name() const override { return groups_.empty() ? "Aggregate" : "HashAggregate"; }
+  std::string Name() const override;
   std::string Details() const override;
+  // Runs the scan (and filter) below in `workers` threads. The expressions must not contain
+  // subqueries and the aggregates must not be DISTINCT (checked by the planner).
+  void EnableParallel(std::shared_ptr<TableScanOperator> scan, ExprPtr filter, size_t workers);
 
  protected:
   bool Next(ExecContext& ctx, DataChunk& out) override;
 
  private:
-  void Consume(ExecContext& ctx, const DataChunk& in);
+  void ConsumeParallel(ExecContext& ctx);
 
   std::vector<ExprPtr> groups_;
   std::vector<BoundAggregate> aggregates_;
-  uint32_t NewGroup(const std::vector<Vector>& keys, size_t row);
-
-  std::unordered_map<std::string, uint32_t> group_index_;
-  // Single-column keys skip serialization: integers/timestamps and text get their own maps.
-  std::unordered_map<int64_t, uint32_t> int_index_;
-  std::unordered_map<std::string, uint32_t> text_index_;
-  int64_t null_group_ = -1;
-  DataChunk group_keys_;  // one row per group
-  std::vector<std::vector<AggState>> states_;  // [aggregate][group]
-  size_t group_count_ = 0;
+  std::unique_ptr<AggregateTable> table_;
   size_t emitted_ = 0;
+  std::shared_ptr<TableScanOperator> parallel_scan_;
+  ExprPtr parallel_filter_;
+  size_t workers_ = 1;
+  size_t workers_used_ = 1;
 };
 
 }  // namespace yunhe

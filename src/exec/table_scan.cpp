@@ -74,45 +74,60 @@ std::string TableScanOperator::Details() const {
   return s;
 }
 
-bool TableScanOperator::Next(ExecContext&, DataChunk& out) {
+size_t TableScanOperator::group_count() const {
+  return std::min(table_->data.group_count(), (rows_snapshot_ + kChunkRows - 1) / kChunkRows);
+}
+
+void TableScanOperator::PrepareParallel() {
+  for (size_t g = 0; g < group_count(); ++g)
+    for (const auto& p : prune_) table_->data.Zone(g, size_t(column_ids_[p.column]));
+}
+
+bool TableScanOperator::ReadGroup(size_t g, DataChunk& out) const {
   const TableData& data = table_->data;
-  while (group_ * kChunkRows < rows_snapshot_ && group_ < data.group_count()) {
+  if (!prune_.empty() && !GroupMayMatch(g)) return false;
+  const DataChunk& src = data.group(g);
+  const size_t limit = std::min(src.count, rows_snapshot_ - g * kChunkRows);
+  const auto& deleted = data.deleted(g);
+  std::vector<uint32_t> sel;
+  sel.reserve(limit);
+  for (size_t r = 0; r < limit; ++r)
+    if (!deleted[r]) sel.push_back(uint32_t(r));
+  if (sel.empty()) return false;
+  out.columns.clear();
+  const bool all = sel.size() == src.count;
+  for (size_t k = 0; k < column_ids_.size(); ++k) {
+    if (!needed_.empty() && !needed_[k]) {
+      out.columns.push_back(placeholders_[k]);
+      out.columns.back().Resize(sel.size());
+      continue;
+    }
+    const Vector& col = src.columns[column_ids_[k]];
+    out.columns.push_back(all ? col : col.Gather(sel));
+  }
+  if (emit_row_id_) {
+    Vector ids(TypeId::kInt64);
+    ids.Resize(sel.size());
+    for (size_t k = 0; k < sel.size(); ++k) {
+      ids.i64()[k] = int64_t(g * kChunkRows + sel[k]);
+      ids.SetNull(k, false);
+    }
+    out.columns.push_back(std::move(ids));
+  }
+  out.count = sel.size();
+  return true;
+}
+
+bool TableScanOperator::Next(ExecContext&, DataChunk& out) {
+  const size_t groups = group_count();
+  while (group_ < groups) {
     const size_t g = group_++;
     ++groups_total_;
     if (!prune_.empty() && !GroupMayMatch(g)) {
       ++groups_skipped_;
       continue;
     }
-    const DataChunk& src = data.group(g);
-    const size_t limit = std::min(src.count, rows_snapshot_ - g * kChunkRows);
-    const auto& deleted = data.deleted(g);
-    std::vector<uint32_t> sel;
-    sel.reserve(limit);
-    for (size_t r = 0; r < limit; ++r)
-      if (!deleted[r]) sel.push_back(uint32_t(r));
-    if (sel.empty()) continue;
-    out.columns.clear();
-    const bool all = sel.size() == src.count;
-    for (size_t k = 0; k < column_ids_.size(); ++k) {
-      if (!needed_.empty() && !needed_[k]) {
-        out.columns.push_back(placeholders_[k]);
-        out.columns.back().Resize(sel.size());
-        continue;
-      }
-      const Vector& col = src.columns[column_ids_[k]];
-      out.columns.push_back(all ? col : col.Gather(sel));
-    }
-    if (emit_row_id_) {
-      Vector ids(TypeId::kInt64);
-      ids.Resize(sel.size());
-      for (size_t k = 0; k < sel.size(); ++k) {
-        ids.i64()[k] = int64_t(g * kChunkRows + sel[k]);
-        ids.SetNull(k, false);
-      }
-      out.columns.push_back(std::move(ids));
-    }
-    out.count = sel.size();
-    return true;
+    if (ReadGroup(g, out)) return true;
   }
   return false;
 }

@@ -25,6 +25,13 @@ class TableScanOperator : public PhysicalOperator {
   void AddPrunePredicate(PrunePredicate p) { prune_.push_back(std::move(p)); }
   // CREATE INDEX is recorded in the catalog but has no access path yet; EXPLAIN says so.
   void SetRecordedIndexes(std::vector<std::string> names) { recorded_indexes_ = std::move(names); }
+
+  // Morsel access for parallel consumers: after PrepareParallel() (on one thread), ReadGroup()
+  // may be called concurrently for distinct g < group_count(); false = nothing to emit.
+  void PrepareParallel();
+  size_t group_count() const;  // row groups visible to this scan (valid after Open)
+  size_t table_groups() const { return table_->data.group_count(); }
+  bool ReadGroup(size_t g, DataChunk& out) const;
   std::string Name() const override { return "Seq Scan"; }
   std::string Details() const override;
 

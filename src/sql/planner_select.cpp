@@ -8,6 +8,8 @@
 #include "exec/set_operation.h"
 #include "exec/sort.h"
 #include "exec/table_scan.h"
+
+#include <thread>
 #include "exec/recursive_cte.h"
 #include "exec/window.h"
 #include "functions/function.h"
@@ -69,6 +71,45 @@ void AddZoneMapPredicates(TableScanOperator& scan, const std::vector<ExprPtr>& p
     if ((pt != PhysicalType::kI64 && pt != PhysicalType::kF64) || col->type != val->type) continue;
     scan.AddPrunePredicate({col->column, op, val->value, col->name + " " + op + " " + val->ToString()});
   }
+}
+
+// True when evaluating `e` needs nothing but the chunk: no subqueries (their caches are not
+// thread-safe), no outer rows (workers have none), no aggregates or windows.
+bool SelfContained(const ExprPtr& e) {
+  if (!e) return true;
+  if (e->subquery || e->kind == ExprKind::kOuterColumn || e->kind == ExprKind::kAggregate || e->kind == ExprKind::kWindow)
+    return false;
+  for (auto& a : e->args)
+    if (!SelfContained(a)) return false;
+  return true;
+}
+
+// Aggregate <- [Filter] <- Seq Scan over a table of at least kParallelMinGroups row groups
+// runs on all cores (morsel = one row group).
+void MaybeParallelAggregate(HashAggregateOperator& agg, const OperatorPtr& input,
+                            const std::shared_ptr<TableScanOperator>& scan, const std::vector<ExprPtr>& groups,
+                            const std::vector<BoundAggregate>& aggregates) {
+  constexpr size_t kParallelMinGroups = 16;
+  if (!scan) return;
+  ExprPtr filter;
+  if (input != scan) {
+    auto f = std::dynamic_pointer_cast<FilterOperator>(input);
+    if (!f || f->children[0] != scan) return;
+    filter = f->predicate();
+  }
+  if (!SelfContained(filter)) return;
+  for (auto& g : groups)
+    if (!SelfContained(g)) return;
+  for (auto& a : aggregates) {
+    if (a.distinct || !SelfContained(a.filter) || !SelfContained(a.direct_arg)) return;
+    for (auto& e : a.args)
+      if (!SelfContained(e)) return;
+    for (auto& e : a.order_by)
+      if (!SelfContained(e)) return;
+  }
+  if (scan->table_groups() < kParallelMinGroups) return;
+  size_t workers = std::max(1u, std::min(8u, std::thread::hardware_concurrency()));
+  if (workers > 1) agg.EnableParallel(scan, filter, workers);
 }
 
 bool IsIntegerConstant(PgQuery__Node* n, int* value) {
@@ -460,7 +501,9 @@ PlannedQuery Planner::PlanSimpleSelect(PgQuery__SelectStmt* s, const Scope* oute
   }
   bool aggregated = !aggregates.empty() || !groups.empty() || having;
   if (aggregated) {
-    plan = std::make_shared<HashAggregateOperator>(plan, groups, aggregates);
+    auto agg_op = std::make_shared<HashAggregateOperator>(plan, groups, aggregates);
+    MaybeParallelAggregate(*agg_op, plan, base_scan, groups, aggregates);
+    plan = agg_op;
     for (auto& e : select_exprs) e = RewriteAfterAggregate(e, groups, groups.size(), *this);
     if (having) having = RewriteAfterAggregate(having, groups, groups.size(), *this);
     for (auto& item : order_items)

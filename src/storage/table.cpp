@@ -46,45 +46,53 @@ void TableData::Undelete(uint64_t row_id) {
 const ZoneMap& TableData::Zone(size_t g, size_t column) const {
   if (zones_.size() < groups_.size()) {
     zones_.resize(groups_.size());
-    zone_rows_.resize(groups_.size(), SIZE_MAX);
+    zone_rows_.resize(groups_.size());
   }
   const DataChunk& chunk = groups_[g];
-  if (zone_rows_[g] != chunk.count || zones_[g].size() != chunk.columns.size()) {
+  if (zones_[g].size() != chunk.columns.size()) {
     zones_[g].assign(chunk.columns.size(), ZoneMap());
-    for (size_t c = 0; c < chunk.columns.size(); ++c) {
-      const Vector& v = chunk.columns[c];
-      ZoneMap& z = zones_[g][c];
-      const PhysicalType pt = v.type().physical();
-      if (pt != PhysicalType::kI64 && pt != PhysicalType::kF64) continue;
-      for (size_t r = 0; r < chunk.count; ++r) {
-        if (v.IsNull(r)) continue;
-        if (pt == PhysicalType::kI64) {
-          int64_t x = v.i64()[r];
-          if (!z.has_values) z.min_i = z.max_i = x;
-          z.min_i = std::min(z.min_i, x);
-          z.max_i = std::max(z.max_i, x);
-        } else {
-          double x = v.f64()[r];
-          if (x != x) {  // NaN sorts above everything: widen the max to infinity
-            if (!z.has_values) z.min_f = INFINITY;
-            z.max_f = INFINITY;
-          } else {
-            if (!z.has_values) z.min_f = z.max_f = x;
-            z.min_f = std::min(z.min_f, x);
-            z.max_f = std::max(z.max_f, x);
-          }
-        }
-        z.has_values = true;
-      }
-    }
-    zone_rows_[g] = chunk.count;
+    zone_rows_[g].assign(chunk.columns.size(), SIZE_MAX);
   }
-  return zones_[g][column];
+  ZoneMap& z = zones_[g][column];
+  if (zone_rows_[g][column] == chunk.count) return z;
+  z = ZoneMap();
+  const Vector& v = chunk.columns[column];
+  const uint8_t* nulls = v.nulls();
+  if (v.type().physical() == PhysicalType::kI64) {
+    const int64_t* x = v.i64();
+    int64_t lo = INT64_MAX, hi = INT64_MIN;
+    for (size_t r = 0; r < chunk.count; ++r) {
+      if (nulls[r]) continue;
+      lo = std::min(lo, x[r]);
+      hi = std::max(hi, x[r]);
+      z.has_values = true;
+    }
+    z.min_i = lo;
+    z.max_i = hi;
+  } else if (v.type().physical() == PhysicalType::kF64) {
+    const double* x = v.f64();
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t r = 0; r < chunk.count; ++r) {
+      if (nulls[r]) continue;
+      z.has_values = true;
+      if (std::isnan(x[r])) {  // NaN sorts above everything: widen the max
+        hi = INFINITY;
+        continue;
+      }
+      lo = std::min(lo, x[r]);
+      hi = std::max(hi, x[r]);
+    }
+    z.min_f = lo;
+    z.max_f = hi;
+  }
+  zone_rows_[g][column] = chunk.count;
+  return z;
 }
 
 void TableData::Truncate(size_t rows) {
   YH_ASSERT(rows <= rows_);
-  zone_rows_.assign(zone_rows_.size(), SIZE_MAX);  // rolled-back rows may be re-appended with other values
+  for (auto& per_column : zone_rows_)  // rolled-back rows may be re-appended with other values
+    per_column.assign(per_column.size(), SIZE_MAX);
   while (rows_ > rows) {
     DataChunk& g = groups_.back();
     size_t drop = std::min(g.count, rows_ - rows);

@@ -80,9 +80,9 @@ class TableData {
   std::vector<std::vector<uint8_t>> deleted_;
   size_t rows_ = 0;
   size_t deleted_count_ = 0;
-  // zones_[g][column], valid while zone_rows_[g] == groups_[g].count
+  // zones_[g][column], valid while zone_rows_[g][column] == groups_[g].count
   mutable std::vector<std::vector<ZoneMap>> zones_;
-  mutable std::vector<size_t> zone_rows_;
+  mutable std::vector<std::vector<size_t>> zone_rows_;
 };
 
 struct Table {

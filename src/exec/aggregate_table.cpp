@@ -1,0 +1,179 @@
+#include "exec/aggregate_table.h"
+
+#include <cmath>
+
+#include "common/row_key.h"
+#include "exec/expression_eval.h"
+#include "functions/kernel_util.h"
+
+namespace yunhe {
+
+AggregateTable::AggregateTable(const std::vector<ExprPtr>* groups, const std::vector<BoundAggregate>* aggregates)
+    : groups_(groups), aggregates_(aggregates) {
+  std::vector<LogicalType> key_types;
+  for (auto& g : *groups_) key_types.push_back(g->type);
+  group_keys_.Init(key_types);
+  states_.assign(aggregates_->size(), {});
+  if (groups_->empty()) {
+    group_count_ = 1;  // no GROUP BY: one group, even for empty input
+    for (auto& s : states_) s.resize(1);
+  }
+}
+
+uint32_t AggregateTable::NewGroup(const Vector* const* key_columns, size_t row) {
+  for (size_t c = 0; c < groups_->size(); ++c) group_keys_.columns[c].AppendFrom(*key_columns[c], row);
+  ++group_keys_.count;
+  for (auto& s : states_) s.emplace_back();
+  return uint32_t(group_count_++);
+}
+
+uint32_t AggregateTable::FindOrAdd(const Vector* const* keys, size_t r, std::string& scratch) {
+  const size_t nkeys = groups_->size();
+  const PhysicalType pt = keys[0]->type().physical();
+  if (nkeys == 1 && (pt == PhysicalType::kI64 || pt == PhysicalType::kStr)) {
+    const Vector& k = *keys[0];
+    if (k.IsNull(r)) {
+      if (null_group_ < 0) null_group_ = NewGroup(keys, r);
+      return uint32_t(null_group_);
+    }
+    if (pt == PhysicalType::kI64) {
+      auto it = int_index_.find(k.i64()[r]);
+      return it != int_index_.end() ? it->second : (int_index_[k.i64()[r]] = NewGroup(keys, r));
+    }
+    auto it = text_index_.find(k.str()[r]);
+    return it != text_index_.end() ? it->second : (text_index_[k.str()[r]] = NewGroup(keys, r));
+  }
+  scratch.clear();
+  for (size_t c = 0; c < nkeys; ++c) AppendKeyCell(*keys[c], r, scratch);
+  auto it = group_index_.find(scratch);
+  return it != group_index_.end() ? it->second : (group_index_[scratch] = NewGroup(keys, r));
+}
+
+void AggregateTable::Consume(ExecContext& ctx, const DataChunk& in) {
+  const size_t n = in.count;
+  std::vector<uint32_t> group_of_row(n, 0);
+  if (!groups_->empty()) {
+    std::vector<Vector> scratch(groups_->size());
+    std::vector<const Vector*> keys;
+    for (size_t k = 0; k < groups_->size(); ++k) keys.push_back(&EvaluateRef(*(*groups_)[k], in, ctx, scratch[k]));
+    std::string key;
+    for (size_t r = 0; r < n; ++r) group_of_row[r] = FindOrAdd(keys.data(), r, key);
+  }
+  for (size_t a = 0; a < aggregates_->size(); ++a) {
+    const BoundAggregate& agg = (*aggregates_)[a];
+    // Plain column arguments are read in place; computed ones live in `scratch`.
+    std::vector<Vector> scratch(agg.args.size() + agg.order_by.size());
+    std::vector<const Vector*> args, order_keys;
+    for (size_t k = 0; k < agg.args.size(); ++k) args.push_back(&EvaluateRef(*agg.args[k], in, ctx, scratch[k]));
+    for (size_t k = 0; k < agg.order_by.size(); ++k)
+      order_keys.push_back(&EvaluateRef(*agg.order_by[k], in, ctx, scratch[agg.args.size() + k]));
+    std::vector<uint32_t> rows, groups;
+    rows.reserve(n);
+    if (agg.filter) {
+      Vector f = Evaluate(*agg.filter, in, ctx);
+      for (size_t r = 0; r < n; ++r)
+        if (!f.IsNull(r) && f.i64()[r]) {
+          rows.push_back(uint32_t(r));
+          groups.push_back(group_of_row[r]);
+        }
+    } else {
+      for (size_t r = 0; r < n; ++r) rows.push_back(uint32_t(r));
+      groups = group_of_row;
+    }
+    UpdateAggregate(agg, states_[a], rows.data(), groups.data(), rows.size(), args, order_keys);
+  }
+}
+
+void AggregateTable::MergeFrom(AggregateTable& other) {
+  std::vector<const Vector*> keys;
+  for (auto& c : other.group_keys_.columns) keys.push_back(&c);
+  std::string scratch;
+  for (size_t g = 0; g < other.group_count_; ++g) {
+    uint32_t into = groups_->empty() ? 0 : FindOrAdd(keys.data(), g, scratch);
+    for (size_t a = 0; a < aggregates_->size(); ++a) CombineAggState((*aggregates_)[a], states_[a][into], other.states_[a][g]);
+  }
+}
+
+void CombineAggState(const BoundAggregate& agg, AggState& into, AggState& from) {
+  const AggKind kind = agg.function->kind;
+  switch (kind) {
+    case AggKind::kStddevSamp:
+    case AggKind::kStddevPop:
+    case AggKind::kVarSamp:
+    case AggKind::kVarPop:
+      if (from.count == 0) return;
+      if (into.count == 0) {
+        into.count = from.count;
+        into.fsum = from.fsum;
+        into.fsum_sq = from.fsum_sq;
+        into.dsum = from.dsum;
+        into.dsum_sq = from.dsum_sq;
+        return;
+      }
+      if (agg.arg_type.physical() == PhysicalType::kF64) {
+        // Chan et al.: Sxx = Sxx1 + Sxx2 + N1 N2 / N (mean1 - mean2)^2
+        double n1 = double(into.count), n2 = double(from.count);
+        double d = into.fsum / n1 - from.fsum / n2;
+        into.fsum_sq += from.fsum_sq + n1 * n2 / (n1 + n2) * d * d;
+        into.fsum += from.fsum;
+      } else {
+        into.dsum = DecimalAdd(into.dsum, from.dsum);
+        into.dsum_sq = DecimalAdd(into.dsum_sq, from.dsum_sq);
+      }
+      into.count += from.count;
+      return;
+    case AggKind::kCount:
+    case AggKind::kCountStar:
+      into.count += from.count;
+      return;
+    case AggKind::kSum:
+    case AggKind::kAvg:
+      if (from.count == 0) return;
+      if (agg.arg_type.id == TypeId::kNumeric) into.dsum = into.count == 0 ? from.dsum : DecimalAdd(into.dsum, from.dsum);
+      into.isum += from.isum;
+      into.fsum += from.fsum;
+      into.ivsum = Interval{into.ivsum.months + from.ivsum.months, into.ivsum.days + from.ivsum.days, into.ivsum.ns + from.ivsum.ns};
+      into.count += from.count;
+      return;
+    default: break;
+  }
+  if (!from.values.empty()) {
+    for (size_t k = 0; k < from.values.size(); ++k) {
+      into.values.push_back(std::move(from.values[k]));
+      if (k < from.sort_keys.size()) into.sort_keys.push_back(std::move(from.sort_keys[k]));
+      if (k < from.delimiters.size()) into.delimiters.push_back(std::move(from.delimiters[k]));
+    }
+    return;
+  }
+  if (!from.has_value) return;
+  if (!into.has_value) {
+    into.best = from.best;
+    into.best_time = from.best_time;
+    into.has_value = true;
+    return;
+  }
+  switch (kind) {
+    case AggKind::kMin:
+      if (CompareValues(from.best, into.best) < 0) into.best = from.best;
+      break;
+    case AggKind::kMax:
+      if (CompareValues(from.best, into.best) > 0) into.best = from.best;
+      break;
+    case AggKind::kFirst:
+    case AggKind::kLast: {
+      int c = CompareValues(from.best_time, into.best_time);
+      if (kind == AggKind::kFirst ? c < 0 : c > 0) {
+        into.best = from.best;
+        into.best_time = from.best_time;
+      }
+      break;
+    }
+    case AggKind::kBoolAnd: into.best.i = into.best.i && from.best.i; break;
+    case AggKind::kBoolOr: into.best.i = into.best.i || from.best.i; break;
+    case AggKind::kBitAnd: into.best.i &= from.best.i; break;
+    case AggKind::kBitOr: into.best.i |= from.best.i; break;
+    default: break;
+  }
+}
+
+}  // namespace yunhe

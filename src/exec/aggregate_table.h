@@ -1,0 +1,44 @@
+// The hash table of a GROUP BY: group keys, a key -> group map, and one AggState per
+// (aggregate, group). A parallel aggregation fills one table per worker and merges them.
+#pragma once
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "exec/aggregate_state.h"
+#include "exec/operator.h"
+
+namespace yunhe {
+
+class AggregateTable {
+ public:
+  AggregateTable(const std::vector<ExprPtr>* groups, const std::vector<BoundAggregate>* aggregates);
+  // Adds every row of the chunk.
+  void Consume(ExecContext& ctx, const DataChunk& in);
+  // Folds `other` into this table (other is left unusable).
+  void MergeFrom(AggregateTable& other);
+  size_t group_count() const { return group_count_; }
+  const DataChunk& keys() const { return group_keys_; }
+  AggState& state(size_t aggregate, size_t group) { return states_[aggregate][group]; }
+
+ private:
+  uint32_t NewGroup(const Vector* const* key_columns, size_t row);
+  uint32_t FindOrAdd(const Vector* const* key_columns, size_t row, std::string& scratch);
+
+  const std::vector<ExprPtr>* groups_;
+  const std::vector<BoundAggregate>* aggregates_;
+  std::unordered_map<std::string, uint32_t> group_index_;
+  // Single-column keys skip serialization: integers/timestamps and text get their own maps.
+  std::unordered_map<int64_t, uint32_t> int_index_;
+  std::unordered_map<std::string, uint32_t> text_index_;
+  int64_t null_group_ = -1;
+  DataChunk group_keys_;                       // one row per group
+  std::vector<std::vector<AggState>> states_;  // [aggregate][group]
+  size_t group_count_ = 0;
+};
+
+// Combines two partial states of the same aggregate (used when merging worker tables).
+// DISTINCT aggregates cannot be combined this way; the planner keeps them serial.
+void CombineAggState(const BoundAggregate& agg, AggState& into, AggState& from);
+
+}  // namespace yunhe
