@@ -39,6 +39,7 @@ void HashAggregateOperator::EnableParallel(std::shared_ptr<TableScanOperator> sc
   parallel_scan_ = std::move(scan);
   parallel_filter_ = std::move(filter);
   workers_ = workers;
+  workers_used_ = workers;  // EXPLAIN shows the plan; EXPLAIN ANALYZE the number that ran
 }
 
 void HashAggregateOperator::Open(ExecContext& ctx) {
