@@ -434,7 +434,18 @@ ExprPtr Planner::BindAExpr(PgQuery__AExpr* a, BindContext& bc) {
   int loc = a->location;
   switch (a->kind) {
     case PG_QUERY__A__EXPR__KIND__AEXPR_OP: {
-      if (!a->lexpr) return ResolveCall(op, {Bind(a->rexpr, bc)}, loc, true);
+      if (!a->lexpr) {
+        ExprPtr operand = Bind(a->rexpr, bc);
+        // Unary plus is the identity on numbers and intervals (PostgreSQL's numeric_uplus etc.).
+        if (op == "+") {
+          if (operand->unknown_literal) operand = CoerceTo(operand, TypeId::kFloat64);
+          if (operand->type.IsNumeric() || operand->type.id == TypeId::kInterval || operand->type.id == TypeId::kNull)
+            return operand;
+          throw Error(Status::Error(SqlState::kUndefinedFunction, "operator does not exist: + " + operand->type.ToString(), CharPos(loc))
+                          .WithHint("No operator matches the given name and argument types. You might need to add explicit type casts."));
+        }
+        return ResolveCall(op, {operand}, loc, true);
+      }
       ExprPtr l = Bind(a->lexpr, bc);
       ExprPtr r = Bind(a->rexpr, bc);
       if (op == "=" || op == "<>" || op == "!=" || op == "<" || op == "<=" || op == ">" || op == ">=")
