@@ -66,8 +66,9 @@ std::vector<QueryResult> Database::Execute(const std::string& sql) {
 
 void Database::RecordAppend(const std::shared_ptr<Table>& table, const DataChunk& rows) {
   if (rows.count == 0) return;
-  txn_.undo.push_back(UndoEntry{UndoEntry::kAppend, table, table->data.row_count(), 0, nullptr});
-  table->data.Append(rows);
+  UndoEntry undo{UndoEntry::kAppend, table, {}, 0, nullptr};
+  table->data.Append(rows, &undo.append);
+  txn_.undo.push_back(std::move(undo));
   if (replaying_ || !durability_) return;
   WalRecord r;
   r.type = WalRecordType::kInsert;
@@ -80,7 +81,7 @@ void Database::RecordDelete(const std::shared_ptr<Table>& table, const std::vect
   std::vector<uint64_t> done;
   for (uint64_t id : row_ids) {
     if (table->data.Delete(id)) {
-      txn_.undo.push_back(UndoEntry{UndoEntry::kDelete, table, 0, id, nullptr});
+      txn_.undo.push_back(UndoEntry{UndoEntry::kDelete, table, {}, id, nullptr});
       done.push_back(id);
     }
   }
@@ -93,7 +94,7 @@ void Database::RecordDelete(const std::shared_ptr<Table>& table, const std::vect
 }
 
 void Database::BeginCatalogChange() {
-  txn_.undo.push_back(UndoEntry{UndoEntry::kCatalog, nullptr, 0, 0, std::make_shared<Catalog>(*catalog_)});
+  txn_.undo.push_back(UndoEntry{UndoEntry::kCatalog, nullptr, {}, 0, std::make_shared<Catalog>(*catalog_)});
 }
 
 void Database::RecordCatalogChange(const std::string& ddl_sql) {
@@ -116,7 +117,7 @@ void Database::RollbackTo(size_t undo_mark, size_t wal_mark) {
   while (txn_.undo.size() > undo_mark) {
     UndoEntry& u = txn_.undo.back();
     switch (u.kind) {
-      case UndoEntry::kAppend: u.table->data.Truncate(u.rows_before); break;
+      case UndoEntry::kAppend: u.table->data.UndoAppend(u.append); break;
       case UndoEntry::kDelete: u.table->data.Undelete(u.row_id); break;
       case UndoEntry::kCatalog: *catalog_ = *u.catalog_before; break;
     }
@@ -249,7 +250,7 @@ void Database::ReplayRecords(const std::vector<WalRecord>& records) {
             table->data.Append(r.rows);
           } else {
             for (uint64_t id : r.row_ids) {
-              if (id >= table->data.row_count())
+              if (!table->data.ValidRowId(id))
                 throw Error(SqlState::kDataCorrupted, "WAL delete names a row past the end of \"" + r.table + "\"");
               table->data.Delete(id);
             }

@@ -240,6 +240,7 @@ void ExecuteCreateTable(Database& db, PgQuery__CreateStmt* stmt, const std::stri
     }
   }
   table->data.Init(table->schema.Types());
+  table->data.SetPartitioning(table->schema.time_column, table->schema.partition_interval_ns);
   db.BeginCatalogChange();
   table->id = db.mutable_catalog().next_table_id++;
   db.mutable_catalog().tables[name] = table;
@@ -421,6 +422,7 @@ void ExecuteAlterTable(Database& db, PgQuery__AlterTableStmt* stmt, const std::s
       default: throw Error(SqlState::kFeatureNotSupported, "this ALTER TABLE form is not supported");
     }
   }
+  table->data.SetPartitioning(s.time_column, s.partition_interval_ns);
   db.RecordCatalogChange(sql);
 }
 

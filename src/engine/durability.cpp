@@ -115,7 +115,7 @@ std::unique_ptr<Durability> Durability::Open(const std::string& dir, Database* d
       try {
         DecodeSegmentFile(ReadWholeFile(path), path, &table->data);
       } catch (const Error& e) {
-        table->data.Truncate(0);
+        table->data.Clear();
         table->corrupt = e.status().message();
       }
       d->live_files_.push_back(file);

@@ -15,7 +15,7 @@ namespace yunhe {
 struct UndoEntry {
   enum Kind { kAppend, kDelete, kCatalog } kind;
   std::shared_ptr<Table> table;
-  size_t rows_before = 0;  // kAppend
+  TableData::AppendMark append;  // kAppend
   uint64_t row_id = 0;     // kDelete
   std::shared_ptr<Catalog> catalog_before;  // kCatalog
 };

@@ -45,7 +45,9 @@ void TableScanOperator::Open(ExecContext&) {
   groups_skipped_ = groups_total_ = 0;
   if (!table_->corrupt.empty()) throw Error(SqlState::kDataCorrupted, table_->corrupt);
   group_ = 0;
-  rows_snapshot_ = table_->data.row_count();
+  const TableData& data = table_->data;
+  counts_snapshot_.resize(data.group_count());
+  for (size_t g = 0; g < counts_snapshot_.size(); ++g) counts_snapshot_[g] = uint32_t(data.group(g).count);
 }
 
 void TableScanOperator::KeepOnly(const std::vector<bool>& needed) {
@@ -56,6 +58,8 @@ void TableScanOperator::KeepOnly(const std::vector<bool>& needed) {
 
 std::string TableScanOperator::Details() const {
   std::string s = "on " + table_->schema.name;
+  if (table_->schema.time_column >= 0)
+    s += fmt::format(" ({} time partitions)", table_->data.partition_count());
   if (!needed_.empty()) {
     std::string cols;
     for (size_t c = 0; c < column_ids_.size(); ++c)
@@ -75,7 +79,7 @@ std::string TableScanOperator::Details() const {
 }
 
 size_t TableScanOperator::group_count() const {
-  return std::min(table_->data.group_count(), (rows_snapshot_ + kChunkRows - 1) / kChunkRows);
+  return counts_snapshot_.size();
 }
 
 void TableScanOperator::PrepareParallel() {
@@ -87,7 +91,7 @@ bool TableScanOperator::ReadGroup(size_t g, DataChunk& out) const {
   const TableData& data = table_->data;
   if (!prune_.empty() && !GroupMayMatch(g)) return false;
   const DataChunk& src = data.group(g);
-  const size_t limit = std::min(src.count, rows_snapshot_ - g * kChunkRows);
+  const size_t limit = std::min<size_t>(src.count, counts_snapshot_[g]);
   const auto& deleted = data.deleted(g);
   std::vector<uint32_t> sel;
   sel.reserve(limit);

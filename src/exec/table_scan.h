@@ -49,7 +49,7 @@ class TableScanOperator : public PhysicalOperator {
   size_t groups_skipped_ = 0, groups_total_ = 0;
   bool GroupMayMatch(size_t g) const;
   size_t group_ = 0;
-  size_t rows_snapshot_ = 0;
+  std::vector<uint32_t> counts_snapshot_;  // rows per group at Open(): later appends stay invisible
 };
 
 }  // namespace yunhe

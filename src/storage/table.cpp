@@ -7,27 +7,120 @@
 
 namespace yunhe {
 
-void TableData::Append(const DataChunk& chunk) {
+void TableData::SetPartitioning(int time_column, int64_t interval_ns) {
+  time_column_ = interval_ns > 0 ? time_column : -1;
+  partition_ns_ = interval_ns;
+  RebuildPartitionIndex();
+}
+
+void TableData::RebuildPartitionIndex() {
+  partition_open_group_.clear();
+  group_partition_.resize(groups_.size(), 0);
+  for (size_t g = 0; g < groups_.size(); ++g) partition_open_group_[group_partition_[g]] = uint32_t(g);
+}
+
+// Appends `rows` of `chunk` (all rows when null) to the newest group of `partition`.
+void TableData::AppendRows(const DataChunk& chunk, const std::vector<uint32_t>* rows, int64_t partition, AppendMark* mark) {
+  const size_t total = rows ? rows->size() : chunk.count;
   size_t offset = 0;
-  while (offset < chunk.count) {
-    if (groups_.empty() || groups_.back().count == kChunkRows) {
+  while (offset < total) {
+    auto it = partition_open_group_.find(partition);
+    size_t g;
+    if (it == partition_open_group_.end() || groups_[it->second].count == kChunkRows) {
+      g = groups_.size();
       groups_.emplace_back();
       groups_.back().Init(types_);
       for (auto& col : groups_.back().columns) col.Reserve(kChunkRows);
       deleted_.emplace_back();
+      group_partition_.push_back(partition);
+      partition_open_group_[partition] = uint32_t(g);
+    } else {
+      g = it->second;
+      if (mark && g < mark->groups_before) {
+        bool seen = false;
+        for (auto& t : mark->touched) seen |= t.first == g;
+        if (!seen) mark->touched.emplace_back(uint32_t(g), uint32_t(groups_[g].count));
+      }
     }
-    DataChunk& g = groups_.back();
-    size_t take = std::min(kChunkRows - g.count, chunk.count - offset);
-    for (size_t c = 0; c < g.columns.size(); ++c) g.columns[c].AppendRange(chunk.columns[c], offset, take);
-    g.count += take;
-    deleted_.back().resize(g.count, 0);
+    DataChunk& dst = groups_[g];
+    size_t take = std::min(kChunkRows - dst.count, total - offset);
+    for (size_t c = 0; c < dst.columns.size(); ++c) {
+      if (!rows) {
+        dst.columns[c].AppendRange(chunk.columns[c], offset, take);
+      } else {
+        for (size_t k = offset; k < offset + take; ++k) dst.columns[c].AppendFrom(chunk.columns[c], (*rows)[k]);
+      }
+    }
+    dst.count += take;
+    deleted_[g].resize(dst.count, 0);
     offset += take;
     rows_ += take;
   }
 }
 
+void TableData::Append(const DataChunk& chunk, AppendMark* mark) {
+  if (mark) {
+    mark->groups_before = groups_.size();
+    mark->touched.clear();
+  }
+  if (time_column_ < 0) {
+    AppendRows(chunk, nullptr, 0, mark);
+    return;
+  }
+  // Split the chunk by partition, keeping row order within each partition.
+  const Vector& ts = chunk.columns[time_column_];
+  const bool is_date = ts.type().id == TypeId::kDate;
+  std::map<int64_t, std::vector<uint32_t>> by_partition;
+  for (size_t r = 0; r < chunk.count; ++r) {
+    int64_t p = INT64_MIN;  // NULL timestamps share one partition
+    if (!ts.IsNull(r)) {
+      int64_t v = ts.i64()[r];
+      if (is_date) v = v * 86400000000000LL;
+      p = v / partition_ns_ - ((v % partition_ns_ != 0) && (v < 0));
+    }
+    by_partition[p].push_back(uint32_t(r));
+  }
+  if (by_partition.size() == 1) {
+    AppendRows(chunk, nullptr, by_partition.begin()->first, mark);
+    return;
+  }
+  for (auto& [p, rows] : by_partition) AppendRows(chunk, &rows, p, mark);
+}
+
+void TableData::UndoAppend(const AppendMark& mark) {
+  while (groups_.size() > mark.groups_before) {
+    for (uint8_t d : deleted_.back()) deleted_count_ -= d;
+    rows_ -= groups_.back().count;
+    groups_.pop_back();
+    deleted_.pop_back();
+    group_partition_.pop_back();
+  }
+  for (auto [g, before] : mark.touched) {
+    DataChunk& dst = groups_[g];
+    for (size_t r = before; r < dst.count; ++r) deleted_count_ -= deleted_[g][r];
+    rows_ -= dst.count - before;
+    for (auto& col : dst.columns) col.Resize(before);
+    dst.count = before;
+    deleted_[g].resize(before);
+  }
+  // Rolled-back rows may be re-appended with other values: zone maps must be recomputed.
+  for (auto& per_column : zone_rows_) per_column.assign(per_column.size(), SIZE_MAX);
+  RebuildPartitionIndex();
+}
+
+void TableData::Clear() {
+  groups_.clear();
+  deleted_.clear();
+  group_partition_.clear();
+  zones_.clear();
+  zone_rows_.clear();
+  rows_ = 0;
+  deleted_count_ = 0;
+  RebuildPartitionIndex();
+}
+
 bool TableData::Delete(uint64_t row_id) {
-  YH_ASSERT(row_id < rows_);
+  YH_ASSERT(ValidRowId(row_id));
   uint8_t& flag = deleted_[row_id / kChunkRows][row_id % kChunkRows];
   if (flag) return false;
   flag = 1;
@@ -89,26 +182,6 @@ const ZoneMap& TableData::Zone(size_t g, size_t column) const {
   return z;
 }
 
-void TableData::Truncate(size_t rows) {
-  YH_ASSERT(rows <= rows_);
-  for (auto& per_column : zone_rows_)  // rolled-back rows may be re-appended with other values
-    per_column.assign(per_column.size(), SIZE_MAX);
-  while (rows_ > rows) {
-    DataChunk& g = groups_.back();
-    size_t drop = std::min(g.count, rows_ - rows);
-    size_t keep = g.count - drop;
-    for (size_t r = keep; r < g.count; ++r) deleted_count_ -= deleted_.back()[r];
-    for (auto& col : g.columns) col.Resize(keep);
-    g.count = keep;
-    deleted_.back().resize(keep);
-    rows_ -= drop;
-    if (keep == 0) {
-      groups_.pop_back();
-      deleted_.pop_back();
-    }
-  }
-}
-
 void TableData::AddColumn(const LogicalType& type, const Value& fill) {
   zones_.clear();
   zone_rows_.clear();
@@ -125,14 +198,11 @@ void TableData::DropColumn(size_t column_idx) {
 
 void TableData::Compact() {
   if (deleted_count_ == 0) return;
-  zones_.clear();
-  zone_rows_.clear();
   std::vector<DataChunk> old;
   old.swap(groups_);
   std::vector<std::vector<uint8_t>> old_deleted;
   old_deleted.swap(deleted_);
-  rows_ = 0;
-  deleted_count_ = 0;
+  Clear();
   for (size_t g = 0; g < old.size(); ++g) {
     std::vector<uint32_t> keep;
     for (size_t r = 0; r < old[g].count; ++r)

@@ -1,11 +1,16 @@
-// In-memory column store of one table: rows live in row groups of kChunkRows rows (the last one
-// may be partial), each a DataChunk, with a deleted-row mask per group. Row ids are positions:
+// In-memory column store of one table: rows live in row groups of up to kChunkRows rows, each a
+// DataChunk, with a deleted-row mask per group. Row ids are positions:
 // row_id = group_index * kChunkRows + row. They are stable until a checkpoint compacts the table.
+//
+// Time partitioning: a table with a designated timestamp routes every appended row to a row
+// group of its partition (floor(ts / interval)); groups never mix partitions, so zone maps on
+// the timestamp prune whole partitions. Plain tables append to the last group.
 //
 // Thread: one writer at a time (the database's write lock); readers take a row-count snapshot at
 // scan start and never look past it.
 #pragma once
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -52,6 +57,10 @@ struct ZoneMap {
 class TableData {
  public:
   size_t row_count() const { return rows_; }  // including deleted rows
+  bool ValidRowId(uint64_t row_id) const {
+    size_t g = row_id / kChunkRows;
+    return g < groups_.size() && row_id % kChunkRows < groups_[g].count;
+  }
   size_t live_count() const { return rows_ - deleted_count_; }
   size_t group_count() const { return groups_.size(); }
   const DataChunk& group(size_t g) const { return groups_[g]; }
@@ -59,13 +68,23 @@ class TableData {
   bool IsDeleted(uint64_t row_id) const { return deleted_[row_id / kChunkRows][row_id % kChunkRows] != 0; }
 
   void Init(const std::vector<LogicalType>& types) { types_ = types; }
+  // time_column < 0: no partitioning.
+  void SetPartitioning(int time_column, int64_t interval_ns);
+  size_t partition_count() const { return partition_open_group_.size(); }
+  // Where an append left the table, for rolling it back: group count before, and the row count
+  // before for each pre-existing group the append touched.
+  struct AppendMark {
+    size_t groups_before = 0;
+    std::vector<std::pair<uint32_t, uint32_t>> touched;  // (group, count before)
+  };
   const std::vector<LogicalType>& types() const { return types_; }
-  void Append(const DataChunk& chunk);
+  void Append(const DataChunk& chunk, AppendMark* mark = nullptr);
+  // Undoes an Append (appends are undone in reverse order).
+  void UndoAppend(const AppendMark& mark);
+  void Clear();
   // Marks a row deleted; returns false when it already was.
   bool Delete(uint64_t row_id);
   void Undelete(uint64_t row_id);
-  // Drops rows past `rows` (rolls back appends).
-  void Truncate(size_t rows);
   // Schema changes rewrite the columns.
   void AddColumn(const LogicalType& type, const Value& fill);
   void DropColumn(size_t column_idx);
@@ -75,7 +94,14 @@ class TableData {
   const ZoneMap& Zone(size_t g, size_t column) const;
 
  private:
+  void AppendRows(const DataChunk& chunk, const std::vector<uint32_t>* rows, int64_t partition, AppendMark* mark);
+  void RebuildPartitionIndex();
+
   std::vector<LogicalType> types_;
+  int time_column_ = -1;
+  int64_t partition_ns_ = 0;
+  std::map<int64_t, uint32_t> partition_open_group_;  // partition -> its newest group
+  std::vector<int64_t> group_partition_;              // partition of each group
   std::vector<DataChunk> groups_;
   std::vector<std::vector<uint8_t>> deleted_;
   size_t rows_ = 0;
