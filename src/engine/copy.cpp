@@ -374,12 +374,7 @@ void ExecuteCopy(Database& db, PgQuery__CopyStmt* stmt, const std::string& sql, 
   for (int t : targets) given[t] = true;
   for (size_t c = 0; c < schema.columns.size(); ++c) {
     if (given[c] || schema.columns[c].default_sql.empty()) continue;
-    std::string dsql = "SELECT " + schema.columns[c].default_sql;
-    auto parsed = ParsedSql::Parse(dsql);
-    Planner p(db.catalog(), dsql);
-    Scope scope;
-    defaults[c] = p.BindAndCoerce(parsed->statements()[0].node->select_stmt->target_list[0]->res_target->val, scope,
-                                  schema.columns[c].type);
+    defaults[c] = BindColumnDefault(schema.columns[c].default_sql, schema.columns[c].type, db.catalog());
   }
   ExecContext ctx;
   DataChunk chunk;

@@ -111,14 +111,8 @@ ColumnInfo BuildColumn(PgQuery__ColumnDef* def, const std::string& sql, const Pl
 
 // Validates a DEFAULT expression by binding it (no columns visible).
 void CheckDefault(const ColumnInfo& col) {
-  if (col.default_sql.empty()) return;
-  std::string sql = "SELECT " + col.default_sql;
-  auto parsed = ParsedSql::Parse(sql);
   Catalog empty;
-  Planner p(empty, sql);
-  Scope scope;
-  PgQuery__Node* target = parsed->statements()[0].node->select_stmt->target_list[0]->res_target->val;
-  p.BindAndCoerce(target, scope, col.type);
+  BindColumnDefault(col.default_sql, col.type, empty);
 }
 
 }  // namespace
@@ -356,13 +350,8 @@ void ExecuteAlterTable(Database& db, PgQuery__AlterTableStmt* stmt, const std::s
         CheckDefault(col);
         Value fill = Value::Null(col.type);
         if (!col.default_sql.empty()) {
-          std::string dsql = "SELECT " + col.default_sql;
-          auto parsed = ParsedSql::Parse(dsql);
-          Planner p(db.catalog(), dsql);
-          Scope scope;
-          ExprPtr e = p.BindAndCoerce(parsed->statements()[0].node->select_stmt->target_list[0]->res_target->val, scope, col.type);
           ExecContext ctx;
-          fill = EvaluateConstant(*e, ctx);
+          fill = EvaluateConstant(*BindColumnDefault(col.default_sql, col.type, db.catalog()), ctx);
         }
         if (col.not_null && fill.is_null && table->data.live_count() > 0)
           throw Error(SqlState::kNotNullViolation, fmt::format("column \"{}\" of relation \"{}\" contains null values", col.name, name));

@@ -29,12 +29,7 @@ Scope TableScope(const Table& t, const std::string& label) {
 }
 
 ExprPtr DefaultExpr(const ColumnInfo& col, const Catalog& catalog) {
-  if (col.default_sql.empty()) return MakeConstant(Value::Null(col.type));
-  std::string sql = "SELECT " + col.default_sql;
-  auto parsed = ParsedSql::Parse(sql);
-  Planner p(catalog, sql);
-  Scope scope;
-  return p.BindAndCoerce(parsed->statements()[0].node->select_stmt->target_list[0]->res_target->val, scope, col.type);
+  return BindColumnDefault(col.default_sql, col.type, catalog);
 }
 
 std::string RowText(const DataChunk& chunk, size_t row) {

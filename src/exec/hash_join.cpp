@@ -4,6 +4,19 @@
 #include "exec/expression_eval.h"
 
 namespace yunhe {
+namespace {
+
+// Serializes the join key of row r; false when any key column is NULL (NULL never matches).
+bool JoinKey(const std::vector<Vector>& keys, size_t r, std::string* key) {
+  key->clear();
+  for (auto& k : keys) {
+    if (k.IsNull(r)) return false;
+    AppendKeyCell(k, r, *key);
+  }
+  return true;
+}
+
+}  // namespace
 
 HashJoinOperator::HashJoinOperator(OperatorPtr left, OperatorPtr right, JoinKind kind, std::vector<ExprPtr> left_keys,
                                    std::vector<ExprPtr> right_keys, ExprPtr residual)
@@ -64,13 +77,7 @@ void HashJoinOperator::Open(ExecContext& ctx) {
       for (auto& k : right_keys_) keys.push_back(Evaluate(*k, in, ctx));
       std::string key;
       for (size_t r = 0; r < in.count; ++r) {
-        key.clear();
-        bool has_null = false;
-        for (auto& k : keys) {
-          if (k.IsNull(r)) has_null = true;
-          AppendKeyCell(k, r, key);
-        }
-        if (has_null) continue;
+        if (!JoinKey(keys, r, &key)) continue;
         auto [it, inserted] = heads_.try_emplace(key, base + uint32_t(r));
         if (!inserted) {
           next_[base + r] = it->second;
@@ -157,13 +164,7 @@ bool HashJoinOperator::Next(ExecContext& ctx, DataChunk& out) {
         for (auto& k : left_keys_) keys.push_back(Evaluate(*k, probe_, ctx));
         std::string key;
         for (size_t r = 0; r < probe_.count; ++r) {
-          key.clear();
-          bool has_null = false;
-          for (auto& k : keys) {
-            if (k.IsNull(r)) has_null = true;
-            AppendKeyCell(k, r, key);
-          }
-          if (has_null) continue;
+          if (!JoinKey(keys, r, &key)) continue;
           auto it = heads_.find(key);
           if (it != heads_.end()) probe_cursor_[r] = it->second;
         }

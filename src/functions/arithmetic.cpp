@@ -173,14 +173,6 @@ void IntervalDiv(const std::vector<const Vector*>& args, size_t count, Vector& o
   });
 }
 
-void Add(FunctionRegistry& r, const char* name, std::vector<LogicalType> args, LogicalType ret, ScalarKernel k) {
-  ScalarFunction f;
-  f.name = name;
-  f.arg_types = std::move(args);
-  f.return_type = ret;
-  f.kernel = k;
-  r.AddScalar(f);
-}
 
 LogicalType NumericResult(const std::vector<LogicalType>&) { return LogicalType(TypeId::kNumeric); }
 
@@ -188,19 +180,19 @@ LogicalType NumericResult(const std::vector<LogicalType>&) { return LogicalType(
 
 void RegisterArithmeticFunctions(FunctionRegistry& r) {
   for (TypeId t : {TypeId::kInt16, TypeId::kInt32, TypeId::kInt64}) {
-    Add(r, "+", {t, t}, t, IntKernel<'+'>);
-    Add(r, "-", {t, t}, t, IntKernel<'-'>);
-    Add(r, "*", {t, t}, t, IntKernel<'*'>);
-    Add(r, "/", {t, t}, t, IntKernel<'/'>);
-    Add(r, "%", {t, t}, t, IntKernel<'%'>);
-    Add(r, "-", {t}, t, IntNegate);
+    AddScalar(r, "+", {t, t}, t, IntKernel<'+'>, "operator", "");
+    AddScalar(r, "-", {t, t}, t, IntKernel<'-'>, "operator", "");
+    AddScalar(r, "*", {t, t}, t, IntKernel<'*'>, "operator", "");
+    AddScalar(r, "/", {t, t}, t, IntKernel<'/'>, "operator", "");
+    AddScalar(r, "%", {t, t}, t, IntKernel<'%'>, "operator", "");
+    AddScalar(r, "-", {t}, t, IntNegate, "operator", "");
   }
   for (TypeId t : {TypeId::kFloat32, TypeId::kFloat64}) {
-    Add(r, "+", {t, t}, t, FloatKernel<'+'>);
-    Add(r, "-", {t, t}, t, FloatKernel<'-'>);
-    Add(r, "*", {t, t}, t, FloatKernel<'*'>);
-    Add(r, "/", {t, t}, t, FloatKernel<'/'>);
-    Add(r, "-", {t}, t, FloatNegate);
+    AddScalar(r, "+", {t, t}, t, FloatKernel<'+'>, "operator", "");
+    AddScalar(r, "-", {t, t}, t, FloatKernel<'-'>, "operator", "");
+    AddScalar(r, "*", {t, t}, t, FloatKernel<'*'>, "operator", "");
+    AddScalar(r, "/", {t, t}, t, FloatKernel<'/'>, "operator", "");
+    AddScalar(r, "-", {t}, t, FloatNegate, "operator", "");
   }
   const TypeId N = TypeId::kNumeric;
   const std::pair<const char*, ScalarKernel> kNumericOps[] = {
@@ -215,28 +207,28 @@ void RegisterArithmeticFunctions(FunctionRegistry& r) {
     f.infer_return = NumericResult;  // typmod of the inputs does not carry over
     r.AddScalar(f);
   }
-  Add(r, "-", {N}, N, NumericNegate);
+  AddScalar(r, "-", {N}, N, NumericNegate, "operator", "");
 
   const TypeId D = TypeId::kDate, I = TypeId::kInt32, TS = TypeId::kTimestamp, TZ = TypeId::kTimestampTz,
                IV = TypeId::kInterval, F8 = TypeId::kFloat64;
-  Add(r, "+", {D, I}, D, DatePlusInt);
-  Add(r, "+", {I, D}, D, IntPlusDate);
-  Add(r, "-", {D, I}, D, DateMinusInt);
-  Add(r, "-", {D, D}, I, DateMinusDate);
-  Add(r, "+", {D, IV}, TS, DatePlusInterval);
-  Add(r, "-", {D, IV}, TS, DateMinusInterval);
+  AddScalar(r, "+", {D, I}, D, DatePlusInt, "operator", "");
+  AddScalar(r, "+", {I, D}, D, IntPlusDate, "operator", "");
+  AddScalar(r, "-", {D, I}, D, DateMinusInt, "operator", "");
+  AddScalar(r, "-", {D, D}, I, DateMinusDate, "operator", "");
+  AddScalar(r, "+", {D, IV}, TS, DatePlusInterval, "operator", "");
+  AddScalar(r, "-", {D, IV}, TS, DateMinusInterval, "operator", "");
   for (TypeId t : {TS, TZ}) {
-    Add(r, "+", {t, IV}, t, TsPlusInterval);
-    Add(r, "+", {IV, t}, t, IntervalPlusTs);
-    Add(r, "-", {t, IV}, t, TsMinusInterval);
-    Add(r, "-", {t, t}, IV, TsMinusTs);
+    AddScalar(r, "+", {t, IV}, t, TsPlusInterval, "operator", "");
+    AddScalar(r, "+", {IV, t}, t, IntervalPlusTs, "operator", "");
+    AddScalar(r, "-", {t, IV}, t, TsMinusInterval, "operator", "");
+    AddScalar(r, "-", {t, t}, IV, TsMinusTs, "operator", "");
   }
-  Add(r, "+", {IV, IV}, IV, IntervalAddSub<1>);
-  Add(r, "-", {IV, IV}, IV, IntervalAddSub<-1>);
-  Add(r, "-", {IV}, IV, IntervalNegate);
-  Add(r, "*", {IV, F8}, IV, IntervalMul);
-  Add(r, "*", {F8, IV}, IV, MulInterval);
-  Add(r, "/", {IV, F8}, IV, IntervalDiv);
+  AddScalar(r, "+", {IV, IV}, IV, IntervalAddSub<1>, "operator", "");
+  AddScalar(r, "-", {IV, IV}, IV, IntervalAddSub<-1>, "operator", "");
+  AddScalar(r, "-", {IV}, IV, IntervalNegate, "operator", "");
+  AddScalar(r, "*", {IV, F8}, IV, IntervalMul, "operator", "");
+  AddScalar(r, "*", {F8, IV}, IV, MulInterval, "operator", "");
+  AddScalar(r, "/", {IV, F8}, IV, IntervalDiv, "operator", "");
 }
 
 }  // namespace yunhe

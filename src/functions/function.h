@@ -72,6 +72,10 @@ int ImplicitCastCost(const LogicalType& from, const LogicalType& to, bool unknow
 // The common type of UNION branches, CASE results, COALESCE args, IN lists (PostgreSQL 10.5).
 bool CommonType(const LogicalType& a, const LogicalType& b, LogicalType* out);
 
+// Registers one scalar function signature (the helper every family file uses).
+void AddScalar(FunctionRegistry& r, const char* name, std::vector<LogicalType> args, LogicalType ret, ScalarKernel kernel,
+               const char* description, const char* example, bool strict = true, bool is_volatile = false);
+
 void RegisterAllFunctions();
 
 }  // namespace yunhe

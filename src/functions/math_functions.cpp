@@ -11,17 +11,6 @@ namespace {
 
 using Args = const std::vector<const Vector*>&;
 
-void AddFn(FunctionRegistry& r, const char* name, std::vector<LogicalType> args, LogicalType ret, ScalarKernel k,
-           const char* desc, const char* example) {
-  ScalarFunction f;
-  f.name = name;
-  f.arg_types = std::move(args);
-  f.return_type = ret;
-  f.kernel = k;
-  f.description = desc;
-  f.example = example;
-  r.AddScalar(f);
-}
 
 template <double (*Fn)(double)>
 void UnaryDouble(Args args, size_t count, Vector& out) {
@@ -49,7 +38,7 @@ double Round(double x) { return std::nearbyint(x); }  // rint: half to even, as 
 void RegisterMathFunctions(FunctionRegistry& r) {
   const TypeId F8 = TypeId::kFloat64, N = TypeId::kNumeric, I4 = TypeId::kInt32;
   for (TypeId t : {TypeId::kInt16, TypeId::kInt32, TypeId::kInt64}) {
-    AddFn(r, "abs", {t}, t, [](Args a, size_t n, Vector& o) {
+    AddScalar(r, "abs", {t}, t, [](Args a, size_t n, Vector& o) {
       ForEachValid(o, n, [&](size_t r) {
         int64_t v = a[0]->i64()[r];
         if (v < 0) {
@@ -61,30 +50,30 @@ void RegisterMathFunctions(FunctionRegistry& r) {
     }, "absolute value", "abs(-17) → 17");
   }
   for (TypeId t : {TypeId::kFloat32, TypeId::kFloat64})
-    AddFn(r, "abs", {t}, t, [](Args a, size_t n, Vector& o) { ForEachValid(o, n, [&](size_t r) { o.f64()[r] = std::fabs(a[0]->f64()[r]); }); },
+    AddScalar(r, "abs", {t}, t, [](Args a, size_t n, Vector& o) { ForEachValid(o, n, [&](size_t r) { o.f64()[r] = std::fabs(a[0]->f64()[r]); }); },
           "absolute value", "abs(-1.5) → 1.5");
-  AddFn(r, "abs", {N}, N, [](Args a, size_t n, Vector& o) {
+  AddScalar(r, "abs", {N}, N, [](Args a, size_t n, Vector& o) {
     ForEachValid(o, n, [&](size_t r) { Decimal d = a[0]->dec()[r]; if (d.v < 0) d.v = -d.v; o.dec()[r] = d; });
   }, "absolute value", "abs(-1.50) → 1.50");
-  AddFn(r, "sqrt", {F8}, F8, UnaryDouble<CheckedSqrt>, "square root", "sqrt(2) → 1.4142135623730951");
-  AddFn(r, "cbrt", {F8}, F8, UnaryDouble<std::cbrt>, "cube root", "cbrt(27) → 3");
-  AddFn(r, "exp", {F8}, F8, UnaryDouble<Exp>, "exponential", "exp(1) → 2.718281828459045");
-  AddFn(r, "ln", {F8}, F8, UnaryDouble<CheckedLn>, "natural logarithm", "ln(2) → 0.6931471805599453");
-  AddFn(r, "log", {F8}, F8, UnaryDouble<CheckedLog10>, "base 10 logarithm", "log(100) → 2");
-  AddFn(r, "log10", {F8}, F8, UnaryDouble<CheckedLog10>, "base 10 logarithm", "log10(1000) → 3");
-  AddFn(r, "sign", {F8}, F8, UnaryDouble<Sign>, "sign of the argument", "sign(-8.4) → -1");
-  AddFn(r, "degrees", {F8}, F8, UnaryDouble<Degrees>, "radians to degrees", "degrees(0.5) → 28.64788975654116");
-  AddFn(r, "radians", {F8}, F8, UnaryDouble<Radians>, "degrees to radians", "radians(45) → 0.7853981633974483");
-  AddFn(r, "sin", {F8}, F8, UnaryDouble<std::sin>, "sine", "sin(1)");
-  AddFn(r, "cos", {F8}, F8, UnaryDouble<std::cos>, "cosine", "cos(0) → 1");
-  AddFn(r, "tan", {F8}, F8, UnaryDouble<std::tan>, "tangent", "tan(1)");
-  AddFn(r, "asin", {F8}, F8, UnaryDouble<std::asin>, "arc sine", "asin(1)");
-  AddFn(r, "acos", {F8}, F8, UnaryDouble<std::acos>, "arc cosine", "acos(1) → 0");
-  AddFn(r, "atan", {F8}, F8, UnaryDouble<std::atan>, "arc tangent", "atan(1)");
-  AddFn(r, "atan2", {F8, F8}, F8, [](Args a, size_t n, Vector& o) {
+  AddScalar(r, "sqrt", {F8}, F8, UnaryDouble<CheckedSqrt>, "square root", "sqrt(2) → 1.4142135623730951");
+  AddScalar(r, "cbrt", {F8}, F8, UnaryDouble<std::cbrt>, "cube root", "cbrt(27) → 3");
+  AddScalar(r, "exp", {F8}, F8, UnaryDouble<Exp>, "exponential", "exp(1) → 2.718281828459045");
+  AddScalar(r, "ln", {F8}, F8, UnaryDouble<CheckedLn>, "natural logarithm", "ln(2) → 0.6931471805599453");
+  AddScalar(r, "log", {F8}, F8, UnaryDouble<CheckedLog10>, "base 10 logarithm", "log(100) → 2");
+  AddScalar(r, "log10", {F8}, F8, UnaryDouble<CheckedLog10>, "base 10 logarithm", "log10(1000) → 3");
+  AddScalar(r, "sign", {F8}, F8, UnaryDouble<Sign>, "sign of the argument", "sign(-8.4) → -1");
+  AddScalar(r, "degrees", {F8}, F8, UnaryDouble<Degrees>, "radians to degrees", "degrees(0.5) → 28.64788975654116");
+  AddScalar(r, "radians", {F8}, F8, UnaryDouble<Radians>, "degrees to radians", "radians(45) → 0.7853981633974483");
+  AddScalar(r, "sin", {F8}, F8, UnaryDouble<std::sin>, "sine", "sin(1)");
+  AddScalar(r, "cos", {F8}, F8, UnaryDouble<std::cos>, "cosine", "cos(0) → 1");
+  AddScalar(r, "tan", {F8}, F8, UnaryDouble<std::tan>, "tangent", "tan(1)");
+  AddScalar(r, "asin", {F8}, F8, UnaryDouble<std::asin>, "arc sine", "asin(1)");
+  AddScalar(r, "acos", {F8}, F8, UnaryDouble<std::acos>, "arc cosine", "acos(1) → 0");
+  AddScalar(r, "atan", {F8}, F8, UnaryDouble<std::atan>, "arc tangent", "atan(1)");
+  AddScalar(r, "atan2", {F8, F8}, F8, [](Args a, size_t n, Vector& o) {
     ForEachValid(o, n, [&](size_t r) { o.f64()[r] = std::atan2(a[0]->f64()[r], a[1]->f64()[r]); });
   }, "arc tangent of y/x", "atan2(1, 0)");
-  AddFn(r, "pi", {}, F8, [](Args, size_t n, Vector& o) { for (size_t r = 0; r < n; ++r) o.f64()[r] = M_PI; },
+  AddScalar(r, "pi", {}, F8, [](Args, size_t n, Vector& o) { for (size_t r = 0; r < n; ++r) o.f64()[r] = M_PI; },
         "π", "pi() → 3.141592653589793");
   {
     ScalarFunction f;
@@ -100,7 +89,7 @@ void RegisterMathFunctions(FunctionRegistry& r) {
     f.example = "random()";
     r.AddScalar(f);
   }
-  AddFn(r, "power", {F8, F8}, F8, [](Args a, size_t n, Vector& o) {
+  AddScalar(r, "power", {F8, F8}, F8, [](Args a, size_t n, Vector& o) {
     ForEachValid(o, n, [&](size_t r) {
       double x = a[0]->f64()[r], y = a[1]->f64()[r];
       if (x == 0 && y < 0) throw Error("2201F", "zero raised to a negative power is undefined");
@@ -202,14 +191,14 @@ void RegisterMathFunctions(FunctionRegistry& r) {
     }
   }
   for (TypeId t : {TypeId::kInt16, TypeId::kInt32, TypeId::kInt64}) {
-    AddFn(r, "mod", {t, t}, t, [](Args a, size_t n, Vector& o) {
+    AddScalar(r, "mod", {t, t}, t, [](Args a, size_t n, Vector& o) {
       ForEachValid(o, n, [&](size_t r) {
         if (a[1]->i64()[r] == 0) ThrowDivisionByZero();
         o.i64()[r] = a[1]->i64()[r] == -1 ? 0 : a[0]->i64()[r] % a[1]->i64()[r];
       });
     }, "remainder of a/b", "mod(9, 4) → 1");
   }
-  AddFn(r, "mod", {N, N}, N, [](Args a, size_t n, Vector& o) {
+  AddScalar(r, "mod", {N, N}, N, [](Args a, size_t n, Vector& o) {
     ForEachValid(o, n, [&](size_t r) {
       if (a[1]->dec()[r].v == 0) ThrowDivisionByZero();
       o.dec()[r] = DecimalMod(a[0]->dec()[r], a[1]->dec()[r]);

@@ -26,6 +26,20 @@ FunctionRegistry& FunctionRegistry::Get() {
   return registry;
 }
 
+void AddScalar(FunctionRegistry& r, const char* name, std::vector<LogicalType> args, LogicalType ret, ScalarKernel kernel,
+               const char* description, const char* example, bool strict, bool is_volatile) {
+  ScalarFunction f;
+  f.name = name;
+  f.arg_types = std::move(args);
+  f.return_type = ret;
+  f.kernel = kernel;
+  f.strict = strict;
+  f.volatile_ = is_volatile;
+  f.description = description;
+  f.example = example;
+  r.AddScalar(std::move(f));
+}
+
 void FunctionRegistry::AddScalar(ScalarFunction f) { scalars_[f.name].push_back(std::move(f)); }
 void FunctionRegistry::AddAggregate(AggregateFunction f) { aggregates_[f.name].push_back(std::move(f)); }
 

@@ -41,18 +41,6 @@ std::string Substr(const std::string& s, int64_t start, int64_t count, bool has_
   return s.substr(b, e - b);
 }
 
-void AddFn(FunctionRegistry& r, const char* name, std::vector<LogicalType> args, LogicalType ret, ScalarKernel k,
-           const char* desc, const char* example, bool strict = true) {
-  ScalarFunction f;
-  f.name = name;
-  f.arg_types = std::move(args);
-  f.return_type = ret;
-  f.kernel = k;
-  f.strict = strict;
-  f.description = desc;
-  f.example = example;
-  r.AddScalar(f);
-}
 
 std::string TrimChars(const std::string& s, const std::string& chars, bool left, bool right) {
   size_t b = 0, e = s.size();
@@ -75,39 +63,39 @@ std::string Pad(const std::string& s, int64_t len, const std::string& fill, bool
 }  // namespace
 
 void RegisterStringFunctions(FunctionRegistry& r) {
-  AddFn(r, "||", {T, T}, T, [](Args a, size_t n, Vector& o) {
+  AddScalar(r, "||", {T, T}, T, [](Args a, size_t n, Vector& o) {
     ForEachValid(o, n, [&](size_t r) { o.str()[r] = a[0]->str()[r] + a[1]->str()[r]; });
   }, "concatenation", "'Post' || 'greSQL' → PostgreSQL");
   // text || anynonarray and anynonarray || text: the other side prints as text.
-  AddFn(r, "||", {T, TypeId::kNull}, T, [](Args a, size_t n, Vector& o) {
+  AddScalar(r, "||", {T, TypeId::kNull}, T, [](Args a, size_t n, Vector& o) {
     ForEachValid(o, n, [&](size_t r) { o.str()[r] = a[0]->str()[r] + a[1]->GetValue(r).ToString(); });
   }, "concatenation with a non-text value", "'Value: ' || 42 → Value: 42");
-  AddFn(r, "||", {TypeId::kNull, T}, T, [](Args a, size_t n, Vector& o) {
+  AddScalar(r, "||", {TypeId::kNull, T}, T, [](Args a, size_t n, Vector& o) {
     ForEachValid(o, n, [&](size_t r) { o.str()[r] = a[0]->GetValue(r).ToString() + a[1]->str()[r]; });
   }, "concatenation with a non-text value", "42 || ' is the answer'");
-  AddFn(r, "length", {T}, I4, [](Args a, size_t n, Vector& o) {
+  AddScalar(r, "length", {T}, I4, [](Args a, size_t n, Vector& o) {
     ForEachValid(o, n, [&](size_t r) { o.i64()[r] = int64_t(Utf8Length(a[0]->str()[r])); });
   }, "number of characters", "length('jose') → 4");
   r.AddAlias("char_length", "length");
   r.AddAlias("character_length", "length");
-  AddFn(r, "octet_length", {T}, I4, [](Args a, size_t n, Vector& o) {
+  AddScalar(r, "octet_length", {T}, I4, [](Args a, size_t n, Vector& o) {
     ForEachValid(o, n, [&](size_t r) { o.i64()[r] = int64_t(a[0]->str()[r].size()); });
   }, "number of bytes", "octet_length('jose') → 4");
-  AddFn(r, "lower", {T}, T, [](Args a, size_t n, Vector& o) {
+  AddScalar(r, "lower", {T}, T, [](Args a, size_t n, Vector& o) {
     ForEachValid(o, n, [&](size_t r) {
       std::string s = a[0]->str()[r];
       for (auto& c : s) c = char(tolower((unsigned char)c));
       o.str()[r] = s;
     });
   }, "lower case (ASCII letters)", "lower('TOM') → tom");
-  AddFn(r, "upper", {T}, T, [](Args a, size_t n, Vector& o) {
+  AddScalar(r, "upper", {T}, T, [](Args a, size_t n, Vector& o) {
     ForEachValid(o, n, [&](size_t r) {
       std::string s = a[0]->str()[r];
       for (auto& c : s) c = char(toupper((unsigned char)c));
       o.str()[r] = s;
     });
   }, "upper case (ASCII letters)", "upper('tom') → TOM");
-  AddFn(r, "initcap", {T}, T, [](Args a, size_t n, Vector& o) {
+  AddScalar(r, "initcap", {T}, T, [](Args a, size_t n, Vector& o) {
     ForEachValid(o, n, [&](size_t r) {
       std::string s = a[0]->str()[r];
       bool start = true;
@@ -118,14 +106,14 @@ void RegisterStringFunctions(FunctionRegistry& r) {
       o.str()[r] = s;
     });
   }, "capitalise words", "initcap('hi THOMAS') → Hi Thomas");
-  AddFn(r, "substr", {T, I4}, T, [](Args a, size_t n, Vector& o) {
+  AddScalar(r, "substr", {T, I4}, T, [](Args a, size_t n, Vector& o) {
     ForEachValid(o, n, [&](size_t r) { o.str()[r] = Substr(a[0]->str()[r], a[1]->i64()[r], 0, false); });
   }, "substring from start", "substr('alphabet', 3) → phabet");
-  AddFn(r, "substr", {T, I4, I4}, T, [](Args a, size_t n, Vector& o) {
+  AddScalar(r, "substr", {T, I4, I4}, T, [](Args a, size_t n, Vector& o) {
     ForEachValid(o, n, [&](size_t r) { o.str()[r] = Substr(a[0]->str()[r], a[1]->i64()[r], a[2]->i64()[r], true); });
   }, "substring from start for count", "substr('alphabet', 3, 2) → ph");
   r.AddAlias("substring", "substr");
-  AddFn(r, "left", {T, I4}, T, [](Args a, size_t n, Vector& o) {
+  AddScalar(r, "left", {T, I4}, T, [](Args a, size_t n, Vector& o) {
     ForEachValid(o, n, [&](size_t r) {
       const std::string& s = a[0]->str()[r];
       int64_t k = a[1]->i64()[r];
@@ -133,7 +121,7 @@ void RegisterStringFunctions(FunctionRegistry& r) {
       o.str()[r] = s.substr(0, Utf8Offset(s, k >= 0 ? k : std::max<int64_t>(0, len + k)));
     });
   }, "first n characters", "left('abcde', 2) → ab");
-  AddFn(r, "right", {T, I4}, T, [](Args a, size_t n, Vector& o) {
+  AddScalar(r, "right", {T, I4}, T, [](Args a, size_t n, Vector& o) {
     ForEachValid(o, n, [&](size_t r) {
       const std::string& s = a[0]->str()[r];
       int64_t k = a[1]->i64()[r];
@@ -142,25 +130,25 @@ void RegisterStringFunctions(FunctionRegistry& r) {
       o.str()[r] = s.substr(Utf8Offset(s, skip));
     });
   }, "last n characters", "right('abcde', 2) → de");
-  AddFn(r, "btrim", {T}, T, [](Args a, size_t n, Vector& o) {
+  AddScalar(r, "btrim", {T}, T, [](Args a, size_t n, Vector& o) {
     ForEachValid(o, n, [&](size_t r) { o.str()[r] = TrimChars(a[0]->str()[r], " ", true, true); });
   }, "trim spaces", "btrim('  x  ') → x");
-  AddFn(r, "btrim", {T, T}, T, [](Args a, size_t n, Vector& o) {
+  AddScalar(r, "btrim", {T, T}, T, [](Args a, size_t n, Vector& o) {
     ForEachValid(o, n, [&](size_t r) { o.str()[r] = TrimChars(a[0]->str()[r], a[1]->str()[r], true, true); });
   }, "trim characters", "btrim('xyxtrimyyx', 'xyz') → trim");
-  AddFn(r, "ltrim", {T}, T, [](Args a, size_t n, Vector& o) {
+  AddScalar(r, "ltrim", {T}, T, [](Args a, size_t n, Vector& o) {
     ForEachValid(o, n, [&](size_t r) { o.str()[r] = TrimChars(a[0]->str()[r], " ", true, false); });
   }, "trim leading spaces", "ltrim('  x') → x");
-  AddFn(r, "ltrim", {T, T}, T, [](Args a, size_t n, Vector& o) {
+  AddScalar(r, "ltrim", {T, T}, T, [](Args a, size_t n, Vector& o) {
     ForEachValid(o, n, [&](size_t r) { o.str()[r] = TrimChars(a[0]->str()[r], a[1]->str()[r], true, false); });
   }, "trim leading characters", "ltrim('zzzytest', 'xyz') → test");
-  AddFn(r, "rtrim", {T}, T, [](Args a, size_t n, Vector& o) {
+  AddScalar(r, "rtrim", {T}, T, [](Args a, size_t n, Vector& o) {
     ForEachValid(o, n, [&](size_t r) { o.str()[r] = TrimChars(a[0]->str()[r], " ", false, true); });
   }, "trim trailing spaces", "rtrim('x  ') → x");
-  AddFn(r, "rtrim", {T, T}, T, [](Args a, size_t n, Vector& o) {
+  AddScalar(r, "rtrim", {T, T}, T, [](Args a, size_t n, Vector& o) {
     ForEachValid(o, n, [&](size_t r) { o.str()[r] = TrimChars(a[0]->str()[r], a[1]->str()[r], false, true); });
   }, "trim trailing characters", "rtrim('testxxzx', 'xyz') → test");
-  AddFn(r, "replace", {T, T, T}, T, [](Args a, size_t n, Vector& o) {
+  AddScalar(r, "replace", {T, T, T}, T, [](Args a, size_t n, Vector& o) {
     ForEachValid(o, n, [&](size_t r) {
       std::string s = a[0]->str()[r];
       const std::string& from = a[1]->str()[r];
@@ -177,20 +165,20 @@ void RegisterStringFunctions(FunctionRegistry& r) {
       o.str()[r] = out;
     });
   }, "replace all occurrences", "replace('abcdefabcdef', 'cd', 'XX') → abXXefabXXef");
-  AddFn(r, "strpos", {T, T}, I4, [](Args a, size_t n, Vector& o) {
+  AddScalar(r, "strpos", {T, T}, I4, [](Args a, size_t n, Vector& o) {
     ForEachValid(o, n, [&](size_t r) {
       size_t hit = a[0]->str()[r].find(a[1]->str()[r]);
       o.i64()[r] = hit == std::string::npos ? 0 : int64_t(Utf8Length(a[0]->str()[r].substr(0, hit))) + 1;
     });
   }, "position of substring (1-based, 0 if absent)", "strpos('high', 'ig') → 2");
-  AddFn(r, "repeat", {T, I4}, T, [](Args a, size_t n, Vector& o) {
+  AddScalar(r, "repeat", {T, I4}, T, [](Args a, size_t n, Vector& o) {
     ForEachValid(o, n, [&](size_t r) {
       std::string out;
       for (int64_t k = 0; k < a[1]->i64()[r]; ++k) out += a[0]->str()[r];
       o.str()[r] = out;
     });
   }, "repeat a string", "repeat('Pg', 4) → PgPgPgPg");
-  AddFn(r, "reverse", {T}, T, [](Args a, size_t n, Vector& o) {
+  AddScalar(r, "reverse", {T}, T, [](Args a, size_t n, Vector& o) {
     ForEachValid(o, n, [&](size_t r) {
       const std::string& s = a[0]->str()[r];
       std::string out;
@@ -204,19 +192,19 @@ void RegisterStringFunctions(FunctionRegistry& r) {
       o.str()[r] = out;
     });
   }, "reverse characters", "reverse('abcde') → edcba");
-  AddFn(r, "lpad", {T, I4}, T, [](Args a, size_t n, Vector& o) {
+  AddScalar(r, "lpad", {T, I4}, T, [](Args a, size_t n, Vector& o) {
     ForEachValid(o, n, [&](size_t r) { o.str()[r] = Pad(a[0]->str()[r], a[1]->i64()[r], " ", true); });
   }, "pad on the left", "lpad('hi', 5) → '   hi'");
-  AddFn(r, "lpad", {T, I4, T}, T, [](Args a, size_t n, Vector& o) {
+  AddScalar(r, "lpad", {T, I4, T}, T, [](Args a, size_t n, Vector& o) {
     ForEachValid(o, n, [&](size_t r) { o.str()[r] = Pad(a[0]->str()[r], a[1]->i64()[r], a[2]->str()[r], true); });
   }, "pad on the left", "lpad('hi', 5, 'xy') → xyxhi");
-  AddFn(r, "rpad", {T, I4}, T, [](Args a, size_t n, Vector& o) {
+  AddScalar(r, "rpad", {T, I4}, T, [](Args a, size_t n, Vector& o) {
     ForEachValid(o, n, [&](size_t r) { o.str()[r] = Pad(a[0]->str()[r], a[1]->i64()[r], " ", false); });
   }, "pad on the right", "rpad('hi', 5) → 'hi   '");
-  AddFn(r, "rpad", {T, I4, T}, T, [](Args a, size_t n, Vector& o) {
+  AddScalar(r, "rpad", {T, I4, T}, T, [](Args a, size_t n, Vector& o) {
     ForEachValid(o, n, [&](size_t r) { o.str()[r] = Pad(a[0]->str()[r], a[1]->i64()[r], a[2]->str()[r], false); });
   }, "pad on the right", "rpad('hi', 5, 'xy') → hixyx");
-  AddFn(r, "split_part", {T, T, I4}, T, [](Args a, size_t n, Vector& o) {
+  AddScalar(r, "split_part", {T, T, I4}, T, [](Args a, size_t n, Vector& o) {
     ForEachValid(o, n, [&](size_t r) {
       const std::string& s = a[0]->str()[r];
       const std::string& d = a[1]->str()[r];
@@ -233,13 +221,13 @@ void RegisterStringFunctions(FunctionRegistry& r) {
       o.str()[r] = idx >= 0 && idx < int64_t(parts.size()) ? parts[idx] : "";
     });
   }, "n-th field split on delimiter", "split_part('abc~@~def~@~ghi', '~@~', 2) → def");
-  AddFn(r, "starts_with", {T, T}, B, [](Args a, size_t n, Vector& o) {
+  AddScalar(r, "starts_with", {T, T}, B, [](Args a, size_t n, Vector& o) {
     ForEachValid(o, n, [&](size_t r) { o.i64()[r] = a[0]->str()[r].rfind(a[1]->str()[r], 0) == 0; });
   }, "prefix test", "starts_with('alphabet', 'alph') → t");
-  AddFn(r, "ascii", {T}, I4, [](Args a, size_t n, Vector& o) {
+  AddScalar(r, "ascii", {T}, I4, [](Args a, size_t n, Vector& o) {
     ForEachValid(o, n, [&](size_t r) { o.i64()[r] = a[0]->str()[r].empty() ? 0 : (unsigned char)a[0]->str()[r][0]; });
   }, "code of the first byte", "ascii('x') → 120");
-  AddFn(r, "chr", {I4}, T, [](Args a, size_t n, Vector& o) {
+  AddScalar(r, "chr", {I4}, T, [](Args a, size_t n, Vector& o) {
     ForEachValid(o, n, [&](size_t r) {
       int64_t c = a[0]->i64()[r];
       if (c <= 0 || c > 0x10FFFF) throw Error(SqlState::kInvalidParameterValue, "requested character too large for encoding: " + std::to_string(c));
@@ -251,7 +239,7 @@ void RegisterStringFunctions(FunctionRegistry& r) {
       o.str()[r] = s;
     });
   }, "character with the given code", "chr(65) → A");
-  AddFn(r, "md5", {T}, T, [](Args a, size_t n, Vector& o) {
+  AddScalar(r, "md5", {T}, T, [](Args a, size_t n, Vector& o) {
     ForEachValid(o, n, [&](size_t r) {
       unsigned char digest[EVP_MAX_MD_SIZE];
       unsigned int len = 0;
@@ -300,16 +288,16 @@ void RegisterStringFunctions(FunctionRegistry& r) {
     f.example = "concat_ws(',', 'abcde', 2, NULL, 22) → abcde,2,22";
     r.AddScalar(f);
   }
-  AddFn(r, "~~", {T, T}, B, [](Args a, size_t n, Vector& o) {
+  AddScalar(r, "~~", {T, T}, B, [](Args a, size_t n, Vector& o) {
     ForEachValid(o, n, [&](size_t r) { o.i64()[r] = LikeMatch(a[0]->str()[r], a[1]->str()[r], false); });
   }, "LIKE", "'abc' LIKE 'a%' → t");
-  AddFn(r, "!~~", {T, T}, B, [](Args a, size_t n, Vector& o) {
+  AddScalar(r, "!~~", {T, T}, B, [](Args a, size_t n, Vector& o) {
     ForEachValid(o, n, [&](size_t r) { o.i64()[r] = !LikeMatch(a[0]->str()[r], a[1]->str()[r], false); });
   }, "NOT LIKE", "'abc' NOT LIKE 'a%' → f");
-  AddFn(r, "~~*", {T, T}, B, [](Args a, size_t n, Vector& o) {
+  AddScalar(r, "~~*", {T, T}, B, [](Args a, size_t n, Vector& o) {
     ForEachValid(o, n, [&](size_t r) { o.i64()[r] = LikeMatch(a[0]->str()[r], a[1]->str()[r], true); });
   }, "ILIKE", "'ABC' ILIKE 'a%' → t");
-  AddFn(r, "!~~*", {T, T}, B, [](Args a, size_t n, Vector& o) {
+  AddScalar(r, "!~~*", {T, T}, B, [](Args a, size_t n, Vector& o) {
     ForEachValid(o, n, [&](size_t r) { o.i64()[r] = !LikeMatch(a[0]->str()[r], a[1]->str()[r], true); });
   }, "NOT ILIKE", "'ABC' NOT ILIKE 'a%' → f");
 }

@@ -105,18 +105,6 @@ Decimal ExtractInterval(const std::string& field_in, const Interval& iv) {
   throw Error(SqlState::kFeatureNotSupported, "unit \"" + field_in + "\" not recognized for type interval");
 }
 
-void AddFn(FunctionRegistry& r, const char* name, std::vector<LogicalType> args, LogicalType ret, ScalarKernel k,
-           const char* desc, const char* example, bool is_volatile = false) {
-  ScalarFunction f;
-  f.name = name;
-  f.arg_types = std::move(args);
-  f.return_type = ret;
-  f.kernel = k;
-  f.volatile_ = is_volatile;
-  f.description = desc;
-  f.example = example;
-  r.AddScalar(f);
-}
 
 // time_bucket(width, ts [, origin]): buckets aligned to origin (TimescaleDB default 2000-01-03,
 // a Monday, so weekly buckets start on Mondays); month widths bucket on the calendar.
@@ -143,55 +131,55 @@ const int64_t kBucketOrigin = DaysFromCivil(2000, 1, 3) * kNsPerDay;
 }  // namespace
 
 void RegisterTimeFunctions(FunctionRegistry& r) {
-  AddFn(r, "now", {}, TZ, [](Args, size_t n, Vector& o) {
+  AddScalar(r, "now", {}, TZ, [](Args, size_t n, Vector& o) {
     int64_t t = StatementClock::Now();
     for (size_t k = 0; k < n; ++k) o.SetValue(k, Value::Time(t, TypeId::kTimestampTz));
   }, "start time of the current statement", "now()");
   r.AddAlias("transaction_timestamp", "now");
   r.AddAlias("statement_timestamp", "now");
-  AddFn(r, "clock_timestamp", {}, TZ, [](Args, size_t n, Vector& o) {
+  AddScalar(r, "clock_timestamp", {}, TZ, [](Args, size_t n, Vector& o) {
     for (size_t k = 0; k < n; ++k) o.SetValue(k, Value::Time(StatementClock::WallNow(), TypeId::kTimestampTz));
-  }, "current time, changing during the statement", "clock_timestamp()", true);
+  }, "current time, changing during the statement", "clock_timestamp()", /*strict=*/true, /*is_volatile=*/true);
   for (TypeId t : {TS, TZ}) {
-    AddFn(r, "date_trunc", {T, t}, t, [](Args a, size_t n, Vector& o) {
+    AddScalar(r, "date_trunc", {T, t}, t, [](Args a, size_t n, Vector& o) {
       ForEachValid(o, n, [&](size_t k) { o.i64()[k] = TruncTs(a[0]->str()[k], a[1]->i64()[k]); });
     }, "truncate to the given precision", "date_trunc('hour', timestamp '2001-02-16 20:38:40') → 2001-02-16 20:00:00");
-    AddFn(r, "extract", {T, t}, N, [](Args a, size_t n, Vector& o) {
+    AddScalar(r, "extract", {T, t}, N, [](Args a, size_t n, Vector& o) {
       ForEachValid(o, n, [&](size_t k) { o.dec()[k] = ExtractTs(a[0]->str()[k], a[1]->i64()[k], false); });
     }, "a field of a timestamp", "extract(hour from timestamp '2001-02-16 20:38:40') → 20");
-    AddFn(r, "date_part", {T, t}, F8, [](Args a, size_t n, Vector& o) {
+    AddScalar(r, "date_part", {T, t}, F8, [](Args a, size_t n, Vector& o) {
       ForEachValid(o, n, [&](size_t k) { o.f64()[k] = DecimalToDouble(ExtractTs(a[0]->str()[k], a[1]->i64()[k], false)); });
     }, "a field of a timestamp as double", "date_part('hour', timestamp '2001-02-16 20:38:40') → 20");
-    AddFn(r, "time_bucket", {IV, t}, t, [](Args a, size_t n, Vector& o) {
+    AddScalar(r, "time_bucket", {IV, t}, t, [](Args a, size_t n, Vector& o) {
       ForEachValid(o, n, [&](size_t k) { o.i64()[k] = Bucket(a[0]->iv()[k], a[1]->i64()[k], kBucketOrigin); });
     }, "start of the bucket of the given width holding ts", "time_bucket('15 minutes', timestamp '2024-01-01 10:17') → 2024-01-01 10:15:00");
-    AddFn(r, "time_bucket", {IV, t, t}, t, [](Args a, size_t n, Vector& o) {
+    AddScalar(r, "time_bucket", {IV, t, t}, t, [](Args a, size_t n, Vector& o) {
       ForEachValid(o, n, [&](size_t k) { o.i64()[k] = Bucket(a[0]->iv()[k], a[1]->i64()[k], a[2]->i64()[k]); });
     }, "time_bucket with an explicit origin", "time_bucket('1 hour', ts, timestamp '2024-01-01 00:30')");
-    AddFn(r, "date_bin", {IV, t, t}, t, [](Args a, size_t n, Vector& o) {
+    AddScalar(r, "date_bin", {IV, t, t}, t, [](Args a, size_t n, Vector& o) {
       ForEachValid(o, n, [&](size_t k) {
         if (a[0]->iv()[k].months != 0) throw Error(SqlState::kFeatureNotSupported, "timestamps cannot be binned into intervals containing months or years");
         o.i64()[k] = Bucket(a[0]->iv()[k], a[1]->i64()[k], a[2]->i64()[k]);
       });
     }, "bin ts into stride-wide bins aligned with origin", "date_bin('15 minutes', ts, timestamp '2001-01-01')");
   }
-  AddFn(r, "extract", {T, D}, N, [](Args a, size_t n, Vector& o) {
+  AddScalar(r, "extract", {T, D}, N, [](Args a, size_t n, Vector& o) {
     ForEachValid(o, n, [&](size_t k) { o.dec()[k] = ExtractTs(a[0]->str()[k], a[1]->i64()[k] * kNsPerDay, true); });
   }, "a field of a date", "extract(year from date '2001-02-16') → 2001");
-  AddFn(r, "extract", {T, IV}, N, [](Args a, size_t n, Vector& o) {
+  AddScalar(r, "extract", {T, IV}, N, [](Args a, size_t n, Vector& o) {
     ForEachValid(o, n, [&](size_t k) { o.dec()[k] = ExtractInterval(a[0]->str()[k], a[1]->iv()[k]); });
   }, "a field of an interval", "extract(epoch from interval '1 hour') → 3600.000000");
-  AddFn(r, "date_part", {T, IV}, F8, [](Args a, size_t n, Vector& o) {
+  AddScalar(r, "date_part", {T, IV}, F8, [](Args a, size_t n, Vector& o) {
     ForEachValid(o, n, [&](size_t k) { o.f64()[k] = DecimalToDouble(ExtractInterval(a[0]->str()[k], a[1]->iv()[k])); });
   }, "a field of an interval as double", "date_part('epoch', interval '1 hour') → 3600");
-  AddFn(r, "to_timestamp", {F8}, TZ, [](Args a, size_t n, Vector& o) {
+  AddScalar(r, "to_timestamp", {F8}, TZ, [](Args a, size_t n, Vector& o) {
     ForEachValid(o, n, [&](size_t k) {
       double s = a[0]->f64()[k];
       if (!std::isfinite(s) || std::fabs(s) > 9.2e9) throw Error(SqlState::kDatetimeFieldOverflow, "timestamp out of range");
       o.i64()[k] = int64_t(std::llround(s * 1e6)) * 1000;
     });
   }, "Unix epoch seconds to timestamp with time zone", "to_timestamp(1284352323) → 2010-09-13 04:32:03+00");
-  AddFn(r, "make_date", {I4, I4, I4}, D, [](Args a, size_t n, Vector& o) {
+  AddScalar(r, "make_date", {I4, I4, I4}, D, [](Args a, size_t n, Vector& o) {
     ForEachValid(o, n, [&](size_t k) {
       int64_t y = a[0]->i64()[k], m = a[1]->i64()[k], d = a[2]->i64()[k];
       int64_t days = DaysFromCivil(y, unsigned(m), unsigned(d));

@@ -135,6 +135,10 @@ ExprPtr RewriteAfterAggregate(const ExprPtr& e, const std::vector<ExprPtr>& grou
 OperatorPtr PlanWindows(OperatorPtr plan, const std::vector<ExprPtr>& windows, std::vector<ExprPtr*> uses,
                         const std::vector<ExprPtr>* groups, const Planner& planner);
 
+// Binds a column's DEFAULT expression (stored as SQL text), coerced to the column type;
+// a NULL constant when there is none.
+ExprPtr BindColumnDefault(const std::string& default_sql, const LogicalType& type, const Catalog& catalog);
+
 // Splits an AND tree into its conjuncts.
 void SplitConjuncts(PgQuery__Node* node, std::vector<PgQuery__Node*>* out);
 std::string StrVal(PgQuery__Node* node);  // String node -> text, "" otherwise

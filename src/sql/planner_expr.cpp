@@ -26,6 +26,15 @@ void SplitConjuncts(PgQuery__Node* node, std::vector<PgQuery__Node*>* out) {
   out->push_back(node);
 }
 
+ExprPtr BindColumnDefault(const std::string& default_sql, const LogicalType& type, const Catalog& catalog) {
+  if (default_sql.empty()) return MakeConstant(Value::Null(type));
+  std::string sql = "SELECT " + default_sql;
+  auto parsed = ParsedSql::Parse(sql);
+  Planner planner(catalog, sql);
+  Scope no_columns;
+  return planner.BindAndCoerce(parsed->statements()[0].node->select_stmt->target_list[0]->res_target->val, no_columns, type);
+}
+
 int Planner::CharPos(int byte_location) const {
   return byte_location < 0 ? 0 : BytePosToCharPos(sql_, byte_location);
 }
