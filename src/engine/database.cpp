@@ -74,7 +74,17 @@ void Database::RecordAppend(const std::shared_ptr<Table>& table, const DataChunk
   r.type = WalRecordType::kInsert;
   r.table = table->schema.name;
   r.rows = rows;
+  txn_.wal_cells += rows.count * std::max<size_t>(1, rows.columns.size());
   txn_.wal.push_back(std::move(r));
+  MaybeSpillWal();
+}
+
+void Database::MaybeSpillWal() {
+  if (txn_.wal_cells < kWalSpillCells) return;
+  durability_->Spill(txn_.wal);
+  txn_.wal.clear();
+  txn_.wal_cells = 0;
+  txn_.wal_spilled = true;
 }
 
 void Database::RecordDelete(const std::shared_ptr<Table>& table, const std::vector<uint64_t>& row_ids) {
@@ -89,8 +99,10 @@ void Database::RecordDelete(const std::shared_ptr<Table>& table, const std::vect
   WalRecord r;
   r.type = WalRecordType::kDelete;
   r.table = table->schema.name;
+  txn_.wal_cells += done.size();
   r.row_ids = std::move(done);
   txn_.wal.push_back(std::move(r));
+  MaybeSpillWal();
 }
 
 void Database::BeginCatalogChange() {
@@ -124,6 +136,14 @@ void Database::RollbackTo(size_t undo_mark, size_t wal_mark) {
     txn_.undo.pop_back();
   }
   txn_.wal.resize(std::min(txn_.wal.size(), wal_mark));
+  if (txn_.wal_spilled && undo_mark == 0 && durability_) {
+    // Records of this transaction are already in the WAL: cancel them.
+    WalRecord abort;
+    abort.type = WalRecordType::kAbort;
+    durability_->Commit({abort});
+    txn_.wal_spilled = false;
+    txn_.wal.clear();
+  }
 }
 
 void Database::CommitTransaction() {
@@ -257,7 +277,8 @@ void Database::ReplayRecords(const std::vector<WalRecord>& records) {
           }
           break;
         }
-        case WalRecordType::kCommit: break;
+        case WalRecordType::kCommit:
+        case WalRecordType::kAbort: break;
       }
     }
   } catch (...) {

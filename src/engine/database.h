@@ -60,6 +60,9 @@ class Database {
   void RunTransactionStatement(PgQuery__TransactionStmt* t, QueryResult& result);
   void CommitTransaction();
   void RollbackTo(size_t undo_mark, size_t wal_mark);
+  // Writes the pending WAL records early when they hold more than kWalSpillCells values.
+  void MaybeSpillWal();
+  static constexpr size_t kWalSpillCells = 8u << 20;
   // Applies one committed WAL transaction during recovery.
   friend class Durability;
   void ReplayRecords(const std::vector<WalRecord>& records);

@@ -27,6 +27,7 @@ class Durability {
  public:
   static std::unique_ptr<Durability> Open(const std::string& dir, Database* db);
   void Commit(const std::vector<WalRecord>& records);
+  void Spill(const std::vector<WalRecord>& records) { wal_->Append(records); }
   void Checkpoint(Catalog& catalog);
   // Checkpoints when the WAL has grown past kWalCheckpointBytes.
   void MaybeCheckpoint(Catalog& catalog);

@@ -26,6 +26,10 @@ struct Transaction {
   std::vector<UndoEntry> undo;
   std::vector<WalRecord> wal;
   bool catalog_changed = false;
+  // Records already written to the WAL without a commit (large transactions spill to bound
+  // memory); a rollback must then write an abort record.
+  bool wal_spilled = false;
+  size_t wal_cells = 0;  // values in the records of `wal`, to decide when to spill
 };
 
 }  // namespace yunhe

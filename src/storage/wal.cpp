@@ -28,7 +28,10 @@ WalWriter::~WalWriter() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-void WalWriter::Commit(const std::vector<WalRecord>& records) {
+void WalWriter::Commit(const std::vector<WalRecord>& records) { Write(records, true); }
+void WalWriter::Append(const std::vector<WalRecord>& records) { Write(records, false); }
+
+void WalWriter::Write(const std::vector<WalRecord>& records, bool sync) {
   std::string buf;
   std::string payload;
   for (const auto& r : records) {
@@ -53,9 +56,9 @@ void WalWriter::Commit(const std::vector<WalRecord>& records) {
     }
     off += size_t(n);
   }
-  if (::fdatasync(fd_) != 0)
-    throw Error(SqlState::kIoError, fmt::format("could not fsync WAL \"{}\": {}", path_, std::strerror(errno)));
   size_ += buf.size();
+  if (sync && ::fdatasync(fd_) != 0)
+    throw Error(SqlState::kIoError, fmt::format("could not fsync WAL \"{}\": {}", path_, std::strerror(errno)));
 }
 
 WalReadResult ReadWal(const std::string& path, const std::function<void(const std::vector<WalRecord>&)>& apply) {
@@ -76,6 +79,11 @@ WalReadResult ReadWal(const std::string& path, const std::function<void(const st
       throw Error(SqlState::kDataCorrupted, fmt::format("WAL \"{}\": malformed record at offset {}", path,
                                                         size_t(payload - data.data()) - 8));
     in.Skip(len);
+    if (rec.type == WalRecordType::kAbort) {
+      pending.clear();
+      result.valid_bytes = uint64_t(in.position() - data.data());
+      continue;
+    }
     bool commit = rec.type == WalRecordType::kCommit;
     pending.push_back(std::move(rec));
     if (commit) {

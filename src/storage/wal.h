@@ -4,6 +4,8 @@
 //  1. A frame is [u32 payload length][u32 CRC-32C of payload][payload], little endian.
 //  2. A transaction's frames end with a kCommit record; WalWriter::Commit() writes all frames of
 //     a transaction with one write() and returns only after fdatasync() (append -> fsync -> ack).
+//  2b. A large transaction may spill its records early with Append() (no fsync); they count only
+//      once a commit frame follows, and a kAbort frame discards them.
 //  3. ReadWal() returns only transactions whose commit frame is intact; the first bad frame
 //     (short, bad length, bad CRC) ends the log: it is a torn tail from a crash, and the file is
 //     truncated there before new appends.
@@ -25,10 +27,14 @@ class WalWriter {
   WalWriter(const std::string& path, uint64_t valid_bytes);
   ~WalWriter();
   void Commit(const std::vector<WalRecord>& records);
+  // Writes frames without fsync (records of a transaction still in progress).
+  void Append(const std::vector<WalRecord>& records);
   uint64_t size() const { return size_; }
   const std::string& path() const { return path_; }
 
  private:
+  void Write(const std::vector<WalRecord>& records, bool sync);
+
   std::string path_;
   int fd_ = -1;
   uint64_t size_ = 0;

@@ -93,14 +93,15 @@ void EncodeWalRecord(const WalRecord& r, std::string* out) {
       w.U32(uint32_t(r.row_ids.size()));
       for (uint64_t id : r.row_ids) w.U64(id);
       break;
-    case WalRecordType::kCommit: break;
+    case WalRecordType::kCommit:
+    case WalRecordType::kAbort: break;
   }
 }
 
 bool DecodeWalRecord(const char* data, size_t size, WalRecord* r) {
   ByteReader in(data, size);
   uint8_t type = in.U8();
-  if (!in.ok() || type < 1 || type > 4) return false;
+  if (!in.ok() || type < 1 || type > 5) return false;
   r->type = WalRecordType(type);
   switch (r->type) {
     case WalRecordType::kDdl: r->sql = in.Str(); break;
@@ -128,7 +129,8 @@ bool DecodeWalRecord(const char* data, size_t size, WalRecord* r) {
       for (uint32_t k = 0; k < n; ++k) r->row_ids[k] = in.U64();
       break;
     }
-    case WalRecordType::kCommit: break;
+    case WalRecordType::kCommit:
+    case WalRecordType::kAbort: break;
   }
   return in.ok() && in.remaining() == 0;
 }

@@ -14,6 +14,7 @@ enum class WalRecordType : uint8_t {
   kInsert = 2,  // table + rows appended in this order
   kDelete = 3,  // table + row ids marked deleted
   kCommit = 4,
+  kAbort = 5,   // discards the records since the last commit (a spilled transaction rolled back)
 };
 
 struct WalRecord {

@@ -123,5 +123,24 @@ TEST(Wal, WriterTruncatesTornTailBeforeAppending) {
   EXPECT_FALSE(r.torn_tail);
 }
 
+TEST(Wal, AbortRecordDiscardsSpilledRecords) {
+  std::string path = TempPath("abort.log");
+  RemoveFile(path);
+  {
+    WalWriter w(path, 0);
+    auto spilled = Txn(0, 5);
+    spilled.pop_back();  // no commit: written early, then cancelled
+    w.Append(spilled);
+    WalRecord abort;
+    abort.type = WalRecordType::kAbort;
+    w.Commit({abort});
+    w.Commit(Txn(100, 2));
+  }
+  std::vector<size_t> rows;
+  WalReadResult r = ReadWal(path, [&](const std::vector<WalRecord>& txn) { rows.push_back(txn[0].rows.count); });
+  EXPECT_EQ(rows, (std::vector<size_t>{2}));
+  EXPECT_FALSE(r.torn_tail);
+}
+
 }  // namespace
 }  // namespace yunhe
