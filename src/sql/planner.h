@@ -125,6 +125,8 @@ class Planner {
   std::vector<std::shared_ptr<ParsedSql>> view_parses_;  // keep view ASTs alive while planning
   // One flag per enclosing subquery being planned: set when a reference crosses it.
   std::vector<bool*> correlation_flags_;
+  // WINDOW name AS (...) definitions of the SELECT being bound (innermost last).
+  std::vector<std::map<std::string, PgQuery__WindowDef*>> named_windows_;
 };
 
 // Replaces grouped expressions and aggregate calls by columns of the HashAggregate output;

@@ -382,6 +382,15 @@ PlannedQuery Planner::PlanSimpleSelect(PgQuery__SelectStmt* s, const Scope* oute
   }
 
   // ---- select list ----------------------------------------------------------
+  named_windows_.emplace_back();
+  struct PopWindows {
+    std::vector<std::map<std::string, PgQuery__WindowDef*>>& stack;
+    ~PopWindows() { stack.pop_back(); }
+  } pop_windows{named_windows_};
+  for (size_t k = 0; k < s->n_window_clause; ++k) {
+    auto* w = s->window_clause[k]->window_def;
+    named_windows_.back()[w->name] = w;
+  }
   std::vector<BoundAggregate> aggregates;
   std::vector<ExprPtr> windows;
   BindContext sbc;

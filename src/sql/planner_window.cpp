@@ -42,17 +42,29 @@ ExprPtr Planner::BindWindowCall(PgQuery__FuncCall* f, const std::string& name, B
     throw Error(SqlState::kWindowingError, fmt::format("window functions are not allowed in {}", bc.clause),
                 CharPos(f->location));
   PgQuery__WindowDef* over = f->over;
-  if ((over->refname && over->refname[0]) || (over->name && over->name[0]))
-    throw Error(SqlState::kFeatureNotSupported, "named windows (WINDOW clause) are not supported yet", CharPos(f->location));
+  // OVER w, or OVER (w ORDER BY ...): start from the WINDOW clause definition.
+  PgQuery__WindowDef* base = nullptr;
+  std::string ref = over->name && over->name[0] ? over->name : over->refname && over->refname[0] ? over->refname : "";
+  if (!ref.empty()) {
+    if (!named_windows_.empty()) {
+      auto it = named_windows_.back().find(ref);
+      if (it != named_windows_.back().end()) base = it->second;
+    }
+    if (!base)
+      throw Error(SqlState::kUndefinedObject, fmt::format("window \"{}\" does not exist", ref), CharPos(over->location));
+  }
   auto bw = std::make_shared<BoundWindow>();
   bw->name = name;
   bw->spec = std::make_shared<WindowSpec>();
   BindContext inner = bc;
   inner.allow_windows = false;
   inner.clause = "window definition";
-  for (size_t k = 0; k < over->n_partition_clause; ++k) bw->spec->partition_by.push_back(Bind(over->partition_clause[k], inner));
-  for (size_t k = 0; k < over->n_order_clause; ++k) {
-    auto* sb = over->order_clause[k]->sort_by;
+  PgQuery__WindowDef* parts = base && over->n_partition_clause == 0 ? base : over;
+  PgQuery__WindowDef* orders = base && over->n_order_clause == 0 ? base : over;
+  PgQuery__WindowDef* frame = base && !(over->frame_options & FrameOption::kNonDefault) ? base : over;
+  for (size_t k = 0; k < parts->n_partition_clause; ++k) bw->spec->partition_by.push_back(Bind(parts->partition_clause[k], inner));
+  for (size_t k = 0; k < orders->n_order_clause; ++k) {
+    auto* sb = orders->order_clause[k]->sort_by;
     SortKey key;
     key.expr = Bind(sb->node, inner);
     key.desc = sb->sortby_dir == PG_QUERY__SORT_BY_DIR__SORTBY_DESC;
@@ -60,10 +72,10 @@ ExprPtr Planner::BindWindowCall(PgQuery__FuncCall* f, const std::string& name, B
                       (key.desc && sb->sortby_nulls != PG_QUERY__SORT_BY_NULLS__SORTBY_NULLS_LAST);
     bw->spec->order_by.push_back(key);
   }
-  bw->spec->frame_options = over->frame_options;
+  bw->spec->frame_options = frame->frame_options;
   Scope empty;
-  if (over->start_offset) bw->spec->start_offset = BindExpression(over->start_offset, empty);
-  if (over->end_offset) bw->spec->end_offset = BindExpression(over->end_offset, empty);
+  if (frame->start_offset) bw->spec->start_offset = BindExpression(frame->start_offset, empty);
+  if (frame->end_offset) bw->spec->end_offset = BindExpression(frame->end_offset, empty);
   bool known = false;
   for (const auto& wf : kWindowFunctions) {
     if (name != wf.name) continue;
