@@ -11,6 +11,7 @@ void RegisterMathFunctions(FunctionRegistry& r);
 void RegisterStringFunctions(FunctionRegistry& r);
 void RegisterTimeFunctions(FunctionRegistry& r);
 void RegisterAggregateFunctions(FunctionRegistry& r);
+void RegisterRegexFunctions(FunctionRegistry& r);
 
 FunctionRegistry& FunctionRegistry::Get() {
   static FunctionRegistry registry;
@@ -22,6 +23,7 @@ FunctionRegistry& FunctionRegistry::Get() {
     RegisterStringFunctions(registry);
     RegisterTimeFunctions(registry);
     RegisterAggregateFunctions(registry);
+    RegisterRegexFunctions(registry);
   });
   return registry;
 }
