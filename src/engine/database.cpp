@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "engine/durability.h"
+#include "engine/primary_key.h"
 #include "engine/statements.h"
 #include "functions/function.h"
 #include "functions/statement_clock.h"
@@ -66,8 +67,10 @@ std::vector<QueryResult> Database::Execute(const std::string& sql) {
 
 void Database::RecordAppend(const std::shared_ptr<Table>& table, const DataChunk& rows) {
   if (rows.count == 0) return;
+  if (!replaying_) CheckPrimaryKeys(*table, rows);
   UndoEntry undo{UndoEntry::kAppend, table, {}, 0, nullptr};
   table->data.Append(rows, &undo.append);
+  NotePrimaryKeys(*table, undo.append);
   txn_.undo.push_back(std::move(undo));
   if (replaying_ || !durability_) return;
   WalRecord r;

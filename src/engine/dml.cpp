@@ -2,7 +2,11 @@
 #include <fmt/format.h>
 
 #include "common/status.h"
+#include "engine/primary_key.h"
 #include "engine/statements.h"
+
+#include <algorithm>
+#include <unordered_set>
 #include "exec/basic_operators.h"
 #include "exec/expression_eval.h"
 #include "functions/cast.h"
@@ -90,13 +94,114 @@ void Returning(Planner& planner, const Table& t, PgQuery__Node** list, size_t n,
   }
 }
 
+// Splits `rows` into new keys (left in `rows`) and keys that already exist: DO NOTHING drops
+// those, DO UPDATE rewrites the existing row from its SET list (EXCLUDED = the proposed row).
+void ResolveConflicts(Database& db, const std::shared_ptr<Table>& table, DataChunk& rows, bool update,
+                      const std::vector<ExprPtr>& set, const ExprPtr& where, ExecContext& ctx,
+                      std::vector<DataChunk>* written, size_t* total, bool keep_written) {
+  Table& t = *table;
+  EnsurePrimaryKeyMap(t);
+  std::vector<uint32_t> fresh, conflicting;
+  std::vector<uint64_t> existing_ids;
+  std::unordered_set<std::string> seen;
+  for (size_t r = 0; r < rows.count; ++r) {
+    std::string key = PrimaryKeyOf(t, rows, r);
+    bool repeat = !seen.insert(key).second;
+    auto it = t.pk_rows.find(key);
+    if (repeat) {
+      if (update)
+        throw Error(Status::Error(SqlState::kCardinalityViolation, "ON CONFLICT DO UPDATE command cannot affect row a second time")
+                        .WithHint("Ensure that no rows proposed for insertion within the same command have duplicate constrained values."));
+      continue;  // DO NOTHING: the first copy wins
+    }
+    if (it == t.pk_rows.end()) {
+      fresh.push_back(uint32_t(r));
+    } else if (update) {
+      conflicting.push_back(uint32_t(r));
+      existing_ids.push_back(it->second);
+    }
+  }
+  if (update && !conflicting.empty()) {
+    // Rows for the SET list: existing columns, then EXCLUDED columns.
+    DataChunk combined;
+    combined.count = conflicting.size();
+    const size_t ncols = t.schema.columns.size();
+    for (size_t c = 0; c < ncols; ++c) {
+      Vector v(t.schema.columns[c].type);
+      for (uint64_t id : existing_ids) v.AppendFrom(t.data.group(id / kChunkRows).columns[c], id % kChunkRows);
+      combined.columns.push_back(std::move(v));
+    }
+    for (size_t c = 0; c < ncols; ++c) combined.columns.push_back(rows.columns[c].Gather(conflicting));
+    std::vector<uint32_t> apply(conflicting.size());
+    for (size_t k = 0; k < apply.size(); ++k) apply[k] = uint32_t(k);
+    if (where) apply = EvaluateFilter(*where, combined, ctx);
+    if (!apply.empty()) {
+      DataChunk updated;
+      updated.count = combined.count;
+      for (size_t c = 0; c < ncols; ++c) {
+        Vector v = set[c] ? Evaluate(*set[c], combined, ctx) : combined.columns[c];
+        if (v.type() != t.schema.columns[c].type) v = CastVector(v, t.schema.columns[c].type);
+        updated.columns.push_back(std::move(v));
+      }
+      if (apply.size() != updated.count) updated.Select(apply);
+      CheckNotNull(t, updated);
+      std::vector<uint64_t> old;
+      for (uint32_t k : apply) old.push_back(existing_ids[k]);
+      db.RecordDelete(table, old);
+      db.RecordAppend(table, updated);
+      *total += updated.count;
+      if (keep_written) written->push_back(std::move(updated));
+    }
+  }
+  if (fresh.size() != rows.count) rows.Select(fresh);
+}
+
 }  // namespace
 
 void ExecuteInsert(Database& db, PgQuery__InsertStmt* stmt, const std::string& sql, QueryResult& result) {
   Planner planner(db.catalog(), sql);
   auto table = TargetTable(db, stmt->relation, planner, "insert into");
-  if (stmt->on_conflict_clause)
-    throw Error(SqlState::kFeatureNotSupported, "ON CONFLICT is not supported yet");
+  // ON CONFLICT: the target must be the primary key (the only unique constraint so far).
+  PgQuery__OnConflictClause* oc = stmt->on_conflict_clause;
+  std::vector<ExprPtr> conflict_set;  // per column: new value expression or null
+  ExprPtr conflict_where;
+  Scope conflict_scope;
+  if (oc) {
+    if (table->schema.primary_key.empty())
+      throw Error(SqlState::kInvalidColumnReference, "there is no unique or exclusion constraint matching the ON CONFLICT specification");
+    if (oc->infer) {
+      std::vector<int> cols;
+      for (size_t k = 0; k < oc->infer->n_index_elems; ++k) {
+        auto* e = oc->infer->index_elems[k]->index_elem;
+        cols.push_back(table->schema.ColumnIndex(e->name ? e->name : ""));
+      }
+      std::vector<int> pk = table->schema.primary_key;
+      std::sort(cols.begin(), cols.end());
+      std::sort(pk.begin(), pk.end());
+      if (cols != pk)
+        throw Error(SqlState::kInvalidColumnReference, "there is no unique or exclusion constraint matching the ON CONFLICT specification",
+                    planner.CharPos(oc->infer->location));
+    } else if (oc->action == PG_QUERY__ON_CONFLICT_ACTION__ONCONFLICT_UPDATE) {
+      throw Error(SqlState::kSyntaxError, "ON CONFLICT DO UPDATE requires inference specification or constraint name",
+                  planner.CharPos(oc->location));
+    }
+    if (oc->action == PG_QUERY__ON_CONFLICT_ACTION__ONCONFLICT_UPDATE) {
+      std::string label = stmt->relation->alias ? stmt->relation->alias->aliasname : table->schema.name;
+      for (auto& c : table->schema.columns) conflict_scope.columns.push_back(ScopeColumn{label, c.name, c.type, false});
+      for (auto& c : table->schema.columns) conflict_scope.columns.push_back(ScopeColumn{"excluded", c.name, c.type, false});
+      conflict_set.assign(table->schema.columns.size(), nullptr);
+      for (size_t k = 0; k < oc->n_target_list; ++k) {
+        auto* rt = oc->target_list[k]->res_target;
+        int idx = table->schema.ColumnIndex(rt->name);
+        if (idx < 0)
+          throw Error(SqlState::kUndefinedColumn,
+                      fmt::format("column \"{}\" of relation \"{}\" does not exist", rt->name, table->schema.name),
+                      planner.CharPos(rt->location));
+        conflict_set[idx] = planner.BindAndCoerce(rt->val, conflict_scope, table->schema.columns[idx].type);
+      }
+      if (oc->where_clause) conflict_where = planner.CoerceTo(planner.BindExpression(oc->where_clause, conflict_scope), TypeId::kBool);
+    }
+  }
   if (stmt->with_clause) throw Error(SqlState::kFeatureNotSupported, "WITH in INSERT is not supported yet");
   const TableSchema& schema = table->schema;
   std::vector<int> targets;
@@ -118,6 +223,14 @@ void ExecuteInsert(Database& db, PgQuery__InsertStmt* stmt, const std::string& s
     }
   }
   // Defaults for the columns not given.
+  // Without a column list, fewer values than columns fill the leading columns (PostgreSQL).
+  if (stmt->n_cols == 0 && stmt->select_stmt) {
+    auto* src_sel = stmt->select_stmt->select_stmt;
+    size_t width = targets.size();
+    if (src_sel->n_values_lists > 0 && src_sel->op == PG_QUERY__SET_OPERATION__SETOP_NONE)
+      width = src_sel->values_lists[0]->list->n_items;
+    if (width < targets.size()) targets.resize(width);
+  }
   std::vector<ExprPtr> defaults(schema.columns.size());
   for (size_t c = 0; c < schema.columns.size(); ++c) defaults[c] = DefaultExpr(schema.columns[c], db.catalog());
 
@@ -141,8 +254,13 @@ void ExecuteInsert(Database& db, PgQuery__InsertStmt* stmt, const std::string& s
       row_chunk.columns.push_back(std::move(full[c]));
     }
     CheckNotNull(*table, row_chunk);
+    if (oc) {
+      ResolveConflicts(db, table, row_chunk, oc->action == PG_QUERY__ON_CONFLICT_ACTION__ONCONFLICT_UPDATE, conflict_set,
+                       conflict_where, ctx, &written, &total, stmt->n_returning_list > 0);
+      if (row_chunk.count == 0) return;
+    }
     db.RecordAppend(table, row_chunk);
-    total += count;
+    total += row_chunk.count;
     if (stmt->n_returning_list) written.push_back(std::move(row_chunk));
   };
 

@@ -88,6 +88,7 @@ void TableData::Append(const DataChunk& chunk, AppendMark* mark) {
 }
 
 void TableData::UndoAppend(const AppendMark& mark) {
+  ++version_;
   while (groups_.size() > mark.groups_before) {
     for (uint8_t d : deleted_.back()) deleted_count_ -= d;
     rows_ -= groups_.back().count;
@@ -109,6 +110,7 @@ void TableData::UndoAppend(const AppendMark& mark) {
 }
 
 void TableData::Clear() {
+  ++version_;
   groups_.clear();
   deleted_.clear();
   group_partition_.clear();
@@ -124,6 +126,7 @@ bool TableData::Delete(uint64_t row_id) {
   uint8_t& flag = deleted_[row_id / kChunkRows][row_id % kChunkRows];
   if (flag) return false;
   flag = 1;
+  ++version_;
   ++deleted_count_;
   return true;
 }
@@ -133,6 +136,7 @@ void TableData::Undelete(uint64_t row_id) {
   if (flag) {
     flag = 0;
     --deleted_count_;
+    ++version_;
   }
 }
 

@@ -11,6 +11,7 @@
 #pragma once
 #include <cstdint>
 #include <map>
+#include <unordered_map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -57,6 +58,9 @@ struct ZoneMap {
 class TableData {
  public:
   size_t row_count() const { return rows_; }  // including deleted rows
+  // Bumped by every change other than an append (delete, undelete, rollback, compaction), so
+  // caches built over the rows (the primary-key map) know when to rebuild.
+  uint64_t version() const { return version_; }
   bool ValidRowId(uint64_t row_id) const {
     size_t g = row_id / kChunkRows;
     return g < groups_.size() && row_id % kChunkRows < groups_[g].count;
@@ -106,6 +110,7 @@ class TableData {
   std::vector<std::vector<uint8_t>> deleted_;
   size_t rows_ = 0;
   size_t deleted_count_ = 0;
+  uint64_t version_ = 0;
   // zones_[g][column], valid while zone_rows_[g][column] == groups_[g].count
   mutable std::vector<std::vector<ZoneMap>> zones_;
   mutable std::vector<std::vector<size_t>> zone_rows_;
@@ -117,6 +122,10 @@ struct Table {
   TableData data;
   // Set when the table's segment file failed its checks at open: reads raise XX001 with this text.
   std::string corrupt;
+  // Primary-key map (serialized key -> row id), maintained by engine/primary_key.cpp; valid
+  // while pk_version == data.version().
+  std::unordered_map<std::string, uint64_t> pk_rows;
+  uint64_t pk_version = UINT64_MAX;
 };
 
 }  // namespace yunhe

@@ -1,0 +1,23 @@
+// PRIMARY KEY enforcement: every append into a table with a primary key is checked against a
+// map of the live keys (built from the rows on first use and after any delete or rollback, then
+// kept up to date by appends). A duplicate raises 23505 like PostgreSQL.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "storage/table.h"
+
+namespace yunhe {
+
+std::string PrimaryKeyOf(const Table& t, const DataChunk& rows, size_t row);
+// Builds the key map when stale.
+void EnsurePrimaryKeyMap(Table& t);
+// Throws 23505 if a row of `rows` repeats an existing key or another row of the chunk.
+void CheckPrimaryKeys(Table& t, const DataChunk& rows);
+// Records the keys of the rows an append just added.
+void NotePrimaryKeys(Table& t, const TableData::AppendMark& mark);
+// Row id holding `key`, or -1.
+int64_t FindPrimaryKey(Table& t, const std::string& key);
+std::string PrimaryKeyConstraintName(const Table& t);
+
+}  // namespace yunhe
