@@ -13,7 +13,7 @@ endif
 DEMO_DIR ?= var/demo
 YUNHE = $(BUILD_DIR)/yunhe
 
-.PHONY: all deps configure build run test unit sqltest crashtest clean demo
+.PHONY: all deps configure build run test unit sqltest crashtest clean demo bench
 
 all: build
 
@@ -45,6 +45,9 @@ crashtest: build
 
 test: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j2
+
+bench: build
+	@bash bench/foundation.sh $(YUNHE)
 
 clean:
 	rm -rf build build-asan
