@@ -229,10 +229,11 @@ bool ParseFieldFast(const std::string& f, const LogicalType& t, Vector& out, siz
       out.str()[row].assign(f);
       out.SetNull(row, false);
       return true;
-    case TypeId::kTimestamp: {
+    case TypeId::kTimestamp:
+    case TypeId::kTimestampTz: {
       int64_t ns;
       bool zone;
-      if (!ParseTimestamp(f, &ns, &zone) || zone) return false;
+      if (!ParseTimestamp(f, &ns, &zone) || (zone && t.id == TypeId::kTimestamp)) return false;
       out.i64()[row] = ns;
       out.SetNull(row, false);
       return true;

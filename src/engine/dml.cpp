@@ -322,30 +322,29 @@ void ExecuteInsert(Database& db, PgQuery__InsertStmt* stmt, const std::string& s
 
 namespace {
 
-// Scans the target table with row ids, filtered by WHERE; returns the chunks (ids in the last column).
-std::vector<DataChunk> MatchingRows(Planner& planner, const std::string& table, PgQuery__Node* where, Scope* scope) {
-  PlannedQuery q = planner.PlanTableScan(table, -1, true, scope);
-  OperatorPtr plan = q.plan;
-  if (where) {
-    ExprPtr pred = planner.BindExpression(where, *scope);
-    if (pred->type.id != TypeId::kBool) {
-      if (pred->unknown_literal) pred = planner.CoerceTo(pred, TypeId::kBool);
-      else
-        throw Error(SqlState::kDatatypeMismatch,
-                    fmt::format("argument of WHERE must be type boolean, not type {}", pred->type.ToString()));
-    }
-    plan = std::make_shared<FilterOperator>(plan, pred);
-  }
+// The rows an UPDATE/DELETE touches: target columns, then the row id, then the columns of the
+// other FROM/USING items. `ids_column` receives the row id's position.
+std::vector<DataChunk> MatchingRows(Planner& planner, const std::string& table, const std::string& label, int location,
+                                    PgQuery__Node** from, size_t n_from, PgQuery__Node* where, Scope* scope) {
+  PlannedQuery q = planner.PlanDmlSource(table, label, location, from, n_from, where, scope);
   ExecContext ctx;
-  plan->Open(ctx);
-  return CollectAll(*plan, ctx);
+  q.plan->Open(ctx);
+  return CollectAll(*q.plan, ctx);
 }
 
-std::vector<uint64_t> RowIds(const DataChunk& chunk) {
-  const Vector& ids = chunk.columns.back();
-  std::vector<uint64_t> out(chunk.count);
-  for (size_t r = 0; r < chunk.count; ++r) out[r] = uint64_t(ids.i64()[r]);
-  return out;
+// Row ids of the target (column `ids_column`), each row once even when a join matched it more
+// than once (PostgreSQL updates a row at most once per statement). Returns the kept positions.
+std::vector<uint32_t> FirstMatches(const DataChunk& chunk, size_t ids_column, std::unordered_set<uint64_t>* seen,
+                                   std::vector<uint64_t>* ids) {
+  std::vector<uint32_t> keep;
+  const Vector& v = chunk.columns[ids_column];
+  for (size_t r = 0; r < chunk.count; ++r) {
+    uint64_t id = uint64_t(v.i64()[r]);
+    if (!seen->insert(id).second) continue;
+    keep.push_back(uint32_t(r));
+    ids->push_back(id);
+  }
+  return keep;
 }
 
 }  // namespace
@@ -353,11 +352,11 @@ std::vector<uint64_t> RowIds(const DataChunk& chunk) {
 void ExecuteUpdate(Database& db, PgQuery__UpdateStmt* stmt, const std::string& sql, QueryResult& result) {
   Planner planner(db.catalog(), sql);
   auto table = TargetTable(db, stmt->relation, planner, "update");
-  if (stmt->n_from_clause) throw Error(SqlState::kFeatureNotSupported, "UPDATE ... FROM is not supported yet");
   const TableSchema& schema = table->schema;
-  Scope scope;
   std::string label = stmt->relation->alias ? stmt->relation->alias->aliasname : schema.name;
-  for (auto& c : schema.columns) scope.columns.push_back(ScopeColumn{label, c.name, c.type, false});
+  Scope scope;
+  auto chunks = MatchingRows(planner, schema.name, label, stmt->relation->location, stmt->from_clause, stmt->n_from_clause,
+                             stmt->where_clause, &scope);
   std::vector<ExprPtr> set(schema.columns.size());
   for (size_t k = 0; k < stmt->n_target_list; ++k) {
     auto* rt = stmt->target_list[k]->res_target;
@@ -372,14 +371,19 @@ void ExecuteUpdate(Database& db, PgQuery__UpdateStmt* stmt, const std::string& s
     if (rt->val->node_case == PG_QUERY__NODE__NODE_SET_TO_DEFAULT) set[idx] = DefaultExpr(schema.columns[idx], db.catalog());
     else set[idx] = planner.BindAndCoerce(rt->val, scope, schema.columns[idx].type);
   }
-  Scope scan_scope;
-  auto chunks = MatchingRows(planner, schema.name, stmt->where_clause, &scan_scope);
   ExecContext ctx;
   size_t total = 0;
-  std::vector<DataChunk> written;
   // Compute every new row version before changing anything (a statement sees one snapshot).
   std::vector<DataChunk> new_rows;
+  std::vector<std::vector<uint64_t>> old_ids;
+  std::unordered_set<uint64_t> seen;
+  const size_t ids_column = schema.columns.size();
   for (auto& chunk : chunks) {
+    std::vector<uint64_t> ids;
+    std::vector<uint32_t> keep = FirstMatches(chunk, ids_column, &seen, &ids);
+    if (keep.empty()) continue;
+    if (keep.size() != chunk.count) chunk.Select(keep);
+    old_ids.push_back(std::move(ids));
     DataChunk out;
     out.count = chunk.count;
     for (size_t c = 0; c < schema.columns.size(); ++c) {
@@ -390,10 +394,10 @@ void ExecuteUpdate(Database& db, PgQuery__UpdateStmt* stmt, const std::string& s
     CheckNotNull(*table, out);
     new_rows.push_back(std::move(out));
   }
-  for (size_t k = 0; k < chunks.size(); ++k) {
-    db.RecordDelete(table, RowIds(chunks[k]));
+  for (size_t k = 0; k < new_rows.size(); ++k) {
+    db.RecordDelete(table, old_ids[k]);
     db.RecordAppend(table, new_rows[k]);
-    total += chunks[k].count;
+    total += new_rows[k].count;
   }
   Returning(planner, *table, stmt->returning_list, stmt->n_returning_list, new_rows, result);
   result.tag = fmt::format("UPDATE {}", total);
@@ -402,14 +406,20 @@ void ExecuteUpdate(Database& db, PgQuery__UpdateStmt* stmt, const std::string& s
 void ExecuteDelete(Database& db, PgQuery__DeleteStmt* stmt, const std::string& sql, QueryResult& result) {
   Planner planner(db.catalog(), sql);
   auto table = TargetTable(db, stmt->relation, planner, "delete from");
-  if (stmt->n_using_clause) throw Error(SqlState::kFeatureNotSupported, "DELETE ... USING is not supported yet");
+  std::string label = stmt->relation->alias ? stmt->relation->alias->aliasname : table->schema.name;
   Scope scope;
-  auto chunks = MatchingRows(planner, table->schema.name, stmt->where_clause, &scope);
+  auto chunks = MatchingRows(planner, table->schema.name, label, stmt->relation->location, stmt->using_clause,
+                             stmt->n_using_clause, stmt->where_clause, &scope);
   size_t total = 0;
+  std::unordered_set<uint64_t> seen;
+  const size_t ids_column = table->schema.columns.size();
   for (auto& chunk : chunks) {
-    db.RecordDelete(table, RowIds(chunk));
+    std::vector<uint64_t> ids;
+    std::vector<uint32_t> keep = FirstMatches(chunk, ids_column, &seen, &ids);
+    if (keep.size() != chunk.count) chunk.Select(keep);
+    db.RecordDelete(table, ids);
     total += chunk.count;
-    chunk.columns.pop_back();  // row ids
+    chunk.columns.resize(ids_column);  // RETURNING sees the target's columns
   }
   Returning(planner, *table, stmt->returning_list, stmt->n_returning_list, chunks, result);
   result.tag = fmt::format("DELETE {}", total);

@@ -59,6 +59,10 @@ class Planner {
   ExprPtr BindAndCoerce(PgQuery__Node* node, const Scope& scope, const LogicalType& type);
   ExprPtr CoerceTo(ExprPtr e, const LogicalType& type, bool explicit_cast = false);
   PlannedQuery PlanTableScan(const std::string& table, int location, bool emit_row_id, Scope* scope_out);
+  // Source rows of UPDATE ... FROM / DELETE ... USING: the target table's columns, then its row
+  // id (hidden column "ctid"), then the other FROM items' columns, filtered by WHERE.
+  PlannedQuery PlanDmlSource(const std::string& table, const std::string& label, int location, PgQuery__Node** from,
+                             size_t n_from, PgQuery__Node* where, Scope* scope_out);
   int CharPos(int byte_location) const;
   static std::string ColumnNameOf(PgQuery__Node* node);
   static LogicalType ResolveTypeName(PgQuery__TypeName* tn, int char_pos);
@@ -107,6 +111,9 @@ class Planner {
                             const Scope* left_scope = nullptr, bool* is_lateral = nullptr);
   PlannedQuery PlanFrom(PgQuery__Node** items, size_t n, const Scope* outer, Scope* scope_out,
                         std::vector<PgQuery__Node*>* where_conjuncts);
+  // Joins items[0..n) onto `acc` (comma-join semantics, WHERE equalities become hash keys).
+  void JoinFromItems(PlannedQuery* acc, Scope* acc_scope, PgQuery__Node** items, size_t n, const Scope* outer,
+                     std::vector<PgQuery__Node*>* where_conjuncts);
   PlannedQuery PlanJoin(PgQuery__JoinExpr* j, const Scope* outer, Scope* scope_out);
   PlannedQuery PlanRangeFunction(PgQuery__RangeFunction* f, const Scope* outer, Scope* scope_out);
   PlannedQuery JoinPlans(PlannedQuery left, const Scope& left_scope, PlannedQuery right, const Scope& right_scope,

@@ -8,6 +8,7 @@
 #include "exec/hash_join.h"
 #include "exec/lateral_join.h"
 #include "exec/table_scan.h"
+#include "exec/basic_operators.h"
 #include "sql/planner.h"
 
 namespace yunhe {
@@ -244,7 +245,16 @@ PlannedQuery Planner::PlanFrom(PgQuery__Node** items, size_t n, const Scope* out
                                std::vector<PgQuery__Node*>* where_conjuncts) {
   Scope acc_scope;
   PlannedQuery acc = PlanFromItem(items[0], outer, &acc_scope);
-  for (size_t k = 1; k < n; ++k) {
+  JoinFromItems(&acc, &acc_scope, items + 1, n - 1, outer, where_conjuncts);
+  *scope_out = acc_scope;
+  return acc;
+}
+
+void Planner::JoinFromItems(PlannedQuery* acc_ptr, Scope* acc_scope_ptr, PgQuery__Node** items, size_t n,
+                            const Scope* outer, std::vector<PgQuery__Node*>* where_conjuncts) {
+  PlannedQuery& acc = *acc_ptr;
+  Scope& acc_scope = *acc_scope_ptr;
+  for (size_t k = 0; k < n; ++k) {
     Scope right_scope;
     bool lateral = false;
     PlannedQuery right = PlanFromItem(items[k], outer, &right_scope, &acc_scope, &lateral);
@@ -283,8 +293,24 @@ PlannedQuery Planner::PlanFrom(PgQuery__Node** items, size_t n, const Scope* out
     }
     acc_scope = combined;
   }
-  *scope_out = acc_scope;
-  return acc;
+}
+
+PlannedQuery Planner::PlanDmlSource(const std::string& table, const std::string& label, int location, PgQuery__Node** from,
+                                    size_t n_from, PgQuery__Node* where, Scope* scope_out) {
+  Scope scope;
+  PlannedQuery q = PlanTableScan(table, location, true, &scope);
+  for (auto& c : scope.columns) c.table = label;
+  scope.columns.push_back(ScopeColumn{label, "ctid", TypeId::kInt64, true});
+  std::vector<PgQuery__Node*> conjuncts;
+  SplitConjuncts(where, &conjuncts);
+  JoinFromItems(&q, &scope, from, n_from, nullptr, &conjuncts);
+  if (!conjuncts.empty()) {
+    std::vector<ExprPtr> preds;
+    for (auto* c : conjuncts) preds.push_back(CoerceTo(BindExpression(c, scope), TypeId::kBool));
+    q.plan = std::make_shared<FilterOperator>(q.plan, AndAllConditions(preds));
+  }
+  *scope_out = scope;
+  return q;
 }
 
 PlannedQuery Planner::PlanJoin(PgQuery__JoinExpr* j, const Scope* outer, Scope* scope_out) {
