@@ -12,52 +12,9 @@
 namespace yunhe {
 
 bool StatementComplete(const std::string& b) {
-  bool in_single = false, in_double = false, in_line_comment = false;
-  int block_depth = 0;
-  std::string dollar_tag;
   bool complete = false;
-  for (size_t i = 0; i < b.size(); ++i) {
-    char c = b[i];
-    char next = i + 1 < b.size() ? b[i + 1] : '\0';
-    if (in_line_comment) {
-      if (c == '\n') in_line_comment = false;
-      continue;
-    }
-    if (block_depth > 0) {
-      if (c == '*' && next == '/') { --block_depth; ++i; }
-      else if (c == '/' && next == '*') { ++block_depth; ++i; }
-      continue;
-    }
-    if (!dollar_tag.empty()) {
-      if (b.compare(i, dollar_tag.size(), dollar_tag) == 0) {
-        i += dollar_tag.size() - 1;
-        dollar_tag.clear();
-      }
-      continue;
-    }
-    if (in_single) {
-      if (c == '\'') in_single = false;
-      continue;
-    }
-    if (in_double) {
-      if (c == '"') in_double = false;
-      continue;
-    }
-    if (!isspace((unsigned char)c)) complete = false;
-    if (c == '\'') in_single = true;
-    else if (c == '"') in_double = true;
-    else if (c == '-' && next == '-') { in_line_comment = true; ++i; }
-    else if (c == '/' && next == '*') { block_depth = 1; ++i; }
-    else if (c == '$') {
-      size_t j = i + 1;
-      while (j < b.size() && (isalnum((unsigned char)b[j]) || b[j] == '_')) ++j;
-      if (j < b.size() && b[j] == '$' && (i == 0 || !isalnum((unsigned char)b[i - 1]))) {
-        dollar_tag = b.substr(i, j - i + 1);
-        i = j;
-      }
-    } else if (c == ';') complete = true;
-  }
-  return complete && !in_single && !in_double && block_depth == 0 && dollar_tag.empty();
+  auto statements = SplitStatements(b, &complete);
+  return complete && !statements.empty();
 }
 
 bool IsCopyFromStdin(const std::string& sql) {

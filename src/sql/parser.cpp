@@ -41,16 +41,70 @@ std::string ParsedSql::StatementText(const ParsedStatement& s) const {
   return text_.substr(s.location, s.length);
 }
 
-std::vector<std::pair<int, int>> SplitStatements(const std::string& sql) {
+std::vector<std::pair<int, int>> SplitStatements(const std::string& b, bool* ends_complete) {
+  // A hand-written scanner: libpg_query's scanner-based split drops statements that do not
+  // start with a keyword (so "SELEC 1" would vanish instead of reporting a syntax error).
   std::vector<std::pair<int, int>> out;
-  PgQuerySplitResult r = pg_query_split_with_scanner(sql.c_str());
-  if (r.error) {
-    pg_query_free_split_result(r);
-    out.emplace_back(0, int(sql.size()));
-    return out;
+  size_t start = 0;
+  bool has_content = false;  // the current statement has something besides blanks and comments
+  bool in_single = false, in_double = false, in_line_comment = false;
+  int block_depth = 0;
+  std::string dollar_tag;
+  auto finish = [&](size_t end) {
+    if (has_content) out.emplace_back(int(start), int(end - start));
+    has_content = false;
+  };
+  for (size_t i = 0; i < b.size(); ++i) {
+    char c = b[i];
+    char next = i + 1 < b.size() ? b[i + 1] : '\0';
+    if (in_line_comment) {
+      if (c == '\n') in_line_comment = false;
+      continue;
+    }
+    if (block_depth > 0) {
+      if (c == '*' && next == '/') { --block_depth; ++i; }
+      else if (c == '/' && next == '*') { ++block_depth; ++i; }
+      continue;
+    }
+    if (!dollar_tag.empty()) {
+      if (b.compare(i, dollar_tag.size(), dollar_tag) == 0) {
+        i += dollar_tag.size() - 1;
+        dollar_tag.clear();
+      }
+      continue;
+    }
+    if (in_single) {
+      if (c == '\'') in_single = false;
+      continue;
+    }
+    if (in_double) {
+      if (c == '"') in_double = false;
+      continue;
+    }
+    if (c == '-' && next == '-') { in_line_comment = true; ++i; continue; }
+    if (c == '/' && next == '*') { block_depth = 1; ++i; continue; }
+    if (c == ';') {
+      finish(i);
+      start = i + 1;
+      continue;
+    }
+    if (isspace((unsigned char)c)) continue;
+    if (!has_content) start = i;  // statements start at their first real character
+    has_content = true;
+    if (c == '\'') in_single = true;
+    else if (c == '"') in_double = true;
+    else if (c == '$') {
+      size_t j = i + 1;
+      while (j < b.size() && (isalnum((unsigned char)b[j]) || b[j] == '_')) ++j;
+      if (j < b.size() && b[j] == '$' && (i == 0 || !isalnum((unsigned char)b[i - 1]))) {
+        dollar_tag = b.substr(i, j - i + 1);
+        i = j;
+      }
+    }
   }
-  for (int k = 0; k < r.n_stmts; ++k) out.emplace_back(r.stmts[k]->stmt_location, r.stmts[k]->stmt_len);
-  pg_query_free_split_result(r);
+  bool inside = in_single || in_double || block_depth > 0 || !dollar_tag.empty();
+  if (ends_complete) *ends_complete = !inside && !has_content;
+  finish(b.size());
   return out;
 }
 

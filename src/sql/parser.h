@@ -32,8 +32,11 @@ class ParsedSql {
 };
 
 // Splits a script into statements without parsing them (for the shell and -f), so one bad
-// statement does not stop the ones before it. Returns byte ranges.
-std::vector<std::pair<int, int>> SplitStatements(const std::string& sql);
+// statement does not stop the ones before it. Returns byte ranges (without the ';'), skipping
+// statements that hold only whitespace and comments. Quotes ('', "", $tag$), -- and nested
+// /* */ comments are respected. *ends_complete (optional) tells whether the text ends outside
+// any quote or comment with its last statement terminated by ';' (or holds no statement).
+std::vector<std::pair<int, int>> SplitStatements(const std::string& sql, bool* ends_complete = nullptr);
 
 // Converts a byte offset into a 1-based character position (PostgreSQL counts characters).
 int BytePosToCharPos(const std::string& text, int byte_offset);

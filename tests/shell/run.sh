@@ -36,6 +36,12 @@ LINE 1: SELECT * FORM t
                  ^' "$err"
 check "exit status on error" "1" "$status"
 "$YUNHE" -c "SELECT 1" >/dev/null; check "exit status on success" "0" "$?"
+# A statement that does not start with a keyword is still reported (bug: it was skipped silently).
+err=$(printf 'SELEC 1;\nSELECT 2;\n' | "$YUNHE" 2>&1 >/dev/null); status=$?
+check "misspelled keyword is an error" 'ERROR:  syntax error at or near "SELEC"
+LINE 1: SELEC 1
+        ^' "$err"
+check "exit status after a misspelled keyword" "1" "$status"
 err=$("$YUNHE" -c "SELECT 1;
 SELECT nosuch
   FROM (SELECT 1) s" 2>&1 >/dev/null)
