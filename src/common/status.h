@@ -45,6 +45,7 @@ inline constexpr const char* kWrongObjectType = "42809";
 inline constexpr const char* kInvalidColumnReference = "42P10";
 inline constexpr const char* kCannotCoerce = "42846";
 inline constexpr const char* kWindowingError = "42P20";
+inline constexpr const char* kNullValueNotAllowed = "22004";
 inline constexpr const char* kDataCorrupted = "XX001";
 inline constexpr const char* kIoError = "58030";
 inline constexpr const char* kInternalError = "XX000";

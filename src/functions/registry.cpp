@@ -12,6 +12,7 @@ void RegisterStringFunctions(FunctionRegistry& r);
 void RegisterTimeFunctions(FunctionRegistry& r);
 void RegisterAggregateFunctions(FunctionRegistry& r);
 void RegisterRegexFunctions(FunctionRegistry& r);
+void RegisterSystemFunctions(FunctionRegistry& r);
 
 FunctionRegistry& FunctionRegistry::Get() {
   static FunctionRegistry registry;
@@ -24,6 +25,7 @@ FunctionRegistry& FunctionRegistry::Get() {
     RegisterTimeFunctions(registry);
     RegisterAggregateFunctions(registry);
     RegisterRegexFunctions(registry);
+    RegisterSystemFunctions(registry);
   });
   return registry;
 }

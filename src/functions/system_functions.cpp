@@ -1,0 +1,117 @@
+// System information and formatting functions clients and tests expect: version(),
+// pg_typeof(any), format(fmt, ...), and AT TIME ZONE for UTC and fixed offsets.
+#include <fmt/format.h>
+
+#include "common/time_util.h"
+#include "functions/function.h"
+#include "functions/kernel_util.h"
+
+namespace yunhe {
+namespace {
+
+using Args = const std::vector<const Vector*>&;
+const TypeId T = TypeId::kText, TS = TypeId::kTimestamp, TZ = TypeId::kTimestampTz;
+
+// PostgreSQL's quote_ident / quote_literal rules for format()'s %I and %L.
+std::string QuoteIdentifier(const std::string& s) {
+  bool plain = !s.empty() && (islower((unsigned char)s[0]) || s[0] == '_');
+  for (char c : s) plain = plain && (islower((unsigned char)c) || isdigit((unsigned char)c) || c == '_');
+  if (plain) return s;
+  std::string out = "\"";
+  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+std::string QuoteLiteral(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("''") : std::string(1, c);
+  return out + "'";
+}
+
+// Offset east of UTC in ns for 'UTC', 'GMT', 'Z', '+08', '-05:30'; false when unknown.
+bool ZoneOffset(const std::string& zone, int64_t* offset) {
+  std::string z;
+  for (char c : zone) z.push_back(char(toupper((unsigned char)c)));
+  if (z == "UTC" || z == "GMT" || z == "Z" || z == "ETC/UTC" || z == "UCT" || z == "ZULU") { *offset = 0; return true; }
+  if (z.size() >= 2 && (z[0] == '+' || z[0] == '-')) {
+    int sign = z[0] == '-' ? -1 : 1;
+    int h = 0, m = 0;
+    if (sscanf(z.c_str() + 1, "%d:%d", &h, &m) < 1 || h > 15 || m > 59) return false;
+    // A zone name like '+08' follows POSIX: positive means west of Greenwich (PostgreSQL 8.5.3).
+    *offset = -sign * (h * kNsPerHour + m * kNsPerMin);
+    return true;
+  }
+  return false;
+}
+
+int64_t OffsetOrThrow(const std::string& zone) {
+  int64_t off;
+  if (!ZoneOffset(zone, &off))
+    throw Error(SqlState::kInvalidParameterValue, fmt::format("time zone \"{}\" not recognized", zone));
+  return off;
+}
+
+}  // namespace
+
+void RegisterSystemFunctions(FunctionRegistry& r) {
+  AddScalar(r, "version", {}, T, [](Args, size_t n, Vector& o) {
+    for (size_t k = 0; k < n; ++k) o.SetValue(k, Value::Text("PostgreSQL 15.0 (yunhe 0.1, the data canal) on x86_64-pc-linux-gnu"));
+  }, "server version string", "version()");
+  {
+    ScalarFunction f;
+    f.name = "pg_typeof";
+    f.arg_types = {TypeId::kNull};
+    f.return_type = T;
+    f.strict = false;
+    f.kernel = [](Args a, size_t n, Vector& o) {
+      for (size_t k = 0; k < n; ++k) o.SetValue(k, Value::Text(a[0]->type().ToString()));
+    };
+    f.description = "the data type of the argument";
+    f.example = "pg_typeof(1.5) → numeric";
+    r.AddScalar(f);
+  }
+  {
+    // format(fmt, args...): %s (text, NULL as empty), %I (identifier), %L (literal, NULL as NULL), %%.
+    ScalarFunction f;
+    f.name = "format";
+    f.arg_types = {T, TypeId::kNull};
+    f.variadic = true;
+    f.strict = false;
+    f.return_type = T;
+    f.kernel = [](Args a, size_t n, Vector& o) {
+      for (size_t row = 0; row < n; ++row) {
+        if (a[0]->IsNull(row)) { o.SetNull(row, true); continue; }
+        const std::string& spec = a[0]->str()[row];
+        std::string out;
+        size_t next_arg = 1;
+        for (size_t i = 0; i < spec.size(); ++i) {
+          if (spec[i] != '%') { out += spec[i]; continue; }
+          if (++i >= spec.size()) throw Error(SqlState::kInvalidParameterValue, "unterminated format() type specifier");
+          char c = spec[i];
+          if (c == '%') { out += '%'; continue; }
+          if (c != 's' && c != 'I' && c != 'L')
+            throw Error(SqlState::kInvalidParameterValue, fmt::format("unrecognized format() type specifier \"{}\"", c));
+          if (next_arg >= a.size()) throw Error(SqlState::kInvalidParameterValue, "too few arguments for format()");
+          Value v = a[next_arg++]->GetValue(row);
+          if (c == 's') out += v.is_null ? "" : v.ToString();
+          else if (c == 'I') {
+            if (v.is_null) throw Error(SqlState::kNullValueNotAllowed, "null values cannot be formatted as an SQL identifier");
+            out += QuoteIdentifier(v.ToString());
+          } else out += v.is_null ? "NULL" : QuoteLiteral(v.ToString());
+        }
+        o.SetValue(row, Value::Text(out));
+      }
+    };
+    f.description = "format a string, printf-style (%s, %I, %L)";
+    f.example = "format('%s has %s rows', 'r', 10) → r has 10 rows";
+    r.AddScalar(f);
+  }
+  // x AT TIME ZONE z  ==  timezone(z, x)
+  AddScalar(r, "timezone", {T, TZ}, TS, [](Args a, size_t n, Vector& o) {
+    ForEachValid(o, n, [&](size_t k) { o.i64()[k] = a[1]->i64()[k] + OffsetOrThrow(a[0]->str()[k]); });
+  }, "timestamp with time zone as local time in a zone (UTC or fixed offsets)", "timestamptz '2024-01-01 00:00+00' AT TIME ZONE '-08' → 2024-01-01 08:00:00");
+  AddScalar(r, "timezone", {T, TS}, TZ, [](Args a, size_t n, Vector& o) {
+    ForEachValid(o, n, [&](size_t k) { o.i64()[k] = a[1]->i64()[k] - OffsetOrThrow(a[0]->str()[k]); });
+  }, "local time in a zone (UTC or fixed offsets) as timestamp with time zone", "timestamp '2024-01-01 08:00' AT TIME ZONE '-08' → 2024-01-01 00:00:00+00");
+}
+
+}  // namespace yunhe
