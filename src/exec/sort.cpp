@@ -29,7 +29,7 @@ SortOperator::SortOperator(OperatorPtr child, std::vector<SortKey> keys) : keys_
 }
 
 std::string SortOperator::Details() const {
-  std::string s = "Sort Key: ";
+  std::string s = limit_ ? "Top-N (" + std::to_string(limit_) + ") Sort Key: " : "Sort Key: ";
   for (size_t k = 0; k < keys_.size(); ++k)
     s += (k ? ", " : "") + keys_[k].expr->ToString() + (keys_[k].desc ? " DESC" : "");
   return s;
@@ -40,19 +40,41 @@ void SortOperator::Open(ExecContext& ctx) {
   rows_.Init(types);
   std::vector<Vector> key_vectors;
   for (auto& k : keys_) key_vectors.emplace_back(k.expr->type);
+  // Ties keep input order (row index breaks them), so top-N and full sorts agree.
+  auto less = [&](uint32_t a, uint32_t b) {
+    int c = CompareSortKeys(key_vectors, keys_, a, b);
+    return c != 0 ? c < 0 : a < b;
+  };
+  // Top-N: keep at most `limit_` rows, compacting whenever the buffer doubles past it.
+  const size_t compact_at = limit_ ? std::max<size_t>(2 * limit_, 8 * kChunkRows) : SIZE_MAX;
+  auto keep_best = [&]() {
+    std::vector<uint32_t> idx(rows_.count);
+    for (size_t r = 0; r < rows_.count; ++r) idx[r] = uint32_t(r);
+    std::partial_sort(idx.begin(), idx.begin() + limit_, idx.end(), less);
+    idx.resize(limit_);
+    std::sort(idx.begin(), idx.end());  // keep input order among the survivors
+    rows_.Select(idx);
+    for (auto& v : key_vectors) v.Select(idx);
+  };
   DataChunk in;
   while (children[0]->Pull(ctx, in)) {
     for (size_t k = 0; k < keys_.size(); ++k) {
-      Vector v = Evaluate(*keys_[k].expr, in, ctx);
+      Vector scratch;
+      const Vector& v = EvaluateRef(*keys_[k].expr, in, ctx, scratch);
       key_vectors[k].AppendRange(v, 0, in.count);
     }
     for (size_t c = 0; c < types.size(); ++c) rows_.columns[c].AppendRange(in.columns[c], 0, in.count);
     rows_.count += in.count;
+    if (rows_.count >= compact_at) keep_best();
   }
   order_.resize(rows_.count);
   for (size_t r = 0; r < rows_.count; ++r) order_[r] = uint32_t(r);
-  std::stable_sort(order_.begin(), order_.end(),
-                   [&](uint32_t a, uint32_t b) { return CompareSortKeys(key_vectors, keys_, a, b) < 0; });
+  if (limit_ && limit_ < order_.size()) {
+    std::partial_sort(order_.begin(), order_.begin() + limit_, order_.end(), less);
+    order_.resize(limit_);
+  } else {
+    std::sort(order_.begin(), order_.end(), less);
+  }
   emitted_ = 0;
 }
 

@@ -16,6 +16,9 @@ class SortOperator : public PhysicalOperator {
  public:
   SortOperator(OperatorPtr child, std::vector<SortKey> keys);
   void Open(ExecContext& ctx) override;
+  // ORDER BY ... LIMIT n: only the first n rows in order are needed (set by the planner with
+  // n = limit + offset), so the sort keeps at most a bounded buffer.
+  void SetLimit(size_t n) { limit_ = n; }
   std::string Name() const override { return "Sort"; }
   std::string Details() const override;
 
@@ -24,6 +27,7 @@ class SortOperator : public PhysicalOperator {
 
  private:
   std::vector<SortKey> keys_;
+  size_t limit_ = 0;  // 0 = all rows
   DataChunk rows_;
   std::vector<uint32_t> order_;
   size_t emitted_ = 0;

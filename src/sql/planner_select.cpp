@@ -112,6 +112,17 @@ void MaybeParallelAggregate(HashAggregateOperator& agg, const OperatorPtr& input
   if (workers > 1) agg.EnableParallel(scan, filter, workers);
 }
 
+// LIMIT/OFFSET given as constants bound a Sort directly below: it keeps only limit + offset rows.
+void PushLimitIntoSort(const OperatorPtr& sort_plan, const ExprPtr& limit, const ExprPtr& offset) {
+  auto sort = std::dynamic_pointer_cast<SortOperator>(sort_plan);
+  if (!sort || !limit || limit->kind != ExprKind::kConstant || limit->value.is_null) return;
+  if (offset && (offset->kind != ExprKind::kConstant || offset->value.is_null)) return;
+  if (!limit->type.IsInteger() || (offset && !offset->type.IsInteger())) return;
+  int64_t n = limit->value.i + (offset ? offset->value.i : 0);
+  if (limit->value.i < 0 || (offset && offset->value.i < 0) || n <= 0 || n > (int64_t(1) << 30)) return;
+  sort->SetLimit(size_t(n));
+}
+
 bool IsIntegerConstant(PgQuery__Node* n, int* value) {
   if (n->node_case == PG_QUERY__NODE__NODE_A_CONST && n->a_const->val_case == PG_QUERY__A__CONST__VAL_IVAL) {
     *value = n->a_const->ival->ival;
@@ -329,6 +340,7 @@ PlannedQuery Planner::ApplyOrderLimit(PlannedQuery q, PgQuery__SelectStmt* s, co
     ExprPtr limit = s->limit_count ? BindExpression(s->limit_count, empty) : nullptr;
     ExprPtr offset = s->limit_offset ? BindExpression(s->limit_offset, empty) : nullptr;
     if (limit && limit->kind == ExprKind::kConstant && limit->value.is_null) limit = nullptr;  // LIMIT ALL / NULL
+    PushLimitIntoSort(q.plan, limit, offset);
     q.plan = std::make_shared<LimitOperator>(q.plan, limit, offset);
   }
   return q;
@@ -597,6 +609,7 @@ PlannedQuery Planner::PlanSimpleSelect(PgQuery__SelectStmt* s, const Scope* oute
     ExprPtr limit = s->limit_count ? BindExpression(s->limit_count, empty) : nullptr;
     ExprPtr offset = s->limit_offset ? BindExpression(s->limit_offset, empty) : nullptr;
     if (limit && limit->kind == ExprKind::kConstant && limit->value.is_null) limit = nullptr;
+    PushLimitIntoSort(plan, limit, offset);
     plan = std::make_shared<LimitOperator>(plan, limit, offset);
   }
   if (proj.size() != select_exprs.size()) {
