@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "common/row_key.h"
 #include "common/status.h"
 #include "functions/cast.h"
 #include "functions/function.h"
@@ -170,13 +171,23 @@ Value ScalarResult(const std::vector<DataChunk>& chunks, const LogicalType& type
   return v;
 }
 
-void CollectValues(const std::vector<DataChunk>& chunks, SubqueryRef& sq) {
+void CollectValues(const std::vector<DataChunk>& chunks, SubqueryRef& sq, bool build_keys) {
   sq.values.clear();
+  sq.value_keys.clear();
   sq.has_null = false;
+  std::string key;
   for (const auto& c : chunks) {
     for (size_t r = 0; r < c.count; ++r) {
-      if (c.columns[0].IsNull(r)) sq.has_null = true;
-      else sq.values.push_back(c.columns[0].GetValue(r));
+      if (c.columns[0].IsNull(r)) {
+        sq.has_null = true;
+        continue;
+      }
+      sq.values.push_back(c.columns[0].GetValue(r));
+      if (build_keys) {
+        key.clear();
+        AppendKeyCell(c.columns[0], r, key);
+        sq.value_keys.insert(key);
+      }
     }
   }
 }
@@ -221,7 +232,7 @@ Vector EvalSubquery(const Expr& e, const DataChunk& input, ExecContext& ctx) {
         for (auto& c : chunks) any |= c.count > 0;
         sq.scalar = Value::Bool(any);
       } else {
-        CollectValues(chunks, sq);
+        CollectValues(chunks, sq, e.kind == ExprKind::kInSubquery);
       }
       sq.cached = !sq.correlated;
     }
@@ -229,7 +240,19 @@ Vector EvalSubquery(const Expr& e, const DataChunk& input, ExecContext& ctx) {
       case ExprKind::kSubquery:
       case ExprKind::kExists: out.SetValue(r, sq.scalar); break;
       case ExprKind::kInSubquery: {
-        Value v = QuantifiedCompare(lhs.GetValue(r), sq, "=", false);
+        // x IN (set): TRUE if found; else NULL if x or the set has NULLs; else FALSE. An empty
+        // set gives FALSE even for a NULL x.
+        Value v;
+        if (sq.values.empty() && !sq.has_null) {
+          v = Value::Bool(false);
+        } else if (lhs.IsNull(r)) {
+          v = Value::Null(TypeId::kBool);
+        } else {
+          std::string key;
+          AppendKeyCell(lhs, r, key);
+          if (sq.value_keys.count(key)) v = Value::Bool(true);
+          else v = sq.has_null ? Value::Null(TypeId::kBool) : Value::Bool(false);
+        }
         if (e.negated && !v.is_null) v.i = !v.i;
         out.SetValue(r, v);
         break;

@@ -4,6 +4,7 @@
 #pragma once
 #include <memory>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "common/value.h"
@@ -52,6 +53,7 @@ struct SubqueryRef {
   bool cached = false;
   Value scalar;
   std::vector<Value> values;
+  std::unordered_set<std::string> value_keys;  // IN (subquery): row keys of `values` for O(1) probes
   bool has_null = false;
 };
 
