@@ -34,8 +34,16 @@ void RenderPlan(const PhysicalOperator& op, int depth, bool analyze, std::vector
   if (analyze)
     line += fmt::format("  (actual time={:.3f} ms rows={})", double(op.time_ns()) / 1e6, op.rows_out());
   lines.push_back(line);
+  // Detail lines go under the operator, indented like PostgreSQL's ("Filter: ...", "Sort Key: ...").
   std::string details = op.Details();
-  if (!details.empty()) lines.push_back(std::string(depth * 6 + (depth ? 0 : 2), ' ') + details);
+  size_t start = 0;
+  while (!details.empty() && start <= details.size()) {
+    size_t end = details.find('\n', start);
+    std::string line = details.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    lines.push_back(std::string(depth == 0 ? 2 : depth * 6, ' ') + line);
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
   for (auto& c : op.children) RenderPlan(*c, depth + 1, analyze, lines);
 }
 

@@ -10,7 +10,7 @@ class FilterOperator : public PhysicalOperator {
  public:
   FilterOperator(OperatorPtr child, ExprPtr predicate);
   std::string Name() const override { return "Filter"; }
-  std::string Details() const override { return predicate_->ToString(); }
+  std::string Details() const override { return "Filter: " + predicate_->ToString(); }
   const ExprPtr& predicate() const { return predicate_; }
 
  protected:

@@ -31,7 +31,9 @@ std::string HashAggregateOperator::Name() const {
 std::string HashAggregateOperator::Details() const {
   std::string s;
   for (size_t k = 0; k < groups_.size(); ++k) s += (k ? ", " : "Group Key: ") + groups_[k]->ToString();
-  if (parallel_scan_) s += (s.empty() ? "" : "; ") + std::string("Workers: ") + std::to_string(workers_used_);
+  if (parallel_scan_)
+    s += (s.empty() ? "" : "; ") + std::string("Workers: ") + std::to_string(workers_used_) +
+         " (the scan and filter below run inside the workers)";
   return s;
 }
 

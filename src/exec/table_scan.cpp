@@ -56,25 +56,30 @@ void TableScanOperator::KeepOnly(const std::vector<bool>& needed) {
   for (size_t c = 0; c < column_ids_.size(); ++c) placeholders_.push_back(Vector::Constant(Value::Null(types[c]), types[c], kChunkRows));
 }
 
+std::string TableScanOperator::Name() const { return "Seq Scan on " + table_->schema.name; }
+
 std::string TableScanOperator::Details() const {
-  std::string s = "on " + table_->schema.name;
-  if (table_->schema.time_column >= 0)
-    s += fmt::format(" ({} time partitions)", table_->data.partition_count());
+  std::vector<std::string> parts;
+  if (table_->schema.time_column >= 0) parts.push_back(fmt::format("Time partitions: {}", table_->data.partition_count()));
   if (!needed_.empty()) {
     std::string cols;
     for (size_t c = 0; c < column_ids_.size(); ++c)
       if (needed_[c]) cols += (cols.empty() ? "" : ", ") + names[c];
-    s += " (columns: " + (cols.empty() ? std::string("none") : cols) + ")";
+    parts.push_back("Columns: " + (cols.empty() ? std::string("none") : cols));
   }
   if (!prune_.empty()) {
-    s += "; Zone map filter: ";
-    for (size_t k = 0; k < prune_.size(); ++k) s += (k ? " AND " : "") + prune_[k].text;
-    if (groups_total_) s += fmt::format(" (row groups skipped: {} of {})", groups_skipped_, groups_total_);
+    std::string z = "Zone map filter: ";
+    for (size_t k = 0; k < prune_.size(); ++k) z += (k ? " AND " : "") + prune_[k].text;
+    if (groups_total_) z += fmt::format(" (row groups skipped: {} of {})", groups_skipped_, groups_total_);
+    parts.push_back(z);
   }
   if (!recorded_indexes_.empty()) {
-    s += "; indexes recorded only, not used by this plan: ";
-    for (size_t k = 0; k < recorded_indexes_.size(); ++k) s += (k ? ", " : "") + recorded_indexes_[k];
+    std::string ix = "Indexes recorded only, not used by this plan: ";
+    for (size_t k = 0; k < recorded_indexes_.size(); ++k) ix += (k ? ", " : "") + recorded_indexes_[k];
+    parts.push_back(ix);
   }
+  std::string s;
+  for (size_t k = 0; k < parts.size(); ++k) s += (k ? "\n" : "") + parts[k];
   return s;
 }
 

@@ -32,7 +32,7 @@ class TableScanOperator : public PhysicalOperator {
   size_t group_count() const;  // row groups visible to this scan (valid after Open)
   size_t table_groups() const { return table_->data.group_count(); }
   bool ReadGroup(size_t g, DataChunk& out) const;
-  std::string Name() const override { return "Seq Scan"; }
+  std::string Name() const override;
   std::string Details() const override;
 
  protected:
