@@ -1,6 +1,7 @@
 #include "exec/sort.h"
 
 #include <algorithm>
+#include <thread>
 
 #include "exec/expression_eval.h"
 #include "functions/kernel_util.h"
@@ -34,6 +35,35 @@ std::string SortOperator::Details() const {
     s += (k ? ", " : "") + keys_[k].expr->ToString() + (keys_[k].desc ? " DESC" : "");
   return s;
 }
+
+namespace {
+
+// Sorts `order` on all cores: each worker sorts a contiguous run, then runs are merged pairwise.
+// `less` must be safe to call from several threads (it only reads).
+template <typename Less>
+void SortParallel(std::vector<uint32_t>& order, const Less& less) {
+  constexpr size_t kMinRowsPerWorker = 64 * 1024;
+  const size_t workers = std::min<size_t>(std::max(1u, std::thread::hardware_concurrency()), 8);
+  const size_t n = order.size();
+  const size_t runs = std::min(workers, std::max<size_t>(1, n / kMinRowsPerWorker));
+  if (runs <= 1) {
+    std::sort(order.begin(), order.end(), less);
+    return;
+  }
+  std::vector<size_t> bounds(runs + 1);
+  for (size_t k = 0; k <= runs; ++k) bounds[k] = n * k / runs;
+  std::vector<std::thread> threads;
+  for (size_t k = 1; k < runs; ++k)
+    threads.emplace_back([&, k] { std::sort(order.begin() + bounds[k], order.begin() + bounds[k + 1], less); });
+  std::sort(order.begin() + bounds[0], order.begin() + bounds[1], less);
+  for (auto& t : threads) t.join();
+  for (size_t width = 1; width < runs; width *= 2)
+    for (size_t k = 0; k + width < runs; k += 2 * width)
+      std::inplace_merge(order.begin() + bounds[k], order.begin() + bounds[k + width],
+                         order.begin() + bounds[std::min(runs, k + 2 * width)], less);
+}
+
+}  // namespace
 
 void SortOperator::Open(ExecContext& ctx) {
   PhysicalOperator::Open(ctx);
@@ -73,7 +103,7 @@ void SortOperator::Open(ExecContext& ctx) {
     std::partial_sort(order_.begin(), order_.begin() + limit_, order_.end(), less);
     order_.resize(limit_);
   } else {
-    std::sort(order_.begin(), order_.end(), less);
+    SortParallel(order_, less);
   }
   emitted_ = 0;
 }
