@@ -49,12 +49,12 @@ namespace {
 // WHERE conjuncts of the form `column op constant` (or reversed) on integer, timestamp and
 // double columns become zone-map checks on the scan.
 void AddZoneMapPredicates(TableScanOperator& scan, const std::vector<ExprPtr>& preds) {
-  std::vector<ExprPtr> todo = preds;
-  while (!todo.empty()) {
-    ExprPtr e = todo.back();
-    todo.pop_back();
+  std::vector<ExprPtr> work = preds;
+  while (!work.empty()) {
+    ExprPtr e = work.back();
+    work.pop_back();
     if (e->kind == ExprKind::kAnd) {
-      for (auto& a : e->args) todo.push_back(a);
+      for (auto& a : e->args) work.push_back(a);
       continue;
     }
     if (e->kind != ExprKind::kFunction || e->args.size() != 2) continue;
