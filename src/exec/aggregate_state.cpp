@@ -76,25 +76,17 @@ void UpdateAggregate(const BoundAggregate& agg, std::vector<AggState>& states, c
     const PhysicalType pt = a0.type().physical();
     const bool int_sum = pt == PhysicalType::kI64 && a0.type().IsInteger();
     if ((kind == AggKind::kSum || kind == AggKind::kAvg) && (int_sum || pt == PhysicalType::kF64)) {
-      if (int_sum) {
-        const int64_t* x = a0.i64();
+      auto add_all = [&](const auto* x, auto AggState::*sum) {
         for (size_t k = 0; k < n; ++k) {
           const size_t r = rows[k];
           if (nulls[r]) continue;
           AggState& s = states[groups[k]];
           ++s.count;
-          s.isum += x[r];
+          s.*sum += x[r];
         }
-      } else {
-        const double* x = a0.f64();
-        for (size_t k = 0; k < n; ++k) {
-          const size_t r = rows[k];
-          if (nulls[r]) continue;
-          AggState& s = states[groups[k]];
-          ++s.count;
-          s.fsum += x[r];
-        }
-      }
+      };
+      if (int_sum) add_all(a0.i64(), &AggState::isum);
+      else add_all(a0.f64(), &AggState::fsum);
       return;
     }
     if (kind == AggKind::kCount) {

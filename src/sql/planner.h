@@ -116,8 +116,7 @@ class Planner {
                      std::vector<PgQuery__Node*>* where_conjuncts);
   PlannedQuery PlanJoin(PgQuery__JoinExpr* j, const Scope* outer, Scope* scope_out);
   PlannedQuery PlanRangeFunction(PgQuery__RangeFunction* f, const Scope* outer, Scope* scope_out);
-  PlannedQuery JoinPlans(PlannedQuery left, const Scope& left_scope, PlannedQuery right, const Scope& right_scope,
-                         JoinKind kind, std::vector<ExprPtr> conditions, Scope* scope_out);
+  PlannedQuery JoinPlans(PlannedQuery left, PlannedQuery right, JoinKind kind, std::vector<ExprPtr> conditions);
 
   // planner_select.cpp
   PlannedQuery PlanSimpleSelect(PgQuery__SelectStmt* s, const Scope* outer);

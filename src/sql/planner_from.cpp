@@ -196,10 +196,7 @@ PlannedQuery Planner::PlanRangeFunction(PgQuery__RangeFunction* f, const Scope* 
   return q;
 }
 
-PlannedQuery Planner::JoinPlans(PlannedQuery left, const Scope& left_scope, PlannedQuery right, const Scope& right_scope,
-                                JoinKind kind, std::vector<ExprPtr> conditions, Scope* scope_out) {
-  (void)left_scope;
-  (void)right_scope;
+PlannedQuery Planner::JoinPlans(PlannedQuery left, PlannedQuery right, JoinKind kind, std::vector<ExprPtr> conditions) {
   std::vector<ExprPtr> lkeys, rkeys, residual;
   const int left_width = int(left.types.size());
   for (auto& c : conditions) {
@@ -237,7 +234,6 @@ PlannedQuery Planner::JoinPlans(PlannedQuery left, const Scope& left_scope, Plan
   q.names.insert(q.names.end(), right.names.begin(), right.names.end());
   q.types = left.types;
   q.types.insert(q.types.end(), right.types.begin(), right.types.end());
-  (void)scope_out;
   return q;
 }
 
@@ -289,7 +285,7 @@ void Planner::JoinFromItems(PlannedQuery* acc_ptr, Scope* acc_scope_ptr, PgQuery
       joined.types = joined.plan->types;
       acc = joined;
     } else {
-      acc = JoinPlans(acc, acc_scope, right, right_scope, JoinKind::kInner, conds, nullptr);
+      acc = JoinPlans(acc, right, JoinKind::kInner, conds);
     }
     acc_scope = combined;
   }
@@ -373,7 +369,7 @@ PlannedQuery Planner::PlanJoin(PgQuery__JoinExpr* j, const Scope* outer, Scope* 
     q.names.insert(q.names.end(), right.names.begin(), right.names.end());
     q.types = q.plan->types;
   } else {
-    q = JoinPlans(left, ls, right, rs, kind, conds, nullptr);
+    q = JoinPlans(left, right, kind, conds);
   }
   if (using_pairs.empty()) {
     *scope_out = combined;

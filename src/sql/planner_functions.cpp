@@ -109,13 +109,9 @@ ExprPtr Planner::ResolveCall(const std::string& name, std::vector<ExprPtr> args,
   for (auto& a : e->args) all_const = all_const && a->kind == ExprKind::kConstant;
   if (all_const) {
     ExecContext ctx;
-    try {
-      Value v = EvaluateConstant(*e, ctx);
-      v.type = e->type;
-      return MakeConstant(v, location);
-    } catch (Error& err) {
-      throw;
-    }
+    Value v = EvaluateConstant(*e, ctx);
+    v.type = e->type;
+    return MakeConstant(v, location);
   }
   return e;
 }

@@ -284,12 +284,10 @@ PlannedQuery Planner::PlanSetOperation(PgQuery__SelectStmt* s, const Scope* oute
   bool lcast = false, rcast = false;
   for (size_t c = 0; c < l.types.size(); ++c) {
     LogicalType t;
-    LogicalType lt = l.types[c].id == TypeId::kNull ? TypeId::kText : l.types[c];
     if (!CommonType(l.types[c], r.types[c], &t))
       throw Error(SqlState::kDatatypeMismatch,
                   fmt::format("{} types {} and {} cannot be matched", opname, l.types[c].ToString(), r.types[c].ToString()));
     if (t.id == TypeId::kNull) t = TypeId::kText;
-    (void)lt;
     auto lc = MakeColumn(int(c), l.types[c], l.names[c]);
     auto rc = MakeColumn(int(c), r.types[c], r.names[c]);
     lcast |= l.types[c] != t;

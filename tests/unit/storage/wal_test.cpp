@@ -60,16 +60,19 @@ TEST(Wal, RoundTrip) {
   EXPECT_FALSE(r.torn_tail);
 }
 
+// Writes two committed transactions to a fresh log; returns the byte offset after the first.
+uint64_t WriteTwoTransactions(const std::string& path) {
+  RemoveFile(path);
+  WalWriter w(path, 0);
+  w.Commit(Txn(0, 3));
+  uint64_t after_first = w.size();
+  w.Commit(Txn(100, 4));
+  return after_first;
+}
+
 TEST(Wal, TornTailAtEveryLengthKeepsWholeTransactionsOnly) {
   std::string path = TempPath("torn.log");
-  RemoveFile(path);
-  uint64_t after_first;
-  {
-    WalWriter w(path, 0);
-    w.Commit(Txn(0, 3));
-    after_first = w.size();
-    w.Commit(Txn(100, 4));
-  }
+  uint64_t after_first = WriteTwoTransactions(path);
   std::string full = ReadWholeFile(path);
   for (size_t cut = 0; cut <= full.size(); ++cut) {
     WriteFileDurable(path, full.substr(0, cut));
@@ -83,14 +86,7 @@ TEST(Wal, TornTailAtEveryLengthKeepsWholeTransactionsOnly) {
 
 TEST(Wal, BitFlipStopsReplayAtTheDamagedFrame) {
   std::string path = TempPath("flip.log");
-  RemoveFile(path);
-  uint64_t after_first;
-  {
-    WalWriter w(path, 0);
-    w.Commit(Txn(0, 3));
-    after_first = w.size();
-    w.Commit(Txn(100, 4));
-  }
+  uint64_t after_first = WriteTwoTransactions(path);
   std::string full = ReadWholeFile(path);
   for (size_t pos = after_first; pos < full.size(); pos += 7) {
     std::string bad = full;
