@@ -140,10 +140,15 @@ void Database::RollbackTo(size_t undo_mark, size_t wal_mark) {
   }
   txn_.wal.resize(std::min(txn_.wal.size(), wal_mark));
   if (txn_.wal_spilled && undo_mark == 0 && durability_) {
-    // Records of this transaction are already in the WAL: cancel them.
+    // Records of this transaction are already in the WAL: cancel them. RollbackTo runs on error
+    // paths and must not throw; if the abort cannot be written, no later commit may follow them.
     WalRecord abort;
     abort.type = WalRecordType::kAbort;
-    durability_->Commit({abort});
+    try {
+      durability_->Commit({abort});
+    } catch (const Error& e) {
+      durability_->Poison("could not cancel a rolled-back transaction in the WAL: " + e.status().message());
+    }
     txn_.wal_spilled = false;
     txn_.wal.clear();
   }

@@ -141,7 +141,17 @@ std::unique_ptr<Durability> Durability::Open(const std::string& dir, Database* d
   return d;
 }
 
-void Durability::Commit(const std::vector<WalRecord>& records) { wal_->Commit(records); }
+void Durability::Commit(const std::vector<WalRecord>& records) {
+  if (!poisoned_.empty())
+    throw Error(SqlState::kIoError, "writes are disabled until the database is reopened: " + poisoned_);
+  wal_->Commit(records);
+}
+
+void Durability::Spill(const std::vector<WalRecord>& records) {
+  if (!poisoned_.empty())
+    throw Error(SqlState::kIoError, "writes are disabled until the database is reopened: " + poisoned_);
+  wal_->Append(records);
+}
 
 void Durability::MaybeCheckpoint(Catalog& catalog) {
   if (wal_->size() > kWalCheckpointBytes) Checkpoint(catalog);

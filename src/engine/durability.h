@@ -26,8 +26,12 @@ class Database;
 class Durability {
  public:
   static std::unique_ptr<Durability> Open(const std::string& dir, Database* db);
+  // Both throw 58030 on I/O failure. After a failure that may have left a rolled-back
+  // transaction's spilled records in the WAL, Poison() makes every later commit fail instead of
+  // letting its commit record adopt them; reopening the database recovers cleanly.
   void Commit(const std::vector<WalRecord>& records);
-  void Spill(const std::vector<WalRecord>& records) { wal_->Append(records); }
+  void Spill(const std::vector<WalRecord>& records);
+  void Poison(const std::string& why) { poisoned_ = why; }
   void Checkpoint(Catalog& catalog);
   // Checkpoints when the WAL has grown past kWalCheckpointBytes.
   void MaybeCheckpoint(Catalog& catalog);
@@ -41,6 +45,7 @@ class Durability {
   uint64_t checkpoint_ = 0;
   std::unique_ptr<WalWriter> wal_;
   std::vector<std::string> live_files_;
+  std::string poisoned_;
 };
 
 // The catalog as DDL text (tables, views, indexes), one statement per line-terminated ';'.

@@ -49,16 +49,26 @@ void WalWriter::Write(const std::vector<WalRecord>& records, bool sync) {
     ssize_t n = ::write(fd_, buf.data() + off, buf.size() - off);
     if (n < 0) {
       if (errno == EINTR) continue;
-      // Drop the partial append so the log stays a sequence of whole transactions.
-      (void)::ftruncate(fd_, off_t(size_));
-      (void)::lseek(fd_, off_t(size_), SEEK_SET);
-      throw Error(SqlState::kIoError, fmt::format("could not write WAL \"{}\": {}", path_, std::strerror(errno)));
+      int err = errno;
+      DropTail();
+      throw Error(SqlState::kIoError, fmt::format("could not write WAL \"{}\": {}", path_, std::strerror(err)));
     }
     off += size_t(n);
   }
+  if (sync && ::fdatasync(fd_) != 0) {
+    // The frames (commit record included) are in the file but not durable, and the caller will
+    // report failure and roll back: remove them, or a later fsync would make them come back.
+    int err = errno;
+    DropTail();
+    throw Error(SqlState::kIoError, fmt::format("could not fsync WAL \"{}\": {}", path_, std::strerror(err)));
+  }
   size_ += buf.size();
-  if (sync && ::fdatasync(fd_) != 0)
-    throw Error(SqlState::kIoError, fmt::format("could not fsync WAL \"{}\": {}", path_, std::strerror(errno)));
+}
+
+void WalWriter::DropTail() {
+  (void)::ftruncate(fd_, off_t(size_));
+  (void)::lseek(fd_, off_t(size_), SEEK_SET);
+  (void)::fdatasync(fd_);
 }
 
 WalReadResult ReadWal(const std::string& path, const std::function<void(const std::vector<WalRecord>&)>& apply) {

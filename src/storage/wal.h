@@ -34,6 +34,8 @@ class WalWriter {
 
  private:
   void Write(const std::vector<WalRecord>& records, bool sync);
+  // Cuts the file back to size_ after a failed write, keeping it a sequence of whole frames.
+  void DropTail();
 
   std::string path_;
   int fd_ = -1;
