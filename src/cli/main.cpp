@@ -13,6 +13,7 @@
 
 #include "cli/demo.h"
 #include "cli/function_reference.h"
+#include "cli/import_command.h"
 #include "cli/shell.h"
 
 using namespace yunhe;
@@ -29,6 +30,8 @@ void Usage(std::ostream& out) {
          "  --make-demo DIR     create the demo database in DIR (if missing) and exit\n"
          "  --function-reference  print the function table of docs/sql.md and exit\n"
          "  -h, --help          this help\n"
+         "       yunhe import DATADIR FILE... [--precision P] [--table NAME]\n"
+         "                      bulk-load line protocol files (yunhe import --help)\n"
          "With no DATADIR the database lives in memory. Without -c/-f, SQL is read from stdin\n"
          "when it is not a terminal; on a terminal an interactive shell starts.\n";
 }
@@ -36,6 +39,7 @@ void Usage(std::ostream& out) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc > 1 && std::string(argv[1]) == "import") return RunImportCommand(argc - 1, argv + 1);
   std::vector<std::string> commands;
   std::vector<std::string> files;
   std::string dir;

@@ -12,6 +12,7 @@
 #include "engine/statements.h"
 #include "exec/expression_eval.h"
 #include "functions/cast.h"
+#include "ingest/lineproto/line_protocol_writer.h"
 #include "sql/planner.h"
 
 namespace yunhe {
@@ -25,6 +26,8 @@ struct CopyOptions {
   char escape = '"';
   std::string null_string = "\\N";
   bool on_error_ignore = false;
+  bool lineprotocol = false;
+  std::string precision = "ns";
 };
 
 CopyOptions ParseOptions(PgQuery__CopyStmt* stmt) {
@@ -44,6 +47,7 @@ CopyOptions ParseOptions(PgQuery__CopyStmt* stmt) {
     if (name == "format") {
       if (value == "csv") o.csv = true;
       else if (value == "text") o.csv = false;
+      else if (value == "lineprotocol" || value == "line_protocol" || value == "ilp") o.lineprotocol = true;
       else throw Error(SqlState::kInvalidParameterValue, fmt::format("COPY format \"{}\" not recognized", value));
     } else if (name == "header") {
       o.header = value.empty() || value == "true" || value == "on" || value == "1" || value == "match";
@@ -67,6 +71,8 @@ CopyOptions ParseOptions(PgQuery__CopyStmt* stmt) {
       else throw Error(SqlState::kInvalidParameterValue, fmt::format("COPY ON_ERROR \"{}\" not recognized", value));
     } else if (name == "encoding") {
       if (value != "utf8" && value != "utf-8") throw Error(SqlState::kFeatureNotSupported, "only UTF8 encoding is supported");
+    } else if (name == "precision") {
+      o.precision = value;
     } else if (name == "freeze") {
     } else {
       throw Error(SqlState::kSyntaxError, fmt::format("option \"{}\" not recognized", name));
@@ -339,16 +345,42 @@ void CopyTo(Database& db, PgQuery__CopyStmt* stmt, const std::string& sql, const
   result.tag = fmt::format("COPY {}", rows);
 }
 
+// Line protocol: the table is created or widened to fit (schema on write); bad lines are
+// reported as notices with their line numbers and skipped, the good ones load.
+void CopyLineProtocol(Database& db, PgQuery__CopyStmt* stmt, const CopyOptions& o, QueryResult& result) {
+  if (stmt->n_attlist) throw Error(SqlState::kFeatureNotSupported, "COPY FORMAT lineprotocol takes no column list");
+  lineproto::WriterOptions wo;
+  if (!lineproto::ParsePrecision(o.precision, &wo.precision))
+    throw Error(SqlState::kInvalidParameterValue,
+                fmt::format("COPY precision \"{}\" not recognized (ns, us, ms, s, m, h)", o.precision));
+  wo.target_table = stmt->relation->relname;
+  wo.max_reported_errors = 20;
+  std::string data = stmt->filename && stmt->filename[0] ? ReadFile(stmt->filename) : db.TakeCopyInput();
+  lineproto::Writer writer(db, wo);
+  writer.Write(data);
+  writer.Flush();
+  const auto& rep = writer.report();
+  for (const auto& e : rep.errors) result.notices.push_back(fmt::format("NOTICE:  skipping line {}: {}", e.line, e.reason));
+  if (rep.bad_lines)
+    result.notices.push_back(fmt::format("NOTICE:  {} line{} skipped", rep.bad_lines, rep.bad_lines == 1 ? " was" : "s were"));
+  result.tag = fmt::format("COPY {}", rep.rows);
+}
+
 }  // namespace
 
 void ExecuteCopy(Database& db, PgQuery__CopyStmt* stmt, const std::string& sql, QueryResult& result) {
   CopyOptions o = ParseOptions(stmt);
   if (stmt->is_program) throw Error(SqlState::kFeatureNotSupported, "COPY ... PROGRAM is not supported");
   if (!stmt->is_from) {
+    if (o.lineprotocol) throw Error(SqlState::kFeatureNotSupported, "COPY TO does not support FORMAT lineprotocol");
     CopyTo(db, stmt, sql, o, result);
     return;
   }
   std::string name = stmt->relation->relname;
+  if (o.lineprotocol) {
+    CopyLineProtocol(db, stmt, o, result);
+    return;
+  }
   auto table = db.catalog().FindTable(name);
   if (!table) throw Error(SqlState::kUndefinedTable, fmt::format("relation \"{}\" does not exist", name));
   const TableSchema& schema = table->schema;

@@ -230,6 +230,12 @@ QueryResult Database::ExecuteStatement(const std::string& sql) {
     }
     return result;
   }
+  return RunAsStatement(sql, [&](QueryResult& r) { Dispatch(node, sql, r); });
+}
+
+QueryResult Database::RunAsStatement(const std::string& description, const std::function<void(QueryResult&)>& body) {
+  QueryResult result;
+  result.statement_text = description;
   if (txn_.failed) {
     result.status = Status::Error(SqlState::kInFailedTransaction,
                                   "current transaction is aborted, commands ignored until end of transaction block");
@@ -237,24 +243,30 @@ QueryResult Database::ExecuteStatement(const std::string& sql) {
   }
   const size_t undo_mark = txn_.undo.size();
   const size_t wal_mark = txn_.wal.size();
+  auto fail = [&](Status st) {
+    result = QueryResult();
+    result.statement_text = description;
+    result.status = std::move(st);
+    RollbackTo(undo_mark, wal_mark);
+    if (txn_.explicit_block) txn_.failed = true;
+    else txn_ = Transaction();
+  };
   try {
-    Dispatch(node, sql, result);
+    body(result);
     if (!txn_.explicit_block) CommitTransaction();
   } catch (const Error& e) {
-    result = QueryResult();
-    result.statement_text = sql;
-    result.status = e.status();
-    RollbackTo(undo_mark, wal_mark);
-    if (txn_.explicit_block) txn_.failed = true;
-    else txn_ = Transaction();
+    fail(e.status());
   } catch (const std::bad_alloc&) {
-    result = QueryResult();
-    result.status = Status::Error("53200", "out of memory");
-    RollbackTo(undo_mark, wal_mark);
-    if (txn_.explicit_block) txn_.failed = true;
-    else txn_ = Transaction();
+    fail(Status::Error("53200", "out of memory"));
   }
   return result;
+}
+
+void Database::ExecuteNested(const std::string& sql) {
+  auto parsed = ParsedSql::Parse(sql);
+  if (parsed->statements().size() != 1) throw Error(SqlState::kInternalError, "nested statement must be exactly one: " + sql);
+  QueryResult ignored;
+  Dispatch(parsed->statements()[0].node, sql, ignored);
 }
 
 void Database::ReplayRecords(const std::vector<WalRecord>& records) {

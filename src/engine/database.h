@@ -5,6 +5,7 @@
 // BEGIN ... COMMIT the WAL write happens at COMMIT. A failing statement is undone at once; in a
 // block it also marks the block failed (PostgreSQL 25P02) until ROLLBACK or COMMIT.
 #pragma once
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -29,6 +30,13 @@ class Database {
   std::vector<QueryResult> Execute(const std::string& sql);
   // Runs one statement (text holding exactly one statement, or none).
   QueryResult ExecuteStatement(const std::string& sql);
+  // Runs `body` as one statement: in autocommit mode its changes are committed (WAL fsynced)
+  // before this returns; on an error they are undone and the error is in the result. Used by
+  // writers that are not SQL text (line protocol, NMEA).
+  QueryResult RunAsStatement(const std::string& description, const std::function<void(QueryResult&)>& body);
+  // Runs one SQL statement inside the current statement's transaction (no commit, throws on
+  // error); for DDL issued by ingest paths (schema on write).
+  void ExecuteNested(const std::string& sql);
   // Writes all tables to segment files and truncates the WAL.
   Status Checkpoint();
 

@@ -70,6 +70,23 @@ check "zone map skips row groups" "1" "$(echo "$plan" | grep -c 'row groups skip
 
 check "EXPLAIN says an index is only recorded" "1" "$("$YUNHE" -c "CREATE TABLE ix (a int); CREATE INDEX ix_a ON ix (a); EXPLAIN SELECT * FROM ix WHERE a = 1" | grep -c 'Indexes recorded only, not used by this plan: ix_a')"
 
+# Line protocol: COPY creates and widens the table, reports bad lines by number, keeps the good.
+printf 'cpu,host=a,region=us\\ west usage=1.5,idle=98i,ok=t 1700000000000000000\ncpu,host=b usage="high" 1700000001000000000\n\ncpu,host=c usage=2,extra=7i 1700000002000000000\ncpu usage=\n' > "$tmp/a.lp"
+out=$("$YUNHE" --format csv -c "COPY cpu FROM '$tmp/a.lp' WITH (FORMAT lineprotocol); SELECT * FROM cpu ORDER BY time" 2>"$tmp/lp.err")
+check "COPY FORMAT lineprotocol rows" 'time,host,region,usage,idle,ok,extra
+2023-11-14 22:13:20+00,a,us west,1.5,98,t,
+2023-11-14 22:13:22+00,c,,2,,,7' "$out"
+check "COPY FORMAT lineprotocol bad lines" 'NOTICE:  skipping line 2: field "usage" is string but column "usage" is double precision
+NOTICE:  skipping line 5: missing value for field "usage"
+NOTICE:  2 lines were skipped' "$(cat "$tmp/lp.err")"
+printf 'm,dev=x v=1 1700000000\nm,dev=y v=2 1700000060\nbad line\nn w=3i 1700000000\n' > "$tmp/b.lp"
+"$YUNHE" import "$tmp/imp" "$tmp/b.lp" --precision s >"$tmp/imp.out" 2>&1; status=$?
+check "import exit status with a rejected line" "1" "$status"
+check "import report" "$tmp/b.lp:3: missing \"=\" after field key \"line\"
+imported 3 rows, rejected 1 line" "$(cat "$tmp/imp.out")"
+check "import created one table per measurement" '2023-11-14 22:14:20+00,3,3' "$("$YUNHE" "$tmp/imp" --format csv --no-header -c "SELECT max(m.time), sum(m.v), max(n.w) FROM m, n")"
+"$YUNHE" import "$tmp/imp" "$tmp/nosuch.lp" >/dev/null 2>&1; check "import of a missing file fails" "1" "$?"
+
 # docs/sql.md carries the registry's function table verbatim.
 here=$(cd "$(dirname "$0")/../.." && pwd)
 documented=$(sed -n '/<!-- functions:begin -->/,/<!-- functions:end -->/p' "$here/docs/sql.md" | sed '1d;$d')

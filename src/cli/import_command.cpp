@@ -1,0 +1,164 @@
+#include "cli/import_command.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "cli/result_printer.h"
+#include "engine/database.h"
+#include "ingest/lineproto/line_protocol_writer.h"
+
+namespace yunhe {
+namespace {
+
+constexpr size_t kBlockBytes = 16u << 20;  // one committed statement per block
+constexpr size_t kShownErrors = 20;
+
+void Usage(std::ostream& out) {
+  out << "usage: yunhe import DATADIR FILE... [OPTIONS]\n"
+         "  --format lineprotocol  input format (default: lineprotocol)\n"
+         "  --precision P          timestamp unit of line protocol: ns (default), us, ms, s, m, h\n"
+         "  --table NAME           load every line into NAME instead of one table per measurement\n"
+         "  --quiet                no progress bar\n";
+}
+
+class Progress {
+ public:
+  Progress(bool enabled, uint64_t total) : enabled_(enabled), total_(total), start_(Clock::now()) {}
+  void Update(uint64_t done, uint64_t rows, bool final = false) {
+    if (!enabled_) return;
+    auto now = Clock::now();
+    if (!final && now - last_ < std::chrono::milliseconds(200)) return;
+    last_ = now;
+    double secs = std::chrono::duration<double>(now - start_).count();
+    double frac = total_ ? double(done) / double(total_) : 1.0;
+    int filled = int(frac * 30);
+    std::string bar(size_t(filled), '#');
+    bar.resize(30, ' ');
+    fprintf(stderr, "\r[%s] %5.1f%%  %.1f/%.1f MB  %llu rows  %.0f rows/s ", bar.c_str(), frac * 100, done / 1e6,
+            total_ / 1e6, (unsigned long long)rows, secs > 0 ? rows / secs : 0.0);
+    if (final) fprintf(stderr, "\n");
+    fflush(stderr);
+  }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  bool enabled_;
+  uint64_t total_;
+  Clock::time_point start_, last_{};
+};
+
+}  // namespace
+
+int RunImportCommand(int argc, char** argv) {
+  std::string dir, format = "lineprotocol", precision = "ns", table;
+  std::vector<std::string> files;
+  bool quiet = false;
+  for (int k = 1; k < argc; ++k) {
+    std::string a = argv[k];
+    auto need = [&]() -> std::string {
+      if (k + 1 >= argc) {
+        std::cerr << "yunhe import: option " << a << " needs a value\n";
+        exit(2);
+      }
+      return argv[++k];
+    };
+    if (a == "--format") format = need();
+    else if (a == "--precision") precision = need();
+    else if (a == "--table") table = need();
+    else if (a == "--quiet" || a == "-q") quiet = true;
+    else if (a == "-h" || a == "--help") {
+      Usage(std::cout);
+      return 0;
+    } else if (!a.empty() && a[0] == '-') {
+      std::cerr << "yunhe import: unknown option " << a << "\n";
+      Usage(std::cerr);
+      return 2;
+    } else if (dir.empty()) dir = a;
+    else files.push_back(a);
+  }
+  if (dir.empty() || files.empty()) {
+    Usage(std::cerr);
+    return 2;
+  }
+  if (format != "lineprotocol" && format != "line_protocol" && format != "ilp") {
+    std::cerr << "yunhe import: unknown format \"" << format << "\" (lineprotocol)\n";
+    return 2;
+  }
+  lineproto::WriterOptions options;
+  if (!lineproto::ParsePrecision(precision, &options.precision)) {
+    std::cerr << "yunhe import: unknown precision \"" << precision << "\" (ns, us, ms, s, m, h)\n";
+    return 2;
+  }
+  options.target_table = table;
+  options.max_reported_errors = kShownErrors;
+  Status st;
+  auto db = Database::Open(dir, &st);
+  if (!db) {
+    PrintError(st, "", std::cerr);
+    return 1;
+  }
+  uint64_t rows = 0, bad = 0;
+  bool failed = false;
+  for (const auto& file : files) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+      std::cerr << "yunhe import: " << file << ": cannot open\n";
+      return 1;
+    }
+    in.seekg(0, std::ios::end);
+    const uint64_t total = uint64_t(in.tellg());
+    in.seekg(0);
+    Progress progress(!quiet && isatty(STDERR_FILENO), total);
+    std::string block, carry;
+    uint64_t done = 0;
+    size_t next_line = 1;
+    std::vector<lineproto::LineError> shown;
+    while (in || !carry.empty()) {
+      block = std::move(carry);
+      carry.clear();
+      size_t old = block.size();
+      block.resize(old + kBlockBytes);
+      in.read(block.data() + old, std::streamsize(kBlockBytes));
+      block.resize(old + size_t(in.gcount()));
+      if (block.empty()) break;
+      if (in) {  // keep the partial last line for the next block
+        size_t nl = block.rfind('\n');
+        if (nl == std::string::npos) continue;  // a line longer than a block: read more
+        carry.assign(block, nl + 1, std::string::npos);
+        block.resize(nl + 1);
+      }
+      lineproto::WriteReport report;
+      QueryResult r = lineproto::WriteLineProtocol(*db, block, options, &report, next_line);
+      if (!r.status.ok()) {
+        std::cerr << "\n";
+        PrintError(r.status, "", std::cerr);
+        std::cerr << "yunhe import: " << file << ": stopped at line " << next_line << "; "
+                  << rows << " rows loaded before\n";
+        return 1;
+      }
+      for (auto& e : report.errors)
+        if (shown.size() < kShownErrors) shown.push_back(e);
+      rows += report.rows;
+      bad += report.bad_lines;
+      next_line += size_t(std::count(block.begin(), block.end(), '\n'));
+      done += block.size();
+      progress.Update(done, rows);
+    }
+    progress.Update(done, rows, true);
+    for (auto& e : shown) std::cerr << file << ":" << e.line << ": " << e.reason << "\n";
+  }
+  std::cerr << "imported " << rows << " rows";
+  if (bad) std::cerr << ", rejected " << bad << " line" << (bad == 1 ? "" : "s");
+  std::cerr << "\n";
+  failed = bad > 0;
+  return failed ? 1 : 0;
+}
+
+}  // namespace yunhe

@@ -1,0 +1,242 @@
+#include "ingest/lineproto/line_protocol.h"
+
+#include <charconv>
+#include <cstring>
+#include <limits>
+
+namespace yunhe::lineproto {
+
+const char* FieldKindName(FieldKind k) {
+  switch (k) {
+    case FieldKind::kFloat: return "float";
+    case FieldKind::kInteger: return "integer";
+    case FieldKind::kUnsigned: return "unsigned";
+    case FieldKind::kBoolean: return "boolean";
+    case FieldKind::kString: return "string";
+  }
+  return "?";
+}
+
+bool ParsePrecision(std::string_view name, Precision* out) {
+  if (name.empty() || name == "ns" || name == "n") *out = Precision::kNanoseconds;
+  else if (name == "us" || name == "u" || name == "\xC2\xB5s") *out = Precision::kMicroseconds;
+  else if (name == "ms") *out = Precision::kMilliseconds;
+  else if (name == "s") *out = Precision::kSeconds;
+  else if (name == "m") *out = Precision::kMinutes;
+  else if (name == "h") *out = Precision::kHours;
+  else return false;
+  return true;
+}
+
+int64_t Parser::Scale(Precision p) {
+  switch (p) {
+    case Precision::kNanoseconds: return 1;
+    case Precision::kMicroseconds: return 1000;
+    case Precision::kMilliseconds: return 1000000;
+    case Precision::kSeconds: return 1000000000;
+    case Precision::kMinutes: return 60LL * 1000000000;
+    case Precision::kHours: return 3600LL * 1000000000;
+  }
+  return 1;
+}
+
+Parser::Result Parser::Next(Point* p) {
+  while (pos_ < in_.size()) {
+    const char* base = in_.data();
+    const void* nl = memchr(base + pos_, '\n', in_.size() - pos_);
+    size_t eol = nl ? size_t(static_cast<const char*>(nl) - base) : in_.size();
+    std::string_view line(base + pos_, eol - pos_);
+    line_start_ = pos_;
+    ++line_;
+    pos_ = nl ? eol + 1 : eol;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    size_t lead = 0;
+    while (lead < line.size() && (line[lead] == ' ' || line[lead] == '\t')) ++lead;
+    if (lead == line.size() || line[lead] == '#') continue;
+    line.remove_prefix(lead);
+    // Unescaped text never outgrows its line, so views into scratch_ survive the whole line.
+    scratch_.clear();
+    if (scratch_.capacity() < line.size()) scratch_.reserve(line.size());
+    p->tags.clear();
+    p->fields.clear();
+    p->has_timestamp = false;
+    p->timestamp_ns = 0;
+    if (ParseLine(line, p)) return kPoint;
+    return kError;
+  }
+  return kEnd;
+}
+
+std::string_view Parser::ReadName(std::string_view line, size_t* pos, bool stop_at_equals) {
+  const size_t start = *pos;
+  size_t k = start;
+  bool escaped = false;
+  while (k < line.size()) {
+    char c = line[k];
+    if (c == ',' || c == ' ' || (stop_at_equals && c == '=')) break;
+    if (c == '\\' && k + 1 < line.size()) {
+      escaped = true;
+      k += 2;
+      continue;
+    }
+    ++k;
+  }
+  *pos = k;
+  if (!escaped) return line.substr(start, k - start);
+  const size_t out = scratch_.size();
+  for (size_t j = start; j < k; ++j) {
+    char c = line[j];
+    if (c == '\\' && j + 1 < k) {
+      char n = line[j + 1];
+      if (n == ',' || n == ' ' || n == '\\' || (stop_at_equals && n == '=')) {
+        scratch_.push_back(n);
+        ++j;
+        continue;
+      }
+    }
+    scratch_.push_back(c);
+  }
+  return std::string_view(scratch_.data() + out, scratch_.size() - out);
+}
+
+namespace {
+bool IsBooleanToken(std::string_view t, bool* value) {
+  if (t == "t" || t == "T" || t == "true" || t == "True" || t == "TRUE") {
+    *value = true;
+    return true;
+  }
+  if (t == "f" || t == "F" || t == "false" || t == "False" || t == "FALSE") {
+    *value = false;
+    return true;
+  }
+  return false;
+}
+}  // namespace
+
+bool Parser::ParseFieldValue(std::string_view line, size_t* pos, Field* f) {
+  size_t k = *pos;
+  if (k >= line.size() || line[k] == ',' || line[k] == ' ')
+    return Fail("missing value for field \"" + std::string(f->key) + "\"");
+  if (line[k] == '"') {
+    ++k;
+    const size_t start = k;
+    bool escaped = false;
+    while (k < line.size() && line[k] != '"') {
+      if (line[k] == '\\' && k + 1 < line.size()) {
+        escaped = true;
+        ++k;
+      }
+      ++k;
+    }
+    if (k >= line.size()) return Fail("unterminated string value for field \"" + std::string(f->key) + "\"");
+    f->kind = FieldKind::kString;
+    if (!escaped) {
+      f->s = line.substr(start, k - start);
+    } else {
+      const size_t out = scratch_.size();
+      for (size_t j = start; j < k; ++j) {
+        if (line[j] == '\\' && j + 1 < k && (line[j + 1] == '"' || line[j + 1] == '\\')) ++j;
+        scratch_.push_back(line[j]);
+      }
+      f->s = std::string_view(scratch_.data() + out, scratch_.size() - out);
+    }
+    *pos = k + 1;
+    return true;
+  }
+  const size_t start = k;
+  while (k < line.size() && line[k] != ',' && line[k] != ' ') ++k;
+  std::string_view tok = line.substr(start, k - start);
+  *pos = k;
+  auto key = [f] { return std::string(f->key); };
+  if (IsBooleanToken(tok, &f->b)) {
+    f->kind = FieldKind::kBoolean;
+    return true;
+  }
+  const char first = tok[0];
+  if (!(first == '-' || first == '.' || (first >= '0' && first <= '9')))
+    return Fail("invalid value \"" + std::string(tok) + "\" for field \"" + key() + "\"");
+  const char* b = tok.data();
+  const char* e = b + tok.size();
+  if (tok.back() == 'i') {
+    auto [ptr, ec] = std::from_chars(b, e - 1, f->i);
+    if (ec == std::errc::result_out_of_range) return Fail("integer value " + std::string(tok) + " out of range for field \"" + key() + "\"");
+    if (ec != std::errc() || ptr != e - 1 || b == e - 1)
+      return Fail("invalid integer value \"" + std::string(tok) + "\" for field \"" + key() + "\"");
+    f->kind = FieldKind::kInteger;
+    return true;
+  }
+  if (tok.back() == 'u') {
+    if (first == '-') return Fail("unsigned value " + std::string(tok) + " out of range for field \"" + key() + "\"");
+    auto [ptr, ec] = std::from_chars(b, e - 1, f->u);
+    if (ec == std::errc::result_out_of_range) return Fail("unsigned value " + std::string(tok) + " out of range for field \"" + key() + "\"");
+    if (ec != std::errc() || ptr != e - 1 || b == e - 1)
+      return Fail("invalid unsigned value \"" + std::string(tok) + "\" for field \"" + key() + "\"");
+    f->kind = FieldKind::kUnsigned;
+    return true;
+  }
+  auto [ptr, ec] = std::from_chars(b, e, f->f);
+  if (ec == std::errc::result_out_of_range) return Fail("float value " + std::string(tok) + " out of range for field \"" + key() + "\"");
+  if (ec != std::errc() || ptr != e) return Fail("invalid value \"" + std::string(tok) + "\" for field \"" + key() + "\"");
+  f->kind = FieldKind::kFloat;
+  return true;
+}
+
+bool Parser::ParseLine(std::string_view line, Point* p) {
+  size_t pos = 0;
+  if (line[0] == ',') return Fail("missing measurement name");
+  p->measurement = ReadName(line, &pos, false);
+  if (p->measurement.empty()) return Fail("missing measurement name");
+  while (pos < line.size() && line[pos] == ',') {
+    ++pos;
+    Tag t;
+    t.key = ReadName(line, &pos, true);
+    if (t.key.empty()) return Fail("missing tag key");
+    if (pos >= line.size() || line[pos] != '=') return Fail("missing \"=\" after tag key \"" + std::string(t.key) + "\"");
+    ++pos;
+    t.value = ReadName(line, &pos, true);
+    if (t.value.empty()) return Fail("missing value for tag \"" + std::string(t.key) + "\"");
+    if (pos < line.size() && line[pos] == '=')
+      return Fail("unescaped \"=\" in value of tag \"" + std::string(t.key) + "\"");
+    p->tags.push_back(t);
+  }
+  if (pos >= line.size()) return Fail("missing fields");
+  while (pos < line.size() && line[pos] == ' ') ++pos;
+  if (pos >= line.size()) return Fail("missing fields");
+  while (true) {
+    Field f;
+    f.key = ReadName(line, &pos, true);
+    if (f.key.empty()) return Fail("missing field key");
+    if (pos >= line.size() || line[pos] != '=') return Fail("missing \"=\" after field key \"" + std::string(f.key) + "\"");
+    ++pos;
+    if (!ParseFieldValue(line, &pos, &f)) return false;
+    p->fields.push_back(f);
+    if (pos < line.size() && line[pos] == ',') {
+      ++pos;
+      continue;
+    }
+    if (pos < line.size() && line[pos] != ' ')
+      return Fail("unexpected character after value of field \"" + std::string(f.key) + "\"");
+    break;
+  }
+  while (pos < line.size() && line[pos] == ' ') ++pos;
+  if (pos == line.size()) return true;
+  size_t end = pos;
+  while (end < line.size() && line[end] != ' ') ++end;
+  std::string_view tok = line.substr(pos, end - pos);
+  for (size_t k = end; k < line.size(); ++k)
+    if (line[k] != ' ') return Fail("unexpected text after timestamp");
+  int64_t ts;
+  auto [ptr, ec] = std::from_chars(tok.data(), tok.data() + tok.size(), ts);
+  if (ec == std::errc::result_out_of_range) return Fail("timestamp " + std::string(tok) + " out of range");
+  if (ec != std::errc() || ptr != tok.data() + tok.size()) return Fail("invalid timestamp \"" + std::string(tok) + "\"");
+  if (scale_ != 1) {
+    if (ts > std::numeric_limits<int64_t>::max() / scale_ || ts < std::numeric_limits<int64_t>::min() / scale_)
+      return Fail("timestamp " + std::string(tok) + " out of range");
+    ts *= scale_;
+  }
+  p->has_timestamp = true;
+  p->timestamp_ns = ts;
+  return true;
+}
+
+}  // namespace yunhe::lineproto

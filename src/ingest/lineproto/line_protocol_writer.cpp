@@ -1,0 +1,340 @@
+#include "ingest/lineproto/line_protocol_writer.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <limits>
+
+#include "common/status.h"
+#include "storage/catalog.h"
+
+namespace yunhe::lineproto {
+namespace {
+
+struct NameHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+};
+
+// PostgreSQL truncates longer identifiers, which would silently rename a column.
+constexpr size_t kMaxIdentifier = 63;
+
+std::string Quoted(std::string_view name) {
+  std::string out = "\"";
+  for (char c : name) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string ColumnTypeFor(FieldKind k) {
+  switch (k) {
+    case FieldKind::kFloat: return "DOUBLE PRECISION";
+    case FieldKind::kInteger:
+    case FieldKind::kUnsigned: return "BIGINT";
+    case FieldKind::kBoolean: return "BOOLEAN";
+    case FieldKind::kString: return "TEXT";
+  }
+  return "TEXT";
+}
+
+// Empty when the field's value fits the column, else why not.
+std::string CheckField(const Field& f, const LogicalType& t) {
+  auto conflict = [&] {
+    return fmt::format("field \"{}\" is {} but column \"{}\" is {}", f.key, FieldKindName(f.kind), f.key, t.ToString());
+  };
+  auto range = [&](int64_t lo, int64_t hi, bool is_unsigned) -> std::string {
+    if (is_unsigned ? f.u > uint64_t(hi) : (f.i < lo || f.i > hi))
+      return fmt::format("value of field \"{}\" is out of range for type {}", f.key, t.ToString());
+    return "";
+  };
+  switch (f.kind) {
+    case FieldKind::kFloat:
+      return t.id == TypeId::kFloat64 || t.id == TypeId::kFloat32 ? "" : conflict();
+    case FieldKind::kInteger:
+    case FieldKind::kUnsigned: {
+      const bool u = f.kind == FieldKind::kUnsigned;
+      if (t.id == TypeId::kInt64) return range(INT64_MIN, INT64_MAX, u);
+      if (t.id == TypeId::kInt32) return range(INT32_MIN, INT32_MAX, u);
+      if (t.id == TypeId::kInt16) return range(INT16_MIN, INT16_MAX, u);
+      return conflict();
+    }
+    case FieldKind::kBoolean: return t.id == TypeId::kBool ? "" : conflict();
+    case FieldKind::kString: return t.id == TypeId::kText && t.precision == 0 ? "" : conflict();
+  }
+  return conflict();
+}
+
+}  // namespace
+
+struct Writer::Sink {
+  std::string name;
+  std::shared_ptr<Table> table;
+  int time_col = -1;
+  std::unordered_map<std::string, int, NameHash, std::equal_to<>> columns;
+  std::vector<int> required;  // NOT NULL columns other than the timestamp
+  DataChunk chunk;
+  std::vector<int> slots;  // per point: column of each tag, then of each field
+  // Keys of the last accepted point: most streams repeat one shape, whose slots and type checks
+  // then carry over without a lookup.
+  bool shape_valid = false;
+  std::vector<std::string> shape_keys;
+  std::vector<FieldKind> shape_kinds;
+  size_t shape_tags = 0;
+
+  bool SameShape(const Point& p) const {
+    if (!shape_valid || p.tags.size() != shape_tags || p.tags.size() + p.fields.size() != shape_keys.size()) return false;
+    for (size_t k = 0; k < p.tags.size(); ++k)
+      if (p.tags[k].key != shape_keys[k]) return false;
+    for (size_t k = 0; k < p.fields.size(); ++k)
+      if (p.fields[k].kind != shape_kinds[k] || p.fields[k].key != shape_keys[shape_tags + k]) return false;
+    return true;
+  }
+  void RememberShape(const Point& p) {
+    shape_keys.resize(p.tags.size() + p.fields.size());
+    shape_kinds.resize(p.fields.size());
+    shape_tags = p.tags.size();
+    for (size_t k = 0; k < p.tags.size(); ++k) shape_keys[k].assign(p.tags[k].key);
+    for (size_t k = 0; k < p.fields.size(); ++k) {
+      shape_keys[shape_tags + k].assign(p.fields[k].key);
+      shape_kinds[k] = p.fields[k].kind;
+    }
+    shape_valid = true;
+  }
+
+  void Bind(std::shared_ptr<Table> t) {
+    table = std::move(t);
+    const TableSchema& s = table->schema;
+    columns.clear();
+    required.clear();
+    for (size_t c = 0; c < s.columns.size(); ++c) {
+      columns.emplace(s.columns[c].name, int(c));
+      if (s.columns[c].not_null && int(c) != time_col) required.push_back(int(c));
+    }
+    chunk.Init(s.Types());
+    for (auto& col : chunk.columns) col.Resize(kChunkRows);
+    chunk.count = 0;
+  }
+  int Find(std::string_view key) const {
+    auto it = columns.find(key);
+    return it == columns.end() ? -1 : it->second;
+  }
+};
+
+Writer::Writer(Database& db, WriterOptions options) : db_(db), options_(std::move(options)) {
+  now_ns_ = options_.default_timestamp_ns
+                ? options_.default_timestamp_ns
+                : std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+Writer::~Writer() = default;
+
+void Writer::Reject(size_t line, std::string reason) {
+  ++report_.bad_lines;
+  if (report_.errors.size() < options_.max_reported_errors) report_.errors.push_back({line, std::move(reason)});
+}
+
+Writer::Sink& Writer::SinkFor(std::string_view measurement, const Point&) {
+  std::string_view name = options_.target_table.empty() ? measurement : std::string_view(options_.target_table);
+  if (last_sink_ && last_measurement_ == name) return *last_sink_;
+  auto it = sinks_.find(std::string(name));
+  if (it == sinks_.end()) {
+    auto sink = std::make_unique<Sink>();
+    sink->name = std::string(name);
+    auto table = db_.catalog().FindTable(sink->name);
+    if (!table) {
+      if (db_.catalog().NameTaken(sink->name))
+        throw Error(SqlState::kWrongObjectType, fmt::format("\"{}\" is not a table", sink->name));
+      db_.ExecuteNested(fmt::format("CREATE TABLE {} (\"time\" TIMESTAMPTZ NOT NULL) PARTITION BY RANGE (\"time\")",
+                                    Quoted(sink->name)));
+      ++report_.tables_created;
+      table = db_.catalog().FindTable(sink->name);
+    }
+    const TableSchema& s = table->schema;
+    sink->time_col = s.time_column;
+    if (sink->time_col < 0) {
+      int c = s.ColumnIndex("time");
+      if (c >= 0 && (s.columns[c].type.id == TypeId::kTimestampTz || s.columns[c].type.id == TypeId::kTimestamp))
+        sink->time_col = c;
+    }
+    if (sink->time_col >= 0 && s.columns[sink->time_col].type.id == TypeId::kDate)
+      throw Error(SqlState::kFeatureNotSupported, fmt::format("table \"{}\" has a date as designated timestamp; line protocol needs a timestamp", sink->name));
+    if (sink->time_col < 0)
+      throw Error(SqlState::kFeatureNotSupported,
+                  fmt::format("table \"{}\" has no designated timestamp (PARTITION BY RANGE) and no \"time\" column", sink->name));
+    sink->Bind(table);
+    it = sinks_.emplace(sink->name, std::move(sink)).first;
+  }
+  last_sink_ = it->second.get();
+  last_measurement_ = std::string(name);
+  return *last_sink_;
+}
+
+std::string Writer::Prepare(Sink& sink, const Point& p) {
+  const TableSchema* s = &sink.table->schema;
+  if (sink.SameShape(p)) {
+    // Same keys and kinds as the last good point: only value ranges can still differ.
+    for (size_t k = 0; k < p.fields.size(); ++k) {
+      const Field& f = p.fields[k];
+      if (f.kind != FieldKind::kInteger && f.kind != FieldKind::kUnsigned) continue;
+      const LogicalType& t = s->columns[sink.slots[sink.shape_tags + k]].type;
+      if (t.id == TypeId::kInt64 && f.kind == FieldKind::kInteger) continue;
+      if (auto e = CheckField(f, t); !e.empty()) return e;
+    }
+    return "";
+  }
+  const std::string& time_name = s->columns[sink.time_col].name;
+  std::vector<std::string_view> missing;
+  std::vector<std::string> missing_types;
+  auto check_name = [&](std::string_view key, const char* what) -> std::string {
+    if (key.size() > kMaxIdentifier) return fmt::format("{} key \"{}\" is longer than {} bytes", what, key, kMaxIdentifier);
+    if (key == time_name) return fmt::format("{} key \"{}\" names the timestamp column", what, key);
+    return "";
+  };
+  for (size_t k = 0; k < p.tags.size(); ++k) {
+    const Tag& t = p.tags[k];
+    if (auto e = check_name(t.key, "tag"); !e.empty()) return e;
+    int c = sink.Find(t.key);
+    if (c < 0) {
+      bool dup = false;
+      for (auto m : missing) dup = dup || m == t.key;
+      if (!dup) {
+        missing.push_back(t.key);
+        missing_types.push_back("TEXT");
+      }
+    } else if (s->columns[c].type.id != TypeId::kText || s->columns[c].type.precision) {
+      return fmt::format("tag \"{}\" is text but column \"{}\" is {}", t.key, t.key, s->columns[c].type.ToString());
+    }
+  }
+  for (size_t k = 0; k < p.fields.size(); ++k) {
+    const Field& f = p.fields[k];
+    if (auto e = check_name(f.key, "field"); !e.empty()) return e;
+    for (const Tag& t : p.tags)
+      if (t.key == f.key) return fmt::format("field \"{}\" has the same name as a tag", f.key);
+    int c = sink.Find(f.key);
+    if (c < 0) {
+      bool dup = false;
+      for (size_t m = 0; m < missing.size(); ++m) {
+        if (missing[m] != f.key) continue;
+        dup = true;
+        if (missing_types[m] != ColumnTypeFor(f.kind))
+          return fmt::format("field \"{}\" appears twice with different types", f.key);
+      }
+      if (!dup) {
+        missing.push_back(f.key);
+        missing_types.push_back(ColumnTypeFor(f.kind));
+      }
+    } else if (auto e = CheckField(f, s->columns[c].type); !e.empty()) {
+      return e;
+    }
+  }
+  for (int c : sink.required) {
+    bool given = false;
+    for (const Tag& t : p.tags) given = given || t.key == s->columns[c].name;
+    for (const Field& f : p.fields) given = given || f.key == s->columns[c].name;
+    if (!given)
+      return fmt::format("null value in column \"{}\" of relation \"{}\" violates not-null constraint", s->columns[c].name, sink.name);
+  }
+  if (!missing.empty()) {
+    // New columns change the table's shape: write out the rows buffered for the old one first.
+    FlushSink(sink);
+    std::string ddl = "ALTER TABLE " + Quoted(sink.name);
+    for (size_t m = 0; m < missing.size(); ++m)
+      ddl += (m ? ", ADD COLUMN " : " ADD COLUMN ") + Quoted(missing[m]) + " " + missing_types[m];
+    db_.ExecuteNested(ddl);
+    report_.columns_added += missing.size();
+    sink.Bind(db_.catalog().FindTable(sink.name));
+  }
+  sink.slots.clear();
+  for (const Tag& t : p.tags) sink.slots.push_back(sink.Find(t.key));
+  for (const Field& f : p.fields) sink.slots.push_back(sink.Find(f.key));
+  // Repeated keys (last one wins) make slot positions ambiguous: never reuse such a shape.
+  bool repeated = false;
+  for (size_t a = 0; a < sink.slots.size() && !repeated; ++a)
+    for (size_t b = a + 1; b < sink.slots.size(); ++b) repeated = repeated || sink.slots[a] == sink.slots[b];
+  if (repeated) sink.shape_valid = false;
+  else sink.RememberShape(p);
+  return "";
+}
+
+void Writer::AddRow(Sink& sink, const Point& p) {
+  DataChunk& chunk = sink.chunk;
+  const size_t row = chunk.count;
+  for (auto& col : chunk.columns) col.SetNull(row, true);
+  Vector& tcol = chunk.columns[sink.time_col];
+  int64_t ts = p.has_timestamp ? p.timestamp_ns : now_ns_;
+  tcol.i64()[row] = ts;
+  tcol.SetNull(row, false);
+  size_t slot = 0;
+  for (const Tag& t : p.tags) {
+    Vector& out = chunk.columns[sink.slots[slot++]];
+    out.str()[row].assign(t.value);
+    out.SetNull(row, false);
+  }
+  for (const Field& f : p.fields) {
+    Vector& out = chunk.columns[sink.slots[slot++]];
+    switch (f.kind) {
+      case FieldKind::kFloat:
+        out.f64()[row] = out.type().id == TypeId::kFloat32 ? double(float(f.f)) : f.f;
+        break;
+      case FieldKind::kInteger: out.i64()[row] = f.i; break;
+      case FieldKind::kUnsigned: out.i64()[row] = int64_t(f.u); break;
+      case FieldKind::kBoolean: out.i64()[row] = f.b; break;
+      case FieldKind::kString: out.str()[row].assign(f.s); break;
+    }
+    out.SetNull(row, false);
+  }
+  if (++chunk.count == kChunkRows) FlushSink(sink);
+}
+
+void Writer::FlushSink(Sink& sink) {
+  DataChunk& chunk = sink.chunk;
+  if (chunk.count == 0) return;
+  for (auto& col : chunk.columns) col.Resize(chunk.count);
+  db_.RecordAppend(sink.table, chunk);
+  report_.rows += chunk.count;
+  sink.Bind(sink.table);
+}
+
+void Writer::Flush() {
+  for (auto& [name, sink] : sinks_) FlushSink(*sink);
+}
+
+void Writer::Write(std::string_view data, size_t first_line) {
+  Parser parser(data, options_.precision);
+  Point p;
+  while (true) {
+    Parser::Result r = parser.Next(&p);
+    if (r == Parser::kEnd) break;
+    const size_t line = first_line + parser.line() - 1;
+    if (r == Parser::kError) {
+      Reject(line, parser.error());
+      continue;
+    }
+    if (p.measurement.size() > kMaxIdentifier) {
+      Reject(line, fmt::format("measurement name is longer than {} bytes", kMaxIdentifier));
+      continue;
+    }
+    Sink& sink = SinkFor(p.measurement, p);
+    std::string reason = Prepare(sink, p);
+    if (!reason.empty()) {
+      Reject(line, std::move(reason));
+      continue;
+    }
+    AddRow(sink, p);
+  }
+}
+
+QueryResult WriteLineProtocol(Database& db, std::string_view data, const WriterOptions& options, WriteReport* report,
+                              size_t first_line) {
+  return db.RunAsStatement("line protocol write", [&](QueryResult& result) {
+    Writer w(db, options);
+    w.Write(data, first_line);
+    w.Flush();
+    *report = w.report();
+    result.tag = fmt::format("WRITE {}", report->rows);
+  });
+}
+
+}  // namespace yunhe::lineproto

@@ -1,0 +1,79 @@
+// Writes parsed line-protocol points into tables, schema on write:
+// - a new measurement creates a table: "time" TIMESTAMPTZ NOT NULL as designated timestamp
+//   (PARTITION BY RANGE (time)), tags as TEXT, fields as DOUBLE PRECISION (float), BIGINT
+//   (integer, unsigned), BOOLEAN or TEXT (string);
+// - a new tag or field key adds a column (ALTER TABLE ... ADD COLUMN, logged like any DDL);
+// - a field whose type conflicts with its column rejects that line, with the reason.
+// A rejected line leaves nothing behind; the good lines around it are written.
+//
+// The writer works inside the caller's statement (Database::RunAsStatement or a COPY): its
+// appends and DDL commit or roll back with it. The HTTP /write endpoint reuses it.
+#pragma once
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/database.h"
+#include "ingest/lineproto/line_protocol.h"
+
+namespace yunhe::lineproto {
+
+struct WriterOptions {
+  Precision precision = Precision::kNanoseconds;
+  // Non-empty: every point goes into this table whatever its measurement (COPY t FROM ...).
+  std::string target_table;
+  // Timestamp for points without one (ns since the epoch); 0 = the time of the write.
+  int64_t default_timestamp_ns = 0;
+  size_t max_reported_errors = 100;
+};
+
+struct LineError {
+  size_t line;
+  std::string reason;
+};
+
+struct WriteReport {
+  size_t rows = 0;       // points written
+  size_t bad_lines = 0;  // lines rejected
+  std::vector<LineError> errors;  // the first max_reported_errors of them
+  size_t tables_created = 0;
+  size_t columns_added = 0;
+};
+
+class Writer {
+ public:
+  Writer(Database& db, WriterOptions options);
+  ~Writer();
+  // Parses `data` (whole lines) and buffers its points; full chunks are appended at once.
+  // `first_line` numbers the first line of `data` in the caller's input.
+  void Write(std::string_view data, size_t first_line = 1);
+  // Appends every buffered row. Call before the statement commits.
+  void Flush();
+  const WriteReport& report() const { return report_; }
+
+ private:
+  struct Sink;
+  Sink& SinkFor(std::string_view measurement, const Point& first);
+  // Checks the point against the table; adds missing columns. Empty string = ok, else the reason.
+  std::string Prepare(Sink& sink, const Point& p);
+  void AddRow(Sink& sink, const Point& p);
+  void FlushSink(Sink& sink);
+  void Reject(size_t line, std::string reason);
+
+  Database& db_;
+  WriterOptions options_;
+  WriteReport report_;
+  std::unordered_map<std::string, std::unique_ptr<Sink>> sinks_;
+  Sink* last_sink_ = nullptr;
+  std::string last_measurement_;
+  int64_t now_ns_ = 0;
+};
+
+// One-shot helper: parses and writes `data` as one statement of `db` (committed unless inside a
+// transaction block). Line errors are in the report; a statement-level error in the result.
+QueryResult WriteLineProtocol(Database& db, std::string_view data, const WriterOptions& options,
+                              WriteReport* report, size_t first_line = 1);
+
+}  // namespace yunhe::lineproto
