@@ -8,6 +8,10 @@ Each file runs in a fresh scratch database. `query` records get their results fr
 integers, booleans as t/f); `statement ok|error` records are checked against PostgreSQL and a
 mismatch is reported on stderr. This keeps tests/sql honest: expected values come from the
 reference engine, not from yunhe.
+
+For syntax PostgreSQL lacks (ASOF JOIN, TOLERANCE ...), put the plain-SQL equivalent in a
+comment line `# reference: <sql>` right before the record: PostgreSQL runs that text instead,
+and the comment stays in the test as the definition of what the yunhe query must return.
 """
 import os
 import sys
@@ -52,9 +56,12 @@ def main():
     lines = open(path).read().split("\n")
     out = []
     i = 0
+    reference = None
     while i < len(lines):
         line = lines[i]
         words = line.split()
+        if line.startswith("# reference:"):
+            reference = line[len("# reference:"):].strip()
         if not words or words[0] not in ("statement", "query"):
             out.append(line)
             i += 1
@@ -71,7 +78,8 @@ def main():
             while i < len(lines) and lines[i] != "":
                 expected_block.append(lines[i])
                 i += 1
-        sql = "\n".join(sql_lines)
+        sql = reference if reference else "\n".join(sql_lines)
+        reference = None
         err = None
         rows = []
         try:

@@ -1,6 +1,7 @@
 #include "sql/parser.h"
 
 #include "common/status.h"
+#include "sql/asof_syntax.h"
 
 namespace yunhe {
 
@@ -14,7 +15,9 @@ int BytePosToCharPos(const std::string& text, int byte_offset) {
 std::shared_ptr<ParsedSql> ParsedSql::Parse(const std::string& sql) {
   auto out = std::shared_ptr<ParsedSql>(new ParsedSql());
   out->text_ = sql;
-  PgQueryProtobufParseResult r = pg_query_parse_protobuf(sql.c_str());
+  std::string grammar_text = sql;  // ASOF syntax blanked out; same length, same positions
+  AsofPrepass asof = StripAsofSyntax(&grammar_text);
+  PgQueryProtobufParseResult r = pg_query_parse_protobuf(grammar_text.c_str());
   if (r.error) {
     // cursorpos is 1-based in bytes; report it in characters as PostgreSQL does.
     int pos = r.error->cursorpos > 0 ? BytePosToCharPos(sql, r.error->cursorpos - 1) : 0;
@@ -25,6 +28,8 @@ std::shared_ptr<ParsedSql> ParsedSql::Parse(const std::string& sql) {
   out->result_ = pg_query__parse_result__unpack(nullptr, r.parse_tree.len, reinterpret_cast<const uint8_t*>(r.parse_tree.data));
   pg_query_free_protobuf_parse_result(r);
   if (!out->result_) throw Error(SqlState::kInternalError, "could not decode parse tree");
+  if (!MarkAsofJoins(out->result_, asof))
+    throw Error(SqlState::kSyntaxError, "ASOF must be followed by [LEFT] JOIN and a table", BytePosToCharPos(sql, asof.marks[0].join_pos));
   for (size_t k = 0; k < out->result_->n_stmts; ++k) {
     PgQuery__RawStmt* raw = out->result_->stmts[k];
     out->statements_.push_back(ParsedStatement{raw->stmt, raw->stmt_location, raw->stmt_len});
@@ -33,7 +38,9 @@ std::shared_ptr<ParsedSql> ParsedSql::Parse(const std::string& sql) {
 }
 
 ParsedSql::~ParsedSql() {
-  if (result_) pg_query__parse_result__free_unpacked(result_, nullptr);
+  if (!result_) return;
+  ForgetAsofJoins(result_);
+  pg_query__parse_result__free_unpacked(result_, nullptr);
 }
 
 std::string ParsedSql::StatementText(const ParsedStatement& s) const {

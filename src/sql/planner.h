@@ -48,6 +48,13 @@ struct CteEntry {
   std::shared_ptr<MaterializedResult> working;
 };
 
+// Shifts column references of an expression by `offset` (bound on the right input of a join ->
+// reading the combined row, or back with a negative offset).
+ExprPtr ShiftColumns(const ExprPtr& e, int offset);
+// Which inputs of a join an expression reads: 1 = left only, 2 = right only, 3 = both (or a
+// subquery), 0 = neither.
+int JoinSides(const Expr& e, int left_width);
+
 class Planner {
  public:
   Planner(const Catalog& catalog, const std::string& sql) : catalog_(catalog), sql_(sql) {}
@@ -117,6 +124,9 @@ class Planner {
   PlannedQuery PlanJoin(PgQuery__JoinExpr* j, const Scope* outer, Scope* scope_out);
   PlannedQuery PlanRangeFunction(PgQuery__RangeFunction* f, const Scope* outer, Scope* scope_out);
   PlannedQuery JoinPlans(PlannedQuery left, PlannedQuery right, JoinKind kind, std::vector<ExprPtr> conditions);
+  // planner_asof.cpp: conditions are the bound ON/USING conjuncts over left ++ right columns.
+  PlannedQuery PlanAsofJoin(PlannedQuery left, PlannedQuery right, bool left_outer, std::vector<ExprPtr> conditions,
+                            const struct AsofJoinMark& mark);
 
   // planner_select.cpp
   PlannedQuery PlanSimpleSelect(PgQuery__SelectStmt* s, const Scope* outer);

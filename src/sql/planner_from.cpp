@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "common/status.h"
+#include "sql/asof_syntax.h"
 #include "exec/generate_series.h"
 #include "exec/hash_join.h"
 #include "exec/lateral_join.h"
@@ -32,15 +33,14 @@ ExprPtr AndAllConditions(const std::vector<ExprPtr>& preds) {
   return a;
 }
 
-// Shifts column references of an expression bound on the right scope so it reads the combined row.
+}  // namespace
+
 ExprPtr ShiftColumns(const ExprPtr& e, int offset) {
   auto c = std::make_shared<Expr>(*e);
   if (c->kind == ExprKind::kColumn) c->column += offset;
   for (auto& a : c->args) a = ShiftColumns(a, offset);
   return c;
 }
-
-}  // namespace
 
 PlannedQuery Planner::PlanTableScan(const std::string& name, int location, bool emit_row_id, Scope* scope_out) {
   auto table = catalog_.FindTable(name);
@@ -196,25 +196,26 @@ PlannedQuery Planner::PlanRangeFunction(PgQuery__RangeFunction* f, const Scope* 
   return q;
 }
 
+int JoinSides(const Expr& e, int left_width) {
+  int s = 0;
+  std::vector<const Expr*> stack{&e};
+  while (!stack.empty()) {
+    const Expr* x = stack.back();
+    stack.pop_back();
+    if (x->subquery) return 3;
+    if (x->kind == ExprKind::kColumn) s |= x->column < left_width ? 1 : 2;
+    for (auto& a : x->args) stack.push_back(a.get());
+  }
+  return s;
+}
+
 PlannedQuery Planner::JoinPlans(PlannedQuery left, PlannedQuery right, JoinKind kind, std::vector<ExprPtr> conditions) {
   std::vector<ExprPtr> lkeys, rkeys, residual;
   const int left_width = int(left.types.size());
   for (auto& c : conditions) {
     // Equi-join key: a comparison "=" whose sides each read only one input.
     if (c->kind == ExprKind::kFunction && c->name == "=" && c->args.size() == 2) {
-      auto side = [&](const Expr& e) {
-        int s = 0;  // 1 = left only, 2 = right only, 3 = both
-        std::vector<const Expr*> stack{&e};
-        while (!stack.empty()) {
-          const Expr* x = stack.back();
-          stack.pop_back();
-          if (x->subquery) return 3;
-          if (x->kind == ExprKind::kColumn) s |= x->column < left_width ? 1 : 2;
-          for (auto& a : x->args) stack.push_back(a.get());
-        }
-        return s;
-      };
-      int a = side(*c->args[0]), b = side(*c->args[1]);
+      int a = JoinSides(*c->args[0], left_width), b = JoinSides(*c->args[1], left_width);
       if (a == 1 && b == 2) {
         lkeys.push_back(c->args[0]);
         rkeys.push_back(ShiftColumns(c->args[1], -left_width));
@@ -321,6 +322,13 @@ PlannedQuery Planner::PlanJoin(PgQuery__JoinExpr* j, const Scope* outer, Scope* 
     case PG_QUERY__JOIN_TYPE__JOIN_FULL: kind = JoinKind::kFull; break;
     default: kind = JoinKind::kInner; break;
   }
+  const AsofJoinMark* asof = FindAsofJoin(j);
+  if (asof) {
+    if (kind != JoinKind::kInner && kind != JoinKind::kLeft)
+      throw Error(SqlState::kFeatureNotSupported, "ASOF JOIN can only be INNER or LEFT", CharPos(asof->join_pos));
+    if (lateral) throw Error(SqlState::kFeatureNotSupported, "ASOF JOIN cannot be LATERAL", CharPos(asof->join_pos));
+    if (j->is_natural) throw Error(SqlState::kFeatureNotSupported, "ASOF JOIN cannot be NATURAL", CharPos(asof->join_pos));
+  }
   Scope combined;
   combined.columns = ls.columns;
   combined.columns.insert(combined.columns.end(), rs.columns.begin(), rs.columns.end());
@@ -347,7 +355,9 @@ PlannedQuery Planner::PlanJoin(PgQuery__JoinExpr* j, const Scope* outer, Scope* 
     if (ri < 0)
       throw Error(SqlState::kUndefinedColumn, fmt::format("column \"{}\" specified in USING clause does not exist in right table", name));
     using_pairs.emplace_back(li, ri);
-    conds.push_back(MakeComparison("=", MakeColumn(li, ls.columns[li].type, name),
+    // ASOF ... USING (k1, ..., t): the last column is the time, matched with left.t >= right.t.
+    const bool asof_time = asof && &name == &using_names.back();
+    conds.push_back(MakeComparison(asof_time ? ">=" : "=", MakeColumn(li, ls.columns[li].type, name),
                                    MakeColumn(lw + ri, rs.columns[ri].type, name), -1));
   }
   if (j->quals) {
@@ -368,6 +378,8 @@ PlannedQuery Planner::PlanJoin(PgQuery__JoinExpr* j, const Scope* outer, Scope* 
     q.names = left.names;
     q.names.insert(q.names.end(), right.names.begin(), right.names.end());
     q.types = q.plan->types;
+  } else if (asof) {
+    q = PlanAsofJoin(left, right, kind == JoinKind::kLeft, conds, *asof);
   } else {
     q = JoinPlans(left, right, kind, conds);
   }

@@ -1,0 +1,65 @@
+// ASOF join (DuckDB semantics): for every left row, the one right row with equal keys whose time
+// is the nearest on the side the inequality allows:
+//   left.t >= right.t  latest right row at or before      left.t >  right.t  strictly before
+//   left.t <= right.t  earliest right row at or after     left.t <  right.t  strictly after
+// Ties on the right time resolve to the row that came last (>=, >) or first (<=, <) in the right
+// input, so a re-sent quote replaces the earlier one. An optional tolerance drops matches whose
+// time distance exceeds it. NULL keys or times never match. INNER drops left rows without a
+// match; LEFT keeps them with NULLs. Output: left columns, then right columns, in left order.
+//
+// Build: the right input is materialized, grouped by key (hash) and sorted by time within each
+// key group (skipped when a group is already in order, e.g. a designated timestamp); groups sort
+// in parallel. Probe: the left input streams chunk by chunk with a binary search per row, so
+// memory is bounded by the right side and one left chunk.
+#pragma once
+#include <string>
+#include <unordered_map>
+
+#include "exec/operator.h"
+#include "sql/expr.h"
+
+namespace yunhe {
+
+enum class AsofOp { kGe, kGt, kLe, kLt };  // left time <op> right time
+
+class AsofJoinOperator : public PhysicalOperator {
+ public:
+  // Keys/time of the right side are expressions over the right input's columns. tolerance < 0:
+  // none; otherwise in the time column's unit (ns for timestamps, days for dates).
+  AsofJoinOperator(OperatorPtr left, OperatorPtr right, bool left_outer, std::vector<ExprPtr> left_keys,
+                   std::vector<ExprPtr> right_keys, ExprPtr left_time, ExprPtr right_time, AsofOp op,
+                   double tolerance, std::string tolerance_text);
+  void Open(ExecContext& ctx) override;
+  std::string Name() const override { return left_outer_ ? "ASOF Left Join" : "ASOF Join"; }
+  std::string Details() const override;
+
+ protected:
+  bool Next(ExecContext& ctx, DataChunk& out) override;
+
+ private:
+  // Group of the key of row r, or -1 (NULL key or unknown key on probe).
+  int64_t GroupOf(const std::vector<Vector>& keys, size_t r, bool insert);
+  static int64_t TimeKey(const Vector& v, size_t r);  // order-preserving int64 of the time value
+  bool WithinTolerance(const Vector& left_time, size_t l, uint32_t right_row) const;
+
+  bool left_outer_;
+  std::vector<ExprPtr> left_keys_, right_keys_;
+  ExprPtr left_time_, right_time_;
+  AsofOp op_;
+  double tolerance_;
+  std::string tolerance_text_;
+  bool float_time_ = false;
+
+  DataChunk build_;  // all right rows
+  Vector build_time_;
+  bool int_key_ = false;
+  std::unordered_map<int64_t, uint32_t> int_groups_;
+  std::unordered_map<std::string, uint32_t> groups_;
+  std::string key_buf_;
+  // Right rows ordered by (group, time): group g occupies [group_begin_[g], group_begin_[g+1]).
+  std::vector<uint32_t> group_begin_;
+  std::vector<uint32_t> sorted_rows_;
+  std::vector<int64_t> sorted_time_;
+};
+
+}  // namespace yunhe
