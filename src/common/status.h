@@ -27,6 +27,7 @@ inline constexpr const char* kDatatypeMismatch = "42804";
 inline constexpr const char* kGroupingError = "42803";
 inline constexpr const char* kUndefinedObject = "42704";
 inline constexpr const char* kFeatureNotSupported = "0A000";
+inline constexpr const char* kProgramLimitExceeded = "54000";
 inline constexpr const char* kInvalidTextRepresentation = "22P02";
 inline constexpr const char* kNumericValueOutOfRange = "22003";
 inline constexpr const char* kDivisionByZero = "22012";

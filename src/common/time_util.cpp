@@ -376,4 +376,24 @@ __int128 Interval::SortKey() const {
   return (__int128)months * 30 * kNsPerDay + (__int128)days * kNsPerDay + ns;
 }
 
+int64_t TimeBucket(const Interval& width, int64_t ts, int64_t origin) {
+  if (width.months != 0) {
+    if (width.days != 0 || width.ns != 0)
+      throw Error(SqlState::kFeatureNotSupported, "month intervals cannot have day or time component");
+    if (width.months <= 0) throw Error(SqlState::kInvalidParameterValue, "period must be greater than 0");
+    int64_t y, oy;
+    unsigned m, d, om, od;
+    CivilFromDays(FloorDiv(ts, kNsPerDay), &y, &m, &d);
+    CivilFromDays(FloorDiv(origin, kNsPerDay), &oy, &om, &od);
+    int64_t months = (y * 12 + m - 1) - (oy * 12 + om - 1);
+    int64_t start = oy * 12 + om - 1 + FloorDiv(months, width.months) * width.months;
+    return DaysFromCivil(FloorDiv(start, 12), unsigned(start - FloorDiv(start, 12) * 12) + 1, 1) * kNsPerDay;
+  }
+  int64_t w = int64_t(width.days) * kNsPerDay + width.ns;
+  if (w <= 0) throw Error(SqlState::kInvalidParameterValue, "period must be greater than 0");
+  return origin + FloorDiv(ts - origin, w) * w;
+}
+
+const int64_t kTimeBucketOrigin = DaysFromCivil(2000, 1, 3) * kNsPerDay;
+
 }  // namespace yunhe

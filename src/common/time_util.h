@@ -15,6 +15,8 @@ inline constexpr int64_t kNsPerMin = 60 * kNsPerSec;
 inline constexpr int64_t kNsPerHour = 60 * kNsPerMin;
 inline constexpr int64_t kNsPerDay = 24 * kNsPerHour;
 
+// Division rounding toward negative infinity.
+inline int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d);
 void CivilFromDays(int64_t days, int64_t* y, unsigned* m, unsigned* d);
 
@@ -35,5 +37,11 @@ std::string FormatInterval(const Interval& iv);
 
 // Adds an interval with calendar semantics (months clamp to the month's last day), as PostgreSQL.
 int64_t AddInterval(int64_t ts_ns, const Interval& iv, int sign = 1);
+
+// time_bucket(width, ts, origin): the start of the width-wide bucket holding ts, buckets aligned
+// to origin; widths in months bucket on the calendar (from the origin's month).
+int64_t TimeBucket(const Interval& width, int64_t ts, int64_t origin);
+// TimescaleDB's default origin, 2000-01-03 (a Monday, so weekly buckets start on Mondays).
+extern const int64_t kTimeBucketOrigin;
 
 }  // namespace yunhe

@@ -16,8 +16,6 @@ using Args = const std::vector<const Vector*>&;
 const TypeId T = TypeId::kText, TS = TypeId::kTimestamp, TZ = TypeId::kTimestampTz, D = TypeId::kDate,
              IV = TypeId::kInterval, F8 = TypeId::kFloat64, N = TypeId::kNumeric, I4 = TypeId::kInt32;
 
-int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
-
 std::string LowerField(const std::string& s) {
   std::string out;
   for (char c : s) out.push_back(char(tolower((unsigned char)c)));
@@ -107,27 +105,6 @@ Decimal ExtractInterval(const std::string& field_in, const Interval& iv) {
 }
 
 
-// time_bucket(width, ts [, origin]): buckets aligned to origin (TimescaleDB default 2000-01-03,
-// a Monday, so weekly buckets start on Mondays); month widths bucket on the calendar.
-int64_t Bucket(const Interval& width, int64_t ts, int64_t origin) {
-  if (width.months != 0) {
-    if (width.days != 0 || width.ns != 0)
-      throw Error(SqlState::kFeatureNotSupported, "month intervals cannot have day or time component");
-    if (width.months <= 0) throw Error(SqlState::kInvalidParameterValue, "period must be greater than 0");
-    int64_t y, oy;
-    unsigned m, d, om, od;
-    CivilFromDays(FloorDiv(ts, kNsPerDay), &y, &m, &d);
-    CivilFromDays(FloorDiv(origin, kNsPerDay), &oy, &om, &od);
-    int64_t months = (y * 12 + m - 1) - (oy * 12 + om - 1);
-    int64_t start = oy * 12 + om - 1 + FloorDiv(months, width.months) * width.months;
-    return DaysFromCivil(FloorDiv(start, 12), unsigned(start - FloorDiv(start, 12) * 12) + 1, 1) * kNsPerDay;
-  }
-  int64_t w = int64_t(width.days) * kNsPerDay + width.ns;
-  if (w <= 0) throw Error(SqlState::kInvalidParameterValue, "period must be greater than 0");
-  return origin + FloorDiv(ts - origin, w) * w;
-}
-
-const int64_t kBucketOrigin = DaysFromCivil(2000, 1, 3) * kNsPerDay;
 
 // to_char(timestamp, format): PostgreSQL's template patterns (9.8, Table 9.26) for dates and
 // times; FM suppresses padding, "..." is literal text. Time zone is UTC.
@@ -230,15 +207,29 @@ void RegisterTimeFunctions(FunctionRegistry& r) {
       ForEachValid(o, n, [&](size_t k) { o.f64()[k] = DecimalToDouble(ExtractTs(a[0]->str()[k], a[1]->i64()[k], false)); });
     }, "a field of a timestamp as double", "date_part('hour', timestamp '2001-02-16 20:38:40') → 20");
     AddScalar(r, "time_bucket", {IV, t}, t, [](Args a, size_t n, Vector& o) {
-      ForEachValid(o, n, [&](size_t k) { o.i64()[k] = Bucket(a[0]->iv()[k], a[1]->i64()[k], kBucketOrigin); });
+      ForEachValid(o, n, [&](size_t k) { o.i64()[k] = TimeBucket(a[0]->iv()[k], a[1]->i64()[k], kTimeBucketOrigin); });
     }, "start of the bucket of the given width holding ts", "time_bucket('15 minutes', timestamp '2024-01-01 10:17') → 2024-01-01 10:15:00");
     AddScalar(r, "time_bucket", {IV, t, t}, t, [](Args a, size_t n, Vector& o) {
-      ForEachValid(o, n, [&](size_t k) { o.i64()[k] = Bucket(a[0]->iv()[k], a[1]->i64()[k], a[2]->i64()[k]); });
+      ForEachValid(o, n, [&](size_t k) { o.i64()[k] = TimeBucket(a[0]->iv()[k], a[1]->i64()[k], a[2]->i64()[k]); });
     }, "time_bucket with an explicit origin", "time_bucket('1 hour', ts, timestamp '2024-01-01 00:30')");
+    AddScalar(r, "time_bucket", {IV, t, IV}, t, [](Args a, size_t n, Vector& o) {
+      ForEachValid(o, n, [&](size_t k) {
+        const Interval& off = a[2]->iv()[k];
+        o.i64()[k] = AddInterval(TimeBucket(a[0]->iv()[k], AddInterval(a[1]->i64()[k], off, -1), kTimeBucketOrigin), off);
+      });
+    }, "time_bucket with buckets shifted by an offset", "time_bucket('1 day', ts, interval '6 hours')");
+    // The gap-filling variant buckets like time_bucket; the planner adds the missing buckets
+    // (start and finish default to the WHERE range on ts).
+    AddScalar(r, "time_bucket_gapfill", {IV, t}, t, [](Args a, size_t n, Vector& o) {
+      ForEachValid(o, n, [&](size_t k) { o.i64()[k] = TimeBucket(a[0]->iv()[k], a[1]->i64()[k], kTimeBucketOrigin); });
+    }, "time_bucket in a GROUP BY that also emits the empty buckets (TimescaleDB)", "time_bucket_gapfill('1 hour', ts) … WHERE ts >= … AND ts < …");
+    AddScalar(r, "time_bucket_gapfill", {IV, t, t, t}, t, [](Args a, size_t n, Vector& o) {
+      ForEachValid(o, n, [&](size_t k) { o.i64()[k] = TimeBucket(a[0]->iv()[k], a[1]->i64()[k], kTimeBucketOrigin); });
+    }, "time_bucket_gapfill with explicit start and finish", "time_bucket_gapfill('1 hour', ts, '2024-01-01', '2024-01-02')", false);
     AddScalar(r, "date_bin", {IV, t, t}, t, [](Args a, size_t n, Vector& o) {
       ForEachValid(o, n, [&](size_t k) {
         if (a[0]->iv()[k].months != 0) throw Error(SqlState::kFeatureNotSupported, "timestamps cannot be binned into intervals containing months or years");
-        o.i64()[k] = Bucket(a[0]->iv()[k], a[1]->i64()[k], a[2]->i64()[k]);
+        o.i64()[k] = TimeBucket(a[0]->iv()[k], a[1]->i64()[k], a[2]->i64()[k]);
       });
     }, "bin ts into stride-wide bins aligned with origin", "date_bin('15 minutes', ts, timestamp '2001-01-01')");
   }
@@ -246,6 +237,29 @@ void RegisterTimeFunctions(FunctionRegistry& r) {
     AddScalar(r, "to_char", {t, T}, T, [](Args a, size_t n, Vector& o) {
       ForEachValid(o, n, [&](size_t k) { o.str()[k] = ToChar(a[0]->i64()[k], a[1]->str()[k]); });
     }, "format a timestamp with a template", "to_char(timestamp '2024-05-17 13:45', 'YYYY-MM-DD HH24:MI') → 2024-05-17 13:45");
+  AddScalar(r, "time_bucket", {IV, D}, D, [](Args a, size_t n, Vector& o) {
+    ForEachValid(o, n, [&](size_t k) {
+      o.i64()[k] = FloorDiv(TimeBucket(a[0]->iv()[k], a[1]->i64()[k] * kNsPerDay, kTimeBucketOrigin), kNsPerDay);
+    });
+  }, "start of the bucket holding a date", "time_bucket('1 week', date '2024-05-17') → 2024-05-13");
+  AddScalar(r, "time_bucket_gapfill", {IV, D}, D, [](Args a, size_t n, Vector& o) {
+    ForEachValid(o, n, [&](size_t k) {
+      o.i64()[k] = FloorDiv(TimeBucket(a[0]->iv()[k], a[1]->i64()[k] * kNsPerDay, kTimeBucketOrigin), kNsPerDay);
+    });
+  }, "time_bucket_gapfill on dates", "time_bucket_gapfill('1 day', d) … WHERE d >= … AND d < …");
+  AddScalar(r, "time_bucket_gapfill", {IV, D, D, D}, D, [](Args a, size_t n, Vector& o) {
+    ForEachValid(o, n, [&](size_t k) {
+      o.i64()[k] = FloorDiv(TimeBucket(a[0]->iv()[k], a[1]->i64()[k] * kNsPerDay, kTimeBucketOrigin), kNsPerDay);
+    });
+  }, "time_bucket_gapfill on dates with start and finish", "time_bucket_gapfill('1 day', d, '2024-01-01', '2024-01-31')", false);
+  // locf() and interpolate() mark an aggregate of a gap-filling query; the gap-fill operator
+  // computes them, so as scalars they pass their argument through.
+  for (TypeId t : {TypeId::kBool, TypeId::kInt16, TypeId::kInt32, TypeId::kInt64, TypeId::kFloat32, F8, N, T, D, TS, TZ, IV})
+    AddScalar(r, "locf", {t}, t, [](Args a, size_t n, Vector& o) { o = *a[0]; },
+              "carry the last value forward into the buckets time_bucket_gapfill adds", "locf(avg(temp))", false);
+  for (TypeId t : {TypeId::kInt16, TypeId::kInt32, TypeId::kInt64, TypeId::kFloat32, F8})
+    AddScalar(r, "interpolate", {t}, t, [](Args a, size_t n, Vector& o) { o = *a[0]; },
+              "linear interpolation into the buckets time_bucket_gapfill adds", "interpolate(avg(temp))", false);
   AddScalar(r, "to_char", {D, T}, T, [](Args a, size_t n, Vector& o) {
     ForEachValid(o, n, [&](size_t k) { o.str()[k] = ToChar(a[0]->i64()[k] * kNsPerDay, a[1]->str()[k]); });
   }, "format a date with a template", "to_char(date '2024-05-17', 'Dy DD Mon YYYY') → Fri 17 May 2024");

@@ -128,6 +128,11 @@ class Planner {
   PlannedQuery PlanAsofJoin(PlannedQuery left, PlannedQuery right, bool left_outer, std::vector<ExprPtr> conditions,
                             const struct AsofJoinMark& mark);
 
+  // planner_gapfill.cpp: adds the gap-fill step when GROUP BY has time_bucket_gapfill (after the
+  // aggregate; select_exprs already read the aggregate's output) and checks locf/interpolate.
+  OperatorPtr PlanGapFill(OperatorPtr plan, const std::vector<ExprPtr>& groups, std::vector<ExprPtr>& select_exprs,
+                          const std::vector<ExprPtr>& where_preds);
+
   // planner_select.cpp
   PlannedQuery PlanSimpleSelect(PgQuery__SelectStmt* s, const Scope* outer);
   PlannedQuery PlanSetOperation(PgQuery__SelectStmt* s, const Scope* outer);

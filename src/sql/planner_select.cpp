@@ -363,6 +363,7 @@ PlannedQuery Planner::PlanSimpleSelect(PgQuery__SelectStmt* s, const Scope* oute
   auto base_scan = std::dynamic_pointer_cast<TableScanOperator>(from.plan);
   if (base_scan) scope.used = &used_columns;
   OperatorPtr plan = from.plan;
+  std::vector<ExprPtr> where_preds;  // bound WHERE conjuncts (time_bucket_gapfill reads its range here)
   if (!conjuncts.empty()) {
     BindContext wbc;
     wbc.scope = &scope;
@@ -389,6 +390,7 @@ PlannedQuery Planner::PlanSimpleSelect(PgQuery__SelectStmt* s, const Scope* oute
     }
     plan = std::make_shared<FilterOperator>(plan, pred);
     if (base_scan) AddZoneMapPredicates(*base_scan, preds);
+    where_preds = preds;
   }
 
   // ---- select list ----------------------------------------------------------
@@ -529,6 +531,7 @@ PlannedQuery Planner::PlanSimpleSelect(PgQuery__SelectStmt* s, const Scope* oute
       if (item.expr) item.expr = RewriteAfterAggregate(item.expr, groups, groups.size(), *this);
     if (having) plan = std::make_shared<FilterOperator>(plan, having);
   }
+  plan = PlanGapFill(plan, groups, select_exprs, where_preds);
   // ---- window functions -------------------------------------------------------
   if (!windows.empty()) {
     std::vector<ExprPtr*> uses;
