@@ -76,11 +76,14 @@ void Shell::DescribeTable(const std::string& name) {
       std::string cols;
       for (size_t k = 0; k < t->schema.primary_key.size(); ++k)
         cols += (k ? ", " : "") + t->schema.columns[t->schema.primary_key[k]].name;
-      std::cout << "Primary key: (" << cols << ")\n";
+      std::cout << (t->schema.key_is_unique ? "Unique key: (" : "Primary key: (") << cols << ")"
+                << (t->schema.UpsertsOnKey() ? " -- upsert: a new row with an existing key replaces it" : "") << "\n";
     }
     if (t->schema.time_column >= 0)
       std::cout << "Partition key: RANGE (" << t->schema.columns[t->schema.time_column].name << "), interval "
-                << FormatInterval(Interval{0, 0, t->schema.partition_interval_ns}) << "\n";
+                << FormatInterval(Interval{0, 0, t->schema.partition_interval_ns})
+                << (t->schema.retention_ns > 0 ? ", retention " + FormatInterval(Interval{0, int32_t(t->schema.retention_ns / kNsPerDay), t->schema.retention_ns % kNsPerDay}) : "")
+                << "\n";
     bool first = true;
     for (auto& [iname, idx] : cat.indexes) {
       if (idx.table != name) continue;

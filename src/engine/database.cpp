@@ -4,6 +4,7 @@
 
 #include "engine/durability.h"
 #include "engine/primary_key.h"
+#include "engine/retention.h"
 #include "engine/statements.h"
 #include "functions/function.h"
 #include "functions/statement_clock.h"
@@ -27,6 +28,8 @@ std::unique_ptr<Database> Database::Open(const std::string& dir, Status* status)
       return nullptr;
     }
   }
+  db->retention_due_ = true;  // expired partitions go at open too
+  db->RunRetentionIfDue();
   *status = Status::Ok();
   return db;
 }
@@ -67,7 +70,31 @@ std::vector<QueryResult> Database::Execute(const std::string& sql) {
 
 void Database::RecordAppend(const std::shared_ptr<Table>& table, const DataChunk& rows) {
   if (rows.count == 0) return;
+  if (!replaying_ && table->schema.UpsertsOnKey()) {
+    std::vector<uint64_t> replaced;
+    std::vector<std::string> keys;
+    std::vector<uint32_t> keep;
+    if (ResolveUpserts(*table, rows, &replaced, &keys, &keep)) {
+      if (!replaced.empty()) {
+        RecordDelete(table, replaced);
+        ForgetPrimaryKeys(*table, keys);
+      }
+      if (!keep.empty()) {
+        DataChunk last_copies = rows;
+        last_copies.Select(keep);
+        AppendChecked(table, last_copies);
+        return;
+      }
+    }
+    AppendChecked(table, rows);
+    return;
+  }
   if (!replaying_) CheckPrimaryKeys(*table, rows);
+  AppendChecked(table, rows);
+}
+
+void Database::AppendChecked(const std::shared_ptr<Table>& table, const DataChunk& rows) {
+  if (table->schema.retention_ns > 0) retention_due_ = true;
   UndoEntry undo{UndoEntry::kAppend, table, {}, 0, nullptr};
   table->data.Append(rows, &undo.append);
   NotePrimaryKeys(*table, undo.append);
@@ -230,7 +257,17 @@ QueryResult Database::ExecuteStatement(const std::string& sql) {
     }
     return result;
   }
-  return RunAsStatement(sql, [&](QueryResult& r) { Dispatch(node, sql, r); });
+  result = RunAsStatement(sql, [&](QueryResult& r) { Dispatch(node, sql, r); });
+  if (result.status.ok()) RunRetentionIfDue();
+  return result;
+}
+
+void Database::RunRetentionIfDue() {
+  if (!retention_due_ || replaying_ || txn_.explicit_block) return;
+  retention_due_ = false;
+  // Its own statement: a failure here must not undo the write that triggered it.
+  QueryResult r = RunAsStatement("retention", [&](QueryResult&) { ApplyRetention(*this); });
+  (void)r;
 }
 
 QueryResult Database::RunAsStatement(const std::string& description, const std::function<void(QueryResult&)>& body) {

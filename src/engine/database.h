@@ -70,6 +70,8 @@ class Database {
   void RollbackTo(size_t undo_mark, size_t wal_mark);
   // Writes the pending WAL records early when they hold more than kWalSpillCells values.
   void MaybeSpillWal();
+  // Appends rows whose keys are already checked, with undo entry and WAL record.
+  void AppendChecked(const std::shared_ptr<Table>& table, const DataChunk& rows);
   static constexpr size_t kWalSpillCells = 8u << 20;
   // Applies one committed WAL transaction during recovery.
   friend class Durability;
@@ -81,6 +83,10 @@ class Database {
   std::unique_ptr<Durability> durability_;
   std::map<std::string, std::string> settings_;
   bool replaying_ = false;
+  // Set by appends into a table with a retention setting; the next successful autocommit
+  // statement then drops expired partitions (engine/retention.h).
+  bool retention_due_ = false;
+  void RunRetentionIfDue();
   std::string copy_in_;
 };
 

@@ -77,7 +77,7 @@ int NodeLocationOf(PgQuery__Node* n) {
 }
 
 ColumnInfo BuildColumn(PgQuery__ColumnDef* def, const std::string& sql, const Planner& planner,
-                       std::vector<std::string>* pk) {
+                       std::vector<std::string>* pk, std::vector<std::vector<std::string>>* uniques) {
   ColumnInfo col;
   col.name = def->colname;
   std::string tname = def->type_name->n_names ? StrVal(def->type_name->names[def->type_name->n_names - 1]) : "";
@@ -100,13 +100,23 @@ ColumnInfo BuildColumn(PgQuery__ColumnDef* def, const std::string& sql, const Pl
         col.not_null = true;
         pk->push_back(col.name);
         break;
-      case PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE: break;  // recorded as an index by CREATE TABLE
+      case PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE: uniques->push_back({col.name}); break;
       default:
         throw Error(SqlState::kFeatureNotSupported, "CHECK and FOREIGN KEY constraints are not supported yet",
                     planner.CharPos(c->location));
     }
   }
   return col;
+}
+
+// retention = 'interval' (days or less: partitions are whole days or less); '' or '0' = keep.
+void SetRetention(TableSchema& s, const std::string& value) {
+  if (s.time_column < 0) throw Error(SqlState::kInvalidParameterValue, "retention needs PARTITION BY RANGE (timestamp_column)");
+  Interval iv;
+  if (!ParseInterval(value, &iv) || iv.months != 0 || iv.days < 0 || iv.ns < 0)
+    throw Error(SqlState::kInvalidParameterValue,
+                fmt::format("invalid retention \"{}\": use an interval of days, hours, minutes ...", value));
+  s.retention_ns = int64_t(iv.days) * kNsPerDay + iv.ns;
 }
 
 // Validates a DEFAULT expression by binding it (no columns visible).
@@ -142,14 +152,16 @@ std::string TableDdl(const TableSchema& s) {
     if (!col.default_sql.empty()) out += " DEFAULT " + col.default_sql;
   }
   if (!s.primary_key.empty()) {
-    out += ", PRIMARY KEY (";
+    out += s.key_is_unique ? ", UNIQUE (" : ", PRIMARY KEY (";
     for (size_t k = 0; k < s.primary_key.size(); ++k) out += (k ? ", " : "") + QuoteIdent(s.columns[s.primary_key[k]].name);
     out += ")";
   }
   out += ")";
   if (s.time_column >= 0) {
     out += " PARTITION BY RANGE (" + QuoteIdent(s.columns[s.time_column].name) + ")";
-    out += fmt::format(" WITH (partition_interval = '{}')", FormatInterval(Interval{0, 0, s.partition_interval_ns}));
+    out += fmt::format(" WITH (partition_interval = '{}'", FormatInterval(Interval{0, 0, s.partition_interval_ns}));
+    if (s.retention_ns > 0) out += fmt::format(", retention = '{}'", FormatInterval(Interval{0, 0, s.retention_ns}));
+    out += ")";
   }
   return out;
 }
@@ -169,10 +181,11 @@ void ExecuteCreateTable(Database& db, PgQuery__CreateStmt* stmt, const std::stri
   auto table = std::make_shared<Table>();
   table->schema.name = name;
   std::vector<std::string> pk;
+  std::vector<std::vector<std::string>> uniques;
   for (size_t k = 0; k < stmt->n_table_elts; ++k) {
     PgQuery__Node* elt = stmt->table_elts[k];
     if (elt->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF) {
-      ColumnInfo col = BuildColumn(elt->column_def, sql, planner, &pk);
+      ColumnInfo col = BuildColumn(elt->column_def, sql, planner, &pk, &uniques);
       if (table->schema.ColumnIndex(col.name) >= 0)
         throw Error(SqlState::kDuplicateColumn, fmt::format("column \"{}\" specified more than once", col.name),
                     planner.CharPos(elt->column_def->location));
@@ -182,7 +195,10 @@ void ExecuteCreateTable(Database& db, PgQuery__CreateStmt* stmt, const std::stri
       auto* c = elt->constraint;
       if (c->contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY) {
         for (size_t kk = 0; kk < c->n_keys; ++kk) pk.push_back(StrVal(c->keys[kk]));
-      } else if (c->contype != PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE) {
+      } else if (c->contype == PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE) {
+        uniques.emplace_back();
+        for (size_t kk = 0; kk < c->n_keys; ++kk) uniques.back().push_back(StrVal(c->keys[kk]));
+      } else {
         throw Error(SqlState::kFeatureNotSupported, "CHECK and FOREIGN KEY constraints are not supported yet",
                     planner.CharPos(c->location));
       }
@@ -190,11 +206,19 @@ void ExecuteCreateTable(Database& db, PgQuery__CreateStmt* stmt, const std::stri
       throw Error(SqlState::kFeatureNotSupported, "LIKE and inheritance in CREATE TABLE are not supported");
     }
   }
+  // One key per table so far: the PRIMARY KEY, or else a single UNIQUE constraint.
+  for (auto& u : uniques) {
+    if (!pk.empty() && u == pk) continue;
+    if (!pk.empty() || uniques.size() > 1)
+      throw Error(SqlState::kFeatureNotSupported, "only one PRIMARY KEY or UNIQUE constraint per table is supported so far");
+    pk = u;
+    table->schema.key_is_unique = true;
+  }
   for (auto& k : pk) {
     int idx = table->schema.ColumnIndex(k);
     if (idx < 0)
       throw Error(SqlState::kUndefinedColumn, fmt::format("column \"{}\" named in key does not exist", k));
-    table->schema.columns[idx].not_null = true;
+    if (!table->schema.key_is_unique) table->schema.columns[idx].not_null = true;
     table->schema.primary_key.push_back(idx);
   }
   if (stmt->partspec) {
@@ -229,6 +253,8 @@ void ExecuteCreateTable(Database& db, PgQuery__CreateStmt* stmt, const std::stri
         throw Error(SqlState::kInvalidParameterValue,
                     fmt::format("invalid partition_interval \"{}\": use a positive interval of days or less", value));
       table->schema.partition_interval_ns = int64_t(iv.days) * kNsPerDay + iv.ns;
+    } else if (opt == "retention") {
+      SetRetention(table->schema, value);
     } else {
       throw Error(SqlState::kInvalidParameterValue, fmt::format("unrecognized parameter \"{}\"", opt));
     }
@@ -339,7 +365,10 @@ void ExecuteAlterTable(Database& db, PgQuery__AlterTableStmt* stmt, const std::s
     switch (cmd->subtype) {
       case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn: {
         std::vector<std::string> pk;
-        ColumnInfo col = BuildColumn(cmd->def->column_def, sql, planner, &pk);
+        std::vector<std::vector<std::string>> uniques;
+        ColumnInfo col = BuildColumn(cmd->def->column_def, sql, planner, &pk, &uniques);
+        if (!pk.empty() || !uniques.empty())
+          throw Error(SqlState::kFeatureNotSupported, "adding a PRIMARY KEY or UNIQUE column is not supported yet");
         if (s.ColumnIndex(col.name) >= 0) {
           if (cmd->missing_ok) {
             result.notices.push_back(fmt::format("NOTICE:  column \"{}\" of relation \"{}\" already exists, skipping", col.name, name));
@@ -357,6 +386,22 @@ void ExecuteAlterTable(Database& db, PgQuery__AlterTableStmt* stmt, const std::s
           throw Error(SqlState::kNotNullViolation, fmt::format("column \"{}\" of relation \"{}\" contains null values", col.name, name));
         s.columns.push_back(col);
         table->data.AddColumn(col.type, fill);
+        break;
+      }
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_SetRelOptions:
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_ResetRelOptions: {
+        const bool reset = cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_ResetRelOptions;
+        auto* list = cmd->def->list;
+        for (size_t o = 0; o < list->n_items; ++o) {
+          auto* d = list->items[o]->def_elem;
+          std::string opt = d->defname;
+          std::string value = d->arg && d->arg->node_case == PG_QUERY__NODE__NODE_STRING ? d->arg->string->sval : "";
+          if (d->arg && d->arg->node_case == PG_QUERY__NODE__NODE_INTEGER) value = std::to_string(d->arg->integer->ival);
+          if (opt != "retention")
+            throw Error(SqlState::kFeatureNotSupported, fmt::format("ALTER TABLE SET ({}) is not supported (only retention)", opt));
+          if (reset) s.retention_ns = 0;
+          else SetRetention(s, value);
+        }
         break;
       }
       case PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumn: {

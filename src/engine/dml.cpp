@@ -105,6 +105,10 @@ void ResolveConflicts(Database& db, const std::shared_ptr<Table>& table, DataChu
   std::vector<uint64_t> existing_ids;
   std::unordered_set<std::string> seen;
   for (size_t r = 0; r < rows.count; ++r) {
+    if (KeyHasNull(t, rows, r)) {  // a UNIQUE key with a NULL never conflicts
+      fresh.push_back(uint32_t(r));
+      continue;
+    }
     std::string key = PrimaryKeyOf(t, rows, r);
     bool repeat = !seen.insert(key).second;
     auto it = t.pk_rows.find(key);

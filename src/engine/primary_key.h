@@ -16,6 +16,15 @@ void EnsurePrimaryKeyMap(Table& t);
 void CheckPrimaryKeys(Table& t, const DataChunk& rows);
 // Records the keys of the rows an append just added.
 void NotePrimaryKeys(Table& t, const TableData::AppendMark& mark);
+// True when any key column of the row is NULL (a UNIQUE key then never conflicts).
+bool KeyHasNull(const Table& t, const DataChunk& rows, size_t row);
+// Upsert tables (TableSchema::UpsertsOnKey): finds the live rows that `rows` replace (sorted row
+// ids, and their keys) and, when a key repeats inside `rows`, the rows to keep (the last copy of
+// each key; empty = keep all). Returns false when nothing is replaced or dropped.
+bool ResolveUpserts(Table& t, const DataChunk& rows, std::vector<uint64_t>* replaced, std::vector<std::string>* replaced_keys,
+                    std::vector<uint32_t>* keep);
+// After deleting the rows of `keys` by hand: drops them from the key map and keeps it valid.
+void ForgetPrimaryKeys(Table& t, const std::vector<std::string>& keys);
 // Row id holding `key`, or -1.
 int64_t FindPrimaryKey(Table& t, const std::string& key);
 std::string PrimaryKeyConstraintName(const Table& t);

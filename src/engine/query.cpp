@@ -4,6 +4,7 @@
 #include <chrono>
 #include <functional>
 
+#include "engine/retention.h"
 #include "engine/statements.h"
 #include "exec/expression_eval.h"
 #include "sql/planner.h"
@@ -20,6 +21,10 @@ void CollectResult(PlannedQuery& q, QueryResult& result) {
 }
 
 void ExecuteSelect(Database& db, PgQuery__Node* node, const std::string& sql, QueryResult& result) {
+  if (IsDropChunksCall(node)) {  // a command in SELECT clothing (TimescaleDB)
+    ExecuteDropChunks(db, node, sql, result);
+    return;
+  }
   Planner planner(db.catalog(), sql);
   PlannedQuery q = planner.PlanSelect(node, nullptr);
   CollectResult(q, result);

@@ -32,7 +32,18 @@ struct TableSchema {
   std::vector<ColumnInfo> columns;
   int time_column = -1;               // designated timestamp (PARTITION BY RANGE (ts)), -1 = none
   int64_t partition_interval_ns = 0;  // width of a time partition
-  std::vector<int> primary_key;       // column indexes
+  std::vector<int> primary_key;       // column indexes of the table's one key
+  bool key_is_unique = false;         // the key is a UNIQUE constraint (NULLs allowed, never equal)
+  int64_t retention_ns = 0;           // drop partitions older than this (0 = keep forever)
+
+  // A key that includes the designated timestamp makes the table upsert: a row whose key
+  // exists replaces the old one (last write wins), like InfluxDB points.
+  bool UpsertsOnKey() const {
+    if (time_column < 0) return false;
+    for (int c : primary_key)
+      if (c == time_column) return true;
+    return false;
+  }
 
   int ColumnIndex(const std::string& name) const {
     for (size_t c = 0; c < columns.size(); ++c)
@@ -75,6 +86,8 @@ class TableData {
   // time_column < 0: no partitioning.
   void SetPartitioning(int time_column, int64_t interval_ns);
   size_t partition_count() const { return partition_open_group_.size(); }
+  // Time partition of group g: floor(ts / interval) of its rows (0 for plain tables).
+  int64_t group_partition(size_t g) const { return group_partition_[g]; }
   // Where an append left the table, for rolling it back: group count before, and the row count
   // before for each pre-existing group the append touched.
   struct AppendMark {

@@ -74,8 +74,35 @@ bool DecodeVector(ByteReader& in, const LogicalType& type, size_t n, Vector* out
   return in.ok();
 }
 
+namespace {
+// Deletes of whole partitions or row groups are long runs of consecutive row ids: store them as
+// (first, length) pairs when that is smaller (record type 6).
+std::vector<std::pair<uint64_t, uint32_t>> DeleteRuns(const std::vector<uint64_t>& ids) {
+  std::vector<std::pair<uint64_t, uint32_t>> runs;
+  for (uint64_t id : ids) {
+    if (!runs.empty() && runs.back().first + runs.back().second == id && runs.back().second < UINT32_MAX) ++runs.back().second;
+    else runs.emplace_back(id, 1);
+  }
+  return runs;
+}
+constexpr uint8_t kDeleteRunsType = 6;
+}  // namespace
+
 void EncodeWalRecord(const WalRecord& r, std::string* out) {
   ByteWriter w(out);
+  if (r.type == WalRecordType::kDelete) {
+    auto runs = DeleteRuns(r.row_ids);
+    if (runs.size() * 12 < r.row_ids.size() * 8) {
+      w.U8(kDeleteRunsType);
+      w.Str(r.table);
+      w.U32(uint32_t(runs.size()));
+      for (auto [first, len] : runs) {
+        w.U64(first);
+        w.U32(len);
+      }
+      return;
+    }
+  }
   w.U8(uint8_t(r.type));
   switch (r.type) {
     case WalRecordType::kDdl: w.Str(r.sql); break;
@@ -101,6 +128,20 @@ void EncodeWalRecord(const WalRecord& r, std::string* out) {
 bool DecodeWalRecord(const char* data, size_t size, WalRecord* r) {
   ByteReader in(data, size);
   uint8_t type = in.U8();
+  if (in.ok() && type == kDeleteRunsType) {
+    r->type = WalRecordType::kDelete;
+    r->table = in.Str();
+    uint32_t n = in.U32();
+    if (!in.ok() || n > in.remaining() / 12) return false;
+    r->row_ids.clear();
+    for (uint32_t k = 0; k < n; ++k) {
+      uint64_t first = in.U64();
+      uint32_t len = in.U32();
+      if (!in.ok() || len == 0 || r->row_ids.size() + len > (uint64_t(1) << 40)) return false;
+      for (uint32_t j = 0; j < len; ++j) r->row_ids.push_back(first + j);
+    }
+    return in.ok() && in.remaining() == 0;
+  }
   if (!in.ok() || type < 1 || type > 5) return false;
   r->type = WalRecordType(type);
   switch (r->type) {

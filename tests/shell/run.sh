@@ -87,6 +87,10 @@ imported 3 rows, rejected 1 line" "$(cat "$tmp/imp.out")"
 check "import created one table per measurement" '2023-11-14 22:14:20+00,3,3' "$("$YUNHE" "$tmp/imp" --format csv --no-header -c "SELECT max(m.time), sum(m.v), max(n.w) FROM m, n")"
 "$YUNHE" import "$tmp/imp" "$tmp/nosuch.lp" >/dev/null 2>&1; check "import of a missing file fails" "1" "$?"
 
+# Retention applies when a database opens: old partitions of a table given a retention go.
+"$YUNHE" "$tmp/ret" -c "CREATE TABLE r (ts timestamptz, v int) PARTITION BY RANGE (ts); INSERT INTO r VALUES (now() - interval '3 days', 1), (now(), 2); ALTER TABLE r SET (retention = '1 day')" >/dev/null
+check "retention at open" "1,2" "$("$YUNHE" "$tmp/ret" --format csv --no-header -c "SELECT count(*), max(v) FROM r")"
+
 # docs/sql.md carries the registry's function table verbatim.
 here=$(cd "$(dirname "$0")/../.." && pwd)
 documented=$(sed -n '/<!-- functions:begin -->/,/<!-- functions:end -->/p' "$here/docs/sql.md" | sed '1d;$d')

@@ -140,3 +140,32 @@ TEST(Wal, AbortRecordDiscardsSpilledRecords) {
 
 }  // namespace
 }  // namespace yunhe
+
+namespace yunhe {
+namespace {
+
+TEST(WalRecord, DeleteRunsRoundTrip) {
+  // Long runs (a dropped partition) are written as runs; scattered ids as a plain list.
+  for (auto ids : {std::vector<uint64_t>{}, std::vector<uint64_t>{7}, std::vector<uint64_t>{1, 5, 9},
+                   std::vector<uint64_t>{3, 4, 5, 6, 7, 8, 100, 101, 102, 103, 104, 5000}}) {
+    std::vector<uint64_t> big;
+    for (uint64_t k = 0; k < 10000; ++k) big.push_back(2048 * 3 + k);
+    for (auto& v : {ids, big}) {
+      WalRecord del;
+      del.type = WalRecordType::kDelete;
+      del.table = "t";
+      del.row_ids = v;
+      std::string bytes;
+      EncodeWalRecord(del, &bytes);
+      if (v.size() > 100) EXPECT_LT(bytes.size(), 64u);
+      WalRecord back;
+      ASSERT_TRUE(DecodeWalRecord(bytes.data(), bytes.size(), &back));
+      EXPECT_EQ(back.type, WalRecordType::kDelete);
+      EXPECT_EQ(back.table, "t");
+      EXPECT_EQ(back.row_ids, v);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace yunhe
