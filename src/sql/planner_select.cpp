@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include "common/status.h"
+#include "common/time_util.h"
 #include "exec/distinct.h"
+#include "exec/expression_eval.h"
 #include "exec/hash_aggregate.h"
 #include "exec/set_operation.h"
 #include "exec/sort.h"
@@ -46,10 +48,59 @@ ExprPtr RewriteAfterAggregate(const ExprPtr& e, const std::vector<ExprPtr>& grou
 
 namespace {
 
-// WHERE conjuncts of the form `column op constant` (or reversed) on integer, timestamp and
-// double columns become zone-map checks on the scan.
+// True when `e` has one value for the whole statement: no columns, subqueries, outer references
+// or volatile functions (now() is fine: it is the statement's start time).
+bool StatementConstant(const Expr& e) {
+  if (e.kind == ExprKind::kColumn || e.kind == ExprKind::kOuterColumn || e.kind == ExprKind::kAggregate ||
+      e.kind == ExprKind::kWindow || e.subquery)
+    return false;
+  if (e.function && e.function->volatile_ && e.name != "now") return false;
+  for (auto& a : e.args)
+    if (!StatementConstant(*a)) return false;
+  return true;
+}
+
+std::string FlipComparison(const std::string& op) {
+  return op == "<" ? ">" : op == "<=" ? ">=" : op == ">" ? "<" : op == ">=" ? "<=" : op;
+}
+
+// The step of a time-bucketing call over a column, for deriving ranges on the column itself:
+// time_bucket(width, col) and date_trunc('unit', col). Returns the column expression or nullptr.
+const Expr* BucketedColumn(const Expr& e, Interval* step) {
+  if (e.kind != ExprKind::kFunction || e.args.size() != 2) return nullptr;
+  const Expr& a = *e.args[0];
+  const Expr& col = *e.args[1];
+  if (col.kind != ExprKind::kColumn || a.kind != ExprKind::kConstant || a.value.is_null) return nullptr;
+  if (col.type.id != TypeId::kTimestamp && col.type.id != TypeId::kTimestampTz) return nullptr;
+  if (e.name == "time_bucket" || e.name == "time_bucket_gapfill") {
+    if (a.type.id != TypeId::kInterval) return nullptr;
+    *step = a.value.iv;
+    if (step->months < 0 || step->days < 0 || step->ns < 0 || (step->months == 0 && step->days == 0 && step->ns == 0)) return nullptr;
+    return &col;
+  }
+  if (e.name == "date_trunc" && a.type.id == TypeId::kText) {
+    std::string u;
+    for (char c : a.value.s) u.push_back(char(tolower((unsigned char)c)));
+    static const std::pair<const char*, Interval> kUnits[] = {
+        {"second", {0, 0, kNsPerSec}}, {"minute", {0, 0, kNsPerMin}}, {"hour", {0, 0, kNsPerHour}},
+        {"day", {0, 1, 0}},            {"week", {0, 7, 0}},           {"month", {1, 0, 0}},
+        {"quarter", {3, 0, 0}},        {"year", {12, 0, 0}}};
+    for (auto& [name, iv] : kUnits)
+      if (u == name) {
+        *step = iv;
+        return &col;
+      }
+  }
+  return nullptr;
+}
+
+// WHERE conjuncts of the form `column op value` (or reversed) on integer, timestamp and double
+// columns become zone-map checks on the scan, where value is anything fixed for the statement
+// (constants, now() - interval '1 hour', ...). `bucket(col) op value` for time_bucket and
+// date_trunc bounds the column too: bucket(ts) = c means c <= ts < c + width.
 void AddZoneMapPredicates(TableScanOperator& scan, const std::vector<ExprPtr>& preds) {
   std::vector<ExprPtr> work = preds;
+  ExecContext ctx;
   while (!work.empty()) {
     ExprPtr e = work.back();
     work.pop_back();
@@ -62,14 +113,37 @@ void AddZoneMapPredicates(TableScanOperator& scan, const std::vector<ExprPtr>& p
     if (op != "=" && op != "<" && op != "<=" && op != ">" && op != ">=") continue;
     const Expr* col = e->args[0].get();
     const Expr* val = e->args[1].get();
-    if (col->kind == ExprKind::kConstant && val->kind == ExprKind::kColumn) {
+    if (StatementConstant(*col) && !StatementConstant(*val)) {
       std::swap(col, val);
-      op = op == "<" ? ">" : op == "<=" ? ">=" : op == ">" ? "<" : op == ">=" ? "<=" : op;
+      op = FlipComparison(op);
     }
-    if (col->kind != ExprKind::kColumn || val->kind != ExprKind::kConstant || val->value.is_null) continue;
+    if (!StatementConstant(*val)) continue;
+    Value v;
+    try {
+      v = val->kind == ExprKind::kConstant ? val->value : EvaluateConstant(*val, ctx);
+    } catch (const Error&) {
+      continue;  // the filter itself will report it
+    }
+    if (v.is_null || v.type != col->type) continue;
+    const std::string shown = val->kind == ExprKind::kConstant ? val->ToString() : "'" + v.ToString() + "'";
+    Interval step;
+    if (const Expr* bcol = BucketedColumn(*col, &step)) {
+      // bucket(ts) <= ts < bucket(ts) + step
+      const std::string name = bcol->name;
+      Value upper = v;
+      upper.i = AddInterval(v.i, step);
+      const std::string shown_upper = "'" + upper.ToString() + "'";
+      if (op == "=" || op == ">=" || op == ">")
+        scan.AddPrunePredicate({bcol->column, op == ">" ? ">" : ">=", v, name + " >= '" + v.ToString() + "' (from " + col->ToString() + ")"});
+      // bucket(ts) < c or <= c only bounds ts below c + step (ts may lie past c in its bucket).
+      if (op == "=" || op == "<" || op == "<=")
+        scan.AddPrunePredicate({bcol->column, "<", upper, name + " < " + shown_upper + " (from " + col->ToString() + ")"});
+      continue;
+    }
+    if (col->kind != ExprKind::kColumn) continue;
     PhysicalType pt = col->type.physical();
-    if ((pt != PhysicalType::kI64 && pt != PhysicalType::kF64) || col->type != val->type) continue;
-    scan.AddPrunePredicate({col->column, op, val->value, col->name + " " + op + " " + val->ToString()});
+    if (pt != PhysicalType::kI64 && pt != PhysicalType::kF64) continue;
+    scan.AddPrunePredicate({col->column, op, v, col->name + " " + op + " " + shown});
   }
 }
 
