@@ -1,5 +1,7 @@
 #include "common/time_util.h"
 
+#include "common/timezone.h"
+
 #include <fmt/format.h>
 
 #include <cctype>
@@ -326,7 +328,20 @@ std::string FormatTimestamp(int64_t ns) {
   return date + " " + FormatTimeOfDay(tod) + (bc ? " BC" : "");
 }
 
-std::string FormatTimestampTz(int64_t ns) { return FormatTimestamp(ns) + "+00"; }
+std::string FormatTimestampTz(int64_t ns) {
+  const TimeZone& zone = SessionZone();
+  if (zone.is_utc()) return FormatTimestamp(ns) + "+00";
+  int32_t off = zone.OffsetAt(ns);
+  return FormatTimestamp(ns + int64_t(off) * kNsPerSec) + FormatUtcOffset(off);
+}
+
+int64_t AddIntervalTz(int64_t ts_ns, const Interval& iv, int sign) {
+  const TimeZone& zone = SessionZone();
+  if (zone.is_utc() || (iv.months == 0 && iv.days == 0)) return AddInterval(ts_ns, iv, sign);
+  // Months and days move the local calendar date; the time part is elapsed time (PostgreSQL).
+  int64_t local = AddInterval(zone.UtcToLocal(ts_ns), Interval{iv.months, iv.days, 0}, sign);
+  return zone.LocalToUtc(local) + sign * iv.ns;
+}
 
 std::string FormatInterval(const Interval& iv) {
   std::string out;

@@ -32,11 +32,14 @@ bool ParseInterval(const std::string& s, Interval* out);
 
 std::string FormatDate(int64_t days);
 std::string FormatTimestamp(int64_t ns);
-std::string FormatTimestampTz(int64_t ns);  // session time zone is UTC: "...+00"
+std::string FormatTimestampTz(int64_t ns);  // in the session time zone: "2024-01-01 01:00:00+01"
 std::string FormatInterval(const Interval& iv);
 
 // Adds an interval with calendar semantics (months clamp to the month's last day), as PostgreSQL.
 int64_t AddInterval(int64_t ts_ns, const Interval& iv, int sign = 1);
+// timestamptz + interval in the session time zone: months and days keep the local wall-clock
+// time across DST changes, the time part is elapsed time.
+int64_t AddIntervalTz(int64_t ts_ns, const Interval& iv, int sign = 1);
 
 // time_bucket(width, ts, origin): the start of the width-wide bucket holding ts, buckets aligned
 // to origin; widths in months bucket on the calendar (from the origin's month).

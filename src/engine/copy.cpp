@@ -9,6 +9,7 @@
 
 #include "common/status.h"
 #include "common/time_util.h"
+#include "common/timezone.h"
 #include "engine/statements.h"
 #include "exec/expression_eval.h"
 #include "functions/cast.h"
@@ -240,6 +241,7 @@ bool ParseFieldFast(const std::string& f, const LogicalType& t, Vector& out, siz
       int64_t ns;
       bool zone;
       if (!ParseTimestamp(f, &ns, &zone) || (zone && t.id == TypeId::kTimestamp)) return false;
+      if (!zone && t.id == TypeId::kTimestampTz && !SessionZone().is_utc()) ns = SessionZone().LocalToUtc(ns);
       out.i64()[row] = ns;
       out.SetNull(row, false);
       return true;

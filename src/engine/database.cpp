@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+
+#include "common/timezone.h"
 #include "engine/durability.h"
 #include "engine/primary_key.h"
 #include "engine/retention.h"
@@ -236,6 +239,7 @@ QueryResult Database::ExecuteStatement(const std::string& sql) {
   QueryResult result;
   result.statement_text = sql;
   StatementClock::StartStatement();
+  SetSessionZone(zone_);
   std::shared_ptr<ParsedSql> parsed;
   try {
     parsed = ParsedSql::Parse(sql);
@@ -384,8 +388,28 @@ void Database::Dispatch(PgQuery__Node* node, const std::string& sql, QueryResult
           else if (c->val_case == PG_QUERY__A__CONST__VAL_FVAL) value += (k ? ", " : "") + std::string(c->fval->fval);
         }
       }
-      if (name == "timezone" && value != "UTC" && value != "utc" && value != "GMT" && value != "Etc/UTC" && !value.empty())
-        throw Error(SqlState::kFeatureNotSupported, "only the UTC time zone is supported so far");
+      if (name == "timezone") {
+        std::shared_ptr<const TimeZone> zone;
+        const bool reset = s->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_RESET ||
+                           s->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_SET_DEFAULT || s->n_args == 0;
+        if (reset) {
+          zone = TimeZone::Utc();
+        } else {
+          PgQuery__Node* a = s->args[0];
+          if (a->node_case == PG_QUERY__NODE__NODE_A_CONST && a->a_const->val_case == PG_QUERY__A__CONST__VAL_IVAL) {
+            zone = TimeZone::Fixed(a->a_const->ival->ival * 3600);  // SET TIME ZONE -7: hours east
+          } else if (a->node_case == PG_QUERY__NODE__NODE_A_CONST && a->a_const->val_case == PG_QUERY__A__CONST__VAL_FVAL) {
+            zone = TimeZone::Fixed(int32_t(std::lround(std::stod(a->a_const->fval->fval) * 3600)));
+          } else {
+            zone = TimeZone::Find(value);
+          }
+          if (!zone)
+            throw Error(SqlState::kInvalidParameterValue, fmt::format("invalid value for parameter \"TimeZone\": \"{}\"", value));
+        }
+        zone_ = zone;
+        SetSessionZone(zone_);
+        value = zone->name();
+      }
       if (!name.empty()) settings_[name] = value;
       result.tag = "SET";
       return;

@@ -82,6 +82,7 @@ class Database {
   Transaction txn_;
   std::unique_ptr<Durability> durability_;
   std::map<std::string, std::string> settings_;
+  std::shared_ptr<const class TimeZone> zone_;  // SET timezone (nullptr = UTC)
   bool replaying_ = false;
   // Set by appends into a table with a retention setting; the next successful autocommit
   // statement then drops expired partitions (engine/retention.h).

@@ -51,7 +51,8 @@ bool GenerateSeriesOperator::Next(ExecContext&, DataChunk& out) {
     out.columns[0].Append(current_);
     ++out.count;
     if (t.IsTemporal()) {
-      current_.i = AddInterval(current_.i, step_.iv, 1);
+      current_.i = current_.type.id == TypeId::kTimestampTz ? AddIntervalTz(current_.i, step_.iv, 1)
+                                                         : AddInterval(current_.i, step_.iv, 1);
     } else if (t.IsInteger()) {
       if (__builtin_add_overflow(current_.i, step_.i, &current_.i)) {
         done_ = true;

@@ -174,7 +174,8 @@ void WindowOperator::Compute(ExecContext& ctx, const BoundWindow& w, Vector& res
       Value target;
       if (cur.type.IsTemporal() && off.type.id == TypeId::kInterval) {
         int64_t base = cur.type.id == TypeId::kDate ? cur.i * kNsPerDay : cur.i;
-        target = Value::Time(AddInterval(base, off.iv, subtract ? -1 : 1), cur.type.id == TypeId::kDate ? TypeId::kTimestamp : cur.type.id);
+        target = Value::Time(cur.type.id == TypeId::kTimestampTz ? AddIntervalTz(base, off.iv, subtract ? -1 : 1)
+                                                                  : AddInterval(base, off.iv, subtract ? -1 : 1), cur.type.id == TypeId::kDate ? TypeId::kTimestamp : cur.type.id);
         if (cur.type.id == TypeId::kDate) cur = Value::Time(base, TypeId::kTimestamp);
       } else {
         Value c8 = CastValue(cur, TypeId::kFloat64), o8 = CastValue(off, TypeId::kFloat64);

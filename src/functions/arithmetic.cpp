@@ -121,6 +121,15 @@ void IntervalPlusTs(const std::vector<const Vector*>& args, size_t count, Vector
 void TsMinusInterval(const std::vector<const Vector*>& args, size_t count, Vector& out) {
   ForEachValid(out, count, [&](size_t r) { out.i64()[r] = AddInterval(args[0]->i64()[r], args[1]->iv()[r], -1); });
 }
+void TzPlusInterval(const std::vector<const Vector*>& args, size_t count, Vector& out) {
+  ForEachValid(out, count, [&](size_t r) { out.i64()[r] = AddIntervalTz(args[0]->i64()[r], args[1]->iv()[r], 1); });
+}
+void IntervalPlusTz(const std::vector<const Vector*>& args, size_t count, Vector& out) {
+  ForEachValid(out, count, [&](size_t r) { out.i64()[r] = AddIntervalTz(args[1]->i64()[r], args[0]->iv()[r], 1); });
+}
+void TzMinusInterval(const std::vector<const Vector*>& args, size_t count, Vector& out) {
+  ForEachValid(out, count, [&](size_t r) { out.i64()[r] = AddIntervalTz(args[0]->i64()[r], args[1]->iv()[r], -1); });
+}
 void DatePlusInterval(const std::vector<const Vector*>& args, size_t count, Vector& out) {
   ForEachValid(out, count, [&](size_t r) { out.i64()[r] = AddInterval(args[0]->i64()[r] * kNsPerDay, args[1]->iv()[r], 1); });
 }
@@ -217,12 +226,13 @@ void RegisterArithmeticFunctions(FunctionRegistry& r) {
   AddScalar(r, "-", {D, D}, I, DateMinusDate, "operator", "");
   AddScalar(r, "+", {D, IV}, TS, DatePlusInterval, "operator", "");
   AddScalar(r, "-", {D, IV}, TS, DateMinusInterval, "operator", "");
-  for (TypeId t : {TS, TZ}) {
-    AddScalar(r, "+", {t, IV}, t, TsPlusInterval, "operator", "");
-    AddScalar(r, "+", {IV, t}, t, IntervalPlusTs, "operator", "");
-    AddScalar(r, "-", {t, IV}, t, TsMinusInterval, "operator", "");
-    AddScalar(r, "-", {t, t}, IV, TsMinusTs, "operator", "");
-  }
+  AddScalar(r, "+", {TS, IV}, TS, TsPlusInterval, "operator", "");
+  AddScalar(r, "+", {IV, TS}, TS, IntervalPlusTs, "operator", "");
+  AddScalar(r, "-", {TS, IV}, TS, TsMinusInterval, "operator", "");
+  AddScalar(r, "+", {TZ, IV}, TZ, TzPlusInterval, "operator", "");
+  AddScalar(r, "+", {IV, TZ}, TZ, IntervalPlusTz, "operator", "");
+  AddScalar(r, "-", {TZ, IV}, TZ, TzMinusInterval, "operator", "");
+  for (TypeId t : {TS, TZ}) AddScalar(r, "-", {t, t}, IV, TsMinusTs, "operator", "");
   AddScalar(r, "+", {IV, IV}, IV, IntervalAddSub<1>, "operator", "");
   AddScalar(r, "-", {IV, IV}, IV, IntervalAddSub<-1>, "operator", "");
   AddScalar(r, "-", {IV}, IV, IntervalNegate, "operator", "");

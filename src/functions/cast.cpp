@@ -10,6 +10,7 @@
 #include "common/decimal.h"
 #include "common/status.h"
 #include "common/time_util.h"
+#include "common/timezone.h"
 
 namespace yunhe {
 namespace {
@@ -145,9 +146,20 @@ Value ParseValue(const std::string& text, const LogicalType& to) {
     case TypeId::kTimestampTz: {
       int64_t ns;
       bool zone;
-      if (!ParseTimestamp(text, &ns, &zone)) BadInput(to, text);
-      // timestamp without time zone ignores a zone in its input, as PostgreSQL does.
+      if (!ParseTimestamp(text, &ns, &zone)) {
+        // A trailing zone name: '2024-03-31 02:30 Europe/Berlin'.
+        size_t cut = text.find_last_of(' ');
+        std::shared_ptr<const TimeZone> named;
+        if (cut == std::string::npos || !ParseTimestamp(text.substr(0, cut), &ns, &zone) || zone ||
+            !(named = TimeZone::Find(text.substr(cut + 1))))
+          BadInput(to, text);
+        if (to.id == TypeId::kTimestampTz) ns = named->LocalToUtc(ns);
+        return Value::Time(ns, to.id);
+      }
+      // timestamp without time zone ignores a zone in its input, as PostgreSQL does; a
+      // timestamptz without one is local time of the session zone.
       if (to.id == TypeId::kTimestamp && zone) ns += ZoneOffsetOf(text);
+      if (to.id == TypeId::kTimestampTz && !zone) ns = SessionZone().LocalToUtc(ns);
       return Value::Time(ns, to.id);
     }
     case TypeId::kInterval: {
@@ -224,16 +236,20 @@ Value CastValue(const Value& v, const LogicalType& to) {
       out.d = ApplyTypmod(d, to);
       return out;
     }
+    // timestamptz <-> timestamp/date go through the session time zone's local time.
     case TypeId::kDate:
       if (from == TypeId::kTimestamp || from == TypeId::kTimestampTz) {
-        out.i = v.i >= 0 ? v.i / kNsPerDay : -((-v.i + kNsPerDay - 1) / kNsPerDay);
+        out.i = FloorDiv(from == TypeId::kTimestampTz ? SessionZone().UtcToLocal(v.i) : v.i, kNsPerDay);
         return out;
       }
       break;
     case TypeId::kTimestamp:
-    case TypeId::kTimestampTz:
       if (from == TypeId::kDate) { out.i = v.i * kNsPerDay; return out; }
-      if (from == TypeId::kTimestamp || from == TypeId::kTimestampTz) { out.i = v.i; return out; }
+      if (from == TypeId::kTimestampTz) { out.i = SessionZone().UtcToLocal(v.i); return out; }
+      break;
+    case TypeId::kTimestampTz:
+      if (from == TypeId::kDate) { out.i = SessionZone().LocalToUtc(v.i * kNsPerDay); return out; }
+      if (from == TypeId::kTimestamp) { out.i = SessionZone().LocalToUtc(v.i); return out; }
       break;
     default: break;
   }

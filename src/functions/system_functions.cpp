@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "common/time_util.h"
+#include "common/timezone.h"
 #include "functions/function.h"
 #include "functions/kernel_util.h"
 
@@ -27,27 +28,10 @@ std::string QuoteLiteral(const std::string& s) {
   return out + "'";
 }
 
-// Offset east of UTC in ns for 'UTC', 'GMT', 'Z', '+08', '-05:30'; false when unknown.
-bool ZoneOffset(const std::string& zone, int64_t* offset) {
-  std::string z;
-  for (char c : zone) z.push_back(char(toupper((unsigned char)c)));
-  if (z == "UTC" || z == "GMT" || z == "Z" || z == "ETC/UTC" || z == "UCT" || z == "ZULU") { *offset = 0; return true; }
-  if (z.size() >= 2 && (z[0] == '+' || z[0] == '-')) {
-    int sign = z[0] == '-' ? -1 : 1;
-    int h = 0, m = 0;
-    if (sscanf(z.c_str() + 1, "%d:%d", &h, &m) < 1 || h > 15 || m > 59) return false;
-    // A zone name like '+08' follows POSIX: positive means west of Greenwich (PostgreSQL 8.5.3).
-    *offset = -sign * (h * kNsPerHour + m * kNsPerMin);
-    return true;
-  }
-  return false;
-}
-
-int64_t OffsetOrThrow(const std::string& zone) {
-  int64_t off;
-  if (!ZoneOffset(zone, &off))
-    throw Error(SqlState::kInvalidParameterValue, fmt::format("time zone \"{}\" not recognized", zone));
-  return off;
+const TimeZone& ZoneOrThrow(const std::string& name) {
+  auto z = TimeZone::Find(name);
+  if (!z) throw Error(SqlState::kInvalidParameterValue, fmt::format("time zone \"{}\" not recognized", name));
+  return *z;
 }
 
 }  // namespace
@@ -107,11 +91,11 @@ void RegisterSystemFunctions(FunctionRegistry& r) {
   }
   // x AT TIME ZONE z  ==  timezone(z, x)
   AddScalar(r, "timezone", {T, TZ}, TS, [](Args a, size_t n, Vector& o) {
-    ForEachValid(o, n, [&](size_t k) { o.i64()[k] = a[1]->i64()[k] + OffsetOrThrow(a[0]->str()[k]); });
-  }, "timestamp with time zone as local time in a zone (UTC or fixed offsets)", "timestamptz '2024-01-01 00:00+00' AT TIME ZONE '-08' → 2024-01-01 08:00:00");
+    ForEachValid(o, n, [&](size_t k) { o.i64()[k] = ZoneOrThrow(a[0]->str()[k]).UtcToLocal(a[1]->i64()[k]); });
+  }, "timestamp with time zone as local time in a zone (tz database name, POSIX string or offset)", "timestamptz '2024-07-01 12:00+00' AT TIME ZONE 'Asia/Shanghai' → 2024-07-01 20:00:00");
   AddScalar(r, "timezone", {T, TS}, TZ, [](Args a, size_t n, Vector& o) {
-    ForEachValid(o, n, [&](size_t k) { o.i64()[k] = a[1]->i64()[k] - OffsetOrThrow(a[0]->str()[k]); });
-  }, "local time in a zone (UTC or fixed offsets) as timestamp with time zone", "timestamp '2024-01-01 08:00' AT TIME ZONE '-08' → 2024-01-01 00:00:00+00");
+    ForEachValid(o, n, [&](size_t k) { o.i64()[k] = ZoneOrThrow(a[0]->str()[k]).LocalToUtc(a[1]->i64()[k]); });
+  }, "local time in a zone as timestamp with time zone", "timestamp '2024-07-01 20:00' AT TIME ZONE 'Asia/Shanghai' → 2024-07-01 12:00:00+00");
 }
 
 }  // namespace yunhe

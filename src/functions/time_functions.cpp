@@ -7,6 +7,7 @@
 #include "common/time_util.h"
 #include "functions/function.h"
 #include "functions/kernel_util.h"
+#include "common/timezone.h"
 #include "functions/statement_clock.h"
 
 namespace yunhe {
@@ -86,6 +87,36 @@ Decimal ExtractTs(const std::string& field_in, int64_t ns, bool is_date) {
   if (field == "microsecond") return Decimal{(tod % kNsPerMin) / 1000, 0};
   if (field == "timezone" || field == "timezone_hour" || field == "timezone_minute") return Decimal{0, 0};
   throw Error(SqlState::kFeatureNotSupported, "unit \"" + field_in + "\" not recognized for type timestamp");
+}
+
+// extract() on timestamptz: fields of the local time in the session zone; epoch stays absolute.
+Decimal ExtractTz(const std::string& field_in, int64_t ns) {
+  std::string field = LowerField(field_in);
+  const TimeZone& zone = SessionZone();
+  const int32_t off = zone.OffsetAt(ns);
+  if (field == "timezone") return Decimal{off, 0};
+  if (field == "timezone_hour") return Decimal{off / 3600, 0};
+  if (field == "timezone_minute") return Decimal{off / 60 % 60, 0};
+  if (field == "epoch") return ExtractTs(field_in, ns, false);
+  return ExtractTs(field_in, ns + int64_t(off) * kNsPerSec, false);
+}
+
+// date_trunc on timestamptz truncates the local time of `zone`, then reads it back in that zone.
+// Units below a day keep the original offset (so an hour repeated by a fall-back stays itself),
+// as PostgreSQL does; days and longer are read back in the zone.
+int64_t TruncTz(const std::string& field, int64_t ns, const TimeZone& zone) {
+  if (zone.is_utc()) return TruncTs(field, ns);
+  const int64_t off = int64_t(zone.OffsetAt(ns)) * kNsPerSec;
+  const int64_t local = TruncTs(field, ns + off);
+  std::string f = LowerField(field);
+  if (f == "hour" || f == "minute" || f == "second" || f == "millisecond" || f == "microsecond") return local - off;
+  return zone.LocalToUtc(local);
+}
+
+const TimeZone& ZoneArg(const std::string& name) {
+  auto z = TimeZone::Find(name);
+  if (!z) throw Error(SqlState::kInvalidParameterValue, "time zone \"" + name + "\" not recognized");
+  return *z;
 }
 
 Decimal ExtractInterval(const std::string& field_in, const Interval& iv) {
@@ -196,16 +227,35 @@ void RegisterTimeFunctions(FunctionRegistry& r) {
   AddScalar(r, "clock_timestamp", {}, TZ, [](Args, size_t n, Vector& o) {
     for (size_t k = 0; k < n; ++k) o.SetValue(k, Value::Time(StatementClock::WallNow(), TypeId::kTimestampTz));
   }, "current time, changing during the statement", "clock_timestamp()", /*strict=*/true, /*is_volatile=*/true);
+  AddScalar(r, "date_trunc", {T, TS}, TS, [](Args a, size_t n, Vector& o) {
+    ForEachValid(o, n, [&](size_t k) { o.i64()[k] = TruncTs(a[0]->str()[k], a[1]->i64()[k]); });
+  }, "truncate to the given precision", "date_trunc('hour', timestamp '2001-02-16 20:38:40') → 2001-02-16 20:00:00");
+  AddScalar(r, "date_trunc", {T, TZ}, TZ, [](Args a, size_t n, Vector& o) {
+    ForEachValid(o, n, [&](size_t k) { o.i64()[k] = TruncTz(a[0]->str()[k], a[1]->i64()[k], SessionZone()); });
+  }, "truncate in the session time zone", "date_trunc('day', timestamptz '2024-03-31 12:00+02') → 2024-03-31 00:00:00+01 (Europe/Berlin)");
+  AddScalar(r, "date_trunc", {T, TZ, T}, TZ, [](Args a, size_t n, Vector& o) {
+    ForEachValid(o, n, [&](size_t k) { o.i64()[k] = TruncTz(a[0]->str()[k], a[1]->i64()[k], ZoneArg(a[2]->str()[k])); });
+  }, "truncate in the given time zone", "date_trunc('day', ts, 'Asia/Shanghai')");
+  AddScalar(r, "extract", {T, TS}, N, [](Args a, size_t n, Vector& o) {
+    ForEachValid(o, n, [&](size_t k) { o.dec()[k] = ExtractTs(a[0]->str()[k], a[1]->i64()[k], false); });
+  }, "a field of a timestamp", "extract(hour from timestamp '2001-02-16 20:38:40') → 20");
+  AddScalar(r, "extract", {T, TZ}, N, [](Args a, size_t n, Vector& o) {
+    ForEachValid(o, n, [&](size_t k) { o.dec()[k] = ExtractTz(a[0]->str()[k], a[1]->i64()[k]); });
+  }, "a field of a timestamptz in the session time zone", "extract(timezone from now())");
+  AddScalar(r, "date_part", {T, TS}, F8, [](Args a, size_t n, Vector& o) {
+    ForEachValid(o, n, [&](size_t k) { o.f64()[k] = DecimalToDouble(ExtractTs(a[0]->str()[k], a[1]->i64()[k], false)); });
+  }, "a field of a timestamp as double", "date_part('hour', timestamp '2001-02-16 20:38:40') → 20");
+  AddScalar(r, "date_part", {T, TZ}, F8, [](Args a, size_t n, Vector& o) {
+    ForEachValid(o, n, [&](size_t k) { o.f64()[k] = DecimalToDouble(ExtractTz(a[0]->str()[k], a[1]->i64()[k])); });
+  }, "a field of a timestamptz as double", "date_part('hour', now())");
+  // time_bucket on timestamptz buckets in UTC (TimescaleDB); with a zone, in that zone's local time.
+  AddScalar(r, "time_bucket", {IV, TZ, T}, TZ, [](Args a, size_t n, Vector& o) {
+    ForEachValid(o, n, [&](size_t k) {
+      const TimeZone& zone = ZoneArg(a[2]->str()[k]);
+      o.i64()[k] = zone.LocalToUtc(TimeBucket(a[0]->iv()[k], zone.UtcToLocal(a[1]->i64()[k]), kTimeBucketOrigin));
+    });
+  }, "time_bucket in the local time of a zone (days and months follow its calendar and DST)", "time_bucket('1 day', ts, 'Europe/Berlin')");
   for (TypeId t : {TS, TZ}) {
-    AddScalar(r, "date_trunc", {T, t}, t, [](Args a, size_t n, Vector& o) {
-      ForEachValid(o, n, [&](size_t k) { o.i64()[k] = TruncTs(a[0]->str()[k], a[1]->i64()[k]); });
-    }, "truncate to the given precision", "date_trunc('hour', timestamp '2001-02-16 20:38:40') → 2001-02-16 20:00:00");
-    AddScalar(r, "extract", {T, t}, N, [](Args a, size_t n, Vector& o) {
-      ForEachValid(o, n, [&](size_t k) { o.dec()[k] = ExtractTs(a[0]->str()[k], a[1]->i64()[k], false); });
-    }, "a field of a timestamp", "extract(hour from timestamp '2001-02-16 20:38:40') → 20");
-    AddScalar(r, "date_part", {T, t}, F8, [](Args a, size_t n, Vector& o) {
-      ForEachValid(o, n, [&](size_t k) { o.f64()[k] = DecimalToDouble(ExtractTs(a[0]->str()[k], a[1]->i64()[k], false)); });
-    }, "a field of a timestamp as double", "date_part('hour', timestamp '2001-02-16 20:38:40') → 20");
     AddScalar(r, "time_bucket", {IV, t}, t, [](Args a, size_t n, Vector& o) {
       ForEachValid(o, n, [&](size_t k) { o.i64()[k] = TimeBucket(a[0]->iv()[k], a[1]->i64()[k], kTimeBucketOrigin); });
     }, "start of the bucket of the given width holding ts", "time_bucket('15 minutes', timestamp '2024-01-01 10:17') → 2024-01-01 10:15:00");
@@ -233,10 +283,12 @@ void RegisterTimeFunctions(FunctionRegistry& r) {
       });
     }, "bin ts into stride-wide bins aligned with origin", "date_bin('15 minutes', ts, timestamp '2001-01-01')");
   }
-  for (TypeId t : {TS, TZ})
-    AddScalar(r, "to_char", {t, T}, T, [](Args a, size_t n, Vector& o) {
-      ForEachValid(o, n, [&](size_t k) { o.str()[k] = ToChar(a[0]->i64()[k], a[1]->str()[k]); });
-    }, "format a timestamp with a template", "to_char(timestamp '2024-05-17 13:45', 'YYYY-MM-DD HH24:MI') → 2024-05-17 13:45");
+  AddScalar(r, "to_char", {TS, T}, T, [](Args a, size_t n, Vector& o) {
+    ForEachValid(o, n, [&](size_t k) { o.str()[k] = ToChar(a[0]->i64()[k], a[1]->str()[k]); });
+  }, "format a timestamp with a template", "to_char(timestamp '2024-05-17 13:45', 'YYYY-MM-DD HH24:MI') → 2024-05-17 13:45");
+  AddScalar(r, "to_char", {TZ, T}, T, [](Args a, size_t n, Vector& o) {
+    ForEachValid(o, n, [&](size_t k) { o.str()[k] = ToChar(SessionZone().UtcToLocal(a[0]->i64()[k]), a[1]->str()[k]); });
+  }, "format a timestamptz (session time zone) with a template", "to_char(now(), 'YYYY-MM-DD HH24:MI')");
   AddScalar(r, "time_bucket", {IV, D}, D, [](Args a, size_t n, Vector& o) {
     ForEachValid(o, n, [&](size_t k) {
       o.i64()[k] = FloorDiv(TimeBucket(a[0]->iv()[k], a[1]->i64()[k] * kNsPerDay, kTimeBucketOrigin), kNsPerDay);

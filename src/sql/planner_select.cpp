@@ -131,7 +131,8 @@ void AddZoneMapPredicates(TableScanOperator& scan, const std::vector<ExprPtr>& p
       // bucket(ts) <= ts < bucket(ts) + step
       const std::string name = bcol->name;
       Value upper = v;
-      upper.i = AddInterval(v.i, step);
+      // date_trunc on timestamptz works in the session zone, so its day may last 23 or 25 hours.
+      upper.i = bcol->type.id == TypeId::kTimestampTz && col->name == "date_trunc" ? AddIntervalTz(v.i, step) : AddInterval(v.i, step);
       const std::string shown_upper = "'" + upper.ToString() + "'";
       if (op == "=" || op == ">=" || op == ">")
         scan.AddPrunePredicate({bcol->column, op == ">" ? ">" : ">=", v, name + " >= '" + v.ToString() + "' (from " + col->ToString() + ")"});
