@@ -11,8 +11,8 @@
 namespace yunhe {
 
 namespace {
+constexpr uint64_t kNoMatch = UINT64_MAX;
 constexpr uint32_t kNoGroup = UINT32_MAX;
-constexpr uint32_t kNoMatch = UINT32_MAX;
 
 const char* OpText(AsofOp op) {
   switch (op) {
@@ -61,13 +61,19 @@ int64_t AsofJoinOperator::TimeKey(const Vector& v, size_t r) {
 }
 
 int64_t AsofJoinOperator::GroupOf(const std::vector<Vector>& keys, size_t r, bool insert) {
-  if (keys.empty()) return 0;
-  if (int_key_) {
-    if (keys[0].IsNull(r)) return -1;
-    const int64_t k = keys[0].i64()[r];
-    if (insert) return int_groups_.try_emplace(k, uint32_t(int_groups_.size())).first->second;
-    auto it = int_groups_.find(k);
-    return it == int_groups_.end() ? -1 : int64_t(it->second);
+  switch (key_kind_) {
+    case KeyKind::kNone: return 0;
+    case KeyKind::kInt: {
+      if (keys[0].IsNull(r)) return -1;
+      const int64_t k = keys[0].i64()[r];
+      return insert ? int64_t(int_groups_.Insert(k)) : int_groups_.Find(k);
+    }
+    case KeyKind::kText: {
+      if (keys[0].IsNull(r)) return -1;
+      std::string_view k = keys[0].str()[r];
+      return insert ? int64_t(text_groups_.Insert(k)) : text_groups_.Find(k);
+    }
+    case KeyKind::kGeneric: break;
   }
   key_buf_.clear();
   for (auto& k : keys) {
@@ -81,12 +87,17 @@ int64_t AsofJoinOperator::GroupOf(const std::vector<Vector>& keys, size_t r, boo
 
 void AsofJoinOperator::Open(ExecContext& ctx) {
   PhysicalOperator::Open(ctx);
-  build_.Init(children[1]->types);
-  build_time_ = Vector(right_time_->type);
-  int_groups_.clear();
+  right_.clear();
+  right_key_vectors_.clear();
+  int_groups_.Clear();
+  text_groups_.Clear();
   groups_.clear();
-  int_key_ = right_keys_.size() == 1 && right_keys_[0]->type.physical() == PhysicalType::kI64;
-  std::vector<uint32_t> row_group;
+  if (right_keys_.empty()) key_kind_ = KeyKind::kNone;
+  else if (right_keys_.size() == 1 && right_keys_[0]->type.physical() == PhysicalType::kI64) key_kind_ = KeyKind::kInt;
+  else if (right_keys_.size() == 1 && right_keys_[0]->type.physical() == PhysicalType::kStr) key_kind_ = KeyKind::kText;
+  else key_kind_ = KeyKind::kGeneric;
+  // Pass 1: pull the right input (kept as is), its group and time per row.
+  std::vector<uint32_t> row_group;  // per right row in input order; kNoGroup = never matches
   std::vector<int64_t> row_time;
   DataChunk in;
   while (children[1]->Pull(ctx, in)) {
@@ -94,39 +105,50 @@ void AsofJoinOperator::Open(ExecContext& ctx) {
     for (auto& k : right_keys_) keys.push_back(Evaluate(*k, in, ctx));
     Vector scratch;
     const Vector& t = EvaluateRef(*right_time_, in, ctx, scratch);
-    for (size_t r = 0; r < in.count; ++r) {
-      int64_t g = t.IsNull(r) ? -1 : GroupOf(keys, r, true);
-      row_group.push_back(g < 0 ? kNoGroup : uint32_t(g));
-      row_time.push_back(t.IsNull(r) ? 0 : TimeKey(t, r));
+    right_key_vectors_.push_back(std::move(keys));
+    const std::vector<Vector>& kv = right_key_vectors_.back();
+    if (row_group.capacity() < row_group.size() + in.count) {
+      row_group.reserve(std::max(row_group.size() * 2, size_t(1) << 16));
+      row_time.reserve(row_group.capacity());
     }
-    for (size_t c = 0; c < build_.columns.size(); ++c) build_.columns[c].AppendRange(in.columns[c], 0, in.count);
-    build_time_.AppendRange(t, 0, in.count);
-    build_.count += in.count;
+    for (size_t r = 0; r < in.count; ++r) {
+      int64_t g = t.IsNull(r) ? -1 : GroupOf(kv, r, true);
+      row_group.push_back(g < 0 ? kNoGroup : uint32_t(g));
+      row_time.push_back(g < 0 ? 0 : TimeKey(t, r));
+    }
+    right_.push_back(std::move(in));
+    in = DataChunk();
   }
-  // Counting sort by group keeps the input order inside each group.
-  const size_t ngroups = right_keys_.empty() ? 1 : (int_key_ ? int_groups_.size() : groups_.size());
+  // Pass 2: counting sort by group (keeps input order inside a group) straight into sorted_.
+  const size_t ngroups = key_kind_ == KeyKind::kNone ? 1
+                         : key_kind_ == KeyKind::kInt ? int_groups_.size()
+                         : key_kind_ == KeyKind::kText ? text_groups_.size() : groups_.size();
   group_begin_.assign(ngroups + 1, 0);
   for (uint32_t g : row_group)
     if (g != kNoGroup) ++group_begin_[g + 1];
   for (size_t g = 0; g < ngroups; ++g) group_begin_[g + 1] += group_begin_[g];
-  sorted_rows_.resize(group_begin_[ngroups]);
+  const size_t n = group_begin_[ngroups];
+  sorted_.resize(n);
   {
     std::vector<uint32_t> fill(group_begin_.begin(), group_begin_.end() - 1);
-    for (size_t r = 0; r < row_group.size(); ++r)
-      if (row_group[r] != kNoGroup) sorted_rows_[fill[row_group[r]]++] = uint32_t(r);
+    size_t k = 0;
+    for (uint64_t c = 0; c < right_.size(); ++c)
+      for (size_t r = 0; r < right_[c].count; ++r, ++k)
+        if (row_group[k] != kNoGroup) sorted_[fill[row_group[k]]++] = Entry{row_time[k], (c << kChunkBits) | r};
   }
-  // Sort each group by time (stable: equal times keep input order), groups split over threads.
+  // Pass 3: sort each group by time (stable: equal times keep input order), skipped for groups
+  // already in order (a designated timestamp); groups split over threads.
   auto sort_groups = [&](size_t from, size_t to) {
     for (size_t g = from; g < to; ++g) {
-      auto b = sorted_rows_.begin() + group_begin_[g], e = sorted_rows_.begin() + group_begin_[g + 1];
-      auto by_time = [&](uint32_t x, uint32_t y) { return row_time[x] < row_time[y]; };
+      auto b = sorted_.begin() + group_begin_[g], e = sorted_.begin() + group_begin_[g + 1];
+      auto by_time = [](const Entry& x, const Entry& y) { return x.time < y.time; };
       if (!std::is_sorted(b, e, by_time)) std::stable_sort(b, e, by_time);
     }
   };
   const size_t threads = std::min<size_t>(std::max(1u, std::thread::hardware_concurrency()), ngroups);
-  if (threads > 1 && sorted_rows_.size() > 100000) {
+  if (threads > 1 && n > 100000) {
     std::vector<std::thread> pool;
-    const size_t per = sorted_rows_.size() / threads;
+    const size_t per = n / threads;
     size_t from = 0;
     for (size_t t = 0; t < threads && from < ngroups; ++t) {
       size_t to = from;
@@ -140,21 +162,24 @@ void AsofJoinOperator::Open(ExecContext& ctx) {
   } else {
     sort_groups(0, ngroups);
   }
-  sorted_time_.resize(sorted_rows_.size());
-  for (size_t k = 0; k < sorted_rows_.size(); ++k) sorted_time_[k] = row_time[sorted_rows_[k]];
+  cursor_.assign(group_begin_.begin(), group_begin_.end() - 1);
 }
 
-bool AsofJoinOperator::WithinTolerance(const Vector& left_time, size_t l, uint32_t right_row) const {
+bool AsofJoinOperator::WithinTolerance(const Vector& left_time, size_t l, int64_t right_key) const {
   if (tolerance_ < 0) return true;
-  if (float_time_) return std::fabs(left_time.f64()[l] - build_time_.f64()[right_row]) <= tolerance_;
-  __int128 diff = __int128(left_time.i64()[l]) - __int128(build_time_.i64()[right_row]);
+  if (float_time_) {
+    const double rt = std::bit_cast<double>(right_key >= 0 ? right_key : right_key ^ INT64_MAX);
+    return std::fabs(left_time.f64()[l] - rt) <= tolerance_;
+  }
+  __int128 diff = __int128(left_time.i64()[l]) - __int128(right_key);
   if (diff < 0) diff = -diff;
   return diff <= __int128(tolerance_);
 }
 
 bool AsofJoinOperator::Next(ExecContext& ctx, DataChunk& out) {
   DataChunk in;
-  std::vector<uint32_t> sel_left, sel_right;
+  std::vector<uint32_t> sel_left;
+  std::vector<uint64_t> sel_right;
   while (children[0]->Pull(ctx, in)) {
     std::vector<Vector> keys;
     for (auto& k : left_keys_) keys.push_back(Evaluate(*k, in, ctx));
@@ -163,26 +188,42 @@ bool AsofJoinOperator::Next(ExecContext& ctx, DataChunk& out) {
     sel_left.clear();
     sel_right.clear();
     bool any_match = false;
+    const Entry* base = sorted_.data();
     for (size_t r = 0; r < in.count; ++r) {
-      uint32_t match = kNoMatch;
-      int64_t g = t.IsNull(r) ? -1 : GroupOf(keys, r, false);
+      uint64_t match = kNoMatch;
+      int64_t g = t.IsNull(r) || group_begin_.size() < 2 ? -1 : GroupOf(keys, r, false);
       if (g >= 0) {
-        const int64_t* base = sorted_time_.data();
-        const int64_t* b = base + group_begin_[g];
-        const int64_t* e = base + group_begin_[g + 1];
+        const size_t b = group_begin_[g], e = group_begin_[g + 1];
         const int64_t x = TimeKey(t, r);
-        // Index of the candidate in sorted_time_, or -1.
-        ptrdiff_t at = -1;
-        switch (op_) {
-          case AsofOp::kGe: at = (std::upper_bound(b, e, x) - base) - 1; break;
-          case AsofOp::kGt: at = (std::lower_bound(b, e, x) - base) - 1; break;
-          case AsofOp::kLe: at = std::lower_bound(b, e, x) - base; break;
-          case AsofOp::kLt: at = std::upper_bound(b, e, x) - base; break;
+        // First index whose time is > x (upper) or >= x (lower), searched from where this group's
+        // previous probe ended: left rows in time order then walk forward a few entries
+        // instead of binary-searching the whole group (and stay in cache).
+        const bool upper = op_ == AsofOp::kGe || op_ == AsofOp::kLt;
+        auto before = [&](size_t i) { return upper ? base[i].time <= x : base[i].time < x; };
+        size_t& hint = cursor_[g];
+        size_t lo = b, hi = e;
+        if (hint >= b && hint <= e && (hint == b || before(hint - 1))) {
+          // The bound is at or after the hint: gallop forward, 1, 2, 4, ... entries.
+          lo = hint;
+          size_t probe = hint, step = 1;
+          while (probe < e && before(probe)) {
+            lo = probe + 1;
+            probe = lo + step;
+            step <<= 1;
+          }
+          hi = std::min(probe, e);
+        } else if (hint > b && hint <= e) {
+          hi = hint - 1;  // before(hint - 1) is false: the bound is at or before it
         }
-        if (at >= b - base && at < e - base) {
-          uint32_t row = sorted_rows_[size_t(at)];
-          if (WithinTolerance(t, r, row)) match = row;
+        while (lo < hi) {
+          size_t mid = lo + (hi - lo) / 2;
+          if (before(mid)) lo = mid + 1;
+          else hi = mid;
         }
+        hint = lo;
+        // >= and > take the entry before the bound, <= and < the entry at it.
+        ptrdiff_t at = (op_ == AsofOp::kGe || op_ == AsofOp::kGt) ? ptrdiff_t(lo) - 1 : ptrdiff_t(lo);
+        if (at >= ptrdiff_t(b) && at < ptrdiff_t(e) && WithinTolerance(t, r, base[at].time)) match = base[at].row;
       }
       if (match == kNoMatch && !left_outer_) continue;
       any_match = any_match || match != kNoMatch;
@@ -192,18 +233,20 @@ bool AsofJoinOperator::Next(ExecContext& ctx, DataChunk& out) {
     if (sel_left.empty()) continue;
     out.columns.clear();
     for (auto& c : in.columns) out.columns.push_back(sel_left.size() == in.count ? std::move(c) : c.Gather(sel_left));
-    if (!any_match) {
-      for (auto& c : build_.columns) out.columns.push_back(Vector::Constant(Value::Null(c.type()), c.type(), sel_left.size()));
-    } else {
-      std::vector<uint32_t> gather(sel_right);
-      for (auto& g : gather)
-        if (g == kNoMatch) g = 0;
-      for (auto& c : build_.columns) {
-        Vector v = c.Gather(gather);
-        for (size_t k = 0; k < sel_right.size(); ++k)
-          if (sel_right[k] == kNoMatch) v.SetNull(k, true);
-        out.columns.push_back(std::move(v));
+    const size_t right_width = types.size() - out.columns.size();
+    for (size_t c = 0; c < right_width; ++c) {
+      const LogicalType& type = types[out.columns.size()];
+      if (!any_match) {
+        out.columns.push_back(Vector::Constant(Value::Null(type), type, sel_left.size()));
+        continue;
       }
+      Vector v(type);
+      v.Reserve(sel_right.size());
+      for (uint64_t id : sel_right) {
+        if (id == kNoMatch) v.Append(Value::Null(type));
+        else v.AppendFrom(right_[id >> kChunkBits].columns[c], id & ((uint64_t(1) << kChunkBits) - 1));
+      }
+      out.columns.push_back(std::move(v));
     }
     out.count = sel_left.size();
     return true;

@@ -15,6 +15,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "exec/flat_key_map.h"
 #include "exec/operator.h"
 #include "sql/expr.h"
 
@@ -37,10 +38,10 @@ class AsofJoinOperator : public PhysicalOperator {
   bool Next(ExecContext& ctx, DataChunk& out) override;
 
  private:
-  // Group of the key of row r, or -1 (NULL key or unknown key on probe).
+  // Group of the key of row r, or -1 (NULL key or, when probing, a key the right side lacks).
   int64_t GroupOf(const std::vector<Vector>& keys, size_t r, bool insert);
   static int64_t TimeKey(const Vector& v, size_t r);  // order-preserving int64 of the time value
-  bool WithinTolerance(const Vector& left_time, size_t l, uint32_t right_row) const;
+  bool WithinTolerance(const Vector& left_time, size_t l, int64_t right_key) const;
 
   bool left_outer_;
   std::vector<ExprPtr> left_keys_, right_keys_;
@@ -50,16 +51,23 @@ class AsofJoinOperator : public PhysicalOperator {
   std::string tolerance_text_;
   bool float_time_ = false;
 
-  DataChunk build_;  // all right rows
-  Vector build_time_;
-  bool int_key_ = false;
-  std::unordered_map<int64_t, uint32_t> int_groups_;
+  // The right input as pulled (no copy); a right row is (chunk << kChunkBits) | row.
+  static constexpr int kChunkBits = 32;  // chunks may exceed kChunkRows rows
+  std::vector<DataChunk> right_;
+  std::vector<std::vector<Vector>> right_key_vectors_;  // evaluated keys per chunk (views point into them)
+  enum class KeyKind { kNone, kInt, kText, kGeneric } key_kind_ = KeyKind::kNone;
+  FlatKeyMap<int64_t> int_groups_;
+  FlatKeyMap<std::string_view> text_groups_;
   std::unordered_map<std::string, uint32_t> groups_;
   std::string key_buf_;
   // Right rows ordered by (group, time): group g occupies [group_begin_[g], group_begin_[g+1]).
+  struct Entry {
+    int64_t time;  // TimeKey of the right row
+    uint64_t row;  // (chunk << kChunkBits) | row
+  };
   std::vector<uint32_t> group_begin_;
-  std::vector<uint32_t> sorted_rows_;
-  std::vector<int64_t> sorted_time_;
+  std::vector<Entry> sorted_;
+  std::vector<size_t> cursor_;  // per group: where the previous probe's search ended
 };
 
 }  // namespace yunhe

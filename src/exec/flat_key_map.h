@@ -1,0 +1,84 @@
+// Small open-addressing hash maps from a join key to a dense id (0, 1, 2, ... in order of first
+// insertion), for operators that look up every row: no node allocation, one probe sequence in a
+// flat array. Text keys are string_views; the caller keeps the strings alive.
+#pragma once
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+namespace yunhe {
+
+template <class Key>
+class FlatKeyMap {
+ public:
+  FlatKeyMap() { Rehash(64); }
+  void Clear() {
+    size_ = 0;
+    Rehash(64);
+  }
+  size_t size() const { return size_; }
+
+  // Id of `key`, inserting it with the next id if new.
+  uint32_t Insert(const Key& key) {
+    if ((size_ + 1) * 2 > slots_.size()) Rehash(slots_.size() * 2);
+    const uint64_t h = Hash(key);
+    for (size_t i = h & mask_;; i = (i + 1) & mask_) {
+      Slot& s = slots_[i];
+      if (!s.used) {
+        s = Slot{h, key, uint32_t(size_), true};
+        return uint32_t(size_++);
+      }
+      if (s.hash == h && s.key == key) return s.id;
+    }
+  }
+  // Id of `key`, or -1.
+  int64_t Find(const Key& key) const {
+    const uint64_t h = Hash(key);
+    for (size_t i = h & mask_;; i = (i + 1) & mask_) {
+      const Slot& s = slots_[i];
+      if (!s.used) return -1;
+      if (s.hash == h && s.key == key) return s.id;
+    }
+  }
+
+ private:
+  struct Slot {
+    uint64_t hash = 0;
+    Key key{};
+    uint32_t id = 0;
+    bool used = false;
+  };
+  static uint64_t Mix(uint64_t x) {
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ULL;
+    return x ^ (x >> 33);
+  }
+  static uint64_t Hash(int64_t k) { return Mix(uint64_t(k)); }
+  static uint64_t Hash(std::string_view s) {
+    uint64_t h = 1469598103934665603ULL;  // FNV-1a, then mixed: short keys dominate here
+    for (unsigned char c : s) h = (h ^ c) * 1099511628211ULL;
+    return Mix(h);
+  }
+  void Rehash(size_t capacity) {
+    std::vector<Slot> old;
+    old.swap(slots_);
+    slots_.assign(capacity, Slot{});
+    mask_ = capacity - 1;
+    for (const Slot& s : old) {
+      if (!s.used) continue;
+      for (size_t i = s.hash & mask_;; i = (i + 1) & mask_)
+        if (!slots_[i].used) {
+          slots_[i] = s;
+          break;
+        }
+    }
+  }
+
+  std::vector<Slot> slots_;
+  size_t mask_ = 0;
+  size_t size_ = 0;
+};
+
+}  // namespace yunhe
