@@ -48,6 +48,8 @@ test: build
 
 bench: build
 	@bash bench/foundation.sh $(YUNHE)
+	@bash bench/lineproto.sh $(YUNHE)
+	@bash bench/asof.sh $(YUNHE)
 
 clean:
 	rm -rf build build-asan

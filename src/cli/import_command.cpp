@@ -25,7 +25,7 @@ void Usage(std::ostream& out) {
          "  --format lineprotocol  input format (default: lineprotocol)\n"
          "  --precision P          timestamp unit of line protocol: ns (default), us, ms, s, m, h\n"
          "  --table NAME           load every line into NAME instead of one table per measurement\n"
-         "  --quiet                no progress bar\n";
+         "  --quiet                no progress bar, no summary unless lines were rejected\n";
 }
 
 class Progress {
@@ -154,9 +154,11 @@ int RunImportCommand(int argc, char** argv) {
     progress.Update(done, rows, true);
     for (auto& e : shown) std::cerr << file << ":" << e.line << ": " << e.reason << "\n";
   }
-  std::cerr << "imported " << rows << " rows";
-  if (bad) std::cerr << ", rejected " << bad << " line" << (bad == 1 ? "" : "s");
-  std::cerr << "\n";
+  if (!quiet || bad) {
+    std::cerr << "imported " << rows << " rows";
+    if (bad) std::cerr << ", rejected " << bad << " line" << (bad == 1 ? "" : "s");
+    std::cerr << "\n";
+  }
   failed = bad > 0;
   return failed ? 1 : 0;
 }
