@@ -1,5 +1,10 @@
 #include "exec/table_scan.h"
 
+#include <algorithm>
+#include <unordered_map>
+
+#include "common/row_key.h"
+
 #include "common/status.h"
 
 #include <fmt/format.h>
@@ -45,6 +50,8 @@ void TableScanOperator::Open(ExecContext&) {
   groups_skipped_ = groups_total_ = 0;
   if (!table_->corrupt.empty()) throw Error(SqlState::kDataCorrupted, table_->corrupt);
   group_ = 0;
+  latest_out_.clear();
+  latest_next_ = 0;
   const TableData& data = table_->data;
   counts_snapshot_.resize(data.group_count());
   for (size_t g = 0; g < counts_snapshot_.size(); ++g) counts_snapshot_[g] = uint32_t(data.group(g).count);
@@ -56,7 +63,9 @@ void TableScanOperator::KeepOnly(const std::vector<bool>& needed) {
   for (size_t c = 0; c < column_ids_.size(); ++c) placeholders_.push_back(Vector::Constant(Value::Null(types[c]), types[c], kChunkRows));
 }
 
-std::string TableScanOperator::Name() const { return "Seq Scan on " + table_->schema.name; }
+std::string TableScanOperator::Name() const {
+  return (latest_keys_.empty() ? "Seq Scan on " : "Latest Row per Key Scan on ") + table_->schema.name;
+}
 
 std::string TableScanOperator::Details() const {
   std::vector<std::string> parts;
@@ -72,6 +81,13 @@ std::string TableScanOperator::Details() const {
     for (size_t k = 0; k < prune_.size(); ++k) z += (k ? " AND " : "") + prune_[k].text;
     if (groups_total_) z += fmt::format(" (row groups skipped: {} of {})", groups_skipped_, groups_total_);
     parts.push_back(z);
+  }
+  if (!latest_keys_.empty()) {
+    std::string keys;
+    for (int k : latest_keys_) keys += (keys.empty() ? "" : ", ") + names[k];
+    std::string line = fmt::format("Latest {} per ({}), newest partitions first", names[latest_time_], keys);
+    if (groups_total_ && prune_.empty()) line += fmt::format(" (row groups skipped: {} of {})", groups_skipped_, groups_total_);
+    parts.push_back(line);
   }
   if (!recorded_indexes_.empty()) {
     std::string ix = "Indexes recorded only, not used by this plan: ";
@@ -127,7 +143,101 @@ bool TableScanOperator::ReadGroup(size_t g, DataChunk& out) const {
   return true;
 }
 
+void TableScanOperator::SetLatestPerKey(std::vector<int> key_columns, int time_column) {
+  latest_keys_ = std::move(key_columns);
+  latest_time_ = time_column;
+}
+
+void TableScanOperator::ComputeLatestPerKey() {
+  const TableData& data = table_->data;
+  std::vector<int> table_keys;
+  for (int k : latest_keys_) table_keys.push_back(column_ids_[k]);
+  const int time_col = column_ids_[latest_time_];
+  // Row groups, newest partition first.
+  std::vector<size_t> order;
+  for (size_t g = 0; g < group_count(); ++g) order.push_back(g);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return data.group_partition(a) > data.group_partition(b); });
+  struct Best {
+    int64_t partition;
+    size_t group;
+    uint32_t row;
+    int64_t ts;
+  };
+  std::unordered_map<std::string, Best> best;
+  std::string key;
+  for (size_t g : order) {
+    ++groups_total_;
+    const int64_t part = data.group_partition(g);
+    if (!prune_.empty() && !GroupMayMatch(g)) {
+      ++groups_skipped_;
+      continue;
+    }
+    if (counts_snapshot_[g] == data.group(g).count) {
+      // Every key of this group already has a row in a newer partition: nothing here can win.
+      bool all_newer = !best.empty();
+      for (const auto& k : data.GroupKeys(g, table_keys)) {
+        auto it = best.find(k);
+        if (it == best.end() || it->second.partition <= part) {
+          all_newer = false;
+          break;
+        }
+      }
+      if (all_newer) {
+        ++groups_skipped_;
+        continue;
+      }
+    }
+    const DataChunk& src = data.group(g);
+    const auto& deleted = data.deleted(g);
+    const Vector& ts = src.columns[time_col];
+    const size_t limit = std::min<size_t>(src.count, counts_snapshot_[g]);
+    for (size_t r = 0; r < limit; ++r) {
+      if (deleted[r]) continue;
+      key.clear();
+      for (int c : table_keys) AppendKeyCell(src.columns[c], r, key);
+      // A NULL time loses to any time (the planner only allows NULLS LAST or NOT NULL times).
+      const int64_t t = ts.IsNull(r) ? INT64_MIN : ts.i64()[r];
+      auto [it, fresh] = best.try_emplace(key, Best{part, g, uint32_t(r), t});
+      if (!fresh && t > it->second.ts) it->second = Best{part, g, uint32_t(r), t};
+    }
+  }
+  // Emit the winners group by group.
+  std::vector<std::pair<size_t, uint32_t>> rows;
+  for (auto& [k, b] : best) rows.emplace_back(b.group, b.row);
+  std::sort(rows.begin(), rows.end());
+  latest_out_.clear();
+  latest_next_ = 0;
+  DataChunk out;
+  auto start_chunk = [&]() {
+    out = DataChunk();
+    for (size_t k = 0; k < column_ids_.size(); ++k) out.columns.emplace_back(types[k]);
+  };
+  start_chunk();
+  for (auto [g, r] : rows) {
+    const DataChunk& src = data.group(g);
+    for (size_t k = 0; k < column_ids_.size(); ++k) {
+      if (!needed_.empty() && !needed_[k]) out.columns[k].Append(Value::Null(types[k]));
+      else out.columns[k].AppendFrom(src.columns[column_ids_[k]], r);
+    }
+    if (++out.count == kChunkRows) {
+      latest_out_.push_back(std::move(out));
+      start_chunk();
+    }
+  }
+  if (out.count) latest_out_.push_back(std::move(out));
+}
+
 bool TableScanOperator::Next(ExecContext&, DataChunk& out) {
+  if (!latest_keys_.empty()) {
+    if (latest_next_ == 0 && latest_out_.empty() && group_ == 0) {
+      group_ = 1;  // computed once per Open
+      ComputeLatestPerKey();
+    }
+    if (latest_next_ >= latest_out_.size()) return false;
+    out = std::move(latest_out_[latest_next_++]);
+    return true;
+  }
   const size_t groups = group_count();
   while (group_ < groups) {
     const size_t g = group_++;

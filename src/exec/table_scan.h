@@ -32,7 +32,16 @@ class TableScanOperator : public PhysicalOperator {
   size_t group_count() const;  // row groups visible to this scan (valid after Open)
   size_t table_groups() const { return table_->data.group_count(); }
   bool ReadGroup(size_t g, DataChunk& out) const;
+  // "Latest row per key" (DISTINCT ON (keys) ... ORDER BY keys, ts DESC on a time-partitioned
+  // table): emit only, for each key, the row with the greatest ts, reading partitions newest
+  // first and skipping older row groups whose keys all have a row in a newer partition.
+  // key_columns and time_column index the emitted columns.
+  void SetLatestPerKey(std::vector<int> key_columns, int time_column);
   std::string Name() const override;
+  const std::shared_ptr<Table>& table() const { return table_; }
+  bool emits_row_id() const { return emit_row_id_; }
+  // True when emitted column c is table column c (the scan emits the table's columns in order).
+  bool column_is_table_column(int c) const { return c >= 0 && size_t(c) < column_ids_.size() && column_ids_[c] == c; }
   std::string Details() const override;
 
  protected:
@@ -50,6 +59,11 @@ class TableScanOperator : public PhysicalOperator {
   bool GroupMayMatch(size_t g) const;
   size_t group_ = 0;
   std::vector<uint32_t> counts_snapshot_;  // rows per group at Open(): later appends stay invisible
+  std::vector<int> latest_keys_;  // non-empty: latest-row-per-key mode
+  int latest_time_ = -1;
+  std::vector<DataChunk> latest_out_;
+  size_t latest_next_ = 0;
+  void ComputeLatestPerKey();
 };
 
 }  // namespace yunhe

@@ -668,6 +668,22 @@ PlannedQuery Planner::PlanSimpleSelect(PgQuery__SelectStmt* s, const Scope* oute
         throw Error(SqlState::kInvalidColumnReference, "SELECT DISTINCT ON expressions must match initial ORDER BY expressions");
     }
   }
+  // The "lastpoint" query: DISTINCT ON (keys) ... ORDER BY keys, ts DESC straight over a
+  // time-partitioned table only needs each key's newest row; the scan finds those reading
+  // partitions newest first (the sort and DISTINCT below then see one row per key).
+  if (distinct_on && base_scan && plan == base_scan && !base_scan->emits_row_id() &&
+      sort_keys.size() == distinct_keys.size() + 1 && sort_keys.back().desc) {
+    auto scan_column = [&](const ExprPtr& e) { return e->kind == ExprKind::kColumn ? e->column : -1; };
+    const int time_col = scan_column(proj[sort_keys.back().expr->column]);
+    const auto& table_schema = base_scan->table()->schema;
+    std::vector<int> key_cols;
+    for (auto& d : distinct_keys) key_cols.push_back(scan_column(proj[d->column]));
+    // DESC puts NULL times first unless NULLS LAST: then a NULL would win, so require NOT NULL.
+    bool ok = time_col >= 0 && time_col == table_schema.time_column && base_scan->column_is_table_column(time_col) &&
+              (!sort_keys.back().nulls_first || table_schema.columns[time_col].not_null);
+    for (int k : key_cols) ok = ok && k >= 0 && base_scan->column_is_table_column(k);
+    if (ok) base_scan->SetLatestPerKey(key_cols, time_col);
+  }
   plan = std::make_shared<ProjectionOperator>(plan, proj, proj_names);
   if (distinct_on) {
     std::vector<SortKey> keys = sort_keys;

@@ -1,5 +1,9 @@
 #include "storage/table.h"
 
+#include <algorithm>
+
+#include "common/row_key.h"
+
 #include "common/status.h"
 
 #include <cmath>
@@ -214,6 +218,27 @@ void TableData::Compact() {
     old[g].Select(keep);
     Append(old[g]);
   }
+}
+
+const std::vector<std::string>& TableData::GroupKeys(size_t g, const std::vector<int>& columns) const {
+  auto& sets = key_sets_[columns];
+  if (sets.size() < groups_.size()) sets.resize(groups_.size());
+  KeySet& ks = sets[g];
+  const DataChunk& chunk = groups_[g];
+  if (ks.rows == chunk.count && ks.version == version_) return ks.keys;
+  ks.keys.clear();
+  std::string key;
+  for (size_t r = 0; r < chunk.count; ++r) {
+    if (deleted_[g][r]) continue;
+    key.clear();
+    for (int c : columns) AppendKeyCell(chunk.columns[c], r, key);
+    ks.keys.push_back(key);
+  }
+  std::sort(ks.keys.begin(), ks.keys.end());
+  ks.keys.erase(std::unique(ks.keys.begin(), ks.keys.end()), ks.keys.end());
+  ks.rows = chunk.count;
+  ks.version = version_;
+  return ks.keys;
 }
 
 }  // namespace yunhe
