@@ -1,5 +1,9 @@
 #include "exec/window.h"
 
+#include <memory>
+
+#include "exec/window_frames.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -253,6 +257,12 @@ void WindowOperator::Compute(ExecContext& ctx, const BoundWindow& w, Vector& res
     const bool incremental = w.kind == WindowFunctionKind::kAggregate && (fo & FrameOption::kStartUnboundedPreceding) &&
                              !excludes && w.aggregate.order_by.empty() && !w.aggregate.distinct &&
                              !w.aggregate.function->ordered_set;
+    // Moving frames: one pass with prefix sums / a sparse table instead of re-aggregating each frame.
+    std::unique_ptr<FrameAggregator> sliding;
+    if (w.kind == WindowFunctionKind::kAggregate && !incremental && !excludes && FrameAggregator::Supports(w.aggregate)) {
+      std::vector<uint32_t> part_rows(order.begin() + ps, order.begin() + pe);
+      sliding = std::make_unique<FrameAggregator>(w.aggregate, arg_ptrs.empty() ? nullptr : arg_ptrs[0], part_rows, agg_keep);
+    }
     for (size_t i = 0; i < len; ++i) {
       const uint32_t row = order[ps + i];
       switch (w.kind) {
@@ -321,6 +331,9 @@ void WindowOperator::Compute(ExecContext& ctx, const BoundWindow& w, Vector& res
             zeros.assign(frame.size(), 0);
             UpdateAggregate(w.aggregate, running, frame.data(), zeros.data(), frame.size(), arg_ptrs, order_ptrs);
             result.SetValue(row, FinalizeAggregate(w.aggregate, running[0], ctx));
+          } else if (sliding) {
+            AggState state = sliding->Frame(fs, fe);
+            result.SetValue(row, FinalizeAggregate(w.aggregate, state, ctx));
           } else {
             std::vector<AggState> state(1);
             frame_rows(i, fs, fe, &frame);
