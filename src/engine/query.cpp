@@ -82,14 +82,7 @@ void ExecuteExplain(Database& db, PgQuery__ExplainStmt* stmt, const std::string&
   } else {
     RenderPlan(*q.plan, 0, false, lines);
   }
-  result.returns_rows = true;
-  result.names = {"QUERY PLAN"};
-  result.types = {TypeId::kText};
-  DataChunk c;
-  c.Init(result.types);
-  for (auto& l : lines) c.columns[0].Append(Value::Text(l));
-  c.count = lines.size();
-  result.chunks.push_back(std::move(c));
+  result.SetTextRows("QUERY PLAN", lines);
   result.tag = "EXPLAIN";
 }
 

@@ -20,6 +20,19 @@ struct QueryResult {
   std::string copy_out;  // COPY ... TO STDOUT
   bool is_copy_out = false;
 
+  // Makes this a one-text-column result (EXPLAIN, drop_chunks, ...).
+  void SetTextRows(const std::string& column, const std::vector<std::string>& rows) {
+    returns_rows = true;
+    names = {column};
+    types = {LogicalType(TypeId::kText)};
+    chunks.clear();
+    DataChunk c;
+    c.Init(types);
+    for (auto& r : rows) c.columns[0].Append(Value::Text(r));
+    c.count = rows.size();
+    chunks.push_back(std::move(c));
+  }
+
   size_t RowCount() const {
     size_t n = 0;
     for (auto& c : chunks) n += c.count;

@@ -109,19 +109,11 @@ void ExecuteDropChunks(Database& db, PgQuery__Node* node, const std::string& sql
   }
   if (table_name.empty()) throw Error(SqlState::kInvalidParameterValue, "drop_chunks: relation is required", pos);
   if (!older && !newer)
-    throw Error(SqlState::kInvalidParameterValue, "invalid time range for dropping chunks",
-                pos);
+    throw Error(SqlState::kInvalidParameterValue, "invalid time range for dropping chunks", pos);
   auto table = db.catalog().FindTable(table_name);
   if (!table) throw Error(SqlState::kUndefinedTable, fmt::format("relation \"{}\" does not exist", table_name), pos);
   auto dropped = DropChunks(db, table, older, newer);
-  result.returns_rows = true;
-  result.names = {"drop_chunks"};
-  result.types = {TypeId::kText};
-  DataChunk c;
-  c.Init(result.types);
-  for (auto& d : dropped) c.columns[0].Append(Value::Text(d));
-  c.count = dropped.size();
-  result.chunks.push_back(std::move(c));
+  result.SetTextRows("drop_chunks", dropped);
   result.tag = fmt::format("SELECT {}", dropped.size());
 }
 

@@ -54,6 +54,10 @@ ExprPtr ShiftColumns(const ExprPtr& e, int offset);
 // Which inputs of a join an expression reads: 1 = left only, 2 = right only, 3 = both (or a
 // subquery), 0 = neither.
 int JoinSides(const Expr& e, int left_width);
+// The conjuncts of bound WHERE predicates, with nested ANDs flattened.
+std::vector<ExprPtr> FlattenConjuncts(const std::vector<ExprPtr>& preds);
+// The comparison operator with its sides swapped: < becomes >, <= becomes >=, = stays.
+std::string FlipComparison(const std::string& op);
 
 class Planner {
  public:

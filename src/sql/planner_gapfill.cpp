@@ -108,25 +108,15 @@ OperatorPtr Planner::PlanGapFill(OperatorPtr plan, const std::vector<ExprPtr>& g
   }
   // Infer the missing ends from WHERE conjuncts "time op constant" on the bucketed expression.
   const Expr& ts = *call.args[1];
-  std::vector<ExprPtr> work = where_preds;
   bool inferred_start = false, inferred_finish = false;
-  while (!work.empty()) {
-    ExprPtr p = work.back();
-    work.pop_back();
-    if (p->kind == ExprKind::kAnd) {
-      for (auto& a : p->args) work.push_back(a);
-      continue;
-    }
+  for (const ExprPtr& p : FlattenConjuncts(where_preds)) {
     if (p->kind != ExprKind::kFunction || p->args.size() != 2) continue;
     std::string op = p->name;
     ExprPtr lhs = p->args[0], rhs = p->args[1];
     if (!lhs->Equals(ts)) {
       if (!rhs->Equals(ts)) continue;
       std::swap(lhs, rhs);
-      if (op == "<") op = ">";
-      else if (op == "<=") op = ">=";
-      else if (op == ">") op = "<";
-      else if (op == ">=") op = "<=";
+      op = FlipComparison(op);
     }
     if (!ReadsNoColumns(*rhs) || rhs->type.id != time_type.id) continue;
     Value v = EvaluateConstant(*rhs, ctx);

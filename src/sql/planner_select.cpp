@@ -24,6 +24,21 @@ ExprPtr Clone(const Expr& e) { return std::make_shared<Expr>(e); }
 
 }  // namespace
 
+std::vector<ExprPtr> FlattenConjuncts(const std::vector<ExprPtr>& preds) {
+  std::vector<ExprPtr> out, work(preds.rbegin(), preds.rend());
+  while (!work.empty()) {
+    ExprPtr e = work.back();
+    work.pop_back();
+    if (e->kind == ExprKind::kAnd) work.insert(work.end(), e->args.rbegin(), e->args.rend());
+    else out.push_back(e);
+  }
+  return out;
+}
+
+std::string FlipComparison(const std::string& op) {
+  return op == "<" ? ">" : op == "<=" ? ">=" : op == ">" ? "<" : op == ">=" ? "<=" : op;
+}
+
 ExprPtr RewriteAfterAggregate(const ExprPtr& e, const std::vector<ExprPtr>& groups, size_t group_count,
                               const Planner& planner) {
   for (size_t g = 0; g < groups.size(); ++g)
@@ -58,10 +73,6 @@ bool StatementConstant(const Expr& e) {
   for (auto& a : e.args)
     if (!StatementConstant(*a)) return false;
   return true;
-}
-
-std::string FlipComparison(const std::string& op) {
-  return op == "<" ? ">" : op == "<=" ? ">=" : op == ">" ? "<" : op == ">=" ? "<=" : op;
 }
 
 // The step of a time-bucketing call over a column, for deriving ranges on the column itself:
@@ -99,15 +110,8 @@ const Expr* BucketedColumn(const Expr& e, Interval* step) {
 // (constants, now() - interval '1 hour', ...). `bucket(col) op value` for time_bucket and
 // date_trunc bounds the column too: bucket(ts) = c means c <= ts < c + width.
 void AddZoneMapPredicates(TableScanOperator& scan, const std::vector<ExprPtr>& preds) {
-  std::vector<ExprPtr> work = preds;
   ExecContext ctx;
-  while (!work.empty()) {
-    ExprPtr e = work.back();
-    work.pop_back();
-    if (e->kind == ExprKind::kAnd) {
-      for (auto& a : e->args) work.push_back(a);
-      continue;
-    }
+  for (const ExprPtr& e : FlattenConjuncts(preds)) {
     if (e->kind != ExprKind::kFunction || e->args.size() != 2) continue;
     std::string op = e->name;
     if (op != "=" && op != "<" && op != "<=" && op != ">" && op != ">=") continue;
