@@ -12,7 +12,9 @@
 
 #include "cli/result_printer.h"
 #include "engine/database.h"
+#include "common/time_util.h"
 #include "ingest/lineproto/line_protocol_writer.h"
+#include "ingest/nmea/nmea_writer.h"
 
 namespace yunhe {
 namespace {
@@ -22,10 +24,14 @@ constexpr size_t kShownErrors = 20;
 
 void Usage(std::ostream& out) {
   out << "usage: yunhe import DATADIR FILE... [OPTIONS]\n"
-         "  --format lineprotocol  input format (default: lineprotocol)\n"
-         "  --precision P          timestamp unit of line protocol: ns (default), us, ms, s, m, h\n"
-         "  --table NAME           load every line into NAME instead of one table per measurement\n"
-         "  --quiet                no progress bar, no summary unless lines were rejected\n";
+         "  --format F             lineprotocol or nmea (default: nmea for *.nmea files, else lineprotocol)\n"
+         "  --precision P          line protocol timestamp unit: ns (default), us, ms, s, m, h\n"
+         "  --table NAME           line protocol: load every line into NAME instead of one table per measurement\n"
+         "  --device NAME          nmea: device name stored with every row\n"
+         "  --date YYYY-MM-DD      nmea: date of the epochs before the first RMC/ZDA sentence\n"
+         "  --raw                  nmea: keep every sentence in nmea_sentences (default: proprietary and TXT)\n"
+         "  --quiet                no progress bar, no summary unless lines were rejected\n"
+         "NMEA goes into the tables fixes, satellites and nmea_sentences (created if missing).\n";
 }
 
 class Progress {
@@ -54,10 +60,107 @@ class Progress {
   Clock::time_point start_, last_{};
 };
 
+// Reads a file block by block, calling fn(block, first_line) with whole lines; progress on stderr.
+template <class Fn>
+bool ForEachBlock(const std::string& file, bool show_progress, uint64_t* rows, Fn&& fn) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    std::cerr << "yunhe import: " << file << ": cannot open\n";
+    return false;
+  }
+  in.seekg(0, std::ios::end);
+  const uint64_t total = uint64_t(in.tellg());
+  in.seekg(0);
+  Progress progress(show_progress, total);
+  std::string block, carry;
+  uint64_t done = 0;
+  size_t next_line = 1;
+  while (in || !carry.empty()) {
+    block = std::move(carry);
+    carry.clear();
+    size_t old = block.size();
+    block.resize(old + kBlockBytes);
+    in.read(block.data() + old, std::streamsize(kBlockBytes));
+    block.resize(old + size_t(in.gcount()));
+    if (block.empty()) break;
+    if (in) {  // keep the partial last line for the next block
+      size_t nl = block.rfind('\n');
+      if (nl == std::string::npos) continue;  // a line longer than a block: read more
+      carry.assign(block, nl + 1, std::string::npos);
+      block.resize(nl + 1);
+    }
+    if (!fn(block, next_line)) return false;
+    next_line += size_t(std::count(block.begin(), block.end(), '\n'));
+    done += block.size();
+    progress.Update(done, *rows);
+  }
+  progress.Update(done, *rows, true);
+  return true;
+}
+
+int ImportNmea(const std::string& dir, const std::vector<std::string>& files, const std::string& device, const std::string& date,
+               bool keep_raw, bool quiet) {
+  nmea::ReaderOptions ro;
+  ro.keep_all_raw = keep_raw;
+  if (!date.empty()) {
+    int64_t days;
+    if (!ParseDate(date, &days)) {
+      std::cerr << "yunhe import: bad --date \"" << date << "\" (YYYY-MM-DD)\n";
+      return 2;
+    }
+    ro.date_days = days;
+  }
+  Status st;
+  auto db = Database::Open(dir, &st);
+  if (!db) {
+    PrintError(st, "", std::cerr);
+    return 1;
+  }
+  nmea::WriteTargets targets;
+  targets.satellites = "satellites";
+  targets.sentences = "nmea_sentences";
+  uint64_t fixes = 0, sats = 0, problems = 0;
+  for (const auto& file : files) {
+    nmea::Reader reader(ro);
+    std::vector<nmea::Problem> shown;
+    auto write = [&]() -> bool {
+      nmea::NmeaWriteReport rep;
+      QueryResult r = db->RunAsStatement("nmea import", [&](QueryResult&) { rep = nmea::WriteReaderResults(*db, reader, device, targets); });
+      if (!r.status.ok()) {
+        PrintError(r.status, "", std::cerr);
+        return false;
+      }
+      fixes += rep.fixes;
+      sats += rep.satellites;
+      problems += rep.problems.size();
+      for (auto& p : rep.problems)
+        if (shown.size() < kShownErrors) shown.push_back(p);
+      return true;
+    };
+    bool ok = ForEachBlock(file, !quiet && isatty(STDERR_FILENO), &fixes, [&](const std::string& block, size_t first_line) {
+      reader.Feed(block, first_line);
+      return write();
+    });
+    if (ok) {
+      reader.Finish();
+      ok = write();
+    }
+    for (auto& p : shown) std::cerr << file << ":" << (p.line ? std::to_string(p.line) + ": " : std::string(" ")) << p.reason << "\n";
+    if (!ok) return 1;
+  }
+  if (!quiet || problems) {
+    std::cerr << "imported " << fixes << " fixes, " << sats << " satellite rows";
+    if (problems) std::cerr << "; " << problems << " problem" << (problems == 1 ? "" : "s") << " reported";
+    std::cerr << "\n";
+  }
+  return problems ? 1 : 0;
+}
+
 }  // namespace
 
 int RunImportCommand(int argc, char** argv) {
-  std::string dir, format = "lineprotocol", precision = "ns", table;
+  std::string dir, format, precision = "ns", table, device, date;
+  bool keep_raw = false;
   std::vector<std::string> files;
   bool quiet = false;
   for (int k = 1; k < argc; ++k) {
@@ -72,6 +175,9 @@ int RunImportCommand(int argc, char** argv) {
     if (a == "--format") format = need();
     else if (a == "--precision") precision = need();
     else if (a == "--table") table = need();
+    else if (a == "--device") device = need();
+    else if (a == "--date") date = need();
+    else if (a == "--raw") keep_raw = true;
     else if (a == "--quiet" || a == "-q") quiet = true;
     else if (a == "-h" || a == "--help") {
       Usage(std::cout);
@@ -87,8 +193,16 @@ int RunImportCommand(int argc, char** argv) {
     Usage(std::cerr);
     return 2;
   }
+  if (format.empty()) {
+    auto ends_with = [](const std::string& s, const char* suffix) {
+      std::string x = suffix;
+      return s.size() >= x.size() && s.compare(s.size() - x.size(), x.size(), x) == 0;
+    };
+    format = ends_with(files[0], ".nmea") || ends_with(files[0], ".NMEA") || ends_with(files[0], ".nmea.txt") ? "nmea" : "lineprotocol";
+  }
+  if (format == "nmea") return ImportNmea(dir, files, device, date, keep_raw, quiet);
   if (format != "lineprotocol" && format != "line_protocol" && format != "ilp") {
-    std::cerr << "yunhe import: unknown format \"" << format << "\" (lineprotocol)\n";
+    std::cerr << "yunhe import: unknown format \"" << format << "\" (lineprotocol, nmea)\n";
     return 2;
   }
   lineproto::WriterOptions options;
@@ -105,62 +219,32 @@ int RunImportCommand(int argc, char** argv) {
     return 1;
   }
   uint64_t rows = 0, bad = 0;
-  bool failed = false;
   for (const auto& file : files) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) {
-      std::cerr << "yunhe import: " << file << ": cannot open\n";
-      return 1;
-    }
-    in.seekg(0, std::ios::end);
-    const uint64_t total = uint64_t(in.tellg());
-    in.seekg(0);
-    Progress progress(!quiet && isatty(STDERR_FILENO), total);
-    std::string block, carry;
-    uint64_t done = 0;
-    size_t next_line = 1;
     std::vector<lineproto::LineError> shown;
-    while (in || !carry.empty()) {
-      block = std::move(carry);
-      carry.clear();
-      size_t old = block.size();
-      block.resize(old + kBlockBytes);
-      in.read(block.data() + old, std::streamsize(kBlockBytes));
-      block.resize(old + size_t(in.gcount()));
-      if (block.empty()) break;
-      if (in) {  // keep the partial last line for the next block
-        size_t nl = block.rfind('\n');
-        if (nl == std::string::npos) continue;  // a line longer than a block: read more
-        carry.assign(block, nl + 1, std::string::npos);
-        block.resize(nl + 1);
-      }
+    bool ok = ForEachBlock(file, !quiet && isatty(STDERR_FILENO), &rows, [&](const std::string& block, size_t first_line) {
       lineproto::WriteReport report;
-      QueryResult r = lineproto::WriteLineProtocol(*db, block, options, &report, next_line);
+      QueryResult r = lineproto::WriteLineProtocol(*db, block, options, &report, first_line);
       if (!r.status.ok()) {
         std::cerr << "\n";
         PrintError(r.status, "", std::cerr);
-        std::cerr << "yunhe import: " << file << ": stopped at line " << next_line << "; "
-                  << rows << " rows loaded before\n";
-        return 1;
+        std::cerr << "yunhe import: " << file << ": stopped at line " << first_line << "; " << rows << " rows loaded before\n";
+        return false;
       }
       for (auto& e : report.errors)
         if (shown.size() < kShownErrors) shown.push_back(e);
       rows += report.rows;
       bad += report.bad_lines;
-      next_line += size_t(std::count(block.begin(), block.end(), '\n'));
-      done += block.size();
-      progress.Update(done, rows);
-    }
-    progress.Update(done, rows, true);
+      return true;
+    });
     for (auto& e : shown) std::cerr << file << ":" << e.line << ": " << e.reason << "\n";
+    if (!ok) return 1;
   }
   if (!quiet || bad) {
     std::cerr << "imported " << rows << " rows";
     if (bad) std::cerr << ", rejected " << bad << " line" << (bad == 1 ? "" : "s");
     std::cerr << "\n";
   }
-  failed = bad > 0;
-  return failed ? 1 : 0;
+  return bad > 0 ? 1 : 0;
 }
 
 }  // namespace yunhe

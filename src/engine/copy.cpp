@@ -14,6 +14,7 @@
 #include "exec/expression_eval.h"
 #include "functions/cast.h"
 #include "ingest/lineproto/line_protocol_writer.h"
+#include "ingest/nmea/nmea_writer.h"
 #include "sql/planner.h"
 
 namespace yunhe {
@@ -28,7 +29,10 @@ struct CopyOptions {
   std::string null_string = "\\N";
   bool on_error_ignore = false;
   bool lineprotocol = false;
+  bool nmea = false;
   std::string precision = "ns";
+  std::string device;  // FORMAT nmea
+  std::string date;    // FORMAT nmea: date for epochs before the first RMC/ZDA
 };
 
 CopyOptions ParseOptions(PgQuery__CopyStmt* stmt) {
@@ -44,11 +48,12 @@ CopyOptions ParseOptions(PgQuery__CopyStmt* stmt) {
       else if (d->arg->node_case == PG_QUERY__NODE__NODE_BOOLEAN) value = d->arg->boolean->boolval ? "true" : "false";
       else if (d->arg->node_case == PG_QUERY__NODE__NODE_INTEGER) value = std::to_string(d->arg->integer->ival);
     }
-    for (auto& c : value) if (name != "delimiter" && name != "null" && name != "quote" && name != "escape") c = char(tolower((unsigned char)c));
+    for (auto& c : value) if (name != "delimiter" && name != "null" && name != "quote" && name != "escape" && name != "device") c = char(tolower((unsigned char)c));
     if (name == "format") {
       if (value == "csv") o.csv = true;
       else if (value == "text") o.csv = false;
       else if (value == "lineprotocol" || value == "line_protocol" || value == "ilp") o.lineprotocol = true;
+      else if (value == "nmea") o.nmea = true;
       else throw Error(SqlState::kInvalidParameterValue, fmt::format("COPY format \"{}\" not recognized", value));
     } else if (name == "header") {
       o.header = value.empty() || value == "true" || value == "on" || value == "1" || value == "match";
@@ -72,6 +77,10 @@ CopyOptions ParseOptions(PgQuery__CopyStmt* stmt) {
       else throw Error(SqlState::kInvalidParameterValue, fmt::format("COPY ON_ERROR \"{}\" not recognized", value));
     } else if (name == "encoding") {
       if (value != "utf8" && value != "utf-8") throw Error(SqlState::kFeatureNotSupported, "only UTF8 encoding is supported");
+    } else if (name == "device") {
+      o.device = value;
+    } else if (name == "date") {
+      o.date = value;
     } else if (name == "precision") {
       o.precision = value;
     } else if (name == "freeze") {
@@ -368,19 +377,46 @@ void CopyLineProtocol(Database& db, PgQuery__CopyStmt* stmt, const CopyOptions& 
   result.tag = fmt::format("COPY {}", rep.rows);
 }
 
+// NMEA: the fixes of the log go into the table (created with the standard fixes schema if
+// missing); bad sentences are reported as notices with their line numbers.
+void CopyNmea(Database& db, PgQuery__CopyStmt* stmt, const CopyOptions& o, QueryResult& result) {
+  if (stmt->n_attlist) throw Error(SqlState::kFeatureNotSupported, "COPY FORMAT nmea takes no column list");
+  nmea::ReaderOptions ro;
+  if (!o.date.empty()) {
+    int64_t days;
+    if (!ParseDate(o.date, &days)) throw Error(SqlState::kInvalidDatetimeFormat, fmt::format("invalid COPY date \"{}\"", o.date));
+    ro.date_days = days;
+  }
+  nmea::WriteTargets targets;
+  targets.fixes = stmt->relation->relname;
+  std::string data = stmt->filename && stmt->filename[0] ? ReadFile(stmt->filename) : db.TakeCopyInput();
+  auto rep = nmea::WriteNmea(db, data, o.device, ro, targets);
+  const size_t shown = std::min<size_t>(rep.problems.size(), 20);
+  for (size_t k = 0; k < shown; ++k) {
+    const auto& p = rep.problems[k];
+    result.notices.push_back(p.line ? fmt::format("NOTICE:  skipping line {}: {}", p.line, p.reason) : "NOTICE:  " + p.reason);
+  }
+  if (rep.problems.size() > shown) result.notices.push_back(fmt::format("NOTICE:  {} more problems not shown", rep.problems.size() - shown));
+  result.tag = fmt::format("COPY {}", rep.fixes);
+}
+
 }  // namespace
 
 void ExecuteCopy(Database& db, PgQuery__CopyStmt* stmt, const std::string& sql, QueryResult& result) {
   CopyOptions o = ParseOptions(stmt);
   if (stmt->is_program) throw Error(SqlState::kFeatureNotSupported, "COPY ... PROGRAM is not supported");
   if (!stmt->is_from) {
-    if (o.lineprotocol) throw Error(SqlState::kFeatureNotSupported, "COPY TO does not support FORMAT lineprotocol");
+    if (o.lineprotocol || o.nmea) throw Error(SqlState::kFeatureNotSupported, "COPY TO supports only FORMAT text and csv");
     CopyTo(db, stmt, sql, o, result);
     return;
   }
   std::string name = stmt->relation->relname;
   if (o.lineprotocol) {
     CopyLineProtocol(db, stmt, o, result);
+    return;
+  }
+  if (o.nmea) {
+    CopyNmea(db, stmt, o, result);
     return;
   }
   auto table = db.catalog().FindTable(name);

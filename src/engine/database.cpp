@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "common/notices.h"
 #include "common/timezone.h"
 #include "engine/durability.h"
 #include "engine/primary_key.h"
@@ -292,8 +293,10 @@ QueryResult Database::RunAsStatement(const std::string& description, const std::
     if (txn_.explicit_block) txn_.failed = true;
     else txn_ = Transaction();
   };
+  TakeNotices();  // start clean: notices raised below the engine belong to this statement
   try {
     body(result);
+    for (auto& n : TakeNotices()) result.notices.push_back(std::move(n));
     if (!txn_.explicit_block) CommitTransaction();
   } catch (const Error& e) {
     fail(e.status());

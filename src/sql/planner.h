@@ -54,6 +54,8 @@ ExprPtr ShiftColumns(const ExprPtr& e, int offset);
 // Which inputs of a join an expression reads: 1 = left only, 2 = right only, 3 = both (or a
 // subquery), 0 = neither.
 int JoinSides(const Expr& e, int left_width);
+// Byte location of a raw parse node (column refs, constants, operators, calls, casts), -1 if none.
+int NodeLocation(PgQuery__Node* n);
 // The conjuncts of bound WHERE predicates, with nested ANDs flattened.
 std::vector<ExprPtr> FlattenConjuncts(const std::vector<ExprPtr>& preds);
 // The comparison operator with its sides swapped: < becomes >, <= becomes >=, = stays.
@@ -127,6 +129,8 @@ class Planner {
                      std::vector<PgQuery__Node*>* where_conjuncts);
   PlannedQuery PlanJoin(PgQuery__JoinExpr* j, const Scope* outer, Scope* scope_out);
   PlannedQuery PlanRangeFunction(PgQuery__RangeFunction* f, const Scope* outer, Scope* scope_out);
+  PlannedQuery PlanReadNmea(PgQuery__RangeFunction* f, PgQuery__FuncCall* call, const std::string& name, const Scope* outer,
+                            Scope* scope_out);
   PlannedQuery JoinPlans(PlannedQuery left, PlannedQuery right, JoinKind kind, std::vector<ExprPtr> conditions);
   // planner_asof.cpp: conditions are the bound ON/USING conjuncts over left ++ right columns.
   PlannedQuery PlanAsofJoin(PlannedQuery left, PlannedQuery right, bool left_outer, std::vector<ExprPtr> conditions,

@@ -5,7 +5,9 @@
 
 #include "common/status.h"
 #include "sql/asof_syntax.h"
+#include "exec/expression_eval.h"
 #include "exec/generate_series.h"
+#include "exec/read_nmea.h"
 #include "exec/hash_join.h"
 #include "exec/lateral_join.h"
 #include "exec/table_scan.h"
@@ -162,6 +164,8 @@ PlannedQuery Planner::PlanRangeFunction(PgQuery__RangeFunction* f, const Scope* 
     throw Error(SqlState::kFeatureNotSupported, "only function calls are supported in FROM");
   auto* call = call_node->func_call;
   std::string name = StrVal(call->funcname[call->n_funcname - 1]);
+  if (name == "read_nmea" || name == "read_nmea_satellites" || name == "read_nmea_sentences")
+    return PlanReadNmea(f, call, name, outer, scope_out);
   if (name != "generate_series")
     throw Error(SqlState::kUndefinedFunction, fmt::format("table function {} does not exist", name), CharPos(call->location));
   if (call->n_args < 2 || call->n_args > 3)
@@ -207,6 +211,53 @@ int JoinSides(const Expr& e, int left_width) {
     for (auto& a : x->args) stack.push_back(a.get());
   }
   return s;
+}
+
+PlannedQuery Planner::PlanReadNmea(PgQuery__RangeFunction* f, PgQuery__FuncCall* call, const std::string& name,
+                                   const Scope* outer, Scope* scope_out) {
+  Scope empty;
+  empty.parent = outer;
+  ExecContext ctx;
+  std::string path, device;
+  std::optional<int64_t> date;
+  bool raw = false;
+  for (size_t k = 0; k < call->n_args; ++k) {
+    PgQuery__Node* a = call->args[k];
+    std::string arg = k == 0 ? "path" : k == 1 ? "device" : "";
+    if (a->node_case == PG_QUERY__NODE__NODE_NAMED_ARG_EXPR) {
+      arg = a->named_arg_expr->name;
+      a = a->named_arg_expr->arg;
+    }
+    ExprPtr e = BindExpression(a, empty);
+    const int pos = CharPos(NodeLocation(a));
+    if (arg == "path" || arg == "device") {
+      Value v = EvaluateConstant(*CoerceTo(e, TypeId::kText), ctx);
+      if (v.is_null) throw Error(SqlState::kNullValueNotAllowed, fmt::format("{}: {} must not be NULL", name, arg), pos);
+      (arg == "path" ? path : device) = v.s;
+    } else if (arg == "date") {
+      Value v = EvaluateConstant(*CoerceTo(e, TypeId::kDate), ctx);
+      if (!v.is_null) date = v.i;
+    } else if (arg == "raw") {
+      Value v = EvaluateConstant(*CoerceTo(e, TypeId::kBool), ctx);
+      raw = !v.is_null && v.i;
+    } else {
+      throw Error(SqlState::kUndefinedFunction, fmt::format("{} has no parameter \"{}\" (path, device, date, raw)", name, arg), pos);
+    }
+  }
+  if (path.empty()) throw Error(SqlState::kUndefinedFunction, fmt::format("{} needs a file name", name), CharPos(call->location));
+  const NmeaTable table = name == "read_nmea" ? NmeaTable::kFixes : name == "read_nmea_satellites" ? NmeaTable::kSatellites
+                                                                                                   : NmeaTable::kSentences;
+  PlannedQuery q;
+  q.plan = std::make_shared<ReadNmeaOperator>(table, path, device, date, raw);
+  q.names = q.plan->names;
+  q.types = q.plan->types;
+  std::string label = f->alias ? f->alias->aliasname : name;
+  for (size_t c = 0; c < q.names.size(); ++c) {
+    std::string col = f->alias && c < f->alias->n_colnames ? StrVal(f->alias->colnames[c]) : q.names[c];
+    q.names[c] = col;
+    scope_out->columns.push_back(ScopeColumn{label, col, q.types[c], false});
+  }
+  return q;
 }
 
 PlannedQuery Planner::JoinPlans(PlannedQuery left, PlannedQuery right, JoinKind kind, std::vector<ExprPtr> conditions) {

@@ -216,6 +216,8 @@ std::string SimpleColumnName(PgQuery__Node* n) {
   return "";
 }
 
+}  // namespace
+
 int NodeLocation(PgQuery__Node* n) {
   switch (n->node_case) {
     case PG_QUERY__NODE__NODE_COLUMN_REF: return n->column_ref->location;
@@ -226,8 +228,6 @@ int NodeLocation(PgQuery__Node* n) {
     default: return -1;
   }
 }
-
-}  // namespace
 
 PlannedQuery Planner::PlanSelect(PgQuery__Node* node, const Scope* outer) {
   if (node->node_case != PG_QUERY__NODE__NODE_SELECT_STMT)

@@ -99,6 +99,23 @@ check "import created one table per measurement" '2023-11-14 22:14:20+00,3,3' "$
 "$YUNHE" "$tmp/ret" -c "CREATE TABLE r (ts timestamptz, v int) PARTITION BY RANGE (ts); INSERT INTO r VALUES (now() - interval '3 days', 1), (now(), 2); ALTER TABLE r SET (retention = '1 day')" >/dev/null
 check "retention at open" "1,2" "$("$YUNHE" "$tmp/ret" --format csv --no-header -c "SELECT count(*), max(v) FROM r")"
 
+# NMEA: read_nmea, COPY FORMAT nmea and yunhe import on receiver logs in tests/data/nmea.
+nmea_dir="$(cd "$(dirname "$0")/../data/nmea" && pwd)"
+q="$nmea_dir/quectel_beidou_midnight.nmea"
+check "read_nmea across a leap second and midnight" '2016-12-31 23:59:58+00,39.91166666666666,116.39166666666667,1,6
+2016-12-31 23:59:59.999999999+00,39.9117,116.3917,1,
+2017-01-01 00:00:02+00,,,0,
+2017-01-01 00:00:03+00,39.91176666666667,116.39176666666665,2,' "$("$YUNHE" --format csv --no-header -c "SELECT ts, lat, lon, quality, sats_beidou FROM read_nmea('$q') WHERE ts IN ('2016-12-31 23:59:58+00', '2016-12-31 23:59:59.999999999+00', '2017-01-01 00:00:02+00', '2017-01-01 00:00:03+00') ORDER BY ts" 2>/dev/null)"
+check "read_nmea reports skipped lines" "NOTICE:  $q:1: text outside a sentence skipped
+NOTICE:  $q:9: AIS/encapsulated sentence skipped
+NOTICE:  $q:10: checksum mismatch (computed 50, sentence says 00)" "$("$YUNHE" -c "SELECT count(*) FROM read_nmea('$q')" 2>&1 >/dev/null)"
+u="$nmea_dir/ublox_drive_120s.nmea"
+check "COPY FORMAT nmea" "120,120,r9" "$("$YUNHE" --format csv --no-header -c "COPY fixes FROM '$u' WITH (FORMAT nmea, DEVICE 'r9')" -c "SELECT count(*), count(lat), max(device) FROM fixes" 2>/dev/null)"
+"$YUNHE" import "$tmp/nm" "$u" --device r1 --quiet 2>"$tmp/nm.err"; status=$?
+check "import nmea exit status with problems" "1" "$status"
+check "import nmea tables" "120,1200,BeiDou,600" "$("$YUNHE" "$tmp/nm" --format csv --no-header -c "SELECT (SELECT count(*) FROM fixes), (SELECT count(*) FROM satellites), constellation, count(*) FROM satellites GROUP BY constellation ORDER BY constellation LIMIT 1")"
+check "import nmea summary" "imported 120 fixes, 1200 satellite rows; 2 problems reported" "$(tail -1 "$tmp/nm.err")"
+
 # docs/sql.md carries the registry's function table verbatim.
 here=$(cd "$(dirname "$0")/../.." && pwd)
 documented=$(sed -n '/<!-- functions:begin -->/,/<!-- functions:end -->/p' "$here/docs/sql.md" | sed '1d;$d')

@@ -139,9 +139,8 @@ void Reader::Handle(const Sentence& s, size_t line) {
     r.talker = std::string(s.talker);
     r.type = std::string(s.type);
     r.text = std::string(s.raw);
-    raw.push_back(std::move(r));
     if (!cur_.open) StartEpoch(-1, line);
-    cur_.raw_index.push_back(raw.size() - 1);
+    cur_.raw.push_back(std::move(r));
   };
   if (s.proprietary) {
     ++sentences;
@@ -355,6 +354,7 @@ void Reader::FlushEpoch() {
   if (e.tod < 0) {
     if (e.positional || !e.sats.empty())
       Bad(0, "sentences without any time of day (no GGA/RMC/GNS/GLL/ZDA) dropped");
+    for (auto& r : e.raw) raw.push_back(std::move(r));  // kept, with a NULL time
     return;
   }
   int64_t day;
@@ -400,7 +400,10 @@ void Reader::Emit(Epoch& e, int64_t day) {
     s.used = e.used.count({s.constellation, s.svid}) > 0;
     satellites.push_back(s);
   }
-  for (size_t k : e.raw_index) raw[k].ts_ns = ts;
+  for (auto& r : e.raw) {
+    r.ts_ns = ts;
+    raw.push_back(std::move(r));
+  }
 }
 
 void Reader::Finish() {

@@ -92,7 +92,7 @@ class Reader {
     std::vector<Satellite> sats;
     std::map<std::pair<std::string, int64_t>, GsvGroup> gsv;  // (talker, signal) -> group
     std::set<std::pair<int, int64_t>> used;                   // (system, svid) from GSA
-    std::vector<size_t> raw_index;    // raw sentences waiting for the epoch's time
+    std::vector<RawSentence> raw;     // kept sentences, waiting for the epoch's date and time
   };
   void Handle(const struct Sentence& s, size_t line);
   void StartEpoch(int64_t tod, size_t line);
