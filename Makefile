@@ -50,6 +50,7 @@ bench: build
 	@bash bench/foundation.sh $(YUNHE)
 	@bash bench/lineproto.sh $(YUNHE)
 	@bash bench/asof.sh $(YUNHE)
+	@bash bench/nmea.sh $(YUNHE)
 
 clean:
 	rm -rf build build-asan

@@ -105,15 +105,20 @@ void Reader::Feed(std::string_view text, size_t first_line) {
     std::string_view line = text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
     pos = nl == std::string_view::npos ? text.size() : nl + 1;
     // A line may hold several sentences (serial noise fuses them): each '$' or '!' starts one.
-    size_t start = line.find_first_of("$!");
+    auto next_start = [&](size_t from) -> size_t {
+      for (size_t k = from; k < line.size(); ++k)
+        if (line[k] == '$' || line[k] == '!') return k;
+      return std::string_view::npos;
+    };
+    size_t start = next_start(0);
     std::string_view before = line.substr(0, start == std::string_view::npos ? line.size() : start);
     bool blank = true;
     for (char c : before) blank = blank && (c == ' ' || c == '\r' || c == '\t' || c == '\0');
     if (!blank) Bad(line_no, "text outside a sentence skipped");
     while (start != std::string_view::npos) {
-      size_t next = line.find_first_of("$!", start + 1);
+      size_t next = next_start(start + 1);
       std::string_view one = line.substr(start, next == std::string_view::npos ? std::string_view::npos : next - start);
-      Sentence s;
+      Sentence& s = sentence_;
       std::string why = ParseSentence(one, &s);
       if (!why.empty()) Bad(line_no, why);
       else if (s.encapsulated) Bad(line_no, "AIS/encapsulated sentence skipped");

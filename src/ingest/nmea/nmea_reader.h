@@ -15,6 +15,8 @@
 #include <string_view>
 #include <vector>
 
+#include "ingest/nmea/nmea_sentence.h"
+
 namespace yunhe::nmea {
 
 enum Constellation : int { kGps, kGlonass, kGalileo, kBeidou, kQzss, kNavic, kSbas, kUnknownSystem, kSystems };
@@ -94,7 +96,7 @@ class Reader {
     std::set<std::pair<int, int64_t>> used;                   // (system, svid) from GSA
     std::vector<RawSentence> raw;     // kept sentences, waiting for the epoch's date and time
   };
-  void Handle(const struct Sentence& s, size_t line);
+  void Handle(const Sentence& s, size_t line);
   void StartEpoch(int64_t tod, size_t line);
   void FlushEpoch();
   void Emit(Epoch& e, int64_t day);
@@ -106,6 +108,7 @@ class Reader {
   std::optional<int64_t> day_;      // date of the last flushed epoch
   int64_t last_tod_ = -1;
   std::vector<Epoch> pending_;      // flushed before any date was known
+  Sentence sentence_;               // reused for every sentence (keeps its field storage)
 };
 
 }  // namespace yunhe::nmea

@@ -17,7 +17,9 @@ int HexDigit(char c) {
 }  // namespace
 
 std::string ParseSentence(std::string_view text, Sentence* s) {
-  *s = Sentence();
+  s->fields.clear();  // keeps its capacity: callers reuse one Sentence
+  s->talker = s->type = {};
+  s->proprietary = s->encapsulated = s->has_checksum = false;
   while (!text.empty() && (text.back() == '\r' || text.back() == '\n' || text.back() == ' ')) text.remove_suffix(1);
   s->raw = text;
   if (text.size() < 2 || (text[0] != '$' && text[0] != '!')) return "not a sentence";
@@ -55,14 +57,15 @@ std::string ParseSentence(std::string_view text, Sentence* s) {
     s->type = address.substr(2);
   }
   if (comma != std::string_view::npos) {
-    std::string_view rest = body.substr(comma + 1);
-    size_t start = 0;
-    while (true) {
-      size_t next = rest.find(',', start);
-      s->fields.push_back(rest.substr(start, next == std::string_view::npos ? std::string_view::npos : next - start));
-      if (next == std::string_view::npos) break;
-      start = next + 1;
+    const char* p = body.data() + comma + 1;
+    const char* end = body.data() + body.size();
+    const char* field = p;
+    for (; p < end; ++p) {
+      if (*p != ',') continue;
+      s->fields.emplace_back(field, size_t(p - field));
+      field = p + 1;
     }
+    s->fields.emplace_back(field, size_t(end - field));
   }
   return "";
 }
