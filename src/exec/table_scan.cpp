@@ -166,6 +166,10 @@ void TableScanOperator::ComputeLatestPerKey() {
   };
   std::unordered_map<std::string, Best> best;
   std::string key;
+  int64_t skipped_partition = INT64_MIN;  // the partition found to hold nothing new
+  bool partition_checked = false;
+  int64_t checked_partition = 0;
+  const int64_t newest = order.empty() ? 0 : data.group_partition(order.front());
   for (size_t g : order) {
     ++groups_total_;
     const int64_t part = data.group_partition(g);
@@ -173,20 +177,24 @@ void TableScanOperator::ComputeLatestPerKey() {
       ++groups_skipped_;
       continue;
     }
-    if (counts_snapshot_[g] == data.group(g).count) {
-      // Every key of this group already has a row in a newer partition: nothing here can win.
+    // Entering an older partition: if every key in it already has a row from a newer partition,
+    // none of its rows can win and the whole partition is skipped.
+    if (part < newest && (!partition_checked || checked_partition != part)) {
+      partition_checked = true;
+      checked_partition = part;
       bool all_newer = !best.empty();
-      for (const auto& k : data.GroupKeys(g, table_keys)) {
+      for (const auto& k : data.PartitionKeys(part, table_keys)) {
         auto it = best.find(k);
         if (it == best.end() || it->second.partition <= part) {
           all_newer = false;
           break;
         }
       }
-      if (all_newer) {
-        ++groups_skipped_;
-        continue;
-      }
+      if (all_newer) skipped_partition = part;
+    }
+    if (part == skipped_partition && counts_snapshot_[g] == data.group(g).count) {
+      ++groups_skipped_;
+      continue;
     }
     const DataChunk& src = data.group(g);
     const auto& deleted = data.deleted(g);

@@ -1,6 +1,8 @@
 #include "storage/table.h"
 
 #include <algorithm>
+#include <string_view>
+#include <unordered_set>
 
 #include "common/row_key.h"
 
@@ -220,23 +222,39 @@ void TableData::Compact() {
   }
 }
 
-const std::vector<std::string>& TableData::GroupKeys(size_t g, const std::vector<int>& columns) const {
-  auto& sets = key_sets_[columns];
-  if (sets.size() < groups_.size()) sets.resize(groups_.size());
-  KeySet& ks = sets[g];
-  const DataChunk& chunk = groups_[g];
-  if (ks.rows == chunk.count && ks.version == version_) return ks.keys;
+const std::vector<std::string>& TableData::PartitionKeys(int64_t partition, const std::vector<int>& columns) const {
+  KeySet& ks = key_sets_[{columns, partition}];
+  if (ks.rows == rows_ && ks.version == version_) return ks.keys;
   ks.keys.clear();
+  std::unordered_set<std::string> seen;
   std::string key;
-  for (size_t r = 0; r < chunk.count; ++r) {
-    if (deleted_[g][r]) continue;
-    key.clear();
-    for (int c : columns) AppendKeyCell(chunk.columns[c], r, key);
-    ks.keys.push_back(key);
+  for (size_t g = 0; g < groups_.size(); ++g) {
+    if (group_partition_[g] != partition) continue;
+    const DataChunk& chunk = groups_[g];
+    if (columns.size() == 1 && chunk.columns[columns[0]].type().physical() == PhysicalType::kStr) {
+      // One text key (device, host, symbol): compare the strings before serializing a new one.
+      const Vector& v = chunk.columns[columns[0]];
+      std::string_view last;
+      bool have_last = false;
+      for (size_t r = 0; r < chunk.count; ++r) {
+        if (deleted_[g][r]) continue;
+        if (!v.IsNull(r) && have_last && v.str()[r] == last) continue;
+        key.clear();
+        AppendKeyCell(v, r, key);
+        if (seen.insert(key).second) ks.keys.push_back(key);
+        have_last = !v.IsNull(r);
+        if (have_last) last = v.str()[r];
+      }
+      continue;
+    }
+    for (size_t r = 0; r < chunk.count; ++r) {
+      if (deleted_[g][r]) continue;
+      key.clear();
+      for (int c : columns) AppendKeyCell(chunk.columns[c], r, key);
+      if (seen.insert(key).second) ks.keys.push_back(key);
+    }
   }
-  std::sort(ks.keys.begin(), ks.keys.end());
-  ks.keys.erase(std::unique(ks.keys.begin(), ks.keys.end()), ks.keys.end());
-  ks.rows = chunk.count;
+  ks.rows = rows_;
   ks.version = version_;
   return ks.keys;
 }

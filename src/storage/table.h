@@ -109,10 +109,10 @@ class TableData {
   void Compact();
   // Zone map of column `column` in group `g` (physical I64 or F64 columns only).
   const ZoneMap& Zone(size_t g, size_t column) const;
-  // The distinct values (serialized row keys, sorted) of `columns` among the live rows of group
-  // g, computed lazily and kept until the group changes. Lets "latest row per key" queries skip
-  // old row groups whose keys all have a newer row already.
-  const std::vector<std::string>& GroupKeys(size_t g, const std::vector<int>& columns) const;
+  // The distinct values (serialized row keys) of `columns` among the live rows of a time
+  // partition, computed lazily and kept until the table changes. Lets "latest row per key"
+  // queries skip old partitions whose keys all have a newer row already.
+  const std::vector<std::string>& PartitionKeys(int64_t partition, const std::vector<int>& columns) const;
 
  private:
   void AppendRows(const DataChunk& chunk, const std::vector<uint32_t>* rows, int64_t partition, AppendMark* mark);
@@ -132,11 +132,11 @@ class TableData {
   mutable std::vector<std::vector<ZoneMap>> zones_;
   mutable std::vector<std::vector<size_t>> zone_rows_;
   struct KeySet {
-    size_t rows = SIZE_MAX;       // group row count the set was computed for
-    uint64_t version = UINT64_MAX;  // table version (deletes) it was computed at
+    size_t rows = SIZE_MAX;         // table row count the set was computed at
+    uint64_t version = UINT64_MAX;  // table version (deletes, rollbacks) it was computed at
     std::vector<std::string> keys;
   };
-  mutable std::map<std::vector<int>, std::vector<KeySet>> key_sets_;
+  mutable std::map<std::pair<std::vector<int>, int64_t>, KeySet> key_sets_;
 };
 
 struct Table {
