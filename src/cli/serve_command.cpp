@@ -1,0 +1,107 @@
+#include "cli/serve_command.h"
+
+#include <arpa/inet.h>
+#include <signal.h>
+
+#include <iostream>
+#include <string>
+#include <thread>
+
+#include "cli/result_printer.h"
+#include "engine/database.h"
+#include "server/pgwire/pg_server.h"
+
+namespace yunhe {
+
+namespace {
+void Usage(std::ostream& out) {
+  out << "usage: yunhe serve [DATADIR] [OPTIONS]\n"
+         "  --listen ADDR      address to listen on (default 127.0.0.1)\n"
+         "  --pg-port N        PostgreSQL protocol port (default 5432; 0 = pick a free one)\n"
+         "  --insecure         allow a non-loopback address although there is no authentication yet\n"
+         "With no DATADIR the database lives in memory. Stops on SIGTERM or SIGINT.\n";
+}
+
+bool IsLoopback(const std::string& addr) {
+  in_addr a{};
+  return inet_pton(AF_INET, addr.c_str(), &a) == 1 && (ntohl(a.s_addr) >> 24) == 127;
+}
+}  // namespace
+
+int RunServeCommand(int argc, char** argv) {
+  std::string dir;
+  pgwire::ServerOptions options;
+  bool insecure = false;
+  for (int k = 1; k < argc; ++k) {
+    std::string a = argv[k];
+    auto need = [&]() -> std::string {
+      if (k + 1 >= argc) {
+        std::cerr << "yunhe serve: option " << a << " needs a value\n";
+        exit(2);
+      }
+      return argv[++k];
+    };
+    if (a == "--listen") options.listen = need();
+    else if (a == "--pg-port") {
+      std::string v = need();
+      char* end = nullptr;
+      long p = strtol(v.c_str(), &end, 10);
+      if (!end || *end || p < 0 || p > 65535) {
+        std::cerr << "yunhe serve: bad port \"" << v << "\"\n";
+        return 2;
+      }
+      options.port = int(p);
+    } else if (a == "--insecure") insecure = true;
+    else if (a == "-h" || a == "--help") {
+      Usage(std::cout);
+      return 0;
+    } else if (!a.empty() && a[0] == '-') {
+      std::cerr << "yunhe serve: unknown option " << a << "\n";
+      Usage(std::cerr);
+      return 2;
+    } else if (dir.empty()) dir = a;
+    else {
+      std::cerr << "yunhe serve: more than one data directory given\n";
+      return 2;
+    }
+  }
+  if (!IsLoopback(options.listen)) {
+    if (!insecure) {
+      std::cerr << "yunhe serve: refusing to listen on " << options.listen
+                << " without authentication (passwords are not supported yet); use --insecure to do it anyway\n";
+      return 2;
+    }
+    std::cerr << "yunhe serve: WARNING: listening on " << options.listen << " with no authentication\n";
+  }
+  // SIGINT/SIGTERM are taken by sigwait below; block them before any thread starts.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  Status st;
+  auto db = Database::Open(dir, &st);
+  if (!db) {
+    PrintError(st, "", std::cerr);
+    return 1;
+  }
+  pgwire::Server server(*db, options);
+  int port = 0;
+  st = server.Start(&port);
+  if (!st.ok()) {
+    std::cerr << "yunhe serve: " << st.message() << "\n";
+    return 1;
+  }
+  std::cout << "yunhe: PostgreSQL protocol on " << options.listen << ":" << port << " (pid " << getpid() << ")\n"
+            << "  psql -h " << options.listen << " -p " << port << " -U yunhe yunhe\n"
+            << std::flush;
+  std::thread acceptor([&] { server.Run(); });
+  int sig = 0;
+  sigwait(&signals, &sig);
+  std::cout << "yunhe: " << (sig == SIGINT ? "SIGINT" : "SIGTERM") << ", stopping\n" << std::flush;
+  server.Stop();
+  acceptor.join();
+  return 0;  // the Database closes (and checkpoints) here
+}
+
+}  // namespace yunhe

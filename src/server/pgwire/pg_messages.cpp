@@ -1,0 +1,145 @@
+#include "server/pgwire/pg_messages.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstring>
+
+namespace yunhe::pgwire {
+
+bool ReadExact(int fd, void* buf, size_t n) {
+  char* p = static_cast<char*>(buf);
+  while (n > 0) {
+    ssize_t r = ::recv(fd, p, n, 0);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) return false;
+    p += r;
+    n -= size_t(r);
+  }
+  return true;
+}
+
+bool WriteAll(int fd, const std::string& data) {
+  const char* p = data.data();
+  size_t n = data.size();
+  while (n > 0) {
+    ssize_t w = ::send(fd, p, n, MSG_NOSIGNAL);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) return false;
+    p += w;
+    n -= size_t(w);
+  }
+  return true;
+}
+
+namespace {
+constexpr uint32_t kMaxMessage = 1u << 30;  // PostgreSQL's own limit for a message
+bool ReadBody(int fd, uint32_t len, Message* m) {
+  if (len < 4 || len > kMaxMessage) return false;
+  m->body.resize(len - 4);
+  return len == 4 || ReadExact(fd, m->body.data(), len - 4);
+}
+}  // namespace
+
+bool ReadStartup(int fd, Message* m) {
+  uint32_t len;
+  if (!ReadExact(fd, &len, 4)) return false;
+  m->type = 0;
+  return ReadBody(fd, ntohl(len), m);
+}
+
+bool ReadMessage(int fd, Message* m) {
+  char type;
+  uint32_t len;
+  if (!ReadExact(fd, &type, 1) || !ReadExact(fd, &len, 4)) return false;
+  m->type = type;
+  return ReadBody(fd, ntohl(len), m);
+}
+
+MessageBuilder& MessageBuilder::Int16(int16_t v) {
+  uint16_t n = htons(uint16_t(v));
+  body_.append(reinterpret_cast<const char*>(&n), 2);
+  return *this;
+}
+
+MessageBuilder& MessageBuilder::Int32(int32_t v) {
+  uint32_t n = htonl(uint32_t(v));
+  body_.append(reinterpret_cast<const char*>(&n), 4);
+  return *this;
+}
+
+void MessageBuilder::AppendTo(std::string* out) const {
+  out->push_back(type_);
+  uint32_t n = htonl(uint32_t(body_.size() + 4));
+  out->append(reinterpret_cast<const char*>(&n), 4);
+  *out += body_;
+}
+
+int32_t TypeOid(const LogicalType& t) {
+  switch (t.id) {
+    case TypeId::kBool: return 16;
+    case TypeId::kInt16: return 21;
+    case TypeId::kInt32: return 23;
+    case TypeId::kInt64: return 20;
+    case TypeId::kFloat32: return 700;
+    case TypeId::kFloat64: return 701;
+    case TypeId::kNumeric: return 1700;
+    case TypeId::kText: return t.precision ? 1043 : 25;
+    case TypeId::kDate: return 1082;
+    case TypeId::kTimestamp: return 1114;
+    case TypeId::kTimestampTz: return 1184;
+    case TypeId::kInterval: return 1186;
+    case TypeId::kNull: return 25;
+  }
+  return 25;
+}
+
+int16_t TypeLength(const LogicalType& t) {
+  switch (t.id) {
+    case TypeId::kBool: return 1;
+    case TypeId::kInt16: return 2;
+    case TypeId::kInt32:
+    case TypeId::kFloat32:
+    case TypeId::kDate: return 4;
+    case TypeId::kInt64:
+    case TypeId::kFloat64:
+    case TypeId::kTimestamp:
+    case TypeId::kTimestampTz: return 8;
+    case TypeId::kInterval: return 16;
+    default: return -1;
+  }
+}
+
+void AppendError(const Status& st, std::string* out, char type, const char* severity) {
+  MessageBuilder m(type);
+  m.Byte('S').Str(severity).Byte('V').Str(severity).Byte('C').Str(st.sqlstate()).Byte('M').Str(st.message());
+  if (!st.detail().empty()) m.Byte('D').Str(st.detail());
+  if (!st.hint().empty()) m.Byte('H').Str(st.hint());
+  if (st.position() > 0) m.Byte('P').Str(std::to_string(st.position()));
+  m.Byte('\0');
+  m.AppendTo(out);
+}
+
+void AppendNotice(const std::string& text, std::string* out) {
+  // The engine's notices read "NOTICE:  message" (or WARNING:); split off the severity.
+  std::string severity = "NOTICE", message = text;
+  size_t colon = text.find(":  ");
+  if (colon != std::string::npos && colon < 10) {
+    severity = text.substr(0, colon);
+    message = text.substr(colon + 3);
+  }
+  Status st = Status::Error("00000", message);
+  AppendError(st, out, 'N', severity.c_str());
+}
+
+std::string ReadCString(const std::string& body, size_t* pos) {
+  size_t end = body.find('\0', *pos);
+  if (end == std::string::npos) end = body.size();
+  std::string s = body.substr(*pos, end - *pos);
+  *pos = end + 1;
+  return s;
+}
+
+}  // namespace yunhe::pgwire

@@ -1,0 +1,53 @@
+// PostgreSQL frontend/backend protocol 3.0 message framing: reading the startup packet and typed
+// messages from a socket, and building backend messages (RowDescription, DataRow, ErrorResponse,
+// ...). Integers are big-endian on the wire.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "common/types.h"
+
+namespace yunhe::pgwire {
+
+// Blocking socket I/O; false on EOF or error.
+bool ReadExact(int fd, void* buf, size_t n);
+bool WriteAll(int fd, const std::string& data);
+
+struct Message {
+  char type = 0;     // 0 for the startup packet
+  std::string body;  // without type and length
+};
+// The untyped startup packet (length + body).
+bool ReadStartup(int fd, Message* m);
+bool ReadMessage(int fd, Message* m);
+
+class MessageBuilder {
+ public:
+  explicit MessageBuilder(char type) : type_(type) {}
+  MessageBuilder& Byte(char c) { body_.push_back(c); return *this; }
+  MessageBuilder& Int16(int16_t v);
+  MessageBuilder& Int32(int32_t v);
+  MessageBuilder& Str(const std::string& s) { body_ += s; body_.push_back('\0'); return *this; }
+  MessageBuilder& Raw(const std::string& s) { body_ += s; return *this; }
+  // Appends the finished message (type, length, body) to out.
+  void AppendTo(std::string* out) const;
+
+ private:
+  char type_;
+  std::string body_;
+};
+
+// PostgreSQL type OID and length for our types (text format).
+int32_t TypeOid(const LogicalType& t);
+int16_t TypeLength(const LogicalType& t);
+
+// ErrorResponse ('E') or NoticeResponse ('N') fields: severity, SQLSTATE, message, position...
+void AppendError(const Status& st, std::string* out, char type = 'E', const char* severity = "ERROR");
+void AppendNotice(const std::string& text, std::string* out);
+
+// Reads a NUL-terminated string from body at *pos.
+std::string ReadCString(const std::string& body, size_t* pos);
+
+}  // namespace yunhe::pgwire

@@ -1,0 +1,53 @@
+// PostgreSQL wire protocol server (protocol 3.0) over one Database: startup (SSLRequest and
+// GSSENCRequest answered 'N', trust authentication), the simple query protocol with text
+// results, COPY FROM STDIN / TO STDOUT, notices and errors with SQLSTATE and position, and
+// ParameterStatus/BackendKeyData/ReadyForQuery as psql, libpq and psycopg2 expect.
+//
+// Sessions run on their own threads; statements run one at a time on the shared Database, and a
+// session inside BEGIN ... COMMIT keeps the database to itself until the block ends (the engine
+// has one transaction at a time). Not yet: the extended query protocol (answered with an error),
+// passwords/SCRAM, TLS, cancel requests.
+#pragma once
+#include <atomic>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "engine/database.h"
+
+namespace yunhe::pgwire {
+
+struct ServerOptions {
+  std::string listen = "127.0.0.1";
+  int port = 5432;  // 0: pick a free port
+  int max_connections = 100;
+};
+
+class Server {
+ public:
+  Server(Database& db, ServerOptions options) : db_(db), options_(std::move(options)) {}
+  ~Server();
+  // Binds and listens; *port gets the port in use.
+  Status Start(int* port);
+  // Accepts connections until Stop().
+  void Run();
+  // Stops accepting, closes every session (rolling back open blocks) and returns when all ended.
+  void Stop();
+
+ private:
+  void Serve(int fd, int32_t backend_pid);
+
+  Database& db_;
+  ServerOptions options_;
+  int listen_fd_ = -1;
+  std::atomic<bool> stopping_{false};
+  std::mutex db_mu_;  // one statement (or one transaction block) at a time
+  std::mutex sessions_mu_;
+  std::vector<int> session_fds_;
+  std::vector<std::thread> threads_;
+  std::atomic<int> active_{0};
+  std::atomic<int32_t> next_pid_{1000};
+};
+
+}  // namespace yunhe::pgwire

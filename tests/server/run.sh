@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# PostgreSQL wire protocol with real clients: starts `yunhe serve` on 127.0.0.1 with a free port,
+# talks to it with psql and psycopg2, stops it by PID with SIGTERM, and checks the data survived.
+set -uo pipefail
+YUNHE=${1:?usage: run.sh path/to/yunhe}
+pass=0
+fail=0
+tmp=$(mktemp -d /tmp/yunhe-server-XXXXXX)
+server_pid=""
+cleanup() {
+  [ -n "$server_pid" ] && kill -9 "$server_pid" 2>/dev/null
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+check() {  # name, expected, actual
+  if [ "$2" == "$3" ]; then pass=$((pass + 1)); else
+    fail=$((fail + 1)); echo "FAIL: $1"; echo "--- expected"; echo "$2"; echo "--- got"; echo "$3"; fi
+}
+
+"$YUNHE" serve "$tmp/db" --pg-port 0 > "$tmp/server.out" 2>&1 &
+server_pid=$!
+for _ in $(seq 100); do
+  grep -q 'PostgreSQL protocol on' "$tmp/server.out" 2>/dev/null && break
+  sleep 0.1
+done
+port=$(grep -o '127.0.0.1:[0-9]*' "$tmp/server.out" | head -1 | cut -d: -f2)
+[ -n "$port" ] || { echo "server did not start:"; cat "$tmp/server.out"; exit 1; }
+export PGHOST=127.0.0.1 PGPORT=$port PGUSER=yunhe PGDATABASE=yunhe PGCONNECT_TIMEOUT=5
+
+check "psql DDL and DML" "CREATE TABLE
+INSERT 0 3" "$(psql -X -c "CREATE TABLE t (a int, b text, ts timestamptz)" -c "INSERT INTO t VALUES (1, 'x', '2024-01-01'), (2, NULL, NULL), (3, 'z', '2024-01-03 12:00+02')" 2>&1)"
+check "psql aligned output" " a | b |           ts           
+---+---+------------------------
+ 1 | x | 2024-01-01 00:00:00+00
+ 2 |   | 
+ 3 | z | 2024-01-03 10:00:00+00
+(3 rows)" "$(psql -X -c "SELECT * FROM t ORDER BY a")"
+check "psql error with position" 'ERROR:  syntax error at or near "FORM"
+LINE 1: SELECT * FORM t
+                 ^' "$(psql -X -c "SELECT * FORM t" 2>&1)"
+check "psql error exit status" "1" "$(psql -X -v ON_ERROR_STOP=1 -c "SELECT 1/0" >/dev/null 2>&1; echo $?)"
+check "psql \\copy in" "COPY 2" "$(printf '10\tten\t\\N\n11\televen\t2024-02-01 00:00:00+00\n' | psql -X -c "\\copy t FROM STDIN")"
+check "psql \\copy out" "10,ten
+11,eleven" "$(psql -X -c "\\copy (SELECT a, b FROM t WHERE a >= 10 ORDER BY a) TO STDOUT WITH (FORMAT csv)")"
+check "transaction block rolled back" "3" "$(printf 'BEGIN;\nINSERT INTO t VALUES (99, NULL, NULL);\nROLLBACK;\nSELECT count(*) FROM t WHERE a < 10;\n' | psql -X -q -t -A)"
+check "notice reaches the client" "NOTICE:  relation \"t\" already exists, skipping" "$(psql -X -c "CREATE TABLE IF NOT EXISTS t (a int)" 2>&1 >/dev/null)"
+
+if /usr/bin/python3 -c "import psycopg2" 2>/dev/null; then
+  out=$(/usr/bin/python3 - <<'PY'
+import os, psycopg2
+conn = psycopg2.connect(host="127.0.0.1", port=int(os.environ["PGPORT"]), user="yunhe", dbname="yunhe")
+cur = conn.cursor()
+cur.execute("SELECT a, b FROM t WHERE a = %s", (1,))
+print(cur.fetchall())
+cur.execute("INSERT INTO t VALUES (%s, %s, %s)", (20, "it's", None))
+conn.commit()
+cur.execute("SELECT count(*), 1.5::numeric, 2.5::float8, true, date '2024-01-01' FROM t")
+print(cur.fetchone())
+try:
+    cur.execute("SELECT nosuch FROM t")
+except psycopg2.Error as e:
+    print(e.pgcode)
+conn.rollback()
+conn.close()
+PY
+)
+  check "psycopg2" "[(1, 'x')]
+(6, Decimal('1.5'), 2.5, True, datetime.date(2024, 1, 1))
+42703" "$out"
+else
+  echo "psycopg2 not installed: its test did not run"; fail=$((fail + 1))
+fi
+
+kill -TERM "$server_pid"
+wait "$server_pid"
+check "SIGTERM exits 0" "0" "$?"
+server_pid=""
+check "data survives the server" "6" "$("$YUNHE" "$tmp/db" --format csv --no-header -c "SELECT count(*) FROM t")"
+
+echo "server tests: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
