@@ -37,6 +37,10 @@ class Database {
   // Runs one SQL statement inside the current statement's transaction (no commit, throws on
   // error); for DDL issued by ingest paths (schema on write).
   void ExecuteNested(const std::string& sql);
+  // The columns a statement would return, without running it (the extended query protocol's
+  // Describe). *returns_rows = false for statements without a result set.
+  Status DescribeStatement(const std::string& sql, std::vector<std::string>* names, std::vector<LogicalType>* types,
+                           bool* returns_rows);
   // Writes all tables to segment files and truncates the WAL.
   Status Checkpoint();
 

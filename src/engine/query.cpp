@@ -5,6 +5,7 @@
 #include <functional>
 
 #include "engine/retention.h"
+#include "functions/statement_clock.h"
 #include "engine/statements.h"
 #include "exec/expression_eval.h"
 #include "sql/planner.h"
@@ -84,6 +85,48 @@ void ExecuteExplain(Database& db, PgQuery__ExplainStmt* stmt, const std::string&
   }
   result.SetTextRows("QUERY PLAN", lines);
   result.tag = "EXPLAIN";
+}
+
+Status Database::DescribeStatement(const std::string& sql, std::vector<std::string>* names, std::vector<LogicalType>* types,
+                                   bool* returns_rows) {
+  names->clear();
+  types->clear();
+  *returns_rows = false;
+  StatementClock::StartStatement();
+  try {
+    auto parsed = ParsedSql::Parse(sql);
+    if (parsed->statements().empty()) return Status::Ok();
+    PgQuery__Node* node = parsed->statements()[0].node;
+    switch (node->node_case) {
+      case PG_QUERY__NODE__NODE_SELECT_STMT: {
+        if (IsDropChunksCall(node)) {
+          *names = {"drop_chunks"};
+          *types = {LogicalType(TypeId::kText)};
+        } else {
+          Planner planner(catalog(), sql);
+          PlannedQuery q = planner.PlanSelect(node, nullptr);
+          *names = q.names;
+          *types = q.types;
+        }
+        *returns_rows = true;
+        break;
+      }
+      case PG_QUERY__NODE__NODE_EXPLAIN_STMT:
+        *names = {"QUERY PLAN"};
+        *types = {LogicalType(TypeId::kText)};
+        *returns_rows = true;
+        break;
+      case PG_QUERY__NODE__NODE_VARIABLE_SHOW_STMT:
+        *names = {node->variable_show_stmt->name};
+        *types = {LogicalType(TypeId::kText)};
+        *returns_rows = true;
+        break;
+      default: break;
+    }
+  } catch (const Error& e) {
+    return e.status();
+  }
+  return Status::Ok();
 }
 
 }  // namespace yunhe

@@ -2,7 +2,8 @@
 # PostgreSQL wire protocol with real clients: starts `yunhe serve` on 127.0.0.1 with a free port,
 # talks to it with psql and psycopg2, stops it by PID with SIGTERM, and checks the data survived.
 set -uo pipefail
-YUNHE=${1:?usage: run.sh path/to/yunhe}
+YUNHE=${1:?usage: run.sh path/to/yunhe [path/to/libpq_client]}
+LIBPQ_CLIENT=${2:-}
 pass=0
 fail=0
 tmp=$(mktemp -d /tmp/yunhe-server-XXXXXX)
@@ -69,6 +70,10 @@ PY
 42703" "$out"
 else
   echo "psycopg2 not installed: its test did not run"; fail=$((fail + 1))
+fi
+
+if [ -n "$LIBPQ_CLIENT" ]; then
+  check "libpq extended protocol" "ok" "$("$LIBPQ_CLIENT" "$port" 2>&1)"
 fi
 
 kill -TERM "$server_pid"

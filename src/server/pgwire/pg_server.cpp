@@ -8,8 +8,11 @@
 
 #include <algorithm>
 #include <cstring>
+#include <map>
+#include <optional>
 
 #include "server/pgwire/pg_messages.h"
+#include "server/pgwire/pg_values.h"
 #include "sql/parser.h"
 
 namespace yunhe::pgwire {
@@ -39,28 +42,61 @@ bool IsCopyFromStdin(const std::string& sql) {
   }
 }
 
-void AppendRows(const QueryResult& r, std::string* out) {
+// Result format of column c from the Bind message's codes (none: text; one: all; else each).
+int16_t FormatOf(const std::vector<int16_t>& formats, size_t c) {
+  if (formats.empty()) return 0;
+  return formats.size() == 1 ? formats[0] : (c < formats.size() ? formats[c] : 0);
+}
+
+void AppendRowDescription(const std::vector<std::string>& names, const std::vector<LogicalType>& types,
+                          const std::vector<int16_t>& formats, std::string* out) {
   MessageBuilder desc('T');
-  desc.Int16(int16_t(r.names.size()));
-  for (size_t c = 0; c < r.names.size(); ++c)
-    desc.Str(r.names[c]).Int32(0).Int16(0).Int32(TypeOid(r.types[c])).Int16(TypeLength(r.types[c])).Int32(-1).Int16(0);
+  desc.Int16(int16_t(names.size()));
+  for (size_t c = 0; c < names.size(); ++c)
+    desc.Str(names[c]).Int32(0).Int16(0).Int32(TypeOid(types[c])).Int16(TypeLength(types[c])).Int32(-1).Int16(FormatOf(formats, c));
   desc.AppendTo(out);
+}
+
+void AppendDataRows(const QueryResult& r, const std::vector<int16_t>& formats, std::string* out) {
+  std::string bin;
   for (const DataChunk& chunk : r.chunks) {
     for (size_t row = 0; row < chunk.count; ++row) {
       MessageBuilder m('D');
       m.Int16(int16_t(chunk.columns.size()));
-      for (const Vector& v : chunk.columns) {
+      for (size_t c = 0; c < chunk.columns.size(); ++c) {
+        const Vector& v = chunk.columns[c];
         if (v.IsNull(row)) {
           m.Int32(-1);
           continue;
         }
-        std::string text = v.GetValue(row).ToString();
+        Value value = v.GetValue(row);
+        bin.clear();
+        if (FormatOf(formats, c) == 1 && EncodeBinary(value, &bin)) {
+          m.Int32(int32_t(bin.size())).Raw(bin);
+          continue;
+        }
+        std::string text = value.ToString();
         m.Int32(int32_t(text.size())).Raw(text);
       }
       m.AppendTo(out);
     }
   }
 }
+
+void AppendRows(const QueryResult& r, std::string* out) {
+  AppendRowDescription(r.names, r.types, {}, out);
+  AppendDataRows(r, {}, out);
+}
+
+struct Prepared {
+  std::string sql;
+  std::vector<int32_t> oids;  // as given by Parse, 0 = unspecified
+  int nparams = 0;
+};
+struct Portal {
+  std::string sql;  // with the parameters in place
+  std::vector<int16_t> formats;
+};
 }  // namespace
 
 Server::~Server() { Stop(); }
@@ -177,11 +213,140 @@ void Server::Serve(int fd, int32_t backend_pid) {
   if (!WriteAll(fd, out)) return;
 
   std::unique_lock<std::mutex> hold(db_mu_, std::defer_lock);  // held through a transaction block
+  // The extended query protocol: Parse, Bind, Describe, Execute, Close (Sync is in the loop).
+  auto HandleExtended = [&](const Message& msg, std::map<std::string, Prepared>& stmts, std::map<std::string, Portal>& ports,
+                            std::string* o) {
+    size_t pos = 0;
+    const std::string& b = msg.body;
+    auto int16_at = [&]() {
+      if (pos + 2 > b.size()) throw Error("08P01", "insufficient data left in message");
+      int16_t v = int16_t((uint8_t(b[pos]) << 8) | uint8_t(b[pos + 1]));
+      pos += 2;
+      return v;
+    };
+    auto int32_at = [&]() {
+      if (pos + 4 > b.size()) throw Error("08P01", "insufficient data left in message");
+      int32_t v = BodyInt32(b, pos);
+      pos += 4;
+      return v;
+    };
+    switch (msg.type) {
+      case 'P': {
+        std::string name = ReadCString(b, &pos);
+        Prepared p;
+        p.sql = ReadCString(b, &pos);
+        int16_t n = int16_at();
+        for (int16_t k = 0; k < n; ++k) p.oids.push_back(int32_at());
+        if (SplitStatements(p.sql).size() > 1)
+          throw Error("42601", "cannot insert multiple commands into a prepared statement");
+        p.nparams = std::max<int>(CountParams(p.sql), int(p.oids.size()));
+        // Syntax errors belong to Parse, as in PostgreSQL.
+        if (!p.sql.empty()) ParsedSql::Parse(p.sql);
+        stmts[name] = std::move(p);
+        MessageBuilder('1').AppendTo(o);
+        break;
+      }
+      case 'B': {
+        std::string portal = ReadCString(b, &pos);
+        std::string stmt = ReadCString(b, &pos);
+        auto it = stmts.find(stmt);
+        if (it == stmts.end()) throw Error("26000", "prepared statement \"" + stmt + "\" does not exist");
+        const Prepared& p = it->second;
+        std::vector<int16_t> param_formats(size_t(std::max<int16_t>(int16_at(), 0)));
+        for (auto& f : param_formats) f = int16_at();
+        const int16_t nvalues = int16_at();
+        if (nvalues != p.nparams)
+          throw Error("08P01", "bind message supplies " + std::to_string(nvalues) + " parameters, but prepared statement \"" + stmt +
+                                   "\" requires " + std::to_string(p.nparams));
+        std::vector<std::optional<std::string>> values;
+        for (int16_t k = 0; k < nvalues; ++k) {
+          int32_t len = int32_at();
+          if (len < 0) {
+            values.emplace_back(std::nullopt);
+            continue;
+          }
+          if (pos + size_t(len) > b.size()) throw Error("08P01", "insufficient data left in message");
+          std::string raw = b.substr(pos, size_t(len));
+          pos += size_t(len);
+          const int16_t fmt = param_formats.empty() ? 0 : param_formats.size() == 1 ? param_formats[0] : param_formats[size_t(k)];
+          const int32_t oid = size_t(k) < p.oids.size() ? p.oids[size_t(k)] : 0;
+          values.emplace_back(fmt == 1 ? BinaryParamToText(oid, raw) : raw);
+        }
+        Portal port;
+        port.sql = SubstituteParams(p.sql, values, p.oids);
+        const int16_t nformats = int16_at();
+        for (int16_t k = 0; k < nformats; ++k) port.formats.push_back(int16_at());
+        ports[portal] = std::move(port);
+        MessageBuilder('2').AppendTo(o);
+        break;
+      }
+      case 'D': {
+        const char kind = pos < b.size() ? b[pos++] : 0;
+        std::string name = ReadCString(b, &pos);
+        std::string sql;
+        std::vector<int16_t> formats;
+        if (kind == 'S') {
+          auto it = stmts.find(name);
+          if (it == stmts.end()) throw Error("26000", "prepared statement \"" + name + "\" does not exist");
+          MessageBuilder pd('t');
+          pd.Int16(int16_t(it->second.nparams));
+          for (int k = 0; k < it->second.nparams; ++k) {
+            int32_t oid = size_t(k) < it->second.oids.size() ? it->second.oids[size_t(k)] : 0;
+            pd.Int32(oid ? oid : 25);  // unspecified parameters are sent and read as text
+          }
+          pd.AppendTo(o);
+          // Describe with the parameters as NULL: the plan's columns do not depend on them.
+          std::vector<std::optional<std::string>> nulls(size_t(it->second.nparams));
+          sql = SubstituteParams(it->second.sql, nulls, it->second.oids);
+        } else if (kind == 'P') {
+          auto it = ports.find(name);
+          if (it == ports.end()) throw Error("34000", "portal \"" + name + "\" does not exist");
+          sql = it->second.sql;
+          formats = it->second.formats;
+        } else {
+          throw Error("08P01", "invalid DESCRIBE message subtype");
+        }
+        std::vector<std::string> names;
+        std::vector<LogicalType> types;
+        bool rows = false;
+        Status st = db_.DescribeStatement(sql, &names, &types, &rows);
+        if (!st.ok()) throw Error(st);
+        if (rows) AppendRowDescription(names, types, formats, o);
+        else MessageBuilder('n').AppendTo(o);
+        break;
+      }
+      case 'E': {
+        std::string name = ReadCString(b, &pos);
+        auto it = ports.find(name);
+        if (it == ports.end()) throw Error("34000", "portal \"" + name + "\" does not exist");
+        if (it->second.sql.find_first_not_of(" \t\r\n;") == std::string::npos) {
+          MessageBuilder('I').AppendTo(o);
+          break;
+        }
+        QueryResult r = db_.ExecuteStatement(it->second.sql);
+        for (auto& n : r.notices) AppendNotice(n, o);
+        if (!r.status.ok()) throw Error(r.status);
+        if (r.returns_rows) AppendDataRows(r, it->second.formats, o);
+        MessageBuilder('C').Str(r.tag).AppendTo(o);
+        break;
+      }
+      case 'C': {
+        const char kind = pos < b.size() ? b[pos++] : 0;
+        std::string name = ReadCString(b, &pos);
+        if (kind == 'S') stmts.erase(name);
+        else ports.erase(name);
+        MessageBuilder('3').AppendTo(o);
+        break;
+      }
+    }
+  };
   auto ready = [&](std::string* o) {
     char status = db_.transaction_failed() ? 'E' : db_.in_transaction_block() ? 'T' : 'I';
     MessageBuilder('Z').Byte(status).AppendTo(o);
   };
-  bool extended_error = false;  // after an extended-protocol message: skip until Sync
+  bool extended_error = false;  // after an error in the extended protocol: skip until Sync
+  std::map<std::string, Prepared> prepared;
+  std::map<std::string, Portal> portals;
   while (!stopping_) {
     if (!ReadMessage(fd, &m)) break;
     out.clear();
@@ -252,11 +417,21 @@ void Server::Serve(int fd, int32_t backend_pid) {
       case 'S':
         extended_error = false;
         ready(&out);
+        if (hold.owns_lock() && !db_.in_transaction_block()) hold.unlock();
         break;
       case 'H':
         break;
-      case 'P': case 'B': case 'D': case 'E': case 'C': case 'F':
-        AppendError(Status::Error("0A000", "the extended query protocol is not supported yet; use the simple query protocol"), &out);
+      case 'P': case 'B': case 'D': case 'E': case 'C':
+        if (!hold.owns_lock()) hold.lock();
+        try {
+          HandleExtended(m, prepared, portals, &out);
+        } catch (const Error& e) {
+          AppendError(e.status(), &out);
+          extended_error = true;  // PostgreSQL skips messages until Sync after an error
+        }
+        break;
+      case 'F':
+        AppendError(Status::Error("0A000", "the function call protocol is not supported"), &out);
         extended_error = true;
         break;
       default:

@@ -1,12 +1,13 @@
 // PostgreSQL wire protocol server (protocol 3.0) over one Database: startup (SSLRequest and
 // GSSENCRequest answered 'N', trust authentication), the simple query protocol with text
 // results, COPY FROM STDIN / TO STDOUT, notices and errors with SQLSTATE and position, and
-// ParameterStatus/BackendKeyData/ReadyForQuery as psql, libpq and psycopg2 expect.
+// ParameterStatus/BackendKeyData/ReadyForQuery as psql, libpq and psycopg2 expect, and the
+// extended query protocol (Parse/Bind/Describe/Execute/Close/Sync, text and binary formats).
 //
 // Sessions run on their own threads; statements run one at a time on the shared Database, and a
 // session inside BEGIN ... COMMIT keeps the database to itself until the block ends (the engine
-// has one transaction at a time). Not yet: the extended query protocol (answered with an error),
-// passwords/SCRAM, TLS, cancel requests.
+// has one transaction at a time). The extended query protocol places parameters into the
+// statement as typed literals (pg_values.h). Not yet: passwords/SCRAM, TLS, cancel requests.
 #pragma once
 #include <atomic>
 #include <mutex>

@@ -1,0 +1,26 @@
+// Values across the extended query protocol: parameters ($1, $2, ...) arrive as text or in
+// PostgreSQL's binary formats and are put into the statement as typed literals; results go out
+// as text or, when the client asks, in binary (bool, integers, floats, numeric, text, date,
+// timestamp[tz], interval).
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/value.h"
+
+namespace yunhe::pgwire {
+
+// Highest $n in the statement (0 if none), from scanner tokens (not inside strings or comments).
+int CountParams(const std::string& sql);
+// The statement with each $n replaced by its value as a literal ('...'::type, or NULL). Types are
+// PostgreSQL OIDs (0 = unspecified: the literal stays untyped, as PostgreSQL's unknown).
+std::string SubstituteParams(const std::string& sql, const std::vector<std::optional<std::string>>& text_values,
+                             const std::vector<int32_t>& oids);
+// A binary-format parameter as PostgreSQL text; throws Error(22P03) if malformed or unsupported.
+std::string BinaryParamToText(int32_t oid, const std::string& bytes);
+// A value in binary format for its type; false if the type has no binary form here.
+bool EncodeBinary(const Value& v, std::string* out);
+
+}  // namespace yunhe::pgwire
