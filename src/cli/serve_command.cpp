@@ -9,6 +9,7 @@
 
 #include "cli/result_printer.h"
 #include "engine/database.h"
+#include "server/http/http_server.h"
 #include "server/pgwire/pg_server.h"
 
 namespace yunhe {
@@ -18,6 +19,9 @@ void Usage(std::ostream& out) {
   out << "usage: yunhe serve [DATADIR] [OPTIONS]\n"
          "  --listen ADDR      address to listen on (default 127.0.0.1)\n"
          "  --pg-port N        PostgreSQL protocol port (default 5432; 0 = pick a free one)\n"
+         "  --http-port N      HTTP API port: /exec, InfluxDB /write and /api/v2/write, /ping, /health,\n"
+         "                     /metrics (default 9000; 0 = pick a free one; -1 = off)\n"
+         "  --http-max-body N  largest HTTP request body in bytes (default 268435456); larger: 413\n"
          "  --insecure         allow a non-loopback address although there is no authentication yet\n"
          "With no DATADIR the database lives in memory. Stops on SIGTERM or SIGINT.\n";
 }
@@ -31,6 +35,7 @@ bool IsLoopback(const std::string& addr) {
 int RunServeCommand(int argc, char** argv) {
   std::string dir;
   pgwire::ServerOptions options;
+  http::HttpOptions http_options;
   bool insecure = false;
   for (int k = 1; k < argc; ++k) {
     std::string a = argv[k];
@@ -51,6 +56,24 @@ int RunServeCommand(int argc, char** argv) {
         return 2;
       }
       options.port = int(p);
+    } else if (a == "--http-port") {
+      std::string v = need();
+      char* end = nullptr;
+      long p = strtol(v.c_str(), &end, 10);
+      if (!end || *end || p < -1 || p > 65535) {
+        std::cerr << "yunhe serve: bad port \"" << v << "\"\n";
+        return 2;
+      }
+      http_options.port = int(p);
+    } else if (a == "--http-max-body") {
+      std::string v = need();
+      char* end = nullptr;
+      unsigned long long n = strtoull(v.c_str(), &end, 10);
+      if (!end || *end || n == 0) {
+        std::cerr << "yunhe serve: bad size \"" << v << "\"\n";
+        return 2;
+      }
+      http_options.max_body_bytes = size_t(n);
     } else if (a == "--insecure") insecure = true;
     else if (a == "-h" || a == "--help") {
       Usage(std::cout);
@@ -95,10 +118,27 @@ int RunServeCommand(int argc, char** argv) {
   std::cout << "yunhe: PostgreSQL protocol on " << options.listen << ":" << port << " (pid " << getpid() << ")\n"
             << "  psql -h " << options.listen << " -p " << port << " -U yunhe yunhe\n"
             << std::flush;
+  http_options.listen = options.listen;
+  http::HttpServer http_server(*db, server.db_mutex(), http_options);
+  int http_port = -1;
+  if (http_options.port >= 0) {
+    st = http_server.Start(&http_port);
+    if (!st.ok()) {
+      std::cerr << "yunhe serve: " << st.message() << "\n";
+      return 1;
+    }
+    std::cout << "yunhe: HTTP API on http://" << options.listen << ":" << http_port << "/ (exec, write, ping, health, metrics)\n"
+              << std::flush;
+  }
+  std::thread http_thread([&] {
+    if (http_port >= 0) http_server.Run();
+  });
   std::thread acceptor([&] { server.Run(); });
   int sig = 0;
   sigwait(&signals, &sig);
   std::cout << "yunhe: " << (sig == SIGINT ? "SIGINT" : "SIGTERM") << ", stopping\n" << std::flush;
+  http_server.Stop();
+  http_thread.join();
   server.Stop();
   acceptor.join();
   return 0;  // the Database closes (and checkpoints) here

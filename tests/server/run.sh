@@ -18,13 +18,14 @@ check() {  # name, expected, actual
     fail=$((fail + 1)); echo "FAIL: $1"; echo "--- expected"; echo "$2"; echo "--- got"; echo "$3"; fi
 }
 
-"$YUNHE" serve "$tmp/db" --pg-port 0 > "$tmp/server.out" 2>&1 &
+"$YUNHE" serve "$tmp/db" --pg-port 0 --http-port 0 --http-max-body 100000 > "$tmp/server.out" 2>&1 &
 server_pid=$!
 for _ in $(seq 100); do
   grep -q 'PostgreSQL protocol on' "$tmp/server.out" 2>/dev/null && break
   sleep 0.1
 done
 port=$(grep -o '127.0.0.1:[0-9]*' "$tmp/server.out" | head -1 | cut -d: -f2)
+http=$(grep -o 'http://127.0.0.1:[0-9]*' "$tmp/server.out" | head -1)
 [ -n "$port" ] || { echo "server did not start:"; cat "$tmp/server.out"; exit 1; }
 export PGHOST=127.0.0.1 PGPORT=$port PGUSER=yunhe PGDATABASE=yunhe PGCONNECT_TIMEOUT=5
 
@@ -75,6 +76,19 @@ fi
 if [ -n "$LIBPQ_CLIENT" ]; then
   check "libpq extended protocol" "ok" "$("$LIBPQ_CLIENT" "$port" 2>&1)"
 fi
+
+# HTTP: InfluxDB-compatible writes as Telegraf sends them (curl), SQL over HTTP, health.
+code=$(curl -s -o "$tmp/w1" -w '%{http_code}' -XPOST "$http/write?db=x&precision=s" --data-binary $'cpu,host=a usage=1.5 1700000000\ncpu,host=b usage=2 1700000001\nbad line here\ncpu,host=c usage="x" 1700000002')
+check "HTTP /write partial failure" '400 {"error":"partial write: 2 lines rejected, 2 written: line 3: missing \"=\" after field key \"line\"; line 4: field \"usage\" is string but column \"usage\" is double precision;"}' "$code $(cat "$tmp/w1")"
+check "HTTP /api/v2/write with a token" "204" "$(curl -s -o /dev/null -w '%{http_code}' -XPOST "$http/api/v2/write?org=o&bucket=b&precision=ms" -H 'Authorization: Token t0k3n' --data-binary 'mem,host=a used=10i 1700000000000')"
+check "HTTP /write gzip body" "204" "$(printf 'cpu,host=z usage=9 1700000009\n' | gzip | curl -s -o /dev/null -w '%{http_code}' -XPOST "$http/write?precision=s" -H 'Content-Encoding: gzip' --data-binary @-)"
+check "HTTP /write too large" "413" "$(head -c 200000 /dev/zero | tr '\0' 'x' | curl -s -o /dev/null -w '%{http_code}' -XPOST "$http/write" --data-binary @-)"
+check "HTTP /exec JSON" '{"columns":[{"name":"host","type":"text"},{"name":"usage","type":"double precision"}],"rows":[["a",1.5],["b",2],["z",9]],"tag":"SELECT 3"' "$(curl -s "$http/exec" --data-urlencode 'query=SELECT host, usage FROM cpu ORDER BY host' -G | sed 's/,"timing_ms":[0-9.]*}$//')"
+check "HTTP /exec CSV" "host,used
+a,10" "$(curl -s "$http/exec?fmt=csv" -G --data-urlencode 'query=SELECT host, used FROM mem')"
+check "HTTP /exec error" '{"error":{"sqlstate":"42601","message":"syntax error at or near \"t\"","position":15}}' "$(curl -s "$http/exec" -G --data-urlencode 'query=SELECT 1 FORM t')"
+check "HTTP /ping" "204" "$(curl -s -o /dev/null -w '%{http_code}' "$http/ping")"
+check "HTTP /metrics" "yunhe_rows_written_total 4" "$(curl -s "$http/metrics" | grep '^yunhe_rows_written_total')"
 
 kill -TERM "$server_pid"
 wait "$server_pid"

@@ -35,6 +35,8 @@ class Server {
   void Run();
   // Stops accepting, closes every session (rolling back open blocks) and returns when all ended.
   void Stop();
+  // Serializes statements; other front ends (HTTP) take it too.
+  std::mutex& db_mutex() { return db_mu_; }
 
  private:
   void Serve(int fd, int32_t backend_pid);

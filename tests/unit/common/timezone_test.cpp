@@ -68,7 +68,9 @@ TEST(TimeZone, LocalToUtcFollowsPostgres) {
     int64_t local = berlin->UtcToLocal(t);
     int64_t back = berlin->LocalToUtc(local);
     // Only the repeated hour of the fall-back maps to the later (standard time) instant.
-    if (back != t) EXPECT_EQ(back, t + 3600 * kNs) << t;
+    if (back != t) {
+      EXPECT_EQ(back, t + 3600 * kNs) << t;
+    }
   }
 }
 

@@ -157,7 +157,9 @@ TEST(WalRecord, DeleteRunsRoundTrip) {
       del.row_ids = v;
       std::string bytes;
       EncodeWalRecord(del, &bytes);
-      if (v.size() > 100) EXPECT_LT(bytes.size(), 64u);
+      if (v.size() > 100) {
+        EXPECT_LT(bytes.size(), 64u);
+      }
       WalRecord back;
       ASSERT_TRUE(DecodeWalRecord(bytes.data(), bytes.size(), &back));
       EXPECT_EQ(back.type, WalRecordType::kDelete);

@@ -1,0 +1,216 @@
+#include "server/http/http_server.h"
+
+#include <fmt/format.h>
+#include <httplib.h>
+
+#include <chrono>
+#include <cmath>
+
+#include "common/value.h"
+#include "ingest/lineproto/line_protocol_writer.h"
+
+namespace yunhe::http {
+
+namespace {
+
+std::string JsonString(const std::string& s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) out += fmt::format("\\u{:04x}", c);
+        else out.push_back(char(c));
+    }
+  }
+  return out + "\"";
+}
+
+std::string JsonValue(const Value& v) {
+  if (v.is_null) return "null";
+  switch (v.type.id) {
+    case TypeId::kBool: return v.i ? "true" : "false";
+    case TypeId::kInt16:
+    case TypeId::kInt32:
+    case TypeId::kInt64: return std::to_string(v.i);
+    case TypeId::kFloat32:
+    case TypeId::kFloat64: return std::isfinite(v.f) ? v.ToString() : JsonString(v.ToString());
+    case TypeId::kNumeric: return v.ToString();
+    default: return JsonString(v.ToString());
+  }
+}
+
+std::string CsvField(const std::string& s) {
+  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+std::string ErrorJson(const Status& st) {
+  std::string e = "{\"error\":{\"sqlstate\":" + JsonString(st.sqlstate()) + ",\"message\":" + JsonString(st.message());
+  if (st.position() > 0) e += ",\"position\":" + std::to_string(st.position());
+  if (!st.detail().empty()) e += ",\"detail\":" + JsonString(st.detail());
+  return e + "}}";
+}
+
+}  // namespace
+
+HttpServer::HttpServer(Database& db, std::mutex& db_mutex, HttpOptions options)
+    : db_(db), db_mu_(db_mutex), options_(std::move(options)), server_(std::make_unique<httplib::Server>()) {
+  server_->set_payload_max_length(options_.max_body_bytes);
+  Routes();
+}
+
+HttpServer::~HttpServer() { Stop(); }
+
+Status HttpServer::Start(int* port) {
+  int p = options_.port == 0 ? server_->bind_to_any_port(options_.listen) : (server_->bind_to_port(options_.listen, options_.port) ? options_.port : -1);
+  if (p < 0) return Status::Error("58000", fmt::format("could not bind HTTP on {}:{}", options_.listen, options_.port));
+  *port = p;
+  return Status::Ok();
+}
+
+void HttpServer::Run() { server_->listen_after_bind(); }
+
+void HttpServer::Stop() {
+  if (server_) server_->stop();
+}
+
+void HttpServer::Routes() {
+  auto exec = [this](const httplib::Request& req, httplib::Response& res) {
+    std::string sql = req.has_param("query") ? req.get_param_value("query") : "";
+    if (sql.empty() && req.method == "POST" && req.get_header_value("Content-Type").find("form") == std::string::npos) sql = req.body;
+    const bool csv = req.has_param("fmt") && req.get_param_value("fmt") == "csv";
+    if (sql.empty()) {
+      res.status = 400;
+      res.set_content(ErrorJson(Status::Error("42601", "missing query (use ?query=SQL or a POST body)")), "application/json");
+      return;
+    }
+    ++queries_;
+    auto t0 = std::chrono::steady_clock::now();
+    std::vector<QueryResult> results;
+    {
+      std::lock_guard<std::mutex> lock(db_mu_);
+      results = db_.Execute(sql);
+    }
+    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    if (results.empty()) {
+      res.set_content("{\"columns\":[],\"rows\":[],\"tag\":\"\"}", "application/json");
+      return;
+    }
+    const QueryResult& r = results.back();
+    if (!r.status.ok()) {
+      ++query_errors_;
+      res.status = 400;
+      res.set_content(ErrorJson(r.status), "application/json");
+      return;
+    }
+    if (csv) {
+      std::string out;
+      for (size_t c = 0; c < r.names.size(); ++c) out += (c ? "," : "") + CsvField(r.names[c]);
+      if (!r.names.empty()) out += "\n";
+      for (const DataChunk& chunk : r.chunks)
+        for (size_t row = 0; row < chunk.count; ++row) {
+          for (size_t c = 0; c < chunk.columns.size(); ++c) {
+            Value v = chunk.columns[c].GetValue(row);
+            out += (c ? "," : "") + (v.is_null ? std::string() : CsvField(v.ToString()));
+          }
+          out += "\n";
+        }
+      res.set_content(out, "text/csv");
+      return;
+    }
+    std::string out = "{\"columns\":[";
+    for (size_t c = 0; c < r.names.size(); ++c)
+      out += (c ? "," : "") + std::string("{\"name\":") + JsonString(r.names[c]) + ",\"type\":" + JsonString(r.types[c].ToString()) + "}";
+    out += "],\"rows\":[";
+    bool first = true;
+    for (const DataChunk& chunk : r.chunks)
+      for (size_t row = 0; row < chunk.count; ++row) {
+        out += first ? "[" : ",[";
+        first = false;
+        for (size_t c = 0; c < chunk.columns.size(); ++c) out += (c ? "," : "") + JsonValue(chunk.columns[c].GetValue(row));
+        out += "]";
+      }
+    out += "],\"tag\":" + JsonString(r.tag) + fmt::format(",\"timing_ms\":{:.3f}", ms);
+    if (!r.notices.empty()) {
+      out += ",\"notices\":[";
+      for (size_t k = 0; k < r.notices.size(); ++k) out += (k ? "," : "") + JsonString(r.notices[k]);
+      out += "]";
+    }
+    res.set_content(out + "}", "application/json");
+  };
+  server_->Get("/exec", exec);
+  server_->Post("/exec", exec);
+
+  // InfluxDB writes: v2 answers errors as {"code","message"}, v1 as {"error"}.
+  auto write = [this](const httplib::Request& req, httplib::Response& res, bool v2) {
+    auto fail = [&](int status, const std::string& code, const std::string& message) {
+      res.status = status;
+      res.set_content(v2 ? "{\"code\":" + JsonString(code) + ",\"message\":" + JsonString(message) + "}"
+                         : "{\"error\":" + JsonString(message) + "}",
+                      "application/json");
+    };
+    lineproto::WriterOptions o;
+    std::string precision = req.has_param("precision") ? req.get_param_value("precision") : "ns";
+    if (!lineproto::ParsePrecision(precision, &o.precision)) {
+      fail(400, "invalid", "invalid precision \"" + precision + "\" (ns, us, ms, s)");
+      return;
+    }
+    o.max_reported_errors = 20;
+    ++writes_;
+    lineproto::WriteReport report;
+    QueryResult r;
+    {
+      std::lock_guard<std::mutex> lock(db_mu_);
+      r = lineproto::WriteLineProtocol(db_, req.body, o, &report);
+    }
+    rows_written_ += report.rows;
+    lines_rejected_ += report.bad_lines;
+    if (!r.status.ok()) {
+      fail(500, "internal error", r.status.message());
+      return;
+    }
+    if (report.bad_lines) {
+      std::string msg = fmt::format("partial write: {} line{} rejected, {} written:", report.bad_lines,
+                                    report.bad_lines == 1 ? "" : "s", report.rows);
+      for (auto& e : report.errors) msg += fmt::format(" line {}: {};", e.line, e.reason);
+      fail(400, "invalid", msg);
+      return;
+    }
+    res.status = 204;
+  };
+  server_->Post("/write", [write](const httplib::Request& req, httplib::Response& res) { write(req, res, false); });
+  server_->Post("/api/v2/write", [write](const httplib::Request& req, httplib::Response& res) { write(req, res, true); });
+
+  server_->Get("/ping", [](const httplib::Request&, httplib::Response& res) {
+    res.set_header("X-Influxdb-Version", "1.8 (yunhe)");
+    res.status = 204;
+  });
+  server_->Get("/health", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content("{\"name\":\"yunhe\",\"status\":\"pass\",\"message\":\"ready for queries and writes\"}", "application/json");
+  });
+  server_->Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+    std::string m;
+    auto counter = [&](const char* name, const char* help, uint64_t v) {
+      m += fmt::format("# HELP {} {}\n# TYPE {} counter\n{} {}\n", name, help, name, name, v);
+    };
+    counter("yunhe_rows_written_total", "Rows written through the line protocol endpoints.", rows_written_);
+    counter("yunhe_lines_rejected_total", "Line protocol lines rejected.", lines_rejected_);
+    counter("yunhe_write_requests_total", "Write requests.", writes_);
+    counter("yunhe_queries_total", "SQL requests on /exec.", queries_);
+    counter("yunhe_query_errors_total", "SQL requests on /exec that failed.", query_errors_);
+    res.set_content(m, "text/plain; version=0.0.4");
+  });
+  server_->set_error_handler([](const httplib::Request&, httplib::Response& res) {
+    if (res.status == 413) res.set_content("{\"error\":\"request body too large\"}", "application/json");
+    else if (res.status == 404) res.set_content("{\"error\":\"not found\"}", "application/json");
+  });
+}
+
+}  // namespace yunhe::http

@@ -1,0 +1,50 @@
+// HTTP API (cpp-httplib): SQL over HTTP and InfluxDB-compatible writes, next to the PostgreSQL
+// protocol on the same Database.
+//   GET|POST /exec?query=SQL[&fmt=csv]   JSON {columns, rows, tag, timing_ms} or CSV; errors as JSON
+//   POST /write?db=&precision=           InfluxDB 1.x line protocol write: 204, or 400 with the
+//                                        failing lines (good lines are kept), 413 when too large
+//   POST /api/v2/write?org=&bucket=&precision=   the 2.x form (Authorization: Token ... accepted)
+//   GET /ping (204), GET /health (JSON), GET /metrics (Prometheus text)
+// Gzip request bodies are accepted (Content-Encoding: gzip). A 204 means durable: the write's WAL
+// records were fsynced first.
+#pragma once
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "engine/database.h"
+
+namespace httplib {
+class Server;
+}
+
+namespace yunhe::http {
+
+struct HttpOptions {
+  std::string listen = "127.0.0.1";
+  int port = 9000;  // 0: pick a free port
+  size_t max_body_bytes = 256u << 20;
+};
+
+class HttpServer {
+ public:
+  // db_mutex serializes statements with the other front ends.
+  HttpServer(Database& db, std::mutex& db_mutex, HttpOptions options);
+  ~HttpServer();
+  Status Start(int* port);  // binds; then Run() serves
+  void Run();
+  void Stop();
+
+ private:
+  void Routes();
+
+  Database& db_;
+  std::mutex& db_mu_;
+  HttpOptions options_;
+  std::unique_ptr<httplib::Server> server_;
+  std::atomic<uint64_t> rows_written_{0}, lines_rejected_{0}, writes_{0}, queries_{0}, query_errors_{0};
+};
+
+}  // namespace yunhe::http
