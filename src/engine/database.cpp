@@ -23,6 +23,7 @@ std::unique_ptr<Database> Database::Open(const std::string& dir, Status* status)
                    {"server_version", "15.0 (yunhe 0.1)"}, {"search_path", "public"},
                    {"standard_conforming_strings", "on"}, {"integer_datetimes", "on"},
                    {"extra_float_digits", "1"}, {"application_name", ""}, {"statement_timeout", "0"}};
+  db->default_settings_.values = db->settings_;
   FunctionRegistry::Get();
   if (!dir.empty()) {
     try {

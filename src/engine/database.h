@@ -53,6 +53,17 @@ class Database {
   bool transaction_failed() const { return txn_.failed; }
   const std::string& directory() const { return dir_; }
   std::string GetSetting(const std::string& name) const;
+  // Per-connection settings (SET ..., the time zone) for servers with several sessions on one
+  // Database: a session swaps its state in before its statements and out after them.
+  struct SessionSettings {
+    std::map<std::string, std::string> values;
+    std::shared_ptr<const class TimeZone> zone;
+  };
+  SessionSettings DefaultSettings() const { return default_settings_; }
+  void SwapSettings(SessionSettings* s) {
+    std::swap(settings_, s->values);
+    std::swap(zone_, s->zone);
+  }
 
   // Used by the statement executors (engine/*.cpp).
   Catalog& mutable_catalog() { return *catalog_; }
@@ -86,6 +97,7 @@ class Database {
   Transaction txn_;
   std::unique_ptr<Durability> durability_;
   std::map<std::string, std::string> settings_;
+  SessionSettings default_settings_;
   std::shared_ptr<const class TimeZone> zone_;  // SET timezone (nullptr = UTC)
   bool replaying_ = false;
   // Set by appends into a table with a retention setting; the next successful autocommit

@@ -202,7 +202,7 @@ void Server::Serve(int fd, int32_t backend_pid) {
   param("client_encoding", "UTF8");
   param("DateStyle", "ISO, MDY");
   param("IntervalStyle", "postgres");
-  param("TimeZone", db_.GetSetting("timezone"));
+  param("TimeZone", db_.DefaultSettings().values["timezone"]);
   param("integer_datetimes", "on");
   param("standard_conforming_strings", "on");
   param("is_superuser", "on");
@@ -213,6 +213,14 @@ void Server::Serve(int fd, int32_t backend_pid) {
   if (!WriteAll(fd, out)) return;
 
   std::unique_lock<std::mutex> hold(db_mu_, std::defer_lock);  // held through a transaction block
+  // This session's SET values and time zone, swapped into the Database while it runs statements.
+  Database::SessionSettings settings = db_.DefaultSettings();
+  struct SwapIn {
+    Database& db;
+    Database::SessionSettings& s;
+    SwapIn(Database& d, Database::SessionSettings& st) : db(d), s(st) { db.SwapSettings(&s); }
+    ~SwapIn() { db.SwapSettings(&s); }
+  };
   // The extended query protocol: Parse, Bind, Describe, Execute, Close (Sync is in the loop).
   auto HandleExtended = [&](const Message& msg, std::map<std::string, Prepared>& stmts, std::map<std::string, Portal>& ports,
                             std::string* o) {
@@ -357,6 +365,7 @@ void Server::Serve(int fd, int32_t backend_pid) {
         size_t pos = 0;
         const std::string sql = ReadCString(m.body, &pos);
         if (!hold.owns_lock()) hold.lock();
+        SwapIn swap(db_, settings);
         auto statements = SplitStatements(sql);
         if (statements.empty()) MessageBuilder('I').AppendTo(&out);
         for (auto [begin, len] : statements) {
@@ -424,6 +433,7 @@ void Server::Serve(int fd, int32_t backend_pid) {
       case 'P': case 'B': case 'D': case 'E': case 'C':
         if (!hold.owns_lock()) hold.lock();
         try {
+          SwapIn swap(db_, settings);
           HandleExtended(m, prepared, portals, &out);
         } catch (const Error& e) {
           AppendError(e.status(), &out);
