@@ -10,6 +10,7 @@
 #include "cli/result_printer.h"
 #include "engine/database.h"
 #include "server/http/http_server.h"
+#include "server/ilp/ilp_server.h"
 #include "server/pgwire/pg_server.h"
 
 namespace yunhe {
@@ -22,6 +23,7 @@ void Usage(std::ostream& out) {
          "  --http-port N      HTTP API port: /exec, InfluxDB /write and /api/v2/write, /ping, /health,\n"
          "                     /metrics (default 9000; 0 = pick a free one; -1 = off)\n"
          "  --http-max-body N  largest HTTP request body in bytes (default 268435456); larger: 413\n"
+         "  --ilp-port N       line protocol over TCP (default 9009; 0 = pick a free one; -1 = off)\n"
          "  --insecure         allow a non-loopback address although there is no authentication yet\n"
          "With no DATADIR the database lives in memory. Stops on SIGTERM or SIGINT.\n";
 }
@@ -36,6 +38,7 @@ int RunServeCommand(int argc, char** argv) {
   std::string dir;
   pgwire::ServerOptions options;
   http::HttpOptions http_options;
+  ilp::IlpOptions ilp_options;
   bool insecure = false;
   for (int k = 1; k < argc; ++k) {
     std::string a = argv[k];
@@ -65,6 +68,15 @@ int RunServeCommand(int argc, char** argv) {
         return 2;
       }
       http_options.port = int(p);
+    } else if (a == "--ilp-port") {
+      std::string v = need();
+      char* end = nullptr;
+      long p = strtol(v.c_str(), &end, 10);
+      if (!end || *end || p < -1 || p > 65535) {
+        std::cerr << "yunhe serve: bad port \"" << v << "\"\n";
+        return 2;
+      }
+      ilp_options.port = int(p);
     } else if (a == "--http-max-body") {
       std::string v = need();
       char* end = nullptr;
@@ -133,10 +145,26 @@ int RunServeCommand(int argc, char** argv) {
   std::thread http_thread([&] {
     if (http_port >= 0) http_server.Run();
   });
+  ilp_options.listen = options.listen;
+  ilp::IlpServer ilp_server(*db, server.db_mutex(), ilp_options);
+  int ilp_port = -1;
+  if (ilp_options.port >= 0) {
+    st = ilp_server.Start(&ilp_port);
+    if (!st.ok()) {
+      std::cerr << "yunhe serve: " << st.message() << "\n";
+      return 1;
+    }
+    std::cout << "yunhe: line protocol over TCP on " << options.listen << ":" << ilp_port << "\n" << std::flush;
+  }
+  std::thread ilp_thread([&] {
+    if (ilp_port >= 0) ilp_server.Run();
+  });
   std::thread acceptor([&] { server.Run(); });
   int sig = 0;
   sigwait(&signals, &sig);
   std::cout << "yunhe: " << (sig == SIGINT ? "SIGINT" : "SIGTERM") << ", stopping\n" << std::flush;
+  ilp_server.Stop();
+  ilp_thread.join();
   http_server.Stop();
   http_thread.join();
   server.Stop();

@@ -18,7 +18,7 @@ check() {  # name, expected, actual
     fail=$((fail + 1)); echo "FAIL: $1"; echo "--- expected"; echo "$2"; echo "--- got"; echo "$3"; fi
 }
 
-"$YUNHE" serve "$tmp/db" --pg-port 0 --http-port 0 --http-max-body 100000 > "$tmp/server.out" 2>&1 &
+"$YUNHE" serve "$tmp/db" --pg-port 0 --http-port 0 --http-max-body 100000 --ilp-port 0 > "$tmp/server.out" 2>&1 &
 server_pid=$!
 for _ in $(seq 100); do
   grep -q 'PostgreSQL protocol on' "$tmp/server.out" 2>/dev/null && break
@@ -26,6 +26,7 @@ for _ in $(seq 100); do
 done
 port=$(grep -o '127.0.0.1:[0-9]*' "$tmp/server.out" | head -1 | cut -d: -f2)
 http=$(grep -o 'http://127.0.0.1:[0-9]*' "$tmp/server.out" | head -1)
+ilp_port=$(grep 'line protocol over TCP' "$tmp/server.out" | grep -o '127.0.0.1:[0-9]*' | cut -d: -f2)
 [ -n "$port" ] || { echo "server did not start:"; cat "$tmp/server.out"; exit 1; }
 export PGHOST=127.0.0.1 PGPORT=$port PGUSER=yunhe PGDATABASE=yunhe PGCONNECT_TIMEOUT=5
 
@@ -91,6 +92,17 @@ a,10" "$(curl -s "$http/exec?fmt=csv" -G --data-urlencode 'query=SELECT host, us
 check "HTTP /exec error" '{"error":{"sqlstate":"42601","message":"syntax error at or near \"t\"","position":15}}' "$(curl -s "$http/exec" -G --data-urlencode 'query=SELECT 1 FORM t')"
 check "HTTP /ping" "204" "$(curl -s -o /dev/null -w '%{http_code}' "$http/ping")"
 check "HTTP /metrics" "yunhe_rows_written_total 4" "$(curl -s "$http/metrics" | grep '^yunhe_rows_written_total')"
+
+# Line protocol over TCP (bash's /dev/tcp as the sender): the last line has no newline.
+exec 3<>"/dev/tcp/127.0.0.1/$ilp_port"
+printf 'tcpm,dev=a v=1i 1700000000000000000\ntcpm,dev=b v=broken\ntcpm,dev=c v=3i 1700000002000000000' >&3
+exec 3>&-
+for _ in $(seq 50); do
+  [ "$(psql -X -t -A -c "SELECT count(*) FROM tcpm" 2>/dev/null)" = "2" ] && break
+  sleep 0.1
+done
+check "line protocol over TCP" "a|1
+c|3" "$(psql -X -t -A -c "SELECT dev, v FROM tcpm ORDER BY dev")"
 
 kill -TERM "$server_pid"
 wait "$server_pid"
