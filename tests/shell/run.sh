@@ -116,6 +116,10 @@ check "import nmea exit status with problems" "1" "$status"
 check "import nmea tables" "120,1200,BeiDou,600" "$("$YUNHE" "$tmp/nm" --format csv --no-header -c "SELECT (SELECT count(*) FROM fixes), (SELECT count(*) FROM satellites), constellation, count(*) FROM satellites GROUP BY constellation ORDER BY constellation LIMIT 1")"
 check "import nmea summary" "imported 120 fixes, 1200 satellite rows; 2 problems reported" "$(tail -1 "$tmp/nm.err")"
 
+# The demo database carries GNSS fixes loaded through the NMEA reader.
+"$YUNHE" --make-demo "$tmp/demo" 2>/dev/null
+check "demo fixes and ASOF" "14400,14290,5" "$("$YUNHE" "$tmp/demo" --format csv --no-header -c "SELECT count(*), count(lat), count(DISTINCT device) FROM fixes")"
+
 # docs/sql.md carries the registry's function table verbatim.
 here=$(cd "$(dirname "$0")/../.." && pwd)
 documented=$(sed -n '/<!-- functions:begin -->/,/<!-- functions:end -->/p' "$here/docs/sql.md" | sed '1d;$d')
