@@ -1,6 +1,7 @@
 // System information and formatting functions clients and tests expect: version(),
 // pg_typeof(any), format(fmt, ...), and AT TIME ZONE for UTC and fixed offsets.
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include "common/time_util.h"
 #include "common/timezone.h"
@@ -89,6 +90,43 @@ void RegisterSystemFunctions(FunctionRegistry& r) {
     f.example = "format('%s has %s rows', 'r', 10) → r has 10 rows";
     r.AddScalar(f);
   }
+  // Catalog helpers that psql, drivers and dashboards call (see sql/system_catalog.h).
+  for (TypeId t : {TypeId::kInt64, TypeId::kInt32}) {
+    AddScalar(r, "pg_get_userbyid", {t}, T, [](Args, size_t n, Vector& o) {
+      ForEachValid(o, n, [&](size_t k) { o.str()[k] = "yunhe"; });
+    }, "name of the role with this OID (there is one: yunhe)", "pg_get_userbyid(10) → yunhe");
+    AddScalar(r, "pg_table_is_visible", {t}, TypeId::kBool, [](Args, size_t n, Vector& o) {
+      ForEachValid(o, n, [&](size_t k) { o.i64()[k] = 1; });
+    }, "whether a relation is visible in the search path (always: one schema)", "pg_table_is_visible(16385) → t");
+    AddScalar(r, "pg_encoding_to_char", {t}, T, [](Args, size_t n, Vector& o) {
+      ForEachValid(o, n, [&](size_t k) { o.str()[k] = "UTF8"; });
+    }, "name of an encoding id", "pg_encoding_to_char(6) → UTF8");
+    AddScalar(r, "obj_description", {t, T}, T, [](Args, size_t n, Vector& o) {
+      for (size_t k = 0; k < n; ++k) o.SetNull(k, true);
+    }, "comment of a database object (none are stored)", "obj_description(16385, 'pg_class') → NULL", false);
+    AddScalar(r, "format_type", {t, TypeId::kInt32}, T, [](Args a, size_t n, Vector& o) {
+      ForEachValid(o, n, [&](size_t k) {
+        static const std::pair<int64_t, const char*> kNames[] = {
+            {16, "boolean"}, {20, "bigint"}, {21, "smallint"}, {23, "integer"}, {25, "text"}, {700, "real"},
+            {701, "double precision"}, {1043, "character varying"}, {1082, "date"}, {1114, "timestamp without time zone"},
+            {1184, "timestamp with time zone"}, {1186, "interval"}, {1700, "numeric"}};
+        std::string name = "???";
+        for (auto& [oid, tn] : kNames)
+          if (oid == a[0]->i64()[k]) name = tn;
+        o.str()[k] = name;
+      });
+    }, "SQL name of a type OID", "format_type(1184, NULL) → timestamp with time zone", false);
+  }
+  // Arrays are not a type yet; ACL-style text columns are NULL or plain text, passed through.
+  AddScalar(r, "array_to_string", {T, T}, T, [](Args a, size_t n, Vector& o) {
+    ForEachValid(o, n, [&](size_t k) { o.str()[k] = a[0]->str()[k]; });
+  }, "elements joined by a separator (text values pass through: arrays are not a type yet)", "array_to_string(datacl, ', ')");
+  AddScalar(r, "current_database", {}, T, [](Args, size_t n, Vector& o) {
+    for (size_t k = 0; k < n; ++k) o.SetValue(k, Value::Text("yunhe"));
+  }, "name of the current database", "current_database() → yunhe");
+  AddScalar(r, "pg_backend_pid", {}, TypeId::kInt32, [](Args, size_t n, Vector& o) {
+    for (size_t k = 0; k < n; ++k) o.SetValue(k, Value::Int(int64_t(getpid()), TypeId::kInt32));
+  }, "process id of the server", "pg_backend_pid()");
   // x AT TIME ZONE z  ==  timezone(z, x)
   AddScalar(r, "timezone", {T, TZ}, TS, [](Args a, size_t n, Vector& o) {
     ForEachValid(o, n, [&](size_t k) { o.i64()[k] = ZoneOrThrow(a[0]->str()[k]).UtcToLocal(a[1]->i64()[k]); });

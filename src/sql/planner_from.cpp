@@ -13,6 +13,7 @@
 #include "exec/table_scan.h"
 #include "exec/basic_operators.h"
 #include "sql/planner.h"
+#include "sql/system_catalog.h"
 
 namespace yunhe {
 namespace {
@@ -89,6 +90,13 @@ PlannedQuery Planner::PlanFromItem(PgQuery__Node* node, const Scope* outer, Scop
         q.plan = std::make_shared<MaterializedScanOperator>(source, cte->types, cte->names, name);
         q.names = cte->names;
         q.types = cte->types;
+      } else if (SystemRelation sys; BuildSystemRelation(catalog_, rv->schemaname ? rv->schemaname : "", name, &sys)) {
+        auto result = std::make_shared<MaterializedResult>();
+        result->done = true;
+        result->chunks = std::move(sys.rows);
+        q.plan = std::make_shared<MaterializedScanOperator>(result, sys.types, sys.names, name);
+        q.names = sys.names;
+        q.types = sys.types;
       } else if (const ViewInfo* view = catalog_.FindView(name)) {
         auto parsed = ParsedSql::Parse(view->sql);
         view_parses_.push_back(parsed);

@@ -46,6 +46,11 @@ check "psql \\copy in" "COPY 2" "$(printf '10\tten\t\\N\n11\televen\t2024-02-01 
 check "psql \\copy out" "10,ten
 11,eleven" "$(psql -X -c "\\copy (SELECT a, b FROM t WHERE a >= 10 ORDER BY a) TO STDOUT WITH (FORMAT csv)")"
 check "transaction block rolled back" "3" "$(printf 'BEGIN;\nINSERT INTO t VALUES (99, NULL, NULL);\nROLLBACK;\nSELECT count(*) FROM t WHERE a < 10;\n' | psql -X -q -t -A)"
+check "psql \\dt over the wire" "public|t|table|yunhe" "$(psql -X -t -A -F '|' -c '\dt')"
+check "psql \\l over the wire" "yunhe|yunhe|UTF8" "$(psql -X -t -A -F '|' -c '\l' | cut -d'|' -f1-3)"
+check "information_schema.columns" "a|integer|YES
+b|text|YES
+ts|timestamp with time zone|YES" "$(psql -X -t -A -F '|' -c "SELECT column_name, data_type, is_nullable FROM information_schema.columns WHERE table_name = 't' ORDER BY ordinal_position")"
 check "SET is per session" "2024-01-01 08:00:00+08
 2024-01-01 00:00:00+00" "$(psql -X -q -t -A -c "SET TIME ZONE 'Asia/Shanghai'" -c "SELECT timestamptz '2024-01-01 00:00+00'"; psql -X -t -A -c "SELECT timestamptz '2024-01-01 00:00+00'")"
 check "notice reaches the client" "NOTICE:  relation \"t\" already exists, skipping" "$(psql -X -c "CREATE TABLE IF NOT EXISTS t (a int)" 2>&1 >/dev/null)"

@@ -1,0 +1,201 @@
+#include "sql/system_catalog.h"
+
+#include <functional>
+
+#include "common/value.h"
+
+namespace yunhe {
+
+namespace {
+constexpr int64_t kPgCatalogOid = 11, kPublicOid = 2200, kInfoSchemaOid = 13000, kOwnerOid = 10, kDatabaseOid = 16383;
+constexpr TypeId I = TypeId::kInt64, T = TypeId::kText, B = TypeId::kBool, I4 = TypeId::kInt32, I2 = TypeId::kInt16;
+
+int64_t TypeOidOf(const LogicalType& t) {
+  switch (t.id) {
+    case TypeId::kBool: return 16;
+    case TypeId::kInt16: return 21;
+    case TypeId::kInt32: return 23;
+    case TypeId::kInt64: return 20;
+    case TypeId::kFloat32: return 700;
+    case TypeId::kFloat64: return 701;
+    case TypeId::kNumeric: return 1700;
+    case TypeId::kText: return t.precision ? 1043 : 25;
+    case TypeId::kDate: return 1082;
+    case TypeId::kTimestamp: return 1114;
+    case TypeId::kTimestampTz: return 1184;
+    case TypeId::kInterval: return 1186;
+    default: return 25;
+  }
+}
+
+struct Builder {
+  SystemRelation* out;
+  DataChunk chunk;
+  Builder(SystemRelation* o, std::vector<std::pair<const char*, TypeId>> cols) : out(o) {
+    for (auto& [n, t] : cols) {
+      out->names.push_back(n);
+      out->types.emplace_back(t);
+    }
+    chunk.Init(out->types);
+  }
+  void Row(std::vector<Value> values) {
+    for (size_t c = 0; c < values.size(); ++c) {
+      Value v = values[c];
+      if (!v.is_null) v.type = out->types[c];
+      chunk.columns[c].Append(v.is_null ? Value::Null(out->types[c]) : v);
+    }
+    ++chunk.count;
+  }
+  void Finish() {
+    if (chunk.count) out->rows.push_back(std::move(chunk));
+  }
+};
+
+Value Int(int64_t v) { return Value::Int(v); }
+Value Text(const std::string& s) { return Value::Text(s); }
+Value Bool(bool b) { return Value::Bool(b); }
+Value Null() { return Value::Null(); }
+
+// Tables (and views) in a stable order with their OIDs.
+template <class Fn>
+void ForEachRelation(const Catalog& cat, Fn fn) {
+  for (auto& [name, t] : cat.tables) fn(name, int64_t(16384 + t->id), t.get(), nullptr);
+  int64_t k = 0;
+  for (auto& [name, v] : cat.views) fn(name, int64_t(1000000 + k++), nullptr, &v);
+}
+
+const std::vector<std::pair<int64_t, const char*>>& BuiltinTypes() {
+  static const std::vector<std::pair<int64_t, const char*>> types = {
+      {16, "bool"},    {20, "int8"},         {21, "int2"},      {23, "int4"},   {25, "text"},        {700, "float4"},
+      {701, "float8"}, {1043, "varchar"},    {1082, "date"},    {1114, "timestamp"}, {1184, "timestamptz"},
+      {1186, "interval"}, {1700, "numeric"}, {26, "oid"},       {19, "name"},   {18, "char"}};
+  return types;
+}
+}  // namespace
+
+bool BuildSystemRelation(const Catalog& cat, const std::string& schema, const std::string& name, SystemRelation* out) {
+  const bool pg = schema == "pg_catalog" || (schema.empty() && name.rfind("pg_", 0) == 0);
+  const bool info = schema == "information_schema";
+  if (!pg && !info) return false;
+  if (schema.empty() && (cat.FindTable(name) || cat.FindView(name))) return false;
+  if (pg && name == "pg_namespace") {
+    Builder b(out, {{"oid", I}, {"nspname", T}, {"nspowner", I}, {"nspacl", T}});
+    b.Row({Int(kPgCatalogOid), Text("pg_catalog"), Int(kOwnerOid), Null()});
+    b.Row({Int(kPublicOid), Text("public"), Int(kOwnerOid), Null()});
+    b.Row({Int(kInfoSchemaOid), Text("information_schema"), Int(kOwnerOid), Null()});
+    b.Finish();
+    return true;
+  }
+  if (pg && name == "pg_class") {
+    Builder b(out, {{"oid", I}, {"relname", T}, {"relnamespace", I}, {"reltype", I}, {"relowner", I}, {"relam", I},
+                    {"reltuples", TypeId::kFloat32}, {"relhasindex", B}, {"relpersistence", T}, {"relkind", T},
+                    {"relnatts", I2}, {"relispartition", B}, {"relacl", T}, {"reloptions", T}});
+    ForEachRelation(cat, [&](const std::string& n, int64_t oid, const Table* t, const ViewInfo* v) {
+      Value tuples = t ? Value::Float(double(t->data.live_count()), TypeId::kFloat32) : Value::Float(-1, TypeId::kFloat32);
+      int64_t natts = t ? int64_t(t->schema.columns.size()) : int64_t(v->column_names.size());
+      b.Row({Int(oid), Text(n), Int(kPublicOid), Int(0), Int(kOwnerOid), Int(t ? 2 : 0), tuples, Bool(false), Text("p"),
+             Text(t ? "r" : "v"), Int(natts), Bool(false), Null(), Null()});
+    });
+    b.Finish();
+    return true;
+  }
+  if (pg && name == "pg_attribute") {
+    Builder b(out, {{"attrelid", I}, {"attname", T}, {"atttypid", I}, {"attlen", I2}, {"attnum", I2}, {"atttypmod", I4},
+                    {"attnotnull", B}, {"atthasdef", B}, {"attisdropped", B}, {"attidentity", T}, {"attgenerated", T},
+                    {"attcollation", I}});
+    ForEachRelation(cat, [&](const std::string&, int64_t oid, const Table* t, const ViewInfo*) {
+      if (!t) return;
+      for (size_t c = 0; c < t->schema.columns.size(); ++c) {
+        const ColumnInfo& col = t->schema.columns[c];
+        b.Row({Int(oid), Text(col.name), Int(TypeOidOf(col.type)), Int(-1), Int(int64_t(c + 1)), Int(-1), Bool(col.not_null),
+               Bool(!col.default_sql.empty()), Bool(false), Text(""), Text(""), Int(0)});
+      }
+    });
+    b.Finish();
+    return true;
+  }
+  if (pg && name == "pg_type") {
+    Builder b(out, {{"oid", I}, {"typname", T}, {"typnamespace", I}, {"typlen", I2}, {"typtype", T}, {"typbasetype", I},
+                    {"typtypmod", I4}, {"typrelid", I}, {"typelem", I}, {"typarray", I}});
+    for (auto& [oid, tn] : BuiltinTypes())
+      b.Row({Int(oid), Text(tn), Int(kPgCatalogOid), Int(-1), Text("b"), Int(0), Int(-1), Int(0), Int(0), Int(0)});
+    b.Finish();
+    return true;
+  }
+  if (pg && name == "pg_database") {
+    Builder b(out, {{"oid", I}, {"datname", T}, {"datdba", I}, {"encoding", I4}, {"datcollate", T}, {"datctype", T},
+                    {"daticulocale", T}, {"datlocprovider", T}, {"datistemplate", B}, {"datallowconn", B}, {"datacl", T}});
+    b.Row({Int(kDatabaseOid), Text("yunhe"), Int(kOwnerOid), Int(6), Text("C"), Text("C"), Null(), Text("c"), Bool(false),
+           Bool(true), Null()});
+    b.Finish();
+    return true;
+  }
+  if (pg && (name == "pg_roles" || name == "pg_user" || name == "pg_authid")) {
+    Builder b(out, {{"oid", I}, {"rolname", T}, {"usename", T}, {"rolsuper", B}, {"usesuper", B}, {"rolcanlogin", B}});
+    b.Row({Int(kOwnerOid), Text("yunhe"), Text("yunhe"), Bool(true), Bool(true), Bool(true)});
+    b.Finish();
+    return true;
+  }
+  if (pg && name == "pg_am") {
+    Builder b(out, {{"oid", I}, {"amname", T}, {"amtype", T}});
+    b.Row({Int(2), Text("heap"), Text("t")});
+    b.Row({Int(403), Text("btree"), Text("i")});
+    b.Finish();
+    return true;
+  }
+  if (pg && (name == "pg_index" || name == "pg_description" || name == "pg_inherits" || name == "pg_constraint" ||
+             name == "pg_trigger" || name == "pg_statistic_ext" || name == "pg_policy" || name == "pg_foreign_table")) {
+    // Present and empty: clients join them without failing.
+    if (name == "pg_index") Builder(out, {{"indexrelid", I}, {"indrelid", I}, {"indisunique", B}, {"indisprimary", B}}).Finish();
+    else if (name == "pg_description") Builder(out, {{"objoid", I}, {"classoid", I}, {"objsubid", I4}, {"description", T}}).Finish();
+    else if (name == "pg_inherits") Builder(out, {{"inhrelid", I}, {"inhparent", I}, {"inhseqno", I4}}).Finish();
+    else if (name == "pg_constraint") Builder(out, {{"oid", I}, {"conname", T}, {"conrelid", I}, {"contype", T}}).Finish();
+    else Builder(out, {{"oid", I}}).Finish();
+    return true;
+  }
+  if (pg && name == "pg_settings") {
+    Builder b(out, {{"name", T}, {"setting", T}});
+    b.Row({Text("server_version"), Text("15.0")});
+    b.Row({Text("server_encoding"), Text("UTF8")});
+    b.Finish();
+    return true;
+  }
+  if (info && name == "schemata") {
+    Builder b(out, {{"catalog_name", T}, {"schema_name", T}, {"schema_owner", T}});
+    for (const char* s : {"public", "pg_catalog", "information_schema"}) b.Row({Text("yunhe"), Text(s), Text("yunhe")});
+    b.Finish();
+    return true;
+  }
+  if (info && (name == "tables" || name == "views")) {
+    Builder b(out, name == "tables" ? std::vector<std::pair<const char*, TypeId>>{{"table_catalog", T}, {"table_schema", T}, {"table_name", T}, {"table_type", T}}
+                                    : std::vector<std::pair<const char*, TypeId>>{{"table_catalog", T}, {"table_schema", T}, {"table_name", T}, {"view_definition", T}});
+    ForEachRelation(cat, [&](const std::string& n, int64_t, const Table* t, const ViewInfo* v) {
+      if (name == "tables") b.Row({Text("yunhe"), Text("public"), Text(n), Text(t ? "BASE TABLE" : "VIEW")});
+      else if (v) b.Row({Text("yunhe"), Text("public"), Text(n), Text(v->sql)});
+    });
+    b.Finish();
+    return true;
+  }
+  if (info && name == "columns") {
+    Builder b(out, {{"table_catalog", T}, {"table_schema", T}, {"table_name", T}, {"column_name", T}, {"ordinal_position", I4},
+                    {"column_default", T}, {"is_nullable", T}, {"data_type", T}, {"udt_name", T}});
+    for (auto& [n, t] : cat.tables) {
+      for (size_t c = 0; c < t->schema.columns.size(); ++c) {
+        const ColumnInfo& col = t->schema.columns[c];
+        std::string udt;
+        for (auto& [oid, tn] : BuiltinTypes())
+          if (oid == TypeOidOf(col.type)) udt = tn;
+        std::string data_type = col.type.ToString();
+        size_t paren = data_type.find('(');
+        if (paren != std::string::npos) data_type = data_type.substr(0, paren);
+        b.Row({Text("yunhe"), Text("public"), Text(n), Text(col.name), Int(int64_t(c + 1)),
+               col.default_sql.empty() ? Null() : Text(col.default_sql), Text(col.not_null ? "NO" : "YES"), Text(data_type), Text(udt)});
+      }
+    }
+    b.Finish();
+    return true;
+  }
+  return false;
+}
+
+}  // namespace yunhe
