@@ -13,7 +13,11 @@ endif
 DEMO_DIR ?= var/demo
 YUNHE = $(BUILD_DIR)/yunhe
 
-.PHONY: all deps configure build run test unit sqltest crashtest clean demo bench
+PG_PORT ?= 5433
+HTTP_PORT ?= 9000
+ILP_PORT ?= 9009
+
+.PHONY: all deps configure build run serve test unit sqltest crashtest clean demo bench
 
 all: build
 
@@ -33,6 +37,10 @@ demo: build
 
 run: demo
 	@$(YUNHE) $(DEMO_DIR)
+
+# The demo database behind the PostgreSQL protocol, the HTTP API and line protocol over TCP.
+serve: demo
+	@$(YUNHE) serve $(DEMO_DIR) --pg-port $(PG_PORT) --http-port $(HTTP_PORT) --ilp-port $(ILP_PORT)
 
 unit: build
 	@$(BUILD_DIR)/yunhe_unit_tests --gtest_brief=1
