@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "common/cancel.h"
 #include "common/notices.h"
 #include "common/timezone.h"
 #include "engine/durability.h"
@@ -242,6 +243,7 @@ QueryResult Database::ExecuteStatement(const std::string& sql) {
   result.statement_text = sql;
   StatementClock::StartStatement();
   SetSessionZone(zone_);
+  BeginStatementWatch(StatementTimeoutMs());
   std::shared_ptr<ParsedSql> parsed;
   try {
     parsed = ParsedSql::Parse(sql);
@@ -274,6 +276,20 @@ void Database::RunRetentionIfDue() {
   // Its own statement: a failure here must not undo the write that triggered it.
   QueryResult r = RunAsStatement("retention", [&](QueryResult&) { ApplyRetention(*this); });
   (void)r;
+}
+
+int64_t Database::StatementTimeoutMs() const {
+  // PostgreSQL: a bare number is milliseconds; units us, ms, s, min, h, d are accepted.
+  auto it = settings_.find("statement_timeout");
+  if (it == settings_.end()) return 0;
+  const std::string& v = it->second;
+  char* end = nullptr;
+  double n = strtod(v.c_str(), &end);
+  std::string unit = end ? std::string(end) : "";
+  while (!unit.empty() && unit[0] == ' ') unit.erase(0, 1);
+  double ms = unit.empty() || unit == "ms" ? n : unit == "s" ? n * 1000 : unit == "min" ? n * 60000 : unit == "h" ? n * 3600000
+            : unit == "d" ? n * 86400000 : unit == "us" ? n / 1000 : -1;
+  return ms > 0 ? int64_t(std::ceil(ms)) : 0;
 }
 
 QueryResult Database::RunAsStatement(const std::string& description, const std::function<void(QueryResult&)>& body) {
@@ -414,6 +430,17 @@ void Database::Dispatch(PgQuery__Node* node, const std::string& sql, QueryResult
         SetSessionZone(zone_);
         value = zone->name();
       }
+      if (name == "statement_timeout" && s->kind != PG_QUERY__VARIABLE_SET_KIND__VAR_RESET) {
+        auto saved = settings_[name];
+        settings_[name] = value;
+        if (StatementTimeoutMs() == 0 && value != "0" && value.find_first_not_of("0. ") != std::string::npos) {
+          settings_[name] = saved;
+          Error e(SqlState::kInvalidParameterValue, fmt::format("invalid value for parameter \"statement_timeout\": \"{}\"", value));
+          e.status().WithHint("Valid units for this parameter are \"us\", \"ms\", \"s\", \"min\", \"h\", and \"d\".");
+          throw e;
+        }
+      }
+      if (name == "statement_timeout" && s->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_RESET) value = "0";
       if (!name.empty()) settings_[name] = value;
       result.tag = "SET";
       return;

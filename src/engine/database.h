@@ -104,6 +104,7 @@ class Database {
   // statement then drops expired partitions (engine/retention.h).
   bool retention_due_ = false;
   void RunRetentionIfDue();
+  int64_t StatementTimeoutMs() const;
   std::string copy_in_;
 };
 

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "common/cancel.h"
 #include "common/vector.h"
 
 namespace yunhe {
@@ -48,8 +49,10 @@ class PhysicalOperator {
     Open(ctx);
     time_ns_ += std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0).count();
   }
-  // Pulls the next chunk, counting rows (and time under EXPLAIN ANALYZE).
+  // Pulls the next chunk, counting rows (and time under EXPLAIN ANALYZE). Every pull is a
+  // cancellation point (statement_timeout, CancelRequest).
   bool Pull(ExecContext& ctx, DataChunk& out) {
+    CheckCancel();
     if (!ctx.analyze) {
       bool more = Next(ctx, out);
       if (more) rows_out_ += out.count;

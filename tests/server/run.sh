@@ -51,6 +51,13 @@ check "psql \\l over the wire" "yunhe|yunhe|UTF8" "$(psql -X -t -A -F '|' -c '\l
 check "information_schema.columns" "a|integer|YES
 b|text|YES
 ts|timestamp with time zone|YES" "$(psql -X -t -A -F '|' -c "SELECT column_name, data_type, is_nullable FROM information_schema.columns WHERE table_name = 't' ORDER BY ordinal_position")"
+# CancelRequest: psql sends one on SIGINT; the statement stops with 57014, the server lives on.
+psql -X -c "SELECT count(*) FROM generate_series(1, 2000000000) g" > "$tmp/cancel.out" 2>&1 &
+psql_pid=$!
+sleep 1
+kill -INT "$psql_pid"
+wait "$psql_pid"
+check "cancel request" "ERROR:  canceling statement due to user request" "$(grep ERROR "$tmp/cancel.out")"
 check "SET is per session" "2024-01-01 08:00:00+08
 2024-01-01 00:00:00+00" "$(psql -X -q -t -A -c "SET TIME ZONE 'Asia/Shanghai'" -c "SELECT timestamptz '2024-01-01 00:00+00'"; psql -X -t -A -c "SELECT timestamptz '2024-01-01 00:00+00'")"
 check "notice reaches the client" "NOTICE:  relation \"t\" already exists, skipping" "$(psql -X -c "CREATE TABLE IF NOT EXISTS t (a int)" 2>&1 >/dev/null)"

@@ -120,6 +120,9 @@ check "import nmea summary" "imported 120 fixes, 1200 satellite rows; 2 problems
 "$YUNHE" --make-demo "$tmp/demo" 2>/dev/null
 check "demo fixes and ASOF" "14400,14290,5" "$("$YUNHE" "$tmp/demo" --format csv --no-header -c "SELECT count(*), count(lat), count(DISTINCT device) FROM fixes")"
 
+# statement_timeout stops a long statement with 57014 and leaves the session usable.
+check "statement_timeout" "ERROR:  canceling statement due to statement timeout" "$("$YUNHE" -c "SET statement_timeout = '50ms'" -c "SELECT count(*) FROM generate_series(1, 2000000000) g" 2>&1 >/dev/null)"
+
 # docs/sql.md carries the registry's function table verbatim.
 here=$(cd "$(dirname "$0")/../.." && pwd)
 documented=$(sed -n '/<!-- functions:begin -->/,/<!-- functions:end -->/p' "$here/docs/sql.md" | sed '1d;$d')

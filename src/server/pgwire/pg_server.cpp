@@ -11,6 +11,9 @@
 #include <map>
 #include <optional>
 
+#include <openssl/rand.h>
+
+#include "common/cancel.h"
 #include "server/pgwire/pg_messages.h"
 #include "server/pgwire/pg_values.h"
 #include "sql/parser.h"
@@ -175,7 +178,16 @@ void Server::Serve(int fd, int32_t backend_pid) {
       if (!WriteAll(fd, "N")) return;
       continue;
     }
-    if (code == kCancelRequest) return;  // not supported yet: the statement runs to its end
+    if (code == kCancelRequest) {
+      // CancelRequest: pid and key of the session; its running statement stops with 57014.
+      if (m.body.size() >= 12) {
+        const int32_t pid = BodyInt32(m.body, 4), key = BodyInt32(m.body, 8);
+        std::lock_guard<std::mutex> lock(sessions_mu_);
+        auto it = secrets_.find(pid);
+        if (it != secrets_.end() && it->second == key && executing_pid_ == pid) RequestCancel();
+      }
+      return;
+    }
     if (code != kProtocol3) {
       std::string out;
       AppendError(Status::Error("08P01", "unsupported frontend protocol " + std::to_string(code >> 16) + "." +
@@ -208,7 +220,21 @@ void Server::Serve(int fd, int32_t backend_pid) {
   param("is_superuser", "on");
   param("session_authorization", user);
   param("application_name", application);
-  MessageBuilder('K').Int32(backend_pid).Int32(backend_pid * 7919).AppendTo(&out);
+  int32_t cancel_key;
+  RAND_bytes(reinterpret_cast<unsigned char*>(&cancel_key), sizeof cancel_key);
+  {
+    std::lock_guard<std::mutex> lock(sessions_mu_);
+    secrets_[backend_pid] = cancel_key;
+  }
+  struct ForgetKey {
+    Server* s;
+    int32_t pid;
+    ~ForgetKey() {
+      std::lock_guard<std::mutex> lock(s->sessions_mu_);
+      s->secrets_.erase(pid);
+    }
+  } forget{this, backend_pid};
+  MessageBuilder('K').Int32(backend_pid).Int32(cancel_key).AppendTo(&out);
   MessageBuilder('Z').Byte('I').AppendTo(&out);
   if (!WriteAll(fd, out)) return;
 
@@ -331,7 +357,9 @@ void Server::Serve(int fd, int32_t backend_pid) {
           MessageBuilder('I').AppendTo(o);
           break;
         }
+        executing_pid_ = backend_pid;
         QueryResult r = db_.ExecuteStatement(it->second.sql);
+        executing_pid_ = 0;
         for (auto& n : r.notices) AppendNotice(n, o);
         if (!r.status.ok()) throw Error(r.status);
         if (r.returns_rows) AppendDataRows(r, it->second.formats, o);
@@ -399,7 +427,9 @@ void Server::Serve(int fd, int32_t backend_pid) {
             }
             db_.SetCopyInput(std::move(data));
           }
+          executing_pid_ = backend_pid;
           QueryResult r = db_.ExecuteStatement(text);
+          executing_pid_ = 0;
           for (auto& n : r.notices) AppendNotice(n, &out);
           if (!r.status.ok()) {
             AppendError(r.status, &out);

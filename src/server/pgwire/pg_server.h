@@ -10,6 +10,7 @@
 // statement as typed literals (pg_values.h). Not yet: passwords/SCRAM, TLS, cancel requests.
 #pragma once
 #include <atomic>
+#include <map>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -51,6 +52,8 @@ class Server {
   std::vector<std::thread> threads_;
   std::atomic<int> active_{0};
   std::atomic<int32_t> next_pid_{1000};
+  std::map<int32_t, int32_t> secrets_;      // backend pid -> cancel key (under sessions_mu_)
+  std::atomic<int32_t> executing_pid_{0};  // the session whose statement is running
 };
 
 }  // namespace yunhe::pgwire
