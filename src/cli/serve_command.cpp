@@ -24,7 +24,8 @@ void Usage(std::ostream& out) {
          "                     /metrics (default 9000; 0 = pick a free one; -1 = off)\n"
          "  --http-max-body N  largest HTTP request body in bytes (default 268435456); larger: 413\n"
          "  --ilp-port N       line protocol over TCP (default 9009; 0 = pick a free one; -1 = off)\n"
-         "  --insecure         allow a non-loopback address although there is no authentication yet\n"
+         "  --password PW      set the password of the superuser yunhe (then SCRAM-SHA-256 is required)\n"
+         "  --insecure         allow a non-loopback address without any password set\n"
          "With no DATADIR the database lives in memory. Stops on SIGTERM or SIGINT.\n";
 }
 
@@ -40,6 +41,7 @@ int RunServeCommand(int argc, char** argv) {
   http::HttpOptions http_options;
   ilp::IlpOptions ilp_options;
   bool insecure = false;
+  std::string password;
   for (int k = 1; k < argc; ++k) {
     std::string a = argv[k];
     auto need = [&]() -> std::string {
@@ -87,6 +89,7 @@ int RunServeCommand(int argc, char** argv) {
       }
       http_options.max_body_bytes = size_t(n);
     } else if (a == "--insecure") insecure = true;
+    else if (a == "--password") password = need();
     else if (a == "-h" || a == "--help") {
       Usage(std::cout);
       return 0;
@@ -100,14 +103,7 @@ int RunServeCommand(int argc, char** argv) {
       return 2;
     }
   }
-  if (!IsLoopback(options.listen)) {
-    if (!insecure) {
-      std::cerr << "yunhe serve: refusing to listen on " << options.listen
-                << " without authentication (passwords are not supported yet); use --insecure to do it anyway\n";
-      return 2;
-    }
-    std::cerr << "yunhe serve: WARNING: listening on " << options.listen << " with no authentication\n";
-  }
+
   // SIGINT/SIGTERM are taken by sigwait below; block them before any thread starts.
   sigset_t signals;
   sigemptyset(&signals);
@@ -119,6 +115,25 @@ int RunServeCommand(int argc, char** argv) {
   if (!db) {
     PrintError(st, "", std::cerr);
     return 1;
+  }
+  if (!password.empty()) {
+    std::string quoted;
+    for (char c : password) quoted += c == '\'' ? std::string("''") : std::string(1, c);
+    QueryResult r = db->ExecuteStatement("ALTER USER yunhe PASSWORD '" + quoted + "'");
+    if (!r.status.ok()) {
+      PrintError(r.status, "", std::cerr);
+      return 1;
+    }
+  }
+  bool any_password = false;
+  for (auto& [name, v] : db->catalog().users) any_password = any_password || !v.empty();
+  if (!IsLoopback(options.listen)) {
+    if (!any_password && !insecure) {
+      std::cerr << "yunhe serve: refusing to listen on " << options.listen
+                << " while no role has a password (use --password, or --insecure to do it anyway)\n";
+      return 2;
+    }
+    if (!any_password) std::cerr << "yunhe serve: WARNING: listening on " << options.listen << " with no authentication\n";
   }
   pgwire::Server server(*db, options);
   int port = 0;

@@ -388,6 +388,9 @@ void Database::Dispatch(PgQuery__Node* node, const std::string& sql, QueryResult
     case PG_QUERY__NODE__NODE_VIEW_STMT: ExecuteCreateView(*this, node->view_stmt, sql, result); return;
     case PG_QUERY__NODE__NODE_INDEX_STMT: ExecuteCreateIndex(*this, node->index_stmt, sql, result); return;
     case PG_QUERY__NODE__NODE_COPY_STMT: ExecuteCopy(*this, node->copy_stmt, sql, result); return;
+    case PG_QUERY__NODE__NODE_CREATE_ROLE_STMT:
+    case PG_QUERY__NODE__NODE_ALTER_ROLE_STMT:
+    case PG_QUERY__NODE__NODE_DROP_ROLE_STMT: ExecuteRoleStatement(*this, node, sql, result); return;
     case PG_QUERY__NODE__NODE_CHECK_POINT_STMT: {
       if (txn_.explicit_block)
         throw Error(SqlState::kInvalidTransactionState, "CHECKPOINT cannot run inside a transaction block");

@@ -50,6 +50,7 @@ class Database {
   void SetCopyInput(std::string data) { copy_in_ = std::move(data); }
   std::string TakeCopyInput() { return std::move(copy_in_); }
   bool in_transaction_block() const { return txn_.explicit_block; }
+  bool in_replay() const { return replaying_; }
   bool transaction_failed() const { return txn_.failed; }
   const std::string& directory() const { return dir_; }
   std::string GetSetting(const std::string& name) const;

@@ -80,6 +80,8 @@ std::string CatalogDdl(const Catalog& catalog) {
     }
     out += " AS " + v.sql + ";\n";
   }
+  for (auto& [name, verifier] : catalog.users)
+    out += "CREATE USER " + QuoteIdent(name) + (verifier.empty() ? std::string() : " PASSWORD '" + verifier + "'") + ";\n";
   for (auto& [name, idx] : catalog.indexes) {
     out += std::string("CREATE ") + (idx.unique ? "UNIQUE " : "") + "INDEX " + QuoteIdent(name) + " ON " +
            QuoteIdent(idx.table) + " (";

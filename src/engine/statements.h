@@ -20,6 +20,7 @@ void ExecuteCreateIndex(Database& db, PgQuery__IndexStmt* stmt, const std::strin
 void ExecuteInsert(Database& db, PgQuery__InsertStmt* stmt, const std::string& sql, QueryResult& result);
 void ExecuteUpdate(Database& db, PgQuery__UpdateStmt* stmt, const std::string& sql, QueryResult& result);
 void ExecuteDelete(Database& db, PgQuery__DeleteStmt* stmt, const std::string& sql, QueryResult& result);
+void ExecuteRoleStatement(Database& db, PgQuery__Node* node, const std::string& sql, QueryResult& result);
 void ExecuteCopy(Database& db, PgQuery__CopyStmt* stmt, const std::string& sql, QueryResult& result);
 
 // Runs a plan and stores its rows in result (shared by SELECT and RETURNING).

@@ -28,6 +28,9 @@ struct Catalog {
   std::map<std::string, std::shared_ptr<Table>> tables;
   std::map<std::string, ViewInfo> views;
   std::map<std::string, IndexInfo> indexes;
+  // Roles: name -> SCRAM-SHA-256 verifier ("" = no password). The superuser "yunhe" always
+  // exists; while no role has a password, loopback connections are trusted.
+  std::map<std::string, std::string> users;
   uint64_t next_table_id = 1;
 
   std::shared_ptr<Table> FindTable(const std::string& name) const {

@@ -122,5 +122,36 @@ check "SIGTERM exits 0" "0" "$?"
 server_pid=""
 check "data survives the server" "6" "$("$YUNHE" "$tmp/db" --format csv --no-header -c "SELECT count(*) FROM t")"
 
+# Passwords: once a role has one, SCRAM-SHA-256 for the PostgreSQL protocol and Basic/Token
+# credentials for HTTP; the password survives a restart and never lands on disk in clear text.
+start_server() {
+  "$YUNHE" serve "$tmp/auth" --pg-port 0 --http-port 0 --ilp-port -1 "$@" > "$tmp/auth.out" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 100); do
+    grep -q 'HTTP API on' "$tmp/auth.out" 2>/dev/null && break
+    sleep 0.1
+  done
+  port=$(grep -o '127.0.0.1:[0-9]*' "$tmp/auth.out" | head -1 | cut -d: -f2)
+  http=$(grep -o 'http://127.0.0.1:[0-9]*' "$tmp/auth.out" | head -1)
+}
+start_server --password 's3cr3t pw'
+check "SCRAM with the right password" "yunhe" "$(PGPASSWORD='s3cr3t pw' psql -X -t -A -p "$port" -c "SELECT current_user")"
+check "SCRAM with a wrong password" 'psql: error: connection to server at "127.0.0.1", port '"$port"' failed: FATAL:  password authentication failed for user "yunhe"' "$(PGPASSWORD=nope psql -X -p "$port" -c "SELECT 1" 2>&1)"
+PGPASSWORD='s3cr3t pw' psql -X -q -p "$port" -c "CREATE USER alice WITH LOGIN PASSWORD 'wonder''land'" >/dev/null
+check "a second role" "1" "$(/usr/bin/python3 -c "
+import psycopg2
+c = psycopg2.connect(host='127.0.0.1', port=$port, user='alice', password=\"wonder'land\", dbname='yunhe')
+cur = c.cursor(); cur.execute('SELECT 1'); print(cur.fetchone()[0])")"
+check "HTTP without credentials" "401" "$(curl -s -o /dev/null -w '%{http_code}' "$http/exec?query=SELECT%201")"
+check "HTTP with Basic credentials" "200" "$(curl -s -o /dev/null -w '%{http_code}' -u "alice:wonder'land" "$http/exec?query=SELECT%201")"
+check "HTTP write with a token" "204" "$(curl -s -o /dev/null -w '%{http_code}' -XPOST "$http/api/v2/write" -H 'Authorization: Token s3cr3t pw' --data-binary 'm v=1')"
+check "HTTP ping needs no credentials" "204" "$(curl -s -o /dev/null -w '%{http_code}' "$http/ping")"
+kill -TERM "$server_pid"; wait "$server_pid"; server_pid=""
+check "no clear-text password on disk" "0" "$(grep -rac "wonder'land\|s3cr3t" "$tmp/auth" | awk -F: '{s += $2} END {print s + 0}')"
+start_server
+check "password survives a restart" "yunhe" "$(PGPASSWORD='s3cr3t pw' psql -X -t -A -p "$port" -c "SELECT current_user")"
+kill -TERM "$server_pid"; wait "$server_pid"; server_pid=""
+check "non-loopback needs a password" "2" "$("$YUNHE" serve "$tmp/open" --listen 0.0.0.0 --pg-port 0 >/dev/null 2>&1; echo $?)"
+
 echo "server tests: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

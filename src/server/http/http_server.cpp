@@ -5,9 +5,11 @@
 
 #include <chrono>
 #include <cmath>
+#include <map>
 
 #include "common/value.h"
 #include "ingest/lineproto/line_protocol_writer.h"
+#include "server/auth/scram.h"
 
 namespace yunhe::http {
 
@@ -81,7 +83,51 @@ void HttpServer::Stop() {
   if (server_) server_->stop();
 }
 
+bool HttpServer::Authorized(const httplib::Request& req) {
+  // No role with a password: trusted (loopback by default, like the PostgreSQL protocol).
+  std::map<std::string, std::string> users;
+  {
+    std::lock_guard<std::mutex> lock(db_mu_);
+    users = db_.catalog().users;
+  }
+  bool required = false;
+  for (auto& [n, v] : users) required = required || !v.empty();
+  if (!required) return true;
+  // Authorization: Basic base64(user:password), or Token [user:]password (InfluxDB 2.x clients).
+  std::string h = req.get_header_value("Authorization");
+  std::string user = "yunhe", password;
+  if (h.rfind("Basic ", 0) == 0) {
+    std::string decoded;
+    if (!auth::DecodeBase64(h.substr(6), &decoded)) return false;
+    size_t colon = decoded.find(':');
+    if (colon == std::string::npos) return false;
+    user = decoded.substr(0, colon);
+    password = decoded.substr(colon + 1);
+  } else if (h.rfind("Token ", 0) == 0) {
+    password = h.substr(6);
+    size_t colon = password.find(':');
+    if (colon != std::string::npos) {
+      user = password.substr(0, colon);
+      password = password.substr(colon + 1);
+    }
+  } else if (req.has_param("u") && req.has_param("p")) {  // InfluxDB 1.x query-string credentials
+    user = req.get_param_value("u");
+    password = req.get_param_value("p");
+  } else {
+    return false;
+  }
+  auto it = users.find(user);
+  return it != users.end() && !it->second.empty() && auth::CheckPassword(it->second, password);
+}
+
 void HttpServer::Routes() {
+  server_->set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    if (req.path == "/ping" || req.path == "/health" || Authorized(req)) return httplib::Server::HandlerResponse::Unhandled;
+    res.status = 401;
+    res.set_header("WWW-Authenticate", "Basic realm=\"yunhe\"");
+    res.set_content("{\"error\":\"authorization failed\"}", "application/json");
+    return httplib::Server::HandlerResponse::Handled;
+  });
   auto exec = [this](const httplib::Request& req, httplib::Response& res) {
     std::string sql = req.has_param("query") ? req.get_param_value("query") : "";
     if (sql.empty() && req.method == "POST" && req.get_header_value("Content-Type").find("form") == std::string::npos) sql = req.body;

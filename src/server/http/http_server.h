@@ -6,7 +6,8 @@
 //   POST /api/v2/write?org=&bucket=&precision=   the 2.x form (Authorization: Token ... accepted)
 //   GET /ping (204), GET /health (JSON), GET /metrics (Prometheus text)
 // Gzip request bodies are accepted (Content-Encoding: gzip). A 204 means durable: the write's WAL
-// records were fsynced first.
+// records were fsynced first. Once a role has a password, every endpoint but /ping and /health
+// needs `Authorization: Basic user:password` or `Token [user:]password` (401 otherwise).
 #pragma once
 #include <atomic>
 #include <memory>
@@ -18,6 +19,7 @@
 
 namespace httplib {
 class Server;
+struct Request;
 }
 
 namespace yunhe::http {
@@ -39,6 +41,7 @@ class HttpServer {
 
  private:
   void Routes();
+  bool Authorized(const httplib::Request& req);
 
   Database& db_;
   std::mutex& db_mu_;

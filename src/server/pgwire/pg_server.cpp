@@ -14,6 +14,7 @@
 #include <openssl/rand.h>
 
 #include "common/cancel.h"
+#include "server/auth/scram.h"
 #include "server/pgwire/pg_messages.h"
 #include "server/pgwire/pg_values.h"
 #include "sql/parser.h"
@@ -168,6 +169,53 @@ void Server::Stop() {
   for (auto& t : threads) t.join();
 }
 
+bool Server::Authenticate(int fd, const std::string& user) {
+  // Trust until some role has a password; from then on SCRAM-SHA-256 for everyone.
+  std::string verifier;
+  bool required = false;
+  {
+    std::lock_guard<std::mutex> lock(db_mu_);
+    for (auto& [name, v] : db_.catalog().users) required = required || !v.empty();
+    auto it = db_.catalog().users.find(user);
+    if (it != db_.catalog().users.end()) verifier = it->second;
+  }
+  if (!required) return true;
+  auto refuse = [&](const std::string& why) {
+    std::string out;
+    // Like PostgreSQL, the client learns nothing about why (which roles exist, which step failed).
+    (void)why;
+    AppendError(Status::Error("28P01", "password authentication failed for user \"" + user + "\""), &out, 'E', "FATAL");
+    WriteAll(fd, out);
+    return false;
+  };
+  std::string out;
+  MessageBuilder('R').Int32(10).Str("SCRAM-SHA-256").Byte('\0').AppendTo(&out);  // AuthenticationSASL
+  if (!WriteAll(fd, out)) return false;
+  Message m;
+  if (!ReadMessage(fd, &m) || m.type != 'p') return false;
+  size_t pos = 0;
+  std::string mechanism = ReadCString(m.body, &pos);
+  if (mechanism != "SCRAM-SHA-256" || pos + 4 > m.body.size()) return refuse("unsupported SASL mechanism");
+  const int32_t len = BodyInt32(m.body, pos);
+  pos += 4;
+  if (len < 0 || pos + size_t(len) > m.body.size()) return refuse("malformed SASL message");
+  // A role without a password still goes through the exchange, against a throw-away verifier,
+  // so the client cannot tell which roles exist.
+  auth::ScramServer scram(verifier.empty() ? auth::MakeScramVerifier(std::to_string(getpid()) + "x", 4096) : verifier);
+  std::string error;
+  std::string server_first = scram.First(m.body.substr(pos, size_t(len)), &error);
+  if (server_first.empty()) return refuse(error);
+  out.clear();
+  MessageBuilder('R').Int32(11).Raw(server_first).AppendTo(&out);  // AuthenticationSASLContinue
+  if (!WriteAll(fd, out)) return false;
+  if (!ReadMessage(fd, &m) || m.type != 'p') return false;
+  std::string server_final = scram.Final(m.body, &error);
+  if (server_final.empty() || verifier.empty()) return refuse(verifier.empty() ? "role has no password" : error);
+  out.clear();
+  MessageBuilder('R').Int32(12).Raw(server_final).AppendTo(&out);  // AuthenticationSASLFinal
+  return WriteAll(fd, out);
+}
+
 void Server::Serve(int fd, int32_t backend_pid) {
   Message m;
   // Startup: answer SSL/GSS encryption requests with 'N' and read the real startup packet.
@@ -206,8 +254,9 @@ void Server::Serve(int fd, int32_t backend_pid) {
     else if (key == "database") database = value;
     else if (key == "application_name") application = value;
   }
+  if (!Authenticate(fd, user)) return;
   std::string out;
-  MessageBuilder('R').Int32(0).AppendTo(&out);  // AuthenticationOk: loopback is trusted
+  MessageBuilder('R').Int32(0).AppendTo(&out);  // AuthenticationOk
   auto param = [&](const std::string& k, const std::string& v) { MessageBuilder('S').Str(k).Str(v).AppendTo(&out); };
   param("server_version", "15.0");
   param("server_encoding", "UTF8");

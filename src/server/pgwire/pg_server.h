@@ -7,7 +7,8 @@
 // Sessions run on their own threads; statements run one at a time on the shared Database, and a
 // session inside BEGIN ... COMMIT keeps the database to itself until the block ends (the engine
 // has one transaction at a time). The extended query protocol places parameters into the
-// statement as typed literals (pg_values.h). Not yet: passwords/SCRAM, TLS, cancel requests.
+// statement as typed literals (pg_values.h). Authentication: trust until a role has a password,
+// then SCRAM-SHA-256. Not yet: TLS.
 #pragma once
 #include <atomic>
 #include <map>
@@ -41,6 +42,8 @@ class Server {
 
  private:
   void Serve(int fd, int32_t backend_pid);
+  // SCRAM-SHA-256 once any role has a password (else trust); false: the connection is refused.
+  bool Authenticate(int fd, const std::string& user);
 
   Database& db_;
   ServerOptions options_;
