@@ -4,11 +4,13 @@
 #include <signal.h>
 
 #include <iostream>
+#include <memory>
 #include <string>
 #include <thread>
 
 #include "cli/result_printer.h"
 #include "engine/database.h"
+#include "ingest/mqtt/mqtt_ingest.h"
 #include "server/http/http_server.h"
 #include "server/ilp/ilp_server.h"
 #include "server/pgwire/pg_server.h"
@@ -24,6 +26,9 @@ void Usage(std::ostream& out) {
          "                     /metrics (default 9000; 0 = pick a free one; -1 = off)\n"
          "  --http-max-body N  largest HTTP request body in bytes (default 268435456); larger: 413\n"
          "  --ilp-port N       line protocol over TCP (default 9009; 0 = pick a free one; -1 = off)\n"
+         "  --mqtt HOST:PORT   subscribe to an MQTT broker (payloads: line protocol or JSON objects)\n"
+         "  --mqtt-topic T     topic filter to subscribe to (repeatable; default sensors/#)\n"
+         "  --mqtt-table NAME  table for JSON payloads without a \"measurement\" key (default mqtt)\n"
          "  --password PW      set the password of the superuser yunhe (then SCRAM-SHA-256 is required)\n"
          "  --insecure         allow a non-loopback address without any password set\n"
          "With no DATADIR the database lives in memory. Stops on SIGTERM or SIGINT.\n";
@@ -42,6 +47,8 @@ int RunServeCommand(int argc, char** argv) {
   ilp::IlpOptions ilp_options;
   bool insecure = false;
   std::string password;
+  std::string mqtt_broker;
+  mqtt::MqttOptions mqtt_options;
   for (int k = 1; k < argc; ++k) {
     std::string a = argv[k];
     auto need = [&]() -> std::string {
@@ -90,6 +97,9 @@ int RunServeCommand(int argc, char** argv) {
       http_options.max_body_bytes = size_t(n);
     } else if (a == "--insecure") insecure = true;
     else if (a == "--password") password = need();
+    else if (a == "--mqtt") mqtt_broker = need();
+    else if (a == "--mqtt-topic") mqtt_options.topics.push_back(need());
+    else if (a == "--mqtt-table") mqtt_options.json_table = need();
     else if (a == "-h" || a == "--help") {
       Usage(std::cout);
       return 0;
@@ -174,10 +184,29 @@ int RunServeCommand(int argc, char** argv) {
   std::thread ilp_thread([&] {
     if (ilp_port >= 0) ilp_server.Run();
   });
+  std::unique_ptr<mqtt::MqttIngest> mqtt_ingest;
+  if (!mqtt_broker.empty()) {
+    size_t colon = mqtt_broker.rfind(':');
+    mqtt_options.host = mqtt_broker.substr(0, colon);
+    if (colon != std::string::npos) mqtt_options.port = atoi(mqtt_broker.c_str() + colon + 1);
+    if (mqtt_options.topics.empty()) mqtt_options.topics.push_back("sensors/#");
+    mqtt_ingest = std::make_unique<mqtt::MqttIngest>(*db, server.db_mutex(), mqtt_options);
+    st = mqtt_ingest->Start();
+    if (!st.ok()) {
+      std::cerr << "yunhe serve: " << st.message() << "\n";
+      return 1;
+    }
+    std::cout << "yunhe: MQTT subscriber on " << mqtt_options.host << ":" << mqtt_options.port << "\n" << std::flush;
+  }
   std::thread acceptor([&] { server.Run(); });
   int sig = 0;
   sigwait(&signals, &sig);
   std::cout << "yunhe: " << (sig == SIGINT ? "SIGINT" : "SIGTERM") << ", stopping\n" << std::flush;
+  if (mqtt_ingest) {
+    mqtt_ingest->Stop();
+    std::cout << "yunhe: MQTT: " << mqtt_ingest->messages() << " messages, " << mqtt_ingest->rows() << " rows, "
+              << mqtt_ingest->bad() << " rejected\n";
+  }
   ilp_server.Stop();
   ilp_thread.join();
   http_server.Stop();

@@ -153,5 +153,46 @@ check "password survives a restart" "yunhe" "$(PGPASSWORD='s3cr3t pw' psql -X -t
 kill -TERM "$server_pid"; wait "$server_pid"; server_pid=""
 check "non-loopback needs a password" "2" "$("$YUNHE" serve "$tmp/open" --listen 0.0.0.0 --pg-port 0 >/dev/null 2>&1; echo $?)"
 
+# MQTT: a real mosquitto broker on a free port; line protocol and JSON payloads, a bad payload,
+# a topic not subscribed, and the broker restarting (the subscriber reconnects).
+if command -v mosquitto >/dev/null && command -v mosquitto_pub >/dev/null; then
+  mport=$(/usr/bin/python3 -c "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")
+  mosquitto -p "$mport" > "$tmp/mosquitto.log" 2>&1 &
+  broker_pid=$!
+  sleep 0.5
+  "$YUNHE" serve "$tmp/mq" --pg-port 0 --http-port -1 --ilp-port -1 --mqtt "127.0.0.1:$mport" --mqtt-topic 'sensors/#' > "$tmp/mq.out" 2> "$tmp/mq.err" &
+  server_pid=$!
+  for _ in $(seq 100); do grep -q 'MQTT subscriber' "$tmp/mq.out" 2>/dev/null && break; sleep 0.1; done
+  port=$(grep -o '127.0.0.1:[0-9]*' "$tmp/mq.out" | head -1 | cut -d: -f2)
+  wait_rows() {  # table, count
+    for _ in $(seq 100); do
+      [ "$(psql -X -t -A -p "$port" -c "SELECT count(*) FROM $1" 2>/dev/null)" = "$2" ] && return
+      sleep 0.1
+    done
+  }
+  sleep 0.5  # the subscription is made once the connection is up
+  mosquitto_pub -p "$mport" -q 1 -t sensors/a -m 'temp,room=a v=21.5 1700000000000000000'
+  mosquitto_pub -p "$mport" -q 1 -t sensors/b -m '{"ts": 1700000001, "device": "robot-1", "temp": 22.5, "ok": true}'
+  mosquitto_pub -p "$mport" -q 1 -t sensors/c -m '{not json'
+  mosquitto_pub -p "$mport" -q 1 -t other/x -m 'temp,room=z v=1 1700000000000000000'
+  wait_rows mqtt 1
+  check "MQTT line protocol" "a|21.5" "$(psql -X -t -A -p "$port" -c "SELECT room, v FROM temp")"
+  check "MQTT JSON" "2023-11-14 22:13:21+00|robot-1|22.5|t" "$(psql -X -t -A -p "$port" -c "SELECT time, device, temp, ok FROM mqtt")"
+  check "MQTT bad payload reported" "1" "$(grep -c 'sensors/c: invalid JSON' "$tmp/mq.err")"
+  kill "$broker_pid"; wait "$broker_pid" 2>/dev/null
+  mosquitto -p "$mport" >> "$tmp/mosquitto.log" 2>&1 &
+  broker_pid=$!
+  for _ in $(seq 150); do
+    mosquitto_pub -p "$mport" -q 1 -t sensors/late -m "late v=1 $((1700000000000000000 + RANDOM))" 2>/dev/null
+    [ "$(psql -X -t -A -p "$port" -c "SELECT count(*) > 0 FROM late" 2>/dev/null)" = "t" ] && break
+    sleep 0.2
+  done
+  check "MQTT reconnects after the broker restarts" "t" "$(psql -X -t -A -p "$port" -c "SELECT count(*) > 0 FROM late" 2>/dev/null)"
+  kill -TERM "$server_pid"; wait "$server_pid"; server_pid=""
+  kill "$broker_pid"; wait "$broker_pid" 2>/dev/null
+else
+  echo "mosquitto not installed: the MQTT test did not run"; fail=$((fail + 1))
+fi
+
 echo "server tests: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
