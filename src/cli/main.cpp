@@ -14,6 +14,7 @@
 #include "cli/demo.h"
 #include "cli/function_reference.h"
 #include "cli/import_command.h"
+#include "cli/ingest_command.h"
 #include "cli/serve_command.h"
 #include "cli/shell.h"
 
@@ -33,6 +34,8 @@ void Usage(std::ostream& out) {
          "  -h, --help          this help\n"
          "       yunhe import DATADIR FILE... [--precision P] [--table NAME]\n"
          "                      bulk-load line protocol or NMEA files (yunhe import --help)\n"
+         "       yunhe ingest gpsd [HOST:PORT] DATADIR --device NAME\n"
+         "                      stream fixes from a running gpsd (yunhe ingest --help)\n"
          "       yunhe serve [DATADIR] [--pg-port N] [--listen ADDR]\n"
          "                      serve the PostgreSQL wire protocol (yunhe serve --help)\n"
          "With no DATADIR the database lives in memory. Without -c/-f, SQL is read from stdin\n"
@@ -44,6 +47,7 @@ void Usage(std::ostream& out) {
 int main(int argc, char** argv) {
   if (argc > 1 && std::string(argv[1]) == "import") return RunImportCommand(argc - 1, argv + 1);
   if (argc > 1 && std::string(argv[1]) == "serve") return RunServeCommand(argc - 1, argv + 1);
+  if (argc > 1 && std::string(argv[1]) == "ingest") return RunIngestCommand(argc - 1, argv + 1);
   std::vector<std::string> commands;
   std::vector<std::string> files;
   std::string dir;

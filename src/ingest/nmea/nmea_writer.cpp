@@ -68,13 +68,22 @@ NmeaWriteReport WriteNmea(Database& db, std::string_view text, const std::string
   return WriteReaderResults(db, reader, device, targets);
 }
 
+NmeaWriteReport WriteRecords(Database& db, const std::vector<Fix>& fixes, const std::vector<Satellite>& satellites,
+                             const std::string& device, const WriteTargets& targets) {
+  NmeaWriteReport rep;
+  rep.fixes = AppendNamed(db, targets.fixes, FixColumns(), FixChunks(fixes, device), true);
+  if (!targets.satellites.empty())
+    rep.satellites = AppendNamed(db, targets.satellites, SatelliteColumns(), SatelliteChunks(satellites, device), true);
+  return rep;
+}
+
 NmeaWriteReport WriteReaderResults(Database& db, Reader& reader, const std::string& device, const WriteTargets& targets) {
   NmeaWriteReport rep;
   rep.problems = std::move(reader.problems);
   reader.problems.clear();
-  rep.fixes = AppendNamed(db, targets.fixes, FixColumns(), FixChunks(reader.fixes, device), true);
-  if (!targets.satellites.empty())
-    rep.satellites = AppendNamed(db, targets.satellites, SatelliteColumns(), SatelliteChunks(reader.satellites, device), true);
+  NmeaWriteReport recs = WriteRecords(db, reader.fixes, reader.satellites, device, targets);
+  rep.fixes = recs.fixes;
+  rep.satellites = recs.satellites;
   if (!targets.sentences.empty() && !reader.raw.empty())
     rep.sentences = AppendNamed(db, targets.sentences, SentenceColumns(), SentenceChunks(reader.raw, device), false);
   reader.fixes.clear();

@@ -23,6 +23,9 @@ struct NmeaWriteReport {
   std::vector<Problem> problems;
 };
 
+// Appends fixes and satellites from any source (the NMEA reader, gpsd) to the target tables.
+NmeaWriteReport WriteRecords(Database& db, const std::vector<Fix>& fixes, const std::vector<Satellite>& satellites,
+                             const std::string& device, const WriteTargets& targets);
 // Appends what `reader` has produced so far and clears it (for feeding a large file block by
 // block into one reader, committing each block).
 NmeaWriteReport WriteReaderResults(Database& db, Reader& reader, const std::string& device, const WriteTargets& targets);
