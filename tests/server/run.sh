@@ -102,8 +102,12 @@ check "HTTP /exec JSON" '{"columns":[{"name":"host","type":"text"},{"name":"usag
 check "HTTP /exec CSV" "host,used
 a,10" "$(curl -s "$http/exec?fmt=csv" -G --data-urlencode 'query=SELECT host, used FROM mem')"
 check "HTTP /exec error" '{"error":{"sqlstate":"42601","message":"syntax error at or near \"t\"","position":15}}' "$(curl -s "$http/exec" -G --data-urlencode 'query=SELECT 1 FORM t')"
+psql -X -q -c "CREATE TABLE imp (id int, name text, ts timestamptz)"
+check "HTTP /import CSV" '{"table":"imp","rows":2,"tag":"COPY 2"}' "$(printf 'id,name,ts\n1,one,2024-01-01 00:00:00+00\n2,"t,wo",\n' | curl -s -XPOST "$http/import?table=imp" --data-binary @-)"
+check "HTTP /import error with line" '{"error":{"sqlstate":"22P02","message":"invalid input syntax for type integer: \"x\"","detail":"COPY imp, line 2, column id: \"x\""}}' "$(printf 'id,name,ts\nx,bad,\n' | curl -s -XPOST "$http/import?table=imp" --data-binary @-)"
 check "HTTP /ping" "204" "$(curl -s -o /dev/null -w '%{http_code}' "$http/ping")"
 check "HTTP /metrics" "yunhe_rows_written_total 4" "$(curl -s "$http/metrics" | grep '^yunhe_rows_written_total')"
+check "HTTP /metrics latency histogram" "1" "$(curl -s "$http/metrics" | grep -c '^yunhe_query_duration_seconds_bucket{le="+Inf"}')"
 
 # Line protocol over TCP (bash's /dev/tcp as the sender): the last line has no newline.
 exec 3<>"/dev/tcp/127.0.0.1/$ilp_port"

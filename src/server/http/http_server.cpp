@@ -120,6 +120,13 @@ bool HttpServer::Authorized(const httplib::Request& req) {
   return it != users.end() && !it->second.empty() && auth::CheckPassword(it->second, password);
 }
 
+void HttpServer::ObserveLatency(double seconds) {
+  size_t b = 0;
+  while (b < std::size(kBuckets) && seconds > kBuckets[b]) ++b;
+  ++latency_counts_[b];
+  latency_sum_us_ += uint64_t(seconds * 1e6);
+}
+
 void HttpServer::Routes() {
   server_->set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     if (req.path == "/ping" || req.path == "/health" || Authorized(req)) return httplib::Server::HandlerResponse::Unhandled;
@@ -145,6 +152,7 @@ void HttpServer::Routes() {
       results = db_.Execute(sql);
     }
     const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    ObserveLatency(ms / 1000);
     if (results.empty()) {
       res.set_content("{\"columns\":[],\"rows\":[],\"tag\":\"\"}", "application/json");
       return;
@@ -234,6 +242,42 @@ void HttpServer::Routes() {
   server_->Post("/write", [write](const httplib::Request& req, httplib::Response& res) { write(req, res, false); });
   server_->Post("/api/v2/write", [write](const httplib::Request& req, httplib::Response& res) { write(req, res, true); });
 
+  // CSV upload into an existing table, through COPY (errors carry the line number).
+  server_->Post("/import", [this](const httplib::Request& req, httplib::Response& res) {
+    const std::string table = req.has_param("table") ? req.get_param_value("table") : "";
+    if (table.empty()) {
+      res.status = 400;
+      res.set_content(ErrorJson(Status::Error("42601", "missing table (use /import?table=NAME)")), "application/json");
+      return;
+    }
+    std::string ident = "\"";
+    for (char c : table) ident += c == '"' ? std::string("\"\"") : std::string(1, c);
+    ident += "\"";
+    const bool header = !req.has_param("header") || req.get_param_value("header") != "false";
+    std::string delimiter = req.has_param("delimiter") ? req.get_param_value("delimiter") : ",";
+    if (delimiter.size() != 1 || delimiter == "'") {
+      res.status = 400;
+      res.set_content(ErrorJson(Status::Error("22023", "delimiter must be one character")), "application/json");
+      return;
+    }
+    const std::string sql = "COPY " + ident + " FROM STDIN WITH (FORMAT csv, HEADER " + (header ? "true" : "false") +
+                            ", DELIMITER '" + delimiter + "')";
+    QueryResult r;
+    {
+      std::lock_guard<std::mutex> lock(db_mu_);
+      db_.SetCopyInput(req.body);
+      r = db_.ExecuteStatement(sql);
+    }
+    if (!r.status.ok()) {
+      res.status = 400;
+      res.set_content(ErrorJson(r.status), "application/json");
+      return;
+    }
+    const std::string rows = r.tag.size() > 5 ? r.tag.substr(5) : "0";
+    rows_imported_ += std::stoull(rows);
+    res.set_content("{\"table\":" + JsonString(table) + ",\"rows\":" + rows + ",\"tag\":" + JsonString(r.tag) + "}", "application/json");
+  });
+
   server_->Get("/ping", [](const httplib::Request&, httplib::Response& res) {
     res.set_header("X-Influxdb-Version", "1.8 (yunhe)");
     res.status = 204;
@@ -251,6 +295,27 @@ void HttpServer::Routes() {
     counter("yunhe_write_requests_total", "Write requests.", writes_);
     counter("yunhe_queries_total", "SQL requests on /exec.", queries_);
     counter("yunhe_query_errors_total", "SQL requests on /exec that failed.", query_errors_);
+    counter("yunhe_rows_imported_total", "Rows loaded through /import.", rows_imported_);
+    m += "# HELP yunhe_query_duration_seconds Latency of /exec requests.\n# TYPE yunhe_query_duration_seconds histogram\n";
+    uint64_t cumulative = 0;
+    for (size_t b = 0; b <= std::size(kBuckets); ++b) {
+      cumulative += latency_counts_[b];
+      m += fmt::format("yunhe_query_duration_seconds_bucket{{le=\"{}\"}} {}\n",
+                       b < std::size(kBuckets) ? fmt::format("{}", kBuckets[b]) : std::string("+Inf"), cumulative);
+    }
+    m += fmt::format("yunhe_query_duration_seconds_sum {:.6f}\nyunhe_query_duration_seconds_count {}\n",
+                     double(latency_sum_us_) / 1e6, cumulative);
+    if (const std::string dir = db_.directory(); !dir.empty()) {
+      std::lock_guard<std::mutex> lock(db_mu_);
+      size_t partitions = 0, tables = 0;
+      for (auto& [n, t] : db_.catalog().tables) {
+        partitions += t->data.partition_count();
+        ++tables;
+      }
+      m += fmt::format("# HELP yunhe_tables Tables in the database.\n# TYPE yunhe_tables gauge\nyunhe_tables {}\n", tables);
+      m += fmt::format("# HELP yunhe_partitions Time partitions in all tables.\n# TYPE yunhe_partitions gauge\nyunhe_partitions {}\n",
+                       partitions);
+    }
     res.set_content(m, "text/plain; version=0.0.4");
   });
   server_->set_error_handler([](const httplib::Request&, httplib::Response& res) {

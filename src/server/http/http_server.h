@@ -4,6 +4,7 @@
 //   POST /write?db=&precision=           InfluxDB 1.x line protocol write: 204, or 400 with the
 //                                        failing lines (good lines are kept), 413 when too large
 //   POST /api/v2/write?org=&bucket=&precision=   the 2.x form (Authorization: Token ... accepted)
+//   POST /import?table=T[&header=true][&delimiter=,]   CSV body into an existing table (COPY)
 //   GET /ping (204), GET /health (JSON), GET /metrics (Prometheus text)
 // Gzip request bodies are accepted (Content-Encoding: gzip). A 204 means durable: the write's WAL
 // records were fsynced first. Once a role has a password, every endpoint but /ping and /health
@@ -47,7 +48,12 @@ class HttpServer {
   std::mutex& db_mu_;
   HttpOptions options_;
   std::unique_ptr<httplib::Server> server_;
-  std::atomic<uint64_t> rows_written_{0}, lines_rejected_{0}, writes_{0}, queries_{0}, query_errors_{0};
+  std::atomic<uint64_t> rows_written_{0}, lines_rejected_{0}, writes_{0}, queries_{0}, query_errors_{0}, rows_imported_{0};
+  // /exec latency histogram (Prometheus buckets, seconds).
+  static constexpr double kBuckets[] = {0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10};
+  std::atomic<uint64_t> latency_counts_[10]{};  // one per bucket, the last = +Inf
+  std::atomic<uint64_t> latency_sum_us_{0};
+  void ObserveLatency(double seconds);
 };
 
 }  // namespace yunhe::http
