@@ -29,6 +29,7 @@ void Usage(std::ostream& out) {
          "  --mqtt HOST:PORT   subscribe to an MQTT broker (payloads: line protocol or JSON objects)\n"
          "  --mqtt-topic T     topic filter to subscribe to (repeatable; default sensors/#)\n"
          "  --mqtt-table NAME  table for JSON payloads without a \"measurement\" key (default mqtt)\n"
+         "  --idle-in-transaction-timeout MS  end sessions idle inside BEGIN for this long (default 60000; 0 = never)\n"
          "  --password PW      set the password of the superuser yunhe (then SCRAM-SHA-256 is required)\n"
          "  --insecure         allow a non-loopback address without any password set\n"
          "With no DATADIR the database lives in memory. Stops on SIGTERM or SIGINT.\n";
@@ -97,6 +98,7 @@ int RunServeCommand(int argc, char** argv) {
       http_options.max_body_bytes = size_t(n);
     } else if (a == "--insecure") insecure = true;
     else if (a == "--password") password = need();
+    else if (a == "--idle-in-transaction-timeout") options.idle_in_transaction_timeout_ms = atoi(need().c_str());
     else if (a == "--mqtt") mqtt_broker = need();
     else if (a == "--mqtt-topic") mqtt_options.topics.push_back(need());
     else if (a == "--mqtt-table") mqtt_options.json_table = need();

@@ -126,6 +126,16 @@ check "SIGTERM exits 0" "0" "$?"
 server_pid=""
 check "data survives the server" "6" "$("$YUNHE" "$tmp/db" --format csv --no-header -c "SELECT count(*) FROM t")"
 
+# A session idle inside BEGIN is ended after the timeout, so others are not blocked forever.
+"$YUNHE" serve "$tmp/idle" --pg-port 0 --http-port -1 --ilp-port -1 --idle-in-transaction-timeout 500 > "$tmp/idle.out" 2>&1 &
+server_pid=$!
+for _ in $(seq 100); do grep -q 'PostgreSQL protocol on' "$tmp/idle.out" 2>/dev/null && break; sleep 0.1; done
+iport=$(grep -o '127.0.0.1:[0-9]*' "$tmp/idle.out" | head -1 | cut -d: -f2)
+{ echo "BEGIN;"; echo "CREATE TABLE idle_t (a int);"; sleep 2; echo "SELECT 1;"; } | psql -X -q -p "$iport" > "$tmp/idle.psql" 2>&1
+check "idle in transaction ends the session" "1" "$(grep -c 'terminating connection due to idle-in-transaction timeout' "$tmp/idle.psql")"
+check "others go on, the block was rolled back" "f" "$(psql -X -t -A -p "$iport" -c "SELECT count(*) > 0 FROM information_schema.tables WHERE table_name = 'idle_t'")"
+kill -TERM "$server_pid"; wait "$server_pid"; server_pid=""
+
 # Passwords: once a role has one, SCRAM-SHA-256 for the PostgreSQL protocol and Basic/Token
 # credentials for HTTP; the password survives a restart and never lands on disk in clear text.
 start_server() {

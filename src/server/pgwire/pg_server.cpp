@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -433,6 +434,18 @@ void Server::Serve(int fd, int32_t backend_pid) {
   std::map<std::string, Prepared> prepared;
   std::map<std::string, Portal> portals;
   while (!stopping_) {
+    if (hold.owns_lock() && db_.in_transaction_block() && options_.idle_in_transaction_timeout_ms > 0) {
+      // Waiting for the client while holding the database: bounded, as PostgreSQL's
+      // idle_in_transaction_session_timeout.
+      pollfd p{fd, POLLIN, 0};
+      int ready = ::poll(&p, 1, options_.idle_in_transaction_timeout_ms);
+      if (ready == 0) {
+        std::string bye;
+        AppendError(Status::Error("25P03", "terminating connection due to idle-in-transaction timeout"), &bye, 'E', "FATAL");
+        WriteAll(fd, bye);
+        break;  // the block is rolled back below
+      }
+    }
     if (!ReadMessage(fd, &m)) break;
     out.clear();
     if (m.type == 'X') break;

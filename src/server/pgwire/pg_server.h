@@ -25,6 +25,9 @@ struct ServerOptions {
   std::string listen = "127.0.0.1";
   int port = 5432;  // 0: pick a free port
   int max_connections = 100;
+  // A session idle inside a transaction block holds the database; after this long it is ended
+  // (rolled back, FATAL 25P03) so the other sessions can go on. 0 = never.
+  int idle_in_transaction_timeout_ms = 60000;
 };
 
 class Server {
