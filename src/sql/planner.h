@@ -141,6 +141,10 @@ class Planner {
   OperatorPtr PlanGapFill(OperatorPtr plan, const std::vector<ExprPtr>& groups, std::vector<ExprPtr>& select_exprs,
                           const std::vector<ExprPtr>& where_preds);
 
+  // planner_decorrelate.cpp: WHERE [NOT] EXISTS with equality correlation -> hash semi/anti join
+  // on top of `plan`; the conjuncts it takes are removed from *preds.
+  OperatorPtr DecorrelateExists(OperatorPtr plan, std::vector<ExprPtr>* preds);
+
   // planner_select.cpp
   PlannedQuery PlanSimpleSelect(PgQuery__SelectStmt* s, const Scope* outer);
   PlannedQuery PlanSetOperation(PgQuery__SelectStmt* s, const Scope* outer);

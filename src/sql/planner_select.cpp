@@ -459,17 +459,20 @@ PlannedQuery Planner::PlanSimpleSelect(PgQuery__SelectStmt* s, const Scope* oute
       }
       preds.push_back(p);
     }
-    ExprPtr pred = preds[0];
-    if (preds.size() > 1) {
-      auto a = std::make_shared<Expr>();
-      a->kind = ExprKind::kAnd;
-      a->type = TypeId::kBool;
-      a->args = preds;
-      pred = a;
-    }
-    plan = std::make_shared<FilterOperator>(plan, pred);
-    if (base_scan) AddZoneMapPredicates(*base_scan, preds);
     where_preds = preds;
+    plan = DecorrelateExists(plan, &preds);
+    if (!preds.empty()) {
+      ExprPtr pred = preds[0];
+      if (preds.size() > 1) {
+        auto a = std::make_shared<Expr>();
+        a->kind = ExprKind::kAnd;
+        a->type = TypeId::kBool;
+        a->args = preds;
+        pred = a;
+      }
+      plan = std::make_shared<FilterOperator>(plan, pred);
+    }
+    if (base_scan) AddZoneMapPredicates(*base_scan, preds);
   }
 
   // ---- select list ----------------------------------------------------------

@@ -90,7 +90,7 @@ def main():
             print("  postgres:", str(b)[:600])
 
     for _ in range(rounds):
-        kind = rnd.randint(0, 8)
+        kind = rnd.randint(0, 9)
         if kind == 0:
             agg = rnd.choice(aggs)
             frame = rnd.choice([
@@ -155,6 +155,11 @@ def main():
             jt = rnd.choice(["INNER", "LEFT", "RIGHT", "FULL"])
             compare("SELECT f.id, q.id FROM f %s JOIN q ON f.k = q.k AND f.i > q.w %% 50 - %d WHERE f.id < 60 OR q.id < 40" %
                     (jt, rnd.randint(0, 50)))
+        elif kind == 9:
+            neg = rnd.choice(["", "NOT "])
+            extra = rnd.choice(["", " AND q.w > %d" % rnd.randint(0, 1000), " AND q.ts < f.ts", " AND q.id %% 3 = 0"])
+            compare("SELECT id FROM f WHERE %sEXISTS (SELECT 1 FROM q WHERE q.k = f.k%s) AND f.id %% 2 = %d" %
+                    (neg, extra, rnd.randint(0, 1)))
         else:
             compare("SELECT id, round(v::numeric, %d), i %% 7, i / 3, coalesce(t, 'z') || i, greatest(i, k), nullif(i, 0), "
                     "abs(v), sign(i), v * i, i::numeric / nullif(k, 0), length(t), upper(t), "

@@ -1,0 +1,112 @@
+// Decorrelation of EXISTS / NOT EXISTS in WHERE. A subquery like
+//   WHERE [NOT] EXISTS (SELECT ... FROM q WHERE q.k = f.k AND q.w > 5)
+// would run once per outer row; when its correlation is only equalities between its own
+// columns and columns of the query right outside it, it becomes a hash semi join (anti join for
+// NOT EXISTS) of the outer rows with the filtered table: same result (NULL keys never match,
+// duplicates on the inner side do not multiply rows), one pass over each side.
+#include <functional>
+
+#include "exec/basic_operators.h"
+#include "exec/hash_join.h"
+#include "exec/table_scan.h"
+#include "sql/planner.h"
+
+namespace yunhe {
+
+namespace {
+
+// Outer references in e: deepest depth (0 = none); *inner set when e reads its own columns.
+int OuterDepth(const Expr& e, bool* inner) {
+  int d = 0;
+  if (e.kind == ExprKind::kOuterColumn) d = e.depth;
+  if (e.kind == ExprKind::kColumn) *inner = true;
+  if (e.subquery || e.kind == ExprKind::kAggregate || e.kind == ExprKind::kWindow || e.kind == ExprKind::kParam) return 99;
+  for (auto& a : e.args) d = std::max(d, OuterDepth(*a, inner));
+  return d;
+}
+
+// The expression with its depth-1 outer references turned into columns of the outer row.
+ExprPtr OuterToColumns(const ExprPtr& e) {
+  auto c = std::make_shared<Expr>(*e);
+  if (c->kind == ExprKind::kOuterColumn) {
+    c->kind = ExprKind::kColumn;
+    c->depth = 0;
+  }
+  for (auto& a : c->args) a = OuterToColumns(a);
+  return c;
+}
+
+}  // namespace
+
+OperatorPtr Planner::DecorrelateExists(OperatorPtr plan, std::vector<ExprPtr>* preds) {
+  std::vector<ExprPtr> kept;
+  for (const ExprPtr& p : *preds) {
+    const Expr* e = p.get();
+    bool negate = false;
+    if (e->kind == ExprKind::kNot && e->args.size() == 1 && e->args[0]->kind == ExprKind::kExists) {
+      negate = true;
+      e = e->args[0].get();
+    }
+    if (e->kind != ExprKind::kExists || !e->subquery || !e->subquery->correlated) {
+      kept.push_back(p);
+      continue;
+    }
+    // The subquery's plan: [Projection ...] <- Filter <- Seq Scan.
+    OperatorPtr sp = e->subquery->plan;
+    while (auto proj = std::dynamic_pointer_cast<ProjectionOperator>(sp)) sp = proj->children[0];
+    auto filter = std::dynamic_pointer_cast<FilterOperator>(sp);
+    std::shared_ptr<TableScanOperator> scan =
+        filter ? std::dynamic_pointer_cast<TableScanOperator>(filter->children[0]) : nullptr;
+    if (!scan) {
+      kept.push_back(p);
+      continue;
+    }
+    std::vector<ExprPtr> lkeys, rkeys, inner_only;
+    bool ok = true;
+    for (const ExprPtr& c : FlattenConjuncts({filter->predicate()})) {
+      bool reads_inner = false;
+      const int depth = OuterDepth(*c, &reads_inner);
+      if (depth == 0) {
+        inner_only.push_back(c);
+        continue;
+      }
+      if (depth != 1 || c->kind != ExprKind::kFunction || c->name != "=" || c->args.size() != 2) {
+        ok = false;
+        break;
+      }
+      bool inner_a = false, inner_b = false;
+      const int da = OuterDepth(*c->args[0], &inner_a), db = OuterDepth(*c->args[1], &inner_b);
+      if (da == 1 && !inner_a && db == 0 && inner_b) {
+        lkeys.push_back(OuterToColumns(c->args[0]));
+        rkeys.push_back(c->args[1]);
+      } else if (db == 1 && !inner_b && da == 0 && inner_a) {
+        lkeys.push_back(OuterToColumns(c->args[1]));
+        rkeys.push_back(c->args[0]);
+      } else {
+        ok = false;
+        break;
+      }
+    }
+    if (!ok || lkeys.empty()) {
+      kept.push_back(p);
+      continue;
+    }
+    OperatorPtr right = scan;
+    if (!inner_only.empty()) {
+      ExprPtr pred = inner_only[0];
+      if (inner_only.size() > 1) {
+        auto a = std::make_shared<Expr>();
+        a->kind = ExprKind::kAnd;
+        a->type = TypeId::kBool;
+        a->args = inner_only;
+        pred = a;
+      }
+      right = std::make_shared<FilterOperator>(scan, pred);
+    }
+    plan = std::make_shared<HashJoinOperator>(plan, right, negate ? JoinKind::kAnti : JoinKind::kSemi, lkeys, rkeys, nullptr);
+  }
+  preds->swap(kept);
+  return plan;
+}
+
+}  // namespace yunhe
