@@ -157,7 +157,7 @@ def main():
                     (jt, rnd.randint(0, 50)))
         elif kind == 9:
             neg = rnd.choice(["", "NOT "])
-            extra = rnd.choice(["", " AND q.w > %d" % rnd.randint(0, 1000), " AND q.ts < f.ts", " AND q.id %% 3 = 0"])
+            extra = rnd.choice(["", " AND q.w > %d" % rnd.randint(0, 1000), " AND q.ts < f.ts", " AND q.id % 3 = 0"])
             compare("SELECT id FROM f WHERE %sEXISTS (SELECT 1 FROM q WHERE q.k = f.k%s) AND f.id %% 2 = %d" %
                     (neg, extra, rnd.randint(0, 1)))
         else:
