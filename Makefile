@@ -59,6 +59,7 @@ bench: build
 	@bash bench/lineproto.sh $(YUNHE)
 	@bash bench/asof.sh $(YUNHE)
 	@bash bench/nmea.sh $(YUNHE)
+	@bash bench/peers.sh $(YUNHE)
 
 clean:
 	rm -rf build build-asan

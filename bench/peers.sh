@@ -1,0 +1,203 @@
+#!/usr/bin/env bash
+# Side by side with real peers on the same data and the same questions, answers checked:
+# yunhe, PostgreSQL 15 (throw-away cluster on 127.0.0.1, free port), DuckDB (npm
+# @duckdb/node-api in bench/node_modules) and SQLite 3. A peer that cannot run is reported as such.
+#   bench/peers.sh build/yunhe                 SCALE=smoke|small|default (default: small), RUNS=3
+# Writes bench/results/<date>-<scale>.md with medians and peer/yunhe ratios.
+set -uo pipefail
+YUNHE=$(realpath "${1:?usage: peers.sh path/to/yunhe}")
+SCALE=${SCALE:-small}
+RUNS=${RUNS:-3}
+here=$(cd "$(dirname "$0")" && pwd)
+case "$SCALE" in
+  smoke) TRADES=20000; QUOTES=200000; SYMBOLS=100; HOSTS=50; HOURS=2 ;;
+  small) TRADES=200000; QUOTES=2000000; SYMBOLS=500; HOSTS=100; HOURS=24 ;;
+  default) TRADES=1000000; QUOTES=10000000; SYMBOLS=1000; HOSTS=1000; HOURS=24 ;;
+  *) echo "SCALE must be smoke, small or default"; exit 2 ;;
+esac
+work=$(mktemp -d /tmp/yunhe-peers-XXXXXX)
+pg_pid=""
+cleanup() {
+  [ -n "$pg_pid" ] && su postgres -c "/usr/lib/postgresql/15/bin/pg_ctl -D $work/pg -m immediate stop" >/dev/null 2>&1
+  rm -rf "$work"
+}
+trap cleanup EXIT
+chmod 755 "$work"
+echo "generating data ($SCALE: $TRADES trades, $QUOTES quotes, $SYMBOLS symbols, $HOSTS hosts x ${HOURS}h)"
+/usr/bin/python3 "$here/peers/gen_data.py" "$work" "$TRADES" "$QUOTES" "$SYMBOLS" "$HOSTS" "$HOURS"
+chmod 644 "$work"/*.csv
+
+declare -A SQL_STD SQL_PG SQL_LITE
+SQL_STD[asof]="SELECT count(*), sum(q.bid) FROM trades t ASOF JOIN quotes q ON t.sym = q.sym AND t.ts >= q.ts"
+SQL_PG[asof]="SELECT count(*), sum(q.bid) FROM trades t CROSS JOIN LATERAL (SELECT bid FROM quotes q WHERE q.sym = t.sym AND q.ts <= t.ts ORDER BY q.ts DESC LIMIT 1) q"
+SQL_LITE[asof]="SELECT count(*), sum(bid) FROM (SELECT (SELECT bid FROM quotes q WHERE q.sym = t.sym AND q.ts <= t.ts ORDER BY q.ts DESC LIMIT 1) AS bid FROM trades t) WHERE bid IS NOT NULL"
+SQL_STD[groupby_hour]="SELECT count(*), sum(a) FROM (SELECT host, date_trunc('hour', ts) AS h, avg(usage_user) AS a FROM cpu GROUP BY 1, 2) s"
+SQL_PG[groupby_hour]=${SQL_STD[groupby_hour]}
+SQL_LITE[groupby_hour]="SELECT count(*), sum(a) FROM (SELECT host, strftime('%Y-%m-%d %H', ts) AS h, avg(usage_user) AS a FROM cpu GROUP BY 1, 2) s"
+SQL_STD[lastpoint]="SELECT count(*), sum(usage_user) FROM (SELECT DISTINCT ON (host) host, usage_user FROM cpu ORDER BY host, ts DESC) s"
+SQL_PG[lastpoint]=${SQL_STD[lastpoint]}
+SQL_LITE[lastpoint]="SELECT count(*), sum(c.usage_user) FROM cpu c JOIN (SELECT host, max(ts) AS mts FROM cpu GROUP BY host) m ON c.host = m.host AND c.ts = m.mts"
+SQL_STD[filtered_sum]="SELECT count(*), sum(usage_system) FROM cpu WHERE usage_user > 90"
+SQL_PG[filtered_sum]=${SQL_STD[filtered_sum]}
+SQL_LITE[filtered_sum]=${SQL_STD[filtered_sum]}
+QUERIES="asof groupby_hour lastpoint filtered_sum"
+results="$work/results.tsv"   # system query ms... answer
+
+# --- yunhe (in memory) -------------------------------------------------------------------------
+{
+  echo "CREATE TABLE quotes (sym text, ts timestamp, bid double precision) PARTITION BY RANGE (ts);"
+  echo "CREATE TABLE trades (sym text, ts timestamp, px double precision) PARTITION BY RANGE (ts);"
+  echo "CREATE TABLE cpu (host text, ts timestamp NOT NULL, usage_user int, usage_system int) PARTITION BY RANGE (ts);"
+  echo '\timing'
+  echo "COPY quotes FROM '$work/quotes.csv' WITH (FORMAT csv);"
+  echo "COPY trades FROM '$work/trades.csv' WITH (FORMAT csv);"
+  echo "COPY cpu FROM '$work/cpu.csv' WITH (FORMAT csv);"
+  for q in $QUERIES; do for _ in $(seq "$RUNS"); do echo "${SQL_STD[$q]};"; done; done
+} > "$work/yunhe.sql"
+out=$("$YUNHE" --format csv --no-header -f "$work/yunhe.sql" 2>&1)
+times=($(echo "$out" | grep '^Time:' | awk '{print $2}'))
+answers=($(echo "$out" | grep -v '^Time:\|^Timing\|^CREATE\|^COPY' | tr ',' '|'))
+echo -e "yunhe\tload\t$(echo "${times[0]} + ${times[1]} + ${times[2]}" | bc)\t-" >> "$results"
+k=3; a=0
+for q in $QUERIES; do
+  line="yunhe\t$q"
+  for _ in $(seq "$RUNS"); do line+="\t${times[$k]}"; k=$((k + 1)); done
+  echo -e "$line\t${answers[$a]}" >> "$results"; a=$((a + RUNS))
+done
+
+# --- PostgreSQL 15 -------------------------------------------------------------------------------
+PGBIN=/usr/lib/postgresql/15/bin
+if [ -x "$PGBIN/initdb" ] && id postgres >/dev/null 2>&1; then
+  pgport=$(/usr/bin/python3 -c "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")
+  mkdir -p "$work/pg" && chown postgres "$work/pg"
+  su postgres -c "$PGBIN/initdb -D $work/pg -A trust" >/dev/null 2>&1
+  su postgres -c "$PGBIN/pg_ctl -D $work/pg -o '-p $pgport -k $work/pg -c listen_addresses=127.0.0.1 -c shared_buffers=2GB -c work_mem=256MB -c max_parallel_workers_per_gather=2' -l $work/pg/server.log start" >/dev/null 2>&1
+  pg_pid=started
+  {
+    echo '\timing on'
+    echo "CREATE TABLE quotes (sym text, ts timestamp, bid double precision);"
+    echo "CREATE TABLE trades (sym text, ts timestamp, px double precision);"
+    echo "CREATE TABLE cpu (host text, ts timestamp, usage_user int, usage_system int);"
+    echo "COPY quotes FROM '$work/quotes.csv' WITH (FORMAT csv);"
+    echo "COPY trades FROM '$work/trades.csv' WITH (FORMAT csv);"
+    echo "COPY cpu FROM '$work/cpu.csv' WITH (FORMAT csv);"
+    echo "CREATE INDEX ON quotes (sym, ts);"
+    echo "VACUUM ANALYZE;"
+    for q in $QUERIES; do for _ in $(seq "$RUNS"); do echo "${SQL_PG[$q]};"; done; done
+  } > "$work/pg.sql"
+  out=$(psql -X -h 127.0.0.1 -p "$pgport" -U postgres -d postgres -t -A -F '|' -f "$work/pg.sql" 2>&1)
+  if ! echo "$out" | grep -q '^Time:'; then
+    echo "PostgreSQL did not run: $(echo "$out" | head -3)" | tee -a "$work/notes"
+    out=""
+  fi
+  times=($(echo "$out" | grep '^Time:' | awk '{print $2}'))
+  answers=($(echo "$out" | grep -v '^Time:\|^Timing\|^CREATE\|^COPY\|^VACUUM'))
+  [ -n "$out" ] && echo -e "postgresql\tload\t$(echo "${times[3]} + ${times[4]} + ${times[5]} + ${times[6]}" | bc)\t-" >> "$results"
+  k=8; a=0
+  for q in $QUERIES; do
+    line="postgresql\t$q"
+    for _ in $(seq "$RUNS"); do line+="\t${times[$k]}"; k=$((k + 1)); done
+    echo -e "$line\t${answers[$a]}" >> "$results"; a=$((a + RUNS))
+  done
+else
+  echo "PostgreSQL 15 is not installed: not measured" | tee -a "$work/notes"
+fi
+
+# --- DuckDB (npm) ----------------------------------------------------------------------------------
+if command -v npm >/dev/null; then
+  if [ ! -d "$here/node_modules/@duckdb/node-api" ]; then
+    (cd "$here" && npm install --no-save --silent @duckdb/node-api >/dev/null 2>&1)
+  fi
+  if [ -d "$here/node_modules/@duckdb/node-api" ]; then
+    json=$(/usr/bin/python3 -c "
+import json, sys
+names = sys.argv[1].split()
+print(json.dumps({n: q for n, q in zip(names, sys.argv[2:])}))" "$QUERIES" "${SQL_STD[asof]}" "${SQL_STD[groupby_hour]}" "${SQL_STD[lastpoint]}" "${SQL_STD[filtered_sum]}")
+    out=$(cd "$here" && QUERIES="$json" node peers/duckdb_run.mjs "$work" "$RUNS" 2>&1)
+    echo "$out" | grep -q $'^load\t' && echo "$out" | sed 's/^/duckdb\t/' >> "$results" || echo "DuckDB failed: $out" | tee -a "$work/notes"
+  else
+    echo "DuckDB (npm @duckdb/node-api) could not be installed: not measured" | tee -a "$work/notes"
+  fi
+else
+  echo "npm is not installed: DuckDB not measured" | tee -a "$work/notes"
+fi
+
+# --- SQLite ------------------------------------------------------------------------------------------
+if command -v sqlite3 >/dev/null; then
+  {
+    echo "CREATE TABLE quotes (sym text, ts text, bid real); CREATE TABLE trades (sym text, ts text, px real);"
+    echo "CREATE TABLE cpu (host text, ts text, usage_user int, usage_system int);"
+    echo ".mode csv"
+    echo ".import $work/quotes.csv quotes"
+    echo ".import $work/trades.csv trades"
+    echo ".import $work/cpu.csv cpu"
+    echo "CREATE INDEX q_sym_ts ON quotes (sym, ts);"
+    echo ".mode list"
+    echo ".timer on"
+    for q in $QUERIES; do for _ in $(seq "$RUNS"); do echo "${SQL_LITE[$q]};"; done; done
+  } > "$work/lite.sql"
+  start=$(date +%s.%N)
+  out=$(sqlite3 "$work/lite.db" < "$work/lite.sql" 2>&1)
+  times=($(echo "$out" | grep '^Run Time' | awk '{printf "%.1f\n", $4 * 1000}'))
+  answers=($(echo "$out" | grep -v '^Run Time'))
+  echo -e "sqlite\tload\t-\t-" >> "$results"
+  k=0; a=0
+  for q in $QUERIES; do
+    line="sqlite\t$q"
+    for _ in $(seq "$RUNS"); do line+="\t${times[$k]:-}"; k=$((k + 1)); done
+    echo -e "$line\t${answers[$a]:-}" >> "$results"; a=$((a + RUNS))
+  done
+else
+  echo "sqlite3 is not installed: not measured" | tee -a "$work/notes"
+fi
+
+# --- report ------------------------------------------------------------------------------------------
+mkdir -p "$here/results"
+report="$here/results/$(date +%Y-%m-%d)-$SCALE.md"
+/usr/bin/python3 - "$results" "$report" "$SCALE" "$RUNS" "$work/notes" <<'PY'
+import os, statistics, sys
+rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
+data = {}
+for r in rows:
+    system, query, rest = r[0], r[1], r[2:]
+    answer = rest[-1] if rest else ""
+    ms = [float(x) for x in rest[:-1] if x not in ("", "-")]
+    data.setdefault(query, {})[system] = (ms, answer)
+def close(a, b):
+    try:
+        fa = [float(x) for x in a.replace(";", "|").split("|")]
+        fb = [float(x) for x in b.replace(";", "|").split("|")]
+    except ValueError:
+        return a == b
+    return len(fa) == len(fb) and all(abs(x - y) <= 1e-6 * max(1.0, abs(x), abs(y)) for x, y in zip(fa, fb))
+lines = ["# Side-by-side benchmark (%s, %s hot runs, medians in ms)" % (sys.argv[3], sys.argv[4]), "",
+         "Machine: %d cores, %.0f GiB. Command: `SCALE=%s bench/peers.sh build/yunhe`." % (
+             os.cpu_count(), os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, sys.argv[3]), "",
+         "| workload | yunhe | postgresql | duckdb | sqlite | answers agree |", "|---|---|---|---|---|---|"]
+bad = 0
+for q, systems in data.items():
+    y = systems.get("yunhe")
+    ymed = statistics.median(y[0]) if y and y[0] else None
+    cells, agree = [], True
+    for s in ("yunhe", "postgresql", "duckdb", "sqlite"):
+        if s not in systems or not systems[s][0]:
+            cells.append("not measured")
+            continue
+        med = statistics.median(systems[s][0])
+        ratio = "" if s == "yunhe" or not ymed else " (%.2fx)" % (med / ymed)
+        cells.append("%.1f%s" % (med, ratio))
+        if q != "load" and y and not close(systems[s][1], y[1]):
+            agree = False
+            print("ANSWERS DIFFER for %s: yunhe %s, %s %s" % (q, y[1], s, systems[s][1]))
+    if not agree:
+        bad += 1
+    lines.append("| %s | %s | %s |" % (q, " | ".join(cells), "yes" if agree else "**NO**"))
+lines.append("")
+lines.append("Ratios are peer time / yunhe time (above 1: yunhe is faster). PostgreSQL answers ASOF with")
+lines.append("LATERAL ... ORDER BY ts DESC LIMIT 1 on an index on (sym, ts); SQLite with a correlated subquery on the same index.")
+if os.path.exists(sys.argv[5]):
+    lines += ["", "Notes:"] + ["- " + l.strip() for l in open(sys.argv[5]) if l.strip()]
+open(sys.argv[2], "w").write("\n".join(lines) + "\n")
+print("\n".join(lines))
+sys.exit(1 if bad else 0)
+PY

@@ -1,0 +1,25 @@
+// Runs the benchmark's DuckDB side: loads the CSVs, runs each query RUNS times, prints
+// "name<TAB>ms<TAB>ms...<TAB>answer" lines. usage: node duckdb_run.mjs DIR RUNS
+import { DuckDBInstance } from '@duckdb/node-api';
+
+const [dir, runsArg] = process.argv.slice(2);
+const runs = Number(runsArg || 3);
+const instance = await DuckDBInstance.create(':memory:');
+const con = await instance.connect();
+const t0 = performance.now();
+await con.run(`CREATE TABLE trades AS SELECT * FROM read_csv('${dir}/trades.csv', header=false, columns={'sym':'VARCHAR','ts':'TIMESTAMP','px':'DOUBLE'})`);
+await con.run(`CREATE TABLE quotes AS SELECT * FROM read_csv('${dir}/quotes.csv', header=false, columns={'sym':'VARCHAR','ts':'TIMESTAMP','bid':'DOUBLE'})`);
+await con.run(`CREATE TABLE cpu AS SELECT * FROM read_csv('${dir}/cpu.csv', header=false, columns={'host':'VARCHAR','ts':'TIMESTAMP','usage_user':'INTEGER','usage_system':'INTEGER'})`);
+console.log(`load\t${(performance.now() - t0).toFixed(1)}\t-`);
+const queries = JSON.parse(process.env.QUERIES);
+for (const [name, sql] of Object.entries(queries)) {
+  const times = [];
+  let answer = '';
+  for (let k = 0; k < runs; ++k) {
+    const t = performance.now();
+    const reader = await con.runAndReadAll(sql);
+    times.push((performance.now() - t).toFixed(1));
+    answer = reader.getRows().map((r) => r.map((v) => String(v)).join('|')).join(';');
+  }
+  console.log(`${name}\t${times.join('\t')}\t${answer}`);
+}
