@@ -24,30 +24,62 @@ std::string LowerField(const std::string& s) {
   return out;
 }
 
-int64_t TruncTs(const std::string& field_in, int64_t ns) {
-  std::string field = LowerField(field_in);
+enum class TruncUnit { kMicro, kMilli, kSecond, kMinute, kHour, kDay, kWeek, kMonth, kQuarter, kYear, kDecade, kCentury, kMillennium };
+
+TruncUnit ParseTruncUnit(const std::string& field_in) {
+  static const std::pair<const char*, TruncUnit> kUnits[] = {
+      {"microsecond", TruncUnit::kMicro}, {"millisecond", TruncUnit::kMilli}, {"second", TruncUnit::kSecond},
+      {"minute", TruncUnit::kMinute},     {"hour", TruncUnit::kHour},         {"day", TruncUnit::kDay},
+      {"week", TruncUnit::kWeek},         {"month", TruncUnit::kMonth},       {"quarter", TruncUnit::kQuarter},
+      {"year", TruncUnit::kYear},         {"decade", TruncUnit::kDecade},     {"century", TruncUnit::kCentury},
+      {"millennium", TruncUnit::kMillennium}};
+  const std::string field = LowerField(field_in);
+  for (auto& [name, unit] : kUnits)
+    if (field == name) return unit;
+  throw Error(SqlState::kFeatureNotSupported, "unit \"" + field_in + "\" not recognized for type timestamp");
+}
+
+int64_t TruncTs(TruncUnit unit, int64_t ns) {
+  switch (unit) {
+    case TruncUnit::kMicro: return FloorDiv(ns, kNsPerUs) * kNsPerUs;
+    case TruncUnit::kMilli: return FloorDiv(ns, kNsPerMs) * kNsPerMs;
+    case TruncUnit::kSecond: return FloorDiv(ns, kNsPerSec) * kNsPerSec;
+    case TruncUnit::kMinute: return FloorDiv(ns, kNsPerMin) * kNsPerMin;
+    case TruncUnit::kHour: return FloorDiv(ns, kNsPerHour) * kNsPerHour;
+    default: break;
+  }
   int64_t days = FloorDiv(ns, kNsPerDay);
-  int64_t y;
-  unsigned m, d;
-  CivilFromDays(days, &y, &m, &d);
-  if (field == "microsecond") return FloorDiv(ns, kNsPerUs) * kNsPerUs;
-  if (field == "millisecond") return FloorDiv(ns, kNsPerMs) * kNsPerMs;
-  if (field == "second") return FloorDiv(ns, kNsPerSec) * kNsPerSec;
-  if (field == "minute") return FloorDiv(ns, kNsPerMin) * kNsPerMin;
-  if (field == "hour") return FloorDiv(ns, kNsPerHour) * kNsPerHour;
-  if (field == "day") return days * kNsPerDay;
-  if (field == "week") {
+  if (unit == TruncUnit::kDay) return days * kNsPerDay;
+  if (unit == TruncUnit::kWeek) {
     int64_t dow = ((days % 7) + 7 + 3) % 7;  // 1970-01-01 was a Thursday; weeks start Monday
     return (days - dow) * kNsPerDay;
   }
-  if (field == "month") return DaysFromCivil(y, m, 1) * kNsPerDay;
-  if (field == "quarter") return DaysFromCivil(y, (m - 1) / 3 * 3 + 1, 1) * kNsPerDay;
-  if (field == "year") return DaysFromCivil(y, 1, 1) * kNsPerDay;
-  if (field == "decade") return DaysFromCivil(FloorDiv(y, 10) * 10, 1, 1) * kNsPerDay;
-  if (field == "century") return DaysFromCivil(FloorDiv(y - 1, 100) * 100 + 1, 1, 1) * kNsPerDay;
-  if (field == "millennium") return DaysFromCivil(FloorDiv(y - 1, 1000) * 1000 + 1, 1, 1) * kNsPerDay;
-  throw Error(SqlState::kFeatureNotSupported, "unit \"" + field_in + "\" not recognized for type timestamp");
+  int64_t y;
+  unsigned m, d;
+  CivilFromDays(days, &y, &m, &d);
+  switch (unit) {
+    case TruncUnit::kMonth: return DaysFromCivil(y, m, 1) * kNsPerDay;
+    case TruncUnit::kQuarter: return DaysFromCivil(y, (m - 1) / 3 * 3 + 1, 1) * kNsPerDay;
+    case TruncUnit::kYear: return DaysFromCivil(y, 1, 1) * kNsPerDay;
+    case TruncUnit::kDecade: return DaysFromCivil(FloorDiv(y, 10) * 10, 1, 1) * kNsPerDay;
+    case TruncUnit::kCentury: return DaysFromCivil(FloorDiv(y - 1, 100) * 100 + 1, 1, 1) * kNsPerDay;
+    default: return DaysFromCivil(FloorDiv(y - 1, 1000) * 1000 + 1, 1, 1) * kNsPerDay;
+  }
 }
+
+
+// The unit of row k, parsed again only when its text changes (it is almost always a constant).
+struct UnitCache {
+  const std::string* text = nullptr;
+  TruncUnit unit = TruncUnit::kDay;
+  TruncUnit Get(const std::string& s) {
+    if (!text || *text != s) {
+      unit = ParseTruncUnit(s);
+      text = &s;
+    }
+    return unit;
+  }
+};
 
 // Returns the field as an exact decimal (EXTRACT's numeric result in PostgreSQL 14+).
 Decimal ExtractTs(const std::string& field_in, int64_t ns, bool is_date) {
@@ -104,12 +136,11 @@ Decimal ExtractTz(const std::string& field_in, int64_t ns) {
 // date_trunc on timestamptz truncates the local time of `zone`, then reads it back in that zone.
 // Units below a day keep the original offset (so an hour repeated by a fall-back stays itself),
 // as PostgreSQL does; days and longer are read back in the zone.
-int64_t TruncTz(const std::string& field, int64_t ns, const TimeZone& zone) {
-  if (zone.is_utc()) return TruncTs(field, ns);
+int64_t TruncTz(TruncUnit unit, int64_t ns, const TimeZone& zone) {
+  if (zone.is_utc()) return TruncTs(unit, ns);
   const int64_t off = int64_t(zone.OffsetAt(ns)) * kNsPerSec;
-  const int64_t local = TruncTs(field, ns + off);
-  std::string f = LowerField(field);
-  if (f == "hour" || f == "minute" || f == "second" || f == "millisecond" || f == "microsecond") return local - off;
+  const int64_t local = TruncTs(unit, ns + off);
+  if (unit <= TruncUnit::kHour) return local - off;
   return zone.LocalToUtc(local);
 }
 
@@ -228,13 +259,16 @@ void RegisterTimeFunctions(FunctionRegistry& r) {
     for (size_t k = 0; k < n; ++k) o.SetValue(k, Value::Time(StatementClock::WallNow(), TypeId::kTimestampTz));
   }, "current time, changing during the statement", "clock_timestamp()", /*strict=*/true, /*is_volatile=*/true);
   AddScalar(r, "date_trunc", {T, TS}, TS, [](Args a, size_t n, Vector& o) {
-    ForEachValid(o, n, [&](size_t k) { o.i64()[k] = TruncTs(a[0]->str()[k], a[1]->i64()[k]); });
+    UnitCache units;
+    ForEachValid(o, n, [&](size_t k) { o.i64()[k] = TruncTs(units.Get(a[0]->str()[k]), a[1]->i64()[k]); });
   }, "truncate to the given precision", "date_trunc('hour', timestamp '2001-02-16 20:38:40') → 2001-02-16 20:00:00");
   AddScalar(r, "date_trunc", {T, TZ}, TZ, [](Args a, size_t n, Vector& o) {
-    ForEachValid(o, n, [&](size_t k) { o.i64()[k] = TruncTz(a[0]->str()[k], a[1]->i64()[k], SessionZone()); });
+    UnitCache units;
+    ForEachValid(o, n, [&](size_t k) { o.i64()[k] = TruncTz(units.Get(a[0]->str()[k]), a[1]->i64()[k], SessionZone()); });
   }, "truncate in the session time zone", "date_trunc('day', timestamptz '2024-03-31 12:00+02') → 2024-03-31 00:00:00+01 (Europe/Berlin)");
   AddScalar(r, "date_trunc", {T, TZ, T}, TZ, [](Args a, size_t n, Vector& o) {
-    ForEachValid(o, n, [&](size_t k) { o.i64()[k] = TruncTz(a[0]->str()[k], a[1]->i64()[k], ZoneArg(a[2]->str()[k])); });
+    UnitCache units;
+    ForEachValid(o, n, [&](size_t k) { o.i64()[k] = TruncTz(units.Get(a[0]->str()[k]), a[1]->i64()[k], ZoneArg(a[2]->str()[k])); });
   }, "truncate in the given time zone", "date_trunc('day', ts, 'Asia/Shanghai')");
   AddScalar(r, "extract", {T, TS}, N, [](Args a, size_t n, Vector& o) {
     ForEachValid(o, n, [&](size_t k) { o.dec()[k] = ExtractTs(a[0]->str()[k], a[1]->i64()[k], false); });
