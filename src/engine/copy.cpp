@@ -3,7 +3,10 @@
 // statement with its line number and nothing is loaded.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
+#include <optional>
+#include <thread>
 #include <fstream>
 #include <sstream>
 
@@ -119,7 +122,7 @@ struct Record {
 
 class RecordReader {
  public:
-  RecordReader(const std::string& data, const CopyOptions& o) : d_(data), o_(o) {}
+  RecordReader(std::string_view data, const CopyOptions& o, size_t first_line = 1) : d_(data), o_(o), line_(first_line) {}
   // Returns false at end of input. Throws on an unterminated quoted field.
   bool Next(Record* rec) {
     rec->count = 0;
@@ -207,10 +210,13 @@ class RecordReader {
   }
 
  private:
-  const std::string& d_;
+  std::string_view d_;
   const CopyOptions& o_;
   size_t pos_ = 0;
   size_t line_ = 1;
+
+ public:
+  size_t position() const { return pos_; }
 };
 
 // Converts the common types without building a Value; returns false to fall back to ParseValue
@@ -435,9 +441,14 @@ void ExecuteCopy(Database& db, PgQuery__CopyStmt* stmt, const std::string& sql, 
     }
   }
   std::string data = stmt->filename && stmt->filename[0] ? ReadFile(stmt->filename) : db.TakeCopyInput();
-  RecordReader reader(data, o);
-  Record rec;
-  if (o.header) reader.Next(&rec);
+  size_t body = 0, body_line = 1;  // where the rows start (after a header)
+  if (o.header) {
+    RecordReader header(data, o);
+    Record rec;
+    header.Next(&rec);
+    body = header.position();
+    body_line = size_t(std::count(data.begin(), data.begin() + long(body), '\n')) + 1;
+  }
   // Missing columns take their defaults.
   Planner planner(db.catalog(), sql);
   std::vector<ExprPtr> defaults(schema.columns.size());
@@ -447,71 +458,159 @@ void ExecuteCopy(Database& db, PgQuery__CopyStmt* stmt, const std::string& sql, 
     if (given[c] || schema.columns[c].default_sql.empty()) continue;
     defaults[c] = BindColumnDefault(schema.columns[c].default_sql, schema.columns[c].type, db.catalog());
   }
-  ExecContext ctx;
-  DataChunk chunk;
-  // Columns are pre-sized to a full chunk; a row is written in place and only counted once every
-  // field converted, so a rejected row leaves nothing behind.
-  auto fresh_chunk = [&]() {
-    chunk.Init(schema.Types());
-    for (auto& col : chunk.columns) col.Resize(kChunkRows);
+  // Parses the records of `part` (starting at line `first_line`) into chunks. Without ON_ERROR
+  // ignore it stops at the first bad row and keeps the error; with it, skips and counts.
+  struct Segment {
+    std::vector<DataChunk> chunks;
+    size_t skipped = 0;
+    std::vector<std::pair<size_t, std::string>> skipped_reports;
+    std::optional<Error> error;
   };
-  fresh_chunk();
-  size_t loaded = 0, skipped = 0;
-  std::vector<std::string> skipped_reports;
-  auto flush = [&]() {
-    if (chunk.count == 0) return;
-    for (auto& col : chunk.columns) col.Resize(chunk.count);
-    db.RecordAppend(table, chunk);
-    loaded += chunk.count;
+  auto parse_segment = [&](std::string_view part, size_t first_line, Segment* seg) {
+    RecordReader reader(part, o, first_line);
+    Record rec;
+    ExecContext ctx;
+    DataChunk chunk;
+    // Columns are pre-sized to a full chunk; a row is written in place and only counted once
+    // every field converted, so a rejected row leaves nothing behind.
+    auto fresh_chunk = [&]() {
+      chunk.Init(schema.Types());
+      for (auto& col : chunk.columns) col.Resize(kChunkRows);
+    };
+    auto flush = [&]() {
+      if (chunk.count == 0) return;
+      for (auto& col : chunk.columns) col.Resize(chunk.count);
+      seg->chunks.push_back(std::move(chunk));
+      chunk = DataChunk();
+      fresh_chunk();
+    };
     fresh_chunk();
-  };
-  while (reader.Next(&rec)) {
-    if (rec.count == 1 && rec.fields[0].empty() && !rec.quoted[0] && targets.size() != 1) continue;  // blank line
-    const size_t row = chunk.count;
     try {
-      if (rec.count < targets.size())
-        throw Error(SqlState::kBadCopyFileFormat, fmt::format("missing data for column \"{}\"", schema.columns[targets[rec.count]].name));
-      if (rec.count > targets.size()) throw Error(SqlState::kBadCopyFileFormat, "extra data after last expected column");
-      for (size_t k = 0; k < targets.size(); ++k) {
-        const ColumnInfo& col = schema.columns[targets[k]];
-        Vector& out = chunk.columns[targets[k]];
-        const std::string& f = rec.fields[k];
-        if (!rec.quoted[k] && f == o.null_string) {
-          if (col.not_null)
-            throw Error(SqlState::kNotNullViolation,
-                        fmt::format("null value in column \"{}\" of relation \"{}\" violates not-null constraint", col.name, name));
-          out.SetNull(row, true);
+      while (reader.Next(&rec)) {
+        if (rec.count == 1 && rec.fields[0].empty() && !rec.quoted[0] && targets.size() != 1) continue;  // blank line
+        const size_t row = chunk.count;
+        try {
+          if (rec.count < targets.size())
+            throw Error(SqlState::kBadCopyFileFormat,
+                        fmt::format("missing data for column \"{}\"", schema.columns[targets[rec.count]].name));
+          if (rec.count > targets.size()) throw Error(SqlState::kBadCopyFileFormat, "extra data after last expected column");
+          for (size_t k = 0; k < targets.size(); ++k) {
+            const ColumnInfo& col = schema.columns[targets[k]];
+            Vector& out = chunk.columns[targets[k]];
+            const std::string& f = rec.fields[k];
+            if (!rec.quoted[k] && f == o.null_string) {
+              if (col.not_null)
+                throw Error(SqlState::kNotNullViolation,
+                            fmt::format("null value in column \"{}\" of relation \"{}\" violates not-null constraint", col.name, name));
+              out.SetNull(row, true);
+              continue;
+            }
+            if (ParseFieldFast(f, col.type, out, row)) continue;
+            try {
+              out.SetValue(row, ParseValue(f, col.type));
+            } catch (Error& e) {
+              e.status().WithDetail(fmt::format("COPY {}, line {}, column {}: \"{}\"", name, rec.line, col.name, f));
+              throw;
+            }
+          }
+          for (size_t c = 0; c < schema.columns.size(); ++c) {
+            if (given[c]) continue;
+            Value v = defaults[c] ? EvaluateConstant(*defaults[c], ctx) : Value::Null(schema.columns[c].type);
+            if (v.is_null && schema.columns[c].not_null)
+              throw Error(SqlState::kNotNullViolation, fmt::format("null value in column \"{}\" of relation \"{}\" violates not-null constraint",
+                                                                   schema.columns[c].name, name));
+            chunk.columns[c].SetValue(row, v);
+          }
+        } catch (Error& e) {
+          if (!o.on_error_ignore) {
+            if (e.status().detail().empty()) e.status().WithDetail(fmt::format("COPY {}, line {}", name, rec.line));
+            throw;
+          }
+          ++seg->skipped;
+          if (seg->skipped_reports.size() < 5) seg->skipped_reports.emplace_back(rec.line, e.status().message());
           continue;
         }
-        if (ParseFieldFast(f, col.type, out, row)) continue;
-        try {
-          out.SetValue(row, ParseValue(f, col.type));
-        } catch (Error& e) {
-          e.status().WithDetail(fmt::format("COPY {}, line {}, column {}: \"{}\"", name, rec.line, col.name, f));
-          throw;
-        }
+        if (++chunk.count == kChunkRows) flush();
       }
-      for (size_t c = 0; c < schema.columns.size(); ++c) {
-        if (given[c]) continue;
-        Value v = defaults[c] ? EvaluateConstant(*defaults[c], ctx) : Value::Null(schema.columns[c].type);
-        if (v.is_null && schema.columns[c].not_null)
-          throw Error(SqlState::kNotNullViolation,
-                      fmt::format("null value in column \"{}\" of relation \"{}\" violates not-null constraint", schema.columns[c].name, name));
-        chunk.columns[c].SetValue(row, v);
-      }
+      flush();
     } catch (Error& e) {
-      if (!o.on_error_ignore) {
-        if (e.status().detail().empty()) e.status().WithDetail(fmt::format("COPY {}, line {}", name, rec.line));
-        throw;
-      }
-      ++skipped;
-      if (skipped_reports.size() < 5)
-        skipped_reports.push_back(fmt::format("NOTICE:  skipping line {}: {}", rec.line, e.status().message()));
-      continue;
+      seg->error = e;
     }
-    if (++chunk.count == kChunkRows) flush();
+  };
+  // Big inputs are parsed by all cores, a round of segments at a time (bounded memory), and
+  // appended in order. Segments split at record boundaries: for CSV, at a newline outside quotes
+  // (quotes counted from the round's start; only when ESCAPE is the quote character), for text,
+  // only when the data holds no \. end marker.
+  const std::string_view all(data);
+  const size_t threads = std::max<size_t>(1, std::min<unsigned>(8, std::thread::hardware_concurrency()));
+  const bool splittable = threads > 1 && all.size() - body > (8u << 20) &&
+                          (o.csv ? o.escape == o.quote : all.find("\\.\n") == std::string_view::npos);
+  const size_t round_bytes = splittable ? threads * (16u << 20) : all.size() + 1;
+  size_t loaded = 0, skipped = 0;
+  std::vector<std::string> skipped_reports;
+  size_t pos = body, line = body_line;
+  while (pos < all.size()) {
+    // The segments of this round.
+    std::vector<std::pair<size_t, size_t>> bounds;  // [begin, end)
+    const size_t round_end = std::min(all.size(), pos + round_bytes);
+    if (!splittable) {
+      bounds.emplace_back(pos, all.size());
+    } else {
+      size_t seg_start = pos;
+      bool in_quotes = false;
+      size_t scan = pos;
+      for (size_t t = 1; t <= threads; ++t) {
+        size_t target = t == threads ? round_end : pos + (round_end - pos) * t / threads;
+        size_t cut = target;
+        if (target < all.size()) {
+          // Walk to the target keeping the quote parity, then to the next newline outside quotes.
+          for (; scan < target; ++scan)
+            if (o.csv && all[scan] == o.quote) in_quotes = !in_quotes;
+          while (scan < all.size() && (all[scan] != '\n' || in_quotes)) {
+            if (o.csv && all[scan] == o.quote) in_quotes = !in_quotes;
+            ++scan;
+          }
+          cut = std::min(all.size(), scan + 1);
+          scan = cut;
+        } else {
+          cut = all.size();
+        }
+        if (cut > seg_start) bounds.emplace_back(seg_start, cut);
+        seg_start = cut;
+        if (cut >= all.size()) break;
+      }
+    }
+    std::vector<size_t> first_lines;
+    size_t l = line;
+    for (auto [b, e] : bounds) {
+      first_lines.push_back(l);
+      l += size_t(std::count(all.begin() + long(b), all.begin() + long(e), '\n'));
+    }
+    std::vector<Segment> segs(bounds.size());
+    if (bounds.size() == 1) {
+      parse_segment(all.substr(bounds[0].first, bounds[0].second - bounds[0].first), first_lines[0], &segs[0]);
+    } else {
+      std::vector<std::thread> pool;
+      for (size_t k = 0; k < bounds.size(); ++k)
+        pool.emplace_back([&, k] {
+          parse_segment(all.substr(bounds[k].first, bounds[k].second - bounds[k].first), first_lines[k], &segs[k]);
+        });
+      for (auto& t : pool) t.join();
+    }
+    for (auto& seg : segs) {
+      if (seg.error) throw *seg.error;  // the earliest bad row (segments are in order)
+      for (auto& c : seg.chunks) {
+        db.RecordAppend(table, c);
+        loaded += c.count;
+        c = DataChunk();
+      }
+      skipped += seg.skipped;
+      for (auto& [ln, msg] : seg.skipped_reports)
+        if (skipped_reports.size() < 5) skipped_reports.push_back(fmt::format("NOTICE:  skipping line {}: {}", ln, msg));
+    }
+    pos = bounds.back().second;
+    line = l;
   }
-  flush();
   if (skipped) {
     result.notices = skipped_reports;
     result.notices.push_back(fmt::format("NOTICE:  {} row{} skipped due to data type incompatibility", skipped,
