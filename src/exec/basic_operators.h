@@ -24,6 +24,7 @@ class ProjectionOperator : public PhysicalOperator {
  public:
   ProjectionOperator(OperatorPtr child, std::vector<ExprPtr> exprs, std::vector<std::string> names);
   std::string Name() const override { return "Projection"; }
+  const std::vector<ExprPtr>& exprs() const { return exprs_; }
 
  protected:
   bool Next(ExecContext& ctx, DataChunk& out) override;

@@ -1,5 +1,6 @@
-// Decorrelation of EXISTS / NOT EXISTS in WHERE. A subquery like
+// Decorrelation of EXISTS / NOT EXISTS / IN in WHERE. A subquery like
 //   WHERE [NOT] EXISTS (SELECT ... FROM q WHERE q.k = f.k AND q.w > 5)
+//   WHERE f.x IN (SELECT q.y FROM q WHERE q.k = f.k)          (IN adds the key x = y)
 // would run once per outer row; when its correlation is only equalities between its own
 // columns and columns of the query right outside it, it becomes a hash semi join (anti join for
 // NOT EXISTS) of the outer rows with the filtered table: same result (NULL keys never match,
@@ -36,6 +37,17 @@ ExprPtr OuterToColumns(const ExprPtr& e) {
   return c;
 }
 
+// e with its columns replaced by the expressions they name (looking through a projection).
+ExprPtr Substitute(const ExprPtr& e, const std::vector<ExprPtr>& by) {
+  if (e->kind == ExprKind::kColumn) return e->column < int(by.size()) ? by[size_t(e->column)] : nullptr;
+  auto c = std::make_shared<Expr>(*e);
+  for (auto& a : c->args) {
+    a = Substitute(a, by);
+    if (!a) return nullptr;
+  }
+  return c;
+}
+
 }  // namespace
 
 OperatorPtr Planner::DecorrelateExists(OperatorPtr plan, std::vector<ExprPtr>* preds) {
@@ -47,13 +59,26 @@ OperatorPtr Planner::DecorrelateExists(OperatorPtr plan, std::vector<ExprPtr>* p
       negate = true;
       e = e->args[0].get();
     }
-    if (e->kind != ExprKind::kExists || !e->subquery || !e->subquery->correlated) {
+    const bool is_in = !negate && e->kind == ExprKind::kInSubquery && !e->negated && e->args.size() == 1;
+    if ((e->kind != ExprKind::kExists && !is_in) || !e->subquery || !e->subquery->correlated) {
       kept.push_back(p);
       continue;
     }
-    // The subquery's plan: [Projection ...] <- Filter <- Seq Scan.
+    // The subquery's plan: [Projection ...] <- Filter <- Seq Scan. For IN, its one output column
+    // as an expression over the scan.
     OperatorPtr sp = e->subquery->plan;
-    while (auto proj = std::dynamic_pointer_cast<ProjectionOperator>(sp)) sp = proj->children[0];
+    ExprPtr in_value = is_in ? MakeColumn(0, e->args[0]->type, "") : nullptr;
+    while (auto proj = std::dynamic_pointer_cast<ProjectionOperator>(sp)) {
+      if (in_value) in_value = Substitute(in_value, proj->exprs());
+      sp = proj->children[0];
+    }
+    if (is_in) {
+      bool lhs_inner = false, value_inner = false;
+      if (!in_value || OuterDepth(*e->args[0], &lhs_inner) != 0 || OuterDepth(*in_value, &value_inner) != 0 || !value_inner) {
+        kept.push_back(p);
+        continue;
+      }
+    }
     auto filter = std::dynamic_pointer_cast<FilterOperator>(sp);
     std::shared_ptr<TableScanOperator> scan =
         filter ? std::dynamic_pointer_cast<TableScanOperator>(filter->children[0]) : nullptr;
@@ -62,6 +87,10 @@ OperatorPtr Planner::DecorrelateExists(OperatorPtr plan, std::vector<ExprPtr>* p
       continue;
     }
     std::vector<ExprPtr> lkeys, rkeys, inner_only;
+    if (is_in) {
+      lkeys.push_back(e->args[0]);
+      rkeys.push_back(in_value);
+    }
     bool ok = true;
     for (const ExprPtr& c : FlattenConjuncts({filter->predicate()})) {
       bool reads_inner = false;
@@ -87,7 +116,7 @@ OperatorPtr Planner::DecorrelateExists(OperatorPtr plan, std::vector<ExprPtr>* p
         break;
       }
     }
-    if (!ok || lkeys.empty()) {
+    if (!ok || lkeys.size() == (is_in ? 1u : 0u)) {
       kept.push_back(p);
       continue;
     }

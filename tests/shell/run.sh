@@ -76,6 +76,12 @@ plan=$("$YUNHE" -c "$setup" -c "EXPLAIN ANALYZE SELECT count(*) FROM zp WHERE ti
 check "pruning on time_bucket(...) = value" "1" "$(echo "$plan" | grep -cE 'ts >= .* \(from time_bucket.*row groups skipped: 1[2-6] of 1[4-7]\)')"
 check "bucketed range gives the same count" "$("$YUNHE" --format csv --no-header -c "$setup" -c "SELECT count(*) FROM zp WHERE ts >= time_bucket('1 day', now() - interval '3 days') AND ts < time_bucket('1 day', now() - interval '2 days')" | tail -1)" "$("$YUNHE" --format csv --no-header -c "$setup" -c "SELECT count(*) FROM zp WHERE date_trunc('day', ts) = date_trunc('day', now() - interval '3 days')" | tail -1)"
 
+# Correlated EXISTS / IN by equalities become hash semi joins; NOT IN keeps the per-row subplan.
+dsetup="CREATE TABLE o (k int, j text); CREATE TABLE i (k int, j text)"
+check "EXISTS decorrelated" "1" "$("$YUNHE" -c "$dsetup" -c "EXPLAIN SELECT * FROM o WHERE EXISTS (SELECT 1 FROM i WHERE i.k = o.k)" | grep -c 'Hash Semi Join')"
+check "IN decorrelated" "1" "$("$YUNHE" -c "$dsetup" -c "EXPLAIN SELECT * FROM o WHERE j IN (SELECT j FROM i WHERE i.k = o.k)" | grep -c 'Hash Cond: j = j AND k = k')"
+check "NOT IN not decorrelated" "0" "$("$YUNHE" -c "$dsetup" -c "EXPLAIN SELECT * FROM o WHERE j NOT IN (SELECT j FROM i WHERE i.k = o.k)" | grep -c 'Hash')"
+
 check "EXPLAIN says an index is only recorded" "1" "$("$YUNHE" -c "CREATE TABLE ix (a int); CREATE INDEX ix_a ON ix (a); EXPLAIN SELECT * FROM ix WHERE a = 1" | grep -c 'Indexes recorded only, not used by this plan: ix_a')"
 
 # Line protocol: COPY creates and widens the table, reports bad lines by number, keeps the good.
