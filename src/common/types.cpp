@@ -8,7 +8,9 @@ PhysicalType LogicalType::physical() const {
   switch (id) {
     case TypeId::kFloat32:
     case TypeId::kFloat64: return PhysicalType::kF64;
-    case TypeId::kText: return PhysicalType::kStr;
+    case TypeId::kText:
+    case TypeId::kGeometry:
+    case TypeId::kBytea: return PhysicalType::kStr;
     case TypeId::kNumeric: return PhysicalType::kDec;
     case TypeId::kInterval: return PhysicalType::kInterval;
     default: return PhysicalType::kI64;
@@ -31,6 +33,8 @@ std::string LogicalType::ToString() const {
     case TypeId::kTimestamp: return "timestamp without time zone";
     case TypeId::kTimestampTz: return "timestamp with time zone";
     case TypeId::kInterval: return "interval";
+    case TypeId::kGeometry: return "geometry";
+    case TypeId::kBytea: return "bytea";
   }
   return "unknown";
 }
@@ -61,6 +65,7 @@ bool LookupTypeName(const std::string& n, LogicalType* out) {
       {"string", TypeId::kText},        {"name", TypeId::kText},
       {"date", TypeId::kDate},          {"timestamp", TypeId::kTimestamp},
       {"timestamptz", TypeId::kTimestampTz}, {"interval", TypeId::kInterval},
+      {"geometry", TypeId::kGeometry},  {"bytea", TypeId::kBytea},
       {"serial", TypeId::kInt32},       {"bigserial", TypeId::kInt64},
   };
   for (const auto& e : kNames) {

@@ -19,6 +19,8 @@ enum class TypeId : uint8_t {
   kTimestamp,    // ns since 1970-01-01 00:00:00
   kTimestampTz,  // ns since the epoch, UTC
   kInterval,
+  kGeometry,     // PostGIS geometry: EWKB bytes (little-endian, SRID flag when SRID != 0)
+  kBytea,        // raw bytes
 };
 
 // Where the values of a type live inside a Vector.
@@ -42,6 +44,10 @@ struct LogicalType {
   bool IsInteger() const;
   bool IsTemporal() const;
 };
+
+// PostGIS assigns geometry's type OID at CREATE EXTENSION time; ours is fixed, above the
+// built-in range, and listed in pg_type as "geometry".
+inline constexpr int32_t kGeometryTypeOid = 16390;
 
 // Parses a PostgreSQL type name as libpg_query spells it ("int4", "float8", "varchar", "timestamptz", ...).
 bool LookupTypeName(const std::string& name, LogicalType* out);

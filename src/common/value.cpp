@@ -47,6 +47,16 @@ std::string FormatShortest(F x, int max_fixed_exp) {
 
 }  // namespace
 
+std::string HexBytes(const std::string& bytes, bool upper) {
+  const char* digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+  std::string out(bytes.size() * 2, '0');
+  for (size_t k = 0; k < bytes.size(); ++k) {
+    out[2 * k] = digits[(unsigned char)bytes[k] >> 4];
+    out[2 * k + 1] = digits[(unsigned char)bytes[k] & 15];
+  }
+  return out;
+}
+
 std::string FormatFloat8(double x) { return FormatShortest(x, 15); }
 std::string FormatFloat4(float x) { return FormatShortest(x, 6); }
 
@@ -66,6 +76,8 @@ std::string Value::ToString() const {
     case TypeId::kTimestamp: return FormatTimestamp(i);
     case TypeId::kTimestampTz: return FormatTimestampTz(i);
     case TypeId::kInterval: return FormatInterval(iv);
+    case TypeId::kGeometry: return HexBytes(s, true);  // hex EWKB, as PostGIS prints geometry
+    case TypeId::kBytea: return "\\x" + HexBytes(s, false);
   }
   return "";
 }

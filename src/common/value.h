@@ -28,7 +28,7 @@ struct Value {
   bool is_null = true;
   int64_t i = 0;   // bool, integers, date (days), timestamps (ns)
   double f = 0;    // real, double
-  std::string s;   // text
+  std::string s;   // text, bytea, geometry (EWKB)
   Decimal d;       // numeric
   Interval iv;     // interval
 
@@ -48,5 +48,7 @@ struct Value {
 // Formats a double the way PostgreSQL 15 does (shortest round-trip digits, exponent past 15 digits).
 std::string FormatFloat8(double x);
 std::string FormatFloat4(float x);
+// Bytes as hexadecimal digits (bytea output, hex EWKB).
+std::string HexBytes(const std::string& bytes, bool upper);
 
 }  // namespace yunhe

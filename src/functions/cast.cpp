@@ -11,6 +11,7 @@
 #include "common/status.h"
 #include "common/time_util.h"
 #include "common/timezone.h"
+#include "functions/geo/geometry.h"
 
 namespace yunhe {
 namespace {
@@ -81,6 +82,35 @@ double ParseDouble(const std::string& text, const LogicalType& t) {
   return d;
 }
 
+// bytea input: hex ("\\x0a0b") or escape format (backslash + three octal digits, "\\\\").
+std::string ParseBytea(const std::string& text, const LogicalType& t) {
+  std::string out;
+  if (text.size() >= 2 && text[0] == '\\' && text[1] == 'x') {
+    auto hex = [](char c) { return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1; };
+    for (size_t k = 2; k < text.size();) {
+      if (isspace((unsigned char)text[k])) { ++k; continue; }
+      for (size_t d = k; d < std::min(k + 2, text.size()); ++d)
+        if (hex(text[d]) < 0) throw Error(SqlState::kInvalidParameterValue, fmt::format("invalid hexadecimal digit: \"{}\"", text[d]));
+      if (k + 1 >= text.size()) throw Error(SqlState::kInvalidParameterValue, "invalid hexadecimal data: odd number of digits");
+      out.push_back(char(hex(text[k]) * 16 + hex(text[k + 1])));
+      k += 2;
+    }
+    return out;
+  }
+  for (size_t k = 0; k < text.size(); ++k) {
+    if (text[k] != '\\') { out.push_back(text[k]); continue; }
+    if (k + 1 < text.size() && text[k + 1] == '\\') { out.push_back('\\'); ++k; continue; }
+    if (k + 3 < text.size() && text[k + 1] >= '0' && text[k + 1] <= '3' && text[k + 2] >= '0' && text[k + 2] <= '7' &&
+        text[k + 3] >= '0' && text[k + 3] <= '7') {
+      out.push_back(char((text[k + 1] - '0') * 64 + (text[k + 2] - '0') * 8 + (text[k + 3] - '0')));
+      k += 3;
+      continue;
+    }
+    BadInput(t, text);
+  }
+  return out;
+}
+
 }  // namespace
 
 Value ParseValue(const std::string& text, const LogicalType& to) {
@@ -96,6 +126,20 @@ Value ParseValue(const std::string& text, const LogicalType& to) {
                       fmt::format("value too long for type character varying({})", to.precision));
       }
       return Value::Text(text);
+    }
+    case TypeId::kGeometry: {
+      Value v;
+      v.type = to;
+      v.is_null = false;
+      v.s = geo::WriteEWKB(geo::ParseGeometryText(text));
+      return v;
+    }
+    case TypeId::kBytea: {
+      Value v;
+      v.type = to;
+      v.is_null = false;
+      v.s = ParseBytea(text, to);
+      return v;
     }
     case TypeId::kBool: {
       std::string s;
@@ -177,6 +221,8 @@ bool CastExists(const LogicalType& from, const LogicalType& to) {
   if (from.IsTemporal() && to.IsTemporal()) return true;
   if ((from.id == TypeId::kBool && to.id == TypeId::kInt32) || (from.id == TypeId::kInt32 && to.id == TypeId::kBool))
     return true;
+  if ((from.id == TypeId::kGeometry && to.id == TypeId::kBytea) || (from.id == TypeId::kBytea && to.id == TypeId::kGeometry))
+    return true;
   return false;
 }
 
@@ -250,6 +296,12 @@ Value CastValue(const Value& v, const LogicalType& to) {
     case TypeId::kTimestampTz:
       if (from == TypeId::kDate) { out.i = SessionZone().LocalToUtc(v.i * kNsPerDay); return out; }
       if (from == TypeId::kTimestamp) { out.i = SessionZone().LocalToUtc(v.i); return out; }
+      break;
+    case TypeId::kBytea:
+      if (from == TypeId::kGeometry) { out.s = v.s; return out; }
+      break;
+    case TypeId::kGeometry:
+      if (from == TypeId::kBytea) { out.s = geo::WriteEWKB(geo::ReadWKB(v.s)); return out; }
       break;
     default: break;
   }

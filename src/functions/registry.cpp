@@ -13,6 +13,7 @@ void RegisterTimeFunctions(FunctionRegistry& r);
 void RegisterAggregateFunctions(FunctionRegistry& r);
 void RegisterRegexFunctions(FunctionRegistry& r);
 void RegisterSystemFunctions(FunctionRegistry& r);
+void RegisterGeoFunctions(FunctionRegistry& r);
 
 FunctionRegistry& FunctionRegistry::Get() {
   static FunctionRegistry registry;
@@ -26,6 +27,7 @@ FunctionRegistry& FunctionRegistry::Get() {
     RegisterAggregateFunctions(registry);
     RegisterRegexFunctions(registry);
     RegisterSystemFunctions(registry);
+    RegisterGeoFunctions(registry);
   });
   return registry;
 }
@@ -114,6 +116,8 @@ int ImplicitCastCost(const LogicalType& from, const LogicalType& to, bool unknow
   if (from.id == to.id) return 0;
   if (from.id == TypeId::kNull) return 1;
   if (unknown_literal) return 2;  // a quoted literal can become any type
+  // PostGIS declares text -> geometry and bytea -> geometry implicit (ST_AsText('POINT(1 2)')).
+  if (to.id == TypeId::kGeometry && (from.id == TypeId::kText || from.id == TypeId::kBytea)) return 20;
   int fr = NumericRank(from.id), tr = NumericRank(to.id);
   if (fr >= 0 && tr >= 0) return tr > fr ? 10 + (tr - fr) : -1;
   fr = TemporalRank(from.id);

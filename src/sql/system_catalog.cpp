@@ -24,6 +24,8 @@ int64_t TypeOidOf(const LogicalType& t) {
     case TypeId::kTimestamp: return 1114;
     case TypeId::kTimestampTz: return 1184;
     case TypeId::kInterval: return 1186;
+    case TypeId::kBytea: return 17;
+    case TypeId::kGeometry: return kGeometryTypeOid;
     default: return 25;
   }
 }
@@ -68,7 +70,8 @@ const std::vector<std::pair<int64_t, const char*>>& BuiltinTypes() {
   static const std::vector<std::pair<int64_t, const char*>> types = {
       {16, "bool"},    {20, "int8"},         {21, "int2"},      {23, "int4"},   {25, "text"},        {700, "float4"},
       {701, "float8"}, {1043, "varchar"},    {1082, "date"},    {1114, "timestamp"}, {1184, "timestamptz"},
-      {1186, "interval"}, {1700, "numeric"}, {26, "oid"},       {19, "name"},   {18, "char"}};
+      {1186, "interval"}, {1700, "numeric"}, {26, "oid"},       {19, "name"},   {18, "char"},
+      {17, "bytea"},   {kGeometryTypeOid, "geometry"}};
   return types;
 }
 }  // namespace

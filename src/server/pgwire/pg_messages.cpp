@@ -91,6 +91,8 @@ int32_t TypeOid(const LogicalType& t) {
     case TypeId::kTimestamp: return 1114;
     case TypeId::kTimestampTz: return 1184;
     case TypeId::kInterval: return 1186;
+    case TypeId::kBytea: return 17;
+    case TypeId::kGeometry: return kGeometryTypeOid;
     case TypeId::kNull: return 25;
   }
   return 25;

@@ -27,6 +27,8 @@ const char* TypeNameForOid(int32_t oid) {
     case 1700: return "numeric";
     case 25: return "text";
     case 1043: return "varchar";
+    case 17: return "bytea";
+    case kGeometryTypeOid: return "geometry";
     case 1082: return "date";
     case 1114: return "timestamp";
     case 1184: return "timestamptz";
@@ -184,6 +186,8 @@ std::string BinaryParamToText(int32_t oid, const std::string& b) {
     case 705:
     case 1043: return b;
     case 1700: return NumericBinaryToText(b);
+    case 17: return "\\x" + HexBytes(b, false);
+    case kGeometryTypeOid: return HexBytes(b, true);  // EWKB bytes, read back as hex EWKB
     case 1082: return FormatDate(BigEndian<int32_t>(b) + kPgEpochDays);
     case 1114: return FormatTimestamp((BigEndian<int64_t>(b) + kPgEpochUs) * 1000);
     case 1184: return FormatTimestamp((BigEndian<int64_t>(b) + kPgEpochUs) * 1000) + "+00";
@@ -203,7 +207,9 @@ bool EncodeBinary(const Value& v, std::string* out) {
     case TypeId::kInt64: PutBigEndian(uint64_t(v.i), 8, out); return true;
     case TypeId::kFloat32: PutBigEndian(std::bit_cast<uint32_t>(float(v.f)), 4, out); return true;
     case TypeId::kFloat64: PutBigEndian(std::bit_cast<uint64_t>(v.f), 8, out); return true;
-    case TypeId::kText: *out += v.s; return true;
+    case TypeId::kText:
+    case TypeId::kBytea:
+    case TypeId::kGeometry: *out += v.s; return true;
     case TypeId::kNumeric: NumericTextToBinary(v.ToString(), out); return true;
     case TypeId::kDate: PutBigEndian(uint32_t(int32_t(v.i - kPgEpochDays)), 4, out); return true;
     case TypeId::kTimestamp:

@@ -1,0 +1,45 @@
+// Helpers shared by the ST_* kernel files.
+#pragma once
+#include <cmath>
+#include <limits>
+
+#include "common/vector.h"
+#include "functions/function.h"
+#include "functions/geo/geometry.h"
+
+namespace yunhe::geo {
+
+using Args = const std::vector<const Vector*>&;
+inline constexpr TypeId G = TypeId::kGeometry, F8 = TypeId::kFloat64, I4 = TypeId::kInt32, T = TypeId::kText,
+                        B = TypeId::kBool, BY = TypeId::kBytea;
+
+inline Geometry Decode(const Vector& v, size_t row) { return ReadWKB(v.str()[row]); }
+inline double ArgF(const Vector& v, size_t row) { return v.f64()[row]; }
+
+struct Box {
+  double xmin = INFINITY, ymin = INFINITY, xmax = -INFINITY, ymax = -INFINITY;
+  bool Empty() const { return xmin > xmax; }
+  void Add(const Coord& c) {
+    xmin = std::min(xmin, c.x);
+    ymin = std::min(ymin, c.y);
+    xmax = std::max(xmax, c.x);
+    ymax = std::max(ymax, c.y);
+  }
+};
+
+inline Box BoundingBox(const Geometry& g) {
+  Box b;
+  g.ForEachCoord([&](const Coord& c) { b.Add(c); });
+  return b;
+}
+
+// A linestring through the points of a then b (points, multipoints, lines), as ST_MakeLine.
+Geometry MakeLine(const Geometry& a, const Geometry& b);
+
+// Registration entry points, one per file.
+void RegisterGeometryIoFunctions(FunctionRegistry& r);
+void RegisterGeosFunctions(FunctionRegistry& r);
+void RegisterGeodesicFunctions(FunctionRegistry& r);
+void RegisterTransformFunctions(FunctionRegistry& r);
+
+}  // namespace yunhe::geo
