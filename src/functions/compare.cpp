@@ -91,7 +91,9 @@ struct Ge { bool operator()(int c) const { return c >= 0; } };
 void RegisterComparisonFunctions(FunctionRegistry& r) {
   const TypeId kTypes[] = {TypeId::kBool, TypeId::kInt16, TypeId::kInt32, TypeId::kInt64, TypeId::kFloat32,
                            TypeId::kFloat64, TypeId::kNumeric, TypeId::kText, TypeId::kDate,
-                           TypeId::kTimestamp, TypeId::kTimestampTz, TypeId::kInterval};
+                           TypeId::kTimestamp, TypeId::kTimestampTz, TypeId::kInterval,
+                           // geometry compares its EWKB bytes: = is PostGIS's exact equality.
+                           TypeId::kBytea, TypeId::kGeometry};
   struct Op { const char* name; ScalarKernel kernel; };
   const Op kOps[] = {{"=", CompareKernel<Eq>}, {"<>", CompareKernel<Ne>}, {"<", CompareKernel<Lt>},
                      {"<=", CompareKernel<Le>}, {">", CompareKernel<Gt>}, {">=", CompareKernel<Ge>}};

@@ -35,6 +35,8 @@ inline Box BoundingBox(const Geometry& g) {
 
 // A linestring through the points of a then b (points, multipoints, lines), as ST_MakeLine.
 Geometry MakeLine(const Geometry& a, const Geometry& b);
+// Appends g's points (points, multipoints, lines) to a linestring, for the ST_MakeLine aggregate.
+void AppendToLine(const Geometry& g, Geometry* line);
 
 // Registration entry points, one per file.
 void RegisterGeometryIoFunctions(FunctionRegistry& r);

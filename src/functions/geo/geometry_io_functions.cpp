@@ -79,14 +79,25 @@ int64_t CountPoints(const Geometry& g) {
   return n;
 }
 
-// The points of g in order, for ST_MakeLine (points, multipoints and lines only).
-void AppendLinePoints(const Geometry& g, std::vector<Coord>* out) {
+// The points of g in order, for ST_MakeLine: points, lines, and multipoints for the aggregate.
+// A line that starts where the previous part ended does not repeat that point (as PostGIS).
+void AppendLinePoints(const Geometry& g, bool allow_multipoint, std::vector<Coord>* out) {
   switch (g.type) {
-    case GeomType::kPoint:
-    case GeomType::kLineString: out->insert(out->end(), g.coords.begin(), g.coords.end()); break;
-    case GeomType::kMultiPoint:
-      for (const Geometry& p : g.parts) out->insert(out->end(), p.coords.begin(), p.coords.end());
+    case GeomType::kPoint: out->insert(out->end(), g.coords.begin(), g.coords.end()); break;
+    case GeomType::kLineString: {
+      auto from = g.coords.begin();
+      if (from != g.coords.end() && !out->empty() && out->back().x == from->x && out->back().y == from->y &&
+          (!g.has_z || out->back().z == from->z))
+        ++from;
+      out->insert(out->end(), from, g.coords.end());
       break;
+    }
+    case GeomType::kMultiPoint:
+      if (allow_multipoint) {
+        for (const Geometry& p : g.parts) out->insert(out->end(), p.coords.begin(), p.coords.end());
+        break;
+      }
+      [[fallthrough]];
     default: throw Error(SqlState::kInternalError, "Input geometries must be points or lines");
   }
 }
@@ -101,13 +112,15 @@ void SridFromText(Args a, size_t n, Vector& o, bool with_srid) {
 
 }  // namespace
 
+void AppendToLine(const Geometry& g, Geometry* line) { AppendLinePoints(g, true, &line->coords); }
+
 Geometry MakeLine(const Geometry& a, const Geometry& b) {
   Geometry line;
   line.type = GeomType::kLineString;
   line.srid = a.srid;
   line.has_z = a.has_z && b.has_z;
-  AppendLinePoints(a, &line.coords);
-  AppendLinePoints(b, &line.coords);
+  AppendLinePoints(a, false, &line.coords);
+  AppendLinePoints(b, false, &line.coords);
   return line;
 }
 

@@ -310,6 +310,11 @@ void AppendWkt(const Geometry& g, int precision, bool ewkt, bool tagged, std::st
         if (g.type == GeomType::kCollection) AppendWkt(p, precision, ewkt, true, out);
         else if (p.IsEmpty()) *out += "EMPTY";
         else if (p.type == GeomType::kPolygon) AppendPolygonBody(p, precision, out);
+        else if (ewkt && p.type == GeomType::kPoint) {  // EWKT: MULTIPOINT(1 2,3 4)
+          std::string one;
+          AppendCoords(p.coords, p, precision, &one);
+          out->append(one, 1, one.size() - 2);
+        }
         else AppendCoords(p.coords, p, precision, out);
       }
       out->push_back(')');
