@@ -240,6 +240,7 @@ void UpdateAggregate(const BoundAggregate& agg, std::vector<AggState>& states, c
       }
       case AggKind::kStringAgg:
       case AggKind::kArrayAgg:
+      case AggKind::kCollected:
       case AggKind::kPercentileCont:
       case AggKind::kPercentileDisc:
       case AggKind::kMode: {
@@ -338,6 +339,14 @@ Value FinalizeAggregate(const BoundAggregate& agg, AggState& s, ExecContext& ctx
         first = false;
       }
       return Value::Text(out);
+    }
+    case AggKind::kCollected: {
+      if (s.values.empty()) return Value::Null(t);
+      std::vector<const Value*> ordered;
+      for (size_t k : SortedOrder(agg, s)) ordered.push_back(&s.values[k]);
+      Value v = agg.function->finalize(ordered);
+      v.type = t;
+      return v;
     }
     case AggKind::kArrayAgg: {
       if (s.values.empty()) return Value::Null(t);

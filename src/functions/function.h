@@ -37,6 +37,7 @@ enum class AggKind {
   kCount, kCountStar, kSum, kAvg, kMin, kMax, kStddevSamp, kStddevPop, kVarSamp, kVarPop,
   kStringAgg, kArrayAgg, kBoolAnd, kBoolOr, kPercentileCont, kPercentileDisc, kMode,
   kFirst, kLast, kBitAnd, kBitOr, kEvery,
+  kCollected,  // collects its non-NULL inputs (in ORDER BY order) and calls `finalize` once
 };
 
 struct AggregateFunction {
@@ -46,6 +47,8 @@ struct AggregateFunction {
   LogicalType return_type;             // kNull = same as first argument
   LogicalType (*infer_return)(const std::vector<LogicalType>& args) = nullptr;
   bool ordered_set = false;  // WITHIN GROUP (ORDER BY ...)
+  // kCollected: the result from the collected values (non-empty, in the call's ORDER BY order).
+  Value (*finalize)(const std::vector<const Value*>& values) = nullptr;
   std::string description;
   std::string example;
 };

@@ -126,8 +126,14 @@ ExprPtr Planner::MakeComparison(const std::string& op, ExprPtr l, ExprPtr r, int
 ExprPtr Planner::BindFuncCall(PgQuery__FuncCall* f, BindContext& bc) {
   std::string name = StrVal(f->funcname[f->n_funcname - 1]);
   if (f->over) return BindWindowCall(f, name, bc);
-  if (FunctionRegistry::Get().IsAggregate(name) && !FunctionRegistry::Get().Scalars(name))
-    return BindAggregateCall(f, name, bc);
+  if (FunctionRegistry::Get().IsAggregate(name)) {
+    // A name can be both (ST_Union(a, b) and ST_Union(geom) in PostGIS): the scalar wins when
+    // one takes this many arguments and the call has no aggregate-only syntax.
+    bool scalar_fits = false;
+    if (const auto* scalars = FunctionRegistry::Get().Scalars(name))
+      for (const auto& s : *scalars) scalar_fits |= s.arg_types.size() == f->n_args || (s.variadic && f->n_args >= s.arg_types.size());
+    if (!scalar_fits || f->n_agg_order > 0 || f->agg_distinct || f->agg_filter || f->agg_star) return BindAggregateCall(f, name, bc);
+  }
   if (f->agg_star)
     throw Error(SqlState::kWrongObjectType, fmt::format("{}(*) specified, but {} is not an aggregate function", name, name),
                 CharPos(f->location));

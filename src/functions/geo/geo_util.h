@@ -41,6 +41,7 @@ void AppendToLine(const Geometry& g, Geometry* line);
 // Registration entry points, one per file.
 void RegisterGeometryIoFunctions(FunctionRegistry& r);
 void RegisterGeosFunctions(FunctionRegistry& r);
+void RegisterGeoAggregates(FunctionRegistry& r);
 void RegisterGeodesicFunctions(FunctionRegistry& r);
 void RegisterTransformFunctions(FunctionRegistry& r);
 

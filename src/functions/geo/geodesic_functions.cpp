@@ -1,0 +1,264 @@
+// Geodesic measures on GeographicLib (Karney's algorithms, the ones PostGIS's geography uses):
+// ST_DistanceSphere / ST_DistanceSpheroid as in PostGIS, and the geography-style forms
+// ST_Distance(a, b, use_spheroid), ST_DWithin(a, b, metres, use_spheroid), ST_Length(g,
+// use_spheroid), ST_Perimeter(g, use_spheroid), ST_Area(g, use_spheroid) on geometries whose
+// coordinates are longitude/latitude (SRID 4326, 4490 or 0). use_spheroid false means the sphere
+// of the ellipsoid's mean radius (6371008.7714 m), as PostGIS. Results in metres and m².
+#include <GeographicLib/Geodesic.hpp>
+#include <GeographicLib/GeodesicLine.hpp>
+#include <GeographicLib/PolygonArea.hpp>
+#include <fmt/format.h>
+
+#include <regex>
+
+#include "common/status.h"
+#include "functions/geo/geo_util.h"
+#include "functions/geo/geos_bridge.h"
+#include "functions/kernel_util.h"
+
+namespace yunhe::geo {
+namespace {
+
+using GeographicLib::Geodesic;
+
+constexpr double kWgs84A = 6378137.0, kWgs84F = 1 / 298.257223563;
+constexpr double kCgcs2000F = 1 / 298.257222101;
+constexpr double kMeanRadius = 6371008.7714150598;  // (2a + b) / 3 of WGS 84
+
+const Geodesic& Ellipsoid(int32_t srid) {
+  static const Geodesic wgs84(kWgs84A, kWgs84F), cgcs2000(kWgs84A, kCgcs2000F);
+  return srid == 4490 ? cgcs2000 : wgs84;
+}
+const Geodesic& Sphere() {
+  static const Geodesic sphere(kMeanRadius, 0);
+  return sphere;
+}
+
+void CheckGeographic(const Geometry& g, const char* fn) {
+  if (g.srid != 0 && g.srid != 4326 && g.srid != 4490)
+    throw Error(SqlState::kInvalidParameterValue,
+                fmt::format("{}: geodesic measures need longitude/latitude coordinates (SRID 4326, 4490 or 0), got SRID {}; "
+                            "use ST_Transform first", fn, g.srid));
+  g.ForEachCoord([&](const Coord& c) {
+    if (!(c.y >= -90 && c.y <= 90) || !(c.x >= -360 && c.x <= 360))
+      throw Error(SqlState::kInvalidParameterValue,
+                  fmt::format("{}: coordinate ({} {}) is not a longitude/latitude", fn, c.x, c.y));
+  });
+}
+
+const Geodesic& Model(const Geometry& g, bool spheroid) { return spheroid ? Ellipsoid(g.srid) : Sphere(); }
+
+double PointDistance(const Geodesic& geod, const Coord& a, const Coord& b) {
+  double s12;
+  geod.Inverse(a.y, a.x, b.y, b.x, s12);
+  return s12;
+}
+
+// Distance from p to the geodesic segment a-b: the distance along the segment is unimodal, so a
+// golden-section search finds its minimum to well under a millimetre.
+double SegmentDistance(const Geodesic& geod, const Coord& p, const Coord& a, const Coord& b) {
+  GeographicLib::GeodesicLine line = geod.InverseLine(a.y, a.x, b.y, b.x);
+  const double len = line.Distance();
+  auto at = [&](double s) {
+    double lat, lon;
+    line.Position(s, lat, lon);
+    double d;
+    geod.Inverse(p.y, p.x, lat, lon, d);
+    return d;
+  };
+  if (!(len > 0)) return at(0);
+  const double phi = (std::sqrt(5.0) - 1) / 2;
+  double lo = 0, hi = len;
+  double x1 = hi - phi * (hi - lo), x2 = lo + phi * (hi - lo);
+  double f1 = at(x1), f2 = at(x2);
+  for (int it = 0; it < 200 && hi - lo > 1e-4; ++it) {
+    if (f1 < f2) {
+      hi = x2, x2 = x1, f2 = f1;
+      x1 = hi - phi * (hi - lo);
+      f1 = at(x1);
+    } else {
+      lo = x1, x1 = x2, f1 = f2;
+      x2 = lo + phi * (hi - lo);
+      f2 = at(x2);
+    }
+  }
+  return std::min({f1, f2, at(0), at(len)});
+}
+
+// The vertices and segments of a geometry, flattened.
+struct Pieces {
+  std::vector<Coord> points;
+  std::vector<std::pair<Coord, Coord>> segments;
+};
+
+void Flatten(const Geometry& g, Pieces* out) {
+  auto path = [&](const std::vector<Coord>& cs) {
+    for (size_t k = 0; k < cs.size(); ++k) {
+      out->points.push_back(cs[k]);
+      if (k + 1 < cs.size()) out->segments.push_back({cs[k], cs[k + 1]});
+    }
+  };
+  if (g.type == GeomType::kPoint) out->points.insert(out->points.end(), g.coords.begin(), g.coords.end());
+  if (g.type == GeomType::kLineString) path(g.coords);
+  for (const auto& r : g.rings) path(r);
+  for (const Geometry& p : g.parts) Flatten(p, out);
+}
+
+double GeodesicDistance(const std::string& wa, const std::string& wb, bool spheroid, const char* fn) {
+  Geometry a = ReadWKB(wa), b = ReadWKB(wb);
+  CheckGeographic(a, fn);
+  CheckGeographic(b, fn);
+  if (a.srid != b.srid)
+    throw Error(SqlState::kInternalError, fmt::format("{}: Operation on mixed SRID geometries ({}, {}) != ({}, {})", fn,
+                                                      StTypeName(a.type) + 3, a.srid, StTypeName(b.type) + 3, b.srid));
+  const Geodesic& geod = Model(a, spheroid);
+  if (a.type == GeomType::kPoint && b.type == GeomType::kPoint && !a.coords.empty() && !b.coords.empty())
+    return PointDistance(geod, a.coords[0], b.coords[0]);
+  if (a.IsEmpty() || b.IsEmpty()) return NAN;
+  // Inside a polygon means 0. That test runs on the lon/lat plane (a polygon edge is taken as a
+  // straight line in degrees, not a geodesic): near an edge the two can differ by metres over
+  // long edges. Lines and points are measured along geodesics only.
+  auto polygonal = [](const Geometry& g) {
+    bool any = g.type == GeomType::kPolygon;
+    for (const Geometry& p : g.parts) any |= p.type == GeomType::kPolygon;
+    return any;
+  };
+  if (polygonal(a) || polygonal(b)) {
+    GeosPtr ga = ToGeos(wa), gb = ToGeos(wb);
+    if (GEOSIntersects_r(GeosContext(), ga.get(), gb.get()) == 1) return 0;
+  }
+  Pieces pa, pb;
+  Flatten(a, &pa);
+  Flatten(b, &pb);
+  double best = INFINITY;
+  for (const Coord& p : pa.points) {
+    for (const auto& s : pb.segments) best = std::min(best, SegmentDistance(geod, p, s.first, s.second));
+    if (pb.segments.empty())
+      for (const Coord& q : pb.points) best = std::min(best, PointDistance(geod, p, q));
+  }
+  for (const Coord& p : pb.points)
+    for (const auto& s : pa.segments) best = std::min(best, SegmentDistance(geod, p, s.first, s.second));
+  return best;
+}
+
+double PathLength(const Geodesic& geod, const std::vector<Coord>& cs) {
+  double s = 0;
+  for (size_t k = 0; k + 1 < cs.size(); ++k) s += PointDistance(geod, cs[k], cs[k + 1]);
+  return s;
+}
+
+double GeodesicLength(const Geometry& g, const Geodesic& geod, bool rings) {
+  double s = 0;
+  if (!rings && g.type == GeomType::kLineString) s += PathLength(geod, g.coords);
+  if (rings && g.type == GeomType::kPolygon)
+    for (const auto& r : g.rings) s += PathLength(geod, r);
+  for (const Geometry& p : g.parts) s += GeodesicLength(p, geod, rings);
+  return s;
+}
+
+double RingArea(const Geodesic& geod, const std::vector<Coord>& ring) {
+  GeographicLib::PolygonArea poly(geod, false);
+  for (size_t k = 0; k + 1 < ring.size(); ++k) poly.AddPoint(ring[k].y, ring[k].x);
+  double perimeter, area;
+  poly.Compute(false, true, perimeter, area);
+  return std::fabs(area);
+}
+
+double GeodesicArea(const Geometry& g, const Geodesic& geod) {
+  double a = 0;
+  if (g.type == GeomType::kPolygon)
+    for (size_t k = 0; k < g.rings.size(); ++k) a += (k == 0 ? 1 : -1) * RingArea(geod, g.rings[k]);
+  for (const Geometry& p : g.parts) a += GeodesicArea(p, geod);
+  return a;
+}
+
+// 'SPHEROID["WGS 84",6378137,298.257223563]'
+Geodesic ParseSpheroid(const std::string& text) {
+  static const std::regex re(R"(^\s*SPHEROID\s*\[\s*"[^"]*"\s*,\s*([0-9.eE+-]+)\s*,\s*([0-9.eE+-]+)\s*\]\s*$)", std::regex::icase);
+  std::smatch m;
+  if (!std::regex_match(text, m, re))
+    throw Error(SqlState::kInvalidTextRepresentation, fmt::format("invalid input syntax for type spheroid: \"{}\"", text));
+  const double a = std::stod(m[1]), rf = std::stod(m[2]);
+  return Geodesic(a, rf == 0 ? 0 : 1 / rf);
+}
+
+template <bool kSpheroid>
+void DistanceKernel(Args a, size_t n, Vector& o) {
+  ForEachValid(o, n, [&](size_t k) {
+    const double d = GeodesicDistance(a[0]->str()[k], a[1]->str()[k], kSpheroid, kSpheroid ? "ST_DistanceSpheroid" : "ST_DistanceSphere");
+    if (std::isnan(d)) o.SetNull(k, true);
+    else o.f64()[k] = d;
+  });
+}
+
+}  // namespace
+
+void RegisterGeodesicFunctions(FunctionRegistry& r) {
+  AddScalar(r, "st_distancesphere", {G, G}, F8, DistanceKernel<false>,
+            "metres between lon/lat geometries on the sphere of radius 6371008.77 m",
+            "ST_DistanceSphere(ST_Point(116.39, 39.91), ST_Point(121.47, 31.23)) → 1068456.78...");
+  AddScalar(r, "st_distancespheroid", {G, G}, F8, DistanceKernel<true>,
+            "metres between lon/lat geometries along geodesics of the WGS 84 (or CGCS2000 for SRID 4490) ellipsoid",
+            "ST_DistanceSpheroid(ST_Point(116.39, 39.91), ST_Point(121.47, 31.23)) → 1066993.27...");
+  AddScalar(r, "st_distancespheroid", {G, G, T}, F8, [](Args a, size_t n, Vector& o) {
+    ForEachValid(o, n, [&](size_t k) {
+      Geometry x = ReadWKB(a[0]->str()[k]), y = ReadWKB(a[1]->str()[k]);
+      if (x.type != GeomType::kPoint || y.type != GeomType::kPoint || x.coords.empty() || y.coords.empty())
+        throw Error(SqlState::kFeatureNotSupported, "ST_DistanceSpheroid with an explicit spheroid takes two non-empty points");
+      CheckGeographic(x, "ST_DistanceSpheroid");
+      CheckGeographic(y, "ST_DistanceSpheroid");
+      o.f64()[k] = PointDistance(ParseSpheroid(a[2]->str()[k]), x.coords[0], y.coords[0]);
+    });
+  }, "metres between two lon/lat points on the given spheroid",
+     "ST_DistanceSpheroid(a, b, 'SPHEROID[\"GRS 1980\",6378137,298.257222101]')");
+  AddScalar(r, "st_distance", {G, G, B}, F8, [](Args a, size_t n, Vector& o) {
+    ForEachValid(o, n, [&](size_t k) {
+      const double d = GeodesicDistance(a[0]->str()[k], a[1]->str()[k], a[2]->i64()[k] != 0, "ST_Distance");
+      if (std::isnan(d)) o.SetNull(k, true);
+      else o.f64()[k] = d;
+    });
+  }, "geography-style metres between lon/lat geometries (true: ellipsoid, false: sphere)",
+     "ST_Distance(pos, depot, true)");
+  AddScalar(r, "st_dwithin", {G, G, F8, B}, B, [](Args a, size_t n, Vector& o) {
+    ForEachValid(o, n, [&](size_t k) {
+      const double limit = ArgF(*a[2], k);
+      if (limit < 0) throw Error(SqlState::kInternalError, "Tolerance cannot be less than zero");
+      const double d = GeodesicDistance(a[0]->str()[k], a[1]->str()[k], a[3]->i64()[k] != 0, "ST_DWithin");
+      o.i64()[k] = !std::isnan(d) && d <= limit;
+    });
+  }, "geography-style: true when lon/lat geometries are at most d metres apart", "ST_DWithin(pos, depot, 500, true)");
+  AddScalar(r, "st_length", {G, B}, F8, [](Args a, size_t n, Vector& o) {
+    ForEachValid(o, n, [&](size_t k) {
+      Geometry g = Decode(*a[0], k);
+      CheckGeographic(g, "ST_Length");
+      o.f64()[k] = GeodesicLength(g, Model(g, a[1]->i64()[k] != 0), false);
+    });
+  }, "geography-style geodesic length in metres of a lon/lat geometry", "ST_Length(ST_MakeLine(pos ORDER BY ts), true)");
+  AddScalar(r, "st_perimeter", {G, B}, F8, [](Args a, size_t n, Vector& o) {
+    ForEachValid(o, n, [&](size_t k) {
+      Geometry g = Decode(*a[0], k);
+      CheckGeographic(g, "ST_Perimeter");
+      o.f64()[k] = GeodesicLength(g, Model(g, a[1]->i64()[k] != 0), true);
+    });
+  }, "geography-style geodesic perimeter in metres", "ST_Perimeter(zone, true)");
+  AddScalar(r, "st_area", {G, B}, F8, [](Args a, size_t n, Vector& o) {
+    ForEachValid(o, n, [&](size_t k) {
+      Geometry g = Decode(*a[0], k);
+      CheckGeographic(g, "ST_Area");
+      o.f64()[k] = GeodesicArea(g, Model(g, a[1]->i64()[k] != 0));
+    });
+  }, "geography-style geodesic area in square metres", "ST_Area(zone, true)");
+  AddScalar(r, "st_azimuth", {G, G}, F8, [](Args a, size_t n, Vector& o) {
+    ForEachValid(o, n, [&](size_t k) {
+      double ax, ay, bx, by;
+      if (!ReadPointXY(a[0]->str()[k], &ax, &ay) || !ReadPointXY(a[1]->str()[k], &bx, &by))
+        throw Error(SqlState::kInternalError, "Operation is only valid on points");
+      if (ax == bx && ay == by) return o.SetNull(k, true);
+      double az = std::atan2(bx - ax, by - ay);
+      if (az < 0) az += 2 * M_PI;
+      o.f64()[k] = az;
+    });
+  }, "planar azimuth from a to b in radians, clockwise from north", "degrees(ST_Azimuth(ST_Point(0, 0), ST_Point(1, 1))) → 45");
+}
+
+}  // namespace yunhe::geo
