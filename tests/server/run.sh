@@ -78,12 +78,21 @@ try:
 except psycopg2.Error as e:
     print(e.pgcode)
 conn.rollback()
+cur.execute("CREATE TABLE geo (id int, pos geometry, raw bytea)")
+cur.execute("INSERT INTO geo VALUES (%s, ST_SetSRID(ST_MakePoint(%s, %s), 4326), %s)", (1, 116.39, 39.91, psycopg2.Binary(b"\x01\xff")))
+cur.execute("INSERT INTO geo VALUES (%s, %s, NULL)", (2, "SRID=4326;POINT(1 2)"))
+conn.commit()
+cur.execute("SELECT id, ST_AsEWKT(pos), pos, raw FROM geo ORDER BY id")
+for row in cur.fetchall():
+    print(row[0], row[1], row[2], bytes(row[3]) if row[3] is not None else None)
 conn.close()
 PY
 )
   check "psycopg2" "[(1, 'x')]
 (6, Decimal('1.5'), 2.5, True, datetime.date(2024, 1, 1))
-42703" "$out"
+42703
+1 SRID=4326;POINT(116.39 39.91) 0101000020E6100000295C8FC2F5185D4014AE47E17AF44340 b'\\x01\\xff'
+2 SRID=4326;POINT(1 2) 0101000020E6100000000000000000F03F0000000000000040 None" "$out"
 else
   echo "psycopg2 not installed: its test did not run"; fail=$((fail + 1))
 fi

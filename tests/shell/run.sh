@@ -136,6 +136,16 @@ check "parallel COPY" "700000,245000350000,700" "$("$YUNHE" --format csv --no-he
 awk 'NR == 600000 { print "x,broken"; next } { print }' "$tmp/big.csv" > "$tmp/bad.csv"
 check "parallel COPY error line" "DETAIL:  COPY pc, line 600000, column id: \"x\"" "$("$YUNHE" -c "CREATE TABLE pc (id bigint, name text)" -c "COPY pc FROM '$tmp/bad.csv' WITH (FORMAT csv)" 2>&1 | grep DETAIL)"
 
+# Geometry columns survive a checkpoint and a reopen; COPY reads WKT, EWKT and hex EWKB.
+rm -rf "$tmp/geodb"
+"$YUNHE" "$tmp/geodb" -c "CREATE TABLE f (dev text, pos geometry); INSERT INTO f SELECT 'd' || g, ST_Point(116 + g * 0.001, 39.9, 4326) FROM generate_series(1, 3000) g; INSERT INTO f VALUES ('poly', 'POLYGON((0 0,1 0,1 1,0 0))'), ('none', NULL); CHECKPOINT" >/dev/null
+printf 'a,POINT(1 2)\nb,SRID=4326;POINT(3 4)\nc,0101000000000000000000F03F0000000000000040\n' > "$tmp/g.csv"
+check "geometry after checkpoint and reopen" "3002,3001,4326,POINT(117.5005 39.9)
+poly,\"POLYGON((0 0,1 0,1 1,0 0))\"
+a,POINT(1 2)
+b,SRID=4326;POINT(3 4)
+c,POINT(1 2)" "$("$YUNHE" "$tmp/geodb" --format csv --no-header -c "SELECT count(*), count(pos), ST_SRID(ST_Collect(pos) FILTER (WHERE dev LIKE 'd%')), ST_AsText(ST_Centroid(ST_Collect(pos) FILTER (WHERE dev LIKE 'd%')), 6) FROM f" -c "SELECT dev, ST_AsText(pos) FROM f WHERE dev = 'poly'" -c "CREATE TABLE c (k text, g geometry); COPY c FROM '$tmp/g.csv' WITH (FORMAT csv); SELECT k, ST_AsEWKT(g) FROM c ORDER BY k" | grep -v '^COPY\|^CREATE')"
+
 # docs/sql.md carries the registry's function table verbatim.
 here=$(cd "$(dirname "$0")/../.." && pwd)
 documented=$(sed -n '/<!-- functions:begin -->/,/<!-- functions:end -->/p' "$here/docs/sql.md" | sed '1d;$d')
