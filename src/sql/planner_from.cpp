@@ -9,6 +9,7 @@
 #include "exec/generate_series.h"
 #include "exec/read_nmea.h"
 #include "exec/hash_join.h"
+#include "exec/spatial_join.h"
 #include "exec/lateral_join.h"
 #include "exec/table_scan.h"
 #include "exec/basic_operators.h"
@@ -268,6 +269,29 @@ PlannedQuery Planner::PlanReadNmea(PgQuery__RangeFunction* f, PgQuery__FuncCall*
   return q;
 }
 
+// Takes the first condition that a spatial join can index: ST_Contains(a, b) and friends with
+// a and b each reading one side (ST_DWithin with a constant distance).
+bool TakeSpatialCondition(std::vector<ExprPtr>* conds, int left_width, SpatialJoinCondition* out) {
+  for (size_t k = 0; k < conds->size(); ++k) {
+    const ExprPtr& c = (*conds)[k];
+    geo::SpatialPred pred;
+    if (c->kind != ExprKind::kFunction || !geo::SpatialPredFromName(c->name, c->args.size(), &pred)) continue;
+    if (c->args[0]->type.id != TypeId::kGeometry || c->args[1]->type.id != TypeId::kGeometry) continue;
+    const int a = JoinSides(*c->args[0], left_width), b = JoinSides(*c->args[1], left_width);
+    if (!((a == 1 && b == 2) || (a == 2 && b == 1))) continue;
+    if (c->args.size() == 3 && JoinSides(*c->args[2], left_width) != 0) continue;
+    out->pred = pred;
+    out->left_is_first = a == 1;
+    out->left_geom = out->left_is_first ? c->args[0] : c->args[1];
+    out->right_geom = ShiftColumns(out->left_is_first ? c->args[1] : c->args[0], -left_width);
+    if (c->args.size() == 3) out->distance = c->args[2];
+    out->text = c->ToString();
+    conds->erase(conds->begin() + long(k));
+    return true;
+  }
+  return false;
+}
+
 PlannedQuery Planner::JoinPlans(PlannedQuery left, PlannedQuery right, JoinKind kind, std::vector<ExprPtr> conditions) {
   std::vector<ExprPtr> lkeys, rkeys, residual;
   const int left_width = int(left.types.size());
@@ -289,7 +313,12 @@ PlannedQuery Planner::JoinPlans(PlannedQuery left, PlannedQuery right, JoinKind 
     residual.push_back(c);
   }
   PlannedQuery q;
-  q.plan = std::make_shared<HashJoinOperator>(left.plan, right.plan, kind, lkeys, rkeys, AndAllConditions(residual));
+  SpatialJoinCondition spatial;
+  if (lkeys.empty() && (kind == JoinKind::kInner || kind == JoinKind::kLeft) && TakeSpatialCondition(&residual, left_width, &spatial)) {
+    q.plan = std::make_shared<SpatialJoinOperator>(left.plan, right.plan, kind, spatial, AndAllConditions(residual));
+  } else {
+    q.plan = std::make_shared<HashJoinOperator>(left.plan, right.plan, kind, lkeys, rkeys, AndAllConditions(residual));
+  }
   q.names = left.names;
   q.names.insert(q.names.end(), right.names.begin(), right.names.end());
   q.types = left.types;
@@ -322,11 +351,15 @@ void Planner::JoinFromItems(PlannedQuery* acc_ptr, Scope* acc_scope_ptr, PgQuery
     std::vector<PgQuery__Node*> rest;
     for (auto* c : *where_conjuncts) {
       bool used = false;
-      if (c->node_case == PG_QUERY__NODE__NODE_A_EXPR && c->a_expr->kind == PG_QUERY__A__EXPR__KIND__AEXPR_OP &&
-          c->a_expr->n_name == 1 && StrVal(c->a_expr->name[0]) == "=" && c->a_expr->lexpr) {
+      geo::SpatialPred pred;
+      const bool spatial = c->node_case == PG_QUERY__NODE__NODE_FUNC_CALL && c->func_call->n_funcname >= 1 &&
+                           geo::SpatialPredFromName(StrVal(c->func_call->funcname[c->func_call->n_funcname - 1]),
+                                                    c->func_call->n_args, &pred);
+      if (spatial || (c->node_case == PG_QUERY__NODE__NODE_A_EXPR && c->a_expr->kind == PG_QUERY__A__EXPR__KIND__AEXPR_OP &&
+                      c->a_expr->n_name == 1 && StrVal(c->a_expr->name[0]) == "=" && c->a_expr->lexpr)) {
         try {
           ExprPtr e = BindExpression(c, combined);  // no parent: outer references are not keys
-          if (e->kind == ExprKind::kFunction && ReadsColumns(*e->args[0]) && ReadsColumns(*e->args[1])) {
+          if (e->kind == ExprKind::kFunction && e->args.size() >= 2 && ReadsColumns(*e->args[0]) && ReadsColumns(*e->args[1])) {
             conds.push_back(e);
             used = true;
           }

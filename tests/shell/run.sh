@@ -82,6 +82,7 @@ check "EXISTS decorrelated" "1" "$("$YUNHE" -c "$dsetup" -c "EXPLAIN SELECT * FR
 check "IN decorrelated" "1" "$("$YUNHE" -c "$dsetup" -c "EXPLAIN SELECT * FROM o WHERE j IN (SELECT j FROM i WHERE i.k = o.k)" | grep -c 'Hash Cond: j = j AND k = k')"
 check "NOT IN not decorrelated" "0" "$("$YUNHE" -c "$dsetup" -c "EXPLAIN SELECT * FROM o WHERE j NOT IN (SELECT j FROM i WHERE i.k = o.k)" | grep -c 'Hash')"
 
+check "spatial join uses the R-tree" "1" "$("$YUNHE" -c "CREATE TABLE z (g geometry); CREATE TABLE p (g geometry)" -c "EXPLAIN SELECT * FROM p JOIN z ON ST_Contains(z.g, p.g)" | grep -c 'Spatial Inner Join')"
 check "EXPLAIN says an index is only recorded" "1" "$("$YUNHE" -c "CREATE TABLE ix (a int); CREATE INDEX ix_a ON ix (a); EXPLAIN SELECT * FROM ix WHERE a = 1" | grep -c 'Indexes recorded only, not used by this plan: ix_a')"
 
 # Line protocol: COPY creates and widens the table, reports bad lines by number, keeps the good.

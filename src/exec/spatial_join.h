@@ -1,0 +1,58 @@
+// Spatial join: `JOIN zones z ON ST_Contains(z.geom, f.pos)` and the other indexable predicates
+// (ST_Intersects, ST_Within, ST_Covers, ST_CoveredBy, ST_DWithin). The right (build) input is
+// held in memory with an R-tree over its geometries' bounding boxes (grown by the distance for
+// ST_DWithin); each left row looks up the boxes its own box meets and runs the exact test, with
+// every build geometry prepared once (GEOS prepared geometry) and reused for all probes. INNER
+// and LEFT joins; other ON conditions are checked on the matching pairs.
+#pragma once
+#include <deque>
+#include <memory>
+
+#include "exec/hash_join.h"
+#include "exec/operator.h"
+#include "functions/geo/rtree.h"
+#include "functions/geo/spatial_join_support.h"
+#include "sql/expr.h"
+
+namespace yunhe {
+
+struct SpatialJoinCondition {
+  geo::SpatialPred pred;
+  ExprPtr left_geom;       // over the left input's columns
+  ExprPtr right_geom;      // over the right input's columns
+  bool left_is_first = true;  // pred(left, right) or pred(right, left)
+  ExprPtr distance;        // ST_DWithin: constant
+  std::string text;        // for EXPLAIN
+};
+
+class SpatialJoinOperator : public PhysicalOperator {
+ public:
+  SpatialJoinOperator(OperatorPtr left, OperatorPtr right, JoinKind kind, SpatialJoinCondition cond, ExprPtr residual);
+  void Open(ExecContext& ctx) override;
+  std::string Name() const override;
+  std::string Details() const override;
+
+ protected:
+  bool Next(ExecContext& ctx, DataChunk& out) override;
+
+ private:
+  void FlushPairs(ExecContext& ctx);
+
+  JoinKind kind_;
+  SpatialJoinCondition cond_;
+  ExprPtr residual_;
+  double distance_ = 0;
+
+  DataChunk build_;
+  std::vector<geo::JoinShape> shapes_;  // per build row (NULL geometry: empty box)
+  std::unique_ptr<geo::PackedRTree> tree_;
+
+  DataChunk probe_;
+  std::vector<uint8_t> left_matched_;
+  std::vector<uint32_t> pair_left_, pair_right_;
+  std::deque<DataChunk> ready_;
+  bool left_done_ = false;
+  size_t probes_ = 0, candidates_ = 0;
+};
+
+}  // namespace yunhe

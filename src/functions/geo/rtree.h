@@ -1,0 +1,137 @@
+// A static R-tree over bounding boxes, bulk-loaded by Sort-Tile-Recursive packing: built once
+// from all boxes (no inserts), nodes of up to 16 children, queried for every box that meets a
+// search box. Used by the spatial join (build side) and nearest-neighbour search.
+#pragma once
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+#include "functions/geo/geo_util.h"
+
+namespace yunhe::geo {
+
+class PackedRTree {
+ public:
+  static constexpr size_t kFanout = 16;
+
+  // items[k] is the box of item k; empty boxes are never returned.
+  explicit PackedRTree(const std::vector<Box>& items) {
+    std::vector<uint32_t> ids;
+    for (uint32_t k = 0; k < items.size(); ++k)
+      if (!items[k].Empty()) ids.push_back(k);
+    count_ = ids.size();
+    if (ids.empty()) return;
+    // Leaves: STR order (x slices, y within each slice), then groups of kFanout.
+    const size_t leaves = (ids.size() + kFanout - 1) / kFanout;
+    const size_t slices = size_t(std::ceil(std::sqrt(double(leaves))));
+    const size_t per_slice = slices * kFanout;
+    auto cx = [&](uint32_t k) { return items[k].xmin + items[k].xmax; };
+    auto cy = [&](uint32_t k) { return items[k].ymin + items[k].ymax; };
+    std::sort(ids.begin(), ids.end(), [&](uint32_t a, uint32_t b) { return cx(a) < cx(b); });
+    for (size_t s = 0; s < ids.size(); s += per_slice) {
+      auto e = ids.begin() + std::min(ids.size(), s + per_slice);
+      std::sort(ids.begin() + s, e, [&](uint32_t a, uint32_t b) { return cy(a) < cy(b); });
+    }
+    // Level 0 entries are the items; each higher level groups kFanout entries of the one below.
+    level_boxes_.emplace_back();
+    level_refs_.emplace_back();
+    for (uint32_t id : ids) {
+      level_boxes_[0].push_back(items[id]);
+      level_refs_[0].push_back(id);
+    }
+    while (level_boxes_.back().size() > 1) {
+      const auto& below = level_boxes_.back();
+      std::vector<Box> boxes;
+      std::vector<uint32_t> refs;  // index of the first child in the level below
+      for (size_t k = 0; k < below.size(); k += kFanout) {
+        Box b;
+        for (size_t c = k; c < std::min(below.size(), k + kFanout); ++c) Merge(&b, below[c]);
+        boxes.push_back(b);
+        refs.push_back(uint32_t(k));
+      }
+      level_boxes_.push_back(std::move(boxes));
+      level_refs_.push_back(std::move(refs));
+    }
+  }
+
+  size_t size() const { return count_; }
+
+  // Calls fn(item) for every item whose box meets q.
+  template <typename Fn>
+  void Search(const Box& q, Fn&& fn) const {
+    if (count_ == 0 || q.Empty()) return;
+    const int top = int(level_boxes_.size()) - 1;
+    stack_.clear();
+    stack_.push_back({top, 0});
+    while (!stack_.empty()) {
+      auto [level, index] = stack_.back();
+      stack_.pop_back();
+      const Box& b = level_boxes_[size_t(level)][index];
+      if (!Meets(b, q)) continue;
+      if (level == 0) {
+        fn(level_refs_[0][index]);
+        continue;
+      }
+      const auto& below = level_boxes_[size_t(level - 1)];
+      const uint32_t first = level_refs_[size_t(level)][index];
+      for (uint32_t c = first; c < std::min<uint32_t>(uint32_t(below.size()), first + uint32_t(kFanout)); ++c)
+        stack_.push_back({level - 1, c});
+    }
+  }
+
+  // Items in order of increasing box distance from (x, y): calls fn(item, box_distance) until
+  // fn returns false. Best-first search over a priority queue.
+  template <typename Fn>
+  void Nearest(double x, double y, Fn&& fn) const {
+    if (count_ == 0) return;
+    struct Entry {
+      double d;
+      int level;
+      uint32_t index;
+      bool operator<(const Entry& o) const { return d > o.d; }
+    };
+    std::vector<Entry> heap;
+    const int top = int(level_boxes_.size()) - 1;
+    heap.push_back({BoxDistance(level_boxes_[size_t(top)][0], x, y), top, 0});
+    while (!heap.empty()) {
+      std::pop_heap(heap.begin(), heap.end());
+      Entry e = heap.back();
+      heap.pop_back();
+      if (e.level == 0) {
+        if (!fn(level_refs_[0][e.index], e.d)) return;
+        continue;
+      }
+      const auto& below = level_boxes_[size_t(e.level - 1)];
+      const uint32_t first = level_refs_[size_t(e.level)][e.index];
+      for (uint32_t c = first; c < std::min<uint32_t>(uint32_t(below.size()), first + uint32_t(kFanout)); ++c) {
+        heap.push_back({BoxDistance(below[c], x, y), e.level - 1, c});
+        std::push_heap(heap.begin(), heap.end());
+      }
+    }
+  }
+
+  static double BoxDistance(const Box& b, double x, double y) {
+    const double dx = x < b.xmin ? b.xmin - x : x > b.xmax ? x - b.xmax : 0;
+    const double dy = y < b.ymin ? b.ymin - y : y > b.ymax ? y - b.ymax : 0;
+    return std::hypot(dx, dy);
+  }
+
+ private:
+  static bool Meets(const Box& a, const Box& b) {
+    return a.xmin <= b.xmax && b.xmin <= a.xmax && a.ymin <= b.ymax && b.ymin <= a.ymax;
+  }
+  static void Merge(Box* into, const Box& b) {
+    into->xmin = std::min(into->xmin, b.xmin);
+    into->ymin = std::min(into->ymin, b.ymin);
+    into->xmax = std::max(into->xmax, b.xmax);
+    into->ymax = std::max(into->ymax, b.ymax);
+  }
+
+  size_t count_ = 0;
+  std::vector<std::vector<Box>> level_boxes_;
+  std::vector<std::vector<uint32_t>> level_refs_;
+  mutable std::vector<std::pair<int, uint32_t>> stack_;
+};
+
+}  // namespace yunhe::geo
