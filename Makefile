@@ -55,7 +55,9 @@ test: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j2
 
 bench: build
+	@bash scripts/deps.sh bench/deps.txt
 	@bash bench/foundation.sh $(YUNHE)
+	@bash bench/spatial.sh $(YUNHE)
 	@bash bench/lineproto.sh $(YUNHE)
 	@bash bench/asof.sh $(YUNHE)
 	@bash bench/nmea.sh $(YUNHE)

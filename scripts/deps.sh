@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian packages listed in scripts/deps.txt that are not installed yet.
+# Installs the Debian packages listed in scripts/deps.txt (or the list given as $1, e.g.
+# bench/deps.txt) that are not installed yet.
 # Idempotent and silent when nothing is missing. Needs root (or sudo) and apt.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -10,7 +11,7 @@ while read -r pkg; do
   if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
     missing+=("$pkg")
   fi
-done < "$here/deps.txt"
+done < "${1:-$here/deps.txt}"
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "deps: installing ${missing[*]}"
 sudo=""

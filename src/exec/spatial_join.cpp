@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <atomic>
+#include <thread>
+
 #include "common/status.h"
 #include "exec/expression_eval.h"
 #include "functions/cast.h"
@@ -32,12 +35,13 @@ std::string SpatialJoinOperator::Details() const {
 void SpatialJoinOperator::Open(ExecContext& ctx) {
   PhysicalOperator::Open(ctx);
   build_.Init(children[1]->types);
-  shapes_.clear();
   ready_.clear();
   pair_left_.clear();
   pair_right_.clear();
+  batch_.clear();
+  batch_pairs_.clear();
+  batch_pos_ = 0;
   left_done_ = false;
-  probes_ = candidates_ = 0;
   distance_ = 0;
   if (cond_.distance) {
     Value d = CastValue(EvaluateConstant(*cond_.distance, ctx), TypeId::kFloat64);
@@ -45,25 +49,80 @@ void SpatialJoinOperator::Open(ExecContext& ctx) {
     else if (d.f < 0) throw Error(SqlState::kInternalError, "Tolerance cannot be less than zero");
     else distance_ = d.f;
   }
-  std::vector<geo::Box> boxes;
+  build_geom_values_ = Vector(TypeId::kGeometry);
   DataChunk in;
   while (children[1]->Pull(ctx, in)) {
     Vector scratch;
     const Vector& g = EvaluateRef(*cond_.right_geom, in, ctx, scratch);
-    for (size_t r = 0; r < in.count; ++r) {
-      shapes_.emplace_back();
-      geo::Box b;
-      if (!g.IsNull(r) && distance_ >= 0) {
-        shapes_.back().Reset(g.str()[r]);
-        b = shapes_.back().box();
-        if (!b.Empty()) b.xmin -= distance_, b.ymin -= distance_, b.xmax += distance_, b.ymax += distance_;
-      }
-      boxes.push_back(b);
-    }
+    build_geom_values_.AppendRange(g, 0, in.count);
     for (size_t c = 0; c < build_.columns.size(); ++c) build_.columns[c].AppendRange(in.columns[c], 0, in.count);
     build_.count += in.count;
   }
+  std::vector<geo::Box> boxes(build_.count);
+  geo::JoinShape shape;
+  for (size_t r = 0; r < build_.count; ++r) {
+    if (build_geom_values_.IsNull(r) || distance_ < 0) continue;
+    shape.Reset(build_geom_values_.str()[r]);
+    geo::Box b = shape.box();
+    if (!b.Empty()) b.xmin -= distance_, b.ymin -= distance_, b.xmax += distance_, b.ymax += distance_;
+    boxes[r] = b;
+  }
   tree_ = std::make_unique<geo::PackedRTree>(boxes);
+  workers_ = std::max<size_t>(1, std::min<size_t>(8, std::thread::hardware_concurrency()));
+  worker_shapes_.clear();
+  worker_shapes_.resize(workers_);
+  worker_ready_.assign(workers_, {});
+}
+
+void SpatialJoinOperator::ProbeChunk(size_t w, size_t i, ExecContext& ctx) {
+  auto& shapes = worker_shapes_[w];
+  auto& ready = worker_ready_[w];
+  if (shapes.size() != build_.count) {
+    shapes.resize(build_.count);
+    ready.assign(build_.count, 0);
+  }
+  const DataChunk& chunk = batch_[i];
+  auto& pairs = batch_pairs_[i];
+  Vector scratch;
+  const Vector& g = EvaluateRef(*cond_.left_geom, chunk, ctx, scratch);
+  geo::JoinShape probe;
+  for (size_t r = 0; r < chunk.count; ++r) {
+    if (g.IsNull(r)) continue;
+    probe.Reset(g.str()[r]);
+    tree_->Search(probe.box(), [&](uint32_t j) {
+      if (!ready[j]) {
+        shapes[j].Reset(build_geom_values_.str()[j]);
+        ready[j] = 1;
+      }
+      const bool hit = cond_.left_is_first ? geo::TestPair(cond_.pred, probe, shapes[j], distance_)
+                                           : geo::TestPair(cond_.pred, shapes[j], probe, distance_);
+      if (hit) pairs.emplace_back(uint32_t(r), j);
+    });
+  }
+}
+
+void SpatialJoinOperator::ProbeBatch(ExecContext& ctx) {
+  batch_pairs_.assign(batch_.size(), {});
+  const size_t workers = std::min(workers_, batch_.size());
+  std::atomic<size_t> next{0};
+  std::vector<std::exception_ptr> errors(workers);
+  auto work = [&](size_t w) {
+    try {
+      ExecContext local;
+      local.db = ctx.db;
+      local.params = ctx.params;
+      for (size_t i; (i = next.fetch_add(1)) < batch_.size();) ProbeChunk(w, i, w == 0 ? ctx : local);
+    } catch (...) {
+      errors[w] = std::current_exception();
+      next = batch_.size();
+    }
+  };
+  std::vector<std::thread> threads;
+  for (size_t w = 1; w < workers; ++w) threads.emplace_back(work, w);
+  work(0);
+  for (auto& t : threads) t.join();
+  for (auto& e : errors)
+    if (e) std::rethrow_exception(e);
 }
 
 void SpatialJoinOperator::FlushPairs(ExecContext& ctx) {
@@ -85,32 +144,31 @@ void SpatialJoinOperator::FlushPairs(ExecContext& ctx) {
 }
 
 bool SpatialJoinOperator::Next(ExecContext& ctx, DataChunk& out) {
-  geo::JoinShape probe_shape;
+  constexpr size_t kBatchChunks = 32;
   while (ready_.empty()) {
-    if (left_done_ || !children[0]->Pull(ctx, probe_)) {
-      left_done_ = true;
-      return false;
+    if (batch_pos_ >= batch_.size()) {
+      // Next batch of left chunks, probed in parallel.
+      batch_.clear();
+      batch_pos_ = 0;
+      DataChunk in;
+      while (!left_done_ && batch_.size() < kBatchChunks) {
+        if (!children[0]->Pull(ctx, in)) left_done_ = true;
+        else batch_.push_back(std::move(in));
+      }
+      if (batch_.empty()) return false;
+      if (tree_->size() > 0) ProbeBatch(ctx);
+      else batch_pairs_.assign(batch_.size(), {});
     }
+    // Emit one probed chunk: its pairs through the residual, then unmatched rows for LEFT.
+    probe_ = std::move(batch_[batch_pos_]);
     left_matched_.assign(probe_.count, 0);
-    Vector scratch;
-    const Vector& g = EvaluateRef(*cond_.left_geom, probe_, ctx, scratch);
-    for (size_t r = 0; r < probe_.count; ++r) {
-      if (g.IsNull(r) || tree_->size() == 0) continue;
-      probe_shape.Reset(g.str()[r]);
-      ++probes_;
-      tree_->Search(probe_shape.box(), [&](uint32_t j) {
-        ++candidates_;
-        geo::JoinShape& build_shape = shapes_[j];
-        const bool hit = cond_.left_is_first ? geo::TestPair(cond_.pred, probe_shape, build_shape, distance_)
-                                             : geo::TestPair(cond_.pred, build_shape, probe_shape, distance_);
-        if (hit) {
-          pair_left_.push_back(uint32_t(r));
-          pair_right_.push_back(j);
-        }
-      });
+    for (auto [l, r] : batch_pairs_[batch_pos_]) {
+      pair_left_.push_back(l);
+      pair_right_.push_back(r);
       if (pair_left_.size() >= kChunkRows) FlushPairs(ctx);
     }
     FlushPairs(ctx);
+    ++batch_pos_;
     if (kind_ == JoinKind::kLeft) {
       std::vector<uint32_t> sel;
       for (size_t r = 0; r < probe_.count; ++r)

@@ -3,7 +3,9 @@
 // held in memory with an R-tree over its geometries' bounding boxes (grown by the distance for
 // ST_DWithin); each left row looks up the boxes its own box meets and runs the exact test, with
 // every build geometry prepared once (GEOS prepared geometry) and reused for all probes. INNER
-// and LEFT joins; other ON conditions are checked on the matching pairs.
+// and LEFT joins; other ON conditions are checked on the matching pairs. Probing runs on all
+// cores over batches of left chunks; GEOS objects are never shared between threads (each worker
+// decodes and prepares the build geometries it touches), so no GEOS object is used concurrently.
 #pragma once
 #include <deque>
 #include <memory>
@@ -37,6 +39,9 @@ class SpatialJoinOperator : public PhysicalOperator {
 
  private:
   void FlushPairs(ExecContext& ctx);
+  // Finds the matching build rows of every row of batch_[i] into batch_pairs_[i] (worker w).
+  void ProbeChunk(size_t w, size_t i, ExecContext& ctx);
+  void ProbeBatch(ExecContext& ctx);
 
   JoinKind kind_;
   SpatialJoinCondition cond_;
@@ -44,15 +49,22 @@ class SpatialJoinOperator : public PhysicalOperator {
   double distance_ = 0;
 
   DataChunk build_;
-  std::vector<geo::JoinShape> shapes_;  // per build row (NULL geometry: empty box)
+  Vector build_geom_values_;
   std::unique_ptr<geo::PackedRTree> tree_;
+  size_t workers_ = 1;
+  // Per worker: its own decoded/prepared build geometries, filled on first touch.
+  std::vector<std::vector<geo::JoinShape>> worker_shapes_;
+  std::vector<std::vector<uint8_t>> worker_ready_;
+
+  std::vector<DataChunk> batch_;
+  std::vector<std::vector<std::pair<uint32_t, uint32_t>>> batch_pairs_;
+  size_t batch_pos_ = 0;
 
   DataChunk probe_;
   std::vector<uint8_t> left_matched_;
   std::vector<uint32_t> pair_left_, pair_right_;
   std::deque<DataChunk> ready_;
   bool left_done_ = false;
-  size_t probes_ = 0, candidates_ = 0;
 };
 
 }  // namespace yunhe

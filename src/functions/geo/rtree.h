@@ -1,6 +1,6 @@
 // A static R-tree over bounding boxes, bulk-loaded by Sort-Tile-Recursive packing: built once
 // from all boxes (no inserts), nodes of up to 16 children, queried for every box that meets a
-// search box. Used by the spatial join (build side) and nearest-neighbour search.
+// search box. Searches are const and may run concurrently. Used by the spatial join (build side) and nearest-neighbour search.
 #pragma once
 #include <algorithm>
 #include <cmath>
@@ -62,11 +62,17 @@ class PackedRTree {
   void Search(const Box& q, Fn&& fn) const {
     if (count_ == 0 || q.Empty()) return;
     const int top = int(level_boxes_.size()) - 1;
-    stack_.clear();
-    stack_.push_back({top, 0});
-    while (!stack_.empty()) {
-      auto [level, index] = stack_.back();
-      stack_.pop_back();
+    // Depth-first; at most kFanout entries per level are pending (a tree over 2^32 items has
+    // 8 levels), so a small uninitialised array suffices.
+    struct Pending {
+      int level;
+      uint32_t index;
+    };
+    Pending stack[16 * kFanout];
+    size_t depth = 0;
+    stack[depth++] = {top, 0};
+    while (depth > 0) {
+      auto [level, index] = stack[--depth];
       const Box& b = level_boxes_[size_t(level)][index];
       if (!Meets(b, q)) continue;
       if (level == 0) {
@@ -76,7 +82,7 @@ class PackedRTree {
       const auto& below = level_boxes_[size_t(level - 1)];
       const uint32_t first = level_refs_[size_t(level)][index];
       for (uint32_t c = first; c < std::min<uint32_t>(uint32_t(below.size()), first + uint32_t(kFanout)); ++c)
-        stack_.push_back({level - 1, c});
+        stack[depth++] = {level - 1, c};
     }
   }
 
@@ -131,7 +137,6 @@ class PackedRTree {
   size_t count_ = 0;
   std::vector<std::vector<Box>> level_boxes_;
   std::vector<std::vector<uint32_t>> level_refs_;
-  mutable std::vector<std::pair<int, uint32_t>> stack_;
 };
 
 }  // namespace yunhe::geo

@@ -28,12 +28,15 @@ const char* SpatialPredName(SpatialPred p) {
 void JoinShape::Reset(std::string_view ewkb) {
   prepared_.reset();
   geom_.reset();
-  wkb_.assign(ewkb);
   srid_ = ReadSRID(ewkb);
   box_ = Box();
   is_point_ = ReadPointXY(ewkb, &x_, &y_);
-  if (is_point_) box_.Add({x_, y_, 0, 0});
-  else box_ = BoundingBox(ReadWKB(ewkb));
+  if (is_point_) {
+    box_.Add({x_, y_, 0, 0});  // points never need their bytes again (no per-row copy)
+  } else {
+    wkb_.assign(ewkb);
+    box_ = BoundingBox(ReadWKB(ewkb));
+  }
 }
 
 const GEOSGeometry* JoinShape::geom() {
