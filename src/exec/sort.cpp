@@ -156,6 +156,18 @@ void SortOperator::Open(ExecContext& ctx) {
     for (size_t c = 0; c < types.size(); ++c) rows_.columns[c].AppendRange(in.columns[c], 0, in.count);
     rows_.count += in.count;
     if (rows_.count >= compact_at) keep_best();
+    if (kth_bound_ && limit_ && rows_.count >= limit_) {
+      // k-th smallest non-NULL first key so far (NULLs sort last ascending: they never lower it).
+      const Vector& k0 = key_vectors[0];
+      std::vector<double> ks;
+      ks.reserve(rows_.count);
+      for (size_t r = 0; r < rows_.count; ++r)
+        if (!k0.IsNull(r)) ks.push_back(k0.f64()[r]);
+      if (ks.size() >= limit_) {
+        std::nth_element(ks.begin(), ks.begin() + long(limit_ - 1), ks.end());
+        kth_bound_->store(ks[limit_ - 1], std::memory_order_relaxed);
+      }
+    }
   }
   order_.resize(rows_.count);
   for (size_t r = 0; r < rows_.count; ++r) order_[r] = uint32_t(r);

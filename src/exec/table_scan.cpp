@@ -28,6 +28,10 @@ bool TableScanOperator::GroupMayMatch(size_t g) const {
     const size_t col = size_t(column_ids_[p.column]);
     const ZoneMap& z = table_->data.Zone(g, col);
     if (!z.has_values) return false;  // all NULL: no comparison is true
+    if (p.op == "&&") {
+      if (z.has_box && (z.box[0] > p.box[2] || z.box[2] < p.box[0] || z.box[1] > p.box[3] || z.box[3] < p.box[1])) return false;
+      continue;
+    }
     int lo, hi;  // compare(min, value), compare(max, value)
     if (types[p.column].physical() == PhysicalType::kI64) {
       lo = z.min_i < p.value.i ? -1 : z.min_i > p.value.i ? 1 : 0;
@@ -50,11 +54,19 @@ void TableScanOperator::Open(ExecContext&) {
   groups_skipped_ = groups_total_ = 0;
   if (!table_->corrupt.empty()) throw Error(SqlState::kDataCorrupted, table_->corrupt);
   group_ = 0;
+  nearest_order_.clear();
+  if (nearest_bound_) nearest_bound_->store(INFINITY);
   latest_out_.clear();
   latest_next_ = 0;
   const TableData& data = table_->data;
   counts_snapshot_.resize(data.group_count());
   for (size_t g = 0; g < counts_snapshot_.size(); ++g) counts_snapshot_[g] = uint32_t(data.group(g).count);
+}
+
+void TableScanOperator::SetNearestFirst(int column, const double box[4], std::shared_ptr<std::atomic<double>> bound) {
+  nearest_column_ = column;
+  std::copy(box, box + 4, nearest_box_);
+  nearest_bound_ = std::move(bound);
 }
 
 void TableScanOperator::KeepOnly(const std::vector<bool>& needed) {
@@ -81,6 +93,11 @@ std::string TableScanOperator::Details() const {
     for (size_t k = 0; k < prune_.size(); ++k) z += (k ? " AND " : "") + prune_[k].text;
     if (groups_total_) z += fmt::format(" (row groups skipped: {} of {})", groups_skipped_, groups_total_);
     parts.push_back(z);
+  }
+  if (nearest_column_ >= 0) {
+    std::string line = fmt::format("Nearest first on {}: row groups in order of bounding-box distance, stopping past the k-th distance", names[nearest_column_]);
+    if (groups_total_ && prune_.empty()) line += fmt::format(" (row groups skipped: {} of {})", groups_skipped_, groups_total_);
+    parts.push_back(line);
   }
   if (!latest_keys_.empty()) {
     std::string keys;
@@ -245,6 +262,42 @@ bool TableScanOperator::Next(ExecContext&, DataChunk& out) {
     if (latest_next_ >= latest_out_.size()) return false;
     out = std::move(latest_out_[latest_next_++]);
     return true;
+  }
+  if (nearest_column_ >= 0) {
+    if (group_ == 0 && nearest_order_.empty()) {
+      // Order the groups by how close their boxes come to the query box (all-NULL or
+      // box-less groups last).
+      const size_t col = size_t(column_ids_[nearest_column_]);
+      for (size_t g = 0; g < group_count(); ++g) {
+        const ZoneMap& z = table_->data.Zone(g, col);
+        double d = INFINITY;
+        if (z.has_box && z.box[0] <= z.box[2]) {
+          const double dx = std::max({0.0, z.box[0] - nearest_box_[2], nearest_box_[0] - z.box[2]});
+          const double dy = std::max({0.0, z.box[1] - nearest_box_[3], nearest_box_[1] - z.box[3]});
+          d = std::hypot(dx, dy);
+        }
+        nearest_order_.push_back({d, uint32_t(g)});
+      }
+      std::stable_sort(nearest_order_.begin(), nearest_order_.end(),
+                       [](const auto& a, const auto& b) { return a.first < b.first; });
+    }
+    while (group_ < nearest_order_.size()) {
+      const auto [dist, g] = nearest_order_[group_++];
+      ++groups_total_;
+      if (dist > nearest_bound_->load(std::memory_order_relaxed)) {
+        // Every later group is at least this far: none can enter the k nearest.
+        groups_skipped_ += nearest_order_.size() - group_ + 1;
+        groups_total_ += nearest_order_.size() - group_;
+        group_ = nearest_order_.size();
+        return false;
+      }
+      if (!prune_.empty() && !GroupMayMatch(g)) {
+        ++groups_skipped_;
+        continue;
+      }
+      if (ReadGroup(g, out)) return true;
+    }
+    return false;
   }
   const size_t groups = group_count();
   while (group_ < groups) {

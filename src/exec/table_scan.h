@@ -1,6 +1,9 @@
 // Scans a table's row groups, skipping deleted rows, up to the row count seen at Open()
 // (so INSERT INTO t SELECT ... FROM t never reads its own output).
 #pragma once
+#include <atomic>
+#include <memory>
+
 #include "exec/operator.h"
 #include "storage/table.h"
 
@@ -18,9 +21,10 @@ class TableScanOperator : public PhysicalOperator {
   // predicate is still evaluated by the Filter above; this only avoids reading rows.
   struct PrunePredicate {
     int column;      // index into the emitted columns
-    std::string op;  // = < <= > >=
-    Value value;     // same type as the column, not NULL
+    std::string op;  // = < <= > >=, or && (GEOMETRY: bounding boxes meet `box`)
+    Value value;     // same type as the column, not NULL (unused for &&)
     std::string text;
+    double box[4] = {0, 0, 0, 0};  // &&: xmin, ymin, xmax, ymax
   };
   void AddPrunePredicate(PrunePredicate p) { prune_.push_back(std::move(p)); }
   // CREATE INDEX is recorded in the catalog but has no access path yet; EXPLAIN says so.
@@ -37,6 +41,10 @@ class TableScanOperator : public PhysicalOperator {
   // first and skipping older row groups whose keys all have a row in a newer partition.
   // key_columns and time_column index the emitted columns.
   void SetLatestPerKey(std::vector<int> key_columns, int time_column);
+  // Nearest-neighbour mode (ORDER BY geom <-> g LIMIT k): read row groups in increasing distance
+  // of their zone-map bounding box from `box` (g's box), and stop at the first group farther than
+  // *bound, which the top-N sort above lowers to its k-th best distance as rows arrive.
+  void SetNearestFirst(int column, const double box[4], std::shared_ptr<std::atomic<double>> bound);
   std::string Name() const override;
   const std::shared_ptr<Table>& table() const { return table_; }
   bool emits_row_id() const { return emit_row_id_; }
@@ -59,6 +67,10 @@ class TableScanOperator : public PhysicalOperator {
   bool GroupMayMatch(size_t g) const;
   size_t group_ = 0;
   std::vector<uint32_t> counts_snapshot_;  // rows per group at Open(): later appends stay invisible
+  int nearest_column_ = -1;       // >= 0: nearest-neighbour mode
+  double nearest_box_[4] = {0, 0, 0, 0};
+  std::shared_ptr<std::atomic<double>> nearest_bound_;
+  std::vector<std::pair<double, uint32_t>> nearest_order_;  // (box distance, group), ascending
   std::vector<int> latest_keys_;  // non-empty: latest-row-per-key mode
   int latest_time_ = -1;
   std::vector<DataChunk> latest_out_;

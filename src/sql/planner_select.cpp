@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "common/status.h"
+#include "common/geometry_bounds.h"
 #include "common/time_util.h"
 #include "exec/distinct.h"
 #include "exec/expression_eval.h"
@@ -14,7 +15,9 @@
 #include <thread>
 #include "exec/recursive_cte.h"
 #include "exec/window.h"
+#include "functions/cast.h"
 #include "functions/function.h"
+#include "functions/geo/spatial_join_support.h"
 #include "sql/planner.h"
 
 namespace yunhe {
@@ -109,9 +112,45 @@ const Expr* BucketedColumn(const Expr& e, Interval* step) {
 // columns become zone-map checks on the scan, where value is anything fixed for the statement
 // (constants, now() - interval '1 hour', ...). `bucket(col) op value` for time_bucket and
 // date_trunc bounds the column too: bucket(ts) = c means c <= ts < c + width.
+// Spatial conjuncts (ST_Intersects, ST_Contains, ST_Within, ST_Covers, ST_CoveredBy, ST_DWithin
+// and &&) between a GEOMETRY column and a geometry fixed for the statement: every one of them
+// needs the column's bounding box to meet the fixed one's (grown by the distance), which the
+// zone maps' boxes can rule out per row group.
+bool AddSpatialZoneMapPredicate(TableScanOperator& scan, const Expr& e, ExecContext& ctx) {
+  geo::SpatialPred pred;
+  const bool overlap = e.name == "&&" && e.args.size() == 2;
+  if (!overlap && !geo::SpatialPredFromName(e.name, e.args.size(), &pred)) return false;
+  if (e.args[0]->type.id != TypeId::kGeometry || e.args[1]->type.id != TypeId::kGeometry) return false;
+  const Expr* col = e.args[0].get();
+  const Expr* val = e.args[1].get();
+  if (col->kind != ExprKind::kColumn) std::swap(col, val);
+  if (col->kind != ExprKind::kColumn || !StatementConstant(*val)) return true;
+  double grow = 0;
+  GeometryBoxFn box_of = GetGeometryBoxFunction();
+  BoundingBox2D b;
+  try {
+    Value v = val->kind == ExprKind::kConstant ? val->value : EvaluateConstant(*val, ctx);
+    if (e.args.size() == 3) {
+      if (!StatementConstant(*e.args[2])) return true;
+      Value d = CastValue(EvaluateConstant(*e.args[2], ctx), TypeId::kFloat64);
+      if (d.is_null || !(d.f >= 0)) return true;
+      grow = d.f;
+    }
+    if (v.is_null || !box_of || !box_of(v.s, &b)) return true;
+  } catch (const Error&) {
+    return true;  // the filter itself will report it
+  }
+  TableScanOperator::PrunePredicate p{col->column, "&&", Value(), "", {b.xmin - grow, b.ymin - grow, b.xmax + grow, b.ymax + grow}};
+  p.text = fmt::format("{} && BOX({} {},{} {}) (from {})", col->name, FormatFloat8(p.box[0]), FormatFloat8(p.box[1]),
+                       FormatFloat8(p.box[2]), FormatFloat8(p.box[3]), e.name);
+  scan.AddPrunePredicate(p);
+  return true;
+}
+
 void AddZoneMapPredicates(TableScanOperator& scan, const std::vector<ExprPtr>& preds) {
   ExecContext ctx;
   for (const ExprPtr& e : FlattenConjuncts(preds)) {
+    if (e->kind == ExprKind::kFunction && AddSpatialZoneMapPredicate(scan, *e, ctx)) continue;
     if (e->kind != ExprKind::kFunction || e->args.size() != 2) continue;
     std::string op = e->name;
     if (op != "=" && op != "<" && op != "<=" && op != ">" && op != ">=") continue;
@@ -191,6 +230,47 @@ void MaybeParallelAggregate(HashAggregateOperator& agg, const OperatorPtr& input
   if (workers > 1) agg.EnableParallel(scan, filter, workers);
 }
 
+// ORDER BY geom <-> g LIMIT k over a table: the scan reads row groups nearest first (by their
+// zone-map boxes) and stops once a group's box is farther than the k-th best distance so far.
+// Shape: Sort(key: column c, or the expression itself) <- [Projection] <- [Filter] <- Seq Scan,
+// with the key `scan column <-> value fixed for the statement`.
+void PlanNearestNeighbours(SortOperator& sort) {
+  const SortKey& key = sort.keys()[0];
+  if (key.desc || key.nulls_first || key.expr->type.id != TypeId::kFloat64) return;
+  const Expr* e = key.expr.get();
+  OperatorPtr below = sort.children[0];
+  if (auto proj = std::dynamic_pointer_cast<ProjectionOperator>(below)) {
+    if (e->kind == ExprKind::kColumn) {
+      if (size_t(e->column) >= proj->exprs().size()) return;
+      e = proj->exprs()[size_t(e->column)].get();
+    }
+    below = proj->children[0];
+    if (e->kind != ExprKind::kFunction || e->name != "<->" || e->args.size() != 2) return;
+    // The projection's inputs must be the scan's (or filter's) columns: check the operand.
+  }
+  if (e->kind != ExprKind::kFunction || e->name != "<->" || e->args.size() != 2) return;
+  if (auto filter = std::dynamic_pointer_cast<FilterOperator>(below)) below = filter->children[0];
+  auto scan = std::dynamic_pointer_cast<TableScanOperator>(below);
+  if (!scan) return;
+  const Expr* col = e->args[0].get();
+  const Expr* val = e->args[1].get();
+  if (col->kind != ExprKind::kColumn) std::swap(col, val);
+  if (col->kind != ExprKind::kColumn || col->type.id != TypeId::kGeometry || !StatementConstant(*val)) return;
+  ExecContext ctx;
+  BoundingBox2D b;
+  try {
+    Value v = val->kind == ExprKind::kConstant ? val->value : EvaluateConstant(*val, ctx);
+    GeometryBoxFn box_of = GetGeometryBoxFunction();
+    if (v.is_null || !box_of || !box_of(v.s, &b)) return;
+  } catch (const Error&) {
+    return;
+  }
+  const double box[4] = {b.xmin, b.ymin, b.xmax, b.ymax};
+  auto bound = std::make_shared<std::atomic<double>>(INFINITY);
+  scan->SetNearestFirst(col->column, box, bound);
+  sort.SetKthKeyBound(bound);
+}
+
 // LIMIT/OFFSET given as constants bound a Sort directly below: it keeps only limit + offset rows.
 void PushLimitIntoSort(const OperatorPtr& sort_plan, const ExprPtr& limit, const ExprPtr& offset) {
   auto sort = std::dynamic_pointer_cast<SortOperator>(sort_plan);
@@ -200,6 +280,7 @@ void PushLimitIntoSort(const OperatorPtr& sort_plan, const ExprPtr& limit, const
   int64_t n = limit->value.i + (offset ? offset->value.i : 0);
   if (limit->value.i < 0 || (offset && offset->value.i < 0) || n <= 0 || n > (int64_t(1) << 30)) return;
   sort->SetLimit(size_t(n));
+  PlanNearestNeighbours(*sort);
 }
 
 bool IsIntegerConstant(PgQuery__Node* n, int* value) {

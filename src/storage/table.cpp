@@ -4,6 +4,7 @@
 #include <string_view>
 #include <unordered_set>
 
+#include "common/geometry_bounds.h"
 #include "common/row_key.h"
 
 #include "common/status.h"
@@ -172,6 +173,20 @@ const ZoneMap& TableData::Zone(size_t g, size_t column) const {
     }
     z.min_i = lo;
     z.max_i = hi;
+  } else if (v.type().id == TypeId::kGeometry) {
+    GeometryBoxFn box_of = GetGeometryBoxFunction();
+    double b[4] = {INFINITY, INFINITY, -INFINITY, -INFINITY};
+    const bool known = box_of != nullptr;
+    for (size_t r = 0; r < chunk.count; ++r) {
+      if (nulls[r]) continue;
+      z.has_values = true;
+      BoundingBox2D rb;
+      if (!known || !box_of(v.str()[r], &rb)) continue;  // empty geometry: matches no spatial predicate
+      b[0] = std::min(b[0], rb.xmin), b[1] = std::min(b[1], rb.ymin);
+      b[2] = std::max(b[2], rb.xmax), b[3] = std::max(b[3], rb.ymax);
+    }
+    z.has_box = known;
+    std::copy(b, b + 4, z.box);
   } else if (v.type().physical() == PhysicalType::kF64) {
     const double* x = v.f64();
     double lo = INFINITY, hi = -INFINITY;

@@ -64,6 +64,9 @@ struct ZoneMap {
   bool has_values = false;  // false: every row is NULL
   int64_t min_i = 0, max_i = 0;
   double min_f = 0, max_f = 0;
+  // GEOMETRY columns: the union of the rows' bounding boxes (has_box false: none known).
+  bool has_box = false;
+  double box[4] = {0, 0, 0, 0};  // xmin, ymin, xmax, ymax
 };
 
 class TableData {
@@ -107,7 +110,7 @@ class TableData {
   void DropColumn(size_t column_idx);
   // Copies live rows into fresh groups (after many deletes, at checkpoint).
   void Compact();
-  // Zone map of column `column` in group `g` (physical I64 or F64 columns only).
+  // Zone map of column `column` in group `g` (I64 and F64 columns; bounding boxes for GEOMETRY).
   const ZoneMap& Zone(size_t g, size_t column) const;
   // The distinct values (serialized row keys) of `columns` among the live rows of a time
   // partition, computed lazily and kept until the table changes. Lets "latest row per key"

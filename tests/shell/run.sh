@@ -83,6 +83,9 @@ check "IN decorrelated" "1" "$("$YUNHE" -c "$dsetup" -c "EXPLAIN SELECT * FROM o
 check "NOT IN not decorrelated" "0" "$("$YUNHE" -c "$dsetup" -c "EXPLAIN SELECT * FROM o WHERE j NOT IN (SELECT j FROM i WHERE i.k = o.k)" | grep -c 'Hash')"
 
 check "spatial join uses the R-tree" "1" "$("$YUNHE" -c "CREATE TABLE z (g geometry); CREATE TABLE p (g geometry)" -c "EXPLAIN SELECT * FROM p JOIN z ON ST_Contains(z.g, p.g)" | grep -c 'Spatial Inner Join')"
+gsetup="CREATE TABLE fx (id int, pos geometry); INSERT INTO fx SELECT g, ST_Point(116 + (g % 1000) * 0.001 + (g / 20000) * 1.0, 39.9 + (g / 1000 % 20) * 0.001) FROM generate_series(0, 99999) g"
+check "spatial filter skips row groups by bounding box" "1" "$("$YUNHE" -c "$gsetup" -c "EXPLAIN ANALYZE SELECT id FROM fx WHERE ST_DWithin(pos, ST_Point(118.5, 39.91), 0.005)" | grep -cE 'Zone map filter: pos && BOX.*row groups skipped: (3[0-9]|4[0-9]) of 49')"
+check "nearest neighbours read few row groups" "1" "$("$YUNHE" -c "$gsetup" -c "EXPLAIN ANALYZE SELECT id FROM fx ORDER BY pos <-> ST_Point(118.5, 39.91) LIMIT 5" | grep -cE 'Nearest first on pos.*row groups skipped: 4[0-9] of 49')"
 check "EXPLAIN says an index is only recorded" "1" "$("$YUNHE" -c "CREATE TABLE ix (a int); CREATE INDEX ix_a ON ix (a); EXPLAIN SELECT * FROM ix WHERE a = 1" | grep -c 'Indexes recorded only, not used by this plan: ix_a')"
 
 # Line protocol: COPY creates and widens the table, reports bad lines by number, keeps the good.

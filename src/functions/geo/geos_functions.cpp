@@ -170,6 +170,29 @@ void RegisterGeosFunctions(FunctionRegistry& r) {
   AddScalar(r, "st_overlaps", {G, G}, B, Predicate<Pred::kOverlaps>, "true when same-dimension geometries partly overlap", "ST_Overlaps(a, b)");
   AddScalar(r, "st_equals", {G, G}, B, Predicate<Pred::kEquals>, "true when the geometries cover the same points", "ST_Equals(a, b)");
 
+  AddScalar(r, "&&", {G, G}, B, [](Args a, size_t n, Vector& o) {
+    ForEachValid(o, n, [&](size_t k) {
+      const std::string &wa = a[0]->str()[k], &wb = a[1]->str()[k];
+      CheckSameSrid("&&", wa, wb);
+      o.i64()[k] = BoxesMeet(WkbBox(wa), WkbBox(wb));
+    });
+  }, "true when the bounding boxes meet", "pos && ST_MakeEnvelope(116, 39, 117, 40)");
+  AddScalar(r, "<->", {G, G}, F8, [](Args a, size_t n, Vector& o) {
+    ForEachValid(o, n, [&](size_t k) {
+      const std::string &wa = a[0]->str()[k], &wb = a[1]->str()[k];
+      CheckSameSrid("<->", wa, wb);
+      double ax, ay, bx, by;
+      if (ReadPointXY(wa, &ax, &ay) && ReadPointXY(wb, &bx, &by)) {
+        o.f64()[k] = std::hypot(ax - bx, ay - by);
+        return;
+      }
+      GeosPtr ga = ToGeos(wa), gb = ToGeos(wb);
+      double d;
+      if (GEOSisEmpty_r(GeosContext(), ga.get()) || GEOSisEmpty_r(GeosContext(), gb.get())) return o.SetNull(k, true);
+      if (!GEOSDistance_r(GeosContext(), ga.get(), gb.get(), &d)) ThrowGeosError("<->");
+      o.f64()[k] = d;
+    });
+  }, "planar distance, for ORDER BY pos <-> point LIMIT k (nearest neighbours)", "ORDER BY pos <-> ST_Point(116.4, 39.9) LIMIT 5");
   AddScalar(r, "st_distance", {G, G}, F8, [](Args a, size_t n, Vector& o) {
     ForEachValid(o, n, [&](size_t k) {
       const std::string &wa = a[0]->str()[k], &wb = a[1]->str()[k];
