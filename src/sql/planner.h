@@ -129,6 +129,7 @@ class Planner {
                      std::vector<PgQuery__Node*>* where_conjuncts);
   PlannedQuery PlanJoin(PgQuery__JoinExpr* j, const Scope* outer, Scope* scope_out);
   PlannedQuery PlanRangeFunction(PgQuery__RangeFunction* f, const Scope* outer, Scope* scope_out);
+  PlannedQuery PlanStops(PgQuery__RangeFunction* f, PgQuery__FuncCall* call, const Scope* outer, Scope* scope_out);
   PlannedQuery PlanReadNmea(PgQuery__RangeFunction* f, PgQuery__FuncCall* call, const std::string& name, const Scope* outer,
                             Scope* scope_out);
   PlannedQuery JoinPlans(PlannedQuery left, PlannedQuery right, JoinKind kind, std::vector<ExprPtr> conditions);

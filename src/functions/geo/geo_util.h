@@ -38,6 +38,10 @@ Geometry MakeLine(const Geometry& a, const Geometry& b);
 // Appends g's points (points, multipoints, lines) to a linestring, for the ST_MakeLine aggregate.
 void AppendToLine(const Geometry& g, Geometry* line);
 
+// Metres between two positions: geodesic on the WGS 84 (CGCS2000 for 4490) ellipsoid when the
+// SRID is longitude/latitude (4326, 4490 or 0), else planar in the SRID's units.
+double PositionDistance(double x1, double y1, double x2, double y2, int32_t srid);
+
 // Registration entry points, one per file.
 void RegisterGeometryIoFunctions(FunctionRegistry& r);
 void RegisterGeosFunctions(FunctionRegistry& r);

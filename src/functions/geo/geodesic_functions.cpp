@@ -193,6 +193,13 @@ void DistanceKernel(Args a, size_t n, Vector& o) {
 
 }  // namespace
 
+double PositionDistance(double x1, double y1, double x2, double y2, int32_t srid) {
+  if (srid != 0 && srid != 4326 && srid != 4490) return std::hypot(x2 - x1, y2 - y1);
+  double s12;
+  Ellipsoid(srid).Inverse(y1, x1, y2, x2, s12);
+  return s12;
+}
+
 void RegisterGeodesicFunctions(FunctionRegistry& r) {
   AddScalar(r, "st_distancesphere", {G, G}, F8, DistanceKernel<false>,
             "metres between lon/lat geometries on the sphere of radius 6371008.77 m",
@@ -248,6 +255,23 @@ void RegisterGeodesicFunctions(FunctionRegistry& r) {
       o.f64()[k] = GeodesicArea(g, Model(g, a[1]->i64()[k] != 0));
     });
   }, "geography-style geodesic area in square metres", "ST_Area(zone, true)");
+  AddScalar(r, "st_azimuth", {G, G, B}, F8, [](Args a, size_t n, Vector& o) {
+    ForEachValid(o, n, [&](size_t k) {
+      Geometry x = Decode(*a[0], k), y = Decode(*a[1], k);
+      if (x.type != GeomType::kPoint || y.type != GeomType::kPoint || x.coords.empty() || y.coords.empty())
+        throw Error(SqlState::kInternalError, "Operation is only valid on points");
+      CheckGeographic(x, "ST_Azimuth");
+      CheckGeographic(y, "ST_Azimuth");
+      const Coord &p = x.coords[0], &q = y.coords[0];
+      if (p.x == q.x && p.y == q.y) return o.SetNull(k, true);
+      double s12, azi1, azi2;
+      Model(x, a[2]->i64()[k] != 0).Inverse(p.y, p.x, q.y, q.x, s12, azi1, azi2);
+      double rad = azi1 * M_PI / 180;
+      if (rad < 0) rad += 2 * M_PI;
+      o.f64()[k] = rad;
+    });
+  }, "geography-style: initial geodesic azimuth from a to b in radians, clockwise from north (the heading)",
+     "degrees(ST_Azimuth(prev_pos, pos, true))");
   AddScalar(r, "st_azimuth", {G, G}, F8, [](Args a, size_t n, Vector& o) {
     ForEachValid(o, n, [&](size_t k) {
       double ax, ay, bx, by;
