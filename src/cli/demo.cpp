@@ -63,6 +63,19 @@ SELECT date_trunc('hour', ts) AS hour, device, avg(temperature) AS avg_temp, max
 FROM sensor_readings GROUP BY 1, 2;
 )SQL";
 
+// After the fixes are loaded: inspection zones around the robots' stopping points in the
+// tunnel (30 m circles, WGS 84) and the fixes as geometry points.
+const char* kDemoSpatialSql = R"SQL(
+CREATE TABLE zones (name text PRIMARY KEY, kind text, geom geometry);
+INSERT INTO zones VALUES
+  ('A', 'inspection point', ST_Buffer(ST_Point(121.470958, 31.232052, 4326), 0.0003)),
+  ('B', 'inspection point', ST_Buffer(ST_Point(121.478485, 31.237942, 4326), 0.0003)),
+  ('C', 'inspection point', ST_Buffer(ST_Point(121.474926, 31.235178, 4326), 0.0003)),
+  ('depot', 'yard', ST_MakeEnvelope(121.4450, 31.2100, 121.4500, 31.2150, 4326));
+CREATE VIEW positions AS
+SELECT device, ts, ST_Point(lon, lat, 4326) AS pos, speed FROM fixes WHERE lat IS NOT NULL AND lon IS NOT NULL;
+)SQL";
+
 namespace {
 
 // NMEA 0183 as the devices' receivers would send it (BeiDou-capable, NMEA 4.10, GN/GB talkers),
@@ -159,6 +172,9 @@ Status CreateDemoDatabase(const std::string& dir) {
       targets.satellites = "satellites";
       nmea::WriteNmea(*db, nmea, devices[k], nmea::ReaderOptions{}, targets);
     });
+    if (!r.status.ok()) return r.status;
+  }
+  for (auto& r : db->Execute(kDemoSpatialSql)) {
     if (!r.status.ok()) return r.status;
   }
   std::cerr << "created demo database in " << dir << "\n";

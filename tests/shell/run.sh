@@ -129,6 +129,8 @@ check "import nmea summary" "imported 120 fixes, 1200 satellite rows; 2 problems
 # The demo database carries GNSS fixes loaded through the NMEA reader.
 "$YUNHE" --make-demo "$tmp/demo" 2>/dev/null
 check "demo fixes and ASOF" "14400,14290,5" "$("$YUNHE" "$tmp/demo" --format csv --no-header -c "SELECT count(*), count(lat), count(DISTINCT device) FROM fixes")"
+check "demo zones and stops (docs/demo.md)" "robot-1,2026-11-01 00:20:00+00,00:12:30,427.23
+robot-1,2026-11-01 01:20:00+00,00:12:30,456.72" "$("$YUNHE" "$tmp/demo" --format csv --no-header -c "SELECT s.device, s.start_time, s.duration, p.price_cny_mwh FROM stops('SELECT device, ts, pos FROM positions', 30, interval '10 minutes') s JOIN zones z ON ST_Contains(z.geom, s.centroid) ASOF JOIN (SELECT * FROM prices WHERE market = 'guangdong') p ON s.start_time >= p.ts WHERE z.name = 'B' AND s.start_time >= '2026-11-01' AND s.start_time < '2026-11-02' ORDER BY s.start_time LIMIT 2")"
 
 # statement_timeout stops a long statement with 57014 and leaves the session usable.
 check "statement_timeout" "ERROR:  canceling statement due to statement timeout" "$("$YUNHE" -c "SET statement_timeout = '50ms'" -c "SELECT count(*) FROM generate_series(1, 2000000000) g" 2>&1 >/dev/null)"
