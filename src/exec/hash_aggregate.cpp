@@ -1,5 +1,7 @@
 #include "exec/hash_aggregate.h"
 
+#include "exec/parallel_for.h"
+
 #include <atomic>
 #include <exception>
 #include <thread>
@@ -62,36 +64,19 @@ void HashAggregateOperator::ConsumeParallel(ExecContext& ctx) {
   scan.PrepareParallel();  // zone maps computed up front: workers only read them
   const size_t groups = scan.group_count();
   workers_used_ = std::max<size_t>(1, std::min(workers_, groups));
-  std::atomic<size_t> next_group{0};
   std::vector<std::unique_ptr<AggregateTable>> tables;
   for (size_t w = 0; w < workers_used_; ++w) tables.push_back(std::make_unique<AggregateTable>(&groups_, &aggregates_));
-  std::vector<std::exception_ptr> errors(workers_used_);
-  auto work = [&](size_t w) {
-    try {
-      ExecContext local;
-      local.db = ctx.db;
-      local.params = ctx.params;
-      DataChunk chunk;
-      for (size_t g; (g = next_group.fetch_add(1)) < groups;) {
-        if (!scan.ReadGroup(g, chunk)) continue;
-        if (parallel_filter_) {
-          std::vector<uint32_t> sel = EvaluateFilter(*parallel_filter_, chunk, local);
-          if (sel.empty()) continue;
-          if (sel.size() != chunk.count) chunk.Select(sel);
-        }
-        tables[w]->Consume(local, chunk);
-      }
-    } catch (...) {
-      errors[w] = std::current_exception();
-      next_group = groups;  // stop the others early
+  std::vector<DataChunk> chunks(workers_used_);
+  ParallelFor(workers_used_, groups, ctx, [&](size_t w, size_t g, ExecContext& local) {
+    DataChunk& chunk = chunks[w];
+    if (!scan.ReadGroup(g, chunk)) return;
+    if (parallel_filter_) {
+      std::vector<uint32_t> sel = EvaluateFilter(*parallel_filter_, chunk, local);
+      if (sel.empty()) return;
+      if (sel.size() != chunk.count) chunk.Select(sel);
     }
-  };
-  std::vector<std::thread> threads;
-  for (size_t w = 1; w < workers_used_; ++w) threads.emplace_back(work, w);
-  work(0);
-  for (auto& t : threads) t.join();
-  for (auto& e : errors)
-    if (e) std::rethrow_exception(e);
+    tables[w]->Consume(local, chunk);
+  });
   for (size_t w = 1; w < workers_used_; ++w) tables[0]->MergeFrom(*tables[w]);
   table_ = std::move(tables[0]);
 }

@@ -2,6 +2,7 @@
 
 #include "common/row_key.h"
 #include "exec/expression_eval.h"
+#include "exec/join_util.h"
 
 namespace yunhe {
 namespace {
@@ -190,14 +191,8 @@ bool HashJoinOperator::Next(ExecContext& ctx, DataChunk& out) {
         bool want_matched = kind_ == JoinKind::kSemi;
         for (size_t r = 0; r < probe_.count; ++r)
           if ((left_matched_[r] != 0) == want_matched) sel.push_back(uint32_t(r));
-        if (!sel.empty()) {
-          DataChunk extra;
-          for (auto& c : probe_.columns) extra.columns.push_back(c.Gather(sel));
-          if (kind_ == JoinKind::kLeft || kind_ == JoinKind::kFull)
-            for (auto& c : build_.columns) extra.columns.push_back(Vector::Constant(Value::Null(c.type()), c.type(), sel.size()));
-          extra.count = sel.size();
-          ready_.push_back(std::move(extra));
-        }
+        if (!sel.empty())
+          ready_.push_back(LeftRowsWithNullRight(probe_, build_, sel, kind_ == JoinKind::kLeft || kind_ == JoinKind::kFull));
       }
     }
   }

@@ -2,11 +2,12 @@
 
 #include <fmt/format.h>
 
-#include <atomic>
 #include <thread>
 
 #include "common/status.h"
 #include "exec/expression_eval.h"
+#include "exec/join_util.h"
+#include "exec/parallel_for.h"
 #include "functions/cast.h"
 
 namespace yunhe {
@@ -103,26 +104,7 @@ void SpatialJoinOperator::ProbeChunk(size_t w, size_t i, ExecContext& ctx) {
 
 void SpatialJoinOperator::ProbeBatch(ExecContext& ctx) {
   batch_pairs_.assign(batch_.size(), {});
-  const size_t workers = std::min(workers_, batch_.size());
-  std::atomic<size_t> next{0};
-  std::vector<std::exception_ptr> errors(workers);
-  auto work = [&](size_t w) {
-    try {
-      ExecContext local;
-      local.db = ctx.db;
-      local.params = ctx.params;
-      for (size_t i; (i = next.fetch_add(1)) < batch_.size();) ProbeChunk(w, i, w == 0 ? ctx : local);
-    } catch (...) {
-      errors[w] = std::current_exception();
-      next = batch_.size();
-    }
-  };
-  std::vector<std::thread> threads;
-  for (size_t w = 1; w < workers; ++w) threads.emplace_back(work, w);
-  work(0);
-  for (auto& t : threads) t.join();
-  for (auto& e : errors)
-    if (e) std::rethrow_exception(e);
+  ParallelFor(workers_, batch_.size(), ctx, [&](size_t w, size_t i, ExecContext& c) { ProbeChunk(w, i, c); });
 }
 
 void SpatialJoinOperator::FlushPairs(ExecContext& ctx) {
@@ -173,13 +155,7 @@ bool SpatialJoinOperator::Next(ExecContext& ctx, DataChunk& out) {
       std::vector<uint32_t> sel;
       for (size_t r = 0; r < probe_.count; ++r)
         if (!left_matched_[r]) sel.push_back(uint32_t(r));
-      if (!sel.empty()) {
-        DataChunk extra;
-        for (auto& c : probe_.columns) extra.columns.push_back(c.Gather(sel));
-        for (auto& c : build_.columns) extra.columns.push_back(Vector::Constant(Value::Null(c.type()), c.type(), sel.size()));
-        extra.count = sel.size();
-        ready_.push_back(std::move(extra));
-      }
+      if (!sel.empty()) ready_.push_back(LeftRowsWithNullRight(probe_, build_, sel, true));
     }
   }
   out = std::move(ready_.front());

@@ -102,6 +102,19 @@ void AppendLinePoints(const Geometry& g, bool allow_multipoint, std::vector<Coor
   }
 }
 
+// ST_StartPoint / ST_EndPoint: NULL unless a non-empty linestring.
+template <bool kFirst>
+void LineEndPoint(Args a, size_t n, Vector& o) {
+  ForEachValid(o, n, [&](size_t k) {
+    Geometry g = Decode(*a[0], k);
+    if (g.type != GeomType::kLineString || g.coords.empty()) return o.SetNull(k, true);
+    Geometry p;
+    p.srid = g.srid, p.has_z = g.has_z, p.has_m = g.has_m;
+    p.coords.push_back(kFirst ? g.coords.front() : g.coords.back());
+    SetGeom(o, k, p);
+  });
+}
+
 void SridFromText(Args a, size_t n, Vector& o, bool with_srid) {
   ForEachValid(o, n, [&](size_t r) {
     Geometry g = ParseWKT(a[0]->str()[r]);
@@ -284,26 +297,8 @@ void RegisterGeometryIoFunctions(FunctionRegistry& r) {
       SetGeom(o, k, p);
     });
   }, "n-th point of a linestring (1-based, negative from the end)", "ST_PointN('LINESTRING(0 0,1 1)', 2)");
-  AddScalar(r, "st_startpoint", {G}, G, [](Args a, size_t n, Vector& o) {
-    ForEachValid(o, n, [&](size_t k) {
-      Geometry g = Decode(*a[0], k);
-      if (g.type != GeomType::kLineString || g.coords.empty()) return o.SetNull(k, true);
-      Geometry p;
-      p.srid = g.srid, p.has_z = g.has_z, p.has_m = g.has_m;
-      p.coords.push_back(g.coords.front());
-      SetGeom(o, k, p);
-    });
-  }, "first point of a linestring", "ST_StartPoint('LINESTRING(0 0,1 1)')");
-  AddScalar(r, "st_endpoint", {G}, G, [](Args a, size_t n, Vector& o) {
-    ForEachValid(o, n, [&](size_t k) {
-      Geometry g = Decode(*a[0], k);
-      if (g.type != GeomType::kLineString || g.coords.empty()) return o.SetNull(k, true);
-      Geometry p;
-      p.srid = g.srid, p.has_z = g.has_z, p.has_m = g.has_m;
-      p.coords.push_back(g.coords.back());
-      SetGeom(o, k, p);
-    });
-  }, "last point of a linestring", "ST_EndPoint('LINESTRING(0 0,1 1)')");
+  AddScalar(r, "st_startpoint", {G}, G, LineEndPoint<true>, "first point of a linestring", "ST_StartPoint('LINESTRING(0 0,1 1)')");
+  AddScalar(r, "st_endpoint", {G}, G, LineEndPoint<false>, "last point of a linestring", "ST_EndPoint('LINESTRING(0 0,1 1)')");
   AddScalar(r, "st_envelope", {G}, G, [](Args a, size_t n, Vector& o) {
     ForEachValid(o, n, [&](size_t k) { SetGeom(o, k, Envelope(Decode(*a[0], k))); });
   }, "bounding box as a polygon (a point or line when degenerate)", "ST_AsText(ST_Envelope('LINESTRING(0 0,3 5)'))");

@@ -155,6 +155,46 @@ void BinaryOp(Args a, size_t n, Vector& o) {
 
 GEOSGeometry* Centroid(GEOSContextHandle_t c, const GEOSGeometry* g) { return GEOSGetCentroid_r(c, g); }
 
+// One geometry plus numeric parameters (args 1.. of the call) -> geometry, on GEOS.
+using Parameterized = GEOSGeometry* (*)(GEOSContextHandle_t, const GEOSGeometry*, Args, size_t row);
+GEOSGeometry* Buffer8(GEOSContextHandle_t c, const GEOSGeometry* g, Args a, size_t k) { return GEOSBuffer_r(c, g, ArgF(*a[1], k), 8); }
+GEOSGeometry* BufferN(GEOSContextHandle_t c, const GEOSGeometry* g, Args a, size_t k) {
+  return GEOSBuffer_r(c, g, ArgF(*a[1], k), int(a[2]->i64()[k]));
+}
+GEOSGeometry* Simplify(GEOSContextHandle_t c, const GEOSGeometry* g, Args a, size_t k) { return GEOSSimplify_r(c, g, ArgF(*a[1], k)); }
+GEOSGeometry* SimplifyPreserveTopology(GEOSContextHandle_t c, const GEOSGeometry* g, Args a, size_t k) {
+  return GEOSTopologyPreserveSimplify_r(c, g, ArgF(*a[1], k));
+}
+
+template <Parameterized Op>
+void WithParameter(Args a, size_t n, Vector& o) {
+  ForEachValid(o, n, [&](size_t r) {
+    const std::string& w = a[0]->str()[r];
+    GeosPtr g = ToGeos(w);
+    GeosPtr res(Op(GeosContext(), g.get(), a, r));
+    if (!res) ThrowGeosError("GEOS operation");
+    o.str()[r] = FromGeos(res.get(), ReadSRID(w));
+  });
+}
+
+// Planar distance, for ST_Distance and the <-> operator; NULL when either side is empty.
+void PlanarDistance(Args a, size_t n, Vector& o) {
+  ForEachValid(o, n, [&](size_t k) {
+    const std::string &wa = a[0]->str()[k], &wb = a[1]->str()[k];
+    CheckSameSrid("ST_Distance", wa, wb);
+    double ax, ay, bx, by;
+    if (ReadPointXY(wa, &ax, &ay) && ReadPointXY(wb, &bx, &by)) {
+      o.f64()[k] = std::hypot(ax - bx, ay - by);
+      return;
+    }
+    GeosPtr ga = ToGeos(wa), gb = ToGeos(wb);
+    if (GEOSisEmpty_r(GeosContext(), ga.get()) || GEOSisEmpty_r(GeosContext(), gb.get())) return o.SetNull(k, true);
+    double d;
+    if (!GEOSDistance_r(GeosContext(), ga.get(), gb.get(), &d)) ThrowGeosError("ST_Distance");
+    o.f64()[k] = d;
+  });
+}
+
 }  // namespace
 
 void RegisterGeosFunctions(FunctionRegistry& r) {
@@ -177,38 +217,10 @@ void RegisterGeosFunctions(FunctionRegistry& r) {
       o.i64()[k] = BoxesMeet(WkbBox(wa), WkbBox(wb));
     });
   }, "true when the bounding boxes meet", "pos && ST_MakeEnvelope(116, 39, 117, 40)");
-  AddScalar(r, "<->", {G, G}, F8, [](Args a, size_t n, Vector& o) {
-    ForEachValid(o, n, [&](size_t k) {
-      const std::string &wa = a[0]->str()[k], &wb = a[1]->str()[k];
-      CheckSameSrid("<->", wa, wb);
-      double ax, ay, bx, by;
-      if (ReadPointXY(wa, &ax, &ay) && ReadPointXY(wb, &bx, &by)) {
-        o.f64()[k] = std::hypot(ax - bx, ay - by);
-        return;
-      }
-      GeosPtr ga = ToGeos(wa), gb = ToGeos(wb);
-      double d;
-      if (GEOSisEmpty_r(GeosContext(), ga.get()) || GEOSisEmpty_r(GeosContext(), gb.get())) return o.SetNull(k, true);
-      if (!GEOSDistance_r(GeosContext(), ga.get(), gb.get(), &d)) ThrowGeosError("<->");
-      o.f64()[k] = d;
-    });
-  }, "planar distance, for ORDER BY pos <-> point LIMIT k (nearest neighbours)", "ORDER BY pos <-> ST_Point(116.4, 39.9) LIMIT 5");
-  AddScalar(r, "st_distance", {G, G}, F8, [](Args a, size_t n, Vector& o) {
-    ForEachValid(o, n, [&](size_t k) {
-      const std::string &wa = a[0]->str()[k], &wb = a[1]->str()[k];
-      CheckSameSrid("ST_Distance", wa, wb);
-      double ax, ay, bx, by;
-      if (ReadPointXY(wa, &ax, &ay) && ReadPointXY(wb, &bx, &by)) {
-        o.f64()[k] = std::hypot(ax - bx, ay - by);
-        return;
-      }
-      GeosPtr ga = ToGeos(wa), gb = ToGeos(wb);
-      if (GEOSisEmpty_r(GeosContext(), ga.get()) || GEOSisEmpty_r(GeosContext(), gb.get())) return o.SetNull(k, true);
-      double d;
-      if (!GEOSDistance_r(GeosContext(), ga.get(), gb.get(), &d)) ThrowGeosError("ST_Distance");
-      o.f64()[k] = d;
-    });
-  }, "planar distance in the units of the SRID", "ST_Distance(ST_Point(0, 0), ST_Point(3, 4)) → 5");
+  AddScalar(r, "<->", {G, G}, F8, PlanarDistance, "planar distance, for ORDER BY pos <-> point LIMIT k (nearest neighbours)",
+            "ORDER BY pos <-> ST_Point(116.4, 39.9) LIMIT 5");
+  AddScalar(r, "st_distance", {G, G}, F8, PlanarDistance, "planar distance in the units of the SRID",
+            "ST_Distance(ST_Point(0, 0), ST_Point(3, 4)) → 5");
   AddScalar(r, "st_dwithin", {G, G, F8}, B, [](Args a, size_t n, Vector& o) {
     ForEachValid(o, n, [&](size_t k) {
       const std::string &wa = a[0]->str()[k], &wb = a[1]->str()[k];
@@ -246,42 +258,14 @@ void RegisterGeosFunctions(FunctionRegistry& r) {
     ForEachValid(o, n, [&](size_t k) { o.f64()[k] = PlanarLength(Decode(*a[0], k), true); });
   }, "planar perimeter of the polygonal parts", "ST_Perimeter(ST_MakeEnvelope(0, 0, 2, 3)) → 10");
 
-  AddScalar(r, "st_buffer", {G, F8}, G, [](Args a, size_t n, Vector& o) {
-    ForEachValid(o, n, [&](size_t k) {
-      const std::string& w = a[0]->str()[k];
-      GeosPtr g = ToGeos(w);
-      GeosPtr res(GEOSBuffer_r(GeosContext(), g.get(), ArgF(*a[1], k), 8));
-      if (!res) ThrowGeosError("ST_Buffer");
-      o.str()[k] = FromGeos(res.get(), ReadSRID(w));
-    });
-  }, "area within distance d (8 segments per quarter circle)", "ST_Buffer(ST_Point(0, 0), 10)");
-  AddScalar(r, "st_buffer", {G, F8, I4}, G, [](Args a, size_t n, Vector& o) {
-    ForEachValid(o, n, [&](size_t k) {
-      const std::string& w = a[0]->str()[k];
-      GeosPtr g = ToGeos(w);
-      GeosPtr res(GEOSBuffer_r(GeosContext(), g.get(), ArgF(*a[1], k), int(a[2]->i64()[k])));
-      if (!res) ThrowGeosError("ST_Buffer");
-      o.str()[k] = FromGeos(res.get(), ReadSRID(w));
-    });
-  }, "buffer with n segments per quarter circle", "ST_Buffer(ST_Point(0, 0), 10, 2)");
-  AddScalar(r, "st_simplify", {G, F8}, G, [](Args a, size_t n, Vector& o) {
-    ForEachValid(o, n, [&](size_t k) {
-      const std::string& w = a[0]->str()[k];
-      GeosPtr g = ToGeos(w);
-      GeosPtr res(GEOSSimplify_r(GeosContext(), g.get(), ArgF(*a[1], k)));
-      if (!res) ThrowGeosError("ST_Simplify");
-      o.str()[k] = FromGeos(res.get(), ReadSRID(w));
-    });
-  }, "Douglas-Peucker simplification with tolerance t", "ST_Simplify(track, 0.0001)");
-  AddScalar(r, "st_simplifypreservetopology", {G, F8}, G, [](Args a, size_t n, Vector& o) {
-    ForEachValid(o, n, [&](size_t k) {
-      const std::string& w = a[0]->str()[k];
-      GeosPtr g = ToGeos(w);
-      GeosPtr res(GEOSTopologyPreserveSimplify_r(GeosContext(), g.get(), ArgF(*a[1], k)));
-      if (!res) ThrowGeosError("ST_SimplifyPreserveTopology");
-      o.str()[k] = FromGeos(res.get(), ReadSRID(w));
-    });
-  }, "simplification that keeps the result valid", "ST_SimplifyPreserveTopology(zone, 1)");
+  AddScalar(r, "st_buffer", {G, F8}, G, WithParameter<Buffer8>, "area within distance d (8 segments per quarter circle)",
+            "ST_Buffer(ST_Point(0, 0), 10)");
+  AddScalar(r, "st_buffer", {G, F8, I4}, G, WithParameter<BufferN>, "buffer with n segments per quarter circle",
+            "ST_Buffer(ST_Point(0, 0), 10, 2)");
+  AddScalar(r, "st_simplify", {G, F8}, G, WithParameter<Simplify>, "Douglas-Peucker simplification with tolerance t",
+            "ST_Simplify(track, 0.0001)");
+  AddScalar(r, "st_simplifypreservetopology", {G, F8}, G, WithParameter<SimplifyPreserveTopology>,
+            "simplification that keeps the result valid", "ST_SimplifyPreserveTopology(zone, 1)");
   AddScalar(r, "st_centroid", {G}, G, UnaryOp<Centroid>, "centre of mass", "ST_AsText(ST_Centroid(ST_MakeEnvelope(0, 0, 2, 2))) → POINT(1 1)");
   AddScalar(r, "st_convexhull", {G}, G, UnaryOp<GEOSConvexHull_r>, "smallest convex polygon containing the geometry", "ST_ConvexHull(ST_Collect(pos))");
   AddScalar(r, "st_pointonsurface", {G}, G, UnaryOp<GEOSPointOnSurface_r>, "a point guaranteed to lie on the geometry", "ST_PointOnSurface(zone)");
