@@ -33,7 +33,10 @@ std::string LogicalType::ToString() const {
     case TypeId::kTimestamp: return "timestamp without time zone";
     case TypeId::kTimestampTz: return "timestamp with time zone";
     case TypeId::kInterval: return "interval";
-    case TypeId::kGeometry: return "geometry";
+    case TypeId::kGeometry:
+      if (precision == 0 && scale == 0) return "geometry";
+      return scale ? fmt::format("geometry({},{})", GeometryTypmodName(precision), scale)
+                   : fmt::format("geometry({})", GeometryTypmodName(precision));
     case TypeId::kBytea: return "bytea";
   }
   return "unknown";
@@ -47,6 +50,35 @@ bool LogicalType::IsInteger() const {
 }
 bool LogicalType::IsTemporal() const {
   return id == TypeId::kDate || id == TypeId::kTimestamp || id == TypeId::kTimestampTz;
+}
+
+namespace {
+const char* const kGeometryTypeNames[] = {"Geometry", "Point", "LineString", "Polygon", "MultiPoint", "MultiLineString",
+                                          "MultiPolygon", "GeometryCollection"};
+}
+
+bool GeometryTypmodFromName(const std::string& name, int16_t* code) {
+  std::string n;
+  for (char c : name) n.push_back(char(tolower((unsigned char)c)));
+  auto match = [&](const char* suffix, int16_t flag) {
+    for (int t = 0; t < 8; ++t) {
+      std::string base;
+      for (const char* p = kGeometryTypeNames[t]; *p; ++p) base.push_back(char(tolower((unsigned char)*p)));
+      if (n == base + suffix) {
+        *code = int16_t(t | flag);
+        return true;
+      }
+    }
+    return false;
+  };
+  return match("", 0) || match("zm", 16 | 32) || match("z", 16) || match("m", 32);
+}
+
+std::string GeometryTypmodName(int16_t code) {
+  std::string s = kGeometryTypeNames[code & 7];
+  if (code & 16) s += "Z";
+  if (code & 32) s += "M";
+  return s;
 }
 
 bool LookupTypeName(const std::string& n, LogicalType* out) {

@@ -49,6 +49,13 @@ struct LogicalType {
 // built-in range, and listed in pg_type as "geometry".
 inline constexpr int32_t kGeometryTypeOid = 16390;
 
+// geometry(Type[Z|M|ZM], srid) keeps its type modifier in LogicalType: precision = geometry
+// type code (0 any, 1 Point .. 7 GeometryCollection) | 16 if Z | 32 if M | 64 (a typmod was
+// given: geometry(Geometry) rejects Z values, plain geometry takes anything), scale = SRID.
+inline constexpr int16_t kGeometryTypmodPresent = 64;
+bool GeometryTypmodFromName(const std::string& name, int16_t* code);  // "pointz" -> 1|16
+std::string GeometryTypmodName(int16_t code);                           // 1|16 -> "PointZ"
+
 // Parses a PostgreSQL type name as libpg_query spells it ("int4", "float8", "varchar", "timestamptz", ...).
 bool LookupTypeName(const std::string& name, LogicalType* out);
 

@@ -111,6 +111,30 @@ std::string ParseBytea(const std::string& text, const LogicalType& t) {
   return out;
 }
 
+// geometry(Type, srid) columns check values as PostGIS does: a value without SRID takes the
+// column's, any other SRID, type or dimension mismatch is an error.
+Value CheckGeometryTypmod(Value v, const LogicalType& to) {
+  v.type = to;
+  if (to.precision == 0 && to.scale == 0) return v;
+  geo::Geometry g = geo::ReadWKB(v.s);
+  if (to.scale != 0 && g.srid == 0) {
+    g.srid = to.scale;
+    v.s = geo::WriteEWKB(g);
+  }
+  if (to.scale != 0 && g.srid != to.scale)
+    throw Error(SqlState::kInvalidParameterValue, fmt::format("Geometry SRID ({}) does not match column SRID ({})", g.srid, to.scale));
+  const int want = to.precision & 7;
+  if (want != 0 && int(g.type) != want)
+    throw Error(SqlState::kInvalidParameterValue, fmt::format("Geometry type ({}) does not match column type ({})",
+                                                              geo::StTypeName(g.type) + 3, GeometryTypmodName(int16_t(want))));
+  const bool col_z = to.precision & 16, col_m = to.precision & 32;
+  if (col_z && !g.has_z) throw Error(SqlState::kInvalidParameterValue, "Column has Z dimension but geometry does not");
+  if (!col_z && g.has_z) throw Error(SqlState::kInvalidParameterValue, "Geometry has Z dimension but column does not");
+  if (col_m && !g.has_m) throw Error(SqlState::kInvalidParameterValue, "Column has M dimension but geometry does not");
+  if (!col_m && g.has_m) throw Error(SqlState::kInvalidParameterValue, "Geometry has M dimension but column does not");
+  return v;
+}
+
 }  // namespace
 
 Value ParseValue(const std::string& text, const LogicalType& to) {
@@ -132,7 +156,7 @@ Value ParseValue(const std::string& text, const LogicalType& to) {
       v.type = to;
       v.is_null = false;
       v.s = geo::WriteEWKB(geo::ParseGeometryText(text));
-      return v;
+      return CheckGeometryTypmod(std::move(v), to);
     }
     case TypeId::kBytea: {
       Value v;
@@ -301,7 +325,8 @@ Value CastValue(const Value& v, const LogicalType& to) {
       if (from == TypeId::kGeometry) { out.s = v.s; return out; }
       break;
     case TypeId::kGeometry:
-      if (from == TypeId::kBytea) { out.s = geo::WriteEWKB(geo::ReadWKB(v.s)); return out; }
+      if (from == TypeId::kBytea) { out.s = geo::WriteEWKB(geo::ReadWKB(v.s)); return CheckGeometryTypmod(std::move(out), to); }
+      if (from == TypeId::kGeometry) { out.s = v.s; return CheckGeometryTypmod(std::move(out), to); }
       break;
     default: break;
   }

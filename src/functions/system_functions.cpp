@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include "common/pg_type_ids.h"
 #include "common/time_util.h"
 #include "common/timezone.h"
 #include "functions/function.h"
@@ -48,7 +49,11 @@ void RegisterSystemFunctions(FunctionRegistry& r) {
     f.return_type = T;
     f.strict = false;
     f.kernel = [](Args a, size_t n, Vector& o) {
-      for (size_t k = 0; k < n; ++k) o.SetValue(k, Value::Text(a[0]->type().ToString()));
+      // Like regtype output: the type without its modifier (numeric, geometry), except that
+      // varchar stays character varying.
+      const LogicalType& t = a[0]->type();
+      const std::string name = t.id == TypeId::kText && t.precision ? "character varying" : LogicalType(t.id).ToString();
+      for (size_t k = 0; k < n; ++k) o.SetValue(k, Value::Text(name));
     };
     f.description = "the data type of the argument";
     f.example = "pg_typeof(1.5) → numeric";
@@ -106,16 +111,18 @@ void RegisterSystemFunctions(FunctionRegistry& r) {
     }, "comment of a database object (none are stored)", "obj_description(16385, 'pg_class') → NULL", false);
     AddScalar(r, "format_type", {t, TypeId::kInt32}, T, [](Args a, size_t n, Vector& o) {
       ForEachValid(o, n, [&](size_t k) {
-        static const std::pair<int64_t, const char*> kNames[] = {
-            {16, "boolean"}, {20, "bigint"}, {21, "smallint"}, {23, "integer"}, {25, "text"}, {700, "real"},
-            {701, "double precision"}, {1043, "character varying"}, {1082, "date"}, {1114, "timestamp without time zone"},
-            {1184, "timestamp with time zone"}, {1186, "interval"}, {1700, "numeric"}};
+        const int64_t oid = a[0]->i64()[k];
+        const int32_t typmod = a[1]->IsNull(k) ? -1 : int32_t(a[1]->i64()[k]);
+        static const std::pair<int64_t, const char*> kOthers[] = {{26, "oid"}, {19, "name"}, {18, "\"char\""}, {1043, "character varying"}};
+        LogicalType type;
         std::string name = "???";
-        for (auto& [oid, tn] : kNames)
-          if (oid == a[0]->i64()[k]) name = tn;
+        if (LogicalTypeFromPg(oid, typmod, &type) && !(oid == 1043 && type.precision == 0)) name = type.ToString();
+        else
+          for (auto& [o2, tn] : kOthers)
+            if (o2 == oid) name = tn;
         o.str()[k] = name;
       });
-    }, "SQL name of a type OID", "format_type(1184, NULL) → timestamp with time zone", false);
+    }, "SQL name of a type OID with its modifier", "format_type(1700, 655366) → numeric(10,2)", false);
   }
   // Arrays are not a type yet; ACL-style text columns are NULL or plain text, passed through.
   AddScalar(r, "array_to_string", {T, T}, T, [](Args a, size_t n, Vector& o) {

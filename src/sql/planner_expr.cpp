@@ -60,6 +60,20 @@ LogicalType Planner::ResolveTypeName(PgQuery__TypeName* tn, int char_pos) {
     if (s < 0 || s > p)
       throw Error(SqlState::kInvalidParameterValue, fmt::format("NUMERIC scale {} must be between 0 and precision {}", s, p), char_pos);
     t = LogicalType(TypeId::kNumeric, int16_t(p), int16_t(s));
+  } else if (t.id == TypeId::kGeometry && tn->n_typmods > 0) {
+    // PostGIS typmods: geometry(Point[Z|M|ZM] [, srid]).
+    PgQuery__Node* n = tn->typmods[0];
+    std::string sub;
+    if (n->node_case == PG_QUERY__NODE__NODE_COLUMN_REF && n->column_ref->n_fields == 1) sub = StrVal(n->column_ref->fields[0]);
+    else if (n->node_case == PG_QUERY__NODE__NODE_A_CONST && n->a_const->val_case == PG_QUERY__A__CONST__VAL_SVAL) sub = n->a_const->sval->sval;
+    int16_t code;
+    if (!GeometryTypmodFromName(sub, &code))
+      throw Error(SqlState::kInvalidParameterValue, fmt::format("Invalid geometry type modifier: {}", sub), char_pos);
+    int srid = tn->n_typmods > 1 ? std::max(typmod(1), 0) : 0;  // PostGIS maps negative SRIDs to 0
+    if (srid > 32767)
+      throw Error(SqlState::kInvalidParameterValue,
+                  fmt::format("SRID {} in a column type: yunhe keeps column SRIDs in 0..32767 (use plain geometry)", srid), char_pos);
+    t = LogicalType(TypeId::kGeometry, int16_t(code | kGeometryTypmodPresent), int16_t(srid));
   } else if (t.id == TypeId::kText && (name == "varchar" || name == "bpchar") && tn->n_typmods > 0) {
     t = LogicalType(TypeId::kText, int16_t(std::min(typmod(0), 32767)), 0);
   }

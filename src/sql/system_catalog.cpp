@@ -2,6 +2,7 @@
 
 #include <functional>
 
+#include "common/pg_type_ids.h"
 #include "common/value.h"
 
 namespace yunhe {
@@ -10,25 +11,6 @@ namespace {
 constexpr int64_t kPgCatalogOid = 11, kPublicOid = 2200, kInfoSchemaOid = 13000, kOwnerOid = 10, kDatabaseOid = 16383;
 constexpr TypeId I = TypeId::kInt64, T = TypeId::kText, B = TypeId::kBool, I4 = TypeId::kInt32, I2 = TypeId::kInt16;
 
-int64_t TypeOidOf(const LogicalType& t) {
-  switch (t.id) {
-    case TypeId::kBool: return 16;
-    case TypeId::kInt16: return 21;
-    case TypeId::kInt32: return 23;
-    case TypeId::kInt64: return 20;
-    case TypeId::kFloat32: return 700;
-    case TypeId::kFloat64: return 701;
-    case TypeId::kNumeric: return 1700;
-    case TypeId::kText: return t.precision ? 1043 : 25;
-    case TypeId::kDate: return 1082;
-    case TypeId::kTimestamp: return 1114;
-    case TypeId::kTimestampTz: return 1184;
-    case TypeId::kInterval: return 1186;
-    case TypeId::kBytea: return 17;
-    case TypeId::kGeometry: return kGeometryTypeOid;
-    default: return 25;
-  }
-}
 
 struct Builder {
   SystemRelation* out;
@@ -110,7 +92,7 @@ bool BuildSystemRelation(const Catalog& cat, const std::string& schema, const st
       if (!t) return;
       for (size_t c = 0; c < t->schema.columns.size(); ++c) {
         const ColumnInfo& col = t->schema.columns[c];
-        b.Row({Int(oid), Text(col.name), Int(TypeOidOf(col.type)), Int(-1), Int(int64_t(c + 1)), Int(-1), Bool(col.not_null),
+        b.Row({Int(oid), Text(col.name), Int(PgTypeOid(col.type)), Int(-1), Int(int64_t(c + 1)), Int(PgTypmod(col.type)), Bool(col.not_null),
                Bool(!col.default_sql.empty()), Bool(false), Text(""), Text(""), Int(0)});
       }
     });
@@ -187,7 +169,7 @@ bool BuildSystemRelation(const Catalog& cat, const std::string& schema, const st
         const ColumnInfo& col = t->schema.columns[c];
         std::string udt;
         for (auto& [oid, tn] : BuiltinTypes())
-          if (oid == TypeOidOf(col.type)) udt = tn;
+          if (oid == PgTypeOid(col.type)) udt = tn;
         std::string data_type = col.type.ToString();
         size_t paren = data_type.find('(');
         if (paren != std::string::npos) data_type = data_type.substr(0, paren);

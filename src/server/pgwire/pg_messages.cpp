@@ -77,26 +77,6 @@ void MessageBuilder::AppendTo(std::string* out) const {
   *out += body_;
 }
 
-int32_t TypeOid(const LogicalType& t) {
-  switch (t.id) {
-    case TypeId::kBool: return 16;
-    case TypeId::kInt16: return 21;
-    case TypeId::kInt32: return 23;
-    case TypeId::kInt64: return 20;
-    case TypeId::kFloat32: return 700;
-    case TypeId::kFloat64: return 701;
-    case TypeId::kNumeric: return 1700;
-    case TypeId::kText: return t.precision ? 1043 : 25;
-    case TypeId::kDate: return 1082;
-    case TypeId::kTimestamp: return 1114;
-    case TypeId::kTimestampTz: return 1184;
-    case TypeId::kInterval: return 1186;
-    case TypeId::kBytea: return 17;
-    case TypeId::kGeometry: return kGeometryTypeOid;
-    case TypeId::kNull: return 25;
-  }
-  return 25;
-}
 
 int16_t TypeLength(const LogicalType& t) {
   switch (t.id) {

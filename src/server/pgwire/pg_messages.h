@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "common/pg_type_ids.h"
 #include "common/types.h"
 
 namespace yunhe::pgwire {
@@ -40,7 +41,6 @@ class MessageBuilder {
 };
 
 // PostgreSQL type OID and length for our types (text format).
-int32_t TypeOid(const LogicalType& t);
 int16_t TypeLength(const LogicalType& t);
 
 // ErrorResponse ('E') or NoticeResponse ('N') fields: severity, SQLSTATE, message, position...

@@ -58,7 +58,7 @@ void AppendRowDescription(const std::vector<std::string>& names, const std::vect
   MessageBuilder desc('T');
   desc.Int16(int16_t(names.size()));
   for (size_t c = 0; c < names.size(); ++c)
-    desc.Str(names[c]).Int32(0).Int16(0).Int32(TypeOid(types[c])).Int16(TypeLength(types[c])).Int32(-1).Int16(FormatOf(formats, c));
+    desc.Str(names[c]).Int32(0).Int16(0).Int32(PgTypeOid(types[c])).Int16(TypeLength(types[c])).Int32(PgTypmod(types[c])).Int16(FormatOf(formats, c));
   desc.AppendTo(out);
 }
 
