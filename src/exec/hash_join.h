@@ -22,6 +22,7 @@ class HashJoinOperator : public PhysicalOperator {
   void Open(ExecContext& ctx) override;
   std::string Name() const override;
   std::string Details() const override;
+  JoinKind kind() const { return kind_; }
 
  protected:
   bool Next(ExecContext& ctx, DataChunk& out) override;

@@ -13,6 +13,7 @@ namespace yunhe {
 class LateralJoinOperator : public PhysicalOperator {
  public:
   LateralJoinOperator(OperatorPtr left, OperatorPtr right, JoinKind kind, ExprPtr condition);
+  JoinKind kind() const { return kind_; }
   void Open(ExecContext& ctx) override;
   std::string Name() const override { return kind_ == JoinKind::kLeft ? "Nested Loop Left Join (lateral)" : "Nested Loop (lateral)"; }
 

@@ -30,6 +30,7 @@ struct SpatialJoinCondition {
 class SpatialJoinOperator : public PhysicalOperator {
  public:
   SpatialJoinOperator(OperatorPtr left, OperatorPtr right, JoinKind kind, SpatialJoinCondition cond, ExprPtr residual);
+  JoinKind kind() const { return kind_; }
   void Open(ExecContext& ctx) override;
   std::string Name() const override;
   std::string Details() const override;

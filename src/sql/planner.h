@@ -3,7 +3,9 @@
 // Errors carry the 1-based character position of the offending token.
 //
 // Split by job: planner_expr.cpp (expressions), planner_functions.cpp (calls and operators),
-// planner_from.cpp (FROM and joins), planner_select.cpp (SELECT, GROUP BY, ORDER BY, set ops).
+// planner_from.cpp (FROM and joins), planner_select.cpp (SELECT, GROUP BY, ORDER BY, set ops),
+// planner_pushdown.cpp (WHERE below joins), planner_zone_maps.cpp (WHERE -> zone-map checks),
+// planner_trajectory.cpp (stops, resample, proximity), planner_asof.cpp, planner_decorrelate.cpp.
 #pragma once
 #include <map>
 #include <memory>
@@ -19,6 +21,8 @@
 #include "storage/catalog.h"
 
 namespace yunhe {
+
+class TableScanOperator;
 
 struct ScopeColumn {
   std::string table;  // alias or table name, "" for unnamed
@@ -51,6 +55,17 @@ struct CteEntry {
 // Shifts column references of an expression by `offset` (bound on the right input of a join ->
 // reading the combined row, or back with a negative offset).
 ExprPtr ShiftColumns(const ExprPtr& e, int offset);
+// True when `e` has one value for the whole statement: no columns, subqueries, outer references
+// or volatile functions (now() is fine: it is the statement's start time).
+bool StatementConstant(const Expr& e);
+// planner_zone_maps.cpp: `column op value` and spatial conjuncts become the scan's zone-map checks.
+void AddZoneMapPredicates(TableScanOperator& scan, const std::vector<ExprPtr>& preds);
+// The conjunction of the predicates (nullptr for none, the predicate itself for one).
+ExprPtr AndAllConditions(const std::vector<ExprPtr>& preds);
+// WHERE conjuncts placed over `plan`: each one that reads a single input of a join goes below
+// the join (as far down as join semantics allow: the preserved side of outer joins, the left of
+// ASOF and LATERAL joins), over table scans also as zone-map checks; the rest filter `plan`.
+OperatorPtr PushDownFilters(OperatorPtr plan, const std::vector<ExprPtr>& preds);
 // Which inputs of a join an expression reads: 1 = left only, 2 = right only, 3 = both (or a
 // subquery), 0 = neither.
 int JoinSides(const Expr& e, int left_width);
@@ -129,7 +144,9 @@ class Planner {
                      std::vector<PgQuery__Node*>* where_conjuncts);
   PlannedQuery PlanJoin(PgQuery__JoinExpr* j, const Scope* outer, Scope* scope_out);
   PlannedQuery PlanRangeFunction(PgQuery__RangeFunction* f, const Scope* outer, Scope* scope_out);
-  PlannedQuery PlanStops(PgQuery__RangeFunction* f, PgQuery__FuncCall* call, const Scope* outer, Scope* scope_out);
+  // planner_trajectory.cpp: stops(...), resample(...), proximity(...).
+  PlannedQuery PlanTrajectoryFunction(PgQuery__RangeFunction* f, PgQuery__FuncCall* call, const std::string& name,
+                                      const Scope* outer, Scope* scope_out);
   PlannedQuery PlanReadNmea(PgQuery__RangeFunction* f, PgQuery__FuncCall* call, const std::string& name, const Scope* outer,
                             Scope* scope_out);
   PlannedQuery JoinPlans(PlannedQuery left, PlannedQuery right, JoinKind kind, std::vector<ExprPtr> conditions);

@@ -9,7 +9,6 @@
 #include "exec/expression_eval.h"
 #include "exec/generate_series.h"
 #include "exec/read_nmea.h"
-#include "exec/trajectory_stops.h"
 #include "functions/cast.h"
 #include "sql/parser.h"
 #include "exec/hash_join.h"
@@ -31,6 +30,8 @@ bool ReadsColumns(const Expr& e) {
   return false;
 }
 
+}  // namespace
+
 ExprPtr AndAllConditions(const std::vector<ExprPtr>& preds) {
   if (preds.empty()) return nullptr;
   if (preds.size() == 1) return preds[0];
@@ -40,8 +41,6 @@ ExprPtr AndAllConditions(const std::vector<ExprPtr>& preds) {
   a->args = preds;
   return a;
 }
-
-}  // namespace
 
 ExprPtr ShiftColumns(const ExprPtr& e, int offset) {
   auto c = std::make_shared<Expr>(*e);
@@ -179,7 +178,7 @@ PlannedQuery Planner::PlanRangeFunction(PgQuery__RangeFunction* f, const Scope* 
   std::string name = StrVal(call->funcname[call->n_funcname - 1]);
   if (name == "read_nmea" || name == "read_nmea_satellites" || name == "read_nmea_sentences")
     return PlanReadNmea(f, call, name, outer, scope_out);
-  if (name == "stops") return PlanStops(f, call, outer, scope_out);
+  if (name == "stops" || name == "resample" || name == "proximity") return PlanTrajectoryFunction(f, call, name, outer, scope_out);
   if (name != "generate_series")
     throw Error(SqlState::kUndefinedFunction, fmt::format("table function {} does not exist", name), CharPos(call->location));
   if (call->n_args < 2 || call->n_args > 3)
@@ -225,50 +224,6 @@ int JoinSides(const Expr& e, int left_width) {
     for (auto& a : x->args) stack.push_back(a.get());
   }
   return s;
-}
-
-// stops('SELECT key, ts, pos FROM ...', radius_m, min_duration): the query text is planned
-// like a subquery in FROM; its first three columns are the key, the time and the position.
-PlannedQuery Planner::PlanStops(PgQuery__RangeFunction* f, PgQuery__FuncCall* call, const Scope* outer, Scope* scope_out) {
-  const int pos = CharPos(call->location);
-  if (call->n_args != 3)
-    throw Error(SqlState::kUndefinedFunction, "stops(query text, radius_m double precision, min_duration interval) takes 3 arguments", pos);
-  Scope empty;
-  empty.parent = outer;
-  ExecContext ctx;
-  Value text = EvaluateConstant(*CoerceTo(BindExpression(call->args[0], empty), TypeId::kText), ctx);
-  Value radius = EvaluateConstant(*CoerceTo(BindExpression(call->args[1], empty), TypeId::kFloat64), ctx);
-  Value min_duration = EvaluateConstant(*CoerceTo(BindExpression(call->args[2], empty), TypeId::kInterval), ctx);
-  if (text.is_null || radius.is_null || min_duration.is_null)
-    throw Error(SqlState::kNullValueNotAllowed, "stops: arguments must not be NULL", pos);
-  if (!(radius.f >= 0)) throw Error(SqlState::kInvalidParameterValue, "stops: radius must be >= 0 metres", pos);
-  const Interval& iv = min_duration.iv;
-  if (iv.months != 0) throw Error(SqlState::kInvalidParameterValue, "stops: min_duration must not contain months", pos);
-  const int64_t min_ns = int64_t(iv.days) * kNsPerDay + iv.ns;
-  PlannedQuery inner;
-  std::shared_ptr<ParsedSql> parsed;
-  try {
-    parsed = ParsedSql::Parse(text.s);
-    if (parsed->statements().size() != 1 || parsed->statements()[0].node->node_case != PG_QUERY__NODE__NODE_SELECT_STMT)
-      throw Error(SqlState::kInvalidParameterValue, "must be one SELECT statement");
-    Planner sub(catalog_, text.s);
-    inner = sub.PlanSelect(parsed->statements()[0].node, nullptr);
-  } catch (const Error& e) {
-    throw Error(e.status().sqlstate().c_str(), fmt::format("stops: in the query: {}", e.status().message()), pos);
-  }
-  if (inner.types.size() < 3 || (inner.types[1].id != TypeId::kTimestamp && inner.types[1].id != TypeId::kTimestampTz) ||
-      inner.types[2].id != TypeId::kGeometry)
-    throw Error(SqlState::kDatatypeMismatch, "stops: the query must yield (key, timestamp or timestamptz, geometry point) columns", pos);
-  PlannedQuery q;
-  q.plan = std::make_shared<TrajectoryStopsOperator>(inner.plan, radius.f, min_ns);
-  q.names = q.plan->names;
-  q.types = q.plan->types;
-  const std::string label = f->alias ? f->alias->aliasname : "stops";
-  for (size_t c = 0; c < q.names.size(); ++c) {
-    if (f->alias && c < f->alias->n_colnames) q.names[c] = StrVal(f->alias->colnames[c]);
-    scope_out->columns.push_back(ScopeColumn{label, q.names[c], q.types[c], false});
-  }
-  return q;
 }
 
 PlannedQuery Planner::PlanReadNmea(PgQuery__RangeFunction* f, PgQuery__FuncCall* call, const std::string& name,
