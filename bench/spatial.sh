@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Spatial joins side by side: POINTS points x ZONES polygons (33-vertex circles on a grid),
-# containment (ST_Contains) and proximity (ST_DWithin) join counts, in yunhe and in PostGIS 3
+# containment (ST_Contains), planar proximity (ST_DWithin in degrees) and geodesic proximity
+# (ST_DWithin in metres: yunhe's geography-style 4-argument form, PostGIS geography with GiST
+# expression indexes) join counts, and the 10 nearest points (kNN), in yunhe and in PostGIS 3
 # (throw-away PostgreSQL 15 cluster on 127.0.0.1, GiST indexes on both tables). The same SQL
-# generates the same data in both; the counts must agree or the script fails.
+# generates the same data in both; the answers must agree or the script fails. The geodesic
+# join uses the sphere (use_spheroid = false), where yunhe and PostGIS compute the same
+# distances; on the spheroid they measure point-to-edge distances differently (< 0.1 %).
 #   bench/spatial.sh build/yunhe      POINTS=10000000 ZONES=1000 RUNS=3
 set -uo pipefail
 YUNHE=$(realpath "${1:?usage: spatial.sh path/to/yunhe}")
@@ -26,7 +30,11 @@ CREATE TABLE zones AS SELECT g AS zid, ST_Buffer(ST_Point(116 + $step / 2 + (g %
 declare -A SQL
 SQL[contains]="SELECT count(*), sum(p.id % 1000 + z.zid) FROM pts p JOIN zones z ON ST_Contains(z.geom, p.pos)"
 SQL[dwithin]="SELECT count(*), sum(p.id % 1000 + z.zid) FROM pts p JOIN zones z ON ST_DWithin(z.geom, p.pos, $step * 0.05)"
-QUERIES="contains dwithin"
+SQL[dwithin_m]="SELECT count(*), sum(p.id % 1000 + z.zid) FROM pts p JOIN zones z ON ST_DWithin(z.geom, p.pos, 150, false)"
+SQL[knn]="SELECT count(*), sum(id) FROM (SELECT id FROM pts ORDER BY pos <-> ST_Point(116.5, 39.9) LIMIT 10) s"
+declare -A SQL_PG  # where PostGIS spells a query differently
+SQL_PG[dwithin_m]="SELECT count(*), sum(p.id % 1000 + z.zid) FROM pts p JOIN zones z ON ST_DWithin(z.geom::geography, p.pos::geography, 150, false)"
+QUERIES="contains dwithin dwithin_m knn"
 
 median() { tr ' ' '\n' | sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 
@@ -64,9 +72,10 @@ if [ -x "$PGBIN/initdb" ] && id postgres >/dev/null 2>&1 && [ -f /usr/share/post
   {
     echo "CREATE EXTENSION postgis;"
     echo "$setup"
-    echo "CREATE INDEX ON pts USING gist (pos); CREATE INDEX ON zones USING gist (geom); VACUUM ANALYZE;"
+    echo "CREATE INDEX ON pts USING gist (pos); CREATE INDEX ON zones USING gist (geom);"
+    echo "CREATE INDEX ON pts USING gist ((pos::geography)); CREATE INDEX ON zones USING gist ((geom::geography)); VACUUM ANALYZE;"
     echo '\timing on'
-    for q in $QUERIES; do for _ in $(seq "$RUNS"); do echo "${SQL[$q]};"; done; done
+    for q in $QUERIES; do for _ in $(seq "$RUNS"); do echo "${SQL_PG[$q]:-${SQL[$q]}};"; done; done
   } > "$work/pg.sql"
   echo "PostGIS: loading and indexing"
   pg_out=$(psql -X -h 127.0.0.1 -p "$pgport" -U postgres -d postgres -t -A -F ',' -f "$work/pg.sql" 2>&1)

@@ -50,6 +50,12 @@ void SpatialJoinOperator::Open(ExecContext& ctx) {
     else if (d.f < 0) throw Error(SqlState::kInternalError, "Tolerance cannot be less than zero");
     else distance_ = d.f;
   }
+  spheroid_ = true;
+  if (cond_.use_spheroid) {
+    Value s = CastValue(EvaluateConstant(*cond_.use_spheroid, ctx), TypeId::kBool);
+    if (s.is_null) distance_ = -1;
+    else spheroid_ = s.i != 0;
+  }
   build_geom_values_ = Vector(TypeId::kGeometry);
   DataChunk in;
   while (children[1]->Pull(ctx, in)) {
@@ -64,9 +70,8 @@ void SpatialJoinOperator::Open(ExecContext& ctx) {
   for (size_t r = 0; r < build_.count; ++r) {
     if (build_geom_values_.IsNull(r) || distance_ < 0) continue;
     shape.Reset(build_geom_values_.str()[r]);
-    geo::Box b = shape.box();
-    if (!b.Empty()) b.xmin -= distance_, b.ymin -= distance_, b.xmax += distance_, b.ymax += distance_;
-    boxes[r] = b;
+    if (cond_.pred == geo::SpatialPred::kDWithinGeodesic) geo::CheckGeographicShape(shape, "ST_DWithin");
+    boxes[r] = geo::GrowBox(shape.box(), cond_.pred, distance_);
   }
   tree_ = std::make_unique<geo::PackedRTree>(boxes);
   workers_ = std::max<size_t>(1, std::min<size_t>(8, std::thread::hardware_concurrency()));
@@ -90,13 +95,14 @@ void SpatialJoinOperator::ProbeChunk(size_t w, size_t i, ExecContext& ctx) {
   for (size_t r = 0; r < chunk.count; ++r) {
     if (g.IsNull(r)) continue;
     probe.Reset(g.str()[r]);
+    if (cond_.pred == geo::SpatialPred::kDWithinGeodesic) geo::CheckGeographicShape(probe, "ST_DWithin");
     tree_->Search(probe.box(), [&](uint32_t j) {
       if (!ready[j]) {
         shapes[j].Reset(build_geom_values_.str()[j]);
         ready[j] = 1;
       }
-      const bool hit = cond_.left_is_first ? geo::TestPair(cond_.pred, probe, shapes[j], distance_)
-                                           : geo::TestPair(cond_.pred, shapes[j], probe, distance_);
+      const bool hit = cond_.left_is_first ? geo::TestPair(cond_.pred, probe, shapes[j], distance_, spheroid_)
+                                           : geo::TestPair(cond_.pred, shapes[j], probe, distance_, spheroid_);
       if (hit) pairs.emplace_back(uint32_t(r), j);
     });
   }

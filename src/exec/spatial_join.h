@@ -24,6 +24,7 @@ struct SpatialJoinCondition {
   ExprPtr right_geom;      // over the right input's columns
   bool left_is_first = true;  // pred(left, right) or pred(right, left)
   ExprPtr distance;        // ST_DWithin: constant
+  ExprPtr use_spheroid;    // ST_DWithin(a, b, metres, use_spheroid): constant
   std::string text;        // for EXPLAIN
 };
 
@@ -48,6 +49,7 @@ class SpatialJoinOperator : public PhysicalOperator {
   SpatialJoinCondition cond_;
   ExprPtr residual_;
   double distance_ = 0;
+  bool spheroid_ = true;
 
   DataChunk build_;
   Vector build_geom_values_;

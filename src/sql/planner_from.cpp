@@ -283,12 +283,14 @@ bool TakeSpatialCondition(std::vector<ExprPtr>* conds, int left_width, SpatialJo
     if (c->args[0]->type.id != TypeId::kGeometry || c->args[1]->type.id != TypeId::kGeometry) continue;
     const int a = JoinSides(*c->args[0], left_width), b = JoinSides(*c->args[1], left_width);
     if (!((a == 1 && b == 2) || (a == 2 && b == 1))) continue;
-    if (c->args.size() == 3 && JoinSides(*c->args[2], left_width) != 0) continue;
+    if (c->args.size() >= 3 && JoinSides(*c->args[2], left_width) != 0) continue;
+    if (c->args.size() == 4 && JoinSides(*c->args[3], left_width) != 0) continue;
     out->pred = pred;
     out->left_is_first = a == 1;
     out->left_geom = out->left_is_first ? c->args[0] : c->args[1];
     out->right_geom = ShiftColumns(out->left_is_first ? c->args[1] : c->args[0], -left_width);
-    if (c->args.size() == 3) out->distance = c->args[2];
+    if (c->args.size() >= 3) out->distance = c->args[2];
+    if (c->args.size() == 4) out->use_spheroid = c->args[3];
     out->text = c->ToString();
     conds->erase(conds->begin() + long(k));
     return true;

@@ -78,7 +78,7 @@ bool AddSpatialZoneMapPredicate(TableScanOperator& scan, const Expr& e, ExecCont
   BoundingBox2D b;
   try {
     Value v = val->kind == ExprKind::kConstant ? val->value : EvaluateConstant(*val, ctx);
-    if (e.args.size() == 3) {
+    if (e.args.size() >= 3) {
       if (!StatementConstant(*e.args[2])) return true;
       Value d = CastValue(EvaluateConstant(*e.args[2], ctx), TypeId::kFloat64);
       if (d.is_null || !(d.f >= 0)) return true;
@@ -88,7 +88,11 @@ bool AddSpatialZoneMapPredicate(TableScanOperator& scan, const Expr& e, ExecCont
   } catch (const Error&) {
     return true;  // the filter itself will report it
   }
-  TableScanOperator::PrunePredicate p{col->column, "&&", Value(), "", {b.xmin - grow, b.ymin - grow, b.xmax + grow, b.ymax + grow}};
+  geo::Box g;
+  g.Add({b.xmin, b.ymin, 0, 0});
+  g.Add({b.xmax, b.ymax, 0, 0});
+  g = geo::GrowBox(g, overlap ? geo::SpatialPred::kIntersects : pred, grow);
+  TableScanOperator::PrunePredicate p{col->column, "&&", Value(), "", {g.xmin, g.ymin, g.xmax, g.ymax}};
   p.text = fmt::format("{} && BOX({} {},{} {}) (from {})", col->name, FormatFloat8(p.box[0]), FormatFloat8(p.box[1]),
                        FormatFloat8(p.box[2]), FormatFloat8(p.box[3]), e.name);
   scan.AddPrunePredicate(p);

@@ -41,6 +41,13 @@ void AppendToLine(const Geometry& g, Geometry* line);
 // Metres between two positions: geodesic on the WGS 84 (CGCS2000 for 4490) ellipsoid when the
 // SRID is longitude/latitude (4326, 4490 or 0), else planar in the SRID's units.
 double PositionDistance(double x1, double y1, double x2, double y2, int32_t srid);
+// Raises PostGIS-style errors unless g has lon/lat coordinates (SRID 4326, 4490 or 0).
+void CheckGeographic(const Geometry& g, const char* fn);
+// Geodesic metres between the vertices and edges of two lon/lat geometries (ellipsoid of a's
+// SRID, or the mean sphere), not testing whether one contains or crosses the other.
+double GeodesicDistanceApart(const Geometry& a, const Geometry& b, bool spheroid);
+// GeodesicDistanceApart(a, b, spheroid) <= limit, deciding most pairs by cheap bounds.
+bool GeodesicWithin(const Geometry& a, const Geometry& b, bool spheroid, double limit);
 
 // Registration entry points, one per file.
 void RegisterGeometryIoFunctions(FunctionRegistry& r);

@@ -14,6 +14,7 @@
 #include "common/status.h"
 #include "functions/geo/geo_util.h"
 #include "functions/geo/geos_bridge.h"
+#include "functions/geo/sphere_distance.h"
 #include "functions/kernel_util.h"
 
 namespace yunhe::geo {
@@ -34,17 +35,6 @@ const Geodesic& Sphere() {
   return sphere;
 }
 
-void CheckGeographic(const Geometry& g, const char* fn) {
-  if (g.srid != 0 && g.srid != 4326 && g.srid != 4490)
-    throw Error(SqlState::kInvalidParameterValue,
-                fmt::format("{}: geodesic measures need longitude/latitude coordinates (SRID 4326, 4490 or 0), got SRID {}; "
-                            "use ST_Transform first", fn, g.srid));
-  g.ForEachCoord([&](const Coord& c) {
-    if (!(c.y >= -90 && c.y <= 90) || !(c.x >= -360 && c.x <= 360))
-      throw Error(SqlState::kInvalidParameterValue,
-                  fmt::format("{}: coordinate ({} {}) is not a longitude/latitude", fn, c.x, c.y));
-  });
-}
 
 const Geodesic& Model(const Geometry& g, bool spheroid) { return spheroid ? Ellipsoid(g.srid) : Sphere(); }
 
@@ -104,41 +94,47 @@ void Flatten(const Geometry& g, Pieces* out) {
   for (const Geometry& p : g.parts) Flatten(p, out);
 }
 
-double GeodesicDistance(const std::string& wa, const std::string& wb, bool spheroid, const char* fn) {
-  Geometry a = ReadWKB(wa), b = ReadWKB(wb);
+// Decodes and checks two lon/lat geometries; true when they are empty (no distance: NULL) or
+// touch (distance 0), with *touch set.
+bool DecodeForDistance(const std::string& wa, const std::string& wb, const char* fn, Geometry* pa, Geometry* pb, bool* touch) {
+  Geometry &a = *pa, &b = *pb;
+  a = ReadWKB(wa), b = ReadWKB(wb);
   CheckGeographic(a, fn);
   CheckGeographic(b, fn);
   if (a.srid != b.srid)
     throw Error(SqlState::kInternalError, fmt::format("{}: Operation on mixed SRID geometries ({}, {}) != ({}, {})", fn,
                                                       StTypeName(a.type) + 3, a.srid, StTypeName(b.type) + 3, b.srid));
-  const Geodesic& geod = Model(a, spheroid);
-  if (a.type == GeomType::kPoint && b.type == GeomType::kPoint && !a.coords.empty() && !b.coords.empty())
-    return PointDistance(geod, a.coords[0], b.coords[0]);
-  if (a.IsEmpty() || b.IsEmpty()) return NAN;
-  // Inside a polygon means 0. That test runs on the lon/lat plane (a polygon edge is taken as a
+  *touch = false;
+  if (a.IsEmpty() || b.IsEmpty()) return true;
+  // Overlapping or crossing means 0. That test runs on the lon/lat plane (an edge is taken as a
   // straight line in degrees, not a geodesic): near an edge the two can differ by metres over
-  // long edges. Lines and points are measured along geodesics only.
+  // long edges. Points against lines are measured along geodesics only.
   auto polygonal = [](const Geometry& g) {
     bool any = g.type == GeomType::kPolygon;
     for (const Geometry& p : g.parts) any |= p.type == GeomType::kPolygon;
     return any;
   };
-  if (polygonal(a) || polygonal(b)) {
+  auto lineal = [](const Geometry& g) { return g.type != GeomType::kPoint && g.type != GeomType::kMultiPoint; };
+  if (polygonal(a) || polygonal(b) || (lineal(a) && lineal(b))) {
     GeosPtr ga = ToGeos(wa), gb = ToGeos(wb);
-    if (GEOSIntersects_r(GeosContext(), ga.get(), gb.get()) == 1) return 0;
+    if (GEOSIntersects_r(GeosContext(), ga.get(), gb.get()) == 1) return *touch = true;
   }
-  Pieces pa, pb;
-  Flatten(a, &pa);
-  Flatten(b, &pb);
-  double best = INFINITY;
-  for (const Coord& p : pa.points) {
-    for (const auto& s : pb.segments) best = std::min(best, SegmentDistance(geod, p, s.first, s.second));
-    if (pb.segments.empty())
-      for (const Coord& q : pb.points) best = std::min(best, PointDistance(geod, p, q));
-  }
-  for (const Coord& p : pb.points)
-    for (const auto& s : pa.segments) best = std::min(best, SegmentDistance(geod, p, s.first, s.second));
-  return best;
+  return false;
+}
+
+double GeodesicDistance(const std::string& wa, const std::string& wb, bool spheroid, const char* fn) {
+  Geometry a, b;
+  bool touch;
+  if (DecodeForDistance(wa, wb, fn, &a, &b, &touch)) return touch ? 0 : NAN;
+  return GeodesicDistanceApart(a, b, spheroid);
+}
+
+// NULL-free form of GeodesicDistance(...) <= limit (empty geometries are never within).
+bool GeodesicDWithin(const std::string& wa, const std::string& wb, bool spheroid, double limit, const char* fn) {
+  Geometry a, b;
+  bool touch;
+  if (DecodeForDistance(wa, wb, fn, &a, &b, &touch)) return touch;
+  return GeodesicWithin(a, b, spheroid, limit);
 }
 
 double PathLength(const Geodesic& geod, const std::vector<Coord>& cs) {
@@ -193,6 +189,92 @@ void DistanceKernel(Args a, size_t n, Vector& o) {
 
 }  // namespace
 
+void CheckGeographic(const Geometry& g, const char* fn) {
+  if (g.srid != 0 && g.srid != 4326 && g.srid != 4490)
+    throw Error(SqlState::kInvalidParameterValue,
+                fmt::format("{}: geodesic measures need longitude/latitude coordinates (SRID 4326, 4490 or 0), got SRID {}; "
+                            "use ST_Transform first", fn, g.srid));
+  g.ForEachCoord([&](const Coord& c) {
+    if (!(c.y >= -90 && c.y <= 90) || !(c.x >= -360 && c.x <= 360))
+      throw Error(SqlState::kInvalidParameterValue,
+                  fmt::format("{}: coordinate ({} {}) is not a longitude/latitude", fn, c.x, c.y));
+  });
+}
+
+double GeodesicDistanceApart(const Geometry& a, const Geometry& b, bool spheroid) {
+  const Geodesic& geod = Model(a, spheroid);
+  if (a.type == GeomType::kPoint && b.type == GeomType::kPoint && !a.coords.empty() && !b.coords.empty())
+    return PointDistance(geod, a.coords[0], b.coords[0]);
+  Pieces pa, pb;
+  Flatten(a, &pa);
+  Flatten(b, &pb);
+  // On the sphere, point-to-edge distances have a closed form; on the ellipsoid they take a search.
+  auto to_segment = [&](const Coord& p, const std::pair<Coord, Coord>& s) {
+    if (!spheroid) return kMeanRadius * AngleToArc(ToUnit(p), ToUnit(s.first), ToUnit(s.second));
+    return SegmentDistance(geod, p, s.first, s.second);
+  };
+  double best = INFINITY;
+  for (const Coord& p : pa.points) {
+    for (const auto& s : pb.segments) best = std::min(best, to_segment(p, s));
+    if (pb.segments.empty())
+      for (const Coord& q : pb.points) best = std::min(best, PointDistance(geod, p, q));
+  }
+  for (const Coord& p : pb.points)
+    for (const auto& s : pa.segments) best = std::min(best, to_segment(p, s));
+  return best;
+}
+
+bool GeodesicWithin(const Geometry& a, const Geometry& b, bool spheroid, double limit) {
+  if (!spheroid) return GeodesicDistanceApart(a, b, false) <= limit;
+  if (a.type == GeomType::kPoint && b.type == GeomType::kPoint) return GeodesicDistanceApart(a, b, true) <= limit;
+  // The sphere's closed form bounds the ellipsoidal distance: [0.994, 1.005] times it, with
+  // 1 % of the edge's length as room for the geodesic edge lying off the great-circle one.
+  // Only pieces the bounds cannot settle get the ellipsoidal search.
+  constexpr double kLow = 0.994, kHigh = 1.005, kEdgeRoom = 0.01;
+  Pieces pa, pb;
+  Flatten(a, &pa);
+  Flatten(b, &pb);
+  struct Candidate {
+    double lower;
+    const Coord* p;
+    const std::pair<Coord, Coord>* s;  // nullptr: point to point (pb.points)
+    const Coord* q;
+  };
+  std::vector<Candidate> unsure;
+  auto consider = [&](const Coord& p, const std::pair<Coord, Coord>* s, const Coord* q) {
+    const Unit3 up = ToUnit(p);
+    double sphere, room = 0;
+    if (s) {
+      const Unit3 u0 = ToUnit(s->first), u1 = ToUnit(s->second);
+      sphere = kMeanRadius * AngleToArc(up, u0, u1);
+      room = kEdgeRoom * kMeanRadius * Angle(u0, u1);
+    } else {
+      sphere = kMeanRadius * Angle(up, ToUnit(*q));
+    }
+    if (kHigh * sphere + room <= limit) return true;
+    const double lower = kLow * sphere - room;
+    if (lower <= limit) unsure.push_back({lower, &p, s, q});
+    return false;
+  };
+  for (const Coord& p : pa.points) {
+    for (const auto& s : pb.segments)
+      if (consider(p, &s, nullptr)) return true;
+    if (pb.segments.empty())
+      for (const Coord& q : pb.points)
+        if (consider(p, nullptr, &q)) return true;
+  }
+  for (const Coord& p : pb.points)
+    for (const auto& s : pa.segments)
+      if (consider(p, &s, nullptr)) return true;
+  std::sort(unsure.begin(), unsure.end(), [](const Candidate& x, const Candidate& y) { return x.lower < y.lower; });
+  const Geodesic& geod = Model(a, true);
+  for (const Candidate& c : unsure) {
+    const double d = c.s ? SegmentDistance(geod, *c.p, c.s->first, c.s->second) : PointDistance(geod, *c.p, *c.q);
+    if (d <= limit) return true;
+  }
+  return false;
+}
+
 double PositionDistance(double x1, double y1, double x2, double y2, int32_t srid) {
   if (srid != 0 && srid != 4326 && srid != 4490) return std::hypot(x2 - x1, y2 - y1);
   double s12;
@@ -230,8 +312,7 @@ void RegisterGeodesicFunctions(FunctionRegistry& r) {
     ForEachValid(o, n, [&](size_t k) {
       const double limit = ArgF(*a[2], k);
       if (limit < 0) throw Error(SqlState::kInternalError, "Tolerance cannot be less than zero");
-      const double d = GeodesicDistance(a[0]->str()[k], a[1]->str()[k], a[3]->i64()[k] != 0, "ST_DWithin");
-      o.i64()[k] = !std::isnan(d) && d <= limit;
+      o.i64()[k] = GeodesicDWithin(a[0]->str()[k], a[1]->str()[k], a[3]->i64()[k] != 0, limit, "ST_DWithin");
     });
   }, "geography-style: true when lon/lat geometries are at most d metres apart", "ST_DWithin(pos, depot, 500, true)");
   AddScalar(r, "st_length", {G, B}, F8, [](Args a, size_t n, Vector& o) {

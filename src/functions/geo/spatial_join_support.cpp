@@ -10,7 +10,8 @@ bool SpatialPredFromName(const std::string& name, size_t nargs, SpatialPred* out
   static const struct { const char* name; SpatialPred p; size_t nargs; } kPreds[] = {
       {"st_intersects", SpatialPred::kIntersects, 2}, {"st_contains", SpatialPred::kContains, 2},
       {"st_within", SpatialPred::kWithin, 2},         {"st_covers", SpatialPred::kCovers, 2},
-      {"st_coveredby", SpatialPred::kCoveredBy, 2},   {"st_dwithin", SpatialPred::kDWithin, 3}};
+      {"st_coveredby", SpatialPred::kCoveredBy, 2},   {"st_dwithin", SpatialPred::kDWithin, 3},
+      {"st_dwithin", SpatialPred::kDWithinGeodesic, 4}};
   for (const auto& k : kPreds) {
     if (name == k.name && nargs == k.nargs) {
       *out = k.p;
@@ -21,13 +22,37 @@ bool SpatialPredFromName(const std::string& name, size_t nargs, SpatialPred* out
 }
 
 const char* SpatialPredName(SpatialPred p) {
-  static const char* kNames[] = {"ST_Intersects", "ST_Contains", "ST_Within", "ST_Covers", "ST_CoveredBy", "ST_DWithin"};
+  static const char* kNames[] = {"ST_Intersects", "ST_Contains", "ST_Within", "ST_Covers", "ST_CoveredBy", "ST_DWithin", "ST_DWithin"};
   return kNames[int(p)];
+}
+
+Box GrowBox(Box b, SpatialPred p, double distance) {
+  if (b.Empty() || distance == 0) return b;
+  if (p != SpatialPred::kDWithinGeodesic) {
+    b.xmin -= distance, b.ymin -= distance, b.xmax += distance, b.ymax += distance;
+    return b;
+  }
+  // Metres per degree, lower bounds over the sphere (mean radius) and the WGS 84/CGCS2000
+  // ellipsoids: latitude >= 110574 m (meridian at the equator); longitude >= R cos(lat) with
+  // R = 6371000 m (below both the mean radius and the prime-vertical radius).
+  constexpr double kDeg = M_PI / 180, kPerDegLat = 110574.0 * 0.999, kRadius = 6371000.0 * 0.999;
+  const double dlat = distance / kPerDegLat;
+  b.ymin -= dlat, b.ymax += dlat;
+  const double lat = std::max(std::fabs(b.ymin), std::fabs(b.ymax));
+  const double per_lon = lat >= 89 ? 0 : kRadius * kDeg * std::cos(lat * kDeg);
+  const double dlon = per_lon > 0 ? distance / per_lon : INFINITY;
+  if (!(dlon < 180) || b.xmin - dlon < -180 || b.xmax + dlon > 180) {
+    b.xmin = -INFINITY, b.xmax = INFINITY;  // wraps: every longitude is a candidate
+  } else {
+    b.xmin -= dlon, b.xmax += dlon;
+  }
+  return b;
 }
 
 void JoinShape::Reset(std::string_view ewkb) {
   prepared_.reset();
   geom_.reset();
+  decoded_valid_ = false;
   srid_ = ReadSRID(ewkb);
   box_ = Box();
   is_point_ = ReadPointXY(ewkb, &x_, &y_);
@@ -46,6 +71,19 @@ const GEOSGeometry* JoinShape::geom() {
     if (!geom_) ThrowGeosError("spatial join");
   }
   return geom_.get();
+}
+
+const Geometry& JoinShape::decoded() {
+  if (!decoded_valid_) {
+    decoded_ = is_point_ ? Geometry{} : ReadWKB(wkb_);
+    if (is_point_) {
+      decoded_.type = GeomType::kPoint;
+      decoded_.srid = srid_;
+      decoded_.coords.push_back({x_, y_, 0, 0});
+    }
+    decoded_valid_ = true;
+  }
+  return decoded_;
 }
 
 const GEOSPreparedGeometry* JoinShape::prepared() {
@@ -72,7 +110,22 @@ bool ContainsTest(JoinShape& outer, JoinShape& inner, bool covers) {
 
 }  // namespace
 
-bool TestPair(SpatialPred p, JoinShape& first, JoinShape& second, double distance) {
+void CheckGeographicShape(const JoinShape& s, const char* fn) {
+  const Box& b = s.box();
+  if (s.srid() != 0 && s.srid() != 4326 && s.srid() != 4490) {
+    Geometry g;
+    g.srid = s.srid();
+    CheckGeographic(g, fn);
+  }
+  if (!b.Empty() && !(b.ymin >= -90 && b.ymax <= 90 && b.xmin >= -360 && b.xmax <= 360)) {
+    Geometry g;
+    g.type = GeomType::kMultiPoint;
+    g.coords = {{b.xmin, b.ymin, 0, 0}, {b.xmax, b.ymax, 0, 0}};
+    CheckGeographic(g, fn);
+  }
+}
+
+bool TestPair(SpatialPred p, JoinShape& first, JoinShape& second, double distance, bool spheroid) {
   if (first.srid() != second.srid())
     throw Error(SqlState::kInternalError, fmt::format("{}: Operation on mixed SRID geometries ({}) != ({})",
                                                       SpatialPredName(p), first.srid(), second.srid()));
@@ -92,6 +145,16 @@ bool TestPair(SpatialPred p, JoinShape& first, JoinShape& second, double distanc
       if (first.is_point() && second.is_point()) return std::hypot(first.x() - second.x(), first.y() - second.y()) <= distance;
       if (!first.is_point()) return Check(GEOSPreparedDistanceWithin_r(c, first.prepared(), second.geom(), distance), "ST_DWithin");
       return Check(GEOSPreparedDistanceWithin_r(c, second.prepared(), first.geom(), distance), "ST_DWithin");
+    case SpatialPred::kDWithinGeodesic: {
+      const Geometry &ga = first.decoded(), &gb = second.decoded();
+      CheckGeographic(ga, "ST_DWithin");
+      CheckGeographic(gb, "ST_DWithin");
+      if (first.is_point() && second.is_point()) return GeodesicDistanceApart(ga, gb, spheroid) <= distance;
+      // Touching or overlapping (on the lon/lat plane, as ST_Distance's geodesic form decides it).
+      if (!first.is_point() && Check(GEOSPreparedIntersects_r(c, first.prepared(), second.geom()), "ST_DWithin")) return true;
+      if (first.is_point() && Check(GEOSPreparedIntersects_r(c, second.prepared(), first.geom()), "ST_DWithin")) return true;
+      return GeodesicWithin(ga, gb, spheroid, distance);
+    }
   }
   return false;
 }

@@ -10,11 +10,19 @@
 
 namespace yunhe::geo {
 
-enum class SpatialPred { kIntersects, kContains, kWithin, kCovers, kCoveredBy, kDWithin };
+// kDWithin: ST_DWithin(a, b, d) in the SRID's units; kDWithinGeodesic: ST_DWithin(a, b, metres,
+// use_spheroid) on lon/lat coordinates.
+enum class SpatialPred { kIntersects, kContains, kWithin, kCovers, kCoveredBy, kDWithin, kDWithinGeodesic };
 
-// st_intersects, st_contains, st_within, st_covers, st_coveredby, st_dwithin (3 arguments).
+// st_intersects, st_contains, st_within, st_covers, st_coveredby, st_dwithin (3 or 4 arguments).
 bool SpatialPredFromName(const std::string& name, size_t nargs, SpatialPred* out);
 const char* SpatialPredName(SpatialPred p);
+
+// A box grown so that it holds everything within `distance` of the original: planar units, or
+// geodesic metres turned into degrees (conservatively: the shortest degree of latitude, the
+// sphere/ellipsoid's smallest degree of longitude at the box's most poleward latitude; all
+// longitudes near the poles or across the antimeridian).
+Box GrowBox(Box b, SpatialPred p, double distance);
 
 class JoinShape {
  public:
@@ -26,6 +34,7 @@ class JoinShape {
   double y() const { return y_; }
   const GEOSGeometry* geom();
   const GEOSPreparedGeometry* prepared();
+  const Geometry& decoded();  // the full geometry (decoded on first use)
 
  private:
   std::string wkb_;
@@ -35,9 +44,16 @@ class JoinShape {
   double x_ = 0, y_ = 0;
   GeosPtr geom_;
   PreparedPtr prepared_;
+  Geometry decoded_;
+  bool decoded_valid_ = false;
 };
 
-// pred(first, second); `distance` for ST_DWithin. Mixed SRIDs raise PostGIS's error.
-bool TestPair(SpatialPred p, JoinShape& first, JoinShape& second, double distance);
+// For the geodesic predicate: every row, matched or not, must be lon/lat (as the scalar
+// ST_DWithin(a, b, metres, use_spheroid) demands), so errors do not depend on the data's layout.
+void CheckGeographicShape(const JoinShape& s, const char* fn);
+
+// pred(first, second); `distance` for ST_DWithin, `spheroid` for its geodesic form. Mixed SRIDs
+// raise PostGIS's error.
+bool TestPair(SpatialPred p, JoinShape& first, JoinShape& second, double distance, bool spheroid = true);
 
 }  // namespace yunhe::geo
