@@ -55,11 +55,12 @@ collect() {  # $1 = output of the client (times and answers interleaved), $2 = l
 {
   echo '\timing'
   echo "$setup"
+  echo "CREATE INDEX ON pts USING gist (pos);"
   for q in $QUERIES; do for _ in $(seq "$RUNS"); do echo "${SQL[$q]};"; done; done
 } > "$work/yunhe.sql"
 echo "yunhe: $POINTS points x $ZONES zones"
 yunhe_out=$("$YUNHE" --format csv --no-header -f "$work/yunhe.sql" 2>&1)
-yunhe_res=$(collect "$yunhe_out" 2)
+yunhe_res=$(collect "$yunhe_out" 3)
 echo "$yunhe_res"
 
 pg_res=""

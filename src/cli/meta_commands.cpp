@@ -91,8 +91,9 @@ void Shell::DescribeTable(const std::string& name) {
       first = false;
       std::string cols;
       for (size_t k = 0; k < idx.columns.size(); ++k) cols += (k ? ", " : "") + idx.columns[k];
-      std::cout << "    \"" << iname << "\"" << (idx.unique ? " UNIQUE" : "") << " (" << cols
-                << ") -- recorded only, not used by the planner\n";
+      const bool used = idx.method == "gist";
+      std::cout << "    \"" << iname << "\"" << (idx.unique ? " UNIQUE" : "") << " " << idx.method << " (" << cols << ")"
+                << (used ? " -- R-tree: ORDER BY " + cols + " <-> g LIMIT k" : " -- recorded only, not used by the planner") << "\n";
     }
     std::cout << "\n";
     return;

@@ -2,12 +2,14 @@
 // before changing it (rollback) and logs its statement text to the WAL (replayed verbatim).
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
 
 #include "common/status.h"
 #include "common/time_util.h"
 #include "engine/statements.h"
 #include "exec/expression_eval.h"
+#include "exec/spatial_row_index.h"
 #include "functions/cast.h"
 #include "sql/planner.h"
 
@@ -561,6 +563,19 @@ void ExecuteCreateIndex(Database& db, PgQuery__IndexStmt* stmt, const std::strin
       throw Error(SqlState::kUndefinedColumn, fmt::format("column \"{}\" does not exist", e->name));
     idx.columns.push_back(e->name);
   }
+  if (stmt->access_method && stmt->access_method[0]) idx.method = stmt->access_method;
+  static const char* kMethods[] = {"btree", "hash", "gist", "spgist", "gin", "brin"};
+  if (std::find_if(std::begin(kMethods), std::end(kMethods), [&](const char* m) { return idx.method == m; }) == std::end(kMethods))
+    throw Error(SqlState::kUndefinedObject, fmt::format("access method \"{}\" does not exist", idx.method));
+  if (idx.method == "gist") {
+    // Only geometry has a GiST operator class here (PostGIS's gist_geometry_ops_2d).
+    for (const std::string& c : idx.columns) {
+      const LogicalType& type = t->schema.columns[size_t(t->schema.ColumnIndex(c))].type;
+      if (type.id != TypeId::kGeometry)
+        throw Error(SqlState::kUndefinedObject,
+                    fmt::format("data type {} has no default operator class for access method \"gist\"", type.ToString()));
+    }
+  }
   idx.name = stmt->idxname && stmt->idxname[0] ? stmt->idxname : table + "_" + idx.columns[0] + "_idx";
   if (cat.NameTaken(idx.name)) {
     if (stmt->if_not_exists) {
@@ -572,6 +587,12 @@ void ExecuteCreateIndex(Database& db, PgQuery__IndexStmt* stmt, const std::strin
   db.BeginCatalogChange();
   cat.indexes[idx.name] = idx;
   db.RecordCatalogChange(sql);
+  if (idx.method == "gist" && idx.columns.size() == 1) {
+    // Build the R-tree now, as PostgreSQL builds an index at CREATE INDEX, not at the first query.
+    std::vector<uint32_t> counts;
+    for (size_t g = 0; g < t->data.group_count(); ++g) counts.push_back(uint32_t(t->data.group(g).count));
+    GetSpatialRowIndex(t, size_t(t->schema.ColumnIndex(idx.columns[0])), counts);
+  }
 }
 
 }  // namespace yunhe

@@ -84,7 +84,7 @@ std::string CatalogDdl(const Catalog& catalog) {
     out += "CREATE USER " + QuoteIdent(name) + (verifier.empty() ? std::string() : " PASSWORD '" + verifier + "'") + ";\n";
   for (auto& [name, idx] : catalog.indexes) {
     out += std::string("CREATE ") + (idx.unique ? "UNIQUE " : "") + "INDEX " + QuoteIdent(name) + " ON " +
-           QuoteIdent(idx.table) + " (";
+           QuoteIdent(idx.table) + (idx.method == "btree" ? std::string() : " USING " + idx.method) + " (";
     for (size_t k = 0; k < idx.columns.size(); ++k) out += (k ? ", " : "") + QuoteIdent(idx.columns[k]);
     out += ");\n";
   }

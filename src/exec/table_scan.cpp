@@ -58,6 +58,12 @@ void TableScanOperator::Open(ExecContext&) {
   if (nearest_bound_) nearest_bound_->store(INFINITY);
   latest_out_.clear();
   latest_next_ = 0;
+  index_.reset();
+  cursor_.reset();
+  tail_group_ = 0;
+  batch_ = 256;
+  rows_read_ = 0;
+  index_done_ = false;
   const TableData& data = table_->data;
   counts_snapshot_.resize(data.group_count());
   for (size_t g = 0; g < counts_snapshot_.size(); ++g) counts_snapshot_[g] = uint32_t(data.group(g).count);
@@ -67,6 +73,8 @@ void TableScanOperator::SetNearestFirst(int column, const double box[4], std::sh
   nearest_column_ = column;
   std::copy(box, box + 4, nearest_box_);
   nearest_bound_ = std::move(bound);
+  for (auto& [col, name] : spatial_indexes_)
+    if (col == column) nearest_index_ = name;
 }
 
 void TableScanOperator::KeepOnly(const std::vector<bool>& needed) {
@@ -76,6 +84,7 @@ void TableScanOperator::KeepOnly(const std::vector<bool>& needed) {
 }
 
 std::string TableScanOperator::Name() const {
+  if (nearest_column_ >= 0 && !nearest_index_.empty()) return "Index Scan using " + nearest_index_ + " on " + table_->schema.name;
   return (latest_keys_.empty() ? "Seq Scan on " : "Latest Row per Key Scan on ") + table_->schema.name;
 }
 
@@ -94,7 +103,12 @@ std::string TableScanOperator::Details() const {
     if (groups_total_) z += fmt::format(" (row groups skipped: {} of {})", groups_skipped_, groups_total_);
     parts.push_back(z);
   }
-  if (nearest_column_ >= 0) {
+  if (nearest_column_ >= 0 && !nearest_index_.empty()) {
+    std::string line = fmt::format("Index nearest neighbours: {} (R-tree on {}), rows in order of distance, stopping past the k-th distance",
+                                   nearest_index_, names[nearest_column_]);
+    if (index_) line += fmt::format(" (rows read: {} of {})", rows_read_, index_->indexed_rows());
+    parts.push_back(line);
+  } else if (nearest_column_ >= 0) {
     std::string line = fmt::format("Nearest first on {}: row groups in order of bounding-box distance, stopping past the k-th distance", names[nearest_column_]);
     if (groups_total_ && prune_.empty()) line += fmt::format(" (row groups skipped: {} of {})", groups_skipped_, groups_total_);
     parts.push_back(line);
@@ -106,9 +120,12 @@ std::string TableScanOperator::Details() const {
     if (groups_total_ && prune_.empty()) line += fmt::format(" (row groups skipped: {} of {})", groups_skipped_, groups_total_);
     parts.push_back(line);
   }
-  if (!recorded_indexes_.empty()) {
+  std::vector<std::string> unused;
+  for (const std::string& name : recorded_indexes_)
+    if (name != nearest_index_) unused.push_back(name);
+  if (!unused.empty()) {
     std::string ix = "Indexes recorded only, not used by this plan: ";
-    for (size_t k = 0; k < recorded_indexes_.size(); ++k) ix += (k ? ", " : "") + recorded_indexes_[k];
+    for (size_t k = 0; k < unused.size(); ++k) ix += (k ? ", " : "") + unused[k];
     parts.push_back(ix);
   }
   std::string s;
@@ -157,6 +174,80 @@ bool TableScanOperator::ReadGroup(size_t g, DataChunk& out) const {
     out.columns.push_back(std::move(ids));
   }
   out.count = sel.size();
+  return true;
+}
+
+void TableScanOperator::EmitRows(const std::vector<uint64_t>& row_ids, DataChunk& out) const {
+  const TableData& data = table_->data;
+  out.columns.clear();
+  for (size_t k = 0; k < column_ids_.size(); ++k) {
+    if (!needed_.empty() && !needed_[k]) {
+      out.columns.push_back(placeholders_[k]);
+      out.columns.back().Resize(row_ids.size());
+      continue;
+    }
+    Vector v(types[k]);
+    v.Reserve(row_ids.size());
+    for (uint64_t id : row_ids) v.AppendFrom(data.group(id / kChunkRows).columns[column_ids_[k]], id % kChunkRows);
+    out.columns.push_back(std::move(v));
+  }
+  if (emit_row_id_) {
+    Vector ids(TypeId::kInt64);
+    for (uint64_t id : row_ids) ids.Append(Value::Int(int64_t(id)));
+    out.columns.push_back(std::move(ids));
+  }
+  out.count = row_ids.size();
+}
+
+bool TableScanOperator::NextFromIndex(DataChunk& out) {
+  const TableData& data = table_->data;
+  if (!index_) {
+    index_ = GetSpatialRowIndex(table_, size_t(column_ids_[nearest_column_]), counts_snapshot_);
+    geo::Box q;
+    q.Add({nearest_box_[0], nearest_box_[1], 0, 0});
+    q.Add({nearest_box_[2], nearest_box_[3], 0, 0});
+    cursor_ = std::make_unique<geo::PackedRTree::NearestCursor>(*index_->tree, q);
+  }
+  auto visible = [&](uint64_t id) {
+    const size_t g = id / kChunkRows, r = id % kChunkRows;
+    return g < counts_snapshot_.size() && r < counts_snapshot_[g] && !data.deleted(g)[r];
+  };
+  std::vector<uint64_t> ids;
+  // Rows the index does not cover yet (appended after it was built), one group per chunk, in
+  // any order: the top-N sort above sees them first.
+  while (tail_group_ < counts_snapshot_.size()) {
+    const size_t g = tail_group_++;
+    const uint32_t from = g < index_->counts.size() ? index_->counts[g] : 0;
+    for (uint32_t r = from; r < counts_snapshot_[g]; ++r) {
+      const uint64_t id = uint64_t(g) * kChunkRows + r;
+      if (visible(id)) ids.push_back(id);
+    }
+    if (!ids.empty()) {
+      rows_read_ += ids.size();
+      EmitRows(ids, out);
+      return true;
+    }
+  }
+  if (index_done_) return false;
+  const double bound = nearest_bound_->load(std::memory_order_relaxed);
+  while (ids.size() < batch_) {
+    if (cursor_->PeekDistance() > bound) {
+      index_done_ = true;
+      break;
+    }
+    uint32_t item;
+    double d;
+    if (!cursor_->Next(&item, &d)) {
+      index_done_ = true;
+      break;
+    }
+    const uint64_t id = index_->row_ids[item];
+    if (visible(id)) ids.push_back(id);
+  }
+  batch_ = std::min<size_t>(batch_ * 2, kChunkRows);
+  if (ids.empty()) return false;
+  rows_read_ += ids.size();
+  EmitRows(ids, out);
   return true;
 }
 
@@ -263,6 +354,7 @@ bool TableScanOperator::Next(ExecContext&, DataChunk& out) {
     out = std::move(latest_out_[latest_next_++]);
     return true;
   }
+  if (nearest_column_ >= 0 && !nearest_index_.empty()) return NextFromIndex(out);
   if (nearest_column_ >= 0) {
     if (group_ == 0 && nearest_order_.empty()) {
       // Order the groups by how close their boxes come to the query box (all-NULL or

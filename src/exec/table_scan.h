@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "exec/operator.h"
+#include "exec/spatial_row_index.h"
 #include "storage/table.h"
 
 namespace yunhe {
@@ -44,7 +45,12 @@ class TableScanOperator : public PhysicalOperator {
   // Nearest-neighbour mode (ORDER BY geom <-> g LIMIT k): read row groups in increasing distance
   // of their zone-map bounding box from `box` (g's box), and stop at the first group farther than
   // *bound, which the top-N sort above lowers to its k-th best distance as rows arrive.
+  // With a GiST index on that column (SetSpatialIndexes), nearest-neighbour mode reads rows
+  // instead: in order of distance through the index's R-tree (rows appended since the index was
+  // built first), in growing batches, stopping once the next is farther than *bound.
   void SetNearestFirst(int column, const double box[4], std::shared_ptr<std::atomic<double>> bound);
+  // GiST indexes: (emitted column, index name).
+  void SetSpatialIndexes(std::vector<std::pair<int, std::string>> indexes) { spatial_indexes_ = std::move(indexes); }
   std::string Name() const override;
   const std::shared_ptr<Table>& table() const { return table_; }
   bool emits_row_id() const { return emit_row_id_; }
@@ -71,6 +77,14 @@ class TableScanOperator : public PhysicalOperator {
   double nearest_box_[4] = {0, 0, 0, 0};
   std::shared_ptr<std::atomic<double>> nearest_bound_;
   std::vector<std::pair<double, uint32_t>> nearest_order_;  // (box distance, group), ascending
+  std::vector<std::pair<int, std::string>> spatial_indexes_;
+  std::string nearest_index_;  // non-empty: nearest-neighbour mode through this GiST index
+  std::shared_ptr<const SpatialRowIndex> index_;
+  std::unique_ptr<geo::PackedRTree::NearestCursor> cursor_;
+  size_t tail_group_ = 0, batch_ = 0, rows_read_ = 0;
+  bool index_done_ = false;
+  bool NextFromIndex(DataChunk& out);
+  void EmitRows(const std::vector<uint64_t>& row_ids, DataChunk& out) const;
   std::vector<int> latest_keys_;  // non-empty: latest-row-per-key mode
   int latest_time_ = -1;
   std::vector<DataChunk> latest_out_;

@@ -57,9 +57,14 @@ PlannedQuery Planner::PlanTableScan(const std::string& name, int location, bool 
   PlannedQuery q;
   auto scan = std::make_shared<TableScanOperator>(table, cols, emit_row_id);
   std::vector<std::string> indexes;
-  for (auto& [iname, idx] : catalog_.indexes)
-    if (idx.table == name) indexes.push_back(iname);
+  std::vector<std::pair<int, std::string>> spatial;
+  for (auto& [iname, idx] : catalog_.indexes) {
+    if (idx.table != name) continue;
+    indexes.push_back(iname);
+    if (idx.method == "gist" && idx.columns.size() == 1) spatial.emplace_back(table->schema.ColumnIndex(idx.columns[0]), iname);
+  }
   scan->SetRecordedIndexes(indexes);
+  scan->SetSpatialIndexes(spatial);
   q.plan = scan;
   q.names = q.plan->names;
   q.types = q.plan->types;

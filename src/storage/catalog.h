@@ -22,6 +22,7 @@ struct IndexInfo {
   std::string table;
   std::vector<std::string> columns;
   bool unique = false;
+  std::string method = "btree";  // USING ...; gist on a geometry column is a real R-tree (exec/spatial_row_index.h)
 };
 
 struct Catalog {

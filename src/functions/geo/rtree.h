@@ -1,6 +1,7 @@
 // A static R-tree over bounding boxes, bulk-loaded by Sort-Tile-Recursive packing: built once
 // from all boxes (no inserts), nodes of up to 16 children, queried for every box that meets a
-// search box. Searches are const and may run concurrently. Used by the spatial join (build side) and nearest-neighbour search.
+// search box (or, through NearestCursor, in order of distance). Searches are const and may run
+// concurrently. Used by the spatial join (build side) and GiST indexes (nearest neighbours).
 #pragma once
 #include <algorithm>
 #include <cmath>
@@ -86,40 +87,59 @@ class PackedRTree {
     }
   }
 
-  // Items in order of increasing box distance from (x, y): calls fn(item, box_distance) until
-  // fn returns false. Best-first search over a priority queue.
-  template <typename Fn>
-  void Nearest(double x, double y, Fn&& fn) const {
-    if (count_ == 0) return;
+  // Resumable best-first search from a query box: Next() yields items in order of increasing
+  // distance between their box and the query box (0 when they meet).
+  class NearestCursor {
+   public:
+    NearestCursor(const PackedRTree& tree, const Box& q) : tree_(tree), q_(q) {
+      if (tree.count_ == 0) return;
+      const int top = int(tree.level_boxes_.size()) - 1;
+      heap_.push_back({BoxToBox(tree.level_boxes_[size_t(top)][0], q), top, 0});
+    }
+    // Distance of the next item (INFINITY when none is left), without taking it.
+    double PeekDistance() {
+      Settle();
+      return heap_.empty() ? INFINITY : heap_.front().d;
+    }
+    bool Next(uint32_t* item, double* d) {
+      Settle();
+      if (heap_.empty()) return false;
+      std::pop_heap(heap_.begin(), heap_.end());
+      *item = tree_.level_refs_[0][heap_.back().index];
+      *d = heap_.back().d;
+      heap_.pop_back();
+      return true;
+    }
+
+   private:
     struct Entry {
       double d;
       int level;
       uint32_t index;
       bool operator<(const Entry& o) const { return d > o.d; }
     };
-    std::vector<Entry> heap;
-    const int top = int(level_boxes_.size()) - 1;
-    heap.push_back({BoxDistance(level_boxes_[size_t(top)][0], x, y), top, 0});
-    while (!heap.empty()) {
-      std::pop_heap(heap.begin(), heap.end());
-      Entry e = heap.back();
-      heap.pop_back();
-      if (e.level == 0) {
-        if (!fn(level_refs_[0][e.index], e.d)) return;
-        continue;
-      }
-      const auto& below = level_boxes_[size_t(e.level - 1)];
-      const uint32_t first = level_refs_[size_t(e.level)][e.index];
-      for (uint32_t c = first; c < std::min<uint32_t>(uint32_t(below.size()), first + uint32_t(kFanout)); ++c) {
-        heap.push_back({BoxDistance(below[c], x, y), e.level - 1, c});
-        std::push_heap(heap.begin(), heap.end());
+    // Expands nodes until the closest pending entry is an item.
+    void Settle() {
+      while (!heap_.empty() && heap_.front().level > 0) {
+        std::pop_heap(heap_.begin(), heap_.end());
+        const Entry e = heap_.back();
+        heap_.pop_back();
+        const auto& below = tree_.level_boxes_[size_t(e.level - 1)];
+        const uint32_t first = tree_.level_refs_[size_t(e.level)][e.index];
+        for (uint32_t c = first; c < std::min<uint32_t>(uint32_t(below.size()), first + uint32_t(kFanout)); ++c) {
+          heap_.push_back({BoxToBox(below[c], q_), e.level - 1, c});
+          std::push_heap(heap_.begin(), heap_.end());
+        }
       }
     }
-  }
+    const PackedRTree& tree_;
+    Box q_;
+    std::vector<Entry> heap_;
+  };
 
-  static double BoxDistance(const Box& b, double x, double y) {
-    const double dx = x < b.xmin ? b.xmin - x : x > b.xmax ? x - b.xmax : 0;
-    const double dy = y < b.ymin ? b.ymin - y : y > b.ymax ? y - b.ymax : 0;
+  static double BoxToBox(const Box& a, const Box& b) {
+    const double dx = std::max({0.0, a.xmin - b.xmax, b.xmin - a.xmax});
+    const double dy = std::max({0.0, a.ymin - b.ymax, b.ymin - a.ymax});
     return std::hypot(dx, dy);
   }
 

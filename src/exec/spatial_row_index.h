@@ -1,0 +1,28 @@
+// The in-memory R-tree behind `CREATE INDEX ... USING gist (geom)`: one entry per live row with
+// its geometry's bounding box. Built on first use and cached per (table, column); reused while
+// the table only grows (the rows appended since are few and the scan reads them directly),
+// rebuilt after deletes, updates, rollbacks or compaction (TableData::version changes) or once
+// the appended rows pass an eighth of the indexed ones. Not persisted: rebuilt after a restart.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "functions/geo/rtree.h"
+#include "storage/table.h"
+
+namespace yunhe {
+
+struct SpatialRowIndex {
+  uint64_t version = 0;
+  std::vector<uint32_t> counts;   // rows per row group covered by the index
+  std::vector<uint64_t> row_ids;  // tree item -> row id (group * kChunkRows + row)
+  std::unique_ptr<geo::PackedRTree> tree;
+  size_t indexed_rows() const { return row_ids.size(); }
+};
+
+// The index over `column` of `table` for a reader that sees `counts` rows per group.
+std::shared_ptr<const SpatialRowIndex> GetSpatialRowIndex(const std::shared_ptr<Table>& table, size_t column,
+                                                          const std::vector<uint32_t>& counts);
+
+}  // namespace yunhe
