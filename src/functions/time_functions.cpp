@@ -39,6 +39,35 @@ TruncUnit ParseTruncUnit(const std::string& field_in) {
   throw Error(SqlState::kFeatureNotSupported, "unit \"" + field_in + "\" not recognized for type timestamp");
 }
 
+// date_trunc on an interval, as PostgreSQL: the fields below the unit become zero, each field
+// truncated toward zero (years = months / 12; the time part is not folded into days).
+Interval TruncInterval(TruncUnit unit, Interval iv) {
+  if (unit == TruncUnit::kWeek)
+    throw Error(Status::Error(SqlState::kFeatureNotSupported, "unit \"week\" not supported for type interval")
+                    .WithDetail("Months usually have fractional weeks."));
+  int64_t years = iv.months / 12, months = iv.months % 12;
+  int64_t ns = iv.ns;
+  auto keep = [&](int64_t step) { ns = ns / step * step; };
+  switch (unit) {
+    case TruncUnit::kMillennium: years = years / 1000 * 1000; [[fallthrough]];
+    case TruncUnit::kCentury: years = years / 100 * 100; [[fallthrough]];
+    case TruncUnit::kDecade: years = years / 10 * 10; [[fallthrough]];
+    case TruncUnit::kYear: months = 0; [[fallthrough]];
+    case TruncUnit::kQuarter: months = months / 3 * 3; [[fallthrough]];
+    case TruncUnit::kMonth: iv.days = 0; [[fallthrough]];
+    case TruncUnit::kDay: ns = 0; break;
+    case TruncUnit::kHour: keep(kNsPerHour); break;
+    case TruncUnit::kMinute: keep(kNsPerMin); break;
+    case TruncUnit::kSecond: keep(kNsPerSec); break;
+    case TruncUnit::kMilli: keep(kNsPerMs); break;
+    case TruncUnit::kMicro: keep(kNsPerUs); break;
+    case TruncUnit::kWeek: break;
+  }
+  iv.months = int32_t(years * 12 + months);
+  iv.ns = ns;
+  return iv;
+}
+
 int64_t TruncTs(TruncUnit unit, int64_t ns) {
   switch (unit) {
     case TruncUnit::kMicro: return FloorDiv(ns, kNsPerUs) * kNsPerUs;
@@ -270,6 +299,10 @@ void RegisterTimeFunctions(FunctionRegistry& r) {
     UnitCache units;
     ForEachValid(o, n, [&](size_t k) { o.i64()[k] = TruncTz(units.Get(a[0]->str()[k]), a[1]->i64()[k], ZoneArg(a[2]->str()[k])); });
   }, "truncate in the given time zone", "date_trunc('day', ts, 'Asia/Shanghai')");
+  AddScalar(r, "date_trunc", {T, IV}, IV, [](Args a, size_t n, Vector& o) {
+    UnitCache units;
+    ForEachValid(o, n, [&](size_t k) { o.iv()[k] = TruncInterval(units.Get(a[0]->str()[k]), a[1]->iv()[k]); });
+  }, "truncate an interval's fields below the unit", "date_trunc('hour', interval '2 days 03:40:10') → 2 days 03:00:00");
   AddScalar(r, "extract", {T, TS}, N, [](Args a, size_t n, Vector& o) {
     ForEachValid(o, n, [&](size_t k) { o.dec()[k] = ExtractTs(a[0]->str()[k], a[1]->i64()[k], false); });
   }, "a field of a timestamp", "extract(hour from timestamp '2001-02-16 20:38:40') → 20");
