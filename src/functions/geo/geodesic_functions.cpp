@@ -225,12 +225,12 @@ double GeodesicDistanceApart(const Geometry& a, const Geometry& b, bool spheroid
 }
 
 bool GeodesicWithin(const Geometry& a, const Geometry& b, bool spheroid, double limit) {
-  if (!spheroid) return GeodesicDistanceApart(a, b, false) <= limit;
-  if (a.type == GeomType::kPoint && b.type == GeomType::kPoint) return GeodesicDistanceApart(a, b, true) <= limit;
-  // The sphere's closed form bounds the ellipsoidal distance: [0.994, 1.005] times it, with
-  // 1 % of the edge's length as room for the geodesic edge lying off the great-circle one.
-  // Only pieces the bounds cannot settle get the ellipsoidal search.
-  constexpr double kLow = 0.994, kHigh = 1.005, kEdgeRoom = 0.01;
+  if (a.type == GeomType::kPoint && b.type == GeomType::kPoint) return GeodesicDistanceApart(a, b, spheroid) <= limit;
+  // The sphere's closed form is exact for the sphere and bounds the ellipsoidal distance:
+  // [0.994, 1.005] times it, with 1 % of the edge's length as room for the geodesic edge lying
+  // off the great-circle one. Only pieces the bounds cannot settle get the ellipsoidal search;
+  // the first piece within the limit ends the test.
+  const double kLow = spheroid ? 0.994 : 1, kHigh = spheroid ? 1.005 : 1, kEdgeRoom = spheroid ? 0.01 : 0;
   Pieces pa, pb;
   Flatten(a, &pa);
   Flatten(b, &pb);
@@ -247,7 +247,7 @@ bool GeodesicWithin(const Geometry& a, const Geometry& b, bool spheroid, double 
     if (s) {
       const Unit3 u0 = ToUnit(s->first), u1 = ToUnit(s->second);
       sphere = kMeanRadius * AngleToArc(up, u0, u1);
-      room = kEdgeRoom * kMeanRadius * Angle(u0, u1);
+      if (spheroid) room = kEdgeRoom * kMeanRadius * Angle(u0, u1);
     } else {
       sphere = kMeanRadius * Angle(up, ToUnit(*q));
     }

@@ -146,9 +146,8 @@ bool TestPair(SpatialPred p, JoinShape& first, JoinShape& second, double distanc
       if (!first.is_point()) return Check(GEOSPreparedDistanceWithin_r(c, first.prepared(), second.geom(), distance), "ST_DWithin");
       return Check(GEOSPreparedDistanceWithin_r(c, second.prepared(), first.geom(), distance), "ST_DWithin");
     case SpatialPred::kDWithinGeodesic: {
+      // Both sides passed CheckGeographicShape when they entered the join.
       const Geometry &ga = first.decoded(), &gb = second.decoded();
-      CheckGeographic(ga, "ST_DWithin");
-      CheckGeographic(gb, "ST_DWithin");
       if (first.is_point() && second.is_point()) return GeodesicDistanceApart(ga, gb, spheroid) <= distance;
       // Touching or overlapping (on the lon/lat plane, as ST_Distance's geodesic form decides it).
       if (!first.is_point() && Check(GEOSPreparedIntersects_r(c, first.prepared(), second.geom()), "ST_DWithin")) return true;
