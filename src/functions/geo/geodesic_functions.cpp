@@ -224,55 +224,77 @@ double GeodesicDistanceApart(const Geometry& a, const Geometry& b, bool spheroid
   return best;
 }
 
-bool GeodesicWithin(const Geometry& a, const Geometry& b, bool spheroid, double limit) {
-  if (a.type == GeomType::kPoint && b.type == GeomType::kPoint) return GeodesicDistanceApart(a, b, spheroid) <= limit;
+void BuildSpherePieces(const Geometry& g, SpherePieces* out) {
+  out->srid = g.srid;
+  auto path = [&](const std::vector<Coord>& cs) {
+    for (size_t k = 0; k < cs.size(); ++k) {
+      out->AddPoint(cs[k]);
+      if (k == 0) continue;
+      const Unit3 &u0 = out->upoints[out->upoints.size() - 2], &u1 = out->upoints.back();
+      out->segments.push_back({cs[k - 1], cs[k]});
+      out->usegments.push_back({u0, u1});
+      out->seg_angle.push_back(Angle(u0, u1));
+    }
+  };
+  if (g.type == GeomType::kPoint)
+    for (const Coord& c : g.coords) out->AddPoint(c);
+  if (g.type == GeomType::kLineString) path(g.coords);
+  for (const auto& r : g.rings) path(r);
+  for (const Geometry& p : g.parts) BuildSpherePieces(p, out);
+}
+
+bool GeodesicWithin(const SpherePieces& a, const SpherePieces& b, bool spheroid, double limit) {
+  const Geodesic& geod = spheroid ? Ellipsoid(a.srid) : Sphere();
+  if (a.segments.empty() && b.segments.empty() && a.points.size() == 1 && b.points.size() == 1)
+    return PointDistance(geod, a.points[0], b.points[0]) <= limit;
   // The sphere's closed form is exact for the sphere and bounds the ellipsoidal distance:
   // [0.994, 1.005] times it, with 1 % of the edge's length as room for the geodesic edge lying
   // off the great-circle one. Only pieces the bounds cannot settle get the ellipsoidal search;
   // the first piece within the limit ends the test.
   const double kLow = spheroid ? 0.994 : 1, kHigh = spheroid ? 1.005 : 1, kEdgeRoom = spheroid ? 0.01 : 0;
-  Pieces pa, pb;
-  Flatten(a, &pa);
-  Flatten(b, &pb);
   struct Candidate {
     double lower;
     const Coord* p;
-    const std::pair<Coord, Coord>* s;  // nullptr: point to point (pb.points)
+    const std::pair<Coord, Coord>* s;  // nullptr: point to point
     const Coord* q;
   };
   std::vector<Candidate> unsure;
-  auto consider = [&](const Coord& p, const std::pair<Coord, Coord>* s, const Coord* q) {
-    const Unit3 up = ToUnit(p);
-    double sphere, room = 0;
-    if (s) {
-      const Unit3 u0 = ToUnit(s->first), u1 = ToUnit(s->second);
-      sphere = kMeanRadius * AngleToArc(up, u0, u1);
-      if (spheroid) room = kEdgeRoom * kMeanRadius * Angle(u0, u1);
-    } else {
-      sphere = kMeanRadius * Angle(up, ToUnit(*q));
+  // Vertex k of `from` against every edge (or, without edges, every vertex) of `to`.
+  auto vertex_against = [&](const SpherePieces& from, size_t k, const SpherePieces& to) {
+    const Unit3& up = from.upoints[k];
+    for (size_t e = 0; e < to.segments.size(); ++e) {
+      const double sphere = kMeanRadius * AngleToArc(up, to.usegments[e].first, to.usegments[e].second);
+      const double room = kEdgeRoom * kMeanRadius * to.seg_angle[e];
+      if (kHigh * sphere + room <= limit) return true;
+      if (kLow * sphere - room <= limit) unsure.push_back({kLow * sphere - room, &from.points[k], &to.segments[e], nullptr});
     }
-    if (kHigh * sphere + room <= limit) return true;
-    const double lower = kLow * sphere - room;
-    if (lower <= limit) unsure.push_back({lower, &p, s, q});
+    if (to.segments.empty())
+      for (size_t q = 0; q < to.points.size(); ++q) {
+        const double sphere = kMeanRadius * Angle(up, to.upoints[q]);
+        if (kHigh * sphere <= limit) return true;
+        if (kLow * sphere <= limit) unsure.push_back({kLow * sphere, &from.points[k], nullptr, &to.points[q]});
+      }
     return false;
   };
-  for (const Coord& p : pa.points) {
-    for (const auto& s : pb.segments)
-      if (consider(p, &s, nullptr)) return true;
-    if (pb.segments.empty())
-      for (const Coord& q : pb.points)
-        if (consider(p, nullptr, &q)) return true;
-  }
-  for (const Coord& p : pb.points)
-    for (const auto& s : pa.segments)
-      if (consider(p, &s, nullptr)) return true;
+  for (size_t k = 0; k < a.points.size(); ++k)
+    if (vertex_against(a, k, b)) return true;
+  if (!a.segments.empty())
+    for (size_t k = 0; k < b.points.size(); ++k)
+      if (vertex_against(b, k, a)) return true;
+  if (!spheroid) return false;  // the sphere's answers were exact
   std::sort(unsure.begin(), unsure.end(), [](const Candidate& x, const Candidate& y) { return x.lower < y.lower; });
-  const Geodesic& geod = Model(a, true);
   for (const Candidate& c : unsure) {
     const double d = c.s ? SegmentDistance(geod, *c.p, c.s->first, c.s->second) : PointDistance(geod, *c.p, *c.q);
     if (d <= limit) return true;
   }
   return false;
+}
+
+bool GeodesicWithin(const Geometry& a, const Geometry& b, bool spheroid, double limit) {
+  SpherePieces pa, pb;
+  BuildSpherePieces(a, &pa);
+  BuildSpherePieces(b, &pb);
+  return GeodesicWithin(pa, pb, spheroid, limit);
 }
 
 double PositionDistance(double x1, double y1, double x2, double y2, int32_t srid) {

@@ -53,6 +53,7 @@ void JoinShape::Reset(std::string_view ewkb) {
   prepared_.reset();
   geom_.reset();
   decoded_valid_ = false;
+  pieces_valid_ = false;
   srid_ = ReadSRID(ewkb);
   box_ = Box();
   is_point_ = ReadPointXY(ewkb, &x_, &y_);
@@ -84,6 +85,17 @@ const Geometry& JoinShape::decoded() {
     decoded_valid_ = true;
   }
   return decoded_;
+}
+
+const SpherePieces& JoinShape::sphere_pieces() {
+  if (!pieces_valid_) {
+    pieces_.Clear();
+    pieces_.srid = srid_;
+    if (is_point_) pieces_.AddPoint({x_, y_, 0, 0});
+    else BuildSpherePieces(decoded(), &pieces_);
+    pieces_valid_ = true;
+  }
+  return pieces_;
 }
 
 const GEOSPreparedGeometry* JoinShape::prepared() {
@@ -147,12 +159,11 @@ bool TestPair(SpatialPred p, JoinShape& first, JoinShape& second, double distanc
       return Check(GEOSPreparedDistanceWithin_r(c, second.prepared(), first.geom(), distance), "ST_DWithin");
     case SpatialPred::kDWithinGeodesic: {
       // Both sides passed CheckGeographicShape when they entered the join.
-      const Geometry &ga = first.decoded(), &gb = second.decoded();
-      if (first.is_point() && second.is_point()) return GeodesicDistanceApart(ga, gb, spheroid) <= distance;
+      if (first.is_point() && second.is_point()) return GeodesicWithin(first.sphere_pieces(), second.sphere_pieces(), spheroid, distance);
       // Touching or overlapping (on the lon/lat plane, as ST_Distance's geodesic form decides it).
       if (!first.is_point() && Check(GEOSPreparedIntersects_r(c, first.prepared(), second.geom()), "ST_DWithin")) return true;
       if (first.is_point() && Check(GEOSPreparedIntersects_r(c, second.prepared(), first.geom()), "ST_DWithin")) return true;
-      return GeodesicWithin(ga, gb, spheroid, distance);
+      return GeodesicWithin(first.sphere_pieces(), second.sphere_pieces(), spheroid, distance);
     }
   }
   return false;

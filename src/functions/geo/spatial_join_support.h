@@ -7,6 +7,7 @@
 
 #include "functions/geo/geo_util.h"
 #include "functions/geo/geos_bridge.h"
+#include "functions/geo/sphere_distance.h"
 
 namespace yunhe::geo {
 
@@ -35,6 +36,7 @@ class JoinShape {
   const GEOSGeometry* geom();
   const GEOSPreparedGeometry* prepared();
   const Geometry& decoded();  // the full geometry (decoded on first use)
+  const SpherePieces& sphere_pieces();  // vertices and edges as unit vectors (built on first use)
 
  private:
   std::string wkb_;
@@ -46,6 +48,8 @@ class JoinShape {
   PreparedPtr prepared_;
   Geometry decoded_;
   bool decoded_valid_ = false;
+  SpherePieces pieces_;  // memory reused across Reset()
+  bool pieces_valid_ = false;
 };
 
 // For the geodesic predicate: every row, matched or not, must be lon/lat (as the scalar
