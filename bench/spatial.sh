@@ -7,7 +7,7 @@
 # generates the same data in both; the answers must agree or the script fails. The geodesic
 # join uses the sphere (use_spheroid = false), where yunhe and PostGIS compute the same
 # distances; on the spheroid they measure point-to-edge distances differently (< 0.1 %).
-#   bench/spatial.sh build/yunhe      POINTS=10000000 ZONES=1000 RUNS=3
+#   bench/spatial.sh build/yunhe      POINTS=10000000 ZONES=1000 RUNS=3 [POSTGIS=0: yunhe only]
 set -uo pipefail
 YUNHE=$(realpath "${1:?usage: spatial.sh path/to/yunhe}")
 POINTS=${POINTS:-10000000}
@@ -64,7 +64,9 @@ yunhe_res=$(collect "$yunhe_out" 3)
 echo "$yunhe_res"
 
 pg_res=""
-if [ -x "$PGBIN/initdb" ] && id postgres >/dev/null 2>&1 && [ -f /usr/share/postgresql/15/extension/postgis.control ]; then
+if [ "${POSTGIS:-1}" = 0 ]; then
+  echo "PostGIS: not run (POSTGIS=0)"
+elif [ -x "$PGBIN/initdb" ] && id postgres >/dev/null 2>&1 && [ -f /usr/share/postgresql/15/extension/postgis.control ]; then
   pgport=$(/usr/bin/python3 -c "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")
   mkdir -p "$work/pg" && chown postgres "$work/pg"
   su postgres -c "$PGBIN/initdb -D $work/pg -A trust" >/dev/null 2>&1

@@ -113,6 +113,34 @@ bool Check(char r, const char* fn) {
   return r == 1;
 }
 
+// Planar: is (x, y) within d of an edge or isolated point of g? (Containment is tested apart.)
+bool PlanarWithin(const Geometry& g, double x, double y, double d2) {
+  auto near_point = [&](const Coord& c) { return (c.x - x) * (c.x - x) + (c.y - y) * (c.y - y) <= d2; };
+  auto near_path = [&](const std::vector<Coord>& cs) {
+    if (cs.size() == 1) return near_point(cs[0]);
+    for (size_t k = 1; k < cs.size(); ++k) {
+      const Coord &a = cs[k - 1], &b = cs[k];
+      const double ex = b.x - a.x, ey = b.y - a.y, len2 = ex * ex + ey * ey;
+      double t = len2 > 0 ? ((x - a.x) * ex + (y - a.y) * ey) / len2 : 0;
+      t = std::clamp(t, 0.0, 1.0);
+      const double dx = a.x + t * ex - x, dy = a.y + t * ey - y;
+      if (dx * dx + dy * dy <= d2) return true;
+    }
+    return false;
+  };
+  if (g.type == GeomType::kPoint) {
+    for (const Coord& c : g.coords)
+      if (near_point(c)) return true;
+  } else if (near_path(g.coords)) {
+    return true;
+  }
+  for (const auto& r : g.rings)
+    if (near_path(r)) return true;
+  for (const Geometry& p : g.parts)
+    if (PlanarWithin(p, x, y, d2)) return true;
+  return false;
+}
+
 bool ContainsTest(JoinShape& outer, JoinShape& inner, bool covers) {
   if (outer.is_point() && inner.is_point()) return outer.x() == inner.x() && outer.y() == inner.y();
   GEOSContextHandle_t c = GeosContext();
@@ -155,6 +183,14 @@ bool TestPair(SpatialPred p, JoinShape& first, JoinShape& second, double distanc
     case SpatialPred::kCoveredBy: return ContainsTest(second, first, true);
     case SpatialPred::kDWithin:
       if (first.is_point() && second.is_point()) return std::hypot(first.x() - second.x(), first.y() - second.y()) <= distance;
+      if (first.is_point() != second.is_point()) {
+        // Point against a shape: inside or on it, else the nearest edge, with an early exit
+        // (cheaper than GEOS's prepared distance, which finds the exact minimum).
+        JoinShape& shape = first.is_point() ? second : first;
+        JoinShape& point = first.is_point() ? first : second;
+        if (Check(GEOSPreparedIntersects_r(c, shape.prepared(), point.geom()), "ST_DWithin")) return true;
+        return PlanarWithin(shape.decoded(), point.x(), point.y(), distance * distance);
+      }
       if (!first.is_point()) return Check(GEOSPreparedDistanceWithin_r(c, first.prepared(), second.geom(), distance), "ST_DWithin");
       return Check(GEOSPreparedDistanceWithin_r(c, second.prepared(), first.geom(), distance), "ST_DWithin");
     case SpatialPred::kDWithinGeodesic: {
