@@ -419,6 +419,13 @@ void ExecuteAlterTable(Database& db, PgQuery__AlterTableStmt* stmt, const std::s
           throw Error(SqlState::kFeatureNotSupported, fmt::format("cannot drop column \"{}\": it is the partition key", cmd->name));
         for (int pk : s.primary_key)
           if (pk == idx) throw Error(SqlState::kFeatureNotSupported, "cannot drop a primary key column");
+        // As PostgreSQL: indexes on the column go with it.
+        Catalog& cat = db.mutable_catalog();
+        for (auto it = cat.indexes.begin(); it != cat.indexes.end();) {
+          const auto& cols = it->second.columns;
+          const bool uses = it->second.table == name && std::find(cols.begin(), cols.end(), cmd->name) != cols.end();
+          it = uses ? cat.indexes.erase(it) : std::next(it);
+        }
         s.columns.erase(s.columns.begin() + idx);
         table->data.DropColumn(size_t(idx));
         if (s.time_column > idx) --s.time_column;

@@ -212,6 +212,7 @@ void TableData::AddColumn(const LogicalType& type, const Value& fill) {
   zone_rows_.clear();
   types_.push_back(type);
   for (auto& g : groups_) g.columns.push_back(Vector::Constant(fill, type, g.count));
+  ++version_;  // caches over column positions (GiST R-trees) must not outlive a schema change
 }
 
 void TableData::DropColumn(size_t column_idx) {
@@ -219,6 +220,7 @@ void TableData::DropColumn(size_t column_idx) {
   zone_rows_.clear();
   types_.erase(types_.begin() + column_idx);
   for (auto& g : groups_) g.columns.erase(g.columns.begin() + column_idx);
+  ++version_;
 }
 
 void TableData::Compact() {

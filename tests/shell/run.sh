@@ -91,6 +91,8 @@ gsetup="CREATE TABLE fx (id int, pos geometry); INSERT INTO fx SELECT g, ST_Poin
 check "spatial filter skips row groups by bounding box" "1" "$("$YUNHE" -c "$gsetup" -c "EXPLAIN ANALYZE SELECT id FROM fx WHERE ST_DWithin(pos, ST_Point(118.5, 39.91), 0.005)" | grep -cE 'Zone map filter: pos && BOX.*row groups skipped: (3[0-9]|4[0-9]) of 49')"
 check "nearest neighbours read few row groups" "1" "$("$YUNHE" -c "$gsetup" -c "EXPLAIN ANALYZE SELECT id FROM fx ORDER BY pos <-> ST_Point(118.5, 39.91) LIMIT 5" | grep -cE 'Nearest first on pos.*row groups skipped: 4[0-9] of 49')"
 check "GiST index serves nearest neighbours" "2" "$("$YUNHE" -c "$gsetup" -c "CREATE INDEX fx_pos ON fx USING gist (pos); EXPLAIN ANALYZE SELECT id FROM fx ORDER BY pos <-> ST_Point(117.3, 39.9) LIMIT 5" | grep -cE 'Index Scan using fx_pos on fx|rows read: 256 of 100000')"
+"$YUNHE" "$tmp/dropidx" -c "CREATE TABLE t (a int, g geometry); CREATE INDEX t_a ON t (a); CREATE INDEX t_g ON t USING gist (g); ALTER TABLE t DROP COLUMN a; ALTER TABLE t DROP COLUMN g" >/dev/null
+check "dropping an indexed column drops its index and the database reopens" "0" "$("$YUNHE" "$tmp/dropidx" -c "SELECT count(*) FROM t" >/dev/null 2>&1; echo $?)"
 check "EXPLAIN says an index is only recorded" "1" "$("$YUNHE" -c "CREATE TABLE ix (a int); CREATE INDEX ix_a ON ix (a); EXPLAIN SELECT * FROM ix WHERE a = 1" | grep -c 'Indexes recorded only, not used by this plan: ix_a')"
 
 # Line protocol: COPY creates and widens the table, reports bad lines by number, keeps the good.
