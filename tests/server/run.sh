@@ -85,6 +85,9 @@ conn.commit()
 cur.execute("SELECT id, ST_AsEWKT(pos), pos, raw FROM geo ORDER BY id")
 for row in cur.fetchall():
     print(row[0], row[1], row[2], bytes(row[3]) if row[3] is not None else None)
+# Nanosecond values (line protocol's default precision) reach clients at microseconds.
+cur.execute("SELECT timestamp '2026-11-28 10:01:32.509846948', interval '21.876857828 seconds'")
+print(cur.fetchone())
 conn.close()
 PY
 )
@@ -92,7 +95,8 @@ PY
 (6, Decimal('1.5'), 2.5, True, datetime.date(2024, 1, 1))
 42703
 1 SRID=4326;POINT(116.39 39.91) 0101000020E6100000295C8FC2F5185D4014AE47E17AF44340 b'\\x01\\xff'
-2 SRID=4326;POINT(1 2) 0101000020E6100000000000000000F03F0000000000000040 None" "$out"
+2 SRID=4326;POINT(1 2) 0101000020E6100000000000000000F03F0000000000000040 None
+(datetime.datetime(2026, 11, 28, 10, 1, 32, 509846), datetime.timedelta(seconds=21, microseconds=876857))" "$out"
 else
   echo "psycopg2 not installed: its test did not run"; fail=$((fail + 1))
 fi

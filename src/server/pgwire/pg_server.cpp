@@ -80,7 +80,7 @@ void AppendDataRows(const QueryResult& r, const std::vector<int16_t>& formats, s
           m.Int32(int32_t(bin.size())).Raw(bin);
           continue;
         }
-        std::string text = value.ToString();
+        std::string text = EncodeText(value);
         m.Int32(int32_t(text.size())).Raw(text);
       }
       m.AppendTo(out);

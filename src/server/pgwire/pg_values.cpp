@@ -199,6 +199,21 @@ std::string BinaryParamToText(int32_t oid, const std::string& b) {
   }
 }
 
+std::string EncodeText(const Value& v) {
+  if (v.is_null) return v.ToString();
+  if (v.type.id == TypeId::kTimestamp || v.type.id == TypeId::kTimestampTz) {
+    Value us = v;
+    us.i = FloorDiv(v.i, 1000) * 1000;
+    return us.ToString();
+  }
+  if (v.type.id == TypeId::kInterval) {
+    Value us = v;
+    us.iv.ns = v.iv.ns / 1000 * 1000;
+    return us.ToString();
+  }
+  return v.ToString();
+}
+
 bool EncodeBinary(const Value& v, std::string* out) {
   switch (v.type.id) {
     case TypeId::kBool: out->push_back(v.i ? 1 : 0); return true;

@@ -22,5 +22,9 @@ std::string SubstituteParams(const std::string& sql, const std::vector<std::opti
 std::string BinaryParamToText(int32_t oid, const std::string& bytes);
 // A value in binary format for its type; false if the type has no binary form here.
 bool EncodeBinary(const Value& v, std::string* out);
+// A value in text format. Timestamps and intervals go at PostgreSQL's microsecond precision
+// (truncated, as in the binary format): clients' parsers reject more than six fractional
+// digits (psycopg2: "microsecond must be in 0..999999"); yunhe keeps nanoseconds elsewhere.
+std::string EncodeText(const Value& v);
 
 }  // namespace yunhe::pgwire
