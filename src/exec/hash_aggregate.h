@@ -24,6 +24,8 @@ class HashAggregateOperator : public PhysicalOperator {
   // Runs the scan (and filter) below in `workers` threads. The expressions must not contain
   // subqueries and the aggregates must not be DISTINCT (checked by the planner).
   void EnableParallel(std::shared_ptr<TableScanOperator> scan, ExprPtr filter, size_t workers);
+  const std::vector<ExprPtr>& groups() const { return groups_; }
+  const std::vector<BoundAggregate>& aggregates() const { return aggregates_; }
 
  protected:
   bool Next(ExecContext& ctx, DataChunk& out) override;

@@ -162,6 +162,10 @@ class Planner {
   // planner_decorrelate.cpp: WHERE [NOT] EXISTS with equality correlation -> hash semi/anti join
   // on top of `plan`; the conjuncts it takes are removed from *preds.
   OperatorPtr DecorrelateExists(OperatorPtr plan, std::vector<ExprPtr>* preds);
+  // Correlated scalar subqueries of the form (SELECT f(agg(...)) FROM t WHERE t.k = outer.k
+  // [AND ...]) in `exprs` (over plan's rows) become one grouped aggregate LEFT JOINed to plan;
+  // the expressions then read the joined columns.
+  OperatorPtr DecorrelateScalarSubqueries(OperatorPtr plan, std::vector<ExprPtr>* exprs);
 
   // planner_select.cpp
   PlannedQuery PlanSimpleSelect(PgQuery__SelectStmt* s, const Scope* outer);

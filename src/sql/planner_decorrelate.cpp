@@ -1,4 +1,4 @@
-// Decorrelation of EXISTS / NOT EXISTS / IN in WHERE. A subquery like
+// Decorrelation of EXISTS / NOT EXISTS / IN in WHERE, and of aggregate scalar subqueries. A subquery like
 //   WHERE [NOT] EXISTS (SELECT ... FROM q WHERE q.k = f.k AND q.w > 5)
 //   WHERE f.x IN (SELECT q.y FROM q WHERE q.k = f.k)          (IN adds the key x = y)
 // would run once per outer row; when its correlation is only equalities between its own
@@ -8,6 +8,7 @@
 #include <functional>
 
 #include "exec/basic_operators.h"
+#include "exec/hash_aggregate.h"
 #include "exec/hash_join.h"
 #include "exec/table_scan.h"
 #include "sql/planner.h"
@@ -46,6 +47,34 @@ ExprPtr Substitute(const ExprPtr& e, const std::vector<ExprPtr>& by) {
     if (!a) return nullptr;
   }
   return c;
+}
+
+// Splits a subquery's WHERE into equalities between its own columns and depth-1 outer columns
+// (appended to lkeys: over the outer row, rkeys: over the subquery's rows) and conjuncts that
+// read only its own columns; false when anything else correlates.
+bool SplitCorrelation(const ExprPtr& pred, std::vector<ExprPtr>* lkeys, std::vector<ExprPtr>* rkeys,
+                      std::vector<ExprPtr>* inner_only) {
+  for (const ExprPtr& c : FlattenConjuncts({pred})) {
+    bool reads_inner = false;
+    const int depth = OuterDepth(*c, &reads_inner);
+    if (depth == 0) {
+      inner_only->push_back(c);
+      continue;
+    }
+    if (depth != 1 || c->kind != ExprKind::kFunction || c->name != "=" || c->args.size() != 2) return false;
+    bool inner_a = false, inner_b = false;
+    const int da = OuterDepth(*c->args[0], &inner_a), db = OuterDepth(*c->args[1], &inner_b);
+    if (da == 1 && !inner_a && db == 0 && inner_b) {
+      lkeys->push_back(OuterToColumns(c->args[0]));
+      rkeys->push_back(c->args[1]);
+    } else if (db == 1 && !inner_b && da == 0 && inner_a) {
+      lkeys->push_back(OuterToColumns(c->args[1]));
+      rkeys->push_back(c->args[0]);
+    } else {
+      return false;
+    }
+  }
+  return true;
 }
 
 }  // namespace
@@ -91,50 +120,87 @@ OperatorPtr Planner::DecorrelateExists(OperatorPtr plan, std::vector<ExprPtr>* p
       lkeys.push_back(e->args[0]);
       rkeys.push_back(in_value);
     }
-    bool ok = true;
-    for (const ExprPtr& c : FlattenConjuncts({filter->predicate()})) {
-      bool reads_inner = false;
-      const int depth = OuterDepth(*c, &reads_inner);
-      if (depth == 0) {
-        inner_only.push_back(c);
-        continue;
-      }
-      if (depth != 1 || c->kind != ExprKind::kFunction || c->name != "=" || c->args.size() != 2) {
-        ok = false;
-        break;
-      }
-      bool inner_a = false, inner_b = false;
-      const int da = OuterDepth(*c->args[0], &inner_a), db = OuterDepth(*c->args[1], &inner_b);
-      if (da == 1 && !inner_a && db == 0 && inner_b) {
-        lkeys.push_back(OuterToColumns(c->args[0]));
-        rkeys.push_back(c->args[1]);
-      } else if (db == 1 && !inner_b && da == 0 && inner_a) {
-        lkeys.push_back(OuterToColumns(c->args[1]));
-        rkeys.push_back(c->args[0]);
-      } else {
-        ok = false;
-        break;
-      }
-    }
-    if (!ok || lkeys.size() == (is_in ? 1u : 0u)) {
+    if (!SplitCorrelation(filter->predicate(), &lkeys, &rkeys, &inner_only) || lkeys.size() == (is_in ? 1u : 0u)) {
       kept.push_back(p);
       continue;
     }
     OperatorPtr right = scan;
-    if (!inner_only.empty()) {
-      ExprPtr pred = inner_only[0];
-      if (inner_only.size() > 1) {
-        auto a = std::make_shared<Expr>();
-        a->kind = ExprKind::kAnd;
-        a->type = TypeId::kBool;
-        a->args = inner_only;
-        pred = a;
-      }
-      right = std::make_shared<FilterOperator>(scan, pred);
-    }
+    if (!inner_only.empty()) right = std::make_shared<FilterOperator>(scan, AndAllConditions(inner_only));
     plan = std::make_shared<HashJoinOperator>(plan, right, negate ? JoinKind::kAnti : JoinKind::kSemi, lkeys, rkeys, nullptr);
   }
   preds->swap(kept);
+  return plan;
+}
+
+namespace {
+
+// e with every column reference c moved to map(c) (nullptr when map says -1: gives up).
+ExprPtr RemapColumns(const ExprPtr& e, const std::function<ExprPtr(const Expr&)>& map) {
+  if (e->kind == ExprKind::kColumn) return map(*e);
+  auto c = std::make_shared<Expr>(*e);
+  for (auto& a : c->args) {
+    a = RemapColumns(a, map);
+    if (!a) return nullptr;
+  }
+  return c;
+}
+
+bool NoOuterReferences(const ExprPtr& e) {
+  if (!e) return true;
+  bool inner = false;
+  return OuterDepth(*e, &inner) == 0;
+}
+
+}  // namespace
+
+// (SELECT g(agg1(..), agg2(..)) FROM t WHERE t.k = outer.x AND <t only>) runs once per outer row.
+// As a join: aggregate t (filtered) GROUP BY k once, LEFT JOIN it on outer.x = k; an outer row
+// without a group gets what the aggregates give for no rows: NULL, or 0 for count.
+OperatorPtr Planner::DecorrelateScalarSubqueries(OperatorPtr plan, std::vector<ExprPtr>* exprs) {
+  std::function<ExprPtr(const ExprPtr&)> rewrite = [&](const ExprPtr& e) -> ExprPtr {
+    if (e->kind == ExprKind::kSubquery && e->subquery && e->subquery->correlated) {
+      auto proj = std::dynamic_pointer_cast<ProjectionOperator>(e->subquery->plan);
+      auto agg = proj ? std::dynamic_pointer_cast<HashAggregateOperator>(proj->children[0]) : nullptr;
+      auto filter = agg ? std::dynamic_pointer_cast<FilterOperator>(agg->children[0]) : nullptr;
+      auto scan = filter ? std::dynamic_pointer_cast<TableScanOperator>(filter->children[0]) : nullptr;
+      if (!scan || proj->exprs().size() != 1 || !agg->groups().empty() || !NoOuterReferences(proj->exprs()[0])) return e;
+      for (const BoundAggregate& a : agg->aggregates()) {
+        if (!NoOuterReferences(a.filter) || !NoOuterReferences(a.direct_arg)) return e;
+        for (const ExprPtr& x : a.args)
+          if (!NoOuterReferences(x)) return e;
+        for (const ExprPtr& x : a.order_by)
+          if (!NoOuterReferences(x)) return e;
+      }
+      std::vector<ExprPtr> lkeys, rkeys, inner_only;
+      if (!SplitCorrelation(filter->predicate(), &lkeys, &rkeys, &inner_only) || lkeys.empty()) return e;
+      OperatorPtr source = scan;
+      if (!inner_only.empty()) source = std::make_shared<FilterOperator>(scan, AndAllConditions(inner_only));
+      const std::vector<BoundAggregate>& aggs = agg->aggregates();
+      auto grouped = std::make_shared<HashAggregateOperator>(source, rkeys, aggs);
+      const int width = int(plan->types.size()), nkeys = int(rkeys.size());
+      std::vector<ExprPtr> group_columns;
+      for (int k = 0; k < nkeys; ++k) group_columns.push_back(MakeColumn(k, rkeys[size_t(k)]->type, rkeys[size_t(k)]->name));
+      // The aggregate's output column j becomes joined column width + nkeys + j.
+      ExprPtr value = RemapColumns(proj->exprs()[0], [&](const Expr& col) -> ExprPtr {
+        if (col.column < 0 || col.column >= int(aggs.size())) return nullptr;
+        ExprPtr ref = MakeColumn(width + nkeys + col.column, col.type, col.name);
+        if (aggs[size_t(col.column)].function->name != "count") return ref;
+        auto zero = std::make_shared<Expr>();
+        zero->kind = ExprKind::kCoalesce;
+        zero->type = col.type;
+        zero->args = {ref, MakeConstant(Value::Int(0, col.type.id), -1)};
+        return zero;
+      });
+      if (!value) return e;
+      plan = std::make_shared<HashJoinOperator>(plan, grouped, JoinKind::kLeft, lkeys, group_columns, nullptr);
+      return value;
+    }
+    if (e->args.empty()) return e;
+    auto c = std::make_shared<Expr>(*e);
+    for (auto& a : c->args) a = rewrite(a);
+    return c;
+  };
+  for (ExprPtr& e : *exprs) e = rewrite(e);
   return plan;
 }
 

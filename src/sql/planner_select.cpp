@@ -473,6 +473,9 @@ PlannedQuery Planner::PlanSimpleSelect(PgQuery__SelectStmt* s, const Scope* oute
     select_names.push_back(rt->name && rt->name[0] ? std::string(rt->name) : ColumnNameOf(v));
     select_nodes.push_back(v);
   }
+  // Per-row aggregate subqueries in a plain select list become a grouped aggregate joined once.
+  if (aggregates.empty() && windows.empty() && s->n_group_clause == 0 && !s->having_clause)
+    plan = DecorrelateScalarSubqueries(plan, &select_exprs);
 
   // Resolves GROUP BY / ORDER BY / DISTINCT ON items that name an output column or position.
   auto output_ref = [&](PgQuery__Node* n, const char* clause, bool prefer_input) -> int {

@@ -80,6 +80,7 @@ check "bucketed range gives the same count" "$("$YUNHE" --format csv --no-header
 dsetup="CREATE TABLE o (k int, j text); CREATE TABLE i (k int, j text)"
 check "EXISTS decorrelated" "1" "$("$YUNHE" -c "$dsetup" -c "EXPLAIN SELECT * FROM o WHERE EXISTS (SELECT 1 FROM i WHERE i.k = o.k)" | grep -c 'Hash Semi Join')"
 check "IN decorrelated" "1" "$("$YUNHE" -c "$dsetup" -c "EXPLAIN SELECT * FROM o WHERE j IN (SELECT j FROM i WHERE i.k = o.k)" | grep -c 'Hash Cond: j = j AND k = k')"
+check "aggregate subquery in the select list decorrelated" "1" "$("$YUNHE" -c "$dsetup" -c "EXPLAIN SELECT k, (SELECT count(*) FROM i WHERE i.k = o.k) FROM o" | grep -c 'Hash Left Join')"
 check "NOT IN not decorrelated" "0" "$("$YUNHE" -c "$dsetup" -c "EXPLAIN SELECT * FROM o WHERE j NOT IN (SELECT j FROM i WHERE i.k = o.k)" | grep -c 'Hash')"
 
 # WHERE filters go below joins (and become zone-map checks on the joined tables' scans).
