@@ -417,6 +417,7 @@ PlannedQuery Planner::PlanSimpleSelect(PgQuery__SelectStmt* s, const Scope* oute
     }
     where_preds = preds;
     plan = DecorrelateExists(plan, &preds);
+    plan = DecorrelateScalarSubqueries(plan, &preds);
     plan = PushDownFilters(plan, preds);
   }
 
