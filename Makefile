@@ -62,6 +62,7 @@ bench: build
 	@bash bench/asof.sh $(YUNHE)
 	@bash bench/nmea.sh $(YUNHE)
 	@bash bench/peers.sh $(YUNHE)
+	@$(BUILD_DIR)/yunhe_micro
 
 clean:
 	rm -rf build build-asan

@@ -58,9 +58,25 @@ Vector EvalAndOr(const Expr& e, const DataChunk& input, ExecContext& ctx, bool i
   Vector out(TypeId::kBool);
   out.Resize(n);
   // Start from the identity (TRUE for AND, FALSE for OR), not NULL.
-  for (size_t r = 0; r < n; ++r) out.SetValue(r, Value::Bool(is_and));
+  // (Direct stores: a Value per row costs more than the whole AND.)
+  for (size_t r = 0; r < n; ++r) {
+    out.i64()[r] = is_and;
+    out.SetNull(r, false);
+  }
+  bool out_has_nulls = false;
   for (const auto& arg : e.args) {
     Vector v = Evaluate(*arg, input, ctx);
+    if (!out_has_nulls && !v.HasNulls()) {
+      // Two-valued on both sides: a branch-free AND / OR of the 0/1 values.
+      int64_t* o = out.i64();
+      const int64_t* x = v.i64();
+      if (is_and)
+        for (size_t r = 0; r < n; ++r) o[r] = o[r] & (x[r] != 0);
+      else
+        for (size_t r = 0; r < n; ++r) o[r] = o[r] | (x[r] != 0);
+      continue;
+    }
+    out_has_nulls = true;
     for (size_t r = 0; r < n; ++r) {
       bool cur_null = out.IsNull(r);
       bool cur = out.i64()[r] != 0;
@@ -318,7 +334,10 @@ Vector Evaluate(const Expr& e, const DataChunk& input, ExecContext& ctx) {
       Vector out(TypeId::kBool);
       out.Resize(n);
       bool want_null = e.kind == ExprKind::kIsNull;
-      for (size_t r = 0; r < n; ++r) out.SetValue(r, Value::Bool(v.IsNull(r) == want_null));
+      for (size_t r = 0; r < n; ++r) {
+        out.i64()[r] = v.IsNull(r) == want_null;
+        out.SetNull(r, false);
+      }
       return out;
     }
     case ExprKind::kCase: return EvalCase(e, input, ctx);
