@@ -14,6 +14,11 @@ AggregateTable::AggregateTable(const std::vector<ExprPtr>* groups, const std::ve
   for (auto& g : *groups_) key_types.push_back(g->type);
   group_keys_.Init(key_types);
   states_.assign(aggregates_->size(), {});
+  composite_ = groups_->size() > 1;
+  for (auto& g : *groups_) {
+    const PhysicalType pt = g->type.physical();
+    if (pt != PhysicalType::kI64 && pt != PhysicalType::kStr) composite_ = false;
+  }
   if (groups_->empty()) {
     group_count_ = 1;  // no GROUP BY: one group, even for empty input
     for (auto& s : states_) s.resize(1);
@@ -43,10 +48,68 @@ uint32_t AggregateTable::FindOrAdd(const Vector* const* keys, size_t r, std::str
     auto it = text_index_.find(k.str()[r]);
     return it != text_index_.end() ? it->second : (text_index_[k.str()[r]] = NewGroup(keys, r));
   }
+  if (composite_) return FindOrAddComposite(keys, r);
   scratch.clear();
   for (size_t c = 0; c < nkeys; ++c) AppendKeyCell(*keys[c], r, scratch);
   auto it = group_index_.find(scratch);
   return it != group_index_.end() ? it->second : (group_index_[scratch] = NewGroup(keys, r));
+}
+
+namespace {
+
+inline uint64_t Mix(uint64_t x) {  // splitmix64's finalizer
+  x ^= x >> 30;
+  x *= 0xbf58476d1ce4e5b9ULL;
+  x ^= x >> 27;
+  x *= 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+constexpr uint32_t kNoGroup = UINT32_MAX;
+
+}  // namespace
+
+bool AggregateTable::KeysEqual(const Vector* const* keys, size_t r, uint32_t g) const {
+  for (size_t c = 0; c < groups_->size(); ++c) {
+    const Vector &k = *keys[c], &stored = group_keys_.columns[c];
+    const bool null = k.IsNull(r);
+    if (null != stored.IsNull(g)) return false;
+    if (null) continue;  // GROUP BY puts NULLs together
+    if (k.type().physical() == PhysicalType::kI64 ? k.i64()[r] != stored.i64()[g] : k.str()[r] != stored.str()[g]) return false;
+  }
+  return true;
+}
+
+void AggregateTable::GrowSlots() {
+  std::vector<Slot> old;
+  old.swap(slots_);
+  slots_.assign(std::max<size_t>(64, old.size() * 2), Slot{});
+  const size_t mask = slots_.size() - 1;
+  for (const Slot& o : old) {
+    if (o.group == kNoGroup) continue;
+    size_t i = o.hash & mask;
+    while (slots_[i].group != kNoGroup) i = (i + 1) & mask;
+    slots_[i] = o;
+  }
+}
+
+uint32_t AggregateTable::FindOrAddComposite(const Vector* const* keys, size_t r) {
+  uint64_t h = 0x9e3779b97f4a7c15ULL;
+  for (size_t c = 0; c < groups_->size(); ++c) {
+    const Vector& k = *keys[c];
+    uint64_t cell = 0x5bd1e995;  // NULL
+    if (!k.IsNull(r))
+      cell = k.type().physical() == PhysicalType::kI64 ? uint64_t(k.i64()[r]) : std::hash<std::string_view>()(k.str()[r]);
+    h = Mix(h ^ cell) + c;
+  }
+  if ((group_count_ + 1) * 2 > slots_.size()) GrowSlots();
+  const size_t mask = slots_.size() - 1;
+  size_t i = h & mask;
+  for (; slots_[i].group != kNoGroup; i = (i + 1) & mask)
+    if (slots_[i].hash == h && KeysEqual(keys, r, slots_[i].group)) return slots_[i].group;
+  const uint32_t g = NewGroup(keys, r);
+  slots_[i] = Slot{h, g};
+  return g;
 }
 
 void AggregateTable::Consume(ExecContext& ctx, const DataChunk& in) {

@@ -24,6 +24,10 @@ class AggregateTable {
  private:
   uint32_t NewGroup(const Vector* const* key_columns, size_t row);
   uint32_t FindOrAdd(const Vector* const* key_columns, size_t row, std::string& scratch);
+  // Several key columns, all integer-like or text: hash the cells in place and compare them with
+  // the stored keys, instead of serializing every row's key into a string.
+  uint32_t FindOrAddComposite(const Vector* const* key_columns, size_t row);
+  bool KeysEqual(const Vector* const* key_columns, size_t row, uint32_t group) const;
 
   const std::vector<ExprPtr>* groups_;
   const std::vector<BoundAggregate>* aggregates_;
@@ -31,6 +35,14 @@ class AggregateTable {
   // Single-column keys skip serialization: integers/timestamps and text get their own maps.
   std::unordered_map<int64_t, uint32_t> int_index_;
   std::unordered_map<std::string, uint32_t> text_index_;
+  bool composite_ = false;                            // FindOrAddComposite applies
+  // Open addressing (linear probing, power-of-two size, at most half full): key hash and group.
+  struct Slot {
+    uint64_t hash = 0;
+    uint32_t group = UINT32_MAX;  // UINT32_MAX: empty
+  };
+  std::vector<Slot> slots_;
+  void GrowSlots();
   int64_t null_group_ = -1;
   DataChunk group_keys_;                       // one row per group
   std::vector<std::vector<AggState>> states_;  // [aggregate][group]
