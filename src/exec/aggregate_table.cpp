@@ -112,7 +112,7 @@ uint32_t AggregateTable::FindOrAddComposite(const Vector* const* keys, size_t r)
   return g;
 }
 
-void AggregateTable::Consume(ExecContext& ctx, const DataChunk& in) {
+void AggregateTable::Consume(ExecContext& ctx, const DataChunk& in, const std::vector<uint32_t>* sel) {
   const size_t n = in.count;
   std::vector<uint32_t> group_of_row(n, 0);
   if (!groups_->empty()) {
@@ -120,7 +120,10 @@ void AggregateTable::Consume(ExecContext& ctx, const DataChunk& in) {
     std::vector<const Vector*> keys;
     for (size_t k = 0; k < groups_->size(); ++k) keys.push_back(&EvaluateRef(*(*groups_)[k], in, ctx, scratch[k]));
     std::string key;
-    for (size_t r = 0; r < n; ++r) group_of_row[r] = FindOrAdd(keys.data(), r, key);
+    if (sel)
+      for (uint32_t r : *sel) group_of_row[r] = FindOrAdd(keys.data(), r, key);
+    else
+      for (size_t r = 0; r < n; ++r) group_of_row[r] = FindOrAdd(keys.data(), r, key);
   }
   for (size_t a = 0; a < aggregates_->size(); ++a) {
     const BoundAggregate& agg = (*aggregates_)[a];
@@ -134,11 +137,20 @@ void AggregateTable::Consume(ExecContext& ctx, const DataChunk& in) {
     rows.reserve(n);
     if (agg.filter) {
       Vector f = Evaluate(*agg.filter, in, ctx);
-      for (size_t r = 0; r < n; ++r)
+      auto take = [&](uint32_t r) {
         if (!f.IsNull(r) && f.i64()[r]) {
-          rows.push_back(uint32_t(r));
+          rows.push_back(r);
           groups.push_back(group_of_row[r]);
         }
+      };
+      if (sel)
+        for (uint32_t r : *sel) take(r);
+      else
+        for (size_t r = 0; r < n; ++r) take(uint32_t(r));
+    } else if (sel) {
+      rows = *sel;
+      groups.reserve(sel->size());
+      for (uint32_t r : *sel) groups.push_back(group_of_row[r]);
     } else {
       for (size_t r = 0; r < n; ++r) rows.push_back(uint32_t(r));
       groups = group_of_row;

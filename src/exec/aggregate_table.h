@@ -13,8 +13,9 @@ namespace yunhe {
 class AggregateTable {
  public:
   AggregateTable(const std::vector<ExprPtr>* groups, const std::vector<BoundAggregate>* aggregates);
-  // Adds every row of the chunk.
-  void Consume(ExecContext& ctx, const DataChunk& in);
+  // Adds every row of the chunk, or only the rows in `sel` (ascending) when given: a filter's
+  // selection is used as is instead of gathering the passing rows into a new chunk.
+  void Consume(ExecContext& ctx, const DataChunk& in, const std::vector<uint32_t>* sel = nullptr);
   // Folds `other` into this table (other is left unusable).
   void MergeFrom(AggregateTable& other);
   size_t group_count() const { return group_count_; }

@@ -59,7 +59,20 @@ void HashAggregateOperator::Open(ExecContext& ctx) {
   while (children[0]->Pull(ctx, in)) table_->Consume(ctx, in);
 }
 
+namespace {
+
+bool ColumnOrConstant(const ExprPtr& e) { return !e || e->kind == ExprKind::kColumn || e->kind == ExprKind::kConstant; }
+
+}  // namespace
+
 void HashAggregateOperator::ConsumeParallel(ExecContext& ctx) {
+  inputs_are_columns_ = true;
+  for (const ExprPtr& g : groups_) inputs_are_columns_ &= ColumnOrConstant(g);
+  for (const BoundAggregate& a : aggregates_) {
+    inputs_are_columns_ &= ColumnOrConstant(a.filter);
+    for (const ExprPtr& x : a.args) inputs_are_columns_ &= ColumnOrConstant(x);
+    for (const ExprPtr& x : a.order_by) inputs_are_columns_ &= ColumnOrConstant(x);
+  }
   TableScanOperator& scan = *parallel_scan_;
   scan.PrepareParallel();  // zone maps computed up front: workers only read them
   const size_t groups = scan.group_count();
@@ -73,7 +86,15 @@ void HashAggregateOperator::ConsumeParallel(ExecContext& ctx) {
     if (parallel_filter_) {
       std::vector<uint32_t> sel = EvaluateFilter(*parallel_filter_, chunk, local);
       if (sel.empty()) return;
-      if (sel.size() != chunk.count) chunk.Select(sel);
+      if (sel.size() != chunk.count) {
+        // Aggregates read the passing rows in place when nothing they compute could fail on a
+        // row the filter removed (1 / x where x = 0 was filtered out); otherwise gather first.
+        if (inputs_are_columns_) {
+          tables[w]->Consume(local, chunk, &sel);
+          return;
+        }
+        chunk.Select(sel);
+      }
     }
     tables[w]->Consume(local, chunk);
   });

@@ -41,6 +41,7 @@ class HashAggregateOperator : public PhysicalOperator {
   ExprPtr parallel_filter_;
   size_t workers_ = 1;
   size_t workers_used_ = 1;
+  bool inputs_are_columns_ = false;  // keys and aggregate inputs are plain columns or constants
 };
 
 }  // namespace yunhe
