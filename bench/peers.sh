@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Side by side with real peers on the same data and the same questions, answers checked:
 # yunhe, PostgreSQL 15 (throw-away cluster on 127.0.0.1, free port), DuckDB (npm
-# @duckdb/node-api in bench/node_modules) and SQLite 3. A peer that cannot run is reported as such.
+# @duckdb/node-api in bench/node_modules), SQLite 3 and InfluxDB 1.6 (throw-away influxd on
+# 127.0.0.1, bench/peers/influx_run.py). A peer that cannot run is reported as such.
 #   bench/peers.sh build/yunhe                 SCALE=smoke|small|default (default: small), RUNS=3
 # Writes bench/results/<date>-<scale>.md with medians and peer/yunhe ratios.
 set -uo pipefail
@@ -58,6 +59,7 @@ out=$("$YUNHE" --format csv --no-header -f "$work/yunhe.sql" 2>&1)
 times=($(echo "$out" | grep '^Time:' | awk '{print $2}'))
 answers=($(echo "$out" | grep -v '^Time:\|^Timing\|^CREATE\|^COPY' | tr ',' '|'))
 echo -e "yunhe\tload\t$(echo "${times[0]} + ${times[1]} + ${times[2]}" | bc)\t-" >> "$results"
+echo -e "yunhe\tload_cpu\t${times[2]}\t-" >> "$results"
 k=3; a=0
 for q in $QUERIES; do
   line="yunhe\t$q"
@@ -93,6 +95,7 @@ if [ -x "$PGBIN/initdb" ] && id postgres >/dev/null 2>&1; then
   times=($(echo "$out" | grep '^Time:' | awk '{print $2}'))
   answers=($(echo "$out" | grep -v '^Time:\|^Timing\|^CREATE\|^COPY\|^VACUUM'))
   [ -n "$out" ] && echo -e "postgresql\tload\t$(echo "${times[3]} + ${times[4]} + ${times[5]} + ${times[6]}" | bc)\t-" >> "$results"
+  [ -n "$out" ] && echo -e "postgresql\tload_cpu\t${times[5]}\t-" >> "$results"
   k=8; a=0
   for q in $QUERIES; do
     line="postgresql\t$q"
@@ -151,6 +154,18 @@ else
   echo "sqlite3 is not installed: not measured" | tee -a "$work/notes"
 fi
 
+# --- InfluxDB 1.x ------------------------------------------------------------------------------------
+if command -v influxd >/dev/null; then
+  out=$(/usr/bin/python3 "$here/peers/influx_run.py" "$work" "$RUNS" 2>&1)
+  if echo "$out" | grep -q $'^load_cpu\t'; then
+    echo "$out" | grep -E $'^[a-z_]+\t' | sed 's/^/influxdb\t/' >> "$results"
+  else
+    echo "InfluxDB failed: $(echo "$out" | tail -2 | tr '\n' ' ')" | tee -a "$work/notes"
+  fi
+else
+  echo "influxd is not installed (Debian influxdb): not measured" | tee -a "$work/notes"
+fi
+
 # --- report ------------------------------------------------------------------------------------------
 mkdir -p "$here/results"
 report="$here/results/$(date +%Y-%m-%d)-$SCALE.md"
@@ -173,20 +188,20 @@ def close(a, b):
 lines = ["# Side-by-side benchmark (%s, %s hot runs, medians in ms)" % (sys.argv[3], sys.argv[4]), "",
          "Machine: %d cores, %.0f GiB. Command: `SCALE=%s bench/peers.sh build/yunhe`." % (
              os.cpu_count(), os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, sys.argv[3]), "",
-         "| workload | yunhe | postgresql | duckdb | sqlite | answers agree |", "|---|---|---|---|---|---|"]
+         "| workload | yunhe | postgresql | duckdb | sqlite | influxdb | answers agree |", "|---|---|---|---|---|---|---|"]
 bad = 0
 for q, systems in data.items():
     y = systems.get("yunhe")
     ymed = statistics.median(y[0]) if y and y[0] else None
     cells, agree = [], True
-    for s in ("yunhe", "postgresql", "duckdb", "sqlite"):
+    for s in ("yunhe", "postgresql", "duckdb", "sqlite", "influxdb"):
         if s not in systems or not systems[s][0]:
             cells.append("not measured")
             continue
         med = statistics.median(systems[s][0])
         ratio = "" if s == "yunhe" or not ymed else " (%.2fx)" % (med / ymed)
         cells.append("%.1f%s" % (med, ratio))
-        if q != "load" and y and not close(systems[s][1], y[1]):
+        if not q.startswith("load") and y and not close(systems[s][1], y[1]):
             agree = False
             print("ANSWERS DIFFER for %s: yunhe %s, %s %s" % (q, y[1], s, systems[s][1]))
     if not agree:
@@ -195,6 +210,10 @@ for q, systems in data.items():
 lines.append("")
 lines.append("Ratios are peer time / yunhe time (above 1: yunhe is faster). PostgreSQL answers ASOF with")
 lines.append("LATERAL ... ORDER BY ts DESC LIMIT 1 on an index on (sym, ts); SQLite with a correlated subquery on the same index.")
+lines.append("load: all three tables (COPY, or the engine's own bulk path); load_cpu: the cpu table alone, the one")
+lines.append("InfluxDB holds (yunhe and PostgreSQL: its COPY).")
+lines.append("InfluxDB 1.6 loads line protocol over HTTP /write and answers in InfluxQL (GROUP BY time(1h), host;")
+lines.append("last() GROUP BY host; count/sum WHERE); it has no ASOF join, so that row says not measured for it.")
 if os.path.exists(sys.argv[5]):
     lines += ["", "Notes:"] + ["- " + l.strip() for l in open(sys.argv[5]) if l.strip()]
 open(sys.argv[2], "w").write("\n".join(lines) + "\n")

@@ -1,0 +1,128 @@
+#!/usr/bin/python3
+"""InfluxDB 1.x peer of bench/peers.sh: a throw-away influxd on 127.0.0.1 (free ports, data in
+WORK/influx), cpu.csv loaded as line protocol over HTTP /write in 50,000-line batches (as
+Telegraf or a client library would send it), then the cpu questions in InfluxQL, RUNS times each.
+
+usage: influx_run.py WORK RUNS
+Prints `load_cpu<TAB>ms<TAB>-` (the HTTP writes; converting the CSV is not timed) and `query<TAB>ms...<TAB>count|sum` lines like duckdb_run.mjs. InfluxQL
+has no ASOF join: that question is not asked. The server is stopped before exiting.
+"""
+import datetime
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+
+WORK, RUNS = sys.argv[1], int(sys.argv[2])
+EPOCH = datetime.datetime(1970, 1, 1)
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def request(url, data=None):
+    with urllib.request.urlopen(urllib.request.Request(url, data=data), timeout=600) as r:
+        return r.read()
+
+
+def main():
+    base = os.path.join(WORK, "influx")
+    os.makedirs(base, exist_ok=True)
+    http, rpc = free_port(), free_port()
+    conf = os.path.join(base, "influxdb.conf")
+    with open(conf, "w") as f:
+        f.write(f"""reporting-disabled = true
+bind-address = "127.0.0.1:{rpc}"
+[meta]
+  dir = "{base}/meta"
+[data]
+  dir = "{base}/data"
+  wal-dir = "{base}/wal"
+  query-log-enabled = false
+[http]
+  bind-address = "127.0.0.1:{http}"
+  log-enabled = false
+  max-body-size = 0
+[monitor]
+  store-enabled = false
+""")
+    server = subprocess.Popen(["influxd", "-config", conf], stdout=subprocess.DEVNULL, stderr=open(os.path.join(base, "log"), "w"))
+    url = f"http://127.0.0.1:{http}"
+    try:
+        for _ in range(200):
+            try:
+                request(url + "/ping")
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            print("influxd did not start", file=sys.stderr)
+            sys.exit(1)
+        request(url + "/query", urllib.parse.urlencode({"q": "CREATE DATABASE bench"}).encode())
+
+        # Line protocol (ns timestamps); integer fields as the other systems' int columns. The
+        # conversion from CSV is done first and not timed: the load is the HTTP writes.
+        first = last = None
+        lines, batches = [], []
+
+        def flush():
+            batches.append("".join(lines).encode())
+            lines.clear()
+
+        with open(os.path.join(WORK, "cpu.csv")) as f:
+            for row in f:
+                host, ts, user, system = row.rstrip("\n").split(",")
+                t = datetime.datetime.strptime(ts, "%Y-%m-%d %H:%M:%S.%f") - EPOCH
+                ns = (t.days * 86400 + t.seconds) * 10**9 + t.microseconds * 1000
+                first = ns if first is None else min(first, ns)
+                last = ns if last is None else max(last, ns)
+                lines.append(f"cpu,host={host} usage_user={user}i,usage_system={system}i {ns}\n")
+                if len(lines) == 50000:
+                    flush()
+        if lines:
+            flush()
+        start = time.perf_counter()
+        for b in batches:
+            request(url + "/write?db=bench&precision=ns", b)
+        batches.clear()
+        print("load_cpu\t%.1f\t-" % ((time.perf_counter() - start) * 1000))
+
+        queries = {
+            # The hourly buckets of each host, bounded by the data's time range (InfluxQL needs one).
+            "groupby_hour": f"SELECT mean(usage_user) FROM cpu WHERE time >= {first} AND time <= {last} GROUP BY time(1h), host fill(none)",
+            "lastpoint": "SELECT last(usage_user) FROM cpu GROUP BY host",
+            "filtered_sum": "SELECT count(usage_system), sum(usage_system) FROM cpu WHERE usage_user > 90",
+        }
+        for name, q in queries.items():
+            times, answer = [], ""
+            for _ in range(RUNS):
+                t0 = time.perf_counter()
+                body = request(url + "/query?" + urllib.parse.urlencode({"db": "bench", "q": q, "epoch": "ns"}))
+                times.append((time.perf_counter() - t0) * 1000)
+                result = json.loads(body)["results"][0]
+                if "error" in result:
+                    print(f"{name}: {result['error']}", file=sys.stderr)
+                    sys.exit(1)
+                series = result.get("series", [])
+                if name == "filtered_sum":
+                    count, total = series[0]["values"][0][1:3] if series else (0, None)
+                    answer = f"{count}|{total}"
+                else:
+                    values = [v[1] for s in series for v in s["values"] if v[1] is not None]
+                    answer = "%d|%r" % (len(values), sum(values))
+            print(name + "\t" + "\t".join("%.1f" % t for t in times) + "\t" + answer)
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+
+
+main()
