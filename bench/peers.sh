@@ -4,7 +4,7 @@
 # @duckdb/node-api in bench/node_modules), SQLite 3 and InfluxDB 1.6 (throw-away influxd on
 # 127.0.0.1, bench/peers/influx_run.py). A peer that cannot run is reported as such.
 #   bench/peers.sh build/yunhe                 SCALE=smoke|small|default (default: small), RUNS=3
-# Writes bench/results/<date>-<scale>.md with medians and peer/yunhe ratios.
+# Writes bench/results/<date>-<scale>.md (medians, peer/yunhe ratios) and .json (every run).
 set -uo pipefail
 YUNHE=$(realpath "${1:?usage: peers.sh path/to/yunhe}")
 SCALE=${SCALE:-small}
@@ -217,6 +217,22 @@ lines.append("last() GROUP BY host; count/sum WHERE); it has no ASOF join, so th
 if os.path.exists(sys.argv[5]):
     lines += ["", "Notes:"] + ["- " + l.strip() for l in open(sys.argv[5]) if l.strip()]
 open(sys.argv[2], "w").write("\n".join(lines) + "\n")
+# The same in JSON: per workload and system, every run's ms, the median, the spread (max - min),
+# the ratio to yunhe and the answer.
+import json
+out = {"scale": sys.argv[3], "runs": int(sys.argv[4]), "cores": os.cpu_count(), "workloads": {}}
+for q, systems in data.items():
+    y = systems.get("yunhe")
+    ymed = statistics.median(y[0]) if y and y[0] else None
+    entry = {}
+    for s, (ms, answer) in systems.items():
+        if not ms:
+            continue
+        med = statistics.median(ms)
+        entry[s] = {"ms": ms, "median_ms": med, "spread_ms": max(ms) - min(ms), "answer": answer,
+                    "ratio_to_yunhe": (med / ymed) if ymed and s != "yunhe" else None}
+    out["workloads"][q] = entry
+open(sys.argv[2][:-3] + ".json", "w").write(json.dumps(out, indent=1) + "\n")
 print("\n".join(lines))
 sys.exit(1 if bad else 0)
 PY
