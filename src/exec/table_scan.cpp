@@ -261,11 +261,18 @@ void TableScanOperator::ComputeLatestPerKey() {
   std::vector<int> table_keys;
   for (int k : latest_keys_) table_keys.push_back(column_ids_[k]);
   const int time_col = column_ids_[latest_time_];
-  // Row groups, newest partition first.
+  // Row groups, newest partition first; inside a partition, newest rows (zone-map max time) first.
   std::vector<size_t> order;
-  for (size_t g = 0; g < group_count(); ++g) order.push_back(g);
-  std::stable_sort(order.begin(), order.end(),
-                   [&](size_t a, size_t b) { return data.group_partition(a) > data.group_partition(b); });
+  std::vector<int64_t> max_ts(group_count(), INT64_MIN);
+  for (size_t g = 0; g < group_count(); ++g) {
+    order.push_back(g);
+    const ZoneMap& z = data.Zone(g, size_t(time_col));
+    if (z.has_values) max_ts[g] = z.max_i;
+  }
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    if (data.group_partition(a) != data.group_partition(b)) return data.group_partition(a) > data.group_partition(b);
+    return max_ts[a] > max_ts[b];
+  });
   struct Best {
     int64_t partition;
     size_t group;
@@ -278,9 +285,39 @@ void TableScanOperator::ComputeLatestPerKey() {
   bool partition_checked = false;
   int64_t checked_partition = 0;
   const int64_t newest = order.empty() ? 0 : data.group_partition(order.front());
+  // Inside a partition: once every key of the partition has a row at least as new as a group's
+  // newest row, neither that group nor the (older) ones after it can hold a winner. Checked after
+  // 1, 2, 4, 8, ... groups of the partition, so a partition whose keys trickle in costs little.
+  int64_t done_partition = INT64_MIN, scan_partition = INT64_MIN;
+  size_t groups_in_partition = 0, next_check = 1;
+  auto partition_settled = [&](int64_t part, int64_t group_max) {
+    for (const auto& k : data.PartitionKeys(part, table_keys)) {
+      auto it = best.find(k);
+      if (it == best.end() || it->second.ts < group_max) return false;
+    }
+    return true;
+  };
   for (size_t g : order) {
     ++groups_total_;
     const int64_t part = data.group_partition(g);
+    if (part != scan_partition) {
+      scan_partition = part;
+      groups_in_partition = 0;
+      next_check = 1;
+    }
+    if (part == done_partition && counts_snapshot_[g] == data.group(g).count) {
+      ++groups_skipped_;
+      continue;
+    }
+    if (groups_in_partition == next_check) {
+      next_check *= 2;
+      if (partition_settled(part, max_ts[g]) && counts_snapshot_[g] == data.group(g).count) {
+        done_partition = part;
+        ++groups_skipped_;
+        continue;
+      }
+    }
+    ++groups_in_partition;
     if (!prune_.empty() && !GroupMayMatch(g)) {
       ++groups_skipped_;
       continue;

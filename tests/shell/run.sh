@@ -76,6 +76,9 @@ plan=$("$YUNHE" -c "$setup" -c "EXPLAIN ANALYZE SELECT count(*) FROM zp WHERE ti
 check "pruning on time_bucket(...) = value" "1" "$(echo "$plan" | grep -cE 'ts >= .* \(from time_bucket.*row groups skipped: 1[2-6] of 1[4-7]\)')"
 check "bucketed range gives the same count" "$("$YUNHE" --format csv --no-header -c "$setup" -c "SELECT count(*) FROM zp WHERE ts >= time_bucket('1 day', now() - interval '3 days') AND ts < time_bucket('1 day', now() - interval '2 days')" | tail -1)" "$("$YUNHE" --format csv --no-header -c "$setup" -c "SELECT count(*) FROM zp WHERE date_trunc('day', ts) = date_trunc('day', now() - interval '3 days')" | tail -1)"
 
+# Lastpoint inside one partition: newest row groups first, the rest skipped once every key is seen.
+check "lastpoint skips older row groups of a partition" "1" "$("$YUNHE" -c "CREATE TABLE lp (host text, ts timestamp NOT NULL, v int) PARTITION BY RANGE (ts); INSERT INTO lp SELECT 'h' || (g % 50), timestamp '2024-01-01' + (g / 50) * interval '1 second', g FROM generate_series(0, 99999) g" -c "EXPLAIN ANALYZE SELECT DISTINCT ON (host) host, v FROM lp ORDER BY host, ts DESC" | grep -c 'row groups skipped: 48 of 49')"
+
 # Correlated EXISTS / IN by equalities become hash semi joins; NOT IN keeps the per-row subplan.
 dsetup="CREATE TABLE o (k int, j text); CREATE TABLE i (k int, j text)"
 check "EXISTS decorrelated" "1" "$("$YUNHE" -c "$dsetup" -c "EXPLAIN SELECT * FROM o WHERE EXISTS (SELECT 1 FROM i WHERE i.k = o.k)" | grep -c 'Hash Semi Join')"
