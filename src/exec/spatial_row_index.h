@@ -21,6 +21,10 @@ struct SpatialRowIndex {
   size_t indexed_rows() const { return row_ids.size(); }
 };
 
+// The bounding box of row r of a GEOMETRY vector; false for NULL or empty geometries, which the
+// index leaves out (their distance is NULL).
+bool RowBox(const Vector& v, size_t r, geo::Box* box);
+
 // The index over `column` of `table` for a reader that sees `counts` rows per group.
 std::shared_ptr<const SpatialRowIndex> GetSpatialRowIndex(const std::shared_ptr<Table>& table, size_t column,
                                                           const std::vector<uint32_t>& counts);

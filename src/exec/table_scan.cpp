@@ -63,7 +63,8 @@ void TableScanOperator::Open(ExecContext&) {
   tail_group_ = 0;
   batch_ = 256;
   rows_read_ = 0;
-  index_done_ = false;
+  index_done_ = index_exhausted_ = false;
+  unindexed_group_ = 0;
   const TableData& data = table_->data;
   counts_snapshot_.resize(data.group_count());
   for (size_t g = 0; g < counts_snapshot_.size(); ++g) counts_snapshot_[g] = uint32_t(data.group(g).count);
@@ -228,27 +229,48 @@ bool TableScanOperator::NextFromIndex(DataChunk& out) {
       return true;
     }
   }
-  if (index_done_) return false;
-  const double bound = nearest_bound_->load(std::memory_order_relaxed);
-  while (ids.size() < batch_) {
-    if (cursor_->PeekDistance() > bound) {
-      index_done_ = true;
-      break;
+  if (!index_done_) {
+    const double bound = nearest_bound_->load(std::memory_order_relaxed);
+    while (ids.size() < batch_) {
+      if (cursor_->PeekDistance() > bound) {
+        index_done_ = true;  // every later row is farther than the k-th best
+        break;
+      }
+      uint32_t item;
+      double d;
+      if (!cursor_->Next(&item, &d)) {
+        index_done_ = index_exhausted_ = true;
+        break;
+      }
+      const uint64_t id = index_->row_ids[item];
+      if (visible(id)) ids.push_back(id);
     }
-    uint32_t item;
-    double d;
-    if (!cursor_->Next(&item, &d)) {
-      index_done_ = true;
-      break;
+    batch_ = std::min<size_t>(batch_ * 2, kChunkRows);
+    if (!ids.empty()) {
+      rows_read_ += ids.size();
+      EmitRows(ids, out);
+      return true;
     }
-    const uint64_t id = index_->row_ids[item];
-    if (visible(id)) ids.push_back(id);
   }
-  batch_ = std::min<size_t>(batch_ * 2, kChunkRows);
-  if (ids.empty()) return false;
-  rows_read_ += ids.size();
-  EmitRows(ids, out);
-  return true;
+  // Rows the index leaves out (NULL or empty geometry: `<->` gives NULL, which sorts after every
+  // distance) can only matter when the index ran out before k rows were found.
+  if (!index_exhausted_ || nearest_bound_->load(std::memory_order_relaxed) != INFINITY) return false;
+  const size_t col = size_t(column_ids_[nearest_column_]);
+  while (unindexed_group_ < counts_snapshot_.size()) {
+    const size_t g = unindexed_group_++;
+    const uint32_t end = std::min(g < index_->counts.size() ? index_->counts[g] : 0u, counts_snapshot_[g]);
+    geo::Box box;
+    for (uint32_t r = 0; r < end; ++r) {
+      const uint64_t id = uint64_t(g) * kChunkRows + r;
+      if (visible(id) && !RowBox(data.group(g).columns[col], r, &box)) ids.push_back(id);
+    }
+    if (!ids.empty()) {
+      rows_read_ += ids.size();
+      EmitRows(ids, out);
+      return true;
+    }
+  }
+  return false;
 }
 
 void TableScanOperator::SetLatestPerKey(std::vector<int> key_columns, int time_column) {
