@@ -45,7 +45,14 @@ void TrajectoryOperator::Open(ExecContext& ctx) {
       if (t.IsNull(r) || g.IsNull(r)) continue;
       double x, y;
       const std::string& w = g.str()[r];
-      if (!geo::ReadPointXY(w, &x, &y)) continue;  // empty or not a point: no position
+      if (!geo::ReadPointXY(w, &x, &y)) {
+        // An empty point is a fix without a position; a line or polygon is a mistake in the
+        // query, not something to drop quietly.
+        const geo::Geometry g = geo::ReadWKB(w);
+        if (g.IsEmpty()) continue;
+        throw Error(SqlState::kInvalidParameterValue,
+                    fmt::format("{}: positions must be points, got {}", function_name_, geo::StTypeName(g.type) + 3));
+      }
       const int32_t s = geo::ReadSRID(w);
       if (!srid_known) tracks.srid = s, srid_known = true;
       else if (s != tracks.srid)
