@@ -7,6 +7,7 @@
 
 #include "common/row_key.h"
 #include "exec/expression_eval.h"
+#include "exec/join_util.h"
 
 namespace yunhe {
 
@@ -36,13 +37,8 @@ AsofJoinOperator::AsofJoinOperator(OperatorPtr left, OperatorPtr right, bool lef
       op_(op),
       tolerance_(tolerance),
       tolerance_text_(std::move(tolerance_text)) {
-  types = left->types;
-  names = left->names;
-  types.insert(types.end(), right->types.begin(), right->types.end());
-  names.insert(names.end(), right->names.begin(), right->names.end());
   float_time_ = left_time_->type.physical() == PhysicalType::kF64;
-  children.push_back(std::move(left));
-  children.push_back(std::move(right));
+  AdoptJoinInputs(*this, std::move(left), std::move(right));
 }
 
 std::string AsofJoinOperator::Details() const {

@@ -23,14 +23,7 @@ HashJoinOperator::HashJoinOperator(OperatorPtr left, OperatorPtr right, JoinKind
                                    std::vector<ExprPtr> right_keys, ExprPtr residual)
     : kind_(kind), left_keys_(std::move(left_keys)), right_keys_(std::move(right_keys)), residual_(std::move(residual)) {
   left_width_ = left->types.size();
-  types = left->types;
-  names = left->names;
-  if (kind_ != JoinKind::kSemi && kind_ != JoinKind::kAnti) {
-    types.insert(types.end(), right->types.begin(), right->types.end());
-    names.insert(names.end(), right->names.begin(), right->names.end());
-  }
-  children.push_back(std::move(left));
-  children.push_back(std::move(right));
+  AdoptJoinInputs(*this, std::move(left), std::move(right), kind_ != JoinKind::kSemi && kind_ != JoinKind::kAnti);
 }
 
 std::string HashJoinOperator::Name() const {

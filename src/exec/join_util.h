@@ -3,8 +3,22 @@
 #include <vector>
 
 #include "common/vector.h"
+#include "exec/operator.h"
 
 namespace yunhe {
+
+// Makes `left` and `right` the join's inputs; its output is the left columns, then the right
+// ones (semi and anti joins, right_columns = false, emit the left columns only).
+inline void AdoptJoinInputs(PhysicalOperator& join, OperatorPtr left, OperatorPtr right, bool right_columns = true) {
+  join.types = left->types;
+  join.names = left->names;
+  if (right_columns) {
+    join.types.insert(join.types.end(), right->types.begin(), right->types.end());
+    join.names.insert(join.names.end(), right->names.begin(), right->names.end());
+  }
+  join.children.push_back(std::move(left));
+  join.children.push_back(std::move(right));
+}
 
 // Rows `sel` of the left input, each followed by NULLs for every right column (LEFT/FULL
 // joins' unmatched rows; semi/anti joins pass an empty `right`).

@@ -1,17 +1,14 @@
 #include "exec/lateral_join.h"
 
+#include "exec/join_util.h"
+
 #include "exec/expression_eval.h"
 
 namespace yunhe {
 
 LateralJoinOperator::LateralJoinOperator(OperatorPtr left, OperatorPtr right, JoinKind kind, ExprPtr condition)
     : kind_(kind), condition_(std::move(condition)) {
-  types = left->types;
-  names = left->names;
-  types.insert(types.end(), right->types.begin(), right->types.end());
-  names.insert(names.end(), right->names.begin(), right->names.end());
-  children.push_back(std::move(left));
-  children.push_back(std::move(right));
+  AdoptJoinInputs(*this, std::move(left), std::move(right));
 }
 
 void LateralJoinOperator::Open(ExecContext& ctx) {

@@ -15,12 +15,7 @@ namespace yunhe {
 SpatialJoinOperator::SpatialJoinOperator(OperatorPtr left, OperatorPtr right, JoinKind kind, SpatialJoinCondition cond,
                                          ExprPtr residual)
     : kind_(kind), cond_(std::move(cond)), residual_(std::move(residual)) {
-  types = left->types;
-  names = left->names;
-  types.insert(types.end(), right->types.begin(), right->types.end());
-  names.insert(names.end(), right->names.begin(), right->names.end());
-  children.push_back(std::move(left));
-  children.push_back(std::move(right));
+  AdoptJoinInputs(*this, std::move(left), std::move(right));
 }
 
 std::string SpatialJoinOperator::Name() const {

@@ -38,15 +38,20 @@ ExprPtr OuterToColumns(const ExprPtr& e) {
   return c;
 }
 
-// e with its columns replaced by the expressions they name (looking through a projection).
-ExprPtr Substitute(const ExprPtr& e, const std::vector<ExprPtr>& by) {
-  if (e->kind == ExprKind::kColumn) return e->column < int(by.size()) ? by[size_t(e->column)] : nullptr;
+// e with every column reference c moved to map(c) (nullptr when map says -1: gives up).
+ExprPtr RemapColumns(const ExprPtr& e, const std::function<ExprPtr(const Expr&)>& map) {
+  if (e->kind == ExprKind::kColumn) return map(*e);
   auto c = std::make_shared<Expr>(*e);
   for (auto& a : c->args) {
-    a = Substitute(a, by);
+    a = RemapColumns(a, map);
     if (!a) return nullptr;
   }
   return c;
+}
+
+// e with its columns replaced by the expressions they name (looking through a projection).
+ExprPtr Substitute(const ExprPtr& e, const std::vector<ExprPtr>& by) {
+  return RemapColumns(e, [&](const Expr& c) { return c.column < int(by.size()) ? by[size_t(c.column)] : nullptr; });
 }
 
 // Splits a subquery's WHERE into equalities between its own columns and depth-1 outer columns
@@ -134,16 +139,6 @@ OperatorPtr Planner::DecorrelateExists(OperatorPtr plan, std::vector<ExprPtr>* p
 
 namespace {
 
-// e with every column reference c moved to map(c) (nullptr when map says -1: gives up).
-ExprPtr RemapColumns(const ExprPtr& e, const std::function<ExprPtr(const Expr&)>& map) {
-  if (e->kind == ExprKind::kColumn) return map(*e);
-  auto c = std::make_shared<Expr>(*e);
-  for (auto& a : c->args) {
-    a = RemapColumns(a, map);
-    if (!a) return nullptr;
-  }
-  return c;
-}
 
 bool NoOuterReferences(const ExprPtr& e) {
   if (!e) return true;
