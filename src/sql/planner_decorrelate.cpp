@@ -190,9 +190,16 @@ OperatorPtr Planner::DecorrelateScalarSubqueries(OperatorPtr plan, std::vector<E
       plan = std::make_shared<HashJoinOperator>(plan, grouped, JoinKind::kLeft, lkeys, group_columns, nullptr);
       return value;
     }
-    if (e->args.empty()) return e;
+    // Copy a node only when something below it was rewritten.
+    std::vector<ExprPtr> args;
+    bool changed = false;
+    for (const ExprPtr& a : e->args) {
+      args.push_back(rewrite(a));
+      changed |= args.back() != a;
+    }
+    if (!changed) return e;
     auto c = std::make_shared<Expr>(*e);
-    for (auto& a : c->args) a = rewrite(a);
+    c->args = std::move(args);
     return c;
   };
   for (ExprPtr& e : *exprs) e = rewrite(e);

@@ -178,6 +178,16 @@ Geodesic ParseSpheroid(const std::string& text) {
   return Geodesic(a, rf == 0 ? 0 : 1 / rf);
 }
 
+// ST_Length(g, use_spheroid) (lines) and ST_Perimeter(g, use_spheroid) (polygon rings).
+template <bool kRings>
+void GeodesicLengthKernel(Args a, size_t n, Vector& o) {
+  ForEachValid(o, n, [&](size_t k) {
+    Geometry g = Decode(*a[0], k);
+    CheckGeographic(g, kRings ? "ST_Perimeter" : "ST_Length");
+    o.f64()[k] = GeodesicLength(g, Model(g, a[1]->i64()[k] != 0), kRings);
+  });
+}
+
 template <bool kSpheroid>
 void DistanceKernel(Args a, size_t n, Vector& o) {
   ForEachValid(o, n, [&](size_t k) {
@@ -337,20 +347,8 @@ void RegisterGeodesicFunctions(FunctionRegistry& r) {
       o.i64()[k] = GeodesicDWithin(a[0]->str()[k], a[1]->str()[k], a[3]->i64()[k] != 0, limit, "ST_DWithin");
     });
   }, "geography-style: true when lon/lat geometries are at most d metres apart", "ST_DWithin(pos, depot, 500, true)");
-  AddScalar(r, "st_length", {G, B}, F8, [](Args a, size_t n, Vector& o) {
-    ForEachValid(o, n, [&](size_t k) {
-      Geometry g = Decode(*a[0], k);
-      CheckGeographic(g, "ST_Length");
-      o.f64()[k] = GeodesicLength(g, Model(g, a[1]->i64()[k] != 0), false);
-    });
-  }, "geography-style geodesic length in metres of a lon/lat geometry", "ST_Length(ST_MakeLine(pos ORDER BY ts), true)");
-  AddScalar(r, "st_perimeter", {G, B}, F8, [](Args a, size_t n, Vector& o) {
-    ForEachValid(o, n, [&](size_t k) {
-      Geometry g = Decode(*a[0], k);
-      CheckGeographic(g, "ST_Perimeter");
-      o.f64()[k] = GeodesicLength(g, Model(g, a[1]->i64()[k] != 0), true);
-    });
-  }, "geography-style geodesic perimeter in metres", "ST_Perimeter(zone, true)");
+  AddScalar(r, "st_length", {G, B}, F8, GeodesicLengthKernel<false>, "geography-style geodesic length in metres of a lon/lat geometry", "ST_Length(ST_MakeLine(pos ORDER BY ts), true)");
+  AddScalar(r, "st_perimeter", {G, B}, F8, GeodesicLengthKernel<true>, "geography-style geodesic perimeter in metres", "ST_Perimeter(zone, true)");
   AddScalar(r, "st_area", {G, B}, F8, [](Args a, size_t n, Vector& o) {
     ForEachValid(o, n, [&](size_t k) {
       Geometry g = Decode(*a[0], k);
