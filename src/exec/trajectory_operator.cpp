@@ -64,7 +64,7 @@ void TrajectoryOperator::Open(ExecContext& ctx) {
       track.fixes.push_back({t.i64()[r], x, y});
     }
   }
-  tracks.lon_lat = tracks.srid == 0 || tracks.srid == 4326 || tracks.srid == 4490;
+  tracks.lon_lat = geo::IsLonLatSrid(tracks.srid);
   tracks.tracks.reserve(by_key.size());
   for (auto& [k, track] : by_key) {
     std::stable_sort(track.fixes.begin(), track.fixes.end(), [](const TrackFix& a, const TrackFix& b) { return a.ts < b.ts; });

@@ -41,7 +41,12 @@ void AppendToLine(const Geometry& g, Geometry* line);
 // Metres between two positions: geodesic on the WGS 84 (CGCS2000 for 4490) ellipsoid when the
 // SRID is longitude/latitude (4326, 4490 or 0), else planar in the SRID's units.
 double PositionDistance(double x1, double y1, double x2, double y2, int32_t srid);
-// Raises PostGIS-style errors unless g has lon/lat coordinates (SRID 4326, 4490 or 0).
+// SRIDs whose coordinates are longitude/latitude degrees: 4326 (WGS 84), 4490 (CGCS2000), 0.
+inline bool IsLonLatSrid(int32_t srid) { return srid == 0 || srid == 4326 || srid == 4490; }
+// Raise PostGIS-style errors unless the SRID is lon/lat, or the coordinate is a lon/lat.
+void CheckLonLatSrid(int32_t srid, const char* fn);
+void CheckLonLatCoord(const Coord& c, const char* fn);
+// Both, for every coordinate of g.
 void CheckGeographic(const Geometry& g, const char* fn);
 // Geodesic metres between the vertices and edges of two lon/lat geometries (ellipsoid of a's
 // SRID, or the mean sphere), not testing whether one contains or crosses the other.

@@ -199,16 +199,21 @@ void DistanceKernel(Args a, size_t n, Vector& o) {
 
 }  // namespace
 
-void CheckGeographic(const Geometry& g, const char* fn) {
-  if (g.srid != 0 && g.srid != 4326 && g.srid != 4490)
+void CheckLonLatSrid(int32_t srid, const char* fn) {
+  if (!IsLonLatSrid(srid))
     throw Error(SqlState::kInvalidParameterValue,
                 fmt::format("{}: geodesic measures need longitude/latitude coordinates (SRID 4326, 4490 or 0), got SRID {}; "
-                            "use ST_Transform first", fn, g.srid));
-  g.ForEachCoord([&](const Coord& c) {
-    if (!(c.y >= -90 && c.y <= 90) || !(c.x >= -360 && c.x <= 360))
-      throw Error(SqlState::kInvalidParameterValue,
-                  fmt::format("{}: coordinate ({} {}) is not a longitude/latitude", fn, c.x, c.y));
-  });
+                            "use ST_Transform first", fn, srid));
+}
+
+void CheckLonLatCoord(const Coord& c, const char* fn) {
+  if (!(c.y >= -90 && c.y <= 90) || !(c.x >= -360 && c.x <= 360))
+    throw Error(SqlState::kInvalidParameterValue, fmt::format("{}: coordinate ({} {}) is not a longitude/latitude", fn, c.x, c.y));
+}
+
+void CheckGeographic(const Geometry& g, const char* fn) {
+  CheckLonLatSrid(g.srid, fn);
+  g.ForEachCoord([&](const Coord& c) { CheckLonLatCoord(c, fn); });
 }
 
 double GeodesicDistanceApart(const Geometry& a, const Geometry& b, bool spheroid) {
@@ -308,7 +313,7 @@ bool GeodesicWithin(const Geometry& a, const Geometry& b, bool spheroid, double 
 }
 
 double PositionDistance(double x1, double y1, double x2, double y2, int32_t srid) {
-  if (srid != 0 && srid != 4326 && srid != 4490) return std::hypot(x2 - x1, y2 - y1);
+  if (!IsLonLatSrid(srid)) return std::hypot(x2 - x1, y2 - y1);
   double s12;
   Ellipsoid(srid).Inverse(y1, x1, y2, x2, s12);
   return s12;
