@@ -72,7 +72,7 @@ void TableScanOperator::Open(ExecContext&) {
 
 void TableScanOperator::SetNearestFirst(int column, const double box[4], std::shared_ptr<std::atomic<double>> bound) {
   nearest_column_ = column;
-  std::copy(box, box + 4, nearest_box_);
+  nearest_box_ = geo::Box{box[0], box[1], box[2], box[3]};
   nearest_bound_ = std::move(bound);
   for (auto& [col, name] : spatial_indexes_)
     if (col == column) nearest_index_ = name;
@@ -204,10 +204,7 @@ bool TableScanOperator::NextFromIndex(DataChunk& out) {
   const TableData& data = table_->data;
   if (!index_) {
     index_ = GetSpatialRowIndex(table_, size_t(column_ids_[nearest_column_]), counts_snapshot_);
-    geo::Box q;
-    q.Add({nearest_box_[0], nearest_box_[1], 0, 0});
-    q.Add({nearest_box_[2], nearest_box_[3], 0, 0});
-    cursor_ = std::make_unique<geo::PackedRTree::NearestCursor>(*index_->tree, q);
+    cursor_ = std::make_unique<geo::PackedRTree::NearestCursor>(*index_->tree, nearest_box_);
   }
   auto visible = [&](uint64_t id) {
     const size_t g = id / kChunkRows, r = id % kChunkRows;
@@ -422,11 +419,8 @@ bool TableScanOperator::Next(ExecContext&, DataChunk& out) {
       for (size_t g = 0; g < group_count(); ++g) {
         const ZoneMap& z = table_->data.Zone(g, col);
         double d = INFINITY;
-        if (z.has_box && z.box[0] <= z.box[2]) {
-          const double dx = std::max({0.0, z.box[0] - nearest_box_[2], nearest_box_[0] - z.box[2]});
-          const double dy = std::max({0.0, z.box[1] - nearest_box_[3], nearest_box_[1] - z.box[3]});
-          d = std::hypot(dx, dy);
-        }
+        if (z.has_box && z.box[0] <= z.box[2])
+          d = geo::PackedRTree::BoxToBox(geo::Box{z.box[0], z.box[1], z.box[2], z.box[3]}, nearest_box_);
         nearest_order_.push_back({d, uint32_t(g)});
       }
       std::stable_sort(nearest_order_.begin(), nearest_order_.end(),

@@ -74,7 +74,7 @@ class TableScanOperator : public PhysicalOperator {
   size_t group_ = 0;
   std::vector<uint32_t> counts_snapshot_;  // rows per group at Open(): later appends stay invisible
   int nearest_column_ = -1;       // >= 0: nearest-neighbour mode
-  double nearest_box_[4] = {0, 0, 0, 0};
+  geo::Box nearest_box_;  // the query geometry's box
   std::shared_ptr<std::atomic<double>> nearest_bound_;
   std::vector<std::pair<double, uint32_t>> nearest_order_;  // (box distance, group), ascending
   std::vector<std::pair<int, std::string>> spatial_indexes_;
