@@ -17,7 +17,7 @@ PG_PORT ?= 5433
 HTTP_PORT ?= 9000
 ILP_PORT ?= 9009
 
-.PHONY: all deps configure build run serve test unit sqltest crashtest clean demo bench
+.PHONY: all deps configure build web run serve test unit sqltest crashtest clean demo bench
 
 all: build
 
@@ -29,8 +29,12 @@ $(BUILD_DIR)/build.ninja: CMakeLists.txt
 
 configure: deps $(BUILD_DIR)/build.ninja
 
-build: configure
+build: configure web
 	@cmake --build $(BUILD_DIR)
+
+# The web console (web/ -> web/dist, served by `yunhe serve` at /): npm packages and esbuild.
+web:
+	@bash scripts/web_build.sh
 
 demo: build
 	@$(YUNHE) --make-demo $(DEMO_DIR)

@@ -24,6 +24,8 @@ void Usage(std::ostream& out) {
          "  --pg-port N        PostgreSQL protocol port (default 5432; 0 = pick a free one)\n"
          "  --http-port N      HTTP API port: /exec, InfluxDB /write and /api/v2/write, /ping, /health,\n"
          "                     /metrics (default 9000; 0 = pick a free one; -1 = off)\n"
+         "  --web-dir DIR      the web console's built files, served at / (default: the source tree's\n"
+         "                     web/dist, built by `make web`)\n"
          "  --http-max-body N  largest HTTP request body in bytes (default 268435456); larger: 413\n"
          "  --ilp-port N       line protocol over TCP (default 9009; 0 = pick a free one; -1 = off)\n"
          "  --mqtt HOST:PORT   subscribe to an MQTT broker (payloads: line protocol or JSON objects)\n"
@@ -45,6 +47,9 @@ int RunServeCommand(int argc, char** argv) {
   std::string dir;
   pgwire::ServerOptions options;
   http::HttpOptions http_options;
+#ifdef YH_WEB_DIST
+  http_options.web_root = YH_WEB_DIST;
+#endif
   ilp::IlpOptions ilp_options;
   bool insecure = false;
   std::string password;
@@ -96,7 +101,8 @@ int RunServeCommand(int argc, char** argv) {
         return 2;
       }
       http_options.max_body_bytes = size_t(n);
-    } else if (a == "--insecure") insecure = true;
+    } else if (a == "--web-dir") http_options.web_root = need();
+    else if (a == "--insecure") insecure = true;
     else if (a == "--password") password = need();
     else if (a == "--idle-in-transaction-timeout") options.idle_in_transaction_timeout_ms = atoi(need().c_str());
     else if (a == "--mqtt") mqtt_broker = need();
@@ -166,8 +172,9 @@ int RunServeCommand(int argc, char** argv) {
       std::cerr << "yunhe serve: " << st.message() << "\n";
       return 1;
     }
-    std::cout << "yunhe: HTTP API on http://" << options.listen << ":" << http_port << "/ (exec, write, ping, health, metrics)\n"
-              << std::flush;
+    std::cout << "yunhe: HTTP API on http://" << options.listen << ":" << http_port << "/ (exec, write, ping, health, metrics)\n";
+    if (http_server.web_console()) std::cout << "yunhe: web console on http://" << options.listen << ":" << http_port << "/\n";
+    std::cout << std::flush;
   }
   std::thread http_thread([&] {
     if (http_port >= 0) http_server.Run();

@@ -69,7 +69,10 @@ std::vector<QueryResult> Database::Execute(const std::string& sql) {
   for (auto [begin, len] : SplitStatements(sql)) {
     std::string text = sql.substr(begin, len);
     results.push_back(ExecuteStatement(text));
-    if (!results.back().status.ok()) break;
+    if (!results.back().status.ok()) {
+      results.back().status = PositionInScript(results.back().status, sql, begin);
+      break;
+    }
   }
   return results;
 }

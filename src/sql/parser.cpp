@@ -1,5 +1,7 @@
 #include "sql/parser.h"
 
+#include <algorithm>
+
 #include "common/status.h"
 #include "sql/asof_syntax.h"
 
@@ -12,6 +14,12 @@ int BytePosToCharPos(const std::string& text, int byte_offset) {
   return chars + 1;
 }
 
+Status PositionInScript(Status status, const std::string& script, int statement_begin) {
+  if (status.position() > 0 && statement_begin > 0)
+    status.WithPosition(status.position() + BytePosToCharPos(script, statement_begin) - 1);
+  return status;
+}
+
 std::shared_ptr<ParsedSql> ParsedSql::Parse(const std::string& sql) {
   auto out = std::shared_ptr<ParsedSql>(new ParsedSql());
   out->text_ = sql;
@@ -19,9 +27,9 @@ std::shared_ptr<ParsedSql> ParsedSql::Parse(const std::string& sql) {
   AsofPrepass asof = StripAsofSyntax(&grammar_text);
   PgQueryProtobufParseResult r = pg_query_parse_protobuf(grammar_text.c_str());
   if (r.error) {
-    // cursorpos is 1-based in bytes; report it in characters as PostgreSQL does.
-    int pos = r.error->cursorpos > 0 ? BytePosToCharPos(sql, r.error->cursorpos - 1) : 0;
-    Status s = Status::Error(SqlState::kSyntaxError, r.error->message, pos);
+    // cursorpos is already 1-based in characters: the grammar's scanner converts it, as
+    // PostgreSQL's does (node locations, in contrast, are bytes).
+    Status s = Status::Error(SqlState::kSyntaxError, r.error->message, std::max(0, r.error->cursorpos));
     pg_query_free_protobuf_parse_result(r);
     throw Error(s);
   }

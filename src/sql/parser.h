@@ -8,6 +8,8 @@
 #include <pg_query.h>
 #include <pg_query/pg_query.pb-c.h>
 
+#include "common/status.h"
+
 namespace yunhe {
 
 struct ParsedStatement {
@@ -40,5 +42,8 @@ std::vector<std::pair<int, int>> SplitStatements(const std::string& sql, bool* e
 
 // Converts a byte offset into a 1-based character position (PostgreSQL counts characters).
 int BytePosToCharPos(const std::string& text, int byte_offset);
+// An error of the statement that starts at byte `statement_begin` of `script`, with its position
+// made relative to the whole script (as PostgreSQL reports positions in a multi-statement query).
+Status PositionInScript(Status status, const std::string& script, int statement_begin);
 
 }  // namespace yunhe

@@ -87,6 +87,9 @@ class Planner {
   ExprPtr BindAndCoerce(PgQuery__Node* node, const Scope& scope, const LogicalType& type);
   ExprPtr CoerceTo(ExprPtr e, const LogicalType& type, bool explicit_cast = false);
   PlannedQuery PlanTableScan(const std::string& table, int location, bool emit_row_id, Scope* scope_out);
+  PlannedQuery PlanView(const ViewInfo& view);
+  // A view's output columns for the system catalogs; false when its query no longer plans.
+  bool ViewColumns(const ViewInfo& view, std::vector<std::string>* names, std::vector<LogicalType>* types);
   // Source rows of UPDATE ... FROM / DELETE ... USING: the target table's columns, then its row
   // id (hidden column "ctid"), then the other FROM items' columns, filtered by WHERE.
   PlannedQuery PlanDmlSource(const std::string& table, const std::string& label, int location, PgQuery__Node** from,

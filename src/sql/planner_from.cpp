@@ -75,6 +75,26 @@ PlannedQuery Planner::PlanTableScan(const std::string& name, int location, bool 
   return q;
 }
 
+PlannedQuery Planner::PlanView(const ViewInfo& view) {
+  auto parsed = ParsedSql::Parse(view.sql);
+  view_parses_.push_back(parsed);
+  Planner sub(catalog_, parsed->text());
+  PlannedQuery q = sub.PlanSelect(parsed->statements()[0].node, nullptr);
+  for (size_t c = 0; c < view.column_names.size() && c < q.names.size(); ++c) q.names[c] = view.column_names[c];
+  return q;
+}
+
+bool Planner::ViewColumns(const ViewInfo& view, std::vector<std::string>* names, std::vector<LogicalType>* types) {
+  try {
+    PlannedQuery q = PlanView(view);
+    *names = q.names;
+    *types = q.types;
+    return true;
+  } catch (const Error&) {
+    return false;  // e.g. a table it reads was dropped: PostgreSQL would not have allowed that
+  }
+}
+
 PlannedQuery Planner::PlanFromItem(PgQuery__Node* node, const Scope* outer, Scope* scope_out,
                                    const Scope* left_scope, bool* is_lateral) {
   if (is_lateral) *is_lateral = false;
@@ -99,7 +119,8 @@ PlannedQuery Planner::PlanFromItem(PgQuery__Node* node, const Scope* outer, Scop
         q.plan = std::make_shared<MaterializedScanOperator>(source, cte->types, cte->names, name);
         q.names = cte->names;
         q.types = cte->types;
-      } else if (SystemRelation sys; BuildSystemRelation(catalog_, rv->schemaname ? rv->schemaname : "", name, &sys)) {
+      } else if (SystemRelation sys; BuildSystemRelation(catalog_, rv->schemaname ? rv->schemaname : "", name, &sys,
+                                                         [this](const ViewInfo& v, auto* names, auto* types) { return ViewColumns(v, names, types); })) {
         auto result = std::make_shared<MaterializedResult>();
         result->done = true;
         result->chunks = std::move(sys.rows);
@@ -107,11 +128,7 @@ PlannedQuery Planner::PlanFromItem(PgQuery__Node* node, const Scope* outer, Scop
         q.names = sys.names;
         q.types = sys.types;
       } else if (const ViewInfo* view = catalog_.FindView(name)) {
-        auto parsed = ParsedSql::Parse(view->sql);
-        view_parses_.push_back(parsed);
-        Planner sub(catalog_, parsed->text());
-        q = sub.PlanSelect(parsed->statements()[0].node, nullptr);
-        for (size_t c = 0; c < view->column_names.size() && c < q.names.size(); ++c) q.names[c] = view->column_names[c];
+        q = PlanView(*view);
       } else {
         q = PlanTableScan(name, rv->location, false, nullptr);
       }

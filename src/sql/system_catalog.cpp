@@ -58,7 +58,25 @@ const std::vector<std::pair<int64_t, const char*>>& BuiltinTypes() {
 }
 }  // namespace
 
-bool BuildSystemRelation(const Catalog& cat, const std::string& schema, const std::string& name, SystemRelation* out) {
+bool BuildSystemRelation(const Catalog& cat, const std::string& schema, const std::string& name, SystemRelation* out,
+                         const ViewColumnsFn& view_columns) {
+  // A relation's columns: a table's from its schema, a view's from planning its query.
+  auto columns_of = [&](const Table* t, const ViewInfo* v, std::vector<ColumnInfo>* cols) {
+    cols->clear();
+    if (t) {
+      *cols = t->schema.columns;
+      return;
+    }
+    std::vector<std::string> names;
+    std::vector<LogicalType> types;
+    if (!view_columns || !view_columns(*v, &names, &types)) return;
+    for (size_t c = 0; c < names.size(); ++c) {
+      ColumnInfo col;
+      col.name = names[c];
+      col.type = types[c];
+      cols->push_back(std::move(col));
+    }
+  };
   const bool pg = schema == "pg_catalog" || (schema.empty() && name.rfind("pg_", 0) == 0);
   const bool info = schema == "information_schema";
   if (!pg && !info) return false;
@@ -88,10 +106,11 @@ bool BuildSystemRelation(const Catalog& cat, const std::string& schema, const st
     Builder b(out, {{"attrelid", I}, {"attname", T}, {"atttypid", I}, {"attlen", I2}, {"attnum", I2}, {"atttypmod", I4},
                     {"attnotnull", B}, {"atthasdef", B}, {"attisdropped", B}, {"attidentity", T}, {"attgenerated", T},
                     {"attcollation", I}});
-    ForEachRelation(cat, [&](const std::string&, int64_t oid, const Table* t, const ViewInfo*) {
-      if (!t) return;
-      for (size_t c = 0; c < t->schema.columns.size(); ++c) {
-        const ColumnInfo& col = t->schema.columns[c];
+    std::vector<ColumnInfo> cols;
+    ForEachRelation(cat, [&](const std::string&, int64_t oid, const Table* t, const ViewInfo* v) {
+      columns_of(t, v, &cols);
+      for (size_t c = 0; c < cols.size(); ++c) {
+        const ColumnInfo& col = cols[c];
         b.Row({Int(oid), Text(col.name), Int(PgTypeOid(col.type)), Int(-1), Int(int64_t(c + 1)), Int(PgTypmod(col.type)), Bool(col.not_null),
                Bool(!col.default_sql.empty()), Bool(false), Text(""), Text(""), Int(0)});
       }
@@ -164,19 +183,22 @@ bool BuildSystemRelation(const Catalog& cat, const std::string& schema, const st
   if (info && name == "columns") {
     Builder b(out, {{"table_catalog", T}, {"table_schema", T}, {"table_name", T}, {"column_name", T}, {"ordinal_position", I4},
                     {"column_default", T}, {"is_nullable", T}, {"data_type", T}, {"udt_name", T}});
-    for (auto& [n, t] : cat.tables) {
-      for (size_t c = 0; c < t->schema.columns.size(); ++c) {
-        const ColumnInfo& col = t->schema.columns[c];
+    std::vector<ColumnInfo> cols;
+    ForEachRelation(cat, [&](const std::string& n, int64_t, const Table* t, const ViewInfo* v) {
+      columns_of(t, v, &cols);
+      for (size_t c = 0; c < cols.size(); ++c) {
+        const ColumnInfo& col = cols[c];
         std::string udt;
         for (auto& [oid, tn] : BuiltinTypes())
           if (oid == PgTypeOid(col.type)) udt = tn;
         std::string data_type = col.type.ToString();
         size_t paren = data_type.find('(');
         if (paren != std::string::npos) data_type = data_type.substr(0, paren);
+        if (col.type.id == TypeId::kGeometry) data_type = "USER-DEFINED";  // an extension's type, as PostGIS's
         b.Row({Text("yunhe"), Text("public"), Text(n), Text(col.name), Int(int64_t(c + 1)),
                col.default_sql.empty() ? Null() : Text(col.default_sql), Text(col.not_null ? "NO" : "YES"), Text(data_type), Text(udt)});
       }
-    }
+    });
     b.Finish();
     return true;
   }

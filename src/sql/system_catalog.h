@@ -5,6 +5,7 @@
 // information_schema: schemata, tables, columns, views. OIDs follow PostgreSQL where they are
 // fixed (types, pg_catalog = 11, public = 2200); tables get 16384 + their catalog id.
 #pragma once
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -20,7 +21,10 @@ struct SystemRelation {
 };
 
 // schema: "" (unqualified), "pg_catalog" or "information_schema". False when `name` is not a
-// system relation there (an unqualified user table of the same name wins).
-bool BuildSystemRelation(const Catalog& catalog, const std::string& schema, const std::string& name, SystemRelation* out);
+// system relation there (an unqualified user table of the same name wins). `view_columns` gives a
+// view's output columns (the planner plans its query); false leaves the view's columns out.
+using ViewColumnsFn = std::function<bool(const ViewInfo&, std::vector<std::string>*, std::vector<LogicalType>*)>;
+bool BuildSystemRelation(const Catalog& catalog, const std::string& schema, const std::string& name, SystemRelation* out,
+                         const ViewColumnsFn& view_columns = nullptr);
 
 }  // namespace yunhe

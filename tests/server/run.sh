@@ -116,6 +116,12 @@ check "HTTP /exec CSV" "host,used
 a,10" "$(curl -s "$http/exec?fmt=csv" -G --data-urlencode 'query=SELECT host, used FROM mem')"
 check "HTTP /exec error" '{"error":{"sqlstate":"42601","message":"syntax error at or near \"t\"","position":15}}' "$(curl -s "$http/exec" -G --data-urlencode 'query=SELECT 1 FORM t')"
 psql -X -q -c "CREATE TABLE imp (id int, name text, ts timestamptz)"
+check "HTTP /exec max_rows" '{"columns":[{"name":"g","type":"integer"}],"rows":[[1],[2]],"tag":"SELECT 5","truncated":true,"row_count":5}' "$(curl -s "$http/exec?max_rows=2" -G --data-urlencode 'query=SELECT g FROM generate_series(1, 5) g' | sed 's/,"timing_ms":[0-9.]*//')"
+check "HTTP /exec error position in a script" '{"error":{"sqlstate":"42601","message":"syntax error at or near \"FORM\"","position":20}}' "$(curl -s "$http/exec" -G --data-urlencode 'query=SELECT 1; SELECT * FORM t')"
+check "error position counts characters" 'ERROR:  syntax error at or near "t"
+LINE 1: SELECT '"'"'日本'"'"' FORM t
+                           ^' "$(psql -X -c "SELECT '日本' FORM t" 2>&1)"
+check "web console served" "200 text/html" "$(curl -s -o /dev/null -w '%{http_code} %{content_type}' "$http/" | cut -d';' -f1)"
 check "HTTP /import CSV" '{"table":"imp","rows":2,"tag":"COPY 2"}' "$(printf 'id,name,ts\n1,one,2024-01-01 00:00:00+00\n2,"t,wo",\n' | curl -s -XPOST "$http/import?table=imp" --data-binary @-)"
 check "HTTP /import error with line" '{"error":{"sqlstate":"22P02","message":"invalid input syntax for type integer: \"x\"","detail":"COPY imp, line 2, column id: \"x\""}}' "$(printf 'id,name,ts\nx,bad,\n' | curl -s -XPOST "$http/import?table=imp" --data-binary @-)"
 check "HTTP /ping" "204" "$(curl -s -o /dev/null -w '%{http_code}' "$http/ping")"

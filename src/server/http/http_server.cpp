@@ -66,6 +66,28 @@ HttpServer::HttpServer(Database& db, std::mutex& db_mutex, HttpOptions options)
     : db_(db), db_mu_(db_mutex), options_(std::move(options)), server_(std::make_unique<httplib::Server>()) {
   server_->set_payload_max_length(options_.max_body_bytes);
   Routes();
+  MountWebConsole();
+}
+
+void HttpServer::MountWebConsole() {
+  // The console is ES modules, styles, JSON and its map's worker; cpp-httplib's own table may not
+  // know .mjs, so the types are said here.
+  for (auto [ext, type] : {std::pair{"html", "text/html; charset=utf-8"}, {"js", "text/javascript"}, {"mjs", "text/javascript"},
+                           {"css", "text/css"}, {"json", "application/json"}, {"map", "application/json"},
+                           {"svg", "image/svg+xml"}, {"png", "image/png"}})
+    server_->set_file_extension_and_mimetype_mapping(ext, type);
+  if (!options_.web_root.empty() && server_->set_mount_point("/", options_.web_root)) {
+    web_mounted_ = true;
+    return;
+  }
+  // Not built (or not found): say how to get it instead of a bare 404.
+  server_->Get("/", [this](const httplib::Request&, httplib::Response& res) {
+    res.set_content("<!doctype html><meta charset=utf-8><title>yunhe</title><p>The web console is not built"
+                    " (looked in <code>" + (options_.web_root.empty() ? std::string("(none)") : options_.web_root) +
+                    "</code>). Run <code>make web</code>, or pass <code>--web-dir DIR</code>. The HTTP API works:"
+                    " <a href=\"/exec?query=SELECT%201\">/exec?query=SELECT 1</a>.",
+                    "text/html; charset=utf-8");
+  });
 }
 
 HttpServer::~HttpServer() { Stop(); }
@@ -139,6 +161,18 @@ void HttpServer::Routes() {
     std::string sql = req.has_param("query") ? req.get_param_value("query") : "";
     if (sql.empty() && req.method == "POST" && req.get_header_value("Content-Type").find("form") == std::string::npos) sql = req.body;
     const bool csv = req.has_param("fmt") && req.get_param_value("fmt") == "csv";
+    size_t max_rows = SIZE_MAX;
+    if (req.has_param("max_rows")) {
+      const std::string v = req.get_param_value("max_rows");
+      char* end = nullptr;
+      const unsigned long long n = strtoull(v.c_str(), &end, 10);
+      if (v.empty() || *end || v[0] == '-') {
+        res.status = 400;
+        res.set_content(ErrorJson(Status::Error("22023", "max_rows must be a non-negative integer")), "application/json");
+        return;
+      }
+      max_rows = size_t(n);
+    }
     if (sql.empty()) {
       res.status = 400;
       res.set_content(ErrorJson(Status::Error("42601", "missing query (use ?query=SQL or a POST body)")), "application/json");
@@ -168,8 +202,9 @@ void HttpServer::Routes() {
       std::string out;
       for (size_t c = 0; c < r.names.size(); ++c) out += (c ? "," : "") + CsvField(r.names[c]);
       if (!r.names.empty()) out += "\n";
+      size_t sent = 0;
       for (const DataChunk& chunk : r.chunks)
-        for (size_t row = 0; row < chunk.count; ++row) {
+        for (size_t row = 0; row < chunk.count && sent < max_rows; ++row, ++sent) {
           for (size_t c = 0; c < chunk.columns.size(); ++c) {
             Value v = chunk.columns[c].GetValue(row);
             out += (c ? "," : "") + (v.is_null ? std::string() : CsvField(v.ToString()));
@@ -184,14 +219,17 @@ void HttpServer::Routes() {
       out += (c ? "," : "") + std::string("{\"name\":") + JsonString(r.names[c]) + ",\"type\":" + JsonString(r.types[c].ToString()) + "}";
     out += "],\"rows\":[";
     bool first = true;
+    size_t sent = 0, total = 0;
+    for (const DataChunk& chunk : r.chunks) total += chunk.count;
     for (const DataChunk& chunk : r.chunks)
-      for (size_t row = 0; row < chunk.count; ++row) {
+      for (size_t row = 0; row < chunk.count && sent < max_rows; ++row, ++sent) {
         out += first ? "[" : ",[";
         first = false;
         for (size_t c = 0; c < chunk.columns.size(); ++c) out += (c ? "," : "") + JsonValue(chunk.columns[c].GetValue(row));
         out += "]";
       }
     out += "],\"tag\":" + JsonString(r.tag) + fmt::format(",\"timing_ms\":{:.3f}", ms);
+    if (sent < total) out += fmt::format(",\"truncated\":true,\"row_count\":{}", total);
     if (!r.notices.empty()) {
       out += ",\"notices\":[";
       for (size_t k = 0; k < r.notices.size(); ++k) out += (k ? "," : "") + JsonString(r.notices[k]);

@@ -6,6 +6,9 @@
 //   POST /api/v2/write?org=&bucket=&precision=   the 2.x form (Authorization: Token ... accepted)
 //   POST /import?table=T[&header=true][&delimiter=,]   CSV body into an existing table (COPY)
 //   GET /ping (204), GET /health (JSON), GET /metrics (Prometheus text)
+//   GET /  and other files: the web console's static files (web/dist, built by `make web`)
+// /exec takes `max_rows=N` to cap the rows sent (the JSON then says "truncated": true and
+// "row_count" is the full count), so a browser asking for a huge result stays responsive.
 // Gzip request bodies are accepted (Content-Encoding: gzip). A 204 means durable: the write's WAL
 // records were fsynced first. Once a role has a password, every endpoint but /ping and /health
 // needs `Authorization: Basic user:password` or `Token [user:]password` (401 otherwise).
@@ -29,6 +32,8 @@ struct HttpOptions {
   std::string listen = "127.0.0.1";
   int port = 9000;  // 0: pick a free port
   size_t max_body_bytes = 256u << 20;
+  // The web console's built files; empty or missing: `/` says how to build them.
+  std::string web_root;
 };
 
 class HttpServer {
@@ -39,15 +44,18 @@ class HttpServer {
   Status Start(int* port);  // binds; then Run() serves
   void Run();
   void Stop();
+  bool web_console() const { return web_mounted_; }
 
  private:
   void Routes();
+  void MountWebConsole();
   bool Authorized(const httplib::Request& req);
 
   Database& db_;
   std::mutex& db_mu_;
   HttpOptions options_;
   std::unique_ptr<httplib::Server> server_;
+  bool web_mounted_ = false;
   std::atomic<uint64_t> rows_written_{0}, lines_rejected_{0}, writes_{0}, queries_{0}, query_errors_{0}, rows_imported_{0};
   // /exec latency histogram (Prometheus buckets, seconds).
   static constexpr double kBuckets[] = {0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10};

@@ -494,7 +494,7 @@ void Server::Serve(int fd, int32_t backend_pid) {
           executing_pid_ = 0;
           for (auto& n : r.notices) AppendNotice(n, &out);
           if (!r.status.ok()) {
-            AppendError(r.status, &out);
+            AppendError(PositionInScript(r.status, sql, begin), &out);
             break;
           }
           if (r.is_copy_out) {
