@@ -39,8 +39,14 @@ web:
 demo: build
 	@$(YUNHE) --make-demo $(DEMO_DIR)
 
+# On a terminal: the demo served (PostgreSQL protocol, HTTP API + web console, line protocol)
+# with the shell open on it in the same process. SQL on stdin: run it in the shell and exit.
 run: demo
-	@$(YUNHE) $(DEMO_DIR)
+	@if [ -t 0 ]; then \
+	  $(YUNHE) serve $(DEMO_DIR) --pg-port $(PG_PORT) --http-port $(HTTP_PORT) --ilp-port $(ILP_PORT) --shell; \
+	else \
+	  $(YUNHE) $(DEMO_DIR); \
+	fi
 
 # The demo database behind the PostgreSQL protocol, the HTTP API and line protocol over TCP.
 serve: demo

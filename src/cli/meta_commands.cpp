@@ -108,6 +108,7 @@ void Shell::DescribeTable(const std::string& name) {
 }
 
 bool Shell::RunMetaCommand(const std::string& line) {
+  Turn turn(*this);
   std::istringstream in(line);
   std::string cmd, arg;
   in >> cmd >> arg;

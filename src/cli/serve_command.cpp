@@ -2,13 +2,18 @@
 
 #include <arpa/inet.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <termios.h>
+#include <unistd.h>
 
+#include <atomic>
 #include <iostream>
 #include <memory>
 #include <string>
 #include <thread>
 
 #include "cli/result_printer.h"
+#include "cli/shell.h"
 #include "engine/database.h"
 #include "ingest/mqtt/mqtt_ingest.h"
 #include "server/http/http_server.h"
@@ -33,8 +38,41 @@ void Usage(std::ostream& out) {
          "  --mqtt-table NAME  table for JSON payloads without a \"measurement\" key (default mqtt)\n"
          "  --idle-in-transaction-timeout MS  end sessions idle inside BEGIN for this long (default 60000; 0 = never)\n"
          "  --password PW      set the password of the superuser yunhe (then SCRAM-SHA-256 is required)\n"
+         "  --shell            also open the interactive shell on the database (stdin a terminal);\n"
+         "                     quitting it (\\q, Ctrl+D) stops the server; busy ports give way to free ones\n"
          "  --insecure         allow a non-loopback address without any password set\n"
          "With no DATADIR the database lives in memory. Stops on SIGTERM or SIGINT.\n";
+}
+
+// A port number; -1 (off) only where `may_be_off`.
+bool ParsePort(const std::string& v, bool may_be_off, int* port) {
+  char* end = nullptr;
+  long p = strtol(v.c_str(), &end, 10);
+  if (v.empty() || *end || p < (may_be_off ? -1 : 0) || p > 65535) {
+    std::cerr << "yunhe serve: bad port \"" << v << "\"\n";
+    return false;
+  }
+  *port = int(p);
+  return true;
+}
+
+// In --shell mode (what `make run` uses) a busy fixed port gives way to a free one instead of
+// failing, so a second demo or a local PostgreSQL on the same port does not stop it.
+void FreePortIfBusy(const std::string& listen, const char* what, int* port) {
+  if (*port <= 0) return;
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return;
+  int one = 1;
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(uint16_t(*port));
+  inet_pton(AF_INET, listen.c_str(), &addr.sin_addr);
+  const bool busy = bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0;
+  close(fd);
+  if (!busy) return;
+  std::cerr << "yunhe serve: " << what << " port " << *port << " is busy, picking a free one\n";
+  *port = 0;
 }
 
 bool IsLoopback(const std::string& addr) {
@@ -52,6 +90,7 @@ int RunServeCommand(int argc, char** argv) {
 #endif
   ilp::IlpOptions ilp_options;
   bool insecure = false;
+  bool shell = false;
   std::string password;
   std::string mqtt_broker;
   mqtt::MqttOptions mqtt_options;
@@ -66,32 +105,13 @@ int RunServeCommand(int argc, char** argv) {
     };
     if (a == "--listen") options.listen = need();
     else if (a == "--pg-port") {
-      std::string v = need();
-      char* end = nullptr;
-      long p = strtol(v.c_str(), &end, 10);
-      if (!end || *end || p < 0 || p > 65535) {
-        std::cerr << "yunhe serve: bad port \"" << v << "\"\n";
-        return 2;
-      }
-      options.port = int(p);
+      if (!ParsePort(need(), false, &options.port)) return 2;
     } else if (a == "--http-port") {
-      std::string v = need();
-      char* end = nullptr;
-      long p = strtol(v.c_str(), &end, 10);
-      if (!end || *end || p < -1 || p > 65535) {
-        std::cerr << "yunhe serve: bad port \"" << v << "\"\n";
-        return 2;
-      }
-      http_options.port = int(p);
+      if (!ParsePort(need(), true, &http_options.port)) return 2;
     } else if (a == "--ilp-port") {
-      std::string v = need();
-      char* end = nullptr;
-      long p = strtol(v.c_str(), &end, 10);
-      if (!end || *end || p < -1 || p > 65535) {
-        std::cerr << "yunhe serve: bad port \"" << v << "\"\n";
-        return 2;
-      }
-      ilp_options.port = int(p);
+      if (!ParsePort(need(), true, &ilp_options.port)) return 2;
+    } else if (a == "--shell") {
+      shell = true;
     } else if (a == "--http-max-body") {
       std::string v = need();
       char* end = nullptr;
@@ -153,6 +173,11 @@ int RunServeCommand(int argc, char** argv) {
     }
     if (!any_password) std::cerr << "yunhe serve: WARNING: listening on " << options.listen << " with no authentication\n";
   }
+  if (shell) {
+    FreePortIfBusy(options.listen, "PostgreSQL", &options.port);
+    FreePortIfBusy(options.listen, "HTTP", &http_options.port);
+    FreePortIfBusy(options.listen, "line protocol", &ilp_options.port);
+  }
   pgwire::Server server(*db, options);
   int port = 0;
   st = server.Start(&port);
@@ -209,8 +234,36 @@ int RunServeCommand(int argc, char** argv) {
   }
   std::thread acceptor([&] { server.Run(); });
   int sig = 0;
-  sigwait(&signals, &sig);
-  std::cout << "yunhe: " << (sig == SIGINT ? "SIGINT" : "SIGTERM") << ", stopping\n" << std::flush;
+  if (shell && isatty(STDIN_FILENO)) {
+    // The shell owns the terminal; a signal meanwhile ends the shell's read by stopping the
+    // process the way a server stops (writes are durable once acknowledged), terminal restored.
+    termios saved{};
+    tcgetattr(STDIN_FILENO, &saved);
+    std::atomic<bool> shell_done{false};
+    std::thread waiter([&] {
+      int s = 0;
+      sigwait(&signals, &s);
+      if (shell_done) return;
+      tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+      std::cout << "\nyunhe: " << (s == SIGINT ? "SIGINT" : "SIGTERM") << ", stopping\n" << std::flush;
+      if (mqtt_ingest) mqtt_ingest->Stop();
+      ilp_server.Stop();
+      http_server.Stop();
+      server.Stop();
+      std::lock_guard<std::mutex> lock(server.db_mutex());
+      _exit(0);
+    });
+    Shell repl(*db, PrintOptions{});
+    repl.ShareWith(&server.db_mutex());
+    repl.RunInteractive();
+    shell_done = true;
+    kill(getpid(), SIGTERM);  // wakes the waiter, which sees the shell is done
+    waiter.join();
+    std::cout << "yunhe: shell closed, stopping\n" << std::flush;
+  } else {
+    sigwait(&signals, &sig);
+    std::cout << "yunhe: " << (sig == SIGINT ? "SIGINT" : "SIGTERM") << ", stopping\n" << std::flush;
+  }
   if (mqtt_ingest) {
     mqtt_ingest->Stop();
     std::cout << "yunhe: MQTT: " << mqtt_ingest->messages() << " messages, " << mqtt_ingest->rows() << " rows, "

@@ -28,7 +28,16 @@ bool IsCopyFromStdin(const std::string& sql) {
   return s != std::string::npos && lower.compare(s, 5, "stdin") == 0;
 }
 
+Shell::Turn::Turn(Shell& s) : shell_(s) {
+  if (shell_.hold_.mutex() && !shell_.hold_.owns_lock()) shell_.hold_.lock();
+}
+
+Shell::Turn::~Turn() {
+  if (shell_.hold_.owns_lock() && !shell_.db_.in_transaction_block()) shell_.hold_.unlock();
+}
+
 bool Shell::RunStatement(const std::string& raw_sql, const std::string& copy_data) {
+  Turn turn(*this);
   // Positions in error messages count from the statement's first character, as in psql.
   size_t start = raw_sql.find_first_not_of(" \t\r\n");
   std::string sql = start == std::string::npos ? "" : raw_sql.substr(start);

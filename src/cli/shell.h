@@ -3,6 +3,7 @@
 // prints results. Errors never stop a script; the exit status says whether any happened.
 #pragma once
 #include <istream>
+#include <mutex>
 #include <string>
 
 #include "cli/result_printer.h"
@@ -18,6 +19,9 @@ class Shell {
   // Line-editing loop on a terminal; returns when the user quits.
   void RunInteractive();
   bool had_error() const { return had_error_; }
+  // Shares the database with a server in the same process (`yunhe serve --shell`): every
+  // statement takes the server's lock, and keeps it while a transaction block is open.
+  void ShareWith(std::mutex* db_mutex) { hold_ = std::unique_lock<std::mutex>(*db_mutex, std::defer_lock); }
 
  private:
   bool RunStatement(const std::string& sql, const std::string& copy_data);
@@ -27,8 +31,18 @@ class Shell {
   void DescribeTable(const std::string& name);
   void PrintHelp();
 
+  // Holds the shared lock for one statement or meta command (see ShareWith).
+  class Turn {
+   public:
+    explicit Turn(Shell& s);
+    ~Turn();
+   private:
+    Shell& shell_;
+  };
+
   Database& db_;
   PrintOptions options_;
+  std::unique_lock<std::mutex> hold_;
   bool timing_ = false;
   bool had_error_ = false;
 };

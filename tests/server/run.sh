@@ -121,6 +121,14 @@ check "HTTP /exec error position in a script" '{"error":{"sqlstate":"42601","mes
 check "error position counts characters" 'ERROR:  syntax error at or near "t"
 LINE 1: SELECT '"'"'日本'"'"' FORM t
                            ^' "$(psql -X -c "SELECT '日本' FORM t" 2>&1)"
+# `yunhe serve --shell` (what `make run` starts on a terminal): the shell and the server share
+# one database; a busy port gives way to a free one. `script` gives the shell a terminal.
+shell_out=$( (sleep 1; printf "CREATE TABLE shared (a int);\nINSERT INTO shared VALUES (7);\n"; sleep 1; printf '\\q\n') |
+  timeout 30 script -qc "$YUNHE serve $tmp/shelldb --pg-port $port --http-port 0 --ilp-port -1 --shell" /dev/null | tr -d '\r')
+check "serve --shell: busy port replaced" "1" "$(echo "$shell_out" | grep -c "port $port is busy, picking a free one")"
+check "serve --shell: shell ran" "INSERT 0 1" "$(echo "$shell_out" | grep '^INSERT')"
+check "serve --shell: \\q stops the server" "yunhe: shell closed, stopping" "$(echo "$shell_out" | grep 'shell closed')"
+check "serve --shell: data kept" "7" "$("$YUNHE" "$tmp/shelldb" -t -c 'SELECT a FROM shared' --format csv --no-header)"
 check "web console served" "200 text/html" "$(curl -s -o /dev/null -w '%{http_code} %{content_type}' "$http/" | cut -d';' -f1)"
 check "HTTP /import CSV" '{"table":"imp","rows":2,"tag":"COPY 2"}' "$(printf 'id,name,ts\n1,one,2024-01-01 00:00:00+00\n2,"t,wo",\n' | curl -s -XPOST "$http/import?table=imp" --data-binary @-)"
 check "HTTP /import error with line" '{"error":{"sqlstate":"22P02","message":"invalid input syntax for type integer: \"x\"","detail":"COPY imp, line 2, column id: \"x\""}}' "$(printf 'id,name,ts\nx,bad,\n' | curl -s -XPOST "$http/import?table=imp" --data-binary @-)"
