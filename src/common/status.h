@@ -39,6 +39,7 @@ inline constexpr const char* kCardinalityViolation = "21000";
 inline constexpr const char* kNotNullViolation = "23502";
 inline constexpr const char* kUniqueViolation = "23505";
 inline constexpr const char* kBadCopyFileFormat = "22P04";
+inline constexpr const char* kCharacterNotInRepertoire = "22021";  // invalid UTF-8
 inline constexpr const char* kInvalidTransactionState = "25000";
 inline constexpr const char* kNoActiveTransaction = "25P01";
 inline constexpr const char* kInFailedTransaction = "25P02";

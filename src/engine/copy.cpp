@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "common/status.h"
+#include "common/utf8.h"
 #include "common/time_util.h"
 #include "common/timezone.h"
 #include "engine/statements.h"
@@ -490,6 +491,9 @@ void ExecuteCopy(Database& db, PgQuery__CopyStmt* stmt, const std::string& sql, 
         if (rec.count == 1 && rec.fields[0].empty() && !rec.quoted[0] && targets.size() != 1) continue;  // blank line
         const size_t row = chunk.count;
         try {
+          for (size_t k = 0; k < rec.count; ++k)
+            if (size_t bad = FindInvalidUtf8(rec.fields[k]); bad != std::string_view::npos)
+              throw Error(SqlState::kCharacterNotInRepertoire, InvalidUtf8Message(rec.fields[k], bad));
           if (rec.count < targets.size())
             throw Error(SqlState::kBadCopyFileFormat,
                         fmt::format("missing data for column \"{}\"", schema.columns[targets[rec.count]].name));

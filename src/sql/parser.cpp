@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/status.h"
+#include "common/utf8.h"
 #include "sql/asof_syntax.h"
 
 namespace yunhe {
@@ -23,6 +24,7 @@ Status PositionInScript(Status status, const std::string& script, int statement_
 std::shared_ptr<ParsedSql> ParsedSql::Parse(const std::string& sql) {
   auto out = std::shared_ptr<ParsedSql>(new ParsedSql());
   out->text_ = sql;
+  if (Status st = CheckUtf8(sql); !st.ok()) throw Error(st);  // the grammar assumes valid UTF-8, as PostgreSQL's
   std::string grammar_text = sql;  // ASOF syntax blanked out; same length, same positions
   AsofPrepass asof = StripAsofSyntax(&grammar_text);
   PgQueryProtobufParseResult r = pg_query_parse_protobuf(grammar_text.c_str());

@@ -129,6 +129,18 @@ check "serve --shell: busy port replaced" "1" "$(echo "$shell_out" | grep -c "po
 check "serve --shell: shell ran" "INSERT 0 1" "$(echo "$shell_out" | grep '^INSERT')"
 check "serve --shell: \\q stops the server" "yunhe: shell closed, stopping" "$(echo "$shell_out" | grep 'shell closed')"
 check "serve --shell: data kept" "7" "$("$YUNHE" "$tmp/shelldb" -t -c 'SELECT a FROM shared' --format csv --no-header)"
+# Bad input at every front end (raw sockets): a server of its own with a 1 s idle timeout.
+"$YUNHE" serve "$tmp/bad" --pg-port 0 --http-port 0 --ilp-port 0 --idle-in-transaction-timeout 1000 > "$tmp/bad.out" 2>&1 &
+bad_pid=$!
+for _ in $(seq 100); do grep -q 'line protocol over TCP' "$tmp/bad.out" 2>/dev/null && break; sleep 0.1; done
+bad_pg=$(grep -o '127.0.0.1:[0-9]*' "$tmp/bad.out" | head -1 | cut -d: -f2)
+bad_http=$(grep -o 'http://127.0.0.1:[0-9]*' "$tmp/bad.out" | head -1 | cut -d: -f3)
+bad_ilp=$(grep 'line protocol over TCP' "$tmp/bad.out" | grep -o '127.0.0.1:[0-9]*' | cut -d: -f2)
+bad_report=$(timeout 300 /usr/bin/python3 "$(dirname "$0")/bad_input.py" "$bad_pg" "$bad_http" "$bad_ilp" 2>&1)
+check "bad input at the front ends" "0 failed" "$(echo "$bad_report" | grep -o '[0-9]* failed' || echo "$bad_report")"
+[ "$(echo "$bad_report" | grep -o '[0-9]* failed')" == "0 failed" ] || echo "$bad_report"
+kill "$bad_pid"; wait "$bad_pid"
+check "server survived the bad input and stopped cleanly" "0" "$?"
 check "web console served" "200 text/html" "$(curl -s -o /dev/null -w '%{http_code} %{content_type}' "$http/" | cut -d';' -f1)"
 check "HTTP /import CSV" '{"table":"imp","rows":2,"tag":"COPY 2"}' "$(printf 'id,name,ts\n1,one,2024-01-01 00:00:00+00\n2,"t,wo",\n' | curl -s -XPOST "$http/import?table=imp" --data-binary @-)"
 check "HTTP /import error with line" '{"error":{"sqlstate":"22P02","message":"invalid input syntax for type integer: \"x\"","detail":"COPY imp, line 2, column id: \"x\""}}' "$(printf 'id,name,ts\nx,bad,\n' | curl -s -XPOST "$http/import?table=imp" --data-binary @-)"

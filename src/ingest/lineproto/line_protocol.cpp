@@ -4,6 +4,8 @@
 #include <cstring>
 #include <limits>
 
+#include "common/utf8.h"
+
 namespace yunhe::lineproto {
 
 const char* FieldKindName(FieldKind k) {
@@ -54,6 +56,10 @@ Parser::Result Parser::Next(Point* p) {
     while (lead < line.size() && (line[lead] == ' ' || line[lead] == '\t')) ++lead;
     if (lead == line.size() || line[lead] == '#') continue;
     line.remove_prefix(lead);
+    if (size_t bad = FindInvalidUtf8(line); bad != std::string_view::npos) {
+      error_ = InvalidUtf8Message(line, bad) + " at byte " + std::to_string(lead + bad + 1) + " of the line";
+      return kError;
+    }
     // Unescaped text never outgrows its line, so views into scratch_ survive the whole line.
     scratch_.clear();
     if (scratch_.capacity() < line.size()) scratch_.reserve(line.size());

@@ -97,16 +97,20 @@ void IlpServer::Serve(int fd, int connection) {
     if (!r.status.ok()) std::cerr << "yunhe ilp: connection " << connection << ": " << r.status.message() << "\n";
     for (auto& e : report.errors) std::cerr << "yunhe ilp: connection " << connection << ", line " << e.line << ": " << e.reason << "\n";
   };
+  bool clean_end = false;
   while (true) {
     ssize_t n = ::recv(fd, buf, sizeof buf, 0);
     if (n < 0 && errno == EINTR) continue;
+    clean_end = n == 0;
     if (n <= 0) break;
     pending.append(buf, size_t(n));
     // Write when a batch is full or the sender paused (nothing more waiting on the socket).
     int waiting = 0;
     if (pending.size() >= kBatchBytes || (::recv(fd, &waiting, 1, MSG_PEEK | MSG_DONTWAIT) <= 0 && errno == EAGAIN)) flush(false);
   }
-  flush(true);  // the last line may lack its newline
+  // A sender that closed properly may leave its last line without a newline; one whose
+  // connection broke (reset, error) may have been cut mid-line, so its unfinished line is dropped.
+  flush(clean_end);
 }
 
 }  // namespace yunhe::ilp

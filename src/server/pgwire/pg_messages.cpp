@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace yunhe::pgwire {
@@ -35,11 +36,22 @@ bool WriteAll(int fd, const std::string& data) {
 }
 
 namespace {
-constexpr uint32_t kMaxMessage = 1u << 30;  // PostgreSQL's own limit for a message
-bool ReadBody(int fd, uint32_t len, Message* m) {
-  if (len < 4 || len > kMaxMessage) return false;
-  m->body.resize(len - 4);
-  return len == 4 || ReadExact(fd, m->body.data(), len - 4);
+constexpr uint32_t kMaxMessage = 1u << 30;    // PostgreSQL's own limit for a message
+constexpr uint32_t kMaxStartup = 10000;       // and for a startup packet (MAX_STARTUP_PACKET_LENGTH)
+constexpr size_t kReadStep = 1u << 20;
+// The body grows as its bytes arrive, so a length field that claims a gigabyte costs memory only
+// for what the client really sends.
+bool ReadBody(int fd, uint32_t len, uint32_t max_len, Message* m) {
+  if (len < 4 || len > max_len) return false;
+  const size_t want = len - 4;
+  m->body.clear();
+  while (m->body.size() < want) {
+    const size_t have = m->body.size();
+    const size_t step = std::min(kReadStep, want - have);
+    m->body.resize(have + step);
+    if (!ReadExact(fd, m->body.data() + have, step)) return false;
+  }
+  return true;
 }
 }  // namespace
 
@@ -47,7 +59,7 @@ bool ReadStartup(int fd, Message* m) {
   uint32_t len;
   if (!ReadExact(fd, &len, 4)) return false;
   m->type = 0;
-  return ReadBody(fd, ntohl(len), m);
+  return ReadBody(fd, ntohl(len), kMaxStartup, m);
 }
 
 bool ReadMessage(int fd, Message* m) {
@@ -55,7 +67,7 @@ bool ReadMessage(int fd, Message* m) {
   uint32_t len;
   if (!ReadExact(fd, &type, 1) || !ReadExact(fd, &len, 4)) return false;
   m->type = type;
-  return ReadBody(fd, ntohl(len), m);
+  return ReadBody(fd, ntohl(len), kMaxMessage, m);
 }
 
 MessageBuilder& MessageBuilder::Int16(int16_t v) {

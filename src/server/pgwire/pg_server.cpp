@@ -4,6 +4,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <sys/time.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -135,6 +136,11 @@ void Server::Run() {
     }
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    // A client that stops reading its results fails the session after a while instead of
+    // blocking its thread (and, inside a transaction block, everyone) for ever.
+    timeval send_timeout{kSendTimeoutSeconds, 0};
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &send_timeout, sizeof send_timeout);
+    ReapFinishedSessions();
     if (active_ >= options_.max_connections) {
       std::string out;
       AppendError(Status::Error("53300", "sorry, too many clients already"), &out, 'E', "FATAL");
@@ -145,13 +151,16 @@ void Server::Run() {
     std::lock_guard<std::mutex> lock(sessions_mu_);
     session_fds_.push_back(fd);
     ++active_;
-    threads_.emplace_back([this, fd, pid = next_pid_++] {
-      Serve(fd, pid);
-      std::lock_guard<std::mutex> l(sessions_mu_);
-      session_fds_.erase(std::remove(session_fds_.begin(), session_fds_.end(), fd), session_fds_.end());
-      ::close(fd);
-      --active_;
-    });
+    auto done = std::make_shared<std::atomic<bool>>(false);
+    threads_.push_back({std::thread([this, fd, pid = next_pid_++, done] {
+                          Serve(fd, pid);
+                          std::lock_guard<std::mutex> l(sessions_mu_);
+                          session_fds_.erase(std::remove(session_fds_.begin(), session_fds_.end(), fd), session_fds_.end());
+                          ::close(fd);
+                          --active_;
+                          *done = true;
+                        }),
+                        done});
   }
 }
 
@@ -161,13 +170,31 @@ void Server::Stop() {
     ::shutdown(listen_fd_, SHUT_RDWR);
     ::close(listen_fd_);
   }
-  std::vector<std::thread> threads;
+  std::vector<SessionThread> threads;
   {
     std::lock_guard<std::mutex> lock(sessions_mu_);
     for (int fd : session_fds_) ::shutdown(fd, SHUT_RDWR);
     threads.swap(threads_);
   }
-  for (auto& t : threads) t.join();
+  for (auto& t : threads) t.thread.join();
+}
+
+// Joins the threads of sessions that ended, so a server that sees many short connections does
+// not keep a thread handle (and its stack) per connection it ever had.
+void Server::ReapFinishedSessions() {
+  std::vector<SessionThread> finished;
+  {
+    std::lock_guard<std::mutex> lock(sessions_mu_);
+    auto split = std::partition(threads_.begin(), threads_.end(), [](const SessionThread& t) { return !*t.done; });
+    finished.assign(std::make_move_iterator(split), std::make_move_iterator(threads_.end()));
+    threads_.erase(split, threads_.end());
+  }
+  for (auto& t : finished) t.thread.join();
+}
+
+void Server::SetReceiveTimeout(int fd, int ms) {
+  timeval tv{ms / 1000, (ms % 1000) * 1000};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 }
 
 bool Server::Authenticate(int fd, const std::string& user) {
@@ -289,6 +316,18 @@ void Server::Serve(int fd, int32_t backend_pid) {
   if (!WriteAll(fd, out)) return;
 
   std::unique_lock<std::mutex> hold(db_mu_, std::defer_lock);  // held through a transaction block
+  // However the session ends (the client left mid-COPY, a write failed, a stall timed out): an
+  // open transaction block is rolled back, as PostgreSQL does, and the database is let go.
+  struct EndSession {
+    Database& db;
+    std::unique_lock<std::mutex>& hold;
+    ~EndSession() {
+      if (!hold.owns_lock()) return;
+      if (db.in_transaction_block()) db.ExecuteStatement("ROLLBACK");
+      hold.unlock();
+    }
+  } end_session{db_, hold};
+  int receive_timeout_ms = 0;
   // This session's SET values and time zone, swapped into the Database while it runs statements.
   Database::SessionSettings settings = db_.DefaultSettings();
   struct SwapIn {
@@ -434,16 +473,26 @@ void Server::Serve(int fd, int32_t backend_pid) {
   std::map<std::string, Prepared> prepared;
   std::map<std::string, Portal> portals;
   while (!stopping_) {
-    if (hold.owns_lock() && db_.in_transaction_block() && options_.idle_in_transaction_timeout_ms > 0) {
-      // Waiting for the client while holding the database: bounded, as PostgreSQL's
-      // idle_in_transaction_session_timeout.
+    // Waiting for the client while holding the database (inside a transaction block, or between
+    // extended-protocol messages before Sync) is bounded, as PostgreSQL's
+    // idle_in_transaction_session_timeout: for the next message and for every byte of it, so a
+    // client that stalls half-way through a message cannot hang the others either.
+    const int want_timeout = hold.owns_lock() ? options_.idle_in_transaction_timeout_ms : 0;
+    if (want_timeout != receive_timeout_ms) {
+      SetReceiveTimeout(fd, want_timeout);
+      receive_timeout_ms = want_timeout;
+    }
+    if (want_timeout > 0) {
       pollfd p{fd, POLLIN, 0};
-      int ready = ::poll(&p, 1, options_.idle_in_transaction_timeout_ms);
+      int ready = ::poll(&p, 1, want_timeout);
       if (ready == 0) {
         std::string bye;
-        AppendError(Status::Error("25P03", "terminating connection due to idle-in-transaction timeout"), &bye, 'E', "FATAL");
+        AppendError(db_.in_transaction_block()
+                        ? Status::Error("25P03", "terminating connection due to idle-in-transaction timeout")
+                        : Status::Error("08P01", "terminating connection: no Sync from the client within the idle timeout"),
+                    &bye, 'E', "FATAL");
         WriteAll(fd, bye);
-        break;  // the block is rolled back below
+        break;  // the block is rolled back as the session ends
       }
     }
     if (!ReadMessage(fd, &m)) break;
@@ -506,7 +555,9 @@ void Server::Serve(int fd, int32_t backend_pid) {
           }
           if (r.tag.empty()) MessageBuilder('I').AppendTo(&out);
           else MessageBuilder('C').Str(r.tag).AppendTo(&out);
-          if (out.size() > (1u << 20)) {  // stream large results
+          if (out.size() > (1u << 20) && db_.in_transaction_block()) {
+            // Stream large results while the block holds the database anyway; otherwise they
+            // are sent after the database is let go, so a slow reader delays nobody else.
             if (!WriteAll(fd, out)) return;
             out.clear();
           }
@@ -544,11 +595,7 @@ void Server::Serve(int fd, int32_t backend_pid) {
     if (!out.empty() && !WriteAll(fd, out)) break;
   }
 done:
-  if (hold.owns_lock()) {
-    // The client left inside a transaction block: roll it back, as PostgreSQL does.
-    if (db_.in_transaction_block()) db_.ExecuteStatement("ROLLBACK");
-    hold.unlock();
-  }
+  return;  // EndSession rolls back and lets the database go
 }
 
 }  // namespace yunhe::pgwire

@@ -12,6 +12,7 @@
 #pragma once
 #include <atomic>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -55,7 +56,14 @@ class Server {
   std::mutex db_mu_;  // one statement (or one transaction block) at a time
   std::mutex sessions_mu_;
   std::vector<int> session_fds_;
-  std::vector<std::thread> threads_;
+  struct SessionThread {
+    std::thread thread;
+    std::shared_ptr<std::atomic<bool>> done;
+  };
+  std::vector<SessionThread> threads_;
+  static constexpr int kSendTimeoutSeconds = 60;
+  void ReapFinishedSessions();
+  static void SetReceiveTimeout(int fd, int ms);
   std::atomic<int> active_{0};
   std::atomic<int32_t> next_pid_{1000};
   std::map<int32_t, int32_t> secrets_;      // backend pid -> cancel key (under sessions_mu_)
