@@ -23,7 +23,7 @@ std::string FunctionReferenceMarkdown() {
   auto& reg = FunctionRegistry::Get();
   std::string out = "| function | signatures | description | example |\n|---|---|---|---|\n";
   for (const auto& name : reg.ScalarNames()) {
-    if (IsOperator(name)) continue;
+    if (IsOperator(name) || name.rfind("__", 0) == 0) continue;  // operators; internals of the syntax
     const auto* fs = reg.Scalars(name);
     std::set<std::string> sigs;
     for (auto& f : *fs) sigs.insert(Signature(name, f.arg_types, f.variadic) + " → " + f.return_type.ToString());

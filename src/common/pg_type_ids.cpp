@@ -19,8 +19,33 @@ int32_t PgTypeOid(const LogicalType& t) {
     case TypeId::kBytea: return 17;
     case TypeId::kGeometry: return kGeometryTypeOid;
     case TypeId::kNull: return 25;
+    case TypeId::kArray: return PgArrayTypeOid(PgTypeOid(ArrayElementType(t)));
   }
   return 25;
+}
+
+int32_t PgArrayTypeOid(int32_t element_oid) {
+  switch (element_oid) {
+    case 16: return 1000;
+    case 17: return 1001;
+    case 18: return 1002;
+    case 19: return 1003;
+    case 20: return 1016;
+    case 21: return 1005;
+    case 23: return 1007;
+    case 25: return 1009;
+    case 26: return 1028;
+    case 700: return 1021;
+    case 701: return 1022;
+    case 1043: return 1015;
+    case 1082: return 1182;
+    case 1114: return 1115;
+    case 1184: return 1185;
+    case 1186: return 1187;
+    case 1700: return 1231;
+    case kGeometryTypeOid: return kGeometryTypeOid + 1;
+    default: return 2277;  // anyarray
+  }
 }
 
 int32_t PgTypmod(const LogicalType& t) {
@@ -64,7 +89,16 @@ bool LogicalTypeFromPg(int64_t oid, int32_t typmod, LogicalType* out) {
         *out = LogicalType(TypeId::kGeometry, code, int16_t(typmod >> 8));
       }
       return true;
-    default: return false;
+    default:
+      // An array type: find the element whose array it is.
+      for (int32_t element : {16, 17, 20, 21, 23, 25, 700, 701, 1043, 1082, 1114, 1184, 1186, 1700, kGeometryTypeOid}) {
+        LogicalType e;
+        if (PgArrayTypeOid(element) == oid && LogicalTypeFromPg(element, -1, &e)) {
+          *out = ArrayOf(e);
+          return true;
+        }
+      }
+      return false;
   }
 }
 

@@ -9,6 +9,8 @@
 namespace yunhe {
 
 int32_t PgTypeOid(const LogicalType& t);
+// The array type of an element type (int4 23 -> _int4 1007); 2277 (anyarray) if none.
+int32_t PgArrayTypeOid(int32_t element_oid);
 
 // atttypmod as PostgreSQL stores it: -1 when there is no modifier; varchar(n) n+4;
 // numeric(p,s) ((p<<16)|s)+4; geometry(Type,srid) in PostGIS's packing (srid<<8 | type<<2 | Z<<1 | M).

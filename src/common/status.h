@@ -44,6 +44,7 @@ inline constexpr const char* kInvalidTransactionState = "25000";
 inline constexpr const char* kNoActiveTransaction = "25P01";
 inline constexpr const char* kInFailedTransaction = "25P02";
 inline constexpr const char* kWrongObjectType = "42809";
+inline constexpr const char* kIndeterminateDatatype = "42P18";
 inline constexpr const char* kInvalidColumnReference = "42P10";
 inline constexpr const char* kCannotCoerce = "42846";
 inline constexpr const char* kWindowingError = "42P20";

@@ -10,7 +10,8 @@ PhysicalType LogicalType::physical() const {
     case TypeId::kFloat64: return PhysicalType::kF64;
     case TypeId::kText:
     case TypeId::kGeometry:
-    case TypeId::kBytea: return PhysicalType::kStr;
+    case TypeId::kBytea:
+    case TypeId::kArray: return PhysicalType::kStr;
     case TypeId::kNumeric: return PhysicalType::kDec;
     case TypeId::kInterval: return PhysicalType::kInterval;
     default: return PhysicalType::kI64;
@@ -38,6 +39,7 @@ std::string LogicalType::ToString() const {
       return scale ? fmt::format("geometry({},{})", GeometryTypmodName(precision), scale)
                    : fmt::format("geometry({})", GeometryTypmodName(precision));
     case TypeId::kBytea: return "bytea";
+    case TypeId::kArray: return precision ? ArrayElementType(*this).ToString() + "[]" : "anyarray";
   }
   return "unknown";
 }
@@ -99,12 +101,19 @@ bool LookupTypeName(const std::string& n, LogicalType* out) {
       {"timestamptz", TypeId::kTimestampTz}, {"interval", TypeId::kInterval},
       {"geometry", TypeId::kGeometry},  {"bytea", TypeId::kBytea},
       {"serial", TypeId::kInt32},       {"bigserial", TypeId::kInt64},
+      {"oid", TypeId::kInt64},          {"regproc", TypeId::kText},
+      {"int2vector", TypeId::kText},    {"oidvector", TypeId::kText},
   };
   for (const auto& e : kNames) {
     if (n == e.name) {
       *out = LogicalType(e.id);
       return true;
     }
+  }
+  // PostgreSQL's internal array names: _int4, _text, ...
+  if (n.size() > 1 && n[0] == '_' && LookupTypeName(n.substr(1), out) && out->id != TypeId::kArray) {
+    *out = ArrayOf(*out);
+    return true;
   }
   return false;
 }

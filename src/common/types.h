@@ -21,6 +21,8 @@ enum class TypeId : uint8_t {
   kInterval,
   kGeometry,     // PostGIS geometry: EWKB bytes (little-endian, SRID flag when SRID != 0)
   kBytea,        // raw bytes
+  kArray,        // one-dimensional array: its PostgreSQL text form, canonical ("{1,2,NULL}");
+                 // precision holds the element TypeId (0 = any array, as anyarray)
 };
 
 // Where the values of a type live inside a Vector.
@@ -55,6 +57,10 @@ inline constexpr int32_t kGeometryTypeOid = 16390;
 inline constexpr int16_t kGeometryTypmodPresent = 64;
 bool GeometryTypmodFromName(const std::string& name, int16_t* code);  // "pointz" -> 1|16
 std::string GeometryTypmodName(int16_t code);                           // 1|16 -> "PointZ"
+
+// int4 -> int4[]; the element's own modifiers (numeric scale, varchar length) are not kept.
+inline LogicalType ArrayOf(const LogicalType& element) { return LogicalType(TypeId::kArray, int16_t(element.id), 0); }
+inline LogicalType ArrayElementType(const LogicalType& array) { return LogicalType(TypeId(array.precision)); }
 
 // Parses a PostgreSQL type name as libpg_query spells it ("int4", "float8", "varchar", "timestamptz", ...).
 bool LookupTypeName(const std::string& name, LogicalType* out);

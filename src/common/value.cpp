@@ -78,6 +78,7 @@ std::string Value::ToString() const {
     case TypeId::kInterval: return FormatInterval(iv);
     case TypeId::kGeometry: return HexBytes(s, true);  // hex EWKB, as PostGIS prints geometry
     case TypeId::kBytea: return "\\x" + HexBytes(s, false);
+    case TypeId::kArray: return s;
   }
   return "";
 }

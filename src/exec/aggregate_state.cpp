@@ -7,6 +7,7 @@
 #include "common/row_key.h"
 #include "common/status.h"
 #include "exec/expression_eval.h"
+#include "functions/array_value.h"
 #include "functions/cast.h"
 #include "functions/kernel_util.h"
 
@@ -14,19 +15,6 @@ namespace yunhe {
 namespace {
 
 bool IsIntType(const LogicalType& t) { return t.IsInteger(); }
-
-std::string QuoteArrayElement(const Value& v) {
-  if (v.is_null) return "NULL";
-  std::string s = v.ToString();
-  bool needs = s.empty() || s == "NULL" || s.find_first_of("{},\"\\ \t\n") != std::string::npos;
-  if (!needs) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out.push_back('\\');
-    out.push_back(c);
-  }
-  return out + "\"";
-}
 
 // Sorts collected values by their ORDER BY keys (stable, NULLs last ascending as PostgreSQL).
 std::vector<size_t> SortedOrder(const BoundAggregate& agg, const AggState& s) {
@@ -350,14 +338,9 @@ Value FinalizeAggregate(const BoundAggregate& agg, AggState& s, ExecContext& ctx
     }
     case AggKind::kArrayAgg: {
       if (s.values.empty()) return Value::Null(t);
-      std::string out = "{";
-      bool first = true;
-      for (size_t k : SortedOrder(agg, s)) {
-        if (!first) out += ",";
-        out += QuoteArrayElement(s.values[k]);
-        first = false;
-      }
-      return Value::Text(out + "}");
+      std::vector<Value> elements;
+      for (size_t k : SortedOrder(agg, s)) elements.push_back(s.values[k]);
+      return MakeArray(elements, t);
     }
     case AggKind::kPercentileCont:
     case AggKind::kPercentileDisc:

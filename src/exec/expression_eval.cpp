@@ -4,6 +4,7 @@
 
 #include "common/row_key.h"
 #include "common/status.h"
+#include "functions/array_value.h"
 #include "functions/cast.h"
 #include "functions/function.h"
 #include "functions/kernel_util.h"
@@ -187,6 +188,14 @@ Value ScalarResult(const std::vector<DataChunk>& chunks, const LogicalType& type
   return v;
 }
 
+// ARRAY(subquery): all rows' values in order; no rows give an empty array.
+Value ArrayResult(const std::vector<DataChunk>& chunks, const LogicalType& type) {
+  std::vector<Value> elements;
+  for (const auto& c : chunks)
+    for (size_t r = 0; r < c.count; ++r) elements.push_back(c.columns[0].GetValue(r));
+  return MakeArray(elements, type);
+}
+
 void CollectValues(const std::vector<DataChunk>& chunks, SubqueryRef& sq, bool build_keys) {
   sq.values.clear();
   sq.value_keys.clear();
@@ -208,15 +217,6 @@ void CollectValues(const std::vector<DataChunk>& chunks, SubqueryRef& sq, bool b
   }
 }
 
-bool CompareOp(const std::string& op, int c) {
-  if (op == "=") return c == 0;
-  if (op == "<>" || op == "!=") return c != 0;
-  if (op == "<") return c < 0;
-  if (op == "<=") return c <= 0;
-  if (op == ">") return c > 0;
-  return c >= 0;
-}
-
 // x IN (set): TRUE if found, NULL if not found but the set (or x) has NULLs, else FALSE.
 // ANY/ALL generalise it to any comparison operator.
 Value QuantifiedCompare(const Value& x, const SubqueryRef& sq, const std::string& op, bool all) {
@@ -224,7 +224,7 @@ Value QuantifiedCompare(const Value& x, const SubqueryRef& sq, const std::string
   if (x.is_null) return Value::Null(TypeId::kBool);
   bool saw_null = sq.has_null;
   for (const auto& v : sq.values) {
-    bool match = CompareOp(op, CompareValues(x, v));
+    bool match = SatisfiesComparison(op, CompareValues(x, v));
     if (!all && match) return Value::Bool(true);
     if (all && !match) return Value::Bool(false);
   }
@@ -243,6 +243,7 @@ Vector EvalSubquery(const Expr& e, const DataChunk& input, ExecContext& ctx) {
     if (sq.correlated || !sq.cached) {
       auto chunks = RunSubquery(sq, ctx, sq.correlated ? &input : nullptr, r);
       if (e.kind == ExprKind::kSubquery) sq.scalar = ScalarResult(chunks, e.type);
+      else if (e.kind == ExprKind::kArraySubquery) sq.scalar = ArrayResult(chunks, e.type);
       else if (e.kind == ExprKind::kExists) {
         bool any = false;
         for (auto& c : chunks) any |= c.count > 0;
@@ -254,6 +255,7 @@ Vector EvalSubquery(const Expr& e, const DataChunk& input, ExecContext& ctx) {
     }
     switch (e.kind) {
       case ExprKind::kSubquery:
+      case ExprKind::kArraySubquery:
       case ExprKind::kExists: out.SetValue(r, sq.scalar); break;
       case ExprKind::kInSubquery: {
         // x IN (set): TRUE if found; else NULL if x or the set has NULLs; else FALSE. An empty
@@ -355,7 +357,8 @@ Vector Evaluate(const Expr& e, const DataChunk& input, ExecContext& ctx) {
     case ExprKind::kSubquery:
     case ExprKind::kExists:
     case ExprKind::kInSubquery:
-    case ExprKind::kAnySubquery: return EvalSubquery(e, input, ctx);
+    case ExprKind::kAnySubquery:
+    case ExprKind::kArraySubquery: return EvalSubquery(e, input, ctx);
     case ExprKind::kAggregate:
     case ExprKind::kWindow:
       throw Error(SqlState::kGroupingError, "aggregate or window function calls are not allowed here", e.location + 1);

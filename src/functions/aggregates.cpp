@@ -58,7 +58,16 @@ void RegisterAggregateFunctions(FunctionRegistry& r) {
     for (TypeId t : {F4, F8}) Add(r, s.name, s.kind, {t}, F8, "statistic over float input", "stddev(x)");
   }
   Add(r, "string_agg", AggKind::kStringAgg, {T, T}, T, "concatenate with delimiter", "string_agg(name, ', ' ORDER BY name)");
-  Add(r, "array_agg", AggKind::kArrayAgg, {ANY}, T, "collect values into an array (printed as {a,b})", "array_agg(x ORDER BY x)");
+  {
+    AggregateFunction f;
+    f.name = "array_agg";
+    f.kind = AggKind::kArrayAgg;
+    f.arg_types = {ANY};
+    f.infer_return = [](const std::vector<LogicalType>& args) { return ArrayOf(args[0].id == TypeId::kNull ? TypeId::kText : args[0]); };
+    f.description = "collect values (NULLs too) into an array";
+    f.example = "array_agg(x ORDER BY x)";
+    r.AddAggregate(f);
+  }
   Add(r, "bool_and", AggKind::kBoolAnd, {B}, B, "true if all inputs are true", "bool_and(x)");
   Add(r, "every", AggKind::kBoolAnd, {B}, B, "true if all inputs are true", "every(x)");
   Add(r, "bool_or", AggKind::kBoolOr, {B}, B, "true if any input is true", "bool_or(x)");

@@ -11,6 +11,7 @@
 #include "common/status.h"
 #include "common/time_util.h"
 #include "common/timezone.h"
+#include "functions/array_value.h"
 #include "functions/geo/geometry.h"
 
 namespace yunhe {
@@ -151,6 +152,7 @@ Value ParseValue(const std::string& text, const LogicalType& to) {
       }
       return Value::Text(text);
     }
+    case TypeId::kArray: return ParseArray(text, to);
     case TypeId::kGeometry: {
       Value v;
       v.type = to;
@@ -247,6 +249,8 @@ bool CastExists(const LogicalType& from, const LogicalType& to) {
     return true;
   if ((from.id == TypeId::kGeometry && to.id == TypeId::kBytea) || (from.id == TypeId::kBytea && to.id == TypeId::kGeometry))
     return true;
+  if (from.id == TypeId::kArray && to.id == TypeId::kArray)
+    return from.precision == 0 || to.precision == 0 || CastExists(ArrayElementType(from), ArrayElementType(to));
   return false;
 }
 
@@ -327,6 +331,14 @@ Value CastValue(const Value& v, const LogicalType& to) {
     case TypeId::kGeometry:
       if (from == TypeId::kBytea) { out.s = geo::WriteEWKB(geo::ReadWKB(v.s)); return CheckGeometryTypmod(std::move(out), to); }
       if (from == TypeId::kGeometry) { out.s = v.s; return CheckGeometryTypmod(std::move(out), to); }
+      break;
+    case TypeId::kArray:
+      if (from == TypeId::kArray) {  // element by element
+        if (to.precision == 0) return v;
+        std::vector<Value> elements = ArrayElements(v);
+        for (auto& e : elements) e = CastValue(e, ArrayElementType(to));
+        return MakeArray(elements, to);
+      }
       break;
     default: break;
   }

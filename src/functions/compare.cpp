@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "common/decimal.h"
+#include "functions/array_value.h"
 #include "functions/function.h"
 #include "functions/kernel_util.h"
 
@@ -24,6 +25,7 @@ int CompareCells(const Vector& a, size_t ra, const Vector& b, size_t rb) {
     }
     case PhysicalType::kF64: return CompareDouble(a.f64()[ra], b.f64()[rb]);
     case PhysicalType::kStr: {
+      if (a.type().id == TypeId::kArray) return CompareArrays(a.GetValue(ra), b.GetValue(rb));
       int c = a.str()[ra].compare(b.str()[rb]);
       return c < 0 ? -1 : c > 0 ? 1 : 0;
     }
@@ -36,7 +38,17 @@ int CompareCells(const Vector& a, size_t ra, const Vector& b, size_t rb) {
   return 0;
 }
 
+bool SatisfiesComparison(const std::string& op, int c) {
+  if (op == "=") return c == 0;
+  if (op == "<>" || op == "!=") return c != 0;
+  if (op == "<") return c < 0;
+  if (op == "<=") return c <= 0;
+  if (op == ">") return c > 0;
+  return c >= 0;
+}
+
 int CompareValues(const Value& a, const Value& b) {
+  if (a.type.id == TypeId::kArray && b.type.id == TypeId::kArray) return CompareArrays(a, b);
   switch (a.type.physical()) {
     case PhysicalType::kI64: return a.i < b.i ? -1 : a.i > b.i ? 1 : 0;
     case PhysicalType::kF64: return CompareDouble(a.f, b.f);
@@ -86,6 +98,16 @@ struct Le { bool operator()(int c) const { return c <= 0; } };
 struct Gt { bool operator()(int c) const { return c > 0; } };
 struct Ge { bool operator()(int c) const { return c >= 0; } };
 
+// Arrays compare element by element (their text form would put {10} before {9}).
+template <typename Pred>
+void ArrayCompareKernel(const std::vector<const Vector*>& args, size_t count, Vector& out) {
+  Pred pred;
+  for (size_t r = 0; r < count; ++r) {
+    if (out.IsNull(r)) continue;
+    out.i64()[r] = pred(CompareArrays(args[0]->GetValue(r), args[1]->GetValue(r)));
+  }
+}
+
 }  // namespace
 
 void RegisterComparisonFunctions(FunctionRegistry& r) {
@@ -97,6 +119,9 @@ void RegisterComparisonFunctions(FunctionRegistry& r) {
   struct Op { const char* name; ScalarKernel kernel; };
   const Op kOps[] = {{"=", CompareKernel<Eq>}, {"<>", CompareKernel<Ne>}, {"<", CompareKernel<Lt>},
                      {"<=", CompareKernel<Le>}, {">", CompareKernel<Gt>}, {">=", CompareKernel<Ge>}};
+  const Op kArrayOps[] = {{"=", ArrayCompareKernel<Eq>}, {"<>", ArrayCompareKernel<Ne>}, {"<", ArrayCompareKernel<Lt>},
+                          {"<=", ArrayCompareKernel<Le>}, {">", ArrayCompareKernel<Gt>}, {">=", ArrayCompareKernel<Ge>}};
+  for (const auto& op : kArrayOps) AddScalar(r, op.name, {TypeId::kArray, TypeId::kArray}, TypeId::kBool, op.kernel, "comparison", "");
   for (const auto& op : kOps) {
     for (TypeId t : kTypes) {
       ScalarFunction f;

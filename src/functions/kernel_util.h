@@ -35,5 +35,7 @@ inline void ForEachValid(const Vector& out, size_t count, Fn&& fn) {
 // NaN above every other float, as PostgreSQL orders them).
 int CompareCells(const Vector& a, size_t ra, const Vector& b, size_t rb);
 int CompareValues(const Value& a, const Value& b);
+// Whether a three-way result satisfies a comparison operator (=, <>, !=, <, <=, >, >=).
+bool SatisfiesComparison(const std::string& op, int c);
 
 }  // namespace yunhe

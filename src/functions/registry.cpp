@@ -14,6 +14,7 @@ void RegisterAggregateFunctions(FunctionRegistry& r);
 void RegisterRegexFunctions(FunctionRegistry& r);
 void RegisterSystemFunctions(FunctionRegistry& r);
 void RegisterGeoFunctions(FunctionRegistry& r);
+void RegisterArrayFunctions(FunctionRegistry& r);
 
 FunctionRegistry& FunctionRegistry::Get() {
   static FunctionRegistry registry;
@@ -28,6 +29,7 @@ FunctionRegistry& FunctionRegistry::Get() {
     RegisterRegexFunctions(registry);
     RegisterSystemFunctions(registry);
     RegisterGeoFunctions(registry);
+    RegisterArrayFunctions(registry);
   });
   return registry;
 }

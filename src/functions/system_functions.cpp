@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <unordered_map>
+
 #include "common/pg_type_ids.h"
 #include "common/time_util.h"
 #include "common/timezone.h"
@@ -52,7 +54,9 @@ void RegisterSystemFunctions(FunctionRegistry& r) {
       // Like regtype output: the type without its modifier (numeric, geometry), except that
       // varchar stays character varying.
       const LogicalType& t = a[0]->type();
-      const std::string name = t.id == TypeId::kText && t.precision ? "character varying" : LogicalType(t.id).ToString();
+      const std::string name = t.id == TypeId::kText && t.precision ? "character varying"
+                               : t.id == TypeId::kArray                ? t.ToString()
+                                                                       : LogicalType(t.id).ToString();
       for (size_t k = 0; k < n; ++k) o.SetValue(k, Value::Text(name));
     };
     f.description = "the data type of the argument";
@@ -124,10 +128,38 @@ void RegisterSystemFunctions(FunctionRegistry& r) {
       });
     }, "SQL name of a type OID with its modifier", "format_type(1700, 655366) → numeric(10,2)", false);
   }
-  // Arrays are not a type yet; ACL-style text columns are NULL or plain text, passed through.
-  AddScalar(r, "array_to_string", {T, T}, T, [](Args a, size_t n, Vector& o) {
+  // __catalog_lookup(oid, map): map is "key\tvalue\n" lines the planner took from the catalog
+  // (pg_get_indexdef, pg_get_constraintdef, ::regclass and the other OID aliases); NULL if absent.
+  AddScalar(r, "__catalog_lookup", {TypeId::kInt64, T}, T, [](Args a, size_t n, Vector& o) {
+    std::unordered_map<int64_t, std::string> map;
+    if (n > 0 && !a[1]->IsNull(0)) {
+      const std::string& text = a[1]->str()[0];
+      for (size_t pos = 0; pos < text.size();) {
+        size_t tab = text.find('\t', pos), nl = text.find('\n', pos);
+        if (tab == std::string::npos || nl == std::string::npos) break;
+        map.emplace(std::stoll(text.substr(pos, tab - pos)), text.substr(tab + 1, nl - tab - 1));
+        pos = nl + 1;
+      }
+    }
+    ForEachValid(o, n, [&](size_t k) {
+      auto it = map.find(a[0]->i64()[k]);
+      if (it == map.end()) o.SetNull(k, true);
+      else o.str()[k] = it->second;
+    });
+  }, "", "");
+  // Defaults and other expressions are kept as their text, which is what pg_get_expr returns.
+  AddScalar(r, "pg_get_expr", {T, TypeId::kInt64}, T, [](Args a, size_t n, Vector& o) {
     ForEachValid(o, n, [&](size_t k) { o.str()[k] = a[0]->str()[k]; });
-  }, "elements joined by a separator (text values pass through: arrays are not a type yet)", "array_to_string(datacl, ', ')");
+  }, "text of a stored expression (a column default)", "pg_get_expr(adbin, adrelid)");
+  AddScalar(r, "pg_get_expr", {T, TypeId::kInt64, TypeId::kBool}, T, [](Args a, size_t n, Vector& o) {
+    ForEachValid(o, n, [&](size_t k) { o.str()[k] = a[0]->str()[k]; });
+  }, "text of a stored expression (a column default)", "pg_get_expr(adbin, adrelid, true)");
+  AddScalar(r, "pg_get_statisticsobjdef_columns", {TypeId::kInt64}, T, [](Args, size_t n, Vector& o) {
+    for (size_t k = 0; k < n; ++k) o.SetNull(k, true);
+  }, "columns of an extended statistics object (there are none)", "pg_get_statisticsobjdef_columns(oid)");
+  AddScalar(r, "pg_relation_is_publishable", {TypeId::kInt64}, TypeId::kBool, [](Args, size_t n, Vector& o) {
+    ForEachValid(o, n, [&](size_t k) { o.i64()[k] = 1; });
+  }, "whether a relation could be published (tables: yes; there are no publications)", "pg_relation_is_publishable(oid)");
   AddScalar(r, "current_database", {}, T, [](Args, size_t n, Vector& o) {
     for (size_t k = 0; k < n; ++k) o.SetValue(k, Value::Text("yunhe"));
   }, "name of the current database", "current_database() → yunhe");

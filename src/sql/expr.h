@@ -37,6 +37,7 @@ enum class ExprKind {
   kExists,
   kInSubquery,  // args[0] IN (subquery); `negated` for NOT IN
   kAnySubquery, // args[0] op ANY/ALL (subquery)
+  kArraySubquery, // ARRAY(subquery)
   kAggregate,   // only between binding and the aggregate rewrite
   kWindow,      // only between binding and the window rewrite
   kParam,

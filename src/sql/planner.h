@@ -117,6 +117,10 @@ class Planner {
   ExprPtr BindBoolExpr(PgQuery__BoolExpr* e, BindContext& bc);
   ExprPtr BindSubLink(PgQuery__SubLink* s, BindContext& bc);
   ExprPtr BindCase(PgQuery__CaseExpr* c, BindContext& bc);
+  // __catalog_lookup(oid, map) for what CatalogMap (system_catalog.h) knows: regclass, indexdef, ...
+  ExprPtr BindRegCast(const std::string& what, ExprPtr arg, int location);
+  ExprPtr CatalogLookup(const std::string& what, ExprPtr oid, int location);
+  ExprPtr BindArrayConstructor(PgQuery__AArrayExpr* a, const LogicalType* target, BindContext& bc);
   ExprPtr BindTypeCast(PgQuery__TypeCast* c, BindContext& bc);
   ExprPtr BindSqlValueFunction(PgQuery__SQLValueFunction* f);
   ExprPtr BindVariadicCommon(ExprKind kind, PgQuery__Node** args, size_t n, int location, BindContext& bc,

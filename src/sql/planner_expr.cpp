@@ -6,9 +6,11 @@
 #include "common/decimal.h"
 #include "common/status.h"
 #include "exec/expression_eval.h"
+#include "functions/array_value.h"
 #include "functions/cast.h"
 #include "functions/function.h"
 #include "sql/planner.h"
+#include "sql/system_catalog.h"
 
 namespace yunhe {
 
@@ -41,8 +43,6 @@ int Planner::CharPos(int byte_location) const {
 
 LogicalType Planner::ResolveTypeName(PgQuery__TypeName* tn, int char_pos) {
   std::string name = tn->n_names ? StrVal(tn->names[tn->n_names - 1]) : "";
-  if (tn->n_array_bounds > 0)
-    throw Error(SqlState::kFeatureNotSupported, "array types are not supported", char_pos);
   LogicalType t;
   if (!LookupTypeName(name, &t))
     throw Error(SqlState::kUndefinedObject, fmt::format("type \"{}\" does not exist", name), char_pos);
@@ -77,6 +77,10 @@ LogicalType Planner::ResolveTypeName(PgQuery__TypeName* tn, int char_pos) {
   } else if (t.id == TypeId::kText && (name == "varchar" || name == "bpchar") && tn->n_typmods > 0) {
     t = LogicalType(TypeId::kText, int16_t(std::min(typmod(0), 32767)), 0);
   }
+  // int[], int[3], text[][]: one-dimensional arrays (PostgreSQL does not enforce sizes either).
+  if (tn->n_array_bounds > 1)
+    throw Error(SqlState::kFeatureNotSupported, "multidimensional arrays are not supported", char_pos);
+  if (tn->n_array_bounds == 1 && t.id != TypeId::kArray) t = ArrayOf(t);
   return t;
 }
 
@@ -98,6 +102,8 @@ std::string Planner::ColumnNameOf(PgQuery__Node* node) {
       std::string t = StrVal(tn->names[tn->n_names - 1]);
       return t;
     }
+    case PG_QUERY__NODE__NODE_A_ARRAY_EXPR: return "array";
+    case PG_QUERY__NODE__NODE_A_INDIRECTION: return ColumnNameOf(node->a_indirection->arg);
     case PG_QUERY__NODE__NODE_CASE_EXPR: return "case";
     case PG_QUERY__NODE__NODE_COALESCE_EXPR: return "coalesce";
     case PG_QUERY__NODE__NODE_MIN_MAX_EXPR:
@@ -109,6 +115,7 @@ std::string Planner::ColumnNameOf(PgQuery__Node* node) {
     case PG_QUERY__NODE__NODE_SUB_LINK: {
       auto* s = node->sub_link;
       if (s->sub_link_type == PG_QUERY__SUB_LINK_TYPE__EXISTS_SUBLINK) return "exists";
+      if (s->sub_link_type == PG_QUERY__SUB_LINK_TYPE__ARRAY_SUBLINK) return "array";
       if (s->sub_link_type == PG_QUERY__SUB_LINK_TYPE__EXPR_SUBLINK) {
         auto* sel = s->subselect->select_stmt;
         if (sel && sel->n_target_list == 1) {
@@ -160,6 +167,7 @@ ExprPtr Planner::CoerceTo(ExprPtr e, const LogicalType& type, bool explicit_cast
     return e;
   }
   if (type.id == TypeId::kNull) return e;
+  if (type.id == TypeId::kArray && type.precision == 0 && e->type.id == TypeId::kArray) return e;  // anyarray
   if (!explicit_cast && !e->unknown_literal && e->type.id != TypeId::kNull && !CastExists(e->type, type))
     throw Error(SqlState::kDatatypeMismatch,
                 fmt::format("cannot cast type {} to {}", e->type.ToString(), type.ToString()), CharPos(e->location));
@@ -313,8 +321,54 @@ ExprPtr Planner::BindBoolExpr(PgQuery__BoolExpr* b, BindContext& bc) {
   return e;
 }
 
+// The OID alias types, as clients use them: 'name'::regclass is the relation's OID (an integer
+// here), oid::regclass its name (text here) — PostgreSQL's one type that is both is split in two.
+ExprPtr Planner::BindRegCast(const std::string& what, ExprPtr arg, int location) {
+  if (arg->unknown_literal || (arg->kind == ExprKind::kConstant && arg->type.id == TypeId::kText)) {
+    if (arg->value.is_null) return MakeConstant(Value::Null(TypeId::kInt64), location);
+    int64_t oid = 0;
+    const std::string name = arg->value.ToString();
+    if (!CatalogOid(catalog_, what, name, &oid)) {
+      if (what == "regclass") throw Error(SqlState::kUndefinedTable, fmt::format("relation \"{}\" does not exist", name), CharPos(location));
+      if (what == "regnamespace") throw Error("3F000", fmt::format("schema \"{}\" does not exist", name), CharPos(location));
+      throw Error(SqlState::kUndefinedObject, fmt::format("{} \"{}\" does not exist", what == "regtype" ? "type" : "role", name),
+                  CharPos(location));
+    }
+    return MakeConstant(Value::Int(oid), location);
+  }
+  return CatalogLookup(what, arg, location);
+}
+
+// ARRAY[a, b, ...]: the elements in their common type. `target` (from ARRAY[]::int[]) types an
+// empty constructor, which PostgreSQL cannot type otherwise.
+ExprPtr Planner::BindArrayConstructor(PgQuery__AArrayExpr* a, const LogicalType* target, BindContext& bc) {
+  std::vector<ExprPtr> elements;
+  for (size_t k = 0; k < a->n_elements; ++k) {
+    if (a->elements[k]->node_case == PG_QUERY__NODE__NODE_A_ARRAY_EXPR)
+      throw Error(SqlState::kFeatureNotSupported, "multidimensional arrays are not supported", CharPos(a->location));
+    elements.push_back(Bind(a->elements[k], bc));
+  }
+  if (elements.empty()) {
+    if (!target || target->id != TypeId::kArray)
+      throw Error(SqlState::kIndeterminateDatatype, "cannot determine type of empty array", CharPos(a->location));
+    return MakeConstant(MakeArray({}, *target), a->location);
+  }
+  LogicalType element = UnifyTypes(elements, "ARRAY", a->location);
+  if (element.id == TypeId::kNull) element = TypeId::kText;
+  for (auto& e : elements) e = CoerceTo(e, element);
+  ExprPtr e = ResolveCall("__array_construct", elements, a->location, false);
+  e->type = ArrayOf(element);
+  if (e->kind == ExprKind::kConstant) e->value.type = e->type;
+  return e;
+}
+
 ExprPtr Planner::BindTypeCast(PgQuery__TypeCast* c, BindContext& bc) {
+  const std::string type_name = c->type_name->n_names ? StrVal(c->type_name->names[c->type_name->n_names - 1]) : "";
+  if (type_name == "regclass" || type_name == "regtype" || type_name == "regnamespace" || type_name == "regrole")
+    return BindRegCast(type_name, Bind(c->arg, bc), c->location);
   LogicalType t = ResolveTypeName(c->type_name, CharPos(c->location));
+  if (c->arg->node_case == PG_QUERY__NODE__NODE_A_ARRAY_EXPR && c->arg->a_array_expr->n_elements == 0)
+    return BindArrayConstructor(c->arg->a_array_expr, &t, bc);
   ExprPtr arg = Bind(c->arg, bc);
   if (arg->location < 0) arg->location = c->location;
   return CoerceTo(arg, t, true);
@@ -418,6 +472,12 @@ ExprPtr Planner::BindSubLink(PgQuery__SubLink* s, BindContext& bc) {
       e->kind = ExprKind::kSubquery;
       e->type = q.types[0];
       return e;
+    case PG_QUERY__SUB_LINK_TYPE__ARRAY_SUBLINK:  // ARRAY(SELECT x ...): every row's x, NULLs too
+      if (q.types.size() != 1)
+        throw Error(SqlState::kSyntaxError, "subquery must return only one column", CharPos(s->location));
+      e->kind = ExprKind::kArraySubquery;
+      e->type = ArrayOf(q.types[0].id == TypeId::kNull ? LogicalType(TypeId::kText) : q.types[0]);
+      return e;
     case PG_QUERY__SUB_LINK_TYPE__ANY_SUBLINK:
     case PG_QUERY__SUB_LINK_TYPE__ALL_SUBLINK: {
       if (q.types.size() != 1)
@@ -474,6 +534,30 @@ ExprPtr Planner::BindAExpr(PgQuery__AExpr* a, BindContext& bc) {
       if (op == "=" || op == "<>" || op == "!=" || op == "<" || op == "<=" || op == ">" || op == ">=")
         return MakeComparison(op == "!=" ? "<>" : op, l, r, loc);
       return ResolveCall(op, {l, r}, loc, true);
+    }
+    case PG_QUERY__A__EXPR__KIND__AEXPR_OP_ANY:
+    case PG_QUERY__A__EXPR__KIND__AEXPR_OP_ALL: {
+      // x op ANY (array) / x op ALL (array); the subquery forms are SubLinks.
+      ExprPtr x = Bind(a->lexpr, bc);
+      ExprPtr array = Bind(a->rexpr, bc);
+      if (array->unknown_literal || array->type.id == TypeId::kNull)
+        array = CoerceTo(array, ArrayOf(x->unknown_literal || x->type.id == TypeId::kNull ? LogicalType(TypeId::kText) : x->type));
+      if (array->type.id != TypeId::kArray)
+        throw Error(SqlState::kWrongObjectType, "op ANY/ALL (array) requires array on right side", CharPos(loc));
+      const std::string cmp = op == "!=" ? "<>" : op;
+      if (cmp != "=" && cmp != "<>" && cmp != "<" && cmp != "<=" && cmp != ">" && cmp != ">=")
+        throw Error(SqlState::kFeatureNotSupported, fmt::format("operator {} is not supported with ANY/ALL", op), CharPos(loc));
+      // Compare in the common type of x and the elements.
+      LogicalType element = ArrayElementType(array->type), common;
+      if (x->unknown_literal) x = CoerceTo(x, element.id == TypeId::kNull ? LogicalType(TypeId::kText) : element);
+      if (element.id != TypeId::kNull) {
+        if (!CommonType(x->type, element, &common))
+          throw Error(SqlState::kUndefinedFunction,
+                      fmt::format("operator does not exist: {} {} {}", x->type.ToString(), cmp, element.ToString()), CharPos(loc));
+        x = CoerceTo(x, common);
+      }
+      const bool all = a->kind == PG_QUERY__A__EXPR__KIND__AEXPR_OP_ALL;
+      return ResolveCall("__array_any", {x, array, MakeConstant(Value::Text(cmp)), MakeConstant(Value::Bool(all))}, loc, false);
     }
     case PG_QUERY__A__EXPR__KIND__AEXPR_LIKE:
     case PG_QUERY__A__EXPR__KIND__AEXPR_ILIKE:
@@ -650,6 +734,25 @@ ExprPtr Planner::Bind(PgQuery__Node* node, BindContext& bc) {
         throw Error(SqlState::kUndefinedObject, fmt::format("collation \"{}\" for encoding \"UTF8\" does not exist", coll),
                     CharPos(cc->location));
       return Bind(cc->arg, bc);
+    }
+    case PG_QUERY__NODE__NODE_A_ARRAY_EXPR: return BindArrayConstructor(node->a_array_expr, nullptr, bc);
+    case PG_QUERY__NODE__NODE_A_INDIRECTION: {
+      // a[i] on an array; slices and field selection are not supported.
+      auto* ind = node->a_indirection;
+      ExprPtr e = Bind(ind->arg, bc);
+      for (size_t k = 0; k < ind->n_indirection; ++k) {
+        PgQuery__Node* step = ind->indirection[k];
+        if (step->node_case != PG_QUERY__NODE__NODE_A_INDICES || step->a_indices->is_slice || !step->a_indices->uidx)
+          throw Error(SqlState::kFeatureNotSupported, "only array subscripts a[i] are supported here", CharPos(e->location));
+        if (e->unknown_literal) e = CoerceTo(e, ArrayOf(TypeId::kText));
+        if (e->type.id != TypeId::kArray)
+          throw Error(SqlState::kDatatypeMismatch,
+                      fmt::format("cannot subscript type {} because it does not support subscripting", e->type.ToString()),
+                      CharPos(e->location));
+        ExprPtr index = CoerceTo(Bind(step->a_indices->uidx, bc), TypeId::kInt32);
+        e = ResolveCall("__array_subscript", {e, index}, e->location, false);
+      }
+      return e;
     }
     case PG_QUERY__NODE__NODE_A_STAR:
       throw Error(SqlState::kSyntaxError, "\"*\" is not allowed here");

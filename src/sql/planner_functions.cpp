@@ -7,6 +7,7 @@
 #include "functions/cast.h"
 #include "functions/function.h"
 #include "sql/planner.h"
+#include "sql/system_catalog.h"
 
 namespace yunhe {
 namespace {
@@ -64,8 +65,15 @@ LogicalType Planner::UnifyTypes(std::vector<ExprPtr>& exprs, const char* context
 
 ExprPtr Planner::ResolveCall(const std::string& name, std::vector<ExprPtr> args, int location, bool is_operator) {
   const auto* candidates = FunctionRegistry::Get().Scalars(name);
-  if (AllUnknown(args))
-    for (auto& a : args) a = CoerceTo(a, TypeId::kText);
+  // All arguments untyped literals: they are text, unless exactly one signature takes this many
+  // arguments, which then types them (PostgreSQL's rule: pg_relation_is_publishable('16385')).
+  if (AllUnknown(args)) {
+    size_t fitting = 0;
+    if (candidates)
+      for (const auto& f : *candidates) fitting += f.arg_types.size() == args.size() || (f.variadic && args.size() >= f.arg_types.size());
+    if (fitting != 1)
+      for (auto& a : args) a = CoerceTo(a, TypeId::kText);
+  }
   const ScalarFunction* best = nullptr;
   int best_cost = -1;
   if (candidates) {
@@ -148,7 +156,20 @@ ExprPtr Planner::BindFuncCall(PgQuery__FuncCall* f, BindContext& bc) {
       args[0] = MakeConstant(Value::Text(field), args[0]->location);
     }
   }
+  // Answered from the catalog: the planner hands the kernel the catalog's text as a constant.
+  if ((name == "pg_get_indexdef" || name == "pg_get_constraintdef") && !args.empty()) {
+    args.resize(1);
+    return CatalogLookup(name == "pg_get_indexdef" ? "indexdef" : "constraintdef", args[0], f->location);
+  }
   return ResolveCall(name, std::move(args), f->location, false);
+}
+
+ExprPtr Planner::CatalogLookup(const std::string& what, ExprPtr oid, int location) {
+  if (oid->unknown_literal) oid = CoerceTo(oid, TypeId::kInt64);
+  if (!oid->type.IsInteger())
+    throw Error(SqlState::kUndefinedFunction, fmt::format("cannot look up {} by a value of type {}", what, oid->type.ToString()),
+                CharPos(location));
+  return ResolveCall("__catalog_lookup", {oid, MakeConstant(Value::Text(CatalogMap(catalog_, what)))}, location, false);
 }
 
 ExprPtr Planner::BindAggregateCall(PgQuery__FuncCall* f, const std::string& name, BindContext& bc,

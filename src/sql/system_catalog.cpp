@@ -4,41 +4,12 @@
 
 #include "common/pg_type_ids.h"
 #include "common/value.h"
+#include "sql/system_catalog_builder.h"
 
 namespace yunhe {
 
 namespace {
-constexpr int64_t kPgCatalogOid = 11, kPublicOid = 2200, kInfoSchemaOid = 13000, kOwnerOid = 10, kDatabaseOid = 16383;
-constexpr TypeId I = TypeId::kInt64, T = TypeId::kText, B = TypeId::kBool, I4 = TypeId::kInt32, I2 = TypeId::kInt16;
-
-
-struct Builder {
-  SystemRelation* out;
-  DataChunk chunk;
-  Builder(SystemRelation* o, std::vector<std::pair<const char*, TypeId>> cols) : out(o) {
-    for (auto& [n, t] : cols) {
-      out->names.push_back(n);
-      out->types.emplace_back(t);
-    }
-    chunk.Init(out->types);
-  }
-  void Row(std::vector<Value> values) {
-    for (size_t c = 0; c < values.size(); ++c) {
-      Value v = values[c];
-      if (!v.is_null) v.type = out->types[c];
-      chunk.columns[c].Append(v.is_null ? Value::Null(out->types[c]) : v);
-    }
-    ++chunk.count;
-  }
-  void Finish() {
-    if (chunk.count) out->rows.push_back(std::move(chunk));
-  }
-};
-
-Value Int(int64_t v) { return Value::Int(v); }
-Value Text(const std::string& s) { return Value::Text(s); }
-Value Bool(bool b) { return Value::Bool(b); }
-Value Null() { return Value::Null(); }
+using namespace catalog_rows;
 
 // Tables (and views) in a stable order with their OIDs.
 template <class Fn>
@@ -82,7 +53,7 @@ bool BuildSystemRelation(const Catalog& cat, const std::string& schema, const st
   if (!pg && !info) return false;
   if (schema.empty() && (cat.FindTable(name) || cat.FindView(name))) return false;
   if (pg && name == "pg_namespace") {
-    Builder b(out, {{"oid", I}, {"nspname", T}, {"nspowner", I}, {"nspacl", T}});
+    Builder b(out, {{"oid", I}, {"nspname", T}, {"nspowner", I}, {"nspacl", TA}});
     b.Row({Int(kPgCatalogOid), Text("pg_catalog"), Int(kOwnerOid), Null()});
     b.Row({Int(kPublicOid), Text("public"), Int(kOwnerOid), Null()});
     b.Row({Int(kInfoSchemaOid), Text("information_schema"), Int(kOwnerOid), Null()});
@@ -90,15 +61,24 @@ bool BuildSystemRelation(const Catalog& cat, const std::string& schema, const st
     return true;
   }
   if (pg && name == "pg_class") {
-    Builder b(out, {{"oid", I}, {"relname", T}, {"relnamespace", I}, {"reltype", I}, {"relowner", I}, {"relam", I},
-                    {"reltuples", TypeId::kFloat32}, {"relhasindex", B}, {"relpersistence", T}, {"relkind", T},
-                    {"relnatts", I2}, {"relispartition", B}, {"relacl", T}, {"reloptions", T}});
-    ForEachRelation(cat, [&](const std::string& n, int64_t oid, const Table* t, const ViewInfo* v) {
-      Value tuples = t ? Value::Float(double(t->data.live_count()), TypeId::kFloat32) : Value::Float(-1, TypeId::kFloat32);
-      int64_t natts = t ? int64_t(t->schema.columns.size()) : int64_t(v->column_names.size());
-      b.Row({Int(oid), Text(n), Int(kPublicOid), Int(0), Int(kOwnerOid), Int(t ? 2 : 0), tuples, Bool(false), Text("p"),
-             Text(t ? "r" : "v"), Int(natts), Bool(false), Null(), Null()});
-    });
+    Builder b(out, {{"oid", I}, {"relname", T}, {"relnamespace", I}, {"reltype", I}, {"reloftype", I}, {"relowner", I},
+                    {"relam", I}, {"reltablespace", I}, {"reltoastrelid", I}, {"reltuples", TypeId::kFloat32},
+                    {"relhasindex", B}, {"relpersistence", T}, {"relkind", T}, {"relnatts", I2}, {"relchecks", I2},
+                    {"relhasrules", B}, {"relhastriggers", B}, {"relrowsecurity", B}, {"relforcerowsecurity", B},
+                    {"relreplident", T}, {"relispartition", B}, {"relacl", TA}, {"reloptions", TA}, {"relpartbound", T}});
+    const std::vector<RelationEntry> relations = CatalogRelations(cat);
+    for (const RelationEntry& e : relations) {
+      bool has_index = false;
+      for (const RelationEntry& i : relations) has_index = has_index || (i.kind == 'i' && i.table_oid == e.oid);
+      Value tuples = Value::Float(e.kind == 'r' ? double(e.table->data.live_count()) : -1, TypeId::kFloat32);
+      int64_t natts = e.kind == 'r' ? int64_t(e.table->schema.columns.size())
+                      : e.kind == 'v' ? int64_t(e.view->column_names.size())
+                                      : int64_t(e.columns.size());
+      const int64_t am = e.kind == 'r' ? 2 : e.kind == 'i' ? (e.method == "gist" ? 783 : 403) : 0;
+      b.Row({Int(e.oid), Text(e.name), Int(kPublicOid), Int(0), Int(0), Int(kOwnerOid), Int(am), Int(0), Int(0), tuples,
+             Bool(has_index), Text("p"), Text(std::string(1, e.kind)), Int(natts), Int(0), Bool(false), Bool(false), Bool(false),
+             Bool(false), Text(e.kind == 'r' ? "d" : "n"), Bool(false), Null(), Null(), Null()});
+    }
     b.Finish();
     return true;
   }
@@ -119,24 +99,42 @@ bool BuildSystemRelation(const Catalog& cat, const std::string& schema, const st
     return true;
   }
   if (pg && name == "pg_type") {
-    Builder b(out, {{"oid", I}, {"typname", T}, {"typnamespace", I}, {"typlen", I2}, {"typtype", T}, {"typbasetype", I},
-                    {"typtypmod", I4}, {"typrelid", I}, {"typelem", I}, {"typarray", I}});
-    for (auto& [oid, tn] : BuiltinTypes())
-      b.Row({Int(oid), Text(tn), Int(kPgCatalogOid), Int(-1), Text("b"), Int(0), Int(-1), Int(0), Int(0), Int(0)});
+    Builder b(out, {{"oid", I}, {"typname", T}, {"typnamespace", I}, {"typowner", I}, {"typlen", I2}, {"typtype", T},
+                    {"typcategory", T}, {"typdelim", T}, {"typbasetype", I}, {"typtypmod", I4}, {"typrelid", I}, {"typelem", I},
+                    {"typarray", I}, {"typnotnull", B}, {"typcollation", I}});
+    for (auto& [oid, tn] : BuiltinTypes()) {
+      const bool text = oid == 25 || oid == 1043 || oid == 19 || oid == 18;
+      const int32_t array = PgArrayTypeOid(int32_t(oid));
+      b.Row({Int(oid), Text(tn), Int(kPgCatalogOid), Int(kOwnerOid), Int(-1), Text("b"), Text(text ? "S" : "U"), Text(","),
+             Int(0), Int(-1), Int(0), Int(0), Int(array == 2277 ? 0 : array), Bool(false), Int(text ? 100 : 0)});
+      if (array != 2277)
+        b.Row({Int(array), Text("_" + std::string(tn)), Int(kPgCatalogOid), Int(kOwnerOid), Int(-1), Text("b"), Text("A"),
+               Text(","), Int(0), Int(-1), Int(0), Int(oid), Int(0), Bool(false), Int(text ? 100 : 0)});
+    }
     b.Finish();
     return true;
   }
   if (pg && name == "pg_database") {
     Builder b(out, {{"oid", I}, {"datname", T}, {"datdba", I}, {"encoding", I4}, {"datcollate", T}, {"datctype", T},
-                    {"daticulocale", T}, {"datlocprovider", T}, {"datistemplate", B}, {"datallowconn", B}, {"datacl", T}});
+                    {"daticulocale", T}, {"datlocprovider", T}, {"datistemplate", B}, {"datallowconn", B}, {"datacl", TA}});
     b.Row({Int(kDatabaseOid), Text("yunhe"), Int(kOwnerOid), Int(6), Text("C"), Text("C"), Null(), Text("c"), Bool(false),
            Bool(true), Null()});
     b.Finish();
     return true;
   }
   if (pg && (name == "pg_roles" || name == "pg_user" || name == "pg_authid")) {
-    Builder b(out, {{"oid", I}, {"rolname", T}, {"usename", T}, {"rolsuper", B}, {"usesuper", B}, {"rolcanlogin", B}});
-    b.Row({Int(kOwnerOid), Text("yunhe"), Text("yunhe"), Bool(true), Bool(true), Bool(true)});
+    Builder b(out, {{"oid", I}, {"rolname", T}, {"usename", T}, {"rolsuper", B}, {"usesuper", B}, {"rolinherit", B},
+                    {"rolcreaterole", B}, {"rolcreatedb", B}, {"rolcanlogin", B}, {"rolreplication", B}, {"rolbypassrls", B},
+                    {"rolconnlimit", I4}, {"rolvaliduntil", TypeId::kTimestampTz}, {"rolpassword", T}});
+    // yunhe is the superuser; roles made with CREATE USER can log in and nothing more.
+    b.Row({Int(kOwnerOid), Text("yunhe"), Text("yunhe"), Bool(true), Bool(true), Bool(true), Bool(true), Bool(true), Bool(true),
+           Bool(true), Bool(true), Int(-1), Null(), Text("********")});
+    int64_t role_oid = 16384;
+    for (auto& [user, verifier] : cat.users) {
+      if (user == "yunhe") continue;
+      b.Row({Int(role_oid++), Text(user), Text(user), Bool(false), Bool(false), Bool(true), Bool(false), Bool(false), Bool(true),
+             Bool(false), Bool(false), Int(-1), Null(), Text("********")});
+    }
     b.Finish();
     return true;
   }
@@ -144,19 +142,11 @@ bool BuildSystemRelation(const Catalog& cat, const std::string& schema, const st
     Builder b(out, {{"oid", I}, {"amname", T}, {"amtype", T}});
     b.Row({Int(2), Text("heap"), Text("t")});
     b.Row({Int(403), Text("btree"), Text("i")});
+    b.Row({Int(783), Text("gist"), Text("i")});
     b.Finish();
     return true;
   }
-  if (pg && (name == "pg_index" || name == "pg_description" || name == "pg_inherits" || name == "pg_constraint" ||
-             name == "pg_trigger" || name == "pg_statistic_ext" || name == "pg_policy" || name == "pg_foreign_table")) {
-    // Present and empty: clients join them without failing.
-    if (name == "pg_index") Builder(out, {{"indexrelid", I}, {"indrelid", I}, {"indisunique", B}, {"indisprimary", B}}).Finish();
-    else if (name == "pg_description") Builder(out, {{"objoid", I}, {"classoid", I}, {"objsubid", I4}, {"description", T}}).Finish();
-    else if (name == "pg_inherits") Builder(out, {{"inhrelid", I}, {"inhparent", I}, {"inhseqno", I4}}).Finish();
-    else if (name == "pg_constraint") Builder(out, {{"oid", I}, {"conname", T}, {"conrelid", I}, {"contype", T}}).Finish();
-    else Builder(out, {{"oid", I}}).Finish();
-    return true;
-  }
+  if (pg && catalog_rows::BuildDescribeRelation(cat, name, out)) return true;
   if (pg && name == "pg_settings") {
     Builder b(out, {{"name", T}, {"setting", T}});
     b.Row({Text("server_version"), Text("15.0")});
@@ -171,8 +161,8 @@ bool BuildSystemRelation(const Catalog& cat, const std::string& schema, const st
     return true;
   }
   if (info && (name == "tables" || name == "views")) {
-    Builder b(out, name == "tables" ? std::vector<std::pair<const char*, TypeId>>{{"table_catalog", T}, {"table_schema", T}, {"table_name", T}, {"table_type", T}}
-                                    : std::vector<std::pair<const char*, TypeId>>{{"table_catalog", T}, {"table_schema", T}, {"table_name", T}, {"view_definition", T}});
+    Builder b(out, name == "tables" ? std::vector<std::pair<const char*, LogicalType>>{{"table_catalog", T}, {"table_schema", T}, {"table_name", T}, {"table_type", T}}
+                                    : std::vector<std::pair<const char*, LogicalType>>{{"table_catalog", T}, {"table_schema", T}, {"table_name", T}, {"view_definition", T}});
     ForEachRelation(cat, [&](const std::string& n, int64_t, const Table* t, const ViewInfo* v) {
       if (name == "tables") b.Row({Text("yunhe"), Text("public"), Text(n), Text(t ? "BASE TABLE" : "VIEW")});
       else if (v) b.Row({Text("yunhe"), Text("public"), Text(n), Text(v->sql)});

@@ -27,4 +27,30 @@ using ViewColumnsFn = std::function<bool(const ViewInfo&, std::vector<std::strin
 bool BuildSystemRelation(const Catalog& catalog, const std::string& schema, const std::string& name, SystemRelation* out,
                          const ViewColumnsFn& view_columns = nullptr);
 
+// Every relation with the OID the system catalogs give it: tables (16384 + id), views, indexes
+// (CREATE INDEX) and the index behind each table's key (PRIMARY KEY / UNIQUE, named as
+// PostgreSQL names it, "t_pkey" / "t_a_key"), with the constraint OID of such a key.
+struct RelationEntry {
+  int64_t oid = 0;
+  std::string name;
+  char kind = 'r';                  // 'r' table, 'v' view, 'i' index
+  const Table* table = nullptr;     // 'r'; for 'i' the indexed table
+  const ViewInfo* view = nullptr;   // 'v'
+  int64_t table_oid = 0;            // 'i': the indexed table's OID
+  std::vector<std::string> columns; // 'i': indexed columns
+  std::string method;               // 'i': btree, gist
+  bool unique = false, primary = false;
+  int64_t constraint_oid = 0;       // 'i' behind a key: its pg_constraint row
+};
+std::vector<RelationEntry> CatalogRelations(const Catalog& catalog);
+
+// Text of catalog objects by OID, for the functions and casts that PostgreSQL answers from its
+// catalogs (the planner builds the map once per statement and passes it as a constant):
+//   "regclass": relation OID -> name; "indexdef": index OID -> CREATE INDEX statement;
+//   "constraintdef": constraint OID -> "PRIMARY KEY (a)"; "regtype": type OID -> name;
+//   "regnamespace": namespace OID -> name. One "key\tvalue\n" line per entry.
+std::string CatalogMap(const Catalog& catalog, const std::string& what);
+// 'name'::regclass, 'int4'::regtype, 'public'::regnamespace: the OID, or false if unknown.
+bool CatalogOid(const Catalog& catalog, const std::string& what, const std::string& name, int64_t* oid);
+
 }  // namespace yunhe

@@ -48,6 +48,24 @@ check "psql \\copy out" "10,ten
 check "transaction block rolled back" "3" "$(printf 'BEGIN;\nINSERT INTO t VALUES (99, NULL, NULL);\nROLLBACK;\nSELECT count(*) FROM t WHERE a < 10;\n' | psql -X -q -t -A)"
 check "psql \\dt over the wire" "public|t|table|yunhe" "$(psql -X -t -A -F '|' -c '\dt')"
 check "psql \\l over the wire" "yunhe|yunhe|UTF8" "$(psql -X -t -A -F '|' -c '\l' | cut -d'|' -f1-3)"
+psql -X -q -c "CREATE TABLE described (a int PRIMARY KEY, b text DEFAULT 'x', g geometry(Point,4326), tags text[])" \
+  -c "CREATE INDEX described_b ON described (b)" -c "CREATE INDEX described_g ON described USING gist (g)" > /dev/null
+check "psql \\d TABLE over the wire" '                    Table "public.described"
+ Column |         Type         | Collation | Nullable | Default 
+--------+----------------------+-----------+----------+---------
+ a      | integer              |           | not null | 
+ b      | text                 |           |          | '"'x'"'
+ g      | geometry(Point,4326) |           |          | 
+ tags   | text[]               |           |          | 
+Indexes:
+    "described_pkey" PRIMARY KEY, btree (a)
+    "described_b" btree (b)
+    "described_g" gist (g)' "$(psql -X -c '\d described' 2>&1)"
+check "psql \\di over the wire" "described_b|index|described
+described_g|index|described
+described_pkey|index|described" "$(psql -X -t -A -F '|' -c '\di' | cut -d'|' -f2,3,5)"
+check "psql \\du over the wire" "yunhe|Superuser, Create role, Create DB, Replication, Bypass RLS|{}" "$(psql -X -t -A -F '|' -c '\du')"
+check "regclass both ways" "described|t" "$(psql -X -t -A -F '|' -c "SELECT 'described'::regclass::oid::regclass, 'described'::regclass = (SELECT oid FROM pg_class WHERE relname = 'described')")"
 check "information_schema.columns" "a|integer|YES
 b|text|YES
 ts|timestamp with time zone|YES" "$(psql -X -t -A -F '|' -c "SELECT column_name, data_type, is_nullable FROM information_schema.columns WHERE table_name = 't' ORDER BY ordinal_position")"

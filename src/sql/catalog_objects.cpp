@@ -1,0 +1,162 @@
+// Catalog objects with OIDs and their text forms (sql/system_catalog.h): what pg_class, pg_index
+// and pg_constraint list, and what ::regclass, pg_get_indexdef and pg_get_constraintdef say.
+#include <fmt/format.h>
+
+#include "common/pg_type_ids.h"
+#include "sql/system_catalog.h"
+
+namespace yunhe {
+
+namespace {
+constexpr int64_t kViewOidBase = 1000000, kIndexOidBase = 2000000, kKeyIndexOidBase = 3000000, kConstraintOidBase = 4000000;
+
+std::string QuoteIdent(const std::string& name) {
+  bool plain = !name.empty() && (islower((unsigned char)name[0]) || name[0] == '_');
+  for (char c : name) plain = plain && (islower((unsigned char)c) || isdigit((unsigned char)c) || c == '_');
+  if (plain) return name;
+  std::string out = "\"";
+  for (char c : name) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+std::string ColumnList(const std::vector<std::string>& columns) {
+  std::string out;
+  for (size_t k = 0; k < columns.size(); ++k) out += (k ? ", " : "") + QuoteIdent(columns[k]);
+  return out;
+}
+
+const std::vector<std::pair<int64_t, std::string>>& Namespaces() {
+  static const std::vector<std::pair<int64_t, std::string>> n = {{11, "pg_catalog"}, {2200, "public"}, {13000, "information_schema"}};
+  return n;
+}
+
+// Built-in type OIDs and their regtype names (PostgreSQL's format_type without modifiers).
+std::vector<std::pair<int64_t, std::string>> TypeNames() {
+  std::vector<std::pair<int64_t, std::string>> out;
+  for (TypeId id : {TypeId::kBool, TypeId::kInt16, TypeId::kInt32, TypeId::kInt64, TypeId::kFloat32, TypeId::kFloat64,
+                    TypeId::kNumeric, TypeId::kText, TypeId::kDate, TypeId::kTimestamp, TypeId::kTimestampTz,
+                    TypeId::kInterval, TypeId::kGeometry, TypeId::kBytea}) {
+    const LogicalType t(id);
+    out.emplace_back(PgTypeOid(t), t.ToString());
+    out.emplace_back(PgTypeOid(ArrayOf(t)), ArrayOf(t).ToString());
+  }
+  out.emplace_back(1043, "character varying");
+  out.emplace_back(26, "oid");
+  out.emplace_back(19, "name");
+  out.emplace_back(18, "\"char\"");
+  return out;
+}
+}  // namespace
+
+std::vector<RelationEntry> CatalogRelations(const Catalog& cat) {
+  std::vector<RelationEntry> out;
+  for (auto& [name, t] : cat.tables) {
+    RelationEntry e;
+    e.oid = int64_t(16384 + t->id);
+    e.name = name;
+    e.kind = 'r';
+    e.table = t.get();
+    out.push_back(e);
+    if (t->schema.primary_key.empty()) continue;
+    // The key's index, as PostgreSQL names it: t_pkey, or t_a_b_key for UNIQUE.
+    RelationEntry k;
+    k.oid = kKeyIndexOidBase + int64_t(t->id);
+    k.kind = 'i';
+    k.table = t.get();
+    k.table_oid = e.oid;
+    k.method = "btree";
+    k.unique = true;
+    k.primary = !t->schema.key_is_unique;
+    for (int c : t->schema.primary_key) k.columns.push_back(t->schema.columns[size_t(c)].name);
+    if (k.primary) {
+      k.name = name + "_pkey";
+    } else {
+      k.name = name;
+      for (auto& c : k.columns) k.name += "_" + c;
+      k.name += "_key";
+    }
+    k.constraint_oid = kConstraintOidBase + int64_t(t->id);
+    out.push_back(k);
+  }
+  int64_t n = 0;
+  for (auto& [name, v] : cat.views) {
+    RelationEntry e;
+    e.oid = kViewOidBase + n++;
+    e.name = name;
+    e.kind = 'v';
+    e.view = &v;
+    out.push_back(e);
+  }
+  n = 0;
+  for (auto& [name, idx] : cat.indexes) {
+    RelationEntry e;
+    e.oid = kIndexOidBase + n++;
+    e.name = name;
+    e.kind = 'i';
+    auto t = cat.FindTable(idx.table);
+    e.table = t.get();
+    e.table_oid = t ? int64_t(16384 + t->id) : 0;
+    e.columns = idx.columns;
+    e.method = idx.method;
+    e.unique = idx.unique;
+    out.push_back(e);
+  }
+  return out;
+}
+
+std::string CatalogMap(const Catalog& cat, const std::string& what) {
+  std::string out;
+  auto line = [&](int64_t key, const std::string& value) { out += fmt::format("{}\t{}\n", key, value); };
+  if (what == "regclass" || what == "indexdef" || what == "constraintdef") {
+    for (const RelationEntry& e : CatalogRelations(cat)) {
+      if (what == "regclass") line(e.oid, QuoteIdent(e.name));
+      else if (what == "indexdef" && e.kind == 'i')
+        line(e.oid, fmt::format("CREATE {}INDEX {} ON public.{} USING {} ({})", e.unique ? "UNIQUE " : "", QuoteIdent(e.name),
+                                QuoteIdent(e.table ? e.table->schema.name : ""), e.method, ColumnList(e.columns)));
+      else if (what == "constraintdef" && e.constraint_oid)
+        line(e.constraint_oid, fmt::format("{} ({})", e.primary ? "PRIMARY KEY" : "UNIQUE", ColumnList(e.columns)));
+    }
+  } else if (what == "regtype") {
+    for (auto& [oid, name] : TypeNames()) line(oid, name);
+  } else if (what == "regnamespace") {
+    for (auto& [oid, name] : Namespaces()) line(oid, name);
+  } else if (what == "regrole") {
+    line(10, "yunhe");
+  }
+  return out;
+}
+
+bool CatalogOid(const Catalog& cat, const std::string& what, const std::string& raw_name, int64_t* oid) {
+  // Accept public.name and "Quoted" names as regclass input does.
+  std::string name = raw_name;
+  for (const char* prefix : {"public.", "pg_catalog."})
+    if (name.rfind(prefix, 0) == 0) name = name.substr(strlen(prefix));
+  if (name.size() >= 2 && name.front() == '"' && name.back() == '"') name = name.substr(1, name.size() - 2);
+  if (what == "regclass") {
+    for (const RelationEntry& e : CatalogRelations(cat))
+      if (e.name == name) return *oid = e.oid, true;
+    return false;
+  }
+  if (what == "regtype") {
+    LogicalType t;
+    if (LookupTypeName(name, &t) || (name.size() > 2 && name.substr(name.size() - 2) == "[]" && LookupTypeName(name.substr(0, name.size() - 2), &t) && (t = ArrayOf(t), true))) {
+      *oid = PgTypeOid(t);
+      return true;
+    }
+    for (auto& [o, n] : TypeNames())
+      if (n == name) return *oid = o, true;
+    return false;
+  }
+  if (what == "regnamespace") {
+    for (auto& [o, n] : Namespaces())
+      if (n == name) return *oid = o, true;
+    return false;
+  }
+  if (what == "regrole") {
+    if (name == "yunhe" || cat.users.count(name)) return *oid = 10, true;
+    return false;
+  }
+  return false;
+}
+
+}  // namespace yunhe

@@ -1,0 +1,87 @@
+// The pg_catalog relations behind psql's \d TABLE and \du: indexes and key constraints from the
+// catalog, column defaults, collations; policies, extended statistics, publications, role
+// memberships and inheritance exist and are empty (yunhe has none of those).
+#include "common/pg_type_ids.h"
+#include "functions/array_value.h"
+#include "sql/system_catalog_builder.h"
+
+namespace yunhe::catalog_rows {
+
+bool BuildDescribeRelation(const Catalog& cat, const std::string& name, SystemRelation* out) {
+  if (name == "pg_index") {
+    Builder b(out, {{"indexrelid", I}, {"indrelid", I}, {"indnatts", I2}, {"indnkeyatts", I2}, {"indisunique", B},
+                    {"indisprimary", B}, {"indisexclusion", B}, {"indimmediate", B}, {"indisclustered", B}, {"indisvalid", B},
+                    {"indisready", B}, {"indislive", B}, {"indisreplident", B}, {"indkey", ArrayOf(TypeId::kInt16)},
+                    {"indexprs", T}, {"indpred", T}});
+    for (const RelationEntry& e : CatalogRelations(cat)) {
+      if (e.kind != 'i' || !e.table) continue;
+      std::vector<Value> keys;
+      for (auto& c : e.columns) keys.push_back(Value::Int(e.table->schema.ColumnIndex(c) + 1, TypeId::kInt16));
+      b.Row({Int(e.oid), Int(e.table_oid), Int(int64_t(e.columns.size())), Int(int64_t(e.columns.size())), Bool(e.unique),
+             Bool(e.primary), Bool(false), Bool(true), Bool(false), Bool(true), Bool(true), Bool(true), Bool(false),
+             MakeArray(keys, ArrayOf(TypeId::kInt16)), Null(), Null()});
+    }
+    b.Finish();
+    return true;
+  }
+  if (name == "pg_constraint") {
+    Builder b(out, {{"oid", I}, {"conname", T}, {"connamespace", I}, {"contype", T}, {"condeferrable", B}, {"condeferred", B},
+                    {"convalidated", B}, {"conrelid", I}, {"contypid", I}, {"conindid", I}, {"confrelid", I},
+                    {"conkey", ArrayOf(TypeId::kInt16)}, {"conislocal", B}, {"coninhcount", I4}});
+    for (const RelationEntry& e : CatalogRelations(cat)) {
+      if (!e.constraint_oid) continue;
+      std::vector<Value> keys;
+      for (auto& c : e.columns) keys.push_back(Value::Int(e.table->schema.ColumnIndex(c) + 1, TypeId::kInt16));
+      b.Row({Int(e.constraint_oid), Text(e.name), Int(kPublicOid), Text(e.primary ? "p" : "u"), Bool(false), Bool(false),
+             Bool(true), Int(e.table_oid), Int(0), Int(e.oid), Int(0), MakeArray(keys, ArrayOf(TypeId::kInt16)), Bool(true),
+             Int(0)});
+    }
+    b.Finish();
+    return true;
+  }
+  if (name == "pg_attrdef") {
+    // adbin holds the default's text; pg_get_expr gives it back as it is.
+    Builder b(out, {{"oid", I}, {"adrelid", I}, {"adnum", I2}, {"adbin", T}});
+    int64_t oid = 5000000;
+    for (auto& [n, t] : cat.tables)
+      for (size_t c = 0; c < t->schema.columns.size(); ++c)
+        if (!t->schema.columns[c].default_sql.empty())
+          b.Row({Int(oid++), Int(int64_t(16384 + t->id)), Int(int64_t(c + 1)), Text(t->schema.columns[c].default_sql)});
+    b.Finish();
+    return true;
+  }
+  if (name == "pg_collation") {
+    // Text compares byte-wise: the default collation is C.
+    Builder b(out, {{"oid", I}, {"collname", T}, {"collnamespace", I}, {"collprovider", T}, {"collcollate", T}, {"collctype", T}});
+    b.Row({Int(100), Text("default"), Int(kPgCatalogOid), Text("d"), Null(), Null()});
+    b.Row({Int(950), Text("C"), Int(kPgCatalogOid), Text("c"), Text("C"), Text("C")});
+    b.Row({Int(951), Text("POSIX"), Int(kPgCatalogOid), Text("c"), Text("POSIX"), Text("POSIX")});
+    b.Finish();
+    return true;
+  }
+  // Present and empty: clients join them without failing.
+  const LogicalType oids = ArrayOf(TypeId::kInt64);
+  if (name == "pg_inherits") Builder(out, {{"inhrelid", I}, {"inhparent", I}, {"inhseqno", I4}, {"inhdetachpending", B}}).Finish();
+  else if (name == "pg_policy")
+    Builder(out, {{"oid", I}, {"polname", T}, {"polrelid", I}, {"polcmd", T}, {"polpermissive", B}, {"polroles", oids},
+                  {"polqual", T}, {"polwithcheck", T}}).Finish();
+  else if (name == "pg_statistic_ext")
+    Builder(out, {{"oid", I}, {"stxrelid", I}, {"stxname", T}, {"stxnamespace", I}, {"stxowner", I}, {"stxstattarget", I4},
+                  {"stxkeys", ArrayOf(TypeId::kInt16)}, {"stxkind", TA}, {"stxexprs", T}}).Finish();
+  else if (name == "pg_publication")
+    Builder(out, {{"oid", I}, {"pubname", T}, {"pubowner", I}, {"puballtables", B}, {"pubinsert", B}, {"pubupdate", B},
+                  {"pubdelete", B}, {"pubtruncate", B}, {"pubviaroot", B}}).Finish();
+  else if (name == "pg_publication_namespace") Builder(out, {{"oid", I}, {"pnpubid", I}, {"pnnspid", I}}).Finish();
+  else if (name == "pg_publication_rel")
+    Builder(out, {{"oid", I}, {"prpubid", I}, {"prrelid", I}, {"prqual", T}, {"prattrs", ArrayOf(TypeId::kInt16)}}).Finish();
+  else if (name == "pg_auth_members")
+    Builder(out, {{"roleid", I}, {"member", I}, {"grantor", I}, {"admin_option", B}}).Finish();
+  else if (name == "pg_description") Builder(out, {{"objoid", I}, {"classoid", I}, {"objsubid", I4}, {"description", T}}).Finish();
+  else if (name == "pg_trigger")
+    Builder(out, {{"oid", I}, {"tgrelid", I}, {"tgname", T}, {"tgenabled", T}, {"tgisinternal", B}, {"tgparentid", I}}).Finish();
+  else if (name == "pg_foreign_table") Builder(out, {{"ftrelid", I}, {"ftserver", I}, {"ftoptions", TA}}).Finish();
+  else return false;
+  return true;
+}
+
+}  // namespace yunhe::catalog_rows
