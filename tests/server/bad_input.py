@@ -156,10 +156,13 @@ check("unknown message type: FATAL 08P01", answer.startswith("E:") and "08P01" i
 
 s = connect()
 startup(s)
-s.sendall(b"Q" + struct.pack("!I", 0x7FFFFFF0) + b"SELECT 1")  # claims ~2 GB, sends 8 bytes
-s.sendall(b"x" * 4096)
-s.shutdown(socket.SHUT_WR)
-check("oversized message then EOF: closed", closed_or_error(s) == "closed")
+try:  # claims ~2 GB, sends a little: the server may hang up before the rest is sent
+    s.sendall(b"Q" + struct.pack("!I", 0x7FFFFFF0) + b"SELECT 1")
+    s.sendall(b"x" * 4096)
+    s.shutdown(socket.SHUT_WR)
+except (ConnectionResetError, BrokenPipeError):
+    pass
+check("oversized message: closed", closed_or_error(s) == "closed")
 
 s = connect()
 startup(s)
