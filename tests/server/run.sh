@@ -159,6 +159,7 @@ check "bad input at the front ends" "0 failed" "$(echo "$bad_report" | grep -o '
 [ "$(echo "$bad_report" | grep -o '[0-9]* failed')" == "0 failed" ] || echo "$bad_report"
 kill "$bad_pid"; wait "$bad_pid"
 check "server survived the bad input and stopped cleanly" "0" "$?"
+check "concurrent sessions keep their settings" "ok" "$(timeout 120 /usr/bin/python3 "$(dirname "$0")/concurrent_sessions.py" "$port" 2>&1)"
 check "web console served" "200 text/html" "$(curl -s -o /dev/null -w '%{http_code} %{content_type}' "$http/" | cut -d';' -f1)"
 check "HTTP /import CSV" '{"table":"imp","rows":2,"tag":"COPY 2"}' "$(printf 'id,name,ts\n1,one,2024-01-01 00:00:00+00\n2,"t,wo",\n' | curl -s -XPOST "$http/import?table=imp" --data-binary @-)"
 check "HTTP /import error with line" '{"error":{"sqlstate":"22P02","message":"invalid input syntax for type integer: \"x\"","detail":"COPY imp, line 2, column id: \"x\""}}' "$(printf 'id,name,ts\nx,bad,\n' | curl -s -XPOST "$http/import?table=imp" --data-binary @-)"

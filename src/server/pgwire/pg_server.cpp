@@ -504,7 +504,10 @@ void Server::Serve(int fd, int32_t backend_pid) {
         size_t pos = 0;
         const std::string sql = ReadCString(m.body, &pos);
         if (!hold.owns_lock()) hold.lock();
-        SwapIn swap(db_, settings);
+        // The session's settings are swapped in only while the database is held: swapping them
+        // back after letting go raced with other sessions (a double free under pgbench -c 4).
+        std::optional<SwapIn> swap;
+        swap.emplace(db_, settings);
         auto statements = SplitStatements(sql);
         if (statements.empty()) MessageBuilder('I').AppendTo(&out);
         for (auto [begin, len] : statements) {
@@ -563,6 +566,7 @@ void Server::Serve(int fd, int32_t backend_pid) {
           }
         }
         ready(&out);
+        swap.reset();
         if (!db_.in_transaction_block()) hold.unlock();
         break;
       }
