@@ -68,6 +68,7 @@ bench: build
 	@bash scripts/deps.sh bench/deps.txt
 	@bash bench/foundation.sh $(YUNHE)
 	@bash bench/spatial.sh $(YUNHE)
+	@/usr/bin/python3 bench/server.py $(YUNHE)
 	@bash bench/lineproto.sh $(YUNHE)
 	@bash bench/asof.sh $(YUNHE)
 	@bash bench/nmea.sh $(YUNHE)
