@@ -40,6 +40,8 @@ void Usage(std::ostream& out) {
          "  --password PW      set the password of the superuser yunhe (then SCRAM-SHA-256 is required)\n"
          "  --shell            also open the interactive shell on the database (stdin a terminal);\n"
          "                     quitting it (\\q, Ctrl+D) stops the server; busy ports give way to free ones\n"
+         "  --tls-cert FILE    PEM certificate (chain) for TLS on the PostgreSQL protocol (with --tls-key)\n"
+         "  --tls-key FILE     its PEM private key; clients asking for SSL then get TLS 1.2+\n"
          "  --insecure         allow a non-loopback address without any password set\n"
          "With no DATADIR the database lives in memory. Stops on SIGTERM or SIGINT.\n";
 }
@@ -122,6 +124,8 @@ int RunServeCommand(int argc, char** argv) {
       }
       http_options.max_body_bytes = size_t(n);
     } else if (a == "--web-dir") http_options.web_root = need();
+    else if (a == "--tls-cert") options.tls_cert_file = need();
+    else if (a == "--tls-key") options.tls_key_file = need();
     else if (a == "--insecure") insecure = true;
     else if (a == "--password") password = need();
     else if (a == "--idle-in-transaction-timeout") options.idle_in_transaction_timeout_ms = atoi(need().c_str());
@@ -185,7 +189,8 @@ int RunServeCommand(int argc, char** argv) {
     std::cerr << "yunhe serve: " << st.message() << "\n";
     return 1;
   }
-  std::cout << "yunhe: PostgreSQL protocol on " << options.listen << ":" << port << " (pid " << getpid() << ")\n"
+  std::cout << "yunhe: PostgreSQL protocol on " << options.listen << ":" << port << (options.tls_cert_file.empty() ? "" : " (TLS)")
+            << " (pid " << getpid() << ")\n"
             << "  psql -h " << options.listen << " -p " << port << " -U yunhe yunhe\n"
             << std::flush;
   http_options.listen = options.listen;

@@ -160,6 +160,19 @@ check "bad input at the front ends" "0 failed" "$(echo "$bad_report" | grep -o '
 kill "$bad_pid"; wait "$bad_pid"
 check "server survived the bad input and stopped cleanly" "0" "$?"
 check "concurrent sessions keep their settings" "ok" "$(timeout 120 /usr/bin/python3 "$(dirname "$0")/concurrent_sessions.py" "$port" 2>&1)"
+# TLS: with --tls-cert/--tls-key an SSLRequest is answered 'S' and libpq talks TLS; without
+# them 'N' (sslmode=require then fails the way it does against PostgreSQL without ssl).
+openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=localhost -days 2 -keyout "$tmp/tls.key" -out "$tmp/tls.crt" 2> /dev/null
+"$YUNHE" serve "$tmp/tlsdb" --pg-port 0 --http-port -1 --ilp-port -1 --tls-cert "$tmp/tls.crt" --tls-key "$tmp/tls.key" > "$tmp/tls.out" 2>&1 &
+tls_pid=$!
+for _ in $(seq 100); do grep -q 'PostgreSQL protocol on' "$tmp/tls.out" 2>/dev/null && break; sleep 0.1; done
+tls_port=$(grep -o '127.0.0.1:[0-9]*' "$tmp/tls.out" | head -1 | cut -d: -f2)
+check "TLS: psql with sslmode=require" "SSL connection (protocol: TLSv1.3
+42" "$(psql -X -t -A "host=127.0.0.1 port=$tls_port user=yunhe dbname=yunhe sslmode=require" -c '\conninfo' -c 'SELECT 42' 2>&1 | grep -o '^SSL connection (protocol: TLSv1.3\|^42$')"
+check "TLS: clear text still allowed" "7" "$(psql -X -t -A "host=127.0.0.1 port=$tls_port user=yunhe dbname=yunhe sslmode=disable" -c 'SELECT 7' 2>&1)"
+kill "$tls_pid"; wait "$tls_pid"
+check "no TLS configured: sslmode=require refused" "1" "$(psql -X "host=127.0.0.1 port=$port user=yunhe dbname=yunhe sslmode=require" -c 'SELECT 1' 2>&1 | grep -c 'server does not support SSL, but SSL was required')"
+check "server refuses a key that does not match" "1" "$(openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=x -days 1 -keyout "$tmp/other.key" -out "$tmp/other.crt" 2> /dev/null; "$YUNHE" serve "$tmp/tlsbad" --pg-port 0 --http-port -1 --ilp-port -1 --tls-cert "$tmp/tls.crt" --tls-key "$tmp/other.key" 2>&1 | grep -c -E 'mismatch|does not match the certificate')"
 check "web console served" "200 text/html" "$(curl -s -o /dev/null -w '%{http_code} %{content_type}' "$http/" | cut -d';' -f1)"
 check "HTTP /import CSV" '{"table":"imp","rows":2,"tag":"COPY 2"}' "$(printf 'id,name,ts\n1,one,2024-01-01 00:00:00+00\n2,"t,wo",\n' | curl -s -XPOST "$http/import?table=imp" --data-binary @-)"
 check "HTTP /import error with line" '{"error":{"sqlstate":"22P02","message":"invalid input syntax for type integer: \"x\"","detail":"COPY imp, line 2, column id: \"x\""}}' "$(printf 'id,name,ts\nx,bad,\n' | curl -s -XPOST "$http/import?table=imp" --data-binary @-)"

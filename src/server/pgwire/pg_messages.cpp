@@ -5,15 +5,26 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <openssl/ssl.h>
+
 #include <algorithm>
 #include <cstring>
 
 namespace yunhe::pgwire {
 
-bool ReadExact(int fd, void* buf, size_t n) {
+bool Conn::HasBuffered() const { return ssl && SSL_pending(ssl) > 0; }
+
+bool ReadExact(Conn& c, void* buf, size_t n) {
   char* p = static_cast<char*>(buf);
   while (n > 0) {
-    ssize_t r = ::recv(fd, p, n, 0);
+    if (c.ssl) {
+      const int r = SSL_read(c.ssl, p, int(std::min<size_t>(n, 1 << 30)));
+      if (r <= 0) return false;  // closed, reset, timed out (SO_RCVTIMEO) or a TLS error
+      p += r;
+      n -= size_t(r);
+      continue;
+    }
+    ssize_t r = ::recv(c.fd, p, n, 0);
     if (r < 0 && errno == EINTR) continue;
     if (r <= 0) return false;
     p += r;
@@ -22,11 +33,18 @@ bool ReadExact(int fd, void* buf, size_t n) {
   return true;
 }
 
-bool WriteAll(int fd, const std::string& data) {
+bool WriteAll(Conn& c, const std::string& data) {
   const char* p = data.data();
   size_t n = data.size();
   while (n > 0) {
-    ssize_t w = ::send(fd, p, n, MSG_NOSIGNAL);
+    if (c.ssl) {
+      const int w = SSL_write(c.ssl, p, int(std::min<size_t>(n, 1 << 30)));
+      if (w <= 0) return false;
+      p += w;
+      n -= size_t(w);
+      continue;
+    }
+    ssize_t w = ::send(c.fd, p, n, MSG_NOSIGNAL);
     if (w < 0 && errno == EINTR) continue;
     if (w <= 0) return false;
     p += w;
@@ -41,7 +59,7 @@ constexpr uint32_t kMaxStartup = 10000;       // and for a startup packet (MAX_S
 constexpr size_t kReadStep = 1u << 20;
 // The body grows as its bytes arrive, so a length field that claims a gigabyte costs memory only
 // for what the client really sends.
-bool ReadBody(int fd, uint32_t len, uint32_t max_len, Message* m) {
+bool ReadBody(Conn& c, uint32_t len, uint32_t max_len, Message* m) {
   if (len < 4 || len > max_len) return false;
   const size_t want = len - 4;
   m->body.clear();
@@ -49,25 +67,25 @@ bool ReadBody(int fd, uint32_t len, uint32_t max_len, Message* m) {
     const size_t have = m->body.size();
     const size_t step = std::min(kReadStep, want - have);
     m->body.resize(have + step);
-    if (!ReadExact(fd, m->body.data() + have, step)) return false;
+    if (!ReadExact(c, m->body.data() + have, step)) return false;
   }
   return true;
 }
 }  // namespace
 
-bool ReadStartup(int fd, Message* m) {
+bool ReadStartup(Conn& c, Message* m) {
   uint32_t len;
-  if (!ReadExact(fd, &len, 4)) return false;
+  if (!ReadExact(c, &len, 4)) return false;
   m->type = 0;
-  return ReadBody(fd, ntohl(len), kMaxStartup, m);
+  return ReadBody(c, ntohl(len), kMaxStartup, m);
 }
 
-bool ReadMessage(int fd, Message* m) {
+bool ReadMessage(Conn& c, Message* m) {
   char type;
   uint32_t len;
-  if (!ReadExact(fd, &type, 1) || !ReadExact(fd, &len, 4)) return false;
+  if (!ReadExact(c, &type, 1) || !ReadExact(c, &len, 4)) return false;
   m->type = type;
-  return ReadBody(fd, ntohl(len), kMaxMessage, m);
+  return ReadBody(c, ntohl(len), kMaxMessage, m);
 }
 
 MessageBuilder& MessageBuilder::Int16(int16_t v) {

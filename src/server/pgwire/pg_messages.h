@@ -10,19 +10,30 @@
 #include "common/pg_type_ids.h"
 #include "common/types.h"
 
+struct ssl_st;
+
 namespace yunhe::pgwire {
 
-// Blocking socket I/O; false on EOF or error.
-bool ReadExact(int fd, void* buf, size_t n);
-bool WriteAll(int fd, const std::string& data);
+// A client connection: the socket, and its TLS session once the client asked for one
+// (SSLRequest answered 'S'); reads and writes go through TLS from then on.
+struct Conn {
+  int fd = -1;
+  ssl_st* ssl = nullptr;
+  // Bytes already decrypted and waiting inside TLS (poll() on the socket cannot see them).
+  bool HasBuffered() const;
+};
+
+// Blocking I/O; false on EOF or error.
+bool ReadExact(Conn& c, void* buf, size_t n);
+bool WriteAll(Conn& c, const std::string& data);
 
 struct Message {
   char type = 0;     // 0 for the startup packet
   std::string body;  // without type and length
 };
 // The untyped startup packet (length + body).
-bool ReadStartup(int fd, Message* m);
-bool ReadMessage(int fd, Message* m);
+bool ReadStartup(Conn& c, Message* m);
+bool ReadMessage(Conn& c, Message* m);
 
 class MessageBuilder {
  public:

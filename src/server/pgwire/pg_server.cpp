@@ -13,7 +13,9 @@
 #include <map>
 #include <optional>
 
+#include <openssl/err.h>
 #include <openssl/rand.h>
+#include <openssl/ssl.h>
 
 #include "common/cancel.h"
 #include "server/auth/scram.h"
@@ -105,9 +107,33 @@ struct Portal {
 };
 }  // namespace
 
-Server::~Server() { Stop(); }
+Server::~Server() {
+  Stop();
+  if (tls_) SSL_CTX_free(tls_);
+}
+
+namespace {
+std::string TlsError(const std::string& what) {
+  char buf[256];
+  ERR_error_string_n(ERR_get_error(), buf, sizeof buf);
+  return what + ": " + buf;
+}
+}  // namespace
 
 Status Server::Start(int* port) {
+  if (!options_.tls_cert_file.empty() || !options_.tls_key_file.empty()) {
+    if (options_.tls_cert_file.empty() || options_.tls_key_file.empty())
+      return Status::Error("F0000", "TLS needs both a certificate and a key file");
+    tls_ = SSL_CTX_new(TLS_server_method());
+    if (!tls_) return Status::Error("F0000", TlsError("could not set up TLS"));
+    SSL_CTX_set_min_proto_version(tls_, TLS1_2_VERSION);
+    if (SSL_CTX_use_certificate_chain_file(tls_, options_.tls_cert_file.c_str()) != 1)
+      return Status::Error("F0000", TlsError("could not load server certificate file \"" + options_.tls_cert_file + "\""));
+    if (SSL_CTX_use_PrivateKey_file(tls_, options_.tls_key_file.c_str(), SSL_FILETYPE_PEM) != 1)
+      return Status::Error("F0000", TlsError("could not load private key file \"" + options_.tls_key_file + "\""));
+    if (SSL_CTX_check_private_key(tls_) != 1)
+      return Status::Error("F0000", TlsError("private key file \"" + options_.tls_key_file + "\" does not match the certificate"));
+  }
   listen_fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
   if (listen_fd_ < 0) return Status::Error("58000", std::string("could not create socket: ") + strerror(errno));
   int one = 1;
@@ -144,7 +170,8 @@ void Server::Run() {
     if (active_ >= options_.max_connections) {
       std::string out;
       AppendError(Status::Error("53300", "sorry, too many clients already"), &out, 'E', "FATAL");
-      WriteAll(fd, out);
+      Conn plain{fd};
+      WriteAll(plain, out);
       ::close(fd);
       continue;
     }
@@ -197,7 +224,7 @@ void Server::SetReceiveTimeout(int fd, int ms) {
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 }
 
-bool Server::Authenticate(int fd, const std::string& user) {
+bool Server::Authenticate(Conn& conn, const std::string& user) {
   // Trust until some role has a password; from then on SCRAM-SHA-256 for everyone.
   std::string verifier;
   bool required = false;
@@ -213,14 +240,14 @@ bool Server::Authenticate(int fd, const std::string& user) {
     // Like PostgreSQL, the client learns nothing about why (which roles exist, which step failed).
     (void)why;
     AppendError(Status::Error("28P01", "password authentication failed for user \"" + user + "\""), &out, 'E', "FATAL");
-    WriteAll(fd, out);
+    WriteAll(conn, out);
     return false;
   };
   std::string out;
   MessageBuilder('R').Int32(10).Str("SCRAM-SHA-256").Byte('\0').AppendTo(&out);  // AuthenticationSASL
-  if (!WriteAll(fd, out)) return false;
+  if (!WriteAll(conn, out)) return false;
   Message m;
-  if (!ReadMessage(fd, &m) || m.type != 'p') return false;
+  if (!ReadMessage(conn, &m) || m.type != 'p') return false;
   size_t pos = 0;
   std::string mechanism = ReadCString(m.body, &pos);
   if (mechanism != "SCRAM-SHA-256" || pos + 4 > m.body.size()) return refuse("unsupported SASL mechanism");
@@ -235,23 +262,40 @@ bool Server::Authenticate(int fd, const std::string& user) {
   if (server_first.empty()) return refuse(error);
   out.clear();
   MessageBuilder('R').Int32(11).Raw(server_first).AppendTo(&out);  // AuthenticationSASLContinue
-  if (!WriteAll(fd, out)) return false;
-  if (!ReadMessage(fd, &m) || m.type != 'p') return false;
+  if (!WriteAll(conn, out)) return false;
+  if (!ReadMessage(conn, &m) || m.type != 'p') return false;
   std::string server_final = scram.Final(m.body, &error);
   if (server_final.empty() || verifier.empty()) return refuse(verifier.empty() ? "role has no password" : error);
   out.clear();
   MessageBuilder('R').Int32(12).Raw(server_final).AppendTo(&out);  // AuthenticationSASLFinal
-  return WriteAll(fd, out);
+  return WriteAll(conn, out);
 }
 
 void Server::Serve(int fd, int32_t backend_pid) {
+  Conn conn{fd};
+  // The TLS session (if the client asked for one) ends with the connection.
+  struct EndTls {
+    Conn& c;
+    ~EndTls() {
+      if (!c.ssl) return;
+      SSL_shutdown(c.ssl);
+      SSL_free(c.ssl);
+    }
+  } end_tls{conn};
   Message m;
   // Startup: answer SSL/GSS encryption requests with 'N' and read the real startup packet.
   while (true) {
-    if (!ReadStartup(fd, &m) || m.body.size() < 4) return;
+    if (!ReadStartup(conn, &m) || m.body.size() < 4) return;
     const int32_t code = BodyInt32(m.body, 0);
+    if (code == kSslRequest && tls_ && !conn.ssl) {
+      // TLS with the configured certificate; the startup packet then comes encrypted.
+      if (!WriteAll(conn, "S")) return;
+      conn.ssl = SSL_new(tls_);
+      if (!conn.ssl || SSL_set_fd(conn.ssl, fd) != 1 || SSL_accept(conn.ssl) != 1) return;
+      continue;
+    }
     if (code == kSslRequest || code == kGssEncRequest) {
-      if (!WriteAll(fd, "N")) return;
+      if (!WriteAll(conn, "N")) return;
       continue;
     }
     if (code == kCancelRequest) {
@@ -269,7 +313,7 @@ void Server::Serve(int fd, int32_t backend_pid) {
       AppendError(Status::Error("08P01", "unsupported frontend protocol " + std::to_string(code >> 16) + "." +
                                               std::to_string(code & 0xffff) + ": server supports 3.0"),
                   &out, 'E', "FATAL");
-      WriteAll(fd, out);
+      WriteAll(conn, out);
       return;
     }
     break;
@@ -282,7 +326,7 @@ void Server::Serve(int fd, int32_t backend_pid) {
     else if (key == "database") database = value;
     else if (key == "application_name") application = value;
   }
-  if (!Authenticate(fd, user)) return;
+  if (!Authenticate(conn, user)) return;
   std::string out;
   MessageBuilder('R').Int32(0).AppendTo(&out);  // AuthenticationOk
   auto param = [&](const std::string& k, const std::string& v) { MessageBuilder('S').Str(k).Str(v).AppendTo(&out); };
@@ -313,7 +357,7 @@ void Server::Serve(int fd, int32_t backend_pid) {
   } forget{this, backend_pid};
   MessageBuilder('K').Int32(backend_pid).Int32(cancel_key).AppendTo(&out);
   MessageBuilder('Z').Byte('I').AppendTo(&out);
-  if (!WriteAll(fd, out)) return;
+  if (!WriteAll(conn, out)) return;
 
   std::unique_lock<std::mutex> hold(db_mu_, std::defer_lock);  // held through a transaction block
   // However the session ends (the client left mid-COPY, a write failed, a stall timed out): an
@@ -482,7 +526,7 @@ void Server::Serve(int fd, int32_t backend_pid) {
       SetReceiveTimeout(fd, want_timeout);
       receive_timeout_ms = want_timeout;
     }
-    if (want_timeout > 0) {
+    if (want_timeout > 0 && !conn.HasBuffered()) {
       pollfd p{fd, POLLIN, 0};
       int ready = ::poll(&p, 1, want_timeout);
       if (ready == 0) {
@@ -491,11 +535,11 @@ void Server::Serve(int fd, int32_t backend_pid) {
                         ? Status::Error("25P03", "terminating connection due to idle-in-transaction timeout")
                         : Status::Error("08P01", "terminating connection: no Sync from the client within the idle timeout"),
                     &bye, 'E', "FATAL");
-        WriteAll(fd, bye);
+        WriteAll(conn, bye);
         break;  // the block is rolled back as the session ends
       }
     }
-    if (!ReadMessage(fd, &m)) break;
+    if (!ReadMessage(conn, &m)) break;
     out.clear();
     if (m.type == 'X') break;
     if (extended_error && m.type != 'S') continue;
@@ -515,13 +559,13 @@ void Server::Serve(int fd, int32_t backend_pid) {
           if (IsCopyFromStdin(text)) {
             // CopyInResponse, then CopyData ... CopyDone (or CopyFail) from the client.
             MessageBuilder('G').Byte(0).Int16(0).AppendTo(&out);
-            if (!WriteAll(fd, out)) return;
+            if (!WriteAll(conn, out)) return;
             out.clear();
             std::string data;
             bool failed = false, done = false;
             std::string fail_reason;
             while (!done) {
-              if (!ReadMessage(fd, &m)) return;
+              if (!ReadMessage(conn, &m)) return;
               if (m.type == 'd') data += m.body;
               else if (m.type == 'c') done = true;
               else if (m.type == 'f') {
@@ -561,7 +605,7 @@ void Server::Serve(int fd, int32_t backend_pid) {
           if (out.size() > (1u << 20) && db_.in_transaction_block()) {
             // Stream large results while the block holds the database anyway; otherwise they
             // are sent after the database is let go, so a slow reader delays nobody else.
-            if (!WriteAll(fd, out)) return;
+            if (!WriteAll(conn, out)) return;
             out.clear();
           }
         }
@@ -593,10 +637,10 @@ void Server::Serve(int fd, int32_t backend_pid) {
         break;
       default:
         AppendError(Status::Error("08P01", std::string("invalid frontend message type ") + m.type), &out, 'E', "FATAL");
-        WriteAll(fd, out);
+        WriteAll(conn, out);
         goto done;
     }
-    if (!out.empty() && !WriteAll(fd, out)) break;
+    if (!out.empty() && !WriteAll(conn, out)) break;
   }
 done:
   return;  // EndSession rolls back and lets the database go

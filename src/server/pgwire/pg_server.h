@@ -19,6 +19,9 @@
 #include <vector>
 
 #include "engine/database.h"
+#include "server/pgwire/pg_messages.h"
+
+struct ssl_ctx_st;
 
 namespace yunhe::pgwire {
 
@@ -29,6 +32,9 @@ struct ServerOptions {
   // A session idle inside a transaction block holds the database; after this long it is ended
   // (rolled back, FATAL 25P03) so the other sessions can go on. 0 = never.
   int idle_in_transaction_timeout_ms = 60000;
+  // PEM certificate (chain) and private key: SSLRequest is then answered 'S' and the session
+  // runs over TLS; without them it is answered 'N' (clients with sslmode=prefer go on in clear).
+  std::string tls_cert_file, tls_key_file;
 };
 
 class Server {
@@ -47,7 +53,7 @@ class Server {
  private:
   void Serve(int fd, int32_t backend_pid);
   // SCRAM-SHA-256 once any role has a password (else trust); false: the connection is refused.
-  bool Authenticate(int fd, const std::string& user);
+  bool Authenticate(Conn& conn, const std::string& user);
 
   Database& db_;
   ServerOptions options_;
@@ -68,6 +74,7 @@ class Server {
   std::atomic<int32_t> next_pid_{1000};
   std::map<int32_t, int32_t> secrets_;      // backend pid -> cancel key (under sessions_mu_)
   std::atomic<int32_t> executing_pid_{0};  // the session whose statement is running
+  ssl_ctx_st* tls_ = nullptr;              // set when a certificate is configured
 };
 
 }  // namespace yunhe::pgwire
