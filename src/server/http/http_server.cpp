@@ -10,48 +10,11 @@
 #include "common/value.h"
 #include "ingest/lineproto/line_protocol_writer.h"
 #include "server/auth/scram.h"
+#include "server/http/result_stream.h"
 
 namespace yunhe::http {
 
 namespace {
-
-std::string JsonString(const std::string& s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) out += fmt::format("\\u{:04x}", c);
-        else out.push_back(char(c));
-    }
-  }
-  return out + "\"";
-}
-
-std::string JsonValue(const Value& v) {
-  if (v.is_null) return "null";
-  switch (v.type.id) {
-    case TypeId::kBool: return v.i ? "true" : "false";
-    case TypeId::kInt16:
-    case TypeId::kInt32:
-    case TypeId::kInt64: return std::to_string(v.i);
-    case TypeId::kFloat32:
-    case TypeId::kFloat64: return std::isfinite(v.f) ? v.ToString() : JsonString(v.ToString());
-    case TypeId::kNumeric: return v.ToString();
-    default: return JsonString(v.ToString());
-  }
-}
-
-std::string CsvField(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
 
 std::string ErrorJson(const Status& st) {
   std::string e = "{\"error\":{\"sqlstate\":" + JsonString(st.sqlstate()) + ",\"message\":" + JsonString(st.message());
@@ -191,51 +154,24 @@ void HttpServer::Routes() {
       res.set_content("{\"columns\":[],\"rows\":[],\"tag\":\"\"}", "application/json");
       return;
     }
-    const QueryResult& r = results.back();
+    QueryResult& r = results.back();
     if (!r.status.ok()) {
       ++query_errors_;
       res.status = 400;
       res.set_content(ErrorJson(r.status), "application/json");
       return;
     }
-    if (csv) {
-      std::string out;
-      for (size_t c = 0; c < r.names.size(); ++c) out += (c ? "," : "") + CsvField(r.names[c]);
-      if (!r.names.empty()) out += "\n";
-      size_t sent = 0;
-      for (const DataChunk& chunk : r.chunks)
-        for (size_t row = 0; row < chunk.count && sent < max_rows; ++row, ++sent) {
-          for (size_t c = 0; c < chunk.columns.size(); ++c) {
-            Value v = chunk.columns[c].GetValue(row);
-            out += (c ? "," : "") + (v.is_null ? std::string() : CsvField(v.ToString()));
-          }
-          out += "\n";
-        }
-      res.set_content(out, "text/csv");
-      return;
-    }
-    std::string out = "{\"columns\":[";
-    for (size_t c = 0; c < r.names.size(); ++c)
-      out += (c ? "," : "") + std::string("{\"name\":") + JsonString(r.names[c]) + ",\"type\":" + JsonString(r.types[c].ToString()) + "}";
-    out += "],\"rows\":[";
-    bool first = true;
-    size_t sent = 0, total = 0;
-    for (const DataChunk& chunk : r.chunks) total += chunk.count;
-    for (const DataChunk& chunk : r.chunks)
-      for (size_t row = 0; row < chunk.count && sent < max_rows; ++row, ++sent) {
-        out += first ? "[" : ",[";
-        first = false;
-        for (size_t c = 0; c < chunk.columns.size(); ++c) out += (c ? "," : "") + JsonValue(chunk.columns[c].GetValue(row));
-        out += "]";
+    // Streamed a chunk of rows at a time (chunked transfer encoding), after the database is let go.
+    auto stream = std::make_shared<ResultStream>(std::move(r), csv, max_rows, ms);
+    res.set_chunked_content_provider(stream->content_type(), [stream](size_t, httplib::DataSink& sink) {
+      std::string piece;
+      while (stream->Next(&piece)) {
+        if (piece.empty()) continue;
+        return sink.write(piece.data(), piece.size());
       }
-    out += "],\"tag\":" + JsonString(r.tag) + fmt::format(",\"timing_ms\":{:.3f}", ms);
-    if (sent < total) out += fmt::format(",\"truncated\":true,\"row_count\":{}", total);
-    if (!r.notices.empty()) {
-      out += ",\"notices\":[";
-      for (size_t k = 0; k < r.notices.size(); ++k) out += (k ? "," : "") + JsonString(r.notices[k]);
-      out += "]";
-    }
-    res.set_content(out + "}", "application/json");
+      sink.done();
+      return true;
+    });
   };
   server_->Get("/exec", exec);
   server_->Post("/exec", exec);
