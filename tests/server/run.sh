@@ -173,6 +173,7 @@ check "TLS: clear text still allowed" "7" "$(psql -X -t -A "host=127.0.0.1 port=
 kill "$tls_pid"; wait "$tls_pid"
 check "no TLS configured: sslmode=require refused" "1" "$(psql -X "host=127.0.0.1 port=$port user=yunhe dbname=yunhe sslmode=require" -c 'SELECT 1' 2>&1 | grep -c 'server does not support SSL, but SSL was required')"
 check "server refuses a key that does not match" "1" "$(openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=x -days 1 -keyout "$tmp/other.key" -out "$tmp/other.crt" 2> /dev/null; "$YUNHE" serve "$tmp/tlsbad" --pg-port 0 --http-port -1 --ilp-port -1 --tls-cert "$tmp/tls.crt" --tls-key "$tmp/other.key" 2>&1 | grep -c -E 'mismatch|does not match the certificate')"
+check "HTTP answers browsers with gzip, not brotli" "gzip" "$(curl -s -o /dev/null -D - -H 'Accept-Encoding: gzip, deflate, br' "$http/exec?query=SELECT%20repeat('x',%2010000)" | tr -d '\r' | grep -i '^content-encoding' | cut -d' ' -f2)"
 check "web console served" "200 text/html" "$(curl -s -o /dev/null -w '%{http_code} %{content_type}' "$http/" | cut -d';' -f1)"
 check "HTTP /import CSV" '{"table":"imp","rows":2,"tag":"COPY 2"}' "$(printf 'id,name,ts\n1,one,2024-01-01 00:00:00+00\n2,"t,wo",\n' | curl -s -XPOST "$http/import?table=imp" --data-binary @-)"
 check "HTTP /import error with line" '{"error":{"sqlstate":"22P02","message":"invalid input syntax for type integer: \"x\"","detail":"COPY imp, line 2, column id: \"x\""}}' "$(printf 'id,name,ts\nx,bad,\n' | curl -s -XPOST "$http/import?table=imp" --data-binary @-)"

@@ -77,7 +77,7 @@ try {
   state = await runQuery("SELECT device, ts, pos FROM positions WHERE ts < timestamptz '2026-11-01 03:00+00' ORDER BY ts;");
   check('positions query', state === 'done', state);
   check('map is the automatic view', await page.$eval('#tabs button.active', (b) => b.dataset.view) === 'map');
-  await page.waitForFunction(() => Number(document.querySelector('#view-map').dataset.rendered) > 0, null, { timeout: 30000 });
+  await page.waitForFunction(() => Number(document.querySelector('#view-map').dataset.rendered) > 0, null, { timeout: 120000 });
   check('one track per device', await page.$eval('#view-map', (e) => e.dataset.tracks) === '5', await page.$eval('#view-map', (e) => e.dataset.tracks));
   check('time slider shown for tracks', await page.$eval('.map-slider', (e) => !e.hidden));
   await page.screenshot({ path: join(artifacts, 'map-tracks.png') });
@@ -85,12 +85,12 @@ try {
   await page.$eval('.map-slider input', (r) => { r.value = r.min; r.dispatchEvent(new Event('input')); });
   check('slider label follows', (await page.textContent('.map-slider span')).startsWith('2026-11-01 00:00'));
   state = await runQuery('SELECT name, kind, geom FROM zones;');
-  await page.waitForFunction(() => Number(document.querySelector('#view-map').dataset.rendered) > 0, null, { timeout: 30000 });
+  await page.waitForFunction(() => Number(document.querySelector('#view-map').dataset.rendered) > 0, null, { timeout: 120000 });
   check('zones drawn', await page.$eval('#view-map', (e) => e.dataset.features) === '4');
   await page.screenshot({ path: join(artifacts, 'map-zones.png') });
   // lon/lat columns work too.
   state = await runQuery('SELECT lon, lat, speed FROM fixes WHERE lon IS NOT NULL LIMIT 500;');
-  await page.waitForFunction(() => Number(document.querySelector('#view-map').dataset.rendered) > 0, null, { timeout: 30000 });
+  await page.waitForFunction(() => Number(document.querySelector('#view-map').dataset.rendered) > 0, null, { timeout: 120000 });
   check('lon/lat columns mapped', await page.$eval('#view-map', (e) => e.dataset.features) === '500');
 
   // An error: message, SQLSTATE, and the token marked in the editor.
