@@ -41,14 +41,35 @@ SQL_LITE[lastpoint]="SELECT count(*), sum(c.usage_user) FROM cpu c JOIN (SELECT 
 SQL_STD[filtered_sum]="SELECT count(*), sum(usage_system) FROM cpu WHERE usage_user > 90"
 SQL_PG[filtered_sum]=${SQL_STD[filtered_sum]}
 SQL_LITE[filtered_sum]=${SQL_STD[filtered_sum]}
-QUERIES="asof groupby_hour lastpoint filtered_sum"
+# The TSBS cpu-only questions (github.com/timescale/tsbs, devops use case), with fixed hosts and
+# windows so every system answers the same question; each reduced to "count|sum" to compare.
+# MINUTE/HOUR stand for the bucket expression of each dialect.
+add_tsbs() {  # name, SQL with MINUTE/HOUR placeholders
+  SQL_STD[$1]=${2//MINUTE/date_trunc(\'minute\', ts)}; SQL_STD[$1]=${SQL_STD[$1]//HOUR/date_trunc(\'hour\', ts)}
+  SQL_PG[$1]=${SQL_STD[$1]}
+  SQL_LITE[$1]=${2//MINUTE/strftime(\'%Y-%m-%d %H:%M\', ts)}; SQL_LITE[$1]=${SQL_LITE[$1]//HOUR/strftime(\'%Y-%m-%d %H\', ts)}
+}
+H8="host IN ('host_0', 'host_1', 'host_2', 'host_3', 'host_4', 'host_5', 'host_6', 'host_7')"
+ALL10="max(usage_user) + max(usage_system) + max(usage_idle) + max(usage_nice) + max(usage_iowait) + max(usage_irq) + max(usage_softirq) + max(usage_steal) + max(usage_guest) + max(usage_guest_nice)"
+AVG10="avg(usage_user) + avg(usage_system) + avg(usage_idle) + avg(usage_nice) + avg(usage_iowait) + avg(usage_irq) + avg(usage_softirq) + avg(usage_steal) + avg(usage_guest) + avg(usage_guest_nice)"
+add_tsbs single_groupby_1_1_1 "SELECT count(*), sum(m) FROM (SELECT MINUTE AS b, max(usage_user) AS m FROM cpu WHERE host = 'host_1' AND ts >= '2016-01-01 01:00:00' AND ts < '2016-01-01 02:00:00' GROUP BY 1) s"
+add_tsbs single_groupby_1_1_12 "SELECT count(*), sum(m) FROM (SELECT MINUTE AS b, max(usage_user) AS m FROM cpu WHERE host = 'host_1' AND ts >= '2016-01-01 00:00:00' AND ts < '2016-01-01 12:00:00' GROUP BY 1) s"
+add_tsbs single_groupby_5_8_1 "SELECT count(*), sum(m) FROM (SELECT MINUTE AS b, max(usage_user) + max(usage_system) + max(usage_idle) + max(usage_nice) + max(usage_iowait) AS m FROM cpu WHERE $H8 AND ts >= '2016-01-01 01:00:00' AND ts < '2016-01-01 02:00:00' GROUP BY 1) s"
+add_tsbs cpu_max_all_8 "SELECT count(*), sum(m) FROM (SELECT HOUR AS b, $ALL10 AS m FROM cpu WHERE $H8 AND ts >= '2016-01-01 00:00:00' AND ts < '2016-01-01 08:00:00' GROUP BY 1) s"
+add_tsbs double_groupby_1 "SELECT count(*), sum(m) FROM (SELECT host, HOUR AS b, avg(usage_user) AS m FROM cpu WHERE ts >= '2016-01-01 00:00:00' AND ts < '2016-01-01 12:00:00' GROUP BY 1, 2) s"
+add_tsbs double_groupby_all "SELECT count(*), sum(m) FROM (SELECT host, HOUR AS b, $AVG10 AS m FROM cpu WHERE ts >= '2016-01-01 00:00:00' AND ts < '2016-01-01 12:00:00' GROUP BY 1, 2) s"
+add_tsbs high_cpu_1 "SELECT count(*), sum(usage_user) FROM cpu WHERE usage_user > 90 AND host = 'host_1' AND ts >= '2016-01-01 00:00:00' AND ts < '2016-01-01 12:00:00'"
+add_tsbs high_cpu_all "SELECT count(*), sum(usage_user) FROM cpu WHERE usage_user > 90 AND ts >= '2016-01-01 00:00:00' AND ts < '2016-01-01 12:00:00'"
+add_tsbs groupby_orderby_limit "SELECT count(*), sum(m) FROM (SELECT MINUTE AS b, max(usage_user) AS m FROM cpu WHERE ts >= '2016-01-01 00:30:00' AND ts < '2016-01-01 01:30:00' GROUP BY 1 ORDER BY 1 DESC LIMIT 5) s"
+TSBS="single_groupby_1_1_1 single_groupby_1_1_12 single_groupby_5_8_1 cpu_max_all_8 double_groupby_1 double_groupby_all high_cpu_1 high_cpu_all groupby_orderby_limit"
+QUERIES="asof groupby_hour lastpoint filtered_sum $TSBS"
 results="$work/results.tsv"   # system query ms... answer
 
 # --- yunhe (in memory) -------------------------------------------------------------------------
 {
   echo "CREATE TABLE quotes (sym text, ts timestamp, bid double precision) PARTITION BY RANGE (ts);"
   echo "CREATE TABLE trades (sym text, ts timestamp, px double precision) PARTITION BY RANGE (ts);"
-  echo "CREATE TABLE cpu (host text, ts timestamp NOT NULL, usage_user int, usage_system int) PARTITION BY RANGE (ts);"
+  echo "CREATE TABLE cpu (host text, ts timestamp NOT NULL, usage_user int, usage_system int, usage_idle int, usage_nice int, usage_iowait int, usage_irq int, usage_softirq int, usage_steal int, usage_guest int, usage_guest_nice int) PARTITION BY RANGE (ts);"
   echo '\timing'
   echo "COPY quotes FROM '$work/quotes.csv' WITH (FORMAT csv);"
   echo "COPY trades FROM '$work/trades.csv' WITH (FORMAT csv);"
@@ -79,7 +100,7 @@ if [ -x "$PGBIN/initdb" ] && id postgres >/dev/null 2>&1; then
     echo '\timing on'
     echo "CREATE TABLE quotes (sym text, ts timestamp, bid double precision);"
     echo "CREATE TABLE trades (sym text, ts timestamp, px double precision);"
-    echo "CREATE TABLE cpu (host text, ts timestamp, usage_user int, usage_system int);"
+    echo "CREATE TABLE cpu (host text, ts timestamp, usage_user int, usage_system int, usage_idle int, usage_nice int, usage_iowait int, usage_irq int, usage_softirq int, usage_steal int, usage_guest int, usage_guest_nice int);"
     echo "COPY quotes FROM '$work/quotes.csv' WITH (FORMAT csv);"
     echo "COPY trades FROM '$work/trades.csv' WITH (FORMAT csv);"
     echo "COPY cpu FROM '$work/cpu.csv' WITH (FORMAT csv);"
@@ -112,10 +133,11 @@ if command -v npm >/dev/null; then
     (cd "$here" && npm install --no-save --silent @duckdb/node-api >/dev/null 2>&1)
   fi
   if [ -d "$here/node_modules/@duckdb/node-api" ]; then
+    std_sql=(); for q in $QUERIES; do std_sql+=("${SQL_STD[$q]}"); done
     json=$(/usr/bin/python3 -c "
 import json, sys
 names = sys.argv[1].split()
-print(json.dumps({n: q for n, q in zip(names, sys.argv[2:])}))" "$QUERIES" "${SQL_STD[asof]}" "${SQL_STD[groupby_hour]}" "${SQL_STD[lastpoint]}" "${SQL_STD[filtered_sum]}")
+print(json.dumps({n: q for n, q in zip(names, sys.argv[2:])}))" "$QUERIES" "${std_sql[@]}")
     out=$(cd "$here" && QUERIES="$json" node peers/duckdb_run.mjs "$work" "$RUNS" 2>&1)
     echo "$out" | grep -q $'^load\t' && echo "$out" | sed 's/^/duckdb\t/' >> "$results" || echo "DuckDB failed: $out" | tee -a "$work/notes"
   else
@@ -129,7 +151,7 @@ fi
 if command -v sqlite3 >/dev/null; then
   {
     echo "CREATE TABLE quotes (sym text, ts text, bid real); CREATE TABLE trades (sym text, ts text, px real);"
-    echo "CREATE TABLE cpu (host text, ts text, usage_user int, usage_system int);"
+    echo "CREATE TABLE cpu (host text, ts text, usage_user int, usage_system int, usage_idle int, usage_nice int, usage_iowait int, usage_irq int, usage_softirq int, usage_steal int, usage_guest int, usage_guest_nice int);"
     echo ".mode csv"
     echo ".import $work/quotes.csv quotes"
     echo ".import $work/trades.csv trades"
@@ -158,7 +180,7 @@ fi
 if command -v influxd >/dev/null; then
   out=$(/usr/bin/python3 "$here/peers/influx_run.py" "$work" "$RUNS" 2>&1)
   if echo "$out" | grep -q $'^load_cpu\t'; then
-    echo "$out" | grep -E $'^[a-z_]+\t' | sed 's/^/influxdb\t/' >> "$results"
+    echo "$out" | grep -E $'^[a-z0-9_]+\t' | sed 's/^/influxdb\t/' >> "$results"
   else
     echo "InfluxDB failed: $(echo "$out" | tail -2 | tr '\n' ' ')" | tee -a "$work/notes"
   fi
@@ -214,6 +236,8 @@ lines.append("load: all three tables (COPY, or the engine's own bulk path); load
 lines.append("InfluxDB holds (yunhe and PostgreSQL: its COPY).")
 lines.append("InfluxDB 1.6 loads line protocol over HTTP /write and answers in InfluxQL (GROUP BY time(1h), host;")
 lines.append("last() GROUP BY host; count/sum WHERE); it has no ASOF join, so that row says not measured for it.")
+lines.append("single_groupby_* ... groupby_orderby_limit are TSBS's cpu-only questions (devops use case) with fixed hosts")
+lines.append("and windows (see bench/peers.sh), each reduced to count|sum of its result to compare the answers.")
 if os.path.exists(sys.argv[5]):
     lines += ["", "Notes:"] + ["- " + l.strip() for l in open(sys.argv[5]) if l.strip()]
 open(sys.argv[2], "w").write("\n".join(lines) + "\n")

@@ -6,10 +6,12 @@ const [dir, runsArg] = process.argv.slice(2);
 const runs = Number(runsArg || 3);
 const instance = await DuckDBInstance.create(':memory:');
 const con = await instance.connect();
+const FIELDS = ['usage_user', 'usage_system', 'usage_idle', 'usage_nice', 'usage_iowait', 'usage_irq', 'usage_softirq',
+  'usage_steal', 'usage_guest', 'usage_guest_nice'];
 const t0 = performance.now();
 await con.run(`CREATE TABLE trades AS SELECT * FROM read_csv('${dir}/trades.csv', header=false, columns={'sym':'VARCHAR','ts':'TIMESTAMP','px':'DOUBLE'})`);
 await con.run(`CREATE TABLE quotes AS SELECT * FROM read_csv('${dir}/quotes.csv', header=false, columns={'sym':'VARCHAR','ts':'TIMESTAMP','bid':'DOUBLE'})`);
-await con.run(`CREATE TABLE cpu AS SELECT * FROM read_csv('${dir}/cpu.csv', header=false, columns={'host':'VARCHAR','ts':'TIMESTAMP','usage_user':'INTEGER','usage_system':'INTEGER'})`);
+await con.run(`CREATE TABLE cpu AS SELECT * FROM read_csv('${dir}/cpu.csv', header=false, columns={'host':'VARCHAR','ts':'TIMESTAMP',${FIELDS.map((f) => `'${f}':'INTEGER'`).join(',')}})`);
 console.log(`load\t${(performance.now() - t0).toFixed(1)}\t-`);
 const queries = JSON.parse(process.env.QUERIES);
 for (const [name, sql] of Object.entries(queries)) {

@@ -3,7 +3,9 @@
 
 usage: gen_data.py DIR TRADES QUOTES SYMBOLS HOSTS HOURS
   trades.csv  sym,ts,px          quotes.csv  sym,ts,bid
-  cpu.csv     host,ts,usage_user,usage_system   (one row per host every 10 s)
+  cpu.csv     host,ts,usage_user,usage_system,usage_idle,usage_nice,usage_iowait,usage_irq,
+              usage_softirq,usage_steal,usage_guest,usage_guest_nice   (TSBS cpu-only: one row per
+              host every 10 s, ten integer fields 0..99)
 Timestamps are UTC 'YYYY-MM-DD HH:MM:SS.ffffff'.
 """
 import datetime
@@ -31,7 +33,7 @@ def main():
         for s in range(steps):
             t = ts(datetime.datetime(2016, 1, 1), s * 10_000_000)
             for h in range(hosts):
-                f.write("host_%d,%s,%d,%d\n" % (h, t, rnd.randrange(100), rnd.randrange(100)))
+                f.write("host_%d,%s,%s\n" % (h, t, ",".join(str(rnd.randrange(100)) for _ in range(10))))
 
 
 if __name__ == "__main__":

@@ -34,6 +34,16 @@ def request(url, data=None):
         return r.read()
 
 
+FIELDS = ["usage_user", "usage_system", "usage_idle", "usage_nice", "usage_iowait", "usage_irq", "usage_softirq",
+          "usage_steal", "usage_guest", "usage_guest_nice"]
+
+
+def window(start, end):
+    # The windows of bench/peers.sh's TSBS questions, from 2016-01-01 00:00 UTC.
+    t0 = 1451606400
+    return f"time >= {(t0 + start) * 10**9} AND time < {(t0 + end) * 10**9}"
+
+
 def main():
     base = os.path.join(WORK, "influx")
     os.makedirs(base, exist_ok=True)
@@ -80,12 +90,13 @@ bind-address = "127.0.0.1:{rpc}"
 
         with open(os.path.join(WORK, "cpu.csv")) as f:
             for row in f:
-                host, ts, user, system = row.rstrip("\n").split(",")
+                host, ts, *values = row.rstrip("\n").split(",")
                 t = datetime.datetime.strptime(ts, "%Y-%m-%d %H:%M:%S.%f") - EPOCH
                 ns = (t.days * 86400 + t.seconds) * 10**9 + t.microseconds * 1000
                 first = ns if first is None else min(first, ns)
                 last = ns if last is None else max(last, ns)
-                lines.append(f"cpu,host={host} usage_user={user}i,usage_system={system}i {ns}\n")
+                fields = ",".join(f"{name}={v}i" for name, v in zip(FIELDS, values))
+                lines.append(f"cpu,host={host} {fields} {ns}\n")
                 if len(lines) == 50000:
                     flush()
         if lines:
@@ -101,6 +112,19 @@ bind-address = "127.0.0.1:{rpc}"
             "groupby_hour": f"SELECT mean(usage_user) FROM cpu WHERE time >= {first} AND time <= {last} GROUP BY time(1h), host fill(none)",
             "lastpoint": "SELECT last(usage_user) FROM cpu GROUP BY host",
             "filtered_sum": "SELECT count(usage_system), sum(usage_system) FROM cpu WHERE usage_user > 90",
+            # TSBS cpu-only in InfluxQL, as TSBS's influx query generator writes them.
+            "single_groupby_1_1_1": f"SELECT max(usage_user) FROM cpu WHERE host = 'host_1' AND {window(3600, 7200)} GROUP BY time(1m) fill(none)",
+            "single_groupby_1_1_12": f"SELECT max(usage_user) FROM cpu WHERE host = 'host_1' AND {window(0, 43200)} GROUP BY time(1m) fill(none)",
+            "single_groupby_5_8_1": "SELECT " + ", ".join(f"max({f})" for f in FIELDS[:5]) +
+                f" FROM cpu WHERE host =~ /^host_[0-7]$/ AND {window(3600, 7200)} GROUP BY time(1m) fill(none)",
+            "cpu_max_all_8": "SELECT " + ", ".join(f"max({f})" for f in FIELDS) +
+                f" FROM cpu WHERE host =~ /^host_[0-7]$/ AND {window(0, 28800)} GROUP BY time(1h) fill(none)",
+            "double_groupby_1": f"SELECT mean(usage_user) FROM cpu WHERE {window(0, 43200)} GROUP BY time(1h), host fill(none)",
+            "double_groupby_all": "SELECT " + ", ".join(f"mean({f})" for f in FIELDS) +
+                f" FROM cpu WHERE {window(0, 43200)} GROUP BY time(1h), host fill(none)",
+            "high_cpu_1": f"SELECT count(usage_user), sum(usage_user) FROM cpu WHERE usage_user > 90 AND host = 'host_1' AND {window(0, 43200)}",
+            "high_cpu_all": f"SELECT count(usage_user), sum(usage_user) FROM cpu WHERE usage_user > 90 AND {window(0, 43200)}",
+            "groupby_orderby_limit": f"SELECT max(usage_user) FROM cpu WHERE {window(1800, 5400)} GROUP BY time(1m) fill(none) ORDER BY time DESC LIMIT 5",
         }
         for name, q in queries.items():
             times, answer = [], ""
@@ -113,12 +137,13 @@ bind-address = "127.0.0.1:{rpc}"
                     print(f"{name}: {result['error']}", file=sys.stderr)
                     sys.exit(1)
                 series = result.get("series", [])
-                if name == "filtered_sum":
+                if name in ("filtered_sum", "high_cpu_1", "high_cpu_all"):
                     count, total = series[0]["values"][0][1:3] if series else (0, None)
                     answer = f"{count}|{total}"
                 else:
-                    values = [v[1] for s in series for v in s["values"] if v[1] is not None]
-                    answer = "%d|%r" % (len(values), sum(values))
+                    # One row per bucket (and host): the count of rows, the sum of every value in them.
+                    rows = [v[1:] for s in series for v in s["values"] if any(x is not None for x in v[1:])]
+                    answer = "%d|%r" % (len(rows), sum(x for r in rows for x in r if x is not None))
             print(name + "\t" + "\t".join("%.1f" % t for t in times) + "\t" + answer)
     finally:
         server.terminate()
