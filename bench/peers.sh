@@ -62,7 +62,11 @@ add_tsbs high_cpu_1 "SELECT count(*), sum(usage_user) FROM cpu WHERE usage_user 
 add_tsbs high_cpu_all "SELECT count(*), sum(usage_user) FROM cpu WHERE usage_user > 90 AND ts >= '2016-01-01 00:00:00' AND ts < '2016-01-01 12:00:00'"
 add_tsbs groupby_orderby_limit "SELECT count(*), sum(m) FROM (SELECT MINUTE AS b, max(usage_user) AS m FROM cpu WHERE ts >= '2016-01-01 00:30:00' AND ts < '2016-01-01 01:30:00' GROUP BY 1 ORDER BY 1 DESC LIMIT 5) s"
 TSBS="single_groupby_1_1_1 single_groupby_1_1_12 single_groupby_5_8_1 cpu_max_all_8 double_groupby_1 double_groupby_all high_cpu_1 high_cpu_all groupby_orderby_limit"
-QUERIES="asof groupby_hour lastpoint filtered_sum $TSBS"
+# A full-column sum: the scan at its simplest, compared below with a memcpy of the same bytes.
+SQL_STD[full_sum]="SELECT count(*), sum(usage_user) FROM cpu"
+SQL_PG[full_sum]=${SQL_STD[full_sum]}
+SQL_LITE[full_sum]=${SQL_STD[full_sum]}
+QUERIES="asof groupby_hour lastpoint filtered_sum full_sum $TSBS"
 results="$work/results.tsv"   # system query ms... answer
 
 # --- yunhe (in memory) -------------------------------------------------------------------------
@@ -88,6 +92,28 @@ for q in $QUERIES; do
   echo -e "$line\t${answers[$a]}" >> "$results"; a=$((a + RUNS))
 done
 
+# Bytes on disk of the cpu table: yunhe writes it to a data directory (COPY, checkpoint), each
+# peer reports its own (PostgreSQL pg_total_relation_size, SQLite dbstat, InfluxDB its data and
+# WAL directories, DuckDB a database file); the report divides by rows x 10 fields.
+"$YUNHE" "$work/ydisk" -c "CREATE TABLE cpu (host text, ts timestamp NOT NULL, usage_user int, usage_system int, usage_idle int, usage_nice int, usage_iowait int, usage_irq int, usage_softirq int, usage_steal int, usage_guest int, usage_guest_nice int) PARTITION BY RANGE (ts)" \
+  -c "COPY cpu FROM '$work/cpu.csv' WITH (FORMAT csv)" -c "CHECKPOINT" > /dev/null
+echo -e "yunhe\tdisk_bytes_cpu\t-\t$(du -sb "$work/ydisk" | cut -f1)" >> "$results"
+rm -rf "$work/ydisk"
+
+# memcpy of the bytes a full_sum reads in yunhe (rows x 8: integers are held as 64-bit values),
+# buffers allocated and touched first; the fastest of RUNS.
+cpu_rows=$(wc -l < "$work/cpu.csv")
+memcpy_ms=$(/usr/bin/python3 -c "
+import sys, time
+n = int(sys.argv[1]) * 8
+src, dst = bytearray(b'\x01') * n, bytearray(n)
+best = None
+for _ in range(int(sys.argv[2])):
+    t = time.perf_counter(); dst[:] = src; t = (time.perf_counter() - t) * 1000
+    best = t if best is None or t < best else best
+print('%.1f' % best)" "$cpu_rows" "$RUNS")
+echo -e "memcpy\tfull_sum\t$memcpy_ms\t-" >> "$results"
+
 # --- PostgreSQL 15 -------------------------------------------------------------------------------
 PGBIN=/usr/lib/postgresql/15/bin
 if [ -x "$PGBIN/initdb" ] && id postgres >/dev/null 2>&1; then
@@ -107,6 +133,7 @@ if [ -x "$PGBIN/initdb" ] && id postgres >/dev/null 2>&1; then
     echo "CREATE INDEX ON quotes (sym, ts);"
     echo "VACUUM ANALYZE;"
     for q in $QUERIES; do for _ in $(seq "$RUNS"); do echo "${SQL_PG[$q]};"; done; done
+    echo "SELECT 'disk_bytes_cpu', pg_total_relation_size('cpu');"
   } > "$work/pg.sql"
   out=$(psql -X -h 127.0.0.1 -p "$pgport" -U postgres -d postgres -t -A -F '|' -f "$work/pg.sql" 2>&1)
   if ! echo "$out" | grep -q '^Time:'; then
@@ -114,9 +141,11 @@ if [ -x "$PGBIN/initdb" ] && id postgres >/dev/null 2>&1; then
     out=""
   fi
   times=($(echo "$out" | grep '^Time:' | awk '{print $2}'))
-  answers=($(echo "$out" | grep -v '^Time:\|^Timing\|^CREATE\|^COPY\|^VACUUM'))
+  answers=($(echo "$out" | grep -v '^Time:\|^Timing\|^CREATE\|^COPY\|^VACUUM\|^disk_bytes_cpu'))
   [ -n "$out" ] && echo -e "postgresql\tload\t$(echo "${times[3]} + ${times[4]} + ${times[5]} + ${times[6]}" | bc)\t-" >> "$results"
   [ -n "$out" ] && echo -e "postgresql\tload_cpu\t${times[5]}\t-" >> "$results"
+  pg_disk=$(echo "$out" | grep '^disk_bytes_cpu|' | cut -d'|' -f2)
+  [ -n "$pg_disk" ] && echo -e "postgresql\tdisk_bytes_cpu\t-\t$pg_disk" >> "$results"
   k=8; a=0
   for q in $QUERIES; do
     line="postgresql\t$q"
@@ -160,11 +189,15 @@ if command -v sqlite3 >/dev/null; then
     echo ".mode list"
     echo ".timer on"
     for q in $QUERIES; do for _ in $(seq "$RUNS"); do echo "${SQL_LITE[$q]};"; done; done
+    echo ".timer off"
+    echo "SELECT 'disk_bytes_cpu', sum(pgsize) FROM dbstat WHERE name = 'cpu';"
   } > "$work/lite.sql"
   start=$(date +%s.%N)
   out=$(sqlite3 "$work/lite.db" < "$work/lite.sql" 2>&1)
   times=($(echo "$out" | grep '^Run Time' | awk '{printf "%.1f\n", $4 * 1000}'))
-  answers=($(echo "$out" | grep -v '^Run Time'))
+  answers=($(echo "$out" | grep -v '^Run Time\|^disk_bytes_cpu'))
+  lite_disk=$(echo "$out" | grep '^disk_bytes_cpu|' | cut -d'|' -f2)
+  [ -n "$lite_disk" ] && echo -e "sqlite\tdisk_bytes_cpu\t-\t$lite_disk" >> "$results"
   echo -e "sqlite\tload\t-\t-" >> "$results"
   k=0; a=0
   for q in $QUERIES; do
@@ -212,6 +245,8 @@ lines = ["# Side-by-side benchmark (%s, %s hot runs, medians in ms)" % (sys.argv
              os.cpu_count(), os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, sys.argv[3]), "",
          "| workload | yunhe | postgresql | duckdb | sqlite | influxdb | answers agree |", "|---|---|---|---|---|---|---|"]
 bad = 0
+disk = data.pop("disk_bytes_cpu", {})
+memcpy = data.get("full_sum", {}).pop("memcpy", None)
 for q, systems in data.items():
     y = systems.get("yunhe")
     ymed = statistics.median(y[0]) if y and y[0] else None
@@ -230,6 +265,24 @@ for q, systems in data.items():
         bad += 1
     lines.append("| %s | %s | %s |" % (q, " | ".join(cells), "yes" if agree else "**NO**"))
 lines.append("")
+cpu_rows = int(data["full_sum"]["yunhe"][1].split("|")[0]) if "yunhe" in data.get("full_sum", {}) else 0
+if memcpy and "yunhe" in data.get("full_sum", {}) and data["full_sum"]["yunhe"][0]:
+    ymed = statistics.median(data["full_sum"]["yunhe"][0])
+    lines.append("full_sum against memory bandwidth: a memcpy of the %.1f MB yunhe reads (%d rows x 8 bytes) takes %.1f ms,"
+                 % (cpu_rows * 8 / 1e6, cpu_rows, memcpy[0][0]))
+    lines.append("so yunhe's full-column SUM runs at %.0f%% of one core's memcpy speed (%.1f GB/s)."
+                 % (100 * memcpy[0][0] / ymed, cpu_rows * 8 / ymed / 1e6))
+    lines.append("")
+if disk and cpu_rows:
+    lines.append("Bytes on disk of the cpu table (%d rows, host + timestamp + 10 integer fields), per field value:" % cpu_rows)
+    lines.append("")
+    lines.append("| system | bytes | bytes per row | bytes per field value |")
+    lines.append("|---|---|---|---|")
+    for s in ("yunhe", "postgresql", "duckdb", "sqlite", "influxdb"):
+        if s in disk:
+            b = float(disk[s][1])
+            lines.append("| %s | %.0f | %.1f | %.2f |" % (s, b, b / cpu_rows, b / cpu_rows / 10))
+    lines.append("")
 lines.append("Ratios are peer time / yunhe time (above 1: yunhe is faster). PostgreSQL answers ASOF with")
 lines.append("LATERAL ... ORDER BY ts DESC LIMIT 1 on an index on (sym, ts); SQLite with a correlated subquery on the same index.")
 lines.append("load: all three tables (COPY, or the engine's own bulk path); load_cpu: the cpu table alone, the one")

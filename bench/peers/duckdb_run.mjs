@@ -25,3 +25,15 @@ for (const [name, sql] of Object.entries(queries)) {
   }
   console.log(`${name}\t${times.join('\t')}\t${answer}`);
 }
+// Bytes on disk of the cpu table: written to a database file of its own, then its size.
+{
+  const { statSync, rmSync } = await import('node:fs');
+  const file = `${dir}/duck_cpu.db`;
+  const disk = await DuckDBInstance.create(file);
+  const dcon = await disk.connect();
+  await dcon.run(`CREATE TABLE cpu AS SELECT * FROM read_csv('${dir}/cpu.csv', header=false, columns={'host':'VARCHAR','ts':'TIMESTAMP',${FIELDS.map((f) => `'${f}':'INTEGER'`).join(',')}})`);
+  await dcon.run('CHECKPOINT');
+  dcon.closeSync?.();
+  console.log(`disk_bytes_cpu\t-\t${statSync(file).size}`);
+  rmSync(file, { force: true });
+}
