@@ -221,10 +221,19 @@ else
   echo "influxd is not installed (Debian influxdb): not measured" | tee -a "$work/notes"
 fi
 
+# --- versions of what ran ------------------------------------------------------------------------------
+{
+  echo "yunhe $(git -C "$here/.." describe --always --dirty 2>/dev/null || echo unknown)"
+  [ -x /usr/lib/postgresql/15/bin/postgres ] && /usr/lib/postgresql/15/bin/postgres --version
+  [ -f "$here/node_modules/@duckdb/node-api/package.json" ] && echo "DuckDB (npm @duckdb/node-api $(node -p "require('$here/node_modules/@duckdb/node-api/package.json').version"))"
+  command -v sqlite3 > /dev/null && echo "SQLite $(sqlite3 --version | cut -d' ' -f1)"
+  command -v influxd > /dev/null && influxd version 2>/dev/null | head -1
+} > "$work/versions"
+
 # --- report ------------------------------------------------------------------------------------------
 mkdir -p "$here/results"
 report="$here/results/$(date +%Y-%m-%d)-$SCALE.md"
-/usr/bin/python3 - "$results" "$report" "$SCALE" "$RUNS" "$work/notes" <<'PY'
+/usr/bin/python3 - "$results" "$report" "$SCALE" "$RUNS" "$work/notes" "$work/versions" <<'PY'
 import os, statistics, sys
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
 data = {}
@@ -242,7 +251,8 @@ def close(a, b):
     return len(fa) == len(fb) and all(abs(x - y) <= 1e-6 * max(1.0, abs(x), abs(y)) for x, y in zip(fa, fb))
 lines = ["# Side-by-side benchmark (%s, %s hot runs, medians in ms)" % (sys.argv[3], sys.argv[4]), "",
          "Machine: %d cores, %.0f GiB. Command: `SCALE=%s bench/peers.sh build/yunhe`." % (
-             os.cpu_count(), os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, sys.argv[3]), "",
+             os.cpu_count(), os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, sys.argv[3]),
+         "Versions: " + "; ".join(l.strip() for l in open(sys.argv[6]) if l.strip()) + ".", "",
          "| workload | yunhe | postgresql | duckdb | sqlite | influxdb | answers agree |", "|---|---|---|---|---|---|---|"]
 bad = 0
 disk = data.pop("disk_bytes_cpu", {})
