@@ -53,6 +53,71 @@ std::string BoundAggregate::ToString() const {
   return s + ")";
 }
 
+bool UngroupedFastPathApplies(const BoundAggregate& agg) {
+  const AggKind kind = agg.function->kind;
+  if (kind == AggKind::kCountStar) return true;
+  if (agg.distinct || agg.args.size() != 1 || agg.function->ordered_set) return false;
+  const LogicalType& t = agg.args[0]->type;
+  const bool number = t.IsInteger() || t.id == TypeId::kFloat32 || t.id == TypeId::kFloat64;
+  return number && (kind == AggKind::kCount || kind == AggKind::kSum || kind == AggKind::kAvg || kind == AggKind::kMin ||
+                    kind == AggKind::kMax);
+}
+
+namespace {
+// Calls fn(r) for the rows sel[0..n), or 0..n without a selection.
+template <class Fn>
+inline void ForRows(const uint32_t* sel, size_t n, Fn fn) {
+  if (sel)
+    for (size_t k = 0; k < n; ++k) fn(sel[k]);
+  else
+    for (size_t r = 0; r < n; ++r) fn(r);
+}
+}  // namespace
+
+void UpdateUngrouped(const BoundAggregate& agg, AggState& s, const uint32_t* sel, size_t n, const std::vector<const Vector*>& args) {
+  const AggKind kind = agg.function->kind;
+  if (kind == AggKind::kCountStar) {
+    s.count += int64_t(n);
+    return;
+  }
+  const Vector& a0 = *args[0];
+  const uint8_t* nulls = a0.nulls();
+  const bool ints = a0.type().physical() == PhysicalType::kI64;
+  int64_t count = 0;
+  if (kind == AggKind::kCount) {
+    ForRows(sel, n, [&](size_t r) { count += !nulls[r]; });
+  } else if ((kind == AggKind::kSum || kind == AggKind::kAvg) && ints) {
+    const int64_t* x = a0.i64();
+    __int128 sum = 0;
+    ForRows(sel, n, [&](size_t r) {
+      const bool valid = !nulls[r];
+      sum += valid ? x[r] : 0;
+      count += valid;
+    });
+    s.isum += sum;
+  } else if (kind == AggKind::kSum || kind == AggKind::kAvg) {
+    // Floats are added one by one in row order, as the general path does (same rounding).
+    const double* x = a0.f64();
+    ForRows(sel, n, [&](size_t r) {
+      if (nulls[r]) return;
+      s.fsum += x[r];
+      ++count;
+    });
+  } else {
+    // min/max: the general path's comparison rules (NaN above all) on the chunk's candidates.
+    std::vector<uint32_t> rows;
+    rows.reserve(n);
+    ForRows(sel, n, [&](size_t r) { rows.push_back(uint32_t(r)); });
+    std::vector<uint32_t> groups(rows.size(), 0);
+    std::vector<AggState> one(1);
+    one[0] = std::move(s);
+    UpdateAggregate(agg, one, rows.data(), groups.data(), rows.size(), args, {});
+    s = std::move(one[0]);
+    return;
+  }
+  s.count += count;
+}
+
 void UpdateAggregate(const BoundAggregate& agg, std::vector<AggState>& states, const uint32_t* rows,
                      const uint32_t* groups, size_t n, const std::vector<const Vector*>& args,
                      const std::vector<const Vector*>& order_keys) {

@@ -49,6 +49,11 @@ struct AggState {
 void UpdateAggregate(const BoundAggregate& agg, std::vector<AggState>& states, const uint32_t* rows,
                      const uint32_t* groups, size_t n, const std::vector<const Vector*>& args,
                      const std::vector<const Vector*>& order_keys);
+// Whether UpdateUngrouped handles this aggregate: count(*), and count/sum/avg/min/max without
+// DISTINCT over integers or floats.
+bool UngroupedFastPathApplies(const BoundAggregate& agg);
+// One group: rows sel[0..n) (or 0..n when sel is null) added to `s` with local accumulators.
+void UpdateUngrouped(const BoundAggregate& agg, AggState& s, const uint32_t* sel, size_t n, const std::vector<const Vector*>& args);
 Value FinalizeAggregate(const BoundAggregate& agg, AggState& state, ExecContext& ctx);
 
 }  // namespace yunhe

@@ -114,6 +114,7 @@ uint32_t AggregateTable::FindOrAddComposite(const Vector* const* keys, size_t r)
 
 void AggregateTable::Consume(ExecContext& ctx, const DataChunk& in, const std::vector<uint32_t>* sel) {
   const size_t n = in.count;
+  if (groups_->empty() && ConsumeUngrouped(ctx, in, sel)) return;
   std::vector<uint32_t> group_of_row(n, 0);
   if (!groups_->empty()) {
     std::vector<Vector> scratch(groups_->size());
@@ -157,6 +158,26 @@ void AggregateTable::Consume(ExecContext& ctx, const DataChunk& in, const std::v
     }
     UpdateAggregate(agg, states_[a], rows.data(), groups.data(), rows.size(), args, order_keys);
   }
+}
+
+// No GROUP BY: sum/avg/count/min/max of plain numbers accumulate in locals over the chunk (or
+// its selection) without the per-row group bookkeeping; false when an aggregate needs the
+// general path (DISTINCT, FILTER, ORDER BY, other kinds), which then handles the whole chunk.
+bool AggregateTable::ConsumeUngrouped(ExecContext& ctx, const DataChunk& in, const std::vector<uint32_t>* sel) {
+  // Every aggregate must qualify before any is updated: the general path redoes the whole chunk.
+  if (states_.size() != aggregates_->size()) return false;
+  for (size_t a = 0; a < aggregates_->size(); ++a) {
+    const BoundAggregate& agg = (*aggregates_)[a];
+    if (agg.filter || !agg.order_by.empty() || !UngroupedFastPathApplies(agg) || states_[a].empty()) return false;
+  }
+  for (size_t a = 0; a < aggregates_->size(); ++a) {
+    const BoundAggregate& agg = (*aggregates_)[a];
+    std::vector<Vector> scratch(agg.args.size());
+    std::vector<const Vector*> args;
+    for (size_t k = 0; k < agg.args.size(); ++k) args.push_back(&EvaluateRef(*agg.args[k], in, ctx, scratch[k]));
+    UpdateUngrouped(agg, states_[a][0], sel ? sel->data() : nullptr, sel ? sel->size() : in.count, args);
+  }
+  return true;
 }
 
 void AggregateTable::MergeFrom(AggregateTable& other) {

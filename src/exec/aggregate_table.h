@@ -16,6 +16,7 @@ class AggregateTable {
   // Adds every row of the chunk, or only the rows in `sel` (ascending) when given: a filter's
   // selection is used as is instead of gathering the passing rows into a new chunk.
   void Consume(ExecContext& ctx, const DataChunk& in, const std::vector<uint32_t>* sel = nullptr);
+  bool ConsumeUngrouped(ExecContext& ctx, const DataChunk& in, const std::vector<uint32_t>* sel);
   // Folds `other` into this table (other is left unusable).
   void MergeFrom(AggregateTable& other);
   size_t group_count() const { return group_count_; }
