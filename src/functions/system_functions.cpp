@@ -154,6 +154,9 @@ void RegisterSystemFunctions(FunctionRegistry& r) {
   AddScalar(r, "pg_get_expr", {T, TypeId::kInt64, TypeId::kBool}, T, [](Args a, size_t n, Vector& o) {
     ForEachValid(o, n, [&](size_t k) { o.str()[k] = a[0]->str()[k]; });
   }, "text of a stored expression (a column default)", "pg_get_expr(adbin, adrelid, true)");
+  AddScalar(r, "col_description", {TypeId::kInt64, TypeId::kInt32}, T, [](Args, size_t n, Vector& o) {
+    for (size_t k = 0; k < n; ++k) o.SetNull(k, true);
+  }, "comment on a table column (COMMENT ON is not supported: always NULL)", "col_description(attrelid, attnum)");
   AddScalar(r, "pg_get_statisticsobjdef_columns", {TypeId::kInt64}, T, [](Args, size_t n, Vector& o) {
     for (size_t k = 0; k < n; ++k) o.SetNull(k, true);
   }, "columns of an extended statistics object (there are none)", "pg_get_statisticsobjdef_columns(oid)");

@@ -88,6 +88,7 @@ class Planner {
   ExprPtr CoerceTo(ExprPtr e, const LogicalType& type, bool explicit_cast = false);
   PlannedQuery PlanTableScan(const std::string& table, int location, bool emit_row_id, Scope* scope_out);
   PlannedQuery PlanView(const ViewInfo& view);
+  PlannedQuery PlanUnnest(PgQuery__RangeFunction* f, PgQuery__FuncCall* call, const Scope* outer, Scope* scope_out);
   // A view's output columns for the system catalogs; false when its query no longer plans.
   bool ViewColumns(const ViewInfo& view, std::vector<std::string>* names, std::vector<LogicalType>* types);
   // Source rows of UPDATE ... FROM / DELETE ... USING: the target table's columns, then its row

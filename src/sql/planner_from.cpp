@@ -8,6 +8,8 @@
 #include "sql/asof_syntax.h"
 #include "exec/expression_eval.h"
 #include "exec/generate_series.h"
+#include "exec/unnest.h"
+#include "functions/array_value.h"
 #include "exec/read_nmea.h"
 #include "functions/cast.h"
 #include "sql/parser.h"
@@ -201,6 +203,8 @@ PlannedQuery Planner::PlanRangeFunction(PgQuery__RangeFunction* f, const Scope* 
   if (name == "read_nmea" || name == "read_nmea_satellites" || name == "read_nmea_sentences")
     return PlanReadNmea(f, call, name, outer, scope_out);
   if (name == "stops" || name == "resample" || name == "proximity") return PlanTrajectoryFunction(f, call, name, outer, scope_out);
+  if (name == "unnest") return PlanUnnest(f, call, outer, scope_out);
+  if (f->ordinality) throw Error(SqlState::kFeatureNotSupported, "WITH ORDINALITY is supported for unnest only", CharPos(call->location));
   if (name != "generate_series")
     throw Error(SqlState::kUndefinedFunction, fmt::format("table function {} does not exist", name), CharPos(call->location));
   if (call->n_args < 2 || call->n_args > 3)
@@ -232,6 +236,36 @@ PlannedQuery Planner::PlanRangeFunction(PgQuery__RangeFunction* f, const Scope* 
   q.names = {col};
   q.types = {t};
   scope_out->columns.push_back(ScopeColumn{label, col, t, false});
+  return q;
+}
+
+// unnest(array) [WITH ORDINALITY] [AS t(x [, n])]: the elements as rows.
+PlannedQuery Planner::PlanUnnest(PgQuery__RangeFunction* f, PgQuery__FuncCall* call, const Scope* outer, Scope* scope_out) {
+  if (call->n_args != 1)
+    throw Error(SqlState::kFeatureNotSupported, "unnest takes one array here (several arrays side by side are not supported)",
+                CharPos(call->location));
+  Scope empty;
+  empty.parent = outer;
+  ExprPtr array = BindExpression(call->args[0], empty);
+  if (array->unknown_literal) array = CoerceTo(array, ArrayOf(TypeId::kText));
+  if (array->type.id != TypeId::kArray)
+    throw Error(SqlState::kUndefinedFunction, fmt::format("function unnest({}) does not exist", array->type.ToString()),
+                CharPos(call->location));
+  LogicalType element = ArrayElementType(array->type);
+  if (element.id == TypeId::kNull) element = TypeId::kText;
+  std::string label = f->alias ? f->alias->aliasname : "unnest";
+  std::string col = f->alias && f->alias->n_colnames ? StrVal(f->alias->colnames[0]) : label;
+  std::string ord = f->alias && f->alias->n_colnames > 1 ? StrVal(f->alias->colnames[1]) : "ordinality";
+  PlannedQuery q;
+  q.plan = std::make_shared<UnnestOperator>(array, element, col, f->ordinality);
+  q.names = {col};
+  q.types = {element};
+  scope_out->columns.push_back(ScopeColumn{label, col, element, false});
+  if (f->ordinality) {
+    q.names.push_back(ord);
+    q.types.push_back(TypeId::kInt64);
+    scope_out->columns.push_back(ScopeColumn{label, ord, TypeId::kInt64, false});
+  }
   return q;
 }
 

@@ -85,14 +85,15 @@ bool BuildSystemRelation(const Catalog& cat, const std::string& schema, const st
   if (pg && name == "pg_attribute") {
     Builder b(out, {{"attrelid", I}, {"attname", T}, {"atttypid", I}, {"attlen", I2}, {"attnum", I2}, {"atttypmod", I4},
                     {"attnotnull", B}, {"atthasdef", B}, {"attisdropped", B}, {"attidentity", T}, {"attgenerated", T},
-                    {"attcollation", I}});
+                    {"attcollation", I}, {"attstorage", T}, {"attcompression", T}, {"attstattarget", I4}});
     std::vector<ColumnInfo> cols;
     ForEachRelation(cat, [&](const std::string&, int64_t oid, const Table* t, const ViewInfo* v) {
       columns_of(t, v, &cols);
       for (size_t c = 0; c < cols.size(); ++c) {
         const ColumnInfo& col = cols[c];
         b.Row({Int(oid), Text(col.name), Int(PgTypeOid(col.type)), Int(-1), Int(int64_t(c + 1)), Int(PgTypmod(col.type)), Bool(col.not_null),
-               Bool(!col.default_sql.empty()), Bool(false), Text(""), Text(""), Int(0)});
+               Bool(!col.default_sql.empty()), Bool(false), Text(""), Text(""), Int(0),
+               Text(col.type.physical() == PhysicalType::kStr ? "x" : "p"), Text(""), Int(-1)});
       }
     });
     b.Finish();
