@@ -25,6 +25,16 @@ std::string ColumnList(const std::vector<std::string>& columns) {
   return out;
 }
 
+// The system catalogs' own OIDs, fixed in PostgreSQL ('pg_catalog.pg_class'::regclass = 1259).
+const std::vector<std::pair<int64_t, std::string>>& SystemRelations() {
+  static const std::vector<std::pair<int64_t, std::string>> r = {
+      {1247, "pg_type"},       {1249, "pg_attribute"}, {1255, "pg_proc"},       {1259, "pg_class"},
+      {1260, "pg_authid"},     {1262, "pg_database"},  {2604, "pg_attrdef"},    {2606, "pg_constraint"},
+      {2609, "pg_description"}, {2610, "pg_index"},    {2615, "pg_namespace"},  {3079, "pg_extension"},
+      {3456, "pg_collation"},  {2601, "pg_am"},        {2611, "pg_inherits"},   {3256, "pg_policy"}};
+  return r;
+}
+
 const std::vector<std::pair<int64_t, std::string>>& Namespaces() {
   static const std::vector<std::pair<int64_t, std::string>> n = {{11, "pg_catalog"}, {2200, "public"}, {13000, "information_schema"}};
   return n;
@@ -108,6 +118,8 @@ std::string CatalogMap(const Catalog& cat, const std::string& what) {
   std::string out;
   auto line = [&](int64_t key, const std::string& value) { out += fmt::format("{}\t{}\n", key, value); };
   if (what == "regclass" || what == "indexdef" || what == "constraintdef") {
+    if (what == "regclass")
+      for (auto& [oid, name] : SystemRelations()) line(oid, name);
     for (const RelationEntry& e : CatalogRelations(cat)) {
       if (what == "regclass") line(e.oid, QuoteIdent(e.name));
       else if (what == "indexdef" && e.kind == 'i')
@@ -135,6 +147,8 @@ bool CatalogOid(const Catalog& cat, const std::string& what, const std::string& 
   if (what == "regclass") {
     for (const RelationEntry& e : CatalogRelations(cat))
       if (e.name == name) return *oid = e.oid, true;
+    for (auto& [o, n] : SystemRelations())
+      if (n == name) return *oid = o, true;
     return false;
   }
   if (what == "regtype") {

@@ -59,6 +59,14 @@ bool BuildDescribeRelation(const Catalog& cat, const std::string& name, SystemRe
     b.Finish();
     return true;
   }
+  if (name == "pg_extension") {
+    // The PostGIS whose functions yunhe provides (postgis_version() says the same); no plpgsql.
+    Builder b(out, {{"oid", I}, {"extname", T}, {"extowner", I}, {"extnamespace", I}, {"extrelocatable", B},
+                    {"extversion", T}, {"extconfig", ArrayOf(TypeId::kInt64)}, {"extcondition", TA}});
+    b.Row({Int(6000000), Text("postgis"), Int(kOwnerOid), Int(kPublicOid), Bool(false), Text("3.3.0"), Null(), Null()});
+    b.Finish();
+    return true;
+  }
   // Present and empty: clients join them without failing.
   const LogicalType oids = ArrayOf(TypeId::kInt64);
   if (name == "pg_inherits") Builder(out, {{"inhrelid", I}, {"inhparent", I}, {"inhseqno", I4}, {"inhdetachpending", B}}).Finish();

@@ -62,6 +62,7 @@ Indexes:
     "described_b" btree (b)
     "described_g" gist (g)' "$(psql -X -c '\d described' 2>&1)"
 check "psql \\d+ TABLE over the wire" "Access method: heap" "$(psql -X -c '\d+ described' 2>&1 | grep 'Access method')"
+check "psql \\dx over the wire" "postgis|3.3.0|public" "$(psql -X -t -A -F '|' -c '\dx' | cut -d'|' -f1-3)"
 check "psql \\di over the wire" "described_b|index|described
 described_g|index|described
 described_pkey|index|described" "$(psql -X -t -A -F '|' -c '\di' | cut -d'|' -f2,3,5)"

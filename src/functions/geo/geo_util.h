@@ -60,5 +60,6 @@ void RegisterGeosFunctions(FunctionRegistry& r);
 void RegisterGeoAggregates(FunctionRegistry& r);
 void RegisterGeodesicFunctions(FunctionRegistry& r);
 void RegisterTransformFunctions(FunctionRegistry& r);
+void RegisterVersionFunctions(FunctionRegistry& r);
 
 }  // namespace yunhe::geo

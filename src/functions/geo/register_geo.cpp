@@ -30,6 +30,7 @@ void RegisterGeoFunctions(FunctionRegistry& r) {
   geo::RegisterGeoAggregates(r);
   geo::RegisterGeodesicFunctions(r);
   geo::RegisterTransformFunctions(r);
+  geo::RegisterVersionFunctions(r);
 }
 
 }  // namespace yunhe
