@@ -20,7 +20,8 @@ struct ParsedStatement {
 
 class ParsedSql {
  public:
-  // Throws Error(42601) with the cursor position on a syntax error.
+  // Throws Error(42601) with the cursor position on a syntax error. Trees of recently parsed
+  // texts are shared (they are read-only once parsed).
   static std::shared_ptr<ParsedSql> Parse(const std::string& sql);
   ~ParsedSql();
   const std::vector<ParsedStatement>& statements() const { return statements_; }
@@ -28,6 +29,7 @@ class ParsedSql {
   const std::string& text() const { return text_; }
 
  private:
+  static std::shared_ptr<ParsedSql> ParseText(const std::string& sql);
   PgQuery__ParseResult* result_ = nullptr;
   std::vector<ParsedStatement> statements_;
   std::string text_;
