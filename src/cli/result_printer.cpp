@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "common/sql_text.h"
+
 namespace yunhe {
 namespace {
 
@@ -40,23 +42,6 @@ std::string CsvQuote(const std::string& s, char delim) {
   for (char c : s) {
     if (c == '"') out += '"';
     out += c;
-  }
-  return out + "\"";
-}
-
-std::string JsonString(const std::string& s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) out += fmt::format("\\u{:04x}", c);
-        else out.push_back(char(c));
-    }
   }
   return out + "\"";
 }

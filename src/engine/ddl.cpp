@@ -129,22 +129,6 @@ void CheckDefault(const ColumnInfo& col) {
 
 }  // namespace
 
-std::string QuoteIdent(const std::string& name) {
-  bool plain = !name.empty() && (islower((unsigned char)name[0]) || name[0] == '_');
-  for (char c : name) plain = plain && (islower((unsigned char)c) || isdigit((unsigned char)c) || c == '_');
-  static const char* kReserved[] = {"select", "from", "where", "table", "order", "group", "user", "limit", "offset",
-                                    "all", "and", "or", "not", "null", "default", "check", "primary", "unique", "to",
-                                    "end", "case", "when", "then", "else", "as", "in", "is", "on", "desc", "asc", "time"};
-  for (auto* r : kReserved) plain = plain && name != r;
-  if (plain) return name;
-  std::string out = "\"";
-  for (char c : name) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 std::string TableDdl(const TableSchema& s) {
   std::string out = "CREATE TABLE " + QuoteIdent(s.name) + " (";
   for (size_t c = 0; c < s.columns.size(); ++c) {

@@ -3,6 +3,7 @@
 #pragma once
 #include <string>
 
+#include "common/sql_text.h"
 #include "engine/database.h"
 #include "sql/parser.h"
 
@@ -29,7 +30,5 @@ void CollectResult(struct PlannedQuery& q, QueryResult& result);
 
 // Renders a table's definition as CREATE TABLE text (catalog file, WAL for CREATE TABLE AS).
 std::string TableDdl(const TableSchema& schema);
-// Quotes an identifier when PostgreSQL would need it.
-std::string QuoteIdent(const std::string& name);
 
 }  // namespace yunhe

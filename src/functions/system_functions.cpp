@@ -5,6 +5,7 @@
 
 #include <unordered_map>
 
+#include "common/sql_text.h"
 #include "common/pg_type_ids.h"
 #include "common/time_util.h"
 #include "common/timezone.h"
@@ -17,15 +18,7 @@ namespace {
 using Args = const std::vector<const Vector*>&;
 const TypeId T = TypeId::kText, TS = TypeId::kTimestamp, TZ = TypeId::kTimestampTz;
 
-// PostgreSQL's quote_ident / quote_literal rules for format()'s %I and %L.
-std::string QuoteIdentifier(const std::string& s) {
-  bool plain = !s.empty() && (islower((unsigned char)s[0]) || s[0] == '_');
-  for (char c : s) plain = plain && (islower((unsigned char)c) || isdigit((unsigned char)c) || c == '_');
-  if (plain) return s;
-  std::string out = "\"";
-  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
+// PostgreSQL's quote_literal for format()'s %L (%I is QuoteIdent).
 std::string QuoteLiteral(const std::string& s) {
   std::string out = "'";
   for (char c : s) out += c == '\'' ? std::string("''") : std::string(1, c);
@@ -89,7 +82,7 @@ void RegisterSystemFunctions(FunctionRegistry& r) {
           if (c == 's') out += v.is_null ? "" : v.ToString();
           else if (c == 'I') {
             if (v.is_null) throw Error(SqlState::kNullValueNotAllowed, "null values cannot be formatted as an SQL identifier");
-            out += QuoteIdentifier(v.ToString());
+            out += QuoteIdent(v.ToString());
           } else out += v.is_null ? "NULL" : QuoteLiteral(v.ToString());
         }
         o.SetValue(row, Value::Text(out));

@@ -2,6 +2,7 @@
 // and pg_constraint list, and what ::regclass, pg_get_indexdef and pg_get_constraintdef say.
 #include <fmt/format.h>
 
+#include "common/sql_text.h"
 #include "common/pg_type_ids.h"
 #include "sql/system_catalog.h"
 
@@ -9,15 +10,6 @@ namespace yunhe {
 
 namespace {
 constexpr int64_t kViewOidBase = 1000000, kIndexOidBase = 2000000, kKeyIndexOidBase = 3000000, kConstraintOidBase = 4000000;
-
-std::string QuoteIdent(const std::string& name) {
-  bool plain = !name.empty() && (islower((unsigned char)name[0]) || name[0] == '_');
-  for (char c : name) plain = plain && (islower((unsigned char)c) || isdigit((unsigned char)c) || c == '_');
-  if (plain) return name;
-  std::string out = "\"";
-  for (char c : name) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
 
 std::string ColumnList(const std::vector<std::string>& columns) {
   std::string out;

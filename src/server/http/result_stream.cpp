@@ -8,23 +8,6 @@
 
 namespace yunhe::http {
 
-std::string JsonString(const std::string& s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) out += fmt::format("\\u{:04x}", c);
-        else out.push_back(char(c));
-    }
-  }
-  return out + "\"";
-}
-
 namespace {
 
 std::string JsonValue(const Value& v) {

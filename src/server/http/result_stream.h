@@ -4,11 +4,10 @@
 #pragma once
 #include <string>
 
+#include "common/sql_text.h"
 #include "engine/database.h"
 
 namespace yunhe::http {
-
-std::string JsonString(const std::string& s);  // a JSON string literal
 
 class ResultStream {
  public:
