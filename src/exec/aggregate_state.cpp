@@ -74,7 +74,9 @@ inline void ForRows(const uint32_t* sel, size_t n, Fn fn) {
 }
 }  // namespace
 
-void UpdateUngrouped(const BoundAggregate& agg, AggState& s, const uint32_t* sel, size_t n, const std::vector<const Vector*>& args) {
+void UpdateUngrouped(const BoundAggregate& agg, std::vector<AggState>& states, const uint32_t* sel, size_t n,
+                     const std::vector<const Vector*>& args) {
+  AggState& s = states[0];
   const AggKind kind = agg.function->kind;
   if (kind == AggKind::kCountStar) {
     s.count += int64_t(n);
@@ -104,15 +106,12 @@ void UpdateUngrouped(const BoundAggregate& agg, AggState& s, const uint32_t* sel
       ++count;
     });
   } else {
-    // min/max: the general path's comparison rules (NaN above all) on the chunk's candidates.
+    // min/max: the general path's comparison rules (NaN above all), every row in group 0.
     std::vector<uint32_t> rows;
     rows.reserve(n);
     ForRows(sel, n, [&](size_t r) { rows.push_back(uint32_t(r)); });
-    std::vector<uint32_t> groups(rows.size(), 0);
-    std::vector<AggState> one(1);
-    one[0] = std::move(s);
-    UpdateAggregate(agg, one, rows.data(), groups.data(), rows.size(), args, {});
-    s = std::move(one[0]);
+    const std::vector<uint32_t> group0(rows.size(), 0);
+    UpdateAggregate(agg, states, rows.data(), group0.data(), rows.size(), args, {});
     return;
   }
   s.count += count;

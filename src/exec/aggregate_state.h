@@ -52,8 +52,9 @@ void UpdateAggregate(const BoundAggregate& agg, std::vector<AggState>& states, c
 // Whether UpdateUngrouped handles this aggregate: count(*), and count/sum/avg/min/max without
 // DISTINCT over integers or floats.
 bool UngroupedFastPathApplies(const BoundAggregate& agg);
-// One group: rows sel[0..n) (or 0..n when sel is null) added to `s` with local accumulators.
-void UpdateUngrouped(const BoundAggregate& agg, AggState& s, const uint32_t* sel, size_t n, const std::vector<const Vector*>& args);
+// One group (states[0]): rows sel[0..n) (or 0..n when sel is null) added with local accumulators.
+void UpdateUngrouped(const BoundAggregate& agg, std::vector<AggState>& states, const uint32_t* sel, size_t n,
+                     const std::vector<const Vector*>& args);
 Value FinalizeAggregate(const BoundAggregate& agg, AggState& state, ExecContext& ctx);
 
 }  // namespace yunhe

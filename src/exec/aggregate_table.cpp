@@ -175,7 +175,7 @@ bool AggregateTable::ConsumeUngrouped(ExecContext& ctx, const DataChunk& in, con
     std::vector<Vector> scratch(agg.args.size());
     std::vector<const Vector*> args;
     for (size_t k = 0; k < agg.args.size(); ++k) args.push_back(&EvaluateRef(*agg.args[k], in, ctx, scratch[k]));
-    UpdateUngrouped(agg, states_[a][0], sel ? sel->data() : nullptr, sel ? sel->size() : in.count, args);
+    UpdateUngrouped(agg, states_[a], sel ? sel->data() : nullptr, sel ? sel->size() : in.count, args);
   }
   return true;
 }
