@@ -22,6 +22,9 @@ import tempfile
 import time
 import urllib.parse
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "peers"))
+from influxd import free_port, start_influxd  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 YUNHE = sys.argv[1]
 HOSTS = int(os.environ.get("HOSTS", 100))
@@ -32,14 +35,6 @@ SECONDS = int(os.environ.get("SECONDS", 10))
 RUNS = int(os.environ.get("RUNS", 3))
 PGBENCH = "/usr/lib/postgresql/15/bin/pgbench"
 PGBIN = "/usr/lib/postgresql/15/bin"
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def wait_port(port, what, timeout=20):
@@ -102,18 +97,7 @@ def start_yunhe(name="yunhe"):
 def start_influx():
     if not shutil.which("influxd"):
         return None, None
-    base = os.path.join(WORK, "influx")
-    os.makedirs(base, exist_ok=True)
-    port, rpc = free_port(), free_port()
-    conf = os.path.join(base, "influxdb.conf")
-    with open(conf, "w") as f:
-        f.write(f'reporting-disabled = true\nbind-address = "127.0.0.1:{rpc}"\n[meta]\n  dir = "{base}/meta"\n'
-                f'[data]\n  dir = "{base}/data"\n  wal-dir = "{base}/wal"\n  query-log-enabled = false\n'
-                f'[http]\n  bind-address = "127.0.0.1:{port}"\n  log-enabled = false\n  max-body-size = 0\n'
-                f'[monitor]\n  store-enabled = false\n')
-    proc = subprocess.Popen(["influxd", "-config", conf], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    wait_port(port, "influxd")
-    return proc, port
+    return start_influxd(os.path.join(WORK, "influx"))
 
 
 def influx_query(port, q):

@@ -10,23 +10,17 @@ has no ASOF join: that question is not asked. The server is stopped before exiti
 import datetime
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
 import urllib.parse
 import urllib.request
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from influxd import start_influxd  # noqa: E402
+
 WORK, RUNS = sys.argv[1], int(sys.argv[2])
 EPOCH = datetime.datetime(1970, 1, 1)
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def request(url, data=None):
@@ -46,41 +40,13 @@ def window(start, end):
 
 def main():
     base = os.path.join(WORK, "influx")
-    os.makedirs(base, exist_ok=True)
-    http, rpc = free_port(), free_port()
-    conf = os.path.join(base, "influxdb.conf")
-    with open(conf, "w") as f:
-        f.write(f"""reporting-disabled = true
-bind-address = "127.0.0.1:{rpc}"
-[meta]
-  dir = "{base}/meta"
-[data]
-  dir = "{base}/data"
-  wal-dir = "{base}/wal"
-  query-log-enabled = false
-  # Snapshot the WAL into TSM files soon after writes stop, so bytes on disk are InfluxDB's
-  # compressed form (the default waits 10 minutes).
-  cache-snapshot-write-cold-duration = "1s"
-  compact-full-write-cold-duration = "1s"
-[http]
-  bind-address = "127.0.0.1:{http}"
-  log-enabled = false
-  max-body-size = 0
-[monitor]
-  store-enabled = false
-""")
-    server = subprocess.Popen(["influxd", "-config", conf], stdout=subprocess.DEVNULL, stderr=open(os.path.join(base, "log"), "w"))
+    try:
+        server, http = start_influxd(base)
+    except RuntimeError as e:
+        print(e, file=sys.stderr)
+        sys.exit(1)
     url = f"http://127.0.0.1:{http}"
     try:
-        for _ in range(200):
-            try:
-                request(url + "/ping")
-                break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            print("influxd did not start", file=sys.stderr)
-            sys.exit(1)
         request(url + "/query", urllib.parse.urlencode({"q": "CREATE DATABASE bench"}).encode())
 
         # Line protocol (ns timestamps); integer fields as the other systems' int columns. The
