@@ -6,6 +6,9 @@
      as Telegraf does. rows/s = all rows / wall time until the last 204; counts checked after.
   2. Simple-query round trips over the PostgreSQL protocol: pgbench running `SELECT 1` with 1
      and 4 clients for SECONDS each (simple protocol, no transactions around it).
+  3. Durable single-row INSERTs over the PostgreSQL protocol: pgbench, 1, 4 and 8 clients, each
+     statement its own transaction acknowledged after its WAL fsync (PostgreSQL with its default
+     synchronous_commit = on): what group commit is for.
 
 usage: server.py path/to/yunhe   (env: HOSTS, HOURS, BATCH, SENDERS, SECONDS, RUNS)
 Prints one line per measurement and a markdown table at the end.
@@ -72,10 +75,10 @@ def http_ingest(port, path, batches):
     return rows, time.time() - start
 
 
-def pgbench(port, user, db, clients, host_dir=None):
-    script = os.path.join(WORK, "select1.sql")
+def pgbench(port, user, db, clients, host_dir=None, sql="SELECT 1;"):
+    script = os.path.join(WORK, "bench.sql")
     with open(script, "w") as f:
-        f.write("SELECT 1;\n")
+        f.write(sql + "\n")
     env = dict(os.environ, PGHOST=host_dir or "127.0.0.1", PGPORT=str(port), PGUSER=user)
     cmd = [PGBENCH, "-n", "-M", "simple", "-f", script, "-c", str(clients), "-j", str(clients), "-T", str(SECONDS), db]
     out = subprocess.run(cmd, env=env, capture_output=True, text=True)
@@ -189,6 +192,19 @@ def main():
                     tps = [pgbench(pport, "postgres", "postgres", clients) for _ in range(RUNS)]
                     print(f"postgresql SELECT 1, {clients} client(s): {', '.join(f'{t:,.0f}' for t in tps)} round trips/s")
                     results.append((f"pgwire simple query round trips/s, {clients} client(s)", "postgresql", median_spread(tps)))
+            create = "CREATE TABLE IF NOT EXISTS ev (client int, v double precision, note text)"
+            insert = "INSERT INTO ev VALUES (:client_id, random(), 'reading');"
+            subprocess.run(["psql", "-X", "-q", "-h", "127.0.0.1", "-p", str(ypg), "-U", "yunhe", "yunhe", "-c", create], check=True)
+            if pg_dir:
+                subprocess.run(["psql", "-X", "-q", "-h", "127.0.0.1", "-p", str(pport), "-U", "postgres", "postgres", "-c", create],
+                               check=True)
+            for clients in (1, 4, 8):
+                for system, port, user, db in (("yunhe", ypg, "yunhe", "yunhe"), ("postgresql", pport, "postgres", "postgres")):
+                    if system == "postgresql" and not pg_dir:
+                        continue
+                    tps = [pgbench(port, user, db, clients, sql=insert) for _ in range(RUNS)]
+                    print(f"{system} durable INSERT, {clients} client(s): {', '.join(f'{t:,.0f}' for t in tps)} statements/s")
+                    results.append((f"pgwire durable single-row INSERTs/s, {clients} client(s)", system, median_spread(tps)))
         else:
             print("pgbench is not installed (Debian postgresql-15): round trips not measured")
 

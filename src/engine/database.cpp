@@ -323,7 +323,24 @@ QueryResult Database::RunAsStatement(const std::string& description, const std::
   } catch (const std::bad_alloc&) {
     fail(Status::Error("53200", "out of memory"));
   }
+  if (durability_ && result.status.ok() && !replaying_) {
+    try {
+      durability_->StatementEnded();
+    } catch (const Error& e) {
+      result.status = e.status();
+    }
+  }
   return result;
+}
+
+Status Database::WaitDurable() {
+  if (!durability_) return Status::Ok();
+  try {
+    durability_->WaitDurable();
+  } catch (const Error& e) {
+    return e.status();
+  }
+  return Status::Ok();
 }
 
 void Database::ExecuteNested(const std::string& sql) {

@@ -11,14 +11,13 @@
 #include <string>
 #include <vector>
 
+#include "engine/durability.h"
 #include "engine/result.h"
 #include "engine/transaction.h"
 #include "sql/parser.h"
 #include "storage/catalog.h"
 
 namespace yunhe {
-
-class Durability;
 
 class Database {
  public:
@@ -43,6 +42,12 @@ class Database {
                            bool* returns_rows);
   // Writes all tables to segment files and truncates the WAL.
   Status Checkpoint();
+  // Group commit for server sessions: while the returned guard lives on the calling thread,
+  // commits return before their fsync, and the session calls WaitDurable() after letting the
+  // database go and before answering its client; concurrent committers then share one fsync.
+  // Without a guard every commit is durable when ExecuteStatement returns.
+  Durability::DeferSync DeferSync() { return Durability::DeferSync(durability_.get()); }
+  Status WaitDurable();
 
   const Catalog& catalog() const { return *catalog_; }
   // COPY ... FROM STDIN reads this text (the shell sets it before running the statement);

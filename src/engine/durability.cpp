@@ -143,16 +143,79 @@ std::unique_ptr<Durability> Durability::Open(const std::string& dir, Database* d
   return d;
 }
 
-void Durability::Commit(const std::vector<WalRecord>& records) {
+namespace {
+// What the current thread must wait for before it answers its client (group commit).
+struct ThreadDurability {
+  const Durability* owner = nullptr;  // the database whose DeferSync is alive on this thread
+  int defer_depth = 0;
+  uint64_t pending_lsn = 0;
+};
+thread_local ThreadDurability t_durability;
+
+bool Deferred(const Durability* d) { return t_durability.defer_depth > 0 && t_durability.owner == d; }
+}  // namespace
+
+Durability::DeferSync::DeferSync(Durability* d) : d_(d) {
+  if (!d_) return;
+  if (t_durability.defer_depth == 0) t_durability = ThreadDurability{d_, 0, 0};
+  if (t_durability.owner == d_) ++t_durability.defer_depth;
+  else d_ = nullptr;  // another database already defers on this thread: this one syncs inline
+}
+
+Durability::DeferSync::~DeferSync() {
+  if (!d_) return;
+  if (t_durability.defer_depth == 1) {
+    try {
+      d_->WaitDurable();
+    } catch (const Error&) {
+    }
+  }
+  --t_durability.defer_depth;
+}
+
+void Durability::CheckWritable() {
   if (!poisoned_.empty())
     throw Error(SqlState::kIoError, "writes are disabled until the database is reopened: " + poisoned_);
-  wal_->Commit(records);
+  std::string failed = flush_.failure();
+  if (!failed.empty()) throw Error(SqlState::kIoError, "writes are disabled until the database is reopened: " + failed);
+}
+
+void Durability::AwaitInline(uint64_t lsn) {
+  if (Deferred(this)) {
+    if (lsn > t_durability.pending_lsn) t_durability.pending_lsn = lsn;
+    return;
+  }
+  flush_.WaitFor(lsn, [this] { return wal_->Sync(); }, dir_);
+}
+
+void Durability::Commit(const std::vector<WalRecord>& records) {
+  CheckWritable();
+  const uint64_t before = wal_->size();
+  wal_->Append(records);  // write() only; a failed write is cut off again and throws
+  flush_.Written(wal_->size() - before);
+  AwaitInline(flush_.written());
 }
 
 void Durability::Spill(const std::vector<WalRecord>& records) {
-  if (!poisoned_.empty())
-    throw Error(SqlState::kIoError, "writes are disabled until the database is reopened: " + poisoned_);
+  CheckWritable();
+  const uint64_t before = wal_->size();
   wal_->Append(records);
+  flush_.Written(wal_->size() - before);
+}
+
+void Durability::StatementEnded() {
+  const uint64_t lsn = flush_.written();
+  if (Deferred(this) || !flush_.Durable(lsn)) AwaitInline(lsn);
+}
+
+void Durability::WaitDurable() {
+  if (!Deferred(this)) return;
+  const uint64_t lsn = t_durability.pending_lsn;
+  if (lsn == 0) return;
+  // The leader's fsync runs without the database: a checkpoint switching WAL files waits for
+  // it in GroupFlush::Rebase, so wal_ is the file being synced.
+  flush_.WaitFor(lsn, [this] { return wal_->Sync(); }, dir_);
+  t_durability.pending_lsn = 0;
 }
 
 void Durability::MaybeCheckpoint(Catalog& catalog) {
@@ -176,8 +239,9 @@ void Durability::Checkpoint(Catalog& catalog) {
   }
   WriteFileDurable(dir_ + "/" + m.wal, "");
   ReplaceFileDurable(dir_ + "/MANIFEST", EncodeManifest(m));
-  // The new checkpoint is live: switch the WAL, drop deleted rows (row ids restart), remove old files.
-  wal_ = std::make_unique<WalWriter>(dir_ + "/" + m.wal, 0);
+  // The new checkpoint is live: switch the WAL, drop deleted rows (row ids restart), remove old
+  // files. Every committed transaction is in the checkpoint now, so all WAL bytes count as durable.
+  flush_.Rebase([&] { wal_ = std::make_unique<WalWriter>(dir_ + "/" + m.wal, 0); });
   for (auto& [name, t] : catalog.tables) t->data.Compact();
   for (auto& f : live_files_) RemoveFile(dir_ + "/" + f);
   live_files_.clear();

@@ -6,17 +6,24 @@
 //  1. MANIFEST is only ever replaced by atomic rename of a fully fsynced MANIFEST.tmp, and every
 //     file it names was fsynced before; so after a crash at any point MANIFEST names a complete
 //     checkpoint (the old one or the new one).
-//  2. A transaction is acknowledged only after its WAL frames are fsynced (Commit()).
+//  2. A transaction is acknowledged only after its WAL frames are fsynced: Commit() syncs before
+//     returning, or, on a thread with a DeferSync alive (server sessions), the session calls
+//     WaitDurable() after letting the database go and before acknowledging, so concurrent
+//     committers share one fsync (group commit, storage/group_flush.h). A statement that read
+//     data still waiting for its fsync is answered only after that fsync too (StatementEnded()),
+//     so no client ever sees a write that a crash could take back.
 //  3. Open() = load checkpoint + replay committed WAL transactions; a torn WAL tail is cut off.
 //  4. A table whose segment file is corrupt stays in the catalog but every read of it fails
 //     with XX001 naming the file; other tables stay readable.
 #pragma once
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "storage/catalog.h"
 #include "storage/file_util.h"
+#include "storage/group_flush.h"
 #include "storage/wal.h"
 
 namespace yunhe {
@@ -32,6 +39,21 @@ class Durability {
   void Commit(const std::vector<WalRecord>& records);
   void Spill(const std::vector<WalRecord>& records);
   void Poison(const std::string& why) { poisoned_ = why; }
+  // End of a statement on this thread (database held): everything it could have read must be
+  // durable before it is answered: now, or at this thread's WaitDurable().
+  void StatementEnded();
+  // While a DeferSync lives on a thread, its commits return before their fsync.
+  class DeferSync {
+   public:
+    explicit DeferSync(Durability* d);
+    ~DeferSync();  // waits (errors ignored: WaitDurable() is where the session learns of them)
+    DeferSync(const DeferSync&) = delete;
+    DeferSync& operator=(const DeferSync&) = delete;
+   private:
+    Durability* d_;
+  };
+  // Waits, without the database, until this thread's statements are durable. Throws 58030.
+  void WaitDurable();
   void Checkpoint(Catalog& catalog);
   // Checkpoints when the WAL has grown past kWalCheckpointBytes.
   void MaybeCheckpoint(Catalog& catalog);
@@ -44,8 +66,11 @@ class Durability {
   DirectoryLock lock_;
   uint64_t checkpoint_ = 0;
   std::unique_ptr<WalWriter> wal_;
+  GroupFlush flush_;
   std::vector<std::string> live_files_;
   std::string poisoned_;
+  void CheckWritable();
+  void AwaitInline(uint64_t lsn);
 };
 
 // The catalog as DDL text (tables, views, indexes), one statement per line-terminated ';'.

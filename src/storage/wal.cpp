@@ -31,6 +31,8 @@ WalWriter::~WalWriter() {
 void WalWriter::Commit(const std::vector<WalRecord>& records) { Write(records, true); }
 void WalWriter::Append(const std::vector<WalRecord>& records) { Write(records, false); }
 
+int WalWriter::Sync() const { return ::fdatasync(fd_) == 0 ? 0 : errno; }
+
 void WalWriter::Write(const std::vector<WalRecord>& records, bool sync) {
   std::string buf;
   std::string payload;

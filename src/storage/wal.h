@@ -31,6 +31,8 @@ class WalWriter {
   void Append(const std::vector<WalRecord>& records);
   uint64_t size() const { return size_; }
   const std::string& path() const { return path_; }
+  // fdatasync of the file; 0 or the errno (for GroupFlush, which may call it from any thread).
+  int Sync() const;
 
  private:
   void Write(const std::vector<WalRecord>& records, bool sync);

@@ -1,5 +1,7 @@
 #include "ingest/mqtt/mqtt_ingest.h"
 
+#include "engine/locked_durably.h"
+
 #include <mosquitto.h>
 #include <unistd.h>
 
@@ -103,10 +105,8 @@ void MqttIngest::Flush() {
   o.max_reported_errors = 20;
   lineproto::WriteReport report;
   QueryResult r;
-  {
-    std::lock_guard<std::mutex> lock(db_mu_);
-    r = lineproto::WriteLineProtocol(db_, batch, o, &report);
-  }
+  Status durable = RunLockedDurably(db_, db_mu_, [&] { r = lineproto::WriteLineProtocol(db_, batch, o, &report); });
+  if (!durable.ok()) r.status = durable;
   rows_ += report.rows;
   bad_ += report.bad_lines;
   if (!r.status.ok()) std::cerr << "yunhe mqtt: write failed: " << r.status.message() << "\n";

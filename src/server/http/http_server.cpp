@@ -1,5 +1,7 @@
 #include "server/http/http_server.h"
 
+#include "engine/locked_durably.h"
+
 #include <fmt/format.h>
 #include <httplib.h>
 
@@ -157,9 +159,11 @@ void HttpServer::Routes() {
     ++queries_;
     auto t0 = std::chrono::steady_clock::now();
     std::vector<QueryResult> results;
-    {
-      std::lock_guard<std::mutex> lock(db_mu_);
-      results = db_.Execute(sql);
+    Status durable = RunLockedDurably(db_, db_mu_, [&] { results = db_.Execute(sql); });
+    if (!durable.ok()) {
+      res.status = 500;
+      res.set_content(ErrorJson(durable), "application/json");
+      return;
     }
     const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     ObserveLatency(ms / 1000);
@@ -207,10 +211,8 @@ void HttpServer::Routes() {
     ++writes_;
     lineproto::WriteReport report;
     QueryResult r;
-    {
-      std::lock_guard<std::mutex> lock(db_mu_);
-      r = lineproto::WriteLineProtocol(db_, req.body, o, &report);
-    }
+    Status durable = RunLockedDurably(db_, db_mu_, [&] { r = lineproto::WriteLineProtocol(db_, req.body, o, &report); });
+    if (!durable.ok()) r.status = durable;
     rows_written_ += report.rows;
     lines_rejected_ += report.bad_lines;
     if (!r.status.ok()) {
@@ -250,11 +252,11 @@ void HttpServer::Routes() {
     const std::string sql = "COPY " + ident + " FROM STDIN WITH (FORMAT csv, HEADER " + (header ? "true" : "false") +
                             ", DELIMITER '" + delimiter + "')";
     QueryResult r;
-    {
-      std::lock_guard<std::mutex> lock(db_mu_);
+    Status durable = RunLockedDurably(db_, db_mu_, [&] {
       db_.SetCopyInput(req.body);
       r = db_.ExecuteStatement(sql);
-    }
+    });
+    if (!durable.ok()) r.status = durable;
     if (!r.status.ok()) {
       res.status = 400;
       res.set_content(ErrorJson(r.status), "application/json");

@@ -1,5 +1,7 @@
 #include "server/ilp/ilp_server.h"
 
+#include "engine/locked_durably.h"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -87,10 +89,8 @@ void IlpServer::Serve(int fd, int connection) {
     pending.erase(0, cut);
     lineproto::WriteReport report;
     QueryResult r;
-    {
-      std::lock_guard<std::mutex> lock(db_mu_);
-      r = lineproto::WriteLineProtocol(db_, batch, options, &report, next_line);
-    }
+    Status durable = RunLockedDurably(db_, db_mu_, [&] { r = lineproto::WriteLineProtocol(db_, batch, options, &report, next_line); });
+    if (!durable.ok()) r.status = durable;
     next_line += size_t(std::count(batch.begin(), batch.end(), '\n'));
     rows_ += report.rows;
     rejected_ += report.bad_lines;

@@ -359,6 +359,20 @@ void Server::Serve(int fd, int32_t backend_pid) {
   MessageBuilder('Z').Byte('I').AppendTo(&out);
   if (!WriteAll(conn, out)) return;
 
+  // Group commit: this session's commits return before their fsync, and nothing goes to the
+  // client before it (send() waits), mostly after the database is let go, so concurrent
+  // sessions share fsyncs. Declared first: its end (a last wait) comes after EndSession's.
+  auto defer_sync = db_.DeferSync();
+  auto send = [&](const std::string& o) {
+    Status durable = db_.WaitDurable();
+    if (!durable.ok()) {
+      std::string bye;
+      AppendError(durable, &bye, 'E', "FATAL");
+      WriteAll(conn, bye);
+      return false;
+    }
+    return WriteAll(conn, o);
+  };
   std::unique_lock<std::mutex> hold(db_mu_, std::defer_lock);  // held through a transaction block
   // However the session ends (the client left mid-COPY, a write failed, a stall timed out): an
   // open transaction block is rolled back, as PostgreSQL does, and the database is let go.
@@ -559,7 +573,7 @@ void Server::Serve(int fd, int32_t backend_pid) {
           if (IsCopyFromStdin(text)) {
             // CopyInResponse, then CopyData ... CopyDone (or CopyFail) from the client.
             MessageBuilder('G').Byte(0).Int16(0).AppendTo(&out);
-            if (!WriteAll(conn, out)) return;
+            if (!send(out)) return;
             out.clear();
             std::string data;
             bool failed = false, done = false;
@@ -605,7 +619,7 @@ void Server::Serve(int fd, int32_t backend_pid) {
           if (out.size() > (1u << 20) && db_.in_transaction_block()) {
             // Stream large results while the block holds the database anyway; otherwise they
             // are sent after the database is let go, so a slow reader delays nobody else.
-            if (!WriteAll(conn, out)) return;
+            if (!send(out)) return;
             out.clear();
           }
         }
@@ -640,7 +654,7 @@ void Server::Serve(int fd, int32_t backend_pid) {
         WriteAll(conn, out);
         goto done;
     }
-    if (!out.empty() && !WriteAll(conn, out)) break;
+    if (!out.empty() && !send(out)) break;
   }
 done:
   return;  // EndSession rolls back and lets the database go
