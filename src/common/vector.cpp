@@ -5,55 +5,57 @@
 namespace yunhe {
 
 void Vector::Resize(size_t n) {
+  if (n == size()) return;  // no write: a shared copy stays shared
   switch (type_.physical()) {
-    case PhysicalType::kI64: i64_.resize(n); break;
-    case PhysicalType::kF64: f64_.resize(n); break;
-    case PhysicalType::kStr: MutableStr().resize(n); break;
-    case PhysicalType::kDec: dec_.resize(n); break;
-    case PhysicalType::kInterval: iv_.resize(n); break;
+    case PhysicalType::kI64: i64_.mut().resize(n); break;
+    case PhysicalType::kF64: f64_.mut().resize(n); break;
+    case PhysicalType::kStr: str_.mut().resize(n); break;
+    case PhysicalType::kDec: dec_.mut().resize(n); break;
+    case PhysicalType::kInterval: iv_.mut().resize(n); break;
   }
-  nulls_.resize(n, 1);
+  nulls_.mut().resize(n, 1);
 }
 
 void Vector::Reserve(size_t n) {
   switch (type_.physical()) {
-    case PhysicalType::kI64: i64_.reserve(n); break;
-    case PhysicalType::kF64: f64_.reserve(n); break;
-    case PhysicalType::kStr: MutableStr().reserve(n); break;
-    case PhysicalType::kDec: dec_.reserve(n); break;
-    case PhysicalType::kInterval: iv_.reserve(n); break;
+    case PhysicalType::kI64: i64_.mut().reserve(n); break;
+    case PhysicalType::kF64: f64_.mut().reserve(n); break;
+    case PhysicalType::kStr: str_.mut().reserve(n); break;
+    case PhysicalType::kDec: dec_.mut().reserve(n); break;
+    case PhysicalType::kInterval: iv_.mut().reserve(n); break;
   }
-  nulls_.reserve(n);
+  nulls_.mut().reserve(n);
 }
 
 bool Vector::HasNulls() const {
-  return std::find(nulls_.begin(), nulls_.end(), 1) != nulls_.end();
+  const auto& n = nulls_.get();
+  return std::find(n.begin(), n.end(), 1) != n.end();
 }
 
 Value Vector::GetValue(size_t row) const {
   Value v;
   v.type = type_;
-  if (nulls_[row]) return v;
+  if (nulls_.get()[row]) return v;
   v.is_null = false;
   switch (type_.physical()) {
-    case PhysicalType::kI64: v.i = i64_[row]; break;
-    case PhysicalType::kF64: v.f = f64_[row]; break;
-    case PhysicalType::kStr: v.s = (*str_)[row]; break;
-    case PhysicalType::kDec: v.d = dec_[row]; break;
-    case PhysicalType::kInterval: v.iv = iv_[row]; break;
+    case PhysicalType::kI64: v.i = i64_.get()[row]; break;
+    case PhysicalType::kF64: v.f = f64_.get()[row]; break;
+    case PhysicalType::kStr: v.s = str_.get()[row]; break;
+    case PhysicalType::kDec: v.d = dec_.get()[row]; break;
+    case PhysicalType::kInterval: v.iv = iv_.get()[row]; break;
   }
   return v;
 }
 
 void Vector::SetValue(size_t row, const Value& v) {
-  nulls_[row] = v.is_null;
+  nulls_.mut()[row] = v.is_null;
   if (v.is_null) return;
   switch (type_.physical()) {
-    case PhysicalType::kI64: i64_[row] = v.i; break;
-    case PhysicalType::kF64: f64_[row] = v.f; break;
-    case PhysicalType::kStr: MutableStr()[row] = v.s; break;
-    case PhysicalType::kDec: dec_[row] = v.d; break;
-    case PhysicalType::kInterval: iv_[row] = v.iv; break;
+    case PhysicalType::kI64: i64_.mut()[row] = v.i; break;
+    case PhysicalType::kF64: f64_.mut()[row] = v.f; break;
+    case PhysicalType::kStr: str_.mut()[row] = v.s; break;
+    case PhysicalType::kDec: dec_.mut()[row] = v.d; break;
+    case PhysicalType::kInterval: iv_.mut()[row] = v.iv; break;
   }
 }
 
@@ -63,48 +65,40 @@ void Vector::Append(const Value& v) {
 }
 
 void Vector::AppendFrom(const Vector& src, size_t row) {
-  nulls_.push_back(src.nulls_[row]);
+  nulls_.mut().push_back(src.nulls_.get()[row]);
   switch (type_.physical()) {
-    case PhysicalType::kI64: i64_.push_back(src.i64_[row]); break;
-    case PhysicalType::kF64: f64_.push_back(src.f64_[row]); break;
-    case PhysicalType::kStr: MutableStr().push_back((*src.str_)[row]); break;
-    case PhysicalType::kDec: dec_.push_back(src.dec_[row]); break;
-    case PhysicalType::kInterval: iv_.push_back(src.iv_[row]); break;
-  }
-}
-
-void Vector::AppendRange(const Vector& src, size_t begin, size_t count) {
-  nulls_.insert(nulls_.end(), src.nulls_.begin() + begin, src.nulls_.begin() + begin + count);
-  switch (type_.physical()) {
-    case PhysicalType::kI64: i64_.insert(i64_.end(), src.i64_.begin() + begin, src.i64_.begin() + begin + count); break;
-    case PhysicalType::kF64: f64_.insert(f64_.end(), src.f64_.begin() + begin, src.f64_.begin() + begin + count); break;
-    case PhysicalType::kStr: {
-      auto& dst = MutableStr();
-      dst.insert(dst.end(), src.str_->begin() + begin, src.str_->begin() + begin + count);
-      break;
-    }
-    case PhysicalType::kDec: dec_.insert(dec_.end(), src.dec_.begin() + begin, src.dec_.begin() + begin + count); break;
-    case PhysicalType::kInterval: iv_.insert(iv_.end(), src.iv_.begin() + begin, src.iv_.begin() + begin + count); break;
+    case PhysicalType::kI64: i64_.mut().push_back(src.i64_.get()[row]); break;
+    case PhysicalType::kF64: f64_.mut().push_back(src.f64_.get()[row]); break;
+    case PhysicalType::kStr: str_.mut().push_back(src.str_.get()[row]); break;
+    case PhysicalType::kDec: dec_.mut().push_back(src.dec_.get()[row]); break;
+    case PhysicalType::kInterval: iv_.mut().push_back(src.iv_.get()[row]); break;
   }
 }
 
 namespace {
 template <typename T>
-void SelectInPlace(std::vector<T>& v, const std::vector<uint32_t>& sel) {
-  // sel is ascending for filters, so in-place compaction is safe; otherwise copy.
-  bool ascending = std::is_sorted(sel.begin(), sel.end());
-  if (ascending) {
-    for (size_t k = 0; k < sel.size(); ++k) {
-      if (k != sel[k]) v[k] = std::move(v[sel[k]]);
-    }
-    v.resize(sel.size());
-  } else {
-    std::vector<T> out;
-    out.reserve(sel.size());
-    for (uint32_t s : sel) out.push_back(v[s]);
-    v.swap(out);
+void AppendRangeOf(CowArray<T>& dst, const CowArray<T>& src, size_t begin, size_t count) {
+  // Copy the source range first: src may share dst's array (appending a Vector to itself).
+  const auto& s = src.get();
+  std::vector<T> part(s.begin() + begin, s.begin() + begin + count);
+  auto& d = dst.mut();
+  d.insert(d.end(), std::make_move_iterator(part.begin()), std::make_move_iterator(part.end()));
+}
+}  // namespace
+
+void Vector::AppendRange(const Vector& src, size_t begin, size_t count) {
+  if (count == 0) return;
+  AppendRangeOf(nulls_, src.nulls_, begin, count);
+  switch (type_.physical()) {
+    case PhysicalType::kI64: AppendRangeOf(i64_, src.i64_, begin, count); break;
+    case PhysicalType::kF64: AppendRangeOf(f64_, src.f64_, begin, count); break;
+    case PhysicalType::kStr: AppendRangeOf(str_, src.str_, begin, count); break;
+    case PhysicalType::kDec: AppendRangeOf(dec_, src.dec_, begin, count); break;
+    case PhysicalType::kInterval: AppendRangeOf(iv_, src.iv_, begin, count); break;
   }
 }
+
+namespace {
 template <typename T>
 std::vector<T> GatherOf(const std::vector<T>& v, const std::vector<uint32_t>& sel) {
   std::vector<T> out;
@@ -112,28 +106,49 @@ std::vector<T> GatherOf(const std::vector<T>& v, const std::vector<uint32_t>& se
   for (uint32_t s : sel) out.push_back(v[s]);
   return out;
 }
+template <typename T>
+void SelectOf(CowArray<T>& a, const std::vector<uint32_t>& sel) {
+  // sel is ascending for filters: compact in place when the array is ours alone; otherwise
+  // (shared with a table's row group, or out of order) gather into a new array.
+  if (!a.shared() && std::is_sorted(sel.begin(), sel.end())) {
+    auto& v = a.mut();
+    for (size_t k = 0; k < sel.size(); ++k) {
+      if (k != sel[k]) v[k] = std::move(v[sel[k]]);
+    }
+    v.resize(sel.size());
+  } else {
+    a.assign(GatherOf(a.get(), sel));
+  }
+}
+bool IsIdentity(const std::vector<uint32_t>& sel, size_t n) {
+  if (sel.size() != n) return false;
+  for (size_t k = 0; k < n; ++k)
+    if (sel[k] != k) return false;
+  return true;
+}
 }  // namespace
 
 void Vector::Select(const std::vector<uint32_t>& sel) {
-  SelectInPlace(nulls_, sel);
+  if (IsIdentity(sel, size())) return;
+  SelectOf(nulls_, sel);
   switch (type_.physical()) {
-    case PhysicalType::kI64: SelectInPlace(i64_, sel); break;
-    case PhysicalType::kF64: SelectInPlace(f64_, sel); break;
-    case PhysicalType::kStr: SelectInPlace(MutableStr(), sel); break;
-    case PhysicalType::kDec: SelectInPlace(dec_, sel); break;
-    case PhysicalType::kInterval: SelectInPlace(iv_, sel); break;
+    case PhysicalType::kI64: SelectOf(i64_, sel); break;
+    case PhysicalType::kF64: SelectOf(f64_, sel); break;
+    case PhysicalType::kStr: SelectOf(str_, sel); break;
+    case PhysicalType::kDec: SelectOf(dec_, sel); break;
+    case PhysicalType::kInterval: SelectOf(iv_, sel); break;
   }
 }
 
 Vector Vector::Gather(const std::vector<uint32_t>& sel) const {
   Vector out(type_);
-  out.nulls_ = GatherOf(nulls_, sel);
+  out.nulls_.assign(GatherOf(nulls_.get(), sel));
   switch (type_.physical()) {
-    case PhysicalType::kI64: out.i64_ = GatherOf(i64_, sel); break;
-    case PhysicalType::kF64: out.f64_ = GatherOf(f64_, sel); break;
-    case PhysicalType::kStr: out.str_ = std::make_shared<std::vector<std::string>>(GatherOf(*str_, sel)); break;
-    case PhysicalType::kDec: out.dec_ = GatherOf(dec_, sel); break;
-    case PhysicalType::kInterval: out.iv_ = GatherOf(iv_, sel); break;
+    case PhysicalType::kI64: out.i64_.assign(GatherOf(i64_.get(), sel)); break;
+    case PhysicalType::kF64: out.f64_.assign(GatherOf(f64_.get(), sel)); break;
+    case PhysicalType::kStr: out.str_.assign(GatherOf(str_.get(), sel)); break;
+    case PhysicalType::kDec: out.dec_.assign(GatherOf(dec_.get(), sel)); break;
+    case PhysicalType::kInterval: out.iv_.assign(GatherOf(iv_.get(), sel)); break;
   }
   return out;
 }
@@ -142,13 +157,14 @@ Vector Vector::Constant(const Value& v, LogicalType t, size_t n) {
   Vector out(t);
   out.Resize(n);
   if (v.is_null) return out;  // Resize leaves new slots NULL
-  std::fill(out.nulls_.begin(), out.nulls_.end(), 0);
+  auto& nulls = out.nulls_.mut();
+  std::fill(nulls.begin(), nulls.end(), 0);
   switch (t.physical()) {
-    case PhysicalType::kI64: std::fill(out.i64_.begin(), out.i64_.end(), v.i); break;
-    case PhysicalType::kF64: std::fill(out.f64_.begin(), out.f64_.end(), v.f); break;
-    case PhysicalType::kStr: std::fill(out.MutableStr().begin(), out.MutableStr().end(), v.s); break;
-    case PhysicalType::kDec: std::fill(out.dec_.begin(), out.dec_.end(), v.d); break;
-    case PhysicalType::kInterval: std::fill(out.iv_.begin(), out.iv_.end(), v.iv); break;
+    case PhysicalType::kI64: { auto& a = out.i64_.mut(); std::fill(a.begin(), a.end(), v.i); break; }
+    case PhysicalType::kF64: { auto& a = out.f64_.mut(); std::fill(a.begin(), a.end(), v.f); break; }
+    case PhysicalType::kStr: { auto& a = out.str_.mut(); std::fill(a.begin(), a.end(), v.s); break; }
+    case PhysicalType::kDec: { auto& a = out.dec_.mut(); std::fill(a.begin(), a.end(), v.d); break; }
+    case PhysicalType::kInterval: { auto& a = out.iv_.mut(); std::fill(a.begin(), a.end(), v.iv); break; }
   }
   return out;
 }

@@ -1,6 +1,13 @@
 // Column chunks: a Vector holds up to kChunkRows values of one type plus a null mask; a DataChunk
 // is a row-aligned set of Vectors. Operators exchange DataChunks.
+//
+// Every backing array is shared copy-on-write, so copying a Vector (a table scan handing out a
+// row group's columns, a column reference, an all-NULL placeholder) is a few pointer copies and
+// the first write through a copy clones what it writes to. Consequence for callers: a pointer
+// from a non-const accessor (i64(), nulls(), ...) is valid for writing only until the Vector
+// is copied; take it again after a copy.
 #pragma once
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -12,6 +19,36 @@
 namespace yunhe {
 
 inline constexpr size_t kChunkRows = 2048;
+
+// A std::vector shared copy-on-write (see above). Threads may copy one concurrently (scans of
+// the same row group); a thread writes only through CowArrays it owns.
+template <typename T>
+class CowArray {
+ public:
+  const std::vector<T>& get() const { return p_ ? *p_ : Empty(); }
+  std::vector<T>& mut() {
+    if (!p_) {
+      p_ = std::make_shared<std::vector<T>>();
+    } else if (p_.use_count() > 1) {
+      p_ = std::make_shared<std::vector<T>>(*p_);
+    } else {
+      // Sole owner: pair with the release of whoever dropped the last other copy, so its
+      // reads happen before our writes.
+      std::atomic_thread_fence(std::memory_order_acquire);
+    }
+    return *p_;
+  }
+  void assign(std::vector<T> v) { p_ = std::make_shared<std::vector<T>>(std::move(v)); }
+  size_t size() const { return p_ ? p_->size() : 0; }
+  bool shared() const { return p_ && p_.use_count() > 1; }
+
+ private:
+  static const std::vector<T>& Empty() {
+    static const std::vector<T> empty;
+    return empty;
+  }
+  std::shared_ptr<std::vector<T>> p_;
+};
 
 class Vector {
  public:
@@ -27,23 +64,24 @@ class Vector {
   void Reserve(size_t n);
   void Clear() { Resize(0); }
 
-  bool IsNull(size_t row) const { return nulls_[row] != 0; }
-  void SetNull(size_t row, bool is_null) { nulls_[row] = is_null; }
+  bool IsNull(size_t row) const { return nulls_.get()[row] != 0; }
+  void SetNull(size_t row, bool is_null) { nulls_.mut()[row] = is_null; }
   bool HasNulls() const;
 
-  // Typed access; the caller picks by physical type once per chunk.
-  int64_t* i64() { return i64_.data(); }
-  const int64_t* i64() const { return i64_.data(); }
-  double* f64() { return f64_.data(); }
-  const double* f64() const { return f64_.data(); }
-  std::string* str() { return MutableStr().data(); }
-  const std::string* str() const { return str_ ? str_->data() : nullptr; }
-  Decimal* dec() { return dec_.data(); }
-  const Decimal* dec() const { return dec_.data(); }
-  Interval* iv() { return iv_.data(); }
-  const Interval* iv() const { return iv_.data(); }
-  uint8_t* nulls() { return nulls_.data(); }
-  const uint8_t* nulls() const { return nulls_.data(); }
+  // Typed access; the caller picks by physical type once per chunk. Non-const accessors
+  // unshare the array (see the top of this file).
+  int64_t* i64() { return i64_.mut().data(); }
+  const int64_t* i64() const { return i64_.get().data(); }
+  double* f64() { return f64_.mut().data(); }
+  const double* f64() const { return f64_.get().data(); }
+  std::string* str() { return str_.mut().data(); }
+  const std::string* str() const { return str_.get().data(); }
+  Decimal* dec() { return dec_.mut().data(); }
+  const Decimal* dec() const { return dec_.get().data(); }
+  Interval* iv() { return iv_.mut().data(); }
+  const Interval* iv() const { return iv_.get().data(); }
+  uint8_t* nulls() { return nulls_.mut().data(); }
+  const uint8_t* nulls() const { return nulls_.get().data(); }
 
   Value GetValue(size_t row) const;
   void SetValue(size_t row, const Value& v);  // v must already have this vector's type (or be NULL)
@@ -58,19 +96,12 @@ class Vector {
 
  private:
   LogicalType type_;
-  std::vector<int64_t> i64_;
-  std::vector<double> f64_;
-  // Strings are shared copy-on-write: copying a text Vector (scans, column references) is a
-  // pointer copy; the first write through a non-const accessor clones the array if shared.
-  std::shared_ptr<std::vector<std::string>> str_;
-  std::vector<std::string>& MutableStr() {
-    if (!str_) str_ = std::make_shared<std::vector<std::string>>();
-    else if (str_.use_count() > 1) str_ = std::make_shared<std::vector<std::string>>(*str_);
-    return *str_;
-  }
-  std::vector<Decimal> dec_;
-  std::vector<Interval> iv_;
-  std::vector<uint8_t> nulls_;
+  CowArray<int64_t> i64_;
+  CowArray<double> f64_;
+  CowArray<std::string> str_;
+  CowArray<Decimal> dec_;
+  CowArray<Interval> iv_;
+  CowArray<uint8_t> nulls_;
 };
 
 struct DataChunk {

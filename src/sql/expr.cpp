@@ -55,6 +55,7 @@ std::string Expr::ToString() const {
     case ExprKind::kNullIf: return "NULLIF(" + join(", ") + ")";
     case ExprKind::kInList: return args[0]->ToString() + (negated ? " NOT IN (...)" : " IN (...)");
     case ExprKind::kSubquery: return "(SubPlan)";
+    case ExprKind::kArraySubquery: return "ARRAY(SubPlan)";
     case ExprKind::kExists: return "EXISTS(SubPlan)";
     case ExprKind::kInSubquery: return args[0]->ToString() + (negated ? " NOT IN (SubPlan)" : " IN (SubPlan)");
     case ExprKind::kAnySubquery: return args[0]->ToString() + " " + any_op + (negated ? " ALL" : " ANY") + "(SubPlan)";
