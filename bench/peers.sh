@@ -4,7 +4,9 @@
 # @duckdb/node-api in bench/node_modules), SQLite 3 and InfluxDB 1.6 (throw-away influxd on
 # 127.0.0.1, bench/peers/influx_run.py). A peer that cannot run is reported as such.
 #   bench/peers.sh build/yunhe                 SCALE=smoke|small|default (default: small), RUNS=3
-# Writes bench/results/<date>-<scale>.md (medians, peer/yunhe ratios) and .json (every run).
+# Writes bench/results/<date>-<scale>.md (medians, peer/yunhe ratios) and .json (every run);
+# RESULTS_DIR=... writes them elsewhere (make test's smoke run: build/test-artifacts).
+# Exit status 1 when any two systems' answers differ.
 set -uo pipefail
 YUNHE=$(realpath "${1:?usage: peers.sh path/to/yunhe}")
 SCALE=${SCALE:-small}
@@ -66,7 +68,18 @@ TSBS="single_groupby_1_1_1 single_groupby_1_1_12 single_groupby_5_8_1 cpu_max_al
 SQL_STD[full_sum]="SELECT count(*), sum(usage_user) FROM cpu"
 SQL_PG[full_sum]=${SQL_STD[full_sum]}
 SQL_LITE[full_sum]=${SQL_STD[full_sum]}
-QUERIES="asof groupby_hour lastpoint filtered_sum full_sum $TSBS"
+# TSBS IoT questions on the trucks' readings (last-loc, low-fuel, avg-load, stationary-trucks).
+SQL_STD[iot_last_loc]="SELECT count(*), sum(latitude) + sum(longitude) FROM (SELECT DISTINCT ON (name) name, latitude, longitude FROM readings ORDER BY name, ts DESC) s"
+SQL_LITE[iot_last_loc]="SELECT count(*), sum(r.latitude) + sum(r.longitude) FROM readings r JOIN (SELECT name, max(ts) AS mts FROM readings GROUP BY name) m ON r.name = m.name AND r.ts = m.mts"
+SQL_STD[iot_low_fuel]="SELECT count(*), coalesce(sum(fuel_state), 0) FROM (SELECT DISTINCT ON (name) name, fuel_state FROM readings WHERE fleet = 'South' ORDER BY name, ts DESC) s WHERE fuel_state < 0.1"
+SQL_LITE[iot_low_fuel]="SELECT count(*), coalesce(sum(r.fuel_state), 0) FROM readings r JOIN (SELECT name, max(ts) AS mts FROM readings WHERE fleet = 'South' GROUP BY name) m ON r.name = m.name AND r.ts = m.mts WHERE r.fuel_state < 0.1"
+SQL_STD[iot_avg_load]="SELECT count(*), sum(a) FROM (SELECT fleet, model, avg(current_load) AS a FROM readings GROUP BY 1, 2) s"
+SQL_LITE[iot_avg_load]=${SQL_STD[iot_avg_load]}
+SQL_STD[iot_stationary]="SELECT count(*), coalesce(sum(v), 0) FROM (SELECT name, avg(velocity) AS v FROM readings WHERE fleet = 'West' AND ts >= '2016-01-01 00:50:00' AND ts < '2016-01-01 01:00:00' GROUP BY name HAVING avg(velocity) < 1) s"
+SQL_LITE[iot_stationary]=${SQL_STD[iot_stationary]}
+for q in iot_last_loc iot_low_fuel iot_avg_load iot_stationary; do SQL_PG[$q]=${SQL_STD[$q]}; done
+QUERIES="asof groupby_hour lastpoint filtered_sum full_sum $TSBS iot_last_loc iot_low_fuel iot_avg_load iot_stationary"
+READINGS_COLS="name text, fleet text, model text, ts timestamp NOT NULL, latitude double precision, longitude double precision, velocity double precision, fuel_state double precision, current_load int"
 results="$work/results.tsv"   # system query ms... answer
 
 # --- yunhe (in memory) -------------------------------------------------------------------------
@@ -74,23 +87,41 @@ results="$work/results.tsv"   # system query ms... answer
   echo "CREATE TABLE quotes (sym text, ts timestamp, bid double precision) PARTITION BY RANGE (ts);"
   echo "CREATE TABLE trades (sym text, ts timestamp, px double precision) PARTITION BY RANGE (ts);"
   echo "CREATE TABLE cpu (host text, ts timestamp NOT NULL, usage_user int, usage_system int, usage_idle int, usage_nice int, usage_iowait int, usage_irq int, usage_softirq int, usage_steal int, usage_guest int, usage_guest_nice int) PARTITION BY RANGE (ts);"
+  echo "CREATE TABLE readings ($READINGS_COLS) PARTITION BY RANGE (ts);"
   echo '\timing'
   echo "COPY quotes FROM '$work/quotes.csv' WITH (FORMAT csv);"
   echo "COPY trades FROM '$work/trades.csv' WITH (FORMAT csv);"
   echo "COPY cpu FROM '$work/cpu.csv' WITH (FORMAT csv);"
+  echo "COPY readings FROM '$work/readings.csv' WITH (FORMAT csv);"
   for q in $QUERIES; do for _ in $(seq "$RUNS"); do echo "${SQL_STD[$q]};"; done; done
 } > "$work/yunhe.sql"
 out=$("$YUNHE" --format csv --no-header -f "$work/yunhe.sql" 2>&1)
 times=($(echo "$out" | grep '^Time:' | awk '{print $2}'))
 answers=($(echo "$out" | grep -v '^Time:\|^Timing\|^CREATE\|^COPY' | tr ',' '|'))
-echo -e "yunhe\tload\t$(echo "${times[0]} + ${times[1]} + ${times[2]}" | bc)\t-" >> "$results"
+echo -e "yunhe\tload\t$(echo "${times[0]} + ${times[1]} + ${times[2]} + ${times[3]}" | bc)\t-" >> "$results"
 echo -e "yunhe\tload_cpu\t${times[2]}\t-" >> "$results"
-k=3; a=0
+k=4; a=0
 for q in $QUERIES; do
   line="yunhe\t$q"
   for _ in $(seq "$RUNS"); do line+="\t${times[$k]}"; k=$((k + 1)); done
   echo -e "$line\t${answers[$a]}" >> "$results"; a=$((a + RUNS))
 done
+
+# Line protocol over HTTP, as InfluxDB is loaded: `yunhe serve` on a fresh data directory is sent
+# the same batches (bench/peers/lp_batches.py), each acknowledged after its WAL fsync.
+yport=$(/usr/bin/python3 -c "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")
+"$YUNHE" serve "$work/yserve" --pg-port 0 --http-port "$yport" --ilp-port -1 > "$work/yserve.log" 2>&1 &
+yserve_pid=$!
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$yport/ping" > /dev/null && break; sleep 0.1; done
+for t in cpu readings; do
+  ms=$(/usr/bin/python3 "$here/peers/http_load.py" "$work" "$t" "$yport" '/write?db=bench&precision=ns') \
+    && echo -e "yunhe\tload_${t}_http\t$ms\t-" >> "$results" \
+    || echo "yunhe HTTP load of $t failed: $ms" | tee -a "$work/notes"
+done
+got=$(curl -s "http://127.0.0.1:$yport/exec?fmt=csv" --data-urlencode "query=SELECT (SELECT count(*) FROM cpu) + (SELECT count(*) FROM readings)" | tail -1)
+want=$(cat "$work/cpu.csv" "$work/readings.csv" | wc -l)
+[ "$got" == "$want" ] || echo "yunhe HTTP load: $got rows instead of $want" | tee -a "$work/notes"
+kill "$yserve_pid"; wait "$yserve_pid" 2>/dev/null; rm -rf "$work/yserve"
 
 # Bytes on disk of the cpu table: yunhe writes it to a data directory (COPY, checkpoint), each
 # peer reports its own (PostgreSQL pg_total_relation_size, SQLite dbstat, InfluxDB its data and
@@ -127,9 +158,11 @@ if [ -x "$PGBIN/initdb" ] && id postgres >/dev/null 2>&1; then
     echo "CREATE TABLE quotes (sym text, ts timestamp, bid double precision);"
     echo "CREATE TABLE trades (sym text, ts timestamp, px double precision);"
     echo "CREATE TABLE cpu (host text, ts timestamp, usage_user int, usage_system int, usage_idle int, usage_nice int, usage_iowait int, usage_irq int, usage_softirq int, usage_steal int, usage_guest int, usage_guest_nice int);"
+    echo "CREATE TABLE readings ($READINGS_COLS);"
     echo "COPY quotes FROM '$work/quotes.csv' WITH (FORMAT csv);"
     echo "COPY trades FROM '$work/trades.csv' WITH (FORMAT csv);"
     echo "COPY cpu FROM '$work/cpu.csv' WITH (FORMAT csv);"
+    echo "COPY readings FROM '$work/readings.csv' WITH (FORMAT csv);"
     echo "CREATE INDEX ON quotes (sym, ts);"
     echo "VACUUM ANALYZE;"
     for q in $QUERIES; do for _ in $(seq "$RUNS"); do echo "${SQL_PG[$q]};"; done; done
@@ -142,11 +175,12 @@ if [ -x "$PGBIN/initdb" ] && id postgres >/dev/null 2>&1; then
   fi
   times=($(echo "$out" | grep '^Time:' | awk '{print $2}'))
   answers=($(echo "$out" | grep -v '^Time:\|^Timing\|^CREATE\|^COPY\|^VACUUM\|^disk_bytes_cpu'))
-  [ -n "$out" ] && echo -e "postgresql\tload\t$(echo "${times[3]} + ${times[4]} + ${times[5]} + ${times[6]}" | bc)\t-" >> "$results"
-  [ -n "$out" ] && echo -e "postgresql\tload_cpu\t${times[5]}\t-" >> "$results"
+  # times: 4 CREATE TABLE, 4 COPY, CREATE INDEX, VACUUM ANALYZE, then the questions.
+  [ -n "$out" ] && echo -e "postgresql\tload\t$(echo "${times[4]} + ${times[5]} + ${times[6]} + ${times[7]} + ${times[8]}" | bc)\t-" >> "$results"
+  [ -n "$out" ] && echo -e "postgresql\tload_cpu\t${times[6]}\t-" >> "$results"
   pg_disk=$(echo "$out" | grep '^disk_bytes_cpu|' | cut -d'|' -f2)
   [ -n "$pg_disk" ] && echo -e "postgresql\tdisk_bytes_cpu\t-\t$pg_disk" >> "$results"
-  k=8; a=0
+  k=10; a=0
   for q in $QUERIES; do
     line="postgresql\t$q"
     for _ in $(seq "$RUNS"); do line+="\t${times[$k]}"; k=$((k + 1)); done
@@ -181,10 +215,12 @@ if command -v sqlite3 >/dev/null; then
   {
     echo "CREATE TABLE quotes (sym text, ts text, bid real); CREATE TABLE trades (sym text, ts text, px real);"
     echo "CREATE TABLE cpu (host text, ts text, usage_user int, usage_system int, usage_idle int, usage_nice int, usage_iowait int, usage_irq int, usage_softirq int, usage_steal int, usage_guest int, usage_guest_nice int);"
+    echo "CREATE TABLE readings (name text, fleet text, model text, ts text, latitude real, longitude real, velocity real, fuel_state real, current_load int);"
     echo ".mode csv"
     echo ".import $work/quotes.csv quotes"
     echo ".import $work/trades.csv trades"
     echo ".import $work/cpu.csv cpu"
+    echo ".import $work/readings.csv readings"
     echo "CREATE INDEX q_sym_ts ON quotes (sym, ts);"
     echo ".mode list"
     echo ".timer on"
@@ -212,7 +248,7 @@ fi
 # --- InfluxDB 1.x ------------------------------------------------------------------------------------
 if command -v influxd >/dev/null; then
   out=$(/usr/bin/python3 "$here/peers/influx_run.py" "$work" "$RUNS" 2>&1)
-  if echo "$out" | grep -q $'^load_cpu\t'; then
+  if echo "$out" | grep -q $'^load_cpu_http\t'; then
     echo "$out" | grep -E $'^[a-z0-9_]+\t' | sed 's/^/influxdb\t/' >> "$results"
   else
     echo "InfluxDB failed: $(echo "$out" | tail -2 | tr '\n' ' ')" | tee -a "$work/notes"
@@ -231,8 +267,9 @@ fi
 } > "$work/versions"
 
 # --- report ------------------------------------------------------------------------------------------
-mkdir -p "$here/results"
-report="$here/results/$(date +%Y-%m-%d)-$SCALE.md"
+results_dir=${RESULTS_DIR:-$here/results}
+mkdir -p "$results_dir"
+report="$results_dir/$(date +%Y-%m-%d)-$SCALE.md"
 /usr/bin/python3 - "$results" "$report" "$SCALE" "$RUNS" "$work/notes" "$work/versions" <<'PY'
 import os, statistics, sys
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
@@ -295,10 +332,13 @@ if disk and cpu_rows:
     lines.append("")
 lines.append("Ratios are peer time / yunhe time (above 1: yunhe is faster). PostgreSQL answers ASOF with")
 lines.append("LATERAL ... ORDER BY ts DESC LIMIT 1 on an index on (sym, ts); SQLite with a correlated subquery on the same index.")
-lines.append("load: all three tables (COPY, or the engine's own bulk path); load_cpu: the cpu table alone, the one")
-lines.append("InfluxDB holds (yunhe and PostgreSQL: its COPY).")
-lines.append("InfluxDB 1.6 loads line protocol over HTTP /write and answers in InfluxQL (GROUP BY time(1h), host;")
-lines.append("last() GROUP BY host; count/sum WHERE); it has no ASOF join, so that row says not measured for it.")
+lines.append("load: all four tables (COPY, or the engine's own bulk path); load_cpu: the cpu table alone (COPY).")
+lines.append("load_cpu_http, load_readings_http: the same line protocol batches of 50,000 lines POSTed one after")
+lines.append("another to /write of InfluxDB and of `yunhe serve` (each acknowledged once durable).")
+lines.append("InfluxDB 1.6 answers in InfluxQL (GROUP BY time(1h), host; last() GROUP BY host; count/sum WHERE;")
+lines.append("subqueries for the IoT questions); it has no ASOF join, so that row says not measured for it.")
+lines.append("iot_*: TSBS IoT questions on trucks' readings (one row per truck per minute): last-loc, low-fuel,")
+lines.append("avg-load, stationary-trucks, each reduced to count|sum.")
 lines.append("single_groupby_* ... groupby_orderby_limit are TSBS's cpu-only questions (devops use case) with fixed hosts")
 lines.append("and windows (see bench/peers.sh), each reduced to count|sum of its result to compare the answers.")
 if os.path.exists(sys.argv[5]):

@@ -12,6 +12,7 @@ const t0 = performance.now();
 await con.run(`CREATE TABLE trades AS SELECT * FROM read_csv('${dir}/trades.csv', header=false, columns={'sym':'VARCHAR','ts':'TIMESTAMP','px':'DOUBLE'})`);
 await con.run(`CREATE TABLE quotes AS SELECT * FROM read_csv('${dir}/quotes.csv', header=false, columns={'sym':'VARCHAR','ts':'TIMESTAMP','bid':'DOUBLE'})`);
 await con.run(`CREATE TABLE cpu AS SELECT * FROM read_csv('${dir}/cpu.csv', header=false, columns={'host':'VARCHAR','ts':'TIMESTAMP',${FIELDS.map((f) => `'${f}':'INTEGER'`).join(',')}})`);
+await con.run(`CREATE TABLE readings AS SELECT * FROM read_csv('${dir}/readings.csv', header=false, columns={'name':'VARCHAR','fleet':'VARCHAR','model':'VARCHAR','ts':'TIMESTAMP','latitude':'DOUBLE','longitude':'DOUBLE','velocity':'DOUBLE','fuel_state':'DOUBLE','current_load':'INTEGER'})`);
 console.log(`load\t${(performance.now() - t0).toFixed(1)}\t-`);
 const queries = JSON.parse(process.env.QUERIES);
 for (const [name, sql] of Object.entries(queries)) {

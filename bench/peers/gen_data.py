@@ -6,6 +6,9 @@ usage: gen_data.py DIR TRADES QUOTES SYMBOLS HOSTS HOURS
   cpu.csv     host,ts,usage_user,usage_system,usage_idle,usage_nice,usage_iowait,usage_irq,
               usage_softirq,usage_steal,usage_guest,usage_guest_nice   (TSBS cpu-only: one row per
               host every 10 s, ten integer fields 0..99)
+  readings.csv name,fleet,model,ts,latitude,longitude,velocity,fuel_state,current_load
+              (TSBS IoT: one row per truck (as many as hosts) every 60 s; trucks drive a random
+              walk, stand still 30 minutes in every 3 hours, burn fuel in a saw tooth)
 Timestamps are UTC 'YYYY-MM-DD HH:MM:SS.ffffff'.
 """
 import datetime
@@ -34,6 +37,22 @@ def main():
             t = ts(datetime.datetime(2016, 1, 1), s * 10_000_000)
             for h in range(hosts):
                 f.write("host_%d,%s,%s\n" % (h, t, ",".join(str(rnd.randrange(100)) for _ in range(10))))
+    fleets, models = ["East", "West", "North", "South"], ["F-150", "G-2000", "H-2", "T-800"]
+    with open(out + "/readings.csv", "w") as f:
+        lat = [30 + (h * 37 % 100) * 0.1 for h in range(hosts)]
+        lon = [110 + (h * 53 % 100) * 0.1 for h in range(hosts)]
+        for m in range(hours * 60):
+            t = ts(datetime.datetime(2016, 1, 1), m * 60_000_000)
+            for h in range(hosts):
+                standing = (m + h * 7) % 180 < 30
+                v = 0.0 if standing else 20 + rnd.randrange(600) / 10
+                if not standing:
+                    lat[h] += (rnd.random() - 0.5) * 0.01
+                    lon[h] += (rnd.random() - 0.5) * 0.01
+                fuel = 1 - ((m + h * 7) % 100) / 100 * 0.98
+                load = (h % 10) * 500 + rnd.randrange(2000)
+                f.write("truck_%d,%s,%s,%s,%.5f,%.5f,%.1f,%.3f,%d\n" % (
+                    h, fleets[h % 4], models[h // 4 % 4], t, lat[h], lon[h], v, fuel, load))
 
 
 if __name__ == "__main__":

@@ -1,35 +1,32 @@
 #!/usr/bin/python3
 """InfluxDB 1.x peer of bench/peers.sh: a throw-away influxd on 127.0.0.1 (free ports, data in
-WORK/influx), cpu.csv loaded as line protocol over HTTP /write in 50,000-line batches (as
-Telegraf or a client library would send it), then the cpu questions in InfluxQL, RUNS times each.
+WORK/influx), cpu.csv and readings.csv loaded as line protocol over HTTP /write in 50,000-line
+batches (as Telegraf or a client library would send them), then the cpu and IoT questions in
+InfluxQL, RUNS times each.
 
 usage: influx_run.py WORK RUNS
-Prints `load_cpu<TAB>ms<TAB>-` (the HTTP writes; converting the CSV is not timed) and `query<TAB>ms...<TAB>count|sum` lines like duckdb_run.mjs. InfluxQL
-has no ASOF join: that question is not asked. The server is stopped before exiting.
+Prints `load_cpu_http<TAB>ms<TAB>-` and `load_readings_http ...` (the HTTP writes; converting the
+CSV is not timed) and `query<TAB>ms...<TAB>count|sum` lines like duckdb_run.mjs. InfluxQL has no
+ASOF join: that question is not asked. The server is stopped before exiting.
 """
-import datetime
 import json
 import os
-import subprocess
 import sys
 import time
 import urllib.parse
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from http_load import post_all  # noqa: E402
 from influxd import start_influxd  # noqa: E402
+from lp_batches import CPU_FIELDS as FIELDS, batches  # noqa: E402
 
 WORK, RUNS = sys.argv[1], int(sys.argv[2])
-EPOCH = datetime.datetime(1970, 1, 1)
 
 
 def request(url, data=None):
     with urllib.request.urlopen(urllib.request.Request(url, data=data), timeout=600) as r:
         return r.read()
-
-
-FIELDS = ["usage_user", "usage_system", "usage_idle", "usage_nice", "usage_iowait", "usage_irq", "usage_softirq",
-          "usage_steal", "usage_guest", "usage_guest_nice"]
 
 
 def window(start, end):
@@ -49,33 +46,15 @@ def main():
     try:
         request(url + "/query", urllib.parse.urlencode({"q": "CREATE DATABASE bench"}).encode())
 
-        # Line protocol (ns timestamps); integer fields as the other systems' int columns. The
+        # Line protocol (bench/peers/lp_batches.py, the bytes yunhe serve is sent too); the
         # conversion from CSV is done first and not timed: the load is the HTTP writes.
-        first = last = None
-        lines, batches = [], []
-
-        def flush():
-            batches.append("".join(lines).encode())
-            lines.clear()
-
-        with open(os.path.join(WORK, "cpu.csv")) as f:
-            for row in f:
-                host, ts, *values = row.rstrip("\n").split(",")
-                t = datetime.datetime.strptime(ts, "%Y-%m-%d %H:%M:%S.%f") - EPOCH
-                ns = (t.days * 86400 + t.seconds) * 10**9 + t.microseconds * 1000
-                first = ns if first is None else min(first, ns)
-                last = ns if last is None else max(last, ns)
-                fields = ",".join(f"{name}={v}i" for name, v in zip(FIELDS, values))
-                lines.append(f"cpu,host={host} {fields} {ns}\n")
-                if len(lines) == 50000:
-                    flush()
-        if lines:
-            flush()
-        start = time.perf_counter()
-        for b in batches:
-            request(url + "/write?db=bench&precision=ns", b)
-        batches.clear()
-        print("load_cpu\t%.1f\t-" % ((time.perf_counter() - start) * 1000))
+        parts, first, last = batches(WORK, "cpu")
+        print("load_cpu_http\t%.1f\t-" % post_all(http, "/write?db=bench&precision=ns", parts))
+        # The trucks in a database of their own, so the bytes on disk below stay the cpu table's.
+        request(url + "/query", urllib.parse.urlencode({"q": "CREATE DATABASE iot"}).encode())
+        parts, _, _ = batches(WORK, "readings")
+        print("load_readings_http\t%.1f\t-" % post_all(http, "/write?db=iot&precision=ns", parts))
+        parts = None
 
         queries = {
             # The hourly buckets of each host, bounded by the data's time range (InfluxQL needs one).
@@ -96,20 +75,26 @@ def main():
             "high_cpu_1": f"SELECT count(usage_user), sum(usage_user) FROM cpu WHERE usage_user > 90 AND host = 'host_1' AND {window(0, 43200)}",
             "high_cpu_all": f"SELECT count(usage_user), sum(usage_user) FROM cpu WHERE usage_user > 90 AND {window(0, 43200)}",
             "groupby_orderby_limit": f"SELECT max(usage_user) FROM cpu WHERE {window(1800, 5400)} GROUP BY time(1m) fill(none) ORDER BY time DESC LIMIT 5",
+            # TSBS IoT in InfluxQL (last-loc, low-fuel, avg-load, stationary-trucks).
+            "iot_last_loc": "SELECT last(latitude), last(longitude) FROM readings GROUP BY \"name\"",
+            "iot_low_fuel": "SELECT count(f), sum(f) FROM (SELECT last(fuel_state) AS f FROM readings WHERE fleet = 'South' GROUP BY \"name\") WHERE f < 0.1",
+            "iot_avg_load": "SELECT mean(current_load) FROM readings GROUP BY fleet, model",
+            "iot_stationary": f"SELECT count(v), sum(v) FROM (SELECT mean(velocity) AS v FROM readings WHERE fleet = 'West' AND {window(3000, 3600)} GROUP BY \"name\") WHERE v < 1",
         }
         for name, q in queries.items():
             times, answer = [], ""
             for _ in range(RUNS):
                 t0 = time.perf_counter()
-                body = request(url + "/query?" + urllib.parse.urlencode({"db": "bench", "q": q, "epoch": "ns"}))
+                db = "iot" if name.startswith("iot_") else "bench"
+                body = request(url + "/query?" + urllib.parse.urlencode({"db": db, "q": q, "epoch": "ns"}))
                 times.append((time.perf_counter() - t0) * 1000)
                 result = json.loads(body)["results"][0]
                 if "error" in result:
                     print(f"{name}: {result['error']}", file=sys.stderr)
                     sys.exit(1)
                 series = result.get("series", [])
-                if name in ("filtered_sum", "full_sum", "high_cpu_1", "high_cpu_all"):
-                    count, total = series[0]["values"][0][1:3] if series else (0, None)
+                if name in ("filtered_sum", "full_sum", "high_cpu_1", "high_cpu_all", "iot_low_fuel", "iot_stationary"):
+                    count, total = series[0]["values"][0][1:3] if series else (0, 0)
                     answer = f"{count}|{total}"
                 else:
                     # One row per bucket (and host): the count of rows, the sum of every value in them.
