@@ -6,6 +6,7 @@
 
 #include "cli/shell.h"
 #include "common/time_util.h"
+#include "exec/value_row_index.h"
 
 #include <algorithm>
 
@@ -91,9 +92,13 @@ void Shell::DescribeTable(const std::string& name) {
       first = false;
       std::string cols;
       for (size_t k = 0; k < idx.columns.size(); ++k) cols += (k ? ", " : "") + idx.columns[k];
-      const bool used = idx.method == "gist";
-      std::cout << "    \"" << iname << "\"" << (idx.unique ? " UNIQUE" : "") << " " << idx.method << " (" << cols << ")"
-                << (used ? " -- R-tree: ORDER BY " + cols + " <-> g LIMIT k" : " -- recorded only, not used by the planner") << "\n";
+      const int first = t->schema.ColumnIndex(idx.columns[0]);
+      const bool lookup = (idx.method == "btree" || idx.method == "hash") && first >= 0 &&
+                          ValueIndexable(t->schema.columns[size_t(first)].type);
+      std::string how = idx.method == "gist" ? " -- R-tree: ORDER BY " + cols + " <-> g LIMIT k"
+                        : lookup ? " -- lookups on " + idx.columns[0] + (idx.method == "hash" ? " (=, IN)" : " (=, IN, ranges)")
+                                 : " -- recorded only, not used by the planner";
+      std::cout << "    \"" << iname << "\"" << (idx.unique ? " UNIQUE" : "") << " " << idx.method << " (" << cols << ")" << how << "\n";
     }
     std::cout << "\n";
     return;

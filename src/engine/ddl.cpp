@@ -10,6 +10,7 @@
 #include "engine/statements.h"
 #include "exec/expression_eval.h"
 #include "exec/spatial_row_index.h"
+#include "exec/value_row_index.h"
 #include "functions/cast.h"
 #include "sql/planner.h"
 
@@ -578,12 +579,13 @@ void ExecuteCreateIndex(Database& db, PgQuery__IndexStmt* stmt, const std::strin
   db.BeginCatalogChange();
   cat.indexes[idx.name] = idx;
   db.RecordCatalogChange(sql);
-  if (idx.method == "gist" && idx.columns.size() == 1) {
-    // Build the R-tree now, as PostgreSQL builds an index at CREATE INDEX, not at the first query.
-    std::vector<uint32_t> counts;
-    for (size_t g = 0; g < t->data.group_count(); ++g) counts.push_back(uint32_t(t->data.group(g).count));
-    GetSpatialRowIndex(t, size_t(t->schema.ColumnIndex(idx.columns[0])), counts);
-  }
+  // Build the index now, as PostgreSQL does at CREATE INDEX, not at the first query.
+  std::vector<uint32_t> counts;
+  for (size_t g = 0; g < t->data.group_count(); ++g) counts.push_back(uint32_t(t->data.group(g).count));
+  const size_t first = size_t(t->schema.ColumnIndex(idx.columns[0]));
+  if (idx.method == "gist" && idx.columns.size() == 1) GetSpatialRowIndex(t, first, counts);
+  if ((idx.method == "btree" || idx.method == "hash") && ValueIndexable(t->schema.columns[first].type))
+    GetValueRowIndex(t, first, counts);
 }
 
 }  // namespace yunhe

@@ -1,8 +1,5 @@
 // The in-memory R-tree behind `CREATE INDEX ... USING gist (geom)`: one entry per live row with
-// its geometry's bounding box. Built on first use and cached per (table, column); reused while
-// the table only grows (the rows appended since are few and the scan reads them directly),
-// rebuilt after deletes, updates, rollbacks or compaction (TableData::version changes) or once
-// the appended rows pass an eighth of the indexed ones. Not persisted: rebuilt after a restart.
+// its geometry's bounding box. Cached per (table, column) as exec/row_index_cache.h says.
 #pragma once
 #include <cstdint>
 #include <memory>

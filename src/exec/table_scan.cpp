@@ -65,6 +65,9 @@ void TableScanOperator::Open(ExecContext&) {
   rows_read_ = 0;
   index_done_ = index_exhausted_ = false;
   unindexed_group_ = 0;
+  lookup_resolved_ = lookup_active_ = false;
+  lookup_rows_.clear();
+  lookup_next_ = lookup_from_index_ = lookup_appended_ = 0;
   const TableData& data = table_->data;
   counts_snapshot_.resize(data.group_count());
   for (size_t g = 0; g < counts_snapshot_.size(); ++g) counts_snapshot_[g] = uint32_t(data.group(g).count);
@@ -78,6 +81,63 @@ void TableScanOperator::SetNearestFirst(int column, const double box[4], std::sh
     if (col == column) nearest_index_ = name;
 }
 
+void TableScanOperator::SetIndexLookup(int column, std::string index_name, std::vector<IndexRange> ranges, std::string text) {
+  lookup_column_ = column;
+  lookup_index_ = std::move(index_name);
+  lookup_ranges_ = std::move(ranges);
+  lookup_text_ = std::move(text);
+}
+
+void TableScanOperator::ResolveLookup() {
+  lookup_resolved_ = true;
+  auto index = GetValueRowIndex(table_, size_t(column_ids_[lookup_column_]), counts_snapshot_);
+  size_t matches = 0;
+  std::vector<std::pair<size_t, size_t>> spans;
+  for (const auto& r : lookup_ranges_) {
+    spans.push_back(index->Find(r));
+    matches += spans.back().second - spans.back().first;
+  }
+  size_t appended = 0;
+  for (size_t g = 0; g < counts_snapshot_.size(); ++g) {
+    const uint32_t have = g < index->counts.size() ? index->counts[g] : 0;
+    if (counts_snapshot_[g] > have) appended += counts_snapshot_[g] - have;
+  }
+  size_t rows = 0;
+  for (uint32_t c : counts_snapshot_) rows += c;
+  if ((matches + appended) * 4 > rows) return;  // not selective: a sequential scan is faster
+  lookup_active_ = true;
+  std::vector<uint64_t> ids;
+  ids.reserve(matches + appended);
+  for (auto [b, e] : spans) ids.insert(ids.end(), index->row_ids.begin() + b, index->row_ids.begin() + e);
+  lookup_from_index_ = ids.size();
+  // Rows appended since the index was built are not in it: read them all (the Filter decides).
+  for (size_t g = 0; g < counts_snapshot_.size(); ++g) {
+    const uint32_t have = g < index->counts.size() ? index->counts[g] : 0;
+    for (uint32_t r = have; r < counts_snapshot_[g]; ++r) ids.push_back(uint64_t(g) * kChunkRows + r);
+  }
+  lookup_appended_ = ids.size() - lookup_from_index_;
+  if (spans.size() > 1 || lookup_appended_) {
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  }
+  // Keep rows this reader sees (the index may be newer than its snapshot) in row groups the
+  // zone maps do not rule out.
+  const TableData& data = table_->data;
+  std::vector<int8_t> group_ok(counts_snapshot_.size(), -1);
+  lookup_rows_.clear();
+  lookup_rows_.reserve(ids.size());
+  for (uint64_t id : ids) {
+    const size_t g = id / kChunkRows, r = id % kChunkRows;
+    if (g >= counts_snapshot_.size() || r >= counts_snapshot_[g] || data.deleted(g)[r]) continue;
+    if (group_ok[g] < 0) {
+      group_ok[g] = prune_.empty() || GroupMayMatch(g) ? 1 : 0;
+      ++groups_total_;
+      if (!group_ok[g]) ++groups_skipped_;
+    }
+    if (group_ok[g]) lookup_rows_.push_back(id);
+  }
+}
+
 void TableScanOperator::KeepOnly(const std::vector<bool>& needed) {
   needed_ = needed;
   placeholders_.clear();
@@ -86,6 +146,7 @@ void TableScanOperator::KeepOnly(const std::vector<bool>& needed) {
 
 std::string TableScanOperator::Name() const {
   if (nearest_column_ >= 0 && !nearest_index_.empty()) return "Index Scan using " + nearest_index_ + " on " + table_->schema.name;
+  if (lookup_column_ >= 0) return "Index Scan using " + lookup_index_ + " on " + table_->schema.name;
   return (latest_keys_.empty() ? "Seq Scan on " : "Latest Row per Key Scan on ") + table_->schema.name;
 }
 
@@ -114,6 +175,14 @@ std::string TableScanOperator::Details() const {
     if (groups_total_ && prune_.empty()) line += fmt::format(" (row groups skipped: {} of {})", groups_skipped_, groups_total_);
     parts.push_back(line);
   }
+  if (lookup_column_ >= 0) {
+    std::string line = "Index Cond: " + lookup_text_;
+    if (lookup_resolved_ && lookup_active_)
+      line += fmt::format(" (rows from the index: {}, appended since it was built: {})", lookup_from_index_, lookup_appended_);
+    else if (lookup_resolved_)
+      line += " (not selective: read sequentially)";
+    parts.push_back(line);
+  }
   if (!latest_keys_.empty()) {
     std::string keys;
     for (int k : latest_keys_) keys += (keys.empty() ? "" : ", ") + names[k];
@@ -121,14 +190,24 @@ std::string TableScanOperator::Details() const {
     if (groups_total_ && prune_.empty()) line += fmt::format(" (row groups skipped: {} of {})", groups_skipped_, groups_total_);
     parts.push_back(line);
   }
-  std::vector<std::string> unused;
-  for (const std::string& name : recorded_indexes_)
-    if (name != nearest_index_) unused.push_back(name);
-  if (!unused.empty()) {
-    std::string ix = "Indexes recorded only, not used by this plan: ";
-    for (size_t k = 0; k < unused.size(); ++k) ix += (k ? ", " : "") + unused[k];
-    parts.push_back(ix);
+  // Indexes the plan does not use: real ones (B-tree lookups, R-trees) and those that are only
+  // recorded in the catalog, with no access path here (e.g. gin, brin, doubles, several columns
+  // past the first), said apart so nobody mistakes one for the other.
+  std::vector<std::string> unused, recorded;
+  for (const std::string& name : recorded_indexes_) {
+    if (name == nearest_index_ || name == lookup_index_) continue;
+    bool real = false;
+    for (const auto& v : value_indexes_) real = real || v.name == name;
+    for (const auto& g : spatial_indexes_) real = real || g.second == name;
+    (real ? unused : recorded).push_back(name);
   }
+  auto list = [](const std::vector<std::string>& names) {
+    std::string l;
+    for (size_t k = 0; k < names.size(); ++k) l += (k ? ", " : "") + names[k];
+    return l;
+  };
+  if (!unused.empty()) parts.push_back("Indexes not used by this plan: " + list(unused));
+  if (!recorded.empty()) parts.push_back("Indexes recorded only, not used by this plan: " + list(recorded));
   std::string s;
   for (size_t k = 0; k < parts.size(); ++k) s += (k ? "\n" : "") + parts[k];
   return s;
@@ -411,6 +490,17 @@ bool TableScanOperator::Next(ExecContext&, DataChunk& out) {
     return true;
   }
   if (nearest_column_ >= 0 && !nearest_index_.empty()) return NextFromIndex(out);
+  if (lookup_column_ >= 0) {
+    if (!lookup_resolved_) ResolveLookup();
+    if (lookup_active_) {
+      if (lookup_next_ >= lookup_rows_.size()) return false;
+      const size_t n = std::min(kChunkRows, lookup_rows_.size() - lookup_next_);
+      std::vector<uint64_t> batch(lookup_rows_.begin() + lookup_next_, lookup_rows_.begin() + lookup_next_ + n);
+      lookup_next_ += n;
+      EmitRows(batch, out);
+      return true;
+    }
+  }
   if (nearest_column_ >= 0) {
     if (group_ == 0 && nearest_order_.empty()) {
       // Order the groups by how close their boxes come to the query box (all-NULL or

@@ -6,6 +6,7 @@
 
 #include "exec/operator.h"
 #include "exec/spatial_row_index.h"
+#include "exec/value_row_index.h"
 #include "storage/table.h"
 
 namespace yunhe {
@@ -49,6 +50,20 @@ class TableScanOperator : public PhysicalOperator {
   // instead: in order of distance through the index's R-tree (rows appended since the index was
   // built first), in growing batches, stopping once the next is farther than *bound.
   void SetNearestFirst(int column, const double box[4], std::shared_ptr<std::atomic<double>> bound);
+  // B-tree lookup: emit only the rows whose emitted column `column` lies in one of `ranges`,
+  // found by binary search in the index (plus rows appended since it was built); the Filter
+  // above still checks every row. When the ranges hold more than a quarter of the table, the
+  // scan reads sequentially instead (an index would be slower). `text` is for EXPLAIN.
+  void SetIndexLookup(int column, std::string index_name, std::vector<IndexRange> ranges, std::string text);
+  bool has_index_lookup() const { return lookup_column_ >= 0; }
+  // B-tree (and hash) indexes on the table: (emitted column of the first key, name, hash?).
+  struct ValueIndex {
+    int column;
+    std::string name;
+    bool equality_only;  // USING hash
+  };
+  void SetValueIndexes(std::vector<ValueIndex> indexes) { value_indexes_ = std::move(indexes); }
+  const std::vector<ValueIndex>& value_indexes() const { return value_indexes_; }
   // GiST indexes: (emitted column, index name).
   void SetSpatialIndexes(std::vector<std::pair<int, std::string>> indexes) { spatial_indexes_ = std::move(indexes); }
   std::string Name() const override;
@@ -86,6 +101,14 @@ class TableScanOperator : public PhysicalOperator {
   bool index_exhausted_ = false;  // ... because it had none left (not because of the bound)
   bool NextFromIndex(DataChunk& out);
   void EmitRows(const std::vector<uint64_t>& row_ids, DataChunk& out) const;
+  std::vector<ValueIndex> value_indexes_;
+  int lookup_column_ = -1;  // >= 0: B-tree lookup mode
+  std::string lookup_index_, lookup_text_;
+  std::vector<IndexRange> lookup_ranges_;
+  bool lookup_resolved_ = false, lookup_active_ = false;
+  std::vector<uint64_t> lookup_rows_;  // the rows to emit, ascending
+  size_t lookup_next_ = 0, lookup_from_index_ = 0, lookup_appended_ = 0;
+  void ResolveLookup();
   std::vector<int> latest_keys_;  // non-empty: latest-row-per-key mode
   int latest_time_ = -1;
   std::vector<DataChunk> latest_out_;

@@ -60,6 +60,8 @@ ExprPtr ShiftColumns(const ExprPtr& e, int offset);
 bool StatementConstant(const Expr& e);
 // planner_zone_maps.cpp: `column op value` and spatial conjuncts become the scan's zone-map checks.
 void AddZoneMapPredicates(TableScanOperator& scan, const std::vector<ExprPtr>& preds);
+// B-tree index lookups for the same conjuncts (planner_index_lookup.cpp).
+void AddIndexLookup(TableScanOperator& scan, const std::vector<ExprPtr>& preds);
 // The conjunction of the predicates (nullptr for none, the predicate itself for one).
 ExprPtr AndAllConditions(const std::vector<ExprPtr>& preds);
 // WHERE conjuncts placed over `plan`: each one that reads a single input of a join goes below

@@ -60,12 +60,17 @@ PlannedQuery Planner::PlanTableScan(const std::string& name, int location, bool 
   auto scan = std::make_shared<TableScanOperator>(table, cols, emit_row_id);
   std::vector<std::string> indexes;
   std::vector<std::pair<int, std::string>> spatial;
+  std::vector<TableScanOperator::ValueIndex> value;
   for (auto& [iname, idx] : catalog_.indexes) {
     if (idx.table != name) continue;
     indexes.push_back(iname);
     if (idx.method == "gist" && idx.columns.size() == 1) spatial.emplace_back(table->schema.ColumnIndex(idx.columns[0]), iname);
+    const int first = table->schema.ColumnIndex(idx.columns[0]);
+    if ((idx.method == "btree" || idx.method == "hash") && first >= 0 && ValueIndexable(table->schema.columns[size_t(first)].type))
+      value.push_back({first, iname, idx.method == "hash"});
   }
   scan->SetRecordedIndexes(indexes);
+  scan->SetValueIndexes(value);
   scan->SetSpatialIndexes(spatial);
   q.plan = scan;
   q.names = q.plan->names;

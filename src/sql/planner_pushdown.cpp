@@ -26,6 +26,7 @@ OperatorPtr PushDownFilters(OperatorPtr plan, const std::vector<ExprPtr>& preds)
   if (preds.empty()) return plan;
   if (auto scan = std::dynamic_pointer_cast<TableScanOperator>(plan)) {
     AddZoneMapPredicates(*scan, preds);
+    AddIndexLookup(*scan, preds);
     return std::make_shared<FilterOperator>(plan, AndAllConditions(preds));
   }
   // Which inputs a conjunct may move into without changing the join's result: a filter on the

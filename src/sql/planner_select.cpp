@@ -101,6 +101,7 @@ void MaybeParallelAggregate(HashAggregateOperator& agg, const OperatorPtr& input
       if (!SelfContained(e)) return;
   }
   if (scan->table_groups() < kParallelMinGroups) return;
+  if (scan->has_index_lookup()) return;  // reads few rows through the index, in one go
   size_t workers = std::max(1u, std::min(8u, std::thread::hardware_concurrency()));
   if (workers > 1) agg.EnableParallel(scan, filter, workers);
 }

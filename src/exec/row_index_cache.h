@@ -1,0 +1,47 @@
+// The cache behind the in-memory secondary indexes (GiST R-trees, B-tree-like value indexes):
+// one index per (table, column), built on first use and reused while the table only grows (the
+// rows appended since are few and the scan reads them directly); rebuilt after deletes,
+// updates, rollbacks or compaction (TableData::version changes) or once the appended rows pass
+// an eighth of the indexed ones. Not persisted: rebuilt after a restart.
+#pragma once
+#include <algorithm>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "storage/table.h"
+
+namespace yunhe {
+
+// Index must have `version`, `counts` (rows per group it covers) and indexed_rows().
+// build(table, column, counts) makes a new one.
+template <typename Index, typename Build>
+std::shared_ptr<const Index> CachedRowIndex(const std::shared_ptr<Table>& table, size_t column,
+                                            const std::vector<uint32_t>& counts, Build build) {
+  struct Entry {
+    std::weak_ptr<Table> owner;
+    std::shared_ptr<const Index> index;
+  };
+  static std::mutex mu;
+  static std::map<std::pair<const Table*, size_t>, Entry> cache;
+  std::lock_guard<std::mutex> lock(mu);
+  // Entries of dropped tables go (a new table may reuse the address).
+  for (auto it = cache.begin(); it != cache.end();) it = it->second.owner.expired() ? cache.erase(it) : std::next(it);
+  Entry& e = cache[{table.get(), column}];
+  if (e.index && e.index->version == table->data.version()) {
+    // Still valid if few rows came after it (rows past a reader's snapshot are skipped by the scan).
+    size_t tail = 0;
+    for (size_t g = 0; g < counts.size(); ++g) {
+      const uint32_t have = g < e.index->counts.size() ? e.index->counts[g] : 0;
+      if (counts[g] > have) tail += counts[g] - have;
+    }
+    if (tail <= std::max<size_t>(4096, e.index->indexed_rows() / 8)) return e.index;
+  }
+  e.owner = table;
+  e.index = build(*table, column, counts);
+  return e.index;
+}
+
+}  // namespace yunhe
