@@ -86,13 +86,14 @@ results="$work/results.tsv"   # system query ms... answer
 {
   echo "CREATE TABLE quotes (sym text, ts timestamp, bid double precision) PARTITION BY RANGE (ts);"
   echo "CREATE TABLE trades (sym text, ts timestamp, px double precision) PARTITION BY RANGE (ts);"
-  echo "CREATE TABLE cpu (host text, ts timestamp NOT NULL, usage_user int, usage_system int, usage_idle int, usage_nice int, usage_iowait int, usage_irq int, usage_softirq int, usage_steal int, usage_guest int, usage_guest_nice int) PARTITION BY RANGE (ts);"
+  echo "CREATE TABLE cpu (host text, ts timestamp NOT NULL, usage_user int, usage_system int, usage_idle int, usage_nice int, usage_iowait int, usage_irq int, usage_softirq int, usage_steal int, usage_guest int, usage_guest_nice int, region text, datacenter text, rack text, os text, arch text, team text, service text, service_version text, service_environment text) PARTITION BY RANGE (ts);"
   echo "CREATE TABLE readings ($READINGS_COLS) PARTITION BY RANGE (ts);"
   echo '\timing'
   echo "COPY quotes FROM '$work/quotes.csv' WITH (FORMAT csv);"
   echo "COPY trades FROM '$work/trades.csv' WITH (FORMAT csv);"
   echo "COPY cpu FROM '$work/cpu.csv' WITH (FORMAT csv);"
   echo "COPY readings FROM '$work/readings.csv' WITH (FORMAT csv);"
+  echo "CREATE INDEX cpu_host ON cpu (host);"
   for q in $QUERIES; do for _ in $(seq "$RUNS"); do echo "${SQL_STD[$q]};"; done; done
 } > "$work/yunhe.sql"
 out=$("$YUNHE" --format csv --no-header -f "$work/yunhe.sql" 2>&1)
@@ -100,7 +101,8 @@ times=($(echo "$out" | grep '^Time:' | awk '{print $2}'))
 answers=($(echo "$out" | grep -v '^Time:\|^Timing\|^CREATE\|^COPY' | tr ',' '|'))
 echo -e "yunhe\tload\t$(echo "${times[0]} + ${times[1]} + ${times[2]} + ${times[3]}" | bc)\t-" >> "$results"
 echo -e "yunhe\tload_cpu\t${times[2]}\t-" >> "$results"
-k=4; a=0
+echo -e "yunhe\tindex_cpu\t${times[4]}\t-" >> "$results"
+k=5; a=0
 for q in $QUERIES; do
   line="yunhe\t$q"
   for _ in $(seq "$RUNS"); do line+="\t${times[$k]}"; k=$((k + 1)); done
@@ -126,7 +128,7 @@ kill "$yserve_pid"; wait "$yserve_pid" 2>/dev/null; rm -rf "$work/yserve"
 # Bytes on disk of the cpu table: yunhe writes it to a data directory (COPY, checkpoint), each
 # peer reports its own (PostgreSQL pg_total_relation_size, SQLite dbstat, InfluxDB its data and
 # WAL directories, DuckDB a database file); the report divides by rows x 10 fields.
-"$YUNHE" "$work/ydisk" -c "CREATE TABLE cpu (host text, ts timestamp NOT NULL, usage_user int, usage_system int, usage_idle int, usage_nice int, usage_iowait int, usage_irq int, usage_softirq int, usage_steal int, usage_guest int, usage_guest_nice int) PARTITION BY RANGE (ts)" \
+"$YUNHE" "$work/ydisk" -c "CREATE TABLE cpu (host text, ts timestamp NOT NULL, usage_user int, usage_system int, usage_idle int, usage_nice int, usage_iowait int, usage_irq int, usage_softirq int, usage_steal int, usage_guest int, usage_guest_nice int, region text, datacenter text, rack text, os text, arch text, team text, service text, service_version text, service_environment text) PARTITION BY RANGE (ts)" \
   -c "COPY cpu FROM '$work/cpu.csv' WITH (FORMAT csv)" -c "CHECKPOINT" > /dev/null
 echo -e "yunhe\tdisk_bytes_cpu\t-\t$(du -sb "$work/ydisk" | cut -f1)" >> "$results"
 rm -rf "$work/ydisk"
@@ -157,13 +159,14 @@ if [ -x "$PGBIN/initdb" ] && id postgres >/dev/null 2>&1; then
     echo '\timing on'
     echo "CREATE TABLE quotes (sym text, ts timestamp, bid double precision);"
     echo "CREATE TABLE trades (sym text, ts timestamp, px double precision);"
-    echo "CREATE TABLE cpu (host text, ts timestamp, usage_user int, usage_system int, usage_idle int, usage_nice int, usage_iowait int, usage_irq int, usage_softirq int, usage_steal int, usage_guest int, usage_guest_nice int);"
+    echo "CREATE TABLE cpu (host text, ts timestamp, usage_user int, usage_system int, usage_idle int, usage_nice int, usage_iowait int, usage_irq int, usage_softirq int, usage_steal int, usage_guest int, usage_guest_nice int, region text, datacenter text, rack text, os text, arch text, team text, service text, service_version text, service_environment text);"
     echo "CREATE TABLE readings ($READINGS_COLS);"
     echo "COPY quotes FROM '$work/quotes.csv' WITH (FORMAT csv);"
     echo "COPY trades FROM '$work/trades.csv' WITH (FORMAT csv);"
     echo "COPY cpu FROM '$work/cpu.csv' WITH (FORMAT csv);"
     echo "COPY readings FROM '$work/readings.csv' WITH (FORMAT csv);"
     echo "CREATE INDEX ON quotes (sym, ts);"
+    echo "CREATE INDEX ON cpu (host, ts);"
     echo "VACUUM ANALYZE;"
     for q in $QUERIES; do for _ in $(seq "$RUNS"); do echo "${SQL_PG[$q]};"; done; done
     echo "SELECT 'disk_bytes_cpu', pg_total_relation_size('cpu');"
@@ -175,12 +178,13 @@ if [ -x "$PGBIN/initdb" ] && id postgres >/dev/null 2>&1; then
   fi
   times=($(echo "$out" | grep '^Time:' | awk '{print $2}'))
   answers=($(echo "$out" | grep -v '^Time:\|^Timing\|^CREATE\|^COPY\|^VACUUM\|^disk_bytes_cpu'))
-  # times: 4 CREATE TABLE, 4 COPY, CREATE INDEX, VACUUM ANALYZE, then the questions.
+  # times: 4 CREATE TABLE, 4 COPY, 2 CREATE INDEX, VACUUM ANALYZE, then the questions.
   [ -n "$out" ] && echo -e "postgresql\tload\t$(echo "${times[4]} + ${times[5]} + ${times[6]} + ${times[7]} + ${times[8]}" | bc)\t-" >> "$results"
   [ -n "$out" ] && echo -e "postgresql\tload_cpu\t${times[6]}\t-" >> "$results"
+  [ -n "$out" ] && echo -e "postgresql\tindex_cpu\t${times[9]}\t-" >> "$results"
   pg_disk=$(echo "$out" | grep '^disk_bytes_cpu|' | cut -d'|' -f2)
   [ -n "$pg_disk" ] && echo -e "postgresql\tdisk_bytes_cpu\t-\t$pg_disk" >> "$results"
-  k=10; a=0
+  k=11; a=0
   for q in $QUERIES; do
     line="postgresql\t$q"
     for _ in $(seq "$RUNS"); do line+="\t${times[$k]}"; k=$((k + 1)); done
@@ -214,7 +218,7 @@ fi
 if command -v sqlite3 >/dev/null; then
   {
     echo "CREATE TABLE quotes (sym text, ts text, bid real); CREATE TABLE trades (sym text, ts text, px real);"
-    echo "CREATE TABLE cpu (host text, ts text, usage_user int, usage_system int, usage_idle int, usage_nice int, usage_iowait int, usage_irq int, usage_softirq int, usage_steal int, usage_guest int, usage_guest_nice int);"
+    echo "CREATE TABLE cpu (host text, ts text, usage_user int, usage_system int, usage_idle int, usage_nice int, usage_iowait int, usage_irq int, usage_softirq int, usage_steal int, usage_guest int, usage_guest_nice int, region text, datacenter text, rack text, os text, arch text, team text, service text, service_version text, service_environment text);"
     echo "CREATE TABLE readings (name text, fleet text, model text, ts text, latitude real, longitude real, velocity real, fuel_state real, current_load int);"
     echo ".mode csv"
     echo ".import $work/quotes.csv quotes"
@@ -224,6 +228,7 @@ if command -v sqlite3 >/dev/null; then
     echo "CREATE INDEX q_sym_ts ON quotes (sym, ts);"
     echo ".mode list"
     echo ".timer on"
+    echo "CREATE INDEX cpu_host_ts ON cpu (host, ts);"
     for q in $QUERIES; do for _ in $(seq "$RUNS"); do echo "${SQL_LITE[$q]};"; done; done
     echo ".timer off"
     echo "SELECT 'disk_bytes_cpu', sum(pgsize) FROM dbstat WHERE name = 'cpu';"
@@ -235,7 +240,8 @@ if command -v sqlite3 >/dev/null; then
   lite_disk=$(echo "$out" | grep '^disk_bytes_cpu|' | cut -d'|' -f2)
   [ -n "$lite_disk" ] && echo -e "sqlite\tdisk_bytes_cpu\t-\t$lite_disk" >> "$results"
   echo -e "sqlite\tload\t-\t-" >> "$results"
-  k=0; a=0
+  echo -e "sqlite\tindex_cpu\t${times[0]:-}\t-" >> "$results"
+  k=1; a=0
   for q in $QUERIES; do
     line="sqlite\t$q"
     for _ in $(seq "$RUNS"); do line+="\t${times[$k]:-}"; k=$((k + 1)); done
@@ -321,7 +327,7 @@ if memcpy and "yunhe" in data.get("full_sum", {}) and data["full_sum"]["yunhe"][
                  % (100 * memcpy[0][0] / ymed, cpu_rows * 8 / ymed / 1e6))
     lines.append("")
 if disk and cpu_rows:
-    lines.append("Bytes on disk of the cpu table (%d rows, host + timestamp + 10 integer fields), per field value:" % cpu_rows)
+    lines.append("Bytes on disk of the cpu table (%d rows, 10 tags + timestamp + 10 integer fields), per field value:" % cpu_rows)
     lines.append("")
     lines.append("| system | bytes | bytes per row | bytes per field value |")
     lines.append("|---|---|---|---|")
@@ -333,6 +339,8 @@ if disk and cpu_rows:
 lines.append("Ratios are peer time / yunhe time (above 1: yunhe is faster). PostgreSQL answers ASOF with")
 lines.append("LATERAL ... ORDER BY ts DESC LIMIT 1 on an index on (sym, ts); SQLite with a correlated subquery on the same index.")
 lines.append("load: all four tables (COPY, or the engine's own bulk path); load_cpu: the cpu table alone (COPY).")
+lines.append("index_cpu: CREATE INDEX on the cpu table's host (yunhe) or (host, ts) (PostgreSQL, SQLite; as TSBS indexes")
+lines.append("TimescaleDB), which the single-host questions may use; DuckDB gets none, InfluxDB has its tag index.")
 lines.append("load_cpu_http, load_readings_http: the same line protocol batches of 50,000 lines POSTed one after")
 lines.append("another to /write of InfluxDB and of `yunhe serve` (each acknowledged once durable).")
 lines.append("InfluxDB 1.6 answers in InfluxQL (GROUP BY time(1h), host; last() GROUP BY host; count/sum WHERE;")

@@ -8,10 +8,11 @@ const instance = await DuckDBInstance.create(':memory:');
 const con = await instance.connect();
 const FIELDS = ['usage_user', 'usage_system', 'usage_idle', 'usage_nice', 'usage_iowait', 'usage_irq', 'usage_softirq',
   'usage_steal', 'usage_guest', 'usage_guest_nice'];
+const TAGS = ['region', 'datacenter', 'rack', 'os', 'arch', 'team', 'service', 'service_version', 'service_environment'];
 const t0 = performance.now();
 await con.run(`CREATE TABLE trades AS SELECT * FROM read_csv('${dir}/trades.csv', header=false, columns={'sym':'VARCHAR','ts':'TIMESTAMP','px':'DOUBLE'})`);
 await con.run(`CREATE TABLE quotes AS SELECT * FROM read_csv('${dir}/quotes.csv', header=false, columns={'sym':'VARCHAR','ts':'TIMESTAMP','bid':'DOUBLE'})`);
-await con.run(`CREATE TABLE cpu AS SELECT * FROM read_csv('${dir}/cpu.csv', header=false, columns={'host':'VARCHAR','ts':'TIMESTAMP',${FIELDS.map((f) => `'${f}':'INTEGER'`).join(',')}})`);
+await con.run(`CREATE TABLE cpu AS SELECT * FROM read_csv('${dir}/cpu.csv', header=false, columns={'host':'VARCHAR','ts':'TIMESTAMP',${FIELDS.map((f) => `'${f}':'INTEGER'`).join(',')},${TAGS.map((t) => `'${t}':'VARCHAR'`).join(',')}})`);
 await con.run(`CREATE TABLE readings AS SELECT * FROM read_csv('${dir}/readings.csv', header=false, columns={'name':'VARCHAR','fleet':'VARCHAR','model':'VARCHAR','ts':'TIMESTAMP','latitude':'DOUBLE','longitude':'DOUBLE','velocity':'DOUBLE','fuel_state':'DOUBLE','current_load':'INTEGER'})`);
 console.log(`load\t${(performance.now() - t0).toFixed(1)}\t-`);
 const queries = JSON.parse(process.env.QUERIES);
@@ -32,7 +33,7 @@ for (const [name, sql] of Object.entries(queries)) {
   const file = `${dir}/duck_cpu.db`;
   const disk = await DuckDBInstance.create(file);
   const dcon = await disk.connect();
-  await dcon.run(`CREATE TABLE cpu AS SELECT * FROM read_csv('${dir}/cpu.csv', header=false, columns={'host':'VARCHAR','ts':'TIMESTAMP',${FIELDS.map((f) => `'${f}':'INTEGER'`).join(',')}})`);
+  await dcon.run(`CREATE TABLE cpu AS SELECT * FROM read_csv('${dir}/cpu.csv', header=false, columns={'host':'VARCHAR','ts':'TIMESTAMP',${FIELDS.map((f) => `'${f}':'INTEGER'`).join(',')},${TAGS.map((t) => `'${t}':'VARCHAR'`).join(',')}})`);
   await dcon.run('CHECKPOINT');
   dcon.closeSync?.();
   console.log(`disk_bytes_cpu\t-\t${statSync(file).size}`);

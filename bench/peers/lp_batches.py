@@ -1,5 +1,5 @@
 """The benchmark's CSV files as InfluxDB line protocol, in batches of 50,000 lines (as Telegraf or
-a client library sends them): shared by influx_run.py (InfluxDB) and http_load.py (yunhe serve),
+a client library sends them; tags in key order): shared by influx_run.py (InfluxDB) and http_load.py (yunhe serve),
 so both systems are sent the same bytes. Timestamps are ns; the cpu fields integers (`i`), the
 readings' fields floats except current_load."""
 import datetime
@@ -8,6 +8,7 @@ import os
 EPOCH = datetime.datetime(1970, 1, 1)
 CPU_FIELDS = ["usage_user", "usage_system", "usage_idle", "usage_nice", "usage_iowait", "usage_irq", "usage_softirq",
               "usage_steal", "usage_guest", "usage_guest_nice"]
+CPU_TAGS = ["region", "datacenter", "rack", "os", "arch", "team", "service", "service_version", "service_environment"]
 BATCH = 50000
 
 
@@ -24,9 +25,10 @@ def batches(work, table):
         for row in f:
             cols = row.rstrip("\n").split(",")
             if table == "cpu":
-                host, ts, *values = cols
-                fields = ",".join(f"{name}={v}i" for name, v in zip(CPU_FIELDS, values))
-                head = f"cpu,host={host}"
+                host, ts, *rest = cols
+                fields = ",".join(f"{name}={v}i" for name, v in zip(CPU_FIELDS, rest[:10]))
+                tags = ",".join(f"{name}={v}" for name, v in sorted(zip(CPU_TAGS, rest[10:])))
+                head = f"cpu,host={host},{tags}"
             else:
                 name, fleet, model, ts, lat, lon, vel, fuel, load = cols
                 head = f"readings,fleet={fleet},model={model},name={name}"
