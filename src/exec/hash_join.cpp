@@ -3,6 +3,9 @@
 #include "common/row_key.h"
 #include "exec/expression_eval.h"
 #include "exec/join_util.h"
+#include "exec/parallel_for.h"
+
+#include <thread>
 
 namespace yunhe {
 namespace {
@@ -47,8 +50,6 @@ void HashJoinOperator::Open(ExecContext& ctx) {
   int_heads_.clear();
   next_.clear();
   ready_.clear();
-  pair_left_.clear();
-  pair_right_.clear();
   probe_valid_ = left_done_ = right_emitted_ = false;
   int_keys_ = right_keys_.size() == 1 && right_keys_[0]->type.physical() == PhysicalType::kI64;
   DataChunk in;
@@ -86,39 +87,116 @@ void HashJoinOperator::Open(ExecContext& ctx) {
     // Nested loop: every build row is a candidate, chained in order.
     for (size_t r = 0; r + 1 < build_.count; ++r) next_[r] = uint32_t(r + 1);
   }
-  right_matched_.assign(build_.count, 0);
+  right_matched_ = std::make_unique<std::atomic<uint8_t>[]>(build_.count);
+  for (size_t r = 0; r < build_.count; ++r) right_matched_[r].store(0, std::memory_order_relaxed);
+  // Expressions evaluated on workers must need nothing but the chunk. A batch of one chunk (a
+  // small input) runs on this thread alone.
+  bool self_contained = SelfContained(residual_);
+  for (auto& k : left_keys_) self_contained = self_contained && SelfContained(k);
+  workers_ = 1;
+  if (!left_keys_.empty() && self_contained)
+    workers_ = std::max<size_t>(1, std::min<size_t>(8, std::thread::hardware_concurrency()));
 }
 
-void HashJoinOperator::FlushPairs(ExecContext& ctx) {
-  if (pair_left_.empty()) return;
-  DataChunk pairs;
-  for (auto& c : probe_.columns) pairs.columns.push_back(c.Gather(pair_left_));
-  for (auto& c : build_.columns) pairs.columns.push_back(c.Gather(pair_right_));
-  pairs.count = pair_left_.size();
-  std::vector<uint32_t> sel;
-  if (residual_) {
-    sel = EvaluateFilter(*residual_, pairs, ctx);
-  } else {
-    sel.resize(pairs.count);
-    for (size_t k = 0; k < sel.size(); ++k) sel[k] = uint32_t(k);
+void HashJoinOperator::StartProbe(ProbeState& s, ExecContext& ctx) const {
+  s.row = 0;
+  s.left_matched.assign(s.probe.count, 0);
+  s.cursor.assign(s.probe.count, kEnd);
+  s.pair_left.clear();
+  s.pair_right.clear();
+  if (int_keys_) {
+    Vector scratch;
+    const Vector& k = EvaluateRef(*left_keys_[0], s.probe, ctx, scratch);
+    for (size_t r = 0; r < s.probe.count; ++r) {
+      if (k.IsNull(r)) continue;
+      auto it = int_heads_.find(k.i64()[r]);
+      if (it != int_heads_.end()) s.cursor[r] = it->second;
+    }
+  } else if (!left_keys_.empty()) {
+    std::vector<Vector> keys;
+    for (auto& k : left_keys_) keys.push_back(Evaluate(*k, s.probe, ctx));
+    std::string key;
+    for (size_t r = 0; r < s.probe.count; ++r) {
+      if (!JoinKey(keys, r, &key)) continue;
+      auto it = heads_.find(key);
+      if (it != heads_.end()) s.cursor[r] = it->second;
+    }
+  } else if (build_.count > 0) {
+    std::fill(s.cursor.begin(), s.cursor.end(), 0u);
   }
-  for (uint32_t k : sel) {
-    left_matched_[pair_left_[k]] = 1;
-    right_matched_[pair_right_[k]] = 1;
+}
+
+bool HashJoinOperator::ProbeStep(ProbeState& s, ExecContext& ctx, std::deque<DataChunk>& out) {
+  // Candidate pairs, at most one chunk's worth before evaluating them.
+  while (s.row < s.probe.count && s.pair_left.size() < kChunkRows) {
+    uint32_t& cursor = s.cursor[s.row];
+    while (cursor != kEnd && s.pair_left.size() < kChunkRows) {
+      s.pair_left.push_back(uint32_t(s.row));
+      s.pair_right.push_back(cursor);
+      cursor = next_[cursor];
+    }
+    if (cursor == kEnd) ++s.row;
   }
-  if (kind_ != JoinKind::kSemi && kind_ != JoinKind::kAnti && !sel.empty()) {
-    if (sel.size() != pairs.count) pairs.Select(sel);
-    ready_.push_back(std::move(pairs));
+  if (!s.pair_left.empty()) {
+    DataChunk pairs;
+    for (auto& c : s.probe.columns) pairs.columns.push_back(c.Gather(s.pair_left));
+    for (auto& c : build_.columns) pairs.columns.push_back(c.Gather(s.pair_right));
+    pairs.count = s.pair_left.size();
+    std::vector<uint32_t> sel;
+    if (residual_) {
+      sel = EvaluateFilter(*residual_, pairs, ctx);
+    } else {
+      sel.resize(pairs.count);
+      for (size_t k = 0; k < sel.size(); ++k) sel[k] = uint32_t(k);
+    }
+    for (uint32_t k : sel) {
+      s.left_matched[s.pair_left[k]] = 1;
+      right_matched_[s.pair_right[k]].store(1, std::memory_order_relaxed);
+    }
+    if (kind_ != JoinKind::kSemi && kind_ != JoinKind::kAnti && !sel.empty()) {
+      if (sel.size() != pairs.count) pairs.Select(sel);
+      out.push_back(std::move(pairs));
+    }
+    s.pair_left.clear();
+    s.pair_right.clear();
   }
-  pair_left_.clear();
-  pair_right_.clear();
+  if (s.row < s.probe.count) return true;
+  if (kind_ == JoinKind::kLeft || kind_ == JoinKind::kFull || kind_ == JoinKind::kSemi || kind_ == JoinKind::kAnti) {
+    std::vector<uint32_t> sel;
+    const bool want_matched = kind_ == JoinKind::kSemi;
+    for (size_t r = 0; r < s.probe.count; ++r)
+      if ((s.left_matched[r] != 0) == want_matched) sel.push_back(uint32_t(r));
+    if (!sel.empty())
+      out.push_back(LeftRowsWithNullRight(s.probe, build_, sel, kind_ == JoinKind::kLeft || kind_ == JoinKind::kFull));
+  }
+  return false;
+}
+
+bool HashJoinOperator::ProbeBatchParallel(ExecContext& ctx) {
+  // Pulling stays on this thread (operators below are not thread-safe); probing, gathering and
+  // the residual run on all cores, one left chunk per task.
+  constexpr size_t kChunksPerWorker = 4;
+  std::vector<ProbeState> batch(workers_ * kChunksPerWorker);
+  size_t n = 0;
+  while (n < batch.size() && children[0]->Pull(ctx, batch[n].probe)) ++n;
+  if (n < batch.size()) left_done_ = true;  // the input ended: never pull it again
+  if (n == 0) return false;
+  std::vector<std::deque<DataChunk>> outs(n);
+  ParallelFor(workers_, n, ctx, [&](size_t, size_t i, ExecContext& local) {
+    StartProbe(batch[i], local);
+    while (ProbeStep(batch[i], local, outs[i])) {
+    }
+  });
+  for (auto& o : outs)
+    for (auto& c : o) ready_.push_back(std::move(c));
+  return true;
 }
 
 void HashJoinOperator::EmitUnmatchedRight() {
   DataChunk out;
   out.Init(types);
   for (size_t r = 0; r < build_.count; ++r) {
-    if (right_matched_[r]) continue;
+    if (right_matched_[r].load(std::memory_order_relaxed)) continue;
     for (size_t c = 0; c < left_width_; ++c) out.columns[c].Append(Value::Null(types[c]));
     for (size_t c = 0; c < build_.columns.size(); ++c) out.columns[left_width_ + c].AppendFrom(build_.columns[c], r);
     if (++out.count == kChunkRows) {
@@ -131,8 +209,12 @@ void HashJoinOperator::EmitUnmatchedRight() {
 
 bool HashJoinOperator::Next(ExecContext& ctx, DataChunk& out) {
   while (ready_.empty()) {
+    if (!left_done_ && workers_ > 1) {
+      ProbeBatchParallel(ctx);
+      continue;
+    }
     if (!probe_valid_) {
-      if (left_done_ || !children[0]->Pull(ctx, probe_)) {
+      if (left_done_ || !children[0]->Pull(ctx, state_.probe)) {
         left_done_ = true;
         if (!right_emitted_ && (kind_ == JoinKind::kRight || kind_ == JoinKind::kFull)) {
           right_emitted_ = true;
@@ -142,52 +224,9 @@ bool HashJoinOperator::Next(ExecContext& ctx, DataChunk& out) {
         return false;
       }
       probe_valid_ = true;
-      probe_row_ = 0;
-      left_matched_.assign(probe_.count, 0);
-      probe_cursor_.assign(probe_.count, kEnd);
-      if (int_keys_) {
-        Vector scratch;
-        const Vector& k = EvaluateRef(*left_keys_[0], probe_, ctx, scratch);
-        for (size_t r = 0; r < probe_.count; ++r) {
-          if (k.IsNull(r)) continue;
-          auto it = int_heads_.find(k.i64()[r]);
-          if (it != int_heads_.end()) probe_cursor_[r] = it->second;
-        }
-      } else if (!left_keys_.empty()) {
-        std::vector<Vector> keys;
-        for (auto& k : left_keys_) keys.push_back(Evaluate(*k, probe_, ctx));
-        std::string key;
-        for (size_t r = 0; r < probe_.count; ++r) {
-          if (!JoinKey(keys, r, &key)) continue;
-          auto it = heads_.find(key);
-          if (it != heads_.end()) probe_cursor_[r] = it->second;
-        }
-      } else if (build_.count > 0) {
-        std::fill(probe_cursor_.begin(), probe_cursor_.end(), 0u);
-      }
+      StartProbe(state_, ctx);
     }
-    // Generate candidate pairs, at most one chunk's worth before evaluating them.
-    while (probe_row_ < probe_.count && pair_left_.size() < kChunkRows) {
-      uint32_t& cursor = probe_cursor_[probe_row_];
-      while (cursor != kEnd && pair_left_.size() < kChunkRows) {
-        pair_left_.push_back(uint32_t(probe_row_));
-        pair_right_.push_back(cursor);
-        cursor = next_[cursor];
-      }
-      if (cursor == kEnd) ++probe_row_;
-    }
-    FlushPairs(ctx);
-    if (probe_row_ >= probe_.count) {
-      probe_valid_ = false;
-      if (kind_ == JoinKind::kLeft || kind_ == JoinKind::kFull || kind_ == JoinKind::kSemi || kind_ == JoinKind::kAnti) {
-        std::vector<uint32_t> sel;
-        bool want_matched = kind_ == JoinKind::kSemi;
-        for (size_t r = 0; r < probe_.count; ++r)
-          if ((left_matched_[r] != 0) == want_matched) sel.push_back(uint32_t(r));
-        if (!sel.empty())
-          ready_.push_back(LeftRowsWithNullRight(probe_, build_, sel, kind_ == JoinKind::kLeft || kind_ == JoinKind::kFull));
-      }
-    }
+    if (!ProbeStep(state_, ctx, ready_)) probe_valid_ = false;
   }
   out = std::move(ready_.front());
   ready_.pop_front();

@@ -3,9 +3,12 @@
 // LEFT, RIGHT and FULL joins plus a residual condition evaluated on candidate pairs.
 // Output rows: the left columns followed by the right columns. NULL keys never match.
 // Memory: the right (build) side is held in memory; the planner puts the smaller input there
-// when it can tell.
+// when it can tell. Parallel: with equi-join keys and self-contained expressions, batches of left
+// chunks are probed on all cores (the build is read-only then); output keeps the input order.
 #pragma once
+#include <atomic>
 #include <deque>
+#include <memory>
 #include <unordered_map>
 
 #include "exec/operator.h"
@@ -28,31 +31,41 @@ class HashJoinOperator : public PhysicalOperator {
   bool Next(ExecContext& ctx, DataChunk& out) override;
 
  private:
-  // Evaluates the residual on the pending pairs and moves the survivors to the output queue.
-  void FlushPairs(ExecContext& ctx);
+  // One left chunk being probed: per row the next build row to pair with (kEnd = done).
+  struct ProbeState {
+    DataChunk probe;
+    std::vector<uint32_t> cursor;
+    std::vector<uint8_t> left_matched;
+    size_t row = 0;
+    std::vector<uint32_t> pair_left, pair_right;
+  };
+  void StartProbe(ProbeState& s, ExecContext& ctx) const;
+  // Pairs up to one chunk of candidates, keeps those the residual accepts (output to `out`,
+  // matches marked) and, once the chunk is done, emits its unmatched (LEFT, FULL, ANTI) or
+  // matched (SEMI) left rows. Returns false when the chunk is done. Safe on several threads
+  // at once for different states: it only reads the build side and marks right_matched_.
+  bool ProbeStep(ProbeState& s, ExecContext& ctx, std::deque<DataChunk>& out);
+  // Probes a batch of left chunks on all cores, output in input order.
+  bool ProbeBatchParallel(ExecContext& ctx);
   void EmitUnmatchedRight();
 
   JoinKind kind_;
   std::vector<ExprPtr> left_keys_, right_keys_;
   ExprPtr residual_;
   size_t left_width_ = 0;
+  size_t workers_ = 1;  // > 1: probe batches of left chunks in parallel
 
   static constexpr uint32_t kEnd = UINT32_MAX;
   DataChunk build_;                 // all right rows
-  std::vector<uint8_t> right_matched_;
+  std::unique_ptr<std::atomic<uint8_t>[]> right_matched_;
   // Build rows with equal keys form a chain: head from the map, then next_[row].
   bool int_keys_ = false;           // one integer-like key: no key serialization
   std::unordered_map<int64_t, uint32_t> int_heads_;
   std::unordered_map<std::string, uint32_t> heads_;
   std::vector<uint32_t> next_;
 
-  DataChunk probe_;                  // current left chunk
-  std::vector<uint32_t> probe_cursor_;  // per left row: next build row to pair with, kEnd = done
-  std::vector<uint8_t> left_matched_;
-  size_t probe_row_ = 0;
+  ProbeState state_;                 // the serial path's current left chunk
   bool probe_valid_ = false, left_done_ = false, right_emitted_ = false;
-
-  std::vector<uint32_t> pair_left_, pair_right_;
   std::deque<DataChunk> ready_;
 };
 

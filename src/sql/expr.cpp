@@ -98,4 +98,13 @@ bool Expr::Equals(const Expr& o) const {
   return true;
 }
 
+bool SelfContained(const ExprPtr& e) {
+  if (!e) return true;
+  if (e->subquery || e->kind == ExprKind::kOuterColumn || e->kind == ExprKind::kAggregate || e->kind == ExprKind::kWindow)
+    return false;
+  for (auto& a : e->args)
+    if (!SelfContained(a)) return false;
+  return true;
+}
+
 }  // namespace yunhe

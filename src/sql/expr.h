@@ -88,6 +88,10 @@ struct Expr {
 };
 
 ExprPtr MakeConstant(const Value& v, int location = -1);
+// True when evaluating `e` needs nothing but the chunk, so worker threads may evaluate it: no
+// subqueries (their caches are not thread-safe), no outer rows (workers have none), no
+// aggregates or windows. nullptr counts as self-contained.
+bool SelfContained(const ExprPtr& e);
 ExprPtr MakeColumn(int index, LogicalType type, std::string name);
 
 }  // namespace yunhe

@@ -66,17 +66,6 @@ ExprPtr RewriteAfterAggregate(const ExprPtr& e, const std::vector<ExprPtr>& grou
 
 namespace {
 
-// True when evaluating `e` needs nothing but the chunk: no subqueries (their caches are not
-// thread-safe), no outer rows (workers have none), no aggregates or windows.
-bool SelfContained(const ExprPtr& e) {
-  if (!e) return true;
-  if (e->subquery || e->kind == ExprKind::kOuterColumn || e->kind == ExprKind::kAggregate || e->kind == ExprKind::kWindow)
-    return false;
-  for (auto& a : e->args)
-    if (!SelfContained(a)) return false;
-  return true;
-}
-
 // Aggregate <- [Filter] <- Seq Scan over a table of at least kParallelMinGroups row groups
 // runs on all cores (morsel = one row group).
 void MaybeParallelAggregate(HashAggregateOperator& agg, const OperatorPtr& input,
