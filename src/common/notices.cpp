@@ -2,22 +2,21 @@
 
 #include <mutex>
 
+#include "common/statement_context.h"
+
 namespace yunhe {
 
-namespace {
-std::mutex g_mu;
-std::vector<std::string> g_notices;
-}  // namespace
-
 void RaiseNotice(std::string text) {
-  std::lock_guard<std::mutex> lock(g_mu);
-  g_notices.push_back("NOTICE:  " + std::move(text));
+  StatementContext& s = CurrentStatement();
+  std::lock_guard<std::mutex> lock(s.notices_mu);
+  s.notices.push_back("NOTICE:  " + std::move(text));
 }
 
 std::vector<std::string> TakeNotices() {
-  std::lock_guard<std::mutex> lock(g_mu);
+  StatementContext& s = CurrentStatement();
+  std::lock_guard<std::mutex> lock(s.notices_mu);
   std::vector<std::string> out;
-  out.swap(g_notices);
+  out.swap(s.notices);
   return out;
 }
 

@@ -1,5 +1,7 @@
 #include "common/timezone.h"
 
+#include "common/statement_context.h"
+
 #include <dirent.h>
 
 #include <algorithm>
@@ -352,31 +354,29 @@ std::shared_ptr<const TimeZone> TimeZone::Find(const std::string& name) {
   return found;
 }
 
-namespace {
-std::atomic<const TimeZone*> g_session{nullptr};
-std::shared_ptr<const TimeZone> g_session_owner;  // keeps the current zone alive
-std::mutex g_session_mu;
-}  // namespace
-
 const TimeZone& SessionZone() {
-  const TimeZone* z = g_session.load(std::memory_order_acquire);
+  const TimeZone* z = CurrentStatement().zone.load(std::memory_order_acquire);
   return z ? *z : *TimeZone::Utc();
 }
 
 std::shared_ptr<const TimeZone> SessionZonePtr() {
-  std::lock_guard<std::mutex> lock(g_session_mu);
-  return g_session_owner ? g_session_owner : TimeZone::Utc();
+  const StatementContext& s = CurrentStatement();
+  return s.zone_owner ? s.zone_owner : TimeZone::Utc();
 }
 
 void SetSessionZone(std::shared_ptr<const TimeZone> zone) {
-  std::lock_guard<std::mutex> lock(g_session_mu);
-  if (g_session_owner == zone) return;
-  // Zones found by name stay cached, so a reader still holding the old pointer is safe; fixed
+  StatementContext& s = CurrentStatement();
+  if (s.zone_owner == zone) return;
+  // Zones found by name stay cached, so a worker still holding the old pointer is safe; fixed
   // zones are kept here for the same reason.
+  static std::mutex mu;
   static std::vector<std::shared_ptr<const TimeZone>> retired;
-  if (g_session_owner) retired.push_back(g_session_owner);
-  g_session_owner = std::move(zone);
-  g_session.store(g_session_owner.get(), std::memory_order_release);
+  if (s.zone_owner) {
+    std::lock_guard<std::mutex> lock(mu);
+    retired.push_back(s.zone_owner);
+  }
+  s.zone_owner = std::move(zone);
+  s.zone.store(s.zone_owner.get(), std::memory_order_release);
 }
 
 std::string FormatUtcOffset(int32_t off) {

@@ -47,7 +47,8 @@ class TimeZone {
   std::shared_ptr<Rule> rule_;        // after the last transition (or alone)
 };
 
-// The current session's zone (UTC until SET timezone).
+// The zone of the statement running on this thread (UTC until SET timezone); kept in the
+// thread's statement context (common/statement_context.h).
 const TimeZone& SessionZone();
 std::shared_ptr<const TimeZone> SessionZonePtr();
 void SetSessionZone(std::shared_ptr<const TimeZone> zone);

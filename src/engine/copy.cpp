@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/statement_context.h"
 #include "common/status.h"
 #include "common/utf8.h"
 #include "common/time_util.h"
@@ -595,8 +596,10 @@ void ExecuteCopy(Database& db, PgQuery__CopyStmt* stmt, const std::string& sql, 
       parse_segment(all.substr(bounds[0].first, bounds[0].second - bounds[0].first), first_lines[0], &segs[0]);
     } else {
       std::vector<std::thread> pool;
+      StatementContext* statement = &CurrentStatement();  // the session's zone parses timestamptz
       for (size_t k = 0; k < bounds.size(); ++k)
         pool.emplace_back([&, k] {
+          UseStatementContext use(statement);
           parse_segment(all.substr(bounds[k].first, bounds[k].second - bounds[k].first), first_lines[k], &segs[k]);
         });
       for (auto& t : pool) t.join();

@@ -1,6 +1,7 @@
 // Morsel-driven work sharing: `workers` threads (the caller's own included) take items
 // 0..items-1 off a shared counter and run fn(worker, item, ctx). Worker 0 runs on the calling
-// thread with its ExecContext; the others get a context sharing the database and parameters.
+// thread with its ExecContext; the others get a context sharing the database and parameters,
+// and the caller's statement context (time zone, now(), cancel flag).
 // The first exception stops the others from taking new items and is rethrown here.
 #pragma once
 #include <atomic>
@@ -8,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/statement_context.h"
 #include "exec/operator.h"
 
 namespace yunhe {
@@ -17,7 +19,9 @@ void ParallelFor(size_t workers, size_t items, ExecContext& ctx, Fn&& fn) {
   workers = std::max<size_t>(1, std::min(workers, items));
   std::atomic<size_t> next{0};
   std::vector<std::exception_ptr> errors(workers);
+  StatementContext* statement = &CurrentStatement();  // workers see its zone, clock and cancel flag
   auto work = [&](size_t w) {
+    UseStatementContext use(statement);
     try {
       ExecContext local;
       local.db = ctx.db;

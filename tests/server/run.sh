@@ -142,8 +142,9 @@ check "error position counts characters" 'ERROR:  syntax error at or near "t"
 LINE 1: SELECT '"'"'日本'"'"' FORM t
                            ^' "$(psql -X -c "SELECT '日本' FORM t" 2>&1)"
 # `yunhe serve --shell` (what `make run` starts on a terminal): the shell and the server share
-# one database; a busy port gives way to a free one. `script` gives the shell a terminal.
-shell_out=$( (sleep 1; printf "CREATE TABLE shared (a int);\nINSERT INTO shared VALUES (7);\n"; sleep 1; printf '\\q\n') |
+# one database; a busy port gives way to a free one. `script` gives the shell a terminal; input
+# is typed 3 s in, after the line editor has set the terminal up (it flushes earlier typeahead).
+shell_out=$( (sleep 3; printf "CREATE TABLE shared (a int);\nINSERT INTO shared VALUES (7);\n"; sleep 1; printf '\\q\n') |
   timeout 30 script -qc "$YUNHE serve $tmp/shelldb --pg-port $port --http-port 0 --ilp-port -1 --shell" /dev/null | tr -d '\r')
 check "serve --shell: busy port replaced" "1" "$(echo "$shell_out" | grep -c "port $port is busy, picking a free one")"
 check "serve --shell: shell ran" "INSERT 0 1" "$(echo "$shell_out" | grep '^INSERT')"

@@ -304,7 +304,8 @@ void Server::Serve(int fd, int32_t backend_pid) {
         const int32_t pid = BodyInt32(m.body, 4), key = BodyInt32(m.body, 8);
         std::lock_guard<std::mutex> lock(sessions_mu_);
         auto it = secrets_.find(pid);
-        if (it != secrets_.end() && it->second == key && executing_pid_ == pid) RequestCancel();
+        // Idle sessions are unaffected: the next statement clears the flag when it starts.
+        if (it != secrets_.end() && it->second.key == key) RequestCancel(*it->second.statement);
       }
       return;
     }
@@ -345,7 +346,7 @@ void Server::Serve(int fd, int32_t backend_pid) {
   RAND_bytes(reinterpret_cast<unsigned char*>(&cancel_key), sizeof cancel_key);
   {
     std::lock_guard<std::mutex> lock(sessions_mu_);
-    secrets_[backend_pid] = cancel_key;
+    secrets_[backend_pid] = CancelTarget{cancel_key, &CurrentStatement()};
   }
   struct ForgetKey {
     Server* s;
@@ -504,9 +505,7 @@ void Server::Serve(int fd, int32_t backend_pid) {
           MessageBuilder('I').AppendTo(o);
           break;
         }
-        executing_pid_ = backend_pid;
         QueryResult r = db_.ExecuteStatement(it->second.sql);
-        executing_pid_ = 0;
         for (auto& n : r.notices) AppendNotice(n, o);
         if (!r.status.ok()) throw Error(r.status);
         if (r.returns_rows) AppendDataRows(r, it->second.formats, o);
@@ -599,10 +598,8 @@ void Server::Serve(int fd, int32_t backend_pid) {
             }
             db_.SetCopyInput(std::move(data));
           }
-          executing_pid_ = backend_pid;
-          QueryResult r = db_.ExecuteStatement(text);
-          executing_pid_ = 0;
-          for (auto& n : r.notices) AppendNotice(n, &out);
+            QueryResult r = db_.ExecuteStatement(text);
+            for (auto& n : r.notices) AppendNotice(n, &out);
           if (!r.status.ok()) {
             AppendError(PositionInScript(r.status, sql, begin), &out);
             break;

@@ -18,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/statement_context.h"
 #include "engine/database.h"
 #include "server/pgwire/pg_messages.h"
 
@@ -72,8 +73,11 @@ class Server {
   static void SetReceiveTimeout(int fd, int ms);
   std::atomic<int> active_{0};
   std::atomic<int32_t> next_pid_{1000};
-  std::map<int32_t, int32_t> secrets_;      // backend pid -> cancel key (under sessions_mu_)
-  std::atomic<int32_t> executing_pid_{0};  // the session whose statement is running
+  struct CancelTarget {
+    int32_t key;
+    StatementContext* statement;  // the session thread's: its running statement checks the flag
+  };
+  std::map<int32_t, CancelTarget> secrets_;  // backend pid -> cancel key (under sessions_mu_)
   ssl_ctx_st* tls_ = nullptr;              // set when a certificate is configured
 };
 

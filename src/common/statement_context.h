@@ -1,0 +1,43 @@
+// What a running statement carries besides its operators: its time zone, its start time (now()),
+// its cancel flag and deadline, and the notices raised below the engine. Every thread has its
+// own, so statements of different sessions can run at the same time without seeing each
+// other's zone or cancel request; the worker threads of a parallel operator install their
+// statement's (UseStatementContext) so they see the same zone, clock and cancel flag.
+#pragma once
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace yunhe {
+
+class TimeZone;
+
+struct StatementContext {
+  std::atomic<const TimeZone*> zone{nullptr};  // nullptr = UTC
+  std::shared_ptr<const TimeZone> zone_owner;   // keeps `zone` alive (set by its own thread)
+  std::atomic<int64_t> start_ns{0};             // now(); 0 = not in a statement
+  std::atomic<bool> cancel{false};
+  std::atomic<int64_t> deadline_ns{0};          // steady clock; 0 = none
+  std::mutex notices_mu;
+  std::vector<std::string> notices;
+};
+
+// The statement context of the calling thread (its own, or the one installed on it).
+StatementContext& CurrentStatement();
+
+// Installs `ctx` as the calling thread's statement context for the guard's lifetime.
+class UseStatementContext {
+ public:
+  explicit UseStatementContext(StatementContext* ctx);
+  ~UseStatementContext();
+  UseStatementContext(const UseStatementContext&) = delete;
+  UseStatementContext& operator=(const UseStatementContext&) = delete;
+
+ private:
+  StatementContext* previous_;
+};
+
+}  // namespace yunhe
