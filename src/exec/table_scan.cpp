@@ -389,7 +389,8 @@ void TableScanOperator::ComputeLatestPerKey() {
   int64_t done_partition = INT64_MIN, scan_partition = INT64_MIN;
   size_t groups_in_partition = 0, next_check = 1;
   auto partition_settled = [&](int64_t part, int64_t group_max) {
-    for (const auto& k : data.PartitionKeys(part, table_keys)) {
+    const auto keys = data.PartitionKeys(part, table_keys);
+    for (const auto& k : *keys) {
       auto it = best.find(k);
       if (it == best.end() || it->second.ts < group_max) return false;
     }
@@ -426,7 +427,8 @@ void TableScanOperator::ComputeLatestPerKey() {
       partition_checked = true;
       checked_partition = part;
       bool all_newer = !best.empty();
-      for (const auto& k : data.PartitionKeys(part, table_keys)) {
+      const auto keys = data.PartitionKeys(part, table_keys);
+      for (const auto& k : *keys) {
         auto it = best.find(k);
         if (it == best.end() || it->second.partition <= part) {
           all_newer = false;

@@ -14,6 +14,25 @@
 
 namespace yunhe {
 
+TableData::TableData() : key_sets_(std::make_shared<KeySets>()) {}
+
+TableData::RowGroup::RowGroup(const RowGroup& o) : chunk(o.chunk), deleted(o.deleted), partition(o.partition) {
+  std::lock_guard<std::mutex> lock(o.zone_mu);
+  zones = o.zones;
+  zone_rows = o.zone_rows;
+}
+
+TableData::RowGroup& TableData::MutableGroup(size_t g) {
+  std::shared_ptr<RowGroup>& p = groups_[g];
+  if (p.use_count() > 1) {
+    p = std::make_shared<RowGroup>(*p);  // a snapshot reads the old one
+  } else {
+    // Sole owner: whoever dropped the last other copy is done reading it.
+    std::atomic_thread_fence(std::memory_order_acquire);
+  }
+  return *p;
+}
+
 void TableData::SetPartitioning(int time_column, int64_t interval_ns) {
   time_column_ = interval_ns > 0 ? time_column : -1;
   partition_ns_ = interval_ns;
@@ -22,8 +41,7 @@ void TableData::SetPartitioning(int time_column, int64_t interval_ns) {
 
 void TableData::RebuildPartitionIndex() {
   partition_open_group_.clear();
-  group_partition_.resize(groups_.size(), 0);
-  for (size_t g = 0; g < groups_.size(); ++g) partition_open_group_[group_partition_[g]] = uint32_t(g);
+  for (size_t g = 0; g < groups_.size(); ++g) partition_open_group_[groups_[g]->partition] = uint32_t(g);
 }
 
 // Appends `rows` of `chunk` (all rows when null) to the newest group of `partition`.
@@ -33,23 +51,24 @@ void TableData::AppendRows(const DataChunk& chunk, const std::vector<uint32_t>* 
   while (offset < total) {
     auto it = partition_open_group_.find(partition);
     size_t g;
-    if (it == partition_open_group_.end() || groups_[it->second].count == kChunkRows) {
+    if (it == partition_open_group_.end() || groups_[it->second]->chunk.count == kChunkRows) {
       g = groups_.size();
-      groups_.emplace_back();
-      groups_.back().Init(types_);
-      for (auto& col : groups_.back().columns) col.Reserve(kChunkRows);
-      deleted_.emplace_back();
-      group_partition_.push_back(partition);
+      auto fresh = std::make_shared<RowGroup>();
+      fresh->chunk.Init(types_);
+      for (auto& col : fresh->chunk.columns) col.Reserve(kChunkRows);
+      fresh->partition = partition;
+      groups_.push_back(std::move(fresh));
       partition_open_group_[partition] = uint32_t(g);
     } else {
       g = it->second;
       if (mark && g < mark->groups_before) {
         bool seen = false;
         for (auto& t : mark->touched) seen |= t.first == g;
-        if (!seen) mark->touched.emplace_back(uint32_t(g), uint32_t(groups_[g].count));
+        if (!seen) mark->touched.emplace_back(uint32_t(g), uint32_t(groups_[g]->chunk.count));
       }
     }
-    DataChunk& dst = groups_[g];
+    RowGroup& grp = MutableGroup(g);
+    DataChunk& dst = grp.chunk;
     size_t take = std::min(kChunkRows - dst.count, total - offset);
     for (size_t c = 0; c < dst.columns.size(); ++c) {
       if (!rows) {
@@ -59,7 +78,7 @@ void TableData::AppendRows(const DataChunk& chunk, const std::vector<uint32_t>* 
       }
     }
     dst.count += take;
-    deleted_[g].resize(dst.count, 0);
+    grp.deleted.resize(dst.count, 0);
     offset += take;
     rows_ += take;
   }
@@ -97,32 +116,28 @@ void TableData::Append(const DataChunk& chunk, AppendMark* mark) {
 void TableData::UndoAppend(const AppendMark& mark) {
   ++version_;
   while (groups_.size() > mark.groups_before) {
-    for (uint8_t d : deleted_.back()) deleted_count_ -= d;
-    rows_ -= groups_.back().count;
+    for (uint8_t d : groups_.back()->deleted) deleted_count_ -= d;
+    rows_ -= groups_.back()->chunk.count;
     groups_.pop_back();
-    deleted_.pop_back();
-    group_partition_.pop_back();
   }
   for (auto [g, before] : mark.touched) {
-    DataChunk& dst = groups_[g];
-    for (size_t r = before; r < dst.count; ++r) deleted_count_ -= deleted_[g][r];
+    RowGroup& grp = MutableGroup(g);
+    DataChunk& dst = grp.chunk;
+    for (size_t r = before; r < dst.count; ++r) deleted_count_ -= grp.deleted[r];
     rows_ -= dst.count - before;
     for (auto& col : dst.columns) col.Resize(before);
     dst.count = before;
-    deleted_[g].resize(before);
+    grp.deleted.resize(before);
+    // Rolled-back rows may be re-appended with other values: zone maps must be recomputed.
+    std::lock_guard<std::mutex> lock(grp.zone_mu);
+    grp.zone_rows.assign(grp.zone_rows.size(), SIZE_MAX);
   }
-  // Rolled-back rows may be re-appended with other values: zone maps must be recomputed.
-  for (auto& per_column : zone_rows_) per_column.assign(per_column.size(), SIZE_MAX);
   RebuildPartitionIndex();
 }
 
 void TableData::Clear() {
   ++version_;
   groups_.clear();
-  deleted_.clear();
-  group_partition_.clear();
-  zones_.clear();
-  zone_rows_.clear();
   rows_ = 0;
   deleted_count_ = 0;
   RebuildPartitionIndex();
@@ -130,35 +145,33 @@ void TableData::Clear() {
 
 bool TableData::Delete(uint64_t row_id) {
   YH_ASSERT(ValidRowId(row_id));
-  uint8_t& flag = deleted_[row_id / kChunkRows][row_id % kChunkRows];
-  if (flag) return false;
-  flag = 1;
+  const size_t g = row_id / kChunkRows, r = row_id % kChunkRows;
+  if (groups_[g]->deleted[r]) return false;
+  MutableGroup(g).deleted[r] = 1;
   ++version_;
   ++deleted_count_;
   return true;
 }
 
 void TableData::Undelete(uint64_t row_id) {
-  uint8_t& flag = deleted_[row_id / kChunkRows][row_id % kChunkRows];
-  if (flag) {
-    flag = 0;
+  const size_t g = row_id / kChunkRows, r = row_id % kChunkRows;
+  if (groups_[g]->deleted[r]) {
+    MutableGroup(g).deleted[r] = 0;
     --deleted_count_;
     ++version_;
   }
 }
 
-const ZoneMap& TableData::Zone(size_t g, size_t column) const {
-  if (zones_.size() < groups_.size()) {
-    zones_.resize(groups_.size());
-    zone_rows_.resize(groups_.size());
+ZoneMap TableData::Zone(size_t g, size_t column) const {
+  const RowGroup& grp = *groups_[g];
+  const DataChunk& chunk = grp.chunk;
+  std::lock_guard<std::mutex> lock(grp.zone_mu);
+  if (grp.zones.size() != chunk.columns.size()) {
+    grp.zones.assign(chunk.columns.size(), ZoneMap());
+    grp.zone_rows.assign(chunk.columns.size(), SIZE_MAX);
   }
-  const DataChunk& chunk = groups_[g];
-  if (zones_[g].size() != chunk.columns.size()) {
-    zones_[g].assign(chunk.columns.size(), ZoneMap());
-    zone_rows_[g].assign(chunk.columns.size(), SIZE_MAX);
-  }
-  ZoneMap& z = zones_[g][column];
-  if (zone_rows_[g][column] == chunk.count) return z;
+  ZoneMap& z = grp.zones[column];
+  if (grp.zone_rows[column] == chunk.count) return z;
   z = ZoneMap();
   const Vector& v = chunk.columns[column];
   const uint8_t* nulls = v.nulls();
@@ -203,77 +216,91 @@ const ZoneMap& TableData::Zone(size_t g, size_t column) const {
     z.min_f = lo;
     z.max_f = hi;
   }
-  zone_rows_[g][column] = chunk.count;
+  grp.zone_rows[column] = chunk.count;
   return z;
 }
 
 void TableData::AddColumn(const LogicalType& type, const Value& fill) {
-  zones_.clear();
-  zone_rows_.clear();
   types_.push_back(type);
-  for (auto& g : groups_) g.columns.push_back(Vector::Constant(fill, type, g.count));
+  for (size_t g = 0; g < groups_.size(); ++g) {
+    RowGroup& grp = MutableGroup(g);
+    grp.chunk.columns.push_back(Vector::Constant(fill, type, grp.chunk.count));
+    std::lock_guard<std::mutex> lock(grp.zone_mu);
+    grp.zones.clear();
+    grp.zone_rows.clear();
+  }
   ++version_;  // caches over column positions (GiST R-trees) must not outlive a schema change
 }
 
 void TableData::DropColumn(size_t column_idx) {
-  zones_.clear();
-  zone_rows_.clear();
   types_.erase(types_.begin() + column_idx);
-  for (auto& g : groups_) g.columns.erase(g.columns.begin() + column_idx);
+  for (size_t g = 0; g < groups_.size(); ++g) {
+    RowGroup& grp = MutableGroup(g);
+    grp.chunk.columns.erase(grp.chunk.columns.begin() + column_idx);
+    std::lock_guard<std::mutex> lock(grp.zone_mu);
+    grp.zones.clear();
+    grp.zone_rows.clear();
+  }
   ++version_;
 }
 
 void TableData::Compact() {
   if (deleted_count_ == 0) return;
-  std::vector<DataChunk> old;
+  std::vector<std::shared_ptr<RowGroup>> old;
   old.swap(groups_);
-  std::vector<std::vector<uint8_t>> old_deleted;
-  old_deleted.swap(deleted_);
   Clear();
-  for (size_t g = 0; g < old.size(); ++g) {
+  for (auto& grp : old) {
     std::vector<uint32_t> keep;
-    for (size_t r = 0; r < old[g].count; ++r)
-      if (!old_deleted[g][r]) keep.push_back(uint32_t(r));
-    old[g].Select(keep);
-    Append(old[g]);
+    for (size_t r = 0; r < grp->chunk.count; ++r)
+      if (!grp->deleted[r]) keep.push_back(uint32_t(r));
+    DataChunk rows = grp->chunk;  // shares the arrays; Select makes its own
+    rows.Select(keep);
+    Append(rows);
   }
 }
 
-const std::vector<std::string>& TableData::PartitionKeys(int64_t partition, const std::vector<int>& columns) const {
-  KeySet& ks = key_sets_[{columns, partition}];
-  if (ks.rows == rows_ && ks.version == version_) return ks.keys;
-  ks.keys.clear();
+std::shared_ptr<const std::vector<std::string>> TableData::PartitionKeys(int64_t partition, const std::vector<int>& columns) const {
+  {
+    std::lock_guard<std::mutex> lock(key_sets_->mu);
+    const KeySet& ks = key_sets_->sets[{columns, partition}];
+    if (ks.rows == rows_ && ks.version == version_ && ks.keys) return ks.keys;
+  }
+  auto keys = std::make_shared<std::vector<std::string>>();
   std::unordered_set<std::string> seen;
   std::string key;
   for (size_t g = 0; g < groups_.size(); ++g) {
-    if (group_partition_[g] != partition) continue;
-    const DataChunk& chunk = groups_[g];
+    if (groups_[g]->partition != partition) continue;
+    const DataChunk& chunk = groups_[g]->chunk;
+    const std::vector<uint8_t>& deleted = groups_[g]->deleted;
     if (columns.size() == 1 && chunk.columns[columns[0]].type().physical() == PhysicalType::kStr) {
       // One text key (device, host, symbol): compare the strings before serializing a new one.
       const Vector& v = chunk.columns[columns[0]];
       std::string_view last;
       bool have_last = false;
       for (size_t r = 0; r < chunk.count; ++r) {
-        if (deleted_[g][r]) continue;
+        if (deleted[r]) continue;
         if (!v.IsNull(r) && have_last && v.str()[r] == last) continue;
         key.clear();
         AppendKeyCell(v, r, key);
-        if (seen.insert(key).second) ks.keys.push_back(key);
+        if (seen.insert(key).second) keys->push_back(key);
         have_last = !v.IsNull(r);
         if (have_last) last = v.str()[r];
       }
       continue;
     }
     for (size_t r = 0; r < chunk.count; ++r) {
-      if (deleted_[g][r]) continue;
+      if (deleted[r]) continue;
       key.clear();
       for (int c : columns) AppendKeyCell(chunk.columns[c], r, key);
-      if (seen.insert(key).second) ks.keys.push_back(key);
+      if (seen.insert(key).second) keys->push_back(key);
     }
   }
+  std::lock_guard<std::mutex> lock(key_sets_->mu);
+  KeySet& ks = key_sets_->sets[{columns, partition}];
   ks.rows = rows_;
   ks.version = version_;
-  return ks.keys;
+  ks.keys = keys;
+  return keys;
 }
 
 }  // namespace yunhe

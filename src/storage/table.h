@@ -6,14 +6,19 @@
 // group of its partition (floor(ts / interval)); groups never mix partitions, so zone maps on
 // the timestamp prune whole partitions. Plain tables append to the last group.
 //
-// Thread: one writer at a time (the database's write lock); readers take a row-count snapshot at
-// scan start and never look past it.
+// Thread: one writer at a time (the database's write lock). Readers either hold that lock and
+// read the live data (taking a row-count snapshot at scan start and never looking past it), or
+// read a Snapshot(): a copy that shares every row group with the live table. Row groups are
+// immutable while shared: a writer clones a group before changing it (and Vectors clone the
+// arrays they write to), so a snapshot never changes under its reader and costs one pointer
+// per row group.
 #pragma once
 #include <cstdint>
 #include <map>
-#include <unordered_map>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "common/vector.h"
@@ -71,26 +76,30 @@ struct ZoneMap {
 
 class TableData {
  public:
+  TableData();
   size_t row_count() const { return rows_; }  // including deleted rows
   // Bumped by every change other than an append (delete, undelete, rollback, compaction), so
   // caches built over the rows (the primary-key map) know when to rebuild.
   uint64_t version() const { return version_; }
   bool ValidRowId(uint64_t row_id) const {
     size_t g = row_id / kChunkRows;
-    return g < groups_.size() && row_id % kChunkRows < groups_[g].count;
+    return g < groups_.size() && row_id % kChunkRows < groups_[g]->chunk.count;
   }
   size_t live_count() const { return rows_ - deleted_count_; }
   size_t group_count() const { return groups_.size(); }
-  const DataChunk& group(size_t g) const { return groups_[g]; }
-  const std::vector<uint8_t>& deleted(size_t g) const { return deleted_[g]; }
-  bool IsDeleted(uint64_t row_id) const { return deleted_[row_id / kChunkRows][row_id % kChunkRows] != 0; }
+  const DataChunk& group(size_t g) const { return groups_[g]->chunk; }
+  const std::vector<uint8_t>& deleted(size_t g) const { return groups_[g]->deleted; }
+  bool IsDeleted(uint64_t row_id) const { return groups_[row_id / kChunkRows]->deleted[row_id % kChunkRows] != 0; }
+  // A copy sharing every row group with this one (see the top of the file). Take it holding
+  // the database's write lock; read it without.
+  std::shared_ptr<const TableData> Snapshot() const { return std::make_shared<const TableData>(*this); }
 
   void Init(const std::vector<LogicalType>& types) { types_ = types; }
   // time_column < 0: no partitioning.
   void SetPartitioning(int time_column, int64_t interval_ns);
   size_t partition_count() const { return partition_open_group_.size(); }
   // Time partition of group g: floor(ts / interval) of its rows (0 for plain tables).
-  int64_t group_partition(size_t g) const { return group_partition_[g]; }
+  int64_t group_partition(size_t g) const { return groups_[g]->partition; }
   // Where an append left the table, for rolling it back: group count before, and the row count
   // before for each pre-existing group the append touched.
   struct AppendMark {
@@ -110,14 +119,29 @@ class TableData {
   void DropColumn(size_t column_idx);
   // Copies live rows into fresh groups (after many deletes, at checkpoint).
   void Compact();
-  // Zone map of column `column` in group `g` (I64 and F64 columns; bounding boxes for GEOMETRY).
-  const ZoneMap& Zone(size_t g, size_t column) const;
+  // Zone map of column `column` in group `g` (I64 and F64 columns; bounding boxes for GEOMETRY),
+  // computed on first use; safe from several threads (a group's maps have their own lock).
+  ZoneMap Zone(size_t g, size_t column) const;
   // The distinct values (serialized row keys) of `columns` among the live rows of a time
   // partition, computed lazily and kept until the table changes. Lets "latest row per key"
-  // queries skip old partitions whose keys all have a newer row already.
-  const std::vector<std::string>& PartitionKeys(int64_t partition, const std::vector<int>& columns) const;
+  // queries skip old partitions whose keys all have a newer row already. Shared by a table and
+  // its snapshots (entries are stamped with the rows and version they were computed at).
+  std::shared_ptr<const std::vector<std::string>> PartitionKeys(int64_t partition, const std::vector<int>& columns) const;
 
  private:
+  struct RowGroup {
+    DataChunk chunk;
+    std::vector<uint8_t> deleted;
+    int64_t partition = 0;
+    // zones[column], valid while zone_rows[column] == chunk.count; under zone_mu.
+    mutable std::mutex zone_mu;
+    mutable std::vector<ZoneMap> zones;
+    mutable std::vector<size_t> zone_rows;
+    RowGroup() = default;
+    RowGroup(const RowGroup& o);
+  };
+  // Group g for writing: cloned first when a snapshot shares it.
+  RowGroup& MutableGroup(size_t g);
   void AppendRows(const DataChunk& chunk, const std::vector<uint32_t>* rows, int64_t partition, AppendMark* mark);
   void RebuildPartitionIndex();
 
@@ -125,21 +149,20 @@ class TableData {
   int time_column_ = -1;
   int64_t partition_ns_ = 0;
   std::map<int64_t, uint32_t> partition_open_group_;  // partition -> its newest group
-  std::vector<int64_t> group_partition_;              // partition of each group
-  std::vector<DataChunk> groups_;
-  std::vector<std::vector<uint8_t>> deleted_;
+  std::vector<std::shared_ptr<RowGroup>> groups_;
   size_t rows_ = 0;
   size_t deleted_count_ = 0;
   uint64_t version_ = 0;
-  // zones_[g][column], valid while zone_rows_[g][column] == groups_[g].count
-  mutable std::vector<std::vector<ZoneMap>> zones_;
-  mutable std::vector<std::vector<size_t>> zone_rows_;
   struct KeySet {
     size_t rows = SIZE_MAX;         // table row count the set was computed at
     uint64_t version = UINT64_MAX;  // table version (deletes, rollbacks) it was computed at
-    std::vector<std::string> keys;
+    std::shared_ptr<const std::vector<std::string>> keys;
   };
-  mutable std::map<std::pair<std::vector<int>, int64_t>, KeySet> key_sets_;
+  struct KeySets {
+    std::mutex mu;
+    std::map<std::pair<std::vector<int>, int64_t>, KeySet> sets;
+  };
+  std::shared_ptr<KeySets> key_sets_;
 };
 
 struct Table {
