@@ -1,5 +1,6 @@
 // What a running statement carries besides its operators: its time zone, its start time (now()),
-// its cancel flag and deadline, and the notices raised below the engine. Every thread has its
+// its cancel flag and deadline, the notices raised below the engine, and the table snapshots
+// it reads. Every thread has its
 // own, so statements of different sessions can run at the same time without seeing each
 // other's zone or cancel request; the worker threads of a parallel operator install their
 // statement's (UseStatementContext) so they see the same zone, clock and cancel flag.
@@ -9,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace yunhe {
@@ -23,6 +25,9 @@ struct StatementContext {
   std::atomic<int64_t> deadline_ns{0};          // steady clock; 0 = none
   std::mutex notices_mu;
   std::vector<std::string> notices;
+  // Tables this statement reads from snapshots instead of their live data (a read running
+  // without the database lock): Table* -> shared_ptr<const TableData>. Empty otherwise.
+  std::unordered_map<const void*, std::shared_ptr<const void>> snapshots;
 };
 
 // The statement context of the calling thread (its own, or the one installed on it).

@@ -42,6 +42,24 @@ class Database {
                            bool* returns_rows);
   // Writes all tables to segment files and truncates the WAL.
   Status Checkpoint();
+  // Reads that do not hold the database while they run (server sessions): PrepareRead, called
+  // holding it, parses and plans a lone SELECT outside a transaction block and pins a snapshot
+  // of every table (a pointer per row group); PreparedRead::Run, called after letting the
+  // database go, executes over those snapshots on the calling thread. Writers go on meanwhile
+  // and the read sees none of their changes. nullptr: not such a read (or it failed to parse
+  // or plan): run it with ExecuteStatement, which reports any error.
+  class PreparedRead {
+   public:
+    ~PreparedRead();
+    QueryResult Run();
+
+   private:
+    friend class Database;
+    PreparedRead() = default;
+    struct State;
+    std::unique_ptr<State> state_;
+  };
+  std::unique_ptr<PreparedRead> PrepareRead(const std::string& sql);
   // Group commit for server sessions: while the returned guard lives on the calling thread,
   // commits return before their fsync, and the session calls WaitDurable() after letting the
   // database go and before answering its client; concurrent committers then share one fsync.

@@ -583,9 +583,9 @@ void ExecuteCreateIndex(Database& db, PgQuery__IndexStmt* stmt, const std::strin
   std::vector<uint32_t> counts;
   for (size_t g = 0; g < t->data.group_count(); ++g) counts.push_back(uint32_t(t->data.group(g).count));
   const size_t first = size_t(t->schema.ColumnIndex(idx.columns[0]));
-  if (idx.method == "gist" && idx.columns.size() == 1) GetSpatialRowIndex(t, first, counts);
+  if (idx.method == "gist" && idx.columns.size() == 1) GetSpatialRowIndex(t, t->data, first, counts);
   if ((idx.method == "btree" || idx.method == "hash") && ValueIndexable(t->schema.columns[first].type))
-    GetValueRowIndex(t, first, counts);
+    GetValueRowIndex(t, t->data, first, counts);
 }
 
 }  // namespace yunhe

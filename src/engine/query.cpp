@@ -4,6 +4,10 @@
 #include <chrono>
 #include <functional>
 
+#include "common/cancel.h"
+#include "common/notices.h"
+#include "common/statement_context.h"
+#include "common/timezone.h"
 #include "engine/retention.h"
 #include "functions/statement_clock.h"
 #include "engine/statements.h"
@@ -30,6 +34,77 @@ void ExecuteSelect(Database& db, PgQuery__Node* node, const std::string& sql, Qu
   PlannedQuery q = planner.PlanSelect(node, nullptr);
   CollectResult(q, result);
   result.tag = fmt::format("SELECT {}", result.RowCount());
+}
+
+struct Database::PreparedRead::State {
+  std::string sql;
+  std::shared_ptr<ParsedSql> parsed;  // the plan may point into the parse tree
+  PlannedQuery plan;
+  std::unordered_map<const void*, std::shared_ptr<const void>> snapshots;
+};
+
+Database::PreparedRead::~PreparedRead() = default;
+
+std::unique_ptr<Database::PreparedRead> Database::PrepareRead(const std::string& sql) {
+  if (txn_.explicit_block || txn_.failed || replaying_) return nullptr;
+  std::shared_ptr<ParsedSql> parsed;
+  try {
+    parsed = ParsedSql::Parse(sql);
+  } catch (const Error&) {
+    return nullptr;
+  }
+  if (parsed->statements().size() != 1) return nullptr;
+  PgQuery__Node* node = parsed->statements()[0].node;
+  if (node->node_case != PG_QUERY__NODE__NODE_SELECT_STMT) return nullptr;
+  const PgQuery__SelectStmt* sel = node->select_stmt;
+  if (sel->into_clause || sel->n_locking_clause > 0 || IsDropChunksCall(node)) return nullptr;
+  // The statement's context on this (the session's) thread: Run happens here too.
+  StatementClock::StartStatement();
+  SetSessionZone(zone_);
+  BeginStatementWatch(StatementTimeoutMs());
+  auto read = std::unique_ptr<PreparedRead>(new PreparedRead());
+  read->state_ = std::make_unique<PreparedRead::State>();
+  PreparedRead::State& st = *read->state_;
+  st.sql = sql;
+  st.parsed = parsed;
+  try {
+    Planner planner(catalog(), sql);
+    st.plan = planner.PlanSelect(node, nullptr);
+    // Everything this read may see must be durable before it answers (as for any statement).
+    if (durability_) durability_->StatementEnded();
+  } catch (const Error&) {
+    return nullptr;
+  } catch (const std::bad_alloc&) {
+    return nullptr;
+  }
+  for (auto& [name, table] : catalog_->tables) st.snapshots[table.get()] = table->data.Snapshot();
+  return read;
+}
+
+QueryResult Database::PreparedRead::Run() {
+  QueryResult result;
+  result.statement_text = state_->sql;
+  StatementContext& statement = CurrentStatement();
+  struct Pin {  // the snapshots are this statement's alone, and only while it runs
+    StatementContext& s;
+    ~Pin() { s.snapshots.clear(); }
+  } pin{statement};
+  statement.snapshots = state_->snapshots;
+  TakeNotices();
+  try {
+    CollectResult(state_->plan, result);
+    result.tag = fmt::format("SELECT {}", result.RowCount());
+    for (auto& n : TakeNotices()) result.notices.push_back(std::move(n));
+  } catch (const Error& e) {
+    result = QueryResult();
+    result.statement_text = state_->sql;
+    result.status = e.status();
+  } catch (const std::bad_alloc&) {
+    result = QueryResult();
+    result.statement_text = state_->sql;
+    result.status = Status::Error("53200", "out of memory");
+  }
+  return result;
 }
 
 namespace {

@@ -16,9 +16,10 @@
 namespace yunhe {
 
 // Index must have `version`, `counts` (rows per group it covers) and indexed_rows().
-// build(table, column, counts) makes a new one.
+// build(data, column, counts) makes a new one from `data`: the table's live data or the snapshot
+// its reader sees.
 template <typename Index, typename Build>
-std::shared_ptr<const Index> CachedRowIndex(const std::shared_ptr<Table>& table, size_t column,
+std::shared_ptr<const Index> CachedRowIndex(const std::shared_ptr<Table>& table, const TableData& data, size_t column,
                                             const std::vector<uint32_t>& counts, Build build) {
   struct Entry {
     std::weak_ptr<Table> owner;
@@ -30,7 +31,7 @@ std::shared_ptr<const Index> CachedRowIndex(const std::shared_ptr<Table>& table,
   // Entries of dropped tables go (a new table may reuse the address).
   for (auto it = cache.begin(); it != cache.end();) it = it->second.owner.expired() ? cache.erase(it) : std::next(it);
   Entry& e = cache[{table.get(), column}];
-  if (e.index && e.index->version == table->data.version()) {
+  if (e.index && e.index->version == data.version()) {
     // Still valid if few rows came after it (rows past a reader's snapshot are skipped by the scan).
     size_t tail = 0;
     for (size_t g = 0; g < counts.size(); ++g) {
@@ -40,7 +41,7 @@ std::shared_ptr<const Index> CachedRowIndex(const std::shared_ptr<Table>& table,
     if (tail <= std::max<size_t>(4096, e.index->indexed_rows() / 8)) return e.index;
   }
   e.owner = table;
-  e.index = build(*table, column, counts);
+  e.index = build(data, column, counts);
   return e.index;
 }
 

@@ -17,9 +17,8 @@ bool RowBox(const Vector& v, size_t r, geo::Box* box) {
 
 namespace {
 
-std::shared_ptr<const SpatialRowIndex> Build(const Table& table, size_t column, const std::vector<uint32_t>& counts) {
+std::shared_ptr<const SpatialRowIndex> Build(const TableData& data, size_t column, const std::vector<uint32_t>& counts) {
   auto idx = std::make_shared<SpatialRowIndex>();
-  const TableData& data = table.data;
   idx->version = data.version();
   idx->counts = counts;
   std::vector<geo::Box> boxes;
@@ -39,9 +38,9 @@ std::shared_ptr<const SpatialRowIndex> Build(const Table& table, size_t column, 
 
 }  // namespace
 
-std::shared_ptr<const SpatialRowIndex> GetSpatialRowIndex(const std::shared_ptr<Table>& table, size_t column,
-                                                          const std::vector<uint32_t>& counts) {
-  return CachedRowIndex<SpatialRowIndex>(table, column, counts, Build);
+std::shared_ptr<const SpatialRowIndex> GetSpatialRowIndex(const std::shared_ptr<Table>& table, const TableData& data,
+                                                          size_t column, const std::vector<uint32_t>& counts) {
+  return CachedRowIndex<SpatialRowIndex>(table, data, column, counts, Build);
 }
 
 }  // namespace yunhe

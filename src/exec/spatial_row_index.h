@@ -22,8 +22,9 @@ struct SpatialRowIndex {
 // index leaves out (their distance is NULL).
 bool RowBox(const Vector& v, size_t r, geo::Box* box);
 
-// The index over `column` of `table` for a reader that sees `counts` rows per group.
-std::shared_ptr<const SpatialRowIndex> GetSpatialRowIndex(const std::shared_ptr<Table>& table, size_t column,
-                                                          const std::vector<uint32_t>& counts);
+// The index over `column` of `table` for a reader that sees `data` (the live rows or a
+// snapshot) with `counts` rows per group.
+std::shared_ptr<const SpatialRowIndex> GetSpatialRowIndex(const std::shared_ptr<Table>& table, const TableData& data,
+                                                          size_t column, const std::vector<uint32_t>& counts);
 
 }  // namespace yunhe

@@ -4,6 +4,7 @@
 #include <unordered_map>
 
 #include "common/row_key.h"
+#include "common/statement_context.h"
 
 #include "common/status.h"
 
@@ -26,7 +27,7 @@ TableScanOperator::TableScanOperator(std::shared_ptr<Table> table, std::vector<i
 bool TableScanOperator::GroupMayMatch(size_t g) const {
   for (const auto& p : prune_) {
     const size_t col = size_t(column_ids_[p.column]);
-    const ZoneMap& z = table_->data.Zone(g, col);
+    const ZoneMap& z = data().Zone(g, col);
     if (!z.has_values) return false;  // all NULL: no comparison is true
     if (p.op == "&&") {
       if (z.has_box && (z.box[0] > p.box[2] || z.box[2] < p.box[0] || z.box[1] > p.box[3] || z.box[3] < p.box[1])) return false;
@@ -53,6 +54,13 @@ bool TableScanOperator::GroupMayMatch(size_t g) const {
 void TableScanOperator::Open(ExecContext&) {
   groups_skipped_ = groups_total_ = 0;
   if (!table_->corrupt.empty()) throw Error(SqlState::kDataCorrupted, table_->corrupt);
+  pinned_.reset();
+  data_ = &table_->data;
+  const auto& snapshots = CurrentStatement().snapshots;
+  if (auto it = snapshots.find(table_.get()); it != snapshots.end()) {
+    pinned_ = std::static_pointer_cast<const TableData>(it->second);
+    data_ = pinned_.get();
+  }
   group_ = 0;
   nearest_order_.clear();
   if (nearest_bound_) nearest_bound_->store(INFINITY);
@@ -68,7 +76,7 @@ void TableScanOperator::Open(ExecContext&) {
   lookup_resolved_ = lookup_active_ = false;
   lookup_rows_.clear();
   lookup_next_ = lookup_from_index_ = lookup_appended_ = 0;
-  const TableData& data = table_->data;
+  const TableData& data = this->data();
   counts_snapshot_.resize(data.group_count());
   for (size_t g = 0; g < counts_snapshot_.size(); ++g) counts_snapshot_[g] = uint32_t(data.group(g).count);
 }
@@ -90,7 +98,7 @@ void TableScanOperator::SetIndexLookup(int column, std::string index_name, std::
 
 void TableScanOperator::ResolveLookup() {
   lookup_resolved_ = true;
-  auto index = GetValueRowIndex(table_, size_t(column_ids_[lookup_column_]), counts_snapshot_);
+  auto index = GetValueRowIndex(table_, data(), size_t(column_ids_[lookup_column_]), counts_snapshot_);
   size_t matches = 0;
   std::vector<std::pair<size_t, size_t>> spans;
   for (const auto& r : lookup_ranges_) {
@@ -122,7 +130,7 @@ void TableScanOperator::ResolveLookup() {
   }
   // Keep rows this reader sees (the index may be newer than its snapshot) in row groups the
   // zone maps do not rule out.
-  const TableData& data = table_->data;
+  const TableData& data = this->data();
   std::vector<int8_t> group_ok(counts_snapshot_.size(), -1);
   lookup_rows_.clear();
   lookup_rows_.reserve(ids.size());
@@ -152,7 +160,7 @@ std::string TableScanOperator::Name() const {
 
 std::string TableScanOperator::Details() const {
   std::vector<std::string> parts;
-  if (table_->schema.time_column >= 0) parts.push_back(fmt::format("Time partitions: {}", table_->data.partition_count()));
+  if (table_->schema.time_column >= 0) parts.push_back(fmt::format("Time partitions: {}", data().partition_count()));
   if (!needed_.empty()) {
     std::string cols;
     for (size_t c = 0; c < column_ids_.size(); ++c)
@@ -219,11 +227,11 @@ size_t TableScanOperator::group_count() const {
 
 void TableScanOperator::PrepareParallel() {
   for (size_t g = 0; g < group_count(); ++g)
-    for (const auto& p : prune_) table_->data.Zone(g, size_t(column_ids_[p.column]));
+    for (const auto& p : prune_) data().Zone(g, size_t(column_ids_[p.column]));
 }
 
 bool TableScanOperator::ReadGroup(size_t g, DataChunk& out) const {
-  const TableData& data = table_->data;
+  const TableData& data = this->data();
   if (!prune_.empty() && !GroupMayMatch(g)) return false;
   const DataChunk& src = data.group(g);
   const size_t limit = std::min<size_t>(src.count, counts_snapshot_[g]);
@@ -258,7 +266,7 @@ bool TableScanOperator::ReadGroup(size_t g, DataChunk& out) const {
 }
 
 void TableScanOperator::EmitRows(const std::vector<uint64_t>& row_ids, DataChunk& out) const {
-  const TableData& data = table_->data;
+  const TableData& data = this->data();
   out.columns.clear();
   for (size_t k = 0; k < column_ids_.size(); ++k) {
     if (!needed_.empty() && !needed_[k]) {
@@ -280,9 +288,9 @@ void TableScanOperator::EmitRows(const std::vector<uint64_t>& row_ids, DataChunk
 }
 
 bool TableScanOperator::NextFromIndex(DataChunk& out) {
-  const TableData& data = table_->data;
+  const TableData& data = this->data();
   if (!index_) {
-    index_ = GetSpatialRowIndex(table_, size_t(column_ids_[nearest_column_]), counts_snapshot_);
+    index_ = GetSpatialRowIndex(table_, data, size_t(column_ids_[nearest_column_]), counts_snapshot_);
     cursor_ = std::make_unique<geo::PackedRTree::NearestCursor>(*index_->tree, nearest_box_);
   }
   auto visible = [&](uint64_t id) {
@@ -355,7 +363,7 @@ void TableScanOperator::SetLatestPerKey(std::vector<int> key_columns, int time_c
 }
 
 void TableScanOperator::ComputeLatestPerKey() {
-  const TableData& data = table_->data;
+  const TableData& data = this->data();
   std::vector<int> table_keys;
   for (int k : latest_keys_) table_keys.push_back(column_ids_[k]);
   const int time_col = column_ids_[latest_time_];
@@ -509,7 +517,7 @@ bool TableScanOperator::Next(ExecContext&, DataChunk& out) {
       // box-less groups last).
       const size_t col = size_t(column_ids_[nearest_column_]);
       for (size_t g = 0; g < group_count(); ++g) {
-        const ZoneMap& z = table_->data.Zone(g, col);
+        const ZoneMap& z = data().Zone(g, col);
         double d = INFINITY;
         if (z.has_box && z.box[0] <= z.box[2])
           d = geo::PackedRTree::BoxToBox(geo::Box{z.box[0], z.box[1], z.box[2], z.box[3]}, nearest_box_);

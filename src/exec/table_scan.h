@@ -36,7 +36,7 @@ class TableScanOperator : public PhysicalOperator {
   // may be called concurrently for distinct g < group_count(); false = nothing to emit.
   void PrepareParallel();
   size_t group_count() const;  // row groups visible to this scan (valid after Open)
-  size_t table_groups() const { return table_->data.group_count(); }
+  size_t table_groups() const { return table_->data.group_count(); }  // at plan time: the live table
   bool ReadGroup(size_t g, DataChunk& out) const;
   // "Latest row per key" (DISTINCT ON (keys) ... ORDER BY keys, ts DESC on a time-partitioned
   // table): emit only, for each key, the row with the greatest ts, reading partitions newest
@@ -78,6 +78,11 @@ class TableScanOperator : public PhysicalOperator {
 
  private:
   std::shared_ptr<Table> table_;
+  // What this scan reads (set at Open): the live table, or the snapshot its statement pinned
+  // (common/statement_context.h) when it runs without the database lock.
+  std::shared_ptr<const TableData> pinned_;
+  const TableData* data_ = nullptr;
+  const TableData& data() const { return data_ ? *data_ : table_->data; }
   std::vector<int> column_ids_;
   bool emit_row_id_;
   std::vector<bool> needed_;           // per emitted column; empty = all

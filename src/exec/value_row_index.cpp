@@ -43,17 +43,17 @@ void SortedKeys(const TableData& data, size_t column, const std::vector<uint32_t
   }
 }
 
-std::shared_ptr<const ValueRowIndex> Build(const Table& table, size_t column, const std::vector<uint32_t>& counts) {
+std::shared_ptr<const ValueRowIndex> Build(const TableData& data, size_t column, const std::vector<uint32_t>& counts) {
   auto idx = std::make_shared<ValueRowIndex>();
-  idx->version = table.data.version();
+  idx->version = data.version();
   idx->counts = counts;
-  idx->physical = table.schema.columns[column].type.physical();
+  idx->physical = data.types()[column].physical();
   switch (idx->physical) {
     case PhysicalType::kI64:
-      SortedKeys<int64_t>(table.data, column, counts, [](const Vector& v) { return v.i64(); }, &idx->keys_i, &idx->row_ids);
+      SortedKeys<int64_t>(data, column, counts, [](const Vector& v) { return v.i64(); }, &idx->keys_i, &idx->row_ids);
       break;
     case PhysicalType::kStr:
-      SortedKeys<std::string>(table.data, column, counts, [](const Vector& v) { return v.str(); }, &idx->keys_s, &idx->row_ids);
+      SortedKeys<std::string>(data, column, counts, [](const Vector& v) { return v.str(); }, &idx->keys_s, &idx->row_ids);
       break;
     default: break;  // not indexable: empty (the planner never asks)
   }
@@ -79,9 +79,9 @@ std::pair<size_t, size_t> ValueRowIndex::Find(const IndexRange& r) const {
   }
 }
 
-std::shared_ptr<const ValueRowIndex> GetValueRowIndex(const std::shared_ptr<Table>& table, size_t column,
-                                                      const std::vector<uint32_t>& counts) {
-  return CachedRowIndex<ValueRowIndex>(table, column, counts, Build);
+std::shared_ptr<const ValueRowIndex> GetValueRowIndex(const std::shared_ptr<Table>& table, const TableData& data,
+                                                      size_t column, const std::vector<uint32_t>& counts) {
+  return CachedRowIndex<ValueRowIndex>(table, data, column, counts, Build);
 }
 
 }  // namespace yunhe

@@ -34,7 +34,8 @@ struct ValueRowIndex {
 // True for the column types the index can hold.
 bool ValueIndexable(const LogicalType& type);
 
-std::shared_ptr<const ValueRowIndex> GetValueRowIndex(const std::shared_ptr<Table>& table, size_t column,
-                                                      const std::vector<uint32_t>& counts);
+// The index over `column` of `table` for a reader that sees `data` (live rows or a snapshot).
+std::shared_ptr<const ValueRowIndex> GetValueRowIndex(const std::shared_ptr<Table>& table, const TableData& data,
+                                                      size_t column, const std::vector<uint32_t>& counts);
 
 }  // namespace yunhe

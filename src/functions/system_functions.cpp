@@ -5,6 +5,10 @@
 
 #include <unordered_map>
 
+#include <chrono>
+#include <thread>
+
+#include "common/cancel.h"
 #include "common/sql_text.h"
 #include "common/pg_type_ids.h"
 #include "common/time_util.h"
@@ -34,6 +38,30 @@ const TimeZone& ZoneOrThrow(const std::string& name) {
 }  // namespace
 
 void RegisterSystemFunctions(FunctionRegistry& r) {
+  {
+    // PostgreSQL's pg_sleep(seconds): once per row it is evaluated for, stoppable by a cancel
+    // request or statement_timeout. PostgreSQL returns void; here an empty (NULL) text.
+    ScalarFunction f;
+    f.name = "pg_sleep";
+    f.arg_types = {TypeId::kFloat64};
+    f.return_type = T;
+    f.volatile_ = true;
+    f.kernel = [](Args a, size_t n, Vector& o) {
+      for (size_t r = 0; r < n; ++r) {
+        o.SetNull(r, true);
+        if (a[0]->IsNull(r)) continue;
+        const auto until = std::chrono::steady_clock::now() +
+                           std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(std::max(0.0, a[0]->f64()[r])));
+        while (std::chrono::steady_clock::now() < until) {
+          CheckCancel();
+          std::this_thread::sleep_until(std::min(until, std::chrono::steady_clock::now() + std::chrono::milliseconds(10)));
+        }
+      }
+    };
+    f.description = "sleeps for the given number of seconds (per row)";
+    f.example = "pg_sleep(0.5)";
+    r.AddScalar(f);
+  }
   AddScalar(r, "version", {}, T, [](Args, size_t n, Vector& o) {
     for (size_t k = 0; k < n; ++k) o.SetValue(k, Value::Text("PostgreSQL 15.0 (yunhe 0.1, the data canal) on x86_64-pc-linux-gnu"));
   }, "server version string", "version()");

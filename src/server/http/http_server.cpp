@@ -159,7 +159,14 @@ void HttpServer::Routes() {
     ++queries_;
     auto t0 = std::chrono::steady_clock::now();
     std::vector<QueryResult> results;
-    Status durable = RunLockedDurably(db_, db_mu_, [&] { results = db_.Execute(sql); });
+    // A lone SELECT is planned holding the database and runs on table snapshots after letting
+    // it go (readers never block writers); anything else runs holding it.
+    std::unique_ptr<Database::PreparedRead> read;
+    Status durable = RunLockedDurably(db_, db_mu_, [&] {
+      read = db_.PrepareRead(sql);
+      if (!read) results = db_.Execute(sql);
+    });
+    if (read) results.push_back(read->Run());
     if (!durable.ok()) {
       res.status = 500;
       res.set_content(ErrorJson(durable), "application/json");

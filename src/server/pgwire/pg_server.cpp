@@ -523,7 +523,8 @@ void Server::Serve(int fd, int32_t backend_pid) {
     }
   };
   auto ready = [&](std::string* o) {
-    char status = db_.transaction_failed() ? 'E' : db_.in_transaction_block() ? 'T' : 'I';
+    // Without the database this session is in no transaction block (a block holds it).
+    char status = !hold.owns_lock() ? 'I' : db_.transaction_failed() ? 'E' : db_.in_transaction_block() ? 'T' : 'I';
     MessageBuilder('Z').Byte(status).AppendTo(o);
   };
   bool extended_error = false;  // after an error in the extended protocol: skip until Sync
@@ -598,7 +599,19 @@ void Server::Serve(int fd, int32_t backend_pid) {
             }
             db_.SetCopyInput(std::move(data));
           }
-            QueryResult r = db_.ExecuteStatement(text);
+            // A lone SELECT outside a transaction block runs on table snapshots after the database
+          // is let go, so writers in other sessions do not wait for it (readers never block
+          // writers); everything else runs holding the database.
+          std::unique_ptr<Database::PreparedRead> read;
+          if (statements.size() == 1 && !db_.in_transaction_block()) read = db_.PrepareRead(text);
+          QueryResult r;
+          if (read) {
+            swap.reset();
+            hold.unlock();
+            r = read->Run();
+          } else {
+            r = db_.ExecuteStatement(text);
+          }
             for (auto& n : r.notices) AppendNotice(n, &out);
           if (!r.status.ok()) {
             AppendError(PositionInScript(r.status, sql, begin), &out);
@@ -622,7 +635,7 @@ void Server::Serve(int fd, int32_t backend_pid) {
         }
         ready(&out);
         swap.reset();
-        if (!db_.in_transaction_block()) hold.unlock();
+        if (hold.owns_lock() && !db_.in_transaction_block()) hold.unlock();
         break;
       }
       case 'S':
