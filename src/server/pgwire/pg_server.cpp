@@ -105,6 +105,15 @@ struct Portal {
   std::string sql;  // with the parameters in place
   std::vector<int16_t> formats;
 };
+
+// The answer to Execute: notices, rows in the portal's formats, CommandComplete; an error throws
+// (the caller turns it into ErrorResponse and skips to Sync).
+void AppendExecuted(const QueryResult& r, const std::vector<int16_t>& formats, std::string* o) {
+  for (auto& n : r.notices) AppendNotice(n, o);
+  if (!r.status.ok()) throw Error(r.status);
+  if (r.returns_rows) AppendDataRows(r, formats, o);
+  MessageBuilder('C').Str(r.tag).AppendTo(o);
+}
 }  // namespace
 
 Server::~Server() {
@@ -505,11 +514,7 @@ void Server::Serve(int fd, int32_t backend_pid) {
           MessageBuilder('I').AppendTo(o);
           break;
         }
-        QueryResult r = db_.ExecuteStatement(it->second.sql);
-        for (auto& n : r.notices) AppendNotice(n, o);
-        if (!r.status.ok()) throw Error(r.status);
-        if (r.returns_rows) AppendDataRows(r, it->second.formats, o);
-        MessageBuilder('C').Str(r.tag).AppendTo(o);
+        AppendExecuted(db_.ExecuteStatement(it->second.sql), it->second.formats, o);
         break;
       }
       case 'C': {
@@ -521,6 +526,18 @@ void Server::Serve(int fd, int32_t backend_pid) {
         break;
       }
     }
+  };
+  // An Execute of a portal holding a lone SELECT, outside a transaction block: prepared here
+  // (holding the database, settings swapped in), run by the caller after letting it go.
+  auto prepare_portal_read = [&](const Message& msg, std::map<std::string, Portal>& ports, std::vector<int16_t>* formats)
+      -> std::unique_ptr<Database::PreparedRead> {
+    if (msg.type != 'E' || db_.in_transaction_block()) return nullptr;
+    size_t pos = 0;
+    auto it = ports.find(ReadCString(msg.body, &pos));
+    if (it == ports.end() || it->second.sql.find_first_not_of(" \t\r\n;") == std::string::npos) return nullptr;
+    auto read = db_.PrepareRead(it->second.sql);
+    if (read) *formats = it->second.formats;
+    return read;
   };
   auto ready = [&](std::string* o) {
     // Without the database this session is in no transaction block (a block holds it).
@@ -648,8 +665,18 @@ void Server::Serve(int fd, int32_t backend_pid) {
       case 'P': case 'B': case 'D': case 'E': case 'C':
         if (!hold.owns_lock()) hold.lock();
         try {
-          SwapIn swap(db_, settings);
-          HandleExtended(m, prepared, portals, &out);
+          std::unique_ptr<Database::PreparedRead> read;
+          std::vector<int16_t> formats;
+          {
+            SwapIn swap(db_, settings);
+            read = prepare_portal_read(m, portals, &formats);
+            if (!read) HandleExtended(m, prepared, portals, &out);
+          }
+          if (read) {
+            // Readers never block writers: the SELECT runs on its snapshots without the database.
+            hold.unlock();
+            AppendExecuted(read->Run(), formats, &out);
+          }
         } catch (const Error& e) {
           AppendError(e.status(), &out);
           extended_error = true;  // PostgreSQL skips messages until Sync after an error
