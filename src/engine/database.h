@@ -60,6 +60,15 @@ class Database {
     std::unique_ptr<State> state_;
   };
   std::unique_ptr<PreparedRead> PrepareRead(const std::string& sql);
+  // The WAL for /metrics (all 0 in memory): bytes in the current WAL file, bytes written since
+  // the database opened, fsyncs run. Call holding the database.
+  struct WalStats {
+    uint64_t file_bytes = 0, written_bytes = 0, fsyncs = 0;
+  };
+  WalStats wal_stats() const {
+    if (!durability_) return {};
+    return {durability_->wal_bytes(), durability_->wal_written(), durability_->wal_fsyncs()};
+  }
   // Group commit for server sessions: while the returned guard lives on the calling thread,
   // commits return before their fsync, and the session calls WaitDurable() after letting the
   // database go and before answering its client; concurrent committers then share one fsync.

@@ -58,6 +58,9 @@ class Durability {
   // Checkpoints when the WAL has grown past kWalCheckpointBytes.
   void MaybeCheckpoint(Catalog& catalog);
   uint64_t wal_bytes() const { return wal_->size(); }
+  // Bytes written to the WAL since the database opened, and the fsyncs that made them durable.
+  uint64_t wal_written() const { return flush_.written(); }
+  uint64_t wal_fsyncs() const { return flush_.fsyncs(); }
   static constexpr uint64_t kWalCheckpointBytes = 256ull << 20;
 
  private:

@@ -29,6 +29,7 @@ void GroupFlush::WaitFor(uint64_t lsn, const std::function<int()>& sync, const s
     const uint64_t target = written();
     lock.unlock();
     const int err = sync();
+    fsyncs_.fetch_add(1, std::memory_order_relaxed);
     lock.lock();
     flushing_ = false;
     if (err == 0) {

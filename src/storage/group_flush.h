@@ -35,11 +35,14 @@ class GroupFlush {
   void Rebase(const std::function<void()>& switch_files);
   // Non-empty once an fsync failed.
   std::string failure();
+  // fsyncs run so far (with written(): how many commits each fsync served).
+  uint64_t fsyncs() const { return fsyncs_.load(std::memory_order_relaxed); }
 
  private:
   std::mutex mu_;
   std::condition_variable cv_;
   std::atomic<uint64_t> written_{0};
+  std::atomic<uint64_t> fsyncs_{0};
   uint64_t durable_ = 0;
   bool flushing_ = false;
   std::string failure_;

@@ -311,6 +311,11 @@ void HttpServer::Routes() {
       m += fmt::format("# HELP yunhe_tables Tables in the database.\n# TYPE yunhe_tables gauge\nyunhe_tables {}\n", tables);
       m += fmt::format("# HELP yunhe_partitions Time partitions in all tables.\n# TYPE yunhe_partitions gauge\nyunhe_partitions {}\n",
                        partitions);
+      const Database::WalStats wal = db_.wal_stats();
+      m += fmt::format("# HELP yunhe_wal_bytes Bytes in the current WAL file (since the last checkpoint).\n"
+                       "# TYPE yunhe_wal_bytes gauge\nyunhe_wal_bytes {}\n", wal.file_bytes);
+      counter("yunhe_wal_written_bytes_total", "Bytes written to the WAL since the server started.", wal.written_bytes);
+      counter("yunhe_wal_fsyncs_total", "WAL fsyncs (group commit: one serves every commit written before it).", wal.fsyncs);
     }
     res.set_content(m, "text/plain; version=0.0.4");
   });
