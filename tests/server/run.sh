@@ -147,7 +147,7 @@ LINE 1: SELECT '"'"'日本'"'"' FORM t
 shell_out=$( (sleep 3; printf "CREATE TABLE shared (a int);\nINSERT INTO shared VALUES (7);\n"; sleep 1; printf '\\q\n') |
   timeout 30 script -qc "$YUNHE serve $tmp/shelldb --pg-port $port --http-port 0 --ilp-port -1 --shell" /dev/null | tr -d '\r')
 check "serve --shell: busy port replaced" "1" "$(echo "$shell_out" | grep -c "port $port is busy, picking a free one")"
-check "serve --shell: shell ran" "INSERT 0 1" "$(echo "$shell_out" | grep '^INSERT')"
+check "serve --shell: shell ran" "INSERT 0 1" "$(echo "$shell_out" | grep '^INSERT 0 ')"
 check "serve --shell: \\q stops the server" "yunhe: shell closed, stopping" "$(echo "$shell_out" | grep 'shell closed')"
 check "serve --shell: data kept" "7" "$("$YUNHE" "$tmp/shelldb" -t -c 'SELECT a FROM shared' --format csv --no-header)"
 # Bad input at every front end (raw sockets): a server of its own with a 1 s idle timeout.
