@@ -5,7 +5,8 @@
 # 127.0.0.1, bench/peers/influx_run.py). A peer that cannot run is reported as such.
 #   bench/peers.sh build/yunhe                 SCALE=smoke|small|default (default: small), RUNS=3
 # Writes bench/results/<date>-<scale>.md (medians, peer/yunhe ratios) and .json (every run);
-# RESULTS_DIR=... writes them elsewhere (make test's smoke run: build/test-artifacts).
+# RESULTS_DIR=... writes them elsewhere (make test's smoke run: build/test-artifacts); KEEP_WORK=1
+# keeps the generated data and the PostgreSQL cluster directory (for profiling one workload).
 # Exit status 1 when any two systems' answers differ.
 set -uo pipefail
 YUNHE=$(realpath "${1:?usage: peers.sh path/to/yunhe}")
@@ -22,7 +23,7 @@ work=$(mktemp -d /tmp/yunhe-peers-XXXXXX)
 pg_pid=""
 cleanup() {
   [ -n "$pg_pid" ] && su postgres -c "/usr/lib/postgresql/15/bin/pg_ctl -D $work/pg -m immediate stop" >/dev/null 2>&1
-  rm -rf "$work"
+  if [ -n "${KEEP_WORK:-}" ]; then echo "data kept in $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 chmod 755 "$work"
