@@ -37,6 +37,7 @@ void Usage(std::ostream& out) {
          "  --mqtt-topic T     topic filter to subscribe to (repeatable; default sensors/#)\n"
          "  --mqtt-table NAME  table for JSON payloads without a \"measurement\" key (default mqtt)\n"
          "  --idle-in-transaction-timeout MS  end sessions idle inside BEGIN for this long (default 60000; 0 = never)\n"
+         "  --max-connections N  PostgreSQL protocol sessions at once (default 100); more: FATAL 53300\n"
          "  --password PW      set the password of the superuser yunhe (then SCRAM-SHA-256 is required)\n"
          "  --shell            also open the interactive shell on the database (stdin a terminal);\n"
          "                     quitting it (\\q, Ctrl+D) stops the server; busy ports give way to free ones\n"
@@ -129,6 +130,16 @@ int RunServeCommand(int argc, char** argv) {
     else if (a == "--insecure") insecure = true;
     else if (a == "--password") password = need();
     else if (a == "--idle-in-transaction-timeout") options.idle_in_transaction_timeout_ms = atoi(need().c_str());
+    else if (a == "--max-connections") {
+      std::string v = need();
+      char* end = nullptr;
+      long n = strtol(v.c_str(), &end, 10);
+      if (!end || *end || n < 1 || n > 100000) {
+        std::cerr << "yunhe serve: bad connection count \"" << v << "\"\n";
+        return 2;
+      }
+      options.max_connections = int(n);
+    }
     else if (a == "--mqtt") mqtt_broker = need();
     else if (a == "--mqtt-topic") mqtt_options.topics.push_back(need());
     else if (a == "--mqtt-table") mqtt_options.json_table = need();

@@ -242,6 +242,19 @@ check "no clear-text password on disk" "0" "$(grep -rac "wonder'land\|s3cr3t" "$
 start_server
 check "password survives a restart" "yunhe" "$(PGPASSWORD='s3cr3t pw' psql -X -t -A -p "$port" -c "SELECT current_user")"
 kill -TERM "$server_pid"; wait "$server_pid"; server_pid=""
+# --max-connections: the session past the limit is refused as PostgreSQL refuses it.
+"$YUNHE" serve "$tmp/limited" --pg-port 0 --http-port -1 --ilp-port -1 --max-connections 1 > "$tmp/limited.out" 2>&1 &
+limited_pid=$!
+for _ in $(seq 100); do grep -q 'PostgreSQL protocol on' "$tmp/limited.out" 2>/dev/null && break; sleep 0.1; done
+lport=$(grep -o '127.0.0.1:[0-9]*' "$tmp/limited.out" | head -1 | cut -d: -f2)
+PGPORT=$lport psql -X -q -c "SELECT pg_sleep(4)" > /dev/null 2>&1 &
+holder=$!
+sleep 1.5  # the holder is connected and sleeping
+check "max connections" 'psql: error: connection to server at "127.0.0.1", port '"$lport"' failed: FATAL:  sorry, too many clients already' \
+  "$(PGPORT=$lport psql -X -c 'SELECT 1' 2>&1)"
+wait "$holder"
+check "a freed slot is taken again" "1" "$(PGPORT=$lport psql -X -t -A -c 'SELECT 1' 2>&1)"
+kill "$limited_pid"; wait "$limited_pid" 2>/dev/null
 check "non-loopback needs a password" "2" "$("$YUNHE" serve "$tmp/open" --listen 0.0.0.0 --pg-port 0 >/dev/null 2>&1; echo $?)"
 
 # MQTT: a real mosquitto broker on a free port; line protocol and JSON payloads, a bad payload,

@@ -176,11 +176,11 @@ void Server::Run() {
     timeval send_timeout{kSendTimeoutSeconds, 0};
     setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &send_timeout, sizeof send_timeout);
     ReapFinishedSessions();
-    if (active_ >= options_.max_connections) {
-      std::string out;
-      AppendError(Status::Error("53300", "sorry, too many clients already"), &out, 'E', "FATAL");
-      Conn plain{fd};
-      WriteAll(plain, out);
+    // Past the limit the session is still started, to answer SSLRequest and read the startup
+    // packet (a CancelRequest must get through), then refused as PostgreSQL refuses it; refused
+    // sessions beyond twice the limit are closed at once.
+    const bool over_limit = active_ >= options_.max_connections;
+    if (active_ >= 2 * options_.max_connections + 16) {
       ::close(fd);
       continue;
     }
@@ -188,8 +188,8 @@ void Server::Run() {
     session_fds_.push_back(fd);
     ++active_;
     auto done = std::make_shared<std::atomic<bool>>(false);
-    threads_.push_back({std::thread([this, fd, pid = next_pid_++, done] {
-                          Serve(fd, pid);
+    threads_.push_back({std::thread([this, fd, pid = next_pid_++, done, over_limit] {
+                          Serve(fd, pid, over_limit);
                           std::lock_guard<std::mutex> l(sessions_mu_);
                           session_fds_.erase(std::remove(session_fds_.begin(), session_fds_.end(), fd), session_fds_.end());
                           ::close(fd);
@@ -280,7 +280,7 @@ bool Server::Authenticate(Conn& conn, const std::string& user) {
   return WriteAll(conn, out);
 }
 
-void Server::Serve(int fd, int32_t backend_pid) {
+void Server::Serve(int fd, int32_t backend_pid, bool over_limit) {
   Conn conn{fd};
   // The TLS session (if the client asked for one) ends with the connection.
   struct EndTls {
@@ -327,6 +327,12 @@ void Server::Serve(int fd, int32_t backend_pid) {
       return;
     }
     break;
+  }
+  if (over_limit) {
+    std::string out;
+    AppendError(Status::Error("53300", "sorry, too many clients already"), &out, 'E', "FATAL");
+    WriteAll(conn, out);
+    return;
   }
   std::string user = "yunhe", database = "yunhe", application;
   for (size_t pos = 4; pos < m.body.size() && m.body[pos] != '\0';) {

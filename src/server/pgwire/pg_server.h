@@ -52,7 +52,8 @@ class Server {
   std::mutex& db_mutex() { return db_mu_; }
 
  private:
-  void Serve(int fd, int32_t backend_pid);
+  // over_limit: refuse with 53300 once the startup packet is read (max_connections reached).
+  void Serve(int fd, int32_t backend_pid, bool over_limit);
   // SCRAM-SHA-256 once any role has a password (else trust); false: the connection is refused.
   bool Authenticate(Conn& conn, const std::string& user);
 
