@@ -22,7 +22,19 @@ TableData::RowGroup::RowGroup(const RowGroup& o) : chunk(o.chunk), deleted(o.del
   zone_rows = o.zone_rows;
 }
 
+std::shared_ptr<const TableData> TableData::Snapshot() const {
+  if (published_ && published_at_ == changes_) return published_;
+  auto copy = std::make_shared<TableData>(*this);
+  copy->published_.reset();  // a snapshot does not keep older ones alive
+  published_ = std::move(copy);
+  published_at_ = changes_;
+  return published_;
+}
+
 TableData::RowGroup& TableData::MutableGroup(size_t g) {
+  ++changes_;  // every change to a group comes through here
+  // Let go of the cached snapshot first: if no reader holds it, the group is ours alone again.
+  published_.reset();
   std::shared_ptr<RowGroup>& p = groups_[g];
   if (p.use_count() > 1) {
     p = std::make_shared<RowGroup>(*p);  // a snapshot reads the old one
@@ -34,6 +46,7 @@ TableData::RowGroup& TableData::MutableGroup(size_t g) {
 }
 
 void TableData::SetPartitioning(int time_column, int64_t interval_ns) {
+  ++changes_;
   time_column_ = interval_ns > 0 ? time_column : -1;
   partition_ns_ = interval_ns;
   RebuildPartitionIndex();
@@ -115,6 +128,7 @@ void TableData::Append(const DataChunk& chunk, AppendMark* mark) {
 
 void TableData::UndoAppend(const AppendMark& mark) {
   ++version_;
+  ++changes_;
   while (groups_.size() > mark.groups_before) {
     for (uint8_t d : groups_.back()->deleted) deleted_count_ -= d;
     rows_ -= groups_.back()->chunk.count;
@@ -137,6 +151,7 @@ void TableData::UndoAppend(const AppendMark& mark) {
 
 void TableData::Clear() {
   ++version_;
+  ++changes_;
   groups_.clear();
   rows_ = 0;
   deleted_count_ = 0;
@@ -221,6 +236,7 @@ ZoneMap TableData::Zone(size_t g, size_t column) const {
 }
 
 void TableData::AddColumn(const LogicalType& type, const Value& fill) {
+  ++changes_;
   types_.push_back(type);
   for (size_t g = 0; g < groups_.size(); ++g) {
     RowGroup& grp = MutableGroup(g);
@@ -233,6 +249,7 @@ void TableData::AddColumn(const LogicalType& type, const Value& fill) {
 }
 
 void TableData::DropColumn(size_t column_idx) {
+  ++changes_;
   types_.erase(types_.begin() + column_idx);
   for (size_t g = 0; g < groups_.size(); ++g) {
     RowGroup& grp = MutableGroup(g);

@@ -92,9 +92,13 @@ class TableData {
   bool IsDeleted(uint64_t row_id) const { return groups_[row_id / kChunkRows]->deleted[row_id % kChunkRows] != 0; }
   // A copy sharing every row group with this one (see the top of the file). Take it holding
   // the database's write lock; read it without.
-  std::shared_ptr<const TableData> Snapshot() const { return std::make_shared<const TableData>(*this); }
+  // Consecutive snapshots with no change in between are the same object.
+  std::shared_ptr<const TableData> Snapshot() const;
 
-  void Init(const std::vector<LogicalType>& types) { types_ = types; }
+  void Init(const std::vector<LogicalType>& types) {
+    types_ = types;
+    ++changes_;
+  }
   // time_column < 0: no partitioning.
   void SetPartitioning(int time_column, int64_t interval_ns);
   size_t partition_count() const { return partition_open_group_.size(); }
@@ -163,6 +167,10 @@ class TableData {
     std::map<std::pair<std::vector<int>, int64_t>, KeySet> sets;
   };
   std::shared_ptr<KeySets> key_sets_;
+  // The last Snapshot(), valid while changes_ == published_at_ (every change bumps changes_).
+  uint64_t changes_ = 0;
+  mutable uint64_t published_at_ = UINT64_MAX;
+  mutable std::shared_ptr<const TableData> published_;
 };
 
 struct Table {
