@@ -1,6 +1,7 @@
 #include "exec/table_scan.h"
 
 #include <algorithm>
+#include <cstring>
 #include <unordered_map>
 
 #include "common/row_key.h"
@@ -236,17 +237,21 @@ bool TableScanOperator::ReadGroup(size_t g, DataChunk& out) const {
   const DataChunk& src = data.group(g);
   const size_t limit = std::min<size_t>(src.count, counts_snapshot_[g]);
   const auto& deleted = data.deleted(g);
+  // The common case, a whole group with no deleted row, needs no selection at all.
+  const bool all = limit == src.count && std::memchr(deleted.data(), 1, limit) == nullptr;
   std::vector<uint32_t> sel;
-  sel.reserve(limit);
-  for (size_t r = 0; r < limit; ++r)
-    if (!deleted[r]) sel.push_back(uint32_t(r));
-  if (sel.empty()) return false;
+  if (!all || emit_row_id_) {
+    sel.reserve(limit);
+    for (size_t r = 0; r < limit; ++r)
+      if (!deleted[r]) sel.push_back(uint32_t(r));
+  }
+  const size_t rows = all ? limit : sel.size();
+  if (rows == 0) return false;
   out.columns.clear();
-  const bool all = sel.size() == src.count;
   for (size_t k = 0; k < column_ids_.size(); ++k) {
     if (!needed_.empty() && !needed_[k]) {
       out.columns.push_back(placeholders_[k]);
-      out.columns.back().Resize(sel.size());
+      out.columns.back().Resize(rows);
       continue;
     }
     const Vector& col = src.columns[column_ids_[k]];
@@ -254,14 +259,16 @@ bool TableScanOperator::ReadGroup(size_t g, DataChunk& out) const {
   }
   if (emit_row_id_) {
     Vector ids(TypeId::kInt64);
-    ids.Resize(sel.size());
-    for (size_t k = 0; k < sel.size(); ++k) {
-      ids.i64()[k] = int64_t(g * kChunkRows + sel[k]);
-      ids.SetNull(k, false);
+    ids.Resize(rows);
+    int64_t* id = ids.i64();
+    uint8_t* nulls = ids.nulls();
+    for (size_t k = 0; k < rows; ++k) {
+      id[k] = int64_t(g * kChunkRows + sel[k]);
+      nulls[k] = 0;
     }
     out.columns.push_back(std::move(ids));
   }
-  out.count = sel.size();
+  out.count = rows;
   return true;
 }
 
