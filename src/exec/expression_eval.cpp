@@ -1,5 +1,7 @@
 #include "exec/expression_eval.h"
 
+#include <utility>
+
 #include <fmt/format.h>
 
 #include "common/row_key.h"
@@ -60,9 +62,14 @@ Vector EvalAndOr(const Expr& e, const DataChunk& input, ExecContext& ctx, bool i
   out.Resize(n);
   // Start from the identity (TRUE for AND, FALSE for OR), not NULL.
   // (Direct stores: a Value per row costs more than the whole AND.)
-  for (size_t r = 0; r < n; ++r) {
-    out.i64()[r] = is_and;
-    out.SetNull(r, false);
+  {
+    // Pointers fetched once: the accessors of a copy-on-write Vector are not free per row.
+    int64_t* o = out.i64();
+    uint8_t* on = out.nulls();
+    for (size_t r = 0; r < n; ++r) {
+      o[r] = is_and;
+      on[r] = 0;
+    }
   }
   bool out_has_nulls = false;
   for (const auto& arg : e.args) {
@@ -70,7 +77,7 @@ Vector EvalAndOr(const Expr& e, const DataChunk& input, ExecContext& ctx, bool i
     if (!out_has_nulls && !v.HasNulls()) {
       // Two-valued on both sides: a branch-free AND / OR of the 0/1 values.
       int64_t* o = out.i64();
-      const int64_t* x = v.i64();
+      const int64_t* x = std::as_const(v).i64();  // v may share a table's column: read only
       if (is_and)
         for (size_t r = 0; r < n; ++r) o[r] = o[r] & (x[r] != 0);
       else
@@ -78,15 +85,17 @@ Vector EvalAndOr(const Expr& e, const DataChunk& input, ExecContext& ctx, bool i
       continue;
     }
     out_has_nulls = true;
+    int64_t* o = out.i64();
+    uint8_t* on = out.nulls();
+    const int64_t* x = std::as_const(v).i64();
+    const uint8_t* xn = std::as_const(v).nulls();
     for (size_t r = 0; r < n; ++r) {
-      bool cur_null = out.IsNull(r);
-      bool cur = out.i64()[r] != 0;
-      if (!cur_null && cur != is_and) continue;  // already decided
-      if (v.IsNull(r)) {
-        out.SetNull(r, true);
-      } else if ((v.i64()[r] != 0) != is_and) {
-        out.SetNull(r, false);
-        out.i64()[r] = !is_and;
+      if (!on[r] && (o[r] != 0) != is_and) continue;  // already decided
+      if (xn[r]) {
+        on[r] = 1;
+      } else if ((x[r] != 0) != is_and) {
+        on[r] = 0;
+        o[r] = !is_and;
       }
     }
   }
@@ -105,7 +114,7 @@ Vector EvalCase(const Expr& e, const DataChunk& input, ExecContext& ctx) {
     Vector cond = Evaluate(*e.args[2 * p], sub, ctx);
     std::vector<uint32_t> taken_local, taken_global, rest;
     for (size_t k = 0; k < remaining.size(); ++k) {
-      if (!cond.IsNull(k) && cond.i64()[k]) {
+      if (!cond.IsNull(k) && std::as_const(cond).i64()[k]) {
         taken_local.push_back(uint32_t(k));
         taken_global.push_back(remaining[k]);
       } else {
@@ -327,7 +336,8 @@ Vector Evaluate(const Expr& e, const DataChunk& input, ExecContext& ctx) {
     case ExprKind::kOr: return EvalAndOr(e, input, ctx, false);
     case ExprKind::kNot: {
       Vector v = Evaluate(*e.args[0], input, ctx);
-      for (size_t r = 0; r < n; ++r) v.i64()[r] = !v.i64()[r];
+      int64_t* x = v.i64();
+      for (size_t r = 0; r < n; ++r) x[r] = !x[r];
       return v;
     }
     case ExprKind::kIsNull:
@@ -336,9 +346,11 @@ Vector Evaluate(const Expr& e, const DataChunk& input, ExecContext& ctx) {
       Vector out(TypeId::kBool);
       out.Resize(n);
       bool want_null = e.kind == ExprKind::kIsNull;
+      int64_t* o = out.i64();
+      uint8_t* on = out.nulls();
       for (size_t r = 0; r < n; ++r) {
-        out.i64()[r] = v.IsNull(r) == want_null;
-        out.SetNull(r, false);
+        o[r] = v.IsNull(r) == want_null;
+        on[r] = 0;
       }
       return out;
     }
@@ -376,8 +388,8 @@ std::vector<uint32_t> EvaluateFilter(const Expr& e, const DataChunk& input, Exec
   Vector v = Evaluate(e, input, ctx);
   std::vector<uint32_t> sel;
   sel.reserve(input.count);
-  const int64_t* vals = v.i64();
-  const uint8_t* nulls = v.nulls();
+  const int64_t* vals = std::as_const(v).i64();  // read only: v may share a table's column
+  const uint8_t* nulls = std::as_const(v).nulls();
   for (size_t r = 0; r < input.count; ++r)
     if (!nulls[r] && vals[r]) sel.push_back(uint32_t(r));
   return sel;
