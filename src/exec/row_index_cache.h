@@ -15,6 +15,21 @@
 
 namespace yunhe {
 
+// Rows of group g an index built over `index_counts` covers (0 for groups added after it).
+inline uint32_t IndexedRows(const std::vector<uint32_t>& index_counts, size_t g) {
+  return g < index_counts.size() ? index_counts[g] : 0;
+}
+
+// Rows a reader seeing `counts` rows per group has beyond what the index covers.
+inline size_t RowsPastIndex(const std::vector<uint32_t>& counts, const std::vector<uint32_t>& index_counts) {
+  size_t past = 0;
+  for (size_t g = 0; g < counts.size(); ++g) {
+    const uint32_t have = IndexedRows(index_counts, g);
+    if (counts[g] > have) past += counts[g] - have;
+  }
+  return past;
+}
+
 // Index must have `version`, `counts` (rows per group it covers) and indexed_rows().
 // build(data, column, counts) makes a new one from `data`: the table's live data or the snapshot
 // its reader sees.
@@ -33,11 +48,7 @@ std::shared_ptr<const Index> CachedRowIndex(const std::shared_ptr<Table>& table,
   Entry& e = cache[{table.get(), column}];
   if (e.index && e.index->version == data.version()) {
     // Still valid if few rows came after it (rows past a reader's snapshot are skipped by the scan).
-    size_t tail = 0;
-    for (size_t g = 0; g < counts.size(); ++g) {
-      const uint32_t have = g < e.index->counts.size() ? e.index->counts[g] : 0;
-      if (counts[g] > have) tail += counts[g] - have;
-    }
+    const size_t tail = RowsPastIndex(counts, e.index->counts);
     if (tail <= std::max<size_t>(4096, e.index->indexed_rows() / 8)) return e.index;
   }
   e.owner = table;

@@ -1,5 +1,7 @@
 #include "exec/table_scan.h"
 
+#include "exec/row_index_cache.h"
+
 #include <algorithm>
 #include <cstring>
 #include <unordered_map>
@@ -106,11 +108,7 @@ void TableScanOperator::ResolveLookup() {
     spans.push_back(index->Find(r));
     matches += spans.back().second - spans.back().first;
   }
-  size_t appended = 0;
-  for (size_t g = 0; g < counts_snapshot_.size(); ++g) {
-    const uint32_t have = g < index->counts.size() ? index->counts[g] : 0;
-    if (counts_snapshot_[g] > have) appended += counts_snapshot_[g] - have;
-  }
+  const size_t appended = RowsPastIndex(counts_snapshot_, index->counts);
   size_t rows = 0;
   for (uint32_t c : counts_snapshot_) rows += c;
   if ((matches + appended) * 4 > rows) return;  // not selective: a sequential scan is faster
@@ -121,8 +119,7 @@ void TableScanOperator::ResolveLookup() {
   lookup_from_index_ = ids.size();
   // Rows appended since the index was built are not in it: read them all (the Filter decides).
   for (size_t g = 0; g < counts_snapshot_.size(); ++g) {
-    const uint32_t have = g < index->counts.size() ? index->counts[g] : 0;
-    for (uint32_t r = have; r < counts_snapshot_[g]; ++r) ids.push_back(uint64_t(g) * kChunkRows + r);
+    for (uint32_t r = IndexedRows(index->counts, g); r < counts_snapshot_[g]; ++r) ids.push_back(uint64_t(g) * kChunkRows + r);
   }
   lookup_appended_ = ids.size() - lookup_from_index_;
   if (spans.size() > 1 || lookup_appended_) {
@@ -309,8 +306,7 @@ bool TableScanOperator::NextFromIndex(DataChunk& out) {
   // any order: the top-N sort above sees them first.
   while (tail_group_ < counts_snapshot_.size()) {
     const size_t g = tail_group_++;
-    const uint32_t from = g < index_->counts.size() ? index_->counts[g] : 0;
-    for (uint32_t r = from; r < counts_snapshot_[g]; ++r) {
+    for (uint32_t r = IndexedRows(index_->counts, g); r < counts_snapshot_[g]; ++r) {
       const uint64_t id = uint64_t(g) * kChunkRows + r;
       if (visible(id)) ids.push_back(id);
     }
@@ -349,7 +345,7 @@ bool TableScanOperator::NextFromIndex(DataChunk& out) {
   const size_t col = size_t(column_ids_[nearest_column_]);
   while (unindexed_group_ < counts_snapshot_.size()) {
     const size_t g = unindexed_group_++;
-    const uint32_t end = std::min(g < index_->counts.size() ? index_->counts[g] : 0u, counts_snapshot_[g]);
+    const uint32_t end = std::min(IndexedRows(index_->counts, g), counts_snapshot_[g]);
     geo::Box box;
     for (uint32_t r = 0; r < end; ++r) {
       const uint64_t id = uint64_t(g) * kChunkRows + r;

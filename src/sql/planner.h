@@ -60,6 +60,19 @@ ExprPtr ShiftColumns(const ExprPtr& e, int offset);
 bool StatementConstant(const Expr& e);
 // planner_zone_maps.cpp: `column op value` and spatial conjuncts become the scan's zone-map checks.
 void AddZoneMapPredicates(TableScanOperator& scan, const std::vector<ExprPtr>& preds);
+// A WHERE conjunct `expr op value` (=, <, <=, >, >=; either way round, op flipped when the value
+// comes first) whose value is fixed for the statement, not NULL and of expr's type; false
+// otherwise, also when the value fails to evaluate (the filter itself reports that). Shared by
+// the zone-map checks and the index lookups.
+struct FixedComparison {
+  const Expr* expr = nullptr;
+  std::string op;
+  Value value;
+  std::string shown;  // the value as EXPLAIN shows it
+};
+bool MatchFixedComparison(const Expr& e, ExecContext& ctx, FixedComparison* out);
+// The value of `e` when it is fixed for the statement, not NULL and of `type`.
+bool FixedValueOf(const Expr& e, const LogicalType& type, ExecContext& ctx, Value* out);
 // B-tree index lookups for the same conjuncts (planner_index_lookup.cpp).
 void AddIndexLookup(TableScanOperator& scan, const std::vector<ExprPtr>& preds);
 // The conjunction of the predicates (nullptr for none, the predicate itself for one).

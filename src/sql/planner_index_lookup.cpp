@@ -3,23 +3,11 @@
 
 #include <map>
 
-#include "exec/expression_eval.h"
 #include "exec/table_scan.h"
 #include "sql/planner.h"
 
 namespace yunhe {
 namespace {
-
-// The statement-constant value of `e`, converted to `type`; false when it is not one or NULL.
-bool ConstantOf(const Expr& e, const LogicalType& type, ExecContext& ctx, Value* out) {
-  if (!StatementConstant(e)) return false;
-  try {
-    *out = e.kind == ExprKind::kConstant ? e.value : EvaluateConstant(e, ctx);
-  } catch (const Error&) {
-    return false;  // the filter itself will report it
-  }
-  return !out->is_null && out->type == type;
-}
 
 const TableScanOperator::ValueIndex* IndexOn(const TableScanOperator& scan, int column, bool range) {
   for (const auto& ix : scan.value_indexes())
@@ -50,7 +38,7 @@ void AddIndexLookup(TableScanOperator& scan, const std::vector<ExprPtr>& preds) 
       std::string shown;
       for (size_t k = 1; k < e->args.size(); ++k) {
         Value v;
-        if (!ConstantOf(*e->args[k], col.type, ctx, &v)) {
+        if (!FixedValueOf(*e->args[k], col.type, ctx, &v)) {
           if (e->args[k]->kind == ExprKind::kConstant && e->args[k]->value.is_null) continue;  // matches nothing
           keys.clear();
           break;
@@ -63,19 +51,12 @@ void AddIndexLookup(TableScanOperator& scan, const std::vector<ExprPtr>& preds) 
       scan.SetIndexLookup(col.column, ix->name, std::move(keys), fmt::format("{} IN ({})", col.name, shown));
       return;
     }
-    if (e->kind != ExprKind::kFunction || e->args.size() != 2) continue;
-    std::string op = e->name;
-    if (op != "=" && op != "<" && op != "<=" && op != ">" && op != ">=") continue;
-    const Expr* col = e->args[0].get();
-    const Expr* val = e->args[1].get();
-    if (col->kind != ExprKind::kColumn) {
-      std::swap(col, val);
-      op = FlipComparison(op);
-    }
-    if (col->kind != ExprKind::kColumn) continue;
-    Value v;
-    if (!ConstantOf(*val, col->type, ctx, &v)) continue;
-    const std::string shown = val->kind == ExprKind::kConstant ? val->ToString() : "'" + v.ToString() + "'";
+    FixedComparison cmp;
+    if (!MatchFixedComparison(*e, ctx, &cmp) || cmp.expr->kind != ExprKind::kColumn) continue;
+    const Expr* col = cmp.expr;
+    const std::string& op = cmp.op;
+    const Value& v = cmp.value;
+    const std::string& shown = cmp.shown;
     if (op == "=") {
       const auto* ix = IndexOn(scan, col->column, false);
       if (!ix) continue;

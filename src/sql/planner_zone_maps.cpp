@@ -101,28 +101,45 @@ bool AddSpatialZoneMapPredicate(TableScanOperator& scan, const Expr& e, ExecCont
 
 }  // namespace
 
+bool FixedValueOf(const Expr& e, const LogicalType& type, ExecContext& ctx, Value* out) {
+  if (!StatementConstant(e)) return false;
+  try {
+    *out = e.kind == ExprKind::kConstant ? e.value : EvaluateConstant(e, ctx);
+  } catch (const Error&) {
+    return false;  // the filter itself will report it
+  }
+  return !out->is_null && out->type == type;
+}
+
+bool MatchFixedComparison(const Expr& e, ExecContext& ctx, FixedComparison* out) {
+  if (e.kind != ExprKind::kFunction || e.args.size() != 2) return false;
+  std::string op = e.name;
+  if (op != "=" && op != "<" && op != "<=" && op != ">" && op != ">=") return false;
+  const Expr* expr = e.args[0].get();
+  const Expr* val = e.args[1].get();
+  if (StatementConstant(*expr) && !StatementConstant(*val)) {
+    std::swap(expr, val);
+    op = FlipComparison(op);
+  }
+  Value v;
+  if (!FixedValueOf(*val, expr->type, ctx, &v)) return false;
+  out->expr = expr;
+  out->op = std::move(op);
+  out->shown = val->kind == ExprKind::kConstant ? val->ToString() : "'" + v.ToString() + "'";
+  out->value = std::move(v);
+  return true;
+}
+
 void AddZoneMapPredicates(TableScanOperator& scan, const std::vector<ExprPtr>& preds) {
   ExecContext ctx;
   for (const ExprPtr& e : FlattenConjuncts(preds)) {
     if (e->kind == ExprKind::kFunction && AddSpatialZoneMapPredicate(scan, *e, ctx)) continue;
-    if (e->kind != ExprKind::kFunction || e->args.size() != 2) continue;
-    std::string op = e->name;
-    if (op != "=" && op != "<" && op != "<=" && op != ">" && op != ">=") continue;
-    const Expr* col = e->args[0].get();
-    const Expr* val = e->args[1].get();
-    if (StatementConstant(*col) && !StatementConstant(*val)) {
-      std::swap(col, val);
-      op = FlipComparison(op);
-    }
-    if (!StatementConstant(*val)) continue;
-    Value v;
-    try {
-      v = val->kind == ExprKind::kConstant ? val->value : EvaluateConstant(*val, ctx);
-    } catch (const Error&) {
-      continue;  // the filter itself will report it
-    }
-    if (v.is_null || v.type != col->type) continue;
-    const std::string shown = val->kind == ExprKind::kConstant ? val->ToString() : "'" + v.ToString() + "'";
+    FixedComparison cmp;
+    if (!MatchFixedComparison(*e, ctx, &cmp)) continue;
+    const Expr* col = cmp.expr;
+    const std::string& op = cmp.op;
+    const Value& v = cmp.value;
+    const std::string& shown = cmp.shown;
     Interval step;
     if (const Expr* bcol = BucketedColumn(*col, &step)) {
       // bucket(ts) <= ts < bucket(ts) + step
