@@ -26,6 +26,7 @@ import time
 import urllib.parse
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "peers"))
+from http_load import post_all  # noqa: E402
 from influxd import free_port, start_influxd  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -54,17 +55,8 @@ def wait_port(port, what, timeout=20):
 def send(args):
     """One sender: POSTs its batches on one keep-alive connection; returns the rows it wrote."""
     port, path, bodies = args
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-    rows = 0
-    for body in bodies:
-        conn.request("POST", path, body=body, headers={"Content-Type": "text/plain"})
-        r = conn.getresponse()
-        r.read()
-        if r.status != 204:
-            raise SystemExit(f"write answered {r.status}")
-        rows += body.count(b"\n")
-    conn.close()
-    return rows
+    post_all(port, path, bodies)
+    return sum(body.count(b"\n") for body in bodies)
 
 
 def http_ingest(port, path, batches):

@@ -20,7 +20,9 @@ def post_all(port, path, parts):
         body = r.read()
         if r.status != 204:
             raise SystemExit(f"write failed: HTTP {r.status} {body[:300]!r}")
-    return (time.perf_counter() - start) * 1000
+    elapsed = (time.perf_counter() - start) * 1000
+    conn.close()
+    return elapsed
 
 
 if __name__ == "__main__":

@@ -16,6 +16,8 @@ import sys
 import threading
 import time
 
+from pg_raw import data_row, message, read_message, startup
+
 PG, HTTP, ILP = (int(p) for p in sys.argv[1:4])
 HOST = "127.0.0.1"
 passed = failed = 0
@@ -35,22 +37,6 @@ def connect(port=PG):
     return s
 
 
-def read_exact(s, n):
-    data = b""
-    while len(data) < n:
-        chunk = s.recv(n - len(data))
-        if not chunk:
-            raise EOFError
-        data += chunk
-    return data
-
-
-def read_message(s):
-    head = read_exact(s, 5)
-    kind, length = head[:1], struct.unpack("!I", head[1:])[0]
-    return kind, read_exact(s, length - 4)
-
-
 def closed_or_error(s):
     """What the server did after bad input: 'closed', or the first message type it sent."""
     try:
@@ -62,19 +48,6 @@ def closed_or_error(s):
         return "hung"
 
 
-def startup(s, user="yunhe"):
-    params = b"user\0" + user.encode() + b"\0database\0yunhe\0\0"
-    s.sendall(struct.pack("!II", 8 + len(params), 196608) + params)
-    while True:
-        kind, _ = read_message(s)
-        if kind == b"Z":
-            return
-
-
-def message(kind, body):
-    return kind + struct.pack("!I", len(body) + 4) + body
-
-
 def query(s, sql):
     """Simple query; returns (rows as lists of str/None, error message or None)."""
     s.sendall(message(b"Q", sql.encode() + b"\0"))
@@ -82,14 +55,7 @@ def query(s, sql):
     while True:
         kind, body = read_message(s)
         if kind == b"D":
-            n = struct.unpack("!H", body[:2])[0]
-            pos, row = 2, []
-            for _ in range(n):
-                length = struct.unpack("!i", body[pos:pos + 4])[0]
-                pos += 4
-                row.append(None if length < 0 else body[pos:pos + length].decode())
-                pos += max(length, 0)
-            rows.append(row)
+            rows.append(data_row(body))
         elif kind == b"E":
             fields = dict((f[:1], f[1:].decode("utf-8", "replace")) for f in body.split(b"\0") if f)
             error = fields.get(b"C", "") + " " + fields.get(b"M", "")

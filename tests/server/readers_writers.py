@@ -7,7 +7,6 @@ from its snapshot, without the rows written meanwhile. Ordering is checked, not 
 usage: readers_writers.py PG_PORT HTTP_URL"""
 import json
 import socket
-import struct
 import sys
 import threading
 import urllib.parse
@@ -15,53 +14,21 @@ import urllib.request
 
 import psycopg2
 
+import pg_raw
+
 PORT, HTTP = int(sys.argv[1]), sys.argv[2]
 problems = []
 
 
 def extended_query(sql):
-    """One Parse/Bind/Execute/Sync round (the extended query protocol, as libpq's PQexecParams
-    and most drivers send queries); the first row's text values."""
+    """The first row of `sql` sent by the extended query protocol (Parse/Bind/Execute/Sync)."""
     sock = socket.create_connection(("127.0.0.1", PORT), timeout=60)
-    params = b"user\0yunhe\0database\0yunhe\0\0"
-    sock.sendall(struct.pack("!ii", 8 + len(params), 196608) + params)
-
-    def messages():
-        buf = b""
-        while True:
-            while len(buf) < 5 or len(buf) < 1 + struct.unpack("!i", buf[1:5])[0]:
-                chunk = sock.recv(65536)
-                if not chunk:
-                    return
-                buf += chunk
-            n = struct.unpack("!i", buf[1:5])[0]
-            yield buf[:1], buf[5:1 + n]
-            buf = buf[1 + n:]
-
-    def msg(kind, body):
-        return kind + struct.pack("!i", 4 + len(body)) + body
-
-    it = messages()
-    for kind, _ in it:
-        if kind == b"Z":
-            break
-    sock.sendall(msg(b"P", b"\0" + sql.encode() + b"\0" + struct.pack("!h", 0)) +
-                 msg(b"B", b"\0\0" + struct.pack("!hhh", 0, 0, 0)) + msg(b"E", b"\0" + struct.pack("!i", 0)) + msg(b"S", b""))
-    row = None
-    for kind, body in it:
-        if kind == b"E":
-            raise RuntimeError(body)
-        if kind == b"D" and row is None:
-            count, pos, row = struct.unpack("!h", body[:2])[0], 2, []
-            for _ in range(count):
-                n = struct.unpack("!i", body[pos:pos + 4])[0]
-                pos += 4
-                row.append(None if n < 0 else body[pos:pos + n].decode())
-                pos += max(n, 0)
-        if kind == b"Z":
-            break
+    pg_raw.startup(sock)
+    rows, error = pg_raw.extended_query(sock, sql)
     sock.close()
-    return row
+    if error:
+        raise RuntimeError(error)
+    return rows[0]
 
 
 def connect():
