@@ -49,8 +49,7 @@ void HashAggregateOperator::EnableParallel(std::shared_ptr<TableScanOperator> sc
 void HashAggregateOperator::Open(ExecContext& ctx) {
   table_ = std::make_unique<AggregateTable>(&groups_, &aggregates_);
   emitted_ = 0;
-  // A scan through a B-tree lookup reads few rows, in its own order: no morsels to split.
-  if (parallel_scan_ && workers_ > 1 && !parallel_scan_->has_index_lookup()) {
+  if (parallel_scan_ && workers_ > 1) {
     parallel_scan_->OpenTimed(ctx);
     ConsumeParallel(ctx);
     return;

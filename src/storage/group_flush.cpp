@@ -6,11 +6,6 @@
 
 namespace yunhe {
 
-bool GroupFlush::Durable(uint64_t lsn) {
-  std::lock_guard<std::mutex> lock(mu_);
-  return durable_ >= lsn;
-}
-
 std::string GroupFlush::failure() {
   std::lock_guard<std::mutex> lock(mu_);
   return failure_;
@@ -33,7 +28,7 @@ void GroupFlush::WaitFor(uint64_t lsn, const std::function<int()>& sync, const s
     lock.lock();
     flushing_ = false;
     if (err == 0) {
-      if (target > durable_) durable_ = target;
+      if (target > durable_.load(std::memory_order_relaxed)) durable_.store(target, std::memory_order_release);
     } else {
       failure_ = "could not fsync the WAL in \"" + dir + "\": " + std::strerror(err) +
                  "; the outcome of the transactions committing at that moment is unknown until the database is reopened";
@@ -46,7 +41,7 @@ void GroupFlush::Rebase(const std::function<void()>& switch_files) {
   std::unique_lock<std::mutex> lock(mu_);
   cv_.wait(lock, [&] { return !flushing_; });
   switch_files();
-  durable_ = written();
+  durable_.store(written(), std::memory_order_release);
   cv_.notify_all();
 }
 

@@ -25,7 +25,8 @@ class GroupFlush {
   // Called by the (single) writer holding the database after write() returned.
   void Written(uint64_t bytes) { written_.fetch_add(bytes, std::memory_order_release); }
   uint64_t written() const { return written_.load(std::memory_order_acquire); }
-  bool Durable(uint64_t lsn);
+  // Lock-free: every statement asks this at its end.
+  bool Durable(uint64_t lsn) const { return durable_.load(std::memory_order_acquire) >= lsn; }
   // Blocks until every byte up to `lsn` is durable, calling `sync` (fdatasync of the WAL,
   // returning 0 or an errno) as the leader when no flush in progress covers it. Throws 58030.
   void WaitFor(uint64_t lsn, const std::function<int()>& sync, const std::string& dir);
@@ -43,7 +44,7 @@ class GroupFlush {
   std::condition_variable cv_;
   std::atomic<uint64_t> written_{0};
   std::atomic<uint64_t> fsyncs_{0};
-  uint64_t durable_ = 0;
+  std::atomic<uint64_t> durable_{0};  // written under mu_; read without it by Durable()
   bool flushing_ = false;
   std::string failure_;
 };
