@@ -28,12 +28,10 @@ WalWriter::~WalWriter() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-void WalWriter::Commit(const std::vector<WalRecord>& records) { Write(records, true); }
-void WalWriter::Append(const std::vector<WalRecord>& records) { Write(records, false); }
 
 int WalWriter::Sync() const { return ::fdatasync(fd_) == 0 ? 0 : errno; }
 
-void WalWriter::Write(const std::vector<WalRecord>& records, bool sync) {
+void WalWriter::Append(const std::vector<WalRecord>& records) {
   std::string buf;
   std::string payload;
   for (const auto& r : records) {
@@ -56,13 +54,6 @@ void WalWriter::Write(const std::vector<WalRecord>& records, bool sync) {
       throw Error(SqlState::kIoError, fmt::format("could not write WAL \"{}\": {}", path_, std::strerror(err)));
     }
     off += size_t(n);
-  }
-  if (sync && ::fdatasync(fd_) != 0) {
-    // The frames (commit record included) are in the file but not durable, and the caller will
-    // report failure and roll back: remove them, or a later fsync would make them come back.
-    int err = errno;
-    DropTail();
-    throw Error(SqlState::kIoError, fmt::format("could not fsync WAL \"{}\": {}", path_, std::strerror(err)));
   }
   size_ += buf.size();
 }

@@ -2,10 +2,12 @@
 //
 // Invariants:
 //  1. A frame is [u32 payload length][u32 CRC-32C of payload][payload], little endian.
-//  2. A transaction's frames end with a kCommit record; WalWriter::Commit() writes all frames of
-//     a transaction with one write() and returns only after fdatasync() (append -> fsync -> ack).
-//  2b. A large transaction may spill its records early with Append() (no fsync); they count only
-//      once a commit frame follows, and a kAbort frame discards them.
+//  2. A transaction's frames end with a kCommit record; Append() writes frames with one write()
+//     (a failed write is cut off again), Sync() makes them durable. The engine acknowledges a
+//     commit only after a Sync() that began after its frames were written (engine/durability.h,
+//     storage/group_flush.h: one Sync() serves every commit written before it).
+//  2b. A large transaction may spill its records early with Append(); they count only once a
+//      commit frame follows, and a kAbort frame discards them.
 //  3. ReadWal() returns only transactions whose commit frame is intact; the first bad frame
 //     (short, bad length, bad CRC) ends the log: it is a torn tail from a crash, and the file is
 //     truncated there before new appends.
@@ -26,8 +28,7 @@ class WalWriter {
   // Opens (creating if needed) and truncates to valid_bytes, dropping a torn tail.
   WalWriter(const std::string& path, uint64_t valid_bytes);
   ~WalWriter();
-  void Commit(const std::vector<WalRecord>& records);
-  // Writes frames without fsync (records of a transaction still in progress).
+  // Writes frames without fsync; a failed write is cut off again and throws 58030.
   void Append(const std::vector<WalRecord>& records);
   uint64_t size() const { return size_; }
   const std::string& path() const { return path_; }
@@ -35,7 +36,6 @@ class WalWriter {
   int Sync() const;
 
  private:
-  void Write(const std::vector<WalRecord>& records, bool sync);
   // Cuts the file back to size_ after a failed write, keeping it a sequence of whole frames.
   void DropTail();
 

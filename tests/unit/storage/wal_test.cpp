@@ -45,7 +45,7 @@ TEST(Wal, RoundTrip) {
   RemoveFile(path);
   {
     WalWriter w(path, 0);
-    for (int t = 0; t < 5; ++t) w.Commit(Txn(t * 100, 10 + t));
+    for (int t = 0; t < 5; ++t) w.Append(Txn(t * 100, 10 + t));
   }
   int seen = 0;
   WalReadResult r = ReadWal(path, [&](const std::vector<WalRecord>& txn) {
@@ -64,9 +64,9 @@ TEST(Wal, RoundTrip) {
 uint64_t WriteTwoTransactions(const std::string& path) {
   RemoveFile(path);
   WalWriter w(path, 0);
-  w.Commit(Txn(0, 3));
+  w.Append(Txn(0, 3));
   uint64_t after_first = w.size();
-  w.Commit(Txn(100, 4));
+  w.Append(Txn(100, 4));
   return after_first;
 }
 
@@ -104,14 +104,14 @@ TEST(Wal, WriterTruncatesTornTailBeforeAppending) {
   uint64_t good;
   {
     WalWriter w(path, 0);
-    w.Commit(Txn(0, 2));
+    w.Append(Txn(0, 2));
     good = w.size();
   }
   std::string data = ReadWholeFile(path);
   WriteFileDurable(path, data + "garbage-from-a-crash");
   {
     WalWriter w(path, good);
-    w.Commit(Txn(50, 2));
+    w.Append(Txn(50, 2));
   }
   int txns = 0;
   WalReadResult r = ReadWal(path, [&](const std::vector<WalRecord>&) { ++txns; });
@@ -129,8 +129,8 @@ TEST(Wal, AbortRecordDiscardsSpilledRecords) {
     w.Append(spilled);
     WalRecord abort;
     abort.type = WalRecordType::kAbort;
-    w.Commit({abort});
-    w.Commit(Txn(100, 2));
+    w.Append({abort});
+    w.Append(Txn(100, 2));
   }
   std::vector<size_t> rows;
   WalReadResult r = ReadWal(path, [&](const std::vector<WalRecord>& txn) { rows.push_back(txn[0].rows.count); });
