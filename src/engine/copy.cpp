@@ -17,6 +17,7 @@
 #include "common/timezone.h"
 #include "engine/statements.h"
 #include "exec/expression_eval.h"
+#include "exec/parallel_for.h"
 #include "functions/cast.h"
 #include "ingest/lineproto/line_protocol_writer.h"
 #include "ingest/nmea/nmea_writer.h"
@@ -547,7 +548,7 @@ void ExecuteCopy(Database& db, PgQuery__CopyStmt* stmt, const std::string& sql, 
   // (quotes counted from the round's start; only when ESCAPE is the quote character), for text,
   // only when the data holds no \. end marker.
   const std::string_view all(data);
-  const size_t threads = std::max<size_t>(1, std::min<unsigned>(8, std::thread::hardware_concurrency()));
+  const size_t threads = DefaultWorkers();
   const bool splittable = threads > 1 && all.size() - body > (8u << 20) &&
                           (o.csv ? o.escape == o.quote : all.find("\\.\n") == std::string_view::npos);
   const size_t round_bytes = splittable ? threads * (16u << 20) : all.size() + 1;

@@ -95,7 +95,7 @@ void HashJoinOperator::Open(ExecContext& ctx) {
   for (auto& k : left_keys_) self_contained = self_contained && SelfContained(k);
   workers_ = 1;
   if (!left_keys_.empty() && self_contained)
-    workers_ = std::max<size_t>(1, std::min<size_t>(8, std::thread::hardware_concurrency()));
+    workers_ = DefaultWorkers();
 }
 
 void HashJoinOperator::StartProbe(ProbeState& s, ExecContext& ctx) const {

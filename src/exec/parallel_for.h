@@ -14,6 +14,11 @@
 
 namespace yunhe {
 
+// Threads an operator uses by default: every core, at most 8.
+inline size_t DefaultWorkers() {
+  return std::max<size_t>(1, std::min<size_t>(8, std::thread::hardware_concurrency()));
+}
+
 template <typename Fn>
 void ParallelFor(size_t workers, size_t items, ExecContext& ctx, Fn&& fn) {
   workers = std::max<size_t>(1, std::min(workers, items));

@@ -69,7 +69,7 @@ void SpatialJoinOperator::Open(ExecContext& ctx) {
     boxes[r] = geo::GrowBox(shape.box(), cond_.pred, distance_);
   }
   tree_ = std::make_unique<geo::PackedRTree>(boxes);
-  workers_ = std::max<size_t>(1, std::min<size_t>(8, std::thread::hardware_concurrency()));
+  workers_ = DefaultWorkers();
   worker_shapes_.clear();
   worker_shapes_.resize(workers_);
   worker_ready_.assign(workers_, {});

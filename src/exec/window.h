@@ -1,6 +1,8 @@
-// Window functions: materializes its input, sorts row indexes by (PARTITION BY, ORDER BY) per
-// window, computes each function over its partition and frame, and appends one column per
-// window expression (rows keep their input order).
+// Window functions: materializes its input (and every expression the windows read, evaluated
+// once per input chunk), puts the rows in each distinct (PARTITION BY, ORDER BY) order once
+// (exec/window_order.h), computes each function partition by partition on all cores
+// (exec/window_evaluate.h), and appends one column per window expression (rows keep their
+// input order).
 #pragma once
 #include "exec/aggregate_state.h"
 #include "exec/sort.h"
@@ -58,10 +60,19 @@ class WindowOperator : public PhysicalOperator {
   bool Next(ExecContext& ctx, DataChunk& out) override;
 
  private:
-  void Compute(ExecContext& ctx, const BoundWindow& w, Vector& result);
+  // Which of inputs_ a window reads.
+  struct InputIndexes {
+    std::vector<size_t> partition, order, args, agg_order;
+    int64_t filter = -1;
+  };
+  size_t InputOf(const ExprPtr& e);
 
   std::vector<BoundWindow> windows_;
+  std::vector<ExprPtr> exprs_;  // distinct expressions the windows read
+  std::vector<InputIndexes> input_indexes_;
+  std::vector<size_t> order_group_;  // first window with the same PARTITION BY and ORDER BY
   DataChunk rows_;
+  std::vector<Vector> inputs_;  // exprs_ over every input row
   size_t emitted_ = 0;
 };
 

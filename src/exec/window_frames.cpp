@@ -25,10 +25,9 @@ bool FrameAggregator::Supports(const BoundAggregate& agg) {
   }
 }
 
-FrameAggregator::FrameAggregator(const BoundAggregate& agg, const Vector* arg, const std::vector<uint32_t>& rows,
+FrameAggregator::FrameAggregator(const BoundAggregate& agg, const Vector* arg, const uint32_t* rows, size_t n,
                                  const std::vector<uint8_t>& keep)
     : kind_(agg.function->kind), type_(agg.arg_type) {
-  const size_t n = rows.size();
   valid_.assign(n, 0);
   count_prefix_.assign(n + 1, 0);
   for (size_t k = 0; k < n; ++k) {

@@ -15,8 +15,8 @@ class FrameAggregator {
  public:
   // True when `agg` over arguments of this type can use it.
   static bool Supports(const BoundAggregate& agg);
-  // rows: the partition's rows in window order; keep: FILTER mask per row (empty = all).
-  FrameAggregator(const BoundAggregate& agg, const Vector* arg, const std::vector<uint32_t>& rows,
+  // rows[0, n): the partition's rows in window order; keep: FILTER mask per row (empty = all).
+  FrameAggregator(const BoundAggregate& agg, const Vector* arg, const uint32_t* rows, size_t n,
                   const std::vector<uint8_t>& keep);
   // The aggregate over partition positions [fs, fe).
   AggState Frame(size_t fs, size_t fe) const;

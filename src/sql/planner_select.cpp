@@ -8,6 +8,7 @@
 #include "exec/distinct.h"
 #include "exec/expression_eval.h"
 #include "exec/hash_aggregate.h"
+#include "exec/parallel_for.h"
 #include "exec/set_operation.h"
 #include "exec/sort.h"
 #include "exec/table_scan.h"
@@ -91,7 +92,7 @@ void MaybeParallelAggregate(HashAggregateOperator& agg, const OperatorPtr& input
   }
   if (scan->table_groups() < kParallelMinGroups) return;
   if (scan->has_index_lookup()) return;  // reads few rows through the index, in one go
-  size_t workers = std::max(1u, std::min(8u, std::thread::hardware_concurrency()));
+  size_t workers = DefaultWorkers();
   if (workers > 1) agg.EnableParallel(scan, filter, workers);
 }
 
