@@ -79,7 +79,15 @@ SQL_LITE[iot_avg_load]=${SQL_STD[iot_avg_load]}
 SQL_STD[iot_stationary]="SELECT count(*), coalesce(sum(v), 0) FROM (SELECT name, avg(velocity) AS v FROM readings WHERE fleet = 'West' AND ts >= '2016-01-01 00:50:00' AND ts < '2016-01-01 01:00:00' GROUP BY name HAVING avg(velocity) < 1) s"
 SQL_LITE[iot_stationary]=${SQL_STD[iot_stationary]}
 for q in iot_last_loc iot_low_fuel iot_avg_load iot_stationary; do SQL_PG[$q]=${SQL_STD[$q]}; done
-QUERIES="asof groupby_hour lastpoint filtered_sum full_sum $TSBS iot_last_loc iot_low_fuel iot_avg_load iot_stationary"
+# Window functions per host over the whole cpu table: change since the previous reading (lag),
+# a 10-reading moving average (from the 10th reading on, where InfluxDB's moving_average starts),
+# the 3 highest readings per host (row_number, top-N per group).
+SQL_STD[window_lag]="SELECT count(d), sum(d) FROM (SELECT usage_user - lag(usage_user) OVER (PARTITION BY host ORDER BY ts) AS d FROM cpu) s"
+SQL_STD[window_moving_avg]="SELECT count(a), sum(a) FROM (SELECT avg(usage_user) OVER (PARTITION BY host ORDER BY ts ROWS BETWEEN 9 PRECEDING AND CURRENT ROW) AS a, row_number() OVER (PARTITION BY host ORDER BY ts) AS rn FROM cpu) s WHERE rn >= 10"
+SQL_STD[window_top3]="SELECT count(*), sum(usage_user) FROM (SELECT usage_user, row_number() OVER (PARTITION BY host ORDER BY usage_user DESC, ts) AS rn FROM cpu) s WHERE rn <= 3"
+WINDOWS="window_lag window_moving_avg window_top3"
+for q in $WINDOWS; do SQL_PG[$q]=${SQL_STD[$q]}; SQL_LITE[$q]=${SQL_STD[$q]}; done
+QUERIES="asof groupby_hour lastpoint filtered_sum full_sum $TSBS iot_last_loc iot_low_fuel iot_avg_load iot_stationary $WINDOWS"
 READINGS_COLS="name text, fleet text, model text, ts timestamp NOT NULL, latitude double precision, longitude double precision, velocity double precision, fuel_state double precision, current_load int"
 results="$work/results.tsv"   # system query ms... answer
 
@@ -348,6 +356,8 @@ lines.append("InfluxDB 1.6 answers in InfluxQL (GROUP BY time(1h), host; last() 
 lines.append("subqueries for the IoT questions); it has no ASOF join, so that row says not measured for it.")
 lines.append("iot_*: TSBS IoT questions on trucks' readings (one row per truck per minute): last-loc, low-fuel,")
 lines.append("avg-load, stationary-trucks, each reduced to count|sum.")
+lines.append("window_*: window functions per host over the cpu table (lag, 10-row moving average, top 3 by row_number);")
+lines.append("InfluxDB answers them with difference(), moving_average() and top() per host in a subquery.")
 lines.append("single_groupby_* ... groupby_orderby_limit are TSBS's cpu-only questions (devops use case) with fixed hosts")
 lines.append("and windows (see bench/peers.sh), each reduced to count|sum of its result to compare the answers.")
 if os.path.exists(sys.argv[5]):

@@ -80,6 +80,10 @@ def main():
             "iot_low_fuel": "SELECT count(f), sum(f) FROM (SELECT last(fuel_state) AS f FROM readings WHERE fleet = 'South' GROUP BY \"name\") WHERE f < 0.1",
             "iot_avg_load": "SELECT mean(current_load) FROM readings GROUP BY fleet, model",
             "iot_stationary": f"SELECT count(v), sum(v) FROM (SELECT mean(velocity) AS v FROM readings WHERE fleet = 'West' AND {window(3000, 3600)} GROUP BY \"name\") WHERE v < 1",
+            # Window functions per series.
+            "window_lag": "SELECT count(d), sum(d) FROM (SELECT difference(usage_user) AS d FROM cpu GROUP BY host)",
+            "window_moving_avg": "SELECT count(a), sum(a) FROM (SELECT moving_average(usage_user, 10) AS a FROM cpu GROUP BY host)",
+            "window_top3": "SELECT count(t), sum(t) FROM (SELECT top(usage_user, 3) AS t FROM cpu GROUP BY host)",
         }
         for name, q in queries.items():
             times, answer = [], ""
@@ -93,7 +97,8 @@ def main():
                     print(f"{name}: {result['error']}", file=sys.stderr)
                     sys.exit(1)
                 series = result.get("series", [])
-                if name in ("filtered_sum", "full_sum", "high_cpu_1", "high_cpu_all", "iot_low_fuel", "iot_stationary"):
+                if name in ("filtered_sum", "full_sum", "high_cpu_1", "high_cpu_all", "iot_low_fuel", "iot_stationary",
+                            "window_lag", "window_moving_avg", "window_top3"):
                     count, total = series[0]["values"][0][1:3] if series else (0, 0)
                     answer = f"{count}|{total}"
                 else:

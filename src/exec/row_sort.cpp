@@ -112,8 +112,12 @@ void SortRowIndexes(uint32_t* begin, uint32_t* end, const std::vector<const Vect
     std::sort(begin, end);
     return;
   }
+  // Time series mostly arrive in time order: one pass finds out (and stops at the first row
+  // out of order otherwise).
+  const RowLess less{&keys, &spec};
+  if (std::is_sorted(begin, end, less)) return;
   if (!Normalizable(keys)) {
-    SortRuns(begin, end, RowLess{&keys, &spec}, parallel);
+    SortRuns(begin, end, less, parallel);
     return;
   }
   std::vector<NormalizedKey> norm(n);

@@ -39,6 +39,9 @@ WindowOperator::WindowOperator(OperatorPtr child, std::vector<BoundWindow> windo
       for (auto& o : w.aggregate.order_by) in.agg_order.push_back(InputOf(o));
       if (w.aggregate.filter) in.filter = int64_t(InputOf(w.aggregate.filter));
     }
+    for (auto* list : {&in.order, &in.args, &in.agg_order})
+      for (size_t k : *list) by_position_[k] = 1;
+    if (in.filter >= 0) by_position_[size_t(in.filter)] = 1;
     input_indexes_.push_back(std::move(in));
     size_t group = i;
     for (size_t j = 0; j < i && group == i; ++j)
@@ -52,46 +55,60 @@ size_t WindowOperator::InputOf(const ExprPtr& e) {
   for (size_t k = 0; k < exprs_.size(); ++k)
     if (exprs_[k] == e || exprs_[k]->Equals(*e)) return k;
   exprs_.push_back(e);
+  by_position_.push_back(0);
   return exprs_.size() - 1;
 }
 
 void WindowOperator::Open(ExecContext& ctx) {
   PhysicalOperator::Open(ctx);
-  rows_.Init(children[0]->types);
+  chunks_.clear();
   inputs_.clear();
+  per_chunk_.assign(exprs_.size(), {});
   for (auto& e : exprs_) inputs_.emplace_back(e->type);
+  std::vector<uint8_t> partition_key(exprs_.size(), 0);
+  for (auto& in : input_indexes_)
+    for (size_t k : in.partition) partition_key[k] = 1;
+  size_t n = 0;
   DataChunk in;
   while (children[0]->Pull(ctx, in)) {
+    if (in.count == 0) continue;
+    for (auto& c : in.columns)
+      if (c.size() != in.count) c.Resize(in.count);
     for (size_t k = 0; k < exprs_.size(); ++k) {
       Vector scratch;
       const Vector& v = EvaluateRef(*exprs_[k], in, ctx, scratch);
-      if (inputs_[k].size() == 0 && v.type() != inputs_[k].type()) inputs_[k].set_type(v.type());
-      inputs_[k].AppendRange(v, 0, in.count);
+      if (by_position_[k]) {
+        if (inputs_[k].size() == 0 && v.type() != inputs_[k].type()) inputs_[k].set_type(v.type());
+        inputs_[k].AppendRange(v, 0, in.count);
+      }
+      if (partition_key[k]) per_chunk_[k].push_back(&v == &scratch ? std::move(scratch) : v);
     }
-    for (size_t c = 0; c < in.columns.size(); ++c) rows_.columns[c].AppendRange(in.columns[c], 0, in.count);
-    rows_.count += in.count;
+    n += in.count;
+    chunks_.push_back(std::move(in));
+    in = DataChunk();
   }
-  const size_t n = rows_.count;
   auto pointers = [&](const std::vector<size_t>& indexes) {
     std::vector<const Vector*> out;
     for (size_t k : indexes) out.push_back(&inputs_[k]);
     return out;
   };
-  std::vector<Vector> results;
-  for (auto& w : windows_) results.emplace_back(w.type);
+  results_.clear();
+  for (auto& w : windows_) results_.emplace_back(w.type);
   const size_t workers = DefaultWorkers();
   for (size_t g = 0; g < windows_.size(); ++g) {
     if (order_group_[g] != g) continue;
     const InputIndexes& gi = input_indexes_[g];
-    const WindowOrder order = OrderForWindow(pointers(gi.partition), pointers(gi.order), windows_[g].spec->order_by, n, ctx);
+    std::vector<std::vector<Vector>> partition_keys;
+    for (size_t k : gi.partition) partition_keys.push_back(per_chunk_[k]);
+    const WindowOrder order = OrderForWindow(partition_keys, pointers(gi.order), windows_[g].spec->order_by, n, ctx);
     const std::vector<size_t> runs = PartitionRuns(order, workers);
     for (size_t i = g; i < windows_.size(); ++i) {
       if (order_group_[i] != g) continue;
       const InputIndexes& ii = input_indexes_[i];
       WindowEvaluator::Inputs inputs{pointers(ii.args), pointers(ii.order), pointers(ii.agg_order),
                                      ii.filter >= 0 ? &inputs_[size_t(ii.filter)] : nullptr};
-      results[i].Resize(n);
-      WindowEvaluator eval(windows_[i], std::move(inputs), results[i], ctx);
+      results_[i].Resize(n);
+      WindowEvaluator eval(windows_[i], std::move(inputs), results_[i], ctx);
       ParallelFor(workers, runs.size() - 1, ctx, [&](size_t, size_t t, ExecContext& local) {
         WindowEvaluator::Scratch scratch;
         for (size_t k = runs[t]; k < runs[t + 1]; ++k)
@@ -100,22 +117,22 @@ void WindowOperator::Open(ExecContext& ctx) {
       eval.Finish(ctx);
     }
   }
-  for (auto& r : results) rows_.columns.push_back(std::move(r));
   inputs_.clear();
-  emitted_ = 0;
+  per_chunk_.clear();
+  next_chunk_ = next_row_ = 0;
 }
 
 bool WindowOperator::Next(ExecContext&, DataChunk& out) {
-  if (emitted_ >= rows_.count) return false;
-  size_t n = std::min(kChunkRows, rows_.count - emitted_);
-  out.columns.clear();
-  for (auto& c : rows_.columns) {
-    Vector v(c.type());
-    v.AppendRange(c, emitted_, n);
+  if (next_chunk_ >= chunks_.size()) return false;
+  DataChunk& chunk = chunks_[next_chunk_++];
+  out.columns = std::move(chunk.columns);
+  out.count = chunk.count;
+  for (auto& r : results_) {
+    Vector v(r.type());
+    v.AppendRange(r, next_row_, chunk.count);
     out.columns.push_back(std::move(v));
   }
-  out.count = n;
-  emitted_ += n;
+  next_row_ += chunk.count;
   return true;
 }
 

@@ -1,8 +1,8 @@
 // Window functions: materializes its input (and every expression the windows read, evaluated
 // once per input chunk), puts the rows in each distinct (PARTITION BY, ORDER BY) order once
 // (exec/window_order.h), computes each function partition by partition on all cores
-// (exec/window_evaluate.h), and appends one column per window expression (rows keep their
-// input order).
+// (exec/window_evaluate.h), and appends one column per window expression to the input chunks,
+// which go out as they came in.
 #pragma once
 #include "exec/aggregate_state.h"
 #include "exec/sort.h"
@@ -69,11 +69,16 @@ class WindowOperator : public PhysicalOperator {
 
   std::vector<BoundWindow> windows_;
   std::vector<ExprPtr> exprs_;  // distinct expressions the windows read
+  std::vector<uint8_t> by_position_;  // exprs_[k] is read by row position (not only a partition key)
   std::vector<InputIndexes> input_indexes_;
   std::vector<size_t> order_group_;  // first window with the same PARTITION BY and ORDER BY
-  DataChunk rows_;
-  std::vector<Vector> inputs_;  // exprs_ over every input row
-  size_t emitted_ = 0;
+  // The input as it came, chunk by chunk (column arrays shared with the child, not copied), and
+  // the windows' results over all rows.
+  std::vector<DataChunk> chunks_;
+  std::vector<Vector> results_;
+  std::vector<Vector> inputs_;                 // exprs_ read by position, over every input row
+  std::vector<std::vector<Vector>> per_chunk_;  // exprs_ used as partition keys, chunk by chunk
+  size_t next_chunk_ = 0, next_row_ = 0;
 };
 
 }  // namespace yunhe

@@ -22,41 +22,54 @@ int64_t DoubleKey(double d) {
   return std::bit_cast<int64_t>(d);
 }
 
-// Dense id per row of one key (NULLs share one id), or false when the type cannot be hashed by
-// value here (NUMERIC, INTERVAL: equal values with different representations).
-bool KeyIds(const Vector& key, size_t n, std::vector<uint32_t>* ids) {
-  const PhysicalType p = key.type().physical();
-  if (p != PhysicalType::kI64 && p != PhysicalType::kF64 && p != PhysicalType::kStr) return false;
-  ids->resize(n);
-  const uint8_t* nulls = key.nulls();
-  constexpr uint32_t kNull = UINT32_MAX;  // renumbered to the id after the last value's below
-  size_t values = 0;
-  bool any_null = false;
-  if (p == PhysicalType::kStr) {
-    FlatKeyMap<std::string_view> map;
-    const std::string* s = key.str();
-    for (size_t r = 0; r < n; ++r) (*ids)[r] = nulls[r] ? kNull : map.Insert(std::string_view(s[r]));
-    values = map.size();
-  } else {
-    FlatKeyMap<int64_t> map;
-    const bool ints = p == PhysicalType::kI64;
-    for (size_t r = 0; r < n; ++r)
-      (*ids)[r] = nulls[r] ? kNull : map.Insert(ints ? key.i64()[r] : DoubleKey(key.f64()[r]));
-    values = map.size();
+// Dense ids for the values of one key, in order of first appearance (NULLs share one id), or
+// false for types not hashed by value here (NUMERIC, INTERVAL: equal values may differ in
+// representation). Text keys are viewed, not copied: the key vectors outlive the map.
+class KeyIds {
+ public:
+  static bool Supports(const LogicalType& t) {
+    const PhysicalType p = t.physical();
+    return p == PhysicalType::kI64 || p == PhysicalType::kF64 || p == PhysicalType::kStr;
   }
-  for (size_t r = 0; r < n && !any_null; ++r) any_null = nulls[r];
-  if (any_null)
-    for (auto& id : *ids)
-      if (id == kNull) id = uint32_t(values);
-  return true;
-}
+  // Appends the id of each of the vector's `count` rows to ids.
+  void Add(const Vector& key, size_t count, std::vector<uint32_t>* ids) {
+    const uint8_t* nulls = key.nulls();
+    const PhysicalType p = key.type().physical();
+    for (size_t r = 0; r < count; ++r) {
+      if (nulls[r]) {
+        if (null_id_ < 0) null_id_ = next_++;
+        ids->push_back(uint32_t(null_id_));
+        continue;
+      }
+      const uint32_t id = p == PhysicalType::kStr ? strs_.Insert(std::string_view(key.str()[r]))
+                          : p == PhysicalType::kI64 ? ints_.Insert(key.i64()[r])
+                                                    : ints_.Insert(DoubleKey(key.f64()[r]));
+      if (id == global_.size()) global_.push_back(next_++);
+      ids->push_back(global_[id]);
+    }
+  }
+
+ private:
+  FlatKeyMap<int64_t> ints_;
+  FlatKeyMap<std::string_view> strs_;
+  std::vector<uint32_t> global_;  // map id -> id handed out (the NULL id takes one in between)
+  int64_t null_id_ = -1;
+  uint32_t next_ = 0;
+};
 
 // Dense partition id per row over all partition keys; false if a key cannot be hashed.
-bool PartitionIds(const std::vector<const Vector*>& keys, size_t n, std::vector<uint32_t>* ids, size_t* count) {
-  if (!KeyIds(*keys[0], n, ids)) return false;
+bool PartitionIds(const std::vector<std::vector<Vector>>& keys, size_t n, std::vector<uint32_t>* ids, size_t* count) {
+  for (auto& chunks : keys)
+    if (!chunks.empty() && !KeyIds::Supports(chunks[0].type())) return false;
+  ids->clear();
+  ids->reserve(n);
   std::vector<uint32_t> next;
-  for (size_t k = 1; k < keys.size(); ++k) {
-    if (!KeyIds(*keys[k], n, &next)) return false;
+  for (size_t k = 0; k < keys.size(); ++k) {
+    KeyIds map;
+    std::vector<uint32_t>* out = k == 0 ? ids : &next;
+    out->clear();
+    for (const Vector& chunk : keys[k]) map.Add(chunk, chunk.size(), out);
+    if (k == 0) continue;
     FlatKeyMap<int64_t> pairs;  // (id so far, id of this key) -> combined id
     for (size_t r = 0; r < n; ++r) (*ids)[r] = pairs.Insert(int64_t((uint64_t((*ids)[r]) << 32) | next[r]));
   }
@@ -90,16 +103,17 @@ std::vector<size_t> PartitionRuns(const WindowOrder& order, size_t workers) {
   return runs;
 }
 
-WindowOrder OrderForWindow(const std::vector<const Vector*>& partition_keys, const std::vector<const Vector*>& order_keys,
-                           const std::vector<SortKey>& order_spec, size_t n, ExecContext& ctx) {
+WindowOrder OrderForWindow(const std::vector<std::vector<Vector>>& partition_key_chunks,
+                           const std::vector<const Vector*>& order_keys, const std::vector<SortKey>& order_spec, size_t n,
+                           ExecContext& ctx) {
   WindowOrder out;
   std::vector<uint32_t> ids;
   size_t parts = 1;
-  if (partition_keys.empty() || n == 0) {
+  if (partition_key_chunks.empty() || n == 0) {
     out.rows.resize(n);
     std::iota(out.rows.begin(), out.rows.end(), 0u);
     out.bounds = {0, n};
-  } else if (PartitionIds(partition_keys, n, &ids, &parts)) {
+  } else if (PartitionIds(partition_key_chunks, n, &ids, &parts)) {
     // Counting sort by partition id: stable, so each partition keeps input order.
     out.bounds.assign(parts + 1, 0);
     for (size_t r = 0; r < n; ++r) ++out.bounds[ids[r] + 1];
@@ -109,6 +123,13 @@ WindowOrder OrderForWindow(const std::vector<const Vector*>& partition_keys, con
     for (size_t r = 0; r < n; ++r) out.rows[fill[ids[r]]++] = uint32_t(r);
   } else {
     // Sort everything by (partition keys, order keys), then cut where the partition keys change.
+    std::vector<Vector> flat;
+    for (auto& chunks : partition_key_chunks) {
+      flat.emplace_back(chunks[0].type());
+      for (const Vector& c : chunks) flat.back().AppendRange(c, 0, c.size());
+    }
+    std::vector<const Vector*> partition_keys;
+    for (auto& v : flat) partition_keys.push_back(&v);
     std::vector<const Vector*> keys = partition_keys;
     std::vector<SortKey> spec(partition_keys.size());
     keys.insert(keys.end(), order_keys.begin(), order_keys.end());

@@ -22,8 +22,10 @@ struct WindowOrder {
   size_t partitions() const { return bounds.size() - 1; }
 };
 
-WindowOrder OrderForWindow(const std::vector<const Vector*>& partition_keys, const std::vector<const Vector*>& order_keys,
-                           const std::vector<SortKey>& order_spec, size_t rows, ExecContext& ctx);
+// partition_keys[k][c]: partition key k over input chunk c (chunks in input order, `rows` in all).
+WindowOrder OrderForWindow(const std::vector<std::vector<Vector>>& partition_keys,
+                           const std::vector<const Vector*>& order_keys, const std::vector<SortKey>& order_spec,
+                           size_t rows, ExecContext& ctx);
 
 // Splits partitions into contiguous runs of about equal row counts for `workers` threads (a few
 // runs per thread so a large partition does not leave the others idle): run t covers partitions
