@@ -4,6 +4,7 @@
 # @duckdb/node-api in bench/node_modules), SQLite 3 and InfluxDB 1.6 (throw-away influxd on
 # 127.0.0.1, bench/peers/influx_run.py). A peer that cannot run is reported as such.
 #   bench/peers.sh build/yunhe                 SCALE=smoke|small|default (default: small), RUNS=3
+#                                              ONLY="window_lag asof" runs only those workloads
 # Writes bench/results/<date>-<scale>.md (medians, peer/yunhe ratios) and .json (every run);
 # RESULTS_DIR=... writes them elsewhere (make test's smoke run: build/test-artifacts); KEEP_WORK=1
 # keeps the generated data and the PostgreSQL cluster directory (for profiling one workload).
@@ -87,7 +88,7 @@ SQL_STD[window_moving_avg]="SELECT count(a), sum(a) FROM (SELECT avg(usage_user)
 SQL_STD[window_top3]="SELECT count(*), sum(usage_user) FROM (SELECT usage_user, row_number() OVER (PARTITION BY host ORDER BY usage_user DESC, ts) AS rn FROM cpu) s WHERE rn <= 3"
 WINDOWS="window_lag window_moving_avg window_top3"
 for q in $WINDOWS; do SQL_PG[$q]=${SQL_STD[$q]}; SQL_LITE[$q]=${SQL_STD[$q]}; done
-QUERIES="asof groupby_hour lastpoint filtered_sum full_sum $TSBS iot_last_loc iot_low_fuel iot_avg_load iot_stationary $WINDOWS"
+QUERIES=${ONLY:-"asof groupby_hour lastpoint filtered_sum full_sum $TSBS iot_last_loc iot_low_fuel iot_avg_load iot_stationary $WINDOWS"}
 READINGS_COLS="name text, fleet text, model text, ts timestamp NOT NULL, latitude double precision, longitude double precision, velocity double precision, fuel_state double precision, current_load int"
 results="$work/results.tsv"   # system query ms... answer
 
@@ -262,7 +263,7 @@ fi
 
 # --- InfluxDB 1.x ------------------------------------------------------------------------------------
 if command -v influxd >/dev/null; then
-  out=$(/usr/bin/python3 "$here/peers/influx_run.py" "$work" "$RUNS" 2>&1)
+  out=$(QUERIES="$QUERIES" /usr/bin/python3 "$here/peers/influx_run.py" "$work" "$RUNS" 2>&1)
   if echo "$out" | grep -q $'^load_cpu_http\t'; then
     echo "$out" | grep -E $'^[a-z0-9_]+\t' | sed 's/^/influxdb\t/' >> "$results"
   else

@@ -26,6 +26,8 @@ HashJoinOperator::HashJoinOperator(OperatorPtr left, OperatorPtr right, JoinKind
                                    std::vector<ExprPtr> right_keys, ExprPtr residual)
     : kind_(kind), left_keys_(std::move(left_keys)), right_keys_(std::move(right_keys)), residual_(std::move(residual)) {
   left_width_ = left->types.size();
+  pair_types_ = left->types;
+  pair_types_.insert(pair_types_.end(), right->types.begin(), right->types.end());
   AdoptJoinInputs(*this, std::move(left), std::move(right), kind_ != JoinKind::kSemi && kind_ != JoinKind::kAnti);
 }
 
@@ -43,11 +45,24 @@ std::string HashJoinOperator::Details() const {
   return s;
 }
 
+void HashJoinOperator::SetNeededColumns(const std::vector<bool>& needed) {
+  std::vector<bool> kept(pair_types_.size(), false);
+  for (size_t c = 0; c < needed.size() && c < kept.size(); ++c) kept[c] = needed[c];
+  if (!MarkColumnsRead(residual_, &kept)) kept.assign(pair_types_.size(), true);
+  kept_ = std::move(kept);
+}
+
+Vector HashJoinOperator::Placeholder(size_t c, size_t rows) const {
+  return Vector::Constant(Value::Null(pair_types_[c]), pair_types_[c], rows);
+}
+
 void HashJoinOperator::Open(ExecContext& ctx) {
   PhysicalOperator::Open(ctx);
   build_.Init(children[1]->types);
   heads_.clear();
-  int_heads_.clear();
+  int_ids_.Clear();
+  key_ids_.Clear();
+  key_store_.clear();
   next_.clear();
   ready_.clear();
   probe_valid_ = left_done_ = right_emitted_ = false;
@@ -56,31 +71,38 @@ void HashJoinOperator::Open(ExecContext& ctx) {
   while (children[1]->Pull(ctx, in)) {
     const uint32_t base = uint32_t(build_.count);
     next_.resize(base + in.count, kEnd);
+    // Chains the row to the key with this id (a new id starts a chain).
+    auto link = [&](uint32_t id, uint32_t row) {
+      if (id == heads_.size()) {
+        heads_.push_back(row);
+      } else {
+        next_[row] = heads_[id];
+        heads_[id] = row;
+      }
+    };
     if (int_keys_) {
       Vector scratch;
       const Vector& k = EvaluateRef(*right_keys_[0], in, ctx, scratch);
-      for (size_t r = 0; r < in.count; ++r) {
-        if (k.IsNull(r)) continue;
-        auto [it, inserted] = int_heads_.try_emplace(k.i64()[r], base + uint32_t(r));
-        if (!inserted) {
-          next_[base + r] = it->second;
-          it->second = base + uint32_t(r);
-        }
-      }
+      const uint8_t* nulls = k.nulls();
+      const int64_t* values = k.i64();
+      for (size_t r = 0; r < in.count; ++r)
+        if (!nulls[r]) link(int_ids_.Insert(values[r]), base + uint32_t(r));
     } else if (!right_keys_.empty()) {
       std::vector<Vector> keys;
       for (auto& k : right_keys_) keys.push_back(Evaluate(*k, in, ctx));
       std::string key;
       for (size_t r = 0; r < in.count; ++r) {
         if (!JoinKey(keys, r, &key)) continue;
-        auto [it, inserted] = heads_.try_emplace(key, base + uint32_t(r));
-        if (!inserted) {
-          next_[base + r] = it->second;
-          it->second = base + uint32_t(r);
+        int64_t id = key_ids_.Find(key);
+        if (id < 0) {
+          key_store_.push_back(key);
+          id = key_ids_.Insert(std::string_view(key_store_.back()));
         }
+        link(uint32_t(id), base + uint32_t(r));
       }
     }
-    for (size_t c = 0; c < build_.columns.size(); ++c) build_.columns[c].AppendRange(in.columns[c], 0, in.count);
+    for (size_t c = 0; c < build_.columns.size(); ++c)
+      if (kept(left_width_ + c)) build_.columns[c].AppendRange(in.columns[c], 0, in.count);
     build_.count += in.count;
   }
   if (right_keys_.empty()) {
@@ -107,10 +129,12 @@ void HashJoinOperator::StartProbe(ProbeState& s, ExecContext& ctx) const {
   if (int_keys_) {
     Vector scratch;
     const Vector& k = EvaluateRef(*left_keys_[0], s.probe, ctx, scratch);
+    const uint8_t* nulls = k.nulls();
+    const int64_t* values = k.i64();
     for (size_t r = 0; r < s.probe.count; ++r) {
-      if (k.IsNull(r)) continue;
-      auto it = int_heads_.find(k.i64()[r]);
-      if (it != int_heads_.end()) s.cursor[r] = it->second;
+      if (nulls[r]) continue;
+      const int64_t id = int_ids_.Find(values[r]);
+      if (id >= 0) s.cursor[r] = heads_[size_t(id)];
     }
   } else if (!left_keys_.empty()) {
     std::vector<Vector> keys;
@@ -118,8 +142,8 @@ void HashJoinOperator::StartProbe(ProbeState& s, ExecContext& ctx) const {
     std::string key;
     for (size_t r = 0; r < s.probe.count; ++r) {
       if (!JoinKey(keys, r, &key)) continue;
-      auto it = heads_.find(key);
-      if (it != heads_.end()) s.cursor[r] = it->second;
+      const int64_t id = key_ids_.Find(key);
+      if (id >= 0) s.cursor[r] = heads_[size_t(id)];
     }
   } else if (build_.count > 0) {
     std::fill(s.cursor.begin(), s.cursor.end(), 0u);
@@ -139,9 +163,12 @@ bool HashJoinOperator::ProbeStep(ProbeState& s, ExecContext& ctx, std::deque<Dat
   }
   if (!s.pair_left.empty()) {
     DataChunk pairs;
-    for (auto& c : s.probe.columns) pairs.columns.push_back(c.Gather(s.pair_left));
-    for (auto& c : build_.columns) pairs.columns.push_back(c.Gather(s.pair_right));
-    pairs.count = s.pair_left.size();
+    const size_t n = s.pair_left.size();
+    for (size_t c = 0; c < s.probe.columns.size(); ++c)
+      pairs.columns.push_back(kept(c) ? s.probe.columns[c].Gather(s.pair_left) : Placeholder(c, n));
+    for (size_t c = 0; c < build_.columns.size(); ++c)
+      pairs.columns.push_back(kept(left_width_ + c) ? build_.columns[c].Gather(s.pair_right) : Placeholder(left_width_ + c, n));
+    pairs.count = n;
     std::vector<uint32_t> sel;
     if (residual_) {
       sel = EvaluateFilter(*residual_, pairs, ctx);
@@ -198,7 +225,10 @@ void HashJoinOperator::EmitUnmatchedRight() {
   for (size_t r = 0; r < build_.count; ++r) {
     if (right_matched_[r].load(std::memory_order_relaxed)) continue;
     for (size_t c = 0; c < left_width_; ++c) out.columns[c].Append(Value::Null(types[c]));
-    for (size_t c = 0; c < build_.columns.size(); ++c) out.columns[left_width_ + c].AppendFrom(build_.columns[c], r);
+    for (size_t c = 0; c < build_.columns.size(); ++c) {
+      if (kept(left_width_ + c)) out.columns[left_width_ + c].AppendFrom(build_.columns[c], r);
+      else out.columns[left_width_ + c].Append(Value::Null(types[left_width_ + c]));
+    }
     if (++out.count == kChunkRows) {
       ready_.push_back(std::move(out));
       out.Init(types);

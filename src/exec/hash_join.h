@@ -11,6 +11,7 @@
 #include <memory>
 #include <unordered_map>
 
+#include "exec/flat_key_map.h"
 #include "exec/operator.h"
 #include "sql/expr.h"
 
@@ -26,6 +27,17 @@ class HashJoinOperator : public PhysicalOperator {
   std::string Name() const override;
   std::string Details() const override;
   JoinKind kind() const { return kind_; }
+  const std::vector<ExprPtr>& left_keys() const { return left_keys_; }
+  const std::vector<ExprPtr>& right_keys() const { return right_keys_; }
+  const ExprPtr& residual() const { return residual_; }
+  size_t left_width() const { return left_width_; }
+  // Projection pushdown: `needed` has one flag per output column; the ones nobody above reads
+  // come out as all-NULL placeholders, so the build side does not keep them and probing does
+  // not gather them. Columns the residual condition reads are kept regardless.
+  void SetNeededColumns(const std::vector<bool>& needed);
+  // Column c of the candidate pairs (left columns, then right ones) is read above or by the
+  // residual; the others are placeholders.
+  bool kept(size_t c) const { return kept_.empty() || kept_[c]; }
 
  protected:
   bool Next(ExecContext& ctx, DataChunk& out) override;
@@ -48,20 +60,26 @@ class HashJoinOperator : public PhysicalOperator {
   // Probes a batch of left chunks on all cores, output in input order.
   bool ProbeBatchParallel(ExecContext& ctx);
   void EmitUnmatchedRight();
+  Vector Placeholder(size_t c, size_t rows) const;
 
   JoinKind kind_;
   std::vector<ExprPtr> left_keys_, right_keys_;
   ExprPtr residual_;
   size_t left_width_ = 0;
   size_t workers_ = 1;  // > 1: probe batches of left chunks in parallel
+  std::vector<bool> kept_;  // per pair column; empty: all
+  std::vector<LogicalType> pair_types_;
 
   static constexpr uint32_t kEnd = UINT32_MAX;
   DataChunk build_;                 // all right rows
   std::unique_ptr<std::atomic<uint8_t>[]> right_matched_;
-  // Build rows with equal keys form a chain: head from the map, then next_[row].
+  // Build rows with equal keys form a chain: the key's id in a flat map, heads_[id] the newest
+  // row with it, then next_[row].
   bool int_keys_ = false;           // one integer-like key: no key serialization
-  std::unordered_map<int64_t, uint32_t> int_heads_;
-  std::unordered_map<std::string, uint32_t> heads_;
+  FlatKeyMap<int64_t> int_ids_;
+  FlatKeyMap<std::string_view> key_ids_;
+  std::deque<std::string> key_store_;  // serialized keys the views in key_ids_ point into
+  std::vector<uint32_t> heads_;
   std::vector<uint32_t> next_;
 
   ProbeState state_;                 // the serial path's current left chunk

@@ -92,6 +92,10 @@ ExprPtr MakeConstant(const Value& v, int location = -1);
 // subqueries (their caches are not thread-safe), no outer rows (workers have none), no
 // aggregates or windows. nullptr counts as self-contained.
 bool SelfContained(const ExprPtr& e);
+// Marks in `cols` the input columns `e` reads (nullptr reads none). False when that cannot be
+// told from the expression alone: it holds a subquery (which may read the row as its outer
+// row) or a column outside `cols`.
+bool MarkColumnsRead(const ExprPtr& e, std::vector<bool>* cols);
 ExprPtr MakeColumn(int index, LogicalType type, std::string name);
 
 }  // namespace yunhe

@@ -84,6 +84,10 @@ OperatorPtr PushDownFilters(OperatorPtr plan, const std::vector<ExprPtr>& preds)
 // Which inputs of a join an expression reads: 1 = left only, 2 = right only, 3 = both (or a
 // subquery), 0 = neither.
 int JoinSides(const Expr& e, int left_width);
+// Projection pushdown below a SELECT's FROM (sql/planner_prune.cpp): `needed` flags the output
+// columns of `plan` the query reads; joins stop carrying the others and base-table scans under
+// them stop reading them. Descends through joins, filters and projections only.
+void PruneColumns(const OperatorPtr& plan, const std::vector<bool>& needed);
 // Byte location of a raw parse node (column refs, constants, operators, calls, casts), -1 if none.
 int NodeLocation(PgQuery__Node* n);
 // The conjuncts of bound WHERE predicates, with nested ANDs flattened.

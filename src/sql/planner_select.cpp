@@ -384,10 +384,11 @@ PlannedQuery Planner::PlanSimpleSelect(PgQuery__SelectStmt* s, const Scope* oute
     from = PlanFrom(s->from_clause, s->n_from_clause, outer, &scope, &conjuncts);
   }
   scope.parent = outer;
-  // A single base table: scan only the columns the query mentions.
+  // Scan only the columns the query mentions (binding marks them): a single base table reads
+  // just those, joins below carry just those (PruneColumns).
   std::vector<bool> used_columns(scope.columns.size(), false);
   auto base_scan = std::dynamic_pointer_cast<TableScanOperator>(from.plan);
-  if (base_scan) scope.used = &used_columns;
+  scope.used = &used_columns;
   OperatorPtr plan = from.plan;
   std::vector<ExprPtr> where_preds;  // bound WHERE conjuncts (time_bucket_gapfill reads its range here)
   if (!conjuncts.empty()) {
@@ -563,7 +564,6 @@ PlannedQuery Planner::PlanSimpleSelect(PgQuery__SelectStmt* s, const Scope* oute
     plan = PlanWindows(plan, windows, uses, aggregated ? &groups : nullptr, *this);
   }
 
-  if (base_scan) base_scan->KeepOnly(used_columns);
 
   // ---- projection, DISTINCT, ORDER BY, LIMIT ----------------------------------
   std::vector<ExprPtr> proj = select_exprs;
@@ -631,6 +631,9 @@ PlannedQuery Planner::PlanSimpleSelect(PgQuery__SelectStmt* s, const Scope* oute
     for (int k : key_cols) ok = ok && k >= 0 && base_scan->column_is_table_column(k);
     if (ok) base_scan->SetLatestPerKey(key_cols, time_col);
   }
+  // Every expression over the FROM columns is bound by now.
+  if (base_scan) base_scan->KeepOnly(used_columns);
+  else if (from.plan->types.size() == used_columns.size()) PruneColumns(from.plan, used_columns);
   plan = std::make_shared<ProjectionOperator>(plan, proj, proj_names);
   if (distinct_on) {
     std::vector<SortKey> keys = sort_keys;
