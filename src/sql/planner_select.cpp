@@ -6,6 +6,7 @@
 #include "common/geometry_bounds.h"
 #include "common/time_util.h"
 #include "exec/distinct.h"
+#include "exec/distinct_on.h"
 #include "exec/expression_eval.h"
 #include "exec/hash_aggregate.h"
 #include "exec/parallel_for.h"
@@ -636,11 +637,7 @@ PlannedQuery Planner::PlanSimpleSelect(PgQuery__SelectStmt* s, const Scope* oute
   else if (from.plan->types.size() == used_columns.size()) PruneColumns(from.plan, used_columns);
   plan = std::make_shared<ProjectionOperator>(plan, proj, proj_names);
   if (distinct_on) {
-    std::vector<SortKey> keys = sort_keys;
-    if (keys.empty())
-      for (auto& d : distinct_keys) keys.push_back(SortKey{d, false, false});
-    plan = std::make_shared<SortOperator>(plan, keys);
-    plan = std::make_shared<DistinctOperator>(plan, distinct_keys);
+    plan = std::make_shared<DistinctOnOperator>(plan, distinct_keys, sort_keys);
   } else {
     if (distinct) plan = std::make_shared<DistinctOperator>(plan, std::vector<ExprPtr>{});
     if (!sort_keys.empty()) plan = std::make_shared<SortOperator>(plan, sort_keys);
