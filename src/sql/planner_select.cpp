@@ -580,7 +580,7 @@ PlannedQuery Planner::PlanSimpleSelect(PgQuery__SelectStmt* s, const Scope* oute
         throw Error(SqlState::kInvalidColumnReference, "for SELECT DISTINCT, ORDER BY expressions must appear in select list");
       col = int(proj.size());
       proj.push_back(item.expr);
-      proj_names.push_back("?sort?");
+      proj_names.push_back(item.expr->ToString());  // hidden: EXPLAIN shows the expression
     }
     SortKey key;
     key.expr = MakeColumn(col, proj[col]->type, proj_names[col]);
@@ -603,7 +603,7 @@ PlannedQuery Planner::PlanSimpleSelect(PgQuery__SelectStmt* s, const Scope* oute
         if (col < 0) {
           col = int(proj.size());
           proj.push_back(e);
-          proj_names.push_back("?distinct?");
+          proj_names.push_back(e->ToString());
         }
       }
       distinct_keys.push_back(MakeColumn(col, proj[col]->type, proj_names[col]));
