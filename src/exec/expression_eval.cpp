@@ -384,17 +384,6 @@ const Vector& EvaluateRef(const Expr& e, const DataChunk& input, ExecContext& ct
   return scratch;
 }
 
-std::vector<uint32_t> EvaluateFilter(const Expr& e, const DataChunk& input, ExecContext& ctx) {
-  Vector v = Evaluate(e, input, ctx);
-  std::vector<uint32_t> sel;
-  sel.reserve(input.count);
-  const int64_t* vals = std::as_const(v).i64();  // read only: v may share a table's column
-  const uint8_t* nulls = std::as_const(v).nulls();
-  for (size_t r = 0; r < input.count; ++r)
-    if (!nulls[r] && vals[r]) sel.push_back(uint32_t(r));
-  return sel;
-}
-
 Value EvaluateConstant(const Expr& e, ExecContext& ctx) {
   DataChunk one;
   one.count = 1;

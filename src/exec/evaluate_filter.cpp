@@ -1,0 +1,191 @@
+// WHERE / HAVING / join residuals: which rows of a chunk pass.
+//
+// A conjunction is taken apart: conjuncts of the form `column op constant` (integers, dates and
+// timestamps, doubles, text; = <> < <= > >=) narrow a selection vector in typed loops that only
+// visit the rows still selected, without a boolean vector per conjunct or the constant spread
+// over a chunk. Other conjuncts are evaluated over the chunk and intersected.
+#include <cmath>
+#include <string_view>
+#include <utility>
+
+#include "exec/expression_eval.h"
+
+namespace yunhe {
+
+namespace {
+
+enum class CmpOp { kEq, kNe, kLt, kLe, kGt, kGe };
+
+struct ColumnComparison {
+  int column = -1;
+  CmpOp op = CmpOp::kEq;
+  Value constant;
+};
+
+bool OpFromName(const std::string& name, CmpOp* op) {
+  if (name == "=") *op = CmpOp::kEq;
+  else if (name == "<>") *op = CmpOp::kNe;
+  else if (name == "<") *op = CmpOp::kLt;
+  else if (name == "<=") *op = CmpOp::kLe;
+  else if (name == ">") *op = CmpOp::kGt;
+  else if (name == ">=") *op = CmpOp::kGe;
+  else return false;
+  return true;
+}
+
+CmpOp Flip(CmpOp op) {
+  switch (op) {
+    case CmpOp::kLt: return CmpOp::kGt;
+    case CmpOp::kLe: return CmpOp::kGe;
+    case CmpOp::kGt: return CmpOp::kLt;
+    case CmpOp::kGe: return CmpOp::kLe;
+    default: return op;
+  }
+}
+
+bool IntegerType(TypeId t) { return t == TypeId::kInt16 || t == TypeId::kInt32 || t == TypeId::kInt64; }
+
+// Types whose values compare as their raw representation: the same type, or integers of any width.
+bool RawComparable(const LogicalType& column, const LogicalType& constant) {
+  const TypeId a = column.id, b = constant.id;
+  if (IntegerType(a) && IntegerType(b)) return true;
+  if (a != b) return false;
+  return a == TypeId::kBool || a == TypeId::kDate || a == TypeId::kTimestamp || a == TypeId::kTimestampTz ||
+         a == TypeId::kFloat64 || a == TypeId::kText;
+}
+
+bool MatchColumnComparison(const Expr& e, size_t columns, ColumnComparison* out) {
+  if (e.kind != ExprKind::kFunction || e.args.size() != 2 || !OpFromName(e.name, &out->op)) return false;
+  const Expr *col = e.args[0].get(), *cst = e.args[1].get();
+  if (col->kind != ExprKind::kColumn) {
+    std::swap(col, cst);
+    out->op = Flip(out->op);
+  }
+  if (col->kind != ExprKind::kColumn || cst->kind != ExprKind::kConstant || cst->value.is_null) return false;
+  if (col->column < 0 || size_t(col->column) >= columns || !RawComparable(col->type, cst->value.type)) return false;
+  if (cst->value.type.id == TypeId::kFloat64 && std::isnan(cst->value.f)) return false;
+  out->column = col->column;
+  out->constant = cst->value;
+  return true;
+}
+
+template <typename T>
+bool Compare(CmpOp op, const T& x, const T& c) {
+  switch (op) {
+    case CmpOp::kEq: return x == c;
+    case CmpOp::kNe: return x != c;
+    case CmpOp::kLt: return x < c;
+    case CmpOp::kLe: return x <= c;
+    case CmpOp::kGt: return x > c;
+    case CmpOp::kGe: return x >= c;
+  }
+  return false;
+}
+
+// PostgreSQL orders NaN above every number and equal to itself; c is not NaN here.
+bool CompareDouble(CmpOp op, double x, double c) {
+  if (std::isnan(x)) return op == CmpOp::kNe || op == CmpOp::kGt || op == CmpOp::kGe;
+  return Compare(op, x, c);
+}
+
+// Keeps the rows of `sel` (all n rows when `all`) where the comparison is true; NULL never is.
+template <typename Get, typename Test>
+void Narrow(const uint8_t* nulls, size_t n, bool all, std::vector<uint32_t>* sel, const Get& get, const Test& test) {
+  size_t out = 0;
+  if (all) {
+    sel->resize(n);
+    for (uint32_t r = 0; r < n; ++r) {
+      (*sel)[out] = r;
+      out += !nulls[r] && test(get(r));
+    }
+  } else {
+    for (uint32_t r : *sel) {
+      (*sel)[out] = r;
+      out += !nulls[r] && test(get(r));
+    }
+  }
+  sel->resize(out);
+}
+
+void NarrowBy(const ColumnComparison& c, const Vector& v, size_t n, bool all, std::vector<uint32_t>* sel) {
+  const uint8_t* nulls = v.nulls();
+  const CmpOp op = c.op;
+  switch (v.type().physical()) {
+    case PhysicalType::kI64: {
+      const int64_t* x = v.i64();
+      const int64_t k = c.constant.i;
+      // One loop per operator: the comparison is then a single instruction the compiler can see.
+      switch (op) {
+        case CmpOp::kEq: Narrow(nulls, n, all, sel, [&](uint32_t r) { return x[r]; }, [&](int64_t a) { return a == k; }); break;
+        case CmpOp::kNe: Narrow(nulls, n, all, sel, [&](uint32_t r) { return x[r]; }, [&](int64_t a) { return a != k; }); break;
+        case CmpOp::kLt: Narrow(nulls, n, all, sel, [&](uint32_t r) { return x[r]; }, [&](int64_t a) { return a < k; }); break;
+        case CmpOp::kLe: Narrow(nulls, n, all, sel, [&](uint32_t r) { return x[r]; }, [&](int64_t a) { return a <= k; }); break;
+        case CmpOp::kGt: Narrow(nulls, n, all, sel, [&](uint32_t r) { return x[r]; }, [&](int64_t a) { return a > k; }); break;
+        case CmpOp::kGe: Narrow(nulls, n, all, sel, [&](uint32_t r) { return x[r]; }, [&](int64_t a) { return a >= k; }); break;
+      }
+      return;
+    }
+    case PhysicalType::kF64: {
+      const double* x = v.f64();
+      const double k = c.constant.f;
+      Narrow(nulls, n, all, sel, [&](uint32_t r) { return x[r]; }, [&](double a) { return CompareDouble(op, a, k); });
+      return;
+    }
+    default: {  // text, byte-wise (C collation)
+      const std::string* x = v.str();
+      const std::string_view k = c.constant.s;
+      Narrow(nulls, n, all, sel, [&](uint32_t r) { return std::string_view(x[r]); },
+             [&](std::string_view a) { return Compare(op, a, k); });
+      return;
+    }
+  }
+}
+
+void Conjuncts(const Expr& e, std::vector<const Expr*>* out) {
+  if (e.kind == ExprKind::kAnd) {
+    for (auto& a : e.args) Conjuncts(*a, out);
+    return;
+  }
+  out->push_back(&e);
+}
+
+}  // namespace
+
+std::vector<uint32_t> EvaluateFilter(const Expr& e, const DataChunk& input, ExecContext& ctx) {
+  std::vector<const Expr*> conjuncts;
+  Conjuncts(e, &conjuncts);
+  std::vector<uint32_t> sel;
+  bool all = true;  // sel not built yet: every row
+  std::vector<const Expr*> others;
+  for (const Expr* c : conjuncts) {
+    ColumnComparison cmp;
+    if (!MatchColumnComparison(*c, input.columns.size(), &cmp)) {
+      others.push_back(c);
+      continue;
+    }
+    NarrowBy(cmp, input.columns[size_t(cmp.column)], input.count, all, &sel);
+    all = false;
+    if (sel.empty()) return sel;
+  }
+  for (const Expr* c : others) {
+    Vector v = Evaluate(*c, input, ctx);
+    const int64_t* vals = std::as_const(v).i64();  // read only: v may share a table's column
+    const uint8_t* nulls = std::as_const(v).nulls();
+    auto passes = [&](uint32_t r) { return !nulls[r] && vals[r]; };
+    if (all) {
+      sel.reserve(input.count);
+      for (uint32_t r = 0; r < input.count; ++r)
+        if (passes(r)) sel.push_back(r);
+      all = false;
+    } else {
+      size_t out = 0;
+      for (uint32_t r : sel)
+        if (passes(r)) sel[out++] = r;
+      sel.resize(out);
+    }
+    if (sel.empty()) return sel;
+  }
+  return sel;
+}
+
+}  // namespace yunhe
