@@ -206,6 +206,7 @@ void Database::RunTransactionStatement(PgQuery__TransactionStmt* t, QueryResult&
     case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_BEGIN:
     case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_START:
       if (txn_.explicit_block) result.notices.push_back("WARNING:  there is already a transaction in progress");
+      if (!txn_.explicit_block) SetBlockStart(true);
       txn_.explicit_block = true;
       result.tag = "BEGIN";
       return;
@@ -266,6 +267,7 @@ QueryResult Database::ExecuteStatement(const std::string& sql) {
     } catch (const Error& e) {
       result.status = e.status();
     }
+    if (!txn_.explicit_block) SetBlockStart(false);  // the block ended: readers take the database again
     return result;
   }
   result = RunAsStatement(sql, [&](QueryResult& r) { Dispatch(node, sql, r); });
@@ -281,10 +283,10 @@ void Database::RunRetentionIfDue() {
   (void)r;
 }
 
-int64_t Database::StatementTimeoutMs() const {
+int64_t Database::StatementTimeoutMs(const std::map<std::string, std::string>& settings) {
   // PostgreSQL: a bare number is milliseconds; units us, ms, s, min, h, d are accepted.
-  auto it = settings_.find("statement_timeout");
-  if (it == settings_.end()) return 0;
+  auto it = settings.find("statement_timeout");
+  if (it == settings.end()) return 0;
   const std::string& v = it->second;
   char* end = nullptr;
   double n = strtod(v.c_str(), &end);

@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -93,6 +94,15 @@ class Database {
     std::shared_ptr<const class TimeZone> zone;
   };
   SessionSettings DefaultSettings() const { return default_settings_; }
+  // While a transaction block holds the database, a lone SELECT of another session need not
+  // wait for the block to end: it is planned and run against the committed state the block
+  // started from (the catalog then, a snapshot of every table), as PostgreSQL readers see only
+  // committed rows. Call without holding the database. nullptr when no block is open or `sql`
+  // is not a lone SELECT: then take the database and go on as usual.
+  std::unique_ptr<PreparedRead> PrepareReadBesideBlock(const std::string& sql, const SessionSettings& settings);
+  // Calls fn with the catalog an open transaction block started from and returns true; false
+  // when no block is open (then read the catalog holding the database). Thread-safe.
+  bool ReadBlockStartCatalog(const std::function<void(const Catalog&)>& fn);
   void SwapSettings(SessionSettings* s) {
     std::swap(settings_, s->values);
     std::swap(zone_, s->zone);
@@ -125,6 +135,14 @@ class Database {
   friend class Durability;
   void ReplayRecords(const std::vector<WalRecord>& records);
 
+  // The committed state an open transaction block started from (PrepareReadBesideBlock).
+  struct BlockStart;
+  std::mutex block_start_mu_;
+  std::shared_ptr<const BlockStart> block_start_;
+  void SetBlockStart(bool open);
+  static std::unique_ptr<PreparedRead> PlanRead(const Catalog& catalog, std::shared_ptr<ParsedSql> parsed,
+                                                const std::string& sql);
+
   std::string dir_;
   std::shared_ptr<Catalog> catalog_;
   Transaction txn_;
@@ -137,7 +155,8 @@ class Database {
   // statement then drops expired partitions (engine/retention.h).
   bool retention_due_ = false;
   void RunRetentionIfDue();
-  int64_t StatementTimeoutMs() const;
+  int64_t StatementTimeoutMs() const { return StatementTimeoutMs(settings_); }
+  static int64_t StatementTimeoutMs(const std::map<std::string, std::string>& settings);
   std::string copy_in_;
 };
 

@@ -305,6 +305,7 @@ void ExecuteInsert(Database& db, PgQuery__InsertStmt* stmt, const std::string& s
     if (rows) emit(std::move(columns), rows);
   } else {
     PlannedQuery q = planner.PlanSelect(src, nullptr);
+    if (stmt->n_cols == 0 && q.types.size() < targets.size()) targets.resize(q.types.size());  // leading columns
     if (q.types.size() > targets.size()) throw Error(SqlState::kSyntaxError, "INSERT has more expressions than target columns");
     if (q.types.size() < targets.size()) throw Error(SqlState::kSyntaxError, "INSERT has more target columns than expressions");
     for (size_t k = 0; k < targets.size(); ++k) {

@@ -208,6 +208,11 @@ void Durability::StatementEnded() {
   if (Deferred(this) || !flush_.Durable(lsn)) AwaitInline(lsn);
 }
 
+void Durability::WaitWritten(uint64_t lsn) {
+  if (lsn == 0 || flush_.Durable(lsn)) return;
+  flush_.WaitFor(lsn, [this] { return wal_->Sync(); }, dir_);
+}
+
 void Durability::WaitDurable() {
   if (!Deferred(this)) return;
   const uint64_t lsn = t_durability.pending_lsn;

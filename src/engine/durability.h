@@ -54,6 +54,8 @@ class Durability {
   };
   // Waits, without the database, until this thread's statements are durable. Throws 58030.
   void WaitDurable();
+  // Waits, without the database, until the WAL is durable up to `lsn` (a wal_written() value).
+  void WaitWritten(uint64_t lsn);
   void Checkpoint(Catalog& catalog);
   // Checkpoints when the WAL has grown past kWalCheckpointBytes.
   void MaybeCheckpoint(Catalog& catalog);

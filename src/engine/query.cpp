@@ -41,12 +41,22 @@ struct Database::PreparedRead::State {
   std::shared_ptr<ParsedSql> parsed;  // the plan may point into the parse tree
   PlannedQuery plan;
   std::unordered_map<const void*, std::shared_ptr<const void>> snapshots;
+  std::shared_ptr<const void> block_start;  // read beside a block: its catalog, kept alive
+  Status error;  // planning failed: Run answers with this
+};
+
+struct Database::BlockStart {
+  std::shared_ptr<const Catalog> catalog;  // a copy: DDL in the block changes the live one
+  std::unordered_map<const void*, std::shared_ptr<const void>> snapshots;
+  uint64_t wal_lsn = 0;  // WAL written when the block began: a reader answers once it is durable
 };
 
 Database::PreparedRead::~PreparedRead() = default;
 
-std::unique_ptr<Database::PreparedRead> Database::PrepareRead(const std::string& sql) {
-  if (txn_.explicit_block || txn_.failed || replaying_) return nullptr;
+namespace {
+
+// The parse of `sql` when it is one SELECT that a read on snapshots can answer.
+std::shared_ptr<ParsedSql> LoneSelect(const std::string& sql) {
   std::shared_ptr<ParsedSql> parsed;
   try {
     parsed = ParsedSql::Parse(sql);
@@ -58,26 +68,98 @@ std::unique_ptr<Database::PreparedRead> Database::PrepareRead(const std::string&
   if (node->node_case != PG_QUERY__NODE__NODE_SELECT_STMT) return nullptr;
   const PgQuery__SelectStmt* sel = node->select_stmt;
   if (sel->into_clause || sel->n_locking_clause > 0 || IsDropChunksCall(node)) return nullptr;
-  // The statement's context on this (the session's) thread: Run happens here too.
-  StatementClock::StartStatement();
-  SetSessionZone(zone_);
-  BeginStatementWatch(StatementTimeoutMs());
+  return parsed;
+}
+
+}  // namespace
+
+std::unique_ptr<Database::PreparedRead> Database::PlanRead(const Catalog& catalog, std::shared_ptr<ParsedSql> parsed,
+                                                           const std::string& sql) {
   auto read = std::unique_ptr<PreparedRead>(new PreparedRead());
   read->state_ = std::make_unique<PreparedRead::State>();
   PreparedRead::State& st = *read->state_;
   st.sql = sql;
-  st.parsed = parsed;
+  st.parsed = std::move(parsed);
   try {
-    Planner planner(catalog(), sql);
-    st.plan = planner.PlanSelect(node, nullptr);
-    // Everything this read may see must be durable before it answers (as for any statement).
+    Planner planner(catalog, sql);
+    st.plan = planner.PlanSelect(st.parsed->statements()[0].node, nullptr);
+  } catch (const Error& e) {
+    st.error = e.status();
+  } catch (const std::bad_alloc&) {
+    st.error = Status::Error("53200", "out of memory");
+  }
+  return read;
+}
+
+std::unique_ptr<Database::PreparedRead> Database::PrepareRead(const std::string& sql) {
+  if (txn_.explicit_block || txn_.failed || replaying_) return nullptr;
+  std::shared_ptr<ParsedSql> parsed = LoneSelect(sql);
+  if (!parsed) return nullptr;
+  // The statement's context on this (the session's) thread: Run happens here too.
+  StatementClock::StartStatement();
+  SetSessionZone(zone_);
+  BeginStatementWatch(StatementTimeoutMs());
+  auto read = PlanRead(catalog(), std::move(parsed), sql);
+  if (!read->state_->error.ok()) return nullptr;  // ExecuteStatement reports it
+  // Everything this read may see must be durable before it answers (as for any statement).
+  try {
     if (durability_) durability_->StatementEnded();
   } catch (const Error&) {
     return nullptr;
-  } catch (const std::bad_alloc&) {
+  }
+  for (auto& [name, table] : catalog_->tables) read->state_->snapshots[table.get()] = table->data.Snapshot();
+  return read;
+}
+
+void Database::SetBlockStart(bool open) {
+  std::shared_ptr<const BlockStart> start;
+  if (open) {
+    auto s = std::make_shared<BlockStart>();
+    s->catalog = std::make_shared<Catalog>(*catalog_);
+    for (auto& [name, table] : catalog_->tables) s->snapshots[table.get()] = table->data.Snapshot();
+    s->wal_lsn = durability_ ? durability_->wal_written() : 0;
+    start = std::move(s);
+  }
+  std::lock_guard<std::mutex> lock(block_start_mu_);
+  block_start_ = std::move(start);
+}
+
+bool Database::ReadBlockStartCatalog(const std::function<void(const Catalog&)>& fn) {
+  std::shared_ptr<const BlockStart> start;
+  {
+    std::lock_guard<std::mutex> lock(block_start_mu_);
+    start = block_start_;
+  }
+  if (!start) return false;
+  fn(*start->catalog);
+  return true;
+}
+
+std::unique_ptr<Database::PreparedRead> Database::PrepareReadBesideBlock(const std::string& sql,
+                                                                         const SessionSettings& settings) {
+  std::shared_ptr<const BlockStart> start;
+  {
+    std::lock_guard<std::mutex> lock(block_start_mu_);
+    start = block_start_;
+  }
+  if (!start) return nullptr;
+  std::shared_ptr<ParsedSql> parsed = LoneSelect(sql);
+  if (!parsed) return nullptr;
+  StatementClock::StartStatement();
+  SetSessionZone(settings.zone);
+  BeginStatementWatch(StatementTimeoutMs(settings.values));
+  // Planning already reads table data (zone maps, index lookups): the block's snapshots.
+  StatementContext& statement = CurrentStatement();
+  statement.snapshots = start->snapshots;
+  auto read = PlanRead(*start->catalog, std::move(parsed), sql);
+  statement.snapshots.clear();  // an error (no such table, ...) is the answer: Run returns it
+  try {
+    if (durability_) durability_->WaitWritten(start->wal_lsn);
+  } catch (const Error&) {
     return nullptr;
   }
-  for (auto& [name, table] : catalog_->tables) st.snapshots[table.get()] = table->data.Snapshot();
+  read->state_->snapshots = start->snapshots;
+  read->state_->block_start = start;  // keeps the catalog the plan points into
   return read;
 }
 
@@ -90,6 +172,10 @@ QueryResult Database::PreparedRead::Run() {
     ~Pin() { s.snapshots.clear(); }
   } pin{statement};
   statement.snapshots = state_->snapshots;
+  if (!state_->error.ok()) {
+    result.status = state_->error;
+    return result;
+  }
   TakeNotices();
   try {
     CollectResult(state_->plan, result);

@@ -54,6 +54,12 @@ bool TableScanOperator::GroupMayMatch(size_t g) const {
   return true;
 }
 
+const TableData& StatementData(const Table& table) {
+  const auto& snapshots = CurrentStatement().snapshots;
+  if (auto it = snapshots.find(&table); it != snapshots.end()) return *static_cast<const TableData*>(it->second.get());
+  return table.data;
+}
+
 void TableScanOperator::Open(ExecContext&) {
   groups_skipped_ = groups_total_ = 0;
   if (!table_->corrupt.empty()) throw Error(SqlState::kDataCorrupted, table_->corrupt);

@@ -11,6 +11,9 @@
 
 namespace yunhe {
 
+// The data of `table` this statement reads: the snapshot it pinned, or the live data.
+const TableData& StatementData(const Table& table);
+
 class TableScanOperator : public PhysicalOperator {
  public:
   // column_ids: which table columns to emit; emit_row_id appends a BIGINT row id (for UPDATE/DELETE).
@@ -83,7 +86,9 @@ class TableScanOperator : public PhysicalOperator {
   // (common/statement_context.h) when it runs without the database lock.
   std::shared_ptr<const TableData> pinned_;
   const TableData* data_ = nullptr;
-  const TableData& data() const { return data_ ? *data_ : table_->data; }
+  // Before Open (planning) the statement's pinned snapshot too: a read planned beside a
+  // transaction block must not look at the data the block is changing.
+  const TableData& data() const { return data_ ? *data_ : StatementData(*table_); }
   std::vector<int> column_ids_;
   bool emit_row_id_;
   std::vector<bool> needed_;           // per emitted column; empty = all

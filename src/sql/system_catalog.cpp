@@ -4,6 +4,7 @@
 
 #include "common/pg_type_ids.h"
 #include "common/value.h"
+#include "exec/table_scan.h"
 #include "sql/system_catalog_builder.h"
 
 namespace yunhe {
@@ -70,7 +71,7 @@ bool BuildSystemRelation(const Catalog& cat, const std::string& schema, const st
     for (const RelationEntry& e : relations) {
       bool has_index = false;
       for (const RelationEntry& i : relations) has_index = has_index || (i.kind == 'i' && i.table_oid == e.oid);
-      Value tuples = Value::Float(e.kind == 'r' ? double(e.table->data.live_count()) : -1, TypeId::kFloat32);
+      Value tuples = Value::Float(e.kind == 'r' ? double(StatementData(*e.table).live_count()) : -1, TypeId::kFloat32);
       int64_t natts = e.kind == 'r' ? int64_t(e.table->schema.columns.size())
                       : e.kind == 'v' ? int64_t(e.view->column_names.size())
                                       : int64_t(e.columns.size());

@@ -76,7 +76,8 @@ void HttpServer::Stop() {
 bool HttpServer::Authorized(const httplib::Request& req) {
   // No role with a password: trusted (loopback by default, like the PostgreSQL protocol).
   std::map<std::string, std::string> users;
-  {
+  // Not waiting for an open transaction block of a pgwire session: its starting catalog.
+  if (!db_.ReadBlockStartCatalog([&](const Catalog& c) { users = c.users; })) {
     std::lock_guard<std::mutex> lock(db_mu_);
     users = db_.catalog().users;
   }
@@ -161,11 +162,16 @@ void HttpServer::Routes() {
     std::vector<QueryResult> results;
     // A lone SELECT is planned holding the database and runs on table snapshots after letting
     // it go (readers never block writers); anything else runs holding it.
-    std::unique_ptr<Database::PreparedRead> read;
-    Status durable = RunLockedDurably(db_, db_mu_, [&] {
-      read = db_.PrepareRead(sql);
-      if (!read) results = db_.Execute(sql);
-    });
+    // While a transaction block (of a pgwire session) holds the database, a lone SELECT reads
+    // the committed state the block started from instead of waiting.
+    std::unique_ptr<Database::PreparedRead> read = db_.PrepareReadBesideBlock(sql, db_.DefaultSettings());
+    Status durable;
+    if (!read) {
+      durable = RunLockedDurably(db_, db_mu_, [&] {
+        read = db_.PrepareRead(sql);
+        if (!read) results = db_.Execute(sql);
+      });
+    }
     if (read) results.push_back(read->Run());
     if (!durable.ok()) {
       res.status = 500;

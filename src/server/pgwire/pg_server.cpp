@@ -237,11 +237,15 @@ bool Server::Authenticate(Conn& conn, const std::string& user) {
   // Trust until some role has a password; from then on SCRAM-SHA-256 for everyone.
   std::string verifier;
   bool required = false;
-  {
+  auto read_roles = [&](const Catalog& catalog) {
+    for (auto& [name, v] : catalog.users) required = required || !v.empty();
+    auto it = catalog.users.find(user);
+    if (it != catalog.users.end()) verifier = it->second;
+  };
+  // Logging in does not wait for another session's open transaction block either.
+  if (!db_.ReadBlockStartCatalog(read_roles)) {
     std::lock_guard<std::mutex> lock(db_mu_);
-    for (auto& [name, v] : db_.catalog().users) required = required || !v.empty();
-    auto it = db_.catalog().users.find(user);
-    if (it != db_.catalog().users.end()) verifier = it->second;
+    read_roles(db_.catalog());
   }
   if (!required) return true;
   auto refuse = [&](const std::string& why) {
@@ -584,11 +588,15 @@ void Server::Serve(int fd, int32_t backend_pid, bool over_limit) {
       case 'Q': {
         size_t pos = 0;
         const std::string sql = ReadCString(m.body, &pos);
-        if (!hold.owns_lock()) hold.lock();
+        // While another session's transaction block holds the database, a lone SELECT reads the
+        // committed state the block started from instead of waiting for it.
+        std::unique_ptr<Database::PreparedRead> beside;
+        if (!hold.owns_lock()) beside = db_.PrepareReadBesideBlock(sql, settings);
+        if (!beside && !hold.owns_lock()) hold.lock();
         // The session's settings are swapped in only while the database is held: swapping them
         // back after letting go raced with other sessions (a double free under pgbench -c 4).
         std::optional<SwapIn> swap;
-        swap.emplace(db_, settings);
+        if (hold.owns_lock()) swap.emplace(db_, settings);
         auto statements = SplitStatements(sql);
         if (statements.empty()) MessageBuilder('I').AppendTo(&out);
         for (auto [begin, len] : statements) {
@@ -625,12 +633,12 @@ void Server::Serve(int fd, int32_t backend_pid, bool over_limit) {
             // A lone SELECT outside a transaction block runs on table snapshots after the database
           // is let go, so writers in other sessions do not wait for it (readers never block
           // writers); everything else runs holding the database.
-          std::unique_ptr<Database::PreparedRead> read;
-          if (statements.size() == 1 && !db_.in_transaction_block()) read = db_.PrepareRead(text);
+          std::unique_ptr<Database::PreparedRead> read = std::move(beside);
+          if (!read && statements.size() == 1 && !db_.in_transaction_block()) read = db_.PrepareRead(text);
           QueryResult r;
           if (read) {
             swap.reset();
-            hold.unlock();
+            if (hold.owns_lock()) hold.unlock();
             r = read->Run();
           } else {
             r = db_.ExecuteStatement(text);
@@ -649,7 +657,7 @@ void Server::Serve(int fd, int32_t backend_pid, bool over_limit) {
           }
           if (r.tag.empty()) MessageBuilder('I').AppendTo(&out);
           else MessageBuilder('C').Str(r.tag).AppendTo(&out);
-          if (out.size() > (1u << 20) && db_.in_transaction_block()) {
+          if (out.size() > (1u << 20) && hold.owns_lock() && db_.in_transaction_block()) {
             // Stream large results while the block holds the database anyway; otherwise they
             // are sent after the database is let go, so a slow reader delays nobody else.
             if (!send(out)) return;
