@@ -17,6 +17,12 @@ class FlatKeyMap {
     Rehash(64);
   }
   size_t size() const { return size_; }
+  // Room for `keys` keys without growing (known up front: saves the rehashes on the way).
+  void Reserve(size_t keys) {
+    size_t capacity = slots_.size();
+    while (keys * 2 > capacity) capacity *= 2;
+    if (capacity != slots_.size()) Rehash(capacity);
+  }
 
   // Id of `key`, inserting it with the next id if new.
   uint32_t Insert(const Key& key) {

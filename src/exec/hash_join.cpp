@@ -67,43 +67,63 @@ void HashJoinOperator::Open(ExecContext& ctx) {
   ready_.clear();
   probe_valid_ = left_done_ = right_emitted_ = false;
   int_keys_ = right_keys_.size() == 1 && right_keys_[0]->type.physical() == PhysicalType::kI64;
+  // Pull the whole build side first, keeping its key columns, so the map is sized once.
+  std::vector<Vector> int_key_chunks;
+  std::vector<std::vector<Vector>> key_chunks;
+  std::vector<uint32_t> chunk_rows;
   DataChunk in;
   while (children[1]->Pull(ctx, in)) {
-    const uint32_t base = uint32_t(build_.count);
-    next_.resize(base + in.count, kEnd);
-    // Chains the row to the key with this id (a new id starts a chain).
-    auto link = [&](uint32_t id, uint32_t row) {
-      if (id == heads_.size()) {
-        heads_.push_back(row);
-      } else {
-        next_[row] = heads_[id];
-        heads_[id] = row;
-      }
-    };
+    chunk_rows.push_back(uint32_t(in.count));
     if (int_keys_) {
       Vector scratch;
       const Vector& k = EvaluateRef(*right_keys_[0], in, ctx, scratch);
-      const uint8_t* nulls = k.nulls();
-      const int64_t* values = k.i64();
-      for (size_t r = 0; r < in.count; ++r)
-        if (!nulls[r]) link(int_ids_.Insert(values[r]), base + uint32_t(r));
+      int_key_chunks.push_back(&k == &scratch ? std::move(scratch) : k);
     } else if (!right_keys_.empty()) {
       std::vector<Vector> keys;
       for (auto& k : right_keys_) keys.push_back(Evaluate(*k, in, ctx));
-      std::string key;
-      for (size_t r = 0; r < in.count; ++r) {
+      key_chunks.push_back(std::move(keys));
+    }
+    for (size_t c = 0; c < build_.columns.size(); ++c)
+      if (kept(left_width_ + c)) build_.columns[c].AppendRange(in.columns[c], 0, in.count);
+    build_.count += in.count;
+  }
+  next_.assign(build_.count, kEnd);
+  // Chains the row to the key with this id (a new id starts a chain).
+  auto link = [&](uint32_t id, uint32_t row) {
+    if (id == heads_.size()) {
+      heads_.push_back(row);
+    } else {
+      next_[row] = heads_[id];
+      heads_[id] = row;
+    }
+  };
+  uint32_t base = 0;
+  if (int_keys_) {
+    int_ids_.Reserve(build_.count);
+    for (size_t c = 0; c < int_key_chunks.size(); ++c) {
+      const uint8_t* nulls = int_key_chunks[c].nulls();
+      const int64_t* values = int_key_chunks[c].i64();
+      for (uint32_t r = 0; r < chunk_rows[c]; ++r)
+        if (!nulls[r]) link(int_ids_.Insert(values[r]), base + r);
+      base += chunk_rows[c];
+    }
+  } else if (!right_keys_.empty()) {
+    key_ids_.Reserve(build_.count);
+    std::string key;
+    for (size_t c = 0; c < key_chunks.size(); ++c) {
+      const std::vector<Vector>& keys = key_chunks[c];
+      const uint32_t rows = chunk_rows[c];
+      for (uint32_t r = 0; r < rows; ++r) {
         if (!JoinKey(keys, r, &key)) continue;
         int64_t id = key_ids_.Find(key);
         if (id < 0) {
           key_store_.push_back(key);
           id = key_ids_.Insert(std::string_view(key_store_.back()));
         }
-        link(uint32_t(id), base + uint32_t(r));
+        link(uint32_t(id), base + r);
       }
+      base += rows;
     }
-    for (size_t c = 0; c < build_.columns.size(); ++c)
-      if (kept(left_width_ + c)) build_.columns[c].AppendRange(in.columns[c], 0, in.count);
-    build_.count += in.count;
   }
   if (right_keys_.empty()) {
     // Nested loop: every build row is a candidate, chained in order.
