@@ -1,6 +1,7 @@
 #include "common/decimal.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <charconv>
 #include <cstdio>
@@ -13,10 +14,27 @@ namespace {
 using i128 = __int128;
 constexpr int kMaxDigits = 38;
 
+using u128 = unsigned __int128;
+
+// 10^n for n in [0, 38] from a table (this sits in per-row paths: avg, division).
 i128 Pow10(int n) {
+  static const auto table = [] {
+    std::array<i128, kMaxDigits + 1> t{};
+    t[0] = 1;
+    for (int k = 1; k <= kMaxDigits; ++k) t[k] = t[k - 1] * 10;
+    return t;
+  }();
+  if (n >= 0 && n <= kMaxDigits) return table[size_t(n)];
   i128 r = 1;
   for (int k = 0; k < n; ++k) r *= 10;
   return r;
+}
+
+// Decimal digits of a (1 for 0).
+int DigitCount(u128 a) {
+  int n = 1;
+  while (n <= kMaxDigits && a >= u128(Pow10(n))) ++n;
+  return n;
 }
 
 [[noreturn]] void Overflow() {
@@ -50,24 +68,32 @@ std::string DigitsOf(i128 v) {
   return std::string(s.rbegin(), s.rend());
 }
 
-// PostgreSQL's base-10000 weight and leading digit group of |d|, used for the division scale.
+// PostgreSQL's base-10000 weight and leading digit group of |d|, used for the division scale:
+// the digits of |d| are grouped by four from the decimal point; weight is the position of the
+// first non-zero group (0 = units group, -1 = first group after the point), first_group its value.
 void Base10000Lead(const Decimal& d, int* weight, int* first_group) {
-  std::string digits = DigitsOf(d.v < 0 ? -d.v : d.v);
-  int int_digits = int(digits.size()) - d.scale;
-  if (d.v == 0) { *weight = 0; *first_group = 0; return; }
+  if (d.v == 0) {
+    *weight = 0;
+    *first_group = 0;
+    return;
+  }
+  const u128 a = d.v < 0 ? u128(0) - u128(d.v) : u128(d.v);
+  const int digits = DigitCount(a);
+  const int int_digits = digits - d.scale;
   if (int_digits > 0) {
     *weight = (int_digits - 1) / 4;
-    int lead_len = int_digits - 4 * *weight;
-    *first_group = std::stoi(digits.substr(0, lead_len));
-  } else {
-    int leading_zeros = -int_digits;  // zeros between the point and the first digit
-    int first_pos = leading_zeros + 1;  // 1-based position after the point
-    *weight = -((first_pos - 1) / 4 + 1);
-    int group_start = 4 * (-*weight - 1) + 1;  // 1-based
-    std::string frac = std::string(leading_zeros, '0') + digits;
-    frac.resize(group_start - 1 + 4, '0');
-    *first_group = std::stoi(frac.substr(group_start - 1, 4));
+    const int lead_len = int_digits - 4 * *weight;  // 1..4 digits in the first group
+    *first_group = int(a / u128(Pow10(digits - lead_len)));
+    return;
   }
+  // |d| < 1: `leading_zeros` zeros after the point, then the digits of a.
+  const int leading_zeros = -int_digits;
+  *weight = -(leading_zeros / 4 + 1);
+  const int group_start = 4 * (-*weight - 1) + 1;  // 1-based position after the point
+  // The four fraction digits from group_start: floor(a * 10^shift) mod 10^4.
+  const int shift = group_start + 3 - (leading_zeros + digits);
+  const u128 x = shift >= 0 ? a * u128(Pow10(shift)) : a / u128(Pow10(-shift));
+  *first_group = int(x % 10000);
 }
 
 // Divides and rounds half away from zero.
