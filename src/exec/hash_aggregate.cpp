@@ -82,7 +82,7 @@ void HashAggregateOperator::ConsumeParallel(ExecContext& ctx) {
   std::vector<DataChunk> chunks(workers_used_);
   ParallelFor(workers_used_, groups, ctx, [&](size_t w, size_t g, ExecContext& local) {
     DataChunk& chunk = chunks[w];
-    if (!scan.ReadGroup(g, chunk)) return;
+    if (!scan.ReadGroup(g, chunk, /*keep_placeholders=*/true)) return;  // only read or selected below
     if (parallel_filter_) {
       std::vector<uint32_t> sel = EvaluateFilter(*parallel_filter_, chunk, local);
       if (sel.empty()) return;

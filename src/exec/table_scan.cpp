@@ -234,7 +234,7 @@ void TableScanOperator::PrepareParallel() {
     for (const auto& p : prune_) data().Zone(g, size_t(column_ids_[p.column]));
 }
 
-bool TableScanOperator::ReadGroup(size_t g, DataChunk& out) const {
+bool TableScanOperator::ReadGroup(size_t g, DataChunk& out, bool keep_placeholders) const {
   const TableData& data = this->data();
   if (!prune_.empty() && !GroupMayMatch(g)) return false;
   const DataChunk& src = data.group(g);
@@ -250,15 +250,20 @@ bool TableScanOperator::ReadGroup(size_t g, DataChunk& out) const {
   }
   const size_t rows = all ? limit : sel.size();
   if (rows == 0) return false;
-  out.columns.clear();
+  const bool keep = keep_placeholders && out.columns.size() == column_ids_.size() + (emit_row_id_ ? 1 : 0);
+  if (!keep) out.columns.assign(column_ids_.size(), Vector());
+  out.columns.resize(column_ids_.size());  // the row id column is appended below
   for (size_t k = 0; k < column_ids_.size(); ++k) {
     if (!needed_.empty() && !needed_[k]) {
-      out.columns.push_back(placeholders_[k]);
-      out.columns.back().Resize(rows);
+      Vector& v = out.columns[k];
+      if (!keep || v.size() != rows || v.type() != types[k]) {
+        v = placeholders_[k];
+        v.Resize(rows);
+      }
       continue;
     }
     const Vector& col = src.columns[column_ids_[k]];
-    out.columns.push_back(all ? col : col.Gather(sel));
+    out.columns[k] = all ? col : col.Gather(sel);
   }
   if (emit_row_id_) {
     Vector ids(TypeId::kInt64);

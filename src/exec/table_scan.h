@@ -39,8 +39,12 @@ class TableScanOperator : public PhysicalOperator {
   // may be called concurrently for distinct g < group_count(); false = nothing to emit.
   void PrepareParallel();
   size_t group_count() const;  // row groups visible to this scan (valid after Open)
-  size_t table_groups() const { return table_->data.group_count(); }  // at plan time: the live table
-  bool ReadGroup(size_t g, DataChunk& out) const;
+  size_t table_groups() const { return StatementData(*table_).group_count(); }  // at plan time
+  // keep_placeholders: `out` is a worker's own chunk that nothing writes into (the caller only
+  // reads it or selects rows of it): the all-NULL columns of pruned columns it still holds from
+  // the previous group are kept when the size fits, instead of copying the shared placeholders
+  // again (an atomic increment per array, on counters every worker shares).
+  bool ReadGroup(size_t g, DataChunk& out, bool keep_placeholders = false) const;
   // "Latest row per key" (DISTINCT ON (keys) ... ORDER BY keys, ts DESC on a time-partitioned
   // table): emit only, for each key, the row with the greatest ts, reading partitions newest
   // first and skipping older row groups whose keys all have a row in a newer partition.
