@@ -335,10 +335,11 @@ void WindowEvaluator::Aggregate(const uint32_t* rows, size_t len, Scratch& s, Ex
   // Moving frames: one pass with prefix sums / a sparse table instead of re-aggregating each frame.
   if (!excludes_ && FrameAggregator::Supports(agg)) {
     FrameAggregator sliding(agg, in_.args.empty() ? nullptr : in_.args[0], rows, len, keep_);
+    AggState st;
     for (size_t i = 0; i < len; ++i) {
       size_t fs, fe;
       Frame(rows, len, i, s, &fs, &fe);
-      AggState st = sliding.Frame(fs, fe);
+      sliding.Frame(fs, fe, st);
       result_.SetValue(rows[i], FinalizeAggregate(agg, st, ctx));
     }
     return;

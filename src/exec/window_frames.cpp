@@ -77,13 +77,17 @@ int64_t FrameAggregator::Better(int64_t a, int64_t b) const {
   return ivals_[b] > ivals_[a] ? b : a;
 }
 
-AggState FrameAggregator::Frame(size_t fs, size_t fe) const {
-  AggState s;
-  if (fe <= fs) return s;
+void FrameAggregator::Frame(size_t fs, size_t fe, AggState& s) const {
+  // Only the fields this aggregator's kinds read are reset: the caller reuses one state.
+  s.count = 0;
+  s.isum = 0;
+  s.fsum = 0;
+  s.has_value = false;
+  if (fe <= fs) return;
   s.count = count_prefix_[fe] - count_prefix_[fs];
   switch (kind_) {
     case AggKind::kCountStar:
-    case AggKind::kCount: return s;
+    case AggKind::kCount: return;
     case AggKind::kSum:
     case AggKind::kAvg:
       if (!sum_prefix_.empty()) {
@@ -94,13 +98,13 @@ AggState FrameAggregator::Frame(size_t fs, size_t fe) const {
           if (valid_[k]) sum += fvals_[k];
         s.fsum = sum;
       }
-      return s;
+      return;
     default: break;
   }
-  if (s.count == 0) return s;
+  if (s.count == 0) return;
   const size_t j = size_t(std::bit_width(fe - fs)) - 1;
   const int64_t pos = Better(best_[j][fs], best_[j][fe - (size_t(1) << j)]);
-  if (pos < 0) return s;
+  if (pos < 0) return;
   int64_t v = ivals_[size_t(pos)];
   s.has_value = true;
   if (physical_ == PhysicalType::kF64) {
@@ -109,7 +113,7 @@ AggState FrameAggregator::Frame(size_t fs, size_t fe) const {
     s.best = Value::Int(v, type_.id);
     s.best.type = type_;
   }
-  return s;
+  return;
 }
 
 }  // namespace yunhe

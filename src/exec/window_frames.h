@@ -19,7 +19,8 @@ class FrameAggregator {
   FrameAggregator(const BoundAggregate& agg, const Vector* arg, const uint32_t* rows, size_t n,
                   const std::vector<uint8_t>& keep);
   // The aggregate over partition positions [fs, fe).
-  AggState Frame(size_t fs, size_t fe) const;
+  // Sets into s (reused from row to row) the fields the aggregate's kind reads.
+  void Frame(size_t fs, size_t fe, AggState& s) const;
 
  private:
   AggKind kind_;
