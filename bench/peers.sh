@@ -182,7 +182,9 @@ if [ -x "$PGBIN/initdb" ] && id postgres >/dev/null 2>&1; then
     echo "SELECT 'disk_bytes_cpu', pg_total_relation_size('cpu');"
   } > "$work/pg.sql"
   out=$(psql -X -h 127.0.0.1 -p "$pgport" -U postgres -d postgres -t -A -F '|' -f "$work/pg.sql" 2>&1)
-  if ! echo "$out" | grep -q '^Time:'; then
+  # grep -q on a here-string: `echo | grep -q` under pipefail fails at random when grep exits
+  # before echo has written everything (SIGPIPE).
+  if ! grep -q '^Time:' <<< "$out"; then
     echo "PostgreSQL did not run: $(echo "$out" | head -3)" | tee -a "$work/notes"
     out=""
   fi
@@ -195,7 +197,7 @@ if [ -x "$PGBIN/initdb" ] && id postgres >/dev/null 2>&1; then
   pg_disk=$(echo "$out" | grep '^disk_bytes_cpu|' | cut -d'|' -f2)
   [ -n "$pg_disk" ] && echo -e "postgresql\tdisk_bytes_cpu\t-\t$pg_disk" >> "$results"
   k=11; a=0
-  for q in $QUERIES; do
+  [ -n "$out" ] && for q in $QUERIES; do
     line="postgresql\t$q"
     for _ in $(seq "$RUNS"); do line+="\t${times[$k]}"; k=$((k + 1)); done
     echo -e "$line\t${answers[$a]}" >> "$results"; a=$((a + RUNS))
@@ -216,7 +218,7 @@ import json, sys
 names = sys.argv[1].split()
 print(json.dumps({n: q for n, q in zip(names, sys.argv[2:])}))" "$QUERIES" "${std_sql[@]}")
     out=$(cd "$here" && QUERIES="$json" node peers/duckdb_run.mjs "$work" "$RUNS" 2>&1)
-    echo "$out" | grep -q $'^load\t' && echo "$out" | sed 's/^/duckdb\t/' >> "$results" || echo "DuckDB failed: $out" | tee -a "$work/notes"
+    grep -q $'^load\t' <<< "$out" && echo "$out" | sed 's/^/duckdb\t/' >> "$results" || echo "DuckDB failed: $out" | tee -a "$work/notes"
   else
     echo "DuckDB (npm @duckdb/node-api) could not be installed: not measured" | tee -a "$work/notes"
   fi
@@ -264,7 +266,7 @@ fi
 # --- InfluxDB 1.x ------------------------------------------------------------------------------------
 if command -v influxd >/dev/null; then
   out=$(QUERIES="$QUERIES" /usr/bin/python3 "$here/peers/influx_run.py" "$work" "$RUNS" 2>&1)
-  if echo "$out" | grep -q $'^load_cpu_http\t'; then
+  if grep -q $'^load_cpu_http\t' <<< "$out"; then
     echo "$out" | grep -E $'^[a-z0-9_]+\t' | sed 's/^/influxdb\t/' >> "$results"
   else
     echo "InfluxDB failed: $(echo "$out" | tail -2 | tr '\n' ' ')" | tee -a "$work/notes"
