@@ -103,6 +103,11 @@ class Database {
   // Calls fn with the catalog an open transaction block started from and returns true; false
   // when no block is open (then read the catalog holding the database). Thread-safe.
   bool ReadBlockStartCatalog(const std::function<void(const Catalog&)>& fn);
+  bool BlockOpen() { return ReadBlockStartCatalog([](const Catalog&) {}); }
+  // Describe (extended protocol) of a lone SELECT beside an open block, like
+  // PrepareReadBesideBlock; false when no block is open or sql is not a lone SELECT.
+  bool DescribeBesideBlock(const std::string& sql, std::vector<std::string>* names, std::vector<LogicalType>* types,
+                           bool* returns_rows, Status* status);
   void SwapSettings(SessionSettings* s) {
     std::swap(settings_, s->values);
     std::swap(zone_, s->zone);

@@ -135,6 +135,30 @@ bool Database::ReadBlockStartCatalog(const std::function<void(const Catalog&)>& 
   return true;
 }
 
+bool Database::DescribeBesideBlock(const std::string& sql, std::vector<std::string>* names,
+                                   std::vector<LogicalType>* types, bool* returns_rows, Status* status) {
+  std::shared_ptr<const BlockStart> start;
+  {
+    std::lock_guard<std::mutex> lock(block_start_mu_);
+    start = block_start_;
+  }
+  if (!start) return false;
+  std::shared_ptr<ParsedSql> parsed = LoneSelect(sql);
+  if (!parsed) return false;
+  StatementClock::StartStatement();
+  StatementContext& statement = CurrentStatement();
+  statement.snapshots = start->snapshots;
+  auto read = PlanRead(*start->catalog, std::move(parsed), sql);
+  statement.snapshots.clear();
+  *status = read->state_->error;
+  if (status->ok()) {
+    *names = read->state_->plan.names;
+    *types = read->state_->plan.types;
+    *returns_rows = true;
+  }
+  return true;
+}
+
 std::unique_ptr<Database::PreparedRead> Database::PrepareReadBesideBlock(const std::string& sql,
                                                                          const SessionSettings& settings) {
   std::shared_ptr<const BlockStart> start;

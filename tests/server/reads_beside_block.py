@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Readers do not wait for an open transaction block: while one session sits inside BEGIN ...
 (it inserted, updated, deleted, created a table and added a column, and has not committed), lone
-SELECTs of other sessions -- psql, psycopg2 and HTTP /exec -- answer at once from the committed
+SELECTs of other sessions -- psql, psycopg2, the extended query protocol and HTTP /exec -- answer at once from the committed
 state the block started from, as PostgreSQL's readers do; after COMMIT they see the block's
 changes, and after a ROLLBACK of a second block they still see the state before it.
 usage: reads_beside_block.py PG_PORT HTTP_URL PSQL"""
@@ -13,7 +13,11 @@ import sys
 import urllib.parse
 import urllib.request
 
+import socket
+
 import psycopg2
+
+import pg_raw
 
 PORT, HTTP = int(sys.argv[1]), sys.argv[2]
 problems = []
@@ -41,6 +45,15 @@ def http(sql):
         return json.loads(e.read()).get("error", {}).get("message", "error")
 
 
+def extended(sql):
+    """Rows of `sql` by the extended query protocol (Parse, Bind, Describe, Execute, Sync)."""
+    sock = socket.create_connection(("127.0.0.1", PORT), timeout=10)
+    pg_raw.startup(sock)
+    rows, error = pg_raw.extended_query(sock, sql)
+    sock.close()
+    return error or rows
+
+
 def expect(name, want, got):
     if want != got:
         problems.append(f"{name}: expected {want!r}, got {got!r}")
@@ -53,6 +66,7 @@ def reader_view(label, count, total):
     expect(f"{label}: psycopg2", (count, total), cur.fetchone())
     expect(f"{label}: psql", f"{count}|{total}", psql("SELECT count(*), sum(v) FROM bb"))
     expect(f"{label}: http", [[count, total]], http("SELECT count(*), sum(v) FROM bb"))
+    expect(f"{label}: extended protocol", [[str(count), str(total)]], extended("SELECT count(*), sum(v) FROM bb"))
 
 
 setup = connect().cursor()

@@ -510,7 +510,13 @@ void Server::Serve(int fd, int32_t backend_pid, bool over_limit) {
         std::vector<std::string> names;
         std::vector<LogicalType> types;
         bool rows = false;
-        Status st = db_.DescribeStatement(sql, &names, &types, &rows);
+        Status st;
+        // Without the database (another session's block holds it) a lone SELECT is described on
+        // the state the block started from; anything else waits for the database.
+        if (hold.owns_lock() || !db_.DescribeBesideBlock(sql, &names, &types, &rows, &st)) {
+          if (!hold.owns_lock()) hold.lock();
+          st = db_.DescribeStatement(sql, &names, &types, &rows);
+        }
         if (!st.ok()) throw Error(st);
         if (rows) AppendRowDescription(names, types, formats, o);
         else MessageBuilder('n').AppendTo(o);
@@ -677,6 +683,29 @@ void Server::Serve(int fd, int32_t backend_pid, bool over_limit) {
       case 'H':
         break;
       case 'P': case 'B': case 'D': case 'E': case 'C':
+        try {
+          // While another session's transaction block holds the database: Parse, Bind and Close
+          // touch only this session's statements and portals, Describe and Execute of a lone
+          // SELECT use the committed state the block started from.
+          if (!hold.owns_lock() && db_.BlockOpen()) {
+            if (m.type != 'E') {
+              HandleExtended(m, prepared, portals, &out);
+              break;
+            }
+            size_t p = 0;
+            auto it = portals.find(ReadCString(m.body, &p));
+            if (it != portals.end()) {
+              if (auto read = db_.PrepareReadBesideBlock(it->second.sql, settings)) {
+                AppendExecuted(read->Run(), it->second.formats, &out);
+                break;
+              }
+            }
+          }
+        } catch (const Error& e) {
+          AppendError(e.status(), &out);
+          extended_error = true;
+          break;
+        }
         if (!hold.owns_lock()) hold.lock();
         try {
           std::unique_ptr<Database::PreparedRead> read;
