@@ -103,11 +103,11 @@ class Database {
   // Calls fn with the catalog an open transaction block started from and returns true; false
   // when no block is open (then read the catalog holding the database). Thread-safe.
   bool ReadBlockStartCatalog(const std::function<void(const Catalog&)>& fn);
-  bool BlockOpen() { return ReadBlockStartCatalog([](const Catalog&) {}); }
+  bool BlockOpen() { return CurrentBlockStart() != nullptr; }
   // Describe (extended protocol) of a lone SELECT beside an open block, like
   // PrepareReadBesideBlock; false when no block is open or sql is not a lone SELECT.
-  bool DescribeBesideBlock(const std::string& sql, std::vector<std::string>* names, std::vector<LogicalType>* types,
-                           bool* returns_rows, Status* status);
+  bool DescribeBesideBlock(const std::string& sql, const SessionSettings& settings, std::vector<std::string>* names,
+                           std::vector<LogicalType>* types, bool* returns_rows, Status* status);
   void SwapSettings(SessionSettings* s) {
     std::swap(settings_, s->values);
     std::swap(zone_, s->zone);
@@ -145,6 +145,11 @@ class Database {
   std::mutex block_start_mu_;
   std::shared_ptr<const BlockStart> block_start_;
   void SetBlockStart(bool open);
+  std::shared_ptr<const BlockStart> CurrentBlockStart();
+  // Parses and plans a lone SELECT on the state the open block started from (*start); nullptr
+  // when no block is open or sql is not a lone SELECT.
+  std::unique_ptr<PreparedRead> PlanBesideBlock(const std::string& sql, const SessionSettings& settings,
+                                                std::shared_ptr<const BlockStart>* start);
   static std::unique_ptr<PreparedRead> PlanRead(const Catalog& catalog, std::shared_ptr<ParsedSql> parsed,
                                                 const std::string& sql);
 

@@ -124,32 +124,41 @@ void Database::SetBlockStart(bool open) {
   block_start_ = std::move(start);
 }
 
+std::shared_ptr<const Database::BlockStart> Database::CurrentBlockStart() {
+  std::lock_guard<std::mutex> lock(block_start_mu_);
+  return block_start_;
+}
+
 bool Database::ReadBlockStartCatalog(const std::function<void(const Catalog&)>& fn) {
-  std::shared_ptr<const BlockStart> start;
-  {
-    std::lock_guard<std::mutex> lock(block_start_mu_);
-    start = block_start_;
-  }
+  std::shared_ptr<const BlockStart> start = CurrentBlockStart();
   if (!start) return false;
   fn(*start->catalog);
   return true;
 }
 
-bool Database::DescribeBesideBlock(const std::string& sql, std::vector<std::string>* names,
-                                   std::vector<LogicalType>* types, bool* returns_rows, Status* status) {
-  std::shared_ptr<const BlockStart> start;
-  {
-    std::lock_guard<std::mutex> lock(block_start_mu_);
-    start = block_start_;
-  }
-  if (!start) return false;
+std::unique_ptr<Database::PreparedRead> Database::PlanBesideBlock(const std::string& sql, const SessionSettings& settings,
+                                                                  std::shared_ptr<const BlockStart>* start) {
+  *start = CurrentBlockStart();
+  if (!*start) return nullptr;
   std::shared_ptr<ParsedSql> parsed = LoneSelect(sql);
-  if (!parsed) return false;
+  if (!parsed) return nullptr;
   StatementClock::StartStatement();
+  SetSessionZone(settings.zone);
+  BeginStatementWatch(StatementTimeoutMs(settings.values));
+  // Planning already reads table data (zone maps, index lookups): the block's snapshots.
   StatementContext& statement = CurrentStatement();
-  statement.snapshots = start->snapshots;
-  auto read = PlanRead(*start->catalog, std::move(parsed), sql);
-  statement.snapshots.clear();
+  statement.snapshots = (*start)->snapshots;
+  auto read = PlanRead(*(*start)->catalog, std::move(parsed), sql);
+  statement.snapshots.clear();  // an error (no such table, ...) stays in the read's state
+  return read;
+}
+
+bool Database::DescribeBesideBlock(const std::string& sql, const SessionSettings& settings,
+                                   std::vector<std::string>* names, std::vector<LogicalType>* types,
+                                   bool* returns_rows, Status* status) {
+  std::shared_ptr<const BlockStart> start;
+  auto read = PlanBesideBlock(sql, settings, &start);
+  if (!read) return false;
   *status = read->state_->error;
   if (status->ok()) {
     *names = read->state_->plan.names;
@@ -162,21 +171,8 @@ bool Database::DescribeBesideBlock(const std::string& sql, std::vector<std::stri
 std::unique_ptr<Database::PreparedRead> Database::PrepareReadBesideBlock(const std::string& sql,
                                                                          const SessionSettings& settings) {
   std::shared_ptr<const BlockStart> start;
-  {
-    std::lock_guard<std::mutex> lock(block_start_mu_);
-    start = block_start_;
-  }
-  if (!start) return nullptr;
-  std::shared_ptr<ParsedSql> parsed = LoneSelect(sql);
-  if (!parsed) return nullptr;
-  StatementClock::StartStatement();
-  SetSessionZone(settings.zone);
-  BeginStatementWatch(StatementTimeoutMs(settings.values));
-  // Planning already reads table data (zone maps, index lookups): the block's snapshots.
-  StatementContext& statement = CurrentStatement();
-  statement.snapshots = start->snapshots;
-  auto read = PlanRead(*start->catalog, std::move(parsed), sql);
-  statement.snapshots.clear();  // an error (no such table, ...) is the answer: Run returns it
+  auto read = PlanBesideBlock(sql, settings, &start);
+  if (!read) return nullptr;  // Run answers a planning error itself
   try {
     if (durability_) durability_->WaitWritten(start->wal_lsn);
   } catch (const Error&) {

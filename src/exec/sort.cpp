@@ -4,24 +4,8 @@
 
 #include "exec/expression_eval.h"
 #include "exec/row_sort.h"
-#include "functions/kernel_util.h"
 
 namespace yunhe {
-
-int CompareSortKeys(const std::vector<Vector>& keys, const std::vector<SortKey>& spec, size_t a, size_t b) {
-  for (size_t k = 0; k < keys.size(); ++k) {
-    const Vector& v = keys[k];
-    bool an = v.IsNull(a), bn = v.IsNull(b);
-    if (an || bn) {
-      if (an && bn) continue;
-      // NULL first or last regardless of direction.
-      return an == spec[k].nulls_first ? -1 : 1;
-    }
-    int c = CompareCells(v, a, v, b);
-    if (c != 0) return spec[k].desc ? -c : c;
-  }
-  return 0;
-}
 
 SortOperator::SortOperator(OperatorPtr child, std::vector<SortKey> keys) : keys_(std::move(keys)) {
   types = child->types;

@@ -42,7 +42,5 @@ class SortOperator : public PhysicalOperator {
   size_t emitted_ = 0;
 };
 
-// Compares row a and b of key vectors with the given directions; shared with window and merge code.
-int CompareSortKeys(const std::vector<Vector>& keys, const std::vector<SortKey>& spec, size_t a, size_t b);
 
 }  // namespace yunhe

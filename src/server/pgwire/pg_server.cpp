@@ -513,7 +513,7 @@ void Server::Serve(int fd, int32_t backend_pid, bool over_limit) {
         Status st;
         // Without the database (another session's block holds it) a lone SELECT is described on
         // the state the block started from; anything else waits for the database.
-        if (hold.owns_lock() || !db_.DescribeBesideBlock(sql, &names, &types, &rows, &st)) {
+        if (hold.owns_lock() || !db_.DescribeBesideBlock(sql, settings, &names, &types, &rows, &st)) {
           if (!hold.owns_lock()) hold.lock();
           st = db_.DescribeStatement(sql, &names, &types, &rows);
         }
