@@ -6,6 +6,7 @@
 #include "common/status.h"
 #include "common/time_util.h"
 #include "exec/expression_eval.h"
+#include "exec/key_ids.h"
 #include "exec/parallel_for.h"
 #include "exec/window_frames.h"
 #include "functions/cast.h"
@@ -79,23 +80,10 @@ void WindowEvaluator::Peers(const uint32_t* rows, size_t len, Scratch& s) const 
   s.group_of.resize(len);
   s.group_first.clear();
   s.group_last.clear();
-  auto same = [&](uint32_t a, uint32_t b) {
-    for (const Vector* v : in_.order_keys) {
-      const bool an = v->IsNull(a), bn = v->IsNull(b);
-      if (an != bn) return false;
-      if (an) continue;
-      if (v->type().physical() == PhysicalType::kI64) {
-        if (v->i64()[a] != v->i64()[b]) return false;
-      } else if (CompareCells(*v, a, *v, b) != 0) {
-        return false;
-      }
-    }
-    return true;
-  };
   size_t g = 0, i = 0;
   while (i < len) {
     size_t j = i + 1;
-    while (j < len && same(rows[i], rows[j])) ++j;
+    while (j < len && SameKeyValues(in_.order_keys, rows[i], rows[j])) ++j;
     for (size_t k = i; k < j; ++k) {
       s.peer_start[k] = i;
       s.peer_end[k] = j;

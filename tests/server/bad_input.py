@@ -16,7 +16,7 @@ import sys
 import threading
 import time
 
-from pg_raw import data_row, message, read_message, startup
+from pg_raw import message, read_message, simple_query, startup
 
 PG, HTTP, ILP = (int(p) for p in sys.argv[1:4])
 HOST = "127.0.0.1"
@@ -48,19 +48,7 @@ def closed_or_error(s):
         return "hung"
 
 
-def query(s, sql):
-    """Simple query; returns (rows as lists of str/None, error message or None)."""
-    s.sendall(message(b"Q", sql.encode() + b"\0"))
-    rows, error = [], None
-    while True:
-        kind, body = read_message(s)
-        if kind == b"D":
-            rows.append(data_row(body))
-        elif kind == b"E":
-            fields = dict((f[:1], f[1:].decode("utf-8", "replace")) for f in body.split(b"\0") if f)
-            error = fields.get(b"C", "") + " " + fields.get(b"M", "")
-        elif kind == b"Z":
-            return rows, error
+query = simple_query
 
 
 def alive(name):

@@ -52,6 +52,17 @@ def extended_query(s, sql):
     s.sendall(message(b"P", b"\0" + sql.encode() + b"\0" + struct.pack("!h", 0)) +
               message(b"B", b"\0\0" + struct.pack("!hhh", 0, 0, 0)) + message(b"E", b"\0" + struct.pack("!i", 0)) +
               message(b"S", b""))
+    return read_result(s)
+
+
+def simple_query(s, sql):
+    """Simple query; returns (rows as lists of str/None, error message or None)."""
+    s.sendall(message(b"Q", sql.encode() + b"\0"))
+    return read_result(s)
+
+
+def read_result(s):
+    """DataRows and the error until ReadyForQuery: (rows, "SQLSTATE message" or None)."""
     rows, error = [], None
     while True:
         kind, body = read_message(s)
