@@ -135,15 +135,6 @@ void DistinctOnOperator::Open(ExecContext& ctx) {
   emitted_ = 0;
 }
 
-bool DistinctOnOperator::Next(ExecContext&, DataChunk& out) {
-  if (emitted_ >= emit_order_.size()) return false;
-  const size_t end = std::min(emit_order_.size(), emitted_ + kChunkRows);
-  std::vector<uint32_t> sel(emit_order_.begin() + long(emitted_), emit_order_.begin() + long(end));
-  out.columns.clear();
-  for (auto& c : winners_.columns) out.columns.push_back(c.Gather(sel));
-  out.count = sel.size();
-  emitted_ = end;
-  return true;
-}
+bool DistinctOnOperator::Next(ExecContext&, DataChunk& out) { return EmitInOrder(winners_, emit_order_, &emitted_, out); }
 
 }  // namespace yunhe

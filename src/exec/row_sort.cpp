@@ -138,4 +138,15 @@ void SortRowIndexes(uint32_t* begin, uint32_t* end, const std::vector<const Vect
   for (size_t i = 0; i < n; ++i) begin[i] = norm[i].row;
 }
 
+bool EmitInOrder(const DataChunk& rows, const std::vector<uint32_t>& order, size_t* emitted, DataChunk& out) {
+  if (*emitted >= order.size()) return false;
+  const size_t end = std::min(order.size(), *emitted + kChunkRows);
+  std::vector<uint32_t> sel(order.begin() + long(*emitted), order.begin() + long(end));
+  out.columns.clear();
+  for (auto& c : rows.columns) out.columns.push_back(c.Gather(sel));
+  out.count = sel.size();
+  *emitted = end;
+  return true;
+}
+
 }  // namespace yunhe

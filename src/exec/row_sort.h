@@ -23,4 +23,8 @@ struct RowLess {
 void SortRowIndexes(uint32_t* begin, uint32_t* end, const std::vector<const Vector*>& keys,
                     const std::vector<SortKey>& spec, bool parallel);
 
+// The next chunk of `rows` in `order` from position *emitted (advanced); false when done.
+// ORDER BY and DISTINCT ON emit their sorted rows through it.
+bool EmitInOrder(const DataChunk& rows, const std::vector<uint32_t>& order, size_t* emitted, DataChunk& out);
+
 }  // namespace yunhe

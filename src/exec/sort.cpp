@@ -74,15 +74,6 @@ void SortOperator::Open(ExecContext& ctx) {
   emitted_ = 0;
 }
 
-bool SortOperator::Next(ExecContext&, DataChunk& out) {
-  if (emitted_ >= order_.size()) return false;
-  size_t end = std::min(order_.size(), emitted_ + kChunkRows);
-  std::vector<uint32_t> sel(order_.begin() + emitted_, order_.begin() + end);
-  out.columns.clear();
-  for (auto& c : rows_.columns) out.columns.push_back(c.Gather(sel));
-  out.count = sel.size();
-  emitted_ = end;
-  return true;
-}
+bool SortOperator::Next(ExecContext&, DataChunk& out) { return EmitInOrder(rows_, order_, &emitted_, out); }
 
 }  // namespace yunhe
