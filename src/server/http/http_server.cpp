@@ -164,7 +164,8 @@ void HttpServer::Routes() {
     // it go (readers never block writers); anything else runs holding it.
     // While a transaction block (of a pgwire session) holds the database, a lone SELECT reads
     // the committed state the block started from instead of waiting.
-    std::unique_ptr<Database::PreparedRead> read = db_.PrepareReadBesideBlock(sql, db_.DefaultSettings());
+    std::unique_ptr<Database::PreparedRead> read;
+    if (db_.BlockOpen()) read = db_.PrepareReadBesideBlock(sql, db_.DefaultSettings());  // no settings copy per request otherwise
     Status durable;
     if (!read) {
       durable = RunLockedDurably(db_, db_mu_, [&] {
