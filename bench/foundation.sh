@@ -26,7 +26,7 @@ start=$(date +%s.%N)
 "$YUNHE" "$work/db" -c "COPY readings FROM '$work/readings.csv' WITH (FORMAT csv)" >/dev/null
 end=$(date +%s.%N)
 copy_s=$(echo "$end - $start" | bc -l)
-seg_bytes=$(cat "$work"/db/t*.seg | wc -c)
+seg_bytes=$(cat "$work"/db/*.part | wc -c)
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 time_query() {  # db, sql -> median ms over RUNS runs (after one warm-up)
@@ -51,4 +51,4 @@ echo "| filtered sum (\`sum(temp) WHERE hum < 50\`), median of $RUNS | $q_sum ms
 echo "| GROUP BY 1000 devices (count, avg), median of $RUNS | $q_group ms |"
 echo "| time range of 10 minutes on 1-hour partitions, median of $RUNS | $q_range ms |"
 echo "| hash join ${JOIN_ROWS} x ${JOIN_ROWS} on int keys, median of $RUNS | $q_join ms |"
-printf "| bytes per value on disk (segment files / (rows x 4 columns)) | %.2f |\n" "$(echo "$seg_bytes / ($ROWS * 4)" | bc -l)"
+printf "| bytes per value on disk (part files / (rows x 4 columns)) | %.2f |\n" "$(echo "$seg_bytes / ($ROWS * 4)" | bc -l)"

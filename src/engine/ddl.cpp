@@ -581,7 +581,7 @@ void ExecuteCreateIndex(Database& db, PgQuery__IndexStmt* stmt, const std::strin
   db.RecordCatalogChange(sql);
   // Build the index now, as PostgreSQL does at CREATE INDEX, not at the first query.
   std::vector<uint32_t> counts;
-  for (size_t g = 0; g < t->data.group_count(); ++g) counts.push_back(uint32_t(t->data.group(g).count));
+  for (size_t g = 0; g < t->data.group_count(); ++g) counts.push_back(uint32_t(t->data.group_rows(g)));
   const size_t first = size_t(t->schema.ColumnIndex(idx.columns[0]));
   if (idx.method == "gist" && idx.columns.size() == 1) GetSpatialRowIndex(t, t->data, first, counts);
   if ((idx.method == "btree" || idx.method == "hash") && ValueIndexable(t->schema.columns[first].type))

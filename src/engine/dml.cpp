@@ -132,7 +132,7 @@ void ResolveConflicts(Database& db, const std::shared_ptr<Table>& table, DataChu
     const size_t ncols = t.schema.columns.size();
     for (size_t c = 0; c < ncols; ++c) {
       Vector v(t.schema.columns[c].type);
-      for (uint64_t id : existing_ids) v.AppendFrom(t.data.group(id / kChunkRows).columns[c], id % kChunkRows);
+      for (uint64_t id : existing_ids) v.AppendFrom(t.data.column(id / kChunkRows, c), id % kChunkRows);
       combined.columns.push_back(std::move(v));
     }
     for (size_t c = 0; c < ncols; ++c) combined.columns.push_back(rows.columns[c].Gather(conflicting));

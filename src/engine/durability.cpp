@@ -2,69 +2,22 @@
 
 #include <fmt/format.h>
 
+#include <dirent.h>
+
 #include <filesystem>
+#include <set>
 #include <sstream>
 
 #include "common/crc32c.h"
 #include "common/status.h"
 #include "engine/database.h"
 #include "engine/statements.h"
+#include "storage/manifest.h"
+#include "storage/part_file.h"
 #include "storage/segment_file.h"
 
 namespace yunhe {
 namespace {
-
-constexpr const char* kManifestHeader = "yunhe-manifest 1";
-
-struct Manifest {
-  uint64_t checkpoint = 0;
-  std::string wal;
-  std::string catalog;
-  std::vector<std::pair<std::string, std::string>> tables;  // table name -> segment file
-};
-
-std::string EncodeManifest(const Manifest& m) {
-  std::string body = std::string(kManifestHeader) + "\n";
-  body += fmt::format("checkpoint {}\n", m.checkpoint);
-  body += "wal " + m.wal + "\n";
-  body += "catalog " + m.catalog + "\n";
-  for (auto& [t, f] : m.tables) body += "table " + f + " " + t + "\n";
-  body += fmt::format("crc {:08x}\n", Crc32c(body.data(), body.size()));
-  return body;
-}
-
-Manifest DecodeManifest(const std::string& text, const std::string& path) {
-  auto corrupt = [&](const std::string& why) {
-    throw Error(SqlState::kDataCorrupted, fmt::format("manifest \"{}\" is corrupt: {}", path, why));
-  };
-  size_t crc_pos = text.rfind("crc ");
-  if (crc_pos == std::string::npos) corrupt("no checksum line");
-  uint32_t want = uint32_t(std::stoul(text.substr(crc_pos + 4, 8), nullptr, 16));
-  if (Crc32c(text.data(), crc_pos) != want) corrupt("checksum mismatch");
-  Manifest m;
-  std::istringstream in(text.substr(0, crc_pos));
-  std::string line;
-  std::getline(in, line);
-  if (line != kManifestHeader) corrupt("unknown version line \"" + line + "\"");
-  while (std::getline(in, line)) {
-    std::istringstream ls(line);
-    std::string key;
-    ls >> key;
-    if (key == "checkpoint") ls >> m.checkpoint;
-    else if (key == "wal") ls >> m.wal;
-    else if (key == "catalog") ls >> m.catalog;
-    else if (key == "table") {
-      std::string file, name;
-      ls >> file;
-      std::getline(ls, name);
-      if (!name.empty() && name[0] == ' ') name.erase(0, 1);
-      m.tables.emplace_back(name, file);
-    } else if (!key.empty()) {
-      corrupt("unknown line \"" + line + "\"");
-    }
-  }
-  return m;
-}
 
 }  // namespace
 
@@ -91,14 +44,66 @@ std::string CatalogDdl(const Catalog& catalog) {
   return out;
 }
 
+namespace {
+
+// Loads one table's sealed rows as a version-2 manifest names them. Throws XX001 on a part or
+// delete file that fails its checks.
+void AttachParts(const std::string& dir, const ManifestTable& mt, Table* table) {
+  std::map<std::string, std::shared_ptr<PartFile>> parts;
+  for (const auto& run : mt.parts) {
+    auto& part = parts[run.file];
+    if (!part) part = PartFile::Open(dir, run.file);
+    const auto& want = table->data.types();
+    bool same = part->types().size() == want.size();
+    for (size_t c = 0; same && c < want.size(); ++c) same = part->types()[c].physical() == want[c].physical();
+    if (!same) throw Error(SqlState::kDataCorrupted, fmt::format("part file \"{}/{}\" does not match the columns of table \"{}\"", dir, run.file, mt.name));
+    if (size_t(run.first) + run.count > part->groups().size())
+      throw Error(SqlState::kDataCorrupted, fmt::format("manifest names row groups past the end of part file \"{}/{}\"", dir, run.file));
+    table->data.AttachSealed(part, run.first, run.count);
+  }
+  if (mt.deletes.empty()) return;
+  const std::string path = dir + "/" + mt.deletes;
+  for (const GroupDeletes& e : DecodeDeleteVectors(ReadWholeFile(path), path)) {
+    if (e.group >= table->data.group_count() || e.flags.size() != table->data.group_rows(e.group))
+      throw Error(SqlState::kDataCorrupted, fmt::format("delete vectors \"{}\" name a row group the table does not have", path));
+    table->data.SetDeleted(e.group, e.flags);
+  }
+}
+
+// Files of ours that the manifest does not name: left by a checkpoint that crashed before its
+// manifest was in place, or by one that crashed before removing what it replaced.
+void RemoveUnnamedFiles(const std::string& dir, const Manifest& m) {
+  std::set<std::string> named;
+  for (auto& f : m.Files()) named.insert(f);
+  DIR* d = ::opendir(dir.c_str());
+  if (!d) return;
+  std::vector<std::string> doomed;
+  while (dirent* e = ::readdir(d)) {
+    std::string name = e->d_name;
+    auto ends = [&](const char* suffix) {
+      size_t n = std::strlen(suffix);
+      return name.size() > n && name.compare(name.size() - n, n, suffix) == 0;
+    };
+    bool ours = ends(".part") || ends(".del") || ends(".seg") || (name.rfind("wal-", 0) == 0 && ends(".log")) ||
+                (name.rfind("catalog-", 0) == 0 && ends(".sql")) || name == "MANIFEST.tmp";
+    if (ours && !named.count(name)) doomed.push_back(name);
+  }
+  ::closedir(d);
+  for (auto& f : doomed) RemoveFile(dir + "/" + f);
+}
+
+}  // namespace
+
 std::unique_ptr<Durability> Durability::Open(const std::string& dir, Database* db) {
   MakeDirectories(dir);
   std::unique_ptr<Durability> d(new Durability(dir));
   std::string manifest_path = dir + "/MANIFEST";
   Manifest m;
-  if (FileExists(manifest_path)) {
+  const bool existed = FileExists(manifest_path);
+  if (existed) {
     m = DecodeManifest(ReadWholeFile(manifest_path), manifest_path);
     d->checkpoint_ = m.checkpoint;
+    RemoveUnnamedFiles(dir, m);
     // 1. Catalog: re-run the DDL (without logging it).
     std::string ddl = ReadWholeFile(dir + "/" + m.catalog);
     std::vector<WalRecord> records;
@@ -109,20 +114,24 @@ std::unique_ptr<Durability> Durability::Open(const std::string& dir, Database* d
       records.push_back(std::move(r));
     }
     db->ReplayRecords(records);
-    // 2. Table data from segment files.
-    for (auto& [name, file] : m.tables) {
-      auto table = db->mutable_catalog().FindTable(name);
-      if (!table) throw Error(SqlState::kDataCorrupted, fmt::format("manifest names unknown table \"{}\"", name));
-      std::string path = dir + "/" + file;
+    // 2. Table data: version 2 attaches part footers (no column data is read); version 1 decodes
+    // whole segment files, and the upgrade below rewrites them as parts.
+    for (const ManifestTable& mt : m.tables) {
+      auto table = db->mutable_catalog().FindTable(mt.name);
+      if (!table) throw Error(SqlState::kDataCorrupted, fmt::format("manifest names unknown table \"{}\"", mt.name));
       try {
-        DecodeSegmentFile(ReadWholeFile(path), path, &table->data);
+        if (m.version == 1) {
+          std::string path = dir + "/" + mt.segment;
+          DecodeSegmentFile(ReadWholeFile(path), path, &table->data);
+        } else {
+          AttachParts(dir, mt, table.get());
+        }
       } catch (const Error& e) {
         table->data.Clear();
         table->corrupt = e.status().message();
       }
-      d->live_files_.push_back(file);
     }
-    d->live_files_.push_back(m.catalog);
+    d->live_ = m;
   } else {
     m.wal = "wal-0.log";
   }
@@ -130,15 +139,20 @@ std::unique_ptr<Durability> Durability::Open(const std::string& dir, Database* d
   std::string wal_path = dir + "/" + m.wal;
   WalReadResult wr = ReadWal(wal_path, [&](const std::vector<WalRecord>& txn) { db->ReplayRecords(txn); });
   d->wal_ = std::make_unique<WalWriter>(wal_path, wr.valid_bytes);
-  d->live_files_.push_back(m.wal);
-  if (!FileExists(manifest_path)) {
+  if (!existed) {
     Manifest fresh;
     fresh.checkpoint = 0;
     fresh.wal = m.wal;
     fresh.catalog = "catalog-0.sql";
     WriteFileDurable(dir + "/" + fresh.catalog, "");
     ReplaceFileDurable(manifest_path, EncodeManifest(fresh));
-    d->live_files_.push_back(fresh.catalog);
+    d->live_ = fresh;
+  } else if (m.version != 1) {
+    d->CollectLiveParts(db->mutable_catalog());
+  } else {
+    // Upgrade: the rows (segments + WAL) are in memory now; a checkpoint writes them as parts
+    // under a version-2 manifest, and only then are the version-1 files removed.
+    d->Checkpoint(db->mutable_catalog());
   }
   return d;
 }
@@ -223,6 +237,13 @@ void Durability::WaitDurable() {
   t_durability.pending_lsn = 0;
 }
 
+void Durability::CollectLiveParts(const Catalog& catalog) {
+  live_parts_.clear();
+  for (auto& [name, t] : catalog.tables)
+    for (size_t g = 0; g < t->data.group_count(); ++g)
+      if (const auto& part = t->data.group_part(g)) live_parts_.emplace(part->name(), part);
+}
+
 void Durability::MaybeCheckpoint(Catalog& catalog) {
   if (wal_->size() > kWalCheckpointBytes) Checkpoint(catalog);
 }
@@ -231,28 +252,69 @@ void Durability::Checkpoint(Catalog& catalog) {
   for (auto& [name, t] : catalog.tables)
     if (!t->corrupt.empty())
       throw Error(SqlState::kDataCorrupted, "cannot checkpoint while table \"" + name + "\" is unreadable: " + t->corrupt);
-  uint64_t n = checkpoint_ + 1;
+  const uint64_t n = checkpoint_ + 1;
   Manifest m;
   m.checkpoint = n;
   m.catalog = fmt::format("catalog-{}.sql", n);
   m.wal = fmt::format("wal-{}.log", n);
-  WriteFileDurable(dir_ + "/" + m.catalog, CatalogDdl(catalog));
-  for (auto& [name, t] : catalog.tables) {
-    std::string file = fmt::format("t{}-{}.seg", t->id, n);
-    WriteFileDurable(dir_ + "/" + file, EncodeSegmentFile(t->data, nullptr));
-    m.tables.emplace_back(name, file);
+  // Phase 1 (nothing in memory changes): new parts for what changed since the last checkpoint,
+  // delete vectors, catalog, an empty WAL. A failure here leaves orphan files only, which the
+  // next open removes.
+  std::vector<std::pair<Table*, TableData::Layout>> layouts;
+  std::vector<std::shared_ptr<const PartFile>> written;
+  try {
+    WriteFileDurable(dir_ + "/" + m.catalog, CatalogDdl(catalog));
+    for (auto& [name, t] : catalog.tables) {
+      int part_seq = 0;
+      const auto types = t->data.types();
+      TableData::Layout layout = t->data.Reseal([&](int64_t partition, const std::vector<DataChunk>& groups) {
+        std::string file = fmt::format("p{}-{}-{}.part", t->id, n, part_seq++);
+        auto part = PartFile::Write(dir_, file, types, partition, groups);
+        written.push_back(part);
+        return part;
+      });
+      ManifestTable mt;
+      mt.name = name;
+      std::vector<GroupDeletes> deletes;
+      for (size_t g = 0; g < layout.groups.size(); ++g) {
+        const auto& part = TableData::LayoutGroupPart(layout, g);
+        const uint32_t index = TableData::LayoutGroupPartIndex(layout, g);
+        if (!mt.parts.empty() && mt.parts.back().file == part->name() && mt.parts.back().first + mt.parts.back().count == index)
+          ++mt.parts.back().count;
+        else
+          mt.parts.push_back(ManifestPartRun{part->name(), index, 1});
+        const std::vector<uint8_t>* flags = TableData::LayoutGroupDeleted(layout, g);
+        if (flags) deletes.push_back(GroupDeletes{uint32_t(g), *flags});
+      }
+      if (!deletes.empty()) {
+        mt.deletes = fmt::format("d{}-{}.del", t->id, n);
+        WriteFileDurable(dir_ + "/" + mt.deletes, EncodeDeleteVectors(deletes));
+      }
+      m.tables.push_back(std::move(mt));
+      layouts.emplace_back(t.get(), std::move(layout));
+    }
+    WriteFileDurable(dir_ + "/" + m.wal, "");
+    // Phase 2: the switch. After the rename the new checkpoint is the database.
+    ReplaceFileDurable(dir_ + "/MANIFEST", EncodeManifest(m));
+  } catch (...) {
+    for (auto& part : written) part->MarkObsolete();
+    throw;
   }
-  WriteFileDurable(dir_ + "/" + m.wal, "");
-  ReplaceFileDurable(dir_ + "/MANIFEST", EncodeManifest(m));
-  // The new checkpoint is live: switch the WAL, drop deleted rows (row ids restart), remove old
-  // files. Every committed transaction is in the checkpoint now, so all WAL bytes count as durable.
+  // Phase 3: install the new layouts (row ids restart with the new WAL), switch the WAL, and
+  // let go of files the new manifest does not name (parts when their last reader is done).
+  for (auto& [t, layout] : layouts) t->data.ApplyLayout(std::move(layout));
   flush_.Rebase([&] { wal_ = std::make_unique<WalWriter>(dir_ + "/" + m.wal, 0); });
-  for (auto& [name, t] : catalog.tables) t->data.Compact();
-  for (auto& f : live_files_) RemoveFile(dir_ + "/" + f);
-  live_files_.clear();
-  live_files_.push_back(m.catalog);
-  live_files_.push_back(m.wal);
-  for (auto& [t, f] : m.tables) live_files_.push_back(f);
+  std::set<std::string> keep;
+  for (auto& f : m.Files()) keep.insert(f);
+  for (auto& f : live_.Files()) {
+    if (keep.count(f)) continue;
+    if (f.size() > 5 && f.compare(f.size() - 5, 5, ".part") == 0) continue;  // below
+    RemoveFile(dir_ + "/" + f);
+  }
+  for (auto& [name, part] : live_parts_)
+    if (!keep.count(name)) part->MarkObsolete();
+  CollectLiveParts(catalog);
+  live_ = m;
   checkpoint_ = n;
 }
 

@@ -1,7 +1,9 @@
 // Makes a Database durable in its data directory (docs/format.md).
 //
-// Files: MANIFEST (names the live checkpoint: catalog file, one segment file per table, WAL
-// file), catalog-N.sql, t<ID>-N.seg, wal-N.log, yunhe.lock.
+// Files: MANIFEST (names the live checkpoint: catalog file, per table the runs of part-file row
+// groups and a delete-vector file, WAL file), catalog-N.sql, p<ID>-N-K.part, d<ID>-N.del,
+// wal-N.log, yunhe.lock (docs/format.md). A version-1 directory (t<ID>-N.seg segment files) is
+// upgraded on open: its rows are loaded and checkpointed as parts.
 // Invariants:
 //  1. MANIFEST is only ever replaced by atomic rename of a fully fsynced MANIFEST.tmp, and every
 //     file it names was fsynced before; so after a crash at any point MANIFEST names a complete
@@ -12,11 +14,19 @@
 //     committers share one fsync (group commit, storage/group_flush.h). A statement that read
 //     data still waiting for its fsync is answered only after that fsync too (StatementEnded()),
 //     so no client ever sees a write that a crash could take back.
-//  3. Open() = load checkpoint + replay committed WAL transactions; a torn WAL tail is cut off.
-//  4. A table whose segment file is corrupt stays in the catalog but every read of it fails
-//     with XX001 naming the file; other tables stay readable.
+//  3. Open() = read the manifest and part footers (no column data) + replay committed WAL
+//     transactions; a torn WAL tail is cut off; files of ours the manifest does not name
+//     (left by a crash inside a checkpoint) are removed.
+//  4. A table whose part footer or delete vectors are corrupt stays in the catalog but every read
+//     of it fails with XX001 naming the file; other tables stay readable. A corrupt block fails
+//     the reads that touch it, with XX001 naming the part and offset.
+//  5. Checkpoint() is incremental: only rows appended or changed since the last one are written
+//     (TableData::Reseal); parts are never rewritten in place. It writes new files, then swaps
+//     MANIFEST, then installs the new layouts in memory; a failure before the swap changes
+//     nothing in memory.
 #pragma once
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -24,11 +34,13 @@
 #include "storage/catalog.h"
 #include "storage/file_util.h"
 #include "storage/group_flush.h"
+#include "storage/manifest.h"
 #include "storage/wal.h"
 
 namespace yunhe {
 
 class Database;
+class PartFile;
 
 class Durability {
  public:
@@ -72,7 +84,11 @@ class Durability {
   uint64_t checkpoint_ = 0;
   std::unique_ptr<WalWriter> wal_;
   GroupFlush flush_;
-  std::vector<std::string> live_files_;
+  Manifest live_;  // what MANIFEST names now
+  // Parts the live manifest names; a checkpoint that drops one marks it obsolete (unlinked when
+  // its last reader lets go, storage/part_file.h).
+  std::map<std::string, std::shared_ptr<const PartFile>> live_parts_;
+  void CollectLiveParts(const Catalog& catalog);
   std::string poisoned_;
   void CheckWritable();
   void AwaitInline(uint64_t lsn);

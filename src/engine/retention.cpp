@@ -35,7 +35,7 @@ std::vector<std::string> DropChunks(Database& db, const std::shared_ptr<Table>& 
     size_t live = 0;
     for (size_t g : groups) {
       const auto& del = data.deleted(g);
-      for (size_t r = 0; r < data.group(g).count; ++r)
+      for (size_t r = 0; r < data.group_rows(g); ++r)
         if (!del[r]) {
           ids.push_back(g * kChunkRows + r);
           ++live;

@@ -23,7 +23,7 @@ std::shared_ptr<const SpatialRowIndex> Build(const TableData& data, size_t colum
   idx->counts = counts;
   std::vector<geo::Box> boxes;
   for (size_t g = 0; g < counts.size(); ++g) {
-    const Vector& v = data.group(g).columns[column];
+    const Vector v = data.column(g, column);
     const auto& deleted = data.deleted(g);
     for (size_t r = 0; r < counts[g]; ++r) {
       geo::Box b;

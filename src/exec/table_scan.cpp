@@ -87,7 +87,7 @@ void TableScanOperator::Open(ExecContext&) {
   lookup_next_ = lookup_from_index_ = lookup_appended_ = 0;
   const TableData& data = this->data();
   counts_snapshot_.resize(data.group_count());
-  for (size_t g = 0; g < counts_snapshot_.size(); ++g) counts_snapshot_[g] = uint32_t(data.group(g).count);
+  for (size_t g = 0; g < counts_snapshot_.size(); ++g) counts_snapshot_[g] = uint32_t(data.group_rows(g));
 }
 
 void TableScanOperator::SetNearestFirst(int column, const double box[4], std::shared_ptr<std::atomic<double>> bound) {
@@ -237,11 +237,11 @@ void TableScanOperator::PrepareParallel() {
 bool TableScanOperator::ReadGroup(size_t g, DataChunk& out, bool keep_placeholders) const {
   const TableData& data = this->data();
   if (!prune_.empty() && !GroupMayMatch(g)) return false;
-  const DataChunk& src = data.group(g);
-  const size_t limit = std::min<size_t>(src.count, counts_snapshot_[g]);
+  const size_t src_count = data.group_rows(g);
+  const size_t limit = std::min<size_t>(src_count, counts_snapshot_[g]);
   const auto& deleted = data.deleted(g);
   // The common case, a whole group with no deleted row, needs no selection at all.
-  const bool all = limit == src.count && std::memchr(deleted.data(), 1, limit) == nullptr;
+  const bool all = limit == src_count && std::memchr(deleted.data(), 1, limit) == nullptr;
   std::vector<uint32_t> sel;
   if (!all || emit_row_id_) {
     sel.reserve(limit);
@@ -262,8 +262,9 @@ bool TableScanOperator::ReadGroup(size_t g, DataChunk& out, bool keep_placeholde
       }
       continue;
     }
-    const Vector& col = src.columns[column_ids_[k]];
-    out.columns[k] = all ? col : col.Gather(sel);
+    // Only the columns read above are fetched: a sealed group reads no other block.
+    Vector col = data.column(g, size_t(column_ids_[k]));
+    out.columns[k] = all ? std::move(col) : col.Gather(sel);
   }
   if (emit_row_id_) {
     Vector ids(TypeId::kInt64);
@@ -291,7 +292,7 @@ void TableScanOperator::EmitRows(const std::vector<uint64_t>& row_ids, DataChunk
     }
     Vector v(types[k]);
     v.Reserve(row_ids.size());
-    for (uint64_t id : row_ids) v.AppendFrom(data.group(id / kChunkRows).columns[column_ids_[k]], id % kChunkRows);
+    for (uint64_t id : row_ids) v.AppendFrom(data.column(id / kChunkRows, size_t(column_ids_[k])), id % kChunkRows);
     out.columns.push_back(std::move(v));
   }
   if (emit_row_id_) {
@@ -360,7 +361,7 @@ bool TableScanOperator::NextFromIndex(DataChunk& out) {
     geo::Box box;
     for (uint32_t r = 0; r < end; ++r) {
       const uint64_t id = uint64_t(g) * kChunkRows + r;
-      if (visible(id) && !RowBox(data.group(g).columns[col], r, &box)) ids.push_back(id);
+      if (visible(id) && !RowBox(data.column(g, col), r, &box)) ids.push_back(id);
     }
     if (!ids.empty()) {
       rows_read_ += ids.size();
@@ -426,13 +427,13 @@ void TableScanOperator::ComputeLatestPerKey() {
       groups_in_partition = 0;
       next_check = 1;
     }
-    if (part == done_partition && counts_snapshot_[g] == data.group(g).count) {
+    if (part == done_partition && counts_snapshot_[g] == data.group_rows(g)) {
       ++groups_skipped_;
       continue;
     }
     if (groups_in_partition == next_check) {
       next_check *= 2;
-      if (partition_settled(part, max_ts[g]) && counts_snapshot_[g] == data.group(g).count) {
+      if (partition_settled(part, max_ts[g]) && counts_snapshot_[g] == data.group_rows(g)) {
         done_partition = part;
         ++groups_skipped_;
         continue;
@@ -459,7 +460,7 @@ void TableScanOperator::ComputeLatestPerKey() {
       }
       if (all_newer) skipped_partition = part;
     }
-    if (part == skipped_partition && counts_snapshot_[g] == data.group(g).count) {
+    if (part == skipped_partition && counts_snapshot_[g] == data.group_rows(g)) {
       ++groups_skipped_;
       continue;
     }
@@ -489,8 +490,13 @@ void TableScanOperator::ComputeLatestPerKey() {
     for (size_t k = 0; k < column_ids_.size(); ++k) out.columns.emplace_back(types[k]);
   };
   start_chunk();
+  DataChunk src;
+  size_t src_group = SIZE_MAX;
   for (auto [g, r] : rows) {
-    const DataChunk& src = data.group(g);
+    if (g != src_group) {
+      src = data.group(g);  // winners are sorted by group: each group is fetched once
+      src_group = g;
+    }
     for (size_t k = 0; k < column_ids_.size(); ++k) {
       if (!needed_.empty() && !needed_[k]) out.columns[k].Append(Value::Null(types[k]));
       else out.columns[k].AppendFrom(src.columns[column_ids_[k]], r);

@@ -22,7 +22,7 @@ void SortedKeys(const TableData& data, size_t column, const std::vector<uint32_t
   std::vector<K> k;
   std::vector<uint64_t> ids;
   for (size_t g = 0; g < counts.size(); ++g) {
-    const Vector& v = data.group(g).columns[column];
+    const Vector v = data.column(g, column);
     const K* vals = values(v);
     const auto& deleted = data.deleted(g);
     for (size_t r = 0; r < counts[g]; ++r) {

@@ -6,6 +6,7 @@
 
 #include "common/geometry_bounds.h"
 #include "common/row_key.h"
+#include "storage/part_file.h"
 
 #include "common/status.h"
 
@@ -16,10 +17,52 @@ namespace yunhe {
 
 TableData::TableData() : key_sets_(std::make_shared<KeySets>()) {}
 
-TableData::RowGroup::RowGroup(const RowGroup& o) : chunk(o.chunk), deleted(o.deleted), partition(o.partition) {
+TableData::RowGroup::RowGroup(const RowGroup& o)
+    : chunk(o.chunk), deleted(o.deleted), partition(o.partition), part(o.part), part_group(o.part_group),
+      part_columns(o.part_columns), fills(o.fills) {
   std::lock_guard<std::mutex> lock(o.zone_mu);
   zones = o.zones;
   zone_rows = o.zone_rows;
+}
+
+const std::vector<uint8_t>& TableData::NoDeletes() {
+  static const std::vector<uint8_t> none(kChunkRows, 0);
+  return none;
+}
+
+Vector TableData::column(size_t g, size_t column) const {
+  const RowGroup& grp = *groups_[g];
+  if (!grp.part) return grp.chunk.columns[column];
+  const int pc = grp.part_columns[column];
+  if (pc < 0) return Vector::Constant(grp.fills[column], types_[column], grp.chunk.count);
+  Vector v = grp.part->ReadColumn(grp.part_group, size_t(pc));
+  // A column whose type changed under ALTER keeps the stored physical layout; take the table's.
+  if (!(v.type() == types_[column])) v.set_type(types_[column]);
+  return v;
+}
+
+DataChunk TableData::group(size_t g) const {
+  const RowGroup& grp = *groups_[g];
+  if (!grp.part) return grp.chunk;
+  DataChunk out;
+  out.count = grp.chunk.count;
+  out.columns.reserve(types_.size());
+  for (size_t c = 0; c < types_.size(); ++c) out.columns.push_back(column(g, c));
+  return out;
+}
+
+size_t TableData::group_deleted_count(size_t g) const {
+  size_t n = 0;
+  for (uint8_t d : groups_[g]->deleted) n += d;
+  return n;
+}
+
+bool TableData::group_columns_as_sealed(size_t g) const {
+  const RowGroup& grp = *groups_[g];
+  if (!grp.part || grp.part_columns.size() != grp.part->types().size()) return false;
+  for (size_t c = 0; c < grp.part_columns.size(); ++c)
+    if (grp.part_columns[c] != int(c) || !(grp.part->types()[c] == types_[c])) return false;
+  return true;
 }
 
 std::shared_ptr<const TableData> TableData::Snapshot() const {
@@ -64,7 +107,7 @@ void TableData::AppendRows(const DataChunk& chunk, const std::vector<uint32_t>* 
   while (offset < total) {
     auto it = partition_open_group_.find(partition);
     size_t g;
-    if (it == partition_open_group_.end() || groups_[it->second]->chunk.count == kChunkRows) {
+    if (it == partition_open_group_.end() || groups_[it->second]->part || groups_[it->second]->chunk.count == kChunkRows) {
       g = groups_.size();
       auto fresh = std::make_shared<RowGroup>();
       fresh->chunk.Init(types_);
@@ -91,7 +134,7 @@ void TableData::AppendRows(const DataChunk& chunk, const std::vector<uint32_t>* 
       }
     }
     dst.count += take;
-    grp.deleted.resize(dst.count, 0);
+    if (!grp.deleted.empty()) grp.deleted.resize(dst.count, 0);
     offset += take;
     rows_ += take;
   }
@@ -136,12 +179,13 @@ void TableData::UndoAppend(const AppendMark& mark) {
   }
   for (auto [g, before] : mark.touched) {
     RowGroup& grp = MutableGroup(g);
+    YH_ASSERT(!grp.part);  // appends never reach a sealed group
     DataChunk& dst = grp.chunk;
-    for (size_t r = before; r < dst.count; ++r) deleted_count_ -= grp.deleted[r];
+    for (size_t r = before; r < grp.deleted.size(); ++r) deleted_count_ -= grp.deleted[r];
     rows_ -= dst.count - before;
     for (auto& col : dst.columns) col.Resize(before);
     dst.count = before;
-    grp.deleted.resize(before);
+    if (grp.deleted.size() > before) grp.deleted.resize(before);
     // Rolled-back rows may be re-appended with other values: zone maps must be recomputed.
     std::lock_guard<std::mutex> lock(grp.zone_mu);
     grp.zone_rows.assign(grp.zone_rows.size(), SIZE_MAX);
@@ -161,8 +205,10 @@ void TableData::Clear() {
 bool TableData::Delete(uint64_t row_id) {
   YH_ASSERT(ValidRowId(row_id));
   const size_t g = row_id / kChunkRows, r = row_id % kChunkRows;
-  if (groups_[g]->deleted[r]) return false;
-  MutableGroup(g).deleted[r] = 1;
+  if (deleted(g)[r]) return false;
+  RowGroup& grp = MutableGroup(g);
+  if (grp.deleted.empty()) grp.deleted.assign(grp.chunk.count, 0);
+  grp.deleted[r] = 1;
   ++version_;
   ++deleted_count_;
   return true;
@@ -170,7 +216,7 @@ bool TableData::Delete(uint64_t row_id) {
 
 void TableData::Undelete(uint64_t row_id) {
   const size_t g = row_id / kChunkRows, r = row_id % kChunkRows;
-  if (groups_[g]->deleted[r]) {
+  if (deleted(g)[r]) {
     MutableGroup(g).deleted[r] = 0;
     --deleted_count_;
     ++version_;
@@ -179,59 +225,20 @@ void TableData::Undelete(uint64_t row_id) {
 
 ZoneMap TableData::Zone(size_t g, size_t column) const {
   const RowGroup& grp = *groups_[g];
-  const DataChunk& chunk = grp.chunk;
+  if (grp.part) {
+    const int pc = grp.part_columns[column];
+    if (pc >= 0) return grp.part->groups()[grp.part_group].zones[size_t(pc)];
+  }
   std::lock_guard<std::mutex> lock(grp.zone_mu);
-  if (grp.zones.size() != chunk.columns.size()) {
-    grp.zones.assign(chunk.columns.size(), ZoneMap());
-    grp.zone_rows.assign(chunk.columns.size(), SIZE_MAX);
+  if (grp.zones.size() != types_.size()) {
+    grp.zones.assign(types_.size(), ZoneMap());
+    grp.zone_rows.assign(types_.size(), SIZE_MAX);
   }
   ZoneMap& z = grp.zones[column];
-  if (grp.zone_rows[column] == chunk.count) return z;
-  z = ZoneMap();
-  const Vector& v = chunk.columns[column];
-  const uint8_t* nulls = v.nulls();
-  if (v.type().physical() == PhysicalType::kI64) {
-    const int64_t* x = v.i64();
-    int64_t lo = INT64_MAX, hi = INT64_MIN;
-    for (size_t r = 0; r < chunk.count; ++r) {
-      if (nulls[r]) continue;
-      lo = std::min(lo, x[r]);
-      hi = std::max(hi, x[r]);
-      z.has_values = true;
-    }
-    z.min_i = lo;
-    z.max_i = hi;
-  } else if (v.type().id == TypeId::kGeometry) {
-    GeometryBoxFn box_of = GetGeometryBoxFunction();
-    double b[4] = {INFINITY, INFINITY, -INFINITY, -INFINITY};
-    const bool known = box_of != nullptr;
-    for (size_t r = 0; r < chunk.count; ++r) {
-      if (nulls[r]) continue;
-      z.has_values = true;
-      BoundingBox2D rb;
-      if (!known || !box_of(v.str()[r], &rb)) continue;  // empty geometry: matches no spatial predicate
-      b[0] = std::min(b[0], rb.xmin), b[1] = std::min(b[1], rb.ymin);
-      b[2] = std::max(b[2], rb.xmax), b[3] = std::max(b[3], rb.ymax);
-    }
-    z.has_box = known;
-    std::copy(b, b + 4, z.box);
-  } else if (v.type().physical() == PhysicalType::kF64) {
-    const double* x = v.f64();
-    double lo = INFINITY, hi = -INFINITY;
-    for (size_t r = 0; r < chunk.count; ++r) {
-      if (nulls[r]) continue;
-      z.has_values = true;
-      if (std::isnan(x[r])) {  // NaN sorts above everything: widen the max
-        hi = INFINITY;
-        continue;
-      }
-      lo = std::min(lo, x[r]);
-      hi = std::max(hi, x[r]);
-    }
-    z.min_f = lo;
-    z.max_f = hi;
-  }
-  grp.zone_rows[column] = chunk.count;
+  if (grp.zone_rows[column] == grp.chunk.count) return z;
+  z = ComputeZoneMap(grp.part ? Vector::Constant(grp.fills[column], types_[column], grp.chunk.count) : grp.chunk.columns[column],
+                     grp.chunk.count);
+  grp.zone_rows[column] = grp.chunk.count;
   return z;
 }
 
@@ -240,7 +247,12 @@ void TableData::AddColumn(const LogicalType& type, const Value& fill) {
   types_.push_back(type);
   for (size_t g = 0; g < groups_.size(); ++g) {
     RowGroup& grp = MutableGroup(g);
-    grp.chunk.columns.push_back(Vector::Constant(fill, type, grp.chunk.count));
+    if (grp.part) {
+      grp.part_columns.push_back(-1);
+      grp.fills.push_back(fill);
+    } else {
+      grp.chunk.columns.push_back(Vector::Constant(fill, type, grp.chunk.count));
+    }
     std::lock_guard<std::mutex> lock(grp.zone_mu);
     grp.zones.clear();
     grp.zone_rows.clear();
@@ -253,7 +265,12 @@ void TableData::DropColumn(size_t column_idx) {
   types_.erase(types_.begin() + column_idx);
   for (size_t g = 0; g < groups_.size(); ++g) {
     RowGroup& grp = MutableGroup(g);
-    grp.chunk.columns.erase(grp.chunk.columns.begin() + column_idx);
+    if (grp.part) {
+      grp.part_columns.erase(grp.part_columns.begin() + column_idx);
+      grp.fills.erase(grp.fills.begin() + column_idx);
+    } else {
+      grp.chunk.columns.erase(grp.chunk.columns.begin() + column_idx);
+    }
     std::lock_guard<std::mutex> lock(grp.zone_mu);
     grp.zones.clear();
     grp.zone_rows.clear();
@@ -261,19 +278,140 @@ void TableData::DropColumn(size_t column_idx) {
   ++version_;
 }
 
-void TableData::Compact() {
-  if (deleted_count_ == 0) return;
-  std::vector<std::shared_ptr<RowGroup>> old;
-  old.swap(groups_);
-  Clear();
-  for (auto& grp : old) {
-    std::vector<uint32_t> keep;
-    for (size_t r = 0; r < grp->chunk.count; ++r)
-      if (!grp->deleted[r]) keep.push_back(uint32_t(r));
-    DataChunk rows = grp->chunk;  // shares the arrays; Select makes its own
-    rows.Select(keep);
-    Append(rows);
+TableData::Layout TableData::Reseal(const PartWriter& write_part) const {
+  // Pass 1: which groups are rewritten. Per partition: rows that must be rewritten, and the
+  // partly filled sealed groups that may join them.
+  enum class Fate : uint8_t { kKeep, kDrop, kRewrite };
+  std::vector<Fate> fate(groups_.size(), Fate::kKeep);
+  std::map<int64_t, size_t> forced, partial;
+  for (size_t g = 0; g < groups_.size(); ++g) {
+    const RowGroup& grp = *groups_[g];
+    const size_t dead = group_deleted_count(g);
+    if (dead == grp.chunk.count) {
+      fate[g] = Fate::kDrop;
+    } else if (!grp.part || !group_columns_as_sealed(g) || dead * 2 > grp.chunk.count) {
+      fate[g] = Fate::kRewrite;
+      ++forced[grp.partition];
+    } else if (grp.chunk.count < kChunkRows) {
+      ++partial[grp.partition];
+    }
   }
+  for (size_t g = 0; g < groups_.size(); ++g) {
+    const RowGroup& grp = *groups_[g];
+    if (fate[g] == Fate::kKeep && grp.chunk.count < kChunkRows && (forced.count(grp.partition) || partial[grp.partition] > 1))
+      fate[g] = Fate::kRewrite;
+  }
+  // Pass 2: the new order. Kept groups stay where they are; a partition's rewritten rows take
+  // the place of its first rewritten group, in row order (as a fresh Append would lay them).
+  Layout layout;
+  std::map<int64_t, std::vector<DataChunk>> fresh;  // partition -> new groups' rows
+  std::vector<std::pair<bool, int64_t>> order;      // (kept group?, group index or partition)
+  for (size_t g = 0; g < groups_.size(); ++g) {
+    if (fate[g] == Fate::kDrop) continue;
+    if (fate[g] == Fate::kKeep) {
+      order.emplace_back(true, int64_t(g));
+      continue;
+    }
+    const int64_t p = groups_[g]->partition;
+    auto [it, first] = fresh.try_emplace(p);
+    if (first) order.emplace_back(false, p);
+    DataChunk rows = group(g);
+    const auto& dead = deleted(g);
+    std::vector<uint32_t> keep;
+    for (uint32_t r = 0; r < rows.count; ++r)
+      if (!dead[r]) keep.push_back(r);
+    std::vector<DataChunk>& out = it->second;
+    for (size_t k = 0; k < keep.size();) {
+      if (out.empty() || out.back().count == kChunkRows) {
+        out.emplace_back();
+        out.back().Init(types_);
+      }
+      DataChunk& dst = out.back();
+      const size_t take = std::min(kChunkRows - dst.count, keep.size() - k);
+      if (take == rows.count) {
+        for (size_t c = 0; c < types_.size(); ++c) dst.columns[c].AppendRange(rows.columns[c], 0, take);
+      } else {
+        for (size_t k2 = k; k2 < k + take; ++k2)
+          for (size_t c = 0; c < types_.size(); ++c) dst.columns[c].AppendFrom(rows.columns[c], keep[k2]);
+      }
+      dst.count += take;
+      k += take;
+    }
+    layout.rows_rewritten += keep.size();
+  }
+  std::map<int64_t, std::vector<std::shared_ptr<RowGroup>>> sealed;
+  for (auto& [p, chunks] : fresh) {
+    if (chunks.empty()) continue;
+    std::shared_ptr<const PartFile> part = write_part(p, chunks);
+    YH_ASSERT(part->groups().size() == chunks.size());
+    for (size_t k = 0; k < chunks.size(); ++k) {
+      auto grp = std::make_shared<RowGroup>();
+      grp->chunk.count = chunks[k].count;
+      grp->partition = p;
+      grp->part = part;
+      grp->part_group = uint32_t(k);
+      for (size_t c = 0; c < types_.size(); ++c) grp->part_columns.push_back(int(c));
+      grp->fills.assign(types_.size(), Value());
+      sealed[p].push_back(std::move(grp));
+    }
+  }
+  for (auto [kept, v] : order) {
+    if (kept) {
+      layout.groups.push_back(groups_[size_t(v)]);
+      ++layout.groups_kept;
+    } else {
+      for (auto& grp : sealed[v]) layout.groups.push_back(grp);
+    }
+  }
+  return layout;
+}
+
+const std::vector<uint8_t>* TableData::LayoutGroupDeleted(const Layout& l, size_t g) {
+  const auto& d = l.groups[g]->deleted;
+  for (uint8_t f : d)
+    if (f) return &d;
+  return nullptr;
+}
+
+void TableData::ApplyLayout(Layout layout) {
+  ++version_;  // row ids change: caches over them (primary-key map, indexes) rebuild
+  ++changes_;
+  published_.reset();
+  groups_ = std::move(layout.groups);
+  rows_ = deleted_count_ = 0;
+  for (size_t g = 0; g < groups_.size(); ++g) {
+    rows_ += groups_[g]->chunk.count;
+    deleted_count_ += group_deleted_count(g);
+  }
+  RebuildPartitionIndex();
+}
+
+void TableData::AttachSealed(const std::shared_ptr<const PartFile>& part, size_t first, size_t count) {
+  YH_ASSERT(first + count <= part->groups().size());
+  ++changes_;
+  ++version_;
+  for (size_t k = first; k < first + count; ++k) {
+    const auto& meta = part->groups()[k];
+    auto grp = std::make_shared<RowGroup>();
+    grp->chunk.count = meta.rows;
+    grp->partition = meta.partition;
+    grp->part = part;
+    grp->part_group = uint32_t(k);
+    for (size_t c = 0; c < types_.size(); ++c) grp->part_columns.push_back(int(c));
+    grp->fills.assign(types_.size(), Value());
+    rows_ += meta.rows;
+    groups_.push_back(std::move(grp));
+  }
+  RebuildPartitionIndex();
+}
+
+void TableData::SetDeleted(size_t g, const std::vector<uint8_t>& flags) {
+  RowGroup& grp = MutableGroup(g);
+  YH_ASSERT(flags.size() == grp.chunk.count);
+  deleted_count_ -= group_deleted_count(g);
+  grp.deleted = flags;
+  deleted_count_ += group_deleted_count(g);
+  ++version_;
 }
 
 std::shared_ptr<const std::vector<std::string>> TableData::PartitionKeys(int64_t partition, const std::vector<int>& columns) const {
@@ -287,8 +425,8 @@ std::shared_ptr<const std::vector<std::string>> TableData::PartitionKeys(int64_t
   std::string key;
   for (size_t g = 0; g < groups_.size(); ++g) {
     if (groups_[g]->partition != partition) continue;
-    const DataChunk& chunk = groups_[g]->chunk;
-    const std::vector<uint8_t>& deleted = groups_[g]->deleted;
+    const DataChunk chunk = group(g);
+    const std::vector<uint8_t>& deleted = this->deleted(g);
     if (columns.size() == 1 && chunk.columns[columns[0]].type().physical() == PhysicalType::kStr) {
       // One text key (device, host, symbol): compare the strings before serializing a new one.
       const Vector& v = chunk.columns[columns[0]];

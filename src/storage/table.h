@@ -1,6 +1,9 @@
-// In-memory column store of one table: rows live in row groups of up to kChunkRows rows, each a
-// DataChunk, with a deleted-row mask per group. Row ids are positions:
-// row_id = group_index * kChunkRows + row. They are stable until a checkpoint compacts the table.
+// Column store of one table: rows live in row groups of up to kChunkRows rows, with a deleted-row
+// mask per group. A group is either resident (a DataChunk in memory: the tail appended since the
+// last checkpoint) or sealed (its columns are blocks of an immutable part file on disk,
+// storage/part_file.h, read on demand through the buffer pool). Row ids are positions:
+// row_id = group_index * kChunkRows + row. They are stable until a checkpoint re-lays the table
+// (Reseal / ApplyLayout), which the WAL restarts with.
 //
 // Time partitioning: a table with a designated timestamp routes every appended row to a row
 // group of its partition (floor(ts / interval)); groups never mix partitions, so zone maps on
@@ -14,6 +17,7 @@
 // per row group.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -22,8 +26,11 @@
 #include <vector>
 
 #include "common/vector.h"
+#include "storage/zone_map.h"
 
 namespace yunhe {
+
+class PartFile;
 
 struct ColumnInfo {
   std::string name;
@@ -62,18 +69,6 @@ struct TableSchema {
   }
 };
 
-// Min/max of one column in one row group (integers, timestamps and doubles), for skipping
-// row groups that cannot satisfy a predicate. Computed lazily; deletes keep it valid (it
-// stays a bound), appends and rollbacks recompute it.
-struct ZoneMap {
-  bool has_values = false;  // false: every row is NULL
-  int64_t min_i = 0, max_i = 0;
-  double min_f = 0, max_f = 0;
-  // GEOMETRY columns: the union of the rows' bounding boxes (has_box false: none known).
-  bool has_box = false;
-  double box[4] = {0, 0, 0, 0};  // xmin, ymin, xmax, ymax
-};
-
 class TableData {
  public:
   TableData();
@@ -87,9 +82,23 @@ class TableData {
   }
   size_t live_count() const { return rows_ - deleted_count_; }
   size_t group_count() const { return groups_.size(); }
-  const DataChunk& group(size_t g) const { return groups_[g]->chunk; }
-  const std::vector<uint8_t>& deleted(size_t g) const { return groups_[g]->deleted; }
-  bool IsDeleted(uint64_t row_id) const { return groups_[row_id / kChunkRows]->deleted[row_id % kChunkRows] != 0; }
+  size_t group_rows(size_t g) const { return groups_[g]->chunk.count; }
+  // The rows of group g: every column (group), or one (column). Sealed groups read their blocks
+  // through the buffer pool (may throw XX001 naming a corrupt part); the result shares arrays.
+  DataChunk group(size_t g) const;
+  Vector column(size_t g, size_t column) const;
+  // Deleted-row flags of group g (at least group_rows(g) entries; all 0 when none is deleted).
+  const std::vector<uint8_t>& deleted(size_t g) const {
+    const auto& d = groups_[g]->deleted;
+    return d.empty() ? NoDeletes() : d;
+  }
+  bool IsDeleted(uint64_t row_id) const { return deleted(row_id / kChunkRows)[row_id % kChunkRows] != 0; }
+  size_t group_deleted_count(size_t g) const;
+  // Sealed groups: the part and the group inside it (nullptr for resident groups).
+  const std::shared_ptr<const PartFile>& group_part(size_t g) const { return groups_[g]->part; }
+  uint32_t group_part_index(size_t g) const { return groups_[g]->part_group; }
+  // True when a sealed group's columns are the part's columns one to one (no ALTER since).
+  bool group_columns_as_sealed(size_t g) const;
   // A copy sharing every row group with this one (see the top of the file). Take it holding
   // the database's write lock; read it without.
   // Consecutive snapshots with no change in between are the same object.
@@ -121,8 +130,49 @@ class TableData {
   // Schema changes rewrite the columns.
   void AddColumn(const LogicalType& type, const Value& fill);
   void DropColumn(size_t column_idx);
-  // Copies live rows into fresh groups (after many deletes, at checkpoint).
-  void Compact();
+  // Checkpoint support (engine/durability.cpp). A checkpoint computes the table's next layout
+  // with Reseal, makes it durable (parts, manifest), then installs it with ApplyLayout; when
+  // anything in between fails the table is untouched. Reseal keeps sealed groups as they are,
+  // drops fully deleted groups, and rewrites into new parts (one per time partition, through
+  // `write_part`): resident rows, sealed groups more than half deleted or changed by ALTER, and
+  // a partition's partly filled sealed groups when that partition is rewritten anyway or has
+  // more than one (so small groups do not pile up). Cost: the rows rewritten, not the table.
+ private:
+  struct RowGroup {
+    DataChunk chunk;               // resident: the rows; sealed: no columns, count = rows
+    std::vector<uint8_t> deleted;  // empty = none deleted
+    int64_t partition = 0;
+    // Sealed groups: group part_group of part; table column c is part column part_columns[c],
+    // or, when -1 (added by ALTER TABLE after sealing), fills[c] on every row.
+    std::shared_ptr<const PartFile> part;
+    uint32_t part_group = 0;
+    std::vector<int> part_columns;
+    std::vector<Value> fills;
+    // zones[column], valid while zone_rows[column] == chunk.count; under zone_mu.
+    mutable std::mutex zone_mu;
+    mutable std::vector<ZoneMap> zones;
+    mutable std::vector<size_t> zone_rows;
+    RowGroup() = default;
+    RowGroup(const RowGroup& o);
+  };
+
+ public:
+  struct Layout {
+    std::vector<std::shared_ptr<RowGroup>> groups;
+    size_t rows_rewritten = 0, groups_kept = 0;
+  };
+  using PartWriter = std::function<std::shared_ptr<const PartFile>(int64_t partition, const std::vector<DataChunk>& groups)>;
+  Layout Reseal(const PartWriter& write_part) const;
+  // What the manifest records of group g of a layout: its part, its index there, and its
+  // deleted flags (nullptr: none deleted).
+  static const std::shared_ptr<const PartFile>& LayoutGroupPart(const Layout& l, size_t g) { return l.groups[g]->part; }
+  static uint32_t LayoutGroupPartIndex(const Layout& l, size_t g) { return l.groups[g]->part_group; }
+  static const std::vector<uint8_t>* LayoutGroupDeleted(const Layout& l, size_t g);
+  void ApplyLayout(Layout layout);
+  // Open: appends groups [first, first + count) of `part` as sealed groups.
+  void AttachSealed(const std::shared_ptr<const PartFile>& part, size_t first, size_t count);
+  // Open: restores the persisted deleted flags of group g.
+  void SetDeleted(size_t g, const std::vector<uint8_t>& flags);
   // Zone map of column `column` in group `g` (I64 and F64 columns; bounding boxes for GEOMETRY),
   // computed on first use; safe from several threads (a group's maps have their own lock).
   ZoneMap Zone(size_t g, size_t column) const;
@@ -133,21 +183,11 @@ class TableData {
   std::shared_ptr<const std::vector<std::string>> PartitionKeys(int64_t partition, const std::vector<int>& columns) const;
 
  private:
-  struct RowGroup {
-    DataChunk chunk;
-    std::vector<uint8_t> deleted;
-    int64_t partition = 0;
-    // zones[column], valid while zone_rows[column] == chunk.count; under zone_mu.
-    mutable std::mutex zone_mu;
-    mutable std::vector<ZoneMap> zones;
-    mutable std::vector<size_t> zone_rows;
-    RowGroup() = default;
-    RowGroup(const RowGroup& o);
-  };
   // Group g for writing: cloned first when a snapshot shares it.
   RowGroup& MutableGroup(size_t g);
   void AppendRows(const DataChunk& chunk, const std::vector<uint32_t>* rows, int64_t partition, AppendMark* mark);
   void RebuildPartitionIndex();
+  static const std::vector<uint8_t>& NoDeletes();
 
   std::vector<LogicalType> types_;
   int time_column_ = -1;

@@ -1,5 +1,6 @@
-// Database open/close/reopen: catalog and data survive, the WAL is replayed, a corrupt segment
-// makes only its table unreadable, a second process cannot open the same directory.
+// Database open/close/reopen: catalog and data survive, the WAL is replayed, a corrupt part block
+// fails the reads that touch it, a corrupt footer makes only its table unreadable, a second process
+// cannot open the same directory.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -94,28 +95,67 @@ TEST(Recovery, LargeFailedStatementLeavesNothingAfterSpillingItsWal) {
   EXPECT_EQ(Scalar(*db, "SELECT sum(a) FROM t"), "5");
 }
 
-TEST(Recovery, CorruptSegmentFailsOnlyItsTable) {
-  std::string dir = FreshDir("corrupt");
-  {
-    auto db = OpenOrDie(dir);
-    db->Execute("CREATE TABLE good (a int); INSERT INTO good SELECT x FROM generate_series(1, 1000) x;"
-                "CREATE TABLE bad (a int); INSERT INTO bad SELECT x FROM generate_series(1, 1000) x;");
-  }
-  // The manifest names each table's segment file: "table <file> <table name>".
-  std::string seg, manifest = ReadWholeFile(dir + "/MANIFEST");
-  size_t at = manifest.find(" bad\n");
-  ASSERT_NE(at, std::string::npos);
-  size_t start = manifest.rfind("table ", at) + 6;
-  seg = dir + "/" + manifest.substr(start, at - start);
-  ASSERT_FALSE(seg.empty());
-  std::string data = ReadWholeFile(seg);
-  data[data.size() / 2] ^= 0x5A;
-  WriteFileDurable(seg, data);
+// The part file holding table `name`'s rows, from the manifest ("table NAME" then "part FILE ...").
+std::string PartOf(const std::string& dir, const std::string& name) {
+  std::string manifest = ReadWholeFile(dir + "/MANIFEST");
+  size_t at = manifest.find("table " + name + "\npart ");
+  if (at == std::string::npos) return "";
+  size_t start = at + 6 + name.size() + 6;
+  return dir + "/" + manifest.substr(start, manifest.find(' ', start) - start);
+}
+
+void MakeGoodAndBad(const std::string& dir) {
+  auto db = OpenOrDie(dir);
+  db->Execute("CREATE TABLE good (a int); INSERT INTO good SELECT x FROM generate_series(1, 1000) x;"
+              "CREATE TABLE bad (a int); INSERT INTO bad SELECT x * 7919 % 10007 FROM generate_series(1, 1000) x;");
+}
+
+TEST(Recovery, CorruptBlockFailsOnlyReadsThatTouchIt) {
+  std::string dir = FreshDir("corrupt-block");
+  MakeGoodAndBad(dir);
+  std::string part = PartOf(dir, "bad");
+  ASSERT_FALSE(part.empty());
+  std::string data = ReadWholeFile(part);
+  data[12] ^= 0x5A;  // inside the first (only) column block, just past the 8-byte magic
+  WriteFileDurable(part, data);
+  auto db = OpenOrDie(dir);
+  auto r = db->ExecuteStatement("SELECT sum(a) FROM bad");
+  EXPECT_FALSE(r.status.ok());
+  EXPECT_EQ(r.status.sqlstate(), "XX001");
+  EXPECT_NE(r.status.message().find(part), std::string::npos) << r.status.message();
+  EXPECT_NE(r.status.message().find("block checksum mismatch at offset 8"), std::string::npos) << r.status.message();
+  // The footer is intact: the row count needs no block.
+  EXPECT_EQ(Scalar(*db, "SELECT count(*) FROM bad"), "1000");
+  EXPECT_EQ(Scalar(*db, "SELECT sum(a) FROM good"), "500500");
+}
+
+TEST(Recovery, CorruptFooterFailsOnlyItsTable) {
+  std::string dir = FreshDir("corrupt-footer");
+  MakeGoodAndBad(dir);
+  std::string part = PartOf(dir, "bad");
+  ASSERT_FALSE(part.empty());
+  std::string data = ReadWholeFile(part);
+  data[data.size() - 20] ^= 0x5A;  // in the footer, before the 16-byte tail
+  WriteFileDurable(part, data);
   auto db = OpenOrDie(dir);
   auto r = db->ExecuteStatement("SELECT count(*) FROM bad");
   EXPECT_FALSE(r.status.ok());
   EXPECT_EQ(r.status.sqlstate(), "XX001");
-  EXPECT_NE(r.status.message().find(seg), std::string::npos) << r.status.message();
+  EXPECT_NE(r.status.message().find(part), std::string::npos) << r.status.message();
+  EXPECT_NE(r.status.message().find("footer checksum mismatch"), std::string::npos) << r.status.message();
+  EXPECT_EQ(Scalar(*db, "SELECT count(*) FROM good"), "1000");
+}
+
+TEST(Recovery, MissingPartIsReportedForItsTable) {
+  std::string dir = FreshDir("missing-part");
+  MakeGoodAndBad(dir);
+  std::string part = PartOf(dir, "bad");
+  ASSERT_FALSE(part.empty());
+  RemoveFile(part);
+  auto db = OpenOrDie(dir);
+  auto r = db->ExecuteStatement("SELECT count(*) FROM bad");
+  EXPECT_EQ(r.status.sqlstate(), "XX001");
+  EXPECT_NE(r.status.message().find("file is missing"), std::string::npos) << r.status.message();
   EXPECT_EQ(Scalar(*db, "SELECT count(*) FROM good"), "1000");
 }
 

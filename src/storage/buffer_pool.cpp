@@ -1,0 +1,125 @@
+#include "storage/buffer_pool.h"
+
+#include <unistd.h>
+
+#include <fstream>
+#include <string>
+
+namespace yunhe {
+
+BufferPool& BufferPool::Instance() {
+  static BufferPool* pool = new BufferPool();  // never destroyed: parts may outlive static teardown
+  return *pool;
+}
+
+BufferPool::BufferPool() : limit_(DefaultLimit()) {}
+
+uint64_t BufferPool::MachineMemory() {
+  uint64_t ram = uint64_t(sysconf(_SC_PHYS_PAGES)) * uint64_t(sysconf(_SC_PAGESIZE));
+  for (const char* path : {"/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"}) {
+    std::ifstream in(path);
+    std::string text;
+    if (!(in >> text) || text == "max") continue;
+    try {
+      uint64_t cgroup = std::stoull(text);
+      if (cgroup > 0 && cgroup < ram) ram = cgroup;
+    } catch (...) {
+    }
+  }
+  return ram;
+}
+
+void BufferPool::SetLimit(uint64_t bytes) {
+  std::lock_guard<std::mutex> lock(mu_);
+  limit_ = bytes;
+  EvictLocked();
+}
+
+uint64_t BufferPool::limit() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return limit_;
+}
+
+uint64_t BufferPool::used() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return used_;
+}
+
+BufferPool::Counters BufferPool::counters() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return counters_;
+}
+
+void BufferPool::CountRead(uint64_t bytes) {
+  std::lock_guard<std::mutex> lock(mu_);
+  counters_.bytes_read += bytes;
+}
+
+uint64_t BufferPool::VectorBytes(const Vector& v) {
+  const size_t n = v.size();
+  uint64_t bytes = n;  // null flags
+  switch (v.type().physical()) {
+    case PhysicalType::kI64: bytes += n * sizeof(int64_t); break;
+    case PhysicalType::kF64: bytes += n * sizeof(double); break;
+    case PhysicalType::kStr: {
+      bytes += n * sizeof(std::string);
+      const std::string* s = v.str();
+      for (size_t r = 0; r < n; ++r)
+        if (s[r].capacity() > 15) bytes += s[r].capacity() + 1;  // past the small-string buffer
+      break;
+    }
+    case PhysicalType::kDec: bytes += n * sizeof(Decimal); break;
+    case PhysicalType::kInterval: bytes += n * sizeof(Interval); break;
+    default: break;
+  }
+  return bytes + sizeof(Vector);
+}
+
+bool BufferPool::Lookup(uint64_t part_id, uint64_t block, Vector* out) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = entries_.find(Key{part_id, block});
+  if (it == entries_.end()) {
+    ++counters_.misses;
+    return false;
+  }
+  ++counters_.hits;
+  lru_.splice(lru_.begin(), lru_, it->second.lru);
+  *out = it->second.vector;
+  return true;
+}
+
+void BufferPool::Insert(uint64_t part_id, uint64_t block, const Vector& v) {
+  const uint64_t bytes = VectorBytes(v);
+  std::lock_guard<std::mutex> lock(mu_);
+  Key key{part_id, block};
+  if (entries_.count(key)) return;
+  lru_.push_front(key);
+  entries_.emplace(key, Entry{v, bytes, lru_.begin()});
+  used_ += bytes;
+  EvictLocked();
+}
+
+void BufferPool::Forget(uint64_t part_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (auto it = entries_.begin(); it != entries_.end();) {
+    if (it->first.part == part_id) {
+      used_ -= it->second.bytes;
+      lru_.erase(it->second.lru);
+      it = entries_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+void BufferPool::EvictLocked() {
+  while (used_ > limit_ && !lru_.empty()) {
+    auto it = entries_.find(lru_.back());
+    used_ -= it->second.bytes;
+    entries_.erase(it);
+    lru_.pop_back();
+    ++counters_.evictions;
+  }
+}
+
+}  // namespace yunhe

@@ -1,0 +1,195 @@
+#include "storage/part_file.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "common/crc32c.h"
+#include "common/status.h"
+#include "storage/buffer_pool.h"
+#include "storage/byte_io.h"
+#include "storage/codecs.h"
+#include "storage/file_util.h"
+#include "storage/wal_record.h"
+
+namespace yunhe {
+namespace {
+
+std::atomic<uint64_t> g_next_part_id{1};
+
+constexpr size_t kTailBytes = 8 + 4 + 4;  // u64 footer offset, u32 footer crc, magic
+
+[[noreturn]] void Corrupt(const std::string& path, uint64_t offset, const std::string& what) {
+  throw Error(SqlState::kDataCorrupted, fmt::format("could not read part file \"{}\": {} at offset {}", path, what, offset));
+}
+
+// pread of exactly `len` bytes at `offset`; false when the file is shorter.
+bool ReadAt(int fd, const std::string& path, uint64_t offset, size_t len, std::string* out) {
+  out->resize(len);
+  size_t done = 0;
+  while (done < len) {
+    ssize_t n = ::pread(fd, out->data() + done, len - done, off_t(offset + done));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw Error(SqlState::kIoError, fmt::format("could not read file \"{}\": {}", path, std::strerror(errno)));
+    }
+    if (n == 0) return false;
+    done += size_t(n);
+  }
+  return true;
+}
+
+}  // namespace
+
+PartFile::~PartFile() {
+  if (fd_ >= 0) ::close(fd_);
+  BufferPool::Instance().Forget(id_);
+  if (obsolete_) ::unlink(path_.c_str());  // no holder left: no snapshot can read it any more
+}
+
+std::shared_ptr<PartFile> PartFile::Write(const std::string& dir, const std::string& name,
+                                          const std::vector<LogicalType>& types, int64_t partition,
+                                         const std::vector<DataChunk>& groups) {
+  std::shared_ptr<PartFile> part(new PartFile());
+  part->path_ = dir + "/" + name;
+  part->name_ = name;
+  part->id_ = g_next_part_id++;
+  part->types_ = types;
+  std::string out(kPartMagic, 8);
+  for (const DataChunk& chunk : groups) {
+    YH_ASSERT(chunk.columns.size() == types.size());
+    YH_ASSERT(chunk.count > 0 && chunk.count <= kChunkRows);
+    Group g;
+    g.rows = uint32_t(chunk.count);
+    g.partition = partition;
+    for (const Vector& col : chunk.columns) {
+      YH_ASSERT(col.size() >= chunk.count);
+      Block b;
+      b.offset = out.size();
+      EncodeColumnBlock(col, &out);
+      b.length = uint32_t(out.size() - b.offset);
+      b.crc = Crc32c(out.data() + b.offset, b.length);
+      g.blocks.push_back(b);
+      g.zones.push_back(ComputeZoneMap(col, chunk.count));
+    }
+    part->groups_.push_back(std::move(g));
+  }
+  const uint64_t footer_offset = out.size();
+  ByteWriter w(&out);
+  w.U32(uint32_t(types.size()));
+  for (const auto& t : types) EncodeType(t, &out);
+  w.U32(uint32_t(part->groups_.size()));
+  for (const Group& g : part->groups_) {
+    w.U32(g.rows);
+    w.I64(g.partition);
+    for (size_t c = 0; c < types.size(); ++c) {
+      w.U64(g.blocks[c].offset);
+      w.U32(g.blocks[c].length);
+      w.U32(g.blocks[c].crc);
+      EncodeZoneMap(g.zones[c], &out);
+    }
+  }
+  const uint32_t footer_crc = Crc32c(out.data() + footer_offset, out.size() - footer_offset);
+  w.U64(footer_offset);
+  w.U32(footer_crc);
+  w.Raw(kPartTailMagic, 4);
+  WriteFileDurable(part->path_, out);
+  part->file_bytes_ = out.size();
+  part->fd_ = ::open(part->path_.c_str(), O_RDONLY | O_CLOEXEC);
+  if (part->fd_ < 0)
+    throw Error(SqlState::kIoError, fmt::format("could not open file \"{}\": {}", part->path_, std::strerror(errno)));
+  // The rows were in memory a moment ago: keep them there (the hot tail stays hot).
+  BufferPool& pool = BufferPool::Instance();
+  for (size_t g = 0; g < groups.size(); ++g)
+    for (size_t c = 0; c < types.size(); ++c) {
+      Vector v = groups[g].columns[c];
+      if (v.size() != groups[g].count) {
+        v = Vector(v.type());
+        v.AppendRange(groups[g].columns[c], 0, groups[g].count);
+      }
+      pool.Insert(part->id_, g * types.size() + c, v);
+    }
+  return part;
+}
+
+std::shared_ptr<PartFile> PartFile::Open(const std::string& dir, const std::string& name) {
+  std::shared_ptr<PartFile> part(new PartFile());
+  part->path_ = dir + "/" + name;
+  part->name_ = name;
+  part->id_ = g_next_part_id++;
+  const std::string& path = part->path_;
+  part->fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (part->fd_ < 0) {
+    if (errno == ENOENT) Corrupt(path, 0, "file is missing");
+    throw Error(SqlState::kIoError, fmt::format("could not open file \"{}\": {}", path, std::strerror(errno)));
+  }
+  struct stat st;
+  if (::fstat(part->fd_, &st) != 0) throw Error(SqlState::kIoError, fmt::format("could not stat file \"{}\"", path));
+  const uint64_t size = uint64_t(st.st_size);
+  part->file_bytes_ = size;
+  std::string head, tail, footer;
+  if (size < 8 + kTailBytes || !ReadAt(part->fd_, path, 0, 8, &head) || std::memcmp(head.data(), kPartMagic, 8) != 0)
+    Corrupt(path, 0, "bad magic number or truncated file");
+  if (!ReadAt(part->fd_, path, size - kTailBytes, kTailBytes, &tail) || std::memcmp(tail.data() + 12, kPartTailMagic, 4) != 0)
+    Corrupt(path, size - kTailBytes, "bad tail (truncated file?)");
+  uint64_t footer_offset;
+  uint32_t footer_crc;
+  std::memcpy(&footer_offset, tail.data(), 8);
+  std::memcpy(&footer_crc, tail.data() + 8, 4);
+  if (footer_offset < 8 || footer_offset > size - kTailBytes) Corrupt(path, size - kTailBytes, "footer offset out of range");
+  if (!ReadAt(part->fd_, path, footer_offset, size - kTailBytes - footer_offset, &footer))
+    Corrupt(path, footer_offset, "truncated footer");
+  if (Crc32c(footer.data(), footer.size()) != footer_crc) Corrupt(path, footer_offset, "footer checksum mismatch");
+  ByteReader in(footer.data(), footer.size());
+  const uint32_t columns = in.U32();
+  if (!in.ok() || columns > 100000) Corrupt(path, footer_offset, "bad column count");
+  for (uint32_t c = 0; c < columns; ++c) {
+    LogicalType t;
+    if (!DecodeType(in, &t)) Corrupt(path, footer_offset, "bad column type");
+    part->types_.push_back(t);
+  }
+  const uint32_t group_count = in.U32();
+  if (!in.ok() || uint64_t(group_count) * columns > footer.size()) Corrupt(path, footer_offset, "bad group count");
+  part->groups_.resize(group_count);
+  for (Group& g : part->groups_) {
+    g.rows = in.U32();
+    g.partition = in.I64();
+    if (!in.ok() || g.rows == 0 || g.rows > kChunkRows) Corrupt(path, footer_offset, "bad row count in footer");
+    g.blocks.resize(columns);
+    g.zones.resize(columns);
+    for (uint32_t c = 0; c < columns; ++c) {
+      g.blocks[c].offset = in.U64();
+      g.blocks[c].length = in.U32();
+      g.blocks[c].crc = in.U32();
+      if (!DecodeZoneMap(in, &g.zones[c])) Corrupt(path, footer_offset, "bad zone map in footer");
+      if (g.blocks[c].offset < 8 || g.blocks[c].offset + g.blocks[c].length > footer_offset)
+        Corrupt(path, footer_offset, "block out of range in footer");
+    }
+  }
+  if (!in.ok() || in.remaining() != 0) Corrupt(path, footer_offset, "malformed footer");
+  return part;
+}
+
+Vector PartFile::ReadColumn(size_t group, size_t column) const {
+  YH_ASSERT(group < groups_.size());
+  YH_ASSERT(column < types_.size());
+  BufferPool& pool = BufferPool::Instance();
+  const uint64_t key = group * types_.size() + column;
+  Vector v;
+  if (pool.Lookup(id_, key, &v)) return v;
+  const Group& g = groups_[group];
+  const Block& b = g.blocks[column];
+  std::string bytes;
+  if (!ReadAt(fd_, path_, b.offset, b.length, &bytes)) Corrupt(path_, b.offset, "truncated block");
+  pool.CountRead(b.length);
+  if (Crc32c(bytes.data(), bytes.size()) != b.crc) Corrupt(path_, b.offset, "block checksum mismatch");
+  if (!DecodeColumnBlock(bytes.data(), bytes.size(), types_[column], g.rows, &v)) Corrupt(path_, b.offset, "malformed block");
+  pool.Insert(id_, key, v);
+  return v;
+}
+
+}  // namespace yunhe

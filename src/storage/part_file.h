@@ -1,0 +1,75 @@
+// Part files: the sealed, immutable part of a table on disk (docs/format.md "Part file").
+//
+// A part holds row groups of one time partition (plain tables: a run of rows), written once by a
+// checkpoint and never changed. Each group stores each column as one checksummed block with the
+// codecs of storage/codecs.h; the footer at the end of the file lists every block's offset,
+// length and CRC with the group's zone maps, so opening a part reads only its footer (Open) and a
+// block is read, verified and decoded when a scan first asks for it (ReadColumn), through the
+// process's buffer pool (storage/buffer_pool.h).
+//
+// Lifetime: row groups of tables and snapshots hold the PartFile by shared_ptr. A checkpoint that
+// stops naming a part calls MarkObsolete(); the file is unlinked when the last holder lets go, so
+// a snapshot never loses a block it may still read.
+// Corruption: a bad footer is reported by Open, a bad block by ReadColumn, as XX001 naming the file
+// and the byte offset; nothing crashes.
+#pragma once
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/vector.h"
+#include "storage/zone_map.h"
+
+namespace yunhe {
+
+inline constexpr char kPartMagic[8] = {'Y', 'H', 'P', 'A', 'R', 'T', '0', '2'};
+inline constexpr char kPartTailMagic[4] = {'Y', 'H', 'P', 'E'};
+
+class PartFile {
+ public:
+  struct Block {
+    uint64_t offset = 0;
+    uint32_t length = 0;
+    uint32_t crc = 0;
+  };
+  struct Group {
+    uint32_t rows = 0;
+    int64_t partition = 0;
+    std::vector<Block> blocks;    // one per column
+    std::vector<ZoneMap> zones;  // one per column
+  };
+
+  // Writes `groups` (each holding all columns of `types`, rows of time partition `partition`) to dir/name and fsyncs it; returns the
+  // part open for reading, its blocks already in the buffer pool (they were in memory anyway).
+  static std::shared_ptr<PartFile> Write(const std::string& dir, const std::string& name,
+                                         const std::vector<LogicalType>& types, int64_t partition,
+                                         const std::vector<DataChunk>& groups);
+  // Opens dir/name and reads its footer only. Throws XX001 (corrupt) or 58030 (I/O).
+  static std::shared_ptr<PartFile> Open(const std::string& dir, const std::string& name);
+  ~PartFile();
+  PartFile(const PartFile&) = delete;
+  PartFile& operator=(const PartFile&) = delete;
+
+  const std::string& name() const { return name_; }
+  const std::vector<LogicalType>& types() const { return types_; }
+  const std::vector<Group>& groups() const { return groups_; }
+  uint64_t file_bytes() const { return file_bytes_; }
+  // Column `column` of group `group`, decoded: from the buffer pool, or read with pread, checked
+  // and decoded on a miss. Throws XX001 naming the file when the block is corrupt.
+  Vector ReadColumn(size_t group, size_t column) const;
+  void MarkObsolete() const { obsolete_ = true; }
+
+ private:
+  PartFile() = default;
+  std::string path_, name_;
+  int fd_ = -1;
+  uint64_t id_ = 0;  // process-unique, the buffer pool's key
+  uint64_t file_bytes_ = 0;
+  std::vector<LogicalType> types_;
+  std::vector<Group> groups_;
+  mutable std::atomic<bool> obsolete_{false};
+};
+
+}  // namespace yunhe
