@@ -5,7 +5,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <zstd.h>
+
 #include <cerrno>
+#include <algorithm>
 #include <cstring>
 
 #include "common/crc32c.h"
@@ -68,31 +71,47 @@ std::shared_ptr<PartFile> PartFile::Write(const std::string& dir, const std::str
     g.partition = partition;
     for (const Vector& col : chunk.columns) {
       YH_ASSERT(col.size() >= chunk.count);
-      Block b;
-      b.offset = out.size();
-      EncodeColumnBlock(col, &out);
-      b.length = uint32_t(out.size() - b.offset);
-      b.crc = Crc32c(out.data() + b.offset, b.length);
-      g.blocks.push_back(b);
       g.zones.push_back(ComputeZoneMap(col, chunk.count));
     }
     part->groups_.push_back(std::move(g));
   }
-  const uint64_t footer_offset = out.size();
-  ByteWriter w(&out);
-  w.U32(uint32_t(types.size()));
-  for (const auto& t : types) EncodeType(t, &out);
-  w.U32(uint32_t(part->groups_.size()));
-  for (const Group& g : part->groups_) {
-    w.U32(g.rows);
-    w.I64(g.partition);
+  for (size_t first = 0; first < groups.size(); first += kStripeGroups) {
+    const size_t last = std::min(groups.size(), first + kStripeGroups);
     for (size_t c = 0; c < types.size(); ++c) {
-      w.U64(g.blocks[c].offset);
-      w.U32(g.blocks[c].length);
-      w.U32(g.blocks[c].crc);
-      EncodeZoneMap(g.zones[c], &out);
+      Vector stripe(types[c]);
+      for (size_t g = first; g < last; ++g) stripe.AppendRange(groups[g].columns[c], 0, groups[g].count);
+      Block b;
+      b.offset = out.size();
+      EncodeColumnBlock(stripe, &out);
+      b.length = uint32_t(out.size() - b.offset);
+      b.crc = Crc32c(out.data() + b.offset, b.length);
+      part->blocks_.push_back(b);
     }
   }
+  // The footer (zone maps are most of it, and alike from group to group) is stored zstd-compressed.
+  std::string footer;
+  ByteWriter f(&footer);
+  f.U32(uint32_t(types.size()));
+  for (const auto& t : types) EncodeType(t, &footer);
+  f.U32(uint32_t(part->groups_.size()));
+  for (const Group& g : part->groups_) {
+    f.U32(g.rows);
+    f.I64(g.partition);
+    for (const ZoneMap& z : g.zones) EncodeZoneMap(z, &footer);
+  }
+  f.U32(uint32_t(kStripeGroups));
+  for (const Block& b : part->blocks_) {
+    f.U64(b.offset);
+    f.U32(b.length);
+    f.U32(b.crc);
+  }
+  const uint64_t footer_offset = out.size();
+  ByteWriter w(&out);
+  w.U32(uint32_t(footer.size()));
+  std::string packed(ZSTD_compressBound(footer.size()), '\0');
+  const size_t packed_size = ZSTD_compress(packed.data(), packed.size(), footer.data(), footer.size(), 3);
+  YH_ASSERT(!ZSTD_isError(packed_size));
+  out.append(packed.data(), packed_size);
   const uint32_t footer_crc = Crc32c(out.data() + footer_offset, out.size() - footer_offset);
   w.U64(footer_offset);
   w.U32(footer_crc);
@@ -131,7 +150,7 @@ std::shared_ptr<PartFile> PartFile::Open(const std::string& dir, const std::stri
   if (::fstat(part->fd_, &st) != 0) throw Error(SqlState::kIoError, fmt::format("could not stat file \"{}\"", path));
   const uint64_t size = uint64_t(st.st_size);
   part->file_bytes_ = size;
-  std::string head, tail, footer;
+  std::string head, tail, packed, footer;
   if (size < 8 + kTailBytes || !ReadAt(part->fd_, path, 0, 8, &head) || std::memcmp(head.data(), kPartMagic, 8) != 0)
     Corrupt(path, 0, "bad magic number or truncated file");
   if (!ReadAt(part->fd_, path, size - kTailBytes, kTailBytes, &tail) || std::memcmp(tail.data() + 12, kPartTailMagic, 4) != 0)
@@ -141,9 +160,16 @@ std::shared_ptr<PartFile> PartFile::Open(const std::string& dir, const std::stri
   std::memcpy(&footer_offset, tail.data(), 8);
   std::memcpy(&footer_crc, tail.data() + 8, 4);
   if (footer_offset < 8 || footer_offset > size - kTailBytes) Corrupt(path, size - kTailBytes, "footer offset out of range");
-  if (!ReadAt(part->fd_, path, footer_offset, size - kTailBytes - footer_offset, &footer))
+  if (!ReadAt(part->fd_, path, footer_offset, size - kTailBytes - footer_offset, &packed))
     Corrupt(path, footer_offset, "truncated footer");
-  if (Crc32c(footer.data(), footer.size()) != footer_crc) Corrupt(path, footer_offset, "footer checksum mismatch");
+  if (Crc32c(packed.data(), packed.size()) != footer_crc) Corrupt(path, footer_offset, "footer checksum mismatch");
+  uint32_t footer_size = 0;
+  if (packed.size() < 4) Corrupt(path, footer_offset, "truncated footer");
+  std::memcpy(&footer_size, packed.data(), 4);
+  if (footer_size > (1u << 30)) Corrupt(path, footer_offset, "footer too large");
+  footer.resize(footer_size);
+  const size_t got = ZSTD_decompress(footer.data(), footer.size(), packed.data() + 4, packed.size() - 4);
+  if (ZSTD_isError(got) || got != footer_size) Corrupt(path, footer_offset, "footer does not decompress");
   ByteReader in(footer.data(), footer.size());
   const uint32_t columns = in.U32();
   if (!in.ok() || columns > 100000) Corrupt(path, footer_offset, "bad column count");
@@ -159,16 +185,19 @@ std::shared_ptr<PartFile> PartFile::Open(const std::string& dir, const std::stri
     g.rows = in.U32();
     g.partition = in.I64();
     if (!in.ok() || g.rows == 0 || g.rows > kChunkRows) Corrupt(path, footer_offset, "bad row count in footer");
-    g.blocks.resize(columns);
     g.zones.resize(columns);
-    for (uint32_t c = 0; c < columns; ++c) {
-      g.blocks[c].offset = in.U64();
-      g.blocks[c].length = in.U32();
-      g.blocks[c].crc = in.U32();
+    for (uint32_t c = 0; c < columns; ++c)
       if (!DecodeZoneMap(in, &g.zones[c])) Corrupt(path, footer_offset, "bad zone map in footer");
-      if (g.blocks[c].offset < 8 || g.blocks[c].offset + g.blocks[c].length > footer_offset)
-        Corrupt(path, footer_offset, "block out of range in footer");
-    }
+  }
+  if (in.U32() != kStripeGroups) Corrupt(path, footer_offset, "unsupported stripe size");
+  const size_t stripes = (group_count + kStripeGroups - 1) / kStripeGroups;
+  if (!in.ok() || in.remaining() != stripes * columns * 16) Corrupt(path, footer_offset, "bad block list in footer");
+  part->blocks_.resize(stripes * columns);
+  for (Block& b : part->blocks_) {
+    b.offset = in.U64();
+    b.length = in.U32();
+    b.crc = in.U32();
+    if (b.offset < 8 || b.offset + b.length > footer_offset) Corrupt(path, footer_offset, "block out of range in footer");
   }
   if (!in.ok() || in.remaining() != 0) Corrupt(path, footer_offset, "malformed footer");
   return part;
@@ -181,14 +210,27 @@ Vector PartFile::ReadColumn(size_t group, size_t column) const {
   const uint64_t key = group * types_.size() + column;
   Vector v;
   if (pool.Lookup(id_, key, &v)) return v;
-  const Group& g = groups_[group];
-  const Block& b = g.blocks[column];
+  // Miss: read and decode the whole stripe, and keep every group of it (a scan wants the next
+  // ones too).
+  const size_t stripe = group / kStripeGroups;
+  const size_t first = stripe * kStripeGroups, last = std::min(groups_.size(), first + kStripeGroups);
+  size_t rows = 0;
+  for (size_t k = first; k < last; ++k) rows += groups_[k].rows;
+  const Block& b = blocks_[stripe * types_.size() + column];
   std::string bytes;
   if (!ReadAt(fd_, path_, b.offset, b.length, &bytes)) Corrupt(path_, b.offset, "truncated block");
   pool.CountRead(b.length);
   if (Crc32c(bytes.data(), bytes.size()) != b.crc) Corrupt(path_, b.offset, "block checksum mismatch");
-  if (!DecodeColumnBlock(bytes.data(), bytes.size(), types_[column], g.rows, &v)) Corrupt(path_, b.offset, "malformed block");
-  pool.Insert(id_, key, v);
+  Vector all;
+  if (!DecodeColumnBlock(bytes.data(), bytes.size(), types_[column], rows, &all)) Corrupt(path_, b.offset, "malformed block");
+  size_t offset = 0;
+  for (size_t k = first; k < last; ++k) {
+    Vector part(types_[column]);
+    part.AppendRange(all, offset, groups_[k].rows);
+    offset += groups_[k].rows;
+    pool.Insert(id_, k * types_.size() + column, part);
+    if (k == group) v = std::move(part);
+  }
   return v;
 }
 

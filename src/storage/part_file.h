@@ -1,11 +1,12 @@
 // Part files: the sealed, immutable part of a table on disk (docs/format.md "Part file").
 //
 // A part holds row groups of one time partition (plain tables: a run of rows), written once by a
-// checkpoint and never changed. Each group stores each column as one checksummed block with the
-// codecs of storage/codecs.h; the footer at the end of the file lists every block's offset,
-// length and CRC with the group's zone maps, so opening a part reads only its footer (Open) and a
-// block is read, verified and decoded when a scan first asks for it (ReadColumn), through the
-// process's buffer pool (storage/buffer_pool.h).
+// checkpoint and never changed. Groups are stored in stripes of kStripeGroups; each column of a
+// stripe is one checksummed block with the codecs of storage/codecs.h. The footer at the end of
+// the file holds every group's row count and zone maps and every block's offset, length and CRC,
+// so opening a part reads only its footer (Open), and a block is read, verified and decoded when
+// a scan first asks for one of its groups (ReadColumn), into the process's buffer pool
+// (storage/buffer_pool.h), one entry per group.
 //
 // Lifetime: row groups of tables and snapshots hold the PartFile by shared_ptr. A checkpoint that
 // stops naming a part calls MarkObsolete(); the file is unlinked when the last holder lets go, so
@@ -37,9 +38,11 @@ class PartFile {
   struct Group {
     uint32_t rows = 0;
     int64_t partition = 0;
-    std::vector<Block> blocks;    // one per column
     std::vector<ZoneMap> zones;  // one per column
   };
+  // A block holds one column of a stripe: kStripeGroups consecutive row groups (fewer in the
+  // last), so codecs and zstd see up to 64 Ki rows at once; blocks_[stripe * columns + column].
+  static constexpr size_t kStripeGroups = 32;
 
   // Writes `groups` (each holding all columns of `types`, rows of time partition `partition`) to dir/name and fsyncs it; returns the
   // part open for reading, its blocks already in the buffer pool (they were in memory anyway).
@@ -69,6 +72,7 @@ class PartFile {
   uint64_t file_bytes_ = 0;
   std::vector<LogicalType> types_;
   std::vector<Group> groups_;
+  std::vector<Block> blocks_;
   mutable std::atomic<bool> obsolete_{false};
 };
 
