@@ -12,6 +12,7 @@
 #include "common/status.h"
 #include "engine/database.h"
 #include "engine/statements.h"
+#include "storage/file_faults.h"
 #include "storage/manifest.h"
 #include "storage/part_file.h"
 #include "storage/segment_file.h"
@@ -271,6 +272,7 @@ void Durability::Checkpoint(Catalog& catalog) {
         std::string file = fmt::format("p{}-{}-{}.part", t->id, n, part_seq++);
         auto part = PartFile::Write(dir_, file, types, partition, groups);
         written.push_back(part);
+        CrashPoint("checkpoint-part-written");
         return part;
       });
       ManifestTable mt;
@@ -293,17 +295,26 @@ void Durability::Checkpoint(Catalog& catalog) {
       m.tables.push_back(std::move(mt));
       layouts.emplace_back(t.get(), std::move(layout));
     }
+    CrashPoint("checkpoint-parts-written");
     WriteFileDurable(dir_ + "/" + m.wal, "");
+    CrashPoint("checkpoint-before-manifest");
     // Phase 2: the switch. After the rename the new checkpoint is the database.
     ReplaceFileDurable(dir_ + "/MANIFEST", EncodeManifest(m));
   } catch (...) {
     for (auto& part : written) part->MarkObsolete();
     throw;
   }
+  CrashPoint("checkpoint-manifest-swapped");
   // Phase 3: install the new layouts (row ids restart with the new WAL), switch the WAL, and
   // let go of files the new manifest does not name (parts when their last reader is done).
   for (auto& [t, layout] : layouts) t->data.ApplyLayout(std::move(layout));
-  flush_.Rebase([&] { wal_ = std::make_unique<WalWriter>(dir_ + "/" + m.wal, 0); });
+  try {
+    flush_.Rebase([&] { wal_ = std::make_unique<WalWriter>(dir_ + "/" + m.wal, 0); });
+  } catch (const Error& e) {
+    // The manifest names the new WAL but the old one is still open: commits must not go on.
+    Poison("could not switch to the new WAL after a checkpoint: " + e.status().message());
+    throw;
+  }
   std::set<std::string> keep;
   for (auto& f : m.Files()) keep.insert(f);
   for (auto& f : live_.Files()) {
@@ -316,6 +327,7 @@ void Durability::Checkpoint(Catalog& catalog) {
   CollectLiveParts(catalog);
   live_ = m;
   checkpoint_ = n;
+  CrashPoint("checkpoint-done");
 }
 
 }  // namespace yunhe

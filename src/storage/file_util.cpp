@@ -1,5 +1,7 @@
 #include "storage/file_util.h"
 
+#include "storage/file_faults.h"
+
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -45,11 +47,22 @@ bool FileExists(const std::string& path) {
 }
 
 void WriteFileDurable(const std::string& path, const std::string& data) {
+  if (int err = InjectedFault(FileOp::kCreate, path)) {
+    errno = err;
+    IoError("create", path);
+  }
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) IoError("create", path);
   size_t off = 0;
+  const int write_fault = InjectedFault(FileOp::kWrite, path);
   while (off < data.size()) {
-    ssize_t n = ::write(fd, data.data() + off, data.size() - off);
+    if (write_fault && off >= data.size() / 2) {
+      ::close(fd);
+      errno = write_fault;
+      IoError("write", path);
+    }
+    const size_t want = write_fault ? data.size() / 2 - off : data.size() - off;
+    ssize_t n = ::write(fd, data.data() + off, want);
     if (n < 0) {
       if (errno == EINTR) continue;
       ::close(fd);
@@ -57,7 +70,9 @@ void WriteFileDurable(const std::string& path, const std::string& data) {
     }
     off += size_t(n);
   }
-  if (::fsync(fd) != 0) {
+  const int sync_fault = InjectedFault(FileOp::kSync, path);
+  if (sync_fault || ::fsync(fd) != 0) {
+    if (sync_fault) errno = sync_fault;
     ::close(fd);
     IoError("fsync", path);
   }
@@ -74,6 +89,10 @@ void SyncDirectory(const std::string& dir) {
 void ReplaceFileDurable(const std::string& path, const std::string& data) {
   std::string tmp = path + ".tmp";
   WriteFileDurable(tmp, data);
+  if (int err = InjectedFault(FileOp::kRename, path)) {
+    errno = err;
+    IoError("rename", tmp);
+  }
   if (::rename(tmp.c_str(), path.c_str()) != 0) IoError("rename", tmp);
   SyncDirectory(std::filesystem::path(path).parent_path().string());
 }

@@ -11,6 +11,7 @@
 #include "common/crc32c.h"
 #include "common/status.h"
 #include "storage/byte_io.h"
+#include "storage/file_faults.h"
 #include "storage/file_util.h"
 
 namespace yunhe {
@@ -29,7 +30,10 @@ WalWriter::~WalWriter() {
 }
 
 
-int WalWriter::Sync() const { return ::fdatasync(fd_) == 0 ? 0 : errno; }
+int WalWriter::Sync() const {
+  if (int err = InjectedFault(FileOp::kSync, path_)) return err;
+  return ::fdatasync(fd_) == 0 ? 0 : errno;
+}
 
 void WalWriter::Append(const std::vector<WalRecord>& records) {
   std::string buf;
@@ -45,8 +49,12 @@ void WalWriter::Append(const std::vector<WalRecord>& records) {
     buf += payload;
   }
   size_t off = 0;
+  const int write_fault = InjectedFault(FileOp::kWrite, path_);
   while (off < buf.size()) {
-    ssize_t n = ::write(fd_, buf.data() + off, buf.size() - off);
+    // An injected fault writes half the frames' bytes, then fails (a short write, then ENOSPC).
+    const bool fail_now = write_fault && off >= buf.size() / 2;
+    ssize_t n = fail_now ? -1 : ::write(fd_, buf.data() + off, write_fault ? buf.size() / 2 - off : buf.size() - off);
+    if (fail_now) errno = write_fault;
     if (n < 0) {
       if (errno == EINTR) continue;
       int err = errno;
