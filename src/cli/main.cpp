@@ -17,6 +17,7 @@
 #include "cli/ingest_command.h"
 #include "cli/serve_command.h"
 #include "cli/shell.h"
+#include "common/memory_limit.h"
 
 using namespace yunhe;
 
@@ -29,6 +30,7 @@ void Usage(std::ostream& out) {
          "  --format FORMAT     table (default on a terminal), csv, tsv or json\n"
          "  --null STRING       print NULL as STRING\n"
          "  --no-header         omit column names\n"
+         "  --memory-limit SIZE memory for cached table blocks (e.g. 512MB, 2GB, 25%; default 80% of RAM)\n"
          "  --make-demo DIR     create the demo database in DIR (if missing) and exit\n"
          "  --function-reference  print the function table of docs/sql.md and exit\n"
          "  -h, --help          this help\n"
@@ -83,6 +85,14 @@ int main(int argc, char** argv) {
     } else if (a == "--function-reference") {
       std::cout << FunctionReferenceMarkdown();
       return 0;
+    } else if (a == "--memory-limit" || a.rfind("--memory-limit=", 0) == 0) {
+      std::string v = a == "--memory-limit" ? need("a size") : a.substr(15);
+      uint64_t bytes = 0;
+      if (!ParseMemorySize(v, &bytes)) {
+        std::cerr << "yunhe: bad memory limit \"" << v << "\" (e.g. 512MB, 2GB, 25%)\n";
+        return 2;
+      }
+      SetMemoryLimitBytes(bytes);
     } else if (a == "--make-demo") {
       demo_dir = need("a directory");
     } else if (a == "-h" || a == "--help") {

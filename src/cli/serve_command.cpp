@@ -1,5 +1,7 @@
 #include "cli/serve_command.h"
 
+#include "common/memory_limit.h"
+
 #include <arpa/inet.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -38,6 +40,7 @@ void Usage(std::ostream& out) {
          "  --mqtt-table NAME  table for JSON payloads without a \"measurement\" key (default mqtt)\n"
          "  --idle-in-transaction-timeout MS  end sessions idle inside BEGIN for this long (default 60000; 0 = never)\n"
          "  --max-connections N  PostgreSQL protocol sessions at once (default 100); more: FATAL 53300\n"
+         "  --memory-limit SIZE  memory for cached table blocks (e.g. 512MB, 2GB, 25%; default 80% of RAM)\n"
          "  --password PW      set the password of the superuser yunhe (then SCRAM-SHA-256 is required)\n"
          "  --shell            also open the interactive shell on the database (stdin a terminal);\n"
          "                     quitting it (\\q, Ctrl+D) stops the server; busy ports give way to free ones\n"
@@ -139,6 +142,15 @@ int RunServeCommand(int argc, char** argv) {
         return 2;
       }
       options.max_connections = int(n);
+    }
+    else if (a == "--memory-limit") {
+      std::string v = need();
+      uint64_t bytes = 0;
+      if (!ParseMemorySize(v, &bytes)) {
+        std::cerr << "yunhe serve: bad memory limit \"" << v << "\" (e.g. 512MB, 2GB, 25%)\n";
+        return 2;
+      }
+      SetMemoryLimitBytes(bytes);
     }
     else if (a == "--mqtt") mqtt_broker = need();
     else if (a == "--mqtt-topic") mqtt_options.topics.push_back(need());

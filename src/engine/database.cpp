@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "common/cancel.h"
+#include "common/memory_limit.h"
 #include "common/notices.h"
 #include "common/timezone.h"
 #include "engine/durability.h"
@@ -13,6 +14,7 @@
 #include "engine/statements.h"
 #include "functions/function.h"
 #include "functions/statement_clock.h"
+#include "storage/buffer_pool.h"
 
 namespace yunhe {
 
@@ -466,6 +468,20 @@ void Database::Dispatch(PgQuery__Node* node, const std::string& sql, QueryResult
         }
       }
       if (name == "statement_timeout" && s->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_RESET) value = "0";
+      if (name == "memory_limit") {
+        // Process-wide (DuckDB's choice): the buffer pool of every database in the process.
+        uint64_t bytes = DefaultMemoryLimitBytes();
+        if (s->kind != PG_QUERY__VARIABLE_SET_KIND__VAR_RESET && s->kind != PG_QUERY__VARIABLE_SET_KIND__VAR_SET_DEFAULT &&
+            !ParseMemorySize(value, &bytes)) {
+          Error e(SqlState::kInvalidParameterValue, fmt::format("invalid value for parameter \"memory_limit\": \"{}\"", value));
+          e.status().WithHint("Valid units for this parameter are \"B\", \"kB\", \"MB\", \"GB\", \"TB\" and \"%\" (of the machine's memory); the least is 1MB.");
+          throw e;
+        }
+        SetMemoryLimitBytes(bytes);
+        BufferPool::Instance().Enforce();
+        result.tag = "SET";
+        return;
+      }
       if (!name.empty()) settings_[name] = value;
       result.tag = "SET";
       return;
@@ -473,14 +489,16 @@ void Database::Dispatch(PgQuery__Node* node, const std::string& sql, QueryResult
     case PG_QUERY__NODE__NODE_VARIABLE_SHOW_STMT: {
       std::string name = node->variable_show_stmt->name;
       auto it = settings_.find(name);
-      if (it == settings_.end())
-        throw Error(SqlState::kUndefinedObject, fmt::format("unrecognized configuration parameter \"{}\"", name));
+      std::string shown;
+      if (name == "memory_limit") shown = FormatMemorySize(MemoryLimitBytes());  // process-wide, not per session
+      else if (it != settings_.end()) shown = it->second;
+      else throw Error(SqlState::kUndefinedObject, fmt::format("unrecognized configuration parameter \"{}\"", name));
       result.returns_rows = true;
       result.names = {name};
       result.types = {TypeId::kText};
       DataChunk c;
       c.Init(result.types);
-      c.columns[0].Append(Value::Text(it->second));
+      c.columns[0].Append(Value::Text(shown));
       c.count = 1;
       result.chunks.push_back(std::move(c));
       result.tag = "SHOW";

@@ -1,5 +1,7 @@
 #include "sql/system_catalog.h"
 
+#include "common/memory_limit.h"
+
 #include <functional>
 
 #include "common/pg_type_ids.h"
@@ -153,6 +155,7 @@ bool BuildSystemRelation(const Catalog& cat, const std::string& schema, const st
     Builder b(out, {{"name", T}, {"setting", T}});
     b.Row({Text("server_version"), Text("15.0")});
     b.Row({Text("server_encoding"), Text("UTF8")});
+    b.Row({Text("memory_limit"), Text(FormatMemorySize(MemoryLimitBytes()))});
     b.Finish();
     return true;
   }

@@ -1,9 +1,8 @@
 #include "storage/buffer_pool.h"
 
-#include <unistd.h>
-
-#include <fstream>
 #include <string>
+
+#include "common/memory_limit.h"
 
 namespace yunhe {
 
@@ -12,32 +11,9 @@ BufferPool& BufferPool::Instance() {
   return *pool;
 }
 
-BufferPool::BufferPool() : limit_(DefaultLimit()) {}
-
-uint64_t BufferPool::MachineMemory() {
-  uint64_t ram = uint64_t(sysconf(_SC_PHYS_PAGES)) * uint64_t(sysconf(_SC_PAGESIZE));
-  for (const char* path : {"/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"}) {
-    std::ifstream in(path);
-    std::string text;
-    if (!(in >> text) || text == "max") continue;
-    try {
-      uint64_t cgroup = std::stoull(text);
-      if (cgroup > 0 && cgroup < ram) ram = cgroup;
-    } catch (...) {
-    }
-  }
-  return ram;
-}
-
-void BufferPool::SetLimit(uint64_t bytes) {
+void BufferPool::Enforce() {
   std::lock_guard<std::mutex> lock(mu_);
-  limit_ = bytes;
   EvictLocked();
-}
-
-uint64_t BufferPool::limit() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return limit_;
 }
 
 uint64_t BufferPool::used() const {
@@ -113,7 +89,8 @@ void BufferPool::Forget(uint64_t part_id) {
 }
 
 void BufferPool::EvictLocked() {
-  while (used_ > limit_ && !lru_.empty()) {
+  const uint64_t limit = MemoryLimitBytes();
+  while (used_ > limit && !lru_.empty()) {
     auto it = entries_.find(lru_.back());
     used_ -= it->second.bytes;
     entries_.erase(it);

@@ -25,16 +25,11 @@ namespace yunhe {
 class BufferPool {
  public:
   static BufferPool& Instance();
-  BufferPool();
 
-  // Bytes the pool may hold; lowering it evicts at once.
-  void SetLimit(uint64_t bytes);
-  uint64_t limit() const;
+  // The pool holds at most the process's memory limit (common/memory_limit.h); Enforce() evicts
+  // down to it at once, after the limit was lowered.
+  void Enforce();
   uint64_t used() const;
-  // Total RAM, or the cgroup's memory limit when lower.
-  static uint64_t MachineMemory();
-  // The default limit: 80 % of MachineMemory() (DuckDB's default too).
-  static uint64_t DefaultLimit() { return MachineMemory() / 10 * 8; }
 
   bool Lookup(uint64_t part_id, uint64_t block, Vector* out);
   void Insert(uint64_t part_id, uint64_t block, const Vector& v);
@@ -66,7 +61,6 @@ class BufferPool {
   mutable std::mutex mu_;
   std::unordered_map<Key, Entry, KeyHash> entries_;
   std::list<Key> lru_;
-  uint64_t limit_;
   uint64_t used_ = 0;
   Counters counters_;
 };

@@ -3,8 +3,12 @@
 // [label], ----, hash-threshold with "N values hashing to MD5", skipif/onlyif (this engine
 // answers to "yunhe" and "postgresql"), halt, comments, and DuckDB-style expected error text
 // after ---- for statement error. Prints per-file counts and a final "N passed, M failed".
+// --on-disk: each file runs on a fresh data directory instead, with a CHECKPOINT after every
+// statement (so later statements and queries read sealed parts, delete vectors and schema
+// changes over sealed rows); add --memory-limit 1MB to make them read blocks back from disk.
 #include <openssl/evp.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
@@ -17,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "common/memory_limit.h"
 #include "engine/database.h"
 
 using namespace yunhe;
@@ -81,7 +86,7 @@ struct FileStats {
 
 class Runner {
  public:
-  explicit Runner(const std::string& path) : path_(path) {}
+  Runner(const std::string& path, bool on_disk) : path_(path), on_disk_(on_disk) {}
   FileStats Run();
 
  private:
@@ -143,6 +148,7 @@ class Runner {
   FileStats stats_;
   int shown_ = 0;
   std::map<std::string, std::string> labels_;
+  bool on_disk_ = false;
 };
 
 FileStats Runner::Run() {
@@ -153,7 +159,17 @@ FileStats Runner::Run() {
     lines_.push_back(line);
   }
   Status st;
-  auto db = Database::Open("", &st);
+  std::string dir;
+  if (on_disk_) {
+    dir = (fs::temp_directory_path() / ("yunhe-slt-" + std::to_string(getpid()))).string();
+    fs::remove_all(dir);
+  }
+  auto db = Database::Open(dir, &st);
+  if (!db) {
+    std::cerr << path_ << ": cannot open a database: " << st.message() << "\n";
+    ++stats_.failed;
+    return stats_;
+  }
   int hash_threshold = 0;
   while (pos_ < lines_.size()) {
     size_t record_line = pos_ + 1;
@@ -192,6 +208,7 @@ FileStats Runner::Run() {
         continue;
       }
       auto results = db->Execute(sql);
+      if (on_disk_) (void)db->Checkpoint();  // refused inside a transaction block: fine
       bool failed = !results.empty() && !results.back().status.ok();
       bool want_error = w.size() > 1 && w[1] == "error";
       if (want_error != failed) {
@@ -315,6 +332,8 @@ FileStats Runner::Run() {
     }
     Fail(record_line, line, "unknown record type\n");
   }
+  db.reset();
+  if (!dir.empty()) fs::remove_all(dir);
   return stats_;
 }
 
@@ -322,7 +341,22 @@ FileStats Runner::Run() {
 
 int main(int argc, char** argv) {
   std::vector<std::string> files;
+  bool on_disk = false;
   for (int k = 1; k < argc; ++k) {
+    const std::string arg = argv[k];
+    if (arg == "--on-disk") {
+      on_disk = true;
+      continue;
+    }
+    if (arg == "--memory-limit" && k + 1 < argc) {
+      uint64_t bytes = 0;
+      if (!yunhe::ParseMemorySize(argv[++k], &bytes)) {
+        std::cerr << "sqllogictest: bad memory limit " << argv[k] << "\n";
+        return 2;
+      }
+      yunhe::SetMemoryLimitBytes(bytes);
+      continue;
+    }
     fs::path p = argv[k];
     if (fs::is_directory(p)) {
       for (auto& e : fs::recursive_directory_iterator(p))
@@ -335,7 +369,7 @@ int main(int argc, char** argv) {
   std::sort(files.begin(), files.end());
   int passed = 0, failed = 0, skipped = 0, files_failed = 0;
   for (auto& f : files) {
-    FileStats s = Runner(f).Run();
+    FileStats s = Runner(f, on_disk).Run();
     std::cout << f << ": " << s.passed << " passed, " << s.failed << " failed"
               << (s.skipped ? ", " + std::to_string(s.skipped) + " skipped" : "") << "\n";
     passed += s.passed;

@@ -1,0 +1,22 @@
+// The process-wide memory limit (SET memory_limit, yunhe --memory-limit, pg_settings): one
+// number every component reads (the buffer pool evicts down to it), and the parsing and printing
+// of sizes as PostgreSQL writes them ('512MB', '2GB'; units B, kB, MB, GB, TB, case-insensitive,
+// also KiB/MiB/GiB/TiB; a bare number is bytes; 'N%' is that share of the machine's memory).
+#pragma once
+#include <cstdint>
+#include <string>
+
+namespace yunhe {
+
+uint64_t MemoryLimitBytes();
+void SetMemoryLimitBytes(uint64_t bytes);
+// Total RAM, or the cgroup's memory limit when lower.
+uint64_t MachineMemoryBytes();
+// The default: 80 % of MachineMemoryBytes() (DuckDB's default too).
+uint64_t DefaultMemoryLimitBytes();
+
+// False on a malformed size or one under 1 MB.
+bool ParseMemorySize(const std::string& text, uint64_t* bytes);
+std::string FormatMemorySize(uint64_t bytes);  // the largest unit that divides it: "2GB", "1536MB"
+
+}  // namespace yunhe
