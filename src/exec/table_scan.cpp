@@ -10,6 +10,7 @@
 #include "common/statement_context.h"
 
 #include "common/status.h"
+#include "storage/part_file.h"
 
 #include <fmt/format.h>
 
@@ -62,6 +63,7 @@ const TableData& StatementData(const Table& table) {
 
 void TableScanOperator::Open(ExecContext&) {
   groups_skipped_ = groups_total_ = 0;
+  resident_groups_ = sealed_groups_ = pool_columns_ = disk_blocks_ = disk_bytes_ = zone_checked_ = zone_skipped_ = 0;
   if (!table_->corrupt.empty()) throw Error(SqlState::kDataCorrupted, table_->corrupt);
   pinned_.reset();
   data_ = &table_->data;
@@ -174,7 +176,9 @@ std::string TableScanOperator::Details() const {
   if (!prune_.empty()) {
     std::string z = "Zone map filter: ";
     for (size_t k = 0; k < prune_.size(); ++k) z += (k ? " AND " : "") + prune_[k].text;
+    // Serial scans count in Next(); parallel consumers only go through ReadGroup.
     if (groups_total_) z += fmt::format(" (row groups skipped: {} of {})", groups_skipped_, groups_total_);
+    else if (zone_checked_) z += fmt::format(" (row groups skipped: {} of {})", zone_skipped_.load(), zone_checked_.load());
     parts.push_back(z);
   }
   if (nearest_column_ >= 0 && !nearest_index_.empty()) {
@@ -201,6 +205,12 @@ std::string TableScanOperator::Details() const {
     std::string line = fmt::format("Latest {} per ({}), newest partitions first", names[latest_time_], keys);
     if (groups_total_ && prune_.empty()) line += fmt::format(" (row groups skipped: {} of {})", groups_skipped_, groups_total_);
     parts.push_back(line);
+  }
+  if (sealed_groups_ > 0) {
+    parts.push_back(fmt::format("Storage: row groups read {} in memory, {} sealed in parts; columns from the buffer pool {}, "
+                                "blocks read from disk {} ({} bytes)",
+                                resident_groups_.load(), sealed_groups_.load(), pool_columns_.load(), disk_blocks_.load(),
+                                disk_bytes_.load()));
   }
   // Indexes the plan does not use: real ones (B-tree lookups, R-trees) and those that are only
   // recorded in the catalog, with no access path here (e.g. gin, brin, doubles, several columns
@@ -236,7 +246,13 @@ void TableScanOperator::PrepareParallel() {
 
 bool TableScanOperator::ReadGroup(size_t g, DataChunk& out, bool keep_placeholders) const {
   const TableData& data = this->data();
-  if (!prune_.empty() && !GroupMayMatch(g)) return false;
+  if (!prune_.empty()) {
+    zone_checked_.fetch_add(1, std::memory_order_relaxed);
+    if (!GroupMayMatch(g)) {
+      zone_skipped_.fetch_add(1, std::memory_order_relaxed);
+      return false;
+    }
+  }
   const size_t src_count = data.group_rows(g);
   const size_t limit = std::min<size_t>(src_count, counts_snapshot_[g]);
   const auto& deleted = data.deleted(g);
@@ -253,6 +269,7 @@ bool TableScanOperator::ReadGroup(size_t g, DataChunk& out, bool keep_placeholde
   const bool keep = keep_placeholders && out.columns.size() == column_ids_.size() + (emit_row_id_ ? 1 : 0);
   if (!keep) out.columns.assign(column_ids_.size(), Vector());
   out.columns.resize(column_ids_.size());  // the row id column is appended below
+  BlockReads reads;
   for (size_t k = 0; k < column_ids_.size(); ++k) {
     if (!needed_.empty() && !needed_[k]) {
       Vector& v = out.columns[k];
@@ -263,8 +280,14 @@ bool TableScanOperator::ReadGroup(size_t g, DataChunk& out, bool keep_placeholde
       continue;
     }
     // Only the columns read above are fetched: a sealed group reads no other block.
-    Vector col = data.column(g, size_t(column_ids_[k]));
+    Vector col = data.column(g, size_t(column_ids_[k]), &reads);
     out.columns[k] = all ? std::move(col) : col.Gather(sel);
+  }
+  (data.group_part(g) ? sealed_groups_ : resident_groups_).fetch_add(1, std::memory_order_relaxed);
+  if (reads.from_pool) pool_columns_.fetch_add(reads.from_pool, std::memory_order_relaxed);
+  if (reads.from_disk) {
+    disk_blocks_.fetch_add(reads.from_disk, std::memory_order_relaxed);
+    disk_bytes_.fetch_add(reads.bytes_read, std::memory_order_relaxed);
   }
   if (emit_row_id_) {
     Vector ids(TypeId::kInt64);

@@ -100,6 +100,10 @@ class TableScanOperator : public PhysicalOperator {
   std::vector<PrunePredicate> prune_;
   std::vector<std::string> recorded_indexes_;
   size_t groups_skipped_ = 0, groups_total_ = 0;
+  // Where ReadGroup's columns came from (several workers add to them): row groups in memory vs
+  // sealed in parts, group columns from the buffer pool, blocks and bytes read from disk.
+  mutable std::atomic<uint64_t> zone_checked_{0}, zone_skipped_{0};  // by ReadGroup (parallel consumers)
+  mutable std::atomic<uint64_t> resident_groups_{0}, sealed_groups_{0}, pool_columns_{0}, disk_blocks_{0}, disk_bytes_{0};
   bool GroupMayMatch(size_t g) const;
   size_t group_ = 0;
   std::vector<uint32_t> counts_snapshot_;  // rows per group at Open(): later appends stay invisible

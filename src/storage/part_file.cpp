@@ -203,23 +203,36 @@ std::shared_ptr<PartFile> PartFile::Open(const std::string& dir, const std::stri
   return part;
 }
 
-Vector PartFile::ReadColumn(size_t group, size_t column) const {
+Vector PartFile::ReadColumn(size_t group, size_t column, BlockReads* reads) const {
   YH_ASSERT(group < groups_.size());
   YH_ASSERT(column < types_.size());
   BufferPool& pool = BufferPool::Instance();
   const uint64_t key = group * types_.size() + column;
   Vector v;
-  if (pool.Lookup(id_, key, &v)) return v;
+  if (pool.Lookup(id_, key, &v)) {
+    if (reads) ++reads->from_pool;
+    return v;
+  }
   // Miss: read and decode the whole stripe, and keep every group of it (a scan wants the next
   // ones too).
   const size_t stripe = group / kStripeGroups;
   const size_t first = stripe * kStripeGroups, last = std::min(groups_.size(), first + kStripeGroups);
   size_t rows = 0;
   for (size_t k = first; k < last; ++k) rows += groups_[k].rows;
-  const Block& b = blocks_[stripe * types_.size() + column];
+  const size_t block = stripe * types_.size() + column;
+  std::lock_guard<std::mutex> loading(load_mu_[block % 16]);
+  if (pool.Lookup(id_, key, &v)) {  // another worker decoded it while this one waited
+    if (reads) ++reads->from_pool;
+    return v;
+  }
+  const Block& b = blocks_[block];
   std::string bytes;
   if (!ReadAt(fd_, path_, b.offset, b.length, &bytes)) Corrupt(path_, b.offset, "truncated block");
   pool.CountRead(b.length);
+  if (reads) {
+    ++reads->from_disk;
+    reads->bytes_read += b.length;
+  }
   if (Crc32c(bytes.data(), bytes.size()) != b.crc) Corrupt(path_, b.offset, "block checksum mismatch");
   Vector all;
   if (!DecodeColumnBlock(bytes.data(), bytes.size(), types_[column], rows, &all)) Corrupt(path_, b.offset, "malformed block");

@@ -17,6 +17,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,13 @@ namespace yunhe {
 
 inline constexpr char kPartMagic[8] = {'Y', 'H', 'P', 'A', 'R', 'T', '0', '2'};
 inline constexpr char kPartTailMagic[4] = {'Y', 'H', 'P', 'E'};
+
+// Where the blocks a reader asked for came from (EXPLAIN ANALYZE).
+struct BlockReads {
+  uint64_t from_pool = 0;   // group columns found decoded in the buffer pool
+  uint64_t from_disk = 0;   // blocks read from a part file (each serves a stripe of groups)
+  uint64_t bytes_read = 0;  // bytes of those blocks
+};
 
 class PartFile {
  public:
@@ -61,7 +69,7 @@ class PartFile {
   uint64_t file_bytes() const { return file_bytes_; }
   // Column `column` of group `group`, decoded: from the buffer pool, or read with pread, checked
   // and decoded on a miss. Throws XX001 naming the file when the block is corrupt.
-  Vector ReadColumn(size_t group, size_t column) const;
+  Vector ReadColumn(size_t group, size_t column, BlockReads* reads = nullptr) const;
   void MarkObsolete() const { obsolete_ = true; }
 
  private:
@@ -74,6 +82,9 @@ class PartFile {
   std::vector<Group> groups_;
   std::vector<Block> blocks_;
   mutable std::atomic<bool> obsolete_{false};
+  // Held while a block is read and decoded (block index modulo the array), so workers scanning
+  // neighbouring groups of one stripe decode it once, not once each.
+  mutable std::mutex load_mu_[16];
 };
 
 }  // namespace yunhe

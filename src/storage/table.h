@@ -31,6 +31,7 @@
 namespace yunhe {
 
 class PartFile;
+struct BlockReads;
 
 struct ColumnInfo {
   std::string name;
@@ -86,7 +87,7 @@ class TableData {
   // The rows of group g: every column (group), or one (column). Sealed groups read their blocks
   // through the buffer pool (may throw XX001 naming a corrupt part); the result shares arrays.
   DataChunk group(size_t g) const;
-  Vector column(size_t g, size_t column) const;
+  Vector column(size_t g, size_t column, BlockReads* reads = nullptr) const;
   // Deleted-row flags of group g (at least group_rows(g) entries; all 0 when none is deleted).
   const std::vector<uint8_t>& deleted(size_t g) const {
     const auto& d = groups_[g]->deleted;

@@ -68,6 +68,17 @@ check "meta \\d table" ' a      | integer |           |          | ' "$(printf '
 plan=$("$YUNHE" -c "CREATE TABLE z (ts timestamp, v int); INSERT INTO z SELECT timestamp '2024-01-01' + x * interval '1 second', x FROM generate_series(0, 20479) x; EXPLAIN ANALYZE SELECT count(*) FROM z WHERE ts >= '2024-01-01 01:00:00' AND ts < '2024-01-01 01:10:00'")
 check "zone map skips row groups" "1" "$(echo "$plan" | grep -c 'row groups skipped: 8 of 10')"
 
+# Sealed parts: after a checkpoint, a new process reads row groups from part files (blocks from
+# disk once, then from the buffer pool), and zone maps from the footers skip groups unread.
+"$YUNHE" "$tmp/parts" -c "CREATE TABLE sp (ts timestamp, v int) PARTITION BY RANGE (ts) WITH (partition_interval = '1 hour'); INSERT INTO sp SELECT timestamp '2024-01-01' + x * interval '1 second', x FROM generate_series(0, 20479) x" >/dev/null
+plan=$("$YUNHE" "$tmp/parts" --memory-limit 16MB -c "EXPLAIN ANALYZE SELECT sum(v) FROM sp WHERE ts >= '2024-01-01 05:00:00'" -c "EXPLAIN ANALYZE SELECT sum(v) FROM sp WHERE ts >= '2024-01-01 05:00:00'")
+check "EXPLAIN ANALYZE shows sealed groups read from disk, then from the pool" "1
+1" "$(echo "$plan" | grep -cE 'Storage: row groups read 0 in memory, 2 sealed in parts; columns from the buffer pool 2, blocks read from disk 2 \([0-9]+ bytes\)'
+echo "$plan" | grep -cE 'Storage: row groups read 0 in memory, 2 sealed in parts; columns from the buffer pool 4, blocks read from disk 0 \(0 bytes\)')"
+check "zone maps from part footers skip sealed groups" "2" "$(echo "$plan" | grep -cE 'row groups skipped: 10 of 12\)')"
+check "the sum over sealed groups" "47713960" "$("$YUNHE" "$tmp/parts" --format csv --no-header -c "SELECT sum(v) FROM sp WHERE ts >= '2024-01-01 05:00:00'")"
+check "a bad --memory-limit is refused" "2" "$("$YUNHE" --memory-limit lots -c "SELECT 1" >/dev/null 2>&1; echo $?)"
+
 # Partition pruning also for values fixed per statement and for bucketed columns.
 setup="CREATE TABLE zp (ts timestamptz, v int) PARTITION BY RANGE (ts); INSERT INTO zp SELECT now() - g * interval '1 minute', g FROM generate_series(0, 20159) g"
 plan=$("$YUNHE" -c "$setup" -c "EXPLAIN ANALYZE SELECT count(*) FROM zp WHERE ts > now() - interval '1 hour'")
