@@ -46,10 +46,27 @@ bool ReadAt(int fd, const std::string& path, uint64_t offset, size_t len, std::s
   return true;
 }
 
+// An open descriptor for the length of one read: parts keep none between reads, so a database
+// of thousands of parts needs no more descriptors than it has reads in flight.
+class ReadHandle {
+ public:
+  explicit ReadHandle(const std::string& path) : fd_(::open(path.c_str(), O_RDONLY | O_CLOEXEC)) {
+    if (fd_ >= 0) return;
+    if (errno == ENOENT) Corrupt(path, 0, "file is missing");
+    throw Error(SqlState::kIoError, fmt::format("could not open file \"{}\": {}", path, std::strerror(errno)));
+  }
+  ~ReadHandle() { ::close(fd_); }
+  ReadHandle(const ReadHandle&) = delete;
+  ReadHandle& operator=(const ReadHandle&) = delete;
+  int fd() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
 }  // namespace
 
 PartFile::~PartFile() {
-  if (fd_ >= 0) ::close(fd_);
   BufferPool::Instance().Forget(id_);
   if (obsolete_) ::unlink(path_.c_str());  // no holder left: no snapshot can read it any more
 }
@@ -118,9 +135,6 @@ std::shared_ptr<PartFile> PartFile::Write(const std::string& dir, const std::str
   w.Raw(kPartTailMagic, 4);
   WriteFileDurable(part->path_, out);
   part->file_bytes_ = out.size();
-  part->fd_ = ::open(part->path_.c_str(), O_RDONLY | O_CLOEXEC);
-  if (part->fd_ < 0)
-    throw Error(SqlState::kIoError, fmt::format("could not open file \"{}\": {}", part->path_, std::strerror(errno)));
   // The rows were in memory a moment ago: keep them there (the hot tail stays hot).
   BufferPool& pool = BufferPool::Instance();
   for (size_t g = 0; g < groups.size(); ++g)
@@ -141,26 +155,23 @@ std::shared_ptr<PartFile> PartFile::Open(const std::string& dir, const std::stri
   part->name_ = name;
   part->id_ = g_next_part_id++;
   const std::string& path = part->path_;
-  part->fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (part->fd_ < 0) {
-    if (errno == ENOENT) Corrupt(path, 0, "file is missing");
-    throw Error(SqlState::kIoError, fmt::format("could not open file \"{}\": {}", path, std::strerror(errno)));
-  }
+  ReadHandle file(path);
+  const int fd = file.fd();
   struct stat st;
-  if (::fstat(part->fd_, &st) != 0) throw Error(SqlState::kIoError, fmt::format("could not stat file \"{}\"", path));
+  if (::fstat(fd, &st) != 0) throw Error(SqlState::kIoError, fmt::format("could not stat file \"{}\"", path));
   const uint64_t size = uint64_t(st.st_size);
   part->file_bytes_ = size;
   std::string head, tail, packed, footer;
-  if (size < 8 + kTailBytes || !ReadAt(part->fd_, path, 0, 8, &head) || std::memcmp(head.data(), kPartMagic, 8) != 0)
+  if (size < 8 + kTailBytes || !ReadAt(fd, path, 0, 8, &head) || std::memcmp(head.data(), kPartMagic, 8) != 0)
     Corrupt(path, 0, "bad magic number or truncated file");
-  if (!ReadAt(part->fd_, path, size - kTailBytes, kTailBytes, &tail) || std::memcmp(tail.data() + 12, kPartTailMagic, 4) != 0)
+  if (!ReadAt(fd, path, size - kTailBytes, kTailBytes, &tail) || std::memcmp(tail.data() + 12, kPartTailMagic, 4) != 0)
     Corrupt(path, size - kTailBytes, "bad tail (truncated file?)");
   uint64_t footer_offset;
   uint32_t footer_crc;
   std::memcpy(&footer_offset, tail.data(), 8);
   std::memcpy(&footer_crc, tail.data() + 8, 4);
   if (footer_offset < 8 || footer_offset > size - kTailBytes) Corrupt(path, size - kTailBytes, "footer offset out of range");
-  if (!ReadAt(part->fd_, path, footer_offset, size - kTailBytes - footer_offset, &packed))
+  if (!ReadAt(fd, path, footer_offset, size - kTailBytes - footer_offset, &packed))
     Corrupt(path, footer_offset, "truncated footer");
   if (Crc32c(packed.data(), packed.size()) != footer_crc) Corrupt(path, footer_offset, "footer checksum mismatch");
   uint32_t footer_size = 0;
@@ -227,7 +238,7 @@ Vector PartFile::ReadColumn(size_t group, size_t column, BlockReads* reads) cons
   }
   const Block& b = blocks_[block];
   std::string bytes;
-  if (!ReadAt(fd_, path_, b.offset, b.length, &bytes)) Corrupt(path_, b.offset, "truncated block");
+  if (!ReadAt(ReadHandle(path_).fd(), path_, b.offset, b.length, &bytes)) Corrupt(path_, b.offset, "truncated block");
   pool.CountRead(b.length);
   if (reads) {
     ++reads->from_disk;

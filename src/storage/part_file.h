@@ -75,7 +75,6 @@ class PartFile {
  private:
   PartFile() = default;
   std::string path_, name_;
-  int fd_ = -1;
   uint64_t id_ = 0;  // process-unique, the buffer pool's key
   uint64_t file_bytes_ = 0;
   std::vector<LogicalType> types_;

@@ -1,6 +1,7 @@
 #include "storage/table.h"
 
 #include <algorithm>
+#include <set>
 #include <string_view>
 #include <unordered_set>
 
@@ -301,6 +302,26 @@ TableData::Layout TableData::Reseal(const PartWriter& write_part) const {
     if (fate[g] == Fate::kKeep && grp.chunk.count < kChunkRows && (forced.count(grp.partition) || partial[grp.partition] > 1))
       fate[g] = Fate::kRewrite;
   }
+  // Size-tiered merging (as in LSM trees): every checkpoint that touches a partition adds a part
+  // to it. Parts of a partition are put in tiers by size (groups kept, in powers of 4); a tier
+  // that reaches kMergeFanIn parts is rewritten as one part of the next tier. A row is rewritten
+  // about log4(partition groups) times over its life, and a partition keeps a few parts per tier.
+  constexpr size_t kMergeFanIn = 4;
+  std::map<std::pair<int64_t, const PartFile*>, size_t> kept_groups;  // (partition, part) -> groups kept
+  for (size_t g = 0; g < groups_.size(); ++g)
+    if (fate[g] == Fate::kKeep) ++kept_groups[{groups_[g]->partition, groups_[g]->part.get()}];
+  std::map<std::pair<int64_t, int>, std::vector<const PartFile*>> tiers;  // (partition, tier) -> parts
+  for (auto& [key, n] : kept_groups) {
+    int tier = 0;
+    for (size_t size = n; size >= 4; size /= 4) ++tier;
+    tiers[{key.first, tier}].push_back(key.second);
+  }
+  std::set<std::pair<int64_t, const PartFile*>> merge;
+  for (auto& [key, parts] : tiers)
+    if (parts.size() >= kMergeFanIn)
+      for (const PartFile* part : parts) merge.insert({key.first, part});
+  for (size_t g = 0; g < groups_.size(); ++g)
+    if (fate[g] == Fate::kKeep && merge.count({groups_[g]->partition, groups_[g]->part.get()})) fate[g] = Fate::kRewrite;
   // Pass 2: the new order. Kept groups stay where they are; a partition's rewritten rows take
   // the place of its first rewritten group, in row order (as a fresh Append would lay them).
   Layout layout;

@@ -137,7 +137,9 @@ class TableData {
   // drops fully deleted groups, and rewrites into new parts (one per time partition, through
   // `write_part`): resident rows, sealed groups more than half deleted or changed by ALTER, and
   // a partition's partly filled sealed groups when that partition is rewritten anyway or has
-  // more than one (so small groups do not pile up). Cost: the rows rewritten, not the table.
+  // more than one (so small groups do not pile up), and the parts of a partition's size tier
+  // once it holds four (size-tiered merging: a partition keeps a few parts per tier, each row is
+  // rewritten about log4(groups) times). Cost: the rows rewritten, not the table.
  private:
   struct RowGroup {
     DataChunk chunk;               // resident: the rows; sealed: no columns, count = rows
