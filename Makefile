@@ -73,6 +73,7 @@ bench: build
 	@bash bench/asof.sh $(YUNHE)
 	@bash bench/nmea.sh $(YUNHE)
 	@bash bench/peers.sh $(YUNHE)
+	@bash bench/storage.sh $(YUNHE)
 	@$(BUILD_DIR)/yunhe_micro
 
 clean:
