@@ -2,10 +2,13 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cctype>
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
+#include <mutex>
 
 namespace yunhe {
 namespace {
@@ -38,7 +41,7 @@ uint64_t DefaultMemoryLimitBytes() {
   return MachineMemoryBytes() / 10 * 8 / kMb * kMb;  // whole megabytes, so SHOW prints "19284MB"
 }
 
-bool ParseMemorySize(const std::string& text, uint64_t* bytes) {
+bool ParseMemorySize(const std::string& text, uint64_t* bytes, uint64_t bare_unit, uint64_t minimum) {
   size_t k = 0;
   while (k < text.size() && std::isspace(static_cast<unsigned char>(text[k]))) ++k;
   const size_t start = k;
@@ -59,7 +62,8 @@ bool ParseMemorySize(const std::string& text, uint64_t* bytes) {
   while (k < text.size() && std::isspace(static_cast<unsigned char>(text[k]))) ++k;
   if (k != text.size()) return false;
   double scale;
-  if (unit.empty() || unit == "b") scale = 1;
+  if (unit.empty()) scale = double(bare_unit);
+  else if (unit == "b") scale = 1;
   else if (unit == "kb" || unit == "kib" || unit == "k") scale = 1024.0;
   else if (unit == "mb" || unit == "mib" || unit == "m") scale = 1024.0 * 1024;
   else if (unit == "gb" || unit == "gib" || unit == "g") scale = 1024.0 * 1024 * 1024;
@@ -71,9 +75,28 @@ bool ParseMemorySize(const std::string& text, uint64_t* bytes) {
     return false;
   }
   const double value = number * scale;
-  if (!std::isfinite(value) || value < 1024.0 * 1024 || value > 1e18) return false;
+  if (!std::isfinite(value) || value < double(minimum) || value > 1e18) return false;
   *bytes = unit == "%" ? uint64_t(value) >> 20 << 20 : uint64_t(value);
   return true;
+}
+
+uint64_t DefaultWorkMemBytes() { return std::max<uint64_t>(64 << 10, MemoryLimitBytes() / 4 >> 10 << 10); }
+
+namespace {
+std::mutex g_temp_mu;
+std::string g_temp_dir;
+}  // namespace
+
+std::string TempDirectory() {
+  std::lock_guard<std::mutex> lock(g_temp_mu);
+  if (!g_temp_dir.empty()) return g_temp_dir;
+  const char* env = std::getenv("TMPDIR");
+  return env && *env ? env : "/tmp";
+}
+
+void SetTempDirectory(const std::string& dir) {
+  std::lock_guard<std::mutex> lock(g_temp_mu);
+  g_temp_dir = dir;
 }
 
 std::string FormatMemorySize(uint64_t bytes) {

@@ -15,8 +15,18 @@ uint64_t MachineMemoryBytes();
 // The default: 80 % of MachineMemoryBytes() (DuckDB's default too).
 uint64_t DefaultMemoryLimitBytes();
 
-// False on a malformed size or one under 1 MB.
-bool ParseMemorySize(const std::string& text, uint64_t* bytes);
+// False on a malformed size or one under `minimum`. A bare number counts in `bare_unit` bytes
+// (PostgreSQL's work_mem: kB).
+bool ParseMemorySize(const std::string& text, uint64_t* bytes, uint64_t bare_unit = 1, uint64_t minimum = 1 << 20);
 std::string FormatMemorySize(uint64_t bytes);  // the largest unit that divides it: "2GB", "1536MB"
+
+// work_mem: what one sort may hold before it spills sorted runs to temp_directory. The default
+// (no SET work_mem) is a quarter of the memory limit.
+uint64_t DefaultWorkMemBytes();
+
+// temp_directory (SET temp_directory, process-wide as in DuckDB): where spilled runs go;
+// default $TMPDIR or /tmp. Spill files are unlinked as soon as they are created.
+std::string TempDirectory();
+void SetTempDirectory(const std::string& dir);
 
 }  // namespace yunhe

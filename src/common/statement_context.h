@@ -23,6 +23,7 @@ struct StatementContext {
   std::atomic<int64_t> start_ns{0};             // now(); 0 = not in a statement
   std::atomic<bool> cancel{false};
   std::atomic<int64_t> deadline_ns{0};          // steady clock; 0 = none
+  std::atomic<uint64_t> work_mem_bytes{0};      // SET work_mem; 0 = DefaultWorkMemBytes()
   std::mutex notices_mu;
   std::vector<std::string> notices;
   // Tables this statement reads from snapshots instead of their live data (a read running

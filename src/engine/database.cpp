@@ -6,6 +6,7 @@
 
 #include "common/cancel.h"
 #include "common/memory_limit.h"
+#include "common/statement_context.h"
 #include "common/notices.h"
 #include "common/timezone.h"
 #include "engine/durability.h"
@@ -249,7 +250,7 @@ QueryResult Database::ExecuteStatement(const std::string& sql) {
   result.statement_text = sql;
   StatementClock::StartStatement();
   SetSessionZone(zone_);
-  BeginStatementWatch(StatementTimeoutMs());
+  BeginStatementLimits(settings_);
   std::shared_ptr<ParsedSql> parsed;
   try {
     parsed = ParsedSql::Parse(sql);
@@ -283,6 +284,14 @@ void Database::RunRetentionIfDue() {
   // Its own statement: a failure here must not undo the write that triggered it.
   QueryResult r = RunAsStatement("retention", [&](QueryResult&) { ApplyRetention(*this); });
   (void)r;
+}
+
+void Database::BeginStatementLimits(const std::map<std::string, std::string>& settings) {
+  BeginStatementWatch(StatementTimeoutMs(settings));
+  uint64_t work_mem = 0;  // the default, a share of memory_limit
+  auto it = settings.find("work_mem");
+  if (it != settings.end()) ParseMemorySize(it->second, &work_mem, 1024, 64 * 1024);
+  CurrentStatement().work_mem_bytes = work_mem;
 }
 
 int64_t Database::StatementTimeoutMs(const std::map<std::string, std::string>& settings) {
@@ -468,6 +477,29 @@ void Database::Dispatch(PgQuery__Node* node, const std::string& sql, QueryResult
         }
       }
       if (name == "statement_timeout" && s->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_RESET) value = "0";
+      if (name == "work_mem" && s->kind != PG_QUERY__VARIABLE_SET_KIND__VAR_RESET &&
+          s->kind != PG_QUERY__VARIABLE_SET_KIND__VAR_SET_DEFAULT) {
+        uint64_t bytes = 0;
+        if (!ParseMemorySize(value, &bytes, 1024, 64 * 1024)) {  // PostgreSQL: kB by default, at least 64kB
+          Error e(SqlState::kInvalidParameterValue, fmt::format("invalid value for parameter \"work_mem\": \"{}\"", value));
+          e.status().WithHint("Valid units for this parameter are \"kB\", \"MB\", \"GB\", and \"TB\"; the least is 64kB.");
+          throw e;
+        }
+        value = FormatMemorySize(bytes);
+      }
+      if ((name == "work_mem" || name == "temp_directory") &&
+          (s->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_RESET || s->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_SET_DEFAULT)) {
+        if (name == "temp_directory") SetTempDirectory("");
+        settings_.erase(name);
+        result.tag = "SET";
+        return;
+      }
+      if (name == "temp_directory") {
+        // Process-wide, as memory_limit: where sorts spill (common/memory_limit.h).
+        SetTempDirectory(value);
+        result.tag = "SET";
+        return;
+      }
       if (name == "memory_limit") {
         // Process-wide (DuckDB's choice): the buffer pool of every database in the process.
         uint64_t bytes = DefaultMemoryLimitBytes();
@@ -491,7 +523,9 @@ void Database::Dispatch(PgQuery__Node* node, const std::string& sql, QueryResult
       auto it = settings_.find(name);
       std::string shown;
       if (name == "memory_limit") shown = FormatMemorySize(MemoryLimitBytes());  // process-wide, not per session
+      else if (name == "temp_directory") shown = TempDirectory();
       else if (it != settings_.end()) shown = it->second;
+      else if (name == "work_mem") shown = FormatMemorySize(DefaultWorkMemBytes());
       else throw Error(SqlState::kUndefinedObject, fmt::format("unrecognized configuration parameter \"{}\"", name));
       result.returns_rows = true;
       result.names = {name};

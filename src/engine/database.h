@@ -167,6 +167,8 @@ class Database {
   void RunRetentionIfDue();
   int64_t StatementTimeoutMs() const { return StatementTimeoutMs(settings_); }
   static int64_t StatementTimeoutMs(const std::map<std::string, std::string>& settings);
+  // A statement's limits from its session's settings: statement_timeout and work_mem.
+  static void BeginStatementLimits(const std::map<std::string, std::string>& settings);
   std::string copy_in_;
 };
 

@@ -98,7 +98,7 @@ std::unique_ptr<Database::PreparedRead> Database::PrepareRead(const std::string&
   // The statement's context on this (the session's) thread: Run happens here too.
   StatementClock::StartStatement();
   SetSessionZone(zone_);
-  BeginStatementWatch(StatementTimeoutMs());
+  BeginStatementLimits(settings_);
   auto read = PlanRead(catalog(), std::move(parsed), sql);
   if (!read->state_->error.ok()) return nullptr;  // ExecuteStatement reports it
   // Everything this read may see must be durable before it answers (as for any statement).
@@ -144,7 +144,7 @@ std::unique_ptr<Database::PreparedRead> Database::PlanBesideBlock(const std::str
   if (!parsed) return nullptr;
   StatementClock::StartStatement();
   SetSessionZone(settings.zone);
-  BeginStatementWatch(StatementTimeoutMs(settings.values));
+  BeginStatementLimits(settings.values);
   // Planning already reads table data (zone maps, index lookups): the block's snapshots.
   StatementContext& statement = CurrentStatement();
   statement.snapshots = (*start)->snapshots;

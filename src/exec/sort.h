@@ -1,10 +1,16 @@
 // ORDER BY: materializes its input, sorts row indexes by the key expressions (stable), and
 // emits rows in order. PostgreSQL defaults: ASC NULLS LAST, DESC NULLS FIRST.
+// External merge sort: once the rows held pass work_mem (SET work_mem; default a quarter of
+// memory_limit), they are sorted and written to a temporary file as a run (exec/spill_file.h),
+// and the buffer starts again; at the end the runs are merged, one chunk per run in memory.
+// Ties keep input order in both paths (runs are in input order; the merge prefers the earlier
+// run). EXPLAIN ANALYZE says "Sort Method: external merge" with the runs and bytes spilled.
 #pragma once
 #include <atomic>
 #include <memory>
 
 #include "exec/operator.h"
+#include "exec/spill_file.h"
 #include "sql/expr.h"
 
 namespace yunhe {
@@ -40,6 +46,18 @@ class SortOperator : public PhysicalOperator {
   DataChunk rows_;
   std::vector<uint32_t> order_;
   size_t emitted_ = 0;
+  // External merge: the runs on disk (row columns, then key columns) and a cursor in each.
+  struct Run {
+    std::unique_ptr<SpillFile> file;
+    DataChunk chunk;  // the current chunk
+    size_t next_chunk = 0, row = 0;
+  };
+  std::vector<Run> runs_;
+  std::vector<size_t> heap_;  // run indexes, a min-heap on each run's current row
+  uint64_t spilled_bytes_ = 0;
+  void SpillRun(DataChunk& rows, std::vector<Vector>& key_vectors);
+  bool RunLess(size_t a, size_t b) const;  // a's current row sorts after b's (for std heap order)
+  bool NextMerged(DataChunk& out);
 };
 
 
