@@ -32,27 +32,60 @@ uint32_t AggregateTable::NewGroup(const Vector* const* key_columns, size_t row) 
   return uint32_t(group_count_++);
 }
 
-uint32_t AggregateTable::FindOrAdd(const Vector* const* keys, size_t r, std::string& scratch) {
+uint32_t AggregateTable::FindOrAdd(const Vector* const* keys, size_t r, std::string& scratch, bool add) {
+  constexpr uint32_t kAbsent = UINT32_MAX;
   const size_t nkeys = groups_->size();
   const PhysicalType pt = keys[0]->type().physical();
   if (nkeys == 1 && (pt == PhysicalType::kI64 || pt == PhysicalType::kStr)) {
     const Vector& k = *keys[0];
     if (k.IsNull(r)) {
+      if (null_group_ < 0 && !add) return kAbsent;
       if (null_group_ < 0) null_group_ = NewGroup(keys, r);
       return uint32_t(null_group_);
     }
     if (pt == PhysicalType::kI64) {
       auto it = int_index_.find(k.i64()[r]);
-      return it != int_index_.end() ? it->second : (int_index_[k.i64()[r]] = NewGroup(keys, r));
+      if (it != int_index_.end()) return it->second;
+      return add ? (int_index_[k.i64()[r]] = NewGroup(keys, r)) : kAbsent;
     }
     auto it = text_index_.find(k.str()[r]);
-    return it != text_index_.end() ? it->second : (text_index_[k.str()[r]] = NewGroup(keys, r));
+    if (it != text_index_.end()) return it->second;
+    return add ? (text_index_[k.str()[r]] = NewGroup(keys, r)) : kAbsent;
   }
-  if (composite_) return FindOrAddComposite(keys, r);
+  if (composite_) return FindOrAddComposite(keys, r, add);
   scratch.clear();
   for (size_t c = 0; c < nkeys; ++c) AppendKeyCell(*keys[c], r, scratch);
   auto it = group_index_.find(scratch);
-  return it != group_index_.end() ? it->second : (group_index_[scratch] = NewGroup(keys, r));
+  if (it != group_index_.end()) return it->second;
+  return add ? (group_index_[scratch] = NewGroup(keys, r)) : kAbsent;
+}
+
+void AggregateTable::SplitByPresence(ExecContext& ctx, const DataChunk& in, std::vector<uint32_t>* present,
+                                     std::vector<std::vector<uint32_t>>* absent) {
+  std::vector<Vector> scratch(groups_->size());
+  std::vector<const Vector*> keys;
+  for (size_t k = 0; k < groups_->size(); ++k) keys.push_back(&EvaluateRef(*(*groups_)[k], in, ctx, scratch[k]));
+  std::string key;
+  for (size_t r = 0; r < in.count; ++r) {
+    if (FindOrAdd(keys.data(), r, key, /*add=*/false) != UINT32_MAX) {
+      present->push_back(uint32_t(r));
+      continue;
+    }
+    key.clear();
+    for (size_t c = 0; c < keys.size(); ++c) AppendKeyCell(*keys[c], r, key);
+    // A different hash than the table's own, so a partition's groups spread over its table.
+    const size_t p = (std::hash<std::string>()(key) * 0x9E3779B97F4A7C15ull >> 40) % absent->size();
+    (*absent)[p].push_back(uint32_t(r));
+  }
+}
+
+size_t AggregateTable::ApproxBytes() const {
+  size_t bytes = slots_.size() * sizeof(Slot) + group_count_ * (48 + aggregates_->size() * sizeof(AggState));
+  for (const Vector& k : group_keys_.columns) {
+    bytes += group_count_ * 9;
+    if (k.type().physical() == PhysicalType::kStr) bytes += group_count_ * 40;  // string object + index entry
+  }
+  return bytes;
 }
 
 namespace {
@@ -93,7 +126,7 @@ void AggregateTable::GrowSlots() {
   }
 }
 
-uint32_t AggregateTable::FindOrAddComposite(const Vector* const* keys, size_t r) {
+uint32_t AggregateTable::FindOrAddComposite(const Vector* const* keys, size_t r, bool add) {
   uint64_t h = 0x9e3779b97f4a7c15ULL;
   for (size_t c = 0; c < groups_->size(); ++c) {
     const Vector& k = *keys[c];
@@ -107,6 +140,7 @@ uint32_t AggregateTable::FindOrAddComposite(const Vector* const* keys, size_t r)
   size_t i = h & mask;
   for (; slots_[i].group != kNoGroup; i = (i + 1) & mask)
     if (slots_[i].hash == h && KeysEqual(keys, r, slots_[i].group)) return slots_[i].group;
+  if (!add) return kNoGroup;
   const uint32_t g = NewGroup(keys, r);
   slots_[i] = Slot{h, g};
   return g;

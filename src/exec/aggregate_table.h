@@ -17,6 +17,12 @@ class AggregateTable {
   // selection is used as is instead of gathering the passing rows into a new chunk.
   void Consume(ExecContext& ctx, const DataChunk& in, const std::vector<uint32_t>* sel = nullptr);
   bool ConsumeUngrouped(ExecContext& ctx, const DataChunk& in, const std::vector<uint32_t>* sel);
+  // Spilling (exec/hash_aggregate.cpp): sorts the rows of `in` into those whose group is already
+  // in the table (*present) and the others, by a hash of their key into absent->size() partitions.
+  void SplitByPresence(ExecContext& ctx, const DataChunk& in, std::vector<uint32_t>* present,
+                       std::vector<std::vector<uint32_t>>* absent);
+  // Approximate bytes held: keys, states and index entries.
+  size_t ApproxBytes() const;
   // Folds `other` into this table (other is left unusable).
   void MergeFrom(AggregateTable& other);
   size_t group_count() const { return group_count_; }
@@ -25,10 +31,11 @@ class AggregateTable {
 
  private:
   uint32_t NewGroup(const Vector* const* key_columns, size_t row);
-  uint32_t FindOrAdd(const Vector* const* key_columns, size_t row, std::string& scratch);
+  // With add = false, UINT32_MAX when the row's group is not in the table yet.
+  uint32_t FindOrAdd(const Vector* const* key_columns, size_t row, std::string& scratch, bool add = true);
   // Several key columns, all integer-like or text: hash the cells in place and compare them with
   // the stored keys, instead of serializing every row's key into a string.
-  uint32_t FindOrAddComposite(const Vector* const* key_columns, size_t row);
+  uint32_t FindOrAddComposite(const Vector* const* key_columns, size_t row, bool add = true);
   bool KeysEqual(const Vector* const* key_columns, size_t row, uint32_t group) const;
 
   const std::vector<ExprPtr>* groups_;

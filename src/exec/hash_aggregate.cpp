@@ -6,10 +6,32 @@
 #include <exception>
 #include <thread>
 
+#include <fmt/format.h>
+
+#include "common/memory_limit.h"
+#include "common/statement_context.h"
 #include "exec/expression_eval.h"
 #include "exec/table_scan.h"
 
 namespace yunhe {
+
+namespace {
+
+bool ColumnOrConstant(const ExprPtr& e) { return !e || e->kind == ExprKind::kColumn || e->kind == ExprKind::kConstant; }
+
+// Writes the rows absent[p] of `in` to files[p], for every partition p that has any.
+void AppendPartitions(std::vector<std::unique_ptr<SpillFile>>& files, const DataChunk& in,
+                      const std::vector<std::vector<uint32_t>>& absent) {
+  for (size_t p = 0; p < absent.size(); ++p) {
+    if (absent[p].empty()) continue;
+    DataChunk part;
+    part.count = absent[p].size();
+    for (const Vector& c : in.columns) part.columns.push_back(c.Gather(absent[p]));
+    files[p]->Append(part);
+  }
+}
+
+}  // namespace
 
 HashAggregateOperator::HashAggregateOperator(OperatorPtr child, std::vector<ExprPtr> groups,
                                              std::vector<BoundAggregate> aggregates)
@@ -36,6 +58,7 @@ std::string HashAggregateOperator::Details() const {
   if (parallel_scan_)
     s += (s.empty() ? "" : "; ") + std::string("Workers: ") + std::to_string(workers_used_) +
          " (the scan and filter below run inside the workers)";
+  if (!spill_.empty()) s += (s.empty() ? "" : "\n") + fmt::format("Batches: {}  Disk: {}kB", spill_.size() + 1, (spilled_bytes_ + 1023) / 1024);
   return s;
 }
 
@@ -55,15 +78,33 @@ void HashAggregateOperator::Open(ExecContext& ctx) {
     return;
   }
   PhysicalOperator::Open(ctx);
-  DataChunk in;
-  while (children[0]->Pull(ctx, in)) table_->Consume(ctx, in);
+  ConsumeSerial(ctx);
 }
 
-namespace {
+void HashAggregateOperator::ConsumeSerial(ExecContext& ctx) {
+  spill_.clear();
+  next_partition_ = 0;
+  spilled_bytes_ = 0;
+  const uint64_t work_mem = CurrentStatement().work_mem_bytes ? CurrentStatement().work_mem_bytes.load() : DefaultWorkMemBytes();
+  DataChunk in;
+  std::vector<uint32_t> present;
+  std::vector<std::vector<uint32_t>> absent(kSpillPartitions);
+  while (children[0]->Pull(ctx, in)) {
+    if (spill_.empty()) {
+      table_->Consume(ctx, in);
+      if (!groups_.empty() && table_->ApproxBytes() > work_mem)
+        for (size_t p = 0; p < kSpillPartitions; ++p) spill_.push_back(std::make_unique<SpillFile>(children[0]->types));
+      continue;
+    }
+    present.clear();
+    for (auto& a : absent) a.clear();
+    table_->SplitByPresence(ctx, in, &present, &absent);
+    if (!present.empty()) table_->Consume(ctx, in, &present);
+    AppendPartitions(spill_, in, absent);
+  }
+  for (auto& f : spill_) spilled_bytes_ += f->bytes();
+}
 
-bool ColumnOrConstant(const ExprPtr& e) { return !e || e->kind == ExprKind::kColumn || e->kind == ExprKind::kConstant; }
-
-}  // namespace
 
 void HashAggregateOperator::ConsumeParallel(ExecContext& ctx) {
   inputs_are_columns_ = true;
@@ -80,6 +121,31 @@ void HashAggregateOperator::ConsumeParallel(ExecContext& ctx) {
   std::vector<std::unique_ptr<AggregateTable>> tables;
   for (size_t w = 0; w < workers_used_; ++w) tables.push_back(std::make_unique<AggregateTable>(&groups_, &aggregates_));
   std::vector<DataChunk> chunks(workers_used_);
+  // Spilling: once the workers' tables together pass work_mem, each worker keeps aggregating the
+  // groups its table has and writes rows of new groups to its own partition files.
+  spill_.clear();
+  next_partition_ = 0;
+  spilled_bytes_ = 0;
+  const uint64_t work_mem = CurrentStatement().work_mem_bytes ? CurrentStatement().work_mem_bytes.load() : DefaultWorkMemBytes();
+  std::atomic<bool> overflow{false};
+  std::vector<std::vector<std::unique_ptr<SpillFile>>> worker_spill(workers_used_);
+  auto consume = [&](size_t w, DataChunk& chunk, const std::vector<uint32_t>* sel, ExecContext& local) {
+    AggregateTable& table = *tables[w];
+    if (groups_.empty() || !overflow.load(std::memory_order_relaxed)) {
+      table.Consume(local, chunk, sel);
+      if (!groups_.empty() && table.ApproxBytes() * workers_used_ > work_mem) overflow.store(true, std::memory_order_relaxed);
+      return;
+    }
+    if (sel) chunk.Select(*sel);
+    std::vector<uint32_t> present;
+    std::vector<std::vector<uint32_t>> absent(kSpillPartitions);
+    table.SplitByPresence(local, chunk, &present, &absent);
+    if (!present.empty()) table.Consume(local, chunk, &present);
+    auto& files = worker_spill[w];
+    if (files.empty())
+      for (size_t k = 0; k < kSpillPartitions; ++k) files.push_back(std::make_unique<SpillFile>(scan.types));
+    AppendPartitions(files, chunk, absent);
+  };
   ParallelFor(workers_used_, groups, ctx, [&](size_t w, size_t g, ExecContext& local) {
     DataChunk& chunk = chunks[w];
     if (!scan.ReadGroup(g, chunk, /*keep_placeholders=*/true)) return;  // only read or selected below
@@ -90,21 +156,47 @@ void HashAggregateOperator::ConsumeParallel(ExecContext& ctx) {
         // Aggregates read the passing rows in place when nothing they compute could fail on a
         // row the filter removed (1 / x where x = 0 was filtered out); otherwise gather first.
         if (inputs_are_columns_) {
-          tables[w]->Consume(local, chunk, &sel);
+          consume(w, chunk, &sel, local);
           return;
         }
         chunk.Select(sel);
       }
     }
-    tables[w]->Consume(local, chunk);
+    consume(w, chunk, nullptr, local);
   });
   for (size_t w = 1; w < workers_used_; ++w) tables[0]->MergeFrom(*tables[w]);
   table_ = std::move(tables[0]);
+  // A group one worker spilled may be in the merged table (another worker had it): such rows go
+  // into the table now; the rest go to the final partitions (same hash, same partition).
+  bool any = false;
+  for (auto& files : worker_spill) any = any || !files.empty();
+  if (!any) return;
+  for (size_t p = 0; p < kSpillPartitions; ++p) spill_.push_back(std::make_unique<SpillFile>(scan.types));
+  std::vector<uint32_t> present;
+  std::vector<std::vector<uint32_t>> absent(kSpillPartitions);
+  for (auto& files : worker_spill)
+    for (auto& file : files)
+      for (size_t k = 0; k < file->chunk_count(); ++k) {
+        DataChunk in = file->Read(k);
+        present.clear();
+        for (auto& a : absent) a.clear();
+        table_->SplitByPresence(ctx, in, &present, &absent);
+        if (!present.empty()) table_->Consume(ctx, in, &present);
+        AppendPartitions(spill_, in, absent);
+      }
+  for (auto& f : spill_) spilled_bytes_ += f->bytes();
 }
 
 bool HashAggregateOperator::Next(ExecContext& ctx, DataChunk& out) {
+  while (emitted_ >= table_->group_count()) {
+    // The table is done: the next spilled partition, aggregated on its own.
+    if (next_partition_ >= spill_.size()) return false;
+    SpillFile& file = *spill_[next_partition_++];
+    table_ = std::make_unique<AggregateTable>(&groups_, &aggregates_);
+    for (size_t k = 0; k < file.chunk_count(); ++k) table_->Consume(ctx, file.Read(k));
+    emitted_ = 0;
+  }
   const size_t group_count = table_->group_count();
-  if (emitted_ >= group_count) return false;
   out.Init(types);
   size_t end = std::min(group_count, emitted_ + kChunkRows);
   for (size_t g = emitted_; g < end; ++g) {

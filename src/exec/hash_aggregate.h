@@ -5,10 +5,17 @@
 // Parallel mode (set by the planner for Aggregate <- [Filter] <- Seq Scan over a large table):
 // worker threads take row groups from a shared counter (morsels), filter and aggregate into
 // their own AggregateTable, and the tables are merged at the end.
+//
+// Spilling (serial mode, with GROUP BY): once the table passes work_mem, rows of groups already
+// in it keep being aggregated there, and rows of new groups are written to one of kSpillPartitions
+// temporary files by a hash of their key (exec/spill_file.h). Every group is then complete in
+// exactly one place: the table is emitted first, then each partition is aggregated and emitted
+// in turn, one partition's groups in memory at a time. EXPLAIN ANALYZE: "Batches: N  Disk: NkB".
 #pragma once
 #include <memory>
 
 #include "exec/aggregate_table.h"
+#include "exec/spill_file.h"
 #include "exec/operator.h"
 
 namespace yunhe {
@@ -42,6 +49,11 @@ class HashAggregateOperator : public PhysicalOperator {
   size_t workers_ = 1;
   size_t workers_used_ = 1;
   bool inputs_are_columns_ = false;  // keys and aggregate inputs are plain columns or constants
+  static constexpr size_t kSpillPartitions = 16;
+  std::vector<std::unique_ptr<SpillFile>> spill_;  // empty: nothing spilled
+  size_t next_partition_ = 0;
+  uint64_t spilled_bytes_ = 0;
+  void ConsumeSerial(ExecContext& ctx);
 };
 
 }  // namespace yunhe
