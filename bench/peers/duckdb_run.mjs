@@ -1,6 +1,7 @@
 // Runs the benchmark's DuckDB side: loads the CSVs, runs each query RUNS times, prints
 // "name<TAB>ms<TAB>ms...<TAB>answer" lines. usage: node duckdb_run.mjs DIR RUNS
 import { DuckDBInstance } from '@duckdb/node-api';
+import { printQueryTimes } from './duckdb_queries.mjs';
 
 const [dir, runsArg] = process.argv.slice(2);
 const runs = Number(runsArg || 3);
@@ -15,18 +16,7 @@ await con.run(`CREATE TABLE quotes AS SELECT * FROM read_csv('${dir}/quotes.csv'
 await con.run(`CREATE TABLE cpu AS SELECT * FROM read_csv('${dir}/cpu.csv', header=false, columns={'host':'VARCHAR','ts':'TIMESTAMP',${FIELDS.map((f) => `'${f}':'INTEGER'`).join(',')},${TAGS.map((t) => `'${t}':'VARCHAR'`).join(',')}})`);
 await con.run(`CREATE TABLE readings AS SELECT * FROM read_csv('${dir}/readings.csv', header=false, columns={'name':'VARCHAR','fleet':'VARCHAR','model':'VARCHAR','ts':'TIMESTAMP','latitude':'DOUBLE','longitude':'DOUBLE','velocity':'DOUBLE','fuel_state':'DOUBLE','current_load':'INTEGER'})`);
 console.log(`load\t${(performance.now() - t0).toFixed(1)}\t-`);
-const queries = JSON.parse(process.env.QUERIES);
-for (const [name, sql] of Object.entries(queries)) {
-  const times = [];
-  let answer = '';
-  for (let k = 0; k < runs; ++k) {
-    const t = performance.now();
-    const reader = await con.runAndReadAll(sql);
-    times.push((performance.now() - t).toFixed(1));
-    answer = reader.getRows().map((r) => r.map((v) => String(v)).join('|')).join(';');
-  }
-  console.log(`${name}\t${times.join('\t')}\t${answer}`);
-}
+await printQueryTimes(con, JSON.parse(process.env.QUERIES), runs);
 // Bytes on disk of the cpu table: written to a database file of its own, then its size.
 {
   const { statSync, rmSync } = await import('node:fs');

@@ -3,9 +3,9 @@
 //        node duckdb_storage.mjs open FILE LIMIT SQL          "open<TAB>ms_to_first_answer<TAB>answer"
 //        node duckdb_storage.mjs query FILE LIMIT RUNS JSON   "name<TAB>ms<TAB>ms...<TAB>answer" per query
 import { DuckDBInstance } from '@duckdb/node-api';
+import { answerOf, printQueryTimes } from './duckdb_queries.mjs';
 
 const [mode, file, limit, ...rest] = process.argv.slice(2);
-const answerOf = (reader) => reader.getRows().map((r) => r.map((v) => String(v)).join('|')).join(';');
 const t0 = performance.now();
 const instance = await DuckDBInstance.create(file);
 const con = await instance.connect();
@@ -24,16 +24,5 @@ if (mode === 'load') {
   const reader = await con.runAndReadAll(rest[0]);
   console.log(`open\t${(performance.now() - t0).toFixed(1)}\t${answerOf(reader)}`);
 } else if (mode === 'query') {
-  const runs = Number(rest[0]);
-  for (const [name, sql] of Object.entries(JSON.parse(rest[1]))) {
-    const times = [];
-    let answer = '';
-    for (let k = 0; k < runs; ++k) {
-      const t = performance.now();
-      const reader = await con.runAndReadAll(sql);
-      times.push((performance.now() - t).toFixed(1));
-      answer = answerOf(reader);
-    }
-    console.log(`${name}\t${times.join('\t')}\t${answer}`);
-  }
+  await printQueryTimes(con, JSON.parse(rest[1]), Number(rest[0]));
 }

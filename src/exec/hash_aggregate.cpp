@@ -31,6 +31,16 @@ void AppendPartitions(std::vector<std::unique_ptr<SpillFile>>& files, const Data
   }
 }
 
+// Aggregates the rows of `in` whose group `table` already has; writes the others to `files`,
+// partitioned by a hash of their key.
+void ConsumeOrSpill(AggregateTable& table, ExecContext& ctx, const DataChunk& in, std::vector<std::unique_ptr<SpillFile>>& files) {
+  std::vector<uint32_t> present;
+  std::vector<std::vector<uint32_t>> absent(files.size());
+  table.SplitByPresence(ctx, in, &present, &absent);
+  if (!present.empty()) table.Consume(ctx, in, &present);
+  AppendPartitions(files, in, absent);
+}
+
 }  // namespace
 
 HashAggregateOperator::HashAggregateOperator(OperatorPtr child, std::vector<ExprPtr> groups,
@@ -87,8 +97,6 @@ void HashAggregateOperator::ConsumeSerial(ExecContext& ctx) {
   spilled_bytes_ = 0;
   const uint64_t work_mem = CurrentStatement().work_mem_bytes ? CurrentStatement().work_mem_bytes.load() : DefaultWorkMemBytes();
   DataChunk in;
-  std::vector<uint32_t> present;
-  std::vector<std::vector<uint32_t>> absent(kSpillPartitions);
   while (children[0]->Pull(ctx, in)) {
     if (spill_.empty()) {
       table_->Consume(ctx, in);
@@ -96,11 +104,7 @@ void HashAggregateOperator::ConsumeSerial(ExecContext& ctx) {
         for (size_t p = 0; p < kSpillPartitions; ++p) spill_.push_back(std::make_unique<SpillFile>(children[0]->types));
       continue;
     }
-    present.clear();
-    for (auto& a : absent) a.clear();
-    table_->SplitByPresence(ctx, in, &present, &absent);
-    if (!present.empty()) table_->Consume(ctx, in, &present);
-    AppendPartitions(spill_, in, absent);
+    ConsumeOrSpill(*table_, ctx, in, spill_);
   }
   for (auto& f : spill_) spilled_bytes_ += f->bytes();
 }
@@ -137,14 +141,10 @@ void HashAggregateOperator::ConsumeParallel(ExecContext& ctx) {
       return;
     }
     if (sel) chunk.Select(*sel);
-    std::vector<uint32_t> present;
-    std::vector<std::vector<uint32_t>> absent(kSpillPartitions);
-    table.SplitByPresence(local, chunk, &present, &absent);
-    if (!present.empty()) table.Consume(local, chunk, &present);
     auto& files = worker_spill[w];
     if (files.empty())
       for (size_t k = 0; k < kSpillPartitions; ++k) files.push_back(std::make_unique<SpillFile>(scan.types));
-    AppendPartitions(files, chunk, absent);
+    ConsumeOrSpill(table, local, chunk, files);
   };
   ParallelFor(workers_used_, groups, ctx, [&](size_t w, size_t g, ExecContext& local) {
     DataChunk& chunk = chunks[w];
@@ -172,18 +172,9 @@ void HashAggregateOperator::ConsumeParallel(ExecContext& ctx) {
   for (auto& files : worker_spill) any = any || !files.empty();
   if (!any) return;
   for (size_t p = 0; p < kSpillPartitions; ++p) spill_.push_back(std::make_unique<SpillFile>(scan.types));
-  std::vector<uint32_t> present;
-  std::vector<std::vector<uint32_t>> absent(kSpillPartitions);
   for (auto& files : worker_spill)
     for (auto& file : files)
-      for (size_t k = 0; k < file->chunk_count(); ++k) {
-        DataChunk in = file->Read(k);
-        present.clear();
-        for (auto& a : absent) a.clear();
-        table_->SplitByPresence(ctx, in, &present, &absent);
-        if (!present.empty()) table_->Consume(ctx, in, &present);
-        AppendPartitions(spill_, in, absent);
-      }
+      for (size_t k = 0; k < file->chunk_count(); ++k) ConsumeOrSpill(*table_, ctx, file->Read(k), spill_);
   for (auto& f : spill_) spilled_bytes_ += f->bytes();
 }
 

@@ -8,30 +8,15 @@
 #include <filesystem>
 
 #include "engine/database.h"
+#include "test_database.h"
 #include "storage/file_faults.h"
 
 namespace yunhe {
 namespace {
 
-std::string FreshDir(const std::string& name) {
-  std::string dir = std::filesystem::temp_directory_path() / ("yunhe-faults-" + name + "-" + std::to_string(getpid()));
-  std::filesystem::remove_all(dir);
-  return dir;
-}
-
-std::unique_ptr<Database> OpenOrDie(const std::string& dir) {
-  Status st;
-  auto db = Database::Open(dir, &st);
-  EXPECT_TRUE(db) << st.message();
-  return db;
-}
-
-std::string Scalar(Database& db, const std::string& sql) {
-  auto r = db.ExecuteStatement(sql);
-  EXPECT_TRUE(r.status.ok()) << sql << ": " << r.status.message();
-  if (!r.status.ok() || r.chunks.empty() || r.chunks[0].count == 0) return "<none>";
-  return r.chunks[0].columns[0].GetValue(0).ToString();
-}
+using testing::FreshDir;
+using testing::OpenOrDie;
+using testing::Scalar;
 
 bool EndsWith(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
