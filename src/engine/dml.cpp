@@ -100,7 +100,6 @@ void ResolveConflicts(Database& db, const std::shared_ptr<Table>& table, DataChu
                       const std::vector<ExprPtr>& set, const ExprPtr& where, ExecContext& ctx,
                       std::vector<DataChunk>* written, size_t* total, bool keep_written) {
   Table& t = *table;
-  EnsurePrimaryKeyMap(t);
   std::vector<uint32_t> fresh, conflicting;
   std::vector<uint64_t> existing_ids;
   std::unordered_set<std::string> seen;
@@ -111,18 +110,18 @@ void ResolveConflicts(Database& db, const std::shared_ptr<Table>& table, DataChu
     }
     std::string key = PrimaryKeyOf(t, rows, r);
     bool repeat = !seen.insert(key).second;
-    auto it = t.pk_rows.find(key);
     if (repeat) {
       if (update)
         throw Error(Status::Error(SqlState::kCardinalityViolation, "ON CONFLICT DO UPDATE command cannot affect row a second time")
                         .WithHint("Ensure that no rows proposed for insertion within the same command have duplicate constrained values."));
       continue;  // DO NOTHING: the first copy wins
     }
-    if (it == t.pk_rows.end()) {
+    const int64_t existing = FindPrimaryKey(t, rows, r, key);
+    if (existing < 0) {
       fresh.push_back(uint32_t(r));
     } else if (update) {
       conflicting.push_back(uint32_t(r));
-      existing_ids.push_back(it->second);
+      existing_ids.push_back(uint64_t(existing));
     }
   }
   if (update && !conflicting.empty()) {

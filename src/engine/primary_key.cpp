@@ -29,26 +29,72 @@ bool KeyHasNull(const Table& t, const DataChunk& rows, size_t row) {
   return false;
 }
 
-void EnsurePrimaryKeyMap(Table& t) {
-  if (t.pk_version == t.data.version()) return;
-  t.pk_rows.clear();
+namespace {
+
+constexpr int64_t kWholeTable = INT64_MAX;  // the one map of a key without the designated timestamp
+constexpr size_t kKeyMapsKept = 16;         // per-partition maps kept at once (least recently used go)
+
+// A key that includes the designated timestamp can only meet rows of its own time partition.
+bool KeyedByPartition(const Table& t) {
+  if (t.schema.time_column < 0) return false;
+  for (int c : t.schema.primary_key)
+    if (c == t.schema.time_column) return true;
+  return false;
+}
+
+int64_t KeyPartition(const Table& t, const DataChunk& rows, size_t r) {
+  return KeyedByPartition(t) ? t.data.PartitionOf(rows.columns[t.schema.time_column], r) : kWholeTable;
+}
+
+// The key map of partition p, rebuilt from that partition's rows (key columns only) when stale.
+Table::KeyMap& KeysOf(Table& t, int64_t p) {
+  Table::KeyMap& m = t.pk_maps[p];
+  m.last_used = ++t.pk_clock;
+  if (m.version == t.data.version()) return m;
+  m.rows.clear();
+  const auto& pk = t.schema.primary_key;
+  std::vector<Vector> keys(pk.size());
+  std::string key;
   for (size_t g = 0; g < t.data.group_count(); ++g) {
-    const DataChunk& chunk = t.data.group(g);
+    if (p != kWholeTable && t.data.group_partition(g) != p) continue;
+    for (size_t k = 0; k < pk.size(); ++k) keys[k] = t.data.column(g, size_t(pk[k]));
     const auto& deleted = t.data.deleted(g);
-    for (size_t r = 0; r < chunk.count; ++r)
-      if (!deleted[r] && !KeyHasNull(t, chunk, r)) t.pk_rows[PrimaryKeyOf(t, chunk, r)] = g * kChunkRows + r;
+    for (size_t r = 0; r < t.data.group_rows(g); ++r) {
+      if (deleted[r]) continue;
+      bool null = false;
+      key.clear();
+      for (const Vector& v : keys) {
+        null = null || v.IsNull(r);
+        AppendKeyCell(v, r, key);
+      }
+      if (!null) m.rows[key] = g * kChunkRows + r;
+    }
   }
-  t.pk_version = t.data.version();
+  m.version = t.data.version();
+  if (t.pk_maps.size() > kKeyMapsKept) {
+    auto oldest = t.pk_maps.end();
+    for (auto it = t.pk_maps.begin(); it != t.pk_maps.end(); ++it)
+      if (it->first != p && (oldest == t.pk_maps.end() || it->second.last_used < oldest->second.last_used)) oldest = it;
+    if (oldest != t.pk_maps.end()) t.pk_maps.erase(oldest);
+  }
+  return m;
+}
+
+}  // namespace
+
+int64_t FindPrimaryKey(Table& t, const DataChunk& rows, size_t r, const std::string& key) {
+  const Table::KeyMap& m = KeysOf(t, KeyPartition(t, rows, r));
+  auto it = m.rows.find(key);
+  return it == m.rows.end() ? -1 : int64_t(it->second);
 }
 
 void CheckPrimaryKeys(Table& t, const DataChunk& rows) {
   if (t.schema.primary_key.empty()) return;
-  EnsurePrimaryKeyMap(t);
   std::unordered_set<std::string> batch;
   for (size_t r = 0; r < rows.count; ++r) {
     if (KeyHasNull(t, rows, r)) continue;  // NULLs are never equal (UNIQUE keys)
     std::string key = PrimaryKeyOf(t, rows, r);
-    if (t.pk_rows.count(key) || !batch.insert(key).second) {
+    if (!batch.insert(key).second || FindPrimaryKey(t, rows, r, key) >= 0) {
       std::string cols, vals;
       for (size_t k = 0; k < t.schema.primary_key.size(); ++k) {
         int c = t.schema.primary_key[k];
@@ -63,11 +109,15 @@ void CheckPrimaryKeys(Table& t, const DataChunk& rows) {
 }
 
 void NotePrimaryKeys(Table& t, const TableData::AppendMark& mark) {
-  if (t.schema.primary_key.empty() || t.pk_version != t.data.version()) return;
+  if (t.schema.primary_key.empty() || t.pk_maps.empty()) return;
+  // Maps that are valid stay valid: appends do not change the version, so add the new keys.
   auto note_range = [&](size_t g, size_t from) {
-    const DataChunk& chunk = t.data.group(g);
-    for (size_t r = from; r < chunk.count; ++r)
-      if (!KeyHasNull(t, chunk, r)) t.pk_rows[PrimaryKeyOf(t, chunk, r)] = g * kChunkRows + r;
+    const DataChunk chunk = t.data.group(g);
+    for (size_t r = from; r < chunk.count; ++r) {
+      if (KeyHasNull(t, chunk, r)) continue;
+      auto it = t.pk_maps.find(KeyPartition(t, chunk, r));
+      if (it != t.pk_maps.end() && it->second.version == t.data.version()) it->second.rows[PrimaryKeyOf(t, chunk, r)] = g * kChunkRows + r;
+    }
   };
   for (auto [g, before] : mark.touched) note_range(g, before);
   for (size_t g = mark.groups_before; g < t.data.group_count(); ++g) note_range(g, 0);
@@ -75,7 +125,6 @@ void NotePrimaryKeys(Table& t, const TableData::AppendMark& mark) {
 
 bool ResolveUpserts(Table& t, const DataChunk& rows, std::vector<uint64_t>* replaced, std::vector<std::string>* replaced_keys,
                     std::vector<uint32_t>* keep) {
-  EnsurePrimaryKeyMap(t);
   replaced->clear();
   replaced_keys->clear();
   keep->clear();
@@ -90,11 +139,12 @@ bool ResolveUpserts(Table& t, const DataChunk& rows, std::vector<uint64_t>* repl
     }
   }
   for (auto& [key, row] : last) {
-    auto it = t.pk_rows.find(key);
-    if (it == t.pk_rows.end()) continue;
-    replaced->push_back(it->second);
+    const int64_t id = FindPrimaryKey(t, rows, row, key);
+    if (id < 0) continue;
+    replaced->push_back(uint64_t(id));
     replaced_keys->push_back(key);
   }
+  t.pk_checked_version = t.data.version();  // every map just used is valid at this version
   std::sort(replaced->begin(), replaced->end());
   if (repeats) {
     for (size_t r = 0; r < rows.count; ++r)
@@ -104,14 +154,12 @@ bool ResolveUpserts(Table& t, const DataChunk& rows, std::vector<uint64_t>* repl
 }
 
 void ForgetPrimaryKeys(Table& t, const std::vector<std::string>& keys) {
-  for (auto& k : keys) t.pk_rows.erase(k);
-  t.pk_version = t.data.version();
-}
-
-int64_t FindPrimaryKey(Table& t, const std::string& key) {
-  EnsurePrimaryKeyMap(t);
-  auto it = t.pk_rows.find(key);
-  return it == t.pk_rows.end() ? -1 : int64_t(it->second);
+  // The maps valid at the upsert check lost exactly these keys to the deletes since.
+  for (auto& [p, m] : t.pk_maps) {
+    if (m.version != t.pk_checked_version) continue;
+    for (auto& k : keys) m.rows.erase(k);
+    m.version = t.data.version();
+  }
 }
 
 }  // namespace yunhe

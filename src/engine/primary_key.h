@@ -1,6 +1,7 @@
-// PRIMARY KEY enforcement: every append into a table with a primary key is checked against a
-// map of the live keys (built from the rows on first use and after any delete or rollback, then
-// kept up to date by appends). A duplicate raises 23505 like PostgreSQL.
+// PRIMARY KEY enforcement: every append into a table with a primary key is checked against maps
+// of the live keys (Table::pk_maps: one per time partition when the key includes the designated
+// timestamp, else one for the table; built from the key columns when first needed and after any
+// delete or rollback, then kept up to date by appends). A duplicate raises 23505 like PostgreSQL.
 #pragma once
 #include <string>
 #include <vector>
@@ -10,8 +11,6 @@
 namespace yunhe {
 
 std::string PrimaryKeyOf(const Table& t, const DataChunk& rows, size_t row);
-// Builds the key map when stale.
-void EnsurePrimaryKeyMap(Table& t);
 // Throws 23505 if a row of `rows` repeats an existing key or another row of the chunk.
 void CheckPrimaryKeys(Table& t, const DataChunk& rows);
 // Records the keys of the rows an append just added.
@@ -25,8 +24,8 @@ bool ResolveUpserts(Table& t, const DataChunk& rows, std::vector<uint64_t>* repl
                     std::vector<uint32_t>* keep);
 // After deleting the rows of `keys` by hand: drops them from the key map and keeps it valid.
 void ForgetPrimaryKeys(Table& t, const std::vector<std::string>& keys);
-// Row id holding `key`, or -1.
-int64_t FindPrimaryKey(Table& t, const std::string& key);
+// Row id of the live row whose key is `key` (the key of row r of `rows`), or -1.
+int64_t FindPrimaryKey(Table& t, const DataChunk& rows, size_t r, const std::string& key);
 std::string PrimaryKeyConstraintName(const Table& t);
 
 }  // namespace yunhe

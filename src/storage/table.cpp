@@ -141,6 +141,14 @@ void TableData::AppendRows(const DataChunk& chunk, const std::vector<uint32_t>* 
   }
 }
 
+int64_t TableData::PartitionOf(const Vector& ts, size_t r) const {
+  if (time_column_ < 0) return 0;
+  if (ts.IsNull(r)) return INT64_MIN;  // NULL timestamps share one partition
+  int64_t v = ts.i64()[r];
+  if (ts.type().id == TypeId::kDate) v = v * 86400000000000LL;
+  return v / partition_ns_ - ((v % partition_ns_ != 0) && (v < 0));
+}
+
 void TableData::Append(const DataChunk& chunk, AppendMark* mark) {
   if (mark) {
     mark->groups_before = groups_.size();
@@ -152,17 +160,8 @@ void TableData::Append(const DataChunk& chunk, AppendMark* mark) {
   }
   // Split the chunk by partition, keeping row order within each partition.
   const Vector& ts = chunk.columns[time_column_];
-  const bool is_date = ts.type().id == TypeId::kDate;
   std::map<int64_t, std::vector<uint32_t>> by_partition;
-  for (size_t r = 0; r < chunk.count; ++r) {
-    int64_t p = INT64_MIN;  // NULL timestamps share one partition
-    if (!ts.IsNull(r)) {
-      int64_t v = ts.i64()[r];
-      if (is_date) v = v * 86400000000000LL;
-      p = v / partition_ns_ - ((v % partition_ns_ != 0) && (v < 0));
-    }
-    by_partition[p].push_back(uint32_t(r));
-  }
+  for (size_t r = 0; r < chunk.count; ++r) by_partition[PartitionOf(ts, r)].push_back(uint32_t(r));
   if (by_partition.size() == 1) {
     AppendRows(chunk, nullptr, by_partition.begin()->first, mark);
     return;

@@ -122,6 +122,9 @@ class TableData {
   };
   const std::vector<LogicalType>& types() const { return types_; }
   void Append(const DataChunk& chunk, AppendMark* mark = nullptr);
+  // The time partition a row with timestamp ts[r] goes to (INT64_MIN for NULL; 0 when the table
+  // is not partitioned).
+  int64_t PartitionOf(const Vector& ts, size_t r) const;
   // Undoes an Append (appends are undone in reverse order).
   void UndoAppend(const AppendMark& mark);
   void Clear();
@@ -222,10 +225,18 @@ struct Table {
   TableData data;
   // Set when the table's segment file failed its checks at open: reads raise XX001 with this text.
   std::string corrupt;
-  // Primary-key map (serialized key -> row id), maintained by engine/primary_key.cpp; valid
-  // while pk_version == data.version().
-  std::unordered_map<std::string, uint64_t> pk_rows;
-  uint64_t pk_version = UINT64_MAX;
+  // Primary-key maps (serialized key -> row id), maintained by engine/primary_key.cpp: one per
+  // time partition when the key includes the designated timestamp (built for a partition when a
+  // write first needs it, so a restart or checkpoint never costs a pass over the whole table),
+  // else one for the whole table. A map is valid while its version == data.version().
+  struct KeyMap {
+    uint64_t version = UINT64_MAX;
+    uint64_t last_used = 0;
+    std::unordered_map<std::string, uint64_t> rows;
+  };
+  std::map<int64_t, KeyMap> pk_maps;
+  uint64_t pk_clock = 0;                    // for evicting the least recently used map
+  uint64_t pk_checked_version = UINT64_MAX;  // version at which the last upsert check found its maps valid
 };
 
 }  // namespace yunhe
