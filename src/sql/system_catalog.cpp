@@ -2,6 +2,9 @@
 
 #include "common/memory_limit.h"
 
+#include <algorithm>
+#include <cmath>
+
 #include <functional>
 
 #include "common/pg_type_ids.h"
@@ -151,6 +154,25 @@ bool BuildSystemRelation(const Catalog& cat, const std::string& schema, const st
     return true;
   }
   if (pg && catalog_rows::BuildDescribeRelation(cat, name, out)) return true;
+  if (pg && name == "pg_stats") {
+    // PostgreSQL's view of planner statistics, from what the storage keeps without a scan: NULL
+    // counts from zone maps and distinct counts from the parts' HyperLogLog sketches.
+    // n_distinct follows PostgreSQL: a count, or -1 when every non-NULL value is distinct.
+    Builder b(out, {{"schemaname", T}, {"tablename", T}, {"attname", T}, {"null_frac", TypeId::kFloat32}, {"n_distinct", TypeId::kFloat32}});
+    for (auto& [tname, t] : cat.tables) {
+      const size_t rows = t->data.row_count();
+      if (rows == 0 || !t->corrupt.empty()) continue;
+      for (size_t c = 0; c < t->schema.columns.size(); ++c) {
+        const size_t nulls = t->data.NullCount(c);
+        const double distinct = std::min<double>(std::round(t->data.ColumnSketch(c).Estimate()), double(rows - nulls));
+        const double n_distinct = distinct >= double(rows - nulls) * 0.97 && rows > nulls ? -1.0 : distinct;
+        b.Row({Text("public"), Text(tname), Text(t->schema.columns[c].name), Value::Float(double(nulls) / double(rows), TypeId::kFloat32),
+               Value::Float(n_distinct, TypeId::kFloat32)});
+      }
+    }
+    b.Finish();
+    return true;
+  }
   if (pg && name == "pg_settings") {
     Builder b(out, {{"name", T}, {"setting", T}});
     b.Row({Text("server_version"), Text("15.0")});

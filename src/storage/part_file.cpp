@@ -92,6 +92,9 @@ std::shared_ptr<PartFile> PartFile::Write(const std::string& dir, const std::str
     }
     part->groups_.push_back(std::move(g));
   }
+  part->sketches_.resize(types.size());
+  for (const DataChunk& chunk : groups)
+    for (size_t c = 0; c < types.size(); ++c) part->sketches_[c].Add(chunk.columns[c], chunk.count);
   for (size_t first = 0; first < groups.size(); first += kStripeGroups) {
     const size_t last = std::min(groups.size(), first + kStripeGroups);
     for (size_t c = 0; c < types.size(); ++c) {
@@ -122,6 +125,7 @@ std::shared_ptr<PartFile> PartFile::Write(const std::string& dir, const std::str
     f.U32(b.length);
     f.U32(b.crc);
   }
+  for (const DistinctSketch& sketch : part->sketches_) sketch.Encode(&footer);
   const uint64_t footer_offset = out.size();
   ByteWriter w(&out);
   w.U32(uint32_t(footer.size()));
@@ -202,7 +206,8 @@ std::shared_ptr<PartFile> PartFile::Open(const std::string& dir, const std::stri
   }
   if (in.U32() != kStripeGroups) Corrupt(path, footer_offset, "unsupported stripe size");
   const size_t stripes = (group_count + kStripeGroups - 1) / kStripeGroups;
-  if (!in.ok() || in.remaining() != stripes * columns * 16) Corrupt(path, footer_offset, "bad block list in footer");
+  if (!in.ok() || in.remaining() != stripes * columns * 16 + columns * (1 + DistinctSketch::kRegisters))
+    Corrupt(path, footer_offset, "bad block list in footer");
   part->blocks_.resize(stripes * columns);
   for (Block& b : part->blocks_) {
     b.offset = in.U64();
@@ -210,6 +215,9 @@ std::shared_ptr<PartFile> PartFile::Open(const std::string& dir, const std::stri
     b.crc = in.U32();
     if (b.offset < 8 || b.offset + b.length > footer_offset) Corrupt(path, footer_offset, "block out of range in footer");
   }
+  part->sketches_.resize(columns);
+  for (DistinctSketch& sketch : part->sketches_)
+    if (!sketch.Decode(in)) Corrupt(path, footer_offset, "bad distinct-count sketch in footer");
   if (!in.ok() || in.remaining() != 0) Corrupt(path, footer_offset, "malformed footer");
   return part;
 }

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "common/vector.h"
+#include "storage/distinct_sketch.h"
 #include "storage/zone_map.h"
 
 namespace yunhe {
@@ -66,6 +67,8 @@ class PartFile {
   const std::string& name() const { return name_; }
   const std::vector<LogicalType>& types() const { return types_; }
   const std::vector<Group>& groups() const { return groups_; }
+  // Distinct values of each column over the whole part (footer sketches).
+  const std::vector<DistinctSketch>& sketches() const { return sketches_; }
   uint64_t file_bytes() const { return file_bytes_; }
   // Column `column` of group `group`, decoded: from the buffer pool, or read with pread, checked
   // and decoded on a miss. Throws XX001 naming the file when the block is corrupt.
@@ -80,6 +83,7 @@ class PartFile {
   std::vector<LogicalType> types_;
   std::vector<Group> groups_;
   std::vector<Block> blocks_;
+  std::vector<DistinctSketch> sketches_;
   mutable std::atomic<bool> obsolete_{false};
   // Held while a block is read and decoded (block index modulo the array), so workers scanning
   // neighbouring groups of one stripe decode it once, not once each.

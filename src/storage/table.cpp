@@ -242,6 +242,27 @@ ZoneMap TableData::Zone(size_t g, size_t column) const {
   return z;
 }
 
+size_t TableData::NullCount(size_t column) const {
+  size_t n = 0;
+  for (size_t g = 0; g < groups_.size(); ++g) n += Zone(g, column).null_count;
+  return n;
+}
+
+DistinctSketch TableData::ColumnSketch(size_t column) const {
+  DistinctSketch sketch;
+  std::set<const PartFile*> merged;
+  for (size_t g = 0; g < groups_.size(); ++g) {
+    const RowGroup& grp = *groups_[g];
+    const int pc = grp.part ? grp.part_columns[column] : -1;
+    if (pc >= 0) {
+      if (merged.insert(grp.part.get()).second) sketch.Merge(grp.part->sketches()[size_t(pc)]);
+      continue;
+    }
+    sketch.Add(this->column(g, column), grp.chunk.count);
+  }
+  return sketch;
+}
+
 void TableData::AddColumn(const LogicalType& type, const Value& fill) {
   ++changes_;
   types_.push_back(type);

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "common/vector.h"
+#include "storage/distinct_sketch.h"
 #include "storage/zone_map.h"
 
 namespace yunhe {
@@ -179,6 +180,10 @@ class TableData {
   void AttachSealed(const std::shared_ptr<const PartFile>& part, size_t first, size_t count);
   // Open: restores the persisted deleted flags of group g.
   void SetDeleted(size_t g, const std::vector<uint8_t>& flags);
+  // Statistics of a column without a pass over sealed rows: NULL rows (zone maps) and a sketch of
+  // its distinct values (part footers merged, resident rows added). Deleted rows still count.
+  size_t NullCount(size_t column) const;
+  DistinctSketch ColumnSketch(size_t column) const;
   // Zone map of column `column` in group `g` (I64 and F64 columns; bounding boxes for GEOMETRY),
   // computed on first use; safe from several threads (a group's maps have their own lock).
   ZoneMap Zone(size_t g, size_t column) const;
