@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "common/crc32c.h"
+#include "common/memory_limit.h"
 #include "common/status.h"
 #include "engine/database.h"
 #include "engine/statements.h"
@@ -246,7 +247,20 @@ void Durability::CollectLiveParts(const Catalog& catalog) {
 }
 
 void Durability::MaybeCheckpoint(Catalog& catalog) {
-  if (wal_->size() > kWalCheckpointBytes) Checkpoint(catalog);
+  if (wal_->size() > kWalCheckpointBytes) {
+    Checkpoint(catalog);
+    return;
+  }
+  // The resident tail lives in memory until a checkpoint seals it: keep it under a quarter of
+  // memory_limit (estimated from the column types), so ingest stays within the limit however
+  // compressible its WAL is.
+  uint64_t tail_bytes = 0;
+  for (auto& [name, t] : catalog.tables) {
+    uint64_t row_bytes = 0;
+    for (const auto& c : t->schema.columns) row_bytes += c.type.physical() == PhysicalType::kStr ? 48 : 17;
+    tail_bytes += t->data.resident_rows() * row_bytes;
+  }
+  if (tail_bytes > MemoryLimitBytes() / 4) Checkpoint(catalog);
 }
 
 void Durability::Checkpoint(Catalog& catalog) {

@@ -69,7 +69,8 @@ class Durability {
   // Waits, without the database, until the WAL is durable up to `lsn` (a wal_written() value).
   void WaitWritten(uint64_t lsn);
   void Checkpoint(Catalog& catalog);
-  // Checkpoints when the WAL has grown past kWalCheckpointBytes.
+  // Checkpoints when the WAL has grown past kWalCheckpointBytes, or the tables' resident rows
+  // (estimated from their types) past a quarter of memory_limit.
   void MaybeCheckpoint(Catalog& catalog);
   uint64_t wal_bytes() const { return wal_->size(); }
   // Bytes written to the WAL since the database opened, and the fsyncs that made them durable.

@@ -138,6 +138,7 @@ void TableData::AppendRows(const DataChunk& chunk, const std::vector<uint32_t>* 
     if (!grp.deleted.empty()) grp.deleted.resize(dst.count, 0);
     offset += take;
     rows_ += take;
+    resident_rows_ += take;
   }
 }
 
@@ -175,6 +176,7 @@ void TableData::UndoAppend(const AppendMark& mark) {
   while (groups_.size() > mark.groups_before) {
     for (uint8_t d : groups_.back()->deleted) deleted_count_ -= d;
     rows_ -= groups_.back()->chunk.count;
+    resident_rows_ -= groups_.back()->chunk.count;
     groups_.pop_back();
   }
   for (auto [g, before] : mark.touched) {
@@ -183,6 +185,7 @@ void TableData::UndoAppend(const AppendMark& mark) {
     DataChunk& dst = grp.chunk;
     for (size_t r = before; r < grp.deleted.size(); ++r) deleted_count_ -= grp.deleted[r];
     rows_ -= dst.count - before;
+    resident_rows_ -= dst.count - before;
     for (auto& col : dst.columns) col.Resize(before);
     dst.count = before;
     if (grp.deleted.size() > before) grp.deleted.resize(before);
@@ -198,6 +201,7 @@ void TableData::Clear() {
   ++changes_;
   groups_.clear();
   rows_ = 0;
+  resident_rows_ = 0;
   deleted_count_ = 0;
   RebuildPartitionIndex();
 }
@@ -419,9 +423,10 @@ void TableData::ApplyLayout(Layout layout) {
   ++changes_;
   published_.reset();
   groups_ = std::move(layout.groups);
-  rows_ = deleted_count_ = 0;
+  rows_ = deleted_count_ = resident_rows_ = 0;
   for (size_t g = 0; g < groups_.size(); ++g) {
     rows_ += groups_[g]->chunk.count;
+    if (!groups_[g]->part) resident_rows_ += groups_[g]->chunk.count;
     deleted_count_ += group_deleted_count(g);
   }
   RebuildPartitionIndex();

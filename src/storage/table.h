@@ -83,6 +83,8 @@ class TableData {
     return g < groups_.size() && row_id % kChunkRows < groups_[g]->chunk.count;
   }
   size_t live_count() const { return rows_ - deleted_count_; }
+  // Rows in resident groups (appended since the last checkpoint: in memory, not in parts).
+  size_t resident_rows() const { return resident_rows_; }
   size_t group_count() const { return groups_.size(); }
   size_t group_rows(size_t g) const { return groups_[g]->chunk.count; }
   // The rows of group g: every column (group), or one (column). Sealed groups read their blocks
@@ -206,6 +208,7 @@ class TableData {
   std::map<int64_t, uint32_t> partition_open_group_;  // partition -> its newest group
   std::vector<std::shared_ptr<RowGroup>> groups_;
   size_t rows_ = 0;
+  size_t resident_rows_ = 0;
   size_t deleted_count_ = 0;
   uint64_t version_ = 0;
   struct KeySet {
