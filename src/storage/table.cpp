@@ -419,7 +419,12 @@ const std::vector<uint8_t>* TableData::LayoutGroupDeleted(const Layout& l, size_
 }
 
 void TableData::ApplyLayout(Layout layout) {
-  ++version_;  // row ids change: caches over them (primary-key map, indexes) rebuild
+  // A table the checkpoint left as it was keeps its row ids, and with them the caches over them
+  // (primary-key maps, indexes); otherwise they are rebuilt.
+  bool same = layout.groups.size() == groups_.size();
+  for (size_t g = 0; same && g < groups_.size(); ++g) same = layout.groups[g] == groups_[g];
+  if (same) return;
+  ++version_;
   ++changes_;
   published_.reset();
   groups_ = std::move(layout.groups);
