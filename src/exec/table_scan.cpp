@@ -111,11 +111,7 @@ void TableScanOperator::ResolveLookup() {
   lookup_resolved_ = true;
   auto index = GetValueRowIndex(table_, data(), size_t(column_ids_[lookup_column_]), counts_snapshot_);
   size_t matches = 0;
-  std::vector<std::pair<size_t, size_t>> spans;
-  for (const auto& r : lookup_ranges_) {
-    spans.push_back(index->Find(r));
-    matches += spans.back().second - spans.back().first;
-  }
+  for (const auto& r : lookup_ranges_) matches += index->Count(r);
   const size_t appended = RowsPastIndex(counts_snapshot_, index->counts);
   size_t rows = 0;
   for (uint32_t c : counts_snapshot_) rows += c;
@@ -123,14 +119,14 @@ void TableScanOperator::ResolveLookup() {
   lookup_active_ = true;
   std::vector<uint64_t> ids;
   ids.reserve(matches + appended);
-  for (auto [b, e] : spans) ids.insert(ids.end(), index->row_ids.begin() + b, index->row_ids.begin() + e);
+  for (const auto& r : lookup_ranges_) index->Collect(r, &ids);
   lookup_from_index_ = ids.size();
   // Rows appended since the index was built are not in it: read them all (the Filter decides).
   for (size_t g = 0; g < counts_snapshot_.size(); ++g) {
     for (uint32_t r = IndexedRows(index->counts, g); r < counts_snapshot_[g]; ++r) ids.push_back(uint64_t(g) * kChunkRows + r);
   }
   lookup_appended_ = ids.size() - lookup_from_index_;
-  if (spans.size() > 1 || lookup_appended_) {
+  if (lookup_ranges_.size() > 1 || lookup_appended_ || !index->parts.empty()) {
     std::sort(ids.begin(), ids.end());
     ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   }

@@ -5,6 +5,10 @@
 
 #include "exec/row_index_cache.h"
 
+#include <map>
+
+#include "storage/part_file.h"
+
 namespace yunhe {
 
 bool ValueIndexable(const LogicalType& type) {
@@ -16,47 +20,87 @@ bool ValueIndexable(const LogicalType& type) {
 
 namespace {
 
+// Appends the non-NULL values of v's first `rows` rows (not deleted) with their positions.
 template <typename K>
-void SortedKeys(const TableData& data, size_t column, const std::vector<uint32_t>& counts, const K* (*values)(const Vector&),
-                std::vector<K>* keys, std::vector<uint64_t>* row_ids) {
-  std::vector<K> k;
-  std::vector<uint64_t> ids;
-  for (size_t g = 0; g < counts.size(); ++g) {
-    const Vector v = data.column(g, column);
-    const K* vals = values(v);
-    const auto& deleted = data.deleted(g);
-    for (size_t r = 0; r < counts[g]; ++r) {
-      if (deleted[r] || v.IsNull(r)) continue;
-      k.push_back(vals[r]);
-      ids.push_back(uint64_t(g) * kChunkRows + r);
-    }
+void Gather(const Vector& v, const K* vals, size_t rows, const std::vector<uint8_t>* deleted, uint64_t base,
+            std::vector<K>* keys, std::vector<uint64_t>* positions) {
+  for (size_t r = 0; r < rows; ++r) {
+    if ((deleted && (*deleted)[r]) || v.IsNull(r)) continue;
+    keys->push_back(vals[r]);
+    positions->push_back(base + r);
   }
+}
+
+// Sorts keys with their positions; stable, so equal keys keep position order.
+template <typename K>
+void SortByKey(std::vector<K>& k, std::vector<uint64_t>& pos, std::vector<K>* keys, std::vector<uint64_t>* positions) {
   std::vector<uint32_t> order(k.size());
   std::iota(order.begin(), order.end(), 0u);
-  // Stable: equal keys keep row-id order, so a lookup's rows come out in table order.
   std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return k[a] < k[b]; });
   keys->reserve(k.size());
-  row_ids->reserve(k.size());
+  positions->reserve(k.size());
   for (uint32_t o : order) {
     keys->push_back(std::move(k[o]));
-    row_ids->push_back(ids[o]);
+    positions->push_back(pos[o]);
   }
+}
+
+// Fills `out` from the column vectors `column_of(i)`, i < n, each with `rows_of(i)` rows.
+template <typename ColumnOf, typename RowsOf, typename DeletedOf>
+void BuildSorted(PhysicalType physical, size_t n, ColumnOf column_of, RowsOf rows_of, DeletedOf deleted_of, SortedValues* out) {
+  out->physical = physical;
+  std::vector<uint64_t> pos;
+  if (physical == PhysicalType::kI64) {
+    std::vector<int64_t> k;
+    for (size_t i = 0; i < n; ++i) {
+      const size_t rows = rows_of(i);
+      if (rows == 0) continue;
+      const Vector v = column_of(i);
+      Gather(v, v.i64(), rows, deleted_of(i), uint64_t(i) * kChunkRows, &k, &pos);
+    }
+    SortByKey(k, pos, &out->keys_i, &out->positions);
+  } else if (physical == PhysicalType::kStr) {
+    std::vector<std::string> k;
+    for (size_t i = 0; i < n; ++i) {
+      const size_t rows = rows_of(i);
+      if (rows == 0) continue;
+      const Vector v = column_of(i);
+      Gather(v, v.str(), rows, deleted_of(i), uint64_t(i) * kChunkRows, &k, &pos);
+    }
+    SortByKey(k, pos, &out->keys_s, &out->positions);
+  }
+}
+
+std::shared_ptr<const PartValueIndex> PartIndexOf(const PartFile& part, size_t part_column) {
+  auto made = part.Attachment("btree:" + std::to_string(part_column), [&]() -> std::shared_ptr<const void> {
+    auto idx = std::make_shared<PartValueIndex>();
+    BuildSorted(part.types()[part_column].physical(), part.groups().size(),
+                [&](size_t g) { return part.ReadColumn(g, part_column); }, [&](size_t g) { return size_t(part.groups()[g].rows); },
+                [](size_t) { return static_cast<const std::vector<uint8_t>*>(nullptr); }, idx.get());
+    return idx;
+  });
+  return std::static_pointer_cast<const PartValueIndex>(made);
 }
 
 std::shared_ptr<const ValueRowIndex> Build(const TableData& data, size_t column, const std::vector<uint32_t>& counts) {
   auto idx = std::make_shared<ValueRowIndex>();
   idx->version = data.version();
   idx->counts = counts;
-  idx->physical = data.types()[column].physical();
-  switch (idx->physical) {
-    case PhysicalType::kI64:
-      SortedKeys<int64_t>(data, column, counts, [](const Vector& v) { return v.i64(); }, &idx->keys_i, &idx->row_ids);
-      break;
-    case PhysicalType::kStr:
-      SortedKeys<std::string>(data, column, counts, [](const Vector& v) { return v.str(); }, &idx->keys_s, &idx->row_ids);
-      break;
-    default: break;  // not indexable: empty (the planner never asks)
+  // Sealed groups: their part's index, and where each of its groups sits in the table.
+  std::vector<bool> in_part(counts.size(), false);
+  std::map<const PartFile*, size_t> slot;
+  for (size_t g = 0; g < counts.size(); ++g) {
+    const int pc = data.group_part_column(g, column);
+    if (pc < 0) continue;
+    const PartFile& part = *data.group_part(g);
+    auto [it, fresh] = slot.try_emplace(&part, idx->parts.size());
+    if (fresh) idx->parts.push_back({PartIndexOf(part, size_t(pc)), std::vector<int64_t>(part.groups().size(), -1)});
+    idx->parts[it->second].table_group[data.group_part_index(g)] = int64_t(g);
+    in_part[g] = true;
   }
+  BuildSorted(data.types()[column].physical(), counts.size(), [&](size_t g) { return data.column(g, column); },
+              [&](size_t g) { return in_part[g] ? size_t(0) : size_t(counts[g]); }, [&](size_t g) { return &data.deleted(g); },
+              &idx->resident);
   return idx;
 }
 
@@ -71,11 +115,40 @@ std::pair<size_t, size_t> RangeOf(const std::vector<K>& keys, const IndexRange& 
 
 }  // namespace
 
-std::pair<size_t, size_t> ValueRowIndex::Find(const IndexRange& r) const {
+std::pair<size_t, size_t> SortedValues::Find(const IndexRange& r) const {
   switch (physical) {
     case PhysicalType::kI64: return RangeOf(keys_i, r, r.lo.i, r.hi.i);
     case PhysicalType::kStr: return RangeOf(keys_s, r, r.lo.s, r.hi.s);
     default: return {0, 0};
+  }
+}
+
+size_t ValueRowIndex::indexed_rows() const {
+  size_t n = resident.positions.size();
+  for (const auto& p : parts) n += p.index->positions.size();
+  return n;
+}
+
+size_t ValueRowIndex::Count(const IndexRange& r) const {
+  auto [b, e] = resident.Find(r);
+  size_t n = e - b;
+  for (const auto& p : parts) {
+    auto [pb, pe] = p.index->Find(r);
+    n += pe - pb;
+  }
+  return n;
+}
+
+void ValueRowIndex::Collect(const IndexRange& r, std::vector<uint64_t>* ids) const {
+  auto [b, e] = resident.Find(r);
+  ids->insert(ids->end(), resident.positions.begin() + long(b), resident.positions.begin() + long(e));
+  for (const auto& p : parts) {
+    auto [pb, pe] = p.index->Find(r);
+    for (size_t k = pb; k < pe; ++k) {
+      const uint64_t slot = p.index->positions[k];
+      const int64_t g = p.table_group[slot / kChunkRows];
+      if (g >= 0) ids->push_back(uint64_t(g) * kChunkRows + slot % kChunkRows);
+    }
   }
 }
 

@@ -1,8 +1,11 @@
 // The B-tree-like index behind `CREATE INDEX ... (col, ...)` (method btree, the default): the
-// live rows' non-NULL values of the first indexed column, sorted, each with its row id, so an
+// non-NULL values of the first indexed column, sorted, each with where its row is, so an
 // equality, IN list or range on that column is a binary search instead of a scan. Integer,
-// timestamp, date, boolean and text columns (byte order, as the engine compares text). Cached per (table, column) as
-// exec/row_index_cache.h says; CREATE INDEX builds it at once.
+// timestamp, date, boolean and text columns (byte order, as the engine compares text).
+// Two layers: each sealed part gets its own index (PartValueIndex, built on first use and kept
+// with the part: parts never change, so a restart or checkpoint rebuilds nothing for them), and
+// the resident rows get one cached per (table, column) as exec/row_index_cache.h says, which also
+// maps each part's groups to the table's row ids. CREATE INDEX builds both at once.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -19,16 +22,33 @@ struct IndexRange {
   bool lo_inclusive = true, hi_inclusive = true;
 };
 
-struct ValueRowIndex {
-  uint64_t version = 0;
-  std::vector<uint32_t> counts;  // rows per row group covered by the index
+// Sorted keys with a position each (a row id, or a slot in a part: group * kChunkRows + row),
+// equal keys in position order.
+struct SortedValues {
   PhysicalType physical = PhysicalType::kI64;
   std::vector<int64_t> keys_i;
   std::vector<std::string> keys_s;
-  std::vector<uint64_t> row_ids;  // parallel to the keys, ascending within equal keys
-  size_t indexed_rows() const { return row_ids.size(); }
-  // [begin, end) positions of the keys in range.
+  std::vector<uint64_t> positions;
+  // [begin, end) of the keys in range.
   std::pair<size_t, size_t> Find(const IndexRange& r) const;
+};
+
+// One part's rows of one column (deleted rows included: readers check visibility).
+using PartValueIndex = SortedValues;
+
+struct ValueRowIndex {
+  uint64_t version = 0;
+  std::vector<uint32_t> counts;  // rows per row group covered by the index
+  SortedValues resident;         // rows of groups not in a part (positions are row ids)
+  struct PartRows {
+    std::shared_ptr<const PartValueIndex> index;
+    std::vector<int64_t> table_group;  // per group of the part: its group in the table, -1 = none
+  };
+  std::vector<PartRows> parts;
+  size_t indexed_rows() const;
+  // Rows with keys in range: how many (an upper bound), or their row ids appended to *ids.
+  size_t Count(const IndexRange& r) const;
+  void Collect(const IndexRange& r, std::vector<uint64_t>* ids) const;
 };
 
 // True for the column types the index can hold.

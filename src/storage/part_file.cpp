@@ -222,6 +222,18 @@ std::shared_ptr<PartFile> PartFile::Open(const std::string& dir, const std::stri
   return part;
 }
 
+std::shared_ptr<const void> PartFile::Attachment(const std::string& key,
+                                                 const std::function<std::shared_ptr<const void>()>& build) const {
+  {
+    std::lock_guard<std::mutex> lock(attachments_mu_);
+    auto it = attachments_.find(key);
+    if (it != attachments_.end()) return it->second;
+  }
+  std::shared_ptr<const void> made = build();  // outside the lock: it reads blocks
+  std::lock_guard<std::mutex> lock(attachments_mu_);
+  return attachments_.try_emplace(key, std::move(made)).first->second;
+}
+
 Vector PartFile::ReadColumn(size_t group, size_t column, BlockReads* reads) const {
   YH_ASSERT(group < groups_.size());
   YH_ASSERT(column < types_.size());

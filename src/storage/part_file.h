@@ -15,6 +15,8 @@
 // and the byte offset; nothing crashes.
 #pragma once
 #include <atomic>
+#include <functional>
+#include <map>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -74,6 +76,10 @@ class PartFile {
   // and decoded on a miss. Throws XX001 naming the file when the block is corrupt.
   Vector ReadColumn(size_t group, size_t column, BlockReads* reads = nullptr) const;
   void MarkObsolete() const { obsolete_ = true; }
+  // Structures derived from the part's rows (exec's per-part indexes), built by `build` on first
+  // use and kept while the part lives: parts never change, so they never go stale, and a table
+  // re-laid by a checkpoint or reopened keeps using them for its unchanged parts.
+  std::shared_ptr<const void> Attachment(const std::string& key, const std::function<std::shared_ptr<const void>()>& build) const;
 
  private:
   PartFile() = default;
@@ -88,6 +94,8 @@ class PartFile {
   // Held while a block is read and decoded (block index modulo the array), so workers scanning
   // neighbouring groups of one stripe decode it once, not once each.
   mutable std::mutex load_mu_[16];
+  mutable std::mutex attachments_mu_;
+  mutable std::map<std::string, std::shared_ptr<const void>> attachments_;
 };
 
 }  // namespace yunhe

@@ -101,6 +101,9 @@ class TableData {
   // Sealed groups: the part and the group inside it (nullptr for resident groups).
   const std::shared_ptr<const PartFile>& group_part(size_t g) const { return groups_[g]->part; }
   uint32_t group_part_index(size_t g) const { return groups_[g]->part_group; }
+  // The part column holding table column `column` of sealed group g; -1 for resident groups and
+  // for columns added by ALTER TABLE after the group was sealed.
+  int group_part_column(size_t g, size_t column) const { return groups_[g]->part ? groups_[g]->part_columns[column] : -1; }
   // True when a sealed group's columns are the part's columns one to one (no ALTER since).
   bool group_columns_as_sealed(size_t g) const;
   // A copy sharing every row group with this one (see the top of the file). Take it holding
