@@ -282,9 +282,16 @@ void Durability::Checkpoint(Catalog& catalog) {
     for (auto& [name, t] : catalog.tables) {
       int part_seq = 0;
       const auto types = t->data.types();
+      // B-tree indexes of the table are stored in its new parts (read back instead of rebuilt).
+      std::vector<size_t> indexed;
+      for (auto& [iname, idx] : catalog.indexes) {
+        if (idx.table != name || (idx.method != "btree" && idx.method != "hash") || idx.columns.empty()) continue;
+        const int c = t->schema.ColumnIndex(idx.columns[0]);
+        if (c >= 0 && SortedIndexable(types[size_t(c)])) indexed.push_back(size_t(c));
+      }
       TableData::Layout layout = t->data.Reseal([&](int64_t partition, const std::vector<DataChunk>& groups) {
         std::string file = fmt::format("p{}-{}-{}.part", t->id, n, part_seq++);
-        auto part = PartFile::Write(dir_, file, types, partition, groups);
+        auto part = PartFile::Write(dir_, file, types, partition, groups, indexed);
         written.push_back(part);
         CrashPoint("checkpoint-part-written");
         return part;

@@ -11,12 +11,7 @@
 
 namespace yunhe {
 
-bool ValueIndexable(const LogicalType& type) {
-  const PhysicalType p = type.physical();
-  // Not doubles: NaN sorts above every number in PostgreSQL, which operator< cannot order.
-  if (p == PhysicalType::kStr) return type.id == TypeId::kText;  // not geometry, arrays, json ...
-  return p == PhysicalType::kI64;
-}
+bool ValueIndexable(const LogicalType& type) { return SortedIndexable(type); }
 
 namespace {
 
@@ -74,6 +69,15 @@ void BuildSorted(PhysicalType physical, size_t n, ColumnOf column_of, RowsOf row
 std::shared_ptr<const PartValueIndex> PartIndexOf(const PartFile& part, size_t part_column) {
   auto made = part.Attachment("btree:" + std::to_string(part_column), [&]() -> std::shared_ptr<const void> {
     auto idx = std::make_shared<PartValueIndex>();
+    Vector keys, slots;
+    if (part.ReadStoredIndex(part_column, &keys, &slots)) {  // written with the part: read, not built
+      idx->physical = keys.type().physical();
+      const size_t n = keys.size();
+      if (idx->physical == PhysicalType::kI64) idx->keys_i.assign(keys.i64(), keys.i64() + n);
+      else idx->keys_s.assign(keys.str(), keys.str() + n);
+      idx->positions.assign(slots.i64(), slots.i64() + n);
+      return idx;
+    }
     BuildSorted(part.types()[part_column].physical(), part.groups().size(),
                 [&](size_t g) { return part.ReadColumn(g, part_column); }, [&](size_t g) { return size_t(part.groups()[g].rows); },
                 [](size_t) { return static_cast<const std::vector<uint8_t>*>(nullptr); }, idx.get());

@@ -2,8 +2,9 @@
 // non-NULL values of the first indexed column, sorted, each with where its row is, so an
 // equality, IN list or range on that column is a binary search instead of a scan. Integer,
 // timestamp, date, boolean and text columns (byte order, as the engine compares text).
-// Two layers: each sealed part gets its own index (PartValueIndex, built on first use and kept
-// with the part: parts never change, so a restart or checkpoint rebuilds nothing for them), and
+// Two layers: each sealed part gets its own index (PartValueIndex: read from the part when it was
+// written with one, docs/format.md "Part file", else built from its blocks on first use; kept
+// with the part, which never changes, so a checkpoint rebuilds nothing for unchanged parts), and
 // the resident rows get one cached per (table, column) as exec/row_index_cache.h says, which also
 // maps each part's groups to the table's row ids. CREATE INDEX builds both at once.
 #pragma once

@@ -66,6 +66,37 @@ class ReadHandle {
 
 }  // namespace
 
+bool SortedIndexable(const LogicalType& type) {
+  const PhysicalType p = type.physical();
+  if (p == PhysicalType::kStr) return type.id == TypeId::kText;
+  return p == PhysicalType::kI64;
+}
+
+namespace {
+
+// The sorted index of one column over `groups`: keys ascending, slots ascending within a key.
+void SortColumn(const std::vector<DataChunk>& groups, size_t column, const LogicalType& type, Vector* keys, Vector* slots) {
+  std::vector<std::pair<uint32_t, uint32_t>> at;  // (group, row) of each non-NULL value
+  for (uint32_t g = 0; g < groups.size(); ++g)
+    for (uint32_t r = 0; r < groups[g].count; ++r)
+      if (!groups[g].columns[column].IsNull(r)) at.emplace_back(g, r);
+  auto less = [&](const std::pair<uint32_t, uint32_t>& a, const std::pair<uint32_t, uint32_t>& b) {
+    const Vector &x = groups[a.first].columns[column], &y = groups[b.first].columns[column];
+    return type.physical() == PhysicalType::kI64 ? x.i64()[a.second] < y.i64()[b.second] : x.str()[a.second] < y.str()[b.second];
+  };
+  std::stable_sort(at.begin(), at.end(), less);
+  *keys = Vector(type);
+  *slots = Vector(TypeId::kInt64);
+  keys->Reserve(at.size());
+  slots->Reserve(at.size());
+  for (auto [g, r] : at) {
+    keys->AppendFrom(groups[g].columns[column], r);
+    slots->Append(Value::Int(int64_t(g) * int64_t(kChunkRows) + r));
+  }
+}
+
+}  // namespace
+
 PartFile::~PartFile() {
   BufferPool::Instance().Forget(id_);
   if (obsolete_) ::unlink(path_.c_str());  // no holder left: no snapshot can read it any more
@@ -73,7 +104,7 @@ PartFile::~PartFile() {
 
 std::shared_ptr<PartFile> PartFile::Write(const std::string& dir, const std::string& name,
                                           const std::vector<LogicalType>& types, int64_t partition,
-                                         const std::vector<DataChunk>& groups) {
+                                         const std::vector<DataChunk>& groups, const std::vector<size_t>& indexed_columns) {
   std::shared_ptr<PartFile> part(new PartFile());
   part->path_ = dir + "/" + name;
   part->name_ = name;
@@ -108,6 +139,21 @@ std::shared_ptr<PartFile> PartFile::Write(const std::string& dir, const std::str
       part->blocks_.push_back(b);
     }
   }
+  for (size_t c : indexed_columns) {
+    if (c >= types.size() || !SortedIndexable(types[c])) continue;
+    StoredIndex idx;
+    idx.column = uint32_t(c);
+    Vector keys, slots;
+    SortColumn(groups, c, types[c], &keys, &slots);
+    idx.rows = keys.size();
+    for (auto [v, b] : {std::pair<const Vector*, Block*>{&keys, &idx.keys}, {&slots, &idx.slots}}) {
+      b->offset = out.size();
+      EncodeColumnBlock(*v, &out);
+      b->length = uint32_t(out.size() - b->offset);
+      b->crc = Crc32c(out.data() + b->offset, b->length);
+    }
+    part->indexes_.push_back(idx);
+  }
   // The footer (zone maps are most of it, and alike from group to group) is stored zstd-compressed.
   std::string footer;
   ByteWriter f(&footer);
@@ -126,6 +172,16 @@ std::shared_ptr<PartFile> PartFile::Write(const std::string& dir, const std::str
     f.U32(b.crc);
   }
   for (const DistinctSketch& sketch : part->sketches_) sketch.Encode(&footer);
+  f.U32(uint32_t(part->indexes_.size()));
+  for (const StoredIndex& idx : part->indexes_) {
+    f.U32(idx.column);
+    f.U64(idx.rows);
+    for (const Block* b : {&idx.keys, &idx.slots}) {
+      f.U64(b->offset);
+      f.U32(b->length);
+      f.U32(b->crc);
+    }
+  }
   const uint64_t footer_offset = out.size();
   ByteWriter w(&out);
   w.U32(uint32_t(footer.size()));
@@ -206,7 +262,7 @@ std::shared_ptr<PartFile> PartFile::Open(const std::string& dir, const std::stri
   }
   if (in.U32() != kStripeGroups) Corrupt(path, footer_offset, "unsupported stripe size");
   const size_t stripes = (group_count + kStripeGroups - 1) / kStripeGroups;
-  if (!in.ok() || in.remaining() != stripes * columns * 16 + columns * (1 + DistinctSketch::kRegisters))
+  if (!in.ok() || in.remaining() < stripes * columns * 16 + columns * (1 + DistinctSketch::kRegisters) + 4)
     Corrupt(path, footer_offset, "bad block list in footer");
   part->blocks_.resize(stripes * columns);
   for (Block& b : part->blocks_) {
@@ -218,8 +274,43 @@ std::shared_ptr<PartFile> PartFile::Open(const std::string& dir, const std::stri
   part->sketches_.resize(columns);
   for (DistinctSketch& sketch : part->sketches_)
     if (!sketch.Decode(in)) Corrupt(path, footer_offset, "bad distinct-count sketch in footer");
+  const uint32_t index_count = in.U32();
+  if (!in.ok() || index_count > columns) Corrupt(path, footer_offset, "bad index count in footer");
+  for (uint32_t k = 0; k < index_count; ++k) {
+    StoredIndex idx;
+    idx.column = in.U32();
+    idx.rows = in.U64();
+    for (Block* b : {&idx.keys, &idx.slots}) {
+      b->offset = in.U64();
+      b->length = in.U32();
+      b->crc = in.U32();
+      if (in.ok() && (b->offset < 8 || b->offset + b->length > footer_offset)) Corrupt(path, footer_offset, "index block out of range in footer");
+    }
+    if (!in.ok() || idx.column >= columns || !SortedIndexable(part->types_[idx.column])) Corrupt(path, footer_offset, "bad index in footer");
+    part->indexes_.push_back(idx);
+  }
   if (!in.ok() || in.remaining() != 0) Corrupt(path, footer_offset, "malformed footer");
   return part;
+}
+
+Vector PartFile::ReadBlock(const Block& b, const LogicalType& type, size_t rows) const {
+  std::string bytes;
+  if (!ReadAt(ReadHandle(path_).fd(), path_, b.offset, b.length, &bytes)) Corrupt(path_, b.offset, "truncated block");
+  BufferPool::Instance().CountRead(b.length);
+  if (Crc32c(bytes.data(), bytes.size()) != b.crc) Corrupt(path_, b.offset, "block checksum mismatch");
+  Vector v;
+  if (!DecodeColumnBlock(bytes.data(), bytes.size(), type, rows, &v)) Corrupt(path_, b.offset, "malformed block");
+  return v;
+}
+
+bool PartFile::ReadStoredIndex(size_t column, Vector* keys, Vector* slots) const {
+  for (const StoredIndex& idx : indexes_) {
+    if (idx.column != column) continue;
+    *keys = ReadBlock(idx.keys, types_[column], idx.rows);
+    *slots = ReadBlock(idx.slots, TypeId::kInt64, idx.rows);
+    return true;
+  }
+  return false;
 }
 
 std::shared_ptr<const void> PartFile::Attachment(const std::string& key,
@@ -257,16 +348,11 @@ Vector PartFile::ReadColumn(size_t group, size_t column, BlockReads* reads) cons
     return v;
   }
   const Block& b = blocks_[block];
-  std::string bytes;
-  if (!ReadAt(ReadHandle(path_).fd(), path_, b.offset, b.length, &bytes)) Corrupt(path_, b.offset, "truncated block");
-  pool.CountRead(b.length);
+  Vector all = ReadBlock(b, types_[column], rows);
   if (reads) {
     ++reads->from_disk;
     reads->bytes_read += b.length;
   }
-  if (Crc32c(bytes.data(), bytes.size()) != b.crc) Corrupt(path_, b.offset, "block checksum mismatch");
-  Vector all;
-  if (!DecodeColumnBlock(bytes.data(), bytes.size(), types_[column], rows, &all)) Corrupt(path_, b.offset, "malformed block");
   size_t offset = 0;
   for (size_t k = first; k < last; ++k) {
     Vector part(types_[column]);

@@ -39,6 +39,11 @@ struct BlockReads {
   uint64_t bytes_read = 0;  // bytes of those blocks
 };
 
+// Column types a part can store a sorted index of (and exec's B-tree indexes cover): integers,
+// timestamps, dates, booleans and text; not doubles (NaN sorts above every number in
+// PostgreSQL, which operator< cannot order), geometry or arrays.
+bool SortedIndexable(const LogicalType& type);
+
 class PartFile {
  public:
   struct Block {
@@ -55,11 +60,13 @@ class PartFile {
   // last), so codecs and zstd see up to 64 Ki rows at once; blocks_[stripe * columns + column].
   static constexpr size_t kStripeGroups = 32;
 
-  // Writes `groups` (each holding all columns of `types`, rows of time partition `partition`) to dir/name and fsyncs it; returns the
-  // part open for reading, its blocks already in the buffer pool (they were in memory anyway).
+  // Writes `groups` (each holding all columns of `types`, rows of time partition `partition`) to
+  // dir/name and fsyncs it; returns the part open for reading, its blocks already in the buffer
+  // pool (they were in memory anyway). `indexed_columns` (B-tree indexes of the table; only
+  // SortedIndexable types) get a sorted index stored in the part (ReadStoredIndex).
   static std::shared_ptr<PartFile> Write(const std::string& dir, const std::string& name,
                                          const std::vector<LogicalType>& types, int64_t partition,
-                                         const std::vector<DataChunk>& groups);
+                                         const std::vector<DataChunk>& groups, const std::vector<size_t>& indexed_columns = {});
   // Opens dir/name and reads its footer only. Throws XX001 (corrupt) or 58030 (I/O).
   static std::shared_ptr<PartFile> Open(const std::string& dir, const std::string& name);
   ~PartFile();
@@ -76,6 +83,9 @@ class PartFile {
   // and decoded on a miss. Throws XX001 naming the file when the block is corrupt.
   Vector ReadColumn(size_t group, size_t column, BlockReads* reads = nullptr) const;
   void MarkObsolete() const { obsolete_ = true; }
+  // A stored index of column `column`: its non-NULL values sorted (keys) and, for each, its slot
+  // (group * kChunkRows + row), equal keys in slot order. False when the part has none.
+  bool ReadStoredIndex(size_t column, Vector* keys, Vector* slots) const;
   // Structures derived from the part's rows (exec's per-part indexes), built by `build` on first
   // use and kept while the part lives: parts never change, so they never go stale, and a table
   // re-laid by a checkpoint or reopened keeps using them for its unchanged parts.
@@ -90,6 +100,13 @@ class PartFile {
   std::vector<Group> groups_;
   std::vector<Block> blocks_;
   std::vector<DistinctSketch> sketches_;
+  struct StoredIndex {
+    uint32_t column = 0;
+    uint64_t rows = 0;
+    Block keys, slots;
+  };
+  std::vector<StoredIndex> indexes_;
+  Vector ReadBlock(const Block& b, const LogicalType& type, size_t rows) const;
   mutable std::atomic<bool> obsolete_{false};
   // Held while a block is read and decoded (block index modulo the array), so workers scanning
   // neighbouring groups of one stripe decode it once, not once each.
