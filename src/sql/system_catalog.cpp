@@ -1,9 +1,11 @@
 #include "sql/system_catalog.h"
 
 #include "common/memory_limit.h"
+#include "storage/part_file.h"
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 #include <functional>
 
@@ -56,7 +58,8 @@ bool BuildSystemRelation(const Catalog& cat, const std::string& schema, const st
   };
   const bool pg = schema == "pg_catalog" || (schema.empty() && name.rfind("pg_", 0) == 0);
   const bool info = schema == "information_schema";
-  if (!pg && !info) return false;
+  const bool ours = (schema.empty() || schema == "pg_catalog") && name == "yunhe_parts";
+  if (!pg && !info && !ours) return false;
   if (schema.empty() && (cat.FindTable(name) || cat.FindView(name))) return false;
   if (pg && name == "pg_namespace") {
     Builder b(out, {{"oid", I}, {"nspname", T}, {"nspowner", I}, {"nspacl", TA}});
@@ -154,6 +157,46 @@ bool BuildSystemRelation(const Catalog& cat, const std::string& schema, const st
     return true;
   }
   if (pg && catalog_rows::BuildDescribeRelation(cat, name, out)) return true;
+  if (ours) {
+    // Where each table's rows live (ClickHouse's system.parts): one row per part file, in row-id
+    // order, and one for the resident rows appended since the last checkpoint (part NULL).
+    Builder b(out, {{"table_name", T}, {"part", T}, {"partition_start", TypeId::kTimestampTz}, {"row_groups", I}, {"rows", I},
+                    {"deleted_rows", I}, {"file_bytes", I}});
+    for (auto& [tname, t] : cat.tables) {
+      const TableData& data = t->data;
+      struct Acc {
+        const PartFile* part;
+        int64_t partition;
+        int64_t groups = 0, rows = 0, deleted = 0;
+      };
+      std::vector<Acc> parts;
+      std::map<const PartFile*, size_t> slot;
+      Acc resident{nullptr, 0};
+      for (size_t g = 0; g < data.group_count(); ++g) {
+        const PartFile* part = data.group_part(g).get();
+        Acc* acc = &resident;
+        if (part) {
+          auto [it, fresh] = slot.try_emplace(part, parts.size());
+          if (fresh) parts.push_back(Acc{part, data.group_partition(g)});
+          acc = &parts[it->second];
+        }
+        ++acc->groups;
+        acc->rows += int64_t(data.group_rows(g));
+        acc->deleted += int64_t(data.group_deleted_count(g));
+      }
+      auto start = [&](const Acc& a) {
+        if (t->schema.time_column < 0 || a.partition == INT64_MIN) return Value::Null(TypeId::kTimestampTz);
+        return Value::Time(a.partition * t->schema.partition_interval_ns, TypeId::kTimestampTz);
+      };
+      for (const Acc& a : parts)
+        b.Row({Text(tname), Text(a.part->name()), start(a), Int(a.groups), Int(a.rows), Int(a.deleted), Int(int64_t(a.part->file_bytes()))});
+      if (resident.groups)
+        b.Row({Text(tname), Value::Null(TypeId::kText), Value::Null(TypeId::kTimestampTz), Int(resident.groups), Int(resident.rows),
+               Int(resident.deleted), Value::Null(TypeId::kInt64)});
+    }
+    b.Finish();
+    return true;
+  }
   if (pg && name == "pg_stats") {
     // PostgreSQL's view of planner statistics, from what the storage keeps without a scan: NULL
     // counts from zone maps and distinct counts from the parts' HyperLogLog sketches.

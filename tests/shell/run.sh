@@ -77,6 +77,10 @@ check "EXPLAIN ANALYZE shows sealed groups read from disk, then from the pool" "
 echo "$plan" | grep -cE 'Storage: row groups read 0 in memory, 2 sealed in parts; columns from the buffer pool 4, blocks read from disk 0 \(0 bytes\)')"
 check "zone maps from part footers skip sealed groups" "2" "$(echo "$plan" | grep -cE 'row groups skipped: 10 of 12\)')"
 check "the sum over sealed groups" "47713960" "$("$YUNHE" "$tmp/parts" --format csv --no-header -c "SELECT sum(v) FROM sp WHERE ts >= '2024-01-01 05:00:00'")"
+"$YUNHE" "$tmp/parts" -c "DELETE FROM sp WHERE v % 10 = 0" -c "INSERT INTO sp VALUES ('2024-01-02', 1)" >/dev/null
+check "yunhe_parts lists parts by partition, deleted rows, and the resident rows" "sp|p1-1-0.part|2024-01-01 00:00:00|2|3600|360
+sp|p1-1-5.part|2024-01-01 05:00:00|2|2480|248
+sp|NULL|NULL|1|1|0" "$("$YUNHE" "$tmp/parts" --format csv --no-header --null NULL -c "CHECKPOINT" -c "INSERT INTO sp VALUES ('2024-01-03', 2)" -c "SELECT table_name, part, partition_start::timestamp, row_groups, rows, deleted_rows FROM yunhe_parts WHERE part IS NULL OR part IN ('p1-1-0.part', 'p1-1-5.part') ORDER BY part NULLS LAST" | tail -3 | tr ',' '|')"
 check "a bad --memory-limit is refused" "2" "$("$YUNHE" --memory-limit lots -c "SELECT 1" >/dev/null 2>&1; echo $?)"
 
 # Partition pruning also for values fixed per statement and for bucketed columns.
