@@ -483,7 +483,12 @@ void TableScanOperator::ComputeLatestPerKey() {
       ++groups_skipped_;
       continue;
     }
-    const DataChunk& src = data.group(g);
+    // Only the key and time columns: a sealed group reads no other block.
+    DataChunk src;
+    src.count = data.group_rows(g);
+    src.columns.resize(data.types().size());
+    for (int c : table_keys) src.columns[c] = data.column(g, size_t(c));
+    src.columns[time_col] = data.column(g, size_t(time_col));
     const auto& deleted = data.deleted(g);
     const Vector& ts = src.columns[time_col];
     const size_t limit = std::min<size_t>(src.count, counts_snapshot_[g]);

@@ -476,7 +476,11 @@ std::shared_ptr<const std::vector<std::string>> TableData::PartitionKeys(int64_t
   std::string key;
   for (size_t g = 0; g < groups_.size(); ++g) {
     if (groups_[g]->partition != partition) continue;
-    const DataChunk chunk = group(g);
+    // Only the key columns: a sealed group reads no other block.
+    DataChunk chunk;
+    chunk.count = groups_[g]->chunk.count;
+    chunk.columns.resize(types_.size());
+    for (int c : columns) chunk.columns[c] = column(g, size_t(c));
     const std::vector<uint8_t>& deleted = this->deleted(g);
     if (columns.size() == 1 && chunk.columns[columns[0]].type().physical() == PhysicalType::kStr) {
       // One text key (device, host, symbol): compare the strings before serializing a new one.
