@@ -69,15 +69,6 @@ void BuildSorted(PhysicalType physical, size_t n, ColumnOf column_of, RowsOf row
 std::shared_ptr<const PartValueIndex> PartIndexOf(const PartFile& part, size_t part_column) {
   auto made = part.Attachment("btree:" + std::to_string(part_column), [&]() -> std::shared_ptr<const void> {
     auto idx = std::make_shared<PartValueIndex>();
-    Vector keys, slots;
-    if (part.ReadStoredIndex(part_column, &keys, &slots)) {  // written with the part: read, not built
-      idx->physical = keys.type().physical();
-      const size_t n = keys.size();
-      if (idx->physical == PhysicalType::kI64) idx->keys_i.assign(keys.i64(), keys.i64() + n);
-      else idx->keys_s.assign(keys.str(), keys.str() + n);
-      idx->positions.assign(slots.i64(), slots.i64() + n);
-      return idx;
-    }
     BuildSorted(part.types()[part_column].physical(), part.groups().size(),
                 [&](size_t g) { return part.ReadColumn(g, part_column); }, [&](size_t g) { return size_t(part.groups()[g].rows); },
                 [](size_t) { return static_cast<const std::vector<uint8_t>*>(nullptr); }, idx.get());
@@ -98,7 +89,11 @@ std::shared_ptr<const ValueRowIndex> Build(const TableData& data, size_t column,
     if (pc < 0) continue;
     const PartFile& part = *data.group_part(g);
     auto [it, fresh] = slot.try_emplace(&part, idx->parts.size());
-    if (fresh) idx->parts.push_back({PartIndexOf(part, size_t(pc)), std::vector<int64_t>(part.groups().size(), -1)});
+    if (fresh) {
+      ValueRowIndex::PartRows rows{data.group_part(g), size_t(pc), nullptr, std::vector<int64_t>(part.groups().size(), -1)};
+      if (!part.HasStoredIndex(size_t(pc))) rows.index = PartIndexOf(part, size_t(pc));
+      idx->parts.push_back(std::move(rows));
+    }
     idx->parts[it->second].table_group[data.group_part_index(g)] = int64_t(g);
     in_part[g] = true;
   }
@@ -127,29 +122,35 @@ std::pair<size_t, size_t> SortedValues::Find(const IndexRange& r) const {
   }
 }
 
+size_t ValueRowIndex::PartRows::Lookup(const IndexRange& r, std::vector<uint64_t>* slots) const {
+  if (!index) return part->StoredIndexLookup(part_column, r.lo, r.lo_inclusive, r.hi, r.hi_inclusive, slots);
+  auto [b, e] = index->Find(r);
+  if (slots) slots->insert(slots->end(), index->positions.begin() + long(b), index->positions.begin() + long(e));
+  return e - b;
+}
+
 size_t ValueRowIndex::indexed_rows() const {
   size_t n = resident.positions.size();
-  for (const auto& p : parts) n += p.index->positions.size();
+  for (const auto& p : parts)
+    for (const auto& g : p.part->groups()) n += g.rows;
   return n;
 }
 
 size_t ValueRowIndex::Count(const IndexRange& r) const {
   auto [b, e] = resident.Find(r);
   size_t n = e - b;
-  for (const auto& p : parts) {
-    auto [pb, pe] = p.index->Find(r);
-    n += pe - pb;
-  }
+  for (const auto& p : parts) n += p.Lookup(r, nullptr);
   return n;
 }
 
 void ValueRowIndex::Collect(const IndexRange& r, std::vector<uint64_t>* ids) const {
   auto [b, e] = resident.Find(r);
   ids->insert(ids->end(), resident.positions.begin() + long(b), resident.positions.begin() + long(e));
+  std::vector<uint64_t> slots;
   for (const auto& p : parts) {
-    auto [pb, pe] = p.index->Find(r);
-    for (size_t k = pb; k < pe; ++k) {
-      const uint64_t slot = p.index->positions[k];
+    slots.clear();
+    p.Lookup(r, &slots);
+    for (uint64_t slot : slots) {
       const int64_t g = p.table_group[slot / kChunkRows];
       if (g >= 0) ids->push_back(uint64_t(g) * kChunkRows + slot % kChunkRows);
     }

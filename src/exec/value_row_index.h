@@ -2,9 +2,10 @@
 // non-NULL values of the first indexed column, sorted, each with where its row is, so an
 // equality, IN list or range on that column is a binary search instead of a scan. Integer,
 // timestamp, date, boolean and text columns (byte order, as the engine compares text).
-// Two layers: each sealed part gets its own index (PartValueIndex: read from the part when it was
-// written with one, docs/format.md "Part file", else built from its blocks on first use; kept
-// with the part, which never changes, so a checkpoint rebuilds nothing for unchanged parts), and
+// Two layers: each sealed part has its own index (stored in the part when it was written after
+// the index existed, docs/format.md "Part file", read block by block through the buffer pool;
+// else a PartValueIndex built from its blocks on first use and kept with the part, which never
+// changes, so a checkpoint or restart rebuilds nothing for unchanged parts), and
 // the resident rows get one cached per (table, column) as exec/row_index_cache.h says, which also
 // maps each part's groups to the table's row ids. CREATE INDEX builds both at once.
 #pragma once
@@ -42,8 +43,11 @@ struct ValueRowIndex {
   std::vector<uint32_t> counts;  // rows per row group covered by the index
   SortedValues resident;         // rows of groups not in a part (positions are row ids)
   struct PartRows {
-    std::shared_ptr<const PartValueIndex> index;
+    std::shared_ptr<const PartFile> part;
+    size_t part_column = 0;
+    std::shared_ptr<const PartValueIndex> index;  // built in memory; null: the part's stored index
     std::vector<int64_t> table_group;  // per group of the part: its group in the table, -1 = none
+    size_t Lookup(const IndexRange& r, std::vector<uint64_t>* slots) const;  // slots null: count only
   };
   std::vector<PartRows> parts;
   size_t indexed_rows() const;

@@ -145,14 +145,22 @@ std::shared_ptr<PartFile> PartFile::Write(const std::string& dir, const std::str
     idx.column = uint32_t(c);
     Vector keys, slots;
     SortColumn(groups, c, types[c], &keys, &slots);
-    idx.rows = keys.size();
-    for (auto [v, b] : {std::pair<const Vector*, Block*>{&keys, &idx.keys}, {&slots, &idx.slots}}) {
-      b->offset = out.size();
-      EncodeColumnBlock(*v, &out);
-      b->length = uint32_t(out.size() - b->offset);
-      b->crc = Crc32c(out.data() + b->offset, b->length);
+    for (size_t first = 0; first < keys.size(); first += kIndexBlockRows) {
+      IndexBlock ib;
+      ib.rows = uint32_t(std::min(kIndexBlockRows, keys.size() - first));
+      ib.first_key = keys.GetValue(first);
+      Vector part_keys(keys.type()), part_slots(slots.type());
+      part_keys.AppendRange(keys, first, ib.rows);
+      part_slots.AppendRange(slots, first, ib.rows);
+      for (auto [v, b] : {std::pair<const Vector*, Block*>{&part_keys, &ib.keys}, {&part_slots, &ib.slots}}) {
+        b->offset = out.size();
+        EncodeColumnBlock(*v, &out);
+        b->length = uint32_t(out.size() - b->offset);
+        b->crc = Crc32c(out.data() + b->offset, b->length);
+      }
+      idx.blocks.push_back(std::move(ib));
     }
-    part->indexes_.push_back(idx);
+    part->indexes_.push_back(std::move(idx));
   }
   // The footer (zone maps are most of it, and alike from group to group) is stored zstd-compressed.
   std::string footer;
@@ -175,11 +183,16 @@ std::shared_ptr<PartFile> PartFile::Write(const std::string& dir, const std::str
   f.U32(uint32_t(part->indexes_.size()));
   for (const StoredIndex& idx : part->indexes_) {
     f.U32(idx.column);
-    f.U64(idx.rows);
-    for (const Block* b : {&idx.keys, &idx.slots}) {
-      f.U64(b->offset);
-      f.U32(b->length);
-      f.U32(b->crc);
+    f.U32(uint32_t(idx.blocks.size()));
+    for (const IndexBlock& ib : idx.blocks) {
+      f.U32(ib.rows);
+      if (types[idx.column].physical() == PhysicalType::kI64) f.I64(ib.first_key.i);
+      else f.Str(ib.first_key.s);
+      for (const Block* b : {&ib.keys, &ib.slots}) {
+        f.U64(b->offset);
+        f.U32(b->length);
+        f.U32(b->crc);
+      }
     }
   }
   const uint64_t footer_offset = out.size();
@@ -279,15 +292,25 @@ std::shared_ptr<PartFile> PartFile::Open(const std::string& dir, const std::stri
   for (uint32_t k = 0; k < index_count; ++k) {
     StoredIndex idx;
     idx.column = in.U32();
-    idx.rows = in.U64();
-    for (Block* b : {&idx.keys, &idx.slots}) {
-      b->offset = in.U64();
-      b->length = in.U32();
-      b->crc = in.U32();
-      if (in.ok() && (b->offset < 8 || b->offset + b->length > footer_offset)) Corrupt(path, footer_offset, "index block out of range in footer");
+    const uint32_t blocks = in.U32();
+    if (!in.ok() || idx.column >= columns || !SortedIndexable(part->types_[idx.column]) || blocks > in.remaining() / 36)
+      Corrupt(path, footer_offset, "bad index in footer");
+    const LogicalType& key_type = part->types_[idx.column];
+    for (uint32_t b = 0; b < blocks; ++b) {
+      IndexBlock ib;
+      ib.rows = in.U32();
+      if (key_type.physical() == PhysicalType::kI64) ib.first_key = Value::Int(in.I64(), key_type.id);
+      else ib.first_key = Value::Text(in.Str());
+      for (Block* blk : {&ib.keys, &ib.slots}) {
+        blk->offset = in.U64();
+        blk->length = in.U32();
+        blk->crc = in.U32();
+        if (in.ok() && (blk->offset < 8 || blk->offset + blk->length > footer_offset)) Corrupt(path, footer_offset, "index block out of range in footer");
+      }
+      if (!in.ok() || ib.rows == 0 || ib.rows > kIndexBlockRows) Corrupt(path, footer_offset, "bad index block in footer");
+      idx.blocks.push_back(std::move(ib));
     }
-    if (!in.ok() || idx.column >= columns || !SortedIndexable(part->types_[idx.column])) Corrupt(path, footer_offset, "bad index in footer");
-    part->indexes_.push_back(idx);
+    part->indexes_.push_back(std::move(idx));
   }
   if (!in.ok() || in.remaining() != 0) Corrupt(path, footer_offset, "malformed footer");
   return part;
@@ -303,14 +326,77 @@ Vector PartFile::ReadBlock(const Block& b, const LogicalType& type, size_t rows)
   return v;
 }
 
-bool PartFile::ReadStoredIndex(size_t column, Vector* keys, Vector* slots) const {
-  for (const StoredIndex& idx : indexes_) {
-    if (idx.column != column) continue;
-    *keys = ReadBlock(idx.keys, types_[column], idx.rows);
-    *slots = ReadBlock(idx.slots, TypeId::kInt64, idx.rows);
-    return true;
+Vector PartFile::PooledBlock(uint64_t key, const Block& b, const LogicalType& type, size_t rows, BlockReads* reads) const {
+  BufferPool& pool = BufferPool::Instance();
+  Vector v;
+  if (pool.Lookup(id_, key, &v)) {
+    if (reads) ++reads->from_pool;
+    return v;
   }
+  v = ReadBlock(b, type, rows);
+  if (reads) {
+    ++reads->from_disk;
+    reads->bytes_read += b.length;
+  }
+  pool.Insert(id_, key, v);
+  return v;
+}
+
+bool PartFile::HasStoredIndex(size_t column) const {
+  for (const StoredIndex& idx : indexes_)
+    if (idx.column == column) return true;
   return false;
+}
+
+size_t PartFile::StoredIndexLookup(size_t column, const Value& lo, bool lo_inclusive, const Value& hi, bool hi_inclusive,
+                                   std::vector<uint64_t>* slots, BlockReads* reads) const {
+  const StoredIndex* idx = nullptr;
+  for (size_t k = 0; k < indexes_.size(); ++k)
+    if (indexes_[k].column == column) idx = &indexes_[k];
+  if (!idx) return 0;
+  const bool ints = types_[column].physical() == PhysicalType::kI64;
+  auto less = [&](const Value& a, const Value& b) { return ints ? a.i < b.i : a.s < b.s; };
+  // Blocks are in key order and each starts at its first key: the range can only touch the
+  // blocks from the last one starting before lo (ties: equal keys may begin in the block before)
+  // to the last one starting at or before hi.
+  size_t first = 0, last = idx->blocks.size();
+  if (!lo.is_null)
+    while (first + 1 < idx->blocks.size() && less(idx->blocks[first + 1].first_key, lo)) ++first;
+  if (!hi.is_null) {
+    last = first;
+    while (last < idx->blocks.size() && !less(hi, idx->blocks[last].first_key)) ++last;
+  }
+  // Pool keys past the data blocks: 2 per index block (keys, slots), counted per index.
+  uint64_t key_base = uint64_t(groups_.size()) * types_.size();
+  for (const StoredIndex& other : indexes_) {
+    if (&other == idx) break;
+    key_base += 2 * other.blocks.size();
+  }
+  size_t found = 0;
+  for (size_t b = first; b < last; ++b) {
+    const IndexBlock& ib = idx->blocks[b];
+    const Vector keys = PooledBlock(key_base + 2 * b, ib.keys, types_[column], ib.rows, reads);
+    size_t begin = 0, end = ib.rows;
+    auto key_less = [&](size_t r, const Value& v) { return ints ? keys.i64()[r] < v.i : keys.str()[r] < v.s; };
+    auto value_less = [&](const Value& v, size_t r) { return ints ? v.i < keys.i64()[r] : v.s < keys.str()[r]; };
+    auto bisect = [&](auto pred) {  // first row in [begin, end) where pred is false (pred is monotone)
+      size_t a = begin, z = end;
+      while (a < z) {
+        const size_t m = (a + z) / 2;
+        if (pred(m)) a = m + 1;
+        else z = m;
+      }
+      return a;
+    };
+    if (!lo.is_null) begin = bisect([&](size_t r) { return lo_inclusive ? key_less(r, lo) : !value_less(lo, r); });
+    if (!hi.is_null) end = std::max(begin, bisect([&](size_t r) { return hi_inclusive ? !value_less(hi, r) : key_less(r, hi); }));
+    found += end - begin;
+    if (slots && end > begin) {
+      const Vector s = PooledBlock(key_base + 2 * b + 1, ib.slots, TypeId::kInt64, ib.rows, reads);
+      slots->insert(slots->end(), s.i64() + begin, s.i64() + end);
+    }
+  }
+  return found;
 }
 
 std::shared_ptr<const void> PartFile::Attachment(const std::string& key,

@@ -63,7 +63,7 @@ class PartFile {
   // Writes `groups` (each holding all columns of `types`, rows of time partition `partition`) to
   // dir/name and fsyncs it; returns the part open for reading, its blocks already in the buffer
   // pool (they were in memory anyway). `indexed_columns` (B-tree indexes of the table; only
-  // SortedIndexable types) get a sorted index stored in the part (ReadStoredIndex).
+  // SortedIndexable types) get a sorted index stored in the part (StoredIndexLookup).
   static std::shared_ptr<PartFile> Write(const std::string& dir, const std::string& name,
                                          const std::vector<LogicalType>& types, int64_t partition,
                                          const std::vector<DataChunk>& groups, const std::vector<size_t>& indexed_columns = {});
@@ -83,9 +83,16 @@ class PartFile {
   // and decoded on a miss. Throws XX001 naming the file when the block is corrupt.
   Vector ReadColumn(size_t group, size_t column, BlockReads* reads = nullptr) const;
   void MarkObsolete() const { obsolete_ = true; }
-  // A stored index of column `column`: its non-NULL values sorted (keys) and, for each, its slot
-  // (group * kChunkRows + row), equal keys in slot order. False when the part has none.
-  bool ReadStoredIndex(size_t column, Vector* keys, Vector* slots) const;
+  // Stored indexes (written with the part for its table's B-tree indexes): a column's non-NULL
+  // values sorted, each with its slot (group * kChunkRows + row), equal keys in slot order, in
+  // blocks of kIndexBlockRows whose first keys are in the footer. A lookup reads only the blocks
+  // its range can touch, through the buffer pool.
+  static constexpr size_t kIndexBlockRows = 65536;
+  bool HasStoredIndex(size_t column) const;
+  // The slots of the stored index's keys in [lo, hi] (a NULL bound is open; *_inclusive as
+  // said), appended to *slots; with slots == nullptr only counted. Returns the count.
+  size_t StoredIndexLookup(size_t column, const Value& lo, bool lo_inclusive, const Value& hi, bool hi_inclusive,
+                           std::vector<uint64_t>* slots, BlockReads* reads = nullptr) const;
   // Structures derived from the part's rows (exec's per-part indexes), built by `build` on first
   // use and kept while the part lives: parts never change, so they never go stale, and a table
   // re-laid by a checkpoint or reopened keeps using them for its unchanged parts.
@@ -100,13 +107,19 @@ class PartFile {
   std::vector<Group> groups_;
   std::vector<Block> blocks_;
   std::vector<DistinctSketch> sketches_;
+  struct IndexBlock {
+    Value first_key;
+    uint32_t rows = 0;
+    Block keys, slots;
+  };
   struct StoredIndex {
     uint32_t column = 0;
-    uint64_t rows = 0;
-    Block keys, slots;
+    std::vector<IndexBlock> blocks;
   };
   std::vector<StoredIndex> indexes_;
   Vector ReadBlock(const Block& b, const LogicalType& type, size_t rows) const;
+  // A block of this part decoded once and kept in the buffer pool under `key`.
+  Vector PooledBlock(uint64_t key, const Block& b, const LogicalType& type, size_t rows, BlockReads* reads) const;
   mutable std::atomic<bool> obsolete_{false};
   // Held while a block is read and decoded (block index modulo the array), so workers scanning
   // neighbouring groups of one stripe decode it once, not once each.
