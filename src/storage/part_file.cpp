@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <algorithm>
 #include <cstring>
+#include <unordered_set>
 
 #include "common/crc32c.h"
 #include "common/status.h"
@@ -123,6 +124,21 @@ std::shared_ptr<PartFile> PartFile::Write(const std::string& dir, const std::str
     }
     part->groups_.push_back(std::move(g));
   }
+  part->distinct_texts_.resize(types.size());
+  for (size_t c = 0; c < types.size(); ++c) {
+    if (types[c].id != TypeId::kText) continue;
+    std::unordered_set<std::string> seen;
+    for (const DataChunk& chunk : groups) {
+      const Vector& v = chunk.columns[c];
+      for (size_t r = 0; r < chunk.count && seen.size() <= kStoredDistinctMax; ++r)
+        if (!v.IsNull(r)) seen.insert(v.str()[r]);
+    }
+    if (seen.size() > kStoredDistinctMax) continue;
+    auto& list = part->distinct_texts_[c];
+    list.stored = true;
+    list.values.assign(seen.begin(), seen.end());
+    std::sort(list.values.begin(), list.values.end());
+  }
   part->sketches_.resize(types.size());
   for (const DataChunk& chunk : groups)
     for (size_t c = 0; c < types.size(); ++c) part->sketches_[c].Add(chunk.columns[c], chunk.count);
@@ -180,6 +196,10 @@ std::shared_ptr<PartFile> PartFile::Write(const std::string& dir, const std::str
     f.U32(b.crc);
   }
   for (const DistinctSketch& sketch : part->sketches_) sketch.Encode(&footer);
+  for (const DistinctTextList& list : part->distinct_texts_) {
+    f.U32(list.stored ? uint32_t(list.values.size()) : UINT32_MAX);
+    for (const std::string& v : list.values) f.Str(v);
+  }
   f.U32(uint32_t(part->indexes_.size()));
   for (const StoredIndex& idx : part->indexes_) {
     f.U32(idx.column);
@@ -275,7 +295,7 @@ std::shared_ptr<PartFile> PartFile::Open(const std::string& dir, const std::stri
   }
   if (in.U32() != kStripeGroups) Corrupt(path, footer_offset, "unsupported stripe size");
   const size_t stripes = (group_count + kStripeGroups - 1) / kStripeGroups;
-  if (!in.ok() || in.remaining() < stripes * columns * 16 + columns * (1 + DistinctSketch::kRegisters) + 4)
+  if (!in.ok() || in.remaining() < stripes * columns * 16 + columns * (1 + DistinctSketch::kRegisters) + columns * 4 + 4)
     Corrupt(path, footer_offset, "bad block list in footer");
   part->blocks_.resize(stripes * columns);
   for (Block& b : part->blocks_) {
@@ -287,6 +307,15 @@ std::shared_ptr<PartFile> PartFile::Open(const std::string& dir, const std::stri
   part->sketches_.resize(columns);
   for (DistinctSketch& sketch : part->sketches_)
     if (!sketch.Decode(in)) Corrupt(path, footer_offset, "bad distinct-count sketch in footer");
+  part->distinct_texts_.resize(columns);
+  for (uint32_t c = 0; c < columns; ++c) {
+    const uint32_t n = in.U32();
+    if (n == UINT32_MAX) continue;
+    if (!in.ok() || n > kStoredDistinctMax || part->types_[c].id != TypeId::kText) Corrupt(path, footer_offset, "bad distinct values in footer");
+    auto& list = part->distinct_texts_[c];
+    list.stored = true;
+    for (uint32_t k = 0; k < n && in.ok(); ++k) list.values.push_back(in.Str());
+  }
   const uint32_t index_count = in.U32();
   if (!in.ok() || index_count > columns) Corrupt(path, footer_offset, "bad index count in footer");
   for (uint32_t k = 0; k < index_count; ++k) {

@@ -78,6 +78,13 @@ class PartFile {
   const std::vector<Group>& groups() const { return groups_; }
   // Distinct values of each column over the whole part (footer sketches).
   const std::vector<DistinctSketch>& sketches() const { return sketches_; }
+  // The distinct non-NULL values of a text column when it has at most kStoredDistinctMax
+  // (devices, hosts, symbols), sorted; nullptr when the part does not store them. Lets "latest row
+  // per key" queries learn a partition's keys from footers instead of reading its blocks.
+  static constexpr size_t kStoredDistinctMax = 4096;
+  const std::vector<std::string>* DistinctTexts(size_t column) const {
+    return column < distinct_texts_.size() && distinct_texts_[column].stored ? &distinct_texts_[column].values : nullptr;
+  }
   uint64_t file_bytes() const { return file_bytes_; }
   // Column `column` of group `group`, decoded: from the buffer pool, or read with pread, checked
   // and decoded on a miss. Throws XX001 naming the file when the block is corrupt.
@@ -107,6 +114,11 @@ class PartFile {
   std::vector<Group> groups_;
   std::vector<Block> blocks_;
   std::vector<DistinctSketch> sketches_;
+  struct DistinctTextList {
+    bool stored = false;
+    std::vector<std::string> values;
+  };
+  std::vector<DistinctTextList> distinct_texts_;
   struct IndexBlock {
     Value first_key;
     uint32_t rows = 0;

@@ -474,8 +474,37 @@ std::shared_ptr<const std::vector<std::string>> TableData::PartitionKeys(int64_t
   auto keys = std::make_shared<std::vector<std::string>>();
   std::unordered_set<std::string> seen;
   std::string key;
+  // One text key: sealed groups whose part stores the column's distinct values contribute those
+  // (and the NULL key when their zone map counts NULLs) without reading a block. The set may then
+  // hold keys of deleted rows too: callers only skip data when every key is accounted for, so a
+  // larger set only skips less.
+  const bool one_text_key = columns.size() == 1 && types_[size_t(columns[0])].id == TypeId::kText;
+  std::set<const PartFile*> parts_done;
   for (size_t g = 0; g < groups_.size(); ++g) {
     if (groups_[g]->partition != partition) continue;
+    if (one_text_key) {
+      const size_t c = size_t(columns[0]);
+      const int pc = group_part_column(g, c);
+      const std::vector<std::string>* texts = pc >= 0 ? groups_[g]->part->DistinctTexts(size_t(pc)) : nullptr;
+      if (texts) {
+        if (parts_done.insert(groups_[g]->part.get()).second) {
+          Vector v(types_[c]);
+          for (const std::string& t : *texts) v.Append(Value::Text(t));
+          for (size_t r = 0; r < v.size(); ++r) {
+            key.clear();
+            AppendKeyCell(v, r, key);
+            if (seen.insert(key).second) keys->push_back(key);
+          }
+        }
+        if (Zone(g, c).null_count > 0) {
+          Vector null_cell = Vector::Constant(Value::Null(types_[c]), types_[c], 1);
+          key.clear();
+          AppendKeyCell(null_cell, 0, key);
+          if (seen.insert(key).second) keys->push_back(key);
+        }
+        continue;
+      }
+    }
     // Only the key columns: a sealed group reads no other block.
     DataChunk chunk;
     chunk.count = groups_[g]->chunk.count;
