@@ -311,7 +311,16 @@ void TableScanOperator::EmitRows(const std::vector<uint64_t>& row_ids, DataChunk
     }
     Vector v(types[k]);
     v.Reserve(row_ids.size());
-    for (uint64_t id : row_ids) v.AppendFrom(data.column(id / kChunkRows, size_t(column_ids_[k])), id % kChunkRows);
+    // Row ids of one group come together (lookups are sorted): fetch its column once per run.
+    Vector group_column;
+    size_t group = SIZE_MAX;
+    for (uint64_t id : row_ids) {
+      if (id / kChunkRows != group) {
+        group = id / kChunkRows;
+        group_column = data.column(group, size_t(column_ids_[k]));
+      }
+      v.AppendFrom(group_column, id % kChunkRows);
+    }
     out.columns.push_back(std::move(v));
   }
   if (emit_row_id_) {
