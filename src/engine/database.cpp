@@ -19,7 +19,9 @@
 
 namespace yunhe {
 
-std::unique_ptr<Database> Database::Open(const std::string& dir, Status* status) {
+std::unique_ptr<Database> Database::Open(const std::string& dir_or_memory, Status* status) {
+  // ":memory:" (SQLite's and DuckDB's spelling) is an in-memory database, not a directory name.
+  const std::string dir = dir_or_memory == ":memory:" ? std::string() : dir_or_memory;
   std::unique_ptr<Database> db(new Database());
   db->dir_ = dir;
   db->catalog_ = std::make_shared<Catalog>();

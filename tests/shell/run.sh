@@ -3,6 +3,7 @@
 # COPY FROM STDIN, meta commands, and a data directory reopened by a second invocation.
 set -uo pipefail
 YUNHE=${1:?usage: run.sh path/to/yunhe}
+yunhe_abs=$(realpath "$YUNHE")
 pass=0
 fail=0
 tmp=$(mktemp -d /tmp/yunhe-shell-XXXXXX)
@@ -81,6 +82,7 @@ check "the sum over sealed groups" "47713960" "$("$YUNHE" "$tmp/parts" --format 
 check "yunhe_parts lists parts by partition, deleted rows, and the resident rows" "sp|p1-1-0.part|2024-01-01 00:00:00|2|3600|360
 sp|p1-1-5.part|2024-01-01 05:00:00|2|2480|248
 sp|NULL|NULL|1|1|0" "$("$YUNHE" "$tmp/parts" --format csv --no-header --null NULL -c "CHECKPOINT" -c "INSERT INTO sp VALUES ('2024-01-03', 2)" -c "SELECT table_name, part, partition_start::timestamp, row_groups, rows, deleted_rows FROM yunhe_parts WHERE part IS NULL OR part IN ('p1-1-0.part', 'p1-1-5.part') ORDER BY part NULLS LAST" | tail -3 | tr ',' '|')"
+check ":memory: is an in-memory database, not a directory" "1|no directory" "$(cd "$tmp" && "$yunhe_abs" :memory: --format csv --no-header -c "CREATE TABLE m (a int)" -c "INSERT INTO m VALUES (1)" -c "SELECT count(*) FROM m" | tail -1)|$([ -e "$tmp/:memory:" ] && echo directory || echo no directory)"
 check "a bad --memory-limit is refused" "2" "$("$YUNHE" --memory-limit lots -c "SELECT 1" >/dev/null 2>&1; echo $?)"
 
 # Partition pruning also for values fixed per statement and for bucketed columns.
