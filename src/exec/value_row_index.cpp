@@ -40,30 +40,30 @@ void SortByKey(std::vector<K>& k, std::vector<uint64_t>& pos, std::vector<K>* ke
   }
 }
 
+// Sorted keys of type K (read by `values` from each vector) of the column vectors column_of(i),
+// i < n, each with rows_of(i) rows.
+template <typename K, typename Values, typename ColumnOf, typename RowsOf, typename DeletedOf>
+void SortedOf(Values values, size_t n, ColumnOf column_of, RowsOf rows_of, DeletedOf deleted_of, std::vector<K>* keys,
+              std::vector<uint64_t>* positions) {
+  std::vector<K> k;
+  std::vector<uint64_t> pos;
+  for (size_t i = 0; i < n; ++i) {
+    const size_t rows = rows_of(i);
+    if (rows == 0) continue;
+    const Vector v = column_of(i);
+    Gather(v, values(v), rows, deleted_of(i), uint64_t(i) * kChunkRows, &k, &pos);
+  }
+  SortByKey(k, pos, keys, positions);
+}
+
 // Fills `out` from the column vectors `column_of(i)`, i < n, each with `rows_of(i)` rows.
 template <typename ColumnOf, typename RowsOf, typename DeletedOf>
 void BuildSorted(PhysicalType physical, size_t n, ColumnOf column_of, RowsOf rows_of, DeletedOf deleted_of, SortedValues* out) {
   out->physical = physical;
-  std::vector<uint64_t> pos;
-  if (physical == PhysicalType::kI64) {
-    std::vector<int64_t> k;
-    for (size_t i = 0; i < n; ++i) {
-      const size_t rows = rows_of(i);
-      if (rows == 0) continue;
-      const Vector v = column_of(i);
-      Gather(v, v.i64(), rows, deleted_of(i), uint64_t(i) * kChunkRows, &k, &pos);
-    }
-    SortByKey(k, pos, &out->keys_i, &out->positions);
-  } else if (physical == PhysicalType::kStr) {
-    std::vector<std::string> k;
-    for (size_t i = 0; i < n; ++i) {
-      const size_t rows = rows_of(i);
-      if (rows == 0) continue;
-      const Vector v = column_of(i);
-      Gather(v, v.str(), rows, deleted_of(i), uint64_t(i) * kChunkRows, &k, &pos);
-    }
-    SortByKey(k, pos, &out->keys_s, &out->positions);
-  }
+  if (physical == PhysicalType::kI64)
+    SortedOf<int64_t>([](const Vector& v) { return v.i64(); }, n, column_of, rows_of, deleted_of, &out->keys_i, &out->positions);
+  else if (physical == PhysicalType::kStr)
+    SortedOf<std::string>([](const Vector& v) { return v.str(); }, n, column_of, rows_of, deleted_of, &out->keys_s, &out->positions);
 }
 
 std::shared_ptr<const PartValueIndex> PartIndexOf(const PartFile& part, size_t part_column) {
