@@ -48,15 +48,22 @@ inline constexpr const char* kIndeterminateDatatype = "42P18";
 inline constexpr const char* kInvalidColumnReference = "42P10";
 inline constexpr const char* kCannotCoerce = "42846";
 inline constexpr const char* kWindowingError = "42P20";
+inline constexpr const char* kInvalidArgumentForNtile = "22014";
 inline constexpr const char* kNullValueNotAllowed = "22004";
 inline constexpr const char* kDataCorrupted = "XX001";
 inline constexpr const char* kIoError = "58030";
+inline constexpr const char* kUndefinedFile = "58P01";
+inline constexpr const char* kDuplicateFile = "58P02";
+inline constexpr const char* kInsufficientPrivilege = "42501";
+inline constexpr const char* kInsufficientResources = "53000";
 inline constexpr const char* kDiskFull = "53100";
 inline constexpr const char* kOutOfMemory = "53200";
 inline constexpr const char* kInternalError = "XX000";
 inline constexpr const char* kDependentObjects = "2BP01";
 inline constexpr const char* kInvalidRecursion = "42P19";
 inline constexpr const char* kObjectInUse = "55006";
+// The SQLSTATE for a failed file operation's errno, as PostgreSQL's errcode_for_file_access.
+const char* ForFileAccess(int err);
 }  // namespace SqlState
 
 class Status {

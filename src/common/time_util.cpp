@@ -54,20 +54,27 @@ bool ReadNum(const char*& p, const char* end, int64_t* out, int max_len = 18) {
   return p > start;
 }
 
-bool ParseDateAt(const char*& p, const char* end, int64_t* days) {
+// With out_of_range set, fields beyond their range (month 13, Feb 29 of a common year, hour
+// 25) do not fail the parse: *out_of_range is set instead, so callers can tell PostgreSQL's
+// "field value out of range" (22008) from bad syntax (22007).
+bool ParseDateAt(const char*& p, const char* end, int64_t* days, bool* out_of_range = nullptr) {
   int64_t y, m, d;
   if (!ReadNum(p, end, &y, 6) || p >= end || *p != '-') return false;
   ++p;
   if (!ReadNum(p, end, &m, 2) || p >= end || *p != '-') return false;
   ++p;
   if (!ReadNum(p, end, &d, 2)) return false;
-  if (m < 1 || m > 12 || d < 1 || d > DaysInMonth(y, unsigned(m))) return false;
+  if (m < 1 || m > 12 || d < 1 || d > DaysInMonth(y, unsigned(m))) {
+    if (!out_of_range) return false;
+    *out_of_range = true;
+    m = 1, d = 1;
+  }
   *days = DaysFromCivil(y, unsigned(m), unsigned(d));
   return true;
 }
 
 // HH:MM[:SS[.frac]] -> ns since midnight
-bool ParseTimeAt(const char*& p, const char* end, int64_t* ns) {
+bool ParseTimeAt(const char*& p, const char* end, int64_t* ns, bool* out_of_range = nullptr) {
   int64_t h, mi, s = 0, frac = 0;
   if (!ReadNum(p, end, &h, 2) || p >= end || *p != ':') return false;
   ++p;
@@ -85,8 +92,11 @@ bool ParseTimeAt(const char*& p, const char* end, int64_t* ns) {
       while (digits++ < 9) frac *= 10;
     }
   }
-  if (h > 24 || mi > 59 || s > 60) return false;
-  if (h == 24 && (mi != 0 || s != 0 || frac != 0)) return false;
+  if (h > 24 || mi > 59 || s > 60 || (h == 24 && (mi != 0 || s != 0 || frac != 0))) {
+    if (!out_of_range) return false;
+    *out_of_range = true;
+    h = mi = s = frac = 0;
+  }
   *ns = h * kNsPerHour + mi * kNsPerMin + s * kNsPerSec + frac;
   return true;
 }
@@ -103,6 +113,10 @@ std::string Lower(std::string s) {
   return s;
 }
 
+}  // namespace
+
+namespace {
+bool ParseTimestampFields(const std::string& s_in, int64_t* ns, bool* had_zone, bool* out_of_range);
 }  // namespace
 
 bool ParseDate(const std::string& s_in, int64_t* days) {
@@ -128,6 +142,17 @@ int64_t ZoneOffsetOf(const std::string& s) {
 }
 
 bool ParseTimestamp(const std::string& s_in, int64_t* ns, bool* had_zone) {
+  return ParseTimestampFields(s_in, ns, had_zone, nullptr);
+}
+
+bool DateTimeFieldOutOfRange(const std::string& s) {
+  int64_t ns;
+  bool zone, out_of_range = false;
+  return ParseTimestampFields(s, &ns, &zone, &out_of_range) && out_of_range;
+}
+
+namespace {
+bool ParseTimestampFields(const std::string& s_in, int64_t* ns, bool* had_zone, bool* out_of_range) {
   std::string s = Trim(s_in);
   *had_zone = false;
   if (!s.empty() && isalpha((unsigned char)s[0]) && Lower(s) == "epoch") {
@@ -137,11 +162,11 @@ bool ParseTimestamp(const std::string& s_in, int64_t* ns, bool* had_zone) {
   const char* p = s.data();
   const char* end = p + s.size();
   int64_t days;
-  if (!ParseDateAt(p, end, &days)) return false;
+  if (!ParseDateAt(p, end, &days, out_of_range)) return false;
   int64_t tod = 0;
   if (p < end && (*p == ' ' || *p == 'T' || *p == 't')) {
     while (p < end && (*p == ' ' || *p == 'T' || *p == 't')) ++p;
-    if (!ParseTimeAt(p, end, &tod)) return false;
+    if (!ParseTimeAt(p, end, &tod, out_of_range)) return false;
   }
   while (p < end && *p == ' ') ++p;
   int64_t offset_ns = 0;
@@ -172,6 +197,8 @@ bool ParseTimestamp(const std::string& s_in, int64_t* ns, bool* had_zone) {
   *ns = days * kNsPerDay + tod - offset_ns;
   return true;
 }
+
+}  // namespace
 
 bool ParseInterval(const std::string& s_in, Interval* out) {
   std::string s = Lower(Trim(s_in));

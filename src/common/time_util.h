@@ -25,6 +25,9 @@ bool ParseDate(const std::string& s, int64_t* days);
 // "2024-03-01 12:00:00.5", "2024-03-01T12:00:00Z", "2024-03-01 12:00+08"; a zone offset, when
 // present, is applied so the result is UTC. *had_zone tells whether one was given.
 bool ParseTimestamp(const std::string& s, int64_t* ns, bool* had_zone);
+// True when s is a well-formed date or timestamp with a field out of range ('2023-02-29',
+// '2024-13-01', '25:00'): PostgreSQL's 22008 rather than a syntax error.
+bool DateTimeFieldOutOfRange(const std::string& s);
 // The zone offset (ns east of UTC) written in a timestamp literal, 0 when none.
 int64_t ZoneOffsetOf(const std::string& s);
 // "1 day 02:00:00", "5 minutes", "1 year 2 mons", "-1 day", "@ 1 hour ago", "PT1H".

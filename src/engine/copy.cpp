@@ -12,6 +12,7 @@
 
 #include "common/statement_context.h"
 #include "common/status.h"
+#include "storage/file_util.h"
 #include "common/utf8.h"
 #include "common/time_util.h"
 #include "common/timezone.h"
@@ -268,14 +269,6 @@ bool ParseFieldFast(const std::string& f, const LogicalType& t, Vector& out, siz
   }
 }
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(SqlState::kIoError, fmt::format("could not open file \"{}\" for reading: No such file or directory", path));
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 std::string EscapeText(const std::string& s, char delimiter) {
   std::string out;
   for (char c : s) {
@@ -375,7 +368,7 @@ void CopyLineProtocol(Database& db, PgQuery__CopyStmt* stmt, const CopyOptions& 
                 fmt::format("COPY precision \"{}\" not recognized (ns, us, ms, s, m, h)", o.precision));
   wo.target_table = stmt->relation->relname;
   wo.max_reported_errors = 20;
-  std::string data = stmt->filename && stmt->filename[0] ? ReadFile(stmt->filename) : db.TakeCopyInput();
+  std::string data = stmt->filename && stmt->filename[0] ? ReadWholeFile(stmt->filename) : db.TakeCopyInput();
   lineproto::Writer writer(db, wo);
   writer.Write(data);
   writer.Flush();
@@ -398,7 +391,7 @@ void CopyNmea(Database& db, PgQuery__CopyStmt* stmt, const CopyOptions& o, Query
   }
   nmea::WriteTargets targets;
   targets.fixes = stmt->relation->relname;
-  std::string data = stmt->filename && stmt->filename[0] ? ReadFile(stmt->filename) : db.TakeCopyInput();
+  std::string data = stmt->filename && stmt->filename[0] ? ReadWholeFile(stmt->filename) : db.TakeCopyInput();
   auto rep = nmea::WriteNmea(db, data, o.device, ro, targets);
   const size_t shown = std::min<size_t>(rep.problems.size(), 20);
   for (size_t k = 0; k < shown; ++k) {
@@ -443,7 +436,7 @@ void ExecuteCopy(Database& db, PgQuery__CopyStmt* stmt, const std::string& sql, 
       targets.push_back(idx);
     }
   }
-  std::string data = stmt->filename && stmt->filename[0] ? ReadFile(stmt->filename) : db.TakeCopyInput();
+  std::string data = stmt->filename && stmt->filename[0] ? ReadWholeFile(stmt->filename) : db.TakeCopyInput();
   size_t body = 0, body_line = 1;  // where the rows start (after a header)
   if (o.header) {
     RecordReader header(data, o);

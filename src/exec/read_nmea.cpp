@@ -7,6 +7,7 @@
 
 #include "common/notices.h"
 #include "common/status.h"
+#include "storage/file_util.h"
 #include "ingest/nmea/nmea_tables.h"
 
 namespace yunhe {
@@ -23,11 +24,7 @@ ReadNmeaOperator::ReadNmeaOperator(NmeaTable table, std::string path, std::strin
 }
 
 void ReadNmeaOperator::Open(ExecContext&) {
-  std::ifstream in(path_, std::ios::binary);
-  if (!in) throw Error("58P01", fmt::format("could not open file \"{}\" for reading: No such file or directory", path_));
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  const std::string text = ss.str();
+  const std::string text = ReadWholeFile(path_);
   nmea::ReaderOptions o;
   o.date_days = date_days_;
   o.keep_all_raw = keep_all_raw_;

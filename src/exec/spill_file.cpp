@@ -17,7 +17,7 @@ namespace {
 
 [[noreturn]] void SpillError(const std::string& what, const std::string& path) {
   const int err = errno;
-  throw Error(err == ENOSPC || err == EDQUOT ? SqlState::kDiskFull : SqlState::kIoError,
+  throw Error(SqlState::ForFileAccess(err),
               fmt::format("could not {} temporary file \"{}\": {}", what, path, std::strerror(err)));
 }
 

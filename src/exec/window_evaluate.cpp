@@ -221,7 +221,7 @@ void WindowEvaluator::Partition(const uint32_t* rows, size_t len, Scratch& s, Ex
         Value b = arg.GetValue(row);
         if (b.is_null) continue;  // stays NULL
         const int64_t buckets = CastValue(b, TypeId::kInt64).i;
-        if (buckets <= 0) throw Error(SqlState::kInvalidParameterValue, "argument of ntile must be greater than zero");
+        if (buckets <= 0) throw Error(SqlState::kInvalidArgumentForNtile, "argument of ntile must be greater than zero");
         // The first (len % buckets) buckets get one extra row.
         const int64_t per = int64_t(len) / buckets, extra = int64_t(len) % buckets, idx = int64_t(i);
         const int64_t bucket = idx < extra * (per + 1) ? idx / (per + 1) : extra + (per ? (idx - extra * (per + 1)) / per : 0);

@@ -22,6 +22,17 @@ namespace {
               fmt::format("invalid input syntax for type {}: \"{}\"", t.ToString(), text));
 }
 
+// Date/time input errors as PostgreSQL's DateTimeParseError words them: 22008 for a field out
+// of range, else 22007 naming the type as its input function does ("timestamp", not
+// "timestamp without time zone").
+[[noreturn]] void BadDateTimeInput(const LogicalType& t, const std::string& text) {
+  if (t.id != TypeId::kInterval && DateTimeFieldOutOfRange(text))
+    throw Error(SqlState::kDatetimeFieldOverflow, fmt::format("date/time field value out of range: \"{}\"", text));
+  const char* name = t.id == TypeId::kDate ? "date" : t.id == TypeId::kTimestamp ? "timestamp"
+                     : t.id == TypeId::kTimestampTz ? "timestamp with time zone" : "interval";
+  throw Error(SqlState::kInvalidDatetimeFormat, fmt::format("invalid input syntax for type {}: \"{}\"", name, text));
+}
+
 std::string Trimmed(const std::string& s) {
   size_t b = 0, e = s.size();
   while (b < e && isspace((unsigned char)s[b])) ++b;
@@ -207,7 +218,7 @@ Value ParseValue(const std::string& text, const LogicalType& to) {
       if (!ParseDate(text, &days)) {
         int64_t ns;
         bool zone;
-        if (!ParseTimestamp(text, &ns, &zone)) BadInput(to, text);
+        if (!ParseTimestamp(text, &ns, &zone)) BadDateTimeInput(to, text);
         days = ns >= 0 ? ns / kNsPerDay : -((-ns + kNsPerDay - 1) / kNsPerDay);
       }
       return Value::Time(days, TypeId::kDate);
@@ -222,7 +233,7 @@ Value ParseValue(const std::string& text, const LogicalType& to) {
         std::shared_ptr<const TimeZone> named;
         if (cut == std::string::npos || !ParseTimestamp(text.substr(0, cut), &ns, &zone) || zone ||
             !(named = TimeZone::Find(text.substr(cut + 1))))
-          BadInput(to, text);
+          BadDateTimeInput(to, text);
         if (to.id == TypeId::kTimestampTz) ns = named->LocalToUtc(ns);
         return Value::Time(ns, to.id);
       }
@@ -234,7 +245,7 @@ Value ParseValue(const std::string& text, const LogicalType& to) {
     }
     case TypeId::kInterval: {
       Interval iv;
-      if (!ParseInterval(text, &iv)) BadInput(to, text);
+      if (!ParseInterval(text, &iv)) BadDateTimeInput(to, text);
       return Value::Span(iv);
     }
   }

@@ -139,7 +139,12 @@ AsofPrepass StripAsofSyntax(std::string* sql) {
   for (size_t i = 0; i + 1 < n; ++i) {
     if (!TokenIs(*sql, tok[i], "asof")) continue;
     size_t j = i + 1;
-    if (tok[j]->token == PG_QUERY__TOKEN__LEFT) {
+    // RIGHT and FULL are recognized too, so that the planner can say they are not supported
+    // instead of the grammar reporting a syntax error at ASOF.
+    const auto kind = tok[j]->token;
+    if (kind == PG_QUERY__TOKEN__INNER_P) {
+      ++j;
+    } else if (kind == PG_QUERY__TOKEN__LEFT || kind == PG_QUERY__TOKEN__RIGHT || kind == PG_QUERY__TOKEN__FULL) {
       ++j;
       if (j < n && tok[j]->token == PG_QUERY__TOKEN__OUTER_P) ++j;
     }

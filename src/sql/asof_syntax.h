@@ -1,5 +1,5 @@
 // ASOF JOIN is not PostgreSQL grammar. Before parsing, this pre-pass finds
-//   left ASOF [LEFT [OUTER]] JOIN right ON ... | USING (...) [TOLERANCE expr]
+//   left ASOF [INNER | {LEFT|RIGHT|FULL} [OUTER]] JOIN right ON ... | USING (...) [TOLERANCE expr]
 // on pg_query_scan tokens (so keywords inside strings, comments or quoted names are never
 // touched), blanks out `ASOF` and the TOLERANCE clause with spaces (so every other position in the
 // text, and thus every error position, stays where the user wrote it), and remembers where each

@@ -17,14 +17,17 @@
 
 namespace yunhe {
 namespace {
-[[noreturn]] void IoError(const std::string& what, const std::string& path) {
-  throw Error(SqlState::kIoError, fmt::format("could not {} file \"{}\": {}", what, path, std::strerror(errno)));
+// PostgreSQL's wording: could not open file "x" for reading: No such file or directory.
+[[noreturn]] void IoError(const std::string& what, const std::string& path, const char* purpose = "") {
+  const int err = errno;
+  throw Error(SqlState::ForFileAccess(err),
+              fmt::format("could not {} file \"{}\"{}: {}", what, path, purpose, std::strerror(err)));
 }
 }  // namespace
 
 std::string ReadWholeFile(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) IoError("open", path);
+  if (fd < 0) IoError("open", path, " for reading");
   std::string out;
   char buf[1 << 16];
   while (true) {

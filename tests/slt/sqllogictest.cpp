@@ -1,11 +1,16 @@
 // sqllogictest runner: runs standard .test files unmodified against a fresh in-memory yunhe
 // database per file. Supports statement ok|error, query <types> [nosort|rowsort|valuesort]
 // [label], ----, hash-threshold with "N values hashing to MD5", skipif/onlyif (this engine
-// answers to "yunhe" and "postgresql"), halt, comments, and DuckDB-style expected error text
-// after ---- for statement error. Prints per-file counts and a final "N passed, M failed".
+// answers to "yunhe" and "postgresql"), halt, comments. Expected errors (CockroachDB's and
+// DuckDB's spellings): `statement error <regex>` searches the message for the regex;
+// `statement error pgcode <SQLSTATE> [<regex>]` also checks the SQLSTATE; text after ---- must
+// occur in the message. A bare `statement error` accepts any error except an internal one
+// (XX000): a crash in disguise must never pass as the expected failure.
+// Prints per-file counts and a final "N passed, M failed".
 // --on-disk: each file runs on a fresh data directory instead, with a CHECKPOINT after every
 // statement (so later statements and queries read sealed parts, delete vectors and schema
 // changes over sealed rows); add --memory-limit 1MB to make them read blocks back from disk.
+// --print-errors lists the SQLSTATE and message of every statement that was expected to fail.
 #include <openssl/evp.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -80,13 +85,42 @@ bool ValuesMatch(const std::string& got, const std::string& want) {
   return false;
 }
 
+// Why an error does not match a `statement error ...` header line ("" when it does).
+std::string ErrorMismatch(const std::string& header, const Status& status) {
+  std::string rest = header.substr(header.find("error") + 5);
+  rest.erase(0, rest.find_first_not_of(" \t") == std::string::npos ? rest.size() : rest.find_first_not_of(" \t"));
+  std::string want_code;
+  if (rest.rfind("pgcode ", 0) == 0) {
+    rest.erase(0, 7);
+    size_t end = rest.find(' ');
+    want_code = rest.substr(0, end);
+    rest = end == std::string::npos ? "" : rest.substr(end + 1);
+  }
+  if (!want_code.empty() && status.sqlstate() != want_code)
+    return "expected SQLSTATE " + want_code + ", got " + status.sqlstate() + ": " + status.message();
+  if (want_code.empty() && status.sqlstate() == SqlState::kInternalError)
+    return "internal error (XX000) where a user error was expected: " + status.message();
+  if (!rest.empty()) {
+    std::regex re;
+    try {
+      re = std::regex(rest);
+    } catch (const std::regex_error&) {
+      return "bad regex in the record: " + rest;
+    }
+    if (!std::regex_search(status.message(), re))
+      return "expected an error matching /" + rest + "/, got " + status.sqlstate() + ": " + status.message();
+  }
+  return "";
+}
+
 struct FileStats {
   int passed = 0, failed = 0, skipped = 0;
 };
 
 class Runner {
  public:
-  Runner(const std::string& path, bool on_disk) : path_(path), on_disk_(on_disk) {}
+  Runner(const std::string& path, bool on_disk, bool print_errors)
+      : path_(path), on_disk_(on_disk), print_errors_(print_errors) {}
   FileStats Run();
 
  private:
@@ -149,6 +183,7 @@ class Runner {
   int shown_ = 0;
   std::map<std::string, std::string> labels_;
   bool on_disk_ = false;
+  bool print_errors_ = false;  // --print-errors: list every expected error as file:line, SQLSTATE, message
 };
 
 FileStats Runner::Run() {
@@ -199,6 +234,7 @@ FileStats Runner::Run() {
       continue;
     }
     if (w[0] == "statement") {
+      const std::string header = line;
       bool marker;
       std::string sql = ReadSql(&marker);
       std::vector<std::string> expected_error;
@@ -215,6 +251,16 @@ FileStats Runner::Run() {
         Fail(record_line, sql, want_error ? "expected an error, statement succeeded\n"
                                           : "unexpected error: " + results.back().status.message() + "\n");
         continue;
+      }
+      if (want_error && print_errors_)
+        std::cout << path_ << ":" << record_line << "\t" << results.back().status.sqlstate() << "\t"
+                  << results.back().status.message() << "\n";
+      if (want_error) {
+        std::string why = ErrorMismatch(header, results.back().status);
+        if (!why.empty()) {
+          Fail(record_line, sql, why + "\n");
+          continue;
+        }
       }
       if (want_error && !expected_error.empty()) {
         std::string msg = results.back().status.message();
@@ -341,11 +387,15 @@ FileStats Runner::Run() {
 
 int main(int argc, char** argv) {
   std::vector<std::string> files;
-  bool on_disk = false;
+  bool on_disk = false, print_errors = false;
   for (int k = 1; k < argc; ++k) {
     const std::string arg = argv[k];
     if (arg == "--on-disk") {
       on_disk = true;
+      continue;
+    }
+    if (arg == "--print-errors") {
+      print_errors = true;
       continue;
     }
     if (arg == "--memory-limit" && k + 1 < argc) {
@@ -369,7 +419,7 @@ int main(int argc, char** argv) {
   std::sort(files.begin(), files.end());
   int passed = 0, failed = 0, skipped = 0, files_failed = 0;
   for (auto& f : files) {
-    FileStats s = Runner(f, on_disk).Run();
+    FileStats s = Runner(f, on_disk, print_errors).Run();
     std::cout << f << ": " << s.passed << " passed, " << s.failed << " failed"
               << (s.skipped ? ", " + std::to_string(s.skipped) + " skipped" : "") << "\n";
     passed += s.passed;

@@ -38,7 +38,7 @@ TEST(FileFaults, CheckpointOutOfSpaceChangesNothing) {
     // The new part runs out of space half way.
     SetFileFaultHook([](FileOp op, const std::string& path) { return op == FileOp::kWrite && EndsWith(path, ".part") ? ENOSPC : 0; });
     Status st = db->Checkpoint();
-    EXPECT_EQ(st.sqlstate(), "58030");
+    EXPECT_EQ(st.sqlstate(), "53100");  // disk_full, as PostgreSQL maps ENOSPC
     EXPECT_NE(st.message().find(".part"), std::string::npos) << st.message();
     EXPECT_NE(st.message().find("No space left on device"), std::string::npos) << st.message();
     SetFileFaultHook(nullptr);
@@ -60,7 +60,7 @@ TEST(FileFaults, ManifestRenameFailureLeavesTheOldCheckpoint) {
     db->Execute("CREATE TABLE t (a int); INSERT INTO t SELECT x FROM generate_series(1, 3000) x;");
     SetFileFaultHook([](FileOp op, const std::string& path) { return op == FileOp::kRename && EndsWith(path, "MANIFEST") ? EIO : 0; });
     Status st = db->Checkpoint();
-    EXPECT_EQ(st.sqlstate(), "58030");
+    EXPECT_EQ(st.sqlstate(), "53100");  // disk_full, as PostgreSQL maps ENOSPC
     SetFileFaultHook(nullptr);
     db->Execute("INSERT INTO t VALUES (-1);");
     EXPECT_EQ(Scalar(*db, "SELECT count(*) FROM t"), "3001");
