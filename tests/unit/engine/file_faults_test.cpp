@@ -60,7 +60,7 @@ TEST(FileFaults, ManifestRenameFailureLeavesTheOldCheckpoint) {
     db->Execute("CREATE TABLE t (a int); INSERT INTO t SELECT x FROM generate_series(1, 3000) x;");
     SetFileFaultHook([](FileOp op, const std::string& path) { return op == FileOp::kRename && EndsWith(path, "MANIFEST") ? EIO : 0; });
     Status st = db->Checkpoint();
-    EXPECT_EQ(st.sqlstate(), "53100");  // disk_full, as PostgreSQL maps ENOSPC
+    EXPECT_EQ(st.sqlstate(), "58030");  // EIO: io_error
     SetFileFaultHook(nullptr);
     db->Execute("INSERT INTO t VALUES (-1);");
     EXPECT_EQ(Scalar(*db, "SELECT count(*) FROM t"), "3001");
