@@ -5,6 +5,7 @@
 #include <iostream>
 #include <string>
 
+#include "engine/session.h"
 #include "common/time_util.h"
 #include "engine/database.h"
 #include "ingest/nmea/nmea_writer.h"
@@ -167,10 +168,13 @@ Status CreateDemoDatabase(const std::string& dir) {
   const char* devices[] = {"robot-1", "robot-2", "robot-3", "truck-7", "truck-9"};
   for (int k = 0; k < 5; ++k) {
     const std::string nmea = DemoNmea(k + 1, k < 3);
-    QueryResult r = db->RunAsStatement("demo nmea", [&](QueryResult&) {
-      nmea::WriteTargets targets;
-      targets.satellites = "satellites";
-      nmea::WriteNmea(*db, nmea, devices[k], nmea::ReaderOptions{}, targets);
+    QueryResult r = db->DefaultSession().Locked([&](Database& d) {
+      d.AssertHeld();
+      return d.RunAsStatement("demo nmea", [&](QueryResult&) REQUIRES(d.mutex()) {
+        nmea::WriteTargets targets;
+        targets.satellites = "satellites";
+        nmea::WriteNmea(d, nmea, devices[k], nmea::ReaderOptions{}, targets);
+      });
     });
     if (!r.status.ok()) return r.status;
   }

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/session.h"
 #include "cli/result_printer.h"
 #include "engine/database.h"
 #include "common/time_util.h"
@@ -125,7 +126,12 @@ int ImportNmea(const std::string& dir, const std::vector<std::string>& files, co
     std::vector<nmea::Problem> shown;
     auto write = [&]() -> bool {
       nmea::NmeaWriteReport rep;
-      QueryResult r = db->RunAsStatement("nmea import", [&](QueryResult&) { rep = nmea::WriteReaderResults(*db, reader, device, targets); });
+      QueryResult r = db->DefaultSession().Locked([&](Database& d) {
+      d.AssertHeld();
+      return d.RunAsStatement("nmea import", [&](QueryResult&) REQUIRES(d.mutex()) {
+        rep = nmea::WriteReaderResults(d, reader, device, targets);
+      });
+    });
       if (!r.status.ok()) {
         PrintError(r.status, "", std::cerr);
         return false;
@@ -223,7 +229,10 @@ int RunImportCommand(int argc, char** argv) {
     std::vector<lineproto::LineError> shown;
     bool ok = ForEachBlock(file, !quiet && isatty(STDERR_FILENO), &rows, [&](const std::string& block, size_t first_line) {
       lineproto::WriteReport report;
-      QueryResult r = lineproto::WriteLineProtocol(*db, block, options, &report, first_line);
+      QueryResult r = db->DefaultSession().Locked([&](Database& d) {
+        d.AssertHeld();
+        return lineproto::WriteLineProtocol(d, block, options, &report, first_line);
+      });
       if (!r.status.ok()) {
         std::cerr << "\n";
         PrintError(r.status, "", std::cerr);

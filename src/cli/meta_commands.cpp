@@ -44,7 +44,7 @@ void Shell::PrintHelp() {
 
 void Shell::DescribeRelations() {
   std::vector<std::vector<std::string>> rows;
-  const Catalog& cat = db_.catalog();
+  const Catalog cat = CatalogNow();
   for (auto& [name, t] : cat.tables) rows.push_back({"public", name, "table", "yunhe"});
   for (auto& [name, v] : cat.views) rows.push_back({"public", name, "view", "yunhe"});
   std::sort(rows.begin(), rows.end(), [](auto& a, auto& b) { return a[1] < b[1]; });
@@ -58,7 +58,7 @@ void Shell::DescribeRelations() {
 }
 
 void Shell::DescribeTable(const std::string& name) {
-  const Catalog& cat = db_.catalog();
+  const Catalog cat = CatalogNow();
   if (auto t = cat.FindTable(name)) {
     std::vector<std::vector<std::string>> rows;
     for (auto& c : t->schema.columns)
@@ -113,7 +113,6 @@ void Shell::DescribeTable(const std::string& name) {
 }
 
 bool Shell::RunMetaCommand(const std::string& line) {
-  Turn turn(*this);
   std::istringstream in(line);
   std::string cmd, arg;
   in >> cmd >> arg;
@@ -127,12 +126,12 @@ bool Shell::RunMetaCommand(const std::string& line) {
   } else if (cmd == "\\d" || cmd == "\\dt" || cmd == "\\dv" || cmd == "\\di") {
     if (cmd == "\\di") {
       std::vector<std::vector<std::string>> rows;
-      for (auto& [name, idx] : db_.catalog().indexes) rows.push_back({"public", name, "index", "yunhe", idx.table});
+      for (auto& [name, idx] : CatalogNow().indexes) rows.push_back({"public", name, "index", "yunhe", idx.table});
       PrintResult(TextTable({"Schema", "Name", "Type", "Owner", "Table"}, rows), options_, std::cout);
     } else if (cmd == "\\dt" || cmd == "\\dv") {
       std::vector<std::vector<std::string>> rows;
-      if (cmd == "\\dt") for (auto& [name, t] : db_.catalog().tables) rows.push_back({"public", name, "table", "yunhe"});
-      else for (auto& [name, v] : db_.catalog().views) rows.push_back({"public", name, "view", "yunhe"});
+      if (cmd == "\\dt") for (auto& [name, t] : CatalogNow().tables) rows.push_back({"public", name, "table", "yunhe"});
+      else for (auto& [name, v] : CatalogNow().views) rows.push_back({"public", name, "view", "yunhe"});
       if (rows.empty()) std::cout << "Did not find any relations.\n";
       else {
         PrintResult(TextTable({"Schema", "Name", "Type", "Owner"}, rows), options_, std::cout, "List of relations");

@@ -191,7 +191,11 @@ int RunServeCommand(int argc, char** argv) {
     }
   }
   bool any_password = false;
-  for (auto& [name, v] : db->catalog().users) any_password = any_password || !v.empty();
+  for (auto& [name, v] : db->DefaultSession().Locked([](Database& d) {
+         d.AssertHeld();
+         return d.catalog().users;
+       }))
+    any_password = any_password || !v.empty();
   if (!IsLoopback(options.listen)) {
     if (!any_password && !insecure) {
       std::cerr << "yunhe serve: refusing to listen on " << options.listen
@@ -217,7 +221,7 @@ int RunServeCommand(int argc, char** argv) {
             << "  psql -h " << options.listen << " -p " << port << " -U yunhe yunhe\n"
             << std::flush;
   http_options.listen = options.listen;
-  http::HttpServer http_server(*db, server.db_mutex(), http_options);
+  http::HttpServer http_server(*db, http_options);
   int http_port = -1;
   if (http_options.port >= 0) {
     st = http_server.Start(&http_port);
@@ -233,7 +237,7 @@ int RunServeCommand(int argc, char** argv) {
     if (http_port >= 0) http_server.Run();
   });
   ilp_options.listen = options.listen;
-  ilp::IlpServer ilp_server(*db, server.db_mutex(), ilp_options);
+  ilp::IlpServer ilp_server(*db, ilp_options);
   int ilp_port = -1;
   if (ilp_options.port >= 0) {
     st = ilp_server.Start(&ilp_port);
@@ -252,7 +256,7 @@ int RunServeCommand(int argc, char** argv) {
     mqtt_options.host = mqtt_broker.substr(0, colon);
     if (colon != std::string::npos) mqtt_options.port = atoi(mqtt_broker.c_str() + colon + 1);
     if (mqtt_options.topics.empty()) mqtt_options.topics.push_back("sensors/#");
-    mqtt_ingest = std::make_unique<mqtt::MqttIngest>(*db, server.db_mutex(), mqtt_options);
+    mqtt_ingest = std::make_unique<mqtt::MqttIngest>(*db, mqtt_options);
     st = mqtt_ingest->Start();
     if (!st.ok()) {
       std::cerr << "yunhe serve: " << st.message() << "\n";
@@ -278,11 +282,10 @@ int RunServeCommand(int argc, char** argv) {
       ilp_server.Stop();
       http_server.Stop();
       server.Stop();
-      std::lock_guard<std::mutex> lock(server.db_mutex());
+      db->mutex().lock();  // no statement half done when the process ends (commits are in the WAL)
       _exit(0);
     });
     Shell repl(*db, PrintOptions{});
-    repl.ShareWith(&server.db_mutex());
     repl.RunInteractive();
     shell_done = true;
     kill(getpid(), SIGTERM);  // wakes the waiter, which sees the shell is done

@@ -28,22 +28,21 @@ bool IsCopyFromStdin(const std::string& sql) {
   return s != std::string::npos && lower.compare(s, 5, "stdin") == 0;
 }
 
-Shell::Turn::Turn(Shell& s) : shell_(s) {
-  if (shell_.hold_.mutex() && !shell_.hold_.owns_lock()) shell_.hold_.lock();
-}
-
-Shell::Turn::~Turn() {
-  if (shell_.hold_.owns_lock() && !shell_.db_.in_transaction_block()) shell_.hold_.unlock();
+Catalog Shell::CatalogNow() {
+  return session_.Locked([](Database& db) {
+    db.AssertHeld();
+    return db.catalog();
+  });
 }
 
 bool Shell::RunStatement(const std::string& raw_sql, const std::string& copy_data) {
-  Turn turn(*this);
   // Positions in error messages count from the statement's first character, as in psql.
   size_t start = raw_sql.find_first_not_of(" \t\r\n");
   std::string sql = start == std::string::npos ? "" : raw_sql.substr(start);
-  if (!copy_data.empty() || IsCopyFromStdin(sql)) db_.SetCopyInput(copy_data);
+  if (!copy_data.empty() || IsCopyFromStdin(sql)) session_.SetCopyInput(copy_data);
   auto t0 = std::chrono::steady_clock::now();
-  QueryResult r = db_.ExecuteStatement(sql);
+  std::vector<QueryResult> results = session_.Execute(sql);
+  QueryResult r = results.empty() ? QueryResult() : std::move(results.back());
   double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   for (auto& n : r.notices) std::cerr << n << "\n";
   if (!r.status.ok()) {

@@ -3,25 +3,24 @@
 // prints results. Errors never stop a script; the exit status says whether any happened.
 #pragma once
 #include <istream>
-#include <mutex>
 #include <string>
 
 #include "cli/result_printer.h"
-#include "engine/database.h"
+#include "engine/session.h"
 
 namespace yunhe {
 
 class Shell {
  public:
-  Shell(Database& db, PrintOptions options) : db_(db), options_(options) {}
+  // The shell is one engine Session: with a server in the same process (`yunhe serve --shell`)
+  // its statements take turns with the server's sessions, and an open transaction block of the
+  // shell holds the database as any session's does.
+  Shell(Database& db, PrintOptions options) : session_(db), options_(options) {}
   // Runs SQL text (from -c, -f or a pipe). Returns false if any statement failed.
   bool RunScript(const std::string& text);
   // Line-editing loop on a terminal; returns when the user quits.
   void RunInteractive();
   bool had_error() const { return had_error_; }
-  // Shares the database with a server in the same process (`yunhe serve --shell`): every
-  // statement takes the server's lock, and keeps it while a transaction block is open.
-  void ShareWith(std::mutex* db_mutex) { hold_ = std::unique_lock<std::mutex>(*db_mutex, std::defer_lock); }
 
  private:
   bool RunStatement(const std::string& sql, const std::string& copy_data);
@@ -31,18 +30,11 @@ class Shell {
   void DescribeTable(const std::string& name);
   void PrintHelp();
 
-  // Holds the shared lock for one statement or meta command (see ShareWith).
-  class Turn {
-   public:
-    explicit Turn(Shell& s);
-    ~Turn();
-   private:
-    Shell& shell_;
-  };
+  // A copy of the catalog as it is now (meta commands read it without holding the database).
+  Catalog CatalogNow();
 
-  Database& db_;
+  Session session_;
   PrintOptions options_;
-  std::unique_lock<std::mutex> hold_;
   bool timing_ = false;
   bool had_error_ = false;
 };

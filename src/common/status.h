@@ -62,6 +62,15 @@ inline constexpr const char* kInternalError = "XX000";
 inline constexpr const char* kDependentObjects = "2BP01";
 inline constexpr const char* kInvalidRecursion = "42P19";
 inline constexpr const char* kObjectInUse = "55006";
+inline constexpr const char* kProtocolViolation = "08P01";
+inline constexpr const char* kInvalidSqlStatementName = "26000";
+inline constexpr const char* kInvalidCursorName = "34000";
+inline constexpr const char* kQueryCanceled = "57014";
+inline constexpr const char* kTooManyConnections = "53300";
+inline constexpr const char* kInvalidPassword = "28P01";
+inline constexpr const char* kConfigFileError = "F0000";
+inline constexpr const char* kSystemError = "58000";
+inline constexpr const char* kIdleInTransactionTimeout = "25P03";
 // The SQLSTATE for a failed file operation's errno, as PostgreSQL's errcode_for_file_access.
 const char* ForFileAccess(int err);
 }  // namespace SqlState

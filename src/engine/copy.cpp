@@ -299,7 +299,7 @@ std::string QuoteCsv(const std::string& s, const CopyOptions& o) {
   return out;
 }
 
-void CopyTo(Database& db, PgQuery__CopyStmt* stmt, const std::string& sql, const CopyOptions& o, QueryResult& result) {
+void CopyTo(Database& db, PgQuery__CopyStmt* stmt, const std::string& sql, const CopyOptions& o, QueryResult& result) REQUIRES(db.mutex()) {
   Planner planner(db.catalog(), sql);
   PlannedQuery q;
   if (stmt->query) {
@@ -360,7 +360,7 @@ void CopyTo(Database& db, PgQuery__CopyStmt* stmt, const std::string& sql, const
 
 // Line protocol: the table is created or widened to fit (schema on write); bad lines are
 // reported as notices with their line numbers and skipped, the good ones load.
-void CopyLineProtocol(Database& db, PgQuery__CopyStmt* stmt, const CopyOptions& o, QueryResult& result) {
+void CopyLineProtocol(Database& db, PgQuery__CopyStmt* stmt, const CopyOptions& o, QueryResult& result) REQUIRES(db.mutex()) {
   if (stmt->n_attlist) throw Error(SqlState::kFeatureNotSupported, "COPY FORMAT lineprotocol takes no column list");
   lineproto::WriterOptions wo;
   if (!lineproto::ParsePrecision(o.precision, &wo.precision))
@@ -381,7 +381,7 @@ void CopyLineProtocol(Database& db, PgQuery__CopyStmt* stmt, const CopyOptions& 
 
 // NMEA: the fixes of the log go into the table (created with the standard fixes schema if
 // missing); bad sentences are reported as notices with their line numbers.
-void CopyNmea(Database& db, PgQuery__CopyStmt* stmt, const CopyOptions& o, QueryResult& result) {
+void CopyNmea(Database& db, PgQuery__CopyStmt* stmt, const CopyOptions& o, QueryResult& result) REQUIRES(db.mutex()) {
   if (stmt->n_attlist) throw Error(SqlState::kFeatureNotSupported, "COPY FORMAT nmea takes no column list");
   nmea::ReaderOptions ro;
   if (!o.date.empty()) {

@@ -12,6 +12,7 @@
 #include "engine/durability.h"
 #include "engine/primary_key.h"
 #include "engine/retention.h"
+#include "engine/session.h"
 #include "engine/statements.h"
 #include "functions/function.h"
 #include "functions/statement_clock.h"
@@ -23,6 +24,7 @@ std::unique_ptr<Database> Database::Open(const std::string& dir_or_memory, Statu
   // ":memory:" (SQLite's and DuckDB's spelling) is an in-memory database, not a directory name.
   const std::string dir = dir_or_memory == ":memory:" ? std::string() : dir_or_memory;
   std::unique_ptr<Database> db(new Database());
+  MutexLock lock(db->mu_);  // nobody else can reach it yet; recovery runs statements, which need it
   db->dir_ = dir;
   db->catalog_ = std::make_shared<Catalog>();
   db->settings_ = {{"timezone", "UTC"}, {"datestyle", "ISO, MDY"}, {"client_encoding", "UTF8"},
@@ -46,10 +48,36 @@ std::unique_ptr<Database> Database::Open(const std::string& dir_or_memory, Statu
 }
 
 Database::~Database() {
+  default_session_.reset();  // rolls back a block it left open
+  MutexLock lock(mu_);
   if (durability_ && !txn_.explicit_block && durability_->wal_bytes() > 0) {
     // A clean close folds the WAL into segment files so the next open is fast.
-    Checkpoint();
+    (void)CheckpointLocked();
   }
+}
+
+Session& Database::DefaultSession() {
+  if (!default_session_) default_session_ = std::make_unique<Session>(*this);
+  return *default_session_;
+}
+
+std::vector<QueryResult> Database::Execute(const std::string& sql) { return DefaultSession().Execute(sql); }
+
+QueryResult Database::ExecuteStatement(const std::string& sql) {
+  std::vector<QueryResult> results = DefaultSession().Execute(sql);
+  if (results.empty()) {
+    QueryResult r;
+    r.statement_text = sql;
+    return r;
+  }
+  return std::move(results.back());
+}
+
+Status Database::Checkpoint() {
+  return DefaultSession().Locked([](Database& db) {
+    db.AssertHeld();
+    return db.CheckpointLocked();
+  });
 }
 
 std::string Database::GetSetting(const std::string& name) const {
@@ -57,7 +85,7 @@ std::string Database::GetSetting(const std::string& name) const {
   return it == settings_.end() ? "" : it->second;
 }
 
-Status Database::Checkpoint() {
+Status Database::CheckpointLocked() {
   if (!durability_) return Status::Ok();
   if (txn_.explicit_block)
     return Status::Error(SqlState::kInvalidTransactionState, "CHECKPOINT cannot run inside a transaction block");
@@ -69,18 +97,6 @@ Status Database::Checkpoint() {
   return Status::Ok();
 }
 
-std::vector<QueryResult> Database::Execute(const std::string& sql) {
-  std::vector<QueryResult> results;
-  for (auto [begin, len] : SplitStatements(sql)) {
-    std::string text = sql.substr(begin, len);
-    results.push_back(ExecuteStatement(text));
-    if (!results.back().status.ok()) {
-      results.back().status = PositionInScript(results.back().status, sql, begin);
-      break;
-    }
-  }
-  return results;
-}
 
 void Database::RecordAppend(const std::shared_ptr<Table>& table, const DataChunk& rows) {
   if (rows.count == 0) return;
@@ -247,20 +263,13 @@ void Database::RunTransactionStatement(PgQuery__TransactionStmt* t, QueryResult&
   }
 }
 
-QueryResult Database::ExecuteStatement(const std::string& sql) {
+QueryResult Database::RunParsed(const std::shared_ptr<ParsedSql>& parsed) {
+  const std::string& sql = parsed->text();
   QueryResult result;
   result.statement_text = sql;
   StatementClock::StartStatement();
   SetSessionZone(zone_);
   BeginStatementLimits(settings_);
-  std::shared_ptr<ParsedSql> parsed;
-  try {
-    parsed = ParsedSql::Parse(sql);
-  } catch (const Error& e) {
-    result.status = e.status();
-    if (txn_.explicit_block) txn_.failed = true;
-    return result;
-  }
   if (parsed->statements().empty()) {
     result.tag = "";
     return result;
@@ -275,7 +284,7 @@ QueryResult Database::ExecuteStatement(const std::string& sql) {
     if (!txn_.explicit_block) SetBlockStart(false);  // the block ended: readers take the database again
     return result;
   }
-  result = RunAsStatement(sql, [&](QueryResult& r) { Dispatch(node, sql, r); });
+  result = RunAsStatement(sql, [&](QueryResult& r) REQUIRES(mu_) { Dispatch(node, sql, r); });
   if (result.status.ok()) RunRetentionIfDue();
   return result;
 }
@@ -284,7 +293,7 @@ void Database::RunRetentionIfDue() {
   if (!retention_due_ || replaying_ || txn_.explicit_block) return;
   retention_due_ = false;
   // Its own statement: a failure here must not undo the write that triggered it.
-  QueryResult r = RunAsStatement("retention", [&](QueryResult&) { ApplyRetention(*this); });
+  QueryResult r = RunAsStatement("retention", [&](QueryResult&) REQUIRES(mu_) { ApplyRetention(*this); });
   (void)r;
 }
 
@@ -320,7 +329,7 @@ QueryResult Database::RunAsStatement(const std::string& description, const std::
   }
   const size_t undo_mark = txn_.undo.size();
   const size_t wal_mark = txn_.wal.size();
-  auto fail = [&](Status st) {
+  auto fail = [&](Status st) REQUIRES(mu_) {
     result = QueryResult();
     result.statement_text = description;
     result.status = std::move(st);
@@ -371,7 +380,7 @@ void Database::ReplayRecords(const std::vector<WalRecord>& records) {
     for (const auto& r : records) {
       switch (r.type) {
         case WalRecordType::kDdl: {
-          QueryResult res = ExecuteStatement(r.sql);
+          QueryResult res = RunParsed(ParsedSql::Parse(r.sql));
           if (!res.status.ok())
             throw Error(SqlState::kDataCorrupted, "WAL replay failed for \"" + r.sql + "\": " + res.status.message());
           break;

@@ -1,5 +1,13 @@
 // The embeddable engine: one data directory (or none: in memory), one writer at a time.
 //
+// Front ends talk to it through Sessions (engine/session.h), which own per-connection settings,
+// hold the database's lock for a statement or a transaction block and decide per statement how
+// it runs (a read on snapshots without the lock, a read beside another session's open block, or
+// a locked statement). The members below marked REQUIRES(mutex()) are the Session's (and the
+// statement executors') side of that contract; clang checks it (common/thread_safety.h).
+// Execute/ExecuteStatement/Checkpoint are the embedding conveniences: they run on a default
+// session the Database owns (the shell's, the tests').
+//
 // Statement life cycle (autocommit): parse -> plan -> execute, changes applied to the tables
 // with undo entries -> WAL records written and fsynced (Storage::Commit) -> acknowledged. Inside
 // BEGIN ... COMMIT the WAL write happens at COMMIT. A failing statement is undone at once; in a
@@ -12,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "common/thread_safety.h"
 #include "engine/durability.h"
 #include "engine/result.h"
 #include "engine/transaction.h"
@@ -26,41 +35,60 @@ class Database {
   static std::unique_ptr<Database> Open(const std::string& dir, Status* status);
   ~Database();
 
-  // Runs every statement of a script; stops at the first error (its result is last).
+  // The database's lock: one statement (or one transaction block) at a time.
+  Mutex& mutex() RETURN_CAPABILITY(mu_) { return mu_; }
+  // For code run under a lock its caller took (Session::Locked's function): checks at run time
+  // that this thread holds the database and tells the analysis so.
+  void AssertHeld() const ASSERT_CAPABILITY(mu_) { YH_ASSERT(mu_.HeldByThisThread()); }
+
+  // Embedding conveniences on the default session (engine/session.h): runs every statement of
+  // a script, stopping at the first error (its result is last) / runs one statement.
   std::vector<QueryResult> Execute(const std::string& sql);
-  // Runs one statement (text holding exactly one statement, or none).
   QueryResult ExecuteStatement(const std::string& sql);
+  // Writes all tables to segment files and truncates the WAL (on the default session).
+  Status Checkpoint();
+  class Session& DefaultSession();
+
+  // Runs one parsed statement (exactly one, or none) holding the database.
+  QueryResult RunParsed(const std::shared_ptr<ParsedSql>& parsed) REQUIRES(mu_);
   // Runs `body` as one statement: in autocommit mode its changes are committed (WAL fsynced)
   // before this returns; on an error they are undone and the error is in the result. Used by
   // writers that are not SQL text (line protocol, NMEA).
-  QueryResult RunAsStatement(const std::string& description, const std::function<void(QueryResult&)>& body);
+  QueryResult RunAsStatement(const std::string& description, const std::function<void(QueryResult&)>& body) REQUIRES(mu_);
   // Runs one SQL statement inside the current statement's transaction (no commit, throws on
   // error); for DDL issued by ingest paths (schema on write).
-  void ExecuteNested(const std::string& sql);
+  void ExecuteNested(const std::string& sql) REQUIRES(mu_);
   // The columns a statement would return, without running it (the extended query protocol's
   // Describe). *returns_rows = false for statements without a result set.
-  Status DescribeStatement(const std::string& sql, std::vector<std::string>* names, std::vector<LogicalType>* types,
-                           bool* returns_rows);
-  // Writes all tables to segment files and truncates the WAL.
-  Status Checkpoint();
+  Status DescribeStatement(const std::shared_ptr<ParsedSql>& parsed, std::vector<std::string>* names,
+                           std::vector<LogicalType>* types, bool* returns_rows) REQUIRES(mu_);
+  Status CheckpointLocked() REQUIRES(mu_);
   // Reads that do not hold the database while they run (server sessions): PrepareRead, called
-  // holding it, parses and plans a lone SELECT outside a transaction block and pins a snapshot
-  // of every table (a pointer per row group); PreparedRead::Run, called after letting the
-  // database go, executes over those snapshots on the calling thread. Writers go on meanwhile
-  // and the read sees none of their changes. nullptr: not such a read (or it failed to parse
-  // or plan): run it with ExecuteStatement, which reports any error.
+  // holding it, plans a lone SELECT outside a transaction block and pins a snapshot of every
+  // table (a pointer per row group); the read then runs after letting the database go, on the
+  // calling thread, either at once (Run) or chunk by chunk (Start, Next: a streaming result).
+  // Writers go on meanwhile and the read sees none of their changes. nullptr: not such a read
+  // (or it failed to plan): run it with RunParsed, which reports any error.
   class PreparedRead {
    public:
     ~PreparedRead();
     QueryResult Run();
+    // Streaming: Start fills names/types (or the error) of *header and opens the plan; Next
+    // hands out chunks until it returns false, then *header has its tag and notices, or the
+    // error that stopped it. The snapshots stay pinned on this thread until then.
+    void Start(QueryResult* header);
+    bool Next(DataChunk* out, QueryResult* header);
 
    private:
     friend class Database;
     PreparedRead() = default;
+    void Finish(QueryResult* header, Status error);
     struct State;
     std::unique_ptr<State> state_;
   };
-  std::unique_ptr<PreparedRead> PrepareRead(const std::string& sql);
+  std::unique_ptr<PreparedRead> PrepareRead(const std::shared_ptr<ParsedSql>& parsed) REQUIRES(mu_);
+  // True when a parsed text is one SELECT that a read on snapshots can answer.
+  static bool IsLoneSelect(const ParsedSql& parsed);
   // The WAL for /metrics (all 0 in memory): bytes in the current WAL file, bytes written since
   // the database opened, fsyncs run. Call holding the database.
   struct WalStats {
@@ -77,16 +105,16 @@ class Database {
   Durability::DeferSync DeferSync() { return Durability::DeferSync(durability_.get()); }
   Status WaitDurable();
 
-  const Catalog& catalog() const { return *catalog_; }
-  // COPY ... FROM STDIN reads this text (the shell sets it before running the statement);
+  const Catalog& catalog() const REQUIRES(mu_) { return *catalog_; }
+  // COPY ... FROM STDIN reads this text (the session sets it before running the statement);
   // COPY ... TO STDOUT leaves its output in QueryResult::copy_out.
-  void SetCopyInput(std::string data) { copy_in_ = std::move(data); }
-  std::string TakeCopyInput() { return std::move(copy_in_); }
-  bool in_transaction_block() const { return txn_.explicit_block; }
+  void SetCopyInput(std::string data) REQUIRES(mu_) { copy_in_ = std::move(data); }
+  std::string TakeCopyInput() REQUIRES(mu_) { return std::move(copy_in_); }
+  bool in_transaction_block() const REQUIRES(mu_) { return txn_.explicit_block; }
   bool in_replay() const { return replaying_; }
-  bool transaction_failed() const { return txn_.failed; }
+  bool transaction_failed() const REQUIRES(mu_) { return txn_.failed; }
   const std::string& directory() const { return dir_; }
-  std::string GetSetting(const std::string& name) const;
+  std::string GetSetting(const std::string& name) const REQUIRES(mu_);
   // Per-connection settings (SET ..., the time zone) for servers with several sessions on one
   // Database: a session swaps its state in before its statements and out after them.
   struct SessionSettings {
@@ -99,77 +127,83 @@ class Database {
   // started from (the catalog then, a snapshot of every table), as PostgreSQL readers see only
   // committed rows. Call without holding the database. nullptr when no block is open or `sql`
   // is not a lone SELECT: then take the database and go on as usual.
-  std::unique_ptr<PreparedRead> PrepareReadBesideBlock(const std::string& sql, const SessionSettings& settings);
+  std::unique_ptr<PreparedRead> PrepareReadBesideBlock(const std::shared_ptr<ParsedSql>& parsed, const SessionSettings& settings);
   // Calls fn with the catalog an open transaction block started from and returns true; false
   // when no block is open (then read the catalog holding the database). Thread-safe.
   bool ReadBlockStartCatalog(const std::function<void(const Catalog&)>& fn);
   bool BlockOpen() { return CurrentBlockStart() != nullptr; }
   // Describe (extended protocol) of a lone SELECT beside an open block, like
   // PrepareReadBesideBlock; false when no block is open or sql is not a lone SELECT.
-  bool DescribeBesideBlock(const std::string& sql, const SessionSettings& settings, std::vector<std::string>* names,
+  bool DescribeBesideBlock(const std::shared_ptr<ParsedSql>& parsed, const SessionSettings& settings, std::vector<std::string>* names,
                            std::vector<LogicalType>* types, bool* returns_rows, Status* status);
-  void SwapSettings(SessionSettings* s) {
+  // A session's settings are in the Database while it holds it (Session swaps them in and out).
+  void SwapSettings(SessionSettings* s) REQUIRES(mu_) {
     std::swap(settings_, s->values);
     std::swap(zone_, s->zone);
   }
 
   // Used by the statement executors (engine/*.cpp).
-  Catalog& mutable_catalog() { return *catalog_; }
-  Transaction& txn() { return txn_; }
-  void RecordAppend(const std::shared_ptr<Table>& table, const DataChunk& rows);
-  void RecordDelete(const std::shared_ptr<Table>& table, const std::vector<uint64_t>& row_ids);
+  Catalog& mutable_catalog() REQUIRES(mu_) { return *catalog_; }
+  Transaction& txn() REQUIRES(mu_) { return txn_; }
+  void RecordAppend(const std::shared_ptr<Table>& table, const DataChunk& rows) REQUIRES(mu_);
+  void RecordDelete(const std::shared_ptr<Table>& table, const std::vector<uint64_t>& row_ids) REQUIRES(mu_);
   // DDL: call BeginCatalogChange() before touching the catalog (saves it for rollback), then
   // RecordCatalogChange() with the statement text to log.
-  void BeginCatalogChange();
-  void RecordCatalogChange(const std::string& ddl_sql);
+  void BeginCatalogChange() REQUIRES(mu_);
+  void RecordCatalogChange(const std::string& ddl_sql) REQUIRES(mu_);
   // Copy-on-write for DDL that rewrites a table's data (ALTER TABLE ADD/DROP COLUMN).
-  std::shared_ptr<Table> CloneTableForDdl(const std::string& name);
+  std::shared_ptr<Table> CloneTableForDdl(const std::string& name) REQUIRES(mu_);
 
  private:
   Database() = default;
-  void Dispatch(PgQuery__Node* node, const std::string& text, QueryResult& result);
-  void RunTransactionStatement(PgQuery__TransactionStmt* t, QueryResult& result);
-  void CommitTransaction();
-  void RollbackTo(size_t undo_mark, size_t wal_mark);
+  void Dispatch(PgQuery__Node* node, const std::string& text, QueryResult& result) REQUIRES(mu_);
+  void RunTransactionStatement(PgQuery__TransactionStmt* t, QueryResult& result) REQUIRES(mu_);
+  void CommitTransaction() REQUIRES(mu_);
+  void RollbackTo(size_t undo_mark, size_t wal_mark) REQUIRES(mu_);
   // Writes the pending WAL records early when they hold more than kWalSpillCells values.
-  void MaybeSpillWal();
+  void MaybeSpillWal() REQUIRES(mu_);
   // Appends rows whose keys are already checked, with undo entry and WAL record.
-  void AppendChecked(const std::shared_ptr<Table>& table, const DataChunk& rows);
+  void AppendChecked(const std::shared_ptr<Table>& table, const DataChunk& rows) REQUIRES(mu_);
   static constexpr size_t kWalSpillCells = 8u << 20;
   // Applies one committed WAL transaction during recovery.
   friend class Durability;
-  void ReplayRecords(const std::vector<WalRecord>& records);
+  void ReplayRecords(const std::vector<WalRecord>& records) REQUIRES(mu_);
 
   // The committed state an open transaction block started from (PrepareReadBesideBlock).
   struct BlockStart;
-  std::mutex block_start_mu_;
-  std::shared_ptr<const BlockStart> block_start_;
-  void SetBlockStart(bool open);
+  Mutex block_start_mu_;
+  std::shared_ptr<const BlockStart> block_start_ GUARDED_BY(block_start_mu_);
+  void SetBlockStart(bool open) REQUIRES(mu_);
   std::shared_ptr<const BlockStart> CurrentBlockStart();
   // Parses and plans a lone SELECT on the state the open block started from (*start); nullptr
   // when no block is open or sql is not a lone SELECT.
-  std::unique_ptr<PreparedRead> PlanBesideBlock(const std::string& sql, const SessionSettings& settings,
+  std::unique_ptr<PreparedRead> PlanBesideBlock(const std::shared_ptr<ParsedSql>& parsed, const SessionSettings& settings,
                                                 std::shared_ptr<const BlockStart>* start);
   static std::unique_ptr<PreparedRead> PlanRead(const Catalog& catalog, std::shared_ptr<ParsedSql> parsed,
                                                 const std::string& sql);
 
+  Mutex mu_;
   std::string dir_;
-  std::shared_ptr<Catalog> catalog_;
-  Transaction txn_;
+  // Replaced only by DDL (holding mu_); a read on snapshots plans holding mu_ and then keeps the
+  // tables it needs alive through its snapshots, not through this pointer.
+  std::shared_ptr<Catalog> catalog_ GUARDED_BY(mu_);
+  Transaction txn_ GUARDED_BY(mu_);
   std::unique_ptr<Durability> durability_;
-  std::map<std::string, std::string> settings_;
+  std::map<std::string, std::string> settings_ GUARDED_BY(mu_);
   SessionSettings default_settings_;
-  std::shared_ptr<const class TimeZone> zone_;  // SET timezone (nullptr = UTC)
+  std::shared_ptr<const class TimeZone> zone_ GUARDED_BY(mu_);  // SET timezone (nullptr = UTC)
   bool replaying_ = false;
   // Set by appends into a table with a retention setting; the next successful autocommit
   // statement then drops expired partitions (engine/retention.h).
-  bool retention_due_ = false;
-  void RunRetentionIfDue();
-  int64_t StatementTimeoutMs() const { return StatementTimeoutMs(settings_); }
+  bool retention_due_ GUARDED_BY(mu_) = false;
+  void RunRetentionIfDue() REQUIRES(mu_);
+  std::unique_ptr<class Session> default_session_;
+  int64_t StatementTimeoutMs() const REQUIRES(mu_) { return StatementTimeoutMs(settings_); }
   static int64_t StatementTimeoutMs(const std::map<std::string, std::string>& settings);
   // A statement's limits from its session's settings: statement_timeout and work_mem.
   static void BeginStatementLimits(const std::map<std::string, std::string>& settings);
-  std::string copy_in_;
+  std::string copy_in_ GUARDED_BY(mu_);
+  friend class Session;
 };
 
 }  // namespace yunhe

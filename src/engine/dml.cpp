@@ -15,7 +15,8 @@
 namespace yunhe {
 namespace {
 
-std::shared_ptr<Table> TargetTable(Database& db, PgQuery__RangeVar* rv, const Planner& planner, const char* verb) {
+std::shared_ptr<Table> TargetTable(Database& db, PgQuery__RangeVar* rv, const Planner& planner, const char* verb)
+    REQUIRES(db.mutex()) {
   std::string name = rv->relname;
   auto table = db.catalog().FindTable(name);
   if (!table) {
@@ -98,7 +99,7 @@ void Returning(Planner& planner, const Table& t, PgQuery__Node** list, size_t n,
 // those, DO UPDATE rewrites the existing row from its SET list (EXCLUDED = the proposed row).
 void ResolveConflicts(Database& db, const std::shared_ptr<Table>& table, DataChunk& rows, bool update,
                       const std::vector<ExprPtr>& set, const ExprPtr& where, ExecContext& ctx,
-                      std::vector<DataChunk>* written, size_t* total, bool keep_written) {
+                      std::vector<DataChunk>* written, size_t* total, bool keep_written) REQUIRES(db.mutex()) {
   Table& t = *table;
   std::vector<uint32_t> fresh, conflicting;
   std::vector<uint64_t> existing_ids;
@@ -240,7 +241,7 @@ void ExecuteInsert(Database& db, PgQuery__InsertStmt* stmt, const std::string& s
   std::vector<DataChunk> written;
   size_t total = 0;
   ExecContext ctx;
-  auto emit = [&](std::vector<Vector> given, size_t count) {
+  auto emit = [&](std::vector<Vector> given, size_t count) REQUIRES(db.mutex()) {
     DataChunk row_chunk;
     row_chunk.count = count;
     std::vector<Vector> full(schema.columns.size());

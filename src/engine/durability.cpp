@@ -97,6 +97,7 @@ void RemoveUnnamedFiles(const std::string& dir, const Manifest& m) {
 }  // namespace
 
 std::unique_ptr<Durability> Durability::Open(const std::string& dir, Database* db) {
+  db->AssertHeld();  // Database::Open holds it: recovery runs statements
   MakeDirectories(dir);
   std::unique_ptr<Durability> d(new Durability(dir));
   std::string manifest_path = dir + "/MANIFEST";
@@ -139,7 +140,7 @@ std::unique_ptr<Durability> Durability::Open(const std::string& dir, Database* d
   }
   // 3. Committed WAL transactions since the checkpoint.
   std::string wal_path = dir + "/" + m.wal;
-  WalReadResult wr = ReadWal(wal_path, [&](const std::vector<WalRecord>& txn) { db->ReplayRecords(txn); });
+  WalReadResult wr = ReadWal(wal_path, [&](const std::vector<WalRecord>& txn) REQUIRES(db->mutex()) { db->ReplayRecords(txn); });
   d->wal_ = std::make_unique<WalWriter>(wal_path, wr.valid_bytes);
   if (!existed) {
     Manifest fresh;
@@ -289,8 +290,9 @@ void Durability::Checkpoint(Catalog& catalog) {
         const int c = t->schema.ColumnIndex(idx.columns[0]);
         if (c >= 0 && SortedIndexable(types[size_t(c)])) indexed.push_back(size_t(c));
       }
+      const uint64_t table_id = t->id;  // (a structured binding cannot be captured before C++20 clang)
       TableData::Layout layout = t->data.Reseal([&](int64_t partition, const std::vector<DataChunk>& groups) {
-        std::string file = fmt::format("p{}-{}-{}.part", t->id, n, part_seq++);
+        std::string file = fmt::format("p{}-{}-{}.part", table_id, n, part_seq++);
         auto part = PartFile::Write(dir_, file, types, partition, groups, indexed);
         written.push_back(part);
         CrashPoint("checkpoint-part-written");

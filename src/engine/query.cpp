@@ -43,6 +43,9 @@ struct Database::PreparedRead::State {
   std::unordered_map<const void*, std::shared_ptr<const void>> snapshots;
   std::shared_ptr<const void> block_start;  // read beside a block: its catalog, kept alive
   Status error;  // planning failed: Run answers with this
+  ExecContext ctx;
+  uint64_t rows = 0;
+  bool done = false;
 };
 
 struct Database::BlockStart {
@@ -51,27 +54,18 @@ struct Database::BlockStart {
   uint64_t wal_lsn = 0;  // WAL written when the block began: a reader answers once it is durable
 };
 
-Database::PreparedRead::~PreparedRead() = default;
 
 namespace {
 
-// The parse of `sql` when it is one SELECT that a read on snapshots can answer.
-std::shared_ptr<ParsedSql> LoneSelect(const std::string& sql) {
-  std::shared_ptr<ParsedSql> parsed;
-  try {
-    parsed = ParsedSql::Parse(sql);
-  } catch (const Error&) {
-    return nullptr;
-  }
-  if (parsed->statements().size() != 1) return nullptr;
-  PgQuery__Node* node = parsed->statements()[0].node;
-  if (node->node_case != PG_QUERY__NODE__NODE_SELECT_STMT) return nullptr;
-  const PgQuery__SelectStmt* sel = node->select_stmt;
-  if (sel->into_clause || sel->n_locking_clause > 0 || IsDropChunksCall(node)) return nullptr;
-  return parsed;
-}
-
 }  // namespace
+
+bool Database::IsLoneSelect(const ParsedSql& parsed) {
+  if (parsed.statements().size() != 1) return false;
+  PgQuery__Node* node = parsed.statements()[0].node;
+  if (node->node_case != PG_QUERY__NODE__NODE_SELECT_STMT) return false;
+  const PgQuery__SelectStmt* sel = node->select_stmt;
+  return !sel->into_clause && sel->n_locking_clause == 0 && !IsDropChunksCall(node);
+}
 
 std::unique_ptr<Database::PreparedRead> Database::PlanRead(const Catalog& catalog, std::shared_ptr<ParsedSql> parsed,
                                                            const std::string& sql) {
@@ -91,16 +85,15 @@ std::unique_ptr<Database::PreparedRead> Database::PlanRead(const Catalog& catalo
   return read;
 }
 
-std::unique_ptr<Database::PreparedRead> Database::PrepareRead(const std::string& sql) {
-  if (txn_.explicit_block || txn_.failed || replaying_) return nullptr;
-  std::shared_ptr<ParsedSql> parsed = LoneSelect(sql);
-  if (!parsed) return nullptr;
+std::unique_ptr<Database::PreparedRead> Database::PrepareRead(const std::shared_ptr<ParsedSql>& parsed) {
+  if (txn_.explicit_block || txn_.failed || replaying_ || !IsLoneSelect(*parsed)) return nullptr;
+  const std::string& sql = parsed->text();
   // The statement's context on this (the session's) thread: Run happens here too.
   StatementClock::StartStatement();
   SetSessionZone(zone_);
   BeginStatementLimits(settings_);
-  auto read = PlanRead(catalog(), std::move(parsed), sql);
-  if (!read->state_->error.ok()) return nullptr;  // ExecuteStatement reports it
+  auto read = PlanRead(catalog(), parsed, sql);
+  if (!read->state_->error.ok()) return nullptr;  // RunParsed reports it
   // Everything this read may see must be durable before it answers (as for any statement).
   try {
     if (durability_) durability_->StatementEnded();
@@ -120,12 +113,12 @@ void Database::SetBlockStart(bool open) {
     s->wal_lsn = durability_ ? durability_->wal_written() : 0;
     start = std::move(s);
   }
-  std::lock_guard<std::mutex> lock(block_start_mu_);
+  MutexLock lock(block_start_mu_);
   block_start_ = std::move(start);
 }
 
 std::shared_ptr<const Database::BlockStart> Database::CurrentBlockStart() {
-  std::lock_guard<std::mutex> lock(block_start_mu_);
+  MutexLock lock(block_start_mu_);
   return block_start_;
 }
 
@@ -136,28 +129,29 @@ bool Database::ReadBlockStartCatalog(const std::function<void(const Catalog&)>& 
   return true;
 }
 
-std::unique_ptr<Database::PreparedRead> Database::PlanBesideBlock(const std::string& sql, const SessionSettings& settings,
+std::unique_ptr<Database::PreparedRead> Database::PlanBesideBlock(const std::shared_ptr<ParsedSql>& parsed,
+                                                                  const SessionSettings& settings,
                                                                   std::shared_ptr<const BlockStart>* start) {
+  if (!IsLoneSelect(*parsed)) return nullptr;
   *start = CurrentBlockStart();
   if (!*start) return nullptr;
-  std::shared_ptr<ParsedSql> parsed = LoneSelect(sql);
-  if (!parsed) return nullptr;
+  const std::string& sql = parsed->text();
   StatementClock::StartStatement();
   SetSessionZone(settings.zone);
   BeginStatementLimits(settings.values);
   // Planning already reads table data (zone maps, index lookups): the block's snapshots.
   StatementContext& statement = CurrentStatement();
   statement.snapshots = (*start)->snapshots;
-  auto read = PlanRead(*(*start)->catalog, std::move(parsed), sql);
+  auto read = PlanRead(*(*start)->catalog, parsed, sql);
   statement.snapshots.clear();  // an error (no such table, ...) stays in the read's state
   return read;
 }
 
-bool Database::DescribeBesideBlock(const std::string& sql, const SessionSettings& settings,
+bool Database::DescribeBesideBlock(const std::shared_ptr<ParsedSql>& parsed, const SessionSettings& settings,
                                    std::vector<std::string>* names, std::vector<LogicalType>* types,
                                    bool* returns_rows, Status* status) {
   std::shared_ptr<const BlockStart> start;
-  auto read = PlanBesideBlock(sql, settings, &start);
+  auto read = PlanBesideBlock(parsed, settings, &start);
   if (!read) return false;
   *status = read->state_->error;
   if (status->ok()) {
@@ -168,10 +162,10 @@ bool Database::DescribeBesideBlock(const std::string& sql, const SessionSettings
   return true;
 }
 
-std::unique_ptr<Database::PreparedRead> Database::PrepareReadBesideBlock(const std::string& sql,
+std::unique_ptr<Database::PreparedRead> Database::PrepareReadBesideBlock(const std::shared_ptr<ParsedSql>& parsed,
                                                                          const SessionSettings& settings) {
   std::shared_ptr<const BlockStart> start;
-  auto read = PlanBesideBlock(sql, settings, &start);
+  auto read = PlanBesideBlock(parsed, settings, &start);
   if (!read) return nullptr;  // Run answers a planning error itself
   try {
     if (durability_) durability_->WaitWritten(start->wal_lsn);
@@ -185,32 +179,76 @@ std::unique_ptr<Database::PreparedRead> Database::PrepareReadBesideBlock(const s
 
 QueryResult Database::PreparedRead::Run() {
   QueryResult result;
-  result.statement_text = state_->sql;
-  StatementContext& statement = CurrentStatement();
-  struct Pin {  // the snapshots are this statement's alone, and only while it runs
-    StatementContext& s;
-    ~Pin() { s.snapshots.clear(); }
-  } pin{statement};
-  statement.snapshots = state_->snapshots;
-  if (!state_->error.ok()) {
-    result.status = state_->error;
-    return result;
-  }
-  TakeNotices();
-  try {
-    CollectResult(state_->plan, result);
-    result.tag = fmt::format("SELECT {}", result.RowCount());
-    for (auto& n : TakeNotices()) result.notices.push_back(std::move(n));
-  } catch (const Error& e) {
-    result = QueryResult();
-    result.statement_text = state_->sql;
-    result.status = e.status();
-  } catch (const std::bad_alloc&) {
-    result = QueryResult();
-    result.statement_text = state_->sql;
-    result.status = Status::Error("53200", "out of memory");
-  }
+  Start(&result);
+  std::vector<DataChunk> chunks;
+  DataChunk chunk;
+  while (Next(&chunk, &result)) chunks.push_back(std::move(chunk));
+  if (result.status.ok()) result.chunks = std::move(chunks);
   return result;
+}
+
+void Database::PreparedRead::Start(QueryResult* header) {
+  *header = QueryResult();
+  header->statement_text = state_->sql;
+  if (!state_->error.ok()) {
+    header->status = state_->error;
+    state_->done = true;
+    return;
+  }
+  // The snapshots are this statement's alone, and only while it runs (until Finish).
+  CurrentStatement().snapshots = state_->snapshots;
+  TakeNotices();
+  header->returns_rows = true;
+  header->names = state_->plan.names;
+  header->types = state_->plan.types;
+  try {
+    state_->plan.plan->Open(state_->ctx);
+  } catch (const Error& e) {
+    Finish(header, e.status());
+  } catch (const std::bad_alloc&) {
+    Finish(header, Status::Error(SqlState::kOutOfMemory, "out of memory"));
+  }
+}
+
+bool Database::PreparedRead::Next(DataChunk* out, QueryResult* header) {
+  if (state_->done) return false;
+  try {
+    DataChunk chunk;
+    while (state_->plan.plan->Pull(state_->ctx, chunk)) {
+      if (chunk.count == 0) continue;
+      state_->rows += chunk.count;
+      *out = std::move(chunk);
+      return true;
+    }
+  } catch (const Error& e) {
+    Finish(header, e.status());
+    return false;
+  } catch (const std::bad_alloc&) {
+    Finish(header, Status::Error(SqlState::kOutOfMemory, "out of memory"));
+    return false;
+  }
+  Finish(header, Status::Ok());
+  return false;
+}
+
+void Database::PreparedRead::Finish(QueryResult* header, Status error) {
+  state_->done = true;
+  CurrentStatement().snapshots.clear();
+  if (!error.ok()) {
+    const std::string text = header->statement_text;
+    *header = QueryResult();
+    header->statement_text = text;
+    header->status = std::move(error);
+    TakeNotices();
+    return;
+  }
+  header->tag = fmt::format("SELECT {}", state_->rows);
+  for (auto& n : TakeNotices()) header->notices.push_back(std::move(n));
+}
+
+Database::PreparedRead::~PreparedRead() {
+  // Dropped half way (the client went away): the snapshots must not outlive the read.
+  if (state_ && !state_->done && state_->error.ok()) CurrentStatement().snapshots.clear();
 }
 
 namespace {
@@ -268,14 +306,14 @@ void ExecuteExplain(Database& db, PgQuery__ExplainStmt* stmt, const std::string&
   result.tag = "EXPLAIN";
 }
 
-Status Database::DescribeStatement(const std::string& sql, std::vector<std::string>* names, std::vector<LogicalType>* types,
-                                   bool* returns_rows) {
+Status Database::DescribeStatement(const std::shared_ptr<ParsedSql>& parsed, std::vector<std::string>* names,
+                                   std::vector<LogicalType>* types, bool* returns_rows) {
+  const std::string& sql = parsed->text();
   names->clear();
   types->clear();
   *returns_rows = false;
   StatementClock::StartStatement();
   try {
-    auto parsed = ParsedSql::Parse(sql);
     if (parsed->statements().empty()) return Status::Ok();
     PgQuery__Node* node = parsed->statements()[0].node;
     switch (node->node_case) {

@@ -20,14 +20,14 @@ namespace yunhe {
 // newer_than (ns, in the table's time unit for dates: days are converted). Returns one
 // description per dropped partition.
 std::vector<std::string> DropChunks(Database& db, const std::shared_ptr<Table>& table, std::optional<int64_t> older_than_ns,
-                                    std::optional<int64_t> newer_than_ns);
+                                    std::optional<int64_t> newer_than_ns) REQUIRES(db.mutex());
 
 // True when `node` is `SELECT drop_chunks(...)` (no FROM), which runs as a command.
 bool IsDropChunksCall(PgQuery__Node* node);
-void ExecuteDropChunks(Database& db, PgQuery__Node* node, const std::string& sql, QueryResult& result);
+void ExecuteDropChunks(Database& db, PgQuery__Node* node, const std::string& sql, QueryResult& result) REQUIRES(db.mutex());
 
 // Drops the expired partitions of every table with a retention setting (inside the current
 // statement). Returns the number of partitions dropped.
-size_t ApplyRetention(Database& db);
+size_t ApplyRetention(Database& db) REQUIRES(db.mutex());
 
 }  // namespace yunhe

@@ -9,20 +9,20 @@
 
 namespace yunhe {
 
-void ExecuteSelect(Database& db, PgQuery__Node* node, const std::string& sql, QueryResult& result);
-void ExecuteExplain(Database& db, PgQuery__ExplainStmt* stmt, const std::string& sql, QueryResult& result);
-void ExecuteCreateTable(Database& db, PgQuery__CreateStmt* stmt, const std::string& sql, QueryResult& result);
-void ExecuteCreateTableAs(Database& db, PgQuery__CreateTableAsStmt* stmt, const std::string& sql, QueryResult& result);
-void ExecuteDrop(Database& db, PgQuery__DropStmt* stmt, const std::string& sql, QueryResult& result);
-void ExecuteAlterTable(Database& db, PgQuery__AlterTableStmt* stmt, const std::string& sql, QueryResult& result);
-void ExecuteRename(Database& db, PgQuery__RenameStmt* stmt, const std::string& sql, QueryResult& result);
-void ExecuteCreateView(Database& db, PgQuery__ViewStmt* stmt, const std::string& sql, QueryResult& result);
-void ExecuteCreateIndex(Database& db, PgQuery__IndexStmt* stmt, const std::string& sql, QueryResult& result);
-void ExecuteInsert(Database& db, PgQuery__InsertStmt* stmt, const std::string& sql, QueryResult& result);
-void ExecuteUpdate(Database& db, PgQuery__UpdateStmt* stmt, const std::string& sql, QueryResult& result);
-void ExecuteDelete(Database& db, PgQuery__DeleteStmt* stmt, const std::string& sql, QueryResult& result);
-void ExecuteRoleStatement(Database& db, PgQuery__Node* node, const std::string& sql, QueryResult& result);
-void ExecuteCopy(Database& db, PgQuery__CopyStmt* stmt, const std::string& sql, QueryResult& result);
+void ExecuteSelect(Database& db, PgQuery__Node* node, const std::string& sql, QueryResult& result) REQUIRES(db.mutex());
+void ExecuteExplain(Database& db, PgQuery__ExplainStmt* stmt, const std::string& sql, QueryResult& result) REQUIRES(db.mutex());
+void ExecuteCreateTable(Database& db, PgQuery__CreateStmt* stmt, const std::string& sql, QueryResult& result) REQUIRES(db.mutex());
+void ExecuteCreateTableAs(Database& db, PgQuery__CreateTableAsStmt* stmt, const std::string& sql, QueryResult& result) REQUIRES(db.mutex());
+void ExecuteDrop(Database& db, PgQuery__DropStmt* stmt, const std::string& sql, QueryResult& result) REQUIRES(db.mutex());
+void ExecuteAlterTable(Database& db, PgQuery__AlterTableStmt* stmt, const std::string& sql, QueryResult& result) REQUIRES(db.mutex());
+void ExecuteRename(Database& db, PgQuery__RenameStmt* stmt, const std::string& sql, QueryResult& result) REQUIRES(db.mutex());
+void ExecuteCreateView(Database& db, PgQuery__ViewStmt* stmt, const std::string& sql, QueryResult& result) REQUIRES(db.mutex());
+void ExecuteCreateIndex(Database& db, PgQuery__IndexStmt* stmt, const std::string& sql, QueryResult& result) REQUIRES(db.mutex());
+void ExecuteInsert(Database& db, PgQuery__InsertStmt* stmt, const std::string& sql, QueryResult& result) REQUIRES(db.mutex());
+void ExecuteUpdate(Database& db, PgQuery__UpdateStmt* stmt, const std::string& sql, QueryResult& result) REQUIRES(db.mutex());
+void ExecuteDelete(Database& db, PgQuery__DeleteStmt* stmt, const std::string& sql, QueryResult& result) REQUIRES(db.mutex());
+void ExecuteRoleStatement(Database& db, PgQuery__Node* node, const std::string& sql, QueryResult& result) REQUIRES(db.mutex());
+void ExecuteCopy(Database& db, PgQuery__CopyStmt* stmt, const std::string& sql, QueryResult& result) REQUIRES(db.mutex());
 
 // Runs a plan and stores its rows in result (shared by SELECT and RETURNING).
 struct PlannedQuery;

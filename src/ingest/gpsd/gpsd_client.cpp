@@ -11,6 +11,7 @@
 #include <iostream>
 
 #include "common/time_util.h"
+#include "engine/session.h"
 #include "ingest/nmea/nmea_writer.h"
 
 namespace yunhe::gpsd {
@@ -56,6 +57,7 @@ std::optional<double> Num(simdjson::dom::object& o, const char* key) {
 }  // namespace
 
 Status RunGpsdIngest(Database& db, const GpsdOptions& options, const std::atomic<bool>& stop, GpsdReport* report) {
+  Session session(db);  // the ingest is one client of the database
   const int fd = Connect(options.host, options.port);
   if (fd < 0) return Status::Error("08001", "could not connect to gpsd at " + options.host + ":" + std::to_string(options.port));
   const std::string watch = "?WATCH={\"enable\":true,\"json\":true}\n";
@@ -92,7 +94,14 @@ Status RunGpsdIngest(Database& db, const GpsdOptions& options, const std::atomic
     nmea::WriteTargets targets;
     targets.satellites = "satellites";
     nmea::NmeaWriteReport rep;
-    QueryResult r = db.RunAsStatement("gpsd ingest", [&](QueryResult&) { rep = nmea::WriteRecords(db, fixes, sats, options.device, targets); });
+    QueryResult r;
+    Status durable = session.LockedDurably([&](Database& d) {
+      d.AssertHeld();
+      r = d.RunAsStatement("gpsd ingest", [&](QueryResult&) REQUIRES(d.mutex()) {
+        rep = nmea::WriteRecords(d, fixes, sats, options.device, targets);
+      });
+    });
+    if (!durable.ok()) r.status = durable;
     if (!r.status.ok()) result = r.status;
     report->fixes += rep.fixes;
     report->satellites += rep.satellites;

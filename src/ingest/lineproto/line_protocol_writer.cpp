@@ -187,7 +187,7 @@ std::string Writer::Prepare(Sink& sink, const Point& p) {
   const std::string& time_name = s->columns[sink.time_col].name;
   std::vector<std::string_view> missing;
   std::vector<std::string> missing_types;
-  auto check_name = [&](std::string_view key, const char* what) -> std::string {
+  auto check_name = [&](std::string_view key, const char* what) REQUIRES(db_.mutex()) -> std::string {
     if (key.size() > kMaxIdentifier) return fmt::format("{} key \"{}\" is longer than {} bytes", what, key, kMaxIdentifier);
     if (key == time_name) return fmt::format("{} key \"{}\" names the timestamp column", what, key);
     return "";
@@ -298,10 +298,12 @@ void Writer::FlushSink(Sink& sink) {
 }
 
 void Writer::Flush() {
+  db_.AssertHeld();
   for (auto& [name, sink] : sinks_) FlushSink(*sink);
 }
 
 void Writer::Write(std::string_view data, size_t first_line) {
+  db_.AssertHeld();
   Parser parser(data, options_.precision);
   Point p;
   while (true) {
@@ -328,7 +330,7 @@ void Writer::Write(std::string_view data, size_t first_line) {
 
 QueryResult WriteLineProtocol(Database& db, std::string_view data, const WriterOptions& options, WriteReport* report,
                               size_t first_line) {
-  return db.RunAsStatement("line protocol write", [&](QueryResult& result) {
+  return db.RunAsStatement("line protocol write", [&](QueryResult& result) REQUIRES(db.mutex()) {
     Writer w(db, options);
     w.Write(data, first_line);
     w.Flush();

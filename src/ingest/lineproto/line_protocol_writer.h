@@ -48,6 +48,7 @@ class Writer {
   ~Writer();
   // Parses `data` (whole lines) and buffers its points; full chunks are appended at once.
   // `first_line` numbers the first line of `data` in the caller's input.
+  // Both run inside the caller's statement, holding the database (checked: Database::AssertHeld).
   void Write(std::string_view data, size_t first_line = 1);
   // Appends every buffered row. Call before the statement commits.
   void Flush();
@@ -55,11 +56,11 @@ class Writer {
 
  private:
   struct Sink;
-  Sink& SinkFor(std::string_view measurement, const Point& first);
+  Sink& SinkFor(std::string_view measurement, const Point& first) REQUIRES(db_.mutex());
   // Checks the point against the table; adds missing columns. Empty string = ok, else the reason.
-  std::string Prepare(Sink& sink, const Point& p);
-  void AddRow(Sink& sink, const Point& p);
-  void FlushSink(Sink& sink);
+  std::string Prepare(Sink& sink, const Point& p) REQUIRES(db_.mutex());
+  void AddRow(Sink& sink, const Point& p) REQUIRES(db_.mutex());
+  void FlushSink(Sink& sink) REQUIRES(db_.mutex());
   void Reject(size_t line, std::string reason);
 
   Database& db_;
@@ -74,6 +75,6 @@ class Writer {
 // One-shot helper: parses and writes `data` as one statement of `db` (committed unless inside a
 // transaction block). Line errors are in the report; a statement-level error in the result.
 QueryResult WriteLineProtocol(Database& db, std::string_view data, const WriterOptions& options,
-                              WriteReport* report, size_t first_line = 1);
+                              WriteReport* report, size_t first_line = 1) REQUIRES(db.mutex());
 
 }  // namespace yunhe::lineproto

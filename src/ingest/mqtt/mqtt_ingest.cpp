@@ -1,6 +1,6 @@
 #include "ingest/mqtt/mqtt_ingest.h"
 
-#include "engine/locked_durably.h"
+#include "engine/session.h"
 
 #include <mosquitto.h>
 #include <unistd.h>
@@ -13,8 +13,7 @@
 
 namespace yunhe::mqtt {
 
-MqttIngest::MqttIngest(Database& db, std::mutex& db_mutex, MqttOptions options)
-    : db_(db), db_mu_(db_mutex), options_(std::move(options)) {}
+MqttIngest::MqttIngest(Database& db, MqttOptions options) : db_(db), options_(std::move(options)) {}
 
 MqttIngest::~MqttIngest() { Stop(); }
 
@@ -105,7 +104,11 @@ void MqttIngest::Flush() {
   o.max_reported_errors = 20;
   lineproto::WriteReport report;
   QueryResult r;
-  Status durable = RunLockedDurably(db_, db_mu_, [&] { r = lineproto::WriteLineProtocol(db_, batch, o, &report); });
+  Session session(db_);
+  Status durable = session.LockedDurably([&](Database& db) {
+      db.AssertHeld();
+    r = lineproto::WriteLineProtocol(db, batch, o, &report);
+  });
   if (!durable.ok()) r.status = durable;
   rows_ += report.rows;
   bad_ += report.bad_lines;

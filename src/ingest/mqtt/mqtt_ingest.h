@@ -28,7 +28,7 @@ struct MqttOptions {
 
 class MqttIngest {
  public:
-  MqttIngest(Database& db, std::mutex& db_mutex, MqttOptions options);
+  MqttIngest(Database& db, MqttOptions options);
   ~MqttIngest();
   Status Start();
   void Stop();
@@ -43,7 +43,6 @@ class MqttIngest {
   void Flush();
 
   Database& db_;
-  std::mutex& db_mu_;
   MqttOptions options_;
   struct mosquitto* mosq_ = nullptr;
   std::mutex buf_mu_;

@@ -12,7 +12,7 @@ namespace {
 
 // Appends `chunks` (columns named by `cols`) to `table`, creating it if missing.
 size_t AppendNamed(Database& db, const std::string& table_name, const std::vector<ColumnSpec>& cols,
-                   const std::vector<DataChunk>& chunks, bool ts_not_null) {
+                   const std::vector<DataChunk>& chunks, bool ts_not_null) REQUIRES(db.mutex()) {
   if (!db.catalog().FindTable(table_name)) {
     if (db.catalog().NameTaken(table_name))
       throw Error(SqlState::kWrongObjectType, fmt::format("\"{}\" is not a table", table_name));

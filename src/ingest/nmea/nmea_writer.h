@@ -25,12 +25,13 @@ struct NmeaWriteReport {
 
 // Appends fixes and satellites from any source (the NMEA reader, gpsd) to the target tables.
 NmeaWriteReport WriteRecords(Database& db, const std::vector<Fix>& fixes, const std::vector<Satellite>& satellites,
-                             const std::string& device, const WriteTargets& targets);
+                             const std::string& device, const WriteTargets& targets) REQUIRES(db.mutex());
 // Appends what `reader` has produced so far and clears it (for feeding a large file block by
 // block into one reader, committing each block).
-NmeaWriteReport WriteReaderResults(Database& db, Reader& reader, const std::string& device, const WriteTargets& targets);
+NmeaWriteReport WriteReaderResults(Database& db, Reader& reader, const std::string& device, const WriteTargets& targets)
+    REQUIRES(db.mutex());
 // Parses `text` (whole lines from `first_line` on) and appends the results.
 NmeaWriteReport WriteNmea(Database& db, std::string_view text, const std::string& device, const ReaderOptions& options,
-                          const WriteTargets& targets, size_t first_line = 1);
+                          const WriteTargets& targets, size_t first_line = 1) REQUIRES(db.mutex());
 
 }  // namespace yunhe::nmea

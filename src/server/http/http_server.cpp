@@ -1,6 +1,6 @@
 #include "server/http/http_server.h"
 
-#include "engine/locked_durably.h"
+#include "engine/session.h"
 
 #include <fmt/format.h>
 #include <httplib.h>
@@ -27,8 +27,8 @@ std::string ErrorJson(const Status& st) {
 
 }  // namespace
 
-HttpServer::HttpServer(Database& db, std::mutex& db_mutex, HttpOptions options)
-    : db_(db), db_mu_(db_mutex), options_(std::move(options)), server_(std::make_unique<httplib::Server>()) {
+HttpServer::HttpServer(Database& db, HttpOptions options)
+    : db_(db), options_(std::move(options)), server_(std::make_unique<httplib::Server>()) {
   server_->set_payload_max_length(options_.max_body_bytes);
   // Streamed results go out as many small writes (chunk header, rows, CRLF): without NODELAY,
   // Nagle and the client's delayed ACKs stall each chunk (100k rows took 15 s in Chromium).
@@ -78,7 +78,7 @@ bool HttpServer::Authorized(const httplib::Request& req) {
   std::map<std::string, std::string> users;
   // Not waiting for an open transaction block of a pgwire session: its starting catalog.
   if (!db_.ReadBlockStartCatalog([&](const Catalog& c) { users = c.users; })) {
-    std::lock_guard<std::mutex> lock(db_mu_);
+    MutexLock lock(db_.mutex());
     users = db_.catalog().users;
   }
   bool required = false;
@@ -159,21 +159,12 @@ void HttpServer::Routes() {
     }
     ++queries_;
     auto t0 = std::chrono::steady_clock::now();
-    std::vector<QueryResult> results;
-    // A lone SELECT is planned holding the database and runs on table snapshots after letting
-    // it go (readers never block writers); anything else runs holding it.
-    // While a transaction block (of a pgwire session) holds the database, a lone SELECT reads
-    // the committed state the block started from instead of waiting.
-    std::unique_ptr<Database::PreparedRead> read;
-    if (db_.BlockOpen()) read = db_.PrepareReadBesideBlock(sql, db_.DefaultSettings());  // no settings copy per request otherwise
-    Status durable;
-    if (!read) {
-      durable = RunLockedDurably(db_, db_mu_, [&] {
-        read = db_.PrepareRead(sql);
-        if (!read) results = db_.Execute(sql);
-      });
-    }
-    if (read) results.push_back(read->Run());
+    // A request is a session of its own: it decides per statement whether to read on snapshots
+    // (without the database), beside another session's open block, or holding the database.
+    Session session(db_);
+    auto defer = db_.DeferSync();
+    std::vector<QueryResult> results = session.Execute(sql);
+    Status durable = db_.WaitDurable();
     if (!durable.ok()) {
       res.status = 500;
       res.set_content(ErrorJson(durable), "application/json");
@@ -225,7 +216,11 @@ void HttpServer::Routes() {
     ++writes_;
     lineproto::WriteReport report;
     QueryResult r;
-    Status durable = RunLockedDurably(db_, db_mu_, [&] { r = lineproto::WriteLineProtocol(db_, req.body, o, &report); });
+    Session session(db_);
+    Status durable = session.LockedDurably([&](Database& db) {
+      db.AssertHeld();
+      r = lineproto::WriteLineProtocol(db, req.body, o, &report);
+    });
     if (!durable.ok()) r.status = durable;
     rows_written_ += report.rows;
     lines_rejected_ += report.bad_lines;
@@ -265,11 +260,12 @@ void HttpServer::Routes() {
     }
     const std::string sql = "COPY " + ident + " FROM STDIN WITH (FORMAT csv, HEADER " + (header ? "true" : "false") +
                             ", DELIMITER '" + delimiter + "')";
-    QueryResult r;
-    Status durable = RunLockedDurably(db_, db_mu_, [&] {
-      db_.SetCopyInput(req.body);
-      r = db_.ExecuteStatement(sql);
-    });
+    Session session(db_);
+    session.SetCopyInput(req.body);
+    auto defer = db_.DeferSync();
+    std::vector<QueryResult> results = session.Execute(sql);
+    QueryResult r = results.empty() ? QueryResult() : std::move(results.back());
+    Status durable = db_.WaitDurable();
     if (!durable.ok()) r.status = durable;
     if (!r.status.ok()) {
       res.status = 400;
@@ -309,7 +305,7 @@ void HttpServer::Routes() {
     m += fmt::format("yunhe_query_duration_seconds_sum {:.6f}\nyunhe_query_duration_seconds_count {}\n",
                      double(latency_sum_us_) / 1e6, cumulative);
     if (const std::string dir = db_.directory(); !dir.empty()) {
-      std::lock_guard<std::mutex> lock(db_mu_);
+      MutexLock lock(db_.mutex());
       size_t partitions = 0, tables = 0;
       for (auto& [n, t] : db_.catalog().tables) {
         partitions += t->data.partition_count();

@@ -38,8 +38,8 @@ struct HttpOptions {
 
 class HttpServer {
  public:
-  // db_mutex serializes statements with the other front ends.
-  HttpServer(Database& db, std::mutex& db_mutex, HttpOptions options);
+  // Every request is an engine Session of its own (default settings).
+  HttpServer(Database& db, HttpOptions options);
   ~HttpServer();
   Status Start(int* port);  // binds; then Run() serves
   void Run();
@@ -52,7 +52,6 @@ class HttpServer {
   bool Authorized(const httplib::Request& req);
 
   Database& db_;
-  std::mutex& db_mu_;
   HttpOptions options_;
   std::unique_ptr<httplib::Server> server_;
   bool web_mounted_ = false;

@@ -1,6 +1,6 @@
 #include "server/ilp/ilp_server.h"
 
-#include "engine/locked_durably.h"
+#include "engine/session.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -76,6 +76,7 @@ void IlpServer::Stop() {
 }
 
 void IlpServer::Serve(int fd, int connection) {
+  Session session(db_);
   std::string pending;
   size_t next_line = 1;
   char buf[64 * 1024];
@@ -89,7 +90,10 @@ void IlpServer::Serve(int fd, int connection) {
     pending.erase(0, cut);
     lineproto::WriteReport report;
     QueryResult r;
-    Status durable = RunLockedDurably(db_, db_mu_, [&] { r = lineproto::WriteLineProtocol(db_, batch, options, &report, next_line); });
+    Status durable = session.LockedDurably([&](Database& db) {
+      db.AssertHeld();
+      r = lineproto::WriteLineProtocol(db, batch, options, &report, next_line);
+    });
     if (!durable.ok()) r.status = durable;
     next_line += size_t(std::count(batch.begin(), batch.end(), '\n'));
     rows_ += report.rows;

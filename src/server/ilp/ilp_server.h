@@ -20,7 +20,7 @@ struct IlpOptions {
 
 class IlpServer {
  public:
-  IlpServer(Database& db, std::mutex& db_mutex, IlpOptions options) : db_(db), db_mu_(db_mutex), options_(std::move(options)) {}
+  IlpServer(Database& db, IlpOptions options) : db_(db), options_(std::move(options)) {}
   ~IlpServer();
   Status Start(int* port);
   void Run();
@@ -32,7 +32,6 @@ class IlpServer {
   void Serve(int fd, int connection);
 
   Database& db_;
-  std::mutex& db_mu_;
   IlpOptions options_;
   int listen_fd_ = -1;
   std::atomic<bool> stopping_{false};

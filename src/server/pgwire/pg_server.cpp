@@ -21,6 +21,7 @@
 #include "server/auth/scram.h"
 #include "server/pgwire/pg_messages.h"
 #include "server/pgwire/pg_values.h"
+#include "engine/session.h"
 #include "sql/parser.h"
 
 namespace yunhe::pgwire {
@@ -35,19 +36,6 @@ int32_t BodyInt32(const std::string& body, size_t pos) {
   uint32_t v;
   memcpy(&v, body.data() + pos, 4);
   return int32_t(ntohl(v));
-}
-
-// True when the statement is COPY ... FROM STDIN (the client then sends the data).
-bool IsCopyFromStdin(const std::string& sql) {
-  try {
-    auto parsed = ParsedSql::Parse(sql);
-    if (parsed->statements().size() != 1) return false;
-    PgQuery__Node* n = parsed->statements()[0].node;
-    return n->node_case == PG_QUERY__NODE__NODE_COPY_STMT && n->copy_stmt->is_from &&
-           !(n->copy_stmt->filename && n->copy_stmt->filename[0]);
-  } catch (const Error&) {
-    return false;
-  }
 }
 
 // Result format of column c from the Bind message's codes (none: text; one: all; else each).
@@ -65,9 +53,9 @@ void AppendRowDescription(const std::vector<std::string>& names, const std::vect
   desc.AppendTo(out);
 }
 
-void AppendDataRows(const QueryResult& r, const std::vector<int16_t>& formats, std::string* out) {
+void AppendDataRows(const DataChunk& chunk, const std::vector<int16_t>& formats, std::string* out) {
   std::string bin;
-  for (const DataChunk& chunk : r.chunks) {
+  {
     for (size_t row = 0; row < chunk.count; ++row) {
       MessageBuilder m('D');
       m.Int16(int16_t(chunk.columns.size()));
@@ -91,29 +79,12 @@ void AppendDataRows(const QueryResult& r, const std::vector<int16_t>& formats, s
   }
 }
 
-void AppendRows(const QueryResult& r, std::string* out) {
-  AppendRowDescription(r.names, r.types, {}, out);
-  AppendDataRows(r, {}, out);
-}
-
-struct Prepared {
-  std::string sql;
-  std::vector<int32_t> oids;  // as given by Parse, 0 = unspecified
-  int nparams = 0;
-};
+using Prepared = Session::Prepared;
 struct Portal {
   std::string sql;  // with the parameters in place
+  std::shared_ptr<ParsedSql> parsed;  // parsed once, at Bind
   std::vector<int16_t> formats;
 };
-
-// The answer to Execute: notices, rows in the portal's formats, CommandComplete; an error throws
-// (the caller turns it into ErrorResponse and skips to Sync).
-void AppendExecuted(const QueryResult& r, const std::vector<int16_t>& formats, std::string* o) {
-  for (auto& n : r.notices) AppendNotice(n, o);
-  if (!r.status.ok()) throw Error(r.status);
-  if (r.returns_rows) AppendDataRows(r, formats, o);
-  MessageBuilder('C').Str(r.tag).AppendTo(o);
-}
 }  // namespace
 
 Server::~Server() {
@@ -244,7 +215,7 @@ bool Server::Authenticate(Conn& conn, const std::string& user) {
   };
   // Logging in does not wait for another session's open transaction block either.
   if (!db_.ReadBlockStartCatalog(read_roles)) {
-    std::lock_guard<std::mutex> lock(db_mu_);
+    MutexLock lock(db_.mutex());
     read_roles(db_.catalog());
   }
   if (!required) return true;
@@ -381,7 +352,7 @@ void Server::Serve(int fd, int32_t backend_pid, bool over_limit) {
 
   // Group commit: this session's commits return before their fsync, and nothing goes to the
   // client before it (send() waits), mostly after the database is let go, so concurrent
-  // sessions share fsyncs. Declared first: its end (a last wait) comes after EndSession's.
+  // sessions share fsyncs. Declared first: its end (a last wait) comes after the session's.
   auto defer_sync = db_.DeferSync();
   auto send = [&](const std::string& o) {
     Status durable = db_.WaitDurable();
@@ -393,40 +364,50 @@ void Server::Serve(int fd, int32_t backend_pid, bool over_limit) {
     }
     return WriteAll(conn, o);
   };
-  std::unique_lock<std::mutex> hold(db_mu_, std::defer_lock);  // held through a transaction block
-  // However the session ends (the client left mid-COPY, a write failed, a stall timed out): an
-  // open transaction block is rolled back, as PostgreSQL does, and the database is let go.
-  struct EndSession {
-    Database& db;
-    std::unique_lock<std::mutex>& hold;
-    ~EndSession() {
-      if (!hold.owns_lock()) return;
-      if (db.in_transaction_block()) db.ExecuteStatement("ROLLBACK");
-      hold.unlock();
-    }
-  } end_session{db_, hold};
+  // This session's settings, transaction state and prepared statements. However the session
+  // ends (the client left mid-COPY, a write failed, a stall timed out), its destructor rolls an
+  // open block back, as PostgreSQL does, and lets the database go.
+  Session session(db_);
   int receive_timeout_ms = 0;
-  // This session's SET values and time zone, swapped into the Database while it runs statements.
-  Database::SessionSettings settings = db_.DefaultSettings();
-  struct SwapIn {
-    Database& db;
-    Database::SessionSettings& s;
-    SwapIn(Database& d, Database::SessionSettings& st) : db(d), s(st) { db.SwapSettings(&s); }
-    ~SwapIn() { db.SwapSettings(&s); }
+  // Rows of a result as DataRow messages, sent on whenever a good amount has piled up (a large
+  // result never sits in memory whole). False: the client is gone.
+  constexpr size_t kFlushBytes = 256 << 10;
+  auto stream_rows = [&](ResultStream& rs, const std::vector<int16_t>& formats, std::string* o) {
+    DataChunk chunk;
+    while (rs.Next(&chunk)) {
+      AppendDataRows(chunk, formats, o);
+      if (o->size() >= kFlushBytes) {
+        if (!send(*o)) return false;
+        o->clear();
+      }
+    }
+    return true;
+  };
+  // The answer to Execute: rows in the portal's formats, notices, CommandComplete; an error
+  // throws (the caller turns it into ErrorResponse and skips to Sync). False: the client is gone.
+  auto execute_portal = [&](const Portal& portal, std::string* o) {
+    ResultStream rs = session.Run(Session::Statement{0, int(portal.sql.size()), portal.sql, portal.parsed, false});
+    if (rs.result().status.ok() && rs.result().returns_rows && !stream_rows(rs, portal.formats, o)) return false;
+    const QueryResult& r = rs.result();
+    for (auto& n : r.notices) AppendNotice(n, o);
+    if (!r.status.ok()) throw Error(r.status);
+    MessageBuilder('C').Str(r.tag).AppendTo(o);
+    return true;
   };
   // The extended query protocol: Parse, Bind, Describe, Execute, Close (Sync is in the loop).
-  auto HandleExtended = [&](const Message& msg, std::map<std::string, Prepared>& stmts, std::map<std::string, Portal>& ports,
-                            std::string* o) {
+  // False: the client is gone.
+  auto HandleExtended = [&](const Message& msg, std::map<std::string, Portal>& ports, std::string* o) {
+    std::map<std::string, Prepared>& stmts = session.prepared();
     size_t pos = 0;
     const std::string& b = msg.body;
     auto int16_at = [&]() {
-      if (pos + 2 > b.size()) throw Error("08P01", "insufficient data left in message");
+      if (pos + 2 > b.size()) throw Error(SqlState::kProtocolViolation, "insufficient data left in message");
       int16_t v = int16_t((uint8_t(b[pos]) << 8) | uint8_t(b[pos + 1]));
       pos += 2;
       return v;
     };
     auto int32_at = [&]() {
-      if (pos + 4 > b.size()) throw Error("08P01", "insufficient data left in message");
+      if (pos + 4 > b.size()) throw Error(SqlState::kProtocolViolation, "insufficient data left in message");
       int32_t v = BodyInt32(b, pos);
       pos += 4;
       return v;
@@ -439,10 +420,13 @@ void Server::Serve(int fd, int32_t backend_pid, bool over_limit) {
         int16_t n = int16_at();
         for (int16_t k = 0; k < n; ++k) p.oids.push_back(int32_at());
         if (SplitStatements(p.sql).size() > 1)
-          throw Error("42601", "cannot insert multiple commands into a prepared statement");
+          throw Error(SqlState::kSyntaxError, "cannot insert multiple commands into a prepared statement");
         p.nparams = std::max<int>(CountParams(p.sql), int(p.oids.size()));
-        // Syntax errors belong to Parse, as in PostgreSQL.
-        if (!p.sql.empty()) ParsedSql::Parse(p.sql);
+        // Syntax errors belong to Parse, as in PostgreSQL; without parameters the tree is kept.
+        if (!p.sql.empty()) {
+          auto parsed = ParsedSql::Parse(p.sql);
+          if (p.nparams == 0) p.parsed = std::move(parsed);
+        }
         stmts[name] = std::move(p);
         MessageBuilder('1').AppendTo(o);
         break;
@@ -451,14 +435,15 @@ void Server::Serve(int fd, int32_t backend_pid, bool over_limit) {
         std::string portal = ReadCString(b, &pos);
         std::string stmt = ReadCString(b, &pos);
         auto it = stmts.find(stmt);
-        if (it == stmts.end()) throw Error("26000", "prepared statement \"" + stmt + "\" does not exist");
+        if (it == stmts.end()) throw Error(SqlState::kInvalidSqlStatementName, "prepared statement \"" + stmt + "\" does not exist");
         const Prepared& p = it->second;
         std::vector<int16_t> param_formats(size_t(std::max<int16_t>(int16_at(), 0)));
         for (auto& f : param_formats) f = int16_at();
         const int16_t nvalues = int16_at();
         if (nvalues != p.nparams)
-          throw Error("08P01", "bind message supplies " + std::to_string(nvalues) + " parameters, but prepared statement \"" + stmt +
-                                   "\" requires " + std::to_string(p.nparams));
+          throw Error(SqlState::kProtocolViolation, "bind message supplies " + std::to_string(nvalues) +
+                                                        " parameters, but prepared statement \"" + stmt + "\" requires " +
+                                                        std::to_string(p.nparams));
         std::vector<std::optional<std::string>> values;
         for (int16_t k = 0; k < nvalues; ++k) {
           int32_t len = int32_at();
@@ -466,7 +451,7 @@ void Server::Serve(int fd, int32_t backend_pid, bool over_limit) {
             values.emplace_back(std::nullopt);
             continue;
           }
-          if (pos + size_t(len) > b.size()) throw Error("08P01", "insufficient data left in message");
+          if (pos + size_t(len) > b.size()) throw Error(SqlState::kProtocolViolation, "insufficient data left in message");
           std::string raw = b.substr(pos, size_t(len));
           pos += size_t(len);
           const int16_t fmt = param_formats.empty() ? 0 : param_formats.size() == 1 ? param_formats[0] : param_formats[size_t(k)];
@@ -474,7 +459,8 @@ void Server::Serve(int fd, int32_t backend_pid, bool over_limit) {
           values.emplace_back(fmt == 1 ? BinaryParamToText(oid, raw) : raw);
         }
         Portal port;
-        port.sql = SubstituteParams(p.sql, values, p.oids);
+        port.sql = p.nparams == 0 ? p.sql : SubstituteParams(p.sql, values, p.oids);
+        port.parsed = p.parsed ? p.parsed : ParsedSql::Parse(port.sql);
         const int16_t nformats = int16_at();
         for (int16_t k = 0; k < nformats; ++k) port.formats.push_back(int16_at());
         ports[portal] = std::move(port);
@@ -484,11 +470,11 @@ void Server::Serve(int fd, int32_t backend_pid, bool over_limit) {
       case 'D': {
         const char kind = pos < b.size() ? b[pos++] : 0;
         std::string name = ReadCString(b, &pos);
-        std::string sql;
+        std::shared_ptr<ParsedSql> parsed;
         std::vector<int16_t> formats;
         if (kind == 'S') {
           auto it = stmts.find(name);
-          if (it == stmts.end()) throw Error("26000", "prepared statement \"" + name + "\" does not exist");
+          if (it == stmts.end()) throw Error(SqlState::kInvalidSqlStatementName, "prepared statement \"" + name + "\" does not exist");
           MessageBuilder pd('t');
           pd.Int16(int16_t(it->second.nparams));
           for (int k = 0; k < it->second.nparams; ++k) {
@@ -498,25 +484,19 @@ void Server::Serve(int fd, int32_t backend_pid, bool over_limit) {
           pd.AppendTo(o);
           // Describe with the parameters as NULL: the plan's columns do not depend on them.
           std::vector<std::optional<std::string>> nulls(size_t(it->second.nparams));
-          sql = SubstituteParams(it->second.sql, nulls, it->second.oids);
+          parsed = it->second.parsed ? it->second.parsed : ParsedSql::Parse(SubstituteParams(it->second.sql, nulls, it->second.oids));
         } else if (kind == 'P') {
           auto it = ports.find(name);
-          if (it == ports.end()) throw Error("34000", "portal \"" + name + "\" does not exist");
-          sql = it->second.sql;
+          if (it == ports.end()) throw Error(SqlState::kInvalidCursorName, "portal \"" + name + "\" does not exist");
+          parsed = it->second.parsed;
           formats = it->second.formats;
         } else {
-          throw Error("08P01", "invalid DESCRIBE message subtype");
+          throw Error(SqlState::kProtocolViolation, "invalid DESCRIBE message subtype");
         }
         std::vector<std::string> names;
         std::vector<LogicalType> types;
         bool rows = false;
-        Status st;
-        // Without the database (another session's block holds it) a lone SELECT is described on
-        // the state the block started from; anything else waits for the database.
-        if (hold.owns_lock() || !db_.DescribeBesideBlock(sql, settings, &names, &types, &rows, &st)) {
-          if (!hold.owns_lock()) hold.lock();
-          st = db_.DescribeStatement(sql, &names, &types, &rows);
-        }
+        Status st = session.Describe(parsed, &names, &types, &rows);
         if (!st.ok()) throw Error(st);
         if (rows) AppendRowDescription(names, types, formats, o);
         else MessageBuilder('n').AppendTo(o);
@@ -525,13 +505,12 @@ void Server::Serve(int fd, int32_t backend_pid, bool over_limit) {
       case 'E': {
         std::string name = ReadCString(b, &pos);
         auto it = ports.find(name);
-        if (it == ports.end()) throw Error("34000", "portal \"" + name + "\" does not exist");
-        if (it->second.sql.find_first_not_of(" \t\r\n;") == std::string::npos) {
+        if (it == ports.end()) throw Error(SqlState::kInvalidCursorName, "portal \"" + name + "\" does not exist");
+        if (it->second.parsed->statements().empty()) {
           MessageBuilder('I').AppendTo(o);
           break;
         }
-        AppendExecuted(db_.ExecuteStatement(it->second.sql), it->second.formats, o);
-        break;
+        return execute_portal(it->second, o);
       }
       case 'C': {
         const char kind = pos < b.size() ? b[pos++] : 0;
@@ -542,33 +521,77 @@ void Server::Serve(int fd, int32_t backend_pid, bool over_limit) {
         break;
       }
     }
+    return true;
   };
-  // An Execute of a portal holding a lone SELECT, outside a transaction block: prepared here
-  // (holding the database, settings swapped in), run by the caller after letting it go.
-  auto prepare_portal_read = [&](const Message& msg, std::map<std::string, Portal>& ports, std::vector<int16_t>* formats)
-      -> std::unique_ptr<Database::PreparedRead> {
-    if (msg.type != 'E' || db_.in_transaction_block()) return nullptr;
-    size_t pos = 0;
-    auto it = ports.find(ReadCString(msg.body, &pos));
-    if (it == ports.end() || it->second.sql.find_first_not_of(" \t\r\n;") == std::string::npos) return nullptr;
-    auto read = db_.PrepareRead(it->second.sql);
-    if (read) *formats = it->second.formats;
-    return read;
+  // One simple-query message: parsed whole first (a syntax error anywhere runs nothing), then
+  // statement by statement. False: the client is gone.
+  auto simple_query = [&](const std::string& sql) {
+    Session::Script script = session.Parse(sql);
+    if (!script.error.ok()) {
+      AppendError(script.error, &out);
+      return true;
+    }
+    if (script.statements.empty()) MessageBuilder('I').AppendTo(&out);
+    for (const Session::Statement& st : script.statements) {
+      if (st.copy_from_stdin) {
+        // CopyInResponse, then CopyData ... CopyDone (or CopyFail) from the client.
+        MessageBuilder('G').Byte(0).Int16(0).AppendTo(&out);
+        if (!send(out)) return false;
+        out.clear();
+        std::string data;
+        bool failed = false, done = false;
+        std::string fail_reason;
+        while (!done) {
+          if (!ReadMessage(conn, &m)) return false;
+          if (m.type == 'd') data += m.body;
+          else if (m.type == 'c') done = true;
+          else if (m.type == 'f') {
+            size_t p = 0;
+            fail_reason = ReadCString(m.body, &p);
+            failed = done = true;
+          } else if (m.type == 'H' || m.type == 'S') {
+            continue;
+          } else {
+            failed = done = true;
+            fail_reason = "unexpected message during COPY";
+          }
+        }
+        if (failed) {
+          AppendError(Status::Error(SqlState::kQueryCanceled, "COPY from stdin failed: " + fail_reason), &out);
+          break;
+        }
+        session.SetCopyInput(std::move(data));
+      }
+      ResultStream rs = session.Run(st);
+      if (rs.result().status.ok() && rs.result().returns_rows) {
+        AppendRowDescription(rs.result().names, rs.result().types, {}, &out);
+        if (!stream_rows(rs, {}, &out)) return false;
+      }
+      const QueryResult& r = rs.result();
+      for (auto& n : r.notices) AppendNotice(n, &out);
+      if (!r.status.ok()) {
+        AppendError(PositionInScript(r.status, sql, st.begin), &out);
+        break;
+      }
+      if (r.is_copy_out) {
+        MessageBuilder('H').Byte(0).Int16(int16_t(r.names.size())).AppendTo(&out);
+        if (!r.copy_out.empty()) MessageBuilder('d').Raw(r.copy_out).AppendTo(&out);
+        MessageBuilder('c').AppendTo(&out);
+      }
+      if (r.tag.empty()) MessageBuilder('I').AppendTo(&out);
+      else MessageBuilder('C').Str(r.tag).AppendTo(&out);
+    }
+    return true;
   };
-  auto ready = [&](std::string* o) {
-    // Without the database this session is in no transaction block (a block holds it).
-    char status = !hold.owns_lock() ? 'I' : db_.transaction_failed() ? 'E' : db_.in_transaction_block() ? 'T' : 'I';
-    MessageBuilder('Z').Byte(status).AppendTo(o);
-  };
+  auto ready = [&](std::string* o) { MessageBuilder('Z').Byte(session.TransactionStatus()).AppendTo(o); };
   bool extended_error = false;  // after an error in the extended protocol: skip until Sync
-  std::map<std::string, Prepared> prepared;
   std::map<std::string, Portal> portals;
   while (!stopping_) {
     // Waiting for the client while holding the database (inside a transaction block, or between
     // extended-protocol messages before Sync) is bounded, as PostgreSQL's
     // idle_in_transaction_session_timeout: for the next message and for every byte of it, so a
     // client that stalls half-way through a message cannot hang the others either.
-    const int want_timeout = hold.owns_lock() ? options_.idle_in_transaction_timeout_ms : 0;
+    const int want_timeout = session.holds_database() ? options_.idle_in_transaction_timeout_ms : 0;
     if (want_timeout != receive_timeout_ms) {
       SetReceiveTimeout(fd, want_timeout);
       receive_timeout_ms = want_timeout;
@@ -578,9 +601,10 @@ void Server::Serve(int fd, int32_t backend_pid, bool over_limit) {
       int ready = ::poll(&p, 1, want_timeout);
       if (ready == 0) {
         std::string bye;
-        AppendError(db_.in_transaction_block()
+        AppendError(session.TransactionStatus() != 'I'
                         ? Status::Error("25P03", "terminating connection due to idle-in-transaction timeout")
-                        : Status::Error("08P01", "terminating connection: no Sync from the client within the idle timeout"),
+                        : Status::Error(SqlState::kProtocolViolation,
+                                        "terminating connection: no Sync from the client within the idle timeout"),
                     &bye, 'E', "FATAL");
         WriteAll(conn, bye);
         break;  // the block is rolled back as the session ends
@@ -594,150 +618,38 @@ void Server::Serve(int fd, int32_t backend_pid, bool over_limit) {
       case 'Q': {
         size_t pos = 0;
         const std::string sql = ReadCString(m.body, &pos);
-        // While another session's transaction block holds the database, a lone SELECT reads the
-        // committed state the block started from instead of waiting for it.
-        std::unique_ptr<Database::PreparedRead> beside;
-        if (!hold.owns_lock()) beside = db_.PrepareReadBesideBlock(sql, settings);
-        if (!beside && !hold.owns_lock()) hold.lock();
-        // The session's settings are swapped in only while the database is held: swapping them
-        // back after letting go raced with other sessions (a double free under pgbench -c 4).
-        std::optional<SwapIn> swap;
-        if (hold.owns_lock()) swap.emplace(db_, settings);
-        auto statements = SplitStatements(sql);
-        if (statements.empty()) MessageBuilder('I').AppendTo(&out);
-        for (auto [begin, len] : statements) {
-          const std::string text = sql.substr(size_t(begin), size_t(len));
-          if (IsCopyFromStdin(text)) {
-            // CopyInResponse, then CopyData ... CopyDone (or CopyFail) from the client.
-            MessageBuilder('G').Byte(0).Int16(0).AppendTo(&out);
-            if (!send(out)) return;
-            out.clear();
-            std::string data;
-            bool failed = false, done = false;
-            std::string fail_reason;
-            while (!done) {
-              if (!ReadMessage(conn, &m)) return;
-              if (m.type == 'd') data += m.body;
-              else if (m.type == 'c') done = true;
-              else if (m.type == 'f') {
-                size_t p = 0;
-                fail_reason = ReadCString(m.body, &p);
-                failed = done = true;
-              } else if (m.type == 'H' || m.type == 'S') {
-                continue;
-              } else {
-                failed = done = true;
-                fail_reason = "unexpected message during COPY";
-              }
-            }
-            if (failed) {
-              AppendError(Status::Error("57014", "COPY from stdin failed: " + fail_reason), &out);
-              break;
-            }
-            db_.SetCopyInput(std::move(data));
-          }
-            // A lone SELECT outside a transaction block runs on table snapshots after the database
-          // is let go, so writers in other sessions do not wait for it (readers never block
-          // writers); everything else runs holding the database.
-          std::unique_ptr<Database::PreparedRead> read = std::move(beside);
-          if (!read && statements.size() == 1 && !db_.in_transaction_block()) read = db_.PrepareRead(text);
-          QueryResult r;
-          if (read) {
-            swap.reset();
-            if (hold.owns_lock()) hold.unlock();
-            r = read->Run();
-          } else {
-            r = db_.ExecuteStatement(text);
-          }
-            for (auto& n : r.notices) AppendNotice(n, &out);
-          if (!r.status.ok()) {
-            AppendError(PositionInScript(r.status, sql, begin), &out);
-            break;
-          }
-          if (r.is_copy_out) {
-            MessageBuilder('H').Byte(0).Int16(int16_t(r.names.size())).AppendTo(&out);
-            if (!r.copy_out.empty()) MessageBuilder('d').Raw(r.copy_out).AppendTo(&out);
-            MessageBuilder('c').AppendTo(&out);
-          } else if (r.returns_rows) {
-            AppendRows(r, &out);
-          }
-          if (r.tag.empty()) MessageBuilder('I').AppendTo(&out);
-          else MessageBuilder('C').Str(r.tag).AppendTo(&out);
-          if (out.size() > (1u << 20) && hold.owns_lock() && db_.in_transaction_block()) {
-            // Stream large results while the block holds the database anyway; otherwise they
-            // are sent after the database is let go, so a slow reader delays nobody else.
-            if (!send(out)) return;
-            out.clear();
-          }
-        }
+        if (!simple_query(sql)) return;
+        session.EndOfMessage();
         ready(&out);
-        swap.reset();
-        if (hold.owns_lock() && !db_.in_transaction_block()) hold.unlock();
         break;
       }
       case 'S':
         extended_error = false;
+        session.EndOfMessage();
         ready(&out);
-        if (hold.owns_lock() && !db_.in_transaction_block()) hold.unlock();
         break;
       case 'H':
         break;
       case 'P': case 'B': case 'D': case 'E': case 'C':
         try {
-          // While another session's transaction block holds the database: Parse, Bind and Close
-          // touch only this session's statements and portals, Describe and Execute of a lone
-          // SELECT use the committed state the block started from.
-          if (!hold.owns_lock() && db_.BlockOpen()) {
-            if (m.type != 'E') {
-              HandleExtended(m, prepared, portals, &out);
-              break;
-            }
-            size_t p = 0;
-            auto it = portals.find(ReadCString(m.body, &p));
-            if (it != portals.end()) {
-              if (auto read = db_.PrepareReadBesideBlock(it->second.sql, settings)) {
-                AppendExecuted(read->Run(), it->second.formats, &out);
-                break;
-              }
-            }
-          }
-        } catch (const Error& e) {
-          AppendError(e.status(), &out);
-          extended_error = true;
-          break;
-        }
-        if (!hold.owns_lock()) hold.lock();
-        try {
-          std::unique_ptr<Database::PreparedRead> read;
-          std::vector<int16_t> formats;
-          {
-            SwapIn swap(db_, settings);
-            read = prepare_portal_read(m, portals, &formats);
-            if (!read) HandleExtended(m, prepared, portals, &out);
-          }
-          if (read) {
-            // Readers never block writers: the SELECT runs on its snapshots without the database.
-            hold.unlock();
-            AppendExecuted(read->Run(), formats, &out);
-          }
+          if (!HandleExtended(m, portals, &out)) return;
         } catch (const Error& e) {
           AppendError(e.status(), &out);
           extended_error = true;  // PostgreSQL skips messages until Sync after an error
         }
         break;
       case 'F':
-        AppendError(Status::Error("0A000", "the function call protocol is not supported"), &out);
+        AppendError(Status::Error(SqlState::kFeatureNotSupported, "the function call protocol is not supported"), &out);
         extended_error = true;
         break;
       default:
-        AppendError(Status::Error("08P01", std::string("invalid frontend message type ") + m.type), &out, 'E', "FATAL");
+        AppendError(Status::Error(SqlState::kProtocolViolation, std::string("invalid frontend message type ") + m.type), &out, 'E',
+                    "FATAL");
         WriteAll(conn, out);
-        goto done;
+        return;
     }
     if (!out.empty() && !send(out)) break;
   }
-done:
-  return;  // EndSession rolls back and lets the database go
 }
 
 }  // namespace yunhe::pgwire

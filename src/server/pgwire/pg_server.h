@@ -4,9 +4,9 @@
 // ParameterStatus/BackendKeyData/ReadyForQuery as psql, libpq and psycopg2 expect, and the
 // extended query protocol (Parse/Bind/Describe/Execute/Close/Sync, text and binary formats).
 //
-// Sessions run on their own threads; statements run one at a time on the shared Database, and a
-// session inside BEGIN ... COMMIT keeps the database to itself until the block ends (the engine
-// has one transaction at a time). The extended query protocol places parameters into the
+// Connections run on their own threads, each a protocol codec over an engine Session
+// (engine/session.h), which decides how each statement runs and holds the database through a
+// transaction block (the engine has one transaction at a time). The extended query protocol places parameters into the
 // statement as typed literals (pg_values.h). Authentication: trust until a role has a password,
 // then SCRAM-SHA-256. Not yet: TLS.
 #pragma once
@@ -48,8 +48,6 @@ class Server {
   void Run();
   // Stops accepting, closes every session (rolling back open blocks) and returns when all ended.
   void Stop();
-  // Serializes statements; other front ends (HTTP) take it too.
-  std::mutex& db_mutex() { return db_mu_; }
 
  private:
   // over_limit: refuse with 53300 once the startup packet is read (max_connections reached).
@@ -61,7 +59,6 @@ class Server {
   ServerOptions options_;
   int listen_fd_ = -1;
   std::atomic<bool> stopping_{false};
-  std::mutex db_mu_;  // one statement (or one transaction block) at a time
   std::mutex sessions_mu_;
   std::vector<int> session_fds_;
   struct SessionThread {
