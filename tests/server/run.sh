@@ -46,6 +46,15 @@ check "psql \\copy in" "COPY 2" "$(printf '10\tten\t\\N\n11\televen\t2024-02-01 
 check "psql \\copy out" "10,ten
 11,eleven" "$(psql -X -c "\\copy (SELECT a, b FROM t WHERE a >= 10 ORDER BY a) TO STDOUT WITH (FORMAT csv)")"
 check "transaction block rolled back" "3" "$(printf 'BEGIN;\nINSERT INTO t VALUES (99, NULL, NULL);\nROLLBACK;\nSELECT count(*) FROM t WHERE a < 10;\n' | psql -X -q -t -A)"
+# One simple-query message is parsed whole first: a syntax error in its last statement runs none
+# of them (PostgreSQL's behaviour; psql -c sends the text as one message).
+check "syntax error anywhere in a message runs nothing" 'ERROR:  syntax error at or near "SELEC"
+LINE 1: INSERT INTO t VALUES (98, NULL, NULL); SELEC 1
+                                               ^
+0' "$(psql -X -c "INSERT INTO t VALUES (98, NULL, NULL); SELEC 1" 2>&1; psql -X -t -A -c "SELECT count(*) FROM t WHERE a = 98")"
+# A large result streams: rows go out while the read runs, and the count is right.
+check "large result streams over the wire" "300000|45000150000" "$(psql -X -t -A -c "SELECT count(*), sum(x) FROM (SELECT x FROM generate_series(1, 300000) x) s" | head -1)"
+check "large result rows" "300000" "$(psql -X -t -A -c "SELECT x FROM generate_series(1, 300000) x" | wc -l)"
 check "psql \\dt over the wire" "public|t|table|yunhe" "$(psql -X -t -A -F '|' -c '\dt')"
 check "psql \\l over the wire" "yunhe|yunhe|UTF8" "$(psql -X -t -A -F '|' -c '\l' | cut -d'|' -f1-3)"
 psql -X -q -c "CREATE TABLE described (a int PRIMARY KEY, b text DEFAULT 'x', g geometry(Point,4326), tags text[])" \
