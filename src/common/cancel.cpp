@@ -26,12 +26,12 @@ void CheckCancel() {
   StatementContext& s = CurrentStatement();
   if (s.cancel.load(std::memory_order_relaxed)) {
     s.cancel = false;
-    throw Error("57014", "canceling statement due to user request");
+    throw Error(SqlState::kQueryCanceled, "canceling statement due to user request");
   }
   const int64_t deadline = s.deadline_ns.load(std::memory_order_relaxed);
   if (deadline && SteadyNow() > deadline) {
     s.deadline_ns = 0;
-    throw Error("57014", "canceling statement due to statement timeout");
+    throw Error(SqlState::kQueryCanceled, "canceling statement due to statement timeout");
   }
 }
 

@@ -71,6 +71,17 @@ inline constexpr const char* kInvalidPassword = "28P01";
 inline constexpr const char* kConfigFileError = "F0000";
 inline constexpr const char* kSystemError = "58000";
 inline constexpr const char* kIdleInTransactionTimeout = "25P03";
+inline constexpr const char* kInvalidArgumentForPowerFunction = "2201F";
+inline constexpr const char* kInvalidBinaryRepresentation = "22P03";
+inline constexpr const char* kInvalidArgumentForLog = "2201E";
+inline constexpr const char* kInvalidPrecedingOrFollowingSize = "22013";
+inline constexpr const char* kUnableToEstablishConnection = "08001";
+inline constexpr const char* kInvalidSchemaName = "3F000";
+inline constexpr const char* kInvalidRowCountInResultOffsetClause = "2201X";
+inline constexpr const char* kInvalidRowCountInLimitClause = "2201W";
+inline constexpr const char* kInvalidRegularExpression = "2201B";
+inline constexpr const char* kSubstringError = "22011";
+inline constexpr const char* kConnectionFailure = "08006";
 // The SQLSTATE for a failed file operation's errno, as PostgreSQL's errcode_for_file_access.
 const char* ForFileAccess(int err);
 }  // namespace SqlState

@@ -345,7 +345,7 @@ QueryResult Database::RunAsStatement(const std::string& description, const std::
   } catch (const Error& e) {
     fail(e.status());
   } catch (const std::bad_alloc&) {
-    fail(Status::Error("53200", "out of memory"));
+    fail(Status::Error(SqlState::kOutOfMemory, "out of memory"));
   }
   if (durability_ && result.status.ok() && !replaying_) {
     try {

@@ -80,7 +80,7 @@ std::unique_ptr<Database::PreparedRead> Database::PlanRead(const Catalog& catalo
   } catch (const Error& e) {
     st.error = e.status();
   } catch (const std::bad_alloc&) {
-    st.error = Status::Error("53200", "out of memory");
+    st.error = Status::Error(SqlState::kOutOfMemory, "out of memory");
   }
   return read;
 }

@@ -45,7 +45,7 @@ void ExecuteRoleStatement(Database& db, PgQuery__Node* node, const std::string&,
       auto* s = node->create_role_stmt;
       std::string name = s->role;
       if (cat.users.count(name) || (name == kSuperuser && !db.in_replay()))
-        throw Error("42710", fmt::format("role \"{}\" already exists", name));
+        throw Error(SqlState::kDuplicateObject, fmt::format("role \"{}\" already exists", name));
       std::string verifier;
       bool has = PasswordOption(s->options, s->n_options, &verifier);
       db.BeginCatalogChange();
@@ -58,7 +58,7 @@ void ExecuteRoleStatement(Database& db, PgQuery__Node* node, const std::string&,
       auto* s = node->alter_role_stmt;
       std::string name = s->role && s->role->rolename ? s->role->rolename : "";
       if (s->role && s->role->roletype == PG_QUERY__ROLE_SPEC_TYPE__ROLESPEC_CURRENT_USER) name = kSuperuser;
-      if (!cat.users.count(name) && name != kSuperuser) throw Error("42704", fmt::format("role \"{}\" does not exist", name));
+      if (!cat.users.count(name) && name != kSuperuser) throw Error(SqlState::kUndefinedObject, fmt::format("role \"{}\" does not exist", name));
       std::string verifier;
       bool has = PasswordOption(s->options, s->n_options, &verifier);
       result.tag = "ALTER ROLE";
@@ -75,13 +75,13 @@ void ExecuteRoleStatement(Database& db, PgQuery__Node* node, const std::string&,
       for (size_t k = 0; k < s->n_roles; ++k) {
         auto* r = s->roles[k]->role_spec;
         std::string name = r->rolename ? r->rolename : "";
-        if (name == kSuperuser) throw Error("55006", fmt::format("cannot drop role \"{}\": it is the superuser", name));
+        if (name == kSuperuser) throw Error(SqlState::kObjectInUse, fmt::format("cannot drop role \"{}\": it is the superuser", name));
         if (!db.mutable_catalog().users.erase(name)) {
           if (s->missing_ok) {
             result.notices.push_back(fmt::format("NOTICE:  role \"{}\" does not exist, skipping", name));
             continue;
           }
-          throw Error("42704", fmt::format("role \"{}\" does not exist", name));
+          throw Error(SqlState::kUndefinedObject, fmt::format("role \"{}\" does not exist", name));
         }
         db.RecordCatalogChange("DROP USER " + QuoteIdent(name));
       }

@@ -56,7 +56,7 @@ void LimitOperator::Open(ExecContext& ctx) {
     Value v = EvaluateConstant(*limit_expr_, ctx);
     if (!v.is_null) {
       v = CastValue(v, TypeId::kInt64);
-      if (v.i < 0) throw Error("2201W", "LIMIT must not be negative");
+      if (v.i < 0) throw Error(SqlState::kInvalidRowCountInLimitClause, "LIMIT must not be negative");
       limit_ = v.i;
     }
   }
@@ -64,7 +64,7 @@ void LimitOperator::Open(ExecContext& ctx) {
     Value v = EvaluateConstant(*offset_expr_, ctx);
     if (!v.is_null) {
       v = CastValue(v, TypeId::kInt64);
-      if (v.i < 0) throw Error("2201X", "OFFSET must not be negative");
+      if (v.i < 0) throw Error(SqlState::kInvalidRowCountInResultOffsetClause, "OFFSET must not be negative");
       offset_ = v.i;
     }
   }

@@ -327,7 +327,7 @@ Vector Evaluate(const Expr& e, const DataChunk& input, ExecContext& ctx) {
     }
     case ExprKind::kParam: {
       if (e.column < 0 || size_t(e.column) >= ctx.params.size())
-        throw Error("08P01", fmt::format("there is no parameter ${}", e.column + 1));
+        throw Error(SqlState::kProtocolViolation, fmt::format("there is no parameter ${}", e.column + 1));
       return Vector::Constant(CastValue(ctx.params[e.column], e.type), e.type, n);
     }
     case ExprKind::kFunction: return EvalFunction(e, input, ctx);

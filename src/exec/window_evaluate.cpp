@@ -18,8 +18,8 @@ namespace {
 
 int64_t OffsetValue(const ExprPtr& e, ExecContext& ctx) {
   Value v = CastValue(EvaluateConstant(*e, ctx), TypeId::kInt64);
-  if (v.is_null) throw Error("22013", "frame offset must not be null");
-  if (v.i < 0) throw Error("22013", "frame starting offset must not be negative");
+  if (v.is_null) throw Error(SqlState::kInvalidPrecedingOrFollowingSize, "frame offset must not be null");
+  if (v.i < 0) throw Error(SqlState::kInvalidPrecedingOrFollowingSize, "frame starting offset must not be negative");
   return v.i;
 }
 

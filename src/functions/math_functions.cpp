@@ -18,12 +18,12 @@ void UnaryDouble(Args args, size_t count, Vector& out) {
 }
 
 double CheckedSqrt(double x) {
-  if (x < 0) throw Error("2201F", "cannot take square root of a negative number");
+  if (x < 0) throw Error(SqlState::kInvalidArgumentForPowerFunction, "cannot take square root of a negative number");
   return std::sqrt(x);
 }
 double CheckedLn(double x) {
-  if (x == 0) throw Error("2201E", "cannot take logarithm of zero");
-  if (x < 0) throw Error("2201E", "cannot take logarithm of a negative number");
+  if (x == 0) throw Error(SqlState::kInvalidArgumentForLog, "cannot take logarithm of zero");
+  if (x < 0) throw Error(SqlState::kInvalidArgumentForLog, "cannot take logarithm of a negative number");
   return std::log(x);
 }
 double CheckedLog10(double x) { return CheckedLn(x) / std::log(10.0); }
@@ -92,8 +92,8 @@ void RegisterMathFunctions(FunctionRegistry& r) {
   AddScalar(r, "power", {F8, F8}, F8, [](Args a, size_t n, Vector& o) {
     ForEachValid(o, n, [&](size_t r) {
       double x = a[0]->f64()[r], y = a[1]->f64()[r];
-      if (x == 0 && y < 0) throw Error("2201F", "zero raised to a negative power is undefined");
-      if (x < 0 && std::floor(y) != y) throw Error("2201F", "a negative number raised to a non-integer power yields a complex result");
+      if (x == 0 && y < 0) throw Error(SqlState::kInvalidArgumentForPowerFunction, "zero raised to a negative power is undefined");
+      if (x < 0 && std::floor(y) != y) throw Error(SqlState::kInvalidArgumentForPowerFunction, "a negative number raised to a non-integer power yields a complex result");
       double p = std::pow(x, y);
       if (std::isinf(p) && std::isfinite(x) && std::isfinite(y))
         throw Error(SqlState::kNumericValueOutOfRange, "value out of range: overflow");

@@ -23,7 +23,7 @@ const std::regex& Compiled(const std::string& pattern, bool icase) {
     auto flags = std::regex::ECMAScript | (icase ? std::regex::icase : std::regex::flag_type{});
     return c.emplace(pattern, std::regex(pattern, flags)).first->second;
   } catch (const std::regex_error& e) {
-    throw Error("2201B", fmt::format("invalid regular expression: {}", e.what()));
+    throw Error(SqlState::kInvalidRegularExpression, fmt::format("invalid regular expression: {}", e.what()));
   }
 }
 

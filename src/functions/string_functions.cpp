@@ -32,7 +32,7 @@ size_t Utf8Offset(const std::string& s, int64_t chars) {
 }
 // PostgreSQL substring(s from start for count), 1-based, start may be <= 0.
 std::string Substr(const std::string& s, int64_t start, int64_t count, bool has_count) {
-  if (has_count && count < 0) throw Error("22011", "negative substring length not allowed");
+  if (has_count && count < 0) throw Error(SqlState::kSubstringError, "negative substring length not allowed");
   int64_t end = has_count ? start + count : INT64_MAX;
   if (start < 1) start = 1;
   if (end <= start) return "";

@@ -330,7 +330,7 @@ ExprPtr Planner::BindRegCast(const std::string& what, ExprPtr arg, int location)
     const std::string name = arg->value.ToString();
     if (!CatalogOid(catalog_, what, name, &oid)) {
       if (what == "regclass") throw Error(SqlState::kUndefinedTable, fmt::format("relation \"{}\" does not exist", name), CharPos(location));
-      if (what == "regnamespace") throw Error("3F000", fmt::format("schema \"{}\" does not exist", name), CharPos(location));
+      if (what == "regnamespace") throw Error(SqlState::kInvalidSchemaName, fmt::format("schema \"{}\" does not exist", name), CharPos(location));
       throw Error(SqlState::kUndefinedObject, fmt::format("{} \"{}\" does not exist", what == "regtype" ? "type" : "role", name),
                   CharPos(location));
     }

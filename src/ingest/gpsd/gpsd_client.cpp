@@ -59,11 +59,11 @@ std::optional<double> Num(simdjson::dom::object& o, const char* key) {
 Status RunGpsdIngest(Database& db, const GpsdOptions& options, const std::atomic<bool>& stop, GpsdReport* report) {
   Session session(db);  // the ingest is one client of the database
   const int fd = Connect(options.host, options.port);
-  if (fd < 0) return Status::Error("08001", "could not connect to gpsd at " + options.host + ":" + std::to_string(options.port));
+  if (fd < 0) return Status::Error(SqlState::kUnableToEstablishConnection, "could not connect to gpsd at " + options.host + ":" + std::to_string(options.port));
   const std::string watch = "?WATCH={\"enable\":true,\"json\":true}\n";
   if (::send(fd, watch.data(), watch.size(), MSG_NOSIGNAL) != ssize_t(watch.size())) {
     ::close(fd);
-    return Status::Error("08006", "could not send WATCH to gpsd");
+    return Status::Error(SqlState::kConnectionFailure, "could not send WATCH to gpsd");
   }
   using Clock = std::chrono::steady_clock;
   const auto start = Clock::now();

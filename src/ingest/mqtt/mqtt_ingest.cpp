@@ -21,15 +21,15 @@ Status MqttIngest::Start() {
   mosquitto_lib_init();
   const std::string id = "yunhe-" + std::to_string(getpid());
   mosq_ = mosquitto_new(id.c_str(), true, this);
-  if (!mosq_) return Status::Error("58000", "could not create an MQTT client");
+  if (!mosq_) return Status::Error(SqlState::kSystemError, "could not create an MQTT client");
   mosquitto_connect_callback_set(mosq_, &MqttIngest::OnConnect);
   mosquitto_message_callback_set(mosq_, &MqttIngest::OnMessage);
   mosquitto_reconnect_delay_set(mosq_, 1, 30, true);
   // Asynchronous: a broker that is not up yet is retried by the network loop.
   int rc = mosquitto_connect_async(mosq_, options_.host.c_str(), options_.port, 30);
   if (rc != MOSQ_ERR_SUCCESS && rc != MOSQ_ERR_ERRNO)
-    return Status::Error("08001", std::string("MQTT connect to ") + options_.host + ": " + mosquitto_strerror(rc));
-  if (mosquitto_loop_start(mosq_) != MOSQ_ERR_SUCCESS) return Status::Error("58000", "could not start the MQTT network loop");
+    return Status::Error(SqlState::kUnableToEstablishConnection, std::string("MQTT connect to ") + options_.host + ": " + mosquitto_strerror(rc));
+  if (mosquitto_loop_start(mosq_) != MOSQ_ERR_SUCCESS) return Status::Error(SqlState::kSystemError, "could not start the MQTT network loop");
   flusher_ = std::thread([this] { FlushLoop(); });
   return Status::Ok();
 }

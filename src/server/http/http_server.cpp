@@ -62,7 +62,7 @@ HttpServer::~HttpServer() { Stop(); }
 
 Status HttpServer::Start(int* port) {
   int p = options_.port == 0 ? server_->bind_to_any_port(options_.listen) : (server_->bind_to_port(options_.listen, options_.port) ? options_.port : -1);
-  if (p < 0) return Status::Error("58000", fmt::format("could not bind HTTP on {}:{}", options_.listen, options_.port));
+  if (p < 0) return Status::Error(SqlState::kSystemError, fmt::format("could not bind HTTP on {}:{}", options_.listen, options_.port));
   *port = p;
   return Status::Ok();
 }
@@ -147,14 +147,14 @@ void HttpServer::Routes() {
       const unsigned long long n = strtoull(v.c_str(), &end, 10);
       if (v.empty() || *end || v[0] == '-') {
         res.status = 400;
-        res.set_content(ErrorJson(Status::Error("22023", "max_rows must be a non-negative integer")), "application/json");
+        res.set_content(ErrorJson(Status::Error(SqlState::kInvalidParameterValue, "max_rows must be a non-negative integer")), "application/json");
         return;
       }
       max_rows = size_t(n);
     }
     if (sql.empty()) {
       res.status = 400;
-      res.set_content(ErrorJson(Status::Error("42601", "missing query (use ?query=SQL or a POST body)")), "application/json");
+      res.set_content(ErrorJson(Status::Error(SqlState::kSyntaxError, "missing query (use ?query=SQL or a POST body)")), "application/json");
       return;
     }
     ++queries_;
@@ -245,7 +245,7 @@ void HttpServer::Routes() {
     const std::string table = req.has_param("table") ? req.get_param_value("table") : "";
     if (table.empty()) {
       res.status = 400;
-      res.set_content(ErrorJson(Status::Error("42601", "missing table (use /import?table=NAME)")), "application/json");
+      res.set_content(ErrorJson(Status::Error(SqlState::kSyntaxError, "missing table (use /import?table=NAME)")), "application/json");
       return;
     }
     std::string ident = "\"";
@@ -255,7 +255,7 @@ void HttpServer::Routes() {
     std::string delimiter = req.has_param("delimiter") ? req.get_param_value("delimiter") : ",";
     if (delimiter.size() != 1 || delimiter == "'") {
       res.status = 400;
-      res.set_content(ErrorJson(Status::Error("22023", "delimiter must be one character")), "application/json");
+      res.set_content(ErrorJson(Status::Error(SqlState::kInvalidParameterValue, "delimiter must be one character")), "application/json");
       return;
     }
     const std::string sql = "COPY " + ident + " FROM STDIN WITH (FORMAT csv, HEADER " + (header ? "true" : "false") +

@@ -23,16 +23,16 @@ IlpServer::~IlpServer() { Stop(); }
 
 Status IlpServer::Start(int* port) {
   listen_fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (listen_fd_ < 0) return Status::Error("58000", std::string("could not create socket: ") + strerror(errno));
+  if (listen_fd_ < 0) return Status::Error(SqlState::kSystemError, std::string("could not create socket: ") + strerror(errno));
   int one = 1;
   setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(uint16_t(options_.port));
   if (inet_pton(AF_INET, options_.listen.c_str(), &addr.sin_addr) != 1)
-    return Status::Error("22023", "invalid listen address \"" + options_.listen + "\"");
+    return Status::Error(SqlState::kInvalidParameterValue, "invalid listen address \"" + options_.listen + "\"");
   if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(listen_fd_, 64) != 0)
-    return Status::Error("58000", "could not listen on " + options_.listen + ":" + std::to_string(options_.port) + ": " + strerror(errno));
+    return Status::Error(SqlState::kSystemError, "could not listen on " + options_.listen + ":" + std::to_string(options_.port) + ": " + strerror(errno));
   socklen_t len = sizeof addr;
   getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);
   *port = ntohs(addr.sin_port);

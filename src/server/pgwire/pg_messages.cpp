@@ -142,7 +142,7 @@ void AppendNotice(const std::string& text, std::string* out) {
     severity = text.substr(0, colon);
     message = text.substr(colon + 3);
   }
-  Status st = Status::Error("00000", message);
+  Status st = Status::Error(SqlState::kSuccess, message);
   AppendError(st, out, 'N', severity.c_str());
 }
 

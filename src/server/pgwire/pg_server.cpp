@@ -103,29 +103,29 @@ std::string TlsError(const std::string& what) {
 Status Server::Start(int* port) {
   if (!options_.tls_cert_file.empty() || !options_.tls_key_file.empty()) {
     if (options_.tls_cert_file.empty() || options_.tls_key_file.empty())
-      return Status::Error("F0000", "TLS needs both a certificate and a key file");
+      return Status::Error(SqlState::kConfigFileError, "TLS needs both a certificate and a key file");
     tls_ = SSL_CTX_new(TLS_server_method());
-    if (!tls_) return Status::Error("F0000", TlsError("could not set up TLS"));
+    if (!tls_) return Status::Error(SqlState::kConfigFileError, TlsError("could not set up TLS"));
     SSL_CTX_set_min_proto_version(tls_, TLS1_2_VERSION);
     if (SSL_CTX_use_certificate_chain_file(tls_, options_.tls_cert_file.c_str()) != 1)
-      return Status::Error("F0000", TlsError("could not load server certificate file \"" + options_.tls_cert_file + "\""));
+      return Status::Error(SqlState::kConfigFileError, TlsError("could not load server certificate file \"" + options_.tls_cert_file + "\""));
     if (SSL_CTX_use_PrivateKey_file(tls_, options_.tls_key_file.c_str(), SSL_FILETYPE_PEM) != 1)
-      return Status::Error("F0000", TlsError("could not load private key file \"" + options_.tls_key_file + "\""));
+      return Status::Error(SqlState::kConfigFileError, TlsError("could not load private key file \"" + options_.tls_key_file + "\""));
     if (SSL_CTX_check_private_key(tls_) != 1)
-      return Status::Error("F0000", TlsError("private key file \"" + options_.tls_key_file + "\" does not match the certificate"));
+      return Status::Error(SqlState::kConfigFileError, TlsError("private key file \"" + options_.tls_key_file + "\" does not match the certificate"));
   }
   listen_fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (listen_fd_ < 0) return Status::Error("58000", std::string("could not create socket: ") + strerror(errno));
+  if (listen_fd_ < 0) return Status::Error(SqlState::kSystemError, std::string("could not create socket: ") + strerror(errno));
   int one = 1;
   setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(uint16_t(options_.port));
   if (inet_pton(AF_INET, options_.listen.c_str(), &addr.sin_addr) != 1)
-    return Status::Error("22023", "invalid listen address \"" + options_.listen + "\" (an IPv4 address)");
+    return Status::Error(SqlState::kInvalidParameterValue, "invalid listen address \"" + options_.listen + "\" (an IPv4 address)");
   if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
-    return Status::Error("58000", "could not bind " + options_.listen + ":" + std::to_string(options_.port) + ": " + strerror(errno));
-  if (::listen(listen_fd_, 64) != 0) return Status::Error("58000", std::string("could not listen: ") + strerror(errno));
+    return Status::Error(SqlState::kSystemError, "could not bind " + options_.listen + ":" + std::to_string(options_.port) + ": " + strerror(errno));
+  if (::listen(listen_fd_, 64) != 0) return Status::Error(SqlState::kSystemError, std::string("could not listen: ") + strerror(errno));
   socklen_t len = sizeof addr;
   getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);
   *port = ntohs(addr.sin_port);
@@ -223,7 +223,7 @@ bool Server::Authenticate(Conn& conn, const std::string& user) {
     std::string out;
     // Like PostgreSQL, the client learns nothing about why (which roles exist, which step failed).
     (void)why;
-    AppendError(Status::Error("28P01", "password authentication failed for user \"" + user + "\""), &out, 'E', "FATAL");
+    AppendError(Status::Error(SqlState::kInvalidPassword, "password authentication failed for user \"" + user + "\""), &out, 'E', "FATAL");
     WriteAll(conn, out);
     return false;
   };
@@ -295,7 +295,7 @@ void Server::Serve(int fd, int32_t backend_pid, bool over_limit) {
     }
     if (code != kProtocol3) {
       std::string out;
-      AppendError(Status::Error("08P01", "unsupported frontend protocol " + std::to_string(code >> 16) + "." +
+      AppendError(Status::Error(SqlState::kProtocolViolation, "unsupported frontend protocol " + std::to_string(code >> 16) + "." +
                                               std::to_string(code & 0xffff) + ": server supports 3.0"),
                   &out, 'E', "FATAL");
       WriteAll(conn, out);
@@ -305,7 +305,7 @@ void Server::Serve(int fd, int32_t backend_pid, bool over_limit) {
   }
   if (over_limit) {
     std::string out;
-    AppendError(Status::Error("53300", "sorry, too many clients already"), &out, 'E', "FATAL");
+    AppendError(Status::Error(SqlState::kTooManyConnections, "sorry, too many clients already"), &out, 'E', "FATAL");
     WriteAll(conn, out);
     return;
   }
@@ -602,7 +602,7 @@ void Server::Serve(int fd, int32_t backend_pid, bool over_limit) {
       if (ready == 0) {
         std::string bye;
         AppendError(session.TransactionStatus() != 'I'
-                        ? Status::Error("25P03", "terminating connection due to idle-in-transaction timeout")
+                        ? Status::Error(SqlState::kIdleInTransactionTimeout, "terminating connection due to idle-in-transaction timeout")
                         : Status::Error(SqlState::kProtocolViolation,
                                         "terminating connection: no Sync from the client within the idle timeout"),
                     &bye, 'E', "FATAL");

@@ -40,7 +40,7 @@ const char* TypeNameForOid(int32_t oid) {
 template <class T>
 T BigEndian(const std::string& b, size_t pos = 0) {
   T v{};
-  if (pos + sizeof(T) > b.size()) throw Error("22P03", "insufficient data left in message");
+  if (pos + sizeof(T) > b.size()) throw Error(SqlState::kInvalidBinaryRepresentation, "insufficient data left in message");
   uint8_t buf[sizeof(T)];
   memcpy(buf, b.data() + pos, sizeof(T));
   uint64_t x = 0;
@@ -195,7 +195,7 @@ std::string BinaryParamToText(int32_t oid, const std::string& b) {
       Interval iv{BigEndian<int32_t>(b, 12), BigEndian<int32_t>(b, 8), BigEndian<int64_t>(b, 0) * 1000};
       return FormatInterval(iv);
     }
-    default: throw Error("22P03", "binary format for parameter type " + std::to_string(oid) + " is not supported");
+    default: throw Error(SqlState::kInvalidBinaryRepresentation, "binary format for parameter type " + std::to_string(oid) + " is not supported");
   }
 }
 
