@@ -2,8 +2,8 @@
 // when there are none, i.e. a nested-loop join), then streams the left input. Handles INNER,
 // LEFT, RIGHT and FULL joins plus a residual condition evaluated on candidate pairs.
 // Output rows: the left columns followed by the right columns. NULL keys never match.
-// Memory: the right (build) side is held in memory; the planner puts the smaller input there
-// when it can tell. Parallel: with equi-join keys and self-contained expressions, batches of left
+// Memory: the right (build) side is held in memory. The planner builds on the right input as the
+// query wrote it (no cost-based side choice yet: that is the optimizer's job). Parallel: with equi-join keys and self-contained expressions, batches of left
 // chunks are probed on all cores (the build is read-only then); output keeps the input order.
 #pragma once
 #include <atomic>

@@ -1,8 +1,9 @@
-// Column segment files: one per table per checkpoint (docs/format.md "Segment file").
-// A file holds row groups; each row group holds one block per column; each block is
-// checksummed (CRC-32C) and encoded with a per-column codec (storage/codecs.h), and carries a
-// zone map (min/max, null count) for pruning. Readers verify every checksum: a mismatch, a short
-// file or an impossible length is reported as XX001 naming the file and offset.
+// Column segment files of format version 1 (docs/format.md "Segment file"), read only to upgrade
+// a version-1 directory on open (parts replaced them). A file holds row groups; each row group
+// holds one block per column; each block is checksummed (CRC-32C) and encoded with a per-column
+// codec (storage/codecs.h). Blocks carry no zone map: the upgrade recomputes zone maps while it
+// writes parts. Readers verify every checksum: a mismatch, a short file or an impossible length
+// is reported as XX001 naming the file and offset.
 #pragma once
 #include <string>
 
