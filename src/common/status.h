@@ -131,6 +131,9 @@ class Error : public std::exception {
   Status status_;
 };
 
+// YH_ASSERT: an invariant, checked in every build (cheap: a compare on a path that is not per
+// row). YH_DEBUG_ASSERT: one too costly for a release build (a per-row check, a decode to
+// verify an encode), checked in Debug and sanitizer builds (`make test SANITIZE=1`).
 #define YH_ASSERT(cond)                                                                 \
   do {                                                                                  \
     if (!(cond))                                                                        \
@@ -138,5 +141,13 @@ class Error : public std::exception {
                            std::string("internal error: assertion failed: ") + #cond + \
                                " at " + __FILE__ + ":" + std::to_string(__LINE__));     \
   } while (0)
+
+#ifdef NDEBUG
+#define YH_DEBUG_ASSERT(cond) \
+  do {                        \
+  } while (0)
+#else
+#define YH_DEBUG_ASSERT(cond) YH_ASSERT(cond)
+#endif
 
 }  // namespace yunhe

@@ -150,6 +150,7 @@ void Database::MaybeSpillWal() {
 void Database::RecordDelete(const std::shared_ptr<Table>& table, const std::vector<uint64_t>& row_ids) {
   std::vector<uint64_t> done;
   for (uint64_t id : row_ids) {
+    YH_ASSERT(table->data.ValidRowId(id));  // row ids come from a scan of this table
     if (table->data.Delete(id)) {
       txn_.undo.push_back(UndoEntry{UndoEntry::kDelete, table, {}, id, nullptr});
       done.push_back(id);
@@ -186,6 +187,9 @@ std::shared_ptr<Table> Database::CloneTableForDdl(const std::string& name) {
 }
 
 void Database::RollbackTo(size_t undo_mark, size_t wal_mark) {
+  // Marks come from the same transaction, taken before the statement being undone.
+  YH_ASSERT(undo_mark <= txn_.undo.size());
+  YH_ASSERT(wal_mark <= txn_.wal.size() || txn_.wal_spilled);
   while (txn_.undo.size() > undo_mark) {
     UndoEntry& u = txn_.undo.back();
     switch (u.kind) {

@@ -273,7 +273,8 @@ void EncodeWithCodec(const Vector& v, BlockCodec codec, std::string* out) {
   }
 }
 
-void EncodeColumnBlock(const Vector& v, std::string* out) {
+namespace {
+void EncodeColumnBlockUnchecked(const Vector& v, std::string* out) {
   std::vector<std::pair<BlockCodec, std::string>> candidates;
   auto add = [&](BlockCodec c) {
     std::string s;
@@ -314,6 +315,22 @@ void EncodeColumnBlock(const Vector& v, std::string* out) {
   }
   out->push_back(char(codec));
   *out += payload;
+}
+}  // namespace
+
+void EncodeColumnBlock(const Vector& v, std::string* out) {
+  [[maybe_unused]] const size_t start = out->size();
+  EncodeColumnBlockUnchecked(v, out);
+#ifndef NDEBUG
+  // Block encoding must round-trip: decode what was written and compare every value.
+  Vector back;
+  YH_ASSERT(DecodeColumnBlock(out->data() + start, out->size() - start, v.type(), v.size(), &back));
+  YH_ASSERT(back.size() == v.size());
+  for (size_t r = 0; r < v.size(); ++r) {
+    YH_ASSERT(back.IsNull(r) == v.IsNull(r));
+    if (!v.IsNull(r)) YH_ASSERT(back.GetValue(r).ToString() == v.GetValue(r).ToString());
+  }
+#endif
 }
 
 bool DecodeColumnBlock(const char* data, size_t size, const LogicalType& type, size_t count, Vector* out) {

@@ -104,6 +104,7 @@ void TableData::RebuildPartitionIndex() {
 // Appends `rows` of `chunk` (all rows when null) to the newest group of `partition`.
 void TableData::AppendRows(const DataChunk& chunk, const std::vector<uint32_t>* rows, int64_t partition, AppendMark* mark) {
   const size_t total = rows ? rows->size() : chunk.count;
+  YH_ASSERT(chunk.columns.size() == types_.size());
   size_t offset = 0;
   while (offset < total) {
     auto it = partition_open_group_.find(partition);
@@ -125,6 +126,9 @@ void TableData::AppendRows(const DataChunk& chunk, const std::vector<uint32_t>* 
       }
     }
     RowGroup& grp = MutableGroup(g);
+    // Partition routing: a group holds rows of one time partition only, and only resident
+    // groups take appends (sealed ones are immutable parts).
+    YH_ASSERT(grp.partition == partition && !grp.part);
     DataChunk& dst = grp.chunk;
     size_t take = std::min(kChunkRows - dst.count, total - offset);
     for (size_t c = 0; c < dst.columns.size(); ++c) {
@@ -135,6 +139,8 @@ void TableData::AppendRows(const DataChunk& chunk, const std::vector<uint32_t>* 
       }
     }
     dst.count += take;
+    YH_ASSERT(dst.count <= kChunkRows);
+    YH_DEBUG_ASSERT(dst.columns.empty() || dst.columns[0].size() == dst.count);
     if (!grp.deleted.empty()) grp.deleted.resize(dst.count, 0);
     offset += take;
     rows_ += take;
@@ -144,6 +150,7 @@ void TableData::AppendRows(const DataChunk& chunk, const std::vector<uint32_t>* 
 
 int64_t TableData::PartitionOf(const Vector& ts, size_t r) const {
   if (time_column_ < 0) return 0;
+  YH_DEBUG_ASSERT(partition_ns_ > 0);
   if (ts.IsNull(r)) return INT64_MIN;  // NULL timestamps share one partition
   int64_t v = ts.i64()[r];
   if (ts.type().id == TypeId::kDate) v = v * 86400000000000LL;
@@ -151,6 +158,8 @@ int64_t TableData::PartitionOf(const Vector& ts, size_t r) const {
 }
 
 void TableData::Append(const DataChunk& chunk, AppendMark* mark) {
+  YH_ASSERT(chunk.columns.size() == types_.size());
+  for (const Vector& col : chunk.columns) YH_ASSERT(col.size() >= chunk.count);
   if (mark) {
     mark->groups_before = groups_.size();
     mark->touched.clear();
@@ -163,6 +172,7 @@ void TableData::Append(const DataChunk& chunk, AppendMark* mark) {
   const Vector& ts = chunk.columns[time_column_];
   std::map<int64_t, std::vector<uint32_t>> by_partition;
   for (size_t r = 0; r < chunk.count; ++r) by_partition[PartitionOf(ts, r)].push_back(uint32_t(r));
+  YH_DEBUG_ASSERT(!by_partition.empty() || chunk.count == 0);
   if (by_partition.size() == 1) {
     AppendRows(chunk, nullptr, by_partition.begin()->first, mark);
     return;
@@ -171,6 +181,8 @@ void TableData::Append(const DataChunk& chunk, AppendMark* mark) {
 }
 
 void TableData::UndoAppend(const AppendMark& mark) {
+  // Appends are undone in reverse order: nothing this append left may be gone already.
+  YH_ASSERT(mark.groups_before <= groups_.size());
   ++version_;
   ++changes_;
   while (groups_.size() > mark.groups_before) {
@@ -183,6 +195,7 @@ void TableData::UndoAppend(const AppendMark& mark) {
     RowGroup& grp = MutableGroup(g);
     YH_ASSERT(!grp.part);  // appends never reach a sealed group
     DataChunk& dst = grp.chunk;
+    YH_ASSERT(before <= dst.count);
     for (size_t r = before; r < grp.deleted.size(); ++r) deleted_count_ -= grp.deleted[r];
     rows_ -= dst.count - before;
     resident_rows_ -= dst.count - before;
@@ -219,6 +232,7 @@ bool TableData::Delete(uint64_t row_id) {
 }
 
 void TableData::Undelete(uint64_t row_id) {
+  YH_ASSERT(ValidRowId(row_id));
   const size_t g = row_id / kChunkRows, r = row_id % kChunkRows;
   if (deleted(g)[r]) {
     MutableGroup(g).deleted[r] = 0;
