@@ -1,0 +1,211 @@
+// The table store itself (storage/table.h): snapshots, undo across time partitions, deletes,
+// and compaction (Reseal/ApplyLayout into part files).
+#include "storage/table.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <set>
+
+#include "storage/part_file.h"
+
+namespace yunhe {
+namespace {
+
+constexpr int64_t kHour = int64_t(3600) * 1000000000;
+
+// (ts, v) rows; ts in hours.
+DataChunk Rows(const std::vector<std::pair<int64_t, int64_t>>& rows) {
+  DataChunk c;
+  c.Init({LogicalType(TypeId::kTimestamp), LogicalType(TypeId::kInt64)});
+  for (auto [h, v] : rows) {
+    c.columns[0].Append(Value::Time(h * kHour, TypeId::kTimestamp));
+    c.columns[1].Append(Value::Int(v));
+  }
+  c.count = rows.size();
+  return c;
+}
+
+TableData HourlyTable() {
+  TableData t;
+  t.Init({LogicalType(TypeId::kTimestamp), LogicalType(TypeId::kInt64)});
+  t.SetPartitioning(0, kHour);
+  return t;
+}
+
+// Every live row as (partition, v), in row-id order.
+std::vector<std::pair<int64_t, int64_t>> Live(const TableData& t) {
+  std::vector<std::pair<int64_t, int64_t>> out;
+  for (size_t g = 0; g < t.group_count(); ++g) {
+    Vector v = t.column(g, 1);
+    for (size_t r = 0; r < t.group_rows(g); ++r)
+      if (!t.deleted(g)[r]) out.emplace_back(t.group_partition(g), v.GetValue(r).i);
+  }
+  return out;
+}
+
+int64_t Sum(const TableData& t) {
+  int64_t s = 0;
+  for (auto& [p, v] : Live(t)) s += v;
+  return s;
+}
+
+TEST(TableData, RoutesRowsToTheirTimePartition) {
+  TableData t = HourlyTable();
+  t.Append(Rows({{0, 1}, {2, 2}, {0, 3}, {1, 4}, {2, 5}}));
+  EXPECT_EQ(t.partition_count(), 3u);
+  EXPECT_EQ(t.row_count(), 5u);
+  for (size_t g = 0; g < t.group_count(); ++g) {
+    Vector ts = t.column(g, 0);
+    for (size_t r = 0; r < t.group_rows(g); ++r) EXPECT_EQ(ts.GetValue(r).i / kHour, t.group_partition(g));
+  }
+  // Row order within a partition is the order of arrival.
+  auto live = Live(t);
+  std::vector<int64_t> p0;
+  for (auto& [p, v] : live)
+    if (p == 0) p0.push_back(v);
+  EXPECT_EQ(p0, (std::vector<int64_t>{1, 3}));
+}
+
+TEST(TableData, UndoAcrossPartitionsRestoresEveryGroup) {
+  TableData t = HourlyTable();
+  t.Append(Rows({{0, 1}, {1, 2}}));
+  const auto before = Live(t);
+  const size_t groups_before = t.group_count(), partitions_before = t.partition_count();
+  // One append touching two existing partitions' groups and opening two new partitions.
+  TableData::AppendMark mark;
+  t.Append(Rows({{1, 10}, {5, 20}, {0, 30}, {7, 40}, {5, 50}}), &mark);
+  EXPECT_EQ(t.row_count(), 7u);
+  EXPECT_EQ(t.partition_count(), 4u);
+  t.UndoAppend(mark);
+  EXPECT_EQ(Live(t), before);
+  EXPECT_EQ(t.row_count(), 2u);
+  EXPECT_EQ(t.group_count(), groups_before);
+  EXPECT_EQ(t.partition_count(), partitions_before);
+  // Appending again after the undo goes to the same groups, with fresh zone maps.
+  t.Append(Rows({{0, 100}}));
+  EXPECT_EQ(t.Zone(0, 1).max_i, 100);
+  EXPECT_EQ(Sum(t), 103);
+}
+
+TEST(TableData, NestedUndoInReverseOrder) {
+  TableData t = HourlyTable();
+  TableData::AppendMark a, b;
+  t.Append(Rows({{0, 1}, {3, 2}}), &a);
+  t.Append(Rows({{0, 3}, {4, 4}}), &b);
+  t.UndoAppend(b);
+  EXPECT_EQ(Sum(t), 3);
+  t.UndoAppend(a);
+  EXPECT_EQ(t.row_count(), 0u);
+  EXPECT_EQ(t.partition_count(), 0u);
+}
+
+TEST(TableData, SnapshotsDoNotSeeLaterChanges) {
+  TableData t = HourlyTable();
+  t.Append(Rows({{0, 1}, {1, 2}, {2, 3}}));
+  std::shared_ptr<const TableData> snap = t.Snapshot();
+  EXPECT_EQ(t.Snapshot(), snap);  // no change in between: the same object
+  t.Append(Rows({{0, 10}, {9, 20}}));
+  EXPECT_TRUE(t.Delete(0));
+  EXPECT_NE(t.Snapshot(), snap);
+  EXPECT_EQ(snap->row_count(), 3u);
+  EXPECT_EQ(Sum(*snap), 6);
+  EXPECT_FALSE(snap->IsDeleted(0));
+  EXPECT_EQ(Sum(t), 2 + 3 + 10 + 20);
+  // Undo of the delete restores the row; the snapshot was never touched.
+  t.Undelete(0);
+  EXPECT_EQ(Sum(t), 1 + 2 + 3 + 10 + 20);
+  EXPECT_EQ(Sum(*snap), 6);
+}
+
+TEST(TableData, DeleteIsIdempotentAndCounted) {
+  TableData t = HourlyTable();
+  t.Append(Rows({{0, 1}, {0, 2}, {0, 3}}));
+  EXPECT_TRUE(t.Delete(1));
+  EXPECT_FALSE(t.Delete(1));
+  EXPECT_EQ(t.live_count(), 2u);
+  EXPECT_EQ(t.group_deleted_count(0), 1u);
+}
+
+class TableDataParts : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = (std::filesystem::temp_directory_path() / ("yunhe-table-test-" + std::to_string(getpid()))).string();
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  TableData::PartWriter Writer(const std::vector<LogicalType>& types) {
+    return [this, types](int64_t partition, const std::vector<DataChunk>& groups) -> std::shared_ptr<const PartFile> {
+      ++parts_written_;
+      return PartFile::Write(dir_, "p" + std::to_string(parts_written_) + ".part", types, partition, groups, {});
+    };
+  }
+  std::string dir_;
+  int parts_written_ = 0;
+};
+
+TEST_F(TableDataParts, CompactionKeepsEveryLiveRowAndDropsDeletedOnes) {
+  TableData t = HourlyTable();
+  const auto types = t.types();
+  std::vector<std::pair<int64_t, int64_t>> rows;
+  for (int64_t k = 0; k < 3000; ++k) rows.emplace_back(k % 3, k);
+  t.Append(Rows(rows));
+  // First checkpoint: everything resident is sealed, one part per partition.
+  t.ApplyLayout(t.Reseal(Writer(types)));
+  EXPECT_EQ(parts_written_, 3);
+  EXPECT_EQ(t.resident_rows(), 0u);
+  for (size_t g = 0; g < t.group_count(); ++g) EXPECT_NE(t.group_part(g), nullptr);
+  const int64_t sum = Sum(t);
+  // Nothing changed: a second checkpoint rewrites nothing.
+  TableData::Layout again = t.Reseal(Writer(types));
+  EXPECT_EQ(again.rows_rewritten, 0u);
+  EXPECT_EQ(parts_written_, 3);
+  t.ApplyLayout(std::move(again));
+  EXPECT_EQ(Sum(t), sum);
+  // Delete more than half of partition 1's rows: its group is rewritten without them.
+  int64_t deleted_sum = 0;
+  size_t deleted = 0;
+  for (size_t g = 0; g < t.group_count(); ++g) {
+    if (t.group_partition(g) != 1) continue;
+    Vector v = t.column(g, 1);
+    for (size_t r = 0; r < t.group_rows(g); ++r)
+      if (r % 4 != 0) {
+        ASSERT_TRUE(t.Delete(g * kChunkRows + r));
+        deleted_sum += v.GetValue(r).i;
+        ++deleted;
+      }
+  }
+  t.Append(Rows({{2, 7}}));  // and a resident row in partition 2
+  TableData::Layout next = t.Reseal(Writer(types));
+  EXPECT_GT(next.rows_rewritten, 0u);
+  t.ApplyLayout(std::move(next));
+  EXPECT_EQ(Sum(t), sum - deleted_sum + 7);
+  EXPECT_EQ(t.live_count(), 3000u - deleted + 1);
+  EXPECT_EQ(t.row_count(), t.live_count());  // the deleted rows are gone, not just flagged
+  EXPECT_EQ(t.resident_rows(), 0u);
+  // Groups still never mix partitions, and every row is readable back from its part.
+  for (size_t g = 0; g < t.group_count(); ++g) {
+    Vector ts = t.column(g, 0);
+    for (size_t r = 0; r < t.group_rows(g); ++r) EXPECT_EQ(ts.GetValue(r).i / kHour, t.group_partition(g));
+  }
+}
+
+TEST_F(TableDataParts, SnapshotTakenBeforeCompactionStillReadsItsRows) {
+  TableData t = HourlyTable();
+  const auto types = t.types();
+  t.Append(Rows({{0, 1}, {1, 2}, {1, 3}}));
+  t.ApplyLayout(t.Reseal(Writer(types)));
+  auto snap = t.Snapshot();
+  for (size_t g = 0; g < t.group_count(); ++g) {  // every row of partition 1 (row id = group * kChunkRows + row)
+    if (t.group_partition(g) != 1) continue;
+    for (size_t r = 0; r < t.group_rows(g); ++r) ASSERT_TRUE(t.Delete(g * kChunkRows + r));
+  }
+  t.ApplyLayout(t.Reseal(Writer(types)));
+  EXPECT_EQ(Sum(t), 1);
+  EXPECT_EQ(Sum(*snap), 6);  // its parts stay readable while it holds them
+}
+
+}  // namespace
+}  // namespace yunhe
