@@ -1,4 +1,5 @@
 #include "sql/asof_syntax.h"
+#include "sql/parse_tree_walk.h"
 
 #include <pg_query.h>
 
@@ -64,35 +65,12 @@ std::mutex g_mu;
 std::unordered_map<const PgQuery__JoinExpr*, AsofJoinMark> g_marks;
 std::unordered_map<const PgQuery__ParseResult*, std::vector<const PgQuery__JoinExpr*>> g_owned;
 
-// Calls fn on every message of the tree (protobuf-c reflection: every message-typed field,
-// honouring oneofs so only the set member of a Node is followed).
-template <class Fn>
-void Walk(const ProtobufCMessage* m, Fn&& fn) {
-  if (!m) return;
-  fn(m);
-  const ProtobufCMessageDescriptor* d = m->descriptor;
-  const char* base = reinterpret_cast<const char*>(m);
-  for (unsigned f = 0; f < d->n_fields; ++f) {
-    const ProtobufCFieldDescriptor& fd = d->fields[f];
-    if (fd.type != PROTOBUF_C_TYPE_MESSAGE) continue;
-    if (fd.flags & PROTOBUF_C_FIELD_FLAG_ONEOF) {
-      if (*reinterpret_cast<const uint32_t*>(base + fd.quantifier_offset) != fd.id) continue;
-    }
-    if (fd.label == PROTOBUF_C_LABEL_REPEATED) {
-      size_t n = *reinterpret_cast<const size_t*>(base + fd.quantifier_offset);
-      auto* arr = *reinterpret_cast<ProtobufCMessage* const* const*>(base + fd.offset);
-      for (size_t k = 0; k < n; ++k) Walk(arr[k], fn);
-    } else {
-      Walk(*reinterpret_cast<ProtobufCMessage* const*>(base + fd.offset), fn);
-    }
-  }
-}
 
 // Smallest "location" in a subtree: where the item starts in the text (roughly; enough to tell
 // which JOIN keyword precedes it).
 int MinLocation(const ProtobufCMessage* m) {
   int best = INT_MAX;
-  Walk(m, [&](const ProtobufCMessage* x) {
+  WalkParseTree(m, [&](const ProtobufCMessage* x) {
     const ProtobufCMessageDescriptor* d = x->descriptor;
     for (unsigned f = 0; f < d->n_fields; ++f) {
       const ProtobufCFieldDescriptor& fd = d->fields[f];
@@ -177,7 +155,7 @@ AsofPrepass StripAsofSyntax(std::string* sql) {
 bool MarkAsofJoins(const PgQuery__ParseResult* tree, const AsofPrepass& prepass) {
   if (prepass.marks.empty()) return true;
   std::vector<const PgQuery__JoinExpr*> joins;
-  Walk(&tree->base, [&](const ProtobufCMessage* m) {
+  WalkParseTree(&tree->base, [&](const ProtobufCMessage* m) {
     if (m->descriptor == &pg_query__join_expr__descriptor) joins.push_back(reinterpret_cast<const PgQuery__JoinExpr*>(m));
   });
   std::lock_guard<std::mutex> lock(g_mu);

@@ -38,6 +38,20 @@ struct Scope {
   std::vector<bool>* used = nullptr;
 };
 
+// Where a column name resolves in one scope level: its index (-1: not there), whether the name
+// is ambiguous there, and whether a qualifying table name was seen at all.
+struct ScopeMatch {
+  int index = -1;
+  bool ambiguous = false;
+  bool table_seen = false;
+};
+ScopeMatch FindInScope(const Scope& s, const std::string& table, const std::string& column);
+// True when every column an expression's parse tree names resolves, unambiguously, in `scope`
+// alone (no enclosing query) and it holds no subquery: binding it there then cannot fail for a
+// missing column. Lets the planner ask "does this WHERE conjunct read only these FROM items?"
+// without binding it and catching the error.
+bool ColumnsResolveIn(PgQuery__Node* node, const Scope& scope);
+
 struct PlannedQuery {
   OperatorPtr plan;
   std::vector<std::string> names;

@@ -9,6 +9,7 @@
 #include "functions/array_value.h"
 #include "functions/cast.h"
 #include "functions/function.h"
+#include "sql/parse_tree_walk.h"
 #include "sql/planner.h"
 #include "sql/system_catalog.h"
 
@@ -244,40 +245,81 @@ ExprPtr Planner::BindConst(PgQuery__AConst* c) {
   }
 }
 
-ExprPtr Planner::BindColumnRef(PgQuery__ColumnRef* ref, BindContext& bc) {
-  std::string table, column;
+namespace {
+
+// The (table, column) a ColumnRef names; false for `t.*`.
+bool ColumnRefName(const PgQuery__ColumnRef* ref, std::string* table, std::string* column) {
   if (ref->n_fields == 1) {
-    column = StrVal(ref->fields[0]);
+    if (ref->fields[0]->node_case == PG_QUERY__NODE__NODE_A_STAR) return false;
+    *column = StrVal(ref->fields[0]);
   } else if (ref->n_fields == 2) {
-    table = StrVal(ref->fields[0]);
-    if (ref->fields[1]->node_case == PG_QUERY__NODE__NODE_A_STAR)
-      throw Error(SqlState::kFeatureNotSupported, "row expansion via \"*\" is not supported here", CharPos(ref->location));
-    column = StrVal(ref->fields[1]);
+    *table = StrVal(ref->fields[0]);
+    if (ref->fields[1]->node_case == PG_QUERY__NODE__NODE_A_STAR) return false;
+    *column = StrVal(ref->fields[1]);
   } else {
     // schema.table.column: only the default schema exists.
-    table = StrVal(ref->fields[ref->n_fields - 2]);
-    column = StrVal(ref->fields[ref->n_fields - 1]);
+    *table = StrVal(ref->fields[ref->n_fields - 2]);
+    *column = StrVal(ref->fields[ref->n_fields - 1]);
   }
+  return true;
+}
+
+}  // namespace
+
+ScopeMatch FindInScope(const Scope& s, const std::string& table, const std::string& column) {
+  ScopeMatch m;
+  for (size_t c = 0; c < s.columns.size(); ++c) {
+    const ScopeColumn& col = s.columns[c];
+    if (!table.empty() && col.table != table) continue;
+    if (!table.empty()) m.table_seen = true;
+    if (col.name != column) continue;
+    if (m.index >= 0) {
+      // The same column through USING (hidden duplicate) is not ambiguous.
+      if (col.hidden || s.columns[size_t(m.index)].hidden) {
+        if (s.columns[size_t(m.index)].hidden) m.index = int(c);
+        continue;
+      }
+      m.ambiguous = true;
+      return m;
+    }
+    m.index = int(c);
+  }
+  return m;
+}
+
+bool ColumnsResolveIn(PgQuery__Node* node, const Scope& scope) {
+  bool ok = true;
+  WalkParseTree(&node->base, [&](const ProtobufCMessage* m) {
+    if (!ok) return false;
+    // A subquery's columns resolve in its own FROM first: too much to decide here.
+    if (m->descriptor == &pg_query__sub_link__descriptor) ok = false;
+    if (m->descriptor != &pg_query__column_ref__descriptor) return ok;
+    std::string table, column;
+    const auto* ref = reinterpret_cast<const PgQuery__ColumnRef*>(m);
+    if (!ColumnRefName(ref, &table, &column)) {
+      ok = false;
+    } else {
+      ScopeMatch found = FindInScope(scope, table, column);
+      ok = found.index >= 0 && !found.ambiguous;
+    }
+    return false;
+  });
+  return ok;
+}
+
+ExprPtr Planner::BindColumnRef(PgQuery__ColumnRef* ref, BindContext& bc) {
+  std::string table, column;
+  if (!ColumnRefName(ref, &table, &column))
+    throw Error(SqlState::kFeatureNotSupported, "row expansion via \"*\" is not supported here", CharPos(ref->location));
   int depth = 0;
   bool table_seen = false;
   for (const Scope* s = bc.scope; s; s = s->parent, ++depth) {
-    int found = -1;
-    for (size_t c = 0; c < s->columns.size(); ++c) {
-      const ScopeColumn& col = s->columns[c];
-      if (!table.empty() && col.table != table) continue;
-      if (!table.empty()) table_seen = true;
-      if (col.name != column) continue;
-      if (found >= 0) {
-        // The same column through USING (hidden duplicate) is not ambiguous.
-        if (col.hidden || s->columns[found].hidden) {
-          if (s->columns[found].hidden) found = int(c);
-          continue;
-        }
-        throw Error(SqlState::kAmbiguousColumn, fmt::format("column reference \"{}\" is ambiguous", column),
-                    CharPos(ref->location));
-      }
-      found = int(c);
-    }
+    const ScopeMatch match = FindInScope(*s, table, column);
+    table_seen = table_seen || match.table_seen;
+    if (match.ambiguous)
+      throw Error(SqlState::kAmbiguousColumn, fmt::format("column reference \"{}\" is ambiguous", column),
+                  CharPos(ref->location));
+    const int found = match.index;
     if (found >= 0) {
       if (s->used) (*s->used)[found] = true;
       const ScopeColumn& col = s->columns[found];

@@ -424,14 +424,13 @@ void Planner::JoinFromItems(PlannedQuery* acc_ptr, Scope* acc_scope_ptr, PgQuery
                                                     c->func_call->n_args, &pred);
       if (spatial || (c->node_case == PG_QUERY__NODE__NODE_A_EXPR && c->a_expr->kind == PG_QUERY__A__EXPR__KIND__AEXPR_OP &&
                       c->a_expr->n_name == 1 && StrVal(c->a_expr->name[0]) == "=" && c->a_expr->lexpr)) {
-        try {
+        // A conjunct reading a later FROM item or the outer query stays in WHERE.
+        if (ColumnsResolveIn(c, combined)) {
           ExprPtr e = BindExpression(c, combined);  // no parent: outer references are not keys
           if (e->kind == ExprKind::kFunction && e->args.size() >= 2 && ReadsColumns(*e->args[0]) && ReadsColumns(*e->args[1])) {
             conds.push_back(e);
             used = true;
           }
-        } catch (const Error&) {
-          // References a later FROM item or the outer query: stays in WHERE.
         }
       }
       if (!used) rest.push_back(c);
