@@ -10,6 +10,7 @@
 #include "engine/database.h"
 #include "ingest/nmea/nmea_writer.h"
 #include "storage/file_util.h"
+#include "engine/ingest_statements.h"
 
 namespace yunhe {
 
@@ -170,10 +171,10 @@ Status CreateDemoDatabase(const std::string& dir) {
     const std::string nmea = DemoNmea(k + 1, k < 3);
     QueryResult r = db->DefaultSession().Locked([&](Database& d) {
       d.AssertHeld();
-      return d.RunAsStatement("demo nmea", [&](QueryResult&) REQUIRES(d.mutex()) {
+      return RunIngestStatement(d, "demo nmea", [&](TableAppender& appender) {
         nmea::WriteTargets targets;
         targets.satellites = "satellites";
-        nmea::WriteNmea(d, nmea, devices[k], nmea::ReaderOptions{}, targets);
+        nmea::WriteNmea(appender, nmea, devices[k], nmea::ReaderOptions{}, targets);
       });
     });
     if (!r.status.ok()) return r.status;

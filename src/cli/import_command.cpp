@@ -16,6 +16,7 @@
 #include "common/time_util.h"
 #include "ingest/lineproto/line_protocol_writer.h"
 #include "ingest/nmea/nmea_writer.h"
+#include "engine/ingest_statements.h"
 
 namespace yunhe {
 namespace {
@@ -128,8 +129,8 @@ int ImportNmea(const std::string& dir, const std::vector<std::string>& files, co
       nmea::NmeaWriteReport rep;
       QueryResult r = db->DefaultSession().Locked([&](Database& d) {
       d.AssertHeld();
-      return d.RunAsStatement("nmea import", [&](QueryResult&) REQUIRES(d.mutex()) {
-        rep = nmea::WriteReaderResults(d, reader, device, targets);
+      return RunIngestStatement(d, "nmea import", [&](TableAppender& appender) {
+        rep = nmea::WriteReaderResults(appender, reader, device, targets);
       });
     });
       if (!r.status.ok()) {
@@ -231,7 +232,7 @@ int RunImportCommand(int argc, char** argv) {
       lineproto::WriteReport report;
       QueryResult r = db->DefaultSession().Locked([&](Database& d) {
         d.AssertHeld();
-        return lineproto::WriteLineProtocol(d, block, options, &report, first_line);
+        return WriteLineProtocol(d, block, options, &report, first_line);
       });
       if (!r.status.ok()) {
         std::cerr << "\n";

@@ -10,7 +10,7 @@
 
 #include "cli/result_printer.h"
 #include "engine/database.h"
-#include "ingest/gpsd/gpsd_client.h"
+#include "server/gpsd/gpsd_client.h"
 
 namespace yunhe {
 

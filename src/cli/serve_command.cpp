@@ -17,7 +17,7 @@
 #include "cli/result_printer.h"
 #include "cli/shell.h"
 #include "engine/database.h"
-#include "ingest/mqtt/mqtt_ingest.h"
+#include "server/mqtt/mqtt_ingest.h"
 #include "server/http/http_server.h"
 #include "server/ilp/ilp_server.h"
 #include "server/pgwire/pg_server.h"

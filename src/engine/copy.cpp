@@ -23,6 +23,7 @@
 #include "ingest/lineproto/line_protocol_writer.h"
 #include "ingest/nmea/nmea_writer.h"
 #include "sql/planner.h"
+#include "engine/database_appender.h"
 
 namespace yunhe {
 namespace {
@@ -369,7 +370,8 @@ void CopyLineProtocol(Database& db, PgQuery__CopyStmt* stmt, const CopyOptions& 
   wo.target_table = stmt->relation->relname;
   wo.max_reported_errors = 20;
   std::string data = stmt->filename && stmt->filename[0] ? ReadWholeFile(stmt->filename) : db.TakeCopyInput();
-  lineproto::Writer writer(db, wo);
+  DatabaseAppender appender(db);
+  lineproto::Writer writer(appender, wo);
   writer.Write(data);
   writer.Flush();
   const auto& rep = writer.report();
@@ -392,7 +394,8 @@ void CopyNmea(Database& db, PgQuery__CopyStmt* stmt, const CopyOptions& o, Query
   nmea::WriteTargets targets;
   targets.fixes = stmt->relation->relname;
   std::string data = stmt->filename && stmt->filename[0] ? ReadWholeFile(stmt->filename) : db.TakeCopyInput();
-  auto rep = nmea::WriteNmea(db, data, o.device, ro, targets);
+  DatabaseAppender appender(db);
+  auto rep = nmea::WriteNmea(appender, data, o.device, ro, targets);
   const size_t shown = std::min<size_t>(rep.problems.size(), 20);
   for (size_t k = 0; k < shown; ++k) {
     const auto& p = rep.problems[k];

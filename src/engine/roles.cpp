@@ -6,7 +6,7 @@
 
 #include "common/status.h"
 #include "engine/statements.h"
-#include "server/auth/scram.h"
+#include "auth/scram.h"
 #include "sql/planner.h"
 
 namespace yunhe {

@@ -9,7 +9,7 @@
 #include "common/decimal.h"
 #include "exec/operator.h"
 #include "functions/function.h"
-#include "sql/expr.h"
+#include "exec/expr.h"
 
 namespace yunhe {
 

@@ -2,7 +2,7 @@
 // materialized result (CTEs, subqueries in FROM that are referenced more than once).
 #pragma once
 #include "exec/operator.h"
-#include "sql/expr.h"
+#include "exec/expr.h"
 
 namespace yunhe {
 

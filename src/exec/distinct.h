@@ -4,7 +4,7 @@
 #include <unordered_set>
 
 #include "exec/operator.h"
-#include "sql/expr.h"
+#include "exec/expr.h"
 
 namespace yunhe {
 

@@ -9,7 +9,7 @@
 #pragma once
 #include "exec/operator.h"
 #include "exec/sort.h"
-#include "sql/expr.h"
+#include "exec/expr.h"
 
 namespace yunhe {
 

@@ -1,7 +1,7 @@
 // Evaluates bound expressions over a chunk, one Vector per expression.
 #pragma once
 #include "exec/operator.h"
-#include "sql/expr.h"
+#include "exec/expr.h"
 
 namespace yunhe {
 

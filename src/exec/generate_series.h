@@ -2,7 +2,7 @@
 // interval step. Arguments are evaluated at Open() (they may read outer columns).
 #pragma once
 #include "exec/operator.h"
-#include "sql/expr.h"
+#include "exec/expr.h"
 
 namespace yunhe {
 

@@ -13,7 +13,7 @@
 
 #include "exec/flat_key_map.h"
 #include "exec/operator.h"
-#include "sql/expr.h"
+#include "exec/expr.h"
 
 namespace yunhe {
 

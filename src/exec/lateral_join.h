@@ -6,7 +6,7 @@
 
 #include "exec/hash_join.h"
 #include "exec/operator.h"
-#include "sql/expr.h"
+#include "exec/expr.h"
 
 namespace yunhe {
 

@@ -11,7 +11,7 @@
 
 #include "exec/operator.h"
 #include "exec/spill_file.h"
-#include "sql/expr.h"
+#include "exec/expr.h"
 
 namespace yunhe {
 

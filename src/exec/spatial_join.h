@@ -14,7 +14,7 @@
 #include "exec/operator.h"
 #include "functions/geo/rtree.h"
 #include "functions/geo/spatial_join_support.h"
-#include "sql/expr.h"
+#include "exec/expr.h"
 
 namespace yunhe {
 

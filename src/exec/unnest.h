@@ -3,7 +3,7 @@
 // their left).
 #pragma once
 #include "exec/operator.h"
-#include "sql/expr.h"
+#include "exec/expr.h"
 
 namespace yunhe {
 

@@ -16,7 +16,7 @@
 #include "exec/basic_operators.h"
 #include "exec/hash_join.h"
 #include "exec/operator.h"
-#include "sql/expr.h"
+#include "exec/expr.h"
 #include "sql/parser.h"
 #include "storage/catalog.h"
 

@@ -122,7 +122,7 @@ struct Writer::Sink {
   }
 };
 
-Writer::Writer(Database& db, WriterOptions options) : db_(db), options_(std::move(options)) {
+Writer::Writer(TableAppender& db, WriterOptions options) : db_(db), options_(std::move(options)) {
   now_ns_ = options_.default_timestamp_ns
                 ? options_.default_timestamp_ns
                 : std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -142,14 +142,14 @@ Writer::Sink& Writer::SinkFor(std::string_view measurement, const Point&) {
   if (it == sinks_.end()) {
     auto sink = std::make_unique<Sink>();
     sink->name = std::string(name);
-    auto table = db_.catalog().FindTable(sink->name);
+    auto table = db_.FindTable(sink->name);
     if (!table) {
-      if (db_.catalog().NameTaken(sink->name))
+      if (db_.NameTaken(sink->name))
         throw Error(SqlState::kWrongObjectType, fmt::format("\"{}\" is not a table", sink->name));
-      db_.ExecuteNested(fmt::format("CREATE TABLE {} (\"time\" TIMESTAMPTZ NOT NULL) PARTITION BY RANGE (\"time\")",
+      db_.ExecuteDdl(fmt::format("CREATE TABLE {} (\"time\" TIMESTAMPTZ NOT NULL) PARTITION BY RANGE (\"time\")",
                                     Quoted(sink->name)));
       ++report_.tables_created;
-      table = db_.catalog().FindTable(sink->name);
+      table = db_.FindTable(sink->name);
     }
     const TableSchema& s = table->schema;
     sink->time_col = s.time_column;
@@ -187,7 +187,7 @@ std::string Writer::Prepare(Sink& sink, const Point& p) {
   const std::string& time_name = s->columns[sink.time_col].name;
   std::vector<std::string_view> missing;
   std::vector<std::string> missing_types;
-  auto check_name = [&](std::string_view key, const char* what) REQUIRES(db_.mutex()) -> std::string {
+  auto check_name = [&](std::string_view key, const char* what) -> std::string {
     if (key.size() > kMaxIdentifier) return fmt::format("{} key \"{}\" is longer than {} bytes", what, key, kMaxIdentifier);
     if (key == time_name) return fmt::format("{} key \"{}\" names the timestamp column", what, key);
     return "";
@@ -242,9 +242,9 @@ std::string Writer::Prepare(Sink& sink, const Point& p) {
     std::string ddl = "ALTER TABLE " + Quoted(sink.name);
     for (size_t m = 0; m < missing.size(); ++m)
       ddl += (m ? ", ADD COLUMN " : " ADD COLUMN ") + Quoted(missing[m]) + " " + missing_types[m];
-    db_.ExecuteNested(ddl);
+    db_.ExecuteDdl(ddl);
     report_.columns_added += missing.size();
-    sink.Bind(db_.catalog().FindTable(sink.name));
+    sink.Bind(db_.FindTable(sink.name));
   }
   sink.slots.clear();
   for (const Tag& t : p.tags) sink.slots.push_back(sink.Find(t.key));
@@ -292,18 +292,16 @@ void Writer::FlushSink(Sink& sink) {
   DataChunk& chunk = sink.chunk;
   if (chunk.count == 0) return;
   for (auto& col : chunk.columns) col.Resize(chunk.count);
-  db_.RecordAppend(sink.table, chunk);
+  db_.Append(sink.table, chunk);
   report_.rows += chunk.count;
   sink.Bind(sink.table);
 }
 
 void Writer::Flush() {
-  db_.AssertHeld();
   for (auto& [name, sink] : sinks_) FlushSink(*sink);
 }
 
 void Writer::Write(std::string_view data, size_t first_line) {
-  db_.AssertHeld();
   Parser parser(data, options_.precision);
   Point p;
   while (true) {
@@ -328,15 +326,5 @@ void Writer::Write(std::string_view data, size_t first_line) {
   }
 }
 
-QueryResult WriteLineProtocol(Database& db, std::string_view data, const WriterOptions& options, WriteReport* report,
-                              size_t first_line) {
-  return db.RunAsStatement("line protocol write", [&](QueryResult& result) REQUIRES(db.mutex()) {
-    Writer w(db, options);
-    w.Write(data, first_line);
-    w.Flush();
-    *report = w.report();
-    result.tag = fmt::format("WRITE {}", report->rows);
-  });
-}
 
 }  // namespace yunhe::lineproto

@@ -6,8 +6,9 @@
 // - a field whose type conflicts with its column rejects that line, with the reason.
 // A rejected line leaves nothing behind; the good lines around it are written.
 //
-// The writer works inside the caller's statement (Database::RunAsStatement or a COPY): its
-// appends and DDL commit or roll back with it. The HTTP /write endpoint reuses it.
+// The writer works inside the caller's statement (through a TableAppender: the engine's runs
+// the writer under Database::RunAsStatement or inside a COPY): its appends and DDL commit or roll
+// back with it.
 #pragma once
 #include <memory>
 #include <string>
@@ -15,7 +16,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "engine/database.h"
+#include "ingest/table_appender.h"
 #include "ingest/lineproto/line_protocol.h"
 
 namespace yunhe::lineproto {
@@ -44,11 +45,10 @@ struct WriteReport {
 
 class Writer {
  public:
-  Writer(Database& db, WriterOptions options);
+  Writer(TableAppender& db, WriterOptions options);
   ~Writer();
   // Parses `data` (whole lines) and buffers its points; full chunks are appended at once.
   // `first_line` numbers the first line of `data` in the caller's input.
-  // Both run inside the caller's statement, holding the database (checked: Database::AssertHeld).
   void Write(std::string_view data, size_t first_line = 1);
   // Appends every buffered row. Call before the statement commits.
   void Flush();
@@ -56,14 +56,14 @@ class Writer {
 
  private:
   struct Sink;
-  Sink& SinkFor(std::string_view measurement, const Point& first) REQUIRES(db_.mutex());
+  Sink& SinkFor(std::string_view measurement, const Point& first);
   // Checks the point against the table; adds missing columns. Empty string = ok, else the reason.
-  std::string Prepare(Sink& sink, const Point& p) REQUIRES(db_.mutex());
-  void AddRow(Sink& sink, const Point& p) REQUIRES(db_.mutex());
-  void FlushSink(Sink& sink) REQUIRES(db_.mutex());
+  std::string Prepare(Sink& sink, const Point& p);
+  void AddRow(Sink& sink, const Point& p);
+  void FlushSink(Sink& sink);
   void Reject(size_t line, std::string reason);
 
-  Database& db_;
+  TableAppender& db_;
   WriterOptions options_;
   WriteReport report_;
   std::unordered_map<std::string, std::unique_ptr<Sink>> sinks_;
@@ -72,9 +72,5 @@ class Writer {
   int64_t now_ns_ = 0;
 };
 
-// One-shot helper: parses and writes `data` as one statement of `db` (committed unless inside a
-// transaction block). Line errors are in the report; a statement-level error in the result.
-QueryResult WriteLineProtocol(Database& db, std::string_view data, const WriterOptions& options,
-                              WriteReport* report, size_t first_line = 1) REQUIRES(db.mutex());
 
 }  // namespace yunhe::lineproto

@@ -11,14 +11,14 @@ namespace yunhe::nmea {
 namespace {
 
 // Appends `chunks` (columns named by `cols`) to `table`, creating it if missing.
-size_t AppendNamed(Database& db, const std::string& table_name, const std::vector<ColumnSpec>& cols,
-                   const std::vector<DataChunk>& chunks, bool ts_not_null) REQUIRES(db.mutex()) {
-  if (!db.catalog().FindTable(table_name)) {
-    if (db.catalog().NameTaken(table_name))
+size_t AppendNamed(TableAppender& db, const std::string& table_name, const std::vector<ColumnSpec>& cols,
+                   const std::vector<DataChunk>& chunks, bool ts_not_null) {
+  if (!db.FindTable(table_name)) {
+    if (db.NameTaken(table_name))
       throw Error(SqlState::kWrongObjectType, fmt::format("\"{}\" is not a table", table_name));
-    db.ExecuteNested(CreateTableSql(table_name, cols, ts_not_null));
+    db.ExecuteDdl(CreateTableSql(table_name, cols, ts_not_null));
   }
-  auto table = db.catalog().FindTable(table_name);
+  auto table = db.FindTable(table_name);
   const TableSchema& schema = table->schema;
   // For each table column: the source column with its name, or -1.
   std::vector<int> source(schema.columns.size(), -1);
@@ -52,7 +52,7 @@ size_t AppendNamed(Database& db, const std::string& table_name, const std::vecto
                     fmt::format("null value in column \"{}\" of relation \"{}\" violates not-null constraint", schema.columns[c].name,
                                 table_name));
     }
-    db.RecordAppend(table, out);
+    db.Append(table, out);
     rows += in.count;
   }
   return rows;
@@ -60,7 +60,7 @@ size_t AppendNamed(Database& db, const std::string& table_name, const std::vecto
 
 }  // namespace
 
-NmeaWriteReport WriteNmea(Database& db, std::string_view text, const std::string& device, const ReaderOptions& options,
+NmeaWriteReport WriteNmea(TableAppender& db, std::string_view text, const std::string& device, const ReaderOptions& options,
                           const WriteTargets& targets, size_t first_line) {
   Reader reader(options);
   reader.Feed(text, first_line);
@@ -68,7 +68,7 @@ NmeaWriteReport WriteNmea(Database& db, std::string_view text, const std::string
   return WriteReaderResults(db, reader, device, targets);
 }
 
-NmeaWriteReport WriteRecords(Database& db, const std::vector<Fix>& fixes, const std::vector<Satellite>& satellites,
+NmeaWriteReport WriteRecords(TableAppender& db, const std::vector<Fix>& fixes, const std::vector<Satellite>& satellites,
                              const std::string& device, const WriteTargets& targets) {
   NmeaWriteReport rep;
   rep.fixes = AppendNamed(db, targets.fixes, FixColumns(), FixChunks(fixes, device), true);
@@ -77,7 +77,7 @@ NmeaWriteReport WriteRecords(Database& db, const std::vector<Fix>& fixes, const 
   return rep;
 }
 
-NmeaWriteReport WriteReaderResults(Database& db, Reader& reader, const std::string& device, const WriteTargets& targets) {
+NmeaWriteReport WriteReaderResults(TableAppender& db, Reader& reader, const std::string& device, const WriteTargets& targets) {
   NmeaWriteReport rep;
   rep.problems = std::move(reader.problems);
   reader.problems.clear();

@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "engine/database.h"
+#include "ingest/table_appender.h"
 #include "ingest/nmea/nmea_reader.h"
 
 namespace yunhe::nmea {
@@ -24,14 +24,14 @@ struct NmeaWriteReport {
 };
 
 // Appends fixes and satellites from any source (the NMEA reader, gpsd) to the target tables.
-NmeaWriteReport WriteRecords(Database& db, const std::vector<Fix>& fixes, const std::vector<Satellite>& satellites,
-                             const std::string& device, const WriteTargets& targets) REQUIRES(db.mutex());
+NmeaWriteReport WriteRecords(TableAppender& db, const std::vector<Fix>& fixes, const std::vector<Satellite>& satellites,
+                             const std::string& device, const WriteTargets& targets);
 // Appends what `reader` has produced so far and clears it (for feeding a large file block by
 // block into one reader, committing each block).
-NmeaWriteReport WriteReaderResults(Database& db, Reader& reader, const std::string& device, const WriteTargets& targets)
-    REQUIRES(db.mutex());
+NmeaWriteReport WriteReaderResults(TableAppender& db, Reader& reader, const std::string& device, const WriteTargets& targets);
+
 // Parses `text` (whole lines from `first_line` on) and appends the results.
-NmeaWriteReport WriteNmea(Database& db, std::string_view text, const std::string& device, const ReaderOptions& options,
-                          const WriteTargets& targets, size_t first_line = 1) REQUIRES(db.mutex());
+NmeaWriteReport WriteNmea(TableAppender& db, std::string_view text, const std::string& device, const ReaderOptions& options,
+                          const WriteTargets& targets, size_t first_line = 1);
 
 }  // namespace yunhe::nmea

@@ -11,8 +11,9 @@
 
 #include "common/value.h"
 #include "ingest/lineproto/line_protocol_writer.h"
-#include "server/auth/scram.h"
+#include "auth/scram.h"
 #include "server/http/result_stream.h"
+#include "engine/ingest_statements.h"
 
 namespace yunhe::http {
 
@@ -219,7 +220,7 @@ void HttpServer::Routes() {
     Session session(db_);
     Status durable = session.LockedDurably([&](Database& db) {
       db.AssertHeld();
-      r = lineproto::WriteLineProtocol(db, req.body, o, &report);
+      r = WriteLineProtocol(db, req.body, o, &report);
     });
     if (!durable.ok()) r.status = durable;
     rows_written_ += report.rows;

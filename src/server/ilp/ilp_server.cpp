@@ -12,6 +12,7 @@
 #include <iostream>
 
 #include "ingest/lineproto/line_protocol_writer.h"
+#include "engine/ingest_statements.h"
 
 namespace yunhe::ilp {
 
@@ -92,7 +93,7 @@ void IlpServer::Serve(int fd, int connection) {
     QueryResult r;
     Status durable = session.LockedDurably([&](Database& db) {
       db.AssertHeld();
-      r = lineproto::WriteLineProtocol(db, batch, options, &report, next_line);
+      r = WriteLineProtocol(db, batch, options, &report, next_line);
     });
     if (!durable.ok()) r.status = durable;
     next_line += size_t(std::count(batch.begin(), batch.end(), '\n'));

@@ -18,7 +18,7 @@
 #include <openssl/ssl.h>
 
 #include "common/cancel.h"
-#include "server/auth/scram.h"
+#include "auth/scram.h"
 #include "server/pgwire/pg_messages.h"
 #include "server/pgwire/pg_values.h"
 #include "engine/session.h"

@@ -1,4 +1,5 @@
-// Bound expressions: the output of binding a pg_query expression node against a scope.
+// Bound expressions: the output of binding a pg_query expression node against a scope. They
+// live with the executor, which evaluates them; the planner (sql/), above it, builds them.
 // An Expr reads columns of the chunk its operator receives (kColumn) or of an enclosing query's
 // current row (kOuterColumn, for correlated subqueries).
 #pragma once

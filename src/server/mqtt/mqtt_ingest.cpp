@@ -1,5 +1,6 @@
-#include "ingest/mqtt/mqtt_ingest.h"
+#include "server/mqtt/mqtt_ingest.h"
 
+#include "engine/ingest_statements.h"
 #include "engine/session.h"
 
 #include <mosquitto.h>
@@ -9,7 +10,7 @@
 #include <iostream>
 
 #include "ingest/lineproto/line_protocol_writer.h"
-#include "ingest/mqtt/json_to_lineproto.h"
+#include "ingest/json/json_to_lineproto.h"
 
 namespace yunhe::mqtt {
 
@@ -107,7 +108,7 @@ void MqttIngest::Flush() {
   Session session(db_);
   Status durable = session.LockedDurably([&](Database& db) {
       db.AssertHeld();
-    r = lineproto::WriteLineProtocol(db, batch, o, &report);
+    r = WriteLineProtocol(db, batch, o, &report);
   });
   if (!durable.ok()) r.status = durable;
   rows_ += report.rows;

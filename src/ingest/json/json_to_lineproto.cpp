@@ -1,4 +1,4 @@
-#include "ingest/mqtt/json_to_lineproto.h"
+#include "ingest/json/json_to_lineproto.h"
 
 #include <simdjson.h>
 

@@ -1,4 +1,4 @@
-#include "ingest/gpsd/gpsd_client.h"
+#include "server/gpsd/gpsd_client.h"
 
 #include <netdb.h>
 #include <poll.h>
@@ -11,6 +11,7 @@
 #include <iostream>
 
 #include "common/time_util.h"
+#include "engine/ingest_statements.h"
 #include "engine/session.h"
 #include "ingest/nmea/nmea_writer.h"
 
@@ -97,8 +98,8 @@ Status RunGpsdIngest(Database& db, const GpsdOptions& options, const std::atomic
     QueryResult r;
     Status durable = session.LockedDurably([&](Database& d) {
       d.AssertHeld();
-      r = d.RunAsStatement("gpsd ingest", [&](QueryResult&) REQUIRES(d.mutex()) {
-        rep = nmea::WriteRecords(d, fixes, sats, options.device, targets);
+      r = RunIngestStatement(d, "gpsd ingest", [&](TableAppender& appender) {
+        rep = nmea::WriteRecords(appender, fixes, sats, options.device, targets);
       });
     });
     if (!durable.ok()) r.status = durable;

@@ -1,4 +1,4 @@
-#include "server/auth/scram.h"
+#include "auth/scram.h"
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>

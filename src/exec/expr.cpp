@@ -1,4 +1,4 @@
-#include "sql/expr.h"
+#include "exec/expr.h"
 
 #include "functions/function.h"
 

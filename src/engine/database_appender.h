@@ -1,0 +1,34 @@
+// The engine's side of ingest's TableAppender: appends and schema-on-write DDL of a writer run
+// inside the current statement of a Database the caller holds.
+#pragma once
+#include "engine/database.h"
+#include "ingest/table_appender.h"
+
+namespace yunhe {
+
+class DatabaseAppender final : public TableAppender {
+ public:
+  // Construct and use holding db (checked at run time: Database::AssertHeld).
+  explicit DatabaseAppender(Database& db) : db_(db) {}
+  std::shared_ptr<Table> FindTable(const std::string& name) override {
+    db_.AssertHeld();
+    return db_.catalog().FindTable(name);
+  }
+  bool NameTaken(const std::string& name) override {
+    db_.AssertHeld();
+    return db_.catalog().NameTaken(name);
+  }
+  void ExecuteDdl(const std::string& sql) override {
+    db_.AssertHeld();
+    db_.ExecuteNested(sql);
+  }
+  void Append(const std::shared_ptr<Table>& table, const DataChunk& rows) override {
+    db_.AssertHeld();
+    db_.RecordAppend(table, rows);
+  }
+
+ private:
+  Database& db_;
+};
+
+}  // namespace yunhe
