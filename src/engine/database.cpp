@@ -182,6 +182,8 @@ void Database::RecordCatalogChange(const std::string& ddl_sql) {
 std::shared_ptr<Table> Database::CloneTableForDdl(const std::string& name) {
   auto old = catalog_->FindTable(name);
   auto copy = std::make_shared<Table>(*old);
+  // Its columns are about to change: indexes keyed by column position must not carry over.
+  copy->row_indexes = std::make_shared<Table::RowIndexCache>();
   catalog_->tables[name] = copy;
   return copy;
 }

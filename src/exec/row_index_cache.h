@@ -2,7 +2,9 @@
 // one index per (table, column), built on first use and reused while the table only grows (the
 // rows appended since are few and the scan reads them directly); rebuilt after deletes,
 // updates, rollbacks or compaction (TableData::version changes) or once the appended rows pass
-// an eighth of the indexed ones. Not persisted: rebuilt after a restart.
+// an eighth of the indexed ones. The indexes belong to their table (Table::row_indexes), so two
+// databases in one process never share one and a dropped table's go with it. Not persisted
+// (stored B-tree indexes of parts are: exec/value_row_index.h); rebuilt after a restart.
 #pragma once
 #include <algorithm>
 #include <cstdint>
@@ -30,30 +32,24 @@ inline size_t RowsPastIndex(const std::vector<uint32_t>& counts, const std::vect
   return past;
 }
 
-// Index must have `version`, `counts` (rows per group it covers) and indexed_rows().
-// build(data, column, counts) makes a new one from `data`: the table's live data or the snapshot
-// its reader sees.
+// Index must have `version`, `counts` (rows per group it covers), indexed_rows() and a static
+// `kCacheKind` telling index kinds apart. build(data, column, counts) makes a new one from
+// `data`: the table's live data or the snapshot its reader sees.
 template <typename Index, typename Build>
 std::shared_ptr<const Index> CachedRowIndex(const std::shared_ptr<Table>& table, const TableData& data, size_t column,
                                             const std::vector<uint32_t>& counts, Build build) {
-  struct Entry {
-    std::weak_ptr<Table> owner;
-    std::shared_ptr<const Index> index;
-  };
-  static std::mutex mu;
-  static std::map<std::pair<const Table*, size_t>, Entry> cache;
-  std::lock_guard<std::mutex> lock(mu);
-  // Entries of dropped tables go (a new table may reuse the address).
-  for (auto it = cache.begin(); it != cache.end();) it = it->second.owner.expired() ? cache.erase(it) : std::next(it);
-  Entry& e = cache[{table.get(), column}];
-  if (e.index && e.index->version == data.version()) {
+  Table::RowIndexCache& cache = *table->row_indexes;
+  std::lock_guard<std::mutex> lock(cache.mu);
+  std::shared_ptr<const void>& slot = cache.entries[{Index::kCacheKind, column}];
+  auto index = std::static_pointer_cast<const Index>(slot);
+  if (index && index->version == data.version()) {
     // Still valid if few rows came after it (rows past a reader's snapshot are skipped by the scan).
-    const size_t tail = RowsPastIndex(counts, e.index->counts);
-    if (tail <= std::max<size_t>(4096, e.index->indexed_rows() / 8)) return e.index;
+    const size_t tail = RowsPastIndex(counts, index->counts);
+    if (tail <= std::max<size_t>(4096, index->indexed_rows() / 8)) return index;
   }
-  e.owner = table;
-  e.index = build(data, column, counts);
-  return e.index;
+  index = build(data, column, counts);
+  slot = index;
+  return index;
 }
 
 }  // namespace yunhe

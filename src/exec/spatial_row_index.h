@@ -11,6 +11,7 @@
 namespace yunhe {
 
 struct SpatialRowIndex {
+  static constexpr int kCacheKind = 1;  // exec/row_index_cache.h
   uint64_t version = 0;
   std::vector<uint32_t> counts;   // rows per row group covered by the index
   std::vector<uint64_t> row_ids;  // tree item -> row id (group * kChunkRows + row)

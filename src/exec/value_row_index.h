@@ -39,6 +39,7 @@ struct SortedValues {
 using PartValueIndex = SortedValues;
 
 struct ValueRowIndex {
+  static constexpr int kCacheKind = 2;  // exec/row_index_cache.h
   uint64_t version = 0;
   std::vector<uint32_t> counts;  // rows per row group covered by the index
   SortedValues resident;         // rows of groups not in a part (positions are row ids)
