@@ -1,5 +1,6 @@
-// COPY table FROM/TO file or STDIN/STDOUT in text and CSV formats (PostgreSQL COPY semantics),
-// with ON_ERROR ignore to skip and count bad rows. Without it the first bad row aborts the
+// COPY table FROM/TO file or STDIN/STDOUT in text and CSV formats (PostgreSQL COPY semantics;
+// the formats themselves are ingest/csv/delimited.h), with ON_ERROR ignore to skip and count bad
+// rows. Without it the first bad row aborts the
 // statement with its line number and nothing is loaded.
 #include <fmt/format.h>
 
@@ -20,6 +21,7 @@
 #include "exec/expression_eval.h"
 #include "exec/parallel_for.h"
 #include "functions/cast.h"
+#include "ingest/csv/delimited.h"
 #include "ingest/lineproto/line_protocol_writer.h"
 #include "ingest/nmea/nmea_writer.h"
 #include "sql/planner.h"
@@ -28,13 +30,9 @@
 namespace yunhe {
 namespace {
 
-struct CopyOptions {
-  bool csv = false;
+// The delimited format (text or CSV: ingest/csv/delimited.h) plus COPY's other options.
+struct CopyOptions : DelimitedFormat {
   bool header = false;
-  char delimiter = '\t';
-  char quote = '"';
-  char escape = '"';
-  std::string null_string = "\\N";
   bool on_error_ignore = false;
   bool lineprotocol = false;
   bool nmea = false;
@@ -106,198 +104,6 @@ CopyOptions ParseOptions(PgQuery__CopyStmt* stmt) {
     if (!quote.empty()) throw Error(SqlState::kFeatureNotSupported, "COPY quote available only in CSV mode");
   }
   return o;
-}
-
-// One parsed record: fields plus whether each was quoted (CSV: a quoted empty string is not NULL).
-struct Record {
-  std::vector<std::string> fields;  // only the first `count` are valid; kept to reuse capacity
-  std::vector<bool> quoted;
-  size_t count = 0;
-  size_t line = 0;  // 1-based line number where the record starts
-  std::string& NewField() {
-    if (count == fields.size()) {
-      fields.emplace_back();
-      quoted.push_back(false);
-    }
-    fields[count].clear();
-    quoted[count] = false;
-    return fields[count++];
-  }
-};
-
-class RecordReader {
- public:
-  RecordReader(std::string_view data, const CopyOptions& o, size_t first_line = 1) : d_(data), o_(o), line_(first_line) {}
-  // Returns false at end of input. Throws on an unterminated quoted field.
-  bool Next(Record* rec) {
-    rec->count = 0;
-    if (pos_ >= d_.size()) return false;
-    rec->line = line_;
-    if (!o_.csv && d_.compare(pos_, 3, "\\.\n") == 0) return false;
-    std::string* field = &rec->NewField();
-    const char* data = d_.data();
-    const size_t size = d_.size();
-    while (true) {
-      // Copy the run of ordinary bytes in one go.
-      size_t run = pos_;
-      while (run < size) {
-        char c = data[run];
-        if (c == o_.delimiter || c == '\n' || c == '\r' || (o_.csv ? c == o_.quote : c == '\\')) break;
-        ++run;
-      }
-      field->append(data + pos_, run - pos_);
-      pos_ = run;
-      if (pos_ >= size) return true;
-      char c = data[pos_];
-      if (o_.csv && c == o_.quote) {
-        if (!field->empty() || rec->quoted[rec->count - 1]) {
-          field->push_back(c);
-          ++pos_;
-          continue;
-        }
-        rec->quoted[rec->count - 1] = true;
-        ++pos_;
-        // Quoted field: runs to the closing quote; doubled quote (or escape+quote) is a quote.
-        while (true) {
-          if (pos_ >= size)
-            throw Error(SqlState::kBadCopyFileFormat, fmt::format("unterminated CSV quoted field (line {})", rec->line));
-          char q = data[pos_];
-          if (q == o_.escape && pos_ + 1 < size && (data[pos_ + 1] == o_.quote || (o_.escape != o_.quote && data[pos_ + 1] == o_.escape))) {
-            field->push_back(data[pos_ + 1]);
-            pos_ += 2;
-            continue;
-          }
-          if (q == o_.quote) {
-            ++pos_;
-            break;
-          }
-          if (q == '\n') ++line_;
-          field->push_back(q);
-          ++pos_;
-        }
-        continue;
-      }
-      if (c == o_.delimiter) {
-        field = &rec->NewField();
-        ++pos_;
-        continue;
-      }
-      if (c == '\n' || c == '\r') {
-        if (c == '\r' && pos_ + 1 < size && data[pos_ + 1] == '\n') ++pos_;
-        ++pos_;
-        ++line_;
-        return true;
-      }
-      // Text format backslash escape.
-      if (pos_ + 1 >= size) {
-        field->push_back(c);
-        ++pos_;
-        continue;
-      }
-      char e = data[pos_ + 1];
-      // Keep "\N" recognisable as NULL: only a whole field equal to the null string is NULL.
-      if (e == 'N' && field->empty()) {
-        *field = "\\N";
-        pos_ += 2;
-        continue;
-      }
-      switch (e) {
-        case 't': field->push_back('\t'); break;
-        case 'n': field->push_back('\n'); break;
-        case 'r': field->push_back('\r'); break;
-        case 'b': field->push_back('\b'); break;
-        case 'f': field->push_back('\f'); break;
-        case 'v': field->push_back('\v'); break;
-        default: field->push_back(e); break;
-      }
-      pos_ += 2;
-    }
-  }
-
- private:
-  std::string_view d_;
-  const CopyOptions& o_;
-  size_t pos_ = 0;
-  size_t line_ = 1;
-
- public:
-  size_t position() const { return pos_; }
-};
-
-// Converts the common types without building a Value; returns false to fall back to ParseValue
-// (which also produces the error message for bad input).
-bool ParseFieldFast(const std::string& f, const LogicalType& t, Vector& out, size_t row) {
-  const char* b = f.data();
-  const char* e = b + f.size();
-  switch (t.id) {
-    case TypeId::kInt16:
-    case TypeId::kInt32:
-    case TypeId::kInt64: {
-      int64_t v;
-      auto [ptr, ec] = std::from_chars(b, e, v);
-      if (ec != std::errc() || ptr != e || b == e) return false;
-      if (t.id == TypeId::kInt16 && (v < INT16_MIN || v > INT16_MAX)) return false;
-      if (t.id == TypeId::kInt32 && (v < INT32_MIN || v > INT32_MAX)) return false;
-      out.i64()[row] = v;
-      out.SetNull(row, false);
-      return true;
-    }
-    case TypeId::kFloat64: {
-      if (b == e || !(isdigit((unsigned char)*b) || *b == '-' || *b == '.')) return false;
-      double v;
-      auto [ptr, ec] = std::from_chars(b, e, v);
-      if (ec != std::errc() || ptr != e) return false;
-      out.f64()[row] = v;
-      out.SetNull(row, false);
-      return true;
-    }
-    case TypeId::kText:
-      if (t.precision) return false;
-      out.str()[row].assign(f);
-      out.SetNull(row, false);
-      return true;
-    case TypeId::kTimestamp:
-    case TypeId::kTimestampTz: {
-      int64_t ns;
-      bool zone;
-      if (!ParseTimestamp(f, &ns, &zone) || (zone && t.id == TypeId::kTimestamp)) return false;
-      if (!zone && t.id == TypeId::kTimestampTz && !SessionZone().is_utc()) ns = SessionZone().LocalToUtc(ns);
-      out.i64()[row] = ns;
-      out.SetNull(row, false);
-      return true;
-    }
-    default: return false;
-  }
-}
-
-std::string EscapeText(const std::string& s, char delimiter) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += delimiter == '\t' ? "\\t" : "\t"; break;
-      default:
-        if (c == delimiter) out.push_back('\\');
-        out.push_back(c);
-    }
-  }
-  return out;
-}
-
-std::string QuoteCsv(const std::string& s, const CopyOptions& o) {
-  bool needs = s.empty() || s == o.null_string || s.find(o.delimiter) != std::string::npos ||
-               s.find(o.quote) != std::string::npos || s.find('\n') != std::string::npos ||
-               s.find('\r') != std::string::npos;
-  if (!needs) return s;
-  std::string out(1, o.quote);
-  for (char c : s) {
-    if (c == o.quote || c == o.escape) out.push_back(o.escape);
-    out.push_back(c);
-  }
-  out.push_back(o.quote);
-  return out;
 }
 
 void CopyTo(Database& db, PgQuery__CopyStmt* stmt, const std::string& sql, const CopyOptions& o, QueryResult& result) REQUIRES(db.mutex()) {
