@@ -1,14 +1,10 @@
-// PostgreSQL wire protocol server (protocol 3.0) over one Database: startup (SSLRequest and
-// GSSENCRequest answered 'N', trust authentication), the simple query protocol with text
-// results, COPY FROM STDIN / TO STDOUT, notices and errors with SQLSTATE and position, and
-// ParameterStatus/BackendKeyData/ReadyForQuery as psql, libpq and psycopg2 expect, and the
-// extended query protocol (Parse/Bind/Describe/Execute/Close/Sync, text and binary formats).
-//
-// Connections run on their own threads, each a protocol codec over an engine Session
+// PostgreSQL wire protocol server (protocol 3.0) over one Database: accepts connections, each
+// served on its own thread by a Connection (pg_connection.h: startup, TLS when a certificate is
+// configured, trust or SCRAM-SHA-256 authentication, simple and extended query protocol, COPY,
+// notices and errors with SQLSTATE and position), a protocol codec over an engine Session
 // (engine/session.h), which decides how each statement runs and holds the database through a
-// transaction block (the engine has one transaction at a time). The extended query protocol places parameters into the
-// statement as typed literals (pg_values.h). Authentication: trust until a role has a password,
-// then SCRAM-SHA-256. Not yet: TLS.
+// transaction block (the engine has one transaction at a time). The server keeps the connection
+// limit and the CancelRequest keys.
 #pragma once
 #include <atomic>
 #include <map>
@@ -50,10 +46,11 @@ class Server {
   void Stop();
 
  private:
-  // over_limit: refuse with 53300 once the startup packet is read (max_connections reached).
-  void Serve(int fd, int32_t backend_pid, bool over_limit);
-  // SCRAM-SHA-256 once any role has a password (else trust); false: the connection is refused.
-  bool Authenticate(Conn& conn, const std::string& user);
+  friend class Connection;  // server/pgwire/pg_connection.h: one per client
+  // CancelRequest support: the key each connection handed out, and the statement it cancels.
+  void RegisterCancelKey(int32_t backend_pid, int32_t key);
+  void ForgetCancelKey(int32_t backend_pid);
+  void Cancel(int32_t backend_pid, int32_t key);
 
   Database& db_;
   ServerOptions options_;

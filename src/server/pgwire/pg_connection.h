@@ -1,0 +1,64 @@
+// One client connection of the PostgreSQL protocol server: a protocol codec over an engine
+// Session. The jobs live in files of their own:
+//   pg_startup.cpp         SSL/GSS negotiation, CancelRequest, the startup packet, SCRAM or trust
+//                          authentication, ParameterStatus and BackendKeyData;
+//   pg_simple_query.cpp    Query messages, COPY FROM STDIN data, COPY TO STDOUT;
+//   pg_extended_query.cpp  Parse, Bind, Describe, Execute, Close;
+//   pg_connection.cpp      the message loop, idle-in-transaction timeouts, streaming rows out.
+#pragma once
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/session.h"
+#include "server/pgwire/pg_messages.h"
+
+namespace yunhe::pgwire {
+
+class Server;
+
+class Connection {
+ public:
+  Connection(Server& server, int fd, int32_t backend_pid);
+  ~Connection();
+  // Runs the connection to its end (the client left, a FATAL error, the server stopping).
+  // over_limit: refused with 53300 once the startup packet is read.
+  void Run(bool over_limit);
+
+ private:
+  struct Portal {
+    std::string sql;                    // with the parameters in place
+    std::shared_ptr<ParsedSql> parsed;  // parsed once, at Bind
+    std::vector<int16_t> formats;
+  };
+
+  // pg_startup.cpp: false ends the connection.
+  bool Startup(bool over_limit);
+  bool Authenticate(const std::string& user);
+  // pg_simple_query.cpp: false when the client is gone.
+  bool SimpleQuery(const std::string& sql);
+  // CopyData until CopyDone or CopyFail; false when the client is gone.
+  bool ReceiveCopyData(std::string* data, bool* failed, std::string* fail_reason);
+  // pg_extended_query.cpp: throws Error for an ErrorResponse; false when the client is gone.
+  bool Extended(const Message& msg);
+  bool ExecutePortal(const Portal& portal);
+  // pg_connection.cpp
+  // Sends `o` once everything this session committed is durable (group commit).
+  bool Send(const std::string& o);
+  // Rows of a result as DataRow messages into out_, sent on whenever a good amount has piled
+  // up (a large result never sits in memory whole). False: the client is gone.
+  bool StreamRows(ResultStream& rows, const std::vector<int16_t>& formats);
+  void AppendReady();
+
+  Server& server_;
+  Conn conn_;
+  int32_t backend_pid_;
+  std::unique_ptr<Session> session_;  // from authentication on
+  std::string out_;                   // the answer being built
+  Message m_;
+  std::map<std::string, Portal> portals_;
+  std::string user_ = "yunhe";
+};
+
+}  // namespace yunhe::pgwire

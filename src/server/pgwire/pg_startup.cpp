@@ -1,0 +1,147 @@
+// Connection startup: encryption negotiation, CancelRequest, the startup packet, authentication
+// and the parameters a client expects before its first query.
+#include <openssl/rand.h>
+#include <openssl/ssl.h>
+#include <unistd.h>
+
+#include "auth/scram.h"
+#include "common/cancel.h"
+#include "server/pgwire/pg_connection.h"
+#include "server/pgwire/pg_rows.h"
+#include "server/pgwire/pg_server.h"
+
+namespace yunhe::pgwire {
+
+namespace {
+constexpr int32_t kProtocol3 = 196608;
+constexpr int32_t kSslRequest = 80877103;
+constexpr int32_t kGssEncRequest = 80877104;
+constexpr int32_t kCancelRequest = 80877102;
+}  // namespace
+
+bool Connection::Startup(bool over_limit) {
+  // Startup: answer SSL/GSS encryption requests with 'N' and read the real startup packet.
+  while (true) {
+    if (!ReadStartup(conn_, &m_) || m_.body.size() < 4) return false;
+    const int32_t code = BodyInt32(m_.body, 0);
+    if (code == kSslRequest && server_.tls_ && !conn_.ssl) {
+      // TLS with the configured certificate; the startup packet then comes encrypted.
+      if (!WriteAll(conn_, "S")) return false;
+      conn_.ssl = SSL_new(server_.tls_);
+      if (!conn_.ssl || SSL_set_fd(conn_.ssl, conn_.fd) != 1 || SSL_accept(conn_.ssl) != 1) return false;
+      continue;
+    }
+    if (code == kSslRequest || code == kGssEncRequest) {
+      if (!WriteAll(conn_, "N")) return false;
+      continue;
+    }
+    if (code == kCancelRequest) {
+      // CancelRequest: pid and key of the session; its running statement stops with 57014.
+      if (m_.body.size() >= 12) {
+        const int32_t pid = BodyInt32(m_.body, 4), key = BodyInt32(m_.body, 8);
+        server_.Cancel(pid, key);
+      }
+      return false;
+    }
+    if (code != kProtocol3) {
+      std::string out;
+      AppendError(Status::Error(SqlState::kProtocolViolation, "unsupported frontend protocol " + std::to_string(code >> 16) + "." +
+                                              std::to_string(code & 0xffff) + ": server supports 3.0"),
+                  &out, 'E', "FATAL");
+      WriteAll(conn_, out);
+      return false;
+    }
+    break;
+  }
+  if (over_limit) {
+    std::string out;
+    AppendError(Status::Error(SqlState::kTooManyConnections, "sorry, too many clients already"), &out, 'E', "FATAL");
+    WriteAll(conn_, out);
+    return false;
+  }
+  std::string database = "yunhe", application;
+  for (size_t pos = 4; pos < m_.body.size() && m_.body[pos] != '\0';) {
+    std::string key = ReadCString(m_.body, &pos);
+    std::string value = ReadCString(m_.body, &pos);
+    if (key == "user") user_ = value;
+    else if (key == "database") database = value;
+    else if (key == "application_name") application = value;
+  }
+  if (!Authenticate(user_)) return false;
+  std::string out;
+  MessageBuilder('R').Int32(0).AppendTo(&out);  // AuthenticationOk
+  auto param = [&](const std::string& k, const std::string& v) { MessageBuilder('S').Str(k).Str(v).AppendTo(&out); };
+  param("server_version", "15.0");
+  param("server_encoding", "UTF8");
+  param("client_encoding", "UTF8");
+  param("DateStyle", "ISO, MDY");
+  param("IntervalStyle", "postgres");
+  param("TimeZone", server_.db_.DefaultSettings().values["timezone"]);
+  param("integer_datetimes", "on");
+  param("standard_conforming_strings", "on");
+  param("is_superuser", "on");
+  param("session_authorization", user_);
+  param("application_name", application);
+  int32_t cancel_key;
+  RAND_bytes(reinterpret_cast<unsigned char*>(&cancel_key), sizeof cancel_key);
+  server_.RegisterCancelKey(backend_pid_, cancel_key);  // forgotten when the connection ends
+  MessageBuilder('K').Int32(backend_pid_).Int32(cancel_key).AppendTo(&out);
+  MessageBuilder('Z').Byte('I').AppendTo(&out);
+  if (!WriteAll(conn_, out)) return false;
+  session_ = std::make_unique<Session>(server_.db_);
+  return true;
+
+}
+
+bool Connection::Authenticate(const std::string& user) {
+  // Trust until some role has a password; from then on SCRAM-SHA-256 for everyone.
+  std::string verifier;
+  bool required = false;
+  auto read_roles = [&](const Catalog& catalog) {
+    for (auto& [name, v] : catalog.users) required = required || !v.empty();
+    auto it = catalog.users.find(user);
+    if (it != catalog.users.end()) verifier = it->second;
+  };
+  // Logging in does not wait for another session's open transaction block either.
+  if (!server_.db_.ReadBlockStartCatalog(read_roles)) {
+    MutexLock lock(server_.db_.mutex());
+    read_roles(server_.db_.catalog());
+  }
+  if (!required) return true;
+  auto refuse = [&](const std::string& why) {
+    std::string out;
+    // Like PostgreSQL, the client learns nothing about why (which roles exist, which step failed).
+    (void)why;
+    AppendError(Status::Error(SqlState::kInvalidPassword, "password authentication failed for user \"" + user + "\""), &out, 'E', "FATAL");
+    WriteAll(conn_, out);
+    return false;
+  };
+  std::string out;
+  MessageBuilder('R').Int32(10).Str("SCRAM-SHA-256").Byte('\0').AppendTo(&out);  // AuthenticationSASL
+  if (!WriteAll(conn_, out)) return false;
+  Message m;
+  if (!ReadMessage(conn_, &m) || m.type != 'p') return false;
+  size_t pos = 0;
+  std::string mechanism = ReadCString(m.body, &pos);
+  if (mechanism != "SCRAM-SHA-256" || pos + 4 > m.body.size()) return refuse("unsupported SASL mechanism");
+  const int32_t len = BodyInt32(m.body, pos);
+  pos += 4;
+  if (len < 0 || pos + size_t(len) > m.body.size()) return refuse("malformed SASL message");
+  // A role without a password still goes through the exchange, against a throw-away verifier,
+  // so the client cannot tell which roles exist.
+  auth::ScramServer scram(verifier.empty() ? auth::MakeScramVerifier(std::to_string(getpid()) + "x", 4096) : verifier);
+  std::string error;
+  std::string server_first = scram.First(m.body.substr(pos, size_t(len)), &error);
+  if (server_first.empty()) return refuse(error);
+  out.clear();
+  MessageBuilder('R').Int32(11).Raw(server_first).AppendTo(&out);  // AuthenticationSASLContinue
+  if (!WriteAll(conn_, out)) return false;
+  if (!ReadMessage(conn_, &m) || m.type != 'p') return false;
+  std::string server_final = scram.Final(m.body, &error);
+  if (server_final.empty() || verifier.empty()) return refuse(verifier.empty() ? "role has no password" : error);
+  out.clear();
+  MessageBuilder('R').Int32(12).Raw(server_final).AppendTo(&out);  // AuthenticationSASLFinal
+  return WriteAll(conn_, out);
+}
+
+}  // namespace yunhe::pgwire
