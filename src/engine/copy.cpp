@@ -106,6 +106,19 @@ CopyOptions ParseOptions(PgQuery__CopyStmt* stmt) {
   return o;
 }
 
+// Where COPY FROM reads: the file (in blocks) or the session's STDIN.
+Database::CopyReader CopySource(Database& db, PgQuery__CopyStmt* stmt) REQUIRES(db.mutex()) {
+  if (!(stmt->filename && stmt->filename[0])) return db.TakeCopyInput();
+  auto file = std::make_shared<FileBlockReader>(stmt->filename);
+  return [file](std::string* piece) { return file->Next(piece, 16u << 20); };
+}
+
+std::string ReadAll(const Database::CopyReader& source) {
+  std::string all, piece;
+  while (source(&piece)) all += piece;
+  return all;
+}
+
 void CopyTo(Database& db, PgQuery__CopyStmt* stmt, const std::string& sql, const CopyOptions& o, QueryResult& result) REQUIRES(db.mutex()) {
   Planner planner(db.catalog(), sql);
   PlannedQuery q;
@@ -175,7 +188,7 @@ void CopyLineProtocol(Database& db, PgQuery__CopyStmt* stmt, const CopyOptions& 
                 fmt::format("COPY precision \"{}\" not recognized (ns, us, ms, s, m, h)", o.precision));
   wo.target_table = stmt->relation->relname;
   wo.max_reported_errors = 20;
-  std::string data = stmt->filename && stmt->filename[0] ? ReadWholeFile(stmt->filename) : db.TakeCopyInput();
+  std::string data = ReadAll(CopySource(db, stmt));
   DatabaseAppender appender(db);
   lineproto::Writer writer(appender, wo);
   writer.Write(data);
@@ -199,7 +212,7 @@ void CopyNmea(Database& db, PgQuery__CopyStmt* stmt, const CopyOptions& o, Query
   }
   nmea::WriteTargets targets;
   targets.fixes = stmt->relation->relname;
-  std::string data = stmt->filename && stmt->filename[0] ? ReadWholeFile(stmt->filename) : db.TakeCopyInput();
+  std::string data = ReadAll(CopySource(db, stmt));
   DatabaseAppender appender(db);
   auto rep = nmea::WriteNmea(appender, data, o.device, ro, targets);
   const size_t shown = std::min<size_t>(rep.problems.size(), 20);
@@ -245,9 +258,37 @@ void ExecuteCopy(Database& db, PgQuery__CopyStmt* stmt, const std::string& sql, 
       targets.push_back(idx);
     }
   }
-  std::string data = stmt->filename && stmt->filename[0] ? ReadWholeFile(stmt->filename) : db.TakeCopyInput();
+  // The input is pulled in rounds (a file in blocks, STDIN as the client sends it) and dropped
+  // once appended: a load of any size holds about one round in memory.
+  const Database::CopyReader source = CopySource(db, stmt);
+  std::string data;  // input not yet parsed starts at `pos`
+  bool at_end = false;
+  // Pulls input until `want` bytes past pos are buffered or the input ends. Text format: the
+  // end-of-data marker \. on a line of its own ends the input there (what follows is ignored).
+  auto fill = [&](size_t pos, size_t want) {
+    std::string piece;
+    while (!at_end && data.size() - pos < want) {
+      if (!source(&piece)) {
+        at_end = true;
+        break;
+      }
+      const size_t from = data.size();
+      data += piece;
+      if (!o.csv) {
+        size_t scan = from >= 3 ? from - 3 : 0;  // a marker may straddle two pieces
+        for (size_t at; (at = data.find("\\.\n", scan)) != std::string::npos; scan = at + 1) {
+          if (at == 0 || data[at - 1] == '\n') {
+            data.resize(at);
+            at_end = true;
+            break;
+          }
+        }
+      }
+    }
+  };
   size_t body = 0, body_line = 1;  // where the rows start (after a header)
   if (o.header) {
+    fill(0, 1u << 20);  // a header line longer than that is not a header
     RecordReader header(data, o);
     Record rec;
     header.Next(&rec);
@@ -345,22 +386,41 @@ void ExecuteCopy(Database& db, PgQuery__CopyStmt* stmt, const std::string& sql, 
       seg->error = e;
     }
   };
-  // Big inputs are parsed by all cores, a round of segments at a time (bounded memory), and
-  // appended in order. Segments split at record boundaries: for CSV, at a newline outside quotes
-  // (quotes counted from the round's start; only when ESCAPE is the quote character), for text,
-  // only when the data holds no \. end marker.
-  const std::string_view all(data);
+  // Input is parsed a round at a time and appended in order; big rounds by all cores. Rounds and
+  // segments split at record boundaries: for CSV, at a newline outside quotes (quotes counted
+  // from the round's start, so only when ESCAPE is the quote character: otherwise the input is
+  // read whole and parsed as one piece), for text, at any newline (the \. marker has ended the
+  // input already).
   const size_t threads = DefaultWorkers();
-  const bool splittable = threads > 1 && all.size() - body > (8u << 20) &&
-                          (o.csv ? o.escape == o.quote : all.find("\\.\n") == std::string_view::npos);
-  const size_t round_bytes = splittable ? threads * (16u << 20) : all.size() + 1;
+  const bool record_cuts = !o.csv || o.escape == o.quote;
+  const size_t round_bytes = record_cuts ? std::max<size_t>(threads, 1) * (16u << 20) : SIZE_MAX;
   size_t loaded = 0, skipped = 0;
   std::vector<std::string> skipped_reports;
   size_t pos = body, line = body_line;
-  while (pos < all.size()) {
+  while (true) {
+    fill(pos, round_bytes);
+    if (pos >= data.size()) break;
+    // The round: up to the last record boundary of what is buffered (all of it at the end).
+    size_t avail = data.size();
+    if (!at_end) {
+      size_t cut = pos;
+      bool in_quotes = false;
+      for (size_t k = pos; k < data.size(); ++k) {
+        const char c = data[k];
+        if (o.csv && c == o.quote) in_quotes = !in_quotes;
+        else if (c == '\n' && !in_quotes) cut = k + 1;
+      }
+      if (cut == pos) {  // not one whole record buffered: a record longer than a round
+        fill(pos, data.size() - pos + round_bytes);
+        continue;
+      }
+      avail = cut;
+    }
+    const std::string_view all = std::string_view(data).substr(0, avail);
+    const bool splittable = threads > 1 && record_cuts && avail - pos > (8u << 20);
     // The segments of this round.
     std::vector<std::pair<size_t, size_t>> bounds;  // [begin, end)
-    const size_t round_end = std::min(all.size(), pos + round_bytes);
+    const size_t round_end = all.size();
     if (!splittable) {
       bounds.emplace_back(pos, all.size());
     } else {
@@ -420,6 +480,9 @@ void ExecuteCopy(Database& db, PgQuery__CopyStmt* stmt, const std::string& sql, 
     }
     pos = bounds.back().second;
     line = l;
+    // Appended: the parsed input goes (the rows are in the table now).
+    data.erase(0, pos);
+    pos = 0;
   }
   if (skipped) {
     result.notices = skipped_reports;

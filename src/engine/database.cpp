@@ -56,6 +56,16 @@ Database::~Database() {
   }
 }
 
+Database::CopyReader Database::CopyText(std::string text) {
+  auto left = std::make_shared<std::string>(std::move(text));
+  return [left](std::string* piece) {
+    if (left->empty()) return false;
+    *piece = std::move(*left);
+    left->clear();
+    return true;
+  };
+}
+
 Session& Database::DefaultSession() {
   if (!default_session_) default_session_ = std::make_unique<Session>(*this);
   return *default_session_;

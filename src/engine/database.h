@@ -106,10 +106,18 @@ class Database {
   Status WaitDurable();
 
   const Catalog& catalog() const REQUIRES(mu_) { return *catalog_; }
-  // COPY ... FROM STDIN reads this text (the session sets it before running the statement);
-  // COPY ... TO STDOUT leaves its output in QueryResult::copy_out.
-  void SetCopyInput(std::string data) REQUIRES(mu_) { copy_in_ = std::move(data); }
-  std::string TakeCopyInput() REQUIRES(mu_) { return std::move(copy_in_); }
+  // The input of COPY ... FROM STDIN, pulled piece by piece as the COPY consumes it (so a big
+  // load never sits in memory whole): false at the end. It may throw (the client cancelled the
+  // COPY or went away): the statement then fails with that error. The session sets it before
+  // running the statement; COPY ... TO STDOUT leaves its output in QueryResult::copy_out.
+  using CopyReader = std::function<bool(std::string* piece)>;
+  static CopyReader CopyText(std::string text);  // all of `text` as one piece
+  void SetCopyInput(CopyReader reader) REQUIRES(mu_) { copy_in_ = std::move(reader); }
+  CopyReader TakeCopyInput() REQUIRES(mu_) {
+    CopyReader r = std::move(copy_in_);
+    copy_in_ = nullptr;
+    return r ? r : CopyText("");
+  }
   bool in_transaction_block() const REQUIRES(mu_) { return txn_.explicit_block; }
   bool in_replay() const { return replaying_; }
   bool transaction_failed() const REQUIRES(mu_) { return txn_.failed; }
@@ -202,7 +210,7 @@ class Database {
   static int64_t StatementTimeoutMs(const std::map<std::string, std::string>& settings);
   // A statement's limits from its session's settings: statement_timeout and work_mem.
   static void BeginStatementLimits(const std::map<std::string, std::string>& settings);
-  std::string copy_in_ GUARDED_BY(mu_);
+  CopyReader copy_in_ GUARDED_BY(mu_);
   friend class Session;
 };
 

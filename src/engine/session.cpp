@@ -105,7 +105,7 @@ ResultStream Session::Run(const Statement& statement) {
   }
   Hold();
   if (statement.copy_from_stdin) db_.SetCopyInput(std::move(copy_in_));
-  copy_in_.clear();
+  copy_in_ = nullptr;
   if (lone_select) {
     if (auto read = db_.PrepareRead(statement.parsed)) {
       // Planned, snapshots pinned: the rows are produced after the database is let go.
@@ -116,6 +116,8 @@ ResultStream Session::Run(const Statement& statement) {
     }
   }
   stream.result_ = db_.RunParsed(statement.parsed);
+  // A COPY that failed before reading leaves its reader behind: it must not reach another one.
+  if (statement.copy_from_stdin) db_.SetCopyInput(nullptr);
   return stream;
 }
 

@@ -80,8 +80,9 @@ class Session {
   // Runs every statement of a text, results materialized, stopping at the first error (its
   // result is last, its position relative to the whole text). Ends the message.
   std::vector<QueryResult> Execute(const std::string& sql);
-  // The data the next COPY ... FROM STDIN reads.
-  void SetCopyInput(std::string data) { copy_in_ = std::move(data); }
+  // The data the next COPY ... FROM STDIN reads: all of it, or pulled piece by piece.
+  void SetCopyInput(std::string data) { copy_in_ = Database::CopyText(std::move(data)); }
+  void SetCopyInput(Database::CopyReader reader) { copy_in_ = std::move(reader); }
   // The columns a statement would return, without running it (extended protocol Describe).
   Status Describe(const std::shared_ptr<ParsedSql>& parsed, std::vector<std::string>* names,
                   std::vector<LogicalType>* types, bool* returns_rows);
@@ -136,7 +137,7 @@ class Session {
   Database& db_;
   bool holds_ = false;
   Database::SessionSettings settings_;
-  std::string copy_in_;
+  Database::CopyReader copy_in_;
   std::map<std::string, Prepared> prepared_;
 };
 

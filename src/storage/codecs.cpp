@@ -1,5 +1,7 @@
 #include "storage/codecs.h"
 
+#include "common/status.h"
+
 #include <zstd.h>
 
 #include <algorithm>

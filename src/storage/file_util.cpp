@@ -44,6 +44,31 @@ std::string ReadWholeFile(const std::string& path) {
   return out;
 }
 
+FileBlockReader::FileBlockReader(const std::string& path) : path_(path) {
+  fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd_ < 0) IoError("open", path, " for reading");
+}
+
+FileBlockReader::~FileBlockReader() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+bool FileBlockReader::Next(std::string* piece, size_t max_bytes) {
+  piece->resize(max_bytes);
+  size_t got = 0;
+  while (got < max_bytes) {
+    ssize_t n = ::read(fd_, piece->data() + got, max_bytes - got);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      IoError("read", path_);
+    }
+    if (n == 0) break;
+    got += size_t(n);
+  }
+  piece->resize(got);
+  return got > 0;
+}
+
 bool FileExists(const std::string& path) {
   struct stat st;
   return ::stat(path.c_str(), &st) == 0;

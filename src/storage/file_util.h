@@ -7,6 +7,22 @@
 namespace yunhe {
 
 std::string ReadWholeFile(const std::string& path);  // throws if missing
+
+// Reads a file front to back in pieces (COPY FROM 'file' with bounded memory). Errors throw as
+// ReadWholeFile's do (58P01 missing, 42501 permission, ...).
+class FileBlockReader {
+ public:
+  explicit FileBlockReader(const std::string& path);
+  ~FileBlockReader();
+  FileBlockReader(const FileBlockReader&) = delete;
+  FileBlockReader& operator=(const FileBlockReader&) = delete;
+  // Up to max_bytes more (appended to *piece after clearing it); false at the end of the file.
+  bool Next(std::string* piece, size_t max_bytes);
+
+ private:
+  std::string path_;
+  int fd_ = -1;
+};
 bool FileExists(const std::string& path);
 void WriteFileDurable(const std::string& path, const std::string& data);
 // Writes path.tmp, fsyncs, renames over path, fsyncs the directory.

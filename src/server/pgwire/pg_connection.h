@@ -38,8 +38,12 @@ class Connection {
   bool Authenticate(const std::string& user);
   // pg_simple_query.cpp: false when the client is gone.
   bool SimpleQuery(const std::string& sql);
-  // CopyData until CopyDone or CopyFail; false when the client is gone.
-  bool ReceiveCopyData(std::string* data, bool* failed, std::string* fail_reason);
+  // COPY FROM STDIN: the next piece of the client's CopyData (false once CopyDone came). Throws
+  // 57014 on CopyFail, 08P01 on another message, 08006 when the client is gone (copy->gone).
+  struct CopyIn {
+    bool done = false, gone = false;
+  };
+  bool ReadCopyPiece(CopyIn* copy, std::string* piece);
   // pg_extended_query.cpp: throws Error for an ErrorResponse; false when the client is gone.
   bool Extended(const Message& msg);
   bool ExecutePortal(const Portal& portal);

@@ -5,6 +5,8 @@
 #include "server/pgwire/pg_rows.h"
 #include "sql/parser.h"
 
+#include <fmt/format.h>
+
 namespace yunhe::pgwire {
 
 bool Connection::SimpleQuery(const std::string& sql) {
@@ -15,21 +17,26 @@ bool Connection::SimpleQuery(const std::string& sql) {
   }
   if (script.statements.empty()) MessageBuilder('I').AppendTo(&out_);
   for (const Session::Statement& st : script.statements) {
+    CopyIn copy;
     if (st.copy_from_stdin) {
-      // CopyInResponse, then CopyData ... CopyDone (or CopyFail) from the client.
+      // CopyInResponse; the COPY then pulls the client's CopyData as it parses (streaming).
       MessageBuilder('G').Byte(0).Int16(0).AppendTo(&out_);
       if (!Send(out_)) return false;
       out_.clear();
-      std::string data, fail_reason;
-      bool failed = false;
-      if (!ReceiveCopyData(&data, &failed, &fail_reason)) return false;
-      if (failed) {
-        AppendError(Status::Error(SqlState::kQueryCanceled, "COPY from stdin failed: " + fail_reason), &out_);
-        break;
-      }
-      session_->SetCopyInput(std::move(data));
+      session_->SetCopyInput([this, &copy](std::string* piece) { return ReadCopyPiece(&copy, piece); });
     }
     ResultStream rs = session_->Run(st);
+    if (st.copy_from_stdin) {
+      // A COPY that failed early (no such table, a bad row) leaves the client sending: its data
+      // is read and dropped up to CopyDone, as PostgreSQL does, and the error answers it.
+      std::string ignored;
+      try {
+        while (!copy.done && ReadCopyPiece(&copy, &ignored)) {
+        }
+      } catch (const Error&) {
+      }
+      if (copy.gone) return false;
+    }
     if (rs.result().status.ok() && rs.result().returns_rows) {
       AppendRowDescription(rs.result().names, rs.result().types, {}, &out_);
       if (!StreamRows(rs, {})) return false;
@@ -51,26 +58,30 @@ bool Connection::SimpleQuery(const std::string& sql) {
   return true;
 }
 
-bool Connection::ReceiveCopyData(std::string* data, bool* failed, std::string* fail_reason) {
-  // CopyData ... CopyDone (or CopyFail); Flush and Sync may come in between (libpq sends them).
-  while (true) {
-    if (!ReadMessage(conn_, &m_)) return false;
+bool Connection::ReadCopyPiece(CopyIn* copy, std::string* piece) {
+  // CopyData up to about 1 MiB per piece; Flush and Sync may come in between (libpq sends them).
+  piece->clear();
+  while (!copy->done && piece->size() < (1u << 20)) {
+    if (!ReadMessage(conn_, &m_)) {
+      copy->done = copy->gone = true;
+      throw Error(SqlState::kConnectionFailure, "unexpected EOF on client connection during COPY from stdin");
+    }
     switch (m_.type) {
-      case 'd': *data += m_.body; break;
-      case 'c': return true;
+      case 'd': *piece += m_.body; break;
+      case 'c': copy->done = true; break;
       case 'f': {
         size_t p = 0;
-        *fail_reason = ReadCString(m_.body, &p);
-        *failed = true;
-        return true;
+        copy->done = true;
+        throw Error(SqlState::kQueryCanceled, "COPY from stdin failed: " + ReadCString(m_.body, &p));
       }
       case 'H': case 'S': break;
       default:
-        *failed = true;
-        *fail_reason = "unexpected message during COPY";
-        return true;
+        copy->done = true;
+        throw Error(SqlState::kProtocolViolation,
+                    fmt::format("unexpected message type 0x{:02X} during COPY from stdin", uint8_t(m_.type)));
     }
   }
+  return !piece->empty();
 }
 
 }  // namespace yunhe::pgwire
