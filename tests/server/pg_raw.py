@@ -61,6 +61,12 @@ def simple_query(s, sql):
     return read_result(s)
 
 
+def error_text(body):
+    """An ErrorResponse as "SQLSTATE message"."""
+    fields = dict((f[:1], f[1:].decode("utf-8", "replace")) for f in body.split(b"\0") if f)
+    return fields.get(b"C", "") + " " + fields.get(b"M", "")
+
+
 def read_result(s):
     """DataRows and the error until ReadyForQuery: (rows, "SQLSTATE message" or None)."""
     rows, error = [], None
@@ -69,7 +75,6 @@ def read_result(s):
         if kind == b"D":
             rows.append(data_row(body))
         elif kind == b"E":
-            fields = dict((f[:1], f[1:].decode("utf-8", "replace")) for f in body.split(b"\0") if f)
-            error = fields.get(b"C", "") + " " + fields.get(b"M", "")
+            error = error_text(body)
         elif kind == b"Z":
             return rows, error

@@ -4,18 +4,17 @@
 set -uo pipefail
 runner=$1
 here=$(cd "$(dirname "$0")" && pwd)
-fail_out=$("$runner" "$here/selftest/must_fail.test" 2>&1)
-want=$(grep -c '^statement\|^query' "$here/selftest/must_fail.test")
-if ! grep -q "^0 passed, $want failed" <<<"$fail_out"; then
-  echo "runner self-test: expected all $want records of must_fail.test to fail, got:"
-  echo "$fail_out"
-  exit 1
-fi
-pass_out=$("$runner" "$here/selftest/must_pass.test" 2>&1)
-want=$(grep -c '^statement\|^query' "$here/selftest/must_pass.test")
-if ! grep -q "^$want passed, 0 failed" <<<"$pass_out"; then
-  echo "runner self-test: expected all $want records of must_pass.test to pass, got:"
-  echo "$pass_out"
-  exit 1
-fi
+expect() {  # file, "fail" or "pass": every record of the file must come out that way
+  local out n summary
+  out=$("$runner" "$here/selftest/$1" 2>&1)
+  n=$(grep -c '^statement\|^query' "$here/selftest/$1")
+  summary=$([ "$2" = fail ] && echo "0 passed, $n failed" || echo "$n passed, 0 failed")
+  if ! grep -q "^$summary" <<<"$out"; then
+    echo "runner self-test: expected all $n records of $1 to $2, got:"
+    echo "$out"
+    exit 1
+  fi
+}
+expect must_fail.test fail
+expect must_pass.test pass
 echo "runner self-test: ok"
