@@ -147,6 +147,11 @@ check "HTTP /exec error" '{"error":{"sqlstate":"42601","message":"syntax error a
 psql -X -q -c "CREATE TABLE imp (id int, name text, ts timestamptz)"
 check "HTTP /exec max_rows" '{"columns":[{"name":"g","type":"integer"}],"rows":[[1],[2]],"tag":"SELECT 5","truncated":true,"row_count":5}' "$(curl -s "$http/exec?max_rows=2" -G --data-urlencode 'query=SELECT g FROM generate_series(1, 5) g' | sed 's/,"timing_ms":[0-9.]*//')"
 check "HTTP /exec error position in a script" '{"error":{"sqlstate":"42601","message":"syntax error at or near \"FORM\"","position":20}}' "$(curl -s "$http/exec" -G --data-urlencode 'query=SELECT 1; SELECT * FORM t')"
+# Rows stream: an error after the first rows went out ends the JSON with an "error" member (and a
+# CSV with an ERROR line); one raised before any row still answers 400.
+check "HTTP /exec error mid-stream" '],"error":{"sqlstate":"22012","message":"division by zero"},"tag":""' "$(curl -s "$http/exec" -G --data-urlencode 'query=SELECT 1 / (x - 5000) AS v FROM generate_series(1, 10000) x' | tail -c 200 | grep -o '\],"error".*"tag":""')"
+check "HTTP /exec CSV error mid-stream" "ERROR: 22012 division by zero" "$(curl -s "$http/exec?fmt=csv" -G --data-urlencode 'query=SELECT 1 / (x - 5000) AS v FROM generate_series(1, 10000) x' | tail -1)"
+check "HTTP /exec large result" "300001" "$(curl -s "$http/exec?fmt=csv" -G --data-urlencode 'query=SELECT x FROM generate_series(1, 300000) x' | wc -l)"
 check "error position counts characters" 'ERROR:  syntax error at or near "t"
 LINE 1: SELECT '"'"'日本'"'"' FORM t
                            ^' "$(psql -X -c "SELECT '日本' FORM t" 2>&1)"

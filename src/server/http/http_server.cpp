@@ -162,30 +162,48 @@ void HttpServer::Routes() {
     auto t0 = std::chrono::steady_clock::now();
     // A request is a session of its own: it decides per statement whether to read on snapshots
     // (without the database), beside another session's open block, or holding the database.
-    Session session(db_);
+    // Every statement but the last runs to completion; the last one's rows stream out.
+    auto session = std::make_shared<Session>(db_);
     auto defer = db_.DeferSync();
-    std::vector<QueryResult> results = session.Execute(sql);
-    Status durable = db_.WaitDurable();
-    if (!durable.ok()) {
-      res.status = 500;
-      res.set_content(ErrorJson(durable), "application/json");
-      return;
-    }
-    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-    ObserveLatency(ms / 1000);
-    if (results.empty()) {
+    auto fail = [&](const Status& st, int http_status) {
+      if (http_status == 400) ++query_errors_;
+      res.status = http_status;
+      res.set_content(ErrorJson(st), "application/json");
+    };
+    Session::Script script = session->Parse(sql);
+    if (!script.error.ok()) return fail(script.error, 400);
+    if (script.statements.empty()) {
       res.set_content("{\"columns\":[],\"rows\":[],\"tag\":\"\"}", "application/json");
       return;
     }
-    QueryResult& r = results.back();
-    if (!r.status.ok()) {
-      ++query_errors_;
-      res.status = 400;
-      res.set_content(ErrorJson(r.status), "application/json");
-      return;
+    ::yunhe::ResultStream last;
+    for (size_t k = 0; k < script.statements.size(); ++k) {
+      const Session::Statement& st = script.statements[k];
+      last = session->Run(st);
+      if (k + 1 < script.statements.size()) {
+        QueryResult done = last.Collect();
+        if (!done.status.ok()) return fail(PositionInScript(done.status, sql, st.begin), 400);
+      } else if (!last.result().status.ok()) {
+        return fail(PositionInScript(last.result().status, sql, st.begin), 400);
+      }
     }
-    // Streamed a chunk of rows at a time (chunked transfer encoding), after the database is let go.
-    auto stream = std::make_shared<ResultStream>(std::move(r), csv, max_rows, ms);
+    session->EndOfMessage();
+    Status durable = db_.WaitDurable();
+    if (!durable.ok()) return fail(durable, 500);
+    // The first rows are pulled before answering: most errors (sorts, aggregates, planning) show
+    // up there and still get a 400; one raised later ends the stream with an "error" member.
+    auto first = std::make_shared<std::vector<DataChunk>>();
+    {
+      DataChunk chunk;
+      if (last.Next(&chunk)) first->push_back(std::move(chunk));
+      if (!last.result().status.ok()) return fail(PositionInScript(last.result().status, sql, script.statements.back().begin), 400);
+    }
+    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    ObserveLatency(ms / 1000);
+    // Streamed a chunk of rows at a time (chunked transfer encoding), after the database is let go,
+    // on this thread (cpp-httplib writes the response where the handler ran: the read's
+    // snapshots are pinned here).
+    auto stream = std::make_shared<ResultStream>(session, std::move(last), std::move(*first), csv, max_rows, t0);
     res.set_chunked_content_provider(stream->content_type(), [stream](size_t, httplib::DataSink& sink) {
       std::string piece;
       while (stream->Next(&piece)) {

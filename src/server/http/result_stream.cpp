@@ -33,9 +33,26 @@ std::string CsvField(const std::string& s) {
 
 }  // namespace
 
-ResultStream::ResultStream(QueryResult result, bool csv, size_t max_rows, double timing_ms)
-    : result_(std::move(result)), csv_(csv), max_rows_(max_rows), timing_ms_(timing_ms) {
-  for (const DataChunk& chunk : result_.chunks) total_rows_ += chunk.count;
+ResultStream::ResultStream(std::shared_ptr<Session> session, ::yunhe::ResultStream rows, std::vector<DataChunk> first,
+                           bool csv, size_t max_rows, std::chrono::steady_clock::time_point start)
+    : session_(std::move(session)), rows_(std::move(rows)), first_(std::move(first)), csv_(csv), max_rows_(max_rows),
+      start_(start) {}
+
+bool ResultStream::Pull(DataChunk* chunk) {
+  if (next_first_ < first_.size()) {
+    *chunk = std::move(first_[next_first_++]);
+    return true;
+  }
+  return rows_.Next(chunk);
+}
+
+bool ResultStream::PullRows(std::string* piece) {
+  DataChunk chunk;
+  while (piece->empty() && Pull(&chunk)) {
+    total_rows_ += chunk.count;
+    if (sent_ < max_rows_) Rows(chunk, max_rows_, piece);
+  }
+  return !piece->empty();
 }
 
 bool ResultStream::Next(std::string* piece) {
@@ -46,12 +63,8 @@ bool ResultStream::Next(std::string* piece) {
       phase_ = Phase::kRows;
       return true;
     case Phase::kRows:
-      // One piece per chunk of rows (2048), skipping empty chunks.
-      while (next_chunk_ < result_.chunks.size() && sent_ < max_rows_ && piece->empty()) {
-        Rows(result_.chunks[next_chunk_], max_rows_, piece);
-        result_.chunks[next_chunk_++] = DataChunk();  // sent: let its memory go
-      }
-      if (!piece->empty()) return true;
+      // One piece per chunk of rows (2048); past max_rows the rest is only counted.
+      if (PullRows(piece)) return true;
       phase_ = Phase::kTrailer;
       [[fallthrough]];
     case Phase::kTrailer:
@@ -64,7 +77,7 @@ bool ResultStream::Next(std::string* piece) {
 }
 
 void ResultStream::Header(std::string* out) const {
-  const QueryResult& r = result_;
+  const QueryResult& r = rows_.result();
   if (csv_) {
     for (size_t c = 0; c < r.names.size(); ++c) *out += (c ? "," : "") + CsvField(r.names[c]);
     if (!r.names.empty()) *out += "\n";
@@ -93,9 +106,17 @@ void ResultStream::Rows(const DataChunk& chunk, size_t limit, std::string* out) 
 }
 
 void ResultStream::Trailer(std::string* out) const {
-  if (csv_) return;
-  const QueryResult& r = result_;
-  *out += "],\"tag\":" + JsonString(r.tag) + fmt::format(",\"timing_ms\":{:.3f}", timing_ms_);
+  const QueryResult& r = rows_.result();
+  if (csv_) {
+    if (!r.status.ok()) *out += "ERROR: " + r.status.sqlstate() + " " + r.status.message() + "\n";
+    return;
+  }
+  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start_).count();
+  *out += "]";
+  if (!r.status.ok()) {
+    *out += ",\"error\":{\"sqlstate\":" + JsonString(r.status.sqlstate()) + ",\"message\":" + JsonString(r.status.message()) + "}";
+  }
+  *out += ",\"tag\":" + JsonString(r.tag) + fmt::format(",\"timing_ms\":{:.3f}", ms);
   if (sent_ < total_rows_) *out += fmt::format(",\"truncated\":true,\"row_count\":{}", total_rows_);
   if (!r.notices.empty()) {
     *out += ",\"notices\":[";
