@@ -64,11 +64,13 @@ class Database {
                            std::vector<LogicalType>* types, bool* returns_rows) REQUIRES(mu_);
   Status CheckpointLocked() REQUIRES(mu_);
   // Reads that do not hold the database while they run (server sessions): PrepareRead, called
-  // holding it, plans a lone SELECT outside a transaction block and pins a snapshot of every
-  // table (a pointer per row group); the read then runs after letting the database go, on the
-  // calling thread, either at once (Run) or chunk by chunk (Start, Next: a streaming result).
-  // Writers go on meanwhile and the read sees none of their changes. nullptr: not such a read
-  // (or it failed to plan): run it with RunParsed, which reports any error.
+  // holding it, plans a lone SELECT and pins a snapshot of every table (a pointer per row
+  // group); the read then runs after letting the database go, on the calling thread, either at
+  // once (Run) or chunk by chunk (Start, Next: a streaming result). Writers go on meanwhile and
+  // the read sees none of their changes. Inside a transaction block the session keeps the
+  // database while the rows stream (the read sees the block's changes; an error fails the
+  // block). nullptr: not such a read (or it failed to plan): run it with RunParsed, which
+  // reports any error.
   class PreparedRead {
    public:
     ~PreparedRead();

@@ -46,6 +46,7 @@ struct Database::PreparedRead::State {
   ExecContext ctx;
   uint64_t rows = 0;
   bool done = false;
+  Database* block_db = nullptr;  // read inside this database's open block (its session holds it)
 };
 
 struct Database::BlockStart {
@@ -86,8 +87,11 @@ std::unique_ptr<Database::PreparedRead> Database::PlanRead(const Catalog& catalo
 }
 
 std::unique_ptr<Database::PreparedRead> Database::PrepareRead(const std::shared_ptr<ParsedSql>& parsed) {
-  if (txn_.explicit_block || txn_.failed || replaying_ || !IsLoneSelect(*parsed)) return nullptr;
+  if (txn_.failed || replaying_ || !IsLoneSelect(*parsed)) return nullptr;
   const std::string& sql = parsed->text();
+  // Inside a transaction block the read sees the block's own changes (snapshots of the live
+  // tables, taken now) and its session keeps the database while the rows stream; an error while
+  // they do fails the block, as any failed statement in it does.
   // The statement's context on this (the session's) thread: Run happens here too.
   StatementClock::StartStatement();
   SetSessionZone(zone_);
@@ -101,6 +105,7 @@ std::unique_ptr<Database::PreparedRead> Database::PrepareRead(const std::shared_
     return nullptr;
   }
   for (auto& [name, table] : catalog_->tables) read->state_->snapshots[table.get()] = table->data.Snapshot();
+  if (txn_.explicit_block) read->state_->block_db = this;
   return read;
 }
 
@@ -234,6 +239,10 @@ bool Database::PreparedRead::Next(DataChunk* out, QueryResult* header) {
 void Database::PreparedRead::Finish(QueryResult* header, Status error) {
   state_->done = true;
   CurrentStatement().snapshots.clear();
+  if (!error.ok() && state_->block_db) {
+    state_->block_db->AssertHeld();
+    state_->block_db->txn_.failed = true;
+  }
   if (!error.ok()) {
     const std::string text = header->statement_text;
     *header = QueryResult();

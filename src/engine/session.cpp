@@ -108,8 +108,9 @@ ResultStream Session::Run(const Statement& statement) {
   copy_in_ = nullptr;
   if (lone_select) {
     if (auto read = db_.PrepareRead(statement.parsed)) {
-      // Planned, snapshots pinned: the rows are produced after the database is let go.
-      Release();
+      // Planned, snapshots pinned: the rows are produced after the database is let go (inside
+      // this session's block it keeps the database, as the block does anyway).
+      if (!db_.in_transaction_block()) Release();
       stream.read_ = std::move(read);
       stream.read_->Start(&stream.result_);
       return stream;

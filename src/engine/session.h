@@ -9,10 +9,12 @@
 //     snapshots of the tables after letting it go (readers never block writers);
 //   - a lone SELECT while another session's block holds the database: planned and run on the
 //     committed state that block started from, without waiting;
+//   - a lone SELECT inside this session's block: on snapshots of the live tables (its own
+//     changes included), the database kept as the block keeps it anyway;
 //   - anything else: holding the database (kept while this session's block is open).
-// Results stream: a read on snapshots hands out its rows chunk by chunk as the front end pulls
-// them (nothing is materialized before the first byte goes out); other statements hand out what
-// they made. Front ends are protocol codecs over Sessions (server/, cli/).
+// Results stream: a SELECT hands out its rows chunk by chunk as the front end pulls them
+// (nothing is materialized before the first byte goes out); other statements (RETURNING, SHOW,
+// EXPLAIN) hand out what they made. Front ends are protocol codecs over Sessions (server/, cli/).
 //
 // One thread uses a Session at a time; a ResultStream must be drained (or dropped) on that thread
 // before the session runs its next statement.

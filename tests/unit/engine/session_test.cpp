@@ -141,6 +141,31 @@ TEST(Session, AnErrorWhileRowsStreamEndsTheStreamWithIt) {
   EXPECT_EQ(rows.result().status.sqlstate(), SqlState::kDivisionByZero);
 }
 
+TEST(Session, ReadsInsideABlockStreamTheirOwnChangesAndAnErrorFailsTheBlock) {
+  auto db = OpenOrDie("");
+  Session s(*db);
+  One(s, "CREATE TABLE t AS SELECT x FROM generate_series(1, 10000) x");
+  One(s, "BEGIN; DELETE FROM t WHERE x > 5000; INSERT INTO t VALUES (-1)");
+  Session::Script script = s.Parse("SELECT x FROM t");
+  ResultStream rows = s.Run(script.statements[0]);
+  EXPECT_TRUE(s.holds_database());  // the block keeps it while the rows stream
+  size_t n = 0;
+  DataChunk chunk;
+  while (rows.Next(&chunk)) n += chunk.count;
+  EXPECT_EQ(n, 5001u);
+  EXPECT_EQ(rows.result().tag, "SELECT 5001");
+  EXPECT_EQ(s.TransactionStatus(), 'T');
+  // An error while a read inside the block streams fails the block, as in PostgreSQL.
+  script = s.Parse("SELECT 1 / (x - 3000) FROM t");
+  ResultStream bad = s.Run(script.statements[0]);
+  while (bad.Next(&chunk)) {
+  }
+  EXPECT_EQ(bad.result().status.sqlstate(), SqlState::kDivisionByZero);
+  EXPECT_EQ(s.TransactionStatus(), 'E');
+  One(s, "ROLLBACK");
+  EXPECT_EQ(One(s, "SELECT count(*) FROM t"), "10000");
+}
+
 TEST(Session, CopyFromStdinReadsTheSessionsData) {
   auto db = OpenOrDie("");
   Session s(*db);
