@@ -122,6 +122,24 @@ ResultStream Session::Run(const Statement& statement) {
   return stream;
 }
 
+bool Session::BeginImplicitBlock(const Script& script) {
+  if (script.statements.size() < 2) return false;
+  for (const Statement& st : script.statements)
+    for (const ParsedStatement& p : st.parsed->statements())
+      if (p.node->node_case == PG_QUERY__NODE__NODE_TRANSACTION_STMT) return false;
+  Hold();
+  if (db_.in_transaction_block()) return false;
+  QueryResult r = db_.RunParsed(ParsedSql::Parse("BEGIN"));
+  return r.status.ok();
+}
+
+Status Session::EndImplicitBlock() {
+  Hold();
+  if (!db_.in_transaction_block()) return Status::Ok();
+  QueryResult r = db_.RunParsed(ParsedSql::Parse("COMMIT"));  // a failed block rolls back
+  return r.status;
+}
+
 std::vector<QueryResult> Session::Execute(const std::string& sql) {
   std::vector<QueryResult> results;
   Script script = Parse(sql);

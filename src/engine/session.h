@@ -79,6 +79,14 @@ class Session {
 
   // Runs one statement of a parsed script (see the header comment for how it decides).
   ResultStream Run(const Statement& statement);
+  // PostgreSQL runs the statements of one Query message as one transaction unless the message
+  // manages its own (BEGIN/COMMIT/...): a later failure rolls back the earlier statements too.
+  // BeginImplicitBlock opens that transaction when the script has several statements, none of
+  // them a transaction statement, and no block is open (true when it did); EndImplicitBlock
+  // commits it, or rolls it back when a statement failed (the error is then already reported);
+  // a non-OK status: the commit itself failed.
+  bool BeginImplicitBlock(const Script& script);
+  Status EndImplicitBlock();
   // Runs every statement of a text, results materialized, stopping at the first error (its
   // result is last, its position relative to the whole text). Ends the message.
   std::vector<QueryResult> Execute(const std::string& sql);

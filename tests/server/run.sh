@@ -52,6 +52,12 @@ check "syntax error anywhere in a message runs nothing" 'ERROR:  syntax error at
 LINE 1: INSERT INTO t VALUES (98, NULL, NULL); SELEC 1
                                                ^
 0' "$(psql -X -c "INSERT INTO t VALUES (98, NULL, NULL); SELEC 1" 2>&1; psql -X -t -A -c "SELECT count(*) FROM t WHERE a = 98")"
+# The statements of one message are one transaction (PostgreSQL): a failure in the second
+# rolls back the first; a message with its own BEGIN/COMMIT keeps what it committed.
+check "one message is one transaction" 'INSERT 0 1
+ERROR:  invalid input syntax for type integer: "x"
+0' "$(psql -X -c "INSERT INTO t VALUES (97, NULL, NULL); INSERT INTO t VALUES ('x', NULL, NULL)" 2>&1 | grep -v '^LINE\|^ *\^'; psql -X -t -A -c "SELECT count(*) FROM t WHERE a = 97")"
+check "a message with its own COMMIT keeps it" '1' "$(psql -X -c "CREATE TABLE mt (a int)" >/dev/null; psql -X -c "BEGIN; INSERT INTO mt VALUES (96); COMMIT; INSERT INTO mt VALUES ('x')" >/dev/null 2>&1; psql -X -t -A -c "SELECT count(*) FROM mt WHERE a = 96"; psql -X -q -c "DROP TABLE mt")"
 # A large result streams: rows go out while the read runs, and the count is right.
 check "large result streams over the wire" "300000|45000150000" "$(psql -X -t -A -c "SELECT count(*), sum(x) FROM (SELECT x FROM generate_series(1, 300000) x) s" | head -1)"
 check "large result rows" "300000" "$(psql -X -t -A -c "SELECT x FROM generate_series(1, 300000) x" | wc -l)"

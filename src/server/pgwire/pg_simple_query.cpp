@@ -16,6 +16,7 @@ bool Connection::SimpleQuery(const std::string& sql) {
     return true;
   }
   if (script.statements.empty()) MessageBuilder('I').AppendTo(&out_);
+  const bool implicit = session_->BeginImplicitBlock(script);
   for (const Session::Statement& st : script.statements) {
     CopyIn copy;
     if (st.copy_from_stdin) {
@@ -54,6 +55,10 @@ bool Connection::SimpleQuery(const std::string& sql) {
     }
     if (r.tag.empty()) MessageBuilder('I').AppendTo(&out_);
     else MessageBuilder('C').Str(r.tag).AppendTo(&out_);
+  }
+  if (implicit) {
+    Status committed = session_->EndImplicitBlock();
+    if (!committed.ok()) AppendError(committed, &out_);
   }
   return true;
 }
