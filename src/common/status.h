@@ -43,6 +43,7 @@ inline constexpr const char* kCharacterNotInRepertoire = "22021";  // invalid UT
 inline constexpr const char* kInvalidTransactionState = "25000";
 inline constexpr const char* kNoActiveTransaction = "25P01";
 inline constexpr const char* kInFailedTransaction = "25P02";
+inline constexpr const char* kInvalidSavepointSpecification = "3B001";
 inline constexpr const char* kWrongObjectType = "42809";
 inline constexpr const char* kIndeterminateDatatype = "42P18";
 inline constexpr const char* kInvalidColumnReference = "42P10";

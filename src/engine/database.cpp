@@ -151,6 +151,7 @@ void Database::AppendChecked(const std::shared_ptr<Table>& table, const DataChun
 
 void Database::MaybeSpillWal() {
   if (txn_.wal_cells < kWalSpillCells) return;
+  ++txn_.wal_spills;
   durability_->Spill(txn_.wal);
   txn_.wal.clear();
   txn_.wal_cells = 0;
@@ -274,9 +275,56 @@ void Database::RunTransactionStatement(PgQuery__TransactionStmt* t, QueryResult&
       txn_ = Transaction();
       result.tag = "ROLLBACK";
       return;
+    case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_SAVEPOINT:
+    case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_RELEASE:
+    case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK_TO:
+      RunSavepointStatement(t, result);
+      return;
     default:
-      throw Error(SqlState::kFeatureNotSupported, "savepoints and two-phase commit are not supported");
+      throw Error(SqlState::kFeatureNotSupported, "two-phase commit is not supported");
   }
+}
+
+void Database::RunSavepointStatement(PgQuery__TransactionStmt* t, QueryResult& result) {
+  const auto kind = t->kind;
+  const char* what = kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_SAVEPOINT ? "SAVEPOINT"
+                     : kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_RELEASE ? "RELEASE SAVEPOINT"
+                                                                                  : "ROLLBACK TO SAVEPOINT";
+  if (!txn_.explicit_block)
+    throw Error(SqlState::kNoActiveTransaction, fmt::format("{} can only be used in transaction blocks", what));
+  const std::string name = t->savepoint_name ? t->savepoint_name : "";
+  // A failed block takes only ROLLBACK TO (which is how it recovers), as in PostgreSQL.
+  if (txn_.failed && kind != PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK_TO)
+    throw Error(SqlState::kInFailedTransaction, "current transaction is aborted, commands ignored until end of transaction block");
+  if (kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_SAVEPOINT) {
+    txn_.savepoints.push_back({name, txn_.undo.size(), txn_.wal.size(), txn_.wal_spills});
+    result.tag = "SAVEPOINT";
+    return;
+  }
+  size_t k = txn_.savepoints.size();
+  while (k > 0 && txn_.savepoints[k - 1].name != name) --k;
+  if (k == 0) {
+    txn_.failed = true;  // an error in a block fails it, this one too
+    throw Error(SqlState::kInvalidSavepointSpecification, fmt::format("savepoint \"{}\" does not exist", name));
+  }
+  const Transaction::Savepoint sp = txn_.savepoints[k - 1];
+  if (kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_RELEASE) {
+    txn_.savepoints.resize(k - 1);  // it and every later one
+    result.tag = "RELEASE";
+    return;
+  }
+  if (sp.wal_spills != txn_.wal_spills) {
+    // Records after the savepoint are already in the WAL (a large transaction writes them
+    // early): they cannot be taken back one statement at a time.
+    txn_.failed = true;
+    throw Error(SqlState::kFeatureNotSupported,
+                fmt::format("cannot roll back to savepoint \"{}\": the transaction wrote too much since it "
+                            "(roll back the whole transaction)", name));
+  }
+  RollbackTo(sp.undo_mark, sp.wal_mark);
+  txn_.savepoints.resize(k);  // it stays, later ones go
+  txn_.failed = false;
+  result.tag = "ROLLBACK";
 }
 
 QueryResult Database::RunParsed(const std::shared_ptr<ParsedSql>& parsed) {

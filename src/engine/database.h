@@ -168,6 +168,8 @@ class Database {
   Database() = default;
   void Dispatch(PgQuery__Node* node, const std::string& text, QueryResult& result) REQUIRES(mu_);
   void RunTransactionStatement(PgQuery__TransactionStmt* t, QueryResult& result) REQUIRES(mu_);
+  // SAVEPOINT, RELEASE [SAVEPOINT], ROLLBACK TO [SAVEPOINT] inside a block.
+  void RunSavepointStatement(PgQuery__TransactionStmt* t, QueryResult& result) REQUIRES(mu_);
   void CommitTransaction() REQUIRES(mu_);
   void RollbackTo(size_t undo_mark, size_t wal_mark) REQUIRES(mu_);
   // Writes the pending WAL records early when they hold more than kWalSpillCells values.

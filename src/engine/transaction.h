@@ -30,6 +30,15 @@ struct Transaction {
   // memory); a rollback must then write an abort record.
   bool wal_spilled = false;
   size_t wal_cells = 0;  // values in the records of `wal`, to decide when to spill
+  uint64_t wal_spills = 0;  // how often the pending records were written early
+  // SAVEPOINT: where to roll back to (undo entries and pending WAL records at that point).
+  // Newest last; a name used twice refers to the newest, as in PostgreSQL.
+  struct Savepoint {
+    std::string name;
+    size_t undo_mark = 0, wal_mark = 0;
+    uint64_t wal_spills = 0;
+  };
+  std::vector<Savepoint> savepoints;
 };
 
 }  // namespace yunhe

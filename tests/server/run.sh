@@ -58,6 +58,9 @@ check "one message is one transaction" 'INSERT 0 1
 ERROR:  invalid input syntax for type integer: "x"
 0' "$(psql -X -c "INSERT INTO t VALUES (97, NULL, NULL); INSERT INTO t VALUES ('x', NULL, NULL)" 2>&1 | grep -v '^LINE\|^ *\^'; psql -X -t -A -c "SELECT count(*) FROM t WHERE a = 97")"
 check "a message with its own COMMIT keeps it" '1' "$(psql -X -c "CREATE TABLE mt (a int)" >/dev/null; psql -X -c "BEGIN; INSERT INTO mt VALUES (96); COMMIT; INSERT INTO mt VALUES ('x')" >/dev/null 2>&1; psql -X -t -A -c "SELECT count(*) FROM mt WHERE a = 96"; psql -X -q -c "DROP TABLE mt")"
+# psql's ON_ERROR_ROLLBACK wraps every statement of a block in SAVEPOINT / RELEASE and rolls back
+# to it on an error: the block goes on and commits the good rows.
+check "psql ON_ERROR_ROLLBACK" "2" "$(psql -X -q -c "CREATE TABLE oer (a int)"; printf 'BEGIN;\nINSERT INTO oer VALUES (1);\nINSERT INTO oer VALUES (1/0);\nINSERT INTO oer VALUES (2);\nCOMMIT;\n' | psql -X -q -v ON_ERROR_ROLLBACK=on >/dev/null 2>&1; psql -X -t -A -c "SELECT count(*) FROM oer"; psql -X -q -c "DROP TABLE oer")"
 # A large result streams: rows go out while the read runs, and the count is right.
 check "large result streams over the wire" "300000|45000150000" "$(psql -X -t -A -c "SELECT count(*), sum(x) FROM (SELECT x FROM generate_series(1, 300000) x) s" | head -1)"
 check "large result rows" "300000" "$(psql -X -t -A -c "SELECT x FROM generate_series(1, 300000) x" | wc -l)"
