@@ -27,11 +27,11 @@ std::unique_ptr<Database> Database::Open(const std::string& dir_or_memory, Statu
   MutexLock lock(db->mu_);  // nobody else can reach it yet; recovery runs statements, which need it
   db->dir_ = dir;
   db->catalog_ = std::make_shared<Catalog>();
-  db->settings_ = {{"timezone", "UTC"}, {"datestyle", "ISO, MDY"}, {"client_encoding", "UTF8"},
+  db->own_settings_.values = {{"timezone", "UTC"}, {"datestyle", "ISO, MDY"}, {"client_encoding", "UTF8"},
                    {"server_version", "15.0 (yunhe 0.1)"}, {"search_path", "public"},
                    {"standard_conforming_strings", "on"}, {"integer_datetimes", "on"},
                    {"extra_float_digits", "1"}, {"application_name", ""}, {"statement_timeout", "0"}};
-  db->default_settings_.values = db->settings_;
+  db->default_settings_.values = db->own_settings_.values;
   FunctionRegistry::Get();
   if (!dir.empty()) {
     try {
@@ -91,8 +91,8 @@ Status Database::Checkpoint() {
 }
 
 std::string Database::GetSetting(const std::string& name) const {
-  auto it = settings_.find(name);
-  return it == settings_.end() ? "" : it->second;
+  auto it = settings().find(name);
+  return it == settings().end() ? "" : it->second;
 }
 
 Status Database::CheckpointLocked() {
@@ -332,8 +332,8 @@ QueryResult Database::RunParsed(const std::shared_ptr<ParsedSql>& parsed) {
   QueryResult result;
   result.statement_text = sql;
   StatementClock::StartStatement();
-  SetSessionZone(zone_);
-  BeginStatementLimits(settings_);
+  SetSessionZone(zone());
+  BeginStatementLimits(settings());
   if (parsed->statements().empty()) {
     result.tag = "";
     return result;
@@ -537,15 +537,15 @@ void Database::Dispatch(PgQuery__Node* node, const std::string& sql, QueryResult
           if (!zone)
             throw Error(SqlState::kInvalidParameterValue, fmt::format("invalid value for parameter \"TimeZone\": \"{}\"", value));
         }
-        zone_ = zone;
-        SetSessionZone(zone_);
+        this->zone() = zone;
+        SetSessionZone(zone);
         value = zone->name();
       }
       if (name == "statement_timeout" && s->kind != PG_QUERY__VARIABLE_SET_KIND__VAR_RESET) {
-        auto saved = settings_[name];
-        settings_[name] = value;
+        auto saved = settings()[name];
+        settings()[name] = value;
         if (StatementTimeoutMs() == 0 && value != "0" && value.find_first_not_of("0. ") != std::string::npos) {
-          settings_[name] = saved;
+          settings()[name] = saved;
           Error e(SqlState::kInvalidParameterValue, fmt::format("invalid value for parameter \"statement_timeout\": \"{}\"", value));
           e.status().WithHint("Valid units for this parameter are \"us\", \"ms\", \"s\", \"min\", \"h\", and \"d\".");
           throw e;
@@ -565,7 +565,7 @@ void Database::Dispatch(PgQuery__Node* node, const std::string& sql, QueryResult
       if ((name == "work_mem" || name == "temp_directory") &&
           (s->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_RESET || s->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_SET_DEFAULT)) {
         if (name == "temp_directory") SetTempDirectory("");
-        settings_.erase(name);
+        settings().erase(name);
         result.tag = "SET";
         return;
       }
@@ -589,17 +589,17 @@ void Database::Dispatch(PgQuery__Node* node, const std::string& sql, QueryResult
         result.tag = "SET";
         return;
       }
-      if (!name.empty()) settings_[name] = value;
+      if (!name.empty()) settings()[name] = value;
       result.tag = "SET";
       return;
     }
     case PG_QUERY__NODE__NODE_VARIABLE_SHOW_STMT: {
       std::string name = node->variable_show_stmt->name;
-      auto it = settings_.find(name);
+      auto it = settings().find(name);
       std::string shown;
       if (name == "memory_limit") shown = FormatMemorySize(MemoryLimitBytes());  // process-wide, not per session
       else if (name == "temp_directory") shown = TempDirectory();
-      else if (it != settings_.end()) shown = it->second;
+      else if (it != settings().end()) shown = it->second;
       else if (name == "work_mem") shown = FormatMemorySize(DefaultWorkMemBytes());
       else throw Error(SqlState::kUndefinedObject, fmt::format("unrecognized configuration parameter \"{}\"", name));
       result.returns_rows = true;

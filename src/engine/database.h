@@ -146,11 +146,10 @@ class Database {
   // PrepareReadBesideBlock; false when no block is open or sql is not a lone SELECT.
   bool DescribeBesideBlock(const std::shared_ptr<ParsedSql>& parsed, const SessionSettings& settings, std::vector<std::string>* names,
                            std::vector<LogicalType>* types, bool* returns_rows, Status* status);
-  // A session's settings are in the Database while it holds it (Session swaps them in and out).
-  void SwapSettings(SessionSettings* s) REQUIRES(mu_) {
-    std::swap(settings_, s->values);
-    std::swap(zone_, s->zone);
-  }
+  // The settings statements run with are those of the session holding the database: it points
+  // the Database at its own while it holds it (nullptr: back to the Database's own, which
+  // recovery and the embedding conveniences' default session start from).
+  void UseSessionSettings(SessionSettings* s) REQUIRES(mu_) { current_ = s ? s : &own_settings_; }
 
   // Used by the statement executors (engine/*.cpp).
   Catalog& mutable_catalog() REQUIRES(mu_) { return *catalog_; }
@@ -201,16 +200,20 @@ class Database {
   std::shared_ptr<Catalog> catalog_ GUARDED_BY(mu_);
   Transaction txn_ GUARDED_BY(mu_);
   std::unique_ptr<Durability> durability_;
-  std::map<std::string, std::string> settings_ GUARDED_BY(mu_);
-  SessionSettings default_settings_;
-  std::shared_ptr<const class TimeZone> zone_ GUARDED_BY(mu_);  // SET timezone (nullptr = UTC)
+  SessionSettings default_settings_;  // what a new session starts with
+  SessionSettings own_settings_ GUARDED_BY(mu_);  // used while no session holds the database
+  SessionSettings* current_ GUARDED_BY(mu_) = &own_settings_;
+  // The current settings (SET values) and time zone (SET timezone; nullptr = UTC).
+  std::map<std::string, std::string>& settings() REQUIRES(mu_) { return current_->values; }
+  const std::map<std::string, std::string>& settings() const REQUIRES(mu_) { return current_->values; }
+  std::shared_ptr<const class TimeZone>& zone() REQUIRES(mu_) { return current_->zone; }
   bool replaying_ = false;
   // Set by appends into a table with a retention setting; the next successful autocommit
   // statement then drops expired partitions (engine/retention.h).
   bool retention_due_ GUARDED_BY(mu_) = false;
   void RunRetentionIfDue() REQUIRES(mu_);
   std::unique_ptr<class Session> default_session_;
-  int64_t StatementTimeoutMs() const REQUIRES(mu_) { return StatementTimeoutMs(settings_); }
+  int64_t StatementTimeoutMs() const REQUIRES(mu_) { return StatementTimeoutMs(settings()); }
   static int64_t StatementTimeoutMs(const std::map<std::string, std::string>& settings);
   // A statement's limits from its session's settings: statement_timeout and work_mem.
   static void BeginStatementLimits(const std::map<std::string, std::string>& settings);

@@ -94,8 +94,8 @@ std::unique_ptr<Database::PreparedRead> Database::PrepareRead(const std::shared_
   // they do fails the block, as any failed statement in it does.
   // The statement's context on this (the session's) thread: Run happens here too.
   StatementClock::StartStatement();
-  SetSessionZone(zone_);
-  BeginStatementLimits(settings_);
+  SetSessionZone(zone());
+  BeginStatementLimits(settings());
   auto read = PlanRead(catalog(), parsed, sql);
   if (!read->state_->error.ok()) return nullptr;  // RunParsed reports it
   // Everything this read may see must be durable before it answers (as for any statement).

@@ -40,12 +40,12 @@ void Session::Hold() NO_THREAD_SAFETY_ANALYSIS {
   if (holds_) return;
   db_.mu_.lock();
   holds_ = true;
-  db_.SwapSettings(&settings_);
+  db_.UseSessionSettings(&settings_);
 }
 
 void Session::Release() NO_THREAD_SAFETY_ANALYSIS {
   if (!holds_) return;
-  db_.SwapSettings(&settings_);
+  db_.UseSessionSettings(nullptr);
   holds_ = false;
   db_.mu_.unlock();
 }
