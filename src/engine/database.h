@@ -86,9 +86,14 @@ class Database {
     PreparedRead() = default;
     void Finish(QueryResult* header, Status error);
     struct State;
+    struct Pin;
     std::unique_ptr<State> state_;
   };
   std::unique_ptr<PreparedRead> PrepareRead(const std::shared_ptr<ParsedSql>& parsed) REQUIRES(mu_);
+  // The same for any SELECT node of a parse tree (DECLARE CURSOR's query), in or outside a block;
+  // a planning error is in *error (and nullptr returned).
+  std::unique_ptr<PreparedRead> PrepareSelect(const std::shared_ptr<ParsedSql>& parsed, PgQuery__Node* select,
+                                              Status* error) REQUIRES(mu_);
   // True when a parsed text is one SELECT that a read on snapshots can answer.
   static bool IsLoneSelect(const ParsedSql& parsed);
   // The WAL for /metrics (all 0 in memory): bytes in the current WAL file, bytes written since
@@ -190,8 +195,8 @@ class Database {
   // when no block is open or sql is not a lone SELECT.
   std::unique_ptr<PreparedRead> PlanBesideBlock(const std::shared_ptr<ParsedSql>& parsed, const SessionSettings& settings,
                                                 std::shared_ptr<const BlockStart>* start);
-  static std::unique_ptr<PreparedRead> PlanRead(const Catalog& catalog, std::shared_ptr<ParsedSql> parsed,
-                                                const std::string& sql);
+  static std::unique_ptr<PreparedRead> PlanRead(const Catalog& catalog, std::shared_ptr<ParsedSql> parsed, const std::string& sql,
+                                                PgQuery__Node* select = nullptr);
 
   Mutex mu_;
   std::string dir_;

@@ -49,6 +49,15 @@ struct Database::PreparedRead::State {
   Database* block_db = nullptr;  // read inside this database's open block (its session holds it)
 };
 
+// The read's snapshots are in its thread's statement context only while it runs a step (Start,
+// Next): between steps (a cursor between FETCHes) other statements of the session run with
+// their own view of the tables.
+struct Database::PreparedRead::Pin {
+  explicit Pin(State& s) : state(s) { std::swap(CurrentStatement().snapshots, state.snapshots); }
+  ~Pin() { std::swap(CurrentStatement().snapshots, state.snapshots); }
+  State& state;
+};
+
 struct Database::BlockStart {
   std::shared_ptr<const Catalog> catalog;  // a copy: DDL in the block changes the live one
   std::unordered_map<const void*, std::shared_ptr<const void>> snapshots;
@@ -69,7 +78,7 @@ bool Database::IsLoneSelect(const ParsedSql& parsed) {
 }
 
 std::unique_ptr<Database::PreparedRead> Database::PlanRead(const Catalog& catalog, std::shared_ptr<ParsedSql> parsed,
-                                                           const std::string& sql) {
+                                                           const std::string& sql, PgQuery__Node* select) {
   auto read = std::unique_ptr<PreparedRead>(new PreparedRead());
   read->state_ = std::make_unique<PreparedRead::State>();
   PreparedRead::State& st = *read->state_;
@@ -77,7 +86,7 @@ std::unique_ptr<Database::PreparedRead> Database::PlanRead(const Catalog& catalo
   st.parsed = std::move(parsed);
   try {
     Planner planner(catalog, sql);
-    st.plan = planner.PlanSelect(st.parsed->statements()[0].node, nullptr);
+    st.plan = planner.PlanSelect(select ? select : st.parsed->statements()[0].node, nullptr);
   } catch (const Error& e) {
     st.error = e.status();
   } catch (const std::bad_alloc&) {
@@ -88,6 +97,13 @@ std::unique_ptr<Database::PreparedRead> Database::PlanRead(const Catalog& catalo
 
 std::unique_ptr<Database::PreparedRead> Database::PrepareRead(const std::shared_ptr<ParsedSql>& parsed) {
   if (txn_.failed || replaying_ || !IsLoneSelect(*parsed)) return nullptr;
+  Status error;
+  auto read = PrepareSelect(parsed, nullptr, &error);
+  return error.ok() ? std::move(read) : nullptr;  // RunParsed reports a planning error
+}
+
+std::unique_ptr<Database::PreparedRead> Database::PrepareSelect(const std::shared_ptr<ParsedSql>& parsed,
+                                                                PgQuery__Node* select, Status* error) {
   const std::string& sql = parsed->text();
   // Inside a transaction block the read sees the block's own changes (snapshots of the live
   // tables, taken now) and its session keeps the database while the rows stream; an error while
@@ -96,12 +112,16 @@ std::unique_ptr<Database::PreparedRead> Database::PrepareRead(const std::shared_
   StatementClock::StartStatement();
   SetSessionZone(zone());
   BeginStatementLimits(settings());
-  auto read = PlanRead(catalog(), parsed, sql);
-  if (!read->state_->error.ok()) return nullptr;  // RunParsed reports it
+  auto read = PlanRead(catalog(), parsed, sql, select);
+  if (!read->state_->error.ok()) {
+    *error = read->state_->error;
+    return nullptr;
+  }
   // Everything this read may see must be durable before it answers (as for any statement).
   try {
     if (durability_) durability_->StatementEnded();
-  } catch (const Error&) {
+  } catch (const Error& e) {
+    *error = e.status();
     return nullptr;
   }
   for (auto& [name, table] : catalog_->tables) read->state_->snapshots[table.get()] = table->data.Snapshot();
@@ -200,8 +220,7 @@ void Database::PreparedRead::Start(QueryResult* header) {
     state_->done = true;
     return;
   }
-  // The snapshots are this statement's alone, and only while it runs (until Finish).
-  CurrentStatement().snapshots = state_->snapshots;
+  Pin pin(*state_);
   TakeNotices();
   header->returns_rows = true;
   header->names = state_->plan.names;
@@ -217,6 +236,7 @@ void Database::PreparedRead::Start(QueryResult* header) {
 
 bool Database::PreparedRead::Next(DataChunk* out, QueryResult* header) {
   if (state_->done) return false;
+  Pin pin(*state_);
   try {
     DataChunk chunk;
     while (state_->plan.plan->Pull(state_->ctx, chunk)) {
@@ -238,7 +258,6 @@ bool Database::PreparedRead::Next(DataChunk* out, QueryResult* header) {
 
 void Database::PreparedRead::Finish(QueryResult* header, Status error) {
   state_->done = true;
-  CurrentStatement().snapshots.clear();
   if (!error.ok() && state_->block_db) {
     state_->block_db->AssertHeld();
     state_->block_db->txn_.failed = true;
@@ -255,10 +274,7 @@ void Database::PreparedRead::Finish(QueryResult* header, Status error) {
   for (auto& n : TakeNotices()) header->notices.push_back(std::move(n));
 }
 
-Database::PreparedRead::~PreparedRead() {
-  // Dropped half way (the client went away): the snapshots must not outlive the read.
-  if (state_ && !state_->done && state_->error.ok()) CurrentStatement().snapshots.clear();
-}
+Database::PreparedRead::~PreparedRead() = default;
 
 namespace {
 

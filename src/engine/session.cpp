@@ -1,5 +1,7 @@
 #include "engine/session.h"
 
+#include <fmt/format.h>
+
 #include "common/status.h"
 
 namespace yunhe {
@@ -94,6 +96,7 @@ Session::Script Session::Parse(const std::string& sql) {
 
 ResultStream Session::Run(const Statement& statement) {
   ResultStream stream;
+  if (RunCursorStatement(statement, &stream)) return stream;
   const bool lone_select = Database::IsLoneSelect(*statement.parsed);
   if (lone_select && !holds_) {
     // Another session's block may hold the database: read what it started from, without waiting.
@@ -119,7 +122,140 @@ ResultStream Session::Run(const Statement& statement) {
   stream.result_ = db_.RunParsed(statement.parsed);
   // A COPY that failed before reading leaves its reader behind: it must not reach another one.
   if (statement.copy_from_stdin) db_.SetCopyInput(nullptr);
+  // The end of a block closes its cursors (WITH HOLD ones stay).
+  if (!db_.in_transaction_block() && !cursors_.empty())
+    for (auto it = cursors_.begin(); it != cursors_.end();) it = it->second.hold ? std::next(it) : cursors_.erase(it);
   return stream;
+}
+
+namespace {
+
+constexpr int32_t kCursorScroll = 0x2, kCursorHold = 0x20;  // PostgreSQL's CURSOR_OPT_* bits
+
+// Rows [from, to) of a chunk as a chunk of their own.
+DataChunk Slice(const DataChunk& c, size_t from, size_t to) {
+  DataChunk out;
+  out.columns.reserve(c.columns.size());
+  for (const Vector& v : c.columns) {
+    Vector part(v.type());
+    part.AppendRange(v, from, to - from);
+    out.columns.push_back(std::move(part));
+  }
+  out.count = to - from;
+  return out;
+}
+
+}  // namespace
+
+ResultStream Session::CursorError(Status error) {
+  Hold();
+  if (db_.in_transaction_block()) db_.txn().failed = true;
+  ResultStream stream;
+  stream.result_.status = std::move(error);
+  return stream;
+}
+
+bool Session::RunCursorStatement(const Statement& statement, ResultStream* out) {
+  if (statement.parsed->statements().size() != 1) return false;
+  PgQuery__Node* node = statement.parsed->statements()[0].node;
+  const auto kind = node->node_case;
+  if (kind != PG_QUERY__NODE__NODE_DECLARE_CURSOR_STMT && kind != PG_QUERY__NODE__NODE_FETCH_STMT &&
+      kind != PG_QUERY__NODE__NODE_CLOSE_PORTAL_STMT)
+    return false;
+  Hold();
+  if (db_.transaction_failed()) {
+    *out = CursorError(Status::Error(SqlState::kInFailedTransaction,
+                                     "current transaction is aborted, commands ignored until end of transaction block"));
+    return true;
+  }
+  if (kind == PG_QUERY__NODE__NODE_DECLARE_CURSOR_STMT) {
+    *out = Declare(statement, node->declare_cursor_stmt);
+  } else if (kind == PG_QUERY__NODE__NODE_FETCH_STMT) {
+    *out = Fetch(node->fetch_stmt);
+  } else {
+    const char* name = node->close_portal_stmt->portalname;
+    if (!name || !name[0]) {
+      cursors_.clear();  // CLOSE ALL
+    } else if (!cursors_.erase(name)) {
+      *out = CursorError(Status::Error(SqlState::kInvalidCursorName, fmt::format("cursor \"{}\" does not exist", name)));
+      return true;
+    }
+    out->result_.tag = "CLOSE CURSOR";
+  }
+  return true;
+}
+
+ResultStream Session::Declare(const Statement& statement, PgQuery__DeclareCursorStmt* d) {
+  const std::string name = d->portalname ? d->portalname : "";
+  const bool hold = d->options & kCursorHold;
+  if (!hold && !db_.in_transaction_block())
+    return CursorError(Status::Error(SqlState::kNoActiveTransaction, "DECLARE CURSOR can only be used in transaction blocks"));
+  if (d->options & kCursorScroll)
+    return CursorError(Status::Error(SqlState::kFeatureNotSupported, "SCROLL cursors are not supported (cursors scan forward)"));
+  if (cursors_.count(name))
+    return CursorError(Status::Error(SqlState::kDuplicateCursor, fmt::format("cursor \"{}\" already exists", name)));
+  if (!d->query || d->query->node_case != PG_QUERY__NODE__NODE_SELECT_STMT)
+    return CursorError(Status::Error(SqlState::kSyntaxError, "DECLARE CURSOR takes a SELECT"));
+  Status error;
+  std::unique_ptr<Database::PreparedRead> read = db_.PrepareSelect(statement.parsed, d->query, &error);
+  if (!read) return CursorError(error);
+  Cursor cursor;
+  cursor.hold = hold;
+  cursor.rows.read_ = std::move(read);
+  cursor.rows.read_->Start(&cursor.rows.result_);
+  if (!cursor.rows.result_.status.ok()) return CursorError(cursor.rows.result_.status);
+  if (hold) {
+    // Outlives the transaction: read whole now, from the state it was declared on.
+    QueryResult all = cursor.rows.Collect();
+    if (!all.status.ok()) return CursorError(all.status);
+    cursor.rows = ResultStream();
+    cursor.rows.result_ = std::move(all);
+  }
+  cursors_[name] = std::move(cursor);
+  ResultStream done;
+  done.result_.tag = "DECLARE CURSOR";
+  return done;
+}
+
+ResultStream Session::Fetch(PgQuery__FetchStmt* f) {
+  const std::string name = f->portalname ? f->portalname : "";
+  auto it = cursors_.find(name);
+  if (it == cursors_.end())
+    return CursorError(Status::Error(SqlState::kInvalidCursorName, fmt::format("cursor \"{}\" does not exist", name)));
+  if (f->direction != PG_QUERY__FETCH_DIRECTION__FETCH_FORWARD || f->how_many < 0) {
+    return CursorError(Status::Error(SqlState::kObjectNotInPrerequisiteState, "cursor can only scan forward")
+                           .WithHint("Declare it with SCROLL option to enable backward scan."));
+  }
+  Cursor& c = it->second;
+  size_t want = f->how_many == INT64_MAX ? SIZE_MAX : size_t(f->how_many);  // FETCH ALL
+  ResultStream out;
+  QueryResult& r = out.result_;
+  r.returns_rows = !f->ismove;
+  r.names = c.rows.result().names;
+  r.types = c.rows.result().types;
+  size_t got = 0;
+  while (got < want) {
+    if (c.pending_pos >= c.pending.count) {
+      c.pending = DataChunk();
+      c.pending_pos = 0;
+      if (!c.rows.Next(&c.pending)) break;
+    }
+    const size_t take = std::min(want - got, c.pending.count - c.pending_pos);
+    if (!f->ismove) {
+      r.chunks.push_back(c.pending_pos == 0 && take == c.pending.count ? std::move(c.pending)
+                                                                        : Slice(c.pending, c.pending_pos, c.pending_pos + take));
+    }
+    c.pending_pos += take;
+    if (!f->ismove && c.pending_pos >= c.pending.count) c.pending = DataChunk();
+    got += take;
+  }
+  if (!c.rows.result().status.ok()) {
+    Status error = c.rows.result().status;
+    cursors_.erase(it);
+    return CursorError(error);
+  }
+  r.tag = fmt::format("{} {}", f->ismove ? "MOVE" : "FETCH", got);
+  return out;
 }
 
 bool Session::BeginImplicitBlock(const Script& script) {

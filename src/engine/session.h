@@ -135,6 +135,7 @@ class Session {
     std::shared_ptr<ParsedSql> parsed;  // the tree, when it needs no parameters
   };
   std::map<std::string, Prepared>& prepared() { return prepared_; }
+  size_t open_cursors() const { return cursors_.size(); }
 
  private:
   // Takes the database (if this session does not hold it) and swaps this session's settings in.
@@ -143,6 +144,23 @@ class Session {
   void Hold() ASSERT_CAPABILITY(db_.mu_);
   // Swaps the settings back out and lets the database go.
   void Release();
+
+  // Cursors (DECLARE / FETCH / MOVE / CLOSE): a started read on snapshots taken at DECLARE,
+  // pulled a FETCH at a time; `pending` holds the rest of a chunk a FETCH did not take. WITH HOLD
+  // cursors are read whole at DECLARE and outlive the block; the others close with it.
+  struct Cursor {
+    ResultStream rows;
+    DataChunk pending;
+    size_t pending_pos = 0;
+    bool hold = false;
+  };
+  // Runs DECLARE, FETCH/MOVE and CLOSE; false when `statement` is none of them.
+  bool RunCursorStatement(const Statement& statement, ResultStream* out);
+  ResultStream Declare(const Statement& statement, PgQuery__DeclareCursorStmt* d) REQUIRES(db_.mu_);
+  ResultStream Fetch(PgQuery__FetchStmt* f);
+  // An error of a cursor statement: inside a block it fails the block, as any error there.
+  ResultStream CursorError(Status error);
+  std::map<std::string, Cursor> cursors_;
 
   Database& db_;
   bool holds_ = false;

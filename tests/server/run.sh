@@ -100,6 +100,20 @@ check "SET is per session" "2024-01-01 08:00:00+08
 2024-01-01 00:00:00+00" "$(psql -X -q -t -A -c "SET TIME ZONE 'Asia/Shanghai'" -c "SELECT timestamptz '2024-01-01 00:00+00'"; psql -X -t -A -c "SELECT timestamptz '2024-01-01 00:00+00'")"
 check "notice reaches the client" "NOTICE:  relation \"t\" already exists, skipping" "$(psql -X -c "CREATE TABLE IF NOT EXISTS t (a int)" 2>&1 >/dev/null)"
 
+# psycopg2's named (server-side) cursors: DECLARE ... WITHOUT HOLD, FETCH FORWARD n, CLOSE.
+check "psycopg2 named cursor" "3000 2998 [(1,), (2,)] 4501497" "$(/usr/bin/python3 - <<'PY'
+import os, psycopg2
+conn = psycopg2.connect(host="127.0.0.1", port=int(os.environ["PGPORT"]), user="yunhe", dbname="yunhe")
+named = conn.cursor("big_read")
+named.itersize = 500
+named.execute("SELECT x FROM generate_series(1, 3000) x ORDER BY x")
+first = named.fetchmany(2)
+rest = named.fetchall()
+named.close()
+conn.commit()
+print(2 + len(rest), len(rest), first, sum(r[0] for r in rest))
+PY
+)"
 if /usr/bin/python3 -c "import psycopg2" 2>/dev/null; then
   out=$(/usr/bin/python3 - <<'PY'
 import os, psycopg2
