@@ -299,6 +299,17 @@ std::vector<QueryResult> Session::Execute(const std::string& sql) {
 
 Status Session::Describe(const std::shared_ptr<ParsedSql>& parsed, std::vector<std::string>* names,
                          std::vector<LogicalType>* types, bool* returns_rows) {
+  // FETCH returns the columns of its cursor (the session's own state: no database needed).
+  if (parsed->statements().size() == 1 && parsed->statements()[0].node->node_case == PG_QUERY__NODE__NODE_FETCH_STMT) {
+    const PgQuery__FetchStmt* f = parsed->statements()[0].node->fetch_stmt;
+    auto it = cursors_.find(f->portalname ? f->portalname : "");
+    if (it == cursors_.end())
+      return Status::Error(SqlState::kInvalidCursorName, fmt::format("cursor \"{}\" does not exist", f->portalname));
+    *names = it->second.rows.result().names;
+    *types = it->second.rows.result().types;
+    *returns_rows = !f->ismove;
+    return Status::Ok();
+  }
   // Without the database (another session's block holds it) a lone SELECT is described on the
   // state the block started from; anything else waits for the database.
   Status st;
