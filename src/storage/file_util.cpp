@@ -26,21 +26,9 @@ namespace {
 }  // namespace
 
 std::string ReadWholeFile(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) IoError("open", path, " for reading");
-  std::string out;
-  char buf[1 << 16];
-  while (true) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      ::close(fd);
-      IoError("read", path);
-    }
-    if (n == 0) break;
-    out.append(buf, size_t(n));
-  }
-  ::close(fd);
+  FileBlockReader reader(path);
+  std::string out, piece;
+  while (reader.Next(&piece, 1u << 20)) out += piece;
   return out;
 }
 
