@@ -404,12 +404,9 @@ void ExecuteCopy(Database& db, PgQuery__CopyStmt* stmt, const std::string& sql, 
     size_t avail = data.size();
     if (!at_end) {
       size_t cut = pos;
-      bool in_quotes = false;
-      for (size_t k = pos; k < data.size(); ++k) {
-        const char c = data[k];
-        if (o.csv && c == o.quote) in_quotes = !in_quotes;
-        else if (c == '\n' && !in_quotes) cut = k + 1;
-      }
+      RecordBoundaries ends(o);
+      for (size_t k = pos; k < data.size(); ++k)
+        if (ends.Step(data[k])) cut = k + 1;
       if (cut == pos) {  // not one whole record buffered: a record longer than a round
         fill(pos, data.size() - pos + round_bytes);
         continue;
@@ -425,23 +422,17 @@ void ExecuteCopy(Database& db, PgQuery__CopyStmt* stmt, const std::string& sql, 
       bounds.emplace_back(pos, all.size());
     } else {
       size_t seg_start = pos;
-      bool in_quotes = false;
+      RecordBoundaries ends(o);
       size_t scan = pos;
       for (size_t t = 1; t <= threads; ++t) {
         size_t target = t == threads ? round_end : pos + (round_end - pos) * t / threads;
-        size_t cut = target;
+        size_t cut = all.size();
         if (target < all.size()) {
-          // Walk to the target keeping the quote parity, then to the next newline outside quotes.
-          for (; scan < target; ++scan)
-            if (o.csv && all[scan] == o.quote) in_quotes = !in_quotes;
-          while (scan < all.size() && (all[scan] != '\n' || in_quotes)) {
-            if (o.csv && all[scan] == o.quote) in_quotes = !in_quotes;
-            ++scan;
-          }
+          // Walk to the target, then on to the next record end.
+          for (; scan < target; ++scan) ends.Step(all[scan]);
+          while (scan < all.size() && !ends.Step(all[scan])) ++scan;
           cut = std::min(all.size(), scan + 1);
           scan = cut;
-        } else {
-          cut = all.size();
         }
         if (cut > seg_start) bounds.emplace_back(seg_start, cut);
         seg_start = cut;

@@ -70,6 +70,17 @@ query(s, "CREATE TABLE tx (a int)")
 tag, error = copy_in(s, "COPY tx FROM STDIN", [b"1\n2\n\\", b".\n3\n"])
 check("text end marker", ("COPY 2", None), (tag, error))
 
+# A text-format load bigger than a round (rounds and parallel segments are cut at record ends):
+# every row holds a newline written as backslash + newline, so half the newlines are data and the
+# cuts must tell them apart; every row must arrive whole.
+query(s, "CREATE TABLE tbig (id int, note text)")
+rows_text = b"".join(b"%d\t" % i + b"x" * 40 + b"\\\n" + b"y" * 10 + b"\n" for i in range(700000))
+tag, error = copy_in(s, "COPY tbig FROM STDIN", [rows_text[k:k + 1048576] for k in range(0, len(rows_text), 1048576)])
+check("big text load", ("COPY 700000", None), (tag, error))
+rows, _ = query(s, "SELECT count(*), count(*) FILTER (WHERE note = repeat('x', 40) || E'\\n' || repeat('y', 10)) FROM tbig")
+check("big text load rows", [["700000", "700000"]], rows)
+query(s, "DROP TABLE tbig")
+
 # CopyFail: the COPY fails with 57014 and loads nothing.
 tag, error = copy_in(s, "COPY tx FROM STDIN", [b"10\n11\n"], finish=b"f")
 check("CopyFail", (None, "57014 COPY from stdin failed: client gave up"), (tag, error))

@@ -137,6 +137,29 @@ class RecordReader {
   size_t position() const { return pos_; }
 };
 
+// Tells where records end while walking input byte by byte from a record start: at a newline
+// outside CSV quotes (quote parity; ESCAPE must be the quote character for that to be exact) or,
+// in the text format, one not escaped by a backslash (a backslash-newline is a newline in the
+// data). Used to cut input into pieces that RecordReader can parse independently.
+class RecordBoundaries {
+ public:
+  explicit RecordBoundaries(const DelimitedFormat& f) : f_(f) {}
+  // Feeds one byte; true when it ends a record.
+  bool Step(char c) {
+    if (f_.csv) {
+      if (c == f_.quote) in_quotes_ = !in_quotes_;
+      return c == '\n' && !in_quotes_;
+    }
+    const bool ends = c == '\n' && !escaped_;
+    escaped_ = c == '\\' && !escaped_;
+    return ends;
+  }
+
+ private:
+  const DelimitedFormat& f_;
+  bool in_quotes_ = false, escaped_ = false;
+};
+
 // Converts the common types (integers, float8, text, timestamps) straight into out[row] without
 // building a Value; false: the caller falls back to the general cast (which also words the error).
 bool ParseFieldFast(const std::string& f, const LogicalType& t, Vector& out, size_t row);
