@@ -122,10 +122,13 @@ ResultStream Session::Run(const Statement& statement) {
   stream.result_ = db_.RunParsed(statement.parsed);
   // A COPY that failed before reading leaves its reader behind: it must not reach another one.
   if (statement.copy_from_stdin) db_.SetCopyInput(nullptr);
-  // The end of a block closes its cursors (WITH HOLD ones stay).
-  if (!db_.in_transaction_block() && !cursors_.empty())
-    for (auto it = cursors_.begin(); it != cursors_.end();) it = it->second.hold ? std::next(it) : cursors_.erase(it);
+  CloseCursorsIfBlockEnded();
   return stream;
+}
+
+void Session::CloseCursorsIfBlockEnded() {
+  if (cursors_.empty() || db_.in_transaction_block()) return;
+  for (auto it = cursors_.begin(); it != cursors_.end();) it = it->second.hold ? std::next(it) : cursors_.erase(it);
 }
 
 namespace {
@@ -245,8 +248,7 @@ ResultStream Session::Fetch(PgQuery__FetchStmt* f) {
       r.chunks.push_back(c.pending_pos == 0 && take == c.pending.count ? std::move(c.pending)
                                                                         : Slice(c.pending, c.pending_pos, c.pending_pos + take));
     }
-    c.pending_pos += take;
-    if (!f->ismove && c.pending_pos >= c.pending.count) c.pending = DataChunk();
+    c.pending_pos += take;  // a chunk moved out whole counts as taken: the loop top drops it
     got += take;
   }
   if (!c.rows.result().status.ok()) {
@@ -273,6 +275,7 @@ Status Session::EndImplicitBlock() {
   Hold();
   if (!db_.in_transaction_block()) return Status::Ok();
   QueryResult r = db_.RunParsed(ParsedSql::Parse("COMMIT"));  // a failed block rolls back
+  CloseCursorsIfBlockEnded();
   return r.status;
 }
 

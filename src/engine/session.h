@@ -158,6 +158,9 @@ class Session {
   bool RunCursorStatement(const Statement& statement, ResultStream* out);
   ResultStream Declare(const Statement& statement, PgQuery__DeclareCursorStmt* d) REQUIRES(db_.mu_);
   ResultStream Fetch(PgQuery__FetchStmt* f);
+  // The end of a block (COMMIT, ROLLBACK, the end of an implicit one) closes its cursors; WITH
+  // HOLD ones stay. Call holding the database after anything that may have ended a block.
+  void CloseCursorsIfBlockEnded() REQUIRES(db_.mu_);
   // An error of a cursor statement: inside a block it fails the block, as any error there.
   ResultStream CursorError(Status error);
   std::map<std::string, Cursor> cursors_;

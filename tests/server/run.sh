@@ -57,6 +57,7 @@ LINE 1: INSERT INTO t VALUES (98, NULL, NULL); SELEC 1
 check "one message is one transaction" 'INSERT 0 1
 ERROR:  invalid input syntax for type integer: "x"
 0' "$(psql -X -c "INSERT INTO t VALUES (97, NULL, NULL); INSERT INTO t VALUES ('x', NULL, NULL)" 2>&1 | grep -v '^LINE\|^ *\^'; psql -X -t -A -c "SELECT count(*) FROM t WHERE a = 97")"
+check "a cursor of a one-message transaction closes with it" 'ERROR:  cursor "c" does not exist' "$(psql -X -c "DECLARE c CURSOR FOR SELECT 1; SELECT 2" -c "FETCH 1 FROM c" 2>&1 | grep ERROR)"
 check "a message with its own COMMIT keeps it" '1' "$(psql -X -c "CREATE TABLE mt (a int)" >/dev/null; psql -X -c "BEGIN; INSERT INTO mt VALUES (96); COMMIT; INSERT INTO mt VALUES ('x')" >/dev/null 2>&1; psql -X -t -A -c "SELECT count(*) FROM mt WHERE a = 96"; psql -X -q -c "DROP TABLE mt")"
 # psql's ON_ERROR_ROLLBACK wraps every statement of a block in SAVEPOINT / RELEASE and rolls back
 # to it on an error: the block goes on and commits the good rows.
