@@ -30,7 +30,9 @@ std::unique_ptr<Database> Database::Open(const std::string& dir_or_memory, Statu
   db->own_settings_.values = {{"timezone", "UTC"}, {"datestyle", "ISO, MDY"}, {"client_encoding", "UTF8"},
                    {"server_version", "15.0 (yunhe 0.1)"}, {"search_path", "public"},
                    {"standard_conforming_strings", "on"}, {"integer_datetimes", "on"},
-                   {"extra_float_digits", "1"}, {"application_name", ""}, {"statement_timeout", "0"}};
+                   {"extra_float_digits", "1"}, {"application_name", ""}, {"statement_timeout", "0"},
+                   {"default_transaction_isolation", "read committed"}, {"transaction_isolation", "read committed"},
+                   {"default_transaction_read_only", "off"}, {"transaction_read_only", "off"}};
   db->default_settings_.values = db->own_settings_.values;
   FunctionRegistry::Get();
   if (!dir.empty()) {
@@ -246,7 +248,7 @@ void Database::RunTransactionStatement(PgQuery__TransactionStmt* t, QueryResult&
       if (txn_.explicit_block) result.notices.push_back("WARNING:  there is already a transaction in progress");
       if (!txn_.explicit_block) SetBlockStart(true);
       txn_.explicit_block = true;
-      result.tag = "BEGIN";
+      result.tag = t->kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_START ? "START TRANSACTION" : "BEGIN";
       return;
     case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_COMMIT:
       if (!txn_.explicit_block) {
@@ -283,6 +285,13 @@ void Database::RunTransactionStatement(PgQuery__TransactionStmt* t, QueryResult&
     default:
       throw Error(SqlState::kFeatureNotSupported, "two-phase commit is not supported");
   }
+}
+
+void Database::OpenBlock(const std::vector<std::string>& savepoints) {
+  YH_ASSERT(!txn_.explicit_block);
+  SetBlockStart(true);
+  txn_.explicit_block = true;
+  for (const std::string& name : savepoints) txn_.savepoints.push_back({name, 0, 0, 0});
 }
 
 void Database::RunSavepointStatement(PgQuery__TransactionStmt* t, QueryResult& result) {

@@ -96,6 +96,7 @@ class Database {
                                               Status* error) REQUIRES(mu_);
   // True when a parsed text is one SELECT that a read on snapshots can answer.
   static bool IsLoneSelect(const ParsedSql& parsed);
+  static bool IsLoneSelectNode(const PgQuery__Node* node);
   // The WAL for /metrics (all 0 in memory): bytes in the current WAL file, bytes written since
   // the database opened, fsyncs run. Call holding the database.
   struct WalStats {
@@ -137,20 +138,37 @@ class Database {
     std::shared_ptr<const class TimeZone> zone;
   };
   SessionSettings DefaultSettings() const { return default_settings_; }
+  // A consistent view of the committed database: a copy of the catalog and a snapshot of every
+  // table (one pointer per row group). REPEATABLE READ blocks read on one for their whole life;
+  // readers beside another session's locked block read the one that block started from.
+  struct Snapshot;
+  std::shared_ptr<const Snapshot> TakeSnapshot() REQUIRES(mu_);
+  // True when nothing committed since s was taken (no table changed, no DDL).
+  bool SnapshotIsCurrent(const Snapshot& s) REQUIRES(mu_);
+  // Plans a SELECT (the lone statement of `parsed`, or `select`) on a snapshot, without holding
+  // the database; a planning error is in the read (Start reports it).
+  std::unique_ptr<PreparedRead> PrepareReadOn(const std::shared_ptr<const Snapshot>& snapshot,
+                                              const std::shared_ptr<ParsedSql>& parsed, const SessionSettings& settings,
+                                              PgQuery__Node* select = nullptr);
   // While a transaction block holds the database, a lone SELECT of another session need not
   // wait for the block to end: it is planned and run against the committed state the block
   // started from (the catalog then, a snapshot of every table), as PostgreSQL readers see only
   // committed rows. Call without holding the database. nullptr when no block is open or `sql`
   // is not a lone SELECT: then take the database and go on as usual.
   std::unique_ptr<PreparedRead> PrepareReadBesideBlock(const std::shared_ptr<ParsedSql>& parsed, const SessionSettings& settings);
+  // The snapshot an open locked block started from (nullptr: none is open). Thread-safe.
+  std::shared_ptr<const Snapshot> BlockStartSnapshot();
   // Calls fn with the catalog an open transaction block started from and returns true; false
   // when no block is open (then read the catalog holding the database). Thread-safe.
   bool ReadBlockStartCatalog(const std::function<void(const Catalog&)>& fn);
-  bool BlockOpen() { return CurrentBlockStart() != nullptr; }
+  bool BlockOpen() { return BlockStartSnapshot() != nullptr; }
   // Describe (extended protocol) of a lone SELECT beside an open block, like
   // PrepareReadBesideBlock; false when no block is open or sql is not a lone SELECT.
   bool DescribeBesideBlock(const std::shared_ptr<ParsedSql>& parsed, const SessionSettings& settings, std::vector<std::string>* names,
                            std::vector<LogicalType>* types, bool* returns_rows, Status* status);
+  // Opens a transaction block here (the session's block turning into a locked one at its first
+  // write), with savepoints of those names already set (nothing to roll back to before them).
+  void OpenBlock(const std::vector<std::string>& savepoints) REQUIRES(mu_);
   // The settings statements run with are those of the session holding the database: it points
   // the Database at its own while it holds it (nullptr: back to the Database's own, which
   // recovery and the embedding conveniences' default session start from).
@@ -185,16 +203,14 @@ class Database {
   friend class Durability;
   void ReplayRecords(const std::vector<WalRecord>& records) REQUIRES(mu_);
 
-  // The committed state an open transaction block started from (PrepareReadBesideBlock).
-  struct BlockStart;
+  // The committed state an open locked transaction block started from (PrepareReadBesideBlock).
   Mutex block_start_mu_;
-  std::shared_ptr<const BlockStart> block_start_ GUARDED_BY(block_start_mu_);
+  std::shared_ptr<const Snapshot> block_start_ GUARDED_BY(block_start_mu_);
   void SetBlockStart(bool open) REQUIRES(mu_);
-  std::shared_ptr<const BlockStart> CurrentBlockStart();
-  // Parses and plans a lone SELECT on the state the open block started from (*start); nullptr
-  // when no block is open or sql is not a lone SELECT.
-  std::unique_ptr<PreparedRead> PlanBesideBlock(const std::shared_ptr<ParsedSql>& parsed, const SessionSettings& settings,
-                                                std::shared_ptr<const BlockStart>* start);
+  // Plans a SELECT on a snapshot (the statement's clock, zone and limits from `settings`).
+  static std::unique_ptr<PreparedRead> PlanOn(const std::shared_ptr<const Snapshot>& snapshot,
+                                              const std::shared_ptr<ParsedSql>& parsed, const SessionSettings& settings,
+                                              PgQuery__Node* select);
   static std::unique_ptr<PreparedRead> PlanRead(const Catalog& catalog, std::shared_ptr<ParsedSql> parsed, const std::string& sql,
                                                 PgQuery__Node* select = nullptr);
 

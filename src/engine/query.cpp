@@ -58,23 +58,20 @@ struct Database::PreparedRead::Pin {
   State& state;
 };
 
-struct Database::BlockStart {
-  std::shared_ptr<const Catalog> catalog;  // a copy: DDL in the block changes the live one
+struct Database::Snapshot {
+  std::shared_ptr<const Catalog> catalog;  // a copy: later DDL changes the live one
   std::unordered_map<const void*, std::shared_ptr<const void>> snapshots;
-  uint64_t wal_lsn = 0;  // WAL written when the block began: a reader answers once it is durable
+  uint64_t wal_lsn = 0;  // WAL written when it was taken: a reader answers once it is durable
 };
 
-
-namespace {
-
-}  // namespace
-
 bool Database::IsLoneSelect(const ParsedSql& parsed) {
-  if (parsed.statements().size() != 1) return false;
-  PgQuery__Node* node = parsed.statements()[0].node;
+  return parsed.statements().size() == 1 && IsLoneSelectNode(parsed.statements()[0].node);
+}
+
+bool Database::IsLoneSelectNode(const PgQuery__Node* node) {
   if (node->node_case != PG_QUERY__NODE__NODE_SELECT_STMT) return false;
   const PgQuery__SelectStmt* sel = node->select_stmt;
-  return !sel->into_clause && sel->n_locking_clause == 0 && !IsDropChunksCall(node);
+  return !sel->into_clause && sel->n_locking_clause == 0 && !IsDropChunksCall(const_cast<PgQuery__Node*>(node));
 }
 
 std::unique_ptr<Database::PreparedRead> Database::PlanRead(const Catalog& catalog, std::shared_ptr<ParsedSql> parsed,
@@ -129,45 +126,54 @@ std::unique_ptr<Database::PreparedRead> Database::PrepareSelect(const std::share
   return read;
 }
 
-void Database::SetBlockStart(bool open) {
-  std::shared_ptr<const BlockStart> start;
-  if (open) {
-    auto s = std::make_shared<BlockStart>();
-    s->catalog = std::make_shared<Catalog>(*catalog_);
-    for (auto& [name, table] : catalog_->tables) s->snapshots[table.get()] = table->data.Snapshot();
-    s->wal_lsn = durability_ ? durability_->wal_written() : 0;
-    start = std::move(s);
+std::shared_ptr<const Database::Snapshot> Database::TakeSnapshot() {
+  auto s = std::make_shared<Snapshot>();
+  s->catalog = std::make_shared<Catalog>(*catalog_);
+  for (auto& [name, table] : catalog_->tables) s->snapshots[table.get()] = table->data.Snapshot();
+  s->wal_lsn = durability_ ? durability_->wal_written() : 0;
+  return s;
+}
+
+bool Database::SnapshotIsCurrent(const Snapshot& s) {
+  if (s.catalog->tables.size() != catalog_->tables.size()) return false;
+  for (auto& [name, table] : catalog_->tables) {
+    if (s.catalog->FindTable(name) != table) return false;
+    auto it = s.snapshots.find(table.get());
+    // Consecutive snapshots of an unchanged table are the same object.
+    if (it == s.snapshots.end() || it->second != table->data.Snapshot()) return false;
   }
+  return true;
+}
+
+void Database::SetBlockStart(bool open) {
+  std::shared_ptr<const Snapshot> start = open ? TakeSnapshot() : nullptr;
   MutexLock lock(block_start_mu_);
   block_start_ = std::move(start);
 }
 
-std::shared_ptr<const Database::BlockStart> Database::CurrentBlockStart() {
+std::shared_ptr<const Database::Snapshot> Database::BlockStartSnapshot() {
   MutexLock lock(block_start_mu_);
   return block_start_;
 }
 
 bool Database::ReadBlockStartCatalog(const std::function<void(const Catalog&)>& fn) {
-  std::shared_ptr<const BlockStart> start = CurrentBlockStart();
+  std::shared_ptr<const Snapshot> start = BlockStartSnapshot();
   if (!start) return false;
   fn(*start->catalog);
   return true;
 }
 
-std::unique_ptr<Database::PreparedRead> Database::PlanBesideBlock(const std::shared_ptr<ParsedSql>& parsed,
-                                                                  const SessionSettings& settings,
-                                                                  std::shared_ptr<const BlockStart>* start) {
-  if (!IsLoneSelect(*parsed)) return nullptr;
-  *start = CurrentBlockStart();
-  if (!*start) return nullptr;
+std::unique_ptr<Database::PreparedRead> Database::PlanOn(const std::shared_ptr<const Snapshot>& snapshot,
+                                                         const std::shared_ptr<ParsedSql>& parsed, const SessionSettings& settings,
+                                                         PgQuery__Node* select) {
   const std::string& sql = parsed->text();
   StatementClock::StartStatement();
   SetSessionZone(settings.zone);
   BeginStatementLimits(settings.values);
-  // Planning already reads table data (zone maps, index lookups): the block's snapshots.
+  // Planning already reads table data (zone maps, index lookups): the snapshot's.
   StatementContext& statement = CurrentStatement();
-  statement.snapshots = (*start)->snapshots;
-  auto read = PlanRead(*(*start)->catalog, parsed, sql);
+  statement.snapshots = snapshot->snapshots;
+  auto read = PlanRead(*snapshot->catalog, parsed, sql, select);
   statement.snapshots.clear();  // an error (no such table, ...) stays in the read's state
   return read;
 }
@@ -175,9 +181,9 @@ std::unique_ptr<Database::PreparedRead> Database::PlanBesideBlock(const std::sha
 bool Database::DescribeBesideBlock(const std::shared_ptr<ParsedSql>& parsed, const SessionSettings& settings,
                                    std::vector<std::string>* names, std::vector<LogicalType>* types,
                                    bool* returns_rows, Status* status) {
-  std::shared_ptr<const BlockStart> start;
-  auto read = PlanBesideBlock(parsed, settings, &start);
-  if (!read) return false;
+  std::shared_ptr<const Snapshot> start = BlockStartSnapshot();
+  if (!start || !IsLoneSelect(*parsed)) return false;
+  auto read = PlanOn(start, parsed, settings, nullptr);
   *status = read->state_->error;
   if (status->ok()) {
     *names = read->state_->plan.names;
@@ -187,19 +193,27 @@ bool Database::DescribeBesideBlock(const std::shared_ptr<ParsedSql>& parsed, con
   return true;
 }
 
+std::unique_ptr<Database::PreparedRead> Database::PrepareReadOn(const std::shared_ptr<const Snapshot>& snapshot,
+                                                                const std::shared_ptr<ParsedSql>& parsed,
+                                                                const SessionSettings& settings, PgQuery__Node* select) {
+  auto read = PlanOn(snapshot, parsed, settings, select);
+  if (read->state_->error.ok()) {
+    try {
+      if (durability_) durability_->WaitWritten(snapshot->wal_lsn);
+    } catch (const Error& e) {
+      read->state_->error = e.status();
+    }
+  }
+  read->state_->snapshots = snapshot->snapshots;
+  read->state_->block_start = snapshot;  // keeps the catalog the plan points into
+  return read;
+}
+
 std::unique_ptr<Database::PreparedRead> Database::PrepareReadBesideBlock(const std::shared_ptr<ParsedSql>& parsed,
                                                                          const SessionSettings& settings) {
-  std::shared_ptr<const BlockStart> start;
-  auto read = PlanBesideBlock(parsed, settings, &start);
-  if (!read) return nullptr;  // Run answers a planning error itself
-  try {
-    if (durability_) durability_->WaitWritten(start->wal_lsn);
-  } catch (const Error&) {
-    return nullptr;
-  }
-  read->state_->snapshots = start->snapshots;
-  read->state_->block_start = start;  // keeps the catalog the plan points into
-  return read;
+  std::shared_ptr<const Snapshot> start = BlockStartSnapshot();
+  if (!start || !IsLoneSelect(*parsed)) return nullptr;
+  return PrepareReadOn(start, parsed, settings);
 }
 
 QueryResult Database::PreparedRead::Run() {

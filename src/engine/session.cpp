@@ -6,10 +6,18 @@
 
 namespace yunhe {
 
+ResultStream::~ResultStream() = default;
+
+void ResultStream::Finished() {
+  read_.reset();  // unpins the snapshots
+  if (fails_block_ && !result_.status.ok()) fails_block_->FailBlock();
+  fails_block_ = nullptr;
+}
+
 bool ResultStream::Next(DataChunk* out) {
   if (read_) {
     if (read_->Next(out, &result_)) return true;
-    read_.reset();  // unpins the snapshots
+    Finished();
     return false;
   }
   if (next_chunk_ >= result_.chunks.size()) {
@@ -38,6 +46,12 @@ Session::~Session() {
   Release();
 }
 
+ResultStream Session::ErrorStream(Status error) {
+  ResultStream stream;
+  stream.result_.status = std::move(error);
+  return stream;
+}
+
 void Session::Hold() NO_THREAD_SAFETY_ANALYSIS {
   if (holds_) return;
   db_.mu_.lock();
@@ -58,12 +72,7 @@ void Session::EndOfMessage() {
   if (!db_.in_transaction_block()) Release();
 }
 
-char Session::TransactionStatus() {
-  // Without the database this session is in no transaction block (a block holds it).
-  if (!holds_) return 'I';
-  Hold();
-  return db_.transaction_failed() ? 'E' : db_.in_transaction_block() ? 'T' : 'I';
-}
+char Session::TransactionStatus() { return !block_ ? 'I' : BlockFailed() ? 'E' : 'T'; }
 
 Session::Script Session::Parse(const std::string& sql) {
   Script script;
@@ -78,10 +87,7 @@ Session::Script Session::Parse(const std::string& sql) {
     } catch (const Error& e) {
       script.error = PositionInScript(e.status(), sql, begin);
       script.statements.clear();
-      if (holds_) {
-        Hold();
-        if (db_.in_transaction_block()) db_.txn().failed = true;
-      }
+      FailBlock();
       return script;
     }
     if (st.parsed->statements().size() == 1) {
@@ -94,15 +100,52 @@ Session::Script Session::Parse(const std::string& sql) {
   return script;
 }
 
+namespace {
+
+// Statements a block runs without writing: they need no promotion.
+bool ReadsOnly(const PgQuery__Node* node) {
+  switch (node->node_case) {
+    case PG_QUERY__NODE__NODE_VARIABLE_SET_STMT:
+    case PG_QUERY__NODE__NODE_VARIABLE_SHOW_STMT: return true;
+    case PG_QUERY__NODE__NODE_EXPLAIN_STMT:
+      return node->explain_stmt->query && node->explain_stmt->query->node_case == PG_QUERY__NODE__NODE_SELECT_STMT &&
+             Database::IsLoneSelectNode(node->explain_stmt->query);
+    case PG_QUERY__NODE__NODE_SELECT_STMT: return Database::IsLoneSelectNode(node);
+    default: return false;
+  }
+}
+
+}  // namespace
+
 ResultStream Session::Run(const Statement& statement) {
   ResultStream stream;
   if (RunCursorStatement(statement, &stream)) return stream;
+  PgQuery__Node* node = statement.parsed->statements().size() == 1 ? statement.parsed->statements()[0].node : nullptr;
+  if (node && (RunBlockControl(node, &stream) || RunSetTransaction(node, &stream))) return stream;
   const bool lone_select = Database::IsLoneSelect(*statement.parsed);
+  if (block_ && !block_->promoted) {
+    if (block_->failed)
+      return ErrorStream(Status::Error(SqlState::kInFailedTransaction,
+                                       "current transaction is aborted, commands ignored until end of transaction block"));
+    if (node && !ReadsOnly(node) && !Promote(statement, &stream)) return stream;
+    if (node) block_->started = true;
+  }
+  const bool unpromoted = block_ && !block_->promoted;
+  if (lone_select && unpromoted && SnapshotPerBlock()) {
+    // REPEATABLE READ: every read of the block on the snapshot of its first statement.
+    stream.read_ = db_.PrepareReadOn(BlockSnapshot(), statement.parsed, settings_);
+    stream.fails_block_ = this;
+    stream.read_->Start(&stream.result_);
+    if (!stream.result_.status.ok()) stream.Finished();
+    return stream;
+  }
   if (lone_select && !holds_) {
     // Another session's block may hold the database: read what it started from, without waiting.
     if (auto beside = db_.PrepareReadBesideBlock(statement.parsed, settings_)) {
       stream.read_ = std::move(beside);
+      if (unpromoted) stream.fails_block_ = this;
       stream.read_->Start(&stream.result_);
+      if (!stream.result_.status.ok()) stream.Finished();
       return stream;
     }
   }
@@ -115,19 +158,23 @@ ResultStream Session::Run(const Statement& statement) {
       // this session's block it keeps the database, as the block does anyway).
       if (!db_.in_transaction_block()) Release();
       stream.read_ = std::move(read);
+      if (unpromoted) stream.fails_block_ = this;
       stream.read_->Start(&stream.result_);
+      if (!stream.result_.status.ok()) stream.Finished();
       return stream;
     }
   }
   stream.result_ = db_.RunParsed(statement.parsed);
   // A COPY that failed before reading leaves its reader behind: it must not reach another one.
   if (statement.copy_from_stdin) db_.SetCopyInput(nullptr);
+  if (!stream.result_.status.ok() && unpromoted) block_->failed = true;
+  if (block_ && block_->promoted && !db_.in_transaction_block()) EndBlock();  // COMMIT or ROLLBACK ended it
   CloseCursorsIfBlockEnded();
   return stream;
 }
 
 void Session::CloseCursorsIfBlockEnded() {
-  if (cursors_.empty() || db_.in_transaction_block()) return;
+  if (cursors_.empty() || block_) return;
   for (auto it = cursors_.begin(); it != cursors_.end();) it = it->second.hold ? std::next(it) : cursors_.erase(it);
 }
 
@@ -151,11 +198,8 @@ DataChunk Slice(const DataChunk& c, size_t from, size_t to) {
 }  // namespace
 
 ResultStream Session::CursorError(Status error) {
-  Hold();
-  if (db_.in_transaction_block()) db_.txn().failed = true;
-  ResultStream stream;
-  stream.result_.status = std::move(error);
-  return stream;
+  FailBlock();
+  return ErrorStream(std::move(error));
 }
 
 bool Session::RunCursorStatement(const Statement& statement, ResultStream* out) {
@@ -166,8 +210,8 @@ bool Session::RunCursorStatement(const Statement& statement, ResultStream* out) 
       kind != PG_QUERY__NODE__NODE_CLOSE_PORTAL_STMT)
     return false;
   Hold();
-  if (db_.transaction_failed()) {
-    *out = CursorError(Status::Error(SqlState::kInFailedTransaction,
+  if (BlockFailed()) {
+    *out = ErrorStream(Status::Error(SqlState::kInFailedTransaction,
                                      "current transaction is aborted, commands ignored until end of transaction block"));
     return true;
   }
@@ -191,7 +235,7 @@ bool Session::RunCursorStatement(const Statement& statement, ResultStream* out) 
 ResultStream Session::Declare(const Statement& statement, PgQuery__DeclareCursorStmt* d) {
   const std::string name = d->portalname ? d->portalname : "";
   const bool hold = d->options & kCursorHold;
-  if (!hold && !db_.in_transaction_block())
+  if (!hold && !block_)
     return CursorError(Status::Error(SqlState::kNoActiveTransaction, "DECLARE CURSOR can only be used in transaction blocks"));
   if (d->options & kCursorScroll)
     return CursorError(Status::Error(SqlState::kFeatureNotSupported, "SCROLL cursors are not supported (cursors scan forward)"));
@@ -200,8 +244,11 @@ ResultStream Session::Declare(const Statement& statement, PgQuery__DeclareCursor
   if (!d->query || d->query->node_case != PG_QUERY__NODE__NODE_SELECT_STMT)
     return CursorError(Status::Error(SqlState::kSyntaxError, "DECLARE CURSOR takes a SELECT"));
   Status error;
-  std::unique_ptr<Database::PreparedRead> read = db_.PrepareSelect(statement.parsed, d->query, &error);
+  std::unique_ptr<Database::PreparedRead> read =
+      block_ && !block_->promoted && SnapshotPerBlock() ? db_.PrepareReadOn(BlockSnapshot(), statement.parsed, settings_, d->query)
+                                                        : db_.PrepareSelect(statement.parsed, d->query, &error);
   if (!read) return CursorError(error);
+  if (block_) block_->started = true;
   Cursor cursor;
   cursor.hold = hold;
   cursor.rows.read_ = std::move(read);
@@ -261,22 +308,24 @@ ResultStream Session::Fetch(PgQuery__FetchStmt* f) {
 }
 
 bool Session::BeginImplicitBlock(const Script& script) {
-  if (script.statements.size() < 2) return false;
+  if (script.statements.size() < 2 || block_) return false;
   for (const Statement& st : script.statements)
     for (const ParsedStatement& p : st.parsed->statements())
       if (p.node->node_case == PG_QUERY__NODE__NODE_TRANSACTION_STMT) return false;
-  Hold();
-  if (db_.in_transaction_block()) return false;
-  QueryResult r = db_.RunParsed(ParsedSql::Parse("BEGIN"));
-  return r.status.ok();
+  StartBlock(true, nullptr);
+  return true;
 }
 
 Status Session::EndImplicitBlock() {
-  Hold();
-  if (!db_.in_transaction_block()) return Status::Ok();
-  QueryResult r = db_.RunParsed(ParsedSql::Parse("COMMIT"));  // a failed block rolls back
+  if (!block_ || !block_->implicit) return Status::Ok();
+  Status status;
+  if (block_->promoted) {
+    Hold();
+    status = db_.RunParsed(ParsedSql::Parse("COMMIT")).status;  // a failed block rolls back
+  }
+  EndBlock();
   CloseCursorsIfBlockEnded();
-  return r.status;
+  return status;
 }
 
 std::vector<QueryResult> Session::Execute(const std::string& sql) {

@@ -1,7 +1,15 @@
 // A Session is one client of a Database (DuckDB's ClientContext): a PostgreSQL connection, an
 // HTTP request, a line-protocol connection, the shell. It owns its settings (SET values, time
-// zone), its prepared statements and its share of the transaction state: while it has a
-// transaction block open it holds the database's lock, across statements and round trips.
+// zone), its prepared statements and its transaction block.
+//
+// A block (BEGIN ... COMMIT, or the implicit one of a multi-statement message) holds nothing
+// while it only reads: its SELECTs run on snapshots, one per statement in READ COMMITTED, one
+// for the whole block in REPEATABLE READ and SERIALIZABLE (taken at its first statement, as
+// PostgreSQL does), so an idle reader's block (psycopg2's default mode) keeps no writer waiting.
+// Its first write takes the database's lock and opens the block there ("promotion"); from then
+// on the block holds the lock until it ends, across statements and round trips. A REPEATABLE
+// READ block whose snapshot is no longer current when it first writes fails with 40001 (the
+// first committer wins), as PostgreSQL's would on a row changed since its snapshot.
 //
 // A text is parsed once (Parse: every statement before any runs, so a syntax error anywhere runs
 // none, as PostgreSQL's simple query); Run then decides once per statement how it runs:
@@ -36,6 +44,7 @@ class ResultStream {
   ResultStream() = default;
   ResultStream(ResultStream&&) = default;
   ResultStream& operator=(ResultStream&&) = default;
+  ~ResultStream();
   // Before Next: status (an error known before any row), names, types, returns_rows, COPY TO
   // output. After Next returned false: also the tag, the notices and any error raised while the
   // rows were produced (rows handed out before it stay handed out, as in PostgreSQL).
@@ -50,6 +59,8 @@ class ResultStream {
   QueryResult result_;
   size_t next_chunk_ = 0;
   std::unique_ptr<Database::PreparedRead> read_;  // set: rows come from a read on snapshots (started)
+  class Session* fails_block_ = nullptr;  // a read in a block that holds nothing: an error fails the block
+  void Finished();
 };
 
 class Session {
@@ -100,8 +111,10 @@ class Session {
   // The end of a client message (simple query, Sync, one shell statement): the database is let
   // go unless this session's transaction block is open.
   void EndOfMessage();
-  // True while this session holds the database (its block is open, or mid-message).
+  // True while this session holds the database (its block has written, or mid-message).
   bool holds_database() const { return holds_; }
+  // True while this session has a transaction block open (explicit or implicit).
+  bool in_block() const { return block_.has_value(); }
   // ReadyForQuery's transaction status: 'I' idle, 'T' in a block, 'E' in a failed block.
   char TransactionStatus();
   // Runs fn(db) holding the database with this session's settings in place (ingest writes,
@@ -126,6 +139,8 @@ class Session {
   }
 
   Database::SessionSettings& settings() { return settings_; }
+  // PostgreSQL's levels; READ UNCOMMITTED behaves as READ COMMITTED (as in PostgreSQL).
+  enum class Isolation { kReadUncommitted, kReadCommitted, kRepeatableRead, kSerializable };
 
   // Prepared statements (the extended query protocol's Parse; later PREPARE).
   struct Prepared {
@@ -145,6 +160,38 @@ class Session {
   // Swaps the settings back out and lets the database go.
   void Release();
 
+  friend class ResultStream;
+  // The open transaction block (see the top of the file).
+  struct Block {
+    bool implicit = false;
+    bool promoted = false;  // it wrote: the database holds it (Database::OpenBlock) until it ends
+    bool failed = false;    // an error happened (before promotion; after it the database knows)
+    bool read_only = false;
+    Isolation isolation = Isolation::kReadCommitted;
+    std::vector<std::string> savepoints;  // before promotion: names only (nothing to undo)
+    // REPEATABLE READ / SERIALIZABLE: what every read of the block sees, taken at its first
+    // statement.
+    std::shared_ptr<const Database::Snapshot> snapshot;
+    bool started = false;  // a statement other than transaction control ran
+  };
+  std::optional<Block> block_;
+  void StartBlock(bool implicit, const PgQuery__TransactionStmt* begin);
+  void EndBlock();
+  void FailBlock();
+  bool BlockFailed();
+  bool SnapshotPerBlock() const { return block_ && block_->isolation >= Isolation::kRepeatableRead; }
+  // BEGIN, COMMIT, ROLLBACK, SAVEPOINT ... of a block that holds nothing yet (and BEGIN outside
+  // any block); false for the others.
+  bool RunBlockControl(PgQuery__Node* node, ResultStream* out);
+  // SET TRANSACTION / SET SESSION CHARACTERISTICS AS TRANSACTION; false for other statements.
+  bool RunSetTransaction(PgQuery__Node* node, ResultStream* out);
+  // The block's snapshot (REPEATABLE READ), taken now if it has none.
+  const std::shared_ptr<const Database::Snapshot>& BlockSnapshot();
+  // The block's first write: takes the database and opens the block there. false (with the
+  // error in *out, the block failed) when it may not write.
+  bool Promote(const Statement& statement, ResultStream* out);
+  static ResultStream ErrorStream(Status error);
+
   // Cursors (DECLARE / FETCH / MOVE / CLOSE): a started read on snapshots taken at DECLARE,
   // pulled a FETCH at a time; `pending` holds the rest of a chunk a FETCH did not take. WITH HOLD
   // cursors are read whole at DECLARE and outlive the block; the others close with it.
@@ -160,7 +207,7 @@ class Session {
   ResultStream Fetch(PgQuery__FetchStmt* f);
   // The end of a block (COMMIT, ROLLBACK, the end of an implicit one) closes its cursors; WITH
   // HOLD ones stay. Call holding the database after anything that may have ended a block.
-  void CloseCursorsIfBlockEnded() REQUIRES(db_.mu_);
+  void CloseCursorsIfBlockEnded();
   // An error of a cursor statement: inside a block it fails the block, as any error there.
   ResultStream CursorError(Status error);
   std::map<std::string, Cursor> cursors_;

@@ -224,6 +224,7 @@ check "HTTP /metrics latency histogram" "1" "$(curl -s "$http/metrics" | grep -c
 check "HTTP /metrics WAL" "3" "$(curl -s "$http/metrics" | grep -c '^yunhe_wal_bytes [1-9]\|^yunhe_wal_written_bytes_total [1-9]\|^yunhe_wal_fsyncs_total [1-9]')"
 check "readers never block writers" "ok" "$(timeout 120 /usr/bin/python3 "$(dirname "$0")/readers_writers.py" "$port" "$http" 2>&1)"
 check "readers do not wait for open transaction blocks" "ok" "$(timeout 120 /usr/bin/python3 "$(dirname "$0")/reads_beside_block.py" "$port" "$http" 2>&1)"
+check "an idle block keeps nobody waiting" "ok" "$(timeout 150 /usr/bin/python3 "$(dirname "$0")/idle_blocks.py" "$port" "$http" 2>&1)"
 check "cursors over the extended protocol" "cursor_extended: ok" "$(timeout 120 /usr/bin/python3 "$(dirname "$0")/cursor_extended.py" "$port" 2>&1)"
 check "COPY FROM STDIN streams" "copy_stream: ok" "$(timeout 300 /usr/bin/python3 "$(dirname "$0")/copy_stream.py" "$port" 2>&1)"
 
