@@ -114,13 +114,9 @@ void Database::RecordAppend(const std::shared_ptr<Table>& table, const DataChunk
   if (rows.count == 0) return;
   if (!replaying_ && table->schema.UpsertsOnKey()) {
     std::vector<uint64_t> replaced;
-    std::vector<std::string> keys;
     std::vector<uint32_t> keep;
-    if (ResolveUpserts(*table, rows, &replaced, &keys, &keep)) {
-      if (!replaced.empty()) {
-        RecordDelete(table, replaced);
-        ForgetPrimaryKeys(*table, keys);
-      }
+    if (ResolveUpserts(*table, rows, &replaced, &keep)) {
+      if (!replaced.empty()) RecordDelete(table, replaced);
       if (!keep.empty()) {
         DataChunk last_copies = rows;
         last_copies.Select(keep);
@@ -162,6 +158,7 @@ void Database::MaybeSpillWal() {
 
 void Database::RecordDelete(const std::shared_ptr<Table>& table, const std::vector<uint64_t>& row_ids) {
   std::vector<uint64_t> done;
+  const uint64_t version_before = table->data.version();
   for (uint64_t id : row_ids) {
     YH_ASSERT(table->data.ValidRowId(id));  // row ids come from a scan of this table
     if (table->data.Delete(id)) {
@@ -169,6 +166,7 @@ void Database::RecordDelete(const std::shared_ptr<Table>& table, const std::vect
       done.push_back(id);
     }
   }
+  ForgetDeletedKeys(*table, done, version_before);
   if (replaying_ || !durability_ || done.empty()) return;
   WalRecord r;
   r.type = WalRecordType::kDelete;

@@ -123,10 +123,8 @@ void NotePrimaryKeys(Table& t, const TableData::AppendMark& mark) {
   for (size_t g = mark.groups_before; g < t.data.group_count(); ++g) note_range(g, 0);
 }
 
-bool ResolveUpserts(Table& t, const DataChunk& rows, std::vector<uint64_t>* replaced, std::vector<std::string>* replaced_keys,
-                    std::vector<uint32_t>* keep) {
+bool ResolveUpserts(Table& t, const DataChunk& rows, std::vector<uint64_t>* replaced, std::vector<uint32_t>* keep) {
   replaced->clear();
-  replaced_keys->clear();
   keep->clear();
   std::unordered_map<std::string, uint32_t> last;  // key -> last row of the batch holding it
   bool repeats = false;
@@ -142,9 +140,7 @@ bool ResolveUpserts(Table& t, const DataChunk& rows, std::vector<uint64_t>* repl
     const int64_t id = FindPrimaryKey(t, rows, row, key);
     if (id < 0) continue;
     replaced->push_back(uint64_t(id));
-    replaced_keys->push_back(key);
   }
-  t.pk_checked_version = t.data.version();  // every map just used is valid at this version
   std::sort(replaced->begin(), replaced->end());
   if (repeats) {
     for (size_t r = 0; r < rows.count; ++r)
@@ -153,13 +149,39 @@ bool ResolveUpserts(Table& t, const DataChunk& rows, std::vector<uint64_t>* repl
   return repeats || !replaced->empty();
 }
 
-void ForgetPrimaryKeys(Table& t, const std::vector<std::string>& keys) {
-  // The maps valid at the upsert check lost exactly these keys to the deletes since.
-  for (auto& [p, m] : t.pk_maps) {
-    if (m.version != t.pk_checked_version) continue;
-    for (auto& k : keys) m.rows.erase(k);
-    m.version = t.data.version();
+void ForgetDeletedKeys(Table& t, const std::vector<uint64_t>& row_ids, uint64_t version_before) {
+  if (t.schema.primary_key.empty() || row_ids.empty()) return;
+  std::vector<Table::KeyMap*> valid;
+  for (auto& [p, m] : t.pk_maps)
+    if (m.version == version_before) valid.push_back(&m);
+  if (valid.empty()) return;
+  const auto& pk = t.schema.primary_key;
+  const bool by_partition = KeyedByPartition(t);
+  DataChunk keys;  // the key columns of the group being read, in key order
+  size_t keys_group = SIZE_MAX;
+  std::string key;
+  for (uint64_t id : row_ids) {
+    const size_t g = id / kChunkRows, r = id % kChunkRows;
+    if (g != keys_group) {
+      keys.columns.clear();
+      for (int c : pk) keys.columns.push_back(t.data.column(g, size_t(c)));
+      keys.count = t.data.group_rows(g);
+      keys_group = g;
+    }
+    bool null = false;
+    key.clear();
+    for (const Vector& v : keys.columns) {
+      null = null || v.IsNull(r);
+      AppendKeyCell(v, r, key);
+    }
+    if (null) continue;  // never in a map
+    const int64_t p = by_partition ? t.data.group_partition(g) : kWholeTable;
+    auto it = t.pk_maps.find(p);
+    if (it == t.pk_maps.end() || it->second.version != version_before) continue;
+    auto row = it->second.rows.find(key);
+    if (row != it->second.rows.end() && row->second == id) it->second.rows.erase(row);
   }
+  for (Table::KeyMap* m : valid) m->version = t.data.version();
 }
 
 }  // namespace yunhe

@@ -18,12 +18,13 @@ void NotePrimaryKeys(Table& t, const TableData::AppendMark& mark);
 // True when any key column of the row is NULL (a UNIQUE key then never conflicts).
 bool KeyHasNull(const Table& t, const DataChunk& rows, size_t row);
 // Upsert tables (TableSchema::UpsertsOnKey): finds the live rows that `rows` replace (sorted row
-// ids, and their keys) and, when a key repeats inside `rows`, the rows to keep (the last copy of
-// each key; empty = keep all). Returns false when nothing is replaced or dropped.
-bool ResolveUpserts(Table& t, const DataChunk& rows, std::vector<uint64_t>* replaced, std::vector<std::string>* replaced_keys,
-                    std::vector<uint32_t>* keep);
-// After deleting the rows of `keys` by hand: drops them from the key map and keeps it valid.
-void ForgetPrimaryKeys(Table& t, const std::vector<std::string>& keys);
+// ids) and, when a key repeats inside `rows`, the rows to keep (the last copy of each key;
+// empty = keep all). Returns false when nothing is replaced or dropped.
+bool ResolveUpserts(Table& t, const DataChunk& rows, std::vector<uint64_t>* replaced, std::vector<uint32_t>* keep);
+// After deleting rows (`row_ids`, just marked deleted): drops their keys from the maps that were
+// valid before (at `version_before`) and keeps those maps valid, so an UPDATE or an upsert costs
+// the rows it touches, not a rebuild of the map from every row.
+void ForgetDeletedKeys(Table& t, const std::vector<uint64_t>& row_ids, uint64_t version_before);
 // Row id of the live row whose key is `key` (the key of row r of `rows`), or -1.
 int64_t FindPrimaryKey(Table& t, const DataChunk& rows, size_t r, const std::string& key);
 std::string PrimaryKeyConstraintName(const Table& t);

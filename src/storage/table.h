@@ -247,7 +247,6 @@ struct Table {
   };
   std::map<int64_t, KeyMap> pk_maps;
   uint64_t pk_clock = 0;                    // for evicting the least recently used map
-  uint64_t pk_checked_version = UINT64_MAX;  // version at which the last upsert check found its maps valid
   // In-memory secondary indexes built by readers (exec/row_index_cache.h), by (kind, column).
   // Type-erased: storage knows no index types. Readers of snapshots share them (under the mutex),
   // and they go with the table: a dropped table's indexes are freed with it.
