@@ -112,6 +112,7 @@ Status Database::CheckpointLocked() {
 
 void Database::RecordAppend(const std::shared_ptr<Table>& table, const DataChunk& rows) {
   if (rows.count == 0) return;
+  CheckWorkspaceWrite(table.get());
   if (!replaying_ && table->schema.UpsertsOnKey()) {
     std::vector<uint64_t> replaced;
     std::vector<uint32_t> keep;
@@ -137,7 +138,7 @@ void Database::AppendChecked(const std::shared_ptr<Table>& table, const DataChun
   table->data.Append(rows, &undo.append);
   NotePrimaryKeys(*table, undo.append);
   txn_.undo.push_back(std::move(undo));
-  if (replaying_ || !durability_) return;
+  if (replaying_ || !durability_ || workspace_) return;  // a workspace's records are written at its COMMIT
   WalRecord r;
   r.type = WalRecordType::kInsert;
   r.table = table->schema.name;
@@ -157,6 +158,8 @@ void Database::MaybeSpillWal() {
 }
 
 void Database::RecordDelete(const std::shared_ptr<Table>& table, const std::vector<uint64_t>& row_ids) {
+  CheckWorkspaceWrite(table.get());
+  if (workspace_) CheckNotChangedSince(table.get(), row_ids);
   std::vector<uint64_t> done;
   const uint64_t version_before = table->data.version();
   for (uint64_t id : row_ids) {
@@ -167,7 +170,7 @@ void Database::RecordDelete(const std::shared_ptr<Table>& table, const std::vect
     }
   }
   ForgetDeletedKeys(*table, done, version_before);
-  if (replaying_ || !durability_ || done.empty()) return;
+  if (replaying_ || !durability_ || done.empty() || workspace_) return;
   WalRecord r;
   r.type = WalRecordType::kDelete;
   r.table = table->schema.name;
@@ -178,6 +181,7 @@ void Database::RecordDelete(const std::shared_ptr<Table>& table, const std::vect
 }
 
 void Database::BeginCatalogChange() {
+  CheckWorkspaceWrite(nullptr);
   txn_.undo.push_back(UndoEntry{UndoEntry::kCatalog, nullptr, {}, 0, std::make_shared<Catalog>(*catalog_)});
 }
 
@@ -285,11 +289,10 @@ void Database::RunTransactionStatement(PgQuery__TransactionStmt* t, QueryResult&
   }
 }
 
-void Database::OpenBlock(const std::vector<std::string>& savepoints) {
+void Database::OpenBlock() {
   YH_ASSERT(!txn_.explicit_block);
   SetBlockStart(true);
   txn_.explicit_block = true;
-  for (const std::string& name : savepoints) txn_.savepoints.push_back({name, 0, 0, 0});
 }
 
 void Database::RunSavepointStatement(PgQuery__TransactionStmt* t, QueryResult& result) {
@@ -319,6 +322,12 @@ void Database::RunSavepointStatement(PgQuery__TransactionStmt* t, QueryResult& r
     txn_.savepoints.resize(k - 1);  // it and every later one
     result.tag = "RELEASE";
     return;
+  }
+  if (sp.merged) {
+    txn_.failed = true;
+    throw Error(SqlState::kFeatureNotSupported,
+                fmt::format("cannot roll back to savepoint \"{}\": the changes after it were merged when the block ran a "
+                            "statement that needs the whole database (roll back the whole transaction)", name));
   }
   if (sp.wal_spills != txn_.wal_spills) {
     // Records after the savepoint are already in the WAL (a large transaction writes them

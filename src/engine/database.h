@@ -18,6 +18,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "common/thread_safety.h"
@@ -28,6 +29,8 @@
 #include "storage/catalog.h"
 
 namespace yunhe {
+
+struct Workspace;
 
 class Database {
  public:
@@ -85,6 +88,9 @@ class Database {
     friend class Database;
     PreparedRead() = default;
     void Finish(QueryResult* header, Status error);
+    // A read of a workspace block (engine/workspace.h): errors fail that block (the session
+    // knows), not a locked one; `catalog` is the view the plan points into.
+    void ForWorkspace(std::shared_ptr<const void> catalog);
     struct State;
     struct Pin;
     std::unique_ptr<State> state_;
@@ -141,7 +147,12 @@ class Database {
   // A consistent view of the committed database: a copy of the catalog and a snapshot of every
   // table (one pointer per row group). REPEATABLE READ blocks read on one for their whole life;
   // readers beside another session's locked block read the one that block started from.
-  struct Snapshot;
+  struct Snapshot {
+    std::shared_ptr<const Catalog> catalog;  // a copy: later DDL changes the live one
+    // Table* -> shared_ptr<const TableData> (StatementContext::snapshots)
+    std::unordered_map<const void*, std::shared_ptr<const void>> snapshots;
+    uint64_t wal_lsn = 0;  // WAL written when it was taken: a reader answers once it is durable
+  };
   std::shared_ptr<const Snapshot> TakeSnapshot() REQUIRES(mu_);
   // True when nothing committed since s was taken (no table changed, no DDL).
   bool SnapshotIsCurrent(const Snapshot& s) REQUIRES(mu_);
@@ -166,9 +177,27 @@ class Database {
   // PrepareReadBesideBlock; false when no block is open or sql is not a lone SELECT.
   bool DescribeBesideBlock(const std::shared_ptr<ParsedSql>& parsed, const SessionSettings& settings, std::vector<std::string>* names,
                            std::vector<LogicalType>* types, bool* returns_rows, Status* status);
-  // Opens a transaction block here (the session's block turning into a locked one at its first
-  // write), with savepoints of those names already set (nothing to roll back to before them).
-  void OpenBlock(const std::vector<std::string>& savepoints) REQUIRES(mu_);
+  // Transaction blocks that write without holding the database between statements
+  // (engine/workspace.h). RunsInWorkspace: the statements a workspace can run (reads, settings,
+  // savepoints, INSERT/UPDATE/DELETE/COPY); others need PromoteWorkspace first.
+  static bool RunsInWorkspace(const PgQuery__Node* node);
+  // Runs one statement on the workspace (its private copies in place of the live tables). When
+  // the statement turns out to need the database (*needs_promotion), nothing of it is kept and
+  // the block is not failed: promote, then run it as usual.
+  QueryResult RunInWorkspace(Workspace& ws, const std::shared_ptr<ParsedSql>& parsed, bool* needs_promotion) REQUIRES(mu_);
+  // A SELECT (the lone statement of `parsed`, or `select`) on the workspace: it sees the block's
+  // own changes; run after letting the database go. nullptr with *error on a planning error.
+  std::unique_ptr<PreparedRead> PrepareReadInWorkspace(Workspace& ws, const std::shared_ptr<ParsedSql>& parsed,
+                                                       PgQuery__Node* select, Status* error) REQUIRES(mu_);
+  // COMMIT of a workspace block: its changes applied to the live tables and made durable, or
+  // the error (40001, 23505, ...) and nothing applied.
+  QueryResult CommitWorkspace(Workspace& ws) REQUIRES(mu_);
+  // Opens a locked transaction block here holding the workspace's changes (undone if the block
+  // rolls back). Savepoints set after the block's last change carry over; rolling back to an
+  // earlier one fails. Non-OK (40001, 23505 ...): no block opened.
+  Status PromoteWorkspace(Workspace& ws) REQUIRES(mu_);
+  // Opens a transaction block here (the session's block turning into a locked one).
+  void OpenBlock() REQUIRES(mu_);
   // The settings statements run with are those of the session holding the database: it points
   // the Database at its own while it holds it (nullptr: back to the Database's own, which
   // recovery and the embedding conveniences' default session start from).
@@ -240,6 +269,18 @@ class Database {
   static void BeginStatementLimits(const std::map<std::string, std::string>& settings);
   CopyReader copy_in_ GUARDED_BY(mu_);
   friend class Session;
+  // Workspaces (engine/workspace.cpp): while a workspace statement runs, its transaction and a
+  // catalog with its private copies are swapped in; writes to any other table are refused
+  // (CheckWorkspaceWrite) and turn into a promotion.
+  class WorkspaceScope;
+  Workspace* workspace_ GUARDED_BY(mu_) = nullptr;
+  bool workspace_needs_lock_ GUARDED_BY(mu_) = false;
+  void CheckWorkspaceWrite(const Table* table) REQUIRES(mu_);
+  // A workspace deleting (or updating) rows of its base that another commit deleted or updated
+  // since: 40001 at once, as PostgreSQL's REPEATABLE READ raises it at the UPDATE.
+  void CheckNotChangedSince(const Table* mine, const std::vector<uint64_t>& row_ids) REQUIRES(mu_);
+  void ApplyWorkspace(Workspace& ws) REQUIRES(mu_);
+  void EnsurePrivateCopy(Workspace& ws, const std::string& name) REQUIRES(mu_);
 };
 
 }  // namespace yunhe

@@ -46,8 +46,27 @@ int64_t KeyPartition(const Table& t, const DataChunk& rows, size_t r) {
   return KeyedByPartition(t) ? t.data.PartitionOf(rows.columns[t.schema.time_column], r) : kWholeTable;
 }
 
+// A private copy answers for its shared rows from the live table's maps only while both have
+// the layout of its base; after a checkpoint re-laid the live table it keeps maps of its own.
+bool SharesKeys(Table& t) {
+  if (!t.key_source) return false;
+  if (t.key_source->data.layout_epoch() == t.key_base_epoch) return true;
+  t.key_source.reset();
+  t.key_base.reset();
+  t.pk_maps.clear();
+  return false;
+}
+
+// First row of group g a private copy's own maps cover: the rows after its base's.
+size_t OwnRowsFrom(const Table& t, size_t g) {
+  if (!t.key_base) return 0;
+  return g < t.key_base->group_count() ? t.key_base->group_rows(g) : 0;
+}
+
 // The key map of partition p, rebuilt from that partition's rows (key columns only) when stale.
+// For a private copy that shares keys: of the rows it appended only.
 Table::KeyMap& KeysOf(Table& t, int64_t p) {
+  SharesKeys(t);
   Table::KeyMap& m = t.pk_maps[p];
   m.last_used = ++t.pk_clock;
   if (m.version == t.data.version()) return m;
@@ -57,9 +76,11 @@ Table::KeyMap& KeysOf(Table& t, int64_t p) {
   std::string key;
   for (size_t g = 0; g < t.data.group_count(); ++g) {
     if (p != kWholeTable && t.data.group_partition(g) != p) continue;
+    const size_t from = OwnRowsFrom(t, g);
+    if (from >= t.data.group_rows(g)) continue;
     for (size_t k = 0; k < pk.size(); ++k) keys[k] = t.data.column(g, size_t(pk[k]));
     const auto& deleted = t.data.deleted(g);
-    for (size_t r = 0; r < t.data.group_rows(g); ++r) {
+    for (size_t r = from; r < t.data.group_rows(g); ++r) {
       if (deleted[r]) continue;
       bool null = false;
       key.clear();
@@ -83,9 +104,19 @@ Table::KeyMap& KeysOf(Table& t, int64_t p) {
 }  // namespace
 
 int64_t FindPrimaryKey(Table& t, const DataChunk& rows, size_t r, const std::string& key) {
-  const Table::KeyMap& m = KeysOf(t, KeyPartition(t, rows, r));
+  const int64_t p = KeyPartition(t, rows, r);
+  const Table::KeyMap& m = KeysOf(t, p);
   auto it = m.rows.find(key);
-  return it == m.rows.end() ? -1 : int64_t(it->second);
+  if (it != m.rows.end()) return int64_t(it->second);
+  if (!SharesKeys(t)) return -1;
+  // A row of the private copy's base it has not deleted, found through the live table's map.
+  // A live row newer than the base is not in the copy: the commit checks against those.
+  const Table::KeyMap& live = KeysOf(*t.key_source, p);
+  auto jt = live.rows.find(key);
+  if (jt == live.rows.end()) return -1;
+  const uint64_t id = jt->second;
+  if (!t.key_base->ValidRowId(id) || t.data.IsDeleted(id)) return -1;
+  return int64_t(id);
 }
 
 void CheckPrimaryKeys(Table& t, const DataChunk& rows) {

@@ -58,11 +58,6 @@ struct Database::PreparedRead::Pin {
   State& state;
 };
 
-struct Database::Snapshot {
-  std::shared_ptr<const Catalog> catalog;  // a copy: later DDL changes the live one
-  std::unordered_map<const void*, std::shared_ptr<const void>> snapshots;
-  uint64_t wal_lsn = 0;  // WAL written when it was taken: a reader answers once it is durable
-};
 
 bool Database::IsLoneSelect(const ParsedSql& parsed) {
   return parsed.statements().size() == 1 && IsLoneSelectNode(parsed.statements()[0].node);
@@ -121,7 +116,13 @@ std::unique_ptr<Database::PreparedRead> Database::PrepareSelect(const std::share
     *error = e.status();
     return nullptr;
   }
-  for (auto& [name, table] : catalog_->tables) read->state_->snapshots[table.get()] = table->data.Snapshot();
+  // The live tables, or the snapshot this statement already reads them from (a REPEATABLE READ
+  // block's).
+  const auto& pinned = CurrentStatement().snapshots;
+  for (auto& [name, table] : catalog_->tables) {
+    auto it = pinned.find(table.get());
+    read->state_->snapshots[table.get()] = it != pinned.end() ? it->second : table->data.Snapshot();
+  }
   if (txn_.explicit_block) read->state_->block_db = this;
   return read;
 }
@@ -289,6 +290,11 @@ void Database::PreparedRead::Finish(QueryResult* header, Status error) {
 }
 
 Database::PreparedRead::~PreparedRead() = default;
+
+void Database::PreparedRead::ForWorkspace(std::shared_ptr<const void> catalog) {
+  state_->block_db = nullptr;
+  state_->block_start = std::move(catalog);
+}
 
 namespace {
 

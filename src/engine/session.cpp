@@ -100,45 +100,15 @@ Session::Script Session::Parse(const std::string& sql) {
   return script;
 }
 
-namespace {
-
-// Statements a block runs without writing: they need no promotion.
-bool ReadsOnly(const PgQuery__Node* node) {
-  switch (node->node_case) {
-    case PG_QUERY__NODE__NODE_VARIABLE_SET_STMT:
-    case PG_QUERY__NODE__NODE_VARIABLE_SHOW_STMT: return true;
-    case PG_QUERY__NODE__NODE_EXPLAIN_STMT:
-      return node->explain_stmt->query && node->explain_stmt->query->node_case == PG_QUERY__NODE__NODE_SELECT_STMT &&
-             Database::IsLoneSelectNode(node->explain_stmt->query);
-    case PG_QUERY__NODE__NODE_SELECT_STMT: return Database::IsLoneSelectNode(node);
-    default: return false;
-  }
-}
-
-}  // namespace
-
 ResultStream Session::Run(const Statement& statement) {
   ResultStream stream;
   if (RunCursorStatement(statement, &stream)) return stream;
   PgQuery__Node* node = statement.parsed->statements().size() == 1 ? statement.parsed->statements()[0].node : nullptr;
-  if (node && (RunBlockControl(node, &stream) || RunSetTransaction(node, &stream))) return stream;
+  if (node && (RunBlockControl(statement, node, &stream) || RunSetTransaction(node, &stream))) return stream;
+  if (node && block_ && !block_->promoted && RunInWorkspace(statement, node, &stream)) return stream;
+  // Outside a block, in a locked block, or a READ COMMITTED block's read before it wrote.
   const bool lone_select = Database::IsLoneSelect(*statement.parsed);
-  if (block_ && !block_->promoted) {
-    if (block_->failed)
-      return ErrorStream(Status::Error(SqlState::kInFailedTransaction,
-                                       "current transaction is aborted, commands ignored until end of transaction block"));
-    if (node && !ReadsOnly(node) && !Promote(statement, &stream)) return stream;
-    if (node) block_->started = true;
-  }
   const bool unpromoted = block_ && !block_->promoted;
-  if (lone_select && unpromoted && SnapshotPerBlock()) {
-    // REPEATABLE READ: every read of the block on the snapshot of its first statement.
-    stream.read_ = db_.PrepareReadOn(BlockSnapshot(), statement.parsed, settings_);
-    stream.fails_block_ = this;
-    stream.read_->Start(&stream.result_);
-    if (!stream.result_.status.ok()) stream.Finished();
-    return stream;
-  }
   if (lone_select && !holds_) {
     // Another session's block may hold the database: read what it started from, without waiting.
     if (auto beside = db_.PrepareReadBesideBlock(statement.parsed, settings_)) {
@@ -167,7 +137,7 @@ ResultStream Session::Run(const Statement& statement) {
   stream.result_ = db_.RunParsed(statement.parsed);
   // A COPY that failed before reading leaves its reader behind: it must not reach another one.
   if (statement.copy_from_stdin) db_.SetCopyInput(nullptr);
-  if (!stream.result_.status.ok() && unpromoted) block_->failed = true;
+  if (!stream.result_.status.ok() && unpromoted) FailBlock();
   if (block_ && block_->promoted && !db_.in_transaction_block()) EndBlock();  // COMMIT or ROLLBACK ended it
   CloseCursorsIfBlockEnded();
   return stream;
@@ -244,9 +214,15 @@ ResultStream Session::Declare(const Statement& statement, PgQuery__DeclareCursor
   if (!d->query || d->query->node_case != PG_QUERY__NODE__NODE_SELECT_STMT)
     return CursorError(Status::Error(SqlState::kSyntaxError, "DECLARE CURSOR takes a SELECT"));
   Status error;
-  std::unique_ptr<Database::PreparedRead> read =
-      block_ && !block_->promoted && SnapshotPerBlock() ? db_.PrepareReadOn(BlockSnapshot(), statement.parsed, settings_, d->query)
-                                                        : db_.PrepareSelect(statement.parsed, d->query, &error);
+  std::unique_ptr<Database::PreparedRead> read;
+  if (block_ && !block_->promoted) {
+    // The block's view: its own changes, and its snapshot in REPEATABLE READ.
+    if (SnapshotPerBlock()) BlockSnapshot();
+    Hold();
+    read = db_.PrepareReadInWorkspace(block_->ws, statement.parsed, d->query, &error);
+  } else {
+    read = db_.PrepareSelect(statement.parsed, d->query, &error);
+  }
   if (!read) return CursorError(error);
   if (block_) block_->started = true;
   Cursor cursor;
@@ -322,6 +298,9 @@ Status Session::EndImplicitBlock() {
   if (block_->promoted) {
     Hold();
     status = db_.RunParsed(ParsedSql::Parse("COMMIT")).status;  // a failed block rolls back
+  } else if (block_->ws.wrote() && !BlockFailed()) {
+    Hold();
+    status = db_.CommitWorkspace(block_->ws).status;
   }
   EndBlock();
   CloseCursorsIfBlockEnded();

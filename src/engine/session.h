@@ -3,23 +3,25 @@
 // zone), its prepared statements and its transaction block.
 //
 // A block (BEGIN ... COMMIT, or the implicit one of a multi-statement message) holds nothing
-// while it only reads: its SELECTs run on snapshots, one per statement in READ COMMITTED, one
-// for the whole block in REPEATABLE READ and SERIALIZABLE (taken at its first statement, as
-// PostgreSQL does), so an idle reader's block (psycopg2's default mode) keeps no writer waiting.
-// Its first write takes the database's lock and opens the block there ("promotion"); from then
-// on the block holds the lock until it ends, across statements and round trips. A REPEATABLE
-// READ block whose snapshot is no longer current when it first writes fails with 40001 (the
-// first committer wins), as PostgreSQL's would on a row changed since its snapshot.
+// between its statements: it is a workspace (engine/workspace.h). Its reads run on snapshots
+// (one per statement in READ COMMITTED, one for the whole block in REPEATABLE READ and
+// SERIALIZABLE, taken at its first statement, as PostgreSQL); its INSERT/UPDATE/DELETE/COPY
+// write private copies of their tables, holding the database only while each statement runs;
+// COMMIT applies them to the live tables, first committer wins (40001, 23505). So an idle block
+// (psycopg2's default mode) keeps nobody waiting, and blocks of different sessions write side by
+// side. A statement a workspace cannot run (DDL, ...) promotes the block: its changes go to the
+// live tables inside a locked block that holds the database until it ends, across round trips.
 //
 // A text is parsed once (Parse: every statement before any runs, so a syntax error anywhere runs
 // none, as PostgreSQL's simple query); Run then decides once per statement how it runs:
 //   - a lone SELECT outside a transaction block: planned holding the database, then run on
 //     snapshots of the tables after letting it go (readers never block writers);
-//   - a lone SELECT while another session's block holds the database: planned and run on the
-//     committed state that block started from, without waiting;
-//   - a lone SELECT inside this session's block: on snapshots of the live tables (its own
-//     changes included), the database kept as the block keeps it anyway;
-//   - anything else: holding the database (kept while this session's block is open).
+//   - a lone SELECT while another session's locked block holds the database: planned and run on
+//     the committed state that block started from, without waiting;
+//   - a statement of this session's workspace block: on its view (above);
+//   - a lone SELECT inside this session's locked block: on snapshots of the live tables (its
+//     own changes included), the database kept as the block keeps it anyway;
+//   - anything else: holding the database (kept while this session's locked block is open).
 // Results stream: a SELECT hands out its rows chunk by chunk as the front end pulls them
 // (nothing is materialized before the first byte goes out); other statements (RETURNING, SHOW,
 // EXPLAIN) hand out what they made. Front ends are protocol codecs over Sessions (server/, cli/).
@@ -35,6 +37,7 @@
 
 #include "common/thread_safety.h"
 #include "engine/database.h"
+#include "engine/workspace.h"
 
 namespace yunhe {
 
@@ -164,15 +167,15 @@ class Session {
   // The open transaction block (see the top of the file).
   struct Block {
     bool implicit = false;
-    bool promoted = false;  // it wrote: the database holds it (Database::OpenBlock) until it ends
-    bool failed = false;    // an error happened (before promotion; after it the database knows)
+    // It ran a statement a workspace cannot run (DDL ...): the database holds it (a locked block,
+    // Database::PromoteWorkspace) until it ends, and knows whether it failed.
+    bool promoted = false;
     bool read_only = false;
     Isolation isolation = Isolation::kReadCommitted;
-    std::vector<std::string> savepoints;  // before promotion: names only (nothing to undo)
-    // REPEATABLE READ / SERIALIZABLE: what every read of the block sees, taken at its first
-    // statement.
-    std::shared_ptr<const Database::Snapshot> snapshot;
     bool started = false;  // a statement other than transaction control ran
+    // Until promotion: its private copies, undo log, savepoints, failed flag and (REPEATABLE
+    // READ) snapshot, taken at its first statement.
+    Workspace ws;
   };
   std::optional<Block> block_;
   void StartBlock(bool implicit, const PgQuery__TransactionStmt* begin);
@@ -180,15 +183,21 @@ class Session {
   void FailBlock();
   bool BlockFailed();
   bool SnapshotPerBlock() const { return block_ && block_->isolation >= Isolation::kRepeatableRead; }
-  // BEGIN, COMMIT, ROLLBACK, SAVEPOINT ... of a block that holds nothing yet (and BEGIN outside
-  // any block); false for the others.
-  bool RunBlockControl(PgQuery__Node* node, ResultStream* out);
+  // BEGIN, COMMIT, ROLLBACK, SAVEPOINT ... of a workspace block (and BEGIN outside any block);
+  // false for the others.
+  bool RunBlockControl(const Statement& statement, PgQuery__Node* node, ResultStream* out);
+  // A statement of a workspace block: true when it ran (or failed); false when the plain path
+  // is to run it (a lone SELECT in READ COMMITTED before the block wrote, or any statement
+  // after promotion).
+  bool RunInWorkspace(const Statement& statement, PgQuery__Node* node, ResultStream* out);
   // SET TRANSACTION / SET SESSION CHARACTERISTICS AS TRANSACTION; false for other statements.
   bool RunSetTransaction(PgQuery__Node* node, ResultStream* out);
-  // The block's snapshot (REPEATABLE READ), taken now if it has none.
+  // The block's snapshot (REPEATABLE READ), taken now if it has none (then the session may be
+  // left holding the database).
   const std::shared_ptr<const Database::Snapshot>& BlockSnapshot();
-  // The block's first write: takes the database and opens the block there. false (with the
-  // error in *out, the block failed) when it may not write.
+  // Before a statement a workspace cannot run: takes the database and opens a locked block there
+  // holding the workspace's changes. false (with the error in *out, the block failed) when it
+  // may not (read only, a conflict).
   bool Promote(const Statement& statement, ResultStream* out);
   static ResultStream ErrorStream(Status error);
 

@@ -109,6 +109,17 @@ std::string CommandName(const Session::Statement& st) {
   return word;
 }
 
+// Statements a READ ONLY block may run.
+bool ReadOnlyStatement(const PgQuery__Node* node) {
+  switch (node->node_case) {
+    case PG_QUERY__NODE__NODE_INSERT_STMT:
+    case PG_QUERY__NODE__NODE_UPDATE_STMT:
+    case PG_QUERY__NODE__NODE_DELETE_STMT: return false;
+    case PG_QUERY__NODE__NODE_COPY_STMT: return !node->copy_stmt->is_from;
+    default: return Database::RunsInWorkspace(node);
+  }
+}
+
 Status AbortedBlock() {
   return Status::Error(SqlState::kInFailedTransaction, "current transaction is aborted, commands ignored until end of transaction block");
 }
@@ -145,7 +156,7 @@ void Session::EndBlock() {
 void Session::FailBlock() {
   if (!block_) return;
   if (!block_->promoted) {
-    block_->failed = true;
+    block_->ws.txn.failed = true;
     return;
   }
   Hold();
@@ -154,17 +165,16 @@ void Session::FailBlock() {
 
 bool Session::BlockFailed() {
   if (!block_) return false;
-  if (!block_->promoted) return block_->failed;
+  if (!block_->promoted) return block_->ws.txn.failed;
   Hold();
   return db_.transaction_failed();
 }
 
-bool Session::RunBlockControl(PgQuery__Node* node, ResultStream* out) {
+bool Session::RunBlockControl(const Statement& statement, PgQuery__Node* node, ResultStream* out) {
   if (node->node_case != PG_QUERY__NODE__NODE_TRANSACTION_STMT) return false;
   if (block_ && block_->promoted) return false;  // the database runs the block's control now
   const PgQuery__TransactionStmt* t = node->transaction_stmt;
   QueryResult& r = out->result_;
-  const std::string name = t->savepoint_name ? t->savepoint_name : "";
   try {
     switch (t->kind) {
       case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_BEGIN:
@@ -172,49 +182,40 @@ bool Session::RunBlockControl(PgQuery__Node* node, ResultStream* out) {
         if (!block_) {
           StartBlock(false, t);
         } else {
-          if (block_->failed) throw Error(AbortedBlock());
+          if (BlockFailed()) throw Error(AbortedBlock());
           r.notices.push_back("WARNING:  there is already a transaction in progress");
         }
         r.tag = t->kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_START ? "START TRANSACTION" : "BEGIN";
         return true;
       case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_COMMIT:
         if (!block_) return false;  // the database warns: no transaction in progress
-        r.tag = block_->failed ? "ROLLBACK" : "COMMIT";
+        if (block_->ws.wrote() && !BlockFailed()) {
+          Hold();
+          r = db_.CommitWorkspace(block_->ws);
+        } else {
+          r.tag = BlockFailed() ? "ROLLBACK" : "COMMIT";
+        }
         EndBlock();
         CloseCursorsIfBlockEnded();
         return true;
       case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK:
         if (!block_) return false;
         r.tag = "ROLLBACK";
-        EndBlock();
+        EndBlock();  // its private copies go with it: nothing reached the tables
         CloseCursorsIfBlockEnded();
         return true;
       case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_SAVEPOINT:
-        if (!block_) return false;  // the database answers 25P01
-        if (block_->failed) throw Error(AbortedBlock());
-        block_->savepoints.push_back(name);
-        r.tag = "SAVEPOINT";
-        return true;
       case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_RELEASE:
       case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK_TO: {
-        if (!block_) return false;
-        const bool release = t->kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_RELEASE;
-        if (release && block_->failed) throw Error(AbortedBlock());
-        auto& names = block_->savepoints;
-        size_t k = names.size();
-        while (k > 0 && names[k - 1] != name) --k;  // a name used twice means the newest
-        if (k == 0) {
-          block_->failed = true;
-          throw Error(SqlState::kInvalidSavepointSpecification, fmt::format("savepoint \"{}\" does not exist", name));
-        }
-        names.resize(release ? k - 1 : k);
-        if (!release) block_->failed = false;  // nothing was written since: nothing to undo
-        r.tag = release ? "RELEASE" : "ROLLBACK";
+        if (!block_) return false;  // the database answers 25P01
+        Hold();
+        bool needs_promotion = false;
+        r = db_.RunInWorkspace(block_->ws, statement.parsed, &needs_promotion);
         return true;
       }
       default:
         if (!block_) return false;
-        block_->failed = true;
+        FailBlock();
         throw Error(SqlState::kFeatureNotSupported, "two-phase commit is not supported");
     }
   } catch (const Error& e) {
@@ -292,38 +293,97 @@ bool Session::RunSetTransaction(PgQuery__Node* node, ResultStream* out) {
 }
 
 const std::shared_ptr<const Database::Snapshot>& Session::BlockSnapshot() {
-  if (!block_->snapshot) {
+  auto& snapshot = block_->ws.snapshot;
+  if (!snapshot) {
     // While another session's locked block holds the database, the committed state is what that
     // block started from: no need to wait for it.
-    block_->snapshot = db_.BlockStartSnapshot();
-    if (!block_->snapshot) {
+    snapshot = db_.BlockStartSnapshot();
+    if (!snapshot) {
       Hold();
-      block_->snapshot = db_.TakeSnapshot();
-      if (!db_.in_transaction_block()) Release();
+      snapshot = db_.TakeSnapshot();
     }
   }
-  return block_->snapshot;
+  return snapshot;
 }
 
 bool Session::Promote(const Statement& statement, ResultStream* out) {
   if (block_->read_only) {
-    block_->failed = true;
+    FailBlock();
     *out = ErrorStream(Status::Error(SqlState::kReadOnlySqlTransaction,
                                      fmt::format("cannot execute {} in a read-only transaction", CommandName(statement))));
     return false;
   }
   Hold();
-  if (block_->snapshot && !db_.SnapshotIsCurrent(*block_->snapshot)) {
-    // It read a state another commit has since changed: writing now would act on data it did
-    // not see (PostgreSQL raises this when the rows it writes changed since its snapshot).
-    block_->failed = true;
+  Workspace& ws = block_->ws;
+  if (ws.snapshot && !db_.SnapshotIsCurrent(*ws.snapshot)) {
+    // A locked block reads the live tables: after another commit they are no longer what this
+    // REPEATABLE READ block has been reading.
+    FailBlock();
     *out = ErrorStream(Status::Error(SqlState::kSerializationFailure, "could not serialize access due to concurrent update"));
     return false;
   }
-  db_.OpenBlock(block_->savepoints);
+  Status st = db_.PromoteWorkspace(ws);
+  if (!st.ok()) {
+    FailBlock();
+    *out = ErrorStream(st);
+    return false;
+  }
   block_->promoted = true;
-  block_->savepoints.clear();
+  ws = Workspace();  // the locked block holds its changes now
   return true;
+}
+
+bool Session::RunInWorkspace(const Statement& statement, PgQuery__Node* node, ResultStream* out) {
+  Block& b = *block_;
+  if (BlockFailed()) {
+    *out = ErrorStream(AbortedBlock());
+    return true;
+  }
+  b.started = true;
+  const bool lone_select = Database::IsLoneSelect(*statement.parsed);
+  if (lone_select) {
+    if (!b.ws.wrote() && !SnapshotPerBlock()) return false;  // a plain read on the live tables
+    std::unique_ptr<Database::PreparedRead> read;
+    if (!b.ws.wrote()) {
+      // REPEATABLE READ before any write: on the block's snapshot, without the database.
+      const auto snapshot = BlockSnapshot();
+      EndOfMessage();  // lets the database go (it is no locked block)
+      read = db_.PrepareReadOn(snapshot, statement.parsed, settings_);
+    } else {
+      Hold();
+      Status error;
+      read = db_.PrepareReadInWorkspace(b.ws, statement.parsed, nullptr, &error);
+      EndOfMessage();  // lets the database go (it is no locked block)
+      if (!read) {
+        FailBlock();
+        *out = ErrorStream(error);
+        return true;
+      }
+    }
+    out->read_ = std::move(read);
+    out->fails_block_ = this;
+    out->read_->Start(&out->result_);
+    if (!out->result_.status.ok()) out->Finished();
+    return true;
+  }
+  if (Database::RunsInWorkspace(node)) {
+    if (b.read_only && !ReadOnlyStatement(node)) {
+      FailBlock();
+      *out = ErrorStream(Status::Error(SqlState::kReadOnlySqlTransaction,
+                                       fmt::format("cannot execute {} in a read-only transaction", CommandName(statement))));
+      return true;
+    }
+    if (SnapshotPerBlock()) BlockSnapshot();
+    Hold();
+    if (statement.copy_from_stdin) db_.SetCopyInput(std::move(copy_in_));
+    copy_in_ = nullptr;
+    bool needs_promotion = false;
+    out->result_ = db_.RunInWorkspace(b.ws, statement.parsed, &needs_promotion);
+    if (statement.copy_from_stdin) db_.SetCopyInput(nullptr);
+    if (!needs_promotion) return true;
+    *out = ResultStream();
+  }
+  return !Promote(statement, out);  // promoted: the plain path runs it on the locked block
 }
 
 }  // namespace yunhe

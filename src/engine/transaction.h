@@ -37,6 +37,9 @@ struct Transaction {
     std::string name;
     size_t undo_mark = 0, wal_mark = 0;
     uint64_t wal_spills = 0;
+    // Set before a workspace block was promoted (engine/workspace.h) with changes after it:
+    // those were merged into the locked block and cannot be rolled back to one by one.
+    bool merged = false;
   };
   std::vector<Savepoint> savepoints;
 };

@@ -209,7 +209,16 @@ void TableData::UndoAppend(const AppendMark& mark) {
   RebuildPartitionIndex();
 }
 
+TableData TableData::PrivateCopy() const {
+  TableData copy(*this);
+  copy.key_sets_ = std::make_shared<KeySets>();
+  copy.published_.reset();
+  copy.published_at_ = UINT64_MAX;
+  return copy;
+}
+
 void TableData::Clear() {
+  ++layout_epoch_;
   ++version_;
   ++changes_;
   groups_.clear();
@@ -438,6 +447,7 @@ void TableData::ApplyLayout(Layout layout) {
   bool same = layout.groups.size() == groups_.size();
   for (size_t g = 0; same && g < groups_.size(); ++g) same = layout.groups[g] == groups_[g];
   if (same) return;
+  ++layout_epoch_;
   ++version_;
   ++changes_;
   published_.reset();

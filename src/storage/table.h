@@ -78,6 +78,17 @@ class TableData {
   // Bumped by every change other than an append (delete, undelete, rollback, compaction), so
   // caches built over the rows (the primary-key map) know when to rebuild.
   uint64_t version() const { return version_; }
+  // Bumped when row ids change meaning (a checkpoint re-lays the table, Clear): a row id taken
+  // at one epoch names the same row at any later time with the same epoch.
+  uint64_t layout_epoch() const { return layout_epoch_; }
+  // True when row group g of this and of `other` is one object (neither changed it since they
+  // shared it: a snapshot and a copy of it, or two snapshots).
+  bool SameGroup(const TableData& other, size_t g) const {
+    return g < groups_.size() && g < other.groups_.size() && groups_[g] == other.groups_[g];
+  }
+  // A copy to change on its own (a transaction block's private copy of a table): shares the row
+  // groups (cloned on first write, as for snapshots) but none of the caches.
+  TableData PrivateCopy() const;
   bool ValidRowId(uint64_t row_id) const {
     size_t g = row_id / kChunkRows;
     return g < groups_.size() && row_id % kChunkRows < groups_[g]->chunk.count;
@@ -214,6 +225,7 @@ class TableData {
   size_t resident_rows_ = 0;
   size_t deleted_count_ = 0;
   uint64_t version_ = 0;
+  uint64_t layout_epoch_ = 0;
   struct KeySet {
     size_t rows = SIZE_MAX;         // table row count the set was computed at
     uint64_t version = UINT64_MAX;  // table version (deletes, rollbacks) it was computed at
@@ -246,6 +258,13 @@ struct Table {
     std::unordered_map<std::string, uint64_t> rows;
   };
   std::map<int64_t, KeyMap> pk_maps;
+  // A transaction block's private copy of a table (engine/workspace.h) does not copy the live
+  // table's key maps: its pk_maps hold only the rows it appended, and lookups of the rows it
+  // shares with the live table (its base, a snapshot taken when the block first wrote it) go to
+  // key_source's maps while the two have the same layout (key_base_epoch).
+  std::shared_ptr<Table> key_source;
+  std::shared_ptr<const TableData> key_base;
+  uint64_t key_base_epoch = 0;
   uint64_t pk_clock = 0;                    // for evicting the least recently used map
   // In-memory secondary indexes built by readers (exec/row_index_cache.h), by (kind, column).
   // Type-erased: storage knows no index types. Readers of snapshots share them (under the mutex),

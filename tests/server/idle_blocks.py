@@ -89,9 +89,11 @@ expect("repeatable read: first read", (11,), one(rr, "SELECT count(*) FROM ib"))
 finishes("INSERT beside a repeatable-read block", lambda: connect(True).cursor().execute("INSERT INTO ib VALUES (12, 0)"))
 expect("repeatable read: same snapshot", (11,), one(rr, "SELECT count(*) FROM ib"))
 expect("read committed block sees it", (12,), one(second, "SELECT count(*) FROM ib"))
+rr.cursor().execute("UPDATE ib SET v = v + 1 WHERE k = 1")  # a row nobody changed since: fine
+auto.cursor().execute("UPDATE ib SET v = 5 WHERE k = 2")
 try:
-    rr.cursor().execute("UPDATE ib SET v = v + 1 WHERE k = 1")
-    problems.append("repeatable read: a write after a concurrent commit succeeded")
+    rr.cursor().execute("UPDATE ib SET v = v + 1 WHERE k = 2")
+    problems.append("repeatable read: an update of a row changed since the snapshot succeeded")
 except psycopg2.errors.SerializationFailure as e:
     expect("repeatable read: 40001", "could not serialize access due to concurrent update", str(e).strip())
 rr.rollback()
@@ -114,6 +116,24 @@ idle.cursor().execute("UPDATE ib SET v = 7 WHERE k = 1")
 idle.commit()
 second.commit()
 expect("after the idle block committed", (12, 7), one(auto, "SELECT count(*), max(v) FROM ib"))
+
+# Two default-mode writers with blocks open at once: neither waits for the other; the second to
+# update the same row loses at its COMMIT (first committer wins).
+w1, w2 = connect(False), connect(False)
+w1.cursor().execute("INSERT INTO ib VALUES (100, 1)")
+finishes("a second block writes beside the first", lambda: w2.cursor().execute("INSERT INTO ib VALUES (101, 1)"))
+w1.cursor().execute("UPDATE ib SET v = 100 WHERE k = 3")
+w2.cursor().execute("UPDATE ib SET v = 200 WHERE k = 3")
+w1.commit()
+try:
+    w2.commit()
+    problems.append("second committer of one row: COMMIT succeeded")
+except psycopg2.errors.SerializationFailure:
+    pass
+expect("first committer's update", (100,), one(auto, "SELECT v FROM ib WHERE k = 3"))
+expect("second committer's rows gone", (0,), one(auto, "SELECT count(*) FROM ib WHERE k = 101"))
+w1.close()
+w2.close()
 
 # A block that failed while it only read refuses everything until ROLLBACK.
 try:

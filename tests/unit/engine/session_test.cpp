@@ -62,11 +62,27 @@ TEST(Session, SettingsBelongToTheSession) {
   EXPECT_EQ(One(b, "SELECT '2024-01-01 00:00:00+00'::timestamptz::text"), "2024-01-01 00:00:00+00");
 }
 
-TEST(Session, OpenBlockHoldsTheDatabaseAndReadersDoNotWait) {
+TEST(Session, WriteBlocksHoldNothingBetweenStatements) {
   auto db = OpenOrDie("");
   Session writer(*db), reader(*db);
   One(writer, "CREATE TABLE t (a int); INSERT INTO t VALUES (1), (2)");
   One(writer, "BEGIN; INSERT INTO t VALUES (3)");
+  EXPECT_FALSE(writer.holds_database());
+  EXPECT_EQ(writer.TransactionStatus(), 'T');
+  EXPECT_EQ(One(reader, "SELECT count(*) FROM t"), "2");  // not committed: not seen
+  EXPECT_EQ(One(writer, "SELECT count(*) FROM t"), "3");  // its own change: seen
+  // Another session writes while the block is open, and commits first.
+  One(reader, "INSERT INTO t VALUES (10)");
+  EXPECT_EQ(One(writer, "SELECT count(*) FROM t"), "3");  // it wrote t: its copy of t
+  One(writer, "COMMIT");
+  EXPECT_EQ(One(reader, "SELECT count(*), sum(a) FROM t"), "4");
+}
+
+TEST(Session, DdlInsideABlockHoldsTheDatabaseUntilItEnds) {
+  auto db = OpenOrDie("");
+  Session writer(*db), reader(*db);
+  One(writer, "CREATE TABLE t (a int); INSERT INTO t VALUES (1), (2)");
+  One(writer, "BEGIN; INSERT INTO t VALUES (3); CREATE TABLE u (b int)");
   EXPECT_TRUE(writer.holds_database());
   // Another thread's lone SELECT reads the state the block started from, without waiting.
   std::string seen;
@@ -148,7 +164,7 @@ TEST(Session, ReadsInsideABlockStreamTheirOwnChangesAndAnErrorFailsTheBlock) {
   One(s, "BEGIN; DELETE FROM t WHERE x > 5000; INSERT INTO t VALUES (-1)");
   Session::Script script = s.Parse("SELECT x FROM t");
   ResultStream rows = s.Run(script.statements[0]);
-  EXPECT_TRUE(s.holds_database());  // the block keeps it while the rows stream
+  EXPECT_FALSE(s.holds_database());  // the rows stream from the block's private copy
   size_t n = 0;
   DataChunk chunk;
   while (rows.Next(&chunk)) n += chunk.count;

@@ -1,0 +1,236 @@
+// Workspaces: transaction blocks that write on private copies of tables (engine/workspace.h).
+#include "engine/workspace.h"
+
+#include <fmt/format.h>
+
+#include "common/statement_context.h"
+#include "common/status.h"
+#include "engine/primary_key.h"
+
+namespace yunhe {
+
+namespace {
+
+Error SerializationFailure() {
+  return Error(SqlState::kSerializationFailure, "could not serialize access due to concurrent update");
+}
+
+// The table a workspace statement writes, or "" (reads, settings, savepoints, COPY TO).
+std::string WorkspaceTarget(const PgQuery__Node* node) {
+  const PgQuery__RangeVar* rel = nullptr;
+  switch (node->node_case) {
+    case PG_QUERY__NODE__NODE_INSERT_STMT: rel = node->insert_stmt->relation; break;
+    case PG_QUERY__NODE__NODE_UPDATE_STMT: rel = node->update_stmt->relation; break;
+    case PG_QUERY__NODE__NODE_DELETE_STMT: rel = node->delete_stmt->relation; break;
+    case PG_QUERY__NODE__NODE_COPY_STMT:
+      if (node->copy_stmt->is_from) rel = node->copy_stmt->relation;
+      break;
+    default: break;
+  }
+  return rel && rel->relname ? rel->relname : "";
+}
+
+// What a private copy changed against its base: base rows it deleted (row ids, ascending) and
+// the rows it added (chunks, in order). Groups the copy still shares with the base are skipped
+// without a look.
+void DiffFromBase(const TableData& base, const TableData& mine, std::vector<uint64_t>* gone, std::vector<DataChunk>* added) {
+  for (size_t g = 0; g < mine.group_count(); ++g) {
+    if (mine.SameGroup(base, g)) continue;
+    const size_t shared = g < base.group_count() ? base.group_rows(g) : 0;
+    const auto& now = mine.deleted(g);
+    if (shared > 0) {
+      const auto& before = base.deleted(g);
+      for (size_t r = 0; r < shared; ++r)
+        if (now[r] && !before[r]) gone->push_back(g * kChunkRows + r);
+    }
+    std::vector<uint32_t> sel;
+    for (size_t r = shared; r < mine.group_rows(g); ++r)
+      if (!now[r]) sel.push_back(uint32_t(r));
+    if (sel.empty()) continue;
+    DataChunk rows = mine.group(g);
+    rows.Select(sel);
+    added->push_back(std::move(rows));
+  }
+}
+
+}  // namespace
+
+// Swaps a workspace in for one statement: its transaction, a catalog with its private copies,
+// and (REPEATABLE READ) its snapshot as the statement's view of the other tables.
+class Database::WorkspaceScope {
+ public:
+  WorkspaceScope(Database& db, Workspace& ws) REQUIRES(db.mu_) : db_(db), ws_(ws) {
+    view_ = std::make_shared<Catalog>(ws.snapshot ? *ws.snapshot->catalog : *db.catalog_);
+    for (auto& [name, w] : ws.written) view_->tables[name] = w.mine;
+    live_ = db.catalog_;
+    db.catalog_ = view_;
+    std::swap(db.txn_, ws.txn);
+    db.workspace_ = &ws;
+    if (ws.snapshot) CurrentStatement().snapshots = ws.snapshot->snapshots;
+  }
+  ~WorkspaceScope() NO_THREAD_SAFETY_ANALYSIS {
+    if (ws_.snapshot) CurrentStatement().snapshots.clear();
+    db_.workspace_ = nullptr;
+    std::swap(db_.txn_, ws_.txn);
+    db_.catalog_ = live_;
+  }
+  const std::shared_ptr<Catalog>& view() const { return view_; }
+
+ private:
+  Database& db_;
+  Workspace& ws_;
+  std::shared_ptr<Catalog> view_, live_;
+};
+
+bool Database::RunsInWorkspace(const PgQuery__Node* node) {
+  switch (node->node_case) {
+    case PG_QUERY__NODE__NODE_INSERT_STMT:
+    case PG_QUERY__NODE__NODE_UPDATE_STMT:
+    case PG_QUERY__NODE__NODE_DELETE_STMT:
+    case PG_QUERY__NODE__NODE_COPY_STMT:
+    case PG_QUERY__NODE__NODE_VARIABLE_SET_STMT:
+    case PG_QUERY__NODE__NODE_VARIABLE_SHOW_STMT: return true;
+    case PG_QUERY__NODE__NODE_EXPLAIN_STMT:
+      return node->explain_stmt->query && IsLoneSelectNode(node->explain_stmt->query);
+    case PG_QUERY__NODE__NODE_SELECT_STMT: return IsLoneSelectNode(node);
+    case PG_QUERY__NODE__NODE_TRANSACTION_STMT: {
+      const auto kind = node->transaction_stmt->kind;
+      return kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_SAVEPOINT || kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_RELEASE ||
+             kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK_TO;
+    }
+    default: return false;
+  }
+}
+
+void Database::CheckWorkspaceWrite(const Table* table) {
+  if (!workspace_) return;
+  if (table)
+    for (auto& [name, w] : workspace_->written)
+      if (w.mine.get() == table) return;
+  // Another table (a second target, DDL): the statement must run on the live tables.
+  workspace_needs_lock_ = true;
+  throw Error(SqlState::kFeatureNotSupported, "statement needs the database");
+}
+
+void Database::CheckNotChangedSince(const Table* mine, const std::vector<uint64_t>& row_ids) {
+  for (auto& [name, w] : workspace_->written) {
+    if (w.mine.get() != mine) continue;
+    const TableData& live = w.live->data;
+    if (live.layout_epoch() != w.base->layout_epoch()) return;  // the COMMIT fails anyway
+    for (uint64_t id : row_ids)
+      if (w.base->ValidRowId(id) && live.IsDeleted(id) && !w.base->IsDeleted(id)) throw SerializationFailure();
+    return;
+  }
+}
+
+void Database::EnsurePrivateCopy(Workspace& ws, const std::string& name) {
+  if (name.empty() || ws.written.count(name)) return;
+  std::shared_ptr<Table> live = catalog_->FindTable(name);
+  if (!live) return;  // the statement reports it
+  std::shared_ptr<const TableData> base;
+  if (ws.snapshot) {
+    // REPEATABLE READ: the rows of the block's snapshot (a table made since is not in its view).
+    auto it = ws.snapshot->snapshots.find(live.get());
+    if (ws.snapshot->catalog->FindTable(name) != live || it == ws.snapshot->snapshots.end()) {
+      if (ws.snapshot->catalog->FindTable(name)) throw SerializationFailure();  // altered since
+      return;
+    }
+    base = std::static_pointer_cast<const TableData>(it->second);
+  } else {
+    base = live->data.Snapshot();
+  }
+  auto mine = std::make_shared<Table>();
+  mine->id = live->id;
+  mine->schema = live->schema;
+  mine->corrupt = live->corrupt;
+  mine->data = base->PrivateCopy();
+  mine->key_source = live;
+  mine->key_base = base;
+  mine->key_base_epoch = base->layout_epoch();
+  ws.written[name] = Workspace::Written{live, base, mine};
+}
+
+QueryResult Database::RunInWorkspace(Workspace& ws, const std::shared_ptr<ParsedSql>& parsed, bool* needs_promotion) {
+  *needs_promotion = false;
+  if (parsed->statements().size() == 1) {
+    try {
+      EnsurePrivateCopy(ws, WorkspaceTarget(parsed->statements()[0].node));
+    } catch (const Error& e) {
+      ws.txn.failed = true;
+      QueryResult r;
+      r.statement_text = parsed->text();
+      r.status = e.status();
+      return r;
+    }
+  }
+  const bool failed_before = ws.txn.failed;
+  QueryResult r;
+  {
+    WorkspaceScope scope(*this, ws);
+    r = RunParsed(parsed);
+  }
+  if (workspace_needs_lock_) {
+    workspace_needs_lock_ = false;
+    ws.txn.failed = failed_before;  // not the statement's fault: it runs again after promotion
+    *needs_promotion = true;
+  }
+  return r;
+}
+
+std::unique_ptr<Database::PreparedRead> Database::PrepareReadInWorkspace(Workspace& ws, const std::shared_ptr<ParsedSql>& parsed,
+                                                                         PgQuery__Node* select, Status* error) {
+  WorkspaceScope scope(*this, ws);
+  auto read = PrepareSelect(parsed, select, error);
+  if (read) read->ForWorkspace(scope.view());
+  return read;
+}
+
+void Database::ApplyWorkspace(Workspace& ws) {
+  for (auto& [name, w] : ws.written) {
+    std::shared_ptr<Table> live = catalog_->FindTable(name);
+    if (live != w.live) throw SerializationFailure();  // dropped or altered since the block wrote it
+    std::vector<uint64_t> gone;
+    std::vector<DataChunk> added;
+    DiffFromBase(*w.base, w.mine->data, &gone, &added);
+    if (!gone.empty()) {
+      // Row ids of the base name the same live rows while the layout is the base's.
+      if (live->data.layout_epoch() != w.base->layout_epoch()) throw SerializationFailure();
+      for (uint64_t id : gone)
+        if (!live->data.ValidRowId(id) || live->data.IsDeleted(id)) throw SerializationFailure();  // first committer won
+      RecordDelete(live, gone);
+    }
+    for (const DataChunk& rows : added) RecordAppend(live, rows);
+  }
+}
+
+QueryResult Database::CommitWorkspace(Workspace& ws) {
+  QueryResult r;
+  r.statement_text = "COMMIT";
+  if (ws.txn.failed) {
+    r.tag = "ROLLBACK";
+    return r;
+  }
+  if (ws.wrote()) r = RunAsStatement("COMMIT", [&](QueryResult&) REQUIRES(mu_) { ApplyWorkspace(ws); });
+  if (r.status.ok()) r.tag = "COMMIT";
+  return r;
+}
+
+Status Database::PromoteWorkspace(Workspace& ws) {
+  OpenBlock();
+  try {
+    ApplyWorkspace(ws);
+  } catch (const Error& e) {
+    RollbackTo(0, 0);
+    txn_ = Transaction();
+    SetBlockStart(false);
+    return e.status();
+  }
+  for (const Transaction::Savepoint& sp : ws.txn.savepoints) {
+    Transaction::Savepoint s{sp.name, txn_.undo.size(), txn_.wal.size(), txn_.wal_spills};
+    s.merged = sp.undo_mark != ws.txn.undo.size();
+    txn_.savepoints.push_back(s);
+  }
+  return Status::Ok();
+}
+
+}  // namespace yunhe

@@ -1,0 +1,191 @@
+// Transaction blocks that write on private copies (engine/workspace.h): they hold nothing between
+// statements, see their own changes and not others' uncommitted ones, and at COMMIT the first
+// committer wins (40001 / 23505 for the second, nothing of it applied). Two sessions on one
+// thread interleave freely: neither holds the database between its statements.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "engine/session.h"
+#include "test_database.h"
+
+namespace yunhe {
+namespace {
+
+using testing::FreshDir;
+using testing::OpenOrDie;
+
+// The first cell of the last result, or "error <sqlstate>".
+std::string Sql(Session& s, const std::string& sql) {
+  auto results = s.Execute(sql);
+  const QueryResult& r = results.back();
+  if (!r.status.ok()) return "error " + r.status.sqlstate();
+  if (r.chunks.empty() || r.chunks[0].count == 0) return r.tag;
+  return r.chunks[0].columns[0].GetValue(0).ToString();
+}
+
+TEST(Mvcc, ConcurrentUpdatesOfOneRowFirstCommitterWins) {
+  auto db = OpenOrDie("");
+  Session a(*db), b(*db), c(*db);
+  Sql(c, "CREATE TABLE t (k int PRIMARY KEY, v int); INSERT INTO t VALUES (1, 0), (2, 0)");
+  Sql(a, "BEGIN; UPDATE t SET v = v + 1 WHERE k = 1");
+  Sql(b, "BEGIN; UPDATE t SET v = v + 10 WHERE k = 1");
+  EXPECT_EQ(Sql(a, "SELECT v FROM t WHERE k = 1"), "1");
+  EXPECT_EQ(Sql(b, "SELECT v FROM t WHERE k = 1"), "10");
+  EXPECT_EQ(Sql(c, "SELECT v FROM t WHERE k = 1"), "0");
+  EXPECT_EQ(Sql(a, "COMMIT"), "COMMIT");
+  EXPECT_EQ(Sql(b, "COMMIT"), "error 40001");
+  EXPECT_EQ(b.TransactionStatus(), 'I');
+  EXPECT_EQ(Sql(c, "SELECT v FROM t WHERE k = 1"), "1");
+  EXPECT_EQ(Sql(c, "SELECT count(*) FROM t"), "2");
+}
+
+TEST(Mvcc, DeleteAfterAConcurrentUpdateFails) {
+  auto db = OpenOrDie("");
+  Session a(*db), b(*db), c(*db);
+  Sql(c, "CREATE TABLE t (k int PRIMARY KEY, v int); INSERT INTO t VALUES (1, 0), (2, 0)");
+  Sql(a, "BEGIN; DELETE FROM t WHERE k = 2");
+  Sql(b, "UPDATE t SET v = 5 WHERE k = 2");  // autocommit: commits first
+  EXPECT_EQ(Sql(a, "COMMIT"), "error 40001");
+  EXPECT_EQ(Sql(c, "SELECT v FROM t WHERE k = 2"), "5");
+}
+
+TEST(Mvcc, TheSameNewKeyFromTwoBlocksFailsTheSecondCommit) {
+  auto db = OpenOrDie("");
+  Session a(*db), b(*db), c(*db);
+  Sql(c, "CREATE TABLE t (k int PRIMARY KEY, v int); INSERT INTO t VALUES (1, 0)");
+  Sql(a, "BEGIN; INSERT INTO t VALUES (5, 1)");
+  Sql(b, "BEGIN; INSERT INTO t VALUES (5, 2)");
+  EXPECT_EQ(Sql(a, "INSERT INTO t VALUES (1, 9)"), "error 23505");  // a key it sees: at once
+  Sql(a, "ROLLBACK");
+  Sql(a, "BEGIN; INSERT INTO t VALUES (5, 1)");
+  EXPECT_EQ(Sql(b, "COMMIT"), "COMMIT");
+  auto results = a.Execute("COMMIT");
+  EXPECT_EQ(results.back().status.sqlstate(), SqlState::kUniqueViolation);
+  EXPECT_EQ(results.back().status.message(), "duplicate key value violates unique constraint \"t_pkey\"");
+  EXPECT_EQ(Sql(c, "SELECT v FROM t WHERE k = 5"), "2");
+}
+
+TEST(Mvcc, AppendsNeverConflict) {
+  auto db = OpenOrDie("");
+  Session a(*db), b(*db), c(*db);
+  Sql(c, "CREATE TABLE m (ts timestamptz, v double precision)");
+  Sql(a, "BEGIN; INSERT INTO m SELECT '2024-01-01'::timestamptz + g * interval '1 s', g FROM generate_series(1, 5000) g");
+  Sql(b, "BEGIN; INSERT INTO m SELECT '2024-01-01'::timestamptz + g * interval '1 s', -g FROM generate_series(1, 3000) g");
+  Sql(c, "INSERT INTO m VALUES (now(), 0)");
+  EXPECT_EQ(Sql(b, "COMMIT"), "COMMIT");
+  EXPECT_EQ(Sql(a, "SELECT count(*) FROM m"), "5000");  // its own rows (c's came after its first write)
+  EXPECT_EQ(Sql(a, "COMMIT"), "COMMIT");
+  EXPECT_EQ(Sql(c, "SELECT count(*) FROM m"), "8001");
+  EXPECT_EQ(Sql(c, "SELECT sum(v) FROM m"), std::to_string(5000 * 5001 / 2 - 3000 * 3001 / 2));
+}
+
+TEST(Mvcc, AFailedCommitAppliesNothing) {
+  auto db = OpenOrDie("");
+  Session a(*db), c(*db);
+  Sql(c, "CREATE TABLE t (k int PRIMARY KEY, v int); CREATE TABLE log (msg text); INSERT INTO t VALUES (1, 0)");
+  Sql(a, "BEGIN; INSERT INTO log VALUES ('a was here'); UPDATE t SET v = 1 WHERE k = 1");
+  Sql(c, "DELETE FROM t WHERE k = 1");
+  EXPECT_EQ(Sql(a, "COMMIT"), "error 40001");
+  EXPECT_EQ(Sql(c, "SELECT count(*) FROM log"), "0");
+  EXPECT_EQ(Sql(c, "SELECT count(*) FROM t"), "0");
+}
+
+TEST(Mvcc, ReadCommittedSeesNewCommitsRepeatableReadKeepsItsSnapshot) {
+  auto db = OpenOrDie("");
+  Session rc(*db), rr(*db), c(*db);
+  Sql(c, "CREATE TABLE t (a int); CREATE TABLE u (a int); INSERT INTO t VALUES (1)");
+  Sql(rc, "BEGIN; INSERT INTO u VALUES (1)");
+  Sql(rr, "BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT count(*) FROM t");
+  Sql(c, "INSERT INTO t VALUES (2)");
+  EXPECT_EQ(Sql(rc, "SELECT count(*) FROM t"), "2");  // READ COMMITTED: the new commit
+  EXPECT_EQ(Sql(rr, "SELECT count(*) FROM t"), "1");  // REPEATABLE READ: its first statement's view
+  EXPECT_EQ(Sql(rr, "INSERT INTO u SELECT a FROM t"), "INSERT 0 1");
+  EXPECT_EQ(Sql(rr, "SELECT count(*) FROM u"), "1");  // its own row, not rc's
+  EXPECT_EQ(Sql(rc, "COMMIT"), "COMMIT");
+  EXPECT_EQ(Sql(rr, "SELECT count(*) FROM t"), "1");
+  EXPECT_EQ(Sql(rr, "COMMIT"), "COMMIT");  // appends only: no conflict
+  EXPECT_EQ(Sql(c, "SELECT count(*) FROM u"), "2");
+}
+
+TEST(Mvcc, RepeatableReadUpdateOfARowChangedSinceItsSnapshotFails) {
+  auto db = OpenOrDie("");
+  Session rr(*db), c(*db);
+  Sql(c, "CREATE TABLE t (k int PRIMARY KEY, v int); INSERT INTO t VALUES (1, 0)");
+  Sql(rr, "BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT v FROM t");
+  Sql(c, "UPDATE t SET v = 7 WHERE k = 1");
+  EXPECT_EQ(Sql(rr, "UPDATE t SET v = v + 1 WHERE k = 1"), "error 40001");  // no lost update, as PostgreSQL
+  EXPECT_EQ(Sql(rr, "COMMIT"), "ROLLBACK");
+  EXPECT_EQ(Sql(c, "SELECT v FROM t"), "7");
+}
+
+TEST(Mvcc, PromotionKeepsTheChangesAndTheSavepointsAfterThem) {
+  auto db = OpenOrDie("");
+  Session a(*db), c(*db);
+  Sql(c, "CREATE TABLE t (a int)");
+  // psql's ON_ERROR_ROLLBACK sets a savepoint right before each statement: DDL may fail and be
+  // rolled back to it.
+  Sql(a, "BEGIN; INSERT INTO t VALUES (1); SAVEPOINT s; CREATE TABLE x (b int)");
+  EXPECT_TRUE(a.holds_database());
+  EXPECT_EQ(Sql(a, "ROLLBACK TO s"), "ROLLBACK");
+  EXPECT_EQ(Sql(a, "SELECT count(*) FROM t"), "1");
+  EXPECT_EQ(Sql(a, "COMMIT"), "COMMIT");
+  EXPECT_EQ(Sql(c, "SELECT count(*) FROM t"), "1");
+  EXPECT_EQ(Sql(c, "SELECT count(*) FROM x"), "error 42P01");
+  // A savepoint with changes after it cannot be rolled back to once they were merged.
+  Sql(a, "BEGIN; SAVEPOINT s; INSERT INTO t VALUES (2); CREATE TABLE y (b int)");
+  EXPECT_EQ(Sql(a, "ROLLBACK TO s"), "error 0A000");
+  EXPECT_EQ(a.TransactionStatus(), 'E');
+  EXPECT_EQ(Sql(a, "ROLLBACK"), "ROLLBACK");
+  EXPECT_EQ(Sql(c, "SELECT count(*) FROM t"), "1");
+}
+
+TEST(Mvcc, SavepointsInsideAWorkspace) {
+  auto db = OpenOrDie("");
+  Session a(*db), c(*db);
+  Sql(c, "CREATE TABLE t (k int PRIMARY KEY)");
+  Sql(a, "BEGIN; INSERT INTO t VALUES (1); SAVEPOINT s; INSERT INTO t VALUES (2); DELETE FROM t WHERE k = 1");
+  EXPECT_EQ(Sql(a, "INSERT INTO t VALUES (2)"), "error 23505");
+  EXPECT_EQ(Sql(a, "ROLLBACK TO s"), "ROLLBACK");
+  EXPECT_EQ(Sql(a, "INSERT INTO t VALUES (2)"), "INSERT 0 1");  // the rolled-back 2 is gone
+  Sql(a, "SAVEPOINT s2");
+  EXPECT_EQ(Sql(a, "INSERT INTO t VALUES (1)"), "error 23505");  // the restored 1 is back
+  Sql(a, "ROLLBACK TO s2");
+  EXPECT_EQ(Sql(a, "COMMIT"), "COMMIT");
+  EXPECT_EQ(Sql(c, "SELECT string_agg(k::text, ',' ORDER BY k) FROM t"), "1,2");
+}
+
+TEST(Mvcc, ACheckpointBetweenWriteAndCommit) {
+  const std::string dir = FreshDir("mvcc-checkpoint");
+  {
+    auto db = OpenOrDie(dir);
+    Session a(*db), b(*db), c(*db);
+    Sql(c, "CREATE TABLE t (k int PRIMARY KEY, v int); INSERT INTO t SELECT g, 0 FROM generate_series(1, 100) g");
+    Sql(a, "BEGIN; UPDATE t SET v = 1 WHERE k = 1");
+    Sql(b, "BEGIN; INSERT INTO t VALUES (1000, 1)");
+    Sql(c, "CHECKPOINT");  // re-lays t: row ids of a's snapshot no longer name the same rows
+    EXPECT_EQ(Sql(a, "COMMIT"), "error 40001");
+    EXPECT_EQ(Sql(b, "COMMIT"), "COMMIT");  // appends do not care
+    EXPECT_EQ(Sql(c, "SELECT count(*), sum(v) FROM t"), "101");
+  }
+  auto db = OpenOrDie(dir);  // committed rows survive the restart, the failed block's do not
+  Session c(*db);
+  EXPECT_EQ(Sql(c, "SELECT sum(v) FROM t"), "1");
+  std::filesystem::remove_all(dir);
+}
+
+TEST(Mvcc, UpsertBlocks) {
+  auto db = OpenOrDie("");
+  Session a(*db), b(*db), c(*db);
+  Sql(c, "CREATE TABLE p (ts timestamptz, host text, v double precision, PRIMARY KEY (host, ts)) PARTITION BY RANGE (ts)");
+  Sql(c, "INSERT INTO p VALUES ('2024-01-01', 'a', 1)");
+  Sql(a, "BEGIN; INSERT INTO p VALUES ('2024-01-01', 'a', 2), ('2024-01-01', 'b', 2)");
+  EXPECT_EQ(Sql(a, "SELECT count(*) FROM p"), "2");
+  Sql(b, "INSERT INTO p VALUES ('2024-01-01', 'b', 3)");  // a new point a also wrote: last write wins
+  EXPECT_EQ(Sql(a, "COMMIT"), "COMMIT");
+  EXPECT_EQ(Sql(c, "SELECT count(*) FROM p"), "2");
+  EXPECT_EQ(Sql(c, "SELECT sum(v) FROM p"), "4");
+}
+
+}  // namespace
+}  // namespace yunhe
