@@ -46,6 +46,7 @@ inline constexpr const char* kInFailedTransaction = "25P02";
 inline constexpr const char* kActiveSqlTransaction = "25001";
 inline constexpr const char* kReadOnlySqlTransaction = "25006";
 inline constexpr const char* kSerializationFailure = "40001";
+inline constexpr const char* kDeadlockDetected = "40P01";
 inline constexpr const char* kInvalidSavepointSpecification = "3B001";
 inline constexpr const char* kWrongObjectType = "42809";
 inline constexpr const char* kIndeterminateDatatype = "42P18";

@@ -159,7 +159,8 @@ void Database::MaybeSpillWal() {
 
 void Database::RecordDelete(const std::shared_ptr<Table>& table, const std::vector<uint64_t>& row_ids) {
   CheckWorkspaceWrite(table.get());
-  if (workspace_) CheckNotChangedSince(table.get(), row_ids);
+  if (workspace_) LockInWorkspace(table.get(), row_ids);
+  else if (!replaying_) WaitIfLocked(*table, row_ids);
   std::vector<uint64_t> done;
   const uint64_t version_before = table->data.version();
   for (uint64_t id : row_ids) {

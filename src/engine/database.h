@@ -24,6 +24,7 @@
 #include "common/thread_safety.h"
 #include "engine/durability.h"
 #include "engine/result.h"
+#include "engine/row_locks.h"
 #include "engine/transaction.h"
 #include "sql/parser.h"
 #include "storage/catalog.h"
@@ -181,10 +182,30 @@ class Database {
   // (engine/workspace.h). RunsInWorkspace: the statements a workspace can run (reads, settings,
   // savepoints, INSERT/UPDATE/DELETE/COPY); others need PromoteWorkspace first.
   static bool RunsInWorkspace(const PgQuery__Node* node);
-  // Runs one statement on the workspace (its private copies in place of the live tables). When
-  // the statement turns out to need the database (*needs_promotion), nothing of it is kept and
-  // the block is not failed: promote, then run it as usual.
-  QueryResult RunInWorkspace(Workspace& ws, const std::shared_ptr<ParsedSql>& parsed, bool* needs_promotion) REQUIRES(mu_);
+  // A statement that stopped before it finished, to be run again after the caller did something
+  // without the database: kPromote (it needs the live tables: PromoteWorkspace), kWait (a row it
+  // deletes is locked by `holder`'s block: RowLocks::Wait), kRefresh (READ COMMITTED: a row it
+  // deletes changed since the block's copy of `table` was taken: RefreshPrivateCopy). Nothing of
+  // the stopped statement is kept and its block is not failed. can_wait (in): the caller can
+  // wait and run it again (not when it consumed its input, as COPY FROM STDIN); if not, a
+  // locked or changed row fails the statement with 40001.
+  struct Retry {
+    enum Kind { kNone, kPromote, kWait, kRefresh } kind = kNone;
+    bool can_wait = true;
+    std::shared_ptr<RowLocks::Owner> holder;
+    std::string table;
+  };
+  // Runs one statement on the workspace (its private copies in place of the live tables).
+  QueryResult RunInWorkspace(Workspace& ws, const std::shared_ptr<ParsedSql>& parsed, Retry* retry) REQUIRES(mu_);
+  // RunParsed for a statement outside any block that waits for row locks of workspace blocks
+  // (retry->kind == kWait) instead of ignoring them.
+  QueryResult RunParsedOrWait(const std::shared_ptr<ParsedSql>& parsed, Retry* retry) REQUIRES(mu_);
+  // READ COMMITTED after a kRefresh: the block's copy of `table` taken anew from the live table
+  // with the block's changes to it carried over. 40001 when one of the rows it changed was
+  // changed by another commit (it held no lock on it: a writer that does not wait). Savepoints
+  // with changes to the table after them can no longer be rolled back to one by one.
+  Status RefreshPrivateCopy(Workspace& ws, const std::string& table) REQUIRES(mu_);
+  RowLocks& row_locks() { return row_locks_; }
   // A SELECT (the lone statement of `parsed`, or `select`) on the workspace: it sees the block's
   // own changes; run after letting the database go. nullptr with *error on a planning error.
   std::unique_ptr<PreparedRead> PrepareReadInWorkspace(Workspace& ws, const std::shared_ptr<ParsedSql>& parsed,
@@ -276,9 +297,17 @@ class Database {
   Workspace* workspace_ GUARDED_BY(mu_) = nullptr;
   bool workspace_needs_lock_ GUARDED_BY(mu_) = false;
   void CheckWorkspaceWrite(const Table* table) REQUIRES(mu_);
-  // A workspace deleting (or updating) rows of its base that another commit deleted or updated
-  // since: 40001 at once, as PostgreSQL's REPEATABLE READ raises it at the UPDATE.
-  void CheckNotChangedSince(const Table* mine, const std::vector<uint64_t>& row_ids) REQUIRES(mu_);
+  // A workspace deleting (or updating) rows of its base: locks them in the live table, or stops
+  // the statement to wait for their holder (Retry::kWait); rows another commit deleted or
+  // updated since stop it for a refresh (READ COMMITTED) or fail it with 40001 (REPEATABLE READ,
+  // as PostgreSQL raises it at the UPDATE).
+  void LockInWorkspace(const Table* mine, const std::vector<uint64_t>& row_ids) REQUIRES(mu_);
+  // A statement outside any block deleting rows a workspace block has locked: stops to wait.
+  void WaitIfLocked(const Table& table, const std::vector<uint64_t>& row_ids) REQUIRES(mu_);
+  RowLocks row_locks_;
+  bool wait_for_row_locks_ GUARDED_BY(mu_) = false;
+  std::shared_ptr<RowLocks::Owner> lock_wait_ GUARDED_BY(mu_);  // a stopped statement waits for it
+  std::string refresh_table_ GUARDED_BY(mu_);  // a stopped workspace statement's stale copy
   void ApplyWorkspace(Workspace& ws) REQUIRES(mu_);
   void EnsurePrivateCopy(Workspace& ws, const std::string& name) REQUIRES(mu_);
 };

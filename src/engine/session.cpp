@@ -40,6 +40,7 @@ QueryResult ResultStream::Collect() {
 Session::Session(Database& db) : db_(db), settings_(db.DefaultSettings()) {}
 
 Session::~Session() {
+  if (block_) db_.row_locks().ReleaseAll(block_->ws.owner);
   if (!holds_) return;
   Hold();
   if (db_.in_transaction_block()) db_.RunParsed(ParsedSql::Parse("ROLLBACK"));
@@ -134,7 +135,19 @@ ResultStream Session::Run(const Statement& statement) {
       return stream;
     }
   }
-  stream.result_ = db_.RunParsed(statement.parsed);
+  for (;;) {
+    Database::Retry retry;
+    retry.can_wait = !statement.copy_from_stdin && !db_.in_transaction_block();
+    stream.result_ = db_.RunParsedOrWait(statement.parsed, &retry);
+    if (retry.kind != Database::Retry::kWait) break;
+    // A row it deletes or updates is locked by an open block: wait for it, then run again.
+    Status st = WaitForRowLock(nullptr, retry.holder);
+    if (!st.ok()) {
+      stream.result_ = QueryResult();
+      stream.result_.status = st;
+      break;
+    }
+  }
   // A COPY that failed before reading leaves its reader behind: it must not reach another one.
   if (statement.copy_from_stdin) db_.SetCopyInput(nullptr);
   if (!stream.result_.status.ok() && unpromoted) FailBlock();

@@ -200,6 +200,9 @@ class Session {
   // may not (read only, a conflict).
   bool Promote(const Statement& statement, ResultStream* out);
   static ResultStream ErrorStream(Status error);
+  // Waits, without the database, until the block holding a row this session's statement wants
+  // ends (me: this session's block, nullptr outside one).
+  Status WaitForRowLock(RowLocks::Owner* me, const std::shared_ptr<RowLocks::Owner>& holder);
 
   // Cursors (DECLARE / FETCH / MOVE / CLOSE): a started read on snapshots taken at DECLARE,
   // pulled a FETCH at a time; `pending` holds the rest of a chunk a FETCH did not take. WITH HOLD

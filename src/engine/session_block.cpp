@@ -126,6 +126,13 @@ Status AbortedBlock() {
 
 }  // namespace
 
+Status Session::WaitForRowLock(RowLocks::Owner* me, const std::shared_ptr<RowLocks::Owner>& holder) {
+  Release();  // the holder needs the database to end
+  Status st = db_.row_locks().Wait(me, holder);
+  Hold();
+  return st;
+}
+
 void Session::StartBlock(bool implicit, const PgQuery__TransactionStmt* begin) {
   Block b;
   b.implicit = implicit;
@@ -147,6 +154,7 @@ void Session::StartBlock(bool implicit, const PgQuery__TransactionStmt* begin) {
 }
 
 void Session::EndBlock() {
+  if (block_) db_.row_locks().ReleaseAll(block_->ws.owner);
   block_.reset();
   auto& values = settings_.values;
   values["transaction_isolation"] = values.count("default_transaction_isolation") ? values["default_transaction_isolation"] : "read committed";
@@ -209,8 +217,8 @@ bool Session::RunBlockControl(const Statement& statement, PgQuery__Node* node, R
       case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK_TO: {
         if (!block_) return false;  // the database answers 25P01
         Hold();
-        bool needs_promotion = false;
-        r = db_.RunInWorkspace(block_->ws, statement.parsed, &needs_promotion);
+        Database::Retry retry;
+        r = db_.RunInWorkspace(block_->ws, statement.parsed, &retry);
         return true;
       }
       default:
@@ -329,7 +337,7 @@ bool Session::Promote(const Statement& statement, ResultStream* out) {
     return false;
   }
   block_->promoted = true;
-  ws = Workspace();  // the locked block holds its changes now
+  ws = Workspace();  // the locked block holds its changes now (and its row locks are gone)
   return true;
 }
 
@@ -375,12 +383,24 @@ bool Session::RunInWorkspace(const Statement& statement, PgQuery__Node* node, Re
     }
     if (SnapshotPerBlock()) BlockSnapshot();
     Hold();
-    if (statement.copy_from_stdin) db_.SetCopyInput(std::move(copy_in_));
-    copy_in_ = nullptr;
-    bool needs_promotion = false;
-    out->result_ = db_.RunInWorkspace(b.ws, statement.parsed, &needs_promotion);
-    if (statement.copy_from_stdin) db_.SetCopyInput(nullptr);
-    if (!needs_promotion) return true;
+    for (;;) {
+      if (statement.copy_from_stdin) db_.SetCopyInput(std::move(copy_in_));
+      copy_in_ = nullptr;
+      Database::Retry retry;
+      retry.can_wait = !statement.copy_from_stdin;  // its input is read once
+      out->result_ = db_.RunInWorkspace(b.ws, statement.parsed, &retry);
+      if (statement.copy_from_stdin) db_.SetCopyInput(nullptr);
+      Status st;
+      if (retry.kind == Database::Retry::kWait) st = WaitForRowLock(b.ws.owner.get(), retry.holder);
+      else if (retry.kind == Database::Retry::kRefresh) st = db_.RefreshPrivateCopy(b.ws, retry.table);
+      else if (retry.kind == Database::Retry::kPromote) break;
+      else return true;
+      if (!st.ok()) {
+        FailBlock();
+        *out = ErrorStream(st);
+        return true;
+      }
+    }
     *out = ResultStream();
   }
   return !Promote(statement, out);  // promoted: the plain path runs it on the locked block

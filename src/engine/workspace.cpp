@@ -11,6 +11,9 @@ namespace yunhe {
 
 namespace {
 
+// The internal error a statement stops with to be run again (Database::Retry).
+Error StopToRetry() { return Error(SqlState::kInternalError, "statement stopped to be run again"); }
+
 Error SerializationFailure() {
   return Error(SqlState::kSerializationFailure, "could not serialize access due to concurrent update");
 }
@@ -112,15 +115,97 @@ void Database::CheckWorkspaceWrite(const Table* table) {
   throw Error(SqlState::kFeatureNotSupported, "statement needs the database");
 }
 
-void Database::CheckNotChangedSince(const Table* mine, const std::vector<uint64_t>& row_ids) {
+void Database::LockInWorkspace(const Table* mine, const std::vector<uint64_t>& row_ids) {
   for (auto& [name, w] : workspace_->written) {
     if (w.mine.get() != mine) continue;
     const TableData& live = w.live->data;
-    if (live.layout_epoch() != w.base->layout_epoch()) return;  // the COMMIT fails anyway
+    if (live.layout_epoch() != w.base->layout_epoch()) return;  // its COMMIT fails anyway
+    std::vector<uint64_t> base_rows;
     for (uint64_t id : row_ids)
-      if (w.base->ValidRowId(id) && live.IsDeleted(id) && !w.base->IsDeleted(id)) throw SerializationFailure();
+      if (w.base->ValidRowId(id) && !w.base->IsDeleted(id)) base_rows.push_back(id);
+    if (base_rows.empty()) return;  // rows the block added itself
+    if (auto holder = row_locks_.Lock(workspace_->owner, w.live->id, live.layout_epoch(), base_rows)) {
+      if (!wait_for_row_locks_) throw SerializationFailure();
+      lock_wait_ = holder;
+      throw StopToRetry();
+    }
+    for (uint64_t id : base_rows) {
+      if (!live.IsDeleted(id)) continue;
+      // Changed by a commit since the block's copy was taken.
+      if (workspace_->snapshot || !wait_for_row_locks_) throw SerializationFailure();
+      refresh_table_ = name;
+      throw StopToRetry();
+    }
     return;
   }
+}
+
+void Database::WaitIfLocked(const Table& table, const std::vector<uint64_t>& row_ids) {
+  if (!wait_for_row_locks_ || txn_.explicit_block) return;
+  if (auto holder = row_locks_.Holder(table.id, table.data.layout_epoch(), row_ids)) {
+    lock_wait_ = holder;
+    throw StopToRetry();
+  }
+}
+
+QueryResult Database::RunParsedOrWait(const std::shared_ptr<ParsedSql>& parsed, Retry* retry) {
+  wait_for_row_locks_ = retry->can_wait;
+  QueryResult r = RunParsed(parsed);
+  wait_for_row_locks_ = false;
+  if (lock_wait_) {
+    retry->kind = Retry::kWait;
+    retry->holder = std::move(lock_wait_);
+    lock_wait_.reset();
+  }
+  return r;
+}
+
+Status Database::RefreshPrivateCopy(Workspace& ws, const std::string& table) {
+  auto it = ws.written.find(table);
+  if (it == ws.written.end()) return Status::Ok();
+  Workspace::Written& w = it->second;
+  std::shared_ptr<Table> live = catalog_->FindTable(table);
+  if (live != w.live || live->data.layout_epoch() != w.base->layout_epoch())
+    return Status::Error(SqlState::kSerializationFailure, "could not serialize access due to concurrent update");
+  std::vector<uint64_t> gone;
+  std::vector<DataChunk> added;
+  DiffFromBase(*w.base, w.mine->data, &gone, &added);
+  for (uint64_t id : gone)
+    if (live->data.IsDeleted(id)) return Status::Error(SqlState::kSerializationFailure, "could not serialize access due to concurrent update");
+  // The undo entries of the old copy go (the new one carries their result); a savepoint with
+  // some of them after it can no longer be rolled back to.
+  std::vector<UndoEntry> kept;
+  std::vector<size_t> new_index(ws.txn.undo.size() + 1);
+  bool removed_any = false;
+  size_t last_removed = 0;
+  for (size_t k = 0; k < ws.txn.undo.size(); ++k) {
+    new_index[k] = kept.size();
+    if (ws.txn.undo[k].table == w.mine) {
+      removed_any = true;
+      last_removed = k;
+      continue;
+    }
+    kept.push_back(std::move(ws.txn.undo[k]));
+  }
+  new_index[ws.txn.undo.size()] = kept.size();
+  for (Transaction::Savepoint& sp : ws.txn.savepoints) {
+    if (removed_any && last_removed >= sp.undo_mark) sp.merged = true;
+    sp.undo_mark = new_index[std::min(sp.undo_mark, ws.txn.undo.size())];
+  }
+  ws.txn.undo = std::move(kept);
+  auto base = live->data.Snapshot();
+  auto mine = std::make_shared<Table>();
+  mine->id = live->id;
+  mine->schema = live->schema;
+  mine->corrupt = live->corrupt;
+  mine->data = base->PrivateCopy();
+  for (uint64_t id : gone) mine->data.Delete(id);
+  for (const DataChunk& rows : added) mine->data.Append(rows);
+  mine->key_source = live;
+  mine->key_base = base;
+  mine->key_base_epoch = base->layout_epoch();
+  w = Workspace::Written{live, base, mine};
+  return Status::Ok();
 }
 
 void Database::EnsurePrivateCopy(Workspace& ws, const std::string& name) {
@@ -150,8 +235,8 @@ void Database::EnsurePrivateCopy(Workspace& ws, const std::string& name) {
   ws.written[name] = Workspace::Written{live, base, mine};
 }
 
-QueryResult Database::RunInWorkspace(Workspace& ws, const std::shared_ptr<ParsedSql>& parsed, bool* needs_promotion) {
-  *needs_promotion = false;
+QueryResult Database::RunInWorkspace(Workspace& ws, const std::shared_ptr<ParsedSql>& parsed, Retry* retry) {
+  retry->kind = Retry::kNone;
   if (parsed->statements().size() == 1) {
     try {
       EnsurePrivateCopy(ws, WorkspaceTarget(parsed->statements()[0].node));
@@ -167,13 +252,19 @@ QueryResult Database::RunInWorkspace(Workspace& ws, const std::shared_ptr<Parsed
   QueryResult r;
   {
     WorkspaceScope scope(*this, ws);
+    wait_for_row_locks_ = retry->can_wait;
     r = RunParsed(parsed);
+    wait_for_row_locks_ = false;
   }
-  if (workspace_needs_lock_) {
-    workspace_needs_lock_ = false;
-    ws.txn.failed = failed_before;  // not the statement's fault: it runs again after promotion
-    *needs_promotion = true;
-  }
+  if (workspace_needs_lock_) retry->kind = Retry::kPromote;
+  else if (lock_wait_) retry->kind = Retry::kWait;
+  else if (!refresh_table_.empty()) retry->kind = Retry::kRefresh;
+  retry->holder = std::move(lock_wait_);
+  retry->table = std::move(refresh_table_);
+  workspace_needs_lock_ = false;
+  lock_wait_.reset();
+  refresh_table_.clear();
+  if (retry->kind != Retry::kNone) ws.txn.failed = failed_before;  // not the statement's fault: it runs again
   return r;
 }
 
@@ -211,6 +302,7 @@ QueryResult Database::CommitWorkspace(Workspace& ws) {
     return r;
   }
   if (ws.wrote()) r = RunAsStatement("COMMIT", [&](QueryResult&) REQUIRES(mu_) { ApplyWorkspace(ws); });
+  row_locks_.ReleaseAll(ws.owner);  // its waiters run again on what it committed
   if (r.status.ok()) r.tag = "COMMIT";
   return r;
 }
@@ -227,9 +319,10 @@ Status Database::PromoteWorkspace(Workspace& ws) {
   }
   for (const Transaction::Savepoint& sp : ws.txn.savepoints) {
     Transaction::Savepoint s{sp.name, txn_.undo.size(), txn_.wal.size(), txn_.wal_spills};
-    s.merged = sp.undo_mark != ws.txn.undo.size();
+    s.merged = sp.merged || sp.undo_mark != ws.txn.undo.size();
     txn_.savepoints.push_back(s);
   }
+  row_locks_.ReleaseAll(ws.owner);  // the locked block keeps everyone else out now
   return Status::Ok();
 }
 

@@ -8,6 +8,11 @@
 // with its private copies in place of the live tables (engine/database.h RunInWorkspace);
 // their undo log is the workspace's own and they write no WAL. Other sessions see none of it.
 //
+// A row of the live table the block deletes or updates is locked until the block ends
+// (engine/row_locks.h): a second block wanting it waits, then (READ COMMITTED) refreshes its copy
+// of the table (Database::RefreshPrivateCopy) and runs its statement again on the new version,
+// or (REPEATABLE READ) fails with 40001, as PostgreSQL does.
+//
 // COMMIT takes the database once more and applies the difference between each copy and its base
 // to the live table as one ordinary statement (deletes of base rows, then appends of the rows
 // the block added, with the usual primary-key checks and WAL records): a base row the block
@@ -22,6 +27,7 @@
 #include <string>
 
 #include "engine/database.h"
+#include "engine/row_locks.h"
 
 namespace yunhe {
 
@@ -37,6 +43,8 @@ struct Workspace {
   // REPEATABLE READ / SERIALIZABLE: the snapshot every statement of the block reads (nullptr:
   // each statement reads the live tables, READ COMMITTED).
   std::shared_ptr<const Database::Snapshot> snapshot;
+  // Its row locks (rows of live tables it deleted or updated), released when it ends.
+  std::shared_ptr<RowLocks::Owner> owner = std::make_shared<RowLocks::Owner>();
   bool wrote() const { return !written.empty(); }
 };
 

@@ -117,21 +117,23 @@ idle.commit()
 second.commit()
 expect("after the idle block committed", (12, 7), one(auto, "SELECT count(*), max(v) FROM ib"))
 
-# Two default-mode writers with blocks open at once: neither waits for the other; the second to
-# update the same row loses at its COMMIT (first committer wins).
+# Two default-mode writers with blocks open at once: neither waits for the other until they
+# update the same row; then the second waits for the first block to end and (READ COMMITTED)
+# updates the version it committed, as in PostgreSQL.
 w1, w2 = connect(False), connect(False)
 w1.cursor().execute("INSERT INTO ib VALUES (100, 1)")
 finishes("a second block writes beside the first", lambda: w2.cursor().execute("INSERT INTO ib VALUES (101, 1)"))
 w1.cursor().execute("UPDATE ib SET v = 100 WHERE k = 3")
-w2.cursor().execute("UPDATE ib SET v = 200 WHERE k = 3")
+waiter = threading.Thread(target=lambda: w2.cursor().execute("UPDATE ib SET v = v + 200 WHERE k = 3"), daemon=True)
+waiter.start()
+waiter.join(0.5)
+expect("second updater of one row waits for the first block", True, waiter.is_alive())
 w1.commit()
-try:
-    w2.commit()
-    problems.append("second committer of one row: COMMIT succeeded")
-except psycopg2.errors.SerializationFailure:
-    pass
-expect("first committer's update", (100,), one(auto, "SELECT v FROM ib WHERE k = 3"))
-expect("second committer's rows gone", (0,), one(auto, "SELECT count(*) FROM ib WHERE k = 101"))
+waiter.join(20)
+expect("second updater goes on after the first commits", False, waiter.is_alive())
+w2.commit()
+expect("both updates, in order", (300,), one(auto, "SELECT v FROM ib WHERE k = 3"))
+expect("both blocks' rows", (2,), one(auto, "SELECT count(*) FROM ib WHERE k IN (100, 101)"))
 w1.close()
 w2.close()
 

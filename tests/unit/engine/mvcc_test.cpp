@@ -4,7 +4,9 @@
 // thread interleave freely: neither holds the database between its statements.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
+#include <thread>
 
 #include "engine/session.h"
 #include "test_database.h"
@@ -24,30 +26,115 @@ std::string Sql(Session& s, const std::string& sql) {
   return r.chunks[0].columns[0].GetValue(0).ToString();
 }
 
-TEST(Mvcc, ConcurrentUpdatesOfOneRowFirstCommitterWins) {
+// Runs sql on s in a thread of its own (it may wait for a row lock); join() gives its answer.
+class Background {
+ public:
+  Background(Session& s, std::string sql) : thread_([this, &s, sql] { answer_ = Sql(s, sql); }) {}
+  std::string join() {
+    thread_.join();
+    return answer_;
+  }
+
+ private:
+  std::string answer_;
+  std::thread thread_;
+};
+
+TEST(Mvcc, ASecondUpdaterWaitsThenUpdatesTheNewVersion) {
   auto db = OpenOrDie("");
   Session a(*db), b(*db), c(*db);
   Sql(c, "CREATE TABLE t (k int PRIMARY KEY, v int); INSERT INTO t VALUES (1, 0), (2, 0)");
   Sql(a, "BEGIN; UPDATE t SET v = v + 1 WHERE k = 1");
-  Sql(b, "BEGIN; UPDATE t SET v = v + 10 WHERE k = 1");
-  EXPECT_EQ(Sql(a, "SELECT v FROM t WHERE k = 1"), "1");
-  EXPECT_EQ(Sql(b, "SELECT v FROM t WHERE k = 1"), "10");
+  Sql(b, "BEGIN; UPDATE t SET v = v + 100 WHERE k = 2");  // another row: no wait
+  Background second(b, "UPDATE t SET v = v + 10 WHERE k = 1");  // waits for a's block
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
   EXPECT_EQ(Sql(c, "SELECT v FROM t WHERE k = 1"), "0");
   EXPECT_EQ(Sql(a, "COMMIT"), "COMMIT");
-  EXPECT_EQ(Sql(b, "COMMIT"), "error 40001");
-  EXPECT_EQ(b.TransactionStatus(), 'I');
-  EXPECT_EQ(Sql(c, "SELECT v FROM t WHERE k = 1"), "1");
-  EXPECT_EQ(Sql(c, "SELECT count(*) FROM t"), "2");
+  EXPECT_EQ(second.join(), "UPDATE 1");  // READ COMMITTED: on the version a committed
+  EXPECT_EQ(Sql(b, "SELECT v FROM t WHERE k = 1"), "11");
+  EXPECT_EQ(Sql(b, "COMMIT"), "COMMIT");
+  EXPECT_EQ(Sql(c, "SELECT sum(v) FROM t"), "111");
 }
 
-TEST(Mvcc, DeleteAfterAConcurrentUpdateFails) {
+TEST(Mvcc, ARepeatableReadUpdaterFailsAfterWaitingForACommit) {
+  auto db = OpenOrDie("");
+  Session a(*db), b(*db), c(*db);
+  Sql(c, "CREATE TABLE t (k int PRIMARY KEY, v int); INSERT INTO t VALUES (1, 0)");
+  Sql(a, "BEGIN; UPDATE t SET v = v + 1 WHERE k = 1");
+  Sql(b, "BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT count(*) FROM t");
+  Background second(b, "UPDATE t SET v = v + 10 WHERE k = 1");
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(Sql(a, "COMMIT"), "COMMIT");
+  EXPECT_EQ(second.join(), "error 40001");
+  Sql(b, "ROLLBACK");
+  // ... and goes on when the holder rolls back instead.
+  Sql(a, "BEGIN; UPDATE t SET v = v + 1 WHERE k = 1");
+  Sql(b, "BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT count(*) FROM t");
+  Background third(b, "UPDATE t SET v = v + 10 WHERE k = 1");
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  Sql(a, "ROLLBACK");
+  EXPECT_EQ(third.join(), "UPDATE 1");
+  EXPECT_EQ(Sql(b, "COMMIT"), "COMMIT");
+  EXPECT_EQ(Sql(c, "SELECT v FROM t"), "11");
+}
+
+TEST(Mvcc, AnAutocommitUpdateWaitsForTheBlockHoldingTheRow) {
+  auto db = OpenOrDie("");
+  Session a(*db), c(*db);
+  Sql(c, "CREATE TABLE t (k int PRIMARY KEY, v int); INSERT INTO t VALUES (1, 0), (2, 0)");
+  Sql(a, "BEGIN; DELETE FROM t WHERE k = 2");
+  Background update(c, "UPDATE t SET v = 5 WHERE k = 2");
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(Sql(a, "COMMIT"), "COMMIT");
+  EXPECT_EQ(update.join(), "UPDATE 0");  // the row it waited for is gone
+  EXPECT_EQ(Sql(c, "SELECT count(*) FROM t"), "1");
+}
+
+TEST(Mvcc, ReadCommittedUpdatesTheNewVersionOfARowChangedSinceItsCopy) {
+  auto db = OpenOrDie("");
+  Session a(*db), c(*db);
+  Sql(c, "CREATE TABLE t (k int PRIMARY KEY, v int); INSERT INTO t VALUES (1, 0), (2, 0)");
+  Sql(a, "BEGIN; UPDATE t SET v = 1 WHERE k = 1; SAVEPOINT s; INSERT INTO t VALUES (3, 3)");
+  Sql(c, "UPDATE t SET v = 5 WHERE k = 2");  // a holds no lock on k = 2: commits at once
+  EXPECT_EQ(Sql(a, "UPDATE t SET v = v + 1 WHERE k = 2"), "UPDATE 1");
+  EXPECT_EQ(Sql(a, "SELECT string_agg(k || ':' || v, ',' ORDER BY k) FROM t"), "1:1,2:6,3:3");
+  EXPECT_EQ(Sql(a, "ROLLBACK TO s"), "error 0A000");  // its copy of t was taken anew since
+  Sql(a, "ROLLBACK");
+  Sql(a, "BEGIN; UPDATE t SET v = 1 WHERE k = 1");
+  Sql(c, "UPDATE t SET v = 7 WHERE k = 2");
+  EXPECT_EQ(Sql(a, "UPDATE t SET v = v + 1 WHERE k = 2"), "UPDATE 1");
+  EXPECT_EQ(Sql(a, "COMMIT"), "COMMIT");
+  EXPECT_EQ(Sql(c, "SELECT string_agg(k || ':' || v, ',' ORDER BY k) FROM t"), "1:1,2:8");
+}
+
+TEST(Mvcc, DeadlocksAreDetected) {
   auto db = OpenOrDie("");
   Session a(*db), b(*db), c(*db);
   Sql(c, "CREATE TABLE t (k int PRIMARY KEY, v int); INSERT INTO t VALUES (1, 0), (2, 0)");
-  Sql(a, "BEGIN; DELETE FROM t WHERE k = 2");
-  Sql(b, "UPDATE t SET v = 5 WHERE k = 2");  // autocommit: commits first
+  Sql(a, "BEGIN; UPDATE t SET v = 1 WHERE k = 1");
+  Sql(b, "BEGIN; UPDATE t SET v = 2 WHERE k = 2");
+  Background first(a, "UPDATE t SET v = 1 WHERE k = 2");  // waits for b
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(Sql(b, "UPDATE t SET v = 2 WHERE k = 1"), "error 40P01");  // would wait for a
+  Sql(b, "ROLLBACK");
+  EXPECT_EQ(first.join(), "UPDATE 1");
+  EXPECT_EQ(Sql(a, "COMMIT"), "COMMIT");
+  EXPECT_EQ(Sql(c, "SELECT sum(v) FROM t"), "2");
+}
+
+TEST(Mvcc, AFailedCommitAppliesNothing) {
+  auto db = OpenOrDie("");
+  Session a(*db), c(*db);
+  Sql(c, "CREATE TABLE t (k int PRIMARY KEY, v int); CREATE TABLE log (msg text); INSERT INTO t VALUES (1, 0)");
+  Sql(a, "BEGIN; INSERT INTO log VALUES ('a was here'); UPDATE t SET v = 1 WHERE k = 1");
+  // A writer that does not wait for row locks (as ingest) deletes the row first.
+  c.Locked([](Database& d) {
+    d.AssertHeld();
+    EXPECT_TRUE(d.RunAsStatement("ingest", [&](QueryResult&) { d.ExecuteNested("DELETE FROM t WHERE k = 1"); }).status.ok());
+  });
   EXPECT_EQ(Sql(a, "COMMIT"), "error 40001");
-  EXPECT_EQ(Sql(c, "SELECT v FROM t WHERE k = 2"), "5");
+  EXPECT_EQ(Sql(c, "SELECT count(*) FROM log"), "0");
+  EXPECT_EQ(Sql(c, "SELECT count(*) FROM t"), "0");
 }
 
 TEST(Mvcc, TheSameNewKeyFromTwoBlocksFailsTheSecondCommit) {
@@ -78,17 +165,6 @@ TEST(Mvcc, AppendsNeverConflict) {
   EXPECT_EQ(Sql(a, "COMMIT"), "COMMIT");
   EXPECT_EQ(Sql(c, "SELECT count(*) FROM m"), "8001");
   EXPECT_EQ(Sql(c, "SELECT sum(v) FROM m"), std::to_string(5000 * 5001 / 2 - 3000 * 3001 / 2));
-}
-
-TEST(Mvcc, AFailedCommitAppliesNothing) {
-  auto db = OpenOrDie("");
-  Session a(*db), c(*db);
-  Sql(c, "CREATE TABLE t (k int PRIMARY KEY, v int); CREATE TABLE log (msg text); INSERT INTO t VALUES (1, 0)");
-  Sql(a, "BEGIN; INSERT INTO log VALUES ('a was here'); UPDATE t SET v = 1 WHERE k = 1");
-  Sql(c, "DELETE FROM t WHERE k = 1");
-  EXPECT_EQ(Sql(a, "COMMIT"), "error 40001");
-  EXPECT_EQ(Sql(c, "SELECT count(*) FROM log"), "0");
-  EXPECT_EQ(Sql(c, "SELECT count(*) FROM t"), "0");
 }
 
 TEST(Mvcc, ReadCommittedSeesNewCommitsRepeatableReadKeepsItsSnapshot) {
