@@ -29,10 +29,26 @@ struct StatementContext {
   // Tables this statement reads from snapshots instead of their live data (a read running
   // without the database lock): Table* -> shared_ptr<const TableData>. Empty otherwise.
   std::unordered_map<const void*, std::shared_ptr<const void>> snapshots;
+  // The statement is planned holding the database, on the tables as they are now (live, or a
+  // transaction block's private copies): the planner may look rows up in their primary-key maps
+  // (`WHERE k = 5`). Never for plans on snapshots, which those maps do not describe.
+  bool live_key_maps = false;
 };
 
 // The statement context of the calling thread (its own, or the one installed on it).
 StatementContext& CurrentStatement();
+
+// Sets StatementContext::live_key_maps for the guard's lifetime (code holding the database).
+class PlanOnLiveTables {
+ public:
+  PlanOnLiveTables() : previous_(CurrentStatement().live_key_maps) { CurrentStatement().live_key_maps = true; }
+  ~PlanOnLiveTables() { CurrentStatement().live_key_maps = previous_; }
+  PlanOnLiveTables(const PlanOnLiveTables&) = delete;
+  PlanOnLiveTables& operator=(const PlanOnLiveTables&) = delete;
+
+ private:
+  bool previous_;
+};
 
 // Installs `ctx` as the calling thread's statement context for the guard's lifetime.
 class UseStatementContext {

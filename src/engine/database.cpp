@@ -10,7 +10,7 @@
 #include "common/notices.h"
 #include "common/timezone.h"
 #include "engine/durability.h"
-#include "engine/primary_key.h"
+#include "storage/primary_key.h"
 #include "engine/retention.h"
 #include "engine/session.h"
 #include "engine/statements.h"
@@ -345,6 +345,7 @@ void Database::RunSavepointStatement(PgQuery__TransactionStmt* t, QueryResult& r
 }
 
 QueryResult Database::RunParsed(const std::shared_ptr<ParsedSql>& parsed) {
+  PlanOnLiveTables live;  // holding the database: the tables are as the statement sees them
   const std::string& sql = parsed->text();
   QueryResult result;
   result.statement_text = sql;

@@ -2,7 +2,7 @@
 #include <fmt/format.h>
 
 #include "common/status.h"
-#include "engine/primary_key.h"
+#include "storage/primary_key.h"
 #include "engine/statements.h"
 
 #include <algorithm>

@@ -104,7 +104,11 @@ std::unique_ptr<Database::PreparedRead> Database::PrepareSelect(const std::share
   StatementClock::StartStatement();
   SetSessionZone(zone());
   BeginStatementLimits(settings());
-  auto read = PlanRead(catalog(), parsed, sql, select);
+  std::unique_ptr<PreparedRead> read;
+  {
+    PlanOnLiveTables live;  // the snapshots pinned below are these tables as they are now
+    read = PlanRead(catalog(), parsed, sql, select);
+  }
   if (!read->state_->error.ok()) {
     *error = read->state_->error;
     return nullptr;

@@ -5,7 +5,7 @@
 
 #include "common/statement_context.h"
 #include "common/status.h"
-#include "engine/primary_key.h"
+#include "storage/primary_key.h"
 
 namespace yunhe {
 

@@ -107,8 +107,29 @@ void TableScanOperator::SetIndexLookup(int column, std::string index_name, std::
   lookup_text_ = std::move(text);
 }
 
+void TableScanOperator::SetKeyLookup(int column, std::string index_name, std::vector<uint64_t> rows, std::string text) {
+  lookup_column_ = column;
+  lookup_index_ = std::move(index_name);
+  lookup_text_ = std::move(text);
+  key_lookup_ = true;
+  std::sort(rows.begin(), rows.end());
+  rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+  key_rows_ = std::move(rows);
+}
+
 void TableScanOperator::ResolveLookup() {
   lookup_resolved_ = true;
+  if (key_lookup_) {
+    lookup_active_ = true;
+    lookup_rows_.clear();
+    const TableData& data = this->data();
+    for (uint64_t id : key_rows_) {
+      const size_t g = id / kChunkRows, r = id % kChunkRows;
+      if (g < counts_snapshot_.size() && r < counts_snapshot_[g] && !data.deleted(g)[r]) lookup_rows_.push_back(id);
+    }
+    lookup_from_index_ = lookup_rows_.size();
+    return;
+  }
   auto index = GetValueRowIndex(table_, data(), size_t(column_ids_[lookup_column_]), counts_snapshot_);
   size_t matches = 0;
   for (const auto& r : lookup_ranges_) matches += index->Count(r);
@@ -189,7 +210,9 @@ std::string TableScanOperator::Details() const {
   }
   if (lookup_column_ >= 0) {
     std::string line = "Index Cond: " + lookup_text_;
-    if (lookup_resolved_ && lookup_active_)
+    if (key_lookup_)
+      line += fmt::format(" (rows from the primary-key map: {})", key_rows_.size());
+    else if (lookup_resolved_ && lookup_active_)
       line += fmt::format(" (rows from the index: {}, appended since it was built: {})", lookup_from_index_, lookup_appended_);
     else if (lookup_resolved_)
       line += " (not selective: read sequentially)";

@@ -63,6 +63,9 @@ class TableScanOperator : public PhysicalOperator {
   // scan reads sequentially instead (an index would be slower). `text` is for EXPLAIN.
   void SetIndexLookup(int column, std::string index_name, std::vector<IndexRange> ranges, std::string text);
   bool has_index_lookup() const { return lookup_column_ >= 0; }
+  // Primary-key lookup: the rows (found in the table's key map when planning, for the data this
+  // scan reads) are the only ones emitted; the Filter above still checks them.
+  void SetKeyLookup(int column, std::string index_name, std::vector<uint64_t> rows, std::string text);
   // B-tree (and hash) indexes on the table: (emitted column of the first key, name, hash?).
   struct ValueIndex {
     int column;
@@ -125,6 +128,8 @@ class TableScanOperator : public PhysicalOperator {
   std::string lookup_index_, lookup_text_;
   std::vector<IndexRange> lookup_ranges_;
   bool lookup_resolved_ = false, lookup_active_ = false;
+  bool key_lookup_ = false;        // SetKeyLookup: the rows are key_rows_
+  std::vector<uint64_t> key_rows_;
   std::vector<uint64_t> lookup_rows_;  // the rows to emit, ascending
   size_t lookup_next_ = 0, lookup_from_index_ = 0, lookup_appended_ = 0;
   void ResolveLookup();

@@ -3,8 +3,10 @@
 
 #include <map>
 
+#include "common/statement_context.h"
 #include "exec/table_scan.h"
 #include "sql/planner.h"
+#include "storage/primary_key.h"
 
 namespace yunhe {
 namespace {
@@ -17,11 +19,80 @@ const TableScanOperator::ValueIndex* IndexOn(const TableScanOperator& scan, int 
 
 }  // namespace
 
+// `k = c` (or `k IN (c1, c2, ...)`) on every column of the table's primary key, with the values
+// fixed for the statement: the rows come from the key map (PostgreSQL's scan of the key's
+// index), when the statement is planned on the tables as they are (StatementContext::live_key_maps).
+bool AddKeyLookup(TableScanOperator& scan, const std::vector<ExprPtr>& preds) {
+  const StatementContext& statement = CurrentStatement();
+  if (!statement.live_key_maps || !statement.snapshots.empty() || scan.has_index_lookup()) return false;
+  Table& table = *scan.table();
+  const std::vector<int>& pk = table.schema.primary_key;
+  if (pk.empty() || !table.corrupt.empty()) return false;
+  for (int c : pk)
+    if (!scan.column_is_table_column(c)) return false;
+  ExecContext ctx;
+  std::vector<std::vector<Value>> values(pk.size());  // per key column: the values it may take
+  std::vector<std::string> shown(pk.size());
+  for (const ExprPtr& e : FlattenConjuncts(preds)) {
+    const Expr* col = nullptr;
+    std::vector<Value> vals;
+    std::string text;
+    FixedComparison cmp;
+    if (e->kind == ExprKind::kInList && !e->negated && e->args[0]->kind == ExprKind::kColumn) {
+      col = e->args[0].get();
+      for (size_t k = 1; k < e->args.size(); ++k) {
+        Value v;
+        if (!FixedValueOf(*e->args[k], col->type, ctx, &v)) {
+          if (e->args[k]->kind == ExprKind::kConstant && e->args[k]->value.is_null) continue;  // matches nothing
+          col = nullptr;
+          break;
+        }
+        vals.push_back(v);
+        text += (text.empty() ? "" : ", ") + v.ToString();
+      }
+      text = col ? col->name + " IN (" + text + ")" : "";
+    } else if (MatchFixedComparison(*e, ctx, &cmp) && cmp.op == "=" && cmp.expr->kind == ExprKind::kColumn) {
+      col = cmp.expr;
+      vals.push_back(cmp.value);
+      text = col->name + " = " + cmp.shown;
+    }
+    if (!col) continue;
+    for (size_t k = 0; k < pk.size(); ++k) {
+      if (col->column != pk[k] || !values[k].empty() || col->type != table.schema.columns[size_t(pk[k])].type) continue;
+      values[k] = std::move(vals);
+      shown[k] = std::move(text);
+      break;
+    }
+  }
+  size_t combinations = 1;
+  for (const auto& v : values) {
+    if (v.empty()) return false;  // a key column without a fixed value
+    combinations *= v.size();
+    if (combinations > 1024) return false;
+  }
+  std::vector<uint64_t> rows;
+  std::vector<Value> key(pk.size());
+  for (size_t n = 0; n < combinations; ++n) {
+    size_t rest = n;
+    for (size_t k = 0; k < pk.size(); ++k) {
+      key[k] = values[k][rest % values[k].size()];
+      rest /= values[k].size();
+    }
+    const int64_t id = LookupPrimaryKey(table, key);
+    if (id >= 0) rows.push_back(uint64_t(id));
+  }
+  std::string text;
+  for (const std::string& s : shown) text += (text.empty() ? "" : " AND ") + s;
+  scan.SetKeyLookup(pk[0], PrimaryKeyConstraintName(table), std::move(rows), text);
+  return true;
+}
+
 // `col = c`, `col IN (c1, c2, ...)` and ranges (`col > c AND col <= d`, BETWEEN) on the first
 // column of a B-tree index (equality and IN also for hash indexes), where the values are fixed
 // for the statement, make the scan look the rows up in the index. Equality and IN are preferred
 // to ranges. The conjuncts stay in the Filter above, which still checks every row.
 void AddIndexLookup(TableScanOperator& scan, const std::vector<ExprPtr>& preds) {
+  if (AddKeyLookup(scan, preds)) return;
   if (scan.value_indexes().empty() || scan.has_index_lookup()) return;
   ExecContext ctx;
   struct Range {

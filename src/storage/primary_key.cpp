@@ -1,4 +1,4 @@
-#include "engine/primary_key.h"
+#include "storage/primary_key.h"
 
 #include <fmt/format.h>
 
@@ -213,6 +213,22 @@ void ForgetDeletedKeys(Table& t, const std::vector<uint64_t>& row_ids, uint64_t 
     if (row != it->second.rows.end() && row->second == id) it->second.rows.erase(row);
   }
   for (Table::KeyMap* m : valid) m->version = t.data.version();
+}
+
+int64_t LookupPrimaryKey(Table& t, const std::vector<Value>& key) {
+  const auto& pk = t.schema.primary_key;
+  if (pk.empty() || key.size() != pk.size()) return -1;
+  DataChunk row;
+  row.Init(t.schema.Types());
+  std::string serialized;
+  for (size_t k = 0; k < pk.size(); ++k) {
+    if (key[k].is_null) return -1;  // NULL equals nothing
+    row.columns[size_t(pk[k])].Append(key[k]);
+  }
+  for (auto& v : row.columns)
+    if (v.size() == 0) v.Append(Value::Null(v.type()));
+  row.count = 1;
+  return FindPrimaryKey(t, row, 0, PrimaryKeyOf(t, row, 0));
 }
 
 }  // namespace yunhe

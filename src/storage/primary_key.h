@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "common/value.h"
 #include "storage/table.h"
 
 namespace yunhe {
@@ -28,5 +29,9 @@ void ForgetDeletedKeys(Table& t, const std::vector<uint64_t>& row_ids, uint64_t 
 // Row id of the live row whose key is `key` (the key of row r of `rows`), or -1.
 int64_t FindPrimaryKey(Table& t, const DataChunk& rows, size_t r, const std::string& key);
 std::string PrimaryKeyConstraintName(const Table& t);
+// The live row whose key columns hold `key` (one value per key column, of the columns' types, in
+// key order), or -1: a point lookup for the planner (`WHERE k = 5`), valid for the table's
+// current rows (taken holding the database).
+int64_t LookupPrimaryKey(Table& t, const std::vector<Value>& key);
 
 }  // namespace yunhe
