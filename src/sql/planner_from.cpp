@@ -462,7 +462,9 @@ PlannedQuery Planner::PlanDmlSource(const std::string& table, const std::string&
   if (!conjuncts.empty()) {
     std::vector<ExprPtr> preds;
     for (auto* c : conjuncts) preds.push_back(CoerceTo(BindExpression(c, scope), TypeId::kBool));
-    q.plan = std::make_shared<FilterOperator>(q.plan, AndAllConditions(preds));
+    // As for SELECT: zone maps and key or index lookups for the target's scan (UPDATE ... WHERE
+    // k = 5 reads one row), the joins of FROM/USING items filtered below them.
+    q.plan = PushDownFilters(q.plan, preds);
   }
   *scope_out = scope;
   return q;

@@ -79,6 +79,7 @@ bool AddKeyLookup(TableScanOperator& scan, const std::vector<ExprPtr>& preds) {
       rest /= values[k].size();
     }
     const int64_t id = LookupPrimaryKey(table, key);
+    if (id == -2) return false;  // the maps cannot tell: scan
     if (id >= 0) rows.push_back(uint64_t(id));
   }
   std::string text;

@@ -103,7 +103,13 @@ Table::KeyMap& KeysOf(Table& t, int64_t p) {
 
 }  // namespace
 
-int64_t FindPrimaryKey(Table& t, const DataChunk& rows, size_t r, const std::string& key) {
+namespace {
+
+// FindPrimaryKey; *sure = false when a private copy cannot tell through the live table's map
+// (the key's live row is newer than the copy's base, or the live table lost rows since it):
+// its base may hold the key in a row the map no longer names.
+int64_t FindKey(Table& t, const DataChunk& rows, size_t r, const std::string& key, bool* sure) {
+  *sure = true;
   const int64_t p = KeyPartition(t, rows, r);
   const Table::KeyMap& m = KeysOf(t, p);
   auto it = m.rows.find(key);
@@ -113,10 +119,24 @@ int64_t FindPrimaryKey(Table& t, const DataChunk& rows, size_t r, const std::str
   // A live row newer than the base is not in the copy: the commit checks against those.
   const Table::KeyMap& live = KeysOf(*t.key_source, p);
   auto jt = live.rows.find(key);
-  if (jt == live.rows.end()) return -1;
+  if (jt == live.rows.end()) {
+    *sure = t.key_source->data.version() == t.key_base->version();
+    return -1;
+  }
   const uint64_t id = jt->second;
-  if (!t.key_base->ValidRowId(id) || t.data.IsDeleted(id)) return -1;
+  if (!t.key_base->ValidRowId(id)) {
+    *sure = false;
+    return -1;
+  }
+  if (t.data.IsDeleted(id)) return -1;
   return int64_t(id);
+}
+
+}  // namespace
+
+int64_t FindPrimaryKey(Table& t, const DataChunk& rows, size_t r, const std::string& key) {
+  bool sure;
+  return FindKey(t, rows, r, key, &sure);
 }
 
 void CheckPrimaryKeys(Table& t, const DataChunk& rows) {
@@ -228,7 +248,9 @@ int64_t LookupPrimaryKey(Table& t, const std::vector<Value>& key) {
   for (auto& v : row.columns)
     if (v.size() == 0) v.Append(Value::Null(v.type()));
   row.count = 1;
-  return FindPrimaryKey(t, row, 0, PrimaryKeyOf(t, row, 0));
+  bool sure;
+  const int64_t id = FindKey(t, row, 0, PrimaryKeyOf(t, row, 0), &sure);
+  return sure ? id : -2;
 }
 
 }  // namespace yunhe

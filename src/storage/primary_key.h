@@ -31,7 +31,8 @@ int64_t FindPrimaryKey(Table& t, const DataChunk& rows, size_t r, const std::str
 std::string PrimaryKeyConstraintName(const Table& t);
 // The live row whose key columns hold `key` (one value per key column, of the columns' types, in
 // key order), or -1: a point lookup for the planner (`WHERE k = 5`), valid for the table's
-// current rows (taken holding the database).
+// current rows (taken holding the database). -2: a transaction block's private copy cannot tell
+// from the maps (scan it instead).
 int64_t LookupPrimaryKey(Table& t, const std::vector<Value>& key);
 
 }  // namespace yunhe
