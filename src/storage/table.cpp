@@ -109,7 +109,8 @@ void TableData::AppendRows(const DataChunk& chunk, const std::vector<uint32_t>* 
   while (offset < total) {
     auto it = partition_open_group_.find(partition);
     size_t g;
-    if (it == partition_open_group_.end() || groups_[it->second]->part || groups_[it->second]->chunk.count == kChunkRows) {
+    if (it == partition_open_group_.end() || groups_[it->second]->part || groups_[it->second]->chunk.count == kChunkRows ||
+        it->second < appends_from_group_) {
       g = groups_.size();
       auto fresh = std::make_shared<RowGroup>();
       fresh->chunk.Init(types_);
@@ -212,6 +213,8 @@ void TableData::UndoAppend(const AppendMark& mark) {
 TableData TableData::PrivateCopy() const {
   TableData copy(*this);
   copy.key_sets_ = std::make_shared<KeySets>();
+  // Its own rows go to groups of its own: appending to a group it shares would clone it whole.
+  copy.appends_from_group_ = groups_.size();
   copy.published_.reset();
   copy.published_at_ = UINT64_MAX;
   return copy;

@@ -226,6 +226,7 @@ class TableData {
   size_t deleted_count_ = 0;
   uint64_t version_ = 0;
   uint64_t layout_epoch_ = 0;
+  size_t appends_from_group_ = 0;  // groups before this one take no appends (PrivateCopy)
   struct KeySet {
     size_t rows = SIZE_MAX;         // table row count the set was computed at
     uint64_t version = UINT64_MAX;  // table version (deletes, rollbacks) it was computed at
