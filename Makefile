@@ -69,6 +69,7 @@ bench: build
 	@bash bench/foundation.sh $(YUNHE)
 	@bash bench/spatial.sh $(YUNHE)
 	@/usr/bin/python3 bench/server.py $(YUNHE)
+	@/usr/bin/python3 bench/transactions.py $(YUNHE)
 	@bash bench/lineproto.sh $(YUNHE)
 	@bash bench/asof.sh $(YUNHE)
 	@bash bench/nmea.sh $(YUNHE)
