@@ -69,6 +69,7 @@ inline constexpr const char* kInvalidRecursion = "42P19";
 inline constexpr const char* kObjectInUse = "55006";
 inline constexpr const char* kProtocolViolation = "08P01";
 inline constexpr const char* kInvalidSqlStatementName = "26000";
+inline constexpr const char* kDuplicatePreparedStatement = "42P05";
 inline constexpr const char* kInvalidCursorName = "34000";
 inline constexpr const char* kDuplicateCursor = "42P03";
 inline constexpr const char* kObjectNotInPrerequisiteState = "55000";

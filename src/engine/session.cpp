@@ -105,6 +105,7 @@ ResultStream Session::Run(const Statement& statement) {
   ResultStream stream;
   if (RunCursorStatement(statement, &stream)) return stream;
   PgQuery__Node* node = statement.parsed->statements().size() == 1 ? statement.parsed->statements()[0].node : nullptr;
+  if (node && RunPreparedStatementCommand(statement, node, &stream)) return stream;
   if (node && (RunBlockControl(statement, node, &stream) || RunSetTransaction(node, &stream))) return stream;
   if (node && block_ && !block_->promoted && RunInWorkspace(statement, node, &stream)) return stream;
   // Outside a block, in a locked block, or a READ COMMITTED block's read before it wrote.
@@ -353,6 +354,18 @@ Status Session::Describe(const std::shared_ptr<ParsedSql>& parsed, std::vector<s
     *types = it->second.rows.result().types;
     *returns_rows = !f->ismove;
     return Status::Ok();
+  }
+  // EXECUTE describes the statement it runs.
+  if (parsed->statements().size() == 1 && parsed->statements()[0].node->node_case == PG_QUERY__NODE__NODE_EXECUTE_STMT) {
+    Statement st;
+    st.text = parsed->text();
+    st.parsed = parsed;
+    try {
+      Statement inner = ExecuteText(st, parsed->statements()[0].node->execute_stmt);
+      return Describe(inner.parsed, names, types, returns_rows);
+    } catch (const Error& e) {
+      return e.status();
+    }
   }
   // Without the database (another session's block holds it) a lone SELECT is described on the
   // state the block started from; anything else waits for the database.

@@ -151,6 +151,7 @@ class Session {
     std::vector<int32_t> oids;  // as given by Parse, 0 = unspecified
     int nparams = 0;
     std::shared_ptr<ParsedSql> parsed;  // the tree, when it needs no parameters
+    std::vector<std::string> type_names;  // SQL PREPARE name (type, ...): the parameters' types
   };
   std::map<std::string, Prepared>& prepared() { return prepared_; }
   size_t open_cursors() const { return cursors_.size(); }
@@ -213,6 +214,12 @@ class Session {
     size_t pending_pos = 0;
     bool hold = false;
   };
+  // SQL-level PREPARE, EXECUTE and DEALLOCATE over prepared() (one namespace with the extended
+  // protocol's named statements, as in PostgreSQL); false for other statements.
+  bool RunPreparedStatementCommand(const Statement& statement, PgQuery__Node* node, ResultStream* out);
+  // EXECUTE name (args): the prepared text with its $n replaced by the arguments (cast to the
+  // declared types), parsed.
+  Statement ExecuteText(const Statement& statement, const PgQuery__ExecuteStmt* e);
   // Runs DECLARE, FETCH/MOVE and CLOSE; false when `statement` is none of them.
   bool RunCursorStatement(const Statement& statement, ResultStream* out);
   ResultStream Declare(const Statement& statement, PgQuery__DeclareCursorStmt* d) REQUIRES(db_.mu_);

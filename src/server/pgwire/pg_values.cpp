@@ -1,14 +1,13 @@
 #include "server/pgwire/pg_values.h"
 
 #include <arpa/inet.h>
-#include <pg_query.h>
-#include <pg_query/pg_query.pb-c.h>
 
 #include <bit>
 #include <cstring>
 
 #include "common/status.h"
 #include "common/time_util.h"
+#include "sql/sql_tokens.h"
 
 namespace yunhe::pgwire {
 
@@ -126,51 +125,15 @@ void NumericTextToBinary(const std::string& text, std::string* out) {
 }
 }  // namespace
 
-int CountParams(const std::string& sql) {
-  PgQueryScanResult r = pg_query_scan(sql.c_str());
-  int max_param = 0;
-  if (!r.error) {
-    PgQuery__ScanResult* scan = pg_query__scan_result__unpack(nullptr, r.pbuf.len, reinterpret_cast<const uint8_t*>(r.pbuf.data));
-    if (scan) {
-      for (size_t k = 0; k < scan->n_tokens; ++k) {
-        const PgQuery__ScanToken* t = scan->tokens[k];
-        if (t->token != PG_QUERY__TOKEN__PARAM) continue;
-        max_param = std::max(max_param, atoi(sql.c_str() + t->start + 1));
-      }
-      pg_query__scan_result__free_unpacked(scan, nullptr);
-    }
-  }
-  pg_query_free_scan_result(r);
-  return max_param;
-}
-
 std::string SubstituteParams(const std::string& sql, const std::vector<std::optional<std::string>>& values,
                              const std::vector<int32_t>& oids) {
-  PgQueryScanResult r = pg_query_scan(sql.c_str());
-  if (r.error) {
-    pg_query_free_scan_result(r);
-    return sql;  // the parser will report the syntax error
-  }
-  PgQuery__ScanResult* scan = pg_query__scan_result__unpack(nullptr, r.pbuf.len, reinterpret_cast<const uint8_t*>(r.pbuf.data));
-  pg_query_free_scan_result(r);
-  if (!scan) return sql;
-  std::string out;
-  size_t copied = 0;
-  for (size_t k = 0; k < scan->n_tokens; ++k) {
-    const PgQuery__ScanToken* t = scan->tokens[k];
-    if (t->token != PG_QUERY__TOKEN__PARAM) continue;
-    const int n = atoi(sql.c_str() + t->start + 1);
-    if (n < 1 || size_t(n) > values.size()) continue;  // left as $n: "there is no parameter $n"
-    out.append(sql, copied, size_t(t->start) - copied);
+  return ReplaceParams(sql, [&](int n) -> std::optional<std::string> {
+    if (n < 1 || size_t(n) > values.size()) return std::nullopt;  // "there is no parameter $n"
     const auto& v = values[size_t(n - 1)];
     const char* type = size_t(n - 1) < oids.size() ? TypeNameForOid(oids[size_t(n - 1)]) : nullptr;
-    if (!v) out += type ? std::string("NULL::") + type : "NULL";
-    else out += type ? "(" + Quote(*v) + "::" + type + ")" : Quote(*v);
-    copied = size_t(t->end);
-  }
-  out.append(sql, copied, std::string::npos);
-  pg_query__scan_result__free_unpacked(scan, nullptr);
-  return out;
+    if (!v) return type ? std::string("NULL::") + type : "NULL";
+    return type ? "(" + Quote(*v) + "::" + type + ")" : Quote(*v);
+  });
 }
 
 std::string BinaryParamToText(int32_t oid, const std::string& b) {

@@ -9,11 +9,11 @@
 #include <vector>
 
 #include "common/value.h"
+#include "sql/sql_tokens.h"
 
 namespace yunhe::pgwire {
 
-// Highest $n in the statement (0 if none), from scanner tokens (not inside strings or comments).
-int CountParams(const std::string& sql);
+using yunhe::CountParams;  // sql/sql_tokens.h
 // The statement with each $n replaced by its value as a literal ('...'::type, or NULL). Types are
 // PostgreSQL OIDs (0 = unspecified: the literal stays untyped, as PostgreSQL's unknown).
 std::string SubstituteParams(const std::string& sql, const std::vector<std::optional<std::string>>& text_values,
