@@ -51,6 +51,7 @@ std::unique_ptr<Database> Database::Open(const std::string& dir_or_memory, Statu
 
 Database::~Database() {
   default_session_.reset();  // rolls back a block it left open
+  if (durability_) durability_->StopCheckpointer();  // it takes the lock: not while we hold it
   MutexLock lock(mu_);
   if (durability_ && !txn_.explicit_block && durability_->wal_bytes() > 0) {
     // A clean close folds the WAL into segment files so the next open is fast.

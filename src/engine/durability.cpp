@@ -4,6 +4,8 @@
 
 #include <dirent.h>
 
+#include <cinttypes>
+#include <cstdio>
 #include <filesystem>
 #include <set>
 #include <sstream>
@@ -19,9 +21,6 @@
 #include "storage/segment_file.h"
 
 namespace yunhe {
-namespace {
-
-}  // namespace
 
 std::string CatalogDdl(const Catalog& catalog) {
   std::string out;
@@ -74,8 +73,8 @@ void AttachParts(const std::string& dir, const ManifestTable& mt, Table* table) 
 
 // Files of ours that the manifest does not name: left by a checkpoint that crashed before its
 // manifest was in place, or by one that crashed before removing what it replaced.
-void RemoveUnnamedFiles(const std::string& dir, const Manifest& m) {
-  std::set<std::string> named;
+void RemoveUnnamedFiles(const std::string& dir, const Manifest& m, const std::vector<std::string>& wal_chain) {
+  std::set<std::string> named(wal_chain.begin(), wal_chain.end());
   for (auto& f : m.Files()) named.insert(f);
   DIR* d = ::opendir(dir.c_str());
   if (!d) return;
@@ -94,7 +93,62 @@ void RemoveUnnamedFiles(const std::string& dir, const Manifest& m) {
   for (auto& f : doomed) RemoveFile(dir + "/" + f);
 }
 
+// The WAL files replay goes through: the one the manifest names, then its successors
+// wal-<seq+1>.log, wal-<seq+2>.log ... while they exist (a background checkpoint switches to a
+// new WAL before its MANIFEST names it: docs/format.md "WAL chain").
+std::vector<std::string> WalChain(const std::string& dir, const std::string& first) {
+  std::vector<std::string> chain{first};
+  uint64_t seq = 0;
+  if (std::sscanf(first.c_str(), "wal-%" SCNu64 ".log", &seq) != 1) return chain;
+  while (FileExists(dir + "/" + WalName(seq + 1))) chain.push_back(WalName(++seq));
+  return chain;
+}
+
+uint64_t WalSeq(const std::string& name) {
+  uint64_t seq = 0;
+  std::sscanf(name.c_str(), "wal-%" SCNu64 ".log", &seq);
+  return seq;
+}
+
 }  // namespace
+
+std::string WalName(uint64_t seq) { return fmt::format("wal-{}.log", seq); }
+
+std::vector<size_t> IndexedColumns(const Catalog& catalog, const std::string& table_name, const Table& t) {
+  // B-tree indexes of the table are stored in its new parts (read back instead of rebuilt).
+  std::vector<size_t> indexed;
+  const auto types = t.data.types();
+  for (auto& [iname, idx] : catalog.indexes) {
+    if (idx.table != table_name || (idx.method != "btree" && idx.method != "hash") || idx.columns.empty()) continue;
+    const int c = t.schema.ColumnIndex(idx.columns[0]);
+    if (c >= 0 && SortedIndexable(types[size_t(c)])) indexed.push_back(size_t(c));
+  }
+  return indexed;
+}
+
+ManifestTable Durability::DescribeLayout(const std::string& name, uint64_t table_id, uint64_t n, const TableData::Layout& layout,
+                                         std::vector<std::string>* files_written) {
+  ManifestTable mt;
+  mt.name = name;
+  std::vector<GroupDeletes> deletes;
+  for (size_t g = 0; g < layout.groups.size(); ++g) {
+    const auto& part = TableData::LayoutGroupPart(layout, g);
+    const uint32_t index = TableData::LayoutGroupPartIndex(layout, g);
+    YH_ASSERT(part);  // a layout for the manifest is sealed throughout (no resident group is empty)
+    if (!mt.parts.empty() && mt.parts.back().file == part->name() && mt.parts.back().first + mt.parts.back().count == index)
+      ++mt.parts.back().count;
+    else
+      mt.parts.push_back(ManifestPartRun{part->name(), index, 1});
+    const std::vector<uint8_t>* flags = TableData::LayoutGroupDeleted(layout, g);
+    if (flags) deletes.push_back(GroupDeletes{uint32_t(g), *flags});
+  }
+  if (!deletes.empty()) {
+    mt.deletes = fmt::format("d{}-{}.del", table_id, n);
+    WriteFileDurable(dir_ + "/" + mt.deletes, EncodeDeleteVectors(deletes));
+    files_written->push_back(mt.deletes);
+  }
+  return mt;
+}
 
 std::unique_ptr<Durability> Durability::Open(const std::string& dir, Database* db) {
   db->AssertHeld();  // Database::Open holds it: recovery runs statements
@@ -106,7 +160,7 @@ std::unique_ptr<Durability> Durability::Open(const std::string& dir, Database* d
   if (existed) {
     m = DecodeManifest(ReadWholeFile(manifest_path), manifest_path);
     d->checkpoint_ = m.checkpoint;
-    RemoveUnnamedFiles(dir, m);
+    RemoveUnnamedFiles(dir, m, WalChain(dir, m.wal));
     // 1. Catalog: re-run the DDL (without logging it).
     std::string ddl = ReadWholeFile(dir + "/" + m.catalog);
     std::vector<WalRecord> records;
@@ -138,10 +192,16 @@ std::unique_ptr<Durability> Durability::Open(const std::string& dir, Database* d
   } else {
     m.wal = "wal-0.log";
   }
-  // 3. Committed WAL transactions since the checkpoint.
-  std::string wal_path = dir + "/" + m.wal;
-  WalReadResult wr = ReadWal(wal_path, [&](const std::vector<WalRecord>& txn) REQUIRES(db->mutex()) { db->ReplayRecords(txn); });
-  d->wal_ = std::make_unique<WalWriter>(wal_path, wr.valid_bytes);
+  // 3. Committed WAL transactions since the checkpoint, through the chain of WAL files a
+  // background checkpoint that did not finish leaves (each but the last was fsynced whole before
+  // the next one took commits).
+  const std::vector<std::string> chain = WalChain(dir, m.wal);
+  WalReadResult wr;
+  for (const std::string& name : chain)
+    wr = ReadWal(dir + "/" + name, [&](const std::vector<WalRecord>& txn) REQUIRES(db->mutex()) { db->ReplayRecords(txn); });
+  d->wal_chain_.assign(chain.begin() + 1, chain.end());
+  d->wal_seq_ = WalSeq(chain.back());
+  d->wal_ = std::make_unique<WalWriter>(dir + "/" + chain.back(), wr.valid_bytes);
   if (!existed) {
     Manifest fresh;
     fresh.checkpoint = 0;
@@ -150,13 +210,23 @@ std::unique_ptr<Durability> Durability::Open(const std::string& dir, Database* d
     WriteFileDurable(dir + "/" + fresh.catalog, "");
     ReplaceFileDurable(manifest_path, EncodeManifest(fresh));
     d->live_ = fresh;
-  } else if (m.version != 1) {
+  } else if (m.version != 1 && chain.size() == 1) {
     d->CollectLiveParts(db->mutable_catalog());
+  } else if (m.version != 1) {
+    // A crash inside a checkpoint left a chain of WAL files: fold them into parts now, so the
+    // directory is again one MANIFEST, its files and one WAL.
+    d->CollectLiveParts(db->mutable_catalog());
+    try {
+      d->Checkpoint(db->mutable_catalog());
+    } catch (const Error&) {
+      // (no space, say): the chain stays and replays again next time; the database opens
+    }
   } else {
     // Upgrade: the rows (segments + WAL) are in memory now; a checkpoint writes them as parts
     // under a version-2 manifest, and only then are the version-1 files removed.
     d->Checkpoint(db->mutable_catalog());
   }
+  d->StartCheckpointer(db);
   return d;
 }
 
@@ -247,11 +317,41 @@ void Durability::CollectLiveParts(const Catalog& catalog) {
       if (const auto& part = t->data.group_part(g)) live_parts_.emplace(part->name(), part);
 }
 
+// ---- Background checkpoints ----
+//
+// The automatic checkpoints (WAL or resident rows past their limits) write without the
+// database lock. Holding it briefly (Begin): the WAL is fsynced and commits switch to a new WAL
+// file, every table stops appending into the row groups it has (TableData::FreezeGroups) and
+// is snapshotted, and the catalog is taken as DDL text. Without it (Write): the snapshots'
+// resident groups are sealed into parts at the positions they have (no row moves, so the WAL
+// records written meanwhile still name the right rows), delete vectors and the catalog are
+// written. Holding it briefly again (Finish): MANIFEST names the new files and the new WAL, the
+// live tables swap their resident groups for the sealed ones, old files go. A crash before the
+// swap leaves the old MANIFEST, whose WAL chain (the old WAL, then the new) replays everything;
+// after it, the new MANIFEST with the new WAL. A synchronous checkpoint meanwhile (CHECKPOINT,
+// close, memory pressure) supersedes the background one, which then drops its files.
+
+struct Durability::Background {
+  uint64_t generation = 0;
+  uint64_t n = 0;
+  std::string catalog_ddl;
+  std::string new_wal;
+  struct Job {
+    std::string name;
+    std::shared_ptr<Table> live;
+    std::shared_ptr<const TableData> snapshot;
+    size_t frozen = 0;
+    std::vector<size_t> indexed;
+    TableData::SealedInPlace sealed;
+  };
+  std::vector<Job> jobs;
+  Manifest m;
+  std::vector<std::shared_ptr<const PartFile>> written;
+  std::vector<std::string> files_written;
+  std::string error;  // Write failed: Finish drops everything
+};
+
 void Durability::MaybeCheckpoint(Catalog& catalog) {
-  if (wal_->size() > kWalCheckpointBytes) {
-    Checkpoint(catalog);
-    return;
-  }
   // The resident tail lives in memory until a checkpoint seals it: keep it under a quarter of
   // memory_limit (estimated from the column types), so ingest stays within the limit however
   // compressible its WAL is.
@@ -261,35 +361,109 @@ void Durability::MaybeCheckpoint(Catalog& catalog) {
     for (const auto& c : t->schema.columns) row_bytes += c.type.physical() == PhysicalType::kStr ? 48 : 17;
     tail_bytes += t->data.resident_rows() * row_bytes;
   }
-  if (tail_bytes > MemoryLimitBytes() / 4) Checkpoint(catalog);
+  const uint64_t tail_limit = MemoryLimitBytes() / 4;
+  if (wal_->size() <= kWalCheckpointBytes && tail_bytes <= tail_limit) return;
+  if (!checkpointer_.joinable()) {
+    Checkpoint(catalog);
+    return;
+  }
+  if (!background_in_flight_) {
+    if (flush_.written() < background_retry_at_) return;  // the last one failed: not again at once
+    background_in_flight_ = true;
+    {
+      std::lock_guard<std::mutex> lock(checkpointer_mu_);
+      checkpointer_requested_ = true;
+    }
+    checkpointer_cv_.notify_one();
+    return;
+  }
+  // Writers outrun the background checkpoint: past twice the limits, checkpoint here (the
+  // background one is superseded and drops its files).
+  if (wal_->size() > 2 * kWalCheckpointBytes || tail_bytes > 2 * tail_limit) Checkpoint(catalog);
 }
 
-void Durability::Checkpoint(Catalog& catalog) {
+void Durability::StartCheckpointer(Database* db) {
+  db_ = db;
+  checkpointer_ = std::thread([this] {
+    std::unique_lock<std::mutex> lock(checkpointer_mu_);
+    for (;;) {
+      checkpointer_cv_.wait(lock, [&] { return checkpointer_stop_ || checkpointer_requested_; });
+      if (checkpointer_stop_) return;
+      checkpointer_requested_ = false;
+      lock.unlock();
+      RunBackground();
+      lock.lock();
+    }
+  });
+}
+
+void Durability::StopCheckpointer() {
+  if (!checkpointer_.joinable()) return;
+  {
+    std::lock_guard<std::mutex> lock(checkpointer_mu_);
+    checkpointer_stop_ = true;
+  }
+  checkpointer_cv_.notify_one();
+  checkpointer_.join();  // a checkpoint under way finishes first
+}
+
+void Durability::RunBackground() {
+  std::unique_ptr<Background> bg;
+  std::string error;
+  {
+    MutexLock lock(db_->mutex());
+    try {
+      bg = BeginBackground(db_->mutable_catalog());
+    } catch (const Error& e) {
+      error = e.status().message();
+      background_retry_at_ = flush_.written() + kBackgroundRetryBytes;
+      background_in_flight_ = false;
+      ++background_finished_;
+    }
+  }
+  if (bg) {
+    WriteBackground(*bg);
+    MutexLock lock(db_->mutex());
+    const bool superseded = bg->generation != generation_;
+    if (FinishBackground(*bg, db_->mutable_catalog())) {
+      ++background_installed_;
+    } else if (!superseded) {
+      error = bg->error;
+      background_retry_at_ = flush_.written() + kBackgroundRetryBytes;
+    }
+    background_in_flight_ = false;
+    ++background_finished_;
+  }
+  // Nothing is lost (the WAL chain holds every commit); the server's log says why.
+  if (!error.empty()) std::fprintf(stderr, "yunhe: background checkpoint of \"%s\" failed: %s\n", dir_.c_str(), error.c_str());
+}
+
+void Durability::CheckReadable(const Catalog& catalog) {
   for (auto& [name, t] : catalog.tables)
     if (!t->corrupt.empty())
       throw Error(SqlState::kDataCorrupted, "cannot checkpoint while table \"" + name + "\" is unreadable: " + t->corrupt);
-  const uint64_t n = checkpoint_ + 1;
+}
+
+void Durability::Checkpoint(Catalog& catalog) {
+  CheckReadable(catalog);
+  ++generation_;  // a background checkpoint still writing is dropped when it comes back
+  const uint64_t n = ++checkpoint_;
   Manifest m;
   m.checkpoint = n;
   m.catalog = fmt::format("catalog-{}.sql", n);
-  m.wal = fmt::format("wal-{}.log", n);
+  m.wal = WalName(wal_seq_ + 1);
   // Phase 1 (nothing in memory changes): new parts for what changed since the last checkpoint,
   // delete vectors, catalog, an empty WAL. A failure here leaves orphan files only, which the
   // next open removes.
   std::vector<std::pair<Table*, TableData::Layout>> layouts;
   std::vector<std::shared_ptr<const PartFile>> written;
+  std::vector<std::string> files_written;
   try {
     WriteFileDurable(dir_ + "/" + m.catalog, CatalogDdl(catalog));
     for (auto& [name, t] : catalog.tables) {
       int part_seq = 0;
       const auto types = t->data.types();
-      // B-tree indexes of the table are stored in its new parts (read back instead of rebuilt).
-      std::vector<size_t> indexed;
-      for (auto& [iname, idx] : catalog.indexes) {
-        if (idx.table != name || (idx.method != "btree" && idx.method != "hash") || idx.columns.empty()) continue;
-        const int c = t->schema.ColumnIndex(idx.columns[0]);
-        if (c >= 0 && SortedIndexable(types[size_t(c)])) indexed.push_back(size_t(c));
-      }
+      const std::vector<size_t> indexed = IndexedColumns(catalog, name, *t);
       const uint64_t table_id = t->id;  // (a structured binding cannot be captured before C++20 clang)
       TableData::Layout layout = t->data.Reseal([&](int64_t partition, const std::vector<DataChunk>& groups) {
         std::string file = fmt::format("p{}-{}-{}.part", table_id, n, part_seq++);
@@ -298,24 +472,7 @@ void Durability::Checkpoint(Catalog& catalog) {
         CrashPoint("checkpoint-part-written");
         return part;
       });
-      ManifestTable mt;
-      mt.name = name;
-      std::vector<GroupDeletes> deletes;
-      for (size_t g = 0; g < layout.groups.size(); ++g) {
-        const auto& part = TableData::LayoutGroupPart(layout, g);
-        const uint32_t index = TableData::LayoutGroupPartIndex(layout, g);
-        if (!mt.parts.empty() && mt.parts.back().file == part->name() && mt.parts.back().first + mt.parts.back().count == index)
-          ++mt.parts.back().count;
-        else
-          mt.parts.push_back(ManifestPartRun{part->name(), index, 1});
-        const std::vector<uint8_t>* flags = TableData::LayoutGroupDeleted(layout, g);
-        if (flags) deletes.push_back(GroupDeletes{uint32_t(g), *flags});
-      }
-      if (!deletes.empty()) {
-        mt.deletes = fmt::format("d{}-{}.del", t->id, n);
-        WriteFileDurable(dir_ + "/" + mt.deletes, EncodeDeleteVectors(deletes));
-      }
-      m.tables.push_back(std::move(mt));
+      m.tables.push_back(DescribeLayout(name, t->id, n, layout, &files_written));
       layouts.emplace_back(t.get(), std::move(layout));
     }
     CrashPoint("checkpoint-parts-written");
@@ -338,19 +495,127 @@ void Durability::Checkpoint(Catalog& catalog) {
     Poison("could not switch to the new WAL after a checkpoint: " + e.status().message());
     throw;
   }
+  ++wal_seq_;
+  Installed(catalog, std::move(m), {});
+  ++synchronous_done_;
+  CrashPoint("checkpoint-done");
+}
+
+void Durability::Installed(const Catalog& catalog, Manifest m, const std::vector<std::shared_ptr<const PartFile>>& written) {
   std::set<std::string> keep;
   for (auto& f : m.Files()) keep.insert(f);
-  for (auto& f : live_.Files()) {
+  std::vector<std::string> old = live_.Files();
+  old.insert(old.end(), wal_chain_.begin(), wal_chain_.end());
+  for (auto& f : old) {
     if (keep.count(f)) continue;
     if (f.size() > 5 && f.compare(f.size() - 5, 5, ".part") == 0) continue;  // below
     RemoveFile(dir_ + "/" + f);
   }
+  // WAL files after the one the new manifest names stay in the chain (none today: one
+  // checkpoint at a time).
+  std::vector<std::string> chain;
+  bool after = false;
+  for (auto& f : wal_chain_) {
+    if (after) chain.push_back(f);
+    after |= f == m.wal;
+  }
+  wal_chain_ = std::move(chain);
   for (auto& [name, part] : live_parts_)
     if (!keep.count(name)) part->MarkObsolete();
   CollectLiveParts(catalog);
-  live_ = m;
-  checkpoint_ = n;
-  CrashPoint("checkpoint-done");
+  // Parts the manifest names that no table holds in memory (a table altered while its rows were
+  // being sealed keeps them resident): obsolete once a later manifest stops naming them.
+  for (auto& part : written)
+    if (keep.count(part->name())) live_parts_.emplace(part->name(), part);
+  live_ = std::move(m);
+}
+
+std::unique_ptr<Durability::Background> Durability::BeginBackground(Catalog& catalog) {
+  CheckWritable();
+  CheckReadable(catalog);
+  auto bg = std::make_unique<Background>();
+  bg->generation = ++generation_;
+  bg->n = ++checkpoint_;
+  bg->catalog_ddl = CatalogDdl(catalog);
+  bg->new_wal = WalName(wal_seq_ + 1);
+  // Everything the old WAL holds must be durable before any commit lands in the new one (replay
+  // reads the chain in order and stops at the first torn frame of each file).
+  flush_.WaitFor(flush_.written(), [this] { return wal_->Sync(); }, dir_);
+  WriteFileDurable(dir_ + "/" + bg->new_wal, "");
+  try {
+    flush_.Rebase([&] { wal_ = std::make_unique<WalWriter>(dir_ + "/" + bg->new_wal, 0); });
+  } catch (const Error& e) {
+    Poison("could not switch to a new WAL for a checkpoint: " + e.status().message());
+    throw;
+  }
+  ++wal_seq_;
+  wal_chain_.push_back(bg->new_wal);
+  CrashPoint("bgcheckpoint-wal-switched");
+  for (auto& [name, t] : catalog.tables) {
+    Background::Job job;
+    job.name = name;
+    job.live = t;
+    job.frozen = t->data.FreezeGroups();
+    job.snapshot = t->data.Snapshot();
+    job.indexed = IndexedColumns(catalog, name, *t);
+    bg->jobs.push_back(std::move(job));
+  }
+  return bg;
+}
+
+void Durability::WriteBackground(Background& bg) {
+  try {
+    bg.m.checkpoint = bg.n;
+    bg.m.catalog = fmt::format("catalog-{}.sql", bg.n);
+    bg.m.wal = bg.new_wal;
+    WriteFileDurable(dir_ + "/" + bg.m.catalog, bg.catalog_ddl);
+    bg.files_written.push_back(bg.m.catalog);
+    for (auto& job : bg.jobs) {
+      int part_seq = 0;
+      const auto types = job.snapshot->types();
+      const uint64_t table_id = job.live->id;
+      job.sealed = job.snapshot->SealInPlace(job.frozen, [&](int64_t partition, const std::vector<DataChunk>& groups) {
+        std::string file = fmt::format("p{}-{}-{}.part", table_id, bg.n, part_seq++);
+        auto part = PartFile::Write(dir_, file, types, partition, groups, job.indexed);
+        bg.written.push_back(part);
+        CrashPoint("bgcheckpoint-part-written");
+        return part;
+      });
+      bg.m.tables.push_back(DescribeLayout(job.name, table_id, bg.n, job.snapshot->LayoutWith(job.sealed), &bg.files_written));
+    }
+    CrashPoint("bgcheckpoint-parts-written");
+  } catch (const Error& e) {
+    bg.error = e.status().message();
+  } catch (const std::exception& e) {
+    bg.error = e.what();
+  }
+}
+
+bool Durability::FinishBackground(Background& bg, Catalog& catalog) {
+  auto drop = [&] {
+    for (auto& part : bg.written) part->MarkObsolete();
+    for (auto& f : bg.files_written) RemoveFile(dir_ + "/" + f);
+  };
+  if (bg.generation != generation_ || !bg.error.empty()) {
+    drop();  // superseded by a synchronous checkpoint, or failed (the WAL chain still holds it all)
+    return false;
+  }
+  try {
+    ReplaceFileDurable(dir_ + "/MANIFEST", EncodeManifest(bg.m));
+  } catch (const Error& e) {
+    bg.error = e.status().message();
+    drop();
+    return false;
+  }
+  CrashPoint("bgcheckpoint-manifest-swapped");
+  for (auto& job : bg.jobs) {
+    auto live = catalog.FindTable(job.name);
+    // Dropped, re-laid or altered meanwhile: its rows stay resident (the WAL has what changed).
+    if (live == job.live) live->data.InstallSealed(job.sealed);
+  }
+  Installed(catalog, std::move(bg.m), bg.written);
+  CrashPoint("bgcheckpoint-done");
+  return true;
 }
 
 }  // namespace yunhe

@@ -15,8 +15,11 @@
 //     data still waiting for its fsync is answered only after that fsync too (StatementEnded()),
 //     so no client ever sees a write that a crash could take back.
 //  3. Open() = read the manifest and part footers (no column data) + replay committed WAL
-//     transactions; a torn WAL tail is cut off; files of ours the manifest does not name
-//     (left by a crash inside a checkpoint) are removed.
+//     transactions of the WAL chain (the manifest's WAL, then wal-<seq+1>.log ... while they
+//     exist: a background checkpoint switches WAL files before its MANIFEST names the new one);
+//     a torn WAL tail is cut off; files of ours the manifest and the chain do not name (left by
+//     a crash inside a checkpoint) are removed, and a chain longer than one file is folded into
+//     parts by a checkpoint at once.
 //  4. A table whose part footer or delete vectors are corrupt stays in the catalog but every read
 //     of it fails with XX001 naming the file; other tables stay readable. A corrupt block fails
 //     the reads that touch it, with XX001 naming the part and offset.
@@ -24,17 +27,26 @@
 //     (TableData::Reseal); parts are never rewritten in place. It writes new files, then swaps
 //     MANIFEST, then installs the new layouts in memory; a failure before the swap changes
 //     nothing in memory.
+//  6. Automatic checkpoints run in the background (durability.cpp, "Background checkpoints"):
+//     the database is held only to switch WAL files and snapshot the tables, and again to swap
+//     MANIFEST and install the sealed groups; the rows are written without it. They seal
+//     resident groups where they are (row ids unchanged), so the WAL written meanwhile stays
+//     valid over the new MANIFEST; re-laying (compaction, merging parts) is Checkpoint()'s.
 #pragma once
+#include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "storage/catalog.h"
 #include "storage/file_util.h"
 #include "storage/group_flush.h"
 #include "storage/manifest.h"
+#include "storage/table.h"
 #include "storage/wal.h"
 
 namespace yunhe {
@@ -45,6 +57,7 @@ class PartFile;
 class Durability {
  public:
   static std::unique_ptr<Durability> Open(const std::string& dir, Database* db);
+  ~Durability() { StopCheckpointer(); }
   // Both throw 58030 on I/O failure. After a failure that may have left a rolled-back
   // transaction's spilled records in the WAL, Poison() makes every later commit fail instead of
   // letting its commit record adopt them; reopening the database recovers cleanly.
@@ -68,17 +81,59 @@ class Durability {
   void WaitDurable();
   // Waits, without the database, until the WAL is durable up to `lsn` (a wal_written() value).
   void WaitWritten(uint64_t lsn);
+  // A synchronous checkpoint (CHECKPOINT, close, the upgrade, memory pressure): re-lays what
+  // changed (TableData::Reseal: seals the tail, compacts, merges parts) holding the database.
   void Checkpoint(Catalog& catalog);
-  // Checkpoints when the WAL has grown past kWalCheckpointBytes, or the tables' resident rows
-  // (estimated from their types) past a quarter of memory_limit.
+  // When the WAL has grown past kWalCheckpointBytes, or the tables' resident rows (estimated
+  // from their types) past a quarter of memory_limit: asks the background checkpointer (which
+  // seals the resident rows without holding the database; see durability.cpp), or, when writers
+  // outrun it past twice those limits, checkpoints here.
   void MaybeCheckpoint(Catalog& catalog);
+  // Ends the background checkpointer (one under way finishes first). Call without holding the
+  // database, before destroying it.
+  void StopCheckpointer();
   uint64_t wal_bytes() const { return wal_->size(); }
   // Bytes written to the WAL since the database opened, and the fsyncs that made them durable.
   uint64_t wal_written() const { return flush_.written(); }
   uint64_t wal_fsyncs() const { return flush_.fsyncs(); }
+  struct CheckpointStats {
+    uint64_t synchronous = 0, background_finished = 0, background_installed = 0;
+  };
+  CheckpointStats checkpoint_stats() const {
+    return {synchronous_done_.load(), background_finished_.load(), background_installed_.load()};
+  }
   static constexpr uint64_t kWalCheckpointBytes = 256ull << 20;
+  // After a failed background checkpoint, the next waits for this many more WAL bytes.
+  static constexpr uint64_t kBackgroundRetryBytes = 64ull << 20;
 
  private:
+  struct Background;
+  void StartCheckpointer(Database* db);
+  void RunBackground();
+  std::unique_ptr<Background> BeginBackground(Catalog& catalog);  // holding the database
+  void WriteBackground(Background& bg);                           // without it
+  bool FinishBackground(Background& bg, Catalog& catalog);         // holding it; false: dropped
+  void CheckReadable(const Catalog& catalog);
+  // The manifest entry of a table laid out as `layout` (writes its delete vectors).
+  ManifestTable DescribeLayout(const std::string& name, uint64_t table_id, uint64_t n, const TableData::Layout& layout,
+                               std::vector<std::string>* files_written);
+  // After MANIFEST names `m`: removes the files it replaced, takes it as the live manifest.
+  void Installed(const Catalog& catalog, Manifest m, const std::vector<std::shared_ptr<const PartFile>>& written);
+  Database* db_ = nullptr;
+  std::thread checkpointer_;
+  std::mutex checkpointer_mu_;
+  std::condition_variable checkpointer_cv_;
+  bool checkpointer_requested_ = false, checkpointer_stop_ = false;
+  // The rest is touched holding the database.
+  bool background_in_flight_ = false;
+  uint64_t background_retry_at_ = 0;
+  std::atomic<uint64_t> synchronous_done_{0}, background_finished_{0}, background_installed_{0};
+  uint64_t generation_ = 0;  // bumped by every checkpoint; a background one finishing under an older one is dropped
+  uint64_t wal_seq_ = 0;     // the current WAL is wal-<wal_seq_>.log
+  // WAL files after the one live_ names, which replay goes on to (a background checkpoint's
+  // new WAL until its MANIFEST names it).
+  std::vector<std::string> wal_chain_;
+
   Durability(const std::string& dir) : dir_(dir), lock_(dir) {}
   std::string dir_;
   DirectoryLock lock_;
@@ -97,5 +152,9 @@ class Durability {
 
 // The catalog as DDL text (tables, views, indexes), one statement per line-terminated ';'.
 std::string CatalogDdl(const Catalog& catalog);
+// wal-<seq>.log
+std::string WalName(uint64_t seq);
+// Columns of `t` with a B-tree index, stored in the parts a checkpoint writes.
+std::vector<size_t> IndexedColumns(const Catalog& catalog, const std::string& table_name, const Table& t);
 
 }  // namespace yunhe

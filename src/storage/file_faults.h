@@ -4,8 +4,8 @@
 //  - SetFileFaultHook: a test's function is asked before each create, write, fsync and rename;
 //    an errno it returns makes that operation fail as the OS would have (a failing write first
 //    writes half its bytes: a short write), 0 lets it run.
-//  - CrashPoint: when the environment variable YUNHE_CRASH_AT names the point, the process kills
-//    itself with SIGKILL there (tests/crash/checkpoint_crash.sh kills a checkpoint at each step).
+//  - CrashPoint: when the environment variable YUNHE_CRASH_AT names the point (point:N: its N-th
+//    passing), the process kills itself with SIGKILL there (tests/crash/checkpoint_crash.sh kills a checkpoint at each step).
 #pragma once
 #include <functional>
 #include <string>

@@ -225,6 +225,7 @@ void TableData::Clear() {
   ++version_;
   ++changes_;
   groups_.clear();
+  appends_from_group_ = 0;
   rows_ = 0;
   resident_rows_ = 0;
   deleted_count_ = 0;
@@ -415,16 +416,7 @@ TableData::Layout TableData::Reseal(const PartWriter& write_part) const {
     if (chunks.empty()) continue;
     std::shared_ptr<const PartFile> part = write_part(p, chunks);
     YH_ASSERT(part->groups().size() == chunks.size());
-    for (size_t k = 0; k < chunks.size(); ++k) {
-      auto grp = std::make_shared<RowGroup>();
-      grp->chunk.count = chunks[k].count;
-      grp->partition = p;
-      grp->part = part;
-      grp->part_group = uint32_t(k);
-      for (size_t c = 0; c < types_.size(); ++c) grp->part_columns.push_back(int(c));
-      grp->fills.assign(types_.size(), Value());
-      sealed[p].push_back(std::move(grp));
-    }
+    for (size_t k = 0; k < chunks.size(); ++k) sealed[p].push_back(SealedGroup(part, k));
   }
   for (auto [kept, v] : order) {
     if (kept) {
@@ -455,6 +447,7 @@ void TableData::ApplyLayout(Layout layout) {
   ++changes_;
   published_.reset();
   groups_ = std::move(layout.groups);
+  appends_from_group_ = 0;
   rows_ = deleted_count_ = resident_rows_ = 0;
   for (size_t g = 0; g < groups_.size(); ++g) {
     rows_ += groups_[g]->chunk.count;
@@ -464,21 +457,78 @@ void TableData::ApplyLayout(Layout layout) {
   RebuildPartitionIndex();
 }
 
+std::shared_ptr<TableData::RowGroup> TableData::SealedGroup(const std::shared_ptr<const PartFile>& part, size_t k) const {
+  const auto& meta = part->groups()[k];
+  auto grp = std::make_shared<RowGroup>();
+  grp->chunk.count = meta.rows;
+  grp->partition = meta.partition;
+  grp->part = part;
+  grp->part_group = uint32_t(k);
+  for (size_t c = 0; c < types_.size(); ++c) grp->part_columns.push_back(int(c));
+  grp->fills.assign(types_.size(), Value());
+  return grp;
+}
+
+size_t TableData::FreezeGroups() {
+  appends_from_group_ = groups_.size();
+  return groups_.size();
+}
+
+TableData::SealedInPlace TableData::SealInPlace(size_t frozen, const PartWriter& write_part) const {
+  SealedInPlace out;
+  out.types = types_;
+  out.layout_epoch = layout_epoch_;
+  // Resident groups by partition, in position order (a part holds one partition's groups).
+  std::map<int64_t, std::vector<size_t>> by_partition;
+  for (size_t g = 0; g < std::min(frozen, groups_.size()); ++g)
+    if (!groups_[g]->part && groups_[g]->chunk.count > 0) by_partition[groups_[g]->partition].push_back(g);
+  for (auto& [p, positions] : by_partition) {
+    std::vector<DataChunk> chunks;
+    chunks.reserve(positions.size());
+    for (size_t g : positions) chunks.push_back(groups_[g]->chunk);
+    std::shared_ptr<const PartFile> part = write_part(p, chunks);
+    YH_ASSERT(part->groups().size() == chunks.size());
+    for (size_t k = 0; k < positions.size(); ++k) {
+      auto grp = SealedGroup(part, k);
+      grp->deleted = groups_[positions[k]]->deleted;  // as of the snapshot (the manifest's delete vectors)
+      out.rows += grp->chunk.count;
+      out.groups.emplace_back(positions[k], std::move(grp));
+    }
+  }
+  return out;
+}
+
+TableData::Layout TableData::LayoutWith(const SealedInPlace& sealed) const {
+  Layout layout;
+  layout.groups = groups_;
+  for (auto& [g, grp] : sealed.groups) layout.groups[g] = grp;
+  layout.groups_kept = groups_.size() - sealed.groups.size();
+  layout.rows_rewritten = sealed.rows;
+  return layout;
+}
+
+bool TableData::InstallSealed(const SealedInPlace& sealed) {
+  if (sealed.layout_epoch != layout_epoch_ || !(sealed.types == types_)) return false;
+  for (auto& [g, grp] : sealed.groups)
+    if (g >= groups_.size() || groups_[g]->part || groups_[g]->chunk.count != grp->chunk.count) return false;
+  ++changes_;
+  published_.reset();
+  for (auto& [g, grp] : sealed.groups) {
+    auto mine = std::make_shared<RowGroup>(*grp);
+    mine->deleted = groups_[g]->deleted;  // deletes since the snapshot stay
+    groups_[g] = std::move(mine);
+    resident_rows_ -= grp->chunk.count;
+  }
+  return true;
+}
+
 void TableData::AttachSealed(const std::shared_ptr<const PartFile>& part, size_t first, size_t count) {
   YH_ASSERT(first + count <= part->groups().size());
   ++changes_;
   ++version_;
   for (size_t k = first; k < first + count; ++k) {
-    const auto& meta = part->groups()[k];
-    auto grp = std::make_shared<RowGroup>();
-    grp->chunk.count = meta.rows;
-    grp->partition = meta.partition;
-    grp->part = part;
-    grp->part_group = uint32_t(k);
-    for (size_t c = 0; c < types_.size(); ++c) grp->part_columns.push_back(int(c));
-    grp->fills.assign(types_.size(), Value());
-    rows_ += meta.rows;
-    groups_.push_back(std::move(grp));
+    rows_ += part->groups()[k].rows;
+    groups_.push_back(SealedGroup(part, k));
   }
   RebuildPartitionIndex();
 }

@@ -192,6 +192,25 @@ class TableData {
   static uint32_t LayoutGroupPartIndex(const Layout& l, size_t g) { return l.groups[g]->part_group; }
   static const std::vector<uint8_t>* LayoutGroupDeleted(const Layout& l, size_t g);
   void ApplyLayout(Layout layout);
+  // In-place sealing, for checkpoints that write without the database lock
+  // (engine/durability.cpp, Durability::Background*): FreezeGroups (holding the lock) stops
+  // appends into the groups that exist now and returns their count; SealInPlace (on a snapshot
+  // taken then, without the lock) writes the resident ones among them into parts, one per time
+  // partition, and returns them as sealed groups for the same positions; LayoutWith describes
+  // the snapshot with them in place (for the manifest); InstallSealed (holding the lock again)
+  // swaps them into the live table keeping its current deleted flags, and returns false, changing
+  // nothing, when the table was re-laid or altered meanwhile. Row ids do not change, so nothing
+  // built over them (key maps, indexes, row locks, open transaction blocks) is invalidated.
+  size_t FreezeGroups();
+  struct SealedInPlace {
+    std::vector<LogicalType> types;  // the columns when sealed
+    uint64_t layout_epoch = 0;
+    std::vector<std::pair<size_t, std::shared_ptr<RowGroup>>> groups;  // (position, sealed group)
+    size_t rows = 0;
+  };
+  SealedInPlace SealInPlace(size_t frozen, const PartWriter& write_part) const;
+  Layout LayoutWith(const SealedInPlace& sealed) const;
+  bool InstallSealed(const SealedInPlace& sealed);
   // Open: appends groups [first, first + count) of `part` as sealed groups.
   void AttachSealed(const std::shared_ptr<const PartFile>& part, size_t first, size_t count);
   // Open: restores the persisted deleted flags of group g.
@@ -210,6 +229,8 @@ class TableData {
   std::shared_ptr<const std::vector<std::string>> PartitionKeys(int64_t partition, const std::vector<int>& columns) const;
 
  private:
+  // Group k of `part` as a sealed group of this table (columns one to one).
+  std::shared_ptr<RowGroup> SealedGroup(const std::shared_ptr<const PartFile>& part, size_t k) const;
   // Group g for writing: cloned first when a snapshot shares it.
   RowGroup& MutableGroup(size_t g);
   void AppendRows(const DataChunk& chunk, const std::vector<uint32_t>* rows, int64_t partition, AppendMark* mark);

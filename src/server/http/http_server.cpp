@@ -338,6 +338,10 @@ void HttpServer::Routes() {
                        "# TYPE yunhe_wal_bytes gauge\nyunhe_wal_bytes {}\n", wal.file_bytes);
       counter("yunhe_wal_written_bytes_total", "Bytes written to the WAL since the server started.", wal.written_bytes);
       counter("yunhe_wal_fsyncs_total", "WAL fsyncs (group commit: one serves every commit written before it).", wal.fsyncs);
+      counter("yunhe_checkpoints_total", "Checkpoints run holding the database (CHECKPOINT, close, writers outrunning the background).",
+              wal.checkpoints);
+      counter("yunhe_background_checkpoints_total", "Background checkpoints installed (rows sealed without holding the database).",
+              wal.background_installed);
     }
     res.set_content(m, "text/plain; version=0.0.4");
   });
