@@ -75,6 +75,7 @@ bench: build
 	@bash bench/nmea.sh $(YUNHE)
 	@bash bench/peers.sh $(YUNHE)
 	@bash bench/storage.sh $(YUNHE)
+	@/usr/bin/python3 bench/checkpoint_stall.py $(YUNHE)
 	@$(BUILD_DIR)/yunhe_micro
 
 clean:
