@@ -106,17 +106,17 @@ class Database {
   static bool IsLoneSelectNode(const PgQuery__Node* node);
   // The WAL for /metrics (all 0 in memory): bytes in the current WAL file, bytes written since
   // the database opened, fsyncs run. Call holding the database.
-  // Checkpoints: synchronous ones, and background ones finished (installed or dropped) and
-  // installed.
+  // Checkpoints: synchronous ones, and background ones finished (installed or dropped),
+  // installed, and installed as compactions (re-laid: parts merged, deleted rows dropped).
   struct WalStats {
     uint64_t file_bytes = 0, written_bytes = 0, fsyncs = 0;
-    uint64_t checkpoints = 0, background_finished = 0, background_installed = 0;
+    uint64_t checkpoints = 0, background_finished = 0, background_installed = 0, background_compactions = 0;
   };
   WalStats wal_stats() const {
     if (!durability_) return {};
     const Durability::CheckpointStats c = durability_->checkpoint_stats();
     return {durability_->wal_bytes(), durability_->wal_written(), durability_->wal_fsyncs(),
-            c.synchronous, c.background_finished, c.background_installed};
+            c.synchronous, c.background_finished, c.background_installed, c.background_compactions};
   }
   // Group commit for server sessions: while the returned guard lives on the calling thread,
   // commits return before their fsync, and the session calls WaitDurable() after letting the

@@ -85,7 +85,7 @@ void RemoveUnnamedFiles(const std::string& dir, const Manifest& m, const std::ve
       size_t n = std::strlen(suffix);
       return name.size() > n && name.compare(name.size() - n, n, suffix) == 0;
     };
-    bool ours = ends(".part") || ends(".del") || ends(".seg") || (name.rfind("wal-", 0) == 0 && ends(".log")) ||
+    bool ours = ends(".part") || ends(".del") || ends(".seg") || (name.rfind("wal-", 0) == 0 && (ends(".log") || ends(".relog"))) ||
                 (name.rfind("catalog-", 0) == 0 && ends(".sql")) || name == "MANIFEST.tmp";
     if (ours && !named.count(name)) doomed.push_back(name);
   }
@@ -342,14 +342,111 @@ struct Durability::Background {
     std::shared_ptr<const TableData> snapshot;
     size_t frozen = 0;
     std::vector<size_t> indexed;
-    TableData::SealedInPlace sealed;
+    TableData::SealedInPlace sealed;  // sealing in place
+    TableData::Layout layout;         // compacting
   };
+  // Compacting (some table has deleted rows, partly filled groups or a tier of parts to merge
+  // into new parts): the layout moves rows, so Finish writes the changes made meanwhile again,
+  // in the new row ids, into a WAL file of their own (FinishCompaction).
+  bool compact = false;
   std::vector<Job> jobs;
   Manifest m;
   std::vector<std::shared_ptr<const PartFile>> written;
   std::vector<std::string> files_written;
   std::string error;  // Write failed: Finish drops everything
 };
+
+bool Durability::FinishCompaction(Background& bg, Catalog& catalog, const std::function<void()>& drop) {
+  // The tables must be the ones compacted (no DDL, no re-laying since): otherwise the work is
+  // dropped, and the old MANIFEST with its WAL chain stays the database.
+  bool same = CatalogDdl(catalog) == bg.catalog_ddl && catalog.tables.size() == bg.jobs.size();
+  for (auto& job : bg.jobs) {
+    if (!same) break;
+    same = catalog.FindTable(job.name) == job.live && job.live->data.layout_epoch() == job.snapshot->layout_epoch() &&
+           job.live->data.types() == job.snapshot->types();
+  }
+  if (!same) {
+    bg.error = "the tables changed shape while they were being compacted";
+    drop();
+    return false;
+  }
+  // What changed since the snapshot, in the new row ids: deletes of rows the snapshot had, and
+  // each group appended since as one insert (replay lays them out as the live table has them).
+  std::vector<WalRecord> relog;
+  std::vector<std::vector<uint64_t>> deletes(bg.jobs.size());
+  for (size_t j = 0; j < bg.jobs.size(); ++j) {
+    const auto& job = bg.jobs[j];
+    const TableData& live = job.live->data;
+    const TableData& snap = *job.snapshot;
+    for (size_t g = 0; g < job.frozen; ++g) {
+      if (live.SameGroup(snap, g)) continue;
+      const auto& now = live.deleted(g);
+      const auto& then = snap.deleted(g);
+      for (size_t r = 0; r < snap.group_rows(g); ++r)
+        if (now[r] && !then[r]) {
+          const uint64_t id = job.layout.MapRowId(g * kChunkRows + r);
+          YH_ASSERT(id != UINT64_MAX);  // a row live in the snapshot is in the layout
+          deletes[j].push_back(id);
+        }
+    }
+    std::vector<uint64_t> later_deleted;
+    const size_t base = job.layout.groups.size();
+    for (size_t g = job.frozen; g < live.group_count(); ++g) {
+      WalRecord insert;
+      insert.type = WalRecordType::kInsert;
+      insert.table = job.name;
+      insert.rows = live.group(g);
+      relog.push_back(std::move(insert));
+      const auto& dead = live.deleted(g);
+      for (size_t r = 0; r < live.group_rows(g); ++r)
+        if (dead[r]) later_deleted.push_back((base + g - job.frozen) * kChunkRows + r);
+    }
+    later_deleted.insert(later_deleted.begin(), deletes[j].begin(), deletes[j].end());
+    if (!later_deleted.empty()) {
+      WalRecord del;
+      del.type = WalRecordType::kDelete;
+      del.table = job.name;
+      del.row_ids = std::move(later_deleted);
+      relog.push_back(std::move(del));
+    }
+  }
+  WalRecord commit;
+  commit.type = WalRecordType::kCommit;
+  relog.push_back(std::move(commit));
+  // A WAL file outside the chain of the old MANIFEST (wal-N.relog, not wal-N.log): until the
+  // new MANIFEST names it, a crash replays the old chain, which has all of this already.
+  const std::string relog_name = fmt::format("wal-{}.relog", wal_seq_ + 1);
+  std::unique_ptr<WalWriter> writer;
+  try {
+    WriteFileDurable(dir_ + "/" + relog_name, "");
+    writer = std::make_unique<WalWriter>(dir_ + "/" + relog_name, 0);
+    writer->Append(relog);
+    if (int err = writer->Sync()) throw Error(SqlState::kIoError, fmt::format("could not fsync \"{}/{}\": {}", dir_, relog_name, std::strerror(err)));
+    CrashPoint("bgcheckpoint-relog-written");
+    bg.m.wal = relog_name;
+    ReplaceFileDurable(dir_ + "/MANIFEST", EncodeManifest(bg.m));
+  } catch (const Error& e) {
+    bg.error = e.status().message();
+    writer.reset();
+    RemoveFile(dir_ + "/" + relog_name);
+    drop();
+    return false;
+  }
+  CrashPoint("bgcheckpoint-manifest-swapped");
+  for (size_t j = 0; j < bg.jobs.size(); ++j)
+    bg.jobs[j].live->data.ApplyCompaction(std::move(bg.jobs[j].layout), bg.jobs[j].frozen, deletes[j]);
+  try {
+    flush_.Rebase([&] { wal_ = std::move(writer); });
+  } catch (const Error& e) {
+    Poison("could not switch to the new WAL after a checkpoint: " + e.status().message());
+    throw;
+  }
+  ++wal_seq_;
+  Installed(catalog, std::move(bg.m), bg.written);
+  ++background_compactions_;
+  CrashPoint("bgcheckpoint-done");
+  return true;
+}
 
 void Durability::MaybeCheckpoint(Catalog& catalog) {
   // The resident tail lives in memory until a checkpoint seals it: keep it under a quarter of
@@ -558,6 +655,7 @@ std::unique_ptr<Durability::Background> Durability::BeginBackground(Catalog& cat
     job.frozen = t->data.FreezeGroups();
     job.snapshot = t->data.Snapshot();
     job.indexed = IndexedColumns(catalog, name, *t);
+    bg->compact |= job.snapshot->CompactionDue();
     bg->jobs.push_back(std::move(job));
   }
   return bg;
@@ -574,14 +672,20 @@ void Durability::WriteBackground(Background& bg) {
       int part_seq = 0;
       const auto types = job.snapshot->types();
       const uint64_t table_id = job.live->id;
-      job.sealed = job.snapshot->SealInPlace(job.frozen, [&](int64_t partition, const std::vector<DataChunk>& groups) {
+      auto write_part = [&](int64_t partition, const std::vector<DataChunk>& groups) {
         std::string file = fmt::format("p{}-{}-{}.part", table_id, bg.n, part_seq++);
         auto part = PartFile::Write(dir_, file, types, partition, groups, job.indexed);
         bg.written.push_back(part);
         CrashPoint("bgcheckpoint-part-written");
-        return part;
-      });
-      bg.m.tables.push_back(DescribeLayout(job.name, table_id, bg.n, job.snapshot->LayoutWith(job.sealed), &bg.files_written));
+        return std::shared_ptr<const PartFile>(part);
+      };
+      if (bg.compact) {
+        job.layout = job.snapshot->Reseal(write_part);
+        bg.m.tables.push_back(DescribeLayout(job.name, table_id, bg.n, job.layout, &bg.files_written));
+      } else {
+        job.sealed = job.snapshot->SealInPlace(job.frozen, write_part);
+        bg.m.tables.push_back(DescribeLayout(job.name, table_id, bg.n, job.snapshot->LayoutWith(job.sealed), &bg.files_written));
+      }
     }
     CrashPoint("bgcheckpoint-parts-written");
   } catch (const Error& e) {
@@ -600,6 +704,7 @@ bool Durability::FinishBackground(Background& bg, Catalog& catalog) {
     drop();  // superseded by a synchronous checkpoint, or failed (the WAL chain still holds it all)
     return false;
   }
+  if (bg.compact) return FinishCompaction(bg, catalog, drop);
   try {
     ReplaceFileDurable(dir_ + "/MANIFEST", EncodeManifest(bg.m));
   } catch (const Error& e) {

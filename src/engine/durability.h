@@ -36,6 +36,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -97,10 +98,10 @@ class Durability {
   uint64_t wal_written() const { return flush_.written(); }
   uint64_t wal_fsyncs() const { return flush_.fsyncs(); }
   struct CheckpointStats {
-    uint64_t synchronous = 0, background_finished = 0, background_installed = 0;
+    uint64_t synchronous = 0, background_finished = 0, background_installed = 0, background_compactions = 0;
   };
   CheckpointStats checkpoint_stats() const {
-    return {synchronous_done_.load(), background_finished_.load(), background_installed_.load()};
+    return {synchronous_done_.load(), background_finished_.load(), background_installed_.load(), background_compactions_.load()};
   }
   static constexpr uint64_t kWalCheckpointBytes = 256ull << 20;
   // After a failed background checkpoint, the next waits for this many more WAL bytes.
@@ -113,6 +114,7 @@ class Durability {
   std::unique_ptr<Background> BeginBackground(Catalog& catalog);  // holding the database
   void WriteBackground(Background& bg);                           // without it
   bool FinishBackground(Background& bg, Catalog& catalog);         // holding it; false: dropped
+  bool FinishCompaction(Background& bg, Catalog& catalog, const std::function<void()>& drop);
   void CheckReadable(const Catalog& catalog);
   // The manifest entry of a table laid out as `layout` (writes its delete vectors).
   ManifestTable DescribeLayout(const std::string& name, uint64_t table_id, uint64_t n, const TableData::Layout& layout,
@@ -127,7 +129,7 @@ class Durability {
   // The rest is touched holding the database.
   bool background_in_flight_ = false;
   uint64_t background_retry_at_ = 0;
-  std::atomic<uint64_t> synchronous_done_{0}, background_finished_{0}, background_installed_{0};
+  std::atomic<uint64_t> synchronous_done_{0}, background_finished_{0}, background_installed_{0}, background_compactions_{0};
   uint64_t generation_ = 0;  // bumped by every checkpoint; a background one finishing under an older one is dropped
   uint64_t wal_seq_ = 0;     // the current WAL is wal-<wal_seq_>.log
   // WAL files after the one live_ names, which replay goes on to (a background checkpoint's

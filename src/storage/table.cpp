@@ -330,10 +330,9 @@ void TableData::DropColumn(size_t column_idx) {
   ++version_;
 }
 
-TableData::Layout TableData::Reseal(const PartWriter& write_part) const {
-  // Pass 1: which groups are rewritten. Per partition: rows that must be rewritten, and the
-  // partly filled sealed groups that may join them.
-  enum class Fate : uint8_t { kKeep, kDrop, kRewrite };
+std::vector<TableData::Fate> TableData::PlanReseal() const {
+  // Which groups are rewritten. Per partition: rows that must be rewritten, and the partly
+  // filled sealed groups that may join them.
   std::vector<Fate> fate(groups_.size(), Fate::kKeep);
   std::map<int64_t, size_t> forced, partial;
   for (size_t g = 0; g < groups_.size(); ++g) {
@@ -373,10 +372,34 @@ TableData::Layout TableData::Reseal(const PartWriter& write_part) const {
       for (const PartFile* part : parts) merge.insert({key.first, part});
   for (size_t g = 0; g < groups_.size(); ++g)
     if (fate[g] == Fate::kKeep && merge.count({groups_[g]->partition, groups_[g]->part.get()})) fate[g] = Fate::kRewrite;
-  // Pass 2: the new order. Kept groups stay where they are; a partition's rewritten rows take
+  return fate;
+}
+
+bool TableData::CompactionDue() const {
+  const std::vector<Fate> fate = PlanReseal();
+  for (size_t g = 0; g < groups_.size(); ++g)
+    if (groups_[g]->part && fate[g] != Fate::kKeep) return true;
+  return false;
+}
+
+uint64_t TableData::Layout::MapRowId(uint64_t old_id) const {
+  const size_t g = old_id / kChunkRows, r = old_id % kChunkRows;
+  if (g >= old_to_new.size()) return UINT64_MAX;
+  const int64_t to = old_to_new[g];
+  if (to >= 0) return uint64_t(to) * kChunkRows + r;  // a kept group: moved whole
+  auto it = rewritten.find(uint32_t(g));
+  if (it == rewritten.end() || r >= it->second.second.size() || it->second.second[r] == UINT32_MAX) return UINT64_MAX;
+  return partition_base.at(it->second.first) * kChunkRows + it->second.second[r];
+}
+
+TableData::Layout TableData::Reseal(const PartWriter& write_part) const {
+  const std::vector<Fate> fate = PlanReseal();
+  // The new order. Kept groups stay where they are; a partition's rewritten rows take
   // the place of its first rewritten group, in row order (as a fresh Append would lay them).
   Layout layout;
+  layout.old_to_new.assign(groups_.size(), -1);
   std::map<int64_t, std::vector<DataChunk>> fresh;  // partition -> new groups' rows
+  std::map<int64_t, uint32_t> fresh_rows;           // partition -> rows in fresh so far
   std::vector<std::pair<bool, int64_t>> order;      // (kept group?, group index or partition)
   for (size_t g = 0; g < groups_.size(); ++g) {
     if (fate[g] == Fate::kDrop) continue;
@@ -390,8 +413,14 @@ TableData::Layout TableData::Reseal(const PartWriter& write_part) const {
     DataChunk rows = group(g);
     const auto& dead = deleted(g);
     std::vector<uint32_t> keep;
+    auto& moved = layout.rewritten[uint32_t(g)];
+    moved.first = p;
+    moved.second.assign(rows.count, UINT32_MAX);
     for (uint32_t r = 0; r < rows.count; ++r)
-      if (!dead[r]) keep.push_back(r);
+      if (!dead[r]) {
+        moved.second[r] = fresh_rows[p]++;  // its place among the partition's rewritten rows
+        keep.push_back(r);
+      }
     std::vector<DataChunk>& out = it->second;
     for (size_t k = 0; k < keep.size();) {
       if (out.empty() || out.back().count == kChunkRows) {
@@ -420,9 +449,11 @@ TableData::Layout TableData::Reseal(const PartWriter& write_part) const {
   }
   for (auto [kept, v] : order) {
     if (kept) {
+      layout.old_to_new[size_t(v)] = int64_t(layout.groups.size());
       layout.groups.push_back(groups_[size_t(v)]);
       ++layout.groups_kept;
     } else {
+      layout.partition_base[v] = layout.groups.size();  // rewritten rows fill whole groups from here
       for (auto& grp : sealed[v]) layout.groups.push_back(grp);
     }
   }
@@ -455,6 +486,12 @@ void TableData::ApplyLayout(Layout layout) {
     deleted_count_ += group_deleted_count(g);
   }
   RebuildPartitionIndex();
+}
+
+void TableData::ApplyCompaction(Layout layout, size_t frozen, const std::vector<uint64_t>& deletes) {
+  for (size_t g = frozen; g < groups_.size(); ++g) layout.groups.push_back(groups_[g]);
+  ApplyLayout(std::move(layout));
+  for (uint64_t id : deletes) Delete(id);
 }
 
 std::shared_ptr<TableData::RowGroup> TableData::SealedGroup(const std::shared_ptr<const PartFile>& part, size_t k) const {

@@ -183,9 +183,25 @@ class TableData {
   struct Layout {
     std::vector<std::shared_ptr<RowGroup>> groups;
     size_t rows_rewritten = 0, groups_kept = 0;
+    // Where the rows went (Reseal): old group -> new group for groups kept whole (-1 otherwise);
+    // for rewritten groups, their partition and each row's place among the partition's
+    // rewritten rows (UINT32_MAX: deleted, dropped), which start at group partition_base.
+    std::vector<int64_t> old_to_new;
+    std::unordered_map<uint32_t, std::pair<int64_t, std::vector<uint32_t>>> rewritten;
+    std::map<int64_t, size_t> partition_base;
+    // The row id an old row id has in this layout; UINT64_MAX for a row it dropped.
+    uint64_t MapRowId(uint64_t old_id) const;
   };
   using PartWriter = std::function<std::shared_ptr<const PartFile>(int64_t partition, const std::vector<DataChunk>& groups)>;
   Layout Reseal(const PartWriter& write_part) const;
+  // True when Reseal would rewrite or drop a sealed group (deleted rows to drop, partly filled
+  // groups to merge, a tier of parts to merge): work for a compacting checkpoint.
+  bool CompactionDue() const;
+  // Installs a layout Reseal made from a snapshot with `frozen` groups (FreezeGroups) while this
+  // table went on: the groups appended since go after the layout's, where a replay of them
+  // (one WAL insert per group, in order) puts them, and `deletes` (row ids in the new layout)
+  // are applied: the deletes since the snapshot of rows it had.
+  void ApplyCompaction(Layout layout, size_t frozen, const std::vector<uint64_t>& deletes);
   // What the manifest records of group g of a layout: its part, its index there, and its
   // deleted flags (nullptr: none deleted).
   static const std::shared_ptr<const PartFile>& LayoutGroupPart(const Layout& l, size_t g) { return l.groups[g]->part; }
@@ -229,6 +245,8 @@ class TableData {
   std::shared_ptr<const std::vector<std::string>> PartitionKeys(int64_t partition, const std::vector<int>& columns) const;
 
  private:
+  enum class Fate : uint8_t { kKeep, kDrop, kRewrite };
+  std::vector<Fate> PlanReseal() const;
   // Group k of `part` as a sealed group of this table (columns one to one).
   std::shared_ptr<RowGroup> SealedGroup(const std::shared_ptr<const PartFile>& part, size_t k) const;
   // Group g for writing: cloned first when a snapshot shares it.

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # kill -9 inside a background checkpoint (engine/durability.cpp), at each of its steps
-# (YUNHE_CRASH_AT, some at a later checkpoint of the run): after switching to a new WAL, after the first new part, after all parts,
-# right after the MANIFEST swap, at the end. A small memory limit makes the shell's inserts due
-# for background checkpoints while it goes on writing (inserts, deletes and updates of rows in
-# groups being sealed). After each kill the directory must reopen with every acknowledged
-# statement and nothing half-done: the answer equals the in-memory answer after the last
-# acknowledged statement or the one after it (committed, not yet acknowledged); reopening again
-# gives the same; and no file is left that the MANIFEST does not name.
+# (YUNHE_CRASH_AT, some at a later checkpoint of the run): after switching to a new WAL, after
+# the first new part, after all parts, after a compaction's re-logged changes, right after the
+# MANIFEST swap, at the end. A small memory limit makes the shell's inserts due for background
+# checkpoints (sealing in place, and compacting once deletes and partly filled groups pile up)
+# while it goes on writing (inserts, deletes and updates of rows in groups being sealed or
+# compacted). After each kill the directory must reopen with every acknowledged statement and
+# nothing half-done: the answer equals the in-memory answer after the last acknowledged
+# statement or the one after it (committed, not yet acknowledged); reopening again gives the
+# same; and no file is left that the MANIFEST does not name.
 set -euo pipefail
 YUNHE=${1:?usage: bg_checkpoint_crash.sh path/to/yunhe}
 dir=$(mktemp -d /tmp/yunhe-bgckpt-crash-XXXXXX)
@@ -25,7 +27,8 @@ mapfile -t reference < <("$YUNHE" :memory: --format csv --no-header "${args[@]}"
 
 passed=0
 for point in bgcheckpoint-wal-switched:2 bgcheckpoint-part-written:5 bgcheckpoint-parts-written:3 \
-             bgcheckpoint-manifest-swapped:4 bgcheckpoint-done:2 bgcheckpoint-part-written:1; do
+             bgcheckpoint-manifest-swapped:4 bgcheckpoint-done:2 bgcheckpoint-part-written:1 \
+             bgcheckpoint-relog-written:1 bgcheckpoint-relog-written:3; do
   db="$dir/${point/:/-}"
   set +e
   YUNHE_CRASH_AT=$point "$YUNHE" "$db" --memory-limit 8MB --format csv --no-header "${args[@]}" >"$dir/out" 2>"$dir/err"

@@ -342,6 +342,8 @@ void HttpServer::Routes() {
               wal.checkpoints);
       counter("yunhe_background_checkpoints_total", "Background checkpoints installed (rows sealed without holding the database).",
               wal.background_installed);
+      counter("yunhe_background_compactions_total", "Background checkpoints that also compacted (merged parts, dropped deleted rows).",
+              wal.background_compactions);
     }
     res.set_content(m, "text/plain; version=0.0.4");
   });

@@ -185,6 +185,78 @@ TEST(BackgroundCheckpoint, AlterTableWhileItWrites) {
   EXPECT_EQ(Scalar(*db, check), expected);
 }
 
+TEST(BackgroundCheckpoint, CompactsWhileWritersGoOn) {
+  Limits limits;
+  const std::string dir = FreshDir("bgckpt-compact");
+  // Sealed by a first background checkpoint, then two thirds deleted: the next one compacts
+  // (drops the deleted rows, re-lays the groups), while deletes of old rows, inserts and an
+  // update run beside it.
+  const std::vector<std::string> before{kCreate, Batch(1, 50000), "DELETE FROM t WHERE k % 3 <> 0"};
+  const std::vector<std::string> trigger{Batch(100001, 150000)};
+  const std::vector<std::string> during{Batch(200001, 205000), "DELETE FROM t WHERE k % 5 = 0 AND k < 120000",
+                                        "UPDATE t SET v = -2 WHERE k BETWEEN 3000 AND 3300 OR k BETWEEN 200100 AND 200200",
+                                        "DELETE FROM t WHERE k BETWEEN 204000 AND 204100"};
+  std::vector<std::string> all = before;
+  all.insert(all.end(), trigger.begin(), trigger.end());
+  all.insert(all.end(), during.begin(), during.end());
+  const std::string expected = InMemory(all);
+  const std::string check2 = "SELECT count(*) || '/' || sum(k) FROM t WHERE v = -2";
+  {
+    auto db = OpenOrDie(dir);
+    for (auto& s : before) ASSERT_TRUE(db->ExecuteStatement(s).status.ok()) << s;
+    ASSERT_TRUE(WaitBackgroundFinished(*db, 1));
+    ASSERT_EQ(db->wal_stats().background_installed, 1u);
+    Gate gate(std::this_thread::get_id());
+    for (auto& s : trigger) ASSERT_TRUE(db->ExecuteStatement(s).status.ok()) << s;
+    ASSERT_TRUE(gate.WaitEntered());
+    for (auto& s : during) ASSERT_TRUE(db->ExecuteStatement(s).status.ok()) << s;
+    gate.Release();
+    ASSERT_TRUE(WaitBackgroundFinished(*db, 2));
+    EXPECT_FALSE(gate.timed_out());
+    EXPECT_EQ(db->wal_stats().background_compactions, 1u);
+    EXPECT_EQ(db->wal_stats().checkpoints, 0u);
+    EXPECT_EQ(Scalar(*db, kCheck), expected);
+    EXPECT_EQ(Scalar(*db, check2), InMemory(all, check2));
+    // Row ids moved: the key-free table's later deletes must hit the right rows.
+    ASSERT_TRUE(db->ExecuteStatement("DELETE FROM t WHERE k BETWEEN 200500 AND 200600").status.ok());
+    all.push_back("DELETE FROM t WHERE k BETWEEN 200500 AND 200600");
+    EXPECT_EQ(Scalar(*db, kCheck), InMemory(all));
+  }
+  EXPECT_TRUE(Unnamed(dir).empty());
+  auto db = OpenOrDie(dir);
+  EXPECT_EQ(Scalar(*db, kCheck), InMemory(all));
+  EXPECT_EQ(Scalar(*db, check2), InMemory(all, check2));
+}
+
+TEST(BackgroundCheckpoint, CompactionReplaysFromItsOwnWal) {
+  // The re-logged changes are what a reopen sees when the close does not checkpoint: kill the
+  // close's checkpoint by failing its part writes.
+  Limits limits;
+  const std::string dir = FreshDir("bgckpt-relog");
+  std::vector<std::string> all{kCreate, Batch(1, 50000), "DELETE FROM t WHERE k % 3 <> 0", Batch(100001, 150000)};
+  const std::vector<std::string> during{Batch(200001, 203000), "DELETE FROM t WHERE k % 7 = 0"};
+  {
+    auto db = OpenOrDie(dir);
+    for (size_t i = 0; i < 3; ++i) ASSERT_TRUE(db->ExecuteStatement(all[i]).status.ok());
+    ASSERT_TRUE(WaitBackgroundFinished(*db, 1));
+    Gate gate(std::this_thread::get_id());
+    ASSERT_TRUE(db->ExecuteStatement(all[3]).status.ok());
+    ASSERT_TRUE(gate.WaitEntered());
+    for (auto& s : during) ASSERT_TRUE(db->ExecuteStatement(s).status.ok()) << s;
+    gate.Release();
+    ASSERT_TRUE(WaitBackgroundFinished(*db, 2));
+    ASSERT_EQ(db->wal_stats().background_compactions, 1u);
+    SetFileFaultHook([](FileOp op, const std::string& path) { return op == FileOp::kWrite && EndsWith(path, ".part") ? ENOSPC : 0; });
+  }
+  SetFileFaultHook(nullptr);
+  all.insert(all.end(), during.begin(), during.end());
+  bool relog = false;
+  for (auto& e : std::filesystem::directory_iterator(dir)) relog |= EndsWith(e.path().string(), ".relog");
+  EXPECT_TRUE(relog);
+  auto db = OpenOrDie(dir);
+  EXPECT_EQ(Scalar(*db, kCheck), InMemory(all));
+}
+
 TEST(BackgroundCheckpoint, FailedWriteLosesNothingAndTheWalChainReplays) {
   Limits limits;
   const std::string dir = FreshDir("bgckpt-enospc");
