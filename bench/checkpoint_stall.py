@@ -116,6 +116,7 @@ def run(binary, work):
         "probes": len(lat),
         "sync_checkpoints": m.get("yunhe_checkpoints_total", "n/a"),
         "background_checkpoints": m.get("yunhe_background_checkpoints_total", "n/a"),
+        "compactions": m.get("yunhe_background_compactions_total", "n/a"),
     }
 
 
@@ -135,13 +136,13 @@ def main():
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print(f"\n{ROWS} rows in batches of {BATCH}, --memory-limit {LIMIT}; probe = one-row INSERT every 2 ms (medians of {RUNS} runs)\n")
-    print("| binary | ingest rows/s | probe p50 ms | probe p99 ms | probe max ms | sync / background checkpoints |")
+    print("| binary | ingest rows/s | probe p50 ms | probe p99 ms | probe max ms | sync / background checkpoints (compacting) |")
     print("|---|---|---|---|---|---|")
     for b in binaries:
         rs = [res for bb, res in rows if bb == b]
         med = lambda k: statistics.median(x[k] for x in rs)  # noqa: E731
         print(f"| {b} | {med('rows_per_s'):,.0f} | {med('p50_ms'):.2f} | {med('p99_ms'):.1f} | {med('max_ms'):.1f} | "
-              f"{rs[-1]['sync_checkpoints']} / {rs[-1]['background_checkpoints']} |")
+              f"{rs[-1]['sync_checkpoints']} / {rs[-1]['background_checkpoints']} ({rs[-1]['compactions']}) |")
 
 
 if __name__ == "__main__":

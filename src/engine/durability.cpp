@@ -302,6 +302,12 @@ void Durability::WaitWritten(uint64_t lsn) {
 
 void Durability::WaitDurable() {
   if (!Deferred(this)) return;
+  // Writers that outran the background checkpoint wait here, without the database, until it
+  // is done (the tail it seals is memory they would otherwise keep adding to).
+  if (throttled_.load(std::memory_order_acquire)) {
+    std::unique_lock<std::mutex> lock(checkpointer_mu_);
+    checkpointer_cv_.wait(lock, [&] { return !throttled_.load(std::memory_order_acquire) || checkpointer_stop_; });
+  }
   const uint64_t lsn = t_durability.pending_lsn;
   if (lsn == 0) return;
   // The leader's fsync runs without the database: a checkpoint switching WAL files waits for
@@ -471,12 +477,18 @@ void Durability::MaybeCheckpoint(Catalog& catalog) {
       std::lock_guard<std::mutex> lock(checkpointer_mu_);
       checkpointer_requested_ = true;
     }
-    checkpointer_cv_.notify_one();
+    checkpointer_cv_.notify_all();
     return;
   }
-  // Writers outrun the background checkpoint: past twice the limits, checkpoint here (the
-  // background one is superseded and drops its files).
-  if (wal_->size() > 2 * kWalCheckpointBytes || tail_bytes > 2 * tail_limit) Checkpoint(catalog);
+  // Writers outrun the background checkpoint: past twice the limits, server sessions wait for
+  // it after letting the database go (WaitDurable); past four times (writers that never wait:
+  // the shell, ingest loops), checkpoint here (the background one is superseded and drops its
+  // files).
+  if (wal_->size() > 4 * kWalCheckpointBytes || tail_bytes > 4 * tail_limit) {
+    Checkpoint(catalog);
+  } else if (wal_->size() > 2 * kWalCheckpointBytes || tail_bytes > 2 * tail_limit) {
+    throttled_.store(true, std::memory_order_release);
+  }
 }
 
 void Durability::StartCheckpointer(Database* db) {
@@ -500,8 +512,18 @@ void Durability::StopCheckpointer() {
     std::lock_guard<std::mutex> lock(checkpointer_mu_);
     checkpointer_stop_ = true;
   }
-  checkpointer_cv_.notify_one();
+  checkpointer_cv_.notify_all();
   checkpointer_.join();  // a checkpoint under way finishes first
+}
+
+void Durability::EndBackground() {
+  background_in_flight_ = false;
+  ++background_finished_;
+  {
+    std::lock_guard<std::mutex> lock(checkpointer_mu_);
+    throttled_.store(false, std::memory_order_release);
+  }
+  checkpointer_cv_.notify_all();
 }
 
 void Durability::RunBackground() {
@@ -514,8 +536,7 @@ void Durability::RunBackground() {
     } catch (const Error& e) {
       error = e.status().message();
       background_retry_at_ = flush_.written() + kBackgroundRetryBytes;
-      background_in_flight_ = false;
-      ++background_finished_;
+      EndBackground();
     }
   }
   if (bg) {
@@ -528,8 +549,7 @@ void Durability::RunBackground() {
       error = bg->error;
       background_retry_at_ = flush_.written() + kBackgroundRetryBytes;
     }
-    background_in_flight_ = false;
-    ++background_finished_;
+    EndBackground();
   }
   // Nothing is lost (the WAL chain holds every commit); the server's log says why.
   if (!error.empty()) std::fprintf(stderr, "yunhe: background checkpoint of \"%s\" failed: %s\n", dir_.c_str(), error.c_str());

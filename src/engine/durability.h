@@ -87,8 +87,9 @@ class Durability {
   void Checkpoint(Catalog& catalog);
   // When the WAL has grown past kWalCheckpointBytes, or the tables' resident rows (estimated
   // from their types) past a quarter of memory_limit: asks the background checkpointer (which
-  // seals the resident rows without holding the database; see durability.cpp), or, when writers
-  // outrun it past twice those limits, checkpoints here.
+  // seals the resident rows without holding the database; see durability.cpp); when writers
+  // outrun it, past twice those limits server sessions wait for it (WaitDurable), past four
+  // times it checkpoints here.
   void MaybeCheckpoint(Catalog& catalog);
   // Ends the background checkpointer (one under way finishes first). Call without holding the
   // database, before destroying it.
@@ -111,6 +112,7 @@ class Durability {
   struct Background;
   void StartCheckpointer(Database* db);
   void RunBackground();
+  void EndBackground();  // holding the database: the background checkpoint is over, writers may go on
   std::unique_ptr<Background> BeginBackground(Catalog& catalog);  // holding the database
   void WriteBackground(Background& bg);                           // without it
   bool FinishBackground(Background& bg, Catalog& catalog);         // holding it; false: dropped
@@ -126,6 +128,7 @@ class Durability {
   std::mutex checkpointer_mu_;
   std::condition_variable checkpointer_cv_;
   bool checkpointer_requested_ = false, checkpointer_stop_ = false;
+  std::atomic<bool> throttled_{false};  // writers wait in WaitDurable until the background checkpoint ends
   // The rest is touched holding the database.
   bool background_in_flight_ = false;
   uint64_t background_retry_at_ = 0;

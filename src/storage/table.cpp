@@ -330,13 +330,17 @@ void TableData::DropColumn(size_t column_idx) {
   ++version_;
 }
 
-std::vector<TableData::Fate> TableData::PlanReseal() const {
+std::vector<TableData::Fate> TableData::PlanReseal(bool sealed_only) const {
   // Which groups are rewritten. Per partition: rows that must be rewritten, and the partly
-  // filled sealed groups that may join them.
+  // filled sealed groups that may join them. sealed_only (is compaction due?): resident groups
+  // are left out (sealing them in place needs no compaction), and partly filled groups must
+  // pile up (kPartialLimit per partition) before they alone make it due.
+  constexpr size_t kPartialLimit = 8;
   std::vector<Fate> fate(groups_.size(), Fate::kKeep);
   std::map<int64_t, size_t> forced, partial;
   for (size_t g = 0; g < groups_.size(); ++g) {
     const RowGroup& grp = *groups_[g];
+    if (sealed_only && !grp.part) continue;
     const size_t dead = group_deleted_count(g);
     if (dead == grp.chunk.count) {
       fate[g] = Fate::kDrop;
@@ -349,7 +353,9 @@ std::vector<TableData::Fate> TableData::PlanReseal() const {
   }
   for (size_t g = 0; g < groups_.size(); ++g) {
     const RowGroup& grp = *groups_[g];
-    if (fate[g] == Fate::kKeep && grp.chunk.count < kChunkRows && (forced.count(grp.partition) || partial[grp.partition] > 1))
+    if (sealed_only && !grp.part) continue;
+    if (fate[g] == Fate::kKeep && grp.chunk.count < kChunkRows &&
+        (forced.count(grp.partition) || partial[grp.partition] > (sealed_only ? kPartialLimit : 1)))
       fate[g] = Fate::kRewrite;
   }
   // Size-tiered merging (as in LSM trees): every checkpoint that touches a partition adds a part
@@ -359,7 +365,7 @@ std::vector<TableData::Fate> TableData::PlanReseal() const {
   constexpr size_t kMergeFanIn = 4;
   std::map<std::pair<int64_t, const PartFile*>, size_t> kept_groups;  // (partition, part) -> groups kept
   for (size_t g = 0; g < groups_.size(); ++g)
-    if (fate[g] == Fate::kKeep) ++kept_groups[{groups_[g]->partition, groups_[g]->part.get()}];
+    if (fate[g] == Fate::kKeep && (groups_[g]->part || !sealed_only)) ++kept_groups[{groups_[g]->partition, groups_[g]->part.get()}];
   std::map<std::pair<int64_t, int>, std::vector<const PartFile*>> tiers;  // (partition, tier) -> parts
   for (auto& [key, n] : kept_groups) {
     int tier = 0;
@@ -376,7 +382,7 @@ std::vector<TableData::Fate> TableData::PlanReseal() const {
 }
 
 bool TableData::CompactionDue() const {
-  const std::vector<Fate> fate = PlanReseal();
+  const std::vector<Fate> fate = PlanReseal(true);
   for (size_t g = 0; g < groups_.size(); ++g)
     if (groups_[g]->part && fate[g] != Fate::kKeep) return true;
   return false;
@@ -393,7 +399,7 @@ uint64_t TableData::Layout::MapRowId(uint64_t old_id) const {
 }
 
 TableData::Layout TableData::Reseal(const PartWriter& write_part) const {
-  const std::vector<Fate> fate = PlanReseal();
+  const std::vector<Fate> fate = PlanReseal(false);
   // The new order. Kept groups stay where they are; a partition's rewritten rows take
   // the place of its first rewritten group, in row order (as a fresh Append would lay them).
   Layout layout;

@@ -194,8 +194,9 @@ class TableData {
   };
   using PartWriter = std::function<std::shared_ptr<const PartFile>(int64_t partition, const std::vector<DataChunk>& groups)>;
   Layout Reseal(const PartWriter& write_part) const;
-  // True when Reseal would rewrite or drop a sealed group (deleted rows to drop, partly filled
-  // groups to merge, a tier of parts to merge): work for a compacting checkpoint.
+  // True when sealed groups need re-laying: a group fully or mostly deleted or changed by ALTER,
+  // partly filled groups piling up in a partition, a tier of parts to merge (Reseal then also
+  // seals the resident rows): work for a compacting checkpoint.
   bool CompactionDue() const;
   // Installs a layout Reseal made from a snapshot with `frozen` groups (FreezeGroups) while this
   // table went on: the groups appended since go after the layout's, where a replay of them
@@ -246,7 +247,7 @@ class TableData {
 
  private:
   enum class Fate : uint8_t { kKeep, kDrop, kRewrite };
-  std::vector<Fate> PlanReseal() const;
+  std::vector<Fate> PlanReseal(bool sealed_only) const;
   // Group k of `part` as a sealed group of this table (columns one to one).
   std::shared_ptr<RowGroup> SealedGroup(const std::shared_ptr<const PartFile>& part, size_t k) const;
   // Group g for writing: cloned first when a snapshot shares it.
