@@ -3,8 +3,10 @@
 // rows appended since are few and the scan reads them directly); rebuilt after deletes,
 // updates, rollbacks or compaction (TableData::version changes) or once the appended rows pass
 // an eighth of the indexed ones. The indexes belong to their table (Table::row_indexes), so two
-// databases in one process never share one and a dropped table's go with it. Not persisted
-// (stored B-tree indexes of parts are: exec/value_row_index.h); rebuilt after a restart.
+// databases in one process never share one and a dropped table's go with it. What they hold for
+// sealed rows lives with the parts (stored B-tree indexes, per-part R-trees built on first use:
+// exec/value_row_index.h, exec/spatial_row_index.h), so a rebuild after a restart or a delete
+// re-reads only the rows outside parts.
 #pragma once
 #include <algorithm>
 #include <cstdint>

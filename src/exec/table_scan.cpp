@@ -358,7 +358,7 @@ bool TableScanOperator::NextFromIndex(DataChunk& out) {
   const TableData& data = this->data();
   if (!index_) {
     index_ = GetSpatialRowIndex(table_, data, size_t(column_ids_[nearest_column_]), counts_snapshot_);
-    cursor_ = std::make_unique<geo::PackedRTree::NearestCursor>(*index_->tree, nearest_box_);
+    cursor_ = std::make_unique<SpatialNearestCursor>(*index_, nearest_box_);
   }
   auto visible = [&](uint64_t id) {
     const size_t g = id / kChunkRows, r = id % kChunkRows;
@@ -386,13 +386,12 @@ bool TableScanOperator::NextFromIndex(DataChunk& out) {
         index_done_ = true;  // every later row is farther than the k-th best
         break;
       }
-      uint32_t item;
+      uint64_t id;
       double d;
-      if (!cursor_->Next(&item, &d)) {
+      if (!cursor_->Next(&id, &d)) {
         index_done_ = index_exhausted_ = true;
         break;
       }
-      const uint64_t id = index_->row_ids[item];
       if (visible(id)) ids.push_back(id);
     }
     batch_ = std::min<size_t>(batch_ * 2, kChunkRows);

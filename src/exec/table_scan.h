@@ -117,7 +117,7 @@ class TableScanOperator : public PhysicalOperator {
   std::vector<std::pair<int, std::string>> spatial_indexes_;
   std::string nearest_index_;  // non-empty: nearest-neighbour mode through this GiST index
   std::shared_ptr<const SpatialRowIndex> index_;
-  std::unique_ptr<geo::PackedRTree::NearestCursor> cursor_;
+  std::unique_ptr<SpatialNearestCursor> cursor_;
   size_t tail_group_ = 0, unindexed_group_ = 0, batch_ = 0, rows_read_ = 0;
   bool index_done_ = false;       // no more rows from the index's order
   bool index_exhausted_ = false;  // ... because it had none left (not because of the bound)
