@@ -1,9 +1,11 @@
 #!/usr/bin/python3
 """Group commit under kill -9: `yunhe serve` on a fresh directory, 4 psycopg2 sessions inserting
 single rows and small transactions, 2 HTTP line-protocol senders and a CHECKPOINT now and then,
-all at once; the server is killed with SIGKILL at a random moment. Reopened, the directory must
+all at once, beside 12 sessions holding open transaction blocks with uncommitted inserts and
+updates; the server is killed with SIGKILL at a random moment. Reopened, the directory must
 hold every row whose statement was acknowledged (commits share fsyncs and are answered only
-after theirs), no row that was never sent, and every transaction whole.
+after theirs), no row that was never sent, every transaction whole, and nothing of the open
+blocks.
 usage: server_crash.py path/to/yunhe ROUNDS"""
 import os
 import random
@@ -58,6 +60,22 @@ def sql_worker(port, w, acked, stop):
         pass
 
 
+def block_worker(port, w, opened, stop):
+    """A transaction block left open (psycopg2's default mode, a notebook): it inserts rows with
+    size -1 and updates a committed row, then idles until the kill. None of it may survive."""
+    try:
+        conn = psycopg2.connect(host="127.0.0.1", port=port, user="yunhe", dbname="yunhe")
+        cur = conn.cursor()  # not autocommit: the first statement opens a block
+        for i in range(3):
+            cur.execute("INSERT INTO t VALUES (%s, %s, -1)", (w * 10_000_000 + i, w))
+        cur.execute("UPDATE t SET size = -2 WHERE k = (SELECT k FROM t WHERE size = 1 ORDER BY k LIMIT 1 OFFSET %s)", (w % 100,))
+        opened.append(w)
+        while not stop.is_set():
+            time.sleep(0.01)
+    except Exception:
+        pass
+
+
 def http_worker(port, w, acked, stop):
     n = 0
     try:
@@ -84,7 +102,7 @@ def main():
     tmp = tempfile.mkdtemp(prefix="yunhe-gc-crash-")
     db = tmp + "/db"
     subprocess.run([YUNHE, db, "-c", "CREATE TABLE t (k bigint NOT NULL, w int, size int)"], check=True, capture_output=True)
-    total_sql = total_http = 0
+    total_sql = total_http = total_blocks = 0
     for rnd in range(ROUNDS):
         log = open(f"{tmp}/serve.{rnd}.log", "w")
         proc, port, http = start(db, log)
@@ -92,6 +110,8 @@ def main():
         acked_sql, acked_http = [], []
         threads = [threading.Thread(target=sql_worker, args=(port, rnd * 10 + w, acked_sql, stop)) for w in range(4)]
         threads += [threading.Thread(target=http_worker, args=(http, rnd * 10 + 5 + w, acked_http, stop)) for w in range(2)]
+        opened = []  # 12 sessions with open blocks holding uncommitted rows (w 90+ of the round's range)
+        threads += [threading.Thread(target=block_worker, args=(port, 1000 + rnd * 100 + w, opened, stop)) for w in range(12)]
         for th in threads:
             th.start()
         time.sleep(random.uniform(0.4, 1.5))
@@ -100,6 +120,10 @@ def main():
         stop.set()
         for th in threads:
             th.join()
+        uncommitted = query(db, "SELECT count(*) FROM t WHERE size < 0")
+        if uncommitted != [["0"]]:
+            print(f"FAIL: {uncommitted[0][0]} rows of {len(opened)} open blocks survived the kill")
+            sys.exit(1)
         rows = query(db, f"SELECT k, count(*), min(size) FROM t WHERE w / 10 = {rnd} GROUP BY k")
         found = {int(k): (int(c), int(s)) for k, c, s in rows}
         lost = [k for k in acked_sql if k not in found]
@@ -113,13 +137,15 @@ def main():
         lost_http = [k for k in acked_http if got_http.get(k) != 20]
         torn_http = [k for k, c in got_http.items() if c != 20]
         print(f"round {rnd}: {len(acked_sql)} SQL statements and {len(acked_http)} HTTP writes acknowledged; "
-              f"lost {len(lost)}+{len(lost_http)}, torn {len(torn)}+{len(torn_http)}, unacknowledged but present {len(extra)}")
+              f"lost {len(lost)}+{len(lost_http)}, torn {len(torn)}+{len(torn_http)}, unacknowledged but present {len(extra)}; "
+              f"{len(opened)} open blocks left nothing")
         if lost or torn or lost_http or torn_http or len(extra) > 4:
             print("FAIL: lost", lost[:5], lost_http[:5], "torn", torn[:5], torn_http[:5], "extra", extra[:10])
             sys.exit(1)
         total_sql += len(acked_sql)
         total_http += len(acked_http)
-    if total_sql == 0 or total_http == 0:
+        total_blocks += len(opened)
+    if total_sql == 0 or total_http == 0 or total_blocks == 0:
         sys.exit("FAIL: nothing was acknowledged before the kills (the test tested nothing)")
     print("server crash test: 1 passed, 0 failed")
 
