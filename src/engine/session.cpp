@@ -221,8 +221,6 @@ ResultStream Session::Declare(const Statement& statement, PgQuery__DeclareCursor
   const bool hold = d->options & kCursorHold;
   if (!hold && !block_)
     return CursorError(Status::Error(SqlState::kNoActiveTransaction, "DECLARE CURSOR can only be used in transaction blocks"));
-  if (d->options & kCursorScroll)
-    return CursorError(Status::Error(SqlState::kFeatureNotSupported, "SCROLL cursors are not supported (cursors scan forward)"));
   if (cursors_.count(name))
     return CursorError(Status::Error(SqlState::kDuplicateCursor, fmt::format("cursor \"{}\" already exists", name)));
   if (!d->query || d->query->node_case != PG_QUERY__NODE__NODE_SELECT_STMT)
@@ -251,7 +249,11 @@ ResultStream Session::Declare(const Statement& statement, PgQuery__DeclareCursor
     cursor.rows = ResultStream();
     cursor.rows.result_ = std::move(all);
   }
-  cursors_[name] = std::move(cursor);
+  Cursor& kept = cursors_[name] = std::move(cursor);
+  if (d->options & kCursorScroll) {
+    ResultStream* rows = &kept.rows;  // map nodes do not move
+    kept.scroll = std::make_unique<ScrollCursor>([rows](DataChunk* out) { return rows->Next(out); });
+  }
   ResultStream done;
   done.result_.tag = "DECLARE CURSOR";
   return done;
@@ -262,11 +264,12 @@ ResultStream Session::Fetch(PgQuery__FetchStmt* f) {
   auto it = cursors_.find(name);
   if (it == cursors_.end())
     return CursorError(Status::Error(SqlState::kInvalidCursorName, fmt::format("cursor \"{}\" does not exist", name)));
+  Cursor& c = it->second;
+  if (c.scroll) return FetchScroll(f, c);
   if (f->direction != PG_QUERY__FETCH_DIRECTION__FETCH_FORWARD || f->how_many < 0) {
     return CursorError(Status::Error(SqlState::kObjectNotInPrerequisiteState, "cursor can only scan forward")
                            .WithHint("Declare it with SCROLL option to enable backward scan."));
   }
-  Cursor& c = it->second;
   size_t want = f->how_many == INT64_MAX ? SIZE_MAX : size_t(f->how_many);  // FETCH ALL
   ResultStream out;
   QueryResult& r = out.result_;
@@ -294,6 +297,29 @@ ResultStream Session::Fetch(PgQuery__FetchStmt* f) {
     return CursorError(error);
   }
   r.tag = fmt::format("{} {}", f->ismove ? "MOVE" : "FETCH", got);
+  return out;
+}
+
+ResultStream Session::FetchScroll(PgQuery__FetchStmt* f, Cursor& c) {
+  ScrollCursor::Direction direction = ScrollCursor::Direction::kForward;
+  switch (f->direction) {
+    case PG_QUERY__FETCH_DIRECTION__FETCH_BACKWARD: direction = ScrollCursor::Direction::kBackward; break;
+    case PG_QUERY__FETCH_DIRECTION__FETCH_ABSOLUTE: direction = ScrollCursor::Direction::kAbsolute; break;
+    case PG_QUERY__FETCH_DIRECTION__FETCH_RELATIVE: direction = ScrollCursor::Direction::kRelative; break;
+    default: break;
+  }
+  ResultStream out;
+  QueryResult& r = out.result_;
+  r.returns_rows = !f->ismove;
+  r.names = c.rows.result().names;
+  r.types = c.rows.result().types;
+  const int64_t n = c.scroll->Fetch(direction, f->how_many, f->ismove ? nullptr : &r.chunks);
+  if (!c.rows.result().status.ok()) {
+    Status error = c.rows.result().status;
+    cursors_.erase(f->portalname ? f->portalname : "");
+    return CursorError(error);
+  }
+  r.tag = fmt::format("{} {}", f->ismove ? "MOVE" : "FETCH", n);
   return out;
 }
 

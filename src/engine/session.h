@@ -37,6 +37,7 @@
 
 #include "common/thread_safety.h"
 #include "engine/database.h"
+#include "engine/scroll_cursor.h"
 #include "engine/workspace.h"
 
 namespace yunhe {
@@ -208,11 +209,13 @@ class Session {
   // Cursors (DECLARE / FETCH / MOVE / CLOSE): a started read on snapshots taken at DECLARE,
   // pulled a FETCH at a time; `pending` holds the rest of a chunk a FETCH did not take. WITH HOLD
   // cursors are read whole at DECLARE and outlive the block; the others close with it.
+  // SCROLL cursors keep the rows they pulled and move either way (engine/scroll_cursor.h).
   struct Cursor {
     ResultStream rows;
     DataChunk pending;
     size_t pending_pos = 0;
     bool hold = false;
+    std::unique_ptr<ScrollCursor> scroll;
   };
   // SQL-level PREPARE, EXECUTE and DEALLOCATE over prepared() (one namespace with the extended
   // protocol's named statements, as in PostgreSQL); false for other statements.
@@ -224,6 +227,7 @@ class Session {
   bool RunCursorStatement(const Statement& statement, ResultStream* out);
   ResultStream Declare(const Statement& statement, PgQuery__DeclareCursorStmt* d) REQUIRES(db_.mu_);
   ResultStream Fetch(PgQuery__FetchStmt* f);
+  ResultStream FetchScroll(PgQuery__FetchStmt* f, Cursor& c);
   // The end of a block (COMMIT, ROLLBACK, the end of an implicit one) closes its cursors; WITH
   // HOLD ones stay. Call holding the database after anything that may have ended a block.
   void CloseCursorsIfBlockEnded();
