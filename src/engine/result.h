@@ -19,6 +19,7 @@ struct QueryResult {
   std::string statement_text;
   std::string copy_out;  // COPY ... TO STDOUT
   bool is_copy_out = false;
+  bool binary_rows = false;  // FETCH from a BINARY cursor: rows go out in binary format
 
   // Makes this a one-text-column result (EXPLAIN, drop_chunks, ...).
   void SetTextRows(const std::string& column, const std::vector<std::string>& rows) {

@@ -164,7 +164,7 @@ void Session::CloseCursorsIfBlockEnded() {
 
 namespace {
 
-constexpr int32_t kCursorScroll = 0x2, kCursorHold = 0x20;  // PostgreSQL's CURSOR_OPT_* bits
+constexpr int32_t kCursorBinary = 0x1, kCursorScroll = 0x2, kCursorHold = 0x20;  // PostgreSQL's CURSOR_OPT_* bits
 
 // Rows [from, to) of a chunk as a chunk of their own.
 DataChunk Slice(const DataChunk& c, size_t from, size_t to) {
@@ -239,6 +239,7 @@ ResultStream Session::Declare(const Statement& statement, PgQuery__DeclareCursor
   if (block_) block_->started = true;
   Cursor cursor;
   cursor.hold = hold;
+  cursor.binary = d->options & kCursorBinary;
   cursor.rows.read_ = std::move(read);
   cursor.rows.read_->Start(&cursor.rows.result_);
   if (!cursor.rows.result_.status.ok()) return CursorError(cursor.rows.result_.status);
@@ -274,6 +275,7 @@ ResultStream Session::Fetch(PgQuery__FetchStmt* f) {
   ResultStream out;
   QueryResult& r = out.result_;
   r.returns_rows = !f->ismove;
+  r.binary_rows = c.binary;
   r.names = c.rows.result().names;
   r.types = c.rows.result().types;
   size_t got = 0;
@@ -311,6 +313,7 @@ ResultStream Session::FetchScroll(PgQuery__FetchStmt* f, Cursor& c) {
   ResultStream out;
   QueryResult& r = out.result_;
   r.returns_rows = !f->ismove;
+  r.binary_rows = c.binary;
   r.names = c.rows.result().names;
   r.types = c.rows.result().types;
   const int64_t n = c.scroll->Fetch(direction, f->how_many, f->ismove ? nullptr : &r.chunks);

@@ -215,6 +215,7 @@ class Session {
     DataChunk pending;
     size_t pending_pos = 0;
     bool hold = false;
+    bool binary = false;  // DECLARE ... BINARY CURSOR
     std::unique_ptr<ScrollCursor> scroll;
   };
   // SQL-level PREPARE, EXECUTE and DEALLOCATE over prepared() (one namespace with the extended

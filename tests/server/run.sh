@@ -226,6 +226,7 @@ check "readers never block writers" "ok" "$(timeout 120 /usr/bin/python3 "$(dirn
 check "readers do not wait for open transaction blocks" "ok" "$(timeout 120 /usr/bin/python3 "$(dirname "$0")/reads_beside_block.py" "$port" "$http" 2>&1)"
 check "an idle block keeps nobody waiting" "ok" "$(timeout 150 /usr/bin/python3 "$(dirname "$0")/idle_blocks.py" "$port" "$http" 2>&1)"
 check "cursors over the extended protocol" "cursor_extended: ok" "$(timeout 120 /usr/bin/python3 "$(dirname "$0")/cursor_extended.py" "$port" 2>&1)"
+check "binary cursors answer in binary" "binary_cursor: ok" "$(timeout 60 /usr/bin/python3 "$(dirname "$0")/binary_cursor.py" "$port" 2>&1)"
 got=$(timeout 300 /usr/bin/python3 "$(dirname "$0")/cursor_memory.py" "$port" "$server_pid" 2>&1)
 check "a cursor over 10M rows in bounded memory" "cursor_memory: ok" "${got%% (*}"
 check "COPY FROM STDIN streams" "copy_stream: ok" "$(timeout 300 /usr/bin/python3 "$(dirname "$0")/copy_stream.py" "$port" 2>&1)"

@@ -26,7 +26,8 @@ void AppendRowDescription(const std::vector<std::string>& names, const std::vect
   MessageBuilder desc('T');
   desc.Int16(int16_t(names.size()));
   for (size_t c = 0; c < names.size(); ++c)
-    desc.Str(names[c]).Int32(0).Int16(0).Int32(PgTypeOid(types[c])).Int16(TypeLength(types[c])).Int32(PgTypmod(types[c])).Int16(FormatOf(formats, c));
+    desc.Str(names[c]).Int32(0).Int16(0).Int32(PgTypeOid(types[c])).Int16(TypeLength(types[c])).Int32(PgTypmod(types[c]))
+        .Int16(FormatOf(formats, c) == 1 && BinaryEncodable(types[c]) ? 1 : 0);
   desc.AppendTo(out);
 }
 
@@ -44,7 +45,7 @@ void AppendDataRows(const DataChunk& chunk, const std::vector<int16_t>& formats,
         }
         Value value = v.GetValue(row);
         bin.clear();
-        if (FormatOf(formats, c) == 1 && EncodeBinary(value, &bin)) {
+        if (FormatOf(formats, c) == 1 && BinaryEncodable(v.type()) && EncodeBinary(value, &bin)) {
           m.Int32(int32_t(bin.size())).Raw(bin);
           continue;
         }

@@ -39,8 +39,10 @@ bool Connection::SimpleQuery(const std::string& sql) {
       if (copy.gone) return false;
     }
     if (rs.result().status.ok() && rs.result().returns_rows) {
-      AppendRowDescription(rs.result().names, rs.result().types, {}, &out_);
-      if (!StreamRows(rs, {})) return false;
+      // FETCH from a BINARY cursor answers in binary, as PostgreSQL's simple protocol does.
+      const std::vector<int16_t> formats = rs.result().binary_rows ? std::vector<int16_t>{1} : std::vector<int16_t>{};
+      AppendRowDescription(rs.result().names, rs.result().types, formats, &out_);
+      if (!StreamRows(rs, formats)) return false;
     }
     const QueryResult& r = rs.result();
     for (auto& n : r.notices) AppendNotice(n, &out_);

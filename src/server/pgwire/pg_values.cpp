@@ -177,6 +177,15 @@ std::string EncodeText(const Value& v) {
   return v.ToString();
 }
 
+bool BinaryEncodable(const LogicalType& t) {
+  switch (t.id) {
+    case TypeId::kBool: case TypeId::kInt16: case TypeId::kInt32: case TypeId::kInt64: case TypeId::kFloat32:
+    case TypeId::kFloat64: case TypeId::kText: case TypeId::kBytea: case TypeId::kGeometry: case TypeId::kNumeric:
+    case TypeId::kDate: case TypeId::kTimestamp: case TypeId::kTimestampTz: case TypeId::kInterval: return true;
+    default: return false;
+  }
+}
+
 bool EncodeBinary(const Value& v, std::string* out) {
   switch (v.type.id) {
     case TypeId::kBool: out->push_back(v.i ? 1 : 0); return true;

@@ -22,6 +22,8 @@ std::string SubstituteParams(const std::string& sql, const std::vector<std::opti
 std::string BinaryParamToText(int32_t oid, const std::string& bytes);
 // A value in binary format for its type; false if the type has no binary form here.
 bool EncodeBinary(const Value& v, std::string* out);
+// True for the types EncodeBinary handles (others go out as text, and say so in RowDescription).
+bool BinaryEncodable(const LogicalType& t);
 // A value in text format. Timestamps and intervals go at PostgreSQL's microsecond precision
 // (truncated, as in the binary format): clients' parsers reject more than six fractional
 // digits (psycopg2: "microsecond must be in 0..999999"); yunhe keeps nanoseconds elsewhere.
