@@ -210,6 +210,8 @@ class Database {
   // changed by another commit (it held no lock on it: a writer that does not wait). Savepoints
   // with changes to the table after them can no longer be rolled back to one by one.
   Status RefreshPrivateCopy(Workspace& ws, const std::string& table) REQUIRES(mu_);
+  // READ COMMITTED blocks: before each statement, copies whose live table changed are taken anew.
+  void RefreshStaleCopies(Workspace& ws) REQUIRES(mu_);
   RowLocks& row_locks() { return row_locks_; }
   // A SELECT (the lone statement of `parsed`, or `select`) on the workspace: it sees the block's
   // own changes; run after letting the database go. nullptr with *error on a planning error.

@@ -208,6 +208,21 @@ Status Database::RefreshPrivateCopy(Workspace& ws, const std::string& table) {
   return Status::Ok();
 }
 
+void Database::RefreshStaleCopies(Workspace& ws) {
+  // READ COMMITTED: each statement sees what others committed before it started, also in the
+  // tables the block wrote. A copy whose live table changed since its base is taken anew with
+  // the block's changes carried over. Not done (the copy keeps its older base, as a snapshot)
+  // when that would lose something: savepoints (their undo entries name the old copy), a
+  // re-laid table (row ids moved) or a row the block deleted that a non-waiting writer deleted
+  // too (the COMMIT reports that one).
+  if (ws.snapshot || !ws.txn.savepoints.empty()) return;
+  for (auto& [name, w] : ws.written) {
+    std::shared_ptr<Table> live = catalog_->FindTable(name);
+    if (live != w.live || live->data.Snapshot() == w.base || live->data.layout_epoch() != w.base->layout_epoch()) continue;
+    (void)RefreshPrivateCopy(ws, name);  // fails, changing nothing, on a row both deleted
+  }
+}
+
 void Database::EnsurePrivateCopy(Workspace& ws, const std::string& name) {
   if (name.empty() || ws.written.count(name)) return;
   std::shared_ptr<Table> live = catalog_->FindTable(name);
@@ -237,6 +252,7 @@ void Database::EnsurePrivateCopy(Workspace& ws, const std::string& name) {
 
 QueryResult Database::RunInWorkspace(Workspace& ws, const std::shared_ptr<ParsedSql>& parsed, Retry* retry) {
   retry->kind = Retry::kNone;
+  RefreshStaleCopies(ws);
   if (parsed->statements().size() == 1) {
     try {
       EnsurePrivateCopy(ws, WorkspaceTarget(parsed->statements()[0].node));
@@ -270,6 +286,7 @@ QueryResult Database::RunInWorkspace(Workspace& ws, const std::shared_ptr<Parsed
 
 std::unique_ptr<Database::PreparedRead> Database::PrepareReadInWorkspace(Workspace& ws, const std::shared_ptr<ParsedSql>& parsed,
                                                                          PgQuery__Node* select, Status* error) {
+  RefreshStaleCopies(ws);
   WorkspaceScope scope(*this, ws);
   auto read = PrepareSelect(parsed, select, error);
   if (read) read->ForWorkspace(scope.view());

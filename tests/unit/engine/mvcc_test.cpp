@@ -161,7 +161,7 @@ TEST(Mvcc, AppendsNeverConflict) {
   Sql(b, "BEGIN; INSERT INTO m SELECT '2024-01-01'::timestamptz + g * interval '1 s', -g FROM generate_series(1, 3000) g");
   Sql(c, "INSERT INTO m VALUES (now(), 0)");
   EXPECT_EQ(Sql(b, "COMMIT"), "COMMIT");
-  EXPECT_EQ(Sql(a, "SELECT count(*) FROM m"), "5000");  // its own rows (c's came after its first write)
+  EXPECT_EQ(Sql(a, "SELECT count(*) FROM m"), "8001");  // READ COMMITTED: its own rows and all committed ones
   EXPECT_EQ(Sql(a, "COMMIT"), "COMMIT");
   EXPECT_EQ(Sql(c, "SELECT count(*) FROM m"), "8001");
   EXPECT_EQ(Sql(c, "SELECT sum(v) FROM m"), std::to_string(5000 * 5001 / 2 - 3000 * 3001 / 2));
@@ -261,6 +261,32 @@ TEST(Mvcc, UpsertBlocks) {
   EXPECT_EQ(Sql(a, "COMMIT"), "COMMIT");
   EXPECT_EQ(Sql(c, "SELECT count(*) FROM p"), "2");
   EXPECT_EQ(Sql(c, "SELECT sum(v) FROM p"), "4");
+}
+
+}  // namespace
+}  // namespace yunhe
+
+namespace yunhe {
+namespace {
+
+TEST(Mvcc, ReadCommittedStatementsSeeOthersCommitsToTablesTheBlockWrote) {
+  auto db = OpenOrDie("");
+  Session a(*db), c(*db);
+  Sql(c, "CREATE TABLE t (k int PRIMARY KEY, v int); INSERT INTO t VALUES (1, 0), (2, 0)");
+  Sql(a, "BEGIN; INSERT INTO t VALUES (3, 3); DELETE FROM t WHERE k = 1");
+  Sql(c, "INSERT INTO t VALUES (4, 4); UPDATE t SET v = 9 WHERE k = 2");
+  // PostgreSQL: each statement of a READ COMMITTED block sees what was committed before it.
+  EXPECT_EQ(Sql(a, "SELECT string_agg(k || ':' || v, ',' ORDER BY k) FROM t"), "2:9,3:3,4:4");
+  EXPECT_EQ(Sql(a, "UPDATE t SET v = v + 1 WHERE k >= 3"), "UPDATE 2");
+  EXPECT_EQ(Sql(c, "SELECT string_agg(k || ':' || v, ',' ORDER BY k) FROM t"), "1:0,2:9,4:4");
+  EXPECT_EQ(Sql(a, "COMMIT"), "COMMIT");
+  EXPECT_EQ(Sql(c, "SELECT string_agg(k || ':' || v, ',' ORDER BY k) FROM t"), "2:9,3:4,4:5");
+  // REPEATABLE READ keeps its snapshot.
+  Sql(a, "BEGIN ISOLATION LEVEL REPEATABLE READ; INSERT INTO t VALUES (5, 5)");
+  Sql(c, "INSERT INTO t VALUES (6, 6)");
+  EXPECT_EQ(Sql(a, "SELECT count(*) FROM t"), "4");
+  EXPECT_EQ(Sql(a, "COMMIT"), "COMMIT");
+  EXPECT_EQ(Sql(c, "SELECT count(*) FROM t"), "5");
 }
 
 }  // namespace
