@@ -21,6 +21,7 @@ inline constexpr const char* kUndefinedColumn = "42703";
 inline constexpr const char* kUndefinedFunction = "42883";
 inline constexpr const char* kDuplicateTable = "42P07";
 inline constexpr const char* kDuplicateColumn = "42701";
+inline constexpr const char* kInvalidTableDefinition = "42P16";
 inline constexpr const char* kDuplicateObject = "42710";
 inline constexpr const char* kAmbiguousColumn = "42702";
 inline constexpr const char* kDatatypeMismatch = "42804";

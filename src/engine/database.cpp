@@ -511,6 +511,24 @@ void Database::Dispatch(PgQuery__Node* node, const std::string& sql, QueryResult
       return;
     case PG_QUERY__NODE__NODE_DROP_STMT: ExecuteDrop(*this, node->drop_stmt, sql, result); return;
     case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT: ExecuteAlterTable(*this, node->alter_table_stmt, sql, result); return;
+    case PG_QUERY__NODE__NODE_TRUNCATE_STMT: ExecuteTruncate(*this, node->truncate_stmt, sql, result); return;
+    case PG_QUERY__NODE__NODE_VACUUM_STMT: {
+      // VACUUM re-lays the tables as a checkpoint does (drops deleted rows, merges parts);
+      // ANALYZE has nothing to do: the statistics (zone maps, distinct sketches) are kept up to
+      // date as rows come. Both check their table names, and VACUUM refuses blocks, as PostgreSQL.
+      auto* v = node->vacuum_stmt;
+      for (size_t k = 0; k < v->n_rels; ++k) {
+        auto* rel = v->rels[k]->vacuum_relation->relation;
+        if (rel && !catalog_->FindTable(rel->relname) && !catalog_->FindView(rel->relname))
+          throw Error(SqlState::kUndefinedTable, fmt::format("relation \"{}\" does not exist", rel->relname));  // no position, as PostgreSQL
+      }
+      if (v->is_vacuumcmd) {
+        if (txn_.explicit_block) throw Error(SqlState::kActiveSqlTransaction, "VACUUM cannot run inside a transaction block");
+        if (durability_) durability_->Checkpoint(*catalog_);
+      }
+      result.tag = v->is_vacuumcmd ? "VACUUM" : "ANALYZE";
+      return;
+    }
     case PG_QUERY__NODE__NODE_RENAME_STMT: ExecuteRename(*this, node->rename_stmt, sql, result); return;
     case PG_QUERY__NODE__NODE_VIEW_STMT: ExecuteCreateView(*this, node->view_stmt, sql, result); return;
     case PG_QUERY__NODE__NODE_INDEX_STMT: ExecuteCreateIndex(*this, node->index_stmt, sql, result); return;

@@ -2,6 +2,8 @@
 // before changing it (rollback) and logs its statement text to the WAL (replayed verbatim).
 #include <fmt/format.h>
 
+#include <unordered_set>
+
 #include <algorithm>
 #include <cctype>
 
@@ -13,9 +15,20 @@
 #include "exec/value_row_index.h"
 #include "functions/cast.h"
 #include "sql/planner.h"
+#include "storage/primary_key.h"
 
 namespace yunhe {
 namespace {
+
+// PostgreSQL table storage parameters (heap and autovacuum tuning) accepted and ignored.
+bool IgnoredHeapOption(const std::string& name) {
+  static const char* const kNames[] = {"toast_tuple_target", "parallel_workers", "autovacuum_enabled",
+                                       "vacuum_index_cleanup", "vacuum_truncate", "user_catalog_table",
+                                       "log_autovacuum_min_duration"};
+  for (const char* n : kNames)
+    if (name == n) return true;
+  return name.rfind("autovacuum_", 0) == 0 || name.rfind("toast.", 0) == 0;
+}
 
 std::string Lower(std::string s) {
   for (auto& c : s) c = char(tolower((unsigned char)c));
@@ -242,6 +255,17 @@ void ExecuteCreateTable(Database& db, PgQuery__CreateStmt* stmt, const std::stri
       table->schema.partition_interval_ns = int64_t(iv.days) * kNsPerDay + iv.ns;
     } else if (opt == "retention") {
       SetRetention(table->schema, value);
+    } else if (opt == "fillfactor") {
+      // PostgreSQL's heap storage parameters mean nothing to a column store: checked as
+      // PostgreSQL checks them, then ignored (pgbench -i sends fillfactor).
+      const int64_t v = d->arg && d->arg->node_case == PG_QUERY__NODE__NODE_INTEGER ? d->arg->integer->ival : -1;
+      if (v < 10 || v > 100)
+        throw Error(Status::Error(SqlState::kInvalidParameterValue,
+                                  d->arg && d->arg->node_case == PG_QUERY__NODE__NODE_INTEGER
+                                      ? fmt::format("value {} out of bounds for option \"fillfactor\"", v)
+                                      : fmt::format("invalid value for integer option \"fillfactor\": {}", value))
+                        .WithDetail("Valid values are between \"10\" and \"100\"."));
+    } else if (IgnoredHeapOption(opt)) {
     } else {
       throw Error(SqlState::kInvalidParameterValue, fmt::format("unrecognized parameter \"{}\"", opt));
     }
@@ -330,6 +354,83 @@ void ExecuteDrop(Database& db, PgQuery__DropStmt* stmt, const std::string& sql, 
     }
   }
   if (changed) db.RecordCatalogChange(sql);
+}
+
+namespace {
+
+// ALTER TABLE ... ADD [CONSTRAINT name] PRIMARY KEY (cols) | UNIQUE (cols) on a table with rows:
+// PostgreSQL's checks (NULLs in a primary key, duplicates) and messages, then the table's one key.
+void AddKeyConstraint(Table& table, PgQuery__Constraint* c, const Planner& planner) {
+  TableSchema& s = table.schema;
+  const bool primary = c->contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY;
+  if (!primary && c->contype != PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE)
+    throw Error(SqlState::kFeatureNotSupported, "only PRIMARY KEY and UNIQUE constraints can be added so far", planner.CharPos(c->location));
+  std::vector<int> key;
+  for (size_t k = 0; k < c->n_keys; ++k) {
+    const std::string col = StrVal(c->keys[k]);
+    const int idx = s.ColumnIndex(col);
+    if (idx < 0) throw Error(SqlState::kUndefinedColumn, fmt::format("column \"{}\" of relation \"{}\" does not exist", col, s.name));
+    key.push_back(idx);
+  }
+  if (primary && !s.primary_key.empty() && !s.key_is_unique)
+    throw Error(SqlState::kInvalidTableDefinition, fmt::format("multiple primary keys for table \"{}\" are not allowed", s.name));
+  if (!s.primary_key.empty())
+    throw Error(SqlState::kFeatureNotSupported, "only one PRIMARY KEY or UNIQUE constraint per table is supported so far");
+  s.primary_key = key;
+  s.key_is_unique = !primary;
+  table.pk_maps.clear();
+  std::unordered_set<std::string> seen;
+  for (size_t g = 0; g < table.data.group_count(); ++g) {
+    const DataChunk chunk = table.data.group(g);
+    const auto& deleted = table.data.deleted(g);
+    for (size_t r = 0; r < chunk.count; ++r) {
+      if (deleted[r]) continue;
+      if (KeyHasNull(table, chunk, r)) {
+        if (!primary) continue;  // NULLs never conflict in a UNIQUE key
+        for (int idx : key)
+          if (chunk.columns[size_t(idx)].IsNull(r))
+            throw Error(SqlState::kNotNullViolation,
+                        fmt::format("column \"{}\" of relation \"{}\" contains null values", s.columns[size_t(idx)].name, s.name));
+      }
+      if (!seen.insert(PrimaryKeyOf(table, chunk, r)).second) {
+        std::string cols, vals;
+        for (size_t k = 0; k < key.size(); ++k) {
+          cols += (k ? ", " : "") + s.columns[size_t(key[k])].name;
+          vals += (k ? ", " : "") + chunk.columns[size_t(key[k])].GetValue(r).ToString();
+        }
+        const std::string index = c->conname && c->conname[0] ? c->conname : PrimaryKeyConstraintName(table);
+        throw Error(Status::Error(SqlState::kUniqueViolation, fmt::format("could not create unique index \"{}\"", index))
+                        .WithDetail(fmt::format("Key ({})=({}) is duplicated.", cols, vals)));
+      }
+    }
+  }
+  if (primary)
+    for (int idx : key) s.columns[size_t(idx)].not_null = true;
+}
+
+}  // namespace
+
+void ExecuteTruncate(Database& db, PgQuery__TruncateStmt* stmt, const std::string& sql, QueryResult& result) {
+  // All tables are checked before any is emptied; then each is replaced by an empty copy (the
+  // catalog before is the undo entry, the statement text the WAL record replay runs again).
+  std::vector<std::string> names;
+  for (size_t k = 0; k < stmt->n_relations; ++k) {
+    auto* rv = stmt->relations[k]->range_var;
+    const std::string name = rv->relname;
+    if (!db.catalog().FindTable(name)) {  // (PostgreSQL gives no position for these)
+      if (db.catalog().FindView(name)) throw Error(SqlState::kWrongObjectType, fmt::format("\"{}\" is not a table", name));
+      throw Error(SqlState::kUndefinedTable, fmt::format("relation \"{}\" does not exist", name));
+    }
+    names.push_back(name);
+  }
+  db.BeginCatalogChange();
+  for (const std::string& name : names) {
+    auto table = db.CloneTableForDdl(name);
+    table->data.Clear();
+    table->pk_maps.clear();
+  }
+  db.RecordCatalogChange(sql);
+  result.tag = "TRUNCATE TABLE";
 }
 
 void ExecuteAlterTable(Database& db, PgQuery__AlterTableStmt* stmt, const std::string& sql, QueryResult& result) {
@@ -447,6 +548,7 @@ void ExecuteAlterTable(Database& db, PgQuery__AlterTableStmt* stmt, const std::s
         s.columns[idx].not_null = set;
         break;
       }
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint: AddKeyConstraint(*table, cmd->def->constraint, planner); break;
       default: throw Error(SqlState::kFeatureNotSupported, "this ALTER TABLE form is not supported");
     }
   }

@@ -15,6 +15,8 @@ void ExecuteCreateTable(Database& db, PgQuery__CreateStmt* stmt, const std::stri
 void ExecuteCreateTableAs(Database& db, PgQuery__CreateTableAsStmt* stmt, const std::string& sql, QueryResult& result) REQUIRES(db.mutex());
 void ExecuteDrop(Database& db, PgQuery__DropStmt* stmt, const std::string& sql, QueryResult& result) REQUIRES(db.mutex());
 void ExecuteAlterTable(Database& db, PgQuery__AlterTableStmt* stmt, const std::string& sql, QueryResult& result) REQUIRES(db.mutex());
+// TRUNCATE [TABLE] t [, ...] [RESTART IDENTITY | CONTINUE IDENTITY] [CASCADE | RESTRICT].
+void ExecuteTruncate(Database& db, PgQuery__TruncateStmt* stmt, const std::string& sql, QueryResult& result) REQUIRES(db.mutex());
 void ExecuteRename(Database& db, PgQuery__RenameStmt* stmt, const std::string& sql, QueryResult& result) REQUIRES(db.mutex());
 void ExecuteCreateView(Database& db, PgQuery__ViewStmt* stmt, const std::string& sql, QueryResult& result) REQUIRES(db.mutex());
 void ExecuteCreateIndex(Database& db, PgQuery__IndexStmt* stmt, const std::string& sql, QueryResult& result) REQUIRES(db.mutex());
