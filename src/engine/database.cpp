@@ -14,6 +14,7 @@
 #include "engine/retention.h"
 #include "engine/session.h"
 #include "engine/statements.h"
+#include "sql/settings_view.h"
 #include "functions/function.h"
 #include "functions/statement_clock.h"
 #include "storage/buffer_pool.h"
@@ -28,7 +29,8 @@ std::unique_ptr<Database> Database::Open(const std::string& dir_or_memory, Statu
   db->dir_ = dir;
   db->catalog_ = std::make_shared<Catalog>();
   db->own_settings_.values = {{"timezone", "UTC"}, {"datestyle", "ISO, MDY"}, {"client_encoding", "UTF8"},
-                   {"server_version", "15.0 (yunhe 0.1)"}, {"search_path", "public"},
+                   {"server_version", "15.0 (yunhe 0.1)"}, {"server_version_num", "150000"}, {"search_path", "\"$user\", public"},
+                   {"server_encoding", "UTF8"}, {"max_identifier_length", "63"},
                    {"standard_conforming_strings", "on"}, {"integer_datetimes", "on"},
                    {"extra_float_digits", "1"}, {"application_name", ""}, {"statement_timeout", "0"},
                    {"default_transaction_isolation", "read committed"}, {"transaction_isolation", "read committed"},
@@ -632,13 +634,9 @@ void Database::Dispatch(PgQuery__Node* node, const std::string& sql, QueryResult
     }
     case PG_QUERY__NODE__NODE_VARIABLE_SHOW_STMT: {
       std::string name = node->variable_show_stmt->name;
-      auto it = settings().find(name);
       std::string shown;
-      if (name == "memory_limit") shown = FormatMemorySize(MemoryLimitBytes());  // process-wide, not per session
-      else if (name == "temp_directory") shown = TempDirectory();
-      else if (it != settings().end()) shown = it->second;
-      else if (name == "work_mem") shown = FormatMemorySize(DefaultWorkMemBytes());
-      else throw Error(SqlState::kUndefinedObject, fmt::format("unrecognized configuration parameter \"{}\"", name));
+      if (!LookupSetting(&settings(), name, &shown))
+        throw Error(SqlState::kUndefinedObject, fmt::format("unrecognized configuration parameter \"{}\"", name));
       result.returns_rows = true;
       result.names = {name};
       result.types = {TypeId::kText};

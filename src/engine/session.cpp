@@ -1,5 +1,7 @@
 #include "engine/session.h"
 
+#include "sql/settings_view.h"
+
 #include <fmt/format.h>
 
 #include "common/status.h"
@@ -58,9 +60,11 @@ void Session::Hold() NO_THREAD_SAFETY_ANALYSIS {
   db_.mu_.lock();
   holds_ = true;
   db_.UseSessionSettings(&settings_);
+  SetPlanningSettings(&settings_.values);  // current_setting() / set_config() (sql/settings_view.h)
 }
 
 void Session::Release() NO_THREAD_SAFETY_ANALYSIS {
+  if (PlanningSettings() == &settings_.values) SetPlanningSettings(nullptr);
   if (!holds_) return;
   db_.UseSessionSettings(nullptr);
   holds_ = false;

@@ -187,6 +187,28 @@ void RegisterSystemFunctions(FunctionRegistry& r) {
   AddScalar(r, "current_database", {}, T, [](Args, size_t n, Vector& o) {
     for (size_t k = 0; k < n; ++k) o.SetValue(k, Value::Text("yunhe"));
   }, "name of the current database", "current_database() → yunhe");
+  AddScalar(r, "current_schema", {}, T, [](Args, size_t n, Vector& o) {
+    for (size_t k = 0; k < n; ++k) o.SetValue(k, Value::Text("public"));
+  }, "the schema names resolve in (one schema: public)", "current_schema() → public");
+  AddScalar(r, "quote_ident", {T}, T, [](Args a, size_t n, Vector& o) {
+    ForEachValid(o, n, [&](size_t k) { o.str()[k] = QuoteIdent(a[0]->str()[k]); });
+  }, "the text quoted as an SQL identifier when it needs to be", "quote_ident('Foo bar') → \"Foo bar\"");
+  AddScalar(r, "quote_literal", {T}, T, [](Args a, size_t n, Vector& o) {
+    ForEachValid(o, n, [&](size_t k) { o.str()[k] = QuoteLiteral(a[0]->str()[k]); });
+  }, "the text quoted as an SQL string literal", "quote_literal('O''Reilly') → 'O''Reilly'");
+  {
+    ScalarFunction f;  // NULL in, 'NULL' out: not strict
+    f.name = "quote_nullable";
+    f.arg_types = {T};
+    f.return_type = T;
+    f.strict = false;
+    f.kernel = [](Args a, size_t n, Vector& o) {
+      for (size_t k = 0; k < n; ++k) o.SetValue(k, Value::Text(a[0]->IsNull(k) ? std::string("NULL") : QuoteLiteral(a[0]->str()[k])));
+    };
+    f.description = "the text quoted as an SQL string literal, or NULL unquoted";
+    f.example = "quote_nullable(NULL) → NULL";
+    r.AddScalar(f);
+  }
   AddScalar(r, "pg_backend_pid", {}, TypeId::kInt32, [](Args, size_t n, Vector& o) {
     for (size_t k = 0; k < n; ++k) o.SetValue(k, Value::Int(int64_t(getpid()), TypeId::kInt32));
   }, "process id of the server", "pg_backend_pid()");

@@ -153,6 +153,7 @@ class Planner {
   ExprPtr BindCase(PgQuery__CaseExpr* c, BindContext& bc);
   // __catalog_lookup(oid, map) for what CatalogMap (system_catalog.h) knows: regclass, indexdef, ...
   ExprPtr BindRegCast(const std::string& what, ExprPtr arg, int location);
+  ExprPtr BindSettingCall(const std::string& name, std::vector<ExprPtr>& args, int location);
   ExprPtr CatalogLookup(const std::string& what, ExprPtr oid, int location);
   ExprPtr BindArrayConstructor(PgQuery__AArrayExpr* a, const LogicalType* target, BindContext& bc);
   ExprPtr BindTypeCast(PgQuery__TypeCast* c, BindContext& bc);

@@ -7,6 +7,7 @@
 #include "functions/cast.h"
 #include "functions/function.h"
 #include "sql/planner.h"
+#include "sql/settings_view.h"
 #include "sql/system_catalog.h"
 
 namespace yunhe {
@@ -156,12 +157,40 @@ ExprPtr Planner::BindFuncCall(PgQuery__FuncCall* f, BindContext& bc) {
       args[0] = MakeConstant(Value::Text(field), args[0]->location);
     }
   }
+  if (name == "current_setting" || name == "set_config") return BindSettingCall(name, args, f->location);
   // Answered from the catalog: the planner hands the kernel the catalog's text as a constant.
   if ((name == "pg_get_indexdef" || name == "pg_get_constraintdef") && !args.empty()) {
     args.resize(1);
     return CatalogLookup(name == "pg_get_indexdef" ? "indexdef" : "constraintdef", args[0], f->location);
   }
   return ResolveCall(name, std::move(args), f->location, false);
+}
+
+ExprPtr Planner::BindSettingCall(const std::string& name, std::vector<ExprPtr>& args, int location) {
+  // current_setting(name [, missing_ok]) and set_config(name, value, is_local), answered from the
+  // session's settings while binding (sql/settings_view.h): their arguments must be constants.
+  const bool set = name == "set_config";
+  if (args.size() != (set ? 3u : 1u) && !(!set && args.size() == 2))
+    throw Error(SqlState::kUndefinedFunction, fmt::format("function {} with {} arguments does not exist", name, args.size()),
+                CharPos(location));
+  for (auto& a : args)
+    if (a->kind != ExprKind::kConstant)
+      throw Error(SqlState::kFeatureNotSupported, fmt::format("{}() takes constant arguments here", name), CharPos(location));
+  if (args[0]->value.is_null) return MakeConstant(Value::Null(TypeId::kText), location);
+  std::string setting = args[0]->value.ToString();
+  for (auto& c : setting) c = char(tolower((unsigned char)c));
+  SettingsMap* settings = PlanningSettings();
+  if (set) {
+    // is_local (for the transaction only) is taken as for the session: a simplification.
+    const std::string value = args[1]->value.is_null ? "" : args[1]->value.ToString();
+    if (settings) (*settings)[setting] = value;
+    return MakeConstant(Value::Text(value), location);
+  }
+  std::string value;
+  if (LookupSetting(settings, setting, &value)) return MakeConstant(Value::Text(value), location);
+  const bool missing_ok = args.size() == 2 && !args[1]->value.is_null && args[1]->value.i != 0;
+  if (missing_ok) return MakeConstant(Value::Null(TypeId::kText), location);
+  throw Error(SqlState::kUndefinedObject, fmt::format("unrecognized configuration parameter \"{}\"", setting));
 }
 
 ExprPtr Planner::CatalogLookup(const std::string& what, ExprPtr oid, int location) {
