@@ -15,6 +15,7 @@
 #include "engine/session.h"
 #include "engine/statements.h"
 #include "sql/settings_view.h"
+#include "sql/statement_name.h"
 #include "functions/function.h"
 #include "functions/statement_clock.h"
 #include "storage/buffer_pool.h"
@@ -649,8 +650,7 @@ void Database::Dispatch(PgQuery__Node* node, const std::string& sql, QueryResult
       return;
     }
     default:
-      throw Error(SqlState::kFeatureNotSupported,
-                  fmt::format("statement type {} is not supported", int(node->node_case)));
+      throw Error(SqlState::kFeatureNotSupported, fmt::format("{} is not supported", StatementName(node)));
   }
 }
 

@@ -1,5 +1,6 @@
 #include "engine/session.h"
 
+#include "common/timezone.h"
 #include "sql/settings_view.h"
 
 #include <fmt/format.h>
@@ -105,11 +106,51 @@ Session::Script Session::Parse(const std::string& sql) {
   return script;
 }
 
+void Session::ApplyStartupParameters(const std::vector<std::pair<std::string, std::string>>& params) {
+  // Set directly, without the database (a connection must not wait for a block that holds it).
+  for (const auto& [key, value] : params) {
+    std::string name;
+    for (char c : key) name += char(tolower((unsigned char)c));
+    if (name == "timezone") {
+      auto zone = TimeZone::Find(value);
+      if (!zone) continue;
+      settings_.zone = zone;
+      settings_.values[name] = zone->name();
+      continue;
+    }
+    settings_.values[name] = value;
+  }
+  reset_settings_ = settings_;
+  has_reset_settings_ = true;
+}
+
+ResultStream Session::Discard(const PgQuery__DiscardStmt* d) {
+  // DISCARD ALL (what connection pools send when a connection goes back): the session as new —
+  // settings reset, prepared statements and cursors gone. PLANS / SEQUENCES / TEMP have nothing
+  // to drop here (no plan cache, sequences or temporary tables).
+  ResultStream out;
+  const bool all = d->target == PG_QUERY__DISCARD_MODE__DISCARD_ALL;
+  if (all && block_) {
+    out = ErrorStream(Status::Error(SqlState::kActiveSqlTransaction, "DISCARD ALL cannot run inside a transaction block"));
+    FailBlock();
+    return out;
+  }
+  if (all) {
+    settings_ = has_reset_settings_ ? reset_settings_ : db_.DefaultSettings();
+    prepared_.clear();
+    cursors_.clear();
+  }
+  static const char* const kTags[] = {"DISCARD", "DISCARD ALL", "DISCARD PLANS", "DISCARD SEQUENCES", "DISCARD TEMP"};
+  out.result_.tag = kTags[std::min<size_t>(size_t(d->target), 4)];
+  return out;
+}
+
 ResultStream Session::Run(const Statement& statement) {
   ResultStream stream;
   if (RunCursorStatement(statement, &stream)) return stream;
   PgQuery__Node* node = statement.parsed->statements().size() == 1 ? statement.parsed->statements()[0].node : nullptr;
   if (node && RunPreparedStatementCommand(statement, node, &stream)) return stream;
+  if (node && node->node_case == PG_QUERY__NODE__NODE_DISCARD_STMT) return Discard(node->discard_stmt);
   if (node && (RunBlockControl(statement, node, &stream) || RunSetTransaction(node, &stream))) return stream;
   if (node && block_ && !block_->promoted && RunInWorkspace(statement, node, &stream)) return stream;
   // Outside a block, in a locked block, or a READ COMMITTED block's read before it wrote.

@@ -143,6 +143,10 @@ class Session {
   }
 
   Database::SessionSettings& settings() { return settings_; }
+  // The run-time parameters of a client's startup packet (application_name, DateStyle, TimeZone,
+  // client_encoding, ...) as session settings (a time zone that does not exist is ignored).
+  // DISCARD ALL returns to them.
+  void ApplyStartupParameters(const std::vector<std::pair<std::string, std::string>>& params);
   // PostgreSQL's levels; READ UNCOMMITTED behaves as READ COMMITTED (as in PostgreSQL).
   enum class Isolation { kReadUncommitted, kReadCommitted, kRepeatableRead, kSerializable };
 
@@ -228,6 +232,9 @@ class Session {
   bool RunCursorStatement(const Statement& statement, ResultStream* out);
   ResultStream Declare(const Statement& statement, PgQuery__DeclareCursorStmt* d) REQUIRES(db_.mu_);
   ResultStream Fetch(PgQuery__FetchStmt* f);
+  ResultStream Discard(const PgQuery__DiscardStmt* d);
+  Database::SessionSettings reset_settings_;  // as after startup: what DISCARD ALL goes back to
+  bool has_reset_settings_ = false;
   ResultStream FetchScroll(PgQuery__FetchStmt* f, Cursor& c);
   // The end of a block (COMMIT, ROLLBACK, the end of an implicit one) closes its cursors; WITH
   // HOLD ones stay. Call holding the database after anything that may have ended a block.

@@ -41,6 +41,10 @@ check "psql aligned output" " a | b |           ts
 check "psql error with position" 'ERROR:  syntax error at or near "FORM"
 LINE 1: SELECT * FORM t
                  ^' "$(psql -X -c "SELECT * FORM t" 2>&1)"
+check "startup parameters are session settings; DISCARD ALL goes back to them" "myapp
+Asia/Shanghai
+other
+myapp" "$(PGAPPNAME=myapp PGTZ=Asia/Shanghai psql -X -A -t -c "SHOW application_name" -c "SHOW timezone" -c "SET application_name = 'other'" -c "SHOW application_name" -c "DISCARD ALL" -c "SHOW application_name" 2>&1 | grep -v '^SET$\|^DISCARD ALL$')"
 check "psql error exit status" "1" "$(psql -X -v ON_ERROR_STOP=1 -c "SELECT 1/0" >/dev/null 2>&1; echo $?)"
 check "psql \\copy in" "COPY 2" "$(printf '10\tten\t\\N\n11\televen\t2024-02-01 00:00:00+00\n' | psql -X -c "\\copy t FROM STDIN")"
 check "psql \\copy out" "10,ten

@@ -60,12 +60,15 @@ bool Connection::Startup(bool over_limit) {
     return false;
   }
   std::string database = "yunhe", application;
+  std::vector<std::pair<std::string, std::string>> settings;  // run-time parameters of the startup packet
   for (size_t pos = 4; pos < m_.body.size() && m_.body[pos] != '\0';) {
     std::string key = ReadCString(m_.body, &pos);
     std::string value = ReadCString(m_.body, &pos);
     if (key == "user") user_ = value;
     else if (key == "database") database = value;
-    else if (key == "application_name") application = value;
+    else if (key == "options" || key == "replication") continue;
+    else settings.emplace_back(key, value);
+    if (key == "application_name") application = value;
   }
   if (!Authenticate(user_)) return false;
   std::string out;
@@ -89,6 +92,7 @@ bool Connection::Startup(bool over_limit) {
   MessageBuilder('Z').Byte('I').AppendTo(&out);
   if (!WriteAll(conn_, out)) return false;
   session_ = std::make_unique<Session>(server_.db_);
+  session_->ApplyStartupParameters(settings);  // they are also what RESET / DISCARD ALL go back to
   return true;
 
 }
