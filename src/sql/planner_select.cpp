@@ -21,6 +21,7 @@
 #include "functions/function.h"
 #include "functions/geo/spatial_join_support.h"
 #include "sql/planner.h"
+#include "sql/srf_rewrite.h"
 
 namespace yunhe {
 namespace {
@@ -373,6 +374,7 @@ PlannedQuery Planner::ApplyOrderLimit(PlannedQuery q, PgQuery__SelectStmt* s, co
 
 PlannedQuery Planner::PlanSimpleSelect(PgQuery__SelectStmt* s, const Scope* outer) {
   if (s->into_clause) throw Error(SqlState::kFeatureNotSupported, "SELECT INTO is not supported; use CREATE TABLE AS");
+  MoveSelectListSetFunctions(s);  // SELECT generate_series(...) runs as a LATERAL call in FROM
   // ---- FROM and WHERE -----------------------------------------------------
   Scope scope;
   PlannedQuery from;
