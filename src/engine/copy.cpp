@@ -349,8 +349,9 @@ void ExecuteCopy(Database& db, PgQuery__CopyStmt* stmt, const std::string& sql, 
             const std::string& f = rec.fields[k];
             if (!rec.quoted[k] && f == o.null_string) {
               if (col.not_null)
-                throw Error(SqlState::kNotNullViolation,
-                            fmt::format("null value in column \"{}\" of relation \"{}\" violates not-null constraint", col.name, name));
+                throw Error(Status::Error(SqlState::kNotNullViolation,
+                                          fmt::format("null value in column \"{}\" of relation \"{}\" violates not-null constraint", col.name, name))
+                                .WithObject(name, col.name, ""));
               out.SetNull(row, true);
               continue;
             }
@@ -366,8 +367,10 @@ void ExecuteCopy(Database& db, PgQuery__CopyStmt* stmt, const std::string& sql, 
             if (given[c]) continue;
             Value v = defaults[c] ? EvaluateConstant(*defaults[c], ctx) : Value::Null(schema.columns[c].type);
             if (v.is_null && schema.columns[c].not_null)
-              throw Error(SqlState::kNotNullViolation, fmt::format("null value in column \"{}\" of relation \"{}\" violates not-null constraint",
-                                                                   schema.columns[c].name, name));
+              throw Error(Status::Error(SqlState::kNotNullViolation,
+                                        fmt::format("null value in column \"{}\" of relation \"{}\" violates not-null constraint",
+                                                    schema.columns[c].name, name))
+                              .WithObject(name, schema.columns[c].name, ""));
             chunk.columns[c].SetValue(row, v);
           }
         } catch (Error& e) {

@@ -55,7 +55,8 @@ void CheckNotNull(const Table& t, const DataChunk& chunk) {
         throw Error(Status::Error(SqlState::kNotNullViolation,
                                   fmt::format("null value in column \"{}\" of relation \"{}\" violates not-null constraint",
                                               t.schema.columns[c].name, t.schema.name))
-                        .WithDetail("Failing row contains " + RowText(chunk, r) + "."));
+                        .WithDetail("Failing row contains " + RowText(chunk, r) + ".")
+                        .WithObject(t.schema.name, t.schema.columns[c].name, ""));
     }
   }
 }

@@ -154,7 +154,8 @@ void CheckPrimaryKeys(Table& t, const DataChunk& rows) {
       }
       throw Error(Status::Error(SqlState::kUniqueViolation,
                                 fmt::format("duplicate key value violates unique constraint \"{}\"", PrimaryKeyConstraintName(t)))
-                      .WithDetail(fmt::format("Key ({})=({}) already exists.", cols, vals)));
+                      .WithDetail(fmt::format("Key ({})=({}) already exists.", cols, vals))
+                      .WithObject(t.schema.name, "", PrimaryKeyConstraintName(t)));
     }
   }
 }

@@ -230,6 +230,7 @@ check "readers never block writers" "ok" "$(timeout 120 /usr/bin/python3 "$(dirn
 check "readers do not wait for open transaction blocks" "ok" "$(timeout 120 /usr/bin/python3 "$(dirname "$0")/reads_beside_block.py" "$port" "$http" 2>&1)"
 check "an idle block keeps nobody waiting" "ok" "$(timeout 150 /usr/bin/python3 "$(dirname "$0")/idle_blocks.py" "$port" "$http" 2>&1)"
 check "cursors over the extended protocol" "cursor_extended: ok" "$(timeout 120 /usr/bin/python3 "$(dirname "$0")/cursor_extended.py" "$port" 2>&1)"
+check "integrity errors carry schema, table, column and constraint" "error_fields: ok" "$(timeout 60 /usr/bin/python3 "$(dirname "$0")/error_fields.py" "$port" 2>&1)"
 check "binary cursors answer in binary" "binary_cursor: ok" "$(timeout 60 /usr/bin/python3 "$(dirname "$0")/binary_cursor.py" "$port" 2>&1)"
 got=$(timeout 300 /usr/bin/python3 "$(dirname "$0")/cursor_memory.py" "$port" "$server_pid" 2>&1)
 check "a cursor over 10M rows in bounded memory" "cursor_memory: ok" "${got%% (*}"
