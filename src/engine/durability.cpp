@@ -303,8 +303,9 @@ void Durability::WaitWritten(uint64_t lsn) {
 void Durability::WaitDurable() {
   if (!Deferred(this)) return;
   // Writers that outran the background checkpoint wait here, without the database, until it
-  // is done (the tail it seals is memory they would otherwise keep adding to).
-  if (throttled_.load(std::memory_order_acquire)) {
+  // is done (the tail it seals is memory they would otherwise keep adding to). A session whose
+  // block still holds the database does not wait: the checkpoint needs the database to finish.
+  if (throttled_.load(std::memory_order_acquire) && !(db_ && db_->mutex().HeldByThisThread())) {
     std::unique_lock<std::mutex> lock(checkpointer_mu_);
     checkpointer_cv_.wait(lock, [&] { return !throttled_.load(std::memory_order_acquire) || checkpointer_stop_; });
   }

@@ -15,6 +15,7 @@
 
 #include "common/memory_limit.h"
 #include "engine/database.h"
+#include "engine/session.h"
 #include "storage/file_faults.h"
 #include "test_database.h"
 
@@ -255,6 +256,49 @@ TEST(BackgroundCheckpoint, CompactionReplaysFromItsOwnWal) {
   EXPECT_TRUE(relog);
   auto db = OpenOrDie(dir);
   EXPECT_EQ(Scalar(*db, kCheck), InMemory(all));
+}
+
+TEST(BackgroundCheckpoint, WritersThatOutrunItWaitButNotWhileHoldingTheDatabase) {
+  Limits limits;
+  const std::string dir = FreshDir("bgckpt-throttle");
+  Gate gate(std::this_thread::get_id());
+  auto db = OpenOrDie(dir);
+  ASSERT_TRUE(db->ExecuteStatement(kCreate).status.ok());
+  ASSERT_TRUE(db->ExecuteStatement(Batch(1, 50000)).status.ok());
+  ASSERT_TRUE(gate.WaitEntered());
+  // Past twice the tail limit while the checkpoint is held: server sessions (group commit,
+  // DeferSync) wait for it after their statement...
+  Session writer(*db), blocker(*db);
+  std::atomic<bool> writer_done{false};
+  std::thread t([&] {
+    auto defer = db->DeferSync();
+    writer.Execute(Batch(50001, 110000));
+    EXPECT_TRUE(db->WaitDurable().ok());
+    writer_done = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_FALSE(writer_done) << "a writer past twice the limit did not wait for the checkpoint";
+  // ... but not one whose block holds the database (the checkpoint needs it to finish).
+  std::promise<bool> waited;
+  std::future<bool> waited_future = waited.get_future();
+  std::thread b([&] {
+    auto defer = db->DeferSync();
+    blocker.Execute("BEGIN; CREATE TABLE z (a int)");  // DDL: the block holds the database
+    EXPECT_TRUE(blocker.holds_database());
+    waited.set_value(db->WaitDurable().ok());
+    blocker.Execute("COMMIT");  // the block lets go: from here on it may wait like the writer
+  });
+  const bool returned = waited_future.wait_for(std::chrono::seconds(20)) == std::future_status::ready;
+  gate.Release();
+  EXPECT_TRUE(returned) << "a session holding the database waited for the checkpoint (deadlock)";
+  if (returned) {
+    EXPECT_TRUE(waited_future.get());
+  }
+  b.join();
+  t.join();
+  EXPECT_TRUE(writer_done);
+  ASSERT_TRUE(WaitBackgroundFinished(*db, 1));
+  EXPECT_EQ(Scalar(*db, "SELECT count(*) FROM t"), "110000");
 }
 
 TEST(BackgroundCheckpoint, FailedWriteLosesNothingAndTheWalChainReplays) {
