@@ -96,18 +96,15 @@ void RemoveUnnamedFiles(const std::string& dir, const Manifest& m, const std::ve
 // The WAL files replay goes through: the one the manifest names, then its successors
 // wal-<seq+1>.log, wal-<seq+2>.log ... while they exist (a background checkpoint switches to a
 // new WAL before its MANIFEST names it: docs/format.md "WAL chain").
+// The switch number N of wal-N.log / wal-N.relog; false for another name.
+bool WalSeq(const std::string& name, uint64_t* seq) { return std::sscanf(name.c_str(), "wal-%" SCNu64, seq) == 1; }
+
 std::vector<std::string> WalChain(const std::string& dir, const std::string& first) {
   std::vector<std::string> chain{first};
   uint64_t seq = 0;
-  if (std::sscanf(first.c_str(), "wal-%" SCNu64 ".log", &seq) != 1) return chain;
+  if (!WalSeq(first, &seq)) return chain;
   while (FileExists(dir + "/" + WalName(seq + 1))) chain.push_back(WalName(++seq));
   return chain;
-}
-
-uint64_t WalSeq(const std::string& name) {
-  uint64_t seq = 0;
-  std::sscanf(name.c_str(), "wal-%" SCNu64 ".log", &seq);
-  return seq;
 }
 
 }  // namespace
@@ -200,7 +197,8 @@ std::unique_ptr<Durability> Durability::Open(const std::string& dir, Database* d
   for (const std::string& name : chain)
     wr = ReadWal(dir + "/" + name, [&](const std::vector<WalRecord>& txn) REQUIRES(db->mutex()) { db->ReplayRecords(txn); });
   d->wal_chain_.assign(chain.begin() + 1, chain.end());
-  d->wal_seq_ = WalSeq(chain.back());
+  d->wal_seq_ = 0;
+  WalSeq(chain.back(), &d->wal_seq_);
   d->wal_ = std::make_unique<WalWriter>(dir + "/" + chain.back(), wr.valid_bytes);
   if (!existed) {
     Manifest fresh;
@@ -392,7 +390,13 @@ bool Durability::FinishCompaction(Background& bg, Catalog& catalog, const std::f
       for (size_t r = 0; r < snap.group_rows(g); ++r)
         if (now[r] && !then[r]) {
           const uint64_t id = job.layout.MapRowId(g * kChunkRows + r);
-          YH_ASSERT(id != UINT64_MAX);  // a row live in the snapshot is in the layout
+          if (id == UINT64_MAX) {
+            // A row live in the snapshot is always in the layout; if not, drop the compaction
+            // (the old MANIFEST and its WAL chain stay the database) instead of losing the delete.
+            bg.error = "internal error: a row deleted during compaction is not in its layout";
+            drop();
+            return false;
+          }
           deletes[j].push_back(id);
         }
     }
@@ -442,13 +446,7 @@ bool Durability::FinishCompaction(Background& bg, Catalog& catalog, const std::f
   CrashPoint("bgcheckpoint-manifest-swapped");
   for (size_t j = 0; j < bg.jobs.size(); ++j)
     bg.jobs[j].live->data.ApplyCompaction(std::move(bg.jobs[j].layout), bg.jobs[j].frozen, deletes[j]);
-  try {
-    flush_.Rebase([&] { wal_ = std::move(writer); });
-  } catch (const Error& e) {
-    Poison("could not switch to the new WAL after a checkpoint: " + e.status().message());
-    throw;
-  }
-  ++wal_seq_;
+  SwitchWal([&] { return std::move(writer); });
   Installed(catalog, std::move(bg.m), bg.written);
   ++background_compactions_;
   CrashPoint("bgcheckpoint-done");
@@ -606,17 +604,22 @@ void Durability::Checkpoint(Catalog& catalog) {
   // Phase 3: install the new layouts (row ids restart with the new WAL), switch the WAL, and
   // let go of files the new manifest does not name (parts when their last reader is done).
   for (auto& [t, layout] : layouts) t->data.ApplyLayout(std::move(layout));
-  try {
-    flush_.Rebase([&] { wal_ = std::make_unique<WalWriter>(dir_ + "/" + m.wal, 0); });
-  } catch (const Error& e) {
-    // The manifest names the new WAL but the old one is still open: commits must not go on.
-    Poison("could not switch to the new WAL after a checkpoint: " + e.status().message());
-    throw;
-  }
-  ++wal_seq_;
+  SwitchWal([&] { return std::make_unique<WalWriter>(dir_ + "/" + m.wal, 0); });
   Installed(catalog, std::move(m), {});
   ++synchronous_done_;
   CrashPoint("checkpoint-done");
+}
+
+void Durability::SwitchWal(const std::function<std::unique_ptr<WalWriter>()>& open) {
+  try {
+    flush_.Rebase([&] { wal_ = open(); });
+  } catch (const Error& e) {
+    // Files on disk may already name the new WAL while the old one is still open: commits must
+    // not go on until the database is reopened (which replays whatever is there).
+    Poison("could not switch to a new WAL file for a checkpoint: " + e.status().message());
+    throw;
+  }
+  ++wal_seq_;
 }
 
 void Durability::Installed(const Catalog& catalog, Manifest m, const std::vector<std::shared_ptr<const PartFile>>& written) {
@@ -626,18 +629,11 @@ void Durability::Installed(const Catalog& catalog, Manifest m, const std::vector
   old.insert(old.end(), wal_chain_.begin(), wal_chain_.end());
   for (auto& f : old) {
     if (keep.count(f)) continue;
-    if (f.size() > 5 && f.compare(f.size() - 5, 5, ".part") == 0) continue;  // below
+    if (f.ends_with(".part")) continue;  // below
     RemoveFile(dir_ + "/" + f);
   }
-  // WAL files after the one the new manifest names stay in the chain (none today: one
-  // checkpoint at a time).
-  std::vector<std::string> chain;
-  bool after = false;
-  for (auto& f : wal_chain_) {
-    if (after) chain.push_back(f);
-    after |= f == m.wal;
-  }
-  wal_chain_ = std::move(chain);
+  // The new manifest names the newest WAL (one checkpoint at a time): no chain is left.
+  wal_chain_.clear();
   for (auto& [name, part] : live_parts_)
     if (!keep.count(name)) part->MarkObsolete();
   CollectLiveParts(catalog);
@@ -660,13 +656,7 @@ std::unique_ptr<Durability::Background> Durability::BeginBackground(Catalog& cat
   // reads the chain in order and stops at the first torn frame of each file).
   flush_.WaitFor(flush_.written(), [this] { return wal_->Sync(); }, dir_);
   WriteFileDurable(dir_ + "/" + bg->new_wal, "");
-  try {
-    flush_.Rebase([&] { wal_ = std::make_unique<WalWriter>(dir_ + "/" + bg->new_wal, 0); });
-  } catch (const Error& e) {
-    Poison("could not switch to a new WAL for a checkpoint: " + e.status().message());
-    throw;
-  }
-  ++wal_seq_;
+  SwitchWal([&] { return std::make_unique<WalWriter>(dir_ + "/" + bg->new_wal, 0); });
   wal_chain_.push_back(bg->new_wal);
   CrashPoint("bgcheckpoint-wal-switched");
   for (auto& [name, t] : catalog.tables) {

@@ -118,6 +118,9 @@ class Durability {
   bool FinishBackground(Background& bg, Catalog& catalog);         // holding it; false: dropped
   bool FinishCompaction(Background& bg, Catalog& catalog, const std::function<void()>& drop);
   void CheckReadable(const Catalog& catalog);
+  // Moves commits to the WAL `open` returns (after any fsync under way); on failure the database
+  // is poisoned and the error thrown.
+  void SwitchWal(const std::function<std::unique_ptr<WalWriter>()>& open);
   // The manifest entry of a table laid out as `layout` (writes its delete vectors).
   ManifestTable DescribeLayout(const std::string& name, uint64_t table_id, uint64_t n, const TableData::Layout& layout,
                                std::vector<std::string>* files_written);
