@@ -212,6 +212,15 @@ namespace {
 constexpr int32_t kCursorBinary = 0x1, kCursorScroll = 0x2, kCursorHold = 0x20;  // PostgreSQL's CURSOR_OPT_* bits
 
 // Rows [from, to) of a chunk as a chunk of their own.
+ScrollCursor::Direction ScrollDirection(PgQuery__FetchDirection d) {
+  switch (d) {
+    case PG_QUERY__FETCH_DIRECTION__FETCH_BACKWARD: return ScrollCursor::Direction::kBackward;
+    case PG_QUERY__FETCH_DIRECTION__FETCH_ABSOLUTE: return ScrollCursor::Direction::kAbsolute;
+    case PG_QUERY__FETCH_DIRECTION__FETCH_RELATIVE: return ScrollCursor::Direction::kRelative;
+    default: return ScrollCursor::Direction::kForward;
+  }
+}
+
 DataChunk Slice(const DataChunk& c, size_t from, size_t to) {
   DataChunk out;
   out.columns.reserve(c.columns.size());
@@ -311,18 +320,29 @@ ResultStream Session::Fetch(PgQuery__FetchStmt* f) {
   if (it == cursors_.end())
     return CursorError(Status::Error(SqlState::kInvalidCursorName, fmt::format("cursor \"{}\" does not exist", name)));
   Cursor& c = it->second;
-  if (c.scroll) return FetchScroll(f, c);
-  if (f->direction != PG_QUERY__FETCH_DIRECTION__FETCH_FORWARD || f->how_many < 0) {
+  if (!c.scroll && (f->direction != PG_QUERY__FETCH_DIRECTION__FETCH_FORWARD || f->how_many < 0)) {
     return CursorError(Status::Error(SqlState::kObjectNotInPrerequisiteState, "cursor can only scan forward")
                            .WithHint("Declare it with SCROLL option to enable backward scan."));
   }
-  size_t want = f->how_many == INT64_MAX ? SIZE_MAX : size_t(f->how_many);  // FETCH ALL
   ResultStream out;
   QueryResult& r = out.result_;
   r.returns_rows = !f->ismove;
   r.binary_rows = c.binary;
   r.names = c.rows.result().names;
   r.types = c.rows.result().types;
+  std::vector<DataChunk>* chunks = f->ismove ? nullptr : &r.chunks;
+  const int64_t n = c.scroll ? c.scroll->Fetch(ScrollDirection(f->direction), f->how_many, chunks) : FetchForward(c, f->how_many, chunks);
+  if (!c.rows.result().status.ok()) {
+    Status error = c.rows.result().status;
+    cursors_.erase(it);
+    return CursorError(error);
+  }
+  r.tag = fmt::format("{} {}", f->ismove ? "MOVE" : "FETCH", n);
+  return out;
+}
+
+int64_t Session::FetchForward(Cursor& c, int64_t how_many, std::vector<DataChunk>* chunks) {
+  const size_t want = how_many == INT64_MAX ? SIZE_MAX : size_t(how_many);  // FETCH ALL
   size_t got = 0;
   while (got < want) {
     if (c.pending_pos >= c.pending.count) {
@@ -331,44 +351,14 @@ ResultStream Session::Fetch(PgQuery__FetchStmt* f) {
       if (!c.rows.Next(&c.pending)) break;
     }
     const size_t take = std::min(want - got, c.pending.count - c.pending_pos);
-    if (!f->ismove) {
-      r.chunks.push_back(c.pending_pos == 0 && take == c.pending.count ? std::move(c.pending)
-                                                                        : Slice(c.pending, c.pending_pos, c.pending_pos + take));
+    if (chunks) {
+      chunks->push_back(c.pending_pos == 0 && take == c.pending.count ? std::move(c.pending)
+                                                                       : Slice(c.pending, c.pending_pos, c.pending_pos + take));
     }
     c.pending_pos += take;  // a chunk moved out whole counts as taken: the loop top drops it
     got += take;
   }
-  if (!c.rows.result().status.ok()) {
-    Status error = c.rows.result().status;
-    cursors_.erase(it);
-    return CursorError(error);
-  }
-  r.tag = fmt::format("{} {}", f->ismove ? "MOVE" : "FETCH", got);
-  return out;
-}
-
-ResultStream Session::FetchScroll(PgQuery__FetchStmt* f, Cursor& c) {
-  ScrollCursor::Direction direction = ScrollCursor::Direction::kForward;
-  switch (f->direction) {
-    case PG_QUERY__FETCH_DIRECTION__FETCH_BACKWARD: direction = ScrollCursor::Direction::kBackward; break;
-    case PG_QUERY__FETCH_DIRECTION__FETCH_ABSOLUTE: direction = ScrollCursor::Direction::kAbsolute; break;
-    case PG_QUERY__FETCH_DIRECTION__FETCH_RELATIVE: direction = ScrollCursor::Direction::kRelative; break;
-    default: break;
-  }
-  ResultStream out;
-  QueryResult& r = out.result_;
-  r.returns_rows = !f->ismove;
-  r.binary_rows = c.binary;
-  r.names = c.rows.result().names;
-  r.types = c.rows.result().types;
-  const int64_t n = c.scroll->Fetch(direction, f->how_many, f->ismove ? nullptr : &r.chunks);
-  if (!c.rows.result().status.ok()) {
-    Status error = c.rows.result().status;
-    cursors_.erase(f->portalname ? f->portalname : "");
-    return CursorError(error);
-  }
-  r.tag = fmt::format("{} {}", f->ismove ? "MOVE" : "FETCH", n);
-  return out;
+  return int64_t(got);
 }
 
 bool Session::BeginImplicitBlock(const Script& script) {

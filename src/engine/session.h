@@ -235,7 +235,8 @@ class Session {
   ResultStream Discard(const PgQuery__DiscardStmt* d);
   Database::SessionSettings reset_settings_;  // as after startup: what DISCARD ALL goes back to
   bool has_reset_settings_ = false;
-  ResultStream FetchScroll(PgQuery__FetchStmt* f, Cursor& c);
+  // A forward-only cursor's next rows (how_many INT64_MAX = ALL), into *chunks unless MOVE.
+  int64_t FetchForward(Cursor& c, int64_t how_many, std::vector<DataChunk>* chunks);
   // The end of a block (COMMIT, ROLLBACK, the end of an implicit one) closes its cursors; WITH
   // HOLD ones stay. Call holding the database after anything that may have ended a block.
   void CloseCursorsIfBlockEnded();
