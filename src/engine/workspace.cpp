@@ -218,7 +218,8 @@ void Database::RefreshStaleCopies(Workspace& ws) {
   if (ws.snapshot || !ws.txn.savepoints.empty()) return;
   for (auto& [name, w] : ws.written) {
     std::shared_ptr<Table> live = catalog_->FindTable(name);
-    if (live != w.live || live->data.Snapshot() == w.base || live->data.layout_epoch() != w.base->layout_epoch()) continue;
+    // (Snapshot() is cached while the table is unchanged: a pointer compare in the common case.)
+    if (live != w.live || live->data.layout_epoch() != w.base->layout_epoch() || live->data.Snapshot() == w.base) continue;
     (void)RefreshPrivateCopy(ws, name);  // fails, changing nothing, on a row both deleted
   }
 }

@@ -12,19 +12,13 @@ std::string StatementName(const PgQuery__Node* node) {
   // command, with the few whose names are abbreviated there written out.
   static const std::map<std::string, std::string> kSpelled = {
       {"create_seq", "CREATE SEQUENCE"}, {"alter_seq", "ALTER SEQUENCE"}, {"createdb", "CREATE DATABASE"},
-      {"dropdb", "DROP DATABASE"}, {"alter_database", "ALTER DATABASE"}, {"create_trig", "CREATE TRIGGER"},
-      {"create_plang", "CREATE LANGUAGE"}, {"composite_type", "CREATE TYPE"}, {"create_enum", "CREATE TYPE"},
-      {"create_range", "CREATE TYPE"}, {"rule", "CREATE RULE"}, {"grant", "GRANT / REVOKE"},
-      {"grant_role", "GRANT / REVOKE role"}, {"create_fdw", "CREATE FOREIGN DATA WRAPPER"},
-      {"define", "CREATE AGGREGATE / OPERATOR / TYPE"}, {"alter_table", "ALTER TABLE"}, {"do", "DO"},
-      {"create_table_space", "CREATE TABLESPACE"}, {"drop_table_space", "DROP TABLESPACE"},
-      {"variable_set", "SET"}, {"variable_show", "SHOW"}, {"create_cast", "CREATE CAST"},
-      {"create_conversion", "CREATE CONVERSION"}, {"create_op_class", "CREATE OPERATOR CLASS"},
-      {"create_am", "CREATE ACCESS METHOD"}, {"create_stats", "CREATE STATISTICS"},
-      {"create_publication", "CREATE PUBLICATION"}, {"create_subscription", "CREATE SUBSCRIPTION"},
-      {"reindex", "REINDEX"}, {"cluster", "CLUSTER"}, {"lock", "LOCK"}, {"load", "LOAD"},
-      {"comment", "COMMENT"}, {"sec_label", "SECURITY LABEL"}, {"call", "CALL"}, {"listen", "LISTEN"},
-      {"unlisten", "UNLISTEN"}, {"notify", "NOTIFY"}, {"discard", "DISCARD"}, {"create_schema", "CREATE SCHEMA"}};
+      {"dropdb", "DROP DATABASE"}, {"create_trig", "CREATE TRIGGER"}, {"create_plang", "CREATE LANGUAGE"},
+      {"composite_type", "CREATE TYPE"}, {"create_enum", "CREATE TYPE"}, {"create_range", "CREATE TYPE"},
+      {"rule", "CREATE RULE"}, {"grant", "GRANT / REVOKE"}, {"grant_role", "GRANT / REVOKE role"},
+      {"create_fdw", "CREATE FOREIGN DATA WRAPPER"}, {"define", "CREATE AGGREGATE / OPERATOR / TYPE"},
+      {"create_table_space", "CREATE TABLESPACE"}, {"drop_table_space", "DROP TABLESPACE"}, {"variable_set", "SET"},
+      {"variable_show", "SHOW"}, {"create_op_class", "CREATE OPERATOR CLASS"}, {"create_am", "CREATE ACCESS METHOD"},
+      {"create_stats", "CREATE STATISTICS"}, {"sec_label", "SECURITY LABEL"}};
   if (!node) return "this statement";
   const ProtobufCFieldDescriptor* field = protobuf_c_message_descriptor_get_field(&pg_query__node__descriptor, unsigned(node->node_case));
   if (!field) return "this statement";

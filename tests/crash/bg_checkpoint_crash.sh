@@ -10,6 +10,7 @@
 # statement or the one after it (committed, not yet acknowledged); reopening again gives the
 # same; and no file is left that the MANIFEST does not name.
 set -euo pipefail
+source "$(dirname "$0")/manifest_files.sh"
 YUNHE=${1:?usage: bg_checkpoint_crash.sh path/to/yunhe}
 dir=$(mktemp -d /tmp/yunhe-bgckpt-crash-XXXXXX)
 trap 'rm -rf "$dir"' EXIT
@@ -47,13 +48,7 @@ for point in bgcheckpoint-wal-switched:2 bgcheckpoint-part-written:5 bgcheckpoin
   fi
   again=$("$YUNHE" "$db" --format csv --no-header -c "$check")
   if [[ "$again" != "$got" ]]; then echo "FAIL $point: answers differ after a second reopen"; exit 1; fi
-  named=$(grep -E '^(wal|catalog|part|deletes) ' "$db/MANIFEST" | awk '{print $2}' | sort -u)
-  present=$(ls "$db" | grep -v -x -e MANIFEST -e yunhe.lock | sort)
-  if [[ "$named" != "$present" ]]; then
-    echo "FAIL $point: files not named by the MANIFEST, or named and missing"
-    diff <(echo "$named") <(echo "$present") || true
-    exit 1
-  fi
+  check_manifest_files "$db" "$point"
   echo "background checkpoint crash at $point after $n acknowledged statements: recovered, no stray files"
   passed=$((passed + 1))
 done

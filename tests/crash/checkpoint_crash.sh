@@ -5,6 +5,7 @@
 # (sealed rows, deletes of sealed rows, rows only in the WAL), the same answers as the same
 # statements give in memory, no part counted twice, and no file the MANIFEST does not name.
 set -euo pipefail
+source "$(dirname "$0")/manifest_files.sh"
 YUNHE=${1:?usage: checkpoint_crash.sh path/to/yunhe}
 dir=$(mktemp -d /tmp/yunhe-ckpt-crash-XXXXXX)
 trap 'rm -rf "$dir"' EXIT
@@ -55,13 +56,7 @@ for point in checkpoint-part-written checkpoint-parts-written checkpoint-before-
   fi
   # Every file is named by the MANIFEST (the reopen removed leftovers), and reopening again
   # (after the checkpoint that closing made) gives the same answers.
-  named=$(grep -E '^(wal|catalog|part|deletes) ' "$db/MANIFEST" | awk '{print $2}' | sort -u)
-  present=$(ls "$db" | grep -v -x -e MANIFEST -e yunhe.lock | sort)
-  if [[ "$named" != "$present" ]]; then
-    echo "FAIL $point: files not named by the MANIFEST, or named and missing"
-    diff <(echo "$named") <(echo "$present") || true
-    exit 1
-  fi
+  check_manifest_files "$db" "$point"
   again=$("$YUNHE" "$db" --format csv -c "$check")
   if [[ "$again" != "$expected" ]]; then echo "FAIL $point: answers differ after a second reopen"; exit 1; fi
   echo "checkpoint crash at $point: recovered, same answers, no stray files"

@@ -26,10 +26,6 @@ using testing::FreshDir;
 using testing::OpenOrDie;
 using testing::Scalar;
 
-bool EndsWith(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
 // A small memory limit makes 50,000 resident rows of (timestamptz, int, double) due for a
 // checkpoint (a quarter of the limit); restored afterwards, with the fault hook.
 struct Limits {
@@ -46,7 +42,7 @@ class Gate {
  public:
   explicit Gate(std::thread::id test_thread) {
     SetFileFaultHook([this, test_thread](FileOp op, const std::string& path) {
-      if (op != FileOp::kCreate || !EndsWith(path, ".part") || std::this_thread::get_id() == test_thread) return 0;
+      if (op != FileOp::kCreate || !path.ends_with(".part") || std::this_thread::get_id() == test_thread) return 0;
       std::call_once(once_, [&] {
         entered_.set_value();
         if (release_.wait_for(std::chrono::seconds(60)) != std::future_status::ready) timed_out_ = true;
@@ -247,12 +243,12 @@ TEST(BackgroundCheckpoint, CompactionReplaysFromItsOwnWal) {
     gate.Release();
     ASSERT_TRUE(WaitBackgroundFinished(*db, 2));
     ASSERT_EQ(db->wal_stats().background_compactions, 1u);
-    SetFileFaultHook([](FileOp op, const std::string& path) { return op == FileOp::kWrite && EndsWith(path, ".part") ? ENOSPC : 0; });
+    SetFileFaultHook([](FileOp op, const std::string& path) { return op == FileOp::kWrite && path.ends_with(".part") ? ENOSPC : 0; });
   }
   SetFileFaultHook(nullptr);
   all.insert(all.end(), during.begin(), during.end());
   bool relog = false;
-  for (auto& e : std::filesystem::directory_iterator(dir)) relog |= EndsWith(e.path().string(), ".relog");
+  for (auto& e : std::filesystem::directory_iterator(dir)) relog |= e.path().string().ends_with(".relog");
   EXPECT_TRUE(relog);
   auto db = OpenOrDie(dir);
   EXPECT_EQ(Scalar(*db, kCheck), InMemory(all));
@@ -309,7 +305,7 @@ TEST(BackgroundCheckpoint, FailedWriteLosesNothingAndTheWalChainReplays) {
   {
     auto db = OpenOrDie(dir);
     // Every part write fails: the background checkpoint, and the closing one too.
-    SetFileFaultHook([](FileOp op, const std::string& path) { return op == FileOp::kWrite && EndsWith(path, ".part") ? ENOSPC : 0; });
+    SetFileFaultHook([](FileOp op, const std::string& path) { return op == FileOp::kWrite && path.ends_with(".part") ? ENOSPC : 0; });
     for (size_t i = 0; i < 2; ++i) ASSERT_TRUE(db->ExecuteStatement(statements[i]).status.ok());
     ASSERT_TRUE(WaitBackgroundFinished(*db, 1));
     EXPECT_EQ(db->wal_stats().background_installed, 0u);

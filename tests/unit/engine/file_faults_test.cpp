@@ -18,10 +18,6 @@ using testing::FreshDir;
 using testing::OpenOrDie;
 using testing::Scalar;
 
-bool EndsWith(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
 struct HookGuard {
   ~HookGuard() { SetFileFaultHook(nullptr); }
 };
@@ -36,7 +32,7 @@ TEST(FileFaults, CheckpointOutOfSpaceChangesNothing) {
     ASSERT_TRUE(db->Checkpoint().ok());
     db->Execute("DELETE FROM t WHERE a <= 100; INSERT INTO t SELECT x, 'new' FROM generate_series(5001, 6000) x;");
     // The new part runs out of space half way.
-    SetFileFaultHook([](FileOp op, const std::string& path) { return op == FileOp::kWrite && EndsWith(path, ".part") ? ENOSPC : 0; });
+    SetFileFaultHook([](FileOp op, const std::string& path) { return op == FileOp::kWrite && path.ends_with(".part") ? ENOSPC : 0; });
     Status st = db->Checkpoint();
     EXPECT_EQ(st.sqlstate(), "53100");  // disk_full, as PostgreSQL maps ENOSPC
     EXPECT_NE(st.message().find(".part"), std::string::npos) << st.message();
@@ -58,7 +54,7 @@ TEST(FileFaults, ManifestRenameFailureLeavesTheOldCheckpoint) {
   {
     auto db = OpenOrDie(dir);
     db->Execute("CREATE TABLE t (a int); INSERT INTO t SELECT x FROM generate_series(1, 3000) x;");
-    SetFileFaultHook([](FileOp op, const std::string& path) { return op == FileOp::kRename && EndsWith(path, "MANIFEST") ? EIO : 0; });
+    SetFileFaultHook([](FileOp op, const std::string& path) { return op == FileOp::kRename && path.ends_with("MANIFEST") ? EIO : 0; });
     Status st = db->Checkpoint();
     EXPECT_EQ(st.sqlstate(), "58030");  // EIO: io_error
     SetFileFaultHook(nullptr);
@@ -71,7 +67,7 @@ TEST(FileFaults, ManifestRenameFailureLeavesTheOldCheckpoint) {
   // The failed checkpoint's part files are gone after the reopen.
   size_t parts = 0;
   std::string manifest;
-  for (auto& e : std::filesystem::directory_iterator(dir)) parts += EndsWith(e.path().string(), ".part");
+  for (auto& e : std::filesystem::directory_iterator(dir)) parts += e.path().string().ends_with(".part");
   EXPECT_LE(parts, 1u);
 }
 
@@ -81,7 +77,7 @@ TEST(FileFaults, ShortWalWriteFailsTheCommitOnly) {
   {
     auto db = OpenOrDie(dir);
     db->Execute("CREATE TABLE t (a int); INSERT INTO t VALUES (1), (2);");
-    SetFileFaultHook([](FileOp op, const std::string& path) { return op == FileOp::kWrite && EndsWith(path, ".log") ? ENOSPC : 0; });
+    SetFileFaultHook([](FileOp op, const std::string& path) { return op == FileOp::kWrite && path.ends_with(".log") ? ENOSPC : 0; });
     auto r = db->ExecuteStatement("INSERT INTO t SELECT x FROM generate_series(10, 20) x");
     EXPECT_EQ(r.status.sqlstate(), "58030");
     EXPECT_NE(r.status.message().find("No space left on device"), std::string::npos) << r.status.message();
@@ -99,7 +95,7 @@ TEST(FileFaults, WalFsyncFailureIsReportedAndNothingUnacknowledgedAppears) {
   {
     auto db = OpenOrDie(dir);
     db->Execute("CREATE TABLE t (a int); INSERT INTO t VALUES (1);");
-    SetFileFaultHook([](FileOp op, const std::string& path) { return op == FileOp::kSync && EndsWith(path, ".log") ? EIO : 0; });
+    SetFileFaultHook([](FileOp op, const std::string& path) { return op == FileOp::kSync && path.ends_with(".log") ? EIO : 0; });
     auto r = db->ExecuteStatement("INSERT INTO t VALUES (2)");
     EXPECT_EQ(r.status.sqlstate(), "58030") << r.status.message();
     SetFileFaultHook(nullptr);
