@@ -4,6 +4,12 @@
 
 namespace yunhe {
 
+std::string QuoteLiteral(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("''") : std::string(1, c);
+  return out + "'";
+}
+
 std::string QuoteIdent(const std::string& name) {
   bool plain = !name.empty() && (islower((unsigned char)name[0]) || name[0] == '_');
   for (char c : name) plain = plain && (islower((unsigned char)c) || isdigit((unsigned char)c) || c == '_');

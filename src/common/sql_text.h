@@ -9,6 +9,9 @@ namespace yunhe {
 // or a reserved word): t -> t, "My T" -> "My T" quoted, select -> "select".
 std::string QuoteIdent(const std::string& name);
 
+// An SQL string literal: 'O''Reilly' (PostgreSQL's quote_literal, format()'s %L).
+std::string QuoteLiteral(const std::string& s);
+
 // A JSON string literal, control characters escaped.
 std::string JsonString(const std::string& s);
 

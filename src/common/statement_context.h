@@ -17,6 +17,18 @@ namespace yunhe {
 
 class TimeZone;
 
+// The sequences a statement's nextval()/currval()/setval()/lastval() act on: the engine's, for
+// the session running the statement (engine/sequences.cpp). Calls may come from the worker
+// threads of a parallel operator, so implementations lock for themselves. Errors are thrown.
+class SequenceAccess {
+ public:
+  virtual ~SequenceAccess() = default;
+  virtual int64_t NextVal(const std::string& name) = 0;
+  virtual int64_t CurrVal(const std::string& name) = 0;
+  virtual int64_t SetVal(const std::string& name, int64_t value, bool is_called) = 0;
+  virtual int64_t LastVal() = 0;
+};
+
 struct StatementContext {
   std::atomic<const TimeZone*> zone{nullptr};  // nullptr = UTC
   std::shared_ptr<const TimeZone> zone_owner;   // keeps `zone` alive (set by its own thread)
@@ -33,6 +45,9 @@ struct StatementContext {
   // transaction block's private copies): the planner may look rows up in their primary-key maps
   // (`WHERE k = 5`). Never for plans on snapshots, which those maps do not describe.
   bool live_key_maps = false;
+  // nullptr outside statements the engine runs holding the database (a read on snapshots):
+  // sequence functions then fail (the engine routes statements calling them to the database).
+  std::atomic<SequenceAccess*> sequences{nullptr};
 };
 
 // The statement context of the calling thread (its own, or the one installed on it).

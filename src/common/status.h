@@ -91,6 +91,9 @@ inline constexpr const char* kInvalidRowCountInLimitClause = "2201W";
 inline constexpr const char* kInvalidRegularExpression = "2201B";
 inline constexpr const char* kSubstringError = "22011";
 inline constexpr const char* kConnectionFailure = "08006";
+inline constexpr const char* kSequenceGeneratorLimitExceeded = "2200H";
+inline constexpr const char* kGeneratedAlways = "428C9";
+inline constexpr const char* kSyntaxErrorOrAccessRuleViolation = "42000";
 // The SQLSTATE for a failed file operation's errno, as PostgreSQL's errcode_for_file_access.
 const char* ForFileAccess(int err);
 }  // namespace SqlState

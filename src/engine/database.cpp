@@ -12,6 +12,7 @@
 #include "engine/durability.h"
 #include "storage/primary_key.h"
 #include "engine/retention.h"
+#include "engine/sequences.h"
 #include "engine/session.h"
 #include "engine/statements.h"
 #include "sql/settings_view.h"
@@ -29,6 +30,7 @@ std::unique_ptr<Database> Database::Open(const std::string& dir_or_memory, Statu
   MutexLock lock(db->mu_);  // nobody else can reach it yet; recovery runs statements, which need it
   db->dir_ = dir;
   db->catalog_ = std::make_shared<Catalog>();
+  db->sequences_ = std::make_unique<DatabaseSequences>(*db);
   db->own_settings_.values = {{"timezone", "UTC"}, {"datestyle", "ISO, MDY"}, {"client_encoding", "UTF8"},
                    {"server_version", "15.0 (yunhe 0.1)"}, {"server_version_num", "150000"}, {"search_path", "\"$user\", public"},
                    {"server_encoding", "UTF8"}, {"max_identifier_length", "63"},
@@ -350,6 +352,7 @@ void Database::RunSavepointStatement(PgQuery__TransactionStmt* t, QueryResult& r
 
 QueryResult Database::RunParsed(const std::shared_ptr<ParsedSql>& parsed) {
   PlanOnLiveTables live;  // holding the database: the tables are as the statement sees them
+  UseSequences sequences(sequences_.get());
   const std::string& sql = parsed->text();
   QueryResult result;
   result.statement_text = sql;
@@ -465,8 +468,11 @@ void Database::ReplayRecords(const std::vector<WalRecord>& records) {
   try {
     for (const auto& r : records) {
       switch (r.type) {
-        case WalRecordType::kDdl: {
+        case WalRecordType::kDdl:
+        case WalRecordType::kSequence: {
           QueryResult res = RunParsed(ParsedSql::Parse(r.sql));
+          // A sequence record may name a sequence whose CREATE never committed: nothing to set.
+          if (r.type == WalRecordType::kSequence && res.status.sqlstate() == SqlState::kUndefinedTable) break;
           if (!res.status.ok())
             throw Error(SqlState::kDataCorrupted, "WAL replay failed for \"" + r.sql + "\": " + res.status.message());
           break;
@@ -512,7 +518,12 @@ void Database::Dispatch(PgQuery__Node* node, const std::string& sql, QueryResult
     case PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT:
       ExecuteCreateTableAs(*this, node->create_table_as_stmt, sql, result);
       return;
-    case PG_QUERY__NODE__NODE_DROP_STMT: ExecuteDrop(*this, node->drop_stmt, sql, result); return;
+    case PG_QUERY__NODE__NODE_DROP_STMT:
+      if (node->drop_stmt->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_SEQUENCE) DropSequences(*this, node->drop_stmt, sql, result);
+      else ExecuteDrop(*this, node->drop_stmt, sql, result);
+      return;
+    case PG_QUERY__NODE__NODE_CREATE_SEQ_STMT: ExecuteCreateSequence(*this, node->create_seq_stmt, sql, result); return;
+    case PG_QUERY__NODE__NODE_ALTER_SEQ_STMT: ExecuteAlterSequence(*this, node->alter_seq_stmt, sql, result); return;
     case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT: ExecuteAlterTable(*this, node->alter_table_stmt, sql, result); return;
     case PG_QUERY__NODE__NODE_TRUNCATE_STMT: ExecuteTruncate(*this, node->truncate_stmt, sql, result); return;
     case PG_QUERY__NODE__NODE_VACUUM_STMT: {

@@ -148,6 +148,11 @@ class Database {
   struct SessionSettings {
     std::map<std::string, std::string> values;
     std::shared_ptr<const class TimeZone> zone;
+    // What nextval last returned in this session, per sequence (currval) and of any (lastval).
+    struct SequenceMemory {
+      std::map<std::string, int64_t> values;
+      std::string last;
+    } sequences;
   };
   SessionSettings DefaultSettings() const { return default_settings_; }
   // A consistent view of the committed database: a copy of the catalog and a snapshot of every
@@ -297,6 +302,8 @@ class Database {
   static void BeginStatementLimits(const std::map<std::string, std::string>& settings);
   CopyReader copy_in_ GUARDED_BY(mu_);
   friend class Session;
+  friend class DatabaseSequences;
+  std::unique_ptr<class DatabaseSequences> sequences_;  // what statements' sequence functions act on
   // Workspaces (engine/workspace.cpp): while a workspace statement runs, its transaction and a
   // catalog with its private copies are swapped in; writes to any other table are refused
   // (CheckWorkspaceWrite) and turn into a promotion.

@@ -9,6 +9,7 @@
 
 #include "common/status.h"
 #include "common/time_util.h"
+#include "engine/sequences.h"
 #include "engine/statements.h"
 #include "exec/expression_eval.h"
 #include "exec/spatial_row_index.h"
@@ -92,15 +93,31 @@ int NodeLocationOf(PgQuery__Node* n) {
   }
 }
 
-ColumnInfo BuildColumn(PgQuery__ColumnDef* def, const std::string& sql, const Planner& planner,
-                       std::vector<std::string>* pk, std::vector<std::vector<std::string>>* uniques) {
+// SERIAL's spellings and the integer type each stands for (TypeId::kNull: not a serial).
+TypeId SerialType(const PgQuery__TypeName* tn) {
+  if (tn->n_names != 1 || tn->n_array_bounds) return TypeId::kNull;
+  const std::string n = StrVal(tn->names[0]);
+  if (n == "serial" || n == "serial4") return TypeId::kInt32;
+  if (n == "bigserial" || n == "serial8") return TypeId::kInt64;
+  if (n == "smallserial" || n == "serial2") return TypeId::kInt16;
+  return TypeId::kNull;
+}
+
+ColumnInfo BuildColumn(PgQuery__ColumnDef* def, const std::string& table, const std::string& sql, const Planner& planner,
+                       std::vector<std::string>* pk, std::vector<std::vector<std::string>>* uniques,
+                       std::vector<OwnedSequenceSpec>* owned) {
   ColumnInfo col;
+  int default_location = def->location, identity_location = -1;
   col.name = def->colname;
-  std::string tname = def->type_name->n_names ? StrVal(def->type_name->names[def->type_name->n_names - 1]) : "";
-  col.type = Planner::ResolveTypeName(def->type_name, planner.CharPos(def->type_name->location));
   col.not_null = def->is_not_null;
-  if (tname == "serial" || tname == "bigserial")
-    throw Error(SqlState::kFeatureNotSupported, "serial columns are not supported yet", planner.CharPos(def->location));
+  if (const TypeId serial = SerialType(def->type_name); serial != TypeId::kNull) {
+    // PostgreSQL: an integer column, NOT NULL, DEFAULT nextval of a sequence it owns.
+    col.type = LogicalType(serial);
+    col.not_null = true;
+    owned->push_back(OwnedSequenceSpec{col.name, col.type, nullptr, 0, false});
+  } else {
+    col.type = Planner::ResolveTypeName(def->type_name, planner.CharPos(def->type_name->location));
+  }
   for (size_t k = 0; k < def->n_constraints; ++k) {
     auto* c = def->constraints[k]->constraint;
     switch (c->contype) {
@@ -110,6 +127,7 @@ ColumnInfo BuildColumn(PgQuery__ColumnDef* def, const std::string& sql, const Pl
         int loc = NodeLocationOf(c->raw_expr);
         if (loc < 0) throw Error(SqlState::kFeatureNotSupported, "this DEFAULT expression form is not supported", planner.CharPos(c->location));
         col.default_sql = ExpressionText(sql, loc);
+        default_location = c->location;
         break;
       }
       case PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY:
@@ -117,11 +135,28 @@ ColumnInfo BuildColumn(PgQuery__ColumnDef* def, const std::string& sql, const Pl
         pk->push_back(col.name);
         break;
       case PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE: uniques->push_back({col.name}); break;
+      case PG_QUERY__CONSTR_TYPE__CONSTR_IDENTITY: {
+        if (col.identity)
+          throw Error(SqlState::kSyntaxError, fmt::format("multiple identity specifications for column \"{}\"", col.name),
+                      planner.CharPos(c->location));
+        if (!col.type.IsInteger())
+          throw Error(SqlState::kInvalidParameterValue, "identity column type must be smallint, integer, or bigint");
+        col.identity = c->generated_when && c->generated_when[0] == 'a' ? 'a' : 'd';
+        identity_location = c->location;
+        col.not_null = true;
+        owned->push_back(OwnedSequenceSpec{col.name, col.type, c->options, c->n_options, true});
+        break;
+      }
       default:
         throw Error(SqlState::kFeatureNotSupported, "CHECK and FOREIGN KEY constraints are not supported yet",
                     planner.CharPos(c->location));
     }
   }
+  if (!col.default_sql.empty() && (col.identity || (!owned->empty() && owned->back().column == col.name)))
+    throw Error(SqlState::kSyntaxError,
+                col.identity ? fmt::format("both default and identity specified for column \"{}\" of table \"{}\"", col.name, table)
+                             : fmt::format("multiple default values specified for column \"{}\" of table \"{}\"", col.name, table),
+                planner.CharPos(std::max(default_location, identity_location)));
   return col;
 }
 
@@ -135,21 +170,34 @@ void SetRetention(TableSchema& s, const std::string& value) {
   s.retention_ns = int64_t(iv.days) * kNsPerDay + iv.ns;
 }
 
-// Validates a DEFAULT expression by binding it (no columns visible).
-void CheckDefault(const ColumnInfo& col) {
-  Catalog empty;
-  BindColumnDefault(col.default_sql, col.type, empty);
+// Validates a DEFAULT expression by binding it (no columns visible; nextval's sequence must exist).
+void CheckDefault(const ColumnInfo& col, const Catalog& catalog) {
+  BindColumnDefault(col.default_sql, col.type, catalog);
+}
+
+// " GENERATED ... AS IDENTITY (SEQUENCE NAME s ...)" with the sequence's options: recreates the
+// sequence when the catalog file or the WAL is replayed.
+std::string IdentityClause(const Catalog& catalog, const std::string& table, const ColumnInfo& col) {
+  std::string out = col.identity == 'a' ? " GENERATED ALWAYS AS IDENTITY" : " GENERATED BY DEFAULT AS IDENTITY";
+  for (auto& [name, seq] : catalog.sequences) {
+    if (!seq.identity || seq.owned_table != table || seq.owned_column != col.name) continue;
+    const SequenceOptions& o = seq.options;
+    out += fmt::format(" (SEQUENCE NAME {} INCREMENT BY {} MINVALUE {} MAXVALUE {} START WITH {} CACHE {}{})", QuoteIdent(name),
+                       o.increment, o.min, o.max, o.start, o.cache, o.cycle ? " CYCLE" : " NO CYCLE");
+  }
+  return out;
 }
 
 }  // namespace
 
-std::string TableDdl(const TableSchema& s) {
+std::string TableDdl(const TableSchema& s, const Catalog& catalog) {
   std::string out = "CREATE TABLE " + QuoteIdent(s.name) + " (";
   for (size_t c = 0; c < s.columns.size(); ++c) {
     const ColumnInfo& col = s.columns[c];
     out += (c ? ", " : "") + QuoteIdent(col.name) + " " + col.type.ToString();
     if (col.not_null) out += " NOT NULL";
-    if (!col.default_sql.empty()) out += " DEFAULT " + col.default_sql;
+    if (col.identity) out += IdentityClause(catalog, s.name, col);
+    else if (!col.default_sql.empty()) out += " DEFAULT " + col.default_sql;
   }
   if (!s.primary_key.empty()) {
     out += s.key_is_unique ? ", UNIQUE (" : ", PRIMARY KEY (";
@@ -182,14 +230,15 @@ void ExecuteCreateTable(Database& db, PgQuery__CreateStmt* stmt, const std::stri
   table->schema.name = name;
   std::vector<std::string> pk;
   std::vector<std::vector<std::string>> uniques;
+  std::vector<OwnedSequenceSpec> owned;  // SERIAL and identity columns' sequences, made below
   for (size_t k = 0; k < stmt->n_table_elts; ++k) {
     PgQuery__Node* elt = stmt->table_elts[k];
     if (elt->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF) {
-      ColumnInfo col = BuildColumn(elt->column_def, sql, planner, &pk, &uniques);
+      ColumnInfo col = BuildColumn(elt->column_def, name, sql, planner, &pk, &uniques, &owned);
       if (table->schema.ColumnIndex(col.name) >= 0)
         throw Error(SqlState::kDuplicateColumn, fmt::format("column \"{}\" specified more than once", col.name),
                     planner.CharPos(elt->column_def->location));
-      CheckDefault(col);
+      if (!col.default_sql.empty()) CheckDefault(col, db.catalog());
       table->schema.columns.push_back(col);
     } else if (elt->node_case == PG_QUERY__NODE__NODE_CONSTRAINT) {
       auto* c = elt->constraint;
@@ -273,9 +322,22 @@ void ExecuteCreateTable(Database& db, PgQuery__CreateStmt* stmt, const std::stri
   table->data.Init(table->schema.Types());
   table->data.SetPartitioning(table->schema.time_column, table->schema.partition_interval_ns);
   db.BeginCatalogChange();
+  // The WAL gets a SERIAL's sequence before the table whose default names it, its owner after;
+  // an identity column's sequence comes back from the table's own definition.
+  std::vector<std::string> owner_ddl;
+  for (const OwnedSequenceSpec& o : owned) {
+    ColumnInfo& col = table->schema.columns[size_t(table->schema.ColumnIndex(o.column))];
+    const std::string seq_name = AddOwnedSequence(db, name, o.column, o.type, o.options, o.n_options, o.identity);
+    col.default_sql = NextvalDefault(seq_name);
+    if (o.identity) continue;
+    const SequenceInfo& seq = *db.catalog().FindSequence(seq_name);
+    db.RecordCatalogChange(SequenceDdl(seq));
+    owner_ddl.push_back(fmt::format("ALTER SEQUENCE {} OWNED BY {}.{}", QuoteIdent(seq.name), QuoteIdent(name), QuoteIdent(o.column)));
+  }
   table->id = db.mutable_catalog().next_table_id++;
   db.mutable_catalog().tables[name] = table;
-  db.RecordCatalogChange(TableDdl(table->schema));
+  db.RecordCatalogChange(TableDdl(table->schema, db.catalog()));
+  for (const std::string& ddl : owner_ddl) db.RecordCatalogChange(ddl);
 }
 
 void ExecuteCreateTableAs(Database& db, PgQuery__CreateTableAsStmt* stmt, const std::string& sql, QueryResult& result) {
@@ -303,7 +365,7 @@ void ExecuteCreateTableAs(Database& db, PgQuery__CreateTableAsStmt* stmt, const 
   db.BeginCatalogChange();
   table->id = db.mutable_catalog().next_table_id++;
   db.mutable_catalog().tables[name] = table;
-  db.RecordCatalogChange(TableDdl(table->schema));
+  db.RecordCatalogChange(TableDdl(table->schema, db.catalog()));
   QueryResult rows;
   CollectResult(q, rows);
   size_t n = 0;
@@ -345,6 +407,7 @@ void ExecuteDrop(Database& db, PgQuery__DropStmt* stmt, const std::string& sql, 
     changed = true;
     if (std::string(what) == "table") {
       cat.tables.erase(name);
+      DropOwnedSequences(cat, name);
       for (auto it = cat.indexes.begin(); it != cat.indexes.end();)
         it = it->second.table == name ? cat.indexes.erase(it) : std::next(it);
     } else if (std::string(what) == "view") {
@@ -429,6 +492,13 @@ void ExecuteTruncate(Database& db, PgQuery__TruncateStmt* stmt, const std::strin
     table->data.Clear();
     table->pk_maps.clear();
   }
+  // RESTART IDENTITY: the sequences the tables own start over, at once and logged as sequence
+  // changes (not again when the TRUNCATE is replayed, which would undo later nextval calls
+  // logged before its commit). Unlike PostgreSQL, a rollback does not undo it.
+  if (stmt->restart_seqs && !db.in_replay())
+    for (auto& [seq_name, seq] : db.catalog().sequences)
+      if (std::find(names.begin(), names.end(), seq.owned_table) != names.end())
+        CurrentStatement().sequences.load()->SetVal(seq_name, seq.options.start, false);
   db.RecordCatalogChange(sql);
   result.tag = "TRUNCATE TABLE";
 }
@@ -454,7 +524,8 @@ void ExecuteAlterTable(Database& db, PgQuery__AlterTableStmt* stmt, const std::s
       case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn: {
         std::vector<std::string> pk;
         std::vector<std::vector<std::string>> uniques;
-        ColumnInfo col = BuildColumn(cmd->def->column_def, sql, planner, &pk, &uniques);
+        std::vector<OwnedSequenceSpec> owned;
+        ColumnInfo col = BuildColumn(cmd->def->column_def, name, sql, planner, &pk, &uniques, &owned);
         if (!pk.empty() || !uniques.empty())
           throw Error(SqlState::kFeatureNotSupported, "adding a PRIMARY KEY or UNIQUE column is not supported yet");
         if (s.ColumnIndex(col.name) >= 0) {
@@ -464,9 +535,17 @@ void ExecuteAlterTable(Database& db, PgQuery__AlterTableStmt* stmt, const std::s
           }
           throw Error(SqlState::kDuplicateColumn, fmt::format("column \"{}\" of relation \"{}\" already exists", col.name, name));
         }
-        CheckDefault(col);
+        if (!owned.empty()) {
+          // Numbering the rows already there would make replaying this statement depend on the
+          // sequence's state at the time: only on an empty table for now.
+          if (table->data.live_count() > 0)
+            throw Error(SqlState::kFeatureNotSupported, "adding a serial or identity column to a table with rows is not supported yet");
+          col.default_sql = NextvalDefault(AddOwnedSequence(db, name, col.name, col.type, owned[0].options, owned[0].n_options, owned[0].identity));
+        } else if (!col.default_sql.empty()) {
+          CheckDefault(col, db.catalog());
+        }
         Value fill = Value::Null(col.type);
-        if (!col.default_sql.empty()) {
+        if (!col.default_sql.empty() && owned.empty()) {
           ExecContext ctx;
           fill = EvaluateConstant(*BindColumnDefault(col.default_sql, col.type, db.catalog()), ctx);
         }
@@ -512,6 +591,7 @@ void ExecuteAlterTable(Database& db, PgQuery__AlterTableStmt* stmt, const std::s
           const bool uses = it->second.table == name && std::find(cols.begin(), cols.end(), cmd->name) != cols.end();
           it = uses ? cat.indexes.erase(it) : std::next(it);
         }
+        DropOwnedSequences(cat, name, cmd->name);
         s.columns.erase(s.columns.begin() + idx);
         table->data.DropColumn(size_t(idx));
         if (s.time_column > idx) --s.time_column;
@@ -525,8 +605,10 @@ void ExecuteAlterTable(Database& db, PgQuery__AlterTableStmt* stmt, const std::s
         if (cmd->def) {
           int loc = NodeLocationOf(cmd->def);
           if (loc < 0) throw Error(SqlState::kFeatureNotSupported, "this DEFAULT expression form is not supported");
+          if (s.columns[idx].identity)
+            throw Error(SqlState::kSyntaxError, fmt::format("column \"{}\" of relation \"{}\" is an identity column", cmd->name, name));
           s.columns[idx].default_sql = ExpressionText(sql, loc);
-          CheckDefault(s.columns[idx]);
+          CheckDefault(s.columns[idx], db.catalog());
         } else {
           s.columns[idx].default_sql.clear();
         }
@@ -574,6 +656,8 @@ void ExecuteRename(Database& db, PgQuery__RenameStmt* stmt, const std::string& s
       cat.tables[new_name] = t;
       for (auto& [k, idx] : cat.indexes)
         if (idx.table == name) idx.table = new_name;
+      for (auto& [k, seq] : cat.sequences)
+        if (seq.owned_table == name) seq.owned_table = new_name;
     } else {
       ViewInfo v = cat.views[name];
       cat.views.erase(name);
@@ -594,6 +678,8 @@ void ExecuteRename(Database& db, PgQuery__RenameStmt* stmt, const std::string& s
     if (t->schema.ColumnIndex(new_name) >= 0)
       throw Error(SqlState::kDuplicateColumn, fmt::format("column \"{}\" of relation \"{}\" already exists", new_name, name));
     t->schema.columns[idx].name = new_name;
+    for (auto& [k, seq] : cat.sequences)
+      if (seq.owned_table == name && seq.owned_column == col) seq.owned_column = new_name;
     for (auto& [k, index] : cat.indexes)
       if (index.table == name)
         for (auto& c : index.columns)

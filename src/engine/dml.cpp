@@ -238,6 +238,21 @@ void ExecuteInsert(Database& db, PgQuery__InsertStmt* stmt, const std::string& s
   }
   std::vector<ExprPtr> defaults(schema.columns.size());
   for (size_t c = 0; c < schema.columns.size(); ++c) defaults[c] = DefaultExpr(schema.columns[c], db.catalog());
+  // Identity columns: GENERATED ALWAYS takes a value only with OVERRIDING SYSTEM VALUE;
+  // OVERRIDING USER VALUE replaces the values given for any identity column by the sequence's.
+  std::vector<bool> use_default(targets.size(), false);
+  auto always_error = [&](int column) {
+    const std::string& n = schema.columns[size_t(column)].name;
+    return Error(Status::Error(SqlState::kGeneratedAlways, fmt::format("cannot insert a non-DEFAULT value into column \"{}\"", n))
+                     .WithDetail(fmt::format("Column \"{}\" is an identity column defined as GENERATED ALWAYS.", n))
+                     .WithHint("Use OVERRIDING SYSTEM VALUE to override."));
+  };
+  std::vector<bool> always(targets.size(), false);
+  for (size_t k = 0; k < targets.size(); ++k) {
+    const char identity = schema.columns[size_t(targets[k])].identity;
+    if (identity && stmt->override == PG_QUERY__OVERRIDING_KIND__OVERRIDING_USER_VALUE) use_default[k] = true;
+    else if (identity == 'a' && stmt->override != PG_QUERY__OVERRIDING_KIND__OVERRIDING_SYSTEM_VALUE) always[k] = true;
+  }
 
   std::vector<DataChunk> written;
   size_t total = 0;
@@ -248,6 +263,7 @@ void ExecuteInsert(Database& db, PgQuery__InsertStmt* stmt, const std::string& s
     std::vector<Vector> full(schema.columns.size());
     std::vector<bool> set(schema.columns.size(), false);
     for (size_t k = 0; k < targets.size(); ++k) {
+      if (use_default[k]) continue;
       full[targets[k]] = std::move(given[k]);
       set[targets[k]] = true;
     }
@@ -290,9 +306,13 @@ void ExecuteInsert(Database& db, PgQuery__InsertStmt* stmt, const std::string& s
         throw Error(SqlState::kSyntaxError, "INSERT has more target columns than expressions");
       for (size_t k = 0; k < list->n_items; ++k) {
         const ColumnInfo& col = schema.columns[targets[k]];
-        ExprPtr e = list->items[k]->node_case == PG_QUERY__NODE__NODE_SET_TO_DEFAULT
-                        ? defaults[targets[k]]
-                        : planner.BindAndCoerce(list->items[k], empty, col.type);
+        const bool is_default = list->items[k]->node_case == PG_QUERY__NODE__NODE_SET_TO_DEFAULT;
+        if (!is_default && always[k]) throw always_error(targets[k]);
+        if (use_default[k]) {  // emit() fills it from the sequence
+          columns[k].Append(Value::Null(col.type));
+          continue;
+        }
+        ExprPtr e = is_default ? defaults[targets[k]] : planner.BindAndCoerce(list->items[k], empty, col.type);
         Vector v = Evaluate(*e, one, ctx);
         columns[k].AppendFrom(v, 0);
       }
@@ -307,6 +327,8 @@ void ExecuteInsert(Database& db, PgQuery__InsertStmt* stmt, const std::string& s
   } else {
     PlannedQuery q = planner.PlanSelect(src, nullptr);
     if (stmt->n_cols == 0 && q.types.size() < targets.size()) targets.resize(q.types.size());  // leading columns
+    for (size_t k = 0; k < targets.size(); ++k)
+      if (always[k]) throw always_error(targets[k]);
     if (q.types.size() > targets.size()) throw Error(SqlState::kSyntaxError, "INSERT has more expressions than target columns");
     if (q.types.size() < targets.size()) throw Error(SqlState::kSyntaxError, "INSERT has more target columns than expressions");
     for (size_t k = 0; k < targets.size(); ++k) {
@@ -374,8 +396,14 @@ void ExecuteUpdate(Database& db, PgQuery__UpdateStmt* stmt, const std::string& s
     if (set[idx])
       throw Error(SqlState::kSyntaxError, fmt::format("multiple assignments to same column \"{}\"", rt->name),
                   planner.CharPos(rt->location));
-    if (rt->val->node_case == PG_QUERY__NODE__NODE_SET_TO_DEFAULT) set[idx] = DefaultExpr(schema.columns[idx], db.catalog());
-    else set[idx] = planner.BindAndCoerce(rt->val, scope, schema.columns[idx].type);
+    if (rt->val->node_case == PG_QUERY__NODE__NODE_SET_TO_DEFAULT) {
+      set[idx] = DefaultExpr(schema.columns[idx], db.catalog());
+    } else {
+      if (schema.columns[idx].identity == 'a')
+        throw Error(Status::Error(SqlState::kGeneratedAlways, fmt::format("column \"{}\" can only be updated to DEFAULT", rt->name))
+                        .WithDetail(fmt::format("Column \"{}\" is an identity column defined as GENERATED ALWAYS.", rt->name)));
+      set[idx] = planner.BindAndCoerce(rt->val, scope, schema.columns[idx].type);
+    }
   }
   ExecContext ctx;
   size_t total = 0;

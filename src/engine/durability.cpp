@@ -1,4 +1,5 @@
 #include "engine/durability.h"
+#include "engine/sequences.h"
 
 #include <fmt/format.h>
 
@@ -22,9 +23,9 @@
 
 namespace yunhe {
 
-std::string CatalogDdl(const Catalog& catalog) {
-  std::string out;
-  for (auto& [name, t] : catalog.tables) out += TableDdl(t->schema) + ";\n";
+std::string CatalogDdl(const Catalog& catalog, bool with_sequence_values) {
+  std::string out = SequencesBeforeTablesDdl(catalog);
+  for (auto& [name, t] : catalog.tables) out += TableDdl(t->schema, catalog) + ";\n";
   for (auto& [name, v] : catalog.views) {
     out += "CREATE VIEW " + QuoteIdent(name);
     if (!v.column_names.empty()) {
@@ -42,6 +43,7 @@ std::string CatalogDdl(const Catalog& catalog) {
     for (size_t k = 0; k < idx.columns.size(); ++k) out += (k ? ", " : "") + QuoteIdent(idx.columns[k]);
     out += ");\n";
   }
+  if (with_sequence_values) out += SequencesAfterTablesDdl(catalog);
   return out;
 }
 
@@ -340,6 +342,7 @@ struct Durability::Background {
   uint64_t generation = 0;
   uint64_t n = 0;
   std::string catalog_ddl;
+  std::string catalog_shape;  // catalog_ddl without the sequences' values, which change without DDL
   std::string new_wal;
   struct Job {
     std::string name;
@@ -364,7 +367,7 @@ struct Durability::Background {
 bool Durability::FinishCompaction(Background& bg, Catalog& catalog, const std::function<void()>& drop) {
   // The tables must be the ones compacted (no DDL, no re-laying since): otherwise the work is
   // dropped, and the old MANIFEST with its WAL chain stays the database.
-  bool same = CatalogDdl(catalog) == bg.catalog_ddl && catalog.tables.size() == bg.jobs.size();
+  bool same = CatalogDdl(catalog, false) == bg.catalog_shape && catalog.tables.size() == bg.jobs.size();
   for (auto& job : bg.jobs) {
     if (!same) break;
     same = catalog.FindTable(job.name) == job.live && job.live->data.layout_epoch() == job.snapshot->layout_epoch() &&
@@ -576,6 +579,7 @@ void Durability::Checkpoint(Catalog& catalog) {
   std::vector<std::string> files_written;
   try {
     WriteFileDurable(dir_ + "/" + m.catalog, CatalogDdl(catalog));
+    ResetSequenceLogs(catalog);  // the exact values are in the catalog file: nextval logs anew
     for (auto& [name, t] : catalog.tables) {
       int part_seq = 0;
       const auto types = t->data.types();
@@ -651,6 +655,8 @@ std::unique_ptr<Durability::Background> Durability::BeginBackground(Catalog& cat
   bg->generation = ++generation_;
   bg->n = ++checkpoint_;
   bg->catalog_ddl = CatalogDdl(catalog);
+  bg->catalog_shape = CatalogDdl(catalog, false);
+  ResetSequenceLogs(catalog);  // the new WAL starts from the exact values in catalog_ddl
   bg->new_wal = WalName(wal_seq_ + 1);
   // Everything the old WAL holds must be durable before any commit lands in the new one (replay
   // reads the chain in order and stops at the first torn frame of each file).

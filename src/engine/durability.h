@@ -158,8 +158,9 @@ class Durability {
   void AwaitInline(uint64_t lsn);
 };
 
-// The catalog as DDL text (tables, views, indexes), one statement per line-terminated ';'.
-std::string CatalogDdl(const Catalog& catalog);
+// The catalog as DDL text (sequences, tables, views, roles, indexes, then the sequences' owners
+// and values), one statement per line-terminated ';'. Without the values: to compare shapes.
+std::string CatalogDdl(const Catalog& catalog, bool with_sequence_values = true);
 // wal-<seq>.log
 std::string WalName(uint64_t seq);
 // Columns of `t` with a B-tree index, stored in the parts a checkpoint writes.

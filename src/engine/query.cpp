@@ -9,6 +9,7 @@
 #include "common/statement_context.h"
 #include "common/timezone.h"
 #include "engine/retention.h"
+#include "engine/sequences.h"
 #include "functions/statement_clock.h"
 #include "engine/statements.h"
 #include "exec/expression_eval.h"
@@ -66,7 +67,8 @@ bool Database::IsLoneSelect(const ParsedSql& parsed) {
 bool Database::IsLoneSelectNode(const PgQuery__Node* node) {
   if (node->node_case != PG_QUERY__NODE__NODE_SELECT_STMT) return false;
   const PgQuery__SelectStmt* sel = node->select_stmt;
-  return !sel->into_clause && sel->n_locking_clause == 0 && !IsDropChunksCall(const_cast<PgQuery__Node*>(node));
+  return !sel->into_clause && sel->n_locking_clause == 0 && !IsDropChunksCall(const_cast<PgQuery__Node*>(node)) &&
+         !CallsSequenceFunction(node);
 }
 
 std::unique_ptr<Database::PreparedRead> Database::PlanRead(const Catalog& catalog, std::shared_ptr<ParsedSql> parsed,

@@ -126,8 +126,9 @@ void Session::ApplyStartupParameters(const std::vector<std::pair<std::string, st
 
 ResultStream Session::Discard(const PgQuery__DiscardStmt* d) {
   // DISCARD ALL (what connection pools send when a connection goes back): the session as new —
-  // settings reset, prepared statements and cursors gone. PLANS / SEQUENCES / TEMP have nothing
-  // to drop here (no plan cache, sequences or temporary tables).
+  // settings reset, prepared statements and cursors gone, currval/lastval forgotten. SEQUENCES
+  // forgets currval/lastval only; PLANS / TEMP have nothing to drop (no plan cache or
+  // temporary tables).
   ResultStream out;
   const bool all = d->target == PG_QUERY__DISCARD_MODE__DISCARD_ALL;
   if (all && block_) {
@@ -140,6 +141,7 @@ ResultStream Session::Discard(const PgQuery__DiscardStmt* d) {
     prepared_.clear();
     cursors_.clear();
   }
+  if (d->target == PG_QUERY__DISCARD_MODE__DISCARD_SEQUENCES) settings_.sequences = {};
   static const char* const kTags[] = {"DISCARD", "DISCARD ALL", "DISCARD PLANS", "DISCARD SEQUENCES", "DISCARD TEMP"};
   out.result_.tag = kTags[std::min<size_t>(size_t(d->target), 4)];
   return out;

@@ -30,7 +30,8 @@ void ExecuteCopy(Database& db, PgQuery__CopyStmt* stmt, const std::string& sql, 
 struct PlannedQuery;
 void CollectResult(struct PlannedQuery& q, QueryResult& result);
 
-// Renders a table's definition as CREATE TABLE text (catalog file, WAL for CREATE TABLE AS).
-std::string TableDdl(const TableSchema& schema);
+// Renders a table's definition as CREATE TABLE text (catalog file, WAL for CREATE TABLE AS); the
+// catalog gives the options of its identity columns' sequences.
+std::string TableDdl(const TableSchema& schema, const Catalog& catalog);
 
 }  // namespace yunhe

@@ -1,5 +1,6 @@
 // Workspaces: transaction blocks that write on private copies of tables (engine/workspace.h).
 #include "engine/workspace.h"
+#include "engine/sequences.h"
 
 #include <fmt/format.h>
 
@@ -95,7 +96,8 @@ bool Database::RunsInWorkspace(const PgQuery__Node* node) {
     case PG_QUERY__NODE__NODE_VARIABLE_SHOW_STMT: return true;
     case PG_QUERY__NODE__NODE_EXPLAIN_STMT:
       return node->explain_stmt->query && IsLoneSelectNode(node->explain_stmt->query);
-    case PG_QUERY__NODE__NODE_SELECT_STMT: return IsLoneSelectNode(node);
+    // A SELECT calling nextval() changes only sequences, which are not transactional.
+    case PG_QUERY__NODE__NODE_SELECT_STMT: return IsLoneSelectNode(node) || CallsSequenceFunction(node);
     case PG_QUERY__NODE__NODE_TRANSACTION_STMT: {
       const auto kind = node->transaction_stmt->kind;
       return kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_SAVEPOINT || kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_RELEASE ||

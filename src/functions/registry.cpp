@@ -15,6 +15,7 @@ void RegisterRegexFunctions(FunctionRegistry& r);
 void RegisterSystemFunctions(FunctionRegistry& r);
 void RegisterGeoFunctions(FunctionRegistry& r);
 void RegisterArrayFunctions(FunctionRegistry& r);
+void RegisterSequenceFunctions(FunctionRegistry& r);
 
 FunctionRegistry& FunctionRegistry::Get() {
   static FunctionRegistry registry;
@@ -30,6 +31,7 @@ FunctionRegistry& FunctionRegistry::Get() {
     RegisterSystemFunctions(registry);
     RegisterGeoFunctions(registry);
     RegisterArrayFunctions(registry);
+    RegisterSequenceFunctions(registry);
   });
   return registry;
 }

@@ -22,13 +22,6 @@ namespace {
 using Args = const std::vector<const Vector*>&;
 const TypeId T = TypeId::kText, TS = TypeId::kTimestamp, TZ = TypeId::kTimestampTz;
 
-// PostgreSQL's quote_literal for format()'s %L (%I is QuoteIdent).
-std::string QuoteLiteral(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("''") : std::string(1, c);
-  return out + "'";
-}
-
 const TimeZone& ZoneOrThrow(const std::string& name) {
   auto z = TimeZone::Find(name);
   if (!z) throw Error(SqlState::kInvalidParameterValue, fmt::format("time zone \"{}\" not recognized", name));

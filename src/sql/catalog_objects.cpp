@@ -80,6 +80,14 @@ std::vector<RelationEntry> CatalogRelations(const Catalog& cat) {
     k.constraint_oid = kConstraintOidBase + int64_t(t->id);
     out.push_back(k);
   }
+  for (auto& [name, seq] : cat.sequences) {
+    RelationEntry e;
+    e.oid = int64_t(16384 + seq.id);
+    e.name = name;
+    e.kind = 'S';
+    e.sequence = &seq;
+    out.push_back(e);
+  }
   int64_t n = 0;
   for (auto& [name, v] : cat.views) {
     RelationEntry e;
@@ -130,12 +138,25 @@ std::string CatalogMap(const Catalog& cat, const std::string& what) {
   return out;
 }
 
-bool CatalogOid(const Catalog& cat, const std::string& what, const std::string& raw_name, int64_t* oid) {
-  // Accept public.name and "Quoted" names as regclass input does.
-  std::string name = raw_name;
+std::string RelationNameFromText(const std::string& text) {
+  // Accept public.name and "Quoted" names as regclass input does; unquoted names fold to lower case.
+  std::string name = text;
   for (const char* prefix : {"public.", "pg_catalog."})
     if (name.rfind(prefix, 0) == 0) name = name.substr(strlen(prefix));
-  if (name.size() >= 2 && name.front() == '"' && name.back() == '"') name = name.substr(1, name.size() - 2);
+  if (name.size() >= 2 && name.front() == '"' && name.back() == '"') {
+    std::string inner;
+    for (size_t k = 1; k + 1 < name.size(); ++k) {
+      inner += name[k];
+      if (name[k] == '"' && name[k + 1] == '"') ++k;
+    }
+    return inner;
+  }
+  for (auto& c : name) c = char(tolower((unsigned char)c));
+  return name;
+}
+
+bool CatalogOid(const Catalog& cat, const std::string& what, const std::string& raw_name, int64_t* oid) {
+  const std::string name = RelationNameFromText(raw_name);
   if (what == "regclass") {
     for (const RelationEntry& e : CatalogRelations(cat))
       if (e.name == name) return *oid = e.oid, true;

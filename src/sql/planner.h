@@ -155,6 +155,9 @@ class Planner {
   ExprPtr BindRegCast(const std::string& what, ExprPtr arg, int location);
   ExprPtr BindSettingCall(const std::string& name, std::vector<ExprPtr>& args, int location);
   ExprPtr CatalogLookup(const std::string& what, ExprPtr oid, int location);
+  // The first argument of nextval/currval/setval: a constant name or regclass OID checked
+  // against the catalog and handed on as the plain name.
+  ExprPtr BindSequenceName(ExprPtr arg, int location);
   ExprPtr BindArrayConstructor(PgQuery__AArrayExpr* a, const LogicalType* target, BindContext& bc);
   ExprPtr BindTypeCast(PgQuery__TypeCast* c, BindContext& bc);
   ExprPtr BindSqlValueFunction(PgQuery__SQLValueFunction* f);

@@ -158,6 +158,7 @@ ExprPtr Planner::BindFuncCall(PgQuery__FuncCall* f, BindContext& bc) {
     }
   }
   if (name == "current_setting" || name == "set_config") return BindSettingCall(name, args, f->location);
+  if ((name == "nextval" || name == "currval" || name == "setval") && !args.empty()) args[0] = BindSequenceName(args[0], f->location);
   // Answered from the catalog: the planner hands the kernel the catalog's text as a constant.
   if ((name == "pg_get_indexdef" || name == "pg_get_constraintdef") && !args.empty()) {
     args.resize(1);
@@ -191,6 +192,28 @@ ExprPtr Planner::BindSettingCall(const std::string& name, std::vector<ExprPtr>& 
   const bool missing_ok = args.size() == 2 && !args[1]->value.is_null && args[1]->value.i != 0;
   if (missing_ok) return MakeConstant(Value::Null(TypeId::kText), location);
   throw Error(SqlState::kUndefinedObject, fmt::format("unrecognized configuration parameter \"{}\"", setting));
+}
+
+ExprPtr Planner::BindSequenceName(ExprPtr arg, int location) {
+  // nextval('name') and nextval('name'::regclass): resolved now, as PostgreSQL resolves the
+  // regclass, so a missing sequence is reported at the call; the kernel gets the plain name.
+  if (arg->kind == ExprKind::kConstant && !arg->value.is_null) {
+    std::string name;
+    if (arg->type.IsInteger()) {
+      for (const RelationEntry& e : CatalogRelations(catalog_))
+        if (e.oid == arg->value.i) name = e.name;
+      if (name.empty()) throw Error(SqlState::kUndefinedTable, fmt::format("could not open relation with OID {}", arg->value.i), CharPos(location));
+    } else {
+      name = RelationNameFromText(arg->value.ToString());
+      if (!catalog_.FindSequence(name) && !catalog_.NameTaken(name))
+        throw Error(SqlState::kUndefinedTable, fmt::format("relation \"{}\" does not exist", name),
+                    CharPos(arg->location >= 0 ? arg->location : location));
+    }
+    if (!catalog_.FindSequence(name)) throw Error(SqlState::kWrongObjectType, fmt::format("\"{}\" is not a sequence", name));
+    return MakeConstant(Value::Text(name), location);
+  }
+  if (arg->type.IsInteger()) return CatalogLookup("regclass", arg, location);
+  return arg;
 }
 
 ExprPtr Planner::CatalogLookup(const std::string& what, ExprPtr oid, int location) {

@@ -79,9 +79,10 @@ bool BuildSystemRelation(const Catalog& cat, const std::string& schema, const st
     for (const RelationEntry& e : relations) {
       bool has_index = false;
       for (const RelationEntry& i : relations) has_index = has_index || (i.kind == 'i' && i.table_oid == e.oid);
-      Value tuples = Value::Float(e.kind == 'r' ? double(StatementData(*e.table).live_count()) : -1, TypeId::kFloat32);
-      int64_t natts = e.kind == 'r' ? int64_t(e.table->schema.columns.size())
+      Value tuples = Value::Float(e.kind == 'r' ? double(StatementData(*e.table).live_count()) : e.kind == 'S' ? 1 : -1, TypeId::kFloat32);
+      int64_t natts = e.kind == 'r'   ? int64_t(e.table->schema.columns.size())
                       : e.kind == 'v' ? int64_t(e.view->column_names.size())
+                      : e.kind == 'S' ? 3  // last_value, log_cnt, is_called
                                       : int64_t(e.columns.size());
       const int64_t am = e.kind == 'r' ? 2 : e.kind == 'i' ? (e.method == "gist" ? 783 : 403) : 0;
       b.Row({Int(e.oid), Text(e.name), Int(kPublicOid), Int(0), Int(0), Int(kOwnerOid), Int(am), Int(0), Int(0), tuples,
@@ -101,7 +102,7 @@ bool BuildSystemRelation(const Catalog& cat, const std::string& schema, const st
       for (size_t c = 0; c < cols.size(); ++c) {
         const ColumnInfo& col = cols[c];
         b.Row({Int(oid), Text(col.name), Int(PgTypeOid(col.type)), Int(-1), Int(int64_t(c + 1)), Int(PgTypmod(col.type)), Bool(col.not_null),
-               Bool(!col.default_sql.empty()), Bool(false), Text(""), Text(""), Int(0),
+               Bool(!col.default_sql.empty() && !col.identity), Bool(false), Text(col.identity ? std::string(1, col.identity) : ""), Text(""), Int(0),
                Text(col.type.physical() == PhysicalType::kStr ? "x" : "p"), Text(""), Int(-1)});
       }
     });
@@ -157,6 +158,7 @@ bool BuildSystemRelation(const Catalog& cat, const std::string& schema, const st
     return true;
   }
   if (pg && catalog_rows::BuildDescribeRelation(cat, name, out)) return true;
+  if (catalog_rows::BuildSequenceRelation(cat, pg, info, name, out)) return true;
   if (ours) {
     // Where each table's rows live (ClickHouse's system.parts): one row per part file, in row-id
     // order, and one for the resident rows appended since the last checkpoint (part NULL).
@@ -242,7 +244,8 @@ bool BuildSystemRelation(const Catalog& cat, const std::string& schema, const st
   }
   if (info && name == "columns") {
     Builder b(out, {{"table_catalog", T}, {"table_schema", T}, {"table_name", T}, {"column_name", T}, {"ordinal_position", I4},
-                    {"column_default", T}, {"is_nullable", T}, {"data_type", T}, {"udt_name", T}});
+                    {"column_default", T}, {"is_nullable", T}, {"data_type", T}, {"udt_name", T}, {"is_identity", T},
+                    {"identity_generation", T}});
     std::vector<ColumnInfo> cols;
     ForEachRelation(cat, [&](const std::string& n, int64_t, const Table* t, const ViewInfo* v) {
       columns_of(t, v, &cols);
@@ -256,7 +259,9 @@ bool BuildSystemRelation(const Catalog& cat, const std::string& schema, const st
         if (paren != std::string::npos) data_type = data_type.substr(0, paren);
         if (col.type.id == TypeId::kGeometry) data_type = "USER-DEFINED";  // an extension's type, as PostGIS's
         b.Row({Text("yunhe"), Text("public"), Text(n), Text(col.name), Int(int64_t(c + 1)),
-               col.default_sql.empty() ? Null() : Text(col.default_sql), Text(col.not_null ? "NO" : "YES"), Text(data_type), Text(udt)});
+               col.default_sql.empty() || col.identity ? Null() : Text(col.default_sql), Text(col.not_null ? "NO" : "YES"), Text(data_type),
+               Text(udt), Text(col.identity ? "YES" : "NO"),
+               col.identity ? Text(col.identity == 'a' ? "ALWAYS" : "BY DEFAULT") : Null()});
       }
     });
     b.Finish();

@@ -33,9 +33,10 @@ bool BuildSystemRelation(const Catalog& catalog, const std::string& schema, cons
 struct RelationEntry {
   int64_t oid = 0;
   std::string name;
-  char kind = 'r';                  // 'r' table, 'v' view, 'i' index
+  char kind = 'r';                  // 'r' table, 'v' view, 'i' index, 'S' sequence
   const Table* table = nullptr;     // 'r'; for 'i' the indexed table
   const ViewInfo* view = nullptr;   // 'v'
+  const SequenceInfo* sequence = nullptr;  // 'S'
   int64_t table_oid = 0;            // 'i': the indexed table's OID
   std::vector<std::string> columns; // 'i': indexed columns
   std::string method;               // 'i': btree, gist
@@ -49,6 +50,9 @@ std::vector<RelationEntry> CatalogRelations(const Catalog& catalog);
 //   "regclass": relation OID -> name; "indexdef": index OID -> CREATE INDEX statement;
 //   "constraintdef": constraint OID -> "PRIMARY KEY (a)"; "regtype": type OID -> name;
 //   "regnamespace": namespace OID -> name. One "key\tvalue\n" line per entry.
+// A relation name as regclass input reads it: "public." dropped, "Quoted" kept as written,
+// anything else folded to lower case.
+std::string RelationNameFromText(const std::string& text);
 std::string CatalogMap(const Catalog& catalog, const std::string& what);
 // 'name'::regclass, 'int4'::regtype, 'public'::regnamespace: the OID, or false if unknown.
 bool CatalogOid(const Catalog& catalog, const std::string& what, const std::string& name, int64_t* oid);

@@ -45,7 +45,7 @@ bool BuildDescribeRelation(const Catalog& cat, const std::string& name, SystemRe
     int64_t oid = 5000000;
     for (auto& [n, t] : cat.tables)
       for (size_t c = 0; c < t->schema.columns.size(); ++c)
-        if (!t->schema.columns[c].default_sql.empty())
+        if (!t->schema.columns[c].default_sql.empty() && !t->schema.columns[c].identity)
           b.Row({Int(oid++), Int(int64_t(16384 + t->id)), Int(int64_t(c + 1)), Text(t->schema.columns[c].default_sql)});
     b.Finish();
     return true;

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "storage/sequence.h"
 #include "storage/table.h"
 
 namespace yunhe {
@@ -29,6 +30,7 @@ struct Catalog {
   std::map<std::string, std::shared_ptr<Table>> tables;
   std::map<std::string, ViewInfo> views;
   std::map<std::string, IndexInfo> indexes;
+  std::map<std::string, SequenceInfo> sequences;  // copies share each sequence's state (storage/sequence.h)
   // Roles: name -> SCRAM-SHA-256 verifier ("" = no password). The superuser "yunhe" always
   // exists; while no role has a password, loopback connections are trusted.
   std::map<std::string, std::string> users;
@@ -42,8 +44,12 @@ struct Catalog {
     auto it = views.find(name);
     return it == views.end() ? nullptr : &it->second;
   }
+  const SequenceInfo* FindSequence(const std::string& name) const {
+    auto it = sequences.find(name);
+    return it == sequences.end() ? nullptr : &it->second;
+  }
   bool NameTaken(const std::string& name) const {
-    return tables.count(name) || views.count(name) || indexes.count(name);
+    return tables.count(name) || views.count(name) || indexes.count(name) || sequences.count(name);
   }
 };
 

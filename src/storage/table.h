@@ -39,6 +39,9 @@ struct ColumnInfo {
   LogicalType type;
   bool not_null = false;
   std::string default_sql;  // expression text, "" = NULL
+  // GENERATED ALWAYS ('a') / BY DEFAULT ('d') AS IDENTITY: default_sql is the nextval of its
+  // sequence (storage/sequence.h); 0 = not an identity column.
+  char identity = 0;
 };
 
 struct TableSchema {

@@ -90,6 +90,11 @@ WalReadResult ReadWal(const std::string& path, const std::function<void(const st
       throw Error(SqlState::kDataCorrupted, fmt::format("WAL \"{}\": malformed record at offset {}", path,
                                                         size_t(payload - data.data()) - 8));
     in.Skip(len);
+    if (rec.type == WalRecordType::kSequence) {
+      apply({rec});
+      result.valid_bytes = pending.empty() ? uint64_t(in.position() - data.data()) : result.valid_bytes;
+      continue;
+    }
     if (rec.type == WalRecordType::kAbort) {
       pending.clear();
       result.valid_bytes = uint64_t(in.position() - data.data());

@@ -105,7 +105,8 @@ void EncodeWalRecord(const WalRecord& r, std::string* out) {
   }
   w.U8(uint8_t(r.type));
   switch (r.type) {
-    case WalRecordType::kDdl: w.Str(r.sql); break;
+    case WalRecordType::kDdl:
+    case WalRecordType::kSequence: w.Str(r.sql); break;
     case WalRecordType::kInsert:
       w.Str(r.table);
       w.U32(uint32_t(r.rows.columns.size()));
@@ -142,10 +143,11 @@ bool DecodeWalRecord(const char* data, size_t size, WalRecord* r) {
     }
     return in.ok() && in.remaining() == 0;
   }
-  if (!in.ok() || type < 1 || type > 5) return false;
+  if (!in.ok() || type < 1 || (type > 5 && type != uint8_t(WalRecordType::kSequence))) return false;
   r->type = WalRecordType(type);
   switch (r->type) {
-    case WalRecordType::kDdl: r->sql = in.Str(); break;
+    case WalRecordType::kDdl:
+    case WalRecordType::kSequence: r->sql = in.Str(); break;
     case WalRecordType::kInsert: {
       r->table = in.Str();
       uint32_t cols = in.U32();

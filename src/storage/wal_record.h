@@ -15,6 +15,10 @@ enum class WalRecordType : uint8_t {
   kDelete = 3,  // table + row ids marked deleted
   kCommit = 4,
   kAbort = 5,   // discards the records since the last commit (a spilled transaction rolled back)
+  // (6: a delete as row-id runs, decoded as kDelete)
+  // sql: a sequence's new state (SELECT setval(...)), outside any transaction: sequences are
+  // not transactional, so replay applies it where it stands, whatever the records around it.
+  kSequence = 7,
 };
 
 struct WalRecord {

@@ -1,0 +1,53 @@
+// The catalogs that describe sequences: pg_sequence (options by OID), the pg_sequences view
+// (with each sequence's last value) and information_schema.sequences, as PostgreSQL 15 has them.
+#include "common/pg_type_ids.h"
+#include "sql/system_catalog_builder.h"
+
+namespace yunhe::catalog_rows {
+
+bool BuildSequenceRelation(const Catalog& cat, bool pg, bool info, const std::string& name, SystemRelation* out) {
+  if (pg && name == "pg_sequence") {
+    Builder b(out, {{"seqrelid", I}, {"seqtypid", I}, {"seqstart", I}, {"seqincrement", I}, {"seqmax", I}, {"seqmin", I},
+                    {"seqcache", I}, {"seqcycle", B}});
+    for (auto& [n, s] : cat.sequences) {
+      const SequenceOptions& o = s.options;
+      b.Row({Int(int64_t(16384 + s.id)), Int(PgTypeOid(o.type)), Int(o.start), Int(o.increment), Int(o.max), Int(o.min), Int(o.cache),
+             Bool(o.cycle)});
+    }
+    b.Finish();
+    return true;
+  }
+  if (pg && name == "pg_sequences") {
+    Builder b(out, {{"schemaname", T}, {"sequencename", T}, {"sequenceowner", T}, {"data_type", T}, {"start_value", I},
+                    {"min_value", I}, {"max_value", I}, {"increment_by", I}, {"cycle", B}, {"cache_size", I}, {"last_value", I}});
+    for (auto& [n, s] : cat.sequences) {
+      const SequenceOptions& o = s.options;
+      Value last = Null();
+      {
+        std::lock_guard<std::mutex> lock(s.state->mu);
+        if (s.state->is_called) last = Int(s.state->last_value);  // NULL until nextval was first called
+      }
+      b.Row({Text("public"), Text(n), Text("yunhe"), Text(o.type.ToString()), Int(o.start), Int(o.min), Int(o.max), Int(o.increment),
+             Bool(o.cycle), Int(o.cache), last});
+    }
+    b.Finish();
+    return true;
+  }
+  if (info && name == "sequences") {
+    Builder b(out, {{"sequence_catalog", T}, {"sequence_schema", T}, {"sequence_name", T}, {"data_type", T},
+                    {"numeric_precision", I4}, {"numeric_precision_radix", I4}, {"numeric_scale", I4}, {"start_value", T},
+                    {"minimum_value", T}, {"maximum_value", T}, {"increment", T}, {"cycle_option", T}});
+    for (auto& [n, s] : cat.sequences) {
+      if (s.identity) continue;  // as PostgreSQL: an identity column's sequence is the column's business
+      const SequenceOptions& o = s.options;
+      const int64_t bits = o.type.id == TypeId::kInt16 ? 16 : o.type.id == TypeId::kInt32 ? 32 : 64;
+      b.Row({Text("yunhe"), Text("public"), Text(n), Text(o.type.ToString()), Int(bits), Int(2), Int(0), Text(std::to_string(o.start)),
+             Text(std::to_string(o.min)), Text(std::to_string(o.max)), Text(std::to_string(o.increment)), Text(o.cycle ? "YES" : "NO")});
+    }
+    b.Finish();
+    return true;
+  }
+  return false;
+}
+
+}  // namespace yunhe::catalog_rows
