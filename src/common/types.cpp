@@ -39,7 +39,9 @@ std::string LogicalType::ToString() const {
       return scale ? fmt::format("geometry({},{})", GeometryTypmodName(precision), scale)
                    : fmt::format("geometry({})", GeometryTypmodName(precision));
     case TypeId::kBytea: return "bytea";
-    case TypeId::kArray: return precision ? ArrayElementType(*this).ToString() + "[]" : "anyarray";
+    case TypeId::kArray:
+      if (scale == 1) return "int2vector";
+      return precision ? ArrayElementType(*this).ToString() + "[]" : "anyarray";
   }
   return "unknown";
 }

@@ -61,6 +61,10 @@ std::string GeometryTypmodName(int16_t code);                           // 1|16 
 // int4 -> int4[]; the element's own modifiers (numeric scale, varchar length) are not kept.
 inline LogicalType ArrayOf(const LogicalType& element) { return LogicalType(TypeId::kArray, int16_t(element.id), 0); }
 inline LogicalType ArrayElementType(const LogicalType& array) { return LogicalType(TypeId(array.precision)); }
+// int2vector (pg_index.indkey, indoption): a smallint array whose text form is "1 2" and whose
+// subscripts start at 0, as PostgreSQL's; an array type with scale 1.
+inline LogicalType Int2Vector() { return LogicalType(TypeId::kArray, int16_t(TypeId::kInt16), 1); }
+inline bool IsVectorArray(const LogicalType& t) { return t.id == TypeId::kArray && t.scale == 1; }
 
 // Parses a PostgreSQL type name as libpg_query spells it ("int4", "float8", "varchar", "timestamptz", ...).
 bool LookupTypeName(const std::string& name, LogicalType* out);

@@ -26,7 +26,7 @@ void ArrayConstruct(const std::vector<const Vector*>& args, size_t count, Vector
 void ArraySubscript(const std::vector<const Vector*>& args, size_t count, Vector& out) {
   for (size_t r = 0; r < count; ++r) {
     if (out.IsNull(r)) continue;
-    const int64_t i = args[1]->GetValue(r).i;
+    const int64_t i = args[1]->GetValue(r).i + (IsVectorArray(args[0]->type()) ? 1 : 0);  // int2vector counts from 0
     std::vector<Value> elements = ArrayElements(args[0]->GetValue(r));
     if (i < 1 || i > int64_t(elements.size())) out.SetNull(r, true);  // out of bounds: NULL, as PostgreSQL
     else out.SetValue(r, CastValue(elements[size_t(i - 1)], out.type()));
@@ -78,18 +78,19 @@ template <int kWhat>  // 0 length, 1 upper, 2 lower
 void ArrayBound(const std::vector<const Vector*>& args, size_t count, Vector& out) {
   for (size_t r = 0; r < count; ++r) {
     if (out.IsNull(r)) continue;
-    const size_t n = SplitArrayLiteral(args[0]->GetValue(r).s).size();
+    const size_t n = ArrayElements(args[0]->GetValue(r)).size();
     if (args[1]->GetValue(r).i != 1 || n == 0) {
       out.SetNull(r, true);
       continue;
     }
-    out.SetValue(r, Value::Int(kWhat == 2 ? 1 : int64_t(n), TypeId::kInt32));
+    const int64_t lower = IsVectorArray(args[0]->type()) ? 0 : 1;  // int2vector counts from 0
+    out.SetValue(r, Value::Int(kWhat == 0 ? int64_t(n) : kWhat == 1 ? lower + int64_t(n) - 1 : lower, TypeId::kInt32));
   }
 }
 
 void Cardinality(const std::vector<const Vector*>& args, size_t count, Vector& out) {
   for (size_t r = 0; r < count; ++r)
-    if (!out.IsNull(r)) out.SetValue(r, Value::Int(int64_t(SplitArrayLiteral(args[0]->GetValue(r).s).size()), TypeId::kInt32));
+    if (!out.IsNull(r)) out.SetValue(r, Value::Int(int64_t(ArrayElements(args[0]->GetValue(r)).size()), TypeId::kInt32));
 }
 
 // array_to_string(array, delimiter [, null_string]): NULL elements are skipped unless a

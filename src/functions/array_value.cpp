@@ -87,9 +87,27 @@ std::vector<std::optional<std::string>> SplitArrayLiteral(std::string_view text)
   return out;
 }
 
+// int2vector's text: integers separated by spaces.
+bool IsVectorText(const std::string& s) {
+  for (char c : s)
+    if (!(isdigit((unsigned char)c) || c == ' ' || c == '-')) return false;
+  return true;
+}
+
 std::vector<Value> ArrayElements(const Value& array) {
   const LogicalType element = ArrayElementType(array.type);
   std::vector<Value> out;
+  if (IsVectorText(array.s) && element.IsInteger()) {
+    size_t i = 0;
+    while (i < array.s.size()) {
+      while (i < array.s.size() && array.s[i] == ' ') ++i;
+      size_t j = i;
+      while (j < array.s.size() && array.s[j] != ' ') ++j;
+      if (j > i) out.push_back(ParseValue(array.s.substr(i, j - i), element));
+      i = j;
+    }
+    return out;
+  }
   for (auto& e : SplitArrayLiteral(array.s)) {
     if (!e) out.push_back(Value::Null(element));
     else if (element.id == TypeId::kNull || element.id == TypeId::kText) out.push_back(Value::Text(*e));
@@ -123,6 +141,13 @@ std::string FormatArray(const std::vector<Value>& elements) {
 }
 
 Value MakeArray(const std::vector<Value>& elements, const LogicalType& type) {
+  if (IsVectorArray(type)) {
+    std::string text;
+    for (const Value& e : elements) text += (text.empty() ? "" : " ") + e.ToString();
+    Value v = Value::Text(text);
+    v.type = type;
+    return v;
+  }
   Value v = Value::Text(FormatArray(elements));
   v.type = type;
   return v;

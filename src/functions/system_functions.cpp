@@ -22,6 +22,21 @@ namespace {
 using Args = const std::vector<const Vector*>&;
 const TypeId T = TypeId::kText, TS = TypeId::kTimestamp, TZ = TypeId::kTimestampTz;
 
+// The "key\tvalue\n" lines of a catalog map (the planner's constant, the same in every row).
+template <class Key, class Parse>
+std::unordered_map<Key, std::string> CatalogMapLines(const Vector* map_arg, size_t n, Parse parse) {
+  std::unordered_map<Key, std::string> map;
+  if (n == 0 || map_arg->IsNull(0)) return map;
+  const std::string& text = map_arg->str()[0];
+  for (size_t pos = 0; pos < text.size();) {
+    size_t tab = text.find('\t', pos), nl = text.find('\n', pos);
+    if (tab == std::string::npos || nl == std::string::npos) break;
+    map.emplace(parse(text.substr(pos, tab - pos)), text.substr(tab + 1, nl - tab - 1));
+    pos = nl + 1;
+  }
+  return map;
+}
+
 const TimeZone& ZoneOrThrow(const std::string& name) {
   auto z = TimeZone::Find(name);
   if (!z) throw Error(SqlState::kInvalidParameterValue, fmt::format("time zone \"{}\" not recognized", name));
@@ -145,18 +160,19 @@ void RegisterSystemFunctions(FunctionRegistry& r) {
   // __catalog_lookup(oid, map): map is "key\tvalue\n" lines the planner took from the catalog
   // (pg_get_indexdef, pg_get_constraintdef, ::regclass and the other OID aliases); NULL if absent.
   AddScalar(r, "__catalog_lookup", {TypeId::kInt64, T}, T, [](Args a, size_t n, Vector& o) {
-    std::unordered_map<int64_t, std::string> map;
-    if (n > 0 && !a[1]->IsNull(0)) {
-      const std::string& text = a[1]->str()[0];
-      for (size_t pos = 0; pos < text.size();) {
-        size_t tab = text.find('\t', pos), nl = text.find('\n', pos);
-        if (tab == std::string::npos || nl == std::string::npos) break;
-        map.emplace(std::stoll(text.substr(pos, tab - pos)), text.substr(tab + 1, nl - tab - 1));
-        pos = nl + 1;
-      }
-    }
+    const auto map = CatalogMapLines<int64_t>(a[1], n, [](const std::string& k) { return std::stoll(k); });
     ForEachValid(o, n, [&](size_t k) {
       auto it = map.find(a[0]->i64()[k]);
+      if (it == map.end()) o.SetNull(k, true);
+      else o.str()[k] = it->second;
+    });
+  }, "", "");
+  // __catalog_lookup_text(key, map): the same keyed by text ('name'::regclass of a column,
+  // pg_get_serial_sequence of a column).
+  AddScalar(r, "__catalog_lookup_text", {T, T}, T, [](Args a, size_t n, Vector& o) {
+    const auto map = CatalogMapLines<std::string>(a[1], n, [](const std::string& k) { return k; });
+    ForEachValid(o, n, [&](size_t k) {
+      auto it = map.find(a[0]->str()[k]);
       if (it == map.end()) o.SetNull(k, true);
       else o.str()[k] = it->second;
     });

@@ -128,6 +128,23 @@ std::string CatalogMap(const Catalog& cat, const std::string& what) {
       else if (what == "constraintdef" && e.constraint_oid)
         line(e.constraint_oid, fmt::format("{} ({})", e.primary ? "PRIMARY KEY" : "UNIQUE", ColumnList(e.columns)));
     }
+  } else if (what == "regclass_in") {
+    // Relation name -> OID, in the spellings regclass input accepts (plain, quoted, qualified).
+    auto spellings = [&](int64_t oid, const std::string& name, const char* schema) {
+      for (const std::string& n : {name, QuoteIdent(name)}) {
+        out += fmt::format("{}\t{}\n", n, oid);
+        out += fmt::format("{}.{}\t{}\n", schema, n, oid);
+      }
+    };
+    for (auto& [oid, name] : SystemRelations()) spellings(oid, name, "pg_catalog");
+    for (const RelationEntry& e : CatalogRelations(cat)) spellings(e.oid, e.name, "public");
+  } else if (what == "serial_sequence") {
+    // "table\x1fcolumn" -> the sequence that column owns, schema-qualified.
+    for (auto& [name, seq] : cat.sequences) {
+      if (seq.owned_table.empty()) continue;
+      for (const std::string& t : {seq.owned_table, QuoteIdent(seq.owned_table), "public." + seq.owned_table, "public." + QuoteIdent(seq.owned_table)})
+        out += fmt::format("{}\x1f{}\t{}\n", t, seq.owned_column, "public." + QuoteIdent(name));
+    }
   } else if (what == "regtype") {
     for (auto& [oid, name] : TypeNames()) line(oid, name);
   } else if (what == "regnamespace") {

@@ -121,6 +121,7 @@ class Planner {
   ExprPtr CoerceTo(ExprPtr e, const LogicalType& type, bool explicit_cast = false);
   PlannedQuery PlanTableScan(const std::string& table, int location, bool emit_row_id, Scope* scope_out);
   PlannedQuery PlanView(const ViewInfo& view);
+  PlannedQuery PlanRowsFrom(PgQuery__RangeFunction* f, const Scope* outer, Scope* scope_out);
   PlannedQuery PlanUnnest(PgQuery__RangeFunction* f, PgQuery__FuncCall* call, const Scope* outer, Scope* scope_out);
   // A view's output columns for the system catalogs; false when its query no longer plans.
   bool ViewColumns(const ViewInfo& view, std::vector<std::string>* names, std::vector<LogicalType>* types);
@@ -158,6 +159,7 @@ class Planner {
   // The first argument of nextval/currval/setval: a constant name or regclass OID checked
   // against the catalog and handed on as the plain name.
   ExprPtr BindSequenceName(ExprPtr arg, int location);
+  ExprPtr BindSerialSequence(const std::vector<ExprPtr>& args, int location);
   ExprPtr BindArrayConstructor(PgQuery__AArrayExpr* a, const LogicalType* target, BindContext& bc);
   ExprPtr BindTypeCast(PgQuery__TypeCast* c, BindContext& bc);
   ExprPtr BindSqlValueFunction(PgQuery__SQLValueFunction* f);

@@ -378,6 +378,9 @@ ExprPtr Planner::BindRegCast(const std::string& what, ExprPtr arg, int location)
     }
     return MakeConstant(Value::Int(oid), location);
   }
+  if (what == "regclass" && arg->type.id == TypeId::kText)  // a name known only at run time
+    return CoerceTo(ResolveCall("__catalog_lookup_text", {arg, MakeConstant(Value::Text(CatalogMap(catalog_, "regclass_in")))}, location, false),
+                    TypeId::kInt64);
   return CatalogLookup(what, arg, location);
 }
 

@@ -8,6 +8,7 @@
 #include "sql/asof_syntax.h"
 #include "exec/expression_eval.h"
 #include "exec/generate_series.h"
+#include "exec/rows_from.h"
 #include "exec/unnest.h"
 #include "functions/array_value.h"
 #include "exec/read_nmea.h"
@@ -199,7 +200,7 @@ PlannedQuery Planner::PlanFromItem(PgQuery__Node* node, const Scope* outer, Scop
 }
 
 PlannedQuery Planner::PlanRangeFunction(PgQuery__RangeFunction* f, const Scope* outer, Scope* scope_out) {
-  if (f->n_functions != 1) throw Error(SqlState::kFeatureNotSupported, "ROWS FROM with several functions is not supported");
+  if (f->n_functions > 1) return PlanRowsFrom(f, outer, scope_out);
   PgQuery__Node* call_node = f->functions[0]->list->items[0];
   if (call_node->node_case != PG_QUERY__NODE__NODE_FUNC_CALL)
     throw Error(SqlState::kFeatureNotSupported, "only function calls are supported in FROM");
@@ -210,14 +211,25 @@ PlannedQuery Planner::PlanRangeFunction(PgQuery__RangeFunction* f, const Scope* 
   if (name == "stops" || name == "resample" || name == "proximity") return PlanTrajectoryFunction(f, call, name, outer, scope_out);
   if (name == "unnest") return PlanUnnest(f, call, outer, scope_out);
   if (f->ordinality) throw Error(SqlState::kFeatureNotSupported, "WITH ORDINALITY is supported for unnest only", CharPos(call->location));
-  if (name != "generate_series")
+  const bool subscripts = name == "generate_subscripts";
+  if (name != "generate_series" && !subscripts)
     throw Error(SqlState::kUndefinedFunction, fmt::format("table function {} does not exist", name), CharPos(call->location));
-  if (call->n_args < 2 || call->n_args > 3)
-    throw Error(SqlState::kUndefinedFunction, "function generate_series requires 2 or 3 arguments", CharPos(call->location));
+  if (subscripts ? call->n_args != 2 : (call->n_args < 2 || call->n_args > 3))
+    throw Error(SqlState::kUndefinedFunction,
+                subscripts ? "generate_subscripts takes an array and a dimension here" : "function generate_series requires 2 or 3 arguments",
+                CharPos(call->location));
   Scope empty;
   empty.parent = outer;
   std::vector<ExprPtr> args;
   for (size_t k = 0; k < call->n_args; ++k) args.push_back(BindExpression(call->args[k], empty));
+  if (subscripts) {
+    // generate_subscripts(a, d): the subscripts of dimension d, array_lower(a, d) .. array_upper(a, d).
+    if (args[0]->type.id != TypeId::kArray)
+      throw Error(SqlState::kUndefinedFunction, fmt::format("function generate_subscripts({}, integer) does not exist", args[0]->type.ToString()),
+                  CharPos(call->location));
+    ExprPtr dim = CoerceTo(args[1], TypeId::kInt32);
+    args = {ResolveCall("array_lower", {args[0], dim}, call->location, false), ResolveCall("array_upper", {args[0], dim}, call->location, false)};
+  }
   std::vector<ExprPtr> bounds{args[0], args[1]};
   LogicalType t = UnifyTypes(bounds, "generate_series", call->location);
   if (t.id == TypeId::kDate) t = TypeId::kTimestamp;
@@ -231,8 +243,8 @@ PlannedQuery Planner::PlanRangeFunction(PgQuery__RangeFunction* f, const Scope* 
   else if (t.IsTemporal())
     throw Error(SqlState::kUndefinedFunction, "generate_series over timestamps needs an interval step", CharPos(call->location));
   PlannedQuery q;
-  std::string col = "generate_series";
-  std::string label = "generate_series";
+  std::string col = name;
+  std::string label = name;
   if (f->alias) {
     label = f->alias->aliasname;
     col = f->alias->n_colnames ? StrVal(f->alias->colnames[0]) : label;
@@ -241,6 +253,33 @@ PlannedQuery Planner::PlanRangeFunction(PgQuery__RangeFunction* f, const Scope* 
   q.names = {col};
   q.types = {t};
   scope_out->columns.push_back(ScopeColumn{label, col, t, false});
+  return q;
+}
+
+// ROWS FROM (f(...), g(...)) [AS t(a, b)]: each function planned alone, then side by side.
+PlannedQuery Planner::PlanRowsFrom(PgQuery__RangeFunction* f, const Scope* outer, Scope* scope_out) {
+  if (f->ordinality) throw Error(SqlState::kFeatureNotSupported, "WITH ORDINALITY is not supported with ROWS FROM");
+  std::vector<OperatorPtr> plans;
+  PlannedQuery q;
+  for (size_t k = 0; k < f->n_functions; ++k) {
+    PgQuery__RangeFunction one = *f;  // the same item with this function alone and no alias
+    one.n_functions = 1;
+    one.functions = &f->functions[k];
+    one.alias = nullptr;
+    one.ordinality = 0;
+    Scope ignored;
+    PlannedQuery p = PlanRangeFunction(&one, outer, &ignored);
+    plans.push_back(p.plan);
+    q.names.insert(q.names.end(), p.names.begin(), p.names.end());
+    q.types.insert(q.types.end(), p.types.begin(), p.types.end());
+  }
+  const std::string label = f->alias ? f->alias->aliasname : "rows_from";
+  if (f->alias && f->alias->n_colnames > q.names.size())
+    throw Error(SqlState::kSyntaxError, fmt::format("too many column aliases specified for function {}", label));
+  for (size_t c = 0; f->alias && c < f->alias->n_colnames; ++c) q.names[c] = StrVal(f->alias->colnames[c]);
+  q.plan = std::make_shared<RowsFromOperator>(std::move(plans));
+  q.plan->names = q.names;
+  for (size_t c = 0; c < q.names.size(); ++c) scope_out->columns.push_back(ScopeColumn{label, q.names[c], q.types[c], false});
   return q;
 }
 

@@ -2,6 +2,7 @@
 // match, else cheapest implicit coercion"), constant folding, aggregate calls.
 #include <fmt/format.h>
 
+#include "common/sql_text.h"
 #include "common/status.h"
 #include "exec/expression_eval.h"
 #include "functions/cast.h"
@@ -159,6 +160,7 @@ ExprPtr Planner::BindFuncCall(PgQuery__FuncCall* f, BindContext& bc) {
   }
   if (name == "current_setting" || name == "set_config") return BindSettingCall(name, args, f->location);
   if ((name == "nextval" || name == "currval" || name == "setval") && !args.empty()) args[0] = BindSequenceName(args[0], f->location);
+  if (name == "pg_get_serial_sequence" && args.size() == 2) return BindSerialSequence(args, f->location);
   // Answered from the catalog: the planner hands the kernel the catalog's text as a constant.
   if ((name == "pg_get_indexdef" || name == "pg_get_constraintdef") && !args.empty()) {
     args.resize(1);
@@ -214,6 +216,27 @@ ExprPtr Planner::BindSequenceName(ExprPtr arg, int location) {
   }
   if (arg->type.IsInteger()) return CatalogLookup("regclass", arg, location);
   return arg;
+}
+
+ExprPtr Planner::BindSerialSequence(const std::vector<ExprPtr>& args, int location) {
+  // pg_get_serial_sequence('table', 'column'): the sequence a SERIAL or identity column owns,
+  // schema-qualified, or NULL. The table name is read as regclass input; the column literally.
+  bool constant = true;
+  for (auto& a : args) constant = constant && a->kind == ExprKind::kConstant;
+  if (!constant) {  // looked up per row (unknown tables and columns give NULL here)
+    ExprPtr key = ResolveCall("concat", {CoerceTo(args[0], TypeId::kText), MakeConstant(Value::Text("\x1f")), CoerceTo(args[1], TypeId::kText)},
+                              location, false);
+    return ResolveCall("__catalog_lookup_text", {key, MakeConstant(Value::Text(CatalogMap(catalog_, "serial_sequence")))}, location, false);
+  }
+  if (args[0]->value.is_null || args[1]->value.is_null) return MakeConstant(Value::Null(TypeId::kText), location);
+  const std::string table = RelationNameFromText(args[0]->value.ToString()), column = args[1]->value.ToString();
+  auto t = catalog_.FindTable(table);
+  if (!t) throw Error(SqlState::kUndefinedTable, fmt::format("relation \"{}\" does not exist", table));
+  if (t->schema.ColumnIndex(column) < 0)
+    throw Error(SqlState::kUndefinedColumn, fmt::format("column \"{}\" of relation \"{}\" does not exist", column, table));
+  for (auto& [seq_name, seq] : catalog_.sequences)
+    if (seq.owned_table == table && seq.owned_column == column) return MakeConstant(Value::Text("public." + QuoteIdent(seq_name)), location);
+  return MakeConstant(Value::Null(TypeId::kText), location);
 }
 
 ExprPtr Planner::CatalogLookup(const std::string& what, ExprPtr oid, int location) {

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "common/status.h"
 #include "functions/function.h"
@@ -17,7 +18,7 @@ bool IsSetFunction(const PgQuery__Node* n) {
   if (!n || n->node_case != PG_QUERY__NODE__NODE_FUNC_CALL || n->func_call->over) return false;
   const auto* f = n->func_call;
   const std::string name = f->funcname[f->n_funcname - 1]->string->sval;
-  return name == "generate_series" || name == "unnest";
+  return name == "generate_series" || name == "unnest" || name == "generate_subscripts";
 }
 
 // The field of `m` (or of a message below it, not inside a subquery) holding a set-returning
@@ -76,55 +77,89 @@ bool CallsAggregate(ProtobufCMessage* m) {
 
 }  // namespace
 
+PgQuery__Node* StringNode(const std::string& text) {
+  PgQuery__Node* n = NodeOf(PG_QUERY__NODE__NODE_STRING);
+  n->string = New<PgQuery__String>(pg_query__string__init);
+  n->string->sval = strdup(text.c_str());
+  return n;
+}
+
+template <class T>
+T* Array(size_t n) {
+  return static_cast<T*>(std::calloc(n ? n : 1, sizeof(T)));
+}
+
 void MoveSelectListSetFunctions(PgQuery__SelectStmt* s) {
-  PgQuery__Node** slot = nullptr;
-  PgQuery__ResTarget* target = nullptr;
-  for (size_t k = 0; k < s->n_target_list; ++k) {
+  // Every set-returning call of the select list (the outermost one of each expression tree).
+  struct Found {
+    PgQuery__Node** slot;  // where the call was; now a column reference to fill in below
+    PgQuery__ResTarget* target;
+    PgQuery__Node* call;
+  };
+  std::vector<Found> calls;
+  auto take = [&](PgQuery__Node** slot, PgQuery__ResTarget* rt) {
+    calls.push_back({slot, rt, *slot});
+    PgQuery__Node* ref = NodeOf(PG_QUERY__NODE__NODE_COLUMN_REF);
+    ref->column_ref = New<PgQuery__ColumnRef>(pg_query__column_ref__init);
+    ref->column_ref->n_fields = 1;
+    ref->column_ref->fields = Array<PgQuery__Node*>(1);
+    ref->column_ref->fields[0] = StringNode("__srf");
+    *slot = ref;
+  };
+  bool any = false;
+  for (size_t k = 0; k < s->n_target_list && !any; ++k) {
     auto* rt = s->target_list[k]->res_target;
-    if (!rt || !rt->val) continue;
-    PgQuery__Node** found = IsSetFunction(rt->val) ? &rt->val : FindSetCall(&rt->val->base);
-    if (!found) continue;
-    if (slot) throw Error(SqlState::kFeatureNotSupported, "more than one set-returning function in a select list is not supported");
-    slot = found;
-    target = rt;
+    any = rt && rt->val && (IsSetFunction(rt->val) || FindSetCall(&rt->val->base));
   }
-  if (!slot) return;
+  if (!any) return;
   bool aggregates = s->n_group_clause > 0 || s->having_clause || s->n_window_clause > 0;
   for (size_t k = 0; k < s->n_target_list && !aggregates; ++k) aggregates = CallsAggregate(&s->target_list[k]->base);
   if (aggregates)
     throw Error(SqlState::kFeatureNotSupported,
                 "set-returning functions in a select list with aggregates, GROUP BY or window functions are not supported");
-  PgQuery__Node* call = *slot;
-  const std::string fname = call->func_call->funcname[call->func_call->n_funcname - 1]->string->sval;
-  // The column keeps the function's name, as in PostgreSQL, when the call is the whole target.
-  if (slot == &target->val && (!target->name || !target->name[0])) target->name = strdup(fname.c_str());
-  // FROM ..., LATERAL fname(args) AS __srf
-  PgQuery__Node* list = NodeOf(PG_QUERY__NODE__NODE_LIST);
-  list->list = New<PgQuery__List>(pg_query__list__init);
-  list->list->n_items = 1;
-  list->list->items = static_cast<PgQuery__Node**>(std::malloc(sizeof(PgQuery__Node*)));
-  list->list->items[0] = call;
+  for (size_t k = 0; k < s->n_target_list; ++k) {
+    auto* rt = s->target_list[k]->res_target;
+    if (!rt || !rt->val) continue;
+    if (IsSetFunction(rt->val)) {
+      take(&rt->val, rt);
+      continue;
+    }
+    // Several calls may sit in one expression: take them one at a time.
+    while (PgQuery__Node** found = FindSetCall(&rt->val->base)) take(found, rt);
+  }
+  // FROM ..., LATERAL ROWS FROM (f1(...), f2(...)) AS __srf(__srf1, __srf2): several calls run in
+  // step, as PostgreSQL runs the set-returning functions of one select list.
   PgQuery__Node* from = NodeOf(PG_QUERY__NODE__NODE_RANGE_FUNCTION);
-  from->range_function = New<PgQuery__RangeFunction>(pg_query__range_function__init);
-  from->range_function->lateral = 1;
-  from->range_function->n_functions = 1;
-  from->range_function->functions = static_cast<PgQuery__Node**>(std::malloc(sizeof(PgQuery__Node*)));
-  from->range_function->functions[0] = list;
-  from->range_function->alias = New<PgQuery__Alias>(pg_query__alias__init);
-  from->range_function->alias->aliasname = strdup("__srf");
+  auto* rf = from->range_function = New<PgQuery__RangeFunction>(pg_query__range_function__init);
+  rf->lateral = 1;
+  rf->n_functions = calls.size();
+  rf->functions = Array<PgQuery__Node*>(calls.size());
+  rf->alias = New<PgQuery__Alias>(pg_query__alias__init);
+  rf->alias->aliasname = strdup("__srf");
+  rf->alias->n_colnames = calls.size();
+  rf->alias->colnames = Array<PgQuery__Node*>(calls.size());
+  for (size_t k = 0; k < calls.size(); ++k) {
+    PgQuery__Node** slot = calls[k].slot;
+    PgQuery__Node* call = calls[k].call;
+    const std::string fname = call->func_call->funcname[call->func_call->n_funcname - 1]->string->sval;
+    // The column keeps the function's name, as in PostgreSQL, when the call is the whole target.
+    PgQuery__ResTarget* target = calls[k].target;
+    if (slot == &target->val && (!target->name || !target->name[0])) target->name = strdup(fname.c_str());
+    PgQuery__Node* list = NodeOf(PG_QUERY__NODE__NODE_LIST);
+    list->list = New<PgQuery__List>(pg_query__list__init);
+    list->list->n_items = 1;
+    list->list->items = Array<PgQuery__Node*>(1);
+    list->list->items[0] = call;
+    rf->functions[k] = list;
+    const std::string column = calls.size() == 1 ? "__srf" : "__srf" + std::to_string(k + 1);
+    rf->alias->colnames[k] = StringNode(column);
+    // ... and its column where the call was.
+    PgQuery__ColumnRef* ref = (*slot)->column_ref;
+    ref->location = call->func_call->location;
+    ref->fields[0]->string->sval = strdup(column.c_str());
+  }
   s->from_clause = static_cast<PgQuery__Node**>(std::realloc(s->from_clause, (s->n_from_clause + 1) * sizeof(PgQuery__Node*)));
   s->from_clause[s->n_from_clause++] = from;
-  // ... and __srf where the call was.
-  PgQuery__Node* ref = NodeOf(PG_QUERY__NODE__NODE_COLUMN_REF);
-  ref->column_ref = New<PgQuery__ColumnRef>(pg_query__column_ref__init);
-  ref->column_ref->location = call->func_call->location;
-  PgQuery__Node* field = NodeOf(PG_QUERY__NODE__NODE_STRING);
-  field->string = New<PgQuery__String>(pg_query__string__init);
-  field->string->sval = strdup("__srf");
-  ref->column_ref->n_fields = 1;
-  ref->column_ref->fields = static_cast<PgQuery__Node**>(std::malloc(sizeof(PgQuery__Node*)));
-  ref->column_ref->fields[0] = field;
-  *slot = ref;
 }
 
 }  // namespace yunhe

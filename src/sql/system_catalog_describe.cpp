@@ -11,15 +11,16 @@ bool BuildDescribeRelation(const Catalog& cat, const std::string& name, SystemRe
   if (name == "pg_index") {
     Builder b(out, {{"indexrelid", I}, {"indrelid", I}, {"indnatts", I2}, {"indnkeyatts", I2}, {"indisunique", B},
                     {"indisprimary", B}, {"indisexclusion", B}, {"indimmediate", B}, {"indisclustered", B}, {"indisvalid", B},
-                    {"indisready", B}, {"indislive", B}, {"indisreplident", B}, {"indkey", ArrayOf(TypeId::kInt16)},
-                    {"indexprs", T}, {"indpred", T}});
+                    {"indisready", B}, {"indislive", B}, {"indisreplident", B}, {"indkey", Int2Vector()},
+                    {"indoption", Int2Vector()}, {"indexprs", T}, {"indpred", T}});
     for (const RelationEntry& e : CatalogRelations(cat)) {
       if (e.kind != 'i' || !e.table) continue;
-      std::vector<Value> keys;
+      std::vector<Value> keys, options;
       for (auto& c : e.columns) keys.push_back(Value::Int(e.table->schema.ColumnIndex(c) + 1, TypeId::kInt16));
+      options.assign(keys.size(), Value::Int(0, TypeId::kInt16));  // ASC NULLS LAST on every column
       b.Row({Int(e.oid), Int(e.table_oid), Int(int64_t(e.columns.size())), Int(int64_t(e.columns.size())), Bool(e.unique),
              Bool(e.primary), Bool(false), Bool(true), Bool(false), Bool(true), Bool(true), Bool(true), Bool(false),
-             MakeArray(keys, ArrayOf(TypeId::kInt16)), Null(), Null()});
+             MakeArray(keys, Int2Vector()), MakeArray(options, Int2Vector()), Null(), Null()});
     }
     b.Finish();
     return true;
