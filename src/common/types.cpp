@@ -29,7 +29,10 @@ std::string LogicalType::ToString() const {
     case TypeId::kFloat64: return "double precision";
     case TypeId::kNumeric:
       return precision ? fmt::format("numeric({},{})", precision, scale) : "numeric";
-    case TypeId::kText: return precision ? fmt::format("character varying({})", precision) : "text";
+    case TypeId::kText:
+      if (scale == 1) return "json";
+      if (scale == 2) return "jsonb";
+      return precision ? fmt::format("character varying({})", precision) : "text";
     case TypeId::kDate: return "date";
     case TypeId::kTimestamp: return "timestamp without time zone";
     case TypeId::kTimestampTz: return "timestamp with time zone";
@@ -106,6 +109,10 @@ bool LookupTypeName(const std::string& n, LogicalType* out) {
       {"oid", TypeId::kInt64},          {"regproc", TypeId::kText},
       {"int2vector", TypeId::kText},    {"oidvector", TypeId::kText},
   };
+  if (n == "json" || n == "jsonb") {  // text underneath (functions/json_value.h)
+    *out = LogicalType(TypeId::kText, 0, n == "json" ? 1 : 2);
+    return true;
+  }
   for (const auto& e : kNames) {
     if (n == e.name) {
       *out = LogicalType(e.id);

@@ -1,5 +1,7 @@
 #include "functions/cast.h"
 
+#include "functions/json_value.h"
+
 #include <fmt/format.h>
 
 #include <cerrno>
@@ -161,6 +163,11 @@ Value ParseValue(const std::string& text, const LogicalType& to) {
           throw Error(SqlState::kStringDataRightTruncation,
                       fmt::format("value too long for type character varying({})", to.precision));
       }
+      if (IsJsonOrJsonb(to)) {  // validated; jsonb kept in its canonical form
+        Value v = Value::Text(JsonInput(text, IsJsonb(to)));
+        v.type = to;
+        return v;
+      }
       return Value::Text(text);
     }
     case TypeId::kArray: return ParseArray(text, to);
@@ -272,6 +279,17 @@ Value CastValue(const Value& v, const LogicalType& to) {
   if (to.id == TypeId::kText) {
     Value out = ParseValue(v.ToString(), to);
     return out;
+  }
+  if (IsJsonOrJsonb(v.type) && (to.IsNumeric() || to.id == TypeId::kBool)) {
+    // jsonb::numeric, ::int, ::float8, ::bool of a scalar of that kind (PostgreSQL 11+).
+    const Json doc = ParseJson(v.s, IsJsonb(v.type));
+    const bool number = doc.kind == Json::Kind::kNumber, boolean = doc.kind == Json::Kind::kTrue || doc.kind == Json::Kind::kFalse;
+    if ((to.IsNumeric() && !number) || (to.id == TypeId::kBool && !boolean)) {
+      const char* kind = doc.kind == Json::Kind::kObject ? "object" : doc.kind == Json::Kind::kArray ? "array"
+                       : doc.kind == Json::Kind::kString ? "string" : doc.kind == Json::Kind::kNull ? "null" : number ? "numeric" : "boolean";
+      throw Error(SqlState::kInvalidParameterValue, fmt::format("cannot cast {} {} to type {}", v.type.ToString(), kind, to.ToString()));
+    }
+    return ParseValue(JsonScalarText(doc), to);
   }
   if (from == TypeId::kText || from == TypeId::kNull) return ParseValue(v.s, to);
   Value out;

@@ -16,6 +16,7 @@ void RegisterSystemFunctions(FunctionRegistry& r);
 void RegisterGeoFunctions(FunctionRegistry& r);
 void RegisterArrayFunctions(FunctionRegistry& r);
 void RegisterSequenceFunctions(FunctionRegistry& r);
+void RegisterJsonFunctions(FunctionRegistry& r);
 
 FunctionRegistry& FunctionRegistry::Get() {
   static FunctionRegistry registry;
@@ -32,6 +33,7 @@ FunctionRegistry& FunctionRegistry::Get() {
     RegisterGeoFunctions(registry);
     RegisterArrayFunctions(registry);
     RegisterSequenceFunctions(registry);
+    RegisterJsonFunctions(registry);
   });
   return registry;
 }
@@ -117,7 +119,10 @@ int TemporalRank(TypeId t) {
 
 int ImplicitCastCost(const LogicalType& from, const LogicalType& to, bool unknown_literal) {
   if (to.id == TypeId::kNull) return 1;  // "any"
-  if (from.id == to.id) return 0;
+  // A quoted literal can become any type, text (or json, jsonb) more readily: so in
+  // `jsonb_col || '[2]'` the typed side decides the operator, as PostgreSQL's unknown rule.
+  if (unknown_literal && from.id == TypeId::kText) return to.id == TypeId::kText ? 1 : 2;
+  if (from.id == to.id) return from.id == TypeId::kText && from.scale != to.scale ? 1 : 0;  // text vs json vs jsonb
   if (from.id == TypeId::kNull) return 1;
   if (unknown_literal) return 2;  // a quoted literal can become any type
   // PostGIS declares text -> geometry and bytea -> geometry implicit (ST_AsText('POINT(1 2)')).

@@ -84,7 +84,7 @@ void RegisterSystemFunctions(FunctionRegistry& r) {
       // varchar stays character varying.
       const LogicalType& t = a[0]->type();
       const std::string name = t.id == TypeId::kText && t.precision ? "character varying"
-                               : t.id == TypeId::kArray                ? t.ToString()
+                               : t.id == TypeId::kArray || (t.id == TypeId::kText && t.scale) ? t.ToString()  // int2vector, json, jsonb
                                                                        : LogicalType(t.id).ToString();
       for (size_t k = 0; k < n; ++k) o.SetValue(k, Value::Text(name));
     };
@@ -133,9 +133,13 @@ void RegisterSystemFunctions(FunctionRegistry& r) {
     AddScalar(r, "pg_get_userbyid", {t}, T, [](Args, size_t n, Vector& o) {
       ForEachValid(o, n, [&](size_t k) { o.str()[k] = "yunhe"; });
     }, "name of the role with this OID (there is one: yunhe)", "pg_get_userbyid(10) → yunhe");
-    AddScalar(r, "pg_table_is_visible", {t}, TypeId::kBool, [](Args, size_t n, Vector& o) {
-      ForEachValid(o, n, [&](size_t k) { o.i64()[k] = 1; });
-    }, "whether a relation is visible in the search path (always: one schema)", "pg_table_is_visible(16385) → t");
+    for (const char* what : {"pg_table_is_visible", "pg_type_is_visible", "pg_function_is_visible"}) {
+      const bool table = std::string(what) == "pg_table_is_visible";
+      AddScalar(r, what, {t}, TypeId::kBool, [](Args, size_t n, Vector& o) {
+        ForEachValid(o, n, [&](size_t k) { o.i64()[k] = 1; });
+      }, table ? "whether a relation (type, function) is visible in the search path (always: one schema)" : "",
+         table ? "pg_table_is_visible(16385) → t" : "");
+    }
     AddScalar(r, "pg_encoding_to_char", {t}, T, [](Args, size_t n, Vector& o) {
       ForEachValid(o, n, [&](size_t k) { o.str()[k] = "UTF8"; });
     }, "name of an encoding id", "pg_encoding_to_char(6) → UTF8");

@@ -32,7 +32,7 @@ const std::vector<std::pair<int64_t, const char*>>& BuiltinTypes() {
       {16, "bool"},    {20, "int8"},         {21, "int2"},      {23, "int4"},   {25, "text"},        {700, "float4"},
       {701, "float8"}, {1043, "varchar"},    {1082, "date"},    {1114, "timestamp"}, {1184, "timestamptz"},
       {1186, "interval"}, {1700, "numeric"}, {26, "oid"},       {19, "name"},   {18, "char"},
-      {17, "bytea"},   {kGeometryTypeOid, "geometry"}};
+      {17, "bytea"},   {kGeometryTypeOid, "geometry"}, {114, "json"}, {3802, "jsonb"}};
   return types;
 }
 }  // namespace
@@ -112,15 +112,18 @@ bool BuildSystemRelation(const Catalog& cat, const std::string& schema, const st
   if (pg && name == "pg_type") {
     Builder b(out, {{"oid", I}, {"typname", T}, {"typnamespace", I}, {"typowner", I}, {"typlen", I2}, {"typtype", T},
                     {"typcategory", T}, {"typdelim", T}, {"typbasetype", I}, {"typtypmod", I4}, {"typrelid", I}, {"typelem", I},
-                    {"typarray", I}, {"typnotnull", B}, {"typcollation", I}});
+                    {"typarray", I}, {"typnotnull", B}, {"typcollation", I}, {"typdefault", T}, {"typdefaultbin", T},
+                    {"typisdefined", B}, {"typndims", I4}, {"typacl", TA}});
     for (auto& [oid, tn] : BuiltinTypes()) {
       const bool text = oid == 25 || oid == 1043 || oid == 19 || oid == 18;
       const int32_t array = PgArrayTypeOid(int32_t(oid));
-      b.Row({Int(oid), Text(tn), Int(kPgCatalogOid), Int(kOwnerOid), Int(-1), Text("b"), Text(text ? "S" : "U"), Text(","),
-             Int(0), Int(-1), Int(0), Int(0), Int(array == 2277 ? 0 : array), Bool(false), Int(text ? 100 : 0)});
+      b.Row({Int(oid), Text(tn), Int(kPgCatalogOid), Int(kOwnerOid), Int(-1), Text("b"), Text(text ? "S" : "U"),
+             Text(","), Int(0), Int(-1), Int(0), Int(0), Int(array == 2277 ? 0 : array), Bool(false), Int(text ? 100 : 0), Null(), Null(),
+             Bool(true), Int(0), Null()});
       if (array != 2277)
         b.Row({Int(array), Text("_" + std::string(tn)), Int(kPgCatalogOid), Int(kOwnerOid), Int(-1), Text("b"), Text("A"),
-               Text(","), Int(0), Int(-1), Int(0), Int(oid), Int(0), Bool(false), Int(text ? 100 : 0)});
+               Text(","), Int(0), Int(-1), Int(0), Int(oid), Int(0), Bool(false), Int(text ? 100 : 0), Null(), Null(), Bool(true),
+               Int(0), Null()});
     }
     b.Finish();
     return true;

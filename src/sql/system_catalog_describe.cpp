@@ -85,6 +85,7 @@ bool BuildDescribeRelation(const Catalog& cat, const std::string& name, SystemRe
     Builder(out, {{"oid", I}, {"prpubid", I}, {"prrelid", I}, {"prqual", T}, {"prattrs", ArrayOf(TypeId::kInt16)}}).Finish();
   else if (name == "pg_auth_members")
     Builder(out, {{"roleid", I}, {"member", I}, {"grantor", I}, {"admin_option", B}}).Finish();
+  else if (name == "pg_enum") Builder(out, {{"oid", I}, {"enumtypid", I}, {"enumsortorder", TypeId::kFloat32}, {"enumlabel", T}}).Finish();
   else if (name == "pg_description") Builder(out, {{"objoid", I}, {"classoid", I}, {"objsubid", I4}, {"description", T}}).Finish();
   else if (name == "pg_trigger")
     Builder(out, {{"oid", I}, {"tgrelid", I}, {"tgname", T}, {"tgenabled", T}, {"tgisinternal", B}, {"tgparentid", I}}).Finish();
