@@ -77,7 +77,7 @@ bool CommonType(const LogicalType& a, const LogicalType& b, LogicalType* out);
 
 // Registers one scalar function signature (the helper every family file uses).
 void AddScalar(FunctionRegistry& r, const char* name, std::vector<LogicalType> args, LogicalType ret, ScalarKernel kernel,
-               const char* description, const char* example, bool strict = true, bool is_volatile = false);
+               const char* description, const char* example, bool strict = true, bool is_volatile = false, bool variadic = false);
 
 void RegisterAllFunctions();
 

@@ -283,18 +283,10 @@ Value AggJson(const std::vector<const Value*>& values) {
 }
 Value AggJsonb(const std::vector<const Value*>& values) { return Value::Text(JsonInput(AggJson(values).s, true)); }
 
+// AddScalar with the argument order this file reads best in: variadic before strict.
 void Add(FunctionRegistry& r, const char* name, std::vector<LogicalType> args, LogicalType ret, ScalarKernel kernel,
          const char* description = "", const char* example = "", bool variadic = false, bool strict = true) {
-  ScalarFunction f;
-  f.name = name;
-  f.arg_types = std::move(args);
-  f.return_type = ret;
-  f.kernel = kernel;
-  f.variadic = variadic;
-  f.strict = strict;
-  f.description = description;
-  f.example = example;
-  r.AddScalar(f);
+  AddScalar(r, name, std::move(args), ret, kernel, description, example, strict, false, variadic);
 }
 
 }  // namespace

@@ -39,7 +39,7 @@ FunctionRegistry& FunctionRegistry::Get() {
 }
 
 void AddScalar(FunctionRegistry& r, const char* name, std::vector<LogicalType> args, LogicalType ret, ScalarKernel kernel,
-               const char* description, const char* example, bool strict, bool is_volatile) {
+               const char* description, const char* example, bool strict, bool is_volatile, bool variadic) {
   ScalarFunction f;
   f.name = name;
   f.arg_types = std::move(args);
@@ -47,6 +47,7 @@ void AddScalar(FunctionRegistry& r, const char* name, std::vector<LogicalType> a
   f.kernel = kernel;
   f.strict = strict;
   f.volatile_ = is_volatile;
+  f.variadic = variadic;
   f.description = description;
   f.example = example;
   r.AddScalar(std::move(f));

@@ -20,15 +20,7 @@ SequenceAccess& Sequences() {
 
 void AddSequenceFunction(FunctionRegistry& r, const char* name, std::vector<LogicalType> args, ScalarKernel kernel,
                          const char* description, const char* example) {
-  ScalarFunction f;
-  f.name = name;
-  f.arg_types = std::move(args);
-  f.return_type = LogicalType(TypeId::kInt64);
-  f.kernel = kernel;
-  f.volatile_ = true;
-  f.description = description;
-  f.example = example;
-  r.AddScalar(f);
+  AddScalar(r, name, std::move(args), LogicalType(TypeId::kInt64), kernel, description, example, true, /*is_volatile=*/true);
 }
 
 }  // namespace
