@@ -19,7 +19,9 @@ int32_t PgTypeOid(const LogicalType& t) {
     case TypeId::kBytea: return 17;
     case TypeId::kGeometry: return kGeometryTypeOid;
     case TypeId::kNull: return 25;
-    case TypeId::kArray: return IsVectorArray(t) ? 22 : PgArrayTypeOid(PgTypeOid(ArrayElementType(t)));
+    case TypeId::kArray:
+      if (IsVectorArray(t)) return TypeId(t.precision) == TypeId::kInt16 ? 22 : 30;  // int2vector, oidvector
+      return PgArrayTypeOid(PgTypeOid(ArrayElementType(t)));
   }
   return 25;
 }

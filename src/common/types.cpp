@@ -43,7 +43,7 @@ std::string LogicalType::ToString() const {
                    : fmt::format("geometry({})", GeometryTypmodName(precision));
     case TypeId::kBytea: return "bytea";
     case TypeId::kArray:
-      if (scale == 1) return "int2vector";
+      if (scale == 1) return TypeId(precision) == TypeId::kInt16 ? "int2vector" : "oidvector";
       return precision ? ArrayElementType(*this).ToString() + "[]" : "anyarray";
   }
   return "unknown";

@@ -64,6 +64,8 @@ inline LogicalType ArrayElementType(const LogicalType& array) { return LogicalTy
 // int2vector (pg_index.indkey, indoption): a smallint array whose text form is "1 2" and whose
 // subscripts start at 0, as PostgreSQL's; an array type with scale 1.
 inline LogicalType Int2Vector() { return LogicalType(TypeId::kArray, int16_t(TypeId::kInt16), 1); }
+// oidvector (pg_proc.proargtypes): the same with OIDs.
+inline LogicalType OidVector() { return LogicalType(TypeId::kArray, int16_t(TypeId::kInt64), 1); }
 inline bool IsVectorArray(const LogicalType& t) { return t.id == TypeId::kArray && t.scale == 1; }
 
 // Parses a PostgreSQL type name as libpg_query spells it ("int4", "float8", "varchar", "timestamptz", ...).

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "common/cancel.h"
+#include "common/decimal.h"
 #include "common/sql_text.h"
 #include "common/pg_type_ids.h"
 #include "common/time_util.h"
@@ -133,6 +134,9 @@ void RegisterSystemFunctions(FunctionRegistry& r) {
     AddScalar(r, "pg_get_userbyid", {t}, T, [](Args, size_t n, Vector& o) {
       ForEachValid(o, n, [&](size_t k) { o.str()[k] = "yunhe"; });
     }, "name of the role with this OID (there is one: yunhe)", "pg_get_userbyid(10) → yunhe");
+    AddScalar(r, "pg_indexes_size", {t}, TypeId::kInt64, [](Args, size_t n, Vector& o) {
+      ForEachValid(o, n, [&](size_t k) { o.i64()[k] = 0; });
+    }, "bytes of a table's indexes (0: they live in memory, and key maps in the parts)", "pg_indexes_size('t'::regclass) → 0");
     for (const char* what : {"pg_table_is_visible", "pg_type_is_visible", "pg_function_is_visible"}) {
       const bool table = std::string(what) == "pg_table_is_visible";
       AddScalar(r, what, {t}, TypeId::kBool, [](Args, size_t n, Vector& o) {
@@ -146,6 +150,12 @@ void RegisterSystemFunctions(FunctionRegistry& r) {
     AddScalar(r, "obj_description", {t, T}, T, [](Args, size_t n, Vector& o) {
       for (size_t k = 0; k < n; ++k) o.SetNull(k, true);
     }, "comment of a database object (none are stored)", "obj_description(16385, 'pg_class') → NULL", false);
+    AddScalar(r, "pg_get_function_sqlbody", {t}, T, [](Args, size_t n, Vector& o) {
+      for (size_t k = 0; k < n; ++k) o.SetNull(k, true);
+    }, "body of a SQL-standard function (yunhe's are built in: NULL)", "pg_get_function_sqlbody(100000) → NULL", false);
+    AddScalar(r, "shobj_description", {t, T}, T, [](Args, size_t n, Vector& o) {
+      for (size_t k = 0; k < n; ++k) o.SetNull(k, true);
+    }, "comment of a shared object (none are stored)", "shobj_description(16383, 'pg_database') → NULL", false);
     AddScalar(r, "format_type", {t, TypeId::kInt32}, T, [](Args a, size_t n, Vector& o) {
       ForEachValid(o, n, [&](size_t k) {
         const int64_t oid = a[0]->i64()[k];
@@ -160,6 +170,42 @@ void RegisterSystemFunctions(FunctionRegistry& r) {
         o.str()[k] = name;
       });
     }, "SQL name of a type OID with its modifier", "format_type(1700, 655366) → numeric(10,2)", false);
+  }
+  // Privilege checks: every role may do everything so far (GRANT and REVOKE are issue 19's), so
+  // they answer true for any object, by name or OID, for the current or a named role.
+  for (const char* what : {"has_database_privilege", "has_table_privilege", "has_schema_privilege", "has_sequence_privilege",
+                           "has_column_privilege", "has_function_privilege", "has_tablespace_privilege"}) {
+    const bool first = std::string(what) == "has_table_privilege";
+    for (size_t arity : {2, 3, 4}) {
+      if (arity == 4 && std::string(what) != "has_column_privilege") continue;
+      std::vector<LogicalType> args(arity, LogicalType(TypeId::kNull));
+      AddScalar(r, what, args, TypeId::kBool, [](Args, size_t n, Vector& o) {
+        ForEachValid(o, n, [&](size_t k) { o.i64()[k] = 1; });
+      }, first && arity == 2 ? "privilege checks: true (no privileges are kept yet; every role may do everything)" : "",
+         first && arity == 2 ? "has_table_privilege('t', 'SELECT') → t" : "");
+    }
+  }
+  // pg_size_pretty: PostgreSQL 15's units and rounding (below 10240 of a unit stays in it).
+  for (TypeId t : {TypeId::kInt64, TypeId::kNumeric}) {
+    AddScalar(r, "pg_size_pretty", {t}, T, [](Args a, size_t n, Vector& o) {
+      ForEachValid(o, n, [&](size_t k) {
+        int64_t size = a[0]->type().id == TypeId::kNumeric ? int64_t(DecimalToDouble(a[0]->GetValue(k).d)) : a[0]->i64()[k];
+        const int64_t limit = 10 * 1024, limit2 = limit * 2 - 1;
+        auto half = [](int64_t x) { return (x + (x < 0 ? -1 : 1)) / 2; };
+        if (std::llabs(size) < limit) {
+          o.str()[k] = fmt::format("{} bytes", size);
+          return;
+        }
+        size >>= 9;  // one extra bit for rounding
+        for (const char* unit : {"kB", "MB", "GB", "TB"}) {
+          if (std::llabs(size) < limit2 || std::string(unit) == "TB") {
+            o.str()[k] = fmt::format("{} {}", half(size), unit);
+            return;
+          }
+          size >>= 10;
+        }
+      });
+    }, t == TypeId::kInt64 ? "a byte count in kB, MB, GB or TB, as PostgreSQL rounds it" : "", t == TypeId::kInt64 ? "pg_size_pretty(123456789::bigint) → 118 MB" : "");
   }
   // __catalog_lookup(oid, map): map is "key\tvalue\n" lines the planner took from the catalog
   // (pg_get_indexdef, pg_get_constraintdef, ::regclass and the other OID aliases); NULL if absent.

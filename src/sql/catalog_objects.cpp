@@ -5,6 +5,9 @@
 #include "common/sql_text.h"
 #include "common/pg_type_ids.h"
 #include "sql/system_catalog.h"
+#include "storage/part_file.h"
+
+#include <set>
 
 namespace yunhe {
 
@@ -114,6 +117,18 @@ std::vector<RelationEntry> CatalogRelations(const Catalog& cat) {
   return out;
 }
 
+uint64_t TableBytes(const TableData& data) {
+  std::set<const PartFile*> parts;
+  uint64_t resident = 0;
+  for (size_t g = 0; g < data.group_count(); ++g) {
+    if (const PartFile* part = data.group_part(g).get()) parts.insert(part);
+    else resident += uint64_t(data.group_rows(g)) * data.types().size() * 8;
+  }
+  uint64_t bytes = resident;
+  for (const PartFile* p : parts) bytes += p->file_bytes();
+  return bytes;
+}
+
 std::string CatalogMap(const Catalog& cat, const std::string& what) {
   std::string out;
   auto line = [&](int64_t key, const std::string& value) { out += fmt::format("{}\t{}\n", key, value); };
@@ -138,6 +153,19 @@ std::string CatalogMap(const Catalog& cat, const std::string& what) {
     };
     for (auto& [oid, name] : SystemRelations()) spellings(oid, name, "pg_catalog");
     for (const RelationEntry& e : CatalogRelations(cat)) spellings(e.oid, e.name, "public");
+  } else if (what == "table_size") {
+    // Bytes on disk (its part files) plus an estimate of its resident rows (8 bytes a value).
+    for (const RelationEntry& e : CatalogRelations(cat)) {
+      if (e.kind == 'i' || e.kind == 'v') {
+        out += fmt::format("{}\t0\n", e.oid);
+        continue;
+      }
+      if (e.kind == 'S') {
+        out += fmt::format("{}\t8192\n", e.oid);  // what a PostgreSQL sequence takes
+        continue;
+      }
+      out += fmt::format("{}\t{}\n", e.oid, TableBytes(e.table->data));
+    }
   } else if (what == "serial_sequence") {
     // "table\x1fcolumn" -> the sequence that column owns, schema-qualified.
     for (auto& [name, seq] : cat.sequences) {

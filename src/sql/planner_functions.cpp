@@ -161,6 +161,20 @@ ExprPtr Planner::BindFuncCall(PgQuery__FuncCall* f, BindContext& bc) {
   if (name == "current_setting" || name == "set_config") return BindSettingCall(name, args, f->location);
   if ((name == "nextval" || name == "currval" || name == "setval") && !args.empty()) args[0] = BindSequenceName(args[0], f->location);
   if (name == "pg_get_serial_sequence" && args.size() == 2) return BindSerialSequence(args, f->location);
+  if ((name == "pg_table_size" || name == "pg_total_relation_size" || name == "pg_relation_size") && !args.empty() && args.size() <= 2)
+    return CoerceTo(CatalogLookup("table_size", args[0], f->location), TypeId::kInt64);
+  if ((name == "pg_get_function_result" || name == "pg_get_function_arguments" || name == "pg_get_function_identity_arguments") &&
+      args.size() == 1) {
+    ExprPtr oid = args[0]->unknown_literal ? CoerceTo(args[0], TypeId::kInt64) : args[0];
+    return ResolveCall("__catalog_lookup", {CoerceTo(oid, TypeId::kInt64),
+                                            MakeConstant(Value::Text(FunctionCatalogMap(name == "pg_get_function_result" ? "function_result" : "function_arguments")))},
+                       f->location, false);
+  }
+  if (name == "pg_database_size" && args.size() == 1) {
+    int64_t total = 0;
+    for (auto& [n, t] : catalog_.tables) total += int64_t(TableBytes(t->data));
+    return MakeConstant(Value::Int(total), f->location);
+  }
   // Answered from the catalog: the planner hands the kernel the catalog's text as a constant.
   if ((name == "pg_get_indexdef" || name == "pg_get_constraintdef") && !args.empty()) {
     args.resize(1);

@@ -95,7 +95,8 @@ bool BuildSystemRelation(const Catalog& cat, const std::string& schema, const st
   if (pg && name == "pg_attribute") {
     Builder b(out, {{"attrelid", I}, {"attname", T}, {"atttypid", I}, {"attlen", I2}, {"attnum", I2}, {"atttypmod", I4},
                     {"attnotnull", B}, {"atthasdef", B}, {"attisdropped", B}, {"attidentity", T}, {"attgenerated", T},
-                    {"attcollation", I}, {"attstorage", T}, {"attcompression", T}, {"attstattarget", I4}});
+                    {"attcollation", I}, {"attstorage", T}, {"attcompression", T}, {"attstattarget", I4}, {"attacl", TA},
+                    {"attoptions", TA}, {"attfdwoptions", TA}});
     std::vector<ColumnInfo> cols;
     ForEachRelation(cat, [&](const std::string&, int64_t oid, const Table* t, const ViewInfo* v) {
       columns_of(t, v, &cols);
@@ -103,7 +104,7 @@ bool BuildSystemRelation(const Catalog& cat, const std::string& schema, const st
         const ColumnInfo& col = cols[c];
         b.Row({Int(oid), Text(col.name), Int(PgTypeOid(col.type)), Int(-1), Int(int64_t(c + 1)), Int(PgTypmod(col.type)), Bool(col.not_null),
                Bool(!col.default_sql.empty() && !col.identity), Bool(false), Text(col.identity ? std::string(1, col.identity) : ""), Text(""), Int(0),
-               Text(col.type.physical() == PhysicalType::kStr ? "x" : "p"), Text(""), Int(-1)});
+               Text(col.type.physical() == PhysicalType::kStr ? "x" : "p"), Text(""), Int(-1), Null(), Null(), Null()});
       }
     });
     b.Finish();
@@ -130,9 +131,17 @@ bool BuildSystemRelation(const Catalog& cat, const std::string& schema, const st
   }
   if (pg && name == "pg_database") {
     Builder b(out, {{"oid", I}, {"datname", T}, {"datdba", I}, {"encoding", I4}, {"datcollate", T}, {"datctype", T},
-                    {"daticulocale", T}, {"datlocprovider", T}, {"datistemplate", B}, {"datallowconn", B}, {"datacl", TA}});
+                    {"daticulocale", T}, {"datlocprovider", T}, {"datistemplate", B}, {"datallowconn", B}, {"datacl", TA},
+                    {"dattablespace", I}, {"datconnlimit", I4}});
     b.Row({Int(kDatabaseOid), Text("yunhe"), Int(kOwnerOid), Int(6), Text("C"), Text("C"), Null(), Text("c"), Bool(false),
-           Bool(true), Null()});
+           Bool(true), Null(), Int(1663), Int(-1)});
+    b.Finish();
+    return true;
+  }
+  if (pg && name == "pg_tablespace") {
+    Builder b(out, {{"oid", I}, {"spcname", T}, {"spcowner", I}, {"spcacl", TA}, {"spcoptions", TA}});
+    b.Row({Int(1663), Text("pg_default"), Int(kOwnerOid), Null(), Null()});
+    b.Row({Int(1664), Text("pg_global"), Int(kOwnerOid), Null(), Null()});
     b.Finish();
     return true;
   }
@@ -162,6 +171,7 @@ bool BuildSystemRelation(const Catalog& cat, const std::string& schema, const st
   }
   if (pg && catalog_rows::BuildDescribeRelation(cat, name, out)) return true;
   if (catalog_rows::BuildSequenceRelation(cat, pg, info, name, out)) return true;
+  if (pg && catalog_rows::BuildFunctionRelation(name, out)) return true;
   if (ours) {
     // Where each table's rows live (ClickHouse's system.parts): one row per part file, in row-id
     // order, and one for the resident rows appended since the last checkpoint (part NULL).

@@ -54,6 +54,11 @@ std::vector<RelationEntry> CatalogRelations(const Catalog& catalog);
 // anything else folded to lower case.
 std::string RelationNameFromText(const std::string& text);
 std::string CatalogMap(const Catalog& catalog, const std::string& what);
+// pg_get_function_result / pg_get_function_arguments of pg_proc's OIDs ("function_result",
+// "function_arguments"), as CatalogMap's lines.
+std::string FunctionCatalogMap(const std::string& what);
+// pg_table_size: a table's part files plus an estimate of its resident rows, in bytes.
+uint64_t TableBytes(const TableData& data);
 // 'name'::regclass, 'int4'::regtype, 'public'::regnamespace: the OID, or false if unknown.
 bool CatalogOid(const Catalog& catalog, const std::string& what, const std::string& name, int64_t* oid);
 
