@@ -18,17 +18,8 @@ check() {  # name, expected, actual
     fail=$((fail + 1)); echo "FAIL: $1"; echo "--- expected"; echo "$2"; echo "--- got"; echo "$3"; fi
 }
 
-"$YUNHE" serve "$tmp/db" --pg-port 0 --http-port 0 --http-max-body 100000 --ilp-port 0 > "$tmp/server.out" 2>&1 &
-server_pid=$!
-for _ in $(seq 100); do
-  grep -q 'PostgreSQL protocol on' "$tmp/server.out" 2>/dev/null && break
-  sleep 0.1
-done
-port=$(grep -o '127.0.0.1:[0-9]*' "$tmp/server.out" | head -1 | cut -d: -f2)
-http=$(grep -o 'http://127.0.0.1:[0-9]*' "$tmp/server.out" | head -1)
-ilp_port=$(grep 'line protocol over TCP' "$tmp/server.out" | grep -o '127.0.0.1:[0-9]*' | cut -d: -f2)
-[ -n "$port" ] || { echo "server did not start:"; cat "$tmp/server.out"; exit 1; }
-export PGHOST=127.0.0.1 PGPORT=$port PGUSER=yunhe PGDATABASE=yunhe PGCONNECT_TIMEOUT=5
+. "$(dirname "$0")/start_server.sh"
+start_server "$YUNHE" "$tmp/db" "$tmp/server.out" --http-max-body 100000 --ilp-port 0
 
 check "psql DDL and DML" "CREATE TABLE
 INSERT 0 3" "$(psql -X -c "CREATE TABLE t (a int, b text, ts timestamptz)" -c "INSERT INTO t VALUES (1, 'x', '2024-01-01'), (2, NULL, NULL), (3, 'z', '2024-01-03 12:00+02')" 2>&1)"

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# The tools people already use, run for real against `yunhe serve` (issue 21): SQLAlchemy and
+# pandas (create_all, reflection, the ORM, to_sql/read_sql), psql's describe commands, pgbench
+# (-i, then a short run), psycopg2 with json/jsonb. Where the answer is data it is compared with
+# what PostgreSQL 15 answers for the same commands.
+set -uo pipefail
+YUNHE=${1:?usage: run.sh path/to/yunhe}
+here=$(cd "$(dirname "$0")" && pwd)
+pass=0
+fail=0
+tmp=$(mktemp -d /tmp/yunhe-clients-XXXXXX)
+server_pid=""
+cleanup() {
+  [ -n "$server_pid" ] && kill -9 "$server_pid" 2>/dev/null
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+check() {  # name, expected, actual
+  if [ "$2" == "$3" ]; then pass=$((pass + 1)); else
+    fail=$((fail + 1)); echo "FAIL: $1"; echo "--- expected"; echo "$2"; echo "--- got"; echo "$3"; fi
+}
+. "$here/../server/start_server.sh"
+start_server "$YUNHE" "$tmp/db" "$tmp/server.out" --ilp-port -1
+
+check "SQLAlchemy and pandas" "sqlalchemy_pandas: ok" "$(timeout 120 /usr/bin/python3 "$here/sqlalchemy_pandas.py" "$port" 2>&1 | tail -20)"
+check "psycopg2 json and jsonb" "json_client: ok" "$(timeout 60 /usr/bin/python3 "$here/json_client.py" "$port" 2>&1 | tail -20)"
+
+# psql's describe commands: each runs its catalog queries without an error.
+psql -X -q -c "CREATE TABLE things (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, doc jsonb, n serial)" > /dev/null
+for cmd in '\dt+' '\df' '\df+ st_x' '\da' '\dT' '\l+' '\dp' '\ds' '\di' '\dn' '\du' '\dv' '\dx' '\d things' '\d+ things'; do
+  check "psql $cmd runs" "0" "$(psql -X -c "$cmd" 2>&1 | grep -c ERROR)"
+done
+check "psql \\df st_x (as with PostGIS)" " Schema | Name | Result data type | Argument data types | Type 
+--------+------+------------------+---------------------+------
+ public | st_x | double precision | geometry            | func
+(1 row)" "$(psql -X -c '\df st_x' | tail -n +2)"
+check "psql \\ds" " Schema |     Name      |   Type   | Owner 
+--------+---------------+----------+-------
+ public | things_id_seq | sequence | yunhe
+ public | things_n_seq  | sequence | yunhe
+(2 rows)" "$(psql -X -c '\ds' | tail -n +2)"
+check "psql \\d with identity and serial" " Column |  Type   | Collation | Nullable |              Default              
+--------+---------+-----------+----------+-----------------------------------
+ id     | bigint  |           | not null | generated always as identity
+ doc    | jsonb   |           |          | 
+ n      | integer |           | not null | nextval('things_n_seq'::regclass)
+Indexes:
+    \"things_pkey\" PRIMARY KEY, btree (id)" "$(psql -X -c '\d things' | tail -n +2)"
+
+# pgbench: its schema and data (-i), then a short run of the built-in TPC-B-like script.
+check "pgbench -i -s 1" "0" "$(timeout 300 pgbench -i -s 1 -q > "$tmp/pgbench_init.log" 2>&1; echo $?)"
+[ "$(tail -1 "$tmp/pgbench_init.log")" != "" ] && grep -q "done in" "$tmp/pgbench_init.log" || { echo "pgbench -i said:"; cat "$tmp/pgbench_init.log"; }
+check "pgbench_accounts rows" "100000" "$(psql -X -At -c 'SELECT count(*) FROM pgbench_accounts')"
+timeout 120 pgbench -c 4 -j 2 -T 5 > "$tmp/pgbench.log" 2>&1
+check "pgbench run exits cleanly" "0" "$?"
+check "pgbench run failed no transaction" "0" "$(grep -o 'number of failed transactions: [0-9]*' "$tmp/pgbench.log" | grep -o '[0-9]*$' || echo missing)"
+check "pgbench balances add up" "t" "$(psql -X -At -c "SELECT (SELECT sum(abalance) FROM pgbench_accounts) = (SELECT sum(delta) FROM pgbench_history) AND (SELECT sum(bbalance) FROM pgbench_branches) = (SELECT sum(delta) FROM pgbench_history)")"
+grep -E "^(tps|number of transactions actually processed)" "$tmp/pgbench.log"
+
+kill -TERM "$server_pid"
+wait "$server_pid"
+server_pid=""
+echo "client tests: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
