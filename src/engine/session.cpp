@@ -80,6 +80,12 @@ void Session::EndOfMessage() {
 
 char Session::TransactionStatus() { return !block_ ? 'I' : BlockFailed() ? 'E' : 'T'; }
 
+bool Session::IsCopyFromStdin(const ParsedSql& parsed) {
+  if (parsed.statements().size() != 1) return false;
+  const PgQuery__Node* n = parsed.statements()[0].node;
+  return n->node_case == PG_QUERY__NODE__NODE_COPY_STMT && n->copy_stmt->is_from && !(n->copy_stmt->filename && n->copy_stmt->filename[0]);
+}
+
 Session::Script Session::Parse(const std::string& sql) {
   Script script;
   script.text = sql;
@@ -96,11 +102,7 @@ Session::Script Session::Parse(const std::string& sql) {
       FailBlock();
       return script;
     }
-    if (st.parsed->statements().size() == 1) {
-      PgQuery__Node* n = st.parsed->statements()[0].node;
-      st.copy_from_stdin = n->node_case == PG_QUERY__NODE__NODE_COPY_STMT && n->copy_stmt->is_from &&
-                           !(n->copy_stmt->filename && n->copy_stmt->filename[0]);
-    }
+    st.copy_from_stdin = IsCopyFromStdin(*st.parsed);
     script.statements.push_back(std::move(st));
   }
   return script;

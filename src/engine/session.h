@@ -84,6 +84,7 @@ class Session {
     std::shared_ptr<ParsedSql> parsed;
     bool copy_from_stdin = false;  // COPY ... FROM STDIN: the front end supplies the data first
   };
+  static bool IsCopyFromStdin(const ParsedSql& parsed);
   struct Script {
     std::string text;
     std::vector<Statement> statements;

@@ -185,6 +185,23 @@ void RegisterSystemFunctions(FunctionRegistry& r) {
          first && arity == 2 ? "has_table_privilege('t', 'SELECT') → t" : "");
     }
   }
+  // postgis_typmod_dims / _srid / _type: a geometry typmod (common/pg_type_ids.cpp) read back.
+  AddScalar(r, "postgis_typmod_dims", {TypeId::kInt32}, TypeId::kInt32, [](Args a, size_t n, Vector& o) {
+    ForEachValid(o, n, [&](size_t k) {
+      const int64_t m = a[0]->i64()[k];
+      if (m < 0) o.SetNull(k, true);
+      else o.i64()[k] = 2 + ((m & 2) ? 1 : 0) + (m & 1);
+    });
+  }, "coordinate dimension of a geometry typmod (NULL: none)", "postgis_typmod_dims(atttypmod)");
+  AddScalar(r, "postgis_typmod_srid", {TypeId::kInt32}, TypeId::kInt32, [](Args a, size_t n, Vector& o) {
+    ForEachValid(o, n, [&](size_t k) { o.i64()[k] = a[0]->i64()[k] < 0 ? 0 : a[0]->i64()[k] >> 8; });
+  }, "SRID of a geometry typmod (0: none)", "postgis_typmod_srid(atttypmod)");
+  AddScalar(r, "postgis_typmod_type", {TypeId::kInt32}, T, [](Args a, size_t n, Vector& o) {
+    ForEachValid(o, n, [&](size_t k) {
+      const int64_t m = a[0]->i64()[k];
+      o.str()[k] = m < 0 ? "Geometry" : GeometryTypmodName(int16_t(((m >> 2) & 7) | ((m & 2) ? 16 : 0) | ((m & 1) ? 32 : 0)));
+    });
+  }, "geometry type of a geometry typmod", "postgis_typmod_type(atttypmod)");
   // pg_size_pretty: PostgreSQL 15's units and rounding (below 10240 of a unit stays in it).
   for (TypeId t : {TypeId::kInt64, TypeId::kNumeric}) {
     AddScalar(r, "pg_size_pretty", {t}, T, [](Args a, size_t n, Vector& o) {

@@ -170,6 +170,15 @@ ExprPtr Planner::BindFuncCall(PgQuery__FuncCall* f, BindContext& bc) {
                                             MakeConstant(Value::Text(FunctionCatalogMap(name == "pg_get_function_result" ? "function_result" : "function_arguments")))},
                        f->location, false);
   }
+  if (name == "find_srid" && args.size() == 3) {
+    std::string parts[3];
+    for (int k = 0; k < 3; ++k) {
+      if (args[size_t(k)]->kind != ExprKind::kConstant || args[size_t(k)]->value.is_null)
+        throw Error(SqlState::kFeatureNotSupported, "Find_SRID() takes constant arguments here", CharPos(f->location));
+      parts[k] = args[size_t(k)]->value.ToString();
+    }
+    return MakeConstant(Value::Int(FindSrid(catalog_, parts[0], parts[1], parts[2]), TypeId::kInt32), f->location);
+  }
   if (name == "pg_database_size" && args.size() == 1) {
     int64_t total = 0;
     for (auto& [n, t] : catalog_.tables) total += int64_t(TableBytes(t->data));

@@ -59,7 +59,8 @@ bool BuildSystemRelation(const Catalog& cat, const std::string& schema, const st
   const bool pg = schema == "pg_catalog" || (schema.empty() && name.rfind("pg_", 0) == 0);
   const bool info = schema == "information_schema";
   const bool ours = (schema.empty() || schema == "pg_catalog") && name == "yunhe_parts";
-  if (!pg && !info && !ours) return false;
+  const bool postgis = (schema.empty() || schema == "public") && (name == "geometry_columns" || name == "spatial_ref_sys");
+  if (!pg && !info && !ours && !postgis) return false;
   if (schema.empty() && (cat.FindTable(name) || cat.FindView(name))) return false;
   if (pg && name == "pg_namespace") {
     Builder b(out, {{"oid", I}, {"nspname", T}, {"nspowner", I}, {"nspacl", TA}});
@@ -170,6 +171,7 @@ bool BuildSystemRelation(const Catalog& cat, const std::string& schema, const st
     return true;
   }
   if (pg && catalog_rows::BuildDescribeRelation(cat, name, out)) return true;
+  if (postgis) return catalog_rows::BuildPostgisRelation(cat, name, out);
   if (catalog_rows::BuildSequenceRelation(cat, pg, info, name, out)) return true;
   if (pg && catalog_rows::BuildFunctionRelation(name, out)) return true;
   if (ours) {
@@ -252,6 +254,13 @@ bool BuildSystemRelation(const Catalog& cat, const std::string& schema, const st
       if (name == "tables") b.Row({Text("yunhe"), Text("public"), Text(n), Text(t ? "BASE TABLE" : "VIEW")});
       else if (v) b.Row({Text("yunhe"), Text("public"), Text(n), Text(v->sql)});
     });
+    // PostGIS's own relations, which clients (GDAL) look for here.
+    if (name == "tables") {
+      if (!cat.FindTable("geometry_columns") && !cat.FindView("geometry_columns"))
+        b.Row({Text("yunhe"), Text("public"), Text("geometry_columns"), Text("VIEW")});
+      if (!cat.FindTable("spatial_ref_sys") && !cat.FindView("spatial_ref_sys"))
+        b.Row({Text("yunhe"), Text("public"), Text("spatial_ref_sys"), Text("BASE TABLE")});
+    }
     b.Finish();
     return true;
   }

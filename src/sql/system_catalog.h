@@ -57,6 +57,9 @@ std::string CatalogMap(const Catalog& catalog, const std::string& what);
 // pg_get_function_result / pg_get_function_arguments of pg_proc's OIDs ("function_result",
 // "function_arguments"), as CatalogMap's lines.
 std::string FunctionCatalogMap(const std::string& what);
+// Find_SRID(schema, table, column): the SRID of a geometry column's typmod (0: none); P0001 with
+// PostGIS's message when there is no such geometry column.
+int64_t FindSrid(const Catalog& catalog, const std::string& schema, const std::string& table, const std::string& column);
 // pg_table_size: a table's part files plus an estimate of its resident rows, in bytes.
 uint64_t TableBytes(const TableData& data);
 // 'name'::regclass, 'int4'::regtype, 'public'::regnamespace: the OID, or false if unknown.

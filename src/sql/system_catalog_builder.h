@@ -45,6 +45,8 @@ inline Value Null() { return Value::Null(); }
 // pg_publication*, pg_auth_members, pg_description, pg_trigger, pg_foreign_table: what psql's
 // \\d TABLE and \\du read (system_catalog_describe.cpp). False if `name` is none of them.
 bool BuildDescribeRelation(const Catalog& cat, const std::string& name, SystemRelation* out);
+// geometry_columns (system_catalog_postgis.cpp).
+bool BuildPostgisRelation(const Catalog& cat, const std::string& name, SystemRelation* out);
 // pg_proc (system_catalog_functions.cpp).
 bool BuildFunctionRelation(const std::string& name, SystemRelation* out);
 // pg_sequence, pg_sequences, information_schema.sequences (system_catalog_sequences.cpp).

@@ -2,24 +2,14 @@
 driver parses type OIDs 114 and 3802), operators in WHERE, jsonb's canonical form, and an
 invalid document refused with 22P02. Expected values are PostgreSQL 15's.
 Usage: json_client.py PG_PORT [USER DBNAME]"""
-import sys
-
 import psycopg2
 from psycopg2.extras import Json
 
-port = int(sys.argv[1])
-user, db = (sys.argv[2], sys.argv[3]) if len(sys.argv) > 3 else ("yunhe", "yunhe")
+from client_check import check, db, failures, port, report, user
+
 conn = psycopg2.connect(host="127.0.0.1", port=port, user=user, dbname=db)
 conn.autocommit = True
 cur = conn.cursor()
-failures = []
-
-
-def check(what, got, want):
-    if got != want:
-        failures.append(f"{what}: got {got!r}, want {want!r}")
-
-
 cur.execute("DROP TABLE IF EXISTS jc")
 cur.execute("CREATE TABLE jc (id serial PRIMARY KEY, doc jsonb, raw json)")
 cur.execute("INSERT INTO jc (doc, raw) VALUES (%s, %s), (%s, %s) RETURNING id",
@@ -39,4 +29,4 @@ try:
 except psycopg2.Error as e:
     check("invalid json", (e.pgcode, e.diag.message_primary), ("22P02", "invalid input syntax for type json"))
 cur.execute("DROP TABLE jc")
-print("json_client: " + ("ok" if not failures else "FAIL\n  " + "\n  ".join(failures)))
+report("json_client")

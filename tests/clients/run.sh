@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The tools people already use, run for real against `yunhe serve` (issue 21): SQLAlchemy and
-# pandas (create_all, reflection, the ORM, to_sql/read_sql), psql's describe commands, pgbench
-# (-i, then a short run), psycopg2 with json/jsonb. Where the answer is data it is compared with
+# pandas (create_all, reflection, the ORM, to_sql/read_sql), GeoPandas, GDAL's ogr2ogr and
+# ogrinfo, psql's describe commands, pgbench (-i, then a short run), psycopg2 with json/jsonb. Where the answer is data it is compared with
 # what PostgreSQL 15 answers for the same commands.
 set -uo pipefail
 YUNHE=${1:?usage: run.sh path/to/yunhe}
@@ -25,6 +25,25 @@ start_server "$YUNHE" "$tmp/db" "$tmp/server.out" --ilp-port -1
 check "SQLAlchemy and pandas" "sqlalchemy_pandas: ok" "$(timeout 120 /usr/bin/python3 "$here/sqlalchemy_pandas.py" "$port" 2>&1 | tail -20)"
 check "psycopg2 json and jsonb" "json_client: ok" "$(timeout 60 /usr/bin/python3 "$here/json_client.py" "$port" 2>&1 | tail -20)"
 
+check "GeoPandas to_postgis / read_postgis" "geopandas_client: ok" "$(timeout 120 /usr/bin/python3 "$here/geopandas_client.py" "$port" 2>&1 | tail -20)"
+
+# GDAL (what QGIS uses): GeoJSON -> yunhe -> GeoJSON gives the same features; ogrinfo lists the
+# layer with its SRS and extent.
+pg="PG:host=127.0.0.1 port=$port user=yunhe dbname=yunhe"
+features() {  # name, properties and coordinates of each feature, one line each, sorted
+  /usr/bin/python3 -c "import json, sys; [print(f['properties']['name'], json.dumps(f['properties'], sort_keys=True), f['geometry']) for f in json.load(open(sys.argv[1]))['features']]" "$1" | sort
+}
+check "ogr2ogr GeoJSON -> yunhe" "" "$(timeout 60 ogr2ogr -f PostgreSQL "$pg" "$here/../data/geojson/landmarks.geojson" -nln landmarks 2>&1)"
+check "ogr2ogr yunhe -> GeoJSON" "" "$(timeout 60 ogr2ogr -f GeoJSON "$tmp/back.geojson" "$pg" landmarks 2>&1)"
+check "GeoJSON round trip: same features" "$(features "$here/../data/geojson/landmarks.geojson")" "$(features "$tmp/back.geojson" | sed 's/"ogc_fid": [0-9]*, //')"
+info=$(timeout 60 ogrinfo -so "$pg" landmarks 2>&1)
+check "ogrinfo: no error" "0" "$(echo "$info" | grep -c ERROR)"
+check "ogrinfo: layer, type, count, extent" "Layer name: landmarks
+Geometry: Point
+Feature Count: 3
+Extent: (113.324500, 23.106400) - (121.490300, 39.908700)" "$(echo "$info" | grep -E '^(Layer name|Geometry|Feature Count|Extent):')"
+check "ogrinfo: SRS is WGS 84" "1" "$(echo "$info" | grep -c 'ID\["EPSG",4326\]')"
+
 # psql's describe commands: each runs its catalog queries without an error.
 psql -X -q -c "CREATE TABLE things (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, doc jsonb, n serial)" > /dev/null
 for cmd in '\dt+' '\df' '\df+ st_x' '\da' '\dT' '\l+' '\dp' '\ds' '\di' '\dn' '\du' '\dv' '\dx' '\d things' '\d+ things'; do
@@ -34,11 +53,11 @@ check "psql \\df st_x (as with PostGIS)" " Schema | Name | Result data type | Ar
 --------+------+------------------+---------------------+------
  public | st_x | double precision | geometry            | func
 (1 row)" "$(psql -X -c '\df st_x' | tail -n +2)"
-check "psql \\ds" " Schema |     Name      |   Type   | Owner 
+check "psql \\ds things*" " Schema |     Name      |   Type   | Owner 
 --------+---------------+----------+-------
  public | things_id_seq | sequence | yunhe
  public | things_n_seq  | sequence | yunhe
-(2 rows)" "$(psql -X -c '\ds' | tail -n +2)"
+(2 rows)" "$(psql -X -c '\ds things*' | tail -n +2)"
 check "psql \\d with identity and serial" " Column |  Type   | Collation | Nullable |              Default              
 --------+---------+-----------+----------+-----------------------------------
  id     | bigint  |           | not null | generated always as identity

@@ -3,23 +3,13 @@ IDENTITY keys, inserts returning keys, reflection of columns, keys and indexes, 
 pandas' to_sql (replace, append) / read_sql / read_sql_table. Every expected value is what the
 same script gets from PostgreSQL 15 (run it with PG_PORT USER DBNAME to compare).
 Usage: sqlalchemy_pandas.py PG_PORT [USER DBNAME]"""
-import sys
-
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, declarative_base
 
-port = int(sys.argv[1])
-user, db = (sys.argv[2], sys.argv[3]) if len(sys.argv) > 3 else ("yunhe", "yunhe")
-eng = sa.create_engine(f"postgresql+psycopg2://{user}@127.0.0.1:{port}/{db}")
-failures = []
+from client_check import check, report, sqlalchemy_url
 
-
-def check(what, got, want):
-    if got != want:
-        failures.append(f"{what}: got {got!r}, want {want!r}")
-
-
+eng = sa.create_engine(sqlalchemy_url)
 md = sa.MetaData()
 items = sa.Table(
     "sa_items", md,
@@ -93,4 +83,4 @@ with eng.begin() as c:
     c.execute(sa.text("DROP TABLE sa_df, sa_df2"))
 md.drop_all(eng)
 Base.metadata.drop_all(eng)
-print("sqlalchemy_pandas: " + ("ok" if not failures else "FAIL\n  " + "\n  ".join(failures)))
+report("sqlalchemy_pandas")

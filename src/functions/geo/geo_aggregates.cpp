@@ -2,7 +2,9 @@
 // They collect their inputs (in the call's ORDER BY order) and build the result once.
 #include <fmt/format.h>
 
+#include "common/geometry_bounds.h"
 #include "common/status.h"
+#include "common/value.h"
 #include "functions/geo/geo_util.h"
 #include "functions/geo/geos_bridge.h"
 #include "functions/kernel_util.h"
@@ -91,13 +93,28 @@ Value MakeLineAgg(const std::vector<const Value*>& values) {
   return GeometryValue(line);
 }
 
+// ST_Extent: the bounding box of the inputs, as PostGIS prints a box2d ("BOX(x1 y1,x2 y2)").
+Value ExtentAgg(const std::vector<const Value*>& values) {
+  BoundingBox2D all{0, 0, 0, 0}, box;
+  bool any = false;
+  for (const Value* v : values) {
+    if (!GetGeometryBoxFunction()(v->s, &box)) continue;
+    if (!any) all = box;
+    all = {std::min(all.xmin, box.xmin), std::min(all.ymin, box.ymin), std::max(all.xmax, box.xmax), std::max(all.ymax, box.ymax)};
+    any = true;
+  }
+  if (!any) return Value::Null(TypeId::kText);
+  return Value::Text(fmt::format("BOX({} {},{} {})", FormatFloat8(all.xmin), FormatFloat8(all.ymin), FormatFloat8(all.xmax),
+                                 FormatFloat8(all.ymax)));
+}
+
 void AddCollected(FunctionRegistry& r, const char* name, Value (*fn)(const std::vector<const Value*>&), const char* desc,
-                  const char* example) {
+                  const char* example, LogicalType ret = G) {
   AggregateFunction f;
   f.name = name;
   f.kind = AggKind::kCollected;
   f.arg_types = {G};
-  f.return_type = G;
+  f.return_type = ret;
   f.finalize = fn;
   f.description = desc;
   f.example = example;
@@ -112,6 +129,8 @@ void RegisterGeoAggregates(FunctionRegistry& r) {
   AddCollected(r, "st_union", UnionAgg, "union of the geometries (GEOS unary union)", "ST_Union(zone)");
   AddCollected(r, "st_makeline", MakeLineAgg, "linestring through the points in ORDER BY order",
                "ST_MakeLine(pos ORDER BY ts)");
+  AddCollected(r, "st_extent", ExtentAgg, "bounding box of the geometries, as PostGIS prints a box2d (text here)",
+               "ST_Extent(pos) → BOX(116.3 39.9,116.5 40.1)", LogicalType(TypeId::kText));
   AddScalar(r, "st_collect", {G, G}, G, [](Args a, size_t n, Vector& o) {
     ForEachValid(o, n, [&](size_t k) { o.str()[k] = WriteEWKB(Collect({Decode(*a[0], k), Decode(*a[1], k)})); });
   }, "two geometries gathered into one multi-geometry or collection", "ST_AsText(ST_Collect(ST_Point(1, 2), ST_Point(3, 4)))");

@@ -44,6 +44,10 @@ class Connection {
     bool done = false, gone = false;
   };
   bool ReadCopyPiece(CopyIn* copy, std::string* piece);
+  // Runs one statement, feeding a COPY FROM STDIN the client's CopyData; false: the client left.
+  bool RunStatement(const Session::Statement& st, ResultStream* rs);
+  // CopyOutResponse, the data and CopyDone of a COPY TO STDOUT (nothing for other results).
+  void AppendCopyOut(const QueryResult& r);
   // pg_extended_query.cpp: throws Error for an ErrorResponse; false when the client is gone.
   bool Extended(const Message& msg);
   bool ExecutePortal(const Portal& portal);

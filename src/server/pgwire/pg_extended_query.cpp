@@ -12,11 +12,14 @@ namespace yunhe::pgwire {
 using Prepared = Session::Prepared;
 
 bool Connection::ExecutePortal(const Portal& portal) {
-  ResultStream rs = session_->Run(Session::Statement{0, int(portal.sql.size()), portal.sql, portal.parsed, false});
+  ResultStream rs;
+  const Session::Statement st{0, int(portal.sql.size()), portal.sql, portal.parsed, Session::IsCopyFromStdin(*portal.parsed)};
+  if (!RunStatement(st, &rs)) return false;
   if (rs.result().status.ok() && rs.result().returns_rows && !StreamRows(rs, portal.formats)) return false;
   const QueryResult& r = rs.result();
   for (auto& n : r.notices) AppendNotice(n, &out_);
   if (!r.status.ok()) throw Error(r.status);
+  AppendCopyOut(r);
   MessageBuilder('C').Str(r.tag).AppendTo(&out_);
   return true;
 }

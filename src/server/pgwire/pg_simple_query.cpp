@@ -1,6 +1,7 @@
 // The simple query protocol: one Query message, parsed whole first (a syntax error anywhere runs
 // none of it, as PostgreSQL), then statement by statement with results streamed out; COPY FROM
-// STDIN reads the client's CopyData, COPY TO STDOUT answers with CopyOutResponse and CopyData.
+// STDIN reads the client's CopyData, COPY TO STDOUT answers with CopyOutResponse and CopyData
+// (both also for the extended protocol's Execute, which GDAL uses for COPY).
 #include "server/pgwire/pg_connection.h"
 #include "server/pgwire/pg_rows.h"
 #include "sql/parser.h"
@@ -18,26 +19,8 @@ bool Connection::SimpleQuery(const std::string& sql) {
   if (script.statements.empty()) MessageBuilder('I').AppendTo(&out_);
   const bool implicit = session_->BeginImplicitBlock(script);
   for (const Session::Statement& st : script.statements) {
-    CopyIn copy;
-    if (st.copy_from_stdin) {
-      // CopyInResponse; the COPY then pulls the client's CopyData as it parses (streaming).
-      MessageBuilder('G').Byte(0).Int16(0).AppendTo(&out_);
-      if (!Send(out_)) return false;
-      out_.clear();
-      session_->SetCopyInput([this, &copy](std::string* piece) { return ReadCopyPiece(&copy, piece); });
-    }
-    ResultStream rs = session_->Run(st);
-    if (st.copy_from_stdin) {
-      // A COPY that failed early (no such table, a bad row) leaves the client sending: its data
-      // is read and dropped up to CopyDone, as PostgreSQL does, and the error answers it.
-      std::string ignored;
-      try {
-        while (!copy.done && ReadCopyPiece(&copy, &ignored)) {
-        }
-      } catch (const Error&) {
-      }
-      if (copy.gone) return false;
-    }
+    ResultStream rs;
+    if (!RunStatement(st, &rs)) return false;
     if (rs.result().status.ok() && rs.result().returns_rows) {
       // FETCH from a BINARY cursor answers in binary, as PostgreSQL's simple protocol does.
       const std::vector<int16_t> formats = rs.result().binary_rows ? std::vector<int16_t>{1} : std::vector<int16_t>{};
@@ -50,11 +33,7 @@ bool Connection::SimpleQuery(const std::string& sql) {
       AppendError(PositionInScript(r.status, sql, st.begin), &out_);
       break;
     }
-    if (r.is_copy_out) {
-      MessageBuilder('H').Byte(0).Int16(int16_t(r.names.size())).AppendTo(&out_);
-      if (!r.copy_out.empty()) MessageBuilder('d').Raw(r.copy_out).AppendTo(&out_);
-      MessageBuilder('c').AppendTo(&out_);
-    }
+    AppendCopyOut(r);
     if (r.tag.empty()) MessageBuilder('I').AppendTo(&out_);
     else MessageBuilder('C').Str(r.tag).AppendTo(&out_);
   }
@@ -63,6 +42,37 @@ bool Connection::SimpleQuery(const std::string& sql) {
     if (!committed.ok()) AppendError(committed, &out_);
   }
   return true;
+}
+
+bool Connection::RunStatement(const Session::Statement& st, ResultStream* rs) {
+  CopyIn copy;
+  if (st.copy_from_stdin) {
+    // CopyInResponse; the COPY then pulls the client's CopyData as it parses (streaming).
+    MessageBuilder('G').Byte(0).Int16(0).AppendTo(&out_);
+    if (!Send(out_)) return false;
+    out_.clear();
+    session_->SetCopyInput([this, &copy](std::string* piece) { return ReadCopyPiece(&copy, piece); });
+  }
+  *rs = session_->Run(st);
+  if (st.copy_from_stdin) {
+    // A COPY that failed early (no such table, a bad row) leaves the client sending: its data
+    // is read and dropped up to CopyDone, as PostgreSQL does, and the error answers it.
+    std::string ignored;
+    try {
+      while (!copy.done && ReadCopyPiece(&copy, &ignored)) {
+      }
+    } catch (const Error&) {
+    }
+    if (copy.gone) return false;
+  }
+  return true;
+}
+
+void Connection::AppendCopyOut(const QueryResult& r) {
+  if (!r.is_copy_out) return;
+  MessageBuilder('H').Byte(0).Int16(int16_t(r.names.size())).AppendTo(&out_);
+  if (!r.copy_out.empty()) MessageBuilder('d').Raw(r.copy_out).AppendTo(&out_);
+  MessageBuilder('c').AppendTo(&out_);
 }
 
 bool Connection::ReadCopyPiece(CopyIn* copy, std::string* piece) {
