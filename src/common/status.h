@@ -95,6 +95,8 @@ inline constexpr const char* kSequenceGeneratorLimitExceeded = "2200H";
 inline constexpr const char* kGeneratedAlways = "428C9";
 inline constexpr const char* kUntranslatableCharacter = "22P05";
 inline constexpr const char* kRaiseException = "P0001";
+inline constexpr const char* kInvalidTablesampleArgument = "2202H";
+inline constexpr const char* kInvalidTablesampleRepeat = "2202G";
 inline constexpr const char* kSyntaxErrorOrAccessRuleViolation = "42000";
 // The SQLSTATE for a failed file operation's errno, as PostgreSQL's errcode_for_file_access.
 const char* ForFileAccess(int err);

@@ -122,6 +122,8 @@ class Planner {
   PlannedQuery PlanTableScan(const std::string& table, int location, bool emit_row_id, Scope* scope_out);
   PlannedQuery PlanView(const ViewInfo& view);
   PlannedQuery PlanRowsFrom(PgQuery__RangeFunction* f, const Scope* outer, Scope* scope_out);
+  PlannedQuery PlanTableSample(PgQuery__RangeTableSample* ts, const Scope* outer, Scope* scope_out, const Scope* left_scope,
+                               bool* is_lateral);
   PlannedQuery PlanUnnest(PgQuery__RangeFunction* f, PgQuery__FuncCall* call, const Scope* outer, Scope* scope_out);
   // A view's output columns for the system catalogs; false when its query no longer plans.
   bool ViewColumns(const ViewInfo& view, std::vector<std::string>* names, std::vector<LogicalType>* types);

@@ -9,6 +9,7 @@
 #include "exec/expression_eval.h"
 #include "exec/generate_series.h"
 #include "exec/rows_from.h"
+#include "exec/table_sample.h"
 #include "exec/unnest.h"
 #include "functions/array_value.h"
 #include "exec/read_nmea.h"
@@ -166,6 +167,7 @@ PlannedQuery Planner::PlanFromItem(PgQuery__Node* node, const Scope* outer, Scop
       break;
     }
     case PG_QUERY__NODE__NODE_JOIN_EXPR: return PlanJoin(node->join_expr, outer, scope_out);
+    case PG_QUERY__NODE__NODE_RANGE_TABLE_SAMPLE: return PlanTableSample(node->range_table_sample, outer, scope_out, left_scope, is_lateral);
     case PG_QUERY__NODE__NODE_RANGE_FUNCTION: {
       // Functions in FROM see the items to their left (implicitly LATERAL, as in PostgreSQL).
       if (!left_scope) return PlanRangeFunction(node->range_function, outer, scope_out);
@@ -253,6 +255,32 @@ PlannedQuery Planner::PlanRangeFunction(PgQuery__RangeFunction* f, const Scope* 
   q.names = {col};
   q.types = {t};
   scope_out->columns.push_back(ScopeColumn{label, col, t, false});
+  return q;
+}
+
+// t TABLESAMPLE BERNOULLI | SYSTEM (percent) [REPEATABLE (seed)]: the relation planned as usual,
+// sampled on the way out (exec/table_sample.h).
+PlannedQuery Planner::PlanTableSample(PgQuery__RangeTableSample* ts, const Scope* outer, Scope* scope_out, const Scope* left_scope,
+                                      bool* is_lateral) {
+  const std::string method = ts->n_method ? StrVal(ts->method[ts->n_method - 1]) : "";
+  if (method != "bernoulli" && method != "system")
+    throw Error(SqlState::kUndefinedObject, fmt::format("tablesample method {} does not exist", method), CharPos(ts->location));
+  if (ts->n_args != 1)
+    throw Error(SqlState::kInvalidTablesampleArgument, fmt::format("tablesample method {} requires 1 argument, not {}", method, ts->n_args),
+                CharPos(ts->location));
+  ExecContext ctx;
+  Scope empty;
+  const Value percent = EvaluateConstant(*CoerceTo(BindExpression(ts->args[0], empty), TypeId::kFloat64), ctx);
+  if (percent.is_null) throw Error(SqlState::kInvalidTablesampleArgument, "TABLESAMPLE parameter cannot be null");
+  if (!(percent.f >= 0 && percent.f <= 100)) throw Error(SqlState::kInvalidTablesampleArgument, "sample percentage must be between 0 and 100");
+  std::optional<uint64_t> seed;
+  if (ts->repeatable) {
+    const Value s = EvaluateConstant(*CoerceTo(BindExpression(ts->repeatable, empty), TypeId::kFloat64), ctx);
+    if (s.is_null) throw Error(SqlState::kInvalidTablesampleRepeat, "TABLESAMPLE REPEATABLE parameter cannot be null");
+    seed = uint64_t(int64_t(s.f));
+  }
+  PlannedQuery q = PlanFromItem(ts->relation, outer, scope_out, left_scope, is_lateral);
+  q.plan = std::make_shared<TableSampleOperator>(q.plan, method == "system", percent.f, seed);
   return q;
 }
 

@@ -32,7 +32,8 @@ const std::vector<std::pair<int64_t, const char*>>& BuiltinTypes() {
       {16, "bool"},    {20, "int8"},         {21, "int2"},      {23, "int4"},   {25, "text"},        {700, "float4"},
       {701, "float8"}, {1043, "varchar"},    {1082, "date"},    {1114, "timestamp"}, {1184, "timestamptz"},
       {1186, "interval"}, {1700, "numeric"}, {26, "oid"},       {19, "name"},   {18, "char"},
-      {17, "bytea"},   {kGeometryTypeOid, "geometry"}, {114, "json"}, {3802, "jsonb"}};
+      {17, "bytea"},   {kGeometryTypeOid, "geometry"}, {114, "json"}, {3802, "jsonb"}, {22, "int2vector"}, {30, "oidvector"},
+      {2283, "anyelement"}, {2277, "anyarray"}, {2281, "internal"}, {2278, "void"}, {2249, "record"}};  // pseudo-types from anyelement on
   return types;
 }
 }  // namespace
@@ -119,7 +120,8 @@ bool BuildSystemRelation(const Catalog& cat, const std::string& schema, const st
     for (auto& [oid, tn] : BuiltinTypes()) {
       const bool text = oid == 25 || oid == 1043 || oid == 19 || oid == 18;
       const int32_t array = PgArrayTypeOid(int32_t(oid));
-      b.Row({Int(oid), Text(tn), Int(kPgCatalogOid), Int(kOwnerOid), Int(-1), Text("b"), Text(text ? "S" : "U"),
+      const bool pseudo = oid == 2283 || oid == 2277 || oid == 2281 || oid == 2278 || oid == 2249;
+      b.Row({Int(oid), Text(tn), Int(kPgCatalogOid), Int(kOwnerOid), Int(-1), Text(pseudo ? "p" : "b"), Text(text ? "S" : pseudo ? "P" : "U"),
              Text(","), Int(0), Int(-1), Int(0), Int(0), Int(array == 2277 ? 0 : array), Bool(false), Int(text ? 100 : 0), Null(), Null(),
              Bool(true), Int(0), Null()});
       if (array != 2277)
@@ -248,18 +250,18 @@ bool BuildSystemRelation(const Catalog& cat, const std::string& schema, const st
     return true;
   }
   if (info && (name == "tables" || name == "views")) {
-    Builder b(out, name == "tables" ? std::vector<std::pair<const char*, LogicalType>>{{"table_catalog", T}, {"table_schema", T}, {"table_name", T}, {"table_type", T}}
+    Builder b(out, name == "tables" ? std::vector<std::pair<const char*, LogicalType>>{{"table_catalog", T}, {"table_schema", T}, {"table_name", T}, {"table_type", T}, {"is_insertable_into", T}}
                                     : std::vector<std::pair<const char*, LogicalType>>{{"table_catalog", T}, {"table_schema", T}, {"table_name", T}, {"view_definition", T}});
     ForEachRelation(cat, [&](const std::string& n, int64_t, const Table* t, const ViewInfo* v) {
-      if (name == "tables") b.Row({Text("yunhe"), Text("public"), Text(n), Text(t ? "BASE TABLE" : "VIEW")});
+      if (name == "tables") b.Row({Text("yunhe"), Text("public"), Text(n), Text(t ? "BASE TABLE" : "VIEW"), Text(t ? "YES" : "NO")});
       else if (v) b.Row({Text("yunhe"), Text("public"), Text(n), Text(v->sql)});
     });
     // PostGIS's own relations, which clients (GDAL) look for here.
     if (name == "tables") {
       if (!cat.FindTable("geometry_columns") && !cat.FindView("geometry_columns"))
-        b.Row({Text("yunhe"), Text("public"), Text("geometry_columns"), Text("VIEW")});
+        b.Row({Text("yunhe"), Text("public"), Text("geometry_columns"), Text("VIEW"), Text("NO")});
       if (!cat.FindTable("spatial_ref_sys") && !cat.FindView("spatial_ref_sys"))
-        b.Row({Text("yunhe"), Text("public"), Text("spatial_ref_sys"), Text("BASE TABLE")});
+        b.Row({Text("yunhe"), Text("public"), Text("spatial_ref_sys"), Text("BASE TABLE"), Text("NO")});
     }
     b.Finish();
     return true;

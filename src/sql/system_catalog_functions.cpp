@@ -1,4 +1,4 @@
-// pg_proc from the function registry (and pg_language), so that psql's \df, sqlsmith and GDAL see the functions
+// pg_proc and pg_operator from the function registry (and pg_language), so that psql's \df, sqlsmith and GDAL see the functions
 // yunhe has: one row per signature (OIDs from 100000 in registry order, stable for a build),
 // PostGIS's ST_* in schema public as PostGIS installs them, the rest in pg_catalog. Also what
 // pg_get_function_result / pg_get_function_arguments answer for those OIDs.
@@ -46,6 +46,8 @@ std::vector<ProcEntry> Procs() {
   return out;
 }
 
+bool IsOperatorName(const std::string& name) { return !name.empty() && !isalnum((unsigned char)name[0]) && name[0] != '_'; }
+
 std::string Arguments(const ProcEntry& p) {
   std::string out;
   for (size_t k = 0; k < p.args.size(); ++k) {
@@ -70,6 +72,21 @@ bool BuildFunctionRelation(const std::string& name, SystemRelation* out) {
     b.Finish();
     return true;
   }
+  if (name == "pg_operator") {
+    // The registry's functions named by symbols (+, ->, @>, &&, ...) with one or two arguments.
+    Builder b(out, {{"oid", I}, {"oprname", T}, {"oprnamespace", I}, {"oprowner", I}, {"oprkind", T}, {"oprcanmerge", B},
+                    {"oprcanhash", B}, {"oprleft", I}, {"oprright", I}, {"oprresult", I}, {"oprcom", I}, {"oprnegate", I},
+                    {"oprcode", I}, {"oprrest", I}, {"oprjoin", I}});
+    for (const ProcEntry& p : Procs()) {
+      if (p.kind != 'f' || !IsOperatorName(p.name) || p.args.empty() || p.args.size() > 2) continue;
+      const bool prefix = p.args.size() == 1;
+      b.Row({Int(p.oid + 500000), Text(p.name), Int(kPgCatalogOid), Int(kOwnerOid), Text(prefix ? "l" : "b"), Bool(false), Bool(false),
+             Int(prefix ? 0 : ParamOid(p.args[0])), Int(ParamOid(p.args.back())), Int(p.ret.id == TypeId::kNull ? 2283 : PgTypeOid(p.ret)),
+             Int(0), Int(0), Int(p.oid), Int(0), Int(0)});
+    }
+    b.Finish();
+    return true;
+  }
   if (name != "pg_proc") return false;
   Builder b(out, {{"oid", I}, {"proname", T}, {"pronamespace", I}, {"proowner", I}, {"prolang", I}, {"procost", TypeId::kFloat32},
                   {"prorows", TypeId::kFloat32}, {"provariadic", I}, {"prosupport", I}, {"prokind", T}, {"prosecdef", B},
@@ -78,7 +95,9 @@ bool BuildFunctionRelation(const std::string& name, SystemRelation* out) {
                   {"proallargtypes", ArrayOf(TypeId::kInt64)}, {"proargmodes", TA}, {"proargnames", TA}, {"prosrc", T},
                   {"probin", T}, {"proconfig", TA}, {"proacl", TA}});
   for (const ProcEntry& p : Procs()) {
-    if (p.internal) continue;  // the planner's helpers (__catalog_lookup ...) are not callable names
+    // The planner's helpers (__catalog_lookup ...) are not callable names; operators are in
+    // pg_operator (PostgreSQL names their functions int4pl ..., never +).
+    if (p.internal || IsOperatorName(p.name)) continue;
     std::vector<Value> types;
     for (const LogicalType& t : p.args) types.push_back(Value::Int(ParamOid(t)));
     const bool st = p.name.rfind("st_", 0) == 0;

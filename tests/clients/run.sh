@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The tools people already use, run for real against `yunhe serve` (issue 21): SQLAlchemy and
 # pandas (create_all, reflection, the ORM, to_sql/read_sql), GeoPandas, GDAL's ogr2ogr and
-# ogrinfo, psql's describe commands, pgbench (-i, then a short run), psycopg2 with json/jsonb. Where the answer is data it is compared with
+# ogrinfo, psql's describe commands, sqlsmith (no crash), pgbench (-i, then a short run), psycopg2
+# with json/jsonb. Where the answer is data it is compared with
 # what PostgreSQL 15 answers for the same commands.
 set -uo pipefail
 YUNHE=${1:?usage: run.sh path/to/yunhe}
@@ -65,6 +66,13 @@ check "psql \\d with identity and serial" " Column |  Type   | Collation | Nulla
  n      | integer |           | not null | nextval('things_n_seq'::regclass)
 Indexes:
     \"things_pkey\" PRIMARY KEY, btree (id)" "$(psql -X -c '\d things' | tail -n +2)"
+
+# sqlsmith: random queries over the catalogs it reads (types, tables, operators, routines,
+# aggregates); none may take the server down. Its error mix is printed for the log.
+check "sqlsmith: 1000 queries, exit 0" "0" "$(timeout 300 sqlsmith --target="host=127.0.0.1 port=$port user=yunhe dbname=yunhe" --max-queries=1000 --seed=1 --verbose 2> "$tmp/sqlsmith.err" > /dev/null; echo $?)"
+check "sqlsmith: server still answers" "1" "$(psql -X -At -c 'SELECT 1' 2>&1)"
+grep "error rate" "$tmp/sqlsmith.err" | tail -1
+grep -E '^[0-9]+\s+ERROR' "$tmp/sqlsmith.err" | sort -rn | head -5
 
 # pgbench: its schema and data (-i), then a short run of the built-in TPC-B-like script.
 check "pgbench -i -s 1" "0" "$(timeout 300 pgbench -i -s 1 -q > "$tmp/pgbench_init.log" 2>&1; echo $?)"
