@@ -2,7 +2,7 @@
 # The tools people already use, run for real against `yunhe serve` (issue 21): SQLAlchemy and
 # pandas (create_all, reflection, the ORM, to_sql/read_sql), GeoPandas, GDAL's ogr2ogr and
 # ogrinfo, psql's describe commands, sqlsmith (no crash), pgbench (-i, then a short run), psycopg2
-# with json/jsonb. Where the answer is data it is compared with
+# with json/jsonb, influxdb-python (/write and /query). Where the answer is data it is compared with
 # what PostgreSQL 15 answers for the same commands.
 set -uo pipefail
 YUNHE=${1:?usage: run.sh path/to/yunhe}
@@ -26,6 +26,7 @@ start_server "$YUNHE" "$tmp/db" "$tmp/server.out" --ilp-port -1
 check "SQLAlchemy and pandas" "sqlalchemy_pandas: ok" "$(timeout 120 /usr/bin/python3 "$here/sqlalchemy_pandas.py" "$port" 2>&1 | tail -20)"
 check "psycopg2 json and jsonb" "json_client: ok" "$(timeout 60 /usr/bin/python3 "$here/json_client.py" "$port" 2>&1 | tail -20)"
 
+check "influxdb-python /write and /query" "influx_client: ok" "$(timeout 60 /usr/bin/python3 "$here/influx_client.py" "${http##*:}" 2>&1 | tail -20)"
 check "GeoPandas to_postgis / read_postgis" "geopandas_client: ok" "$(timeout 120 /usr/bin/python3 "$here/geopandas_client.py" "$port" 2>&1 | tail -20)"
 
 # GDAL (what QGIS uses): GeoJSON -> yunhe -> GeoJSON gives the same features; ogrinfo lists the

@@ -12,6 +12,7 @@
 #include "common/value.h"
 #include "ingest/lineproto/line_protocol_writer.h"
 #include "auth/scram.h"
+#include "server/http/influx_query_handler.h"
 #include "server/http/result_stream.h"
 #include "engine/ingest_statements.h"
 
@@ -29,7 +30,8 @@ std::string ErrorJson(const Status& st) {
 }  // namespace
 
 HttpServer::HttpServer(Database& db, HttpOptions options)
-    : db_(db), options_(std::move(options)), server_(std::make_unique<httplib::Server>()) {
+    : db_(db), options_(std::move(options)), server_(std::make_unique<httplib::Server>()),
+      influx_query_(std::make_unique<InfluxQueryHandler>(db)) {
   server_->set_payload_max_length(options_.max_body_bytes);
   // Streamed results go out as many small writes (chunk header, rows, CRLF): without NODELAY,
   // Nagle and the client's delayed ACKs stall each chunk (100k rows took 15 s in Chromium).
@@ -258,6 +260,19 @@ void HttpServer::Routes() {
   };
   server_->Post("/write", [write](const httplib::Request& req, httplib::Response& res) { write(req, res, false); });
   server_->Post("/api/v2/write", [write](const httplib::Request& req, httplib::Response& res) { write(req, res, true); });
+
+  // InfluxDB 1.x queries (influxdb-python, Telegraf, Grafana): q= in the query string or a form body.
+  auto influx_query = [this](const httplib::Request& req, httplib::Response& res) {
+    const std::string q = req.has_param("q") ? req.get_param_value("q") : "";
+    if (q.empty()) {
+      res.status = 400;
+      res.set_content("{\"error\":\"missing required parameter \\\"q\\\"\"}\n", "application/json");
+      return;
+    }
+    res.set_content(influx_query_->Run(q, req.has_param("epoch") ? req.get_param_value("epoch") : ""), "application/json");
+  };
+  server_->Get("/query", influx_query);
+  server_->Post("/query", influx_query);
 
   // CSV upload into an existing table, through COPY (errors carry the line number).
   server_->Post("/import", [this](const httplib::Request& req, httplib::Response& res) {

@@ -5,6 +5,7 @@
 //                                        failing lines (good lines are kept), 413 when too large
 //   POST /api/v2/write?org=&bucket=&precision=   the 2.x form (Authorization: Token ... accepted)
 //   POST /import?table=T[&header=true][&delimiter=,]   CSV body into an existing table (COPY)
+//   GET|POST /query?q=InfluxQL[&db=][&epoch=]   InfluxDB 1.x queries (http/influx_query.h)
 //   GET /ping (204), GET /health (JSON), GET /metrics (Prometheus text)
 //   GET /  and other files: the web console's static files (web/dist, built by `make web`)
 // /exec takes `max_rows=N` to cap the rows sent (the JSON then says "truncated": true and
@@ -54,6 +55,7 @@ class HttpServer {
   Database& db_;
   HttpOptions options_;
   std::unique_ptr<httplib::Server> server_;
+  std::unique_ptr<class InfluxQueryHandler> influx_query_;  // GET|POST /query
   bool web_mounted_ = false;
   std::atomic<uint64_t> rows_written_{0}, lines_rejected_{0}, writes_{0}, queries_{0}, query_errors_{0}, rows_imported_{0};
   // /exec latency histogram (Prometheus buckets, seconds).

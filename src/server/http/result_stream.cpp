@@ -8,8 +8,6 @@
 
 namespace yunhe::http {
 
-namespace {
-
 std::string JsonValue(const Value& v) {
   if (v.is_null) return "null";
   switch (v.type.id) {
@@ -23,6 +21,8 @@ std::string JsonValue(const Value& v) {
     default: return JsonString(v.ToString());
   }
 }
+
+namespace {
 
 std::string CsvField(const std::string& s) {
   if (s.find_first_of(",\"\n\r") == std::string::npos) return s;

@@ -14,6 +14,10 @@
 
 namespace yunhe::http {
 
+// A value as JSON: numbers as numbers (non-finite floats as strings), booleans, NULL as null,
+// everything else as its PostgreSQL text in a string.
+std::string JsonValue(const Value& v);
+
 class ResultStream {
  public:
   // first: rows already pulled from `rows` (to catch early errors before answering).
