@@ -11,7 +11,7 @@ int32_t PgTypeOid(const LogicalType& t) {
     case TypeId::kFloat32: return 700;
     case TypeId::kFloat64: return 701;
     case TypeId::kNumeric: return 1700;
-    case TypeId::kText: return t.scale == 1 ? 114 : t.scale == 2 ? 3802 : t.precision ? 1043 : 25;
+    case TypeId::kText: return t.scale == 1 ? 114 : t.scale == 2 ? 3802 : t.scale == 3 ? 2950 : t.precision ? 1043 : 25;
     case TypeId::kDate: return 1082;
     case TypeId::kTimestamp: return 1114;
     case TypeId::kTimestampTz: return 1184;
@@ -73,6 +73,7 @@ bool LogicalTypeFromPg(int64_t oid, int32_t typmod, LogicalType* out) {
     case 25: *out = LogicalType(TypeId::kText); return true;
     case 114: *out = LogicalType(TypeId::kText, 0, 1); return true;   // json
     case 3802: *out = LogicalType(TypeId::kText, 0, 2); return true;  // jsonb
+    case 2950: *out = LogicalType(TypeId::kText, 0, 3); return true;  // uuid
     case 1082: *out = LogicalType(TypeId::kDate); return true;
     case 1114: *out = LogicalType(TypeId::kTimestamp); return true;
     case 1184: *out = LogicalType(TypeId::kTimestampTz); return true;

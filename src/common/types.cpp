@@ -32,6 +32,7 @@ std::string LogicalType::ToString() const {
     case TypeId::kText:
       if (scale == 1) return "json";
       if (scale == 2) return "jsonb";
+      if (scale == 3) return "uuid";
       return precision ? fmt::format("character varying({})", precision) : "text";
     case TypeId::kDate: return "date";
     case TypeId::kTimestamp: return "timestamp without time zone";
@@ -109,8 +110,8 @@ bool LookupTypeName(const std::string& n, LogicalType* out) {
       {"oid", TypeId::kInt64},          {"regproc", TypeId::kText},
       {"int2vector", TypeId::kText},    {"oidvector", TypeId::kText},
   };
-  if (n == "json" || n == "jsonb") {  // text underneath (functions/json_value.h)
-    *out = LogicalType(TypeId::kText, 0, n == "json" ? 1 : 2);
+  if (n == "json" || n == "jsonb" || n == "uuid") {  // text underneath (functions/json_value.h, functions/uuid.h)
+    *out = LogicalType(TypeId::kText, 0, n == "json" ? 1 : n == "jsonb" ? 2 : 3);
     return true;
   }
   for (const auto& e : kNames) {

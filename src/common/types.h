@@ -67,6 +67,9 @@ inline LogicalType Int2Vector() { return LogicalType(TypeId::kArray, int16_t(Typ
 // oidvector (pg_proc.proargtypes): the same with OIDs.
 inline LogicalType OidVector() { return LogicalType(TypeId::kArray, int16_t(TypeId::kInt64), 1); }
 inline bool IsVectorArray(const LogicalType& t) { return t.id == TypeId::kArray && t.scale == 1; }
+// uuid: text with scale 3 (functions/uuid.h); json and jsonb are scales 1 and 2 (functions/json_value.h).
+inline LogicalType UuidType() { return LogicalType(TypeId::kText, 0, 3); }
+inline bool IsUuid(const LogicalType& t) { return t.id == TypeId::kText && t.scale == 3; }
 
 // Parses a PostgreSQL type name as libpg_query spells it ("int4", "float8", "varchar", "timestamptz", ...).
 bool LookupTypeName(const std::string& name, LogicalType* out);

@@ -1,6 +1,7 @@
 #include "functions/cast.h"
 
 #include "functions/json_value.h"
+#include "functions/uuid.h"
 
 #include <fmt/format.h>
 
@@ -162,6 +163,11 @@ Value ParseValue(const std::string& text, const LogicalType& to) {
         if ((int)chars > to.precision)
           throw Error(SqlState::kStringDataRightTruncation,
                       fmt::format("value too long for type character varying({})", to.precision));
+      }
+      if (IsUuid(to)) {
+        Value v = Value::Text(UuidInput(text));
+        v.type = to;
+        return v;
       }
       if (IsJsonOrJsonb(to)) {  // validated; jsonb kept in its canonical form
         Value v = Value::Text(JsonInput(text, IsJsonb(to)));

@@ -10,6 +10,7 @@
 
 #include "common/cancel.h"
 #include "common/decimal.h"
+#include "functions/uuid.h"
 #include "common/sql_text.h"
 #include "common/pg_type_ids.h"
 #include "common/time_util.h"
@@ -202,6 +203,13 @@ void RegisterSystemFunctions(FunctionRegistry& r) {
       o.str()[k] = m < 0 ? "Geometry" : GeometryTypmodName(int16_t(((m >> 2) & 7) | ((m & 2) ? 16 : 0) | ((m & 1) ? 32 : 0)));
     });
   }, "geometry type of a geometry typmod", "postgis_typmod_type(atttypmod)");
+  for (const char* name : {"gen_random_uuid", "uuid_generate_v4"}) {
+    const bool first = std::string(name) == "gen_random_uuid";
+    AddScalar(r, name, {}, UuidType(), [](Args, size_t n, Vector& o) {
+      for (size_t k = 0; k < n; ++k) o.SetValue(k, Value::Text(RandomUuid()));
+    }, first ? "a random (version 4) uuid" : "", first ? "gen_random_uuid() → 5b3c1e9a-0f6d-4c2e-9a1b-2f3e4d5c6b7a" : "", true,
+       /*is_volatile=*/true);
+  }
   // pg_size_pretty: PostgreSQL 15's units and rounding (below 10240 of a unit stays in it).
   for (TypeId t : {TypeId::kInt64, TypeId::kNumeric}) {
     AddScalar(r, "pg_size_pretty", {t}, T, [](Args a, size_t n, Vector& o) {

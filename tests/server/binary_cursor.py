@@ -50,6 +50,11 @@ simple_query(s, f"DECLARE tc CURSOR FOR SELECT {cols}")
 formats, values = fetch("FETCH 1 FROM tc")
 if formats != [0] * 6 or values[:3] != [b"1", b"2.5", b"ab"]:
     failures.append(f"text cursor: formats {formats}, values {values}")
+simple_query(s, "DECLARE jc BINARY CURSOR FOR SELECT '{\"b\": 1, \"a\": [2]}'::jsonb, '[1, 2]'::json, 'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11'::uuid")
+formats, values = fetch("FETCH 1 FROM jc")
+want = [b'\x01{"a": [2], "b": 1}', b"[1, 2]", bytes.fromhex("a0eebc999c0b4ef8bb6d6bb9bd380a11")]
+if formats != [1] * 3 or values != want:
+    failures.append(f"jsonb, json, uuid: formats {formats}, values {values}")
 if len(sys.argv) <= 2:  # yunhe: geometry as EWKB (PostGIS's binary send), not checked on plain PostgreSQL
     simple_query(s, "DECLARE gc BINARY CURSOR FOR SELECT ST_MakePoint(1, 2) AS g")
     formats, values = fetch("FETCH 1 FROM gc")

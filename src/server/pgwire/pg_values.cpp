@@ -1,5 +1,9 @@
 #include "server/pgwire/pg_values.h"
 
+#include <fmt/format.h>
+
+#include "functions/uuid.h"
+
 #include <arpa/inet.h>
 
 #include <bit>
@@ -147,7 +151,15 @@ std::string BinaryParamToText(int32_t oid, const std::string& b) {
     case 0:
     case 25:
     case 705:
-    case 1043: return b;
+    case 1043:
+    case 114: return b;
+    case 3802: return b.empty() ? b : b.substr(1);  // jsonb: a version byte (1), then the text
+    case 2950: {
+      if (b.size() != 16) throw Error(SqlState::kInvalidBinaryRepresentation, "invalid uuid binary value");
+      std::string hex;
+      for (unsigned char c : b) hex += fmt::format("{:02x}", c);
+      return UuidFromHex(hex);
+    }
     case 1700: return NumericBinaryToText(b);
     case 17: return "\\x" + HexBytes(b, false);
     case kGeometryTypeOid: return HexBytes(b, true);  // EWKB bytes, read back as hex EWKB
@@ -195,6 +207,17 @@ bool EncodeBinary(const Value& v, std::string* out) {
     case TypeId::kFloat32: PutBigEndian(std::bit_cast<uint32_t>(float(v.f)), 4, out); return true;
     case TypeId::kFloat64: PutBigEndian(std::bit_cast<uint64_t>(v.f), 8, out); return true;
     case TypeId::kText:
+      if (v.type.scale == 2) out->push_back(1);  // jsonb's binary form: a version byte, then the text
+      if (v.type.scale == 3) {                   // uuid: its 16 bytes
+        for (size_t k = 0; k < v.s.size(); ++k) {
+          if (v.s[k] == '-') continue;
+          out->push_back(char(std::stoi(v.s.substr(k, 2), nullptr, 16)));
+          ++k;
+        }
+        return true;
+      }
+      *out += v.s;
+      return true;
     case TypeId::kBytea:
     case TypeId::kGeometry: *out += v.s; return true;
     case TypeId::kNumeric: NumericTextToBinary(v.ToString(), out); return true;
