@@ -11,6 +11,7 @@
 #include "common/timezone.h"
 #include "engine/durability.h"
 #include "storage/primary_key.h"
+#include "engine/comments.h"
 #include "engine/retention.h"
 #include "engine/sequences.h"
 #include "engine/session.h"
@@ -522,6 +523,7 @@ void Database::Dispatch(PgQuery__Node* node, const std::string& sql, QueryResult
       if (node->drop_stmt->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_SEQUENCE) DropSequences(*this, node->drop_stmt, sql, result);
       else ExecuteDrop(*this, node->drop_stmt, sql, result);
       return;
+    case PG_QUERY__NODE__NODE_COMMENT_STMT: ExecuteComment(*this, node->comment_stmt, sql, result); return;
     case PG_QUERY__NODE__NODE_CREATE_SEQ_STMT: ExecuteCreateSequence(*this, node->create_seq_stmt, sql, result); return;
     case PG_QUERY__NODE__NODE_ALTER_SEQ_STMT: ExecuteAlterSequence(*this, node->alter_seq_stmt, sql, result); return;
     case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT: ExecuteAlterTable(*this, node->alter_table_stmt, sql, result); return;

@@ -9,6 +9,7 @@
 
 #include "common/status.h"
 #include "common/time_util.h"
+#include "engine/comments.h"
 #include "engine/sequences.h"
 #include "engine/statements.h"
 #include "exec/expression_eval.h"
@@ -405,6 +406,7 @@ void ExecuteDrop(Database& db, PgQuery__DropStmt* stmt, const std::string& sql, 
     }
     if (!changed) db.BeginCatalogChange();
     changed = true;
+    MoveComments(cat, name, "", "");
     if (std::string(what) == "table") {
       cat.tables.erase(name);
       DropOwnedSequences(cat, name);
@@ -592,6 +594,7 @@ void ExecuteAlterTable(Database& db, PgQuery__AlterTableStmt* stmt, const std::s
           it = uses ? cat.indexes.erase(it) : std::next(it);
         }
         DropOwnedSequences(cat, name, cmd->name);
+        MoveComments(cat, name, cmd->name, "");
         s.columns.erase(s.columns.begin() + idx);
         table->data.DropColumn(size_t(idx));
         if (s.time_column > idx) --s.time_column;
@@ -658,9 +661,11 @@ void ExecuteRename(Database& db, PgQuery__RenameStmt* stmt, const std::string& s
         if (idx.table == name) idx.table = new_name;
       for (auto& [k, seq] : cat.sequences)
         if (seq.owned_table == name) seq.owned_table = new_name;
+      MoveComments(cat, name, "", new_name);
     } else {
       ViewInfo v = cat.views[name];
       cat.views.erase(name);
+      MoveComments(cat, name, "", new_name);
       v.name = new_name;
       cat.views[new_name] = v;
     }
@@ -680,6 +685,7 @@ void ExecuteRename(Database& db, PgQuery__RenameStmt* stmt, const std::string& s
     t->schema.columns[idx].name = new_name;
     for (auto& [k, seq] : cat.sequences)
       if (seq.owned_table == name && seq.owned_column == col) seq.owned_column = new_name;
+    MoveComments(cat, name, col, new_name);
     for (auto& [k, index] : cat.indexes)
       if (index.table == name)
         for (auto& c : index.columns)

@@ -1,4 +1,5 @@
 #include "engine/durability.h"
+#include "engine/comments.h"
 #include "engine/sequences.h"
 
 #include <fmt/format.h>
@@ -43,6 +44,7 @@ std::string CatalogDdl(const Catalog& catalog, bool with_sequence_values) {
     for (size_t k = 0; k < idx.columns.size(); ++k) out += (k ? ", " : "") + QuoteIdent(idx.columns[k]);
     out += ");\n";
   }
+  out += CommentsDdl(catalog);
   if (with_sequence_values) out += SequencesAfterTablesDdl(catalog);
   return out;
 }

@@ -336,6 +336,7 @@ void DropSequences(Database& db, PgQuery__DropStmt* stmt, const std::string& sql
       copy->schema.columns[size_t(copy->schema.ColumnIndex(c))].default_sql.clear();
     }
     db.mutable_catalog().sequences.erase(name);
+    db.mutable_catalog().comments.erase({name, ""});
   }
   if (changed) db.RecordCatalogChange(sql);
 }

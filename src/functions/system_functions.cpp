@@ -150,7 +150,7 @@ void RegisterSystemFunctions(FunctionRegistry& r) {
     }, "name of an encoding id", "pg_encoding_to_char(6) → UTF8");
     AddScalar(r, "obj_description", {t, T}, T, [](Args, size_t n, Vector& o) {
       for (size_t k = 0; k < n; ++k) o.SetNull(k, true);
-    }, "comment of a database object (none are stored)", "obj_description(16385, 'pg_class') → NULL", false);
+    }, "comment of a relation (COMMENT ON), NULL if none", "obj_description(16385, 'pg_class') → NULL", false);
     AddScalar(r, "pg_get_function_sqlbody", {t}, T, [](Args, size_t n, Vector& o) {
       for (size_t k = 0; k < n; ++k) o.SetNull(k, true);
     }, "body of a SQL-standard function (yunhe's are built in: NULL)", "pg_get_function_sqlbody(100000) → NULL", false);
@@ -261,7 +261,7 @@ void RegisterSystemFunctions(FunctionRegistry& r) {
   }, "text of a stored expression (a column default)", "pg_get_expr(adbin, adrelid, true)");
   AddScalar(r, "col_description", {TypeId::kInt64, TypeId::kInt32}, T, [](Args, size_t n, Vector& o) {
     for (size_t k = 0; k < n; ++k) o.SetNull(k, true);
-  }, "comment on a table column (COMMENT ON is not supported: always NULL)", "col_description(attrelid, attnum)");
+  }, "comment of a table column (COMMENT ON COLUMN), NULL if none", "col_description(attrelid, attnum)");
   AddScalar(r, "pg_get_statisticsobjdef_columns", {TypeId::kInt64}, T, [](Args, size_t n, Vector& o) {
     for (size_t k = 0; k < n; ++k) o.SetNull(k, true);
   }, "columns of an extended statistics object (there are none)", "pg_get_statisticsobjdef_columns(oid)");

@@ -166,6 +166,20 @@ std::string CatalogMap(const Catalog& cat, const std::string& what) {
       }
       out += fmt::format("{}\t{}\n", e.oid, TableBytes(e.table->data));
     }
+  } else if (what == "comment" || what == "column_comment") {
+    // COMMENT ON text: relation OID -> comment, or "OID:attnum" -> a column's.
+    for (const RelationEntry& e : CatalogRelations(cat)) {
+      for (auto it = cat.comments.lower_bound({e.name, ""}); it != cat.comments.end() && it->first.first == e.name; ++it) {
+        std::string text = it->second;
+        for (auto& c : text)
+          if (c == '\n' || c == '\t') c = ' ';  // one map line per entry
+        if (what == "comment" && it->first.second.empty()) out += fmt::format("{}\t{}\n", e.oid, text);
+        if (what == "column_comment" && !it->first.second.empty() && e.kind == 'r') {
+          const int idx = e.table->schema.ColumnIndex(it->first.second);
+          if (idx >= 0) out += fmt::format("{}:{}\t{}\n", e.oid, idx + 1, text);
+        }
+      }
+    }
   } else if (what == "serial_sequence") {
     // "table\x1fcolumn" -> the sequence that column owns, schema-qualified.
     for (auto& [name, seq] : cat.sequences) {

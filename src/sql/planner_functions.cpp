@@ -179,6 +179,13 @@ ExprPtr Planner::BindFuncCall(PgQuery__FuncCall* f, BindContext& bc) {
     }
     return MakeConstant(Value::Int(FindSrid(catalog_, parts[0], parts[1], parts[2]), TypeId::kInt32), f->location);
   }
+  if (name == "obj_description" && (args.size() == 1 || args.size() == 2))
+    return CatalogLookup("comment", args[0], f->location);
+  if (name == "col_description" && args.size() == 2) {
+    ExprPtr key = ResolveCall("concat", {CoerceTo(args[0], TypeId::kText), MakeConstant(Value::Text(":")), CoerceTo(args[1], TypeId::kText)},
+                              f->location, false);
+    return ResolveCall("__catalog_lookup_text", {key, MakeConstant(Value::Text(CatalogMap(catalog_, "column_comment")))}, f->location, false);
+  }
   if (name == "pg_database_size" && args.size() == 1) {
     int64_t total = 0;
     for (auto& [n, t] : catalog_.tables) total += int64_t(TableBytes(t->data));

@@ -86,7 +86,22 @@ bool BuildDescribeRelation(const Catalog& cat, const std::string& name, SystemRe
   else if (name == "pg_auth_members")
     Builder(out, {{"roleid", I}, {"member", I}, {"grantor", I}, {"admin_option", B}}).Finish();
   else if (name == "pg_enum") Builder(out, {{"oid", I}, {"enumtypid", I}, {"enumsortorder", TypeId::kFloat32}, {"enumlabel", T}}).Finish();
-  else if (name == "pg_description") Builder(out, {{"objoid", I}, {"classoid", I}, {"objsubid", I4}, {"description", T}}).Finish();
+  else if (name == "pg_description") {
+    // COMMENT ON: one row per comment, on its relation (objsubid 0) or column (its number).
+    Builder b(out, {{"objoid", I}, {"classoid", I}, {"objsubid", I4}, {"description", T}});
+    for (const RelationEntry& e : CatalogRelations(cat)) {
+      for (auto it = cat.comments.lower_bound({e.name, ""}); it != cat.comments.end() && it->first.first == e.name; ++it) {
+        int64_t sub = 0;
+        if (!it->first.second.empty()) {
+          if (e.kind != 'r') continue;
+          sub = e.table->schema.ColumnIndex(it->first.second) + 1;
+          if (sub <= 0) continue;
+        }
+        b.Row({Int(e.oid), Int(1259), Int(sub), Text(it->second)});
+      }
+    }
+    b.Finish();
+  }
   else if (name == "pg_trigger")
     Builder(out, {{"oid", I}, {"tgrelid", I}, {"tgname", T}, {"tgenabled", T}, {"tgisinternal", B}, {"tgparentid", I}}).Finish();
   else if (name == "pg_foreign_table") Builder(out, {{"ftrelid", I}, {"ftserver", I}, {"ftoptions", TA}}).Finish();

@@ -31,6 +31,8 @@ struct Catalog {
   std::map<std::string, ViewInfo> views;
   std::map<std::string, IndexInfo> indexes;
   std::map<std::string, SequenceInfo> sequences;  // copies share each sequence's state (storage/sequence.h)
+  // COMMENT ON: (relation, column or "" for the relation itself) -> text.
+  std::map<std::pair<std::string, std::string>, std::string> comments;
   // Roles: name -> SCRAM-SHA-256 verifier ("" = no password). The superuser "yunhe" always
   // exists; while no role has a password, loopback connections are trusted.
   std::map<std::string, std::string> users;
