@@ -122,6 +122,8 @@ class Planner {
   PlannedQuery PlanTableScan(const std::string& table, int location, bool emit_row_id, Scope* scope_out);
   PlannedQuery PlanView(const ViewInfo& view);
   PlannedQuery PlanRowsFrom(PgQuery__RangeFunction* f, const Scope* outer, Scope* scope_out);
+  PlannedQuery PlanJsonRows(PgQuery__RangeFunction* f, PgQuery__FuncCall* call, const std::string& name, const Scope* outer,
+                            Scope* scope_out);
   PlannedQuery PlanTableSample(PgQuery__RangeTableSample* ts, const Scope* outer, Scope* scope_out, const Scope* left_scope,
                                bool* is_lateral);
   PlannedQuery PlanUnnest(PgQuery__RangeFunction* f, PgQuery__FuncCall* call, const Scope* outer, Scope* scope_out);
@@ -248,5 +250,7 @@ ExprPtr BindColumnDefault(const std::string& default_sql, const LogicalType& typ
 // Splits an AND tree into its conjuncts.
 void SplitConjuncts(PgQuery__Node* node, std::vector<PgQuery__Node*>* out);
 std::string StrVal(PgQuery__Node* node);  // String node -> text, "" otherwise
+// jsonb_each, jsonb_array_elements, jsonb_object_keys and their _text / json_ forms.
+bool IsJsonRowsFunction(const std::string& name);
 
 }  // namespace yunhe

@@ -8,6 +8,9 @@
 #include "sql/asof_syntax.h"
 #include "exec/expression_eval.h"
 #include "exec/generate_series.h"
+#include <cstring>
+
+#include "exec/json_rows.h"
 #include "exec/rows_from.h"
 #include "exec/table_sample.h"
 #include "exec/unnest.h"
@@ -212,6 +215,7 @@ PlannedQuery Planner::PlanRangeFunction(PgQuery__RangeFunction* f, const Scope* 
     return PlanReadNmea(f, call, name, outer, scope_out);
   if (name == "stops" || name == "resample" || name == "proximity") return PlanTrajectoryFunction(f, call, name, outer, scope_out);
   if (name == "unnest") return PlanUnnest(f, call, outer, scope_out);
+  if (IsJsonRowsFunction(name)) return PlanJsonRows(f, call, name, outer, scope_out);
   if (f->ordinality) throw Error(SqlState::kFeatureNotSupported, "WITH ORDINALITY is supported for unnest only", CharPos(call->location));
   const bool subscripts = name == "generate_subscripts";
   if (name != "generate_series" && !subscripts)
@@ -308,6 +312,46 @@ PlannedQuery Planner::PlanRowsFrom(PgQuery__RangeFunction* f, const Scope* outer
   q.plan = std::make_shared<RowsFromOperator>(std::move(plans));
   q.plan->names = q.names;
   for (size_t c = 0; c < q.names.size(); ++c) scope_out->columns.push_back(ScopeColumn{label, q.names[c], q.types[c], false});
+  return q;
+}
+
+bool IsJsonRowsFunction(const std::string& name) {
+  for (const char* prefix : {"json_", "jsonb_"}) {
+    if (name.rfind(prefix, 0) != 0) continue;
+    const std::string rest = name.substr(strlen(prefix));
+    if (rest == "array_elements" || rest == "array_elements_text" || rest == "each" || rest == "each_text" || rest == "object_keys")
+      return true;
+  }
+  return false;
+}
+
+// jsonb_array_elements(doc), jsonb_each(doc), jsonb_object_keys(doc) and their _text and json_
+// twins (exec/json_rows.h).
+PlannedQuery Planner::PlanJsonRows(PgQuery__RangeFunction* f, PgQuery__FuncCall* call, const std::string& name, const Scope* outer,
+                                   Scope* scope_out) {
+  if (f->ordinality) throw Error(SqlState::kFeatureNotSupported, "WITH ORDINALITY is supported for unnest only", CharPos(call->location));
+  if (call->n_args != 1)
+    throw Error(SqlState::kUndefinedFunction, fmt::format("function {} takes one argument", name), CharPos(call->location));
+  Scope empty;
+  empty.parent = outer;
+  const bool jsonb = name.rfind("jsonb_", 0) == 0;
+  ExprPtr doc = CoerceTo(BindExpression(call->args[0], empty), LogicalType(TypeId::kText, 0, jsonb ? 2 : 1));
+  const bool as_text = name.size() > 5 && name.substr(name.size() - 5) == "_text";
+  using Kind = JsonRowsOperator::Kind;
+  const Kind kind = name.find("array_elements") != std::string::npos ? Kind::kArrayElements
+                  : name.find("object_keys") != std::string::npos  ? Kind::kObjectKeys
+                                                                   : Kind::kEach;
+  // PostgreSQL's column names: value; key, value; the function's name for object_keys.
+  std::vector<std::string> cols = kind == Kind::kEach ? std::vector<std::string>{"key", "value"}
+                                : kind == Kind::kObjectKeys ? std::vector<std::string>{name} : std::vector<std::string>{"value"};
+  const std::string label = f->alias ? f->alias->aliasname : name;
+  for (size_t c = 0; f->alias && c < f->alias->n_colnames && c < cols.size(); ++c) cols[c] = StrVal(f->alias->colnames[c]);
+  if (f->alias && f->alias->n_colnames == 0 && cols.size() == 1) cols[0] = label;  // AS t: the one column is t
+  PlannedQuery q;
+  q.plan = std::make_shared<JsonRowsOperator>(doc, kind, as_text, cols, name);
+  q.names = cols;
+  q.types = q.plan->types;
+  for (size_t c = 0; c < cols.size(); ++c) scope_out->columns.push_back(ScopeColumn{label, cols[c], q.types[c], false});
   return q;
 }
 

@@ -10,6 +10,7 @@
 #include "common/status.h"
 #include "functions/function.h"
 #include "sql/parse_tree_walk.h"
+#include "sql/planner.h"
 
 namespace yunhe {
 namespace {
@@ -18,7 +19,9 @@ bool IsSetFunction(const PgQuery__Node* n) {
   if (!n || n->node_case != PG_QUERY__NODE__NODE_FUNC_CALL || n->func_call->over) return false;
   const auto* f = n->func_call;
   const std::string name = f->funcname[f->n_funcname - 1]->string->sval;
-  return name == "generate_series" || name == "unnest" || name == "generate_subscripts";
+  // (jsonb_each gives records there: only in FROM here.)
+  return name == "generate_series" || name == "unnest" || name == "generate_subscripts" ||
+         (IsJsonRowsFunction(name) && name.find("_each") == std::string::npos);
 }
 
 // The field of `m` (or of a message below it, not inside a subquery) holding a set-returning
