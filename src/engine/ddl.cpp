@@ -227,6 +227,8 @@ void ExecuteCreateTable(Database& db, PgQuery__CreateStmt* stmt, const std::stri
     throw Error(SqlState::kDuplicateTable, fmt::format("relation \"{}\" already exists", name),
                 planner.CharPos(stmt->relation->location));
   }
+  if (stmt->relation->relpersistence && stmt->relation->relpersistence[0] == 'u')
+    result.notices.push_back("NOTICE:  UNLOGGED is ignored: the table is written to the WAL and is as durable as any other");
   auto table = std::make_shared<Table>();
   table->schema.name = name;
   std::vector<std::string> pk;

@@ -108,14 +108,14 @@ Session::Script Session::Parse(const std::string& sql) {
   return script;
 }
 
-void Session::ApplyStartupParameters(const std::vector<std::pair<std::string, std::string>>& params) {
+Status Session::ApplyStartupParameters(const std::vector<std::pair<std::string, std::string>>& params) {
   // Set directly, without the database (a connection must not wait for a block that holds it).
   for (const auto& [key, value] : params) {
     std::string name;
     for (char c : key) name += char(tolower((unsigned char)c));
     if (name == "timezone") {
       auto zone = TimeZone::Find(value);
-      if (!zone) continue;
+      if (!zone) return Status::Error(SqlState::kInvalidParameterValue, fmt::format("invalid value for parameter \"TimeZone\": \"{}\"", value));
       settings_.zone = zone;
       settings_.values[name] = zone->name();
       continue;
@@ -124,6 +124,7 @@ void Session::ApplyStartupParameters(const std::vector<std::pair<std::string, st
   }
   reset_settings_ = settings_;
   has_reset_settings_ = true;
+  return Status::Ok();
 }
 
 ResultStream Session::Discard(const PgQuery__DiscardStmt* d) {

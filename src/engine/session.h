@@ -147,7 +147,8 @@ class Session {
   // The run-time parameters of a client's startup packet (application_name, DateStyle, TimeZone,
   // client_encoding, ...) as session settings (a time zone that does not exist is ignored).
   // DISCARD ALL returns to them.
-  void ApplyStartupParameters(const std::vector<std::pair<std::string, std::string>>& params);
+  // Non-OK (22023 invalid value for parameter "TimeZone") when a value cannot be taken.
+  Status ApplyStartupParameters(const std::vector<std::pair<std::string, std::string>>& params);
   // PostgreSQL's levels; READ UNCOMMITTED behaves as READ COMMITTED (as in PostgreSQL).
   enum class Isolation { kReadUncommitted, kReadCommitted, kRepeatableRead, kSerializable };
 

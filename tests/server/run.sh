@@ -36,6 +36,7 @@ check "startup parameters are session settings; DISCARD ALL goes back to them" "
 Asia/Shanghai
 other
 myapp" "$(PGAPPNAME=myapp PGTZ=Asia/Shanghai psql -X -A -t -c "SHOW application_name" -c "SHOW timezone" -c "SET application_name = 'other'" -c "SHOW application_name" -c "DISCARD ALL" -c "SHOW application_name" 2>&1 | grep -v '^SET$\|^DISCARD ALL$')"
+check "a bad startup time zone ends the connection, as in PostgreSQL" 'psql: error: connection to server at "127.0.0.1", port '"$port"' failed: FATAL:  invalid value for parameter "TimeZone": "Nowhere/Land"' "$(PGTZ=Nowhere/Land psql -X -c "SELECT 1" 2>&1)"
 check "psql error exit status" "1" "$(psql -X -v ON_ERROR_STOP=1 -c "SELECT 1/0" >/dev/null 2>&1; echo $?)"
 check "psql \\copy in" "COPY 2" "$(printf '10\tten\t\\N\n11\televen\t2024-02-01 00:00:00+00\n' | psql -X -c "\\copy t FROM STDIN")"
 check "psql \\copy out" "10,ten

@@ -73,13 +73,24 @@ bool Connection::Startup(bool over_limit) {
   if (!Authenticate(user_)) return false;
   std::string out;
   MessageBuilder('R').Int32(0).AppendTo(&out);  // AuthenticationOk
+  // The startup packet's run-time parameters are the session's settings (and what RESET /
+  // DISCARD ALL go back to); a bad value ends the connection as in PostgreSQL.
+  session_ = std::make_unique<Session>(server_.db_);
+  const Status applied = session_->ApplyStartupParameters(settings);
+  if (!applied.ok()) {
+    AppendError(applied, &out, 'E', "FATAL");
+    WriteAll(conn_, out);
+    return false;
+  }
+  const std::string zone = session_->settings().values.count("timezone") ? session_->settings().values["timezone"]
+                                                                          : server_.db_.DefaultSettings().values["timezone"];
   auto param = [&](const std::string& k, const std::string& v) { MessageBuilder('S').Str(k).Str(v).AppendTo(&out); };
   param("server_version", "15.0");
   param("server_encoding", "UTF8");
   param("client_encoding", "UTF8");
   param("DateStyle", "ISO, MDY");
   param("IntervalStyle", "postgres");
-  param("TimeZone", server_.db_.DefaultSettings().values["timezone"]);
+  param("TimeZone", zone);
   param("integer_datetimes", "on");
   param("standard_conforming_strings", "on");
   param("is_superuser", "on");
@@ -90,10 +101,7 @@ bool Connection::Startup(bool over_limit) {
   server_.RegisterCancelKey(backend_pid_, cancel_key);  // forgotten when the connection ends
   MessageBuilder('K').Int32(backend_pid_).Int32(cancel_key).AppendTo(&out);
   MessageBuilder('Z').Byte('I').AppendTo(&out);
-  if (!WriteAll(conn_, out)) return false;
-  session_ = std::make_unique<Session>(server_.db_);
-  session_->ApplyStartupParameters(settings);  // they are also what RESET / DISCARD ALL go back to
-  return true;
+  return WriteAll(conn_, out);
 
 }
 
