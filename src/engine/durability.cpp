@@ -429,6 +429,16 @@ bool Durability::FinishCompaction(Background& bg, Catalog& catalog, const std::f
   WalRecord commit;
   commit.type = WalRecordType::kCommit;
   relog.push_back(std::move(commit));
+  // The relog replaces the WAL written since the snapshot, and with it the sequences' records:
+  // it carries their exact values instead (and nextval logs anew from them).
+  for (auto& [name, seq] : catalog.sequences) {
+    std::lock_guard<std::mutex> lock(seq.state->mu);
+    WalRecord r;
+    r.type = WalRecordType::kSequence;
+    r.sql = SequenceSetvalSql(name, seq.state->last_value, seq.state->is_called);
+    relog.push_back(std::move(r));
+  }
+  ResetSequenceLogs(catalog);
   // A WAL file outside the chain of the old MANIFEST (wal-N.relog, not wal-N.log): until the
   // new MANIFEST names it, a crash replays the old chain, which has all of this already.
   const std::string relog_name = fmt::format("wal-{}.relog", wal_seq_ + 1);
