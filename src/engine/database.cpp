@@ -353,7 +353,6 @@ void Database::RunSavepointStatement(PgQuery__TransactionStmt* t, QueryResult& r
 
 QueryResult Database::RunParsed(const std::shared_ptr<ParsedSql>& parsed) {
   PlanOnLiveTables live;  // holding the database: the tables are as the statement sees them
-  UseSequences sequences(sequences_.get());
   const std::string& sql = parsed->text();
   QueryResult result;
   result.statement_text = sql;
@@ -410,6 +409,7 @@ int64_t Database::StatementTimeoutMs(const std::map<std::string, std::string>& s
 }
 
 QueryResult Database::RunAsStatement(const std::string& description, const std::function<void(QueryResult&)>& body) {
+  UseSequences sequences(sequences_.get());  // nextval() and kin, for SQL and ingest alike
   QueryResult result;
   result.statement_text = description;
   if (txn_.failed) {

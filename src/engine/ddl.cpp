@@ -499,10 +499,10 @@ void ExecuteTruncate(Database& db, PgQuery__TruncateStmt* stmt, const std::strin
   // RESTART IDENTITY: the sequences the tables own start over, at once and logged as sequence
   // changes (not again when the TRUNCATE is replayed, which would undo later nextval calls
   // logged before its commit). Unlike PostgreSQL, a rollback does not undo it.
-  if (stmt->restart_seqs && !db.in_replay())
+  SequenceAccess* sequences = CurrentStatement().sequences.load();
+  if (stmt->restart_seqs && !db.in_replay() && sequences)
     for (auto& [seq_name, seq] : db.catalog().sequences)
-      if (std::find(names.begin(), names.end(), seq.owned_table) != names.end())
-        CurrentStatement().sequences.load()->SetVal(seq_name, seq.options.start, false);
+      if (std::find(names.begin(), names.end(), seq.owned_table) != names.end()) sequences->SetVal(seq_name, seq.options.start, false);
   db.RecordCatalogChange(sql);
   result.tag = "TRUNCATE TABLE";
 }
