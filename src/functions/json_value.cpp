@@ -39,7 +39,8 @@ class Parser {
   [[noreturn]] void EndOfInput() { Fail("The input string ended unexpectedly."); }
 
   Json Value(int depth) {
-    if (depth > 6400) throw Error(SqlState::kProgramLimitExceeded, "stack depth limit exceeded");
+    // PostgreSQL stops at its max_stack_depth; 1000 levels keep the recursion far from any thread stack limit.
+    if (depth > 1000) throw Error(Status::Error(SqlState::kProgramLimitExceeded, "stack depth limit exceeded").WithHint("JSON is nested more than 1000 levels deep."));
     Space();
     if (i_ >= s_.size()) EndOfInput();
     const size_t start = i_;
