@@ -651,14 +651,7 @@ void Database::Dispatch(PgQuery__Node* node, const std::string& sql, QueryResult
       std::string shown;
       if (!LookupSetting(&settings(), name, &shown))
         throw Error(SqlState::kUndefinedObject, fmt::format("unrecognized configuration parameter \"{}\"", name));
-      result.returns_rows = true;
-      result.names = {name};
-      result.types = {TypeId::kText};
-      DataChunk c;
-      c.Init(result.types);
-      c.columns[0].Append(Value::Text(shown));
-      c.count = 1;
-      result.chunks.push_back(std::move(c));
+      result.SetOneText(name, shown);
       result.tag = "SHOW";
       return;
     }

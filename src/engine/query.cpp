@@ -8,6 +8,7 @@
 #include "common/notices.h"
 #include "common/statement_context.h"
 #include "common/timezone.h"
+#include "engine/geometry_columns.h"
 #include "engine/retention.h"
 #include "engine/sequences.h"
 #include "functions/statement_clock.h"
@@ -29,6 +30,10 @@ void CollectResult(PlannedQuery& q, QueryResult& result) {
 void ExecuteSelect(Database& db, PgQuery__Node* node, const std::string& sql, QueryResult& result) {
   if (IsDropChunksCall(node)) {  // a command in SELECT clothing (TimescaleDB)
     ExecuteDropChunks(db, node, sql, result);
+    return;
+  }
+  if (IsGeometryColumnCommand(node)) {  // the same (PostGIS)
+    ExecuteGeometryColumnCommand(db, node, sql, result);
     return;
   }
   Planner planner(db.catalog(), sql);
@@ -68,7 +73,7 @@ bool Database::IsLoneSelectNode(const PgQuery__Node* node) {
   if (node->node_case != PG_QUERY__NODE__NODE_SELECT_STMT) return false;
   const PgQuery__SelectStmt* sel = node->select_stmt;
   return !sel->into_clause && sel->n_locking_clause == 0 && !IsDropChunksCall(const_cast<PgQuery__Node*>(node)) &&
-         !CallsSequenceFunction(node);
+         !CallsSequenceFunction(node) && !IsGeometryColumnCommand(node);
 }
 
 std::unique_ptr<Database::PreparedRead> Database::PlanRead(const Catalog& catalog, std::shared_ptr<ParsedSql> parsed,

@@ -9,6 +9,17 @@
 namespace yunhe {
 
 struct QueryResult {
+  // One row, one text column: what SHOW and the commands in SELECT clothing answer.
+  void SetOneText(const std::string& column, const std::string& value) {
+    returns_rows = true;
+    names = {column};
+    types = {LogicalType(TypeId::kText)};
+    DataChunk c;
+    c.Init(types);
+    c.columns[0].Append(Value::Text(value));
+    c.count = 1;
+    chunks = {std::move(c)};
+  }
   Status status;
   bool returns_rows = false;
   std::vector<std::string> names;

@@ -1,0 +1,82 @@
+#include "engine/geometry_columns.h"
+
+#include <fmt/format.h>
+
+#include "common/sql_text.h"
+#include "common/status.h"
+#include "exec/expression_eval.h"
+#include "sql/planner.h"
+
+namespace yunhe {
+namespace {
+
+std::string CallName(const PgQuery__Node* node) {
+  if (node->node_case != PG_QUERY__NODE__NODE_SELECT_STMT) return "";
+  const auto* s = node->select_stmt;
+  if (s->n_from_clause || s->n_target_list != 1 || s->where_clause || s->op != PG_QUERY__SET_OPERATION__SETOP_NONE) return "";
+  const PgQuery__Node* v = s->target_list[0]->res_target->val;
+  if (!v || v->node_case != PG_QUERY__NODE__NODE_FUNC_CALL) return "";
+  const auto* f = v->func_call;
+  return StrVal(f->funcname[f->n_funcname - 1]);
+}
+
+}  // namespace
+
+bool IsGeometryColumnCommand(const PgQuery__Node* node) {
+  const std::string name = CallName(node);
+  return name == "addgeometrycolumn" || name == "dropgeometrycolumn";
+}
+
+void ExecuteGeometryColumnCommand(Database& db, PgQuery__Node* node, const std::string& sql, QueryResult& result) {
+  const bool add = CallName(node) == "addgeometrycolumn";
+  auto* f = node->select_stmt->target_list[0]->res_target->val->func_call;
+  std::vector<Value> args;
+  {
+    Planner planner(db.catalog(), sql);
+    ExecContext ctx;
+    for (size_t k = 0; k < f->n_args; ++k) args.push_back(EvaluateConstant(*planner.BindExpression(f->args[k], Scope()), ctx));
+  }
+  auto text = [&](size_t k) { return args[k].is_null ? std::string() : args[k].ToString(); };
+  std::string schema = "public", table, column, out;
+  if (add) {
+    // The SRID is the first integer argument: table and column come just before it.
+    size_t srid_at = 0;
+    while (srid_at < args.size() && !args[srid_at].type.IsInteger()) ++srid_at;
+    if (srid_at < 2 || srid_at + 2 >= args.size() || args.size() > srid_at + 4)
+      throw Error(SqlState::kUndefinedFunction, "AddGeometryColumn([[catalog,] schema,] table, column, srid, type, dims [, use_typmod])");
+    if (srid_at >= 3 && !text(srid_at - 3).empty()) schema = text(srid_at - 3);
+    table = text(srid_at - 2);
+    column = text(srid_at - 1);
+    const int64_t srid = args[srid_at].i, dims = args[srid_at + 2].is_null ? 2 : args[srid_at + 2].i;
+    std::string type = text(srid_at + 1);
+    for (auto& c : type) c = char(toupper((unsigned char)c));
+    int16_t code = 0;
+    const bool m_type = type.size() > 1 && type.back() == 'M' && GeometryTypmodFromName(type, &code) && (code & 32);
+    std::string base = m_type ? type.substr(0, type.size() - 1) : type;
+    if (!GeometryTypmodFromName(base, &code) || (code & 48))
+      throw Error(SqlState::kRaiseException, fmt::format("Invalid type name \"{}({})\" - valid ones are: POINT, MULTIPOINT, LINESTRING, "
+                                                         "MULTILINESTRING, POLYGON, MULTIPOLYGON, GEOMETRY, GEOMETRYCOLLECTION and their M forms",
+                                                         type, dims));
+    if (dims < 2 || dims > 4) throw Error(SqlState::kRaiseException, "invalid dimension");
+    if (m_type && dims != 3) throw Error(SqlState::kRaiseException, "TypeM needs 3 dimensions");
+    if (srid < 0) throw Error(SqlState::kRaiseException, fmt::format("AddGeometryColumn() - invalid SRID"));
+    const std::string suffix = m_type ? "M" : dims == 3 ? "Z" : dims == 4 ? "ZM" : "";
+    if (schema != "public" || !db.catalog().FindTable(table))
+      throw Error(SqlState::kRaiseException, fmt::format("Table '{}' does not occur in the search_path", table));
+    db.ExecuteNested(fmt::format("ALTER TABLE {} ADD COLUMN {} geometry({}{}, {})", QuoteIdent(table), QuoteIdent(column), base, suffix, srid));
+    out = fmt::format("{}.{}.{} SRID:{} TYPE:{} DIMS:{} ", schema, table, column, srid, type, dims);
+  } else {
+    if (args.size() < 2 || args.size() > 4) throw Error(SqlState::kUndefinedFunction, "DropGeometryColumn([[catalog,] schema,] table, column)");
+    if (args.size() >= 3 && !text(args.size() - 3).empty()) schema = text(args.size() - 3);
+    table = text(args.size() - 2);
+    column = text(args.size() - 1);
+    if (schema != "public" || !db.catalog().FindTable(table))
+      throw Error(SqlState::kRaiseException, fmt::format("Table '{}' does not occur in the search_path", table));
+    db.ExecuteNested(fmt::format("ALTER TABLE {} DROP COLUMN {}", QuoteIdent(table), QuoteIdent(column)));
+    out = fmt::format("{}.{}.{} effectively removed.", schema, table, column);
+  }
+  result.SetOneText(add ? "addgeometrycolumn" : "dropgeometrycolumn", out);
+  result.tag = "SELECT 1";
+}
+
+}  // namespace yunhe
