@@ -1,5 +1,6 @@
 // The catalogs that describe sequences: pg_sequence (options by OID), the pg_sequences view
-// (with each sequence's last value) and information_schema.sequences, as PostgreSQL 15 has them.
+// (with each sequence's last value), information_schema.sequences and pg_depend's rows for owned
+// sequences, as PostgreSQL 15 has them.
 #include "common/pg_type_ids.h"
 #include "sql/system_catalog_builder.h"
 
@@ -29,6 +30,21 @@ bool BuildSequenceRelation(const Catalog& cat, bool pg, bool info, const std::st
       }
       b.Row({Text("public"), Text(n), Text("yunhe"), Text(o.type.ToString()), Int(o.start), Int(o.min), Int(o.max), Int(o.increment),
              Bool(o.cycle), Int(o.cache), last});
+    }
+    b.Finish();
+    return true;
+  }
+  if (pg && name == "pg_depend") {
+    // What psql's \d of a sequence and SQLAlchemy read: a sequence owned by a column depends
+    // on it ('a' for SERIAL and OWNED BY, 'i' for an identity column).
+    Builder b(out, {{"classid", I}, {"objid", I}, {"objsubid", I4}, {"refclassid", I}, {"refobjid", I}, {"refobjsubid", I4},
+                    {"deptype", T}});
+    for (auto& [n, s] : cat.sequences) {
+      auto t = s.owned_table.empty() ? nullptr : cat.FindTable(s.owned_table);
+      const int idx = t ? t->schema.ColumnIndex(s.owned_column) : -1;
+      if (idx < 0) continue;
+      b.Row({Int(1259), Int(int64_t(16384 + s.id)), Int(0), Int(1259), Int(int64_t(16384 + t->id)), Int(idx + 1),
+             Text(s.identity ? "i" : "a")});
     }
     b.Finish();
     return true;

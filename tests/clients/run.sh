@@ -75,6 +75,12 @@ check "sqlsmith: server still answers" "1" "$(psql -X -At -c 'SELECT 1' 2>&1)"
 grep "error rate" "$tmp/sqlsmith.err" | tail -1
 grep -E '^[0-9]+\s+ERROR' "$tmp/sqlsmith.err" | sort -rn | head -5
 
+check "psql \\d of an owned sequence" "                    Sequence \"public.things_n_seq\"
+  Type   | Start | Minimum |  Maximum   | Increment | Cycles? | Cache 
+---------+-------+---------+------------+-----------+---------+-------
+ integer |     1 |       1 | 2147483647 |         1 | no      |     1
+Owned by: public.things.n" "$(psql -X -c '\d things_n_seq')"
+
 # pgbench: its schema and data (-i), then a short run of the built-in TPC-B-like script.
 check "pgbench -i -s 1" "0" "$(timeout 300 pgbench -i -s 1 -q > "$tmp/pgbench_init.log" 2>&1; echo $?)"
 [ "$(tail -1 "$tmp/pgbench_init.log")" != "" ] && grep -q "done in" "$tmp/pgbench_init.log" || { echo "pgbench -i said:"; cat "$tmp/pgbench_init.log"; }
