@@ -268,6 +268,31 @@ void BuildArray(Args a, size_t n, Vector& o) {
   }
 }
 
+// json_object_agg(key, value) collects __json_pair(key, value) ("[key, value]" as JSON; the
+// planner rewrites the two-argument call) and builds the object once, as PostgreSQL prints it.
+void JsonPair(Args a, size_t n, Vector& o) {
+  for (size_t k = 0; k < n; ++k) {
+    if (a[0]->IsNull(k)) throw Error(SqlState::kInvalidParameterValue, "field name must not be null");
+    const Value key = a[0]->GetValue(k);
+    o.SetValue(k, Value::Text("[" + JsonQuote(IsJsonOrJsonb(key.type) ? key.s : key.ToString()) + ", " + ToJsonText(a[1]->GetValue(k)) + "]"));
+  }
+}
+
+template <bool kJsonb>
+Value ObjectAgg(const std::vector<const Value*>& pairs) {
+  Json obj;
+  obj.kind = Json::Kind::kObject;
+  std::string text = "{ ";
+  for (size_t k = 0; k < pairs.size(); ++k) {
+    const Json pair = ParseJson(pairs[k]->s, false);
+    if (kJsonb) obj.members.emplace_back(pair.items[0].text, ParseJson(pair.items[1].raw, true));
+    else text += (k ? ", " : "") + JsonQuote(pair.items[0].text) + " : " + std::string(pair.items[1].raw);
+  }
+  if (!kJsonb) return Value::Text(text + " }");
+  CanonicalizeJsonb(&obj);
+  return Value::Text(JsonbText(obj));
+}
+
 template <bool kJsonb>
 void ToJsonKernel(Args a, size_t n, Vector& o) {
   ForEachValid(o, n, [&](size_t k) {
@@ -282,6 +307,19 @@ Value AggJson(const std::vector<const Value*>& values) {
   return Value::Text(text + "]");
 }
 Value AggJsonb(const std::vector<const Value*>& values) { return Value::Text(JsonInput(AggJson(values).s, true)); }
+
+void AddCollectedJson(FunctionRegistry& r, const char* name, LogicalType ret, Value (*finalize)(const std::vector<const Value*>&),
+                      const char* description, const char* example) {
+  AggregateFunction f;
+  f.name = name;
+  f.kind = AggKind::kCollected;
+  f.arg_types = {LogicalType(TypeId::kNull)};
+  f.return_type = ret;
+  f.finalize = finalize;
+  f.description = description;
+  f.example = example;
+  r.AddAggregate(f);
+}
 
 // AddScalar with the argument order this file reads best in: variadic before strict.
 void Add(FunctionRegistry& r, const char* name, std::vector<LogicalType> args, LogicalType ret, ScalarKernel kernel,
@@ -396,16 +434,13 @@ void RegisterJsonFunctions(FunctionRegistry& r) {
       o.str()[k] = out;
     });
   }, "indented text", "jsonb_pretty('{\"a\": 1}')");
+  AddScalar(r, "__json_pair", {LogicalType(TypeId::kNull), LogicalType(TypeId::kNull)}, T, JsonPair, "", "", false);
   for (const bool b : {false, true}) {
-    AggregateFunction f;
-    f.name = b ? "jsonb_agg" : "json_agg";
-    f.kind = AggKind::kCollected;
-    f.arg_types = {LogicalType(TypeId::kNull)};
-    f.return_type = b ? JB : J;
-    f.finalize = b ? AggJsonb : AggJson;
-    f.description = "the non-NULL inputs as a JSON array (in ORDER BY order)";
-    f.example = b ? "jsonb_agg(x ORDER BY ts)" : "json_agg(x ORDER BY ts)";
-    r.AddAggregate(f);
+    AddCollectedJson(r, b ? "jsonb_object_agg" : "json_object_agg", b ? JB : J, b ? ObjectAgg<true> : ObjectAgg<false>,
+                     "an object of the (key, value) inputs (called with two arguments; keys must not be NULL)",
+                     b ? "jsonb_object_agg(tag, value)" : "json_object_agg(tag, value ORDER BY tag)");
+    AddCollectedJson(r, b ? "jsonb_agg" : "json_agg", b ? JB : J, b ? AggJsonb : AggJson, "the non-NULL inputs as a JSON array (in ORDER BY order)",
+                     b ? "jsonb_agg(x ORDER BY ts)" : "json_agg(x ORDER BY ts)");
   }
 }
 

@@ -294,6 +294,12 @@ ExprPtr Planner::BindAggregateCall(PgQuery__FuncCall* f, const std::string& name
   agg.distinct = f->agg_distinct;
   std::vector<ExprPtr> args;
   for (size_t k = 0; k < f->n_args; ++k) args.push_back(Bind(f->args[k], inner));
+  if (name == "json_object_agg" || name == "jsonb_object_agg") {
+    // Two inputs collected as one (key, value) pair (functions/json_functions.cpp).
+    if (args.size() != 2)
+      throw Error(SqlState::kUndefinedFunction, fmt::format("function {}({}) does not exist", name, TypeList(args)), CharPos(f->location));
+    args = {ResolveCall("__json_pair", {args[0], args[1]}, f->location, false)};
+  }
   std::vector<ExprPtr> order;
   for (size_t k = 0; k < f->n_agg_order; ++k) {
     auto* sb = f->agg_order[k]->sort_by;
