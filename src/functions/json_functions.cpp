@@ -4,6 +4,7 @@
 // Values are text (functions/json_value.h); each call parses its document once.
 #include <fmt/format.h>
 
+#include "common/sql_text.h"
 #include "common/status.h"
 #include "functions/array_value.h"
 #include "functions/function.h"
@@ -183,7 +184,7 @@ void Pretty(const Json& v, int level, std::string* out) {
   if (v.kind == Json::Kind::kObject && !v.members.empty()) {
     *out += "{\n";
     for (size_t k = 0; k < v.members.size(); ++k) {
-      *out += pad + JsonQuote(v.members[k].first) + ": ";
+      *out += pad + JsonString(v.members[k].first) + ": ";
       Pretty(v.members[k].second, level + 1, out);
       *out += k + 1 < v.members.size() ? ",\n" : "\n";
     }
@@ -251,7 +252,7 @@ void BuildObject(Args a, size_t n, Vector& o) {
       const std::string key_text = IsJsonOrJsonb(key.type) ? key.s : key.ToString();
       const std::string value = ToJsonText(a[p + 1]->GetValue(k));
       if (kJsonb) obj.members.emplace_back(key_text, ParseJson(value, true));
-      else text += (p ? ", " : "") + JsonQuote(key_text) + " : " + value;
+      else text += (p ? ", " : "") + JsonString(key_text) + " : " + value;
     }
     if (kJsonb) CanonicalizeJsonb(&obj);
     o.SetValue(k, Value::Text(kJsonb ? JsonbText(obj) : text + "}"));
@@ -274,7 +275,7 @@ void JsonPair(Args a, size_t n, Vector& o) {
   for (size_t k = 0; k < n; ++k) {
     if (a[0]->IsNull(k)) throw Error(SqlState::kInvalidParameterValue, "field name must not be null");
     const Value key = a[0]->GetValue(k);
-    o.SetValue(k, Value::Text("[" + JsonQuote(IsJsonOrJsonb(key.type) ? key.s : key.ToString()) + ", " + ToJsonText(a[1]->GetValue(k)) + "]"));
+    o.SetValue(k, Value::Text("[" + JsonString(IsJsonOrJsonb(key.type) ? key.s : key.ToString()) + ", " + ToJsonText(a[1]->GetValue(k)) + "]"));
   }
 }
 
@@ -286,7 +287,7 @@ Value ObjectAgg(const std::vector<const Value*>& pairs) {
   for (size_t k = 0; k < pairs.size(); ++k) {
     const Json pair = ParseJson(pairs[k]->s, false);
     if (kJsonb) obj.members.emplace_back(pair.items[0].text, ParseJson(pair.items[1].raw, true));
-    else text += (k ? ", " : "") + JsonQuote(pair.items[0].text) + " : " + std::string(pair.items[1].raw);
+    else text += (k ? ", " : "") + JsonString(pair.items[0].text) + " : " + std::string(pair.items[1].raw);
   }
   if (!kJsonb) return Value::Text(text + " }");
   CanonicalizeJsonb(&obj);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "common/sql_text.h"
 #include "common/status.h"
 #include "functions/array_value.h"
 
@@ -269,7 +270,7 @@ void WriteJsonb(const Json& v, std::string* out) {
     case Json::Kind::kTrue: *out += "true"; return;
     case Json::Kind::kFalse: *out += "false"; return;
     case Json::Kind::kNumber: *out += v.text; return;
-    case Json::Kind::kString: *out += JsonQuote(v.text); return;
+    case Json::Kind::kString: *out += JsonString(v.text); return;
     case Json::Kind::kArray:
       *out += '[';
       for (size_t k = 0; k < v.items.size(); ++k) {
@@ -282,7 +283,7 @@ void WriteJsonb(const Json& v, std::string* out) {
       *out += '{';
       for (size_t k = 0; k < v.members.size(); ++k) {
         if (k) *out += ", ";
-        *out += JsonQuote(v.members[k].first);
+        *out += JsonString(v.members[k].first);
         *out += ": ";
         WriteJsonb(v.members[k].second, out);
       }
@@ -336,25 +337,6 @@ std::string JsonbText(const Json& v) {
   return out;
 }
 
-std::string JsonQuote(std::string_view s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) out += fmt::format("\\u{:04x}", c);
-        else out += char(c);
-    }
-  }
-  return out + "\"";
-}
-
 std::string JsonInput(const std::string& text, bool jsonb) {
   Json v = ParseJson(text, jsonb);
   return jsonb ? JsonbText(v) : text;
@@ -373,17 +355,17 @@ std::string ToJsonText(const Value& v) {
     case TypeId::kFloat32:
     case TypeId::kFloat64: {
       const std::string s = v.ToString();  // NaN and Infinity are not JSON numbers: strings
-      return s == "NaN" || s == "Infinity" || s == "-Infinity" ? JsonQuote(s) : s;
+      return s == "NaN" || s == "Infinity" || s == "-Infinity" ? JsonString(s) : s;
     }
-    case TypeId::kTimestamp: return JsonQuote(IsoTimestamp(v.ToString(), false));
-    case TypeId::kTimestampTz: return JsonQuote(IsoTimestamp(v.ToString(), true));
+    case TypeId::kTimestamp: return JsonString(IsoTimestamp(v.ToString(), false));
+    case TypeId::kTimestampTz: return JsonString(IsoTimestamp(v.ToString(), true));
     case TypeId::kArray: {
       std::string out = "[";
       const std::vector<Value> elements = ArrayElements(v);
       for (size_t k = 0; k < elements.size(); ++k) out += (k ? "," : "") + ToJsonText(elements[k]);
       return out + "]";
     }
-    default: return JsonQuote(v.ToString());
+    default: return JsonString(v.ToString());
   }
 }
 

@@ -41,8 +41,6 @@ Json ParseJson(std::string_view text, bool jsonb);
 std::string JsonbText(const Json& v);
 // Makes an object's members canonical (sorted, duplicates dropped) all the way down.
 void CanonicalizeJsonb(Json* v);
-// A JSON string literal with PostgreSQL's escapes.
-std::string JsonQuote(std::string_view s);
 // What a text input becomes in a json (validated, unchanged) or jsonb (canonical) column.
 std::string JsonInput(const std::string& text, bool jsonb);
 // The JSON text of a SQL value (to_json): numbers and booleans as themselves, json/jsonb as

@@ -214,7 +214,10 @@ void RegisterSystemFunctions(FunctionRegistry& r) {
   for (TypeId t : {TypeId::kInt64, TypeId::kNumeric}) {
     AddScalar(r, "pg_size_pretty", {t}, T, [](Args a, size_t n, Vector& o) {
       ForEachValid(o, n, [&](size_t k) {
-        int64_t size = a[0]->type().id == TypeId::kNumeric ? int64_t(DecimalToDouble(a[0]->GetValue(k).d)) : a[0]->i64()[k];
+        int64_t size = 0;
+        if (a[0]->type().id != TypeId::kNumeric) size = a[0]->i64()[k];
+        else if (!DecimalToInt64(a[0]->GetValue(k).d, &size, true))
+          throw Error(SqlState::kNumericValueOutOfRange, "bigint out of range");  // sizes past 8 EiB
         const int64_t limit = 10 * 1024, limit2 = limit * 2 - 1;
         auto half = [](int64_t x) { return (x + (x < 0 ? -1 : 1)) / 2; };
         if (std::llabs(size) < limit) {

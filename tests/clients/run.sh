@@ -7,19 +7,6 @@
 set -uo pipefail
 YUNHE=${1:?usage: run.sh path/to/yunhe}
 here=$(cd "$(dirname "$0")" && pwd)
-pass=0
-fail=0
-tmp=$(mktemp -d /tmp/yunhe-clients-XXXXXX)
-server_pid=""
-cleanup() {
-  [ -n "$server_pid" ] && kill -9 "$server_pid" 2>/dev/null
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-check() {  # name, expected, actual
-  if [ "$2" == "$3" ]; then pass=$((pass + 1)); else
-    fail=$((fail + 1)); echo "FAIL: $1"; echo "--- expected"; echo "$2"; echo "--- got"; echo "$3"; fi
-}
 . "$here/../server/start_server.sh"
 start_server "$YUNHE" "$tmp/db" "$tmp/server.out" --ilp-port -1
 

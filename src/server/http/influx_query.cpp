@@ -30,7 +30,8 @@ std::string QuoteString(const std::string& s) {
   return out + "'";
 }
 
-bool Tokenize(const std::string& q, std::vector<Token>* out, std::string* error) {
+std::vector<Token> Tokenize(const std::string& q) {
+  std::vector<Token> tokens, *out = &tokens;
   size_t i = 0;
   auto quoted = [&](char quote) {
     std::string s;
@@ -79,8 +80,7 @@ bool Tokenize(const std::string& q, std::vector<Token>* out, std::string* error)
       i += p.size();
     }
   }
-  (void)error;
-  return true;
+  return tokens;
 }
 
 // 5m, 1h, 100ms ... as an SQL interval literal.
@@ -212,7 +212,7 @@ InfluxStatement TranslateSelect(const std::vector<Token>& ts) {
                                                                  {"last", "last"}, {"stddev", "stddev"}, {"median", ""},
                                                                  {"spread", ""}};
   std::vector<std::string> items;
-  bool has_time = false, star = false;
+  bool star = false;
   for (auto [b, e] : SplitCommas(ts, 1, from)) {
     const std::string fn = ts[b].kind == Token::kWord ? Lower(ts[b].text) : "";
     const bool call = b + 1 < e && ts[b + 1].kind == Token::kPunct && ts[b + 1].text == "(";
@@ -225,7 +225,7 @@ InfluxStatement TranslateSelect(const std::vector<Token>& ts) {
       }
     }
     std::string alias;
-    if (close + 2 < e + 1 && close + 1 < e && IsWord(ts[close + 1], "as") && close + 2 < e) alias = ts[close + 2].text;
+    if (close + 2 < e && IsWord(ts[close + 1], "as")) alias = ts[close + 2].text;
     if (call && kAggregates.count(fn)) {
       st.aggregate = true;
       std::string arg;
@@ -241,10 +241,7 @@ InfluxStatement TranslateSelect(const std::vector<Token>& ts) {
     std::string item;
     if (!ToSql(ts, b, e, &item, &error)) return Error(error);
     if (item == "*") star = true;
-    if (item == "\"time\"" || item == "time") {
-      has_time = true;
-      continue;
-    }
+    if (item == "\"time\"" || item == "time") continue;  // time always comes first
     items.push_back(item);
   }
   std::string sql = "SELECT ";
@@ -263,7 +260,6 @@ InfluxStatement TranslateSelect(const std::vector<Token>& ts) {
     for (size_t k = 0; k < group_tags.size(); ++k) keys += (keys.empty() ? "" : ", ") + std::to_string(k + 2);  // after time
     sql += keys;
   }
-  (void)has_time;
   // InfluxDB answers in time order; ORDER BY time DESC reverses it.
   bool desc = false;
   if (order) {
@@ -319,10 +315,8 @@ InfluxStatement Translate(const std::vector<Token>& ts) {
 }  // namespace
 
 std::vector<InfluxStatement> TranslateInfluxQL(const std::string& q) {
-  std::vector<Token> tokens;
-  std::string error;
+  const std::vector<Token> tokens = Tokenize(q);
   std::vector<InfluxStatement> out;
-  if (!Tokenize(q, &tokens, &error)) return {Error(error)};
   std::vector<Token> current;
   for (const Token& t : tokens) {
     if (t.kind == Token::kPunct && t.text == ";") {
