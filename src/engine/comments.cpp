@@ -79,6 +79,15 @@ std::string CommentsDdl(const Catalog& catalog) {
   return out;
 }
 
+void ForgetDroppedComments(Catalog& catalog) {
+  for (auto it = catalog.comments.begin(); it != catalog.comments.end();) {
+    const auto& [relation, column] = it->first;
+    auto t = column.empty() ? nullptr : catalog.FindTable(relation);
+    const bool gone = !KindOf(catalog, relation) || (t && t->schema.ColumnIndex(column) < 0);
+    it = gone ? catalog.comments.erase(it) : std::next(it);
+  }
+}
+
 void MoveComments(Catalog& catalog, const std::string& relation, const std::string& column, const std::string& to) {
   auto& comments = catalog.comments;
   for (auto it = comments.begin(); it != comments.end();) {
@@ -90,7 +99,6 @@ void MoveComments(Catalog& catalog, const std::string& relation, const std::stri
     std::string text = it->second;
     auto key = it->first;
     it = comments.erase(it);
-    if (to.empty()) continue;
     if (column.empty()) key.first = to;
     else key.second = to;
     comments[key] = text;

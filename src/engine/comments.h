@@ -12,8 +12,11 @@ namespace yunhe {
 void ExecuteComment(Database& db, PgQuery__CommentStmt* stmt, const std::string& sql, QueryResult& result) REQUIRES(db.mutex());
 // The catalog file's COMMENT statements (after every object they name).
 std::string CommentsDdl(const Catalog& catalog);
-// Keeps comments with their objects: a relation renamed (column "" = the relation), a column
-// renamed, or dropped (to = "").
+// Keeps comments with their objects: a relation renamed (column "" = the relation) or a column
+// renamed.
 void MoveComments(Catalog& catalog, const std::string& relation, const std::string& column, const std::string& to);
+// After a drop: forgets the comments of every relation or column that no longer exists (also
+// those dropped along: a table's indexes and owned sequences).
+void ForgetDroppedComments(Catalog& catalog);
 
 }  // namespace yunhe

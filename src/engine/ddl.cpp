@@ -408,7 +408,6 @@ void ExecuteDrop(Database& db, PgQuery__DropStmt* stmt, const std::string& sql, 
     }
     if (!changed) db.BeginCatalogChange();
     changed = true;
-    MoveComments(cat, name, "", "");
     if (std::string(what) == "table") {
       cat.tables.erase(name);
       DropOwnedSequences(cat, name);
@@ -420,6 +419,7 @@ void ExecuteDrop(Database& db, PgQuery__DropStmt* stmt, const std::string& sql, 
       cat.indexes.erase(name);
     }
   }
+  if (changed) ForgetDroppedComments(db.mutable_catalog());
   if (changed) db.RecordCatalogChange(sql);
 }
 
@@ -596,7 +596,6 @@ void ExecuteAlterTable(Database& db, PgQuery__AlterTableStmt* stmt, const std::s
           it = uses ? cat.indexes.erase(it) : std::next(it);
         }
         DropOwnedSequences(cat, name, cmd->name);
-        MoveComments(cat, name, cmd->name, "");
         s.columns.erase(s.columns.begin() + idx);
         table->data.DropColumn(size_t(idx));
         if (s.time_column > idx) --s.time_column;
@@ -640,6 +639,7 @@ void ExecuteAlterTable(Database& db, PgQuery__AlterTableStmt* stmt, const std::s
     }
   }
   table->data.SetPartitioning(s.time_column, s.partition_interval_ns);
+  ForgetDroppedComments(db.mutable_catalog());  // of dropped columns
   db.RecordCatalogChange(sql);
 }
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "common/sql_text.h"
+#include "engine/comments.h"
 #include "common/status.h"
 #include "sql/parse_tree_walk.h"
 #include "sql/planner.h"
@@ -336,8 +337,8 @@ void DropSequences(Database& db, PgQuery__DropStmt* stmt, const std::string& sql
       copy->schema.columns[size_t(copy->schema.ColumnIndex(c))].default_sql.clear();
     }
     db.mutable_catalog().sequences.erase(name);
-    db.mutable_catalog().comments.erase({name, ""});
   }
+  if (changed) ForgetDroppedComments(db.mutable_catalog());
   if (changed) db.RecordCatalogChange(sql);
 }
 
