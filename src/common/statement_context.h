@@ -29,6 +29,8 @@ class SequenceAccess {
   virtual int64_t LastVal() = 0;
 };
 
+inline constexpr const char* kDefaultSearchPath = "\"$user\", public";
+
 struct StatementContext {
   std::atomic<const TimeZone*> zone{nullptr};  // nullptr = UTC
   std::shared_ptr<const TimeZone> zone_owner;   // keeps `zone` alive (set by its own thread)
@@ -48,6 +50,11 @@ struct StatementContext {
   // nullptr outside statements the engine runs holding the database (a read on snapshots):
   // sequence functions then fail (the engine routes statements calling them to the database).
   std::atomic<SequenceAccess*> sequences{nullptr};
+  // Where unqualified relation names are looked up and created (sql/relation_names.h): the
+  // session's search_path as written ("$user", public) and its temporary schema (pg_temp_N, or
+  // "" for statements outside a session: recovery). Set before planning, read on this thread.
+  std::string search_path = kDefaultSearchPath;
+  std::string temp_schema;
 };
 
 // The statement context of the calling thread (its own, or the one installed on it).

@@ -5,6 +5,7 @@
 #include "common/sql_text.h"
 #include "common/status.h"
 #include "sql/planner.h"
+#include "sql/relation_names.h"
 
 namespace yunhe {
 namespace {
@@ -23,13 +24,16 @@ void ExecuteComment(Database& db, PgQuery__CommentStmt* stmt, const std::string&
   result.tag = "COMMENT";
   const Catalog& cat = db.catalog();
   std::vector<std::string> names;
-  if (stmt->object && stmt->object->node_case == PG_QUERY__NODE__NODE_LIST)
-    for (size_t k = 0; k < stmt->object->list->n_items; ++k) names.push_back(StrVal(stmt->object->list->items[k]));
+  PgQuery__Node** items = nullptr;
+  if (stmt->object && stmt->object->node_case == PG_QUERY__NODE__NODE_LIST) {
+    items = stmt->object->list->items;
+    for (size_t k = 0; k < stmt->object->list->n_items; ++k) names.push_back(StrVal(items[k]));
+  }
   std::string relation, column;
   switch (stmt->objtype) {
     case PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN: {
       if (names.size() < 2) throw Error(SqlState::kSyntaxError, "column name must be qualified");
-      relation = names[names.size() - 2];
+      relation = NameListKey(cat, items, names.size() - 1);
       column = names.back();
       auto t = cat.FindTable(relation);
       const ViewInfo* v = cat.FindView(relation);
@@ -42,7 +46,7 @@ void ExecuteComment(Database& db, PgQuery__CommentStmt* stmt, const std::string&
     case PG_QUERY__OBJECT_TYPE__OBJECT_VIEW:
     case PG_QUERY__OBJECT_TYPE__OBJECT_SEQUENCE:
     case PG_QUERY__OBJECT_TYPE__OBJECT_INDEX: {
-      relation = names.empty() ? "" : names.back();
+      relation = NameListKey(cat, items, names.size());
       const char* kind = KindOf(cat, relation);
       const char* want = stmt->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE ? "TABLE"
                        : stmt->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_VIEW ? "VIEW"
@@ -63,17 +67,18 @@ void ExecuteComment(Database& db, PgQuery__CommentStmt* stmt, const std::string&
   // PostgreSQL: an empty comment removes it, as NULL does.
   if (stmt->comment && stmt->comment[0]) comments[{relation, column}] = stmt->comment;
   else comments.erase({relation, column});
-  db.RecordCatalogChange(sql);
+  db.RecordCatalogChange(sql, relation);
 }
 
 std::string CommentsDdl(const Catalog& catalog) {
   std::string out;
   for (auto& [key, text] : catalog.comments) {
     const auto& [relation, column] = key;
+    if (IsTempRelationKey(relation)) continue;
     if (!column.empty()) {
-      out += fmt::format("COMMENT ON COLUMN {}.{} IS {};\n", QuoteIdent(relation), QuoteIdent(column), QuoteLiteral(text));
+      out += fmt::format("COMMENT ON COLUMN {}.{} IS {};\n", catalog.Quote(relation), QuoteIdent(column), QuoteLiteral(text));
     } else if (const char* kind = KindOf(catalog, relation)) {
-      out += fmt::format("COMMENT ON {} {} IS {};\n", kind, QuoteIdent(relation), QuoteLiteral(text));
+      out += fmt::format("COMMENT ON {} {} IS {};\n", kind, catalog.Quote(relation), QuoteLiteral(text));
     }
   }
   return out;

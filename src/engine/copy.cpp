@@ -25,6 +25,7 @@
 #include "ingest/lineproto/line_protocol_writer.h"
 #include "ingest/nmea/nmea_writer.h"
 #include "sql/planner.h"
+#include "sql/relation_names.h"
 #include "engine/database_appender.h"
 
 namespace yunhe {
@@ -126,7 +127,7 @@ void CopyTo(Database& db, PgQuery__CopyStmt* stmt, const std::string& sql, const
     q = planner.PlanSelect(stmt->query, nullptr);
   } else {
     Scope scope;
-    q = planner.PlanTableScan(stmt->relation->relname, stmt->relation->location, false, &scope);
+    q = planner.PlanTableScan(RangeVarKey(db.catalog(), stmt->relation), stmt->relation->location, false, &scope);
     if (stmt->n_attlist) {
       std::vector<ExprPtr> cols;
       std::vector<std::string> names;
@@ -180,13 +181,20 @@ void CopyTo(Database& db, PgQuery__CopyStmt* stmt, const std::string& sql, const
 
 // Line protocol: the table is created or widened to fit (schema on write); bad lines are
 // reported as notices with their line numbers and skipped, the good ones load.
+// The table COPY ... FORMAT lineprotocol / nmea writes: the one the name finds, or where a
+// CREATE TABLE of that name would put it (they create a missing one).
+std::string IngestTarget(Database& db, const PgQuery__RangeVar* rv) REQUIRES(db.mutex()) {
+  const std::string key = RangeVarKey(db.catalog(), rv);
+  return db.catalog().NameTaken(key) ? key : NewRangeVarKey(db.catalog(), rv);
+}
+
 void CopyLineProtocol(Database& db, PgQuery__CopyStmt* stmt, const CopyOptions& o, QueryResult& result) REQUIRES(db.mutex()) {
   if (stmt->n_attlist) throw Error(SqlState::kFeatureNotSupported, "COPY FORMAT lineprotocol takes no column list");
   lineproto::WriterOptions wo;
   if (!lineproto::ParsePrecision(o.precision, &wo.precision))
     throw Error(SqlState::kInvalidParameterValue,
                 fmt::format("COPY precision \"{}\" not recognized (ns, us, ms, s, m, h)", o.precision));
-  wo.target_table = stmt->relation->relname;
+  wo.target_table = IngestTarget(db, stmt->relation);
   wo.max_reported_errors = 20;
   std::string data = ReadAll(CopySource(db, stmt));
   DatabaseAppender appender(db);
@@ -211,7 +219,7 @@ void CopyNmea(Database& db, PgQuery__CopyStmt* stmt, const CopyOptions& o, Query
     ro.date_days = days;
   }
   nmea::WriteTargets targets;
-  targets.fixes = stmt->relation->relname;
+  targets.fixes = IngestTarget(db, stmt->relation);
   std::string data = ReadAll(CopySource(db, stmt));
   DatabaseAppender appender(db);
   auto rep = nmea::WriteNmea(appender, data, o.device, ro, targets);
@@ -234,7 +242,7 @@ void ExecuteCopy(Database& db, PgQuery__CopyStmt* stmt, const std::string& sql, 
     CopyTo(db, stmt, sql, o, result);
     return;
   }
-  std::string name = stmt->relation->relname;
+  const std::string name = RangeVarKey(db.catalog(), stmt->relation);
   if (o.lineprotocol) {
     CopyLineProtocol(db, stmt, o, result);
     return;

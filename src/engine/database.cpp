@@ -13,9 +13,11 @@
 #include "storage/primary_key.h"
 #include "engine/comments.h"
 #include "engine/retention.h"
+#include "engine/schemas.h"
 #include "engine/sequences.h"
 #include "engine/session.h"
 #include "engine/statements.h"
+#include "sql/relation_names.h"
 #include "sql/settings_view.h"
 #include "sql/statement_name.h"
 #include "functions/function.h"
@@ -33,7 +35,7 @@ std::unique_ptr<Database> Database::Open(const std::string& dir_or_memory, Statu
   db->catalog_ = std::make_shared<Catalog>();
   db->sequences_ = std::make_unique<DatabaseSequences>(*db);
   db->own_settings_.values = {{"timezone", "UTC"}, {"datestyle", "ISO, MDY"}, {"client_encoding", "UTF8"},
-                   {"server_version", "15.0 (yunhe 0.1)"}, {"server_version_num", "150000"}, {"search_path", "\"$user\", public"},
+                   {"server_version", "15.0 (yunhe 0.1)"}, {"server_version_num", "150000"}, {"search_path", kDefaultSearchPath},
                    {"server_encoding", "UTF8"}, {"max_identifier_length", "63"},
                    {"standard_conforming_strings", "on"}, {"integer_datetimes", "on"},
                    {"extra_float_digits", "1"}, {"application_name", ""}, {"statement_timeout", "0"},
@@ -146,6 +148,7 @@ void Database::AppendChecked(const std::shared_ptr<Table>& table, const DataChun
   NotePrimaryKeys(*table, undo.append);
   txn_.undo.push_back(std::move(undo));
   if (replaying_ || !durability_ || workspace_) return;  // a workspace's records are written at its COMMIT
+  if (IsTempRelationKey(table->schema.name)) return;   // temporary tables never reach the disk
   WalRecord r;
   r.type = WalRecordType::kInsert;
   r.table = table->schema.name;
@@ -178,7 +181,7 @@ void Database::RecordDelete(const std::shared_ptr<Table>& table, const std::vect
     }
   }
   ForgetDeletedKeys(*table, done, version_before);
-  if (replaying_ || !durability_ || done.empty() || workspace_) return;
+  if (replaying_ || !durability_ || done.empty() || workspace_ || IsTempRelationKey(table->schema.name)) return;
   WalRecord r;
   r.type = WalRecordType::kDelete;
   r.table = table->schema.name;
@@ -193,13 +196,38 @@ void Database::BeginCatalogChange() {
   txn_.undo.push_back(UndoEntry{UndoEntry::kCatalog, nullptr, {}, 0, std::make_shared<Catalog>(*catalog_)});
 }
 
-void Database::RecordCatalogChange(const std::string& ddl_sql) {
+void Database::RecordCatalogChange(const std::string& ddl_sql, const std::string& relation_key) {
   txn_.catalog_changed = true;
   if (replaying_ || !durability_) return;
-  WalRecord r;
-  r.type = WalRecordType::kDdl;
-  r.sql = ddl_sql;
-  txn_.wal.push_back(std::move(r));
+  if (IsTempRelationKey(relation_key)) return;  // temporary relations never reach the disk
+  auto log = [&](std::string sql) REQUIRES(mu_) {
+    WalRecord r;
+    r.type = WalRecordType::kDdl;
+    r.sql = std::move(sql);
+    txn_.wal.push_back(std::move(r));
+  };
+  // The text resolves its unqualified names through search_path: replay must use the same one.
+  const std::string& path = CurrentStatement().search_path;
+  if (path == kDefaultSearchPath) return log(ddl_sql);
+  log("SET search_path = " + QuoteLiteral(path));
+  log(ddl_sql);
+  log("RESET search_path");
+}
+
+void Database::DropTemporaryRelations(const std::string& temp_schema) {
+  const std::string prefix = temp_schema + ".";
+  auto temporary = [&](const std::string& key) { return key.rfind(prefix, 0) == 0; };
+  QueryResult r = RunAsStatement("drop temporary relations", [&](QueryResult&) REQUIRES(mu_) {
+    BeginCatalogChange();
+    Catalog& cat = *catalog_;
+    std::erase_if(cat.tables, [&](const auto& e) { return temporary(e.first); });
+    std::erase_if(cat.views, [&](const auto& e) { return temporary(e.first); });
+    std::erase_if(cat.indexes, [&](const auto& e) { return temporary(e.first) || temporary(e.second.table); });
+    std::erase_if(cat.sequences, [&](const auto& e) { return temporary(e.first); });
+    ForgetDroppedComments(cat);
+    txn_.catalog_changed = true;
+  });
+  (void)r;  // nothing in it can fail but memory
 }
 
 std::shared_ptr<Table> Database::CloneTableForDdl(const std::string& name) {
@@ -358,7 +386,7 @@ QueryResult Database::RunParsed(const std::shared_ptr<ParsedSql>& parsed) {
   result.statement_text = sql;
   StatementClock::StartStatement();
   SetSessionZone(zone());
-  BeginStatementLimits(settings());
+  BeginStatementLimits(*current_);
   if (parsed->statements().empty()) {
     result.tag = "";
     return result;
@@ -386,12 +414,21 @@ void Database::RunRetentionIfDue() {
   (void)r;
 }
 
-void Database::BeginStatementLimits(const std::map<std::string, std::string>& settings) {
+void Database::BeginStatementLimits(const SessionSettings& session) {
+  const std::map<std::string, std::string>& settings = session.values;
   BeginStatementWatch(StatementTimeoutMs(settings));
   uint64_t work_mem = 0;  // the default, a share of memory_limit
   auto it = settings.find("work_mem");
   if (it != settings.end()) ParseMemorySize(it->second, &work_mem, 1024, 64 * 1024);
   CurrentStatement().work_mem_bytes = work_mem;
+  UseStatementNames(session);
+}
+
+void Database::UseStatementNames(const SessionSettings& session) {
+  StatementContext& statement = CurrentStatement();
+  auto it = session.values.find("search_path");
+  statement.search_path = it != session.values.end() ? it->second : kDefaultSearchPath;
+  statement.temp_schema = session.temp_schema;
 }
 
 int64_t Database::StatementTimeoutMs(const std::map<std::string, std::string>& settings) {
@@ -521,8 +558,10 @@ void Database::Dispatch(PgQuery__Node* node, const std::string& sql, QueryResult
       return;
     case PG_QUERY__NODE__NODE_DROP_STMT:
       if (node->drop_stmt->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_SEQUENCE) DropSequences(*this, node->drop_stmt, sql, result);
+      else if (node->drop_stmt->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA) ExecuteDropSchema(*this, node->drop_stmt, sql, result);
       else ExecuteDrop(*this, node->drop_stmt, sql, result);
       return;
+    case PG_QUERY__NODE__NODE_CREATE_SCHEMA_STMT: ExecuteCreateSchema(*this, node->create_schema_stmt, sql, result); return;
     case PG_QUERY__NODE__NODE_COMMENT_STMT: ExecuteComment(*this, node->comment_stmt, sql, result); return;
     case PG_QUERY__NODE__NODE_CREATE_SEQ_STMT: ExecuteCreateSequence(*this, node->create_seq_stmt, sql, result); return;
     case PG_QUERY__NODE__NODE_ALTER_SEQ_STMT: ExecuteAlterSequence(*this, node->alter_seq_stmt, sql, result); return;
@@ -535,7 +574,7 @@ void Database::Dispatch(PgQuery__Node* node, const std::string& sql, QueryResult
       auto* v = node->vacuum_stmt;
       for (size_t k = 0; k < v->n_rels; ++k) {
         auto* rel = v->rels[k]->vacuum_relation->relation;
-        if (rel && !catalog_->FindTable(rel->relname) && !catalog_->FindView(rel->relname))
+        if (rel && !catalog_->FindTable(RangeVarKey(*catalog_, rel)) && !catalog_->FindView(RangeVarKey(*catalog_, rel)))
           throw Error(SqlState::kUndefinedTable, fmt::format("relation \"{}\" does not exist", rel->relname));  // no position, as PostgreSQL
       }
       if (v->is_vacuumcmd) {
@@ -639,6 +678,15 @@ void Database::Dispatch(PgQuery__Node* node, const std::string& sql, QueryResult
         }
         SetMemoryLimitBytes(bytes);
         BufferPool::Instance().Enforce();
+        result.tag = "SET";
+        return;
+      }
+      if (!name.empty() && name != "timezone" &&
+          (s->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_RESET || s->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_SET_DEFAULT)) {
+        // RESET / SET ... TO DEFAULT: the default value back (search_path, DateStyle ...), not ''.
+        auto d = default_settings_.values.find(name);
+        if (d != default_settings_.values.end()) settings()[name] = d->second;
+        else settings().erase(name);
         result.tag = "SET";
         return;
       }

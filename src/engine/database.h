@@ -148,6 +148,10 @@ class Database {
   struct SessionSettings {
     std::map<std::string, std::string> values;
     std::shared_ptr<const class TimeZone> zone;
+    // The session's temporary schema (pg_temp_N, engine/session.cpp); "" for recovery and the
+    // engine's own statements, which have no temporary relations.
+    std::string temp_schema;
+    bool made_temp_relations = false;  // its end drops them
     // What nextval last returned in this session, per sequence (currval) and of any (lastval).
     struct SequenceMemory {
       std::map<std::string, int64_t> values;
@@ -242,9 +246,14 @@ class Database {
   void RecordAppend(const std::shared_ptr<Table>& table, const DataChunk& rows) REQUIRES(mu_);
   void RecordDelete(const std::shared_ptr<Table>& table, const std::vector<uint64_t>& row_ids) REQUIRES(mu_);
   // DDL: call BeginCatalogChange() before touching the catalog (saves it for rollback), then
-  // RecordCatalogChange() with the statement text to log.
+  // RecordCatalogChange() with the statement text to log and the key of the relation it
+  // changes (nothing is logged for a temporary one; "" when it changes none).
   void BeginCatalogChange() REQUIRES(mu_);
-  void RecordCatalogChange(const std::string& ddl_sql) REQUIRES(mu_);
+  void RecordCatalogChange(const std::string& ddl_sql, const std::string& relation_key) REQUIRES(mu_);
+  // A session's end: its temporary relations go (never logged: they were never on disk).
+  void DropTemporaryRelations(const std::string& temp_schema) REQUIRES(mu_);
+  // CREATE of a temporary relation: the session remembers to drop it at its end.
+  void NoteTemporaryRelation() REQUIRES(mu_) { current_->made_temp_relations = true; }
   // Copy-on-write for DDL that rewrites a table's data (ALTER TABLE ADD/DROP COLUMN).
   std::shared_ptr<Table> CloneTableForDdl(const std::string& name) REQUIRES(mu_);
 
@@ -299,7 +308,10 @@ class Database {
   int64_t StatementTimeoutMs() const REQUIRES(mu_) { return StatementTimeoutMs(settings()); }
   static int64_t StatementTimeoutMs(const std::map<std::string, std::string>& settings);
   // A statement's limits from its session's settings: statement_timeout and work_mem.
-  static void BeginStatementLimits(const std::map<std::string, std::string>& settings);
+  // Per statement: its timeout and work_mem, and the names it resolves (search_path, temp schema).
+  static void BeginStatementLimits(const SessionSettings& settings);
+  // The names a statement resolves (sql/relation_names.h): the session's search_path and temp schema.
+  static void UseStatementNames(const SessionSettings& settings);
   CopyReader copy_in_ GUARDED_BY(mu_);
   friend class Session;
   friend class DatabaseSequences;

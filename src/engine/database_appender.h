@@ -18,6 +18,11 @@ class DatabaseAppender final : public TableAppender {
     db_.AssertHeld();
     return db_.catalog().NameTaken(name);
   }
+  std::string QuoteTable(const std::string& name) override {
+    db_.AssertHeld();
+    const QualifiedName q = db_.catalog().Split(name);
+    return QuoteIdent(q.schema) + "." + QuoteIdent(q.name);
+  }
   void ExecuteDdl(const std::string& sql) override {
     db_.AssertHeld();
     db_.ExecuteNested(sql);

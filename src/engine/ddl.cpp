@@ -17,6 +17,7 @@
 #include "exec/value_row_index.h"
 #include "functions/cast.h"
 #include "sql/planner.h"
+#include "sql/relation_names.h"
 #include "storage/primary_key.h"
 
 namespace yunhe {
@@ -183,7 +184,7 @@ std::string IdentityClause(const Catalog& catalog, const std::string& table, con
   for (auto& [name, seq] : catalog.sequences) {
     if (!seq.identity || seq.owned_table != table || seq.owned_column != col.name) continue;
     const SequenceOptions& o = seq.options;
-    out += fmt::format(" (SEQUENCE NAME {} INCREMENT BY {} MINVALUE {} MAXVALUE {} START WITH {} CACHE {}{})", QuoteIdent(name),
+    out += fmt::format(" (SEQUENCE NAME {} INCREMENT BY {} MINVALUE {} MAXVALUE {} START WITH {} CACHE {}{})", catalog.Quote(name),
                        o.increment, o.min, o.max, o.start, o.cache, o.cycle ? " CYCLE" : " NO CYCLE");
   }
   return out;
@@ -192,7 +193,7 @@ std::string IdentityClause(const Catalog& catalog, const std::string& table, con
 }  // namespace
 
 std::string TableDdl(const TableSchema& s, const Catalog& catalog) {
-  std::string out = "CREATE TABLE " + QuoteIdent(s.name) + " (";
+  std::string out = "CREATE TABLE " + catalog.Quote(s.name) + " (";
   for (size_t c = 0; c < s.columns.size(); ++c) {
     const ColumnInfo& col = s.columns[c];
     out += (c ? ", " : "") + QuoteIdent(col.name) + " " + col.type.ToString();
@@ -216,17 +217,20 @@ std::string TableDdl(const TableSchema& s, const Catalog& catalog) {
 }
 
 void ExecuteCreateTable(Database& db, PgQuery__CreateStmt* stmt, const std::string& sql, QueryResult& result) {
-  std::string name = stmt->relation->relname;
   Planner planner(db.catalog(), sql);
+  const std::string name = NewRangeVarKey(db.catalog(), stmt->relation);
   result.tag = "CREATE TABLE";
   if (db.catalog().NameTaken(name)) {
     if (stmt->if_not_exists) {
-      result.notices.push_back(fmt::format("NOTICE:  relation \"{}\" already exists, skipping", name));
+      result.notices.push_back(fmt::format("NOTICE:  relation \"{}\" already exists, skipping", stmt->relation->relname));
       return;
     }
-    throw Error(SqlState::kDuplicateTable, fmt::format("relation \"{}\" already exists", name),
+    throw Error(SqlState::kDuplicateTable, fmt::format("relation \"{}\" already exists", stmt->relation->relname),
                 planner.CharPos(stmt->relation->location));
   }
+  if (stmt->oncommit == PG_QUERY__ON_COMMIT_ACTION__ONCOMMIT_DELETE_ROWS || stmt->oncommit == PG_QUERY__ON_COMMIT_ACTION__ONCOMMIT_DROP)
+    throw Error(SqlState::kFeatureNotSupported, "ON COMMIT DELETE ROWS and ON COMMIT DROP are not supported (temporary tables keep their rows until the session ends)");
+  if (IsTempRelationKey(name)) db.NoteTemporaryRelation();
   if (stmt->relation->relpersistence && stmt->relation->relpersistence[0] == 'u')
     result.notices.push_back("NOTICE:  UNLOGGED is ignored: the table is written to the WAL and is as durable as any other");
   auto table = std::make_shared<Table>();
@@ -331,30 +335,32 @@ void ExecuteCreateTable(Database& db, PgQuery__CreateStmt* stmt, const std::stri
   for (const OwnedSequenceSpec& o : owned) {
     ColumnInfo& col = table->schema.columns[size_t(table->schema.ColumnIndex(o.column))];
     const std::string seq_name = AddOwnedSequence(db, name, o.column, o.type, o.options, o.n_options, o.identity);
-    col.default_sql = NextvalDefault(seq_name);
+    col.default_sql = NextvalDefault(db.catalog(), seq_name);
     if (o.identity) continue;
     const SequenceInfo& seq = *db.catalog().FindSequence(seq_name);
-    db.RecordCatalogChange(SequenceDdl(seq));
-    owner_ddl.push_back(fmt::format("ALTER SEQUENCE {} OWNED BY {}.{}", QuoteIdent(seq.name), QuoteIdent(name), QuoteIdent(o.column)));
+    db.RecordCatalogChange(SequenceDdl(seq, db.catalog()), seq.name);
+    owner_ddl.push_back(fmt::format("ALTER SEQUENCE {} OWNED BY {}.{}", db.catalog().Quote(seq.name),
+                                    db.catalog().Quote(name), QuoteIdent(o.column)));
   }
   table->id = db.mutable_catalog().next_table_id++;
   db.mutable_catalog().tables[name] = table;
-  db.RecordCatalogChange(TableDdl(table->schema, db.catalog()));
-  for (const std::string& ddl : owner_ddl) db.RecordCatalogChange(ddl);
+  db.RecordCatalogChange(TableDdl(table->schema, db.catalog()), name);
+  for (const std::string& ddl : owner_ddl) db.RecordCatalogChange(ddl, name);
 }
 
 void ExecuteCreateTableAs(Database& db, PgQuery__CreateTableAsStmt* stmt, const std::string& sql, QueryResult& result) {
   auto* into = stmt->into;
-  std::string name = into->rel->relname;
+  const std::string name = NewRangeVarKey(db.catalog(), into->rel);
   result.tag = "SELECT 0";
   if (db.catalog().NameTaken(name)) {
     if (stmt->if_not_exists) {
-      result.notices.push_back(fmt::format("NOTICE:  relation \"{}\" already exists, skipping", name));
+      result.notices.push_back(fmt::format("NOTICE:  relation \"{}\" already exists, skipping", into->rel->relname));
       result.tag = "CREATE TABLE AS";
       return;
     }
-    throw Error(SqlState::kDuplicateTable, fmt::format("relation \"{}\" already exists", name));
+    throw Error(SqlState::kDuplicateTable, fmt::format("relation \"{}\" already exists", into->rel->relname));
   }
+  if (IsTempRelationKey(name)) db.NoteTemporaryRelation();
   Planner planner(db.catalog(), sql);
   PlannedQuery q = planner.PlanSelect(stmt->query, nullptr);
   auto table = std::make_shared<Table>();
@@ -368,7 +374,7 @@ void ExecuteCreateTableAs(Database& db, PgQuery__CreateTableAsStmt* stmt, const 
   db.BeginCatalogChange();
   table->id = db.mutable_catalog().next_table_id++;
   db.mutable_catalog().tables[name] = table;
-  db.RecordCatalogChange(TableDdl(table->schema, db.catalog()));
+  db.RecordCatalogChange(TableDdl(table->schema, db.catalog()), name);
   QueryResult rows;
   CollectResult(q, rows);
   size_t n = 0;
@@ -389,10 +395,11 @@ void ExecuteDrop(Database& db, PgQuery__DropStmt* stmt, const std::string& sql, 
   if (!what) throw Error(SqlState::kFeatureNotSupported, "only DROP TABLE, DROP VIEW and DROP INDEX are supported");
   result.tag = fmt::format("DROP {}", what == std::string("table") ? "TABLE" : what == std::string("view") ? "VIEW" : "INDEX");
   bool changed = false;
+  std::string logged;
   for (size_t k = 0; k < stmt->n_objects; ++k) {
     auto* list = stmt->objects[k]->list;
-    std::string name = StrVal(list->items[list->n_items - 1]);
     Catalog& cat = db.mutable_catalog();
+    const std::string name = NameListKey(cat, list->items, list->n_items);
     bool exists = std::string(what) == "table" ? cat.tables.count(name) > 0
                 : std::string(what) == "view" ? cat.views.count(name) > 0 : cat.indexes.count(name) > 0;
     if (!exists) {
@@ -408,6 +415,7 @@ void ExecuteDrop(Database& db, PgQuery__DropStmt* stmt, const std::string& sql, 
     }
     if (!changed) db.BeginCatalogChange();
     changed = true;
+    if (!IsTempRelationKey(name)) logged += (logged.empty() ? "" : ", ") + cat.Quote(name);
     if (std::string(what) == "table") {
       cat.tables.erase(name);
       DropOwnedSequences(cat, name);
@@ -420,7 +428,8 @@ void ExecuteDrop(Database& db, PgQuery__DropStmt* stmt, const std::string& sql, 
     }
   }
   if (changed) ForgetDroppedComments(db.mutable_catalog());
-  if (changed) db.RecordCatalogChange(sql);
+  // The WAL gets the drop of what was on disk: temporary relations never were.
+  if (!logged.empty()) db.RecordCatalogChange(fmt::format("DROP {} {}", result.tag.substr(5), logged), "");
 }
 
 namespace {
@@ -483,7 +492,7 @@ void ExecuteTruncate(Database& db, PgQuery__TruncateStmt* stmt, const std::strin
   std::vector<std::string> names;
   for (size_t k = 0; k < stmt->n_relations; ++k) {
     auto* rv = stmt->relations[k]->range_var;
-    const std::string name = rv->relname;
+    const std::string name = RangeVarKey(db.catalog(), rv);
     if (!db.catalog().FindTable(name)) {  // (PostgreSQL gives no position for these)
       if (db.catalog().FindView(name)) throw Error(SqlState::kWrongObjectType, fmt::format("\"{}\" is not a table", name));
       throw Error(SqlState::kUndefinedTable, fmt::format("relation \"{}\" does not exist", name));
@@ -503,12 +512,15 @@ void ExecuteTruncate(Database& db, PgQuery__TruncateStmt* stmt, const std::strin
   if (stmt->restart_seqs && !db.in_replay() && sequences)
     for (auto& [seq_name, seq] : db.catalog().sequences)
       if (std::find(names.begin(), names.end(), seq.owned_table) != names.end()) sequences->SetVal(seq_name, seq.options.start, false);
-  db.RecordCatalogChange(sql);
+  std::string logged;  // temporary tables never were on disk
+  for (const std::string& name : names)
+    if (!IsTempRelationKey(name)) logged += (logged.empty() ? "" : ", ") + db.catalog().Quote(name);
+  if (!logged.empty()) db.RecordCatalogChange("TRUNCATE " + logged, "");
   result.tag = "TRUNCATE TABLE";
 }
 
 void ExecuteAlterTable(Database& db, PgQuery__AlterTableStmt* stmt, const std::string& sql, QueryResult& result) {
-  std::string name = stmt->relation->relname;
+  const std::string name = RangeVarKey(db.catalog(), stmt->relation);
   result.tag = "ALTER TABLE";
   Planner planner(db.catalog(), sql);
   if (!db.catalog().FindTable(name)) {
@@ -544,7 +556,7 @@ void ExecuteAlterTable(Database& db, PgQuery__AlterTableStmt* stmt, const std::s
           // sequence's state at the time: only on an empty table for now.
           if (table->data.live_count() > 0)
             throw Error(SqlState::kFeatureNotSupported, "adding a serial or identity column to a table with rows is not supported yet");
-          col.default_sql = NextvalDefault(AddOwnedSequence(db, name, col.name, col.type, owned[0].options, owned[0].n_options, owned[0].identity));
+          col.default_sql = NextvalDefault(db.catalog(), AddOwnedSequence(db, name, col.name, col.type, owned[0].options, owned[0].n_options, owned[0].identity));
         } else if (!col.default_sql.empty()) {
           CheckDefault(col, db.catalog());
         }
@@ -640,14 +652,15 @@ void ExecuteAlterTable(Database& db, PgQuery__AlterTableStmt* stmt, const std::s
   }
   table->data.SetPartitioning(s.time_column, s.partition_interval_ns);
   ForgetDroppedComments(db.mutable_catalog());  // of dropped columns
-  db.RecordCatalogChange(sql);
+  db.RecordCatalogChange(sql, name);
 }
 
 void ExecuteRename(Database& db, PgQuery__RenameStmt* stmt, const std::string& sql, QueryResult& result) {
   Catalog& cat = db.mutable_catalog();
-  std::string name = stmt->relation ? stmt->relation->relname : "";
+  const std::string name = stmt->relation ? RangeVarKey(cat, stmt->relation) : "";
   std::string new_name = stmt->newname;
   if (stmt->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE || stmt->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_VIEW) {
+    new_name = RelationKey(cat.Split(name).schema, new_name);  // a rename stays in its schema
     result.tag = stmt->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_VIEW ? "ALTER VIEW" : "ALTER TABLE";
     if (!cat.tables.count(name) && !cat.views.count(name))
       throw Error(SqlState::kUndefinedTable, fmt::format("relation \"{}\" does not exist", name));
@@ -671,7 +684,7 @@ void ExecuteRename(Database& db, PgQuery__RenameStmt* stmt, const std::string& s
       v.name = new_name;
       cat.views[new_name] = v;
     }
-    db.RecordCatalogChange(sql);
+    db.RecordCatalogChange(sql, name);
     return;
   }
   if (stmt->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN) {
@@ -692,16 +705,17 @@ void ExecuteRename(Database& db, PgQuery__RenameStmt* stmt, const std::string& s
       if (index.table == name)
         for (auto& c : index.columns)
           if (c == col) c = new_name;
-    db.RecordCatalogChange(sql);
+    db.RecordCatalogChange(sql, name);
     return;
   }
   throw Error(SqlState::kFeatureNotSupported, "this RENAME form is not supported");
 }
 
 void ExecuteCreateView(Database& db, PgQuery__ViewStmt* stmt, const std::string& sql, QueryResult& result) {
-  std::string name = stmt->view->relname;
-  result.tag = "CREATE VIEW";
   Catalog& cat = db.mutable_catalog();
+  const std::string name = NewRangeVarKey(cat, stmt->view);
+  if (IsTempRelationKey(name)) db.NoteTemporaryRelation();
+  result.tag = "CREATE VIEW";
   if (cat.tables.count(name) || cat.indexes.count(name) || (cat.views.count(name) && !stmt->replace))
     throw Error(SqlState::kDuplicateTable, fmt::format("relation \"{}\" already exists", name));
   // The view body is the text after the AS that starts the query.
@@ -732,13 +746,13 @@ void ExecuteCreateView(Database& db, PgQuery__ViewStmt* stmt, const std::string&
     throw Error(SqlState::kSyntaxError, "CREATE VIEW specifies more column names than columns");
   db.BeginCatalogChange();
   cat.views[name] = v;
-  db.RecordCatalogChange(sql);
+  db.RecordCatalogChange(sql, name);
 }
 
 void ExecuteCreateIndex(Database& db, PgQuery__IndexStmt* stmt, const std::string& sql, QueryResult& result) {
   result.tag = "CREATE INDEX";
   Catalog& cat = db.mutable_catalog();
-  std::string table = stmt->relation->relname;
+  const std::string table = RangeVarKey(cat, stmt->relation);
   auto t = cat.FindTable(table);
   if (!t) throw Error(SqlState::kUndefinedTable, fmt::format("relation \"{}\" does not exist", table));
   IndexInfo idx;
@@ -764,7 +778,8 @@ void ExecuteCreateIndex(Database& db, PgQuery__IndexStmt* stmt, const std::strin
                     fmt::format("data type {} has no default operator class for access method \"gist\"", type.ToString()));
     }
   }
-  idx.name = stmt->idxname && stmt->idxname[0] ? stmt->idxname : table + "_" + idx.columns[0] + "_idx";
+  // An index lives in its table's schema.
+  idx.name = stmt->idxname && stmt->idxname[0] ? RelationKey(cat.Split(table).schema, stmt->idxname) : table + "_" + idx.columns[0] + "_idx";
   if (cat.NameTaken(idx.name)) {
     if (stmt->if_not_exists) {
       result.notices.push_back(fmt::format("NOTICE:  relation \"{}\" already exists, skipping", idx.name));
@@ -774,7 +789,7 @@ void ExecuteCreateIndex(Database& db, PgQuery__IndexStmt* stmt, const std::strin
   }
   db.BeginCatalogChange();
   cat.indexes[idx.name] = idx;
-  db.RecordCatalogChange(sql);
+  db.RecordCatalogChange(sql, table);
   // Build the index now, as PostgreSQL does at CREATE INDEX, not at the first query.
   std::vector<uint32_t> counts;
   for (size_t g = 0; g < t->data.group_count(); ++g) counts.push_back(uint32_t(t->data.group_rows(g)));

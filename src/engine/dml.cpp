@@ -11,17 +11,18 @@
 #include "exec/expression_eval.h"
 #include "functions/cast.h"
 #include "sql/planner.h"
+#include "sql/relation_names.h"
 
 namespace yunhe {
 namespace {
 
 std::shared_ptr<Table> TargetTable(Database& db, PgQuery__RangeVar* rv, const Planner& planner, const char* verb)
     REQUIRES(db.mutex()) {
-  std::string name = rv->relname;
+  const std::string name = RangeVarKey(db.catalog(), rv);
   auto table = db.catalog().FindTable(name);
   if (!table) {
     if (db.catalog().FindView(name))
-      throw Error(SqlState::kWrongObjectType, fmt::format("cannot {} view \"{}\"", verb, name), planner.CharPos(rv->location));
+      throw Error(SqlState::kWrongObjectType, fmt::format("cannot {} view \"{}\"", verb, rv->relname), planner.CharPos(rv->location));
     throw Error(SqlState::kUndefinedTable, fmt::format("relation \"{}\" does not exist", name), planner.CharPos(rv->location));
   }
   return table;
@@ -65,7 +66,7 @@ void CheckNotNull(const Table& t, const DataChunk& chunk) {
 void Returning(Planner& planner, const Table& t, PgQuery__Node** list, size_t n, const std::vector<DataChunk>& chunks,
                QueryResult& result) {
   if (n == 0) return;
-  Scope scope = TableScope(t, t.schema.name);
+  Scope scope = TableScope(t, planner.catalog().Split(t.schema.name).name);
   std::vector<ExprPtr> exprs;
   std::vector<std::string> names;
   for (size_t k = 0; k < n; ++k) {
@@ -191,7 +192,7 @@ void ExecuteInsert(Database& db, PgQuery__InsertStmt* stmt, const std::string& s
                   planner.CharPos(oc->location));
     }
     if (oc->action == PG_QUERY__ON_CONFLICT_ACTION__ONCONFLICT_UPDATE) {
-      std::string label = stmt->relation->alias ? stmt->relation->alias->aliasname : table->schema.name;
+      std::string label = stmt->relation->alias ? stmt->relation->alias->aliasname : stmt->relation->relname;
       for (auto& c : table->schema.columns) conflict_scope.columns.push_back(ScopeColumn{label, c.name, c.type, false});
       for (auto& c : table->schema.columns) conflict_scope.columns.push_back(ScopeColumn{"excluded", c.name, c.type, false});
       conflict_set.assign(table->schema.columns.size(), nullptr);
@@ -381,7 +382,7 @@ void ExecuteUpdate(Database& db, PgQuery__UpdateStmt* stmt, const std::string& s
   Planner planner(db.catalog(), sql);
   auto table = TargetTable(db, stmt->relation, planner, "update");
   const TableSchema& schema = table->schema;
-  std::string label = stmt->relation->alias ? stmt->relation->alias->aliasname : schema.name;
+  std::string label = stmt->relation->alias ? stmt->relation->alias->aliasname : stmt->relation->relname;
   Scope scope;
   auto chunks = MatchingRows(planner, schema.name, label, stmt->relation->location, stmt->from_clause, stmt->n_from_clause,
                              stmt->where_clause, &scope);
@@ -440,7 +441,7 @@ void ExecuteUpdate(Database& db, PgQuery__UpdateStmt* stmt, const std::string& s
 void ExecuteDelete(Database& db, PgQuery__DeleteStmt* stmt, const std::string& sql, QueryResult& result) {
   Planner planner(db.catalog(), sql);
   auto table = TargetTable(db, stmt->relation, planner, "delete from");
-  std::string label = stmt->relation->alias ? stmt->relation->alias->aliasname : table->schema.name;
+  std::string label = stmt->relation->alias ? stmt->relation->alias->aliasname : stmt->relation->relname;
   Scope scope;
   auto chunks = MatchingRows(planner, table->schema.name, label, stmt->relation->location, stmt->using_clause,
                              stmt->n_using_clause, stmt->where_clause, &scope);

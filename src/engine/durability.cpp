@@ -17,6 +17,7 @@
 #include "common/status.h"
 #include "engine/database.h"
 #include "engine/statements.h"
+#include "engine/schemas.h"
 #include "storage/file_faults.h"
 #include "storage/manifest.h"
 #include "storage/part_file.h"
@@ -25,10 +26,13 @@
 namespace yunhe {
 
 std::string CatalogDdl(const Catalog& catalog, bool with_sequence_values) {
-  std::string out = SequencesBeforeTablesDdl(catalog);
-  for (auto& [name, t] : catalog.tables) out += TableDdl(t->schema, catalog) + ";\n";
+  std::string out = SchemasDdl(catalog) + SequencesBeforeTablesDdl(catalog);
+  // Temporary relations are never written (their sessions end with the process).
+  for (auto& [name, t] : catalog.tables)
+    if (!IsTempRelationKey(name)) out += TableDdl(t->schema, catalog) + ";\n";
   for (auto& [name, v] : catalog.views) {
-    out += "CREATE VIEW " + QuoteIdent(name);
+    if (IsTempRelationKey(name)) continue;
+    out += "CREATE VIEW " + catalog.Quote(name);
     if (!v.column_names.empty()) {
       out += " (";
       for (size_t k = 0; k < v.column_names.size(); ++k) out += (k ? ", " : "") + QuoteIdent(v.column_names[k]);
@@ -39,8 +43,10 @@ std::string CatalogDdl(const Catalog& catalog, bool with_sequence_values) {
   for (auto& [name, verifier] : catalog.users)
     out += "CREATE USER " + QuoteIdent(name) + (verifier.empty() ? std::string() : " PASSWORD '" + verifier + "'") + ";\n";
   for (auto& [name, idx] : catalog.indexes) {
-    out += std::string("CREATE ") + (idx.unique ? "UNIQUE " : "") + "INDEX " + QuoteIdent(name) + " ON " +
-           QuoteIdent(idx.table) + (idx.method == "btree" ? std::string() : " USING " + idx.method) + " (";
+    if (IsTempRelationKey(idx.table)) continue;
+    // CREATE INDEX names the index bare: it goes into its table's schema.
+    out += std::string("CREATE ") + (idx.unique ? "UNIQUE " : "") + "INDEX " + QuoteIdent(catalog.Split(name).name) + " ON " +
+           catalog.Quote(idx.table) + (idx.method == "btree" ? std::string() : " USING " + idx.method) + " (";
     for (size_t k = 0; k < idx.columns.size(); ++k) out += (k ? ", " : "") + QuoteIdent(idx.columns[k]);
     out += ");\n";
   }
@@ -435,7 +441,8 @@ bool Durability::FinishCompaction(Background& bg, Catalog& catalog, const std::f
     std::lock_guard<std::mutex> lock(seq.state->mu);
     WalRecord r;
     r.type = WalRecordType::kSequence;
-    r.sql = SequenceSetvalSql(name, seq.state->last_value, seq.state->is_called);
+    if (IsTempRelationKey(name)) continue;
+    r.sql = SequenceSetvalSql(catalog, name, seq.state->last_value, seq.state->is_called);
     relog.push_back(std::move(r));
   }
   ResetSequenceLogs(catalog);
@@ -474,6 +481,7 @@ void Durability::MaybeCheckpoint(Catalog& catalog) {
   // compressible its WAL is.
   uint64_t tail_bytes = 0;
   for (auto& [name, t] : catalog.tables) {
+    if (IsTempRelationKey(name)) continue;  // never checkpointed
     uint64_t row_bytes = 0;
     for (const auto& c : t->schema.columns) row_bytes += c.type.physical() == PhysicalType::kStr ? 48 : 17;
     tail_bytes += t->data.resident_rows() * row_bytes;
@@ -593,6 +601,7 @@ void Durability::Checkpoint(Catalog& catalog) {
     WriteFileDurable(dir_ + "/" + m.catalog, CatalogDdl(catalog));
     ResetSequenceLogs(catalog);  // the exact values are in the catalog file: nextval logs anew
     for (auto& [name, t] : catalog.tables) {
+      if (IsTempRelationKey(name)) continue;  // temporary: stays in memory, never on disk
       int part_seq = 0;
       const auto types = t->data.types();
       const std::vector<size_t> indexed = IndexedColumns(catalog, name, *t);
@@ -678,6 +687,7 @@ std::unique_ptr<Durability::Background> Durability::BeginBackground(Catalog& cat
   wal_chain_.push_back(bg->new_wal);
   CrashPoint("bgcheckpoint-wal-switched");
   for (auto& [name, t] : catalog.tables) {
+    if (IsTempRelationKey(name)) continue;  // temporary: stays in memory, never on disk
     Background::Job job;
     job.name = name;
     job.live = t;

@@ -6,6 +6,7 @@
 #include "common/status.h"
 #include "exec/expression_eval.h"
 #include "sql/planner.h"
+#include "sql/relation_names.h"
 
 namespace yunhe {
 namespace {
@@ -37,7 +38,15 @@ void ExecuteGeometryColumnCommand(Database& db, PgQuery__Node* node, const std::
     for (size_t k = 0; k < f->n_args; ++k) args.push_back(EvaluateConstant(*planner.BindExpression(f->args[k], Scope()), ctx));
   }
   auto text = [&](size_t k) { return args[k].is_null ? std::string() : args[k].ToString(); };
-  std::string schema = "public", table, column, out;
+  std::string schema, table, column, out;
+  // The table as PostGIS finds it: in the schema given, else through search_path.
+  auto target = [&]() REQUIRES(db.mutex()) {
+    const std::string key = ExistingRelationKey(db.catalog(), schema, table);
+    if (!db.catalog().FindTable(key))
+      throw Error(SqlState::kRaiseException, fmt::format("Table '{}' does not occur in the search_path", table));
+    schema = db.catalog().Split(key).schema;
+    return QuoteIdent(schema) + "." + QuoteIdent(table);
+  };
   if (add) {
     // The SRID is the first integer argument: table and column come just before it.
     size_t srid_at = 0;
@@ -61,18 +70,14 @@ void ExecuteGeometryColumnCommand(Database& db, PgQuery__Node* node, const std::
     if (m_type && dims != 3) throw Error(SqlState::kRaiseException, "TypeM needs 3 dimensions");
     if (srid < 0) throw Error(SqlState::kRaiseException, fmt::format("AddGeometryColumn() - invalid SRID"));
     const std::string suffix = m_type ? "M" : dims == 3 ? "Z" : dims == 4 ? "ZM" : "";
-    if (schema != "public" || !db.catalog().FindTable(table))
-      throw Error(SqlState::kRaiseException, fmt::format("Table '{}' does not occur in the search_path", table));
-    db.ExecuteNested(fmt::format("ALTER TABLE {} ADD COLUMN {} geometry({}{}, {})", QuoteIdent(table), QuoteIdent(column), base, suffix, srid));
+    db.ExecuteNested(fmt::format("ALTER TABLE {} ADD COLUMN {} geometry({}{}, {})", target(), QuoteIdent(column), base, suffix, srid));
     out = fmt::format("{}.{}.{} SRID:{} TYPE:{} DIMS:{} ", schema, table, column, srid, type, dims);
   } else {
     if (args.size() < 2 || args.size() > 4) throw Error(SqlState::kUndefinedFunction, "DropGeometryColumn([[catalog,] schema,] table, column)");
     if (args.size() >= 3 && !text(args.size() - 3).empty()) schema = text(args.size() - 3);
     table = text(args.size() - 2);
     column = text(args.size() - 1);
-    if (schema != "public" || !db.catalog().FindTable(table))
-      throw Error(SqlState::kRaiseException, fmt::format("Table '{}' does not occur in the search_path", table));
-    db.ExecuteNested(fmt::format("ALTER TABLE {} DROP COLUMN {}", QuoteIdent(table), QuoteIdent(column)));
+    db.ExecuteNested(fmt::format("ALTER TABLE {} DROP COLUMN {}", target(), QuoteIdent(column)));
     out = fmt::format("{}.{}.{} effectively removed.", schema, table, column);
   }
   result.SetOneText(add ? "addgeometrycolumn" : "dropgeometrycolumn", out);

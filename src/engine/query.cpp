@@ -110,7 +110,7 @@ std::unique_ptr<Database::PreparedRead> Database::PrepareSelect(const std::share
   // The statement's context on this (the session's) thread: Run happens here too.
   StatementClock::StartStatement();
   SetSessionZone(zone());
-  BeginStatementLimits(settings());
+  BeginStatementLimits(*current_);
   std::unique_ptr<PreparedRead> read;
   {
     PlanOnLiveTables live;  // the snapshots pinned below are these tables as they are now
@@ -181,7 +181,7 @@ std::unique_ptr<Database::PreparedRead> Database::PlanOn(const std::shared_ptr<c
   const std::string& sql = parsed->text();
   StatementClock::StartStatement();
   SetSessionZone(settings.zone);
-  BeginStatementLimits(settings.values);
+  BeginStatementLimits(settings);
   // Planning already reads table data (zone maps, index lookups): the snapshot's.
   StatementContext& statement = CurrentStatement();
   statement.snapshots = snapshot->snapshots;

@@ -50,7 +50,7 @@ void ExecuteRoleStatement(Database& db, PgQuery__Node* node, const std::string&,
       bool has = PasswordOption(s->options, s->n_options, &verifier);
       db.BeginCatalogChange();
       db.mutable_catalog().users[name] = has ? verifier : "";
-      db.RecordCatalogChange(RoleDdl("CREATE", name, verifier, has));
+      db.RecordCatalogChange(RoleDdl("CREATE", name, verifier, has), "");
       result.tag = "CREATE ROLE";
       return;
     }
@@ -66,7 +66,7 @@ void ExecuteRoleStatement(Database& db, PgQuery__Node* node, const std::string&,
       db.BeginCatalogChange();
       db.mutable_catalog().users[name] = verifier;
       // Replay and the catalog file see CREATE (the role may be the implicit superuser).
-      db.RecordCatalogChange(RoleDdl("ALTER", name, verifier, true));
+      db.RecordCatalogChange(RoleDdl("ALTER", name, verifier, true), "");
       return;
     }
     case PG_QUERY__NODE__NODE_DROP_ROLE_STMT: {
@@ -83,7 +83,7 @@ void ExecuteRoleStatement(Database& db, PgQuery__Node* node, const std::string&,
           }
           throw Error(SqlState::kUndefinedObject, fmt::format("role \"{}\" does not exist", name));
         }
-        db.RecordCatalogChange("DROP USER " + QuoteIdent(name));
+        db.RecordCatalogChange("DROP USER " + QuoteIdent(name), "");
       }
       result.tag = "DROP ROLE";
       return;

@@ -7,6 +7,7 @@
 #include "common/status.h"
 #include "sql/parse_tree_walk.h"
 #include "sql/planner.h"
+#include "sql/relation_names.h"
 #include "sql/system_catalog.h"
 #include "storage/wal_record.h"
 
@@ -16,20 +17,23 @@ namespace yunhe {
 
 SequenceInfo& DatabaseSequences::Find(const std::string& raw) NO_THREAD_SAFETY_ANALYSIS {
   // The statement calling us holds the database (its workers run while it waits for them).
-  const std::string name = RelationNameFromText(raw);
-  auto it = db_.catalog_->sequences.find(name);
+  // A key the planner resolved, or a name as regclass input reads it (a name known at run time).
+  auto it = db_.catalog_->sequences.find(raw);
+  if (it != db_.catalog_->sequences.end()) return it->second;
+  const std::string name = RelationKeyFromText(*db_.catalog_, raw);
+  it = db_.catalog_->sequences.find(name);
   if (it != db_.catalog_->sequences.end()) return it->second;
   if (db_.catalog_->NameTaken(name)) throw Error(SqlState::kWrongObjectType, fmt::format("\"{}\" is not a sequence", name));
   throw Error(SqlState::kUndefinedTable, fmt::format("relation \"{}\" does not exist", name));
 }
 
 void DatabaseSequences::Log(const std::string& name, int64_t value, bool is_called) NO_THREAD_SAFETY_ANALYSIS {
-  if (db_.replaying_ || !db_.durability_) return;
+  if (db_.replaying_ || !db_.durability_ || IsTempRelationKey(name)) return;
   // Written now, outside the statement's transaction: a value handed out stays handed out. The
   // statement's end (or its commit) makes it durable before anyone is answered.
   WalRecord r;
   r.type = WalRecordType::kSequence;
-  r.sql = SequenceSetvalSql(name, value, is_called);
+  r.sql = SequenceSetvalSql(*db_.catalog_, name, value, is_called);
   db_.durability_->Spill({r});
 }
 
@@ -178,8 +182,13 @@ void ReadSequenceOptions(PgQuery__Node** options, size_t n, const Planner& plann
 }
 
 // OWNED BY table.column: both must exist (the column of a table, not a view).
+// The table of OWNED BY [schema.]table.column.
+std::string OwnerTable(const Catalog& cat, const std::vector<std::string>& owner) {
+  return ExistingRelationKey(cat, owner.size() >= 3 ? owner[owner.size() - 3] : "", owner[owner.size() - 2]);
+}
+
 void CheckOwner(const Catalog& cat, const std::vector<std::string>& owner) {
-  const std::string& table = owner[owner.size() - 2];
+  const std::string table = OwnerTable(cat, owner);
   const std::string& column = owner.back();
   auto t = cat.FindTable(table);
   if (!t) {
@@ -199,9 +208,9 @@ std::string NewSequenceName(const Catalog& cat, const std::string& table, const 
 }
 
 // Does a column default call nextval of `seq`? (The default text is ours or the user's.)
-bool DefaultUses(const std::string& default_sql, const std::string& seq) {
+bool DefaultUses(const Catalog& cat, const std::string& default_sql, const std::string& seq) {
   if (default_sql.find("nextval") == std::string::npos) return false;
-  for (const std::string& spelled : {QuoteLiteral(seq), QuoteLiteral(QuoteIdent(seq))})
+  for (const std::string& spelled : {QuoteLiteral(seq), QuoteLiteral(QuoteIdent(seq)), QuoteLiteral(cat.Quote(seq))})
     if (default_sql.find(spelled) != std::string::npos) return true;
   return false;
 }
@@ -210,15 +219,17 @@ bool DefaultUses(const std::string& default_sql, const std::string& seq) {
 
 void ExecuteCreateSequence(Database& db, PgQuery__CreateSeqStmt* stmt, const std::string& sql, QueryResult& result) {
   Planner planner(db.catalog(), sql);
-  const std::string name = stmt->sequence->relname;
+  const std::string name = NewRangeVarKey(db.catalog(), stmt->sequence);
   result.tag = "CREATE SEQUENCE";
   if (db.catalog().NameTaken(name)) {
     if (stmt->if_not_exists) {
-      result.notices.push_back(fmt::format("NOTICE:  relation \"{}\" already exists, skipping", name));
+      result.notices.push_back(fmt::format("NOTICE:  relation \"{}\" already exists, skipping", stmt->sequence->relname));
       return;
     }
-    throw Error(SqlState::kDuplicateTable, fmt::format("relation \"{}\" already exists", name), planner.CharPos(stmt->sequence->location));
+    throw Error(SqlState::kDuplicateTable, fmt::format("relation \"{}\" already exists", stmt->sequence->relname),
+                planner.CharPos(stmt->sequence->location));
   }
+  if (IsTempRelationKey(name)) db.NoteTemporaryRelation();
   SequenceSpec spec;
   ReadSequenceOptions(stmt->options, stmt->n_options, planner, &spec);
   if (spec.restart) throw Error(SqlState::kSyntaxError, "option \"restart\" not recognized");
@@ -230,19 +241,19 @@ void ExecuteCreateSequence(Database& db, PgQuery__CreateSeqStmt* stmt, const std
   seq.state->last_value = spec.o.start;
   if (spec.owned_by && !spec.owned_by->empty()) {
     CheckOwner(db.catalog(), *spec.owned_by);
-    seq.owned_table = (*spec.owned_by)[spec.owned_by->size() - 2];
+    seq.owned_table = OwnerTable(db.catalog(), *spec.owned_by);
     seq.owned_column = spec.owned_by->back();
   }
   db.BeginCatalogChange();
   Catalog& cat = db.mutable_catalog();
   seq.id = cat.next_table_id++;
   cat.sequences[name] = seq;
-  db.RecordCatalogChange(sql);
+  db.RecordCatalogChange(sql, name);
 }
 
 void ExecuteAlterSequence(Database& db, PgQuery__AlterSeqStmt* stmt, const std::string& sql, QueryResult& result) {
   Planner planner(db.catalog(), sql);
-  const std::string name = stmt->sequence->relname;
+  const std::string name = RangeVarKey(db.catalog(), stmt->sequence);
   result.tag = "ALTER SEQUENCE";
   const SequenceInfo* old = db.catalog().FindSequence(name);
   if (!old) {
@@ -280,7 +291,7 @@ void ExecuteAlterSequence(Database& db, PgQuery__AlterSeqStmt* stmt, const std::
   SequenceInfo& seq = db.mutable_catalog().sequences[name];  // the catalog is a fresh copy: the old one stays for rollback
   seq.options = spec.o;
   if (spec.owned_by) {
-    seq.owned_table = spec.owned_by->empty() ? "" : (*spec.owned_by)[spec.owned_by->size() - 2];
+    seq.owned_table = spec.owned_by->empty() ? "" : OwnerTable(db.catalog(), *spec.owned_by);
     seq.owned_column = spec.owned_by->empty() ? "" : spec.owned_by->back();
   }
   {
@@ -291,16 +302,17 @@ void ExecuteAlterSequence(Database& db, PgQuery__AlterSeqStmt* stmt, const std::
     }
     seq.state->log_remaining = 0;  // the horizon logged under the old options may not hold
   }
-  db.RecordCatalogChange(sql);
+  db.RecordCatalogChange(sql, name);
 }
 
 void DropSequences(Database& db, PgQuery__DropStmt* stmt, const std::string& sql, QueryResult& result) {
   result.tag = "DROP SEQUENCE";
   const bool cascade = stmt->behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE;
   bool changed = false;
+  std::string logged;  // what was on disk: temporary sequences never were
   for (size_t k = 0; k < stmt->n_objects; ++k) {
     auto* list = stmt->objects[k]->list;
-    const std::string name = StrVal(list->items[list->n_items - 1]);
+    const std::string name = NameListKey(db.catalog(), list->items, list->n_items);
     const SequenceInfo* seq = db.catalog().FindSequence(name);
     if (!seq) {
       if (db.catalog().NameTaken(name) && !stmt->missing_ok)
@@ -321,7 +333,7 @@ void DropSequences(Database& db, PgQuery__DropStmt* stmt, const std::string& sql
     std::vector<std::pair<std::string, std::string>> users;
     for (auto& [tname, t] : db.catalog().tables)
       for (auto& col : t->schema.columns)
-        if (DefaultUses(col.default_sql, name)) users.emplace_back(tname, col.name);
+        if (DefaultUses(db.catalog(), col.default_sql, name)) users.emplace_back(tname, col.name);
     if (!users.empty() && !cascade) {
       std::string detail;
       for (auto& [t, c] : users) detail += (detail.empty() ? "" : "\n") + fmt::format("default value for column {} of table {} depends on sequence {}", c, t, name);
@@ -336,10 +348,11 @@ void DropSequences(Database& db, PgQuery__DropStmt* stmt, const std::string& sql
       auto copy = db.CloneTableForDdl(t);
       copy->schema.columns[size_t(copy->schema.ColumnIndex(c))].default_sql.clear();
     }
+    if (!IsTempRelationKey(name)) logged += (logged.empty() ? "" : ", ") + db.catalog().Quote(name);
     db.mutable_catalog().sequences.erase(name);
   }
   if (changed) ForgetDroppedComments(db.mutable_catalog());
-  if (changed) db.RecordCatalogChange(sql);
+  if (!logged.empty()) db.RecordCatalogChange("DROP SEQUENCE " + logged + (cascade ? " CASCADE" : ""), "");
 }
 
 std::string AddOwnedSequence(Database& db, const std::string& table, const std::string& column, const LogicalType& type,
@@ -353,7 +366,8 @@ std::string AddOwnedSequence(Database& db, const std::string& table, const std::
   CheckSequenceOptions(spec.o);
   Catalog& cat = db.mutable_catalog();
   SequenceInfo seq;
-  seq.name = spec.sequence_name.empty() ? NewSequenceName(cat, table, column) : spec.sequence_name;
+  // Named after its table, in the table's schema (SEQUENCE NAME too: its schema part is ignored).
+  seq.name = spec.sequence_name.empty() ? NewSequenceName(cat, table, column) : RelationKey(cat.Split(table).schema, spec.sequence_name);
   if (cat.NameTaken(seq.name)) throw Error(SqlState::kDuplicateTable, fmt::format("relation \"{}\" already exists", seq.name));
   seq.options = spec.o;
   seq.state->last_value = spec.o.start;
@@ -366,8 +380,8 @@ std::string AddOwnedSequence(Database& db, const std::string& table, const std::
   return name;
 }
 
-std::string NextvalDefault(const std::string& name) {
-  return fmt::format("nextval({}::regclass)", QuoteLiteral(QuoteIdent(name)));
+std::string NextvalDefault(const Catalog& catalog, const std::string& name) {
+  return fmt::format("nextval({}::regclass)", QuoteLiteral(catalog.Quote(name)));
 }
 
 void DropOwnedSequences(Catalog& catalog, const std::string& table, const std::string& column) {
@@ -379,17 +393,18 @@ void DropOwnedSequences(Catalog& catalog, const std::string& table, const std::s
 std::string SequencesBeforeTablesDdl(const Catalog& catalog) {
   std::string out;
   for (auto& [name, seq] : catalog.sequences)
-    if (!seq.identity) out += SequenceDdl(seq) + ";\n";
+    if (!seq.identity && !IsTempRelationKey(name)) out += SequenceDdl(seq, catalog) + ";\n";
   return out;
 }
 
 std::string SequencesAfterTablesDdl(const Catalog& catalog) {
   std::string out;
   for (auto& [name, seq] : catalog.sequences) {
+    if (IsTempRelationKey(name)) continue;
     if (!seq.identity && !seq.owned_table.empty())
-      out += fmt::format("ALTER SEQUENCE {} OWNED BY {}.{};\n", QuoteIdent(name), QuoteIdent(seq.owned_table), QuoteIdent(seq.owned_column));
+      out += fmt::format("ALTER SEQUENCE {} OWNED BY {}.{};\n", catalog.Quote(name), catalog.Quote(seq.owned_table), QuoteIdent(seq.owned_column));
     std::lock_guard<std::mutex> lock(seq.state->mu);
-    out += SequenceSetvalSql(name, seq.state->last_value, seq.state->is_called) + ";\n";
+    out += SequenceSetvalSql(catalog, name, seq.state->last_value, seq.state->is_called) + ";\n";
   }
   return out;
 }

@@ -66,7 +66,7 @@ struct OwnedSequenceSpec {
 std::string AddOwnedSequence(Database& db, const std::string& table, const std::string& column, const LogicalType& type,
                              PgQuery__Node** options, size_t n_options, bool identity) REQUIRES(db.mutex());
 // nextval('name'::regclass): the default of a column that takes its values from a sequence.
-std::string NextvalDefault(const std::string& sequence);
+std::string NextvalDefault(const Catalog& catalog, const std::string& sequence);
 // Drops the sequences a table (or one of its columns, when `column` is not empty) owns.
 void DropOwnedSequences(Catalog& catalog, const std::string& table, const std::string& column = "");
 

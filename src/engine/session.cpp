@@ -40,13 +40,18 @@ QueryResult ResultStream::Collect() {
   return r;
 }
 
-Session::Session(Database& db) : db_(db), settings_(db.DefaultSettings()) {}
+Session::Session(Database& db) : db_(db), settings_(db.DefaultSettings()) {
+  // Each session's temporary relations live in a schema of its own (PostgreSQL: pg_temp_<backend>).
+  static std::atomic<uint64_t> sessions{0};
+  settings_.temp_schema = fmt::format("pg_temp_{}", ++sessions);
+}
 
 Session::~Session() {
   if (block_) db_.row_locks().ReleaseAll(block_->ws.owner);
-  if (!holds_) return;
+  if (!holds_ && !settings_.made_temp_relations) return;
   Hold();
   if (db_.in_transaction_block()) db_.RunParsed(ParsedSql::Parse("ROLLBACK"));
+  if (settings_.made_temp_relations) db_.DropTemporaryRelations(settings_.temp_schema);
   Release();
 }
 
@@ -130,17 +135,29 @@ Status Session::ApplyStartupParameters(const std::vector<std::pair<std::string, 
 ResultStream Session::Discard(const PgQuery__DiscardStmt* d) {
   // DISCARD ALL (what connection pools send when a connection goes back): the session as new —
   // settings reset, prepared statements and cursors gone, currval/lastval forgotten. SEQUENCES
-  // forgets currval/lastval only; PLANS / TEMP have nothing to drop (no plan cache or
-  // temporary tables).
+  // forgets currval/lastval only; TEMP drops the session's temporary relations (ALL too);
+  // PLANS has nothing to drop (no plan cache).
   ResultStream out;
   const bool all = d->target == PG_QUERY__DISCARD_MODE__DISCARD_ALL;
-  if (all && block_) {
-    out = ErrorStream(Status::Error(SqlState::kActiveSqlTransaction, "DISCARD ALL cannot run inside a transaction block"));
+  const bool temp = all || d->target == PG_QUERY__DISCARD_MODE__DISCARD_TEMP;
+  if (temp && block_) {
+    out = ErrorStream(Status::Error(SqlState::kActiveSqlTransaction,
+                                    all ? "DISCARD ALL cannot run inside a transaction block"
+                                        : "DISCARD TEMP inside a transaction block is not supported"));
     FailBlock();
     return out;
   }
+  if (temp && settings_.made_temp_relations) {
+    Hold();
+    db_.DropTemporaryRelations(settings_.temp_schema);
+    settings_.made_temp_relations = false;
+    EndOfMessage();
+  }
   if (all) {
+    const std::string temp_schema = settings_.temp_schema;  // the session's own, whatever it resets
     settings_ = has_reset_settings_ ? reset_settings_ : db_.DefaultSettings();
+    settings_.temp_schema = temp_schema;
+    settings_.made_temp_relations = false;
     prepared_.clear();
     cursors_.clear();
   }

@@ -1,5 +1,7 @@
 // Workspaces: transaction blocks that write on private copies of tables (engine/workspace.h).
 #include "engine/workspace.h"
+
+#include "sql/relation_names.h"
 #include "engine/sequences.h"
 
 #include <fmt/format.h>
@@ -20,7 +22,7 @@ Error SerializationFailure() {
 }
 
 // The table a workspace statement writes, or "" (reads, settings, savepoints, COPY TO).
-std::string WorkspaceTarget(const PgQuery__Node* node) {
+std::string WorkspaceTarget(const Catalog& catalog, const PgQuery__Node* node) {
   const PgQuery__RangeVar* rel = nullptr;
   switch (node->node_case) {
     case PG_QUERY__NODE__NODE_INSERT_STMT: rel = node->insert_stmt->relation; break;
@@ -31,7 +33,7 @@ std::string WorkspaceTarget(const PgQuery__Node* node) {
       break;
     default: break;
   }
-  return rel && rel->relname ? rel->relname : "";
+  return rel && rel->relname ? RangeVarKey(catalog, rel) : "";
 }
 
 // What a private copy changed against its base: base rows it deleted (row ids, ascending) and
@@ -258,7 +260,8 @@ QueryResult Database::RunInWorkspace(Workspace& ws, const std::shared_ptr<Parsed
   RefreshStaleCopies(ws);
   if (parsed->statements().size() == 1) {
     try {
-      EnsurePrivateCopy(ws, WorkspaceTarget(parsed->statements()[0].node));
+      UseStatementNames(*current_);
+      EnsurePrivateCopy(ws, WorkspaceTarget(*catalog_, parsed->statements()[0].node));
     } catch (const Error& e) {
       ws.txn.failed = true;
       QueryResult r;

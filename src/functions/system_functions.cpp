@@ -138,12 +138,14 @@ void RegisterSystemFunctions(FunctionRegistry& r) {
     AddScalar(r, "pg_indexes_size", {t}, TypeId::kInt64, [](Args, size_t n, Vector& o) {
       ForEachValid(o, n, [&](size_t k) { o.i64()[k] = 0; });
     }, "bytes of a table's indexes (0: they live in memory, and key maps in the parts)", "pg_indexes_size('t'::regclass) → 0");
+    // pg_table_is_visible is the planner's (search_path and the catalog: sql/planner_functions.cpp);
+    // this kernel answers where it is not rewritten. Types and functions all live in pg_catalog.
     for (const char* what : {"pg_table_is_visible", "pg_type_is_visible", "pg_function_is_visible"}) {
       const bool table = std::string(what) == "pg_table_is_visible";
       AddScalar(r, what, {t}, TypeId::kBool, [](Args, size_t n, Vector& o) {
         ForEachValid(o, n, [&](size_t k) { o.i64()[k] = 1; });
-      }, table ? "whether a relation (type, function) is visible in the search path (always: one schema)" : "",
-         table ? "pg_table_is_visible(16385) → t" : "");
+      }, table ? "whether search_path finds a relation (type, function) by its bare name" : "",
+         table ? "pg_table_is_visible('t'::regclass) → t" : "");
     }
     AddScalar(r, "pg_encoding_to_char", {t}, T, [](Args, size_t n, Vector& o) {
       ForEachValid(o, n, [&](size_t k) { o.str()[k] = "UTF8"; });
@@ -276,7 +278,7 @@ void RegisterSystemFunctions(FunctionRegistry& r) {
   }, "name of the current database", "current_database() → yunhe");
   AddScalar(r, "current_schema", {}, T, [](Args, size_t n, Vector& o) {
     for (size_t k = 0; k < n; ++k) o.SetValue(k, Value::Text("public"));
-  }, "the schema names resolve in (one schema: public)", "current_schema() → public");
+  }, "the first existing schema of search_path, where CREATE puts unqualified names (the planner's answer)", "current_schema() → public");
   AddScalar(r, "quote_ident", {T}, T, [](Args a, size_t n, Vector& o) {
     ForEachValid(o, n, [&](size_t k) { o.str()[k] = QuoteIdent(a[0]->str()[k]); });
   }, "the text quoted as an SQL identifier when it needs to be", "quote_ident('Foo bar') → \"Foo bar\"");

@@ -18,6 +18,9 @@ class TableAppender {
   virtual std::shared_ptr<Table> FindTable(const std::string& name) = 0;
   // True when a table, view or index already has the name.
   virtual bool NameTaken(const std::string& name) = 0;
+  // A table's catalog key (storage/catalog.h) written for DDL text so that it names exactly
+  // that relation whatever the session's search_path: public."cpu", s."t".
+  virtual std::string QuoteTable(const std::string& name) = 0;
   // Runs one DDL statement inside the current statement (rolled back with it); throws on error.
   virtual void ExecuteDdl(const std::string& sql) = 0;
   // Appends rows to `table` inside the current statement (undone if it fails, durable when it

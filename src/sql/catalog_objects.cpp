@@ -4,6 +4,7 @@
 
 #include "common/sql_text.h"
 #include "common/pg_type_ids.h"
+#include "sql/relation_names.h"
 #include "sql/system_catalog.h"
 #include "storage/part_file.h"
 
@@ -12,6 +13,24 @@
 namespace yunhe {
 
 namespace {
+// A type, schema or role name as their reg* input reads it: "Quoted" kept, else lower-cased;
+// a pg_catalog. or public. prefix dropped.
+std::string PlainNameFromText(const std::string& text) {
+  std::string name = text;
+  for (const char* prefix : {"public.", "pg_catalog."})
+    if (name.rfind(prefix, 0) == 0) name = name.substr(strlen(prefix));
+  if (name.size() >= 2 && name.front() == '"' && name.back() == '"') {
+    std::string inner;
+    for (size_t k = 1; k + 1 < name.size(); ++k) {
+      inner += name[k];
+      if (name[k] == '"' && name[k + 1] == '"') ++k;
+    }
+    return inner;
+  }
+  for (auto& c : name) c = char(tolower((unsigned char)c));
+  return name;
+}
+
 constexpr int64_t kViewOidBase = 1000000, kIndexOidBase = 2000000, kKeyIndexOidBase = 3000000, kConstraintOidBase = 4000000;
 
 std::string ColumnList(const std::vector<std::string>& columns) {
@@ -34,6 +53,7 @@ const std::vector<std::pair<int64_t, std::string>>& Namespaces() {
   static const std::vector<std::pair<int64_t, std::string>> n = {{11, "pg_catalog"}, {2200, "public"}, {13000, "information_schema"}};
   return n;
 }
+constexpr int64_t kTempNamespaceOidBase = 5000000;
 
 // Built-in type OIDs and their regtype names (PostgreSQL's format_type without modifiers).
 std::vector<std::pair<int64_t, std::string>> TypeNames() {
@@ -53,12 +73,31 @@ std::vector<std::pair<int64_t, std::string>> TypeNames() {
 }
 }  // namespace
 
+int64_t NamespaceOid(const Catalog& cat, const std::string& schema) {
+  for (auto& [oid, name] : Namespaces())
+    if (name == schema) return oid;
+  auto it = cat.schemas.find(schema);
+  if (it != cat.schemas.end()) return int64_t(16384 + it->second.id);
+  if (IsTempSchema(schema)) return kTempNamespaceOidBase + atoll(schema.c_str() + strlen("pg_temp_"));
+  return 0;
+}
+
+std::vector<std::pair<int64_t, std::string>> CatalogNamespaces(const Catalog& cat) {
+  std::vector<std::pair<int64_t, std::string>> out = Namespaces();
+  for (auto& [name, info] : cat.schemas) out.emplace_back(16384 + int64_t(info.id), name);
+  std::set<std::string> temp;
+  for (auto& [key, t] : cat.tables)
+    if (IsTempRelationKey(key)) temp.insert(cat.Split(key).schema);
+  for (const std::string& s : temp) out.emplace_back(NamespaceOid(cat, s), s);
+  return out;
+}
+
 std::vector<RelationEntry> CatalogRelations(const Catalog& cat) {
   std::vector<RelationEntry> out;
   for (auto& [name, t] : cat.tables) {
     RelationEntry e;
     e.oid = int64_t(16384 + t->id);
-    e.name = name;
+    e.key = name;
     e.kind = 'r';
     e.table = t.get();
     out.push_back(e);
@@ -74,11 +113,11 @@ std::vector<RelationEntry> CatalogRelations(const Catalog& cat) {
     k.primary = !t->schema.key_is_unique;
     for (int c : t->schema.primary_key) k.columns.push_back(t->schema.columns[size_t(c)].name);
     if (k.primary) {
-      k.name = name + "_pkey";
+      k.key = name + "_pkey";
     } else {
-      k.name = name;
-      for (auto& c : k.columns) k.name += "_" + c;
-      k.name += "_key";
+      k.key = name;
+      for (auto& c : k.columns) k.key += "_" + c;
+      k.key += "_key";
     }
     k.constraint_oid = kConstraintOidBase + int64_t(t->id);
     out.push_back(k);
@@ -86,7 +125,7 @@ std::vector<RelationEntry> CatalogRelations(const Catalog& cat) {
   for (auto& [name, seq] : cat.sequences) {
     RelationEntry e;
     e.oid = int64_t(16384 + seq.id);
-    e.name = name;
+    e.key = name;
     e.kind = 'S';
     e.sequence = &seq;
     out.push_back(e);
@@ -95,7 +134,7 @@ std::vector<RelationEntry> CatalogRelations(const Catalog& cat) {
   for (auto& [name, v] : cat.views) {
     RelationEntry e;
     e.oid = kViewOidBase + n++;
-    e.name = name;
+    e.key = name;
     e.kind = 'v';
     e.view = &v;
     out.push_back(e);
@@ -104,7 +143,7 @@ std::vector<RelationEntry> CatalogRelations(const Catalog& cat) {
   for (auto& [name, idx] : cat.indexes) {
     RelationEntry e;
     e.oid = kIndexOidBase + n++;
-    e.name = name;
+    e.key = name;
     e.kind = 'i';
     auto t = cat.FindTable(idx.table);
     e.table = t.get();
@@ -114,7 +153,18 @@ std::vector<RelationEntry> CatalogRelations(const Catalog& cat) {
     e.unique = idx.unique;
     out.push_back(e);
   }
+  for (RelationEntry& e : out) {
+    const QualifiedName q = cat.Split(e.key);
+    e.name = q.name;
+    e.schema = q.schema;
+    e.namespace_oid = NamespaceOid(cat, q.schema);
+  }
   return out;
+}
+
+std::string IndexDef(const Catalog& cat, const RelationEntry& e) {
+  return fmt::format("CREATE {}INDEX {} ON {}.{} USING {} ({})", e.unique ? "UNIQUE " : "", QuoteIdent(e.name), QuoteIdent(e.schema),
+                     QuoteIdent(e.table ? cat.Split(e.table->schema.name).name : ""), e.method, ColumnList(e.columns));
 }
 
 uint64_t TableBytes(const TableData& data) {
@@ -136,23 +186,24 @@ std::string CatalogMap(const Catalog& cat, const std::string& what) {
     if (what == "regclass")
       for (auto& [oid, name] : SystemRelations()) line(oid, name);
     for (const RelationEntry& e : CatalogRelations(cat)) {
-      if (what == "regclass") line(e.oid, QuoteIdent(e.name));
+      // regclass output: the name, schema-qualified when search_path would not find it.
+      if (what == "regclass") line(e.oid, RelationVisible(cat, e.key) ? QuoteIdent(e.name) : QuoteIdent(e.schema) + "." + QuoteIdent(e.name));
       else if (what == "indexdef" && e.kind == 'i')
-        line(e.oid, fmt::format("CREATE {}INDEX {} ON public.{} USING {} ({})", e.unique ? "UNIQUE " : "", QuoteIdent(e.name),
-                                QuoteIdent(e.table ? e.table->schema.name : ""), e.method, ColumnList(e.columns)));
+        line(e.oid, IndexDef(cat, e));
       else if (what == "constraintdef" && e.constraint_oid)
         line(e.constraint_oid, fmt::format("{} ({})", e.primary ? "PRIMARY KEY" : "UNIQUE", ColumnList(e.columns)));
     }
   } else if (what == "regclass_in") {
     // Relation name -> OID, in the spellings regclass input accepts (plain, quoted, qualified).
-    auto spellings = [&](int64_t oid, const std::string& name, const char* schema) {
+    // Unqualified spellings for what search_path finds, qualified ones for all.
+    auto spellings = [&](int64_t oid, const std::string& name, const std::string& schema, bool visible) {
       for (const std::string& n : {name, QuoteIdent(name)}) {
-        out += fmt::format("{}\t{}\n", n, oid);
-        out += fmt::format("{}.{}\t{}\n", schema, n, oid);
+        if (visible) out += fmt::format("{}\t{}\n", n, oid);
+        for (const std::string& sn : {schema, QuoteIdent(schema)}) out += fmt::format("{}.{}\t{}\n", sn, n, oid);
       }
     };
-    for (auto& [oid, name] : SystemRelations()) spellings(oid, name, "pg_catalog");
-    for (const RelationEntry& e : CatalogRelations(cat)) spellings(e.oid, e.name, "public");
+    for (auto& [oid, name] : SystemRelations()) spellings(oid, name, "pg_catalog", true);
+    for (const RelationEntry& e : CatalogRelations(cat)) spellings(e.oid, e.name, e.schema, RelationVisible(cat, e.key));
   } else if (what == "table_size") {
     // Bytes on disk (its part files) plus an estimate of its resident rows (8 bytes a value).
     for (const RelationEntry& e : CatalogRelations(cat)) {
@@ -169,7 +220,7 @@ std::string CatalogMap(const Catalog& cat, const std::string& what) {
   } else if (what == "comment" || what == "column_comment") {
     // COMMENT ON text: relation OID -> comment, or "OID:attnum" -> a column's.
     for (const RelationEntry& e : CatalogRelations(cat)) {
-      for (auto it = cat.comments.lower_bound({e.name, ""}); it != cat.comments.end() && it->first.first == e.name; ++it) {
+      for (auto it = cat.comments.lower_bound({e.key, ""}); it != cat.comments.end() && it->first.first == e.key; ++it) {
         std::string text = it->second;
         for (auto& c : text)
           if (c == '\n' || c == '\t') c = ' ';  // one map line per entry
@@ -184,45 +235,40 @@ std::string CatalogMap(const Catalog& cat, const std::string& what) {
     // "table\x1fcolumn" -> the sequence that column owns, schema-qualified.
     for (auto& [name, seq] : cat.sequences) {
       if (seq.owned_table.empty()) continue;
-      for (const std::string& t : {seq.owned_table, QuoteIdent(seq.owned_table), "public." + seq.owned_table, "public." + QuoteIdent(seq.owned_table)})
-        out += fmt::format("{}\x1f{}\t{}\n", t, seq.owned_column, "public." + QuoteIdent(name));
+      const QualifiedName t = cat.Split(seq.owned_table), q = cat.Split(name);
+      std::vector<std::string> spelled = {t.schema + "." + t.name, t.schema + "." + QuoteIdent(t.name)};
+      if (RelationVisible(cat, seq.owned_table)) spelled.insert(spelled.end(), {t.name, QuoteIdent(t.name)});
+      for (const std::string& sp : spelled)
+        out += fmt::format("{}\x1f{}\t{}\n", sp, seq.owned_column, QuoteIdent(q.schema) + "." + QuoteIdent(q.name));
     }
+  } else if (what == "visible") {
+    // pg_table_is_visible: whether search_path finds the relation by its bare name.
+    for (auto& [oid, name] : SystemRelations()) line(oid, "t");
+    for (const RelationEntry& e : CatalogRelations(cat)) line(e.oid, RelationVisible(cat, e.key) ? "t" : "f");
   } else if (what == "regtype") {
     for (auto& [oid, name] : TypeNames()) line(oid, name);
   } else if (what == "regnamespace") {
-    for (auto& [oid, name] : Namespaces()) line(oid, name);
+    for (auto& [oid, name] : CatalogNamespaces(cat)) line(oid, QuoteIdent(name));
   } else if (what == "regrole") {
     line(10, "yunhe");
   }
   return out;
 }
 
-std::string RelationNameFromText(const std::string& text) {
-  // Accept public.name and "Quoted" names as regclass input does; unquoted names fold to lower case.
-  std::string name = text;
-  for (const char* prefix : {"public.", "pg_catalog."})
-    if (name.rfind(prefix, 0) == 0) name = name.substr(strlen(prefix));
-  if (name.size() >= 2 && name.front() == '"' && name.back() == '"') {
-    std::string inner;
-    for (size_t k = 1; k + 1 < name.size(); ++k) {
-      inner += name[k];
-      if (name[k] == '"' && name[k + 1] == '"') ++k;
-    }
-    return inner;
-  }
-  for (auto& c : name) c = char(tolower((unsigned char)c));
-  return name;
-}
 
 bool CatalogOid(const Catalog& cat, const std::string& what, const std::string& raw_name, int64_t* oid) {
-  const std::string name = RelationNameFromText(raw_name);
   if (what == "regclass") {
-    for (const RelationEntry& e : CatalogRelations(cat))
-      if (e.name == name) return *oid = e.oid, true;
+    // pg_catalog's relations come first for an unqualified name, as in PostgreSQL.
+    std::string system = raw_name;
+    if (system.rfind("pg_catalog.", 0) == 0) system = system.substr(strlen("pg_catalog."));
     for (auto& [o, n] : SystemRelations())
-      if (n == name) return *oid = o, true;
+      if (n == system) return *oid = o, true;
+    const std::string key = RelationKeyFromText(cat, raw_name);
+    for (const RelationEntry& e : CatalogRelations(cat))
+      if (e.key == key) return *oid = e.oid, true;
     return false;
   }
+  const std::string name = PlainNameFromText(raw_name);
   if (what == "regtype") {
     LogicalType t;
     if (LookupTypeName(name, &t) || (name.size() > 2 && name.substr(name.size() - 2) == "[]" && LookupTypeName(name.substr(0, name.size() - 2), &t) && (t = ArrayOf(t), true))) {
@@ -234,7 +280,7 @@ bool CatalogOid(const Catalog& cat, const std::string& what, const std::string& 
     return false;
   }
   if (what == "regnamespace") {
-    for (auto& [o, n] : Namespaces())
+    for (auto& [o, n] : CatalogNamespaces(cat))
       if (n == name) return *oid = o, true;
     return false;
   }

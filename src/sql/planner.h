@@ -112,6 +112,7 @@ std::string FlipComparison(const std::string& op);
 class Planner {
  public:
   Planner(const Catalog& catalog, const std::string& sql) : catalog_(catalog), sql_(sql) {}
+  const Catalog& catalog() const { return catalog_; }
 
   PlannedQuery PlanSelect(PgQuery__Node* node, const Scope* outer);
   // Binds an expression where only `scope` is visible (defaults, CHECK, UPDATE SET, RETURNING).

@@ -11,6 +11,7 @@
 #include "functions/function.h"
 #include "sql/parse_tree_walk.h"
 #include "sql/planner.h"
+#include "sql/relation_names.h"
 #include "sql/system_catalog.h"
 
 namespace yunhe {
@@ -412,6 +413,16 @@ ExprPtr Planner::BindTypeCast(PgQuery__TypeCast* c, BindContext& bc) {
   if (type_name == "regclass" || type_name == "regtype" || type_name == "regnamespace" || type_name == "regrole")
     return BindRegCast(type_name, Bind(c->arg, bc), c->location);
   LogicalType t = ResolveTypeName(c->type_name, CharPos(c->location));
+  // 'name'::regclass::text: the relation's name as regclass output prints it (schema-qualified
+  // when search_path would not find it), not the OID this planner gives 'name'::regclass.
+  if (t.id == TypeId::kText && c->arg->node_case == PG_QUERY__NODE__NODE_TYPE_CAST) {
+    auto* inner = c->arg->type_cast;
+    const std::string inner_type = inner->type_name->n_names ? StrVal(inner->type_name->names[inner->type_name->n_names - 1]) : "";
+    if (inner_type == "regclass") {
+      ExprPtr oid = BindRegCast("regclass", Bind(inner->arg, bc), inner->location);
+      if (oid->type.IsInteger()) return CoerceTo(CatalogLookup("regclass", oid, c->location), t, true);
+    }
+  }
   if (c->arg->node_case == PG_QUERY__NODE__NODE_A_ARRAY_EXPR && c->arg->a_array_expr->n_elements == 0)
     return BindArrayConstructor(c->arg->a_array_expr, &t, bc);
   ExprPtr arg = Bind(c->arg, bc);
@@ -433,7 +444,10 @@ ExprPtr Planner::BindSqlValueFunction(PgQuery__SQLValueFunction* f) {
     case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_SESSION_USER:
     case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_USER:
     case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_ROLE: return MakeConstant(Value::Text("yunhe"), f->location);
-    case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_SCHEMA: return MakeConstant(Value::Text("public"), f->location);
+    case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_SCHEMA: {
+      const std::string schema = CurrentSchema(catalog_);
+      return MakeConstant(schema.empty() ? Value::Null(TypeId::kText) : Value::Text(schema), f->location);
+    }
     case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_CATALOG: return MakeConstant(Value::Text("yunhe"), f->location);
     default: throw Error(SqlState::kFeatureNotSupported, "time-of-day types are not supported", CharPos(f->location));
   }

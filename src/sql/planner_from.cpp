@@ -24,6 +24,7 @@
 #include "exec/table_scan.h"
 #include "exec/basic_operators.h"
 #include "sql/planner.h"
+#include "sql/relation_names.h"
 #include "sql/system_catalog.h"
 
 namespace yunhe {
@@ -107,6 +108,16 @@ bool Planner::ViewColumns(const ViewInfo& view, std::vector<std::string>* names,
   }
 }
 
+namespace {
+// Schemas whose relations may be system ones: none given, pg_catalog, information_schema, and
+// public (PostGIS's geometry_columns and spatial_ref_sys live there).
+bool SystemSchema(const char* schema) {
+  if (!schema || !schema[0]) return true;
+  const std::string s = schema;
+  return s == "pg_catalog" || s == "information_schema" || s == kPublicSchema;
+}
+}  // namespace
+
 PlannedQuery Planner::PlanFromItem(PgQuery__Node* node, const Scope* outer, Scope* scope_out,
                                    const Scope* left_scope, bool* is_lateral) {
   if (is_lateral) *is_lateral = false;
@@ -131,7 +142,8 @@ PlannedQuery Planner::PlanFromItem(PgQuery__Node* node, const Scope* outer, Scop
         q.plan = std::make_shared<MaterializedScanOperator>(source, cte->types, cte->names, name);
         q.names = cte->names;
         q.types = cte->types;
-      } else if (SystemRelation sys; BuildSystemRelation(catalog_, rv->schemaname ? rv->schemaname : "", name, &sys,
+      } else if (SystemRelation sys; SystemSchema(rv->schemaname) &&
+                                     BuildSystemRelation(catalog_, rv->schemaname ? rv->schemaname : "", name, &sys,
                                                          [this](const ViewInfo& v, auto* names, auto* types) { return ViewColumns(v, names, types); })) {
         auto result = std::make_shared<MaterializedResult>();
         result->done = true;
@@ -139,10 +151,10 @@ PlannedQuery Planner::PlanFromItem(PgQuery__Node* node, const Scope* outer, Scop
         q.plan = std::make_shared<MaterializedScanOperator>(result, sys.types, sys.names, name);
         q.names = sys.names;
         q.types = sys.types;
-      } else if (const ViewInfo* view = catalog_.FindView(name)) {
+      } else if (const ViewInfo* view = catalog_.FindView(RangeVarKey(catalog_, rv))) {
         q = PlanView(*view);
       } else {
-        q = PlanTableScan(name, rv->location, false, nullptr);
+        q = PlanTableScan(RangeVarKey(catalog_, rv), rv->location, false, nullptr);
       }
       break;
     }

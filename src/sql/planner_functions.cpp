@@ -8,6 +8,8 @@
 #include "functions/cast.h"
 #include "functions/function.h"
 #include "sql/planner.h"
+#include "functions/array_value.h"
+#include "sql/relation_names.h"
 #include "sql/settings_view.h"
 #include "sql/system_catalog.h"
 
@@ -161,6 +163,31 @@ ExprPtr Planner::BindFuncCall(PgQuery__FuncCall* f, BindContext& bc) {
   if (name == "current_setting" || name == "set_config") return BindSettingCall(name, args, f->location);
   if ((name == "nextval" || name == "currval" || name == "setval") && !args.empty()) args[0] = BindSequenceName(args[0], f->location);
   if (name == "pg_get_serial_sequence" && args.size() == 2) return BindSerialSequence(args, f->location);
+  // Names through search_path (sql/relation_names.h), known when the statement is planned.
+  if (name == "current_schema" && args.empty()) {
+    const std::string schema = CurrentSchema(catalog_);
+    return MakeConstant(schema.empty() ? Value::Null(TypeId::kText) : Value::Text(schema), f->location);
+  }
+  if (name == "current_schemas" && args.size() == 1) {
+    // With true also the implicit ones: pg_catalog first (and the temporary schema, listed first
+    // by LookupSchemas when the session has one), as PostgreSQL.
+    ExprPtr implicit = CoerceTo(args[0], TypeId::kBool);
+    if (implicit->kind != ExprKind::kConstant)
+      throw Error(SqlState::kFeatureNotSupported, "current_schemas() takes a constant argument here", CharPos(f->location));
+    const bool all = !implicit->value.is_null && implicit->value.i != 0;
+    std::vector<Value> schemas;
+    if (all) schemas.push_back(Value::Text("pg_catalog"));
+    for (const std::string& s : LookupSchemas(catalog_)) {
+      const bool temp = IsTempSchema(s);
+      if (temp && !all) continue;
+      if (temp && std::none_of(catalog_.tables.begin(), catalog_.tables.end(), [&](const auto& e) { return e.first.rfind(s + ".", 0) == 0; }))
+        continue;  // PostgreSQL lists a temporary schema once the session made one
+      schemas.push_back(Value::Text(s));
+    }
+    if (implicit->value.is_null) return MakeConstant(Value::Null(ArrayOf(TypeId::kText)), f->location);
+    return MakeConstant(MakeArray(schemas, ArrayOf(TypeId::kText)), f->location);
+  }
+  if (name == "pg_table_is_visible" && args.size() == 1) return CoerceTo(CatalogLookup("visible", args[0], f->location), TypeId::kBool);
   if ((name == "pg_table_size" || name == "pg_total_relation_size" || name == "pg_relation_size") && !args.empty() && args.size() <= 2)
     return CoerceTo(CatalogLookup("table_size", args[0], f->location), TypeId::kInt64);
   if ((name == "pg_get_function_result" || name == "pg_get_function_arguments" || name == "pg_get_function_identity_arguments") &&
@@ -233,10 +260,10 @@ ExprPtr Planner::BindSequenceName(ExprPtr arg, int location) {
     std::string name;
     if (arg->type.IsInteger()) {
       for (const RelationEntry& e : CatalogRelations(catalog_))
-        if (e.oid == arg->value.i) name = e.name;
+        if (e.oid == arg->value.i) name = e.key;
       if (name.empty()) throw Error(SqlState::kUndefinedTable, fmt::format("could not open relation with OID {}", arg->value.i), CharPos(location));
     } else {
-      name = RelationNameFromText(arg->value.ToString());
+      name = RelationKeyFromText(catalog_, arg->value.ToString());
       if (!catalog_.FindSequence(name) && !catalog_.NameTaken(name))
         throw Error(SqlState::kUndefinedTable, fmt::format("relation \"{}\" does not exist", name),
                     CharPos(arg->location >= 0 ? arg->location : location));
@@ -259,13 +286,16 @@ ExprPtr Planner::BindSerialSequence(const std::vector<ExprPtr>& args, int locati
     return ResolveCall("__catalog_lookup_text", {key, MakeConstant(Value::Text(CatalogMap(catalog_, "serial_sequence")))}, location, false);
   }
   if (args[0]->value.is_null || args[1]->value.is_null) return MakeConstant(Value::Null(TypeId::kText), location);
-  const std::string table = RelationNameFromText(args[0]->value.ToString()), column = args[1]->value.ToString();
+  const std::string table = RelationKeyFromText(catalog_, args[0]->value.ToString()), column = args[1]->value.ToString();
   auto t = catalog_.FindTable(table);
   if (!t) throw Error(SqlState::kUndefinedTable, fmt::format("relation \"{}\" does not exist", table));
   if (t->schema.ColumnIndex(column) < 0)
     throw Error(SqlState::kUndefinedColumn, fmt::format("column \"{}\" of relation \"{}\" does not exist", column, table));
   for (auto& [seq_name, seq] : catalog_.sequences)
-    if (seq.owned_table == table && seq.owned_column == column) return MakeConstant(Value::Text("public." + QuoteIdent(seq_name)), location);
+    if (seq.owned_table == table && seq.owned_column == column) {
+      const QualifiedName q = catalog_.Split(seq_name);
+      return MakeConstant(Value::Text(QuoteIdent(q.schema) + "." + QuoteIdent(q.name)), location);
+    }
   return MakeConstant(Value::Null(TypeId::kText), location);
 }
 

@@ -22,9 +22,9 @@ using namespace catalog_rows;
 // Tables (and views) in a stable order with their OIDs.
 template <class Fn>
 void ForEachRelation(const Catalog& cat, Fn fn) {
-  for (auto& [name, t] : cat.tables) fn(name, int64_t(16384 + t->id), t.get(), nullptr);
+  for (auto& [name, t] : cat.tables) fn(cat.Split(name), int64_t(16384 + t->id), t.get(), nullptr);
   int64_t k = 0;
-  for (auto& [name, v] : cat.views) fn(name, int64_t(1000000 + k++), nullptr, &v);
+  for (auto& [name, v] : cat.views) fn(cat.Split(name), int64_t(1000000 + k++), nullptr, &v);
 }
 
 const std::vector<std::pair<int64_t, const char*>>& BuiltinTypes() {
@@ -65,9 +65,7 @@ bool BuildSystemRelation(const Catalog& cat, const std::string& schema, const st
   if (schema.empty() && (cat.FindTable(name) || cat.FindView(name))) return false;
   if (pg && name == "pg_namespace") {
     Builder b(out, {{"oid", I}, {"nspname", T}, {"nspowner", I}, {"nspacl", TA}});
-    b.Row({Int(kPgCatalogOid), Text("pg_catalog"), Int(kOwnerOid), Null()});
-    b.Row({Int(kPublicOid), Text("public"), Int(kOwnerOid), Null()});
-    b.Row({Int(kInfoSchemaOid), Text("information_schema"), Int(kOwnerOid), Null()});
+    for (auto& [oid, s] : CatalogNamespaces(cat)) b.Row({Int(oid), Text(s), Int(kOwnerOid), Null()});
     b.Finish();
     return true;
   }
@@ -87,8 +85,8 @@ bool BuildSystemRelation(const Catalog& cat, const std::string& schema, const st
                       : e.kind == 'S' ? 3  // last_value, log_cnt, is_called
                                       : int64_t(e.columns.size());
       const int64_t am = e.kind == 'r' ? 2 : e.kind == 'i' ? (e.method == "gist" ? 783 : 403) : 0;
-      b.Row({Int(e.oid), Text(e.name), Int(kPublicOid), Int(0), Int(0), Int(kOwnerOid), Int(am), Int(0), Int(0), tuples,
-             Bool(has_index), Text("p"), Text(std::string(1, e.kind)), Int(natts), Int(0), Bool(false), Bool(false), Bool(false),
+      b.Row({Int(e.oid), Text(e.name), Int(e.namespace_oid), Int(0), Int(0), Int(kOwnerOid), Int(am), Int(0), Int(0), tuples,
+             Bool(has_index), Text(IsTempSchema(e.schema) ? "t" : "p"), Text(std::string(1, e.kind)), Int(natts), Int(0), Bool(false), Bool(false), Bool(false),
              Bool(false), Text(e.kind == 'r' ? "d" : "n"), Bool(false), Null(), Null(), Null()});
     }
     b.Finish();
@@ -100,7 +98,7 @@ bool BuildSystemRelation(const Catalog& cat, const std::string& schema, const st
                     {"attcollation", I}, {"attstorage", T}, {"attcompression", T}, {"attstattarget", I4}, {"attacl", TA},
                     {"attoptions", TA}, {"attfdwoptions", TA}});
     std::vector<ColumnInfo> cols;
-    ForEachRelation(cat, [&](const std::string&, int64_t oid, const Table* t, const ViewInfo* v) {
+    ForEachRelation(cat, [&](const QualifiedName&, int64_t oid, const Table* t, const ViewInfo* v) {
       columns_of(t, v, &cols);
       for (size_t c = 0; c < cols.size(); ++c) {
         const ColumnInfo& col = cols[c];
@@ -160,6 +158,29 @@ bool BuildSystemRelation(const Catalog& cat, const std::string& schema, const st
       if (user == "yunhe") continue;
       b.Row({Int(role_oid++), Text(user), Text(user), Bool(false), Bool(false), Bool(true), Bool(false), Bool(false), Bool(true),
              Bool(false), Bool(false), Int(-1), Null(), Text("********")});
+    }
+    b.Finish();
+    return true;
+  }
+  if (pg && (name == "pg_tables" || name == "pg_views" || name == "pg_indexes")) {
+    // PostgreSQL's convenience views over pg_class, one row per table / view / index.
+    std::vector<std::pair<const char*, LogicalType>> cols =
+        name == "pg_tables"  ? std::vector<std::pair<const char*, LogicalType>>{{"schemaname", T}, {"tablename", T}, {"tableowner", T}, {"tablespace", T},
+                                                                             {"hasindexes", B}, {"hasrules", B}, {"hastriggers", B}, {"rowsecurity", B}}
+        : name == "pg_views" ? std::vector<std::pair<const char*, LogicalType>>{{"schemaname", T}, {"viewname", T}, {"viewowner", T}, {"definition", T}}
+                             : std::vector<std::pair<const char*, LogicalType>>{{"schemaname", T}, {"tablename", T}, {"indexname", T}, {"tablespace", T}, {"indexdef", T}};
+    Builder b(out, cols);
+    const std::vector<RelationEntry> relations = CatalogRelations(cat);
+    for (const RelationEntry& e : relations) {
+      if (name == "pg_tables" && e.kind == 'r') {
+        bool has_index = false;
+        for (const RelationEntry& i : relations) has_index = has_index || (i.kind == 'i' && i.table_oid == e.oid);
+        b.Row({Text(e.schema), Text(e.name), Text("yunhe"), Null(), Bool(has_index), Bool(false), Bool(false), Bool(false)});
+      } else if (name == "pg_views" && e.kind == 'v') {
+        b.Row({Text(e.schema), Text(e.name), Text("yunhe"), Text(e.view->sql)});
+      } else if (name == "pg_indexes" && e.kind == 'i' && e.table) {
+        b.Row({Text(e.schema), Text(cat.Split(e.table->schema.name).name), Text(e.name), Null(), Text(IndexDef(cat, e))});
+      }
     }
     b.Finish();
     return true;
@@ -228,7 +249,7 @@ bool BuildSystemRelation(const Catalog& cat, const std::string& schema, const st
         const size_t nulls = t->data.NullCount(c);
         const double distinct = std::min<double>(std::round(t->data.ColumnSketch(c).Estimate()), double(rows - nulls));
         const double n_distinct = distinct >= double(rows - nulls) * 0.97 && rows > nulls ? -1.0 : distinct;
-        b.Row({Text("public"), Text(tname), Text(t->schema.columns[c].name), Value::Float(double(nulls) / double(rows), TypeId::kFloat32),
+        b.Row({Text(cat.Split(tname).schema), Text(cat.Split(tname).name), Text(t->schema.columns[c].name), Value::Float(double(nulls) / double(rows), TypeId::kFloat32),
                Value::Float(n_distinct, TypeId::kFloat32)});
       }
     }
@@ -245,16 +266,18 @@ bool BuildSystemRelation(const Catalog& cat, const std::string& schema, const st
   }
   if (info && name == "schemata") {
     Builder b(out, {{"catalog_name", T}, {"schema_name", T}, {"schema_owner", T}});
-    for (const char* s : {"public", "pg_catalog", "information_schema"}) b.Row({Text("yunhe"), Text(s), Text("yunhe")});
+    for (auto& [oid, s] : CatalogNamespaces(cat)) b.Row({Text("yunhe"), Text(s), Text("yunhe")});
     b.Finish();
     return true;
   }
   if (info && (name == "tables" || name == "views")) {
     Builder b(out, name == "tables" ? std::vector<std::pair<const char*, LogicalType>>{{"table_catalog", T}, {"table_schema", T}, {"table_name", T}, {"table_type", T}, {"is_insertable_into", T}}
                                     : std::vector<std::pair<const char*, LogicalType>>{{"table_catalog", T}, {"table_schema", T}, {"table_name", T}, {"view_definition", T}});
-    ForEachRelation(cat, [&](const std::string& n, int64_t, const Table* t, const ViewInfo* v) {
-      if (name == "tables") b.Row({Text("yunhe"), Text("public"), Text(n), Text(t ? "BASE TABLE" : "VIEW"), Text(t ? "YES" : "NO")});
-      else if (v) b.Row({Text("yunhe"), Text("public"), Text(n), Text(v->sql)});
+    ForEachRelation(cat, [&](const QualifiedName& n, int64_t, const Table* t, const ViewInfo* v) {
+      const bool temp = IsTempSchema(n.schema);
+      if (name == "tables")
+        b.Row({Text("yunhe"), Text(n.schema), Text(n.name), Text(t ? (temp ? "LOCAL TEMPORARY" : "BASE TABLE") : "VIEW"), Text(t ? "YES" : "NO")});
+      else if (v) b.Row({Text("yunhe"), Text(n.schema), Text(n.name), Text(v->sql)});
     });
     // PostGIS's own relations, which clients (GDAL) look for here.
     if (name == "tables") {
@@ -271,7 +294,7 @@ bool BuildSystemRelation(const Catalog& cat, const std::string& schema, const st
                     {"column_default", T}, {"is_nullable", T}, {"data_type", T}, {"udt_name", T}, {"is_identity", T},
                     {"identity_generation", T}});
     std::vector<ColumnInfo> cols;
-    ForEachRelation(cat, [&](const std::string& n, int64_t, const Table* t, const ViewInfo* v) {
+    ForEachRelation(cat, [&](const QualifiedName& n, int64_t, const Table* t, const ViewInfo* v) {
       columns_of(t, v, &cols);
       for (size_t c = 0; c < cols.size(); ++c) {
         const ColumnInfo& col = cols[c];
@@ -282,7 +305,7 @@ bool BuildSystemRelation(const Catalog& cat, const std::string& schema, const st
         size_t paren = data_type.find('(');
         if (paren != std::string::npos) data_type = data_type.substr(0, paren);
         if (col.type.id == TypeId::kGeometry) data_type = "USER-DEFINED";  // an extension's type, as PostGIS's
-        b.Row({Text("yunhe"), Text("public"), Text(n), Text(col.name), Int(int64_t(c + 1)),
+        b.Row({Text("yunhe"), Text(n.schema), Text(n.name), Text(col.name), Int(int64_t(c + 1)),
                col.default_sql.empty() || col.identity ? Null() : Text(col.default_sql), Text(col.not_null ? "NO" : "YES"), Text(data_type),
                Text(udt), Text(col.identity ? "YES" : "NO"),
                col.identity ? Text(col.identity == 'a' ? "ALWAYS" : "BY DEFAULT") : Null()});

@@ -32,7 +32,9 @@ bool BuildSystemRelation(const Catalog& catalog, const std::string& schema, cons
 // PostgreSQL names it, "t_pkey" / "t_a_key"), with the constraint OID of such a key.
 struct RelationEntry {
   int64_t oid = 0;
-  std::string name;
+  std::string key;                  // the catalog's key (storage/catalog.h): "t" or "s.t"
+  std::string name, schema;         // relname and its schema's name
+  int64_t namespace_oid = 0;
   char kind = 'r';                  // 'r' table, 'v' view, 'i' index, 'S' sequence
   const Table* table = nullptr;     // 'r'; for 'i' the indexed table
   const ViewInfo* view = nullptr;   // 'v'
@@ -44,15 +46,20 @@ struct RelationEntry {
   int64_t constraint_oid = 0;       // 'i' behind a key: its pg_constraint row
 };
 std::vector<RelationEntry> CatalogRelations(const Catalog& catalog);
+// pg_get_indexdef of an index entry: CREATE [UNIQUE] INDEX i ON schema.t USING method (cols).
+std::string IndexDef(const Catalog& catalog, const RelationEntry& index);
 
 // Text of catalog objects by OID, for the functions and casts that PostgreSQL answers from its
 // catalogs (the planner builds the map once per statement and passes it as a constant):
 //   "regclass": relation OID -> name; "indexdef": index OID -> CREATE INDEX statement;
 //   "constraintdef": constraint OID -> "PRIMARY KEY (a)"; "regtype": type OID -> name;
 //   "regnamespace": namespace OID -> name. One "key\tvalue\n" line per entry.
-// A relation name as regclass input reads it: "public." dropped, "Quoted" kept as written,
-// anything else folded to lower case.
-std::string RelationNameFromText(const std::string& text);
+// A schema's OID: pg_catalog 11, public 2200, information_schema 13000, CREATE SCHEMA's
+// 16384 + id, a session's temporary schema kTempNamespaceOidBase + N.
+int64_t NamespaceOid(const Catalog& catalog, const std::string& schema);
+// The schemas pg_namespace lists, with their OIDs: the built-in ones, CREATE SCHEMA's, and the
+// temporary schemas that hold relations.
+std::vector<std::pair<int64_t, std::string>> CatalogNamespaces(const Catalog& catalog);
 std::string CatalogMap(const Catalog& catalog, const std::string& what);
 // pg_get_function_result / pg_get_function_arguments of pg_proc's OIDs ("function_result",
 // "function_arguments"), as CatalogMap's lines.

@@ -33,7 +33,7 @@ bool BuildDescribeRelation(const Catalog& cat, const std::string& name, SystemRe
       if (!e.constraint_oid) continue;
       std::vector<Value> keys;
       for (auto& c : e.columns) keys.push_back(Value::Int(e.table->schema.ColumnIndex(c) + 1, TypeId::kInt16));
-      b.Row({Int(e.constraint_oid), Text(e.name), Int(kPublicOid), Text(e.primary ? "p" : "u"), Bool(false), Bool(false),
+      b.Row({Int(e.constraint_oid), Text(e.name), Int(e.namespace_oid), Text(e.primary ? "p" : "u"), Bool(false), Bool(false),
              Bool(true), Int(e.table_oid), Int(0), Int(e.oid), Int(0), MakeArray(keys, ArrayOf(TypeId::kInt16)), Bool(true),
              Int(0)});
     }
@@ -90,7 +90,7 @@ bool BuildDescribeRelation(const Catalog& cat, const std::string& name, SystemRe
     // COMMENT ON: one row per comment, on its relation (objsubid 0) or column (its number).
     Builder b(out, {{"objoid", I}, {"classoid", I}, {"objsubid", I4}, {"description", T}});
     for (const RelationEntry& e : CatalogRelations(cat)) {
-      for (auto it = cat.comments.lower_bound({e.name, ""}); it != cat.comments.end() && it->first.first == e.name; ++it) {
+      for (auto it = cat.comments.lower_bound({e.key, ""}); it != cat.comments.end() && it->first.first == e.key; ++it) {
         int64_t sub = 0;
         if (!it->first.second.empty()) {
           if (e.kind != 'r') continue;

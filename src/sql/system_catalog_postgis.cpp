@@ -7,6 +7,7 @@
 
 #include "common/status.h"
 #include "functions/geo/spatial_ref_sys.h"
+#include "sql/relation_names.h"
 #include "sql/system_catalog_builder.h"
 
 namespace yunhe {
@@ -47,7 +48,7 @@ bool BuildPostgisRelation(const Catalog& cat, const std::string& name, SystemRel
   for (auto& [tname, t] : cat.tables)
     for (const ColumnInfo& col : t->schema.columns)
       if (col.type.id == TypeId::kGeometry)
-        b.Row({Text("yunhe"), Text("public"), Text(tname), Text(col.name), Int(CoordDimension(col.type)), Int(col.type.scale),
+        b.Row({Text("yunhe"), Text(cat.Split(tname).schema), Text(cat.Split(tname).name), Text(col.name), Int(CoordDimension(col.type)), Int(col.type.scale),
                Text(ColumnTypeName(col.type))});
   b.Finish();
   return true;
@@ -56,7 +57,7 @@ bool BuildPostgisRelation(const Catalog& cat, const std::string& name, SystemRel
 }  // namespace catalog_rows
 
 int64_t FindSrid(const Catalog& cat, const std::string& schema, const std::string& table, const std::string& column) {
-  auto t = (schema.empty() || schema == "public") ? cat.FindTable(table) : nullptr;
+  auto t = cat.FindTable(ExistingRelationKey(cat, schema, table));
   const int idx = t ? t->schema.ColumnIndex(column) : -1;
   if (idx < 0 || t->schema.columns[size_t(idx)].type.id != TypeId::kGeometry)
     throw Error(SqlState::kRaiseException,

@@ -28,7 +28,7 @@ bool BuildSequenceRelation(const Catalog& cat, bool pg, bool info, const std::st
         std::lock_guard<std::mutex> lock(s.state->mu);
         if (s.state->is_called) last = Int(s.state->last_value);  // NULL until nextval was first called
       }
-      b.Row({Text("public"), Text(n), Text("yunhe"), Text(o.type.ToString()), Int(o.start), Int(o.min), Int(o.max), Int(o.increment),
+      b.Row({Text(cat.Split(n).schema), Text(cat.Split(n).name), Text("yunhe"), Text(o.type.ToString()), Int(o.start), Int(o.min), Int(o.max), Int(o.increment),
              Bool(o.cycle), Int(o.cache), last});
     }
     b.Finish();
@@ -57,7 +57,7 @@ bool BuildSequenceRelation(const Catalog& cat, bool pg, bool info, const std::st
       if (s.identity) continue;  // as PostgreSQL: an identity column's sequence is the column's business
       const SequenceOptions& o = s.options;
       const int64_t bits = o.type.id == TypeId::kInt16 ? 16 : o.type.id == TypeId::kInt32 ? 32 : 64;
-      b.Row({Text("yunhe"), Text("public"), Text(n), Text(o.type.ToString()), Int(bits), Int(2), Int(0), Text(std::to_string(o.start)),
+      b.Row({Text("yunhe"), Text(cat.Split(n).schema), Text(cat.Split(n).name), Text(o.type.ToString()), Int(bits), Int(2), Int(0), Text(std::to_string(o.start)),
              Text(std::to_string(o.min)), Text(std::to_string(o.max)), Text(std::to_string(o.increment)), Text(o.cycle ? "YES" : "NO")});
     }
     b.Finish();

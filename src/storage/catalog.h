@@ -1,5 +1,12 @@
-// The catalog: tables, views and indexes by name (one schema, "public"; names are case-folded
-// by the parser as in PostgreSQL). Entries are shared_ptrs so a transaction can keep the
+// The catalog: tables, views, indexes and sequences by name (names are case-folded by the
+// parser as in PostgreSQL).
+//
+// Schemas: a relation lives in "public", in a schema made by CREATE SCHEMA, or in a session's
+// temporary schema (pg_temp_N, never written to disk). Its key in these maps is its bare name in
+// public and "schema.name" elsewhere: neither schema nor relation names may contain '.', so a
+// key splits at its first dot when what precedes it is a schema (Catalog::Split; a public
+// relation may have a dot in its name, as line-protocol measurements do, unless the part before
+// it names a schema), and a qualified key reads the way PostgreSQL prints a qualified name. Entries are shared_ptrs so a transaction can keep the
 // pre-DDL version of a table for rollback (copy-on-write on schema change).
 #pragma once
 #include <map>
@@ -7,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "common/sql_text.h"
 #include "storage/sequence.h"
 #include "storage/table.h"
 
@@ -26,7 +34,24 @@ struct IndexInfo {
   std::string method = "btree";  // USING ...; gist on a geometry column is a real R-tree (exec/spatial_row_index.h)
 };
 
+struct SchemaInfo {
+  uint64_t id = 0;  // OID 16384 + id, from the tables' counter
+};
+
+inline constexpr const char* kPublicSchema = "public";
+inline std::string RelationKey(const std::string& schema, const std::string& name) {
+  return schema.empty() || schema == kPublicSchema ? name : schema + "." + name;
+}
+struct QualifiedName {
+  std::string schema, name;
+};
+// A session's temporary schema: pg_temp_N (engine/session.h).
+inline bool IsTempSchema(const std::string& schema) { return schema.rfind("pg_temp_", 0) == 0; }
+// A key of a temporary relation (no public name can start so: NewRelationKey refuses it).
+inline bool IsTempRelationKey(const std::string& key) { return IsTempSchema(key) && key.find('.') != std::string::npos; }
+
 struct Catalog {
+  std::map<std::string, SchemaInfo> schemas;  // CREATE SCHEMA's; public always exists and is not listed
   std::map<std::string, std::shared_ptr<Table>> tables;
   std::map<std::string, ViewInfo> views;
   std::map<std::string, IndexInfo> indexes;
@@ -49,6 +74,19 @@ struct Catalog {
   const SequenceInfo* FindSequence(const std::string& name) const {
     auto it = sequences.find(name);
     return it == sequences.end() ? nullptr : &it->second;
+  }
+  bool SchemaExists(const std::string& schema) const {
+    return schema == kPublicSchema || schemas.count(schema) || IsTempSchema(schema);
+  }
+  QualifiedName Split(const std::string& key) const {
+    const size_t dot = key.find('.');
+    if (dot != std::string::npos && dot > 0 && SchemaExists(key.substr(0, dot))) return {key.substr(0, dot), key.substr(dot + 1)};
+    return {kPublicSchema, key};
+  }
+  // A key quoted for SQL text (the DDL the catalog file and the WAL keep): "T" or s."T".
+  std::string Quote(const std::string& key) const {
+    const QualifiedName q = Split(key);
+    return q.schema == kPublicSchema ? QuoteIdent(q.name) : QuoteIdent(q.schema) + "." + QuoteIdent(q.name);
   }
   bool NameTaken(const std::string& name) const {
     return tables.count(name) || views.count(name) || indexes.count(name) || sequences.count(name);

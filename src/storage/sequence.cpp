@@ -1,5 +1,7 @@
 #include "storage/sequence.h"
 
+#include "storage/catalog.h"
+
 #include <fmt/format.h>
 
 #include "common/sql_text.h"
@@ -75,14 +77,14 @@ void CheckSequenceValue(const SequenceInfo& seq, int64_t value) {
                                                                seq.name, seq.options.min, seq.options.max));
 }
 
-std::string SequenceDdl(const SequenceInfo& seq) {
+std::string SequenceDdl(const SequenceInfo& seq, const Catalog& catalog) {
   const SequenceOptions& o = seq.options;
-  return fmt::format("CREATE SEQUENCE {} AS {} INCREMENT BY {} MINVALUE {} MAXVALUE {} START WITH {} CACHE {}{}", QuoteIdent(seq.name),
+  return fmt::format("CREATE SEQUENCE {} AS {} INCREMENT BY {} MINVALUE {} MAXVALUE {} START WITH {} CACHE {}{}", catalog.Quote(seq.name),
                      o.type.ToString(), o.increment, o.min, o.max, o.start, o.cache, o.cycle ? " CYCLE" : " NO CYCLE");
 }
 
-std::string SequenceSetvalSql(const std::string& name, int64_t value, bool is_called) {
-  return fmt::format("SELECT pg_catalog.setval({}, {}, {})", QuoteLiteral(QuoteIdent(name)), value, is_called ? "true" : "false");
+std::string SequenceSetvalSql(const Catalog& catalog, const std::string& name, int64_t value, bool is_called) {
+  return fmt::format("SELECT pg_catalog.setval({}, {}, {})", QuoteLiteral(catalog.Quote(name)), value, is_called ? "true" : "false");
 }
 
 }  // namespace yunhe

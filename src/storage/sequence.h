@@ -21,6 +21,8 @@
 
 namespace yunhe {
 
+struct Catalog;
+
 struct SequenceOptions {
   LogicalType type = LogicalType(TypeId::kInt64);  // smallint, integer or bigint (AS ...)
   int64_t start = 1, increment = 1, min = 1, max = INT64_MAX, cache = 1;
@@ -64,7 +66,7 @@ void CheckSequenceValue(const SequenceInfo& seq, int64_t value);
 
 // CREATE SEQUENCE text with every option spelled out (catalog file), and the statement that
 // restores its current value.
-std::string SequenceDdl(const SequenceInfo& seq);
-std::string SequenceSetvalSql(const std::string& name, int64_t value, bool is_called);
+std::string SequenceDdl(const SequenceInfo& seq, const Catalog& catalog);
+std::string SequenceSetvalSql(const Catalog& catalog, const std::string& name, int64_t value, bool is_called);
 
 }  // namespace yunhe

@@ -147,7 +147,7 @@ Writer::Sink& Writer::SinkFor(std::string_view measurement, const Point&) {
       if (db_.NameTaken(sink->name))
         throw Error(SqlState::kWrongObjectType, fmt::format("\"{}\" is not a table", sink->name));
       db_.ExecuteDdl(fmt::format("CREATE TABLE {} (\"time\" TIMESTAMPTZ NOT NULL) PARTITION BY RANGE (\"time\")",
-                                    Quoted(sink->name)));
+                                    db_.QuoteTable(sink->name)));
       ++report_.tables_created;
       table = db_.FindTable(sink->name);
     }
@@ -239,7 +239,7 @@ std::string Writer::Prepare(Sink& sink, const Point& p) {
   if (!missing.empty()) {
     // New columns change the table's shape: write out the rows buffered for the old one first.
     FlushSink(sink);
-    std::string ddl = "ALTER TABLE " + Quoted(sink.name);
+    std::string ddl = "ALTER TABLE " + db_.QuoteTable(sink.name);
     for (size_t m = 0; m < missing.size(); ++m)
       ddl += (m ? ", ADD COLUMN " : " ADD COLUMN ") + Quoted(missing[m]) + " " + missing_types[m];
     db_.ExecuteDdl(ddl);

@@ -75,8 +75,8 @@ std::vector<LogicalType> TypesOf(const std::vector<ColumnSpec>& cols) {
   return t;
 }
 
-std::string CreateTableSql(const std::string& table, const std::vector<ColumnSpec>& cols, bool ts_not_null) {
-  std::string sql = "CREATE TABLE \"" + table + "\" (";
+std::string CreateTableSql(const std::string& quoted_table, const std::vector<ColumnSpec>& cols, bool ts_not_null) {
+  std::string sql = "CREATE TABLE " + quoted_table + " (";
   for (size_t k = 0; k < cols.size(); ++k) {
     sql += (k ? ", " : "") + std::string(cols[k].name) + " " + LogicalType(cols[k].type).ToString();
     if (k == 0 && ts_not_null) sql += " NOT NULL";

@@ -21,7 +21,7 @@ const std::vector<ColumnSpec>& SatelliteColumns();
 const std::vector<ColumnSpec>& SentenceColumns();
 std::vector<LogicalType> TypesOf(const std::vector<ColumnSpec>& cols);
 // CREATE TABLE text for one of the schemas, time-partitioned on ts.
-std::string CreateTableSql(const std::string& table, const std::vector<ColumnSpec>& cols, bool ts_not_null = true);
+std::string CreateTableSql(const std::string& quoted_table, const std::vector<ColumnSpec>& cols, bool ts_not_null = true);
 
 // Rows as chunks of up to kChunkRows (device: NULL when empty).
 std::vector<DataChunk> FixChunks(const std::vector<Fix>& fixes, const std::string& device);

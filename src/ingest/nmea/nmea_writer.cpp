@@ -16,7 +16,7 @@ size_t AppendNamed(TableAppender& db, const std::string& table_name, const std::
   if (!db.FindTable(table_name)) {
     if (db.NameTaken(table_name))
       throw Error(SqlState::kWrongObjectType, fmt::format("\"{}\" is not a table", table_name));
-    db.ExecuteDdl(CreateTableSql(table_name, cols, ts_not_null));
+    db.ExecuteDdl(CreateTableSql(db.QuoteTable(table_name), cols, ts_not_null));
   }
   auto table = db.FindTable(table_name);
   const TableSchema& schema = table->schema;
