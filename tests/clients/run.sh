@@ -32,6 +32,12 @@ Geometry: Point
 Feature Count: 3
 Extent: (113.324500, 23.106400) - (121.490300, 39.908700)" "$(echo "$info" | grep -E '^(Layer name|Geometry|Feature Count|Extent):')"
 check "ogrinfo: SRS is WGS 84" "1" "$(echo "$info" | grep -c 'ID\["EPSG",4326\]')"
+# The same into a schema of its own (ogr2ogr -nln schema.layer; QGIS lists layers per schema).
+psql -X -q -c "CREATE SCHEMA gis" > /dev/null
+check "ogr2ogr GeoJSON -> yunhe schema" "" "$(timeout 60 ogr2ogr -f PostgreSQL "$pg" "$here/../data/geojson/landmarks.geojson" -nln gis.landmarks 2>&1)"
+check "ogrinfo lists gis.landmarks" "1" "$(timeout 60 ogrinfo "$pg" 2>&1 | grep -c '^[0-9]*: gis.landmarks (Point)$')"
+check "ogr2ogr yunhe schema -> GeoJSON" "" "$(timeout 60 ogr2ogr -f GeoJSON "$tmp/gis.geojson" "$pg" gis.landmarks 2>&1)"
+check "schema round trip: same features" "$(features "$here/../data/geojson/landmarks.geojson")" "$(features "$tmp/gis.geojson" | sed 's/"ogc_fid": [0-9]*, //')"
 
 # psql's describe commands: each runs its catalog queries without an error.
 psql -X -q -c "CREATE TABLE things (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, doc jsonb, n serial)" > /dev/null

@@ -79,6 +79,26 @@ check("read_sql_table", (table.shape, list(table.columns)), ((6, 4), ["k", "v", 
 check("to_sql index", df.to_sql("sa_df2", eng, if_exists="replace", index=True), 3)
 check("index reflected", [i["name"] for i in sa.inspect(eng).get_indexes("sa_df2")], ["ix_sa_df2_index"])
 
+# A schema of one's own: to_sql/read_sql_table, create_all and reflection with schema=.
+with eng.begin() as c:
+    c.execute(sa.text("CREATE SCHEMA IF NOT EXISTS sa_fleet"))
+check("to_sql schema replace", df.to_sql("vehicle", eng, schema="sa_fleet", if_exists="replace", index=False), 3)
+check("to_sql schema append", df.to_sql("vehicle", eng, schema="sa_fleet", if_exists="append", index=False), 3)
+check("read_sql_table schema", pd.read_sql_table("vehicle", eng, schema="sa_fleet").shape, (6, 4))
+fleet = sa.MetaData()
+trip = sa.Table("trip", fleet, sa.Column("id", sa.Integer, primary_key=True), sa.Column("km", sa.Float), schema="sa_fleet")
+fleet.create_all(eng)
+with eng.begin() as c:
+    c.execute(trip.insert().values(km=3.5))
+    check("serial in a schema", c.execute(sa.text("SELECT id, km FROM sa_fleet.trip")).fetchall(), [(1, 3.5)])
+finsp = sa.inspect(eng)
+check("schema names", "sa_fleet" in finsp.get_schema_names(), True)
+check("tables of a schema", sorted(finsp.get_table_names(schema="sa_fleet")), ["trip", "vehicle"])
+check("public does not see them", "trip" in finsp.get_table_names(), False)
+check("pk in a schema", finsp.get_pk_constraint("trip", schema="sa_fleet")["constrained_columns"], ["id"])
+with eng.begin() as c:
+    c.execute(sa.text("DROP SCHEMA sa_fleet CASCADE"))
+
 with eng.begin() as c:
     c.execute(sa.text("DROP TABLE sa_df, sa_df2"))
 md.drop_all(eng)
