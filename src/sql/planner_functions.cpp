@@ -197,14 +197,17 @@ ExprPtr Planner::BindFuncCall(PgQuery__FuncCall* f, BindContext& bc) {
                                             MakeConstant(Value::Text(FunctionCatalogMap(name == "pg_get_function_result" ? "function_result" : "function_arguments")))},
                        f->location, false);
   }
-  if (name == "find_srid" && args.size() == 3) {
-    std::string parts[3];
-    for (int k = 0; k < 3; ++k) {
-      if (args[size_t(k)]->kind != ExprKind::kConstant || args[size_t(k)]->value.is_null)
-        throw Error(SqlState::kFeatureNotSupported, "Find_SRID() takes constant arguments here", CharPos(f->location));
-      parts[k] = args[size_t(k)]->value.ToString();
+  if ((name == "find_srid" && args.size() == 3) || (name == "st_estimatedextent" && (args.size() == 2 || args.size() == 3 || args.size() == 4))) {
+    // Answered from the catalog (and the zone maps) with constant names, as PostGIS answers them.
+    std::vector<std::string> parts;
+    for (size_t k = 0; k < args.size(); ++k) {
+      if (args[k]->kind != ExprKind::kConstant || args[k]->value.is_null)
+        throw Error(SqlState::kFeatureNotSupported, fmt::format("{}() takes constant arguments here", name), CharPos(f->location));
+      parts.push_back(args[k]->value.ToString());
     }
-    return MakeConstant(Value::Int(FindSrid(catalog_, parts[0], parts[1], parts[2]), TypeId::kInt32), f->location);
+    if (name == "find_srid") return MakeConstant(Value::Int(FindSrid(catalog_, parts[0], parts[1], parts[2]), TypeId::kInt32), f->location);
+    if (parts.size() == 2) parts.insert(parts.begin(), "");  // (table, column): through search_path
+    return MakeConstant(EstimatedExtent(catalog_, parts[0], parts[1], parts[2]), f->location);  // (.., parent_only) ignored
   }
   if (name == "obj_description" && (args.size() == 1 || args.size() == 2))
     return CatalogLookup("comment", args[0], f->location);

@@ -67,6 +67,10 @@ std::string FunctionCatalogMap(const std::string& what);
 // Find_SRID(schema, table, column): the SRID of a geometry column's typmod (0: none); P0001 with
 // PostGIS's message when there is no such geometry column.
 int64_t FindSrid(const Catalog& catalog, const std::string& schema, const std::string& table, const std::string& column);
+// ST_EstimatedExtent([schema,] table, column): the box (PostGIS's box2d text) of a geometry
+// column from the zone maps of its row groups, without reading a row; NULL for no rows. P0001
+// when the column is not a geometry column.
+Value EstimatedExtent(const Catalog& catalog, const std::string& schema, const std::string& table, const std::string& column);
 // pg_table_size: a table's part files plus an estimate of its resident rows, in bytes.
 uint64_t TableBytes(const TableData& data);
 // 'name'::regclass, 'int4'::regtype, 'public'::regnamespace: the OID, or false if unknown.

@@ -7,6 +7,7 @@
 
 #include "common/status.h"
 #include "functions/geo/spatial_ref_sys.h"
+#include "exec/table_scan.h"
 #include "sql/relation_names.h"
 #include "sql/system_catalog_builder.h"
 
@@ -64,6 +65,30 @@ int64_t FindSrid(const Catalog& cat, const std::string& schema, const std::strin
                 "find_srid() - could not find the corresponding SRID - is the geometry registered in the GEOMETRY_COLUMNS table?  "
                 "Is there an uppercase/lowercase mismatch?");
   return t->schema.columns[size_t(idx)].type.scale;
+}
+
+Value EstimatedExtent(const Catalog& cat, const std::string& schema, const std::string& table, const std::string& column) {
+  auto t = cat.FindTable(ExistingRelationKey(cat, schema, table));
+  const int idx = t ? t->schema.ColumnIndex(column) : -1;
+  if (idx < 0 || t->schema.columns[size_t(idx)].type.id != TypeId::kGeometry)
+    throw Error(SqlState::kRaiseException, fmt::format("ST_EstimatedExtent: column \"{}\" of \"{}\" is not a geometry column", column, table));
+  // The union of the row groups' zone-map boxes (deleted rows included: an estimate, never smaller).
+  const TableData& data = StatementData(*t);
+  bool any = false;
+  double box[4] = {0, 0, 0, 0};
+  for (size_t g = 0; g < data.group_count(); ++g) {
+    if (data.group_rows(g) == 0) continue;
+    const ZoneMap z = data.Zone(g, size_t(idx));
+    if (!z.has_box) continue;
+    if (!any) std::copy(z.box, z.box + 4, box);
+    box[0] = std::min(box[0], z.box[0]);
+    box[1] = std::min(box[1], z.box[1]);
+    box[2] = std::max(box[2], z.box[2]);
+    box[3] = std::max(box[3], z.box[3]);
+    any = true;
+  }
+  if (!any) return Value::Null(TypeId::kText);
+  return Value::Text(fmt::format("BOX({} {},{} {})", FormatFloat8(box[0]), FormatFloat8(box[1]), FormatFloat8(box[2]), FormatFloat8(box[3])));
 }
 
 }  // namespace yunhe
