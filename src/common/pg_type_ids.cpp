@@ -16,6 +16,7 @@ int32_t PgTypeOid(const LogicalType& t) {
     case TypeId::kTimestamp: return 1114;
     case TypeId::kTimestampTz: return 1184;
     case TypeId::kInterval: return 1186;
+    case TypeId::kTime: return 1083;
     case TypeId::kBytea: return 17;
     case TypeId::kGeometry: return kGeometryTypeOid;
     case TypeId::kNull: return 25;
@@ -44,6 +45,7 @@ int32_t PgArrayTypeOid(int32_t element_oid) {
     case 1114: return 1115;
     case 1184: return 1185;
     case 1186: return 1187;
+    case 1083: return 1183;
     case 1700: return 1231;
     case kGeometryTypeOid: return kGeometryTypeOid + 1;
     default: return 2277;  // anyarray
@@ -78,6 +80,7 @@ bool LogicalTypeFromPg(int64_t oid, int32_t typmod, LogicalType* out) {
     case 1114: *out = LogicalType(TypeId::kTimestamp); return true;
     case 1184: *out = LogicalType(TypeId::kTimestampTz); return true;
     case 1186: *out = LogicalType(TypeId::kInterval); return true;
+    case 1083: *out = LogicalType(TypeId::kTime); return true;
     case 17: *out = LogicalType(TypeId::kBytea); return true;
     case 1043:  // an unbounded varchar (typmod -1) becomes text
       *out = LogicalType(TypeId::kText, int16_t(typmod >= 4 ? typmod - 4 : 0), 0);

@@ -346,6 +346,34 @@ std::string FormatTimeOfDay(int64_t tod) {
 }
 }  // namespace
 
+bool ParseTime(const std::string& s_in, int64_t* ns, bool* out_of_range) {
+  const std::string s = Trim(s_in);
+  const char* p = s.data();
+  const char* end = p + s.size();
+  bool range = false;
+  int64_t tod = 0;
+  if (ParseTimeAt(p, end, &tod, &range) && (p == end || *p == '+' || *p == '-' || *p == 'Z' || *p == 'z' || *p == ' ')) {
+    // A zone after the time is ignored, as time without time zone ignores it.
+  } else {
+    int64_t ts = 0;
+    bool zone = false;
+    range = false;
+    if (!ParseTimestampFields(s, &ts, &zone, &range)) return false;
+    if (zone) ts += ZoneOffsetOf(s);  // the time as written
+    tod = ts % kNsPerDay;
+    if (tod < 0) tod += kNsPerDay;
+  }
+  if (range) {
+    *out_of_range = true;
+    return false;
+  }
+  tod = (tod + 500) / 1000 * 1000;  // microseconds, half up
+  *ns = std::min(tod, kNsPerDay);
+  return true;
+}
+
+std::string FormatTime(int64_t ns) { return FormatTimeOfDay(ns); }
+
 std::string FormatTimestamp(int64_t ns) {
   int64_t days = ns >= 0 ? ns / kNsPerDay : -((-ns + kNsPerDay - 1) / kNsPerDay);
   int64_t tod = ns - days * kNsPerDay;

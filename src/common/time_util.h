@@ -33,6 +33,11 @@ int64_t ZoneOffsetOf(const std::string& s);
 // "1 day 02:00:00", "5 minutes", "1 year 2 mons", "-1 day", "@ 1 hour ago", "PT1H".
 bool ParseInterval(const std::string& s, Interval* out);
 
+// time of day: "12:34", "12:34:56.789", or a timestamp's time part; rounded to microseconds
+// as PostgreSQL keeps them ('23:59:59.9999999' is 24:00:00). *out_of_range: well formed but
+// a field too large ('25:00').
+bool ParseTime(const std::string& s, int64_t* ns, bool* out_of_range);
+std::string FormatTime(int64_t ns);  // "12:34:56", "12:34:56.5"
 std::string FormatDate(int64_t days);
 std::string FormatTimestamp(int64_t ns);
 std::string FormatTimestampTz(int64_t ns);  // in the session time zone: "2024-01-01 01:00:00+01"

@@ -38,6 +38,7 @@ std::string LogicalType::ToString() const {
     case TypeId::kTimestamp: return "timestamp without time zone";
     case TypeId::kTimestampTz: return "timestamp with time zone";
     case TypeId::kInterval: return "interval";
+    case TypeId::kTime: return "time without time zone";
     case TypeId::kGeometry:
       if (precision == 0 && scale == 0) return "geometry";
       return scale ? fmt::format("geometry({},{})", GeometryTypmodName(precision), scale)
@@ -105,6 +106,7 @@ bool LookupTypeName(const std::string& n, LogicalType* out) {
       {"string", TypeId::kText},        {"name", TypeId::kText},
       {"date", TypeId::kDate},          {"timestamp", TypeId::kTimestamp},
       {"timestamptz", TypeId::kTimestampTz}, {"interval", TypeId::kInterval},
+      {"time", TypeId::kTime},
       {"geometry", TypeId::kGeometry},  {"bytea", TypeId::kBytea},
       {"serial", TypeId::kInt32},       {"bigserial", TypeId::kInt64},
       {"oid", TypeId::kInt64},          {"regproc", TypeId::kText},

@@ -23,6 +23,8 @@ enum class TypeId : uint8_t {
   kBytea,        // raw bytes
   kArray,        // one-dimensional array: its PostgreSQL text form, canonical ("{1,2,NULL}");
                  // precision holds the element TypeId (0 = any array, as anyarray)
+  kTime,         // time of day without time zone: ns since midnight, 0 .. 24:00:00 (PostgreSQL
+                 // keeps microseconds; input and output round to them)
 };
 
 // Where the values of a type live inside a Vector.

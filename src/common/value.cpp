@@ -76,6 +76,7 @@ std::string Value::ToString() const {
     case TypeId::kTimestamp: return FormatTimestamp(i);
     case TypeId::kTimestampTz: return FormatTimestampTz(i);
     case TypeId::kInterval: return FormatInterval(iv);
+    case TypeId::kTime: return FormatTime(i);
     case TypeId::kGeometry: return HexBytes(s, true);  // hex EWKB, as PostGIS prints geometry
     case TypeId::kBytea: return "\\x" + HexBytes(s, false);
     case TypeId::kArray: return s;

@@ -136,6 +136,28 @@ void DatePlusInterval(const std::vector<const Vector*>& args, size_t count, Vect
 void DateMinusInterval(const std::vector<const Vector*>& args, size_t count, Vector& out) {
   ForEachValid(out, count, [&](size_t r) { out.i64()[r] = AddInterval(args[0]->i64()[r] * kNsPerDay, args[1]->iv()[r], -1); });
 }
+// time of day arithmetic: time ± interval wraps around midnight (only the interval's time part
+// counts, as PostgreSQL), time - time is an interval of hours, date + time a timestamp.
+int64_t WrapTime(int64_t ns) {
+  ns %= kNsPerDay;
+  return ns < 0 ? ns + kNsPerDay : ns;
+}
+template <int Sign>
+void TimePlusInterval(const std::vector<const Vector*>& args, size_t count, Vector& out) {
+  ForEachValid(out, count, [&](size_t r) { out.i64()[r] = WrapTime(args[0]->i64()[r] + Sign * (args[1]->iv()[r].ns % kNsPerDay)); });
+}
+void IntervalPlusTime(const std::vector<const Vector*>& args, size_t count, Vector& out) {
+  ForEachValid(out, count, [&](size_t r) { out.i64()[r] = WrapTime(args[1]->i64()[r] + args[0]->iv()[r].ns % kNsPerDay); });
+}
+void TimeMinusTime(const std::vector<const Vector*>& args, size_t count, Vector& out) {
+  ForEachValid(out, count, [&](size_t r) { out.iv()[r] = Interval{0, 0, args[0]->i64()[r] - args[1]->i64()[r]}; });
+}
+void DatePlusTime(const std::vector<const Vector*>& args, size_t count, Vector& out) {
+  ForEachValid(out, count, [&](size_t r) { out.i64()[r] = args[0]->i64()[r] * kNsPerDay + args[1]->i64()[r]; });
+}
+void TimePlusDate(const std::vector<const Vector*>& args, size_t count, Vector& out) {
+  ForEachValid(out, count, [&](size_t r) { out.i64()[r] = args[1]->i64()[r] * kNsPerDay + args[0]->i64()[r]; });
+}
 // timestamp - timestamp: PostgreSQL puts whole days in the day field and the rest in time.
 void TsMinusTs(const std::vector<const Vector*>& args, size_t count, Vector& out) {
   ForEachValid(out, count, [&](size_t r) {
@@ -233,6 +255,13 @@ void RegisterArithmeticFunctions(FunctionRegistry& r) {
   AddScalar(r, "+", {IV, TZ}, TZ, IntervalPlusTz, "operator", "");
   AddScalar(r, "-", {TZ, IV}, TZ, TzMinusInterval, "operator", "");
   for (TypeId t : {TS, TZ}) AddScalar(r, "-", {t, t}, IV, TsMinusTs, "operator", "");
+  const TypeId T = TypeId::kTime;
+  AddScalar(r, "+", {T, IV}, T, TimePlusInterval<1>, "operator", "");
+  AddScalar(r, "+", {IV, T}, T, IntervalPlusTime, "operator", "");
+  AddScalar(r, "-", {T, IV}, T, TimePlusInterval<-1>, "operator", "");
+  AddScalar(r, "-", {T, T}, IV, TimeMinusTime, "operator", "");
+  AddScalar(r, "+", {D, T}, TS, DatePlusTime, "operator", "");
+  AddScalar(r, "+", {T, D}, TS, TimePlusDate, "operator", "");
   AddScalar(r, "+", {IV, IV}, IV, IntervalAddSub<1>, "operator", "");
   AddScalar(r, "-", {IV, IV}, IV, IntervalAddSub<-1>, "operator", "");
   AddScalar(r, "-", {IV}, IV, IntervalNegate, "operator", "");

@@ -261,6 +261,15 @@ Value ParseValue(const std::string& text, const LogicalType& to) {
       if (!ParseInterval(text, &iv)) BadDateTimeInput(to, text);
       return Value::Span(iv);
     }
+    case TypeId::kTime: {
+      int64_t ns = 0;
+      bool out_of_range = false;
+      if (!ParseTime(text, &ns, &out_of_range)) {
+        if (out_of_range) throw Error(SqlState::kDatetimeFieldOverflow, fmt::format("date/time field value out of range: \"{}\"", text));
+        throw Error(SqlState::kInvalidDatetimeFormat, fmt::format("invalid input syntax for type time: \"{}\"", text));
+      }
+      return Value::Time(ns, TypeId::kTime);
+    }
   }
   BadInput(to, text);
 }
@@ -269,6 +278,10 @@ bool CastExists(const LogicalType& from, const LogicalType& to) {
   if (from.id == to.id || from.id == TypeId::kNull || from.id == TypeId::kText || to.id == TypeId::kText) return true;
   if (from.IsNumeric() && to.IsNumeric()) return true;
   if (from.IsTemporal() && to.IsTemporal()) return true;
+  // time from a timestamp's time part or an interval; time to interval.
+  if (to.id == TypeId::kTime && (from.id == TypeId::kTimestamp || from.id == TypeId::kTimestampTz || from.id == TypeId::kInterval))
+    return true;
+  if (from.id == TypeId::kTime && to.id == TypeId::kInterval) return true;
   if ((from.id == TypeId::kBool && to.id == TypeId::kInt32) || (from.id == TypeId::kInt32 && to.id == TypeId::kBool))
     return true;
   if ((from.id == TypeId::kGeometry && to.id == TypeId::kBytea) || (from.id == TypeId::kBytea && to.id == TypeId::kGeometry))
@@ -359,6 +372,22 @@ Value CastValue(const Value& v, const LogicalType& to) {
     case TypeId::kTimestampTz:
       if (from == TypeId::kDate) { out.i = SessionZone().LocalToUtc(v.i * kNsPerDay); return out; }
       if (from == TypeId::kTimestamp) { out.i = SessionZone().LocalToUtc(v.i); return out; }
+      break;
+    case TypeId::kTime:
+      if (from == TypeId::kTimestamp || from == TypeId::kTimestampTz) {
+        const int64_t local = from == TypeId::kTimestampTz ? SessionZone().UtcToLocal(v.i) : v.i;
+        out.i = local - FloorDiv(local, kNsPerDay) * kNsPerDay;
+        return out;
+      }
+      if (from == TypeId::kInterval) {  // PostgreSQL: the interval's time modulo a day (its days ignored)
+        int64_t ns = v.iv.ns % kNsPerDay;
+        if (ns < 0) ns += kNsPerDay;
+        out.i = ns;
+        return out;
+      }
+      break;
+    case TypeId::kInterval:
+      if (from == TypeId::kTime) { out.iv = Interval{0, 0, v.i}; return out; }
       break;
     case TypeId::kBytea:
       if (from == TypeId::kGeometry) { out.s = v.s; return out; }

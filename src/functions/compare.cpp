@@ -113,7 +113,7 @@ void ArrayCompareKernel(const std::vector<const Vector*>& args, size_t count, Ve
 void RegisterComparisonFunctions(FunctionRegistry& r) {
   const TypeId kTypes[] = {TypeId::kBool, TypeId::kInt16, TypeId::kInt32, TypeId::kInt64, TypeId::kFloat32,
                            TypeId::kFloat64, TypeId::kNumeric, TypeId::kText, TypeId::kDate,
-                           TypeId::kTimestamp, TypeId::kTimestampTz, TypeId::kInterval,
+                           TypeId::kTimestamp, TypeId::kTimestampTz, TypeId::kInterval, TypeId::kTime,
                            // geometry compares its EWKB bytes: = is PostGIS's exact equality.
                            TypeId::kBytea, TypeId::kGeometry};
   struct Op { const char* name; ScalarKernel kernel; };

@@ -179,6 +179,20 @@ const TimeZone& ZoneArg(const std::string& name) {
   return *z;
 }
 
+Decimal ExtractInterval(const std::string& field_in, const Interval& iv);
+
+// extract(field from time): the fields a time of day has, as an interval of that many hours
+// has them; others are PostgreSQL's 0A000.
+Decimal ExtractTime(const std::string& field_in, int64_t ns) {
+  std::string field = field_in;
+  for (auto& c : field) c = char(tolower((unsigned char)c));
+  static const char* const kFields[] = {"hour", "hours", "minute", "minutes", "second", "seconds", "millisecond", "milliseconds",
+                                        "microsecond", "microseconds", "epoch", "min", "mins", "sec", "secs", "ms", "us", "h"};
+  if (std::none_of(std::begin(kFields), std::end(kFields), [&](const char* f) { return field == f; }))
+    throw Error(SqlState::kFeatureNotSupported, fmt::format("unit \"{}\" not supported for type time without time zone", field_in));
+  return ExtractInterval(field, Interval{0, 0, ns});
+}
+
 Decimal ExtractInterval(const std::string& field_in, const Interval& iv) {
   std::string field = LowerField(field_in);
   if (field == "year") return Decimal{iv.months / 12, 0};
@@ -187,6 +201,8 @@ Decimal ExtractInterval(const std::string& field_in, const Interval& iv) {
   if (field == "hour") return Decimal{iv.ns / kNsPerHour, 0};
   if (field == "minute") return Decimal{iv.ns / kNsPerMin % 60, 0};
   if (field == "second") return Decimal{(iv.ns % kNsPerMin) / 1000, 6};
+  if (field == "millisecond" || field == "ms") return Decimal{(iv.ns % kNsPerMin) / 1000, 3};  // 1.25 s -> 1250.000
+  if (field == "microsecond" || field == "us") return Decimal{(iv.ns % kNsPerMin) / 1000, 0};
   if (field == "epoch") {
     __int128 us = (__int128)iv.ns / 1000 + (__int128)iv.days * 86400000000LL +
                   (__int128)(iv.months / 12) * 31557600000000LL + (__int128)(iv.months % 12) * 2592000000000LL;
@@ -391,6 +407,12 @@ void RegisterTimeFunctions(FunctionRegistry& r) {
   AddScalar(r, "date_part", {T, IV}, F8, [](Args a, size_t n, Vector& o) {
     ForEachValid(o, n, [&](size_t k) { o.f64()[k] = DecimalToDouble(ExtractInterval(a[0]->str()[k], a[1]->iv()[k])); });
   }, "a field of an interval as double", "date_part('epoch', interval '1 hour') → 3600");
+  AddScalar(r, "extract", {T, TypeId::kTime}, N, [](Args a, size_t n, Vector& o) {
+    ForEachValid(o, n, [&](size_t k) { o.dec()[k] = ExtractTime(a[0]->str()[k], a[1]->i64()[k]); });
+  }, "a field of a time of day (hour, minute, second, millisecond, microsecond, epoch)", "extract(minute from time '10:42') → 42");
+  AddScalar(r, "date_part", {T, TypeId::kTime}, F8, [](Args a, size_t n, Vector& o) {
+    ForEachValid(o, n, [&](size_t k) { o.f64()[k] = DecimalToDouble(ExtractTime(a[0]->str()[k], a[1]->i64()[k])); });
+  }, "a field of a time of day as double", "date_part('hour', time '10:42') → 10");
   AddScalar(r, "to_timestamp", {F8}, TZ, [](Args a, size_t n, Vector& o) {
     ForEachValid(o, n, [&](size_t k) {
       double s = a[0]->f64()[k];

@@ -60,7 +60,7 @@ std::vector<std::pair<int64_t, std::string>> TypeNames() {
   std::vector<std::pair<int64_t, std::string>> out;
   for (TypeId id : {TypeId::kBool, TypeId::kInt16, TypeId::kInt32, TypeId::kInt64, TypeId::kFloat32, TypeId::kFloat64,
                     TypeId::kNumeric, TypeId::kText, TypeId::kDate, TypeId::kTimestamp, TypeId::kTimestampTz,
-                    TypeId::kInterval, TypeId::kGeometry, TypeId::kBytea}) {
+                    TypeId::kInterval, TypeId::kTime, TypeId::kGeometry, TypeId::kBytea}) {
     const LogicalType t(id);
     out.emplace_back(PgTypeOid(t), t.ToString());
     out.emplace_back(PgTypeOid(ArrayOf(t)), ArrayOf(t).ToString());

@@ -98,8 +98,10 @@ std::string Planner::ColumnNameOf(PgQuery__Node* node) {
     }
     case PG_QUERY__NODE__NODE_FUNC_CALL: return StrVal(node->func_call->funcname[node->func_call->n_funcname - 1]);
     case PG_QUERY__NODE__NODE_TYPE_CAST: {
+      // PostgreSQL's FigureColname: a name from the argument wins unless it is itself only a
+      // cast's type name ('10:00'::time::interval is "interval").
       std::string inner = ColumnNameOf(node->type_cast->arg);
-      if (inner != "?column?") return inner;
+      if (inner != "?column?" && node->type_cast->arg->node_case != PG_QUERY__NODE__NODE_TYPE_CAST) return inner;
       auto* tn = node->type_cast->type_name;
       std::string t = StrVal(tn->names[tn->n_names - 1]);
       return t;
@@ -135,6 +137,8 @@ std::string Planner::ColumnNameOf(PgQuery__Node* node) {
         case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_TIMESTAMP_N: return "current_timestamp";
         case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_LOCALTIMESTAMP:
         case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_LOCALTIMESTAMP_N: return "localtimestamp";
+        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_LOCALTIME:
+        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_LOCALTIME_N: return "localtime";
         case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_USER: return "current_user";
         case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_SESSION_USER: return "session_user";
         case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_USER: return "user";
@@ -440,6 +444,9 @@ ExprPtr Planner::BindSqlValueFunction(PgQuery__SQLValueFunction* f) {
     case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_LOCALTIMESTAMP:
     case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_LOCALTIMESTAMP_N:
       return CoerceTo(ResolveCall("now", {}, f->location, false), TypeId::kTimestamp, true);
+    case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_LOCALTIME:
+    case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_LOCALTIME_N:
+      return CoerceTo(ResolveCall("now", {}, f->location, false), TypeId::kTime, true);
     case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_USER:
     case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_SESSION_USER:
     case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_USER:

@@ -31,7 +31,7 @@ const std::vector<std::pair<int64_t, const char*>>& BuiltinTypes() {
   static const std::vector<std::pair<int64_t, const char*>> types = {
       {16, "bool"},    {20, "int8"},         {21, "int2"},      {23, "int4"},   {25, "text"},        {700, "float4"},
       {701, "float8"}, {1043, "varchar"},    {1082, "date"},    {1114, "timestamp"}, {1184, "timestamptz"},
-      {1186, "interval"}, {1700, "numeric"}, {26, "oid"},       {19, "name"},   {18, "char"},
+      {1186, "interval"}, {1083, "time"}, {1700, "numeric"}, {26, "oid"},       {19, "name"},   {18, "char"},
       {17, "bytea"},   {kGeometryTypeOid, "geometry"}, {114, "json"}, {3802, "jsonb"}, {2950, "uuid"}, {22, "int2vector"}, {30, "oidvector"},
       {2283, "anyelement"}, {2277, "anyarray"}, {2281, "internal"}, {2278, "void"}, {2249, "record"}};  // pseudo-types from anyelement on
   return types;

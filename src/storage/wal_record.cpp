@@ -13,7 +13,7 @@ void EncodeType(const LogicalType& t, std::string* out) {
 bool DecodeType(ByteReader& in, LogicalType* t) {
   uint8_t id = in.U8();
   uint32_t mod = in.U32();
-  if (!in.ok() || id > uint8_t(TypeId::kArray)) return false;  // the last TypeId
+  if (!in.ok() || id > uint8_t(TypeId::kTime)) return false;  // the last TypeId (docs/format.md)
   *t = LogicalType(TypeId(id), int16_t(mod & 0xFFFF), int16_t(mod >> 16));
   return true;
 }

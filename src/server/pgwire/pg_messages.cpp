@@ -118,7 +118,8 @@ int16_t TypeLength(const LogicalType& t) {
     case TypeId::kInt64:
     case TypeId::kFloat64:
     case TypeId::kTimestamp:
-    case TypeId::kTimestampTz: return 8;
+    case TypeId::kTimestampTz:
+    case TypeId::kTime: return 8;
     case TypeId::kInterval: return 16;
     default: return -1;
   }

@@ -170,6 +170,7 @@ std::string BinaryParamToText(int32_t oid, const std::string& b) {
       Interval iv{BigEndian<int32_t>(b, 12), BigEndian<int32_t>(b, 8), BigEndian<int64_t>(b, 0) * 1000};
       return FormatInterval(iv);
     }
+    case 1083: return FormatTime(BigEndian<int64_t>(b) * 1000);  // time: microseconds since midnight
     default: throw Error(SqlState::kInvalidBinaryRepresentation, "binary format for parameter type " + std::to_string(oid) + " is not supported");
   }
 }
@@ -193,7 +194,7 @@ bool BinaryEncodable(const LogicalType& t) {
   switch (t.id) {
     case TypeId::kBool: case TypeId::kInt16: case TypeId::kInt32: case TypeId::kInt64: case TypeId::kFloat32:
     case TypeId::kFloat64: case TypeId::kText: case TypeId::kBytea: case TypeId::kGeometry: case TypeId::kNumeric:
-    case TypeId::kDate: case TypeId::kTimestamp: case TypeId::kTimestampTz: case TypeId::kInterval: return true;
+    case TypeId::kDate: case TypeId::kTimestamp: case TypeId::kTimestampTz: case TypeId::kInterval: case TypeId::kTime: return true;
     default: return false;
   }
 }
@@ -224,6 +225,7 @@ bool EncodeBinary(const Value& v, std::string* out) {
     case TypeId::kDate: PutBigEndian(uint32_t(int32_t(v.i - kPgEpochDays)), 4, out); return true;
     case TypeId::kTimestamp:
     case TypeId::kTimestampTz: PutBigEndian(uint64_t(FloorDiv(v.i, 1000) - kPgEpochUs), 8, out); return true;
+    case TypeId::kTime: PutBigEndian(uint64_t(v.i / 1000), 8, out); return true;
     case TypeId::kInterval:
       PutBigEndian(uint64_t(v.iv.ns / 1000), 8, out);
       PutBigEndian(uint32_t(v.iv.days), 4, out);
