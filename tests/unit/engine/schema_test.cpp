@@ -10,14 +10,12 @@
 namespace yunhe {
 namespace {
 
+using testing::CloseAsInACrash;
 using testing::FreshDir;
+using testing::Ok;
 using testing::OpenOrDie;
 using testing::Scalar;
 
-void Ok(Database& db, const std::string& sql) {
-  auto r = db.ExecuteStatement(sql);
-  ASSERT_TRUE(r.status.ok()) << sql << ": " << r.status.message();
-}
 
 void Ok(Session& s, const std::string& sql) {
   auto results = s.Execute(sql);
@@ -30,11 +28,6 @@ std::string Error(Database& db, const std::string& sql) {
   return r.status.ok() ? "" : r.status.sqlstate();
 }
 
-// Closing inside a transaction block skips the closing checkpoint: the next open replays the WAL.
-void CloseAsInACrash(std::unique_ptr<Database>& db) {
-  Ok(*db, "BEGIN");
-  db.reset();
-}
 
 // The statements of both tests: a schema, DDL under a search_path naming it, a SERIAL table,
 // an index, a view, a comment and a temporary table.

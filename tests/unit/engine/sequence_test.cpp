@@ -13,23 +13,15 @@
 namespace yunhe {
 namespace {
 
+using testing::CloseAsInACrash;
 using testing::FreshDir;
+using testing::Ok;
 using testing::OpenOrDie;
 using testing::Scalar;
 
 int64_t Next(Database& db, const std::string& seq) { return std::stoll(Scalar(db, "SELECT nextval('" + seq + "')")); }
 
-void Ok(Database& db, const std::string& sql) {
-  auto r = db.ExecuteStatement(sql);
-  ASSERT_TRUE(r.status.ok()) << sql << ": " << r.status.message();
-}
 
-// Closing a database inside a transaction block skips the closing checkpoint: the next open
-// recovers from the WAL as after a crash.
-void CloseAsInACrash(std::unique_ptr<Database>& db) {
-  Ok(*db, "BEGIN");
-  db.reset();
-}
 
 TEST(Sequence, NoValueComesOutTwiceAfterACrash) {
   const std::string dir = FreshDir("seq-crash");

@@ -25,6 +25,19 @@ inline std::unique_ptr<Database> OpenOrDie(const std::string& dir) {
   return db;
 }
 
+// Runs a statement that must succeed.
+inline void Ok(Database& db, const std::string& sql) {
+  auto r = db.ExecuteStatement(sql);
+  ASSERT_TRUE(r.status.ok()) << sql << ": " << r.status.message();
+}
+
+// Closing a database inside a transaction block skips the closing checkpoint: the next open
+// recovers from the WAL as after a crash.
+inline void CloseAsInACrash(std::unique_ptr<Database>& db) {
+  Ok(*db, "BEGIN");
+  db.reset();
+}
+
 inline std::string Scalar(Database& db, const std::string& sql) {
   auto r = db.ExecuteStatement(sql);
   EXPECT_TRUE(r.status.ok()) << sql << ": " << r.status.message();
