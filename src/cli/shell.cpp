@@ -51,6 +51,10 @@ bool Shell::RunStatement(const std::string& raw_sql, const std::string& copy_dat
     return false;
   }
   PrintResult(r, options_, std::cout);
+  // LISTEN / NOTIFY within the shell's own session: reported after the command, as psql does.
+  for (const Notification& n : session_.TakeNotifications())
+    std::cout << fmt::format("Asynchronous notification \"{}\" with payload \"{}\" received from server process with PID {}.\n", n.channel,
+                             n.payload, n.sender_pid);
   if (timing_) std::cout << fmt::format("Time: {:.3f} ms\n", ms);
   std::cout.flush();
   return true;

@@ -31,6 +31,15 @@ class SequenceAccess {
 
 inline constexpr const char* kDefaultSearchPath = "\"$user\", public";
 
+// Where pg_notify() of a statement goes: the session running it, which sends the notifications
+// when its transaction commits (engine/notifications.h). Calls may come from worker threads.
+class NotificationSink {
+ public:
+  virtual ~NotificationSink() = default;
+  virtual void Notify(const std::string& channel, const std::string& payload) = 0;  // throws on a bad channel
+  virtual int32_t backend_pid() const = 0;  // pg_backend_pid(): the session's, as notifications name it
+};
+
 struct StatementContext {
   std::atomic<const TimeZone*> zone{nullptr};  // nullptr = UTC
   std::shared_ptr<const TimeZone> zone_owner;   // keeps `zone` alive (set by its own thread)
@@ -50,6 +59,7 @@ struct StatementContext {
   // nullptr outside statements the engine runs holding the database (a read on snapshots):
   // sequence functions then fail (the engine routes statements calling them to the database).
   std::atomic<SequenceAccess*> sequences{nullptr};
+  std::atomic<NotificationSink*> notifications{nullptr};  // nullptr: not in a session
   // Where unqualified relation names are looked up and created (sql/relation_names.h): the
   // session's search_path as written ("$user", public) and its temporary schema (pg_temp_N, or
   // "" for statements outside a session: recovery). Set before planning, read on this thread.

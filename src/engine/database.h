@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "common/thread_safety.h"
+#include "engine/notifications.h"
 #include "engine/durability.h"
 #include "engine/result.h"
 #include "engine/row_locks.h"
@@ -222,6 +223,8 @@ class Database {
   // READ COMMITTED blocks: before each statement, copies whose live table changed are taken anew.
   void RefreshStaleCopies(Workspace& ws) REQUIRES(mu_);
   RowLocks& row_locks() { return row_locks_; }
+  // LISTEN / NOTIFY between this database's sessions (engine/notifications.h). Thread-safe.
+  NotificationHub& notifications() { return notifications_; }
   // A SELECT (the lone statement of `parsed`, or `select`) on the workspace: it sees the block's
   // own changes; run after letting the database go. nullptr with *error on a planning error.
   std::unique_ptr<PreparedRead> PrepareReadInWorkspace(Workspace& ws, const std::shared_ptr<ParsedSql>& parsed,
@@ -331,6 +334,7 @@ class Database {
   // A statement outside any block deleting rows a workspace block has locked: stops to wait.
   void WaitIfLocked(const Table& table, const std::vector<uint64_t>& row_ids) REQUIRES(mu_);
   RowLocks row_locks_;
+  NotificationHub notifications_;
   bool wait_for_row_locks_ GUARDED_BY(mu_) = false;
   std::shared_ptr<RowLocks::Owner> lock_wait_ GUARDED_BY(mu_);  // a stopped statement waits for it
   std::string refresh_table_ GUARDED_BY(mu_);  // a stopped workspace statement's stale copy

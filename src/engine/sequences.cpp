@@ -103,7 +103,7 @@ bool CallsSequenceFunction(const PgQuery__Node* node) {
     if (m->descriptor == &pg_query__func_call__descriptor) {
       auto* f = reinterpret_cast<const PgQuery__FuncCall*>(m);
       const std::string name = f->n_funcname ? StrVal(f->funcname[f->n_funcname - 1]) : "";
-      found = name == "nextval" || name == "currval" || name == "setval" || name == "lastval";
+      found = name == "nextval" || name == "currval" || name == "setval" || name == "lastval" || name == "pg_notify";
     }
     return !found;
   });

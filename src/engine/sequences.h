@@ -42,8 +42,9 @@ class UseSequences {
   SequenceAccess* previous_;
 };
 
-// True when a statement calls nextval/currval/setval/lastval anywhere: it changes sequences or
-// reads the session's memory of them, so it runs holding the database, never on a snapshot.
+// True when a statement calls nextval/currval/setval/lastval or pg_notify anywhere: it changes
+// sequences, reads the session's memory of them or sends notifications when it ends, so it runs
+// holding the database (inside Session::Run), never on a snapshot streamed afterwards.
 bool CallsSequenceFunction(const PgQuery__Node* node);
 
 void ExecuteCreateSequence(Database& db, PgQuery__CreateSeqStmt* stmt, const std::string& sql, QueryResult& result) REQUIRES(db.mutex());

@@ -4,6 +4,7 @@
 #include "sql/settings_view.h"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include "common/status.h"
 
@@ -40,13 +41,14 @@ QueryResult ResultStream::Collect() {
   return r;
 }
 
-Session::Session(Database& db) : db_(db), settings_(db.DefaultSettings()) {
+Session::Session(Database& db) : backend_pid_(int32_t(getpid())), db_(db), settings_(db.DefaultSettings()) {
   // Each session's temporary relations live in a schema of its own (PostgreSQL: pg_temp_<backend>).
   static std::atomic<uint64_t> sessions{0};
   settings_.temp_schema = fmt::format("pg_temp_{}", ++sessions);
 }
 
 Session::~Session() {
+  if (mailbox_) db_.notifications().UnlistenAll(mailbox_.get());
   if (block_) db_.row_locks().ReleaseAll(block_->ws.owner);
   if (!holds_ && !settings_.made_temp_relations) return;
   Hold();
@@ -160,6 +162,7 @@ ResultStream Session::Discard(const PgQuery__DiscardStmt* d) {
     settings_.made_temp_relations = false;
     prepared_.clear();
     cursors_.clear();
+    if (mailbox_) db_.notifications().UnlistenAll(mailbox_.get());  // UNLISTEN *, as PostgreSQL
   }
   if (d->target == PG_QUERY__DISCARD_MODE__DISCARD_SEQUENCES) settings_.sequences = {};
   static const char* const kTags[] = {"DISCARD", "DISCARD ALL", "DISCARD PLANS", "DISCARD SEQUENCES", "DISCARD TEMP"};
@@ -168,11 +171,21 @@ ResultStream Session::Discard(const PgQuery__DiscardStmt* d) {
 }
 
 ResultStream Session::Run(const Statement& statement) {
+  // pg_notify() in the statement collects into this session (run on this thread, or its workers).
+  NotificationSink* previous = CurrentStatement().notifications.exchange(this);
+  ResultStream stream = RunStatement(statement);
+  CurrentStatement().notifications = previous;
+  if (!block_) SettleNotifications(stream.result().status.ok() && stream.result().tag != "ROLLBACK");
+  return stream;
+}
+
+ResultStream Session::RunStatement(const Statement& statement) {
   ResultStream stream;
   if (RunCursorStatement(statement, &stream)) return stream;
   PgQuery__Node* node = statement.parsed->statements().size() == 1 ? statement.parsed->statements()[0].node : nullptr;
   if (node && RunPreparedStatementCommand(statement, node, &stream)) return stream;
   if (node && node->node_case == PG_QUERY__NODE__NODE_DISCARD_STMT) return Discard(node->discard_stmt);
+  if (node && RunNotifyStatement(node, &stream)) return stream;
   if (node && (RunBlockControl(statement, node, &stream) || RunSetTransaction(node, &stream))) return stream;
   if (node && block_ && !block_->promoted && RunInWorkspace(statement, node, &stream)) return stream;
   // Outside a block, in a locked block, or a READ COMMITTED block's read before it wrote.
@@ -395,6 +408,7 @@ bool Session::BeginImplicitBlock(const Script& script) {
 Status Session::EndImplicitBlock() {
   if (!block_ || !block_->implicit) return Status::Ok();
   Status status;
+  const bool failed = BlockFailed();
   if (block_->promoted) {
     Hold();
     status = db_.RunParsed(ParsedSql::Parse("COMMIT")).status;  // a failed block rolls back
@@ -402,7 +416,9 @@ Status Session::EndImplicitBlock() {
     Hold();
     status = db_.CommitWorkspace(block_->ws).status;
   }
+  const bool committed = status.ok() && !failed;
   EndBlock();
+  SettleNotifications(committed);
   CloseCursorsIfBlockEnded();
   return status;
 }

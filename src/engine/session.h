@@ -35,6 +35,7 @@
 #include <string>
 #include <vector>
 
+#include "common/statement_context.h"
 #include "common/thread_safety.h"
 #include "engine/database.h"
 #include "engine/scroll_cursor.h"
@@ -67,11 +68,11 @@ class ResultStream {
   void Finished();
 };
 
-class Session {
+class Session : public NotificationSink {
  public:
   explicit Session(Database& db);
-  // Rolls back an open transaction block and lets the database go.
-  ~Session();
+  // Rolls back an open transaction block, stops listening and lets the database go.
+  ~Session() override;
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
@@ -163,11 +164,33 @@ class Session {
   std::map<std::string, Prepared>& prepared() { return prepared_; }
   size_t open_cursors() const { return cursors_.size(); }
 
+  // LISTEN / NOTIFY (engine/notifications.h). The front end's process id for this session
+  // (BackendKeyData): notifications it sends carry it, pg_backend_pid() answers it.
+  void set_backend_pid(int32_t pid) { backend_pid_ = pid; }
+  int32_t backend_pid() const override { return backend_pid_; }
+  // pg_notify() and NOTIFY: kept until the transaction commits.
+  void Notify(const std::string& channel, const std::string& payload) override;
+  // Notifications for this session, to send now: none inside a transaction block (PostgreSQL
+  // delivers them once it ends).
+  std::vector<Notification> TakeNotifications();
+  // Readable when notifications wait for this session (-1: it listens to nothing).
+  int notification_fd() const { return mailbox_ ? mailbox_->wake_fd() : -1; }
+
  private:
   // Takes the database (if this session does not hold it) and swaps this session's settings in.
   // Tells the analysis the lock is held from here on: the hand-off across calls (a block keeps
   // it between messages) is beyond what it can follow, so holds_ tracks it at run time.
   void Hold() ASSERT_CAPABILITY(db_.mu_);
+  ResultStream RunStatement(const Statement& statement);
+  // LISTEN, UNLISTEN, NOTIFY; false for other statements.
+  bool RunNotifyStatement(PgQuery__Node* node, ResultStream* out);
+  // The end of a transaction (or of a statement outside one): its notifications go out if it
+  // committed, else they are dropped.
+  void SettleNotifications(bool committed);
+  int32_t backend_pid_;  // the process's id until a front end names the session
+  std::shared_ptr<Mailbox> mailbox_;  // made at the first LISTEN
+  std::mutex notify_mu_;              // pg_notify may run on a parallel operator's workers
+  std::vector<Notification> pending_notifies_;
   // Swaps the settings back out and lets the database go.
   void Release();
 

@@ -12,6 +12,7 @@
 #include "common/decimal.h"
 #include "functions/uuid.h"
 #include "common/sql_text.h"
+#include "common/statement_context.h"
 #include "common/pg_type_ids.h"
 #include "common/time_util.h"
 #include "common/timezone.h"
@@ -299,8 +300,31 @@ void RegisterSystemFunctions(FunctionRegistry& r) {
     r.AddScalar(f);
   }
   AddScalar(r, "pg_backend_pid", {}, TypeId::kInt32, [](Args, size_t n, Vector& o) {
-    for (size_t k = 0; k < n; ++k) o.SetValue(k, Value::Int(int64_t(getpid()), TypeId::kInt32));
-  }, "process id of the server", "pg_backend_pid()");
+    // The session's id as its client knows it (BackendKeyData, notifications' sender).
+    const NotificationSink* session = CurrentStatement().notifications.load();
+    const int64_t pid = session && session->backend_pid() ? session->backend_pid() : int64_t(getpid());
+    for (size_t k = 0; k < n; ++k) o.SetValue(k, Value::Int(pid, TypeId::kInt32));
+  }, "id of the session's server process (what its notifications carry)", "pg_backend_pid()");
+  {
+    ScalarFunction f;
+    f.name = "pg_notify";
+    f.arg_types = {T, T};
+    f.return_type = T;  // void in PostgreSQL: prints as empty
+    f.strict = false;
+    f.volatile_ = true;
+    f.kernel = [](Args a, size_t n, Vector& o) {
+      NotificationSink* session = CurrentStatement().notifications.load();
+      for (size_t k = 0; k < n; ++k) {
+        if (a[0]->IsNull(k)) throw Error(SqlState::kInvalidParameterValue, "channel name cannot be empty");
+        if (!session) throw Error(SqlState::kFeatureNotSupported, "pg_notify() needs a session (the server or the shell)");
+        session->Notify(a[0]->str()[k], a[1]->IsNull(k) ? std::string() : a[1]->str()[k]);
+        o.SetValue(k, Value::Text(""));
+      }
+    };
+    f.description = "sends a notification to the sessions listening on the channel when the transaction commits (as NOTIFY)";
+    f.example = "pg_notify('fleet', 'truck 7 stopped')";
+    r.AddScalar(f);
+  }
   // x AT TIME ZONE z  ==  timezone(z, x)
   AddScalar(r, "timezone", {T, TZ}, TS, [](Args a, size_t n, Vector& o) {
     ForEachValid(o, n, [&](size_t k) { o.i64()[k] = ZoneOrThrow(a[0]->str()[k]).UtcToLocal(a[1]->i64()[k]); });

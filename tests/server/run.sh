@@ -183,6 +183,7 @@ check "bad input at the front ends" "0 failed" "$(echo "$bad_report" | grep -o '
 kill "$bad_pid"; wait "$bad_pid"
 check "server survived the bad input and stopped cleanly" "0" "$?"
 check "concurrent sessions keep their settings" "ok" "$(timeout 120 /usr/bin/python3 "$(dirname "$0")/concurrent_sessions.py" "$port" 2>&1)"
+check "LISTEN / NOTIFY between clients" "listen_notify: ok" "$(timeout 60 /usr/bin/python3 "$(dirname "$0")/listen_notify.py" "$port" 2>&1)"
 # TLS: with --tls-cert/--tls-key an SSLRequest is answered 'S' and libpq talks TLS; without
 # them 'N' (sslmode=require then fails the way it does against PostgreSQL without ssl).
 openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=localhost -days 2 -keyout "$tmp/tls.key" -out "$tmp/tls.crt" 2> /dev/null

@@ -49,7 +49,34 @@ bool Connection::StreamRows(ResultStream& rows, const std::vector<int16_t>& form
   return true;
 }
 
-void Connection::AppendReady() { MessageBuilder('Z').Byte(session_->TransactionStatus()).AppendTo(&out_); }
+void Connection::AppendNotifications() {
+  // NotificationResponse: the sender's process id, the channel, the payload.
+  for (const Notification& n : session_->TakeNotifications())
+    MessageBuilder('A').Int32(n.sender_pid).Str(n.channel).Str(n.payload).AppendTo(&out_);
+}
+
+void Connection::AppendReady() {
+  AppendNotifications();  // PostgreSQL sends them before ReadyForQuery
+  MessageBuilder('Z').Byte(session_->TransactionStatus()).AppendTo(&out_);
+}
+
+bool Connection::WaitForClientOrNotification() {
+  // Idle and listening: notifications go out as they come (PostgreSQL delivers them to an idle
+  // session at once), until the client sends its next message.
+  while (!server_.stopping_) {
+    const int wake = session_->notification_fd();
+    if (wake < 0 || session_->in_block() || conn_.HasBuffered()) return true;
+    pollfd p[2] = {{conn_.fd, POLLIN, 0}, {wake, POLLIN, 0}};
+    if (::poll(p, 2, 1000) < 0 && errno != EINTR) return true;
+    if (p[0].revents) return true;
+    if (p[1].revents & POLLIN) {
+      out_.clear();
+      AppendNotifications();
+      if (!out_.empty() && !Send(out_)) return false;
+    }
+  }
+  return false;
+}
 
 void Connection::Run(bool over_limit) {
   if (!Startup(over_limit)) return;
@@ -83,6 +110,7 @@ void Connection::Run(bool over_limit) {
         break;  // the block is rolled back as the session ends
       }
     }
+    if (want_timeout == 0 && !WaitForClientOrNotification()) break;
     if (!ReadMessage(conn_, &m_)) break;
     out_.clear();
     if (m_.type == 'X') break;

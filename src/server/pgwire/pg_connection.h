@@ -58,6 +58,10 @@ class Connection {
   // up (a large result never sits in memory whole). False: the client is gone.
   bool StreamRows(ResultStream& rows, const std::vector<int16_t>& formats);
   void AppendReady();
+  void AppendNotifications();
+  // Before reading the next message of an idle session that listens: sends notifications as
+  // they arrive. False when the client went away (or the server stops).
+  bool WaitForClientOrNotification();
 
   Server& server_;
   Conn conn_;

@@ -76,6 +76,7 @@ bool Connection::Startup(bool over_limit) {
   // The startup packet's run-time parameters are the session's settings (and what RESET /
   // DISCARD ALL go back to); a bad value ends the connection as in PostgreSQL.
   session_ = std::make_unique<Session>(server_.db_);
+  session_->set_backend_pid(backend_pid_);
   const Status applied = session_->ApplyStartupParameters(settings);
   if (!applied.ok()) {
     AppendError(applied, &out, 'E', "FATAL");
