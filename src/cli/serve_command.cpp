@@ -1,5 +1,7 @@
 #include "cli/serve_command.h"
 
+#include "cli/embedded_web.h"
+
 #include "common/memory_limit.h"
 
 #include <arpa/inet.h>
@@ -31,8 +33,10 @@ void Usage(std::ostream& out) {
          "  --pg-port N        PostgreSQL protocol port (default 5432; 0 = pick a free one)\n"
          "  --http-port N      HTTP API port: /exec, InfluxDB /write and /api/v2/write, /ping, /health,\n"
          "                     /metrics (default 9000; 0 = pick a free one; -1 = off)\n"
-         "  --web-dir DIR      the web console's built files, served at / (default: the source tree's\n"
-         "                     web/dist, built by `make web`)\n"
+         "  --web-dir DIR      serve the web console from this directory instead of the copy built\n"
+         "                     into the binary (`make web` builds web/dist)\n"
+         "  --basemap-url URL  a raster tile server for the console's map, as {z}/{x}/{y} URL\n"
+         "                     template (default: the offline Natural Earth countries)\n"
          "  --http-max-body N  largest HTTP request body in bytes (default 268435456); larger: 413\n"
          "  --ilp-port N       line protocol over TCP (default 9009; 0 = pick a free one; -1 = off)\n"
          "  --mqtt HOST:PORT   subscribe to an MQTT broker (payloads: line protocol or JSON objects)\n"
@@ -91,8 +95,10 @@ int RunServeCommand(int argc, char** argv) {
   std::string dir;
   pgwire::ServerOptions options;
   http::HttpOptions http_options;
+  // The console built into the binary; a binary built without one looks in the source tree.
+  http_options.assets = &EmbeddedWebAssets();
 #ifdef YH_WEB_DIST
-  http_options.web_root = YH_WEB_DIST;
+  if (http_options.assets->empty()) http_options.web_root = YH_WEB_DIST;
 #endif
   ilp::IlpOptions ilp_options;
   bool insecure = false;
@@ -128,6 +134,7 @@ int RunServeCommand(int argc, char** argv) {
       }
       http_options.max_body_bytes = size_t(n);
     } else if (a == "--web-dir") http_options.web_root = need();
+    else if (a == "--basemap-url") http_options.basemap_url = need();
     else if (a == "--tls-cert") options.tls_cert_file = need();
     else if (a == "--tls-key") options.tls_key_file = need();
     else if (a == "--insecure") insecure = true;

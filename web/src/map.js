@@ -1,5 +1,6 @@
 // The map (MapLibre GL): geometry columns (hex EWKB) or lon/lat columns drawn over an offline
-// Natural Earth basemap. Points with a timestamp become trajectories (one per value of a text
+// Natural Earth basemap, or over the raster tile server `yunhe serve --basemap-url` names
+// (GET /console-config.json). Points with a timestamp become trajectories (one per value of a text
 // column such as the device), and a time slider plays them back.
 import * as maplibregl from '/vendor/maplibre-gl.mjs';
 import { parseEwkbHex, extendBox } from './ewkb.js';
@@ -20,13 +21,25 @@ export class ResultMap {
   }
 
   ensureMap() {
-    if (this.map) return this.ready;
+    if (!this.ready) this.ready = this.createMap();
+    return this.ready;
+  }
+
+  async createMap() {
+    let basemapUrl = null;
+    try {
+      const config = await (await fetch('/console-config.json')).json();
+      basemapUrl = config.basemap_url || null;
+    } catch (e) {
+      // An older server or none: the offline basemap.
+    }
+    this.container.dataset.basemap = basemapUrl ? 'tiles' : 'natural-earth';
     this.map = new maplibregl.Map({
       container: this.container.querySelector('.map-canvas'),
-      style: baseStyle(),
+      style: baseStyle(basemapUrl),
       center: [110, 32],
       zoom: 2.5,
-      attributionControl: { compact: true, customAttribution: 'Natural Earth' },
+      attributionControl: { compact: true, customAttribution: basemapUrl ? '' : 'Natural Earth' },
       preserveDrawingBuffer: true,  // screenshots in tests
     });
     this.map.addControl(new maplibregl.NavigationControl({ showCompass: false }));
@@ -35,8 +48,7 @@ export class ResultMap {
       const drawn = this.map.queryRenderedFeatures({ layers: ['result-fill', 'result-line', 'result-point', 'track-line'] });
       this.container.dataset.rendered = String(drawn.length);
     });
-    this.ready = new Promise((resolve) => this.map.on('load', resolve));
-    return this.ready;
+    await new Promise((resolve) => this.map.on('load', resolve));
   }
 
   async show(result, info) {
@@ -213,21 +225,28 @@ function isoMinute(ms) { return new Date(ms).toISOString().slice(0, 19).replace(
 
 function ofType(...types) { return ['in', ['geometry-type'], ['literal', types]]; }
 
-function baseStyle() {
+function baseStyle(basemapUrl) {
   const geojson = (data) => ({ type: 'geojson', data });
+  // The ground: a tile server's raster when one is configured, else Natural Earth's countries.
+  const ground = basemapUrl
+    ? { sources: { basemap: { type: 'raster', tiles: [basemapUrl], tileSize: 256 } },
+        layers: [{ id: 'basemap', type: 'raster', source: 'basemap' }] }
+    : { sources: { countries: geojson('/basemap-countries.json'), borders: geojson('/basemap-borders.json') },
+        layers: [
+          { id: 'sea', type: 'background', paint: { 'background-color': '#cbdfee' } },
+          { id: 'land', type: 'fill', source: 'countries', paint: { 'fill-color': '#f3f0e8' } },
+          { id: 'borders', type: 'line', source: 'borders', paint: { 'line-color': '#a89f91', 'line-width': 0.8 } },
+        ] };
   return {
     version: 8,
     sources: {
-      countries: geojson('/basemap-countries.json'),
-      borders: geojson('/basemap-borders.json'),
+      ...ground.sources,
       result: geojson(EMPTY),
       tracks: geojson(EMPTY),
       heads: geojson(EMPTY),
     },
     layers: [
-      { id: 'sea', type: 'background', paint: { 'background-color': '#cbdfee' } },
-      { id: 'land', type: 'fill', source: 'countries', paint: { 'fill-color': '#f3f0e8' } },
-      { id: 'borders', type: 'line', source: 'borders', paint: { 'line-color': '#a89f91', 'line-width': 0.8 } },
+      ...ground.layers,
       { id: 'result-fill', type: 'fill', source: 'result', filter: ofType('Polygon', 'MultiPolygon'),
         paint: { 'fill-color': '#ff7f0e', 'fill-opacity': 0.25 } },
       // Lines, and the outlines of polygons.

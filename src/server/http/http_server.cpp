@@ -43,11 +43,36 @@ HttpServer::HttpServer(Database& db, HttpOptions options)
 void HttpServer::MountWebConsole() {
   // The console is ES modules, styles, JSON and its map's worker; cpp-httplib's own table may not
   // know .mjs, so the types are said here.
-  for (auto [ext, type] : {std::pair{"html", "text/html; charset=utf-8"}, {"js", "text/javascript"}, {"mjs", "text/javascript"},
-                           {"css", "text/css"}, {"json", "application/json"}, {"map", "application/json"},
-                           {"svg", "image/svg+xml"}, {"png", "image/png"}})
-    server_->set_file_extension_and_mimetype_mapping(ext, type);
+  static const std::pair<const char*, const char*> kTypes[] = {
+      {"html", "text/html; charset=utf-8"}, {"js", "text/javascript"}, {"mjs", "text/javascript"}, {"css", "text/css"},
+      {"json", "application/json"},         {"map", "application/json"}, {"svg", "image/svg+xml"}, {"png", "image/png"}};
+  for (auto [ext, type] : kTypes) server_->set_file_extension_and_mimetype_mapping(ext, type);
+  // What the console asks before drawing its map.
+  server_->Get("/console-config.json", [this](const httplib::Request&, httplib::Response& res) {
+    res.set_content("{\"basemap_url\":" + (options_.basemap_url.empty() ? std::string("null") : JsonString(options_.basemap_url)) + "}",
+                    "application/json");
+  });
   if (!options_.web_root.empty() && server_->set_mount_point("/", options_.web_root)) {
+    web_mounted_ = true;
+    return;
+  }
+  if (options_.web_root.empty() && options_.assets && !options_.assets->empty()) {
+    // Served from memory: the files built into the binary (cli/embedded_web.h).
+    for (const WebAsset& a : *options_.assets) assets_.emplace(a.path, &a);
+    server_->Get(R"(/.*)", [this](const httplib::Request& req, httplib::Response& res) {
+      auto it = assets_.find(req.path == "/" ? std::string("/index.html") : req.path);
+      if (it == assets_.end()) {
+        res.status = 404;
+        res.set_content("not found", "text/plain");
+        return;
+      }
+      const std::string& path = it->first;
+      const std::string ext = path.substr(path.find_last_of('.') + 1);
+      const char* type = "application/octet-stream";
+      for (auto [e, t] : kTypes)
+        if (ext == e) type = t;
+      res.set_content(it->second->data, it->second->size, type);
+    });
     web_mounted_ = true;
     return;
   }

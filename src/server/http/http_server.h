@@ -15,12 +15,14 @@
 // needs `Authorization: Basic user:password` or `Token [user:]password` (401 otherwise).
 #pragma once
 #include <atomic>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
 
 #include "engine/database.h"
+#include "server/http/web_assets.h"
 
 namespace httplib {
 class Server;
@@ -33,8 +35,13 @@ struct HttpOptions {
   std::string listen = "127.0.0.1";
   int port = 9000;  // 0: pick a free port
   size_t max_body_bytes = 256u << 20;
-  // The web console's built files; empty or missing: `/` says how to build them.
+  // The web console: a directory of its built files (--web-dir), else `assets` (built into the
+  // binary; nullptr or empty: `/` says how to get them).
   std::string web_root;
+  const std::vector<WebAsset>* assets = nullptr;
+  // A raster tile server (URL template with {z}/{x}/{y}) for the console's map, handed to it by
+  // GET /console-config.json; "" = the offline Natural Earth basemap.
+  std::string basemap_url;
 };
 
 class HttpServer {
@@ -50,6 +57,7 @@ class HttpServer {
  private:
   void Routes();
   void MountWebConsole();
+  std::map<std::string, const WebAsset*> assets_;  // path -> embedded file
   bool Authorized(const httplib::Request& req);
 
   Database& db_;
