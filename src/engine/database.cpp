@@ -119,20 +119,20 @@ Status Database::CheckpointLocked() {
 }
 
 
-void Database::RecordAppend(const std::shared_ptr<Table>& table, const DataChunk& rows) {
+void Database::RecordAppend(const std::shared_ptr<Table>& table, const DataChunk& rows, bool merge_points) {
   if (rows.count == 0) return;
   CheckWorkspaceWrite(table.get());
   if (!replaying_ && table->schema.UpsertsOnKey()) {
     std::vector<uint64_t> replaced;
     std::vector<uint32_t> keep;
-    if (ResolveUpserts(*table, rows, &replaced, &keep)) {
+    std::optional<DataChunk> merged;
+    if (merge_points) merged = rows;
+    if (ResolveUpserts(*table, rows, &replaced, &keep, merged ? &*merged : nullptr)) {
       if (!replaced.empty()) RecordDelete(table, replaced);
-      if (!keep.empty()) {
-        DataChunk last_copies = rows;
-        last_copies.Select(keep);
-        AppendChecked(table, last_copies);
-        return;
-      }
+      DataChunk last_copies = merged ? std::move(*merged) : rows;
+      if (!keep.empty()) last_copies.Select(keep);
+      AppendChecked(table, last_copies);
+      return;
     }
     AppendChecked(table, rows);
     return;

@@ -246,7 +246,10 @@ class Database {
   // Used by the statement executors (engine/*.cpp).
   Catalog& mutable_catalog() REQUIRES(mu_) { return *catalog_; }
   Transaction& txn() REQUIRES(mu_) { return txn_; }
-  void RecordAppend(const std::shared_ptr<Table>& table, const DataChunk& rows) REQUIRES(mu_);
+  // merge_points: rows of an upsert table (TableSchema::UpsertsOnKey) that replace stored ones
+  // keep those rows' values in the cells they leave NULL (line protocol: InfluxDB's points,
+  // whose field sets merge); otherwise the last write replaces the whole row.
+  void RecordAppend(const std::shared_ptr<Table>& table, const DataChunk& rows, bool merge_points = false) REQUIRES(mu_);
   void RecordDelete(const std::shared_ptr<Table>& table, const std::vector<uint64_t>& row_ids) REQUIRES(mu_);
   // DDL: call BeginCatalogChange() before touching the catalog (saves it for rollback), then
   // RecordCatalogChange() with the statement text to log and the key of the relation it

@@ -31,6 +31,10 @@ class DatabaseAppender final : public TableAppender {
     db_.AssertHeld();
     db_.RecordAppend(table, rows);
   }
+  void AppendPoints(const std::shared_ptr<Table>& table, const DataChunk& rows) override {
+    db_.AssertHeld();
+    db_.RecordAppend(table, rows, /*merge_points=*/true);
+  }
 
  private:
   Database& db_;

@@ -105,8 +105,15 @@ TypeId SerialType(const PgQuery__TypeName* tn) {
   return TypeId::kNull;
 }
 
+// A UNIQUE constraint as written: its columns, and NULLS NOT DISTINCT (PostgreSQL 15: NULLs
+// equal each other, so the line-protocol series key dedups points without every tag).
+struct UniqueSpec {
+  std::vector<std::string> columns;
+  bool nulls_not_distinct = false;
+};
+
 ColumnInfo BuildColumn(PgQuery__ColumnDef* def, const std::string& table, const std::string& sql, const Planner& planner,
-                       std::vector<std::string>* pk, std::vector<std::vector<std::string>>* uniques,
+                       std::vector<std::string>* pk, std::vector<UniqueSpec>* uniques,
                        std::vector<OwnedSequenceSpec>* owned) {
   ColumnInfo col;
   int default_location = def->location, identity_location = -1;
@@ -136,7 +143,7 @@ ColumnInfo BuildColumn(PgQuery__ColumnDef* def, const std::string& table, const 
         col.not_null = true;
         pk->push_back(col.name);
         break;
-      case PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE: uniques->push_back({col.name}); break;
+      case PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE: uniques->push_back({{col.name}, bool(c->nulls_not_distinct)}); break;
       case PG_QUERY__CONSTR_TYPE__CONSTR_IDENTITY: {
         if (col.identity)
           throw Error(SqlState::kSyntaxError, fmt::format("multiple identity specifications for column \"{}\"", col.name),
@@ -202,7 +209,7 @@ std::string TableDdl(const TableSchema& s, const Catalog& catalog) {
     else if (!col.default_sql.empty()) out += " DEFAULT " + col.default_sql;
   }
   if (!s.primary_key.empty()) {
-    out += s.key_is_unique ? ", UNIQUE (" : ", PRIMARY KEY (";
+    out += !s.key_is_unique ? ", PRIMARY KEY (" : s.nulls_not_distinct ? ", UNIQUE NULLS NOT DISTINCT (" : ", UNIQUE (";
     for (size_t k = 0; k < s.primary_key.size(); ++k) out += (k ? ", " : "") + QuoteIdent(s.columns[s.primary_key[k]].name);
     out += ")";
   }
@@ -236,7 +243,7 @@ void ExecuteCreateTable(Database& db, PgQuery__CreateStmt* stmt, const std::stri
   auto table = std::make_shared<Table>();
   table->schema.name = name;
   std::vector<std::string> pk;
-  std::vector<std::vector<std::string>> uniques;
+  std::vector<UniqueSpec> uniques;
   std::vector<OwnedSequenceSpec> owned;  // SERIAL and identity columns' sequences, made below
   for (size_t k = 0; k < stmt->n_table_elts; ++k) {
     PgQuery__Node* elt = stmt->table_elts[k];
@@ -253,7 +260,8 @@ void ExecuteCreateTable(Database& db, PgQuery__CreateStmt* stmt, const std::stri
         for (size_t kk = 0; kk < c->n_keys; ++kk) pk.push_back(StrVal(c->keys[kk]));
       } else if (c->contype == PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE) {
         uniques.emplace_back();
-        for (size_t kk = 0; kk < c->n_keys; ++kk) uniques.back().push_back(StrVal(c->keys[kk]));
+        uniques.back().nulls_not_distinct = c->nulls_not_distinct;
+        for (size_t kk = 0; kk < c->n_keys; ++kk) uniques.back().columns.push_back(StrVal(c->keys[kk]));
       } else {
         throw Error(SqlState::kFeatureNotSupported, "CHECK and FOREIGN KEY constraints are not supported yet",
                     planner.CharPos(c->location));
@@ -264,11 +272,12 @@ void ExecuteCreateTable(Database& db, PgQuery__CreateStmt* stmt, const std::stri
   }
   // One key per table so far: the PRIMARY KEY, or else a single UNIQUE constraint.
   for (auto& u : uniques) {
-    if (!pk.empty() && u == pk) continue;
+    if (!pk.empty() && u.columns == pk) continue;
     if (!pk.empty() || uniques.size() > 1)
       throw Error(SqlState::kFeatureNotSupported, "only one PRIMARY KEY or UNIQUE constraint per table is supported so far");
-    pk = u;
+    pk = u.columns;
     table->schema.key_is_unique = true;
+    table->schema.nulls_not_distinct = u.nulls_not_distinct;
   }
   for (auto& k : pk) {
     int idx = table->schema.ColumnIndex(k);
@@ -454,6 +463,7 @@ void AddKeyConstraint(Table& table, PgQuery__Constraint* c, const Planner& plann
     throw Error(SqlState::kFeatureNotSupported, "only one PRIMARY KEY or UNIQUE constraint per table is supported so far");
   s.primary_key = key;
   s.key_is_unique = !primary;
+  s.nulls_not_distinct = !primary && c->nulls_not_distinct;
   table.pk_maps.clear();
   std::unordered_set<std::string> seen;
   for (size_t g = 0; g < table.data.group_count(); ++g) {
@@ -539,7 +549,7 @@ void ExecuteAlterTable(Database& db, PgQuery__AlterTableStmt* stmt, const std::s
     switch (cmd->subtype) {
       case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn: {
         std::vector<std::string> pk;
-        std::vector<std::vector<std::string>> uniques;
+        std::vector<UniqueSpec> uniques;
         std::vector<OwnedSequenceSpec> owned;
         ColumnInfo col = BuildColumn(cmd->def->column_def, name, sql, planner, &pk, &uniques, &owned);
         if (!pk.empty() || !uniques.empty())
@@ -647,6 +657,23 @@ void ExecuteAlterTable(Database& db, PgQuery__AlterTableStmt* stmt, const std::s
         break;
       }
       case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint: AddKeyConstraint(*table, cmd->def->constraint, planner); break;
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraint: {
+        // The table's one key, by the name pg_constraint shows (t_pkey, t_a_b_key). Its columns
+        // stay NOT NULL, as in PostgreSQL.
+        const std::string constraint = cmd->name ? cmd->name : "";
+        if (s.primary_key.empty() || constraint != PrimaryKeyConstraintName(*table)) {
+          if (cmd->missing_ok) {
+            result.notices.push_back(fmt::format("NOTICE:  constraint \"{}\" of relation \"{}\" does not exist, skipping", constraint, stmt->relation->relname));
+            continue;
+          }
+          throw Error(SqlState::kUndefinedObject, fmt::format("constraint \"{}\" of relation \"{}\" does not exist", constraint, stmt->relation->relname));
+        }
+        s.primary_key.clear();
+        s.key_is_unique = false;
+        s.nulls_not_distinct = false;
+        table->pk_maps.clear();
+        break;
+      }
       default: throw Error(SqlState::kFeatureNotSupported, "this ALTER TABLE form is not supported");
     }
   }

@@ -26,6 +26,9 @@ class TableAppender {
   // Appends rows to `table` inside the current statement (undone if it fails, durable when it
   // commits). Rows must match the table's columns.
   virtual void Append(const std::shared_ptr<Table>& table, const DataChunk& rows) = 0;
+  // The same for points (line protocol): on a table keyed by series and time, a point that
+  // repeats a stored one's key merges into it (InfluxDB: the field sets' union, ties to the new).
+  virtual void AppendPoints(const std::shared_ptr<Table>& table, const DataChunk& rows) = 0;
 };
 
 }  // namespace yunhe

@@ -191,7 +191,8 @@ std::string CatalogMap(const Catalog& cat, const std::string& what) {
       else if (what == "indexdef" && e.kind == 'i')
         line(e.oid, IndexDef(cat, e));
       else if (what == "constraintdef" && e.constraint_oid)
-        line(e.constraint_oid, fmt::format("{} ({})", e.primary ? "PRIMARY KEY" : "UNIQUE", ColumnList(e.columns)));
+        line(e.constraint_oid, fmt::format("{} ({})", e.primary ? "PRIMARY KEY" : e.table->schema.nulls_not_distinct ? "UNIQUE NULLS NOT DISTINCT" : "UNIQUE",
+                                           ColumnList(e.columns)));
     }
   } else if (what == "regclass_in") {
     // Relation name -> OID, in the spellings regclass input accepts (plain, quoted, qualified).

@@ -24,6 +24,7 @@ std::string PrimaryKeyOf(const Table& t, const DataChunk& rows, size_t row) {
 }
 
 bool KeyHasNull(const Table& t, const DataChunk& rows, size_t row) {
+  if (t.schema.nulls_not_distinct) return false;  // a NULL is a value of the key like any other
   for (int c : t.schema.primary_key)
     if (rows.columns[c].IsNull(row)) return true;
   return false;
@@ -88,7 +89,7 @@ Table::KeyMap& KeysOf(Table& t, int64_t p) {
         null = null || v.IsNull(r);
         AppendKeyCell(v, r, key);
       }
-      if (!null) m.rows[key] = g * kChunkRows + r;
+      if (!null || t.schema.nulls_not_distinct) m.rows[key] = g * kChunkRows + r;
     }
   }
   m.version = t.data.version();
@@ -150,7 +151,7 @@ void CheckPrimaryKeys(Table& t, const DataChunk& rows) {
       for (size_t k = 0; k < t.schema.primary_key.size(); ++k) {
         int c = t.schema.primary_key[k];
         cols += (k ? ", " : "") + t.schema.columns[c].name;
-        vals += (k ? ", " : "") + rows.columns[c].GetValue(r).ToString();
+        vals += (k ? ", " : "") + (rows.columns[c].IsNull(r) ? std::string("null") : rows.columns[c].GetValue(r).ToString());
       }
       throw Error(Status::Error(SqlState::kUniqueViolation,
                                 fmt::format("duplicate key value violates unique constraint \"{}\"", PrimaryKeyConstraintName(t)))
@@ -175,7 +176,20 @@ void NotePrimaryKeys(Table& t, const TableData::AppendMark& mark) {
   for (size_t g = mark.groups_before; g < t.data.group_count(); ++g) note_range(g, 0);
 }
 
-bool ResolveUpserts(Table& t, const DataChunk& rows, std::vector<uint64_t>* replaced, std::vector<uint32_t>* keep) {
+namespace {
+
+// Fills the NULL cells of row `to` of `into` from row `from` of `source`.
+void FillNulls(DataChunk* into, size_t to, const std::vector<Vector>& source, size_t from) {
+  for (size_t c = 0; c < into->columns.size(); ++c) {
+    Vector& v = into->columns[c];
+    if (v.IsNull(to) && !source[c].IsNull(from)) v.SetValue(to, source[c].GetValue(from));
+  }
+}
+
+}  // namespace
+
+bool ResolveUpserts(Table& t, const DataChunk& rows, std::vector<uint64_t>* replaced, std::vector<uint32_t>* keep,
+                    DataChunk* merge) {
   replaced->clear();
   keep->clear();
   std::unordered_map<std::string, uint32_t> last;  // key -> last row of the batch holding it
@@ -184,14 +198,25 @@ bool ResolveUpserts(Table& t, const DataChunk& rows, std::vector<uint64_t>* repl
     if (KeyHasNull(t, rows, r)) continue;
     auto [it, fresh] = last.try_emplace(PrimaryKeyOf(t, rows, r), uint32_t(r));
     if (!fresh) {
+      if (merge) FillNulls(merge, r, merge->columns, it->second);  // the earlier copy, already merged
       it->second = uint32_t(r);
       repeats = true;
     }
   }
+  size_t group = SIZE_MAX;  // the stored group whose columns `stored` holds
+  std::vector<Vector> stored;
   for (auto& [key, row] : last) {
     const int64_t id = FindPrimaryKey(t, rows, row, key);
     if (id < 0) continue;
     replaced->push_back(uint64_t(id));
+    if (!merge) continue;
+    const size_t g = size_t(id) / kChunkRows;
+    if (g != group) {
+      stored.clear();
+      for (size_t c = 0; c < t.schema.columns.size(); ++c) stored.push_back(t.data.column(g, c));
+      group = g;
+    }
+    FillNulls(merge, row, stored, size_t(id) % kChunkRows);
   }
   std::sort(replaced->begin(), replaced->end());
   if (repeats) {
@@ -226,7 +251,7 @@ void ForgetDeletedKeys(Table& t, const std::vector<uint64_t>& row_ids, uint64_t 
       null = null || v.IsNull(r);
       AppendKeyCell(v, r, key);
     }
-    if (null) continue;  // never in a map
+    if (null && !t.schema.nulls_not_distinct) continue;  // never in a map
     const int64_t p = by_partition ? t.data.group_partition(g) : kWholeTable;
     auto it = t.pk_maps.find(p);
     if (it == t.pk_maps.end() || it->second.version != version_before) continue;
@@ -243,7 +268,7 @@ int64_t LookupPrimaryKey(Table& t, const std::vector<Value>& key) {
   row.Init(t.schema.Types());
   std::string serialized;
   for (size_t k = 0; k < pk.size(); ++k) {
-    if (key[k].is_null) return -1;  // NULL equals nothing
+    if (key[k].is_null && !t.schema.nulls_not_distinct) return -1;  // NULL equals nothing
     row.columns[size_t(pk[k])].Append(key[k]);
   }
   for (auto& v : row.columns)

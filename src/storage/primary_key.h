@@ -21,7 +21,11 @@ bool KeyHasNull(const Table& t, const DataChunk& rows, size_t row);
 // Upsert tables (TableSchema::UpsertsOnKey): finds the live rows that `rows` replace (sorted row
 // ids) and, when a key repeats inside `rows`, the rows to keep (the last copy of each key;
 // empty = keep all). Returns false when nothing is replaced or dropped.
-bool ResolveUpserts(Table& t, const DataChunk& rows, std::vector<uint64_t>* replaced, std::vector<uint32_t>* keep);
+// With `merge` (a copy of `rows`): InfluxDB's points instead of last-write-wins rows — a row that
+// replaces another keeps the replaced row's value in every cell it leaves NULL (the field set
+// is the union, ties to the newer point), within `rows` too.
+bool ResolveUpserts(Table& t, const DataChunk& rows, std::vector<uint64_t>* replaced, std::vector<uint32_t>* keep,
+                    DataChunk* merge = nullptr);
 // After deleting rows (`row_ids`, just marked deleted): drops their keys from the maps that were
 // valid before (at `version_before`) and keeps those maps valid, so an UPDATE or an upsert costs
 // the rows it touches, not a rebuild of the map from every row.

@@ -51,6 +51,7 @@ struct TableSchema {
   int64_t partition_interval_ns = 0;  // width of a time partition
   std::vector<int> primary_key;       // column indexes of the table's one key
   bool key_is_unique = false;         // the key is a UNIQUE constraint (NULLs allowed, never equal)
+  bool nulls_not_distinct = false;    // UNIQUE NULLS NOT DISTINCT: NULLs in the key equal each other
   int64_t retention_ns = 0;           // drop partitions older than this (0 = keep forever)
 
   // A key that includes the designated timestamp makes the table upsert: a row whose key

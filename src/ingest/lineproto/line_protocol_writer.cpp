@@ -1,5 +1,7 @@
 #include "ingest/lineproto/line_protocol_writer.h"
 
+#include "storage/primary_key.h"
+
 #include <fmt/format.h>
 
 #include <chrono>
@@ -146,8 +148,11 @@ Writer::Sink& Writer::SinkFor(std::string_view measurement, const Point&) {
     if (!table) {
       if (db_.NameTaken(sink->name))
         throw Error(SqlState::kWrongObjectType, fmt::format("\"{}\" is not a table", sink->name));
-      db_.ExecuteDdl(fmt::format("CREATE TABLE {} (\"time\" TIMESTAMPTZ NOT NULL) PARTITION BY RANGE (\"time\")",
-                                    db_.QuoteTable(sink->name)));
+      // Keyed by series (its tags, added as they appear) and time, NULLs equal: a point written
+      // again replaces (merges into) the stored one, as in InfluxDB.
+      db_.ExecuteDdl(fmt::format("CREATE TABLE {} (\"time\" TIMESTAMPTZ NOT NULL, UNIQUE NULLS NOT DISTINCT (\"time\")) "
+                                 "PARTITION BY RANGE (\"time\")",
+                                 db_.QuoteTable(sink->name)));
       ++report_.tables_created;
       table = db_.FindTable(sink->name);
     }
@@ -243,6 +248,7 @@ std::string Writer::Prepare(Sink& sink, const Point& p) {
     for (size_t m = 0; m < missing.size(); ++m)
       ddl += (m ? ", ADD COLUMN " : " ADD COLUMN ") + Quoted(missing[m]) + " " + missing_types[m];
     db_.ExecuteDdl(ddl);
+    WidenSeriesKey(sink, missing, p);
     report_.columns_added += missing.size();
     sink.Bind(db_.FindTable(sink.name));
   }
@@ -288,11 +294,32 @@ void Writer::AddRow(Sink& sink, const Point& p) {
   if (++chunk.count == kChunkRows) FlushSink(sink);
 }
 
+void Writer::WidenSeriesKey(Sink& sink, const std::vector<std::string_view>& added, const Point& p) {
+  auto table = db_.FindTable(sink.name);
+  const TableSchema& s = table->schema;
+  const bool series_key = s.key_is_unique && s.nulls_not_distinct && s.UpsertsOnKey();
+  if (!series_key) return;  // a table the user keyed otherwise (or not at all) keeps its key
+  std::vector<std::string> key;
+  for (int c : s.primary_key)
+    if (c != s.time_column) key.push_back(s.columns[size_t(c)].name);
+  const size_t before = key.size();
+  for (std::string_view name : added)
+    for (const Tag& t : p.tags)
+      if (t.key == name && std::find(key.begin(), key.end(), name) == key.end()) key.emplace_back(name);
+  if (key.size() == before) return;  // only fields were new
+  key.push_back(s.columns[size_t(s.time_column)].name);
+  std::string cols;
+  for (const std::string& k : key) cols += (cols.empty() ? "" : ", ") + Quoted(k);
+  db_.ExecuteDdl(fmt::format("ALTER TABLE {} DROP CONSTRAINT {}, ADD UNIQUE NULLS NOT DISTINCT ({})", db_.QuoteTable(sink.name),
+                             Quoted(PrimaryKeyConstraintName(*table)), cols));
+  sink.Bind(db_.FindTable(sink.name));
+}
+
 void Writer::FlushSink(Sink& sink) {
   DataChunk& chunk = sink.chunk;
   if (chunk.count == 0) return;
   for (auto& col : chunk.columns) col.Resize(chunk.count);
-  db_.Append(sink.table, chunk);
+  db_.AppendPoints(sink.table, chunk);
   report_.rows += chunk.count;
   sink.Bind(sink.table);
 }

@@ -61,6 +61,9 @@ class Writer {
   std::string Prepare(Sink& sink, const Point& p);
   void AddRow(Sink& sink, const Point& p);
   void FlushSink(Sink& sink);
+  // After new columns were added for `p`: a table keyed by series and time takes its new tags
+  // into the key (stored rows have NULL there, which NULLS NOT DISTINCT matches).
+  void WidenSeriesKey(Sink& sink, const std::vector<std::string_view>& added, const Point& p);
   void Reject(size_t line, std::string reason);
 
   TableAppender& db_;
