@@ -1,11 +1,24 @@
 #include "common/row_key.h"
 
+#include <xxhash.h>
+
+#include <random>
+
 #include <cmath>
 #include <cstring>
 
 #include "common/decimal.h"
 
 namespace yunhe {
+
+KeyDigest DigestKey(const std::string& key) {
+  static const uint64_t seed = [] {
+    std::random_device rd;
+    return (uint64_t(rd()) << 32) ^ rd();
+  }();
+  const XXH128_hash_t h = XXH3_128bits_withSeed(key.data(), key.size(), seed);
+  return KeyDigest{h.low64, h.high64};
+}
 
 void AppendKeyCell(const Vector& v, size_t row, std::string& key) {
   if (v.IsNull(row)) {

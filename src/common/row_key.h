@@ -10,4 +10,15 @@ namespace yunhe {
 
 void AppendKeyCell(const Vector& v, size_t row, std::string& key);
 
+// A serialized key's 128-bit digest (XXH3 with a seed drawn once per process, so inputs cannot
+// be crafted to collide): what primary-key maps hold instead of the key bytes.
+struct KeyDigest {
+  uint64_t low = 0, high = 0;
+  bool operator==(const KeyDigest& o) const { return low == o.low && high == o.high; }
+};
+struct KeyDigestHash {
+  size_t operator()(const KeyDigest& d) const { return size_t(d.low); }
+};
+KeyDigest DigestKey(const std::string& key);
+
 }  // namespace yunhe

@@ -71,7 +71,11 @@ Table::KeyMap& KeysOf(Table& t, int64_t p) {
   Table::KeyMap& m = t.pk_maps[p];
   m.last_used = ++t.pk_clock;
   if (m.version == t.data.version()) return m;
-  m.rows.clear();
+  m.rows.Clear();
+  size_t expected = 0;  // sized once instead of rehashing as it fills
+  for (size_t g = 0; g < t.data.group_count(); ++g)
+    if (p == kWholeTable || t.data.group_partition(g) == p) expected += t.data.group_rows(g);
+  m.rows.Reserve(expected);
   const auto& pk = t.schema.primary_key;
   std::vector<Vector> keys(pk.size());
   std::string key;
@@ -89,7 +93,7 @@ Table::KeyMap& KeysOf(Table& t, int64_t p) {
         null = null || v.IsNull(r);
         AppendKeyCell(v, r, key);
       }
-      if (!null || t.schema.nulls_not_distinct) m.rows[key] = g * kChunkRows + r;
+      if (!null || t.schema.nulls_not_distinct) m.rows.Set(DigestKey(key), g * kChunkRows + r);
     }
   }
   m.version = t.data.version();
@@ -113,18 +117,18 @@ int64_t FindKey(Table& t, const DataChunk& rows, size_t r, const std::string& ke
   *sure = true;
   const int64_t p = KeyPartition(t, rows, r);
   const Table::KeyMap& m = KeysOf(t, p);
-  auto it = m.rows.find(key);
-  if (it != m.rows.end()) return int64_t(it->second);
+  const KeyDigest digest = DigestKey(key);
+  if (const uint64_t* row = m.rows.Find(digest)) return int64_t(*row);
   if (!SharesKeys(t)) return -1;
   // A row of the private copy's base it has not deleted, found through the live table's map.
   // A live row newer than the base is not in the copy: the commit checks against those.
   const Table::KeyMap& live = KeysOf(*t.key_source, p);
-  auto jt = live.rows.find(key);
-  if (jt == live.rows.end()) {
+  const uint64_t* found = live.rows.Find(digest);
+  if (!found) {
     *sure = t.key_source->data.version() == t.key_base->version();
     return -1;
   }
-  const uint64_t id = jt->second;
+  const uint64_t id = *found;
   if (!t.key_base->ValidRowId(id)) {
     *sure = false;
     return -1;
@@ -169,7 +173,7 @@ void NotePrimaryKeys(Table& t, const TableData::AppendMark& mark) {
     for (size_t r = from; r < chunk.count; ++r) {
       if (KeyHasNull(t, chunk, r)) continue;
       auto it = t.pk_maps.find(KeyPartition(t, chunk, r));
-      if (it != t.pk_maps.end() && it->second.version == t.data.version()) it->second.rows[PrimaryKeyOf(t, chunk, r)] = g * kChunkRows + r;
+      if (it != t.pk_maps.end() && it->second.version == t.data.version()) it->second.rows.Set(DigestKey(PrimaryKeyOf(t, chunk, r)), g * kChunkRows + r);
     }
   };
   for (auto [g, before] : mark.touched) note_range(g, before);
@@ -255,8 +259,7 @@ void ForgetDeletedKeys(Table& t, const std::vector<uint64_t>& row_ids, uint64_t 
     const int64_t p = by_partition ? t.data.group_partition(g) : kWholeTable;
     auto it = t.pk_maps.find(p);
     if (it == t.pk_maps.end() || it->second.version != version_before) continue;
-    auto row = it->second.rows.find(key);
-    if (row != it->second.rows.end() && row->second == id) it->second.rows.erase(row);
+    it->second.rows.EraseIf(DigestKey(key), id);
   }
   for (Table::KeyMap* m : valid) m->version = t.data.version();
 }

@@ -25,6 +25,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "storage/key_map.h"
 #include "common/vector.h"
 #include "storage/distinct_sketch.h"
 #include "storage/zone_map.h"
@@ -300,7 +301,9 @@ struct Table {
   struct KeyMap {
     uint64_t version = UINT64_MAX;
     uint64_t last_used = 0;
-    std::unordered_map<std::string, uint64_t> rows;
+    // Serialized key (common/row_key.h) -> row id, held as the key's 128-bit digest
+    // (storage/key_map.h): a collision chance of about 1e-20 at a billion keys.
+    KeyMap128 rows;
   };
   std::map<int64_t, KeyMap> pk_maps;
   // A transaction block's private copy of a table (engine/workspace.h) does not copy the live

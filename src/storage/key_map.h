@@ -1,0 +1,97 @@
+// A primary key's map from key digest (common/row_key.h) to row id: open addressing with linear
+// probing over a power-of-two array of 24-byte slots, at most half full. One cache line per
+// lookup and no allocation per key, where a node-based map took two misses and a malloc (the
+// line-protocol series key made this the ingest's hottest spot). Erase leaves a tombstone;
+// tombstones are dropped when the array grows or is rebuilt.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "common/row_key.h"
+
+namespace yunhe {
+
+class KeyMap128 {
+ public:
+  // The row id of `key`, or nullptr.
+  const uint64_t* Find(const KeyDigest& key) const {
+    if (slots_.empty()) return nullptr;
+    for (size_t i = Home(key);; i = (i + 1) & mask_) {
+      const Slot& s = slots_[i];
+      if (s.state == kEmpty) return nullptr;
+      if (s.state == kFull && s.key == key) return &s.row;
+    }
+  }
+  // Sets the row id of `key` (adding it if absent).
+  void Set(const KeyDigest& key, uint64_t row) {
+    if ((used_ + 1) * 2 > slots_.size()) Grow(std::max<size_t>(8, (size_ + 1) * 2));
+    size_t tomb = SIZE_MAX;
+    for (size_t i = Home(key);; i = (i + 1) & mask_) {
+      Slot& s = slots_[i];
+      if (s.state == kFull && s.key == key) {
+        s.row = row;
+        return;
+      }
+      if (s.state == kTomb && tomb == SIZE_MAX) tomb = i;
+      if (s.state == kEmpty) {
+        Slot& put = slots_[tomb != SIZE_MAX ? tomb : i];
+        if (put.state == kEmpty) ++used_;
+        put = Slot{key, row, kFull};
+        ++size_;
+        return;
+      }
+    }
+  }
+  // Removes `key` when it maps to `row` (a newer row with the same key stays).
+  void EraseIf(const KeyDigest& key, uint64_t row) {
+    if (slots_.empty()) return;
+    for (size_t i = Home(key);; i = (i + 1) & mask_) {
+      Slot& s = slots_[i];
+      if (s.state == kEmpty) return;
+      if (s.state == kFull && s.key == key) {
+        if (s.row == row) {
+          s.state = kTomb;
+          --size_;
+        }
+        return;
+      }
+    }
+  }
+  void Clear() {
+    slots_.clear();
+    mask_ = 0;
+    size_ = used_ = 0;
+  }
+  // Room for `n` keys without growing.
+  void Reserve(size_t n) {
+    if (n * 2 > slots_.size()) Grow(n);
+  }
+  size_t size() const { return size_; }
+
+ private:
+  enum State : uint8_t { kEmpty = 0, kFull, kTomb };
+  struct Slot {
+    KeyDigest key;
+    uint64_t row = 0;
+    State state = kEmpty;
+  };
+  size_t Home(const KeyDigest& key) const { return size_t(key.low) & mask_; }
+  // Rehashes the live keys into an array with room for `n` keys at half load.
+  void Grow(size_t n) {
+    size_t capacity = 16;
+    while (capacity < n * 2) capacity *= 2;
+    std::vector<Slot> old;
+    old.swap(slots_);
+    slots_.assign(capacity, Slot{});
+    mask_ = capacity - 1;
+    size_ = used_ = 0;
+    for (const Slot& s : old)
+      if (s.state == kFull) Set(s.key, s.row);
+  }
+  std::vector<Slot> slots_;
+  size_t mask_ = 0;
+  size_t size_ = 0;  // keys
+  size_t used_ = 0;  // keys and tombstones: what probing walks over
+};
+
+}  // namespace yunhe
