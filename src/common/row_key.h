@@ -16,9 +16,6 @@ struct KeyDigest {
   uint64_t low = 0, high = 0;
   bool operator==(const KeyDigest& o) const { return low == o.low && high == o.high; }
 };
-struct KeyDigestHash {
-  size_t operator()(const KeyDigest& d) const { return size_t(d.low); }
-};
 KeyDigest DigestKey(const std::string& key);
 
 }  // namespace yunhe
