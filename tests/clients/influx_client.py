@@ -27,4 +27,21 @@ check("epoch and order", list(c.query("SELECT usage FROM cpu_ic WHERE host = 'b'
 check("tag keys", list(c.query("SHOW TAG KEYS FROM cpu_ic").get_points()), [{"tagKey": "host"}])
 check("field keys", list(c.query("SHOW FIELD KEYS FROM cpu_ic").get_points()), [{"fieldKey": "usage", "fieldType": "float"}])
 check("no such measurement", list(c.query("SELECT * FROM nope_ic").get_points()), [])
+# GROUP BY tags: one series per tag set (InfluxDB's shape, which Grafana draws as one line each).
+by_host = c.query("SELECT max(usage) FROM cpu_ic WHERE time >= '2024-01-01T00:00:00Z' AND time < '2024-01-01T00:04:00Z' "
+                  "GROUP BY time(2m), host")
+check("series per tag set", sorted(tags["host"] for _, tags in by_host.keys()), ["a", "b"])
+check("a series' points", list(by_host.get_points(tags={"host": "b"})),
+      [{"time": "2024-01-01T00:00:00Z", "max": 11.0}, {"time": "2024-01-01T00:02:00Z", "max": 31.0}])
+# fill(): empty buckets of the WHERE's time range.
+window = "WHERE time >= '2024-01-01T00:00:00Z' AND time < '2024-01-01T00:06:00Z' AND host = 'a' GROUP BY time(2m)"
+check("fill(null)", [p["mean"] for p in c.query(f"SELECT mean(usage) FROM cpu_ic {window}").get_points()], [5.0, 25.0, None])
+check("fill(none)", [p["mean"] for p in c.query(f"SELECT mean(usage) FROM cpu_ic {window} fill(none)").get_points()], [5.0, 25.0])
+check("fill(0)", [p["mean"] for p in c.query(f"SELECT mean(usage) FROM cpu_ic {window} fill(0)").get_points()], [5.0, 25.0, 0])
+check("fill(previous)", [p["mean"] for p in c.query(f"SELECT mean(usage) FROM cpu_ic {window} fill(previous)").get_points()],
+      [5.0, 25.0, 25.0])
+# A lone selector answers with its point's time; epoch-nanosecond time literals.
+check("selector time", list(c.query("SELECT min(usage) FROM cpu_ic WHERE host = 'b'").get_points()),
+      [{"time": "2024-01-01T00:00:00Z", "min": 1.0}])
+check("time as a number", len(list(c.query("SELECT usage FROM cpu_ic WHERE time >= 1704067260000000000").get_points())), 6)
 report("influx_client")

@@ -103,9 +103,30 @@ bool IsWord(const Token& t, const char* w) { return t.kind == Token::kWord && Lo
 // Tokens back to SQL text: identifiers and strings re-quoted, durations as intervals, regular
 // expression matches as PostgreSQL's ~ and !~.
 bool ToSql(const std::vector<Token>& ts, size_t begin, size_t end, std::string* out, std::string* error) {
+  // `time > 0`, `time < 120s`: a number compared with time is nanoseconds since the epoch, a
+  // duration an offset from it (InfluxQL); elsewhere (`now() - 1h`) a duration is an interval.
+  auto is_time = [&](size_t i) { return i >= begin && i < end && (ts[i].kind == Token::kWord || ts[i].kind == Token::kIdent) && Lower(ts[i].text) == "time"; };
+  auto is_cmp = [&](size_t i) {
+    if (i < begin || i >= end || ts[i].kind != Token::kPunct) return false;
+    const std::string& p = ts[i].text;
+    return p == "<" || p == ">" || p == "<=" || p == ">=" || p == "=" || p == "<>" || p == "!=";
+  };
   for (size_t k = begin; k < end; ++k) {
     const Token& t = ts[k];
     std::string piece;
+    const bool time_operand = (k >= begin + 2 && is_cmp(k - 1) && is_time(k - 2)) || (is_cmp(k + 1) && is_time(k + 2));
+    if (time_operand && t.kind == Token::kNumber) {
+      *out += (out->empty() ? "" : " ") + fmt::format("to_timestamp({}::numeric / 1000000000)", t.text);
+      continue;
+    }
+    if (time_operand && t.kind == Token::kDuration) {
+      if (!DurationSql(t.text, &piece)) {
+        *error = "invalid duration " + t.text;
+        return false;
+      }
+      *out += std::string(out->empty() ? "" : " ") + "('1970-01-01 00:00:00+00'::timestamptz + " + piece + ")";
+      continue;
+    }
     switch (t.kind) {
       case Token::kIdent: piece = QuoteIdent(t.text); break;
       case Token::kString: piece = QuoteString(t.text); break;
@@ -140,6 +161,36 @@ std::vector<std::pair<size_t, size_t>> SplitCommas(const std::vector<Token>& ts,
   }
   if (start < end) items.emplace_back(start, end);
   return items;
+}
+
+// The time range of a WHERE: `time >= X` / `time > X` give *lower, `time < X` / `time <= X`
+// *upper (SQL; a bare number or duration is a point in time), among top-level conjuncts.
+void TimeBounds(const std::vector<Token>& ts, size_t begin, size_t end, std::string* lower, std::string* upper) {
+  int depth = 0;
+  for (size_t k = begin; k < end; ++k) {
+    if (ts[k].kind == Token::kPunct && ts[k].text == "(") ++depth;
+    if (ts[k].kind == Token::kPunct && ts[k].text == ")") --depth;
+    if (depth != 0 || k + 2 > end || !(ts[k].kind == Token::kWord || ts[k].kind == Token::kIdent) || Lower(ts[k].text) != "time") continue;
+    if (k + 1 >= end || ts[k + 1].kind != Token::kPunct) continue;
+    const std::string op = ts[k + 1].text;
+    if (op != ">=" && op != ">" && op != "<" && op != "<=") continue;
+    size_t x_end = k + 2;
+    int d = 0;
+    while (x_end < end && !(d == 0 && (IsWord(ts[x_end], "and") || IsWord(ts[x_end], "or")))) {
+      if (ts[x_end].text == "(") ++d;
+      if (ts[x_end].text == ")") --d;
+      ++x_end;
+    }
+    // Through ToSql with the comparison in front, so bare numbers and durations read as times.
+    std::string sql, error;
+    if (!ToSql(ts, k, x_end, &sql, &error)) continue;
+    const size_t cut = sql.find(op);
+    if (cut == std::string::npos) continue;
+    std::string value = sql.substr(cut + op.size());
+    while (!value.empty() && value[0] == ' ') value.erase(0, 1);
+    // A strict lower bound still starts the fill at its bucket.
+    (op[0] == '>' ? *lower : *upper) = value;
+  }
 }
 
 InfluxStatement Error(const std::string& message) {
@@ -188,9 +239,23 @@ InfluxStatement TranslateSelect(const std::vector<Token>& ts) {
   if (where && !ToSql(ts, where + 1, next_clause(where), &where_sql, &error)) return Error(error);
   // GROUP BY time(d), tag, ... [fill(...)]
   std::vector<std::string> group_tags;
+  std::string fill = "null";  // InfluxDB's default: empty buckets of the WHERE's time range as null
   if (group) {
     const size_t g_end = next_clause(group);
     for (auto [b, e] : SplitCommas(ts, group + 2, g_end)) {
+      // fill(...) trails the last item.
+      size_t fill_at = b;
+      while (fill_at < e && !IsWord(ts[fill_at], "fill")) ++fill_at;
+      if (fill_at < e) {
+        if (fill_at + 2 >= e) return Error("fill() needs an argument");
+        fill = ts[fill_at + 2].kind == Token::kPunct && ts[fill_at + 2].text == "-" && fill_at + 3 < e ? "-" + ts[fill_at + 3].text
+                                                                                                        : Lower(ts[fill_at + 2].text);
+        if (fill != "none" && fill != "null" && fill != "previous" && fill != "linear" &&
+            fill.find_first_not_of("-.0123456789") != std::string::npos)
+          return Error("fill(" + fill + ") is not supported");
+        e = fill_at;
+        if (b == e) continue;
+      }
       if (IsWord(ts[b], "time") && b + 1 < e && ts[b + 1].text == "(") {
         if (b + 2 >= e || ts[b + 2].kind != Token::kDuration || !DurationSql(ts[b + 2].text, &time_bucket))
           return Error("GROUP BY time() needs a duration");
@@ -198,12 +263,12 @@ InfluxStatement TranslateSelect(const std::vector<Token>& ts) {
       }
       std::string tag;
       if (!ToSql(ts, b, e, &tag, &error)) return Error(error);
-      // fill(...) may trail the last item: dropped (yunhe returns only buckets that have rows).
-      const size_t fill = tag.find(" fill (");
-      if (fill != std::string::npos) tag = tag.substr(0, fill);
-      if (tag.rfind("fill (", 0) == 0) continue;
       if (tag == "*") return Error("GROUP BY * is not supported");
       group_tags.push_back(tag);
+      // The tag's name as a series' "tags" key: the identifier, unquoted.
+      std::string name = tag;
+      if (name.size() >= 2 && name.front() == '"' && name.back() == '"') name = name.substr(1, name.size() - 2);
+      st.group_tags.push_back(name);
     }
   }
   // The select list: aggregates renamed to PostgreSQL's and named as InfluxDB names them.
@@ -212,6 +277,7 @@ InfluxStatement TranslateSelect(const std::vector<Token>& ts) {
                                                                  {"last", "last"}, {"stddev", "stddev"}, {"median", ""},
                                                                  {"spread", ""}};
   std::vector<std::string> items;
+  std::vector<std::pair<std::string, std::string>> calls;  // aggregate name, argument SQL
   bool star = false;
   for (auto [b, e] : SplitCommas(ts, 1, from)) {
     const std::string fn = ts[b].kind == Token::kWord ? Lower(ts[b].text) : "";
@@ -235,6 +301,11 @@ InfluxStatement TranslateSelect(const std::vector<Token>& ts) {
       else if (fn == "spread") expr = fmt::format("(max({0}) - min({0}))", arg);
       else if (fn == "first" || fn == "last") expr = fmt::format("{}({}, \"time\")", fn, arg);
       else expr = fmt::format("{}({})", kAggregates.at(fn), arg);
+      // fill(previous | linear | value) of a GROUP BY time() query: per aggregate.
+      if (!time_bucket.empty() && fill == "previous") expr = "locf(" + expr + ")";
+      else if (!time_bucket.empty() && fill == "linear") expr = "interpolate(" + expr + ")";
+      else if (!time_bucket.empty() && fill != "none" && fill != "null") expr = "coalesce(" + expr + ", " + fill + ")";
+      calls.emplace_back(fn, arg);
       items.push_back(expr + " AS " + QuoteIdent(alias.empty() ? fn : alias));
       continue;
     }
@@ -245,12 +316,26 @@ InfluxStatement TranslateSelect(const std::vector<Token>& ts) {
     items.push_back(item);
   }
   std::string sql = "SELECT ";
-  if (!time_bucket.empty()) sql += fmt::format("time_bucket({}, \"time\") AS \"time\"", time_bucket);
-  else if (st.aggregate) sql += "'1970-01-01 00:00:00+00'::timestamptz AS \"time\"";
+  // Empty buckets (fill other than none) need the WHERE's lower time bound; up to its upper one
+  // or now(), as InfluxDB fills.
+  std::string lower, upper;
+  if (where) TimeBounds(ts, where + 1, next_clause(where), &lower, &upper);
+  if (!time_bucket.empty() && fill != "none" && !lower.empty())
+    sql += fmt::format("time_bucket_gapfill({}, \"time\", {}, {}) AS \"time\"", time_bucket, lower, upper.empty() ? "now()" : upper);
+  else if (!time_bucket.empty()) sql += fmt::format("time_bucket({}, \"time\") AS \"time\"", time_bucket);
+  else if (st.aggregate && calls.size() == 1 && (calls[0].first == "max" || calls[0].first == "min" || calls[0].first == "first" ||
+                                                   calls[0].first == "last")) {
+    // A lone selector names its point's time (InfluxDB); other aggregates answer at the epoch.
+    const auto& [fn, arg] = calls[0];
+    sql += fn == "max"   ? fmt::format("last(\"time\", {}) AS \"time\"", arg)
+         : fn == "min"   ? fmt::format("first(\"time\", {}) AS \"time\"", arg)
+         : fn == "first" ? std::string("min(\"time\") AS \"time\"")
+                         : std::string("max(\"time\") AS \"time\"");
+  } else if (st.aggregate) sql += "'1970-01-01 00:00:00+00'::timestamptz AS \"time\"";
   else if (!star) sql += "\"time\"";
   const bool grouped = !time_bucket.empty() || st.aggregate;
-  if (grouped)
-    for (const std::string& t : group_tags) sql += ", " + t;
+  if (star && !group_tags.empty()) return Error("SELECT * with GROUP BY tags is not supported: name the fields");
+  for (const std::string& t : group_tags) sql += (sql == "SELECT " ? "" : ", ") + t;
   for (const std::string& item : items) sql += (sql == "SELECT " ? "" : ", ") + item;
   sql += " FROM " + QuoteIdent(st.measurement);
   if (!where_sql.empty()) sql += " WHERE " + where_sql;

@@ -70,6 +70,38 @@ std::string Series(const std::string& name, const std::vector<std::string>& colu
 
 }  // namespace
 
+namespace {
+
+// GROUP BY tags: one series per tag set (columns 1..n of each row, after time), in the order of
+// the tag values, each with a "tags" object and its rows' other columns; "" for a missing tag.
+std::string TagSeries(const std::string& name, const std::vector<std::string>& tags, const std::vector<std::string>& columns,
+                      const std::vector<std::vector<std::string>>& rows) {
+  std::map<std::vector<std::string>, std::vector<std::vector<std::string>>> sets;
+  for (const auto& row : rows) {
+    std::vector<std::string> key(row.begin() + 1, row.begin() + 1 + long(tags.size()));
+    for (auto& v : key)
+      if (v == "null") v = "\"\"";  // a series without the tag: "" (and first in order, as InfluxDB)
+    std::vector<std::string> rest{row[0]};
+    rest.insert(rest.end(), row.begin() + 1 + long(tags.size()), row.end());
+    sets[key].push_back(std::move(rest));
+  }
+  std::vector<std::string> kept{columns[0]};
+  kept.insert(kept.end(), columns.begin() + 1 + long(tags.size()), columns.end());
+  std::string out;
+  for (auto& [key, set_rows] : sets) {
+    std::string series = Series(name, kept, set_rows);
+    std::string tag_json = ",\"tags\":{";
+    for (size_t k = 0; k < tags.size(); ++k)
+      tag_json += (k ? "," : "") + JsonString(tags[k]) + ":" + key[k];
+    tag_json += "}";
+    series.insert(series.find(",\"columns\""), tag_json);
+    out += (out.empty() ? "" : ",") + series;
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string InfluxQueryHandler::Run(const std::string& q, const std::string& epoch) {
   std::string out = "{\"results\":[";
   const std::vector<InfluxStatement> statements = TranslateInfluxQL(q);
@@ -165,6 +197,9 @@ std::string InfluxQueryHandler::Run(const std::string& q, const std::string& epo
         break;
     }
     if (!ok) result += ",\"error\":" + JsonString(error);
+    else if (!names.empty() && !rows.empty() && st.kind == InfluxStatement::kSelect && !st.group_tags.empty() &&
+             names.size() > st.group_tags.size())
+      result += ",\"series\":[" + TagSeries(series_name, st.group_tags, names, rows) + "]";
     else if (!names.empty() && !rows.empty()) result += ",\"series\":[" + Series(series_name, names, rows) + "]";
     out += (k ? "," : "") + result + "}";
   }
