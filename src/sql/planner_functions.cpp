@@ -236,6 +236,10 @@ ExprPtr Planner::BindSettingCall(const std::string& name, std::vector<ExprPtr>& 
   if (args.size() != (set ? 3u : 1u) && !(!set && args.size() == 2))
     throw Error(SqlState::kUndefinedFunction, fmt::format("function {} with {} arguments does not exist", name, args.size()),
                 CharPos(location));
+  if (!set && args[0]->kind != ExprKind::kConstant)  // current_setting(s.name): looked up per row
+    return ResolveCall("__catalog_lookup_text",
+                       {ResolveCall("lower", {CoerceTo(args[0], TypeId::kText)}, location, false), MakeConstant(Value::Text(SettingValuesMap()))},
+                       location, false);
   for (auto& a : args)
     if (a->kind != ExprKind::kConstant)
       throw Error(SqlState::kFeatureNotSupported, fmt::format("{}() takes constant arguments here", name), CharPos(location));

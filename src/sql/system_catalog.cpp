@@ -256,14 +256,7 @@ bool BuildSystemRelation(const Catalog& cat, const std::string& schema, const st
     b.Finish();
     return true;
   }
-  if (pg && name == "pg_settings") {
-    Builder b(out, {{"name", T}, {"setting", T}});
-    b.Row({Text("server_version"), Text("15.0")});
-    b.Row({Text("server_encoding"), Text("UTF8")});
-    b.Row({Text("memory_limit"), Text(FormatMemorySize(MemoryLimitBytes()))});
-    b.Finish();
-    return true;
-  }
+  if (pg && catalog_rows::BuildSettingsRelation(name, out)) return true;
   if (info && name == "schemata") {
     Builder b(out, {{"catalog_name", T}, {"schema_name", T}, {"schema_owner", T}});
     for (auto& [oid, s] : CatalogNamespaces(cat)) b.Row({Text("yunhe"), Text(s), Text("yunhe")});

@@ -61,6 +61,9 @@ int64_t NamespaceOid(const Catalog& catalog, const std::string& schema);
 // temporary schemas that hold relations.
 std::vector<std::pair<int64_t, std::string>> CatalogNamespaces(const Catalog& catalog);
 std::string CatalogMap(const Catalog& catalog, const std::string& what);
+// Every setting SHOW knows with its value for the session planning now ("name\tvalue" lines):
+// current_setting() of a name known only at run time (psql's \dconfig).
+std::string SettingValuesMap();
 // pg_get_function_result / pg_get_function_arguments of pg_proc's OIDs ("function_result",
 // "function_arguments"), as CatalogMap's lines.
 std::string FunctionCatalogMap(const std::string& what);

@@ -50,6 +50,8 @@ bool BuildPostgisRelation(const Catalog& cat, const std::string& name, SystemRel
 // pg_proc (system_catalog_functions.cpp).
 bool BuildFunctionRelation(const std::string& name, SystemRelation* out);
 // pg_sequence, pg_sequences, information_schema.sequences (system_catalog_sequences.cpp).
+// pg_settings (system_catalog_settings.cpp).
+bool BuildSettingsRelation(const std::string& name, SystemRelation* out);
 bool BuildSequenceRelation(const Catalog& cat, bool pg, bool info, const std::string& name, SystemRelation* out);
 
 }  // namespace yunhe::catalog_rows

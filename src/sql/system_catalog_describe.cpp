@@ -83,6 +83,8 @@ bool BuildDescribeRelation(const Catalog& cat, const std::string& name, SystemRe
   else if (name == "pg_publication_namespace") Builder(out, {{"oid", I}, {"pnpubid", I}, {"pnnspid", I}}).Finish();
   else if (name == "pg_publication_rel")
     Builder(out, {{"oid", I}, {"prpubid", I}, {"prrelid", I}, {"prqual", T}, {"prattrs", ArrayOf(TypeId::kInt16)}}).Finish();
+  else if (name == "pg_parameter_acl")  // psql's \dconfig+: no GRANT ... ON PARAMETER here
+    Builder(out, {{"oid", I}, {"parname", T}, {"paracl", TA}}).Finish();
   else if (name == "pg_auth_members")
     Builder(out, {{"roleid", I}, {"member", I}, {"grantor", I}, {"admin_option", B}}).Finish();
   else if (name == "pg_enum") Builder(out, {{"oid", I}, {"enumtypid", I}, {"enumsortorder", TypeId::kFloat32}, {"enumlabel", T}}).Finish();

@@ -41,9 +41,10 @@ check "schema round trip: same features" "$(features "$here/../data/geojson/land
 
 # psql's describe commands: each runs its catalog queries without an error.
 psql -X -q -c "CREATE TABLE things (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, doc jsonb, n serial)" > /dev/null
-for cmd in '\dt+' '\df' '\df+ st_x' '\da' '\dT' '\l+' '\dp' '\ds' '\di' '\dn' '\du' '\dv' '\dx' '\d things' '\d+ things'; do
+for cmd in '\dt+' '\df' '\df+ st_x' '\da' '\dT' '\l+' '\dp' '\ds' '\di' '\dn' '\du' '\dv' '\dx' '\d things' '\d+ things' '\dconfig' '\dconfig+ *'; do
   check "psql $cmd runs" "0" "$(psql -X -c "$cmd" 2>&1 | grep -c ERROR)"
 done
+check "psql \\dconfig search_path" "search_path|\"\$user\", public" "$(psql -X -A -t -c '\dconfig search_path' 2>&1)"
 check "psql \\df st_x (as with PostGIS)" " Schema | Name | Result data type | Argument data types | Type 
 --------+------+------------------+---------------------+------
  public | st_x | double precision | geometry            | func
