@@ -12,9 +12,12 @@ template <class Key>
 class FlatKeyMap {
  public:
   FlatKeyMap() { Rehash(64); }
+  // Forgets every key (Rehash would carry them over: a hash join opened again for each outer row
+  // of a LATERAL subquery then found the previous run's keys and read past its build rows).
   void Clear() {
     size_ = 0;
-    Rehash(64);
+    slots_.assign(64, Slot{});
+    mask_ = 63;
   }
   size_t size() const { return size_; }
   // Room for `keys` keys without growing (known up front: saves the rehashes on the way).
