@@ -15,18 +15,16 @@ Mailbox::~Mailbox() {
   if (wake_fd_ >= 0) close(wake_fd_);
 }
 
-void Mailbox::Put(const Notification& n) {
+bool Mailbox::Put(const Notification& n) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (pending_.size() >= kMaxPending) {
-    ++dropped_;
-    return;
-  }
+  if (pending_.size() >= kMaxPending) return false;
   pending_.push_back(n);
   if (wake_fd_ >= 0) {
     const uint64_t one = 1;
     ssize_t w = write(wake_fd_, &one, sizeof one);
     (void)w;  // the counter only saturates; the notification is queued either way
   }
+  return true;
 }
 
 std::vector<Notification> Mailbox::Take() {
@@ -39,11 +37,6 @@ std::vector<Notification> Mailbox::Take() {
     (void)r;
   }
   return out;
-}
-
-uint64_t Mailbox::dropped() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return dropped_;
 }
 
 void NotificationHub::Listen(const std::shared_ptr<Mailbox>& box, const std::string& channel) {
@@ -79,7 +72,7 @@ std::vector<std::string> NotificationHub::Channels(const Mailbox* box) const {
   return out;
 }
 
-void NotificationHub::Publish(const std::vector<Notification>& notifications) {
+size_t NotificationHub::Publish(const std::vector<Notification>& notifications) {
   std::vector<std::pair<std::shared_ptr<Mailbox>, const Notification*>> deliveries;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -89,7 +82,9 @@ void NotificationHub::Publish(const std::vector<Notification>& notifications) {
         if (auto box = it->second.lock()) deliveries.emplace_back(std::move(box), &n);
     }
   }
-  for (auto& [box, n] : deliveries) box->Put(*n);  // outside the hub's lock
+  size_t dropped = 0;
+  for (auto& [box, n] : deliveries) dropped += !box->Put(*n);  // outside the hub's lock
+  return dropped;
 }
 
 void CheckNotification(const std::string& channel, const std::string& payload) {

@@ -32,16 +32,14 @@ class Mailbox {
   // Readable while notifications wait (an eventfd; -1 if none could be made: poll then misses
   // nothing but the wake-up, notifications still go out after the next statement).
   int wake_fd() const { return wake_fd_; }
-  void Put(const Notification& n);
+  // False (and nothing queued) when kMaxPending wait already: a listener that never reads.
+  bool Put(const Notification& n);
   std::vector<Notification> Take();
-  // Notifications dropped because kMaxPending were waiting (a listener that never reads).
-  uint64_t dropped() const;
   static constexpr size_t kMaxPending = 65536;
 
  private:
   mutable std::mutex mu_;
   std::deque<Notification> pending_;
-  uint64_t dropped_ = 0;
   int wake_fd_ = -1;
 };
 
@@ -52,7 +50,8 @@ class NotificationHub {
   void Unlisten(const Mailbox* box, const std::string& channel);
   void UnlistenAll(const Mailbox* box);
   std::vector<std::string> Channels(const Mailbox* box) const;  // pg_listening_channels()
-  void Publish(const std::vector<Notification>& notifications);
+  // Returns how many deliveries were dropped at full mailboxes (the sender is warned).
+  size_t Publish(const std::vector<Notification>& notifications);
 
  private:
   mutable std::mutex mu_;

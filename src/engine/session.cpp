@@ -175,7 +175,10 @@ ResultStream Session::Run(const Statement& statement) {
   NotificationSink* previous = CurrentStatement().notifications.exchange(this);
   ResultStream stream = RunStatement(statement);
   CurrentStatement().notifications = previous;
-  if (!block_) SettleNotifications(stream.result().status.ok() && stream.result().tag != "ROLLBACK");
+  if (!block_) {
+    const std::string warning = SettleNotifications(stream.result().status.ok() && stream.result().tag != "ROLLBACK");
+    if (!warning.empty()) stream.result_.notices.push_back(warning);
+  }
   return stream;
 }
 
@@ -418,7 +421,7 @@ Status Session::EndImplicitBlock() {
   }
   const bool committed = status.ok() && !failed;
   EndBlock();
-  SettleNotifications(committed);
+  (void)SettleNotifications(committed);  // a multi-statement message: no result left to warn in
   CloseCursorsIfBlockEnded();
   return status;
 }

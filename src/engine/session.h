@@ -33,6 +33,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "common/statement_context.h"
@@ -185,12 +186,14 @@ class Session : public NotificationSink {
   // LISTEN, UNLISTEN, NOTIFY; false for other statements.
   bool RunNotifyStatement(PgQuery__Node* node, ResultStream* out);
   // The end of a transaction (or of a statement outside one): its notifications go out if it
-  // committed, else they are dropped.
-  void SettleNotifications(bool committed);
+  // committed, else they are dropped. Returns a WARNING for the client when some listener's
+  // mailbox was full ("" otherwise).
+  std::string SettleNotifications(bool committed);
   int32_t backend_pid_;  // the process's id until a front end names the session
   std::shared_ptr<Mailbox> mailbox_;  // made at the first LISTEN
   std::mutex notify_mu_;              // pg_notify may run on a parallel operator's workers
   std::vector<Notification> pending_notifies_;
+  std::unordered_set<std::string> pending_seen_;  // channel '\0' payload of pending_notifies_
   // Swaps the settings back out and lets the database go.
   void Release();
 

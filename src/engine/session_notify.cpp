@@ -1,6 +1,8 @@
 // LISTEN / UNLISTEN / NOTIFY and pg_notify() of a Session (engine/notifications.h).
 #include <algorithm>
 
+#include <fmt/format.h>
+
 #include "common/status.h"
 #include "engine/session.h"
 
@@ -40,21 +42,24 @@ bool Session::RunNotifyStatement(PgQuery__Node* node, ResultStream* out) {
 void Session::Notify(const std::string& channel, const std::string& payload) {
   CheckNotification(channel, payload);
   std::lock_guard<std::mutex> lock(notify_mu_);
-  // PostgreSQL sends a transaction's identical notifications once.
-  for (const Notification& n : pending_notifies_)
-    if (n.channel == channel && n.payload == payload) return;
+  // PostgreSQL sends a transaction's identical notifications once (a set: no scan per call).
+  if (!pending_seen_.insert(channel + '\0' + payload).second) return;
   pending_notifies_.push_back(Notification{backend_pid_, channel, payload});
 }
 
-void Session::SettleNotifications(bool committed) {
+std::string Session::SettleNotifications(bool committed) {
   std::vector<Notification> sending;
   {
     std::lock_guard<std::mutex> lock(notify_mu_);
-    if (pending_notifies_.empty()) return;
+    if (pending_notifies_.empty()) return "";
     if (committed) sending.swap(pending_notifies_);
     pending_notifies_.clear();
+    pending_seen_.clear();
   }
-  db_.notifications().Publish(sending);
+  const size_t dropped = db_.notifications().Publish(sending);
+  if (!dropped) return "";
+  return fmt::format("WARNING:  {} notification{} not delivered: a listening session has {} waiting and reads none", dropped,
+                     dropped == 1 ? " was" : "s were", Mailbox::kMaxPending);
 }
 
 std::vector<Notification> Session::TakeNotifications() {
