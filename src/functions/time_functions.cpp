@@ -184,10 +184,8 @@ Decimal ExtractInterval(const std::string& field_in, const Interval& iv);
 // extract(field from time): the fields a time of day has, as an interval of that many hours
 // has them; others are PostgreSQL's 0A000.
 Decimal ExtractTime(const std::string& field_in, int64_t ns) {
-  std::string field = field_in;
-  for (auto& c : field) c = char(tolower((unsigned char)c));
-  static const char* const kFields[] = {"hour", "hours", "minute", "minutes", "second", "seconds", "millisecond", "milliseconds",
-                                        "microsecond", "microseconds", "epoch", "min", "mins", "sec", "secs", "ms", "us", "h"};
+  const std::string field = LowerField(field_in);  // plurals folded: "hours" -> "hour"
+  static const char* const kFields[] = {"hour", "minute", "second", "millisecond", "microsecond", "epoch", "ms", "us"};
   if (std::none_of(std::begin(kFields), std::end(kFields), [&](const char* f) { return field == f; }))
     throw Error(SqlState::kFeatureNotSupported, fmt::format("unit \"{}\" not supported for type time without time zone", field_in));
   return ExtractInterval(field, Interval{0, 0, ns});

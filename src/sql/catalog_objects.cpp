@@ -182,12 +182,13 @@ uint64_t TableBytes(const TableData& data) {
 std::string CatalogMap(const Catalog& cat, const std::string& what) {
   std::string out;
   auto line = [&](int64_t key, const std::string& value) { out += fmt::format("{}\t{}\n", key, value); };
+  const std::vector<std::string> schemas = LookupSchemas(cat);  // where unqualified names are found
   if (what == "regclass" || what == "indexdef" || what == "constraintdef") {
     if (what == "regclass")
       for (auto& [oid, name] : SystemRelations()) line(oid, name);
     for (const RelationEntry& e : CatalogRelations(cat)) {
       // regclass output: the name, schema-qualified when search_path would not find it.
-      if (what == "regclass") line(e.oid, RelationVisible(cat, e.key) ? QuoteIdent(e.name) : QuoteIdent(e.schema) + "." + QuoteIdent(e.name));
+      if (what == "regclass") line(e.oid, RelationVisible(cat, e.key, schemas) ? QuoteIdent(e.name) : QuoteIdent(e.schema) + "." + QuoteIdent(e.name));
       else if (what == "indexdef" && e.kind == 'i')
         line(e.oid, IndexDef(cat, e));
       else if (what == "constraintdef" && e.constraint_oid)
@@ -204,7 +205,7 @@ std::string CatalogMap(const Catalog& cat, const std::string& what) {
       }
     };
     for (auto& [oid, name] : SystemRelations()) spellings(oid, name, "pg_catalog", true);
-    for (const RelationEntry& e : CatalogRelations(cat)) spellings(e.oid, e.name, e.schema, RelationVisible(cat, e.key));
+    for (const RelationEntry& e : CatalogRelations(cat)) spellings(e.oid, e.name, e.schema, RelationVisible(cat, e.key, schemas));
   } else if (what == "table_size") {
     // Bytes on disk (its part files) plus an estimate of its resident rows (8 bytes a value).
     for (const RelationEntry& e : CatalogRelations(cat)) {
@@ -238,14 +239,14 @@ std::string CatalogMap(const Catalog& cat, const std::string& what) {
       if (seq.owned_table.empty()) continue;
       const QualifiedName t = cat.Split(seq.owned_table), q = cat.Split(name);
       std::vector<std::string> spelled = {t.schema + "." + t.name, t.schema + "." + QuoteIdent(t.name)};
-      if (RelationVisible(cat, seq.owned_table)) spelled.insert(spelled.end(), {t.name, QuoteIdent(t.name)});
+      if (RelationVisible(cat, seq.owned_table, schemas)) spelled.insert(spelled.end(), {t.name, QuoteIdent(t.name)});
       for (const std::string& sp : spelled)
         out += fmt::format("{}\x1f{}\t{}\n", sp, seq.owned_column, QuoteIdent(q.schema) + "." + QuoteIdent(q.name));
     }
   } else if (what == "visible") {
     // pg_table_is_visible: whether search_path finds the relation by its bare name.
     for (auto& [oid, name] : SystemRelations()) line(oid, "t");
-    for (const RelationEntry& e : CatalogRelations(cat)) line(e.oid, RelationVisible(cat, e.key) ? "t" : "f");
+    for (const RelationEntry& e : CatalogRelations(cat)) line(e.oid, RelationVisible(cat, e.key, schemas) ? "t" : "f");
   } else if (what == "regtype") {
     for (auto& [oid, name] : TypeNames()) line(oid, name);
   } else if (what == "regnamespace") {

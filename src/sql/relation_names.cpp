@@ -148,18 +148,16 @@ std::string NewRangeVarKey(const Catalog& catalog, const PgQuery__RangeVar* rv) 
   return NewRelationKey(catalog, schema, rv->relname, temp);
 }
 
-bool RelationVisible(const Catalog& catalog, const std::string& key) {
+bool RelationVisible(const Catalog& catalog, const std::string& key, const std::vector<std::string>& schemas) {
   const QualifiedName q = catalog.Split(key);
   // Its schema comes before any other holding the name (keys' own indexes are not in the maps).
-  for (const std::string& s : LookupSchemas(catalog)) {
+  for (const std::string& s : schemas) {
     if (s == q.schema) return true;
     if (RelationExists(catalog, RelationKey(s, q.name))) return false;
   }
   return false;
 }
 
-std::string SchemaOfKey(const Catalog& catalog, const std::string& key) { return catalog.Split(key).schema; }
-std::string NameOfKey(const Catalog& catalog, const std::string& key) { return catalog.Split(key).name; }
 
 
 }  // namespace yunhe

@@ -37,10 +37,8 @@ std::string NewRelationKey(const Catalog& catalog, const std::string& schema, co
 // CREATE TABLE/VIEW/SEQUENCE's target (TEMP from the RangeVar's persistence).
 std::string NewRangeVarKey(const Catalog& catalog, const PgQuery__RangeVar* rv);
 
-// pg_table_is_visible: an unqualified name would find this relation.
-bool RelationVisible(const Catalog& catalog, const std::string& key);
-// The schema a key's relation lives in and its name there.
-std::string SchemaOfKey(const Catalog& catalog, const std::string& key);
-std::string NameOfKey(const Catalog& catalog, const std::string& key);
+// pg_table_is_visible: an unqualified name would find this relation; `schemas` is
+// LookupSchemas(catalog), computed once by callers that ask for many relations.
+bool RelationVisible(const Catalog& catalog, const std::string& key, const std::vector<std::string>& schemas);
 
 }  // namespace yunhe

@@ -207,13 +207,18 @@ bool ResolveUpserts(Table& t, const DataChunk& rows, std::vector<uint64_t>* repl
       repeats = true;
     }
   }
-  size_t group = SIZE_MAX;  // the stored group whose columns `stored` holds
-  std::vector<Vector> stored;
+  std::vector<std::pair<uint64_t, uint32_t>> matches;  // stored row id -> the batch row replacing it
   for (auto& [key, row] : last) {
     const int64_t id = FindPrimaryKey(t, rows, row, key);
     if (id < 0) continue;
     replaced->push_back(uint64_t(id));
-    if (!merge) continue;
+    if (merge) matches.emplace_back(uint64_t(id), row);
+  }
+  // In row-id order, so each stored group's columns are read (from a part, maybe) once.
+  std::sort(matches.begin(), matches.end());
+  size_t group = SIZE_MAX;  // the stored group whose columns `stored` holds
+  std::vector<Vector> stored;
+  for (auto [id, row] : matches) {
     const size_t g = size_t(id) / kChunkRows;
     if (g != group) {
       stored.clear();

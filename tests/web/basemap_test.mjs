@@ -2,28 +2,12 @@
 // server on 127.0.0.1: the map asks the server for its configuration, draws the tiles under a
 // result, and loads nothing from anywhere else.
 // usage: node basemap_test.mjs URL WEB_DIR TILE_ORIGIN ARTIFACTS
-import { createRequire } from 'node:module';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { check, counts, launchBrowser } from './harness.mjs';
+
 const [url, webDir, tileOrigin, artifacts] = process.argv.slice(2);
-const { chromium } = createRequire(join(webDir, 'package.json'))('playwright-core');
-mkdirSync(artifacts, { recursive: true });
-
-let fail = 0;
-let pass = 0;
-function check(name, ok, detail = '') {
-  if (ok) pass++;
-  else {
-    fail++;
-    console.log(`FAIL: ${name} ${detail}`);
-  }
-}
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
-});
+const browser = await launchBrowser(webDir, artifacts);
 const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
 const problems = [];
 page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
@@ -53,5 +37,5 @@ try {
 check('no errors in the page', problems.length === 0, problems.join('\n'));
 check('nothing loaded from elsewhere', outside.length === 0, outside.join('\n'));
 await browser.close();
-console.log(`web basemap: ${pass} passed, ${fail} failed`);
-process.exit(fail ? 1 : 0);
+console.log(`web basemap: ${counts.pass} passed, ${counts.fail} failed`);
+process.exit(counts.fail ? 1 : 0);

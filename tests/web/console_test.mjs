@@ -2,29 +2,12 @@
 // it, run queries, and check what a user would see — rows in the grid, a time chart, a map with
 // tracks and zones, an error marked in the editor. Screenshots go to $ARTIFACTS.
 // usage: node console_test.mjs URL WEB_DIR ARTIFACTS
-import { createRequire } from 'node:module';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { check, counts, launchBrowser } from './harness.mjs';
+
 const [url, webDir, artifacts] = process.argv.slice(2);
-const { chromium } = createRequire(join(webDir, 'package.json'))('playwright-core');
-mkdirSync(artifacts, { recursive: true });
-
-let pass = 0;
-let fail = 0;
-function check(name, ok, detail = '') {
-  if (ok) pass++;
-  else {
-    fail++;
-    console.log(`FAIL: ${name} ${detail}`);
-  }
-}
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  // WebGL for the map without a GPU: SwiftShader, Chromium's software renderer.
-  args: ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
-});
+const browser = await launchBrowser(webDir, artifacts);
 const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
 const problems = [];
 page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
@@ -123,5 +106,5 @@ try {
 check('no errors in the page', problems.length === 0, problems.join('\n'));
 check('nothing loaded from outside the server', outside.length === 0, outside.join('\n'));
 await browser.close();
-console.log(`web console: ${pass} passed, ${fail} failed (screenshots in ${artifacts})`);
-process.exit(fail ? 1 : 0);
+console.log(`web console: ${counts.pass} passed, ${counts.fail} failed (screenshots in ${artifacts})`);
+process.exit(counts.fail ? 1 : 0);

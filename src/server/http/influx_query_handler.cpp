@@ -56,8 +56,10 @@ std::string ValueJson(const Value& v, const std::string& epoch) {
   }
 }
 
-std::string Series(const std::string& name, const std::vector<std::string>& columns, const std::vector<std::vector<std::string>>& rows) {
-  std::string s = "{\"name\":" + JsonString(name) + ",\"columns\":[";
+// One series object; `tags` (JSON members, "" = none) of a GROUP BY tag set.
+std::string Series(const std::string& name, const std::vector<std::string>& columns, const std::vector<std::vector<std::string>>& rows,
+                   const std::string& tags = "") {
+  std::string s = "{\"name\":" + JsonString(name) + (tags.empty() ? "" : ",\"tags\":{" + tags + "}") + ",\"columns\":[";
   for (size_t c = 0; c < columns.size(); ++c) s += (c ? "," : "") + JsonString(columns[c]);
   s += "],\"values\":[";
   for (size_t r = 0; r < rows.size(); ++r) {
@@ -89,13 +91,9 @@ std::string TagSeries(const std::string& name, const std::vector<std::string>& t
   kept.insert(kept.end(), columns.begin() + 1 + long(tags.size()), columns.end());
   std::string out;
   for (auto& [key, set_rows] : sets) {
-    std::string series = Series(name, kept, set_rows);
-    std::string tag_json = ",\"tags\":{";
-    for (size_t k = 0; k < tags.size(); ++k)
-      tag_json += (k ? "," : "") + JsonString(tags[k]) + ":" + key[k];
-    tag_json += "}";
-    series.insert(series.find(",\"columns\""), tag_json);
-    out += (out.empty() ? "" : ",") + series;
+    std::string tag_json;
+    for (size_t k = 0; k < tags.size(); ++k) tag_json += (k ? "," : "") + JsonString(tags[k]) + ":" + key[k];
+    out += (out.empty() ? "" : ",") + Series(name, kept, set_rows, tag_json);
   }
   return out;
 }
