@@ -296,8 +296,9 @@ Value CastValue(const Value& v, const LogicalType& to) {
   const TypeId from = v.type.id;
   if (v.type == to) return v;
   if (to.id == TypeId::kText) {
-    Value out = ParseValue(v.ToString(), to);
-    return out;
+    // boolean's text form is 'true'/'false' (its output form, 't'/'f', differs: PostgreSQL's boolout vs bool::text).
+    if (from == TypeId::kBool) return ParseValue(v.i ? "true" : "false", to);
+    return ParseValue(v.ToString(), to);
   }
   if (IsJsonOrJsonb(v.type) && (to.IsNumeric() || to.id == TypeId::kBool)) {
     // jsonb::numeric, ::int, ::float8, ::bool of a scalar of that kind (PostgreSQL 11+).
