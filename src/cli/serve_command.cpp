@@ -22,6 +22,7 @@
 #include "server/mqtt/mqtt_ingest.h"
 #include "server/http/http_server.h"
 #include "server/ilp/ilp_server.h"
+#include "common/server_files.h"
 #include "server/pgwire/pg_server.h"
 
 namespace yunhe {
@@ -51,6 +52,9 @@ void Usage(std::ostream& out) {
          "  --tls-cert FILE    PEM certificate (chain) for TLS on the PostgreSQL protocol (with --tls-key)\n"
          "  --tls-key FILE     its PEM private key; clients asking for SSL then get TLS 1.2+\n"
          "  --insecure         allow a non-loopback address without any password set\n"
+         "  --file-dir DIR     server-side files (COPY ... 'file', read_nmea('file')) only inside DIR\n"
+         "                     (they are for superusers and pg_read/write_server_files members)\n"
+         "  --ingest-role R    role that line protocol over TCP and MQTT write as (default yunhe)\n"
          "With no DATADIR the database lives in memory. Stops on SIGTERM or SIGINT.\n";
 }
 
@@ -104,6 +108,7 @@ int RunServeCommand(int argc, char** argv) {
   bool insecure = false;
   bool shell = false;
   std::string password;
+  std::string file_dir, ingest_role = "yunhe";
   std::string mqtt_broker;
   mqtt::MqttOptions mqtt_options;
   for (int k = 1; k < argc; ++k) {
@@ -138,6 +143,8 @@ int RunServeCommand(int argc, char** argv) {
     else if (a == "--tls-cert") options.tls_cert_file = need();
     else if (a == "--tls-key") options.tls_key_file = need();
     else if (a == "--insecure") insecure = true;
+    else if (a == "--file-dir") file_dir = need();
+    else if (a == "--ingest-role") ingest_role = need();
     else if (a == "--password") password = need();
     else if (a == "--idle-in-transaction-timeout") options.idle_in_transaction_timeout_ms = atoi(need().c_str());
     else if (a == "--max-connections") {
@@ -197,12 +204,31 @@ int RunServeCommand(int argc, char** argv) {
       return 1;
     }
   }
+  if (!file_dir.empty()) {
+    try {
+      SetServerFileDirectory(file_dir);
+    } catch (const Error& e) {
+      std::cerr << "yunhe serve: " << e.status().message() << "\n";
+      return 2;
+    }
+  }
+  if (ingest_role != "yunhe") {
+    const bool known = db->DefaultSession().Locked([&](Database& d) {
+      d.AssertHeld();
+      return d.catalog().roles.count(ingest_role) > 0;
+    });
+    if (!known) {
+      std::cerr << "yunhe serve: --ingest-role: role \"" << ingest_role << "\" does not exist\n";
+      return 2;
+    }
+    ilp_options.role = mqtt_options.role = ingest_role;
+  }
   bool any_password = false;
-  for (auto& [name, v] : db->DefaultSession().Locked([](Database& d) {
+  for (auto& [name, r] : db->DefaultSession().Locked([](Database& d) {
          d.AssertHeld();
-         return d.catalog().users;
+         return d.catalog().roles;
        }))
-    any_password = any_password || !v.empty();
+    any_password = any_password || !r.verifier.empty();
   if (!IsLoopback(options.listen)) {
     if (!any_password && !insecure) {
       std::cerr << "yunhe serve: refusing to listen on " << options.listen

@@ -65,6 +65,10 @@ struct StatementContext {
   // "" for statements outside a session: recovery). Set before planning, read on this thread.
   std::string search_path = kDefaultSearchPath;
   std::string temp_schema;
+  // Who runs the statement (sql/privileges.h checks as current_user): the session's role and
+  // the one SET ROLE put in place. The superuser for recovery and the engine's own statements.
+  std::string session_user = "yunhe";
+  std::string current_user = "yunhe";
 };
 
 // The statement context of the calling thread (its own, or the one installed on it).

@@ -1,5 +1,7 @@
 #include "engine/comments.h"
 
+#include "sql/privileges.h"
+
 #include <fmt/format.h>
 
 #include "common/sql_text.h"
@@ -62,6 +64,8 @@ void ExecuteComment(Database& db, PgQuery__CommentStmt* stmt, const std::string&
     default:
       throw Error(SqlState::kFeatureNotSupported, "COMMENT ON is supported for tables, views, sequences, indexes and columns");
   }
+  // An index's comment is its table owner's to write.
+  CheckRelationOwner(cat, cat.indexes.count(relation) ? cat.indexes.at(relation).table : relation);
   db.BeginCatalogChange();
   auto& comments = db.mutable_catalog().comments;
   // PostgreSQL: an empty comment removes it, as NULL does.

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/server_files.h"
 #include "common/statement_context.h"
 #include "common/status.h"
 #include "storage/file_util.h"
@@ -25,6 +26,7 @@
 #include "ingest/lineproto/line_protocol_writer.h"
 #include "ingest/nmea/nmea_writer.h"
 #include "sql/planner.h"
+#include "sql/privileges.h"
 #include "sql/relation_names.h"
 #include "engine/database_appender.h"
 
@@ -110,7 +112,7 @@ CopyOptions ParseOptions(PgQuery__CopyStmt* stmt) {
 // Where COPY FROM reads: the file (in blocks) or the session's STDIN.
 Database::CopyReader CopySource(Database& db, PgQuery__CopyStmt* stmt) REQUIRES(db.mutex()) {
   if (!(stmt->filename && stmt->filename[0])) return db.TakeCopyInput();
-  auto file = std::make_shared<FileBlockReader>(stmt->filename);
+  auto file = std::make_shared<FileBlockReader>(ResolveServerFile(stmt->filename, false));
   return [file](std::string* piece) { return file->Next(piece, 16u << 20); };
 }
 
@@ -127,7 +129,9 @@ void CopyTo(Database& db, PgQuery__CopyStmt* stmt, const std::string& sql, const
     q = planner.PlanSelect(stmt->query, nullptr);
   } else {
     Scope scope;
-    q = planner.PlanTableScan(RangeVarKey(db.catalog(), stmt->relation), stmt->relation->location, false, &scope);
+    const std::string key = RangeVarKey(db.catalog(), stmt->relation);
+    if (RelationKind(db.catalog(), key)) CheckRelationPrivilege(db.catalog(), key, kPrivSelect);
+    q = planner.PlanTableScan(key, stmt->relation->location, false, &scope);
     if (stmt->n_attlist) {
       std::vector<ExprPtr> cols;
       std::vector<std::string> names;
@@ -168,7 +172,7 @@ void CopyTo(Database& db, PgQuery__CopyStmt* stmt, const std::string& sql, const
     rows += chunk.count;
   }
   if (stmt->filename && stmt->filename[0]) {
-    std::ofstream f(stmt->filename, std::ios::binary | std::ios::trunc);
+    std::ofstream f(ResolveServerFile(stmt->filename, true), std::ios::binary | std::ios::trunc);
     if (!f) throw Error(SqlState::kIoError, fmt::format("could not open file \"{}\" for writing", stmt->filename));
     f << out;
     if (!f.flush()) throw Error(SqlState::kIoError, fmt::format("could not write file \"{}\"", stmt->filename));
@@ -237,6 +241,8 @@ void CopyNmea(Database& db, PgQuery__CopyStmt* stmt, const CopyOptions& o, Query
 void ExecuteCopy(Database& db, PgQuery__CopyStmt* stmt, const std::string& sql, QueryResult& result) {
   CopyOptions o = ParseOptions(stmt);
   if (stmt->is_program) throw Error(SqlState::kFeatureNotSupported, "COPY ... PROGRAM is not supported");
+  if (stmt->filename && stmt->filename[0])
+    CheckServerFileAccess(db.catalog(), !stmt->is_from, stmt->is_from ? "COPY from a file" : "COPY to a file");
   if (!stmt->is_from) {
     if (o.lineprotocol || o.nmea) throw Error(SqlState::kFeatureNotSupported, "COPY TO supports only FORMAT text and csv");
     CopyTo(db, stmt, sql, o, result);
@@ -253,6 +259,7 @@ void ExecuteCopy(Database& db, PgQuery__CopyStmt* stmt, const std::string& sql, 
   }
   auto table = db.catalog().FindTable(name);
   if (!table) throw Error(SqlState::kUndefinedTable, fmt::format("relation \"{}\" does not exist", name));
+  CheckRelationPrivilege(db.catalog(), name, kPrivInsert);
   const TableSchema& schema = table->schema;
   std::vector<int> targets;
   if (stmt->n_attlist == 0) {

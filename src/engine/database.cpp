@@ -17,6 +17,8 @@
 #include "engine/sequences.h"
 #include "engine/session.h"
 #include "engine/statements.h"
+#include "engine/grants.h"
+#include "sql/privileges.h"
 #include "sql/relation_names.h"
 #include "sql/settings_view.h"
 #include "sql/statement_name.h"
@@ -225,6 +227,7 @@ void Database::DropTemporaryRelations(const std::string& temp_schema) {
     std::erase_if(cat.indexes, [&](const auto& e) { return temporary(e.first) || temporary(e.second.table); });
     std::erase_if(cat.sequences, [&](const auto& e) { return temporary(e.first); });
     ForgetDroppedComments(cat);
+    ForgetDroppedPrivileges(cat);
     txn_.catalog_changed = true;
   });
   (void)r;  // nothing in it can fail but memory
@@ -424,11 +427,42 @@ void Database::BeginStatementLimits(const SessionSettings& session) {
   UseStatementNames(session);
 }
 
+void Database::SetSessionRole(const std::string& name, const std::string& value) {
+  // SET SESSION AUTHORIZATION: only a session that logged in as a superuser may become another
+  // role (or itself again); SET ROLE: any role the session user is a member of. Empty = RESET.
+  const Catalog& cat = *catalog_;
+  const std::string login = current_->login_user;
+  if (!value.empty() && value != "none" && !RoleExists(cat, value))
+    throw Error(SqlState::kUndefinedObject, fmt::format("role \"{}\" does not exist", value));
+  if (name == "session_authorization") {
+    if (!value.empty() && value != login && !IsSuperuser(cat, login))
+      throw Error(SqlState::kInsufficientPrivilege, "permission denied to set session authorization");
+    if (value.empty()) settings().erase(name);
+    else settings()[name] = value;
+    settings().erase("role");
+  } else {
+    auto sa = settings().find("session_authorization");
+    const std::string session_user = sa != settings().end() ? sa->second : login;
+    if (value.empty() || value == "none") {
+      settings().erase(name);
+    } else {
+      if (!IsMemberOfRole(cat, session_user, value))
+        throw Error(SqlState::kInsufficientPrivilege, fmt::format("permission denied to set role \"{}\"", value));
+      settings()[name] = value;
+    }
+  }
+  UseStatementNames(*current_);
+}
+
 void Database::UseStatementNames(const SessionSettings& session) {
   StatementContext& statement = CurrentStatement();
   auto it = session.values.find("search_path");
   statement.search_path = it != session.values.end() ? it->second : kDefaultSearchPath;
   statement.temp_schema = session.temp_schema;
+  auto sa = session.values.find("session_authorization");
+  statement.session_user = sa != session.values.end() && !sa->second.empty() ? sa->second : session.login_user;
+  auto role = session.values.find("role");
+  statement.current_user = role != session.values.end() && !role->second.empty() && role->second != "none" ? role->second : statement.session_user;
 }
 
 int64_t Database::StatementTimeoutMs(const std::map<std::string, std::string>& settings) {
@@ -447,6 +481,7 @@ int64_t Database::StatementTimeoutMs(const std::map<std::string, std::string>& s
 
 QueryResult Database::RunAsStatement(const std::string& description, const std::function<void(QueryResult&)>& body) {
   UseSequences sequences(sequences_.get());  // nextval() and kin, for SQL and ingest alike
+  UseStatementNames(*current_);             // ingest writes run as the session's role too
   QueryResult result;
   result.statement_text = description;
   if (txn_.failed) {
@@ -565,7 +600,10 @@ void Database::Dispatch(PgQuery__Node* node, const std::string& sql, QueryResult
     case PG_QUERY__NODE__NODE_COMMENT_STMT: ExecuteComment(*this, node->comment_stmt, sql, result); return;
     case PG_QUERY__NODE__NODE_CREATE_SEQ_STMT: ExecuteCreateSequence(*this, node->create_seq_stmt, sql, result); return;
     case PG_QUERY__NODE__NODE_ALTER_SEQ_STMT: ExecuteAlterSequence(*this, node->alter_seq_stmt, sql, result); return;
-    case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT: ExecuteAlterTable(*this, node->alter_table_stmt, sql, result); return;
+    case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT:
+      if (IsAlterOwner(node->alter_table_stmt)) ExecuteAlterTableOwner(*this, node->alter_table_stmt, sql, result);
+      else ExecuteAlterTable(*this, node->alter_table_stmt, sql, result);
+      return;
     case PG_QUERY__NODE__NODE_TRUNCATE_STMT: ExecuteTruncate(*this, node->truncate_stmt, sql, result); return;
     case PG_QUERY__NODE__NODE_VACUUM_STMT: {
       // VACUUM re-lays the tables as a checkpoint does (drops deleted rows, merges parts);
@@ -588,6 +626,9 @@ void Database::Dispatch(PgQuery__Node* node, const std::string& sql, QueryResult
     case PG_QUERY__NODE__NODE_VIEW_STMT: ExecuteCreateView(*this, node->view_stmt, sql, result); return;
     case PG_QUERY__NODE__NODE_INDEX_STMT: ExecuteCreateIndex(*this, node->index_stmt, sql, result); return;
     case PG_QUERY__NODE__NODE_COPY_STMT: ExecuteCopy(*this, node->copy_stmt, sql, result); return;
+    case PG_QUERY__NODE__NODE_GRANT_STMT: ExecuteGrant(*this, node->grant_stmt, sql, result); return;
+    case PG_QUERY__NODE__NODE_GRANT_ROLE_STMT: ExecuteGrantRole(*this, node->grant_role_stmt, sql, result); return;
+    case PG_QUERY__NODE__NODE_ALTER_OWNER_STMT: ExecuteAlterOwner(*this, node->alter_owner_stmt, sql, result); return;
     case PG_QUERY__NODE__NODE_CREATE_ROLE_STMT:
     case PG_QUERY__NODE__NODE_ALTER_ROLE_STMT:
     case PG_QUERY__NODE__NODE_DROP_ROLE_STMT: ExecuteRoleStatement(*this, node, sql, result); return;
@@ -611,6 +652,12 @@ void Database::Dispatch(PgQuery__Node* node, const std::string& sql, QueryResult
           else if (c->val_case == PG_QUERY__A__CONST__VAL_FVAL) value += (k ? ", " : "") + std::string(c->fval->fval);
         }
       }
+      if (name == "role" || name == "session_authorization") {
+        SetSessionRole(name, s->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_SET_VALUE ? value : "");
+        result.tag = "SET";
+        return;
+      }
+      if (name == "memory_limit" || name == "temp_directory") CheckSuperuserSetting(*catalog_, name);
       if (name == "timezone") {
         std::shared_ptr<const TimeZone> zone;
         const bool reset = s->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_RESET ||
@@ -697,7 +744,8 @@ void Database::Dispatch(PgQuery__Node* node, const std::string& sql, QueryResult
     case PG_QUERY__NODE__NODE_VARIABLE_SHOW_STMT: {
       std::string name = node->variable_show_stmt->name;
       std::string shown;
-      if (!LookupSetting(&settings(), name, &shown))
+      if (name == "is_superuser") shown = CurrentUserIsSuperuser(*catalog_) ? "on" : "off";
+      else if (!LookupSetting(&settings(), name, &shown))
         throw Error(SqlState::kUndefinedObject, fmt::format("unrecognized configuration parameter \"{}\"", name));
       result.SetOneText(name, shown);
       result.tag = "SHOW";

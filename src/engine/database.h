@@ -153,6 +153,9 @@ class Database {
     // engine's own statements, which have no temporary relations.
     std::string temp_schema;
     bool made_temp_relations = false;  // its end drops them
+    // The role the session logged in as (never changed by SET; SET SESSION AUTHORIZATION and
+    // SET ROLE keep theirs in `values`, "session_authorization" and "role").
+    std::string login_user = "yunhe";
     // What nextval last returned in this session, per sequence (currval) and of any (lastval).
     struct SequenceMemory {
       std::map<std::string, int64_t> values;
@@ -318,6 +321,8 @@ class Database {
   static void BeginStatementLimits(const SessionSettings& settings);
   // The names a statement resolves (sql/relation_names.h): the session's search_path and temp schema.
   static void UseStatementNames(const SessionSettings& settings);
+  // SET ROLE / SET SESSION AUTHORIZATION (value "" = RESET), checked as PostgreSQL does.
+  void SetSessionRole(const std::string& name, const std::string& value) REQUIRES(mu_);
   CopyReader copy_in_ GUARDED_BY(mu_);
   friend class Session;
   friend class DatabaseSequences;

@@ -2,6 +2,7 @@
 // inside the current statement of a Database the caller holds.
 #pragma once
 #include "engine/database.h"
+#include "sql/privileges.h"
 #include "ingest/table_appender.h"
 
 namespace yunhe {
@@ -29,10 +30,14 @@ class DatabaseAppender final : public TableAppender {
   }
   void Append(const std::shared_ptr<Table>& table, const DataChunk& rows) override {
     db_.AssertHeld();
+    CheckRelationPrivilege(db_.catalog(), table->schema.name, kPrivInsert);
     db_.RecordAppend(table, rows);
   }
   void AppendPoints(const std::shared_ptr<Table>& table, const DataChunk& rows) override {
     db_.AssertHeld();
+    // Points merge into the rows of their series: PostgreSQL's upsert asks for both.
+    CheckRelationPrivilege(db_.catalog(), table->schema.name, kPrivInsert);
+    CheckRelationPrivilege(db_.catalog(), table->schema.name, kPrivUpdate);
     db_.RecordAppend(table, rows, /*merge_points=*/true);
   }
 

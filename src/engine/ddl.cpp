@@ -10,6 +10,8 @@
 #include "common/status.h"
 #include "common/time_util.h"
 #include "engine/comments.h"
+#include "engine/grants.h"
+#include "sql/privileges.h"
 #include "engine/sequences.h"
 #include "engine/statements.h"
 #include "exec/expression_eval.h"
@@ -235,6 +237,7 @@ void ExecuteCreateTable(Database& db, PgQuery__CreateStmt* stmt, const std::stri
     throw Error(SqlState::kDuplicateTable, fmt::format("relation \"{}\" already exists", stmt->relation->relname),
                 planner.CharPos(stmt->relation->location));
   }
+  CheckCreateRelation(db.catalog(), name);
   if (stmt->oncommit == PG_QUERY__ON_COMMIT_ACTION__ONCOMMIT_DELETE_ROWS || stmt->oncommit == PG_QUERY__ON_COMMIT_ACTION__ONCOMMIT_DROP)
     throw Error(SqlState::kFeatureNotSupported, "ON COMMIT DELETE ROWS and ON COMMIT DROP are not supported (temporary tables keep their rows until the session ends)");
   if (IsTempRelationKey(name)) db.NoteTemporaryRelation();
@@ -355,6 +358,10 @@ void ExecuteCreateTable(Database& db, PgQuery__CreateStmt* stmt, const std::stri
   db.mutable_catalog().tables[name] = table;
   db.RecordCatalogChange(TableDdl(table->schema, db.catalog()), name);
   for (const std::string& ddl : owner_ddl) db.RecordCatalogChange(ddl, name);
+  // Its creator owns it, and the sequences it owns.
+  RecordNewRelationOwner(db, name);
+  for (auto& [seq_name, seq] : db.catalog().sequences)
+    if (seq.owned_table == name) RecordNewRelationOwner(db, seq_name);
 }
 
 void ExecuteCreateTableAs(Database& db, PgQuery__CreateTableAsStmt* stmt, const std::string& sql, QueryResult& result) {
@@ -369,6 +376,7 @@ void ExecuteCreateTableAs(Database& db, PgQuery__CreateTableAsStmt* stmt, const 
     }
     throw Error(SqlState::kDuplicateTable, fmt::format("relation \"{}\" already exists", into->rel->relname));
   }
+  CheckCreateRelation(db.catalog(), name);
   if (IsTempRelationKey(name)) db.NoteTemporaryRelation();
   Planner planner(db.catalog(), sql);
   PlannedQuery q = planner.PlanSelect(stmt->query, nullptr);
@@ -384,6 +392,7 @@ void ExecuteCreateTableAs(Database& db, PgQuery__CreateTableAsStmt* stmt, const 
   table->id = db.mutable_catalog().next_table_id++;
   db.mutable_catalog().tables[name] = table;
   db.RecordCatalogChange(TableDdl(table->schema, db.catalog()), name);
+  RecordNewRelationOwner(db, name);
   QueryResult rows;
   CollectResult(q, rows);
   size_t n = 0;
@@ -422,6 +431,7 @@ void ExecuteDrop(Database& db, PgQuery__DropStmt* stmt, const std::string& sql, 
       throw Error(std::string(what) == "index" ? SqlState::kUndefinedObject : SqlState::kUndefinedTable,
                   fmt::format("{} \"{}\" does not exist", what, name));
     }
+    CheckRelationOwner(cat, std::string(what) == "index" ? cat.indexes.at(name).table : name);
     if (!changed) db.BeginCatalogChange();
     changed = true;
     if (!IsTempRelationKey(name)) logged += (logged.empty() ? "" : ", ") + cat.Quote(name);
@@ -436,7 +446,10 @@ void ExecuteDrop(Database& db, PgQuery__DropStmt* stmt, const std::string& sql, 
       cat.indexes.erase(name);
     }
   }
-  if (changed) ForgetDroppedComments(db.mutable_catalog());
+  if (changed) {
+    ForgetDroppedComments(db.mutable_catalog());
+    ForgetDroppedPrivileges(db.mutable_catalog());
+  }
   // The WAL gets the drop of what was on disk: temporary relations never were.
   if (!logged.empty()) db.RecordCatalogChange(fmt::format("DROP {} {}", result.tag.substr(5), logged), "");
 }
@@ -507,6 +520,7 @@ void ExecuteTruncate(Database& db, PgQuery__TruncateStmt* stmt, const std::strin
       if (db.catalog().FindView(name)) throw Error(SqlState::kWrongObjectType, fmt::format("\"{}\" is not a table", name));
       throw Error(SqlState::kUndefinedTable, fmt::format("relation \"{}\" does not exist", name));
     }
+    CheckRelationPrivilege(db.catalog(), name, kPrivTruncate);
     names.push_back(name);
   }
   db.BeginCatalogChange();
@@ -541,6 +555,7 @@ void ExecuteAlterTable(Database& db, PgQuery__AlterTableStmt* stmt, const std::s
     throw Error(SqlState::kUndefinedTable, fmt::format("relation \"{}\" does not exist", name),
                 planner.CharPos(stmt->relation->location));
   }
+  CheckRelationOwner(db.catalog(), name);
   db.BeginCatalogChange();
   auto table = db.CloneTableForDdl(name);
   TableSchema& s = table->schema;
@@ -691,9 +706,11 @@ void ExecuteRename(Database& db, PgQuery__RenameStmt* stmt, const std::string& s
     result.tag = stmt->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_VIEW ? "ALTER VIEW" : "ALTER TABLE";
     if (!cat.tables.count(name) && !cat.views.count(name))
       throw Error(SqlState::kUndefinedTable, fmt::format("relation \"{}\" does not exist", name));
+    CheckRelationOwner(cat, name);
     if (cat.NameTaken(new_name))
       throw Error(SqlState::kDuplicateTable, fmt::format("relation \"{}\" already exists", new_name));
     db.BeginCatalogChange();
+    MovePrivileges(cat, name, new_name);
     if (cat.tables.count(name)) {
       auto t = db.CloneTableForDdl(name);
       cat.tables.erase(name);
@@ -717,6 +734,7 @@ void ExecuteRename(Database& db, PgQuery__RenameStmt* stmt, const std::string& s
   if (stmt->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN) {
     result.tag = "ALTER TABLE";
     if (!cat.tables.count(name)) throw Error(SqlState::kUndefinedTable, fmt::format("relation \"{}\" does not exist", name));
+    CheckRelationOwner(cat, name);
     std::string col = stmt->subname;
     db.BeginCatalogChange();
     auto t = db.CloneTableForDdl(name);
@@ -745,6 +763,9 @@ void ExecuteCreateView(Database& db, PgQuery__ViewStmt* stmt, const std::string&
   result.tag = "CREATE VIEW";
   if (cat.tables.count(name) || cat.indexes.count(name) || (cat.views.count(name) && !stmt->replace))
     throw Error(SqlState::kDuplicateTable, fmt::format("relation \"{}\" already exists", name));
+  const bool replaces = cat.views.count(name) > 0;
+  if (replaces) CheckRelationOwner(cat, name);
+  else CheckCreateRelation(cat, name);
   // The view body is the text after the AS that starts the query.
   std::string lower = Lower(sql);
   size_t pos = std::string::npos;
@@ -774,6 +795,7 @@ void ExecuteCreateView(Database& db, PgQuery__ViewStmt* stmt, const std::string&
   db.BeginCatalogChange();
   cat.views[name] = v;
   db.RecordCatalogChange(sql, name);
+  if (!replaces) RecordNewRelationOwner(db, name);
 }
 
 void ExecuteCreateIndex(Database& db, PgQuery__IndexStmt* stmt, const std::string& sql, QueryResult& result) {
@@ -782,6 +804,7 @@ void ExecuteCreateIndex(Database& db, PgQuery__IndexStmt* stmt, const std::strin
   const std::string table = RangeVarKey(cat, stmt->relation);
   auto t = cat.FindTable(table);
   if (!t) throw Error(SqlState::kUndefinedTable, fmt::format("relation \"{}\" does not exist", table));
+  CheckRelationOwner(cat, table);
   IndexInfo idx;
   idx.table = table;
   idx.unique = stmt->unique;

@@ -11,12 +11,15 @@
 #include "exec/expression_eval.h"
 #include "functions/cast.h"
 #include "sql/planner.h"
+#include "sql/parse_tree_walk.h"
+#include "sql/privileges.h"
 #include "sql/relation_names.h"
 
 namespace yunhe {
 namespace {
 
-std::shared_ptr<Table> TargetTable(Database& db, PgQuery__RangeVar* rv, const Planner& planner, const char* verb)
+// The target of INSERT/UPDATE/DELETE, checked for the privileges the statement needs.
+std::shared_ptr<Table> TargetTable(Database& db, PgQuery__RangeVar* rv, const Planner& planner, const char* verb, uint32_t privileges)
     REQUIRES(db.mutex()) {
   const std::string name = RangeVarKey(db.catalog(), rv);
   auto table = db.catalog().FindTable(name);
@@ -25,7 +28,22 @@ std::shared_ptr<Table> TargetTable(Database& db, PgQuery__RangeVar* rv, const Pl
       throw Error(SqlState::kWrongObjectType, fmt::format("cannot {} view \"{}\"", verb, rv->relname), planner.CharPos(rv->location));
     throw Error(SqlState::kUndefinedTable, fmt::format("relation \"{}\" does not exist", name), planner.CharPos(rv->location));
   }
+  for (uint32_t bit = 1; bit <= privileges; bit <<= 1)
+    if (privileges & bit) CheckRelationPrivilege(db.catalog(), name, bit);
   return table;
+}
+
+// Whether any of the parse trees reads a column: then the statement needs SELECT on its target
+// too (PostgreSQL asks for it on the columns read in WHERE, SET expressions and RETURNING).
+bool ReadsColumns(std::initializer_list<std::pair<PgQuery__Node* const*, size_t>> lists) {
+  bool reads = false;
+  for (auto& [nodes, n] : lists)
+    for (size_t k = 0; k < n && !reads; ++k)
+      WalkParseTree(&nodes[k]->base, [&](const ProtobufCMessage* m) {
+        if (m->descriptor == &pg_query__column_ref__descriptor) reads = true;
+        return !reads;
+      });
+  return reads;
 }
 
 Scope TableScope(const Table& t, const std::string& label) {
@@ -166,7 +184,10 @@ void ResolveConflicts(Database& db, const std::shared_ptr<Table>& table, DataChu
 
 void ExecuteInsert(Database& db, PgQuery__InsertStmt* stmt, const std::string& sql, QueryResult& result) {
   Planner planner(db.catalog(), sql);
-  auto table = TargetTable(db, stmt->relation, planner, "insert into");
+  uint32_t needed = kPrivInsert;
+  if (stmt->n_returning_list || (stmt->on_conflict_clause && stmt->on_conflict_clause->infer)) needed |= kPrivSelect;
+  if (stmt->on_conflict_clause && stmt->on_conflict_clause->action == PG_QUERY__ON_CONFLICT_ACTION__ONCONFLICT_UPDATE) needed |= kPrivUpdate;
+  auto table = TargetTable(db, stmt->relation, planner, "insert into", needed);
   // ON CONFLICT: the target must be the primary key (the only unique constraint so far).
   PgQuery__OnConflictClause* oc = stmt->on_conflict_clause;
   std::vector<ExprPtr> conflict_set;  // per column: new value expression or null
@@ -380,7 +401,9 @@ std::vector<uint32_t> FirstMatches(const DataChunk& chunk, size_t ids_column, st
 
 void ExecuteUpdate(Database& db, PgQuery__UpdateStmt* stmt, const std::string& sql, QueryResult& result) {
   Planner planner(db.catalog(), sql);
-  auto table = TargetTable(db, stmt->relation, planner, "update");
+  PgQuery__Node* where = stmt->where_clause;
+  const bool reads = ReadsColumns({{stmt->target_list, stmt->n_target_list}, {stmt->returning_list, stmt->n_returning_list}, {&where, where ? 1u : 0u}});
+  auto table = TargetTable(db, stmt->relation, planner, "update", kPrivUpdate | (reads ? kPrivSelect : 0));
   const TableSchema& schema = table->schema;
   std::string label = stmt->relation->alias ? stmt->relation->alias->aliasname : stmt->relation->relname;
   Scope scope;
@@ -440,7 +463,9 @@ void ExecuteUpdate(Database& db, PgQuery__UpdateStmt* stmt, const std::string& s
 
 void ExecuteDelete(Database& db, PgQuery__DeleteStmt* stmt, const std::string& sql, QueryResult& result) {
   Planner planner(db.catalog(), sql);
-  auto table = TargetTable(db, stmt->relation, planner, "delete from");
+  PgQuery__Node* where = stmt->where_clause;
+  const bool reads = ReadsColumns({{stmt->returning_list, stmt->n_returning_list}, {&where, where ? 1u : 0u}});
+  auto table = TargetTable(db, stmt->relation, planner, "delete from", kPrivDelete | (reads ? kPrivSelect : 0));
   std::string label = stmt->relation->alias ? stmt->relation->alias->aliasname : stmt->relation->relname;
   Scope scope;
   auto chunks = MatchingRows(planner, table->schema.name, label, stmt->relation->location, stmt->using_clause,

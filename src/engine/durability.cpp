@@ -1,5 +1,6 @@
 #include "engine/durability.h"
 #include "engine/comments.h"
+#include "engine/grants.h"
 #include "engine/sequences.h"
 
 #include <fmt/format.h>
@@ -40,8 +41,7 @@ std::string CatalogDdl(const Catalog& catalog, bool with_sequence_values) {
     }
     out += " AS " + v.sql + ";\n";
   }
-  for (auto& [name, verifier] : catalog.users)
-    out += "CREATE USER " + QuoteIdent(name) + (verifier.empty() ? std::string() : " PASSWORD '" + verifier + "'") + ";\n";
+  out += RolesDdl(catalog);
   for (auto& [name, idx] : catalog.indexes) {
     if (IsTempRelationKey(idx.table)) continue;
     // CREATE INDEX names the index bare: it goes into its table's schema.
@@ -51,6 +51,7 @@ std::string CatalogDdl(const Catalog& catalog, bool with_sequence_values) {
     out += ");\n";
   }
   out += CommentsDdl(catalog);
+  out += PrivilegesDdl(catalog);
   if (with_sequence_values) out += SequencesAfterTablesDdl(catalog);
   return out;
 }

@@ -1,4 +1,5 @@
 #include "engine/retention.h"
+#include "sql/privileges.h"
 
 #include <fmt/format.h>
 
@@ -112,6 +113,7 @@ void ExecuteDropChunks(Database& db, PgQuery__Node* node, const std::string& sql
     throw Error(SqlState::kInvalidParameterValue, "invalid time range for dropping chunks", pos);
   auto table = db.catalog().FindTable(table_name);
   if (!table) throw Error(SqlState::kUndefinedTable, fmt::format("relation \"{}\" does not exist", table_name), pos);
+  CheckRelationOwner(db.catalog(), table_name);  // TimescaleDB: the hypertable's owner
   auto dropped = DropChunks(db, table, older, newer);
   result.SetTextRows("drop_chunks", dropped);
   result.tag = fmt::format("SELECT {}", dropped.size());

@@ -5,6 +5,9 @@
 #include "common/sql_text.h"
 #include "common/status.h"
 #include "engine/comments.h"
+#include "engine/grants.h"
+#include "common/statement_context.h"
+#include "sql/privileges.h"
 #include "sql/planner.h"
 
 namespace yunhe {
@@ -37,9 +40,14 @@ void ExecuteCreateSchema(Database& db, PgQuery__CreateSchemaStmt* stmt, const st
                    : stmt->authrole && stmt->authrole->rolename ? stmt->authrole->rolename : "";
   if (stmt->authrole && stmt->authrole->rolename) {
     const std::string role = stmt->authrole->rolename;
-    if (role != "yunhe" && !db.catalog().users.count(role))
-      throw Error(SqlState::kUndefinedObject, fmt::format("role \"{}\" does not exist", role));
+    if (!RoleExists(db.catalog(), role)) throw Error(SqlState::kUndefinedObject, fmt::format("role \"{}\" does not exist", role));
   }
+  const Catalog& c = db.catalog();
+  const std::string& me = CurrentStatement().current_user;
+  if (!HasDatabasePrivilege(c, me, kPrivCreate))
+    throw Error(SqlState::kInsufficientPrivilege, "permission denied for database yunhe");
+  const std::string owner = stmt->authrole ? RoleSpecName(c, stmt->authrole) : me;
+  if (!IsMemberOfRole(c, me, owner)) throw Error(SqlState::kInsufficientPrivilege, fmt::format("must be member of role \"{}\"", owner));
   if (stmt->n_schema_elts > 0)
     throw Error(SqlState::kFeatureNotSupported, "CREATE SCHEMA with schema elements is not supported: create the schema, then its objects");
   if (db.catalog().SchemaExists(name)) {
@@ -67,7 +75,12 @@ void ExecuteCreateSchema(Database& db, PgQuery__CreateSchemaStmt* stmt, const st
   db.BeginCatalogChange();
   Catalog& cat = db.mutable_catalog();
   cat.schemas[name].id = cat.next_table_id++;
+  cat.schema_acls.erase(name);  // a stale one of a dropped namesake
   db.RecordCatalogChange(sql, "");
+  if (owner != kSuperuserRole) {
+    cat.schemas[name].owner = owner;
+    db.RecordCatalogChange(fmt::format("ALTER SCHEMA {} OWNER TO {}", QuoteIdent(name), QuoteIdent(owner)), "");
+  }
 }
 
 void ExecuteDropSchema(Database& db, PgQuery__DropStmt* stmt, const std::string& sql, QueryResult& result) {
@@ -86,6 +99,7 @@ void ExecuteDropSchema(Database& db, PgQuery__DropStmt* stmt, const std::string&
       }
       throw Error(SqlState::kInvalidSchemaName, fmt::format("schema \"{}\" does not exist", name));
     }
+    CheckSchemaOwner(db.catalog(), name);
     const std::vector<std::string> members = Members(db.catalog(), name);
     if (!members.empty() && !cascade) {
       std::string detail;
@@ -111,6 +125,7 @@ void ExecuteDropSchema(Database& db, PgQuery__DropStmt* stmt, const std::string&
     cat.schemas.erase(name);
   }
   ForgetDroppedComments(cat);
+  ForgetDroppedPrivileges(cat);
   std::string logged;
   for (const std::string& name : names) logged += (logged.empty() ? "" : ", ") + QuoteIdent(name);
   db.RecordCatalogChange(fmt::format("DROP SCHEMA {}{}", logged, cascade ? " CASCADE" : ""), "");

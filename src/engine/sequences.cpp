@@ -4,6 +4,8 @@
 
 #include "common/sql_text.h"
 #include "engine/comments.h"
+#include "engine/grants.h"
+#include "sql/privileges.h"
 #include "common/status.h"
 #include "sql/parse_tree_walk.h"
 #include "sql/planner.h"
@@ -40,6 +42,7 @@ void DatabaseSequences::Log(const std::string& name, int64_t value, bool is_call
 int64_t DatabaseSequences::NextVal(const std::string& raw) NO_THREAD_SAFETY_ANALYSIS {
   std::lock_guard<std::mutex> lock(mu_);
   SequenceInfo& seq = Find(raw);
+  CheckRelationPrivilege(*db_.catalog_, seq.name, kPrivUsage | kPrivUpdate);
   int64_t value;
   {
     std::lock_guard<std::mutex> state_lock(seq.state->mu);
@@ -63,6 +66,7 @@ int64_t DatabaseSequences::NextVal(const std::string& raw) NO_THREAD_SAFETY_ANAL
 int64_t DatabaseSequences::CurrVal(const std::string& raw) NO_THREAD_SAFETY_ANALYSIS {
   std::lock_guard<std::mutex> lock(mu_);
   const SequenceInfo& seq = Find(raw);
+  CheckRelationPrivilege(*db_.catalog_, seq.name, kPrivUsage | kPrivSelect);
   const auto& values = db_.current_->sequences.values;
   auto it = values.find(seq.name);
   if (it == values.end())
@@ -73,6 +77,7 @@ int64_t DatabaseSequences::CurrVal(const std::string& raw) NO_THREAD_SAFETY_ANAL
 int64_t DatabaseSequences::SetVal(const std::string& raw, int64_t value, bool is_called) NO_THREAD_SAFETY_ANALYSIS {
   std::lock_guard<std::mutex> lock(mu_);
   SequenceInfo& seq = Find(raw);
+  CheckRelationPrivilege(*db_.catalog_, seq.name, kPrivUpdate);
   CheckSequenceValue(seq, value);
   {
     std::lock_guard<std::mutex> state_lock(seq.state->mu);
@@ -229,6 +234,7 @@ void ExecuteCreateSequence(Database& db, PgQuery__CreateSeqStmt* stmt, const std
     throw Error(SqlState::kDuplicateTable, fmt::format("relation \"{}\" already exists", stmt->sequence->relname),
                 planner.CharPos(stmt->sequence->location));
   }
+  CheckCreateRelation(db.catalog(), name);
   if (IsTempRelationKey(name)) db.NoteTemporaryRelation();
   SequenceSpec spec;
   ReadSequenceOptions(stmt->options, stmt->n_options, planner, &spec);
@@ -249,6 +255,7 @@ void ExecuteCreateSequence(Database& db, PgQuery__CreateSeqStmt* stmt, const std
   seq.id = cat.next_table_id++;
   cat.sequences[name] = seq;
   db.RecordCatalogChange(sql, name);
+  RecordNewRelationOwner(db, name);
 }
 
 void ExecuteAlterSequence(Database& db, PgQuery__AlterSeqStmt* stmt, const std::string& sql, QueryResult& result) {
@@ -264,6 +271,7 @@ void ExecuteAlterSequence(Database& db, PgQuery__AlterSeqStmt* stmt, const std::
     if (db.catalog().NameTaken(name)) throw Error(SqlState::kWrongObjectType, fmt::format("\"{}\" is not a sequence", name));
     throw Error(SqlState::kUndefinedTable, fmt::format("relation \"{}\" does not exist", name), planner.CharPos(stmt->sequence->location));
   }
+  CheckRelationOwner(db.catalog(), name);
   SequenceSpec spec;
   spec.o = old->options;
   const SequenceOptions before = old->options;
@@ -324,6 +332,7 @@ void DropSequences(Database& db, PgQuery__DropStmt* stmt, const std::string& sql
       }
       throw Error(SqlState::kUndefinedTable, fmt::format("sequence \"{}\" does not exist", name));
     }
+    CheckRelationOwner(db.catalog(), name);
     if (seq->identity)
       throw Error(Status::Error(SqlState::kDependentObjects,
                                 fmt::format("cannot drop sequence {} because column {} of table {} requires it", name, seq->owned_column,
@@ -351,7 +360,10 @@ void DropSequences(Database& db, PgQuery__DropStmt* stmt, const std::string& sql
     if (!IsTempRelationKey(name)) logged += (logged.empty() ? "" : ", ") + db.catalog().Quote(name);
     db.mutable_catalog().sequences.erase(name);
   }
-  if (changed) ForgetDroppedComments(db.mutable_catalog());
+  if (changed) {
+    ForgetDroppedComments(db.mutable_catalog());
+    ForgetDroppedPrivileges(db.mutable_catalog());
+  }
   if (!logged.empty()) db.RecordCatalogChange("DROP SEQUENCE " + logged + (cascade ? " CASCADE" : ""), "");
 }
 

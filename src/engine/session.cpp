@@ -115,11 +115,18 @@ Session::Script Session::Parse(const std::string& sql) {
   return script;
 }
 
+void Session::SetLoginUser(const std::string& role) {
+  settings_.login_user = role;
+  reset_settings_.login_user = role;
+}
+
 Status Session::ApplyStartupParameters(const std::vector<std::pair<std::string, std::string>>& params) {
   // Set directly, without the database (a connection must not wait for a block that holds it).
   for (const auto& [key, value] : params) {
     std::string name;
     for (char c : key) name += char(tolower((unsigned char)c));
+    if (name == "role" || name == "session_authorization" || name == "memory_limit" || name == "temp_directory")
+      return Status::Error(SqlState::kInsufficientPrivilege, fmt::format("permission denied to set parameter \"{}\" at connection start", name));
     if (name == "timezone") {
       auto zone = TimeZone::Find(value);
       if (!zone) return Status::Error(SqlState::kInvalidParameterValue, fmt::format("invalid value for parameter \"TimeZone\": \"{}\"", value));
@@ -157,8 +164,10 @@ ResultStream Session::Discard(const PgQuery__DiscardStmt* d) {
   }
   if (all) {
     const std::string temp_schema = settings_.temp_schema;  // the session's own, whatever it resets
+    const std::string login_user = settings_.login_user;
     settings_ = has_reset_settings_ ? reset_settings_ : db_.DefaultSettings();
     settings_.temp_schema = temp_schema;
+    settings_.login_user = login_user;
     settings_.made_temp_relations = false;
     prepared_.clear();
     cursors_.clear();

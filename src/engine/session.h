@@ -150,6 +150,9 @@ class Session : public NotificationSink {
   // client_encoding, ...) as session settings (a time zone that does not exist is ignored).
   // DISCARD ALL returns to them.
   // Non-OK (22023 invalid value for parameter "TimeZone") when a value cannot be taken.
+  // The role this session logged in as (the server sets it after authentication; the shell and
+  // the engine's own sessions are the superuser).
+  void SetLoginUser(const std::string& role);
   Status ApplyStartupParameters(const std::vector<std::pair<std::string, std::string>>& params);
   // PostgreSQL's levels; READ UNCOMMITTED behaves as READ COMMITTED (as in PostgreSQL).
   enum class Isolation { kReadUncommitted, kReadCommitted, kRepeatableRead, kSerializable };

@@ -23,6 +23,9 @@ void ExecuteCreateIndex(Database& db, PgQuery__IndexStmt* stmt, const std::strin
 void ExecuteInsert(Database& db, PgQuery__InsertStmt* stmt, const std::string& sql, QueryResult& result) REQUIRES(db.mutex());
 void ExecuteUpdate(Database& db, PgQuery__UpdateStmt* stmt, const std::string& sql, QueryResult& result) REQUIRES(db.mutex());
 void ExecuteDelete(Database& db, PgQuery__DeleteStmt* stmt, const std::string& sql, QueryResult& result) REQUIRES(db.mutex());
+// The catalog file's roles: CREATE ROLE with every attribute, then the memberships (GRANT r TO m).
+std::string RolesDdl(const Catalog& catalog);
+std::string RoleDdl(const std::string& name, const RoleInfo& role);
 void ExecuteRoleStatement(Database& db, PgQuery__Node* node, const std::string& sql, QueryResult& result) REQUIRES(db.mutex());
 void ExecuteCopy(Database& db, PgQuery__CopyStmt* stmt, const std::string& sql, QueryResult& result) REQUIRES(db.mutex());
 

@@ -135,7 +135,7 @@ void RegisterSystemFunctions(FunctionRegistry& r) {
   for (TypeId t : {TypeId::kInt64, TypeId::kInt32}) {
     AddScalar(r, "pg_get_userbyid", {t}, T, [](Args, size_t n, Vector& o) {
       ForEachValid(o, n, [&](size_t k) { o.str()[k] = "yunhe"; });
-    }, "name of the role with this OID (there is one: yunhe)", "pg_get_userbyid(10) → yunhe");
+    }, "name of the role with this OID (the planner answers from the catalog's roles)", "pg_get_userbyid(10) → yunhe");
     AddScalar(r, "pg_indexes_size", {t}, TypeId::kInt64, [](Args, size_t n, Vector& o) {
       ForEachValid(o, n, [&](size_t k) { o.i64()[k] = 0; });
     }, "bytes of a table's indexes (0: they live in memory, and key maps in the parts)", "pg_indexes_size('t'::regclass) → 0");
@@ -175,8 +175,9 @@ void RegisterSystemFunctions(FunctionRegistry& r) {
       });
     }, "SQL name of a type OID with its modifier", "format_type(1700, 655366) → numeric(10,2)", false);
   }
-  // Privilege checks: every role may do everything so far (GRANT and REVOKE are issue 19's), so
-  // they answer true for any object, by name or OID, for the current or a named role.
+  // Privilege checks: the planner answers has_table_privilege and its kin from the catalog's
+  // grants (sql/planner_privileges.cpp); these kernels answer the rest (functions, tablespaces:
+  // EXECUTE and the default tablespace are PUBLIC's in PostgreSQL too).
   for (const char* what : {"has_database_privilege", "has_table_privilege", "has_schema_privilege", "has_sequence_privilege",
                            "has_column_privilege", "has_function_privilege", "has_tablespace_privilege"}) {
     const bool first = std::string(what) == "has_table_privilege";
@@ -185,7 +186,7 @@ void RegisterSystemFunctions(FunctionRegistry& r) {
       std::vector<LogicalType> args(arity, LogicalType(TypeId::kNull));
       AddScalar(r, what, args, TypeId::kBool, [](Args, size_t n, Vector& o) {
         ForEachValid(o, n, [&](size_t k) { o.i64()[k] = 1; });
-      }, first && arity == 2 ? "privilege checks: true (no privileges are kept yet; every role may do everything)" : "",
+      }, first && arity == 2 ? "whether a role holds a privilege on a table (GRANT/REVOKE, ownership, memberships)" : "",
          first && arity == 2 ? "has_table_privilege('t', 'SELECT') → t" : "");
     }
   }

@@ -6,6 +6,7 @@
 #include "common/pg_type_ids.h"
 #include "sql/relation_names.h"
 #include "sql/system_catalog.h"
+#include "sql/privileges.h"
 #include "storage/part_file.h"
 
 #include <set>
@@ -252,7 +253,10 @@ std::string CatalogMap(const Catalog& cat, const std::string& what) {
   } else if (what == "regnamespace") {
     for (auto& [oid, name] : CatalogNamespaces(cat)) line(oid, QuoteIdent(name));
   } else if (what == "regrole") {
-    line(10, "yunhe");
+    line(10, kSuperuserRole);
+    for (const PredefinedRole& p : PredefinedRoles()) line(p.oid, p.name);
+    for (auto& [name, r] : cat.roles)
+      if (name != kSuperuserRole) line(r.oid, name);
   }
   return out;
 }
@@ -287,8 +291,9 @@ bool CatalogOid(const Catalog& cat, const std::string& what, const std::string& 
     return false;
   }
   if (what == "regrole") {
-    if (name == "yunhe" || cat.users.count(name)) return *oid = 10, true;
-    return false;
+    if (!RoleExists(cat, name)) return false;
+    *oid = RoleOid(cat, name);
+    return true;
   }
   return false;
 }

@@ -161,6 +161,7 @@ class Planner {
   ExprPtr BindRegCast(const std::string& what, ExprPtr arg, int location);
   ExprPtr BindSettingCall(const std::string& name, std::vector<ExprPtr>& args, int location);
   ExprPtr CatalogLookup(const std::string& what, ExprPtr oid, int location);
+  ExprPtr BindPrivilegeFunction(const std::string& name, std::vector<ExprPtr>& args, int location);
   // The first argument of nextval/currval/setval: a constant name or regclass OID checked
   // against the catalog and handed on as the plain name.
   ExprPtr BindSequenceName(ExprPtr arg, int location);
@@ -229,6 +230,9 @@ class Planner {
   const Catalog& catalog_;
   const std::string& sql_;
   std::vector<std::map<std::string, CteEntry>> cte_stack_;
+  // Whose privileges reads are checked with: "" = the statement's current_user; a view's body
+  // is planned with its owner's (sql/privileges.h).
+  std::string privilege_role_;
   std::vector<std::shared_ptr<ParsedSql>> view_parses_;  // keep view ASTs alive while planning
   // One flag per enclosing subquery being planned: set when a reference crosses it.
   std::vector<bool*> correlation_flags_;

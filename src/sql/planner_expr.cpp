@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "common/statement_context.h"
 #include "common/decimal.h"
 #include "common/status.h"
 #include "exec/expression_eval.h"
@@ -447,10 +448,10 @@ ExprPtr Planner::BindSqlValueFunction(PgQuery__SQLValueFunction* f) {
     case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_LOCALTIME:
     case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_LOCALTIME_N:
       return CoerceTo(ResolveCall("now", {}, f->location, false), TypeId::kTime, true);
+    case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_SESSION_USER: return MakeConstant(Value::Text(CurrentStatement().session_user), f->location);
     case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_USER:
-    case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_SESSION_USER:
     case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_USER:
-    case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_ROLE: return MakeConstant(Value::Text("yunhe"), f->location);
+    case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_ROLE: return MakeConstant(Value::Text(CurrentStatement().current_user), f->location);
     case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_SCHEMA: {
       const std::string schema = CurrentSchema(catalog_);
       return MakeConstant(schema.empty() ? Value::Null(TypeId::kText) : Value::Text(schema), f->location);

@@ -3,6 +3,8 @@
 // become hash-join keys; the rest is evaluated on candidate pairs.
 #include <fmt/format.h>
 
+#include "common/server_files.h"
+#include "common/statement_context.h"
 #include "common/status.h"
 #include "common/time_util.h"
 #include "sql/asof_syntax.h"
@@ -24,6 +26,7 @@
 #include "exec/table_scan.h"
 #include "exec/basic_operators.h"
 #include "sql/planner.h"
+#include "sql/privileges.h"
 #include "sql/relation_names.h"
 #include "sql/system_catalog.h"
 
@@ -92,6 +95,7 @@ PlannedQuery Planner::PlanView(const ViewInfo& view) {
   auto parsed = ParsedSql::Parse(view.sql);
   view_parses_.push_back(parsed);
   Planner sub(catalog_, parsed->text());
+  sub.privilege_role_ = RelationOwner(catalog_, view.name);  // a view reads with its owner's rights
   PlannedQuery q = sub.PlanSelect(parsed->statements()[0].node, nullptr);
   for (size_t c = 0; c < view.column_names.size() && c < q.names.size(); ++c) q.names[c] = view.column_names[c];
   return q;
@@ -152,9 +156,13 @@ PlannedQuery Planner::PlanFromItem(PgQuery__Node* node, const Scope* outer, Scop
         q.names = sys.names;
         q.types = sys.types;
       } else if (const ViewInfo* view = catalog_.FindView(RangeVarKey(catalog_, rv))) {
+        CheckRelationPrivilegeAs(catalog_, privilege_role_.empty() ? CurrentStatement().current_user : privilege_role_, view->name, kPrivSelect);
         q = PlanView(*view);
       } else {
-        q = PlanTableScan(RangeVarKey(catalog_, rv), rv->location, false, nullptr);
+        const std::string key = RangeVarKey(catalog_, rv);
+        if (catalog_.FindTable(key))
+          CheckRelationPrivilegeAs(catalog_, privilege_role_.empty() ? CurrentStatement().current_user : privilege_role_, key, kPrivSelect);
+        q = PlanTableScan(key, rv->location, false, nullptr);
       }
       break;
     }
@@ -442,6 +450,9 @@ PlannedQuery Planner::PlanReadNmea(PgQuery__RangeFunction* f, PgQuery__FuncCall*
     }
   }
   if (path.empty()) throw Error(SqlState::kUndefinedFunction, fmt::format("{} needs a file name", name), CharPos(call->location));
+  // A file of the server: for those allowed to read them, inside --file-dir when one is set.
+  CheckServerFileAccess(catalog_, false, name + " from a file");
+  path = ResolveServerFile(path, false);
   const NmeaTable table = name == "read_nmea" ? NmeaTable::kFixes : name == "read_nmea_satellites" ? NmeaTable::kSatellites
                                                                                                    : NmeaTable::kSentences;
   PlannedQuery q;

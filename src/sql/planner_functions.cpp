@@ -187,6 +187,10 @@ ExprPtr Planner::BindFuncCall(PgQuery__FuncCall* f, BindContext& bc) {
     if (implicit->value.is_null) return MakeConstant(Value::Null(ArrayOf(TypeId::kText)), f->location);
     return MakeConstant(MakeArray(schemas, ArrayOf(TypeId::kText)), f->location);
   }
+  if (name == "has_table_privilege" || name == "has_sequence_privilege" || name == "has_column_privilege" ||
+      name == "has_any_column_privilege" || name == "has_schema_privilege" || name == "has_database_privilege" || name == "pg_has_role")
+    return BindPrivilegeFunction(name, args, f->location);
+  if (name == "pg_get_userbyid" && args.size() == 1) return CatalogLookup("regrole", args[0], f->location);
   if (name == "pg_table_is_visible" && args.size() == 1) return CoerceTo(CatalogLookup("visible", args[0], f->location), TypeId::kBool);
   if ((name == "pg_table_size" || name == "pg_total_relation_size" || name == "pg_relation_size") && !args.empty() && args.size() <= 2)
     return CoerceTo(CatalogLookup("table_size", args[0], f->location), TypeId::kInt64);

@@ -13,9 +13,6 @@ namespace yunhe {
 
 namespace {
 
-// The role "$user" stands for: roles are not per session yet (every session is the superuser).
-constexpr const char* kSessionRole = "yunhe";
-
 // Splits a list of identifiers as PostgreSQL's SplitIdentifierString does: `sep`-separated,
 // blanks around each ignored, "quoted" parts kept as written ("" for a quote), others lower-cased.
 std::vector<std::string> SplitIdentifiers(const std::string& text, char sep) {
@@ -70,7 +67,7 @@ std::vector<std::string> LookupSchemas(const Catalog& catalog) {
   std::vector<std::string> out;
   bool temp_listed = false;
   for (std::string s : SplitIdentifiers(CurrentStatement().search_path, ',')) {
-    if (s == "$user") s = kSessionRole;
+    if (s == "$user") s = CurrentStatement().current_user;
     if (s == "pg_temp") {
       if (!TempSchema().empty()) out.push_back(TempSchema());
       temp_listed = true;
@@ -86,7 +83,7 @@ std::vector<std::string> LookupSchemas(const Catalog& catalog) {
 
 std::string CurrentSchema(const Catalog& catalog) {
   for (std::string s : SplitIdentifiers(CurrentStatement().search_path, ',')) {
-    if (s == "$user") s = kSessionRole;
+    if (s == "$user") s = CurrentStatement().current_user;
     if (s.empty() || s == "pg_catalog" || s == "pg_temp" || IsTempSchema(s)) continue;
     if (catalog.SchemaExists(s)) return s;
   }

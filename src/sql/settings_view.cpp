@@ -1,5 +1,7 @@
 #include "sql/settings_view.h"
 
+#include "common/statement_context.h"
+
 #include "common/memory_limit.h"
 
 namespace yunhe {
@@ -28,6 +30,15 @@ bool LookupSetting(const SettingsMap* settings, const std::string& name, std::st
   }
   if (name == "work_mem") {
     *value = FormatMemorySize(DefaultWorkMemBytes());
+    return true;
+  }
+  // The statement's roles (SET ROLE, SET SESSION AUTHORIZATION; sql/privileges.h).
+  if (name == "role") {
+    *value = CurrentStatement().current_user == CurrentStatement().session_user ? "none" : CurrentStatement().current_user;
+    return true;
+  }
+  if (name == "session_authorization") {
+    *value = CurrentStatement().session_user;
     return true;
   }
   return false;

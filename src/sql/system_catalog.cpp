@@ -1,4 +1,6 @@
 #include "sql/system_catalog.h"
+#include "sql/privileges.h"
+#include "functions/array_value.h"
 
 #include "common/memory_limit.h"
 #include "storage/part_file.h"
@@ -36,6 +38,13 @@ const std::vector<std::pair<int64_t, const char*>>& BuiltinTypes() {
       {2283, "anyelement"}, {2277, "anyarray"}, {2281, "internal"}, {2278, "void"}, {2249, "record"}};  // pseudo-types from anyelement on
   return types;
 }
+
+// An ACL as aclitem[] (text elements, as psql prints them).
+Value AclValue(const Acl& acl) {
+  std::vector<Value> items;
+  for (const std::string& t : AclTexts(acl)) items.push_back(Value::Text(t));
+  return MakeArray(items, ArrayOf(TypeId::kText));
+}
 }  // namespace
 
 bool BuildSystemRelation(const Catalog& cat, const std::string& schema, const std::string& name, SystemRelation* out,
@@ -65,7 +74,12 @@ bool BuildSystemRelation(const Catalog& cat, const std::string& schema, const st
   if (schema.empty() && (cat.FindTable(name) || cat.FindView(name))) return false;
   if (pg && name == "pg_namespace") {
     Builder b(out, {{"oid", I}, {"nspname", T}, {"nspowner", I}, {"nspacl", TA}});
-    for (auto& [oid, s] : CatalogNamespaces(cat)) b.Row({Int(oid), Text(s), Int(kOwnerOid), Null()});
+    for (auto& [oid, s] : CatalogNamespaces(cat)) {
+      auto acl = cat.schema_acls.find(s);
+      const bool user_schema = s == kPublicSchema || cat.schemas.count(s);
+      b.Row({Int(oid), Text(s), Int(user_schema ? RoleOid(cat, SchemaOwner(cat, s)) : kOwnerOid),
+             acl != cat.schema_acls.end() ? AclValue(acl->second) : s == kPublicSchema ? AclValue(SchemaAcl(cat, s)) : Null()});
+    }
     b.Finish();
     return true;
   }
@@ -85,9 +99,12 @@ bool BuildSystemRelation(const Catalog& cat, const std::string& schema, const st
                       : e.kind == 'S' ? 3  // last_value, log_cnt, is_called
                                       : int64_t(e.columns.size());
       const int64_t am = e.kind == 'r' ? 2 : e.kind == 'i' ? (e.method == "gist" ? 783 : 403) : 0;
-      b.Row({Int(e.oid), Text(e.name), Int(e.namespace_oid), Int(0), Int(0), Int(kOwnerOid), Int(am), Int(0), Int(0), tuples,
+      const std::string& owned = e.kind == 'i' ? e.table->schema.name : e.key;
+      auto acl = cat.relation_acls.find(e.key);
+      const Value relacl = e.kind != 'i' && acl != cat.relation_acls.end() ? AclValue(acl->second) : Null();
+      b.Row({Int(e.oid), Text(e.name), Int(e.namespace_oid), Int(0), Int(0), Int(RoleOid(cat, RelationOwner(cat, owned))), Int(am), Int(0), Int(0), tuples,
              Bool(has_index), Text(IsTempSchema(e.schema) ? "t" : "p"), Text(std::string(1, e.kind)), Int(natts), Int(0), Bool(false), Bool(false), Bool(false),
-             Bool(false), Text(e.kind == 'r' ? "d" : "n"), Bool(false), Null(), Null(), Null()});
+             Bool(false), Text(e.kind == 'r' ? "d" : "n"), Bool(false), relacl, Null(), Null()});
     }
     b.Finish();
     return true;
@@ -135,7 +152,7 @@ bool BuildSystemRelation(const Catalog& cat, const std::string& schema, const st
                     {"daticulocale", T}, {"datlocprovider", T}, {"datistemplate", B}, {"datallowconn", B}, {"datacl", TA},
                     {"dattablespace", I}, {"datconnlimit", I4}});
     b.Row({Int(kDatabaseOid), Text("yunhe"), Int(kOwnerOid), Int(6), Text("C"), Text("C"), Null(), Text("c"), Bool(false),
-           Bool(true), Null(), Int(1663), Int(-1)});
+           Bool(true), cat.database_acl.empty() ? Null() : AclValue(cat.database_acl), Int(1663), Int(-1)});
     b.Finish();
     return true;
   }
@@ -150,14 +167,18 @@ bool BuildSystemRelation(const Catalog& cat, const std::string& schema, const st
     Builder b(out, {{"oid", I}, {"rolname", T}, {"usename", T}, {"rolsuper", B}, {"usesuper", B}, {"rolinherit", B},
                     {"rolcreaterole", B}, {"rolcreatedb", B}, {"rolcanlogin", B}, {"rolreplication", B}, {"rolbypassrls", B},
                     {"rolconnlimit", I4}, {"rolvaliduntil", TypeId::kTimestampTz}, {"rolpassword", T}});
-    // yunhe is the superuser; roles made with CREATE USER can log in and nothing more.
+    // yunhe is the bootstrap superuser; the predefined pg_* roles; then CREATE ROLE's.
+    const bool users_only = name == "pg_user";
     b.Row({Int(kOwnerOid), Text("yunhe"), Text("yunhe"), Bool(true), Bool(true), Bool(true), Bool(true), Bool(true), Bool(true),
            Bool(true), Bool(true), Int(-1), Null(), Text("********")});
-    int64_t role_oid = 16384;
-    for (auto& [user, verifier] : cat.users) {
-      if (user == "yunhe") continue;
-      b.Row({Int(role_oid++), Text(user), Text(user), Bool(false), Bool(false), Bool(true), Bool(false), Bool(false), Bool(true),
-             Bool(false), Bool(false), Int(-1), Null(), Text("********")});
+    if (!users_only)
+      for (const PredefinedRole& p : PredefinedRoles())
+        b.Row({Int(p.oid), Text(p.name), Text(p.name), Bool(false), Bool(false), Bool(true), Bool(false), Bool(false), Bool(false),
+               Bool(false), Bool(false), Int(-1), Null(), Null()});
+    for (auto& [role, r] : cat.roles) {
+      if (role == "yunhe" || (users_only && !r.login)) continue;
+      b.Row({Int(r.oid), Text(role), Text(role), Bool(r.superuser), Bool(r.superuser), Bool(r.inherit), Bool(r.createrole), Bool(r.createdb),
+             Bool(r.login), Bool(false), Bool(false), Int(r.connection_limit), Null(), r.verifier.empty() ? Null() : Text("********")});
     }
     b.Finish();
     return true;
@@ -175,9 +196,9 @@ bool BuildSystemRelation(const Catalog& cat, const std::string& schema, const st
       if (name == "pg_tables" && e.kind == 'r') {
         bool has_index = false;
         for (const RelationEntry& i : relations) has_index = has_index || (i.kind == 'i' && i.table_oid == e.oid);
-        b.Row({Text(e.schema), Text(e.name), Text("yunhe"), Null(), Bool(has_index), Bool(false), Bool(false), Bool(false)});
+        b.Row({Text(e.schema), Text(e.name), Text(RelationOwner(cat, e.key)), Null(), Bool(has_index), Bool(false), Bool(false), Bool(false)});
       } else if (name == "pg_views" && e.kind == 'v') {
-        b.Row({Text(e.schema), Text(e.name), Text("yunhe"), Text(e.view->sql)});
+        b.Row({Text(e.schema), Text(e.name), Text(RelationOwner(cat, e.key)), Text(e.view->sql)});
       } else if (name == "pg_indexes" && e.kind == 'i' && e.table) {
         b.Row({Text(e.schema), Text(cat.Split(e.table->schema.name).name), Text(e.name), Null(), Text(IndexDef(cat, e))});
       }

@@ -4,6 +4,7 @@
 #include "common/pg_type_ids.h"
 #include "functions/array_value.h"
 #include "sql/system_catalog_builder.h"
+#include "sql/privileges.h"
 
 namespace yunhe::catalog_rows {
 
@@ -85,8 +86,14 @@ bool BuildDescribeRelation(const Catalog& cat, const std::string& name, SystemRe
     Builder(out, {{"oid", I}, {"prpubid", I}, {"prrelid", I}, {"prqual", T}, {"prattrs", ArrayOf(TypeId::kInt16)}}).Finish();
   else if (name == "pg_parameter_acl")  // psql's \dconfig+: no GRANT ... ON PARAMETER here
     Builder(out, {{"oid", I}, {"parname", T}, {"paracl", TA}}).Finish();
-  else if (name == "pg_auth_members")
-    Builder(out, {{"roleid", I}, {"member", I}, {"grantor", I}, {"admin_option", B}}).Finish();
+  else if (name == "pg_auth_members") {
+    // Memberships (GRANT role TO role), granted by the bootstrap superuser as far as recorded.
+    Builder b(out, {{"roleid", I}, {"member", I}, {"grantor", I}, {"admin_option", B}});
+    for (auto& [member, r] : cat.roles)
+      for (const std::string& role : r.member_of)
+        b.Row({Int(RoleOid(cat, role)), Int(RoleOid(cat, member)), Int(kOwnerOid), Bool(false)});
+    b.Finish();
+  }
   else if (name == "pg_enum") Builder(out, {{"oid", I}, {"enumtypid", I}, {"enumsortorder", TypeId::kFloat32}, {"enumlabel", T}}).Finish();
   else if (name == "pg_description") {
     // COMMENT ON: one row per comment, on its relation (objsubid 0) or column (its number).

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "common/sql_text.h"
+#include "storage/acl.h"
 #include "storage/sequence.h"
 #include "storage/table.h"
 
@@ -35,7 +36,8 @@ struct IndexInfo {
 };
 
 struct SchemaInfo {
-  uint64_t id = 0;  // OID 16384 + id, from the tables' counter
+  uint64_t id = 0;    // OID 16384 + id, from the tables' counter
+  std::string owner;  // "" = the superuser
 };
 
 inline constexpr const char* kPublicSchema = "public";
@@ -58,9 +60,16 @@ struct Catalog {
   std::map<std::string, SequenceInfo> sequences;  // copies share each sequence's state (storage/sequence.h)
   // COMMENT ON: (relation, column or "" for the relation itself) -> text.
   std::map<std::pair<std::string, std::string>, std::string> comments;
-  // Roles: name -> SCRAM-SHA-256 verifier ("" = no password). The superuser "yunhe" always
-  // exists; while no role has a password, loopback connections are trusted.
-  std::map<std::string, std::string> users;
+  // Roles (storage/acl.h). The superuser "yunhe" always exists (listed here only once it has a
+  // password); while no role has a password, loopback connections are trusted.
+  std::map<std::string, RoleInfo> roles;
+  // Owners and access-control lists (sql/privileges.h reads them). A relation (by key) or schema
+  // missing from `owners` belongs to the superuser; an object missing from the acl maps has its
+  // default privileges. Drops and renames carry these along (engine/grants.h).
+  std::map<std::string, std::string> relation_owners;
+  std::map<std::string, Acl> relation_acls;
+  std::map<std::string, Acl> schema_acls;  // also "public"
+  Acl database_acl;
   uint64_t next_table_id = 1;
 
   std::shared_ptr<Table> FindTable(const std::string& name) const {
@@ -74,6 +83,10 @@ struct Catalog {
   const SequenceInfo* FindSequence(const std::string& name) const {
     auto it = sequences.find(name);
     return it == sequences.end() ? nullptr : &it->second;
+  }
+  const RoleInfo* FindRole(const std::string& name) const {
+    auto it = roles.find(name);
+    return it == roles.end() ? nullptr : &it->second;
   }
   bool SchemaExists(const std::string& schema) const {
     return schema == kPublicSchema || schemas.count(schema) || IsTempSchema(schema);

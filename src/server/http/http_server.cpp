@@ -101,17 +101,18 @@ void HttpServer::Stop() {
   if (server_) server_->stop();
 }
 
-bool HttpServer::Authorized(const httplib::Request& req) {
-  // No role with a password: trusted (loopback by default, like the PostgreSQL protocol).
-  std::map<std::string, std::string> users;
+bool HttpServer::Authorized(const httplib::Request& req, std::string* role) {
+  // No role with a password: trusted (loopback by default, like the PostgreSQL protocol), as
+  // the role the request names if there is one, else the superuser.
+  std::map<std::string, RoleInfo> roles;
   // Not waiting for an open transaction block of a pgwire session: its starting catalog.
-  if (!db_.ReadBlockStartCatalog([&](const Catalog& c) { users = c.users; })) {
+  if (!db_.ReadBlockStartCatalog([&](const Catalog& c) { roles = c.roles; })) {
     MutexLock lock(db_.mutex());
-    users = db_.catalog().users;
+    roles = db_.catalog().roles;
   }
   bool required = false;
-  for (auto& [n, v] : users) required = required || !v.empty();
-  if (!required) return true;
+  for (auto& [n, r] : roles) required = required || !r.verifier.empty();
+  *role = kSuperuserRole;
   // Authorization: Basic base64(user:password), or Token [user:]password (InfluxDB 2.x clients).
   std::string h = req.get_header_value("Authorization");
   std::string user = "yunhe", password;
@@ -133,10 +134,17 @@ bool HttpServer::Authorized(const httplib::Request& req) {
     user = req.get_param_value("u");
     password = req.get_param_value("p");
   } else {
-    return false;
+    return !required;
   }
-  auto it = users.find(user);
-  return it != users.end() && !it->second.empty() && auth::CheckPassword(it->second, password);
+  auto it = roles.find(user);
+  const bool may_login = user == kSuperuserRole || (it != roles.end() && (it->second.login || it->second.superuser));
+  if (!required) {
+    if (it != roles.end() && may_login) *role = user;
+    return it == roles.end() || may_login;
+  }
+  if (it == roles.end() || it->second.verifier.empty() || !may_login || !auth::CheckPassword(it->second.verifier, password)) return false;
+  *role = user;
+  return true;
 }
 
 void HttpServer::ObserveLatency(double seconds) {
@@ -158,7 +166,14 @@ void HttpServer::Routes() {
       const_cast<httplib::Request&>(req).headers.erase("Accept-Encoding");
       if (!accepted.empty()) const_cast<httplib::Request&>(req).headers.emplace("Accept-Encoding", accepted);
     }
-    if (req.path == "/ping" || req.path == "/health" || Authorized(req)) return httplib::Server::HandlerResponse::Unhandled;
+    // The role the request runs as travels in a header of ours, never one the client sent.
+    const_cast<httplib::Request&>(req).headers.erase(kRoleHeader);
+    std::string role;
+    if (req.path == "/ping" || req.path == "/health") return httplib::Server::HandlerResponse::Unhandled;
+    if (Authorized(req, &role)) {
+      const_cast<httplib::Request&>(req).headers.emplace(kRoleHeader, role);
+      return httplib::Server::HandlerResponse::Unhandled;
+    }
     res.status = 401;
     res.set_header("WWW-Authenticate", "Basic realm=\"yunhe\"");
     res.set_content("{\"error\":\"authorization failed\"}", "application/json");
@@ -191,6 +206,7 @@ void HttpServer::Routes() {
     // (without the database), beside another session's open block, or holding the database.
     // Every statement but the last runs to completion; the last one's rows stream out.
     auto session = std::make_shared<Session>(db_);
+    session->SetLoginUser(req.get_header_value(kRoleHeader));
     auto defer = db_.DeferSync();
     auto fail = [&](const Status& st, int http_status) {
       if (http_status == 400) ++query_errors_;
@@ -263,6 +279,7 @@ void HttpServer::Routes() {
     lineproto::WriteReport report;
     QueryResult r;
     Session session(db_);
+    session.SetLoginUser(req.get_header_value(kRoleHeader));
     Status durable = session.LockedDurably([&](Database& db) {
       db.AssertHeld();
       r = WriteLineProtocol(db, req.body, o, &report);
@@ -294,7 +311,7 @@ void HttpServer::Routes() {
       res.set_content("{\"error\":\"missing required parameter \\\"q\\\"\"}\n", "application/json");
       return;
     }
-    res.set_content(influx_query_->Run(q, req.has_param("epoch") ? req.get_param_value("epoch") : ""), "application/json");
+    res.set_content(influx_query_->Run(q, req.has_param("epoch") ? req.get_param_value("epoch") : "", req.get_header_value(kRoleHeader)), "application/json");
   };
   server_->Get("/query", influx_query);
   server_->Post("/query", influx_query);
@@ -320,6 +337,7 @@ void HttpServer::Routes() {
     const std::string sql = "COPY " + ident + " FROM STDIN WITH (FORMAT csv, HEADER " + (header ? "true" : "false") +
                             ", DELIMITER '" + delimiter + "')";
     Session session(db_);
+    session.SetLoginUser(req.get_header_value(kRoleHeader));
     session.SetCopyInput(req.body);
     auto defer = db_.DeferSync();
     std::vector<QueryResult> results = session.Execute(sql);

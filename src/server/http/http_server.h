@@ -31,6 +31,10 @@ struct Request;
 
 namespace yunhe::http {
 
+// The header the server puts on an authorized request: the role it runs as (any a client sent
+// is removed first).
+inline constexpr const char* kRoleHeader = "X-Yunhe-Role";
+
 struct HttpOptions {
   std::string listen = "127.0.0.1";
   int port = 9000;  // 0: pick a free port
@@ -58,7 +62,8 @@ class HttpServer {
   void Routes();
   void MountWebConsole();
   std::map<std::string, const WebAsset*> assets_;  // path -> embedded file
-  bool Authorized(const httplib::Request& req);
+  // Whether the request may go on, and as which role (Basic, Token, u=/p= credentials).
+  bool Authorized(const httplib::Request& req, std::string* role);
 
   Database& db_;
   HttpOptions options_;

@@ -100,10 +100,11 @@ std::string TagSeries(const std::string& name, const std::vector<std::string>& t
 
 }  // namespace
 
-std::string InfluxQueryHandler::Run(const std::string& q, const std::string& epoch) {
+std::string InfluxQueryHandler::Run(const std::string& q, const std::string& epoch, const std::string& role) {
   std::string out = "{\"results\":[";
   const std::vector<InfluxStatement> statements = TranslateInfluxQL(q);
   Session session(db_);
+  session.SetLoginUser(role);
   auto defer = db_.DeferSync();
   // Runs SQL; the rows as JSON cells (epoch applies to timestamps). False with *error set.
   auto query = [&](const std::string& sql, std::vector<std::string>* names, std::vector<std::vector<std::string>>* rows,

@@ -15,7 +15,7 @@ class InfluxQueryHandler {
  public:
   explicit InfluxQueryHandler(Database& db) : db_(db) {}
   // q: the InfluxQL text; epoch: "" or a unit. Returns the response body.
-  std::string Run(const std::string& q, const std::string& epoch);
+  std::string Run(const std::string& q, const std::string& epoch, const std::string& role);
 
  private:
   Database& db_;

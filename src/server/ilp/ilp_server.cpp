@@ -78,6 +78,7 @@ void IlpServer::Stop() {
 
 void IlpServer::Serve(int fd, int connection) {
   Session session(db_);
+  session.SetLoginUser(options_.role);
   std::string pending;
   size_t next_line = 1;
   char buf[64 * 1024];

@@ -16,6 +16,7 @@ namespace yunhe::ilp {
 struct IlpOptions {
   std::string listen = "127.0.0.1";
   int port = 9009;  // 0: pick a free port
+  std::string role = "yunhe";  // the role writes run as (privileges: INSERT, CREATE on the schema)
 };
 
 class IlpServer {

@@ -106,6 +106,7 @@ void MqttIngest::Flush() {
   lineproto::WriteReport report;
   QueryResult r;
   Session session(db_);
+  session.SetLoginUser(options_.role);
   Status durable = session.LockedDurably([&](Database& db) {
       db.AssertHeld();
     r = WriteLineProtocol(db, batch, o, &report);

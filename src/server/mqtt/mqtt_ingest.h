@@ -24,6 +24,7 @@ struct MqttOptions {
   std::vector<std::string> topics;
   std::string json_table = "mqtt";  // table for JSON payloads without "measurement"
   int qos = 1;
+  std::string role = "yunhe";  // the role writes run as
 };
 
 class MqttIngest {

@@ -70,7 +70,8 @@ class Connection {
   std::string out_;                   // the answer being built
   Message m_;
   std::map<std::string, Portal> portals_;
-  std::string user_ = "yunhe";
+  std::string user_ = "yunhe";        // as the startup packet names it
+  std::string login_role_ = "yunhe";  // the role the session runs as (Authenticate)
 };
 
 }  // namespace yunhe::pgwire

@@ -9,6 +9,7 @@
 #include "server/pgwire/pg_connection.h"
 #include "server/pgwire/pg_rows.h"
 #include "server/pgwire/pg_server.h"
+#include "sql/privileges.h"
 
 namespace yunhe::pgwire {
 
@@ -77,6 +78,7 @@ bool Connection::Startup(bool over_limit) {
   // DISCARD ALL go back to); a bad value ends the connection as in PostgreSQL.
   session_ = std::make_unique<Session>(server_.db_);
   session_->set_backend_pid(backend_pid_);
+  session_->SetLoginUser(login_role_);
   const Status applied = session_->ApplyStartupParameters(settings);
   if (!applied.ok()) {
     AppendError(applied, &out, 'E', "FATAL");
@@ -94,8 +96,16 @@ bool Connection::Startup(bool over_limit) {
   param("TimeZone", zone);
   param("integer_datetimes", "on");
   param("standard_conforming_strings", "on");
-  param("is_superuser", "on");
-  param("session_authorization", user_);
+  bool superuser = login_role_ == kSuperuserRole;
+  if (!superuser) {
+    auto read = [&](const Catalog& c) { superuser = IsSuperuser(c, login_role_); };
+    if (!server_.db_.ReadBlockStartCatalog(read)) {
+      MutexLock lock(server_.db_.mutex());
+      read(server_.db_.catalog());
+    }
+  }
+  param("is_superuser", superuser ? "on" : "off");
+  param("session_authorization", login_role_);
   param("application_name", application);
   int32_t cancel_key;
   RAND_bytes(reinterpret_cast<unsigned char*>(&cancel_key), sizeof cancel_key);
@@ -109,18 +119,33 @@ bool Connection::Startup(bool over_limit) {
 bool Connection::Authenticate(const std::string& user) {
   // Trust until some role has a password; from then on SCRAM-SHA-256 for everyone.
   std::string verifier;
-  bool required = false;
+  bool required = false, known = false, can_login = false;
   auto read_roles = [&](const Catalog& catalog) {
-    for (auto& [name, v] : catalog.users) required = required || !v.empty();
-    auto it = catalog.users.find(user);
-    if (it != catalog.users.end()) verifier = it->second;
+    for (auto& [name, r] : catalog.roles) required = required || !r.verifier.empty();
+    const RoleInfo* role = catalog.FindRole(user);
+    if (role) verifier = role->verifier;
+    known = user == kSuperuserRole || (role && !IsPredefinedRole(user));
+    can_login = user == kSuperuserRole || (role && (role->login || role->superuser));
   };
   // Logging in does not wait for another session's open transaction block either.
   if (!server_.db_.ReadBlockStartCatalog(read_roles)) {
     MutexLock lock(server_.db_.mutex());
     read_roles(server_.db_.catalog());
   }
-  if (!required) return true;
+  auto fatal = [&](const std::string& message) {
+    std::string out;
+    AppendError(Status::Error(SqlState::kInvalidAuthorization, message), &out, 'E', "FATAL");
+    WriteAll(conn_, out);
+    return false;
+  };
+  if (known && !can_login) return fatal("role \"" + user + "\" is not permitted to log in");
+  // Trusted (no role has a password): a name no role has logs in as the superuser, as every
+  // connection did before roles meant something; a role's own name logs in as that role.
+  if (!required) {
+    login_role_ = known ? user : std::string(kSuperuserRole);
+    return true;
+  }
+  login_role_ = user;
   auto refuse = [&](const std::string& why) {
     std::string out;
     // Like PostgreSQL, the client learns nothing about why (which roles exist, which step failed).

@@ -17,11 +17,6 @@ using testing::OpenOrDie;
 using testing::Scalar;
 
 
-void Ok(Session& s, const std::string& sql) {
-  auto results = s.Execute(sql);
-  ASSERT_FALSE(results.empty());
-  ASSERT_TRUE(results.back().status.ok()) << sql << ": " << results.back().status.message();
-}
 
 std::string Error(Database& db, const std::string& sql) {
   auto r = db.ExecuteStatement(sql);
@@ -61,27 +56,17 @@ void ExpectFleet(Database& db) {
   EXPECT_EQ(Scalar(db, "SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'pg_temp%'"), "0");
 }
 
-TEST(Schema, ComesBackFromTheWal) {
-  const std::string dir = FreshDir("schema-wal");
-  {
-    auto db = OpenOrDie(dir);
-    MakeFleet(*db);
-    CloseAsInACrash(db);
-  }
-  auto db = OpenOrDie(dir);
-  ExpectFleet(*db);
+TEST(Schema, ComesBackAfterRestarts) {
+  testing::ExpectAfterRestarts("schema", MakeFleet, [](Database& db) {
+    ExpectFleet(db);
+  });
 }
 
-TEST(Schema, ComesBackFromACheckpoint) {
-  const std::string dir = FreshDir("schema-checkpoint");
-  {
-    auto db = OpenOrDie(dir);
-    MakeFleet(*db);
-    Ok(*db, "CHECKPOINT");
-    EXPECT_EQ(Scalar(*db, "SELECT x FROM scratch"), "1");  // still there after a checkpoint
-  }
-  auto db = OpenOrDie(dir);
-  ExpectFleet(*db);
+TEST(Schema, TemporaryTableSurvivesACheckpointInItsSession) {
+  auto db = OpenOrDie(FreshDir("schema-temp-checkpoint"));
+  MakeFleet(*db);
+  Ok(*db, "CHECKPOINT");
+  EXPECT_EQ(Scalar(*db, "SELECT x FROM scratch"), "1");  // still there after a checkpoint
 }
 
 TEST(Schema, DropCascadeIsReplayed) {

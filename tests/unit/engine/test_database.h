@@ -9,6 +9,7 @@
 #include <string>
 
 #include "engine/database.h"
+#include "engine/session.h"
 
 namespace yunhe::testing {
 
@@ -31,6 +32,13 @@ inline void Ok(Database& db, const std::string& sql) {
   ASSERT_TRUE(r.status.ok()) << sql << ": " << r.status.message();
 }
 
+// Runs statements in a session that must succeed (the last one's status).
+inline void Ok(Session& s, const std::string& sql) {
+  auto results = s.Execute(sql);
+  ASSERT_FALSE(results.empty());
+  ASSERT_TRUE(results.back().status.ok()) << sql << ": " << results.back().status.message();
+}
+
 // Closing a database inside a transaction block skips the closing checkpoint: the next open
 // recovers from the WAL as after a crash.
 inline void CloseAsInACrash(std::unique_ptr<Database>& db) {
@@ -43,6 +51,24 @@ inline std::string Scalar(Database& db, const std::string& sql) {
   EXPECT_TRUE(r.status.ok()) << sql << ": " << r.status.message();
   if (!r.status.ok() || r.chunks.empty() || r.chunks[0].count == 0) return "<none>";
   return r.chunks[0].columns[0].GetValue(0).ToString();
+}
+
+// make(db) on a fresh directory, then expect(db) after the database reopens: from the WAL after a
+// crash, and from a checkpoint after a clean close (each in its own directory).
+template <class Make, class Expect>
+void ExpectAfterRestarts(const std::string& name, Make make, Expect expect) {
+  for (const bool crash : {true, false}) {
+    SCOPED_TRACE(crash ? "after a crash (WAL replay)" : "after a checkpoint");
+    const std::string dir = FreshDir(name + (crash ? "-wal" : "-checkpoint"));
+    {
+      auto db = OpenOrDie(dir);
+      make(*db);
+      if (crash) CloseAsInACrash(db);
+      else Ok(*db, "CHECKPOINT");
+    }
+    auto db = OpenOrDie(dir);
+    expect(*db);
+  }
 }
 
 }  // namespace yunhe::testing

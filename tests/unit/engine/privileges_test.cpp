@@ -1,0 +1,109 @@
+// Roles, owners and grants across restarts (engine/grants.h, engine/roles.cpp): what a role
+// made, who owns it and who may read or write it come back from the WAL (GRANTs logged with
+// their grantor) and from a checkpoint's catalog file (each ACL rebuilt item by item); a
+// session logged in as a role is held to its privileges.
+#include <gtest/gtest.h>
+
+#include "engine/database.h"
+#include "engine/session.h"
+#include "test_database.h"
+
+namespace yunhe {
+namespace {
+
+using testing::CloseAsInACrash;
+using testing::FreshDir;
+using testing::Ok;
+using testing::OpenOrDie;
+using testing::Scalar;
+
+std::string State(Session& s, const std::string& sql) {
+  auto r = s.Execute(sql).back();
+  return r.status.ok() ? "" : r.status.sqlstate();
+}
+
+// A superuser makes roles and a table; bob (with CREATE on public) makes his own and grants
+// with and without grant option; an owner change; a membership; a revoke.
+void MakeGrants(Database& db) {
+  Ok(db, "CREATE ROLE bob LOGIN PASSWORD 'b0b'");
+  Ok(db, "CREATE ROLE alice LOGIN");
+  Ok(db, "CREATE ROLE readers NOLOGIN");
+  Ok(db, "CREATE ROLE admin SUPERUSER LOGIN");
+  Ok(db, "GRANT readers TO alice");
+  Ok(db, "CREATE TABLE fixes (device text, speed float8)");
+  Ok(db, "INSERT INTO fixes VALUES ('a', 1.5)");
+  Ok(db, "GRANT SELECT ON fixes TO readers");
+  Ok(db, "GRANT ALL ON fixes TO bob WITH GRANT OPTION");
+  Ok(db, "REVOKE TRUNCATE ON fixes FROM bob");
+  Ok(db, "GRANT CREATE ON SCHEMA public TO bob");
+  Session bob(db);
+  bob.SetLoginUser("bob");
+  Ok(bob, "CREATE TABLE bob_notes (note text)");
+  Ok(bob, "INSERT INTO bob_notes VALUES ('hi')");
+  Ok(bob, "GRANT INSERT ON fixes TO alice");  // as bob, with his grant option
+  Ok(bob, "CREATE VIEW bob_view AS SELECT count(*) AS n FROM fixes");
+  Ok(db, "CREATE SCHEMA ops AUTHORIZATION alice");
+  Ok(db, "CREATE SEQUENCE ticket");
+  Ok(db, "ALTER SEQUENCE ticket OWNER TO alice");
+}
+
+void ExpectGrants(Database& db) {
+  EXPECT_EQ(Scalar(db, "SELECT relacl::text FROM pg_class WHERE relname = 'fixes'"),
+            "{yunhe=arwdDxt/yunhe,readers=r/yunhe,bob=a*r*w*d*x*t*/yunhe,alice=a/bob}");
+  EXPECT_EQ(Scalar(db, "SELECT tableowner FROM pg_tables WHERE tablename = 'bob_notes'"), "bob");
+  EXPECT_EQ(Scalar(db, "SELECT viewowner FROM pg_views WHERE viewname = 'bob_view'"), "bob");
+  EXPECT_EQ(Scalar(db, "SELECT r.rolname FROM pg_namespace n JOIN pg_roles r ON r.oid = n.nspowner WHERE nspname = 'ops'"), "alice");
+  EXPECT_EQ(Scalar(db, "SELECT r.rolname FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner WHERE relname = 'ticket'"), "alice");
+  EXPECT_EQ(Scalar(db, "SELECT rolsuper::text || rolcanlogin::text FROM pg_roles WHERE rolname = 'admin'"), "truetrue");
+  EXPECT_EQ(Scalar(db, "SELECT rolcanlogin::text FROM pg_roles WHERE rolname = 'readers'"), "false");
+  EXPECT_EQ(Scalar(db, "SELECT nspacl::text FROM pg_namespace WHERE nspname = 'public'"),
+            "{pg_database_owner=UC/pg_database_owner,=U/pg_database_owner,bob=C/pg_database_owner}");
+  Session alice(db);
+  alice.SetLoginUser("alice");
+  Ok(alice, "SELECT * FROM fixes");         // through readers
+  Ok(alice, "INSERT INTO fixes VALUES ('b', 2)");  // bob's grant
+  EXPECT_EQ(State(alice, "DELETE FROM fixes"), "42501");
+  EXPECT_EQ(State(alice, "SELECT * FROM bob_notes"), "42501");
+  Session bob(db);
+  bob.SetLoginUser("bob");
+  EXPECT_EQ(State(bob, "TRUNCATE fixes"), "42501");
+  Ok(bob, "SELECT note FROM bob_notes");
+  EXPECT_EQ(State(bob, "DROP TABLE fixes"), "42501");
+  Ok(bob, "DROP TABLE bob_notes");
+}
+
+TEST(Privileges, ComeBackAfterRestarts) { testing::ExpectAfterRestarts("privileges", MakeGrants, ExpectGrants); }
+
+TEST(Privileges, SurviveACheckpointOfWhatCameBack) {
+  const std::string dir = FreshDir("privileges-twice");
+  {
+    auto db = OpenOrDie(dir);
+    MakeGrants(*db);
+  }
+  auto db = OpenOrDie(dir);
+  Ok(*db, "CHECKPOINT");
+  db.reset();
+  db = OpenOrDie(dir);
+  ExpectGrants(*db);
+}
+
+TEST(Privileges, ServerFilesNeedTheirRoles) {
+  auto db = OpenOrDie(FreshDir("privileges-files"));
+  Ok(*db, "CREATE ROLE bob LOGIN");
+  Ok(*db, "CREATE TABLE q (line text)");
+  Ok(*db, "GRANT ALL ON q TO bob");
+  Session bob(*db);
+  bob.SetLoginUser("bob");
+  EXPECT_EQ(State(bob, "COPY q FROM '/etc/passwd'"), "42501");
+  EXPECT_EQ(State(bob, "COPY q TO '/tmp/yunhe-privileges-out.txt'"), "42501");
+  EXPECT_EQ(State(bob, "SELECT * FROM read_nmea('/etc/passwd')"), "42501");
+  EXPECT_EQ(State(bob, "SET memory_limit = '1GB'"), "42501");
+  EXPECT_EQ(State(bob, "SET SESSION AUTHORIZATION yunhe"), "42501");
+  EXPECT_EQ(State(bob, "SET ROLE yunhe"), "42501");
+  Ok(*db, "GRANT pg_read_server_files TO bob");
+  Ok(bob, "COPY q FROM '/etc/hostname'");
+  EXPECT_EQ(State(bob, "COPY q TO '/tmp/yunhe-privileges-out.txt'"), "42501");
+}
+
+}  // namespace
+}  // namespace yunhe
