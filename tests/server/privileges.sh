@@ -68,6 +68,16 @@ for _ in $(seq 50); do [ "$(su -c "SELECT count(*) FROM m")" = "2" ] && break; s
 check "ILP as ingest: granted table written" "2" "$(su -c "SELECT count(*) FROM m")"
 check "ILP as ingest: no new table without CREATE" "0" "$(su -c "SELECT count(*) FROM pg_tables WHERE tablename = 'newtable'")"
 
+# CONNECTION LIMIT per role (superusers are exempt).
+su -c "CREATE ROLE lim LOGIN PASSWORD 'l1m' CONNECTION LIMIT 1" > /dev/null
+PGPASSWORD=l1m psql -X -q -U lim -c "SELECT pg_sleep(3)" > /dev/null 2>&1 &
+sleeper=$!
+sleep 1
+check "a role past its CONNECTION LIMIT" 'FATAL:  too many connections for role "lim"' \
+  "$(PGPASSWORD=l1m psql -X -U lim -c "SELECT 1" 2>&1 | grep -o 'FATAL.*')"
+wait "$sleeper"
+check "its session gone, the role logs in again" "1" "$(PGPASSWORD=l1m psql -X -t -A -U lim -c "SELECT 1" 2>&1)"
+
 kill -TERM "$server_pid"; wait "$server_pid"; server_pid=""
 # After a restart the grants and owners are what they were.
 start_server "$YUNHE" "$tmp/db" "$tmp/server2.out" --file-dir "$tmp/files"

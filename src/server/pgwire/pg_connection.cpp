@@ -19,6 +19,7 @@ Connection::~Connection() {
   // The session first: it rolls back an open block, as PostgreSQL does when a client goes away.
   session_.reset();
   server_.ForgetCancelKey(backend_pid_);
+  if (counted_role_) server_.LeaveRole(login_role_);
   if (conn_.ssl) {  // the TLS session (if the client asked for one) ends with the connection
     SSL_shutdown(conn_.ssl);
     SSL_free(conn_.ssl);

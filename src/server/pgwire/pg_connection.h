@@ -72,6 +72,7 @@ class Connection {
   std::map<std::string, Portal> portals_;
   std::string user_ = "yunhe";        // as the startup packet names it
   std::string login_role_ = "yunhe";  // the role the session runs as (Authenticate)
+  bool counted_role_ = false;         // counted in Server::EnterRole: leave at the end
 };
 
 }  // namespace yunhe::pgwire

@@ -114,6 +114,19 @@ void Server::Run() {
   }
 }
 
+bool Server::EnterRole(const std::string& role, int64_t limit) {
+  std::lock_guard<std::mutex> lock(sessions_mu_);
+  int64_t& n = role_sessions_[role];
+  if (limit >= 0 && n >= limit) return false;
+  ++n;
+  return true;
+}
+
+void Server::LeaveRole(const std::string& role) {
+  std::lock_guard<std::mutex> lock(sessions_mu_);
+  if (--role_sessions_[role] <= 0) role_sessions_.erase(role);
+}
+
 void Server::Stop() {
   if (stopping_.exchange(true)) return;
   if (listen_fd_ >= 0) {

@@ -50,6 +50,10 @@ class Server {
   // CancelRequest support: the key each connection handed out, and the statement it cancels.
   void RegisterCancelKey(int32_t backend_pid, int32_t key);
   void ForgetCancelKey(int32_t backend_pid);
+  // Sessions per role, for CREATE ROLE ... CONNECTION LIMIT n (superusers are not limited).
+  // Enter is false (and counts nothing) when the role is at its limit.
+  bool EnterRole(const std::string& role, int64_t limit);
+  void LeaveRole(const std::string& role);
   void Cancel(int32_t backend_pid, int32_t key);
 
   Database& db_;
@@ -67,6 +71,7 @@ class Server {
   void ReapFinishedSessions();
   static void SetReceiveTimeout(int fd, int ms);
   std::atomic<int> active_{0};
+  std::map<std::string, int64_t> role_sessions_;  // under sessions_mu_
   std::atomic<int32_t> next_pid_{1000};
   struct CancelTarget {
     int32_t key;

@@ -72,6 +72,23 @@ bool Connection::Startup(bool over_limit) {
     if (key == "application_name") application = value;
   }
   if (!Authenticate(user_)) return false;
+  // CONNECTION LIMIT of the role (superusers are exempt, as in PostgreSQL).
+  int64_t role_limit = -1;
+  auto read_limit = [&](const Catalog& c) {
+    const RoleInfo* r = c.FindRole(login_role_);
+    if (r && !IsSuperuser(c, login_role_)) role_limit = r->connection_limit;
+  };
+  if (!server_.db_.ReadBlockStartCatalog(read_limit)) {
+    MutexLock lock(server_.db_.mutex());
+    read_limit(server_.db_.catalog());
+  }
+  if (!server_.EnterRole(login_role_, role_limit)) {
+    std::string refused;
+    AppendError(Status::Error(SqlState::kTooManyConnections, "too many connections for role \"" + login_role_ + "\""), &refused, 'E', "FATAL");
+    WriteAll(conn_, refused);
+    return false;
+  }
+  counted_role_ = true;
   std::string out;
   MessageBuilder('R').Int32(0).AppendTo(&out);  // AuthenticationOk
   // The startup packet's run-time parameters are the session's settings (and what RESET /
