@@ -17,7 +17,7 @@ PG_PORT ?= 5433
 HTTP_PORT ?= 9000
 ILP_PORT ?= 9009
 
-.PHONY: all deps configure build web run serve test unit sqltest crashtest clean demo bench
+.PHONY: all deps configure build web run serve test unit sqltest crashtest clean demo bench fuzz
 
 all: build
 
@@ -57,6 +57,11 @@ unit: build
 
 sqltest: build
 	@$(BUILD_DIR)/sqllogictest tests/sql
+
+# Every fuzz target under libFuzzer + ASan + UBSan for SECONDS each (build-fuzz/, clang).
+SECONDS ?= 60
+fuzz: deps
+	@bash scripts/fuzz.sh $(SECONDS)
 
 crashtest: build
 	@bash tests/crash/run.sh $(YUNHE)

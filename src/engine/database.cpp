@@ -184,12 +184,15 @@ void Database::RecordDelete(const std::shared_ptr<Table>& table, const std::vect
   }
   ForgetDeletedKeys(*table, done, version_before);
   if (replaying_ || !durability_ || done.empty() || workspace_ || IsTempRelationKey(table->schema.name)) return;
-  WalRecord r;
-  r.type = WalRecordType::kDelete;
-  r.table = table->schema.name;
   txn_.wal_cells += done.size();
-  r.row_ids = std::move(done);
-  txn_.wal.push_back(std::move(r));
+  // Records of at most kWalDeleteRowIdsPerRecord ids: what a reader may expand (wal_record.h).
+  for (size_t from = 0; from < done.size(); from += kWalDeleteRowIdsPerRecord) {
+    WalRecord r;
+    r.type = WalRecordType::kDelete;
+    r.table = table->schema.name;
+    r.row_ids.assign(done.begin() + from, done.begin() + std::min(done.size(), from + kWalDeleteRowIdsPerRecord));
+    txn_.wal.push_back(std::move(r));
+  }
   MaybeSpillWal();
 }
 

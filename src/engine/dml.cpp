@@ -403,7 +403,7 @@ void ExecuteUpdate(Database& db, PgQuery__UpdateStmt* stmt, const std::string& s
   Planner planner(db.catalog(), sql);
   PgQuery__Node* where = stmt->where_clause;
   const bool reads = ReadsColumns({{stmt->target_list, stmt->n_target_list}, {stmt->returning_list, stmt->n_returning_list}, {&where, where ? 1u : 0u}});
-  auto table = TargetTable(db, stmt->relation, planner, "update", kPrivUpdate | (reads ? kPrivSelect : 0));
+  auto table = TargetTable(db, stmt->relation, planner, "update", kPrivUpdate | (reads ? uint32_t(kPrivSelect) : 0u));
   const TableSchema& schema = table->schema;
   std::string label = stmt->relation->alias ? stmt->relation->alias->aliasname : stmt->relation->relname;
   Scope scope;
@@ -465,7 +465,7 @@ void ExecuteDelete(Database& db, PgQuery__DeleteStmt* stmt, const std::string& s
   Planner planner(db.catalog(), sql);
   PgQuery__Node* where = stmt->where_clause;
   const bool reads = ReadsColumns({{stmt->returning_list, stmt->n_returning_list}, {&where, where ? 1u : 0u}});
-  auto table = TargetTable(db, stmt->relation, planner, "delete from", kPrivDelete | (reads ? kPrivSelect : 0));
+  auto table = TargetTable(db, stmt->relation, planner, "delete from", kPrivDelete | (reads ? uint32_t(kPrivSelect) : 0u));
   std::string label = stmt->relation->alias ? stmt->relation->alias->aliasname : stmt->relation->relname;
   Scope scope;
   auto chunks = MatchingRows(planner, table->schema.name, label, stmt->relation->location, stmt->using_clause,

@@ -309,10 +309,7 @@ void ExecuteGrantRole(Database& db, PgQuery__GrantRoleStmt* s, const std::string
       const RoleInfo* mi = cat.FindRole(m);
       const bool already = mi && std::find(mi->member_of.begin(), mi->member_of.end(), g) != mi->member_of.end();
       if (s->is_grant) {
-        if (m == kSuperuserRole && g != "pg_database_owner" && !IsPredefinedRole(g)) {
-          // The superuser holds every privilege already; PostgreSQL allows the membership.
-        }
-        if (g == m || IsMemberOfRole(cat, g, m) && !IsSuperuser(cat, g))
+        if (g == m || (IsMemberOfRole(cat, g, m) && !IsSuperuser(cat, g)))
           throw Error(SqlState::kInvalidGrantOperation, fmt::format("role \"{}\" is a member of role \"{}\"", g, m));
         if (g == "pg_database_owner") throw Error(SqlState::kInvalidGrantOperation, "role \"pg_database_owner\" cannot have explicit members");
         if (already) {

@@ -138,7 +138,7 @@ bool DecodeWalRecord(const char* data, size_t size, WalRecord* r) {
     for (uint32_t k = 0; k < n; ++k) {
       uint64_t first = in.U64();
       uint32_t len = in.U32();
-      if (!in.ok() || len == 0 || r->row_ids.size() + len > (uint64_t(1) << 40)) return false;
+      if (!in.ok() || len == 0 || r->row_ids.size() + len > kMaxWalDeleteRowIds) return false;
       for (uint32_t j = 0; j < len; ++j) r->row_ids.push_back(first + j);
     }
     return in.ok() && in.remaining() == 0;
@@ -167,7 +167,7 @@ bool DecodeWalRecord(const char* data, size_t size, WalRecord* r) {
     case WalRecordType::kDelete: {
       r->table = in.Str();
       uint32_t n = in.U32();
-      if (!in.ok() || n > in.remaining() / 8) return false;
+      if (!in.ok() || n > in.remaining() / 8 || n > kMaxWalDeleteRowIds) return false;
       r->row_ids.resize(n);
       for (uint32_t k = 0; k < n; ++k) r->row_ids[k] = in.U64();
       break;

@@ -29,6 +29,12 @@ struct WalRecord {
   std::vector<uint64_t> row_ids;
 };
 
+// A DELETE record names at most this many row ids (the writer splits a larger delete into several
+// records); a reader refuses one that would expand to more than kMaxWalDeleteRowIds, so a damaged
+// run length cannot make it allocate without bound. The gap leaves room for older WALs.
+inline constexpr size_t kWalDeleteRowIdsPerRecord = size_t(1) << 24;
+inline constexpr size_t kMaxWalDeleteRowIds = size_t(1) << 27;
+
 void EncodeWalRecord(const WalRecord& r, std::string* out);
 // Returns false on a malformed payload (the frame's CRC passed, so this means a format bug or a
 // foreign file; the caller reports it as corruption).

@@ -169,5 +169,22 @@ TEST(WalRecord, DeleteRunsRoundTrip) {
   }
 }
 
+// Found by fuzz_wal: a damaged run length made the decoder expand billions of row ids
+// (std::bad_alloc). Such a record is refused instead.
+TEST(Wal, DeleteRunsBeyondTheBoundAreRefused) {
+  WalRecord del;
+  del.type = WalRecordType::kDelete;
+  del.table = "t";
+  for (uint64_t id = 0; id < 4096; ++id) del.row_ids.push_back(id);
+  std::string bytes;
+  EncodeWalRecord(del, &bytes);
+  // The last 4 bytes are the run's length: make it 2^32 - 1.
+  ASSERT_GE(bytes.size(), 4u);
+  for (size_t k = bytes.size() - 4; k < bytes.size(); ++k) bytes[k] = char(0xff);
+  WalRecord back;
+  EXPECT_FALSE(DecodeWalRecord(bytes.data(), bytes.size(), &back));
+  EXPECT_LE(back.row_ids.size(), kMaxWalDeleteRowIds);
+}
+
 }  // namespace
 }  // namespace yunhe

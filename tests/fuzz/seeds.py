@@ -1,0 +1,125 @@
+#!/usr/bin/python3
+"""Seed corpora for the fuzz targets, from what the tests already hold.
+
+usage: seeds.py YUNHE OUTDIR [--small]
+OUTDIR/<target>/ gets: sql — the statements of tests/sql/**/*.test; lineproto — line protocol of
+the kinds InfluxDB clients send (and break); nmea — pieces of the receiver logs in tests/data/nmea;
+json — MQTT payloads and SQL json values; wal — record payloads of a real WAL (yunhe writes it);
+part — part files of a real checkpoint. --small keeps a sample (make test's smoke run).
+"""
+import glob
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+
+yunhe, out = sys.argv[1], sys.argv[2]
+small = "--small" in sys.argv
+root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def write(target, items, limit):
+    d = os.path.join(out, target)
+    shutil.rmtree(d, ignore_errors=True)
+    os.makedirs(d)
+    items = list(dict.fromkeys(items))  # distinct, in order
+    if small and len(items) > limit:
+        step = len(items) / limit
+        items = [items[int(k * step)] for k in range(limit)]
+    for k, item in enumerate(items):
+        with open(os.path.join(d, f"{k:05d}"), "wb") as f:
+            f.write(item if isinstance(item, bytes) else item.encode())
+
+
+# SQL: every statement and query of the sqllogictest files.
+sql = []
+for path in sorted(glob.glob(os.path.join(root, "tests/sql/**/*.test"), recursive=True)):
+    lines = open(path, encoding="utf-8", errors="replace").read().split("\n")
+    k = 0
+    while k < len(lines):
+        if lines[k].startswith(("statement", "query")):
+            body = []
+            k += 1
+            while k < len(lines) and lines[k].strip() and lines[k] != "----":
+                body.append(lines[k])
+                k += 1
+            if body:
+                sql.append("\n".join(body))
+        k += 1
+write("sql", sql, 150)
+
+write("lineproto", [
+    "cpu,host=a,region=eu usage=1.5,idle=98i 1700000000000000000",
+    "cpu,host=b usage=2 1700000001000000000\ncpu,host=b usage=3 1700000001000000000",
+    'weather,station=x\\ y temp=-3.5,ok=true,note="say \\"hi\\"" 1700000000000000000',
+    "mem,host=a used=10i,free=20u\nmem,host=a used=11i",
+    "bad line here\ncpu,host=c usage=\"x\" 1700000002",
+    "m v=1e308,w=-0.0,x=NaN 1\nm,t=1 v=T,w=F,x=true",
+    "a\\,b,c\\=d=e\\ f g=1 -1\n# comment\n\n",
+    "fix,device=car1 lon=116.4,lat=39.9,speed=12.5 1700000000",
+], 100)
+
+# NMEA: windows of the receiver logs.
+nmea = []
+for path in sorted(glob.glob(os.path.join(root, "tests/data/nmea/*.nmea"))):
+    lines = open(path, encoding="ascii", errors="replace").read().split("\n")
+    for k in range(0, len(lines), 25):
+        nmea.append("\n".join(lines[k:k + 25]))
+write("nmea", nmea, 40)
+
+write("json", [
+    '{"measurement":"temp","tags":{"room":"a"},"fields":{"c":21.5},"time":1700000000}',
+    '{"device":"d1","lon":116.4,"lat":39.9,"ok":true,"n":null}',
+    '[1, 2.5e10, "x", {"a": [true, false, null]}]',
+    '{"a":{"b":{"c":{"d":"\\u00e9\\ud83d\\ude00"}}}}',
+    '"just a string"', "-0.0", '{"k": 1, "k": 2}',
+], 50)
+
+# WAL records and parts: what yunhe writes for a mix of types, deletes and a checkpoint.
+with tempfile.TemporaryDirectory() as tmp:
+    db = os.path.join(tmp, "db")
+    script = """
+CREATE TABLE t (ts timestamptz, dev text, x float8, n numeric(10,2), g geometry, a int[], j jsonb, u uuid, b bool);
+INSERT INTO t SELECT '2026-01-01'::timestamptz + g * interval '1 s', 'd' || (g % 5), g * 0.5, g, ST_Point(g, g), ARRAY[g, g + 1],
+  '{"k": 1}', gen_random_uuid(), g % 2 = 0 FROM generate_series(1, 3000) g;
+CREATE TABLE k (id int PRIMARY KEY, v text);
+INSERT INTO k SELECT g, 'v' || g FROM generate_series(1, 500) g;
+CREATE SEQUENCE s;
+SELECT nextval('s');
+CHECKPOINT;
+DELETE FROM t WHERE x < 10;
+UPDATE k SET v = 'w' WHERE id < 20;
+INSERT INTO t (ts, dev, x) VALUES (now(), 'late', 1);
+SELECT pg_sleep(60);
+"""
+    # Killed once the writes are in the WAL (a clean exit would checkpoint them away).
+    p = subprocess.Popen([yunhe, db], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True)
+    p.stdin.write(script)
+    p.stdin.close()  # the shell runs a script it has read whole
+    last, stable = -1, 0
+    for _ in range(400):
+        time.sleep(0.05)
+        size = sum(os.path.getsize(w) for w in glob.glob(os.path.join(db, "wal-*.log")))
+        stable = stable + 1 if size == last and size > 0 else 0
+        last = size
+        if stable >= 10:
+            break
+    p.kill()
+    p.wait()
+    wal = []
+    for path in sorted(glob.glob(os.path.join(db, "wal-*.log"))):
+        data = open(path, "rb").read()
+        pos = 0
+        while pos + 8 <= len(data):
+            n, _crc = struct.unpack_from("<II", data, pos)
+            if n > len(data) - pos - 8:
+                break
+            wal.append(data[pos + 8:pos + 8 + n])
+            pos += 8 + n
+    write("wal", wal, 30)
+    write("part", [open(p, "rb").read() for p in sorted(glob.glob(os.path.join(db, "*.part")))], 10)
+for target in sorted(os.listdir(out)):
+    print(f"{target}: {len(os.listdir(os.path.join(out, target)))} seeds")
