@@ -44,12 +44,13 @@ void Usage(std::ostream& out) {
          "  --mqtt-topic T     topic filter to subscribe to (repeatable; default sensors/#)\n"
          "  --mqtt-table NAME  table for JSON payloads without a \"measurement\" key (default mqtt)\n"
          "  --idle-in-transaction-timeout MS  end sessions idle inside BEGIN for this long (default 60000; 0 = never)\n"
+         "  --authentication-timeout MS  time a connection has to start up and log in (default 60000)\n"
          "  --max-connections N  PostgreSQL protocol sessions at once (default 100); more: FATAL 53300\n"
          "  --memory-limit SIZE  memory for cached table blocks (e.g. 512MB, 2GB, 25%; default 80% of RAM)\n"
          "  --password PW      set the password of the superuser yunhe (then SCRAM-SHA-256 is required)\n"
          "  --shell            also open the interactive shell on the database (stdin a terminal);\n"
          "                     quitting it (\\q, Ctrl+D) stops the server; busy ports give way to free ones\n"
-         "  --tls-cert FILE    PEM certificate (chain) for TLS on the PostgreSQL protocol (with --tls-key)\n"
+         "  --tls-cert FILE    PEM certificate (chain) for TLS on the PostgreSQL protocol and HTTPS (with --tls-key)\n"
          "  --tls-key FILE     its PEM private key; clients asking for SSL then get TLS 1.2+\n"
          "  --insecure         allow a non-loopback address without any password set\n"
          "  --file-dir DIR     server-side files (COPY ... 'file', read_nmea('file')) only inside DIR\n"
@@ -147,6 +148,7 @@ int RunServeCommand(int argc, char** argv) {
     else if (a == "--ingest-role") ingest_role = need();
     else if (a == "--password") password = need();
     else if (a == "--idle-in-transaction-timeout") options.idle_in_transaction_timeout_ms = atoi(need().c_str());
+    else if (a == "--authentication-timeout") options.authentication_timeout_ms = std::max(1, atoi(need().c_str()));
     else if (a == "--max-connections") {
       std::string v = need();
       char* end = nullptr;
@@ -254,6 +256,11 @@ int RunServeCommand(int argc, char** argv) {
             << "  psql -h " << options.listen << " -p " << port << " -U yunhe yunhe\n"
             << std::flush;
   http_options.listen = options.listen;
+  http_options.tls_cert_file = options.tls_cert_file;  // HTTPS with the same certificate
+  http_options.tls_key_file = options.tls_key_file;
+  const char* scheme = options.tls_cert_file.empty() ? "http" : "https";
+  if (!IsLoopback(options.listen) && options.tls_cert_file.empty())
+    std::cerr << "yunhe serve: WARNING: listening on " << options.listen << " without TLS: passwords and data cross the network in clear (use --tls-cert/--tls-key)\n";
   http::HttpServer http_server(*db, http_options);
   int http_port = -1;
   if (http_options.port >= 0) {
@@ -262,8 +269,8 @@ int RunServeCommand(int argc, char** argv) {
       std::cerr << "yunhe serve: " << st.message() << "\n";
       return 1;
     }
-    std::cout << "yunhe: HTTP API on http://" << options.listen << ":" << http_port << "/ (exec, write, ping, health, metrics)\n";
-    if (http_server.web_console()) std::cout << "yunhe: web console on http://" << options.listen << ":" << http_port << "/\n";
+    std::cout << "yunhe: HTTP API on " << scheme << "://" << options.listen << ":" << http_port << "/ (exec, write, ping, health, metrics)\n";
+    if (http_server.web_console()) std::cout << "yunhe: web console on " << scheme << "://" << options.listen << ":" << http_port << "/\n";
     std::cout << std::flush;
   }
   std::thread http_thread([&] {

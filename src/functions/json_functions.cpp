@@ -169,7 +169,7 @@ void StripNulls(Json* v) {
   if (v->kind == Json::Kind::kArray)
     for (auto& e : v->items) StripNulls(&e);
   if (v->kind != Json::Kind::kObject) return;
-  std::vector<std::pair<std::string, Json>> kept;
+  std::vector<JsonMember> kept;
   for (auto& m : v->members) {
     if (m.second.kind == Json::Kind::kNull) continue;
     StripNulls(&m.second);

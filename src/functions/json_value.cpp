@@ -323,7 +323,7 @@ void CanonicalizeJsonb(Json* v) {
     if (a.first.size() != b.first.size()) return a.first.size() < b.first.size();
     return a.first < b.first;
   });
-  std::vector<std::pair<std::string, Json>> unique;
+  std::vector<JsonMember> unique;
   for (auto& m : v->members) {
     if (!unique.empty() && unique.back().first == m.first) unique.back() = std::move(m);
     else unique.push_back(std::move(m));

@@ -24,14 +24,22 @@ inline bool IsJson(const LogicalType& t) { return t.id == TypeId::kText && t.sca
 inline bool IsJsonb(const LogicalType& t) { return t.id == TypeId::kText && t.scale == 2; }
 inline bool IsJsonOrJsonb(const LogicalType& t) { return t.id == TypeId::kText && (t.scale == 1 || t.scale == 2); }
 
+struct JsonMember;
+
 struct Json {
   enum class Kind : uint8_t { kNull, kFalse, kTrue, kNumber, kString, kArray, kObject } kind = Kind::kNull;
   std::string text;                                  // a number's digits, a string's unescaped bytes
   std::vector<Json> items;                           // array elements
-  std::vector<std::pair<std::string, Json>> members;  // object members, in input order (jsonb: canonical)
+  std::vector<JsonMember> members;                   // object members, in input order (jsonb: canonical)
   std::string_view raw;                              // the value's text in the parsed input
   bool IsScalar() const { return kind != Kind::kArray && kind != Kind::kObject; }
   const Json* Member(std::string_view key) const;    // the last member with this key (nullptr: none)
+};
+// A key and its value. Not a std::pair: clang cannot instantiate pair<string, Json> while Json is
+// incomplete (the fuzz build is clang's); first/second keep pair's spelling.
+struct JsonMember {
+  std::string first;
+  Json second;
 };
 
 // Parses JSON text; throws 22P02 "invalid input syntax for type json" (type_name in the

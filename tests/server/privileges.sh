@@ -85,5 +85,16 @@ check "after a restart: bob's grants" "bob=ar/yunhe" "$(su -c "SELECT relacl[2] 
 check "after a restart: bob still cannot read p" "ERROR:  permission denied for table p" "$(bob -c "SELECT * FROM p")"
 kill -TERM "$server_pid"; wait "$server_pid"; server_pid=""
 
+# A client that connects and says nothing (or trickles) loses its connection at the deadline.
+start_server "$YUNHE" "$tmp/db" "$tmp/server3.out" --authentication-timeout 1000
+exec 3<>/dev/tcp/127.0.0.1/"$port"
+t0=$(date +%s%N)
+timeout 10 cat <&3 > /dev/null
+elapsed_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+exec 3<&-
+check "a silent connection is closed at --authentication-timeout" "yes" "$([ "$elapsed_ms" -ge 800 ] && [ "$elapsed_ms" -lt 5000 ] && echo yes || echo "no ($elapsed_ms ms)")"
+check "logins still work" "bob" "$(bob -c "SELECT current_user")"
+kill -TERM "$server_pid"; wait "$server_pid"; server_pid=""
+
 echo "privileges: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

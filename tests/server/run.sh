@@ -187,13 +187,16 @@ check "LISTEN / NOTIFY between clients" "listen_notify: ok" "$(timeout 60 /usr/b
 # TLS: with --tls-cert/--tls-key an SSLRequest is answered 'S' and libpq talks TLS; without
 # them 'N' (sslmode=require then fails the way it does against PostgreSQL without ssl).
 openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=localhost -days 2 -keyout "$tmp/tls.key" -out "$tmp/tls.crt" 2> /dev/null
-"$YUNHE" serve "$tmp/tlsdb" --pg-port 0 --http-port -1 --ilp-port -1 --tls-cert "$tmp/tls.crt" --tls-key "$tmp/tls.key" > "$tmp/tls.out" 2>&1 &
+"$YUNHE" serve "$tmp/tlsdb" --pg-port 0 --http-port 0 --ilp-port -1 --tls-cert "$tmp/tls.crt" --tls-key "$tmp/tls.key" > "$tmp/tls.out" 2>&1 &
 tls_pid=$!
 for _ in $(seq 100); do grep -q 'PostgreSQL protocol on' "$tmp/tls.out" 2>/dev/null && break; sleep 0.1; done
 tls_port=$(grep -o '127.0.0.1:[0-9]*' "$tmp/tls.out" | head -1 | cut -d: -f2)
 check "TLS: psql with sslmode=require" "SSL connection (protocol: TLSv1.3
 42" "$(psql -X -t -A "host=127.0.0.1 port=$tls_port user=yunhe dbname=yunhe sslmode=require" -c '\conninfo' -c 'SELECT 42' 2>&1 | grep -o '^SSL connection (protocol: TLSv1.3\|^42$')"
 check "TLS: clear text still allowed" "7" "$(psql -X -t -A "host=127.0.0.1 port=$tls_port user=yunhe dbname=yunhe sslmode=disable" -c 'SELECT 7' 2>&1)"
+tls_http=$(grep -o 'https://127.0.0.1:[0-9]*' "$tmp/tls.out" | head -1)
+check "HTTPS with the same certificate" "43" "$(curl -s --cacert "$tmp/tls.crt" --resolve "localhost:${tls_http##*:}:127.0.0.1" "https://localhost:${tls_http##*:}/exec?query=SELECT%2043&fmt=csv" | tail -1)"
+check "HTTPS: plain HTTP is not answered" "000" "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://127.0.0.1:${tls_http##*:}/ping")"
 kill "$tls_pid"; wait "$tls_pid"
 check "no TLS configured: sslmode=require refused" "1" "$(psql -X "host=127.0.0.1 port=$port user=yunhe dbname=yunhe sslmode=require" -c 'SELECT 1' 2>&1 | grep -c 'server does not support SSL, but SSL was required')"
 check "server refuses a key that does not match" "1" "$(openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=x -days 1 -keyout "$tmp/other.key" -out "$tmp/other.crt" 2> /dev/null; "$YUNHE" serve "$tmp/tlsbad" --pg-port 0 --http-port -1 --ilp-port -1 --tls-cert "$tmp/tls.crt" --tls-key "$tmp/other.key" 2>&1 | grep -c -E 'mismatch|does not match the certificate')"

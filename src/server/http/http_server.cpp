@@ -30,7 +30,9 @@ std::string ErrorJson(const Status& st) {
 }  // namespace
 
 HttpServer::HttpServer(Database& db, HttpOptions options)
-    : db_(db), options_(std::move(options)), server_(std::make_unique<httplib::Server>()),
+    : db_(db), options_(std::move(options)),
+      server_(options_.tls_cert_file.empty() ? std::make_unique<httplib::Server>()
+                                             : std::make_unique<httplib::SSLServer>(options_.tls_cert_file.c_str(), options_.tls_key_file.c_str())),
       influx_query_(std::make_unique<InfluxQueryHandler>(db)) {
   server_->set_payload_max_length(options_.max_body_bytes);
   // Streamed results go out as many small writes (chunk header, rows, CRLF): without NODELAY,
@@ -89,6 +91,9 @@ void HttpServer::MountWebConsole() {
 HttpServer::~HttpServer() { Stop(); }
 
 Status HttpServer::Start(int* port) {
+  if (!server_->is_valid())
+    return Status::Error(SqlState::kConfigFileError, fmt::format("could not load the TLS certificate \"{}\" and key \"{}\" for HTTPS",
+                                                                 options_.tls_cert_file, options_.tls_key_file));
   int p = options_.port == 0 ? server_->bind_to_any_port(options_.listen) : (server_->bind_to_port(options_.listen, options_.port) ? options_.port : -1);
   if (p < 0) return Status::Error(SqlState::kSystemError, fmt::format("could not bind HTTP on {}:{}", options_.listen, options_.port));
   *port = p;

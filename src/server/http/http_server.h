@@ -46,6 +46,8 @@ struct HttpOptions {
   // A raster tile server (URL template with {z}/{x}/{y}) for the console's map, handed to it by
   // GET /console-config.json; "" = the offline Natural Earth basemap.
   std::string basemap_url;
+  // HTTPS: a PEM certificate (chain) and its key (the ones --tls-cert/--tls-key give pgwire).
+  std::string tls_cert_file, tls_key_file;
 };
 
 class HttpServer {

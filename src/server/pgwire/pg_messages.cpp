@@ -8,15 +8,28 @@
 #include <openssl/ssl.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstring>
 
 namespace yunhe::pgwire {
 
 bool Conn::HasBuffered() const { return ssl && SSL_pending(ssl) > 0; }
 
+namespace {
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+}  // namespace
+
 bool ReadExact(Conn& c, void* buf, size_t n) {
   char* p = static_cast<char*>(buf);
   while (n > 0) {
+    if (c.deadline_ms > 0) {
+      const int64_t left = c.deadline_ms - NowMs();
+      if (left <= 0) return false;
+      timeval tv{time_t(left / 1000), suseconds_t((left % 1000) * 1000)};
+      setsockopt(c.fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    }
     if (c.ssl) {
       const int r = SSL_read(c.ssl, p, int(std::min<size_t>(n, 1 << 30)));
       if (r <= 0) return false;  // closed, reset, timed out (SO_RCVTIMEO) or a TLS error

@@ -21,6 +21,9 @@ struct Conn {
   ssl_st* ssl = nullptr;
   // Bytes already decrypted and waiting inside TLS (poll() on the socket cannot see them).
   bool HasBuffered() const;
+  // While > 0 (a steady-clock time in ms), reads fail once it passes, however slowly the client
+  // trickles bytes: the startup and authentication deadline (PostgreSQL's authentication_timeout).
+  int64_t deadline_ms = 0;
 };
 
 // Blocking I/O; false on EOF or error.

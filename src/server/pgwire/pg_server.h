@@ -29,6 +29,9 @@ struct ServerOptions {
   // A session idle inside a transaction block holds the database; after this long it is ended
   // (rolled back, FATAL 25P03) so the other sessions can go on. 0 = never.
   int idle_in_transaction_timeout_ms = 60000;
+  // A connection must finish its startup and authentication within this (PostgreSQL's
+  // authentication_timeout), so silent or trickling clients cannot hold connection slots.
+  int authentication_timeout_ms = 60000;
   // PEM certificate (chain) and private key: SSLRequest is then answered 'S' and the session
   // runs over TLS; without them it is answered 'N' (clients with sslmode=prefer go on in clear).
   std::string tls_cert_file, tls_key_file;

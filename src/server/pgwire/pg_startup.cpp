@@ -4,6 +4,8 @@
 #include <openssl/ssl.h>
 #include <unistd.h>
 
+#include <chrono>
+
 #include "auth/scram.h"
 #include "common/cancel.h"
 #include "server/pgwire/pg_connection.h"
@@ -21,6 +23,17 @@ constexpr int32_t kCancelRequest = 80877102;
 }  // namespace
 
 bool Connection::Startup(bool over_limit) {
+  // The whole startup and authentication within authentication_timeout_ms (TLS handshake too).
+  conn_.deadline_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count() +
+                      server_.options_.authentication_timeout_ms;
+  Server::SetReceiveTimeout(conn_.fd, server_.options_.authentication_timeout_ms);
+  struct EndOfStartup {
+    Conn& c;
+    ~EndOfStartup() {
+      c.deadline_ms = 0;
+      Server::SetReceiveTimeout(c.fd, 0);
+    }
+  } end_of_startup{conn_};
   // Startup: answer SSL/GSS encryption requests with 'N' and read the real startup packet.
   while (true) {
     if (!ReadStartup(conn_, &m_) || m_.body.size() < 4) return false;
