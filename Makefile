@@ -17,7 +17,7 @@ PG_PORT ?= 5433
 HTTP_PORT ?= 9000
 ILP_PORT ?= 9009
 
-.PHONY: all deps configure build web run serve test unit sqltest crashtest clean demo bench fuzz
+.PHONY: all deps configure build web run serve test unit sqltest crashtest clean demo bench fuzz stress
 
 all: build
 
@@ -62,6 +62,11 @@ sqltest: build
 SECONDS ?= 60
 fuzz: deps
 	@bash scripts/fuzz.sh $(SECONDS)
+
+# The long crash loop: 100 kill -9 during mixed ingest (make test runs 3).
+ROUNDS ?= 100
+stress: build
+	@/usr/bin/python3 tests/crash/server_crash.py $(YUNHE) $(ROUNDS)
 
 crashtest: build
 	@bash tests/crash/run.sh $(YUNHE)
