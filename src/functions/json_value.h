@@ -38,6 +38,8 @@ struct Json {
 // A key and its value. Not a std::pair: clang cannot instantiate pair<string, Json> while Json is
 // incomplete (the fuzz build is clang's); first/second keep pair's spelling.
 struct JsonMember {
+  JsonMember() = default;
+  JsonMember(std::string key, Json value) : first(std::move(key)), second(std::move(value)) {}
   std::string first;
   Json second;
 };

@@ -245,9 +245,10 @@ bool BuildSystemRelation(const Catalog& cat, const std::string& schema, const st
         acc->rows += int64_t(data.group_rows(g));
         acc->deleted += int64_t(data.group_deleted_count(g));
       }
-      auto start = [&](const Acc& a) {
-        if (t->schema.time_column < 0 || a.partition == INT64_MIN) return Value::Null(TypeId::kTimestampTz);
-        return Value::Time(a.partition * t->schema.partition_interval_ns, TypeId::kTimestampTz);
+      const TableSchema& schema = t->schema;  // (clang 14 cannot capture a structured binding)
+      auto start = [&schema](const Acc& a) {
+        if (schema.time_column < 0 || a.partition == INT64_MIN) return Value::Null(TypeId::kTimestampTz);
+        return Value::Time(a.partition * schema.partition_interval_ns, TypeId::kTimestampTz);
       };
       for (const Acc& a : parts)
         b.Row({Text(tname), Text(a.part->name()), start(a), Int(a.groups), Int(a.rows), Int(a.deleted), Int(int64_t(a.part->file_bytes()))});
