@@ -161,7 +161,9 @@ class Parser {
     }
     const bool neg = t[0] == '-';
     std::string mant = t.substr(neg ? 1 : 0, e - (neg ? 1 : 0));
-    const long exp = std::strtol(t.c_str() + e + 1, nullptr, 10);
+    // Clamped: an exponent of any size must not overflow the arithmetic below (found by fuzz_json);
+    // past numeric's range the point check refuses the value anyway.
+    const long exp = std::clamp(std::strtol(t.c_str() + e + 1, nullptr, 10), -1000000L, 1000000L);
     const size_t dot = mant.find('.');
     long frac = dot == std::string::npos ? 0 : long(mant.size() - dot - 1);
     std::string digits = dot == std::string::npos ? mant : mant.substr(0, dot) + mant.substr(dot + 1);
