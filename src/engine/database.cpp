@@ -636,6 +636,8 @@ void Database::Dispatch(PgQuery__Node* node, const std::string& sql, QueryResult
     case PG_QUERY__NODE__NODE_ALTER_ROLE_STMT:
     case PG_QUERY__NODE__NODE_DROP_ROLE_STMT: ExecuteRoleStatement(*this, node, sql, result); return;
     case PG_QUERY__NODE__NODE_CHECK_POINT_STMT: {
+      if (!CurrentUserIsSuperuser(*catalog_) && !HasPrivilegesOfRole(*catalog_, CurrentStatement().current_user, "pg_checkpoint"))
+        throw Error(SqlState::kInsufficientPrivilege, "must be superuser or have privileges of pg_checkpoint to do CHECKPOINT");
       if (txn_.explicit_block)
         throw Error(SqlState::kInvalidTransactionState, "CHECKPOINT cannot run inside a transaction block");
       if (durability_) durability_->Checkpoint(*catalog_);
