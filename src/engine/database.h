@@ -163,6 +163,9 @@ class Database {
     } sequences;
   };
   SessionSettings DefaultSettings() const { return default_settings_; }
+  // A setting every later session starts with (as postgresql.conf sets one); call before
+  // sessions start. Used by the fuzz harness for statement_timeout.
+  void SetDefaultSetting(const std::string& name, const std::string& value) { default_settings_.values[name] = value; }
   // A consistent view of the committed database: a copy of the catalog and a snapshot of every
   // table (one pointer per row group). REPEATABLE READ blocks read on one for their whole life;
   // readers beside another session's locked block read the one that block started from.

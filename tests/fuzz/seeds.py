@@ -78,6 +78,41 @@ write("json", [
     '"just a string"', "-0.0", '{"k": 1, "k": 2}',
 ], 50)
 
+# The PostgreSQL protocol: what psql, psycopg2 and libpq send, as bytes.
+def msg(kind, body):
+    return kind + struct.pack("!I", len(body) + 4) + body
+
+
+def cstr(s):
+    return s.encode() + b"\0"
+
+
+def startup(user, **params):
+    body = struct.pack("!I", 196608) + cstr("user") + cstr(user) + cstr("database") + cstr("yunhe")
+    for k, v in params.items():
+        body += cstr(k) + cstr(v)
+    body += b"\0"
+    return struct.pack("!I", len(body) + 4) + body
+
+
+terminate = msg(b"X", b"")
+simple = lambda q: msg(b"Q", cstr(q))  # noqa: E731
+parse = msg(b"P", cstr("s1") + cstr("SELECT $1::int + count(*) FROM fix WHERE device = $2") + struct.pack("!H", 0))
+bind = msg(b"B", cstr("") + cstr("s1") + struct.pack("!H", 0) + struct.pack("!H", 2) + struct.pack("!I", 1) + b"5"
+           + struct.pack("!I", 2) + b"d1" + struct.pack("!H", 0))
+extended = parse + bind + msg(b"D", b"P" + cstr("")) + msg(b"E", cstr("") + struct.pack("!I", 0)) + msg(b"S", b"")
+write("pgwire", [
+    startup("fuzzer", application_name="psql") + simple("SELECT count(*), max(speed) FROM fix") + terminate,
+    struct.pack("!II", 8, 80877103) + startup("fuzzer") + simple("SELECT 1; SELECT 'a'::text") + terminate,  # SSLRequest first
+    startup("fuzzer", TimeZone="Asia/Shanghai", DateStyle="ISO, MDY") + extended + terminate,
+    startup("fuzzer") + simple("BEGIN") + simple("INSERT INTO cpu VALUES (now(), 'x', 1)") + simple("ROLLBACK") + terminate,
+    startup("fuzzer") + simple("COPY trades FROM STDIN") + msg(b"d", b"2026-01-01 00:00:00+00\ts9\t1.5\t3\n") + msg(b"c", b"")
+    + simple("SELECT count(*) FROM trades") + terminate,
+    startup("fuzzer") + simple("DECLARE c CURSOR WITH HOLD FOR SELECT * FROM fix") + simple("FETCH 5 FROM c") + terminate,
+    struct.pack("!IIII", 16, 80877102, 1001, 12345),  # CancelRequest
+    startup("fuzzer") + msg(b"P", cstr("") + cstr("SELECT $1") + struct.pack("!HI", 1, 23)) + msg(b"S", b"") + terminate,
+], 20)
+
 # WAL records and parts: what yunhe writes for a mix of types, deletes and a checkpoint.
 with tempfile.TemporaryDirectory() as tmp:
     db = os.path.join(tmp, "db")

@@ -94,6 +94,20 @@ elapsed_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 exec 3<&-
 check "a silent connection is closed at --authentication-timeout" "yes" "$([ "$elapsed_ms" -ge 800 ] && [ "$elapsed_ms" -lt 5000 ] && echo yes || echo "no ($elapsed_ms ms)")"
 check "logins still work" "bob" "$(bob -c "SELECT current_user")"
+# A startup packet whose last string is unterminated (found by fuzz_pgwire: an uncaught
+# exception that took the whole server down) is answered, and the server goes on.
+/usr/bin/python3 -c "
+import socket, struct
+s = socket.create_connection(('127.0.0.1', $port))
+body = struct.pack('!I', 196608) + b'user\0bob\0application_name'
+s.sendall(struct.pack('!I', len(body) + 4) + body)
+s.settimeout(5)
+try:
+    s.recv(1000)
+except Exception:
+    pass
+"
+check "the server survives an unterminated startup packet" "bob" "$(bob -c "SELECT current_user")"
 kill -TERM "$server_pid"; wait "$server_pid"; server_pid=""
 
 echo "privileges: $pass passed, $fail failed"

@@ -164,6 +164,11 @@ void AppendNotice(const std::string& text, std::string* out) {
 }
 
 std::string ReadCString(const std::string& body, size_t* pos) {
+  // Past the end (an unterminated string before): empty, not an exception (found by fuzz_pgwire).
+  if (*pos >= body.size()) {
+    *pos = body.size() + 1;
+    return "";
+  }
   size_t end = body.find('\0', *pos);
   if (end == std::string::npos) end = body.size();
   std::string s = body.substr(*pos, end - *pos);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <map>
 #include <optional>
@@ -103,7 +104,13 @@ void Server::Run() {
     ++active_;
     auto done = std::make_shared<std::atomic<bool>>(false);
     threads_.push_back({std::thread([this, fd, pid = next_pid_++, done, over_limit] {
-                          Connection(*this, fd, pid).Run(over_limit);
+                          try {
+                            Connection(*this, fd, pid).Run(over_limit);
+                          } catch (const std::exception& e) {
+                            // A bug must cost the client its connection, never the server
+                            // (every known path answers errors; fuzz_pgwire looks for others).
+                            std::fprintf(stderr, "yunhe: session %d ended by an internal error: %s\n", int(pid), e.what());
+                          }
                           std::lock_guard<std::mutex> l(sessions_mu_);
                           session_fds_.erase(std::remove(session_fds_.begin(), session_fds_.end(), fd), session_fds_.end());
                           ::close(fd);
