@@ -194,7 +194,13 @@ bool ParseTimestampFields(const std::string& s_in, int64_t* ns, bool* had_zone, 
     }
   }
   if (p != end) return false;
-  *ns = days * kNsPerDay + tod - offset_ns;
+  // Nanoseconds since 1970 hold about 1677-2262: a date beyond is refused, not wrapped around
+  // (found by fuzz_sql under UBSan).
+  int64_t day_ns = 0;
+  if (__builtin_mul_overflow(days, kNsPerDay, &day_ns) || __builtin_add_overflow(day_ns, tod - offset_ns, ns)) {
+    if (!out_of_range) return false;
+    *out_of_range = true;  // 22008, as a field out of range
+  }
   return true;
 }
 
