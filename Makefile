@@ -67,6 +67,8 @@ fuzz: deps
 ROUNDS ?= 100
 stress: build
 	@/usr/bin/python3 tests/crash/server_crash.py $(YUNHE) $(ROUNDS)
+	@bash bench/sqlsmith.sh $(YUNHE) 10000
+	@/usr/bin/python3 bench/load.py $(YUNHE)
 
 crashtest: build
 	@bash tests/crash/run.sh $(YUNHE)

@@ -4,6 +4,7 @@
 #include <openssl/ssl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "auth/scram.h"
@@ -80,7 +81,33 @@ bool Connection::Startup(bool over_limit) {
     std::string value = ReadCString(m_.body, &pos);
     if (key == "user") user_ = value;
     else if (key == "database") database = value;
-    else if (key == "options" || key == "replication") continue;
+    else if (key == "replication") continue;
+    else if (key == "options") {
+      // libpq's options / PGOPTIONS: "-c name=value" and "--name=value" settings, as PostgreSQL's
+      // (spaces inside a value escaped with a backslash).
+      std::vector<std::string> words;
+      std::string word;
+      for (size_t i = 0; i < value.size(); ++i) {
+        if (value[i] == '\\' && i + 1 < value.size()) word += value[++i];
+        else if (value[i] == ' ') {
+          if (!word.empty()) words.push_back(word);
+          word.clear();
+        } else word += value[i];
+      }
+      if (!word.empty()) words.push_back(word);
+      for (size_t i = 0; i < words.size(); ++i) {
+        std::string setting;
+        if (words[i] == "-c" && i + 1 < words.size()) setting = words[++i];
+        else if (words[i].rfind("-c", 0) == 0) setting = words[i].substr(2);
+        else if (words[i].rfind("--", 0) == 0) setting = words[i].substr(2);
+        const size_t eq = setting.find('=');
+        if (eq == std::string::npos || eq == 0) continue;
+        std::string name = setting.substr(0, eq);
+        std::replace(name.begin(), name.end(), '-', '_');
+        settings.emplace_back(name, setting.substr(eq + 1));
+      }
+      continue;
+    }
     else settings.emplace_back(key, value);
     if (key == "application_name") application = value;
   }
