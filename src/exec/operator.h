@@ -16,7 +16,6 @@
 namespace yunhe {
 
 class Database;
-class Transaction;
 
 // The row of an enclosing query that a correlated subquery reads (Expr kOuterColumn).
 struct OuterRow {
