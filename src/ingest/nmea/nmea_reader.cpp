@@ -321,6 +321,9 @@ void Reader::Handle(const Sentence& s, size_t line) {
       auto month = f.Int(2, "month");
       auto year = f.Int(3, "year");
       if (day && month && year) {
+        // Timestamps are nanoseconds since 1970 (1677-2262); receivers report GNSS-era years.
+        // A year beyond made the epoch's timestamp overflow (found by fuzz_nmea under UBSan).
+        if (*year < 1970 || *year > 2261) throw BadField{"bad ZDA date"};
         int64_t days = DaysFromCivil(*year, unsigned(*month), unsigned(*day));
         int64_t cy;
         unsigned cm, cd;

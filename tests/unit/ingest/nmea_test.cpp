@@ -237,5 +237,20 @@ TEST(NmeaReader, IncompleteGsvGroupIsReported) {
   EXPECT_EQ(r.satellites.size(), 5u);  // the satellites that did arrive are kept
 }
 
+// Found by fuzz_nmea (UBSan): a ZDA year far from the GNSS era made the epoch's timestamp
+// overflow. The sentence is reported and its date not used.
+TEST(Nmea, ZdaYearOutsideTheTimestampRangeIsRefused) {
+  const std::string text = Cs("$GNGGA,000001.00,3954.7,N,11623.2,E,1,06,1.1,50.0,M,-8.0,M,,") + "\n" +
+                           Cs("$GNZDA,000001.00,01,03,0003,00,00") + "\n";
+  Reader r;
+  r.Feed(text);
+  r.Finish();
+  ASSERT_FALSE(r.problems.empty());
+  bool reported = false;
+  for (auto& p : r.problems) reported = reported || p.reason.find("bad ZDA date") != std::string::npos;
+  EXPECT_TRUE(reported);
+  for (auto& f : r.fixes) EXPECT_GT(f.ts_ns, 0);
+}
+
 }  // namespace
 }  // namespace yunhe::nmea
