@@ -275,7 +275,10 @@ void ExecuteGrant(Database& db, PgQuery__GrantStmt* s, const std::string&, Query
     const std::string privs = PrivilegeList(bits, AllPrivilegesOf(t));
     const std::string logged = s->is_grant
         ? fmt::format("GRANT {} ON {} TO {}{} GRANTED BY {}", privs, TargetSql(m, t), grantee_sql, s->grant_option ? " WITH GRANT OPTION" : "", QuoteIdent(grantors[k]))
-        : fmt::format("REVOKE {}{} ON {} FROM {} GRANTED BY {}", s->grant_option ? "GRANT OPTION FOR " : "", privs, TargetSql(m, t), grantee_sql, QuoteIdent(grantors[k]));
+        // CASCADE always: it did what it did here (a RESTRICT that found dependents failed), and
+        // replay must not stop at 2BP01.
+        : fmt::format("REVOKE {}{} ON {} FROM {} GRANTED BY {} CASCADE", s->grant_option ? "GRANT OPTION FOR " : "", privs, TargetSql(m, t), grantee_sql,
+                      QuoteIdent(grantors[k]));
     db.RecordCatalogChange(logged, t.kind == 'n' || t.kind == 'd' ? "" : t.key);
   }
 }
