@@ -93,12 +93,12 @@ bool ReadStartup(Conn& c, Message* m) {
   return ReadBody(c, ntohl(len), kMaxStartup, m);
 }
 
-bool ReadMessage(Conn& c, Message* m) {
+bool ReadMessage(Conn& c, Message* m, uint32_t max_length) {
   char type;
   uint32_t len;
   if (!ReadExact(c, &type, 1) || !ReadExact(c, &len, 4)) return false;
   m->type = type;
-  return ReadBody(c, ntohl(len), kMaxMessage, m);
+  return ReadBody(c, ntohl(len), std::min(max_length, kMaxMessage), m);
 }
 
 MessageBuilder& MessageBuilder::Int16(int16_t v) {

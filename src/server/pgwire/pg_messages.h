@@ -36,7 +36,9 @@ struct Message {
 };
 // The untyped startup packet (length + body).
 bool ReadStartup(Conn& c, Message* m);
-bool ReadMessage(Conn& c, Message* m);
+bool ReadMessage(Conn& c, Message* m, uint32_t max_length = 1u << 30);
+// Authentication messages (SASL) before a client is known: PostgreSQL's PG_MAX_AUTH_TOKEN_LENGTH.
+inline constexpr uint32_t kMaxAuthMessage = 65535;
 
 class MessageBuilder {
  public:

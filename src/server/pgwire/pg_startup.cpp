@@ -215,7 +215,7 @@ bool Connection::Authenticate(const std::string& user) {
   MessageBuilder('R').Int32(10).Str("SCRAM-SHA-256").Byte('\0').AppendTo(&out);  // AuthenticationSASL
   if (!WriteAll(conn_, out)) return false;
   Message m;
-  if (!ReadMessage(conn_, &m) || m.type != 'p') return false;
+  if (!ReadMessage(conn_, &m, kMaxAuthMessage) || m.type != 'p') return false;
   size_t pos = 0;
   std::string mechanism = ReadCString(m.body, &pos);
   if (mechanism != "SCRAM-SHA-256" || pos + 4 > m.body.size()) return refuse("unsupported SASL mechanism");
@@ -231,7 +231,7 @@ bool Connection::Authenticate(const std::string& user) {
   out.clear();
   MessageBuilder('R').Int32(11).Raw(server_first).AppendTo(&out);  // AuthenticationSASLContinue
   if (!WriteAll(conn_, out)) return false;
-  if (!ReadMessage(conn_, &m) || m.type != 'p') return false;
+  if (!ReadMessage(conn_, &m, kMaxAuthMessage) || m.type != 'p') return false;
   std::string server_final = scram.Final(m.body, &error);
   if (server_final.empty() || verifier.empty()) return refuse(verifier.empty() ? "role has no password" : error);
   out.clear();
