@@ -3,6 +3,9 @@
 #include <atomic>
 #include <chrono>
 
+#include <fmt/format.h>
+
+#include "common/memory_limit.h"
 #include "common/statement_context.h"
 #include "common/status.h"
 
@@ -22,7 +25,25 @@ void BeginStatementWatch(int64_t timeout_ms) {
 
 void RequestCancel(StatementContext& statement) { statement.cancel = true; }
 
+namespace {
+// At most every 10 ms (over all threads): the process's resident memory against its cap. A
+// statement that keeps allocating (a window or join over a runaway cross product: found by
+// sqlsmith, 24 GB and the OOM killer) fails with 53200 and its memory goes with it.
+void CheckMemory(int64_t now) {
+  static std::atomic<int64_t> next_check{0};
+  if (now < next_check.load(std::memory_order_relaxed)) return;
+  next_check.store(now + 10'000'000, std::memory_order_relaxed);
+  const uint64_t resident = ResidentBytes(), cap = ProcessMemoryCapBytes();
+  if (resident <= cap) return;
+  throw Error(Status::Error(SqlState::kOutOfMemory, "out of memory")
+                  .WithDetail(fmt::format("The server uses {} MB of memory; the most it may use is {} MB (twice memory_limit, or "
+                                          "memory_limit + 1 GB, within 90% of the machine's).",
+                                          resident >> 20, cap >> 20)));
+}
+}  // namespace
+
 void CheckCancel() {
+  CheckMemory(SteadyNow());
   StatementContext& s = CurrentStatement();
   if (s.cancel.load(std::memory_order_relaxed)) {
     s.cancel = false;

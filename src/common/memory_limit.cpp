@@ -1,11 +1,14 @@
 #include "common/memory_limit.h"
 
+#include <fcntl.h>
+
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cctype>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <mutex>
@@ -34,6 +37,25 @@ uint64_t MachineMemoryBytes() {
     if (end && *end == '\0' && cgroup > 0 && cgroup < ram) ram = cgroup;
   }
   return ram;
+}
+
+uint64_t ResidentBytes() {
+  static const int fd = ::open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+  static const uint64_t page = uint64_t(sysconf(_SC_PAGESIZE));
+  char buf[128];
+  const ssize_t n = fd >= 0 ? ::pread(fd, buf, sizeof buf - 1, 0) : -1;
+  if (n <= 0) return 0;
+  buf[n] = '\0';
+  unsigned long long size = 0, resident = 0;
+  if (std::sscanf(buf, "%llu %llu", &size, &resident) != 2) return 0;
+  return resident * page;
+}
+
+uint64_t ProcessMemoryCapBytes() {
+  static const uint64_t machine = MachineMemoryBytes();
+  const uint64_t limit = MemoryLimitBytes();
+  const uint64_t wanted = std::max(2 * limit, limit + (uint64_t(1) << 30));
+  return std::min(wanted, machine / 10 * 9);
 }
 
 uint64_t DefaultMemoryLimitBytes() {

@@ -14,6 +14,12 @@ void SetMemoryLimitBytes(uint64_t bytes);
 uint64_t MachineMemoryBytes();
 // The default: 80 % of MachineMemoryBytes() (DuckDB's default too).
 uint64_t DefaultMemoryLimitBytes();
+// The process's resident memory (/proc/self/statm), and the most it may reach before a running
+// statement fails with 53200 instead of the kernel's OOM killer ending the process: the larger
+// of twice memory_limit and memory_limit + 1 GiB, never above 90% of the machine's (or cgroup's)
+// memory. Checked between chunks (common/cancel.h).
+uint64_t ResidentBytes();
+uint64_t ProcessMemoryCapBytes();
 
 // False on a malformed size or one under `minimum`. A bare number counts in `bare_unit` bytes
 // (PostgreSQL's work_mem: kB).
