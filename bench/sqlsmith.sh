@@ -12,7 +12,7 @@ seed=${3:-1}
 "$YUNHE" --make-demo "$tmp/db" > /dev/null
 if [ "${DB:-small}" != demo ]; then
   # Every table of the demo, keeping its first 500 rows (the schema, types and indexes stay).
-  tables=$("$YUNHE" "$tmp/db" --format csv --no-header -c "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'")
+  tables=$("$YUNHE" "$tmp/db" --format csv --no-header -c "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name <> 'spatial_ref_sys'")
   for t in $tables; do
     "$YUNHE" "$tmp/db" -c "CREATE TEMP TABLE keep AS SELECT * FROM \"$t\" LIMIT 500; TRUNCATE \"$t\"; INSERT INTO \"$t\" SELECT * FROM keep" > /dev/null
   done
