@@ -26,10 +26,16 @@ void BeginStatementWatch(int64_t timeout_ms) {
 void RequestCancel(StatementContext& statement) { statement.cancel = true; }
 
 namespace {
+void CheckMemoryAt(int64_t now);
+}  // namespace
+
+void CheckMemory() { CheckMemoryAt(SteadyNow()); }
+
+namespace {
 // At most every 10 ms (over all threads): the process's resident memory against its cap. A
-// statement that keeps allocating (a window or join over a runaway cross product: found by
-// sqlsmith, 24 GB and the OOM killer) fails with 53200 and its memory goes with it.
-void CheckMemory(int64_t now) {
+// statement that keeps allocating (a hash join over a runaway cross product: found by sqlsmith,
+// 24 GB and the OOM killer) fails with 53200 and its memory goes with it.
+void CheckMemoryAt(int64_t now) {
   static std::atomic<int64_t> next_check{0};
   if (now < next_check.load(std::memory_order_relaxed)) return;
   next_check.store(now + 10'000'000, std::memory_order_relaxed);
@@ -43,7 +49,7 @@ void CheckMemory(int64_t now) {
 }  // namespace
 
 void CheckCancel() {
-  CheckMemory(SteadyNow());
+  CheckMemoryAt(SteadyNow());
   StatementContext& s = CurrentStatement();
   if (s.cancel.load(std::memory_order_relaxed)) {
     s.cancel = false;

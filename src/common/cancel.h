@@ -14,7 +14,12 @@ void BeginStatementWatch(int64_t timeout_ms);
 // Asks the statement running under `statement` (another thread's) to stop: it fails with 57014
 // at its next check.
 void RequestCancel(StatementContext& statement);
-// Throws Error(57014) when the statement was cancelled or ran past its deadline.
+// Throws Error(57014) when the statement was cancelled or ran past its deadline, and 53200 when
+// the process is past its memory cap (CheckMemory).
 void CheckCancel();
+// Throws Error(53200) when the process's resident memory is past ProcessMemoryCapBytes()
+// (common/memory_limit.h); cheap (looks at most every 10 ms). Any thread, workers included:
+// operators that build much output inside one pull call it per chunk.
+void CheckMemory();
 
 }  // namespace yunhe
