@@ -171,8 +171,10 @@ void HashJoinOperator::StartProbe(ProbeState& s, ExecContext& ctx) const {
 }
 
 bool HashJoinOperator::ProbeStep(ProbeState& s, ExecContext& ctx, std::deque<DataChunk>& out) {
-  // A probe batch of a join that fans out may emit thousands of chunks before the next pull.
-  CheckMemory();
+  // A probe batch of a join that fans out may emit thousands of chunks before the next pull: the
+  // statement's cancel request, timeout and the memory cap are checked per chunk (workers share
+  // the statement's context).
+  CheckCancel();
   // Candidate pairs, at most one chunk's worth before evaluating them.
   while (s.row < s.probe.count && s.pair_left.size() < kChunkRows) {
     uint32_t& cursor = s.cursor[s.row];
