@@ -111,8 +111,11 @@ void WindowOperator::Open(ExecContext& ctx) {
       WindowEvaluator eval(windows_[i], std::move(inputs), results_[i], ctx);
       ParallelFor(workers, runs.size() - 1, ctx, [&](size_t, size_t t, ExecContext& local) {
         WindowEvaluator::Scratch scratch;
-        for (size_t k = runs[t]; k < runs[t + 1]; ++k)
+        for (size_t k = runs[t]; k < runs[t + 1]; ++k) {
+          // All partitions are evaluated inside one pull: cancel, timeout and memory cap per partition.
+          CheckCancel();
           eval.Partition(order.rows.data() + order.bounds[k], order.bounds[k + 1] - order.bounds[k], scratch, local);
+        }
       });
       eval.Finish(ctx);
     }
