@@ -194,6 +194,9 @@ class Database {
   // Calls fn with the catalog an open transaction block started from and returns true; false
   // when no block is open (then read the catalog holding the database). Thread-safe.
   bool ReadBlockStartCatalog(const std::function<void(const Catalog&)>& fn);
+  // Calls fn with the committed catalog without waiting for an open block: the one the block
+  // started from, else the live one (holding the database). For logins and HTTP authorization.
+  void ReadCommittedCatalog(const std::function<void(const Catalog&)>& fn) EXCLUDES(mu_);
   bool BlockOpen() { return BlockStartSnapshot() != nullptr; }
   // Describe (extended protocol) of a lone SELECT beside an open block, like
   // PrepareReadBesideBlock; false when no block is open or sql is not a lone SELECT.

@@ -31,13 +31,7 @@ uint32_t AllPrivilegesOf(const AclTarget& t) {
 }
 
 const char* TargetWord(const AclTarget& t) {
-  switch (t.kind) {
-    case 'v': return "view";
-    case 'S': return "sequence";
-    case 'n': return "schema";
-    case 'd': return "database";
-    default: return "table";
-  }
+  return t.kind == 'n' ? "schema" : t.kind == 'd' ? "database" : RelationKindWord(t.kind);
 }
 
 std::string TargetOwner(const Catalog& cat, const AclTarget& t) {
@@ -112,10 +106,10 @@ uint32_t UpdateAcl(Acl& acl, bool grant, bool option_only, bool with_option, con
 // with CASCADE (and what those grantees granted, in turn); without it, 2BP01. The owner keeps
 // its grant options whatever its aclitem says.
 void RevokeDependents(Acl& acl, const std::string& owner, const std::string& first, uint32_t bits, bool cascade) {
-  std::vector<std::pair<std::string, uint32_t>> todo{{first, bits}};
-  while (!todo.empty()) {
-    const auto [grantor, taken] = todo.back();
-    todo.pop_back();
+  std::vector<std::pair<std::string, uint32_t>> pending{{first, bits}};  // (grantor, grant options it lost)
+  while (!pending.empty()) {
+    const auto [grantor, taken] = pending.back();
+    pending.pop_back();
     if (grantor.empty() || grantor == owner || !taken) continue;
     // A grantor keeps what it may still grant through another item naming it as grantee.
     uint32_t still = 0;
@@ -130,7 +124,7 @@ void RevokeDependents(Acl& acl, const std::string& owner, const std::string& fir
       }
       if (!cascade)
         throw Error(Status::Error(SqlState::kDependentObjects, "dependent privileges exist").WithHint("Use CASCADE to revoke them too."));
-      todo.push_back({it->grantee, it->grant_options & lost});
+      pending.push_back({it->grantee, it->grant_options & lost});
       it->privileges &= ~lost;
       it->grant_options &= ~lost;
       it = it->privileges ? std::next(it) : acl.erase(it);
@@ -380,7 +374,7 @@ void ExecuteAlterTableOwner(Database& db, PgQuery__AlterTableStmt* stmt, const s
   const Catalog& cat = db.catalog();
   const std::string key = RangeVarKey(cat, stmt->relation);
   const char kind = RelationKind(cat, key);
-  result.tag = kind == 'v' ? "ALTER VIEW" : kind == 'S' ? "ALTER SEQUENCE" : "ALTER TABLE";
+  result.tag = std::string("ALTER ") + RelationKindSql(kind);
   if (!kind) {
     if (stmt->missing_ok) {
       result.notices.push_back(fmt::format("NOTICE:  relation \"{}\" does not exist, skipping", stmt->relation->relname));
@@ -390,8 +384,7 @@ void ExecuteAlterTableOwner(Database& db, PgQuery__AlterTableStmt* stmt, const s
   }
   const std::string owner = RoleSpecName(cat, stmt->cmds[stmt->n_cmds - 1]->alter_table_cmd->newowner);
   if (owner.empty()) throw Error(SqlState::kUndefinedObject, "role \"public\" does not exist");
-  const char* word = kind == 'v' ? "view" : kind == 'S' ? "sequence" : "table";
-  CheckMayGiveTo(cat, RelationOwner(cat, key), owner, fmt::format("{} {}", word, cat.Split(key).name));
+  CheckMayGiveTo(cat, RelationOwner(cat, key), owner, fmt::format("{} {}", RelationKindWord(kind), cat.Split(key).name));
   if (RelationOwner(cat, key) == owner) return;
   db.BeginCatalogChange();
   Catalog& m = db.mutable_catalog();
@@ -400,7 +393,7 @@ void ExecuteAlterTableOwner(Database& db, PgQuery__AlterTableStmt* stmt, const s
   if (kind == 'r')
     for (auto& [skey, seq] : m.sequences)
       if (seq.owned_table == key) SetRelationOwner(m, skey, owner);
-  db.RecordCatalogChange(fmt::format("ALTER {} {} OWNER TO {}", kind == 'v' ? "VIEW" : kind == 'S' ? "SEQUENCE" : "TABLE", m.Quote(key), QuoteIdent(owner)), key);
+  db.RecordCatalogChange(fmt::format("ALTER {} {} OWNER TO {}", RelationKindSql(kind), m.Quote(key), QuoteIdent(owner)), key);
 }
 
 void ExecuteAlterOwner(Database& db, PgQuery__AlterOwnerStmt* stmt, const std::string&, QueryResult& result) {
@@ -435,7 +428,7 @@ void RecordNewRelationOwner(Database& db, const std::string& key) {
   }
   cat.relation_owners[key] = role;
   const char kind = RelationKind(cat, key);
-  db.RecordCatalogChange(fmt::format("ALTER {} {} OWNER TO {}", kind == 'v' ? "VIEW" : kind == 'S' ? "SEQUENCE" : "TABLE", cat.Quote(key), QuoteIdent(role)), key);
+  db.RecordCatalogChange(fmt::format("ALTER {} {} OWNER TO {}", RelationKindSql(kind), cat.Quote(key), QuoteIdent(role)), key);
 }
 
 std::string PrivilegesDdl(const Catalog& cat) {
@@ -443,7 +436,7 @@ std::string PrivilegesDdl(const Catalog& cat) {
   for (auto& [key, owner] : cat.relation_owners) {
     const char kind = RelationKind(cat, key);
     if (!kind || IsTempRelationKey(key)) continue;
-    out += fmt::format("ALTER {} {} OWNER TO {};\n", kind == 'v' ? "VIEW" : kind == 'S' ? "SEQUENCE" : "TABLE", cat.Quote(key), QuoteIdent(owner));
+    out += fmt::format("ALTER {} {} OWNER TO {};\n", RelationKindSql(kind), cat.Quote(key), QuoteIdent(owner));
   }
   for (auto& [name, info] : cat.schemas)
     if (!info.owner.empty()) out += fmt::format("ALTER SCHEMA {} OWNER TO {};\n", QuoteIdent(name), QuoteIdent(info.owner));
@@ -461,32 +454,25 @@ std::string PrivilegesDdl(const Catalog& cat) {
                            GranteeSql(i.grantee), QuoteIdent(i.grantor));
     }
   };
-  Catalog defaults_of = cat;  // the default ACLs: those of the same objects with nothing stored
-  defaults_of.relation_acls.clear();
-  defaults_of.schema_acls.clear();
-  defaults_of.database_acl.clear();
   for (auto& [key, acl] : cat.relation_acls) {
     const char kind = RelationKind(cat, key);
     if (!kind || IsTempRelationKey(key)) continue;
-    rebuild({kind, key}, acl, RelationAcl(defaults_of, key));
+    rebuild({kind, key}, acl, DefaultRelationAcl(cat, key));
   }
   for (auto& [schema, acl] : cat.schema_acls)
-    if (cat.SchemaExists(schema)) rebuild({'n', schema}, acl, SchemaAcl(defaults_of, schema));
-  if (!cat.database_acl.empty()) rebuild({'d', "yunhe"}, cat.database_acl, DatabaseAcl(defaults_of));
+    if (cat.SchemaExists(schema)) rebuild({'n', schema}, acl, DefaultSchemaAcl(cat, schema));
+  if (!cat.database_acl.empty()) rebuild({'d', "yunhe"}, cat.database_acl, DefaultDatabaseAcl());
   return out;
 }
 
 void MovePrivileges(Catalog& cat, const std::string& from, const std::string& to) {
-  for (auto* map : {&cat.relation_owners}) {
-    auto it = map->find(from);
-    if (it == map->end()) continue;
-    (*map)[to] = it->second;
-    map->erase(from);
+  if (auto owner = cat.relation_owners.extract(from)) {
+    owner.key() = to;
+    cat.relation_owners.insert(std::move(owner));
   }
-  auto acl = cat.relation_acls.find(from);
-  if (acl != cat.relation_acls.end()) {
-    cat.relation_acls[to] = acl->second;
-    cat.relation_acls.erase(from);
+  if (auto acl = cat.relation_acls.extract(from)) {
+    acl.key() = to;
+    cat.relation_acls.insert(std::move(acl));
   }
 }
 
@@ -500,7 +486,7 @@ std::vector<std::string> RoleDependents(const Catalog& cat, const std::string& r
   std::vector<std::string> out;
   for (auto& [key, owner] : cat.relation_owners) {
     const char kind = RelationKind(cat, key);
-    if (owner == role && kind) out.push_back(fmt::format("owner of {} {}", kind == 'v' ? "view" : kind == 'S' ? "sequence" : "table", key));
+    if (owner == role && kind) out.push_back(fmt::format("owner of {} {}", RelationKindWord(kind), key));
   }
   for (auto& [name, info] : cat.schemas)
     if (info.owner == role) out.push_back("owner of schema " + name);
@@ -509,7 +495,7 @@ std::vector<std::string> RoleDependents(const Catalog& cat, const std::string& r
   };
   for (auto& [key, acl] : cat.relation_acls) {
     const char kind = RelationKind(cat, key);
-    if (kind && names(acl)) out.push_back(fmt::format("privileges for {} {}", kind == 'v' ? "view" : kind == 'S' ? "sequence" : "table", key));
+    if (kind && names(acl)) out.push_back(fmt::format("privileges for {} {}", RelationKindWord(kind), key));
   }
   for (auto& [schema, acl] : cat.schema_acls)
     if (names(acl)) out.push_back("privileges for schema " + schema);

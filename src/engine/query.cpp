@@ -175,6 +175,12 @@ bool Database::ReadBlockStartCatalog(const std::function<void(const Catalog&)>& 
   return true;
 }
 
+void Database::ReadCommittedCatalog(const std::function<void(const Catalog&)>& fn) {
+  if (ReadBlockStartCatalog(fn)) return;
+  MutexLock lock(mu_);
+  fn(*catalog_);
+}
+
 std::unique_ptr<Database::PreparedRead> Database::PlanOn(const std::shared_ptr<const Snapshot>& snapshot,
                                                          const std::shared_ptr<ParsedSql>& parsed, const SessionSettings& settings,
                                                          PgQuery__Node* select) {

@@ -253,10 +253,7 @@ std::string CatalogMap(const Catalog& cat, const std::string& what) {
   } else if (what == "regnamespace") {
     for (auto& [oid, name] : CatalogNamespaces(cat)) line(oid, QuoteIdent(name));
   } else if (what == "regrole") {
-    line(10, kSuperuserRole);
-    for (const PredefinedRole& p : PredefinedRoles()) line(p.oid, p.name);
-    for (auto& [name, r] : cat.roles)
-      if (name != kSuperuserRole) line(r.oid, name);
+    for (auto& [oid, name] : AllRoles(cat)) line(oid, name);
   }
   return out;
 }

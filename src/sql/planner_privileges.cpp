@@ -77,16 +77,9 @@ ExprPtr Planner::BindPrivilegeFunction(const std::string& name, std::vector<Expr
   } else if (kind == 'd') {
     objects.push_back({16383, "yunhe"});
   } else {
-    objects.push_back({10, kSuperuserRole});
-    for (const PredefinedRole& p : PredefinedRoles()) objects.push_back({p.oid, p.name});
-    for (auto& [r, info] : catalog_.roles)
-      if (r != kSuperuserRole) objects.push_back({info.oid, r});
+    objects = AllRoles(catalog_);
   }
-  std::vector<std::pair<int64_t, std::string>> roles;
-  roles.push_back({10, kSuperuserRole});
-  for (const PredefinedRole& p : PredefinedRoles()) roles.push_back({p.oid, p.name});
-  for (auto& [r, info] : catalog_.roles)
-    if (r != kSuperuserRole) roles.push_back({info.oid, r});
+  const std::vector<std::pair<int64_t, std::string>> roles = AllRoles(catalog_);
   auto answer = [&](const std::string& role, const std::string& object) {
     switch (kind) {
       case 'n': return HasSchemaPrivilege(catalog_, role, object, any);

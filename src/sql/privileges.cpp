@@ -41,11 +41,8 @@ uint32_t RoleOid(const Catalog& cat, const std::string& role) {
 }
 
 std::string RoleNameOfOid(const Catalog& cat, uint32_t oid) {
-  if (oid == 10) return kSuperuserRole;
-  for (auto& [name, r] : cat.roles)
-    if (r.oid == oid && name != kSuperuserRole) return name;
-  for (const PredefinedRole& p : PredefinedRoles())
-    if (p.oid == oid) return p.name;
+  for (auto& [o, name] : AllRoles(cat))
+    if (o == int64_t(oid)) return name;
   return "";
 }
 
@@ -76,8 +73,6 @@ std::set<std::string> RolesOf(const Catalog& cat, const std::string& role, bool 
   return out;
 }
 
-const char* KindWord(char kind) { return kind == 'v' ? "view" : kind == 'S' ? "sequence" : "table"; }
-
 std::string BareName(const Catalog& cat, const std::string& key) { return cat.Split(key).name; }
 
 Error Denied(const std::string& message) { return Error(SqlState::kInsufficientPrivilege, message); }
@@ -92,6 +87,17 @@ bool HasPrivilegesOfRole(const Catalog& cat, const std::string& role, const std:
 bool IsMemberOfRole(const Catalog& cat, const std::string& role, const std::string& of) {
   if (role == of || IsSuperuser(cat, role)) return true;
   return RolesOf(cat, role, true).count(of) > 0;
+}
+
+const char* RelationKindWord(char kind) { return kind == 'v' ? "view" : kind == 'S' ? "sequence" : "table"; }
+const char* RelationKindSql(char kind) { return kind == 'v' ? "VIEW" : kind == 'S' ? "SEQUENCE" : "TABLE"; }
+
+std::vector<std::pair<int64_t, std::string>> AllRoles(const Catalog& cat) {
+  std::vector<std::pair<int64_t, std::string>> out{{10, kSuperuserRole}};
+  for (const PredefinedRole& p : PredefinedRoles()) out.push_back({p.oid, p.name});
+  for (auto& [name, r] : cat.roles)
+    if (name != kSuperuserRole) out.push_back({r.oid, name});
+  return out;
 }
 
 char RelationKind(const Catalog& cat, const std::string& key) {
@@ -112,26 +118,33 @@ std::string SchemaOwner(const Catalog& cat, const std::string& schema) {
   return it == cat.schemas.end() || it->second.owner.empty() ? kSuperuserRole : it->second.owner;
 }
 
-Acl RelationAcl(const Catalog& cat, const std::string& key) {
-  auto it = cat.relation_acls.find(key);
-  if (it != cat.relation_acls.end()) return it->second;
+Acl DefaultRelationAcl(const Catalog& cat, const std::string& key) {
   const std::string owner = RelationOwner(cat, key);
   return {AclItem{owner, RelationKind(cat, key) == 'S' ? kSequencePrivileges : kTablePrivileges, 0, owner}};
 }
 
-Acl SchemaAcl(const Catalog& cat, const std::string& schema) {
-  auto it = cat.schema_acls.find(schema);
-  if (it != cat.schema_acls.end()) return it->second;
+Acl DefaultSchemaAcl(const Catalog& cat, const std::string& schema) {
   const std::string owner = SchemaOwner(cat, schema);
   // PostgreSQL 15 makes public with USAGE for PUBLIC and CREATE for its owner only.
   if (schema == kPublicSchema) return {AclItem{owner, kSchemaPrivileges, 0, owner}, AclItem{"", kPrivUsage, 0, owner}};
   return {AclItem{owner, kSchemaPrivileges, 0, owner}};
 }
 
-Acl DatabaseAcl(const Catalog& cat) {
-  if (!cat.database_acl.empty()) return cat.database_acl;
+Acl DefaultDatabaseAcl() {
   return {AclItem{"", kPrivTemporary | kPrivConnect, 0, kSuperuserRole}, AclItem{kSuperuserRole, kDatabasePrivileges, 0, kSuperuserRole}};
 }
+
+Acl RelationAcl(const Catalog& cat, const std::string& key) {
+  auto it = cat.relation_acls.find(key);
+  return it != cat.relation_acls.end() ? it->second : DefaultRelationAcl(cat, key);
+}
+
+Acl SchemaAcl(const Catalog& cat, const std::string& schema) {
+  auto it = cat.schema_acls.find(schema);
+  return it != cat.schema_acls.end() ? it->second : DefaultSchemaAcl(cat, schema);
+}
+
+Acl DatabaseAcl(const Catalog& cat) { return cat.database_acl.empty() ? DefaultDatabaseAcl() : cat.database_acl; }
 
 std::string AclItemText(const AclItem& item) {
   // Role names that need it are quoted as PostgreSQL's putid does.
@@ -159,23 +172,30 @@ std::vector<std::string> AclTexts(const Acl& acl) {
   return out;
 }
 
-uint32_t PrivilegesHeld(const Catalog& cat, const std::string& role, const Acl& acl, uint32_t all) {
-  if (IsSuperuser(cat, role)) return all;
-  const std::set<std::string> roles = RolesOf(cat, role, false);
+namespace {
+// The privileges an ACL gives the roles whose privileges `role` holds (RolesOf, computed once).
+uint32_t HeldBy(const std::set<std::string>& roles, const Acl& acl) {
   uint32_t held = 0;
   for (const AclItem& item : acl)
     if (item.grantee.empty() || roles.count(item.grantee)) held |= item.privileges;
-  return held & all;
+  return held;
+}
+}  // namespace
+
+uint32_t PrivilegesHeld(const Catalog& cat, const std::string& role, const Acl& acl, uint32_t all) {
+  if (IsSuperuser(cat, role)) return all;
+  return HeldBy(RolesOf(cat, role, false), acl) & all;
 }
 
 bool HasRelationPrivilege(const Catalog& cat, const std::string& role, const std::string& key, uint32_t any_of) {
+  if (IsSuperuser(cat, role)) return true;
   const char kind = RelationKind(cat, key);
-  const uint32_t all = kind == 'S' ? kSequencePrivileges : kTablePrivileges;
-  uint32_t held = PrivilegesHeld(cat, role, RelationAcl(cat, key), all);
+  const std::set<std::string> roles = RolesOf(cat, role, false);
+  uint32_t held = HeldBy(roles, RelationAcl(cat, key));
   if (kind != 'S') {
     // pg_read_all_data / pg_write_all_data (PostgreSQL 14+).
-    if (HasPrivilegesOfRole(cat, role, "pg_read_all_data")) held |= kPrivSelect;
-    if (HasPrivilegesOfRole(cat, role, "pg_write_all_data")) held |= kPrivInsert | kPrivUpdate | kPrivDelete;
+    if (roles.count("pg_read_all_data")) held |= kPrivSelect;
+    if (roles.count("pg_write_all_data")) held |= kPrivInsert | kPrivUpdate | kPrivDelete;
   }
   return (held & any_of) != 0;
 }
@@ -192,8 +212,10 @@ bool HasRelationGrantOption(const Catalog& cat, const std::string& role, const s
 bool HasSchemaPrivilege(const Catalog& cat, const std::string& role, const std::string& schema, uint32_t any_of) {
   if (schema == "pg_catalog" || schema == "information_schema") return (any_of & kPrivUsage) || IsSuperuser(cat, role);
   if (IsTempSchema(schema)) return true;  // a session reaches only its own (sql/relation_names.h)
-  uint32_t held = PrivilegesHeld(cat, role, SchemaAcl(cat, schema), kSchemaPrivileges);
-  if (HasPrivilegesOfRole(cat, role, "pg_read_all_data") || HasPrivilegesOfRole(cat, role, "pg_write_all_data")) held |= kPrivUsage;
+  if (IsSuperuser(cat, role)) return true;
+  const std::set<std::string> roles = RolesOf(cat, role, false);
+  uint32_t held = HeldBy(roles, SchemaAcl(cat, schema));
+  if (roles.count("pg_read_all_data") || roles.count("pg_write_all_data")) held |= kPrivUsage;
   return (held & any_of) != 0;
 }
 
@@ -212,13 +234,13 @@ void CheckRelationPrivilegeAs(const Catalog& cat, const std::string& role, const
   const std::string schema = cat.Split(key).schema;
   if (!HasSchemaPrivilege(cat, role, schema, kPrivUsage)) throw Denied(fmt::format("permission denied for schema {}", schema));
   if (!HasRelationPrivilege(cat, role, key, any_of))
-    throw Denied(fmt::format("permission denied for {} {}", KindWord(RelationKind(cat, key)), BareName(cat, key)));
+    throw Denied(fmt::format("permission denied for {} {}", RelationKindWord(RelationKind(cat, key)), BareName(cat, key)));
 }
 
 void CheckRelationOwner(const Catalog& cat, const std::string& key) {
   const std::string& role = CurrentStatement().current_user;
   if (IsSuperuser(cat, role) || HasPrivilegesOfRole(cat, role, RelationOwner(cat, key))) return;
-  throw Denied(fmt::format("must be owner of {} {}", KindWord(RelationKind(cat, key)), BareName(cat, key)));
+  throw Denied(fmt::format("must be owner of {} {}", RelationKindWord(RelationKind(cat, key)), BareName(cat, key)));
 }
 
 void CheckSchemaPrivilege(const Catalog& cat, const std::string& schema, uint32_t any_of) {

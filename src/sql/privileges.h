@@ -32,13 +32,21 @@ bool IsMemberOfRole(const Catalog& cat, const std::string& role, const std::stri
 // Owners: the superuser unless recorded; the public schema's is pg_database_owner.
 std::string RelationOwner(const Catalog& cat, const std::string& key);
 std::string SchemaOwner(const Catalog& cat, const std::string& schema);
-// 'r' table, 'v' view, 'S' sequence (what kind of relation `key` is; 0 when none).
+// 'r' table, 'v' view, 'S' sequence (what kind of relation `key` is; 0 when none), and how
+// messages ("table") and statements ("TABLE") name that kind.
 char RelationKind(const Catalog& cat, const std::string& key);
+const char* RelationKindWord(char kind);
+const char* RelationKindSql(char kind);
+// Every role by OID: the bootstrap superuser, the predefined roles, then CREATE ROLE's.
+std::vector<std::pair<int64_t, std::string>> AllRoles(const Catalog& cat);
 
 // The ACL in force: the stored one, or the object's default (what PostgreSQL's acldefault gives).
 Acl RelationAcl(const Catalog& cat, const std::string& key);
 Acl SchemaAcl(const Catalog& cat, const std::string& schema);
 Acl DatabaseAcl(const Catalog& cat);
+Acl DefaultRelationAcl(const Catalog& cat, const std::string& key);
+Acl DefaultSchemaAcl(const Catalog& cat, const std::string& schema);
+Acl DefaultDatabaseAcl();
 // The stored ACL as aclitem[] text ("{yunhe=arwdDxt/yunhe,bob=r/yunhe}"); `stored` empty = NULL.
 std::string AclItemText(const AclItem& item);
 std::vector<std::string> AclTexts(const Acl& acl);

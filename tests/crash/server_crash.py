@@ -41,7 +41,10 @@ def start(db, log):
     sys.exit("server did not start: " + open(log.name).read())
 
 
-def sql_worker(port, w, acked, stop):
+def acked_writes(port, w, acked, stop, write):
+    """One autocommit session calling write(cur, key, n) for keys w * 10^7 + 1, 2, ...; a key
+    goes into `acked` once its write returned. The kill ends the loop: what was acknowledged so
+    far is in `acked`."""
     try:
         conn = psycopg2.connect(host="127.0.0.1", port=port, user="yunhe", dbname="yunhe")
         conn.autocommit = True
@@ -50,35 +53,33 @@ def sql_worker(port, w, acked, stop):
         while not stop.is_set():
             n += 1
             key = w * 10_000_000 + n
-            if n % 3:
-                cur.execute("INSERT INTO t VALUES (%s, %s, 1)", (key, w))
-            else:  # a transaction of 5 rows: all or nothing
-                cur.execute("BEGIN")
-                for k in range(5):
-                    cur.execute("INSERT INTO t VALUES (%s, %s, 5)", (key, w))
-                cur.execute("COMMIT")
+            write(cur, key, n)
             acked.append(key)
-            if n % 500 == 0:
-                cur.execute("CHECKPOINT")
-    except Exception:  # the kill: whatever was acknowledged so far is in `acked`
+    except Exception:
         pass
+
+
+def sql_worker(port, w, acked, stop):
+    """Single-row INSERTs, every third a transaction of 5 rows (all or nothing), a CHECKPOINT
+    every 500."""
+    def write(cur, key, n):
+        if n % 3:
+            cur.execute("INSERT INTO t VALUES (%s, %s, 1)", (key, w))
+        else:
+            cur.execute("BEGIN")
+            for _ in range(5):
+                cur.execute("INSERT INTO t VALUES (%s, %s, 5)", (key, w))
+            cur.execute("COMMIT")
+        if n % 500 == 0:
+            cur.execute("CHECKPOINT")
+    acked_writes(port, w, acked, stop, write)
 
 
 def copy_worker(port, w, acked, stop):
     """COPY FROM STDIN of 10 rows with one key: acknowledged COPYs must come back whole."""
-    try:
-        conn = psycopg2.connect(host="127.0.0.1", port=port, user="yunhe", dbname="yunhe")
-        conn.autocommit = True
-        cur = conn.cursor()
-        n = 0
-        while not stop.is_set():
-            n += 1
-            key = w * 10_000_000 + n
-            data = "".join(f"{key}\t{w}\t10\n" for _ in range(10))
-            cur.copy_expert("COPY t FROM STDIN", io.StringIO(data))
-            acked.append(key)
-    except Exception:
-        pass
+    def write(cur, key, n):
+        cur.copy_expert("COPY t FROM STDIN", io.StringIO("".join(f"{key}\t{w}\t10\n" for _ in range(10))))
+    acked_writes(port, w, acked, stop, write)
 
 
 def ilp_worker(port, stop):

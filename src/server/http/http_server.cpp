@@ -107,20 +107,11 @@ void HttpServer::Stop() {
 }
 
 bool HttpServer::Authorized(const httplib::Request& req, std::string* role) {
-  // No role with a password: trusted (loopback by default, like the PostgreSQL protocol), as
-  // the role the request names if there is one, else the superuser.
-  std::map<std::string, RoleInfo> roles;
-  // Not waiting for an open transaction block of a pgwire session: its starting catalog.
-  if (!db_.ReadBlockStartCatalog([&](const Catalog& c) { roles = c.roles; })) {
-    MutexLock lock(db_.mutex());
-    roles = db_.catalog().roles;
-  }
-  bool required = false;
-  for (auto& [n, r] : roles) required = required || !r.verifier.empty();
-  *role = kSuperuserRole;
-  // Authorization: Basic base64(user:password), or Token [user:]password (InfluxDB 2.x clients).
+  // Credentials: Authorization: Basic base64(user:password), Token [user:]password (InfluxDB 2.x
+  // clients), or InfluxDB 1.x's u= and p= parameters.
   std::string h = req.get_header_value("Authorization");
-  std::string user = "yunhe", password;
+  std::string user = kSuperuserRole, password;
+  bool given = true;
   if (h.rfind("Basic ", 0) == 0) {
     std::string decoded;
     if (!auth::DecodeBase64(h.substr(6), &decoded)) return false;
@@ -135,19 +126,31 @@ bool HttpServer::Authorized(const httplib::Request& req, std::string* role) {
       user = password.substr(0, colon);
       password = password.substr(colon + 1);
     }
-  } else if (req.has_param("u") && req.has_param("p")) {  // InfluxDB 1.x query-string credentials
+  } else if (req.has_param("u") && req.has_param("p")) {
     user = req.get_param_value("u");
     password = req.get_param_value("p");
   } else {
-    return !required;
+    given = false;
   }
-  auto it = roles.find(user);
-  const bool may_login = user == kSuperuserRole || (it != roles.end() && (it->second.login || it->second.superuser));
+  // What authorization needs about that role, from the committed catalog (not waiting for an
+  // open transaction block of a pgwire session).
+  bool required = false, exists = false, may_login = false;
+  std::string verifier;
+  db_.ReadCommittedCatalog([&](const Catalog& c) {
+    for (auto& [n, r] : c.roles) required = required || !r.verifier.empty();
+    const RoleInfo* r = c.FindRole(user);
+    exists = r != nullptr;
+    may_login = user == kSuperuserRole || (r && (r->login || r->superuser));
+    if (r) verifier = r->verifier;
+  });
+  *role = kSuperuserRole;
   if (!required) {
-    if (it != roles.end() && may_login) *role = user;
-    return it == roles.end() || may_login;
+    // Trusted (loopback by default, like the PostgreSQL protocol): as the role the request
+    // names if it is one, else the superuser.
+    if (given && exists && may_login) *role = user;
+    return !given || !exists || may_login;
   }
-  if (it == roles.end() || it->second.verifier.empty() || !may_login || !auth::CheckPassword(it->second.verifier, password)) return false;
+  if (!given || verifier.empty() || !may_login || !auth::CheckPassword(verifier, password)) return false;
   *role = user;
   return true;
 }

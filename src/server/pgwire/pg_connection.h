@@ -72,6 +72,8 @@ class Connection {
   std::map<std::string, Portal> portals_;
   std::string user_ = "yunhe";        // as the startup packet names it
   std::string login_role_ = "yunhe";  // the role the session runs as (Authenticate)
+  bool login_superuser_ = false;      // is login_role_ a superuser (is_superuser, no limit)
+  int64_t login_connection_limit_ = -1;  // its CONNECTION LIMIT
   bool counted_role_ = false;         // counted in Server::EnterRole: leave at the end
 };
 

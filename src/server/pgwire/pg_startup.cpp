@@ -113,16 +113,7 @@ bool Connection::Startup(bool over_limit) {
   }
   if (!Authenticate(user_)) return false;
   // CONNECTION LIMIT of the role (superusers are exempt, as in PostgreSQL).
-  int64_t role_limit = -1;
-  auto read_limit = [&](const Catalog& c) {
-    const RoleInfo* r = c.FindRole(login_role_);
-    if (r && !IsSuperuser(c, login_role_)) role_limit = r->connection_limit;
-  };
-  if (!server_.db_.ReadBlockStartCatalog(read_limit)) {
-    MutexLock lock(server_.db_.mutex());
-    read_limit(server_.db_.catalog());
-  }
-  if (!server_.EnterRole(login_role_, role_limit)) {
+  if (!server_.EnterRole(login_role_, login_superuser_ ? -1 : login_connection_limit_)) {
     std::string refused;
     AppendError(Status::Error(SqlState::kTooManyConnections, "too many connections for role \"" + login_role_ + "\""), &refused, 'E', "FATAL");
     WriteAll(conn_, refused);
@@ -153,15 +144,7 @@ bool Connection::Startup(bool over_limit) {
   param("TimeZone", zone);
   param("integer_datetimes", "on");
   param("standard_conforming_strings", "on");
-  bool superuser = login_role_ == kSuperuserRole;
-  if (!superuser) {
-    auto read = [&](const Catalog& c) { superuser = IsSuperuser(c, login_role_); };
-    if (!server_.db_.ReadBlockStartCatalog(read)) {
-      MutexLock lock(server_.db_.mutex());
-      read(server_.db_.catalog());
-    }
-  }
-  param("is_superuser", superuser ? "on" : "off");
+  param("is_superuser", login_superuser_ ? "on" : "off");
   param("session_authorization", login_role_);
   param("application_name", application);
   int32_t cancel_key;
@@ -175,20 +158,19 @@ bool Connection::Startup(bool over_limit) {
 
 bool Connection::Authenticate(const std::string& user) {
   // Trust until some role has a password; from then on SCRAM-SHA-256 for everyone.
+  // Everything the login needs about the role, in one read of the committed catalog (logging in
+  // does not wait for another session's open transaction block either).
   std::string verifier;
   bool required = false, known = false, can_login = false;
-  auto read_roles = [&](const Catalog& catalog) {
+  server_.db_.ReadCommittedCatalog([&](const Catalog& catalog) {
     for (auto& [name, r] : catalog.roles) required = required || !r.verifier.empty();
     const RoleInfo* role = catalog.FindRole(user);
     if (role) verifier = role->verifier;
     known = user == kSuperuserRole || (role && !IsPredefinedRole(user));
     can_login = user == kSuperuserRole || (role && (role->login || role->superuser));
-  };
-  // Logging in does not wait for another session's open transaction block either.
-  if (!server_.db_.ReadBlockStartCatalog(read_roles)) {
-    MutexLock lock(server_.db_.mutex());
-    read_roles(server_.db_.catalog());
-  }
+    login_superuser_ = IsSuperuser(catalog, user);
+    login_connection_limit_ = role ? role->connection_limit : -1;
+  });
   auto fatal = [&](const std::string& message) {
     std::string out;
     AppendError(Status::Error(SqlState::kInvalidAuthorization, message), &out, 'E', "FATAL");
@@ -200,6 +182,7 @@ bool Connection::Authenticate(const std::string& user) {
   // connection did before roles meant something; a role's own name logs in as that role.
   if (!required) {
     login_role_ = known ? user : std::string(kSuperuserRole);
+    if (!known) login_superuser_ = true, login_connection_limit_ = -1;
     return true;
   }
   login_role_ = user;
