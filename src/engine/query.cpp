@@ -14,6 +14,7 @@
 #include "functions/statement_clock.h"
 #include "engine/statements.h"
 #include "exec/expression_eval.h"
+#include "sql/optimizer/cardinality.h"
 #include "sql/planner.h"
 
 namespace yunhe {
@@ -318,6 +319,8 @@ namespace {
 void RenderPlan(const PhysicalOperator& op, int depth, bool analyze, std::vector<std::string>& lines) {
   std::string indent = depth == 0 ? "" : std::string(depth * 6 - 6, ' ') + "  ->  ";
   std::string line = indent + op.Name();
+  // The optimizer's estimate, as PostgreSQL prints its rows= (sql/optimizer/cardinality.h).
+  if (op.estimated_rows >= 0) line += fmt::format("  (rows={:.0f})", op.estimated_rows);
   if (analyze)
     line += fmt::format("  (actual time={:.3f} ms rows={})", double(op.time_ns()) / 1e6, op.rows_out());
   lines.push_back(line);
@@ -351,6 +354,7 @@ void ExecuteExplain(Database& db, PgQuery__ExplainStmt* stmt, const std::string&
     throw Error(SqlState::kFeatureNotSupported, "EXPLAIN supports SELECT statements");
   Planner planner(db.catalog(), sql);
   PlannedQuery q = planner.PlanSelect(stmt->query, nullptr);
+  EstimateRows(*q.plan);
   std::vector<std::string> lines;
   if (analyze) {
     ExecContext ctx;

@@ -38,6 +38,7 @@ class LimitOperator : public PhysicalOperator {
   LimitOperator(OperatorPtr child, ExprPtr limit, ExprPtr offset);
   void Open(ExecContext& ctx) override;
   std::string Name() const override { return "Limit"; }
+  const ExprPtr& limit_expr() const { return limit_expr_; }
 
  protected:
   bool Next(ExecContext& ctx, DataChunk& out) override;
@@ -52,6 +53,7 @@ class ValuesOperator : public PhysicalOperator {
   ValuesOperator(std::vector<std::vector<ExprPtr>> rows, std::vector<LogicalType> types, std::vector<std::string> names);
   void Open(ExecContext& ctx) override { next_row_ = 0; }
   std::string Name() const override { return "Values Scan"; }
+  size_t row_count() const { return rows_.size(); }
 
  protected:
   bool Next(ExecContext& ctx, DataChunk& out) override;

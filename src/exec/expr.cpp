@@ -35,7 +35,9 @@ std::string Expr::ToString() const {
       if (type.IsNumeric() || type.id == TypeId::kBool) return value.ToString();
       return "'" + value.ToString() + "'::" + type.ToString();
     case ExprKind::kColumn:
-    case ExprKind::kOuterColumn: return name.empty() ? "#" + std::to_string(column) : name;
+    case ExprKind::kOuterColumn:
+      if (name.empty()) return "#" + std::to_string(column);
+      return table.empty() ? name : table + "." + name;
     case ExprKind::kParam: return "$" + std::to_string(column + 1);
     case ExprKind::kFunction:
       if (args.size() == 2 && !name.empty() && !isalpha((unsigned char)name[0]))

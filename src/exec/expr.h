@@ -71,6 +71,8 @@ struct Expr {
   int column = -1;    // kColumn / kOuterColumn
   int depth = 0;      // kOuterColumn: 1 = the immediately enclosing query
   std::string name;   // function / column name, for display and error messages
+  std::string table;  // kColumn / kOuterColumn: the table (alias) it was named through, shown by
+                      // EXPLAIN when the query reads several ("a.k = d.k"); "" = unqualified
   const ScalarFunction* function = nullptr;
   const AggregateFunction* aggregate = nullptr;
   bool distinct = false;    // aggregate DISTINCT

@@ -70,6 +70,9 @@ class PhysicalOperator {
   std::vector<LogicalType> types;  // output column types
   std::vector<std::string> names;  // output column names
   std::vector<std::shared_ptr<PhysicalOperator>> children;
+  // The optimizer's estimate of the rows this operator returns (sql/optimizer/cardinality.h);
+  // < 0 when none was made. EXPLAIN shows it.
+  double estimated_rows = -1;
 
   uint64_t rows_out() const { return rows_out_; }
   // Inclusive time (children included), nanoseconds.

@@ -79,6 +79,7 @@ class TableScanOperator : public PhysicalOperator {
   std::string Name() const override;
   const std::shared_ptr<Table>& table() const { return table_; }
   bool emits_row_id() const { return emit_row_id_; }
+  const std::vector<int>& column_ids() const { return column_ids_; }  // table column per output column
   bool pruned() const { return !needed_.empty(); }
   // True when emitted column c is table column c (the scan emits the table's columns in order).
   bool column_is_table_column(int c) const { return c >= 0 && size_t(c) < column_ids_.size() && column_ids_[c] == c; }

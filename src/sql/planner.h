@@ -95,6 +95,9 @@ ExprPtr AndAllConditions(const std::vector<ExprPtr>& preds);
 // the join (as far down as join semantics allow: the preserved side of outer joins, the left of
 // ASOF and LATERAL joins), over table scans also as zone-map checks; the rest filter `plan`.
 OperatorPtr PushDownFilters(OperatorPtr plan, const std::vector<ExprPtr>& preds);
+// Safe to evaluate at another place in the plan: no subqueries, no volatile functions (random()
+// must run once per output row; now() is the statement's start), no aggregates or windows.
+bool MovableExpr(const Expr& e);
 // Which inputs of a join an expression reads: 1 = left only, 2 = right only, 3 = both (or a
 // subquery), 0 = neither.
 int JoinSides(const Expr& e, int left_width);
@@ -180,6 +183,9 @@ class Planner {
                             BindContext* args_bc = nullptr);
   ExprPtr BindWindowCall(PgQuery__FuncCall* f, const std::string& name, BindContext& bc);
  public:
+  // A join of two planned inputs; `conditions` over left ++ right columns (equalities across the
+  // sides become hash keys, a spatial predicate a spatial join, the rest the residual).
+  PlannedQuery JoinPlans(PlannedQuery left, PlannedQuery right, JoinKind kind, std::vector<ExprPtr> conditions);
   ExprPtr ResolveCall(const std::string& name, std::vector<ExprPtr> args, int location, bool is_operator);
   ExprPtr MakeComparison(const std::string& op, ExprPtr l, ExprPtr r, int location);
   // Casts both sides to a common type for IN lists, CASE, COALESCE, UNION.
@@ -202,7 +208,6 @@ class Planner {
                                       const Scope* outer, Scope* scope_out);
   PlannedQuery PlanReadNmea(PgQuery__RangeFunction* f, PgQuery__FuncCall* call, const std::string& name, const Scope* outer,
                             Scope* scope_out);
-  PlannedQuery JoinPlans(PlannedQuery left, PlannedQuery right, JoinKind kind, std::vector<ExprPtr> conditions);
   // planner_asof.cpp: conditions are the bound ON/USING conjuncts over left ++ right columns.
   PlannedQuery PlanAsofJoin(PlannedQuery left, PlannedQuery right, bool left_outer, std::vector<ExprPtr> conditions,
                             const struct AsofJoinMark& mark);

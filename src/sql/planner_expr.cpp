@@ -329,12 +329,23 @@ ExprPtr Planner::BindColumnRef(PgQuery__ColumnRef* ref, BindContext& bc) {
     if (found >= 0) {
       if (s->used) (*s->used)[found] = true;
       const ScopeColumn& col = s->columns[found];
-      if (depth == 0) return MakeColumn(found, col.type, column);
+      if (depth == 0) {
+        ExprPtr e = MakeColumn(found, col.type, column);
+        // Qualified for display when the scope holds several tables (PostgreSQL's EXPLAIN does so
+        // when the query reads more than one relation).
+        for (const ScopeColumn& other : s->columns)
+          if (other.table != col.table) {
+            e->table = col.table;
+            break;
+          }
+        return e;
+      }
       // A reference into an enclosing query makes every subquery in between correlated.
       for (int k = 0; k < depth && k < (int)correlation_flags_.size(); ++k)
         *correlation_flags_[correlation_flags_.size() - 1 - k] = true;
       auto e = MakeColumn(found, col.type, column);
       e->kind = ExprKind::kOuterColumn;
+      e->table = col.table;
       e->depth = depth;
       return e;
     }

@@ -8,19 +8,13 @@
 #include "sql/planner.h"
 
 namespace yunhe {
-namespace {
-
-// Safe to evaluate at another place in the plan: no subqueries (JoinSides says 3), no volatile
-// functions (random() must run once per output row), no aggregates or windows.
-bool Movable(const Expr& e) {
+bool MovableExpr(const Expr& e) {
   if (e.subquery || e.kind == ExprKind::kAggregate || e.kind == ExprKind::kWindow) return false;
   if (e.function && e.function->volatile_ && e.name != "now") return false;
   for (auto& a : e.args)
-    if (!Movable(*a)) return false;
+    if (!MovableExpr(*a)) return false;
   return true;
 }
-
-}  // namespace
 
 OperatorPtr PushDownFilters(OperatorPtr plan, const std::vector<ExprPtr>& preds) {
   if (preds.empty()) return plan;
@@ -49,7 +43,7 @@ OperatorPtr PushDownFilters(OperatorPtr plan, const std::vector<ExprPtr>& preds)
   const int left_width = int(plan->children[0]->types.size());
   std::vector<ExprPtr> here, left, right;
   for (const ExprPtr& p : FlattenConjuncts(preds)) {
-    const int sides = Movable(*p) ? JoinSides(*p, left_width) : 3;
+    const int sides = MovableExpr(*p) ? JoinSides(*p, left_width) : 3;
     if (sides == 1 && to_left) left.push_back(p);
     else if (sides == 2 && to_right) right.push_back(ShiftColumns(p, -left_width));
     else here.push_back(p);

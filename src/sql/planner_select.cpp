@@ -21,6 +21,7 @@
 #include "functions/function.h"
 #include "functions/geo/spatial_join_support.h"
 #include "sql/planner.h"
+#include "sql/optimizer/join_order.h"
 #include "sql/srf_rewrite.h"
 
 namespace yunhe {
@@ -414,6 +415,13 @@ PlannedQuery Planner::PlanSimpleSelect(PgQuery__SelectStmt* s, const Scope* oute
     plan = DecorrelateExists(plan, &preds);
     plan = DecorrelateScalarSubqueries(plan, &preds);
     plan = PushDownFilters(plan, preds);
+  }
+  // Inner joins in the order with the smallest intermediate results (sql/optimizer/join_order.h);
+  // from.plan follows its region's new root (the column pruning below starts there).
+  {
+    std::map<const PhysicalOperator*, OperatorPtr> replaced;
+    plan = ReorderJoins(plan, *this, &replaced);
+    if (auto it = replaced.find(from.plan.get()); it != replaced.end()) from.plan = it->second;
   }
 
   // ---- select list ----------------------------------------------------------

@@ -294,6 +294,21 @@ DistinctSketch TableData::ColumnSketch(size_t column) const {
   return sketch;
 }
 
+double TableData::DistinctEstimate(size_t column) const {
+  {
+    std::lock_guard<std::mutex> lock(key_sets_->mu);
+    auto it = key_sets_->distinct.find(column);
+    if (it != key_sets_->distinct.end() && it->second.version == version_ && double(rows_) >= 0.9 * double(it->second.rows) &&
+        double(rows_) <= 1.1 * double(it->second.rows))
+      return it->second.estimate;
+  }
+  const double non_null = double(rows_ - std::min(rows_, NullCount(column)));
+  const double estimate = std::max(std::min(ColumnSketch(column).Estimate(), non_null), non_null > 0 ? 1.0 : 0.0);
+  std::lock_guard<std::mutex> lock(key_sets_->mu);
+  key_sets_->distinct[column] = DistinctEntry{rows_, version_, estimate};
+  return estimate;
+}
+
 void TableData::AddColumn(const LogicalType& type, const Value& fill) {
   ++changes_;
   types_.push_back(type);

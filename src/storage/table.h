@@ -241,6 +241,10 @@ class TableData {
   // its distinct values (part footers merged, resident rows added). Deleted rows still count.
   size_t NullCount(size_t column) const;
   DistinctSketch ColumnSketch(size_t column) const;
+  // The planner's distinct-count estimate of a column, capped by its non-NULL rows. Cached (and
+  // shared with snapshots) while the table's version holds and its row count stays within 10 %,
+  // so planning a join does not re-hash the resident rows of a table being appended to.
+  double DistinctEstimate(size_t column) const;
   // Zone map of column `column` in group `g` (I64 and F64 columns; bounding boxes for GEOMETRY),
   // computed on first use; safe from several threads (a group's maps have their own lock).
   ZoneMap Zone(size_t g, size_t column) const;
@@ -277,9 +281,15 @@ class TableData {
     uint64_t version = UINT64_MAX;  // table version (deletes, rollbacks) it was computed at
     std::shared_ptr<const std::vector<std::string>> keys;
   };
+  struct DistinctEntry {
+    size_t rows = 0;
+    uint64_t version = UINT64_MAX;
+    double estimate = 0;
+  };
   struct KeySets {
     std::mutex mu;
     std::map<std::pair<std::vector<int>, int64_t>, KeySet> sets;
+    std::map<size_t, DistinctEntry> distinct;  // by column
   };
   std::shared_ptr<KeySets> key_sets_;
   // The last Snapshot(), valid while changes_ == published_at_ (every change bumps changes_).

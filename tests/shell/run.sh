@@ -99,14 +99,14 @@ check "lastpoint skips older row groups of a partition" "1" "$("$YUNHE" -c "CREA
 # Correlated EXISTS / IN by equalities become hash semi joins; NOT IN keeps the per-row subplan.
 dsetup="CREATE TABLE o (k int, j text); CREATE TABLE i (k int, j text)"
 check "EXISTS decorrelated" "1" "$("$YUNHE" -c "$dsetup" -c "EXPLAIN SELECT * FROM o WHERE EXISTS (SELECT 1 FROM i WHERE i.k = o.k)" | grep -c 'Hash Semi Join')"
-check "IN decorrelated" "1" "$("$YUNHE" -c "$dsetup" -c "EXPLAIN SELECT * FROM o WHERE j IN (SELECT j FROM i WHERE i.k = o.k)" | grep -c 'Hash Cond: j = j AND k = k')"
+check "IN decorrelated" "1" "$("$YUNHE" -c "$dsetup" -c "EXPLAIN SELECT * FROM o WHERE j IN (SELECT j FROM i WHERE i.k = o.k)" | grep -c 'Hash Cond: j = j AND o.k = k')"
 check "aggregate subquery in the select list decorrelated" "1" "$("$YUNHE" -c "$dsetup" -c "EXPLAIN SELECT k, (SELECT count(*) FROM i WHERE i.k = o.k) FROM o" | grep -c 'Hash Left Join')"
 check "NOT IN not decorrelated" "0" "$("$YUNHE" -c "$dsetup" -c "EXPLAIN SELECT * FROM o WHERE j NOT IN (SELECT j FROM i WHERE i.k = o.k)" | grep -c 'Hash')"
 
 # WHERE filters go below joins (and become zone-map checks on the joined tables' scans).
 plan=$("$YUNHE" -c "CREATE TABLE o (k int, ts timestamp); CREATE TABLE i (k int, ts timestamp); INSERT INTO i SELECT g, timestamp '2024-01-01' + g * interval '1 second' FROM generate_series(0, 20479) g" -c "EXPLAIN ANALYZE SELECT * FROM o JOIN i ON o.k = i.k WHERE i.ts < '2024-01-01 00:10:00' AND o.k > 5")
 check "filter pushed below the join with zone maps" "1" "$(echo "$plan" | grep -c 'row groups skipped: 9 of 10')"
-check "left-side filter pushed below the join" "1" "$(echo "$plan" | grep -A2 'Filter: (k > 5)' | grep -c 'Seq Scan on o')"
+check "left-side filter pushed below the join" "1" "$(echo "$plan" | grep -A2 'Filter: (o.k > 5)' | grep -c 'Seq Scan on o')"
 check "spatial join uses the R-tree" "1" "$("$YUNHE" -c "CREATE TABLE z (g geometry); CREATE TABLE p (g geometry)" -c "EXPLAIN SELECT * FROM p JOIN z ON ST_Contains(z.g, p.g)" | grep -c 'Spatial Inner Join')"
 gsetup="CREATE TABLE fx (id int, pos geometry); INSERT INTO fx SELECT g, ST_Point(116 + (g % 1000) * 0.001 + (g / 20000) * 1.0, 39.9 + (g / 1000 % 20) * 0.001) FROM generate_series(0, 99999) g"
 check "spatial filter skips row groups by bounding box" "1" "$("$YUNHE" -c "$gsetup" -c "EXPLAIN ANALYZE SELECT id FROM fx WHERE ST_DWithin(pos, ST_Point(118.5, 39.91), 0.005)" | grep -cE 'Zone map filter: pos && BOX.*row groups skipped: (3[0-9]|4[0-9]) of 49')"

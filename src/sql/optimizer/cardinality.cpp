@@ -1,0 +1,248 @@
+#include "sql/optimizer/cardinality.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "exec/asof_join.h"
+#include "exec/basic_operators.h"
+#include "exec/distinct.h"
+#include "exec/hash_aggregate.h"
+#include "exec/hash_join.h"
+#include "exec/lateral_join.h"
+#include "exec/sort.h"
+#include "exec/spatial_join.h"
+#include "exec/table_scan.h"
+#include "sql/planner.h"
+
+namespace yunhe {
+namespace {
+
+// PostgreSQL's clamp_row_est: an estimate is a whole number of rows, at least one (a filter that
+// keeps "0.3 rows" is more likely to keep one than none, and zero would make every product zero).
+double ClampRows(double rows) { return std::isfinite(rows) ? std::max(1.0, std::round(rows)) : 1e18; }
+
+// Where output column `column` of `op` comes from: a table scan's column, through operators
+// that hand it on unchanged (filters, sorts, limits, projections of a bare column, joins).
+bool TraceColumn(PhysicalOperator& op, int column, TableScanOperator** scan, int* table_column) {
+  if (column < 0) return false;
+  if (auto* s = dynamic_cast<TableScanOperator*>(&op)) {
+    if (size_t(column) >= s->column_ids().size()) return false;  // the row id
+    *scan = s;
+    *table_column = s->column_ids()[size_t(column)];
+    return true;
+  }
+  if (dynamic_cast<FilterOperator*>(&op) || dynamic_cast<SortOperator*>(&op) || dynamic_cast<LimitOperator*>(&op) ||
+      dynamic_cast<DistinctOperator*>(&op))
+    return TraceColumn(*op.children[0], column, scan, table_column);
+  if (auto* p = dynamic_cast<ProjectionOperator*>(&op)) {
+    const Expr& e = *p->exprs()[size_t(column)];
+    return e.kind == ExprKind::kColumn && TraceColumn(*op.children[0], e.column, scan, table_column);
+  }
+  if (auto* a = dynamic_cast<HashAggregateOperator*>(&op)) {
+    if (size_t(column) >= a->groups().size()) return false;
+    const Expr& e = *a->groups()[size_t(column)];
+    return e.kind == ExprKind::kColumn && TraceColumn(*op.children[0], e.column, scan, table_column);
+  }
+  const bool join = dynamic_cast<HashJoinOperator*>(&op) || dynamic_cast<SpatialJoinOperator*>(&op) ||
+                    dynamic_cast<LateralJoinOperator*>(&op) || dynamic_cast<AsofJoinOperator*>(&op);
+  if (join && op.children.size() == 2) {
+    const int left_width = int(op.children[0]->types.size());
+    if (column < left_width) return TraceColumn(*op.children[0], column, scan, table_column);
+    return TraceColumn(*op.children[1], column - left_width, scan, table_column);
+  }
+  return false;
+}
+
+double ChildRows(PhysicalOperator& op) { return op.children.empty() ? 1000 : EstimateRows(*op.children[0]); }
+
+// Selectivity of the equi-join keys of a join: per key pair 1 / max(distinct left, distinct right)
+// (PostgreSQL's eqjoinsel without most-common values), keys taken as independent.
+double KeySelectivity(HashJoinOperator& j) {
+  double sel = 1;
+  for (size_t k = 0; k < j.left_keys().size(); ++k) {
+    const Expr& l = *j.left_keys()[k];
+    const Expr& r = *j.right_keys()[k];
+    const double dl = l.kind == ExprKind::kColumn ? EstimateDistinct(*j.children[0], l.column) : EstimateRows(*j.children[0]);
+    const double dr = r.kind == ExprKind::kColumn ? EstimateDistinct(*j.children[1], r.column) : EstimateRows(*j.children[1]);
+    sel /= std::max({dl, dr, 1.0});
+  }
+  return sel;
+}
+
+double EstimateJoin(HashJoinOperator& j) {
+  const double left = EstimateRows(*j.children[0]);
+  const double right = EstimateRows(*j.children[1]);
+  // The residual reads the pairs' columns through the join itself: while it is estimated, the
+  // join counts as the pairs the keys let through (the final estimate replaces this).
+  j.estimated_rows = ClampRows(left * right * KeySelectivity(j));
+  const double residual = j.residual() ? EstimateSelectivity(*j.residual(), j) : 1.0;
+  const double inner = left * right * KeySelectivity(j) * residual;
+  switch (j.kind()) {
+    case JoinKind::kInner: return inner;
+    case JoinKind::kLeft: return std::max(inner, left);
+    case JoinKind::kRight: return std::max(inner, right);
+    case JoinKind::kFull: return std::max(inner, left + right);
+    case JoinKind::kSemi:
+    case JoinKind::kAnti: {
+      // The share of left rows with a match: the right side's distinct keys over the left's.
+      double matched = 1;
+      for (size_t k = 0; k < j.left_keys().size(); ++k) {
+        const Expr& l = *j.left_keys()[k];
+        const Expr& r = *j.right_keys()[k];
+        const double dl = l.kind == ExprKind::kColumn ? EstimateDistinct(*j.children[0], l.column) : left;
+        const double dr = r.kind == ExprKind::kColumn ? EstimateDistinct(*j.children[1], r.column) : right;
+        matched = std::min(matched, dr / std::max(dl, 1.0));
+      }
+      if (j.left_keys().empty()) matched = 0.5;
+      return j.kind() == JoinKind::kSemi ? left * matched : left * (1 - matched);
+    }
+  }
+  return inner;
+}
+
+double EstimateGroups(PhysicalOperator& child, const std::vector<ExprPtr>& groups) {
+  const double rows = EstimateRows(child);
+  double groups_rows = 1;
+  for (const ExprPtr& g : groups)
+    groups_rows *= g->kind == ExprKind::kColumn ? EstimateDistinct(child, g->column) : std::min(kDefaultDistinct, rows);
+  return std::min(rows, groups_rows);
+}
+
+double Compute(PhysicalOperator& op) {
+  if (auto* s = dynamic_cast<TableScanOperator*>(&op)) return double(StatementData(*s->table()).live_count());
+  if (auto* f = dynamic_cast<FilterOperator*>(&op)) {
+    const double rows = ChildRows(op) * EstimateSelectivity(*f->predicate(), *op.children[0]);
+    // A scan that looks its rows up in an index returns about what the filter over it keeps
+    // (the filter re-checks the same conditions).
+    if (auto* s = dynamic_cast<TableScanOperator*>(op.children[0].get()); s && s->has_index_lookup())
+      s->estimated_rows = ClampRows(rows);
+    return rows;
+  }
+  if (auto* j = dynamic_cast<HashJoinOperator*>(&op)) return EstimateJoin(*j);
+  if (auto* j = dynamic_cast<SpatialJoinOperator*>(&op)) {
+    const double left = EstimateRows(*op.children[0]), right = EstimateRows(*op.children[1]);
+    const double inner = left * right * kDefaultMatchSelectivity;
+    return j->kind() == JoinKind::kLeft ? std::max(inner, left) : inner;
+  }
+  if (dynamic_cast<LateralJoinOperator*>(&op)) return EstimateRows(*op.children[0]) * EstimateRows(*op.children[1]);
+  if (dynamic_cast<AsofJoinOperator*>(&op)) {
+    EstimateRows(*op.children[1]);
+    return EstimateRows(*op.children[0]);
+  }
+  if (auto* a = dynamic_cast<HashAggregateOperator*>(&op)) return a->groups().empty() ? 1 : EstimateGroups(*op.children[0], a->groups());
+  if (dynamic_cast<DistinctOperator*>(&op)) {
+    std::vector<ExprPtr> all;
+    for (size_t c = 0; c < op.children[0]->types.size(); ++c) all.push_back(MakeColumn(int(c), op.children[0]->types[c], ""));
+    return EstimateGroups(*op.children[0], all);
+  }
+  if (auto* l = dynamic_cast<LimitOperator*>(&op)) {
+    const double rows = ChildRows(op);
+    const ExprPtr& limit = l->limit_expr();
+    if (limit && limit->kind == ExprKind::kConstant && !limit->value.is_null && (limit->type.id == TypeId::kInt64 || limit->type.id == TypeId::kInt32))
+      return std::min(rows, std::max(0.0, double(limit->value.i)));
+    return rows;
+  }
+  if (auto* s = dynamic_cast<SortOperator*>(&op)) {
+    const double rows = ChildRows(op);
+    return s->limit() > 0 ? std::min(rows, double(s->limit())) : rows;
+  }
+  if (auto* v = dynamic_cast<ValuesOperator*>(&op)) return double(v->row_count());
+  // Anything else hands on about what its first input gives; a source nothing is known about
+  // (a set-returning function) is PostgreSQL's default of 1000 rows.
+  double rows = op.children.empty() ? 1000 : EstimateRows(*op.children[0]);
+  for (size_t c = 1; c < op.children.size(); ++c) EstimateRows(*op.children[c]);
+  return rows;
+}
+
+// `column op constant` or `constant op column`: the column's index in the input, -1 otherwise.
+int ColumnAgainstConstant(const Expr& e) {
+  if (e.args.size() != 2) return -1;
+  if (e.args[0]->kind == ExprKind::kColumn && StatementConstant(*e.args[1])) return e.args[0]->column;
+  if (e.args[1]->kind == ExprKind::kColumn && StatementConstant(*e.args[0])) return e.args[1]->column;
+  return -1;
+}
+
+double NullFraction(PhysicalOperator& input, int column) {
+  TableScanOperator* scan = nullptr;
+  int table_column = -1;
+  if (!TraceColumn(input, column, &scan, &table_column) || table_column < 0) return kDefaultEqualitySelectivity;
+  const TableData& data = StatementData(*scan->table());
+  if (data.row_count() == 0) return 0;
+  return double(data.NullCount(size_t(table_column))) / double(data.row_count());
+}
+
+}  // namespace
+
+double ScaleDistinct(double distinct, double total, double rows) {
+  if (total <= 0 || distinct <= 0) return 0;
+  if (rows >= total) return distinct;
+  // Each of `distinct` values (about total/distinct rows each) is missed by all `rows` draws
+  // with probability (1 - rows/total)^(total/distinct).
+  return std::max(1.0, distinct * (1.0 - std::pow(1.0 - rows / total, total / distinct)));
+}
+
+double EstimateRows(PhysicalOperator& op) {
+  if (op.estimated_rows >= 0) return op.estimated_rows;
+  const double rows = Compute(op);
+  op.estimated_rows = rows <= 0 ? 0 : ClampRows(rows);  // zero only when an input is empty
+  return op.estimated_rows;
+}
+
+double EstimateDistinct(PhysicalOperator& op, int column) {
+  const double rows = EstimateRows(op);
+  TableScanOperator* scan = nullptr;
+  int table_column = -1;
+  if (!TraceColumn(op, column, &scan, &table_column) || table_column < 0) return rows;
+  const TableData& data = StatementData(*scan->table());
+  const double distinct = data.DistinctEstimate(size_t(table_column));
+  return std::min(rows, ScaleDistinct(distinct, double(data.row_count()), rows));
+}
+
+double EstimateSelectivity(const Expr& e, PhysicalOperator& input) {
+  switch (e.kind) {
+    case ExprKind::kAnd: {
+      double s = 1;
+      for (auto& a : e.args) s *= EstimateSelectivity(*a, input);
+      return s;
+    }
+    case ExprKind::kOr: {
+      double s = 0;
+      for (auto& a : e.args) {
+        const double t = EstimateSelectivity(*a, input);
+        s = s + t - s * t;
+      }
+      return s;
+    }
+    case ExprKind::kNot: return 1 - EstimateSelectivity(*e.args[0], input);
+    case ExprKind::kConstant: return !e.value.is_null && e.type.id == TypeId::kBool && e.value.i ? 1 : 0;
+    case ExprKind::kIsNull:
+    case ExprKind::kIsNotNull: {
+      const double f = e.args[0]->kind == ExprKind::kColumn ? NullFraction(input, e.args[0]->column) : kDefaultEqualitySelectivity;
+      return e.kind == ExprKind::kIsNull ? f : 1 - f;
+    }
+    case ExprKind::kInList: {
+      double per_value = kDefaultEqualitySelectivity;
+      if (e.args[0]->kind == ExprKind::kColumn) per_value = 1 / std::max(1.0, EstimateDistinct(input, e.args[0]->column));
+      return std::min(1.0, per_value * double(e.args.size() - 1));
+    }
+    case ExprKind::kFunction: {
+      if (e.name == "=" || e.name == "<>" || e.name == "!=") {
+        double eq = kDefaultEqualitySelectivity;
+        const int column = ColumnAgainstConstant(e);
+        if (column >= 0) {
+          eq = 1 / std::max(1.0, EstimateDistinct(input, column));
+        } else if (e.args.size() == 2 && e.args[0]->kind == ExprKind::kColumn && e.args[1]->kind == ExprKind::kColumn) {
+          eq = 1 / std::max({1.0, EstimateDistinct(input, e.args[0]->column), EstimateDistinct(input, e.args[1]->column)});
+        }
+        return e.name == "=" ? eq : 1 - eq;
+      }
+      if (e.name == "<" || e.name == "<=" || e.name == ">" || e.name == ">=") return kDefaultRangeSelectivity;
+      if (e.name == "~~" || e.name == "~~*" || e.name == "~" || e.name == "~*") return kDefaultMatchSelectivity;
+      if (e.name == "!~~" || e.name == "!~~*" || e.name == "!~" || e.name == "!~*") return 1 - kDefaultMatchSelectivity;
+      return kDefaultRangeSelectivity;
+    }
+    default: return kDefaultRangeSelectivity;
+  }
+}
+
+}  // namespace yunhe
