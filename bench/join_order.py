@@ -112,7 +112,8 @@ def main():
                 for s in setup_sql():
                     cur.execute(s)
                 cur.execute("ANALYZE" if name != "yunhe" else "CHECKPOINT")
-        lite = sqlite3.connect(os.path.join(server.WORK, "lite.db"))
+        # No statement cache: every query is prepared (planned) again, as for the other systems.
+    lite = sqlite3.connect(os.path.join(server.WORK, "lite.db"), cached_statements=0)
         sqlite_setup(lite)
 
         def pg_runner(con, explain):

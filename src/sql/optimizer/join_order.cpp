@@ -6,10 +6,12 @@
 #include <functional>
 #include <limits>
 #include <numeric>
+#include <set>
 #include <unordered_map>
 
 #include "exec/basic_operators.h"
 #include "exec/hash_join.h"
+#include "exec/table_scan.h"
 #include "sql/optimizer/cardinality.h"
 #include "sql/planner.h"
 
@@ -119,6 +121,7 @@ class JoinOrderer {
     for (auto& in : r_.inputs) rows_.push_back(EstimateRows(*in));
     for (auto& c : r_.conditions) c.inputs = InputsRead(*c.expr, r_);
     BuildClasses();
+    PropagateConstants();
     adjacency_.assign(size_t(n_), 0);
     for (auto& c : r_.conditions)
       if (std::popcount(c.inputs) == 2) {
@@ -143,8 +146,8 @@ class JoinOrderer {
       if (IsColumnEquality(*c.expr) && std::popcount(c.inputs) == 2)
         parent[size_t(find(c.expr->args[0]->column))] = find(c.expr->args[1]->column);
     std::map<int, int> class_of_root;
-    std::vector<std::vector<int>> members;
-    std::map<int, ExprPtr> written;  // each member column as a condition names it (EXPLAIN)
+    std::vector<std::vector<int>>& members = members_;
+    std::map<int, ExprPtr>& written = written_;
     for (auto& c : r_.conditions) {
       if (!IsColumnEquality(*c.expr) || std::popcount(c.inputs) != 2) continue;
       const int root = find(c.expr->args[0]->column);
@@ -185,6 +188,48 @@ class JoinOrderer {
     }
   }
 
+  // `column = constant` on one member of a class holds for every member: each other input gets
+  // the same filter (below the joins, where it narrows the scan and its zone maps), as
+  // PostgreSQL's equivalence classes do. The constants come from the inputs' own filters (WHERE
+  // conjuncts pushed down) and from one-input conditions of the region (ON k = 5).
+  void PropagateConstants() {
+    class_constant_.assign(members_.size(), false);
+    std::vector<std::pair<int, ExprPtr>> fixed;  // (region column, value)
+    auto take = [&](const Expr& e, int offset) {
+      if (e.kind != ExprKind::kFunction || e.name != "=" || e.args.size() != 2) return;
+      for (int side = 0; side < 2; ++side) {
+        const Expr& col = *e.args[size_t(side)];
+        const ExprPtr& value = e.args[size_t(1 - side)];
+        if (col.kind == ExprKind::kColumn && StatementConstant(*value) && value->type == col.type) {
+          fixed.emplace_back(offset + col.column, value);
+          return;
+        }
+      }
+    };
+    for (int i = 0; i < n_; ++i)
+      if (auto* f = dynamic_cast<FilterOperator*>(r_.inputs[size_t(i)].get()))
+        for (const ExprPtr& c : FlattenConjuncts({f->predicate()})) take(*c, r_.offset[size_t(i)]);
+    for (size_t c = 0; c < r_.conditions.size(); ++c)
+      if (std::popcount(r_.conditions[c].inputs) == 1) take(*r_.conditions[c].expr, 0);
+    std::set<std::pair<int, std::string>> done;
+    for (auto& [column, value] : fixed) done.emplace(column, value->ToString());
+    for (auto& [column, value] : fixed) {
+      for (size_t k = 0; k < members_.size(); ++k) {
+        if (std::find(members_[k].begin(), members_[k].end(), column) == members_[k].end()) continue;
+        class_constant_[k] = true;
+        for (int m : members_[k]) {
+          const int in = InputOfColumn(r_, m);
+          if (in == InputOfColumn(r_, column) || !done.emplace(m, value->ToString()).second) continue;
+          Condition d;
+          d.expr = planner_.MakeComparison("=", written_[m], value, -1);
+          d.inputs = Mask(1) << in;
+          d.derived = true;
+          r_.conditions.push_back(d);
+        }
+      }
+    }
+  }
+
   // Distinct values of what a condition's side reads: a column's estimate, else its input's rows.
   double SideDistinct(const Expr& e) const {
     if (e.kind == ExprKind::kColumn) {
@@ -214,7 +259,10 @@ class JoinOrderer {
     double rows = 1;
     for (int i = 0; i < n_; ++i)
       if (mask >> i & 1) rows *= rows_[size_t(i)];
-    for (auto& per_input : class_distinct_) {
+    for (size_t k = 0; k < class_distinct_.size(); ++k) {
+      // A class fixed to a constant joins nothing more than the filters on its members keep.
+      if (class_constant_[k]) continue;
+      const std::vector<double>& per_input = class_distinct_[k];
       std::vector<double> d;
       for (int i = 0; i < n_; ++i)
         if ((mask >> i & 1) && per_input[size_t(i)] > 0) d.push_back(per_input[size_t(i)]);
@@ -320,7 +368,17 @@ class JoinOrderer {
           assigned_[c] = true;
           own.push_back(ShiftColumns(r_.conditions[c].expr, -offset));
         }
-      plan = PushDownFilters(plan, own);
+      auto* filter = dynamic_cast<FilterOperator*>(plan.get());
+      auto scan = filter ? std::dynamic_pointer_cast<TableScanOperator>(plan->children[0]) : nullptr;
+      if (scan && !own.empty()) {
+        // One filter over the scan (its zone maps also get the new conditions).
+        AddZoneMapPredicates(*scan, own);
+        std::vector<ExprPtr> all = FlattenConjuncts({filter->predicate()});
+        all.insert(all.end(), own.begin(), own.end());
+        plan = std::make_shared<FilterOperator>(scan, AndAllConditions(all));
+      } else {
+        plan = PushDownFilters(plan, own);
+      }
       plan->estimated_rows = -1;
       EstimateRows(*plan);
       return plan;
@@ -359,6 +417,9 @@ class JoinOrderer {
   int n_;
   std::vector<double> rows_;                       // per input
   std::vector<std::vector<double>> class_distinct_;  // per class, per input (0: not in the class)
+  std::vector<std::vector<int>> members_;          // per class: its region columns
+  std::map<int, ExprPtr> written_;                 // each member column as a condition names it
+  std::vector<bool> class_constant_;               // per class: some member = a constant
   std::vector<Mask> adjacency_;                    // per input: inputs a two-input condition links
   std::unordered_map<Mask, double> card_cache_;
   std::vector<Node> nodes_;

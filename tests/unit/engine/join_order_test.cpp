@@ -144,6 +144,22 @@ TEST_F(JoinOrderTest, TransitiveEqualitiesConnectTables) {
             testing::Scalar(*db_, "SELECT count(*) FROM k1 JOIN k2 ON k1.k = k2.k JOIN k3 ON k1.k = k3.k"));
 }
 
+TEST_F(JoinOrderTest, ConstantsReachEveryMemberOfAnEquality) {
+  // c1.nxt = c2.id AND c2.id = 7: c1's scan also gets nxt = 7 (and its zone maps), before the join.
+  std::string text;
+  auto plan = ExplainTree(*db_, "EXPLAIN SELECT count(*) FROM c2, c1 WHERE c1.nxt = c2.id AND c2.id = 7", &text);
+  SCOPED_TRACE(text);
+  EXPECT_NE(text.find("Filter: (c1.nxt = 7)"), std::string::npos);
+  EXPECT_NE(text.find("Zone map filter: nxt = 7"), std::string::npos);
+  EXPECT_EQ(testing::Scalar(*db_, "SELECT count(*) FROM c2, c1 WHERE c1.nxt = c2.id AND c2.id = 7"),
+            testing::Scalar(*db_, "SELECT count(*) FROM c1 WHERE nxt = 7"));
+  // Through a chain of classes: c3.id = c2.nxt is another class, so only c1 and c2 are fixed.
+  text.clear();
+  ExplainTree(*db_, "EXPLAIN SELECT count(*) FROM c3, c2, c1 WHERE c1.nxt = c2.id AND c2.nxt = c3.id AND c1.nxt = 5", &text);
+  EXPECT_NE(text.find("c2.id = 5"), std::string::npos) << text;
+  EXPECT_EQ(text.find("c3.id = 5"), std::string::npos) << text;
+}
+
 TEST_F(JoinOrderTest, ExplainAnalyzeShowsEstimatesNextToActualRows) {
   std::string text;
   auto plan = ExplainTree(*db_, "EXPLAIN ANALYZE " + Chain(6, 9), &text);
