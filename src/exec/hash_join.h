@@ -27,6 +27,10 @@ class HashJoinOperator : public PhysicalOperator {
   std::string Name() const override;
   std::string Details() const override;
   JoinKind kind() const { return kind_; }
+  // Outer-join simplification (sql/planner_pushdown.cpp): a WHERE that rejects the NULL-padded
+  // rows makes a LEFT/RIGHT join inner and a FULL one-sided. Before Open() only; never to or from
+  // SEMI/ANTI (their output has no right columns).
+  void SetKind(JoinKind kind) { kind_ = kind; }
   const std::vector<ExprPtr>& left_keys() const { return left_keys_; }
   const std::vector<ExprPtr>& right_keys() const { return right_keys_; }
   const ExprPtr& residual() const { return residual_; }

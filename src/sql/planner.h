@@ -98,6 +98,13 @@ OperatorPtr PushDownFilters(OperatorPtr plan, const std::vector<ExprPtr>& preds)
 // Safe to evaluate at another place in the plan: no subqueries, no volatile functions (random()
 // must run once per output row; now() is the statement's start), no aggregates or windows.
 bool MovableExpr(const Expr& e);
+// A condition that is NULL or false for every row whose columns [lo, hi) are all NULL (a
+// comparison, LIKE, IN or IS NOT NULL over those columns, through casts and arithmetic; AND of
+// any, OR of all such): the rows an outer join pads with NULLs on that side never pass it.
+bool RejectsNulls(const Expr& e, int lo, int hi);
+// The join kind left after a condition above it rejects the padded rows of the left and/or right
+// side (PostgreSQL's reduce_outer_joins): LEFT/RIGHT become INNER, FULL one-sided or INNER.
+JoinKind ReduceOuterJoin(JoinKind kind, bool left_rejected, bool right_rejected);
 // Which inputs of a join an expression reads: 1 = left only, 2 = right only, 3 = both (or a
 // subquery), 0 = neither.
 int JoinSides(const Expr& e, int left_width);

@@ -1,5 +1,8 @@
 // Predicate pushdown: WHERE conjuncts go below joins to the input they read, so joins see fewer
 // rows and table scans get zone-map checks from filters that sit over a join.
+#include <algorithm>
+#include <iterator>
+
 #include "exec/asof_join.h"
 #include "exec/hash_join.h"
 #include "exec/lateral_join.h"
@@ -16,8 +19,65 @@ bool MovableExpr(const Expr& e) {
   return true;
 }
 
+namespace {
+
+// Null whenever every column in [lo, hi) is NULL: the columns themselves, and casts and
+// arithmetic or concatenation over them (strict operators).
+bool NullWhenNull(const Expr& e, int lo, int hi) {
+  if (e.kind == ExprKind::kColumn) return e.column >= lo && e.column < hi;
+  if (e.kind == ExprKind::kCast) return NullWhenNull(*e.args[0], lo, hi);
+  static const char* const kStrict[] = {"+", "-", "*", "/", "%", "||"};
+  if (e.kind == ExprKind::kFunction && e.function && !e.args.empty() &&
+      std::any_of(std::begin(kStrict), std::end(kStrict), [&](const char* op) { return e.name == op; }))
+    return std::any_of(e.args.begin(), e.args.end(), [&](const ExprPtr& a) { return NullWhenNull(*a, lo, hi); });
+  return false;
+}
+
+}  // namespace
+
+bool RejectsNulls(const Expr& e, int lo, int hi) {
+  switch (e.kind) {
+    case ExprKind::kAnd:
+      return std::any_of(e.args.begin(), e.args.end(), [&](const ExprPtr& a) { return RejectsNulls(*a, lo, hi); });
+    case ExprKind::kOr:
+      return std::all_of(e.args.begin(), e.args.end(), [&](const ExprPtr& a) { return RejectsNulls(*a, lo, hi); });
+    case ExprKind::kIsNotNull: return NullWhenNull(*e.args[0], lo, hi);
+    case ExprKind::kInList: return NullWhenNull(*e.args[0], lo, hi);
+    case ExprKind::kFunction: {
+      static const char* const kComparisons[] = {"=", "<>", "!=", "<", "<=", ">", ">=", "~~", "!~~", "~~*", "!~~*"};
+      if (!std::any_of(std::begin(kComparisons), std::end(kComparisons), [&](const char* op) { return e.name == op; }))
+        return false;
+      return std::any_of(e.args.begin(), e.args.end(), [&](const ExprPtr& a) { return NullWhenNull(*a, lo, hi); });
+    }
+    default: return false;
+  }
+}
+
+JoinKind ReduceOuterJoin(JoinKind kind, bool left_rejected, bool right_rejected) {
+  // Padded rows of a side are those where that side is all NULL; a filter rejecting them
+  // leaves only the rows the join would have produced without padding that side.
+  if (kind == JoinKind::kLeft && right_rejected) return JoinKind::kInner;
+  if (kind == JoinKind::kRight && left_rejected) return JoinKind::kInner;
+  if (kind == JoinKind::kFull) {
+    if (left_rejected && right_rejected) return JoinKind::kInner;
+    if (right_rejected) return JoinKind::kRight;
+    if (left_rejected) return JoinKind::kLeft;
+  }
+  return kind;
+}
+
 OperatorPtr PushDownFilters(OperatorPtr plan, const std::vector<ExprPtr>& preds) {
   if (preds.empty()) return plan;
+  if (auto* j = dynamic_cast<HashJoinOperator*>(plan.get()); j && j->kind() != JoinKind::kInner && j->kind() != JoinKind::kSemi &&
+                                                               j->kind() != JoinKind::kAnti) {
+    const int lw = int(j->left_width()), width = int(plan->types.size());
+    bool left_rejected = false, right_rejected = false;
+    for (const ExprPtr& p : preds) {
+      left_rejected = left_rejected || RejectsNulls(*p, 0, lw);
+      right_rejected = right_rejected || RejectsNulls(*p, lw, width);
+    }
+    j->SetKind(ReduceOuterJoin(j->kind(), left_rejected, right_rejected));
+  }
   if (auto scan = std::dynamic_pointer_cast<TableScanOperator>(plan)) {
     AddZoneMapPredicates(*scan, preds);
     AddIndexLookup(*scan, preds);

@@ -428,9 +428,34 @@ class JoinOrderer {
 
 OperatorPtr Reorder(const OperatorPtr& plan, Planner& planner, std::map<const PhysicalOperator*, OperatorPtr>* replaced);
 
+// Outer joins among the region's inputs whose padded rows a region condition rejects (a comma
+// join's `ro.y = mo.y` over `lo LEFT JOIN ro`) become inner or one-sided; true when one did.
+bool ReduceOuterInputs(const Region& r) {
+  bool changed = false;
+  for (size_t i = 0; i < r.inputs.size(); ++i) {
+    auto* j = dynamic_cast<HashJoinOperator*>(r.inputs[i].get());
+    if (!j || j->kind() == JoinKind::kInner || j->kind() == JoinKind::kSemi || j->kind() == JoinKind::kAnti) continue;
+    const int lo = r.offset[i], mid = lo + int(j->left_width()), hi = lo + int(j->types.size());
+    bool left_rejected = false, right_rejected = false;
+    for (const Condition& c : r.conditions) {
+      left_rejected = left_rejected || RejectsNulls(*c.expr, lo, mid);
+      right_rejected = right_rejected || RejectsNulls(*c.expr, mid, hi);
+    }
+    const JoinKind kind = ReduceOuterJoin(j->kind(), left_rejected, right_rejected);
+    changed = changed || kind != j->kind();
+    j->SetKind(kind);
+  }
+  return changed;
+}
+
 OperatorPtr ReorderRegion(const OperatorPtr& root, Planner& planner, std::map<const PhysicalOperator*, OperatorPtr>* replaced) {
   Region r;
   Collect(root, 0, r, planner);
+  // An input that became an inner join joins the region: take it apart again.
+  while (r.reorderable && ReduceOuterInputs(r)) {
+    r = Region();
+    Collect(root, 0, r, planner);
+  }
   for (auto& in : r.inputs) in = Reorder(in, planner, replaced);
   if (!r.reorderable || r.inputs.size() < 2 || int(r.inputs.size()) > kMaxInputs ||
       r.width != int(root->types.size())) {

@@ -180,6 +180,30 @@ TEST_F(JoinOrderTest, ExplainAnalyzeShowsEstimatesNextToActualRows) {
   EXPECT_EQ(text.find("Hash Cond: id"), std::string::npos);
 }
 
+TEST_F(JoinOrderTest, OuterJoinsThatWhereMakesInner) {
+  struct Case {
+    const char* sql;
+    const char* join;  // the join EXPLAIN must show
+  } cases[] = {
+      {"SELECT count(*) FROM c1 LEFT JOIN c2 ON c1.nxt = c2.id WHERE c2.v > 3", "Hash Inner Join"},
+      {"SELECT count(*) FROM c1 LEFT JOIN c2 ON c1.nxt = c2.id WHERE c2.v IS NULL", "Hash Left Join"},
+      {"SELECT count(*) FROM c1 LEFT JOIN c2 ON c1.nxt = c2.id WHERE COALESCE(c2.v, 0) = 0", "Hash Left Join"},
+      {"SELECT count(*) FROM c1 LEFT JOIN c2 ON c1.nxt = c2.id WHERE c2.v > 3 OR c1.v = 1", "Hash Left Join"},
+      {"SELECT count(*) FROM c1 FULL JOIN c2 ON c1.nxt = c2.id WHERE c2.v + 1 > 3", "Hash Right Join"},
+      {"SELECT count(*) FROM c1 FULL JOIN c2 ON c1.nxt = c2.id WHERE c1.v IN (1, 2)", "Hash Left Join"},
+      // A comma join's equality on the padded side: the LEFT JOIN joins the region.
+      {"SELECT count(*) FROM c3, c1 LEFT JOIN c2 ON c1.nxt = c2.id WHERE c2.nxt = c3.id", "Hash Inner Join"},
+  };
+  for (const Case& c : cases) {
+    std::string text;
+    auto plan = ExplainTree(*db_, std::string("EXPLAIN ") + c.sql, &text);
+    SCOPED_TRACE(std::string(c.sql) + "\n" + text);
+    EXPECT_EQ(CountJoins(plan, "Left Join") + CountJoins(plan, "Right Join") + CountJoins(plan, "Full Join"),
+              std::string(c.join) == "Hash Inner Join" ? 0 : 1);
+    EXPECT_GE(CountJoins(plan, c.join), 1);
+  }
+}
+
 TEST_F(JoinOrderTest, OuterJoinsKeepTheirPlace) {
   // The LEFT JOIN is a boundary: c1 LEFT JOIN c4 stays one input of the inner joins around it,
   // so rows of c1 without a match in c4 survive (c4.id = c1.v + 60 never matches).
