@@ -58,6 +58,9 @@ Vector HashJoinOperator::Placeholder(size_t c, size_t rows) const {
 
 void HashJoinOperator::Open(ExecContext& ctx) {
   PhysicalOperator::Open(ctx);
+  // A semi or anti join outputs only left rows: the build side keeps just what the residual reads.
+  if ((kind_ == JoinKind::kSemi || kind_ == JoinKind::kAnti) && kept_.empty())
+    SetNeededColumns(std::vector<bool>(left_width_, true));
   build_.Init(children[1]->types);
   heads_.clear();
   int_ids_.Clear();

@@ -17,6 +17,7 @@
 #include "exec/hash_join.h"
 #include "exec/operator.h"
 #include "exec/expr.h"
+#include "sql/or_factoring.h"
 #include "sql/parser.h"
 #include "storage/catalog.h"
 
@@ -246,6 +247,7 @@ class Planner {
   // is planned with its owner's (sql/privileges.h).
   std::string privilege_role_;
   std::vector<std::shared_ptr<ParsedSql>> view_parses_;  // keep view ASTs alive while planning
+  ParseNodeArena or_arena_;  // parse nodes FactorCommonOrTerms made (sql/or_factoring.h)
   // One flag per enclosing subquery being planned: set when a reference crosses it.
   std::vector<bool*> correlation_flags_;
   // WINDOW name AS (...) definitions of the SELECT being bound (innermost last).

@@ -55,10 +55,12 @@ ExprPtr Substitute(const ExprPtr& e, const std::vector<ExprPtr>& by) {
 }
 
 // Splits a subquery's WHERE into equalities between its own columns and depth-1 outer columns
-// (appended to lkeys: over the outer row, rkeys: over the subquery's rows) and conjuncts that
-// read only its own columns; false when anything else correlates.
-bool SplitCorrelation(const ExprPtr& pred, std::vector<ExprPtr>* lkeys, std::vector<ExprPtr>* rkeys,
-                      std::vector<ExprPtr>* inner_only) {
+// (appended to lkeys: over the outer row, rkeys: over the subquery's rows), conjuncts that read
+// only its own columns, and other conjuncts over both (`l2.suppkey <> l1.suppkey`, TPC-H Q21:
+// the join's residual, over the outer row's columns then the subquery's, `outer_width` on);
+// false when anything else correlates (a deeper reference, a subquery, a volatile call).
+bool SplitCorrelation(const ExprPtr& pred, int outer_width, std::vector<ExprPtr>* lkeys, std::vector<ExprPtr>* rkeys,
+                      std::vector<ExprPtr>* inner_only, std::vector<ExprPtr>* residual) {
   for (const ExprPtr& c : FlattenConjuncts({pred})) {
     bool reads_inner = false;
     const int depth = OuterDepth(*c, &reads_inner);
@@ -66,7 +68,13 @@ bool SplitCorrelation(const ExprPtr& pred, std::vector<ExprPtr>* lkeys, std::vec
       inner_only->push_back(c);
       continue;
     }
-    if (depth != 1 || c->kind != ExprKind::kFunction || c->name != "=" || c->args.size() != 2) return false;
+    if (depth != 1) return false;
+    const bool equality = c->kind == ExprKind::kFunction && c->name == "=" && c->args.size() == 2;
+    if (!equality) {
+      if (!MovableExpr(*c)) return false;
+      residual->push_back(OuterToColumns(ShiftColumns(c, outer_width)));
+      continue;
+    }
     bool inner_a = false, inner_b = false;
     const int da = OuterDepth(*c->args[0], &inner_a), db = OuterDepth(*c->args[1], &inner_b);
     if (da == 1 && !inner_a && db == 0 && inner_b) {
@@ -75,6 +83,8 @@ bool SplitCorrelation(const ExprPtr& pred, std::vector<ExprPtr>* lkeys, std::vec
     } else if (db == 1 && !inner_b && da == 0 && inner_a) {
       lkeys->push_back(OuterToColumns(c->args[1]));
       rkeys->push_back(c->args[0]);
+    } else if (MovableExpr(*c)) {
+      residual->push_back(OuterToColumns(ShiftColumns(c, outer_width)));
     } else {
       return false;
     }
@@ -120,18 +130,32 @@ OperatorPtr Planner::DecorrelateExists(OperatorPtr plan, std::vector<ExprPtr>* p
       kept.push_back(p);
       continue;
     }
-    std::vector<ExprPtr> lkeys, rkeys, inner_only;
+    std::vector<ExprPtr> lkeys, rkeys, inner_only, residual;
     if (is_in) {
       lkeys.push_back(e->args[0]);
       rkeys.push_back(in_value);
     }
-    if (!SplitCorrelation(filter->predicate(), &lkeys, &rkeys, &inner_only) || lkeys.size() == (is_in ? 1u : 0u)) {
+    if (!SplitCorrelation(filter->predicate(), int(plan->types.size()), &lkeys, &rkeys, &inner_only, &residual) ||
+        lkeys.size() == (is_in ? 1u : 0u)) {
       kept.push_back(p);
       continue;
     }
+    // The scan reads only what the keys, its own filters and the residual use (EXISTS (SELECT *
+    // ...) names every column and reads none; the subquery's own projection is gone).
+    if (!scan->emits_row_id()) {
+      const int outer_width = int(plan->types.size());
+      std::vector<bool> read(scan->types.size(), false), pair(size_t(outer_width) + scan->types.size(), false);
+      bool known = true;
+      for (const ExprPtr& k : rkeys) known = known && MarkColumnsRead(k, &read);
+      for (const ExprPtr& c : inner_only) known = known && MarkColumnsRead(c, &read);
+      for (const ExprPtr& c : residual) known = known && MarkColumnsRead(c, &pair);
+      for (size_t c = 0; c < read.size(); ++c) read[c] = read[c] || pair[size_t(outer_width) + c];
+      if (known) scan->KeepOnly(read);
+    }
     OperatorPtr right = scan;
     if (!inner_only.empty()) right = std::make_shared<FilterOperator>(scan, AndAllConditions(inner_only));
-    plan = std::make_shared<HashJoinOperator>(plan, right, negate ? JoinKind::kAnti : JoinKind::kSemi, lkeys, rkeys, nullptr);
+    plan = std::make_shared<HashJoinOperator>(plan, right, negate ? JoinKind::kAnti : JoinKind::kSemi, lkeys, rkeys,
+                                              AndAllConditions(residual));
   }
   preds->swap(kept);
   return plan;
@@ -166,8 +190,11 @@ OperatorPtr Planner::DecorrelateScalarSubqueries(OperatorPtr plan, std::vector<E
         for (const ExprPtr& x : a.order_by)
           if (!NoOuterReferences(x)) return e;
       }
-      std::vector<ExprPtr> lkeys, rkeys, inner_only;
-      if (!SplitCorrelation(filter->predicate(), &lkeys, &rkeys, &inner_only) || lkeys.empty()) return e;
+      // Grouping by the keys needs every correlation to be an equality: no residual.
+      std::vector<ExprPtr> lkeys, rkeys, inner_only, residual;
+      if (!SplitCorrelation(filter->predicate(), 0, &lkeys, &rkeys, &inner_only, &residual) || lkeys.empty() ||
+          !residual.empty())
+        return e;
       OperatorPtr source = scan;
       if (!inner_only.empty()) source = std::make_shared<FilterOperator>(scan, AndAllConditions(inner_only));
       const std::vector<BoundAggregate>& aggs = agg->aggregates();

@@ -22,6 +22,7 @@
 #include "functions/geo/spatial_join_support.h"
 #include "sql/planner.h"
 #include "sql/optimizer/join_order.h"
+#include "sql/or_factoring.h"
 #include "sql/srf_rewrite.h"
 
 namespace yunhe {
@@ -381,6 +382,7 @@ PlannedQuery Planner::PlanSimpleSelect(PgQuery__SelectStmt* s, const Scope* oute
   PlannedQuery from;
   std::vector<PgQuery__Node*> conjuncts;
   SplitConjuncts(s->where_clause, &conjuncts);
+  FactorCommonOrTerms(&conjuncts, &or_arena_);
   if (s->n_from_clause == 0) {
     std::vector<std::vector<ExprPtr>> one_row(1);
     from.plan = std::make_shared<ValuesOperator>(std::move(one_row), std::vector<LogicalType>{}, std::vector<std::string>{});

@@ -21,6 +21,14 @@ namespace {
 // keeps "0.3 rows" is more likely to keep one than none, and zero would make every product zero).
 double ClampRows(double rows) { return std::isfinite(rows) ? std::max(1.0, std::round(rows)) : 1e18; }
 
+// The input column an expression is, looking through casts (`o_orderstatus::text` has the
+// distinct values of o_orderstatus); -1 for anything else.
+int BareColumn(const Expr& e) {
+  if (e.kind == ExprKind::kColumn) return e.column;
+  if (e.kind == ExprKind::kCast && e.args.size() == 1) return BareColumn(*e.args[0]);
+  return -1;
+}
+
 // Where output column `column` of `op` comes from: a table scan's column, through operators
 // that hand it on unchanged (filters, sorts, limits, projections of a bare column, joins).
 bool TraceColumn(PhysicalOperator& op, int column, TableScanOperator** scan, int* table_column) {
@@ -62,8 +70,8 @@ double KeySelectivity(HashJoinOperator& j) {
   for (size_t k = 0; k < j.left_keys().size(); ++k) {
     const Expr& l = *j.left_keys()[k];
     const Expr& r = *j.right_keys()[k];
-    const double dl = l.kind == ExprKind::kColumn ? EstimateDistinct(*j.children[0], l.column) : EstimateRows(*j.children[0]);
-    const double dr = r.kind == ExprKind::kColumn ? EstimateDistinct(*j.children[1], r.column) : EstimateRows(*j.children[1]);
+    const double dl = BareColumn(l) >= 0 ? EstimateDistinct(*j.children[0], BareColumn(l)) : EstimateRows(*j.children[0]);
+    const double dr = BareColumn(r) >= 0 ? EstimateDistinct(*j.children[1], BareColumn(r)) : EstimateRows(*j.children[1]);
     sel /= std::max({dl, dr, 1.0});
   }
   return sel;
@@ -89,8 +97,8 @@ double EstimateJoin(HashJoinOperator& j) {
       for (size_t k = 0; k < j.left_keys().size(); ++k) {
         const Expr& l = *j.left_keys()[k];
         const Expr& r = *j.right_keys()[k];
-        const double dl = l.kind == ExprKind::kColumn ? EstimateDistinct(*j.children[0], l.column) : left;
-        const double dr = r.kind == ExprKind::kColumn ? EstimateDistinct(*j.children[1], r.column) : right;
+        const double dl = BareColumn(l) >= 0 ? EstimateDistinct(*j.children[0], BareColumn(l)) : left;
+        const double dr = BareColumn(r) >= 0 ? EstimateDistinct(*j.children[1], BareColumn(r)) : right;
         matched = std::min(matched, dr / std::max(dl, 1.0));
       }
       if (j.left_keys().empty()) matched = 0.5;
@@ -157,8 +165,8 @@ double Compute(PhysicalOperator& op) {
 // `column op constant` or `constant op column`: the column's index in the input, -1 otherwise.
 int ColumnAgainstConstant(const Expr& e) {
   if (e.args.size() != 2) return -1;
-  if (e.args[0]->kind == ExprKind::kColumn && StatementConstant(*e.args[1])) return e.args[0]->column;
-  if (e.args[1]->kind == ExprKind::kColumn && StatementConstant(*e.args[0])) return e.args[1]->column;
+  if (BareColumn(*e.args[0]) >= 0 && StatementConstant(*e.args[1])) return BareColumn(*e.args[0]);
+  if (BareColumn(*e.args[1]) >= 0 && StatementConstant(*e.args[0])) return BareColumn(*e.args[1]);
   return -1;
 }
 
@@ -184,7 +192,12 @@ double ScaleDistinct(double distinct, double total, double rows) {
 double EstimateRows(PhysicalOperator& op) {
   if (op.estimated_rows >= 0) return op.estimated_rows;
   const double rows = Compute(op);
-  op.estimated_rows = rows <= 0 ? 0 : ClampRows(rows);  // zero only when an input is empty
+  // Zero only for an empty table or when the inputs are estimated empty; otherwise at least one
+  // row (PostgreSQL's clamp_row_est: an anti join whose keys all seem to match may still emit).
+  bool empty_inputs = !op.children.empty();
+  for (auto& c : op.children) empty_inputs = empty_inputs && c->estimated_rows == 0;
+  const bool source = dynamic_cast<TableScanOperator*>(&op) || dynamic_cast<ValuesOperator*>(&op);
+  op.estimated_rows = rows > 0 ? ClampRows(rows) : (source || empty_inputs) ? 0 : 1;
   return op.estimated_rows;
 }
 
@@ -222,7 +235,7 @@ double EstimateSelectivity(const Expr& e, PhysicalOperator& input) {
     }
     case ExprKind::kInList: {
       double per_value = kDefaultEqualitySelectivity;
-      if (e.args[0]->kind == ExprKind::kColumn) per_value = 1 / std::max(1.0, EstimateDistinct(input, e.args[0]->column));
+      if (BareColumn(*e.args[0]) >= 0) per_value = 1 / std::max(1.0, EstimateDistinct(input, BareColumn(*e.args[0])));
       return std::min(1.0, per_value * double(e.args.size() - 1));
     }
     case ExprKind::kFunction: {
@@ -231,8 +244,8 @@ double EstimateSelectivity(const Expr& e, PhysicalOperator& input) {
         const int column = ColumnAgainstConstant(e);
         if (column >= 0) {
           eq = 1 / std::max(1.0, EstimateDistinct(input, column));
-        } else if (e.args.size() == 2 && e.args[0]->kind == ExprKind::kColumn && e.args[1]->kind == ExprKind::kColumn) {
-          eq = 1 / std::max({1.0, EstimateDistinct(input, e.args[0]->column), EstimateDistinct(input, e.args[1]->column)});
+        } else if (e.args.size() == 2 && BareColumn(*e.args[0]) >= 0 && BareColumn(*e.args[1]) >= 0) {
+          eq = 1 / std::max({1.0, EstimateDistinct(input, BareColumn(*e.args[0])), EstimateDistinct(input, BareColumn(*e.args[1]))});
         }
         return e.name == "=" ? eq : 1 - eq;
       }
