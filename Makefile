@@ -88,6 +88,8 @@ bench: build
 	@bash bench/peers.sh $(YUNHE)
 	@bash bench/storage.sh $(YUNHE)
 	@/usr/bin/python3 bench/checkpoint_stall.py $(YUNHE)
+	@/usr/bin/python3 bench/join_order.py $(YUNHE)
+	@/usr/bin/python3 bench/tpch/run.py $(YUNHE)
 	@$(BUILD_DIR)/yunhe_micro
 
 clean:
