@@ -113,7 +113,7 @@ def main():
                     cur.execute(s)
                 cur.execute("ANALYZE" if name != "yunhe" else "CHECKPOINT")
         # No statement cache: every query is prepared (planned) again, as for the other systems.
-    lite = sqlite3.connect(os.path.join(server.WORK, "lite.db"), cached_statements=0)
+        lite = sqlite3.connect(os.path.join(server.WORK, "lite.db"), cached_statements=0)
         sqlite_setup(lite)
 
         def pg_runner(con, explain):

@@ -79,6 +79,21 @@ bool FieldsEqual(const ProtobufCFieldDescriptor& fd, const char* a, const char* 
   return ValueEqual(fd, a + fd.offset, b + fd.offset);
 }
 
+bool IsEquality(const PgQuery__Node* n) {
+  if (n->node_case != PG_QUERY__NODE__NODE_A_EXPR || n->a_expr->kind != PG_QUERY__A__EXPR__KIND__AEXPR_OP || n->a_expr->n_name != 1)
+    return false;
+  const PgQuery__Node* op = n->a_expr->name[0];
+  return op->node_case == PG_QUERY__NODE__NODE_STRING && std::strcmp(op->string->sval, "=") == 0 && n->a_expr->lexpr &&
+         n->a_expr->rexpr;
+}
+
+// The same condition, also when an equality is written the other way round (a = b, b = a).
+bool SameTerm(PgQuery__Node* a, PgQuery__Node* b) {
+  if (ParseTreesEqual(&a->base, &b->base)) return true;
+  return IsEquality(a) && IsEquality(b) && ParseTreesEqual(&a->a_expr->lexpr->base, &b->a_expr->rexpr->base) &&
+         ParseTreesEqual(&a->a_expr->rexpr->base, &b->a_expr->lexpr->base);
+}
+
 }  // namespace
 
 bool ParseTreesEqual(const ProtobufCMessage* a, const ProtobufCMessage* b) {
@@ -120,11 +135,11 @@ void FactorCommonOrTerms(std::vector<PgQuery__Node*>* conjuncts, ParseNodeArena*
       bool everywhere = true;
       for (size_t k = 1; k < arms.size() && everywhere; ++k) {
         bool found = false;
-        for (PgQuery__Node* t : arms[k]) found = found || ParseTreesEqual(&t->base, &term->base);
+        for (PgQuery__Node* t : arms[k]) found = found || SameTerm(t, term);
         everywhere = found;
       }
       bool repeated = false;  // (A AND A AND x): take A once
-      for (PgQuery__Node* t : common) repeated = repeated || ParseTreesEqual(&t->base, &term->base);
+      for (PgQuery__Node* t : common) repeated = repeated || SameTerm(t, term);
       if (everywhere && !repeated) common.push_back(term);
     }
     if (common.empty()) {
@@ -138,7 +153,7 @@ void FactorCommonOrTerms(std::vector<PgQuery__Node*>* conjuncts, ParseNodeArena*
       std::vector<PgQuery__Node*> rest;
       for (PgQuery__Node* t : arm) {
         bool is_common = false;
-        for (PgQuery__Node* x : common) is_common = is_common || ParseTreesEqual(&t->base, &x->base);
+        for (PgQuery__Node* x : common) is_common = is_common || SameTerm(t, x);
         if (!is_common) rest.push_back(t);
       }
       if (rest.empty()) some_arm_empty = true;

@@ -11,7 +11,8 @@
 
 namespace yunhe {
 
-// Parse trees equal in everything but their locations in the text.
+// Parse trees equal in everything but their locations in the text. (The factoring also takes
+// `a = b` and `b = a` as one term.)
 bool ParseTreesEqual(const ProtobufCMessage* a, const ProtobufCMessage* b);
 
 // Owns the parse nodes the rewrite makes (they live as long as the planner that plans them).

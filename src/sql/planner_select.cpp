@@ -22,6 +22,7 @@
 #include "functions/geo/spatial_join_support.h"
 #include "sql/planner.h"
 #include "sql/optimizer/join_order.h"
+#include "sql/optimizer/or_to_in.h"
 #include "sql/or_factoring.h"
 #include "sql/srf_rewrite.h"
 
@@ -411,7 +412,7 @@ PlannedQuery Planner::PlanSimpleSelect(PgQuery__SelectStmt* s, const Scope* oute
                       fmt::format("argument of WHERE must be type boolean, not type {}", p->type.ToString()),
                       CharPos(NodeLocation(c)));
       }
-      preds.push_back(p);
+      preds.push_back(OrEqualitiesToIn(p));
     }
     where_preds = preds;
     plan = DecorrelateExists(plan, &preds);

@@ -204,6 +204,26 @@ TEST_F(JoinOrderTest, OuterJoinsThatWhereMakesInner) {
   }
 }
 
+TEST_F(JoinOrderTest, RewritesShowInThePlan) {
+  std::string text;
+  // The join equality every OR arm repeats becomes the hash key (TPC-H Q19).
+  auto plan = ExplainTree(*db_,
+                          "EXPLAIN SELECT count(*) FROM c1, c2 WHERE (c1.nxt = c2.id AND c1.v = 1) OR (c2.id = c1.nxt AND c2.v = 2)",
+                          &text);
+  EXPECT_EQ(CountJoins(plan, "Nested Loop"), 0) << text;
+  EXPECT_EQ(CountJoins(plan, "Hash Inner Join"), 1) << text;
+  // Equalities of one column with constants become one IN list.
+  text.clear();
+  ExplainTree(*db_, "EXPLAIN SELECT count(*) FROM c1 WHERE v = 1 OR v = 3 OR id = 4 OR v = 5", &text);
+  EXPECT_NE(text.find("(v IN (...) OR (id = 4))"), std::string::npos) << text;
+  // EXISTS correlated by an equality and an inequality: a semi join with a residual (TPC-H Q21).
+  text.clear();
+  plan = ExplainTree(*db_, "EXPLAIN SELECT count(*) FROM c1 a WHERE EXISTS (SELECT * FROM c1 b WHERE b.nxt = a.nxt AND b.id <> a.id)",
+                     &text);
+  EXPECT_EQ(CountJoins(plan, "Hash Semi Join"), 1) << text;
+  EXPECT_NE(text.find("Join Filter: (id <> a.id)"), std::string::npos) << text;
+}
+
 TEST_F(JoinOrderTest, OuterJoinsKeepTheirPlace) {
   // The LEFT JOIN is a boundary: c1 LEFT JOIN c4 stays one input of the inner joins around it,
   // so rows of c1 without a match in c4 survive (c4.id = c1.v + 60 never matches).
