@@ -13,6 +13,7 @@
 #include "exec/spatial_join.h"
 #include "exec/table_scan.h"
 #include "sql/planner.h"
+#include "storage/zone_map.h"
 
 namespace yunhe {
 namespace {
@@ -179,6 +180,43 @@ double NullFraction(PhysicalOperator& input, int column) {
   return double(data.NullCount(size_t(table_column))) / double(data.row_count());
 }
 
+// The share of a column's values below a constant (`column < value`), taking its values as spread
+// evenly between the smallest and largest the zone maps know (PostgreSQL reads histograms; the
+// storage keeps min/max per row group). False when the column is not a table's integer-like or
+// float column, or the value is not a plain constant of its type.
+bool ShareBelow(PhysicalOperator& input, const Expr& e, double* share) {
+  const int column = ColumnAgainstConstant(e);
+  if (column < 0) return false;
+  const Expr& value = e.args[0]->kind == ExprKind::kConstant ? *e.args[0] : *e.args[1];
+  const bool value_first = &value == e.args[0].get();
+  if (value.kind != ExprKind::kConstant || value.value.is_null) return false;
+  TableScanOperator* scan = nullptr;
+  int table_column = -1;
+  if (!TraceColumn(input, column, &scan, &table_column) || table_column < 0) return false;
+  const TableData& data = StatementData(*scan->table());
+  const LogicalType& type = scan->table()->schema.columns[size_t(table_column)].type;
+  const PhysicalType physical = type.physical();
+  if ((physical != PhysicalType::kI64 && physical != PhysicalType::kF64) || !(value.type == type)) return false;
+  double lo = 0, hi = 0;
+  bool any = false;
+  for (size_t g = 0; g < data.group_count(); ++g) {
+    const ZoneMap z = data.Zone(g, size_t(table_column));
+    if (!z.has_values) continue;
+    const double zl = physical == PhysicalType::kI64 ? double(z.min_i) : z.min_f;
+    const double zh = physical == PhysicalType::kI64 ? double(z.max_i) : z.max_f;
+    lo = any ? std::min(lo, zl) : zl;
+    hi = any ? std::max(hi, zh) : zh;
+    any = true;
+  }
+  if (!any) return false;
+  const double v = physical == PhysicalType::kI64 ? double(value.value.i) : value.value.f;
+  double below = hi > lo ? (v - lo) / (hi - lo) : (v > lo ? 1.0 : 0.0);
+  below = std::clamp(below, 0.0, 1.0);
+  // `value < column` is `column > value`: the share above.
+  *share = value_first ? 1 - below : below;
+  return true;
+}
+
 }  // namespace
 
 double ScaleDistinct(double distinct, double total, double rows) {
@@ -192,6 +230,7 @@ double ScaleDistinct(double distinct, double total, double rows) {
 double EstimateRows(PhysicalOperator& op) {
   if (op.estimated_rows >= 0) return op.estimated_rows;
   const double rows = Compute(op);
+  for (auto& c : op.children) EstimateRows(*c);  // every operator gets one (EXPLAIN shows them)
   // Zero only for an empty table or when the inputs are estimated empty; otherwise at least one
   // row (PostgreSQL's clamp_row_est: an anti join whose keys all seem to match may still emit).
   bool empty_inputs = !op.children.empty();
@@ -249,7 +288,13 @@ double EstimateSelectivity(const Expr& e, PhysicalOperator& input) {
         }
         return e.name == "=" ? eq : 1 - eq;
       }
-      if (e.name == "<" || e.name == "<=" || e.name == ">" || e.name == ">=") return kDefaultRangeSelectivity;
+      if (e.name == "<" || e.name == "<=" || e.name == ">" || e.name == ">=") {
+        double below = 0;
+        if (!ShareBelow(input, e, &below)) return kDefaultRangeSelectivity;
+        const bool less = e.name[0] == '<';
+        // Never quite nothing or everything: the spread is a guess (PostgreSQL clamps too).
+        return std::clamp(less ? below : 1 - below, 0.0005, 0.9995);
+      }
       if (e.name == "~~" || e.name == "~~*" || e.name == "~" || e.name == "~*") return kDefaultMatchSelectivity;
       if (e.name == "!~~" || e.name == "!~~*" || e.name == "!~" || e.name == "!~*") return 1 - kDefaultMatchSelectivity;
       return kDefaultRangeSelectivity;
