@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 #include "exec/asof_join.h"
 #include "exec/basic_operators.h"
@@ -253,8 +254,28 @@ double EstimateDistinct(PhysicalOperator& op, int column) {
 double EstimateSelectivity(const Expr& e, PhysicalOperator& input) {
   switch (e.kind) {
     case ExprKind::kAnd: {
+      // A lower and an upper bound on one column (`ts >= a AND ts < b`) select the share between
+      // them, not the product of two independent halves (PostgreSQL's range-pair rule).
+      std::map<int, std::pair<double, double>> ranges;  // column -> (share below the lower bound, below the upper)
       double s = 1;
-      for (auto& a : e.args) s *= EstimateSelectivity(*a, input);
+      for (auto& a : e.args) {
+        double below = 0;
+        const bool range = a->kind == ExprKind::kFunction && a->args.size() == 2 &&
+                           (a->name == "<" || a->name == "<=" || a->name == ">" || a->name == ">=") && ShareBelow(input, *a, &below);
+        if (!range) {
+          s *= EstimateSelectivity(*a, input);
+          continue;
+        }
+        // ShareBelow gives the share on the kept side's complement for `value op column`; as a
+        // bound: kept rows are those below (upper bound) or above (lower bound).
+        const bool value_first = a->args[0]->kind == ExprKind::kConstant;
+        const bool upper = (a->name[0] == '<') != value_first;
+        const double cut = value_first ? 1 - below : below;  // share of the column below the value
+        auto [it, fresh] = ranges.emplace(ColumnAgainstConstant(*a), std::make_pair(0.0, 1.0));
+        if (upper) it->second.second = std::min(it->second.second, cut);
+        else it->second.first = std::max(it->second.first, cut);
+      }
+      for (auto& [column, bounds] : ranges) s *= std::clamp(bounds.second - bounds.first, 0.0005, 0.9995);
       return s;
     }
     case ExprKind::kOr: {

@@ -230,7 +230,8 @@ TEST_F(JoinOrderTest, RangeEstimatesFromZoneMaps) {
   struct Case {
     const char* where;
     double expected;  // the actual share of 100000 rows
-  } cases[] = {{"ts < 25000", 24999}, {"90000 < ts", 10000}, {"ts >= 99000", 1001}, {"ts > 200000", 0}};
+  } cases[] = {{"ts < 25000", 24999}, {"90000 < ts", 10000}, {"ts >= 99000", 1001}, {"ts > 200000", 0},
+               {"ts >= 50000 AND ts < 60000", 10000}, {"40000 <= ts AND 45000 > ts AND ts < 80000", 5000}};
   for (const Case& c : cases) {
     std::string text;
     auto plan = ExplainTree(*db_, std::string("EXPLAIN SELECT count(*) FROM wide WHERE ") + c.where, &text);
