@@ -15,15 +15,12 @@ Prints one line per measurement and a markdown table with ratios (peer time / yu
 """
 import os
 import random
-import shutil
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 
-import psycopg2
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import server  # noqa: E402  (helpers: start_yunhe, start_postgres)
@@ -96,17 +93,7 @@ def main():
     queries = {f"chain {n}": [chain(n, rng) for _ in range(ORDERS)] for n in (10, 20, 30)}
     queries["star 9"] = [star(rng) for _ in range(ORDERS)]
     try:
-        systems = {}
-        proc, ypg, _ = server.start_yunhe("yunhe")
-        procs.append(proc)
-        ycon = psycopg2.connect(host="127.0.0.1", port=ypg, user="yunhe", dbname="yunhe")
-        ycon.autocommit = True
-        systems["yunhe"] = ycon
-        pg_dir, pport = server.start_postgres()
-        if pport:
-            pcon = psycopg2.connect(host="127.0.0.1", port=pport, user="postgres", dbname="postgres")
-            pcon.autocommit = True
-            systems["PostgreSQL 15"] = pcon
+        systems, pg_dir = server.sql_systems(procs)
         for name, con in systems.items():
             with con.cursor() as cur:
                 for s in setup_sql():
@@ -146,18 +133,13 @@ def main():
             agree = len({frozenset(a) for a in answers.values()}) == 1 and all(len(a) == 1 for a in answers.values())
             print(f"{qname}: answers {'agree' if agree else 'DIFFER: ' + repr(answers)}", flush=True)
         print()
-        print(f"| query | system | plan ms | plan+run ms | ratio (peer/yunhe, plan+run) |")
+        print("| query | system | plan ms | plan+run ms | ratio (peer/yunhe, plan+run) |")
         print("|---|---|---:|---:|---:|")
         base = {q: t for (q, s, p, t) in results if s == "yunhe"}
         for q, s, p, t in results:
             print(f"| {q} | {s} | {p * 1e3:.2f} | {t * 1e3:.2f} | {'' if s == 'yunhe' else f'{t / base[q]:.2f}'} |")
     finally:
-        for p in procs:
-            p.terminate()
-            p.wait()
-        if pg_dir:
-            subprocess.run(["su", "postgres", "-c", f"{server.PGBIN}/pg_ctl -D {pg_dir} -m immediate stop"], capture_output=True)
-        shutil.rmtree(server.WORK, ignore_errors=True)
+        server.stop_all(procs, pg_dir, server.WORK)
 
 
 if __name__ == "__main__":

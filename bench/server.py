@@ -123,6 +123,33 @@ def start_postgres():
     return base, port
 
 
+def stop_all(procs, pg_dir, work):
+    """Stops the yunhe processes, the throw-away PostgreSQL cluster (if any) and removes `work`."""
+    for p in procs:
+        p.terminate()
+        p.wait()
+    if pg_dir:
+        subprocess.run(["su", "postgres", "-c", f"{PGBIN}/pg_ctl -D {pg_dir} -m immediate stop"], capture_output=True)
+    shutil.rmtree(work, ignore_errors=True)
+
+
+def sql_systems(procs):
+    """yunhe's server and, when installed, a throw-away PostgreSQL 15: autocommit psycopg2
+    connections by name, and the PostgreSQL directory (None without one). yunhe's process is
+    appended to `procs` at once, so stop_all ends it whatever fails later."""
+    import psycopg2
+    systems = {}
+    proc, ypg, _ = start_yunhe("yunhe")
+    procs.append(proc)
+    systems["yunhe"] = psycopg2.connect(host="127.0.0.1", port=ypg, user="yunhe", dbname="yunhe")
+    pg_dir, pport = start_postgres()
+    if pport:
+        systems["PostgreSQL 15"] = psycopg2.connect(host="127.0.0.1", port=pport, user="postgres", dbname="postgres")
+    for con in systems.values():
+        con.autocommit = True
+    return systems, pg_dir
+
+
 def median_spread(xs):
     return statistics.median(xs), min(xs), max(xs)
 
@@ -204,12 +231,7 @@ def main():
         for what, system, (med, lo, hi) in results:
             print(f"| {what} | {system} | {med:,.0f} | {lo:,.0f} | {hi:,.0f} |")
     finally:
-        for p in procs:
-            p.terminate()
-            p.wait()
-        if pg_dir:
-            subprocess.run(["su", "postgres", "-c", f"{PGBIN}/pg_ctl -D {pg_dir} -m immediate stop"], capture_output=True)
-        shutil.rmtree(WORK, ignore_errors=True)
+        stop_all(procs, pg_dir, WORK)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,6 @@ usage: transactions.py path/to/yunhe   (env: SCALE, SECONDS, RUNS, HOSTS, HOURS,
 Prints one line per measurement and a markdown table at the end.
 """
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -156,12 +155,7 @@ def main():
         if problems:
             raise SystemExit("\n".join(problems))
     finally:
-        for p in procs:
-            p.terminate()
-            p.wait()
-        if pg_dir:
-            subprocess.run(["su", "postgres", "-c", f"{server.PGBIN}/pg_ctl -D {pg_dir} -m immediate stop"], capture_output=True)
-        shutil.rmtree(server.WORK, ignore_errors=True)
+        server.stop_all(procs, pg_dir, server.WORK)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,6 @@ import csv
 import json
 import os
 import re
-import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -101,17 +100,7 @@ def main():
         with open(os.path.join(HERE, "queries", f"q{k:02d}.sql")) as f:
             queries[f"Q{k}"] = f.read().strip()
     try:
-        systems = {}
-        proc, ypg, _ = server.start_yunhe("yunhe")
-        procs.append(proc)
-        ycon = psycopg2.connect(host="127.0.0.1", port=ypg, user="yunhe", dbname="yunhe")
-        ycon.autocommit = True
-        systems["yunhe"] = ycon
-        pg_dir, pport = server.start_postgres()
-        if pport:
-            pcon = psycopg2.connect(host="127.0.0.1", port=pport, user="postgres", dbname="postgres")
-            pcon.autocommit = True
-            systems["PostgreSQL 15"] = pcon
+        systems, pg_dir = server.sql_systems(procs)
         loads = {}
         for name, con in systems.items():
             t0 = time.perf_counter()
@@ -121,7 +110,7 @@ def main():
                 cur.execute("CHECKPOINT" if name == "yunhe" else "ANALYZE")
             loads[name] = time.perf_counter() - t0
             print(f"{name}: generated SF {SF} in {loads[name]:.1f} s", flush=True)
-        with ycon.cursor() as cur:
+        with systems["yunhe"].cursor() as cur:
             for t in TABLES:
                 with open(os.path.join(work, f"{t}.csv"), "w") as f:
                     cur.copy_expert(f"COPY {t} TO STDOUT (FORMAT csv)", f)
@@ -216,12 +205,7 @@ def main():
         print()
         print("load (generate or COPY) s: " + ", ".join(f"{n} {loads[n]:.1f}" for n in names if n in loads))
     finally:
-        for p in procs:
-            p.terminate()
-            p.wait()
-        if pg_dir:
-            subprocess.run(["su", "postgres", "-c", f"{server.PGBIN}/pg_ctl -D {pg_dir} -m immediate stop"], capture_output=True)
-        shutil.rmtree(work, ignore_errors=True)
+        server.stop_all(procs, pg_dir, work)
 
 
 if __name__ == "__main__":

@@ -103,9 +103,10 @@ bool MovableExpr(const Expr& e);
 // comparison, LIKE, IN or IS NOT NULL over those columns, through casts and arithmetic; AND of
 // any, OR of all such): the rows an outer join pads with NULLs on that side never pass it.
 bool RejectsNulls(const Expr& e, int lo, int hi);
-// The join kind left after a condition above it rejects the padded rows of the left and/or right
-// side (PostgreSQL's reduce_outer_joins): LEFT/RIGHT become INNER, FULL one-sided or INNER.
-JoinKind ReduceOuterJoin(JoinKind kind, bool left_rejected, bool right_rejected);
+// The kind an outer join over columns [lo, mid) ++ [mid, hi) is left with when `conditions` above
+// it reject the padded rows of a side (PostgreSQL's reduce_outer_joins): LEFT/RIGHT become INNER,
+// FULL one-sided or INNER.
+JoinKind ReduceOuterJoin(JoinKind kind, const std::vector<ExprPtr>& conditions, int lo, int mid, int hi);
 // Which inputs of a join an expression reads: 1 = left only, 2 = right only, 3 = both (or a
 // subquery), 0 = neither.
 int JoinSides(const Expr& e, int left_width);

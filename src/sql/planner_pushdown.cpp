@@ -53,7 +53,12 @@ bool RejectsNulls(const Expr& e, int lo, int hi) {
   }
 }
 
-JoinKind ReduceOuterJoin(JoinKind kind, bool left_rejected, bool right_rejected) {
+JoinKind ReduceOuterJoin(JoinKind kind, const std::vector<ExprPtr>& conditions, int lo, int mid, int hi) {
+  bool left_rejected = false, right_rejected = false;
+  for (const ExprPtr& c : conditions) {
+    left_rejected = left_rejected || RejectsNulls(*c, lo, mid);
+    right_rejected = right_rejected || RejectsNulls(*c, mid, hi);
+  }
   // Padded rows of a side are those where that side is all NULL; a filter rejecting them
   // leaves only the rows the join would have produced without padding that side.
   if (kind == JoinKind::kLeft && right_rejected) return JoinKind::kInner;
@@ -70,13 +75,7 @@ OperatorPtr PushDownFilters(OperatorPtr plan, const std::vector<ExprPtr>& preds)
   if (preds.empty()) return plan;
   if (auto* j = dynamic_cast<HashJoinOperator*>(plan.get()); j && j->kind() != JoinKind::kInner && j->kind() != JoinKind::kSemi &&
                                                                j->kind() != JoinKind::kAnti) {
-    const int lw = int(j->left_width()), width = int(plan->types.size());
-    bool left_rejected = false, right_rejected = false;
-    for (const ExprPtr& p : preds) {
-      left_rejected = left_rejected || RejectsNulls(*p, 0, lw);
-      right_rejected = right_rejected || RejectsNulls(*p, lw, width);
-    }
-    j->SetKind(ReduceOuterJoin(j->kind(), left_rejected, right_rejected));
+    j->SetKind(ReduceOuterJoin(j->kind(), preds, 0, int(j->left_width()), int(plan->types.size())));
   }
   if (auto scan = std::dynamic_pointer_cast<TableScanOperator>(plan)) {
     AddZoneMapPredicates(*scan, preds);

@@ -135,10 +135,7 @@ double Compute(PhysicalOperator& op) {
     return j->kind() == JoinKind::kLeft ? std::max(inner, left) : inner;
   }
   if (dynamic_cast<LateralJoinOperator*>(&op)) return EstimateRows(*op.children[0]) * EstimateRows(*op.children[1]);
-  if (dynamic_cast<AsofJoinOperator*>(&op)) {
-    EstimateRows(*op.children[1]);
-    return EstimateRows(*op.children[0]);
-  }
+  if (dynamic_cast<AsofJoinOperator*>(&op)) return EstimateRows(*op.children[0]);
   if (auto* a = dynamic_cast<HashAggregateOperator*>(&op)) return a->groups().empty() ? 1 : EstimateGroups(*op.children[0], a->groups());
   if (dynamic_cast<DistinctOperator*>(&op)) {
     std::vector<ExprPtr> all;
@@ -159,9 +156,7 @@ double Compute(PhysicalOperator& op) {
   if (auto* v = dynamic_cast<ValuesOperator*>(&op)) return double(v->row_count());
   // Anything else hands on about what its first input gives; a source nothing is known about
   // (a set-returning function) is PostgreSQL's default of 1000 rows.
-  double rows = op.children.empty() ? 1000 : EstimateRows(*op.children[0]);
-  for (size_t c = 1; c < op.children.size(); ++c) EstimateRows(*op.children[c]);
-  return rows;
+  return ChildRows(op);
 }
 
 // `column op constant` or `constant op column`: the column's index in the input, -1 otherwise.

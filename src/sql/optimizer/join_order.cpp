@@ -435,13 +435,10 @@ bool ReduceOuterInputs(const Region& r) {
   for (size_t i = 0; i < r.inputs.size(); ++i) {
     auto* j = dynamic_cast<HashJoinOperator*>(r.inputs[i].get());
     if (!j || j->kind() == JoinKind::kInner || j->kind() == JoinKind::kSemi || j->kind() == JoinKind::kAnti) continue;
-    const int lo = r.offset[i], mid = lo + int(j->left_width()), hi = lo + int(j->types.size());
-    bool left_rejected = false, right_rejected = false;
-    for (const Condition& c : r.conditions) {
-      left_rejected = left_rejected || RejectsNulls(*c.expr, lo, mid);
-      right_rejected = right_rejected || RejectsNulls(*c.expr, mid, hi);
-    }
-    const JoinKind kind = ReduceOuterJoin(j->kind(), left_rejected, right_rejected);
+    std::vector<ExprPtr> conditions;
+    for (const Condition& c : r.conditions) conditions.push_back(c.expr);
+    const int lo = r.offset[i];
+    const JoinKind kind = ReduceOuterJoin(j->kind(), conditions, lo, lo + int(j->left_width()), lo + int(j->types.size()));
     changed = changed || kind != j->kind();
     j->SetKind(kind);
   }

@@ -44,36 +44,35 @@ ExprPtr OrEqualitiesToIn(const ExprPtr& e) {
   // Arms that compare one expression with constants are gathered into one IN list (the first
   // such arm's place); the other arms stay, rewritten inside.
   std::vector<ExprPtr> out;
-  std::vector<ExprPtr> lists;  // kInList per distinct expression, in order of first appearance
+  struct List {
+    ExprPtr in;         // kInList: the expression, then the values
+    ExprPtr first_arm;  // kept as it was when no second value joins it
+    size_t position;    // in `out`
+  };
+  std::vector<List> lists;
   for (const ExprPtr& arm : arms) {
     ExprPtr x, v;
     if (!EqualityWithConstant(*arm, &x, &v)) {
       out.push_back(OrEqualitiesToIn(arm));
       continue;
     }
-    ExprPtr* list = nullptr;
+    List* list = nullptr;
     for (auto& l : lists)
-      if (l->args[0]->Equals(*x)) list = &l;
+      if (l.in->args[0]->Equals(*x)) list = &l;
     if (!list) {
       auto in = std::make_shared<Expr>();
       in->kind = ExprKind::kInList;
       in->type = TypeId::kBool;
       in->location = arm->location;
       in->args.push_back(x);
-      lists.push_back(in);
+      lists.push_back(List{in, arm, out.size()});
       out.push_back(in);
       list = &lists.back();
     }
-    (*list)->args.push_back(v);
+    list->in->args.push_back(v);
   }
-  // A list of one value stays the equality it was.
-  for (auto& o : out)
-    if (o->kind == ExprKind::kInList && o->args.size() == 2) {
-      for (const ExprPtr& arm : arms) {
-        ExprPtr x, v;
-        if (EqualityWithConstant(*arm, &x, &v) && x->Equals(*o->args[0]) && v == o->args[1]) o = arm;
-      }
-    }
+  for (const List& l : lists)
+    if (l.in->args.size() == 2) out[l.position] = l.first_arm;
   if (out.size() == 1) return out[0];
   auto c = std::make_shared<Expr>(*e);
   c->args = out;
