@@ -17,7 +17,7 @@ PG_PORT ?= 5433
 HTTP_PORT ?= 9000
 ILP_PORT ?= 9009
 
-.PHONY: all deps configure build web run serve test unit sqltest crashtest clean demo bench fuzz stress
+.PHONY: all deps configure build web run serve test unit sqltest crashtest clean demo bench fuzz stress install
 
 all: build
 
@@ -51,6 +51,12 @@ run: demo
 # The demo database behind the PostgreSQL protocol, the HTTP API and line protocol over TCP.
 serve: demo
 	@$(YUNHE) serve $(DEMO_DIR) --pg-port $(PG_PORT) --http-port $(HTTP_PORT) --ilp-port $(ILP_PORT)
+
+# The shell, libyunhe.so with its headers and pkg-config file, and the Python package under
+# PREFIX (docs/embedding.md): `make install PREFIX=$HOME/.local`.
+PREFIX ?= /usr/local
+install: build
+	@cmake --install $(BUILD_DIR) --prefix $(PREFIX)
 
 unit: build
 	@$(BUILD_DIR)/yunhe_unit_tests --gtest_brief=1

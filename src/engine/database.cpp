@@ -254,7 +254,12 @@ void Database::RollbackTo(size_t undo_mark, size_t wal_mark) {
     switch (u.kind) {
       case UndoEntry::kAppend: u.table->data.UndoAppend(u.append); break;
       case UndoEntry::kDelete: u.table->data.Undelete(u.row_id); break;
-      case UndoEntry::kCatalog: *catalog_ = *u.catalog_before; break;
+      case UndoEntry::kCatalog: {
+        auto functions = catalog_->user_functions;  // not part of any transaction
+        *catalog_ = *u.catalog_before;
+        catalog_->user_functions = std::move(functions);
+        break;
+      }
     }
     txn_.undo.pop_back();
   }

@@ -27,6 +27,7 @@
 #include "engine/result.h"
 #include "engine/row_locks.h"
 #include "engine/transaction.h"
+#include "functions/function.h"
 #include "sql/parser.h"
 #include "storage/catalog.h"
 
@@ -254,6 +255,10 @@ class Database {
 
   // Used by the statement executors (engine/*.cpp).
   Catalog& mutable_catalog() REQUIRES(mu_) { return *catalog_; }
+  // Scalar functions of the embedding API (functions/user_functions.h; engine/user_functions.cpp):
+  // Add throws 42723 when a built-in or user function has the name, Remove 42883 when none has.
+  void AddUserFunction(ScalarFunction f) REQUIRES(mu_);
+  void RemoveUserFunction(const std::string& name) REQUIRES(mu_);
   Transaction& txn() REQUIRES(mu_) { return txn_; }
   // merge_points: rows of an upsert table (TableSchema::UpsertsOnKey) that replace stored ones
   // keep those rows' values in the cells they leave NULL (line protocol: InfluxDB's points,
@@ -305,6 +310,8 @@ class Database {
   // Replaced only by DDL (holding mu_); a read on snapshots plans holding mu_ and then keeps the
   // tables it needs alive through its snapshots, not through this pointer.
   std::shared_ptr<Catalog> catalog_ GUARDED_BY(mu_);
+  // Every set of user functions ever installed: plans bound to an old set point into it.
+  std::vector<std::shared_ptr<const UserFunctions>> user_function_sets_ GUARDED_BY(mu_);
   Transaction txn_ GUARDED_BY(mu_);
   std::unique_ptr<Durability> durability_;
   SessionSettings default_settings_;  // what a new session starts with

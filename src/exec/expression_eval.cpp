@@ -51,7 +51,8 @@ Vector EvalFunction(const Expr& e, const DataChunk& input, ExecContext& ctx) {
   } else {
     std::fill(nulls, nulls + n, 0);
   }
-  e.function->kernel(args, n, out);
+  if (e.function->body) e.function->body(args, n, out);
+  else e.function->kernel(args, n, out);
   return out;
 }
 

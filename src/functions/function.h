@@ -24,6 +24,9 @@ struct ScalarFunction {
   std::vector<LogicalType> arg_types;  // TypeId::kNull in a slot means "any type"
   LogicalType return_type;
   ScalarKernel kernel = nullptr;
+  // A kernel with state (user functions of the embedding API, engine/user_functions.cpp): called
+  // instead of `kernel` when set. It may throw Error to fail the statement.
+  std::function<void(const std::vector<const Vector*>& args, size_t count, Vector& out)> body;
   bool strict = true;        // NULL in any argument gives NULL without calling the kernel for it
   bool variadic = false;     // last arg type repeats
   bool volatile_ = false;    // random(), now(): never constant-folded

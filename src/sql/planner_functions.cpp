@@ -7,6 +7,7 @@
 #include "exec/expression_eval.h"
 #include "functions/cast.h"
 #include "functions/function.h"
+#include "functions/user_functions.h"
 #include "sql/planner.h"
 #include "functions/array_value.h"
 #include "sql/relation_names.h"
@@ -69,6 +70,7 @@ LogicalType Planner::UnifyTypes(std::vector<ExprPtr>& exprs, const char* context
 
 ExprPtr Planner::ResolveCall(const std::string& name, std::vector<ExprPtr> args, int location, bool is_operator) {
   const auto* candidates = FunctionRegistry::Get().Scalars(name);
+  if (!candidates && catalog_.user_functions) candidates = catalog_.user_functions->Scalars(name);
   // All arguments untyped literals: they are text, unless exactly one signature takes this many
   // arguments, which then types them (PostgreSQL's rule: pg_relation_is_publishable('16385')).
   if (AllUnknown(args)) {

@@ -21,6 +21,9 @@
 
 namespace yunhe {
 
+// Functions an embedding program registered (functions/user_functions.h): not stored on disk.
+struct UserFunctions;
+
 struct ViewInfo {
   std::string name;
   std::string sql;                        // the SELECT text
@@ -70,6 +73,8 @@ struct Catalog {
   std::map<std::string, Acl> relation_acls;
   std::map<std::string, Acl> schema_acls;  // also "public"
   Acl database_acl;
+  // Shared by every copy of the catalog (a statement's rollback keeps the newest set).
+  std::shared_ptr<const UserFunctions> user_functions;
   uint64_t next_table_id = 1;
 
   std::shared_ptr<Table> FindTable(const std::string& name) const {

@@ -1,0 +1,37 @@
+// Python values <-> the embedding API's values and columns (GIL held by the caller).
+#pragma once
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+
+#include <string>
+#include <vector>
+
+#include "yunhe/yunhe.hpp"
+
+namespace yunhe_py {
+
+namespace py = pybind11;
+using yunhe::api::Column;
+using yunhe::api::Type;
+using yunhe::api::Value;
+
+// A parameter from the Python layer's (kind, payload[, type name]) tuple (python/yunhe/params.py).
+Value ParamValue(const py::tuple& t);
+// One cell as a Python object (int, float, str, bool, Decimal, datetime, date, time, timedelta,
+// bytes, None), as psycopg2 gives them.
+py::object CellObject(const Column& c, size_t row);
+// A column's values appended to `out` (numpy-bound buffers, see ColumnBuffer).
+struct ColumnBuffer {
+  Type type;
+  std::vector<int64_t> i64;      // integer, date, timestamp, time, interval (ns) kinds
+  std::vector<double> f64;       // real, double, numeric as float
+  std::vector<std::string> str;  // text, bytea, geometry, array, numeric as text
+  std::vector<uint8_t> nulls;
+  bool any_null = false;
+  // Rows [from, from + n) of c.
+  void Append(const Column& c, size_t from, size_t n);
+  // The numpy array (moving the buffer into it) and its NULL mask (None without NULLs).
+  py::tuple Release(bool numeric_as_decimal);
+};
+
+}  // namespace yunhe_py

@@ -1,0 +1,76 @@
+// User scalar functions: a ScalarFunctionBody behind an engine ScalarFunction.
+#include <algorithm>
+
+#include "api/api_internal.h"
+
+namespace yunhe::api {
+
+namespace {
+
+std::string Lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+  return s;
+}
+
+}  // namespace
+
+void Connection::CreateFunction(const std::string& name, const std::vector<Type>& args, Type returns, ScalarFunctionBody body,
+                                FunctionOptions options) {
+  if (!body) throw Error(SqlState::kInvalidParameterValue, "a function needs a body");
+  ScalarFunction f;
+  f.name = Lower(name);  // as an unquoted name in SQL is folded
+  for (Type t : args) f.arg_types.push_back(ToEngineType(t));
+  f.return_type = ToEngineType(returns);
+  f.strict = options.strict;
+  f.volatile_ = options.is_volatile;
+  const bool strict = options.strict;
+  f.body = [body = std::move(body), strict](const std::vector<const yunhe::Vector*>& in, size_t count, yunhe::Vector& out) {
+    std::vector<Column> columns;
+    columns.reserve(in.size());
+    for (const yunhe::Vector* v : in) columns.push_back(Internal::MakeColumn(v, count));
+    MutableColumn result = Internal::MakeMutable(&out, count);
+    // Whatever the body throws fails the statement as an engine error (with its SQLSTATE when
+    // it is one of ours, 38000 external_routine_exception otherwise).
+    try {
+      body(columns, count, result);
+    } catch (const Error& e) {
+      throw yunhe::Error(Status::Error(e.sqlstate(), e.what()).WithDetail(e.fields().detail).WithHint(e.fields().hint));
+    } catch (const yunhe::Error&) {
+      throw;
+    } catch (const std::exception& e) {
+      throw yunhe::Error(SqlState::kExternalRoutineException, e.what());
+    }
+    if (out.size() != count) throw yunhe::Error(SqlState::kExternalRoutineException, "a function body changed its result's size");
+    // A strict function is NULL wherever an argument is, whatever the body wrote there.
+    if (strict) {
+      uint8_t* nulls = out.nulls();
+      for (const yunhe::Vector* v : in) {
+        const uint8_t* n = v->nulls();
+        for (size_t r = 0; r < count; ++r) nulls[r] |= n[r];
+      }
+    }
+  };
+  impl_->CloseActive();
+  try {
+    impl_->session->Locked([&](yunhe::Database& db) {
+      db.AssertHeld();
+      db.AddUserFunction(std::move(f));
+    });
+  } catch (const yunhe::Error& e) {
+    throw ToApiError(e.status());
+  }
+}
+
+void Connection::RemoveFunction(const std::string& name) {
+  impl_->CloseActive();
+  try {
+    impl_->session->Locked([&](yunhe::Database& db) {
+      db.AssertHeld();
+      db.RemoveUserFunction(Lower(name));
+    });
+  } catch (const yunhe::Error& e) {
+    throw ToApiError(e.status());
+  }
+}
+
+}  // namespace yunhe::api
