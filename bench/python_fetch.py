@@ -17,6 +17,7 @@ import statistics
 import sys
 import tempfile
 import time
+import warnings
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, sys.argv[2])
@@ -29,7 +30,7 @@ import yunhe  # noqa: E402
 ROWS = int(os.environ.get("ROWS", 10_000_000))
 RUNS = int(os.environ.get("RUNS", 3))
 MAKE = (f"CREATE TABLE t AS SELECT timestamptz '2024-01-01 00:00:00+00' + g * interval '1 millisecond' AS ts, "
-        f"g::bigint AS id, g * 0.5 AS x, 'dev-' || (g % 1000) AS dev FROM generate_series(1, {ROWS}) g")
+        f"g::bigint AS id, (g * 0.5)::float8 AS x, 'dev-' || (g % 1000) AS dev FROM generate_series(1, {ROWS}) g")
 QUERY = "SELECT ts, id, x, dev FROM t"
 
 
@@ -50,6 +51,7 @@ def check(name, n, xsum):
 
 def main():
     global sum_x
+    warnings.filterwarnings("ignore", message="pandas only supports SQLAlchemy")
     sum_x = sum(g * 0.5 for g in range(1, ROWS + 1)) if ROWS <= 1_000_000 else 0.25 * ROWS * (ROWS + 1)
     server.WORK = tempfile.mkdtemp(prefix="yunhe-pyfetch-")
     os.chmod(server.WORK, 0o755)

@@ -127,13 +127,36 @@ void ColumnBuffer::Append(const Column& c, size_t from, size_t n) {
       }
       break;
     case Type::kText:
-    case Type::kBytea:
-    case Type::kGeometry:
     case Type::kArray:
-      for (size_t r = from; r < end; ++r) str.emplace_back(c.IsNull(r) ? std::string_view() : c.text(r));
+    case Type::kBytea:
+    case Type::kGeometry: {
+      const bool bytes = type == Type::kBytea || type == Type::kGeometry;
+      for (size_t r = from; r < end; ++r) {
+        if (c.IsNull(r)) {
+          Py_INCREF(Py_None);
+          objs.push_back(Py_None);
+          continue;
+        }
+        const std::string_view v = c.text(r);
+        PyObject* o = bytes ? PyBytes_FromStringAndSize(v.data(), Py_ssize_t(v.size()))
+                            : PyUnicode_DecodeUTF8(v.data(), Py_ssize_t(v.size()), "replace");
+        if (!o) throw py::error_already_set();
+        objs.push_back(o);
+      }
       break;
+    }
     default:
-      for (size_t r = from; r < end; ++r) str.push_back(c.ToString(r));
+      for (size_t r = from; r < end; ++r) {
+        if (c.IsNull(r)) {
+          Py_INCREF(Py_None);
+          objs.push_back(Py_None);
+          continue;
+        }
+        const std::string v = c.ToString(r);
+        PyObject* o = PyUnicode_DecodeUTF8(v.data(), Py_ssize_t(v.size()), "replace");
+        if (!o) throw py::error_already_set();
+        objs.push_back(o);
+      }
       break;
   }
 }
@@ -166,18 +189,23 @@ py::tuple ColumnBuffer::Release(bool numeric_as_decimal) {
       }
       [[fallthrough]];
     default: {
-      py::array out(py::dtype("object"), std::vector<py::ssize_t>{py::ssize_t(str.size())});
-      py::object decimal = py::none();
-      if (type == Type::kNumeric) decimal = py::module_::import("decimal").attr("Decimal");
+      // Object columns: the Python objects made while gathering (numeric: Decimals now).
+      const size_t n = type == Type::kNumeric ? str.size() : objs.size();
+      py::array out(py::dtype("object"), std::vector<py::ssize_t>{py::ssize_t(n)});
       auto* cells = static_cast<PyObject**>(out.mutable_data());
-      for (size_t k = 0; k < str.size(); ++k) {
-        py::object o;
-        if (nulls[k]) o = py::none();
-        else if (type == Type::kBytea || type == Type::kGeometry) o = py::bytes(str[k]);
-        else if (type == Type::kNumeric) o = decimal(str[k]);
-        else o = py::reinterpret_steal<py::object>(PyUnicode_DecodeUTF8(str[k].data(), Py_ssize_t(str[k].size()), "replace"));
-        Py_XDECREF(cells[k]);
-        cells[k] = o.release().ptr();
+      if (type == Type::kNumeric) {
+        py::object decimal = py::module_::import("decimal").attr("Decimal");
+        for (size_t k = 0; k < n; ++k) {
+          py::object o = nulls[k] ? py::none() : decimal(str[k]);
+          Py_XDECREF(cells[k]);
+          cells[k] = o.release().ptr();
+        }
+      } else {
+        for (size_t k = 0; k < n; ++k) {
+          Py_XDECREF(cells[k]);
+          cells[k] = objs[k];  // the reference moves into the array
+        }
+        objs.clear();
       }
       data = out;
       break;

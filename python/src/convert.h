@@ -20,13 +20,21 @@ Value ParamValue(const py::tuple& t);
 // One cell as a Python object (int, float, str, bool, Decimal, datetime, date, time, timedelta,
 // bytes, None), as psycopg2 gives them.
 py::object CellObject(const Column& c, size_t row);
-// A column's values appended to `out` (numpy-bound buffers, see ColumnBuffer).
+// A result column gathered chunk by chunk into buffers that become one NumPy array. Call with
+// the GIL held (text-like values become Python objects as they come, without a copy between).
 struct ColumnBuffer {
   Type type;
   std::vector<int64_t> i64;      // integer, date, timestamp, time, interval (ns) kinds
   std::vector<double> f64;       // real, double, numeric as float
-  std::vector<std::string> str;  // text, bytea, geometry, array, numeric as text
+  std::vector<std::string> str;  // numeric as text (for Decimal)
+  std::vector<PyObject*> objs;   // text, bytea, geometry (bytes), array and other types' text (owned)
   std::vector<uint8_t> nulls;
+  ColumnBuffer() = default;
+  ColumnBuffer(const ColumnBuffer&) = delete;
+  ColumnBuffer(ColumnBuffer&& o) noexcept = default;
+  ~ColumnBuffer() {
+    for (PyObject* o : objs) Py_XDECREF(o);
+  }
   bool any_null = false;
   // Rows [from, from + n) of c.
   void Append(const Column& c, size_t from, size_t n);

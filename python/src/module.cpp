@@ -70,12 +70,12 @@ struct PyResult {
         buffers[k].Append(chunk.column(k), from, n);
       }
     };
+    // The engine makes each chunk without the GIL (a Python UDF in the statement takes it on
+    // the engine's threads); the chunk then goes into the buffers with it.
     if (!exhausted) {
-      py::gil_scoped_release nogil;
       if (chunk_row < chunk.size()) take(chunk_row);
       chunk_row = chunk.size();
-      while (result.Next(&chunk)) take(0);
-      exhausted = true;
+      while (NextChunk()) take(0);
       chunk_row = 0;
     }
     py::list out;

@@ -44,7 +44,9 @@ def _series(pd, data, mask, type_name):
     else:
         s = pd.Series(data, copy=False)
     if type_name == "timestamp with time zone":
-        s = s.dt.tz_localize("UTC")
+        # The values are UTC already: the same buffer under a UTC dtype (tz_localize would convert).
+        s = pd.Series(pd.arrays.DatetimeArray(s.to_numpy(dtype="datetime64[ns]", copy=False),
+                                              dtype=pd.DatetimeTZDtype(tz="UTC")), copy=False)
     return s
 
 
@@ -52,7 +54,10 @@ def numpy_to_frame(names, types, columns):
     import pandas as pd
     names = _unique(names)
     series = {n: _series(pd, d, m, t) for n, t, (d, m) in zip(names, types, columns)}
-    return pd.DataFrame(series, columns=names)
+    if not series:
+        return pd.DataFrame()
+    # (pd.DataFrame(dict, columns=...) would go through object arrays: slow for timestamps.)
+    return pd.DataFrame(series, copy=False)
 
 
 def _srid(ewkb):
