@@ -146,6 +146,8 @@ check "HTTP /write partial failure" '400 {"error":"partial write: 2 lines reject
 check "HTTP /api/v2/write with a token" "204" "$(curl -s -o /dev/null -w '%{http_code}' -XPOST "$http/api/v2/write?org=o&bucket=b&precision=ms" -H 'Authorization: Token t0k3n' --data-binary 'mem,host=a used=10i 1700000000000')"
 check "HTTP /write gzip body" "204" "$(printf 'cpu,host=z usage=9 1700000009\n' | gzip | curl -s -o /dev/null -w '%{http_code}' -XPOST "$http/write?precision=s" -H 'Content-Encoding: gzip' --data-binary @-)"
 check "HTTP /write too large" "413" "$(head -c 200000 /dev/zero | tr '\0' 'x' | curl -s -o /dev/null -w '%{http_code}' -XPOST "$http/write" --data-binary @-)"
+# curl --data-binary sends application/x-www-form-urlencoded: a body over 8 KiB is still line protocol.
+check "HTTP /write of 20 KiB from curl --data-binary" "204 500" "$(for i in $(seq 500); do echo "big,host=h$((i % 7)) value=$i $((1700000000 + i))"; done | curl -s -o /dev/null -w '%{http_code}' -XPOST "$http/write?precision=s" --data-binary @-) $(psql -Atc 'SELECT count(*) FROM big')"
 check "HTTP /exec JSON" '{"columns":[{"name":"host","type":"text"},{"name":"usage","type":"double precision"}],"rows":[["a",1.5],["b",2],["z",9]],"tag":"SELECT 3"' "$(curl -s "$http/exec" --data-urlencode 'query=SELECT host, usage FROM cpu ORDER BY host' -G | sed 's/,"timing_ms":[0-9.]*}$//')"
 check "HTTP /exec CSV" "host,used
 a,10" "$(curl -s "$http/exec?fmt=csv" -G --data-urlencode 'query=SELECT host, used FROM mem')"
@@ -205,7 +207,7 @@ check "web console served" "200 text/html" "$(curl -s -o /dev/null -w '%{http_co
 check "HTTP /import CSV" '{"table":"imp","rows":2,"tag":"COPY 2"}' "$(printf 'id,name,ts\n1,one,2024-01-01 00:00:00+00\n2,"t,wo",\n' | curl -s -XPOST "$http/import?table=imp" --data-binary @-)"
 check "HTTP /import error with line" '{"error":{"sqlstate":"22P02","message":"invalid input syntax for type integer: \"x\"","detail":"COPY imp, line 2, column id: \"x\""}}' "$(printf 'id,name,ts\nx,bad,\n' | curl -s -XPOST "$http/import?table=imp" --data-binary @-)"
 check "HTTP /ping" "204" "$(curl -s -o /dev/null -w '%{http_code}' "$http/ping")"
-check "HTTP /metrics" "yunhe_rows_written_total 4" "$(curl -s "$http/metrics" | grep '^yunhe_rows_written_total')"
+check "HTTP /metrics" "yunhe_rows_written_total 504" "$(curl -s "$http/metrics" | grep '^yunhe_rows_written_total')"
 check "HTTP /metrics latency histogram" "1" "$(curl -s "$http/metrics" | grep -c '^yunhe_query_duration_seconds_bucket{le="+Inf"}')"
 check "HTTP /metrics WAL" "3" "$(curl -s "$http/metrics" | grep -c '^yunhe_wal_bytes [1-9]\|^yunhe_wal_written_bytes_total [1-9]\|^yunhe_wal_fsyncs_total [1-9]')"
 check "readers never block writers" "ok" "$(timeout 120 /usr/bin/python3 "$(dirname "$0")/readers_writers.py" "$port" "$http" 2>&1)"

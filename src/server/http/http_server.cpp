@@ -308,8 +308,37 @@ void HttpServer::Routes() {
     }
     res.status = 204;
   };
-  server_->Post("/write", [write](const httplib::Request& req, httplib::Response& res) { write(req, res, false); });
-  server_->Post("/api/v2/write", [write](const httplib::Request& req, httplib::Response& res) { write(req, res, true); });
+  // Bodies are read through a content reader: httplib's plain handlers refuse a form-encoded body
+  // over 8 KiB (413), and `curl -d @cpu.lp` (which InfluxDB takes) sends line protocol as one.
+  // The reader path skips httplib's --http-max-body check: it is made here.
+  auto with_body = [this, write](bool v2) {
+    return [this, write, v2](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+      httplib::Request full = req;
+      bool too_large = false;
+      const bool read = reader([&](const char* data, size_t n) {
+        if (full.body.size() + n > options_.max_body_bytes) {
+          too_large = true;
+          return false;
+        }
+        full.body.append(data, n);
+        return true;
+      });
+      // httplib refuses a declared Content-Length over the limit before reading (and sets 413).
+      if (too_large || (!read && res.status == 413)) {
+        res.status = 413;
+        res.set_content("{\"error\":\"request body too large\"}", "application/json");
+        return;
+      }
+      if (!read) {
+        res.status = 400;
+        res.set_content("{\"error\":\"the request body could not be read\"}", "application/json");
+        return;
+      }
+      write(full, res, v2);
+    };
+  };
+  server_->Post("/write", with_body(false));
+  server_->Post("/api/v2/write", with_body(true));
 
   // InfluxDB 1.x queries (influxdb-python, Telegraf, Grafana): q= in the query string or a form body.
   auto influx_query = [this](const httplib::Request& req, httplib::Response& res) {
