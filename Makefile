@@ -96,6 +96,8 @@ bench: build
 	@/usr/bin/python3 bench/checkpoint_stall.py $(YUNHE)
 	@/usr/bin/python3 bench/join_order.py $(YUNHE)
 	@/usr/bin/python3 bench/tpch/run.py $(YUNHE)
+	@/usr/bin/python3 bench/python_fetch.py $(YUNHE) $(BUILD_DIR)/python
+	@/usr/bin/python3 bench/dask_scale.py $(YUNHE) $(BUILD_DIR)/python
 	@$(BUILD_DIR)/yunhe_micro
 
 clean:

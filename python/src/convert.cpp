@@ -97,6 +97,26 @@ py::object CellObject(const Column& c, size_t row) {
   }
 }
 
+PyObject* ColumnBuffer::Text(std::string_view v, bool bytes) {
+  constexpr size_t kMaxInterned = 1 << 16;
+  constexpr size_t kMaxInternedLength = 64;
+  if (v.size() <= kMaxInternedLength) {
+    auto it = interned.find(v);
+    if (it != interned.end()) {
+      Py_INCREF(it->second);
+      return it->second;
+    }
+  }
+  PyObject* o = bytes ? PyBytes_FromStringAndSize(v.data(), Py_ssize_t(v.size()))
+                      : PyUnicode_DecodeUTF8(v.data(), Py_ssize_t(v.size()), "replace");
+  if (!o) throw py::error_already_set();
+  if (v.size() <= kMaxInternedLength && interned.size() < kMaxInterned) {
+    Py_INCREF(o);
+    interned.emplace(std::string(v), o);
+  }
+  return o;
+}
+
 void ColumnBuffer::Append(const Column& c, size_t from, size_t n) {
   const size_t at = nulls.size();
   nulls.resize(at + n);
@@ -137,11 +157,7 @@ void ColumnBuffer::Append(const Column& c, size_t from, size_t n) {
           objs.push_back(Py_None);
           continue;
         }
-        const std::string_view v = c.text(r);
-        PyObject* o = bytes ? PyBytes_FromStringAndSize(v.data(), Py_ssize_t(v.size()))
-                            : PyUnicode_DecodeUTF8(v.data(), Py_ssize_t(v.size()), "replace");
-        if (!o) throw py::error_already_set();
-        objs.push_back(o);
+        objs.push_back(Text(c.text(r), bytes));
       }
       break;
     }

@@ -4,6 +4,8 @@
 #include <pybind11/pybind11.h>
 
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "yunhe/yunhe.hpp"
@@ -29,11 +31,20 @@ struct ColumnBuffer {
   std::vector<std::string> str;  // numeric as text (for Decimal)
   std::vector<PyObject*> objs;   // text, bytea, geometry (bytes), array and other types' text (owned)
   std::vector<uint8_t> nulls;
+  // Text values seen so far and their objects: a column of tags (hosts, symbols, devices) makes
+  // one str per distinct value, not one per row. Bounded; past the bound values are made anew.
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  std::unordered_map<std::string, PyObject*, Hash, std::equal_to<>> interned;
+  PyObject* Text(std::string_view v, bool bytes);
   ColumnBuffer() = default;
   ColumnBuffer(const ColumnBuffer&) = delete;
   ColumnBuffer(ColumnBuffer&& o) noexcept = default;
   ~ColumnBuffer() {
     for (PyObject* o : objs) Py_XDECREF(o);
+    for (auto& e : interned) Py_XDECREF(e.second);
   }
   bool any_null = false;
   // Rows [from, from + n) of c.
