@@ -262,6 +262,18 @@ struct ColumnData {
   const uint8_t* nulls = nullptr;
 };
 
+// Rows the program holds, queried by name as a read-only table without being copied in
+// (Connection::RegisterRelation): `rows` values of each column, as ColumnData (its arrays must
+// stay valid and unchanged while registered). keep_alive is released once the relation is
+// unregistered (or the Database closes) and no statement reads it any more.
+struct RelationSource {
+  std::vector<std::string> names;
+  std::vector<Type> types;
+  size_t rows = 0;
+  std::vector<ColumnData> columns;
+  std::shared_ptr<void> keep_alive;
+};
+
 // Bulk rows into one table, every column in table order, without SQL text per row. Rows are
 // buffered and written by Flush (one statement: checked as INSERT would be, then committed and
 // durable); Close flushes and ends. The destructor flushes what is left, dropping any error:
@@ -327,6 +339,11 @@ class YUNHE_API Connection {
   void CreateFunction(const std::string& name, const std::vector<Type>& args, Type returns, ScalarFunctionBody body,
                       FunctionOptions options = FunctionOptions());
   void RemoveFunction(const std::string& name);
+  // A relation over the program's memory (RelationSource), visible to every connection of the
+  // Database by its name (unqualified; it hides a table of the same name only if one is made
+  // later). Refused when a table, view or registered relation has the name (42P07).
+  void RegisterRelation(const std::string& name, RelationSource source);
+  void UnregisterRelation(const std::string& name);
 
   bool in_transaction() const;  // a block is open (BEGIN ..., not yet ended)
 

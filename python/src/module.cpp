@@ -159,6 +159,58 @@ ScalarFunctionBody PythonBody(py::function fn, Type returns, bool strict) {
   };
 }
 
+// Columns from the Python layer, [(kind, values, nulls or None)] (kind 'i' int64 array, 'f' float64
+// array, 's' a list of str/bytes/None), as ColumnData; it keeps the arrays alive (no copy of
+// numeric ones) and owns copies of the strings. Made with the GIL; may be dropped without it.
+struct PyColumns {
+  std::vector<ColumnData> columns;
+  std::vector<py::object> arrays;
+  std::vector<std::vector<std::string>> strings;
+  std::vector<std::vector<std::string_view>> views;
+
+  PyColumns(py::list list, size_t rows) : columns(list.size()), strings(list.size()), views(list.size()) {
+    for (size_t k = 0; k < list.size(); ++k) {
+      py::tuple t = list[k].cast<py::tuple>();
+      const std::string kind = t[0].cast<std::string>();
+      if (!t[2].is_none()) {
+        auto n = t[2].cast<py::array_t<uint8_t, py::array::c_style | py::array::forcecast>>();
+        if (size_t(n.size()) != rows) throw py::value_error("a NULL mask's length differs from the row count");
+        arrays.push_back(n);
+        columns[k].nulls = n.data();
+      }
+      if (kind == "i" || kind == "f") {
+        py::array a = kind == "i" ? py::array(t[1].cast<py::array_t<int64_t, py::array::c_style | py::array::forcecast>>())
+                                  : py::array(t[1].cast<py::array_t<double, py::array::c_style | py::array::forcecast>>());
+        if (size_t(a.size()) != rows) throw py::value_error("a column's length differs from the row count");
+        arrays.push_back(a);
+        if (kind == "i") columns[k].int64s = static_cast<const int64_t*>(a.data());
+        else columns[k].doubles = static_cast<const double*>(a.data());
+      } else {
+        py::list items = t[1].cast<py::list>();
+        if (size_t(items.size()) != rows) throw py::value_error("a column's length differs from the row count");
+        strings[k].resize(rows);
+        for (size_t r = 0; r < rows; ++r) {
+          py::handle h = items[r];
+          if (h.is_none()) continue;
+          strings[k][r] = PyBytes_Check(h.ptr()) ? h.cast<std::string>() : py::str(h).cast<std::string>();
+        }
+        views[k].assign(strings[k].begin(), strings[k].end());
+        columns[k].texts = views[k].data();
+      }
+    }
+  }
+  ~PyColumns() {
+    // The last reference may go on an engine thread (a statement that read the relation), or at
+    // interpreter exit: take the GIL when Python still runs, else leave the arrays to the exit.
+    if (Py_IsInitialized() && !_Py_IsFinalizing()) {
+      py::gil_scoped_acquire gil;
+      arrays.clear();
+    } else {
+      for (auto& a : arrays) a.release();
+    }
+  }
+};
+
 }  // namespace
 }  // namespace yunhe_py
 
@@ -259,45 +311,24 @@ PYBIND11_MODULE(_yunhe, m) {
            })
       .def("append_columns",
            [](Connection& c, const std::string& table, py::list columns, size_t rows) {
-             // columns: [(kind, values, nulls or None)], kind 'i' int64 array, 'f' float64 array,
-             // 's' a list of str/bytes (None where NULL).
-             std::vector<ColumnData> data(columns.size());
-             std::vector<py::array> keep;
-             std::vector<std::vector<std::string>> strings(columns.size());
-             std::vector<std::vector<std::string_view>> views(columns.size());
-             for (size_t k = 0; k < columns.size(); ++k) {
-               py::tuple t = columns[k].cast<py::tuple>();
-               const std::string kind = t[0].cast<std::string>();
-               if (!t[2].is_none()) {
-                 auto n = t[2].cast<py::array_t<uint8_t, py::array::c_style | py::array::forcecast>>();
-                 if (size_t(n.size()) != rows) throw py::value_error("a NULL mask's length differs from the row count");
-                 keep.push_back(n);
-                 data[k].nulls = n.data();
-               }
-               if (kind == "i" || kind == "f") {
-                 py::array a = kind == "i" ? py::array(t[1].cast<py::array_t<int64_t, py::array::c_style | py::array::forcecast>>())
-                                           : py::array(t[1].cast<py::array_t<double, py::array::c_style | py::array::forcecast>>());
-                 if (size_t(a.size()) != rows) throw py::value_error("a column's length differs from the row count");
-                 keep.push_back(a);
-                 if (kind == "i") data[k].int64s = static_cast<const int64_t*>(a.data());
-                 else data[k].doubles = static_cast<const double*>(a.data());
-               } else {
-                 py::list items = t[1].cast<py::list>();
-                 if (size_t(items.size()) != rows) throw py::value_error("a column's length differs from the row count");
-                 strings[k].resize(rows);
-                 for (size_t r = 0; r < rows; ++r) {
-                   py::handle h = items[r];
-                   if (h.is_none()) continue;
-                   strings[k][r] = PyBytes_Check(h.ptr()) ? h.cast<std::string>() : py::str(h).cast<std::string>();
-                 }
-                 views[k].assign(strings[k].begin(), strings[k].end());
-                 data[k].texts = views[k].data();
-               }
-             }
+             auto data = std::make_shared<PyColumns>(columns, rows);
              py::gil_scoped_release nogil;
              Appender a(c, table);
-             a.AppendColumns(data, rows);
+             a.AppendColumns(data->columns, rows);
              a.Close();
              return rows;
-           });
-}
+           })
+      .def("register_columns",
+           [](Connection& c, const std::string& name, const std::vector<std::string>& names,
+              const std::vector<std::string>& types, py::list columns, size_t rows) {
+             RelationSource src;
+             src.names = names;
+             for (auto& t : types) src.types.push_back(TypeFromName(t));
+             auto data = std::make_shared<PyColumns>(columns, rows);
+             src.columns = data->columns;
+             src.rows = rows;
+             src.keep_alive = data;
+             py::gil_scoped_release nogil;
+             c.RegisterRelation(name, std::move(src));
+           })
+      .def("unregister", &Connection::UnregisterRelation, py::call_guard<py::gil_scoped_release>());}

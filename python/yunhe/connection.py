@@ -5,7 +5,7 @@ import weakref
 
 from . import _yunhe
 from .exceptions import InterfaceError, ProgrammingError
-from .frames import append_frame, columns_to_numpy, numpy_to_frame, numpy_to_geoframe
+from .frames import append_frame, columns_to_numpy, numpy_to_frame, numpy_to_geoframe, register_frame
 from .params import bind
 
 # One engine per data directory in this process: every connect() to it shares the Database
@@ -119,6 +119,22 @@ class Connection:
         self._check()
         self._finish_active(None)
         return append_frame(self._con, table, data)
+
+    def register(self, name, data):
+        """Makes a pandas DataFrame (or a dict of columns) queryable by `name` as a read-only
+        relation, without copying its numeric and time columns in (queries read the frame's
+        arrays; text columns are copied once). Visible to every connection of the database
+        until unregister(name); the frame must not change meanwhile."""
+        self._check()
+        self._finish_active(None)
+        register_frame(self._con, name, data)
+        return self
+
+    def unregister(self, name):
+        self._check()
+        self._finish_active(None)
+        self._con.unregister(name)
+        return self
 
     def __enter__(self):
         return self

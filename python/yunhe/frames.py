@@ -136,7 +136,7 @@ def _column(values, type_name, n):
             if not np.all(np.floor(arr) == arr):
                 from .exceptions import DataError
                 raise DataError("values with fractions cannot go into a column of type %s" % type_name)
-        return ("i", np.ascontiguousarray(arr.astype(np.int64)), nulls)
+        return ("i", np.ascontiguousarray(arr.astype(np.int64, copy=False)), nulls)
     if type_name in _F64_KINDS and s.dtype.kind in "biuf":
         arr = s.to_numpy(dtype=np.float64, na_value=np.nan)
         return ("f", np.ascontiguousarray(arr), nulls)
@@ -168,3 +168,46 @@ def append_frame(con, table, data):
     n = len(frame)
     cols = [_column(frame[name] if name in frame.columns else None, type_name, n) for name, type_name in columns]
     return con.append_columns(table, cols, n)
+
+
+def _sql_type(s):
+    """The SQL type a registered DataFrame column is seen as."""
+    import pandas as pd
+    dt = s.dtype
+    if pd.api.types.is_datetime64tz_dtype(dt):
+        return "timestamp with time zone"
+    if dt.kind == "M":
+        return "timestamp without time zone"
+    if pd.api.types.is_bool_dtype(dt):
+        return "boolean"
+    if pd.api.types.is_integer_dtype(dt):
+        return "bigint"
+    if pd.api.types.is_float_dtype(dt):
+        return "double precision"
+    if dt.kind == "m":
+        return "interval"
+    first = next((v for v in s if v is not None and not (isinstance(v, float) and np.isnan(v))), None)
+    if hasattr(first, "wkb_hex"):
+        return "geometry"
+    if isinstance(first, (bytes, bytearray, memoryview)):
+        return "bytea"
+    return "text"
+
+
+def register_frame(con, name, data):
+    """Registers a DataFrame (or dict of columns) as a read-only relation: numeric and time
+    columns are read from the frame's own arrays while queries run."""
+    import pandas as pd
+    frame = data if isinstance(data, pd.DataFrame) else pd.DataFrame(data)
+    names = [str(c) for c in frame.columns]
+    types, cols = [], []
+    n = len(frame)
+    for c in frame.columns:
+        s = frame[c]
+        t = _sql_type(s)
+        if t == "interval":
+            cols.append(("s", [None if pd.isna(v) else "%d microseconds" % (v.value // 1000) for v in s], None))
+        else:
+            cols.append(_column(s, t, n))
+        types.append(t)
+    con.register_columns(name, names, types, cols, n)

@@ -20,6 +20,9 @@ Error ToApiError(const Status& s);
 // An engine value as the API's, and back (converted to `to`).
 Value ToApiValue(const yunhe::Value& v);
 yunhe::Value ToEngineValue(const Value& v, const LogicalType& to);
+// Rows [begin, begin + rows) of a ColumnData in the engine type `to` (throws yunhe::Error when
+// they do not convert: out of range, unparsable text, a kind that cannot fill the type).
+yunhe::Vector ConvertColumnData(const ColumnData& src, size_t begin, size_t rows, const LogicalType& to);
 // A parameter as SQL text in place of $n: a literal, typed unless it is text (which then takes
 // the type its place needs, as PostgreSQL's untyped parameters do).
 std::string ParameterLiteral(const Value& v);

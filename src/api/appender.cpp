@@ -22,60 +22,6 @@ Error NotNullViolation(const std::string& table, const std::string& column) {
                         .WithObject(table, column, ""));
 }
 
-// One column of `rows` rows from `src[begin, begin + rows)` in the column's type.
-yunhe::Vector ConvertColumn(const ColumnData& src, size_t begin, size_t rows, const LogicalType& to) {
-  const PhysicalType phys = to.physical();
-  yunhe::Vector out(to);
-  if (src.int64s) {
-    // Integers: stored as they are where the column keeps int64s with the same meaning (bigint,
-    // dates, timestamps, times), cast otherwise (range-checked into smallint/integer, converted
-    // into double and numeric).
-    const bool direct = phys == PhysicalType::kI64 && to.id != TypeId::kInt16 && to.id != TypeId::kInt32 && to.id != TypeId::kBool;
-    yunhe::Vector in(direct ? to : LogicalType(TypeId::kInt64));
-    in.Resize(rows);
-    std::memcpy(in.i64(), src.int64s + begin, rows * sizeof(int64_t));
-    if (src.nulls) std::memcpy(in.nulls(), src.nulls + begin, rows);
-    else std::memset(in.nulls(), 0, rows);
-    if (direct) return in;
-    if (to.id == TypeId::kBool) {
-      int64_t* v = in.i64();
-      for (size_t r = 0; r < rows; ++r) v[r] = v[r] != 0;
-      in.set_type(to);
-      return in;
-    }
-    if (phys == PhysicalType::kStr && to.id != TypeId::kText) throw yunhe::Error(SqlState::kDatatypeMismatch, "integers cannot fill a column of type " + to.ToString());
-    return CastVector(in, to);
-  }
-  if (src.doubles) {
-    if (phys == PhysicalType::kI64)
-      throw yunhe::Error(SqlState::kDatatypeMismatch, "doubles cannot fill a column of type " + to.ToString() + " (cast them first)");
-    yunhe::Vector in(TypeId::kFloat64);
-    in.Resize(rows);
-    std::memcpy(in.f64(), src.doubles + begin, rows * sizeof(double));
-    if (src.nulls) std::memcpy(in.nulls(), src.nulls + begin, rows);
-    else std::memset(in.nulls(), 0, rows);
-    if (to.id == TypeId::kFloat64) return in;
-    return CastVector(in, to);
-  }
-  if (src.texts) {
-    yunhe::Vector in(TypeId::kText);
-    in.Resize(rows);
-    std::string* s = in.str();
-    uint8_t* n = in.nulls();
-    for (size_t r = 0; r < rows; ++r) {
-      n[r] = src.nulls ? src.nulls[begin + r] : 0;
-      if (!n[r]) s[r].assign(src.texts[begin + r].data(), src.texts[begin + r].size());
-    }
-    if (to.id == TypeId::kText) return in;
-    if (to.id == TypeId::kBytea) {  // raw bytes, as given
-      in.set_type(to);
-      return in;
-    }
-    return CastVector(in, to);  // the text form of any other type, parsed as COPY would
-  }
-  throw yunhe::Error(SqlState::kInvalidParameterValue, "a ColumnData gives no values");
-}
-
 }  // namespace
 
 struct Appender::Impl {
@@ -222,7 +168,7 @@ void Appender::AppendColumns(const std::vector<ColumnData>& columns, size_t rows
     for (size_t begin = 0; begin < rows; begin += kChunkRows) {
       const size_t n = std::min(kChunkRows, rows - begin);
       chunk.columns.clear();
-      for (size_t k = 0; k < columns.size(); ++k) chunk.columns.push_back(ConvertColumn(columns[k], begin, n, a.engine_types[k]));
+      for (size_t k = 0; k < columns.size(); ++k) chunk.columns.push_back(ConvertColumnData(columns[k], begin, n, a.engine_types[k]));
       chunk.count = n;
       appender.Append(t, chunk);
     }

@@ -1,4 +1,5 @@
-// User scalar functions: a ScalarFunctionBody behind an engine ScalarFunction.
+// What a program registers: scalar functions (a ScalarFunctionBody behind an engine ScalarFunction)
+// and relations over its memory (a RelationSource behind an ExternalRelation).
 #include <algorithm>
 
 #include "api/api_internal.h"
@@ -67,6 +68,42 @@ void Connection::RemoveFunction(const std::string& name) {
     impl_->session->Locked([&](yunhe::Database& db) {
       db.AssertHeld();
       db.RemoveUserFunction(Lower(name));
+    });
+  } catch (const yunhe::Error& e) {
+    throw ToApiError(e.status());
+  }
+}
+
+void Connection::RegisterRelation(const std::string& name, RelationSource source) {
+  const size_t ncols = source.names.size();
+  if (source.types.size() != ncols || source.columns.size() != ncols || ncols == 0)
+    throw Error(SqlState::kInvalidParameterValue, "a relation needs names, types and columns, one of each per column");
+  auto r = std::make_shared<ExternalRelation>();
+  r->name = Lower(name);
+  r->names = source.names;
+  for (Type t : source.types) r->types.push_back(ToEngineType(t));
+  r->rows = source.rows;
+  auto src = std::make_shared<RelationSource>(std::move(source));
+  r->fill = [src, types = r->types](size_t begin, size_t count, DataChunk& out) {
+    for (size_t k = 0; k < types.size(); ++k) out.columns[k] = ConvertColumnData(src->columns[k], begin, count, types[k]);
+  };
+  impl_->CloseActive();
+  try {
+    impl_->session->Locked([&](yunhe::Database& db) {
+      db.AssertHeld();
+      db.AddExternalRelation(std::move(r));
+    });
+  } catch (const yunhe::Error& e) {
+    throw ToApiError(e.status());
+  }
+}
+
+void Connection::UnregisterRelation(const std::string& name) {
+  impl_->CloseActive();
+  try {
+    impl_->session->Locked([&](yunhe::Database& db) {
+      db.AssertHeld();
+      db.RemoveExternalRelation(Lower(name));
     });
   } catch (const yunhe::Error& e) {
     throw ToApiError(e.status());

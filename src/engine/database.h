@@ -28,6 +28,7 @@
 #include "engine/row_locks.h"
 #include "engine/transaction.h"
 #include "functions/function.h"
+#include "functions/user_functions.h"
 #include "sql/parser.h"
 #include "storage/catalog.h"
 
@@ -259,6 +260,10 @@ class Database {
   // Add throws 42723 when a built-in or user function has the name, Remove 42883 when none has.
   void AddUserFunction(ScalarFunction f) REQUIRES(mu_);
   void RemoveUserFunction(const std::string& name) REQUIRES(mu_);
+  // Relations over the program's memory (functions/user_functions.h): a name a table, view or
+  // another registered relation has is refused (42P07); Remove: 42P01 when none has it.
+  void AddExternalRelation(std::shared_ptr<const ExternalRelation> r) REQUIRES(mu_);
+  void RemoveExternalRelation(const std::string& name) REQUIRES(mu_);
   Transaction& txn() REQUIRES(mu_) { return txn_; }
   // merge_points: rows of an upsert table (TableSchema::UpsertsOnKey) that replace stored ones
   // keep those rows' values in the cells they leave NULL (line protocol: InfluxDB's points,
@@ -310,8 +315,8 @@ class Database {
   // Replaced only by DDL (holding mu_); a read on snapshots plans holding mu_ and then keeps the
   // tables it needs alive through its snapshots, not through this pointer.
   std::shared_ptr<Catalog> catalog_ GUARDED_BY(mu_);
-  // Every set of user functions ever installed: plans bound to an old set point into it.
-  std::vector<std::shared_ptr<const UserFunctions>> user_function_sets_ GUARDED_BY(mu_);
+  // Every user function's signatures ever registered: plans bound before a removal point into them.
+  std::vector<std::shared_ptr<const std::vector<ScalarFunction>>> user_function_history_ GUARDED_BY(mu_);
   Transaction txn_ GUARDED_BY(mu_);
   std::unique_ptr<Durability> durability_;
   SessionSettings default_settings_;  // what a new session starts with

@@ -17,16 +17,43 @@ std::string ArgList(const std::vector<LogicalType>& args) {
 
 }  // namespace
 
+namespace {
+
+// A copy of the current set to change (plans bound to the old one keep pointing into it).
+std::shared_ptr<UserFunctions> NextSet(const std::shared_ptr<const UserFunctions>& current) {
+  return std::make_shared<UserFunctions>(current ? *current : UserFunctions());
+}
+
+}  // namespace
+
+void Database::AddExternalRelation(std::shared_ptr<const ExternalRelation> r) {
+  const auto& current = catalog_->user_functions;
+  if (catalog_->NameTaken(r->name) || (current && current->Relation(r->name)))
+    throw Error(SqlState::kDuplicateTable, fmt::format("relation \"{}\" already exists", r->name));
+  auto next = NextSet(current);
+  next->relations[r->name] = std::move(r);
+  catalog_->user_functions = std::move(next);
+}
+
+void Database::RemoveExternalRelation(const std::string& name) {
+  const auto& current = catalog_->user_functions;
+  if (!current || !current->Relation(name))
+    throw Error(SqlState::kUndefinedTable, fmt::format("relation \"{}\" does not exist", name));
+  auto next = NextSet(current);
+  next->relations.erase(name);
+  catalog_->user_functions = std::move(next);
+}
+
 void Database::AddUserFunction(ScalarFunction f) {
   const auto& current = catalog_->user_functions;
   if (FunctionRegistry::Get().Scalars(f.name) || FunctionRegistry::Get().IsAggregate(f.name) ||
       (current && current->Scalars(f.name)))
     throw Error(SqlState::kDuplicateFunction, fmt::format("function \"{}\" already exists", f.name));
-  // A new set: plans bound to the old one keep pointing into it (kept below).
-  auto next = std::make_shared<UserFunctions>(current ? *current : UserFunctions());
+  auto next = NextSet(current);
   if (f.description.empty()) f.description = fmt::format("{}({}) registered by the embedding program", f.name, ArgList(f.arg_types));
-  next->scalars[f.name].push_back(std::move(f));
-  user_function_sets_.push_back(next);
+  auto signatures = std::make_shared<const std::vector<ScalarFunction>>(std::vector<ScalarFunction>{std::move(f)});
+  next->scalars[signatures->front().name] = signatures;
+  user_function_history_.push_back(std::move(signatures));
   catalog_->user_functions = std::move(next);
 }
 
@@ -34,9 +61,8 @@ void Database::RemoveUserFunction(const std::string& name) {
   const auto& current = catalog_->user_functions;
   if (!current || !current->Scalars(name))
     throw Error(SqlState::kUndefinedFunction, fmt::format("function {} does not exist", name));
-  auto next = std::make_shared<UserFunctions>(*current);
+  auto next = NextSet(current);
   next->scalars.erase(name);
-  user_function_sets_.push_back(next);
   catalog_->user_functions = std::move(next);
 }
 

@@ -25,6 +25,8 @@
 #include "exec/lateral_join.h"
 #include "exec/table_scan.h"
 #include "exec/basic_operators.h"
+#include "exec/external_scan.h"
+#include "functions/user_functions.h"
 #include "sql/planner.h"
 #include "sql/privileges.h"
 #include "sql/relation_names.h"
@@ -141,7 +143,14 @@ PlannedQuery Planner::PlanFromItem(PgQuery__Node* node, const Scope* outer, Scop
           if (f != it->end()) cte = &f->second;
         }
       }
-      if (cte) {
+      std::shared_ptr<const ExternalRelation> external;
+      if (!cte && (!rv->schemaname || !rv->schemaname[0]) && catalog_.user_functions)
+        external = catalog_.user_functions->Relation(name);
+      if (external) {
+        q.plan = std::make_shared<ExternalScanOperator>(external);
+        q.names = external->names;
+        q.types = external->types;
+      } else if (cte) {
         auto source = cte->working ? cte->working : cte->result;
         q.plan = std::make_shared<MaterializedScanOperator>(source, cte->types, cte->names, name);
         q.names = cte->names;

@@ -116,3 +116,35 @@ def test_intervals_and_times(con):
     a = con.execute("SELECT interval '90 minutes' AS d, time '01:00' AS t").fetchnumpy()
     assert a["d"][0] == np.timedelta64(90 * 60 * 10**9, "ns")
     assert a["t"][0] == np.timedelta64(3600 * 10**9, "ns")
+
+
+def test_register_dataframe(con):
+    n = 100_000
+    df = pd.DataFrame({
+        "ts": pd.date_range("2024-03-01", periods=n, freq="s", tz="UTC"),
+        "sym": np.where(np.arange(n) % 3 == 0, "AAPL", "MSFT"),
+        "px": np.arange(n) * 0.01,
+        "qty": pd.array([None if i % 7 == 0 else i for i in range(n)], dtype="Int64"),
+        "ok": np.arange(n) % 2 == 0,
+    })
+    con.register("quotes_df", df)
+    assert con.execute("SELECT count(*), count(qty), sum(px), min(ts), max(ts) FROM quotes_df").fetchone() == (
+        n, n - (n + 6) // 7, pytest.approx(df.px.sum()), df.ts.min().to_pydatetime(), df.ts.max().to_pydatetime())
+    got = con.execute("SELECT sym, count(*) FROM quotes_df WHERE ok GROUP BY sym ORDER BY sym").fetchall()
+    assert got == [tuple(x) for x in df[df.ok].groupby("sym").size().reset_index().itertuples(index=False)]
+    # Joined with a table, and in EXPLAIN.
+    con.execute("CREATE TABLE syms (sym text, name text)")
+    con.execute("INSERT INTO syms VALUES ('AAPL', 'Apple'), ('MSFT', 'Microsoft')")
+    assert con.execute("SELECT s.name, count(*) FROM quotes_df q JOIN syms s USING (sym) GROUP BY 1 ORDER BY 1").fetchall() == [
+        ("Apple", (n + 2) // 3), ("Microsoft", n - (n + 2) // 3)]
+    plan = "\n".join(r[0] for r in con.execute("EXPLAIN SELECT * FROM quotes_df").fetchall())
+    assert "External Scan" in plan
+    # Another connection of the database sees it; a name that is taken is refused.
+    other = yunhe.Connection(con._dbref)
+    assert other.execute("SELECT count(*) FROM quotes_df").fetchone() == (n,)
+    with pytest.raises(yunhe.ProgrammingError) as e:
+        con.register("syms", df)
+    assert e.value.sqlstate == "42P07"
+    con.unregister("quotes_df")
+    with pytest.raises(yunhe.ProgrammingError):
+        con.execute("SELECT 1 FROM quotes_df")
