@@ -304,8 +304,11 @@ PYBIND11_MODULE(_yunhe, m) {
       .def("remove_function", &Connection::RemoveFunction, py::call_guard<py::gil_scoped_release>())
       .def("table_columns",
            [](Connection& c, const std::string& table) {
-             Appender a(c, table);
              std::vector<std::pair<std::string, std::string>> cols;
+             // Without the GIL: the appender takes the database, which a statement calling a
+             // Python function may hold while it waits for the GIL.
+             py::gil_scoped_release nogil;
+             Appender a(c, table);
              for (size_t k = 0; k < a.names().size(); ++k) cols.emplace_back(a.names()[k], TypeName(a.types()[k]));
              return cols;
            })
@@ -317,6 +320,21 @@ PYBIND11_MODULE(_yunhe, m) {
              a.AppendColumns(data->columns, rows);
              a.Close();
              return rows;
+           })
+      .def("append_rows",
+           [](Connection& c, const std::string& table, py::list rows) {
+             // Rows of (kind, payload) parameter tuples, one per column, through an Appender.
+             std::vector<std::vector<Value>> values(rows.size());
+             for (size_t r = 0; r < rows.size(); ++r)
+               for (py::handle p : rows[r]) values[r].push_back(ParamValue(p.cast<py::tuple>()));
+             py::gil_scoped_release nogil;
+             Appender a(c, table);
+             for (const auto& row : values) {
+               for (const Value& v : row) a.Append(v);
+               a.EndRow();
+             }
+             a.Close();
+             return values.size();
            })
       .def("register_columns",
            [](Connection& c, const std::string& name, const std::vector<std::string>& names,

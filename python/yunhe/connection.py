@@ -1,12 +1,15 @@
 """DB-API 2.0 connections and cursors over the embedded engine (_yunhe)."""
 import os
+import re
 import threading
 import weakref
 
 from . import _yunhe
 from .exceptions import InterfaceError, ProgrammingError
 from .frames import append_frame, columns_to_numpy, numpy_to_frame, numpy_to_geoframe, register_frame
-from .params import bind
+from .params import bind, insert_values_template, renumber, value
+
+_APPENDABLE = re.compile(r"(?is)^\s*insert\s+into\s+([a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)?)\s+values\s*\(\s*%s(?:\s*,\s*%s)*\s*\)\s*;?\s*$")
 
 # One engine per data directory in this process: every connect() to it shares the Database
 # (the directory is opened once); ":memory:" is a new database each time.
@@ -204,13 +207,67 @@ class Cursor:
         return self
 
     def executemany(self, sql, seq_of_params):
+        """Runs sql once per parameter set. A plain INSERT ... VALUES (placeholders) goes in
+        batches of up to 1,000 rows as one multi-row INSERT each (each batch one statement: a bad
+        row fails its batch; earlier batches stay, as earlier rows would)."""
         total = 0
+        seq_of_params = list(seq_of_params)
+        fast = self._append_instead(sql, seq_of_params)
+        if fast is not None:
+            self.rowcount = fast
+            return self
+        template = insert_values_template(sql)
+        if template is None:
+            for params in seq_of_params:
+                self.execute(sql, params)
+                if self.rowcount > 0:
+                    total += self.rowcount
+            self.rowcount = total
+            return self
+        head, tup = template
+        batch, values, texts = 0, [], []
         for params in seq_of_params:
-            self.execute(sql, params)
-            if self.rowcount > 0:
-                total += self.rowcount
+            bound, vals = bind(tup, params)
+            texts.append(renumber(bound, len(values)))
+            values.extend(vals or [])
+            batch += 1
+            if batch == 1000:
+                total += self._run_batch(head, texts, values)
+                batch, values, texts = 0, [], []
+        if batch:
+            total += self._run_batch(head, texts, values)
         self.rowcount = total
         return self
+
+    def _append_instead(self, sql, rows):
+        """`INSERT INTO table VALUES (%s, ..., one per column)` outside a transaction block goes
+        through the Appender (one statement per 131,072 rows: NOT NULL and keys checked, values
+        converted as an INSERT converts them); None when the statement is not of that shape."""
+        m = _APPENDABLE.match(sql)
+        con = self.connection
+        if not m or not rows or con._con.in_transaction or not con.autocommit:
+            return None
+        n = sql.count("%s")
+        if any(isinstance(r, dict) or len(r) != n for r in rows):
+            return None
+        self._check()
+        self._drop()
+        con._finish_active(None)
+        try:
+            columns = con._con.table_columns(m.group(1).lower())
+        except ProgrammingError:
+            return None  # not a table the appender reaches (a view, a temporary table): SQL does it
+        if len(columns) != n:
+            return None
+        self._result, self._rows, self.description = None, [], None
+        return con._con.append_rows(m.group(1).lower(), [[value(v) for v in r] for r in rows])
+
+    def _run_batch(self, head, texts, values):
+        self._check()
+        self._drop()
+        result = self.connection._run(self, head + " " + ", ".join(texts), values)
+        self._result, self._rows, self.description = result, [], None
+        return max(result.rows_affected, 0)
 
     def fetchone(self):
         rows = self.fetchmany(1)

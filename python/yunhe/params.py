@@ -191,3 +191,39 @@ def _replace_named(part, params, names, values):
         out.append(part[i])
         i += 1
     return "".join(out)
+
+
+_INSERT_VALUES = re.compile(r"(?is)^\s*(insert\s+into\s+.+?\s+values)\s*(\(.*\))\s*;?\s*$")
+_DOLLAR_PARAM = re.compile(r"\$(\d+)")
+
+
+def insert_values_template(sql):
+    """(head, tuple) of a plain `INSERT INTO ... VALUES (...)` with one row of placeholders, or
+    None (anything after the tuple, such as ON CONFLICT or RETURNING, or several tuples)."""
+    m = _INSERT_VALUES.match(sql)
+    if not m:
+        return None
+    tup = m.group(2)
+    depth = 0
+    for start, end, kind in _scan(tup):
+        if kind != "code":
+            continue
+        for k in range(start, end):
+            depth += tup[k] == "("
+            depth -= tup[k] == ")"
+            if depth == 0 and k != len(tup) - 1:
+                return None  # the first tuple ends before the text does
+    return m.group(1), tup
+
+
+def renumber(bound, offset):
+    """A bound text with every $n (outside quotes) moved up by offset."""
+    if offset == 0:
+        return bound
+    out = []
+    for start, end, kind in _scan(bound):
+        part = bound[start:end]
+        if kind == "code":
+            part = _DOLLAR_PARAM.sub(lambda m: "$%d" % (int(m.group(1)) + offset), part)
+        out.append(part)
+    return "".join(out)

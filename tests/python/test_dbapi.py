@@ -156,3 +156,21 @@ def test_postgres_url_hands_back_psycopg2():
     with pytest.raises(psycopg2.OperationalError):
         # Port 1 on loopback: nothing listens; the point is that psycopg2 made the attempt.
         yunhe.connect("postgresql://nobody@127.0.0.1:1/none?connect_timeout=1")
+
+
+def test_executemany_batches_plain_inserts(con):
+    con.execute("CREATE TABLE m (k integer PRIMARY KEY, s text, x double precision)")
+    cur = con.cursor()
+    cur.executemany("INSERT INTO m VALUES (%s, %s, %s)", [(i, "it's $1 %d" % i, i / 2) for i in range(2500)])
+    assert cur.rowcount == 2500
+    assert con.execute("SELECT count(*), sum(k), max(s) FROM m").fetchone() == (2500, sum(range(2500)), "it's $1 999")
+    assert con.execute("SELECT x FROM m WHERE k = 7").fetchone() == (3.5,)
+    # Named parameters, a column list, and the statement shapes that run row by row.
+    cur.executemany("INSERT INTO m (k, s) VALUES (%(k)s, %(s)s)", [{"k": 5000 + i, "s": "n"} for i in range(3)])
+    assert cur.rowcount == 3
+    cur.executemany("INSERT INTO m VALUES (%s, 'c', 0) ON CONFLICT (k) DO UPDATE SET s = 'dup'", [(1,), (1,), (9999,)])
+    assert con.execute("SELECT s FROM m WHERE k = 1").fetchone() == ("dup",)
+    assert cur.rowcount == 3
+    with pytest.raises(yunhe.IntegrityError):
+        cur.executemany("INSERT INTO m VALUES (%s, 'x', 0)", [(10000,), (10001,), (1,)])
+    assert con.execute("SELECT count(*) FROM m WHERE k >= 10000").fetchone() == (0,)  # its batch failed whole
