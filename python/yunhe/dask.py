@@ -162,7 +162,11 @@ def _typed_frame(text, description):
         elif d.type_code == _BOOL:
             df[c] = df[c].astype("boolean")
         elif dtypes.get(c) == "object":
-            df[c] = df[c].astype(object).where(df[c].notna(), None)
+            missing = df[c].isna()
+            if missing.any():  # NULL as None, as yunhe's own frames have it (only where there are)
+                col = df[c].astype(object)
+                col[missing.to_numpy()] = None
+                df[c] = col
     return df
 
 
