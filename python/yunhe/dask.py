@@ -250,6 +250,15 @@ def read_sql(nodes, sql, partition_on="ts", partitions_per_node=4, columns=None,
 
 _AGGREGATES = {"sum", "count", "min", "max", "avg", "first", "last", "stddev", "stddev_samp", "stddev_pop",
                "variance", "var_samp", "var_pop"}
+_PERCENTILES = {"percentile_cont", "percentile_disc"}
+# Percentiles combine from a log-bucket sketch per group and node (DDSketch's idea, in SQL): a
+# value x != 0 falls in bucket ceil(ln|x| / ln(GAMMA)) of its sign, whose midpoint is within
+# ALPHA of every value in it, so a percentile found by counting buckets is within ALPHA
+# (relative) of a value at that rank.
+SKETCH_ALPHA = 0.005
+SKETCH_GAMMA = (1 + SKETCH_ALPHA) / (1 - SKETCH_ALPHA)
+_PERCENTILE_ITEM = re.compile(
+    r"(?is)^\s*(percentile_cont|percentile_disc)\s*\(\s*([0-9.]+)\s*\)\s*within\s+group\s*\(\s*order\s+by\s+(.+?)\s*\)\s*$")
 
 
 class Plan:
@@ -260,6 +269,8 @@ class Plan:
         if "from" not in c:
             raise ValueError("a distributed query reads a table (FROM ...)")
         self.partials = []  # SQL expressions computed on every node, named p0, p1, ...
+        self.sketches = []  # (output name, percentile, 'cont'/'disc', sketch query index)
+        sketch_inputs = []  # the expressions percentiles are taken of
         items = [sqlsplit.split_alias(i) for i in sqlsplit.split_commas(c["select"])]
         group = sqlsplit.split_commas(c.get("group by", ""))
         if any(it[0].strip() == "*" for it in items):
@@ -290,23 +301,52 @@ class Plan:
             if k in key_of_item:
                 final.append("k%d AS %s" % (key_of_item[k], quoted))
                 continue
+            m = _PERCENTILE_ITEM.match(expr)
+            if m:
+                frac = float(m.group(2))
+                if not 0 <= frac <= 1:
+                    raise ValueError("percentile %s is not between 0 and 1" % m.group(2))
+                if m.group(3) not in sketch_inputs:
+                    sketch_inputs.append(m.group(3))
+                self.sketches.append((name, frac, m.group(1)[-4:], sketch_inputs.index(m.group(3))))
+                final.append("NULL::float8 AS %s" % quoted)  # filled from the sketches
+                continue
+            if sqlsplit.calls(expr, _PERCENTILES):
+                raise ValueError("a percentile is combined across nodes only as a select item of its own: "
+                                 "percentile_cont(p) WITHIN GROUP (ORDER BY x) [AS name]")
             rebuilt = self._combine_expr(expr)
             if rebuilt == expr and self.keys:
                 raise ValueError("%s is neither an aggregate nor a GROUP BY key" % expr)
             final.append("%s AS %s" % (rebuilt, quoted))
-        if not self.partials and not self.keys:
+        if self.sketches and len(key_of_item) != len(self.keys):
+            raise ValueError("with percentiles, every GROUP BY key must be in the select list")
+        if not self.partials and not self.keys and not self.sketches:
             raise ValueError("sql() runs aggregates (GROUP BY or sum/count/...); use read_sql() for rows")
+        if "having" in c and sqlsplit.calls(c["having"], _PERCENTILES):
+            raise ValueError("HAVING a percentile is not combined across nodes")
         having = self._combine_expr(c["having"]) if "having" in c else None
         order = c.get("order by")
-        if order and sqlsplit.calls(order, _AGGREGATES):
+        if order and sqlsplit.calls(order, _AGGREGATES | _PERCENTILES):
             raise ValueError("ORDER BY an output name or position, not an aggregate call")
-        node_items = ["%s AS k%d" % (e, i) for i, e in enumerate(self.keys)]
-        node_items += ["%s AS p%d" % (e, i) for i, e in enumerate(self.partials)]
+        key_items = ["%s AS k%d" % (e, i) for i, e in enumerate(self.keys)]
+        node_items = key_items + ["%s AS p%d" % (e, i) for i, e in enumerate(self.partials)]
+        where = " WHERE " + c["where"] if "where" in c else ""
         self.node_sql = "SELECT %s FROM %s%s%s" % (
-            ", ".join(node_items), c["from"], " WHERE " + c["where"] if "where" in c else "",
+            ", ".join(node_items or ["count(*) AS p0"]), c["from"], where,
             " GROUP BY " + ", ".join(str(i + 1) for i in range(len(self.keys))) if self.keys else "")
-        self.combine_sql = "SELECT %s FROM partials%s%s" % (
-            ", ".join(final), " GROUP BY " + ", ".join("k%d" % i for i in range(len(self.keys))) if self.keys else "",
+        # One sketch query per percentile input: (keys, sign, bucket, count) rows.
+        self.sketch_sqls = []
+        for x in sketch_inputs:
+            v = "(%s)::float8" % x
+            bucket = "CASE WHEN %s = 0 THEN 0 ELSE ceil(ln(abs(%s)) / ln(%r))::bigint END" % (v, v, SKETCH_GAMMA)
+            n = len(self.keys)
+            self.sketch_sqls.append("SELECT %s FROM %s%s %s %s IS NOT NULL GROUP BY %s" % (
+                ", ".join(key_items + ["sign(%s)::bigint AS s" % v, "%s AS b" % bucket, "count(*) AS c"]), c["from"], where,
+                "AND" if where else "WHERE", v, ", ".join(str(i + 1) for i in range(n + 2))))
+        self.key_names = {key_of_item[k]: alias or sqlsplit.output_name(expr)
+                          for k, (expr, alias) in enumerate(items) if k in key_of_item}
+        self.combine_sql = "SELECT %s FROM %s%s%s" % (
+            ", ".join(final), "partials" if self.keys or self.partials else "(SELECT 1) yunhe_one", " GROUP BY " + ", ".join("k%d" % i for i in range(len(self.keys))) if self.keys else "",
             " HAVING " + having if having else "")
         tail = ""
         if order:
@@ -370,8 +410,51 @@ def _split_by_key(df, nkeys, buckets):
     return [df[h.values == b] for b in range(buckets)]
 
 
-def _node_partials(node, sql, nkeys, buckets):
-    return _split_by_key(run_sql(node, sql), nkeys, buckets)
+def _node_partials(node, plan, buckets):
+    """A node's partial aggregates and sketches, each cut into buckets: [(partials, [sketches])]."""
+    nkeys = len(plan.keys)
+    parts = _split_by_key(run_sql(node, plan.node_sql), nkeys, buckets)
+    sketches = [_split_by_key(run_sql(node, q), nkeys, buckets) for q in plan.sketch_sqls]
+    return [(parts[b], [sk[b] for sk in sketches]) for b in range(buckets)]
+
+
+def _sketch_percentile(signs, bucket_ids, counts, frac):
+    """The value at rank frac * (n - 1) of a sketch's (sign, bucket, count) rows."""
+    import numpy as np
+    values = np.where(signs == 0, 0.0, signs * 2 * SKETCH_GAMMA ** bucket_ids.astype(float) / (SKETCH_GAMMA + 1))
+    order = np.argsort(values, kind="stable")
+    values, counts = values[order], counts[order]
+    cum = np.cumsum(counts)
+    at = int(np.searchsorted(cum, frac * (cum[-1] - 1), side="right"))
+    return float(values[min(at, len(values) - 1)])
+
+
+def _fill_percentiles(df, sketch_frames, plan):
+    """The percentile columns of a combined bucket from its sketches (all nodes' rows)."""
+    if not plan.sketches:
+        return df
+    nkeys = len(plan.keys)
+    key_cols = ["k%d" % i for i in range(nkeys)]
+    out_keys = [plan.key_names[i] for i in range(nkeys)]
+    for name, frac, _, j in plan.sketches:
+        sk = pd.concat(sketch_frames[j], ignore_index=True)
+        if sk.empty:
+            continue
+        sk = sk.groupby(key_cols + ["s", "b"], sort=False, dropna=False)["c"].sum().reset_index() if nkeys else \
+            sk.groupby(["s", "b"])["c"].sum().reset_index()
+        result = {}
+        groups = sk.groupby(key_cols, sort=False, dropna=False) if nkeys else [((), sk)]
+        for key, g in groups:
+            key = key if isinstance(key, tuple) else (key,)
+            result[tuple(str(v) for v in key)] = _sketch_percentile(
+                g["s"].to_numpy(dtype="int64"), g["b"].to_numpy(dtype="int64"), g["c"].to_numpy(dtype="int64"), frac)
+        if nkeys:
+            keys = df[out_keys].astype(str).itertuples(index=False, name=None)
+            df[name] = [result.get(tuple(k)) for k in keys]
+        else:
+            df[name] = [result.get(())] * len(df)
+        df[name] = df[name].astype("float64")
+    return df
 
 
 _SQL_TYPES = [("datetime64[ns, UTC]", "timestamptz"), ("datetime64", "timestamp"), ("int", "bigint"),
@@ -396,8 +479,9 @@ def _embedded_query(frames, table, sql):
     return out
 
 
-def _combine(frames, plan):
-    return _embedded_query(frames, "partials", plan.combine_sql)
+def _combine(parts, plan):
+    df = _embedded_query([p[0] for p in parts], "partials", plan.combine_sql)
+    return _fill_percentiles(df, [[p[1][j] for p in parts] for j in range(len(plan.sketch_sqls))], plan)
 
 
 def _finish(frames, plan):
@@ -414,7 +498,8 @@ def sql(nodes, query, client=None, buckets=None, retries=2):
     [ORDER BY names/positions] [LIMIT]) over every node and returns a pandas DataFrame equal to
     the query's answer over all the data. Each node computes partial aggregates of its shard
     (sum, count, min, max, avg as sum and count, first/last with their times, variances from
-    count, sum and sum of squares); they are split by key hash into `buckets` (default: one per
+    count, sum and sum of squares; percentile_cont/percentile_disc as a log-bucket sketch per
+    group, approximate within SKETCH_ALPHA = 0.5 % of the value); they are split by key hash into `buckets` (default: one per
     node) and combined in Dask tasks, then ORDER BY / LIMIT in one last task. Runs on `client`
     (a dask.distributed Client; default: the current one, else Dask's local scheduler); a
     failing node's task is retried `retries` times, then the query fails with NodeError."""
@@ -422,7 +507,7 @@ def sql(nodes, query, client=None, buckets=None, retries=2):
     nodes = _nodes(nodes)
     plan = Plan(query)
     buckets = (buckets or len(nodes)) if plan.keys else 1  # without GROUP BY: one combined row
-    parts = [dask.delayed(_node_partials, nout=buckets)(n, plan.node_sql, len(plan.keys), buckets) for n in nodes]
+    parts = [dask.delayed(_node_partials, nout=buckets)(n, plan, buckets) for n in nodes]
     combined = [dask.delayed(_combine)([p[b] for p in parts], plan) for b in range(buckets)]
     final = dask.delayed(_finish)(combined, plan)
     if client is None:

@@ -116,6 +116,25 @@ def test_distributed_aggregate_equals_single_node(cluster, query):
     same(got, want)
 
 
+@pytest.mark.parametrize("query", [
+    "SELECT region, percentile_cont(0.5) WITHIN GROUP (ORDER BY usage_user) AS med, "
+    "percentile_disc(0.9) WITHIN GROUP (ORDER BY usage_system) AS p90, count(*) AS n FROM cpu GROUP BY region ORDER BY region",
+    "SELECT percentile_cont(0.99) WITHIN GROUP (ORDER BY usage_user - 50) AS p99 FROM cpu",
+    "SELECT host, percentile_cont(0.25) WITHIN GROUP (ORDER BY n) AS q1 FROM cpu WHERE host < 'h04' GROUP BY host ORDER BY host",
+])
+def test_distributed_percentiles_within_the_sketch_error(cluster, query):
+    shards, ref, client, _ = cluster
+    got = ydask.sql(shards, query, client=client)
+    want = ref_frame(ref, query)
+    assert list(got.columns) == list(want.columns) and len(got) == len(want)
+    for c in got.columns:
+        if c in ("med", "p90", "p99", "q1"):
+            # within the sketch's relative error (0.5 %) of the value, plus the rank spacing
+            np.testing.assert_allclose(got[c].astype(float), want[c].astype(float), rtol=0.02)
+        else:
+            assert [str(v) for v in got[c]] == [str(v) for v in want[c]]
+
+
 def test_read_sql_partitions_and_pushdown(cluster):
     shards, ref, client, _ = cluster
     ddf = ydask.read_sql(shards, "SELECT * FROM cpu", partition_on="time", partitions_per_node=4)
@@ -148,7 +167,9 @@ def test_asof_join_across_nodes(cluster):
 
 def test_unsupported_queries_are_refused():
     for q in ["SELECT count(DISTINCT host) FROM cpu", "SELECT * FROM cpu", "SELECT host FROM cpu GROUP BY host ORDER BY count(*)",
-              "SELECT a FROM t UNION SELECT b FROM u"]:
+              "SELECT a FROM t UNION SELECT b FROM u",
+              "SELECT round(percentile_cont(0.5) WITHIN GROUP (ORDER BY x)) FROM t",
+              "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) FROM t GROUP BY host"]:
         with pytest.raises(ValueError):
             ydask.Plan(q)
 
