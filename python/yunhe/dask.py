@@ -209,19 +209,47 @@ def _ranges(lo, hi, k):
     return out
 
 
+def _quote_ident(name):
+    return '"%s"' % name.replace('"', '""')
+
+
+class _RangeReader:
+    """Reads one (node, range) part of read_sql: a DataFrameIOFunction, so Dask's optimizer
+    pushes a column selection (ddf[["ts", "x"]]) into every node's SELECT list."""
+
+    def __init__(self, base, partition_on, columns):
+        self.base, self.partition_on, self._columns = base, partition_on, list(columns)
+
+    @property
+    def columns(self):
+        return self._columns
+
+    def project_columns(self, columns):
+        return _RangeReader(self.base, self.partition_on, [c for c in self._columns if c in set(columns)])
+
+    def sql(self, part):
+        _, lo, hi, last = part
+        col = _quote_ident(self.partition_on)
+        return "SELECT %s FROM (%s) yunhe_p WHERE %s >= %s AND %s %s %s" % (
+            ", ".join(_quote_ident(c) for c in self._columns), self.base, col, lo, col, "<=" if last else "<", hi)
+
+    def __call__(self, part):
+        return run_sql(part[0], self.sql(part))
+
+
 def read_sql(nodes, sql, partition_on="ts", partitions_per_node=4, columns=None, filters=None):
     """A dask DataFrame of sql's rows over every node: one task per (node, range of
-    `partition_on`). `columns` and `filters` (SQL conditions) are pushed into each node's query,
-    so only the rows and columns asked for cross the network."""
-    import dask
+    `partition_on`). `filters` (SQL conditions) and `columns` go into each node's query, and so
+    does a later column selection on the frame (Dask's column projection), so only the rows and
+    columns asked for cross the network."""
     import dask.dataframe as dd
     nodes = _nodes(nodes)
-    select = ", ".join('"%s"' % c.replace('"', '""') for c in columns) if columns else "*"
+    select = ", ".join(_quote_ident(c) for c in columns) if columns else "*"
     base = "SELECT %s FROM (%s) yunhe_src" % (select, sql)
     if filters:
         base += " WHERE " + " AND ".join("(%s)" % f for f in filters)
-    col = '"%s"' % partition_on.replace('"', '""')
-    tasks, description = [], None
+    col = _quote_ident(partition_on)
+    parts, description = [], None
     for node in nodes:
         con = node.connect()
         try:
@@ -236,14 +264,12 @@ def read_sql(nodes, sql, partition_on="ts", partitions_per_node=4, columns=None,
             continue
         lo, hi = (pd.Timestamp(lo), pd.Timestamp(hi)) if hasattr(lo, "isoformat") else (lo, hi)
         for a, b, last in _ranges(lo, hi, partitions_per_node):
-            q = "SELECT * FROM (%s) yunhe_p WHERE %s >= %s AND %s %s %s" % (base, col, _literal(a), col,
-                                                                        "<=" if last else "<", _literal(b))
-            tasks.append(dask.delayed(run_sql, pure=True)(node, q, dask_key_name="yunhe-read-%s-%d-%s" % (
-                node.host, node.pg_port, dask.base.tokenize(q))))
+            parts.append(("%s:%d" % (node.host, node.pg_port), _literal(a), _literal(b), last))
     meta = _typed_frame("", description)
-    if not tasks:
+    if not parts:
         return dd.from_pandas(meta, npartitions=1)
-    return dd.from_delayed(tasks, meta=meta, verify_meta=False)
+    reader = _RangeReader(base, partition_on, list(meta.columns))
+    return dd.from_map(reader, parts, meta=meta, label="yunhe-read", enforce_metadata=False)
 
 
 # --- distributed aggregation ------------------------------------------------------------------

@@ -144,6 +144,15 @@ def test_read_sql_partitions_and_pushdown(cluster):
     want = ref_frame(ref, "SELECT sum(usage_user) AS s, count(*) AS n FROM cpu")
     assert math.isclose(total, want["s"][0], rel_tol=1e-12)
     assert client.compute(ddf.shape[0]).result() == want["n"][0]
+    # A column selection on the frame reaches every node's SELECT list (Dask's projection).
+    from dask.dataframe.optimize import optimize_dataframe_getitem
+    from dask.layers import DataFrameIOLayer
+    narrow = ddf[["time", "usage_user"]]
+    graph = optimize_dataframe_getitem(narrow.__dask_graph__(), keys=[k[0] for k in narrow.__dask_keys__()])
+    io = [layer for layer in graph.layers.values() if isinstance(layer, DataFrameIOLayer)]
+    assert io and io[0].io_func.columns == ["time", "usage_user"]
+    assert '"host"' not in io[0].io_func.sql(io[0].inputs[0]) and '"usage_user"' in io[0].io_func.sql(io[0].inputs[0])
+    assert client.compute(narrow.usage_user.sum()).result() == pytest.approx(want["s"][0], rel=1e-12)
     part = ydask.read_sql(shards, "SELECT * FROM cpu", partition_on="time", columns=["time", "host", "usage_user"],
                           filters=["host IN ('h01', 'h02')", "usage_user > 10"])
     assert list(part.columns) == ["time", "host", "usage_user"]
