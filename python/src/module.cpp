@@ -87,7 +87,16 @@ struct PyResult {
 // A Python function as a ScalarFunctionBody: arguments as NumPy arrays, the result back. A
 // strict function is called with the rows where no argument is NULL only (none: not called).
 ScalarFunctionBody PythonBody(py::function fn, Type returns, bool strict) {
-  auto holder = std::make_shared<py::function>(std::move(fn));
+  // The function goes when the database does: maybe on another thread, maybe at exit.
+  auto holder = std::shared_ptr<py::function>(new py::function(std::move(fn)), [](py::function* f) {
+    if (Py_IsInitialized() && !_Py_IsFinalizing()) {
+      py::gil_scoped_acquire gil;
+      delete f;
+    } else {
+      f->release();  // Python is gone or going: its objects with it
+      delete f;
+    }
+  });
   return [holder, returns, strict](const std::vector<Column>& args, size_t count, MutableColumn& out) {
     // The rows the function sees.
     std::vector<size_t> rows;
