@@ -295,6 +295,13 @@ PYBIND11_MODULE(_yunhe, m) {
            },
            py::arg("sql"), py::arg("params") = py::none())
       .def_property_readonly("in_transaction", &Connection::in_transaction)
+      // Ends the session without the GIL (its rollback takes the database, which a statement
+      // calling a Python function may hold while it waits for the GIL). Unusable afterwards.
+      .def("close",
+           [](Connection& c) {
+             py::gil_scoped_release nogil;
+             Connection gone(std::move(c));
+           })
       .def("create_function",
            [](Connection& c, const std::string& name, py::function fn, const std::vector<std::string>& args,
               const std::string& returns, bool strict, bool is_volatile) {

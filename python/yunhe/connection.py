@@ -76,7 +76,8 @@ class Connection:
             return
         if self._active is not None:
             self._active._drop()
-        self._con = None  # an open block rolls back as the session ends
+        con, self._con = self._con, None
+        con.close()  # an open block rolls back as the session ends
         self._dbref = None
 
     @property
