@@ -124,7 +124,11 @@ ScalarFunctionBody PythonBody(py::function fn, Type returns, bool strict) {
         ColumnBuffer b;
         b.type = args[k].type();
         b.Append(args[k], 0, count);
-        py::object a = b.Release(false)[0];
+        py::tuple released = b.Release(false);
+        py::object a = released[0];
+        // A non-strict function sees NULLs: as None in object arrays, masked in the others.
+        if (!strict && !released[1].is_none() && a.attr("dtype").attr("kind").cast<std::string>() != "O")
+          a = py::module_::import("numpy").attr("ma").attr("MaskedArray")(a, py::arg("mask") = released[1]);
         arrays[k] = all ? a : a.attr("__getitem__")(index);
       }
       py::object r = (*holder)(*arrays);

@@ -104,9 +104,9 @@ class Connection:
     def create_function(self, name, fn, args, returns, *, strict=True, volatile=False):
         """A SQL function calling fn with one NumPy array per argument for up to 2,048 rows at
         a time; fn returns an array (or sequence) of as many results. args and returns are SQL
-        type names ("DOUBLE", "bigint", "timestamptz", "text", ...). strict: NULL in, NULL out
-        (fn still gets an array slot there, with an unspecified value). An exception in fn fails
-        the statement (SQLSTATE 38000)."""
+        type names ("DOUBLE", "bigint", "timestamptz", "text", ...). strict: NULL in, NULL out (fn
+        sees only the rows without a NULL argument). An exception in fn fails the statement
+        (SQLSTATE 38000, the traceback as DETAIL)."""
         self._check()
         self._finish_active(None)
         self._con.create_function(name, fn, list(args), returns, strict, volatile)

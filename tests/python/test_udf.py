@@ -77,3 +77,15 @@ def test_udf_on_parallel_scan(con):
     con.create_function("inc", lambda x: x + 1, ["bigint"], "bigint")
     con.execute("CREATE TABLE big AS SELECT g AS x FROM generate_series(1, 300000) g")
     assert con.execute("SELECT sum(inc(x)) FROM big").fetchone() == (sum(range(2, 300002)),)
+
+
+def test_non_strict_udf_sees_nulls_masked(con):
+    seen = []
+
+    def fill(x):
+        seen.append(x)
+        return np.ma.filled(x.astype(float), -1.0) if isinstance(x, np.ma.MaskedArray) else x.astype(float)
+
+    con.create_function("fill_null", fill, ["bigint"], "double precision", strict=False)
+    assert con.execute("SELECT fill_null(x) FROM (VALUES (1), (NULL), (3)) v(x)").fetchall() == [(1.0,), (-1.0,), (3.0,)]
+    assert isinstance(seen[0], np.ma.MaskedArray) and seen[0].mask.tolist() == [False, True, False]
