@@ -74,48 +74,44 @@ def _array_text(items):
     return "{" + ",".join(out) + "}"
 
 
+def quoted_span(sql, i):
+    """(end, kind) of the string ('...'), quoted identifier ("..."), dollar-quoted text or
+    comment that starts at sql[i] (kind 'string' or 'comment'); None when none starts there."""
+    c, n = sql[i], len(sql)
+    if c == "'" or c == '"':
+        j = i + 1
+        while j < n:
+            if sql[j] == c:
+                if j + 1 < n and sql[j + 1] == c:
+                    j += 2
+                    continue
+                break
+            j += 1
+        return j + 1, "string"
+    if sql.startswith("--", i):
+        j = sql.find("\n", i)
+        return (n if j < 0 else j), "comment"
+    if sql.startswith("/*", i):
+        j = sql.find("*/", i + 2)
+        return (n if j < 0 else j + 2), "comment"
+    if c == "$":
+        m = _DOLLAR_TAG.match(sql, i)  # $tag$ ... $tag$ (not $1)
+        if m:
+            end = sql.find(m.group(0), m.end())
+            return (n if end < 0 else end + len(m.group(0))), "string"
+    return None
+
+
 def _scan(sql):
-    """Yields (start, end, kind) of the places outside quotes and comments that hold text."""
-    i, n = 0, len(sql)
-    start = 0
+    """Yields (start, end, kind) spans: 'code', or 'quoted' (strings, identifiers, comments)."""
+    i, n, start = 0, len(sql), 0
     while i < n:
-        c = sql[i]
-        if c == "'" or c == '"':
+        span = quoted_span(sql, i)
+        if span:
             yield start, i, "code"
-            j = i + 1
-            while j < n:
-                if sql[j] == c:
-                    if j + 1 < n and sql[j + 1] == c:
-                        j += 2
-                        continue
-                    break
-                j += 1
-            yield i, j + 1, "quoted"
-            i = start = j + 1
+            yield i, span[0], "quoted"
+            i = start = span[0]
             continue
-        if c == "-" and sql.startswith("--", i):
-            yield start, i, "code"
-            j = sql.find("\n", i)
-            j = n if j < 0 else j
-            yield i, j, "quoted"
-            i = start = j
-            continue
-        if c == "/" and sql.startswith("/*", i):
-            yield start, i, "code"
-            j = sql.find("*/", i + 2)
-            j = n if j < 0 else j + 2
-            yield i, j, "quoted"
-            i = start = j
-            continue
-        if c == "$":
-            m = _DOLLAR_TAG.match(sql, i)  # $tag$ ... $tag$ quoting (not $1)
-            if m:
-                end = sql.find(m.group(0), m.end())
-                end = n if end < 0 else end + len(m.group(0))
-                yield start, i, "code"
-                yield i, end, "quoted"
-                i = start = end
-                continue
         i += 1
     yield start, n, "code"
 

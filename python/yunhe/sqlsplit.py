@@ -3,40 +3,25 @@ SELECT, its items, and aggregate calls inside them. Quotes, comments and parenth
 respected; anything it does not understand is refused, never guessed."""
 import re
 
+from .params import quoted_span
+
 _CLAUSES = ["select", "from", "where", "group by", "having", "order by", "limit", "offset"]
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")
 
 
 def tokens(sql):
-    """(start, end, kind) tokens: 'q' quoted text/comment, 'w' word, '(' ')' ',' and 'o' other."""
+    """(start, end, kind) tokens: 'q' quoted text, 'w' word, '(' ')' ',' and 'o' other (comments skipped)."""
     i, n = 0, len(sql)
     while i < n:
         c = sql[i]
         if c.isspace():
             i += 1
             continue
-        if c in "'\"":
-            j = i + 1
-            while j < n:
-                if sql[j] == c:
-                    if j + 1 < n and sql[j + 1] == c:
-                        j += 2
-                        continue
-                    break
-                j += 1
-            yield i, j + 1, "q"
-            i = j + 1
-        elif sql.startswith("--", i):
-            j = sql.find("\n", i)
-            i = n if j < 0 else j
-        elif sql.startswith("/*", i):
-            j = sql.find("*/", i + 2)
-            i = n if j < 0 else j + 2
-        elif c == "$" and (m := re.compile(r"\$(?:[A-Za-z_][A-Za-z0-9_]*)?\$").match(sql, i)):
-            end = sql.find(m.group(0), m.end())
-            end = n if end < 0 else end + len(m.group(0))
-            yield i, end, "q"
-            i = end
+        span = quoted_span(sql, i)
+        if span:
+            if span[1] != "comment":
+                yield i, span[0], "q"
+            i = span[0]
         elif c in "(),":
             yield i, i + 1, c
             i += 1

@@ -1,6 +1,7 @@
 // What the API's pieces share: the Impl structs behind the public classes and the conversions
 // between public and engine types.
 #pragma once
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -39,6 +40,8 @@ struct Connection::Impl : std::enable_shared_from_this<Connection::Impl> {
   void CloseActive();
   // Runs a text (Connection::Query's contract).
   Result Run(const std::string& sql);
+  // Runs fn holding the database (after closing the active result); engine errors as Error.
+  void Locked(const std::function<void(yunhe::Database&)>& fn);
 };
 
 struct Result::Impl {

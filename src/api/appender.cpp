@@ -66,8 +66,7 @@ struct Appender::Impl {
 Appender::Appender(Connection& con, const std::string& table) : impl_(std::make_unique<Impl>()) {
   Impl& a = *impl_;
   a.con = Internal::SharedCon(con);
-  a.con->CloseActive();
-  a.con->session->Locked([&](yunhe::Database& db) {
+  a.con->Locked([&](yunhe::Database& db) {
     db.AssertHeld();
     const Catalog& catalog = db.catalog();
     // The name as written, else folded to lower case as an unquoted SQL name would be.

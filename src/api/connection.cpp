@@ -130,6 +130,15 @@ void Connection::Impl::CloseActive() {
   if (active) active->Finish();
 }
 
+void Connection::Impl::Locked(const std::function<void(yunhe::Database&)>& fn) {
+  CloseActive();
+  try {
+    session->Locked(fn);
+  } catch (const yunhe::Error& e) {
+    throw ToApiError(e.status());
+  }
+}
+
 bool Connection::in_transaction() const { return impl_->session->in_block(); }
 
 Result Connection::Impl::Run(const std::string& sql) {

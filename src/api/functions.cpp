@@ -51,27 +51,17 @@ void Connection::CreateFunction(const std::string& name, const std::vector<Type>
       }
     }
   };
-  impl_->CloseActive();
-  try {
-    impl_->session->Locked([&](yunhe::Database& db) {
-      db.AssertHeld();
-      db.AddUserFunction(std::move(f));
-    });
-  } catch (const yunhe::Error& e) {
-    throw ToApiError(e.status());
-  }
+  impl_->Locked([&](yunhe::Database& db) {
+    db.AssertHeld();
+    db.AddUserFunction(std::move(f));
+  });
 }
 
 void Connection::RemoveFunction(const std::string& name) {
-  impl_->CloseActive();
-  try {
-    impl_->session->Locked([&](yunhe::Database& db) {
-      db.AssertHeld();
-      db.RemoveUserFunction(Lower(name));
-    });
-  } catch (const yunhe::Error& e) {
-    throw ToApiError(e.status());
-  }
+  impl_->Locked([&](yunhe::Database& db) {
+    db.AssertHeld();
+    db.RemoveUserFunction(Lower(name));
+  });
 }
 
 void Connection::RegisterRelation(const std::string& name, RelationSource source) {
@@ -87,27 +77,17 @@ void Connection::RegisterRelation(const std::string& name, RelationSource source
   r->fill = [src, types = r->types](size_t begin, size_t count, DataChunk& out) {
     for (size_t k = 0; k < types.size(); ++k) out.columns[k] = ConvertColumnData(src->columns[k], begin, count, types[k]);
   };
-  impl_->CloseActive();
-  try {
-    impl_->session->Locked([&](yunhe::Database& db) {
-      db.AssertHeld();
-      db.AddExternalRelation(std::move(r));
-    });
-  } catch (const yunhe::Error& e) {
-    throw ToApiError(e.status());
-  }
+  impl_->Locked([&](yunhe::Database& db) {
+    db.AssertHeld();
+    db.AddExternalRelation(std::move(r));
+  });
 }
 
 void Connection::UnregisterRelation(const std::string& name) {
-  impl_->CloseActive();
-  try {
-    impl_->session->Locked([&](yunhe::Database& db) {
-      db.AssertHeld();
-      db.RemoveExternalRelation(Lower(name));
-    });
-  } catch (const yunhe::Error& e) {
-    throw ToApiError(e.status());
-  }
+  impl_->Locked([&](yunhe::Database& db) {
+    db.AssertHeld();
+    db.RemoveExternalRelation(Lower(name));
+  });
 }
 
 }  // namespace yunhe::api
