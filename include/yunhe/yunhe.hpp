@@ -276,8 +276,9 @@ struct RelationSource {
 
 // Bulk rows into one table, every column in table order, without SQL text per row. Rows are
 // buffered and written by Flush (one statement: checked as INSERT would be, then committed and
-// durable); Close flushes and ends. The destructor flushes what is left, dropping any error:
-// call Close to see it.
+// durable); Close flushes and ends. The destructor flushes what is left, dropping any error
+// (call Close to see it) — unless an exception is leaving the scope: then the unflushed rows
+// are dropped, not written half.
 class YUNHE_API Appender {
  public:
   Appender(Connection& con, const std::string& table);

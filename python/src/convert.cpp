@@ -142,8 +142,8 @@ void ColumnBuffer::Append(const Column& c, size_t from, size_t n) {
       break;
     case Type::kNumeric:
       for (size_t r = from; r < end; ++r) {
-        f64.push_back(c.IsNull(r) ? 0 : c.ToDouble(r));
-        str.push_back(c.IsNull(r) ? std::string() : c.ToString(r));
+        if (numeric_as_decimal) str.push_back(c.IsNull(r) ? std::string() : c.ToString(r));
+        else f64.push_back(c.IsNull(r) ? 0 : c.ToDouble(r));
       }
       break;
     case Type::kText:
@@ -177,7 +177,7 @@ void ColumnBuffer::Append(const Column& c, size_t from, size_t n) {
   }
 }
 
-py::tuple ColumnBuffer::Release(bool numeric_as_decimal) {
+py::tuple ColumnBuffer::Release() {
   py::object mask = py::none();
   if (any_null) mask = Own(std::vector<uint8_t>(nulls), "bool");
   py::object data;

@@ -26,9 +26,10 @@ py::object CellObject(const Column& c, size_t row);
 // the GIL held (text-like values become Python objects as they come, without a copy between).
 struct ColumnBuffer {
   Type type;
+  bool numeric_as_decimal = false;  // numeric columns as Decimal objects (else float64)
   std::vector<int64_t> i64;      // integer, date, timestamp, time, interval (ns) kinds
-  std::vector<double> f64;       // real, double, numeric as float
-  std::vector<std::string> str;  // numeric as text (for Decimal)
+  std::vector<double> f64;       // real, double, numeric as float64
+  std::vector<std::string> str;  // numeric as text (numeric_as_decimal)
   std::vector<PyObject*> objs;   // text, bytea, geometry (bytes), array and other types' text (owned)
   std::vector<uint8_t> nulls;
   // Text values seen so far and their objects: a column of tags (hosts, symbols, devices) makes
@@ -50,7 +51,7 @@ struct ColumnBuffer {
   // Rows [from, from + n) of c.
   void Append(const Column& c, size_t from, size_t n);
   // The numpy array (moving the buffer into it) and its NULL mask (None without NULLs).
-  py::tuple Release(bool numeric_as_decimal);
+  py::tuple Release();
 };
 
 }  // namespace yunhe_py

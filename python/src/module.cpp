@@ -61,7 +61,10 @@ struct PyResult {
   // The remaining rows column by column: [(data, mask or None)] per column.
   py::list FetchColumns(bool numeric_as_decimal) {
     std::vector<ColumnBuffer> buffers(result.types().size());
-    for (size_t k = 0; k < buffers.size(); ++k) buffers[k].type = result.types()[k];
+    for (size_t k = 0; k < buffers.size(); ++k) {
+      buffers[k].type = result.types()[k];
+      buffers[k].numeric_as_decimal = numeric_as_decimal;
+    }
     auto take = [&](size_t from) {
       const size_t n = chunk.size() - from;
       if (n == 0) return;
@@ -79,7 +82,7 @@ struct PyResult {
       chunk_row = 0;
     }
     py::list out;
-    for (auto& b : buffers) out.append(b.Release(numeric_as_decimal));
+    for (auto& b : buffers) out.append(b.Release());
     return out;
   }
 };
@@ -124,7 +127,7 @@ ScalarFunctionBody PythonBody(py::function fn, Type returns, bool strict) {
         ColumnBuffer b;
         b.type = args[k].type();
         b.Append(args[k], 0, count);
-        py::tuple released = b.Release(false);
+        py::tuple released = b.Release();
         py::object a = released[0];
         // A non-strict function sees NULLs: as None in object arrays, masked in the others.
         if (!strict && !released[1].is_none() && a.attr("dtype").attr("kind").cast<std::string>() != "O")

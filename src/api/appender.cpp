@@ -2,6 +2,7 @@
 // AppendColumns call), checked as INSERT would be and durable when the call returns.
 #include <algorithm>
 #include <cstring>
+#include <exception>
 
 #include <fmt/format.h>
 
@@ -36,6 +37,7 @@ struct Appender::Impl {
   size_t pending_rows = 0;
   size_t column = 0;  // the next value's column in the current row
   size_t appended = 0;
+  int unwinding_at_start = std::uncaught_exceptions();  // see ~Appender
 
   void FreshRowChunk() {
     row_chunk.Init(engine_types);
@@ -93,6 +95,9 @@ Appender::Appender(Connection& con, const std::string& table) : impl_(std::make_
 
 Appender::~Appender() {
   if (!impl_) return;
+  // Left by an exception (a bad value, a failed call of the program): the unflushed rows go
+  // with it rather than half of a failed load being written.
+  if (std::uncaught_exceptions() > impl_->unwinding_at_start) return;
   try {
     Flush();
   } catch (...) {

@@ -6,10 +6,19 @@
 
 namespace yunhe::api {
 
+namespace {
+
+// src's NULL mask for rows [begin, begin + rows) into v (none given: no NULLs).
+void CopyNulls(const ColumnData& src, size_t begin, size_t rows, yunhe::Vector& v) {
+  if (src.nulls) std::memcpy(v.nulls(), src.nulls + begin, rows);
+  else std::memset(v.nulls(), 0, rows);
+}
+
+}  // namespace
+
 // One column of `rows` rows from `src[begin, begin + rows)` in the column's type.
 yunhe::Vector ConvertColumnData(const ColumnData& src, size_t begin, size_t rows, const LogicalType& to) {
   const PhysicalType phys = to.physical();
-  yunhe::Vector out(to);
   if (src.int64s) {
     // Integers: stored as they are where the column keeps int64s with the same meaning (bigint,
     // dates, timestamps, times), cast otherwise (range-checked into smallint/integer, converted
@@ -18,8 +27,7 @@ yunhe::Vector ConvertColumnData(const ColumnData& src, size_t begin, size_t rows
     yunhe::Vector in(direct ? to : LogicalType(TypeId::kInt64));
     in.Resize(rows);
     std::memcpy(in.i64(), src.int64s + begin, rows * sizeof(int64_t));
-    if (src.nulls) std::memcpy(in.nulls(), src.nulls + begin, rows);
-    else std::memset(in.nulls(), 0, rows);
+    CopyNulls(src, begin, rows, in);
     if (direct) return in;
     if (to.id == TypeId::kBool) {
       int64_t* v = in.i64();
@@ -36,20 +44,18 @@ yunhe::Vector ConvertColumnData(const ColumnData& src, size_t begin, size_t rows
     yunhe::Vector in(TypeId::kFloat64);
     in.Resize(rows);
     std::memcpy(in.f64(), src.doubles + begin, rows * sizeof(double));
-    if (src.nulls) std::memcpy(in.nulls(), src.nulls + begin, rows);
-    else std::memset(in.nulls(), 0, rows);
+    CopyNulls(src, begin, rows, in);
     if (to.id == TypeId::kFloat64) return in;
     return CastVector(in, to);
   }
   if (src.texts) {
     yunhe::Vector in(TypeId::kText);
     in.Resize(rows);
+    CopyNulls(src, begin, rows, in);
     std::string* s = in.str();
-    uint8_t* n = in.nulls();
-    for (size_t r = 0; r < rows; ++r) {
-      n[r] = src.nulls ? src.nulls[begin + r] : 0;
+    const uint8_t* n = in.nulls();
+    for (size_t r = 0; r < rows; ++r)
       if (!n[r]) s[r].assign(src.texts[begin + r].data(), src.texts[begin + r].size());
-    }
     if (to.id == TypeId::kText) return in;
     if (to.id == TypeId::kBytea) {  // raw bytes, as given
       in.set_type(to);

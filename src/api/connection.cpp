@@ -211,9 +211,26 @@ Result Connection::Impl::Run(const std::string& sql) {
 
 Result Connection::Query(std::string_view sql) { return impl_->Run(std::string(sql)); }
 
+namespace {
+
+// The text with $1.. replaced by the parameters' literals, after checking their count.
+std::string BindParams(const std::string& sql, int nparams, const std::vector<Value>& params) {
+  if (int(params.size()) != nparams)
+    throw Error(SqlState::kProtocolViolation,
+                fmt::format("bind message supplies {} parameters, but prepared statement requires {}", params.size(), nparams));
+  if (params.empty()) return sql;
+  return ReplaceParams(sql, [&](int n) -> std::optional<std::string> {
+    if (n < 1 || size_t(n) > params.size()) return std::nullopt;
+    return ParameterLiteral(params[size_t(n - 1)]);
+  });
+}
+
+}  // namespace
+
 Result Connection::Query(std::string_view sql, const std::vector<Value>& params) {
-  PreparedStatement p = Prepare(sql);
-  return p.Execute(params);
+  // No separate syntax check (Prepare's): Run parses the bound text once and reports its errors.
+  const std::string text(sql);
+  return impl_->Run(BindParams(text, CountParams(text), params));
 }
 
 // --- PreparedStatement ----------------------------------------------------------------------
@@ -247,14 +264,7 @@ PreparedStatement Connection::Prepare(std::string_view sql) {
 
 Result PreparedStatement::Execute(const std::vector<Value>& params) {
   if (!impl_) throw Error(SqlState::kInvalidSqlStatementName, "the prepared statement is empty");
-  if (int(params.size()) != impl_->nparams)
-    throw Error(SqlState::kProtocolViolation, fmt::format("bind message supplies {} parameters, but prepared statement requires {}",
-                                                          params.size(), impl_->nparams));
-  if (params.empty()) return impl_->con->Run(impl_->sql);
-  return impl_->con->Run(ReplaceParams(impl_->sql, [&](int n) -> std::optional<std::string> {
-    if (n < 1 || size_t(n) > params.size()) return std::nullopt;
-    return ParameterLiteral(params[size_t(n - 1)]);
-  }));
+  return impl_->con->Run(BindParams(impl_->sql, impl_->nparams, params));
 }
 
 }  // namespace yunhe::api

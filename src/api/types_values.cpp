@@ -85,25 +85,17 @@ namespace {
 
 // The engine value a public one stands for, in its own type (text forms not yet parsed).
 yunhe::Value NaturalEngineValue(const Value& v) {
-  if (v.is_null()) return yunhe::Value::Null(ToEngineType(v.type()));
-  switch (v.type()) {
-    case Type::kBool: return yunhe::Value::Bool(v.bool_value());
-    case Type::kSmallInt:
-    case Type::kInteger:
-    case Type::kBigInt:
-    case Type::kDate:
-    case Type::kTimestamp:
-    case Type::kTimestampTz:
-    case Type::kTime: return yunhe::Value::Int(v.int_value(), ToEngineType(v.type()).id);
-    case Type::kReal:
-    case Type::kDouble: return yunhe::Value::Float(v.double_value(), ToEngineType(v.type()).id);
-    case Type::kBytea: {
-      yunhe::Value b = yunhe::Value::Text(v.text_value());
-      b.type = TypeId::kBytea;
-      return b;
-    }
-    case Type::kText: return yunhe::Value::Text(v.text_value());
-    default: return ParseValue(v.text_value(), ToEngineType(v.type()));
+  const LogicalType t = ToEngineType(v.type());
+  if (v.is_null()) return yunhe::Value::Null(t);
+  if (v.type() == Type::kText || v.type() == Type::kBytea) {
+    yunhe::Value s = yunhe::Value::Text(v.text_value());
+    s.type = t;
+    return s;
+  }
+  switch (t.physical()) {
+    case PhysicalType::kI64: return yunhe::Value::Int(v.int_value(), t.id);  // booleans, integers, times
+    case PhysicalType::kF64: return yunhe::Value::Float(v.double_value(), t.id);
+    default: return ParseValue(v.text_value(), t);  // numeric, interval, geometry, arrays: their text
   }
 }
 

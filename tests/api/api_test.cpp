@@ -238,3 +238,24 @@ TEST(Api, DataDirectoryOutlivesTheProcessObjects) {
   EXPECT_THROW(y::TypeFromName("nosuch"), y::Error);
   std::system(("rm -rf " + dir).c_str());
 }
+
+TEST(Api, AppenderLeftByAnExceptionWritesNothingOfItsRows) {
+  y::Database db;
+  y::Connection con(db);
+  con.Query("CREATE TABLE e (x integer)");
+  try {
+    y::Appender app(con, "e");
+    app.Append(int64_t(1)).EndRow();
+    app.Append(int64_t(2)).EndRow();
+    app.Append(y::Value::Text("not a number"));  // 22P02: leaves the scope with the exception
+    FAIL();
+  } catch (const y::Error& e) {
+    EXPECT_EQ(e.sqlstate(), "22P02");
+  }
+  EXPECT_EQ(One(con, "SELECT count(*) FROM e"), 0);
+  {
+    y::Appender app(con, "e");
+    app.Append(int64_t(3)).EndRow();
+  }  // left normally: flushed
+  EXPECT_EQ(One(con, "SELECT count(*) FROM e"), 1);
+}

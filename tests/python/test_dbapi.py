@@ -174,3 +174,10 @@ def test_executemany_batches_plain_inserts(con):
     with pytest.raises(yunhe.IntegrityError):
         cur.executemany("INSERT INTO m VALUES (%s, 'x', 0)", [(10000,), (10001,), (1,)])
     assert con.execute("SELECT count(*) FROM m WHERE k >= 10000").fetchone() == (0,)  # its batch failed whole
+
+
+def test_executemany_append_path_is_all_or_nothing(con):
+    con.execute("CREATE TABLE w (a integer, b text)")
+    with pytest.raises(yunhe.DataError):
+        con.executemany("INSERT INTO w VALUES (%s, %s)", [(1, "x"), (2, "y"), ("three", "z")])
+    assert con.execute("SELECT count(*) FROM w").fetchone() == (0,)
