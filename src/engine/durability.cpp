@@ -203,10 +203,16 @@ std::unique_ptr<Durability> Durability::Open(const std::string& dir, Database* d
   // 3. Committed WAL transactions since the checkpoint, through the chain of WAL files a
   // background checkpoint that did not finish leaves (each but the last was fsynced whole before
   // the next one took commits).
+  // Each later file of the chain began at a background checkpoint's WAL switch, where the live
+  // tables stopped appending into the row groups they had (BeginBackground: FreezeGroups); the
+  // row ids its deletes name count on that, so replay freezes the groups at the same place.
   const std::vector<std::string> chain = WalChain(dir, m.wal);
   WalReadResult wr;
-  for (const std::string& name : chain)
-    wr = ReadWal(dir + "/" + name, [&](const std::vector<WalRecord>& txn) REQUIRES(db->mutex()) { db->ReplayRecords(txn); });
+  for (size_t i = 0; i < chain.size(); ++i) {
+    if (i > 0)
+      for (auto& [name, t] : db->mutable_catalog().tables) t->data.FreezeGroups();
+    wr = ReadWal(dir + "/" + chain[i], [&](const std::vector<WalRecord>& txn) REQUIRES(db->mutex()) { db->ReplayRecords(txn); });
+  }
   d->wal_chain_.assign(chain.begin() + 1, chain.end());
   d->wal_seq_ = 0;
   WalSeq(chain.back(), &d->wal_seq_);

@@ -16,7 +16,8 @@
 //     so no client ever sees a write that a crash could take back.
 //  3. Open() = read the manifest and part footers (no column data) + replay committed WAL
 //     transactions of the WAL chain (the manifest's WAL, then wal-<seq+1>.log ... while they
-//     exist: a background checkpoint switches WAL files before its MANIFEST names the new one);
+//     exist: a background checkpoint switches WAL files before its MANIFEST names the new one;
+//     replay freezes the row groups at each switch, as the live tables did);
 //     a torn WAL tail is cut off; files of ours the manifest and the chain do not name (left by
 //     a crash inside a checkpoint) are removed, and a chain longer than one file is folded into
 //     parts by a checkpoint at once.
