@@ -86,6 +86,34 @@ void AppendRangeOf(CowArray<T>& dst, const CowArray<T>& src, size_t begin, size_
 }
 }  // namespace
 
+namespace {
+template <typename T>
+void AppendSelectedOf(CowArray<T>& dst, const CowArray<T>& src, const uint32_t* rows, size_t n) {
+  // dst and src are different vectors (AppendSelected): an array they share is cloned by mut(),
+  // so s stays the source's.
+  auto& d = dst.mut();
+  const auto& s = src.get();
+  for (size_t i = 0; i < n; ++i) d.push_back(s[rows[i]]);
+}
+}  // namespace
+
+void Vector::AppendSelected(const Vector& src, const uint32_t* rows, size_t n) {
+  if (n == 0) return;
+  if (&src == this) {
+    const Vector copy = src;  // shares the arrays: the appends below clone them
+    AppendSelected(copy, rows, n);
+    return;
+  }
+  AppendSelectedOf(nulls_, src.nulls_, rows, n);
+  switch (type_.physical()) {
+    case PhysicalType::kI64: AppendSelectedOf(i64_, src.i64_, rows, n); break;
+    case PhysicalType::kF64: AppendSelectedOf(f64_, src.f64_, rows, n); break;
+    case PhysicalType::kStr: AppendSelectedOf(str_, src.str_, rows, n); break;
+    case PhysicalType::kDec: AppendSelectedOf(dec_, src.dec_, rows, n); break;
+    case PhysicalType::kInterval: AppendSelectedOf(iv_, src.iv_, rows, n); break;
+  }
+}
+
 void Vector::AppendRange(const Vector& src, size_t begin, size_t count) {
   if (count == 0) return;
   AppendRangeOf(nulls_, src.nulls_, begin, count);

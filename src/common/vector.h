@@ -88,6 +88,8 @@ class Vector {
   void Append(const Value& v);
   void AppendFrom(const Vector& src, size_t row);
   void AppendRange(const Vector& src, size_t begin, size_t count);
+  // Appends src's rows rows[0..n) (a gather: index lookups emit scattered rows of one group).
+  void AppendSelected(const Vector& src, const uint32_t* rows, size_t n);
   // Keeps the rows whose index is listed in sel (in that order).
   void Select(const std::vector<uint32_t>& sel);
   Vector Gather(const std::vector<uint32_t>& sel) const;

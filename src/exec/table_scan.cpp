@@ -28,28 +28,61 @@ TableScanOperator::TableScanOperator(std::shared_ptr<Table> table, std::vector<i
   }
 }
 
+void TableScanOperator::AddPrunePredicate(PrunePredicate p) {
+  CompiledPrune c{};
+  c.table_column = size_t(column_ids_[p.column]);
+  c.op = p.op == "=" ? PruneOp::kEq : p.op == "<" ? PruneOp::kLt : p.op == "<=" ? PruneOp::kLe : p.op == ">" ? PruneOp::kGt
+       : p.op == ">=" ? PruneOp::kGe : p.op == "&&" ? PruneOp::kBoxes : PruneOp::kOther;
+  c.integer = types[p.column].physical() == PhysicalType::kI64;
+  if (c.op != PruneOp::kBoxes && c.op != PruneOp::kOther) {
+    if (c.integer) c.i = p.value.i;
+    else c.f = p.value.f;
+  }
+  std::copy(std::begin(p.box), std::end(p.box), std::begin(c.box));
+  auto at = std::upper_bound(compiled_prune_.begin(), compiled_prune_.end(), c.table_column,
+                             [](size_t col, const CompiledPrune& x) { return col < x.table_column; });
+  compiled_prune_.insert(at, c);
+  prune_.push_back(std::move(p));
+}
+
 bool TableScanOperator::GroupMayMatch(size_t g) const {
-  for (const auto& p : prune_) {
-    const size_t col = size_t(column_ids_[p.column]);
-    const ZoneMap& z = data().Zone(g, col);
-    if (!z.has_values) return false;  // all NULL: no comparison is true
-    if (p.op == "&&") {
-      if (z.has_box && (z.box[0] > p.box[2] || z.box[2] < p.box[0] || z.box[1] > p.box[3] || z.box[3] < p.box[1])) return false;
+  const TableData& data = this->data();
+  const ZoneMap* z = nullptr;
+  ZoneMap asked;
+  size_t zone_column = SIZE_MAX;
+  for (size_t k = 0; k < compiled_prune_.size(); ++k) {
+    const CompiledPrune& p = compiled_prune_[k];
+    if (p.table_column != zone_column) {
+      zone_column = p.table_column;
+      if (k < prune_zones_.size() && g < prune_zones_[k]->size()) {
+        z = &(*prune_zones_[k])[g];
+      } else {
+        asked = data.Zone(g, zone_column);
+        z = &asked;
+      }
+    }
+    if (!z->has_values) return false;  // all NULL: no comparison is true
+    if (p.op == PruneOp::kBoxes) {
+      if (z->has_box && (z->box[0] > p.box[2] || z->box[2] < p.box[0] || z->box[1] > p.box[3] || z->box[3] < p.box[1])) return false;
       continue;
     }
     int lo, hi;  // compare(min, value), compare(max, value)
-    if (types[p.column].physical() == PhysicalType::kI64) {
-      lo = z.min_i < p.value.i ? -1 : z.min_i > p.value.i ? 1 : 0;
-      hi = z.max_i < p.value.i ? -1 : z.max_i > p.value.i ? 1 : 0;
+    if (p.integer) {
+      lo = z->min_i < p.i ? -1 : z->min_i > p.i ? 1 : 0;
+      hi = z->max_i < p.i ? -1 : z->max_i > p.i ? 1 : 0;
     } else {
-      lo = z.min_f < p.value.f ? -1 : z.min_f > p.value.f ? 1 : 0;
-      hi = z.max_f < p.value.f ? -1 : z.max_f > p.value.f ? 1 : 0;
+      lo = z->min_f < p.f ? -1 : z->min_f > p.f ? 1 : 0;
+      hi = z->max_f < p.f ? -1 : z->max_f > p.f ? 1 : 0;
     }
-    bool possible = p.op == "=" ? (lo <= 0 && hi >= 0)
-                  : p.op == "<" ? lo < 0
-                  : p.op == "<=" ? lo <= 0
-                  : p.op == ">" ? hi > 0
-                  : p.op == ">=" ? hi >= 0 : true;
+    bool possible = true;
+    switch (p.op) {
+      case PruneOp::kEq: possible = lo <= 0 && hi >= 0; break;
+      case PruneOp::kLt: possible = lo < 0; break;
+      case PruneOp::kLe: possible = lo <= 0; break;
+      case PruneOp::kGt: possible = hi > 0; break;
+      case PruneOp::kGe: possible = hi >= 0; break;
+      default: break;
+    }
     if (!possible) return false;
   }
   return true;
@@ -90,6 +123,11 @@ void TableScanOperator::Open(ExecContext&) {
   const TableData& data = this->data();
   counts_snapshot_.resize(data.group_count());
   for (size_t g = 0; g < counts_snapshot_.size(); ++g) counts_snapshot_[g] = uint32_t(data.group_rows(g));
+  prune_zones_.clear();
+  for (size_t k = 0; k < compiled_prune_.size(); ++k)
+    prune_zones_.push_back(k > 0 && compiled_prune_[k].table_column == compiled_prune_[k - 1].table_column
+                               ? prune_zones_.back()
+                               : data.ZoneColumn(compiled_prune_[k].table_column));
 }
 
 void TableScanOperator::SetNearestFirst(int column, const double box[4], std::shared_ptr<std::atomic<double>> bound) {
@@ -147,25 +185,42 @@ void TableScanOperator::ResolveLookup() {
     for (uint32_t r = IndexedRows(index->counts, g); r < counts_snapshot_[g]; ++r) ids.push_back(uint64_t(g) * kChunkRows + r);
   }
   lookup_appended_ = ids.size() - lookup_from_index_;
+  // Rows of groups the zone maps rule out go first (each group judged once), so the sort below
+  // orders only what can match: an index lookup narrowed by a time range keeps a few groups.
+  if (!compiled_prune_.empty()) {
+    std::vector<int8_t> group_ok(counts_snapshot_.size(), -1);
+    size_t kept = 0;
+    for (uint64_t id : ids) {
+      const size_t g = id / kChunkRows;
+      if (g >= counts_snapshot_.size()) continue;
+      if (group_ok[g] < 0) {
+        group_ok[g] = GroupMayMatch(g) ? 1 : 0;
+        ++groups_total_;
+        if (!group_ok[g]) ++groups_skipped_;
+      }
+      if (group_ok[g]) ids[kept++] = id;
+    }
+    ids.resize(kept);
+  }
   if (lookup_ranges_.size() > 1 || lookup_appended_ || !index->parts.empty()) {
     std::sort(ids.begin(), ids.end());
     ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   }
-  // Keep rows this reader sees (the index may be newer than its snapshot) in row groups the
-  // zone maps do not rule out.
+  // Rows this reader sees (the index may be newer than its snapshot): the ids are sorted, so
+  // each group's deleted flags are fetched once per run of its ids.
   const TableData& data = this->data();
-  std::vector<int8_t> group_ok(counts_snapshot_.size(), -1);
   lookup_rows_.clear();
   lookup_rows_.reserve(ids.size());
+  size_t run_group = SIZE_MAX;
+  const std::vector<uint8_t>* deleted = nullptr;
   for (uint64_t id : ids) {
     const size_t g = id / kChunkRows, r = id % kChunkRows;
-    if (g >= counts_snapshot_.size() || r >= counts_snapshot_[g] || data.deleted(g)[r]) continue;
-    if (group_ok[g] < 0) {
-      group_ok[g] = prune_.empty() || GroupMayMatch(g) ? 1 : 0;
-      ++groups_total_;
-      if (!group_ok[g]) ++groups_skipped_;
+    if (g >= counts_snapshot_.size()) continue;
+    if (g != run_group) {
+      run_group = g;
+      deleted = &data.deleted(g);
     }
-    if (group_ok[g]) lookup_rows_.push_back(id);
+    if (r < counts_snapshot_[g] && !(*deleted)[r]) lookup_rows_.push_back(id);
   }
 }
 
@@ -334,15 +389,15 @@ void TableScanOperator::EmitRows(const std::vector<uint64_t>& row_ids, DataChunk
     }
     Vector v(types[k]);
     v.Reserve(row_ids.size());
-    // Row ids of one group come together (lookups are sorted): fetch its column once per run.
-    Vector group_column;
-    size_t group = SIZE_MAX;
-    for (uint64_t id : row_ids) {
-      if (id / kChunkRows != group) {
-        group = id / kChunkRows;
-        group_column = data.column(group, size_t(column_ids_[k]));
-      }
-      v.AppendFrom(group_column, id % kChunkRows);
+    // Row ids of one group come together (lookups are sorted): fetch its column once per run
+    // and gather the run's rows from it.
+    std::vector<uint32_t> rows;
+    rows.reserve(std::min(row_ids.size(), kChunkRows));
+    for (size_t i = 0; i < row_ids.size();) {
+      const size_t group = row_ids[i] / kChunkRows;
+      rows.clear();
+      for (; i < row_ids.size() && row_ids[i] / kChunkRows == group; ++i) rows.push_back(uint32_t(row_ids[i] % kChunkRows));
+      v.AppendSelected(data.column(group, size_t(column_ids_[k])), rows.data(), rows.size());
     }
     out.columns.push_back(std::move(v));
   }
@@ -490,7 +545,7 @@ void TableScanOperator::ComputeLatestPerKey() {
       }
     }
     ++groups_in_partition;
-    if (!prune_.empty() && !GroupMayMatch(g)) {
+    if (!compiled_prune_.empty() && !GroupMayMatch(g)) {
       ++groups_skipped_;
       continue;
     }
@@ -611,7 +666,7 @@ bool TableScanOperator::Next(ExecContext&, DataChunk& out) {
         group_ = nearest_order_.size();
         return false;
       }
-      if (!prune_.empty() && !GroupMayMatch(g)) {
+      if (!compiled_prune_.empty() && !GroupMayMatch(g)) {
         ++groups_skipped_;
         continue;
       }
@@ -623,7 +678,7 @@ bool TableScanOperator::Next(ExecContext&, DataChunk& out) {
   while (group_ < groups) {
     const size_t g = group_++;
     ++groups_total_;
-    if (!prune_.empty() && !GroupMayMatch(g)) {
+    if (!compiled_prune_.empty() && !GroupMayMatch(g)) {
       ++groups_skipped_;
       continue;
     }

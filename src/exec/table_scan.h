@@ -31,7 +31,7 @@ class TableScanOperator : public PhysicalOperator {
     std::string text;
     double box[4] = {0, 0, 0, 0};  // &&: xmin, ymin, xmax, ymax
   };
-  void AddPrunePredicate(PrunePredicate p) { prune_.push_back(std::move(p)); }
+  void AddPrunePredicate(PrunePredicate p);
   // CREATE INDEX is recorded in the catalog but has no access path yet; EXPLAIN says so.
   void SetRecordedIndexes(std::vector<std::string> names) { recorded_indexes_ = std::move(names); }
 
@@ -102,6 +102,21 @@ class TableScanOperator : public PhysicalOperator {
   std::vector<bool> needed_;           // per emitted column; empty = all
   std::vector<Vector> placeholders_;   // all-NULL chunk-sized vectors for pruned columns
   std::vector<PrunePredicate> prune_;
+  // prune_ compiled for GroupMayMatch (run per row group): the comparison as an enum, and the
+  // predicates ordered by table column so each column's zone map is fetched once per group.
+  enum class PruneOp : uint8_t { kEq, kLt, kLe, kGt, kGe, kBoxes, kOther };
+  struct CompiledPrune {
+    size_t table_column;
+    PruneOp op;
+    bool integer;  // compare min_i/max_i, else min_f/max_f
+    int64_t i;
+    double f;
+    double box[4];
+  };
+  std::vector<CompiledPrune> compiled_prune_;
+  // Per compiled predicate: its column's zone maps of every group at Open (TableData::ZoneColumn;
+  // groups past its end are asked one by one).
+  std::vector<std::shared_ptr<const std::vector<ZoneMap>>> prune_zones_;
   std::vector<std::string> recorded_indexes_;
   size_t groups_skipped_ = 0, groups_total_ = 0;
   // Where ReadGroup's columns came from (several workers add to them): row groups in memory vs

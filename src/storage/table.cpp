@@ -273,6 +273,33 @@ ZoneMap TableData::Zone(size_t g, size_t column) const {
   return z;
 }
 
+std::shared_ptr<const std::vector<ZoneMap>> TableData::ZoneColumn(size_t column) const {
+  std::lock_guard<std::mutex> lock(key_sets_->mu);
+  ZoneEntry& e = key_sets_->zones[column];
+  const bool same_state = e.zones && e.version == version_ && e.layout_epoch == layout_epoch_;
+  if (same_state && e.rows == rows_ && e.zones->size() == groups_.size()) return e.zones;
+  auto zones = std::make_shared<std::vector<ZoneMap>>();
+  if (same_state && rows_ > e.rows && groups_.size() >= e.zones->size()) {
+    // Only appended to since (same version): old groups other than the open ones are as they were.
+    *zones = *e.zones;
+    const size_t old_groups = zones->size();
+    zones->resize(groups_.size());
+    for (uint32_t g : e.open_groups)
+      if (g < old_groups) (*zones)[g] = Zone(g, column);
+    for (size_t g = old_groups; g < groups_.size(); ++g) (*zones)[g] = Zone(g, column);
+  } else {
+    zones->reserve(groups_.size());
+    for (size_t g = 0; g < groups_.size(); ++g) zones->push_back(Zone(g, column));
+  }
+  e.version = version_;
+  e.layout_epoch = layout_epoch_;
+  e.rows = rows_;
+  e.open_groups.clear();
+  for (auto& [partition, g] : partition_open_group_) e.open_groups.push_back(g);
+  e.zones = zones;
+  return zones;
+}
+
 size_t TableData::NullCount(size_t column) const {
   size_t n = 0;
   for (size_t g = 0; g < groups_.size(); ++g) n += Zone(g, column).null_count;

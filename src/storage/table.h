@@ -248,6 +248,11 @@ class TableData {
   // Zone map of column `column` in group `g` (I64 and F64 columns; bounding boxes for GEOMETRY),
   // computed on first use; safe from several threads (a group's maps have their own lock).
   ZoneMap Zone(size_t g, size_t column) const;
+  // The zone maps of `column` for every row group, as one array (index: group), for scans that
+  // check thousands of groups (an index lookup narrowed by a time range): built once and kept,
+  // shared with snapshots, while the table's version and layout hold; appends since recompute
+  // only the groups they can have reached (each partition's open group, and new ones).
+  std::shared_ptr<const std::vector<ZoneMap>> ZoneColumn(size_t column) const;
   // The distinct values (serialized row keys) of `columns` among the live rows of a time
   // partition, computed lazily and kept until the table changes. Lets "latest row per key"
   // queries skip old partitions whose keys all have a newer row already. Shared by a table and
@@ -286,10 +291,17 @@ class TableData {
     uint64_t version = UINT64_MAX;
     double estimate = 0;
   };
+  struct ZoneEntry {
+    uint64_t version = UINT64_MAX, layout_epoch = UINT64_MAX;
+    size_t rows = 0;                    // table rows when computed
+    std::vector<uint32_t> open_groups;  // partitions' open groups then: the only old ones appends reach
+    std::shared_ptr<const std::vector<ZoneMap>> zones;
+  };
   struct KeySets {
     std::mutex mu;
     std::map<std::pair<std::vector<int>, int64_t>, KeySet> sets;
     std::map<size_t, DistinctEntry> distinct;  // by column
+    std::map<size_t, ZoneEntry> zones;         // by column
   };
   std::shared_ptr<KeySets> key_sets_;
   // The last Snapshot(), valid while changes_ == published_at_ (every change bumps changes_).

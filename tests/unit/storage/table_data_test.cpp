@@ -119,6 +119,46 @@ TEST(TableData, SnapshotsDoNotSeeLaterChanges) {
   EXPECT_EQ(Sum(*snap), 6);
 }
 
+// ZoneColumn (the zone maps of every group as one array, kept between scans) must equal the
+// groups' own zone maps after appends into open groups and new partitions, an undone append
+// (values replaced at the same row counts), and for an older snapshot asking after a newer state.
+void ExpectZoneColumnMatches(const TableData& t) {
+  for (size_t c = 0; c < 2; ++c) {
+    auto zones = t.ZoneColumn(c);
+    ASSERT_EQ(zones->size(), t.group_count());
+    for (size_t g = 0; g < t.group_count(); ++g) {
+      const ZoneMap z = t.Zone(g, c);
+      EXPECT_EQ((*zones)[g].has_values, z.has_values) << "group " << g << " column " << c;
+      EXPECT_EQ((*zones)[g].min_i, z.min_i) << "group " << g << " column " << c;
+      EXPECT_EQ((*zones)[g].max_i, z.max_i) << "group " << g << " column " << c;
+    }
+  }
+}
+
+TEST(TableData, ZoneColumnFollowsAppendsAndUndo) {
+  TableData t = HourlyTable();
+  t.Append(Rows({{0, 1}, {1, 2}}));
+  ExpectZoneColumnMatches(t);
+  auto snap = t.Snapshot();
+  t.Append(Rows({{0, 50}, {1, -7}, {3, 9}}));  // the open groups of hours 0 and 1, a new partition
+  ExpectZoneColumnMatches(t);
+  ExpectZoneColumnMatches(*snap);  // older: fewer rows than the kept array
+  ExpectZoneColumnMatches(t);
+  TableData::AppendMark mark;
+  t.Append(Rows({{0, 1000}}), &mark);
+  ExpectZoneColumnMatches(t);
+  t.UndoAppend(mark);
+  t.Append(Rows({{0, -1000}}));  // same row counts as before the undo, other values
+  ExpectZoneColumnMatches(t);
+  // A full group in a partition: the next rows open a new one, the old one is kept as it was.
+  std::vector<std::pair<int64_t, int64_t>> many;
+  for (int i = 0; i < int(kChunkRows) * 2; ++i) many.push_back({5, i});
+  t.Append(Rows(many));
+  ExpectZoneColumnMatches(t);
+  t.Append(Rows({{5, 123456}}));
+  ExpectZoneColumnMatches(t);
+}
+
 TEST(TableData, DeleteIsIdempotentAndCounted) {
   TableData t = HourlyTable();
   t.Append(Rows({{0, 1}, {0, 2}, {0, 3}}));
