@@ -1,5 +1,7 @@
 #include "exec/aggregate_state.h"
 
+#include <utility>
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -18,13 +20,13 @@ bool IsIntType(const LogicalType& t) { return t.IsInteger(); }
 
 // Sorts collected values by their ORDER BY keys (stable, NULLs last ascending as PostgreSQL).
 std::vector<size_t> SortedOrder(const BoundAggregate& agg, const AggState& s) {
-  std::vector<size_t> idx(s.values.size());
+  std::vector<size_t> idx(s.more().values.size());
   for (size_t k = 0; k < idx.size(); ++k) idx[k] = k;
   if (agg.order_by.empty()) return idx;
   std::stable_sort(idx.begin(), idx.end(), [&](size_t a, size_t b) {
     for (size_t k = 0; k < agg.order_by.size(); ++k) {
-      const Value& x = s.sort_keys[a][k];
-      const Value& y = s.sort_keys[b][k];
+      const Value& x = s.more().sort_keys[a][k];
+      const Value& y = s.more().sort_keys[b][k];
       bool desc = agg.order_desc[k];
       if (x.is_null || y.is_null) {
         if (x.is_null && y.is_null) continue;
@@ -128,7 +130,7 @@ void UpdateAggregate(const BoundAggregate& agg, std::vector<AggState>& states, c
     const PhysicalType pt = a0.type().physical();
     const bool int_sum = pt == PhysicalType::kI64 && a0.type().IsInteger();
     if ((kind == AggKind::kSum || kind == AggKind::kAvg) && (int_sum || pt == PhysicalType::kF64)) {
-      auto add_all = [&](const auto* x, auto AggState::*sum) {
+      auto add_all = [&](const auto* x, auto AggStateCore::*sum) {
         for (size_t k = 0; k < n; ++k) {
           const size_t r = rows[k];
           if (nulls[r]) continue;
@@ -196,8 +198,9 @@ void UpdateAggregate(const BoundAggregate& agg, std::vector<AggState>& states, c
     if (agg.distinct) {
       std::string key;
       for (const Vector* v : args) AppendKeyCell(*v, r, key);
-      if (!s.distinct_seen) s.distinct_seen = std::make_shared<std::set<std::string>>();
-      if (!s.distinct_seen->insert(key).second) continue;
+      auto& seen = s.more().distinct_seen;
+      if (!seen) seen = std::make_shared<std::set<std::string>>();
+      if (!seen->insert(key).second) continue;
     }
     switch (kind) {
       case AggKind::kCount: ++s.count; break;
@@ -211,7 +214,8 @@ void UpdateAggregate(const BoundAggregate& agg, std::vector<AggState>& states, c
           case TypeId::kNumeric: s.dsum = s.count == 1 ? a0->dec()[r] : DecimalAdd(s.dsum, a0->dec()[r]); break;
           case TypeId::kInterval: {
             const Interval& iv = a0->iv()[r];
-            s.ivsum = Interval{s.ivsum.months + iv.months, s.ivsum.days + iv.days, s.ivsum.ns + iv.ns};
+            Interval& sum = s.more().ivsum;
+            sum = Interval{sum.months + iv.months, sum.days + iv.days, sum.ns + iv.ns};
             break;
           }
           default: s.fsum += a0->f64()[r]; break;
@@ -234,7 +238,7 @@ void UpdateAggregate(const BoundAggregate& agg, std::vector<AggState>& states, c
           Decimal x = ToDecimal(a0->GetValue(r));
           s.dsum = s.count == 1 ? x : DecimalAdd(s.dsum, x);
           Decimal sq = DecimalMul(x, x);
-          s.dsum_sq = s.count == 1 ? sq : DecimalAdd(s.dsum_sq, sq);
+          s.more().dsum_sq = s.count == 1 ? sq : DecimalAdd(s.more().dsum_sq, sq);
         }
         break;
       case AggKind::kMin:
@@ -255,13 +259,13 @@ void UpdateAggregate(const BoundAggregate& agg, std::vector<AggState>& states, c
         Value t = args[1]->GetValue(r);
         if (!s.has_value) {
           s.best = a0->GetValue(r);
-          s.best_time = t;
+          s.more().best_time = t;
           s.has_value = true;
         } else {
-          int c = CompareValues(t, s.best_time);
+          int c = CompareValues(t, s.more().best_time);
           if (kind == AggKind::kFirst ? c < 0 : c > 0) {
             s.best = a0->GetValue(r);
-            s.best_time = t;
+            s.more().best_time = t;
           }
         }
         break;
@@ -296,12 +300,13 @@ void UpdateAggregate(const BoundAggregate& agg, std::vector<AggState>& states, c
       case AggKind::kPercentileCont:
       case AggKind::kPercentileDisc:
       case AggKind::kMode: {
-        s.values.push_back(input->GetValue(r));
-        if (kind == AggKind::kStringAgg) s.delimiters.push_back(args[1]->IsNull(r) ? "" : args[1]->str()[r]);
+        AggStateMore& more = s.more();
+        more.values.push_back(input->GetValue(r));
+        if (kind == AggKind::kStringAgg) more.delimiters.push_back(args[1]->IsNull(r) ? "" : args[1]->str()[r]);
         if (!agg.order_by.empty()) {
           std::vector<Value> keys;
           for (const Vector* key_vec : order_keys) keys.push_back(key_vec->GetValue(r));
-          s.sort_keys.push_back(std::move(keys));
+          more.sort_keys.push_back(std::move(keys));
         }
         break;
       }
@@ -312,6 +317,7 @@ void UpdateAggregate(const BoundAggregate& agg, std::vector<AggState>& states, c
 }
 
 Value FinalizeAggregate(const BoundAggregate& agg, AggState& s, ExecContext& ctx) {
+  const AggStateMore& m = std::as_const(s).more();
   const AggKind kind = agg.function->kind;
   const LogicalType& t = agg.type;
   switch (kind) {
@@ -328,7 +334,7 @@ Value FinalizeAggregate(const BoundAggregate& agg, AggState& s, ExecContext& ctx
         return Value::Numeric(Decimal{s.isum, 0});
       }
       if (at.id == TypeId::kNumeric) return Value::Numeric(s.dsum);
-      if (at.id == TypeId::kInterval) return Value::Span(s.ivsum);
+      if (at.id == TypeId::kInterval) return Value::Span(m.ivsum);
       return Value::Float(t.id == TypeId::kFloat32 ? double(float(s.fsum)) : s.fsum, t.id);
     }
     case AggKind::kAvg: {
@@ -337,7 +343,7 @@ Value FinalizeAggregate(const BoundAggregate& agg, AggState& s, ExecContext& ctx
       if (IsIntType(at)) return Value::Numeric(DecimalDiv(Decimal{s.isum, 0}, DecimalFromInt(s.count)));
       if (at.id == TypeId::kNumeric) return Value::Numeric(DecimalDiv(s.dsum, DecimalFromInt(s.count)));
       if (at.id == TypeId::kInterval) {
-        Interval iv = s.ivsum;
+        Interval iv = m.ivsum;
         double n = double(s.count);
         double months = iv.months / n;
         int32_t wm = int32_t(std::trunc(months));
@@ -360,7 +366,7 @@ Value FinalizeAggregate(const BoundAggregate& agg, AggState& s, ExecContext& ctx
         return Value::Float(root ? std::sqrt(var) : var);
       }
       Decimal n = DecimalFromInt(s.count);
-      Decimal num = DecimalSub(DecimalMul(n, s.dsum_sq), DecimalMul(s.dsum, s.dsum));
+      Decimal num = DecimalSub(DecimalMul(n, m.dsum_sq), DecimalMul(s.dsum, s.dsum));
       if (num.v < 0) num.v = 0;
       Decimal den = DecimalMul(n, sample ? DecimalFromInt(s.count - 1) : n);
       Decimal var = DecimalDiv(num, den);
@@ -382,44 +388,44 @@ Value FinalizeAggregate(const BoundAggregate& agg, AggState& s, ExecContext& ctx
       return v;
     }
     case AggKind::kStringAgg: {
-      if (s.values.empty()) return Value::Null(t);
+      if (m.values.empty()) return Value::Null(t);
       std::string out;
       bool first = true;
       for (size_t k : SortedOrder(agg, s)) {
-        if (!first) out += s.delimiters[k];
-        out += s.values[k].s;
+        if (!first) out += m.delimiters[k];
+        out += m.values[k].s;
         first = false;
       }
       return Value::Text(out);
     }
     case AggKind::kCollected: {
-      if (s.values.empty()) return Value::Null(t);
+      if (m.values.empty()) return Value::Null(t);
       std::vector<const Value*> ordered;
-      for (size_t k : SortedOrder(agg, s)) ordered.push_back(&s.values[k]);
+      for (size_t k : SortedOrder(agg, s)) ordered.push_back(&m.values[k]);
       Value v = agg.function->finalize(ordered);
       v.type = t;
       return v;
     }
     case AggKind::kArrayAgg: {
-      if (s.values.empty()) return Value::Null(t);
+      if (m.values.empty()) return Value::Null(t);
       std::vector<Value> elements;
-      for (size_t k : SortedOrder(agg, s)) elements.push_back(s.values[k]);
+      for (size_t k : SortedOrder(agg, s)) elements.push_back(m.values[k]);
       return MakeArray(elements, t);
     }
     case AggKind::kPercentileCont:
     case AggKind::kPercentileDisc:
     case AggKind::kMode: {
-      if (s.values.empty()) return Value::Null(t);
+      if (m.values.empty()) return Value::Null(t);
       std::vector<size_t> order = SortedOrder(agg, s);
       if (kind == AggKind::kMode) {
         size_t best = order[0], best_run = 0;
         for (size_t k = 0; k < order.size();) {
           size_t j = k;
-          while (j < order.size() && CompareValues(s.values[order[j]], s.values[order[k]]) == 0) ++j;
+          while (j < order.size() && CompareValues(m.values[order[j]], m.values[order[k]]) == 0) ++j;
           if (j - k > best_run) { best_run = j - k; best = order[k]; }
           k = j;
         }
-        return s.values[best];
+        return m.values[best];
       }
       Value frac_v = EvaluateConstant(*agg.direct_arg, ctx);
       if (frac_v.is_null) return Value::Null(t);
@@ -429,18 +435,18 @@ Value FinalizeAggregate(const BoundAggregate& agg, AggState& s, ExecContext& ctx
       size_t n = order.size();
       if (kind == AggKind::kPercentileDisc) {
         size_t idx = frac == 0 ? 0 : size_t(std::ceil(frac * double(n))) - 1;
-        return s.values[order[std::min(idx, n - 1)]];
+        return m.values[order[std::min(idx, n - 1)]];
       }
       double pos = frac * double(n - 1);
       size_t lo = size_t(std::floor(pos)), hi = size_t(std::ceil(pos));
       if (t.id == TypeId::kInterval) {
-        Interval a = s.values[order[lo]].iv, b = s.values[order[hi]].iv;
+        Interval a = m.values[order[lo]].iv, b = m.values[order[hi]].iv;
         double w = pos - double(lo);
         return Value::Span(Interval{int32_t(a.months + (b.months - a.months) * w), int32_t(a.days + (b.days - a.days) * w),
                                     int64_t(a.ns + (b.ns - a.ns) * w)});
       }
-      double a = CastValue(s.values[order[lo]], TypeId::kFloat64).f;
-      double b = CastValue(s.values[order[hi]], TypeId::kFloat64).f;
+      double a = CastValue(m.values[order[lo]], TypeId::kFloat64).f;
+      double b = CastValue(m.values[order[hi]], TypeId::kFloat64).f;
       return Value::Float(a + (b - a) * (pos - double(lo)));
     }
   }

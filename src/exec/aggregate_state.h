@@ -28,21 +28,55 @@ struct BoundAggregate {
   std::string ToString() const;
 };
 
-struct AggState {
+// The parts of a state only some aggregates use (first/last, the collecting and DISTINCT ones,
+// numeric variance, interval sums), allocated on first use: a GROUP BY with many groups of
+// count/sum/avg/min/max keeps about 190 bytes per state instead of 460 (zeroing, growing and
+// merging the state arrays was a fifth of a 12,000-group aggregate's time).
+struct AggStateMore {
+  Decimal dsum_sq;
+  Interval ivsum;
+  Value best_time;            // first/last
+  std::vector<Value> values;  // string_agg/array_agg/percentile/mode inputs
+  std::vector<std::vector<Value>> sort_keys;
+  std::vector<std::string> delimiters;
+  std::shared_ptr<std::set<std::string>> distinct_seen;
+};
+
+struct AggStateCore {
   int64_t count = 0;
   __int128 isum = 0;
   double fsum = 0;
   double fsum_sq = 0;  // Youngs-Cramer Sxx for float variance
   Decimal dsum;
-  Decimal dsum_sq;
-  Interval ivsum;
   bool has_value = false;
-  Value best;           // min, max, first, last, bool_and/or
-  Value best_time;      // first/last
-  std::vector<Value> values;  // string_agg/array_agg/percentile/mode inputs
-  std::vector<std::vector<Value>> sort_keys;
-  std::vector<std::string> delimiters;
-  std::shared_ptr<std::set<std::string>> distinct_seen;
+  Value best;  // min, max, first, last, bool_and/or
+};
+
+struct AggState : AggStateCore {
+  AggState() = default;
+  AggState(const AggState& o) : AggStateCore(o), more_(o.more_ ? std::make_unique<AggStateMore>(*o.more_) : nullptr) {}
+  AggState& operator=(const AggState& o) {
+    if (this != &o) {
+      AggStateCore::operator=(o);
+      more_ = o.more_ ? std::make_unique<AggStateMore>(*o.more_) : nullptr;
+    }
+    return *this;
+  }
+  AggState(AggState&&) noexcept = default;
+  AggState& operator=(AggState&&) noexcept = default;
+  AggStateMore& more() {
+    if (!more_) more_ = std::make_unique<AggStateMore>();
+    return *more_;
+  }
+  // Reading: an empty one when nothing was allocated.
+  const AggStateMore& more() const {
+    static const AggStateMore none;
+    return more_ ? *more_ : none;
+  }
+  bool has_more() const { return more_ != nullptr; }
+
+ private:
+  std::unique_ptr<AggStateMore> more_;
 };
 
 // Adds rows to states: for k < n, row rows[k] of the argument vectors goes to states[groups[k]].

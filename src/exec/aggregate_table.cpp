@@ -1,6 +1,7 @@
 #include "exec/aggregate_table.h"
 
 #include <cmath>
+#include <utility>
 
 #include "common/row_key.h"
 #include "exec/expression_eval.h"
@@ -237,7 +238,7 @@ void CombineAggState(const BoundAggregate& agg, AggState& into, AggState& from) 
         into.fsum = from.fsum;
         into.fsum_sq = from.fsum_sq;
         into.dsum = from.dsum;
-        into.dsum_sq = from.dsum_sq;
+        if (from.has_more()) into.more().dsum_sq = from.more().dsum_sq;
         return;
       }
       if (agg.arg_type.physical() == PhysicalType::kF64) {
@@ -248,7 +249,7 @@ void CombineAggState(const BoundAggregate& agg, AggState& into, AggState& from) 
         into.fsum += from.fsum;
       } else {
         into.dsum = DecimalAdd(into.dsum, from.dsum);
-        into.dsum_sq = DecimalAdd(into.dsum_sq, from.dsum_sq);
+        into.more().dsum_sq = DecimalAdd(std::as_const(into).more().dsum_sq, std::as_const(from).more().dsum_sq);
       }
       into.count += from.count;
       return;
@@ -262,23 +263,28 @@ void CombineAggState(const BoundAggregate& agg, AggState& into, AggState& from) 
       if (agg.arg_type.id == TypeId::kNumeric) into.dsum = into.count == 0 ? from.dsum : DecimalAdd(into.dsum, from.dsum);
       into.isum += from.isum;
       into.fsum += from.fsum;
-      into.ivsum = Interval{into.ivsum.months + from.ivsum.months, into.ivsum.days + from.ivsum.days, into.ivsum.ns + from.ivsum.ns};
+      if (from.has_more()) {
+        const Interval& f = std::as_const(from).more().ivsum;
+        Interval& i = into.more().ivsum;
+        i = Interval{i.months + f.months, i.days + f.days, i.ns + f.ns};
+      }
       into.count += from.count;
       return;
     default: break;
   }
-  if (!from.values.empty()) {
-    for (size_t k = 0; k < from.values.size(); ++k) {
-      into.values.push_back(std::move(from.values[k]));
-      if (k < from.sort_keys.size()) into.sort_keys.push_back(std::move(from.sort_keys[k]));
-      if (k < from.delimiters.size()) into.delimiters.push_back(std::move(from.delimiters[k]));
+  if (from.has_more() && !from.more().values.empty()) {
+    AggStateMore &f = from.more(), &i = into.more();
+    for (size_t k = 0; k < f.values.size(); ++k) {
+      i.values.push_back(std::move(f.values[k]));
+      if (k < f.sort_keys.size()) i.sort_keys.push_back(std::move(f.sort_keys[k]));
+      if (k < f.delimiters.size()) i.delimiters.push_back(std::move(f.delimiters[k]));
     }
     return;
   }
   if (!from.has_value) return;
   if (!into.has_value) {
     into.best = from.best;
-    into.best_time = from.best_time;
+    if (from.has_more()) into.more().best_time = from.more().best_time;
     into.has_value = true;
     return;
   }
@@ -291,10 +297,10 @@ void CombineAggState(const BoundAggregate& agg, AggState& into, AggState& from) 
       break;
     case AggKind::kFirst:
     case AggKind::kLast: {
-      int c = CompareValues(from.best_time, into.best_time);
+      int c = CompareValues(std::as_const(from).more().best_time, std::as_const(into).more().best_time);
       if (kind == AggKind::kFirst ? c < 0 : c > 0) {
         into.best = from.best;
-        into.best_time = from.best_time;
+        into.more().best_time = std::as_const(from).more().best_time;
       }
       break;
     }
