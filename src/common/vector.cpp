@@ -78,11 +78,11 @@ void Vector::AppendFrom(const Vector& src, size_t row) {
 namespace {
 template <typename T>
 void AppendRangeOf(CowArray<T>& dst, const CowArray<T>& src, size_t begin, size_t count) {
-  // Copy the source range first: src may share dst's array (appending a Vector to itself).
-  const auto& s = src.get();
-  std::vector<T> part(s.begin() + begin, s.begin() + begin + count);
+  // dst and src are different vectors (AppendRange): an array they share is cloned by mut(),
+  // so s stays the source's and the rows are copied once.
   auto& d = dst.mut();
-  d.insert(d.end(), std::make_move_iterator(part.begin()), std::make_move_iterator(part.end()));
+  const auto& s = src.get();
+  d.insert(d.end(), s.begin() + begin, s.begin() + begin + count);
 }
 }  // namespace
 
@@ -116,6 +116,11 @@ void Vector::AppendSelected(const Vector& src, const uint32_t* rows, size_t n) {
 
 void Vector::AppendRange(const Vector& src, size_t begin, size_t count) {
   if (count == 0) return;
+  if (&src == this) {
+    const Vector copy = src;  // shares the arrays: the appends below clone them
+    AppendRange(copy, begin, count);
+    return;
+  }
   AppendRangeOf(nulls_, src.nulls_, begin, count);
   switch (type_.physical()) {
     case PhysicalType::kI64: AppendRangeOf(i64_, src.i64_, begin, count); break;
