@@ -1,5 +1,6 @@
 #include "exec/table_scan.h"
 
+#include "exec/expression_eval.h"
 #include "exec/row_index_cache.h"
 
 #include <algorithm>
@@ -277,6 +278,7 @@ std::string TableScanOperator::Details() const {
     std::string keys;
     for (int k : latest_keys_) keys += (keys.empty() ? "" : ", ") + names[k];
     std::string line = fmt::format("Latest {} per ({}), newest partitions first", names[latest_time_], keys);
+    if (latest_filter_) line += ", among rows where " + latest_filter_->ToString();
     if (groups_total_ && prune_.empty()) line += fmt::format(" (row groups skipped: {} of {})", groups_skipped_, groups_total_);
     parts.push_back(line);
   }
@@ -477,12 +479,16 @@ bool TableScanOperator::NextFromIndex(DataChunk& out) {
   return false;
 }
 
-void TableScanOperator::SetLatestPerKey(std::vector<int> key_columns, int time_column) {
+void TableScanOperator::SetLatestPerKey(std::vector<int> key_columns, int time_column, ExprPtr filter) {
   latest_keys_ = std::move(key_columns);
   latest_time_ = time_column;
+  latest_filter_reads_.assign(column_ids_.size(), false);
+  if (filter && !MarkColumnsRead(filter, &latest_filter_reads_))
+    throw Error(SqlState::kInternalError, "the latest-row scan's filter reads columns it cannot tell");
+  latest_filter_ = std::move(filter);
 }
 
-void TableScanOperator::ComputeLatestPerKey() {
+void TableScanOperator::ComputeLatestPerKey(ExecContext& ctx) {
   const TableData& data = this->data();
   std::vector<int> table_keys;
   for (int k : latest_keys_) table_keys.push_back(column_ids_[k]);
@@ -536,7 +542,10 @@ void TableScanOperator::ComputeLatestPerKey() {
       ++groups_skipped_;
       continue;
     }
-    if (groups_in_partition == next_check) {
+    // With a filter a key no row passes for never gets a newest row, so the partition's key set
+    // (a pass over its key column, the first time) would rarely let anything be skipped: not
+    // asked for.
+    if (!latest_filter_ && groups_in_partition == next_check) {
       next_check *= 2;
       if (partition_settled(part, max_ts[g]) && counts_snapshot_[g] == data.group_rows(g)) {
         done_partition = part;
@@ -551,7 +560,7 @@ void TableScanOperator::ComputeLatestPerKey() {
     }
     // Entering an older partition: if every key in it already has a row from a newer partition,
     // none of its rows can win and the whole partition is skipped.
-    if (part < newest && (!partition_checked || checked_partition != part)) {
+    if (!latest_filter_ && part < newest && (!partition_checked || checked_partition != part)) {
       partition_checked = true;
       checked_partition = part;
       bool all_newer = !best.empty();
@@ -578,8 +587,22 @@ void TableScanOperator::ComputeLatestPerKey() {
     const auto& deleted = data.deleted(g);
     const Vector& ts = src.columns[time_col];
     const size_t limit = std::min<size_t>(src.count, counts_snapshot_[g]);
-    for (size_t r = 0; r < limit; ++r) {
-      if (deleted[r]) continue;
+    // The rows the filter keeps (every row without one), read in the emitted layout it is bound to.
+    std::vector<uint32_t> passing;
+    if (latest_filter_) {
+      DataChunk in;
+      in.count = src.count;
+      in.columns.resize(column_ids_.size());
+      for (size_t k = 0; k < column_ids_.size(); ++k) {
+        if (latest_filter_reads_[k]) in.columns[k] = data.column(g, size_t(column_ids_[k]));
+        else in.columns[k] = Vector(types[k]);
+      }
+      passing = EvaluateFilter(*latest_filter_, in, ctx);
+    }
+    const size_t candidates = latest_filter_ ? passing.size() : limit;
+    for (size_t i = 0; i < candidates; ++i) {
+      const size_t r = latest_filter_ ? passing[i] : i;
+      if (r >= limit || deleted[r]) continue;
       key.clear();
       for (int c : table_keys) AppendKeyCell(src.columns[c], r, key);
       // A NULL time loses to any time (the planner only allows NULLS LAST or NOT NULL times).
@@ -619,11 +642,11 @@ void TableScanOperator::ComputeLatestPerKey() {
   if (out.count) latest_out_.push_back(std::move(out));
 }
 
-bool TableScanOperator::Next(ExecContext&, DataChunk& out) {
+bool TableScanOperator::Next(ExecContext& ctx, DataChunk& out) {
   if (!latest_keys_.empty()) {
     if (latest_next_ == 0 && latest_out_.empty() && group_ == 0) {
       group_ = 1;  // computed once per Open
-      ComputeLatestPerKey();
+      ComputeLatestPerKey(ctx);
     }
     if (latest_next_ >= latest_out_.size()) return false;
     out = std::move(latest_out_[latest_next_++]);

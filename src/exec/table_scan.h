@@ -4,6 +4,7 @@
 #include <atomic>
 #include <memory>
 
+#include "exec/expr.h"
 #include "exec/operator.h"
 #include "exec/spatial_row_index.h"
 #include "exec/value_row_index.h"
@@ -49,7 +50,11 @@ class TableScanOperator : public PhysicalOperator {
   // table): emit only, for each key, the row with the greatest ts, reading partitions newest
   // first and skipping older row groups whose keys all have a row in a newer partition.
   // key_columns and time_column index the emitted columns.
-  void SetLatestPerKey(std::vector<int> key_columns, int time_column);
+  // With `filter` (the WHERE over the emitted columns, evaluated here per row group): the newest
+  // row per key among the rows it keeps (the plan then has no Filter above the scan). Groups are
+  // skipped only once every key of their partition has a newer row: a key no row passes for
+  // keeps the scan going, so the answer never depends on the skipping.
+  void SetLatestPerKey(std::vector<int> key_columns, int time_column, ExprPtr filter = nullptr);
   // Nearest-neighbour mode (ORDER BY geom <-> g LIMIT k): read row groups in increasing distance
   // of their zone-map bounding box from `box` (g's box), and stop at the first group farther than
   // *bound, which the top-N sort above lowers to its k-th best distance as rows arrive.
@@ -153,7 +158,9 @@ class TableScanOperator : public PhysicalOperator {
   int latest_time_ = -1;
   std::vector<DataChunk> latest_out_;
   size_t latest_next_ = 0;
-  void ComputeLatestPerKey();
+  void ComputeLatestPerKey(ExecContext& ctx);
+  ExprPtr latest_filter_;
+  std::vector<bool> latest_filter_reads_;  // per emitted column
 };
 
 }  // namespace yunhe

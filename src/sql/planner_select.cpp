@@ -632,7 +632,15 @@ PlannedQuery Planner::PlanSimpleSelect(PgQuery__SelectStmt* s, const Scope* oute
   // The "lastpoint" query: DISTINCT ON (keys) ... ORDER BY keys, ts DESC straight over a
   // time-partitioned table only needs each key's newest row; the scan finds those reading
   // partitions newest first (the sort and DISTINCT below then see one row per key).
-  if (distinct_on && base_scan && plan == base_scan && !base_scan->emits_row_id() &&
+  // A WHERE over the scan alone (a Filter right above it) moves into the scan, which keeps each
+  // key's newest row among the rows passing it.
+  ExprPtr latest_filter;
+  if (auto f = std::dynamic_pointer_cast<FilterOperator>(plan);
+      f && f->children.size() == 1 && f->children[0] == base_scan && MovableExpr(*f->predicate()) && SelfContained(f->predicate())) {
+    std::vector<bool> reads(base_scan->types.size(), false);
+    if (MarkColumnsRead(f->predicate(), &reads)) latest_filter = f->predicate();
+  }
+  if (distinct_on && base_scan && (plan == base_scan || latest_filter) && !base_scan->emits_row_id() &&
       sort_keys.size() == distinct_keys.size() + 1 && sort_keys.back().desc) {
     auto scan_column = [&](const ExprPtr& e) { return e->kind == ExprKind::kColumn ? e->column : -1; };
     const int time_col = scan_column(proj[sort_keys.back().expr->column]);
@@ -643,7 +651,10 @@ PlannedQuery Planner::PlanSimpleSelect(PgQuery__SelectStmt* s, const Scope* oute
     bool ok = time_col >= 0 && time_col == table_schema.time_column && base_scan->column_is_table_column(time_col) &&
               (!sort_keys.back().nulls_first || table_schema.columns[time_col].not_null);
     for (int k : key_cols) ok = ok && k >= 0 && base_scan->column_is_table_column(k);
-    if (ok) base_scan->SetLatestPerKey(key_cols, time_col);
+    if (ok) {
+      base_scan->SetLatestPerKey(key_cols, time_col, latest_filter);
+      plan = base_scan;  // the Filter, if any, now runs inside the scan
+    }
   }
   // Every expression over the FROM columns is bound by now.
   if (base_scan) base_scan->KeepOnly(used_columns);
