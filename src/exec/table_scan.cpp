@@ -1,10 +1,12 @@
 #include "exec/table_scan.h"
 
 #include "exec/expression_eval.h"
+#include "exec/flat_key_map.h"
 #include "exec/row_index_cache.h"
 
 #include <algorithm>
 #include <cstring>
+#include <deque>
 #include <unordered_map>
 
 #include "common/row_key.h"
@@ -511,7 +513,15 @@ void TableScanOperator::ComputeLatestPerKey(ExecContext& ctx) {
     uint32_t row;
     int64_t ts;
   };
-  std::unordered_map<std::string, Best> best;
+  // Each key's best row: keys (serialized, kept in `key_store`) map to dense ids in a flat
+  // open-addressing table, best[id] the row; a node-based map was most of a filtered lastpoint.
+  std::vector<Best> best;
+  FlatKeyMap<std::string_view> key_ids;
+  std::deque<std::string> key_store;
+  auto find_best = [&](std::string_view k) -> const Best* {
+    const int64_t id = key_ids.Find(k);
+    return id < 0 ? nullptr : &best[size_t(id)];
+  };
   std::string key;
   int64_t skipped_partition = INT64_MIN;  // the partition found to hold nothing new
   bool partition_checked = false;
@@ -525,8 +535,8 @@ void TableScanOperator::ComputeLatestPerKey(ExecContext& ctx) {
   auto partition_settled = [&](int64_t part, int64_t group_max) {
     const auto keys = data.PartitionKeys(part, table_keys);
     for (const auto& k : *keys) {
-      auto it = best.find(k);
-      if (it == best.end() || it->second.ts < group_max) return false;
+      const Best* b = find_best(k);
+      if (!b || b->ts < group_max) return false;
     }
     return true;
   };
@@ -566,8 +576,8 @@ void TableScanOperator::ComputeLatestPerKey(ExecContext& ctx) {
       bool all_newer = !best.empty();
       const auto keys = data.PartitionKeys(part, table_keys);
       for (const auto& k : *keys) {
-        auto it = best.find(k);
-        if (it == best.end() || it->second.partition <= part) {
+        const Best* b = find_best(k);
+        if (!b || b->partition <= part) {
           all_newer = false;
           break;
         }
@@ -607,13 +617,18 @@ void TableScanOperator::ComputeLatestPerKey(ExecContext& ctx) {
       for (int c : table_keys) AppendKeyCell(src.columns[c], r, key);
       // A NULL time loses to any time (the planner only allows NULLS LAST or NOT NULL times).
       const int64_t t = ts.IsNull(r) ? INT64_MIN : ts.i64()[r];
-      auto [it, fresh] = best.try_emplace(key, Best{part, g, uint32_t(r), t});
-      if (!fresh && t > it->second.ts) it->second = Best{part, g, uint32_t(r), t};
+      const int64_t id = key_ids.Find(key);
+      if (id < 0) {
+        key_ids.Insert(key_store.emplace_back(key));
+        best.push_back(Best{part, g, uint32_t(r), t});
+      } else if (t > best[size_t(id)].ts) {
+        best[size_t(id)] = Best{part, g, uint32_t(r), t};
+      }
     }
   }
   // Emit the winners group by group.
   std::vector<std::pair<size_t, uint32_t>> rows;
-  for (auto& [k, b] : best) rows.emplace_back(b.group, b.row);
+  for (const Best& b : best) rows.emplace_back(b.group, b.row);
   std::sort(rows.begin(), rows.end());
   latest_out_.clear();
   latest_next_ = 0;
