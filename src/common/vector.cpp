@@ -93,7 +93,13 @@ void AppendSelectedOf(CowArray<T>& dst, const CowArray<T>& src, const uint32_t* 
   // so s stays the source's.
   auto& d = dst.mut();
   const auto& s = src.get();
-  for (size_t i = 0; i < n; ++i) d.push_back(s[rows[i]]);
+  // Sized first, then a plain indexed copy: the loads of scattered rows are independent, so
+  // many are in flight at once (push_back's size bookkeeping serialized them).
+  const size_t old = d.size();
+  d.resize(old + n);
+  T* out = d.data() + old;
+  const T* in = s.data();
+  for (size_t i = 0; i < n; ++i) out[i] = in[rows[i]];
 }
 }  // namespace
 

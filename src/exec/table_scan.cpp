@@ -401,7 +401,13 @@ void TableScanOperator::EmitRows(const std::vector<uint64_t>& row_ids, DataChunk
       const size_t group = row_ids[i] / kChunkRows;
       rows.clear();
       for (; i < row_ids.size() && row_ids[i] / kChunkRows == group; ++i) rows.push_back(uint32_t(row_ids[i] % kChunkRows));
-      v.AppendSelected(data.column(group, size_t(column_ids_[k])), rows.data(), rows.size());
+      const Vector* src = data.resident_column(group, size_t(column_ids_[k]));
+      Vector read;
+      if (!src) {
+        read = data.column(group, size_t(column_ids_[k]));
+        src = &read;
+      }
+      v.AppendSelected(*src, rows.data(), rows.size());
     }
     out.columns.push_back(std::move(v));
   }

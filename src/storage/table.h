@@ -107,6 +107,13 @@ class TableData {
   // through the buffer pool (may throw XX001 naming a corrupt part); the result shares arrays.
   DataChunk group(size_t g) const;
   Vector column(size_t g, size_t column, BlockReads* reads = nullptr) const;
+  // Group g's column in place when the group is resident (nullptr when sealed): no copy of the
+  // vector's shared arrays, for readers that gather a few rows of many groups. Valid until this
+  // TableData changes (a snapshot never does).
+  const Vector* resident_column(size_t g, size_t column) const {
+    const auto& grp = *groups_[g];
+    return grp.part ? nullptr : &grp.chunk.columns[column];
+  }
   // Deleted-row flags of group g (at least group_rows(g) entries; all 0 when none is deleted).
   const std::vector<uint8_t>& deleted(size_t g) const {
     const auto& d = groups_[g]->deleted;
