@@ -1,0 +1,59 @@
+// Plans of the lastpoint query (DISTINCT ON (keys) ... ORDER BY keys, ts DESC) read from EXPLAIN
+// ANALYZE: a WHERE on the table alone runs inside the latest-row-per-key scan (no Filter above
+// it, one row per key out of the scan); a WHERE the scan cannot take (a subquery) stays a
+// Filter over an ordinary scan. The answers themselves are checked against PostgreSQL in
+// tests/sql/timeseries/lastpoint_filtered.test.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "test_database.h"
+
+namespace yunhe {
+namespace {
+
+using testing::OpenOrDie;
+
+std::string Explain(Database& db, const std::string& sql) {
+  auto r = db.ExecuteStatement("EXPLAIN ANALYZE " + sql);
+  EXPECT_TRUE(r.status.ok()) << sql << ": " << r.status.message();
+  std::string text;
+  for (auto& chunk : r.chunks)
+    for (size_t row = 0; row < chunk.count; ++row) text += chunk.columns[0].GetValue(row).ToString() + "\n";
+  return text;
+}
+
+class LastpointPlan : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = OpenOrDie("");
+    for (const char* sql :
+         {"CREATE TABLE tr (name text, fleet text, ts timestamp NOT NULL, fuel double precision) PARTITION BY RANGE (ts) "
+          "WITH (partition_interval = '1 hour')",
+          "INSERT INTO tr SELECT 'truck_' || (g % 40), CASE WHEN g % 3 = 0 THEN 'South' ELSE 'North' END, "
+          "timestamp '2024-01-01' + g * interval '1 second', g / 10.0 FROM generate_series(1, 20000) g"})
+      ASSERT_TRUE(db_->ExecuteStatement(sql).status.ok()) << sql;
+  }
+  std::unique_ptr<Database> db_;
+};
+
+TEST_F(LastpointPlan, FilterOnTheTableRunsInsideTheLatestRowScan) {
+  const std::string plan =
+      Explain(*db_, "SELECT name, fuel FROM (SELECT DISTINCT ON (name) name, fuel FROM tr WHERE fleet = 'South' ORDER BY name, ts DESC) s");
+  EXPECT_NE(plan.find("Latest Row per Key Scan on tr"), std::string::npos) << plan;
+  EXPECT_NE(plan.find("among rows where (fleet = 'South')"), std::string::npos) << plan;
+  EXPECT_EQ(plan.find("Filter: (fleet"), std::string::npos) << plan;
+  // Every truck with g % 40 = k has rows of both fleets: 40 keys, one row each out of the scan.
+  EXPECT_NE(plan.find("Latest Row per Key Scan on tr  (rows=20000)  (actual time="), std::string::npos) << plan;
+  EXPECT_NE(plan.find("rows=40)\n"), std::string::npos) << plan;
+}
+
+TEST_F(LastpointPlan, FilterWithASubqueryStaysAbove) {
+  const std::string plan = Explain(*db_,
+                                   "SELECT name FROM (SELECT DISTINCT ON (name) name FROM tr WHERE fleet IN (SELECT 'South') "
+                                   "ORDER BY name, ts DESC) s");
+  EXPECT_EQ(plan.find("Latest Row per Key Scan"), std::string::npos) << plan;
+}
+
+}  // namespace
+}  // namespace yunhe
