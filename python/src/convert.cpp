@@ -142,6 +142,7 @@ void ColumnBuffer::Append(const Column& c, size_t from, size_t n) {
       break;
     case Type::kNumeric:
       for (size_t r = from; r < end; ++r) {
+        // A NULL's slot holds a placeholder (empty text, 0.0); the null mask says it is NULL.
         if (numeric_as_decimal) str.push_back(c.IsNull(r) ? std::string() : c.ToString(r));
         else f64.push_back(c.IsNull(r) ? 0 : c.ToDouble(r));
       }

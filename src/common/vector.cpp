@@ -64,77 +64,50 @@ void Vector::Append(const Value& v) {
   SetValue(size() - 1, v);
 }
 
-void Vector::AppendFrom(const Vector& src, size_t row) {
-  nulls_.mut().push_back(src.nulls_.get()[row]);
-  switch (type_.physical()) {
-    case PhysicalType::kI64: i64_.mut().push_back(src.i64_.get()[row]); break;
-    case PhysicalType::kF64: f64_.mut().push_back(src.f64_.get()[row]); break;
-    case PhysicalType::kStr: str_.mut().push_back(src.str_.get()[row]); break;
-    case PhysicalType::kDec: dec_.mut().push_back(src.dec_.get()[row]); break;
-    case PhysicalType::kInterval: iv_.mut().push_back(src.iv_.get()[row]); break;
-  }
-}
-
-namespace {
-template <typename T>
-void AppendRangeOf(CowArray<T>& dst, const CowArray<T>& src, size_t begin, size_t count) {
-  // dst and src are different vectors (AppendRange): an array they share is cloned by mut(),
-  // so s stays the source's and the rows are copied once.
-  auto& d = dst.mut();
-  const auto& s = src.get();
-  d.insert(d.end(), s.begin() + begin, s.begin() + begin + count);
-}
-}  // namespace
-
-namespace {
-template <typename T>
-void AppendSelectedOf(CowArray<T>& dst, const CowArray<T>& src, const uint32_t* rows, size_t n) {
-  // dst and src are different vectors (AppendSelected): an array they share is cloned by mut(),
-  // so s stays the source's.
-  auto& d = dst.mut();
-  const auto& s = src.get();
-  // Sized first, then a plain indexed copy: the loads of scattered rows are independent, so
-  // many are in flight at once (push_back's size bookkeeping serialized them).
-  const size_t old = d.size();
-  d.resize(old + n);
-  T* out = d.data() + old;
-  const T* in = s.data();
-  for (size_t i = 0; i < n; ++i) out[i] = in[rows[i]];
-}
-}  // namespace
-
-void Vector::AppendSelected(const Vector& src, const uint32_t* rows, size_t n) {
-  if (n == 0) return;
+template <class F>
+void Vector::ZipArrays(const Vector& src, F&& f) {
   if (&src == this) {
-    const Vector copy = src;  // shares the arrays: the appends below clone them
-    AppendSelected(copy, rows, n);
+    const Vector copy = src;  // shares the arrays: f's writes through mut() clone them
+    ZipArrays(copy, f);
     return;
   }
-  AppendSelectedOf(nulls_, src.nulls_, rows, n);
+  f(nulls_, src.nulls_);
   switch (type_.physical()) {
-    case PhysicalType::kI64: AppendSelectedOf(i64_, src.i64_, rows, n); break;
-    case PhysicalType::kF64: AppendSelectedOf(f64_, src.f64_, rows, n); break;
-    case PhysicalType::kStr: AppendSelectedOf(str_, src.str_, rows, n); break;
-    case PhysicalType::kDec: AppendSelectedOf(dec_, src.dec_, rows, n); break;
-    case PhysicalType::kInterval: AppendSelectedOf(iv_, src.iv_, rows, n); break;
+    case PhysicalType::kI64: f(i64_, src.i64_); break;
+    case PhysicalType::kF64: f(f64_, src.f64_); break;
+    case PhysicalType::kStr: f(str_, src.str_); break;
+    case PhysicalType::kDec: f(dec_, src.dec_); break;
+    case PhysicalType::kInterval: f(iv_, src.iv_); break;
   }
+}
+
+// In the appends below dst and src are different vectors (ZipArrays): an array they share is
+// cloned by dst.mut(), so src.get() stays the source's and every row is copied once.
+void Vector::AppendFrom(const Vector& src, size_t row) {
+  ZipArrays(src, [&](auto& dst, const auto& from) { dst.mut().push_back(from.get()[row]); });
 }
 
 void Vector::AppendRange(const Vector& src, size_t begin, size_t count) {
   if (count == 0) return;
-  if (&src == this) {
-    const Vector copy = src;  // shares the arrays: the appends below clone them
-    AppendRange(copy, begin, count);
-    return;
-  }
-  AppendRangeOf(nulls_, src.nulls_, begin, count);
-  switch (type_.physical()) {
-    case PhysicalType::kI64: AppendRangeOf(i64_, src.i64_, begin, count); break;
-    case PhysicalType::kF64: AppendRangeOf(f64_, src.f64_, begin, count); break;
-    case PhysicalType::kStr: AppendRangeOf(str_, src.str_, begin, count); break;
-    case PhysicalType::kDec: AppendRangeOf(dec_, src.dec_, begin, count); break;
-    case PhysicalType::kInterval: AppendRangeOf(iv_, src.iv_, begin, count); break;
-  }
+  ZipArrays(src, [&](auto& dst, const auto& from) {
+    auto& d = dst.mut();
+    const auto& s = from.get();
+    d.insert(d.end(), s.begin() + begin, s.begin() + begin + count);
+  });
+}
+
+void Vector::AppendSelected(const Vector& src, const uint32_t* rows, size_t n) {
+  if (n == 0) return;
+  ZipArrays(src, [&](auto& dst, const auto& from) {
+    // Sized first, then a plain indexed copy: the loads of scattered rows are independent, so
+    // many are in flight at once (push_back's size bookkeeping serialized them).
+    auto& d = dst.mut();
+    const size_t old = d.size();
+    d.resize(old + n);
+    auto* out = d.data() + old;
+    const auto* in = from.get().data();
+    for (size_t i = 0; i < n; ++i) out[i] = in[rows[i]];
+  });
 }
 
 namespace {

@@ -97,6 +97,12 @@ class Vector {
   static Vector Constant(const Value& v, LogicalType t, size_t n);
 
  private:
+  // Calls f(mine, theirs) on the NULL flags and on the value arrays of the physical type (src
+  // has the same type); when src is this vector, on a copy sharing its arrays, so writes through
+  // mut() clone them first. Defined in vector.cpp, the only user.
+  template <class F>
+  void ZipArrays(const Vector& src, F&& f);
+
   LogicalType type_;
   CowArray<int64_t> i64_;
   CowArray<double> f64_;

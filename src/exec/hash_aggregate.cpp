@@ -119,7 +119,6 @@ void HashAggregateOperator::ConsumeParallel(ExecContext& ctx) {
     for (const ExprPtr& x : a.order_by) inputs_are_columns_ &= ColumnOrConstant(x);
   }
   TableScanOperator& scan = *parallel_scan_;
-  scan.PrepareParallel();  // zone maps computed up front: workers only read them
   const size_t groups = scan.group_count();
   workers_used_ = std::max<size_t>(1, std::min(workers_, groups));
   std::vector<std::unique_ptr<AggregateTable>> tables;

@@ -317,11 +317,6 @@ size_t TableScanOperator::group_count() const {
   return counts_snapshot_.size();
 }
 
-void TableScanOperator::PrepareParallel() {
-  for (size_t g = 0; g < group_count(); ++g)
-    for (const auto& p : prune_) data().Zone(g, size_t(column_ids_[p.column]));
-}
-
 bool TableScanOperator::ReadGroup(size_t g, DataChunk& out, bool keep_placeholders) const {
   const TableData& data = this->data();
   if (!prune_.empty()) {

@@ -36,9 +36,9 @@ class TableScanOperator : public PhysicalOperator {
   // CREATE INDEX is recorded in the catalog but has no access path yet; EXPLAIN says so.
   void SetRecordedIndexes(std::vector<std::string> names) { recorded_indexes_ = std::move(names); }
 
-  // Morsel access for parallel consumers: after PrepareParallel() (on one thread), ReadGroup()
-  // may be called concurrently for distinct g < group_count(); false = nothing to emit.
-  void PrepareParallel();
+  // Morsel access for parallel consumers: after Open() (which takes the zone maps of every
+  // group it sees, so workers only read them), ReadGroup() may be called concurrently for
+  // distinct g < group_count(); false = nothing to emit.
   size_t group_count() const;  // row groups visible to this scan (valid after Open)
   size_t table_groups() const { return StatementData(*table_).group_count(); }  // at plan time
   // keep_placeholders: `out` is a worker's own chunk that nothing writes into (the caller only

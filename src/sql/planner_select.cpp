@@ -635,7 +635,7 @@ PlannedQuery Planner::PlanSimpleSelect(PgQuery__SelectStmt* s, const Scope* oute
   // A WHERE over the scan alone (a Filter right above it) moves into the scan, which keeps each
   // key's newest row among the rows passing it.
   ExprPtr latest_filter;
-  if (auto f = std::dynamic_pointer_cast<FilterOperator>(plan);
+  if (auto f = distinct_on ? std::dynamic_pointer_cast<FilterOperator>(plan) : nullptr;
       f && f->children.size() == 1 && f->children[0] == base_scan && MovableExpr(*f->predicate()) && SelfContained(f->predicate())) {
     std::vector<bool> reads(base_scan->types.size(), false);
     if (MarkColumnsRead(f->predicate(), &reads)) latest_filter = f->predicate();

@@ -326,26 +326,33 @@ TEST(BackgroundCheckpoint, WritersThatOutrunItWaitButNotWhileHoldingTheDatabase)
   EXPECT_EQ(Scalar(*db, "SELECT count(*) FROM t"), "110000");
 }
 
-TEST(BackgroundCheckpoint, FailedWriteLosesNothingAndTheWalChainReplays) {
-  Limits limits;
-  const std::string dir = FreshDir("bgckpt-enospc");
-  const std::vector<std::string> statements{kCreate, Batch(1, 50000), Batch(50001, 52000), "DELETE FROM t WHERE k < 10"};
+// Runs `statements` on a database in `dir` where every part write fails (the background
+// checkpoint after the first two statements, and the closing one too), so the old MANIFEST still
+// names wal-0.log and the commits since the switch are in wal-1.log; the answers must equal the
+// in-memory run's before closing and after the reopen replays that chain. Returns the reopened
+// database for further checks.
+std::unique_ptr<Database> RunThroughFailedBackgroundCheckpoint(const std::string& dir, const std::vector<std::string>& statements) {
   const std::string expected = InMemory(statements);
   {
     auto db = OpenOrDie(dir);
-    // Every part write fails: the background checkpoint, and the closing one too.
     SetFileFaultHook([](FileOp op, const std::string& path) { return op == FileOp::kWrite && path.ends_with(".part") ? ENOSPC : 0; });
-    for (size_t i = 0; i < 2; ++i) ASSERT_TRUE(db->ExecuteStatement(statements[i]).status.ok());
-    ASSERT_TRUE(WaitBackgroundFinished(*db, 1));
+    for (size_t i = 0; i < 2; ++i) EXPECT_TRUE(db->ExecuteStatement(statements[i]).status.ok()) << statements[i];
+    EXPECT_TRUE(WaitBackgroundFinished(*db, 1));
     EXPECT_EQ(db->wal_stats().background_installed, 0u);
-    for (size_t i = 2; i < statements.size(); ++i) ASSERT_TRUE(db->ExecuteStatement(statements[i]).status.ok());
+    for (size_t i = 2; i < statements.size(); ++i) EXPECT_TRUE(db->ExecuteStatement(statements[i]).status.ok()) << statements[i];
     EXPECT_EQ(Scalar(*db, kCheck), expected);
-    // The old MANIFEST still names wal-0.log; commits since the switch are in wal-1.log.
     EXPECT_TRUE(std::filesystem::exists(dir + "/wal-1.log"));
   }
   SetFileFaultHook(nullptr);
   auto db = OpenOrDie(dir);  // replays wal-0.log, then wal-1.log
   EXPECT_EQ(Scalar(*db, kCheck), expected);
+  return db;
+}
+
+TEST(BackgroundCheckpoint, FailedWriteLosesNothingAndTheWalChainReplays) {
+  Limits limits;
+  RunThroughFailedBackgroundCheckpoint(FreshDir("bgckpt-enospc"),
+                                       {kCreate, Batch(1, 50000), Batch(50001, 52000), "DELETE FROM t WHERE k < 10"});
 }
 
 // The WAL switch of a background checkpoint stops appends into the row groups that exist
@@ -356,24 +363,10 @@ TEST(BackgroundCheckpoint, FailedWriteLosesNothingAndTheWalChainReplays) {
 // filled group, and the delete removed other rows).
 TEST(BackgroundCheckpoint, ChainReplayStartsNewGroupsAtEachWalSwitch) {
   Limits limits;
-  const std::string dir = FreshDir("bgckpt-chain-layout");
   const std::vector<std::string> statements{kCreate, Batch(1, 50000), Batch(50001, 52000),
                                             "DELETE FROM t WHERE k BETWEEN 51000 AND 51500",
                                             "UPDATE t SET v = -v WHERE k BETWEEN 50001 AND 50100"};
-  const std::string expected = InMemory(statements);
-  {
-    auto db = OpenOrDie(dir);
-    SetFileFaultHook([](FileOp op, const std::string& path) { return op == FileOp::kWrite && path.ends_with(".part") ? ENOSPC : 0; });
-    for (size_t i = 0; i < 2; ++i) ASSERT_TRUE(db->ExecuteStatement(statements[i]).status.ok());
-    ASSERT_TRUE(WaitBackgroundFinished(*db, 1));
-    EXPECT_EQ(db->wal_stats().background_installed, 0u);
-    for (size_t i = 2; i < statements.size(); ++i) ASSERT_TRUE(db->ExecuteStatement(statements[i]).status.ok());
-    EXPECT_EQ(Scalar(*db, kCheck), expected);
-    EXPECT_TRUE(std::filesystem::exists(dir + "/wal-1.log"));
-  }
-  SetFileFaultHook(nullptr);
-  auto db = OpenOrDie(dir);
-  EXPECT_EQ(Scalar(*db, kCheck), expected);
+  auto db = RunThroughFailedBackgroundCheckpoint(FreshDir("bgckpt-chain-layout"), statements);
   EXPECT_EQ(Scalar(*db, "SELECT count(*) || '/' || sum(v) FROM t WHERE k > 50000"),
             InMemory(statements, "SELECT count(*) || '/' || sum(v) FROM t WHERE k > 50000"));
 }
