@@ -15,6 +15,10 @@ AggregateTable::AggregateTable(const std::vector<ExprPtr>* groups, const std::ve
   for (auto& g : *groups_) key_types.push_back(g->type);
   group_keys_.Init(key_types);
   states_.assign(aggregates_->size(), {});
+  compact_.resize(aggregates_->size());
+  if (!groups_->empty())
+    for (size_t a = 0; a < aggregates_->size(); ++a)
+      if (CompactAggStates::Applies((*aggregates_)[a])) compact_[a] = std::make_unique<CompactAggStates>((*aggregates_)[a]);
   composite_ = groups_->size() > 1;
   for (auto& g : *groups_) {
     const PhysicalType pt = g->type.physical();
@@ -29,7 +33,10 @@ AggregateTable::AggregateTable(const std::vector<ExprPtr>* groups, const std::ve
 uint32_t AggregateTable::NewGroup(const Vector* const* key_columns, size_t row) {
   for (size_t c = 0; c < groups_->size(); ++c) group_keys_.columns[c].AppendFrom(*key_columns[c], row);
   ++group_keys_.count;
-  for (auto& s : states_) s.emplace_back();
+  for (size_t a = 0; a < states_.size(); ++a) {
+    if (compact_[a]) compact_[a]->AddGroup();
+    else states_[a].emplace_back();
+  }
   return uint32_t(group_count_++);
 }
 
@@ -81,7 +88,8 @@ void AggregateTable::SplitByPresence(ExecContext& ctx, const DataChunk& in, std:
 }
 
 size_t AggregateTable::ApproxBytes() const {
-  size_t bytes = slots_.size() * sizeof(Slot) + group_count_ * (48 + aggregates_->size() * sizeof(AggState));
+  size_t bytes = slots_.size() * sizeof(Slot) + group_count_ * 48;
+  for (auto& c : compact_) bytes += group_count_ * (c ? CompactAggStates::kBytesPerGroup : sizeof(AggState));
   for (const Vector& k : group_keys_.columns) {
     bytes += group_count_ * 9;
     if (k.type().physical() == PhysicalType::kStr) bytes += group_count_ * 40;  // string object + index entry
@@ -161,6 +169,18 @@ void AggregateTable::Consume(ExecContext& ctx, const DataChunk& in, const std::v
     else
       for (size_t r = 0; r < n; ++r) group_of_row[r] = FindOrAdd(keys.data(), r, key);
   }
+  // The rows (and their groups) every aggregate without FILTER reads: built once per chunk.
+  std::vector<uint32_t> all_rows, all_groups;
+  if (sel) {
+    all_rows = *sel;
+    all_groups.reserve(sel->size());
+    for (uint32_t r : *sel) all_groups.push_back(group_of_row[r]);
+  } else {
+    all_rows.resize(n);
+    for (size_t r = 0; r < n; ++r) all_rows[r] = uint32_t(r);
+    all_groups = std::move(group_of_row);
+  }
+  std::vector<uint32_t> filtered_rows, filtered_groups;
   for (size_t a = 0; a < aggregates_->size(); ++a) {
     const BoundAggregate& agg = (*aggregates_)[a];
     // Plain column arguments are read in place; computed ones live in `scratch`.
@@ -169,29 +189,24 @@ void AggregateTable::Consume(ExecContext& ctx, const DataChunk& in, const std::v
     for (size_t k = 0; k < agg.args.size(); ++k) args.push_back(&EvaluateRef(*agg.args[k], in, ctx, scratch[k]));
     for (size_t k = 0; k < agg.order_by.size(); ++k)
       order_keys.push_back(&EvaluateRef(*agg.order_by[k], in, ctx, scratch[agg.args.size() + k]));
-    std::vector<uint32_t> rows, groups;
-    rows.reserve(n);
+    const std::vector<uint32_t>* rows = &all_rows;
+    const std::vector<uint32_t>* groups = &all_groups;
     if (agg.filter) {
       Vector f = Evaluate(*agg.filter, in, ctx);
-      auto take = [&](uint32_t r) {
+      filtered_rows.clear();
+      filtered_groups.clear();
+      for (size_t k = 0; k < all_rows.size(); ++k) {
+        const uint32_t r = all_rows[k];
         if (!f.IsNull(r) && f.i64()[r]) {
-          rows.push_back(r);
-          groups.push_back(group_of_row[r]);
+          filtered_rows.push_back(r);
+          filtered_groups.push_back(all_groups[k]);
         }
-      };
-      if (sel)
-        for (uint32_t r : *sel) take(r);
-      else
-        for (size_t r = 0; r < n; ++r) take(uint32_t(r));
-    } else if (sel) {
-      rows = *sel;
-      groups.reserve(sel->size());
-      for (uint32_t r : *sel) groups.push_back(group_of_row[r]);
-    } else {
-      for (size_t r = 0; r < n; ++r) rows.push_back(uint32_t(r));
-      groups = group_of_row;
+      }
+      rows = &filtered_rows;
+      groups = &filtered_groups;
     }
-    UpdateAggregate(agg, states_[a], rows.data(), groups.data(), rows.size(), args, order_keys);
+    if (compact_[a]) compact_[a]->Update(rows->data(), groups->data(), rows->size(), args.empty() ? nullptr : args[0]);
+    else UpdateAggregate(agg, states_[a], rows->data(), groups->data(), rows->size(), args, order_keys);
   }
 }
 
@@ -221,8 +236,17 @@ void AggregateTable::MergeFrom(AggregateTable& other) {
   std::string scratch;
   for (size_t g = 0; g < other.group_count_; ++g) {
     uint32_t into = groups_->empty() ? 0 : FindOrAdd(keys.data(), g, scratch);
-    for (size_t a = 0; a < aggregates_->size(); ++a) CombineAggState((*aggregates_)[a], states_[a][into], other.states_[a][g]);
+    for (size_t a = 0; a < aggregates_->size(); ++a) {
+      if (compact_[a]) compact_[a]->Combine(into, *other.compact_[a], g);
+      else CombineAggState((*aggregates_)[a], states_[a][into], other.states_[a][g]);
+    }
   }
+}
+
+Value AggregateTable::Finalize(size_t a, size_t g, ExecContext& ctx) {
+  if (!compact_[a]) return FinalizeAggregate((*aggregates_)[a], states_[a][g], ctx);
+  AggState s = compact_[a]->Materialize(g);
+  return FinalizeAggregate((*aggregates_)[a], s, ctx);
 }
 
 void CombineAggState(const BoundAggregate& agg, AggState& into, AggState& from) {

@@ -1,11 +1,13 @@
 // The hash table of a GROUP BY: group keys, a key -> group map, and one AggState per
 // (aggregate, group). A parallel aggregation fills one table per worker and merges them.
 #pragma once
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "exec/aggregate_state.h"
+#include "exec/compact_agg_state.h"
 #include "exec/operator.h"
 
 namespace yunhe {
@@ -27,7 +29,9 @@ class AggregateTable {
   void MergeFrom(AggregateTable& other);
   size_t group_count() const { return group_count_; }
   const DataChunk& keys() const { return group_keys_; }
-  AggState& state(size_t aggregate, size_t group) { return states_[aggregate][group]; }
+  // The value of aggregate `aggregate` for group `group` (call once per pair: the general
+  // states' collected values may be sorted in place).
+  Value Finalize(size_t aggregate, size_t group, ExecContext& ctx);
 
  private:
   uint32_t NewGroup(const Vector* const* key_columns, size_t row);
@@ -54,7 +58,10 @@ class AggregateTable {
   void GrowSlots();
   int64_t null_group_ = -1;
   DataChunk group_keys_;                       // one row per group
-  std::vector<std::vector<AggState>> states_;  // [aggregate][group]
+  // [aggregate][group]: general states, or, for aggregates CompactAggStates::Applies to when
+  // there is a GROUP BY, compact_[aggregate] (and states_[aggregate] stays empty).
+  std::vector<std::vector<AggState>> states_;
+  std::vector<std::unique_ptr<CompactAggStates>> compact_;
   size_t group_count_ = 0;
 };
 

@@ -192,7 +192,7 @@ bool HashAggregateOperator::Next(ExecContext& ctx, DataChunk& out) {
   for (size_t g = emitted_; g < end; ++g) {
     for (size_t c = 0; c < groups_.size(); ++c) out.columns[c].AppendFrom(table_->keys().columns[c], g);
     for (size_t a = 0; a < aggregates_.size(); ++a)
-      out.columns[groups_.size() + a].Append(FinalizeAggregate(aggregates_[a], table_->state(a, g), ctx));
+      out.columns[groups_.size() + a].Append(table_->Finalize(a, g, ctx));
   }
   out.count = end - emitted_;
   emitted_ = end;
