@@ -36,18 +36,28 @@ int WalWriter::Sync() const {
 }
 
 void WalWriter::Append(const std::vector<WalRecord>& records) {
-  std::string buf;
-  std::string payload;
+  std::string& buf = frames_;
+  buf.clear();
   for (const auto& r : records) {
-    payload.clear();
-    EncodeWalRecord(r, &payload);
-    if (payload.size() >= kWalFrameMax)
+    // Each frame: payload length, CRC-32C of the payload, payload; the header is filled in
+    // once the payload is encoded after it.
+    const size_t header = buf.size();
+    buf.append(8, '\0');
+    EncodeWalRecord(r, &buf);
+    const size_t len = buf.size() - header - 8;
+    if (len >= kWalFrameMax) {
+      buf.clear();
       throw Error(SqlState::kFeatureNotSupported, "a single statement wrote more than 1 GiB to one table; split it");
-    ByteWriter w(&buf);
-    w.U32(uint32_t(payload.size()));
-    w.U32(Crc32c(payload.data(), payload.size()));
-    buf += payload;
+    }
+    const uint32_t frame[2] = {uint32_t(len), Crc32c(buf.data() + header + 8, len)};
+    std::memcpy(buf.data() + header, frame, sizeof(frame));  // little-endian, as ByteWriter writes
   }
+  struct Trim {  // a buffer grown by one huge statement is not kept
+    std::string& b;
+    ~Trim() {
+      if (b.capacity() > (size_t(256) << 20)) std::string().swap(b);
+    }
+  } trim{buf};
   size_t off = 0;
   const int write_fault = InjectedFault(FileOp::kWrite, path_);
   while (off < buf.size()) {

@@ -42,6 +42,10 @@ class WalWriter {
   std::string path_;
   int fd_ = -1;
   uint64_t size_ = 0;
+  // The frames of one Append, encoded in place; kept between appends (Append is called under
+  // the database lock, one at a time) so an ingest batch of megabytes does not grow and fault
+  // in a fresh buffer, twice, per commit.
+  std::string frames_;
 };
 
 struct WalReadResult {
