@@ -23,6 +23,21 @@ std::string PrimaryKeyOf(const Table& t, const DataChunk& rows, size_t row) {
   return key;
 }
 
+namespace {
+
+// The digest of a row's key, serialized into a caller's scratch string (no allocation per row).
+KeyDigest RowKeyDigest(const Table& t, const DataChunk& rows, size_t row, std::string& scratch) {
+  scratch.clear();
+  for (int c : t.schema.primary_key) AppendKeyCell(rows.columns[c], row, scratch);
+  return DigestKey(scratch);
+}
+
+struct DigestHash {
+  size_t operator()(const KeyDigest& d) const { return size_t(d.low); }
+};
+
+}  // namespace
+
 bool KeyHasNull(const Table& t, const DataChunk& rows, size_t row) {
   if (t.schema.nulls_not_distinct) return false;  // a NULL is a value of the key like any other
   for (int c : t.schema.primary_key)
@@ -113,11 +128,10 @@ namespace {
 // FindPrimaryKey; *sure = false when a private copy cannot tell through the live table's map
 // (the key's live row is newer than the copy's base, or the live table lost rows since it):
 // its base may hold the key in a row the map no longer names.
-int64_t FindKey(Table& t, const DataChunk& rows, size_t r, const std::string& key, bool* sure) {
+int64_t FindKey(Table& t, const DataChunk& rows, size_t r, const KeyDigest& digest, bool* sure) {
   *sure = true;
   const int64_t p = KeyPartition(t, rows, r);
   const Table::KeyMap& m = KeysOf(t, p);
-  const KeyDigest digest = DigestKey(key);
   if (const uint64_t* row = m.rows.Find(digest)) return int64_t(*row);
   if (!SharesKeys(t)) return -1;
   // A row of the private copy's base it has not deleted, found through the live table's map.
@@ -141,7 +155,7 @@ int64_t FindKey(Table& t, const DataChunk& rows, size_t r, const std::string& ke
 
 int64_t FindPrimaryKey(Table& t, const DataChunk& rows, size_t r, const std::string& key) {
   bool sure;
-  return FindKey(t, rows, r, key, &sure);
+  return FindKey(t, rows, r, DigestKey(key), &sure);
 }
 
 void CheckPrimaryKeys(Table& t, const DataChunk& rows) {
@@ -168,12 +182,14 @@ void CheckPrimaryKeys(Table& t, const DataChunk& rows) {
 void NotePrimaryKeys(Table& t, const TableData::AppendMark& mark) {
   if (t.schema.primary_key.empty() || t.pk_maps.empty()) return;
   // Maps that are valid stay valid: appends do not change the version, so add the new keys.
+  std::string scratch;
   auto note_range = [&](size_t g, size_t from) {
     const DataChunk chunk = t.data.group(g);
     for (size_t r = from; r < chunk.count; ++r) {
       if (KeyHasNull(t, chunk, r)) continue;
       auto it = t.pk_maps.find(KeyPartition(t, chunk, r));
-      if (it != t.pk_maps.end() && it->second.version == t.data.version()) it->second.rows.Set(DigestKey(PrimaryKeyOf(t, chunk, r)), g * kChunkRows + r);
+      if (it != t.pk_maps.end() && it->second.version == t.data.version())
+        it->second.rows.Set(RowKeyDigest(t, chunk, r, scratch), g * kChunkRows + r);
     }
   };
   for (auto [g, before] : mark.touched) note_range(g, before);
@@ -196,11 +212,17 @@ bool ResolveUpserts(Table& t, const DataChunk& rows, std::vector<uint64_t>* repl
                     DataChunk* merge) {
   replaced->clear();
   keep->clear();
-  std::unordered_map<std::string, uint32_t> last;  // key -> last row of the batch holding it
+  // Key digest -> last row of the batch holding it. Digests stand for keys, as in the key maps
+  // (128-bit keyed hashes: storage/key_map.h); each row's is computed once.
+  std::vector<KeyDigest> digests(rows.count);
+  std::unordered_map<KeyDigest, uint32_t, DigestHash> last;
+  last.reserve(rows.count);
+  std::string scratch;
   bool repeats = false;
   for (size_t r = 0; r < rows.count; ++r) {
     if (KeyHasNull(t, rows, r)) continue;
-    auto [it, fresh] = last.try_emplace(PrimaryKeyOf(t, rows, r), uint32_t(r));
+    digests[r] = RowKeyDigest(t, rows, r, scratch);
+    auto [it, fresh] = last.try_emplace(digests[r], uint32_t(r));
     if (!fresh) {
       if (merge) FillNulls(merge, r, merge->columns, it->second);  // the earlier copy, already merged
       it->second = uint32_t(r);
@@ -208,8 +230,9 @@ bool ResolveUpserts(Table& t, const DataChunk& rows, std::vector<uint64_t>* repl
     }
   }
   std::vector<std::pair<uint64_t, uint32_t>> matches;  // stored row id -> the batch row replacing it
-  for (auto& [key, row] : last) {
-    const int64_t id = FindPrimaryKey(t, rows, row, key);
+  for (auto& [digest, row] : last) {
+    bool sure;
+    const int64_t id = FindKey(t, rows, row, digest, &sure);
     if (id < 0) continue;
     replaced->push_back(uint64_t(id));
     if (merge) matches.emplace_back(uint64_t(id), row);
@@ -230,7 +253,7 @@ bool ResolveUpserts(Table& t, const DataChunk& rows, std::vector<uint64_t>* repl
   std::sort(replaced->begin(), replaced->end());
   if (repeats) {
     for (size_t r = 0; r < rows.count; ++r)
-      if (KeyHasNull(t, rows, r) || last[PrimaryKeyOf(t, rows, r)] == r) keep->push_back(uint32_t(r));
+      if (KeyHasNull(t, rows, r) || last[digests[r]] == r) keep->push_back(uint32_t(r));
   }
   return repeats || !replaced->empty();
 }
@@ -283,7 +306,7 @@ int64_t LookupPrimaryKey(Table& t, const std::vector<Value>& key) {
     if (v.size() == 0) v.Append(Value::Null(v.type()));
   row.count = 1;
   bool sure;
-  const int64_t id = FindKey(t, row, 0, PrimaryKeyOf(t, row, 0), &sure);
+  const int64_t id = FindKey(t, row, 0, DigestKey(PrimaryKeyOf(t, row, 0)), &sure);
   return sure ? id : -2;
 }
 
