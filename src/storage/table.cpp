@@ -132,8 +132,16 @@ void TableData::AppendRows(const DataChunk& chunk, const std::vector<uint32_t>* 
     YH_ASSERT(grp.partition == partition && !grp.part);
     DataChunk& dst = grp.chunk;
     size_t take = std::min(kChunkRows - dst.count, total - offset);
+    // A whole chunk into an empty group (an ingest batch, a COPY chunk) shares the chunk's
+    // arrays instead of copying every cell (common/vector.h: copy-on-write; a later append into
+    // the group clones what it writes to).
+    bool share = !rows && dst.count == 0 && offset == 0 && take == total;
+    for (size_t c = 0; share && c < dst.columns.size(); ++c)
+      share = chunk.columns[c].size() == total && chunk.columns[c].type() == dst.columns[c].type();
     for (size_t c = 0; c < dst.columns.size(); ++c) {
-      if (!rows) {
+      if (share) {
+        dst.columns[c] = chunk.columns[c];
+      } else if (!rows) {
         dst.columns[c].AppendRange(chunk.columns[c], offset, take);
       } else {
         for (size_t k = offset; k < offset + take; ++k) dst.columns[c].AppendFrom(chunk.columns[c], (*rows)[k]);
@@ -147,6 +155,13 @@ void TableData::AppendRows(const DataChunk& chunk, const std::vector<uint32_t>* 
     rows_ += take;
     resident_rows_ += take;
   }
+}
+
+size_t TableData::OpenGroupRoom(const Vector& ts, size_t r) const {
+  const auto it = partition_open_group_.find(PartitionOf(ts, r));
+  if (it == partition_open_group_.end() || it->second < appends_from_group_) return kChunkRows;
+  const RowGroup& grp = *groups_[it->second];
+  return grp.part || grp.chunk.count >= kChunkRows ? kChunkRows : kChunkRows - grp.chunk.count;
 }
 
 int64_t TableData::PartitionOf(const Vector& ts, size_t r) const {

@@ -153,6 +153,11 @@ class TableData {
   void Append(const DataChunk& chunk, AppendMark* mark = nullptr);
   // The time partition a row with timestamp ts[r] goes to (INT64_MIN for NULL; 0 when the table
   // is not partitioned).
+  // How many rows an append of a row like row r of `ts` (the time column; any vector for a
+  // table without one) can add before its partition's open group is full: a writer that sends
+  // chunks of that size first, then of kChunkRows, has each later chunk start a fresh group,
+  // which AppendRows fills by sharing the chunk's arrays instead of copying them.
+  size_t OpenGroupRoom(const Vector& ts, size_t r) const;
   int64_t PartitionOf(const Vector& ts, size_t r) const;
   // Undoes an Append (appends are undone in reverse order).
   void UndoAppend(const AppendMark& mark);

@@ -77,6 +77,10 @@ struct Writer::Sink {
   std::unordered_map<std::string, int, NameHash, std::equal_to<>> columns;
   std::vector<int> required;  // NOT NULL columns other than the timestamp
   DataChunk chunk;
+  // Rows the chunk takes before it is flushed: first what the table's open group has room for,
+  // then whole groups, so each flush after the first starts a group of its own and is stored
+  // without a copy (storage/table.h, OpenGroupRoom).
+  size_t capacity = kChunkRows;
   std::vector<int> slots;  // per point: column of each tag, then of each field
   // Keys of the last accepted point: most streams repeat one shape, whose slots and type checks
   // then carry over without a lookup.
@@ -272,6 +276,7 @@ void Writer::AddRow(Sink& sink, const Point& p) {
   int64_t ts = p.has_timestamp ? p.timestamp_ns : now_ns_;
   tcol.i64()[row] = ts;
   tcol.SetNull(row, false);
+  if (row == 0) sink.capacity = std::max<size_t>(1, sink.table->data.OpenGroupRoom(tcol, 0));
   size_t slot = 0;
   for (const Tag& t : p.tags) {
     Vector& out = chunk.columns[sink.slots[slot++]];
@@ -291,7 +296,7 @@ void Writer::AddRow(Sink& sink, const Point& p) {
     }
     out.SetNull(row, false);
   }
-  if (++chunk.count == kChunkRows) FlushSink(sink);
+  if (++chunk.count >= sink.capacity) FlushSink(sink);
 }
 
 void Writer::WidenSeriesKey(Sink& sink, const std::vector<std::string_view>& added, const Point& p) {

@@ -249,3 +249,54 @@ TEST_F(TableDataParts, SnapshotTakenBeforeCompactionStillReadsItsRows) {
 
 }  // namespace
 }  // namespace yunhe
+
+namespace yunhe {
+namespace {
+
+// (ts = hour 0, v = first + k) rows, n of them.
+DataChunk HourZeroRun(size_t n, int64_t first) {
+  std::vector<std::pair<int64_t, int64_t>> rows;
+  for (size_t k = 0; k < n; ++k) rows.emplace_back(0, first + int64_t(k));
+  return Rows(rows);
+}
+
+TEST(TableData, WholeChunksIntoFreshGroupsAreSharedNotCopiedAndStayTheTables) {
+  TableData t = HourlyTable();
+  DataChunk probe = HourZeroRun(1, 0);
+  EXPECT_EQ(t.OpenGroupRoom(probe.columns[0], 0), kChunkRows);  // no group yet
+  t.Append(HourZeroRun(100, 0));
+  EXPECT_EQ(t.OpenGroupRoom(probe.columns[0], 0), kChunkRows - 100);
+  // A writer that sends the room first fills the open group; the next chunk needs a new one.
+  t.Append(HourZeroRun(kChunkRows - 100, 100));
+  EXPECT_EQ(t.group_count(), 1u);
+  EXPECT_EQ(t.OpenGroupRoom(probe.columns[0], 0), kChunkRows);
+  // A whole chunk into a fresh group: stored by sharing the chunk's arrays. Writing to the
+  // chunk afterwards (an ingest sink reusing it) must not reach the table's rows.
+  DataChunk whole = HourZeroRun(kChunkRows, int64_t(kChunkRows));
+  t.Append(whole);
+  whole.columns[1].i64()[0] = -1;
+  whole.columns[1].SetNull(1, true);
+  EXPECT_EQ(t.group_count(), 2u);
+  Vector v = t.column(1, 1);
+  EXPECT_EQ(v.i64()[0], int64_t(kChunkRows));
+  EXPECT_FALSE(v.IsNull(1));
+  // A partial chunk into a fresh group is shared too; appending after it into the same group
+  // clones the arrays, leaving the appended chunk as it was.
+  DataChunk part = HourZeroRun(10, 10000);
+  t.Append(part);
+  t.Append(HourZeroRun(5, 20000));
+  EXPECT_EQ(t.group_count(), 3u);
+  EXPECT_EQ(t.group_rows(2), 15u);
+  EXPECT_EQ(part.columns[1].size(), 10u);
+  Vector third = t.column(2, 1);
+  EXPECT_EQ(third.i64()[9], 10009);
+  EXPECT_EQ(third.i64()[10], 20000);
+  int64_t expect = 0;
+  for (int64_t k = 0; k < int64_t(2 * kChunkRows); ++k) expect += k;
+  for (int64_t k = 0; k < 10; ++k) expect += 10000 + k;
+  for (int64_t k = 0; k < 5; ++k) expect += 20000 + k;
+  EXPECT_EQ(Sum(t), expect);
+}
+
+}  // namespace
+}  // namespace yunhe
