@@ -6,6 +6,9 @@
 #include "exec/row_index_cache.h"
 
 #include <map>
+#include <string_view>
+#include <type_traits>
+#include <unordered_map>
 
 #include "storage/part_file.h"
 
@@ -16,13 +19,25 @@ bool ValueIndexable(const LogicalType& type) { return SortedIndexable(type); }
 namespace {
 
 // Appends the non-NULL values of v's first `rows` rows (not deleted) with their positions.
-template <typename K>
-void Gather(const Vector& v, const K* vals, size_t rows, const std::vector<uint8_t>* deleted, uint64_t base,
+template <typename V, typename K>
+void Gather(const Vector& v, const V* vals, size_t rows, const std::vector<uint8_t>* deleted, uint64_t base,
             std::vector<K>* keys, std::vector<uint64_t>* positions) {
   for (size_t r = 0; r < rows; ++r) {
     if ((deleted && (*deleted)[r]) || v.IsNull(r)) continue;
     keys->push_back(vals[r]);
     positions->push_back(base + r);
+  }
+}
+
+// Moves (or, from views, copies) k[order[i]] and pos[order[i]] to the outputs, in that order.
+template <typename K, typename Out>
+void EmitInOrder(const std::vector<uint32_t>& order, std::vector<K>& k, const std::vector<uint64_t>& pos, std::vector<Out>* keys,
+                 std::vector<uint64_t>* positions) {
+  keys->reserve(k.size());
+  positions->reserve(k.size());
+  for (uint32_t o : order) {
+    keys->emplace_back(std::move(k[o]));
+    positions->push_back(pos[o]);
   }
 }
 
@@ -32,12 +47,50 @@ void SortByKey(std::vector<K>& k, std::vector<uint64_t>& pos, std::vector<K>* ke
   std::vector<uint32_t> order(k.size());
   std::iota(order.begin(), order.end(), 0u);
   std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return k[a] < k[b]; });
-  keys->reserve(k.size());
-  positions->reserve(k.size());
-  for (uint32_t o : order) {
-    keys->push_back(std::move(k[o]));
-    positions->push_back(pos[o]);
+  EmitInOrder(order, k, pos, keys, positions);
+}
+
+// Text keys are mostly tags (hosts, devices, symbols): few distinct values repeated over
+// millions of rows. One hashing pass numbers the distinct values, only those are sorted, and a
+// counting sort by their rank places the rows (stable) -- instead of ~n log n string compares
+// (8.6M host names: 5.8-8 s). Many distinct values fall back to the comparison sort.
+// The keys are views into the table's column vectors, copied once into the index.
+void SortTextKeys(std::vector<std::string_view>& k, std::vector<uint64_t>& pos, std::vector<std::string>* keys,
+                  std::vector<uint64_t>* positions) {
+  const size_t n = k.size();
+  const size_t max_distinct = std::max<size_t>(1024, n / 16);
+  std::unordered_map<std::string_view, uint32_t> ids;
+  std::vector<std::string_view> distinct;
+  std::vector<uint32_t> id_of(n);
+  for (size_t i = 0; i < n; ++i) {
+    auto [it, fresh] = ids.try_emplace(k[i], uint32_t(distinct.size()));
+    if (fresh) {
+      distinct.push_back(k[i]);
+      if (distinct.size() > max_distinct) {
+        ids.clear();
+        std::vector<uint32_t> order(n);
+        std::iota(order.begin(), order.end(), 0u);
+        std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return k[a] < k[b]; });
+        EmitInOrder(order, k, pos, keys, positions);
+        return;
+      }
+    }
+    id_of[i] = it->second;
   }
+  std::vector<uint32_t> by_value(distinct.size());
+  std::iota(by_value.begin(), by_value.end(), 0u);
+  std::sort(by_value.begin(), by_value.end(), [&](uint32_t a, uint32_t b) { return distinct[a] < distinct[b]; });
+  std::vector<size_t> start(distinct.size() + 1, 0);  // first output slot of each id
+  for (uint32_t id : id_of) ++start[id + 1];
+  std::vector<size_t> slot(distinct.size());
+  size_t at = 0;
+  for (uint32_t id : by_value) {
+    slot[id] = at;
+    at += start[id + 1];
+  }
+  std::vector<uint32_t> order(n);
+  for (size_t i = 0; i < n; ++i) order[slot[id_of[i]]++] = uint32_t(i);
+  EmitInOrder(order, k, pos, keys, positions);
 }
 
 // Sorted keys of type K (read by `values` from each vector) of the column vectors column_of(i),
@@ -45,15 +98,25 @@ void SortByKey(std::vector<K>& k, std::vector<uint64_t>& pos, std::vector<K>* ke
 template <typename K, typename Values, typename ColumnOf, typename RowsOf, typename DeletedOf>
 void SortedOf(Values values, size_t n, ColumnOf column_of, RowsOf rows_of, DeletedOf deleted_of, std::vector<K>* keys,
               std::vector<uint64_t>* positions) {
-  std::vector<K> k;
+  // Text is gathered as views into the column vectors (held here) and copied once, in order,
+  // into the index.
+  using Gathered = std::conditional_t<std::is_same_v<K, std::string>, std::string_view, K>;
+  std::vector<Vector> held;
+  std::vector<Gathered> k;
   std::vector<uint64_t> pos;
+  size_t total = 0;  // reserved up front: growing millions of keys moved each one ~twice
+  for (size_t i = 0; i < n; ++i) total += rows_of(i);
+  k.reserve(total);
+  pos.reserve(total);
   for (size_t i = 0; i < n; ++i) {
     const size_t rows = rows_of(i);
     if (rows == 0) continue;
-    const Vector v = column_of(i);
+    held.push_back(column_of(i));
+    const Vector& v = held.back();  // its arrays stay put when `held` grows (shared, on the heap)
     Gather(v, values(v), rows, deleted_of(i), uint64_t(i) * kChunkRows, &k, &pos);
   }
-  SortByKey(k, pos, keys, positions);
+  if constexpr (std::is_same_v<K, std::string>) SortTextKeys(k, pos, keys, positions);
+  else SortByKey(k, pos, keys, positions);
 }
 
 // Fills `out` from the column vectors `column_of(i)`, i < n, each with `rows_of(i)` rows.
