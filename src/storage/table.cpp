@@ -109,8 +109,14 @@ void TableData::AppendRows(const DataChunk& chunk, const std::vector<uint32_t>* 
   while (offset < total) {
     auto it = partition_open_group_.find(partition);
     size_t g;
+    // A whole chunk of kChunkRows rows starts a group of its own even when the open group has
+    // room (which then stays partly filled until a compaction): stored by sharing its arrays
+    // (below) instead of splitting it over two groups by copying every cell. COPY's parallel
+    // parsers end each segment with a partial chunk; topping up the open group with the next
+    // full chunk would misalign every chunk after it.
+    const bool whole_chunk = !rows && offset == 0 && total == kChunkRows;
     if (it == partition_open_group_.end() || groups_[it->second]->part || groups_[it->second]->chunk.count == kChunkRows ||
-        it->second < appends_from_group_) {
+        it->second < appends_from_group_ || (whole_chunk && groups_[it->second]->chunk.count > 0)) {
       g = groups_.size();
       auto fresh = std::make_shared<RowGroup>();
       fresh->chunk.Init(types_);
@@ -643,12 +649,30 @@ void TableData::SetDeleted(size_t g, const std::vector<uint8_t>& flags) {
 }
 
 std::shared_ptr<const std::vector<std::string>> TableData::PartitionKeys(int64_t partition, const std::vector<int>& columns) const {
+  return PartitionKeySet(partition, columns).keys;
+}
+
+std::shared_ptr<const DataChunk> TableData::PartitionKeyRows(int64_t partition, const std::vector<int>& columns) const {
+  return PartitionKeySet(partition, columns).rows_chunk;
+}
+
+TableData::KeySet TableData::PartitionKeySet(int64_t partition, const std::vector<int>& columns) const {
   {
     std::lock_guard<std::mutex> lock(key_sets_->mu);
     const KeySet& ks = key_sets_->sets[{columns, partition}];
-    if (ks.rows == rows_ && ks.version == version_ && ks.keys) return ks.keys;
+    if (ks.rows == rows_ && ks.version == version_ && ks.keys) return ks;
   }
   auto keys = std::make_shared<std::vector<std::string>>();
+  // The same distinct values as rows (columns in `columns` order), for callers that evaluate
+  // something on them.
+  auto distinct = std::make_shared<DataChunk>();
+  for (int c : columns) distinct->columns.emplace_back(types_[size_t(c)]);
+  auto add = [&](const std::string& k, const Vector* const* cells, size_t r) {
+    keys->push_back(k);
+    for (size_t i = 0; i < columns.size(); ++i) distinct->columns[i].AppendFrom(*cells[i], r);
+    ++distinct->count;
+  };
+  std::vector<const Vector*> cells(columns.size());
   std::unordered_set<std::string> seen;
   std::string key;
   // One text key: sealed groups whose part stores the column's distinct values contribute those
@@ -667,17 +691,19 @@ std::shared_ptr<const std::vector<std::string>> TableData::PartitionKeys(int64_t
         if (parts_done.insert(groups_[g]->part.get()).second) {
           Vector v(types_[c]);
           for (const std::string& t : *texts) v.Append(Value::Text(t));
+          cells[0] = &v;
           for (size_t r = 0; r < v.size(); ++r) {
             key.clear();
             AppendKeyCell(v, r, key);
-            if (seen.insert(key).second) keys->push_back(key);
+            if (seen.insert(key).second) add(key, cells.data(), r);
           }
         }
         if (Zone(g, c).null_count > 0) {
           Vector null_cell = Vector::Constant(Value::Null(types_[c]), types_[c], 1);
+          cells[0] = &null_cell;
           key.clear();
           AppendKeyCell(null_cell, 0, key);
-          if (seen.insert(key).second) keys->push_back(key);
+          if (seen.insert(key).second) add(key, cells.data(), 0);
         }
         continue;
       }
@@ -687,6 +713,7 @@ std::shared_ptr<const std::vector<std::string>> TableData::PartitionKeys(int64_t
     chunk.count = groups_[g]->chunk.count;
     chunk.columns.resize(types_.size());
     for (int c : columns) chunk.columns[c] = column(g, size_t(c));
+    for (size_t i = 0; i < columns.size(); ++i) cells[i] = &chunk.columns[size_t(columns[i])];
     const std::vector<uint8_t>& deleted = this->deleted(g);
     if (columns.size() == 1 && chunk.columns[columns[0]].type().physical() == PhysicalType::kStr) {
       // One text key (device, host, symbol): compare the strings before serializing a new one.
@@ -698,7 +725,7 @@ std::shared_ptr<const std::vector<std::string>> TableData::PartitionKeys(int64_t
         if (!v.IsNull(r) && have_last && v.str()[r] == last) continue;
         key.clear();
         AppendKeyCell(v, r, key);
-        if (seen.insert(key).second) keys->push_back(key);
+        if (seen.insert(key).second) add(key, cells.data(), r);
         have_last = !v.IsNull(r);
         if (have_last) last = v.str()[r];
       }
@@ -708,7 +735,7 @@ std::shared_ptr<const std::vector<std::string>> TableData::PartitionKeys(int64_t
       if (deleted[r]) continue;
       key.clear();
       for (int c : columns) AppendKeyCell(chunk.columns[c], r, key);
-      if (seen.insert(key).second) keys->push_back(key);
+      if (seen.insert(key).second) add(key, cells.data(), r);
     }
   }
   std::lock_guard<std::mutex> lock(key_sets_->mu);
@@ -716,7 +743,8 @@ std::shared_ptr<const std::vector<std::string>> TableData::PartitionKeys(int64_t
   ks.rows = rows_;
   ks.version = version_;
   ks.keys = keys;
-  return keys;
+  ks.rows_chunk = distinct;
+  return ks;
 }
 
 }  // namespace yunhe

@@ -270,6 +270,8 @@ class TableData {
   // queries skip old partitions whose keys all have a newer row already. Shared by a table and
   // its snapshots (entries are stamped with the rows and version they were computed at).
   std::shared_ptr<const std::vector<std::string>> PartitionKeys(int64_t partition, const std::vector<int>& columns) const;
+  // The same distinct values as rows: column i holds table column columns[i]; row k is key k.
+  std::shared_ptr<const DataChunk> PartitionKeyRows(int64_t partition, const std::vector<int>& columns) const;
 
  private:
   enum class Fate : uint8_t { kKeep, kDrop, kRewrite };
@@ -297,7 +299,10 @@ class TableData {
     size_t rows = SIZE_MAX;         // table row count the set was computed at
     uint64_t version = UINT64_MAX;  // table version (deletes, rollbacks) it was computed at
     std::shared_ptr<const std::vector<std::string>> keys;
+    std::shared_ptr<const DataChunk> rows_chunk;
   };
+  // PartitionKeys/PartitionKeyRows: computed together, cached in key_sets_.
+  KeySet PartitionKeySet(int64_t partition, const std::vector<int>& columns) const;
   struct DistinctEntry {
     size_t rows = 0;
     uint64_t version = UINT64_MAX;

@@ -291,7 +291,14 @@ TEST(TableData, WholeChunksIntoFreshGroupsAreSharedNotCopiedAndStayTheTables) {
   Vector third = t.column(2, 1);
   EXPECT_EQ(third.i64()[9], 10009);
   EXPECT_EQ(third.i64()[10], 20000);
+  // A whole chunk does not top up a partly filled open group: it starts its own, shared.
+  t.Append(HourZeroRun(kChunkRows, 30000));
+  EXPECT_EQ(t.group_count(), 4u);
+  EXPECT_EQ(t.group_rows(2), 15u);
+  EXPECT_EQ(t.group_rows(3), kChunkRows);
+  EXPECT_EQ(t.column(3, 1).i64()[0], 30000);
   int64_t expect = 0;
+  for (int64_t k = 0; k < int64_t(kChunkRows); ++k) expect += 30000 + k;
   for (int64_t k = 0; k < int64_t(2 * kChunkRows); ++k) expect += k;
   for (int64_t k = 0; k < 10; ++k) expect += 10000 + k;
   for (int64_t k = 0; k < 5; ++k) expect += 20000 + k;
