@@ -7,7 +7,9 @@
 #include <algorithm>
 #include <cstring>
 #include <deque>
+#include <map>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "common/row_key.h"
 #include "common/statement_context.h"
@@ -533,8 +535,64 @@ void TableScanOperator::ComputeLatestPerKey(ExecContext& ctx) {
   // 1, 2, 4, 8, ... groups of the partition, so a partition whose keys trickle in costs little.
   int64_t done_partition = INT64_MIN, scan_partition = INT64_MIN;
   size_t groups_in_partition = 0, next_check = 1;
+  // With a filter that reads only key columns and text columns (tags: fleet = 'South'), the keys
+  // that can have a passing row in a partition are found by evaluating the filter on the
+  // partition's distinct (key, tag) values instead of its rows: a key none of whose values passes
+  // has no passing row there and needs no newer row for the partition to be settled or skipped.
+  // Any other filter (a measurement: fuel < 0.1) leaves every group to be read.
+  std::vector<int> combo_columns = table_keys;  // the keys first, in key order, then the tags
+  bool filter_on_tags = latest_filter_ != nullptr;
+  for (size_t k = 0; latest_filter_ && k < column_ids_.size(); ++k) {
+    if (!latest_filter_reads_[k]) continue;
+    const int c = column_ids_[k];
+    if (std::find(combo_columns.begin(), combo_columns.end(), c) != combo_columns.end()) continue;
+    if (types[k].id != TypeId::kText) filter_on_tags = false;
+    combo_columns.push_back(c);
+  }
+  std::map<int64_t, std::shared_ptr<const std::vector<std::string>>> passing_keys;
+  auto keys_that_count = [&](int64_t part) -> std::shared_ptr<const std::vector<std::string>> {
+    if (!latest_filter_) return data.PartitionKeys(part, table_keys);
+    if (!filter_on_tags) return nullptr;
+    auto cached = passing_keys.find(part);
+    if (cached != passing_keys.end()) return cached->second;
+    const auto combos = data.PartitionKeyRows(part, combo_columns);
+    auto keys = std::make_shared<std::vector<std::string>>();
+    std::unordered_set<std::string> seen;
+    std::string k;
+    for (size_t begin = 0; begin < combos->count; begin += kChunkRows) {
+      const size_t n = std::min(kChunkRows, combos->count - begin);
+      std::vector<Vector> slice;
+      for (const Vector& v : combos->columns) {
+        slice.emplace_back(v.type());
+        slice.back().AppendRange(v, begin, n);
+      }
+      DataChunk in;
+      in.count = n;
+      in.columns.resize(column_ids_.size());
+      for (size_t c = 0; c < column_ids_.size(); ++c) {
+        const auto at = std::find(combo_columns.begin(), combo_columns.end(), column_ids_[c]);
+        in.columns[c] = latest_filter_reads_[c] ? slice[size_t(at - combo_columns.begin())] : Vector(types[c]);
+      }
+      std::vector<uint32_t> pass;
+      try {
+        pass = EvaluateFilter(*latest_filter_, in, ctx);
+      } catch (const Error&) {
+        // A value of a deleted row (the sets may hold some) the filter fails on: read the rows.
+        filter_on_tags = false;
+        return nullptr;
+      }
+      for (uint32_t r : pass) {
+        k.clear();
+        for (size_t i = 0; i < table_keys.size(); ++i) AppendKeyCell(slice[i], r, k);
+        if (seen.insert(k).second) keys->push_back(k);
+      }
+    }
+    passing_keys[part] = keys;
+    return keys;
+  };
   auto partition_settled = [&](int64_t part, int64_t group_max) {
-    const auto keys = data.PartitionKeys(part, table_keys);
+    const auto keys = keys_that_count(part);
+    if (!keys) return false;
     for (const auto& k : *keys) {
       const Best* b = find_best(k);
       if (!b || b->ts < group_max) return false;
@@ -553,10 +611,7 @@ void TableScanOperator::ComputeLatestPerKey(ExecContext& ctx) {
       ++groups_skipped_;
       continue;
     }
-    // With a filter a key no row passes for never gets a newest row, so the partition's key set
-    // (a pass over its key column, the first time) would rarely let anything be skipped: not
-    // asked for.
-    if (!latest_filter_ && groups_in_partition == next_check) {
+    if ((!latest_filter_ || filter_on_tags) && groups_in_partition == next_check) {
       next_check *= 2;
       if (partition_settled(part, max_ts[g]) && counts_snapshot_[g] == data.group_rows(g)) {
         done_partition = part;
@@ -571,12 +626,14 @@ void TableScanOperator::ComputeLatestPerKey(ExecContext& ctx) {
     }
     // Entering an older partition: if every key in it already has a row from a newer partition,
     // none of its rows can win and the whole partition is skipped.
-    if (!latest_filter_ && part < newest && (!partition_checked || checked_partition != part)) {
+    if ((!latest_filter_ || filter_on_tags) && part < newest && (!partition_checked || checked_partition != part)) {
       partition_checked = true;
       checked_partition = part;
-      bool all_newer = !best.empty();
-      const auto keys = data.PartitionKeys(part, table_keys);
-      for (const auto& k : *keys) {
+      const auto keys = keys_that_count(part);
+      // With a filter, a partition no row of which passes is skipped whole.
+      bool all_newer = keys && (!best.empty() || (latest_filter_ && keys->empty()));
+      for (size_t i = 0; all_newer && i < keys->size(); ++i) {
+        const std::string& k = (*keys)[i];
         const Best* b = find_best(k);
         if (!b || b->partition <= part) {
           all_newer = false;

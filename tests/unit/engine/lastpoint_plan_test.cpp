@@ -48,6 +48,23 @@ TEST_F(LastpointPlan, FilterOnTheTableRunsInsideTheLatestRowScan) {
   EXPECT_NE(plan.find("rows=40)\n"), std::string::npos) << plan;
 }
 
+// "row groups skipped: N of M" of the plan's latest-row scan: N, or -1 when it shows none.
+long GroupsSkipped(const std::string& plan) {
+  const size_t at = plan.find("row groups skipped: ");
+  return at == std::string::npos ? -1 : std::stol(plan.substr(at + 20));
+}
+
+TEST_F(LastpointPlan, FilterOnTagsSettlesPartitionsFromTheirDistinctValues) {
+  // Each partition's distinct (name, fleet) values show every truck has South rows in the
+  // newest partition: once those are found, the rest of it and every older partition are skipped.
+  const std::string tag = Explain(*db_, "SELECT name, fuel FROM (SELECT DISTINCT ON (name) name, fuel FROM tr WHERE fleet = 'South' ORDER BY name, ts DESC) s");
+  EXPECT_GT(GroupsSkipped(tag), 0) << tag;
+  EXPECT_NE(tag.find("rows=40)\n"), std::string::npos) << tag;
+  // A filter on a measurement cannot be decided from distinct values: every group is read.
+  const std::string measure = Explain(*db_, "SELECT name, fuel FROM (SELECT DISTINCT ON (name) name, fuel FROM tr WHERE fuel > 5 ORDER BY name, ts DESC) s");
+  EXPECT_EQ(GroupsSkipped(measure), 0) << measure;
+}
+
 TEST_F(LastpointPlan, FilterWithASubqueryStaysAbove) {
   const std::string plan = Explain(*db_,
                                    "SELECT name FROM (SELECT DISTINCT ON (name) name FROM tr WHERE fleet IN (SELECT 'South') "
