@@ -657,23 +657,38 @@ std::shared_ptr<const DataChunk> TableData::PartitionKeyRows(int64_t partition, 
 }
 
 TableData::KeySet TableData::PartitionKeySet(int64_t partition, const std::vector<int>& columns) const {
+  // Stamped with the partition's own row count: appends to other partitions leave an older
+  // partition's set valid, and a set whose partition only got appends since (ingest into the
+  // newest partition) is extended by the new rows instead of recomputed.
+  size_t partition_rows = 0;
+  for (const auto& grp : groups_)
+    if (grp->partition == partition) partition_rows += grp->chunk.count;
+  KeySet ks;
   {
     std::lock_guard<std::mutex> lock(key_sets_->mu);
-    const KeySet& ks = key_sets_->sets[{columns, partition}];
-    if (ks.rows == rows_ && ks.version == version_ && ks.keys) return ks;
+    const KeySet& cached = key_sets_->sets[{columns, partition}];
+    if (cached.keys && cached.version == version_ && cached.layout_epoch == layout_epoch_) {
+      if (cached.rows == partition_rows) return cached;
+      if (cached.rows < partition_rows) ks = cached;
+    }
   }
-  auto keys = std::make_shared<std::vector<std::string>>();
+  // Copies of what the cached set shares with its readers, extended below.
+  auto keys = ks.keys ? std::make_shared<std::vector<std::string>>(*ks.keys) : std::make_shared<std::vector<std::string>>();
   // The same distinct values as rows (columns in `columns` order), for callers that evaluate
   // something on them.
-  auto distinct = std::make_shared<DataChunk>();
-  for (int c : columns) distinct->columns.emplace_back(types_[size_t(c)]);
+  auto distinct = ks.rows_chunk ? std::make_shared<DataChunk>(*ks.rows_chunk) : std::make_shared<DataChunk>();
+  if (!ks.rows_chunk)
+    for (int c : columns) distinct->columns.emplace_back(types_[size_t(c)]);
+  auto seen = ks.seen ? std::make_shared<std::unordered_set<std::string>>(*ks.seen) : std::make_shared<std::unordered_set<std::string>>();
+  std::vector<uint32_t> covered = ks.group_rows;  // rows of each group already in the set
+  covered.resize(groups_.size(), 0);
   auto add = [&](const std::string& k, const Vector* const* cells, size_t r) {
+    if (!seen->insert(k).second) return;
     keys->push_back(k);
     for (size_t i = 0; i < columns.size(); ++i) distinct->columns[i].AppendFrom(*cells[i], r);
     ++distinct->count;
   };
   std::vector<const Vector*> cells(columns.size());
-  std::unordered_set<std::string> seen;
   std::string key;
   // One text key: sealed groups whose part stores the column's distinct values contribute those
   // (and the NULL key when their zone map counts NULLs) without reading a block. The set may then
@@ -683,7 +698,10 @@ TableData::KeySet TableData::PartitionKeySet(int64_t partition, const std::vecto
   std::set<const PartFile*> parts_done;
   for (size_t g = 0; g < groups_.size(); ++g) {
     if (groups_[g]->partition != partition) continue;
-    if (one_text_key) {
+    const size_t from = covered[g], to = groups_[g]->chunk.count;
+    covered[g] = uint32_t(to);
+    if (from >= to) continue;
+    if (one_text_key && from == 0) {
       const size_t c = size_t(columns[0]);
       const int pc = group_part_column(g, c);
       const std::vector<std::string>* texts = pc >= 0 ? groups_[g]->part->DistinctTexts(size_t(pc)) : nullptr;
@@ -695,7 +713,7 @@ TableData::KeySet TableData::PartitionKeySet(int64_t partition, const std::vecto
           for (size_t r = 0; r < v.size(); ++r) {
             key.clear();
             AppendKeyCell(v, r, key);
-            if (seen.insert(key).second) add(key, cells.data(), r);
+            add(key, cells.data(), r);
           }
         }
         if (Zone(g, c).null_count > 0) {
@@ -703,14 +721,14 @@ TableData::KeySet TableData::PartitionKeySet(int64_t partition, const std::vecto
           cells[0] = &null_cell;
           key.clear();
           AppendKeyCell(null_cell, 0, key);
-          if (seen.insert(key).second) add(key, cells.data(), 0);
+          add(key, cells.data(), 0);
         }
         continue;
       }
     }
     // Only the key columns: a sealed group reads no other block.
     DataChunk chunk;
-    chunk.count = groups_[g]->chunk.count;
+    chunk.count = to;
     chunk.columns.resize(types_.size());
     for (int c : columns) chunk.columns[c] = column(g, size_t(c));
     for (size_t i = 0; i < columns.size(); ++i) cells[i] = &chunk.columns[size_t(columns[i])];
@@ -720,31 +738,35 @@ TableData::KeySet TableData::PartitionKeySet(int64_t partition, const std::vecto
       const Vector& v = chunk.columns[columns[0]];
       std::string_view last;
       bool have_last = false;
-      for (size_t r = 0; r < chunk.count; ++r) {
+      for (size_t r = from; r < to; ++r) {
         if (deleted[r]) continue;
         if (!v.IsNull(r) && have_last && v.str()[r] == last) continue;
         key.clear();
         AppendKeyCell(v, r, key);
-        if (seen.insert(key).second) add(key, cells.data(), r);
+        add(key, cells.data(), r);
         have_last = !v.IsNull(r);
         if (have_last) last = v.str()[r];
       }
       continue;
     }
-    for (size_t r = 0; r < chunk.count; ++r) {
+    for (size_t r = from; r < to; ++r) {
       if (deleted[r]) continue;
       key.clear();
       for (int c : columns) AppendKeyCell(chunk.columns[c], r, key);
-      if (seen.insert(key).second) add(key, cells.data(), r);
+      add(key, cells.data(), r);
     }
   }
+  KeySet out;
+  out.rows = partition_rows;
+  out.version = version_;
+  out.layout_epoch = layout_epoch_;
+  out.keys = keys;
+  out.rows_chunk = distinct;
+  out.seen = seen;
+  out.group_rows = std::move(covered);
   std::lock_guard<std::mutex> lock(key_sets_->mu);
-  KeySet& ks = key_sets_->sets[{columns, partition}];
-  ks.rows = rows_;
-  ks.version = version_;
-  ks.keys = keys;
-  ks.rows_chunk = distinct;
-  return ks;
+  key_sets_->sets[{columns, partition}] = out;
+  return out;
 }
 
 }  // namespace yunhe

@@ -23,6 +23,7 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "storage/key_map.h"
@@ -266,7 +267,7 @@ class TableData {
   // only the groups they can have reached (each partition's open group, and new ones).
   std::shared_ptr<const std::vector<ZoneMap>> ZoneColumn(size_t column) const;
   // The distinct values (serialized row keys) of `columns` among the live rows of a time
-  // partition, computed lazily and kept until the table changes. Lets "latest row per key"
+  // partition, computed lazily and kept until the partition gets rows or the table a delete. Lets "latest row per key"
   // queries skip old partitions whose keys all have a newer row already. Shared by a table and
   // its snapshots (entries are stamped with the rows and version they were computed at).
   std::shared_ptr<const std::vector<std::string>> PartitionKeys(int64_t partition, const std::vector<int>& columns) const;
@@ -296,10 +297,15 @@ class TableData {
   uint64_t layout_epoch_ = 0;
   size_t appends_from_group_ = 0;  // groups before this one take no appends (PrivateCopy)
   struct KeySet {
-    size_t rows = SIZE_MAX;         // table row count the set was computed at
+    size_t rows = SIZE_MAX;         // the partition's row count the set was computed at
     uint64_t version = UINT64_MAX;  // table version (deletes, rollbacks) it was computed at
     std::shared_ptr<const std::vector<std::string>> keys;
     std::shared_ptr<const DataChunk> rows_chunk;
+    // For extending the set by rows appended since: the layout it was computed on, the keys
+    // seen, and how many rows of each group (by index; other partitions' groups 0) it covers.
+    uint64_t layout_epoch = UINT64_MAX;
+    std::shared_ptr<const std::unordered_set<std::string>> seen;
+    std::vector<uint32_t> group_rows;
   };
   // PartitionKeys/PartitionKeyRows: computed together, cached in key_sets_.
   KeySet PartitionKeySet(int64_t partition, const std::vector<int>& columns) const;

@@ -307,3 +307,41 @@ TEST(TableData, WholeChunksIntoFreshGroupsAreSharedNotCopiedAndStayTheTables) {
 
 }  // namespace
 }  // namespace yunhe
+
+namespace yunhe {
+namespace {
+
+// The distinct values of column 1 in partition p, via PartitionKeyRows, sorted.
+std::vector<int64_t> KeysOf(const TableData& t, int64_t p) {
+  auto rows = t.PartitionKeyRows(p, {1});
+  EXPECT_EQ(rows->count, t.PartitionKeys(p, {1})->size());
+  std::vector<int64_t> out;
+  for (size_t r = 0; r < rows->count; ++r) out.push_back(rows->columns[0].i64()[r]);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+TEST(TableData, PartitionKeySetsGrowWithAppendsAndForgetDeletedKeys) {
+  TableData t = HourlyTable();
+  t.Append(Rows({{0, 1}, {0, 2}, {0, 1}}));
+  EXPECT_EQ(KeysOf(t, 0), (std::vector<int64_t>{1, 2}));
+  // Appends to the partition extend its set (rows of the open group and of a new group).
+  t.Append(Rows({{0, 3}, {0, 2}}));
+  EXPECT_EQ(KeysOf(t, 0), (std::vector<int64_t>{1, 2, 3}));
+  t.Append(HourZeroRun(kChunkRows, 100));
+  EXPECT_EQ(KeysOf(t, 0).size(), 3 + kChunkRows);
+  // Another partition's rows leave it as it was and get a set of their own.
+  t.Append(Rows({{1, 7}}));
+  EXPECT_EQ(KeysOf(t, 0).size(), 3 + kChunkRows);
+  EXPECT_EQ(KeysOf(t, 1), (std::vector<int64_t>{7}));
+  // A delete (a new version) recomputes: key 3's only row is gone.
+  for (size_t g = 0; g < t.group_count(); ++g)
+    for (size_t r = 0; r < t.group_rows(g); ++r)
+      if (t.group_partition(g) == 0 && t.column(g, 1).i64()[r] == 3) t.Delete(g * kChunkRows + r);
+  std::vector<int64_t> after = KeysOf(t, 0);
+  EXPECT_EQ(after.size(), 2 + kChunkRows);
+  EXPECT_FALSE(std::binary_search(after.begin(), after.end(), 3));
+}
+
+}  // namespace
+}  // namespace yunhe
