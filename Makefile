@@ -90,6 +90,7 @@ bench: build
 	@/usr/bin/python3 bench/transactions.py $(YUNHE)
 	@bash bench/lineproto.sh $(YUNHE)
 	@bash bench/asof.sh $(YUNHE)
+	@bash bench/lastpoint_ingest.sh $(YUNHE)
 	@bash bench/nmea.sh $(YUNHE)
 	@bash bench/peers.sh $(YUNHE)
 	@bash bench/storage.sh $(YUNHE)
