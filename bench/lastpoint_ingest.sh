@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Lastpoint while ingest goes on: a live dashboard asks for each truck's latest reading (and the
 # latest one of the trucks of one fleet) between writes of new readings. TRUCKS trucks x MINUTES
-# readings, then WRITES rounds of (one new reading for every tenth truck; the two questions).
+# readings (in time order, as they arrive), then WRITES rounds of (one new reading for every
+# tenth truck; the two questions).
 # yunhe runs on a data directory (shell, -f); PostgreSQL 15, when installed, gets the same SQL on
 # its own cluster with an index on (name, ts), in the same run. Prints the first answer's time
 # and the median over the rounds after it, for both systems, and the ratios.
@@ -25,7 +26,7 @@ last_all="SELECT count(*), sum(fuel) FROM (SELECT DISTINCT ON (name) name, fuel 
 last_south="SELECT count(*), sum(fuel) FROM (SELECT DISTINCT ON (name) name, fuel FROM readings WHERE fleet = 'South' ORDER BY name, ts DESC) s;"
 body() {  # $1 = CREATE TABLE statement
   echo "$1"
-  echo "INSERT INTO readings SELECT 'truck_' || t, (ARRAY['North', 'South', 'East', 'West'])[t % 4 + 1], timestamp '2024-01-01' + m * interval '1 minute', ((t * 7 + m) % 1000) / 1000.0 FROM generate_series(0, $TRUCKS - 1) t, generate_series(0, $MINUTES - 1) m;"
+  echo "INSERT INTO readings SELECT 'truck_' || t, (ARRAY['North', 'South', 'East', 'West'])[t % 4 + 1], timestamp '2024-01-01' + m * interval '1 minute', ((t * 7 + m) % 1000) / 1000.0 FROM generate_series(0, $MINUTES - 1) m, generate_series(0, $TRUCKS - 1) t;"
   [ -n "${2:-}" ] && echo "$2"
   echo '\timing on'
   for w in $(seq "$WRITES"); do
