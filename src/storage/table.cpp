@@ -499,7 +499,14 @@ TableData::Layout TableData::Reseal(const PartWriter& write_part) const {
       DataChunk& dst = out.back();
       const size_t take = std::min(kChunkRows - dst.count, keep.size() - k);
       if (take == rows.count) {
-        for (size_t c = 0; c < types_.size(); ++c) dst.columns[c].AppendRange(rows.columns[c], 0, take);
+        // A whole group into an empty new one (sealing full resident groups) shares its arrays.
+        bool share = dst.count == 0;
+        for (size_t c = 0; share && c < types_.size(); ++c)
+          share = rows.columns[c].size() == take && rows.columns[c].type() == dst.columns[c].type();
+        for (size_t c = 0; c < types_.size(); ++c) {
+          if (share) dst.columns[c] = rows.columns[c];
+          else dst.columns[c].AppendRange(rows.columns[c], 0, take);
+        }
       } else {
         for (size_t k2 = k; k2 < k + take; ++k2)
           for (size_t c = 0; c < types_.size(); ++c) dst.columns[c].AppendFrom(rows.columns[c], keep[k2]);
