@@ -169,9 +169,7 @@ void UpdateAggregate(const BoundAggregate& agg, std::vector<AggState>& states, c
             s.has_value = true;
             continue;
           }
-          // PostgreSQL orders NaN above every other value.
-          double b = s.best.f;
-          int c = std::isnan(v) ? (std::isnan(b) ? 0 : 1) : std::isnan(b) ? -1 : (v < b ? -1 : v > b ? 1 : 0);
+          const int c = CompareDouble(v, s.best.f);  // NaN above every other value
           if (is_min ? c < 0 : c > 0) s.best.f = v;
         }
       }

@@ -1,6 +1,8 @@
 #include "exec/compact_agg_state.h"
 
-#include <cmath>
+#include <type_traits>
+
+#include "functions/kernel_util.h"
 
 namespace yunhe {
 
@@ -29,78 +31,60 @@ CompactAggStates::CompactAggStates(const BoundAggregate& agg)
 
 namespace {
 
-// PostgreSQL orders NaN above every other float (and equal to itself).
-inline int CompareFloat(double a, double b) {
-  if (std::isnan(a)) return std::isnan(b) ? 0 : 1;
-  if (std::isnan(b)) return -1;
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+// Three-way order of integer-like values and of floats (NaN above every other, as PostgreSQL).
+inline int Order(int64_t a, int64_t b) { return a < b ? -1 : a > b ? 1 : 0; }
+inline int Order(double a, double b) { return CompareDouble(a, b); }
 
 }  // namespace
 
-void CompactAggStates::Update(const uint32_t* rows, const uint32_t* groups, size_t n, const Vector* arg) {
+// Calls fn(slot of the row's group, value) for every non-NULL row; T is the argument's array type.
+template <typename T, typename Fn>
+void CompactAggStates::ForValues(const uint32_t* rows, const uint32_t* groups, size_t n, const Vector& arg, Fn fn) {
+  const uint8_t* nulls = arg.nulls();
+  const T* x;
+  if constexpr (std::is_same_v<T, int64_t>) x = arg.i64();
+  else x = arg.f64();
   Slot* s = slots_.data();
-  if (kind_ == AggKind::kCountStar) {
-    for (size_t k = 0; k < n; ++k) ++s[groups[k]].count;
+  for (size_t k = 0; k < n; ++k) {
+    const uint32_t r = rows[k];
+    if (!nulls[r]) fn(s[groups[k]], x[r]);
+  }
+}
+
+template <typename T>
+void CompactAggStates::UpdateTyped(const uint32_t* rows, const uint32_t* groups, size_t n, const Vector& arg) {
+  if (kind_ == AggKind::kSum || kind_ == AggKind::kAvg) {
+    // One by one in row order, as the general path adds floats (same rounding).
+    ForValues<T>(rows, groups, n, arg, [](Slot& s, T v) {
+      ++s.count;
+      s.template Sum<T>() += v;
+    });
     return;
   }
-  const uint8_t* nulls = arg->nulls();
+  const int want = kind_ == AggKind::kMin ? -1 : 1;
+  ForValues<T>(rows, groups, n, arg, [want](Slot& s, T v) {
+    if (s.count++ == 0 || Order(v, s.template Best<T>()) == want) s.template Best<T>() = v;
+  });
+}
+
+void CompactAggStates::Update(const uint32_t* rows, const uint32_t* groups, size_t n, const Vector* arg) {
+  Slot* s = slots_.data();
   switch (kind_) {
-    case AggKind::kCount:
+    case AggKind::kCountStar:
+      for (size_t k = 0; k < n; ++k) ++s[groups[k]].count;
+      return;
+    case AggKind::kCount: {
+      const uint8_t* nulls = arg->nulls();
       for (size_t k = 0; k < n; ++k) s[groups[k]].count += !nulls[rows[k]];
       return;
+    }
     case AggKind::kSum:
     case AggKind::kAvg:
-      if (ints_) {
-        const int64_t* x = arg->i64();
-        for (size_t k = 0; k < n; ++k) {
-          const uint32_t r = rows[k];
-          if (nulls[r]) continue;
-          Slot& slot = s[groups[k]];
-          ++slot.count;
-          slot.isum += x[r];
-        }
-      } else {
-        // One by one in row order, as the general path adds floats (same rounding).
-        const double* x = arg->f64();
-        for (size_t k = 0; k < n; ++k) {
-          const uint32_t r = rows[k];
-          if (nulls[r]) continue;
-          Slot& slot = s[groups[k]];
-          ++slot.count;
-          slot.f += x[r];
-        }
-      }
-      return;
     case AggKind::kMin:
-    case AggKind::kMax: {
-      const bool is_min = kind_ == AggKind::kMin;
-      if (ints_) {
-        const int64_t* x = arg->i64();
-        for (size_t k = 0; k < n; ++k) {
-          const uint32_t r = rows[k];
-          if (nulls[r]) continue;
-          Slot& slot = s[groups[k]];
-          const int64_t v = x[r];
-          if (slot.count++ == 0 || (is_min ? v < slot.i : v > slot.i)) slot.i = v;
-        }
-      } else {
-        const double* x = arg->f64();
-        for (size_t k = 0; k < n; ++k) {
-          const uint32_t r = rows[k];
-          if (nulls[r]) continue;
-          Slot& slot = s[groups[k]];
-          const double v = x[r];
-          if (slot.count++ == 0) {
-            slot.f = v;
-            continue;
-          }
-          const int c = CompareFloat(v, slot.f);
-          if (is_min ? c < 0 : c > 0) slot.f = v;
-        }
-      }
+    case AggKind::kMax:
+      if (ints_) UpdateTyped<int64_t>(rows, groups, n, *arg);
+      else UpdateTyped<double>(rows, groups, n, *arg);
       return;
-    }
     default: return;  // Applies() admits nothing else
   }
 }
@@ -110,12 +94,10 @@ void CompactAggStates::Combine(size_t into, const CompactAggStates& other, size_
   const Slot& b = other.slots_[from];
   if (b.count == 0) return;
   if (kind_ == AggKind::kMin || kind_ == AggKind::kMax) {
-    const bool is_min = kind_ == AggKind::kMin;
-    const int c = a.count == 0 ? 1 : ints_ ? (b.i < a.i ? -1 : b.i > a.i ? 1 : 0) : CompareFloat(b.f, a.f);
-    if (a.count == 0 || (is_min ? c < 0 : c > 0)) {
-      if (ints_) a.i = b.i;
-      else a.f = b.f;
-    }
+    const int want = kind_ == AggKind::kMin ? -1 : 1;
+    const bool take = a.count == 0 || (ints_ ? Order(b.i, a.i) : Order(b.f, a.f)) == want;
+    if (take && ints_) a.i = b.i;
+    if (take && !ints_) a.f = b.f;
     a.count += b.count;
     return;
   }

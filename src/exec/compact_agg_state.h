@@ -5,6 +5,7 @@
 // and missing the cache on them.
 #pragma once
 #include <cstdint>
+#include <type_traits>
 #include <vector>
 
 #include "exec/aggregate_state.h"
@@ -36,7 +37,22 @@ class CompactAggStates {
       double f = 0;  // float sum/avg, float min/max
       int64_t i;     // integer min/max
     };
+    // The running sum and the best value for an argument array of type T.
+    template <typename T>
+    auto& Sum() {
+      if constexpr (std::is_same_v<T, int64_t>) return isum;
+      else return f;
+    }
+    template <typename T>
+    T& Best() {
+      if constexpr (std::is_same_v<T, int64_t>) return i;
+      else return f;
+    }
   };
+  template <typename T, typename Fn>
+  void ForValues(const uint32_t* rows, const uint32_t* groups, size_t n, const Vector& arg, Fn fn);
+  template <typename T>
+  void UpdateTyped(const uint32_t* rows, const uint32_t* groups, size_t n, const Vector& arg);
   static_assert(sizeof(Slot) == kBytesPerGroup);
   const BoundAggregate* agg_;
   AggKind kind_;

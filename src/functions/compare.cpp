@@ -9,13 +9,11 @@
 
 namespace yunhe {
 
-namespace {
 int CompareDouble(double x, double y) {
   bool xn = std::isnan(x), yn = std::isnan(y);
   if (xn || yn) return xn && yn ? 0 : xn ? 1 : -1;
   return x < y ? -1 : x > y ? 1 : 0;
 }
-}  // namespace
 
 int CompareCells(const Vector& a, size_t ra, const Vector& b, size_t rb) {
   switch (a.type().physical()) {

@@ -34,6 +34,9 @@ inline void ForEachValid(const Vector& out, size_t count, Fn&& fn) {
 // Three-way comparison of two non-NULL cells of the same physical type (C collation for text,
 // NaN above every other float, as PostgreSQL orders them).
 int CompareCells(const Vector& a, size_t ra, const Vector& b, size_t rb);
+// Three-way comparison of two floats as PostgreSQL orders them: NaN above every other value
+// and equal to itself.
+int CompareDouble(double x, double y);
 int CompareValues(const Value& a, const Value& b);
 // Whether a three-way result satisfies a comparison operator (=, <>, !=, <, <=, >, >=).
 bool SatisfiesComparison(const std::string& op, int c);
