@@ -102,6 +102,21 @@ void TableData::RebuildPartitionIndex() {
 }
 
 // Appends `rows` of `chunk` (all rows when null) to the newest group of `partition`.
+namespace {
+
+// When dst is empty and src holds exactly `rows` rows in dst's column types, dst's columns
+// become src's, sharing the arrays (common/vector.h: copy-on-write; a later append into dst
+// clones what it writes to), and true; otherwise nothing changes and false: copy instead.
+bool ShareWhole(const DataChunk& src, size_t rows, DataChunk& dst) {
+  if (dst.count != 0 || src.columns.size() != dst.columns.size()) return false;
+  for (size_t c = 0; c < dst.columns.size(); ++c)
+    if (src.columns[c].size() != rows || src.columns[c].type() != dst.columns[c].type()) return false;
+  for (size_t c = 0; c < dst.columns.size(); ++c) dst.columns[c] = src.columns[c];
+  return true;
+}
+
+}  // namespace
+
 void TableData::AppendRows(const DataChunk& chunk, const std::vector<uint32_t>* rows, int64_t partition, AppendMark* mark) {
   const size_t total = rows ? rows->size() : chunk.count;
   YH_ASSERT(chunk.columns.size() == types_.size());
@@ -138,16 +153,10 @@ void TableData::AppendRows(const DataChunk& chunk, const std::vector<uint32_t>* 
     YH_ASSERT(grp.partition == partition && !grp.part);
     DataChunk& dst = grp.chunk;
     size_t take = std::min(kChunkRows - dst.count, total - offset);
-    // A whole chunk into an empty group (an ingest batch, a COPY chunk) shares the chunk's
-    // arrays instead of copying every cell (common/vector.h: copy-on-write; a later append into
-    // the group clones what it writes to).
-    bool share = !rows && dst.count == 0 && offset == 0 && take == total;
-    for (size_t c = 0; share && c < dst.columns.size(); ++c)
-      share = chunk.columns[c].size() == total && chunk.columns[c].type() == dst.columns[c].type();
-    for (size_t c = 0; c < dst.columns.size(); ++c) {
-      if (share) {
-        dst.columns[c] = chunk.columns[c];
-      } else if (!rows) {
+    // A whole chunk into an empty group (an ingest batch, a COPY chunk) is shared, not copied.
+    const bool shared = !rows && offset == 0 && take == total && ShareWhole(chunk, total, dst);
+    for (size_t c = 0; c < dst.columns.size() && !shared; ++c) {
+      if (!rows) {
         dst.columns[c].AppendRange(chunk.columns[c], offset, take);
       } else {
         for (size_t k = offset; k < offset + take; ++k) dst.columns[c].AppendFrom(chunk.columns[c], (*rows)[k]);
@@ -499,14 +508,9 @@ TableData::Layout TableData::Reseal(const PartWriter& write_part) const {
       DataChunk& dst = out.back();
       const size_t take = std::min(kChunkRows - dst.count, keep.size() - k);
       if (take == rows.count) {
-        // A whole group into an empty new one (sealing full resident groups) shares its arrays.
-        bool share = dst.count == 0;
-        for (size_t c = 0; share && c < types_.size(); ++c)
-          share = rows.columns[c].size() == take && rows.columns[c].type() == dst.columns[c].type();
-        for (size_t c = 0; c < types_.size(); ++c) {
-          if (share) dst.columns[c] = rows.columns[c];
-          else dst.columns[c].AppendRange(rows.columns[c], 0, take);
-        }
+        // A whole group into an empty new one (sealing full resident groups) is shared.
+        if (!ShareWhole(rows, take, dst))
+          for (size_t c = 0; c < types_.size(); ++c) dst.columns[c].AppendRange(rows.columns[c], 0, take);
       } else {
         for (size_t k2 = k; k2 < k + take; ++k2)
           for (size_t c = 0; c < types_.size(); ++c) dst.columns[c].AppendFrom(rows.columns[c], keep[k2]);
@@ -664,19 +668,26 @@ std::shared_ptr<const DataChunk> TableData::PartitionKeyRows(int64_t partition, 
 }
 
 TableData::KeySet TableData::PartitionKeySet(int64_t partition, const std::vector<int>& columns) const {
-  // Stamped with the partition's own row count: appends to other partitions leave an older
-  // partition's set valid, and a set whose partition only got appends since (ingest into the
-  // newest partition) is extended by the new rows instead of recomputed.
-  size_t partition_rows = 0;
-  for (const auto& grp : groups_)
-    if (grp->partition == partition) partition_rows += grp->chunk.count;
+  // A set stays valid while the table has the version and layout it was computed on (no
+  // delete, rollback or re-laying since) and the partition got no rows it does not cover:
+  // appends to other partitions leave it as is, and appends to this one (ingest into the newest
+  // partition) extend it by the new rows. Appends only reach a partition's open group and new
+  // groups, so only those are looked at. A snapshot may find a set covering more rows than it
+  // has: a larger set only skips less (below).
   KeySet ks;
   {
     std::lock_guard<std::mutex> lock(key_sets_->mu);
     const KeySet& cached = key_sets_->sets[{columns, partition}];
     if (cached.keys && cached.version == version_ && cached.layout_epoch == layout_epoch_) {
-      if (cached.rows == partition_rows) return cached;
-      if (cached.rows < partition_rows) ks = cached;
+      const size_t known = cached.group_rows.size();
+      bool covered = true;
+      for (size_t g = known; g < groups_.size() && covered; ++g)
+        covered = groups_[g]->partition != partition || groups_[g]->chunk.count == 0;
+      const auto open = partition_open_group_.find(partition);
+      if (open != partition_open_group_.end() && open->second < known)
+        covered = covered && groups_[open->second]->chunk.count <= cached.group_rows[open->second];
+      if (covered) return cached;
+      ks = cached;
     }
   }
   // Copies of what the cached set shares with its readers, extended below.
@@ -764,7 +775,6 @@ TableData::KeySet TableData::PartitionKeySet(int64_t partition, const std::vecto
     }
   }
   KeySet out;
-  out.rows = partition_rows;
   out.version = version_;
   out.layout_epoch = layout_epoch_;
   out.keys = keys;

@@ -152,13 +152,13 @@ class TableData {
   };
   const std::vector<LogicalType>& types() const { return types_; }
   void Append(const DataChunk& chunk, AppendMark* mark = nullptr);
-  // The time partition a row with timestamp ts[r] goes to (INT64_MIN for NULL; 0 when the table
-  // is not partitioned).
   // How many rows an append of a row like row r of `ts` (the time column; any vector for a
   // table without one) can add before its partition's open group is full: a writer that sends
   // chunks of that size first, then of kChunkRows, has each later chunk start a fresh group,
   // which AppendRows fills by sharing the chunk's arrays instead of copying them.
   size_t OpenGroupRoom(const Vector& ts, size_t r) const;
+  // The time partition a row with timestamp ts[r] goes to (INT64_MIN for NULL; 0 when the table
+  // is not partitioned).
   int64_t PartitionOf(const Vector& ts, size_t r) const;
   // Undoes an Append (appends are undone in reverse order).
   void UndoAppend(const AppendMark& mark);
@@ -267,9 +267,10 @@ class TableData {
   // only the groups they can have reached (each partition's open group, and new ones).
   std::shared_ptr<const std::vector<ZoneMap>> ZoneColumn(size_t column) const;
   // The distinct values (serialized row keys) of `columns` among the live rows of a time
-  // partition, computed lazily and kept until the partition gets rows or the table a delete. Lets "latest row per key"
-  // queries skip old partitions whose keys all have a newer row already. Shared by a table and
-  // its snapshots (entries are stamped with the rows and version they were computed at).
+  // partition, computed lazily, extended when the partition gets rows, recomputed after a
+  // delete or re-laying. Lets "latest row per key" queries skip old partitions whose keys all
+  // have a newer row already. Shared by a table and its snapshots (entries are stamped with the
+  // version, layout and rows per group they were computed at).
   std::shared_ptr<const std::vector<std::string>> PartitionKeys(int64_t partition, const std::vector<int>& columns) const;
   // The same distinct values as rows: column i holds table column columns[i]; row k is key k.
   std::shared_ptr<const DataChunk> PartitionKeyRows(int64_t partition, const std::vector<int>& columns) const;
@@ -297,7 +298,6 @@ class TableData {
   uint64_t layout_epoch_ = 0;
   size_t appends_from_group_ = 0;  // groups before this one take no appends (PrivateCopy)
   struct KeySet {
-    size_t rows = SIZE_MAX;         // the partition's row count the set was computed at
     uint64_t version = UINT64_MAX;  // table version (deletes, rollbacks) it was computed at
     std::shared_ptr<const std::vector<std::string>> keys;
     std::shared_ptr<const DataChunk> rows_chunk;
