@@ -1,6 +1,9 @@
 #include "common/memory_limit.h"
 
 #include <fcntl.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include <unistd.h>
 
@@ -49,6 +52,12 @@ uint64_t ResidentBytes() {
   unsigned long long size = 0, resident = 0;
   if (std::sscanf(buf, "%llu %llu", &size, &resident) != 2) return 0;
   return resident * page;
+}
+
+void ReleaseFreeMemory() {
+#if defined(__GLIBC__)
+  malloc_trim(0);
+#endif
 }
 
 uint64_t ProcessMemoryCapBytes() {

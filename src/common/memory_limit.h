@@ -21,6 +21,11 @@ uint64_t DefaultMemoryLimitBytes();
 uint64_t ResidentBytes();
 uint64_t ProcessMemoryCapBytes();
 
+// Gives the allocator's free pages back to the system (glibc keeps freed memory between
+// long-lived blocks otherwise: RSS would stay at the high-water mark of every ingest burst).
+// Takes milliseconds per GB of heap; call off the database lock.
+void ReleaseFreeMemory();
+
 // False on a malformed size or one under `minimum`. A bare number counts in `bare_unit` bytes
 // (PostgreSQL's work_mem: kB).
 bool ParseMemorySize(const std::string& text, uint64_t* bytes, uint64_t bare_unit = 1, uint64_t minimum = 1 << 20);

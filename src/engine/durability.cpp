@@ -21,6 +21,7 @@
 #include "engine/schemas.h"
 #include "storage/file_faults.h"
 #include "storage/manifest.h"
+#include "storage/buffer_pool.h"
 #include "storage/part_file.h"
 #include "storage/segment_file.h"
 
@@ -342,16 +343,19 @@ void Durability::CollectLiveParts(const Catalog& catalog) {
 // ---- Background checkpoints ----
 //
 // The automatic checkpoints (WAL or resident rows past their limits) write without the
-// database lock. Holding it briefly (Begin): the WAL is fsynced and commits switch to a new WAL
-// file, every table stops appending into the row groups it has (TableData::FreezeGroups) and
-// is snapshotted, and the catalog is taken as DDL text. Without it (Write): the snapshots'
-// resident groups are sealed into parts at the positions they have (no row moves, so the WAL
-// records written meanwhile still name the right rows), delete vectors and the catalog are
-// written. Holding it briefly again (Finish): MANIFEST names the new files and the new WAL, the
-// live tables swap their resident groups for the sealed ones, old files go. A crash before the
-// swap leaves the old MANIFEST, whose WAL chain (the old WAL, then the new) replays everything;
-// after it, the new MANIFEST with the new WAL. A synchronous checkpoint meanwhile (CHECKPOINT,
-// close, memory pressure) supersedes the background one, which then drops its files.
+// database lock. Holding it briefly (Begin, in the commit that found a limit passed, so that a
+// writer coming straight back for the database cannot keep the switch waiting): the WAL is
+// fsynced and commits switch to a new WAL file, every table stops appending into the row groups
+// it has (TableData::FreezeGroups) and is snapshotted, and the catalog is taken as DDL text.
+// Without it (Write, on the checkpointer thread): the snapshots' resident groups are sealed into
+// parts at the positions they have (no row moves, so the WAL records written meanwhile still
+// name the right rows), delete vectors and the catalog are written. Holding it briefly again
+// (Finish: the checkpointer thread, or a commit that finds the write done and holds the
+// database already): MANIFEST names the new files and the new WAL, the live tables swap their
+// resident groups for the sealed ones, old files go. A crash before the swap leaves the old
+// MANIFEST, whose WAL chain (the old WAL, then the new) replays everything; after it, the new
+// MANIFEST with the new WAL. A synchronous checkpoint meanwhile (CHECKPOINT, close) supersedes
+// the background one, which then drops its files.
 
 struct Durability::Background {
   uint64_t generation = 0;
@@ -482,10 +486,8 @@ bool Durability::FinishCompaction(Background& bg, Catalog& catalog, const std::f
   return true;
 }
 
-void Durability::MaybeCheckpoint(Catalog& catalog) {
-  // The resident tail lives in memory until a checkpoint seals it: keep it under a quarter of
-  // memory_limit (estimated from the column types), so ingest stays within the limit however
-  // compressible its WAL is.
+uint64_t Durability::TailBytes(const Catalog& catalog) {
+  // Estimated from the column types (the resident tail's arrays and text cells).
   uint64_t tail_bytes = 0;
   for (auto& [name, t] : catalog.tables) {
     if (IsTempRelationKey(name)) continue;  // never checkpointed
@@ -493,31 +495,89 @@ void Durability::MaybeCheckpoint(Catalog& catalog) {
     for (const auto& c : t->schema.columns) row_bytes += c.type.physical() == PhysicalType::kStr ? 48 : 17;
     tail_bytes += t->data.resident_rows() * row_bytes;
   }
+  return tail_bytes;
+}
+
+void Durability::MaybeCheckpoint(Catalog& catalog) {
+  // A background checkpoint done writing waits for the database to install its parts: this
+  // commit holds it, so install them here (a writer that takes the database again at once would
+  // otherwise keep it from the checkpointer, and its rows resident).
+  if (background_ && BackgroundWritten()) FinishBackgroundHere(catalog);
+  // The resident tail lives in memory until a checkpoint seals it: keep it under a quarter of
+  // memory_limit, so ingest stays within the limit however compressible its WAL is.
+  BufferPool::Instance().SetReserved(TailBytes(catalog));  // the tail and the pool share the limit
   const uint64_t tail_limit = MemoryLimitBytes() / 4;
-  if (wal_->size() <= kWalCheckpointBytes && tail_bytes <= tail_limit) return;
+  auto over = [&](uint64_t times) { return wal_->size() > times * kWalCheckpointBytes || TailBytes(catalog) > times * tail_limit; };
+  if (!over(1)) return;
   if (!checkpointer_.joinable()) {
     Checkpoint(catalog);
     return;
   }
-  if (!background_in_flight_) {
+  if (!background_) {
     if (flush_.written() < background_retry_at_) return;  // the last one failed: not again at once
-    background_in_flight_ = true;
-    {
-      std::lock_guard<std::mutex> lock(checkpointer_mu_);
-      checkpointer_requested_ = true;
-    }
-    checkpointer_cv_.notify_all();
+    StartBackground(catalog);
     return;
   }
   // Writers outrun the background checkpoint: past twice the limits, server sessions wait for
   // it after letting the database go (WaitDurable); past four times (writers that never wait:
-  // the shell, ingest loops), checkpoint here (the background one is superseded and drops its
-  // files).
-  if (wal_->size() > 4 * kWalCheckpointBytes || tail_bytes > 4 * tail_limit) {
-    Checkpoint(catalog);
-  } else if (wal_->size() > 2 * kWalCheckpointBytes || tail_bytes > 2 * tail_limit) {
+  // the shell, ingest loops, one statement adding more rows than the limits), this commit waits
+  // for its write (which needs no database), installs it and starts the next one. Memory stays
+  // bounded and nothing is written twice (a synchronous checkpoint here would rewrite the rows
+  // the background one has just written).
+  if (over(4)) {
+    WaitBackgroundWritten();
+    FinishBackgroundHere(catalog);
+    if (over(1) && flush_.written() >= background_retry_at_) StartBackground(catalog);
+  } else if (over(2)) {
     throttled_.store(true, std::memory_order_release);
   }
+}
+
+void Durability::StartBackground(Catalog& catalog) {
+  // Begun here, holding the database the commit holds: no other writer slips in before the
+  // switch, however fast it comes back for the database.
+  try {
+    background_ = BeginBackground(catalog);
+  } catch (const Error& e) {
+    background_retry_at_ = flush_.written() + kBackgroundRetryBytes;
+    ++background_finished_;
+    std::fprintf(stderr, "yunhe: background checkpoint of \"%s\" failed: %s\n", dir_.c_str(), e.status().message().c_str());
+    return;
+  }
+  {
+    std::lock_guard<std::mutex> lock(checkpointer_mu_);
+    to_write_ = background_.get();
+  }
+  checkpointer_cv_.notify_all();
+}
+
+bool Durability::BackgroundWritten() {
+  std::lock_guard<std::mutex> lock(checkpointer_mu_);
+  return background_ && written_n_ == background_->n;
+}
+
+void Durability::WaitBackgroundWritten() {
+  std::unique_lock<std::mutex> lock(checkpointer_mu_);
+  checkpointer_cv_.wait(lock, [&] { return written_n_ == background_->n; });
+}
+
+void Durability::FinishBackgroundHere(Catalog& catalog) {
+  const bool superseded = background_->generation != generation_;
+  if (FinishBackground(*background_, catalog)) {
+    ++background_installed_;
+  } else if (!superseded) {
+    background_retry_at_ = flush_.written() + kBackgroundRetryBytes;
+    // Nothing is lost (the WAL chain holds every commit); the server's log says why.
+    std::fprintf(stderr, "yunhe: background checkpoint of \"%s\" failed: %s\n", dir_.c_str(), background_->error.c_str());
+  }
+  background_.reset();  // lets go of the snapshot: the sealed rows' resident arrays are freed
+  BufferPool::Instance().SetReserved(TailBytes(catalog));
+  ++background_finished_;
+  {
+    std::lock_guard<std::mutex> lock(checkpointer_mu_);
+    throttled_.store(false, std::memory_order_release);
+  }
+  RequestTrim();
 }
 
 void Durability::StartCheckpointer(Database* db) {
@@ -525,14 +585,47 @@ void Durability::StartCheckpointer(Database* db) {
   checkpointer_ = std::thread([this] {
     std::unique_lock<std::mutex> lock(checkpointer_mu_);
     for (;;) {
-      checkpointer_cv_.wait(lock, [&] { return checkpointer_stop_ || checkpointer_requested_; });
-      if (checkpointer_stop_) return;
-      checkpointer_requested_ = false;
-      lock.unlock();
-      RunBackground();
-      lock.lock();
+      checkpointer_cv_.wait(lock, [&] { return checkpointer_stop_ || to_write_ || trim_due_; });
+      if (Background* bg = to_write_) {
+        // Begun by a commit (StartBackground), which keeps it in background_ until installed.
+        to_write_ = nullptr;
+        lock.unlock();
+        WriteBackground(*bg);
+        const uint64_t n = bg->n;
+        lock.lock();
+        written_n_ = n;
+        checkpointer_cv_.notify_all();
+        lock.unlock();
+        {
+          MutexLock db_lock(db_->mutex());
+          // Unless a commit installed it meanwhile (and perhaps began the next one).
+          if (background_ && background_->n == n) FinishBackgroundHere(db_->mutable_catalog());
+        }
+        lock.lock();
+      }
+      if (trim_due_) {
+        // The sealed tail's arrays were freed among long-lived blocks: past the limit, give the
+        // free pages back to the system, or the process keeps the high-water mark of every
+        // ingest burst (measured: 5.4 GB RSS after 50M rows under a 1 GB limit, 1.2 GB with it).
+        trim_due_ = false;
+        lock.unlock();
+        if (ResidentBytes() > MemoryLimitBytes()) ReleaseFreeMemory();
+        lock.lock();
+      }
+      if (checkpointer_stop_ && !to_write_) return;
     }
   });
+}
+
+Durability::Durability(const std::string& dir) : dir_(dir), lock_(dir) {}
+Durability::~Durability() { StopCheckpointer(); }
+
+void Durability::RequestTrim() {
+  {
+    std::lock_guard<std::mutex> lock(checkpointer_mu_);
+    trim_due_ = true;
+  }
+  checkpointer_cv_.notify_all();
 }
 
 void Durability::StopCheckpointer() {
@@ -542,46 +635,7 @@ void Durability::StopCheckpointer() {
     checkpointer_stop_ = true;
   }
   checkpointer_cv_.notify_all();
-  checkpointer_.join();  // a checkpoint under way finishes first
-}
-
-void Durability::EndBackground() {
-  background_in_flight_ = false;
-  ++background_finished_;
-  {
-    std::lock_guard<std::mutex> lock(checkpointer_mu_);
-    throttled_.store(false, std::memory_order_release);
-  }
-  checkpointer_cv_.notify_all();
-}
-
-void Durability::RunBackground() {
-  std::unique_ptr<Background> bg;
-  std::string error;
-  {
-    MutexLock lock(db_->mutex());
-    try {
-      bg = BeginBackground(db_->mutable_catalog());
-    } catch (const Error& e) {
-      error = e.status().message();
-      background_retry_at_ = flush_.written() + kBackgroundRetryBytes;
-      EndBackground();
-    }
-  }
-  if (bg) {
-    WriteBackground(*bg);
-    MutexLock lock(db_->mutex());
-    const bool superseded = bg->generation != generation_;
-    if (FinishBackground(*bg, db_->mutable_catalog())) {
-      ++background_installed_;
-    } else if (!superseded) {
-      error = bg->error;
-      background_retry_at_ = flush_.written() + kBackgroundRetryBytes;
-    }
-    EndBackground();
-  }
-  // Nothing is lost (the WAL chain holds every commit); the server's log says why.
-  if (!error.empty()) std::fprintf(stderr, "yunhe: background checkpoint of \"%s\" failed: %s\n", dir_.c_str(), error.c_str());
+  checkpointer_.join();  // a checkpoint under way is written and installed first
 }
 
 void Durability::CheckReadable(const Catalog& catalog) {
@@ -639,6 +693,8 @@ void Durability::Checkpoint(Catalog& catalog) {
   SwitchWal([&] { return std::make_unique<WalWriter>(dir_ + "/" + m.wal, 0); });
   Installed(catalog, std::move(m), {});
   ++synchronous_done_;
+  BufferPool::Instance().SetReserved(TailBytes(catalog));
+  RequestTrim();
   CrashPoint("checkpoint-done");
 }
 

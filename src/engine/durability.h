@@ -59,7 +59,7 @@ class PartFile;
 class Durability {
  public:
   static std::unique_ptr<Durability> Open(const std::string& dir, Database* db);
-  ~Durability() { StopCheckpointer(); }
+  ~Durability();
   // Both throw 58030 on I/O failure. After a failure that may have left a rolled-back
   // transaction's spilled records in the WAL, Poison() makes every later commit fail instead of
   // letting its commit record adopt them; reopening the database recovers cleanly.
@@ -86,11 +86,12 @@ class Durability {
   // A synchronous checkpoint (CHECKPOINT, close, the upgrade, memory pressure): re-lays what
   // changed (TableData::Reseal: seals the tail, compacts, merges parts) holding the database.
   void Checkpoint(Catalog& catalog);
-  // When the WAL has grown past kWalCheckpointBytes, or the tables' resident rows (estimated
-  // from their types) past a quarter of memory_limit: asks the background checkpointer (which
-  // seals the resident rows without holding the database; see durability.cpp); when writers
-  // outrun it, past twice those limits server sessions wait for it (WaitDurable), past four
-  // times it checkpoints here.
+  // After each commit, holding the database. When the WAL has grown past kWalCheckpointBytes,
+  // or the tables' resident rows (estimated from their types) past a quarter of memory_limit:
+  // begins a background checkpoint here (the checkpointer thread seals the resident rows
+  // without holding the database; see durability.cpp); when writers outrun it, past twice those
+  // limits server sessions wait for it (WaitDurable), past four times this commit waits for its
+  // write and installs it. The resident tail's estimate is the buffer pool's reservation.
   void MaybeCheckpoint(Catalog& catalog);
   // Ends the background checkpointer (one under way finishes first). Call without holding the
   // database, before destroying it.
@@ -112,8 +113,17 @@ class Durability {
  private:
   struct Background;
   void StartCheckpointer(Database* db);
-  void RunBackground();
-  void EndBackground();  // holding the database: the background checkpoint is over, writers may go on
+  // Holding the database: begins a background checkpoint (WAL switch, snapshots) and hands it to
+  // the checkpointer thread to write.
+  void StartBackground(Catalog& catalog);
+  // Holding the database: the background checkpoint's write is done (it waits to be installed) /
+  // wait until it is / install it (or drop it: superseded or failed), then writers may go on.
+  bool BackgroundWritten();
+  void WaitBackgroundWritten();
+  void FinishBackgroundHere(Catalog& catalog);
+  static uint64_t TailBytes(const Catalog& catalog);
+  // Asks the checkpointer thread to give freed memory back to the system (ReleaseFreeMemory).
+  void RequestTrim();
   std::unique_ptr<Background> BeginBackground(Catalog& catalog);  // holding the database
   void WriteBackground(Background& bg);                           // without it
   bool FinishBackground(Background& bg, Catalog& catalog);         // holding it; false: dropped
@@ -131,10 +141,15 @@ class Durability {
   std::thread checkpointer_;
   std::mutex checkpointer_mu_;
   std::condition_variable checkpointer_cv_;
-  bool checkpointer_requested_ = false, checkpointer_stop_ = false;
+  bool checkpointer_stop_ = false;
+  // Under checkpointer_mu_: the begun checkpoint the thread is to write, the number of the last
+  // one it wrote, and a request to give freed memory back to the system.
+  Background* to_write_ = nullptr;
+  uint64_t written_n_ = 0;
+  bool trim_due_ = false;
   std::atomic<bool> throttled_{false};  // writers wait in WaitDurable until the background checkpoint ends
   // The rest is touched holding the database.
-  bool background_in_flight_ = false;
+  std::unique_ptr<Background> background_;  // begun, being written or waiting to be installed
   uint64_t background_retry_at_ = 0;
   std::atomic<uint64_t> synchronous_done_{0}, background_finished_{0}, background_installed_{0}, background_compactions_{0};
   uint64_t generation_ = 0;  // bumped by every checkpoint; a background one finishing under an older one is dropped
@@ -143,7 +158,7 @@ class Durability {
   // new WAL until its MANIFEST names it).
   std::vector<std::string> wal_chain_;
 
-  Durability(const std::string& dir) : dir_(dir), lock_(dir) {}
+  explicit Durability(const std::string& dir);
   std::string dir_;
   DirectoryLock lock_;
   uint64_t checkpoint_ = 0;

@@ -1,5 +1,6 @@
 #include "storage/buffer_pool.h"
 
+#include <algorithm>
 #include <string>
 
 #include "common/memory_limit.h"
@@ -14,6 +15,22 @@ BufferPool& BufferPool::Instance() {
 void BufferPool::Enforce() {
   std::lock_guard<std::mutex> lock(mu_);
   EvictLocked();
+}
+
+void BufferPool::SetReserved(uint64_t bytes) {
+  std::lock_guard<std::mutex> lock(mu_);
+  reserved_ = bytes;
+  EvictLocked();
+}
+
+uint64_t BufferPool::BudgetLocked() const {
+  const uint64_t limit = MemoryLimitBytes();
+  return std::max(limit / 8, limit > reserved_ ? limit - reserved_ : 0);
+}
+
+uint64_t BufferPool::budget() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return BudgetLocked();
 }
 
 uint64_t BufferPool::used() const {
@@ -89,7 +106,7 @@ void BufferPool::Forget(uint64_t part_id) {
 }
 
 void BufferPool::EvictLocked() {
-  const uint64_t limit = MemoryLimitBytes();
+  const uint64_t limit = BudgetLocked();
   while (used_ > limit && !lru_.empty()) {
     auto it = entries_.find(lru_.back());
     used_ -= it->second.bytes;

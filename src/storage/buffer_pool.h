@@ -9,7 +9,10 @@
 //     still holding the copy keeps the arrays alive until it moves on, so eviction never
 //     invalidates a reader. Memory past the limit is therefore bounded by what running scans hold
 //     (one row group per column per worker).
-//  3. Least recently used entries go first once the bytes held pass the limit.
+//  3. Least recently used entries go first once the bytes held pass the pool's share of the
+//     limit: memory_limit less what the resident tail (rows not yet sealed into parts) is
+//     estimated to hold (SetReserved, from the checkpoint logic), never under an eighth of the
+//     limit. The tail and the pool share one limit, as DuckDB's buffer manager counts both.
 // Thread: every method may be called from any thread (one mutex; loads happen outside it, so two
 // threads missing on the same block may both decode it; the second insert keeps the first).
 #pragma once
@@ -29,7 +32,11 @@ class BufferPool {
   // The pool holds at most the process's memory limit (common/memory_limit.h); Enforce() evicts
   // down to it at once, after the limit was lowered.
   void Enforce();
+  // Bytes held outside the pool that count against memory_limit (the resident tail); evicts
+  // down to the pool's new share at once.
+  void SetReserved(uint64_t bytes);
   uint64_t used() const;
+  uint64_t budget() const;  // what the pool may hold now
 
   bool Lookup(uint64_t part_id, uint64_t block, Vector* out);
   void Insert(uint64_t part_id, uint64_t block, const Vector& v);
@@ -61,7 +68,9 @@ class BufferPool {
   mutable std::mutex mu_;
   std::unordered_map<Key, Entry, KeyHash> entries_;
   std::list<Key> lru_;
+  uint64_t BudgetLocked() const;
   uint64_t used_ = 0;
+  uint64_t reserved_ = 0;
   Counters counters_;
 };
 

@@ -9,7 +9,9 @@
 #include <cmath>
 #include <map>
 
+#include "common/memory_limit.h"
 #include "common/value.h"
+#include "storage/buffer_pool.h"
 #include "ingest/lineproto/line_protocol_writer.h"
 #include "auth/scram.h"
 #include "server/http/influx_query_handler.h"
@@ -430,13 +432,22 @@ void HttpServer::Routes() {
     }
     m += fmt::format("yunhe_query_duration_seconds_sum {:.6f}\nyunhe_query_duration_seconds_count {}\n",
                      double(latency_sum_us_) / 1e6, cumulative);
+    auto gauge = [&](const char* name, const char* help, uint64_t v) {
+      m += fmt::format("# HELP {} {}\n# TYPE {} gauge\n{} {}\n", name, help, name, name, v);
+    };
+    gauge("yunhe_memory_limit_bytes", "memory_limit: what the buffer pool, the resident tail and operators share.",
+          MemoryLimitBytes());
+    gauge("yunhe_buffer_pool_bytes", "Decoded part blocks held by the buffer pool.", BufferPool::Instance().used());
+    gauge("yunhe_process_resident_bytes", "The server process's resident memory (RSS).", ResidentBytes());
     if (const std::string dir = db_.directory(); !dir.empty()) {
       MutexLock lock(db_.mutex());
-      size_t partitions = 0, tables = 0;
+      size_t partitions = 0, tables = 0, resident_rows = 0;
       for (auto& [n, t] : db_.catalog().tables) {
         partitions += t->data.partition_count();
+        resident_rows += t->data.resident_rows();
         ++tables;
       }
+      gauge("yunhe_resident_rows", "Rows held in memory only (the tail not yet sealed into parts).", resident_rows);
       m += fmt::format("# HELP yunhe_tables Tables in the database.\n# TYPE yunhe_tables gauge\nyunhe_tables {}\n", tables);
       m += fmt::format("# HELP yunhe_partitions Time partitions in all tables.\n# TYPE yunhe_partitions gauge\nyunhe_partitions {}\n",
                        partitions);

@@ -326,6 +326,42 @@ TEST(BackgroundCheckpoint, WritersThatOutrunItWaitButNotWhileHoldingTheDatabase)
   EXPECT_EQ(Scalar(*db, "SELECT count(*) FROM t"), "110000");
 }
 
+// A commit past four times the limits while the background checkpoint still writes (here: one
+// statement adding 3.5x the tail limit on top of the rows being sealed) waits for that write
+// and installs it, then begins the next one: no synchronous checkpoint rewrites the rows the
+// background one has just written, and nothing else is left resident.
+TEST(BackgroundCheckpoint, CommitPastFourTimesTheLimitsInstallsItInsteadOfCheckpointingAgain) {
+  Limits limits;
+  const std::string dir = FreshDir("bgckpt-past-4x");
+  const std::vector<std::string> statements{kCreate, Batch(1, 50000), Batch(50001, 190000)};
+  const std::string expected = InMemory(statements);
+  {
+    Gate gate(std::this_thread::get_id());
+    auto db = OpenOrDie(dir);
+    for (size_t i = 0; i < 2; ++i) ASSERT_TRUE(db->ExecuteStatement(statements[i]).status.ok());
+    ASSERT_TRUE(gate.WaitEntered()) << "no background checkpoint started";
+    std::atomic<bool> done{false};
+    std::thread big([&] {
+      EXPECT_TRUE(db->ExecuteStatement(statements[2]).status.ok());
+      done = true;
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    EXPECT_FALSE(done) << "a commit past four times the limits did not wait for the checkpoint's write";
+    gate.Release();
+    big.join();
+    EXPECT_EQ(db->wal_stats().checkpoints, 0u);
+    EXPECT_GE(db->wal_stats().background_installed, 1u);
+    ASSERT_TRUE(WaitBackgroundFinished(*db, 2));  // the next one, begun by that commit
+    EXPECT_EQ(db->wal_stats().background_installed, 2u);
+    EXPECT_EQ(db->wal_stats().checkpoints, 0u);
+    EXPECT_EQ(Scalar(*db, kCheck), expected);
+    EXPECT_EQ(Scalar(*db, "SELECT count(*) FROM t"), "190000");
+  }
+  auto db = OpenOrDie(dir);
+  EXPECT_EQ(Scalar(*db, kCheck), expected);
+  EXPECT_TRUE(Unnamed(dir).empty());
+}
+
 // Runs `statements` on a database in `dir` where every part write fails (the background
 // checkpoint after the first two statements, and the closing one too), so the old MANIFEST still
 // names wal-0.log and the commits since the switch are in wal-1.log; the answers must equal the
