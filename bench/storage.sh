@@ -3,6 +3,9 @@
 #  1. sustained ingest: WINDOWS windows of ROWS GNSS fixes each (1000 BeiDou units at 1 Hz),
 #     COPY into `yunhe serve --memory-limit LIMIT` over psql; rows/s and RSS after each window
 #     (should stay flat from the first window to the last, RSS under LIMIT plus a slack);
+#  1b. sustained line-protocol ingest: LP_WINDOWS (default WINDOWS) windows of the same fixes as
+#     line protocol, 50,000-line batches posted to /write of a fresh `yunhe serve --memory-limit
+#     LIMIT` and of InfluxDB 1.6; rows/s and RSS after each window;
 #  2. checkpoint after 1M new rows, once the table holds 2 windows and once it holds all of them
 #     (should not grow with the table);
 #  3. cold open + first answer (`yunhe DIR -c ...`, a new process each time): count(*), the
@@ -93,6 +96,35 @@ total_rows=$(sql "SELECT count(*) FROM fix")
 kill "$server_pid"; wait "$server_pid" 2>/dev/null; server_pid=""
 ydisk=$(du -sb "$work/ydb" | cut -f1)
 
+# --- 1b: sustained line-protocol ingest: the same fixes as InfluxDB line protocol, posted in
+# 50,000-line batches to /write of a fresh `yunhe serve --memory-limit LIMIT` and of InfluxDB 1.6
+# (bench/peers/lp_windows.py; reading a window into batches is not timed).
+LP_WINDOWS=${LP_WINDOWS:-$WINDOWS}
+if (( LP_WINDOWS > 0 )); then
+  for k in $(seq 0 $((LP_WINDOWS - 1))); do
+    first=$(( k * ROWS )); last=$(( (k + 1) * ROWS - 1 ))
+    "$YUNHE" -c "COPY (SELECT 'fix,device=bd' || lpad((i % $DEVICES)::text, 4, '0')
+        || ' lon=' || (116.0 + (i % $DEVICES) * 0.001 + ((i / $DEVICES) % 600) * 0.00001)
+        || ',lat=' || (39.5 + (i % 97) * 0.002 + ((i / $DEVICES) % 300) * 0.00002)
+        || ',speed=' || ((i * 7) % 120) || 'i,temp=' || (10 + (i / $DEVICES / 3600 + i % 13) % 25) || 'i '
+        || ((extract(epoch from timestamptz '$base')::bigint + i / $DEVICES) * 1000000000)
+      FROM generate_series($first::bigint, $last::bigint) i) TO '$work/window_$k.lp'" > /dev/null
+  done
+  lp_files=()
+  for k in $(seq 0 $((LP_WINDOWS - 1))); do lp_files+=("$work/window_$k.lp"); done
+  port=$(/usr/bin/python3 -c "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")
+  "$YUNHE" serve "$work/ylp" --memory-limit "$LIMIT" --pg-port 0 --http-port "$port" --ilp-port -1 > "$work/serve_lp.log" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/ping" > /dev/null && break; sleep 0.1; done
+  /usr/bin/python3 "$here/peers/lp_windows.py" "http://127.0.0.1:$port/write?db=bench&precision=ns" "$server_pid" "${lp_files[@]}" > "$work/lp_yunhe"
+  lp_count=$(curl -s "http://127.0.0.1:$port/exec?fmt=csv" --data-urlencode "query=SELECT count(*) FROM fix" | tail -1)
+  kill "$server_pid"; wait "$server_pid" 2>/dev/null; server_pid=""
+  : > "$work/lp_influx"
+  if command -v influxd > /dev/null; then
+    /usr/bin/python3 "$here/peers/lp_windows.py" "influxd:$work/influx" - "${lp_files[@]}" > "$work/lp_influx" 2> "$work/lp_influx.err" || true
+  fi
+fi
+
 # DuckDB on the same windows (bench/node_modules, as bench/peers.sh installs it).
 if [ ! -d "$here/node_modules/@duckdb/node-api" ]; then (cd "$here" && npm install --no-save --silent @duckdb/node-api >/dev/null 2>&1); fi
 have_duck=0
@@ -116,6 +148,28 @@ for k in $(seq 0 $((WINDOWS - 1))); do
 done
 say ""
 say "CSV loaded: $csv_bytes bytes. On disk after the last checkpoint: yunhe $ydisk bytes; DuckDB $( (( have_duck )) && stat -c %s "$work/duck.db" || echo "not measured") bytes ($total_rows fixes + weather)."
+if (( LP_WINDOWS > 0 )); then
+  say ""
+  say "## 1b. Sustained line-protocol ingest (/write, 50,000-line batches, one connection; yunhe serve --memory-limit $LIMIT, InfluxDB $(influxd version 2>/dev/null | awk '{print $2}' || echo "not installed") with its defaults)"
+  say ""
+  say "| window | rows so far | yunhe rows/s | yunhe RSS after (MB) | yunhe peak RSS (MB) | InfluxDB rows/s | InfluxDB RSS after (MB) | yunhe / InfluxDB |"
+  say "|---|---|---|---|---|---|---|---|"
+  so_far=0
+  while IFS=$'\t' read -r k rows ms rss hwm; do
+    so_far=$(( so_far + rows ))
+    yr=$(echo "$rows / ($ms / 1000)" | bc -l)
+    irow=$(awk -F'\t' -v k="$k" '$1 == k' "$work/lp_influx")
+    if [ -n "$irow" ]; then
+      ir=$(echo "$rows / ($(echo "$irow" | cut -f3) / 1000)" | bc -l)
+      say "$(printf "| %d | %d | %.0f | %s | %s | %.0f | %s | %.2fx |" "$k" "$so_far" "$yr" "$rss" "$hwm" "$ir" "$(echo "$irow" | cut -f4)" "$(echo "$yr / $ir" | bc -l)")"
+    else
+      say "$(printf "| %d | %d | %.0f | %s | %s | not measured | - | - |" "$k" "$so_far" "$yr" "$rss" "$hwm")"
+    fi
+  done < "$work/lp_yunhe"
+  say ""
+  say "yunhe holds $lp_count rows after the line-protocol windows (sent: $so_far)."
+  [ "$lp_count" == "$so_far" ] || mismatch=1
+fi
 say ""
 say "## 2. Checkpoint after 1M new rows (CHECKPOINT, COPY of 1M rows, then the timed CHECKPOINT)"
 say ""
