@@ -23,6 +23,7 @@
 #include "storage/manifest.h"
 #include "storage/buffer_pool.h"
 #include "storage/part_file.h"
+#include "storage/primary_key.h"
 #include "storage/segment_file.h"
 
 namespace yunhe {
@@ -477,8 +478,16 @@ bool Durability::FinishCompaction(Background& bg, Catalog& catalog, const std::f
     return false;
   }
   CrashPoint("bgcheckpoint-manifest-swapped");
-  for (size_t j = 0; j < bg.jobs.size(); ++j)
-    bg.jobs[j].live->data.ApplyCompaction(std::move(bg.jobs[j].layout), bg.jobs[j].frozen, deletes[j]);
+  for (size_t j = 0; j < bg.jobs.size(); ++j) {
+    Background::Job& job = bg.jobs[j];
+    // Groups appended since the snapshot go after the layout's (ApplyCompaction).
+    const uint64_t appended_at = job.layout.groups.size();
+    auto new_id = [&](uint64_t id) {
+      const uint64_t g = id / kChunkRows;
+      return g >= job.frozen ? (appended_at + g - job.frozen) * kChunkRows + id % kChunkRows : job.layout.MapRowId(id);
+    };
+    InstallKeepingKeys(*job.live, new_id, [&] { job.live->data.ApplyCompaction(std::move(job.layout), job.frozen, deletes[j]); });
+  }
   SwitchWal([&] { return std::move(writer); });
   Installed(catalog, std::move(bg.m), bg.written);
   ++background_compactions_;
@@ -498,6 +507,13 @@ uint64_t Durability::TailBytes(const Catalog& catalog) {
   return tail_bytes;
 }
 
+void Durability::ReserveFromPool(const Catalog& catalog) {
+  // The resident tail and the key maps share memory_limit with the buffer pool.
+  uint64_t bytes = TailBytes(catalog);
+  for (auto& [name, t] : catalog.tables) bytes += KeyMapBytes(*t);
+  BufferPool::Instance().SetReserved(bytes);
+}
+
 void Durability::MaybeCheckpoint(Catalog& catalog) {
   // A background checkpoint done writing waits for the database to install its parts: this
   // commit holds it, so install them here (a writer that takes the database again at once would
@@ -505,7 +521,7 @@ void Durability::MaybeCheckpoint(Catalog& catalog) {
   if (background_ && BackgroundWritten()) FinishBackgroundHere(catalog);
   // The resident tail lives in memory until a checkpoint seals it: keep it under a quarter of
   // memory_limit, so ingest stays within the limit however compressible its WAL is.
-  BufferPool::Instance().SetReserved(TailBytes(catalog));  // the tail and the pool share the limit
+  ReserveFromPool(catalog);
   const uint64_t tail_limit = MemoryLimitBytes() / 4;
   auto over = [&](uint64_t times) { return wal_->size() > times * kWalCheckpointBytes || TailBytes(catalog) > times * tail_limit; };
   if (!over(1)) return;
@@ -571,7 +587,7 @@ void Durability::FinishBackgroundHere(Catalog& catalog) {
     std::fprintf(stderr, "yunhe: background checkpoint of \"%s\" failed: %s\n", dir_.c_str(), background_->error.c_str());
   }
   background_.reset();  // lets go of the snapshot: the sealed rows' resident arrays are freed
-  BufferPool::Instance().SetReserved(TailBytes(catalog));
+  ReserveFromPool(catalog);
   ++background_finished_;
   {
     std::lock_guard<std::mutex> lock(checkpointer_mu_);
@@ -689,11 +705,15 @@ void Durability::Checkpoint(Catalog& catalog) {
   CrashPoint("checkpoint-manifest-swapped");
   // Phase 3: install the new layouts (row ids restart with the new WAL), switch the WAL, and
   // let go of files the new manifest does not name (parts when their last reader is done).
-  for (auto& [t, layout] : layouts) t->data.ApplyLayout(std::move(layout));
+  for (auto& [t, layout] : layouts) {
+    TableData::Layout& l = layout;
+    Table* table = t;
+    InstallKeepingKeys(*table, [&](uint64_t id) { return l.MapRowId(id); }, [&] { table->data.ApplyLayout(std::move(l)); });
+  }
   SwitchWal([&] { return std::make_unique<WalWriter>(dir_ + "/" + m.wal, 0); });
   Installed(catalog, std::move(m), {});
   ++synchronous_done_;
-  BufferPool::Instance().SetReserved(TailBytes(catalog));
+  ReserveFromPool(catalog);
   RequestTrim();
   CrashPoint("checkpoint-done");
 }

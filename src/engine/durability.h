@@ -122,6 +122,7 @@ class Durability {
   void WaitBackgroundWritten();
   void FinishBackgroundHere(Catalog& catalog);
   static uint64_t TailBytes(const Catalog& catalog);
+  static void ReserveFromPool(const Catalog& catalog);
   // Asks the checkpointer thread to give freed memory back to the system (ReleaseFreeMemory).
   void RequestTrim();
   std::unique_ptr<Background> BeginBackground(Catalog& catalog);  // holding the database

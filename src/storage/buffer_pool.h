@@ -10,8 +10,8 @@
 //     invalidates a reader. Memory past the limit is therefore bounded by what running scans hold
 //     (one row group per column per worker).
 //  3. Least recently used entries go first once the bytes held pass the pool's share of the
-//     limit: memory_limit less what the resident tail (rows not yet sealed into parts) is
-//     estimated to hold (SetReserved, from the checkpoint logic), never under an eighth of the
+//     limit: memory_limit less what the resident tail (rows not yet sealed into parts) and the
+//     primary-key maps are estimated to hold (SetReserved, from the checkpoint logic), never under an eighth of the
 //     limit. The tail and the pool share one limit, as DuckDB's buffer manager counts both.
 // Thread: every method may be called from any thread (one mutex; loads happen outside it, so two
 // threads missing on the same block may both decode it; the second insert keeps the first).

@@ -57,6 +57,18 @@ class KeyMap128 {
       }
     }
   }
+  // Moves every key to the row id `new_row` gives for its row; false (the map half moved:
+  // clear or rebuild it) when that is UINT64_MAX for some key.
+  template <typename F>
+  bool RemapRows(F&& new_row) {
+    for (Slot& s : slots_) {
+      if (s.state != kFull) continue;
+      const uint64_t to = new_row(s.row);
+      if (to == UINT64_MAX) return false;
+      s.row = to;
+    }
+    return true;
+  }
   void Clear() {
     slots_.clear();
     mask_ = 0;
@@ -67,6 +79,7 @@ class KeyMap128 {
     if (n * 2 > slots_.size()) Grow(n);
   }
   size_t size() const { return size_; }
+  size_t bytes() const { return slots_.capacity() * sizeof(Slot); }
 
  private:
   enum State : uint8_t { kEmpty = 0, kFull, kTomb };

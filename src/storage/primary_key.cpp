@@ -1,5 +1,7 @@
 #include "storage/primary_key.h"
 
+#include "common/memory_limit.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -112,11 +114,21 @@ Table::KeyMap& KeysOf(Table& t, int64_t p) {
     }
   }
   m.version = t.data.version();
-  if (t.pk_maps.size() > kKeyMapsKept) {
+  // Least recently used maps go past kKeyMapsKept, or past an eighth of memory_limit in all (an
+  // hour of 1 Hz fixes from 1,000 units is a 230 MB map; time-ordered writes need the newest).
+  // The two most recently used always stay: a batch that straddles a partition boundary must not
+  // rebuild one map for each of its chunks.
+  for (;;) {
+    size_t bytes = 0;
     auto oldest = t.pk_maps.end();
-    for (auto it = t.pk_maps.begin(); it != t.pk_maps.end(); ++it)
+    for (auto it = t.pk_maps.begin(); it != t.pk_maps.end(); ++it) {
+      bytes += it->second.rows.bytes();
       if (it->first != p && (oldest == t.pk_maps.end() || it->second.last_used < oldest->second.last_used)) oldest = it;
-    if (oldest != t.pk_maps.end()) t.pk_maps.erase(oldest);
+    }
+    if (oldest == t.pk_maps.end() || t.pk_maps.size() <= 2 ||
+        (t.pk_maps.size() <= kKeyMapsKept && bytes <= MemoryLimitBytes() / 8))
+      break;
+    t.pk_maps.erase(oldest);
   }
   return m;
 }
@@ -177,6 +189,24 @@ void CheckPrimaryKeys(Table& t, const DataChunk& rows) {
                       .WithObject(t.schema.name, "", PrimaryKeyConstraintName(t)));
     }
   }
+}
+
+uint64_t KeyMapBytes(const Table& t) {
+  uint64_t bytes = 0;
+  for (const auto& [p, m] : t.pk_maps) bytes += m.rows.bytes();
+  return bytes;
+}
+
+void InstallKeepingKeys(Table& t, const std::function<uint64_t(uint64_t)>& new_id, const std::function<void()>& install) {
+  const uint64_t before = t.data.version();
+  std::vector<Table::KeyMap*> valid;
+  for (auto& [p, m] : t.pk_maps)
+    if (m.version == before) valid.push_back(&m);
+  for (Table::KeyMap* m : valid)
+    if (!m->rows.RemapRows(new_id)) m->version = UINT64_MAX;  // a live key's row dropped: rebuild it
+  install();
+  for (Table::KeyMap* m : valid)
+    if (m->version == before) m->version = t.data.version();
 }
 
 void NotePrimaryKeys(Table& t, const TableData::AppendMark& mark) {

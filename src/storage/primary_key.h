@@ -3,6 +3,7 @@
 // timestamp, else one for the table; built from the key columns when first needed and after any
 // delete or rollback, then kept up to date by appends). A duplicate raises 23505 like PostgreSQL.
 #pragma once
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,13 @@ bool ResolveUpserts(Table& t, const DataChunk& rows, std::vector<uint64_t>* repl
 // valid before (at `version_before`) and keeps those maps valid, so an UPDATE or an upsert costs
 // the rows it touches, not a rebuild of the map from every row.
 void ForgetDeletedKeys(Table& t, const std::vector<uint64_t>& row_ids, uint64_t version_before);
+// Memory the table's key maps hold (they share memory_limit with the buffer pool).
+uint64_t KeyMapBytes(const Table& t);
+// Runs `install`, which re-lays t's rows (a checkpoint's or a compaction's new layout), keeping
+// the key maps valid before it valid after it: their row ids are moved with `new_id` (old row
+// id -> new, UINT64_MAX: dropped) instead of being left to go stale, since rebuilding a map
+// reads every key of its partition back from the parts (seconds for an hour of fixes).
+void InstallKeepingKeys(Table& t, const std::function<uint64_t(uint64_t)>& new_id, const std::function<void()>& install);
 // Row id of the live row whose key is `key` (the key of row r of `rows`), or -1.
 int64_t FindPrimaryKey(Table& t, const DataChunk& rows, size_t r, const std::string& key);
 std::string PrimaryKeyConstraintName(const Table& t);

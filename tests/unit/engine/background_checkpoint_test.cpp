@@ -182,6 +182,25 @@ TEST(BackgroundCheckpoint, AlterTableWhileItWrites) {
   EXPECT_EQ(Scalar(*db, check), expected);
 }
 
+// Runs `before` (whose rows a first background checkpoint seals), then `trigger` (which starts
+// a second, compacting one) and, while that one is held inside its write phase, `during`; then
+// lets it finish. The compaction must be installed without any synchronous checkpoint.
+void CompactWhileWriting(Database& db, const std::vector<std::string>& before, const std::vector<std::string>& trigger,
+                         const std::vector<std::string>& during) {
+  for (auto& s : before) ASSERT_TRUE(db.ExecuteStatement(s).status.ok()) << s;
+  ASSERT_TRUE(WaitBackgroundFinished(db, 1));
+  ASSERT_EQ(db.wal_stats().background_installed, 1u);
+  Gate gate(std::this_thread::get_id());
+  for (auto& s : trigger) ASSERT_TRUE(db.ExecuteStatement(s).status.ok()) << s;
+  ASSERT_TRUE(gate.WaitEntered());
+  for (auto& s : during) ASSERT_TRUE(db.ExecuteStatement(s).status.ok()) << s;
+  gate.Release();
+  ASSERT_TRUE(WaitBackgroundFinished(db, 2));
+  EXPECT_FALSE(gate.timed_out());
+  EXPECT_EQ(db.wal_stats().background_compactions, 1u);
+  EXPECT_EQ(db.wal_stats().checkpoints, 0u);
+}
+
 TEST(BackgroundCheckpoint, CompactsWhileWritersGoOn) {
   Limits limits;
   const std::string dir = FreshDir("bgckpt-compact");
@@ -200,18 +219,8 @@ TEST(BackgroundCheckpoint, CompactsWhileWritersGoOn) {
   const std::string check2 = "SELECT count(*) || '/' || sum(k) FROM t WHERE v = -2";
   {
     auto db = OpenOrDie(dir);
-    for (auto& s : before) ASSERT_TRUE(db->ExecuteStatement(s).status.ok()) << s;
-    ASSERT_TRUE(WaitBackgroundFinished(*db, 1));
-    ASSERT_EQ(db->wal_stats().background_installed, 1u);
-    Gate gate(std::this_thread::get_id());
-    for (auto& s : trigger) ASSERT_TRUE(db->ExecuteStatement(s).status.ok()) << s;
-    ASSERT_TRUE(gate.WaitEntered());
-    for (auto& s : during) ASSERT_TRUE(db->ExecuteStatement(s).status.ok()) << s;
-    gate.Release();
-    ASSERT_TRUE(WaitBackgroundFinished(*db, 2));
-    EXPECT_FALSE(gate.timed_out());
-    EXPECT_EQ(db->wal_stats().background_compactions, 1u);
-    EXPECT_EQ(db->wal_stats().checkpoints, 0u);
+    CompactWhileWriting(*db, before, trigger, during);
+    if (HasFatalFailure()) return;
     EXPECT_EQ(Scalar(*db, kCheck), expected);
     EXPECT_EQ(Scalar(*db, check2), InMemory(all, check2));
     // Row ids moved: the key-free table's later deletes must hit the right rows.
@@ -223,6 +232,55 @@ TEST(BackgroundCheckpoint, CompactsWhileWritersGoOn) {
   auto db = OpenOrDie(dir);
   EXPECT_EQ(Scalar(*db, kCheck), InMemory(all));
   EXPECT_EQ(Scalar(*db, check2), InMemory(all, check2));
+}
+
+// A table with a primary key through a compaction and a synchronous checkpoint, both of which
+// move row ids: the key maps are carried over to the new ids (InstallKeepingKeys), so rows
+// written again with the key of a moved row, or of a row appended meanwhile, replace it (a key
+// including the designated timestamp upserts, as InfluxDB points do) and ON CONFLICT updates the
+// right rows; a lost key would add a second row.
+TEST(BackgroundCheckpoint, KeyMapsFollowRowsThroughCompactionAndCheckpoint) {
+  Limits limits;
+  const std::string dir = FreshDir("bgckpt-compact-pk");
+  const std::string create =
+      "CREATE TABLE t (ts timestamptz NOT NULL, k int, v double precision, PRIMARY KEY (ts, k)) PARTITION BY RANGE (ts) "
+      "WITH (partition_interval = '1 hour');";
+  const std::vector<std::string> before{create, Batch(1, 50000), "DELETE FROM t WHERE k % 3 <> 0"};
+  const std::vector<std::string> trigger{Batch(100001, 150000)};
+  const std::vector<std::string> during{Batch(200001, 205000), "DELETE FROM t WHERE k % 5 = 0 AND k < 120000"};
+  auto upsert = [](int from, int to, int v) {
+    return "INSERT INTO t SELECT timestamptz '2026-03-01 00:00:00+00' + x * interval '100 ms', x, " + std::to_string(v) +
+           " FROM generate_series(" + std::to_string(from) + ", " + std::to_string(to) +
+           ") x ON CONFLICT (ts, k) DO UPDATE SET v = excluded.v";
+  };
+  std::vector<std::string> again;  // rows written again with keys of moved and of appended rows
+  for (int k : {3, 3000, 100002, 149999, 200001, 204999})
+    again.push_back("INSERT INTO t VALUES (timestamptz '2026-03-01 00:00:00+00' + " + std::to_string(k) +
+                    " * interval '100 ms', " + std::to_string(k) + ", -" + std::to_string(k) + ")");
+  std::vector<std::string> all = before;
+  for (auto* part : {&trigger, &during}) all.insert(all.end(), part->begin(), part->end());
+  const std::string check2 = "SELECT count(*) || '/' || sum(k) || '/' || sum(v) FROM t WHERE v IN (7, 8, 9) OR v < 0";
+  auto run = [&](Database& db, const std::vector<std::string>& statements) {
+    for (auto& s : statements) {
+      ASSERT_TRUE(db.ExecuteStatement(s).status.ok()) << s;
+      all.push_back(s);
+    }
+    EXPECT_EQ(Scalar(db, kCheck), InMemory(all));
+    EXPECT_EQ(Scalar(db, check2), InMemory(all, check2));
+  };
+  {
+    auto db = OpenOrDie(dir);
+    CompactWhileWriting(*db, before, trigger, during);
+    if (HasFatalFailure()) return;
+    run(*db, again);
+    run(*db, {upsert(2990, 3010, 7), upsert(149990, 150010, 8), upsert(204990, 205010, 9)});
+    run(*db, {"DELETE FROM t WHERE k BETWEEN 3000 AND 3005"});
+    ASSERT_TRUE(db->Checkpoint().ok());  // re-lays (the deleted rows go) and moves row ids again
+    run(*db, {upsert(3000, 3010, 9), again[0], again[3], again[5]});
+  }
+  auto db = OpenOrDie(dir);
+  EXPECT_EQ(Scalar(*db, kCheck), InMemory(all));
+  run(*db, again);
 }
 
 TEST(BackgroundCheckpoint, CompactionReplaysFromItsOwnWal) {
