@@ -13,13 +13,20 @@ namespace yunhe {
 
 class KeyMap128 {
  public:
-  // The row id of `key`, or nullptr.
-  const uint64_t* Find(const KeyDigest& key) const {
-    if (slots_.empty()) return nullptr;
+  // Row ids are below 2^62 (group * 2048 + row): the two top bits of a slot's row word hold its
+  // state, so a slot is 24 bytes, not 32.
+  static constexpr uint64_t kMaxRow = (uint64_t(1) << 62) - 1;
+
+  // The row id of `key` into *row; false when absent.
+  bool Find(const KeyDigest& key, uint64_t* row) const {
+    if (slots_.empty()) return false;
     for (size_t i = Home(key);; i = (i + 1) & mask_) {
       const Slot& s = slots_[i];
-      if (s.state == kEmpty) return nullptr;
-      if (s.state == kFull && s.key == key) return &s.row;
+      if (s.state() == kEmpty) return false;
+      if (s.state() == kFull && s.key == key) {
+        *row = s.row();
+        return true;
+      }
     }
   }
   // Sets the row id of `key` (adding it if absent).
@@ -28,15 +35,16 @@ class KeyMap128 {
     size_t tomb = SIZE_MAX;
     for (size_t i = Home(key);; i = (i + 1) & mask_) {
       Slot& s = slots_[i];
-      if (s.state == kFull && s.key == key) {
-        s.row = row;
+      if (s.state() == kFull && s.key == key) {
+        s.Put(row, kFull);
         return;
       }
-      if (s.state == kTomb && tomb == SIZE_MAX) tomb = i;
-      if (s.state == kEmpty) {
+      if (s.state() == kTomb && tomb == SIZE_MAX) tomb = i;
+      if (s.state() == kEmpty) {
         Slot& put = slots_[tomb != SIZE_MAX ? tomb : i];
-        if (put.state == kEmpty) ++used_;
-        put = Slot{key, row, kFull};
+        if (put.state() == kEmpty) ++used_;
+        put.key = key;
+        put.Put(row, kFull);
         ++size_;
         return;
       }
@@ -47,10 +55,10 @@ class KeyMap128 {
     if (slots_.empty()) return;
     for (size_t i = Home(key);; i = (i + 1) & mask_) {
       Slot& s = slots_[i];
-      if (s.state == kEmpty) return;
-      if (s.state == kFull && s.key == key) {
-        if (s.row == row) {
-          s.state = kTomb;
+      if (s.state() == kEmpty) return;
+      if (s.state() == kFull && s.key == key) {
+        if (s.row() == row) {
+          s.Put(s.row(), kTomb);
           --size_;
         }
         return;
@@ -62,15 +70,24 @@ class KeyMap128 {
   template <typename F>
   bool RemapRows(F&& new_row) {
     for (Slot& s : slots_) {
-      if (s.state != kFull) continue;
-      const uint64_t to = new_row(s.row);
-      if (to == UINT64_MAX) return false;
-      s.row = to;
+      if (s.state() != kFull) continue;
+      const uint64_t to = new_row(s.row());
+      if (to > kMaxRow) return false;
+      s.Put(to, kFull);
     }
     return true;
   }
+  // Removes every key whose row id is below `limit`.
+  void EraseRowsBelow(uint64_t limit) {
+    for (Slot& s : slots_)
+      if (s.state() == kFull && s.row() < limit) {
+        s.Put(s.row(), kTomb);
+        --size_;
+      }
+  }
   void Clear() {
     slots_.clear();
+    slots_.shrink_to_fit();
     mask_ = 0;
     size_ = used_ = 0;
   }
@@ -82,12 +99,15 @@ class KeyMap128 {
   size_t bytes() const { return slots_.capacity() * sizeof(Slot); }
 
  private:
-  enum State : uint8_t { kEmpty = 0, kFull, kTomb };
+  enum State : uint64_t { kEmpty = 0, kFull = 1, kTomb = 2 };
   struct Slot {
     KeyDigest key;
-    uint64_t row = 0;
-    State state = kEmpty;
+    uint64_t tagged = 0;  // state << 62 | row
+    State state() const { return State(tagged >> 62); }
+    uint64_t row() const { return tagged & kMaxRow; }
+    void Put(uint64_t row, State st) { tagged = uint64_t(st) << 62 | (row & kMaxRow); }
   };
+  static_assert(sizeof(Slot) == 24);
   size_t Home(const KeyDigest& key) const { return size_t(key.low) & mask_; }
   // Rehashes the live keys into an array with room for `n` keys at half load.
   void Grow(size_t n) {
@@ -99,7 +119,7 @@ class KeyMap128 {
     mask_ = capacity - 1;
     size_ = used_ = 0;
     for (const Slot& s : old)
-      if (s.state == kFull) Set(s.key, s.row);
+      if (s.state() == kFull) Set(s.key, s.row());
   }
   std::vector<Slot> slots_;
   size_t mask_ = 0;

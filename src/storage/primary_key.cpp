@@ -81,6 +81,39 @@ size_t OwnRowsFrom(const Table& t, size_t g) {
   return g < t.key_base->group_count() ? t.key_base->group_rows(g) : 0;
 }
 
+// Keys a time partition's map holds when built or trimmed: its newest rows, so that the map at
+// its largest (twice this, at half load, rounded up to a power of two) stays within about an
+// eighth of memory_limit. Appends grow it; past twice this it is trimmed (NotePrimaryKeys).
+size_t CoveredKeys() { return std::max<size_t>(size_t(1) << 16, MemoryLimitBytes() / 8 / (8 * 24)); }
+
+// The partition's groups before `first` (all of them, wherever their rows came from: a partly
+// filled group may take rows after newer groups exist) hold no time after this.
+int64_t OlderMax(const Table& t, int64_t p, size_t first) {
+  int64_t older = INT64_MIN;
+  for (size_t g = 0; g < first && g < t.data.group_count(); ++g) {
+    if (t.data.group_partition(g) != p) continue;
+    const ZoneMap z = t.data.Zone(g, size_t(t.schema.time_column));
+    if (z.has_values) older = std::max(older, z.max_i);
+  }
+  return older;
+}
+
+// The first of partition p's groups that, with the ones after it, hold up to CoveredKeys rows
+// (at least the newest group); 0 when they all fit.
+size_t CoverFrom(const Table& t, int64_t p) {
+  std::vector<size_t> groups;
+  for (size_t g = 0; g < t.data.group_count(); ++g)
+    if (t.data.group_partition(g) == p) groups.push_back(g);
+  size_t first = groups.size(), rows = 0;
+  while (first > 0 && (first == groups.size() || rows + t.data.group_rows(groups[first - 1]) <= CoveredKeys()))
+    rows += t.data.group_rows(groups[--first]);
+  return first > 0 ? groups[first] : 0;
+}
+
+// Time partition maps of the live table are bounded (CoveredKeys); whole-table maps and a
+// private copy's maps of its own rows cover everything.
+bool Bounded(const Table& t, int64_t p) { return p != kWholeTable && !t.key_base; }
+
 // The key map of partition p, rebuilt from that partition's rows (key columns only) when stale.
 // For a private copy that shares keys: of the rows it appended only.
 Table::KeyMap& KeysOf(Table& t, int64_t p) {
@@ -89,14 +122,20 @@ Table::KeyMap& KeysOf(Table& t, int64_t p) {
   m.last_used = ++t.pk_clock;
   if (m.version == t.data.version()) return m;
   m.rows.Clear();
+  m.covered_from = 0;
+  m.older_max = INT64_MIN;
+  if (Bounded(t, p)) {
+    m.covered_from = CoverFrom(t, p);
+    m.older_max = OlderMax(t, p, m.covered_from);
+  }
   size_t expected = 0;  // sized once instead of rehashing as it fills
-  for (size_t g = 0; g < t.data.group_count(); ++g)
+  for (size_t g = m.covered_from; g < t.data.group_count(); ++g)
     if (p == kWholeTable || t.data.group_partition(g) == p) expected += t.data.group_rows(g);
   m.rows.Reserve(expected);
   const auto& pk = t.schema.primary_key;
   std::vector<Vector> keys(pk.size());
   std::string key;
-  for (size_t g = 0; g < t.data.group_count(); ++g) {
+  for (size_t g = m.covered_from; g < t.data.group_count(); ++g) {
     if (p != kWholeTable && t.data.group_partition(g) != p) continue;
     const size_t from = OwnRowsFrom(t, g);
     if (from >= t.data.group_rows(g)) continue;
@@ -137,6 +176,36 @@ Table::KeyMap& KeysOf(Table& t, int64_t p) {
 
 namespace {
 
+// The row of partition p holding the key `digest` (of row r of `rows`) among the groups the map
+// `m` does not cover, or -1: only a key whose time is at or before m.older_max can be there
+// (late data), and only in a group whose time zone holds that time.
+int64_t FindUncovered(const Table& t, int64_t p, const Table::KeyMap& m, const DataChunk& rows, size_t r,
+                      const KeyDigest& digest) {
+  if (m.covered_from == 0) return -1;
+  const size_t tc = size_t(t.schema.time_column);
+  const Vector& times = rows.columns[tc];
+  if (times.IsNull(r) || times.i64()[r] > m.older_max) return -1;
+  const int64_t ts = times.i64()[r];
+  int64_t found = -1;
+  std::string key;
+  std::vector<Vector> keys(t.schema.primary_key.size());
+  for (size_t g = 0; g < m.covered_from && g < t.data.group_count(); ++g) {
+    if (t.data.group_partition(g) != p) continue;
+    const ZoneMap z = t.data.Zone(g, tc);
+    if (!z.has_values || ts < z.min_i || ts > z.max_i) continue;
+    const Vector group_times = t.data.column(g, tc);
+    for (size_t k = 0; k < keys.size(); ++k) keys[k] = t.data.column(g, size_t(t.schema.primary_key[k]));
+    const auto& deleted = t.data.deleted(g);
+    for (size_t i = 0; i < t.data.group_rows(g); ++i) {
+      if (deleted[i] || group_times.IsNull(i) || group_times.i64()[i] != ts) continue;
+      key.clear();
+      for (const Vector& v : keys) AppendKeyCell(v, i, key);
+      if (DigestKey(key) == digest) found = int64_t(g * kChunkRows + i);
+    }
+  }
+  return found;
+}
+
 // FindPrimaryKey; *sure = false when a private copy cannot tell through the live table's map
 // (the key's live row is newer than the copy's base, or the live table lost rows since it):
 // its base may hold the key in a row the map no longer names.
@@ -144,17 +213,20 @@ int64_t FindKey(Table& t, const DataChunk& rows, size_t r, const KeyDigest& dige
   *sure = true;
   const int64_t p = KeyPartition(t, rows, r);
   const Table::KeyMap& m = KeysOf(t, p);
-  if (const uint64_t* row = m.rows.Find(digest)) return int64_t(*row);
-  if (!SharesKeys(t)) return -1;
+  if (uint64_t row; m.rows.Find(digest, &row)) return int64_t(row);
+  if (!SharesKeys(t)) return FindUncovered(t, p, m, rows, r, digest);
   // A row of the private copy's base it has not deleted, found through the live table's map.
   // A live row newer than the base is not in the copy: the commit checks against those.
   const Table::KeyMap& live = KeysOf(*t.key_source, p);
-  const uint64_t* found = live.rows.Find(digest);
-  if (!found) {
-    *sure = t.key_source->data.version() == t.key_base->version();
-    return -1;
+  uint64_t id;
+  if (!live.rows.Find(digest, &id)) {
+    const int64_t older = FindUncovered(*t.key_source, p, live, rows, r, digest);
+    if (older < 0) {
+      *sure = t.key_source->data.version() == t.key_base->version();
+      return -1;
+    }
+    id = uint64_t(older);
   }
-  const uint64_t id = *found;
   if (!t.key_base->ValidRowId(id)) {
     *sure = false;
     return -1;
@@ -203,7 +275,8 @@ void InstallKeepingKeys(Table& t, const std::function<uint64_t(uint64_t)>& new_i
   for (auto& [p, m] : t.pk_maps)
     if (m.version == before) valid.push_back(&m);
   for (Table::KeyMap* m : valid)
-    if (!m->rows.RemapRows(new_id)) m->version = UINT64_MAX;  // a live key's row dropped: rebuild it
+    if (m->covered_from > 0 || !m->rows.RemapRows(new_id))
+      m->version = UINT64_MAX;  // groups renumbered under its boundary, or a live key's row dropped: rebuild it
   install();
   for (Table::KeyMap* m : valid)
     if (m->version == before) m->version = t.data.version();
@@ -217,9 +290,17 @@ void NotePrimaryKeys(Table& t, const TableData::AppendMark& mark) {
     const DataChunk chunk = t.data.group(g);
     for (size_t r = from; r < chunk.count; ++r) {
       if (KeyHasNull(t, chunk, r)) continue;
-      auto it = t.pk_maps.find(KeyPartition(t, chunk, r));
-      if (it != t.pk_maps.end() && it->second.version == t.data.version())
-        it->second.rows.Set(RowKeyDigest(t, chunk, r, scratch), g * kChunkRows + r);
+      const int64_t p = KeyPartition(t, chunk, r);
+      auto it = t.pk_maps.find(p);
+      if (it == t.pk_maps.end() || it->second.version != t.data.version()) continue;
+      it->second.rows.Set(RowKeyDigest(t, chunk, r, scratch), g * kChunkRows + r);
+      // Past twice its share: keep the newest rows' keys only (no key is read again).
+      Table::KeyMap& m = it->second;
+      if (Bounded(t, p) && m.rows.size() > 2 * CoveredKeys()) {
+        m.covered_from = std::max(m.covered_from, CoverFrom(t, p));
+        m.older_max = OlderMax(t, p, m.covered_from);
+        m.rows.EraseRowsBelow(uint64_t(m.covered_from) * kChunkRows);
+      }
     }
   };
   for (auto [g, before] : mark.touched) note_range(g, before);

@@ -2,6 +2,8 @@
 // of the live keys (Table::pk_maps: one per time partition when the key includes the designated
 // timestamp, else one for the table; built from the key columns when first needed and after any
 // delete or rollback, then kept up to date by appends). A duplicate raises 23505 like PostgreSQL.
+// A time partition's map covers its newest rows only (a share of memory_limit); keys at or before
+// the older groups' latest time are looked up in those groups by zone maps (late data).
 #pragma once
 #include <functional>
 #include <string>

@@ -346,6 +346,11 @@ struct Table {
   struct KeyMap {
     uint64_t version = UINT64_MAX;
     uint64_t last_used = 0;
+    // A partition's map covers its groups from covered_from on (its newest rows, up to a share of
+    // memory_limit); older groups hold no time after older_max, so a key whose time is later
+    // cannot be among them, and one at or before it is looked up in them by zone maps and rows.
+    size_t covered_from = 0;
+    int64_t older_max = INT64_MIN;
     // Serialized key (common/row_key.h) -> row id, held as the key's 128-bit digest
     // (storage/key_map.h): a collision chance of about 1e-20 at a billion keys.
     KeyMap128 rows;

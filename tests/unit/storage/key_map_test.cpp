@@ -17,7 +17,7 @@ TEST(KeyMap128, MatchesAReferenceMap) {
   // Keys from a small range so that sets overwrite and erases hit; digests as DigestKey makes them.
   auto digest = [](uint64_t k) { return DigestKey(std::string(reinterpret_cast<const char*>(&k), sizeof k)); };
   for (int step = 0; step < 200000; ++step) {
-    const uint64_t k = rng() % 5000, row = rng();
+    const uint64_t k = rng() % 5000, row = rng() & KeyMap128::kMaxRow;
     switch (rng() % 3) {
       case 0:
       case 1:
@@ -36,21 +36,33 @@ TEST(KeyMap128, MatchesAReferenceMap) {
     if (step % 997 == 0) {
       ASSERT_EQ(map.size(), reference.size());
       for (uint64_t q = 0; q < 5000; q += 7) {
-        const uint64_t* got = map.Find(digest(q));
+        uint64_t got = 0;
+        const bool found = map.Find(digest(q), &got);
         auto it = reference.find(q);
-        ASSERT_EQ(got != nullptr, it != reference.end()) << q;
-        if (got) {
-          ASSERT_EQ(*got, it->second);
+        ASSERT_EQ(found, it != reference.end()) << q;
+        if (found) {
+          ASSERT_EQ(got, it->second);
         }
       }
     }
   }
   map.Clear();
   EXPECT_EQ(map.size(), 0u);
-  EXPECT_EQ(map.Find(digest(1)), nullptr);
+  uint64_t row = 0;
+  EXPECT_FALSE(map.Find(digest(1), &row));
   map.Reserve(100000);
   for (uint64_t k = 0; k < 100000; ++k) map.Set(digest(k), k);
-  for (uint64_t k = 0; k < 100000; k += 999) EXPECT_EQ(*map.Find(digest(k)), k);
+  for (uint64_t k = 0; k < 100000; k += 999) {
+    EXPECT_TRUE(map.Find(digest(k), &row));
+    EXPECT_EQ(row, k);
+  }
+  // Remapped rows are found at their new ids.
+  EXPECT_TRUE(map.RemapRows([](uint64_t r) { return r + 1; }));
+  for (uint64_t k = 0; k < 100000; k += 999) {
+    EXPECT_TRUE(map.Find(digest(k), &row));
+    EXPECT_EQ(row, k + 1);
+  }
+  EXPECT_EQ(map.bytes() % 24, 0u);
 }
 
 }  // namespace
