@@ -480,13 +480,9 @@ bool Durability::FinishCompaction(Background& bg, Catalog& catalog, const std::f
   CrashPoint("bgcheckpoint-manifest-swapped");
   for (size_t j = 0; j < bg.jobs.size(); ++j) {
     Background::Job& job = bg.jobs[j];
-    // Groups appended since the snapshot go after the layout's (ApplyCompaction).
-    const uint64_t appended_at = job.layout.groups.size();
-    auto new_id = [&](uint64_t id) {
-      const uint64_t g = id / kChunkRows;
-      return g >= job.frozen ? (appended_at + g - job.frozen) * kChunkRows + id % kChunkRows : job.layout.MapRowId(id);
-    };
-    InstallKeepingKeys(*job.live, new_id, [&] { job.live->data.ApplyCompaction(std::move(job.layout), job.frozen, deletes[j]); });
+    InstallKeepingKeys(
+        *job.live, [&](uint64_t id) { return job.layout.MapRowIdAfterCompaction(id, job.frozen); },
+        [&] { job.live->data.ApplyCompaction(std::move(job.layout), job.frozen, deletes[j]); });
   }
   SwitchWal([&] { return std::move(writer); });
   Installed(catalog, std::move(bg.m), bg.written);
@@ -507,11 +503,13 @@ uint64_t Durability::TailBytes(const Catalog& catalog) {
   return tail_bytes;
 }
 
-void Durability::ReserveFromPool(const Catalog& catalog) {
+uint64_t Durability::ReserveFromPool(const Catalog& catalog) {
   // The resident tail and the key maps share memory_limit with the buffer pool.
-  uint64_t bytes = TailBytes(catalog);
+  const uint64_t tail = TailBytes(catalog);
+  uint64_t bytes = tail;
   for (auto& [name, t] : catalog.tables) bytes += KeyMapBytes(*t);
   BufferPool::Instance().SetReserved(bytes);
+  return tail;
 }
 
 void Durability::MaybeCheckpoint(Catalog& catalog) {
@@ -521,9 +519,9 @@ void Durability::MaybeCheckpoint(Catalog& catalog) {
   if (background_ && BackgroundWritten()) FinishBackgroundHere(catalog);
   // The resident tail lives in memory until a checkpoint seals it: keep it under a quarter of
   // memory_limit, so ingest stays within the limit however compressible its WAL is.
-  ReserveFromPool(catalog);
+  uint64_t tail = ReserveFromPool(catalog);
   const uint64_t tail_limit = MemoryLimitBytes() / 4;
-  auto over = [&](uint64_t times) { return wal_->size() > times * kWalCheckpointBytes || TailBytes(catalog) > times * tail_limit; };
+  auto over = [&](uint64_t times) { return wal_->size() > times * kWalCheckpointBytes || tail > times * tail_limit; };
   if (!over(1)) return;
   if (!checkpointer_.joinable()) {
     Checkpoint(catalog);
@@ -543,6 +541,7 @@ void Durability::MaybeCheckpoint(Catalog& catalog) {
   if (over(4)) {
     WaitBackgroundWritten();
     FinishBackgroundHere(catalog);
+    tail = ReserveFromPool(catalog);
     if (over(1) && flush_.written() >= background_retry_at_) StartBackground(catalog);
   } else if (over(2)) {
     throttled_.store(true, std::memory_order_release);
@@ -552,12 +551,17 @@ void Durability::MaybeCheckpoint(Catalog& catalog) {
 void Durability::StartBackground(Catalog& catalog) {
   // Begun here, holding the database the commit holds: no other writer slips in before the
   // switch, however fast it comes back for the database.
+  // The commit is done: a failure here is the checkpoint's (logged, retried later), never the
+  // statement's.
   try {
     background_ = BeginBackground(catalog);
   } catch (const Error& e) {
-    background_retry_at_ = flush_.written() + kBackgroundRetryBytes;
     ++background_finished_;
-    std::fprintf(stderr, "yunhe: background checkpoint of \"%s\" failed: %s\n", dir_.c_str(), e.status().message().c_str());
+    BackgroundFailed(e.status().message());
+    return;
+  } catch (const std::exception& e) {
+    ++background_finished_;
+    BackgroundFailed(e.what());
     return;
   }
   {
@@ -565,6 +569,12 @@ void Durability::StartBackground(Catalog& catalog) {
     to_write_ = background_.get();
   }
   checkpointer_cv_.notify_all();
+}
+
+void Durability::BackgroundFailed(const std::string& why) {
+  background_retry_at_ = flush_.written() + kBackgroundRetryBytes;
+  // Nothing is lost (the WAL chain holds every commit); the server's log says why.
+  std::fprintf(stderr, "yunhe: background checkpoint of \"%s\" failed: %s\n", dir_.c_str(), why.c_str());
 }
 
 bool Durability::BackgroundWritten() {
@@ -582,12 +592,9 @@ void Durability::FinishBackgroundHere(Catalog& catalog) {
   if (FinishBackground(*background_, catalog)) {
     ++background_installed_;
   } else if (!superseded) {
-    background_retry_at_ = flush_.written() + kBackgroundRetryBytes;
-    // Nothing is lost (the WAL chain holds every commit); the server's log says why.
-    std::fprintf(stderr, "yunhe: background checkpoint of \"%s\" failed: %s\n", dir_.c_str(), background_->error.c_str());
+    BackgroundFailed(background_->error);
   }
   background_.reset();  // lets go of the snapshot: the sealed rows' resident arrays are freed
-  ReserveFromPool(catalog);
   ++background_finished_;
   {
     std::lock_guard<std::mutex> lock(checkpointer_mu_);
@@ -615,7 +622,10 @@ void Durability::StartCheckpointer(Database* db) {
         {
           MutexLock db_lock(db_->mutex());
           // Unless a commit installed it meanwhile (and perhaps began the next one).
-          if (background_ && background_->n == n) FinishBackgroundHere(db_->mutable_catalog());
+          if (background_ && background_->n == n) {
+            FinishBackgroundHere(db_->mutable_catalog());
+            ReserveFromPool(db_->mutable_catalog());
+          }
         }
         lock.lock();
       }

@@ -122,7 +122,9 @@ class Durability {
   void WaitBackgroundWritten();
   void FinishBackgroundHere(Catalog& catalog);
   static uint64_t TailBytes(const Catalog& catalog);
-  static void ReserveFromPool(const Catalog& catalog);
+  // Reserves the resident tail's and the key maps' bytes from the buffer pool; returns the tail's.
+  static uint64_t ReserveFromPool(const Catalog& catalog);
+  void BackgroundFailed(const std::string& why);  // holding the database: log it, retry later
   // Asks the checkpointer thread to give freed memory back to the system (ReleaseFreeMemory).
   void RequestTrim();
   std::unique_ptr<Background> BeginBackground(Catalog& catalog);  // holding the database

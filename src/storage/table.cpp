@@ -470,6 +470,12 @@ uint64_t TableData::Layout::MapRowId(uint64_t old_id) const {
   return partition_base.at(it->second.first) * kChunkRows + it->second.second[r];
 }
 
+uint64_t TableData::Layout::MapRowIdAfterCompaction(uint64_t old_id, size_t frozen) const {
+  const uint64_t g = old_id / kChunkRows;
+  if (g < frozen) return MapRowId(old_id);
+  return (groups.size() + g - frozen) * kChunkRows + old_id % kChunkRows;  // as ApplyCompaction lays them
+}
+
 TableData::Layout TableData::Reseal(const PartWriter& write_part) const {
   const std::vector<Fate> fate = PlanReseal(false);
   // The new order. Kept groups stay where they are; a partition's rewritten rows take

@@ -209,6 +209,9 @@ class TableData {
     std::map<int64_t, size_t> partition_base;
     // The row id an old row id has in this layout; UINT64_MAX for a row it dropped.
     uint64_t MapRowId(uint64_t old_id) const;
+    // The same once installed by ApplyCompaction over a snapshot of `frozen` groups: the groups
+    // appended since go after the layout's.
+    uint64_t MapRowIdAfterCompaction(uint64_t old_id, size_t frozen) const;
   };
   using PartWriter = std::function<std::shared_ptr<const PartFile>(int64_t partition, const std::vector<DataChunk>& groups)>;
   Layout Reseal(const PartWriter& write_part) const;
