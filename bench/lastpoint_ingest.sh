@@ -15,9 +15,9 @@ MINUTES=${MINUTES:-1440}
 WRITES=${WRITES:-20}
 work=$(mktemp -d /tmp/yunhe-lastpoint-ingest-XXXXXX)
 chmod 755 "$work"
-pg_started=0
+source "$(dirname "$0")/pg_peer.sh"
 cleanup() {
-  [ "$pg_started" = 1 ] && su postgres -c "/usr/lib/postgresql/15/bin/pg_ctl -D $work/pg -m immediate stop" >/dev/null 2>&1
+  pg_stop "$work"
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -57,13 +57,8 @@ out=$("$YUNHE" "$work/ydir" --format csv --no-header -f "$work/yunhe.sql" 2>&1)
 if echo "$out" | grep -q ERROR; then echo "$out" | grep ERROR; exit 1; fi
 results=$(report yunhe "$out")
 
-PGBIN=/usr/lib/postgresql/15/bin
-if [ -x "$PGBIN/initdb" ] && id postgres >/dev/null 2>&1; then
-  pgport=$(/usr/bin/python3 -c "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")
-  mkdir -p "$work/pg" && chown postgres "$work/pg"
-  su postgres -c "$PGBIN/initdb -D $work/pg -A trust" >/dev/null 2>&1
-  su postgres -c "$PGBIN/pg_ctl -D $work/pg -o '-p $pgport -k $work/pg -c listen_addresses=127.0.0.1 -c shared_buffers=1GB -c work_mem=256MB' -l $work/pg/server.log -w start" >/dev/null 2>&1
-  pg_started=1
+if pg_available; then
+  pg_start "$work" "-c shared_buffers=1GB -c work_mem=256MB"
   out=$(psql -X -h 127.0.0.1 -p "$pgport" -U postgres -d postgres -t -A -F '|' -f "$work/pg.sql" 2>&1)
   results+=$'\n'$(report postgresql "$out")
 fi

@@ -21,9 +21,9 @@ case "$SCALE" in
   *) echo "SCALE must be smoke, small or default"; exit 2 ;;
 esac
 work=$(mktemp -d /tmp/yunhe-peers-XXXXXX)
-pg_pid=""
+source "$(dirname "$0")/pg_peer.sh"
 cleanup() {
-  [ -n "$pg_pid" ] && su postgres -c "/usr/lib/postgresql/15/bin/pg_ctl -D $work/pg -m immediate stop" >/dev/null 2>&1
+  pg_stop "$work"
   if [ -n "${KEEP_WORK:-}" ]; then echo "data kept in $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
@@ -158,13 +158,8 @@ print('%.1f' % best)" "$cpu_rows" "$RUNS")
 echo -e "memcpy\tfull_sum\t$memcpy_ms\t-" >> "$results"
 
 # --- PostgreSQL 15 -------------------------------------------------------------------------------
-PGBIN=/usr/lib/postgresql/15/bin
-if [ -x "$PGBIN/initdb" ] && id postgres >/dev/null 2>&1; then
-  pgport=$(/usr/bin/python3 -c "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")
-  mkdir -p "$work/pg" && chown postgres "$work/pg"
-  su postgres -c "$PGBIN/initdb -D $work/pg -A trust" >/dev/null 2>&1
-  su postgres -c "$PGBIN/pg_ctl -D $work/pg -o '-p $pgport -k $work/pg -c listen_addresses=127.0.0.1 -c shared_buffers=2GB -c work_mem=256MB -c max_parallel_workers_per_gather=2' -l $work/pg/server.log start" >/dev/null 2>&1
-  pg_pid=started
+if pg_available; then
+  pg_start "$work" "-c shared_buffers=2GB -c work_mem=256MB -c max_parallel_workers_per_gather=2"
   {
     echo '\timing on'
     echo "CREATE TABLE quotes (sym text, ts timestamp, bid double precision);"

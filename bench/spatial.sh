@@ -15,10 +15,9 @@ ZONES=${ZONES:-1000}
 RUNS=${RUNS:-3}
 work=$(mktemp -d /tmp/yunhe-spatial-XXXXXX)
 chmod 755 "$work"
-pg_started=""
-PGBIN=/usr/lib/postgresql/15/bin
+source "$(dirname "$0")/pg_peer.sh"
 cleanup() {
-  [ -n "$pg_started" ] && su postgres -c "$PGBIN/pg_ctl -D $work/pg -m immediate stop" >/dev/null 2>&1
+  pg_stop "$work"
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -66,12 +65,8 @@ echo "$yunhe_res"
 pg_res=""
 if [ "${POSTGIS:-1}" = 0 ]; then
   echo "PostGIS: not run (POSTGIS=0)"
-elif [ -x "$PGBIN/initdb" ] && id postgres >/dev/null 2>&1 && [ -f /usr/share/postgresql/15/extension/postgis.control ]; then
-  pgport=$(/usr/bin/python3 -c "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")
-  mkdir -p "$work/pg" && chown postgres "$work/pg"
-  su postgres -c "$PGBIN/initdb -D $work/pg -A trust" >/dev/null 2>&1
-  su postgres -c "$PGBIN/pg_ctl -D $work/pg -o '-p $pgport -k $work/pg -c listen_addresses=127.0.0.1 -c shared_buffers=2GB -c work_mem=256MB -c max_parallel_workers_per_gather=2' -l $work/pg/server.log start" >/dev/null 2>&1
-  pg_started=1
+elif pg_available && [ -f /usr/share/postgresql/15/extension/postgis.control ]; then
+  pg_start "$work" "-c shared_buffers=2GB -c work_mem=256MB -c max_parallel_workers_per_gather=2"
   {
     echo "CREATE EXTENSION postgis;"
     echo "$setup"

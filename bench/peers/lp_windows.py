@@ -1,19 +1,18 @@
 #!/usr/bin/python3
 """Sustained line-protocol ingest for bench/storage.sh: posts each window file (line protocol,
-one point per line) in 50,000-line batches over one keep-alive HTTP connection to URL (yunhe
-serve's or InfluxDB's /write), and after each window prints
+one point per line) in 50,000-line batches over a keep-alive HTTP connection
+(http_load.post_all) to URL (yunhe serve's or InfluxDB's /write), and after each window prints
 `window<TAB>rows<TAB>ms<TAB>RSS MB<TAB>peak RSS MB` of the server process PID. Reading a window
 into batches is not timed; every write must answer 204 (acknowledged once durable).
 usage: lp_windows.py URL PID WINDOW_FILE...     e.g. lp_windows.py http://127.0.0.1:9000/write?db=bench 1234 w0.lp w1.lp
        lp_windows.py influxd:BASE - WINDOW_FILE...  (a throw-away influxd under BASE, bench/peers/influxd.py)"""
-import http.client
 import os
 import sys
-import time
 import urllib.parse
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from http_load import post_all  # noqa: E402
 from influxd import start_influxd  # noqa: E402
 
 BATCH = 50000
@@ -58,19 +57,10 @@ def main():
 
 def post_windows(url, pid, files):
     path = url.path + ("?" + url.query if url.query else "")
-    conn = http.client.HTTPConnection(url.hostname, url.port, timeout=600)
     for k, file in enumerate(files, 1):
         batches, rows = window_batches(file)
-        start = time.perf_counter()
-        for b in batches:
-            conn.request("POST", path, body=b)
-            r = conn.getresponse()
-            body = r.read()
-            if r.status != 204:
-                raise SystemExit(f"write failed: HTTP {r.status} {body[:300]!r}")
-        ms = (time.perf_counter() - start) * 1000
+        ms = post_all(url.port, path, batches)
         print(f"{k}\t{rows}\t{ms:.1f}\t{rss_mb(pid, 'VmRSS')}\t{rss_mb(pid, 'VmHWM')}", flush=True)
-    conn.close()
 
 
 if __name__ == "__main__":
