@@ -11,6 +11,7 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace yunhe {
@@ -56,6 +57,9 @@ struct StatementContext {
   // transaction block's private copies): the planner may look rows up in their primary-key maps
   // (`WHERE k = 5`). Never for plans on snapshots, which those maps do not describe.
   bool live_key_maps = false;
+  // While set, the planner adds every table it plans a scan of (Table*): INSERT ... SELECT
+  // streams its rows into a table its SELECT does not read (engine/dml.cpp).
+  std::unordered_set<const void*>* tables_planned = nullptr;
   // nullptr outside statements the engine runs holding the database (a read on snapshots):
   // sequence functions then fail (the engine routes statements calling them to the database).
   std::atomic<SequenceAccess*> sequences{nullptr};

@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
+#include <map>
 
 #include "common/cancel.h"
 #include "common/memory_limit.h"
@@ -149,8 +151,11 @@ void Database::AppendChecked(const std::shared_ptr<Table>& table, const DataChun
   table->data.Append(rows, &undo.append);
   NotePrimaryKeys(*table, undo.append);
   txn_.undo.push_back(std::move(undo));
-  if (replaying_ || !durability_ || workspace_) return;  // a workspace's records are written at its COMMIT
-  if (IsTempRelationKey(table->schema.name)) return;   // temporary tables never reach the disk
+  if (replaying_ || !durability_) return;
+  if (IsTempRelationKey(table->schema.name)) return;  // temporary tables never reach the disk
+  txn_.resident_appended_bytes += rows.count * Durability::ResidentRowBytes(table->schema);
+  MaybeSealStatement();  // in a workspace: its private copies' rows
+  if (workspace_) return;  // a workspace's records are written at its COMMIT
   WalRecord r;
   r.type = WalRecordType::kInsert;
   r.table = table->schema.name;
@@ -158,6 +163,49 @@ void Database::AppendChecked(const std::shared_ptr<Table>& table, const DataChun
   txn_.wal_cells += rows.count * std::max<size_t>(1, rows.columns.size());
   txn_.wal.push_back(std::move(r));
   MaybeSpillWal();
+}
+
+void Database::MaybeSealStatement() {
+  // The resident tail may hold half the limit (a background checkpoint is due at a quarter,
+  // between statements); past that a statement seals its own rows, at least an eighth of the
+  // limit at a time (parts of a useful size, not a group per append).
+  const uint64_t limit = MemoryLimitBytes();
+  if (txn_.seal_failed || txn_.resident_appended_bytes < limit / 8 || Durability::TailBytes(*catalog_) <= limit / 2) return;
+  txn_.resident_appended_bytes = 0;
+  // A partial rollback (a failed statement, ROLLBACK TO) stops at the statement's start or at a
+  // savepoint; the newest of those marks matters here.
+  size_t point = txn_.statement_undo_mark;
+  for (const Transaction::Savepoint& sp : txn_.savepoints) point = std::max(point, sp.undo_mark);
+  // Per table the transaction appended to: the first group its appends made, the first made
+  // after `point`, and the older groups appends topped up. Rolling back an append that topped
+  // up a group truncates the group, which must then be resident, unless the same rollback
+  // removes the group whole (it was made after `point`: TableData::UndoAppend skips it).
+  struct Appended {
+    std::shared_ptr<Table> table;
+    size_t first = SIZE_MAX, first_since_point = SIZE_MAX;
+    std::vector<size_t> touched;
+  };
+  std::map<const Table*, Appended> by_table;
+  for (size_t k = 0; k < txn_.undo.size(); ++k) {
+    const UndoEntry& u = txn_.undo[k];
+    if (u.kind != UndoEntry::kAppend) continue;
+    Appended& a = by_table[u.table.get()];
+    a.table = u.table;
+    a.first = std::min(a.first, u.append.groups_before);
+    if (k >= point) a.first_since_point = std::min(a.first_since_point, u.append.groups_before);
+    for (auto [g, before] : u.append.touched) a.touched.push_back(g);
+  }
+  for (auto& [key, a] : by_table) {
+    if (catalog_->FindTable(a.table->schema.name) != a.table) continue;  // replaced by DDL since: not on disk as is
+    std::vector<size_t> skip;
+    for (size_t g : a.touched)
+      if (g < a.first_since_point) skip.push_back(g);
+    std::sort(skip.begin(), skip.end());
+    if (!durability_->SealStatementGroups(*catalog_, *a.table, a.first, skip)) {
+      txn_.seal_failed = true;
+      return;
+    }
+  }
 }
 
 void Database::MaybeSpillWal() {
@@ -499,6 +547,7 @@ QueryResult Database::RunAsStatement(const std::string& description, const std::
   }
   const size_t undo_mark = txn_.undo.size();
   const size_t wal_mark = txn_.wal.size();
+  txn_.statement_undo_mark = undo_mark;  // (a nested statement's is later: stricter, see MaybeSealStatement)
   auto fail = [&](Status st) REQUIRES(mu_) {
     result = QueryResult();
     result.statement_text = description;

@@ -114,12 +114,13 @@ class Database {
   struct WalStats {
     uint64_t file_bytes = 0, written_bytes = 0, fsyncs = 0;
     uint64_t checkpoints = 0, background_finished = 0, background_installed = 0, background_compactions = 0;
+    uint64_t statement_seals = 0;  // a large statement's rows sealed into parts before its commit
   };
   WalStats wal_stats() const {
     if (!durability_) return {};
     const Durability::CheckpointStats c = durability_->checkpoint_stats();
     return {durability_->wal_bytes(), durability_->wal_written(), durability_->wal_fsyncs(),
-            c.synchronous, c.background_finished, c.background_installed, c.background_compactions};
+            c.synchronous, c.background_finished, c.background_installed, c.background_compactions, c.statement_seals};
   }
   // Group commit for server sessions: while the returned guard lives on the calling thread,
   // commits return before their fsync, and the session calls WaitDurable() after letting the
@@ -295,6 +296,10 @@ class Database {
   // Appends rows whose keys are already checked, with undo entry and WAL record.
   void AppendChecked(const std::shared_ptr<Table>& table, const DataChunk& rows) REQUIRES(mu_);
   static constexpr size_t kWalSpillCells = 8u << 20;
+  // When the resident tail passes half of memory_limit and this transaction appended an eighth
+  // of it since its last seal: seals its full resident groups into parts where they are
+  // (Durability::SealStatementGroups), so one statement larger than memory stays within the limit.
+  void MaybeSealStatement() REQUIRES(mu_);
   // Applies one committed WAL transaction during recovery.
   friend class Durability;
   void ReplayRecords(const std::vector<WalRecord>& records) REQUIRES(mu_);

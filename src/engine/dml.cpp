@@ -1,12 +1,14 @@
 // INSERT, UPDATE, DELETE (with RETURNING). UPDATE is delete + append of the new row version.
 #include <fmt/format.h>
 
+#include "common/statement_context.h"
 #include "common/status.h"
 #include "storage/primary_key.h"
 #include "engine/statements.h"
 
 #include <algorithm>
 #include <unordered_set>
+#include <utility>
 #include "exec/basic_operators.h"
 #include "exec/expression_eval.h"
 #include "functions/cast.h"
@@ -347,7 +349,20 @@ void ExecuteInsert(Database& db, PgQuery__InsertStmt* stmt, const std::string& s
     }
     if (rows) emit(std::move(columns), rows);
   } else {
-    PlannedQuery q = planner.PlanSelect(src, nullptr);
+    std::unordered_set<const void*> read;  // the tables the SELECT scans
+    PlannedQuery q;
+    {
+      StatementContext& statement = CurrentStatement();
+      auto* outer = std::exchange(statement.tables_planned, &read);
+      try {
+        q = planner.PlanSelect(src, nullptr);
+      } catch (...) {
+        statement.tables_planned = outer;
+        throw;
+      }
+      statement.tables_planned = outer;
+      if (outer) outer->insert(read.begin(), read.end());
+    }
     if (stmt->n_cols == 0 && q.types.size() < targets.size()) targets.resize(q.types.size());  // leading columns
     for (size_t k = 0; k < targets.size(); ++k)
       if (always[k]) throw always_error(targets[k]);
@@ -361,10 +376,21 @@ void ExecuteInsert(Database& db, PgQuery__InsertStmt* stmt, const std::string& s
                                               schema.columns[targets[k]].name, want.ToString(), q.types[k].ToString()))
                         .WithHint("You will need to rewrite or cast the expression."));
     }
-    // Collect first: INSERT INTO t SELECT ... FROM t must not read its own rows.
     q.plan->Open(ctx);
-    auto chunks = CollectAll(*q.plan, ctx);
-    for (auto& chunk : chunks) emit(std::move(chunk.columns), chunk.count);
+    if (read.count(table.get())) {
+      // Collect first: INSERT INTO t SELECT ... FROM t must not read its own rows.
+      auto chunks = CollectAll(*q.plan, ctx);
+      for (auto& chunk : chunks) emit(std::move(chunk.columns), chunk.count);
+    } else {
+      // Stream: a load larger than memory goes to the table a chunk at a time (and a large one
+      // is sealed into parts as it goes, engine/database.h MaybeSealStatement).
+      while (true) {
+        DataChunk chunk;
+        chunk.Init(q.plan->types);
+        if (!q.plan->Pull(ctx, chunk)) break;
+        emit(std::move(chunk.columns), chunk.count);
+      }
+    }
   }
   Returning(planner, *table, stmt->returning_list, stmt->n_returning_list, written, result);
   result.tag = fmt::format("INSERT 0 {}", total);

@@ -228,11 +228,11 @@ std::unique_ptr<Durability> Durability::Open(const std::string& dir, Database* d
     ReplaceFileDurable(manifest_path, EncodeManifest(fresh));
     d->live_ = fresh;
   } else if (m.version != 1 && chain.size() == 1) {
-    d->CollectLiveParts(db->mutable_catalog());
+    d->CollectLiveParts(db->mutable_catalog(), m);
   } else if (m.version != 1) {
     // A crash inside a checkpoint left a chain of WAL files: fold them into parts now, so the
     // directory is again one MANIFEST, its files and one WAL.
-    d->CollectLiveParts(db->mutable_catalog());
+    d->CollectLiveParts(db->mutable_catalog(), m);
     try {
       d->Checkpoint(db->mutable_catalog());
     } catch (const Error&) {
@@ -334,11 +334,47 @@ void Durability::WaitDurable() {
   t_durability.pending_lsn = 0;
 }
 
-void Durability::CollectLiveParts(const Catalog& catalog) {
+void Durability::CollectLiveParts(const Catalog& catalog, const Manifest& m) {
+  const std::vector<std::string> files = m.Files();
+  const std::set<std::string> named(files.begin(), files.end());
   live_parts_.clear();
   for (auto& [name, t] : catalog.tables)
     for (size_t g = 0; g < t->data.group_count(); ++g)
-      if (const auto& part = t->data.group_part(g)) live_parts_.emplace(part->name(), part);
+      // A statement's parts (SealStatementGroups) are live once a MANIFEST names them.
+      if (const auto& part = t->data.group_part(g); part && named.count(part->name()) && !live_parts_.count(part->name())) {
+        part->MarkLive();
+        live_parts_.emplace(part->name(), part);
+      }
+}
+
+bool Durability::SealStatementGroups(const Catalog& catalog, Table& table, size_t first, const std::vector<size_t>& skip) {
+  const auto types = table.data.types();
+  const std::vector<size_t> indexed = IndexedColumns(catalog, table.schema.name, table);
+  TableData::SealedInPlace sealed;
+  try {
+    CheckWritable();
+    sealed = table.data.SealFullGroups(first, skip, [&](int64_t partition, const std::vector<DataChunk>& groups) {
+    // Named after the live checkpoint, which never names it: only a later MANIFEST can (and a
+    // reopen starts from the newest one, so the name is not taken again).
+    std::string file;
+    do file = fmt::format("p{}-{}-s{}.part", table.id, checkpoint_, statement_part_seq_++);
+    while (FileExists(dir_ + "/" + file));
+    auto part = PartFile::Write(dir_, file, types, partition, groups, indexed);
+    part->MarkObsolete();  // until a MANIFEST names it
+    CrashPoint("statement-part-written");
+    return std::shared_ptr<const PartFile>(part);
+    });
+  } catch (const Error& e) {
+    // (No space, say.) The rows stay resident and in the WAL: nothing is lost, the statement
+    // goes on over the limit; parts written before the failure go with their last holder.
+    std::fprintf(stderr, "yunhe: sealing a large statement's rows of \"%s\" into parts failed: %s\n", table.schema.name.c_str(),
+                 e.status().message().c_str());
+    return false;
+  }
+  const bool installed = table.data.InstallSealed(sealed);
+  YH_ASSERT(installed);  // taken and installed holding the database, nothing changed in between
+  ++statement_seals_;
+  return true;
 }
 
 // ---- Background checkpoints ----
@@ -491,14 +527,18 @@ bool Durability::FinishCompaction(Background& bg, Catalog& catalog, const std::f
   return true;
 }
 
+uint64_t Durability::ResidentRowBytes(const TableSchema& schema) {
+  uint64_t row_bytes = 0;
+  for (const auto& c : schema.columns) row_bytes += c.type.physical() == PhysicalType::kStr ? 48 : 17;
+  return row_bytes;
+}
+
 uint64_t Durability::TailBytes(const Catalog& catalog) {
   // Estimated from the column types (the resident tail's arrays and text cells).
   uint64_t tail_bytes = 0;
   for (auto& [name, t] : catalog.tables) {
     if (IsTempRelationKey(name)) continue;  // never checkpointed
-    uint64_t row_bytes = 0;
-    for (const auto& c : t->schema.columns) row_bytes += c.type.physical() == PhysicalType::kStr ? 48 : 17;
-    tail_bytes += t->data.resident_rows() * row_bytes;
+    tail_bytes += t->data.resident_rows() * ResidentRowBytes(t->schema);
   }
   return tail_bytes;
 }
@@ -758,7 +798,7 @@ void Durability::Installed(const Catalog& catalog, Manifest m, const std::vector
   wal_chain_.clear();
   for (auto& [name, part] : live_parts_)
     if (!keep.count(name)) part->MarkObsolete();
-  CollectLiveParts(catalog);
+  CollectLiveParts(catalog, m);
   // Parts the manifest names that no table holds in memory (a table altered while its rows were
   // being sealed keeps them resident): obsolete once a later manifest stops naming them.
   for (auto& part : written)

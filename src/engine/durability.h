@@ -93,6 +93,15 @@ class Durability {
   // limits server sessions wait for it (WaitDurable), past four times this commit waits for its
   // write and installs it. The resident tail's estimate is the buffer pool's reservation.
   void MaybeCheckpoint(Catalog& catalog);
+  // Holding the database, in a statement that appends more rows than memory_limit lets stay
+  // resident (engine/database.cpp MaybeSealStatement): seals the table's full resident groups from
+  // `first` on (but `skip`, sorted) where they are, into part files no MANIFEST names yet, so the
+  // statement's memory stays bounded. Its rows are still in the WAL: a crash before a checkpoint
+  // names the parts replays them (the parts are removed as unnamed); a rollback drops the groups
+  // and the files go with their last holder; the next checkpoint after the commit names them
+  // instead of writing the rows again. On failure (I/O, no space: logged) returns false and the
+  // rows stay resident.
+  bool SealStatementGroups(const Catalog& catalog, Table& table, size_t first, const std::vector<size_t>& skip);
   // Ends the background checkpointer (one under way finishes first). Call without holding the
   // database, before destroying it.
   void StopCheckpointer();
@@ -102,10 +111,16 @@ class Durability {
   uint64_t wal_fsyncs() const { return flush_.fsyncs(); }
   struct CheckpointStats {
     uint64_t synchronous = 0, background_finished = 0, background_installed = 0, background_compactions = 0;
+    uint64_t statement_seals = 0;  // SealStatementGroups calls
   };
   CheckpointStats checkpoint_stats() const {
-    return {synchronous_done_.load(), background_finished_.load(), background_installed_.load(), background_compactions_.load()};
+    return {synchronous_done_.load(), background_finished_.load(), background_installed_.load(), background_compactions_.load(),
+            statement_seals_.load()};
   }
+  // Estimated memory of one resident row of a table (its arrays and text cells), and of the
+  // resident rows of every table (temporary ones aside).
+  static uint64_t ResidentRowBytes(const TableSchema& schema);
+  static uint64_t TailBytes(const Catalog& catalog);
   static constexpr uint64_t kWalCheckpointBytes = 256ull << 20;
   // After a failed background checkpoint, the next waits for this many more WAL bytes.
   static constexpr uint64_t kBackgroundRetryBytes = 64ull << 20;
@@ -121,7 +136,6 @@ class Durability {
   bool BackgroundWritten();
   void WaitBackgroundWritten();
   void FinishBackgroundHere(Catalog& catalog);
-  static uint64_t TailBytes(const Catalog& catalog);
   // Reserves the resident tail's and the key maps' bytes from the buffer pool; returns the tail's.
   static uint64_t ReserveFromPool(const Catalog& catalog);
   void BackgroundFailed(const std::string& why);  // holding the database: log it, retry later
@@ -155,6 +169,8 @@ class Durability {
   std::unique_ptr<Background> background_;  // begun, being written or waiting to be installed
   uint64_t background_retry_at_ = 0;
   std::atomic<uint64_t> synchronous_done_{0}, background_finished_{0}, background_installed_{0}, background_compactions_{0};
+  std::atomic<uint64_t> statement_seals_{0};
+  uint64_t statement_part_seq_ = 0;  // K of p<ID>-<N>-s<K>.part
   uint64_t generation_ = 0;  // bumped by every checkpoint; a background one finishing under an older one is dropped
   uint64_t wal_seq_ = 0;     // the current WAL is wal-<wal_seq_>.log
   // WAL files after the one live_ names, which replay goes on to (a background checkpoint's
@@ -171,7 +187,8 @@ class Durability {
   // Parts the live manifest names; a checkpoint that drops one marks it obsolete (unlinked when
   // its last reader lets go, storage/part_file.h).
   std::map<std::string, std::shared_ptr<const PartFile>> live_parts_;
-  void CollectLiveParts(const Catalog& catalog);
+  // live_parts_ = the parts of the catalog's tables that `m` names (marked live).
+  void CollectLiveParts(const Catalog& catalog, const Manifest& m);
   std::string poisoned_;
   void CheckWritable();
   void AwaitInline(uint64_t lsn);

@@ -31,6 +31,13 @@ struct Transaction {
   bool wal_spilled = false;
   size_t wal_cells = 0;  // values in the records of `wal`, to decide when to spill
   uint64_t wal_spills = 0;  // how often the pending records were written early
+  // Estimated bytes of rows appended since the transaction began or last sealed its resident
+  // groups into parts (Database::MaybeSealStatement).
+  uint64_t resident_appended_bytes = 0;
+  bool seal_failed = false;  // sealing failed once (no space, say): not tried again in this transaction
+  // Undo entries from here on belong to the running statement: a failure rolls back to it
+  // (Database::RunAsStatement). With the savepoints' marks, the places a partial rollback can stop.
+  size_t statement_undo_mark = 0;
   // SAVEPOINT: where to roll back to (undo entries and pending WAL records at that point).
   // Newest last; a name used twice refers to the newest, as in PostgreSQL.
   struct Savepoint {

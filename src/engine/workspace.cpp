@@ -6,6 +6,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <functional>
+
 #include "common/statement_context.h"
 #include "common/status.h"
 #include "storage/primary_key.h"
@@ -39,23 +42,30 @@ std::string WorkspaceTarget(const Catalog& catalog, const PgQuery__Node* node) {
 // What a private copy changed against its base: base rows it deleted (row ids, ascending) and
 // the rows it added (chunks, in order). Groups the copy still shares with the base are skipped
 // without a look.
-void DiffFromBase(const TableData& base, const TableData& mine, std::vector<uint64_t>* gone, std::vector<DataChunk>* added) {
+void GoneFromBase(const TableData& base, const TableData& mine, std::vector<uint64_t>* gone) {
+  for (size_t g = 0; g < std::min(mine.group_count(), base.group_count()); ++g) {
+    if (mine.SameGroup(base, g)) continue;
+    const auto& now = mine.deleted(g);
+    const auto& before = base.deleted(g);
+    for (size_t r = 0; r < base.group_rows(g); ++r)
+      if (now[r] && !before[r]) gone->push_back(g * kChunkRows + r);
+  }
+}
+
+// The rows the block added, a row group at a time (a large block's groups may be sealed into
+// parts: they are read back one by one, never all at once).
+void ForEachAdded(const TableData& base, const TableData& mine, const std::function<void(DataChunk)>& fn) {
   for (size_t g = 0; g < mine.group_count(); ++g) {
     if (mine.SameGroup(base, g)) continue;
     const size_t shared = g < base.group_count() ? base.group_rows(g) : 0;
     const auto& now = mine.deleted(g);
-    if (shared > 0) {
-      const auto& before = base.deleted(g);
-      for (size_t r = 0; r < shared; ++r)
-        if (now[r] && !before[r]) gone->push_back(g * kChunkRows + r);
-    }
     std::vector<uint32_t> sel;
     for (size_t r = shared; r < mine.group_rows(g); ++r)
       if (!now[r]) sel.push_back(uint32_t(r));
     if (sel.empty()) continue;
     DataChunk rows = mine.group(g);
-    rows.Select(sel);
-    added->push_back(std::move(rows));
+    if (sel.size() != rows.count) rows.Select(sel);
+    fn(std::move(rows));
   }
 }
 
@@ -172,8 +182,7 @@ Status Database::RefreshPrivateCopy(Workspace& ws, const std::string& table) {
   if (live != w.live || live->data.layout_epoch() != w.base->layout_epoch())
     return Status::Error(SqlState::kSerializationFailure, "could not serialize access due to concurrent update");
   std::vector<uint64_t> gone;
-  std::vector<DataChunk> added;
-  DiffFromBase(*w.base, w.mine->data, &gone, &added);
+  GoneFromBase(*w.base, w.mine->data, &gone);
   for (uint64_t id : gone)
     if (live->data.IsDeleted(id)) return Status::Error(SqlState::kSerializationFailure, "could not serialize access due to concurrent update");
   // The undo entries of the old copy go (the new one carries their result); a savepoint with
@@ -204,7 +213,9 @@ Status Database::RefreshPrivateCopy(Workspace& ws, const std::string& table) {
   mine->corrupt = live->corrupt;
   mine->data = base->PrivateCopy();
   for (uint64_t id : gone) mine->data.Delete(id);
-  for (const DataChunk& rows : added) mine->data.Append(rows);
+  // (Resident again in the new copy, without undo entries: a block refreshed after sealing a
+  // large statement's rows keeps them in memory until it ends.)
+  ForEachAdded(*w.base, w.mine->data, [&](DataChunk rows) { mine->data.Append(rows); });
   mine->key_source = live;
   mine->key_base = base;
   mine->key_base_epoch = base->layout_epoch();
@@ -304,8 +315,7 @@ void Database::ApplyWorkspace(Workspace& ws) {
     std::shared_ptr<Table> live = catalog_->FindTable(name);
     if (live != w.live) throw SerializationFailure();  // dropped or altered since the block wrote it
     std::vector<uint64_t> gone;
-    std::vector<DataChunk> added;
-    DiffFromBase(*w.base, w.mine->data, &gone, &added);
+    GoneFromBase(*w.base, w.mine->data, &gone);
     if (!gone.empty()) {
       // Row ids of the base name the same live rows while the layout is the base's.
       if (live->data.layout_epoch() != w.base->layout_epoch()) throw SerializationFailure();
@@ -313,7 +323,7 @@ void Database::ApplyWorkspace(Workspace& ws) {
         if (!live->data.ValidRowId(id) || live->data.IsDeleted(id)) throw SerializationFailure();  // first committer won
       RecordDelete(live, gone);
     }
-    for (const DataChunk& rows : added) RecordAppend(live, rows);
+    ForEachAdded(*w.base, w.mine->data, [&](DataChunk rows) REQUIRES(mu_) { RecordAppend(live, rows); });
   }
 }
 

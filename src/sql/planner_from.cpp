@@ -65,6 +65,7 @@ ExprPtr ShiftColumns(const ExprPtr& e, int offset) {
 PlannedQuery Planner::PlanTableScan(const std::string& name, int location, bool emit_row_id, Scope* scope_out) {
   auto table = catalog_.FindTable(name);
   if (!table) throw Error(SqlState::kUndefinedTable, fmt::format("relation \"{}\" does not exist", name), CharPos(location));
+  if (auto* planned = CurrentStatement().tables_planned) planned->insert(table.get());
   std::vector<int> cols;
   for (size_t c = 0; c < table->schema.columns.size(); ++c) cols.push_back(int(c));
   PlannedQuery q;

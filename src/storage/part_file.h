@@ -90,6 +90,10 @@ class PartFile {
   // and decoded on a miss. Throws XX001 naming the file when the block is corrupt.
   Vector ReadColumn(size_t group, size_t column, BlockReads* reads = nullptr) const;
   void MarkObsolete() const { obsolete_ = true; }
+  // A part written before any MANIFEST names it (a large statement's rows sealed before its
+  // commit) is born obsolete, so a rollback or a crash leaves nothing behind; the checkpoint
+  // whose MANIFEST names it keeps it.
+  void MarkLive() const { obsolete_ = false; }
   // Stored indexes (written with the part for its table's B-tree indexes): a column's non-NULL
   // values sorted, each with its slot (group * kChunkRows + row), equal keys in slot order, in
   // blocks of kIndexBlockRows whose first keys are in the footer. A lookup reads only the blocks

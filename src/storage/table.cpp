@@ -219,12 +219,16 @@ void TableData::UndoAppend(const AppendMark& mark) {
   while (groups_.size() > mark.groups_before) {
     for (uint8_t d : groups_.back()->deleted) deleted_count_ -= d;
     rows_ -= groups_.back()->chunk.count;
-    resident_rows_ -= groups_.back()->chunk.count;
+    // A large statement's groups may have been sealed before it ended (SealFullGroups).
+    if (!groups_.back()->part) resident_rows_ -= groups_.back()->chunk.count;
     groups_.pop_back();
   }
   for (auto [g, before] : mark.touched) {
+    // A large statement seals a group it topped up (SealFullGroups) only when the undo of the
+    // append that made the group comes in the same rollback, after this one: it removes the
+    // group whole, counting its rows then.
+    if (groups_[g]->part) continue;
     RowGroup& grp = MutableGroup(g);
-    YH_ASSERT(!grp.part);  // appends never reach a sealed group
     DataChunk& dst = grp.chunk;
     YH_ASSERT(before <= dst.count);
     for (size_t r = before; r < grp.deleted.size(); ++r) deleted_count_ -= grp.deleted[r];
@@ -598,13 +602,27 @@ size_t TableData::FreezeGroups() {
 }
 
 TableData::SealedInPlace TableData::SealInPlace(size_t frozen, const PartWriter& write_part) const {
+  std::vector<size_t> positions;
+  for (size_t g = 0; g < std::min(frozen, groups_.size()); ++g)
+    if (!groups_[g]->part && groups_[g]->chunk.count > 0) positions.push_back(g);
+  return SealPositions(positions, write_part);
+}
+
+TableData::SealedInPlace TableData::SealFullGroups(size_t first, const std::vector<size_t>& skip, const PartWriter& write_part) const {
+  std::vector<size_t> positions;
+  for (size_t g = first; g < groups_.size(); ++g)
+    if (!groups_[g]->part && groups_[g]->chunk.count == kChunkRows && !std::binary_search(skip.begin(), skip.end(), g))
+      positions.push_back(g);
+  return SealPositions(positions, write_part);
+}
+
+TableData::SealedInPlace TableData::SealPositions(const std::vector<size_t>& positions, const PartWriter& write_part) const {
   SealedInPlace out;
   out.types = types_;
   out.layout_epoch = layout_epoch_;
   // Resident groups by partition, in position order (a part holds one partition's groups).
   std::map<int64_t, std::vector<size_t>> by_partition;
-  for (size_t g = 0; g < std::min(frozen, groups_.size()); ++g)
-    if (!groups_[g]->part && groups_[g]->chunk.count > 0) by_partition[groups_[g]->partition].push_back(g);
+  for (size_t g : positions) by_partition[groups_[g]->partition].push_back(g);
   for (auto& [p, positions] : by_partition) {
     std::vector<DataChunk> chunks;
     chunks.reserve(positions.size());

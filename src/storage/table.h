@@ -247,6 +247,12 @@ class TableData {
     size_t rows = 0;
   };
   SealedInPlace SealInPlace(size_t frozen, const PartWriter& write_part) const;
+  // The same for the live table, holding the lock, in a statement that appends more rows than
+  // memory can keep (engine/durability.h SealStatementGroups): the full resident groups from
+  // `first` on, except the positions in `skip` (sorted: groups an append of the statement topped
+  // up, which rolling that append back must find resident). Full groups take no more appends,
+  // so a replay of the WAL puts the same rows at the same row ids.
+  SealedInPlace SealFullGroups(size_t first, const std::vector<size_t>& skip, const PartWriter& write_part) const;
   Layout LayoutWith(const SealedInPlace& sealed) const;
   bool InstallSealed(const SealedInPlace& sealed);
   // Open: appends groups [first, first + count) of `part` as sealed groups.
@@ -281,6 +287,7 @@ class TableData {
  private:
   enum class Fate : uint8_t { kKeep, kDrop, kRewrite };
   std::vector<Fate> PlanReseal(bool sealed_only) const;
+  SealedInPlace SealPositions(const std::vector<size_t>& positions, const PartWriter& write_part) const;
   // Group k of `part` as a sealed group of this table (columns one to one).
   std::shared_ptr<RowGroup> SealedGroup(const std::shared_ptr<const PartFile>& part, size_t k) const;
   // Group g for writing: cloned first when a snapshot shares it.

@@ -2,7 +2,8 @@
 # kill -9 inside a background checkpoint (engine/durability.cpp), at each of its steps
 # (YUNHE_CRASH_AT, some at a later checkpoint of the run): after switching to a new WAL, after
 # the first new part, after all parts, after a compaction's re-logged changes, right after the
-# MANIFEST swap, at the end. A small memory limit makes the shell's inserts due for background
+# MANIFEST swap, at the end; and inside a statement sealing its own rows into parts before its
+# commit (statement-part-written). A small memory limit makes the shell's inserts due for background
 # checkpoints (sealing in place, and compacting once deletes and partly filled groups pile up)
 # while it goes on writing (inserts, deletes and updates of rows in groups being sealed or
 # compacted). After each kill the directory must reopen with every acknowledged statement and
@@ -21,6 +22,8 @@ for i in $(seq 1 40); do
   args+=(-c "INSERT INTO t SELECT timestamptz '2026-03-01 00:00:00+00' + (x + $i * 20000) * interval '100 ms', $i, x FROM generate_series(1, 20000) x" -c "$check")
   if (( i % 2 == 0 )); then args+=(-c "DELETE FROM t WHERE k = $((i - 1)) AND v < 5000" -c "$check"); fi
   if (( i % 5 == 0 )); then args+=(-c "UPDATE t SET v = v + 1 WHERE k = $((i - 3)) AND v < 100" -c "$check"); fi
+  # A statement larger than an eighth of the limit seals its own rows before it commits.
+  if (( i % 12 == 0 )); then args+=(-c "INSERT INTO t SELECT timestamptz '2026-04-01 00:00:00+00' + (x + $i * 150000) * interval '100 ms', 1000 + $i, x FROM generate_series(1, 150000) x" -c "$check"); fi
 done
 
 # The answer after each statement, without a crash.
@@ -29,7 +32,7 @@ mapfile -t reference < <("$YUNHE" :memory: --format csv --no-header "${args[@]}"
 passed=0
 for point in bgcheckpoint-wal-switched:2 bgcheckpoint-part-written:5 bgcheckpoint-parts-written:3 \
              bgcheckpoint-manifest-swapped:4 bgcheckpoint-done:2 bgcheckpoint-part-written:1 \
-             bgcheckpoint-relog-written:1 bgcheckpoint-relog-written:3; do
+             bgcheckpoint-relog-written:1 bgcheckpoint-relog-written:3 statement-part-written:1 statement-part-written:5; do
   db="$dir/${point/:/-}"
   set +e
   YUNHE_CRASH_AT=$point "$YUNHE" "$db" --memory-limit 8MB --format csv --no-header "${args[@]}" >"$dir/out" 2>"$dir/err"

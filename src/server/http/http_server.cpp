@@ -462,6 +462,9 @@ void HttpServer::Routes() {
               wal.background_installed);
       counter("yunhe_background_compactions_total", "Background checkpoints that also compacted (merged parts, dropped deleted rows).",
               wal.background_compactions);
+      counter("yunhe_statement_seals_total",
+              "Times a statement appending more rows than memory_limit keeps resident sealed them into parts before its commit.",
+              wal.statement_seals);
     }
     res.set_content(m, "text/plain; version=0.0.4");
   });

@@ -13,7 +13,6 @@
 #include <set>
 #include <thread>
 
-#include "common/memory_limit.h"
 #include "engine/database.h"
 #include "engine/session.h"
 #include "storage/file_faults.h"
@@ -25,16 +24,13 @@ namespace {
 using testing::FreshDir;
 using testing::OpenOrDie;
 using testing::Scalar;
+using testing::Unnamed;
 
 // A small memory limit makes 50,000 resident rows of (timestamptz, int, double) due for a
 // checkpoint (a quarter of the limit); restored afterwards, with the fault hook.
 struct Limits {
-  uint64_t saved = MemoryLimitBytes();
-  Limits() { SetMemoryLimitBytes(8ull << 20); }
-  ~Limits() {
-    SetFileFaultHook(nullptr);
-    SetMemoryLimitBytes(saved);
-  }
+  testing::ScopedMemoryLimit limit{8ull << 20};
+  ~Limits() { SetFileFaultHook(nullptr); }
 };
 
 // Holds the checkpointer thread at its first part file until Release().
@@ -78,6 +74,14 @@ std::string Batch(int from, int to) {
   return "INSERT INTO t SELECT timestamptz '2026-03-01 00:00:00+00' + x * interval '100 ms', x, x * 0.5 FROM generate_series(" +
          std::to_string(from) + ", " + std::to_string(to) + ") x;";
 }
+// Statements of 19,000 rows each: under an eighth of the limit, which a statement may append
+// before it seals its own rows (Durability::SealStatementGroups), so only commits grow the tail.
+std::vector<std::string> SmallBatches(int from, int to) {
+  std::vector<std::string> out;
+  for (int a = from; a <= to; a += 19000) out.push_back(Batch(a, std::min(to, a + 18999)));
+  return out;
+}
+
 const char* kCheck = "SELECT count(*) || '/' || sum(k) || '/' || sum(v) || '/' || count(DISTINCT date_trunc('hour', ts)) FROM t";
 
 std::string InMemory(const std::vector<std::string>& statements, const std::string& check = kCheck) {
@@ -87,21 +91,6 @@ std::string InMemory(const std::vector<std::string>& statements, const std::stri
     EXPECT_TRUE(r.status.ok()) << s << ": " << r.status.message();
   }
   return Scalar(*db, check);
-}
-
-// Files in dir that MANIFEST does not name (the lock file aside).
-std::set<std::string> Unnamed(const std::string& dir) {
-  std::ifstream in(dir + "/MANIFEST");
-  std::set<std::string> named{"MANIFEST", "yunhe.lock"};
-  std::string key, file;
-  while (in >> key) {
-    std::getline(in, file);
-    if (key == "wal" || key == "catalog" || key == "part" || key == "deletes") named.insert(file.substr(1, file.find(' ', 1) - 1));
-  }
-  std::set<std::string> out;
-  for (auto& e : std::filesystem::directory_iterator(dir))
-    if (!named.count(e.path().filename().string())) out.insert(e.path().filename().string());
-  return out;
 }
 
 TEST(BackgroundCheckpoint, WritersGoOnWhileItWrites) {
@@ -355,7 +344,7 @@ TEST(BackgroundCheckpoint, WritersThatOutrunItWaitButNotWhileHoldingTheDatabase)
   std::atomic<bool> writer_done{false};
   std::thread t([&] {
     auto defer = db->DeferSync();
-    writer.Execute(Batch(50001, 110000));
+    for (auto& batch : SmallBatches(50001, 110000)) writer.Execute(batch);
     EXPECT_TRUE(db->WaitDurable().ok());
     writer_done = true;
   });
@@ -384,36 +373,41 @@ TEST(BackgroundCheckpoint, WritersThatOutrunItWaitButNotWhileHoldingTheDatabase)
   EXPECT_EQ(Scalar(*db, "SELECT count(*) FROM t"), "110000");
 }
 
-// A commit past four times the limits while the background checkpoint still writes (here: one
-// statement adding 3.5x the tail limit on top of the rows being sealed) waits for that write
-// and installs it, then begins the next one: no synchronous checkpoint rewrites the rows the
-// background one has just written, and nothing else is left resident.
+// A writer that never waits (the shell, an ingest loop) outruns the background checkpoint: the
+// commit that takes the tail past four times the limit waits for the write and installs it
+// instead of a synchronous checkpoint rewriting the rows the background one has just written,
+// and nothing else is left resident.
 TEST(BackgroundCheckpoint, CommitPastFourTimesTheLimitsInstallsItInsteadOfCheckpointingAgain) {
   Limits limits;
   const std::string dir = FreshDir("bgckpt-past-4x");
-  const std::vector<std::string> statements{kCreate, Batch(1, 50000), Batch(50001, 190000)};
+  std::vector<std::string> first = SmallBatches(1, 57000);  // a quarter of the limit: due
+  std::vector<std::string> more = SmallBatches(57001, 247000);
+  std::vector<std::string> statements{kCreate};
+  statements.insert(statements.end(), first.begin(), first.end());
+  statements.insert(statements.end(), more.begin(), more.end());
   const std::string expected = InMemory(statements);
   {
     Gate gate(std::this_thread::get_id());
     auto db = OpenOrDie(dir);
-    for (size_t i = 0; i < 2; ++i) ASSERT_TRUE(db->ExecuteStatement(statements[i]).status.ok());
+    ASSERT_TRUE(db->ExecuteStatement(kCreate).status.ok());
+    for (auto& s : first) ASSERT_TRUE(db->ExecuteStatement(s).status.ok());
     ASSERT_TRUE(gate.WaitEntered()) << "no background checkpoint started";
     std::atomic<bool> done{false};
-    std::thread big([&] {
-      EXPECT_TRUE(db->ExecuteStatement(statements[2]).status.ok());
+    std::thread writer([&] {
+      for (auto& s : more) EXPECT_TRUE(db->ExecuteStatement(s).status.ok());
       done = true;
     });
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     EXPECT_FALSE(done) << "a commit past four times the limits did not wait for the checkpoint's write";
     gate.Release();
-    big.join();
+    writer.join();
     EXPECT_EQ(db->wal_stats().checkpoints, 0u);
+    EXPECT_EQ(db->wal_stats().statement_seals, 0u);
     EXPECT_GE(db->wal_stats().background_installed, 1u);
-    ASSERT_TRUE(WaitBackgroundFinished(*db, 2));  // the next one, begun by that commit
-    EXPECT_EQ(db->wal_stats().background_installed, 2u);
+    ASSERT_TRUE(WaitBackgroundFinished(*db, db->wal_stats().background_installed + 1));  // the next one, begun by that commit
     EXPECT_EQ(db->wal_stats().checkpoints, 0u);
     EXPECT_EQ(Scalar(*db, kCheck), expected);
-    EXPECT_EQ(Scalar(*db, "SELECT count(*) FROM t"), "190000");
+    EXPECT_EQ(Scalar(*db, "SELECT count(*) FROM t"), "247000");
   }
   auto db = OpenOrDie(dir);
   EXPECT_EQ(Scalar(*db, kCheck), expected);

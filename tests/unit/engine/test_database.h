@@ -5,9 +5,12 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
+#include <set>
 #include <memory>
 #include <string>
 
+#include "common/memory_limit.h"
 #include "engine/database.h"
 #include "engine/session.h"
 
@@ -18,6 +21,18 @@ inline std::string FreshDir(const std::string& name) {
   std::filesystem::remove_all(dir);
   return dir;
 }
+
+// memory_limit set for the guard's lifetime (then restored).
+class ScopedMemoryLimit {
+ public:
+  explicit ScopedMemoryLimit(uint64_t bytes) { SetMemoryLimitBytes(bytes); }
+  ~ScopedMemoryLimit() { SetMemoryLimitBytes(saved_); }
+  ScopedMemoryLimit(const ScopedMemoryLimit&) = delete;
+  ScopedMemoryLimit& operator=(const ScopedMemoryLimit&) = delete;
+
+ private:
+  uint64_t saved_ = MemoryLimitBytes();
+};
 
 inline std::unique_ptr<Database> OpenOrDie(const std::string& dir) {
   Status st;
@@ -69,6 +84,21 @@ void ExpectAfterRestarts(const std::string& name, Make make, Expect expect) {
     auto db = OpenOrDie(dir);
     expect(*db);
   }
+}
+
+// Files in dir that MANIFEST does not name (the lock file aside).
+inline std::set<std::string> Unnamed(const std::string& dir) {
+  std::ifstream in(dir + "/MANIFEST");
+  std::set<std::string> named{"MANIFEST", "yunhe.lock"};
+  std::string key, file;
+  while (in >> key) {
+    std::getline(in, file);
+    if (key == "wal" || key == "catalog" || key == "part" || key == "deletes") named.insert(file.substr(1, file.find(' ', 1) - 1));
+  }
+  std::set<std::string> out;
+  for (auto& e : std::filesystem::directory_iterator(dir))
+    if (!named.count(e.path().filename().string())) out.insert(e.path().filename().string());
+  return out;
 }
 
 }  // namespace yunhe::testing

@@ -1,0 +1,183 @@
+// A statement that appends more rows than memory_limit lets stay resident seals its full row
+// groups into part files before it commits (Durability::SealStatementGroups): the table's
+// resident rows stay bounded during the statement; the answers equal an in-memory run's after
+// the commit, after a reopen from the WAL (the unnamed parts removed) and after a checkpoint
+// (which names the parts instead of writing the rows again); a rollback, a failed statement or
+// ROLLBACK TO a savepoint leaves no file behind and no row.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "engine/database.h"
+#include "test_database.h"
+
+namespace yunhe {
+namespace {
+
+using testing::CloseAsInACrash;
+using testing::FreshDir;
+using testing::Ok;
+using testing::OpenOrDie;
+using testing::Scalar;
+using testing::Unnamed;
+
+// 8 MB: past 4 MB of resident rows a statement seals its groups, at least ~1 MB of estimated
+// rows (about 20,000 rows here) at a time.
+struct SmallLimit : testing::ScopedMemoryLimit {
+  SmallLimit() : ScopedMemoryLimit(8ull << 20) {}
+};
+
+const char* kCreate =
+    "CREATE TABLE t (ts timestamptz NOT NULL, k int, v double precision) PARTITION BY RANGE (ts) "
+    "WITH (partition_interval = '1 hour');";
+std::string Rows(int from, int to) {
+  return "INSERT INTO t SELECT timestamptz '2026-03-01 00:00:00+00' + x * interval '100 ms', x, x * 0.5 FROM generate_series(" +
+         std::to_string(from) + ", " + std::to_string(to) + ") x";
+}
+const char* kCheck = "SELECT count(*) || '/' || sum(k) || '/' || sum(v) || '/' || count(DISTINCT date_trunc('hour', ts)) FROM t";
+
+std::string InMemory(const std::vector<std::string>& statements) {
+  auto db = OpenOrDie("");
+  for (auto& s : statements) Ok(*db, s);
+  return Scalar(*db, kCheck);
+}
+
+size_t ResidentRows(Database& db) { return db.catalog().FindTable("t")->data.resident_rows(); }
+
+std::set<std::string> PartFiles(const std::string& dir) {
+  std::set<std::string> out;
+  for (auto& e : std::filesystem::directory_iterator(dir))
+    if (e.path().extension() == ".part") out.insert(e.path().filename().string());
+  return out;
+}
+
+size_t StatementParts(const std::string& dir) {
+  size_t n = 0;
+  for (auto& f : PartFiles(dir)) n += f.find("-s") != std::string::npos;
+  return n;
+}
+
+TEST(StatementSeal, LargeStatementKeepsFewRowsResidentAndItsPartsAreNamedByTheNextCheckpoint) {
+  SmallLimit limit;
+  const std::vector<std::string> statements{kCreate, Rows(1, 300000)};
+  const std::string expected = InMemory(statements);
+  const std::string dir = FreshDir("statement-seal");
+  {
+    auto db = OpenOrDie(dir);
+    for (auto& s : statements) Ok(*db, s);
+    EXPECT_GE(db->wal_stats().statement_seals, 3u);
+    // 300,000 rows appended; the tail may hold half the limit (~80,000 rows) and seals go by an
+    // eighth of it (~20,000 rows).
+    EXPECT_LT(ResidentRows(*db), 100000u);
+    EXPECT_EQ(Scalar(*db, kCheck), expected);
+    EXPECT_GT(StatementParts(dir), 0u);
+    Ok(*db, "CHECKPOINT");  // names the statement's parts (no rows written again)
+    EXPECT_EQ(Scalar(*db, kCheck), expected);
+  }
+  auto db = OpenOrDie(dir);
+  EXPECT_EQ(Scalar(*db, kCheck), expected);
+  EXPECT_GT(StatementParts(dir), 0u) << "the checkpoint rewrote the statement's rows instead of naming its parts";
+}
+
+TEST(StatementSeal, CrashBeforeACheckpointReplaysTheWalAndLeavesNoPart) {
+  SmallLimit limit;
+  const std::vector<std::string> statements{kCreate, Rows(1, 200000), "DELETE FROM t WHERE k % 7 = 0", Rows(200001, 260000)};
+  const std::string expected = InMemory(statements);
+  const std::string dir = FreshDir("statement-seal-crash");
+  {
+    auto db = OpenOrDie(dir);
+    for (auto& s : statements) Ok(*db, s);
+    EXPECT_GE(db->wal_stats().statement_seals, 2u);
+    EXPECT_EQ(Scalar(*db, kCheck), expected);
+    CloseAsInACrash(db);
+  }
+  auto db = OpenOrDie(dir);
+  EXPECT_EQ(Scalar(*db, kCheck), expected);
+  EXPECT_TRUE(Unnamed(dir).empty()) << *Unnamed(dir).begin();
+}
+
+TEST(StatementSeal, RollbackAndFailedStatementsLeaveNoRowAndNoFile) {
+  SmallLimit limit;
+  const std::string dir = FreshDir("statement-seal-rollback");
+  auto db = OpenOrDie(dir);
+  Ok(*db, kCreate);
+  Ok(*db, Rows(1, 1000));
+  const std::string before = Scalar(*db, kCheck);
+  const std::set<std::string> parts_before = PartFiles(dir);
+  Ok(*db, "BEGIN");
+  Ok(*db, Rows(1001, 150000));
+  EXPECT_GE(db->wal_stats().statement_seals, 1u);
+  Ok(*db, "ROLLBACK");
+  EXPECT_EQ(Scalar(*db, kCheck), before);
+  EXPECT_EQ(PartFiles(dir), parts_before);
+  // Fails at its last row (division by zero), after sealing.
+  const uint64_t seals = db->wal_stats().statement_seals;
+  auto r = db->ExecuteStatement(
+      "INSERT INTO t SELECT timestamptz '2026-03-01 00:00:00+00' + x * interval '100 ms', x, 1.0 / (150000 - x) FROM "
+      "generate_series(1001, 150000) x");
+  EXPECT_FALSE(r.status.ok());
+  EXPECT_GT(db->wal_stats().statement_seals, seals);
+  EXPECT_EQ(Scalar(*db, kCheck), before);
+  EXPECT_EQ(PartFiles(dir), parts_before);
+  Ok(*db, Rows(1001, 2000));
+  db.reset();
+  db = OpenOrDie(dir);
+  EXPECT_EQ(Scalar(*db, kCheck), InMemory({kCreate, Rows(1, 2000)}));
+}
+
+// A transaction block writes a private copy of the table (engine/workspace.h): its rows are
+// sealed there, read back a group at a time at COMMIT and sealed again in the live table.
+TEST(StatementSeal, BlockWritingMoreThanTheLimitCommits) {
+  SmallLimit limit;
+  const std::string dir = FreshDir("statement-seal-block");
+  const std::vector<std::string> statements{kCreate, Rows(1, 5000), "DELETE FROM t WHERE k % 3 = 0", Rows(5001, 150000),
+                                            "DELETE FROM t WHERE k % 5 = 0", Rows(150001, 151000)};
+  const std::string expected = InMemory(statements);
+  {
+    auto db = OpenOrDie(dir);
+    Ok(*db, statements[0]);
+    Ok(*db, statements[1]);
+    Ok(*db, "BEGIN");
+    for (size_t i = 2; i < statements.size(); ++i) Ok(*db, statements[i]);
+    const uint64_t in_block = db->wal_stats().statement_seals;
+    EXPECT_GE(in_block, 1u);
+    Ok(*db, "COMMIT");
+    EXPECT_GT(db->wal_stats().statement_seals, in_block);
+    EXPECT_LT(ResidentRows(*db), 100000u);
+    EXPECT_EQ(Scalar(*db, kCheck), expected);
+  }
+  auto db = OpenOrDie(dir);
+  EXPECT_EQ(Scalar(*db, kCheck), expected);
+  EXPECT_TRUE(Unnamed(dir).empty()) << *Unnamed(dir).begin();
+}
+
+// In a block holding the database (promoted by DDL), an append that tops up a group the block
+// made before a savepoint, rolled back after the group filled, must find it resident: such
+// groups are not sealed.
+TEST(StatementSeal, RollbackToASavepointAfterASeal) {
+  SmallLimit limit;
+  const std::string dir = FreshDir("statement-seal-savepoint");
+  auto db = OpenOrDie(dir);
+  Ok(*db, kCreate);
+  Ok(*db, "BEGIN");
+  Ok(*db, "CREATE TABLE other (x int)");
+  Ok(*db, Rows(1, 1000));
+  Ok(*db, "SAVEPOINT a");
+  Ok(*db, Rows(1001, 120000));  // tops up the group of row 1000, then fills and seals groups
+  EXPECT_GE(db->wal_stats().statement_seals, 1u);
+  Ok(*db, "ROLLBACK TO SAVEPOINT a");
+  Ok(*db, Rows(1001, 1500));
+  Ok(*db, "COMMIT");
+  const std::string expected = InMemory({kCreate, Rows(1, 1000), Rows(1001, 1500)});
+  EXPECT_EQ(Scalar(*db, kCheck), expected);
+  db.reset();
+  db = OpenOrDie(dir);
+  EXPECT_EQ(Scalar(*db, kCheck), expected);
+  EXPECT_TRUE(Unnamed(dir).empty()) << *Unnamed(dir).begin();
+}
+
+}  // namespace
+}  // namespace yunhe
