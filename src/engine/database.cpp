@@ -166,12 +166,14 @@ void Database::AppendChecked(const std::shared_ptr<Table>& table, const DataChun
 }
 
 void Database::MaybeSealStatement() {
-  // The resident tail may hold half the limit (a background checkpoint is due at a quarter,
-  // between statements); past that a statement seals its own rows, at least an eighth of the
-  // limit at a time (parts of a useful size, not a group per append).
+  // Every eighth of the limit a transaction appends, the buffer pool gives way to the grown
+  // tail; the tail may hold half the limit (a background checkpoint is due at a quarter, between
+  // statements), past that a statement seals its own rows (parts of a useful size, not a group
+  // per append).
   const uint64_t limit = MemoryLimitBytes();
-  if (txn_.seal_failed || txn_.resident_appended_bytes < limit / 8 || Durability::TailBytes(*catalog_) <= limit / 2) return;
+  if (txn_.seal_failed || txn_.resident_appended_bytes < limit / 8) return;
   txn_.resident_appended_bytes = 0;
+  if (Durability::ReserveFromPool(*catalog_) <= limit / 2) return;
   // A partial rollback (a failed statement, ROLLBACK TO) stops at the statement's start or at a
   // savepoint; the newest of those marks matters here.
   size_t point = txn_.statement_undo_mark;
@@ -203,9 +205,10 @@ void Database::MaybeSealStatement() {
     std::sort(skip.begin(), skip.end());
     if (!durability_->SealStatementGroups(*catalog_, *a.table, a.first, skip)) {
       txn_.seal_failed = true;
-      return;
+      break;
     }
   }
+  Durability::ReserveFromPool(*catalog_);
 }
 
 void Database::MaybeSpillWal() {

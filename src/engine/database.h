@@ -296,9 +296,10 @@ class Database {
   // Appends rows whose keys are already checked, with undo entry and WAL record.
   void AppendChecked(const std::shared_ptr<Table>& table, const DataChunk& rows) REQUIRES(mu_);
   static constexpr size_t kWalSpillCells = 8u << 20;
-  // When the resident tail passes half of memory_limit and this transaction appended an eighth
-  // of it since its last seal: seals its full resident groups into parts where they are
-  // (Durability::SealStatementGroups), so one statement larger than memory stays within the limit.
+  // Every eighth of memory_limit this transaction appends: reserves the resident tail from the
+  // buffer pool, and when the tail is past half of the limit seals the transaction's full
+  // resident groups into parts where they are (Durability::SealStatementGroups), so one
+  // statement larger than memory stays within the limit.
   void MaybeSealStatement() REQUIRES(mu_);
   // Applies one committed WAL transaction during recovery.
   friend class Durability;

@@ -121,6 +121,9 @@ class Durability {
   // resident rows of every table (temporary ones aside).
   static uint64_t ResidentRowBytes(const TableSchema& schema);
   static uint64_t TailBytes(const Catalog& catalog);
+  // Reserves the resident tail's and the key maps' bytes from the buffer pool (which shares
+  // memory_limit with them); returns the tail's.
+  static uint64_t ReserveFromPool(const Catalog& catalog);
   static constexpr uint64_t kWalCheckpointBytes = 256ull << 20;
   // After a failed background checkpoint, the next waits for this many more WAL bytes.
   static constexpr uint64_t kBackgroundRetryBytes = 64ull << 20;
@@ -136,8 +139,6 @@ class Durability {
   bool BackgroundWritten();
   void WaitBackgroundWritten();
   void FinishBackgroundHere(Catalog& catalog);
-  // Reserves the resident tail's and the key maps' bytes from the buffer pool; returns the tail's.
-  static uint64_t ReserveFromPool(const Catalog& catalog);
   void BackgroundFailed(const std::string& why);  // holding the database: log it, retry later
   // Asks the checkpointer thread to give freed memory back to the system (ReleaseFreeMemory).
   void RequestTrim();
