@@ -1,6 +1,7 @@
 #include "storage/table.h"
 
 #include <algorithm>
+#include <iterator>
 #include <set>
 #include <string_view>
 #include <unordered_set>
@@ -444,6 +445,9 @@ std::vector<TableData::Fate> TableData::PlanReseal(bool sealed_only) const {
     if (fate[g] == Fate::kKeep && (groups_[g]->part || !sealed_only)) ++kept_groups[{groups_[g]->partition, groups_[g]->part.get()}];
   std::map<std::pair<int64_t, int>, std::vector<const PartFile*>> tiers;  // (partition, tier) -> parts
   for (auto& [key, n] : kept_groups) {
+    // Parts of half the largest size a merge writes stay as they are (merged, they would come
+    // out as parts of the same size again: ClickHouse's largest merge, by rows).
+    if (n >= kMaxPartGroups / 2) continue;
     int tier = 0;
     for (size_t size = n; size >= 4; size /= 4) ++tier;
     tiers[{key.first, tier}].push_back(key.second);
@@ -486,7 +490,13 @@ TableData::Layout TableData::Reseal(const PartWriter& write_part) const {
   // the place of its first rewritten group, in row order (as a fresh Append would lay them).
   Layout layout;
   layout.old_to_new.assign(groups_.size(), -1);
-  std::map<int64_t, std::vector<DataChunk>> fresh;  // partition -> new groups' rows
+  std::map<int64_t, std::vector<DataChunk>> fresh;  // partition -> new groups' rows not yet written
+  std::map<int64_t, std::vector<std::shared_ptr<RowGroup>>> sealed;  // partition -> new groups written
+  auto write = [&](int64_t p, const std::vector<DataChunk>& chunks) {
+    std::shared_ptr<const PartFile> part = write_part(p, chunks);
+    YH_ASSERT(part->groups().size() == chunks.size());
+    for (size_t k = 0; k < chunks.size(); ++k) sealed[p].push_back(SealedGroup(part, k));
+  };
   std::map<int64_t, uint32_t> fresh_rows;           // partition -> rows in fresh so far
   std::vector<std::pair<bool, int64_t>> order;      // (kept group?, group index or partition)
   for (size_t g = 0; g < groups_.size(); ++g) {
@@ -529,14 +539,16 @@ TableData::Layout TableData::Reseal(const PartWriter& write_part) const {
       k += take;
     }
     layout.rows_rewritten += keep.size();
+    // A partition's full new groups go to a part once there are kMaxPartGroups of them, so a
+    // compaction holds at most that many decoded groups per partition, not the partition.
+    if (out.size() > kMaxPartGroups) {
+      std::vector<DataChunk> full(std::make_move_iterator(out.begin()), std::make_move_iterator(out.begin() + kMaxPartGroups));
+      out.erase(out.begin(), out.begin() + kMaxPartGroups);
+      write(p, full);
+    }
   }
-  std::map<int64_t, std::vector<std::shared_ptr<RowGroup>>> sealed;
-  for (auto& [p, chunks] : fresh) {
-    if (chunks.empty()) continue;
-    std::shared_ptr<const PartFile> part = write_part(p, chunks);
-    YH_ASSERT(part->groups().size() == chunks.size());
-    for (size_t k = 0; k < chunks.size(); ++k) sealed[p].push_back(SealedGroup(part, k));
-  }
+  for (auto& [p, chunks] : fresh)
+    if (!chunks.empty()) write(p, chunks);
   for (auto [kept, v] : order) {
     if (kept) {
       layout.old_to_new[size_t(v)] = int64_t(layout.groups.size());

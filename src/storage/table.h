@@ -213,6 +213,10 @@ class TableData {
     // appended since go after the layout's.
     uint64_t MapRowIdAfterCompaction(uint64_t old_id, size_t frozen) const;
   };
+  // Reseal writes a partition's rewritten rows as parts of at most this many groups (a million
+  // rows), holding no more of them decoded at once; parts of half that size or more are not
+  // merged further.
+  static constexpr size_t kMaxPartGroups = 512;
   using PartWriter = std::function<std::shared_ptr<const PartFile>(int64_t partition, const std::vector<DataChunk>& groups)>;
   Layout Reseal(const PartWriter& write_part) const;
   // True when sealed groups need re-laying: a group fully or mostly deleted or changed by ALTER,

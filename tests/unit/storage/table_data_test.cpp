@@ -247,6 +247,51 @@ TEST_F(TableDataParts, SnapshotTakenBeforeCompactionStillReadsItsRows) {
   EXPECT_EQ(Sum(*snap), 6);  // its parts stay readable while it holds them
 }
 
+// A compaction of a large partition writes it as parts of at most kMaxPartGroups groups (it
+// holds no more decoded at once); row ids map to where the rows went; parts that large are not
+// merged again by later checkpoints.
+TEST_F(TableDataParts, LargePartitionIsRewrittenInBoundedPartsThatStayPut) {
+  TableData t = HourlyTable();
+  const auto types = t.types();
+  const size_t groups = TableData::kMaxPartGroups * 2 + 100;
+  std::vector<std::pair<int64_t, int64_t>> rows;
+  for (size_t k = 0; k < groups * kChunkRows; ++k) rows.emplace_back(0, int64_t(k));
+  t.Append(Rows(rows));
+  ASSERT_EQ(t.group_count(), groups);
+  // Every third row deleted: all resident groups are rewritten (2/3 full: 1,400 groups' rows).
+  for (uint64_t id = 0; id < groups * kChunkRows; id += 3) ASSERT_TRUE(t.Delete(id));
+  const int64_t sum = Sum(t);
+  TableData::Layout layout = t.Reseal(Writer(types));
+  std::set<const PartFile*> parts;
+  for (size_t g = 0; g < layout.groups.size(); ++g) parts.insert(TableData::LayoutGroupPart(layout, g).get());
+  for (const PartFile* part : parts) EXPECT_LE(part->groups().size(), TableData::kMaxPartGroups);
+  EXPECT_EQ(parts.size(), 2u);  // 700 groups of live rows: 512 + 188
+  EXPECT_EQ(int(parts.size()), parts_written_);
+  // Row ids: live row id k*3+1 holds value k*3+1, wherever it went.
+  std::vector<uint64_t> probe{1, 2, 4, 1048576 + 1, groups * kChunkRows - 2};  // none a multiple of 3
+  std::vector<uint64_t> mapped;
+  for (uint64_t id : probe) mapped.push_back(layout.MapRowId(id));
+  EXPECT_EQ(layout.MapRowId(0), UINT64_MAX);  // deleted, dropped
+  t.ApplyLayout(std::move(layout));
+  EXPECT_EQ(Sum(t), sum);
+  for (size_t k = 0; k < probe.size(); ++k) {
+    ASSERT_NE(mapped[k], UINT64_MAX);
+    EXPECT_EQ(t.column(mapped[k] / kChunkRows, 1).GetValue(mapped[k] % kChunkRows).i, int64_t(probe[k]));
+  }
+  // Three more checkpoints each adding a small part: the small ones merge, the large stay.
+  for (int round = 0; round < 4; ++round) {
+    std::vector<std::pair<int64_t, int64_t>> more;
+    for (int k = 0; k < 100; ++k) more.emplace_back(0, 1);
+    t.Append(Rows(more));
+    const int before = parts_written_;
+    TableData::Layout l = t.Reseal(Writer(types));
+    EXPECT_EQ(parts_written_, before + 1);  // the new rows (with any small parts merged), never the large ones again
+    EXPECT_LT(l.rows_rewritten, size_t(TableData::kMaxPartGroups) * kChunkRows / 2);
+    t.ApplyLayout(std::move(l));
+  }
+  EXPECT_EQ(Sum(t), sum + 400);
+}
+
 }  // namespace
 }  // namespace yunhe
 
