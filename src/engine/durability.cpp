@@ -624,6 +624,18 @@ bool Durability::BackgroundWritten() {
 
 void Durability::WaitBackgroundWritten() {
   std::unique_lock<std::mutex> lock(checkpointer_mu_);
+  if (to_write_ == background_.get()) {
+    // The checkpointer has not taken it: it may be waiting for the database this commit holds,
+    // to install the one before (which a commit installed meanwhile). Write it here instead of
+    // waiting for a thread that waits for us.
+    to_write_ = nullptr;
+    lock.unlock();
+    WriteBackground(*background_);
+    lock.lock();
+    written_n_ = background_->n;
+    checkpointer_cv_.notify_all();
+    return;
+  }
   checkpointer_cv_.wait(lock, [&] { return written_n_ == background_->n; });
 }
 
