@@ -16,6 +16,7 @@
 #include "engine/database.h"
 #include "engine/session.h"
 #include "storage/file_faults.h"
+#include "hourly_table.h"
 #include "test_database.h"
 
 namespace yunhe {
@@ -23,6 +24,10 @@ namespace {
 
 using testing::FreshDir;
 using testing::OpenOrDie;
+using testing::AnswerInMemory;
+using testing::HourlyInsert;
+using testing::kHourlyCheck;
+using testing::kHourlyCreate;
 using testing::Scalar;
 using testing::Unnamed;
 
@@ -67,41 +72,25 @@ bool WaitBackgroundFinished(Database& db, uint64_t n) {
   return false;
 }
 
-const char* kCreate =
-    "CREATE TABLE t (ts timestamptz NOT NULL, k int, v double precision) PARTITION BY RANGE (ts) "
-    "WITH (partition_interval = '1 hour');";
-std::string Batch(int from, int to) {
-  return "INSERT INTO t SELECT timestamptz '2026-03-01 00:00:00+00' + x * interval '100 ms', x, x * 0.5 FROM generate_series(" +
-         std::to_string(from) + ", " + std::to_string(to) + ") x;";
-}
 // Statements of 19,000 rows each: under an eighth of the limit, which a statement may append
 // before it seals its own rows (Durability::SealStatementGroups), so only commits grow the tail.
 std::vector<std::string> SmallBatches(int from, int to) {
   std::vector<std::string> out;
-  for (int a = from; a <= to; a += 19000) out.push_back(Batch(a, std::min(to, a + 18999)));
+  for (int a = from; a <= to; a += 19000) out.push_back(HourlyInsert(a, std::min(to, a + 18999)));
   return out;
 }
 
-const char* kCheck = "SELECT count(*) || '/' || sum(k) || '/' || sum(v) || '/' || count(DISTINCT date_trunc('hour', ts)) FROM t";
 
-std::string InMemory(const std::vector<std::string>& statements, const std::string& check = kCheck) {
-  auto db = OpenOrDie("");
-  for (auto& s : statements) {
-    auto r = db->ExecuteStatement(s);
-    EXPECT_TRUE(r.status.ok()) << s << ": " << r.status.message();
-  }
-  return Scalar(*db, check);
-}
 
 TEST(BackgroundCheckpoint, WritersGoOnWhileItWrites) {
   Limits limits;
   const std::string dir = FreshDir("bgckpt-writers");
-  const std::vector<std::string> before{kCreate, Batch(1, 50000)};
-  const std::vector<std::string> during{Batch(50001, 60000), "DELETE FROM t WHERE k % 7 = 0",
+  const std::vector<std::string> before{kHourlyCreate, HourlyInsert(1, 50000)};
+  const std::vector<std::string> during{HourlyInsert(50001, 60000), "DELETE FROM t WHERE k % 7 = 0",
                                         "UPDATE t SET v = -1 WHERE k BETWEEN 100 AND 200"};
   std::vector<std::string> all = before;
   all.insert(all.end(), during.begin(), during.end());
-  const std::string expected = InMemory(all);
+  const std::string expected = AnswerInMemory(all);
   {
     Gate gate(std::this_thread::get_id());
     auto db = OpenOrDie(dir);
@@ -109,26 +98,26 @@ TEST(BackgroundCheckpoint, WritersGoOnWhileItWrites) {
     ASSERT_TRUE(gate.WaitEntered()) << "no background checkpoint started";
     // The checkpointer is inside its write phase: these statements need the database.
     for (auto& s : during) ASSERT_TRUE(db->ExecuteStatement(s).status.ok()) << s;
-    EXPECT_EQ(Scalar(*db, kCheck), expected);
+    EXPECT_EQ(Scalar(*db, kHourlyCheck), expected);
     gate.Release();
     ASSERT_TRUE(WaitBackgroundFinished(*db, 1));
     EXPECT_FALSE(gate.timed_out()) << "the statements waited for the checkpoint's write";
     EXPECT_GE(db->wal_stats().background_installed, 1u);
     EXPECT_EQ(db->wal_stats().checkpoints, 0u);
     // Sealed in place: same answers, and the parts are what MANIFEST names.
-    EXPECT_EQ(Scalar(*db, kCheck), expected);
-    EXPECT_EQ(Scalar(*db, "SELECT count(*) FROM t WHERE v = -1"), InMemory(all, "SELECT count(*) FROM t WHERE v = -1"));
+    EXPECT_EQ(Scalar(*db, kHourlyCheck), expected);
+    EXPECT_EQ(Scalar(*db, "SELECT count(*) FROM t WHERE v = -1"), AnswerInMemory(all, "SELECT count(*) FROM t WHERE v = -1"));
   }
   auto db = OpenOrDie(dir);
-  EXPECT_EQ(Scalar(*db, kCheck), expected);
+  EXPECT_EQ(Scalar(*db, kHourlyCheck), expected);
   EXPECT_TRUE(Unnamed(dir).empty());
 }
 
 TEST(BackgroundCheckpoint, SynchronousCheckpointSupersedesIt) {
   Limits limits;
   const std::string dir = FreshDir("bgckpt-superseded");
-  const std::vector<std::string> statements{kCreate, Batch(1, 50000), "DELETE FROM t WHERE k % 3 = 0", Batch(70001, 71000)};
-  const std::string expected = InMemory(statements);
+  const std::vector<std::string> statements{kHourlyCreate, HourlyInsert(1, 50000), "DELETE FROM t WHERE k % 3 = 0", HourlyInsert(70001, 71000)};
+  const std::string expected = AnswerInMemory(statements);
   {
     Gate gate(std::this_thread::get_id());
     auto db = OpenOrDie(dir);
@@ -140,20 +129,20 @@ TEST(BackgroundCheckpoint, SynchronousCheckpointSupersedesIt) {
     gate.Release();
     ASSERT_TRUE(WaitBackgroundFinished(*db, 1));
     EXPECT_EQ(db->wal_stats().background_installed, 0u);  // dropped: an older state than the live one
-    EXPECT_EQ(Scalar(*db, kCheck), expected);
+    EXPECT_EQ(Scalar(*db, kHourlyCheck), expected);
     EXPECT_TRUE(Unnamed(dir).empty()) << *Unnamed(dir).begin();  // its parts and files are gone
   }
   auto db = OpenOrDie(dir);
-  EXPECT_EQ(Scalar(*db, kCheck), expected);
+  EXPECT_EQ(Scalar(*db, kHourlyCheck), expected);
 }
 
 TEST(BackgroundCheckpoint, AlterTableWhileItWrites) {
   Limits limits;
   const std::string dir = FreshDir("bgckpt-alter");
-  const std::vector<std::string> statements{kCreate, Batch(1, 50000), "ALTER TABLE t ADD COLUMN note int DEFAULT 7",
+  const std::vector<std::string> statements{kHourlyCreate, HourlyInsert(1, 50000), "ALTER TABLE t ADD COLUMN note int DEFAULT 7",
                                             "INSERT INTO t VALUES ('2026-03-02 00:00:00+00', -5, 1.5, 8)"};
   const std::string check = "SELECT count(*) || '/' || sum(k) || '/' || count(*) FILTER (WHERE note = 7) FROM t";
-  const std::string expected = InMemory(statements, check);
+  const std::string expected = AnswerInMemory(statements, check);
   {
     Gate gate(std::this_thread::get_id());
     auto db = OpenOrDie(dir);
@@ -196,31 +185,31 @@ TEST(BackgroundCheckpoint, CompactsWhileWritersGoOn) {
   // Sealed by a first background checkpoint, then two thirds deleted: the next one compacts
   // (drops the deleted rows, re-lays the groups), while deletes of old rows, inserts and an
   // update run beside it.
-  const std::vector<std::string> before{kCreate, Batch(1, 50000), "DELETE FROM t WHERE k % 3 <> 0"};
-  const std::vector<std::string> trigger{Batch(100001, 150000)};
-  const std::vector<std::string> during{Batch(200001, 205000), "DELETE FROM t WHERE k % 5 = 0 AND k < 120000",
+  const std::vector<std::string> before{kHourlyCreate, HourlyInsert(1, 50000), "DELETE FROM t WHERE k % 3 <> 0"};
+  const std::vector<std::string> trigger{HourlyInsert(100001, 150000)};
+  const std::vector<std::string> during{HourlyInsert(200001, 205000), "DELETE FROM t WHERE k % 5 = 0 AND k < 120000",
                                         "UPDATE t SET v = -2 WHERE k BETWEEN 3000 AND 3300 OR k BETWEEN 200100 AND 200200",
                                         "DELETE FROM t WHERE k BETWEEN 204000 AND 204100"};
   std::vector<std::string> all = before;
   all.insert(all.end(), trigger.begin(), trigger.end());
   all.insert(all.end(), during.begin(), during.end());
-  const std::string expected = InMemory(all);
+  const std::string expected = AnswerInMemory(all);
   const std::string check2 = "SELECT count(*) || '/' || sum(k) FROM t WHERE v = -2";
   {
     auto db = OpenOrDie(dir);
     CompactWhileWriting(*db, before, trigger, during);
     if (HasFatalFailure()) return;
-    EXPECT_EQ(Scalar(*db, kCheck), expected);
-    EXPECT_EQ(Scalar(*db, check2), InMemory(all, check2));
+    EXPECT_EQ(Scalar(*db, kHourlyCheck), expected);
+    EXPECT_EQ(Scalar(*db, check2), AnswerInMemory(all, check2));
     // Row ids moved: the key-free table's later deletes must hit the right rows.
     ASSERT_TRUE(db->ExecuteStatement("DELETE FROM t WHERE k BETWEEN 200500 AND 200600").status.ok());
     all.push_back("DELETE FROM t WHERE k BETWEEN 200500 AND 200600");
-    EXPECT_EQ(Scalar(*db, kCheck), InMemory(all));
+    EXPECT_EQ(Scalar(*db, kHourlyCheck), AnswerInMemory(all));
   }
   EXPECT_TRUE(Unnamed(dir).empty());
   auto db = OpenOrDie(dir);
-  EXPECT_EQ(Scalar(*db, kCheck), InMemory(all));
-  EXPECT_EQ(Scalar(*db, check2), InMemory(all, check2));
+  EXPECT_EQ(Scalar(*db, kHourlyCheck), AnswerInMemory(all));
+  EXPECT_EQ(Scalar(*db, check2), AnswerInMemory(all, check2));
 }
 
 // A table with a primary key through a compaction and a synchronous checkpoint, both of which
@@ -234,9 +223,9 @@ TEST(BackgroundCheckpoint, KeyMapsFollowRowsThroughCompactionAndCheckpoint) {
   const std::string create =
       "CREATE TABLE t (ts timestamptz NOT NULL, k int, v double precision, PRIMARY KEY (ts, k)) PARTITION BY RANGE (ts) "
       "WITH (partition_interval = '1 hour');";
-  const std::vector<std::string> before{create, Batch(1, 50000), "DELETE FROM t WHERE k % 3 <> 0"};
-  const std::vector<std::string> trigger{Batch(100001, 150000)};
-  const std::vector<std::string> during{Batch(200001, 205000), "DELETE FROM t WHERE k % 5 = 0 AND k < 120000"};
+  const std::vector<std::string> before{create, HourlyInsert(1, 50000), "DELETE FROM t WHERE k % 3 <> 0"};
+  const std::vector<std::string> trigger{HourlyInsert(100001, 150000)};
+  const std::vector<std::string> during{HourlyInsert(200001, 205000), "DELETE FROM t WHERE k % 5 = 0 AND k < 120000"};
   auto upsert = [](int from, int to, int v) {
     return "INSERT INTO t SELECT timestamptz '2026-03-01 00:00:00+00' + x * interval '100 ms', x, " + std::to_string(v) +
            " FROM generate_series(" + std::to_string(from) + ", " + std::to_string(to) +
@@ -254,8 +243,8 @@ TEST(BackgroundCheckpoint, KeyMapsFollowRowsThroughCompactionAndCheckpoint) {
       ASSERT_TRUE(db.ExecuteStatement(s).status.ok()) << s;
       all.push_back(s);
     }
-    EXPECT_EQ(Scalar(db, kCheck), InMemory(all));
-    EXPECT_EQ(Scalar(db, check2), InMemory(all, check2));
+    EXPECT_EQ(Scalar(db, kHourlyCheck), AnswerInMemory(all));
+    EXPECT_EQ(Scalar(db, check2), AnswerInMemory(all, check2));
   };
   {
     auto db = OpenOrDie(dir);
@@ -268,7 +257,7 @@ TEST(BackgroundCheckpoint, KeyMapsFollowRowsThroughCompactionAndCheckpoint) {
     run(*db, {upsert(3000, 3010, 9), again[0], again[3], again[5]});
   }
   auto db = OpenOrDie(dir);
-  EXPECT_EQ(Scalar(*db, kCheck), InMemory(all));
+  EXPECT_EQ(Scalar(*db, kHourlyCheck), AnswerInMemory(all));
   run(*db, again);
 }
 
@@ -277,8 +266,8 @@ TEST(BackgroundCheckpoint, CompactionReplaysFromItsOwnWal) {
   // close's checkpoint by failing its part writes.
   Limits limits;
   const std::string dir = FreshDir("bgckpt-relog");
-  std::vector<std::string> all{kCreate, Batch(1, 50000), "DELETE FROM t WHERE k % 3 <> 0", Batch(100001, 150000)};
-  const std::vector<std::string> during{Batch(200001, 203000), "DELETE FROM t WHERE k % 7 = 0"};
+  std::vector<std::string> all{kHourlyCreate, HourlyInsert(1, 50000), "DELETE FROM t WHERE k % 3 <> 0", HourlyInsert(100001, 150000)};
+  const std::vector<std::string> during{HourlyInsert(200001, 203000), "DELETE FROM t WHERE k % 7 = 0"};
   {
     auto db = OpenOrDie(dir);
     for (size_t i = 0; i < 3; ++i) ASSERT_TRUE(db->ExecuteStatement(all[i]).status.ok());
@@ -298,7 +287,7 @@ TEST(BackgroundCheckpoint, CompactionReplaysFromItsOwnWal) {
   for (auto& e : std::filesystem::directory_iterator(dir)) relog |= e.path().string().ends_with(".relog");
   EXPECT_TRUE(relog);
   auto db = OpenOrDie(dir);
-  EXPECT_EQ(Scalar(*db, kCheck), InMemory(all));
+  EXPECT_EQ(Scalar(*db, kHourlyCheck), AnswerInMemory(all));
 }
 
 TEST(BackgroundCheckpoint, CompactionKeepsWhatSequencesHandedOut) {
@@ -309,19 +298,19 @@ TEST(BackgroundCheckpoint, CompactionKeepsWhatSequencesHandedOut) {
   int64_t last = 0;
   {
     auto db = OpenOrDie(dir);
-    ASSERT_TRUE(db->ExecuteStatement(kCreate).status.ok());
+    ASSERT_TRUE(db->ExecuteStatement(kHourlyCreate).status.ok());
     ASSERT_TRUE(db->ExecuteStatement("CREATE SEQUENCE s").status.ok());
-    ASSERT_TRUE(db->ExecuteStatement(Batch(1, 50000)).status.ok());
+    ASSERT_TRUE(db->ExecuteStatement(HourlyInsert(1, 50000)).status.ok());
     ASSERT_TRUE(db->ExecuteStatement("DELETE FROM t WHERE k % 3 <> 0").status.ok());
     ASSERT_TRUE(WaitBackgroundFinished(*db, 1));
     Gate gate(std::this_thread::get_id());
-    ASSERT_TRUE(db->ExecuteStatement(Batch(100001, 150000)).status.ok());
+    ASSERT_TRUE(db->ExecuteStatement(HourlyInsert(100001, 150000)).status.ok());
     ASSERT_TRUE(gate.WaitEntered());
     for (int k = 0; k < 100; ++k) last = std::stoll(Scalar(*db, "SELECT nextval('s')"));
     gate.Release();
     ASSERT_TRUE(WaitBackgroundFinished(*db, 2));
     ASSERT_EQ(db->wal_stats().background_compactions, 1u);
-    ASSERT_TRUE(db->ExecuteStatement(Batch(200001, 203000)).status.ok());  // resident rows: the close's checkpoint has parts to write
+    ASSERT_TRUE(db->ExecuteStatement(HourlyInsert(200001, 203000)).status.ok());  // resident rows: the close's checkpoint has parts to write
     SetFileFaultHook([](FileOp op, const std::string& path) { return op == FileOp::kWrite && path.ends_with(".part") ? ENOSPC : 0; });
   }
   SetFileFaultHook(nullptr);
@@ -335,8 +324,8 @@ TEST(BackgroundCheckpoint, WritersThatOutrunItWaitButNotWhileHoldingTheDatabase)
   const std::string dir = FreshDir("bgckpt-throttle");
   Gate gate(std::this_thread::get_id());
   auto db = OpenOrDie(dir);
-  ASSERT_TRUE(db->ExecuteStatement(kCreate).status.ok());
-  ASSERT_TRUE(db->ExecuteStatement(Batch(1, 50000)).status.ok());
+  ASSERT_TRUE(db->ExecuteStatement(kHourlyCreate).status.ok());
+  ASSERT_TRUE(db->ExecuteStatement(HourlyInsert(1, 50000)).status.ok());
   ASSERT_TRUE(gate.WaitEntered());
   // Past twice the tail limit while the checkpoint is held: server sessions (group commit,
   // DeferSync) wait for it after their statement...
@@ -382,14 +371,14 @@ TEST(BackgroundCheckpoint, CommitPastFourTimesTheLimitsInstallsItInsteadOfCheckp
   const std::string dir = FreshDir("bgckpt-past-4x");
   std::vector<std::string> first = SmallBatches(1, 57000);  // a quarter of the limit: due
   std::vector<std::string> more = SmallBatches(57001, 247000);
-  std::vector<std::string> statements{kCreate};
+  std::vector<std::string> statements{kHourlyCreate};
   statements.insert(statements.end(), first.begin(), first.end());
   statements.insert(statements.end(), more.begin(), more.end());
-  const std::string expected = InMemory(statements);
+  const std::string expected = AnswerInMemory(statements);
   {
     Gate gate(std::this_thread::get_id());
     auto db = OpenOrDie(dir);
-    ASSERT_TRUE(db->ExecuteStatement(kCreate).status.ok());
+    ASSERT_TRUE(db->ExecuteStatement(kHourlyCreate).status.ok());
     for (auto& s : first) ASSERT_TRUE(db->ExecuteStatement(s).status.ok());
     ASSERT_TRUE(gate.WaitEntered()) << "no background checkpoint started";
     std::atomic<bool> done{false};
@@ -406,11 +395,11 @@ TEST(BackgroundCheckpoint, CommitPastFourTimesTheLimitsInstallsItInsteadOfCheckp
     EXPECT_GE(db->wal_stats().background_installed, 1u);
     ASSERT_TRUE(WaitBackgroundFinished(*db, 2));  // the next one, begun by that commit
     EXPECT_EQ(db->wal_stats().checkpoints, 0u);
-    EXPECT_EQ(Scalar(*db, kCheck), expected);
+    EXPECT_EQ(Scalar(*db, kHourlyCheck), expected);
     EXPECT_EQ(Scalar(*db, "SELECT count(*) FROM t"), "247000");
   }
   auto db = OpenOrDie(dir);
-  EXPECT_EQ(Scalar(*db, kCheck), expected);
+  EXPECT_EQ(Scalar(*db, kHourlyCheck), expected);
   EXPECT_TRUE(Unnamed(dir).empty());
 }
 
@@ -420,7 +409,7 @@ TEST(BackgroundCheckpoint, CommitPastFourTimesTheLimitsInstallsItInsteadOfCheckp
 // in-memory run's before closing and after the reopen replays that chain. Returns the reopened
 // database for further checks.
 std::unique_ptr<Database> RunThroughFailedBackgroundCheckpoint(const std::string& dir, const std::vector<std::string>& statements) {
-  const std::string expected = InMemory(statements);
+  const std::string expected = AnswerInMemory(statements);
   {
     auto db = OpenOrDie(dir);
     SetFileFaultHook([](FileOp op, const std::string& path) { return op == FileOp::kWrite && path.ends_with(".part") ? ENOSPC : 0; });
@@ -428,19 +417,19 @@ std::unique_ptr<Database> RunThroughFailedBackgroundCheckpoint(const std::string
     EXPECT_TRUE(WaitBackgroundFinished(*db, 1));
     EXPECT_EQ(db->wal_stats().background_installed, 0u);
     for (size_t i = 2; i < statements.size(); ++i) EXPECT_TRUE(db->ExecuteStatement(statements[i]).status.ok()) << statements[i];
-    EXPECT_EQ(Scalar(*db, kCheck), expected);
+    EXPECT_EQ(Scalar(*db, kHourlyCheck), expected);
     EXPECT_TRUE(std::filesystem::exists(dir + "/wal-1.log"));
   }
   SetFileFaultHook(nullptr);
   auto db = OpenOrDie(dir);  // replays wal-0.log, then wal-1.log
-  EXPECT_EQ(Scalar(*db, kCheck), expected);
+  EXPECT_EQ(Scalar(*db, kHourlyCheck), expected);
   return db;
 }
 
 TEST(BackgroundCheckpoint, FailedWriteLosesNothingAndTheWalChainReplays) {
   Limits limits;
   RunThroughFailedBackgroundCheckpoint(FreshDir("bgckpt-enospc"),
-                                       {kCreate, Batch(1, 50000), Batch(50001, 52000), "DELETE FROM t WHERE k < 10"});
+                                       {kHourlyCreate, HourlyInsert(1, 50000), HourlyInsert(50001, 52000), "DELETE FROM t WHERE k < 10"});
 }
 
 // The WAL switch of a background checkpoint stops appends into the row groups that exist
@@ -451,12 +440,12 @@ TEST(BackgroundCheckpoint, FailedWriteLosesNothingAndTheWalChainReplays) {
 // filled group, and the delete removed other rows).
 TEST(BackgroundCheckpoint, ChainReplayStartsNewGroupsAtEachWalSwitch) {
   Limits limits;
-  const std::vector<std::string> statements{kCreate, Batch(1, 50000), Batch(50001, 52000),
+  const std::vector<std::string> statements{kHourlyCreate, HourlyInsert(1, 50000), HourlyInsert(50001, 52000),
                                             "DELETE FROM t WHERE k BETWEEN 51000 AND 51500",
                                             "UPDATE t SET v = -v WHERE k BETWEEN 50001 AND 50100"};
   auto db = RunThroughFailedBackgroundCheckpoint(FreshDir("bgckpt-chain-layout"), statements);
   EXPECT_EQ(Scalar(*db, "SELECT count(*) || '/' || sum(v) FROM t WHERE k > 50000"),
-            InMemory(statements, "SELECT count(*) || '/' || sum(v) FROM t WHERE k > 50000"));
+            AnswerInMemory(statements, "SELECT count(*) || '/' || sum(v) FROM t WHERE k > 50000"));
 }
 
 }  // namespace

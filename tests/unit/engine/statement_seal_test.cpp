@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "engine/database.h"
+#include "hourly_table.h"
 #include "test_database.h"
 
 namespace yunhe {
@@ -21,6 +22,10 @@ using testing::CloseAsInACrash;
 using testing::FreshDir;
 using testing::Ok;
 using testing::OpenOrDie;
+using testing::AnswerInMemory;
+using testing::HourlyInsert;
+using testing::kHourlyCheck;
+using testing::kHourlyCreate;
 using testing::Scalar;
 using testing::Unnamed;
 
@@ -30,20 +35,7 @@ struct SmallLimit : testing::ScopedMemoryLimit {
   SmallLimit() : ScopedMemoryLimit(8ull << 20) {}
 };
 
-const char* kCreate =
-    "CREATE TABLE t (ts timestamptz NOT NULL, k int, v double precision) PARTITION BY RANGE (ts) "
-    "WITH (partition_interval = '1 hour');";
-std::string Rows(int from, int to) {
-  return "INSERT INTO t SELECT timestamptz '2026-03-01 00:00:00+00' + x * interval '100 ms', x, x * 0.5 FROM generate_series(" +
-         std::to_string(from) + ", " + std::to_string(to) + ") x";
-}
-const char* kCheck = "SELECT count(*) || '/' || sum(k) || '/' || sum(v) || '/' || count(DISTINCT date_trunc('hour', ts)) FROM t";
 
-std::string InMemory(const std::vector<std::string>& statements) {
-  auto db = OpenOrDie("");
-  for (auto& s : statements) Ok(*db, s);
-  return Scalar(*db, kCheck);
-}
 
 size_t ResidentRows(Database& db) { return db.catalog().FindTable("t")->data.resident_rows(); }
 
@@ -62,8 +54,8 @@ size_t StatementParts(const std::string& dir) {
 
 TEST(StatementSeal, LargeStatementKeepsFewRowsResidentAndItsPartsAreNamedByTheNextCheckpoint) {
   SmallLimit limit;
-  const std::vector<std::string> statements{kCreate, Rows(1, 300000)};
-  const std::string expected = InMemory(statements);
+  const std::vector<std::string> statements{kHourlyCreate, HourlyInsert(1, 300000)};
+  const std::string expected = AnswerInMemory(statements);
   const std::string dir = FreshDir("statement-seal");
   {
     auto db = OpenOrDie(dir);
@@ -72,30 +64,30 @@ TEST(StatementSeal, LargeStatementKeepsFewRowsResidentAndItsPartsAreNamedByTheNe
     // 300,000 rows appended; the tail may hold half the limit (~80,000 rows) and seals go by an
     // eighth of it (~20,000 rows).
     EXPECT_LT(ResidentRows(*db), 100000u);
-    EXPECT_EQ(Scalar(*db, kCheck), expected);
+    EXPECT_EQ(Scalar(*db, kHourlyCheck), expected);
     EXPECT_GT(StatementParts(dir), 0u);
     Ok(*db, "CHECKPOINT");  // names the statement's parts (no rows written again)
-    EXPECT_EQ(Scalar(*db, kCheck), expected);
+    EXPECT_EQ(Scalar(*db, kHourlyCheck), expected);
   }
   auto db = OpenOrDie(dir);
-  EXPECT_EQ(Scalar(*db, kCheck), expected);
+  EXPECT_EQ(Scalar(*db, kHourlyCheck), expected);
   EXPECT_GT(StatementParts(dir), 0u) << "the checkpoint rewrote the statement's rows instead of naming its parts";
 }
 
 TEST(StatementSeal, CrashBeforeACheckpointReplaysTheWalAndLeavesNoPart) {
   SmallLimit limit;
-  const std::vector<std::string> statements{kCreate, Rows(1, 200000), "DELETE FROM t WHERE k % 7 = 0", Rows(200001, 260000)};
-  const std::string expected = InMemory(statements);
+  const std::vector<std::string> statements{kHourlyCreate, HourlyInsert(1, 200000), "DELETE FROM t WHERE k % 7 = 0", HourlyInsert(200001, 260000)};
+  const std::string expected = AnswerInMemory(statements);
   const std::string dir = FreshDir("statement-seal-crash");
   {
     auto db = OpenOrDie(dir);
     for (auto& s : statements) Ok(*db, s);
     EXPECT_GE(db->wal_stats().statement_seals, 2u);
-    EXPECT_EQ(Scalar(*db, kCheck), expected);
+    EXPECT_EQ(Scalar(*db, kHourlyCheck), expected);
     CloseAsInACrash(db);
   }
   auto db = OpenOrDie(dir);
-  EXPECT_EQ(Scalar(*db, kCheck), expected);
+  EXPECT_EQ(Scalar(*db, kHourlyCheck), expected);
   EXPECT_TRUE(Unnamed(dir).empty()) << *Unnamed(dir).begin();
 }
 
@@ -103,15 +95,15 @@ TEST(StatementSeal, RollbackAndFailedStatementsLeaveNoRowAndNoFile) {
   SmallLimit limit;
   const std::string dir = FreshDir("statement-seal-rollback");
   auto db = OpenOrDie(dir);
-  Ok(*db, kCreate);
-  Ok(*db, Rows(1, 1000));
-  const std::string before = Scalar(*db, kCheck);
+  Ok(*db, kHourlyCreate);
+  Ok(*db, HourlyInsert(1, 1000));
+  const std::string before = Scalar(*db, kHourlyCheck);
   const std::set<std::string> parts_before = PartFiles(dir);
   Ok(*db, "BEGIN");
-  Ok(*db, Rows(1001, 150000));
+  Ok(*db, HourlyInsert(1001, 150000));
   EXPECT_GE(db->wal_stats().statement_seals, 1u);
   Ok(*db, "ROLLBACK");
-  EXPECT_EQ(Scalar(*db, kCheck), before);
+  EXPECT_EQ(Scalar(*db, kHourlyCheck), before);
   EXPECT_EQ(PartFiles(dir), parts_before);
   // Fails at its last row (division by zero), after sealing.
   const uint64_t seals = db->wal_stats().statement_seals;
@@ -120,12 +112,12 @@ TEST(StatementSeal, RollbackAndFailedStatementsLeaveNoRowAndNoFile) {
       "generate_series(1001, 150000) x");
   EXPECT_FALSE(r.status.ok());
   EXPECT_GT(db->wal_stats().statement_seals, seals);
-  EXPECT_EQ(Scalar(*db, kCheck), before);
+  EXPECT_EQ(Scalar(*db, kHourlyCheck), before);
   EXPECT_EQ(PartFiles(dir), parts_before);
-  Ok(*db, Rows(1001, 2000));
+  Ok(*db, HourlyInsert(1001, 2000));
   db.reset();
   db = OpenOrDie(dir);
-  EXPECT_EQ(Scalar(*db, kCheck), InMemory({kCreate, Rows(1, 2000)}));
+  EXPECT_EQ(Scalar(*db, kHourlyCheck), AnswerInMemory({kHourlyCreate, HourlyInsert(1, 2000)}));
 }
 
 // A transaction block writes a private copy of the table (engine/workspace.h): its rows are
@@ -133,9 +125,9 @@ TEST(StatementSeal, RollbackAndFailedStatementsLeaveNoRowAndNoFile) {
 TEST(StatementSeal, BlockWritingMoreThanTheLimitCommits) {
   SmallLimit limit;
   const std::string dir = FreshDir("statement-seal-block");
-  const std::vector<std::string> statements{kCreate, Rows(1, 5000), "DELETE FROM t WHERE k % 3 = 0", Rows(5001, 150000),
-                                            "DELETE FROM t WHERE k % 5 = 0", Rows(150001, 151000)};
-  const std::string expected = InMemory(statements);
+  const std::vector<std::string> statements{kHourlyCreate, HourlyInsert(1, 5000), "DELETE FROM t WHERE k % 3 = 0", HourlyInsert(5001, 150000),
+                                            "DELETE FROM t WHERE k % 5 = 0", HourlyInsert(150001, 151000)};
+  const std::string expected = AnswerInMemory(statements);
   {
     auto db = OpenOrDie(dir);
     Ok(*db, statements[0]);
@@ -147,10 +139,10 @@ TEST(StatementSeal, BlockWritingMoreThanTheLimitCommits) {
     Ok(*db, "COMMIT");
     EXPECT_GT(db->wal_stats().statement_seals, in_block);
     EXPECT_LT(ResidentRows(*db), 100000u);
-    EXPECT_EQ(Scalar(*db, kCheck), expected);
+    EXPECT_EQ(Scalar(*db, kHourlyCheck), expected);
   }
   auto db = OpenOrDie(dir);
-  EXPECT_EQ(Scalar(*db, kCheck), expected);
+  EXPECT_EQ(Scalar(*db, kHourlyCheck), expected);
   EXPECT_TRUE(Unnamed(dir).empty()) << *Unnamed(dir).begin();
 }
 
@@ -161,21 +153,21 @@ TEST(StatementSeal, RollbackToASavepointAfterASeal) {
   SmallLimit limit;
   const std::string dir = FreshDir("statement-seal-savepoint");
   auto db = OpenOrDie(dir);
-  Ok(*db, kCreate);
+  Ok(*db, kHourlyCreate);
   Ok(*db, "BEGIN");
   Ok(*db, "CREATE TABLE other (x int)");
-  Ok(*db, Rows(1, 1000));
+  Ok(*db, HourlyInsert(1, 1000));
   Ok(*db, "SAVEPOINT a");
-  Ok(*db, Rows(1001, 120000));  // tops up the group of row 1000, then fills and seals groups
+  Ok(*db, HourlyInsert(1001, 120000));  // tops up the group of row 1000, then fills and seals groups
   EXPECT_GE(db->wal_stats().statement_seals, 1u);
   Ok(*db, "ROLLBACK TO SAVEPOINT a");
-  Ok(*db, Rows(1001, 1500));
+  Ok(*db, HourlyInsert(1001, 1500));
   Ok(*db, "COMMIT");
-  const std::string expected = InMemory({kCreate, Rows(1, 1000), Rows(1001, 1500)});
-  EXPECT_EQ(Scalar(*db, kCheck), expected);
+  const std::string expected = AnswerInMemory({kHourlyCreate, HourlyInsert(1, 1000), HourlyInsert(1001, 1500)});
+  EXPECT_EQ(Scalar(*db, kHourlyCheck), expected);
   db.reset();
   db = OpenOrDie(dir);
-  EXPECT_EQ(Scalar(*db, kCheck), expected);
+  EXPECT_EQ(Scalar(*db, kHourlyCheck), expected);
   EXPECT_TRUE(Unnamed(dir).empty()) << *Unnamed(dir).begin();
 }
 
