@@ -22,19 +22,6 @@ void PutVarint(std::string* out, uint64_t v) {
   }
   out->push_back(char(v));
 }
-bool GetVarint(ByteReader& in, uint64_t* v) {
-  uint64_t result = 0;
-  for (int shift = 0; shift < 64; shift += 7) {
-    uint8_t b = in.U8();
-    if (!in.ok()) return false;
-    result |= uint64_t(b & 0x7F) << shift;
-    if (!(b & 0x80)) {
-      *v = result;
-      return true;
-    }
-  }
-  return false;
-}
 uint64_t ZigZag(int64_t v) { return (uint64_t(v) << 1) ^ uint64_t(v >> 63); }
 int64_t UnZigZag(uint64_t v) { return int64_t(v >> 1) ^ -int64_t(v & 1); }
 
@@ -56,26 +43,40 @@ void PackBits(const std::vector<uint64_t>& values, int bits, std::string* out) {
   }
   if (filled) out->append(reinterpret_cast<const char*>(&acc), size_t((filled + 7) / 8));
 }
-bool UnpackBits(ByteReader& in, int bits, size_t n, std::vector<uint64_t>* values) {
-  values->assign(n, 0);
-  if (bits == 0) return true;
-  size_t bytes = (n * size_t(bits) + 7) / 8;
+// Calls store(k, value) for the n values of `bits` bits each packed little-endian from `in`.
+// Values of up to 56 bits sit inside one unaligned 8-byte load wherever 8 bytes remain; the last
+// few (and wider values) go through a zero-padded copy.
+template <class Store>
+bool UnpackBits(ByteReader& in, int bits, size_t n, Store store) {
+  if (bits == 0) {
+    for (size_t k = 0; k < n; ++k) store(k, 0);
+    return true;
+  }
+  const size_t bytes = (n * size_t(bits) + 7) / 8;
   if (in.remaining() < bytes) return false;
   const uint8_t* p = reinterpret_cast<const uint8_t*>(in.position());
   const uint64_t mask = bits == 64 ? ~0ull : (1ull << bits) - 1;
-  for (size_t k = 0; k < n; ++k) {
-    size_t bit = k * size_t(bits);
-    uint64_t v = 0;
-    // Read up to 9 bytes covering the value.
-    size_t first = bit / 8;
-    int shift = int(bit % 8);
+  size_t k = 0;
+  if (bits <= 56 && bytes >= 8) {
+    // Value k starts in byte k*bits/8; the fast loop stops before a load would pass the end.
+    const size_t fast = std::min(n, ((bytes - 8) * 8) / size_t(bits) + 1);
+    for (; k < fast; ++k) {
+      const size_t bit = k * size_t(bits);
+      uint64_t word;
+      std::memcpy(&word, p + bit / 8, 8);
+      store(k, (word >> (bit % 8)) & mask);
+    }
+  }
+  for (; k < n; ++k) {
+    const size_t bit = k * size_t(bits), first = bit / 8;
+    const int shift = int(bit % 8);
     uint8_t tmp[16] = {0};
     std::memcpy(tmp, p + first, std::min<size_t>(9, bytes - first));
     uint64_t lo;
     std::memcpy(&lo, tmp, 8);
-    v = lo >> shift;
+    uint64_t v = lo >> shift;
     if (shift + bits > 64) v |= uint64_t(tmp[8]) << (64 - shift);
-    (*values)[k] = v & mask;
+    store(k, v & mask);
   }
   in.Skip(bytes);
   return true;
@@ -121,15 +122,32 @@ void EncodeDeltaOfDelta(const Vector& v, std::string* out) {
 }
 bool DecodeDeltaOfDelta(ByteReader& in, size_t n, Vector* v) {
   if (!GetNulls(in, n, v)) return false;
+  // Varints read straight off the buffer: most delta-of-deltas of regular timestamps are one
+  // byte (zero), so that case is tested first.
+  const uint8_t* p = reinterpret_cast<const uint8_t*>(in.position());
+  const uint8_t* const end = p + in.remaining();
+  int64_t* out = v->i64();
   int64_t prev = 0, prev_delta = 0;
   for (size_t r = 0; r < n; ++r) {
     uint64_t z;
-    if (!GetVarint(in, &z)) return false;
-    int64_t delta = int64_t(uint64_t(prev_delta) + uint64_t(UnZigZag(z)));
+    if (p < end && *p < 0x80) {
+      z = *p++;
+    } else {
+      z = 0;
+      int shift = 0;
+      for (;; shift += 7) {
+        if (p == end || shift >= 64) return false;
+        const uint8_t b = *p++;
+        z |= uint64_t(b & 0x7F) << shift;
+        if (!(b & 0x80)) break;
+      }
+    }
+    const int64_t delta = int64_t(uint64_t(prev_delta) + uint64_t(UnZigZag(z)));
     prev = int64_t(uint64_t(prev) + uint64_t(delta));
     prev_delta = delta;
-    v->i64()[r] = prev;
+    out[r] = prev;
   }
+  in.Skip(size_t(p - reinterpret_cast<const uint8_t*>(in.position())));
   return true;
 }
 
@@ -154,10 +172,8 @@ bool DecodeFrameOfReference(ByteReader& in, size_t n, Vector* v) {
   int64_t lo = in.I64();
   int bits = in.U8();
   if (!in.ok() || bits > 64) return false;
-  std::vector<uint64_t> offsets;
-  if (!UnpackBits(in, bits, n, &offsets)) return false;
-  for (size_t r = 0; r < n; ++r) v->i64()[r] = int64_t(uint64_t(lo) + offsets[r]);
-  return true;
+  int64_t* out = v->i64();
+  return UnpackBits(in, bits, n, [out, lo](size_t r, uint64_t offset) { out[r] = int64_t(uint64_t(lo) + offset); });
 }
 
 // XOR with the previous value; a control byte gives leading and trailing zero bytes, then the
@@ -183,23 +199,33 @@ void EncodeXorFloat(const Vector& v, std::string* out) {
 }
 bool DecodeXorFloat(ByteReader& in, size_t n, Vector* v) {
   if (!GetNulls(in, n, v)) return false;
+  const uint8_t* p = reinterpret_cast<const uint8_t*>(in.position());
+  const uint8_t* const end = p + in.remaining();
+  double* out = v->f64();
   uint64_t prev = 0;
   for (size_t r = 0; r < n; ++r) {
-    uint8_t ctl = in.U8();
-    if (!in.ok()) return false;
+    if (p == end) return false;
+    const uint8_t ctl = *p++;
     uint64_t x = 0;
     if (ctl != 0x88) {
-      int lead = ctl >> 4, trail = ctl & 15;
-      int len = 8 - lead - trail;
-      if (lead > 8 || trail > 8 || len <= 0) return false;
+      const int lead = ctl >> 4, trail = ctl & 15;
+      const int len = 8 - lead - trail;
+      if (lead > 8 || trail > 8 || len <= 0 || end - p < len) return false;
       uint64_t mid = 0;
-      in.Raw(&mid, size_t(len));
+      if (end - p >= 8) {  // one unaligned load, the bytes past len masked off
+        std::memcpy(&mid, p, 8);
+        if (len < 8) mid &= (1ull << (len * 8)) - 1;
+      } else {
+        std::memcpy(&mid, p, size_t(len));
+      }
+      p += len;
       x = mid << (trail * 8);
     }
     prev ^= x;
-    std::memcpy(&v->f64()[r], &prev, 8);
+    std::memcpy(&out[r], &prev, 8);
   }
-  return in.ok();
+  in.Skip(size_t(p - reinterpret_cast<const uint8_t*>(in.position())));
+  return true;
 }
 
 bool EncodeDictionary(const Vector& v, std::string* out) {
@@ -233,13 +259,15 @@ bool DecodeDictionary(ByteReader& in, size_t n, Vector* v) {
   for (uint32_t k = 0; k < size && in.ok(); ++k) dict.push_back(in.Str());
   int bits = in.U8();
   if (!in.ok() || bits > 32) return false;
-  std::vector<uint64_t> codes;
-  if (!UnpackBits(in, bits, n, &codes)) return false;
-  for (size_t r = 0; r < n; ++r) {
-    if (codes[r] >= size) return false;
-    if (!v->IsNull(r)) v->str()[r] = dict[codes[r]];
-  }
-  return true;
+  std::string* out = v->str();
+  const uint8_t* nulls = v->nulls();
+  bool codes_ok = true;
+  const bool unpacked = UnpackBits(in, bits, n, [&](size_t r, uint64_t code) {
+    if (code >= size) codes_ok = false;
+    else if (nulls[r]) out[r].clear();
+    else out[r] = dict[code];
+  });
+  return unpacked && codes_ok;
 }
 
 std::string ZstdCompress(const std::string& in) {
@@ -338,7 +366,10 @@ void EncodeColumnBlock(const Vector& v, std::string* out) {
 bool DecodeColumnBlock(const char* data, size_t size, const LogicalType& type, size_t count, Vector* out) {
   if (size < 1) return false;
   uint8_t codec = uint8_t(data[0]);
-  std::string unwrapped;
+  // Reused by the thread: a zstd-wrapped block of a stripe is hundreds of KB, and fresh memory
+  // for each one costs page faults that dominated the decode.
+  thread_local std::string unwrapped;
+  if (unwrapped.capacity() > (64u << 20)) std::string().swap(unwrapped);  // not kept after an outsized block
   const char* p = data + 1;
   size_t n = size - 1;
   if (codec & kZstdWrapped) {
@@ -353,7 +384,10 @@ bool DecodeColumnBlock(const char* data, size_t size, const LogicalType& type, s
     n = raw_len;
   }
   ByteReader in(p, n);
-  *out = Vector(type);
+  // A vector of the same physical type keeps its arrays (callers decode stripe after stripe
+  // into one); every slot below is written by the decoder.
+  if (out->type().physical() == type.physical()) out->set_type(type);
+  else *out = Vector(type);
   out->Resize(count);
   bool ok;
   switch (BlockCodec(codec & 0x7F)) {

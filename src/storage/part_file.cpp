@@ -346,13 +346,18 @@ std::shared_ptr<PartFile> PartFile::Open(const std::string& dir, const std::stri
 }
 
 Vector PartFile::ReadBlock(const Block& b, const LogicalType& type, size_t rows) const {
-  std::string bytes;
+  Vector v;
+  ReadBlockInto(b, type, rows, &v);
+  return v;
+}
+
+void PartFile::ReadBlockInto(const Block& b, const LogicalType& type, size_t rows, Vector* out) const {
+  thread_local std::string bytes;  // reused: see DecodeColumnBlock
+  if (bytes.capacity() > (64u << 20)) std::string().swap(bytes);
   if (!ReadAt(ReadHandle(path_).fd(), path_, b.offset, b.length, &bytes)) Corrupt(path_, b.offset, "truncated block");
   BufferPool::Instance().CountRead(b.length);
   if (Crc32c(bytes.data(), bytes.size()) != b.crc) Corrupt(path_, b.offset, "block checksum mismatch");
-  Vector v;
-  if (!DecodeColumnBlock(bytes.data(), bytes.size(), type, rows, &v)) Corrupt(path_, b.offset, "malformed block");
-  return v;
+  if (!DecodeColumnBlock(bytes.data(), bytes.size(), type, rows, out)) Corrupt(path_, b.offset, "malformed block");
 }
 
 Vector PartFile::PooledBlock(uint64_t key, const Block& b, const LogicalType& type, size_t rows, BlockReads* reads) const {
@@ -463,7 +468,9 @@ Vector PartFile::ReadColumn(size_t group, size_t column, BlockReads* reads) cons
     return v;
   }
   const Block& b = blocks_[block];
-  Vector all = ReadBlock(b, types_[column], rows);
+  // The stripe is decoded into a buffer the thread keeps and copied out a group at a time.
+  thread_local Vector all;
+  ReadBlockInto(b, types_[column], rows, &all);
   if (reads) {
     ++reads->from_disk;
     reads->bytes_read += b.length;

@@ -134,6 +134,7 @@ class PartFile {
   };
   std::vector<StoredIndex> indexes_;
   Vector ReadBlock(const Block& b, const LogicalType& type, size_t rows) const;
+  void ReadBlockInto(const Block& b, const LogicalType& type, size_t rows, Vector* out) const;
   // A block of this part decoded once and kept in the buffer pool under `key`.
   Vector PooledBlock(uint64_t key, const Block& b, const LogicalType& type, size_t rows, BlockReads* reads) const;
   mutable std::atomic<bool> obsolete_{false};

@@ -94,6 +94,63 @@ TEST(Codecs, RandomIntegers) {
   }
 }
 
+// Frame of reference at every width from 0 to 64 bits and lengths around the 8-byte loads of the
+// unpacking loop (its last values are read through a padded copy).
+TEST(Codecs, EveryBitWidthAndLength) {
+  std::mt19937_64 rng(11);
+  for (int bits = 0; bits <= 64; ++bits) {
+    for (size_t n : {1, 2, 3, 7, 8, 9, 15, 63, 64, 65, 1000}) {
+      Vector v(TypeId::kInt64);
+      const int64_t lo = int64_t(rng() % 1000) - 500;
+      for (size_t k = 0; k < n; ++k) {
+        uint64_t x = bits == 64 ? rng() : bits == 0 ? 0 : rng() & ((1ull << bits) - 1);
+        if (k == 0 && bits > 0) x = bits == 64 ? ~0ull : (1ull << bits) - 1;  // the widest value of the width
+        v.Append(Value::Int(int64_t(uint64_t(lo) + x)));
+      }
+      std::string block(1, char(BlockCodec::kFrameOfReference));
+      EncodeWithCodec(v, BlockCodec::kFrameOfReference, &block);
+      Vector back;
+      ASSERT_TRUE(DecodeColumnBlock(block.data(), block.size(), v.type(), n, &back)) << bits << " bits, " << n << " values";
+      ExpectSame(v, back);
+    }
+  }
+}
+
+// Callers decode stripe after stripe into one vector: what it held before (other types, longer
+// strings where NULLs now are, more rows) must not show through.
+TEST(Codecs, DecodingIntoAReusedVector) {
+  std::mt19937_64 rng(5);
+  std::vector<Vector> blocks;
+  Vector words(TypeId::kText);
+  for (int k = 0; k < 3000; ++k) words.Append(Value::Text("a rather long device name " + std::to_string(k % 7)));
+  blocks.push_back(words);
+  Vector sparse(TypeId::kText);
+  for (int k = 0; k < 2000; ++k) sparse.Append(k % 3 ? Value::Null(TypeId::kText) : Value::Text("x" + std::to_string(k % 5)));
+  blocks.push_back(sparse);
+  blocks.push_back(Ints({5, 6, 7}));
+  Vector times(TypeId::kTimestamp);
+  for (int k = 0; k < 4096; ++k) times.Append(Value::Int(1700000000000000000 + k * 1000000000LL + int64_t(rng() % 3), TypeId::kTimestamp));
+  blocks.push_back(times);
+  Vector temps(TypeId::kFloat64);
+  for (int k = 0; k < 700; ++k) temps.Append(k % 9 ? Value::Float(20 + double(rng() % 100) / 10) : Value::Null(TypeId::kFloat64));
+  blocks.push_back(temps);
+  blocks.push_back(Ints({1, 2}));
+  Vector into;
+  for (int round = 0; round < 2; ++round)
+    for (const Vector& v : blocks) {
+      std::string block;
+      EncodeColumnBlock(v, &block);
+      ASSERT_TRUE(DecodeColumnBlock(block.data(), block.size(), v.type(), v.size(), &into));
+      EXPECT_EQ(into.type(), v.type());
+      ExpectSame(v, into);
+      if (v.type().physical() == PhysicalType::kStr)
+        for (size_t r = 0; r < v.size(); ++r)
+          if (v.IsNull(r)) {
+            ASSERT_TRUE(into.str()[r].empty()) << "row " << r;
+          }
+    }
+}
+
 TEST(Codecs, Doubles) {
   Vector v(TypeId::kFloat64);
   for (double d : {0.0, -0.0, 1.5, std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity(),
