@@ -109,6 +109,17 @@ bool SelfContained(const ExprPtr& e) {
   return true;
 }
 
+std::vector<ExprPtr> FlattenConjuncts(const std::vector<ExprPtr>& preds) {
+  std::vector<ExprPtr> out, work(preds.rbegin(), preds.rend());
+  while (!work.empty()) {
+    ExprPtr e = work.back();
+    work.pop_back();
+    if (e->kind == ExprKind::kAnd) work.insert(work.end(), e->args.rbegin(), e->args.rend());
+    else out.push_back(e);
+  }
+  return out;
+}
+
 bool MarkColumnsRead(const ExprPtr& e, std::vector<bool>* cols) {
   if (!e) return true;
   if (e->subquery || e->kind == ExprKind::kAggregate || e->kind == ExprKind::kWindow) return false;

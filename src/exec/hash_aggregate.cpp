@@ -145,10 +145,28 @@ void HashAggregateOperator::ConsumeParallel(ExecContext& ctx) {
       for (size_t k = 0; k < kSpillPartitions; ++k) files.push_back(std::make_unique<SpillFile>(scan.types));
     ConsumeOrSpill(table, local, chunk, files);
   };
+  // A WHERE made only of zone-map comparisons (a time range) need not run on row groups the
+  // zone maps pass whole, nor read the columns only it reads (the time column).
+  std::vector<bool> filter_only(scan.types.size(), false);
+  const bool zones_decide = parallel_filter_ && scan.FilterIsZonePredicates(parallel_filter_);
+  if (zones_decide) {
+    std::vector<bool> read_by_aggregate(scan.types.size(), false);
+    bool known = MarkColumnsRead(parallel_filter_, &filter_only);
+    for (const ExprPtr& e : groups_) known = known && MarkColumnsRead(e, &read_by_aggregate);
+    for (const BoundAggregate& a : aggregates_) {
+      for (const ExprPtr& e : a.args) known = known && MarkColumnsRead(e, &read_by_aggregate);
+      for (const ExprPtr& e : a.order_by) known = known && MarkColumnsRead(e, &read_by_aggregate);
+      known = known && MarkColumnsRead(a.filter, &read_by_aggregate) && MarkColumnsRead(a.direct_arg, &read_by_aggregate);
+    }
+    for (size_t c = 0; c < filter_only.size(); ++c) filter_only[c] = known && filter_only[c] && !read_by_aggregate[c];
+  }
   ParallelFor(workers_used_, groups, ctx, [&](size_t w, size_t g, ExecContext& local) {
     DataChunk& chunk = chunks[w];
-    if (!scan.ReadGroup(g, chunk, /*keep_placeholders=*/true)) return;  // only read or selected below
-    if (parallel_filter_) {
+    bool decided = false;  // only read or selected below: placeholders may be kept
+    if (!(zones_decide ? scan.ReadGroupForFilter(g, chunk, /*keep_placeholders=*/true, filter_only, &decided)
+                       : scan.ReadGroup(g, chunk, /*keep_placeholders=*/true)))
+      return;
+    if (parallel_filter_ && !decided) {
       std::vector<uint32_t> sel = EvaluateFilter(*parallel_filter_, chunk, local);
       if (sel.empty()) return;
       if (sel.size() != chunk.count) {

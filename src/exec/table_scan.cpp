@@ -50,11 +50,12 @@ void TableScanOperator::AddPrunePredicate(PrunePredicate p) {
   prune_.push_back(std::move(p));
 }
 
-bool TableScanOperator::GroupMayMatch(size_t g) const {
+TableScanOperator::ZoneMatch TableScanOperator::GroupZoneMatch(size_t g) const {
   const TableData& data = this->data();
   const ZoneMap* z = nullptr;
   ZoneMap asked;
   size_t zone_column = SIZE_MAX;
+  bool all = true;
   for (size_t k = 0; k < compiled_prune_.size(); ++k) {
     const CompiledPrune& p = compiled_prune_[k];
     if (p.table_column != zone_column) {
@@ -66,9 +67,11 @@ bool TableScanOperator::GroupMayMatch(size_t g) const {
         z = &asked;
       }
     }
-    if (!z->has_values) return false;  // all NULL: no comparison is true
+    if (!z->has_values) return ZoneMatch::kNone;  // all NULL: no comparison is true
     if (p.op == PruneOp::kBoxes) {
-      if (z->has_box && (z->box[0] > p.box[2] || z->box[2] < p.box[0] || z->box[1] > p.box[3] || z->box[3] < p.box[1])) return false;
+      if (z->has_box && (z->box[0] > p.box[2] || z->box[2] < p.box[0] || z->box[1] > p.box[3] || z->box[3] < p.box[1]))
+        return ZoneMatch::kNone;
+      all = false;
       continue;
     }
     int lo, hi;  // compare(min, value), compare(max, value)
@@ -79,16 +82,40 @@ bool TableScanOperator::GroupMayMatch(size_t g) const {
       lo = z->min_f < p.f ? -1 : z->min_f > p.f ? 1 : 0;
       hi = z->max_f < p.f ? -1 : z->max_f > p.f ? 1 : 0;
     }
-    bool possible = true;
+    bool possible = true, every = false;
     switch (p.op) {
-      case PruneOp::kEq: possible = lo <= 0 && hi >= 0; break;
-      case PruneOp::kLt: possible = lo < 0; break;
-      case PruneOp::kLe: possible = lo <= 0; break;
-      case PruneOp::kGt: possible = hi > 0; break;
-      case PruneOp::kGe: possible = hi >= 0; break;
+      case PruneOp::kEq: possible = lo <= 0 && hi >= 0; every = lo == 0 && hi == 0; break;
+      case PruneOp::kLt: possible = lo < 0; every = hi < 0; break;
+      case PruneOp::kLe: possible = lo <= 0; every = hi <= 0; break;
+      case PruneOp::kGt: possible = hi > 0; every = lo > 0; break;
+      case PruneOp::kGe: possible = hi >= 0; every = lo >= 0; break;
       default: break;
     }
-    if (!possible) return false;
+    if (!possible) return ZoneMatch::kNone;
+    // Doubles are left to the filter (NaN sorts above every number); a NULL never passes.
+    all = all && every && p.integer && z->null_count == 0;
+  }
+  return all && !compiled_prune_.empty() ? ZoneMatch::kAll : ZoneMatch::kSome;
+}
+
+bool TableScanOperator::FilterIsZonePredicates(const ExprPtr& filter) const {
+  if (!filter || compiled_prune_.empty()) return false;
+  for (const ExprPtr& e : FlattenConjuncts({filter})) {
+    if (e->kind != ExprKind::kFunction || e->args.size() != 2) return false;
+    const Expr* col = e->args[0].get();
+    const Expr* val = e->args[1].get();
+    std::string op = e->name;
+    if (col->kind != ExprKind::kColumn) {
+      std::swap(col, val);
+      op = op == "<" ? ">" : op == "<=" ? ">=" : op == ">" ? "<" : op == ">=" ? "<=" : op;
+    }
+    if (col->kind != ExprKind::kColumn || val->kind != ExprKind::kConstant || val->value.is_null) return false;
+    if (col->column < 0 || size_t(col->column) >= types.size() || types[col->column].physical() != PhysicalType::kI64) return false;
+    bool found = false;
+    for (const PrunePredicate& p : prune_)
+      found = found || (p.column == col->column && p.op == op && !p.value.is_null && val->value.type == types[col->column] &&
+                        p.value.type == val->value.type && p.value.i == val->value.i);
+    if (!found) return false;
   }
   return true;
 }
@@ -101,7 +128,7 @@ const TableData& StatementData(const Table& table) {
 
 void TableScanOperator::Open(ExecContext&) {
   groups_skipped_ = groups_total_ = 0;
-  resident_groups_ = sealed_groups_ = pool_columns_ = disk_blocks_ = disk_bytes_ = zone_checked_ = zone_skipped_ = 0;
+  resident_groups_ = sealed_groups_ = pool_columns_ = disk_blocks_ = disk_bytes_ = zone_checked_ = zone_skipped_ = zone_decided_ = 0;
   if (!table_->corrupt.empty()) throw Error(SqlState::kDataCorrupted, table_->corrupt);
   pinned_.reset();
   data_ = &table_->data;
@@ -256,6 +283,7 @@ std::string TableScanOperator::Details() const {
     // Serial scans count in Next(); parallel consumers only go through ReadGroup.
     if (groups_total_) z += fmt::format(" (row groups skipped: {} of {})", groups_skipped_, groups_total_);
     else if (zone_checked_) z += fmt::format(" (row groups skipped: {} of {})", zone_skipped_.load(), zone_checked_.load());
+    if (zone_decided_) z += fmt::format(" (row groups passing whole, filter not evaluated: {})", zone_decided_.load());
     parts.push_back(z);
   }
   if (nearest_column_ >= 0 && !nearest_index_.empty()) {
@@ -320,7 +348,6 @@ size_t TableScanOperator::group_count() const {
 }
 
 bool TableScanOperator::ReadGroup(size_t g, DataChunk& out, bool keep_placeholders) const {
-  const TableData& data = this->data();
   if (!prune_.empty()) {
     zone_checked_.fetch_add(1, std::memory_order_relaxed);
     if (!GroupMayMatch(g)) {
@@ -328,6 +355,28 @@ bool TableScanOperator::ReadGroup(size_t g, DataChunk& out, bool keep_placeholde
       return false;
     }
   }
+  return ReadGroupColumns(g, out, keep_placeholders, nullptr);
+}
+
+bool TableScanOperator::ReadGroupForFilter(size_t g, DataChunk& out, bool keep_placeholders, const std::vector<bool>& filter_only,
+                                           bool* filter_decided) const {
+  *filter_decided = false;
+  if (prune_.empty()) return ReadGroupColumns(g, out, keep_placeholders, nullptr);
+  zone_checked_.fetch_add(1, std::memory_order_relaxed);
+  const ZoneMatch m = GroupZoneMatch(g);
+  if (m == ZoneMatch::kNone) {
+    zone_skipped_.fetch_add(1, std::memory_order_relaxed);
+    return false;
+  }
+  if (m == ZoneMatch::kSome) return ReadGroupColumns(g, out, keep_placeholders, nullptr);
+  zone_decided_.fetch_add(1, std::memory_order_relaxed);
+  *filter_decided = true;
+  // Placeholders exist for a scan whose columns were pruned (KeepOnly); otherwise read them all.
+  return ReadGroupColumns(g, out, keep_placeholders, placeholders_.size() == column_ids_.size() ? &filter_only : nullptr);
+}
+
+bool TableScanOperator::ReadGroupColumns(size_t g, DataChunk& out, bool keep_placeholders, const std::vector<bool>* skip) const {
+  const TableData& data = this->data();
   const size_t src_count = data.group_rows(g);
   const size_t limit = std::min<size_t>(src_count, counts_snapshot_[g]);
   const auto& deleted = data.deleted(g);
@@ -346,7 +395,7 @@ bool TableScanOperator::ReadGroup(size_t g, DataChunk& out, bool keep_placeholde
   out.columns.resize(column_ids_.size());  // the row id column is appended below
   BlockReads reads;
   for (size_t k = 0; k < column_ids_.size(); ++k) {
-    if (!needed_.empty() && !needed_[k]) {
+    if ((!needed_.empty() && !needed_[k]) || (skip && k < skip->size() && (*skip)[k])) {
       Vector& v = out.columns[k];
       if (!keep || v.size() != rows || v.type() != types[k]) {
         v = placeholders_[k];

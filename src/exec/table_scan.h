@@ -46,6 +46,15 @@ class TableScanOperator : public PhysicalOperator {
   // the previous group are kept when the size fits, instead of copying the shared placeholders
   // again (an atomic increment per array, on counters every worker shares).
   bool ReadGroup(size_t g, DataChunk& out, bool keep_placeholders = false) const;
+  // A group whose zone maps show every row passing every prune predicate passes a filter that
+  // is just those predicates (FilterIsZonePredicates) whole. For a consumer that checked that:
+  // such groups come back with *filter_decided true, and the columns marked in `filter_only`
+  // (read by the filter alone) as all-NULL placeholders, never read; other groups as ReadGroup.
+  bool ReadGroupForFilter(size_t g, DataChunk& out, bool keep_placeholders, const std::vector<bool>& filter_only,
+                          bool* filter_decided) const;
+  // True when `filter` is exactly an AND of this scan's prune predicates on integer columns
+  // (`column op constant`, each conjunct one of them), so zone maps can decide it for a group.
+  bool FilterIsZonePredicates(const ExprPtr& filter) const;
   // "Latest row per key" (DISTINCT ON (keys) ... ORDER BY keys, ts DESC on a time-partitioned
   // table): emit only, for each key, the row with the greatest ts, reading partitions newest
   // first and skipping older row groups whose keys all have a row in a newer partition.
@@ -127,8 +136,14 @@ class TableScanOperator : public PhysicalOperator {
   // Where ReadGroup's columns came from (several workers add to them): row groups in memory vs
   // sealed in parts, group columns from the buffer pool, blocks and bytes read from disk.
   mutable std::atomic<uint64_t> zone_checked_{0}, zone_skipped_{0};  // by ReadGroup (parallel consumers)
+  mutable std::atomic<uint64_t> zone_decided_{0};  // groups ReadGroupForFilter passed whole
   mutable std::atomic<uint64_t> resident_groups_{0}, sealed_groups_{0}, pool_columns_{0}, disk_blocks_{0}, disk_bytes_{0};
-  bool GroupMayMatch(size_t g) const;
+  bool GroupMayMatch(size_t g) const { return GroupZoneMatch(g) != ZoneMatch::kNone; }
+  // kNone: no row can pass the prune predicates; kAll: every row passes them all (integer
+  // predicates over a group without NULLs); kSome otherwise.
+  enum class ZoneMatch : uint8_t { kNone, kSome, kAll };
+  ZoneMatch GroupZoneMatch(size_t g) const;
+  bool ReadGroupColumns(size_t g, DataChunk& out, bool keep_placeholders, const std::vector<bool>* skip) const;
   size_t group_ = 0;
   std::vector<uint32_t> counts_snapshot_;  // rows per group at Open(): later appends stay invisible
   int nearest_column_ = -1;       // >= 0: nearest-neighbour mode

@@ -116,8 +116,6 @@ int JoinSides(const Expr& e, int left_width);
 void PruneColumns(const OperatorPtr& plan, const std::vector<bool>& needed);
 // Byte location of a raw parse node (column refs, constants, operators, calls, casts), -1 if none.
 int NodeLocation(PgQuery__Node* n);
-// The conjuncts of bound WHERE predicates, with nested ANDs flattened.
-std::vector<ExprPtr> FlattenConjuncts(const std::vector<ExprPtr>& preds);
 // The comparison operator with its sides swapped: < becomes >, <= becomes >=, = stays.
 std::string FlipComparison(const std::string& op);
 

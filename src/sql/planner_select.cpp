@@ -33,17 +33,6 @@ ExprPtr Clone(const Expr& e) { return std::make_shared<Expr>(e); }
 
 }  // namespace
 
-std::vector<ExprPtr> FlattenConjuncts(const std::vector<ExprPtr>& preds) {
-  std::vector<ExprPtr> out, work(preds.rbegin(), preds.rend());
-  while (!work.empty()) {
-    ExprPtr e = work.back();
-    work.pop_back();
-    if (e->kind == ExprKind::kAnd) work.insert(work.end(), e->args.rbegin(), e->args.rend());
-    else out.push_back(e);
-  }
-  return out;
-}
-
 std::string FlipComparison(const std::string& op) {
   return op == "<" ? ">" : op == "<=" ? ">=" : op == ">" ? "<" : op == ">=" ? "<=" : op;
 }

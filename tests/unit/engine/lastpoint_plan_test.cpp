@@ -12,16 +12,8 @@
 namespace yunhe {
 namespace {
 
+using testing::ExplainAnalyze;
 using testing::OpenOrDie;
-
-std::string Explain(Database& db, const std::string& sql) {
-  auto r = db.ExecuteStatement("EXPLAIN ANALYZE " + sql);
-  EXPECT_TRUE(r.status.ok()) << sql << ": " << r.status.message();
-  std::string text;
-  for (auto& chunk : r.chunks)
-    for (size_t row = 0; row < chunk.count; ++row) text += chunk.columns[0].GetValue(row).ToString() + "\n";
-  return text;
-}
 
 class LastpointPlan : public ::testing::Test {
  protected:
@@ -39,7 +31,7 @@ class LastpointPlan : public ::testing::Test {
 
 TEST_F(LastpointPlan, FilterOnTheTableRunsInsideTheLatestRowScan) {
   const std::string plan =
-      Explain(*db_, "SELECT name, fuel FROM (SELECT DISTINCT ON (name) name, fuel FROM tr WHERE fleet = 'South' ORDER BY name, ts DESC) s");
+      ExplainAnalyze(*db_, "SELECT name, fuel FROM (SELECT DISTINCT ON (name) name, fuel FROM tr WHERE fleet = 'South' ORDER BY name, ts DESC) s");
   EXPECT_NE(plan.find("Latest Row per Key Scan on tr"), std::string::npos) << plan;
   EXPECT_NE(plan.find("among rows where (fleet = 'South')"), std::string::npos) << plan;
   EXPECT_EQ(plan.find("Filter: (fleet"), std::string::npos) << plan;
@@ -57,16 +49,16 @@ long GroupsSkipped(const std::string& plan) {
 TEST_F(LastpointPlan, FilterOnTagsSettlesPartitionsFromTheirDistinctValues) {
   // Each partition's distinct (name, fleet) values show every truck has South rows in the
   // newest partition: once those are found, the rest of it and every older partition are skipped.
-  const std::string tag = Explain(*db_, "SELECT name, fuel FROM (SELECT DISTINCT ON (name) name, fuel FROM tr WHERE fleet = 'South' ORDER BY name, ts DESC) s");
+  const std::string tag = ExplainAnalyze(*db_, "SELECT name, fuel FROM (SELECT DISTINCT ON (name) name, fuel FROM tr WHERE fleet = 'South' ORDER BY name, ts DESC) s");
   EXPECT_GT(GroupsSkipped(tag), 0) << tag;
   EXPECT_NE(tag.find("rows=40)\n"), std::string::npos) << tag;
   // A filter on a measurement cannot be decided from distinct values: every group is read.
-  const std::string measure = Explain(*db_, "SELECT name, fuel FROM (SELECT DISTINCT ON (name) name, fuel FROM tr WHERE fuel > 5 ORDER BY name, ts DESC) s");
+  const std::string measure = ExplainAnalyze(*db_, "SELECT name, fuel FROM (SELECT DISTINCT ON (name) name, fuel FROM tr WHERE fuel > 5 ORDER BY name, ts DESC) s");
   EXPECT_EQ(GroupsSkipped(measure), 0) << measure;
 }
 
 TEST_F(LastpointPlan, FilterWithASubqueryStaysAbove) {
-  const std::string plan = Explain(*db_,
+  const std::string plan = ExplainAnalyze(*db_,
                                    "SELECT name FROM (SELECT DISTINCT ON (name) name FROM tr WHERE fleet IN (SELECT 'South') "
                                    "ORDER BY name, ts DESC) s");
   EXPECT_EQ(plan.find("Latest Row per Key Scan"), std::string::npos) << plan;

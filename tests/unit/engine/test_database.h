@@ -68,6 +68,16 @@ inline std::string Scalar(Database& db, const std::string& sql) {
   return r.chunks[0].columns[0].GetValue(0).ToString();
 }
 
+// The text of EXPLAIN ANALYZE `sql`, one plan line per text line.
+inline std::string ExplainAnalyze(Database& db, const std::string& sql) {
+  auto r = db.ExecuteStatement("EXPLAIN ANALYZE " + sql);
+  EXPECT_TRUE(r.status.ok()) << sql << ": " << r.status.message();
+  std::string text;
+  for (auto& chunk : r.chunks)
+    for (size_t row = 0; row < chunk.count; ++row) text += chunk.columns[0].GetValue(row).ToString() + "\n";
+  return text;
+}
+
 // make(db) on a fresh directory, then expect(db) after the database reopens: from the WAL after a
 // crash, and from a checkpoint after a clean close (each in its own directory).
 template <class Make, class Expect>
