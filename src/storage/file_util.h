@@ -18,6 +18,7 @@ class FileBlockReader {
   FileBlockReader& operator=(const FileBlockReader&) = delete;
   // Up to max_bytes more (appended to *piece after clearing it); false at the end of the file.
   bool Next(std::string* piece, size_t max_bytes);
+  int fd() const { return fd_; }
 
  private:
   std::string path_;

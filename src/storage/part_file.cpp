@@ -112,6 +112,7 @@ std::shared_ptr<PartFile> PartFile::Write(const std::string& dir, const std::str
   part->id_ = g_next_part_id++;
   part->types_ = types;
   std::string out(kPartMagic, 8);
+  part->zones_.reserve(groups.size() * types.size());
   for (const DataChunk& chunk : groups) {
     YH_ASSERT(chunk.columns.size() == types.size());
     YH_ASSERT(chunk.count > 0 && chunk.count <= kChunkRows);
@@ -120,10 +121,11 @@ std::shared_ptr<PartFile> PartFile::Write(const std::string& dir, const std::str
     g.partition = partition;
     for (const Vector& col : chunk.columns) {
       YH_ASSERT(col.size() >= chunk.count);
-      g.zones.push_back(ComputeZoneMap(col, chunk.count));
+      part->zones_.push_back(ComputeZoneMap(col, chunk.count));
     }
-    part->groups_.push_back(std::move(g));
+    part->groups_.push_back(g);
   }
+  for (size_t k = 0; k < part->groups_.size(); ++k) part->groups_[k].zones = part->zones_.data() + k * types.size();
   part->distinct_texts_.resize(types.size());
   for (size_t c = 0; c < types.size(); ++c) {
     if (types[c].id != TypeId::kText) continue;
@@ -187,7 +189,7 @@ std::shared_ptr<PartFile> PartFile::Write(const std::string& dir, const std::str
   for (const Group& g : part->groups_) {
     f.U32(g.rows);
     f.I64(g.partition);
-    for (const ZoneMap& z : g.zones) EncodeZoneMap(z, &footer);
+    for (size_t c = 0; c < types.size(); ++c) EncodeZoneMap(g.zones[c], &footer);
   }
   f.U32(uint32_t(kStripeGroups));
   for (const Block& b : part->blocks_) {
@@ -254,7 +256,9 @@ std::shared_ptr<PartFile> PartFile::Open(const std::string& dir, const std::stri
   if (::fstat(fd, &st) != 0) throw Error(SqlState::kIoError, fmt::format("could not stat file \"{}\"", path));
   const uint64_t size = uint64_t(st.st_size);
   part->file_bytes_ = size;
-  std::string head, tail, packed, footer;
+  std::string head, tail, packed;
+  thread_local std::string footer;  // reused from part to part: a footer is hundreds of KB decoded
+  if (footer.capacity() > (64u << 20)) std::string().swap(footer);
   if (size < 8 + kTailBytes || !ReadAt(fd, path, 0, 8, &head) || std::memcmp(head.data(), kPartMagic, 8) != 0)
     Corrupt(path, 0, "bad magic number or truncated file");
   if (!ReadAt(fd, path, size - kTailBytes, kTailBytes, &tail) || std::memcmp(tail.data() + 12, kPartTailMagic, 4) != 0)
@@ -285,13 +289,16 @@ std::shared_ptr<PartFile> PartFile::Open(const std::string& dir, const std::stri
   const uint32_t group_count = in.U32();
   if (!in.ok() || uint64_t(group_count) * columns > footer.size()) Corrupt(path, footer_offset, "bad group count");
   part->groups_.resize(group_count);
-  for (Group& g : part->groups_) {
+  part->zones_.resize(size_t(group_count) * columns);
+  for (size_t k = 0; k < group_count; ++k) {
+    Group& g = part->groups_[k];
     g.rows = in.U32();
     g.partition = in.I64();
     if (!in.ok() || g.rows == 0 || g.rows > kChunkRows) Corrupt(path, footer_offset, "bad row count in footer");
-    g.zones.resize(columns);
+    ZoneMap* zones = part->zones_.data() + k * columns;
+    g.zones = zones;
     for (uint32_t c = 0; c < columns; ++c)
-      if (!DecodeZoneMap(in, &g.zones[c])) Corrupt(path, footer_offset, "bad zone map in footer");
+      if (!DecodeZoneMap(in, &zones[c])) Corrupt(path, footer_offset, "bad zone map in footer");
   }
   if (in.U32() != kStripeGroups) Corrupt(path, footer_offset, "unsupported stripe size");
   const size_t stripes = (group_count + kStripeGroups - 1) / kStripeGroups;

@@ -54,7 +54,7 @@ class PartFile {
   struct Group {
     uint32_t rows = 0;
     int64_t partition = 0;
-    std::vector<ZoneMap> zones;  // one per column
+    const ZoneMap* zones = nullptr;  // one per column, in the part's zones_
   };
   // A block holds one column of a stripe: kStripeGroups consecutive row groups (fewer in the
   // last), so codecs and zstd see up to 64 Ki rows at once; blocks_[stripe * columns + column].
@@ -116,6 +116,7 @@ class PartFile {
   uint64_t file_bytes_ = 0;
   std::vector<LogicalType> types_;
   std::vector<Group> groups_;
+  std::vector<ZoneMap> zones_;  // group k's column c at [k * columns + c]: one allocation per part
   std::vector<Block> blocks_;
   std::vector<DistinctSketch> sketches_;
   struct DistinctTextList {

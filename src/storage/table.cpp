@@ -21,7 +21,7 @@ TableData::TableData() : key_sets_(std::make_shared<KeySets>()) {}
 
 TableData::RowGroup::RowGroup(const RowGroup& o)
     : chunk(o.chunk), deleted(o.deleted), partition(o.partition), part(o.part), part_group(o.part_group),
-      part_columns(o.part_columns), fills(o.fills) {
+      columns(o.columns) {
   std::lock_guard<std::mutex> lock(o.zone_mu);
   zones = o.zones;
   zone_rows = o.zone_rows;
@@ -35,8 +35,8 @@ const std::vector<uint8_t>& TableData::NoDeletes() {
 Vector TableData::column(size_t g, size_t column, BlockReads* reads) const {
   const RowGroup& grp = *groups_[g];
   if (!grp.part) return grp.chunk.columns[column];
-  const int pc = grp.part_columns[column];
-  if (pc < 0) return Vector::Constant(grp.fills[column], types_[column], grp.chunk.count);
+  const int pc = grp.part_column(column);
+  if (pc < 0) return Vector::Constant(grp.fill(column), types_[column], grp.chunk.count);
   Vector v = grp.part->ReadColumn(grp.part_group, size_t(pc), reads);
   // A column whose type changed under ALTER keeps the stored physical layout; take the table's.
   if (!(v.type() == types_[column])) v.set_type(types_[column]);
@@ -61,9 +61,9 @@ size_t TableData::group_deleted_count(size_t g) const {
 
 bool TableData::group_columns_as_sealed(size_t g) const {
   const RowGroup& grp = *groups_[g];
-  if (!grp.part || grp.part_columns.size() != grp.part->types().size()) return false;
-  for (size_t c = 0; c < grp.part_columns.size(); ++c)
-    if (grp.part_columns[c] != int(c) || !(grp.part->types()[c] == types_[c])) return false;
+  if (!grp.part || grp.columns->part_columns.size() != grp.part->types().size()) return false;
+  for (size_t c = 0; c < grp.columns->part_columns.size(); ++c)
+    if (grp.part_column(c) != int(c) || !(grp.part->types()[c] == types_[c])) return false;
   return true;
 }
 
@@ -292,7 +292,7 @@ void TableData::Undelete(uint64_t row_id) {
 ZoneMap TableData::Zone(size_t g, size_t column) const {
   const RowGroup& grp = *groups_[g];
   if (grp.part) {
-    const int pc = grp.part_columns[column];
+    const int pc = grp.part_column(column);
     if (pc >= 0) return grp.part->groups()[grp.part_group].zones[size_t(pc)];
   }
   std::lock_guard<std::mutex> lock(grp.zone_mu);
@@ -302,7 +302,7 @@ ZoneMap TableData::Zone(size_t g, size_t column) const {
   }
   ZoneMap& z = grp.zones[column];
   if (grp.zone_rows[column] == grp.chunk.count) return z;
-  z = ComputeZoneMap(grp.part ? Vector::Constant(grp.fills[column], types_[column], grp.chunk.count) : grp.chunk.columns[column],
+  z = ComputeZoneMap(grp.part ? Vector::Constant(grp.fill(column), types_[column], grp.chunk.count) : grp.chunk.columns[column],
                      grp.chunk.count);
   grp.zone_rows[column] = grp.chunk.count;
   return z;
@@ -346,7 +346,7 @@ DistinctSketch TableData::ColumnSketch(size_t column) const {
   std::set<const PartFile*> merged;
   for (size_t g = 0; g < groups_.size(); ++g) {
     const RowGroup& grp = *groups_[g];
-    const int pc = grp.part ? grp.part_columns[column] : -1;
+    const int pc = grp.part ? grp.part_column(column) : -1;
     if (pc >= 0) {
       if (merged.insert(grp.part.get()).second) sketch.Merge(grp.part->sketches()[size_t(pc)]);
       continue;
@@ -371,14 +371,33 @@ double TableData::DistinctEstimate(size_t column) const {
   return estimate;
 }
 
+// The sealed groups' column mappings changed the same way, each distinct one once (groups that
+// shared a mapping share the new one).
+struct TableData::ColumnsRemap {
+  std::map<const SealedColumns*, std::shared_ptr<const SealedColumns>> done;
+  template <class Change>
+  std::shared_ptr<const SealedColumns> operator()(const std::shared_ptr<const SealedColumns>& old, Change change) {
+    auto& out = done[old.get()];
+    if (!out) {
+      auto changed = std::make_shared<SealedColumns>(*old);
+      change(*changed);
+      out = std::move(changed);
+    }
+    return out;
+  }
+};
+
 void TableData::AddColumn(const LogicalType& type, const Value& fill) {
   ++changes_;
   types_.push_back(type);
+  ColumnsRemap remap;
   for (size_t g = 0; g < groups_.size(); ++g) {
     RowGroup& grp = MutableGroup(g);
     if (grp.part) {
-      grp.part_columns.push_back(-1);
-      grp.fills.push_back(fill);
+      grp.columns = remap(grp.columns, [&](SealedColumns& m) {
+        m.part_columns.push_back(-1);
+        m.fills.push_back(fill);
+      });
     } else {
       grp.chunk.columns.push_back(Vector::Constant(fill, type, grp.chunk.count));
     }
@@ -392,11 +411,14 @@ void TableData::AddColumn(const LogicalType& type, const Value& fill) {
 void TableData::DropColumn(size_t column_idx) {
   ++changes_;
   types_.erase(types_.begin() + column_idx);
+  ColumnsRemap remap;
   for (size_t g = 0; g < groups_.size(); ++g) {
     RowGroup& grp = MutableGroup(g);
     if (grp.part) {
-      grp.part_columns.erase(grp.part_columns.begin() + column_idx);
-      grp.fills.erase(grp.fills.begin() + column_idx);
+      grp.columns = remap(grp.columns, [&](SealedColumns& m) {
+        m.part_columns.erase(m.part_columns.begin() + column_idx);
+        m.fills.erase(m.fills.begin() + column_idx);
+      });
     } else {
       grp.chunk.columns.erase(grp.chunk.columns.begin() + column_idx);
     }
@@ -492,10 +514,11 @@ TableData::Layout TableData::Reseal(const PartWriter& write_part) const {
   layout.old_to_new.assign(groups_.size(), -1);
   std::map<int64_t, std::vector<DataChunk>> fresh;  // partition -> new groups' rows not yet written
   std::map<int64_t, std::vector<std::shared_ptr<RowGroup>>> sealed;  // partition -> new groups written
+  const auto identity = IdentityColumns();
   auto write = [&](int64_t p, const std::vector<DataChunk>& chunks) {
     std::shared_ptr<const PartFile> part = write_part(p, chunks);
     YH_ASSERT(part->groups().size() == chunks.size());
-    for (size_t k = 0; k < chunks.size(); ++k) sealed[p].push_back(SealedGroup(part, k));
+    for (size_t k = 0; k < chunks.size(); ++k) sealed[p].push_back(SealedGroup(part, k, identity));
   };
   std::map<int64_t, uint32_t> fresh_rows;           // partition -> rows in fresh so far
   std::vector<std::pair<bool, int64_t>> order;      // (kept group?, group index or partition)
@@ -596,15 +619,22 @@ void TableData::ApplyCompaction(Layout layout, size_t frozen, const std::vector<
   for (uint64_t id : deletes) Delete(id);
 }
 
-std::shared_ptr<TableData::RowGroup> TableData::SealedGroup(const std::shared_ptr<const PartFile>& part, size_t k) const {
+std::shared_ptr<const TableData::SealedColumns> TableData::IdentityColumns() const {
+  auto m = std::make_shared<SealedColumns>();
+  for (size_t c = 0; c < types_.size(); ++c) m->part_columns.push_back(int(c));
+  m->fills.assign(types_.size(), Value());
+  return m;
+}
+
+std::shared_ptr<TableData::RowGroup> TableData::SealedGroup(const std::shared_ptr<const PartFile>& part, size_t k,
+                                                            const std::shared_ptr<const SealedColumns>& identity) {
   const auto& meta = part->groups()[k];
   auto grp = std::make_shared<RowGroup>();
   grp->chunk.count = meta.rows;
   grp->partition = meta.partition;
   grp->part = part;
   grp->part_group = uint32_t(k);
-  for (size_t c = 0; c < types_.size(); ++c) grp->part_columns.push_back(int(c));
-  grp->fills.assign(types_.size(), Value());
+  grp->columns = identity;
   return grp;
 }
 
@@ -635,6 +665,7 @@ TableData::SealedInPlace TableData::SealPositions(const std::vector<size_t>& pos
   // Resident groups by partition, in position order (a part holds one partition's groups).
   std::map<int64_t, std::vector<size_t>> by_partition;
   for (size_t g : positions) by_partition[groups_[g]->partition].push_back(g);
+  const auto identity = IdentityColumns();
   for (auto& [p, positions] : by_partition) {
     std::vector<DataChunk> chunks;
     chunks.reserve(positions.size());
@@ -642,7 +673,7 @@ TableData::SealedInPlace TableData::SealPositions(const std::vector<size_t>& pos
     std::shared_ptr<const PartFile> part = write_part(p, chunks);
     YH_ASSERT(part->groups().size() == chunks.size());
     for (size_t k = 0; k < positions.size(); ++k) {
-      auto grp = SealedGroup(part, k);
+      auto grp = SealedGroup(part, k, identity);
       grp->deleted = groups_[positions[k]]->deleted;  // as of the snapshot (the manifest's delete vectors)
       out.rows += grp->chunk.count;
       out.groups.emplace_back(positions[k], std::move(grp));
@@ -679,9 +710,10 @@ void TableData::AttachSealed(const std::shared_ptr<const PartFile>& part, size_t
   YH_ASSERT(first + count <= part->groups().size());
   ++changes_;
   ++version_;
+  const auto identity = IdentityColumns();
   for (size_t k = first; k < first + count; ++k) {
     rows_ += part->groups()[k].rows;
-    groups_.push_back(SealedGroup(part, k));
+    groups_.push_back(SealedGroup(part, k, identity));
   }
   RebuildPartitionIndex();
 }

@@ -127,7 +127,7 @@ class TableData {
   uint32_t group_part_index(size_t g) const { return groups_[g]->part_group; }
   // The part column holding table column `column` of sealed group g; -1 for resident groups and
   // for columns added by ALTER TABLE after the group was sealed.
-  int group_part_column(size_t g, size_t column) const { return groups_[g]->part ? groups_[g]->part_columns[column] : -1; }
+  int group_part_column(size_t g, size_t column) const { return groups_[g]->part ? groups_[g]->part_column(column) : -1; }
   // True when a sealed group's columns are the part's columns one to one (no ALTER since).
   bool group_columns_as_sealed(size_t g) const;
   // A copy sharing every row group with this one (see the top of the file). Take it holding
@@ -179,16 +179,24 @@ class TableData {
   // once it holds four (size-tiered merging: a partition keeps a few parts per tier, each row is
   // rewritten about log4(groups) times). Cost: the rows rewritten, not the table.
  private:
+  struct SealedColumns {
+    std::vector<int> part_columns;
+    std::vector<Value> fills;
+  };
+  struct ColumnsRemap;  // AddColumn/DropColumn: each distinct mapping changed once
   struct RowGroup {
     DataChunk chunk;               // resident: the rows; sealed: no columns, count = rows
     std::vector<uint8_t> deleted;  // empty = none deleted
     int64_t partition = 0;
-    // Sealed groups: group part_group of part; table column c is part column part_columns[c],
-    // or, when -1 (added by ALTER TABLE after sealing), fills[c] on every row.
+    // Sealed groups: group part_group of part; table column c is part column
+    // columns->part_columns[c], or, when -1 (added by ALTER TABLE after sealing),
+    // columns->fills[c] on every row. Groups share one mapping (a table has one or a few), so
+    // opening a table of many groups allocates none per group.
     std::shared_ptr<const PartFile> part;
     uint32_t part_group = 0;
-    std::vector<int> part_columns;
-    std::vector<Value> fills;
+    std::shared_ptr<const SealedColumns> columns;
+    int part_column(size_t c) const { return columns->part_columns[c]; }
+    const Value& fill(size_t c) const { return columns->fills[c]; }
     // zones[column], valid while zone_rows[column] == chunk.count; under zone_mu.
     mutable std::mutex zone_mu;
     mutable std::vector<ZoneMap> zones;
@@ -293,7 +301,10 @@ class TableData {
   std::vector<Fate> PlanReseal(bool sealed_only) const;
   SealedInPlace SealPositions(const std::vector<size_t>& positions, const PartWriter& write_part) const;
   // Group k of `part` as a sealed group of this table (columns one to one).
-  std::shared_ptr<RowGroup> SealedGroup(const std::shared_ptr<const PartFile>& part, size_t k) const;
+  // Group k of `part`, its columns the table's in order (`identity`, from IdentityColumns).
+  static std::shared_ptr<RowGroup> SealedGroup(const std::shared_ptr<const PartFile>& part, size_t k,
+                                               const std::shared_ptr<const SealedColumns>& identity);
+  std::shared_ptr<const SealedColumns> IdentityColumns() const;
   // Group g for writing: cloned first when a snapshot shares it.
   RowGroup& MutableGroup(size_t g);
   void AppendRows(const DataChunk& chunk, const std::vector<uint32_t>* rows, int64_t partition, AppendMark* mark);
