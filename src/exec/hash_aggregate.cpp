@@ -160,7 +160,7 @@ void HashAggregateOperator::ConsumeParallel(ExecContext& ctx) {
     }
     for (size_t c = 0; c < filter_only.size(); ++c) filter_only[c] = known && filter_only[c] && !read_by_aggregate[c];
   }
-  ParallelFor(workers_used_, groups, ctx, [&](size_t w, size_t g, ExecContext& local) {
+  auto one_group = [&](size_t w, size_t g, ExecContext& local) {
     DataChunk& chunk = chunks[w];
     bool decided = false;  // only read or selected below: placeholders may be kept
     if (!(zones_decide ? scan.ReadGroupForFilter(g, chunk, /*keep_placeholders=*/true, filter_only, &decided)
@@ -180,6 +180,13 @@ void HashAggregateOperator::ConsumeParallel(ExecContext& ctx) {
       }
     }
     consume(w, chunk, nullptr, local);
+  };
+  // Morsels of consecutive row groups (within a part's stripe of 32, decoded together): a scan
+  // that reads around the pool decodes each stripe in one worker instead of in every worker
+  // that takes one of its groups; at least 8 morsels per worker keep the cores evenly busy.
+  const auto morsels = scan.Morsels(std::clamp<size_t>(groups / (workers_used_ * 8), 1, 32));
+  ParallelFor(workers_used_, morsels.size(), ctx, [&](size_t w, size_t m, ExecContext& local) {
+    for (size_t g = morsels[m].first; g < morsels[m].second; ++g) one_group(w, g, local);
   });
   for (size_t w = 1; w < workers_used_; ++w) tables[0]->MergeFrom(*tables[w]);
   table_ = std::move(tables[0]);

@@ -15,6 +15,7 @@
 #include "common/statement_context.h"
 
 #include "common/status.h"
+#include "storage/buffer_pool.h"
 #include "storage/part_file.h"
 
 #include <fmt/format.h>
@@ -128,7 +129,7 @@ const TableData& StatementData(const Table& table) {
 
 void TableScanOperator::Open(ExecContext&) {
   groups_skipped_ = groups_total_ = 0;
-  resident_groups_ = sealed_groups_ = pool_columns_ = disk_blocks_ = disk_bytes_ = zone_checked_ = zone_skipped_ = zone_decided_ = 0;
+  resident_groups_ = sealed_groups_ = pool_columns_ = disk_blocks_ = disk_bytes_ = zone_checked_ = zone_skipped_ = zone_decided_ = stripe_columns_ = 0;
   if (!table_->corrupt.empty()) throw Error(SqlState::kDataCorrupted, table_->corrupt);
   pinned_.reset();
   data_ = &table_->data;
@@ -155,6 +156,14 @@ void TableScanOperator::Open(ExecContext&) {
   const TableData& data = this->data();
   counts_snapshot_.resize(data.group_count());
   for (size_t g = 0; g < counts_snapshot_.size(); ++g) counts_snapshot_[g] = uint32_t(data.group_rows(g));
+  // A scan over a table whose columns it reads would fill more than a quarter of the pool reads
+  // through it without filling it (PostgreSQL's ring buffer for large sequential scans): kept,
+  // its blocks would evict everything else, and a new process would fault in fresh memory for
+  // each one although the scan never comes back to it.
+  size_t sealed = 0, read_columns = 0;
+  for (size_t g = 0; g < counts_snapshot_.size(); ++g) sealed += data.group_part(g) ? 1 : 0;
+  for (size_t k = 0; k < column_ids_.size(); ++k) read_columns += needed_.empty() || needed_[k] ? 1 : 0;
+  keep_in_pool_ = uint64_t(sealed) * read_columns * kChunkRows * 9 <= BufferPool::Instance().budget() / 4;
   prune_zones_.clear();
   for (size_t k = 0; k < compiled_prune_.size(); ++k)
     prune_zones_.push_back(k > 0 && compiled_prune_[k].table_column == compiled_prune_[k - 1].table_column
@@ -315,10 +324,14 @@ std::string TableScanOperator::Details() const {
     parts.push_back(line);
   }
   if (sealed_groups_ > 0) {
-    parts.push_back(fmt::format("Storage: row groups read {} in memory, {} sealed in parts; columns from the buffer pool {}, "
-                                "blocks read from disk {} ({} bytes)",
-                                resident_groups_.load(), sealed_groups_.load(), pool_columns_.load(), disk_blocks_.load(),
-                                disk_bytes_.load()));
+    std::string line = fmt::format("Storage: row groups read {} in memory, {} sealed in parts; columns from the buffer pool {}, "
+                                   "blocks read from disk {} ({} bytes)",
+                                   resident_groups_.load(), sealed_groups_.load(), pool_columns_.load(), disk_blocks_.load(),
+                                   disk_bytes_.load());
+    if (!keep_in_pool_)
+      line += fmt::format("; larger than a quarter of the pool: read without filling it (columns from stripes decoded before {})",
+                          stripe_columns_.load());
+    parts.push_back(line);
   }
   // Indexes the plan does not use: real ones (B-tree lookups, R-trees) and those that are only
   // recorded in the catalog, with no access path here (e.g. gin, brin, doubles, several columns
@@ -345,6 +358,24 @@ std::string TableScanOperator::Details() const {
 
 size_t TableScanOperator::group_count() const {
   return counts_snapshot_.size();
+}
+
+std::vector<std::pair<size_t, size_t>> TableScanOperator::Morsels(size_t max_groups) const {
+  const TableData& data = this->data();
+  auto stripe_of = [&](size_t g) {
+    const PartFile* part = data.group_part(g).get();
+    return std::make_pair(part, part ? data.group_part_index(g) / PartFile::kStripeGroups : 0);
+  };
+  std::vector<std::pair<size_t, size_t>> out;
+  const size_t n = group_count();
+  for (size_t first = 0; first < n;) {
+    size_t end = first + 1;
+    const auto stripe = stripe_of(first);
+    while (end < n && end - first < std::max<size_t>(1, max_groups) && stripe_of(end) == stripe) ++end;
+    out.emplace_back(first, end);
+    first = end;
+  }
+  return out;
 }
 
 bool TableScanOperator::ReadGroup(size_t g, DataChunk& out, bool keep_placeholders) const {
@@ -404,11 +435,12 @@ bool TableScanOperator::ReadGroupColumns(size_t g, DataChunk& out, bool keep_pla
       continue;
     }
     // Only the columns read above are fetched: a sealed group reads no other block.
-    Vector col = data.column(g, size_t(column_ids_[k]), &reads);
+    Vector col = data.column(g, size_t(column_ids_[k]), &reads, keep_in_pool_);
     out.columns[k] = all ? std::move(col) : col.Gather(sel);
   }
   (data.group_part(g) ? sealed_groups_ : resident_groups_).fetch_add(1, std::memory_order_relaxed);
   if (reads.from_pool) pool_columns_.fetch_add(reads.from_pool, std::memory_order_relaxed);
+  if (reads.from_stripe) stripe_columns_.fetch_add(reads.from_stripe, std::memory_order_relaxed);
   if (reads.from_disk) {
     disk_blocks_.fetch_add(reads.from_disk, std::memory_order_relaxed);
     disk_bytes_.fetch_add(reads.bytes_read, std::memory_order_relaxed);

@@ -40,6 +40,10 @@ class TableScanOperator : public PhysicalOperator {
   // group it sees, so workers only read them), ReadGroup() may be called concurrently for
   // distinct g < group_count(); false = nothing to emit.
   size_t group_count() const;  // row groups visible to this scan (valid after Open)
+  // [first, end) runs of at most max_groups row groups covering 0..group_count(), split where a
+  // part's stripe (PartFile::kStripeGroups groups decoded together) ends, so a worker taking a
+  // run decodes its stripes once (valid after Open).
+  std::vector<std::pair<size_t, size_t>> Morsels(size_t max_groups) const;
   size_t table_groups() const { return StatementData(*table_).group_count(); }  // at plan time
   // keep_placeholders: `out` is a worker's own chunk that nothing writes into (the caller only
   // reads it or selects rows of it): the all-NULL columns of pruned columns it still holds from
@@ -137,7 +141,8 @@ class TableScanOperator : public PhysicalOperator {
   // sealed in parts, group columns from the buffer pool, blocks and bytes read from disk.
   mutable std::atomic<uint64_t> zone_checked_{0}, zone_skipped_{0};  // by ReadGroup (parallel consumers)
   mutable std::atomic<uint64_t> zone_decided_{0};  // groups ReadGroupForFilter passed whole
-  mutable std::atomic<uint64_t> resident_groups_{0}, sealed_groups_{0}, pool_columns_{0}, disk_blocks_{0}, disk_bytes_{0};
+  mutable std::atomic<uint64_t> resident_groups_{0}, sealed_groups_{0}, pool_columns_{0}, disk_blocks_{0}, disk_bytes_{0},
+      stripe_columns_{0};
   bool GroupMayMatch(size_t g) const { return GroupZoneMatch(g) != ZoneMatch::kNone; }
   // kNone: no row can pass the prune predicates; kAll: every row passes them all (integer
   // predicates over a group without NULLs); kSome otherwise.
@@ -146,6 +151,7 @@ class TableScanOperator : public PhysicalOperator {
   bool ReadGroupColumns(size_t g, DataChunk& out, bool keep_placeholders, const std::vector<bool>* skip) const;
   size_t group_ = 0;
   std::vector<uint32_t> counts_snapshot_;  // rows per group at Open(): later appends stay invisible
+  bool keep_in_pool_ = true;  // false: a scan larger than the pool reads without filling it (Open)
   int nearest_column_ = -1;       // >= 0: nearest-neighbour mode
   geo::Box nearest_box_;  // the query geometry's box
   std::shared_ptr<std::atomic<double>> nearest_bound_;

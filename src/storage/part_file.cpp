@@ -452,7 +452,7 @@ std::shared_ptr<const void> PartFile::Attachment(const std::string& key,
   return attachments_.try_emplace(key, std::move(made)).first->second;
 }
 
-Vector PartFile::ReadColumn(size_t group, size_t column, BlockReads* reads) const {
+Vector PartFile::ReadColumn(size_t group, size_t column, BlockReads* reads, bool keep) const {
   YH_ASSERT(group < groups_.size());
   YH_ASSERT(column < types_.size());
   BufferPool& pool = BufferPool::Instance();
@@ -462,30 +462,71 @@ Vector PartFile::ReadColumn(size_t group, size_t column, BlockReads* reads) cons
     if (reads) ++reads->from_pool;
     return v;
   }
-  // Miss: read and decode the whole stripe, and keep every group of it (a scan wants the next
-  // ones too).
+  // Miss: read and decode the whole stripe into a buffer the thread keeps; copy out this group,
+  // and when keeping, every group of the stripe into the pool (a scan wants the next ones too).
   const size_t stripe = group / kStripeGroups;
   const size_t first = stripe * kStripeGroups, last = std::min(groups_.size(), first + kStripeGroups);
-  size_t rows = 0;
-  for (size_t k = first; k < last; ++k) rows += groups_[k].rows;
+  auto offset_of = [&](size_t g) {
+    size_t offset = 0;
+    for (size_t k = first; k < g; ++k) offset += groups_[k].rows;
+    return offset;
+  };
   const size_t block = stripe * types_.size() + column;
-  std::lock_guard<std::mutex> loading(load_mu_[block % 16]);
-  if (pool.Lookup(id_, key, &v)) {  // another worker decoded it while this one waited
-    if (reads) ++reads->from_pool;
+  // The thread's last decoded stripes, one per column a scan reads at a time (a scan takes the
+  // columns of one group in turn): least recently used goes.
+  struct LastStripe {
+    uint64_t part = UINT64_MAX;
+    size_t block = 0;
+    uint64_t used = 0;
+    Vector all;
+  };
+  constexpr size_t kKeptStripes = 8;
+  thread_local LastStripe kept[kKeptStripes];
+  thread_local uint64_t clock = 0;
+  LastStripe* slot = &kept[0];
+  for (LastStripe& k : kept) {
+    if (k.part == id_ && k.block == block) {
+      slot = &k;
+      break;
+    }
+    if (k.used < slot->used) slot = &k;
+  }
+  slot->used = ++clock;
+  LastStripe& last_stripe = *slot;
+  if (!keep && last_stripe.part == id_ && last_stripe.block == block) {
+    if (reads) ++reads->from_stripe;
+    v = Vector(types_[column]);
+    v.AppendRange(last_stripe.all, offset_of(group), groups_[group].rows);
     return v;
   }
+  std::unique_lock<std::mutex> loading(load_mu_[block % 16], std::defer_lock);
+  if (keep) {
+    loading.lock();
+    if (pool.Lookup(id_, key, &v)) {  // another worker decoded it while this one waited
+      if (reads) ++reads->from_pool;
+      return v;
+    }
+  }
+  size_t rows = 0;
+  for (size_t k = first; k < last; ++k) rows += groups_[k].rows;
   const Block& b = blocks_[block];
-  // The stripe is decoded into a buffer the thread keeps and copied out a group at a time.
-  thread_local Vector all;
-  ReadBlockInto(b, types_[column], rows, &all);
+  last_stripe.part = UINT64_MAX;  // not valid while it is being overwritten (a throw leaves it so)
+  ReadBlockInto(b, types_[column], rows, &last_stripe.all);
+  last_stripe.part = id_;
+  last_stripe.block = block;
   if (reads) {
     ++reads->from_disk;
     reads->bytes_read += b.length;
   }
+  if (!keep) {
+    v = Vector(types_[column]);
+    v.AppendRange(last_stripe.all, offset_of(group), groups_[group].rows);
+    return v;
+  }
   size_t offset = 0;
   for (size_t k = first; k < last; ++k) {
     Vector part(types_[column]);
-    part.AppendRange(all, offset, groups_[k].rows);
+    part.AppendRange(last_stripe.all, offset, groups_[k].rows);
     offset += groups_[k].rows;
     pool.Insert(id_, k * types_.size() + column, part);
     if (k == group) v = std::move(part);

@@ -37,6 +37,7 @@ struct BlockReads {
   uint64_t from_pool = 0;   // group columns found decoded in the buffer pool
   uint64_t from_disk = 0;   // blocks read from a part file (each serves a stripe of groups)
   uint64_t bytes_read = 0;  // bytes of those blocks
+  uint64_t from_stripe = 0;  // not kept in the pool: copied from a stripe the thread decoded before
 };
 
 // Column types a part can store a sorted index of (and exec's B-tree indexes cover): integers,
@@ -88,7 +89,10 @@ class PartFile {
   uint64_t file_bytes() const { return file_bytes_; }
   // Column `column` of group `group`, decoded: from the buffer pool, or read with pread, checked
   // and decoded on a miss. Throws XX001 naming the file when the block is corrupt.
-  Vector ReadColumn(size_t group, size_t column, BlockReads* reads = nullptr) const;
+  // keep = false (a scan larger than the pool, like PostgreSQL's ring buffer for big sequential
+  // scans): a miss does not fill the pool; the thread keeps the last stripe it decoded and
+  // serves the stripe's next groups from it.
+  Vector ReadColumn(size_t group, size_t column, BlockReads* reads = nullptr, bool keep = true) const;
   void MarkObsolete() const { obsolete_ = true; }
   // A part written before any MANIFEST names it (a large statement's rows sealed before its
   // commit) is born obsolete, so a rollback or a crash leaves nothing behind; the checkpoint

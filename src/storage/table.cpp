@@ -32,12 +32,12 @@ const std::vector<uint8_t>& TableData::NoDeletes() {
   return none;
 }
 
-Vector TableData::column(size_t g, size_t column, BlockReads* reads) const {
+Vector TableData::column(size_t g, size_t column, BlockReads* reads, bool keep) const {
   const RowGroup& grp = *groups_[g];
   if (!grp.part) return grp.chunk.columns[column];
   const int pc = grp.part_column(column);
   if (pc < 0) return Vector::Constant(grp.fill(column), types_[column], grp.chunk.count);
-  Vector v = grp.part->ReadColumn(grp.part_group, size_t(pc), reads);
+  Vector v = grp.part->ReadColumn(grp.part_group, size_t(pc), reads, keep);
   // A column whose type changed under ALTER keeps the stored physical layout; take the table's.
   if (!(v.type() == types_[column])) v.set_type(types_[column]);
   return v;

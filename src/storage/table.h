@@ -107,7 +107,8 @@ class TableData {
   // The rows of group g: every column (group), or one (column). Sealed groups read their blocks
   // through the buffer pool (may throw XX001 naming a corrupt part); the result shares arrays.
   DataChunk group(size_t g) const;
-  Vector column(size_t g, size_t column, BlockReads* reads = nullptr) const;
+  // keep: see PartFile::ReadColumn.
+  Vector column(size_t g, size_t column, BlockReads* reads = nullptr, bool keep = true) const;
   // Group g's column in place when the group is resident (nullptr when sealed): no copy of the
   // vector's shared arrays, for readers that gather a few rows of many groups. Valid until this
   // TableData changes (a snapshot never does).
