@@ -1,11 +1,12 @@
 #include "functions/geo/spatial_ref_sys.h"
 
 #include <fmt/format.h>
-#include <proj.h>
 
 #include <map>
 #include <mutex>
 #include <optional>
+
+#include "functions/geo/proj_library.h"
 
 namespace yunhe::geo {
 
@@ -24,21 +25,22 @@ std::vector<SpatialRef> SpatialRefs(const std::vector<int>& srids) {
   static std::mutex mu;
   static std::map<int, std::optional<SpatialRef>> cache;
   std::lock_guard<std::mutex> lock(mu);
-  static PJ_CONTEXT* ctx = proj_context_create();
+  const ProjLibrary& proj = Proj();
+  static PJ_CONTEXT* ctx = proj.context_create();
   std::vector<SpatialRef> out;
   for (int srid : srids) {
     auto it = cache.find(srid);
     if (it == cache.end()) {
       std::optional<SpatialRef> ref;
-      if (PJ* crs = proj_create(ctx, fmt::format("EPSG:{}", srid).c_str())) {
+      if (PJ* crs = proj.create(ctx, fmt::format("EPSG:{}", srid).c_str())) {
         const char* const one_line[] = {"MULTILINE=NO", nullptr};  // as PostGIS stores srtext
-        const char* wkt = proj_as_wkt(ctx, crs, PJ_WKT1_GDAL, one_line);
-        const char* p4 = proj_as_proj_string(ctx, crs, PJ_PROJ_4, nullptr);
+        const char* wkt = proj.as_wkt(ctx, crs, PJ_WKT1_GDAL, one_line);
+        const char* p4 = proj.as_proj_string(ctx, crs, PJ_PROJ_4, nullptr);
         std::string proj4 = p4 ? p4 : "";
         if (size_t at = proj4.find(" +type=crs"); at != std::string::npos) proj4.erase(at);  // PostGIS's strings end at +no_defs
         if (!proj4.empty()) proj4 += " ";  // PostGIS keeps a trailing space
         if (wkt) ref = SpatialRef{srid, wkt, proj4};
-        proj_destroy(crs);
+        proj.destroy(crs);
       }
       it = cache.emplace(srid, std::move(ref)).first;
     }

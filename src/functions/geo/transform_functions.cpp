@@ -4,7 +4,6 @@
 // until the forward image matches to 1e-12 degrees (round trip well under a millimetre, see
 // docs/sql.md).
 #include <fmt/format.h>
-#include <proj.h>
 
 #include <cmath>
 #include <map>
@@ -12,37 +11,39 @@
 
 #include "common/status.h"
 #include "functions/geo/geo_util.h"
+#include "functions/geo/proj_library.h"
 #include "functions/kernel_util.h"
 
 namespace yunhe::geo {
 namespace {
 
 struct ProjContext {
-  PJ_CONTEXT* ctx = proj_context_create();
+  const ProjLibrary& proj = Proj();
+  PJ_CONTEXT* ctx = proj.context_create();
   std::map<std::pair<int32_t, int32_t>, PJ*> transforms;
   ~ProjContext() {
-    for (auto& [k, pj] : transforms) proj_destroy(pj);
-    proj_context_destroy(ctx);
+    for (auto& [k, pj] : transforms) proj.destroy(pj);
+    proj.context_destroy(ctx);
   }
   // Source and target in longitude/latitude (or easting/northing) order whatever EPSG says.
   PJ* Get(int32_t from, int32_t to) {
     auto key = std::make_pair(from, to);
     if (auto it = transforms.find(key); it != transforms.end()) return it->second;
-    PJ* raw = proj_create_crs_to_crs(ctx, fmt::format("EPSG:{}", from).c_str(), fmt::format("EPSG:{}", to).c_str(), nullptr);
+    PJ* raw = proj.create_crs_to_crs(ctx, fmt::format("EPSG:{}", from).c_str(), fmt::format("EPSG:{}", to).c_str(), nullptr);
     if (!raw) {
-      const char* why = proj_context_errno_string(ctx, proj_context_errno(ctx));
+      const char* why = proj.context_errno_string(ctx, proj.context_errno(ctx));
       throw Error(SqlState::kInvalidParameterValue,
                   fmt::format("ST_Transform: cannot transform from SRID {} to SRID {}: {}", from, to, why ? why : "unknown CRS"));
     }
-    PJ* norm = proj_normalize_for_visualization(ctx, raw);
-    proj_destroy(raw);
+    PJ* norm = proj.normalize_for_visualization(ctx, raw);
+    proj.destroy(raw);
     if (!norm) throw Error(SqlState::kInternalError, "ST_Transform: PROJ could not normalise axis order");
     transforms[key] = norm;
     return norm;
   }
 };
 
-ProjContext& Proj() {
+ProjContext& Transforms() {
   thread_local ProjContext p;
   return p;
 }
@@ -50,11 +51,13 @@ ProjContext& Proj() {
 Geometry Transform(Geometry g, int32_t to) {
   if (g.srid == 0) throw Error(SqlState::kInternalError, "ST_Transform: Input geometry has unknown (0) SRID");
   if (g.srid == to) return g;
-  PJ* pj = Proj().Get(g.srid, to);
+  ProjContext& transforms = Transforms();
+  PJ* pj = transforms.Get(g.srid, to);
   auto apply = [&](std::vector<Coord>& cs) {
     for (Coord& c : cs) {
-      PJ_COORD in = proj_coord(c.x, c.y, g.has_z ? c.z : 0, 0);
-      PJ_COORD out = proj_trans(pj, PJ_FWD, in);
+      PJ_COORD in;
+      in.xyzt = {c.x, c.y, g.has_z ? c.z : 0, 0};
+      PJ_COORD out = transforms.proj.trans(pj, PJ_FWD, in);
       if (std::isinf(out.xyzt.x) || std::isinf(out.xyzt.y) || std::isnan(out.xyzt.x))
         throw Error(SqlState::kInternalError,
                     fmt::format("ST_Transform: point ({} {}) is outside the domain of SRID {} -> {}", c.x, c.y, g.srid, to));

@@ -1,12 +1,12 @@
 // PostGIS's version functions, which GIS clients (QGIS, GeoServer, ogr2ogr) call to decide
 // whether a database speaks PostGIS: yunhe answers as the PostGIS 3.3 whose names and semantics
-// it follows, with the GEOS and PROJ it really links.
+// it follows, with the GEOS and PROJ it really uses.
 #include <geos_c.h>
-#include <proj.h>
 
 #include <string>
 
 #include "functions/function.h"
+#include "functions/geo/proj_library.h"
 #include "functions/kernel_util.h"
 
 namespace yunhe::geo {
@@ -31,11 +31,11 @@ void RegisterVersionFunctions(FunctionRegistry& r) {
     Fill(o, n, GEOSversion());
   }, "version of the GEOS library in use", "postgis_geos_version()");
   AddScalar(r, "postgis_proj_version", {}, T, [](const std::vector<const Vector*>&, size_t n, Vector& o) {
-    Fill(o, n, proj_info().version);
+    Fill(o, n, Proj().info().version);
   }, "version of the PROJ library in use", "postgis_proj_version()");
   AddScalar(r, "postgis_full_version", {}, T, [](const std::vector<const Vector*>&, size_t n, Vector& o) {
     Fill(o, n, std::string("POSTGIS=\"") + kPostgisVersion + " yunhe\" GEOS=\"" + GEOSversion() + "\" PROJ=\"" +
-                   proj_info().version + "\"");
+                   Proj().info().version + "\"");
   }, "PostGIS, GEOS and PROJ versions", "postgis_full_version()");
 }
 
