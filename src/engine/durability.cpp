@@ -7,11 +7,14 @@
 
 #include <dirent.h>
 
+#include <atomic>
 #include <cinttypes>
 #include <cstdio>
+#include <exception>
 #include <filesystem>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "common/crc32c.h"
 #include "common/memory_limit.h"
@@ -63,10 +66,32 @@ namespace {
 // Loads one table's sealed rows as a version-2 manifest names them. Throws XX001 on a part or
 // delete file that fails its checks.
 void AttachParts(const std::string& dir, const ManifestTable& mt, Table* table) {
+  // The part files' footers are read and decoded on every core (opening is most of the work of
+  // opening a large table), then attached in manifest order.
   std::map<std::string, std::shared_ptr<PartFile>> parts;
+  for (const auto& run : mt.parts) parts[run.file];
+  std::vector<std::pair<const std::string*, std::shared_ptr<PartFile>*>> todo;
+  for (auto& [file, part] : parts) todo.emplace_back(&file, &part);
+  std::vector<std::exception_ptr> errors(todo.size());
+  std::atomic<size_t> next{0};
+  auto open_some = [&] {
+    for (size_t k; (k = next.fetch_add(1)) < todo.size();) {
+      try {
+        *todo[k].second = PartFile::Open(dir, *todo[k].first);
+      } catch (...) {
+        errors[k] = std::current_exception();
+      }
+    }
+  };
+  std::vector<std::thread> helpers;
+  const size_t workers = std::min<size_t>(todo.size(), std::max(1u, std::thread::hardware_concurrency()));
+  for (size_t w = 1; w < workers; ++w) helpers.emplace_back(open_some);
+  open_some();
+  for (auto& t : helpers) t.join();
+  for (auto& e : errors)
+    if (e) std::rethrow_exception(e);
   for (const auto& run : mt.parts) {
     auto& part = parts[run.file];
-    if (!part) part = PartFile::Open(dir, run.file);
     const auto& want = table->data.types();
     bool same = part->types().size() == want.size();
     for (size_t c = 0; same && c < want.size(); ++c) same = part->types()[c].physical() == want[c].physical();

@@ -352,6 +352,66 @@ std::shared_ptr<PartFile> PartFile::Open(const std::string& dir, const std::stri
   return part;
 }
 
+namespace {
+// The stripes a thread decoded last, one per column a scan reads at a time (it takes the columns
+// of one group in turn), so the stripe's next groups are copied out instead of decoded again. At
+// most kBudget bytes together: a thread that goes idle (a connection's) holds little.
+class DecodedStripes {
+ public:
+  struct Slot {
+    uint64_t part = UINT64_MAX;
+    size_t block = 0;
+    uint64_t used = 0, bytes = 0;
+    Vector all;
+  };
+  static DecodedStripes& Mine() {
+    thread_local DecodedStripes stripes;
+    return stripes;
+  }
+  Slot* Find(uint64_t part, size_t block) {
+    for (Slot& s : slots_)
+      if (s.part == part && s.block == block) {
+        s.used = ++clock_;
+        return &s;
+      }
+    return nullptr;
+  }
+  // The least recently used slot, emptied, to decode into.
+  Slot& Reuse() {
+    Slot* lru = &slots_[0];
+    for (Slot& s : slots_)
+      if (s.used < lru->used) lru = &s;
+    lru->part = UINT64_MAX;
+    lru->bytes = 0;
+    lru->used = ++clock_;
+    return *lru;
+  }
+  void Keep(Slot& s, uint64_t part, size_t block) {
+    s.part = part;
+    s.block = block;
+    s.bytes = BufferPool::VectorBytes(s.all);
+  }
+  // Drops least recently used stripes (the newest last) while the slots hold more than kBudget.
+  void Trim() {
+    for (;;) {
+      uint64_t total = 0;
+      Slot* lru = nullptr;
+      for (Slot& s : slots_) {
+        total += s.part == UINT64_MAX ? 0 : s.bytes;
+        if (s.part != UINT64_MAX && (!lru || s.used < lru->used)) lru = &s;
+      }
+      if (total <= kBudget || !lru) return;
+      *lru = Slot();
+    }
+  }
+
+ private:
+  static constexpr uint64_t kBudget = 32u << 20;
+  Slot slots_[8];
+  uint64_t clock_ = 0;
+};
+}  // namespace
+
 Vector PartFile::ReadBlock(const Block& b, const LogicalType& type, size_t rows) const {
   Vector v;
   ReadBlockInto(b, type, rows, &v);
@@ -472,31 +532,12 @@ Vector PartFile::ReadColumn(size_t group, size_t column, BlockReads* reads, bool
     return offset;
   };
   const size_t block = stripe * types_.size() + column;
-  // The thread's last decoded stripes, one per column a scan reads at a time (a scan takes the
-  // columns of one group in turn): least recently used goes.
-  struct LastStripe {
-    uint64_t part = UINT64_MAX;
-    size_t block = 0;
-    uint64_t used = 0;
-    Vector all;
-  };
-  constexpr size_t kKeptStripes = 8;
-  thread_local LastStripe kept[kKeptStripes];
-  thread_local uint64_t clock = 0;
-  LastStripe* slot = &kept[0];
-  for (LastStripe& k : kept) {
-    if (k.part == id_ && k.block == block) {
-      slot = &k;
-      break;
-    }
-    if (k.used < slot->used) slot = &k;
-  }
-  slot->used = ++clock;
-  LastStripe& last_stripe = *slot;
-  if (!keep && last_stripe.part == id_ && last_stripe.block == block) {
+  DecodedStripes& stripes = DecodedStripes::Mine();
+  DecodedStripes::Slot* slot = stripes.Find(id_, block);
+  if (!keep && slot) {
     if (reads) ++reads->from_stripe;
     v = Vector(types_[column]);
-    v.AppendRange(last_stripe.all, offset_of(group), groups_[group].rows);
+    v.AppendRange(slot->all, offset_of(group), groups_[group].rows);
     return v;
   }
   std::unique_lock<std::mutex> loading(load_mu_[block % 16], std::defer_lock);
@@ -510,27 +551,31 @@ Vector PartFile::ReadColumn(size_t group, size_t column, BlockReads* reads, bool
   size_t rows = 0;
   for (size_t k = first; k < last; ++k) rows += groups_[k].rows;
   const Block& b = blocks_[block];
-  last_stripe.part = UINT64_MAX;  // not valid while it is being overwritten (a throw leaves it so)
-  ReadBlockInto(b, types_[column], rows, &last_stripe.all);
-  last_stripe.part = id_;
-  last_stripe.block = block;
-  if (reads) {
-    ++reads->from_disk;
-    reads->bytes_read += b.length;
+  if (slot) {  // decoded by this thread before, evicted from the pool since
+    if (reads) ++reads->from_stripe;
+  } else {
+    slot = &stripes.Reuse();  // not valid while being overwritten (a throw leaves it so)
+    ReadBlockInto(b, types_[column], rows, &slot->all);
+    stripes.Keep(*slot, id_, block);
+    if (reads) {
+      ++reads->from_disk;
+      reads->bytes_read += b.length;
+    }
   }
   if (!keep) {
     v = Vector(types_[column]);
-    v.AppendRange(last_stripe.all, offset_of(group), groups_[group].rows);
-    return v;
+    v.AppendRange(slot->all, offset_of(group), groups_[group].rows);
+  } else {
+    size_t offset = 0;
+    for (size_t k = first; k < last; ++k) {
+      Vector part(types_[column]);
+      part.AppendRange(slot->all, offset, groups_[k].rows);
+      offset += groups_[k].rows;
+      pool.Insert(id_, k * types_.size() + column, part);
+      if (k == group) v = std::move(part);
+    }
   }
-  size_t offset = 0;
-  for (size_t k = first; k < last; ++k) {
-    Vector part(types_[column]);
-    part.AppendRange(last_stripe.all, offset, groups_[k].rows);
-    offset += groups_[k].rows;
-    pool.Insert(id_, k * types_.size() + column, part);
-    if (k == group) v = std::move(part);
-  }
+  stripes.Trim();
   return v;
 }
 

@@ -714,8 +714,10 @@ void TableData::AttachSealed(const std::shared_ptr<const PartFile>& part, size_t
   for (size_t k = first; k < first + count; ++k) {
     rows_ += part->groups()[k].rows;
     groups_.push_back(SealedGroup(part, k, identity));
+    // What RebuildPartitionIndex would give, for the groups added (opening attaches part after
+    // part: rebuilding from scratch each time was quadratic in the parts).
+    partition_open_group_[groups_.back()->partition] = uint32_t(groups_.size() - 1);
   }
-  RebuildPartitionIndex();
 }
 
 void TableData::SetDeleted(size_t g, const std::vector<uint8_t>& flags) {
