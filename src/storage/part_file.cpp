@@ -112,7 +112,8 @@ std::shared_ptr<PartFile> PartFile::Write(const std::string& dir, const std::str
   part->id_ = g_next_part_id++;
   part->types_ = types;
   std::string out(kPartMagic, 8);
-  part->zones_.reserve(groups.size() * types.size());
+  std::vector<ZoneMap> zones;  // group k's column c at k * columns + c, for the footer
+  zones.reserve(groups.size() * types.size());
   for (const DataChunk& chunk : groups) {
     YH_ASSERT(chunk.columns.size() == types.size());
     YH_ASSERT(chunk.count > 0 && chunk.count <= kChunkRows);
@@ -121,11 +122,11 @@ std::shared_ptr<PartFile> PartFile::Write(const std::string& dir, const std::str
     g.partition = partition;
     for (const Vector& col : chunk.columns) {
       YH_ASSERT(col.size() >= chunk.count);
-      part->zones_.push_back(ComputeZoneMap(col, chunk.count));
+      zones.push_back(ComputeZoneMap(col, chunk.count));
     }
     part->groups_.push_back(g);
   }
-  for (size_t k = 0; k < part->groups_.size(); ++k) part->groups_[k].zones = part->zones_.data() + k * types.size();
+  part->zone_columns_ = std::make_unique<std::atomic<const std::vector<ZoneMap>*>[]>(types.size());
   part->distinct_texts_.resize(types.size());
   for (size_t c = 0; c < types.size(); ++c) {
     if (types[c].id != TypeId::kText) continue;
@@ -186,10 +187,10 @@ std::shared_ptr<PartFile> PartFile::Write(const std::string& dir, const std::str
   f.U32(uint32_t(types.size()));
   for (const auto& t : types) EncodeType(t, &footer);
   f.U32(uint32_t(part->groups_.size()));
-  for (const Group& g : part->groups_) {
-    f.U32(g.rows);
-    f.I64(g.partition);
-    for (size_t c = 0; c < types.size(); ++c) EncodeZoneMap(g.zones[c], &footer);
+  for (size_t k = 0; k < part->groups_.size(); ++k) {
+    f.U32(part->groups_[k].rows);
+    f.I64(part->groups_[k].partition);
+    for (size_t c = 0; c < types.size(); ++c) EncodeZoneMap(zones[k * types.size() + c], &footer);
   }
   f.U32(uint32_t(kStripeGroups));
   for (const Block& b : part->blocks_) {
@@ -224,6 +225,7 @@ std::shared_ptr<PartFile> PartFile::Write(const std::string& dir, const std::str
   const size_t packed_size = ZSTD_compress(packed.data(), packed.size(), footer.data(), footer.size(), 3);
   YH_ASSERT(!ZSTD_isError(packed_size));
   out.append(packed.data(), packed_size);
+  part->footer_packed_.assign(out, footer_offset, out.size() - footer_offset);
   const uint32_t footer_crc = Crc32c(out.data() + footer_offset, out.size() - footer_offset);
   w.U64(footer_offset);
   w.U32(footer_crc);
@@ -271,13 +273,8 @@ std::shared_ptr<PartFile> PartFile::Open(const std::string& dir, const std::stri
   if (!ReadAt(fd, path, footer_offset, size - kTailBytes - footer_offset, &packed))
     Corrupt(path, footer_offset, "truncated footer");
   if (Crc32c(packed.data(), packed.size()) != footer_crc) Corrupt(path, footer_offset, "footer checksum mismatch");
-  uint32_t footer_size = 0;
-  if (packed.size() < 4) Corrupt(path, footer_offset, "truncated footer");
-  std::memcpy(&footer_size, packed.data(), 4);
-  if (footer_size > (1u << 30)) Corrupt(path, footer_offset, "footer too large");
-  footer.resize(footer_size);
-  const size_t got = ZSTD_decompress(footer.data(), footer.size(), packed.data() + 4, packed.size() - 4);
-  if (ZSTD_isError(got) || got != footer_size) Corrupt(path, footer_offset, "footer does not decompress");
+  part->DecodeFooter(packed, footer_offset, &footer);
+  part->footer_packed_ = std::move(packed);
   ByteReader in(footer.data(), footer.size());
   const uint32_t columns = in.U32();
   if (!in.ok() || columns > 100000) Corrupt(path, footer_offset, "bad column count");
@@ -289,16 +286,15 @@ std::shared_ptr<PartFile> PartFile::Open(const std::string& dir, const std::stri
   const uint32_t group_count = in.U32();
   if (!in.ok() || uint64_t(group_count) * columns > footer.size()) Corrupt(path, footer_offset, "bad group count");
   part->groups_.resize(group_count);
-  part->zones_.resize(size_t(group_count) * columns);
+  part->zone_columns_ = std::make_unique<std::atomic<const std::vector<ZoneMap>*>[]>(columns);
   for (size_t k = 0; k < group_count; ++k) {
     Group& g = part->groups_[k];
     g.rows = in.U32();
     g.partition = in.I64();
     if (!in.ok() || g.rows == 0 || g.rows > kChunkRows) Corrupt(path, footer_offset, "bad row count in footer");
-    ZoneMap* zones = part->zones_.data() + k * columns;
-    g.zones = zones;
+    ZoneMap z;  // checked now, kept only when a query asks for the column (ZoneColumn)
     for (uint32_t c = 0; c < columns; ++c)
-      if (!DecodeZoneMap(in, &zones[c])) Corrupt(path, footer_offset, "bad zone map in footer");
+      if (!DecodeZoneMap(in, &z)) Corrupt(path, footer_offset, "bad zone map in footer");
   }
   if (in.U32() != kStripeGroups) Corrupt(path, footer_offset, "unsupported stripe size");
   const size_t stripes = (group_count + kStripeGroups - 1) / kStripeGroups;
@@ -350,6 +346,45 @@ std::shared_ptr<PartFile> PartFile::Open(const std::string& dir, const std::stri
   }
   if (!in.ok() || in.remaining() != 0) Corrupt(path, footer_offset, "malformed footer");
   return part;
+}
+
+void PartFile::DecodeFooter(const std::string& packed, uint64_t footer_offset, std::string* out) const {
+  uint32_t footer_size = 0;
+  if (packed.size() < 4) Corrupt(path_, footer_offset, "truncated footer");
+  std::memcpy(&footer_size, packed.data(), 4);
+  if (footer_size > (1u << 30)) Corrupt(path_, footer_offset, "footer too large");
+  out->resize(footer_size);
+  const size_t got = ZSTD_decompress(out->data(), out->size(), packed.data() + 4, packed.size() - 4);
+  if (ZSTD_isError(got) || got != footer_size) Corrupt(path_, footer_offset, "footer does not decompress");
+}
+
+const std::vector<ZoneMap>& PartFile::ZoneColumn(size_t column) const {
+  YH_ASSERT(column < types_.size());
+  if (const std::vector<ZoneMap>* known = zone_columns_[column].load(std::memory_order_acquire)) return *known;
+  std::lock_guard<std::mutex> lock(zone_mu_);
+  if (const std::vector<ZoneMap>* known = zone_columns_[column].load(std::memory_order_acquire)) return *known;
+  // Walk the footer's groups again (Open checked every zone map), keeping this column's.
+  thread_local std::string footer;
+  DecodeFooter(footer_packed_, 0, &footer);
+  ByteReader in(footer.data(), footer.size());
+  const uint32_t columns = in.U32();
+  for (uint32_t c = 0; c < columns; ++c) {
+    LogicalType t;
+    DecodeType(in, &t);
+  }
+  const uint32_t group_count = in.U32();
+  auto zones = std::make_unique<std::vector<ZoneMap>>(group_count);
+  ZoneMap skipped;
+  for (uint32_t k = 0; k < group_count; ++k) {
+    in.U32();
+    in.I64();
+    for (uint32_t c = 0; c < columns; ++c) DecodeZoneMap(in, c == column ? &(*zones)[k] : &skipped);
+  }
+  if (!in.ok() || columns != types_.size() || group_count != groups_.size()) Corrupt(path_, 0, "footer changed since it was opened");
+  const std::vector<ZoneMap>* ready = zones.get();
+  zone_storage_.push_back(std::move(zones));
+  zone_columns_[column].store(ready, std::memory_order_release);
+  return *ready;
 }
 
 namespace {

@@ -55,7 +55,6 @@ class PartFile {
   struct Group {
     uint32_t rows = 0;
     int64_t partition = 0;
-    const ZoneMap* zones = nullptr;  // one per column, in the part's zones_
   };
   // A block holds one column of a stripe: kStripeGroups consecutive row groups (fewer in the
   // last), so codecs and zstd see up to 64 Ki rows at once; blocks_[stripe * columns + column].
@@ -77,6 +76,12 @@ class PartFile {
   const std::string& name() const { return name_; }
   const std::vector<LogicalType>& types() const { return types_; }
   const std::vector<Group>& groups() const { return groups_; }
+  // The zone maps of column `column`, one per group. Decoded from the footer on first use and
+  // kept while the part lives: opening a part keeps only the footer's compressed bytes, so a
+  // large table opens without a zone map per group and column in memory (most of what opening
+  // touched), and a query decodes only the columns it prunes on.
+  const std::vector<ZoneMap>& ZoneColumn(size_t column) const;
+  const ZoneMap& Zone(size_t group, size_t column) const { return ZoneColumn(column)[group]; }
   // Distinct values of each column over the whole part (footer sketches).
   const std::vector<DistinctSketch>& sketches() const { return sketches_; }
   // The distinct non-NULL values of a text column when it has at most kStoredDistinctMax
@@ -120,7 +125,12 @@ class PartFile {
   uint64_t file_bytes_ = 0;
   std::vector<LogicalType> types_;
   std::vector<Group> groups_;
-  std::vector<ZoneMap> zones_;  // group k's column c at [k * columns + c]: one allocation per part
+  std::string footer_packed_;  // the footer as stored: u32 decoded size, then zstd
+  mutable std::mutex zone_mu_;
+  mutable std::vector<std::unique_ptr<std::vector<ZoneMap>>> zone_storage_;        // under zone_mu_
+  std::unique_ptr<std::atomic<const std::vector<ZoneMap>*>[]> zone_columns_;       // set once per column
+  // The footer decoded into `out`, checked (XX001 naming the file otherwise).
+  void DecodeFooter(const std::string& packed, uint64_t footer_offset, std::string* out) const;
   std::vector<Block> blocks_;
   std::vector<DistinctSketch> sketches_;
   struct DistinctTextList {

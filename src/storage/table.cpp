@@ -293,7 +293,7 @@ ZoneMap TableData::Zone(size_t g, size_t column) const {
   const RowGroup& grp = *groups_[g];
   if (grp.part) {
     const int pc = grp.part_column(column);
-    if (pc >= 0) return grp.part->groups()[grp.part_group].zones[size_t(pc)];
+    if (pc >= 0) return grp.part->Zone(grp.part_group, size_t(pc));
   }
   std::lock_guard<std::mutex> lock(grp.zone_mu);
   if (grp.zones.size() != types_.size()) {
