@@ -22,9 +22,21 @@ TableData::TableData() : key_sets_(std::make_shared<KeySets>()) {}
 TableData::RowGroup::RowGroup(const RowGroup& o)
     : chunk(o.chunk), deleted(o.deleted), partition(o.partition), part(o.part), part_group(o.part_group),
       columns(o.columns) {
-  std::lock_guard<std::mutex> lock(o.zone_mu);
-  zones = o.zones;
-  zone_rows = o.zone_rows;
+  if (ZoneCache* theirs = o.zone_cache_if_any()) {
+    auto mine = std::make_unique<ZoneCache>();
+    std::lock_guard<std::mutex> lock(theirs->mu);
+    mine->zones = theirs->zones;
+    mine->zone_rows = theirs->zone_rows;
+    zone_cache_.store(mine.release(), std::memory_order_release);
+  }
+}
+
+TableData::RowGroup::ZoneCache& TableData::RowGroup::zone_cache() const {
+  if (ZoneCache* c = zone_cache_.load(std::memory_order_acquire)) return *c;
+  auto fresh = std::make_unique<ZoneCache>();
+  ZoneCache* expected = nullptr;
+  if (zone_cache_.compare_exchange_strong(expected, fresh.get(), std::memory_order_acq_rel)) return *fresh.release();
+  return *expected;  // another thread made it first
 }
 
 const std::vector<uint8_t>& TableData::NoDeletes() {
@@ -239,8 +251,10 @@ void TableData::UndoAppend(const AppendMark& mark) {
     dst.count = before;
     if (grp.deleted.size() > before) grp.deleted.resize(before);
     // Rolled-back rows may be re-appended with other values: zone maps must be recomputed.
-    std::lock_guard<std::mutex> lock(grp.zone_mu);
-    grp.zone_rows.assign(grp.zone_rows.size(), SIZE_MAX);
+    if (RowGroup::ZoneCache* zc = grp.zone_cache_if_any()) {
+      std::lock_guard<std::mutex> lock(zc->mu);
+      zc->zone_rows.assign(zc->zone_rows.size(), SIZE_MAX);
+    }
   }
   RebuildPartitionIndex();
 }
@@ -295,16 +309,17 @@ ZoneMap TableData::Zone(size_t g, size_t column) const {
     const int pc = grp.part_column(column);
     if (pc >= 0) return grp.part->Zone(grp.part_group, size_t(pc));
   }
-  std::lock_guard<std::mutex> lock(grp.zone_mu);
-  if (grp.zones.size() != types_.size()) {
-    grp.zones.assign(types_.size(), ZoneMap());
-    grp.zone_rows.assign(types_.size(), SIZE_MAX);
+  RowGroup::ZoneCache& zc = grp.zone_cache();
+  std::lock_guard<std::mutex> lock(zc.mu);
+  if (zc.zones.size() != types_.size()) {
+    zc.zones.assign(types_.size(), ZoneMap());
+    zc.zone_rows.assign(types_.size(), SIZE_MAX);
   }
-  ZoneMap& z = grp.zones[column];
-  if (grp.zone_rows[column] == grp.chunk.count) return z;
+  ZoneMap& z = zc.zones[column];
+  if (zc.zone_rows[column] == grp.chunk.count) return z;
   z = ComputeZoneMap(grp.part ? Vector::Constant(grp.fill(column), types_[column], grp.chunk.count) : grp.chunk.columns[column],
                      grp.chunk.count);
-  grp.zone_rows[column] = grp.chunk.count;
+  zc.zone_rows[column] = grp.chunk.count;
   return z;
 }
 
@@ -401,9 +416,11 @@ void TableData::AddColumn(const LogicalType& type, const Value& fill) {
     } else {
       grp.chunk.columns.push_back(Vector::Constant(fill, type, grp.chunk.count));
     }
-    std::lock_guard<std::mutex> lock(grp.zone_mu);
-    grp.zones.clear();
-    grp.zone_rows.clear();
+    if (RowGroup::ZoneCache* zc = grp.zone_cache_if_any()) {
+      std::lock_guard<std::mutex> lock(zc->mu);
+      zc->zones.clear();
+      zc->zone_rows.clear();
+    }
   }
   ++version_;  // caches over column positions (GiST R-trees) must not outlive a schema change
 }
@@ -422,9 +439,11 @@ void TableData::DropColumn(size_t column_idx) {
     } else {
       grp.chunk.columns.erase(grp.chunk.columns.begin() + column_idx);
     }
-    std::lock_guard<std::mutex> lock(grp.zone_mu);
-    grp.zones.clear();
-    grp.zone_rows.clear();
+    if (RowGroup::ZoneCache* zc = grp.zone_cache_if_any()) {
+      std::lock_guard<std::mutex> lock(zc->mu);
+      zc->zones.clear();
+      zc->zone_rows.clear();
+    }
   }
   ++version_;
 }

@@ -16,6 +16,7 @@
 // arrays they write to), so a snapshot never changes under its reader and costs one pointer
 // per row group.
 #pragma once
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -198,12 +199,23 @@ class TableData {
     std::shared_ptr<const SealedColumns> columns;
     int part_column(size_t c) const { return columns->part_columns[c]; }
     const Value& fill(size_t c) const { return columns->fills[c]; }
-    // zones[column], valid while zone_rows[column] == chunk.count; under zone_mu.
-    mutable std::mutex zone_mu;
-    mutable std::vector<ZoneMap> zones;
-    mutable std::vector<size_t> zone_rows;
+    // Zone maps computed here (resident rows; columns ALTER added to a sealed group), made on
+    // first use: sealed groups, a hundred thousand in a large table, mostly never need one.
+    // zones[column] is valid while zone_rows[column] == chunk.count; under mu.
+    struct ZoneCache {
+      std::mutex mu;
+      std::vector<ZoneMap> zones;
+      std::vector<size_t> zone_rows;
+    };
+    ZoneCache& zone_cache() const;       // created on first use (any thread)
+    ZoneCache* zone_cache_if_any() const { return zone_cache_.load(std::memory_order_acquire); }
     RowGroup() = default;
     RowGroup(const RowGroup& o);
+    RowGroup& operator=(const RowGroup&) = delete;
+    ~RowGroup() { delete zone_cache_.load(); }
+
+   private:
+    mutable std::atomic<ZoneCache*> zone_cache_{nullptr};
   };
 
  public:
