@@ -7,20 +7,18 @@
 
 #include <dirent.h>
 
-#include <atomic>
 #include <cinttypes>
 #include <cstdio>
-#include <exception>
 #include <filesystem>
 #include <set>
 #include <sstream>
-#include <thread>
 
 #include "common/crc32c.h"
 #include "common/memory_limit.h"
 #include "common/status.h"
 #include "engine/database.h"
 #include "engine/statements.h"
+#include "exec/parallel_for.h"
 #include "engine/schemas.h"
 #include "storage/file_faults.h"
 #include "storage/manifest.h"
@@ -70,26 +68,11 @@ void AttachParts(const std::string& dir, const ManifestTable& mt, Table* table) 
   // opening a large table), then attached in manifest order.
   std::map<std::string, std::shared_ptr<PartFile>> parts;
   for (const auto& run : mt.parts) parts[run.file];
-  std::vector<std::pair<const std::string*, std::shared_ptr<PartFile>*>> todo;
-  for (auto& [file, part] : parts) todo.emplace_back(&file, &part);
-  std::vector<std::exception_ptr> errors(todo.size());
-  std::atomic<size_t> next{0};
-  auto open_some = [&] {
-    for (size_t k; (k = next.fetch_add(1)) < todo.size();) {
-      try {
-        *todo[k].second = PartFile::Open(dir, *todo[k].first);
-      } catch (...) {
-        errors[k] = std::current_exception();
-      }
-    }
-  };
-  std::vector<std::thread> helpers;
-  const size_t workers = std::min<size_t>(todo.size(), std::max(1u, std::thread::hardware_concurrency()));
-  for (size_t w = 1; w < workers; ++w) helpers.emplace_back(open_some);
-  open_some();
-  for (auto& t : helpers) t.join();
-  for (auto& e : errors)
-    if (e) std::rethrow_exception(e);
+  std::vector<std::pair<const std::string*, std::shared_ptr<PartFile>*>> to_open;
+  for (auto& [file, part] : parts) to_open.emplace_back(&file, &part);
+  ExecContext ctx;
+  ParallelFor(DefaultWorkers(), to_open.size(), ctx,
+              [&](size_t, size_t k, ExecContext&) { *to_open[k].second = PartFile::Open(dir, *to_open[k].first); });
   for (const auto& run : mt.parts) {
     auto& part = parts[run.file];
     const auto& want = table->data.types();

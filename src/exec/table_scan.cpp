@@ -160,10 +160,10 @@ void TableScanOperator::Open(ExecContext&) {
   // through it without filling it (PostgreSQL's ring buffer for large sequential scans): kept,
   // its blocks would evict everything else, and a new process would fault in fresh memory for
   // each one although the scan never comes back to it.
-  size_t sealed = 0, read_columns = 0;
-  for (size_t g = 0; g < counts_snapshot_.size(); ++g) sealed += data.group_part(g) ? 1 : 0;
+  size_t read_columns = 0;
   for (size_t k = 0; k < column_ids_.size(); ++k) read_columns += needed_.empty() || needed_[k] ? 1 : 0;
-  keep_in_pool_ = uint64_t(sealed) * read_columns * kChunkRows * 9 <= BufferPool::Instance().budget() / 4;
+  const uint64_t sealed_rows = data.row_count() - std::min(data.row_count(), data.resident_rows());
+  keep_in_pool_ = sealed_rows * read_columns * 9 <= BufferPool::Instance().budget() / 4;
   prune_zones_.clear();
   for (size_t k = 0; k < compiled_prune_.size(); ++k)
     prune_zones_.push_back(k > 0 && compiled_prune_[k].table_column == compiled_prune_[k - 1].table_column
