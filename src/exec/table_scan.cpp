@@ -61,8 +61,9 @@ TableScanOperator::ZoneMatch TableScanOperator::GroupZoneMatch(size_t g) const {
     const CompiledPrune& p = compiled_prune_[k];
     if (p.table_column != zone_column) {
       zone_column = p.table_column;
-      if (k < prune_zones_.size() && g < prune_zones_[k]->size()) {
-        z = &(*prune_zones_[k])[g];
+      if (k < prune_zones_.size() && prune_zones_[k] && g < prune_zones_[k]->size()) {
+        asked = (*prune_zones_[k])[g].Unpack(ZonesAreF64(data.types()[zone_column]));
+        z = &asked;
       } else {
         asked = data.Zone(g, zone_column);
         z = &asked;

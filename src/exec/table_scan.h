@@ -134,7 +134,7 @@ class TableScanOperator : public PhysicalOperator {
   std::vector<CompiledPrune> compiled_prune_;
   // Per compiled predicate: its column's zone maps of every group at Open (TableData::ZoneColumn;
   // groups past its end are asked one by one).
-  std::vector<std::shared_ptr<const std::vector<ZoneMap>>> prune_zones_;
+  std::vector<std::shared_ptr<const std::vector<PackedZone>>> prune_zones_;
   std::vector<std::string> recorded_indexes_;
   size_t groups_skipped_ = 0, groups_total_ = 0;
   // Where ReadGroup's columns came from (several workers add to them): row groups in memory vs

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <cstring>
 #include <string>
+#include <string_view>
 
 namespace yunhe {
 
@@ -18,7 +19,7 @@ class ByteWriter {
   void Raw(const void* p, size_t n) {
     if (n) out_->append(static_cast<const char*>(p), n);
   }
-  void Str(const std::string& s) {
+  void Str(std::string_view s) {
     U32(uint32_t(s.size()));
     out_->append(s);
   }
@@ -55,6 +56,17 @@ class ByteReader {
       return "";
     }
     std::string s(p_, n);
+    p_ += n;
+    return s;
+  }
+  // The same bytes as Str(), without a copy: valid while the buffer read is.
+  std::string_view StrView() {
+    uint32_t n = U32();
+    if (!ok_ || remaining() < n) {
+      ok_ = false;
+      return {};
+    }
+    std::string_view s(p_, n);
     p_ += n;
     return s;
   }

@@ -126,7 +126,16 @@ std::shared_ptr<PartFile> PartFile::Write(const std::string& dir, const std::str
     }
     part->groups_.push_back(g);
   }
-  part->zone_columns_ = std::make_unique<std::atomic<const std::vector<ZoneMap>*>[]>(types.size());
+  part->zone_columns_ = std::make_unique<std::atomic<const ZoneColumnData*>[]>(types.size());
+  part->column_has_nulls_.assign(types.size(), 0);
+  for (size_t c = 0; c < types.size(); ++c) {  // computed for the footer anyway: kept
+    std::vector<ZoneMap> column(groups.size());
+    for (size_t k = 0; k < groups.size(); ++k) {
+      column[k] = zones[k * types.size() + c];
+      part->column_has_nulls_[c] |= column[k].null_count > 0;
+    }
+    part->SetZoneColumn(c, std::move(column));
+  }
   part->distinct_texts_.resize(types.size());
   for (size_t c = 0; c < types.size(); ++c) {
     if (types[c].id != TypeId::kText) continue;
@@ -137,10 +146,11 @@ std::shared_ptr<PartFile> PartFile::Write(const std::string& dir, const std::str
         if (!v.IsNull(r)) seen.insert(v.str()[r]);
     }
     if (seen.size() > kStoredDistinctMax) continue;
+    std::vector<std::string_view> sorted(seen.begin(), seen.end());
+    std::sort(sorted.begin(), sorted.end());
     auto& list = part->distinct_texts_[c];
     list.stored = true;
-    list.values.assign(seen.begin(), seen.end());
-    std::sort(list.values.begin(), list.values.end());
+    for (std::string_view t : sorted) list.Add(t);
   }
   part->sketches_.resize(types.size());
   for (const DataChunk& chunk : groups)
@@ -199,9 +209,9 @@ std::shared_ptr<PartFile> PartFile::Write(const std::string& dir, const std::str
     f.U32(b.crc);
   }
   for (const DistinctSketch& sketch : part->sketches_) sketch.Encode(&footer);
-  for (const DistinctTextList& list : part->distinct_texts_) {
-    f.U32(list.stored ? uint32_t(list.values.size()) : UINT32_MAX);
-    for (const std::string& v : list.values) f.Str(v);
+  for (const TextList& list : part->distinct_texts_) {
+    f.U32(list.stored ? uint32_t(list.size()) : UINT32_MAX);
+    for (size_t k = 0; k < list.size(); ++k) f.Str(list[k]);
   }
   f.U32(uint32_t(part->indexes_.size()));
   for (const StoredIndex& idx : part->indexes_) {
@@ -246,7 +256,7 @@ std::shared_ptr<PartFile> PartFile::Write(const std::string& dir, const std::str
   return part;
 }
 
-std::shared_ptr<PartFile> PartFile::Open(const std::string& dir, const std::string& name) {
+std::shared_ptr<PartFile> PartFile::Open(const std::string& dir, const std::string& name, int keep_zones) {
   std::shared_ptr<PartFile> part(new PartFile());
   part->path_ = dir + "/" + name;
   part->name_ = name;
@@ -286,15 +296,32 @@ std::shared_ptr<PartFile> PartFile::Open(const std::string& dir, const std::stri
   const uint32_t group_count = in.U32();
   if (!in.ok() || uint64_t(group_count) * columns > footer.size()) Corrupt(path, footer_offset, "bad group count");
   part->groups_.resize(group_count);
-  part->zone_columns_ = std::make_unique<std::atomic<const std::vector<ZoneMap>*>[]>(columns);
+  part->zone_columns_ = std::make_unique<std::atomic<const ZoneColumnData*>[]>(columns);
+  // Zone maps are checked now and kept only when a query asks for their column (ZoneColumn), but
+  // for keep_zones's.
+  const int64_t keep = keep_zones >= 0 && uint32_t(keep_zones) < columns ? keep_zones : -1;
+  auto kept = std::make_unique<ZoneColumnData>();
+  const bool keep_packed = keep >= 0 && PacksZones(part->types_[size_t(keep)]);
+  const bool keep_f64 = keep >= 0 && ZonesAreF64(part->types_[size_t(keep)]);
+  if (keep_packed) kept->packed.reserve(group_count);
+  part->column_has_nulls_.assign(columns, 0);
   for (size_t k = 0; k < group_count; ++k) {
     Group& g = part->groups_[k];
     g.rows = in.U32();
     g.partition = in.I64();
     if (!in.ok() || g.rows == 0 || g.rows > kChunkRows) Corrupt(path, footer_offset, "bad row count in footer");
-    ZoneMap z;  // checked now, kept only when a query asks for the column (ZoneColumn)
-    for (uint32_t c = 0; c < columns; ++c)
+    ZoneMap z;
+    for (uint32_t c = 0; c < columns; ++c) {
       if (!DecodeZoneMap(in, &z)) Corrupt(path, footer_offset, "bad zone map in footer");
+      part->column_has_nulls_[c] |= z.null_count > 0;
+      if (int64_t(c) != keep) continue;
+      if (keep_packed) kept->packed.push_back(PackedZone::Pack(z, keep_f64));
+      else kept->full.push_back(z);
+    }
+  }
+  if (keep >= 0) {
+    part->zone_columns_[size_t(keep)].store(kept.get(), std::memory_order_relaxed);
+    part->zone_storage_.push_back(std::move(kept));
   }
   if (in.U32() != kStripeGroups) Corrupt(path, footer_offset, "unsupported stripe size");
   const size_t stripes = (group_count + kStripeGroups - 1) / kStripeGroups;
@@ -317,7 +344,8 @@ std::shared_ptr<PartFile> PartFile::Open(const std::string& dir, const std::stri
     if (!in.ok() || n > kStoredDistinctMax || part->types_[c].id != TypeId::kText) Corrupt(path, footer_offset, "bad distinct values in footer");
     auto& list = part->distinct_texts_[c];
     list.stored = true;
-    for (uint32_t k = 0; k < n && in.ok(); ++k) list.values.push_back(in.Str());
+    list.ends.reserve(n);
+    for (uint32_t k = 0; k < n && in.ok(); ++k) list.Add(in.StrView());
   }
   const uint32_t index_count = in.U32();
   if (!in.ok() || index_count > columns) Corrupt(path, footer_offset, "bad index count in footer");
@@ -358,11 +386,24 @@ void PartFile::DecodeFooter(const std::string& packed, uint64_t footer_offset, s
   if (ZSTD_isError(got) || got != footer_size) Corrupt(path_, footer_offset, "footer does not decompress");
 }
 
-const std::vector<ZoneMap>& PartFile::ZoneColumn(size_t column) const {
+void PartFile::SetZoneColumn(size_t column, std::vector<ZoneMap> zones) const {
+  auto data = std::make_unique<ZoneColumnData>();
+  if (PacksZones(types_[column])) {
+    const bool f64 = ZonesAreF64(types_[column]);
+    data->packed.reserve(zones.size());
+    for (const ZoneMap& z : zones) data->packed.push_back(PackedZone::Pack(z, f64));
+  } else {
+    data->full = std::move(zones);
+  }
+  zone_columns_[column].store(data.get(), std::memory_order_release);
+  zone_storage_.push_back(std::move(data));
+}
+
+const PartFile::ZoneColumnData& PartFile::ZoneColumn(size_t column) const {
   YH_ASSERT(column < types_.size());
-  if (const std::vector<ZoneMap>* known = zone_columns_[column].load(std::memory_order_acquire)) return *known;
+  if (const ZoneColumnData* known = zone_columns_[column].load(std::memory_order_acquire)) return *known;
   std::lock_guard<std::mutex> lock(zone_mu_);
-  if (const std::vector<ZoneMap>* known = zone_columns_[column].load(std::memory_order_acquire)) return *known;
+  if (const ZoneColumnData* known = zone_columns_[column].load(std::memory_order_acquire)) return *known;
   // Walk the footer's groups again (Open checked every zone map), keeping this column's.
   thread_local std::string footer;
   DecodeFooter(footer_packed_, 0, &footer);
@@ -373,18 +414,17 @@ const std::vector<ZoneMap>& PartFile::ZoneColumn(size_t column) const {
     DecodeType(in, &t);
   }
   const uint32_t group_count = in.U32();
-  auto zones = std::make_unique<std::vector<ZoneMap>>(group_count);
+  if (!in.ok() || columns != types_.size() || group_count != groups_.size()) Corrupt(path_, 0, "footer changed since it was opened");
+  std::vector<ZoneMap> zones(group_count);
   ZoneMap skipped;
   for (uint32_t k = 0; k < group_count; ++k) {
     in.U32();
     in.I64();
-    for (uint32_t c = 0; c < columns; ++c) DecodeZoneMap(in, c == column ? &(*zones)[k] : &skipped);
+    for (uint32_t c = 0; c < columns; ++c) DecodeZoneMap(in, c == column ? &zones[k] : &skipped);
   }
-  if (!in.ok() || columns != types_.size() || group_count != groups_.size()) Corrupt(path_, 0, "footer changed since it was opened");
-  const std::vector<ZoneMap>* ready = zones.get();
-  zone_storage_.push_back(std::move(zones));
-  zone_columns_[column].store(ready, std::memory_order_release);
-  return *ready;
+  if (!in.ok()) Corrupt(path_, 0, "footer changed since it was opened");
+  SetZoneColumn(column, std::move(zones));
+  return *zone_columns_[column].load(std::memory_order_acquire);
 }
 
 namespace {

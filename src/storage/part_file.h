@@ -68,7 +68,9 @@ class PartFile {
                                          const std::vector<LogicalType>& types, int64_t partition,
                                          const std::vector<DataChunk>& groups, const std::vector<size_t>& indexed_columns = {});
   // Opens dir/name and reads its footer only. Throws XX001 (corrupt) or 58030 (I/O).
-  static std::shared_ptr<PartFile> Open(const std::string& dir, const std::string& name);
+  // keep_zones: a column whose zone maps are kept from the start (the designated timestamp,
+  // which most queries prune on), since Open decodes them all anyway to check them.
+  static std::shared_ptr<PartFile> Open(const std::string& dir, const std::string& name, int keep_zones = -1);
   ~PartFile();
   PartFile(const PartFile&) = delete;
   PartFile& operator=(const PartFile&) = delete;
@@ -80,16 +82,43 @@ class PartFile {
   // kept while the part lives: opening a part keeps only the footer's compressed bytes, so a
   // large table opens without a zone map per group and column in memory (most of what opening
   // touched), and a query decodes only the columns it prunes on.
-  const std::vector<ZoneMap>& ZoneColumn(size_t column) const;
-  const ZoneMap& Zone(size_t group, size_t column) const { return ZoneColumn(column)[group]; }
+  // Kept packed (PackedZone) for every column but GEOMETRY.
+  ZoneMap Zone(size_t group, size_t column) const {
+    const ZoneColumnData& z = ZoneColumn(column);
+    return z.full.empty() ? z.packed[group].Unpack(ZonesAreF64(types_[column])) : z.full[group];
+  }
+  // False when no row of the column is NULL in the whole part (known at open, from the zone maps
+  // it checks: spares decoding a column's zone maps to look for NULLs group by group).
+  bool ColumnHasNulls(size_t column) const { return column_has_nulls_[column] != 0; }
+  // Column `column`'s zone maps packed, one per group; nullptr for GEOMETRY columns (use Zone).
+  const std::vector<PackedZone>* PackedZones(size_t column) const {
+    const ZoneColumnData& z = ZoneColumn(column);
+    return z.full.empty() ? &z.packed : nullptr;
+  }
   // Distinct values of each column over the whole part (footer sketches).
   const std::vector<DistinctSketch>& sketches() const { return sketches_; }
   // The distinct non-NULL values of a text column when it has at most kStoredDistinctMax
   // (devices, hosts, symbols), sorted; nullptr when the part does not store them. Lets "latest row
   // per key" queries learn a partition's keys from footers instead of reading its blocks.
   static constexpr size_t kStoredDistinctMax = 4096;
-  const std::vector<std::string>* DistinctTexts(size_t column) const {
-    return column < distinct_texts_.size() && distinct_texts_[column].stored ? &distinct_texts_[column].values : nullptr;
+  // Held as one buffer of the texts end to end (a part of a large table lists a thousand devices;
+  // a string each was a third of opening its footer).
+  struct TextList {
+    bool stored = false;
+    std::string bytes;
+    std::vector<uint32_t> ends;  // text k is bytes [ends[k-1], ends[k])
+    size_t size() const { return ends.size(); }
+    std::string_view operator[](size_t k) const {
+      const uint32_t begin = k == 0 ? 0 : ends[k - 1];
+      return std::string_view(bytes).substr(begin, ends[k] - begin);
+    }
+    void Add(std::string_view text) {
+      bytes.append(text);
+      ends.push_back(uint32_t(bytes.size()));
+    }
+  };
+  const TextList* DistinctTexts(size_t column) const {
+    return column < distinct_texts_.size() && distinct_texts_[column].stored ? &distinct_texts_[column] : nullptr;
   }
   uint64_t file_bytes() const { return file_bytes_; }
   // Column `column` of group `group`, decoded: from the buffer pool, or read with pread, checked
@@ -126,18 +155,22 @@ class PartFile {
   std::vector<LogicalType> types_;
   std::vector<Group> groups_;
   std::string footer_packed_;  // the footer as stored: u32 decoded size, then zstd
+  struct ZoneColumnData {
+    std::vector<PackedZone> packed;  // PacksZones(type)
+    std::vector<ZoneMap> full;       // GEOMETRY
+  };
+  const ZoneColumnData& ZoneColumn(size_t column) const;
+  // Keeps `zones` (one per group) as column `column`'s; under zone_mu_ or before publishing.
+  void SetZoneColumn(size_t column, std::vector<ZoneMap> zones) const;
   mutable std::mutex zone_mu_;
-  mutable std::vector<std::unique_ptr<std::vector<ZoneMap>>> zone_storage_;        // under zone_mu_
-  std::unique_ptr<std::atomic<const std::vector<ZoneMap>*>[]> zone_columns_;       // set once per column
+  mutable std::vector<std::unique_ptr<ZoneColumnData>> zone_storage_;        // under zone_mu_
+  std::unique_ptr<std::atomic<const ZoneColumnData*>[]> zone_columns_;       // set once per column
   // The footer decoded into `out`, checked (XX001 naming the file otherwise).
   void DecodeFooter(const std::string& packed, uint64_t footer_offset, std::string* out) const;
   std::vector<Block> blocks_;
   std::vector<DistinctSketch> sketches_;
-  struct DistinctTextList {
-    bool stored = false;
-    std::vector<std::string> values;
-  };
-  std::vector<DistinctTextList> distinct_texts_;
+  std::vector<TextList> distinct_texts_;
+  std::vector<uint8_t> column_has_nulls_;
   struct IndexBlock {
     Value first_key;
     uint32_t rows = 0;

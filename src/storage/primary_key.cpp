@@ -86,12 +86,24 @@ size_t OwnRowsFrom(const Table& t, size_t g) {
 // eighth of memory_limit. Appends grow it; past twice this it is trimmed (NotePrimaryKeys).
 size_t CoveredKeys() { return std::max<size_t>(size_t(1) << 16, MemoryLimitBytes() / 8 / (8 * 24)); }
 
+// The row groups of time partition p (every group for kWholeTable), ascending.
+std::vector<uint32_t> GroupsOf(const Table& t, int64_t p) {
+  if (p == kWholeTable) {
+    std::vector<uint32_t> all(t.data.group_count());
+    for (size_t g = 0; g < all.size(); ++g) all[g] = uint32_t(g);
+    return all;
+  }
+  const auto index = t.data.GroupsByPartition();
+  const auto it = index->find(p);
+  return it == index->end() ? std::vector<uint32_t>() : it->second;
+}
+
 // The partition's groups before `first` (all of them, wherever their rows came from: a partly
 // filled group may take rows after newer groups exist) hold no time after this.
 int64_t OlderMax(const Table& t, int64_t p, size_t first) {
   int64_t older = INT64_MIN;
-  for (size_t g = 0; g < first && g < t.data.group_count(); ++g) {
-    if (t.data.group_partition(g) != p) continue;
+  for (const size_t g : GroupsOf(t, p)) {
+    if (g >= first) break;
     const ZoneMap z = t.data.Zone(g, size_t(t.schema.time_column));
     if (z.has_values) older = std::max(older, z.max_i);
   }
@@ -101,9 +113,7 @@ int64_t OlderMax(const Table& t, int64_t p, size_t first) {
 // The first of partition p's groups that, with the ones after it, hold up to CoveredKeys rows
 // (at least the newest group); 0 when they all fit.
 size_t CoverFrom(const Table& t, int64_t p) {
-  std::vector<size_t> groups;
-  for (size_t g = 0; g < t.data.group_count(); ++g)
-    if (t.data.group_partition(g) == p) groups.push_back(g);
+  const std::vector<uint32_t> groups = GroupsOf(t, p);
   size_t first = groups.size(), rows = 0;
   while (first > 0 && (first == groups.size() || rows + t.data.group_rows(groups[first - 1]) <= CoveredKeys()))
     rows += t.data.group_rows(groups[--first]);
@@ -128,15 +138,16 @@ Table::KeyMap& KeysOf(Table& t, int64_t p) {
     m.covered_from = CoverFrom(t, p);
     m.older_max = OlderMax(t, p, m.covered_from);
   }
+  const std::vector<uint32_t> groups = GroupsOf(t, p);
+  const auto first = std::lower_bound(groups.begin(), groups.end(), m.covered_from);
   size_t expected = 0;  // sized once instead of rehashing as it fills
-  for (size_t g = m.covered_from; g < t.data.group_count(); ++g)
-    if (p == kWholeTable || t.data.group_partition(g) == p) expected += t.data.group_rows(g);
+  for (auto it = first; it != groups.end(); ++it) expected += t.data.group_rows(*it);
   m.rows.Reserve(expected);
   const auto& pk = t.schema.primary_key;
   std::vector<Vector> keys(pk.size());
   std::string key;
-  for (size_t g = m.covered_from; g < t.data.group_count(); ++g) {
-    if (p != kWholeTable && t.data.group_partition(g) != p) continue;
+  for (auto it = first; it != groups.end(); ++it) {
+    const size_t g = *it;
     const size_t from = OwnRowsFrom(t, g);
     if (from >= t.data.group_rows(g)) continue;
     for (size_t k = 0; k < pk.size(); ++k) keys[k] = t.data.column(g, size_t(pk[k]));

@@ -109,6 +109,23 @@ void TableData::SetPartitioning(int time_column, int64_t interval_ns) {
   RebuildPartitionIndex();
 }
 
+std::shared_ptr<const TableData::PartitionGroups> TableData::GroupsByPartition() const {
+  {
+    std::lock_guard<std::mutex> lock(key_sets_->mu);
+    if (key_sets_->partitions && key_sets_->partitions_version == version_ && key_sets_->partitions_layout == layout_epoch_ &&
+        key_sets_->partitions_groups == groups_.size())
+      return key_sets_->partitions;
+  }
+  auto index = std::make_shared<PartitionGroups>();
+  for (size_t g = 0; g < groups_.size(); ++g) (*index)[groups_[g]->partition].push_back(uint32_t(g));
+  std::lock_guard<std::mutex> lock(key_sets_->mu);
+  key_sets_->partitions_version = version_;
+  key_sets_->partitions_layout = layout_epoch_;
+  key_sets_->partitions_groups = groups_.size();
+  key_sets_->partitions = index;
+  return index;
+}
+
 void TableData::RebuildPartitionIndex() {
   partition_open_group_.clear();
   for (size_t g = 0; g < groups_.size(); ++g) partition_open_group_[groups_[g]->partition] = uint32_t(g);
@@ -323,23 +340,33 @@ ZoneMap TableData::Zone(size_t g, size_t column) const {
   return z;
 }
 
-std::shared_ptr<const std::vector<ZoneMap>> TableData::ZoneColumn(size_t column) const {
+std::shared_ptr<const std::vector<PackedZone>> TableData::ZoneColumn(size_t column) const {
+  if (!PacksZones(types_[column])) return nullptr;
+  const bool f64 = ZonesAreF64(types_[column]);
+  // A sealed group's zone map comes from its part's packed array without unpacking.
+  auto zone = [&](size_t g) {
+    const RowGroup& grp = *groups_[g];
+    const int pc = grp.part ? grp.part_column(column) : -1;
+    if (pc >= 0)
+      if (const std::vector<PackedZone>* packed = grp.part->PackedZones(size_t(pc))) return (*packed)[grp.part_group];
+    return PackedZone::Pack(Zone(g, column), f64);
+  };
   std::lock_guard<std::mutex> lock(key_sets_->mu);
   ZoneEntry& e = key_sets_->zones[column];
   const bool same_state = e.zones && e.version == version_ && e.layout_epoch == layout_epoch_;
   if (same_state && e.rows == rows_ && e.zones->size() == groups_.size()) return e.zones;
-  auto zones = std::make_shared<std::vector<ZoneMap>>();
+  auto zones = std::make_shared<std::vector<PackedZone>>();
   if (same_state && rows_ > e.rows && groups_.size() >= e.zones->size()) {
     // Only appended to since (same version): old groups other than the open ones are as they were.
     *zones = *e.zones;
     const size_t old_groups = zones->size();
     zones->resize(groups_.size());
     for (uint32_t g : e.open_groups)
-      if (g < old_groups) (*zones)[g] = Zone(g, column);
-    for (size_t g = old_groups; g < groups_.size(); ++g) (*zones)[g] = Zone(g, column);
+      if (g < old_groups) (*zones)[g] = zone(g);
+    for (size_t g = old_groups; g < groups_.size(); ++g) (*zones)[g] = zone(g);
   } else {
     zones->reserve(groups_.size());
-    for (size_t g = 0; g < groups_.size(); ++g) zones->push_back(Zone(g, column));
+    for (size_t g = 0; g < groups_.size(); ++g) zones->push_back(zone(g));
   }
   e.version = version_;
   e.layout_epoch = layout_epoch_;
@@ -645,15 +672,20 @@ std::shared_ptr<const TableData::SealedColumns> TableData::IdentityColumns() con
   return m;
 }
 
-std::shared_ptr<TableData::RowGroup> TableData::SealedGroup(const std::shared_ptr<const PartFile>& part, size_t k,
-                                                            const std::shared_ptr<const SealedColumns>& identity) {
+void TableData::FillSealedGroup(const std::shared_ptr<const PartFile>& part, size_t k,
+                                const std::shared_ptr<const SealedColumns>& identity, RowGroup* grp) {
   const auto& meta = part->groups()[k];
-  auto grp = std::make_shared<RowGroup>();
   grp->chunk.count = meta.rows;
   grp->partition = meta.partition;
   grp->part = part;
   grp->part_group = uint32_t(k);
   grp->columns = identity;
+}
+
+std::shared_ptr<TableData::RowGroup> TableData::SealedGroup(const std::shared_ptr<const PartFile>& part, size_t k,
+                                                            const std::shared_ptr<const SealedColumns>& identity) {
+  auto grp = std::make_shared<RowGroup>();
+  FillSealedGroup(part, k, identity, grp.get());
   return grp;
 }
 
@@ -725,17 +757,31 @@ bool TableData::InstallSealed(const SealedInPlace& sealed) {
   return true;
 }
 
-void TableData::AttachSealed(const std::shared_ptr<const PartFile>& part, size_t first, size_t count) {
+TableData::SealedRun TableData::MakeSealedRun(const std::shared_ptr<const PartFile>& part, size_t first, size_t count) const {
   YH_ASSERT(first + count <= part->groups().size());
+  const auto identity = IdentityColumns();
+  // One allocation for the run's groups, each held through an aliasing pointer (opening a 200M-row
+  // table makes ~100k of them: one allocation and control block each was a third of opening). A
+  // group shared this way is copied on its first change (MutableGroup), as a snapshot's is.
+  SealedRun run;
+  run.count = count;
+  run.groups.reset(new RowGroup[count]);
+  for (size_t k = 0; k < count; ++k) FillSealedGroup(part, first + k, identity, &run.groups[k]);
+  return run;
+}
+
+void TableData::AttachSealed(const SealedRun& run) {
   ++changes_;
   ++version_;
-  const auto identity = IdentityColumns();
-  for (size_t k = first; k < first + count; ++k) {
-    rows_ += part->groups()[k].rows;
-    groups_.push_back(SealedGroup(part, k, identity));
+  int64_t last_partition = 0;
+  for (size_t k = 0; k < run.count; ++k) {
+    const RowGroup& grp = run.groups[k];
+    rows_ += grp.chunk.count;
+    groups_.push_back(std::shared_ptr<RowGroup>(run.groups, &run.groups[k]));
     // What RebuildPartitionIndex would give, for the groups added (opening attaches part after
     // part: rebuilding from scratch each time was quadratic in the parts).
-    partition_open_group_[groups_.back()->partition] = uint32_t(groups_.size() - 1);
+    if (k + 1 == run.count || grp.partition != last_partition) partition_open_group_[grp.partition] = uint32_t(groups_.size() - 1);
+    last_partition = grp.partition;
   }
 }
 
@@ -768,13 +814,16 @@ TableData::KeySet TableData::PartitionKeySet(int64_t partition, const std::vecto
     std::lock_guard<std::mutex> lock(key_sets_->mu);
     const KeySet& cached = key_sets_->sets[{columns, partition}];
     if (cached.keys && cached.version == version_ && cached.layout_epoch == layout_epoch_) {
-      const size_t known = cached.group_rows.size();
+      const size_t known = cached.known_groups;
       bool covered = true;
       for (size_t g = known; g < groups_.size() && covered; ++g)
         covered = groups_[g]->partition != partition || groups_[g]->chunk.count == 0;
       const auto open = partition_open_group_.find(partition);
-      if (open != partition_open_group_.end() && open->second < known)
-        covered = covered && groups_[open->second]->chunk.count <= cached.group_rows[open->second];
+      if (covered && open != partition_open_group_.end() && open->second < known) {
+        const auto& gr = cached.group_rows;
+        const auto at = std::lower_bound(gr.begin(), gr.end(), std::make_pair(open->second, uint32_t(0)));
+        covered = at != gr.end() && at->first == open->second && groups_[open->second]->chunk.count <= at->second;
+      }
       if (covered) return cached;
       ks = cached;
     }
@@ -787,8 +836,14 @@ TableData::KeySet TableData::PartitionKeySet(int64_t partition, const std::vecto
   if (!ks.rows_chunk)
     for (int c : columns) distinct->columns.emplace_back(types_[size_t(c)]);
   auto seen = ks.seen ? std::make_shared<std::unordered_set<std::string>>(*ks.seen) : std::make_shared<std::unordered_set<std::string>>();
-  std::vector<uint32_t> covered = ks.group_rows;  // rows of each group already in the set
-  covered.resize(groups_.size(), 0);
+  // The partition's groups, with the rows of each already in the set.
+  const auto by_partition = GroupsByPartition();
+  const auto mine = by_partition->find(partition);
+  static const std::vector<uint32_t> kNone;
+  const std::vector<uint32_t>& partition_groups = mine == by_partition->end() ? kNone : mine->second;
+  std::vector<std::pair<uint32_t, uint32_t>> covered;
+  covered.reserve(partition_groups.size());
+  size_t old_at = 0;
   auto add = [&](const std::string& k, const Vector* const* cells, size_t r) {
     if (!seen->insert(k).second) return;
     keys->push_back(k);
@@ -803,19 +858,20 @@ TableData::KeySet TableData::PartitionKeySet(int64_t partition, const std::vecto
   // larger set only skips less.
   const bool one_text_key = columns.size() == 1 && types_[size_t(columns[0])].id == TypeId::kText;
   std::set<const PartFile*> parts_done;
-  for (size_t g = 0; g < groups_.size(); ++g) {
-    if (groups_[g]->partition != partition) continue;
-    const size_t from = covered[g], to = groups_[g]->chunk.count;
-    covered[g] = uint32_t(to);
+  for (const uint32_t g : partition_groups) {
+    while (old_at < ks.group_rows.size() && ks.group_rows[old_at].first < g) ++old_at;
+    const size_t from = old_at < ks.group_rows.size() && ks.group_rows[old_at].first == g ? ks.group_rows[old_at].second : 0;
+    const size_t to = groups_[g]->chunk.count;
+    covered.emplace_back(g, uint32_t(to));
     if (from >= to) continue;
     if (one_text_key && from == 0) {
       const size_t c = size_t(columns[0]);
       const int pc = group_part_column(g, c);
-      const std::vector<std::string>* texts = pc >= 0 ? groups_[g]->part->DistinctTexts(size_t(pc)) : nullptr;
+      const PartFile::TextList* texts = pc >= 0 ? groups_[g]->part->DistinctTexts(size_t(pc)) : nullptr;
       if (texts) {
         if (parts_done.insert(groups_[g]->part.get()).second) {
           Vector v(types_[c]);
-          for (const std::string& t : *texts) v.Append(Value::Text(t));
+          for (size_t k = 0; k < texts->size(); ++k) v.Append(Value::Text(std::string((*texts)[k])));
           cells[0] = &v;
           for (size_t r = 0; r < v.size(); ++r) {
             key.clear();
@@ -823,7 +879,7 @@ TableData::KeySet TableData::PartitionKeySet(int64_t partition, const std::vecto
             add(key, cells.data(), r);
           }
         }
-        if (Zone(g, c).null_count > 0) {
+        if (groups_[g]->part->ColumnHasNulls(size_t(pc)) && Zone(g, c).null_count > 0) {
           Vector null_cell = Vector::Constant(Value::Null(types_[c]), types_[c], 1);
           cells[0] = &null_cell;
           key.clear();
@@ -869,6 +925,7 @@ TableData::KeySet TableData::PartitionKeySet(int64_t partition, const std::vecto
   out.keys = keys;
   out.rows_chunk = distinct;
   out.seen = seen;
+  out.known_groups = groups_.size();
   out.group_rows = std::move(covered);
   std::lock_guard<std::mutex> lock(key_sets_->mu);
   key_sets_->sets[{columns, partition}] = out;

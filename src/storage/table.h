@@ -146,6 +146,11 @@ class TableData {
   size_t partition_count() const { return partition_open_group_.size(); }
   // Time partition of group g: floor(ts / interval) of its rows (0 for plain tables).
   int64_t group_partition(size_t g) const { return groups_[g]->partition; }
+  // The row groups of each time partition, ascending: one pass over the groups, cached while the
+  // table keeps the same groups (version, layout and group count), so per-partition work does
+  // not walk every group of the table once per partition.
+  using PartitionGroups = std::unordered_map<int64_t, std::vector<uint32_t>>;
+  std::shared_ptr<const PartitionGroups> GroupsByPartition() const;
   // Where an append left the table, for rolling it back: group count before, and the row count
   // before for each pre-existing group the append touched.
   struct AppendMark {
@@ -280,8 +285,16 @@ class TableData {
   SealedInPlace SealFullGroups(size_t first, const std::vector<size_t>& skip, const PartWriter& write_part) const;
   Layout LayoutWith(const SealedInPlace& sealed) const;
   bool InstallSealed(const SealedInPlace& sealed);
-  // Open: appends groups [first, first + count) of `part` as sealed groups.
-  void AttachSealed(const std::shared_ptr<const PartFile>& part, size_t first, size_t count);
+  // Open, in two steps so the first runs on every core (it only reads the table): MakeSealedRun
+  // makes groups [first, first + count) of `part` as sealed groups; AttachSealed appends them.
+  struct SealedRun {
+    size_t count = 0;
+    std::shared_ptr<RowGroup[]> groups;
+  };
+  SealedRun MakeSealedRun(const std::shared_ptr<const PartFile>& part, size_t first, size_t count) const;
+  void AttachSealed(const SealedRun& run);
+  // Room for `groups` row groups in all (before attaching many).
+  void ReserveGroups(size_t groups) { groups_.reserve(groups); }
   // Open: restores the persisted deleted flags of group g.
   void SetDeleted(size_t g, const std::vector<uint8_t>& flags);
   // Statistics of a column without a pass over sealed rows: NULL rows (zone maps) and a sketch of
@@ -298,8 +311,9 @@ class TableData {
   // The zone maps of `column` for every row group, as one array (index: group), for scans that
   // check thousands of groups (an index lookup narrowed by a time range): built once and kept,
   // shared with snapshots, while the table's version and layout hold; appends since recompute
-  // only the groups they can have reached (each partition's open group, and new ones).
-  std::shared_ptr<const std::vector<ZoneMap>> ZoneColumn(size_t column) const;
+  // only the groups they can have reached (each partition's open group, and new ones). Packed
+  // (PackedZone); nullptr for GEOMETRY columns, whose boxes do not pack: ask Zone.
+  std::shared_ptr<const std::vector<PackedZone>> ZoneColumn(size_t column) const;
   // The distinct values (serialized row keys) of `columns` among the live rows of a time
   // partition, computed lazily, extended when the partition gets rows, recomputed after a
   // delete or re-laying. Lets "latest row per key" queries skip old partitions whose keys all
@@ -315,6 +329,8 @@ class TableData {
   SealedInPlace SealPositions(const std::vector<size_t>& positions, const PartWriter& write_part) const;
   // Group k of `part` as a sealed group of this table (columns one to one).
   // Group k of `part`, its columns the table's in order (`identity`, from IdentityColumns).
+  static void FillSealedGroup(const std::shared_ptr<const PartFile>& part, size_t k,
+                              const std::shared_ptr<const SealedColumns>& identity, RowGroup* grp);
   static std::shared_ptr<RowGroup> SealedGroup(const std::shared_ptr<const PartFile>& part, size_t k,
                                                const std::shared_ptr<const SealedColumns>& identity);
   std::shared_ptr<const SealedColumns> IdentityColumns() const;
@@ -340,10 +356,12 @@ class TableData {
     std::shared_ptr<const std::vector<std::string>> keys;
     std::shared_ptr<const DataChunk> rows_chunk;
     // For extending the set by rows appended since: the layout it was computed on, the keys
-    // seen, and how many rows of each group (by index; other partitions' groups 0) it covers.
+    // seen, the table's group count then, and how many rows of each of the partition's groups
+    // (group index, rows; ascending) it covers.
     uint64_t layout_epoch = UINT64_MAX;
     std::shared_ptr<const std::unordered_set<std::string>> seen;
-    std::vector<uint32_t> group_rows;
+    size_t known_groups = 0;
+    std::vector<std::pair<uint32_t, uint32_t>> group_rows;
   };
   // PartitionKeys/PartitionKeyRows: computed together, cached in key_sets_.
   KeySet PartitionKeySet(int64_t partition, const std::vector<int>& columns) const;
@@ -356,13 +374,17 @@ class TableData {
     uint64_t version = UINT64_MAX, layout_epoch = UINT64_MAX;
     size_t rows = 0;                    // table rows when computed
     std::vector<uint32_t> open_groups;  // partitions' open groups then: the only old ones appends reach
-    std::shared_ptr<const std::vector<ZoneMap>> zones;
+    std::shared_ptr<const std::vector<PackedZone>> zones;
   };
   struct KeySets {
     std::mutex mu;
     std::map<std::pair<std::vector<int>, int64_t>, KeySet> sets;
     std::map<size_t, DistinctEntry> distinct;  // by column
     std::map<size_t, ZoneEntry> zones;         // by column
+    // GroupsByPartition: valid for this version, layout and group count.
+    uint64_t partitions_version = UINT64_MAX, partitions_layout = UINT64_MAX;
+    size_t partitions_groups = 0;
+    std::shared_ptr<const PartitionGroups> partitions;
   };
   std::shared_ptr<KeySets> key_sets_;
   // The last Snapshot(), valid while changes_ == published_at_ (every change bumps changes_).
