@@ -4,6 +4,7 @@
 // line-protocol series key made this the ingest's hottest spot). Erase leaves a tombstone;
 // tombstones are dropped when the array grows or is rebuilt.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -89,6 +90,12 @@ class KeyMap128 {
     slots_.clear();
     slots_.shrink_to_fit();
     mask_ = 0;
+    size_ = used_ = 0;
+  }
+  // Removes every key, keeping the array (a map emptied and refilled often: no reallocation).
+  void ClearKeepingCapacity() {
+    if (used_ == 0) return;
+    std::fill(slots_.begin(), slots_.end(), Slot{});
     size_ = used_ = 0;
   }
   // Room for `n` keys without growing.

@@ -34,10 +34,6 @@ KeyDigest RowKeyDigest(const Table& t, const DataChunk& rows, size_t row, std::s
   return DigestKey(scratch);
 }
 
-struct DigestHash {
-  size_t operator()(const KeyDigest& d) const { return size_t(d.low); }
-};
-
 }  // namespace
 
 bool KeyHasNull(const Table& t, const DataChunk& rows, size_t row) {
@@ -62,6 +58,13 @@ bool KeyedByPartition(const Table& t) {
 
 int64_t KeyPartition(const Table& t, const DataChunk& rows, size_t r) {
   return KeyedByPartition(t) ? t.data.PartitionOf(rows.columns[t.schema.time_column], r) : kWholeTable;
+}
+
+// Where the designated timestamp is among the key's columns (-1: not there).
+int TimeKeyIndex(const Table& t) {
+  for (size_t k = 0; k < t.schema.primary_key.size(); ++k)
+    if (t.schema.time_column >= 0 && t.schema.primary_key[k] == t.schema.time_column) return int(k);
+  return -1;
 }
 
 // A private copy answers for its shared rows from the live table's maps only while both have
@@ -134,10 +137,14 @@ Table::KeyMap& KeysOf(Table& t, int64_t p) {
   m.rows.Clear();
   m.covered_from = 0;
   m.older_max = INT64_MIN;
+  m.pending.clear();
+  m.at_newest.Clear();
   if (Bounded(t, p)) {
     m.covered_from = CoverFrom(t, p);
     m.older_max = OlderMax(t, p, m.covered_from);
   }
+  m.newest = m.older_max;
+  const int time_key = TimeKeyIndex(t);
   const std::vector<uint32_t> groups = GroupsOf(t, p);
   const auto first = std::lower_bound(groups.begin(), groups.end(), m.covered_from);
   size_t expected = 0;  // sized once instead of rehashing as it fills
@@ -161,6 +168,7 @@ Table::KeyMap& KeysOf(Table& t, int64_t p) {
         AppendKeyCell(v, r, key);
       }
       if (!null || t.schema.nulls_not_distinct) m.rows.Set(DigestKey(key), g * kChunkRows + r);
+      if (time_key >= 0 && !keys[size_t(time_key)].IsNull(r)) m.newest = std::max(m.newest, keys[size_t(time_key)].i64()[r]);
     }
   }
   m.version = t.data.version();
@@ -186,6 +194,42 @@ Table::KeyMap& KeysOf(Table& t, int64_t p) {
 }  // namespace
 
 namespace {
+
+// Notes the keys of row g's rows from `from` on in partition p's map, keeping it within twice
+// its share (past it, only the newest rows' keys stay: no key is read again).
+void NoteRange(Table& t, int64_t p, Table::KeyMap& m, size_t g, size_t from, std::string& scratch) {
+  const DataChunk chunk = t.data.group(g);
+  const auto& deleted = t.data.deleted(g);
+  for (size_t r = from; r < chunk.count; ++r) {
+    if (deleted[r] || KeyHasNull(t, chunk, r)) continue;
+    m.rows.Set(RowKeyDigest(t, chunk, r, scratch), g * kChunkRows + r);
+    if (Bounded(t, p) && m.rows.size() > 2 * CoveredKeys()) {
+      m.covered_from = std::max(m.covered_from, CoverFrom(t, p));
+      m.older_max = OlderMax(t, p, m.covered_from);
+      m.rows.EraseRowsBelow(uint64_t(m.covered_from) * kChunkRows);
+    }
+  }
+}
+
+// Notes the rows a lazily kept map has pending (Table::KeyMap::pending). Far behind (more than
+// its share), it first lets go of the groups older than its share, whose keys it would drop
+// anyway: lookups there go by zone maps (FindUncovered).
+void CatchUp(Table& t, int64_t p, Table::KeyMap& m) {
+  if (m.pending.empty()) return;
+  std::vector<std::pair<uint32_t, uint32_t>> pending;
+  pending.swap(m.pending);
+  m.at_newest.ClearKeepingCapacity();  // its rows are all noted below or were before
+  size_t behind = 0;
+  for (auto [g, from] : pending) behind += t.data.group_rows(g) - std::min<size_t>(from, t.data.group_rows(g));
+  if (Bounded(t, p) && m.rows.size() + behind > 2 * CoveredKeys()) {
+    m.covered_from = std::max(m.covered_from, CoverFrom(t, p));
+    m.older_max = OlderMax(t, p, m.covered_from);
+    m.rows.EraseRowsBelow(uint64_t(m.covered_from) * kChunkRows);
+  }
+  std::string scratch;
+  for (auto [g, from] : pending)
+    if (g >= m.covered_from) NoteRange(t, p, m, g, from, scratch);
+}
 
 // The row of partition p holding the key `digest` (of row r of `rows`) among the groups the map
 // `m` does not cover, or -1: only a key whose time is at or before m.older_max can be there
@@ -223,12 +267,24 @@ int64_t FindUncovered(const Table& t, int64_t p, const Table::KeyMap& m, const D
 int64_t FindKey(Table& t, const DataChunk& rows, size_t r, const KeyDigest& digest, bool* sure) {
   *sure = true;
   const int64_t p = KeyPartition(t, rows, r);
-  const Table::KeyMap& m = KeysOf(t, p);
+  Table::KeyMap& m = KeysOf(t, p);
+  if (Bounded(t, p)) {
+    const Vector& times = rows.columns[size_t(t.schema.time_column)];
+    const bool timed = !times.IsNull(r);
+    if (timed && times.i64()[r] > m.newest) return -1;  // later than every row of the partition
+    if (timed && times.i64()[r] == m.newest) {
+      // Rows at the newest time not noted yet are all in at_newest; noted ones are in rows.
+      if (uint64_t row; m.at_newest.Find(digest, &row)) return int64_t(row);
+    } else {
+      CatchUp(t, p, m);
+    }
+  }
   if (uint64_t row; m.rows.Find(digest, &row)) return int64_t(row);
   if (!SharesKeys(t)) return FindUncovered(t, p, m, rows, r, digest);
   // A row of the private copy's base it has not deleted, found through the live table's map.
   // A live row newer than the base is not in the copy: the commit checks against those.
-  const Table::KeyMap& live = KeysOf(*t.key_source, p);
+  Table::KeyMap& live = KeysOf(*t.key_source, p);
+  if (Bounded(*t.key_source, p)) CatchUp(*t.key_source, p, live);
   uint64_t id;
   if (!live.rows.Find(digest, &id)) {
     const int64_t older = FindUncovered(*t.key_source, p, live, rows, r, digest);
@@ -276,7 +332,7 @@ void CheckPrimaryKeys(Table& t, const DataChunk& rows) {
 
 uint64_t KeyMapBytes(const Table& t) {
   uint64_t bytes = 0;
-  for (const auto& [p, m] : t.pk_maps) bytes += m.rows.bytes();
+  for (const auto& [p, m] : t.pk_maps) bytes += m.rows.bytes() + m.at_newest.bytes();
   return bytes;
 }
 
@@ -284,7 +340,10 @@ void InstallKeepingKeys(Table& t, const std::function<uint64_t(uint64_t)>& new_i
   const uint64_t before = t.data.version();
   std::vector<Table::KeyMap*> valid;
   for (auto& [p, m] : t.pk_maps)
-    if (m.version == before) valid.push_back(&m);
+    if (m.version == before) {
+      CatchUp(t, p, m);  // pending ranges name groups of the old layout
+      valid.push_back(&m);
+    }
   for (Table::KeyMap* m : valid)
     if (m->covered_from > 0 || !m->rows.RemapRows(new_id))
       m->version = UINT64_MAX;  // groups renumbered under its boundary, or a live key's row dropped: rebuild it
@@ -296,8 +355,28 @@ void InstallKeepingKeys(Table& t, const std::function<uint64_t(uint64_t)>& new_i
 void NotePrimaryKeys(Table& t, const TableData::AppendMark& mark) {
   if (t.schema.primary_key.empty() || t.pk_maps.empty()) return;
   // Maps that are valid stay valid: appends do not change the version, so add the new keys.
+  // The live table's partition maps note them lazily (a group's rows are all of its partition):
+  // the range goes to `pending` and its times raise `newest`.
+  const bool lazy = KeyedByPartition(t) && !t.key_base;
   std::string scratch;
   auto note_range = [&](size_t g, size_t from) {
+    if (lazy) {
+      auto it = t.pk_maps.find(t.data.group_partition(g));
+      if (it == t.pk_maps.end() || it->second.version != t.data.version()) return;
+      Table::KeyMap& m = it->second;
+      m.pending.emplace_back(uint32_t(g), uint32_t(from));
+      const DataChunk chunk = t.data.group(g);
+      const Vector& times = chunk.columns[size_t(t.schema.time_column)];
+      for (size_t r = from; r < chunk.count; ++r) {
+        if (times.IsNull(r) || times.i64()[r] < m.newest) continue;  // late: noted when looked up
+        if (times.i64()[r] > m.newest) {
+          m.newest = times.i64()[r];
+          m.at_newest.ClearKeepingCapacity();
+        }
+        if (!KeyHasNull(t, chunk, r)) m.at_newest.Set(RowKeyDigest(t, chunk, r, scratch), g * kChunkRows + r);
+      }
+      return;
+    }
     const DataChunk chunk = t.data.group(g);
     for (size_t r = from; r < chunk.count; ++r) {
       if (KeyHasNull(t, chunk, r)) continue;
@@ -305,13 +384,6 @@ void NotePrimaryKeys(Table& t, const TableData::AppendMark& mark) {
       auto it = t.pk_maps.find(p);
       if (it == t.pk_maps.end() || it->second.version != t.data.version()) continue;
       it->second.rows.Set(RowKeyDigest(t, chunk, r, scratch), g * kChunkRows + r);
-      // Past twice its share: keep the newest rows' keys only (no key is read again).
-      Table::KeyMap& m = it->second;
-      if (Bounded(t, p) && m.rows.size() > 2 * CoveredKeys()) {
-        m.covered_from = std::max(m.covered_from, CoverFrom(t, p));
-        m.older_max = OlderMax(t, p, m.covered_from);
-        m.rows.EraseRowsBelow(uint64_t(m.covered_from) * kChunkRows);
-      }
     }
   };
   for (auto [g, before] : mark.touched) note_range(g, before);
@@ -337,22 +409,34 @@ bool ResolveUpserts(Table& t, const DataChunk& rows, std::vector<uint64_t>* repl
   // Key digest -> last row of the batch holding it. Digests stand for keys, as in the key maps
   // (128-bit keyed hashes: storage/key_map.h); each row's is computed once.
   std::vector<KeyDigest> digests(rows.count);
-  std::unordered_map<KeyDigest, uint32_t, DigestHash> last;
-  last.reserve(rows.count);
+  std::vector<uint8_t> has_key(rows.count, 0);
+  // Flat, and kept by the thread from batch to batch: no allocation per row, and no fresh
+  // array (page faults) per batch. Let go of past 8 MB.
+  thread_local KeyMap128 last;
+  last.ClearKeepingCapacity();
+  last.Reserve(rows.count);
+  struct LetGo {
+    ~LetGo() {
+      if (last.bytes() > (size_t(8) << 20)) last.Clear();
+    }
+  } let_go;
   std::string scratch;
   bool repeats = false;
   for (size_t r = 0; r < rows.count; ++r) {
     if (KeyHasNull(t, rows, r)) continue;
+    has_key[r] = 1;
     digests[r] = RowKeyDigest(t, rows, r, scratch);
-    auto [it, fresh] = last.try_emplace(digests[r], uint32_t(r));
-    if (!fresh) {
-      if (merge) FillNulls(merge, r, merge->columns, it->second);  // the earlier copy, already merged
-      it->second = uint32_t(r);
+    if (uint64_t earlier; last.Find(digests[r], &earlier)) {
+      if (merge) FillNulls(merge, r, merge->columns, size_t(earlier));  // the earlier copy, already merged
       repeats = true;
     }
+    last.Set(digests[r], r);
   }
   std::vector<std::pair<uint64_t, uint32_t>> matches;  // stored row id -> the batch row replacing it
-  for (auto& [digest, row] : last) {
+  for (size_t row = 0; row < rows.count; ++row) {
+    uint64_t final_row;
+    if (!has_key[row] || !last.Find(digests[row], &final_row) || final_row != row) continue;  // each key once: at its last row
+    const KeyDigest& digest = digests[row];
     bool sure;
     const int64_t id = FindKey(t, rows, row, digest, &sure);
     if (id < 0) continue;
@@ -374,8 +458,10 @@ bool ResolveUpserts(Table& t, const DataChunk& rows, std::vector<uint64_t>* repl
   }
   std::sort(replaced->begin(), replaced->end());
   if (repeats) {
-    for (size_t r = 0; r < rows.count; ++r)
-      if (KeyHasNull(t, rows, r) || last[digests[r]] == r) keep->push_back(uint32_t(r));
+    for (size_t r = 0; r < rows.count; ++r) {
+      uint64_t final_row;
+      if (!has_key[r] || (last.Find(digests[r], &final_row) && final_row == r)) keep->push_back(uint32_t(r));
+    }
   }
   return repeats || !replaced->empty();
 }
@@ -409,7 +495,9 @@ void ForgetDeletedKeys(Table& t, const std::vector<uint64_t>& row_ids, uint64_t 
     const int64_t p = by_partition ? t.data.group_partition(g) : kWholeTable;
     auto it = t.pk_maps.find(p);
     if (it == t.pk_maps.end() || it->second.version != version_before) continue;
-    it->second.rows.EraseIf(DigestKey(key), id);
+    const KeyDigest digest = DigestKey(key);
+    it->second.rows.EraseIf(digest, id);
+    it->second.at_newest.EraseIf(digest, id);
   }
   for (Table::KeyMap* m : valid) m->version = t.data.version();
 }

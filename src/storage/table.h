@@ -411,6 +411,16 @@ struct Table {
     // cannot be among them, and one at or before it is looked up in them by zone maps and rows.
     size_t covered_from = 0;
     int64_t older_max = INT64_MIN;
+    // A partition map of the live table notes appended rows lazily: `pending` lists the ranges
+    // (group, first row) appended since it last noted, and `newest` bounds the time of every row
+    // of the partition; `at_newest` holds the keys of the rows appended at that time since it
+    // became the newest (a thousand units reporting each second: a small map that stays in
+    // cache). A key later than `newest` cannot be there and one at `newest` is looked up in
+    // `at_newest` (then `rows`), so time-ordered ingest never touches the large map; a lookup
+    // before `newest` (late data) notes the pending rows first.
+    std::vector<std::pair<uint32_t, uint32_t>> pending;
+    int64_t newest = INT64_MIN;
+    KeyMap128 at_newest;
     // Serialized key (common/row_key.h) -> row id, held as the key's 128-bit digest
     // (storage/key_map.h): a collision chance of about 1e-20 at a billion keys.
     KeyMap128 rows;
