@@ -198,7 +198,11 @@ namespace {
 // Notes the keys of row g's rows from `from` on in partition p's map, keeping it within twice
 // its share (past it, only the newest rows' keys stay: no key is read again).
 void NoteRange(Table& t, int64_t p, Table::KeyMap& m, size_t g, size_t from, std::string& scratch) {
-  const DataChunk chunk = t.data.group(g);
+  // The key columns only: the group may have been sealed into a part since it was appended.
+  DataChunk chunk;
+  chunk.count = t.data.group_rows(g);
+  chunk.columns.resize(t.schema.columns.size());
+  for (int c : t.schema.primary_key) chunk.columns[size_t(c)] = t.data.column(g, size_t(c));
   const auto& deleted = t.data.deleted(g);
   for (size_t r = from; r < chunk.count; ++r) {
     if (deleted[r] || KeyHasNull(t, chunk, r)) continue;
