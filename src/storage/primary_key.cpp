@@ -48,23 +48,18 @@ namespace {
 constexpr int64_t kWholeTable = INT64_MAX;  // the one map of a key without the designated timestamp
 constexpr size_t kKeyMapsKept = 16;         // per-partition maps kept at once (least recently used go)
 
-// A key that includes the designated timestamp can only meet rows of its own time partition.
-bool KeyedByPartition(const Table& t) {
-  if (t.schema.time_column < 0) return false;
-  for (int c : t.schema.primary_key)
-    if (c == t.schema.time_column) return true;
-  return false;
-}
-
-int64_t KeyPartition(const Table& t, const DataChunk& rows, size_t r) {
-  return KeyedByPartition(t) ? t.data.PartitionOf(rows.columns[t.schema.time_column], r) : kWholeTable;
-}
-
 // Where the designated timestamp is among the key's columns (-1: not there).
 int TimeKeyIndex(const Table& t) {
   for (size_t k = 0; k < t.schema.primary_key.size(); ++k)
     if (t.schema.time_column >= 0 && t.schema.primary_key[k] == t.schema.time_column) return int(k);
   return -1;
+}
+
+// A key that includes the designated timestamp can only meet rows of its own time partition.
+bool KeyedByPartition(const Table& t) { return TimeKeyIndex(t) >= 0; }
+
+int64_t KeyPartition(const Table& t, const DataChunk& rows, size_t r) {
+  return KeyedByPartition(t) ? t.data.PartitionOf(rows.columns[t.schema.time_column], r) : kWholeTable;
 }
 
 // A private copy answers for its shared rows from the live table's maps only while both have
@@ -368,7 +363,9 @@ void NotePrimaryKeys(Table& t, const TableData::AppendMark& mark) {
       auto it = t.pk_maps.find(t.data.group_partition(g));
       if (it == t.pk_maps.end() || it->second.version != t.data.version()) return;
       Table::KeyMap& m = it->second;
-      m.pending.emplace_back(uint32_t(g), uint32_t(from));
+      // A range already pending for the group covers these rows too (it is noted to the
+      // group's end): one entry per group, however many small appends fill it.
+      if (m.pending.empty() || m.pending.back().first != g) m.pending.emplace_back(uint32_t(g), uint32_t(from));
       const DataChunk chunk = t.data.group(g);
       const Vector& times = chunk.columns[size_t(t.schema.time_column)];
       for (size_t r = from; r < chunk.count; ++r) {

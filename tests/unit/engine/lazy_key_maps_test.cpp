@@ -112,6 +112,25 @@ TEST(LazyKeyMaps, UpsertsMatchALastWriteWinsModel) {
   for (uint32_t seed = 4; seed <= 5; ++seed) RunMix(seed, FreshDir("lazy-key-maps-" + std::to_string(seed)));
 }
 
+// Rows written one statement at a time (a sensor per INSERT) fill one group: its pending ranges
+// stay one entry, not one per statement, until a late key notes them.
+TEST(LazyKeyMaps, SmallAppendsKeepOnePendingRangePerGroup) {
+  auto db = OpenOrDie("");
+  Ok(*db, "CREATE TABLE m (ts timestamptz NOT NULL, k int, v int, PRIMARY KEY (ts, k)) PARTITION BY RANGE (ts) "
+          "WITH (partition_interval = '1 day')");
+  Model model;
+  for (int i = 0; i < 600; ++i) {
+    Ok(*db, Values({{i / 2, i % 2, i}}));
+    model[{i / 2, i % 2}] = i;
+  }
+  const auto table = db->catalog().FindTable("m");
+  ASSERT_EQ(table->pk_maps.size(), 1u);
+  EXPECT_LE(table->pk_maps.begin()->second.pending.size(), table->data.group_count());
+  Ok(*db, Values({{5, 1, -1}}));  // late: notes the pending rows, then replaces (5, 1)
+  model[{5, 1}] = -1;
+  EXPECT_EQ(Contents(*db), Contents(model));
+}
+
 TEST(LazyKeyMaps, UnderASmallMemoryLimit) {
   const uint64_t saved = MemoryLimitBytes();
   SetMemoryLimitBytes(1ull << 20);  // maps of 65,536 newest keys: later batches cover fewer rows
