@@ -40,6 +40,7 @@ void TableScanOperator::AddPrunePredicate(PrunePredicate p) {
   c.op = p.op == "=" ? PruneOp::kEq : p.op == "<" ? PruneOp::kLt : p.op == "<=" ? PruneOp::kLe : p.op == ">" ? PruneOp::kGt
        : p.op == ">=" ? PruneOp::kGe : p.op == "&&" ? PruneOp::kBoxes : PruneOp::kOther;
   c.integer = types[p.column].physical() == PhysicalType::kI64;
+  c.f64 = ZonesAreF64(types[p.column]);
   if (c.op != PruneOp::kBoxes && c.op != PruneOp::kOther) {
     if (c.integer) c.i = p.value.i;
     else c.f = p.value.f;
@@ -62,7 +63,7 @@ TableScanOperator::ZoneMatch TableScanOperator::GroupZoneMatch(size_t g) const {
     if (p.table_column != zone_column) {
       zone_column = p.table_column;
       if (k < prune_zones_.size() && prune_zones_[k] && g < prune_zones_[k]->size()) {
-        asked = (*prune_zones_[k])[g].Unpack(ZonesAreF64(data.types()[zone_column]));
+        asked = (*prune_zones_[k])[g].Unpack(p.f64);
         z = &asked;
       } else {
         asked = data.Zone(g, zone_column);

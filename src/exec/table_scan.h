@@ -127,6 +127,7 @@ class TableScanOperator : public PhysicalOperator {
     size_t table_column;
     PruneOp op;
     bool integer;  // compare min_i/max_i, else min_f/max_f
+    bool f64;      // the column's packed zone maps hold doubles (ZonesAreF64)
     int64_t i;
     double f;
     double box[4];

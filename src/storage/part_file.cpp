@@ -256,6 +256,18 @@ std::shared_ptr<PartFile> PartFile::Write(const std::string& dir, const std::str
   return part;
 }
 
+namespace {
+
+// The thread's buffer for decoded footers (Open, and ZoneColumn decoding one again), reused from
+// part to part: a footer is hundreds of KB decoded. Let go of past 64 MB.
+std::string& FooterScratch() {
+  thread_local std::string footer;
+  if (footer.capacity() > (64u << 20)) std::string().swap(footer);
+  return footer;
+}
+
+}  // namespace
+
 std::shared_ptr<PartFile> PartFile::Open(const std::string& dir, const std::string& name, int keep_zones) {
   std::shared_ptr<PartFile> part(new PartFile());
   part->path_ = dir + "/" + name;
@@ -269,8 +281,7 @@ std::shared_ptr<PartFile> PartFile::Open(const std::string& dir, const std::stri
   const uint64_t size = uint64_t(st.st_size);
   part->file_bytes_ = size;
   std::string head, tail, packed;
-  thread_local std::string footer;  // reused from part to part: a footer is hundreds of KB decoded
-  if (footer.capacity() > (64u << 20)) std::string().swap(footer);
+  std::string& footer = FooterScratch();
   if (size < 8 + kTailBytes || !ReadAt(fd, path, 0, 8, &head) || std::memcmp(head.data(), kPartMagic, 8) != 0)
     Corrupt(path, 0, "bad magic number or truncated file");
   if (!ReadAt(fd, path, size - kTailBytes, kTailBytes, &tail) || std::memcmp(tail.data() + 12, kPartTailMagic, 4) != 0)
@@ -405,7 +416,7 @@ const PartFile::ZoneColumnData& PartFile::ZoneColumn(size_t column) const {
   std::lock_guard<std::mutex> lock(zone_mu_);
   if (const ZoneColumnData* known = zone_columns_[column].load(std::memory_order_acquire)) return *known;
   // Walk the footer's groups again (Open checked every zone map), keeping this column's.
-  thread_local std::string footer;
+  std::string& footer = FooterScratch();
   DecodeFooter(footer_packed_, 0, &footer);
   ByteReader in(footer.data(), footer.size());
   const uint32_t columns = in.U32();

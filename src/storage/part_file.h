@@ -85,15 +85,14 @@ class PartFile {
   // Kept packed (PackedZone) for every column but GEOMETRY.
   ZoneMap Zone(size_t group, size_t column) const {
     const ZoneColumnData& z = ZoneColumn(column);
-    return z.full.empty() ? z.packed[group].Unpack(ZonesAreF64(types_[column])) : z.full[group];
+    return PacksZones(types_[column]) ? z.packed[group].Unpack(ZonesAreF64(types_[column])) : z.full[group];
   }
   // False when no row of the column is NULL in the whole part (known at open, from the zone maps
   // it checks: spares decoding a column's zone maps to look for NULLs group by group).
   bool ColumnHasNulls(size_t column) const { return column_has_nulls_[column] != 0; }
   // Column `column`'s zone maps packed, one per group; nullptr for GEOMETRY columns (use Zone).
   const std::vector<PackedZone>* PackedZones(size_t column) const {
-    const ZoneColumnData& z = ZoneColumn(column);
-    return z.full.empty() ? &z.packed : nullptr;
+    return PacksZones(types_[column]) ? &ZoneColumn(column).packed : nullptr;
   }
   // Distinct values of each column over the whole part (footer sketches).
   const std::vector<DistinctSketch>& sketches() const { return sketches_; }

@@ -773,15 +773,14 @@ TableData::SealedRun TableData::MakeSealedRun(const std::shared_ptr<const PartFi
 void TableData::AttachSealed(const SealedRun& run) {
   ++changes_;
   ++version_;
-  int64_t last_partition = 0;
   for (size_t k = 0; k < run.count; ++k) {
     const RowGroup& grp = run.groups[k];
     rows_ += grp.chunk.count;
     groups_.push_back(std::shared_ptr<RowGroup>(run.groups, &run.groups[k]));
     // What RebuildPartitionIndex would give, for the groups added (opening attaches part after
-    // part: rebuilding from scratch each time was quadratic in the parts).
-    if (k + 1 == run.count || grp.partition != last_partition) partition_open_group_[grp.partition] = uint32_t(groups_.size() - 1);
-    last_partition = grp.partition;
+    // part: rebuilding from scratch each time was quadratic in the parts): a partition's last group.
+    if (k + 1 == run.count || run.groups[k + 1].partition != grp.partition)
+      partition_open_group_[grp.partition] = uint32_t(groups_.size() - 1);
   }
 }
 

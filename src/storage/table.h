@@ -327,8 +327,8 @@ class TableData {
   enum class Fate : uint8_t { kKeep, kDrop, kRewrite };
   std::vector<Fate> PlanReseal(bool sealed_only) const;
   SealedInPlace SealPositions(const std::vector<size_t>& positions, const PartWriter& write_part) const;
-  // Group k of `part` as a sealed group of this table (columns one to one).
-  // Group k of `part`, its columns the table's in order (`identity`, from IdentityColumns).
+  // Group k of `part` as a sealed group of this table, its columns the table's in order
+  // (`identity`, from IdentityColumns): filled in place, or made.
   static void FillSealedGroup(const std::shared_ptr<const PartFile>& part, size_t k,
                               const std::shared_ptr<const SealedColumns>& identity, RowGroup* grp);
   static std::shared_ptr<RowGroup> SealedGroup(const std::shared_ptr<const PartFile>& part, size_t k,
