@@ -142,8 +142,11 @@ Table::KeyMap& KeysOf(Table& t, int64_t p) {
   const int time_key = TimeKeyIndex(t);
   const std::vector<uint32_t> groups = GroupsOf(t, p);
   const auto first = std::lower_bound(groups.begin(), groups.end(), m.covered_from);
-  size_t expected = 0;  // sized once instead of rehashing as it fills
-  for (auto it = first; it != groups.end(); ++it) expected += t.data.group_rows(*it);
+  // Sized once instead of rehashing as it fills; a private copy's own rows only (sizing it for
+  // the shared base made every statement of a block clear a map as large as the table).
+  size_t expected = 0;
+  for (auto it = first; it != groups.end(); ++it)
+    expected += t.data.group_rows(*it) - std::min(t.data.group_rows(*it), OwnRowsFrom(t, *it));
   m.rows.Reserve(expected);
   const auto& pk = t.schema.primary_key;
   std::vector<Vector> keys(pk.size());
