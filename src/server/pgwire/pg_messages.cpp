@@ -13,35 +13,56 @@
 
 namespace yunhe::pgwire {
 
-bool Conn::HasBuffered() const { return ssl && SSL_pending(ssl) > 0; }
+bool Conn::HasBuffered() const { return in_pos < in_end || (ssl && SSL_pending(ssl) > 0); }
 
 namespace {
 int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+constexpr size_t kReadBuffer = 16 << 10;
+
+// One recv (or TLS read) of up to n bytes into p; the count, or <= 0 on EOF, error or timeout.
+ssize_t ReadSome(Conn& c, char* p, size_t n) {
+  for (;;) {
+    if (c.deadline_ms > 0) {
+      const int64_t left = c.deadline_ms - NowMs();
+      if (left <= 0) return -1;
+      timeval tv{time_t(left / 1000), suseconds_t((left % 1000) * 1000)};
+      setsockopt(c.fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    }
+    // SSL_read fails on closed, reset, timed out (SO_RCVTIMEO) or a TLS error.
+    if (c.ssl) return SSL_read(c.ssl, p, int(std::min<size_t>(n, 1 << 30)));
+    const ssize_t r = ::recv(c.fd, p, n, 0);
+    if (r < 0 && errno == EINTR) continue;
+    return r;
+  }
 }
 }  // namespace
 
 bool ReadExact(Conn& c, void* buf, size_t n) {
   char* p = static_cast<char*>(buf);
   while (n > 0) {
-    if (c.deadline_ms > 0) {
-      const int64_t left = c.deadline_ms - NowMs();
-      if (left <= 0) return false;
-      timeval tv{time_t(left / 1000), suseconds_t((left % 1000) * 1000)};
-      setsockopt(c.fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    if (c.in_pos < c.in_end) {
+      const size_t take = std::min(n, c.in_end - c.in_pos);
+      std::memcpy(p, c.in.data() + c.in_pos, take);
+      c.in_pos += take;
+      p += take;
+      n -= take;
+      continue;
     }
-    if (c.ssl) {
-      const int r = SSL_read(c.ssl, p, int(std::min<size_t>(n, 1 << 30)));
-      if (r <= 0) return false;  // closed, reset, timed out (SO_RCVTIMEO) or a TLS error
+    if (n >= kReadBuffer) {  // large bodies (COPY data) straight into place
+      const ssize_t r = ReadSome(c, p, n);
+      if (r <= 0) return false;
       p += r;
       n -= size_t(r);
       continue;
     }
-    ssize_t r = ::recv(c.fd, p, n, 0);
-    if (r < 0 && errno == EINTR) continue;
+    if (c.in.size() < kReadBuffer) c.in.resize(kReadBuffer);
+    const ssize_t r = ReadSome(c, c.in.data(), kReadBuffer);
     if (r <= 0) return false;
-    p += r;
-    n -= size_t(r);
+    c.in_pos = 0;
+    c.in_end = size_t(r);
   }
   return true;
 }

@@ -19,11 +19,17 @@ namespace yunhe::pgwire {
 struct Conn {
   int fd = -1;
   ssl_st* ssl = nullptr;
-  // Bytes already decrypted and waiting inside TLS (poll() on the socket cannot see them).
+  // Bytes received and not yet read as messages: in the read buffer below, or decrypted and
+  // waiting inside TLS (poll() on the socket cannot see either).
   bool HasBuffered() const;
   // While > 0 (a steady-clock time in ms), reads fail once it passes, however slowly the client
   // trickles bytes: the startup and authentication deadline (PostgreSQL's authentication_timeout).
   int64_t deadline_ms = 0;
+  // Read buffer, as PostgreSQL's PqRecvBuffer: one recv() takes whatever the client has sent
+  // (a message's type, length and body; an extended-protocol Parse/Bind/Execute/Sync run), not
+  // three per message. Bytes in [in_pos, in_end) are the client's next ones.
+  std::vector<char> in;
+  size_t in_pos = 0, in_end = 0;
 };
 
 // Blocking I/O; false on EOF or error.

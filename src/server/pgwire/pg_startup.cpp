@@ -41,6 +41,9 @@ bool Connection::Startup(bool over_limit) {
     const int32_t code = BodyInt32(m_.body, 0);
     if (code == kSslRequest && server_.tls_ && !conn_.ssl) {
       // TLS with the configured certificate; the startup packet then comes encrypted.
+      // Bytes the client sent after the SSLRequest, before the handshake, would be taken as
+      // encrypted ones (PostgreSQL refuses them too: CVE-2021-23214).
+      if (conn_.HasBuffered()) return false;
       if (!WriteAll(conn_, "S")) return false;
       conn_.ssl = SSL_new(server_.tls_);
       if (!conn_.ssl || SSL_set_fd(conn_.ssl, conn_.fd) != 1 || SSL_accept(conn_.ssl) != 1) return false;
