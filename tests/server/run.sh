@@ -199,6 +199,14 @@ check "TLS: clear text still allowed" "7" "$(psql -X -t -A "host=127.0.0.1 port=
 tls_http=$(grep -o 'https://127.0.0.1:[0-9]*' "$tmp/tls.out" | head -1)
 check "HTTPS with the same certificate" "43" "$(curl -s --cacert "$tmp/tls.crt" --resolve "localhost:${tls_http##*:}:127.0.0.1" "https://localhost:${tls_http##*:}/exec?query=SELECT%2043&fmt=csv" | tail -1)"
 check "HTTPS: plain HTTP is not answered" "000" "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://127.0.0.1:${tls_http##*:}/ping")"
+# Bytes sent after the SSLRequest before the server answered it are refused, not read later as
+# part of the TLS session (PostgreSQL's CVE-2021-23214 fix): the connection closes without 'S'.
+check "TLS: bytes buffered after SSLRequest refused" "b''" "$(/usr/bin/python3 -c "
+import socket, struct
+s = socket.create_connection(('127.0.0.1', $tls_port))
+s.sendall(struct.pack('!II', 8, 80877103) + b'Q\0\0\0\x0dSELECT 1\0')
+s.settimeout(10)
+print(s.recv(1))")"
 kill "$tls_pid"; wait "$tls_pid"
 check "no TLS configured: sslmode=require refused" "1" "$(psql -X "host=127.0.0.1 port=$port user=yunhe dbname=yunhe sslmode=require" -c 'SELECT 1' 2>&1 | grep -c 'server does not support SSL, but SSL was required')"
 check "server refuses a key that does not match" "1" "$(openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=x -days 1 -keyout "$tmp/other.key" -out "$tmp/other.crt" 2> /dev/null; "$YUNHE" serve "$tmp/tlsbad" --pg-port 0 --http-port -1 --ilp-port -1 --tls-cert "$tmp/tls.crt" --tls-key "$tmp/other.key" 2>&1 | grep -c -E 'mismatch|does not match the certificate')"
