@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <list>
+#include <memory>
 #include <mutex>
 #include <unordered_map>
 
 #include "common/status.h"
 #include "common/utf8.h"
 #include "sql/asof_syntax.h"
+#include "sql/srf_rewrite.h"
 
 namespace yunhe {
 
@@ -69,6 +71,34 @@ std::shared_ptr<ParsedSql> ParsedSql::Parse(const std::string& sql) {
   return parsed;
 }
 
+// Bump allocation for protobuf-c's unpack of a parse tree: a statement's tree is hundreds of
+// small nodes (a pgbench UPDATE: ~150), and allocating then freeing each one, walking the
+// descriptors to find them, cost more than libpg_query's grammar itself. The tree is read-only
+// once unpacked and dies whole with its ParsedSql.
+struct ParsedSql::TreeArena {
+  explicit TreeArena(size_t first_block) : next_block(std::max<size_t>(first_block, 1024)) {}
+  std::vector<std::unique_ptr<char[]>> blocks;
+  char* at = nullptr;
+  size_t left = 0, next_block;
+
+  static void* Alloc(void* self, size_t size) {
+    auto& a = *static_cast<TreeArena*>(self);
+    size = (size + 15) & ~size_t(15);  // malloc's alignment
+    if (size > a.left) {
+      const size_t block = std::max(size, a.next_block);
+      a.blocks.emplace_back(new char[block]);
+      a.at = a.blocks.back().get();
+      a.left = block;
+      a.next_block = std::min<size_t>(a.next_block * 2, 1 << 20);
+    }
+    void* p = a.at;
+    a.at += size;
+    a.left -= size;
+    return p;
+  }
+  static void Free(void*, void*) {}  // all at once, with the arena
+};
+
 std::shared_ptr<ParsedSql> ParsedSql::ParseText(const std::string& sql) {
   auto out = std::shared_ptr<ParsedSql>(new ParsedSql());
   out->text_ = sql;
@@ -83,9 +113,13 @@ std::shared_ptr<ParsedSql> ParsedSql::ParseText(const std::string& sql) {
     pg_query_free_protobuf_parse_result(r);
     throw Error(s);
   }
-  out->result_ = pg_query__parse_result__unpack(nullptr, r.parse_tree.len, reinterpret_cast<const uint8_t*>(r.parse_tree.data));
+  // Unpacked nodes take about four times their packed bytes.
+  out->arena_ = std::make_unique<TreeArena>(4 * r.parse_tree.len);
+  ProtobufCAllocator arena{&TreeArena::Alloc, &TreeArena::Free, out->arena_.get()};
+  out->result_ = pg_query__parse_result__unpack(&arena, r.parse_tree.len, reinterpret_cast<const uint8_t*>(r.parse_tree.data));
   pg_query_free_protobuf_parse_result(r);
   if (!out->result_) throw Error(SqlState::kInternalError, "could not decode parse tree");
+  if (MayCallSetFunctions(sql)) MoveSetFunctionsOfTree(out->result_, &arena);  // SELECT generate_series(...) as a LATERAL call in FROM
   if (!MarkAsofJoins(out->result_, asof))
     throw Error(SqlState::kSyntaxError, "ASOF must be followed by [LEFT] JOIN and a table", BytePosToCharPos(sql, asof.marks[0].join_pos));
   for (size_t k = 0; k < out->result_->n_stmts; ++k) {
@@ -97,8 +131,7 @@ std::shared_ptr<ParsedSql> ParsedSql::ParseText(const std::string& sql) {
 
 ParsedSql::~ParsedSql() {
   if (!result_) return;
-  ForgetAsofJoins(result_);
-  pg_query__parse_result__free_unpacked(result_, nullptr);
+  ForgetAsofJoins(result_);  // the nodes themselves go with arena_
 }
 
 std::string ParsedSql::StatementText(const ParsedStatement& s) const {

@@ -366,7 +366,7 @@ PlannedQuery Planner::ApplyOrderLimit(PlannedQuery q, PgQuery__SelectStmt* s, co
 
 PlannedQuery Planner::PlanSimpleSelect(PgQuery__SelectStmt* s, const Scope* outer) {
   if (s->into_clause) throw Error(SqlState::kFeatureNotSupported, "SELECT INTO is not supported; use CREATE TABLE AS");
-  MoveSelectListSetFunctions(s);  // SELECT generate_series(...) runs as a LATERAL call in FROM
+  MoveSelectListSetFunctions(s, nullptr);  // the 0A000 of a select list the parser's rewrite left (srf_rewrite.h)
   // ---- FROM and WHERE -----------------------------------------------------
   Scope scope;
   PlannedQuery from;
