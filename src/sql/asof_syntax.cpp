@@ -71,14 +71,12 @@ std::unordered_map<const PgQuery__ParseResult*, std::vector<const PgQuery__JoinE
 int MinLocation(const ProtobufCMessage* m) {
   int best = INT_MAX;
   WalkParseTree(m, [&](const ProtobufCMessage* x) {
-    const ProtobufCMessageDescriptor* d = x->descriptor;
-    for (unsigned f = 0; f < d->n_fields; ++f) {
-      const ProtobufCFieldDescriptor& fd = d->fields[f];
+    ForEachSetField(x, [&](const ProtobufCFieldDescriptor& fd) {
       if (fd.type == PROTOBUF_C_TYPE_INT32 && fd.label != PROTOBUF_C_LABEL_REPEATED && strcmp(fd.name, "location") == 0) {
         int v = *reinterpret_cast<const int32_t*>(reinterpret_cast<const char*>(x) + fd.offset);
         if (v >= 0) best = std::min(best, v);
       }
-    }
+    });
   });
   return best;
 }

@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "sql/parse_tree_walk.h"
+
 namespace yunhe {
 
 void SplitConjuncts(PgQuery__Node* node, std::vector<PgQuery__Node*>* out);  // planner_expr.cpp
@@ -99,6 +101,12 @@ bool SameTerm(PgQuery__Node* a, PgQuery__Node* b) {
 bool ParseTreesEqual(const ProtobufCMessage* a, const ProtobufCMessage* b) {
   if (!a || !b) return a == b;
   if (a->descriptor != b->descriptor) return false;
+  if (a->descriptor == &pg_query__node__descriptor) {  // the same node type, then its one field
+    const auto* na = reinterpret_cast<const PgQuery__Node*>(a);
+    if (na->node_case != reinterpret_cast<const PgQuery__Node*>(b)->node_case) return false;
+    const ProtobufCFieldDescriptor* fd = SetNodeField(na);
+    return !fd || FieldsEqual(*fd, reinterpret_cast<const char*>(a), reinterpret_cast<const char*>(b));
+  }
   const ProtobufCMessageDescriptor* d = a->descriptor;
   for (unsigned f = 0; f < d->n_fields; ++f)
     if (!FieldsEqual(d->fields[f], reinterpret_cast<const char*>(a), reinterpret_cast<const char*>(b))) return false;
