@@ -1,6 +1,7 @@
 #include "common/vector.h"
 
 #include <algorithm>
+#include <mutex>
 
 namespace yunhe {
 
@@ -179,6 +180,18 @@ Vector Vector::Constant(const Value& v, LogicalType t, size_t n) {
     case PhysicalType::kInterval: { auto& a = out.iv_.mut(); std::fill(a.begin(), a.end(), v.iv); break; }
   }
   return out;
+}
+
+Vector Vector::Nulls(LogicalType t, size_t n) {
+  if (n != kChunkRows) return Constant(Value::Null(t), t, n);
+  static std::mutex mu;
+  static std::vector<Vector> shared;  // one per type asked for
+  std::lock_guard<std::mutex> lock(mu);
+  for (const Vector& v : shared)
+    if (v.type() == t) return v;
+  Vector v = Constant(Value::Null(t), t, n);
+  if (shared.size() < 256) shared.push_back(v);  // (types differ by precision and scale too)
+  return v;
 }
 
 }  // namespace yunhe

@@ -95,6 +95,9 @@ class Vector {
   Vector Gather(const std::vector<uint32_t>& sel) const;
   // A vector of n copies of v.
   static Vector Constant(const Value& v, LogicalType t, size_t n);
+  // n NULLs of type t. Of kChunkRows rows it shares one process-wide array per type (pruned
+  // columns' placeholders in every scan: a copy is pointer copies, not 2048 fresh cells).
+  static Vector Nulls(LogicalType t, size_t n);
 
  private:
   // Calls f(mine, theirs) on the NULL flags and on the value arrays of the physical type (src

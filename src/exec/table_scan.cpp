@@ -270,7 +270,7 @@ void TableScanOperator::ResolveLookup() {
 void TableScanOperator::KeepOnly(const std::vector<bool>& needed) {
   needed_ = needed;
   placeholders_.clear();
-  for (size_t c = 0; c < column_ids_.size(); ++c) placeholders_.push_back(Vector::Constant(Value::Null(types[c]), types[c], kChunkRows));
+  for (size_t c = 0; c < column_ids_.size(); ++c) placeholders_.push_back(Vector::Nulls(types[c], kChunkRows));
 }
 
 std::string TableScanOperator::Name() const {
@@ -431,8 +431,7 @@ bool TableScanOperator::ReadGroupColumns(size_t g, DataChunk& out, bool keep_pla
     if ((!needed_.empty() && !needed_[k]) || (skip && k < skip->size() && (*skip)[k])) {
       Vector& v = out.columns[k];
       if (!keep || v.size() != rows || v.type() != types[k]) {
-        v = placeholders_[k];
-        v.Resize(rows);
+        v = rows == kChunkRows ? placeholders_[k] : Vector::Nulls(types[k], rows);  // (a shared one resized would be cloned whole)
       }
       continue;
     }
@@ -467,8 +466,7 @@ void TableScanOperator::EmitRows(const std::vector<uint64_t>& row_ids, DataChunk
   out.columns.clear();
   for (size_t k = 0; k < column_ids_.size(); ++k) {
     if (!needed_.empty() && !needed_[k]) {
-      out.columns.push_back(placeholders_[k]);
-      out.columns.back().Resize(row_ids.size());
+      out.columns.push_back(row_ids.size() == kChunkRows ? placeholders_[k] : Vector::Nulls(types[k], row_ids.size()));
       continue;
     }
     Vector v(types[k]);
