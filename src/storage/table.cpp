@@ -1,6 +1,7 @@
 #include "storage/table.h"
 
 #include <algorithm>
+#include <bit>
 #include <iterator>
 #include <set>
 #include <string_view>
@@ -165,7 +166,11 @@ void TableData::AppendRows(const DataChunk& chunk, const std::vector<uint32_t>* 
       g = groups_.size();
       auto fresh = std::make_shared<RowGroup>();
       fresh->chunk.Init(types_);
-      for (auto& col : fresh->chunk.columns) col.Reserve(kChunkRows);
+      // Room for this append, rounded up to a power of two (appends after it double it up to
+      // kChunkRows): a block's one-row INSERT or a one-row commit does not reserve 2048 cells
+      // of every column.
+      const size_t room = std::bit_ceil(std::max<size_t>(total - offset, 64));
+      for (auto& col : fresh->chunk.columns) col.Reserve(std::min(room, kChunkRows));
       fresh->partition = partition;
       groups_.push_back(std::move(fresh));
       partition_open_group_[partition] = uint32_t(g);
