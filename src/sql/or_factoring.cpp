@@ -37,22 +37,6 @@ bool ValueEqual(const ProtobufCFieldDescriptor& fd, const void* a, const void* b
   }
 }
 
-size_t ValueSize(const ProtobufCFieldDescriptor& fd) {
-  switch (fd.type) {
-    case PROTOBUF_C_TYPE_MESSAGE:
-    case PROTOBUF_C_TYPE_STRING: return sizeof(void*);
-    case PROTOBUF_C_TYPE_BYTES: return sizeof(ProtobufCBinaryData);
-    case PROTOBUF_C_TYPE_INT64:
-    case PROTOBUF_C_TYPE_SINT64:
-    case PROTOBUF_C_TYPE_SFIXED64:
-    case PROTOBUF_C_TYPE_UINT64:
-    case PROTOBUF_C_TYPE_FIXED64:
-    case PROTOBUF_C_TYPE_DOUBLE: return 8;
-    case PROTOBUF_C_TYPE_BOOL: return sizeof(protobuf_c_boolean);
-    default: return 4;
-  }
-}
-
 bool FieldsEqual(const ProtobufCFieldDescriptor& fd, const char* a, const char* b) {
   if (std::strcmp(fd.name, "location") == 0) return true;  // where it was written, not what
   if (fd.flags & PROTOBUF_C_FIELD_FLAG_ONEOF) {
@@ -67,7 +51,7 @@ bool FieldsEqual(const ProtobufCFieldDescriptor& fd, const char* a, const char* 
     if (na != nb) return false;
     const char* arr_a = *reinterpret_cast<char* const*>(a + fd.offset);
     const char* arr_b = *reinterpret_cast<char* const*>(b + fd.offset);
-    const size_t size = ValueSize(fd);
+    const size_t size = ProtobufValueSize(fd);
     for (size_t k = 0; k < na; ++k)
       if (!ValueEqual(fd, arr_a + k * size, arr_b + k * size)) return false;
     return true;

@@ -4,6 +4,7 @@
 #pragma once
 #include <pg_query/pg_query.pb-c.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <type_traits>
 #include <vector>
@@ -24,6 +25,23 @@ inline const ProtobufCFieldDescriptor* SetNodeField(const PgQuery__Node* n) {
   }();
   const uint32_t c = uint32_t(n->node_case);
   return c < by_case.size() ? by_case[c] : nullptr;
+}
+
+// Bytes one value of field fd takes in a message (and in a repeated field's array).
+inline size_t ProtobufValueSize(const ProtobufCFieldDescriptor& fd) {
+  switch (fd.type) {
+    case PROTOBUF_C_TYPE_MESSAGE:
+    case PROTOBUF_C_TYPE_STRING: return sizeof(void*);
+    case PROTOBUF_C_TYPE_BYTES: return sizeof(ProtobufCBinaryData);
+    case PROTOBUF_C_TYPE_INT64:
+    case PROTOBUF_C_TYPE_SINT64:
+    case PROTOBUF_C_TYPE_SFIXED64:
+    case PROTOBUF_C_TYPE_UINT64:
+    case PROTOBUF_C_TYPE_FIXED64:
+    case PROTOBUF_C_TYPE_DOUBLE: return 8;
+    case PROTOBUF_C_TYPE_BOOL: return sizeof(protobuf_c_boolean);
+    default: return 4;
+  }
 }
 
 // Calls fn(field descriptor) for every field of m that may hold something: a Node's set member

@@ -1,6 +1,8 @@
 #include "sql/parser.h"
 
 #include <algorithm>
+#include <atomic>
+#include <cstring>
 #include <list>
 #include <memory>
 #include <mutex>
@@ -9,6 +11,9 @@
 #include "common/status.h"
 #include "common/utf8.h"
 #include "sql/asof_syntax.h"
+#include "sql/literal_template.h"
+#include "sql/parse_tree_clone.h"
+#include "sql/parse_tree_walk.h"
 #include "sql/srf_rewrite.h"
 
 namespace yunhe {
@@ -26,51 +31,6 @@ Status PositionInScript(Status status, const std::string& script, int statement_
   return status;
 }
 
-namespace {
-// Recently parsed statement texts. Parse trees are never modified after parsing, so one tree can
-// serve every execution of the same text; dashboards and drivers repeat statements, and
-// libpg_query's protobuf pack/unpack was 40 % of the server's CPU per `SELECT 1` round trip.
-class ParseCache {
- public:
-  std::shared_ptr<ParsedSql> Find(const std::string& sql) {
-    std::lock_guard<std::mutex> lock(mu_);
-    auto it = index_.find(sql);
-    if (it == index_.end()) return nullptr;
-    lru_.splice(lru_.begin(), lru_, it->second);  // most recently used first
-    return it->second->second;
-  }
-  void Add(const std::string& sql, std::shared_ptr<ParsedSql> parsed) {
-    if (sql.size() > kMaxText) return;  // long texts (bulk INSERTs) rarely repeat
-    std::lock_guard<std::mutex> lock(mu_);
-    if (index_.count(sql)) return;
-    lru_.emplace_front(sql, std::move(parsed));
-    index_[sql] = lru_.begin();
-    if (lru_.size() > kEntries) {
-      index_.erase(lru_.back().first);
-      lru_.pop_back();
-    }
-  }
-
- private:
-  static constexpr size_t kEntries = 256, kMaxText = 8192;
-  std::mutex mu_;
-  std::list<std::pair<std::string, std::shared_ptr<ParsedSql>>> lru_;
-  std::unordered_map<std::string, std::list<std::pair<std::string, std::shared_ptr<ParsedSql>>>::iterator> index_;
-};
-
-ParseCache& Cache() {
-  static ParseCache cache;
-  return cache;
-}
-}  // namespace
-
-std::shared_ptr<ParsedSql> ParsedSql::Parse(const std::string& sql) {
-  if (auto cached = Cache().Find(sql)) return cached;
-  std::shared_ptr<ParsedSql> parsed = ParseText(sql);
-  Cache().Add(sql, parsed);
-  return parsed;
-}
-
 // Bump allocation for protobuf-c's unpack of a parse tree: a statement's tree is hundreds of
 // small nodes (a pgbench UPDATE: ~150), and allocating then freeing each one, walking the
 // descriptors to find them, cost more than libpg_query's grammar itself. The tree is read-only
@@ -80,6 +40,7 @@ struct ParsedSql::TreeArena {
   std::vector<std::unique_ptr<char[]>> blocks;
   char* at = nullptr;
   size_t left = 0, next_block;
+  size_t total = 0;  // bytes handed out (sizes a copy's first block)
 
   static void* Alloc(void* self, size_t size) {
     auto& a = *static_cast<TreeArena*>(self);
@@ -92,12 +53,202 @@ struct ParsedSql::TreeArena {
       a.next_block = std::min<size_t>(a.next_block * 2, 1 << 20);
     }
     void* p = a.at;
+    a.total += size;
     a.at += size;
     a.left -= size;
     return p;
   }
   static void Free(void*, void*) {}  // all at once, with the arena
 };
+
+namespace {
+// Most recently used values by text key, kEntries at most.
+template <class V>
+class LruCache {
+ public:
+  V Find(const std::string& key) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = index_.find(key);
+    if (it == index_.end()) return nullptr;
+    lru_.splice(lru_.begin(), lru_, it->second);  // most recently used first
+    return it->second->second;
+  }
+  void Add(const std::string& key, V value) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (index_.count(key)) return;
+    lru_.emplace_front(key, std::move(value));
+    index_[key] = lru_.begin();
+    if (lru_.size() > kEntries) {
+      index_.erase(lru_.back().first);
+      lru_.pop_back();
+    }
+  }
+
+ private:
+  static constexpr size_t kEntries = 256;
+  std::mutex mu_;
+  std::list<std::pair<std::string, V>> lru_;
+  std::unordered_map<std::string, typename std::list<std::pair<std::string, V>>::iterator> index_;
+};
+
+// Long texts (bulk INSERTs) rarely repeat.
+constexpr size_t kMaxCachedText = 8192;
+
+// Recently parsed statement texts. Parse trees are never modified after parsing, so one tree can
+// serve every execution of the same text; dashboards and drivers repeat statements, and
+// libpg_query's protobuf pack/unpack was 40 % of the server's CPU per `SELECT 1` round trip.
+LruCache<std::shared_ptr<ParsedSql>>& Cache() {
+  static LruCache<std::shared_ptr<ParsedSql>> cache;
+  return cache;
+}
+}  // namespace
+
+// A parsed text whose constants can be swapped (sql/literal_template.h): its tree, and for each
+// constant of its text the A_Const(s) holding it, by location (the constant's own, or the '-'
+// the grammar folded into it).
+struct ParsedSql::Template {
+  std::shared_ptr<ParsedSql> tree;  // nullptr: texts of this key are parsed each time
+  std::vector<LiteralSpan> literals;
+  std::vector<int32_t> const_at;
+  std::vector<uint8_t> negated;
+};
+
+namespace {
+LruCache<std::shared_ptr<const ParsedSql::Template>>& Templates() {
+  static LruCache<std::shared_ptr<const ParsedSql::Template>> cache;
+  return cache;
+}
+
+// The value libpg_query gives a constant: ival for 'i', fval (its text) for 'n', sval for 's'.
+bool ConstHolds(const PgQuery__AConst& c, std::string_view sql, const LiteralSpan& lit, bool negated) {
+  const std::string_view text = sql.substr(size_t(lit.begin), size_t(lit.length));
+  switch (lit.kind) {
+    case 'i': {
+      int64_t v = 0;
+      for (char ch : text) v = v * 10 + (ch - '0');
+      return c.val_case == PG_QUERY__A__CONST__VAL_IVAL && c.ival && c.ival->ival == (negated ? -v : v);
+    }
+    case 'n':
+      return c.val_case == PG_QUERY__A__CONST__VAL_FVAL && c.fval && c.fval->fval &&
+             std::string_view(c.fval->fval) == (negated ? "-" : "") + std::string(text);
+    default:
+      return !negated && c.val_case == PG_QUERY__A__CONST__VAL_SVAL && c.sval && c.sval->sval &&
+             c.sval->sval == StringLiteralValue(sql, lit);
+  }
+}
+}  // namespace
+
+std::shared_ptr<const ParsedSql::Template> ParsedSql::MakeTemplate(std::shared_ptr<ParsedSql> parsed, std::vector<LiteralSpan> literals) {
+  auto out = std::make_shared<Template>();
+  std::vector<const PgQuery__AConst*> consts;
+  for (const ParsedStatement& st : parsed->statements_)
+    WalkParseTree(&st.node->base, [&](const ProtobufCMessage* m) {
+      if (m->descriptor == &pg_query__a__const__descriptor) consts.push_back(reinterpret_cast<const PgQuery__AConst*>(m));
+    });
+  const std::string& sql = parsed->text_;
+  for (const LiteralSpan& lit : literals) {
+    // The grammar folds a unary minus into the constant, located at the '-'.
+    int32_t minus = lit.begin - 1;
+    while (minus >= 0 && (sql[size_t(minus)] == ' ' || sql[size_t(minus)] == '\t' || sql[size_t(minus)] == '\n' || sql[size_t(minus)] == '\r')) --minus;
+    if (minus >= 0 && sql[size_t(minus)] != '-') minus = -1;
+    int found = 0;
+    bool negated = false;
+    for (const PgQuery__AConst* c : consts) {
+      const bool at_minus = minus >= 0 && c->location == minus;
+      if (c->location != lit.begin && !at_minus) continue;
+      if (!ConstHolds(*c, sql, lit, at_minus)) return std::make_shared<Template>();  // not what a fresh parse would give
+      if (found > 0 && negated != at_minus) return std::make_shared<Template>();
+      negated = at_minus;
+      ++found;
+    }
+    // Not an A_Const (a FETCH count, a COPY file name, a string continued on the next line):
+    // texts of this shape are parsed each time.
+    if (found == 0) return std::make_shared<Template>();
+    out->const_at.push_back(negated ? minus : lit.begin);
+    out->negated.push_back(negated);
+  }
+  out->literals = std::move(literals);
+  out->tree = std::move(parsed);
+  return out;
+}
+
+namespace {
+std::atomic<uint64_t> g_template_copies{0};
+}  // namespace
+
+uint64_t ParsedSql::TemplateCopies() { return g_template_copies.load(); }
+
+std::shared_ptr<ParsedSql> ParsedSql::FromTemplate(const Template& model, const std::string& sql, const std::vector<LiteralSpan>& literals) {
+  g_template_copies.fetch_add(1, std::memory_order_relaxed);
+  const ParsedSql& from = *model.tree;
+  auto out = std::shared_ptr<ParsedSql>(new ParsedSql());
+  out->text_ = sql;
+  out->arena_ = std::make_unique<TreeArena>(from.arena_->total);
+  ProtobufCAllocator arena{&TreeArena::Alloc, &TreeArena::Free, out->arena_.get()};
+  out->result_ = reinterpret_cast<PgQuery__ParseResult*>(CloneParseTree(&from.result_->base, &arena));
+  // New values into the copied constants, found by their location in the model's text.
+  WalkParseTree(&out->result_->base, [&](const ProtobufCMessage* m) {
+    if (m->descriptor != &pg_query__a__const__descriptor) return;
+    auto* c = const_cast<PgQuery__AConst*>(reinterpret_cast<const PgQuery__AConst*>(m));
+    const auto at = std::lower_bound(model.const_at.begin(), model.const_at.end(), c->location);
+    if (at == model.const_at.end() || *at != c->location) return;
+    const size_t k = size_t(at - model.const_at.begin());
+    const LiteralSpan& lit = literals[k];
+    const std::string_view text = std::string_view(sql).substr(size_t(lit.begin), size_t(lit.length));
+    switch (lit.kind) {
+      case 'i': {
+        int64_t v = 0;
+        for (char ch : text) v = v * 10 + (ch - '0');
+        c->ival->ival = int32_t(model.negated[k] ? -v : v);
+        break;
+      }
+      case 'n': {
+        const std::string v = (model.negated[k] ? "-" : "") + std::string(text);
+        c->fval->fval = static_cast<char*>(std::memcpy(TreeArena::Alloc(out->arena_.get(), v.size() + 1), v.c_str(), v.size() + 1));
+        break;
+      }
+      default: {
+        const std::string v = StringLiteralValue(sql, lit);
+        c->sval->sval = static_cast<char*>(std::memcpy(TreeArena::Alloc(out->arena_.get(), v.size() + 1), v.c_str(), v.size() + 1));
+        break;
+      }
+    }
+  });
+  // Text positions past a constant of another length move with it.
+  ForEachTextPosition(&out->result_->base, [&](int32_t pos) {
+    int32_t shift = 0;
+    for (size_t k = 0; k < literals.size() && model.literals[k].begin < pos; ++k) shift += literals[k].length - model.literals[k].length;
+    return pos + shift;
+  });
+  out->IndexStatements();
+  return out;
+}
+
+void ParsedSql::IndexStatements() {
+  statements_.clear();
+  for (size_t k = 0; k < result_->n_stmts; ++k) {
+    PgQuery__RawStmt* raw = result_->stmts[k];
+    statements_.push_back(ParsedStatement{raw->stmt, raw->stmt_location, raw->stmt_len});
+  }
+}
+
+std::shared_ptr<ParsedSql> ParsedSql::Parse(const std::string& sql) {
+  if (sql.size() > kMaxCachedText) return ParseText(sql);
+  if (auto cached = Cache().Find(sql)) return cached;
+  // The same text but for its constants: a copy of that tree with these constants. (Texts with
+  // ASOF or set-returning calls are rewritten while parsing: parsed each time.)
+  std::string key;
+  std::vector<LiteralSpan> literals;
+  const bool templated = !ContainsAnyCaseless(sql, {"asof"}) && !MayCallSetFunctions(sql) && MakeLiteralTemplate(sql, &key, &literals);
+  std::shared_ptr<const Template> model = templated ? Templates().Find(key) : nullptr;
+  std::shared_ptr<ParsedSql> parsed;
+  if (model && model->tree) parsed = FromTemplate(*model, sql, literals);
+  if (!parsed) parsed = ParseText(sql);
+  if (templated && !model) Templates().Add(key, MakeTemplate(parsed, std::move(literals)));
+  Cache().Add(sql, parsed);
+  return parsed;
+}
+
 
 std::shared_ptr<ParsedSql> ParsedSql::ParseText(const std::string& sql) {
   auto out = std::shared_ptr<ParsedSql>(new ParsedSql());
@@ -122,10 +273,7 @@ std::shared_ptr<ParsedSql> ParsedSql::ParseText(const std::string& sql) {
   if (MayCallSetFunctions(sql)) MoveSetFunctionsOfTree(out->result_, &arena);  // SELECT generate_series(...) as a LATERAL call in FROM
   if (!MarkAsofJoins(out->result_, asof))
     throw Error(SqlState::kSyntaxError, "ASOF must be followed by [LEFT] JOIN and a table", BytePosToCharPos(sql, asof.marks[0].join_pos));
-  for (size_t k = 0; k < out->result_->n_stmts; ++k) {
-    PgQuery__RawStmt* raw = out->result_->stmts[k];
-    out->statements_.push_back(ParsedStatement{raw->stmt, raw->stmt_location, raw->stmt_len});
-  }
+  out->IndexStatements();
   return out;
 }
 

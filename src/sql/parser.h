@@ -1,6 +1,7 @@
 // SQL text -> libpg_query protobuf parse tree (PostgreSQL 15 grammar). The ParsedSql owns the
 // unpacked tree; statements borrow from it.
 #pragma once
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -27,9 +28,18 @@ class ParsedSql {
   const std::vector<ParsedStatement>& statements() const { return statements_; }
   std::string StatementText(const ParsedStatement& s) const;
   const std::string& text() const { return text_; }
+  struct Template;  // a tree whose constants can be swapped (parser.cpp)
+  // How many parses so far were copies of a tree with other constants (for tests).
+  static uint64_t TemplateCopies();
 
  private:
   static std::shared_ptr<ParsedSql> ParseText(const std::string& sql);
+  // A copy of `model`'s tree for `sql`, which differs from the model's text only in constants
+  // (sql/literal_template.h); parser.cpp.
+  static std::shared_ptr<ParsedSql> FromTemplate(const Template& model, const std::string& sql,
+                                                 const std::vector<struct LiteralSpan>& literals);
+  static std::shared_ptr<const Template> MakeTemplate(std::shared_ptr<ParsedSql> parsed, std::vector<struct LiteralSpan> literals);
+  void IndexStatements();
   // The tree's nodes, unpacked into blocks freed together (parser.cpp: TreeArena) instead of
   // one malloc and one free per node.
   struct TreeArena;

@@ -11,6 +11,7 @@
 
 #include "common/status.h"
 #include "functions/function.h"
+#include "sql/literal_template.h"
 #include "sql/parse_tree_walk.h"
 #include "sql/planner.h"
 
@@ -186,16 +187,7 @@ void MoveSelectListSetFunctions(PgQuery__SelectStmt* s, ProtobufCAllocator* allo
 bool MayCallSetFunctions(std::string_view text) {
   // Every name IsSetFunction accepts holds one of these, whatever its case or quoting; U&"..."
   // identifiers may spell any name with escapes.
-  static constexpr std::string_view kHints[] = {"generate_s", "unnest", "json", "u&"};
-  auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; };
-  for (size_t i = 0; i < text.size(); ++i)
-    for (std::string_view hint : kHints)
-      if (lower(text[i]) == hint[0] && i + hint.size() <= text.size()) {
-        size_t k = 1;
-        while (k < hint.size() && lower(text[i + k]) == hint[k]) ++k;
-        if (k == hint.size()) return true;
-      }
-  return false;
+  return ContainsAnyCaseless(text, {"generate_s", "unnest", "json", "u&"});
 }
 
 void MoveSetFunctionsOfTree(PgQuery__ParseResult* tree, ProtobufCAllocator* alloc) {
