@@ -44,7 +44,7 @@ void RowLocks::ReleaseAll(const std::shared_ptr<Owner>& me) {
     me->done = true;
     me->waiting_for = nullptr;
   }
-  ended_.notify_all();
+  me->ended.notify_all();
 }
 
 Status RowLocks::Wait(Owner* me, const std::shared_ptr<Owner>& holder) {
@@ -59,7 +59,7 @@ Status RowLocks::Wait(Owner* me, const std::shared_ptr<Owner>& holder) {
   }
   Status result;
   while (!holder->done) {
-    ended_.wait_for(lock, std::chrono::milliseconds(50));
+    holder->ended.wait_for(lock, std::chrono::milliseconds(50));
     lock.unlock();
     try {
       CheckCancel();  // a cancel request or statement_timeout ends the wait

@@ -27,6 +27,9 @@ class RowLocks {
   struct Owner {
     bool done = false;       // the block ended (under RowLocks' mutex)
     Owner* waiting_for = nullptr;  // the holder this block waits for (deadlock detection)
+    // Notified when the block ends: only its own waiters wake (with RowLocks' mutex), not every
+    // waiter in the database at every block's end.
+    std::condition_variable ended;
     std::vector<std::tuple<uint64_t, uint64_t, uint64_t>> held;
   };
   using Key = std::tuple<uint64_t, uint64_t, uint64_t>;  // table id, layout epoch, row id
@@ -45,7 +48,6 @@ class RowLocks {
 
  private:
   std::mutex mu_;
-  std::condition_variable ended_;
   std::map<Key, std::shared_ptr<Owner>> locks_;
 };
 
