@@ -50,6 +50,7 @@ for path in sorted(glob.glob(os.path.join(root, "tests/sql/**/*.test"), recursiv
                 sql.append("\n".join(body))
         k += 1
 write("sql", sql, 150)
+write("parse_shape", sql, 150)  # the same statements, parsed by shape (parse_shape_fuzz.cpp)
 
 write("lineproto", [
     "cpu,host=a,region=eu usage=1.5,idle=98i 1700000000000000000",
