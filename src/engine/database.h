@@ -370,7 +370,8 @@ class Database {
   bool wait_for_row_locks_ GUARDED_BY(mu_) = false;
   std::shared_ptr<RowLocks::Owner> lock_wait_ GUARDED_BY(mu_);  // a stopped statement waits for it
   std::string refresh_table_ GUARDED_BY(mu_);  // a stopped workspace statement's stale copy
-  void ApplyWorkspace(Workspace& ws) REQUIRES(mu_);
+  // block_ends: COMMIT (the block may let go of its copies first), not a promotion.
+  void ApplyWorkspace(Workspace& ws, bool block_ends) REQUIRES(mu_);
   void EnsurePrivateCopy(Workspace& ws, const std::string& name) REQUIRES(mu_);
 };
 

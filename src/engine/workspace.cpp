@@ -310,7 +310,11 @@ std::unique_ptr<Database::PreparedRead> Database::PrepareReadInWorkspace(Workspa
   return read;
 }
 
-void Database::ApplyWorkspace(Workspace& ws) {
+namespace {
+constexpr size_t kFewGroups = 4;
+}  // namespace
+
+void Database::ApplyWorkspace(Workspace& ws, bool block_ends) {
   for (auto& [name, w] : ws.written) {
     std::shared_ptr<Table> live = catalog_->FindTable(name);
     if (live != w.live) throw SerializationFailure();  // dropped or altered since the block wrote it
@@ -323,7 +327,24 @@ void Database::ApplyWorkspace(Workspace& ws) {
         if (!live->data.ValidRowId(id) || live->data.IsDeleted(id)) throw SerializationFailure();  // first committer won
       RecordDelete(live, gone);
     }
-    ForEachAdded(*w.base, w.mine->data, [&](DataChunk rows) REQUIRES(mu_) { RecordAppend(live, rows); });
+    // When the block ends with this commit (not a promotion), a few added groups (the usual
+    // block: a row or a few) are taken out first and the block lets go of its base and copy (and
+    // of its undo log, which names the copy), so the live table's open group is no longer shared with them and the
+    // appends below fill it in place instead of cloning its arrays (copy-on-write). Many groups
+    // stream as before (a large block's groups may be sealed into parts: read back one by one).
+    size_t added_groups = 0;
+    for (size_t g = 0; g < w.mine->data.group_count() && added_groups <= kFewGroups; ++g) added_groups += !w.mine->data.SameGroup(*w.base, g);
+    if (!block_ends || added_groups > kFewGroups) {
+      ForEachAdded(*w.base, w.mine->data, [&](DataChunk rows) REQUIRES(mu_) { RecordAppend(live, rows); });
+      continue;
+    }
+    std::vector<DataChunk> added;
+    ForEachAdded(*w.base, w.mine->data, [&](DataChunk rows) { added.push_back(std::move(rows)); });
+    ws.txn.undo.clear();
+    ws.txn.savepoints.clear();
+    w.base.reset();
+    w.mine.reset();
+    for (const DataChunk& rows : added) RecordAppend(live, rows);
   }
 }
 
@@ -334,7 +355,7 @@ QueryResult Database::CommitWorkspace(Workspace& ws) {
     r.tag = "ROLLBACK";
     return r;
   }
-  if (ws.wrote()) r = RunAsStatement("COMMIT", [&](QueryResult&) REQUIRES(mu_) { ApplyWorkspace(ws); });
+  if (ws.wrote()) r = RunAsStatement("COMMIT", [&](QueryResult&) REQUIRES(mu_) { ApplyWorkspace(ws, true); });
   row_locks_.ReleaseAll(ws.owner);  // its waiters run again on what it committed
   if (r.status.ok()) r.tag = "COMMIT";
   return r;
@@ -343,7 +364,7 @@ QueryResult Database::CommitWorkspace(Workspace& ws) {
 Status Database::PromoteWorkspace(Workspace& ws) {
   OpenBlock();
   try {
-    ApplyWorkspace(ws);
+    ApplyWorkspace(ws, false);
   } catch (const Error& e) {
     RollbackTo(0, 0);
     txn_ = Transaction();

@@ -153,6 +153,26 @@ TEST(Mvcc, TheSameNewKeyFromTwoBlocksFailsTheSecondCommit) {
   EXPECT_EQ(Sql(c, "SELECT v FROM t WHERE k = 5"), "2");
 }
 
+// A COMMIT that fails half-way (the second table's key was taken) applies nothing, also on the
+// path where the ending block lets go of its copies and undo log before appending.
+TEST(Mvcc, AFailedCommitOfSmallAppendsAppliesNothing) {
+  auto db = OpenOrDie("");
+  Session a(*db), b(*db), c(*db);
+  Sql(c, "CREATE TABLE h (n int); CREATE TABLE t (k int PRIMARY KEY)");
+  Sql(a, "BEGIN; INSERT INTO h VALUES (1), (2); INSERT INTO t VALUES (7)");
+  Sql(b, "BEGIN; INSERT INTO t VALUES (7); INSERT INTO h VALUES (3)");
+  EXPECT_EQ(Sql(b, "COMMIT"), "COMMIT");
+  auto results = a.Execute("COMMIT");
+  EXPECT_EQ(results.back().status.sqlstate(), SqlState::kUniqueViolation);
+  EXPECT_EQ(Sql(c, "SELECT count(*) || '|' || sum(n) FROM h"), "1|3");
+  EXPECT_EQ(Sql(c, "SELECT count(*) FROM t"), "1");
+  EXPECT_EQ(a.TransactionStatus(), 'I');
+  // A later block of the same session appends as usual.
+  Sql(a, "BEGIN; INSERT INTO h VALUES (4)");
+  EXPECT_EQ(Sql(a, "COMMIT"), "COMMIT");
+  EXPECT_EQ(Sql(c, "SELECT count(*) || '|' || sum(n) FROM h"), "2|7");
+}
+
 TEST(Mvcc, AppendsNeverConflict) {
   auto db = OpenOrDie("");
   Session a(*db), b(*db), c(*db);
