@@ -123,6 +123,12 @@ bool MakeLiteralTemplate(std::string_view s, std::string* key, std::vector<Liter
   return !literals->empty();
 }
 
+int64_t IntegerLiteralValue(std::string_view sql, const LiteralSpan& s) {
+  int64_t v = 0;
+  for (char ch : sql.substr(size_t(s.begin), size_t(s.length))) v = v * 10 + (ch - '0');
+  return v;
+}
+
 std::string StringLiteralValue(std::string_view sql, const LiteralSpan& s) {
   std::string out;
   const std::string_view body = sql.substr(size_t(s.begin) + 1, size_t(s.length) - 2);

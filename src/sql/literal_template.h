@@ -29,6 +29,9 @@ struct LiteralSpan {
 // something the scan does not follow (escape or prefixed strings, a number run into a name).
 bool MakeLiteralTemplate(std::string_view sql, std::string* key, std::vector<LiteralSpan>* literals);
 
+// An 'i' constant's value (it fits 32 bits: MakeLiteralTemplate says so).
+int64_t IntegerLiteralValue(std::string_view sql, const LiteralSpan& s);
+
 // A string constant's value: its text without the quotes, '' read as '.
 std::string StringLiteralValue(std::string_view sql, const LiteralSpan& s);
 

@@ -1,6 +1,7 @@
 #include "sql/parse_tree_clone.h"
 
 #include <cstring>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -49,15 +50,16 @@ struct PositionFields {
 const PositionFields* PositionFieldsOf(const ProtobufCMessageDescriptor* d) {
   static const auto* all = [] {
     auto* m = new std::unordered_map<const ProtobufCMessageDescriptor*, PositionFields>();
-    std::vector<const ProtobufCMessageDescriptor*> todo{&pg_query__parse_result__descriptor};
-    while (!todo.empty()) {
-      const ProtobufCMessageDescriptor* x = todo.back();
-      todo.pop_back();
+    // Every message type reachable from a parse result, each visited once.
+    std::vector<const ProtobufCMessageDescriptor*> unvisited{&pg_query__parse_result__descriptor};
+    while (!unvisited.empty()) {
+      const ProtobufCMessageDescriptor* x = unvisited.back();
+      unvisited.pop_back();
       if (m->count(x)) continue;
       PositionFields& p = (*m)[x];
       for (unsigned f = 0; f < x->n_fields; ++f) {
         const ProtobufCFieldDescriptor& fd = x->fields[f];
-        if (fd.type == PROTOBUF_C_TYPE_MESSAGE) todo.push_back(static_cast<const ProtobufCMessageDescriptor*>(fd.descriptor));
+        if (fd.type == PROTOBUF_C_TYPE_MESSAGE) unvisited.push_back(static_cast<const ProtobufCMessageDescriptor*>(fd.descriptor));
         if (fd.type != PROTOBUF_C_TYPE_INT32 || fd.label == PROTOBUF_C_LABEL_REPEATED) continue;
         if (std::strcmp(fd.name, "location") == 0) p.locations.push_back(fd.offset);
         if (std::strcmp(fd.name, "stmt_location") == 0) p.stmt_location = int(fd.offset);
@@ -71,6 +73,12 @@ const PositionFields* PositionFieldsOf(const ProtobufCMessageDescriptor* d) {
 }
 
 }  // namespace
+
+std::string PackedParseTree(const ProtobufCMessage* m) {
+  std::string out(protobuf_c_message_get_packed_size(m), '\0');
+  protobuf_c_message_pack(m, reinterpret_cast<uint8_t*>(out.data()));
+  return out;
+}
 
 ProtobufCMessage* CloneParseTree(const ProtobufCMessage* m, ProtobufCAllocator* a) {
   const ProtobufCMessageDescriptor* d = m->descriptor;

@@ -7,8 +7,13 @@
 
 #include <cstdint>
 #include <functional>
+#include <string>
 
 namespace yunhe {
+
+// m packed as protobuf bytes: two trees are the same, positions included, when these are
+// (tests compare copies with fresh parses).
+std::string PackedParseTree(const ProtobufCMessage* m);
 
 // A deep copy of m whose messages, arrays and strings all come from `alloc`.
 ProtobufCMessage* CloneParseTree(const ProtobufCMessage* m, ProtobufCAllocator* alloc);

@@ -124,8 +124,7 @@ bool ConstHolds(const PgQuery__AConst& c, std::string_view sql, const LiteralSpa
   const std::string_view text = sql.substr(size_t(lit.begin), size_t(lit.length));
   switch (lit.kind) {
     case 'i': {
-      int64_t v = 0;
-      for (char ch : text) v = v * 10 + (ch - '0');
+      const int64_t v = IntegerLiteralValue(sql, lit);
       return c.val_case == PG_QUERY__A__CONST__VAL_IVAL && c.ival && c.ival->ival == (negated ? -v : v);
     }
     case 'n':
@@ -186,6 +185,9 @@ std::shared_ptr<ParsedSql> ParsedSql::FromTemplate(const Template& model, const 
   out->arena_ = std::make_unique<TreeArena>(from.arena_->total);
   ProtobufCAllocator arena{&TreeArena::Alloc, &TreeArena::Free, out->arena_.get()};
   out->result_ = reinterpret_cast<PgQuery__ParseResult*>(CloneParseTree(&from.result_->base, &arena));
+  auto in_tree = [&](const std::string& v) {  // a string of the copy's own
+    return static_cast<char*>(std::memcpy(TreeArena::Alloc(out->arena_.get(), v.size() + 1), v.c_str(), v.size() + 1));
+  };
   // New values into the copied constants, found by their location in the model's text.
   WalkParseTree(&out->result_->base, [&](const ProtobufCMessage* m) {
     if (m->descriptor != &pg_query__a__const__descriptor) return;
@@ -197,21 +199,12 @@ std::shared_ptr<ParsedSql> ParsedSql::FromTemplate(const Template& model, const 
     const std::string_view text = std::string_view(sql).substr(size_t(lit.begin), size_t(lit.length));
     switch (lit.kind) {
       case 'i': {
-        int64_t v = 0;
-        for (char ch : text) v = v * 10 + (ch - '0');
+        const int64_t v = IntegerLiteralValue(sql, lit);
         c->ival->ival = int32_t(model.negated[k] ? -v : v);
         break;
       }
-      case 'n': {
-        const std::string v = (model.negated[k] ? "-" : "") + std::string(text);
-        c->fval->fval = static_cast<char*>(std::memcpy(TreeArena::Alloc(out->arena_.get(), v.size() + 1), v.c_str(), v.size() + 1));
-        break;
-      }
-      default: {
-        const std::string v = StringLiteralValue(sql, lit);
-        c->sval->sval = static_cast<char*>(std::memcpy(TreeArena::Alloc(out->arena_.get(), v.size() + 1), v.c_str(), v.size() + 1));
-        break;
-      }
+      case 'n': c->fval->fval = in_tree((model.negated[k] ? "-" : "") + std::string(text)); break;
+      default: c->sval->sval = in_tree(StringLiteralValue(sql, lit)); break;
     }
   });
   // Text positions past a constant of another length move with it.

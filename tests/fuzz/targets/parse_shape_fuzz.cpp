@@ -14,16 +14,11 @@
 
 #include "common/status.h"
 #include "sql/literal_template.h"
+#include "sql/parse_tree_clone.h"
 #include "sql/parser.h"
 #include "sql/srf_rewrite.h"
 
 namespace {
-
-std::string Packed(const ProtobufCMessage* m) {
-  std::string out(protobuf_c_message_get_packed_size(m), '\0');
-  protobuf_c_message_pack(m, reinterpret_cast<uint8_t*>(out.data()));
-  return out;
-}
 
 // False when libpg_query rejects the text; aborts when ParsedSql::Parse differs from it.
 bool CheckAgainstFresh(const std::string& sql) {
@@ -45,7 +40,7 @@ bool CheckAgainstFresh(const std::string& sql) {
   for (size_t k = 0; same && k < fresh->n_stmts; ++k) {
     const yunhe::ParsedStatement& st = mine->statements()[k];
     same = st.location == fresh->stmts[k]->stmt_location && st.length == fresh->stmts[k]->stmt_len &&
-           Packed(&st.node->base) == Packed(&fresh->stmts[k]->stmt->base);
+           yunhe::PackedParseTree(&st.node->base) == yunhe::PackedParseTree(&fresh->stmts[k]->stmt->base);
   }
   pg_query__parse_result__free_unpacked(fresh, nullptr);
   // Rewritten while parsing on purpose, so not libpg_query's tree: a select list's set-returning

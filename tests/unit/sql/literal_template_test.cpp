@@ -10,16 +10,11 @@
 #include <vector>
 
 #include "sql/literal_template.h"
+#include "sql/parse_tree_clone.h"
 #include "sql/parser.h"
 
 namespace yunhe {
 namespace {
-
-std::string Packed(const ProtobufCMessage* m) {
-  std::string out(protobuf_c_message_get_packed_size(m), '\0');
-  protobuf_c_message_pack(m, reinterpret_cast<uint8_t*>(out.data()));
-  return out;
-}
 
 // The text parsed afresh by libpg_query vs through ParsedSql::Parse (and its caches).
 void ExpectSameAsFreshParse(const std::string& sql) {
@@ -34,7 +29,7 @@ void ExpectSameAsFreshParse(const std::string& sql) {
     const ParsedStatement& st = mine->statements()[k];
     EXPECT_EQ(st.location, fresh->stmts[k]->stmt_location);
     EXPECT_EQ(st.length, fresh->stmts[k]->stmt_len);
-    EXPECT_EQ(Packed(&st.node->base), Packed(&fresh->stmts[k]->stmt->base)) << "statement " << k;
+    EXPECT_EQ(PackedParseTree(&st.node->base), PackedParseTree(&fresh->stmts[k]->stmt->base)) << "statement " << k;
   }
   pg_query__parse_result__free_unpacked(fresh, nullptr);
 }
