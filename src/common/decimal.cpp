@@ -168,7 +168,18 @@ std::string FormatDecimal(const Decimal& d) {
 
 Decimal DecimalFromInt(int64_t x) { return Decimal{x, 0}; }
 
-double DecimalToDouble(const Decimal& d) { return std::strtod(FormatDecimal(d).c_str(), nullptr); }
+constexpr double kPow10Double[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                     1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+__int128 DecimalPow10(int n) { return Pow10(n); }
+
+double DecimalToDouble(const Decimal& d) {
+  // Both operands exact in a double (|v| < 2^53, 10^scale for scale <= 22): one correctly
+  // rounded division gives the nearest double, as the text round trip does.
+  constexpr i128 kExact = i128(1) << 53;
+  if (d.v > -kExact && d.v < kExact && d.scale >= 0 && d.scale <= 22) return double(int64_t(d.v)) / kPow10Double[d.scale];
+  return std::strtod(FormatDecimal(d).c_str(), nullptr);
+}
 
 Decimal DecimalRescale(const Decimal& d, int scale) {
   if (scale == d.scale) return d;
@@ -187,10 +198,19 @@ Decimal DecimalFromDouble(double x) {
 }
 
 int DecimalCompare(const Decimal& a, const Decimal& b) {
+  auto three_way = [](i128 x, i128 y) { return x < y ? -1 : x > y ? 1 : 0; };
+  if (a.scale == b.scale) return three_way(a.v, b.v);
+  const int s = std::max(a.scale, b.scale);
   i128 av, bv;
-  int s;
-  Align(a, b, &av, &bv, &s);
-  return av < bv ? -1 : av > bv ? 1 : 0;
+  if (!__builtin_mul_overflow(a.v, Pow10(s - a.scale), &av) && !__builtin_mul_overflow(b.v, Pow10(s - b.scale), &bv))
+    return three_way(av, bv);
+  // Too many digits to align (123456.78 vs 0.06000...001): a comparison never overflows, so
+  // compare signs, then integer parts, then the fractions (each below 10^scale, so aligned they fit).
+  const int sa = three_way(a.v, 0), sb = three_way(b.v, 0);
+  if (sa != sb) return three_way(sa, sb);
+  const i128 ia = a.v / Pow10(a.scale), ib = b.v / Pow10(b.scale);
+  if (ia != ib) return three_way(ia, ib);
+  return three_way(MulChecked(a.v - ia * Pow10(a.scale), Pow10(s - a.scale)), MulChecked(b.v - ib * Pow10(b.scale), Pow10(s - b.scale)));
 }
 
 Decimal DecimalAdd(const Decimal& a, const Decimal& b) {

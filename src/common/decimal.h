@@ -14,6 +14,8 @@ double DecimalToDouble(const Decimal& d);
 // Rounds half away from zero to `scale` digits, as numeric(p,s) input does.
 Decimal DecimalRescale(const Decimal& d, int scale);
 Decimal DecimalFromDouble(double x);  // via shortest digits, like PostgreSQL's float8 -> numeric
+// 10^n for 0 <= n <= 38.
+__int128 DecimalPow10(int n);
 int DecimalCompare(const Decimal& a, const Decimal& b);
 Decimal DecimalAdd(const Decimal& a, const Decimal& b);
 Decimal DecimalSub(const Decimal& a, const Decimal& b);

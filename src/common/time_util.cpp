@@ -448,6 +448,12 @@ int64_t AddInterval(int64_t ts, const Interval& iv, int sign) {
   return ts;
 }
 
+int64_t DateToTimestamp(int64_t days) {
+  int64_t ns;
+  if (__builtin_mul_overflow(days, kNsPerDay, &ns)) throw Error(SqlState::kDatetimeFieldOverflow, "date out of range for timestamp");
+  return ns;
+}
+
 __int128 Interval::SortKey() const {
   return (__int128)months * 30 * kNsPerDay + (__int128)days * kNsPerDay + ns;
 }

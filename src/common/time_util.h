@@ -18,6 +18,9 @@ inline constexpr int64_t kNsPerDay = 24 * kNsPerHour;
 // Division rounding toward negative infinity.
 inline int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d);
+// Midnight of a date as a timestamp; 22008 "date out of range for timestamp" past the
+// nanosecond range (1677-2262).
+int64_t DateToTimestamp(int64_t days);
 void CivilFromDays(int64_t days, int64_t* y, unsigned* m, unsigned* d);
 
 // "2024-03-01"; false on bad syntax or an impossible date.

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <utility>
 
+#include "common/decimal.h"
+#include "common/status.h"
 #include "exec/expression_eval.h"
 
 namespace yunhe {
@@ -51,7 +53,7 @@ bool RawComparable(const LogicalType& column, const LogicalType& constant) {
   if (IntegerType(a) && IntegerType(b)) return true;
   if (a != b) return false;
   return a == TypeId::kBool || a == TypeId::kDate || a == TypeId::kTimestamp || a == TypeId::kTimestampTz ||
-         a == TypeId::kFloat64 || a == TypeId::kText;
+         a == TypeId::kFloat64 || a == TypeId::kText || a == TypeId::kNumeric;
 }
 
 bool MatchColumnComparison(const Expr& e, size_t columns, ColumnComparison* out) {
@@ -66,6 +68,16 @@ bool MatchColumnComparison(const Expr& e, size_t columns, ColumnComparison* out)
   if (cst->value.type.id == TypeId::kFloat64 && std::isnan(cst->value.f)) return false;
   out->column = col->column;
   out->constant = cst->value;
+  if (col->type.id == TypeId::kNumeric && col->type.precision != 0) {
+    // Values of numeric(p,s) all have scale s: a constant at that scale compares as integers.
+    // Constants too large to rescale (overflow) stay as they are and compare by DecimalCompare.
+    Decimal& k = out->constant.d;
+    try {
+      const Decimal at = DecimalRescale(k, col->type.scale);
+      if (DecimalCompare(at, k) == 0) k = at;
+    } catch (const Error&) {
+    }
+  }
   return true;
 }
 
@@ -129,6 +141,14 @@ void NarrowBy(const ColumnComparison& c, const Vector& v, size_t n, bool all, st
       const double* x = v.f64();
       const double k = c.constant.f;
       Narrow(nulls, n, all, sel, [&](uint32_t r) { return x[r]; }, [&](double a) { return CompareDouble(op, a, k); });
+      return;
+    }
+    case PhysicalType::kDec: {  // one scale (a numeric(p,s) column) compares as integers
+      const Decimal* x = v.dec();
+      const Decimal k = c.constant.d;
+      Narrow(nulls, n, all, sel, [&](uint32_t r) -> const Decimal& { return x[r]; }, [&](const Decimal& a) {
+        return a.scale == k.scale ? Compare(op, a.v, k.v) : Compare(op, DecimalCompare(a, k), 0);
+      });
       return;
     }
     default: {  // text, byte-wise (C collation)

@@ -68,7 +68,8 @@ int64_t DoubleToInt(double d, TypeId t) {
 Decimal ApplyTypmod(const Decimal& d, const LogicalType& t) {
   if (t.precision == 0) return d;
   Decimal r = DecimalRescale(d, t.scale);
-  if (DecimalIntegerDigits(r) > t.precision - t.scale) {
+  // At scale s, at most p - s integer digits means |v| < 10^p.
+  if (r.v >= DecimalPow10(t.precision) || r.v <= -DecimalPow10(t.precision)) {
     throw Error(Status::Error(SqlState::kNumericValueOutOfRange, "numeric field overflow")
                     .WithDetail(fmt::format("A field with precision {}, scale {} must round to an absolute value less than 10^{}.",
                                             t.precision, t.scale, t.precision - t.scale)));
@@ -367,11 +368,11 @@ Value CastValue(const Value& v, const LogicalType& to) {
       }
       break;
     case TypeId::kTimestamp:
-      if (from == TypeId::kDate) { out.i = v.i * kNsPerDay; return out; }
+      if (from == TypeId::kDate) { out.i = DateToTimestamp(v.i); return out; }
       if (from == TypeId::kTimestampTz) { out.i = SessionZone().UtcToLocal(v.i); return out; }
       break;
     case TypeId::kTimestampTz:
-      if (from == TypeId::kDate) { out.i = SessionZone().LocalToUtc(v.i * kNsPerDay); return out; }
+      if (from == TypeId::kDate) { out.i = SessionZone().LocalToUtc(DateToTimestamp(v.i)); return out; }
       if (from == TypeId::kTimestamp) { out.i = SessionZone().LocalToUtc(v.i); return out; }
       break;
     case TypeId::kTime:
@@ -411,24 +412,70 @@ Value CastValue(const Value& v, const LogicalType& to) {
               fmt::format("cannot cast type {} to {}", v.type.ToString(), to.ToString()));
 }
 
+bool IsRelabelCast(const LogicalType& from, const LogicalType& to) {
+  if (from == to) return true;
+  if (from.IsInteger() && to.IsInteger()) return int(to.id) >= int(from.id);  // widening
+  if (from.id != to.id) return false;
+  switch (to.id) {
+    case TypeId::kNumeric:  // to unconstrained, or to the same scale with room for every digit
+      return to.precision == 0 || (from.precision != 0 && from.scale == to.scale && from.precision <= to.precision);
+    case TypeId::kText:  // text/varchar(n) to text or a longer varchar; scale tells uuid/json apart
+      return from.scale == to.scale && (to.precision == 0 || (from.precision != 0 && from.precision <= to.precision));
+    case TypeId::kGeometry:
+    case TypeId::kArray:
+      return to.precision == 0;
+    default:
+      return false;
+  }
+}
+
+namespace {
+
+// Applies f(x) to every non-NULL row and keeps the NULL flags: the per-type loops of CastVector.
+template <typename In, typename Out, typename F>
+void MapRows(const In* x, const uint8_t* nulls, size_t n, Out* out, const F& f) {
+  for (size_t r = 0; r < n; ++r)
+    if (!nulls[r]) out[r] = f(x[r]);
+}
+
+}  // namespace
+
 Vector CastVector(const Vector& in, const LogicalType& to) {
+  const LogicalType& from = in.type();
+  if (IsRelabelCast(from, to)) {  // same values, same representation: share the arrays
+    Vector out = in;
+    out.set_type(to);
+    return out;
+  }
   const size_t n = in.size();
   Vector out(to);
   out.Resize(n);
-  const LogicalType& from = in.type();
-  // Fast paths for the numeric widenings the binder inserts most often.
-  if (from.IsInteger() && to.IsInteger() && (int)to.id >= (int)from.id) {
-    std::copy(in.i64(), in.i64() + n, out.i64());
-    std::copy(in.nulls(), in.nulls() + n, out.nulls());
+  const uint8_t* nulls = in.nulls();
+  std::copy(nulls, nulls + n, out.nulls());
+  // Typed loops for the conversions the binder inserts most often (mixed arithmetic,
+  // comparisons of dates with timestamps, numeric typmods), without a Value per row.
+  if (from.IsInteger() && to.id == TypeId::kFloat64) {
+    MapRows(in.i64(), nulls, n, out.f64(), [](int64_t x) { return double(x); });
     return out;
   }
-  if (from.IsInteger() && to.id == TypeId::kFloat64) {
-    for (size_t r = 0; r < n; ++r) out.f64()[r] = double(in.i64()[r]);
-    std::copy(in.nulls(), in.nulls() + n, out.nulls());
+  if (from.IsInteger() && to.id == TypeId::kNumeric) {
+    MapRows(in.i64(), nulls, n, out.dec(), [&](int64_t x) { return ApplyTypmod(DecimalFromInt(x), to); });
+    return out;
+  }
+  if (from.id == TypeId::kNumeric && to.id == TypeId::kNumeric) {
+    MapRows(in.dec(), nulls, n, out.dec(), [&](const Decimal& d) { return ApplyTypmod(d, to); });
+    return out;
+  }
+  if (from.id == TypeId::kNumeric && to.id == TypeId::kFloat64) {
+    MapRows(in.dec(), nulls, n, out.f64(), [](const Decimal& d) { return DecimalToDouble(d); });
+    return out;
+  }
+  if (from.id == TypeId::kDate && to.id == TypeId::kTimestamp) {
+    MapRows(in.i64(), nulls, n, out.i64(), [](int64_t days) { return DateToTimestamp(days); });
     return out;
   }
   for (size_t r = 0; r < n; ++r) {
-    if (in.IsNull(r)) continue;
+    if (nulls[r]) continue;
     out.SetValue(r, CastValue(in.GetValue(r), to));
   }
   return out;

@@ -9,6 +9,9 @@ namespace yunhe {
 Value CastValue(const Value& v, const LogicalType& to);
 // Converts a whole vector, picking the conversion once per chunk.
 Vector CastVector(const Vector& in, const LogicalType& to);
+// Whether a cast from -> to keeps every value and its representation (numeric(10,2) -> numeric,
+// varchar(5) -> text, int4 -> int8): evaluating it only relabels the vector.
+bool IsRelabelCast(const LogicalType& from, const LogicalType& to);
 // Whether an explicit CAST from -> to exists at all.
 bool CastExists(const LogicalType& from, const LogicalType& to);
 // Parses text input for a type (the path of 'literal'::type and COPY).

@@ -4,6 +4,7 @@
 
 #include "common/sql_text.h"
 #include "common/status.h"
+#include "common/time_util.h"
 #include "exec/expression_eval.h"
 #include "functions/cast.h"
 #include "functions/function.h"
@@ -16,6 +17,20 @@
 
 namespace yunhe {
 namespace {
+
+// `date op ts` as `date op' bound` with a date bound: a date d compares with ts as its
+// midnight d*D does, so d < ts is d < ceil(ts/D), d <= ts is d <= floor(ts/D) and so on.
+// = and <> only when ts is a midnight. False when the comparison is left as it is.
+bool DateBoundOfTimestamp(int64_t ts, std::string* op, int64_t* bound) {
+  const int64_t floor_days = FloorDiv(ts, kNsPerDay);
+  const bool midnight = floor_days * kNsPerDay == ts;
+  const int64_t ceil_days = midnight ? floor_days : floor_days + 1;
+  if (*op == "<" || *op == ">=") *bound = ceil_days;
+  else if (*op == "<=" || *op == ">") *bound = floor_days;
+  else if ((*op == "=" || *op == "<>") && midnight) *bound = floor_days;
+  else return false;
+  return true;
+}
 
 std::string TypeList(const std::vector<ExprPtr>& args) {
   std::string s;
@@ -134,7 +149,26 @@ ExprPtr Planner::MakeComparison(const std::string& op, ExprPtr l, ExprPtr r, int
   // A typed side decides the type of an unknown literal on the other side.
   if (l->unknown_literal && !r->unknown_literal && r->type.id != TypeId::kNull) l = CoerceTo(l, r->type);
   if (r->unknown_literal && !l->unknown_literal && l->type.id != TypeId::kNull) r = CoerceTo(r, l->type);
-  return ResolveCall(op, {l, r}, location, true);
+  // A date compared with a timestamp constant compares with a date constant instead, so the
+  // scan filters and prunes on the date column itself rather than casting every row.
+  std::string date_op = op;
+  int64_t date_bound;
+  if (r->type.id == TypeId::kDate && l->kind == ExprKind::kConstant && l->type.id == TypeId::kTimestamp) {
+    std::swap(l, r);
+    date_op = FlipComparison(op);
+  }
+  if (l->type.id == TypeId::kDate && r->kind == ExprKind::kConstant && r->type.id == TypeId::kTimestamp && !r->value.is_null &&
+      DateBoundOfTimestamp(r->value.i, &date_op, &date_bound)) {
+    Value bound = Value::Time(date_bound, TypeId::kDate);
+    return ResolveCall(date_op, {l, MakeConstant(bound, r->location)}, location, true);
+  }
+  ExprPtr cmp = ResolveCall(op, {l, r}, location, true);
+  // Casts that only relabel (numeric(15,2) compared as numeric, varchar as text) are dropped:
+  // the comparison reads the same values, and a bare column meets the scan's typed filters.
+  if (cmp->kind == ExprKind::kFunction)
+    for (auto& a : cmp->args)
+      if (a->kind == ExprKind::kCast && IsRelabelCast(a->args[0]->type, a->type)) a = a->args[0];
+  return cmp;
 }
 
 ExprPtr Planner::BindFuncCall(PgQuery__FuncCall* f, BindContext& bc) {
