@@ -11,85 +11,16 @@
 #include "exec/hash_aggregate.h"
 #include "exec/hash_join.h"
 #include "exec/table_scan.h"
+#include "sql/correlation.h"
 #include "sql/planner.h"
 
 namespace yunhe {
 
 namespace {
 
-// Outer references in e: deepest depth (0 = none); *inner set when e reads its own columns.
-int OuterDepth(const Expr& e, bool* inner) {
-  int d = 0;
-  if (e.kind == ExprKind::kOuterColumn) d = e.depth;
-  if (e.kind == ExprKind::kColumn) *inner = true;
-  if (e.subquery || e.kind == ExprKind::kAggregate || e.kind == ExprKind::kWindow || e.kind == ExprKind::kParam) return 99;
-  for (auto& a : e.args) d = std::max(d, OuterDepth(*a, inner));
-  return d;
-}
-
-// The expression with its depth-1 outer references turned into columns of the outer row.
-ExprPtr OuterToColumns(const ExprPtr& e) {
-  auto c = std::make_shared<Expr>(*e);
-  if (c->kind == ExprKind::kOuterColumn) {
-    c->kind = ExprKind::kColumn;
-    c->depth = 0;
-  }
-  for (auto& a : c->args) a = OuterToColumns(a);
-  return c;
-}
-
-// e with every column reference c moved to map(c) (nullptr when map says -1: gives up).
-ExprPtr RemapColumns(const ExprPtr& e, const std::function<ExprPtr(const Expr&)>& map) {
-  if (e->kind == ExprKind::kColumn) return map(*e);
-  auto c = std::make_shared<Expr>(*e);
-  for (auto& a : c->args) {
-    a = RemapColumns(a, map);
-    if (!a) return nullptr;
-  }
-  return c;
-}
-
 // e with its columns replaced by the expressions they name (looking through a projection).
 ExprPtr Substitute(const ExprPtr& e, const std::vector<ExprPtr>& by) {
   return RemapColumns(e, [&](const Expr& c) { return c.column < int(by.size()) ? by[size_t(c.column)] : nullptr; });
-}
-
-// Splits a subquery's WHERE into equalities between its own columns and depth-1 outer columns
-// (appended to lkeys: over the outer row, rkeys: over the subquery's rows), conjuncts that read
-// only its own columns, and other conjuncts over both (`l2.suppkey <> l1.suppkey`, TPC-H Q21:
-// the join's residual, over the outer row's columns then the subquery's, `outer_width` on);
-// false when anything else correlates (a deeper reference, a subquery, a volatile call).
-bool SplitCorrelation(const ExprPtr& pred, int outer_width, std::vector<ExprPtr>* lkeys, std::vector<ExprPtr>* rkeys,
-                      std::vector<ExprPtr>* inner_only, std::vector<ExprPtr>* residual) {
-  for (const ExprPtr& c : FlattenConjuncts({pred})) {
-    bool reads_inner = false;
-    const int depth = OuterDepth(*c, &reads_inner);
-    if (depth == 0) {
-      inner_only->push_back(c);
-      continue;
-    }
-    if (depth != 1) return false;
-    const bool equality = c->kind == ExprKind::kFunction && c->name == "=" && c->args.size() == 2;
-    if (!equality) {
-      if (!MovableExpr(*c)) return false;
-      residual->push_back(OuterToColumns(ShiftColumns(c, outer_width)));
-      continue;
-    }
-    bool inner_a = false, inner_b = false;
-    const int da = OuterDepth(*c->args[0], &inner_a), db = OuterDepth(*c->args[1], &inner_b);
-    if (da == 1 && !inner_a && db == 0 && inner_b) {
-      lkeys->push_back(OuterToColumns(c->args[0]));
-      rkeys->push_back(c->args[1]);
-    } else if (db == 1 && !inner_b && da == 0 && inner_a) {
-      lkeys->push_back(OuterToColumns(c->args[1]));
-      rkeys->push_back(c->args[0]);
-    } else if (MovableExpr(*c)) {
-      residual->push_back(OuterToColumns(ShiftColumns(c, outer_width)));
-    } else {
-      return false;
-    }
-  }
-  return true;
 }
 
 }  // namespace
@@ -161,28 +92,16 @@ OperatorPtr Planner::DecorrelateExists(OperatorPtr plan, std::vector<ExprPtr>* p
   return plan;
 }
 
-namespace {
-
-
-bool NoOuterReferences(const ExprPtr& e) {
-  if (!e) return true;
-  bool inner = false;
-  return OuterDepth(*e, &inner) == 0;
-}
-
-}  // namespace
-
-// (SELECT g(agg1(..), agg2(..)) FROM t WHERE t.k = outer.x AND <t only>) runs once per outer row.
-// As a join: aggregate t (filtered) GROUP BY k once, LEFT JOIN it on outer.x = k; an outer row
-// without a group gets what the aggregates give for no rows: NULL, or 0 for count.
+// (SELECT g(agg1(..), agg2(..)) FROM t, u, ... WHERE t.k = outer.x AND <own columns only>) runs
+// once per outer row. As a join: aggregate the subquery's rows without the correlation GROUP BY
+// t.k once, LEFT JOIN it on outer.x = t.k; an outer row without a group gets what the
+// aggregates give for no rows: NULL, or 0 for count.
 OperatorPtr Planner::DecorrelateScalarSubqueries(OperatorPtr plan, std::vector<ExprPtr>* exprs) {
   std::function<ExprPtr(const ExprPtr&)> rewrite = [&](const ExprPtr& e) -> ExprPtr {
     if (e->kind == ExprKind::kSubquery && e->subquery && e->subquery->correlated) {
       auto proj = std::dynamic_pointer_cast<ProjectionOperator>(e->subquery->plan);
       auto agg = proj ? std::dynamic_pointer_cast<HashAggregateOperator>(proj->children[0]) : nullptr;
-      auto filter = agg ? std::dynamic_pointer_cast<FilterOperator>(agg->children[0]) : nullptr;
-      auto scan = filter ? std::dynamic_pointer_cast<TableScanOperator>(filter->children[0]) : nullptr;
-      if (!scan || proj->exprs().size() != 1 || !agg->groups().empty() || !NoOuterReferences(proj->exprs()[0])) return e;
+      if (!agg || proj->exprs().size() != 1 || !agg->groups().empty() || !NoOuterReferences(proj->exprs()[0])) return e;
       for (const BoundAggregate& a : agg->aggregates()) {
         if (!NoOuterReferences(a.filter) || !NoOuterReferences(a.direct_arg)) return e;
         for (const ExprPtr& x : a.args)
@@ -190,15 +109,27 @@ OperatorPtr Planner::DecorrelateScalarSubqueries(OperatorPtr plan, std::vector<E
         for (const ExprPtr& x : a.order_by)
           if (!NoOuterReferences(x)) return e;
       }
-      // Grouping by the keys needs every correlation to be an equality: no residual.
-      std::vector<ExprPtr> lkeys, rkeys, inner_only, residual;
-      if (!SplitCorrelation(filter->predicate(), 0, &lkeys, &rkeys, &inner_only, &residual) || lkeys.empty() ||
-          !residual.empty())
-        return e;
-      OperatorPtr source = scan;
-      if (!inner_only.empty()) source = std::make_shared<FilterOperator>(scan, AndAllConditions(inner_only));
-      const std::vector<BoundAggregate>& aggs = agg->aggregates();
-      auto grouped = std::make_shared<HashAggregateOperator>(source, rkeys, aggs);
+      // Grouping by the keys needs every correlation to be an equality in a filter the rows
+      // pass on their way to the aggregate, whatever joins lie between (correlation.h).
+      LiftedCorrelation lifted;
+      if (!LiftCorrelation(agg->children[0], &lifted) || lifted.inner.empty()) return e;
+      std::vector<BoundAggregate> aggs = agg->aggregates();
+      for (BoundAggregate& a : aggs) {
+        bool mapped = true;
+        auto map = [&](ExprPtr& x) {
+          if (!x) return;
+          x = MapColumns(x, lifted.map);
+          mapped = mapped && x;
+        };
+        map(a.filter);
+        map(a.direct_arg);
+        for (ExprPtr& x : a.args) map(x);
+        for (ExprPtr& x : a.order_by) map(x);
+        if (!mapped) return e;
+      }
+      const std::vector<ExprPtr>& rkeys = lifted.inner;
+      const std::vector<ExprPtr>& lkeys = lifted.outer;
+      auto grouped = std::make_shared<HashAggregateOperator>(lifted.op, rkeys, aggs);
       const int width = int(plan->types.size()), nkeys = int(rkeys.size());
       std::vector<ExprPtr> group_columns;
       for (int k = 0; k < nkeys; ++k) group_columns.push_back(MakeColumn(k, rkeys[size_t(k)]->type, rkeys[size_t(k)]->name));
