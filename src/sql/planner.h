@@ -96,8 +96,9 @@ ExprPtr AndAllConditions(const std::vector<ExprPtr>& preds);
 // the join (as far down as join semantics allow: the preserved side of outer joins, the left of
 // ASOF and LATERAL joins), over table scans also as zone-map checks; the rest filter `plan`.
 OperatorPtr PushDownFilters(OperatorPtr plan, const std::vector<ExprPtr>& preds);
-// Safe to evaluate at another place in the plan: no subqueries, no volatile functions (random()
-// must run once per output row; now() is the statement's start), no aggregates or windows.
+// Safe to evaluate at another place in the plan: no correlated subqueries (uncorrelated ones
+// run once and are cached), no volatile functions (random() must run once per output row;
+// now() is the statement's start), no aggregates or windows.
 bool MovableExpr(const Expr& e);
 // A condition that is NULL or false for every row whose columns [lo, hi) are all NULL (a
 // comparison, LIKE, IN or IS NOT NULL over those columns, through casts and arithmetic; AND of

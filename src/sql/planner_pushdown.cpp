@@ -12,7 +12,9 @@
 
 namespace yunhe {
 bool MovableExpr(const Expr& e) {
-  if (e.subquery || e.kind == ExprKind::kAggregate || e.kind == ExprKind::kWindow) return false;
+  // An uncorrelated subquery is evaluated once per execution and cached: a condition holding
+  // it (`o_orderkey IN (SELECT ...)`) may move down to the scan whose columns it reads.
+  if ((e.subquery && e.subquery->correlated) || e.kind == ExprKind::kAggregate || e.kind == ExprKind::kWindow) return false;
   if (e.function && e.function->volatile_ && e.name != "now") return false;
   for (auto& a : e.args)
     if (!MovableExpr(*a)) return false;

@@ -54,5 +54,19 @@ TEST_F(DecorrelateJoins, ACorrelationInsideAJoinConditionStaysPerRow) {
   EXPECT_EQ(Scalar(*db_, q), "400");  // the 4 rows of ps of each pk match: sizes 0..3 of every 20
 }
 
+TEST_F(DecorrelateJoins, AnUncorrelatedInFiltersItsScanBeforeTheJoins) {
+  // TPC-H Q18's shape: the IN list of a grouped subquery selects few p rows; it filters p's scan.
+  const std::string q = "SELECT count(*) FROM p, ps WHERE p.pk = ps.pk AND p.pk IN (SELECT pk FROM ps GROUP BY pk HAVING sum(cost) > 3900)";
+  const std::string plan = ExplainAnalyze(*db_, q);
+  const size_t filter = plan.find("Filter: p.pk IN (SubPlan)"), scan = plan.find("Seq Scan on p ");
+  ASSERT_NE(filter, std::string::npos) << plan;
+  ASSERT_NE(scan, std::string::npos) << plan;
+  EXPECT_LT(plan.find("Hash Inner Join"), filter) << plan;  // below the join, right over p's scan
+  EXPECT_EQ(plan.find("Filter", filter + 1), std::string::npos) << plan;
+  EXPECT_EQ(Scalar(*db_, q), Scalar(*db_,
+                                    "SELECT count(*) FROM p, ps, (SELECT pk FROM ps GROUP BY pk HAVING sum(cost) > 3900) g "
+                                    "WHERE p.pk = ps.pk AND g.pk = p.pk"));
+}
+
 }  // namespace
 }  // namespace yunhe
