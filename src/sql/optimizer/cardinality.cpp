@@ -66,17 +66,25 @@ bool TraceColumn(PhysicalOperator& op, int column, TableScanOperator** scan, int
 double ChildRows(PhysicalOperator& op) { return op.children.empty() ? 1000 : EstimateRows(*op.children[0]); }
 
 // Selectivity of the equi-join keys of a join: per key pair 1 / max(distinct left, distinct right)
-// (PostgreSQL's eqjoinsel without most-common values), keys taken as independent.
+// (PostgreSQL's eqjoinsel without most-common values), keys taken as independent -- except that
+// a side has no more key combinations than rows (lineitem and partsupp on partkey and
+// suppkey: one composite key), so several keys divide by no more than the larger side's
+// min(rows, product of its distinct counts).
 double KeySelectivity(HashJoinOperator& j) {
-  double sel = 1;
+  const double left = EstimateRows(*j.children[0]), right = EstimateRows(*j.children[1]);
+  double independent = 1, combos_left = 1, combos_right = 1;
   for (size_t k = 0; k < j.left_keys().size(); ++k) {
     const Expr& l = *j.left_keys()[k];
     const Expr& r = *j.right_keys()[k];
-    const double dl = BareColumn(l) >= 0 ? EstimateDistinct(*j.children[0], BareColumn(l)) : EstimateRows(*j.children[0]);
-    const double dr = BareColumn(r) >= 0 ? EstimateDistinct(*j.children[1], BareColumn(r)) : EstimateRows(*j.children[1]);
-    sel /= std::max({dl, dr, 1.0});
+    const double dl = std::max(1.0, BareColumn(l) >= 0 ? EstimateDistinct(*j.children[0], BareColumn(l)) : left);
+    const double dr = std::max(1.0, BareColumn(r) >= 0 ? EstimateDistinct(*j.children[1], BareColumn(r)) : right);
+    independent *= std::max(dl, dr);
+    combos_left *= dl;
+    combos_right *= dr;
   }
-  return sel;
+  if (j.left_keys().size() < 2) return 1 / independent;
+  const double composite = std::max({1.0, std::min(left, combos_left), std::min(right, combos_right)});
+  return 1 / std::min(independent, composite);
 }
 
 double EstimateJoin(HashJoinOperator& j) {

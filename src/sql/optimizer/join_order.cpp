@@ -259,6 +259,7 @@ class JoinOrderer {
     double rows = 1;
     for (int i = 0; i < n_; ++i)
       if (mask >> i & 1) rows *= rows_[size_t(i)];
+    const double cross = rows;
     for (size_t k = 0; k < class_distinct_.size(); ++k) {
       // A class fixed to a constant joins nothing more than the filters on its members keep.
       if (class_constant_[k]) continue;
@@ -269,11 +270,41 @@ class JoinOrderer {
       std::sort(d.begin(), d.end(), std::greater<double>());
       for (size_t k = 0; k + 1 < d.size(); ++k) rows /= std::max(1.0, d[k]);
     }
+    rows = std::min(cross, rows * CompositeKeyCorrection(mask));
     for (auto& c : r_.conditions)
       if (c.eq_class < 0 && c.inputs != 0 && (c.inputs & ~mask) == 0) rows *= Selectivity(c);
     rows = std::max(1.0, rows);
     card_cache_[mask] = rows;
     return rows;
+  }
+
+  // Two inputs joined on several columns (lineitem and partsupp on partkey and suppkey) are
+  // not joined on independent keys: a side has at most as many distinct key combinations as
+  // rows. Per such pair, the divisor the classes applied (the product of each key's larger
+  // distinct count) is replaced by the larger of the two sides' capped combination counts,
+  // min(rows, product of its distinct counts), as for a join on one composite key.
+  double CompositeKeyCorrection(Mask mask) const {
+    double factor = 1;
+    for (int a = 0; a < n_; ++a) {
+      if (!(mask >> a & 1)) continue;
+      for (int b = a + 1; b < n_; ++b) {
+        if (!(mask >> b & 1)) continue;
+        double applied = 1, da = 1, db = 1;
+        int shared = 0;
+        for (size_t k = 0; k < class_distinct_.size(); ++k) {
+          const double ka = class_distinct_[k][size_t(a)], kb = class_distinct_[k][size_t(b)];
+          if (class_constant_[k] || ka <= 0 || kb <= 0) continue;
+          ++shared;
+          applied *= std::max({1.0, ka, kb});
+          da *= std::max(1.0, ka);
+          db *= std::max(1.0, kb);
+        }
+        if (shared < 2) continue;
+        const double composite = std::max({1.0, std::min(rows_[size_t(a)], da), std::min(rows_[size_t(b)], db)});
+        if (composite < applied) factor *= applied / composite;
+      }
+    }
+    return factor;
   }
 
   Mask Neighbours(Mask mask) const {
