@@ -1,6 +1,7 @@
 #include "common/vector.h"
 
 #include <algorithm>
+#include <array>
 #include <mutex>
 
 namespace yunhe {
@@ -49,6 +50,7 @@ Value Vector::GetValue(size_t row) const {
 }
 
 void Vector::SetValue(size_t row, const Value& v) {
+  all_null_ = all_null_ && v.is_null;
   nulls_.mut()[row] = v.is_null;
   if (v.is_null) return;
   switch (type_.physical()) {
@@ -72,6 +74,7 @@ void Vector::ZipArrays(const Vector& src, F&& f) {
     ZipArrays(copy, f);
     return;
   }
+  all_null_ = all_null_ && src.all_null_;
   f(nulls_, src.nulls_);
   switch (type_.physical()) {
     case PhysicalType::kI64: f(i64_, src.i64_); break;
@@ -143,6 +146,10 @@ bool IsIdentity(const std::vector<uint32_t>& sel, size_t n) {
 
 void Vector::Select(const std::vector<uint32_t>& sel) {
   if (IsIdentity(sel, size())) return;
+  if (all_null_) {
+    *this = Nulls(type_, sel.size());
+    return;
+  }
   SelectOf(nulls_, sel);
   switch (type_.physical()) {
     case PhysicalType::kI64: SelectOf(i64_, sel); break;
@@ -154,6 +161,7 @@ void Vector::Select(const std::vector<uint32_t>& sel) {
 }
 
 Vector Vector::Gather(const std::vector<uint32_t>& sel) const {
+  if (all_null_) return Nulls(type_, sel.size());
   Vector out(type_);
   out.nulls_.assign(GatherOf(nulls_.get(), sel));
   switch (type_.physical()) {
@@ -169,7 +177,10 @@ Vector Vector::Gather(const std::vector<uint32_t>& sel) const {
 Vector Vector::Constant(const Value& v, LogicalType t, size_t n) {
   Vector out(t);
   out.Resize(n);
-  if (v.is_null) return out;  // Resize leaves new slots NULL
+  if (v.is_null) {  // Resize leaves new slots NULL
+    out.all_null_ = true;
+    return out;
+  }
   auto& nulls = out.nulls_.mut();
   std::fill(nulls.begin(), nulls.end(), 0);
   switch (t.physical()) {
@@ -183,7 +194,19 @@ Vector Vector::Constant(const Value& v, LogicalType t, size_t n) {
 }
 
 Vector Vector::Nulls(LogicalType t, size_t n) {
-  if (n != kChunkRows) return Constant(Value::Null(t), t, n);
+  if (n != kChunkRows) {
+    // Filters cut placeholders to every size: a few recent ones per thread are kept (shared
+    // copy-on-write, so handing out copies is safe), not allocated and filled each time.
+    struct Entry {
+      LogicalType type;
+      size_t rows = SIZE_MAX;
+      Vector v;
+    };
+    thread_local std::array<Entry, 64> recent;
+    Entry& e = recent[(n * 31 + size_t(t.id) * 7 + size_t(uint16_t(t.precision)) + size_t(uint16_t(t.scale)) * 131) % recent.size()];
+    if (e.rows != n || e.type != t) e = Entry{t, n, Constant(Value::Null(t), t, n)};
+    return e.v;
+  }
   static std::mutex mu;
   static std::vector<Vector> shared;  // one per type asked for
   std::lock_guard<std::mutex> lock(mu);

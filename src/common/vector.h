@@ -65,22 +65,29 @@ class Vector {
   void Clear() { Resize(0); }
 
   bool IsNull(size_t row) const { return nulls_.get()[row] != 0; }
-  void SetNull(size_t row, bool is_null) { nulls_.mut()[row] = is_null; }
+  void SetNull(size_t row, bool is_null) {
+    all_null_ = all_null_ && is_null;
+    nulls_.mut()[row] = is_null;
+  }
   bool HasNulls() const;
+  // Known to hold nothing but NULLs (made by Nulls() or a NULL Constant(), and not written
+  // since): the placeholders of pruned columns, which filters and joins then select from
+  // without copying values. False says nothing.
+  bool AllNull() const { return all_null_; }
 
   // Typed access; the caller picks by physical type once per chunk. Non-const accessors
   // unshare the array (see the top of this file).
-  int64_t* i64() { return i64_.mut().data(); }
+  int64_t* i64() { all_null_ = false; return i64_.mut().data(); }
   const int64_t* i64() const { return i64_.get().data(); }
-  double* f64() { return f64_.mut().data(); }
+  double* f64() { all_null_ = false; return f64_.mut().data(); }
   const double* f64() const { return f64_.get().data(); }
-  std::string* str() { return str_.mut().data(); }
+  std::string* str() { all_null_ = false; return str_.mut().data(); }
   const std::string* str() const { return str_.get().data(); }
-  Decimal* dec() { return dec_.mut().data(); }
+  Decimal* dec() { all_null_ = false; return dec_.mut().data(); }
   const Decimal* dec() const { return dec_.get().data(); }
-  Interval* iv() { return iv_.mut().data(); }
+  Interval* iv() { all_null_ = false; return iv_.mut().data(); }
   const Interval* iv() const { return iv_.get().data(); }
-  uint8_t* nulls() { return nulls_.mut().data(); }
+  uint8_t* nulls() { all_null_ = false; return nulls_.mut().data(); }
   const uint8_t* nulls() const { return nulls_.get().data(); }
 
   Value GetValue(size_t row) const;
@@ -113,6 +120,7 @@ class Vector {
   CowArray<Decimal> dec_;
   CowArray<Interval> iv_;
   CowArray<uint8_t> nulls_;
+  bool all_null_ = false;
 };
 
 struct DataChunk {

@@ -42,6 +42,7 @@ std::string HashJoinOperator::Details() const {
   for (size_t k = 0; k < left_keys_.size(); ++k)
     s += (k ? " AND " : "Hash Cond: ") + left_keys_[k]->ToString() + " = " + right_keys_[k]->ToString();
   if (residual_) s += (s.empty() ? "Join Filter: " : "; Join Filter: ") + residual_->ToString();
+  if (build_left_) s += "; Hashed: left rows";
   return s;
 }
 
@@ -61,7 +62,7 @@ void HashJoinOperator::Open(ExecContext& ctx) {
   // A semi or anti join outputs only left rows: the build side keeps just what the residual reads.
   if ((kind_ == JoinKind::kSemi || kind_ == JoinKind::kAnti) && kept_.empty())
     SetNeededColumns(std::vector<bool>(left_width_, true));
-  build_.Init(children[1]->types);
+  build_.Init(children[size_t(build_child())]->types);
   heads_.clear();
   int_ids_.Clear();
   key_ids_.Clear();
@@ -69,25 +70,26 @@ void HashJoinOperator::Open(ExecContext& ctx) {
   next_.clear();
   ready_.clear();
   probe_valid_ = left_done_ = right_emitted_ = false;
-  int_keys_ = right_keys_.size() == 1 && right_keys_[0]->type.physical() == PhysicalType::kI64;
+  const std::vector<ExprPtr>& build_keys = this->build_keys();
+  int_keys_ = build_keys.size() == 1 && build_keys[0]->type.physical() == PhysicalType::kI64;
   // Pull the whole build side first, keeping its key columns, so the map is sized once.
   std::vector<Vector> int_key_chunks;
   std::vector<std::vector<Vector>> key_chunks;
   std::vector<uint32_t> chunk_rows;
   DataChunk in;
-  while (children[1]->Pull(ctx, in)) {
+  while (children[size_t(build_child())]->Pull(ctx, in)) {
     chunk_rows.push_back(uint32_t(in.count));
     if (int_keys_) {
       Vector scratch;
-      const Vector& k = EvaluateRef(*right_keys_[0], in, ctx, scratch);
+      const Vector& k = EvaluateRef(*build_keys[0], in, ctx, scratch);
       int_key_chunks.push_back(&k == &scratch ? std::move(scratch) : k);
-    } else if (!right_keys_.empty()) {
+    } else if (!build_keys.empty()) {
       std::vector<Vector> keys;
-      for (auto& k : right_keys_) keys.push_back(Evaluate(*k, in, ctx));
+      for (auto& k : build_keys) keys.push_back(Evaluate(*k, in, ctx));
       key_chunks.push_back(std::move(keys));
     }
     for (size_t c = 0; c < build_.columns.size(); ++c)
-      if (kept(left_width_ + c)) build_.columns[c].AppendRange(in.columns[c], 0, in.count);
+      if (kept(build_offset() + c)) build_.columns[c].AppendRange(in.columns[c], 0, in.count);
     build_.count += in.count;
   }
   next_.assign(build_.count, kEnd);
@@ -110,7 +112,7 @@ void HashJoinOperator::Open(ExecContext& ctx) {
         if (!nulls[r]) link(int_ids_.Insert(values[r]), base + r);
       base += chunk_rows[c];
     }
-  } else if (!right_keys_.empty()) {
+  } else if (!build_keys.empty()) {
     key_ids_.Reserve(build_.count);
     std::string key;
     for (size_t c = 0; c < key_chunks.size(); ++c) {
@@ -128,7 +130,7 @@ void HashJoinOperator::Open(ExecContext& ctx) {
       base += rows;
     }
   }
-  if (right_keys_.empty()) {
+  if (build_keys.empty()) {
     // Nested loop: every build row is a candidate, chained in order.
     for (size_t r = 0; r + 1 < build_.count; ++r) next_[r] = uint32_t(r + 1);
   }
@@ -137,9 +139,9 @@ void HashJoinOperator::Open(ExecContext& ctx) {
   // Expressions evaluated on workers must need nothing but the chunk. A batch of one chunk (a
   // small input) runs on this thread alone.
   bool self_contained = SelfContained(residual_);
-  for (auto& k : left_keys_) self_contained = self_contained && SelfContained(k);
+  for (auto& k : probe_keys()) self_contained = self_contained && SelfContained(k);
   workers_ = 1;
-  if (!left_keys_.empty() && self_contained)
+  if (!probe_keys().empty() && self_contained)
     workers_ = DefaultWorkers();
 }
 
@@ -149,9 +151,10 @@ void HashJoinOperator::StartProbe(ProbeState& s, ExecContext& ctx) const {
   s.cursor.assign(s.probe.count, kEnd);
   s.pair_left.clear();
   s.pair_right.clear();
+  const std::vector<ExprPtr>& probe_keys = this->probe_keys();
   if (int_keys_) {
     Vector scratch;
-    const Vector& k = EvaluateRef(*left_keys_[0], s.probe, ctx, scratch);
+    const Vector& k = EvaluateRef(*probe_keys[0], s.probe, ctx, scratch);
     const uint8_t* nulls = k.nulls();
     const int64_t* values = k.i64();
     for (size_t r = 0; r < s.probe.count; ++r) {
@@ -159,9 +162,9 @@ void HashJoinOperator::StartProbe(ProbeState& s, ExecContext& ctx) const {
       const int64_t id = int_ids_.Find(values[r]);
       if (id >= 0) s.cursor[r] = heads_[size_t(id)];
     }
-  } else if (!left_keys_.empty()) {
+  } else if (!probe_keys.empty()) {
     std::vector<Vector> keys;
-    for (auto& k : left_keys_) keys.push_back(Evaluate(*k, s.probe, ctx));
+    for (auto& k : probe_keys) keys.push_back(Evaluate(*k, s.probe, ctx));
     std::string key;
     for (size_t r = 0; r < s.probe.count; ++r) {
       if (!JoinKey(keys, r, &key)) continue;
@@ -179,11 +182,15 @@ bool HashJoinOperator::ProbeStep(ProbeState& s, ExecContext& ctx, std::deque<Dat
   // the statement's context).
   CheckCancel();
   // Candidate pairs, at most one chunk's worth before evaluating them.
+  // (pair_left holds probe rows and pair_right build rows, whichever side each is.)
   while (s.row < s.probe.count && s.pair_left.size() < kChunkRows) {
     uint32_t& cursor = s.cursor[s.row];
     while (cursor != kEnd && s.pair_left.size() < kChunkRows) {
-      s.pair_left.push_back(uint32_t(s.row));
-      s.pair_right.push_back(cursor);
+      // A left row already matched is decided: no need to pair it again.
+      if (!build_left_ || !right_matched_[cursor].load(std::memory_order_relaxed)) {
+        s.pair_left.push_back(uint32_t(s.row));
+        s.pair_right.push_back(cursor);
+      }
       cursor = next_[cursor];
     }
     if (cursor == kEnd) ++s.row;
@@ -191,10 +198,15 @@ bool HashJoinOperator::ProbeStep(ProbeState& s, ExecContext& ctx, std::deque<Dat
   if (!s.pair_left.empty()) {
     DataChunk pairs;
     const size_t n = s.pair_left.size();
-    for (size_t c = 0; c < s.probe.columns.size(); ++c)
-      pairs.columns.push_back(kept(c) ? s.probe.columns[c].Gather(s.pair_left) : Placeholder(c, n));
-    for (size_t c = 0; c < build_.columns.size(); ++c)
-      pairs.columns.push_back(kept(left_width_ + c) ? build_.columns[c].Gather(s.pair_right) : Placeholder(left_width_ + c, n));
+    // Pairs in the residual's layout: left columns, then right ones.
+    const DataChunk& left = build_left_ ? build_ : s.probe;
+    const DataChunk& right = build_left_ ? s.probe : build_;
+    const std::vector<uint32_t>& left_rows = build_left_ ? s.pair_right : s.pair_left;
+    const std::vector<uint32_t>& right_rows = build_left_ ? s.pair_left : s.pair_right;
+    for (size_t c = 0; c < left.columns.size(); ++c)
+      pairs.columns.push_back(kept(c) ? left.columns[c].Gather(left_rows) : Placeholder(c, n));
+    for (size_t c = 0; c < right.columns.size(); ++c)
+      pairs.columns.push_back(kept(left_width_ + c) ? right.columns[c].Gather(right_rows) : Placeholder(left_width_ + c, n));
     pairs.count = n;
     std::vector<uint32_t> sel;
     if (residual_) {
@@ -215,6 +227,7 @@ bool HashJoinOperator::ProbeStep(ProbeState& s, ExecContext& ctx, std::deque<Dat
     s.pair_right.clear();
   }
   if (s.row < s.probe.count) return true;
+  if (build_left_) return false;  // the left rows come out when the right side is done
   if (kind_ == JoinKind::kLeft || kind_ == JoinKind::kFull || kind_ == JoinKind::kSemi || kind_ == JoinKind::kAnti) {
     std::vector<uint32_t> sel;
     const bool want_matched = kind_ == JoinKind::kSemi;
@@ -232,7 +245,7 @@ bool HashJoinOperator::ProbeBatchParallel(ExecContext& ctx) {
   constexpr size_t kChunksPerWorker = 4;
   std::vector<ProbeState> batch(workers_ * kChunksPerWorker);
   size_t n = 0;
-  while (n < batch.size() && children[0]->Pull(ctx, batch[n].probe)) ++n;
+  while (n < batch.size() && children[size_t(probe_child())]->Pull(ctx, batch[n].probe)) ++n;
   if (n < batch.size()) left_done_ = true;  // the input ended: never pull it again
   if (n == 0) return false;
   std::vector<std::deque<DataChunk>> outs(n);
@@ -264,6 +277,22 @@ void HashJoinOperator::EmitUnmatchedRight() {
   if (out.count) ready_.push_back(std::move(out));
 }
 
+void HashJoinOperator::EmitDecidedLeft() {
+  const bool want_matched = kind_ == JoinKind::kSemi;
+  std::vector<uint32_t> sel;
+  for (uint32_t r = 0; r < build_.count; ++r) {
+    if ((right_matched_[r].load(std::memory_order_relaxed) != 0) == want_matched) sel.push_back(r);
+    if (sel.size() == kChunkRows || (r + 1 == build_.count && !sel.empty())) {
+      DataChunk out;
+      for (size_t c = 0; c < build_.columns.size(); ++c)
+        out.columns.push_back(kept(c) ? build_.columns[c].Gather(sel) : Placeholder(c, sel.size()));
+      out.count = sel.size();
+      ready_.push_back(std::move(out));
+      sel.clear();
+    }
+  }
+}
+
 bool HashJoinOperator::Next(ExecContext& ctx, DataChunk& out) {
   while (ready_.empty()) {
     if (!left_done_ && workers_ > 1) {
@@ -271,11 +300,12 @@ bool HashJoinOperator::Next(ExecContext& ctx, DataChunk& out) {
       continue;
     }
     if (!probe_valid_) {
-      if (left_done_ || !children[0]->Pull(ctx, state_.probe)) {
+      if (left_done_ || !children[size_t(probe_child())]->Pull(ctx, state_.probe)) {
         left_done_ = true;
-        if (!right_emitted_ && (kind_ == JoinKind::kRight || kind_ == JoinKind::kFull)) {
+        if (!right_emitted_ && (kind_ == JoinKind::kRight || kind_ == JoinKind::kFull || build_left_)) {
           right_emitted_ = true;
-          EmitUnmatchedRight();
+          if (build_left_) EmitDecidedLeft();
+          else EmitUnmatchedRight();
           continue;
         }
         return false;

@@ -22,6 +22,7 @@
 #include "functions/geo/spatial_join_support.h"
 #include "sql/planner.h"
 #include "sql/optimizer/join_order.h"
+#include "sql/optimizer/semi_join_side.h"
 #include "sql/optimizer/or_to_in.h"
 #include "sql/or_factoring.h"
 #include "sql/srf_rewrite.h"
@@ -414,6 +415,7 @@ PlannedQuery Planner::PlanSimpleSelect(PgQuery__SelectStmt* s, const Scope* oute
     std::map<const PhysicalOperator*, OperatorPtr> replaced;
     plan = ReorderJoins(plan, *this, &replaced);
     if (auto it = replaced.find(from.plan.get()); it != replaced.end()) from.plan = it->second;
+    ChooseSemiJoinBuildSides(plan);
   }
 
   // ---- select list ----------------------------------------------------------

@@ -62,5 +62,34 @@ TEST(VectorCopyOnWrite, AppendingAVectorToItself) {
   EXPECT_EQ(a.size(), 4u);
 }
 
+TEST(VectorAllNull, PlaceholdersStayKnownNullUntilWritten) {
+  Vector p = Vector::Nulls(LogicalType(TypeId::kNumeric, 15, 2), kChunkRows);
+  EXPECT_TRUE(p.AllNull());
+  Vector cut = p.Gather({3, 7, 9});
+  EXPECT_TRUE(cut.AllNull());
+  ASSERT_EQ(cut.size(), 3u);
+  EXPECT_TRUE(cut.IsNull(0) && cut.IsNull(2));
+  p.Select({1, 2});
+  EXPECT_TRUE(p.AllNull());
+  EXPECT_EQ(p.size(), 2u);
+  // Any write that may store a value ends it; the shared placeholder stays NULL.
+  Vector w = Vector::Nulls(TypeId::kInt64, kChunkRows);
+  w.SetValue(5, Value::Int(42));
+  EXPECT_FALSE(w.AllNull());
+  EXPECT_EQ(w.Gather({5}).GetValue(0).i, 42);
+  EXPECT_TRUE(Vector::Nulls(TypeId::kInt64, kChunkRows).IsNull(5));
+  Vector v = Vector::Nulls(TypeId::kInt64, 3);
+  v.nulls()[1] = 0;
+  v.i64()[1] = 7;
+  EXPECT_FALSE(v.AllNull());
+  EXPECT_EQ(v.Gather({1}).GetValue(0).i, 7);
+  EXPECT_TRUE(Vector::Nulls(TypeId::kInt64, 3).IsNull(1));  // the per-thread cached one
+  Vector a = Vector::Nulls(TypeId::kInt64, 2);
+  a.AppendRange(Ints({1, 2}), 0, 2);
+  EXPECT_FALSE(a.AllNull());
+  EXPECT_EQ(a.Gather({3}).GetValue(0).i, 2);
+  EXPECT_FALSE(Ints({1}).AllNull());
+}
+
 }  // namespace
 }  // namespace yunhe

@@ -68,5 +68,20 @@ TEST_F(DecorrelateJoins, AnUncorrelatedInFiltersItsScanBeforeTheJoins) {
                                     "WHERE p.pk = ps.pk AND g.pk = p.pk"));
 }
 
+TEST_F(DecorrelateJoins, FewOuterRowsAreHashedForExists) {
+  // 100 outer rows against 8,000 subquery rows: the outer rows are the hash table.
+  for (const char* q : {"SELECT count(*) FROM p WHERE p.size = 3 AND EXISTS (SELECT 1 FROM ps WHERE ps.pk = p.pk AND ps.cost > 500)",
+                        "SELECT count(*) FROM p WHERE p.size = 3 AND NOT EXISTS (SELECT 1 FROM ps WHERE ps.pk = p.pk AND ps.cost > 500)"}) {
+    const std::string plan = ExplainAnalyze(*db_, q);
+    EXPECT_NE(plan.find("Hashed: left rows"), std::string::npos) << plan;
+  }
+  EXPECT_EQ(std::stoi(Scalar(*db_, "SELECT count(*) FROM p WHERE p.size = 3 AND EXISTS (SELECT 1 FROM ps WHERE ps.pk = p.pk AND ps.cost > 500)")) +
+                std::stoi(Scalar(*db_, "SELECT count(*) FROM p WHERE p.size = 3 AND NOT EXISTS (SELECT 1 FROM ps WHERE ps.pk = p.pk AND ps.cost > 500)")),
+            100);
+  // Many outer rows against the same subquery: hashed as before, on the subquery's side.
+  const std::string plan = ExplainAnalyze(*db_, "SELECT count(*) FROM ps WHERE EXISTS (SELECT 1 FROM p WHERE p.pk = ps.pk AND p.size = 3)");
+  EXPECT_EQ(plan.find("Hashed: left rows"), std::string::npos) << plan;
+}
+
 }  // namespace
 }  // namespace yunhe
