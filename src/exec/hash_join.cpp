@@ -54,7 +54,7 @@ void HashJoinOperator::SetNeededColumns(const std::vector<bool>& needed) {
 }
 
 Vector HashJoinOperator::Placeholder(size_t c, size_t rows) const {
-  return Vector::Constant(Value::Null(pair_types_[c]), pair_types_[c], rows);
+  return Vector::Nulls(pair_types_[c], rows);
 }
 
 void HashJoinOperator::Open(ExecContext& ctx) {

@@ -58,4 +58,48 @@ bool LikeMatch(const std::string& text, const std::string& pattern, bool ci) {
   return Match(text.data(), text.data() + text.size(), pattern.data(), pattern.data() + pattern.size(), ci);
 }
 
+void LikeMatcher::Compile(const std::string& pattern, bool ci) {
+  pattern_ = pattern;
+  case_insensitive_ = ci;
+  compiled_ = true;
+  simple_ = !ci && pattern.find_first_of("_\\") == std::string::npos;
+  prefix_.clear();
+  suffix_.clear();
+  middle_.clear();
+  if (!simple_) return;
+  std::vector<std::string> runs;  // the text between % signs, empty ones included
+  size_t start = 0;
+  for (;;) {
+    const size_t pct = pattern.find('%', start);
+    runs.push_back(pattern.substr(start, pct == std::string::npos ? std::string::npos : pct - start));
+    if (pct == std::string::npos) break;
+    start = pct + 1;
+  }
+  exact_ = runs.size() == 1;
+  prefix_ = runs.front();
+  if (exact_) return;
+  suffix_ = runs.back();
+  for (size_t k = 1; k + 1 < runs.size(); ++k)
+    if (!runs[k].empty()) middle_.push_back(runs[k]);
+}
+
+bool LikeMatcher::Match(const std::string& text, const std::string& pattern, bool ci) {
+  if (!compiled_ || ci != case_insensitive_ || pattern != pattern_) Compile(pattern, ci);
+  if (!simple_) return LikeMatch(text, pattern, ci);
+  const std::string_view t(text);
+  if (exact_) return t == prefix_;
+  // Byte runs of valid UTF-8 match at character boundaries only, so byte search is exact.
+  if (t.size() < prefix_.size() + suffix_.size() || t.substr(0, prefix_.size()) != prefix_ ||
+      t.substr(t.size() - suffix_.size()) != suffix_)
+    return false;
+  size_t at = prefix_.size();
+  const size_t end = t.size() - suffix_.size();
+  for (const std::string& run : middle_) {
+    const size_t found = t.substr(0, end).find(run, at);
+    if (found == std::string_view::npos) return false;
+    at = found + run.size();
+  }
+  return true;
+}
+
 }  // namespace yunhe

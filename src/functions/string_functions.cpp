@@ -289,16 +289,24 @@ void RegisterStringFunctions(FunctionRegistry& r) {
     r.AddScalar(f);
   }
   AddScalar(r, "~~", {T, T}, B, [](Args a, size_t n, Vector& o) {
-    ForEachValid(o, n, [&](size_t r) { o.i64()[r] = LikeMatch(a[0]->str()[r], a[1]->str()[r], false); });
+    LikeMatcher m;
+    int64_t* out = o.i64();
+    ForEachValid(o, n, [&](size_t r) { out[r] = m.Match(a[0]->str()[r], a[1]->str()[r], false); });
   }, "LIKE", "'abc' LIKE 'a%' → t");
   AddScalar(r, "!~~", {T, T}, B, [](Args a, size_t n, Vector& o) {
-    ForEachValid(o, n, [&](size_t r) { o.i64()[r] = !LikeMatch(a[0]->str()[r], a[1]->str()[r], false); });
+    LikeMatcher m;
+    int64_t* out = o.i64();
+    ForEachValid(o, n, [&](size_t r) { out[r] = !m.Match(a[0]->str()[r], a[1]->str()[r], false); });
   }, "NOT LIKE", "'abc' NOT LIKE 'a%' → f");
   AddScalar(r, "~~*", {T, T}, B, [](Args a, size_t n, Vector& o) {
-    ForEachValid(o, n, [&](size_t r) { o.i64()[r] = LikeMatch(a[0]->str()[r], a[1]->str()[r], true); });
+    LikeMatcher m;
+    int64_t* out = o.i64();
+    ForEachValid(o, n, [&](size_t r) { out[r] = m.Match(a[0]->str()[r], a[1]->str()[r], true); });
   }, "ILIKE", "'ABC' ILIKE 'a%' → t");
   AddScalar(r, "!~~*", {T, T}, B, [](Args a, size_t n, Vector& o) {
-    ForEachValid(o, n, [&](size_t r) { o.i64()[r] = !LikeMatch(a[0]->str()[r], a[1]->str()[r], true); });
+    LikeMatcher m;
+    int64_t* out = o.i64();
+    ForEachValid(o, n, [&](size_t r) { out[r] = !m.Match(a[0]->str()[r], a[1]->str()[r], true); });
   }, "NOT ILIKE", "'ABC' NOT ILIKE 'a%' → f");
 }
 

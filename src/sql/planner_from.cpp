@@ -506,6 +506,24 @@ bool TakeSpatialCondition(std::vector<ExprPtr>* conds, int left_width, SpatialJo
 PlannedQuery Planner::JoinPlans(PlannedQuery left, PlannedQuery right, JoinKind kind, std::vector<ExprPtr> conditions) {
   std::vector<ExprPtr> lkeys, rkeys, residual;
   const int left_width = int(left.types.size());
+  // An outer join's ON conjunct that reads nothing of the preserved side only decides which
+  // rows of the other side can match: it filters that input before the join (TPC-H Q13's
+  // o_comment NOT LIKE ...), so the hash table holds fewer rows and not what only it reads.
+  std::vector<ExprPtr> left_only, right_only;
+  for (auto it = conditions.begin(); it != conditions.end();) {
+    const int sides = MovableExpr(**it) ? JoinSides(**it, left_width) : 3;
+    if (kind == JoinKind::kLeft && (sides == 0 || sides == 2)) {
+      right_only.push_back(ShiftColumns(*it, -left_width));
+    } else if (kind == JoinKind::kRight && (sides == 0 || sides == 1)) {
+      left_only.push_back(*it);
+    } else {
+      ++it;
+      continue;
+    }
+    it = conditions.erase(it);
+  }
+  if (!right_only.empty()) right.plan = PushDownFilters(right.plan, right_only);
+  if (!left_only.empty()) left.plan = PushDownFilters(left.plan, left_only);
   for (auto& c : conditions) {
     // Equi-join key: a comparison "=" whose sides each read only one input.
     if (c->kind == ExprKind::kFunction && c->name == "=" && c->args.size() == 2) {

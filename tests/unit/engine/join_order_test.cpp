@@ -292,3 +292,20 @@ TEST(CompositeKeyEstimate, TwoColumnsOfOneKeyAreNotIndependent) {
 
 }  // namespace
 }  // namespace yunhe
+
+namespace yunhe {
+namespace {
+
+TEST(OuterJoinOnConditions, APaddedSideConditionFiltersItsInput) {
+  auto db = OpenOrDie(FreshDir("outer-join-on"));
+  Ok(*db, "CREATE TABLE c (ck int, name text)");
+  Ok(*db, "CREATE TABLE o (ok int, ck int, note text)");
+  std::string text;
+  ExplainTree(*db, "EXPLAIN SELECT c.name, count(o.ok) FROM c LEFT JOIN o ON c.ck = o.ck AND o.note NOT LIKE '%x%' AND c.name <> 'a' GROUP BY c.name", &text);
+  // The padded side's condition is a filter under the join; the preserved side's stays in it.
+  EXPECT_NE(text.find("Hash Cond: c.ck = o.ck; Join Filter: (c.name <> 'a')"), std::string::npos) << text;
+  EXPECT_LT(text.find("Hash Left Join"), text.find("Filter: (o.note !~~ '%x%')")) << text;
+}
+
+}  // namespace
+}  // namespace yunhe
