@@ -22,6 +22,7 @@
 #include "functions/geo/spatial_join_support.h"
 #include "sql/planner.h"
 #include "sql/optimizer/join_order.h"
+#include "sql/optimizer/or_restrictions.h"
 #include "sql/optimizer/semi_join_side.h"
 #include "sql/optimizer/or_to_in.h"
 #include "sql/or_factoring.h"
@@ -404,6 +405,12 @@ PlannedQuery Planner::PlanSimpleSelect(PgQuery__SelectStmt* s, const Scope* oute
       }
       preds.push_back(OrEqualitiesToIn(p));
     }
+    // What an OR over several tables implies for each of them, as extra conjuncts that filter
+    // their scans (sql/optimizer/or_restrictions.h).
+    std::vector<std::string> table_of;
+    for (const ScopeColumn& c : scope.columns) table_of.push_back(c.table);
+    for (size_t k = 0, n = preds.size(); k < n; ++k)
+      for (const ExprPtr& implied : ImpliedOrRestrictions(preds[k], table_of)) preds.push_back(OrEqualitiesToIn(implied));
     where_preds = preds;
     plan = DecorrelateExists(plan, &preds);
     plan = DecorrelateScalarSubqueries(plan, &preds);
