@@ -1,5 +1,7 @@
 // Arithmetic operators: + - * / % and unary minus on integers, floats, numeric, and the
 // date/time combinations PostgreSQL defines (date + int, timestamp - interval, ...).
+// Kernels take the output array once (`o`): a non-const accessor per row would pay a
+// copy-on-write check each time.
 #include <cmath>
 
 #include "common/decimal.h"
@@ -38,10 +40,11 @@ void IntKernel(const std::vector<const Vector*>& args, size_t count, Vector& out
 
 void IntNegate(const std::vector<const Vector*>& args, size_t count, Vector& out) {
   const int64_t* a = args[0]->i64();
+  int64_t* o = out.i64();
   ForEachValid(out, count, [&](size_t r) {
     int64_t v;
     bool ovf = __builtin_mul_overflow(a[r], int64_t(-1), &v);
-    out.i64()[r] = CheckIntResult(v, ovf, out.type().id);
+    o[r] = CheckIntResult(v, ovf, out.type().id);
   });
 }
 
@@ -81,6 +84,7 @@ template <char Op>
 void NumericKernel(const std::vector<const Vector*>& args, size_t count, Vector& out) {
   const Decimal* a = args[0]->dec();
   const Decimal* b = args[1]->dec();
+  Decimal* o = out.dec();
   ForEachValid(out, count, [&](size_t r) {
     Decimal v;
     if constexpr (Op == '+') v = DecimalAdd(a[r], b[r]);
@@ -91,50 +95,63 @@ void NumericKernel(const std::vector<const Vector*>& args, size_t count, Vector&
       if constexpr (Op == '/') v = DecimalDiv(a[r], b[r]);
       else v = DecimalMod(a[r], b[r]);
     }
-    out.dec()[r] = v;
+    o[r] = v;
   });
 }
 
 void NumericNegate(const std::vector<const Vector*>& args, size_t count, Vector& out) {
-  ForEachValid(out, count, [&](size_t r) { out.dec()[r] = Decimal{-args[0]->dec()[r].v, args[0]->dec()[r].scale}; });
+  Decimal* o = out.dec();
+  ForEachValid(out, count, [&](size_t r) { o[r] = Decimal{-args[0]->dec()[r].v, args[0]->dec()[r].scale}; });
 }
 
 // ---- date / time ----------------------------------------------------------
 void DatePlusInt(const std::vector<const Vector*>& args, size_t count, Vector& out) {
-  ForEachValid(out, count, [&](size_t r) { out.i64()[r] = args[0]->i64()[r] + args[1]->i64()[r]; });
+  int64_t* o = out.i64();
+  ForEachValid(out, count, [&](size_t r) { o[r] = args[0]->i64()[r] + args[1]->i64()[r]; });
 }
 void IntPlusDate(const std::vector<const Vector*>& args, size_t count, Vector& out) {
-  ForEachValid(out, count, [&](size_t r) { out.i64()[r] = args[0]->i64()[r] + args[1]->i64()[r]; });
+  int64_t* o = out.i64();
+  ForEachValid(out, count, [&](size_t r) { o[r] = args[0]->i64()[r] + args[1]->i64()[r]; });
 }
 void DateMinusInt(const std::vector<const Vector*>& args, size_t count, Vector& out) {
-  ForEachValid(out, count, [&](size_t r) { out.i64()[r] = args[0]->i64()[r] - args[1]->i64()[r]; });
+  int64_t* o = out.i64();
+  ForEachValid(out, count, [&](size_t r) { o[r] = args[0]->i64()[r] - args[1]->i64()[r]; });
 }
 void DateMinusDate(const std::vector<const Vector*>& args, size_t count, Vector& out) {
-  ForEachValid(out, count, [&](size_t r) { out.i64()[r] = args[0]->i64()[r] - args[1]->i64()[r]; });
+  int64_t* o = out.i64();
+  ForEachValid(out, count, [&](size_t r) { o[r] = args[0]->i64()[r] - args[1]->i64()[r]; });
 }
 void TsPlusInterval(const std::vector<const Vector*>& args, size_t count, Vector& out) {
-  ForEachValid(out, count, [&](size_t r) { out.i64()[r] = AddInterval(args[0]->i64()[r], args[1]->iv()[r], 1); });
+  int64_t* o = out.i64();
+  ForEachValid(out, count, [&](size_t r) { o[r] = AddInterval(args[0]->i64()[r], args[1]->iv()[r], 1); });
 }
 void IntervalPlusTs(const std::vector<const Vector*>& args, size_t count, Vector& out) {
-  ForEachValid(out, count, [&](size_t r) { out.i64()[r] = AddInterval(args[1]->i64()[r], args[0]->iv()[r], 1); });
+  int64_t* o = out.i64();
+  ForEachValid(out, count, [&](size_t r) { o[r] = AddInterval(args[1]->i64()[r], args[0]->iv()[r], 1); });
 }
 void TsMinusInterval(const std::vector<const Vector*>& args, size_t count, Vector& out) {
-  ForEachValid(out, count, [&](size_t r) { out.i64()[r] = AddInterval(args[0]->i64()[r], args[1]->iv()[r], -1); });
+  int64_t* o = out.i64();
+  ForEachValid(out, count, [&](size_t r) { o[r] = AddInterval(args[0]->i64()[r], args[1]->iv()[r], -1); });
 }
 void TzPlusInterval(const std::vector<const Vector*>& args, size_t count, Vector& out) {
-  ForEachValid(out, count, [&](size_t r) { out.i64()[r] = AddIntervalTz(args[0]->i64()[r], args[1]->iv()[r], 1); });
+  int64_t* o = out.i64();
+  ForEachValid(out, count, [&](size_t r) { o[r] = AddIntervalTz(args[0]->i64()[r], args[1]->iv()[r], 1); });
 }
 void IntervalPlusTz(const std::vector<const Vector*>& args, size_t count, Vector& out) {
-  ForEachValid(out, count, [&](size_t r) { out.i64()[r] = AddIntervalTz(args[1]->i64()[r], args[0]->iv()[r], 1); });
+  int64_t* o = out.i64();
+  ForEachValid(out, count, [&](size_t r) { o[r] = AddIntervalTz(args[1]->i64()[r], args[0]->iv()[r], 1); });
 }
 void TzMinusInterval(const std::vector<const Vector*>& args, size_t count, Vector& out) {
-  ForEachValid(out, count, [&](size_t r) { out.i64()[r] = AddIntervalTz(args[0]->i64()[r], args[1]->iv()[r], -1); });
+  int64_t* o = out.i64();
+  ForEachValid(out, count, [&](size_t r) { o[r] = AddIntervalTz(args[0]->i64()[r], args[1]->iv()[r], -1); });
 }
 void DatePlusInterval(const std::vector<const Vector*>& args, size_t count, Vector& out) {
-  ForEachValid(out, count, [&](size_t r) { out.i64()[r] = AddInterval(args[0]->i64()[r] * kNsPerDay, args[1]->iv()[r], 1); });
+  int64_t* o = out.i64();
+  ForEachValid(out, count, [&](size_t r) { o[r] = AddInterval(args[0]->i64()[r] * kNsPerDay, args[1]->iv()[r], 1); });
 }
 void DateMinusInterval(const std::vector<const Vector*>& args, size_t count, Vector& out) {
-  ForEachValid(out, count, [&](size_t r) { out.i64()[r] = AddInterval(args[0]->i64()[r] * kNsPerDay, args[1]->iv()[r], -1); });
+  int64_t* o = out.i64();
+  ForEachValid(out, count, [&](size_t r) { o[r] = AddInterval(args[0]->i64()[r] * kNsPerDay, args[1]->iv()[r], -1); });
 }
 // time of day arithmetic: time ± interval wraps around midnight (only the interval's time part
 // counts, as PostgreSQL), time - time is an interval of hours, date + time a timestamp.
@@ -144,42 +161,50 @@ int64_t WrapTime(int64_t ns) {
 }
 template <int Sign>
 void TimePlusInterval(const std::vector<const Vector*>& args, size_t count, Vector& out) {
-  ForEachValid(out, count, [&](size_t r) { out.i64()[r] = WrapTime(args[0]->i64()[r] + Sign * (args[1]->iv()[r].ns % kNsPerDay)); });
+  int64_t* o = out.i64();
+  ForEachValid(out, count, [&](size_t r) { o[r] = WrapTime(args[0]->i64()[r] + Sign * (args[1]->iv()[r].ns % kNsPerDay)); });
 }
 void IntervalPlusTime(const std::vector<const Vector*>& args, size_t count, Vector& out) {
-  ForEachValid(out, count, [&](size_t r) { out.i64()[r] = WrapTime(args[1]->i64()[r] + args[0]->iv()[r].ns % kNsPerDay); });
+  int64_t* o = out.i64();
+  ForEachValid(out, count, [&](size_t r) { o[r] = WrapTime(args[1]->i64()[r] + args[0]->iv()[r].ns % kNsPerDay); });
 }
 void TimeMinusTime(const std::vector<const Vector*>& args, size_t count, Vector& out) {
-  ForEachValid(out, count, [&](size_t r) { out.iv()[r] = Interval{0, 0, args[0]->i64()[r] - args[1]->i64()[r]}; });
+  Interval* o = out.iv();
+  ForEachValid(out, count, [&](size_t r) { o[r] = Interval{0, 0, args[0]->i64()[r] - args[1]->i64()[r]}; });
 }
 void DatePlusTime(const std::vector<const Vector*>& args, size_t count, Vector& out) {
-  ForEachValid(out, count, [&](size_t r) { out.i64()[r] = args[0]->i64()[r] * kNsPerDay + args[1]->i64()[r]; });
+  int64_t* o = out.i64();
+  ForEachValid(out, count, [&](size_t r) { o[r] = args[0]->i64()[r] * kNsPerDay + args[1]->i64()[r]; });
 }
 void TimePlusDate(const std::vector<const Vector*>& args, size_t count, Vector& out) {
-  ForEachValid(out, count, [&](size_t r) { out.i64()[r] = args[1]->i64()[r] * kNsPerDay + args[0]->i64()[r]; });
+  int64_t* o = out.i64();
+  ForEachValid(out, count, [&](size_t r) { o[r] = args[1]->i64()[r] * kNsPerDay + args[0]->i64()[r]; });
 }
 // timestamp - timestamp: PostgreSQL puts whole days in the day field and the rest in time.
 void TsMinusTs(const std::vector<const Vector*>& args, size_t count, Vector& out) {
+  Interval* o = out.iv();
   ForEachValid(out, count, [&](size_t r) {
     int64_t diff = args[0]->i64()[r] - args[1]->i64()[r];
     Interval iv;
     iv.days = int32_t(diff / kNsPerDay);
     iv.ns = diff % kNsPerDay;
-    out.iv()[r] = iv;
+    o[r] = iv;
   });
 }
 template <int Sign>
 void IntervalAddSub(const std::vector<const Vector*>& args, size_t count, Vector& out) {
+  Interval* o = out.iv();
   ForEachValid(out, count, [&](size_t r) {
     const Interval& a = args[0]->iv()[r];
     const Interval& b = args[1]->iv()[r];
-    out.iv()[r] = Interval{a.months + Sign * b.months, a.days + Sign * b.days, a.ns + Sign * b.ns};
+    o[r] = Interval{a.months + Sign * b.months, a.days + Sign * b.days, a.ns + Sign * b.ns};
   });
 }
 void IntervalNegate(const std::vector<const Vector*>& args, size_t count, Vector& out) {
+  Interval* o = out.iv();
   ForEachValid(out, count, [&](size_t r) {
     const Interval& a = args[0]->iv()[r];
-    out.iv()[r] = Interval{-a.months, -a.days, -a.ns};
+    o[r] = Interval{-a.months, -a.days, -a.ns};
   });
 }
 // interval * float8, with PostgreSQL's cascade of fractional months into days and days into time.
@@ -192,15 +217,18 @@ Interval ScaleInterval(const Interval& a, double f) {
   return Interval{whole_months, whole_days, int64_t(std::llround(ns / 1000.0)) * 1000};
 }
 void IntervalMul(const std::vector<const Vector*>& args, size_t count, Vector& out) {
-  ForEachValid(out, count, [&](size_t r) { out.iv()[r] = ScaleInterval(args[0]->iv()[r], args[1]->f64()[r]); });
+  Interval* o = out.iv();
+  ForEachValid(out, count, [&](size_t r) { o[r] = ScaleInterval(args[0]->iv()[r], args[1]->f64()[r]); });
 }
 void MulInterval(const std::vector<const Vector*>& args, size_t count, Vector& out) {
-  ForEachValid(out, count, [&](size_t r) { out.iv()[r] = ScaleInterval(args[1]->iv()[r], args[0]->f64()[r]); });
+  Interval* o = out.iv();
+  ForEachValid(out, count, [&](size_t r) { o[r] = ScaleInterval(args[1]->iv()[r], args[0]->f64()[r]); });
 }
 void IntervalDiv(const std::vector<const Vector*>& args, size_t count, Vector& out) {
+  Interval* o = out.iv();
   ForEachValid(out, count, [&](size_t r) {
     if (args[1]->f64()[r] == 0) ThrowDivisionByZero();
-    out.iv()[r] = ScaleInterval(args[0]->iv()[r], 1.0 / args[1]->f64()[r]);
+    o[r] = ScaleInterval(args[0]->iv()[r], 1.0 / args[1]->f64()[r]);
   });
 }
 
