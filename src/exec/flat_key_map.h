@@ -65,6 +65,7 @@ class FlatKeyMap {
     return x ^ (x >> 33);
   }
   static uint64_t Hash(int64_t k) { return Mix(uint64_t(k)); }
+  static uint64_t Hash(__int128 k) { return Mix(uint64_t(k) ^ Mix(uint64_t(static_cast<unsigned __int128>(k) >> 64))); }
   static uint64_t Hash(std::string_view s) {
     uint64_t h = 1469598103934665603ULL;  // FNV-1a, then mixed: short keys dominate here
     for (unsigned char c : s) h = (h ^ c) * 1099511628211ULL;

@@ -10,6 +10,15 @@
 namespace yunhe {
 namespace {
 
+bool IntegerLike(const ExprPtr& e) { return e->type.physical() == PhysicalType::kI64; }
+
+// Two integer-like keys of row r as one 128-bit key; false when either is NULL.
+inline bool PairKey(const std::vector<Vector>& keys, size_t r, __int128* key) {
+  if (keys[0].IsNull(r) || keys[1].IsNull(r)) return false;
+  *key = static_cast<__int128>(static_cast<unsigned __int128>(uint64_t(keys[0].i64()[r])) << 64 | uint64_t(keys[1].i64()[r]));
+  return true;
+}
+
 // Serializes the join key of row r; false when any key column is NULL (NULL never matches).
 bool JoinKey(const std::vector<Vector>& keys, size_t r, std::string* key) {
   key->clear();
@@ -71,7 +80,11 @@ void HashJoinOperator::Open(ExecContext& ctx) {
   ready_.clear();
   probe_valid_ = left_done_ = right_emitted_ = false;
   const std::vector<ExprPtr>& build_keys = this->build_keys();
-  int_keys_ = build_keys.size() == 1 && build_keys[0]->type.physical() == PhysicalType::kI64;
+  int_keys_ = build_keys.size() == 1 && IntegerLike(build_keys[0]);
+  // (Integers of any width join as int64: the binder gave both sides one type per key.)
+  pair_keys_ = build_keys.size() == 2 && IntegerLike(build_keys[0]) && IntegerLike(build_keys[1]) &&
+               IntegerLike(probe_keys()[0]) && IntegerLike(probe_keys()[1]);
+  pair_ids_.Clear();
   // Pull the whole build side first, keeping its key columns, so the map is sized once.
   std::vector<Vector> int_key_chunks;
   std::vector<std::vector<Vector>> key_chunks;
@@ -110,6 +123,14 @@ void HashJoinOperator::Open(ExecContext& ctx) {
       const int64_t* values = int_key_chunks[c].i64();
       for (uint32_t r = 0; r < chunk_rows[c]; ++r)
         if (!nulls[r]) link(int_ids_.Insert(values[r]), base + r);
+      base += chunk_rows[c];
+    }
+  } else if (pair_keys_) {
+    pair_ids_.Reserve(build_.count);
+    for (size_t c = 0; c < key_chunks.size(); ++c) {
+      __int128 key;
+      for (uint32_t r = 0; r < chunk_rows[c]; ++r)
+        if (PairKey(key_chunks[c], r, &key)) link(pair_ids_.Insert(key), base + r);
       base += chunk_rows[c];
     }
   } else if (!build_keys.empty()) {
@@ -160,6 +181,15 @@ void HashJoinOperator::StartProbe(ProbeState& s, ExecContext& ctx) const {
     for (size_t r = 0; r < s.probe.count; ++r) {
       if (nulls[r]) continue;
       const int64_t id = int_ids_.Find(values[r]);
+      if (id >= 0) s.cursor[r] = heads_[size_t(id)];
+    }
+  } else if (pair_keys_) {
+    std::vector<Vector> keys;
+    for (auto& k : probe_keys) keys.push_back(Evaluate(*k, s.probe, ctx));
+    __int128 key;
+    for (size_t r = 0; r < s.probe.count; ++r) {
+      if (!PairKey(keys, r, &key)) continue;
+      const int64_t id = pair_ids_.Find(key);
       if (id >= 0) s.cursor[r] = heads_[size_t(id)];
     }
   } else if (!probe_keys.empty()) {

@@ -94,6 +94,8 @@ class HashJoinOperator : public PhysicalOperator {
   // row with it, then next_[row].
   bool int_keys_ = false;           // one integer-like key: no key serialization
   FlatKeyMap<int64_t> int_ids_;
+  bool pair_keys_ = false;          // two integer-like keys, as one 128-bit key
+  FlatKeyMap<__int128> pair_ids_;
   FlatKeyMap<std::string_view> key_ids_;
   std::deque<std::string> key_store_;  // serialized keys the views in key_ids_ point into
   std::vector<uint32_t> heads_;

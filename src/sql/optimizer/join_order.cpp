@@ -160,11 +160,14 @@ class JoinOrderer {
           members[size_t(it->second)].push_back(a->column);
     }
     class_distinct_.assign(members.size(), std::vector<double>(size_t(n_), 0));
+    class_one_per_input_.clear();
     for (size_t k = 0; k < members.size(); ++k) {
       // One representative column per input, and what the class knows of each input's keys.
       std::vector<int> representative(size_t(n_), -1);
+      class_one_per_input_.push_back(true);
       for (int col : members[k]) {
         const int in = InputOfColumn(r_, col);
+        if (representative[size_t(in)] >= 0) class_one_per_input_.back() = false;
         const double d = EstimateDistinct(*r_.inputs[size_t(in)], col - r_.offset[size_t(in)]);
         class_distinct_[k][size_t(in)] = std::max(class_distinct_[k][size_t(in)], d);
         if (representative[size_t(in)] < 0) representative[size_t(in)] = col;
@@ -423,7 +426,10 @@ class JoinOrderer {
     std::vector<ExprPtr> conditions;
     std::vector<int> classes_used;
     // Written conditions first: a derived one is then left out where its class already joins
-    // the two sides here (it would only be a redundant hash key).
+    // the two sides here (it would only be a redundant hash key). So is a written one when each
+    // input has one column of the class: the members on each side are already equal (where
+    // two inputs of a side met, the class joined them), so one equality across suffices
+    // (TPC-H Q9's l_partkey = p_partkey AND l_partkey = ps_partkey over part x partsupp).
     for (const bool derived : {false, true})
       for (size_t c = 0; c < r_.conditions.size(); ++c) {
         const Condition& cond = r_.conditions[c];
@@ -431,7 +437,7 @@ class JoinOrderer {
         assigned_[c] = true;
         const bool seen = std::find(classes_used.begin(), classes_used.end(), cond.eq_class) != classes_used.end();
         if (cond.eq_class >= 0) classes_used.push_back(cond.eq_class);
-        if (derived && seen) continue;
+        if (seen && (derived || class_one_per_input_[size_t(cond.eq_class)])) continue;
         conditions.push_back(RemapColumns(cond.expr, position));
       }
     PlannedQuery lq{left, left->names, left->types}, rq{right, right->names, right->types};
@@ -451,6 +457,7 @@ class JoinOrderer {
   std::vector<std::vector<int>> members_;          // per class: its region columns
   std::map<int, ExprPtr> written_;                 // each member column as a condition names it
   std::vector<bool> class_constant_;               // per class: some member = a constant
+  std::vector<bool> class_one_per_input_;          // per class: no input has two of its columns
   std::vector<Mask> adjacency_;                    // per input: inputs a two-input condition links
   std::unordered_map<Mask, double> card_cache_;
   std::vector<Node> nodes_;
