@@ -10,7 +10,7 @@ query over TIMEOUT seconds is stopped and reported as such (and not run again). 
 queries with its date and string functions written in (dates as text, date('x', '+3 month')).
 Answers are compared after rounding numbers to two decimals.
 
-usage: run.py path/to/yunhe   (env: SF=1, RUNS=3, TIMEOUT=300)
+usage: run.py path/to/yunhe   (env: SF=1, RUNS=3, TIMEOUT=300, SQLITE=1; SQLITE=0 leaves SQLite out)
 Prints one line per measurement and a markdown table with the ratios (peer time / yunhe time).
 """
 import csv
@@ -34,6 +34,7 @@ import server  # noqa: E402  (start_yunhe, start_postgres)
 SF = os.environ.get("SF", "1")
 RUNS = int(os.environ.get("RUNS", 3))
 TIMEOUT = int(os.environ.get("TIMEOUT", 300))
+WITH_SQLITE = os.environ.get("SQLITE", "1") != "0"
 TABLES = ["region", "nation", "supplier", "part", "partsupp", "customer", "orders", "lineitem"]
 
 
@@ -85,6 +86,37 @@ def run_sqlite(con, sql, timeout):
         raise
     finally:
         timer.cancel()
+
+
+def run_sqlite_side(work, schema, queries, loads, times, answers, timeouts):
+    """SQLite (file database, loaded from yunhe's CSV export): loads and runs every query."""
+    lite = sqlite3.connect(os.path.join(work, "lite.db"), cached_statements=0)
+    t0 = time.perf_counter()
+    for stmt in schema.split(";\n"):
+        lite.execute(stmt)
+        table = re.match(r"CREATE TABLE (\w+)", stmt).group(1)
+        with open(os.path.join(work, f"{table}.csv")) as f:
+            reader = csv.reader(f)
+            first = next(reader, None)
+            if first:
+                marks = ", ".join("?" * len(first))
+                lite.execute(f"INSERT INTO {table} VALUES ({marks})", first)
+                lite.executemany(f"INSERT INTO {table} VALUES ({marks})", reader)
+    lite.execute("ANALYZE")
+    lite.commit()
+    loads["SQLite"] = time.perf_counter() - t0
+    for q, text in queries.items():
+        ts = []
+        for _ in range(RUNS):
+            t, rows = run_sqlite(lite, sqlite_dialect(text), TIMEOUT)
+            if t is None:
+                timeouts[(q, "SQLite")] = True
+                break
+            ts.append(t)
+            answers[(q, "SQLite")] = normalize(rows)
+        if ts:
+            times[(q, "SQLite")] = statistics.median(ts)
+        print(f"{q:4s} {'SQLite':14s} " + (f"{times[(q, 'SQLite')] * 1e3:10.1f} ms" if ts else f"> {TIMEOUT} s (stopped)"), flush=True)
 
 
 def main():
@@ -146,35 +178,10 @@ def main():
             if out.returncode:
                 print("DuckDB failed:", out.stderr[-2000:])
         # SQLite (file database, loaded from the same CSV).
-        lite = sqlite3.connect(os.path.join(work, "lite.db"), cached_statements=0)
-        t0 = time.perf_counter()
-        for stmt in schema.split(";\n"):
-            lite.execute(stmt)
-            table = re.match(r"CREATE TABLE (\w+)", stmt).group(1)
-            with open(os.path.join(work, f"{table}.csv")) as f:
-                reader = csv.reader(f)
-                first = next(reader, None)
-                if first:
-                    marks = ", ".join("?" * len(first))
-                    lite.execute(f"INSERT INTO {table} VALUES ({marks})", first)
-                    lite.executemany(f"INSERT INTO {table} VALUES ({marks})", reader)
-        lite.execute("ANALYZE")
-        lite.commit()
-        loads["SQLite"] = time.perf_counter() - t0
-        for q, text in queries.items():
-            ts = []
-            for _ in range(RUNS):
-                t, rows = run_sqlite(lite, sqlite_dialect(text), TIMEOUT)
-                if t is None:
-                    timeouts[(q, "SQLite")] = True
-                    break
-                ts.append(t)
-                answers[(q, "SQLite")] = normalize(rows)
-            if ts:
-                times[(q, "SQLite")] = statistics.median(ts)
-            print(f"{q:4s} {'SQLite':14s} " + (f"{times[(q, 'SQLite')] * 1e3:10.1f} ms" if ts else f"> {TIMEOUT} s (stopped)"), flush=True)
+        if WITH_SQLITE:
+            run_sqlite_side(work, schema, queries, loads, times, answers, timeouts)
 
-        names = ["yunhe", "PostgreSQL 15", "DuckDB", "SQLite"]
+        names = ["yunhe", "PostgreSQL 15", "DuckDB"] + (["SQLite"] if WITH_SQLITE else [])
         print()
         print(f"TPC-H SF {SF}, medians of {RUNS} runs, ms (ratio = peer time / yunhe time; > 1: yunhe faster)")
         print()
