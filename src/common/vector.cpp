@@ -1,7 +1,6 @@
 #include "common/vector.h"
 
 #include <algorithm>
-#include <array>
 #include <mutex>
 
 namespace yunhe {
@@ -67,6 +66,20 @@ void Vector::Append(const Value& v) {
   SetValue(size() - 1, v);
 }
 
+void Vector::TrimValues() {
+  const size_t n = size();
+  auto trim = [n](auto& a) {
+    if (a.size() > n) a.mut().resize(n);
+  };
+  switch (type_.physical()) {
+    case PhysicalType::kI64: trim(i64_); break;
+    case PhysicalType::kF64: trim(f64_); break;
+    case PhysicalType::kStr: trim(str_); break;
+    case PhysicalType::kDec: trim(dec_); break;
+    case PhysicalType::kInterval: trim(iv_); break;
+  }
+}
+
 template <class F>
 void Vector::ZipArrays(const Vector& src, F&& f) {
   if (&src == this) {
@@ -75,6 +88,7 @@ void Vector::ZipArrays(const Vector& src, F&& f) {
     return;
   }
   all_null_ = all_null_ && src.all_null_;
+  TrimValues();
   f(nulls_, src.nulls_);
   switch (type_.physical()) {
     case PhysicalType::kI64: f(i64_, src.i64_); break;
@@ -193,27 +207,35 @@ Vector Vector::Constant(const Value& v, LogicalType t, size_t n) {
   return out;
 }
 
-Vector Vector::Nulls(LogicalType t, size_t n) {
-  if (n != kChunkRows) {
-    // Filters cut placeholders to every size: a few recent ones per thread are kept (shared
-    // copy-on-write, so handing out copies is safe), not allocated and filled each time.
-    struct Entry {
-      LogicalType type;
-      size_t rows = SIZE_MAX;
-      Vector v;
-    };
-    thread_local std::array<Entry, 64> recent;
-    Entry& e = recent[(n * 31 + size_t(t.id) * 7 + size_t(uint16_t(t.precision)) + size_t(uint16_t(t.scale)) * 131) % recent.size()];
-    if (e.rows != n || e.type != t) e = Entry{t, n, Constant(Value::Null(t), t, n)};
-    return e.v;
-  }
+namespace {
+
+// NULL flags (all 1) of n rows, n <= kChunkRows, made once per n and shared.
+std::shared_ptr<std::vector<uint8_t>> NullFlags(size_t n) {
   static std::mutex mu;
-  static std::vector<Vector> shared;  // one per type asked for
+  static std::vector<std::shared_ptr<std::vector<uint8_t>>> by_size(kChunkRows + 1);
   std::lock_guard<std::mutex> lock(mu);
-  for (const Vector& v : shared)
-    if (v.type() == t) return v;
-  Vector v = Constant(Value::Null(t), t, n);
-  if (shared.size() < 256) shared.push_back(v);  // (types differ by precision and scale too)
+  auto& flags = by_size[n];
+  if (!flags) flags = std::make_shared<std::vector<uint8_t>>(n, uint8_t(1));
+  return flags;
+}
+
+}  // namespace
+
+Vector Vector::Nulls(LogicalType t, size_t n) {
+  if (n > kChunkRows) return Constant(Value::Null(t), t, n);
+  Vector v;
+  {
+    static std::mutex mu;
+    static std::vector<Vector> shared;  // one kChunkRows-row placeholder per type asked for
+    std::lock_guard<std::mutex> lock(mu);
+    for (const Vector& s : shared)
+      if (s.type() == t) v = s;
+    if (v.size() == 0) {
+      v = Constant(Value::Null(t), t, kChunkRows);
+      if (shared.size() < 256) shared.push_back(v);  // (types differ by precision and scale too)
+    }
+  }
+  if (n < kChunkRows) v.nulls_.share(NullFlags(n));
   return v;
 }
 

@@ -39,6 +39,7 @@ class CowArray {
     return *p_;
   }
   void assign(std::vector<T> v) { p_ = std::make_shared<std::vector<T>>(std::move(v)); }
+  void share(std::shared_ptr<std::vector<T>> p) { p_ = std::move(p); }
   size_t size() const { return p_ ? p_->size() : 0; }
   bool shared() const { return p_ && p_.use_count() > 1; }
 
@@ -102,8 +103,10 @@ class Vector {
   Vector Gather(const std::vector<uint32_t>& sel) const;
   // A vector of n copies of v.
   static Vector Constant(const Value& v, LogicalType t, size_t n);
-  // n NULLs of type t. Of kChunkRows rows it shares one process-wide array per type (pruned
-  // columns' placeholders in every scan: a copy is pointer copies, not 2048 fresh cells).
+  // n NULLs of type t. Up to kChunkRows rows it shares process-wide arrays (pruned columns'
+  // placeholders in every scan and every filter's output: a copy is pointer copies, not fresh
+  // cells): the value array of a kChunkRows-row one per type, longer than n when n is less
+  // (nobody reads a NULL's value; appends first trim it), and a NULL-flag array per n.
   static Vector Nulls(LogicalType t, size_t n);
 
  private:
@@ -112,6 +115,8 @@ class Vector {
   // mut() clone them first. Defined in vector.cpp, the only user.
   template <class F>
   void ZipArrays(const Vector& src, F&& f);
+  // Cuts the value array to size() (a shared placeholder's may be longer), before appending.
+  void TrimValues();
 
   LogicalType type_;
   CowArray<int64_t> i64_;

@@ -87,7 +87,21 @@ TEST(VectorAllNull, PlaceholdersStayKnownNullUntilWritten) {
   Vector a = Vector::Nulls(TypeId::kInt64, 2);
   a.AppendRange(Ints({1, 2}), 0, 2);
   EXPECT_FALSE(a.AllNull());
+  ASSERT_EQ(a.size(), 4u);
+  EXPECT_TRUE(a.IsNull(1));
   EXPECT_EQ(a.Gather({3}).GetValue(0).i, 2);
+  // A short placeholder shares the full one's values: appends and resizes still line up.
+  Vector t = Vector::Nulls(TypeId::kText, 5);
+  t.Append(Value::Text("x"));
+  t.AppendFrom(t, 5);
+  ASSERT_EQ(t.size(), 7u);
+  EXPECT_EQ(t.GetValue(6).s, "x");
+  EXPECT_TRUE(t.IsNull(4));
+  Vector r = Vector::Nulls(TypeId::kInt64, 7);
+  r.Resize(9);
+  r.SetValue(8, Value::Int(3));
+  EXPECT_EQ(r.GetValue(8).i, 3);
+  EXPECT_TRUE(r.IsNull(7));
   EXPECT_FALSE(Ints({1}).AllNull());
 }
 
