@@ -171,6 +171,64 @@ bool ColumnsRead(const Expr& e, std::vector<bool>* read) {
   return !e.filter && e.order_by.empty();
 }
 
+// `column [NOT] IN (constants)` over integer-like or text columns: the constants once, a typed
+// loop over the rows still selected (TPC-H's l_shipmode IN ('MAIL', 'SHIP'), p_size IN (...)).
+struct ColumnInList {
+  int column = -1;
+  bool negated = false;
+  bool never = false;  // NOT IN with a NULL item: no row is true
+  std::vector<int64_t> ints;
+  std::vector<std::string_view> texts;
+};
+
+bool MatchColumnInList(const Expr& e, size_t columns, ColumnInList* out) {
+  if (e.kind != ExprKind::kInList || e.args.size() < 2 || e.args[0]->kind != ExprKind::kColumn) return false;
+  const Expr& col = *e.args[0];
+  if (col.column < 0 || size_t(col.column) >= columns) return false;
+  const PhysicalType physical = col.type.physical();
+  // Text compares byte for byte: plain text and varchar only (scale tells uuid and json apart).
+  if (physical != PhysicalType::kI64 && !(physical == PhysicalType::kStr && col.type.id == TypeId::kText && col.type.scale == 0)) return false;
+  out->column = col.column;
+  out->negated = e.negated;
+  for (size_t k = 1; k < e.args.size(); ++k) {
+    const Expr& item = *e.args[k];
+    if (item.kind != ExprKind::kConstant || !RawComparable(col.type, item.value.type)) {
+      if (!(item.kind == ExprKind::kConstant && item.value.is_null)) return false;
+    }
+    if (item.value.is_null) {  // matches nothing; under NOT IN nothing is true
+      out->never = out->never || e.negated;
+      continue;
+    }
+    if (physical == PhysicalType::kI64) out->ints.push_back(item.value.i);
+    else out->texts.push_back(item.value.s);
+  }
+  return true;
+}
+
+void NarrowByInList(const ColumnInList& c, const Vector& v, size_t n, bool all, std::vector<uint32_t>* sel) {
+  const uint8_t* nulls = v.nulls();
+  const bool want = !c.negated;
+  if (c.never) {
+    sel->clear();
+    return;
+  }
+  if (v.type().physical() == PhysicalType::kI64) {
+    const int64_t* x = v.i64();
+    Narrow(nulls, n, all, sel, [&](uint32_t r) { return x[r]; }, [&](int64_t a) {
+      bool found = false;
+      for (int64_t k : c.ints) found |= a == k;
+      return found == want;
+    });
+    return;
+  }
+  const std::string* x = v.str();
+  Narrow(nulls, n, all, sel, [&](uint32_t r) { return std::string_view(x[r]); }, [&](std::string_view a) {
+    for (std::string_view k : c.texts)
+      if (a == k) return want;
+    return !want;
+  });
+}
+
 void Conjuncts(const Expr& e, std::vector<const Expr*>* out) {
   if (e.kind == ExprKind::kAnd) {
     for (auto& a : e.args) Conjuncts(*a, out);
@@ -189,6 +247,13 @@ std::vector<uint32_t> EvaluateFilter(const Expr& e, const DataChunk& input, Exec
   std::vector<const Expr*> others;
   for (const Expr* c : conjuncts) {
     ColumnComparison cmp;
+    ColumnInList in;
+    if (MatchColumnInList(*c, input.columns.size(), &in)) {
+      NarrowByInList(in, input.columns[size_t(in.column)], input.count, all, &sel);
+      all = false;
+      if (sel.empty()) return sel;
+      continue;
+    }
     if (!MatchColumnComparison(*c, input.columns.size(), &cmp)) {
       others.push_back(c);
       continue;
