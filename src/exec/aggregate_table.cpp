@@ -19,7 +19,10 @@ AggregateTable::AggregateTable(const std::vector<ExprPtr>* groups, const std::ve
   if (!groups_->empty())
     for (size_t a = 0; a < aggregates_->size(); ++a)
       if (CompactAggStates::Applies((*aggregates_)[a])) compact_[a] = std::make_unique<CompactAggStates>((*aggregates_)[a]);
-  composite_ = groups_->size() > 1;
+  // Integer-like and text keys, one or several, hash in place into flat slots (a node-based map
+  // per key cost a cache miss per row, more in a long-lived server's scattered heap).
+  composite_ = !groups_->empty();
+  single_int_ = groups_->size() == 1 && (*groups_)[0]->type.physical() == PhysicalType::kI64;
   for (auto& g : *groups_) {
     const PhysicalType pt = g->type.physical();
     if (pt != PhysicalType::kI64 && pt != PhysicalType::kStr) composite_ = false;
@@ -43,23 +46,6 @@ uint32_t AggregateTable::NewGroup(const Vector* const* key_columns, size_t row) 
 uint32_t AggregateTable::FindOrAdd(const Vector* const* keys, size_t r, std::string& scratch, bool add) {
   constexpr uint32_t kAbsent = UINT32_MAX;
   const size_t nkeys = groups_->size();
-  const PhysicalType pt = keys[0]->type().physical();
-  if (nkeys == 1 && (pt == PhysicalType::kI64 || pt == PhysicalType::kStr)) {
-    const Vector& k = *keys[0];
-    if (k.IsNull(r)) {
-      if (null_group_ < 0 && !add) return kAbsent;
-      if (null_group_ < 0) null_group_ = NewGroup(keys, r);
-      return uint32_t(null_group_);
-    }
-    if (pt == PhysicalType::kI64) {
-      auto it = int_index_.find(k.i64()[r]);
-      if (it != int_index_.end()) return it->second;
-      return add ? (int_index_[k.i64()[r]] = NewGroup(keys, r)) : kAbsent;
-    }
-    auto it = text_index_.find(k.str()[r]);
-    if (it != text_index_.end()) return it->second;
-    return add ? (text_index_[k.str()[r]] = NewGroup(keys, r)) : kAbsent;
-  }
   if (composite_) return FindOrAddComposite(keys, r, add);
   scratch.clear();
   for (size_t c = 0; c < nkeys; ++c) AppendKeyCell(*keys[c], r, scratch);
@@ -136,6 +122,25 @@ void AggregateTable::GrowSlots() {
 }
 
 uint32_t AggregateTable::FindOrAddComposite(const Vector* const* keys, size_t r, bool add) {
+  if (single_int_) {
+    // One integer-like key: its hash is a bijection of the value (Mix is), so equal hashes are
+    // equal keys and the stored key need not be read; NULL has a group of its own.
+    const Vector& k = *keys[0];
+    if (k.IsNull(r)) {
+      if (null_group_ == kNoGroup && add) null_group_ = NewGroup(keys, r);
+      return null_group_;
+    }
+    const uint64_t h = Mix(uint64_t(k.i64()[r]));
+    if ((group_count_ + 1) * 2 > slots_.size()) GrowSlots();
+    const size_t mask = slots_.size() - 1;
+    size_t i = h & mask;
+    for (; slots_[i].group != kNoGroup; i = (i + 1) & mask)
+      if (slots_[i].hash == h) return slots_[i].group;
+    if (!add) return kNoGroup;
+    const uint32_t g = NewGroup(keys, r);
+    slots_[i] = Slot{h, g};
+    return g;
+  }
   uint64_t h = 0x9e3779b97f4a7c15ULL;
   for (size_t c = 0; c < groups_->size(); ++c) {
     const Vector& k = *keys[c];

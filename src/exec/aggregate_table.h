@@ -37,18 +37,17 @@ class AggregateTable {
   uint32_t NewGroup(const Vector* const* key_columns, size_t row);
   // With add = false, UINT32_MAX when the row's group is not in the table yet.
   uint32_t FindOrAdd(const Vector* const* key_columns, size_t row, std::string& scratch, bool add = true);
-  // Several key columns, all integer-like or text: hash the cells in place and compare them with
-  // the stored keys, instead of serializing every row's key into a string.
+  // Key columns all integer-like or text: hash the cells in place and compare them with the
+  // stored keys, instead of serializing every row's key into a string.
   uint32_t FindOrAddComposite(const Vector* const* key_columns, size_t row, bool add = true);
   bool KeysEqual(const Vector* const* key_columns, size_t row, uint32_t group) const;
 
   const std::vector<ExprPtr>* groups_;
   const std::vector<BoundAggregate>* aggregates_;
-  std::unordered_map<std::string, uint32_t> group_index_;
-  // Single-column keys skip serialization: integers/timestamps and text get their own maps.
-  std::unordered_map<int64_t, uint32_t> int_index_;
-  std::unordered_map<std::string, uint32_t> text_index_;
-  bool composite_ = false;                            // FindOrAddComposite applies
+  std::unordered_map<std::string, uint32_t> group_index_;  // other key types, serialized
+  bool composite_ = false;                                 // FindOrAddComposite applies
+  bool single_int_ = false;                                // ... with one integer-like key
+  uint32_t null_group_ = UINT32_MAX;                       // its NULL key's group
   // Open addressing (linear probing, power-of-two size, at most half full): key hash and group.
   struct Slot {
     uint64_t hash = 0;
@@ -56,7 +55,6 @@ class AggregateTable {
   };
   std::vector<Slot> slots_;
   void GrowSlots();
-  int64_t null_group_ = -1;
   DataChunk group_keys_;                       // one row per group
   // [aggregate][group]: general states, or, for aggregates CompactAggStates::Applies to when
   // there is a GROUP BY, compact_[aggregate] (and states_[aggregate] stays empty).
