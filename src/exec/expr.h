@@ -10,6 +10,7 @@
 
 #include "common/value.h"
 #include "common/vector.h"
+#include "exec/flat_key_map.h"
 
 namespace yunhe {
 
@@ -56,6 +57,9 @@ struct SubqueryRef {
   Value scalar;
   std::vector<Value> values;
   std::unordered_set<std::string> value_keys;  // IN (subquery): row keys of `values` for O(1) probes
+  // ... or, for an integer-like column, the values themselves in a flat map (no key per row).
+  bool int_keyed = false;
+  FlatKeyMap<int64_t> int_keys;
   bool has_null = false;
 };
 

@@ -209,7 +209,9 @@ Value ArrayResult(const std::vector<DataChunk>& chunks, const LogicalType& type)
 void CollectValues(const std::vector<DataChunk>& chunks, SubqueryRef& sq, bool build_keys) {
   sq.values.clear();
   sq.value_keys.clear();
+  sq.int_keys.Clear();
   sq.has_null = false;
+  sq.int_keyed = build_keys && !chunks.empty() && chunks[0].columns[0].type().physical() == PhysicalType::kI64;
   std::string key;
   for (const auto& c : chunks) {
     for (size_t r = 0; r < c.count; ++r) {
@@ -218,7 +220,9 @@ void CollectValues(const std::vector<DataChunk>& chunks, SubqueryRef& sq, bool b
         continue;
       }
       sq.values.push_back(c.columns[0].GetValue(r));
-      if (build_keys) {
+      if (sq.int_keyed) {
+        sq.int_keys.Insert(c.columns[0].i64()[r]);
+      } else if (build_keys) {
         key.clear();
         AppendKeyCell(c.columns[0], r, key);
         sq.value_keys.insert(key);
@@ -276,9 +280,15 @@ Vector EvalSubquery(const Expr& e, const DataChunk& input, ExecContext& ctx) {
         } else if (lhs.IsNull(r)) {
           v = Value::Null(TypeId::kBool);
         } else {
-          std::string key;
-          AppendKeyCell(lhs, r, key);
-          if (sq.value_keys.count(key)) v = Value::Bool(true);
+          bool found;
+          if (sq.int_keyed && lhs.type().physical() == PhysicalType::kI64) {
+            found = sq.int_keys.Find(lhs.i64()[r]) >= 0;
+          } else {
+            std::string key;
+            AppendKeyCell(lhs, r, key);
+            found = sq.value_keys.count(key) > 0;
+          }
+          if (found) v = Value::Bool(true);
           else v = sq.has_null ? Value::Null(TypeId::kBool) : Value::Bool(false);
         }
         if (e.negated && !v.is_null) v.i = !v.i;
