@@ -248,6 +248,10 @@ class Planner {
   std::string privilege_role_;
   std::vector<std::shared_ptr<ParsedSql>> view_parses_;  // keep view ASTs alive while planning
   ParseNodeArena or_arena_;  // parse nodes FactorCommonOrTerms made (sql/or_factoring.h)
+  // Set while a UNION/INTERSECT/EXCEPT plans a branch, taken by the branch's select list: a
+  // bare NULL there keeps its open type, for the other branch to decide (PostgreSQL's
+  // `SELECT k FROM t UNION ALL SELECT NULL` is of k's type, not text).
+  bool set_operation_branch_ = false;
   // One flag per enclosing subquery being planned: set when a reference crosses it.
   std::vector<bool*> correlation_flags_;
   // WINDOW name AS (...) definitions of the SELECT being bound (innermost last).

@@ -15,6 +15,7 @@
 #include "exec/table_scan.h"
 
 #include <thread>
+#include <utility>
 #include "exec/recursive_cte.h"
 #include "exec/window.h"
 #include "functions/cast.h"
@@ -296,8 +297,11 @@ PlannedQuery Planner::PlanSetOperation(PgQuery__SelectStmt* s, const Scope* oute
   ln.node_case = rn.node_case = PG_QUERY__NODE__NODE_SELECT_STMT;
   ln.select_stmt = s->larg;
   rn.select_stmt = s->rarg;
+  set_operation_branch_ = true;
   PlannedQuery l = PlanSelect(&ln, outer);
+  set_operation_branch_ = true;
   PlannedQuery r = PlanSelect(&rn, outer);
+  set_operation_branch_ = false;
   const char* opname = s->op == PG_QUERY__SET_OPERATION__SETOP_UNION ? "UNION"
                      : s->op == PG_QUERY__SET_OPERATION__SETOP_INTERSECT ? "INTERSECT" : "EXCEPT";
   if (l.types.size() != r.types.size())
@@ -367,6 +371,7 @@ PlannedQuery Planner::ApplyOrderLimit(PlannedQuery q, PgQuery__SelectStmt* s, co
 }
 
 PlannedQuery Planner::PlanSimpleSelect(PgQuery__SelectStmt* s, const Scope* outer) {
+  const bool set_branch = std::exchange(set_operation_branch_, false);
   if (s->into_clause) throw Error(SqlState::kFeatureNotSupported, "SELECT INTO is not supported; use CREATE TABLE AS");
   MoveSelectListSetFunctions(s, nullptr);  // the 0A000 of a select list the parser's rewrite left (srf_rewrite.h)
   // ---- FROM and WHERE -----------------------------------------------------
@@ -473,7 +478,7 @@ PlannedQuery Planner::PlanSimpleSelect(PgQuery__SelectStmt* s, const Scope* oute
       continue;
     }
     ExprPtr e = Bind(v, sbc);
-    if (e->unknown_literal) e = CoerceTo(e, TypeId::kText);
+    if (e->unknown_literal && !(set_branch && e->type.id == TypeId::kNull)) e = CoerceTo(e, TypeId::kText);
     select_exprs.push_back(e);
     select_names.push_back(rt->name && rt->name[0] ? std::string(rt->name) : ColumnNameOf(v));
     select_nodes.push_back(v);
