@@ -161,16 +161,6 @@ void NarrowBy(const ColumnComparison& c, const Vector& v, size_t n, bool all, st
   }
 }
 
-// Marks the chunk columns e reads; false when it holds a subquery (which may read the whole
-// row as its outer row).
-bool ColumnsRead(const Expr& e, std::vector<bool>* read) {
-  if (e.subquery) return false;
-  if (e.kind == ExprKind::kColumn && e.column >= 0 && size_t(e.column) < read->size()) (*read)[size_t(e.column)] = true;
-  for (const ExprPtr& a : e.args)
-    if (!ColumnsRead(*a, read)) return false;
-  return !e.filter && e.order_by.empty();
-}
-
 // `column [NOT] IN (constants)` over integer-like or text columns: the constants once, a typed
 // loop over the rows still selected (TPC-H's l_shipmode IN ('MAIL', 'SHIP'), p_size IN (...)).
 struct ColumnInList {
@@ -266,7 +256,7 @@ std::vector<uint32_t> EvaluateFilter(const Expr& e, const DataChunk& input, Exec
     // Few rows left (the typed comparisons above kept a quarter or less): the conjunct is
     // evaluated on just those, gathered (TPC-H Q19's ORs after its shipmode/instruct tests).
     std::vector<bool> read(input.columns.size(), false);
-    if (!all && sel.size() * 4 <= input.count && ColumnsRead(*c, &read)) {
+    if (!all && sel.size() * 4 <= input.count && MarkColumnsRead(*c, &read)) {
       DataChunk few;
       few.count = sel.size();
       for (size_t k = 0; k < input.columns.size(); ++k)

@@ -120,17 +120,18 @@ std::vector<ExprPtr> FlattenConjuncts(const std::vector<ExprPtr>& preds) {
   return out;
 }
 
-bool MarkColumnsRead(const ExprPtr& e, std::vector<bool>* cols) {
-  if (!e) return true;
-  if (e->subquery || e->kind == ExprKind::kAggregate || e->kind == ExprKind::kWindow) return false;
-  if (e->kind == ExprKind::kColumn) {
-    if (e->column < 0 || size_t(e->column) >= cols->size()) return false;
-    (*cols)[size_t(e->column)] = true;
+bool MarkColumnsRead(const ExprPtr& e, std::vector<bool>* cols) { return !e || MarkColumnsRead(*e, cols); }
+
+bool MarkColumnsRead(const Expr& e, std::vector<bool>* cols) {
+  if (e.subquery || e.kind == ExprKind::kAggregate || e.kind == ExprKind::kWindow) return false;
+  if (e.kind == ExprKind::kColumn) {
+    if (e.column < 0 || size_t(e.column) >= cols->size()) return false;
+    (*cols)[size_t(e.column)] = true;
   }
-  if (!MarkColumnsRead(e->filter, cols)) return false;
-  for (auto& o : e->order_by)
+  if (!MarkColumnsRead(e.filter, cols)) return false;
+  for (auto& o : e.order_by)
     if (!MarkColumnsRead(o, cols)) return false;
-  for (auto& a : e->args)
+  for (auto& a : e.args)
     if (!MarkColumnsRead(a, cols)) return false;
   return true;
 }

@@ -103,6 +103,7 @@ bool SelfContained(const ExprPtr& e);
 // told from the expression alone: it holds a subquery (which may read the row as its outer
 // row) or a column outside `cols`.
 bool MarkColumnsRead(const ExprPtr& e, std::vector<bool>* cols);
+bool MarkColumnsRead(const Expr& e, std::vector<bool>* cols);
 // The conjuncts of bound predicates, with nested ANDs flattened.
 std::vector<ExprPtr> FlattenConjuncts(const std::vector<ExprPtr>& preds);
 ExprPtr MakeColumn(int index, LogicalType type, std::string name);
