@@ -7,11 +7,13 @@ int32_t PgTypeOid(const LogicalType& t) {
     case TypeId::kBool: return 16;
     case TypeId::kInt16: return 21;
     case TypeId::kInt32: return 23;
-    case TypeId::kInt64: return 20;
+    case TypeId::kInt64: return OidAliasTypeOid(OidAliasOf(t));
     case TypeId::kFloat32: return 700;
     case TypeId::kFloat64: return 701;
     case TypeId::kNumeric: return 1700;
-    case TypeId::kText: return t.scale == 1 ? 114 : t.scale == 2 ? 3802 : t.scale == 3 ? 2950 : t.precision ? 1043 : 25;
+    case TypeId::kText:
+      if (OidAliasOfOutput(t) != OidAlias::kNone) return OidAliasTypeOid(OidAliasOfOutput(t));
+      return t.scale == 1 ? 114 : t.scale == 2 ? 3802 : t.scale == 3 ? 2950 : t.precision ? 1043 : 25;
     case TypeId::kDate: return 1082;
     case TypeId::kTimestamp: return 1114;
     case TypeId::kTimestampTz: return 1184;

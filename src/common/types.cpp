@@ -24,7 +24,7 @@ std::string LogicalType::ToString() const {
     case TypeId::kBool: return "boolean";
     case TypeId::kInt16: return "smallint";
     case TypeId::kInt32: return "integer";
-    case TypeId::kInt64: return "bigint";
+    case TypeId::kInt64: return OidAliasOf(*this) != OidAlias::kNone ? OidAliasName(OidAliasOf(*this)) : "bigint";
     case TypeId::kFloat32: return "real";
     case TypeId::kFloat64: return "double precision";
     case TypeId::kNumeric:
@@ -33,6 +33,7 @@ std::string LogicalType::ToString() const {
       if (scale == 1) return "json";
       if (scale == 2) return "jsonb";
       if (scale == 3) return "uuid";
+      if (OidAliasOfOutput(*this) != OidAlias::kNone) return OidAliasName(OidAliasOfOutput(*this));
       return precision ? fmt::format("character varying({})", precision) : "text";
     case TypeId::kDate: return "date";
     case TypeId::kTimestamp: return "timestamp without time zone";
@@ -49,6 +50,34 @@ std::string LogicalType::ToString() const {
       return precision ? ArrayElementType(*this).ToString() + "[]" : "anyarray";
   }
   return "unknown";
+}
+
+const char* OidAliasName(OidAlias a) {
+  switch (a) {
+    case OidAlias::kRegclass: return "regclass";
+    case OidAlias::kRegtype: return "regtype";
+    case OidAlias::kRegnamespace: return "regnamespace";
+    case OidAlias::kRegrole: return "regrole";
+    case OidAlias::kNone: break;
+  }
+  return "";
+}
+
+OidAlias OidAliasFromName(const std::string& name) {
+  for (OidAlias a : {OidAlias::kRegclass, OidAlias::kRegtype, OidAlias::kRegnamespace, OidAlias::kRegrole})
+    if (name == OidAliasName(a)) return a;
+  return OidAlias::kNone;
+}
+
+int32_t OidAliasTypeOid(OidAlias a) {
+  switch (a) {
+    case OidAlias::kRegclass: return 2205;
+    case OidAlias::kRegtype: return 2206;
+    case OidAlias::kRegnamespace: return 4089;
+    case OidAlias::kRegrole: return 4096;
+    case OidAlias::kNone: break;
+  }
+  return 20;
 }
 
 bool LogicalType::IsNumeric() const {
@@ -114,6 +143,10 @@ bool LookupTypeName(const std::string& n, LogicalType* out) {
   };
   if (n == "json" || n == "jsonb" || n == "uuid") {  // text underneath (functions/json_value.h, functions/uuid.h)
     *out = LogicalType(TypeId::kText, 0, n == "json" ? 1 : n == "jsonb" ? 2 : 3);
+    return true;
+  }
+  if (OidAlias a = OidAliasFromName(n); a != OidAlias::kNone) {
+    *out = OidAliasType(a);
     return true;
   }
   for (const auto& e : kNames) {

@@ -73,6 +73,22 @@ inline bool IsVectorArray(const LogicalType& t) { return t.id == TypeId::kArray 
 inline LogicalType UuidType() { return LogicalType(TypeId::kText, 0, 3); }
 inline bool IsUuid(const LogicalType& t) { return t.id == TypeId::kText && t.scale == 3; }
 
+// The OID alias types: 'name'::regclass is an OID that prints as the name. Inside a query it is
+// a bigint with the alias in scale (compared, joined and cast as an integer); the statement's
+// output turns it into its name through the catalog (Planner::PlanOutput), a text with scale
+// 10 + alias that clients see with the alias's own type OID.
+enum class OidAlias : int16_t { kNone = 0, kRegclass = 1, kRegtype = 2, kRegnamespace = 3, kRegrole = 4 };
+inline constexpr int16_t kOidAliasOutputScale = 10;
+inline LogicalType OidAliasType(OidAlias a) { return LogicalType(TypeId::kInt64, 0, int16_t(a)); }
+inline LogicalType OidAliasOutputType(OidAlias a) { return LogicalType(TypeId::kText, 0, int16_t(kOidAliasOutputScale + int(a))); }
+inline OidAlias OidAliasOf(const LogicalType& t) { return t.id == TypeId::kInt64 ? OidAlias(t.scale) : OidAlias::kNone; }
+inline OidAlias OidAliasOfOutput(const LogicalType& t) {
+  return t.id == TypeId::kText && t.scale > kOidAliasOutputScale ? OidAlias(t.scale - kOidAliasOutputScale) : OidAlias::kNone;
+}
+const char* OidAliasName(OidAlias a);                        // "regclass"; "" for kNone
+OidAlias OidAliasFromName(const std::string& name);          // kNone if not an alias
+int32_t OidAliasTypeOid(OidAlias a);                         // 2205 for regclass
+
 // Parses a PostgreSQL type name as libpg_query spells it ("int4", "float8", "varchar", "timestamptz", ...).
 bool LookupTypeName(const std::string& name, LogicalType* out);
 

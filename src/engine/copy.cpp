@@ -126,7 +126,7 @@ void CopyTo(Database& db, PgQuery__CopyStmt* stmt, const std::string& sql, const
   Planner planner(db.catalog(), sql);
   PlannedQuery q;
   if (stmt->query) {
-    q = planner.PlanSelect(stmt->query, nullptr);
+    q = planner.PlanOutput(stmt->query);
   } else {
     Scope scope;
     const std::string key = RangeVarKey(db.catalog(), stmt->relation);

@@ -38,7 +38,7 @@ void ExecuteSelect(Database& db, PgQuery__Node* node, const std::string& sql, Qu
     return;
   }
   Planner planner(db.catalog(), sql);
-  PlannedQuery q = planner.PlanSelect(node, nullptr);
+  PlannedQuery q = planner.PlanOutput(node);
   CollectResult(q, result);
   result.tag = fmt::format("SELECT {}", result.RowCount());
 }
@@ -86,7 +86,7 @@ std::unique_ptr<Database::PreparedRead> Database::PlanRead(const Catalog& catalo
   st.parsed = std::move(parsed);
   try {
     Planner planner(catalog, sql);
-    st.plan = planner.PlanSelect(select ? select : st.parsed->statements()[0].node, nullptr);
+    st.plan = planner.PlanOutput(select ? select : st.parsed->statements()[0].node);
   } catch (const Error& e) {
     st.error = e.status();
   } catch (const std::bad_alloc&) {
@@ -389,7 +389,7 @@ Status Database::DescribeStatement(const std::shared_ptr<ParsedSql>& parsed, std
           *types = {LogicalType(TypeId::kText)};
         } else {
           Planner planner(catalog(), sql);
-          PlannedQuery q = planner.PlanSelect(node, nullptr);
+          PlannedQuery q = planner.PlanOutput(node);
           *names = q.names;
           *types = q.types;
         }

@@ -86,9 +86,10 @@ void RegisterSystemFunctions(FunctionRegistry& r) {
       // Like regtype output: the type without its modifier (numeric, geometry), except that
       // varchar stays character varying.
       const LogicalType& t = a[0]->type();
+      const bool named_by_modifier = t.id == TypeId::kArray || (t.id == TypeId::kText && t.scale) || OidAliasOf(t) != OidAlias::kNone;
       const std::string name = t.id == TypeId::kText && t.precision ? "character varying"
-                               : t.id == TypeId::kArray || (t.id == TypeId::kText && t.scale) ? t.ToString()  // int2vector, json, jsonb
-                                                                       : LogicalType(t.id).ToString();
+                               : named_by_modifier                   ? t.ToString()  // int2vector, json, jsonb, regclass
+                                                                     : LogicalType(t.id).ToString();
       for (size_t k = 0; k < n; ++k) o.SetValue(k, Value::Text(name));
     };
     f.description = "the data type of the argument";
@@ -247,6 +248,16 @@ void RegisterSystemFunctions(FunctionRegistry& r) {
       auto it = map.find(a[0]->i64()[k]);
       if (it == map.end()) o.SetNull(k, true);
       else o.str()[k] = it->second;
+    });
+  }, "", "");
+  // __oid_alias_out(oid, map): what an OID alias prints: the name the map (as __catalog_lookup's)
+  // has for the OID, else its digits ('-' for 0), as PostgreSQL prints an OID it does not know.
+  AddScalar(r, "__oid_alias_out", {TypeId::kInt64, T}, T, [](Args a, size_t n, Vector& o) {
+    const auto map = CatalogMapLines<int64_t>(a[1], n, [](const std::string& k) { return std::stoll(k); });
+    ForEachValid(o, n, [&](size_t k) {
+      const int64_t oid = a[0]->i64()[k];
+      auto it = map.find(oid);
+      o.str()[k] = it != map.end() ? it->second : oid == 0 ? std::string("-") : std::to_string(oid);
     });
   }, "", "");
   // __catalog_lookup_text(key, map): the same keyed by text ('name'::regclass of a column,

@@ -68,6 +68,8 @@ std::vector<std::pair<int64_t, std::string>> TypeNames() {
   }
   out.emplace_back(1043, "character varying");
   out.emplace_back(26, "oid");
+  for (OidAlias a : {OidAlias::kRegclass, OidAlias::kRegtype, OidAlias::kRegnamespace, OidAlias::kRegrole})
+    out.emplace_back(OidAliasTypeOid(a), OidAliasName(a));
   out.emplace_back(19, "name");
   out.emplace_back(18, "\"char\"");
   return out;
@@ -275,7 +277,8 @@ bool CatalogOid(const Catalog& cat, const std::string& what, const std::string& 
   if (what == "regtype") {
     LogicalType t;
     if (LookupTypeName(name, &t) || (name.size() > 2 && name.substr(name.size() - 2) == "[]" && LookupTypeName(name.substr(0, name.size() - 2), &t) && (t = ArrayOf(t), true))) {
-      *oid = PgTypeOid(t);
+      // varchar without a length is text here, but the type PostgreSQL names is still varchar.
+      *oid = t.id == TypeId::kText && t.scale == 0 && (name == "varchar" || name == "character varying") ? 1043 : PgTypeOid(t);
       return true;
     }
     for (auto& [o, n] : TypeNames())

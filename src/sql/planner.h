@@ -126,6 +126,9 @@ class Planner {
   const Catalog& catalog() const { return catalog_; }
 
   PlannedQuery PlanSelect(PgQuery__Node* node, const Scope* outer);
+  // A statement's own SELECT: as PlanSelect, with the output as clients receive it (OID alias
+  // columns become their names).
+  PlannedQuery PlanOutput(PgQuery__Node* node);
   // Binds an expression where only `scope` is visible (defaults, CHECK, UPDATE SET, RETURNING).
   ExprPtr BindExpression(PgQuery__Node* node, const Scope& scope);
   // Same, then coerces the result to `type` (assignment cast).
@@ -169,7 +172,8 @@ class Planner {
   ExprPtr BindSubLink(PgQuery__SubLink* s, BindContext& bc);
   ExprPtr BindCase(PgQuery__CaseExpr* c, BindContext& bc);
   // __catalog_lookup(oid, map) for what CatalogMap (system_catalog.h) knows: regclass, indexdef, ...
-  ExprPtr BindRegCast(const std::string& what, ExprPtr arg, int location);
+  ExprPtr BindRegCast(OidAlias alias, ExprPtr arg, int location);
+  ExprPtr OidAliasText(ExprPtr oid, int location);
   ExprPtr BindSettingCall(const std::string& name, std::vector<ExprPtr>& args, int location);
   ExprPtr CatalogLookup(const std::string& what, ExprPtr oid, int location);
   ExprPtr BindPrivilegeFunction(const std::string& name, std::vector<ExprPtr>& args, int location);

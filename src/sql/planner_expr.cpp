@@ -174,6 +174,9 @@ ExprPtr Planner::CoerceTo(ExprPtr e, const LogicalType& type, bool explicit_cast
     return e;
   }
   if (type.id == TypeId::kNull) return e;
+  if (type.id == TypeId::kText && OidAliasOf(e->type) != OidAlias::kNone) return CoerceTo(OidAliasText(e, e->location), type, explicit_cast);
+  if (OidAliasOf(type) != OidAlias::kNone && (e->unknown_literal || e->type.id == TypeId::kText))
+    return BindRegCast(OidAliasOf(type), e, e->location);  // a name: looked up
   if (type.id == TypeId::kArray && type.precision == 0 && e->type.id == TypeId::kArray) return e;  // anyarray
   if (!explicit_cast && !e->unknown_literal && e->type.id != TypeId::kNull && !CastExists(e->type, type))
     throw Error(SqlState::kDatatypeMismatch,
@@ -380,25 +383,40 @@ ExprPtr Planner::BindBoolExpr(PgQuery__BoolExpr* b, BindContext& bc) {
   return e;
 }
 
-// The OID alias types, as clients use them: 'name'::regclass is the relation's OID (an integer
-// here), oid::regclass its name (text here) — PostgreSQL's one type that is both is split in two.
-ExprPtr Planner::BindRegCast(const std::string& what, ExprPtr arg, int location) {
+// The OID alias types (common/types.h): 'name'::regclass looks the name up now (an unknown one
+// is an error, as in PostgreSQL), oid::regclass is the same integer under the alias's type.
+ExprPtr Planner::BindRegCast(OidAlias alias, ExprPtr arg, int location) {
+  const std::string what = OidAliasName(alias);
+  const LogicalType type = OidAliasType(alias);
   if (arg->unknown_literal || (arg->kind == ExprKind::kConstant && arg->type.id == TypeId::kText)) {
-    if (arg->value.is_null) return MakeConstant(Value::Null(TypeId::kInt64), location);
+    if (arg->value.is_null) return MakeConstant(Value::Null(type), location);
     int64_t oid = 0;
     const std::string name = arg->value.ToString();
     if (!CatalogOid(catalog_, what, name, &oid)) {
-      if (what == "regclass") throw Error(SqlState::kUndefinedTable, fmt::format("relation \"{}\" does not exist", name), CharPos(location));
-      if (what == "regnamespace") throw Error(SqlState::kInvalidSchemaName, fmt::format("schema \"{}\" does not exist", name), CharPos(location));
-      throw Error(SqlState::kUndefinedObject, fmt::format("{} \"{}\" does not exist", what == "regtype" ? "type" : "role", name),
+      if (alias == OidAlias::kRegclass) throw Error(SqlState::kUndefinedTable, fmt::format("relation \"{}\" does not exist", name), CharPos(location));
+      if (alias == OidAlias::kRegnamespace) throw Error(SqlState::kInvalidSchemaName, fmt::format("schema \"{}\" does not exist", name), CharPos(location));
+      throw Error(SqlState::kUndefinedObject, fmt::format("{} \"{}\" does not exist", alias == OidAlias::kRegtype ? "type" : "role", name),
                   CharPos(location));
     }
-    return MakeConstant(Value::Int(oid), location);
+    Value v = Value::Int(oid);
+    v.type = type;
+    return MakeConstant(v, location);
   }
-  if (what == "regclass" && arg->type.id == TypeId::kText)  // a name known only at run time
+  if (arg->type.id == TypeId::kText) {  // a name known only at run time
+    if (alias != OidAlias::kRegclass)
+      throw Error(SqlState::kFeatureNotSupported, fmt::format("casting a text column to {} is not supported", what), CharPos(location));
     return CoerceTo(ResolveCall("__catalog_lookup_text", {arg, MakeConstant(Value::Text(CatalogMap(catalog_, "regclass_in")))}, location, false),
-                    TypeId::kInt64);
-  return CatalogLookup(what, arg, location);
+                    type);
+  }
+  if (!arg->type.IsInteger())
+    throw Error(SqlState::kCannotCoerce, fmt::format("cannot cast type {} to {}", arg->type.ToString(), what), CharPos(location));
+  return CoerceTo(arg, type, true);
+}
+
+// What an OID alias prints: its name in the catalog this statement is planned with.
+ExprPtr Planner::OidAliasText(ExprPtr oid, int location) {
+  const std::string map = CatalogMap(catalog_, OidAliasName(OidAliasOf(oid->type)));
+  return ResolveCall("__oid_alias_out", {CoerceTo(oid, TypeId::kInt64), MakeConstant(Value::Text(map))}, location, false);
 }
 
 // ARRAY[a, b, ...]: the elements in their common type. `target` (from ARRAY[]::int[]) types an
@@ -426,19 +444,8 @@ ExprPtr Planner::BindArrayConstructor(PgQuery__AArrayExpr* a, const LogicalType*
 
 ExprPtr Planner::BindTypeCast(PgQuery__TypeCast* c, BindContext& bc) {
   const std::string type_name = c->type_name->n_names ? StrVal(c->type_name->names[c->type_name->n_names - 1]) : "";
-  if (type_name == "regclass" || type_name == "regtype" || type_name == "regnamespace" || type_name == "regrole")
-    return BindRegCast(type_name, Bind(c->arg, bc), c->location);
+  if (OidAlias alias = OidAliasFromName(type_name); alias != OidAlias::kNone) return BindRegCast(alias, Bind(c->arg, bc), c->location);
   LogicalType t = ResolveTypeName(c->type_name, CharPos(c->location));
-  // 'name'::regclass::text: the relation's name as regclass output prints it (schema-qualified
-  // when search_path would not find it), not the OID this planner gives 'name'::regclass.
-  if (t.id == TypeId::kText && c->arg->node_case == PG_QUERY__NODE__NODE_TYPE_CAST) {
-    auto* inner = c->arg->type_cast;
-    const std::string inner_type = inner->type_name->n_names ? StrVal(inner->type_name->names[inner->type_name->n_names - 1]) : "";
-    if (inner_type == "regclass") {
-      ExprPtr oid = BindRegCast("regclass", Bind(inner->arg, bc), inner->location);
-      if (oid->type.IsInteger()) return CoerceTo(CatalogLookup("regclass", oid, c->location), t, true);
-    }
-  }
   if (c->arg->node_case == PG_QUERY__NODE__NODE_A_ARRAY_EXPR && c->arg->a_array_expr->n_elements == 0)
     return BindArrayConstructor(c->arg->a_array_expr, &t, bc);
   ExprPtr arg = Bind(c->arg, bc);

@@ -128,6 +128,7 @@ ExprPtr Planner::ResolveCall(const std::string& name, std::vector<ExprPtr> args,
     ExprPtr a = args[k];
     if (p.id != TypeId::kNull) a = CoerceTo(a, p);
     else if (a->unknown_literal) a = CoerceTo(a, TypeId::kText);
+    else if (OidAliasOf(a->type) != OidAlias::kNone && name != "pg_typeof") a = OidAliasText(a, a->location);  // prints as its name
     arg_types.push_back(a->type);
     e->args.push_back(a);
   }
@@ -252,7 +253,7 @@ ExprPtr Planner::BindFuncCall(PgQuery__FuncCall* f, BindContext& bc) {
   if (name == "obj_description" && (args.size() == 1 || args.size() == 2))
     return CatalogLookup("comment", args[0], f->location);
   if (name == "col_description" && args.size() == 2) {
-    ExprPtr key = ResolveCall("concat", {CoerceTo(args[0], TypeId::kText), MakeConstant(Value::Text(":")), CoerceTo(args[1], TypeId::kText)},
+    ExprPtr key = ResolveCall("concat", {CoerceTo(CoerceTo(args[0], TypeId::kInt64), TypeId::kText), MakeConstant(Value::Text(":")), CoerceTo(args[1], TypeId::kText)},
                               f->location, false);
     return ResolveCall("__catalog_lookup_text", {key, MakeConstant(Value::Text(CatalogMap(catalog_, "column_comment")))}, f->location, false);
   }

@@ -173,6 +173,27 @@ int NodeLocation(PgQuery__Node* n) {
   }
 }
 
+PlannedQuery Planner::PlanOutput(PgQuery__Node* node) {
+  PlannedQuery q = PlanSelect(node, nullptr);
+  bool aliased = false;
+  for (const LogicalType& t : q.types) aliased = aliased || OidAliasOf(t) != OidAlias::kNone;
+  if (!aliased) return q;
+  // OID alias columns ('t'::regclass, oid::regtype) print as their names, looked up in the
+  // catalog this statement was planned with.
+  std::vector<ExprPtr> exprs;
+  for (size_t c = 0; c < q.types.size(); ++c) {
+    ExprPtr col = MakeColumn(int(c), q.types[c], q.names[c]);
+    const OidAlias alias = OidAliasOf(q.types[c]);
+    if (alias != OidAlias::kNone) {
+      col = OidAliasText(col, -1);
+      col->type = q.types[c] = OidAliasOutputType(alias);
+    }
+    exprs.push_back(col);
+  }
+  q.plan = std::make_shared<ProjectionOperator>(q.plan, std::move(exprs), q.names);
+  return q;
+}
+
 PlannedQuery Planner::PlanSelect(PgQuery__Node* node, const Scope* outer) {
   if (node->node_case != PG_QUERY__NODE__NODE_SELECT_STMT)
     throw Error(SqlState::kFeatureNotSupported, "only SELECT is supported here");

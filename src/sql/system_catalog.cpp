@@ -35,6 +35,7 @@ const std::vector<std::pair<int64_t, const char*>>& BuiltinTypes() {
       {701, "float8"}, {1043, "varchar"},    {1082, "date"},    {1114, "timestamp"}, {1184, "timestamptz"},
       {1186, "interval"}, {1083, "time"}, {1700, "numeric"}, {26, "oid"},       {19, "name"},   {18, "char"},
       {17, "bytea"},   {kGeometryTypeOid, "geometry"}, {114, "json"}, {3802, "jsonb"}, {2950, "uuid"}, {22, "int2vector"}, {30, "oidvector"},
+      {2205, "regclass"}, {2206, "regtype"}, {4089, "regnamespace"}, {4096, "regrole"},
       {2283, "anyelement"}, {2277, "anyarray"}, {2281, "internal"}, {2278, "void"}, {2249, "record"}};  // pseudo-types from anyelement on
   return types;
 }

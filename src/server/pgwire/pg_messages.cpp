@@ -143,6 +143,7 @@ void MessageBuilder::AppendTo(std::string* out) const {
 
 
 int16_t TypeLength(const LogicalType& t) {
+  if (OidAliasOfOutput(t) != OidAlias::kNone) return 4;  // an OID, whatever its text says
   switch (t.id) {
     case TypeId::kBool: return 1;
     case TypeId::kInt16: return 2;

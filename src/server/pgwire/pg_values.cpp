@@ -191,6 +191,7 @@ std::string EncodeText(const Value& v) {
 }
 
 bool BinaryEncodable(const LogicalType& t) {
+  if (OidAliasOfOutput(t) != OidAlias::kNone) return false;  // a name in place of the OID: text only
   switch (t.id) {
     case TypeId::kBool: case TypeId::kInt16: case TypeId::kInt32: case TypeId::kInt64: case TypeId::kFloat32:
     case TypeId::kFloat64: case TypeId::kText: case TypeId::kBytea: case TypeId::kGeometry: case TypeId::kNumeric:
