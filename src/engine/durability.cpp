@@ -1,4 +1,5 @@
 #include "engine/durability.h"
+#include "engine/catalog_oids.h"
 #include "engine/comments.h"
 #include "engine/grants.h"
 #include "engine/sequences.h"
@@ -56,7 +57,7 @@ std::string CatalogDdl(const Catalog& catalog, bool with_sequence_values) {
   out += CommentsDdl(catalog);
   out += PrivilegesDdl(catalog);
   if (with_sequence_values) out += SequencesAfterTablesDdl(catalog);
-  return out;
+  return out + "\n" + OidsDdl(catalog);
 }
 
 namespace {
@@ -194,7 +195,8 @@ std::unique_ptr<Durability> Durability::Open(const std::string& dir, Database* d
     d->checkpoint_ = m.checkpoint;
     RemoveUnnamedFiles(dir, m, WalChain(dir, m.wal));
     // 1. Catalog: re-run the DDL (without logging it).
-    std::string ddl = ReadWholeFile(dir + "/" + m.catalog);
+    std::string oid_lines;
+    const std::string ddl = SplitOidLines(ReadWholeFile(dir + "/" + m.catalog), &oid_lines);
     std::vector<WalRecord> records;
     for (auto [begin, len] : SplitStatements(ddl)) {
       WalRecord r;
@@ -203,6 +205,7 @@ std::unique_ptr<Durability> Durability::Open(const std::string& dir, Database* d
       records.push_back(std::move(r));
     }
     db->ReplayRecords(records);
+    RestoreOids(oid_lines, &db->mutable_catalog());
     // 2. Table data: version 2 attaches part footers (no column data is read); version 1 decodes
     // whole segment files, and the upgrade below rewrites them as parts.
     for (const ManifestTable& mt : m.tables) {

@@ -1,4 +1,5 @@
 #include "engine/schemas.h"
+#include "engine/view_dependencies.h"
 
 #include <fmt/format.h>
 
@@ -113,6 +114,7 @@ void ExecuteDropSchema(Database& db, PgQuery__DropStmt* stmt, const std::string&
     names.push_back(name);
   }
   if (names.empty()) return;
+  const std::set<std::string> views_before = PlannableViews(db.catalog());
   db.BeginCatalogChange();
   Catalog& cat = db.mutable_catalog();
   for (const std::string& name : names) {
@@ -126,6 +128,8 @@ void ExecuteDropSchema(Database& db, PgQuery__DropStmt* stmt, const std::string&
   }
   ForgetDroppedComments(cat);
   ForgetDroppedPrivileges(cat);
+  // Views elsewhere that read the schema's relations go too (its own members are non-empty only with CASCADE).
+  DropDependentViews(db, views_before, "drop", "schema " + names[0], cascade, result);
   std::string logged;
   for (const std::string& name : names) logged += (logged.empty() ? "" : ", ") + QuoteIdent(name);
   db.RecordCatalogChange(fmt::format("DROP SCHEMA {}{}", logged, cascade ? " CASCADE" : ""), "");

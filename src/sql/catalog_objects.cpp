@@ -32,7 +32,7 @@ std::string PlainNameFromText(const std::string& text) {
   return name;
 }
 
-constexpr int64_t kViewOidBase = 1000000, kIndexOidBase = 2000000, kKeyIndexOidBase = 3000000, kConstraintOidBase = 4000000;
+constexpr int64_t kKeyIndexOidBase = 3000000, kConstraintOidBase = 4000000;
 
 std::string ColumnList(const std::vector<std::string>& columns) {
   std::string out;
@@ -133,19 +133,17 @@ std::vector<RelationEntry> CatalogRelations(const Catalog& cat) {
     e.sequence = &seq;
     out.push_back(e);
   }
-  int64_t n = 0;
   for (auto& [name, v] : cat.views) {
     RelationEntry e;
-    e.oid = kViewOidBase + n++;
+    e.oid = int64_t(16384 + v.id);
     e.key = name;
     e.kind = 'v';
     e.view = &v;
     out.push_back(e);
   }
-  n = 0;
   for (auto& [name, idx] : cat.indexes) {
     RelationEntry e;
-    e.oid = kIndexOidBase + n++;
+    e.oid = int64_t(16384 + idx.id);
     e.key = name;
     e.kind = 'i';
     auto t = cat.FindTable(idx.table);

@@ -25,8 +25,7 @@ using namespace catalog_rows;
 template <class Fn>
 void ForEachRelation(const Catalog& cat, Fn fn) {
   for (auto& [name, t] : cat.tables) fn(cat.Split(name), int64_t(16384 + t->id), t.get(), nullptr);
-  int64_t k = 0;
-  for (auto& [name, v] : cat.views) fn(cat.Split(name), int64_t(1000000 + k++), nullptr, &v);
+  for (auto& [name, v] : cat.views) fn(cat.Split(name), int64_t(16384 + v.id), nullptr, &v);
 }
 
 const std::vector<std::pair<int64_t, const char*>>& BuiltinTypes() {

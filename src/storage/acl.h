@@ -51,7 +51,7 @@ struct RoleInfo {
   bool login = false;
   int64_t connection_limit = -1;
   std::vector<std::string> member_of;  // roles granted to this one, in grant order
-  uint32_t oid = 0;                    // given when made (not kept on disk: stable per process)
+  uint32_t oid = 0;                    // 16384 + an id from the tables' counter, kept by the catalog file
 };
 
 }  // namespace yunhe

@@ -25,12 +25,14 @@ namespace yunhe {
 struct UserFunctions;
 
 struct ViewInfo {
+  uint64_t id = 0;  // OID 16384 + id, from the tables' counter
   std::string name;
   std::string sql;                        // the SELECT text
   std::vector<std::string> column_names;  // explicit names, may be empty
 };
 
 struct IndexInfo {
+  uint64_t id = 0;  // OID 16384 + id, from the tables' counter
   std::string name;
   std::string table;
   std::vector<std::string> columns;
