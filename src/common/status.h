@@ -133,12 +133,14 @@ class Status {
   Status& WithPosition(int p) { position_ = p; return *this; }
   // The object an integrity error is about (PostgreSQL's error fields schema_name, table_name,
   // column_name, constraint_name: drivers read them, e.g. psycopg2's e.diag.constraint_name).
-  Status& WithObject(std::string table, std::string column, std::string constraint) {
+  Status& WithObject(std::string table, std::string column, std::string constraint, std::string schema = "public") {
+    schema_ = std::move(schema);
     table_ = std::move(table);
     column_ = std::move(column);
     constraint_ = std::move(constraint);
     return *this;
   }
+  const std::string& schema() const { return schema_; }
   const std::string& table() const { return table_; }
   const std::string& column() const { return column_; }
   const std::string& constraint() const { return constraint_; }
@@ -150,7 +152,7 @@ class Status {
   std::string detail_;
   std::string hint_;
   int position_ = 0;
-  std::string table_, column_, constraint_;
+  std::string schema_, table_, column_, constraint_;
 };
 
 // Thrown inside the engine, caught at the Database boundary.

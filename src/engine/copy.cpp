@@ -365,8 +365,8 @@ void ExecuteCopy(Database& db, PgQuery__CopyStmt* stmt, const std::string& sql, 
             if (!rec.quoted[k] && f == o.null_string) {
               if (col.not_null)
                 throw Error(Status::Error(SqlState::kNotNullViolation,
-                                          fmt::format("null value in column \"{}\" of relation \"{}\" violates not-null constraint", col.name, name))
-                                .WithObject(name, col.name, ""));
+                                          fmt::format("null value in column \"{}\" of relation \"{}\" violates not-null constraint", col.name, schema.RelName()))
+                                .WithObject(schema.RelName(), col.name, "", schema.nspname));
               out.SetNull(row, true);
               continue;
             }
@@ -384,8 +384,8 @@ void ExecuteCopy(Database& db, PgQuery__CopyStmt* stmt, const std::string& sql, 
             if (v.is_null && schema.columns[c].not_null)
               throw Error(Status::Error(SqlState::kNotNullViolation,
                                         fmt::format("null value in column \"{}\" of relation \"{}\" violates not-null constraint",
-                                                    schema.columns[c].name, name))
-                              .WithObject(name, schema.columns[c].name, ""));
+                                                    schema.columns[c].name, schema.RelName()))
+                              .WithObject(schema.RelName(), schema.columns[c].name, "", schema.nspname));
             chunk.columns[c].SetValue(row, v);
           }
         } catch (Error& e) {

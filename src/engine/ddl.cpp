@@ -246,6 +246,8 @@ void ExecuteCreateTable(Database& db, PgQuery__CreateStmt* stmt, const std::stri
     result.notices.push_back("NOTICE:  UNLOGGED is ignored: the table is written to the WAL and is as durable as any other");
   auto table = std::make_shared<Table>();
   table->schema.name = name;
+  table->schema.relname = db.catalog().Split(name).name;
+  table->schema.nspname = db.catalog().Split(name).schema;
   std::vector<std::string> pk;
   std::vector<UniqueSpec> uniques;
   std::vector<OwnedSequenceSpec> owned;  // SERIAL and identity columns' sequences, made below
@@ -383,6 +385,8 @@ void ExecuteCreateTableAs(Database& db, PgQuery__CreateTableAsStmt* stmt, const 
   PlannedQuery q = planner.PlanSelect(stmt->query, nullptr);
   auto table = std::make_shared<Table>();
   table->schema.name = name;
+  table->schema.relname = db.catalog().Split(name).name;
+  table->schema.nspname = db.catalog().Split(name).schema;
   for (size_t c = 0; c < q.names.size(); ++c) {
     std::string col = c < into->n_col_names ? StrVal(into->col_names[c]) : q.names[c];
     LogicalType t = q.types[c].id == TypeId::kNull ? LogicalType(TypeId::kText) : q.types[c];
@@ -745,6 +749,7 @@ void ExecuteRename(Database& db, PgQuery__RenameStmt* stmt, const std::string& s
       auto t = db.CloneTableForDdl(name);
       cat.tables.erase(name);
       t->schema.name = new_name;
+      t->schema.relname = cat.Split(new_name).name;
       cat.tables[new_name] = t;
       for (auto& [k, idx] : cat.indexes)
         if (idx.table == name) idx.table = new_name;

@@ -75,9 +75,9 @@ void CheckNotNull(const Table& t, const DataChunk& chunk) {
       if (v.IsNull(r))
         throw Error(Status::Error(SqlState::kNotNullViolation,
                                   fmt::format("null value in column \"{}\" of relation \"{}\" violates not-null constraint",
-                                              t.schema.columns[c].name, t.schema.name))
+                                              t.schema.columns[c].name, t.schema.RelName()))
                         .WithDetail("Failing row contains " + RowText(chunk, r) + ".")
-                        .WithObject(t.schema.name, t.schema.columns[c].name, ""));
+                        .WithObject(t.schema.RelName(), t.schema.columns[c].name, "", t.schema.nspname));
     }
   }
 }

@@ -13,8 +13,8 @@
 namespace yunhe {
 
 std::string PrimaryKeyConstraintName(const Table& t) {
-  if (!t.schema.key_is_unique) return t.schema.name + "_pkey";
-  std::string name = t.schema.name;
+  if (!t.schema.key_is_unique) return t.schema.RelName() + "_pkey";
+  std::string name = t.schema.RelName();
   for (int c : t.schema.primary_key) name += "_" + t.schema.columns[c].name;
   return name + "_key";
 }
@@ -327,7 +327,7 @@ void CheckPrimaryKeys(Table& t, const DataChunk& rows) {
       throw Error(Status::Error(SqlState::kUniqueViolation,
                                 fmt::format("duplicate key value violates unique constraint \"{}\"", PrimaryKeyConstraintName(t)))
                       .WithDetail(fmt::format("Key ({})=({}) already exists.", cols, vals))
-                      .WithObject(t.schema.name, "", PrimaryKeyConstraintName(t)));
+                      .WithObject(t.schema.RelName(), "", PrimaryKeyConstraintName(t), t.schema.nspname));
     }
   }
 }

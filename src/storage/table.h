@@ -48,7 +48,11 @@ struct ColumnInfo {
 };
 
 struct TableSchema {
-  std::string name;
+  std::string name;  // the catalog's key: "t" in public, "s.t" in schema s
+  // The name without its schema, and the schema (DDL sets them with `name`): what constraint
+  // names and error fields say.
+  std::string relname, nspname = "public";
+  const std::string& RelName() const { return relname.empty() ? name : relname; }
   std::vector<ColumnInfo> columns;
   int time_column = -1;               // designated timestamp (PARTITION BY RANGE (ts)), -1 = none
   int64_t partition_interval_ns = 0;  // width of a time partition

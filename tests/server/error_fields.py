@@ -13,10 +13,17 @@ cur = conn.cursor()
 cur.execute("DROP TABLE IF EXISTS ef")
 cur.execute("CREATE TABLE ef (k int PRIMARY KEY, v text NOT NULL)")
 cur.execute("INSERT INTO ef VALUES (1, 'a')")
+cur.execute("DROP SCHEMA IF EXISTS efs CASCADE")
+cur.execute("CREATE SCHEMA efs")
+cur.execute("CREATE TABLE efs.t (k int PRIMARY KEY, v text NOT NULL)")
+cur.execute("INSERT INTO efs.t VALUES (1, 'a')")
 failures = []
 cases = [
     ("INSERT INTO ef VALUES (1, 'b')", ("23505", "public", "ef", None, "ef_pkey")),
     ("INSERT INTO ef VALUES (2, NULL)", ("23502", "public", "ef", "v", None)),
+    # in a schema of its own: the fields name the schema, the table and constraint bare
+    ("INSERT INTO efs.t VALUES (1, 'b')", ("23505", "efs", "t", None, "t_pkey")),
+    ("INSERT INTO efs.t VALUES (2, NULL)", ("23502", "efs", "t", "v", None)),
 ]
 for sql, want in cases:
     try:
@@ -28,4 +35,6 @@ for sql, want in cases:
         if got != want:
             failures.append(f"{sql}: {got}, want {want}")
 cur.execute("DROP TABLE ef")
+cur.execute("ALTER TABLE efs.t DROP CONSTRAINT t_pkey")  # by the name pg_constraint shows
+cur.execute("DROP SCHEMA efs CASCADE")
 print("error_fields: " + ("ok" if not failures else "FAIL " + "; ".join(failures)))

@@ -166,7 +166,7 @@ void AppendError(const Status& st, std::string* out, char type, const char* seve
   if (!st.detail().empty()) m.Byte('D').Str(st.detail());
   if (!st.hint().empty()) m.Byte('H').Str(st.hint());
   if (st.position() > 0) m.Byte('P').Str(std::to_string(st.position()));
-  if (!st.table().empty()) m.Byte('s').Str("public").Byte('t').Str(st.table());
+  if (!st.table().empty()) m.Byte('s').Str(st.schema()).Byte('t').Str(st.table());
   if (!st.column().empty()) m.Byte('c').Str(st.column());
   if (!st.constraint().empty()) m.Byte('n').Str(st.constraint());
   m.Byte('\0');
