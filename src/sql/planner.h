@@ -174,6 +174,7 @@ class Planner {
   // __catalog_lookup(oid, map) for what CatalogMap (system_catalog.h) knows: regclass, indexdef, ...
   ExprPtr BindRegCast(OidAlias alias, ExprPtr arg, int location);
   ExprPtr OidAliasText(ExprPtr oid, int location);
+  ExprPtr BindPseudoTypeCast(const std::string& type_name, ExprPtr arg, int location);
   ExprPtr BindSettingCall(const std::string& name, std::vector<ExprPtr>& args, int location);
   ExprPtr CatalogLookup(const std::string& what, ExprPtr oid, int location);
   ExprPtr BindPrivilegeFunction(const std::string& name, std::vector<ExprPtr>& args, int location);

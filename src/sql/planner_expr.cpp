@@ -413,6 +413,19 @@ ExprPtr Planner::BindRegCast(OidAlias alias, ExprPtr arg, int location) {
   return CoerceTo(arg, type, true);
 }
 
+// A cast to a polymorphic pseudo-type (what generated SQL such as sqlsmith's writes for columns
+// typed anyarray): the value as it is, as PostgreSQL's binary-coercible cast; a bare NULL becomes
+// a NULL of an array of anything (anyarray) or stays untyped.
+ExprPtr Planner::BindPseudoTypeCast(const std::string& type_name, ExprPtr arg, int location) {
+  const bool array = type_name == "anyarray";
+  if (arg->unknown_literal && arg->kind == ExprKind::kConstant && arg->value.is_null)
+    return array ? MakeConstant(Value::Null(LogicalType(TypeId::kArray)), location) : arg;
+  if (arg->unknown_literal) arg = CoerceTo(arg, TypeId::kText);
+  if (array != (arg->type.id == TypeId::kArray) && type_name != "anyelement" && type_name != "anycompatible")
+    throw Error(SqlState::kCannotCoerce, fmt::format("cannot cast type {} to {}", arg->type.ToString(), type_name), CharPos(location));
+  return arg;
+}
+
 // What an OID alias prints: its name in the catalog this statement is planned with.
 ExprPtr Planner::OidAliasText(ExprPtr oid, int location) {
   const std::string map = CatalogMap(catalog_, OidAliasName(OidAliasOf(oid->type)));
@@ -445,6 +458,8 @@ ExprPtr Planner::BindArrayConstructor(PgQuery__AArrayExpr* a, const LogicalType*
 ExprPtr Planner::BindTypeCast(PgQuery__TypeCast* c, BindContext& bc) {
   const std::string type_name = c->type_name->n_names ? StrVal(c->type_name->names[c->type_name->n_names - 1]) : "";
   if (OidAlias alias = OidAliasFromName(type_name); alias != OidAlias::kNone) return BindRegCast(alias, Bind(c->arg, bc), c->location);
+  if (type_name == "anyelement" || type_name == "anyarray" || type_name == "anynonarray" || type_name == "anycompatible")
+    return BindPseudoTypeCast(type_name, Bind(c->arg, bc), c->location);
   LogicalType t = ResolveTypeName(c->type_name, CharPos(c->location));
   if (c->arg->node_case == PG_QUERY__NODE__NODE_A_ARRAY_EXPR && c->arg->a_array_expr->n_elements == 0)
     return BindArrayConstructor(c->arg->a_array_expr, &t, bc);
