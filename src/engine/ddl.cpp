@@ -36,6 +36,36 @@ bool IgnoredHeapOption(const std::string& name) {
   return name.rfind("autovacuum_", 0) == 0 || name.rfind("toast.", 0) == 0;
 }
 
+// A PostgreSQL storage parameter of WITH (...) or ALTER TABLE SET (...): checked as PostgreSQL
+// checks it, then kept as text (name=value) for pg_class.reloptions and the catalog file; heap
+// and vacuum tuning mean nothing to a column store (pgbench -i sends fillfactor).
+void SetStorageOption(TableSchema& s, const PgQuery__DefElem* d) {
+  const std::string opt = d->defname;
+  std::string value = "true";  // WITH (autovacuum_enabled): a bare boolean option
+  if (d->arg && d->arg->node_case == PG_QUERY__NODE__NODE_INTEGER) value = std::to_string(d->arg->integer->ival);
+  else if (d->arg && d->arg->node_case == PG_QUERY__NODE__NODE_STRING) value = d->arg->string->sval;
+  else if (d->arg && d->arg->node_case == PG_QUERY__NODE__NODE_FLOAT) value = d->arg->float_->fval;
+  else if (d->arg && d->arg->node_case == PG_QUERY__NODE__NODE_TYPE_NAME && d->arg->type_name->n_names)
+    value = d->arg->type_name->names[d->arg->type_name->n_names - 1]->string->sval;  // WITH (x = false)
+  if (opt == "fillfactor") {
+    // An integer, written as one or quoted (fillfactor = '80', as the catalog file keeps it).
+    char* end = nullptr;
+    const long long parsed = value.empty() ? 0 : strtoll(value.c_str(), &end, 10);
+    const bool integer = end && *end == '\0' && !value.empty();
+    const int64_t v = integer ? parsed : -1;
+    if (v < 10 || v > 100)
+      throw Error(Status::Error(SqlState::kInvalidParameterValue,
+                                integer ? fmt::format("value {} out of bounds for option \"fillfactor\"", v)
+                                    : fmt::format("invalid value for integer option \"fillfactor\": {}", value))
+                      .WithDetail("Valid values are between \"10\" and \"100\"."));
+  } else if (!IgnoredHeapOption(opt)) {
+    throw Error(SqlState::kInvalidParameterValue, fmt::format("unrecognized parameter \"{}\"", opt));
+  }
+  for (auto& [name, old] : s.storage_options)
+    if (name == opt) return void(old = value);  // SET replaces in place, as PostgreSQL
+  s.storage_options.emplace_back(opt, value);
+}
+
 std::string Lower(std::string s) {
   for (auto& c : s) c = char(tolower((unsigned char)c));
   return s;
@@ -217,12 +247,15 @@ std::string TableDdl(const TableSchema& s, const Catalog& catalog) {
     out += ")";
   }
   out += ")";
+  std::vector<std::string> with;
   if (s.time_column >= 0) {
     out += " PARTITION BY RANGE (" + QuoteIdent(s.columns[s.time_column].name) + ")";
-    out += fmt::format(" WITH (partition_interval = '{}'", FormatInterval(Interval{0, 0, s.partition_interval_ns}));
-    if (s.retention_ns > 0) out += fmt::format(", retention = '{}'", FormatInterval(Interval{0, 0, s.retention_ns}));
-    out += ")";
+    with.push_back(fmt::format("partition_interval = '{}'", FormatInterval(Interval{0, 0, s.partition_interval_ns})));
+    if (s.retention_ns > 0) with.push_back(fmt::format("retention = '{}'", FormatInterval(Interval{0, 0, s.retention_ns})));
   }
+  for (auto& [name, value] : s.storage_options) with.push_back(QuoteIdent(name) + " = " + QuoteLiteral(value));
+  for (size_t k = 0; k < with.size(); ++k) out += (k ? ", " : " WITH (") + with[k];
+  if (!with.empty()) out += ")";
   return out;
 }
 
@@ -326,19 +359,8 @@ void ExecuteCreateTable(Database& db, PgQuery__CreateStmt* stmt, const std::stri
       table->schema.partition_interval_ns = int64_t(iv.days) * kNsPerDay + iv.ns;
     } else if (opt == "retention") {
       SetRetention(table->schema, value);
-    } else if (opt == "fillfactor") {
-      // PostgreSQL's heap storage parameters mean nothing to a column store: checked as
-      // PostgreSQL checks them, then ignored (pgbench -i sends fillfactor).
-      const int64_t v = d->arg && d->arg->node_case == PG_QUERY__NODE__NODE_INTEGER ? d->arg->integer->ival : -1;
-      if (v < 10 || v > 100)
-        throw Error(Status::Error(SqlState::kInvalidParameterValue,
-                                  d->arg && d->arg->node_case == PG_QUERY__NODE__NODE_INTEGER
-                                      ? fmt::format("value {} out of bounds for option \"fillfactor\"", v)
-                                      : fmt::format("invalid value for integer option \"fillfactor\": {}", value))
-                        .WithDetail("Valid values are between \"10\" and \"100\"."));
-    } else if (IgnoredHeapOption(opt)) {
     } else {
-      throw Error(SqlState::kInvalidParameterValue, fmt::format("unrecognized parameter \"{}\"", opt));
+      SetStorageOption(table->schema, d);
     }
   }
   table->data.Init(table->schema.Types());
@@ -621,10 +643,16 @@ void ExecuteAlterTable(Database& db, PgQuery__AlterTableStmt* stmt, const std::s
           std::string opt = d->defname;
           std::string value = d->arg && d->arg->node_case == PG_QUERY__NODE__NODE_STRING ? d->arg->string->sval : "";
           if (d->arg && d->arg->node_case == PG_QUERY__NODE__NODE_INTEGER) value = std::to_string(d->arg->integer->ival);
-          if (opt != "retention")
-            throw Error(SqlState::kFeatureNotSupported, fmt::format("ALTER TABLE SET ({}) is not supported (only retention)", opt));
-          if (reset) s.retention_ns = 0;
-          else SetRetention(s, value);
+          if (opt == "retention") {
+            if (reset) s.retention_ns = 0;
+            else SetRetention(s, value);
+          } else if (opt == "partition_interval") {
+            throw Error(SqlState::kFeatureNotSupported, "ALTER TABLE SET (partition_interval) is not supported: the partitions are on disk");
+          } else if (reset) {
+            std::erase_if(s.storage_options, [&](const auto& o) { return o.first == opt; });
+          } else {
+            SetStorageOption(s, d);
+          }
         }
         break;
       }

@@ -21,6 +21,14 @@ namespace yunhe {
 namespace {
 using namespace catalog_rows;
 
+// pg_class.reloptions: a table's storage parameters as name=value, NULL when it has none.
+Value StorageOptions(const RelationEntry& e) {
+  if (e.kind != 'r' || e.table->schema.storage_options.empty()) return Null();
+  std::vector<Value> items;
+  for (auto& [name, value] : e.table->schema.storage_options) items.push_back(Value::Text(name + "=" + value));
+  return MakeArray(items, ArrayOf(TypeId::kText));
+}
+
 // Tables (and views) in a stable order with their OIDs.
 template <class Fn>
 void ForEachRelation(const Catalog& cat, Fn fn) {
@@ -104,7 +112,7 @@ bool BuildSystemRelation(const Catalog& cat, const std::string& schema, const st
       const Value relacl = e.kind != 'i' && acl != cat.relation_acls.end() ? AclValue(acl->second) : Null();
       b.Row({Int(e.oid), Text(e.name), Int(e.namespace_oid), Int(0), Int(0), Int(RoleOid(cat, RelationOwner(cat, owned))), Int(am), Int(0), Int(0), tuples,
              Bool(has_index), Text(IsTempSchema(e.schema) ? "t" : "p"), Text(std::string(1, e.kind)), Int(natts), Int(0), Bool(false), Bool(false), Bool(false),
-             Bool(false), Text(e.kind == 'r' ? "d" : "n"), Bool(false), relacl, Null(), Null()});
+             Bool(false), Text(e.kind == 'r' ? "d" : "n"), Bool(false), relacl, StorageOptions(e), Null()});
     }
     b.Finish();
     return true;

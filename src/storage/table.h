@@ -60,6 +60,10 @@ struct TableSchema {
   bool key_is_unique = false;         // the key is a UNIQUE constraint (NULLs allowed, never equal)
   bool nulls_not_distinct = false;    // UNIQUE NULLS NOT DISTINCT: NULLs in the key equal each other
   int64_t retention_ns = 0;           // drop partitions older than this (0 = keep forever)
+  // PostgreSQL storage parameters given in WITH (fillfactor=70, autovacuum_enabled=false):
+  // checked, kept in the order given and shown (pg_class.reloptions), with no effect on a column
+  // store.
+  std::vector<std::pair<std::string, std::string>> storage_options;
 
   // A key that includes the designated timestamp makes the table upsert: a row whose key
   // exists replaces the old one (last write wins), like InfluxDB points.
