@@ -40,6 +40,7 @@ inline constexpr const char* kInvalidDatetimeFormat = "22007";
 inline constexpr const char* kStringDataRightTruncation = "22001";
 inline constexpr const char* kCardinalityViolation = "21000";
 inline constexpr const char* kNotNullViolation = "23502";
+inline constexpr const char* kCheckViolation = "23514";
 inline constexpr const char* kUniqueViolation = "23505";
 inline constexpr const char* kBadCopyFileFormat = "22P04";
 inline constexpr const char* kCharacterNotInRepertoire = "22021";  // invalid UTF-8

@@ -1,4 +1,5 @@
 #include "engine/database.h"
+#include "engine/check_constraints.h"
 
 #include <fmt/format.h>
 
@@ -126,6 +127,7 @@ Status Database::CheckpointLocked() {
 void Database::RecordAppend(const std::shared_ptr<Table>& table, const DataChunk& rows, bool merge_points) {
   if (rows.count == 0) return;
   CheckWorkspaceWrite(table.get());
+  if (!replaying_ && !table->schema.checks.empty()) EnforceCheckConstraints(*catalog_, table->schema, rows);
   if (!replaying_ && table->schema.UpsertsOnKey()) {
     std::vector<uint64_t> replaced;
     std::vector<uint32_t> keep;

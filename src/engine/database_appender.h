@@ -1,6 +1,7 @@
 // The engine's side of ingest's TableAppender: appends and schema-on-write DDL of a writer run
 // inside the current statement of a Database the caller holds.
 #pragma once
+#include "engine/check_constraints.h"
 #include "engine/database.h"
 #include "sql/privileges.h"
 #include "ingest/table_appender.h"
@@ -39,6 +40,10 @@ class DatabaseAppender final : public TableAppender {
     CheckRelationPrivilege(db_.catalog(), table->schema.name, kPrivInsert);
     CheckRelationPrivilege(db_.catalog(), table->schema.name, kPrivUpdate);
     db_.RecordAppend(table, rows, /*merge_points=*/true);
+  }
+  std::vector<std::pair<size_t, std::string>> CheckFailures(const std::shared_ptr<Table>& table, const DataChunk& rows) override {
+    db_.AssertHeld();
+    return CheckConstraintFailures(db_.catalog(), table->schema, rows);
   }
 
  private:

@@ -9,6 +9,7 @@
 
 #include "common/status.h"
 #include "common/time_util.h"
+#include "engine/check_constraints.h"
 #include "engine/comments.h"
 #include "engine/grants.h"
 #include "sql/privileges.h"
@@ -145,9 +146,23 @@ struct UniqueSpec {
   bool nulls_not_distinct = false;
 };
 
+// A CHECK constraint of a statement, before it is named (engine/check_constraints.h).
+PendingCheck PendingCheckOf(const PgQuery__Constraint* c, const std::string& sql) {
+  return PendingCheck{c->conname ? c->conname : "", CheckExpressionText(sql, c->location), c->raw_expr, c->location};
+}
+
+std::string UnsupportedConstraint(const PgQuery__Constraint* c) {
+  switch (c->contype) {
+    case PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN: return "FOREIGN KEY constraints are not supported yet";
+    case PG_QUERY__CONSTR_TYPE__CONSTR_EXCLUSION: return "EXCLUDE constraints are not supported";
+    case PG_QUERY__CONSTR_TYPE__CONSTR_GENERATED: return "generated columns are not supported yet";
+    default: return "this constraint is not supported";
+  }
+}
+
 ColumnInfo BuildColumn(PgQuery__ColumnDef* def, const std::string& table, const std::string& sql, const Planner& planner,
                        std::vector<std::string>* pk, std::vector<UniqueSpec>* uniques,
-                       std::vector<OwnedSequenceSpec>* owned) {
+                       std::vector<OwnedSequenceSpec>* owned, std::vector<PendingCheck>* checks) {
   ColumnInfo col;
   int default_location = def->location, identity_location = -1;
   col.name = def->colname;
@@ -189,9 +204,8 @@ ColumnInfo BuildColumn(PgQuery__ColumnDef* def, const std::string& table, const 
         owned->push_back(OwnedSequenceSpec{col.name, col.type, c->options, c->n_options, true});
         break;
       }
-      default:
-        throw Error(SqlState::kFeatureNotSupported, "CHECK and FOREIGN KEY constraints are not supported yet",
-                    planner.CharPos(c->location));
+      case PG_QUERY__CONSTR_TYPE__CONSTR_CHECK: checks->push_back(PendingCheckOf(c, sql)); break;
+      default: throw Error(SqlState::kFeatureNotSupported, UnsupportedConstraint(c), planner.CharPos(c->location));
     }
   }
   if (!col.default_sql.empty() && (col.identity || (!owned->empty() && owned->back().column == col.name)))
@@ -246,6 +260,7 @@ std::string TableDdl(const TableSchema& s, const Catalog& catalog) {
     for (size_t k = 0; k < s.primary_key.size(); ++k) out += (k ? ", " : "") + QuoteIdent(s.columns[s.primary_key[k]].name);
     out += ")";
   }
+  for (const CheckConstraint& c : s.checks) out += ", CONSTRAINT " + QuoteIdent(c.name) + " CHECK (" + c.expr + ")";
   out += ")";
   std::vector<std::string> with;
   if (s.time_column >= 0) {
@@ -284,10 +299,11 @@ void ExecuteCreateTable(Database& db, PgQuery__CreateStmt* stmt, const std::stri
   std::vector<std::string> pk;
   std::vector<UniqueSpec> uniques;
   std::vector<OwnedSequenceSpec> owned;  // SERIAL and identity columns' sequences, made below
+  std::vector<PendingCheck> checks;
   for (size_t k = 0; k < stmt->n_table_elts; ++k) {
     PgQuery__Node* elt = stmt->table_elts[k];
     if (elt->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF) {
-      ColumnInfo col = BuildColumn(elt->column_def, name, sql, planner, &pk, &uniques, &owned);
+      ColumnInfo col = BuildColumn(elt->column_def, name, sql, planner, &pk, &uniques, &owned, &checks);
       if (table->schema.ColumnIndex(col.name) >= 0)
         throw Error(SqlState::kDuplicateColumn, fmt::format("column \"{}\" specified more than once", col.name),
                     planner.CharPos(elt->column_def->location));
@@ -301,14 +317,16 @@ void ExecuteCreateTable(Database& db, PgQuery__CreateStmt* stmt, const std::stri
         uniques.emplace_back();
         uniques.back().nulls_not_distinct = c->nulls_not_distinct;
         for (size_t kk = 0; kk < c->n_keys; ++kk) uniques.back().columns.push_back(StrVal(c->keys[kk]));
+      } else if (c->contype == PG_QUERY__CONSTR_TYPE__CONSTR_CHECK) {
+        checks.push_back(PendingCheckOf(c, sql));
       } else {
-        throw Error(SqlState::kFeatureNotSupported, "CHECK and FOREIGN KEY constraints are not supported yet",
-                    planner.CharPos(c->location));
+        throw Error(SqlState::kFeatureNotSupported, UnsupportedConstraint(c), planner.CharPos(c->location));
       }
     } else {
       throw Error(SqlState::kFeatureNotSupported, "LIKE and inheritance in CREATE TABLE are not supported");
     }
   }
+  AddCheckConstraints(db.catalog(), table->schema, checks, planner);
   // One key per table so far: the PRIMARY KEY, or else a single UNIQUE constraint.
   for (auto& u : uniques) {
     if (!pk.empty() && u.columns == pk) continue;
@@ -491,6 +509,24 @@ namespace {
 
 // ALTER TABLE ... ADD [CONSTRAINT name] PRIMARY KEY (cols) | UNIQUE (cols) on a table with rows:
 // PostgreSQL's checks (NULLs in a primary key, duplicates) and messages, then the table's one key.
+// CHECK constraints added to a table that may have rows: each checked against every live row.
+void AddChecks(Database& db, Table& table, const std::vector<PendingCheck>& checks, const Planner& planner) {
+  if (checks.empty()) return;
+  const size_t before = table.schema.checks.size();
+  AddCheckConstraints(db.catalog(), table.schema, checks, planner);
+  if (table.schema.checks.size() == before) return;
+  for (size_t g = 0; g < table.data.group_count(); ++g) {
+    DataChunk live = table.data.group(g);
+    std::vector<uint32_t> keep;
+    for (size_t r = 0; r < live.count; ++r)
+      if (!table.data.deleted(g)[r]) keep.push_back(uint32_t(r));
+    live.Select(keep);
+    for (const PendingCheck& p : checks)
+      for (const CheckConstraint& c : table.schema.checks)
+        if (c.expr == p.expr && (p.name.empty() || c.name == p.name)) ValidateCheckConstraint(db.catalog(), table.schema, c, live);
+  }
+}
+
 void AddKeyConstraint(Table& table, PgQuery__Constraint* c, const Planner& planner) {
   TableSchema& s = table.schema;
   const bool primary = c->contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY;
@@ -604,7 +640,8 @@ void ExecuteAlterTable(Database& db, PgQuery__AlterTableStmt* stmt, const std::s
         std::vector<std::string> pk;
         std::vector<UniqueSpec> uniques;
         std::vector<OwnedSequenceSpec> owned;
-        ColumnInfo col = BuildColumn(cmd->def->column_def, name, sql, planner, &pk, &uniques, &owned);
+        std::vector<PendingCheck> checks;
+        ColumnInfo col = BuildColumn(cmd->def->column_def, name, sql, planner, &pk, &uniques, &owned, &checks);
         if (!pk.empty() || !uniques.empty())
           throw Error(SqlState::kFeatureNotSupported, "adding a PRIMARY KEY or UNIQUE column is not supported yet");
         if (s.ColumnIndex(col.name) >= 0) {
@@ -632,6 +669,7 @@ void ExecuteAlterTable(Database& db, PgQuery__AlterTableStmt* stmt, const std::s
           throw Error(SqlState::kNotNullViolation, fmt::format("column \"{}\" of relation \"{}\" contains null values", col.name, name));
         s.columns.push_back(col);
         table->data.AddColumn(col.type, fill);
+        AddChecks(db, *table, checks, planner);
         break;
       }
       case PG_QUERY__ALTER_TABLE_TYPE__AT_SetRelOptions:
@@ -679,6 +717,7 @@ void ExecuteAlterTable(Database& db, PgQuery__AlterTableStmt* stmt, const std::s
         DropOwnedSequences(cat, name, cmd->name);
         s.columns.erase(s.columns.begin() + idx);
         table->data.DropColumn(size_t(idx));
+        DropChecksOfMissingColumns(db.catalog(), s);
         if (s.time_column > idx) --s.time_column;
         for (int& pk : s.primary_key)
           if (pk > idx) --pk;
@@ -715,11 +754,15 @@ void ExecuteAlterTable(Database& db, PgQuery__AlterTableStmt* stmt, const std::s
         s.columns[idx].not_null = set;
         break;
       }
-      case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint: AddKeyConstraint(*table, cmd->def->constraint, planner); break;
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint:
+        if (cmd->def->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_CHECK) AddChecks(db, *table, {PendingCheckOf(cmd->def->constraint, sql)}, planner);
+        else AddKeyConstraint(*table, cmd->def->constraint, planner);
+        break;
       case PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraint: {
         // The table's one key, by the name pg_constraint shows (t_pkey, t_a_b_key). Its columns
         // stay NOT NULL, as in PostgreSQL.
         const std::string constraint = cmd->name ? cmd->name : "";
+        if (std::erase_if(s.checks, [&](const CheckConstraint& c) { return c.name == constraint; })) break;
         if (s.primary_key.empty() || constraint != PrimaryKeyConstraintName(*table)) {
           if (cmd->missing_ok) {
             result.notices.push_back(fmt::format("NOTICE:  constraint \"{}\" of relation \"{}\" does not exist, skipping", constraint, stmt->relation->relname));
@@ -808,6 +851,7 @@ void ExecuteRename(Database& db, PgQuery__RenameStmt* stmt, const std::string& s
     if (t->schema.ColumnIndex(new_name) >= 0)
       throw Error(SqlState::kDuplicateColumn, fmt::format("column \"{}\" of relation \"{}\" already exists", new_name, name));
     t->schema.columns[idx].name = new_name;
+    RenameColumnInChecks(t->schema, col, new_name);
     for (auto& [k, seq] : cat.sequences)
       if (seq.owned_table == name && seq.owned_column == col) seq.owned_column = new_name;
     MoveComments(cat, name, col, new_name);

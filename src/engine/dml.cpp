@@ -5,6 +5,7 @@
 #include "common/status.h"
 #include "storage/primary_key.h"
 #include "engine/statements.h"
+#include "engine/check_constraints.h"
 
 #include <algorithm>
 #include <unordered_set>
@@ -48,23 +49,10 @@ bool ReadsColumns(std::initializer_list<std::pair<PgQuery__Node* const*, size_t>
   return reads;
 }
 
-Scope TableScope(const Table& t, const std::string& label) {
-  Scope s;
-  for (auto& c : t.schema.columns) s.columns.push_back(ScopeColumn{label, c.name, c.type, false});
-  return s;
-}
+Scope TableScope(const Table& t, const std::string& label) { return ColumnsScope(t.schema, label); }
 
 ExprPtr DefaultExpr(const ColumnInfo& col, const Catalog& catalog) {
   return BindColumnDefault(col.default_sql, col.type, catalog);
-}
-
-std::string RowText(const DataChunk& chunk, size_t row) {
-  std::string s = "(";
-  for (size_t c = 0; c < chunk.columns.size(); ++c) {
-    Value v = chunk.columns[c].GetValue(row);
-    s += (c ? ", " : "") + (v.is_null ? std::string("null") : v.ToString());
-  }
-  return s + ")";
 }
 
 void CheckNotNull(const Table& t, const DataChunk& chunk) {
@@ -76,7 +64,7 @@ void CheckNotNull(const Table& t, const DataChunk& chunk) {
         throw Error(Status::Error(SqlState::kNotNullViolation,
                                   fmt::format("null value in column \"{}\" of relation \"{}\" violates not-null constraint",
                                               t.schema.columns[c].name, t.schema.RelName()))
-                        .WithDetail("Failing row contains " + RowText(chunk, r) + ".")
+                        .WithDetail("Failing row contains " + FailingRowText(chunk, r) + ".")
                         .WithObject(t.schema.RelName(), t.schema.columns[c].name, "", t.schema.nspname));
     }
   }

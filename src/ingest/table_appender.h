@@ -5,6 +5,8 @@
 #pragma once
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "common/vector.h"
 #include "storage/catalog.h"
@@ -29,6 +31,9 @@ class TableAppender {
   // The same for points (line protocol): on a table keyed by series and time, a point that
   // repeats a stored one's key merges into it (InfluxDB: the field sets' union, ties to the new).
   virtual void AppendPoints(const std::shared_ptr<Table>& table, const DataChunk& rows) = 0;
+  // The rows of `rows` that a CHECK constraint of `table` rejects, each with the error message,
+  // so a stream can reject those records alone (an append of them would fail whole).
+  virtual std::vector<std::pair<size_t, std::string>> CheckFailures(const std::shared_ptr<Table>& table, const DataChunk& rows) = 0;
 };
 
 }  // namespace yunhe

@@ -192,6 +192,9 @@ std::string CatalogMap(const Catalog& cat, const std::string& what) {
       if (what == "regclass") line(e.oid, RelationVisible(cat, e.key, schemas) ? QuoteIdent(e.name) : QuoteIdent(e.schema) + "." + QuoteIdent(e.name));
       else if (what == "indexdef" && e.kind == 'i')
         line(e.oid, IndexDef(cat, e));
+      else if (what == "constraintdef" && e.kind == 'r')
+        for (size_t k = 0; k < e.table->schema.checks.size(); ++k)
+          line(CheckConstraintOid(e.oid, k), "CHECK ((" + e.table->schema.checks[k].expr + "))");  // as pg_get_constraintdef
       else if (what == "constraintdef" && e.constraint_oid)
         line(e.constraint_oid, fmt::format("{} ({})", e.primary ? "PRIMARY KEY" : e.table->schema.nulls_not_distinct ? "UNIQUE NULLS NOT DISTINCT" : "UNIQUE",
                                            ColumnList(e.columns)));

@@ -46,6 +46,8 @@ struct RelationEntry {
   int64_t constraint_oid = 0;       // 'i' behind a key: its pg_constraint row
 };
 std::vector<RelationEntry> CatalogRelations(const Catalog& catalog);
+// The pg_constraint OID of a table's k-th CHECK constraint (in name order).
+inline int64_t CheckConstraintOid(int64_t table_oid, size_t k) { return 6000000 + (table_oid - 16384) * 256 + int64_t(k); }
 // pg_get_indexdef of an index entry: CREATE [UNIQUE] INDEX i ON schema.t USING method (cols).
 std::string IndexDef(const Catalog& catalog, const RelationEntry& index);
 

@@ -38,6 +38,12 @@ bool BuildDescribeRelation(const Catalog& cat, const std::string& name, SystemRe
              Bool(true), Int(e.table_oid), Int(0), Int(e.oid), Int(0), MakeArray(keys, ArrayOf(TypeId::kInt16)), Bool(true),
              Int(0)});
     }
+    for (const RelationEntry& e : CatalogRelations(cat)) {
+      if (e.kind != 'r') continue;
+      for (size_t k = 0; k < e.table->schema.checks.size(); ++k)
+        b.Row({Int(CheckConstraintOid(e.oid, k)), Text(e.table->schema.checks[k].name), Int(e.namespace_oid), Text("c"), Bool(false), Bool(false),
+               Bool(true), Int(e.oid), Int(0), Int(0), Int(0), MakeArray({}, ArrayOf(TypeId::kInt16)), Bool(true), Int(0)});
+    }
     b.Finish();
     return true;
   }

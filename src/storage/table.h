@@ -47,6 +47,12 @@ struct ColumnInfo {
   char identity = 0;
 };
 
+// A CHECK constraint: its name and the text of its expression (engine/check_constraints.h).
+struct CheckConstraint {
+  std::string name;
+  std::string expr;
+};
+
 struct TableSchema {
   std::string name;  // the catalog's key: "t" in public, "s.t" in schema s
   // The name without its schema, and the schema (DDL sets them with `name`): what constraint
@@ -64,6 +70,7 @@ struct TableSchema {
   // checked, kept in the order given and shown (pg_class.reloptions), with no effect on a column
   // store.
   std::vector<std::pair<std::string, std::string>> storage_options;
+  std::vector<CheckConstraint> checks;  // in name order, as PostgreSQL checks them
 
   // A key that includes the designated timestamp makes the table upsert: a row whose key
   // exists replaces the old one (last write wins), like InfluxDB points.

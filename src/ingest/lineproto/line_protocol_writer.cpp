@@ -82,6 +82,7 @@ struct Writer::Sink {
   // without a copy (storage/table.h, OpenGroupRoom).
   size_t capacity = kChunkRows;
   std::vector<int> slots;  // per point: column of each tag, then of each field
+  std::vector<size_t> lines;  // per buffered row: its line (to reject it alone)
   // Keys of the last accepted point: most streams repeat one shape, whose slots and type checks
   // then carry over without a lookup.
   bool shape_valid = false;
@@ -121,6 +122,7 @@ struct Writer::Sink {
     chunk.Init(s.Types());
     for (auto& col : chunk.columns) col.Resize(kChunkRows);
     chunk.count = 0;
+    lines.clear();
   }
   int Find(std::string_view key) const {
     auto it = columns.find(key);
@@ -268,9 +270,10 @@ std::string Writer::Prepare(Sink& sink, const Point& p) {
   return "";
 }
 
-void Writer::AddRow(Sink& sink, const Point& p) {
+void Writer::AddRow(Sink& sink, const Point& p, size_t line) {
   DataChunk& chunk = sink.chunk;
   const size_t row = chunk.count;
+  sink.lines.push_back(line);
   for (auto& col : chunk.columns) col.SetNull(row, true);
   Vector& tcol = chunk.columns[sink.time_col];
   int64_t ts = p.has_timestamp ? p.timestamp_ns : now_ns_;
@@ -324,7 +327,23 @@ void Writer::FlushSink(Sink& sink) {
   DataChunk& chunk = sink.chunk;
   if (chunk.count == 0) return;
   for (auto& col : chunk.columns) col.Resize(chunk.count);
-  db_.AppendPoints(sink.table, chunk);
+  if (!sink.table->schema.checks.empty()) {
+    // Points a CHECK constraint rejects are rejected lines; the others are written.
+    const auto failures = db_.CheckFailures(sink.table, chunk);
+    if (!failures.empty()) {
+      std::vector<uint32_t> keep;
+      size_t f = 0;
+      for (size_t r = 0; r < chunk.count; ++r) {
+        if (f < failures.size() && failures[f].first == r) {
+          Reject(sink.lines[r], failures[f++].second);
+          continue;
+        }
+        keep.push_back(uint32_t(r));
+      }
+      chunk.Select(keep);
+    }
+  }
+  if (chunk.count > 0) db_.AppendPoints(sink.table, chunk);
   report_.rows += chunk.count;
   sink.Bind(sink.table);
 }
@@ -354,7 +373,7 @@ void Writer::Write(std::string_view data, size_t first_line) {
       Reject(line, std::move(reason));
       continue;
     }
-    AddRow(sink, p);
+    AddRow(sink, p, line);
   }
 }
 

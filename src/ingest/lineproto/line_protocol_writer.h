@@ -59,7 +59,7 @@ class Writer {
   Sink& SinkFor(std::string_view measurement, const Point& first);
   // Checks the point against the table; adds missing columns. Empty string = ok, else the reason.
   std::string Prepare(Sink& sink, const Point& p);
-  void AddRow(Sink& sink, const Point& p);
+  void AddRow(Sink& sink, const Point& p, size_t line);
   void FlushSink(Sink& sink);
   // After new columns were added for `p`: a table keyed by series and time takes its new tags
   // into the key (stored rows have NULL there, which NULLS NOT DISTINCT matches).
