@@ -1,5 +1,6 @@
 #include "engine/database.h"
 #include "engine/check_constraints.h"
+#include "engine/foreign_keys.h"
 
 #include <fmt/format.h>
 
@@ -128,13 +129,14 @@ void Database::RecordAppend(const std::shared_ptr<Table>& table, const DataChunk
   if (rows.count == 0) return;
   CheckWorkspaceWrite(table.get());
   if (!replaying_ && !table->schema.checks.empty()) EnforceCheckConstraints(*catalog_, table->schema, rows);
+  if (!replaying_ && !table->schema.foreign_keys.empty()) CheckChildRows(*catalog_, table->schema, rows);
   if (!replaying_ && table->schema.UpsertsOnKey()) {
     std::vector<uint64_t> replaced;
     std::vector<uint32_t> keep;
     std::optional<DataChunk> merged;
     if (merge_points) merged = rows;
     if (ResolveUpserts(*table, rows, &replaced, &keep, merged ? &*merged : nullptr)) {
-      if (!replaced.empty()) RecordDelete(table, replaced);
+      if (!replaced.empty()) RecordDelete(table, replaced, /*by_update=*/true);
       DataChunk last_copies = merged ? std::move(*merged) : rows;
       if (!keep.empty()) last_copies.Select(keep);
       AppendChecked(table, last_copies);
@@ -222,8 +224,9 @@ void Database::MaybeSpillWal() {
   txn_.wal_spilled = true;
 }
 
-void Database::RecordDelete(const std::shared_ptr<Table>& table, const std::vector<uint64_t>& row_ids) {
+void Database::RecordDelete(const std::shared_ptr<Table>& table, const std::vector<uint64_t>& row_ids, bool by_update) {
   CheckWorkspaceWrite(table.get());
+  if (!replaying_) NoteRemovedParentRows(*catalog_, *table, row_ids, by_update, &txn_.fk_removed);
   if (workspace_) LockInWorkspace(table.get(), row_ids);
   else if (!replaying_) WaitIfLocked(*table, row_ids);
   std::vector<uint64_t> done;
@@ -562,8 +565,10 @@ QueryResult Database::RunAsStatement(const std::string& description, const std::
     else txn_ = Transaction();
   };
   TakeNotices();  // start clean: notices raised below the engine belong to this statement
+  txn_.fk_removed.clear();
   try {
     body(result);
+    if (!txn_.fk_removed.empty()) ResolveRemovedKeys(*this, txn_.fk_removed);
     for (auto& n : TakeNotices()) result.notices.push_back(std::move(n));
     if (!txn_.explicit_block) CommitTransaction();
   } catch (const Error& e) {

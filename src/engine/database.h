@@ -270,7 +270,9 @@ class Database {
   // keep those rows' values in the cells they leave NULL (line protocol: InfluxDB's points,
   // whose field sets merge); otherwise the last write replaces the whole row.
   void RecordAppend(const std::shared_ptr<Table>& table, const DataChunk& rows, bool merge_points = false) REQUIRES(mu_);
-  void RecordDelete(const std::shared_ptr<Table>& table, const std::vector<uint64_t>& row_ids) REQUIRES(mu_);
+  // by_update: the rows' new versions are appended next (an UPDATE), which matters to the
+  // foreign keys that reference the table (their ON UPDATE action, not ON DELETE).
+  void RecordDelete(const std::shared_ptr<Table>& table, const std::vector<uint64_t>& row_ids, bool by_update = false) REQUIRES(mu_);
   // DDL: call BeginCatalogChange() before touching the catalog (saves it for rollback), then
   // RecordCatalogChange() with the statement text to log and the key of the relation it
   // changes (nothing is logged for a temporary one; "" when it changes none).

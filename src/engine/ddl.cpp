@@ -11,6 +11,7 @@
 #include "common/time_util.h"
 #include "engine/check_constraints.h"
 #include "engine/comments.h"
+#include "engine/foreign_keys.h"
 #include "engine/grants.h"
 #include "sql/privileges.h"
 #include "engine/sequences.h"
@@ -146,6 +147,12 @@ struct UniqueSpec {
   bool nulls_not_distinct = false;
 };
 
+// A FOREIGN KEY of a statement: its constraint, and the column of a column constraint.
+struct PendingForeignKey {
+  const PgQuery__Constraint* constraint;
+  std::string column;
+};
+
 // A CHECK constraint of a statement, before it is named (engine/check_constraints.h).
 PendingCheck PendingCheckOf(const PgQuery__Constraint* c, const std::string& sql) {
   return PendingCheck{c->conname ? c->conname : "", CheckExpressionText(sql, c->location), c->raw_expr, c->location};
@@ -162,7 +169,8 @@ std::string UnsupportedConstraint(const PgQuery__Constraint* c) {
 
 ColumnInfo BuildColumn(PgQuery__ColumnDef* def, const std::string& table, const std::string& sql, const Planner& planner,
                        std::vector<std::string>* pk, std::vector<UniqueSpec>* uniques,
-                       std::vector<OwnedSequenceSpec>* owned, std::vector<PendingCheck>* checks) {
+                       std::vector<OwnedSequenceSpec>* owned, std::vector<PendingCheck>* checks,
+                       std::vector<PendingForeignKey>* fks) {
   ColumnInfo col;
   int default_location = def->location, identity_location = -1;
   col.name = def->colname;
@@ -205,6 +213,7 @@ ColumnInfo BuildColumn(PgQuery__ColumnDef* def, const std::string& table, const 
         break;
       }
       case PG_QUERY__CONSTR_TYPE__CONSTR_CHECK: checks->push_back(PendingCheckOf(c, sql)); break;
+      case PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN: fks->push_back({c, col.name}); break;
       default: throw Error(SqlState::kFeatureNotSupported, UnsupportedConstraint(c), planner.CharPos(c->location));
     }
   }
@@ -300,10 +309,11 @@ void ExecuteCreateTable(Database& db, PgQuery__CreateStmt* stmt, const std::stri
   std::vector<UniqueSpec> uniques;
   std::vector<OwnedSequenceSpec> owned;  // SERIAL and identity columns' sequences, made below
   std::vector<PendingCheck> checks;
+  std::vector<PendingForeignKey> fks;
   for (size_t k = 0; k < stmt->n_table_elts; ++k) {
     PgQuery__Node* elt = stmt->table_elts[k];
     if (elt->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF) {
-      ColumnInfo col = BuildColumn(elt->column_def, name, sql, planner, &pk, &uniques, &owned, &checks);
+      ColumnInfo col = BuildColumn(elt->column_def, name, sql, planner, &pk, &uniques, &owned, &checks, &fks);
       if (table->schema.ColumnIndex(col.name) >= 0)
         throw Error(SqlState::kDuplicateColumn, fmt::format("column \"{}\" specified more than once", col.name),
                     planner.CharPos(elt->column_def->location));
@@ -319,6 +329,8 @@ void ExecuteCreateTable(Database& db, PgQuery__CreateStmt* stmt, const std::stri
         for (size_t kk = 0; kk < c->n_keys; ++kk) uniques.back().columns.push_back(StrVal(c->keys[kk]));
       } else if (c->contype == PG_QUERY__CONSTR_TYPE__CONSTR_CHECK) {
         checks.push_back(PendingCheckOf(c, sql));
+      } else if (c->contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN) {
+        fks.push_back({c, ""});
       } else {
         throw Error(SqlState::kFeatureNotSupported, UnsupportedConstraint(c), planner.CharPos(c->location));
       }
@@ -381,6 +393,8 @@ void ExecuteCreateTable(Database& db, PgQuery__CreateStmt* stmt, const std::stri
       SetStorageOption(table->schema, d);
     }
   }
+  for (const PendingForeignKey& f : fks)
+    table->schema.foreign_keys.push_back(BuildForeignKey(db.catalog(), table->schema, f.constraint, f.column, planner));
   table->data.Init(table->schema.Types());
   table->data.SetPartitioning(table->schema.time_column, table->schema.partition_interval_ns);
   db.BeginCatalogChange();
@@ -451,6 +465,33 @@ void ExecuteCreateTableAs(Database& db, PgQuery__CreateTableAsStmt* stmt, const 
   result.tag = fmt::format("SELECT {}", n);
 }
 
+namespace {
+
+// DROP TABLE of a table other tables' foreign keys reference: 2BP01, or with CASCADE those
+// constraints go (logged before the drop; tables dropped by the same statement do not count).
+void DropReferencingKeys(Database& db, const PgQuery__DropStmt* stmt, const std::string& name, QueryResult& result) {
+  if (db.in_replay()) return;
+  std::set<std::string> dropped;
+  for (size_t k = 0; k < stmt->n_objects; ++k)
+    dropped.insert(NameListKey(db.catalog(), stmt->objects[k]->list->items, stmt->objects[k]->list->n_items));
+  const std::string parent = db.catalog().Split(name).name;
+  for (auto& [child, fk_index] : ReferencingKeys(db.catalog(), name)) {
+    if (dropped.count(child)) continue;
+    const std::string fk = db.catalog().FindTable(child)->schema.foreign_keys[fk_index].name;
+    const std::string on = fmt::format("constraint {} on table {}", fk, db.catalog().Split(child).name);
+    if (stmt->behavior != PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE)
+      throw Error(Status::Error(SqlState::kDependentObjects, fmt::format("cannot drop table {} because other objects depend on it", parent))
+                      .WithDetail(on + " depends on table " + parent)
+                      .WithHint("Use DROP ... CASCADE to drop the dependent objects too."));
+    result.notices.push_back("NOTICE:  drop cascades to " + on);
+    auto t = db.CloneTableForDdl(child);
+    std::erase_if(t->schema.foreign_keys, [&](const ForeignKey& f) { return f.name == fk; });
+    db.RecordCatalogChange(fmt::format("ALTER TABLE {} DROP CONSTRAINT {}", db.catalog().Quote(child), QuoteIdent(fk)), child);
+  }
+}
+
+}  // namespace
+
 void ExecuteDrop(Database& db, PgQuery__DropStmt* stmt, const std::string& sql, QueryResult& result) {
   const char* what = stmt->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE ? "table"
                    : stmt->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_VIEW ? "view"
@@ -484,6 +525,7 @@ void ExecuteDrop(Database& db, PgQuery__DropStmt* stmt, const std::string& sql, 
     if (first_dropped.empty()) first_dropped = cat.Split(name).name;
     if (!IsTempRelationKey(name)) logged += (logged.empty() ? "" : ", ") + cat.Quote(name);
     if (std::string(what) == "table") {
+      DropReferencingKeys(db, stmt, name, result);
       cat.tables.erase(name);
       DropOwnedSequences(cat, name);
       for (auto it = cat.indexes.begin(); it != cat.indexes.end();)
@@ -524,6 +566,22 @@ void AddChecks(Database& db, Table& table, const std::vector<PendingCheck>& chec
     for (const PendingCheck& p : checks)
       for (const CheckConstraint& c : table.schema.checks)
         if (c.expr == p.expr && (p.name.empty() || c.name == p.name)) ValidateCheckConstraint(db.catalog(), table.schema, c, live);
+  }
+}
+
+// A FOREIGN KEY added to a table that may have rows: every live row is checked (not on replay).
+void AddForeignKey(Database& db, Table& table, const PendingForeignKey& f, const Planner& planner) {
+  table.schema.foreign_keys.push_back(BuildForeignKey(db.catalog(), table.schema, f.constraint, f.column, planner));
+  if (db.in_replay()) return;
+  TableSchema only = table.schema;
+  only.foreign_keys = {table.schema.foreign_keys.back()};
+  for (size_t g = 0; g < table.data.group_count(); ++g) {
+    DataChunk live = table.data.group(g);
+    std::vector<uint32_t> keep;
+    for (size_t r = 0; r < live.count; ++r)
+      if (!table.data.deleted(g)[r]) keep.push_back(uint32_t(r));
+    live.Select(keep);
+    CheckChildRows(db.catalog(), only, live);
   }
 }
 
@@ -592,6 +650,18 @@ void ExecuteTruncate(Database& db, PgQuery__TruncateStmt* stmt, const std::strin
     CheckRelationPrivilege(db.catalog(), name, kPrivTruncate);
     names.push_back(name);
   }
+  // Tables whose foreign keys reference these: truncated too with CASCADE, else refused.
+  for (size_t k = 0; k < names.size() && !db.in_replay(); ++k)
+    for (auto& [child, fk] : ReferencingKeys(db.catalog(), names[k])) {
+      if (std::find(names.begin(), names.end(), child) != names.end()) continue;
+      if (stmt->behavior != PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE)
+        throw Error(Status::Error(SqlState::kFeatureNotSupported, "cannot truncate a table referenced in a foreign key constraint")
+                        .WithDetail(fmt::format("Table \"{}\" references \"{}\".", db.catalog().Split(child).name, db.catalog().Split(names[k]).name))
+                        .WithHint(fmt::format("Truncate table \"{}\" at the same time, or use TRUNCATE ... CASCADE.", db.catalog().Split(child).name)));
+      CheckRelationPrivilege(db.catalog(), child, kPrivTruncate);
+      result.notices.push_back(fmt::format("NOTICE:  truncate cascades to table \"{}\"", db.catalog().Split(child).name));
+      names.push_back(child);
+    }
   db.BeginCatalogChange();
   for (const std::string& name : names) {
     auto table = db.CloneTableForDdl(name);
@@ -641,7 +711,8 @@ void ExecuteAlterTable(Database& db, PgQuery__AlterTableStmt* stmt, const std::s
         std::vector<UniqueSpec> uniques;
         std::vector<OwnedSequenceSpec> owned;
         std::vector<PendingCheck> checks;
-        ColumnInfo col = BuildColumn(cmd->def->column_def, name, sql, planner, &pk, &uniques, &owned, &checks);
+        std::vector<PendingForeignKey> fks;
+        ColumnInfo col = BuildColumn(cmd->def->column_def, name, sql, planner, &pk, &uniques, &owned, &checks, &fks);
         if (!pk.empty() || !uniques.empty())
           throw Error(SqlState::kFeatureNotSupported, "adding a PRIMARY KEY or UNIQUE column is not supported yet");
         if (s.ColumnIndex(col.name) >= 0) {
@@ -670,6 +741,7 @@ void ExecuteAlterTable(Database& db, PgQuery__AlterTableStmt* stmt, const std::s
         s.columns.push_back(col);
         table->data.AddColumn(col.type, fill);
         AddChecks(db, *table, checks, planner);
+        for (const PendingForeignKey& f : fks) AddForeignKey(db, *table, f, planner);
         break;
       }
       case PG_QUERY__ALTER_TABLE_TYPE__AT_SetRelOptions:
@@ -718,6 +790,7 @@ void ExecuteAlterTable(Database& db, PgQuery__AlterTableStmt* stmt, const std::s
         s.columns.erase(s.columns.begin() + idx);
         table->data.DropColumn(size_t(idx));
         DropChecksOfMissingColumns(db.catalog(), s);
+        std::erase_if(s.foreign_keys, [&](const ForeignKey& f) { return std::find(f.columns.begin(), f.columns.end(), cmd->name) != f.columns.end(); });
         if (s.time_column > idx) --s.time_column;
         for (int& pk : s.primary_key)
           if (pk > idx) --pk;
@@ -756,6 +829,7 @@ void ExecuteAlterTable(Database& db, PgQuery__AlterTableStmt* stmt, const std::s
       }
       case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint:
         if (cmd->def->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_CHECK) AddChecks(db, *table, {PendingCheckOf(cmd->def->constraint, sql)}, planner);
+        else if (cmd->def->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN) AddForeignKey(db, *table, {cmd->def->constraint, ""}, planner);
         else AddKeyConstraint(*table, cmd->def->constraint, planner);
         break;
       case PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraint: {
@@ -763,6 +837,7 @@ void ExecuteAlterTable(Database& db, PgQuery__AlterTableStmt* stmt, const std::s
         // stay NOT NULL, as in PostgreSQL.
         const std::string constraint = cmd->name ? cmd->name : "";
         if (std::erase_if(s.checks, [&](const CheckConstraint& c) { return c.name == constraint; })) break;
+        if (std::erase_if(s.foreign_keys, [&](const ForeignKey& f) { return f.name == constraint; })) break;
         if (s.primary_key.empty() || constraint != PrimaryKeyConstraintName(*table)) {
           if (cmd->missing_ok) {
             result.notices.push_back(fmt::format("NOTICE:  constraint \"{}\" of relation \"{}\" does not exist, skipping", constraint, stmt->relation->relname));
@@ -827,6 +902,9 @@ void ExecuteRename(Database& db, PgQuery__RenameStmt* stmt, const std::string& s
       for (auto& [k, seq] : cat.sequences)
         if (seq.owned_table == name) seq.owned_table = new_name;
       MoveComments(cat, name, "", new_name);
+      for (auto& [child, fk] : ReferencingKeys(cat, name)) db.CloneTableForDdl(child)->schema.foreign_keys[fk].ref_table = new_name;
+      for (ForeignKey& fk : cat.tables[new_name]->schema.foreign_keys)
+        if (fk.ref_table == name) fk.ref_table = new_name;  // itself
     } else {
       ViewInfo v = cat.views[name];
       cat.views.erase(name);
@@ -852,6 +930,12 @@ void ExecuteRename(Database& db, PgQuery__RenameStmt* stmt, const std::string& s
       throw Error(SqlState::kDuplicateColumn, fmt::format("column \"{}\" of relation \"{}\" already exists", new_name, name));
     t->schema.columns[idx].name = new_name;
     RenameColumnInChecks(t->schema, col, new_name);
+    for (ForeignKey& fk : t->schema.foreign_keys)
+      std::replace(fk.columns.begin(), fk.columns.end(), col, new_name);
+    for (auto& [child, k] : ReferencingKeys(cat, name)) {
+      auto& ref = (child == name ? t : db.CloneTableForDdl(child))->schema.foreign_keys[k].ref_columns;
+      std::replace(ref.begin(), ref.end(), col, new_name);
+    }
     for (auto& [k, seq] : cat.sequences)
       if (seq.owned_table == name && seq.owned_column == col) seq.owned_column = new_name;
     MoveComments(cat, name, col, new_name);

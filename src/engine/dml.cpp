@@ -161,7 +161,7 @@ void ResolveConflicts(Database& db, const std::shared_ptr<Table>& table, DataChu
       CheckNotNull(t, updated);
       std::vector<uint64_t> old;
       for (uint32_t k : apply) old.push_back(existing_ids[k]);
-      db.RecordDelete(table, old);
+      db.RecordDelete(table, old, /*by_update=*/true);
       db.RecordAppend(table, updated);
       *total += updated.count;
       if (keep_written) written->push_back(std::move(updated));
@@ -467,7 +467,7 @@ void ExecuteUpdate(Database& db, PgQuery__UpdateStmt* stmt, const std::string& s
     new_rows.push_back(std::move(out));
   }
   for (size_t k = 0; k < new_rows.size(); ++k) {
-    db.RecordDelete(table, old_ids[k]);
+    db.RecordDelete(table, old_ids[k], /*by_update=*/true);
     db.RecordAppend(table, new_rows[k]);
     total += new_rows[k].count;
   }

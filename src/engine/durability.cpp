@@ -1,5 +1,6 @@
 #include "engine/durability.h"
 #include "engine/catalog_oids.h"
+#include "sql/system_catalog.h"
 #include "engine/comments.h"
 #include "engine/grants.h"
 #include "engine/sequences.h"
@@ -35,6 +36,11 @@ std::string CatalogDdl(const Catalog& catalog, bool with_sequence_values) {
   // Temporary relations are never written (their sessions end with the process).
   for (auto& [name, t] : catalog.tables)
     if (!IsTempRelationKey(name)) out += TableDdl(t->schema, catalog) + ";\n";
+  // Foreign keys once every table exists (a table may reference one listed after it).
+  for (auto& [name, t] : catalog.tables)
+    for (const ForeignKey& fk : t->schema.foreign_keys)
+      if (!IsTempRelationKey(name))
+        out += "ALTER TABLE " + catalog.Quote(name) + " ADD CONSTRAINT " + QuoteIdent(fk.name) + " " + ForeignKeyDef(catalog, fk) + ";\n";
   for (auto& [name, v] : catalog.views) {
     if (IsTempRelationKey(name)) continue;
     out += "CREATE VIEW " + catalog.Quote(name);

@@ -20,6 +20,15 @@ struct UndoEntry {
   std::shared_ptr<Catalog> catalog_before;  // kCatalog
 };
 
+// A parent key some statement removed, to be resolved when it ends.
+struct RemovedKey {
+  std::string parent;         // catalog key
+  std::vector<Value> values;  // the parent's key columns, in the constraint's order
+  std::string child;          // the referencing table and constraint
+  size_t fk = 0;
+  bool by_update = false;
+};
+
 struct Transaction {
   bool explicit_block = false;  // BEGIN ... COMMIT
   bool failed = false;          // an error happened inside the block
@@ -38,6 +47,8 @@ struct Transaction {
   // Undo entries from here on belong to the running statement: a failure rolls back to it
   // (Database::RunAsStatement). With the savepoints' marks, the places a partial rollback can stop.
   size_t statement_undo_mark = 0;
+  // Parent keys the running statement removed, resolved when it ends (engine/foreign_keys.h).
+  std::vector<RemovedKey> fk_removed;
   // SAVEPOINT: where to roll back to (undo entries and pending WAL records at that point).
   // Newest last; a name used twice refers to the newest, as in PostgreSQL.
   struct Savepoint {

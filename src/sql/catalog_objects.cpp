@@ -180,6 +180,19 @@ uint64_t TableBytes(const TableData& data) {
   return bytes;
 }
 
+std::string ForeignKeyDef(const Catalog& cat, const ForeignKey& fk) {
+  auto list = [](const std::vector<std::string>& cols) {
+    std::string out;
+    for (const std::string& c : cols) out += (out.empty() ? "" : ", ") + QuoteIdent(c);
+    return out;
+  };
+  std::string out = "FOREIGN KEY (" + list(fk.columns) + ") REFERENCES " + cat.Quote(fk.ref_table) + "(" + list(fk.ref_columns) + ")";
+  auto action = [](char a) { return a == 'r' ? "RESTRICT" : a == 'c' ? "CASCADE" : a == 'n' ? "SET NULL" : a == 'd' ? "SET DEFAULT" : ""; };
+  if (fk.on_update != 'a') out += std::string(" ON UPDATE ") + action(fk.on_update);
+  if (fk.on_delete != 'a') out += std::string(" ON DELETE ") + action(fk.on_delete);
+  return out;
+}
+
 std::string CatalogMap(const Catalog& cat, const std::string& what) {
   std::string out;
   auto line = [&](int64_t key, const std::string& value) { out += fmt::format("{}\t{}\n", key, value); };
@@ -192,9 +205,12 @@ std::string CatalogMap(const Catalog& cat, const std::string& what) {
       if (what == "regclass") line(e.oid, RelationVisible(cat, e.key, schemas) ? QuoteIdent(e.name) : QuoteIdent(e.schema) + "." + QuoteIdent(e.name));
       else if (what == "indexdef" && e.kind == 'i')
         line(e.oid, IndexDef(cat, e));
-      else if (what == "constraintdef" && e.kind == 'r')
+      else if (what == "constraintdef" && e.kind == 'r') {
         for (size_t k = 0; k < e.table->schema.checks.size(); ++k)
           line(CheckConstraintOid(e.oid, k), "CHECK ((" + e.table->schema.checks[k].expr + "))");  // as pg_get_constraintdef
+        for (size_t k = 0; k < e.table->schema.foreign_keys.size(); ++k)
+          line(ForeignKeyOid(e.oid, k), ForeignKeyDef(cat, e.table->schema.foreign_keys[k]));
+      }
       else if (what == "constraintdef" && e.constraint_oid)
         line(e.constraint_oid, fmt::format("{} ({})", e.primary ? "PRIMARY KEY" : e.table->schema.nulls_not_distinct ? "UNIQUE NULLS NOT DISTINCT" : "UNIQUE",
                                            ColumnList(e.columns)));

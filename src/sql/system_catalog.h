@@ -46,6 +46,11 @@ struct RelationEntry {
   int64_t constraint_oid = 0;       // 'i' behind a key: its pg_constraint row
 };
 std::vector<RelationEntry> CatalogRelations(const Catalog& catalog);
+// "FOREIGN KEY (a) REFERENCES p(id) ON DELETE CASCADE", as pg_get_constraintdef prints it (and
+// as the catalog file writes it).
+std::string ForeignKeyDef(const Catalog& catalog, const ForeignKey& fk);
+// The pg_constraint OID of a table's k-th FOREIGN KEY.
+inline int64_t ForeignKeyOid(int64_t table_oid, size_t k) { return 6000000 + (table_oid - 16384) * 256 + 128 + int64_t(k); }
 // The pg_constraint OID of a table's k-th CHECK constraint (in name order).
 inline int64_t CheckConstraintOid(int64_t table_oid, size_t k) { return 6000000 + (table_oid - 16384) * 256 + int64_t(k); }
 // pg_get_indexdef of an index entry: CREATE [UNIQUE] INDEX i ON schema.t USING method (cols).

@@ -43,6 +43,16 @@ bool BuildDescribeRelation(const Catalog& cat, const std::string& name, SystemRe
       for (size_t k = 0; k < e.table->schema.checks.size(); ++k)
         b.Row({Int(CheckConstraintOid(e.oid, k)), Text(e.table->schema.checks[k].name), Int(e.namespace_oid), Text("c"), Bool(false), Bool(false),
                Bool(true), Int(e.oid), Int(0), Int(0), Int(0), MakeArray({}, ArrayOf(TypeId::kInt16)), Bool(true), Int(0)});
+      for (size_t k = 0; k < e.table->schema.foreign_keys.size(); ++k) {
+        const ForeignKey& fk = e.table->schema.foreign_keys[k];
+        std::vector<Value> keys;
+        for (const std::string& c : fk.columns) keys.push_back(Value::Int(e.table->schema.ColumnIndex(c) + 1, TypeId::kInt16));
+        int64_t parent_oid = 0;
+        for (const RelationEntry& p : CatalogRelations(cat))
+          if (p.kind == 'r' && p.key == fk.ref_table) parent_oid = p.oid;
+        b.Row({Int(ForeignKeyOid(e.oid, k)), Text(fk.name), Int(e.namespace_oid), Text("f"), Bool(false), Bool(false), Bool(true),
+               Int(e.oid), Int(0), Int(0), Int(parent_oid), MakeArray(keys, ArrayOf(TypeId::kInt16)), Bool(true), Int(0)});
+      }
     }
     b.Finish();
     return true;

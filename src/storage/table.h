@@ -53,6 +53,17 @@ struct CheckConstraint {
   std::string expr;
 };
 
+// A FOREIGN KEY constraint (engine/foreign_keys.h): these columns' values, when none is NULL,
+// must be a key of `ref_table` (its key columns `ref_columns`). Actions as PostgreSQL's letters:
+// 'a' NO ACTION, 'r' RESTRICT, 'c' CASCADE, 'n' SET NULL.
+struct ForeignKey {
+  std::string name;
+  std::vector<std::string> columns;
+  std::string ref_table;  // catalog key
+  std::vector<std::string> ref_columns;
+  char on_delete = 'a', on_update = 'a';
+};
+
 struct TableSchema {
   std::string name;  // the catalog's key: "t" in public, "s.t" in schema s
   // The name without its schema, and the schema (DDL sets them with `name`): what constraint
@@ -71,6 +82,7 @@ struct TableSchema {
   // store.
   std::vector<std::pair<std::string, std::string>> storage_options;
   std::vector<CheckConstraint> checks;  // in name order, as PostgreSQL checks them
+  std::vector<ForeignKey> foreign_keys;
 
   // A key that includes the designated timestamp makes the table upsert: a row whose key
   // exists replaces the old one (last write wins), like InfluxDB points.
