@@ -405,7 +405,8 @@ ExprPtr Planner::BindRegCast(OidAlias alias, ExprPtr arg, int location) {
   if (arg->type.id == TypeId::kText) {  // a name known only at run time
     if (alias != OidAlias::kRegclass)
       throw Error(SqlState::kFeatureNotSupported, fmt::format("casting a text column to {} is not supported", what), CharPos(location));
-    return CoerceTo(ResolveCall("__catalog_lookup_text", {arg, MakeConstant(Value::Text(CatalogMap(catalog_, "regclass_in")))}, location, false),
+    return CoerceTo(CoerceTo(ResolveCall("__catalog_lookup_text", {arg, MakeConstant(Value::Text(CatalogMap(catalog_, "regclass_in")))}, location, false),
+                             TypeId::kInt64),
                     type);
   }
   if (!arg->type.IsInteger())
