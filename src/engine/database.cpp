@@ -67,7 +67,7 @@ Database::~Database() {
   default_session_.reset();  // rolls back a block it left open
   if (durability_) durability_->StopCheckpointer();  // it takes the lock: not while we hold it
   MutexLock lock(mu_);
-  if (durability_ && !txn_.explicit_block && durability_->wal_bytes() > 0) {
+  if (durability_ && checkpoint_on_close_ && !txn_.explicit_block && durability_->wal_bytes() > 0) {
     // A clean close folds the WAL into segment files so the next open is fast.
     (void)CheckpointLocked();
   }

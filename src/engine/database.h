@@ -55,6 +55,8 @@ class Database {
   // Writes all tables to segment files and truncates the WAL (on the default session).
   Status Checkpoint();
   class Session& DefaultSession();
+  // Closing then leaves the WAL as it is, as a crash would (tests of recovery): no checkpoint.
+  void SkipCheckpointOnClose() { checkpoint_on_close_ = false; }
 
   // Runs one parsed statement (exactly one, or none) holding the database.
   QueryResult RunParsed(const std::shared_ptr<ParsedSql>& parsed) REQUIRES(mu_);
@@ -340,6 +342,7 @@ class Database {
   bool retention_due_ GUARDED_BY(mu_) = false;
   void RunRetentionIfDue() REQUIRES(mu_);
   std::unique_ptr<class Session> default_session_;
+  bool checkpoint_on_close_ = true;
   int64_t StatementTimeoutMs() const REQUIRES(mu_) { return StatementTimeoutMs(settings()); }
   static int64_t StatementTimeoutMs(const std::map<std::string, std::string>& settings);
   // A statement's limits from its session's settings: statement_timeout and work_mem.

@@ -415,6 +415,7 @@ void ExecuteCreateTable(Database& db, PgQuery__CreateStmt* stmt, const std::stri
   db.mutable_catalog().tables[name] = table;
   db.RecordCatalogChange(TableDdl(table->schema, db.catalog()), name);
   for (const std::string& ddl : owner_ddl) db.RecordCatalogChange(ddl, name);
+  for (const std::string& ddl : ForeignKeysDdl(db.catalog(), table->schema)) db.RecordCatalogChange(ddl, name);
   // Its creator owns it, and the sequences it owns.
   RecordNewRelationOwner(db, name);
   for (auto& [seq_name, seq] : db.catalog().sequences)
@@ -469,7 +470,7 @@ namespace {
 
 // DROP TABLE of a table other tables' foreign keys reference: 2BP01, or with CASCADE those
 // constraints go (logged before the drop; tables dropped by the same statement do not count).
-void DropReferencingKeys(Database& db, const PgQuery__DropStmt* stmt, const std::string& name, QueryResult& result) {
+void DropReferencingKeys(Database& db, const PgQuery__DropStmt* stmt, const std::string& name, QueryResult& result) REQUIRES(db.mutex()) {
   if (db.in_replay()) return;
   std::set<std::string> dropped;
   for (size_t k = 0; k < stmt->n_objects; ++k)
@@ -551,38 +552,42 @@ namespace {
 
 // ALTER TABLE ... ADD [CONSTRAINT name] PRIMARY KEY (cols) | UNIQUE (cols) on a table with rows:
 // PostgreSQL's checks (NULLs in a primary key, duplicates) and messages, then the table's one key.
+// fn(the live rows of a row group) for each of the table's groups: what a constraint added to a
+// table with rows is checked against.
+template <class Fn>
+void ForEachLiveGroup(const Table& table, Fn&& fn) {
+  for (size_t g = 0; g < table.data.group_count(); ++g) {
+    DataChunk live = table.data.group(g);
+    std::vector<uint32_t> keep;
+    for (size_t r = 0; r < live.count; ++r)
+      if (!table.data.deleted(g)[r]) keep.push_back(uint32_t(r));
+    live.Select(keep);
+    fn(live);
+  }
+}
+
 // CHECK constraints added to a table that may have rows: each checked against every live row.
-void AddChecks(Database& db, Table& table, const std::vector<PendingCheck>& checks, const Planner& planner) {
+void AddChecks(Database& db, Table& table, const std::vector<PendingCheck>& checks, const Planner& planner) REQUIRES(db.mutex()) {
   if (checks.empty()) return;
   const size_t before = table.schema.checks.size();
   AddCheckConstraints(db.catalog(), table.schema, checks, planner);
   if (table.schema.checks.size() == before) return;
-  for (size_t g = 0; g < table.data.group_count(); ++g) {
-    DataChunk live = table.data.group(g);
-    std::vector<uint32_t> keep;
-    for (size_t r = 0; r < live.count; ++r)
-      if (!table.data.deleted(g)[r]) keep.push_back(uint32_t(r));
-    live.Select(keep);
+  const Catalog& catalog = db.catalog();
+  ForEachLiveGroup(table, [&](const DataChunk& live) {
     for (const PendingCheck& p : checks)
       for (const CheckConstraint& c : table.schema.checks)
-        if (c.expr == p.expr && (p.name.empty() || c.name == p.name)) ValidateCheckConstraint(db.catalog(), table.schema, c, live);
-  }
+        if (c.expr == p.expr && (p.name.empty() || c.name == p.name)) ValidateCheckConstraint(catalog, table.schema, c, live);
+  });
 }
 
 // A FOREIGN KEY added to a table that may have rows: every live row is checked (not on replay).
-void AddForeignKey(Database& db, Table& table, const PendingForeignKey& f, const Planner& planner) {
+void AddForeignKey(Database& db, Table& table, const PendingForeignKey& f, const Planner& planner) REQUIRES(db.mutex()) {
   table.schema.foreign_keys.push_back(BuildForeignKey(db.catalog(), table.schema, f.constraint, f.column, planner));
   if (db.in_replay()) return;
   TableSchema only = table.schema;
   only.foreign_keys = {table.schema.foreign_keys.back()};
-  for (size_t g = 0; g < table.data.group_count(); ++g) {
-    DataChunk live = table.data.group(g);
-    std::vector<uint32_t> keep;
-    for (size_t r = 0; r < live.count; ++r)
-      if (!table.data.deleted(g)[r]) keep.push_back(uint32_t(r));
-    live.Select(keep);
-    CheckChildRows(db.catalog(), only, live);
-  }
+  const Catalog& catalog = db.catalog();
+  ForEachLiveGroup(table, [&](const DataChunk& live) { CheckChildRows(catalog, only, live); });
 }
 
 void AddKeyConstraint(Table& table, PgQuery__Constraint* c, const Planner& planner) {
@@ -866,7 +871,7 @@ namespace {
 
 // A view is kept as its query's text: a rename RenameInViews could not carry into it is refused
 // (the view would break, and the catalog file with it).
-void CheckRenameKeepsViews(const Database& db, const std::set<std::string>& before, const std::string& object) {
+void CheckRenameKeepsViews(Database& db, const std::set<std::string>& before, const std::string& object) REQUIRES(db.mutex()) {
   const std::vector<std::string> broken = BrokenViews(db.catalog(), before);
   if (broken.empty() || db.in_replay()) return;
   throw Error(Status::Error(SqlState::kFeatureNotSupported,

@@ -1,6 +1,6 @@
 #include "engine/durability.h"
 #include "engine/catalog_oids.h"
-#include "sql/system_catalog.h"
+#include "engine/foreign_keys.h"
 #include "engine/comments.h"
 #include "engine/grants.h"
 #include "engine/sequences.h"
@@ -38,9 +38,8 @@ std::string CatalogDdl(const Catalog& catalog, bool with_sequence_values) {
     if (!IsTempRelationKey(name)) out += TableDdl(t->schema, catalog) + ";\n";
   // Foreign keys once every table exists (a table may reference one listed after it).
   for (auto& [name, t] : catalog.tables)
-    for (const ForeignKey& fk : t->schema.foreign_keys)
-      if (!IsTempRelationKey(name))
-        out += "ALTER TABLE " + catalog.Quote(name) + " ADD CONSTRAINT " + QuoteIdent(fk.name) + " " + ForeignKeyDef(catalog, fk) + ";\n";
+    if (!IsTempRelationKey(name))
+      for (const std::string& ddl : ForeignKeysDdl(catalog, t->schema)) out += ddl + ";\n";
   for (auto& [name, v] : catalog.views) {
     if (IsTempRelationKey(name)) continue;
     out += "CREATE VIEW " + catalog.Quote(name);

@@ -9,6 +9,7 @@
 #include "functions/cast.h"
 #include "sql/planner.h"
 #include "sql/relation_names.h"
+#include "sql/system_catalog.h"
 #include "storage/primary_key.h"
 
 namespace yunhe {
@@ -193,6 +194,13 @@ void CheckChildRows(const Catalog& catalog, const TableSchema& child, const Data
                       .WithObject(child.RelName(), "", fk.name, child.nspname));
     }
   }
+}
+
+std::vector<std::string> ForeignKeysDdl(const Catalog& catalog, const TableSchema& schema) {
+  std::vector<std::string> out;
+  for (const ForeignKey& fk : schema.foreign_keys)
+    out.push_back("ALTER TABLE " + catalog.Quote(schema.name) + " ADD CONSTRAINT " + QuoteIdent(fk.name) + " " + ForeignKeyDef(catalog, fk, /*for_ddl=*/true));
+  return out;
 }
 
 std::vector<std::pair<std::string, size_t>> ReferencingKeys(const Catalog& catalog, const std::string& table) {

@@ -37,6 +37,11 @@ void NoteRemovedParentRows(const Catalog& catalog, const Table& parent, const st
 // action (which may remove more keys, resolved in turn).
 void ResolveRemovedKeys(Database& db, std::vector<RemovedKey>& pending) REQUIRES(db.mutex());
 
+// ALTER TABLE ... ADD CONSTRAINT ... FOREIGN KEY statements that make a table's foreign keys
+// again (the WAL and the catalog file keep them apart from CREATE TABLE: a table may reference
+// one made after it).
+std::vector<std::string> ForeignKeysDdl(const Catalog& catalog, const TableSchema& schema);
+
 // The constraints of other tables that reference `table` (child key, index into its list).
 std::vector<std::pair<std::string, size_t>> ReferencingKeys(const Catalog& catalog, const std::string& table);
 

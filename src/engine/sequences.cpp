@@ -393,7 +393,9 @@ std::string AddOwnedSequence(Database& db, const std::string& table, const std::
 }
 
 std::string NextvalDefault(const Catalog& catalog, const std::string& name) {
-  return fmt::format("nextval({}::regclass)", QuoteLiteral(catalog.Quote(name)));
+  // As PostgreSQL shows it: bare in public, schema-qualified elsewhere.
+  const QualifiedName q = catalog.Split(name);
+  return fmt::format("nextval({}::regclass)", QuoteLiteral(q.schema == kPublicSchema ? QuoteIdent(q.name) : catalog.Quote(name)));
 }
 
 void DropOwnedSequences(Catalog& catalog, const std::string& table, const std::string& column) {

@@ -180,13 +180,14 @@ uint64_t TableBytes(const TableData& data) {
   return bytes;
 }
 
-std::string ForeignKeyDef(const Catalog& cat, const ForeignKey& fk) {
+std::string ForeignKeyDef(const Catalog& cat, const ForeignKey& fk, bool for_ddl) {
   auto list = [](const std::vector<std::string>& cols) {
     std::string out;
     for (const std::string& c : cols) out += (out.empty() ? "" : ", ") + QuoteIdent(c);
     return out;
   };
-  std::string out = "FOREIGN KEY (" + list(fk.columns) + ") REFERENCES " + cat.Quote(fk.ref_table) + "(" + list(fk.ref_columns) + ")";
+  std::string out = "FOREIGN KEY (" + list(fk.columns) + ") REFERENCES " +
+                    (for_ddl || !RelationVisible(cat, fk.ref_table, LookupSchemas(cat)) ? cat.Quote(fk.ref_table) : QuoteIdent(cat.Split(fk.ref_table).name)) + "(" + list(fk.ref_columns) + ")";
   auto action = [](char a) { return a == 'r' ? "RESTRICT" : a == 'c' ? "CASCADE" : a == 'n' ? "SET NULL" : a == 'd' ? "SET DEFAULT" : ""; };
   if (fk.on_update != 'a') out += std::string(" ON UPDATE ") + action(fk.on_update);
   if (fk.on_delete != 'a') out += std::string(" ON DELETE ") + action(fk.on_delete);

@@ -48,7 +48,9 @@ struct RelationEntry {
 std::vector<RelationEntry> CatalogRelations(const Catalog& catalog);
 // "FOREIGN KEY (a) REFERENCES p(id) ON DELETE CASCADE", as pg_get_constraintdef prints it (and
 // as the catalog file writes it).
-std::string ForeignKeyDef(const Catalog& catalog, const ForeignKey& fk);
+// `for_ddl`: the referenced table always schema-qualified (else only when search_path would not
+// find it, as PostgreSQL prints it).
+std::string ForeignKeyDef(const Catalog& catalog, const ForeignKey& fk, bool for_ddl = false);
 // The pg_constraint OID of a table's k-th FOREIGN KEY.
 inline int64_t ForeignKeyOid(int64_t table_oid, size_t k) { return 6000000 + (table_oid - 16384) * 256 + 128 + int64_t(k); }
 // The pg_constraint OID of a table's k-th CHECK constraint (in name order).

@@ -103,10 +103,12 @@ struct Catalog {
     if (dot != std::string::npos && dot > 0 && SchemaExists(key.substr(0, dot))) return {key.substr(0, dot), key.substr(dot + 1)};
     return {kPublicSchema, key};
   }
-  // A key quoted for SQL text (the DDL the catalog file and the WAL keep): "T" or s."T".
+  // A key quoted for SQL text (the DDL the catalog file and the WAL keep): public."T" or
+  // s."T", always with its schema — the WAL replays a statement's records under the search_path
+  // it ran with, where a bare name could find another schema's relation.
   std::string Quote(const std::string& key) const {
     const QualifiedName q = Split(key);
-    return q.schema == kPublicSchema ? QuoteIdent(q.name) : QuoteIdent(q.schema) + "." + QuoteIdent(q.name);
+    return QuoteIdent(q.schema) + "." + QuoteIdent(q.name);
   }
   bool NameTaken(const std::string& name) const {
     return tables.count(name) || views.count(name) || indexes.count(name) || sequences.count(name);

@@ -49,7 +49,8 @@ void ExpectFleet(Database& db) {
   EXPECT_EQ(Scalar(db, "SELECT indexname FROM pg_indexes WHERE schemaname = 'fleet' AND indexname LIKE '%name%'"), "vehicle_name_idx");
   // The SERIAL's sequence came back in the schema with its position.
   Ok(db, "INSERT INTO fleet.vehicle (name) VALUES ('bus')");
-  EXPECT_EQ(Scalar(db, "SELECT max(id) FROM fleet.vehicle"), "3");
+  // (after a crash a sequence may skip the values it had logged ahead, as PostgreSQL's does)
+  EXPECT_EQ(Scalar(db, "SELECT max(id) >= 3 AND count(DISTINCT id) = 3 FROM fleet.vehicle"), "t");
   EXPECT_EQ(Scalar(db, "SELECT pg_get_serial_sequence('fleet.vehicle', 'id')"), "fleet.vehicle_id_seq");
   // The temporary table went with the session (the process) that made it.
   EXPECT_EQ(Error(db, "SELECT * FROM scratch"), "42P01");
@@ -60,6 +61,27 @@ TEST(Schema, ComesBackAfterRestarts) {
   testing::ExpectAfterRestarts("schema", MakeFleet, [](Database& db) {
     ExpectFleet(db);
   });
+}
+
+// Regenerated DDL in the WAL (CREATE TABLE, DROP, TRUNCATE) names relations with their schema:
+// replayed under the statement's search_path, a bare name found the other schema's table.
+TEST(Schema, ReplayUnderASearchPathFindsTheSameTables) {
+  testing::ExpectAfterRestarts("schema-search-path",
+                               [](Database& db) {
+                                 Ok(db, "CREATE SCHEMA s");
+                                 Ok(db, "CREATE TABLE s.t (a int)");
+                                 Ok(db, "CREATE TABLE public.t (b int)");
+                                 Ok(db, "INSERT INTO s.t VALUES (1)");
+                                 Ok(db, "INSERT INTO public.t VALUES (2)");
+                                 Ok(db, "SET search_path = s, public");
+                                 Ok(db, "TRUNCATE public.t");
+                                 Ok(db, "DROP TABLE public.t");
+                                 Ok(db, "RESET search_path");
+                               },
+                               [](Database& db) {
+                                 EXPECT_EQ(Scalar(db, "SELECT a FROM s.t"), "1");
+                                 EXPECT_EQ(Scalar(db, "SELECT count(*) FROM pg_tables WHERE tablename = 't'"), "1");
+                               });
 }
 
 TEST(Schema, TemporaryTableSurvivesACheckpointInItsSession) {
