@@ -250,6 +250,11 @@ void RegisterSystemFunctions(FunctionRegistry& r) {
       else o.str()[k] = it->second;
     });
   }, "", "");
+  // pg_partition_ancestors(rel): the relation and the partitioned tables above it; yunhe's
+  // tables are never partitions of another, so the relation alone (one row: a scalar here).
+  AddScalar(r, "pg_partition_ancestors", {TypeId::kInt64}, OidAliasType(OidAlias::kRegclass), [](Args a, size_t n, Vector& o) {
+    ForEachValid(o, n, [&](size_t k) { o.i64()[k] = a[0]->i64()[k]; });
+  }, "the relation and its partition ancestors (tables here are never partitions: the relation itself)", "pg_partition_ancestors('t'::regclass) → t");
   // __oid_alias_out(oid, map): what an OID alias prints: the name the map (as __catalog_lookup's)
   // has for the OID, else its digits ('-' for 0), as PostgreSQL prints an OID it does not know.
   AddScalar(r, "__oid_alias_out", {TypeId::kInt64, T}, T, [](Args a, size_t n, Vector& o) {
@@ -280,6 +285,13 @@ void RegisterSystemFunctions(FunctionRegistry& r) {
   AddScalar(r, "col_description", {TypeId::kInt64, TypeId::kInt32}, T, [](Args, size_t n, Vector& o) {
     for (size_t k = 0; k < n; ++k) o.SetNull(k, true);
   }, "comment of a table column (COMMENT ON COLUMN), NULL if none", "col_description(attrelid, attnum)");
+  for (const bool pretty : {false, true}) {
+    std::vector<LogicalType> args = {TypeId::kInt64};
+    if (pretty) args.push_back(TypeId::kBool);
+    AddScalar(r, "pg_get_triggerdef", args, T, [](Args, size_t n, Vector& o) {
+      for (size_t k = 0; k < n; ++k) o.SetNull(k, true);
+    }, pretty ? "" : "CREATE TRIGGER statement of a trigger (there are none: NULL)", pretty ? "" : "pg_get_triggerdef(oid)");
+  }
   AddScalar(r, "pg_get_statisticsobjdef_columns", {TypeId::kInt64}, T, [](Args, size_t n, Vector& o) {
     for (size_t k = 0; k < n; ++k) o.SetNull(k, true);
   }, "columns of an extended statistics object (there are none)", "pg_get_statisticsobjdef_columns(oid)");

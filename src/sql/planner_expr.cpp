@@ -392,7 +392,10 @@ ExprPtr Planner::BindRegCast(OidAlias alias, ExprPtr arg, int location) {
     if (arg->value.is_null) return MakeConstant(Value::Null(type), location);
     int64_t oid = 0;
     const std::string name = arg->value.ToString();
-    if (!CatalogOid(catalog_, what, name, &oid)) {
+    // Digits are an OID as they are, as PostgreSQL's input functions of these types read them.
+    const bool digits = !name.empty() && name.size() < 11 && std::all_of(name.begin(), name.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+    if (digits) oid = std::stoll(name);
+    else if (!CatalogOid(catalog_, what, name, &oid)) {
       if (alias == OidAlias::kRegclass) throw Error(SqlState::kUndefinedTable, fmt::format("relation \"{}\" does not exist", name), CharPos(location));
       if (alias == OidAlias::kRegnamespace) throw Error(SqlState::kInvalidSchemaName, fmt::format("schema \"{}\" does not exist", name), CharPos(location));
       throw Error(SqlState::kUndefinedObject, fmt::format("{} \"{}\" does not exist", alias == OidAlias::kRegtype ? "type" : "role", name),

@@ -110,8 +110,12 @@ bool BuildSystemRelation(const Catalog& cat, const std::string& schema, const st
       const std::string& owned = e.kind == 'i' ? e.table->schema.name : e.key;
       auto acl = cat.relation_acls.find(e.key);
       const Value relacl = e.kind != 'i' && acl != cat.relation_acls.end() ? AclValue(acl->second) : Null();
+      // relchecks: what psql's \d asks before it lists check constraints. (relhastriggers stays
+      // false: PostgreSQL's foreign keys are triggers, and psql would then list pg_trigger through
+      // pg_partition_ancestors(...) WITH ORDINALITY, which is not here.)
+      const int64_t checks = e.kind == 'r' ? int64_t(e.table->schema.checks.size()) : 0;
       b.Row({Int(e.oid), Text(e.name), Int(e.namespace_oid), Int(0), Int(0), Int(RoleOid(cat, RelationOwner(cat, owned))), Int(am), Int(0), Int(0), tuples,
-             Bool(has_index), Text(IsTempSchema(e.schema) ? "t" : "p"), Text(std::string(1, e.kind)), Int(natts), Int(0), Bool(false), Bool(false), Bool(false),
+             Bool(has_index), Text(IsTempSchema(e.schema) ? "t" : "p"), Text(std::string(1, e.kind)), Int(natts), Int(checks), Bool(false), Bool(false), Bool(false),
              Bool(false), Text(e.kind == 'r' ? "d" : "n"), Bool(false), relacl, StorageOptions(e), Null()});
     }
     b.Finish();

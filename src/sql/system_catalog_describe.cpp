@@ -29,29 +29,36 @@ bool BuildDescribeRelation(const Catalog& cat, const std::string& name, SystemRe
   if (name == "pg_constraint") {
     Builder b(out, {{"oid", I}, {"conname", T}, {"connamespace", I}, {"contype", T}, {"condeferrable", B}, {"condeferred", B},
                     {"convalidated", B}, {"conrelid", I}, {"contypid", I}, {"conindid", I}, {"confrelid", I},
-                    {"conkey", ArrayOf(TypeId::kInt16)}, {"conislocal", B}, {"coninhcount", I4}});
+                    {"conkey", ArrayOf(TypeId::kInt16)}, {"conislocal", B}, {"coninhcount", I4}, {"conparentid", I},
+                    {"confkey", ArrayOf(TypeId::kInt16)}, {"confupdtype", T}, {"confdeltype", T}, {"confmatchtype", T}});
     for (const RelationEntry& e : CatalogRelations(cat)) {
       if (!e.constraint_oid) continue;
       std::vector<Value> keys;
       for (auto& c : e.columns) keys.push_back(Value::Int(e.table->schema.ColumnIndex(c) + 1, TypeId::kInt16));
       b.Row({Int(e.constraint_oid), Text(e.name), Int(e.namespace_oid), Text(e.primary ? "p" : "u"), Bool(false), Bool(false),
              Bool(true), Int(e.table_oid), Int(0), Int(e.oid), Int(0), MakeArray(keys, ArrayOf(TypeId::kInt16)), Bool(true),
-             Int(0)});
+             Int(0), Int(0), Null(), Text(" "), Text(" "), Text(" ")});
     }
     for (const RelationEntry& e : CatalogRelations(cat)) {
       if (e.kind != 'r') continue;
       for (size_t k = 0; k < e.table->schema.checks.size(); ++k)
         b.Row({Int(CheckConstraintOid(e.oid, k)), Text(e.table->schema.checks[k].name), Int(e.namespace_oid), Text("c"), Bool(false), Bool(false),
-               Bool(true), Int(e.oid), Int(0), Int(0), Int(0), MakeArray({}, ArrayOf(TypeId::kInt16)), Bool(true), Int(0)});
+               Bool(true), Int(e.oid), Int(0), Int(0), Int(0), MakeArray({}, ArrayOf(TypeId::kInt16)), Bool(true), Int(0), Int(0), Null(),
+               Text(" "), Text(" "), Text(" ")});
       for (size_t k = 0; k < e.table->schema.foreign_keys.size(); ++k) {
         const ForeignKey& fk = e.table->schema.foreign_keys[k];
         std::vector<Value> keys;
         for (const std::string& c : fk.columns) keys.push_back(Value::Int(e.table->schema.ColumnIndex(c) + 1, TypeId::kInt16));
         int64_t parent_oid = 0;
+        std::vector<Value> ref_keys;
         for (const RelationEntry& p : CatalogRelations(cat))
-          if (p.kind == 'r' && p.key == fk.ref_table) parent_oid = p.oid;
+          if (p.kind == 'r' && p.key == fk.ref_table) {
+            parent_oid = p.oid;
+            for (const std::string& c : fk.ref_columns) ref_keys.push_back(Value::Int(p.table->schema.ColumnIndex(c) + 1, TypeId::kInt16));
+          }
         b.Row({Int(ForeignKeyOid(e.oid, k)), Text(fk.name), Int(e.namespace_oid), Text("f"), Bool(false), Bool(false), Bool(true),
-               Int(e.oid), Int(0), Int(0), Int(parent_oid), MakeArray(keys, ArrayOf(TypeId::kInt16)), Bool(true), Int(0)});
+               Int(e.oid), Int(0), Int(0), Int(parent_oid), MakeArray(keys, ArrayOf(TypeId::kInt16)), Bool(true), Int(0), Int(0),
+               MakeArray(ref_keys, ArrayOf(TypeId::kInt16)), Text(std::string(1, fk.on_update)), Text(std::string(1, fk.on_delete)), Text("s")});
       }
     }
     b.Finish();

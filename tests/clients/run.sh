@@ -44,6 +44,15 @@ psql -X -q -c "CREATE TABLE things (id bigint GENERATED ALWAYS AS IDENTITY PRIMA
 for cmd in '\dt+' '\df' '\df+ st_x' '\da' '\dT' '\l+' '\dp' '\ds' '\di' '\dn' '\du' '\dv' '\dx' '\d things' '\d+ things' '\dconfig' '\dconfig+ *'; do
   check "psql $cmd runs" "0" "$(psql -X -c "$cmd" 2>&1 | grep -c ERROR)"
 done
+# CHECK and FOREIGN KEY constraints: psql's \d lists the checks; SQLAlchemy reflects both.
+psql -X -q -c "CREATE TABLE owners (id int PRIMARY KEY, n int CHECK (n > 0))" -c "CREATE TABLE pets (id int, owner_id int REFERENCES owners ON DELETE CASCADE)" > /dev/null
+check "psql \\d with a check constraint" "Check constraints:
+    \"owners_n_check\" CHECK ((n > 0))" "$(psql -X -c '\d owners' 2>&1 | tail -3 | head -2)"
+check "SQLAlchemy reflects foreign keys and checks" "['owners.id'] [{'name': 'owners_n_check', 'sqltext': 'n > 0'}]" "$(timeout 60 /usr/bin/python3 -c "
+import sqlalchemy as sa
+e = sa.create_engine('postgresql://yunhe@127.0.0.1:$port/yunhe')
+t = sa.Table('pets', sa.MetaData(), autoload_with=e)
+print([fk.target_fullname for fk in t.foreign_keys], sa.inspect(e).get_check_constraints('owners'))" 2>&1 | tail -3)"
 check "psql \\dconfig search_path" "search_path|\"\$user\", public" "$(psql -X -A -t -c '\dconfig search_path' 2>&1)"
 check "psql \\df st_x (as with PostGIS)" " Schema | Name | Result data type | Argument data types | Type 
 --------+------+------------------+---------------------+------
