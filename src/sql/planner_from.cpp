@@ -244,7 +244,7 @@ PlannedQuery Planner::PlanRangeFunction(PgQuery__RangeFunction* f, const Scope* 
   if (name == "read_nmea" || name == "read_nmea_satellites" || name == "read_nmea_sentences")
     return PlanReadNmea(f, call, name, outer, scope_out);
   if (name == "stops" || name == "resample" || name == "proximity") return PlanTrajectoryFunction(f, call, name, outer, scope_out);
-  if (name == "unnest") return PlanUnnest(f, call, outer, scope_out);
+  if (name == "unnest" || name == "pg_partition_ancestors") return PlanUnnest(f, call, outer, scope_out);
   if (IsJsonRowsFunction(name)) return PlanJsonRows(f, call, name, outer, scope_out);
   if (f->ordinality) throw Error(SqlState::kFeatureNotSupported, "WITH ORDINALITY is supported for unnest only", CharPos(call->location));
   const bool subscripts = name == "generate_subscripts";
@@ -393,13 +393,20 @@ PlannedQuery Planner::PlanUnnest(PgQuery__RangeFunction* f, PgQuery__FuncCall* c
   Scope empty;
   empty.parent = outer;
   ExprPtr array = BindExpression(call->args[0], empty);
+  const std::string name = StrVal(call->funcname[call->n_funcname - 1]);
+  if (name == "pg_partition_ancestors") {
+    // The relation and the partitioned tables above it: here never a partition, so the relation
+    // alone, as unnest of a one-element array (psql's \d asks WITH ORDINALITY).
+    array = ResolveCall("__array_construct", {CoerceTo(array, TypeId::kInt64)}, call->location, false);
+    array->type = ArrayOf(TypeId::kInt64);
+  }
   if (array->unknown_literal) array = CoerceTo(array, ArrayOf(TypeId::kText));
   if (array->type.id != TypeId::kArray)
     throw Error(SqlState::kUndefinedFunction, fmt::format("function unnest({}) does not exist", array->type.ToString()),
                 CharPos(call->location));
   LogicalType element = ArrayElementType(array->type);
   if (element.id == TypeId::kNull) element = TypeId::kText;
-  std::string label = f->alias ? f->alias->aliasname : "unnest";
+  std::string label = f->alias ? f->alias->aliasname : name;
   std::string col = f->alias && f->alias->n_colnames ? StrVal(f->alias->colnames[0]) : label;
   std::string ord = f->alias && f->alias->n_colnames > 1 ? StrVal(f->alias->colnames[1]) : "ordinality";
   PlannedQuery q;

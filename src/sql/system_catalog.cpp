@@ -110,12 +110,15 @@ bool BuildSystemRelation(const Catalog& cat, const std::string& schema, const st
       const std::string& owned = e.kind == 'i' ? e.table->schema.name : e.key;
       auto acl = cat.relation_acls.find(e.key);
       const Value relacl = e.kind != 'i' && acl != cat.relation_acls.end() ? AclValue(acl->second) : Null();
-      // relchecks: what psql's \d asks before it lists check constraints. (relhastriggers stays
-      // false: PostgreSQL's foreign keys are triggers, and psql would then list pg_trigger through
-      // pg_partition_ancestors(...) WITH ORDINALITY, which is not here.)
+      // relchecks and relhastriggers (PostgreSQL's foreign keys are triggers): what psql's \d
+      // asks before it lists check and foreign-key constraints.
       const int64_t checks = e.kind == 'r' ? int64_t(e.table->schema.checks.size()) : 0;
+      bool triggers = e.kind == 'r' && !e.table->schema.foreign_keys.empty();
+      for (const RelationEntry& o : relations)
+        if (o.kind == 'r' && e.kind == 'r')
+          for (const ForeignKey& fk : o.table->schema.foreign_keys) triggers = triggers || fk.ref_table == e.key;
       b.Row({Int(e.oid), Text(e.name), Int(e.namespace_oid), Int(0), Int(0), Int(RoleOid(cat, RelationOwner(cat, owned))), Int(am), Int(0), Int(0), tuples,
-             Bool(has_index), Text(IsTempSchema(e.schema) ? "t" : "p"), Text(std::string(1, e.kind)), Int(natts), Int(checks), Bool(false), Bool(false), Bool(false),
+             Bool(has_index), Text(IsTempSchema(e.schema) ? "t" : "p"), Text(std::string(1, e.kind)), Int(natts), Int(checks), Bool(false), Bool(triggers), Bool(false),
              Bool(false), Text(e.kind == 'r' ? "d" : "n"), Bool(false), relacl, StorageOptions(e), Null()});
     }
     b.Finish();

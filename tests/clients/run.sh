@@ -46,8 +46,12 @@ for cmd in '\dt+' '\df' '\df+ st_x' '\da' '\dT' '\l+' '\dp' '\ds' '\di' '\dn' '\
 done
 # CHECK and FOREIGN KEY constraints: psql's \d lists the checks; SQLAlchemy reflects both.
 psql -X -q -c "CREATE TABLE owners (id int PRIMARY KEY, n int CHECK (n > 0))" -c "CREATE TABLE pets (id int, owner_id int REFERENCES owners ON DELETE CASCADE)" > /dev/null
-check "psql \\d with a check constraint" "Check constraints:
-    \"owners_n_check\" CHECK ((n > 0))" "$(psql -X -c '\d owners' 2>&1 | tail -3 | head -2)"
+check "psql \\d with a check constraint, referenced" "Check constraints:
+    \"owners_n_check\" CHECK ((n > 0))
+Referenced by:
+    TABLE \"pets\" CONSTRAINT \"pets_owner_id_fkey\" FOREIGN KEY (owner_id) REFERENCES owners(id) ON DELETE CASCADE" "$(psql -X -c '\d owners' 2>&1 | tail -5 | head -4)"
+check "psql \\d with a foreign key" "Foreign-key constraints:
+    \"pets_owner_id_fkey\" FOREIGN KEY (owner_id) REFERENCES owners(id) ON DELETE CASCADE" "$(psql -X -c '\d pets' 2>&1 | tail -3 | head -2)"
 check "SQLAlchemy reflects foreign keys and checks" "['owners.id'] [{'name': 'owners_n_check', 'sqltext': 'n > 0'}]" "$(timeout 60 /usr/bin/python3 -c "
 import sqlalchemy as sa
 e = sa.create_engine('postgresql://yunhe@127.0.0.1:$port/yunhe')
