@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <map>
+#include <tuple>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "common/sql_text.h"
@@ -233,29 +236,40 @@ void ResolveRemovedKeys(Database& db, std::vector<RemovedKey>& pending) {
   while (!pending.empty()) {
     std::vector<RemovedKey> batch;
     batch.swap(pending);
-    for (const RemovedKey& rk : batch) {
-      auto parent = db.catalog().FindTable(rk.parent);
-      auto child = db.catalog().FindTable(rk.child);
-      if (!parent || !child || rk.fk >= child->schema.foreign_keys.size()) continue;
-      const ForeignKey fk = child->schema.foreign_keys[rk.fk];
-      if (fk.ref_table != rk.parent) continue;
+    // One scan of a child per constraint and kind of removal, whatever the number of keys.
+    std::map<std::tuple<std::string, std::string, size_t, bool>, std::vector<const RemovedKey*>> groups;
+    for (const RemovedKey& rk : batch) groups[{rk.parent, rk.child, rk.fk, rk.by_update}].push_back(&rk);
+    for (auto& [what, keys] : groups) {
+      const auto& [parent_key, child_key, fk_index, by_update] = what;
+      auto parent = db.catalog().FindTable(parent_key);
+      auto child = db.catalog().FindTable(child_key);
+      if (!parent || !child || fk_index >= child->schema.foreign_keys.size()) continue;
+      const ForeignKey fk = child->schema.foreign_keys[fk_index];
+      if (fk.ref_table != parent_key) continue;
       const std::vector<int> ref_cols = Indexes(parent->schema, fk.ref_columns), cols = Indexes(child->schema, fk.columns);
-      if (ParentKeys(*parent, ref_cols).Has(rk.values)) continue;  // an UPDATE kept the key
+      ParentKeys still(*parent, ref_cols);
+      std::unordered_map<std::string, const RemovedKey*> gone;  // removed and not put back (an UPDATE keeps its key)
+      for (const RemovedKey* rk : keys)
+        if (!still.Has(rk->values)) gone.emplace(KeyText(rk->values), rk);
+      if (gone.empty()) continue;
+      const char action = by_update ? fk.on_update : fk.on_delete;
       const std::vector<LogicalType> types = TypesOf(parent->schema, ref_cols);
-      const std::string wanted = KeyText(rk.values);
       std::vector<uint64_t> ids;
+      const RemovedKey* first = nullptr;
       std::vector<Value> key;
       DataChunk nulled;
       nulled.Init(child->schema.Types());
       ForEachLiveRow(*child, [&](const DataChunk& chunk, size_t r, uint64_t id) {
-        if (!RowKey(chunk, r, cols, types, &key) || KeyText(key) != wanted) return;
+        if (!RowKey(chunk, r, cols, types, &key)) return;
+        auto it = gone.find(KeyText(key));
+        if (it == gone.end()) return;
+        if (!first) first = it->second;
         ids.push_back(id);
-        if (fk.on_delete != 'n' || rk.by_update) return;
+        if (action != 'n') return;
         for (size_t c = 0; c < chunk.columns.size(); ++c) nulled.columns[c].Append(chunk.columns[c].GetValue(r));
         ++nulled.count;
       });
       if (ids.empty()) continue;
-      const char action = rk.by_update ? fk.on_update : fk.on_delete;
       if (action == 'c') {
         db.RecordDelete(child, ids);  // notes the child's own referenced keys in turn
       } else if (action == 'n') {
@@ -267,7 +281,8 @@ void ResolveRemovedKeys(Database& db, std::vector<RemovedKey>& pending) {
         throw Error(Status::Error(SqlState::kForeignKeyViolation,
                                   fmt::format("update or delete on table \"{}\" violates foreign key constraint \"{}\" on table \"{}\"",
                                               parent->schema.RelName(), fk.name, child->schema.RelName()))
-                        .WithDetail(fmt::format("{} is still referenced from table \"{}\".", KeyDetail(fk.ref_columns, rk.values), child->schema.RelName()))
+                        .WithDetail(fmt::format("{} is still referenced from table \"{}\".", KeyDetail(fk.ref_columns, first->values),
+                                                child->schema.RelName()))
                         .WithObject(child->schema.RelName(), "", fk.name, child->schema.nspname));
       }
     }
