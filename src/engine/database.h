@@ -158,6 +158,9 @@ class Database {
     // engine's own statements, which have no temporary relations.
     std::string temp_schema;
     bool made_temp_relations = false;  // its end drops them
+    // Temporary tables made with ON COMMIT DROP ('d') or DELETE ROWS ('r'), by key: what the
+    // session does when a transaction of it commits (Session::ApplyOnCommitActions).
+    std::map<std::string, char> on_commit;
     // The role the session logged in as (never changed by SET; SET SESSION AUTHORIZATION and
     // SET ROLE keep theirs in `values`, "session_authorization" and "role").
     std::string login_user = "yunhe";
@@ -284,6 +287,7 @@ class Database {
   void DropTemporaryRelations(const std::string& temp_schema) REQUIRES(mu_);
   // CREATE of a temporary relation: the session remembers to drop it at its end.
   void NoteTemporaryRelation() REQUIRES(mu_) { current_->made_temp_relations = true; }
+  void NoteOnCommitAction(const std::string& key, char action) REQUIRES(mu_) { current_->on_commit[key] = action; }
   // Copy-on-write for DDL that rewrites a table's data (ALTER TABLE ADD/DROP COLUMN).
   std::shared_ptr<Table> CloneTableForDdl(const std::string& name) REQUIRES(mu_);
 

@@ -296,8 +296,9 @@ void ExecuteCreateTable(Database& db, PgQuery__CreateStmt* stmt, const std::stri
                 planner.CharPos(stmt->relation->location));
   }
   CheckCreateRelation(db.catalog(), name);
-  if (stmt->oncommit == PG_QUERY__ON_COMMIT_ACTION__ONCOMMIT_DELETE_ROWS || stmt->oncommit == PG_QUERY__ON_COMMIT_ACTION__ONCOMMIT_DROP)
-    throw Error(SqlState::kFeatureNotSupported, "ON COMMIT DELETE ROWS and ON COMMIT DROP are not supported (temporary tables keep their rows until the session ends)");
+  const bool on_commit = stmt->oncommit == PG_QUERY__ON_COMMIT_ACTION__ONCOMMIT_DELETE_ROWS || stmt->oncommit == PG_QUERY__ON_COMMIT_ACTION__ONCOMMIT_DROP;
+  if (on_commit && !IsTempRelationKey(name))
+    throw Error(SqlState::kInvalidTableDefinition, "ON COMMIT can only be used on temporary tables");
   if (IsTempRelationKey(name)) db.NoteTemporaryRelation();
   if (stmt->relation->relpersistence && stmt->relation->relpersistence[0] == 'u')
     result.notices.push_back("NOTICE:  UNLOGGED is ignored: the table is written to the WAL and is as durable as any other");
@@ -416,6 +417,7 @@ void ExecuteCreateTable(Database& db, PgQuery__CreateStmt* stmt, const std::stri
   db.RecordCatalogChange(TableDdl(table->schema, db.catalog()), name);
   for (const std::string& ddl : owner_ddl) db.RecordCatalogChange(ddl, name);
   for (const std::string& ddl : ForeignKeysDdl(db.catalog(), table->schema)) db.RecordCatalogChange(ddl, name);
+  if (on_commit) db.NoteOnCommitAction(name, stmt->oncommit == PG_QUERY__ON_COMMIT_ACTION__ONCOMMIT_DROP ? 'd' : 'r');
   // Its creator owns it, and the sequences it owns.
   RecordNewRelationOwner(db, name);
   for (auto& [seq_name, seq] : db.catalog().sequences)
@@ -436,6 +438,11 @@ void ExecuteCreateTableAs(Database& db, PgQuery__CreateTableAsStmt* stmt, const 
   }
   CheckCreateRelation(db.catalog(), name);
   if (IsTempRelationKey(name)) db.NoteTemporaryRelation();
+  const bool drop = into->on_commit == PG_QUERY__ON_COMMIT_ACTION__ONCOMMIT_DROP;
+  if (drop || into->on_commit == PG_QUERY__ON_COMMIT_ACTION__ONCOMMIT_DELETE_ROWS) {
+    if (!IsTempRelationKey(name)) throw Error(SqlState::kInvalidTableDefinition, "ON COMMIT can only be used on temporary tables");
+    db.NoteOnCommitAction(name, drop ? 'd' : 'r');  // (a failure below rolls the table back: nothing to act on)
+  }
   Planner planner(db.catalog(), sql);
   PlannedQuery q = planner.PlanSelect(stmt->query, nullptr);
   auto table = std::make_shared<Table>();

@@ -187,8 +187,27 @@ ResultStream Session::Run(const Statement& statement) {
   if (!block_) {
     const std::string warning = SettleNotifications(stream.result().status.ok() && stream.result().tag != "ROLLBACK");
     if (!warning.empty()) stream.result_.notices.push_back(warning);
+    if (!settings_.on_commit.empty() && !stream.read_) ApplyOnCommitActions();
   }
   return stream;
+}
+
+void Session::ApplyOnCommitActions() NO_THREAD_SAFETY_ANALYSIS {
+  // After a commit (an autocommitted statement or COMMIT) the tables are dropped or emptied, as
+  // PostgreSQL does at commit; after a rollback the ones made in it are gone already. They are
+  // temporary: nothing of this reaches the WAL.
+  Hold();
+  std::vector<std::string> statements;
+  for (auto it = settings_.on_commit.begin(); it != settings_.on_commit.end();) {
+    if (!db_.catalog().FindTable(it->first)) {
+      it = settings_.on_commit.erase(it);
+      continue;
+    }
+    statements.push_back((it->second == 'd' ? "DROP TABLE " : "TRUNCATE ") + db_.catalog().Quote(it->first));
+    it = it->second == 'd' ? settings_.on_commit.erase(it) : std::next(it);
+  }
+  for (const std::string& sql : statements) db_.RunParsed(ParsedSql::Parse(sql));
+  EndOfMessage();
 }
 
 ResultStream Session::RunStatement(const Statement& statement) {

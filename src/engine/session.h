@@ -192,6 +192,8 @@ class Session : public NotificationSink {
   // committed, else they are dropped. Returns a WARNING for the client when some listener's
   // mailbox was full ("" otherwise).
   std::string SettleNotifications(bool committed);
+  // ON COMMIT DROP / DELETE ROWS of the session's temporary tables, once a transaction ended.
+  void ApplyOnCommitActions();
   int32_t backend_pid_;  // the process's id until a front end names the session
   std::shared_ptr<Mailbox> mailbox_;  // made at the first LISTEN
   std::mutex notify_mu_;              // pg_notify may run on a parallel operator's workers
