@@ -216,18 +216,28 @@ std::vector<std::pair<std::string, size_t>> ReferencingKeys(const Catalog& catal
 
 void NoteRemovedParentRows(const Catalog& catalog, const Table& parent, const std::vector<uint64_t>& ids, bool by_update,
                            std::vector<RemovedKey>* out) {
-  const auto refs = ReferencingKeys(catalog, parent.schema.name);
-  if (refs.empty() || ids.empty()) return;
+  if (ids.empty()) return;
+  // Per referencing constraint, once: the parent's columns it references and their types.
+  struct Ref {
+    std::string child;
+    size_t fk;
+    std::vector<int> cols;
+    std::vector<LogicalType> types;
+  };
+  std::vector<Ref> refs;
+  for (auto& [child_key, k] : ReferencingKeys(catalog, parent.schema.name)) {
+    const std::vector<int> cols = Indexes(parent.schema, catalog.FindTable(child_key)->schema.foreign_keys[k].ref_columns);
+    refs.push_back(Ref{child_key, k, cols, TypesOf(parent.schema, cols)});
+  }
+  if (refs.empty()) return;
   size_t loaded = SIZE_MAX;
   DataChunk chunk;
   for (uint64_t id : ids) {
     const size_t g = id / kChunkRows;
     if (g != loaded) chunk = parent.data.group(loaded = g);
-    for (auto& [child_key, k] : refs) {
-      const ForeignKey& fk = catalog.FindTable(child_key)->schema.foreign_keys[k];
-      const std::vector<int> ref_cols = Indexes(parent.schema, fk.ref_columns);
-      RemovedKey removed{parent.schema.name, {}, child_key, k, by_update};
-      if (RowKey(chunk, id % kChunkRows, ref_cols, TypesOf(parent.schema, ref_cols), &removed.values)) out->push_back(std::move(removed));
+    for (const Ref& ref : refs) {
+      RemovedKey removed{parent.schema.name, {}, ref.child, ref.fk, by_update};
+      if (RowKey(chunk, id % kChunkRows, ref.cols, ref.types, &removed.values)) out->push_back(std::move(removed));
     }
   }
 }
