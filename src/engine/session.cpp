@@ -187,12 +187,12 @@ ResultStream Session::Run(const Statement& statement) {
   if (!block_) {
     const std::string warning = SettleNotifications(stream.result().status.ok() && stream.result().tag != "ROLLBACK");
     if (!warning.empty()) stream.result_.notices.push_back(warning);
-    if (!settings_.on_commit.empty() && !stream.read_) ApplyOnCommitActions();
+    if (!settings_.on_commit.empty() && !stream.read_) ApplyOnCommitActions(stream.result_);
   }
   return stream;
 }
 
-void Session::ApplyOnCommitActions() NO_THREAD_SAFETY_ANALYSIS {
+void Session::ApplyOnCommitActions(QueryResult& result) NO_THREAD_SAFETY_ANALYSIS {
   // After a commit (an autocommitted statement or COMMIT) the tables are dropped or emptied, as
   // PostgreSQL does at commit; after a rollback the ones made in it are gone already. They are
   // temporary: nothing of this reaches the WAL.
@@ -206,7 +206,10 @@ void Session::ApplyOnCommitActions() NO_THREAD_SAFETY_ANALYSIS {
     statements.push_back((it->second == 'd' ? "DROP TABLE " : "TRUNCATE ") + db_.catalog().Quote(it->first));
     it = it->second == 'd' ? settings_.on_commit.erase(it) : std::next(it);
   }
-  for (const std::string& sql : statements) db_.RunParsed(ParsedSql::Parse(sql));
+  for (const std::string& sql : statements) {
+    const QueryResult r = db_.RunParsed(ParsedSql::Parse(sql));
+    if (!r.status.ok()) result.notices.push_back("WARNING:  ON COMMIT action failed: " + r.status.message());
+  }
   EndOfMessage();
 }
 

@@ -193,7 +193,8 @@ class Session : public NotificationSink {
   // mailbox was full ("" otherwise).
   std::string SettleNotifications(bool committed);
   // ON COMMIT DROP / DELETE ROWS of the session's temporary tables, once a transaction ended.
-  void ApplyOnCommitActions();
+  // A failure is a WARNING on `result` (the transaction has committed already).
+  void ApplyOnCommitActions(QueryResult& result);
   int32_t backend_pid_;  // the process's id until a front end names the session
   std::shared_ptr<Mailbox> mailbox_;  // made at the first LISTEN
   std::mutex notify_mu_;              // pg_notify may run on a parallel operator's workers
