@@ -11,11 +11,7 @@ namespace {
 
 using testing::Ok;
 using testing::Scalar;
-
-std::string State(Database& db, const std::string& sql) {
-  auto r = db.ExecuteStatement(sql);
-  return r.status.ok() ? "ok" : r.status.sqlstate();
-}
+const auto State = testing::StateOf;
 
 TEST(ForeignKeys, ComeBackAfterRestarts) {
   testing::ExpectAfterRestarts("foreign-keys",

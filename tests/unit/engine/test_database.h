@@ -63,6 +63,12 @@ inline void CloseAsInACrash(std::unique_ptr<Database>& db) {
   db.reset();
 }
 
+// "ok", or the SQLSTATE the statement failed with.
+inline std::string StateOf(Database& db, const std::string& sql) {
+  auto r = db.ExecuteStatement(sql);
+  return r.status.ok() ? "ok" : r.status.sqlstate();
+}
+
 inline std::string Scalar(Database& db, const std::string& sql) {
   auto r = db.ExecuteStatement(sql);
   EXPECT_TRUE(r.status.ok()) << sql << ": " << r.status.message();

@@ -18,11 +18,7 @@ using testing::FreshDir;
 using testing::Ok;
 using testing::OpenOrDie;
 using testing::Scalar;
-
-std::string State(Database& db, const std::string& sql) {
-  auto r = db.ExecuteStatement(sql);
-  return r.status.ok() ? "ok" : r.status.sqlstate();
-}
+const auto State = testing::StateOf;
 
 const char* const kViews = "SELECT coalesce(string_agg(viewname, ',' ORDER BY viewname), '') FROM pg_views WHERE schemaname = 'public'";
 
