@@ -102,9 +102,21 @@ std::string CheckExpressionText(const std::string& sql, int location) {
   throw Error(SqlState::kSyntaxError, "could not find the expression of CHECK");
 }
 
+std::set<std::string> ConstraintNames(const TableSchema& schema) {
+  std::set<std::string> out;
+  for (const CheckConstraint& c : schema.checks) out.insert(c.name);
+  for (const ForeignKey& f : schema.foreign_keys) out.insert(f.name);
+  return out;
+}
+
+std::string ChooseConstraintName(const std::string& base, const std::set<std::string>& taken) {
+  std::string name = base;
+  for (int n = 1; taken.count(name); ++n) name = base + std::to_string(n);
+  return name;
+}
+
 void AddCheckConstraints(const Catalog& catalog, TableSchema& schema, const std::vector<PendingCheck>& checks, const Planner& planner) {
-  std::set<std::string> taken;
-  for (const CheckConstraint& c : schema.checks) taken.insert(c.name);
+  std::set<std::string> taken = ConstraintNames(schema);
   for (const PendingCheck& p : checks)
     if (!p.name.empty() && !taken.insert(p.name).second)
       throw Error(SqlState::kDuplicateObject, fmt::format("constraint \"{}\" for relation \"{}\" already exists", p.name, schema.RelName()));
@@ -113,9 +125,7 @@ void AddCheckConstraints(const Catalog& catalog, TableSchema& schema, const std:
     if (c.name.empty()) {
       // PostgreSQL's ChooseConstraintName: t_col_check or t_check, then a number until unique.
       const std::set<std::string> read = ColumnsRead(p.node, schema);
-      const std::string base = schema.RelName() + (read.size() == 1 ? "_" + *read.begin() : "") + "_check";
-      c.name = base;
-      for (int n = 1; taken.count(c.name); ++n) c.name = base + std::to_string(n);
+      c.name = ChooseConstraintName(schema.RelName() + (read.size() == 1 ? "_" + *read.begin() : "") + "_check", taken);
       taken.insert(c.name);
     }
     try {

@@ -4,6 +4,7 @@
 // of their expression in the table's schema (and so in the catalog file), and checked on every
 // row a statement appends — INSERT, UPDATE's new row versions, COPY, line protocol, appenders —
 // in name order; a row the expression makes false (not NULL) fails with 23514.
+#include <set>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,11 @@ struct PendingCheck {
   PgQuery__Node* node = nullptr;  // its parse tree (for the columns it reads)
   int location = -1;
 };
+
+// The names a table's CHECK and FOREIGN KEY constraints have: a new one must differ from them.
+std::set<std::string> ConstraintNames(const TableSchema& schema);
+// `base`, or base1, base2, ...: the first not in `taken` (PostgreSQL's ChooseConstraintName).
+std::string ChooseConstraintName(const std::string& base, const std::set<std::string>& taken);
 
 // The text between the parentheses of the CHECK whose constraint starts at byte `location`.
 std::string CheckExpressionText(const std::string& sql, int location);

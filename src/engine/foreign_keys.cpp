@@ -8,6 +8,7 @@
 #include <unordered_set>
 
 #include "common/sql_text.h"
+#include "engine/check_constraints.h"
 #include "common/status.h"
 #include "functions/cast.h"
 #include "sql/planner.h"
@@ -163,14 +164,7 @@ ForeignKey BuildForeignKey(const Catalog& catalog, const TableSchema& child, con
     std::string base = child.RelName();
     for (const std::string& col : fk.columns) base += "_" + col;
     base += "_fkey";
-    fk.name = base;
-    for (int n = 1;; ++n) {
-      bool taken = false;
-      for (const ForeignKey& o : child.foreign_keys) taken = taken || o.name == fk.name;
-      for (const CheckConstraint& o : child.checks) taken = taken || o.name == fk.name;
-      if (!taken) break;
-      fk.name = base + std::to_string(n);
-    }
+    fk.name = ChooseConstraintName(base, ConstraintNames(child));
   }
   return fk;
 }
