@@ -1,4 +1,5 @@
 #include "engine/durability.h"
+#include "engine/api_tokens.h"
 #include "engine/catalog_oids.h"
 #include "engine/foreign_keys.h"
 #include "engine/comments.h"
@@ -51,6 +52,7 @@ std::string CatalogDdl(const Catalog& catalog, bool with_sequence_values) {
     out += " AS " + v.sql + ";\n";
   }
   out += RolesDdl(catalog);
+  out += ApiTokensDdl(catalog);
   for (auto& [name, idx] : catalog.indexes) {
     if (IsTempRelationKey(idx.table)) continue;
     // CREATE INDEX names the index bare: it goes into its table's schema.

@@ -4,39 +4,21 @@
 
 #include "common/sql_text.h"
 #include "common/status.h"
+#include "engine/command_calls.h"
 #include "exec/expression_eval.h"
 #include "sql/planner.h"
 #include "sql/relation_names.h"
 
 namespace yunhe {
-namespace {
-
-std::string CallName(const PgQuery__Node* node) {
-  if (node->node_case != PG_QUERY__NODE__NODE_SELECT_STMT) return "";
-  const auto* s = node->select_stmt;
-  if (s->n_from_clause || s->n_target_list != 1 || s->where_clause || s->op != PG_QUERY__SET_OPERATION__SETOP_NONE) return "";
-  const PgQuery__Node* v = s->target_list[0]->res_target->val;
-  if (!v || v->node_case != PG_QUERY__NODE__NODE_FUNC_CALL) return "";
-  const auto* f = v->func_call;
-  return StrVal(f->funcname[f->n_funcname - 1]);
-}
-
-}  // namespace
 
 bool IsGeometryColumnCommand(const PgQuery__Node* node) {
-  const std::string name = CallName(node);
+  const std::string name = CommandCallName(node);
   return name == "addgeometrycolumn" || name == "dropgeometrycolumn";
 }
 
 void ExecuteGeometryColumnCommand(Database& db, PgQuery__Node* node, const std::string& sql, QueryResult& result) {
-  const bool add = CallName(node) == "addgeometrycolumn";
-  auto* f = node->select_stmt->target_list[0]->res_target->val->func_call;
-  std::vector<Value> args;
-  {
-    Planner planner(db.catalog(), sql);
-    ExecContext ctx;
-    for (size_t k = 0; k < f->n_args; ++k) args.push_back(EvaluateConstant(*planner.BindExpression(f->args[k], Scope()), ctx));
-  }
+  const bool add = CommandCallName(node) == "addgeometrycolumn";
+  const std::vector<Value> args = CommandCallArgs(db, node, sql);
   auto text = [&](size_t k) { return args[k].is_null ? std::string() : args[k].ToString(); };
   std::string schema, table, column, out;
   // The table as PostGIS finds it: in the schema given, else through search_path.
@@ -80,7 +62,7 @@ void ExecuteGeometryColumnCommand(Database& db, PgQuery__Node* node, const std::
     db.ExecuteNested(fmt::format("ALTER TABLE {} DROP COLUMN {}", target(), QuoteIdent(column)));
     out = fmt::format("{}.{}.{} effectively removed.", schema, table, column);
   }
-  result.SetOneText(add ? "addgeometrycolumn" : "dropgeometrycolumn", out);
+  result.SetOneText(CommandCallColumn(node), out);
   result.tag = "SELECT 1";
 }
 

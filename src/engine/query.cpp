@@ -8,8 +8,7 @@
 #include "common/notices.h"
 #include "common/statement_context.h"
 #include "common/timezone.h"
-#include "engine/geometry_columns.h"
-#include "engine/retention.h"
+#include "engine/command_calls.h"
 #include "engine/sequences.h"
 #include "functions/statement_clock.h"
 #include "engine/statements.h"
@@ -29,12 +28,8 @@ void CollectResult(PlannedQuery& q, QueryResult& result) {
 }
 
 void ExecuteSelect(Database& db, PgQuery__Node* node, const std::string& sql, QueryResult& result) {
-  if (IsDropChunksCall(node)) {  // a command in SELECT clothing (TimescaleDB)
-    ExecuteDropChunks(db, node, sql, result);
-    return;
-  }
-  if (IsGeometryColumnCommand(node)) {  // the same (PostGIS)
-    ExecuteGeometryColumnCommand(db, node, sql, result);
+  if (IsCommandCall(node)) {  // drop_chunks, AddGeometryColumn, yunhe_create_token ...
+    ExecuteCommandCall(db, node, sql, result);
     return;
   }
   Planner planner(db.catalog(), sql);
@@ -73,8 +68,8 @@ bool Database::IsLoneSelect(const ParsedSql& parsed) {
 bool Database::IsLoneSelectNode(const PgQuery__Node* node) {
   if (node->node_case != PG_QUERY__NODE__NODE_SELECT_STMT) return false;
   const PgQuery__SelectStmt* sel = node->select_stmt;
-  return !sel->into_clause && sel->n_locking_clause == 0 && !IsDropChunksCall(const_cast<PgQuery__Node*>(node)) &&
-         !CallsSequenceFunction(node) && !IsGeometryColumnCommand(node);
+  return !sel->into_clause && sel->n_locking_clause == 0 && !IsCommandCall(const_cast<PgQuery__Node*>(node)) &&
+         !CallsSequenceFunction(node);
 }
 
 std::unique_ptr<Database::PreparedRead> Database::PlanRead(const Catalog& catalog, std::shared_ptr<ParsedSql> parsed,
@@ -384,8 +379,8 @@ Status Database::DescribeStatement(const std::shared_ptr<ParsedSql>& parsed, std
     PgQuery__Node* node = parsed->statements()[0].node;
     switch (node->node_case) {
       case PG_QUERY__NODE__NODE_SELECT_STMT: {
-        if (IsDropChunksCall(node)) {
-          *names = {"drop_chunks"};
+        if (IsCommandCall(node)) {
+          *names = {CommandCallColumn(node)};
           *types = {LogicalType(TypeId::kText)};
         } else {
           Planner planner(catalog(), sql);

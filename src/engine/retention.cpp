@@ -1,4 +1,6 @@
 #include "engine/retention.h"
+
+#include "engine/command_calls.h"
 #include "sql/privileges.h"
 
 #include <fmt/format.h>
@@ -115,7 +117,7 @@ void ExecuteDropChunks(Database& db, PgQuery__Node* node, const std::string& sql
   if (!table) throw Error(SqlState::kUndefinedTable, fmt::format("relation \"{}\" does not exist", table_name), pos);
   CheckRelationOwner(db.catalog(), table_name);  // TimescaleDB: the hypertable's owner
   auto dropped = DropChunks(db, table, older, newer);
-  result.SetTextRows("drop_chunks", dropped);
+  result.SetTextRows(CommandCallColumn(node), dropped);
   result.tag = fmt::format("SELECT {}", dropped.size());
 }
 

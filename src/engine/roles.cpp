@@ -223,6 +223,7 @@ void ExecuteRoleStatement(Database& db, PgQuery__Node* node, const std::string&,
       for (const std::string& name : doomed) {
         m.roles.erase(name);
         for (auto& [other, r] : m.roles) std::erase(r.member_of, name);  // its memberships go with it
+        std::erase_if(m.api_tokens, [&](const auto& t) { return t.second.role == name; });  // and its credentials
         db.RecordCatalogChange("DROP ROLE " + QuoteIdent(name), "");
       }
       return;

@@ -12,6 +12,7 @@
 #include <functional>
 
 #include "common/pg_type_ids.h"
+#include "common/statement_context.h"
 #include "common/value.h"
 #include "exec/table_scan.h"
 #include "sql/system_catalog_builder.h"
@@ -76,7 +77,7 @@ bool BuildSystemRelation(const Catalog& cat, const std::string& schema, const st
   };
   const bool pg = schema == "pg_catalog" || (schema.empty() && name.rfind("pg_", 0) == 0);
   const bool info = schema == "information_schema";
-  const bool ours = (schema.empty() || schema == "pg_catalog") && name == "yunhe_parts";
+  const bool ours = (schema.empty() || schema == "pg_catalog") && (name == "yunhe_parts" || name == "yunhe_api_tokens");
   const bool postgis = (schema.empty() || schema == "public") && (name == "geometry_columns" || name == "spatial_ref_sys");
   if (!pg && !info && !ours && !postgis) return false;
   if (schema.empty() && (cat.FindTable(name) || cat.FindView(name))) return false;
@@ -233,6 +234,19 @@ bool BuildSystemRelation(const Catalog& cat, const std::string& schema, const st
   if (postgis) return catalog_rows::BuildPostgisRelation(cat, name, out);
   if (catalog_rows::BuildSequenceRelation(cat, pg, info, name, out)) return true;
   if (pg && catalog_rows::BuildFunctionRelation(name, out)) return true;
+  if (ours && name == "yunhe_api_tokens") {
+    // The HTTP API's tokens (engine/api_tokens.h), never their secret: a role sees its own,
+    // superusers and CREATEROLE roles those they may drop.
+    Builder b(out, {{"name", T}, {"role", T}, {"created", TypeId::kTimestampTz}});
+    const std::string& me = CurrentStatement().current_user;
+    const RoleInfo* mine = cat.FindRole(me);
+    const bool all = IsSuperuser(cat, me);
+    for (auto& [token, t] : cat.api_tokens)
+      if (all || t.role == me || (mine && mine->createrole && !IsSuperuser(cat, t.role)))
+        b.Row({Text(token), Text(t.role), Value::Time(t.created_us * 1000, TypeId::kTimestampTz)});
+    b.Finish();
+    return true;
+  }
   if (ours) {
     // Where each table's rows live (ClickHouse's system.parts): one row per part file, in row-id
     // order, and one for the resident rows appended since the last checkpoint (part NULL).

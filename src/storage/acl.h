@@ -54,4 +54,11 @@ struct RoleInfo {
   uint32_t oid = 0;                    // 16384 + an id from the tables' counter, kept by the catalog file
 };
 
+// An API token (engine/api_tokens.h): who it authenticates as and the SHA-256 of its text.
+struct ApiToken {
+  std::string role;
+  std::string digest;      // lowercase hex
+  int64_t created_us = 0;  // Unix microseconds
+};
+
 }  // namespace yunhe

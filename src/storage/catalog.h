@@ -68,6 +68,7 @@ struct Catalog {
   // Roles (storage/acl.h). The superuser "yunhe" always exists (listed here only once it has a
   // password); while no role has a password, loopback connections are trusted.
   std::map<std::string, RoleInfo> roles;
+  std::map<std::string, ApiToken> api_tokens;  // by token name
   // Owners and access-control lists (sql/privileges.h reads them). A relation (by key) or schema
   // missing from `owners` belongs to the superuser; an object missing from the acl maps has its
   // default privileges. Drops and renames carry these along (engine/grants.h).

@@ -59,6 +59,25 @@ su -c "GRANT CREATE ON SCHEMA public TO bob" > /dev/null
 check "HTTP /write as bob with CREATE" "204" "$(curl -s -o /dev/null -w '%{http_code}' -u bob:b0b -XPOST "$http/write?precision=s" --data-binary 'cpu,host=a usage=1 1700000000')"
 check "the table bob's write made is bob's" "bob" "$(su -c "SELECT tableowner FROM pg_tables WHERE tablename = 'cpu'")"
 
+# API tokens (engine/api_tokens.h) stand for user and password on HTTP.
+tok=$(bob -c "SELECT yunhe_create_token('bob-ci')")
+check "a token is made and shown once" "yes" "$([[ "$tok" =~ ^yh_[A-Za-z0-9_-]{43}$ ]] && echo yes || echo "no: $tok")"
+check "Bearer token: as bob" "bob" "$(curl -s -H "Authorization: Bearer $tok" "$http/exec?query=SELECT%20current_user&fmt=csv" | tail -1)"
+check "Token token (InfluxDB 2.x clients): /api/v2/write as bob" "204" \
+  "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Token $tok" -XPOST "$http/api/v2/write?bucket=x&precision=s" --data-binary 'cpu,host=b usage=2 1700000000')"
+check "p=token (InfluxDB 1.x clients)" "bob" "$(curl -s "$http/exec?u=bob&p=$tok&query=SELECT%20current_user&fmt=csv" | tail -1)"
+check "Basic with the token as password" "bob" "$(curl -s -u "bob:$tok" "$http/exec?query=SELECT%20current_user&fmt=csv" | tail -1)"
+check "a token with another role's name" "401" "$(curl -s -o /dev/null -w '%{http_code}' -u "yunhe:$tok" "$http/exec?query=SELECT%201")"
+check "a token is held to its role's privileges" "permission denied for table p" \
+  "$(curl -s -H "Authorization: Bearer $tok" "$http/exec?query=SELECT%20*%20FROM%20p" | grep -o 'permission denied for table p')"
+check "a wrong token" "401" "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer ${tok%?}x" "$http/exec?query=SELECT%201")"
+check "the token's secret is nowhere in the data directory" "0" "$(grep -rlaF "$tok" "$tmp/db" | wc -l)"
+check "yunhe_api_tokens lists it without its secret" "bob-ci|bob" "$(bob -c "SELECT name, role FROM yunhe_api_tokens")"
+su -c "ALTER ROLE bob NOLOGIN" > /dev/null
+check "the token of a role that may not log in" "401" "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $tok" "$http/exec?query=SELECT%201")"
+su -c "ALTER ROLE bob LOGIN" -c "SELECT yunhe_drop_token('bob-ci')" > /dev/null
+check "a dropped token" "401" "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $tok" "$http/exec?query=SELECT%201")"
+
 # Line protocol over TCP as --ingest-role: into m (granted), not into a new table.
 curl -s -u 'yunhe:super pw' -XPOST "$http/write?precision=s" --data-binary 'm,host=a v=1 1700000000' > /dev/null
 su -c "GRANT INSERT, UPDATE ON m TO ingest" > /dev/null

@@ -14,6 +14,7 @@
 #include "storage/buffer_pool.h"
 #include "ingest/lineproto/line_protocol_writer.h"
 #include "auth/scram.h"
+#include "engine/api_tokens.h"
 #include "server/http/influx_query_handler.h"
 #include "server/http/result_stream.h"
 #include "engine/ingest_statements.h"
@@ -109,11 +110,12 @@ void HttpServer::Stop() {
 }
 
 bool HttpServer::Authorized(const httplib::Request& req, std::string* role) {
-  // Credentials: Authorization: Basic base64(user:password), Token [user:]password (InfluxDB 2.x
-  // clients), or InfluxDB 1.x's u= and p= parameters.
+  // Credentials: Authorization: Basic base64(user:password), Token [user:]password or Token
+  // <api token> (InfluxDB 2.x clients), Bearer <api token>, or InfluxDB 1.x's u= and p=
+  // parameters. An API token may stand wherever a password does.
   std::string h = req.get_header_value("Authorization");
   std::string user = kSuperuserRole, password;
-  bool given = true;
+  bool given = true, user_named = true;
   if (h.rfind("Basic ", 0) == 0) {
     std::string decoded;
     if (!auth::DecodeBase64(h.substr(6), &decoded)) return false;
@@ -121,10 +123,11 @@ bool HttpServer::Authorized(const httplib::Request& req, std::string* role) {
     if (colon == std::string::npos) return false;
     user = decoded.substr(0, colon);
     password = decoded.substr(colon + 1);
-  } else if (h.rfind("Token ", 0) == 0) {
-    password = h.substr(6);
+  } else if (h.rfind("Token ", 0) == 0 || h.rfind("Bearer ", 0) == 0) {
+    password = h.substr(h.find(' ') + 1);
     size_t colon = password.find(':');
-    if (colon != std::string::npos) {
+    user_named = colon != std::string::npos;
+    if (user_named) {
       user = password.substr(0, colon);
       password = password.substr(colon + 1);
     }
@@ -137,15 +140,31 @@ bool HttpServer::Authorized(const httplib::Request& req, std::string* role) {
   // What authorization needs about that role, from the committed catalog (not waiting for an
   // open transaction block of a pgwire session).
   bool required = false, exists = false, may_login = false;
-  std::string verifier;
+  std::string verifier, token_role;
+  auto may_log_in = [](const Catalog& c, const std::string& name) {
+    const RoleInfo* r = c.FindRole(name);
+    return name == kSuperuserRole || (r && (r->login || r->superuser));
+  };
   db_.ReadCommittedCatalog([&](const Catalog& c) {
+    required = !c.api_tokens.empty();
     for (auto& [n, r] : c.roles) required = required || !r.verifier.empty();
     const RoleInfo* r = c.FindRole(user);
     exists = r != nullptr;
-    may_login = user == kSuperuserRole || (r && (r->login || r->superuser));
+    may_login = may_log_in(c, user);
     if (r) verifier = r->verifier;
+    if (given) {
+      token_role = ApiTokenRole(c, password);
+      if (!token_role.empty() && !may_log_in(c, token_role)) token_role.clear();
+    }
   });
   *role = kSuperuserRole;
+  if (!token_role.empty()) {
+    // A token is its role's credential: a user named beside it (Basic, u=) must be that role or
+    // empty.
+    if (user_named && !user.empty() && user != token_role) return false;
+    *role = token_role;
+    return true;
+  }
   if (!required) {
     // Trusted (loopback by default, like the PostgreSQL protocol): as the role the request
     // names if it is one, else the superuser.

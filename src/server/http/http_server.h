@@ -12,7 +12,10 @@
 // "row_count" is the full count), so a browser asking for a huge result stays responsive.
 // Gzip request bodies are accepted (Content-Encoding: gzip). A 204 means durable: the write's WAL
 // records were fsynced first. Once a role has a password, every endpoint but /ping and /health
-// needs `Authorization: Basic user:password` or `Token [user:]password` (401 otherwise).
+// needs `Authorization: Basic user:password` or `Token [user:]password` (401 otherwise); an API
+// token (engine/api_tokens.h: `SELECT yunhe_create_token('name')`) stands for user and password
+// as `Bearer <token>`, `Token <token>`, `p=<token>` or a Basic password, and once one exists
+// credentials are required as with a password.
 #pragma once
 #include <atomic>
 #include <map>

@@ -15,7 +15,7 @@ using testing::FreshDir;
 using testing::Ok;
 using testing::OpenOrDie;
 using testing::Scalar;
-const auto State = testing::StateOf;
+using testing::StateOf;
 
 TEST(CheckConstraints, ComeBackAfterRestarts) {
   testing::ExpectAfterRestarts("checks",
@@ -26,9 +26,9 @@ TEST(CheckConstraints, ComeBackAfterRestarts) {
                                  Ok(db, "INSERT INTO m VALUES (1, 2.5)");
                                },
                                [](Database& db) {
-                                 EXPECT_EQ(State(db, "INSERT INTO m VALUES (2, -1)"), "23514");
-                                 EXPECT_EQ(State(db, "INSERT INTO m VALUES (200, 1)"), "23514");
-                                 EXPECT_EQ(State(db, "INSERT INTO m VALUES (3, 60)"), "23514");
+                                 EXPECT_EQ(StateOf(db, "INSERT INTO m VALUES (2, -1)"), "23514");
+                                 EXPECT_EQ(StateOf(db, "INSERT INTO m VALUES (200, 1)"), "23514");
+                                 EXPECT_EQ(StateOf(db, "INSERT INTO m VALUES (3, 60)"), "23514");
                                  Ok(db, "INSERT INTO m VALUES (3, 4)");
                                  EXPECT_EQ(Scalar(db, "SELECT string_agg(conname, ',' ORDER BY conname) FROM pg_constraint WHERE contype = 'c'"),
                                            "m_v_check,ordered,small");
@@ -42,7 +42,7 @@ TEST(CheckConstraints, CopyAndLineProtocolRowsAreChecked) {
   Ok(*db, "CREATE TABLE cpu (time timestamp, host text, usage float8 CHECK (usage BETWEEN 0 AND 100))");
   const std::string csv = dir + "/rows.csv";
   std::ofstream(csv) << "2024-01-01 00:00:00,a,50\n2024-01-01 00:00:01,b,150\n";
-  EXPECT_EQ(State(*db, "COPY cpu FROM '" + csv + "' WITH (FORMAT csv)"), "23514");
+  EXPECT_EQ(StateOf(*db, "COPY cpu FROM '" + csv + "' WITH (FORMAT csv)"), "23514");
   EXPECT_EQ(Scalar(*db, "SELECT count(*) FROM cpu"), "0");  // the COPY is one statement
   const std::string lp = dir + "/points.lp";
   std::ofstream(lp) << "cpu,host=a usage=20 1704067200000000000\ncpu,host=b usage=120 1704067201000000000\n";

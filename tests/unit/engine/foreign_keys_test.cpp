@@ -11,7 +11,7 @@ namespace {
 
 using testing::Ok;
 using testing::Scalar;
-const auto State = testing::StateOf;
+using testing::StateOf;
 
 TEST(ForeignKeys, ComeBackAfterRestarts) {
   testing::ExpectAfterRestarts("foreign-keys",
@@ -29,9 +29,9 @@ TEST(ForeignKeys, ComeBackAfterRestarts) {
                                },
                                [](Database& db) {
                                  EXPECT_EQ(Scalar(db, "SELECT string_agg(id::text, ',') FROM achild"), "1");
-                                 EXPECT_EQ(State(db, "INSERT INTO achild VALUES (3, 7)"), "23503");
-                                 EXPECT_EQ(State(db, "INSERT INTO bchild VALUES (3, 7)"), "23503");
-                                 EXPECT_EQ(State(db, "DELETE FROM zparent"), "ok");  // cascades; bchild has no rows
+                                 EXPECT_EQ(StateOf(db, "INSERT INTO achild VALUES (3, 7)"), "23503");
+                                 EXPECT_EQ(StateOf(db, "INSERT INTO bchild VALUES (3, 7)"), "23503");
+                                 EXPECT_EQ(StateOf(db, "DELETE FROM zparent"), "ok");  // cascades; bchild has no rows
                                  EXPECT_EQ(Scalar(db, "SELECT count(*) FROM achild"), "0");
                                  Ok(db, "INSERT INTO keeps VALUES (42)");
                                  EXPECT_EQ(Scalar(db, "SELECT string_agg(conname, ',' ORDER BY conname) FROM pg_constraint WHERE contype = 'f'"),

@@ -69,6 +69,19 @@ inline std::string StateOf(Database& db, const std::string& sql) {
   return r.status.ok() ? "ok" : r.status.sqlstate();
 }
 
+inline std::string StateOf(Session& s, const std::string& sql) {
+  auto r = s.Execute(sql).back();
+  return r.status.ok() ? "ok" : r.status.sqlstate();
+}
+
+// The first cell of the last statement's answer, through a session (its role and settings).
+inline std::string Scalar(Session& s, const std::string& sql) {
+  auto r = s.Execute(sql).back();
+  EXPECT_TRUE(r.status.ok()) << sql << ": " << r.status.message();
+  if (!r.status.ok() || r.chunks.empty() || r.chunks[0].count == 0) return "<none>";
+  return r.chunks[0].columns[0].GetValue(0).ToString();
+}
+
 inline std::string Scalar(Database& db, const std::string& sql) {
   auto r = db.ExecuteStatement(sql);
   EXPECT_TRUE(r.status.ok()) << sql << ": " << r.status.message();

@@ -18,7 +18,7 @@ using testing::FreshDir;
 using testing::Ok;
 using testing::OpenOrDie;
 using testing::Scalar;
-const auto State = testing::StateOf;
+using testing::StateOf;
 
 const char* const kViews = "SELECT coalesce(string_agg(viewname, ',' ORDER BY viewname), '') FROM pg_views WHERE schemaname = 'public'";
 
@@ -30,14 +30,14 @@ TEST(ViewDependencies, CascadeComesBackAfterRestarts) {
                                  Ok(db, "CREATE VIEW vb AS SELECT b FROM t");
                                  Ok(db, "CREATE VIEW vva AS SELECT * FROM va");
                                  Ok(db, "CREATE VIEW other AS SELECT 1 AS one");
-                                 EXPECT_EQ(State(db, "DROP TABLE t"), "2BP01");
+                                 EXPECT_EQ(StateOf(db, "DROP TABLE t"), "2BP01");
                                  Ok(db, "ALTER TABLE t DROP COLUMN b CASCADE");
                                  Ok(db, "CHECKPOINT");  // the WAL below starts from a catalog file with va, vva
                                  Ok(db, "DROP TABLE t CASCADE");
                                },
                                [](Database& db) {
                                  EXPECT_EQ(Scalar(db, kViews), "other");
-                                 EXPECT_EQ(State(db, "SELECT * FROM t"), "42P01");
+                                 EXPECT_EQ(StateOf(db, "SELECT * FROM t"), "42P01");
                                });
 }
 
@@ -64,7 +64,7 @@ TEST(ViewDependencies, RenameAViewCannotFollowIsRefused) {
   auto db = OpenOrDie(FreshDir("view-deps-using"));
   Ok(*db, "CREATE TABLE t (id int)");
   Ok(*db, "CREATE VIEW u AS SELECT id FROM t JOIN t AS x USING (id)");  // USING names carry no position
-  EXPECT_EQ(State(*db, "ALTER TABLE t RENAME COLUMN id TO ident"), "0A000");
+  EXPECT_EQ(StateOf(*db, "ALTER TABLE t RENAME COLUMN id TO ident"), "0A000");
   EXPECT_EQ(Scalar(*db, "SELECT count(*) FROM u"), "0");  // nothing changed
   Ok(*db, "CREATE TABLE other (x int)");
   Ok(*db, "ALTER TABLE other RENAME COLUMN x TO y");  // no view reads it
@@ -92,7 +92,7 @@ TEST(ViewDependencies, ABrokenViewInTheCatalogFileStillOpens) {
   std::ofstream(name, std::ios::trunc) << ddl;
   auto db = OpenOrDie(dir);
   EXPECT_EQ(Scalar(*db, "SELECT a FROM keep"), "7");
-  EXPECT_EQ(State(*db, "SELECT * FROM stale"), "42703");
+  EXPECT_EQ(StateOf(*db, "SELECT * FROM stale"), "42703");
   Ok(*db, "DROP VIEW stale");
 }
 
