@@ -182,8 +182,12 @@ ResultStream Session::Discard(const PgQuery__DiscardStmt* d) {
 ResultStream Session::Run(const Statement& statement) {
   // pg_notify() in the statement collects into this session (run on this thread, or its workers).
   NotificationSink* previous = CurrentStatement().notifications.exchange(this);
+  const PgQuery__Node* node = statement.parsed->statements().size() == 1 ? statement.parsed->statements()[0].node : nullptr;
+  settings_undo_.Before(settings_, block_.has_value(), node);
   ResultStream stream = RunStatement(statement);
   CurrentStatement().notifications = previous;
+  const bool ok = stream.result().status.ok();
+  settings_undo_.After(settings_, block_.has_value(), node, ok, ok && stream.result().tag != "ROLLBACK", &stream.result_.notices);
   if (!block_) {
     const std::string warning = SettleNotifications(stream.result().status.ok() && stream.result().tag != "ROLLBACK");
     if (!warning.empty()) stream.result_.notices.push_back(warning);
@@ -452,6 +456,7 @@ Status Session::EndImplicitBlock() {
   }
   const bool committed = status.ok() && !failed;
   EndBlock();
+  settings_undo_.BlockEnded(settings_, committed);
   (void)SettleNotifications(committed);  // a multi-statement message: no result left to warn in
   CloseCursorsIfBlockEnded();
   return status;

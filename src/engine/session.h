@@ -40,6 +40,7 @@
 #include "common/thread_safety.h"
 #include "engine/database.h"
 #include "engine/scroll_cursor.h"
+#include "engine/settings_undo.h"
 #include "engine/workspace.h"
 
 namespace yunhe {
@@ -281,6 +282,7 @@ class Session : public NotificationSink {
   Database& db_;
   bool holds_ = false;
   Database::SessionSettings settings_;
+  SettingsUndo settings_undo_;  // what a rollback or the end of a block does to settings_
   Database::CopyReader copy_in_;
   std::map<std::string, Prepared> prepared_;
 };
