@@ -343,9 +343,39 @@ void Writer::FlushSink(Sink& sink) {
       chunk.Select(keep);
     }
   }
-  if (chunk.count > 0) db_.AppendPoints(sink.table, chunk);
-  report_.rows += chunk.count;
+  if (chunk.count > 0) report_.rows += AppendOrReject(sink, chunk, 0, chunk.count);
   sink.Bind(sink.table);
+}
+
+size_t Writer::AppendOrReject(Sink& sink, const DataChunk& chunk, size_t from, size_t to) {
+  // The engine checks keys and foreign keys before it appends anything, so a refused batch
+  // left the table as it was: its halves are tried until the points a constraint refuses are
+  // single lines, rejected with their line numbers (PostgreSQL checks row by row: of two equal
+  // keys in one batch the first is written). One bad point costs ~2 log2(n) appends.
+  DataChunk part;
+  const DataChunk* rows = &chunk;
+  if (from != 0 || to != chunk.count) {
+    std::vector<uint32_t> keep;
+    for (size_t r = from; r < to; ++r) keep.push_back(uint32_t(r));
+    part = chunk;
+    part.Select(keep);
+    rows = &part;
+  }
+  try {
+    db_.AppendPoints(sink.table, *rows);
+    return to - from;
+  } catch (const Error& e) {
+    if (e.status().sqlstate().rfind("23", 0) != 0) throw;  // integrity violations only
+    if (to - from == 1) {
+      std::string reason = e.status().message();
+      if (!e.status().detail().empty()) reason += " (" + e.status().detail() + ")";
+      Reject(sink.lines[from], std::move(reason));
+      return 0;
+    }
+  }
+  const size_t mid = from + (to - from) / 2;
+  const size_t written = AppendOrReject(sink, chunk, from, mid);
+  return written + AppendOrReject(sink, chunk, mid, to);
 }
 
 void Writer::Flush() {

@@ -61,6 +61,9 @@ class Writer {
   std::string Prepare(Sink& sink, const Point& p);
   void AddRow(Sink& sink, const Point& p, size_t line);
   void FlushSink(Sink& sink);
+  // Appends rows [from, to) of the sink's chunk; points a key or foreign key refuses are
+  // rejected lines. Returns the rows written.
+  size_t AppendOrReject(Sink& sink, const DataChunk& chunk, size_t from, size_t to);
   // After new columns were added for `p`: a table keyed by series and time takes its new tags
   // into the key (stored rows have NULL there, which NULLS NOT DISTINCT matches).
   void WidenSeriesKey(Sink& sink, const std::vector<std::string_view>& added, const Point& p);
