@@ -45,6 +45,7 @@ void Usage(std::ostream& out) {
          "  --mqtt-table NAME  table for JSON payloads without a \"measurement\" key (default mqtt)\n"
          "  --idle-in-transaction-timeout MS  end sessions idle inside BEGIN for this long (default 60000; 0 = never)\n"
          "  --authentication-timeout MS  time a connection has to start up and log in (default 60000)\n"
+         "  --http-header-timeout MS  time an HTTP request's line and headers have to arrive (default 20000)\n"
          "  --max-connections N  PostgreSQL protocol sessions at once (default 100); more: FATAL 53300\n"
          "  --memory-limit SIZE  memory for cached table blocks (e.g. 512MB, 2GB, 25%; default 80% of RAM)\n"
          "  --password PW      set the password of the superuser yunhe (then SCRAM-SHA-256 is required)\n"
@@ -149,6 +150,7 @@ int RunServeCommand(int argc, char** argv) {
     else if (a == "--password") password = need();
     else if (a == "--idle-in-transaction-timeout") options.idle_in_transaction_timeout_ms = atoi(need().c_str());
     else if (a == "--authentication-timeout") options.authentication_timeout_ms = std::max(1, atoi(need().c_str()));
+    else if (a == "--http-header-timeout") http_options.head_timeout_ms = std::max(1, atoi(need().c_str()));
     else if (a == "--max-connections") {
       std::string v = need();
       char* end = nullptr;

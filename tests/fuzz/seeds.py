@@ -5,7 +5,8 @@ usage: seeds.py YUNHE OUTDIR [--small]
 OUTDIR/<target>/ gets: sql — the statements of tests/sql/**/*.test; lineproto — line protocol of
 the kinds InfluxDB clients send (and break); nmea — pieces of the receiver logs in tests/data/nmea;
 json — MQTT payloads and SQL json values; wal — record payloads of a real WAL (yunhe writes it);
-part — part files of a real checkpoint. --small keeps a sample (make test's smoke run).
+part — part files of a real checkpoint; http — requests as HTTP clients send them; copy — COPY
+FROM STDIN data of each format. --small keeps a sample (make test's smoke run).
 """
 import glob
 import os
@@ -112,6 +113,50 @@ write("pgwire", [
     startup("fuzzer") + simple("DECLARE c CURSOR WITH HOLD FOR SELECT * FROM fix") + simple("FETCH 5 FROM c") + terminate,
     struct.pack("!IIII", 16, 80877102, 1001, 12345),  # CancelRequest
     startup("fuzzer") + msg(b"P", cstr("") + cstr("SELECT $1") + struct.pack("!HI", 1, 23)) + msg(b"S", b"") + terminate,
+], 20)
+
+# HTTP requests as curl, InfluxDB clients, Telegraf and browsers send them.
+def http(method, target, body=b"", headers=()):
+    head = f"{method} {target} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+    for h in headers:
+        head += h + "\r\n"
+    if body and not any(h.lower().startswith("transfer-encoding") for h in headers):
+        head += f"Content-Length: {len(body)}\r\n"
+    return head.encode() + b"\r\n" + body
+
+
+def chunked(body):
+    return b"".join(b"%x\r\n%s\r\n" % (len(body[k:k + 7]), body[k:k + 7]) for k in range(0, len(body), 7)) + b"0\r\n\r\n"
+
+
+import gzip  # noqa: E402
+lp = b"cpu,host=a usage=1.5 1700000000\ncpu,host=b usage=2 1700000001\n"
+write("http", [
+    http("GET", "/exec?query=SELECT%20count(*)%20FROM%20fix&fmt=csv"),
+    http("POST", "/exec?max_rows=2", b"SELECT * FROM cpu ORDER BY time; SELECT 1", ["Content-Type: text/plain"]),
+    http("POST", "/exec", b"query=SELECT+1", ["Content-Type: application/x-www-form-urlencoded"]),
+    http("POST", "/write?db=x&precision=s", lp, ["Authorization: Basic eXVuaGU6eA=="]),
+    http("POST", "/api/v2/write?org=o&bucket=b&precision=s", gzip.compress(lp), ["Content-Encoding: gzip", "Authorization: Token abc"]),
+    http("POST", "/write?precision=ns", chunked(lp), ["Transfer-Encoding: chunked"]),
+    http("GET", "/query?q=SELECT%20mean(usage)%20FROM%20cpu%20WHERE%20time%20%3E%20now()%20-%201h%20GROUP%20BY%20time(1m)%20fill(null)&epoch=ms"),
+    http("POST", "/query", b"q=SHOW+MEASUREMENTS%3BSHOW+TAG+KEYS", ["Content-Type: application/x-www-form-urlencoded"]),
+    http("POST", "/import?table=trades&header=true", b"ts,sym,price,qty\n2026-01-01 00:00:00+00,s1,1.5,2\n"),
+    http("GET", "/metrics") + http("GET", "/health", headers=["Connection: close"]),
+    http("GET", "/ping") + http("GET", "/exec?query=SELECT%201", headers=["Authorization: Bearer yh_x", "Range: bytes=0-3"]),
+    http("GET", "/index.html", headers=["Accept-Encoding: br, gzip"]),
+    http("GET", "/exec?u=fuzzer&p=x&query=SELECT%20current_user"),
+], 20)
+
+# COPY FROM STDIN data (copy_fuzz.cpp: the first byte picks the statement).
+write("copy", [
+    b"\x00" + b"2026-01-01 00:00:00+00\ts1\t1.5\t3\n2026-01-01 00:00:01+00\ts2\t\\N\t4\n\\.\n",
+    b"\x01" + b'2026-01-01 00:00:00+00,"s,1",1.5,3\n2026-01-01 00:00:01+00,"say ""hi""",,4\n',
+    b"\x02" + b"ts,sym,price\n2026-01-01T00:00:00Z,s1,12.3400\n",
+    b"\x03" + b"2026-01-01 00:00:00+00;'h;1';NA\n2026-01-01 00:01:00+00;h2;\\'x\n",
+    b"\x04" + b"2026-01-01 00:00:00+00|h1|2.5\n2026-01-01 00:02:00+00||\n",
+    b"\x05" + b'2026-01-01 00:00:00+00,,116.4,39.9,3,"POINT(116.4 39.9)"\n',
+    b"\x06" + b"2026-01-01 00:00:00+00\td1\tSRID=4326;POINT(1 2)\n2026-01-01\td2\t0101000000000000000000F03F0000000000000040\n",
+    b"\x07" + b"host,usage\nh1,1\nh2,2\n",
 ], 20)
 
 # WAL records and parts: what yunhe writes for a mix of types, deletes and a checkpoint.

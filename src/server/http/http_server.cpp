@@ -16,6 +16,7 @@
 #include "auth/scram.h"
 #include "engine/api_tokens.h"
 #include "server/http/influx_query_handler.h"
+#include "server/http/deadline_server.h"
 #include "server/http/result_stream.h"
 #include "engine/ingest_statements.h"
 
@@ -34,10 +35,13 @@ std::string ErrorJson(const Status& st) {
 
 HttpServer::HttpServer(Database& db, HttpOptions options)
     : db_(db), options_(std::move(options)),
-      server_(options_.tls_cert_file.empty() ? std::make_unique<httplib::Server>()
-                                             : std::make_unique<httplib::SSLServer>(options_.tls_cert_file.c_str(), options_.tls_key_file.c_str())),
+      server_(options_.tls_cert_file.empty()
+                  ? std::unique_ptr<httplib::Server>(std::make_unique<DeadlineServer>(options_.head_timeout_ms, options_.min_body_rate))
+                  : std::make_unique<httplib::SSLServer>(options_.tls_cert_file.c_str(), options_.tls_key_file.c_str())),
       influx_query_(std::make_unique<InfluxQueryHandler>(db)) {
   server_->set_payload_max_length(options_.max_body_bytes);
+  // More connections than cores may wait on slow clients or stream results at once.
+  server_->new_task_queue = [n = options_.threads] { return new httplib::ThreadPool(n); };
   // Streamed results go out as many small writes (chunk header, rows, CRLF): without NODELAY,
   // Nagle and the client's delayed ACKs stall each chunk (100k rows took 15 s in Chromium).
   server_->set_tcp_nodelay(true);

@@ -42,6 +42,11 @@ struct HttpOptions {
   std::string listen = "127.0.0.1";
   int port = 9000;  // 0: pick a free port
   size_t max_body_bytes = 256u << 20;
+  // Slow clients (server/http/deadline_server.h): a request's head must arrive within this, its
+  // body at this average rate after it; worker threads serving connections.
+  int64_t head_timeout_ms = 20000;
+  int64_t min_body_rate = 1024;  // bytes/s
+  size_t threads = 32;
   // The web console: a directory of its built files (--web-dir), else `assets` (built into the
   // binary; nullptr or empty: `/` says how to get them).
   std::string web_root;
