@@ -21,6 +21,7 @@
 #include "engine/sequences.h"
 #include "engine/session.h"
 #include "engine/statements.h"
+#include "engine/default_privileges.h"
 #include "engine/grants.h"
 #include "sql/privileges.h"
 #include "sql/relation_names.h"
@@ -694,6 +695,9 @@ void Database::Dispatch(PgQuery__Node* node, const std::string& sql, QueryResult
     case PG_QUERY__NODE__NODE_INDEX_STMT: ExecuteCreateIndex(*this, node->index_stmt, sql, result); return;
     case PG_QUERY__NODE__NODE_COPY_STMT: ExecuteCopy(*this, node->copy_stmt, sql, result); return;
     case PG_QUERY__NODE__NODE_GRANT_STMT: ExecuteGrant(*this, node->grant_stmt, sql, result); return;
+    case PG_QUERY__NODE__NODE_ALTER_DEFAULT_PRIVILEGES_STMT:
+      ExecuteAlterDefaultPrivileges(*this, node->alter_default_privileges_stmt, sql, result);
+      return;
     case PG_QUERY__NODE__NODE_GRANT_ROLE_STMT: ExecuteGrantRole(*this, node->grant_role_stmt, sql, result); return;
     case PG_QUERY__NODE__NODE_ALTER_OWNER_STMT: ExecuteAlterOwner(*this, node->alter_owner_stmt, sql, result); return;
     case PG_QUERY__NODE__NODE_CREATE_ROLE_STMT:

@@ -3,6 +3,7 @@
 #include "engine/catalog_oids.h"
 #include "engine/foreign_keys.h"
 #include "engine/comments.h"
+#include "engine/default_privileges.h"
 #include "engine/grants.h"
 #include "engine/sequences.h"
 
@@ -63,6 +64,7 @@ std::string CatalogDdl(const Catalog& catalog, bool with_sequence_values) {
   }
   out += CommentsDdl(catalog);
   out += PrivilegesDdl(catalog);
+  out += DefaultPrivilegesDdl(catalog);
   if (with_sequence_values) out += SequencesAfterTablesDdl(catalog);
   return out + "\n" + OidsDdl(catalog);
 }

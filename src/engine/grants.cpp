@@ -8,6 +8,7 @@
 #include "common/sql_text.h"
 #include "common/statement_context.h"
 #include "common/status.h"
+#include "engine/default_privileges.h"
 #include "sql/planner.h"
 #include "sql/privileges.h"
 #include "sql/relation_names.h"
@@ -66,40 +67,6 @@ Acl& StoredAcl(Catalog& cat, const AclTarget& t) {
   Acl& stored = t.kind == 'n' ? cat.schema_acls[t.key] : t.kind == 'd' ? cat.database_acl : cat.relation_acls[t.key];
   stored = std::move(current);
   return stored;
-}
-
-std::string PrivilegeList(uint32_t bits, uint32_t all) {
-  if (all != 0 && bits == all) return "ALL";
-  static const std::pair<uint32_t, const char*> kNames[] = {
-      {kPrivSelect, "SELECT"}, {kPrivInsert, "INSERT"}, {kPrivUpdate, "UPDATE"}, {kPrivDelete, "DELETE"}, {kPrivTruncate, "TRUNCATE"},
-      {kPrivReferences, "REFERENCES"}, {kPrivTrigger, "TRIGGER"}, {kPrivExecute, "EXECUTE"}, {kPrivUsage, "USAGE"},
-      {kPrivCreate, "CREATE"}, {kPrivTemporary, "TEMPORARY"}, {kPrivConnect, "CONNECT"}};
-  std::string out;
-  for (auto& [bit, name] : kNames)
-    if (bits & bit) out += (out.empty() ? "" : ", ") + std::string(name);
-  return out;
-}
-
-std::string GranteeSql(const std::string& grantee) { return grantee.empty() ? "PUBLIC" : QuoteIdent(grantee); }
-
-// Applies one grant or revoke of `bits` to `grantee` by `grantor` on an ACL, as PostgreSQL's
-// aclupdate: an existing (grantee, grantor) item is changed in place, a new one goes last.
-// Returns the grant options a revoke took away.
-uint32_t UpdateAcl(Acl& acl, bool grant, bool option_only, bool with_option, const std::string& grantee, const std::string& grantor,
-                   uint32_t bits) {
-  auto it = std::find_if(acl.begin(), acl.end(), [&](const AclItem& i) { return i.grantee == grantee && i.grantor == grantor; });
-  if (grant) {
-    if (it == acl.end()) it = acl.insert(acl.end(), AclItem{grantee, 0, 0, grantor});
-    it->privileges |= bits;
-    if (with_option) it->grant_options |= bits;
-    return 0;
-  }
-  if (it == acl.end()) return 0;
-  const uint32_t taken = it->grant_options & bits;
-  it->grant_options &= ~bits;
-  if (!option_only) it->privileges &= ~bits;
-  if (it->privileges == 0) acl.erase(it);
-  return taken;
 }
 
 // After a revoke took grant options `bits` from `grantor`: what it granted with them goes too
@@ -183,6 +150,38 @@ std::vector<AclTarget> GrantTargets(const Catalog& cat, PgQuery__GrantStmt* s) {
 }
 
 }  // namespace
+
+std::string PrivilegeList(uint32_t bits, uint32_t all) {
+  if (all != 0 && bits == all) return "ALL";
+  static const std::pair<uint32_t, const char*> kNames[] = {
+      {kPrivSelect, "SELECT"}, {kPrivInsert, "INSERT"}, {kPrivUpdate, "UPDATE"}, {kPrivDelete, "DELETE"}, {kPrivTruncate, "TRUNCATE"},
+      {kPrivReferences, "REFERENCES"}, {kPrivTrigger, "TRIGGER"}, {kPrivExecute, "EXECUTE"}, {kPrivUsage, "USAGE"},
+      {kPrivCreate, "CREATE"}, {kPrivTemporary, "TEMPORARY"}, {kPrivConnect, "CONNECT"}};
+  std::string out;
+  for (auto& [bit, name] : kNames)
+    if (bits & bit) out += (out.empty() ? "" : ", ") + std::string(name);
+  return out;
+}
+
+std::string GranteeSql(const std::string& grantee) { return grantee.empty() ? "PUBLIC" : QuoteIdent(grantee); }
+
+// An existing (grantee, grantor) item is changed in place, a new one goes last.
+uint32_t UpdateAcl(Acl& acl, bool grant, bool option_only, bool with_option, const std::string& grantee, const std::string& grantor,
+                   uint32_t bits) {
+  auto it = std::find_if(acl.begin(), acl.end(), [&](const AclItem& i) { return i.grantee == grantee && i.grantor == grantor; });
+  if (grant) {
+    if (it == acl.end()) it = acl.insert(acl.end(), AclItem{grantee, 0, 0, grantor});
+    it->privileges |= bits;
+    if (with_option) it->grant_options |= bits;
+    return 0;
+  }
+  if (it == acl.end()) return 0;
+  const uint32_t taken = it->grant_options & bits;
+  it->grant_options &= ~bits;
+  if (!option_only) it->privileges &= ~bits;
+  if (it->privileges == 0) acl.erase(it);
+  return taken;
+}
 
 std::string RoleSpecName(const Catalog& cat, PgQuery__RoleSpec* spec) {
   switch (spec->roletype) {
@@ -422,13 +421,14 @@ void RecordNewRelationOwner(Database& db, const std::string& key) {
   const std::string role = CurrentStatement().current_user;
   Catalog& cat = db.mutable_catalog();
   cat.relation_acls.erase(key);  // a stale one of a dropped namesake
+  const char kind = RelationKind(cat, key);
   if (role == kSuperuserRole) {
     cat.relation_owners.erase(key);
-    return;
+  } else {
+    cat.relation_owners[key] = role;
+    db.RecordCatalogChange(fmt::format("ALTER {} {} OWNER TO {}", RelationKindSql(kind), cat.Quote(key), QuoteIdent(role)), key);
   }
-  cat.relation_owners[key] = role;
-  const char kind = RelationKind(cat, key);
-  db.RecordCatalogChange(fmt::format("ALTER {} {} OWNER TO {}", RelationKindSql(kind), cat.Quote(key), QuoteIdent(role)), key);
+  ApplyDefaultPrivileges(db, kind, key, role);
 }
 
 std::string PrivilegesDdl(const Catalog& cat) {
@@ -480,6 +480,7 @@ void ForgetDroppedPrivileges(Catalog& cat) {
   std::erase_if(cat.relation_owners, [&](const auto& e) { return !RelationKind(cat, e.first); });
   std::erase_if(cat.relation_acls, [&](const auto& e) { return !RelationKind(cat, e.first); });
   std::erase_if(cat.schema_acls, [&](const auto& e) { return !cat.SchemaExists(e.first); });
+  std::erase_if(cat.default_acls, [&](const auto& e) { return !std::get<1>(e.first).empty() && !cat.SchemaExists(std::get<1>(e.first)); });
 }
 
 std::vector<std::string> RoleDependents(const Catalog& cat, const std::string& role) {
@@ -500,6 +501,7 @@ std::vector<std::string> RoleDependents(const Catalog& cat, const std::string& r
   for (auto& [schema, acl] : cat.schema_acls)
     if (names(acl)) out.push_back("privileges for schema " + schema);
   if (names(cat.database_acl)) out.push_back("privileges for database yunhe");
+  for (std::string& d : DefaultPrivilegeDependents(cat, role)) out.push_back(std::move(d));
   return out;
 }
 

@@ -31,6 +31,14 @@ std::string PrivilegesDdl(const Catalog& catalog);
 // relations that no longer exist).
 void MovePrivileges(Catalog& catalog, const std::string& from, const std::string& to);
 void ForgetDroppedPrivileges(Catalog& catalog);
+// ACL editing shared with engine/default_privileges.cpp. UpdateAcl applies one grant or revoke
+// of `bits` to `grantee` by `grantor` (PostgreSQL's aclupdate) and returns the grant options a
+// revoke took away; PrivilegeList names bits as GRANT does ("ALL" when they are `all`);
+// GranteeSql: PUBLIC for "".
+uint32_t UpdateAcl(Acl& acl, bool grant, bool option_only, bool with_option, const std::string& grantee, const std::string& grantor,
+                   uint32_t bits);
+std::string PrivilegeList(uint32_t bits, uint32_t all);
+std::string GranteeSql(const std::string& grantee);
 // Objects owned by `role`, and objects whose ACL names it, as DROP ROLE's DETAIL lists them.
 std::vector<std::string> RoleDependents(const Catalog& catalog, const std::string& role);
 

@@ -1,4 +1,6 @@
 #include "engine/schemas.h"
+
+#include "engine/default_privileges.h"
 #include "engine/view_dependencies.h"
 
 #include <fmt/format.h>
@@ -82,6 +84,7 @@ void ExecuteCreateSchema(Database& db, PgQuery__CreateSchemaStmt* stmt, const st
     cat.schemas[name].owner = owner;
     db.RecordCatalogChange(fmt::format("ALTER SCHEMA {} OWNER TO {}", QuoteIdent(name), QuoteIdent(owner)), "");
   }
+  ApplyDefaultPrivileges(db, 'n', name, owner);
 }
 
 void ExecuteDropSchema(Database& db, PgQuery__DropStmt* stmt, const std::string& sql, QueryResult& result) {

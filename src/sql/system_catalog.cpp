@@ -172,6 +172,19 @@ bool BuildSystemRelation(const Catalog& cat, const std::string& schema, const st
     b.Finish();
     return true;
   }
+  if (pg && name == "pg_default_acl") {
+    // ALTER DEFAULT PRIVILEGES entries (engine/default_privileges.h); defaclnamespace 0 = all schemas.
+    Builder b(out, {{"oid", I}, {"defaclrole", I}, {"defaclnamespace", I}, {"defaclobjtype", T}, {"defaclacl", TA}});
+    std::map<std::string, int64_t> nsp;
+    for (auto& [oid, s] : CatalogNamespaces(cat)) nsp[s] = oid;
+    int64_t oid = 0;
+    for (auto& [key, acl] : cat.default_acls) {
+      const auto& [role, schema, type] = key;
+      b.Row({Int(++oid + 90000), Int(RoleOid(cat, role)), Int(schema.empty() ? 0 : nsp[schema]), Text(std::string(1, type)), AclValue(acl)});
+    }
+    b.Finish();
+    return true;
+  }
   if (pg && name == "pg_tablespace") {
     Builder b(out, {{"oid", I}, {"spcname", T}, {"spcowner", I}, {"spcacl", TA}, {"spcoptions", TA}});
     b.Row({Int(1663), Text("pg_default"), Int(kOwnerOid), Null(), Null()});

@@ -10,6 +10,7 @@
 // pre-DDL version of a table for rollback (copy-on-write on schema change).
 #pragma once
 #include <map>
+#include <tuple>
 #include <memory>
 #include <string>
 #include <vector>
@@ -74,6 +75,10 @@ struct Catalog {
   // default privileges. Drops and renames carry these along (engine/grants.h).
   std::map<std::string, std::string> relation_owners;
   std::map<std::string, Acl> relation_acls;
+  // ALTER DEFAULT PRIVILEGES (engine/default_privileges.h): (owner role, schema or "" for all,
+  // object type 'r' tables, 'S' sequences, 'f' functions, 'T' types, 'n' schemas) -> the ACL new
+  // objects of that role get (PostgreSQL's pg_default_acl).
+  std::map<std::tuple<std::string, std::string, char>, Acl> default_acls;
   std::map<std::string, Acl> schema_acls;  // also "public"
   Acl database_acl;
   // Shared by every copy of the catalog (a statement's rollback keeps the newest set).

@@ -93,6 +93,42 @@ TEST(Privileges, SurviveACheckpointOfWhatCameBack) {
   ExpectGrants(*db);
 }
 
+// ALTER DEFAULT PRIVILEGES (engine/default_privileges.h): the entries come back, and so do the
+// ACLs the objects made under them got (replay runs as the superuser and must not apply the
+// superuser's own defaults, nor miss the owner's). The superuser has defaults of its own here.
+TEST(Privileges, DefaultPrivilegesComeBackAfterRestarts) {
+  testing::ExpectAfterRestarts(
+      "default-privileges",
+      [](Database& db) {
+        Ok(db, "CREATE ROLE owner LOGIN");
+        Ok(db, "CREATE ROLE reader");
+        Ok(db, "GRANT CREATE ON SCHEMA public TO owner");
+        Ok(db, "ALTER DEFAULT PRIVILEGES GRANT ALL ON TABLES TO reader");  // the superuser's
+        Ok(db, "ALTER DEFAULT PRIVILEGES FOR ROLE owner GRANT SELECT ON TABLES TO reader");
+        Ok(db, "ALTER DEFAULT PRIVILEGES FOR ROLE owner REVOKE TRUNCATE ON TABLES FROM owner");
+        Ok(db, "CREATE SCHEMA s AUTHORIZATION owner");
+        Ok(db, "ALTER DEFAULT PRIVILEGES FOR ROLE owner IN SCHEMA s GRANT INSERT ON TABLES TO reader");
+        Session owner(db);
+        owner.SetLoginUser("owner");
+        Ok(owner, "CREATE TABLE t (a int)");
+        Ok(owner, "CREATE TABLE s.u (a int)");
+        Ok(owner, "CREATE SEQUENCE q");
+        Ok(db, "CREATE TABLE mine (a int)");
+      },
+      [](Database& db) {
+        EXPECT_EQ(Scalar(db, "SELECT relacl::text FROM pg_class WHERE relname = 't'"), "{owner=arwdxt/owner,reader=r/owner}");
+        EXPECT_EQ(Scalar(db, "SELECT relacl::text FROM pg_class WHERE relname = 'u'"), "{owner=arwdxt/owner,reader=ar/owner}");
+        EXPECT_EQ(Scalar(db, "SELECT coalesce(relacl::text, 'default') FROM pg_class WHERE relname = 'q'"), "default");
+        EXPECT_EQ(Scalar(db, "SELECT relacl::text FROM pg_class WHERE relname = 'mine'"), "{yunhe=arwdDxt/yunhe,reader=arwdDxt/yunhe}");
+        EXPECT_EQ(Scalar(db, "SELECT count(*) FROM pg_default_acl"), "3");
+        // New objects after the restart still get them.
+        Session owner(db);
+        owner.SetLoginUser("owner");
+        Ok(owner, "CREATE TABLE t2 (a int)");
+        EXPECT_EQ(Scalar(db, "SELECT relacl::text FROM pg_class WHERE relname = 't2'"), "{owner=arwdxt/owner,reader=r/owner}");
+      });
+}
+
 TEST(Privileges, ServerFilesNeedTheirRoles) {
   auto db = OpenOrDie(FreshDir("privileges-files"));
   Ok(*db, "CREATE ROLE bob LOGIN");
