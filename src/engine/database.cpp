@@ -23,6 +23,7 @@
 #include "engine/statements.h"
 #include "engine/default_privileges.h"
 #include "engine/grants.h"
+#include "engine/owned_objects.h"
 #include "sql/privileges.h"
 #include "sql/relation_names.h"
 #include "sql/settings_view.h"
@@ -695,6 +696,8 @@ void Database::Dispatch(PgQuery__Node* node, const std::string& sql, QueryResult
     case PG_QUERY__NODE__NODE_INDEX_STMT: ExecuteCreateIndex(*this, node->index_stmt, sql, result); return;
     case PG_QUERY__NODE__NODE_COPY_STMT: ExecuteCopy(*this, node->copy_stmt, sql, result); return;
     case PG_QUERY__NODE__NODE_GRANT_STMT: ExecuteGrant(*this, node->grant_stmt, sql, result); return;
+    case PG_QUERY__NODE__NODE_REASSIGN_OWNED_STMT: ExecuteReassignOwned(*this, node->reassign_owned_stmt, sql, result); return;
+    case PG_QUERY__NODE__NODE_DROP_OWNED_STMT: ExecuteDropOwned(*this, node->drop_owned_stmt, sql, result); return;
     case PG_QUERY__NODE__NODE_ALTER_DEFAULT_PRIVILEGES_STMT:
       ExecuteAlterDefaultPrivileges(*this, node->alter_default_privileges_stmt, sql, result);
       return;

@@ -57,10 +57,13 @@ uint32_t AllOf(char t) {
   }
 }
 
+// The same items, in any order.
 bool SameAcl(const Acl& a, const Acl& b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](const AclItem& x, const AclItem& y) {
-           return x.grantee == y.grantee && x.grantor == y.grantor && x.privileges == y.privileges && x.grant_options == y.grant_options;
-         });
+  auto same = [](const AclItem& x, const AclItem& y) {
+    return x.grantee == y.grantee && x.grantor == y.grantor && x.privileges == y.privileges && x.grant_options == y.grant_options;
+  };
+  return a.size() == b.size() &&
+         std::all_of(a.begin(), a.end(), [&](const AclItem& x) { return std::any_of(b.begin(), b.end(), [&](const AclItem& y) { return same(x, y); }); });
 }
 
 // "ALTER DEFAULT PRIVILEGES FOR ROLE r [IN SCHEMA s] " for an entry.
@@ -199,6 +202,37 @@ std::string DefaultPrivilegesDdl(const Catalog& cat) {
       out += sql + ";\n";
   }
   return out;
+}
+
+void DropDefaultPrivilegesOf(Database& db, const std::string& role) {
+  // As statements replay can run: the role's own entries revoked down to where they start (then
+  // the built-in items granted back: an entry equal to its start is deleted), and the role
+  // revoked from other roles' entries.
+  std::vector<std::string> statements;
+  const Catalog& cat = db.catalog();
+  for (auto& [key, acl] : cat.default_acls) {
+    const auto& [owner, schema, type] = key;
+    const std::string on = std::string(" ON ") + ObjectTypeSql(type);
+    if (owner == role) {
+      for (const AclItem& i : acl) statements.push_back(Prefix(owner, schema) + "REVOKE ALL" + on + " FROM " + GranteeSql(i.grantee));
+      if (schema.empty())
+        for (const AclItem& i : BuiltinDefaultAcl(type, owner)) statements.push_back(Prefix(owner, schema) + "GRANT ALL" + on + " TO " + GranteeSql(i.grantee));
+    } else if (std::any_of(acl.begin(), acl.end(), [&](const AclItem& i) { return i.grantee == role; })) {
+      statements.push_back(Prefix(owner, schema) + "REVOKE ALL" + on + " FROM " + QuoteIdent(role));
+    }
+  }
+  // Other roles' entries change here too, which only their members may ask: the caller checked
+  // DROP OWNED's right, so the statements run as the superuser (as replay will).
+  std::string& user = CurrentStatement().current_user;
+  const std::string caller = user;
+  user = kSuperuserRole;
+  try {
+    for (const std::string& sql : statements) db.ExecuteNested(sql);
+  } catch (...) {
+    user = caller;
+    throw;
+  }
+  user = caller;
 }
 
 std::vector<std::string> DefaultPrivilegeDependents(const Catalog& cat, const std::string& role) {

@@ -24,6 +24,8 @@ void ApplyDefaultPrivileges(Database& db, char kind, const std::string& key, con
 std::string DefaultPrivilegesDdl(const Catalog& catalog);
 // The built-in ACL of an object type for its owner (PostgreSQL's acldefault).
 Acl BuiltinDefaultAcl(char objtype, const std::string& owner);
+// DROP OWNED's part: the role's entries go, and the role from other roles' entries.
+void DropDefaultPrivilegesOf(Database& db, const std::string& role) REQUIRES(db.mutex());
 // What DROP ROLE's DETAIL lists for `role` among the entries.
 std::vector<std::string> DefaultPrivilegeDependents(const Catalog& catalog, const std::string& role);
 

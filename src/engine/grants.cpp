@@ -465,6 +465,34 @@ std::string PrivilegesDdl(const Catalog& cat) {
   return out;
 }
 
+void RevokeAllGrantedTo(Database& db, const std::string& role) {
+  // Where the role is a grantee, by target, with the grantors of its items.
+  std::vector<std::pair<AclTarget, std::vector<std::string>>> found;
+  auto scan = [&](const AclTarget& t, const Acl& acl) {
+    std::vector<std::string> grantors;
+    for (const AclItem& i : acl)
+      if (i.grantee == role) grantors.push_back(i.grantor);
+    if (!grantors.empty()) found.push_back({t, grantors});
+  };
+  const Catalog& cat = db.catalog();
+  for (auto& [key, acl] : cat.relation_acls)
+    if (const char kind = RelationKind(cat, key)) scan({kind, key}, acl);
+  for (auto& [schema, acl] : cat.schema_acls)
+    if (cat.SchemaExists(schema)) scan({'n', schema}, acl);
+  scan({'d', "yunhe"}, cat.database_acl);
+  if (found.empty()) return;
+  db.BeginCatalogChange();
+  Catalog& m = db.mutable_catalog();
+  for (auto& [t, grantors] : found)
+    for (const std::string& grantor : grantors) {
+      Acl& acl = StoredAcl(m, t);
+      const uint32_t taken = UpdateAcl(acl, false, false, false, role, grantor, AllPrivilegesOf(t));
+      RevokeDependents(acl, TargetOwner(m, t), role, taken, /*cascade=*/true);
+      db.RecordCatalogChange(fmt::format("REVOKE ALL ON {} FROM {} GRANTED BY {} CASCADE", TargetSql(m, t), QuoteIdent(role), QuoteIdent(grantor)),
+                             t.kind == 'n' || t.kind == 'd' ? "" : t.key);
+    }
+}
+
 void MovePrivileges(Catalog& cat, const std::string& from, const std::string& to) {
   if (auto owner = cat.relation_owners.extract(from)) {
     owner.key() = to;

@@ -39,6 +39,9 @@ uint32_t UpdateAcl(Acl& acl, bool grant, bool option_only, bool with_option, con
                    uint32_t bits);
 std::string PrivilegeList(uint32_t bits, uint32_t all);
 std::string GranteeSql(const std::string& grantee);
+// DROP OWNED's revoke: every privilege granted to `role` on a table, view, sequence, schema or
+// the database is revoked (with what it granted onward), each revoke logged with its grantor.
+void RevokeAllGrantedTo(Database& db, const std::string& role) REQUIRES(db.mutex());
 // Objects owned by `role`, and objects whose ACL names it, as DROP ROLE's DETAIL lists them.
 std::vector<std::string> RoleDependents(const Catalog& catalog, const std::string& role);
 

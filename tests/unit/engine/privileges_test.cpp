@@ -129,6 +129,42 @@ TEST(Privileges, DefaultPrivilegesComeBackAfterRestarts) {
       });
 }
 
+// REASSIGN OWNED / DROP OWNED (engine/owned_objects.h) replay as the statements they amount to.
+TEST(Privileges, OwnedObjectsStatementsComeBackAfterRestarts) {
+  testing::ExpectAfterRestarts(
+      "owned-objects",
+      [](Database& db) {
+        Ok(db, "CREATE ROLE a LOGIN");
+        Ok(db, "CREATE ROLE b LOGIN");
+        Ok(db, "CREATE ROLE c");
+        Ok(db, "GRANT CREATE ON SCHEMA public TO a, b");
+        Ok(db, "CREATE TABLE shared (x int)");
+        Ok(db, "GRANT SELECT ON shared TO a WITH GRANT OPTION");
+        Ok(db, "ALTER DEFAULT PRIVILEGES FOR ROLE a GRANT SELECT ON TABLES TO c");
+        Session a(db), b(db);
+        a.SetLoginUser("a");
+        b.SetLoginUser("b");
+        Ok(a, "CREATE TABLE kept (id serial)");
+        Ok(a, "GRANT SELECT ON shared TO c");
+        Ok(b, "CREATE TABLE gone (x int)");
+        Ok(db, "REASSIGN OWNED BY a TO b");
+        Ok(db, "DROP OWNED BY a");
+        Ok(db, "DROP ROLE a");
+        Ok(db, "CREATE ROLE d");
+        Ok(db, "ALTER DEFAULT PRIVILEGES FOR ROLE b GRANT SELECT ON TABLES TO d");
+        Ok(db, "DROP OWNED BY d");
+      },
+      [](Database& db) {
+        EXPECT_EQ(Scalar(db, "SELECT string_agg(c.relname || ':' || r.rolname, ',' ORDER BY c.relname) FROM pg_class c "
+                             "JOIN pg_roles r ON r.oid = c.relowner WHERE c.relname IN ('kept', 'kept_id_seq', 'gone', 'shared')"),
+                  "gone:b,kept:b,kept_id_seq:b,shared:yunhe");
+        EXPECT_EQ(Scalar(db, "SELECT relacl::text FROM pg_class WHERE relname = 'shared'"), "{yunhe=arwdDxt/yunhe}");
+        EXPECT_EQ(Scalar(db, "SELECT relacl::text FROM pg_class WHERE relname = 'kept'"), "{b=arwdDxt/b,c=r/b}");
+        EXPECT_EQ(Scalar(db, "SELECT count(*) FROM pg_default_acl"), "0");
+        EXPECT_EQ(Scalar(db, "SELECT count(*) FROM pg_roles WHERE rolname = 'a'"), "0");
+      });
+}
+
 TEST(Privileges, ServerFilesNeedTheirRoles) {
   auto db = OpenOrDie(FreshDir("privileges-files"));
   Ok(*db, "CREATE ROLE bob LOGIN");
