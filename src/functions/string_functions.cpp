@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "functions/cast.h"
 #include "functions/function.h"
 #include "functions/kernel_util.h"
 #include "functions/like.h"
@@ -66,12 +67,13 @@ void RegisterStringFunctions(FunctionRegistry& r) {
   AddScalar(r, "||", {T, T}, T, [](Args a, size_t n, Vector& o) {
     ForEachValid(o, n, [&](size_t r) { o.str()[r] = a[0]->str()[r] + a[1]->str()[r]; });
   }, "concatenation", "'Post' || 'greSQL' → PostgreSQL");
-  // text || anynonarray and anynonarray || text: the other side prints as text.
+  // text || anynonarray and anynonarray || text: the other side cast to text (PostgreSQL's
+  // textanycat is $1 || $2::text, so a boolean is 'true', not its output form 't').
   AddScalar(r, "||", {T, TypeId::kNull}, T, [](Args a, size_t n, Vector& o) {
-    ForEachValid(o, n, [&](size_t r) { o.str()[r] = a[0]->str()[r] + a[1]->GetValue(r).ToString(); });
+    ForEachValid(o, n, [&](size_t r) { o.str()[r] = a[0]->str()[r] + CastValue(a[1]->GetValue(r), LogicalType(TypeId::kText)).s; });
   }, "concatenation with a non-text value", "'Value: ' || 42 → Value: 42");
   AddScalar(r, "||", {TypeId::kNull, T}, T, [](Args a, size_t n, Vector& o) {
-    ForEachValid(o, n, [&](size_t r) { o.str()[r] = a[0]->GetValue(r).ToString() + a[1]->str()[r]; });
+    ForEachValid(o, n, [&](size_t r) { o.str()[r] = CastValue(a[0]->GetValue(r), LogicalType(TypeId::kText)).s + a[1]->str()[r]; });
   }, "concatenation with a non-text value", "42 || ' is the answer'");
   AddScalar(r, "length", {T}, I4, [](Args a, size_t n, Vector& o) {
     ForEachValid(o, n, [&](size_t r) { o.i64()[r] = int64_t(Utf8Length(a[0]->str()[r])); });
