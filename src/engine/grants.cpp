@@ -280,7 +280,6 @@ void ExecuteGrantRole(Database& db, PgQuery__GrantRoleStmt* s, const std::string
   result.tag = s->is_grant ? "GRANT ROLE" : "REVOKE ROLE";
   const Catalog& cat = db.catalog();
   const std::string role = CurrentStatement().current_user;
-  if (s->admin_opt) throw Error(SqlState::kFeatureNotSupported, "WITH ADMIN OPTION is not supported: members with CREATEROLE manage roles");
   std::vector<std::string> granted, members;
   for (size_t k = 0; k < s->n_granted_roles; ++k) {
     const std::string name = s->granted_roles[k]->access_priv->priv_name;
@@ -296,19 +295,21 @@ void ExecuteGrantRole(Database& db, PgQuery__GrantRoleStmt* s, const std::string
   for (const std::string& g : granted) {
     if (IsSuperuser(cat, role)) continue;
     if (IsSuperuser(cat, g)) throw Error(SqlState::kInsufficientPrivilege, "must be superuser to alter superusers");
-    if (!(me && me->createrole))
+    if (!(me && me->createrole) && !HasAdminOption(cat, role, g))
       throw Error(SqlState::kInsufficientPrivilege, fmt::format("must have admin option on role \"{}\"", g));
   }
+  auto holds = [](const std::vector<std::string>& list, const std::string& r) { return std::find(list.begin(), list.end(), r) != list.end(); };
   std::vector<std::pair<std::string, std::string>> changes;
   for (const std::string& g : granted)
     for (const std::string& m : members) {
       const RoleInfo* mi = cat.FindRole(m);
-      const bool already = mi && std::find(mi->member_of.begin(), mi->member_of.end(), g) != mi->member_of.end();
+      const bool already = mi && holds(mi->member_of, g);
+      const bool admin = mi && holds(mi->admin_of, g);
       if (s->is_grant) {
         if (g == m || (IsMemberOfRole(cat, g, m) && !IsSuperuser(cat, g)))
           throw Error(SqlState::kInvalidGrantOperation, fmt::format("role \"{}\" is a member of role \"{}\"", g, m));
         if (g == "pg_database_owner") throw Error(SqlState::kInvalidGrantOperation, "role \"pg_database_owner\" cannot have explicit members");
-        if (already) {
+        if (already && (admin || !s->admin_opt)) {
           result.notices.push_back(fmt::format("NOTICE:  role \"{}\" is already a member of role \"{}\"", m, g));
           continue;
         }
@@ -323,9 +324,16 @@ void ExecuteGrantRole(Database& db, PgQuery__GrantRoleStmt* s, const std::string
   Catalog& m = db.mutable_catalog();
   for (auto& [g, member] : changes) {
     RoleInfo& info = m.roles[member];  // the superuser gets an entry too (no password: "")
-    if (s->is_grant) info.member_of.push_back(g);
-    else std::erase(info.member_of, g);
-    db.RecordCatalogChange(fmt::format("{} {} {} {}", s->is_grant ? "GRANT" : "REVOKE", QuoteIdent(g), s->is_grant ? "TO" : "FROM", QuoteIdent(member)), "");
+    if (s->is_grant) {
+      if (!holds(info.member_of, g)) info.member_of.push_back(g);
+      if (s->admin_opt && !holds(info.admin_of, g)) info.admin_of.push_back(g);
+      db.RecordCatalogChange(fmt::format("GRANT {} TO {}{}", QuoteIdent(g), QuoteIdent(member), s->admin_opt ? " WITH ADMIN OPTION" : ""), "");
+    } else {
+      // REVOKE ADMIN OPTION FOR keeps the membership.
+      if (!s->admin_opt) std::erase(info.member_of, g);
+      std::erase(info.admin_of, g);
+      db.RecordCatalogChange(fmt::format("REVOKE {}{} FROM {}", s->admin_opt ? "ADMIN OPTION FOR " : "", QuoteIdent(g), QuoteIdent(member)), "");
+    }
   }
 }
 

@@ -36,7 +36,7 @@ std::vector<std::string> RoleListArg(const Catalog& cat, PgQuery__DefElem* d) {
 // The options of CREATE/ALTER ROLE applied to `role`; memberships asked for returned apart.
 struct RoleOptions {
   bool has_password = false;
-  std::vector<std::string> in_roles, members;
+  std::vector<std::string> in_roles, members, admins;  // IN ROLE, ROLE, ADMIN
   bool changes_superuser = false;
 };
 
@@ -74,7 +74,7 @@ RoleOptions ApplyOptions(const Catalog& cat, PgQuery__Node** options, size_t n, 
     } else if (name == "isreplication" || name == "bypassrls" || name == "validUntil" || name == "sysid") {
       continue;  // accepted; nothing here depends on them
     } else if (name == "adminmembers") {
-      throw Error(SqlState::kFeatureNotSupported, "ADMIN members are not supported: members with CREATEROLE manage roles");
+      out.admins = RoleListArg(cat, d);
     }
   }
   return out;
@@ -118,7 +118,9 @@ std::string RolesDdl(const Catalog& cat) {
     out += RoleDdl(name, r) + ";\n";
   }
   for (auto& [name, r] : cat.roles)
-    for (const std::string& parent : r.member_of) out += fmt::format("GRANT {} TO {};\n", QuoteIdent(parent), QuoteIdent(name));
+    for (const std::string& parent : r.member_of)
+      out += fmt::format("GRANT {} TO {}{};\n", QuoteIdent(parent), QuoteIdent(name),
+                         std::find(r.admin_of.begin(), r.admin_of.end(), parent) != r.admin_of.end() ? " WITH ADMIN OPTION" : "");
   return out;
 }
 
@@ -158,6 +160,12 @@ void ExecuteRoleStatement(Database& db, PgQuery__Node* node, const std::string&,
         m.roles[member].member_of.push_back(name);
         db.RecordCatalogChange(fmt::format("GRANT {} TO {}", QuoteIdent(name), QuoteIdent(member)), "");
       }
+      for (const std::string& admin : opts.admins) {  // ADMIN r: a member who may grant the new role
+        RoleInfo& a = m.roles[admin];
+        if (std::find(a.member_of.begin(), a.member_of.end(), name) == a.member_of.end()) a.member_of.push_back(name);
+        a.admin_of.push_back(name);
+        db.RecordCatalogChange(fmt::format("GRANT {} TO {} WITH ADMIN OPTION", QuoteIdent(name), QuoteIdent(admin)), "");
+      }
       result.tag = "CREATE ROLE";
       return;
     }
@@ -175,7 +183,7 @@ void ExecuteRoleStatement(Database& db, PgQuery__Node* node, const std::string&,
       const bool own_password = name == CurrentStatement().current_user && s->n_options == 1 && opts.has_password;
       if (!own_password) CheckRoleAdmin(cat, old, role.superuser && opts.changes_superuser, "permission denied");
       if (name == kSuperuserRole && !role.superuser) throw Error(SqlState::kFeatureNotSupported, "the superuser \"yunhe\" stays a superuser");
-      if (!opts.in_roles.empty() || !opts.members.empty()) throw Error(SqlState::kFeatureNotSupported, "use GRANT role TO role to change memberships");
+      if (!opts.in_roles.empty() || !opts.members.empty() || !opts.admins.empty()) throw Error(SqlState::kFeatureNotSupported, "use GRANT role TO role to change memberships");
       db.BeginCatalogChange();
       Catalog& m = db.mutable_catalog();
       if (name == kSuperuserRole) {
@@ -222,7 +230,7 @@ void ExecuteRoleStatement(Database& db, PgQuery__Node* node, const std::string&,
       Catalog& m = db.mutable_catalog();
       for (const std::string& name : doomed) {
         m.roles.erase(name);
-        for (auto& [other, r] : m.roles) std::erase(r.member_of, name);  // its memberships go with it
+        for (auto& [other, r] : m.roles) std::erase(r.member_of, name), std::erase(r.admin_of, name);  // its memberships go with it
         std::erase_if(m.api_tokens, [&](const auto& t) { return t.second.role == name; });  // and its credentials
         db.RecordCatalogChange("DROP ROLE " + QuoteIdent(name), "");
       }

@@ -89,6 +89,15 @@ bool IsMemberOfRole(const Catalog& cat, const std::string& role, const std::stri
   return RolesOf(cat, role, true).count(of) > 0;
 }
 
+bool HasAdminOption(const Catalog& cat, const std::string& role, const std::string& of) {
+  if (IsSuperuser(cat, role)) return true;
+  for (const std::string& r : RolesOf(cat, role, true)) {
+    const RoleInfo* info = cat.FindRole(r);
+    if (info && std::find(info->admin_of.begin(), info->admin_of.end(), of) != info->admin_of.end()) return true;
+  }
+  return false;
+}
+
 const char* RelationKindWord(char kind) { return kind == 'v' ? "view" : kind == 'S' ? "sequence" : "table"; }
 const char* RelationKindSql(char kind) { return kind == 'v' ? "VIEW" : kind == 'S' ? "SEQUENCE" : "TABLE"; }
 

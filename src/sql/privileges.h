@@ -28,6 +28,9 @@ bool IsSuperuser(const Catalog& cat, const std::string& role);
 // roles that inherit. IsMemberOfRole ignores inheritance (what SET ROLE needs).
 bool HasPrivilegesOfRole(const Catalog& cat, const std::string& role, const std::string& of);
 bool IsMemberOfRole(const Catalog& cat, const std::string& role, const std::string& of);
+// Whether `role` (or a role it is a member of) was granted `of` WITH ADMIN OPTION: it may grant
+// and revoke membership in `of` (PostgreSQL 15's is_admin_of_role).
+bool HasAdminOption(const Catalog& cat, const std::string& role, const std::string& of);
 
 // Owners: the superuser unless recorded; the public schema's is pg_database_owner.
 std::string RelationOwner(const Catalog& cat, const std::string& key);

@@ -1,6 +1,8 @@
 // The pg_catalog relations behind psql's \d TABLE and \du: indexes and key constraints from the
 // catalog, column defaults, collations; policies, extended statistics, publications, role
 // memberships and inheritance exist and are empty (yunhe has none of those).
+#include <algorithm>
+
 #include "common/pg_type_ids.h"
 #include "functions/array_value.h"
 #include "sql/system_catalog_builder.h"
@@ -114,7 +116,8 @@ bool BuildDescribeRelation(const Catalog& cat, const std::string& name, SystemRe
     Builder b(out, {{"roleid", I}, {"member", I}, {"grantor", I}, {"admin_option", B}});
     for (auto& [member, r] : cat.roles)
       for (const std::string& role : r.member_of)
-        b.Row({Int(RoleOid(cat, role)), Int(RoleOid(cat, member)), Int(kOwnerOid), Bool(false)});
+        b.Row({Int(RoleOid(cat, role)), Int(RoleOid(cat, member)), Int(kOwnerOid),
+               Bool(std::find(r.admin_of.begin(), r.admin_of.end(), role) != r.admin_of.end())});
     b.Finish();
   }
   else if (name == "pg_enum") Builder(out, {{"oid", I}, {"enumtypid", I}, {"enumsortorder", TypeId::kFloat32}, {"enumlabel", T}}).Finish();

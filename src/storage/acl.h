@@ -51,6 +51,7 @@ struct RoleInfo {
   bool login = false;
   int64_t connection_limit = -1;
   std::vector<std::string> member_of;  // roles granted to this one, in grant order
+  std::vector<std::string> admin_of;   // of those, the ones granted WITH ADMIN OPTION
   uint32_t oid = 0;                    // 16384 + an id from the tables' counter, kept by the catalog file
 };
 

@@ -165,6 +165,30 @@ TEST(Privileges, OwnedObjectsStatementsComeBackAfterRestarts) {
       });
 }
 
+TEST(Privileges, AdminOptionsComeBackAfterRestarts) {
+  testing::ExpectAfterRestarts(
+      "admin-option",
+      [](Database& db) {
+        Ok(db, "CREATE ROLE g");
+        Ok(db, "CREATE ROLE lead LOGIN");
+        Ok(db, "CREATE ROLE dev LOGIN");
+        Ok(db, "GRANT g TO lead WITH ADMIN OPTION");
+        Ok(db, "GRANT g TO dev WITH ADMIN OPTION");
+        Ok(db, "REVOKE ADMIN OPTION FOR g FROM dev");
+        Ok(db, "CREATE ROLE team ADMIN lead");
+      },
+      [](Database& db) {
+        EXPECT_EQ(Scalar(db, "SELECT string_agg(r.rolname || '>' || m.rolname || ':' || a.admin_option, ',' ORDER BY r.rolname, m.rolname) "
+                             "FROM pg_auth_members a JOIN pg_roles r ON r.oid = a.roleid JOIN pg_roles m ON m.oid = a.member"),
+                  "g>dev:false,g>lead:true,team>lead:true");
+        Session lead(db), dev(db);
+        lead.SetLoginUser("lead");
+        dev.SetLoginUser("dev");
+        EXPECT_EQ(testing::StateOf(dev, "GRANT g TO lead"), "42501");
+        EXPECT_EQ(testing::StateOf(lead, "GRANT team TO dev"), "ok");
+      });
+}
+
 TEST(Privileges, ServerFilesNeedTheirRoles) {
   auto db = OpenOrDie(FreshDir("privileges-files"));
   Ok(*db, "CREATE ROLE bob LOGIN");
