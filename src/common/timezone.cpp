@@ -234,7 +234,10 @@ bool TimeZone::ParsePosix(const std::string& s) {
       }
       if (p >= s.size() || !isdigit((unsigned char)s[p])) return false;
       int v = 0;
-      while (p < s.size() && isdigit((unsigned char)s[p])) v = v * 10 + (s[p++] - '0');
+      while (p < s.size() && isdigit((unsigned char)s[p])) {
+        v = v * 10 + (s[p++] - '0');
+        if (v > 9999) return false;  // POSIX allows hours up to 24 (167 in extensions): not an offset
+      }
       parts[k] = v;
     }
     *out = sign * (parts[0] * 3600 + parts[1] * 60 + parts[2]);
@@ -245,7 +248,10 @@ bool TimeZone::ParsePosix(const std::string& s) {
     auto num = [&](int* v) {
       if (p >= s.size() || !isdigit((unsigned char)s[p])) return false;
       *v = 0;
-      while (p < s.size() && isdigit((unsigned char)s[p])) *v = *v * 10 + (s[p++] - '0');
+      while (p < s.size() && isdigit((unsigned char)s[p])) {
+        *v = *v * 10 + (s[p++] - '0');
+        if (*v > 9999) return false;  // no month, week, day or minute count is that large
+      }
       return true;
     };
     if (s[p] == 'M') {

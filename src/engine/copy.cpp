@@ -31,6 +31,22 @@
 #include "engine/database_appender.h"
 
 namespace yunhe {
+
+namespace {
+// COPY's privilege on a relation: the table's, or (a table's) on every column copied.
+void CheckCopyPrivilege(const Catalog& cat, PgQuery__CopyStmt* stmt, const std::string& key, uint32_t bit) {
+  const std::string& role = CurrentStatement().current_user;
+  const auto table = cat.FindTable(key);
+  if (table && !HasRelationPrivilege(cat, role, key, bit) && HasSchemaPrivilege(cat, role, cat.Split(key).schema, kPrivUsage)) {
+    bool covered = true;
+    if (stmt->n_attlist == 0)
+      for (const ColumnInfo& c : table->schema.columns) covered = covered && HasColumnPrivilege(cat, role, key, c.name, bit);
+    for (size_t k = 0; k < stmt->n_attlist; ++k) covered = covered && HasColumnPrivilege(cat, role, key, StrVal(stmt->attlist[k]), bit);
+    if (covered) return;
+  }
+  CheckRelationPrivilege(cat, key, bit);
+}
+}  // namespace
 namespace {
 
 // The delimited format (text or CSV: ingest/csv/delimited.h) plus COPY's other options.
@@ -130,7 +146,7 @@ void CopyTo(Database& db, PgQuery__CopyStmt* stmt, const std::string& sql, const
   } else {
     Scope scope;
     const std::string key = RangeVarKey(db.catalog(), stmt->relation);
-    if (RelationKind(db.catalog(), key)) CheckRelationPrivilege(db.catalog(), key, kPrivSelect);
+    if (RelationKind(db.catalog(), key)) CheckCopyPrivilege(db.catalog(), stmt, key, kPrivSelect);
     q = planner.PlanTableScan(key, stmt->relation->location, false, &scope);
     if (stmt->n_attlist) {
       std::vector<ExprPtr> cols;
@@ -259,7 +275,7 @@ void ExecuteCopy(Database& db, PgQuery__CopyStmt* stmt, const std::string& sql, 
   }
   auto table = db.catalog().FindTable(name);
   if (!table) throw Error(SqlState::kUndefinedTable, fmt::format("relation \"{}\" does not exist", name));
-  CheckRelationPrivilege(db.catalog(), name, kPrivInsert);
+  CheckCopyPrivilege(db.catalog(), stmt, name, kPrivInsert);
   const TableSchema& schema = table->schema;
   std::vector<int> targets;
   if (stmt->n_attlist == 0) {

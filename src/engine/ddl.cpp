@@ -791,8 +791,9 @@ void ExecuteAlterTable(Database& db, PgQuery__AlterTableStmt* stmt, const std::s
           throw Error(SqlState::kFeatureNotSupported, fmt::format("cannot drop column \"{}\": it is the partition key", cmd->name));
         for (int pk : s.primary_key)
           if (pk == idx) throw Error(SqlState::kFeatureNotSupported, "cannot drop a primary key column");
-        // As PostgreSQL: indexes on the column go with it.
+        // As PostgreSQL: indexes on the column go with it, and its column privileges.
         Catalog& cat = db.mutable_catalog();
+        cat.column_acls.erase({name, cmd->name});
         for (auto it = cat.indexes.begin(); it != cat.indexes.end();) {
           const auto& cols = it->second.columns;
           const bool uses = it->second.table == name && std::find(cols.begin(), cols.end(), cmd->name) != cols.end();
@@ -951,6 +952,10 @@ void ExecuteRename(Database& db, PgQuery__RenameStmt* stmt, const std::string& s
     for (auto& [k, seq] : cat.sequences)
       if (seq.owned_table == name && seq.owned_column == col) seq.owned_column = new_name;
     MoveComments(cat, name, col, new_name);
+    if (auto acl = cat.column_acls.extract({name, col})) {  // its column privileges follow it
+      acl.key().second = new_name;
+      cat.column_acls.insert(std::move(acl));
+    }
     for (auto& [k, index] : cat.indexes)
       if (index.table == name)
         for (auto& c : index.columns)

@@ -1,6 +1,10 @@
 // INSERT, UPDATE, DELETE (with RETURNING). UPDATE is delete + append of the new row version.
 #include <fmt/format.h>
 
+#include <set>
+
+#include <functional>
+
 #include "common/statement_context.h"
 #include "common/status.h"
 #include "storage/primary_key.h"
@@ -21,9 +25,33 @@
 namespace yunhe {
 namespace {
 
+// The columns of `schema` a statement's parse trees name (a `*` names them all): what column
+// privileges must cover when the table's own do not.
+std::vector<std::string> NamedColumns(const TableSchema& schema, std::initializer_list<std::pair<PgQuery__Node* const*, size_t>> lists) {
+  std::set<std::string> names;
+  for (auto& [nodes, n] : lists)
+    for (size_t k = 0; k < n; ++k)
+      WalkParseTree(&nodes[k]->base, [&](const ProtobufCMessage* m) {
+        if (m->descriptor != &pg_query__column_ref__descriptor) return true;
+        auto* ref = reinterpret_cast<const PgQuery__ColumnRef*>(m);
+        if (ref->n_fields == 0) return true;
+        const PgQuery__Node* last = ref->fields[ref->n_fields - 1];
+        if (last->node_case == PG_QUERY__NODE__NODE_A_STAR)
+          for (const ColumnInfo& c : schema.columns) names.insert(c.name);
+        else if (last->node_case == PG_QUERY__NODE__NODE_STRING && schema.ColumnIndex(last->string->sval) >= 0)
+          names.insert(last->string->sval);
+        return true;
+      });
+  return {names.begin(), names.end()};
+}
+
+// Per privilege bit, the columns a statement needs it on (column privileges may stand in for the
+// table's SELECT, INSERT, UPDATE); nullptr: the table's privilege only.
+using NeededColumns = std::function<std::vector<std::string>(const TableSchema&, uint32_t bit)>;
+
 // The target of INSERT/UPDATE/DELETE, checked for the privileges the statement needs.
-std::shared_ptr<Table> TargetTable(Database& db, PgQuery__RangeVar* rv, const Planner& planner, const char* verb, uint32_t privileges)
-    REQUIRES(db.mutex()) {
+std::shared_ptr<Table> TargetTable(Database& db, PgQuery__RangeVar* rv, const Planner& planner, const char* verb, uint32_t privileges,
+                                   const NeededColumns& columns = nullptr) REQUIRES(db.mutex()) {
   const std::string name = RangeVarKey(db.catalog(), rv);
   auto table = db.catalog().FindTable(name);
   if (!table) {
@@ -31,8 +59,18 @@ std::shared_ptr<Table> TargetTable(Database& db, PgQuery__RangeVar* rv, const Pl
       throw Error(SqlState::kWrongObjectType, fmt::format("cannot {} view \"{}\"", verb, rv->relname), planner.CharPos(rv->location));
     throw Error(SqlState::kUndefinedTable, fmt::format("relation \"{}\" does not exist", name), planner.CharPos(rv->location));
   }
-  for (uint32_t bit = 1; bit <= privileges; bit <<= 1)
-    if (privileges & bit) CheckRelationPrivilege(db.catalog(), name, bit);
+  const std::string& role = CurrentStatement().current_user;
+  for (uint32_t bit = 1; bit <= privileges; bit <<= 1) {
+    if (!(privileges & bit)) continue;
+    if (columns && (bit & kColumnPrivileges) && !HasRelationPrivilege(db.catalog(), role, name, bit) &&
+        HasSchemaPrivilege(db.catalog(), role, db.catalog().Split(name).schema, kPrivUsage)) {
+      const std::vector<std::string> cols = columns(table->schema, bit);
+      bool covered = !cols.empty() || HasAnyColumnPrivilege(db.catalog(), role, name, bit);
+      for (const std::string& c : cols) covered = covered && HasColumnPrivilege(db.catalog(), role, name, c, bit);
+      if (covered) continue;
+    }
+    CheckRelationPrivilege(db.catalog(), name, bit);
+  }
   return table;
 }
 
@@ -177,7 +215,25 @@ void ExecuteInsert(Database& db, PgQuery__InsertStmt* stmt, const std::string& s
   uint32_t needed = kPrivInsert;
   if (stmt->n_returning_list || (stmt->on_conflict_clause && stmt->on_conflict_clause->infer)) needed |= kPrivSelect;
   if (stmt->on_conflict_clause && stmt->on_conflict_clause->action == PG_QUERY__ON_CONFLICT_ACTION__ONCONFLICT_UPDATE) needed |= kPrivUpdate;
-  auto table = TargetTable(db, stmt->relation, planner, "insert into", needed);
+  auto table = TargetTable(db, stmt->relation, planner, "insert into", needed, [&](const TableSchema& s, uint32_t bit) {
+    std::vector<std::string> cols;
+    if (bit == kPrivInsert) {
+      // The columns given values: the list, else as many as a VALUES row has, else all.
+      for (size_t k = 0; k < stmt->n_cols; ++k) cols.push_back(stmt->cols[k]->res_target->name);
+      if (cols.empty()) {
+        size_t n = s.columns.size();
+        auto* sel = stmt->select_stmt && stmt->select_stmt->node_case == PG_QUERY__NODE__NODE_SELECT_STMT ? stmt->select_stmt->select_stmt : nullptr;
+        if (sel && sel->n_values_lists > 0 && sel->values_lists[0]->node_case == PG_QUERY__NODE__NODE_LIST)
+          n = std::min(n, sel->values_lists[0]->list->n_items);
+        for (size_t c = 0; c < n; ++c) cols.push_back(s.columns[c].name);
+      }
+    } else if (bit == kPrivSelect) {
+      cols = NamedColumns(s, {{stmt->returning_list, stmt->n_returning_list}});
+    } else if (bit == kPrivUpdate && stmt->on_conflict_clause) {
+      for (size_t k = 0; k < stmt->on_conflict_clause->n_target_list; ++k) cols.push_back(stmt->on_conflict_clause->target_list[k]->res_target->name);
+    }
+    return cols;
+  });
   // ON CONFLICT: the target must be the primary key (the only unique constraint so far).
   PgQuery__OnConflictClause* oc = stmt->on_conflict_clause;
   std::vector<ExprPtr> conflict_set;  // per column: new value expression or null
@@ -417,7 +473,14 @@ void ExecuteUpdate(Database& db, PgQuery__UpdateStmt* stmt, const std::string& s
   Planner planner(db.catalog(), sql);
   PgQuery__Node* where = stmt->where_clause;
   const bool reads = ReadsColumns({{stmt->target_list, stmt->n_target_list}, {stmt->returning_list, stmt->n_returning_list}, {&where, where ? 1u : 0u}});
-  auto table = TargetTable(db, stmt->relation, planner, "update", kPrivUpdate | (reads ? uint32_t(kPrivSelect) : 0u));
+  auto table = TargetTable(db, stmt->relation, planner, "update", kPrivUpdate | (reads ? uint32_t(kPrivSelect) : 0u), [&](const TableSchema& s, uint32_t bit) {
+    std::vector<std::string> cols;
+    if (bit == kPrivUpdate)
+      for (size_t k = 0; k < stmt->n_target_list; ++k) cols.push_back(stmt->target_list[k]->res_target->name);
+    else
+      cols = NamedColumns(s, {{stmt->target_list, stmt->n_target_list}, {stmt->returning_list, stmt->n_returning_list}, {&where, where ? 1u : 0u}});
+    return cols;
+  });
   const TableSchema& schema = table->schema;
   std::string label = stmt->relation->alias ? stmt->relation->alias->aliasname : stmt->relation->relname;
   Scope scope;
@@ -479,7 +542,9 @@ void ExecuteDelete(Database& db, PgQuery__DeleteStmt* stmt, const std::string& s
   Planner planner(db.catalog(), sql);
   PgQuery__Node* where = stmt->where_clause;
   const bool reads = ReadsColumns({{stmt->returning_list, stmt->n_returning_list}, {&where, where ? 1u : 0u}});
-  auto table = TargetTable(db, stmt->relation, planner, "delete from", kPrivDelete | (reads ? uint32_t(kPrivSelect) : 0u));
+  auto table = TargetTable(db, stmt->relation, planner, "delete from", kPrivDelete | (reads ? uint32_t(kPrivSelect) : 0u), [&](const TableSchema& s, uint32_t) {
+    return NamedColumns(s, {{stmt->returning_list, stmt->n_returning_list}, {&where, where ? 1u : 0u}});
+  });
   std::string label = stmt->relation->alias ? stmt->relation->alias->aliasname : stmt->relation->relname;
   Scope scope;
   auto chunks = MatchingRows(planner, table->schema.name, label, stmt->relation->location, stmt->using_clause,

@@ -183,6 +183,29 @@ uint32_t UpdateAcl(Acl& acl, bool grant, bool option_only, bool with_option, con
   return taken;
 }
 
+namespace {
+
+// One column part of a GRANT: privileges and the columns they are on.
+struct ColumnGrant {
+  uint32_t bits;
+  std::vector<std::string> columns;
+};
+
+// "SELECT (a, b), INSERT (a, b)": the column privileges as GRANT's text names them.
+std::string ColumnPrivilegeList(uint32_t bits, const std::vector<std::string>& columns) {
+  std::string cols;
+  for (const std::string& c : columns) cols += (cols.empty() ? "" : ", ") + QuoteIdent(c);
+  std::string out;
+  for (uint32_t bit : {kPrivSelect, kPrivInsert, kPrivUpdate, kPrivReferences})
+    if (bits & bit) out += (out.empty() ? "" : ", ") + PrivilegeList(bit, 0) + " (" + cols + ")";
+  return out;
+}
+
+void GrantColumns(Database& db, PgQuery__GrantStmt* s, const std::vector<AclTarget>& targets, const std::vector<ColumnGrant>& grants)
+    REQUIRES(db.mutex());
+
+}  // namespace
+
 std::string RoleSpecName(const Catalog& cat, PgQuery__RoleSpec* spec) {
   switch (spec->roletype) {
     case PG_QUERY__ROLE_SPEC_TYPE__ROLESPEC_PUBLIC: return "";
@@ -211,12 +234,24 @@ void ExecuteGrant(Database& db, PgQuery__GrantStmt* s, const std::string&, Query
       throw Error(SqlState::kFeatureNotSupported, "grantor must be current user");
   }
   uint32_t asked = 0;
+  std::vector<ColumnGrant> column_grants;  // SELECT (a, b), ALL (c) ...
   for (size_t k = 0; k < s->n_privileges; ++k) {
     auto* p = s->privileges[k]->access_priv;
-    if (p->n_cols > 0) throw Error(SqlState::kFeatureNotSupported, "column privileges are not supported: grant on the whole table");
-    const uint32_t bit = PrivilegeBit(p->priv_name);
+    const uint32_t bit = p->priv_name ? PrivilegeBit(p->priv_name) : kColumnPrivileges;  // ALL (cols) has no name
     if (!bit) throw Error(SqlState::kSyntaxError, fmt::format("unrecognized privilege type \"{}\"", p->priv_name));
+    if (p->n_cols > 0) {
+      if (bit & ~kColumnPrivileges)
+        throw Error(SqlState::kInvalidGrantOperation, fmt::format("invalid privilege type {} for column", PrivilegeList(bit, 0)));
+      ColumnGrant g{bit, {}};
+      for (size_t c = 0; c < p->n_cols; ++c) g.columns.push_back(StrVal(p->cols[c]));
+      column_grants.push_back(std::move(g));
+      continue;
+    }
     asked |= bit;
+  }
+  if (!column_grants.empty()) {
+    GrantColumns(db, s, targets, column_grants);
+    if (asked == 0) return;  // only column privileges were named
   }
   std::vector<std::pair<AclTarget, uint32_t>> changes;  // what changed, with which privileges and grantor
   std::vector<std::string> grantors;
@@ -264,6 +299,12 @@ void ExecuteGrant(Database& db, PgQuery__GrantStmt* s, const std::string&, Query
     for (const std::string& g : grantees) {
       const uint32_t taken = UpdateAcl(acl, s->is_grant, !s->is_grant && s->grant_option, s->is_grant && s->grant_option, g, grantors[k], bits);
       if (!s->is_grant) RevokeDependents(acl, TargetOwner(m, t), g, taken, s->behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE);
+      // PostgreSQL: revoking on a table revokes the same privileges on each of its columns.
+      if (!s->is_grant && (t.kind == 'r' || t.kind == 'v'))
+        for (auto it = m.column_acls.lower_bound({t.key, ""}); it != m.column_acls.end() && it->first.first == t.key;) {
+          UpdateAcl(it->second, false, s->grant_option, false, g, grantors[k], bits & kColumnPrivileges);
+          it = it->second.empty() ? m.column_acls.erase(it) : std::next(it);
+        }
     }
     const std::string privs = PrivilegeList(bits, AllPrivilegesOf(t));
     const std::string logged = s->is_grant
@@ -275,6 +316,72 @@ void ExecuteGrant(Database& db, PgQuery__GrantStmt* s, const std::string&, Query
     db.RecordCatalogChange(logged, t.kind == 'n' || t.kind == 'd' ? "" : t.key);
   }
 }
+
+namespace {
+
+void GrantColumns(Database& db, PgQuery__GrantStmt* s, const std::vector<AclTarget>& targets, const std::vector<ColumnGrant>& grants) {
+  const Catalog& cat = db.catalog();
+  const std::string role = CurrentStatement().current_user;
+  std::vector<std::string> grantees;
+  for (size_t k = 0; k < s->n_grantees; ++k) grantees.push_back(RoleSpecName(cat, s->grantees[k]->role_spec));
+  std::string named_grantor;
+  if (s->grantor) named_grantor = RoleSpecName(cat, s->grantor);
+  std::vector<std::string> grantors;
+  for (const AclTarget& t : targets) {
+    if (t.kind != 'r' || !cat.FindTable(t.key))
+      throw Error(SqlState::kFeatureNotSupported, "column privileges are supported on tables (grant on the whole view or sequence)");
+    const TableSchema& schema = cat.FindTable(t.key)->schema;
+    for (const ColumnGrant& g : grants)
+      for (const std::string& c : g.columns)
+        if (schema.ColumnIndex(c) < 0)
+          throw Error(SqlState::kUndefinedColumn, fmt::format("column \"{}\" of relation \"{}\" does not exist", c, schema.RelName()));
+    // The grantor: the owner (for owners and superusers), else the role with the grant option on
+    // the table or on every column named.
+    const std::string owner = TargetOwner(cat, t);
+    std::string grantor = owner;
+    if (!named_grantor.empty() && db.in_replay()) {
+      grantor = named_grantor;
+    } else if (!IsSuperuser(cat, role) && !HasPrivilegesOfRole(cat, role, owner)) {
+      for (const ColumnGrant& g : grants) {
+        bool may = HasRelationGrantOption(cat, role, t.key, g.bits);
+        for (const std::string& c : g.columns) {
+          auto it = cat.column_acls.find({t.key, c});
+          uint32_t options = 0;
+          if (it != cat.column_acls.end())
+            for (const AclItem& i : it->second)
+              if (i.grantee.empty() || HasPrivilegesOfRole(cat, role, i.grantee)) options |= i.grant_options;
+          may = may || (options & g.bits) == g.bits;
+        }
+        if (!may) throw Error(SqlState::kInsufficientPrivilege, fmt::format("permission denied for table {}", cat.Split(t.key).name));
+      }
+      grantor = role;
+    }
+    grantors.push_back(grantor);
+  }
+  db.BeginCatalogChange();
+  Catalog& m = db.mutable_catalog();
+  std::string grantee_sql;
+  for (const std::string& g : grantees) grantee_sql += (grantee_sql.empty() ? "" : ", ") + GranteeSql(g);
+  for (size_t k = 0; k < targets.size(); ++k) {
+    const AclTarget& t = targets[k];
+    for (const ColumnGrant& g : grants) {
+      for (const std::string& c : g.columns) {
+        Acl& acl = m.column_acls[{t.key, c}];
+        for (const std::string& grantee : grantees)
+          UpdateAcl(acl, s->is_grant, !s->is_grant && s->grant_option, s->is_grant && s->grant_option, grantee, grantors[k], g.bits);
+        if (acl.empty()) m.column_acls.erase({t.key, c});
+      }
+      const std::string privs = ColumnPrivilegeList(g.bits, g.columns);
+      db.RecordCatalogChange(s->is_grant ? fmt::format("GRANT {} ON {} TO {}{} GRANTED BY {}", privs, TargetSql(m, t), grantee_sql,
+                                                       s->grant_option ? " WITH GRANT OPTION" : "", QuoteIdent(grantors[k]))
+                                         : fmt::format("REVOKE {}{} ON {} FROM {} GRANTED BY {}", s->grant_option ? "GRANT OPTION FOR " : "", privs,
+                                                       TargetSql(m, t), grantee_sql, QuoteIdent(grantors[k])),
+                             t.key);
+    }
+  }
+}
+
+}  // namespace
 
 void ExecuteGrantRole(Database& db, PgQuery__GrantRoleStmt* s, const std::string&, QueryResult& result) {
   result.tag = s->is_grant ? "GRANT ROLE" : "REVOKE ROLE";
@@ -470,6 +577,17 @@ std::string PrivilegesDdl(const Catalog& cat) {
   for (auto& [schema, acl] : cat.schema_acls)
     if (cat.SchemaExists(schema)) rebuild({'n', schema}, acl, DefaultSchemaAcl(cat, schema));
   if (!cat.database_acl.empty()) rebuild({'d', "yunhe"}, cat.database_acl, DefaultDatabaseAcl());
+  for (auto& [key, acl] : cat.column_acls) {
+    if (!cat.FindTable(key.first) || IsTempRelationKey(key.first)) continue;
+    const std::string target = TargetSql(cat, {'r', key.first});
+    for (const AclItem& i : acl) {
+      if (const uint32_t plain = i.privileges & ~i.grant_options)
+        out += fmt::format("GRANT {} ON {} TO {} GRANTED BY {};\n", ColumnPrivilegeList(plain, {key.second}), target, GranteeSql(i.grantee), QuoteIdent(i.grantor));
+      if (i.grant_options)
+        out += fmt::format("GRANT {} ON {} TO {} WITH GRANT OPTION GRANTED BY {};\n", ColumnPrivilegeList(i.grant_options, {key.second}), target,
+                           GranteeSql(i.grantee), QuoteIdent(i.grantor));
+    }
+  }
   return out;
 }
 
@@ -488,7 +606,11 @@ void RevokeAllGrantedTo(Database& db, const std::string& role) {
   for (auto& [schema, acl] : cat.schema_acls)
     if (cat.SchemaExists(schema)) scan({'n', schema}, acl);
   scan({'d', "yunhe"}, cat.database_acl);
-  if (found.empty()) return;
+  std::vector<std::tuple<std::string, std::string, std::string>> columns;  // (table, column, grantor)
+  for (auto& [key, acl] : cat.column_acls)
+    for (const AclItem& i : acl)
+      if (i.grantee == role) columns.emplace_back(key.first, key.second, i.grantor);
+  if (found.empty() && columns.empty()) return;
   db.BeginCatalogChange();
   Catalog& m = db.mutable_catalog();
   for (auto& [t, grantors] : found)
@@ -499,6 +621,15 @@ void RevokeAllGrantedTo(Database& db, const std::string& role) {
       db.RecordCatalogChange(fmt::format("REVOKE ALL ON {} FROM {} GRANTED BY {} CASCADE", TargetSql(m, t), QuoteIdent(role), QuoteIdent(grantor)),
                              t.kind == 'n' || t.kind == 'd' ? "" : t.key);
     }
+  for (auto& [table, column, grantor] : columns) {
+    auto it = m.column_acls.find({table, column});
+    if (it == m.column_acls.end()) continue;
+    UpdateAcl(it->second, false, false, false, role, grantor, kColumnPrivileges);
+    if (it->second.empty()) m.column_acls.erase(it);
+    db.RecordCatalogChange(fmt::format("REVOKE {} ON {} FROM {} GRANTED BY {}", ColumnPrivilegeList(kColumnPrivileges, {column}),
+                                       TargetSql(m, {'r', table}), QuoteIdent(role), QuoteIdent(grantor)),
+                           table);
+  }
 }
 
 void MovePrivileges(Catalog& cat, const std::string& from, const std::string& to) {
@@ -510,11 +641,20 @@ void MovePrivileges(Catalog& cat, const std::string& from, const std::string& to
     acl.key() = to;
     cat.relation_acls.insert(std::move(acl));
   }
+  for (auto it = cat.column_acls.lower_bound({from, ""}); it != cat.column_acls.end() && it->first.first == from;) {
+    auto node = cat.column_acls.extract(it++);
+    node.key().first = to;
+    cat.column_acls.insert(std::move(node));
+  }
 }
 
 void ForgetDroppedPrivileges(Catalog& cat) {
   std::erase_if(cat.relation_owners, [&](const auto& e) { return !RelationKind(cat, e.first); });
   std::erase_if(cat.relation_acls, [&](const auto& e) { return !RelationKind(cat, e.first); });
+  std::erase_if(cat.column_acls, [&](const auto& e) {
+    const auto table = cat.FindTable(e.first.first);
+    return !table || table->schema.ColumnIndex(e.first.second) < 0;
+  });
   std::erase_if(cat.schema_acls, [&](const auto& e) { return !cat.SchemaExists(e.first); });
   std::erase_if(cat.default_acls, [&](const auto& e) { return !std::get<1>(e.first).empty() && !cat.SchemaExists(std::get<1>(e.first)); });
 }
@@ -537,6 +677,8 @@ std::vector<std::string> RoleDependents(const Catalog& cat, const std::string& r
   for (auto& [schema, acl] : cat.schema_acls)
     if (names(acl)) out.push_back("privileges for schema " + schema);
   if (names(cat.database_acl)) out.push_back("privileges for database yunhe");
+  for (auto& [key, acl] : cat.column_acls)
+    if (names(acl)) out.push_back(fmt::format("privileges for column {} of table {}", key.second, key.first));
   for (std::string& d : DefaultPrivilegeDependents(cat, role)) out.push_back(std::move(d));
   return out;
 }

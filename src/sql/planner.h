@@ -30,6 +30,11 @@ struct ScopeColumn {
   std::string name;
   LogicalType type;
   bool hidden = false;  // not expanded by *, still resolvable (USING duplicates)
+  // A base table's column the reader may SELECT only column by column (GRANT SELECT (a) ON t):
+  // the table's key and column number, checked whenever the column is referenced
+  // (Planner::CheckColumnRead).
+  std::string acl_table;
+  int acl_column = -1;
 };
 
 struct Scope {
@@ -251,6 +256,9 @@ class Planner {
   // Whose privileges reads are checked with: "" = the statement's current_user; a view's body
   // is planned with its owner's (sql/privileges.h).
   std::string privilege_role_;
+  const std::string& PrivilegeRole() const;
+  // 42501 when `col` is a column the reader holds no SELECT on (ScopeColumn::acl_table).
+  void CheckColumnRead(const ScopeColumn& col) const;
   std::vector<std::shared_ptr<ParsedSql>> view_parses_;  // keep view ASTs alive while planning
   ParseNodeArena or_arena_;  // parse nodes FactorCommonOrTerms made (sql/or_factoring.h)
   // Set while a UNION/INTERSECT/EXCEPT plans a branch, taken by the branch's select list: a

@@ -332,6 +332,7 @@ ExprPtr Planner::BindColumnRef(PgQuery__ColumnRef* ref, BindContext& bc) {
     if (found >= 0) {
       if (s->used) (*s->used)[found] = true;
       const ScopeColumn& col = s->columns[found];
+      CheckColumnRead(col);
       if (depth == 0) {
         ExprPtr e = MakeColumn(found, col.type, column);
         // Qualified for display when the scope holds several tables (PostgreSQL's EXPLAIN does so

@@ -130,6 +130,7 @@ PlannedQuery Planner::PlanFromItem(PgQuery__Node* node, const Scope* outer, Scop
   if (is_lateral) *is_lateral = false;
   PlannedQuery q;
   std::string label;
+  std::string column_checked;  // a table read under column privileges
   PgQuery__Alias* alias = nullptr;
   switch (node->node_case) {
     case PG_QUERY__NODE__NODE_RANGE_VAR: {
@@ -170,8 +171,15 @@ PlannedQuery Planner::PlanFromItem(PgQuery__Node* node, const Scope* outer, Scop
         q = PlanView(*view);
       } else {
         const std::string key = RangeVarKey(catalog_, rv);
-        if (catalog_.FindTable(key))
-          CheckRelationPrivilegeAs(catalog_, privilege_role_.empty() ? CurrentStatement().current_user : privilege_role_, key, kPrivSelect);
+        if (catalog_.FindTable(key)) {
+          // SELECT on the table, or on some of its columns: then each column the query names is
+          // checked where it is bound, and a query naming none (count(*)) needs one of them.
+          if (!HasRelationPrivilege(catalog_, PrivilegeRole(), key, kPrivSelect) && HasAnyColumnPrivilege(catalog_, PrivilegeRole(), key, kPrivSelect) &&
+              HasSchemaPrivilege(catalog_, PrivilegeRole(), catalog_.Split(key).schema, kPrivUsage))
+            column_checked = key;
+          else
+            CheckRelationPrivilegeAs(catalog_, PrivilegeRole(), key, kPrivSelect);
+        }
         q = PlanTableScan(key, rv->location, false, nullptr);
       }
       break;
@@ -230,8 +238,19 @@ PlannedQuery Planner::PlanFromItem(PgQuery__Node* node, const Scope* outer, Scop
                               alias->n_colnames));
     for (size_t c = 0; c < alias->n_colnames; ++c) q.names[c] = StrVal(alias->colnames[c]);
   }
-  for (size_t c = 0; c < q.names.size(); ++c) scope_out->columns.push_back(ScopeColumn{label, q.names[c], q.types[c], false});
+  for (size_t c = 0; c < q.names.size(); ++c)
+    scope_out->columns.push_back(ScopeColumn{label, q.names[c], q.types[c], false, column_checked, column_checked.empty() ? -1 : int(c)});
   return q;
+}
+
+const std::string& Planner::PrivilegeRole() const { return privilege_role_.empty() ? CurrentStatement().current_user : privilege_role_; }
+
+void Planner::CheckColumnRead(const ScopeColumn& col) const {
+  if (col.acl_table.empty()) return;
+  // By position: the scope's name may be an alias (FROM t AS x (a, b)).
+  const auto table = catalog_.FindTable(col.acl_table);
+  if (!table || col.acl_column < 0 || size_t(col.acl_column) >= table->schema.columns.size()) return;
+  CheckColumnPrivilegeAs(catalog_, PrivilegeRole(), col.acl_table, table->schema.columns[size_t(col.acl_column)].name, kPrivSelect);
 }
 
 PlannedQuery Planner::PlanRangeFunction(PgQuery__RangeFunction* f, const Scope* outer, Scope* scope_out) {
@@ -721,6 +740,8 @@ PlannedQuery Planner::PlanJoin(PgQuery__JoinExpr* j, const Scope* outer, Scope* 
     std::vector<std::string> names;
     Scope out;
     for (auto& [li, ri] : using_pairs) {
+      CheckColumnRead(ls.columns[li]);  // USING reads both sides' columns
+      CheckColumnRead(rs.columns[ri]);
       ExprPtr l = MakeColumn(li, ls.columns[li].type, ls.columns[li].name);
       ExprPtr r = MakeColumn(lw + ri, rs.columns[ri].type, rs.columns[ri].name);
       ExprPtr merged;

@@ -80,7 +80,27 @@ ExprPtr Planner::BindPrivilegeFunction(const std::string& name, std::vector<Expr
     objects = AllRoles(catalog_);
   }
   const std::vector<std::pair<int64_t, std::string>> roles = AllRoles(catalog_);
+  // has_column_privilege with a constant column (name or number): that column's privileges;
+  // a column given per row answers for the table's. has_any_column_privilege: any column's.
+  const ExprPtr column_arg = column ? a[2] : nullptr;
+  auto column_name = [&](const std::string& key) -> std::string {
+    if (!column_arg || column_arg->kind != ExprKind::kConstant || column_arg->value.is_null) return "";
+    const auto table = catalog_.FindTable(key);
+    if (!table) return "";
+    if (column_arg->value.type.IsInteger()) {
+      const int64_t n = column_arg->value.i;
+      return n >= 1 && size_t(n) <= table->schema.columns.size() ? table->schema.columns[size_t(n - 1)].name : "";
+    }
+    const std::string c = column_arg->value.ToString();
+    if (table->schema.ColumnIndex(c) < 0)
+      throw Error(SqlState::kUndefinedColumn, fmt::format("column \"{}\" of relation \"{}\" does not exist", c, table->schema.RelName()));
+    return c;
+  };
   auto answer = [&](const std::string& role, const std::string& object) {
+    if (kind == 'r' && asked.plain && !RelationAnswer(catalog_, role, object, asked)) {
+      if (name == "has_any_column_privilege") return HasAnyColumnPrivilege(catalog_, role, object, asked.plain);
+      if (const std::string c = column_name(object); !c.empty()) return HasColumnPrivilege(catalog_, role, object, c, asked.plain);
+    }
     switch (kind) {
       case 'n': return HasSchemaPrivilege(catalog_, role, object, any);
       case 'd': return HasDatabasePrivilege(catalog_, role, any);

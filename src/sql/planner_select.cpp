@@ -485,6 +485,7 @@ PlannedQuery Planner::PlanSimpleSelect(PgQuery__SelectStmt* s, const Scope* oute
         if (!table.empty() && col.table != table) continue;
         table_known = true;
         if (col.hidden && table.empty()) continue;
+        CheckColumnRead(col);
         select_exprs.push_back(MakeColumn(int(c), col.type, col.name));
         select_names.push_back(col.name);
         select_nodes.push_back(nullptr);

@@ -209,6 +209,25 @@ bool HasRelationPrivilege(const Catalog& cat, const std::string& role, const std
   return (held & any_of) != 0;
 }
 
+bool HasColumnPrivilege(const Catalog& cat, const std::string& role, const std::string& key, const std::string& column, uint32_t any_of) {
+  if (HasRelationPrivilege(cat, role, key, any_of)) return true;
+  auto it = cat.column_acls.find({key, column});
+  return it != cat.column_acls.end() && (HeldBy(RolesOf(cat, role, false), it->second) & any_of) != 0;
+}
+
+bool HasAnyColumnPrivilege(const Catalog& cat, const std::string& role, const std::string& key, uint32_t any_of) {
+  if (HasRelationPrivilege(cat, role, key, any_of)) return true;
+  const std::set<std::string> roles = RolesOf(cat, role, false);
+  for (auto it = cat.column_acls.lower_bound({key, ""}); it != cat.column_acls.end() && it->first.first == key; ++it)
+    if (HeldBy(roles, it->second) & any_of) return true;
+  return false;
+}
+
+void CheckColumnPrivilegeAs(const Catalog& cat, const std::string& role, const std::string& key, const std::string& column, uint32_t any_of) {
+  if (IsSuperuser(cat, role) || HasColumnPrivilege(cat, role, key, column, any_of)) return;
+  throw Denied(fmt::format("permission denied for {} {}", RelationKindWord(RelationKind(cat, key)), BareName(cat, key)));
+}
+
 bool HasRelationGrantOption(const Catalog& cat, const std::string& role, const std::string& key, uint32_t any_of) {
   if (IsSuperuser(cat, role) || HasPrivilegesOfRole(cat, role, RelationOwner(cat, key))) return true;
   const std::set<std::string> roles = RolesOf(cat, role, false);

@@ -59,6 +59,13 @@ std::vector<std::string> AclTexts(const Acl& acl);
 uint32_t PrivilegesHeld(const Catalog& cat, const std::string& role, const Acl& acl, uint32_t all);
 bool HasRelationPrivilege(const Catalog& cat, const std::string& role, const std::string& key, uint32_t any_of);
 bool HasSchemaPrivilege(const Catalog& cat, const std::string& role, const std::string& schema, uint32_t any_of);
+// Column privileges: the table's, or the column's own (SELECT, INSERT, UPDATE, REFERENCES).
+// HasAnyColumnPrivilege: the table's or any column's (what SELECT count(*) needs).
+bool HasColumnPrivilege(const Catalog& cat, const std::string& role, const std::string& key, const std::string& column, uint32_t any_of);
+bool HasAnyColumnPrivilege(const Catalog& cat, const std::string& role, const std::string& key, uint32_t any_of);
+// "permission denied for table t" (PostgreSQL's message when a column's privilege is missing).
+void CheckColumnPrivilegeAs(const Catalog& cat, const std::string& role, const std::string& key, const std::string& column, uint32_t any_of);
+inline constexpr uint32_t kColumnPrivileges = kPrivSelect | kPrivInsert | kPrivUpdate | kPrivReferences;
 bool HasDatabasePrivilege(const Catalog& cat, const std::string& role, uint32_t any_of);
 
 // Checks as the statement's current_user.

@@ -131,13 +131,19 @@ bool BuildSystemRelation(const Catalog& cat, const std::string& schema, const st
                     {"attcollation", I}, {"attstorage", T}, {"attcompression", T}, {"attstattarget", I4}, {"attacl", TA},
                     {"attoptions", TA}, {"attfdwoptions", TA}});
     std::vector<ColumnInfo> cols;
+    // attacl: GRANT ... (column) ON t's items (psql's \dp "Column privileges").
+    auto ColumnAclValue = [&](const Table* t, const std::string& column) {
+      if (!t) return Null();
+      auto it = cat.column_acls.find({t->schema.name, column});
+      return it == cat.column_acls.end() ? Null() : AclValue(it->second);
+    };
     ForEachRelation(cat, [&](const QualifiedName&, int64_t oid, const Table* t, const ViewInfo* v) {
       columns_of(t, v, &cols);
       for (size_t c = 0; c < cols.size(); ++c) {
         const ColumnInfo& col = cols[c];
         b.Row({Int(oid), Text(col.name), Int(PgTypeOid(col.type)), Int(-1), Int(int64_t(c + 1)), Int(PgTypmod(col.type)), Bool(col.not_null),
                Bool(!col.default_sql.empty() && !col.identity), Bool(false), Text(col.identity ? std::string(1, col.identity) : ""), Text(""), Int(0),
-               Text(col.type.physical() == PhysicalType::kStr ? "x" : "p"), Text(""), Int(-1), Null(), Null(), Null()});
+               Text(col.type.physical() == PhysicalType::kStr ? "x" : "p"), Text(""), Int(-1), ColumnAclValue(t, col.name), Null(), Null()});
       }
     });
     b.Finish();

@@ -75,6 +75,8 @@ struct Catalog {
   // default privileges. Drops and renames carry these along (engine/grants.h).
   std::map<std::string, std::string> relation_owners;
   std::map<std::string, Acl> relation_acls;
+  // Column privileges (GRANT SELECT (a) ON t ...): (relation key, column) -> its ACL, no default.
+  std::map<std::pair<std::string, std::string>, Acl> column_acls;
   // ALTER DEFAULT PRIVILEGES (engine/default_privileges.h): (owner role, schema or "" for all,
   // object type 'r' tables, 'S' sequences, 'f' functions, 'T' types, 'n' schemas) -> the ACL new
   // objects of that role get (PostgreSQL's pg_default_acl).

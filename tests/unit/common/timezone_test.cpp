@@ -92,6 +92,12 @@ TEST(TimeZone, NamesAndPosixStrings) {
   EXPECT_EQ(fixed->name(), "<+05:30>-05:30");
   EXPECT_EQ(FormatUtcOffset(-9 * 3600), "-09");
   EXPECT_EQ(FormatUtcOffset(5 * 3600 + 45 * 60), "+05:45");
+  // Found by fuzz_pgwire (UBSan, a TimeZone startup parameter): digits past any offset or rule
+  // number overflowed an int; such a string is no time zone.
+  EXPECT_FALSE(TimeZone::Find("Asi" + std::string(60, '3') + "a0Shan"));
+  EXPECT_FALSE(TimeZone::Find("UTC" + std::string(30, '9')));
+  EXPECT_FALSE(TimeZone::Find("CET-1CEST,M3.5.0,M10.5.0/" + std::string(30, '9')));
+  EXPECT_FALSE(TimeZone::Find("CET-1CEST,M" + std::string(30, '9') + ".5.0,M10.5.0/3"));
 }
 
 }  // namespace

@@ -189,6 +189,29 @@ TEST(Privileges, AdminOptionsComeBackAfterRestarts) {
       });
 }
 
+TEST(Privileges, ColumnPrivilegesComeBackAfterRestarts) {
+  testing::ExpectAfterRestarts(
+      "column-privileges",
+      [](Database& db) {
+        Ok(db, "CREATE ROLE r");
+        Ok(db, "CREATE TABLE t (id int, name text, salary float8)");
+        Ok(db, "GRANT SELECT (id, name), UPDATE (name) ON t TO r");
+        Ok(db, "GRANT INSERT (id) ON t TO r WITH GRANT OPTION");
+        Ok(db, "REVOKE SELECT (name) ON t FROM r");
+        Ok(db, "ALTER TABLE t RENAME COLUMN id TO ident");
+        Ok(db, "ALTER TABLE t RENAME TO staff");
+      },
+      [](Database& db) {
+        EXPECT_EQ(Scalar(db, "SELECT string_agg(attname || '=' || attacl::text, ' ' ORDER BY attnum) FROM pg_attribute "
+                             "WHERE attrelid = 'staff'::regclass AND attacl IS NOT NULL"),
+                  "ident={r=a*r/yunhe} name={r=w/yunhe}");
+        Session r(db);
+        r.SetLoginUser("r");
+        EXPECT_EQ(testing::StateOf(r, "SELECT ident FROM staff"), "ok");
+        EXPECT_EQ(testing::StateOf(r, "SELECT name FROM staff"), "42501");
+      });
+}
+
 TEST(Privileges, ServerFilesNeedTheirRoles) {
   auto db = OpenOrDie(FreshDir("privileges-files"));
   Ok(*db, "CREATE ROLE bob LOGIN");
