@@ -202,5 +202,6 @@ SELECT pg_sleep(60);
             pos += 8 + n
     write("wal", wal, 30)
     write("part", [open(p, "rb").read() for p in sorted(glob.glob(os.path.join(db, "*.part")))], 10)
+write("segment", [open(p, "rb").read() for p in sorted(glob.glob(os.path.join(root, "tests/data/v1_dir/*.seg")))], 10)
 for target in sorted(os.listdir(out)):
     print(f"{target}: {len(os.listdir(os.path.join(out, target)))} seeds")
