@@ -134,14 +134,22 @@ bool DecodeWalRecord(const char* data, size_t size, WalRecord* r) {
     r->table = in.Str();
     uint32_t n = in.U32();
     if (!in.ok() || n > in.remaining() / 12) return false;
-    r->row_ids.clear();
-    for (uint32_t k = 0; k < n; ++k) {
-      uint64_t first = in.U64();
-      uint32_t len = in.U32();
-      if (!in.ok() || len == 0 || r->row_ids.size() + len > kMaxWalDeleteRowIds) return false;
-      for (uint32_t j = 0; j < len; ++j) r->row_ids.push_back(first + j);
+    // The runs first, then the ids in one allocation (a large delete expanded by push_back
+    // spent most of its time moving the vector: 13 s under ASan for 2^27 ids, found by fuzz_wal).
+    std::vector<std::pair<uint64_t, uint32_t>> runs(n);
+    size_t total = 0;
+    for (auto& [first, len] : runs) {
+      first = in.U64();
+      len = in.U32();
+      total += len;
+      if (!in.ok() || len == 0 || total > kMaxWalDeleteRowIds) return false;
     }
-    return in.ok() && in.remaining() == 0;
+    if (!in.ok() || in.remaining() != 0) return false;
+    r->row_ids.resize(total);
+    uint64_t* out = r->row_ids.data();
+    for (auto [first, len] : runs)
+      for (uint32_t j = 0; j < len; ++j) *out++ = first + j;
+    return true;
   }
   if (!in.ok() || type < 1 || (type > 5 && type != uint8_t(WalRecordType::kSequence))) return false;
   r->type = WalRecordType(type);
