@@ -173,26 +173,32 @@ void ValidateCheckConstraint(const Catalog& catalog, const TableSchema& schema, 
 }
 
 void RenameColumnInChecks(TableSchema& schema, const std::string& old_name, const std::string& new_name) {
-  for (CheckConstraint& c : schema.checks) {
-    // The expression reads one table: a name token that is the old column and not a function's
-    // name (followed by '(') or a field of something else (after '.').
-    const std::vector<SqlToken> tokens = ScanSqlTokens(c.expr);
-    std::string out;
-    size_t at = 0;
-    for (size_t k = 0; k < tokens.size(); ++k) {
-      const SqlToken& t = tokens[k];
-      std::string text = c.expr.substr(size_t(t.start), size_t(t.end - t.start));
-      std::string name = text;
-      if (!text.empty() && text[0] == '"') name = text.substr(1, text.size() - 2);
-      else for (char& ch : name) ch = char(tolower((unsigned char)ch));
-      const bool call = k + 1 < tokens.size() && tokens[k + 1].kind == '(';
-      const bool field = k > 0 && tokens[k - 1].kind == '.';
-      if (name != old_name || call || field || !(isalpha((unsigned char)text[0]) || text[0] == '_' || text[0] == '"')) continue;
-      out += c.expr.substr(at, size_t(t.start) - at) + QuoteIdent(new_name);
-      at = size_t(t.end);
-    }
-    c.expr = out + c.expr.substr(at);
+  for (CheckConstraint& c : schema.checks) c.expr = RenameColumnInExpression(c.expr, old_name, new_name);
+  for (RowPolicy& p : schema.policies) {
+    p.using_expr = RenameColumnInExpression(p.using_expr, old_name, new_name);
+    p.check_expr = RenameColumnInExpression(p.check_expr, old_name, new_name);
   }
+}
+
+std::string RenameColumnInExpression(const std::string& expr, const std::string& old_name, const std::string& new_name) {
+  // The expression reads one table: a name token that is the old column and not a function's
+  // name (followed by '(') or a field of something else (after '.').
+  const std::vector<SqlToken> tokens = ScanSqlTokens(expr);
+  std::string out;
+  size_t at = 0;
+  for (size_t k = 0; k < tokens.size(); ++k) {
+    const SqlToken& t = tokens[k];
+    std::string text = expr.substr(size_t(t.start), size_t(t.end - t.start));
+    std::string name = text;
+    if (!text.empty() && text[0] == '"') name = text.substr(1, text.size() - 2);
+    else for (char& ch : name) ch = char(tolower((unsigned char)ch));
+    const bool call = k + 1 < tokens.size() && tokens[k + 1].kind == '(';
+    const bool field = k > 0 && tokens[k - 1].kind == '.';
+    if (name != old_name || call || field || !(isalpha((unsigned char)text[0]) || text[0] == '_' || text[0] == '"')) continue;
+    out += expr.substr(at, size_t(t.start) - at) + QuoteIdent(new_name);
+    at = size_t(t.end);
+  }
+  return out + expr.substr(at);
 }
 
 void DropChecksOfMissingColumns(const Catalog& catalog, TableSchema& schema) {

@@ -58,7 +58,10 @@ void ValidateCheckConstraint(const Catalog& catalog, const TableSchema& schema, 
                              const DataChunk& rows);
 
 // A column rename carried into the checks' text; the checks a dropped column leaves unbindable go.
+// (Also in the table's row-security policies' expressions.)
 void RenameColumnInChecks(TableSchema& schema, const std::string& old_name, const std::string& new_name);
+// The expression's text with a column name token renamed (not function names or fields).
+std::string RenameColumnInExpression(const std::string& expr, const std::string& old_name, const std::string& new_name);
 void DropChecksOfMissingColumns(const Catalog& catalog, TableSchema& schema);
 
 }  // namespace yunhe

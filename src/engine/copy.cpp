@@ -26,6 +26,7 @@
 #include "ingest/lineproto/line_protocol_writer.h"
 #include "ingest/nmea/nmea_writer.h"
 #include "sql/planner.h"
+#include "sql/row_security.h"
 #include "sql/privileges.h"
 #include "sql/relation_names.h"
 #include "engine/database_appender.h"
@@ -148,6 +149,8 @@ void CopyTo(Database& db, PgQuery__CopyStmt* stmt, const std::string& sql, const
     const std::string key = RangeVarKey(db.catalog(), stmt->relation);
     if (RelationKind(db.catalog(), key)) CheckCopyPrivilege(db.catalog(), stmt, key, kPrivSelect);
     q = planner.PlanTableScan(key, stmt->relation->location, false, &scope);
+    // Row-level security: COPY t TO copies the rows a SELECT would see, as PostgreSQL.
+    if (ExprPtr filter = planner.RowSecurityFilter(key, 'r', scope)) q.plan = std::make_shared<FilterOperator>(q.plan, filter);
     if (stmt->n_attlist) {
       std::vector<ExprPtr> cols;
       std::vector<std::string> names;
@@ -276,6 +279,8 @@ void ExecuteCopy(Database& db, PgQuery__CopyStmt* stmt, const std::string& sql, 
   auto table = db.catalog().FindTable(name);
   if (!table) throw Error(SqlState::kUndefinedTable, fmt::format("relation \"{}\" does not exist", name));
   CheckCopyPrivilege(db.catalog(), stmt, name, kPrivInsert);
+  if (RowSecurityApplies(db.catalog(), table->schema, CurrentStatement().current_user))
+    throw Error(Status::Error(SqlState::kFeatureNotSupported, "COPY FROM not supported with row-level security").WithHint("Use INSERT statements instead."));
   const TableSchema& schema = table->schema;
   std::vector<int> targets;
   if (stmt->n_attlist == 0) {

@@ -24,6 +24,7 @@
 #include "engine/default_privileges.h"
 #include "engine/grants.h"
 #include "engine/owned_objects.h"
+#include "engine/policies.h"
 #include "sql/privileges.h"
 #include "sql/relation_names.h"
 #include "sql/settings_view.h"
@@ -127,9 +128,10 @@ Status Database::CheckpointLocked() {
 }
 
 
-void Database::RecordAppend(const std::shared_ptr<Table>& table, const DataChunk& rows, bool merge_points) {
+void Database::RecordAppend(const std::shared_ptr<Table>& table, const DataChunk& rows, bool merge_points, char row_security) {
   if (rows.count == 0) return;
   CheckWorkspaceWrite(table.get());
+  if (!replaying_ && row_security && table->schema.row_security) EnforceRowSecurityCheck(*catalog_, table->schema, rows, row_security);
   if (!replaying_ && !table->schema.checks.empty()) EnforceCheckConstraints(*catalog_, table->schema, rows);
   if (!replaying_ && !table->schema.foreign_keys.empty()) CheckChildRows(*catalog_, table->schema, rows);
   if (!replaying_ && table->schema.UpsertsOnKey()) {
@@ -663,6 +665,7 @@ void Database::Dispatch(PgQuery__Node* node, const std::string& sql, QueryResult
     case PG_QUERY__NODE__NODE_DROP_STMT:
       if (node->drop_stmt->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_SEQUENCE) DropSequences(*this, node->drop_stmt, sql, result);
       else if (node->drop_stmt->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA) ExecuteDropSchema(*this, node->drop_stmt, sql, result);
+      else if (node->drop_stmt->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_POLICY) ExecuteDropPolicy(*this, node->drop_stmt, sql, result);
       else ExecuteDrop(*this, node->drop_stmt, sql, result);
       return;
     case PG_QUERY__NODE__NODE_CREATE_SCHEMA_STMT: ExecuteCreateSchema(*this, node->create_schema_stmt, sql, result); return;
@@ -696,6 +699,7 @@ void Database::Dispatch(PgQuery__Node* node, const std::string& sql, QueryResult
     case PG_QUERY__NODE__NODE_INDEX_STMT: ExecuteCreateIndex(*this, node->index_stmt, sql, result); return;
     case PG_QUERY__NODE__NODE_COPY_STMT: ExecuteCopy(*this, node->copy_stmt, sql, result); return;
     case PG_QUERY__NODE__NODE_GRANT_STMT: ExecuteGrant(*this, node->grant_stmt, sql, result); return;
+    case PG_QUERY__NODE__NODE_CREATE_POLICY_STMT: ExecuteCreatePolicy(*this, node->create_policy_stmt, sql, result); return;
     case PG_QUERY__NODE__NODE_REASSIGN_OWNED_STMT: ExecuteReassignOwned(*this, node->reassign_owned_stmt, sql, result); return;
     case PG_QUERY__NODE__NODE_DROP_OWNED_STMT: ExecuteDropOwned(*this, node->drop_owned_stmt, sql, result); return;
     case PG_QUERY__NODE__NODE_ALTER_DEFAULT_PRIVILEGES_STMT:

@@ -274,7 +274,9 @@ class Database {
   // merge_points: rows of an upsert table (TableSchema::UpsertsOnKey) that replace stored ones
   // keep those rows' values in the cells they leave NULL (line protocol: InfluxDB's points,
   // whose field sets merge); otherwise the last write replaces the whole row.
-  void RecordAppend(const std::shared_ptr<Table>& table, const DataChunk& rows, bool merge_points = false) REQUIRES(mu_);
+  // row_security: the command whose WITH CHECK policies the rows must pass ('a' INSERT, 'w'
+  // UPDATE; 0 none: a workspace's commit, a foreign key's action), when row security applies.
+  void RecordAppend(const std::shared_ptr<Table>& table, const DataChunk& rows, bool merge_points = false, char row_security = 'a') REQUIRES(mu_);
   // by_update: the rows' new versions are appended next (an UPDATE), which matters to the
   // foreign keys that reference the table (their ON UPDATE action, not ON DELETE).
   void RecordDelete(const std::shared_ptr<Table>& table, const std::vector<uint64_t>& row_ids, bool by_update = false) REQUIRES(mu_);

@@ -864,6 +864,10 @@ void ExecuteAlterTable(Database& db, PgQuery__AlterTableStmt* stmt, const std::s
         table->pk_maps.clear();
         break;
       }
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_EnableRowSecurity: s.row_security = true; break;
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_DisableRowSecurity: s.row_security = false; break;
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_ForceRowSecurity: s.force_row_security = true; break;
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_NoForceRowSecurity: s.force_row_security = false; break;
       default: throw Error(SqlState::kFeatureNotSupported, "this ALTER TABLE form is not supported");
     }
   }

@@ -200,7 +200,7 @@ void ResolveConflicts(Database& db, const std::shared_ptr<Table>& table, DataChu
       std::vector<uint64_t> old;
       for (uint32_t k : apply) old.push_back(existing_ids[k]);
       db.RecordDelete(table, old, /*by_update=*/true);
-      db.RecordAppend(table, updated);
+      db.RecordAppend(table, updated, false, 'w');
       *total += updated.count;
       if (keep_written) written->push_back(std::move(updated));
     }
@@ -531,7 +531,7 @@ void ExecuteUpdate(Database& db, PgQuery__UpdateStmt* stmt, const std::string& s
   }
   for (size_t k = 0; k < new_rows.size(); ++k) {
     db.RecordDelete(table, old_ids[k], /*by_update=*/true);
-    db.RecordAppend(table, new_rows[k]);
+    db.RecordAppend(table, new_rows[k], false, 'w');
     total += new_rows[k].count;
   }
   Returning(planner, *table, stmt->returning_list, stmt->n_returning_list, new_rows, result);
@@ -547,6 +547,7 @@ void ExecuteDelete(Database& db, PgQuery__DeleteStmt* stmt, const std::string& s
   });
   std::string label = stmt->relation->alias ? stmt->relation->alias->aliasname : stmt->relation->relname;
   Scope scope;
+  planner.SetDmlCommand('d');
   auto chunks = MatchingRows(planner, table->schema.name, label, stmt->relation->location, stmt->using_clause,
                              stmt->n_using_clause, stmt->where_clause, &scope);
   size_t total = 0;

@@ -2,6 +2,7 @@
 #include "engine/api_tokens.h"
 #include "engine/catalog_oids.h"
 #include "engine/foreign_keys.h"
+#include "engine/policies.h"
 #include "engine/comments.h"
 #include "engine/default_privileges.h"
 #include "engine/grants.h"
@@ -42,6 +43,10 @@ std::string CatalogDdl(const Catalog& catalog, bool with_sequence_values) {
   for (auto& [name, t] : catalog.tables)
     if (!IsTempRelationKey(name))
       for (const std::string& ddl : ForeignKeysDdl(catalog, t->schema)) out += ddl + ";\n";
+  // Policies after every table exists (their expressions may read other tables).
+  for (auto& [name, t] : catalog.tables)
+    if (!IsTempRelationKey(name))
+      for (const std::string& ddl : PoliciesDdl(catalog, t->schema)) out += ddl + ";\n";
   for (auto& [name, v] : catalog.views) {
     if (IsTempRelationKey(name)) continue;
     out += "CREATE VIEW " + catalog.Quote(name);

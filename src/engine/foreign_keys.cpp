@@ -280,7 +280,7 @@ void ResolveRemovedKeys(Database& db, std::vector<RemovedKey>& pending) {
         for (int c : cols)
           for (size_t r = 0; r < nulled.count; ++r) nulled.columns[size_t(c)].SetNull(r, true);
         db.RecordDelete(child, ids, /*by_update=*/true);
-        db.RecordAppend(child, nulled);
+        db.RecordAppend(child, nulled, false, 0);  // referential actions pass by row security, as PostgreSQL
       } else {
         throw Error(Status::Error(SqlState::kForeignKeyViolation,
                                   fmt::format("update or delete on table \"{}\" violates foreign key constraint \"{}\" on table \"{}\"",

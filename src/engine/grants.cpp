@@ -680,6 +680,9 @@ std::vector<std::string> RoleDependents(const Catalog& cat, const std::string& r
   for (auto& [key, acl] : cat.column_acls)
     if (names(acl)) out.push_back(fmt::format("privileges for column {} of table {}", key.second, key.first));
   for (std::string& d : DefaultPrivilegeDependents(cat, role)) out.push_back(std::move(d));
+  for (auto& [key, t] : cat.tables)
+    for (const RowPolicy& p : t->schema.policies)
+      if (std::find(p.roles.begin(), p.roles.end(), role) != p.roles.end()) out.push_back(fmt::format("target of policy {} on table {}", p.name, key));
   return out;
 }
 

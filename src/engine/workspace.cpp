@@ -335,7 +335,7 @@ void Database::ApplyWorkspace(Workspace& ws, bool block_ends) {
     size_t added_groups = 0;
     for (size_t g = 0; g < w.mine->data.group_count() && added_groups <= kFewGroups; ++g) added_groups += !w.mine->data.SameGroup(*w.base, g);
     if (!block_ends || added_groups > kFewGroups) {
-      ForEachAdded(*w.base, w.mine->data, [&](DataChunk rows) REQUIRES(mu_) { RecordAppend(live, rows); });
+      ForEachAdded(*w.base, w.mine->data, [&](DataChunk rows) REQUIRES(mu_) { RecordAppend(live, rows, false, 0); });
       continue;
     }
     std::vector<DataChunk> added;
@@ -344,7 +344,7 @@ void Database::ApplyWorkspace(Workspace& ws, bool block_ends) {
     ws.txn.savepoints.clear();
     w.base.reset();
     w.mine.reset();
-    for (const DataChunk& rows : added) RecordAppend(live, rows);
+    for (const DataChunk& rows : added) RecordAppend(live, rows, false, 0);  // checked when appended to the copy
   }
 }
 

@@ -149,8 +149,14 @@ class Planner {
   PlannedQuery PlanUnnest(PgQuery__RangeFunction* f, PgQuery__FuncCall* call, const Scope* outer, Scope* scope_out);
   // A view's output columns for the system catalogs; false when its query no longer plans.
   bool ViewColumns(const ViewInfo& view, std::vector<std::string>* names, std::vector<LogicalType>* types);
+  // Row-level security (sql/row_security.h): the USING filter of `command` ('r', 'w', 'd') on
+  // table `key` for the reading role, bound over `scope` (the table's columns first); nullptr
+  // when row security does not apply.
+  ExprPtr RowSecurityFilter(const std::string& key, char command, const Scope& scope);
+  void SetDmlCommand(char command) { dml_command_ = command; }  // before PlanDmlSource
   // Source rows of UPDATE ... FROM / DELETE ... USING: the target table's columns, then its row
-  // id (hidden column "ctid"), then the other FROM items' columns, filtered by WHERE.
+  // id (hidden column "ctid"), then the other FROM items' columns, filtered by WHERE (and the
+  // target's row-security policies).
   PlannedQuery PlanDmlSource(const std::string& table, const std::string& label, int location, PgQuery__Node** from,
                              size_t n_from, PgQuery__Node* where, Scope* scope_out);
   int CharPos(int byte_location) const;
@@ -256,6 +262,8 @@ class Planner {
   // Whose privileges reads are checked with: "" = the statement's current_user; a view's body
   // is planned with its owner's (sql/privileges.h).
   std::string privilege_role_;
+  // The command PlanDmlSource plans for ('w' UPDATE, 'd' DELETE): whose row-security policies apply.
+  char dml_command_ = 'w';
   const std::string& PrivilegeRole() const;
   // 42501 when `col` is a column the reader holds no SELECT on (ScopeColumn::acl_table).
   void CheckColumnRead(const ScopeColumn& col) const;

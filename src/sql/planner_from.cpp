@@ -28,6 +28,7 @@
 #include "exec/external_scan.h"
 #include "functions/user_functions.h"
 #include "sql/planner.h"
+#include "sql/row_security.h"
 #include "sql/privileges.h"
 #include "sql/relation_names.h"
 #include "sql/system_catalog.h"
@@ -181,6 +182,9 @@ PlannedQuery Planner::PlanFromItem(PgQuery__Node* node, const Scope* outer, Scop
             CheckRelationPrivilegeAs(catalog_, PrivilegeRole(), key, kPrivSelect);
         }
         q = PlanTableScan(key, rv->location, false, nullptr);
+        Scope columns;
+        for (size_t c = 0; c < q.names.size(); ++c) columns.columns.push_back(ScopeColumn{"", q.names[c], q.types[c], false});
+        if (ExprPtr filter = RowSecurityFilter(key, 'r', columns)) q.plan = std::make_shared<FilterOperator>(q.plan, filter);
       }
       break;
     }
@@ -241,6 +245,23 @@ PlannedQuery Planner::PlanFromItem(PgQuery__Node* node, const Scope* outer, Scop
   for (size_t c = 0; c < q.names.size(); ++c)
     scope_out->columns.push_back(ScopeColumn{label, q.names[c], q.types[c], false, column_checked, column_checked.empty() ? -1 : int(c)});
   return q;
+}
+
+ExprPtr Planner::RowSecurityFilter(const std::string& key, char command, const Scope& scope) {
+  const auto table = catalog_.FindTable(key);
+  if (!table || !RowSecurityApplies(catalog_, table->schema, PrivilegeRole())) return nullptr;
+  std::string expr = RowSecurityExpression(catalog_, table->schema, PrivilegeRole(), command, false);
+  // UPDATE and DELETE read the rows they touch: SELECT's policies apply too (PostgreSQL's rule
+  // for statements that read the table, as nearly every UPDATE and DELETE does).
+  if (command != 'r') expr = "(" + expr + ") AND (" + RowSecurityExpression(catalog_, table->schema, PrivilegeRole(), 'r', false) + ")";
+  auto parsed = ParsedSql::Parse("SELECT " + expr);
+  view_parses_.push_back(parsed);  // the bound expression may point into its parse tree
+  // Bound over the table's columns only (a FROM item beside it must not capture a name).
+  Scope own;
+  own.columns.assign(scope.columns.begin(), scope.columns.begin() + std::min(scope.columns.size(), table->schema.columns.size()));
+  Planner sub(catalog_, parsed->text());
+  sub.privilege_role_ = PrivilegeRole();
+  return CoerceTo(sub.BindExpression(parsed->statements()[0].node->select_stmt->target_list[0]->res_target->val, own), TypeId::kBool);
 }
 
 const std::string& Planner::PrivilegeRole() const { return privilege_role_.empty() ? CurrentStatement().current_user : privilege_role_; }
@@ -646,10 +667,12 @@ PlannedQuery Planner::PlanDmlSource(const std::string& table, const std::string&
   scope.columns.push_back(ScopeColumn{label, "ctid", TypeId::kInt64, true});
   std::vector<PgQuery__Node*> conjuncts;
   SplitConjuncts(where, &conjuncts);
+  ExprPtr row_security = RowSecurityFilter(table, dml_command_, scope);
   JoinFromItems(&q, &scope, from, n_from, nullptr, &conjuncts);
-  if (!conjuncts.empty()) {
+  if (!conjuncts.empty() || row_security) {
     std::vector<ExprPtr> preds;
     for (auto* c : conjuncts) preds.push_back(CoerceTo(BindExpression(c, scope), TypeId::kBool));
+    if (row_security) preds.push_back(row_security);  // over the target's columns, first in the row
     // As for SELECT: zone maps and key or index lookups for the target's scan (UPDATE ... WHERE
     // k = 5 reads one row), the joins of FROM/USING items filtered below them.
     q.plan = PushDownFilters(q.plan, preds);

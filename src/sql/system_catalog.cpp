@@ -119,8 +119,8 @@ bool BuildSystemRelation(const Catalog& cat, const std::string& schema, const st
         if (o.kind == 'r' && e.kind == 'r')
           for (const ForeignKey& fk : o.table->schema.foreign_keys) triggers = triggers || fk.ref_table == e.key;
       b.Row({Int(e.oid), Text(e.name), Int(e.namespace_oid), Int(0), Int(0), Int(RoleOid(cat, RelationOwner(cat, owned))), Int(am), Int(0), Int(0), tuples,
-             Bool(has_index), Text(IsTempSchema(e.schema) ? "t" : "p"), Text(std::string(1, e.kind)), Int(natts), Int(checks), Bool(false), Bool(triggers), Bool(false),
-             Bool(false), Text(e.kind == 'r' ? "d" : "n"), Bool(false), relacl, StorageOptions(e), Null()});
+             Bool(has_index), Text(IsTempSchema(e.schema) ? "t" : "p"), Text(std::string(1, e.kind)), Int(natts), Int(checks), Bool(false), Bool(triggers),
+             Bool(e.kind == 'r' && e.table->schema.row_security), Bool(e.kind == 'r' && e.table->schema.force_row_security), Text(e.kind == 'r' ? "d" : "n"), Bool(false), relacl, StorageOptions(e), Null()});
     }
     b.Finish();
     return true;

@@ -97,9 +97,24 @@ bool BuildDescribeRelation(const Catalog& cat, const std::string& name, SystemRe
   // Present and empty: clients join them without failing.
   const LogicalType oids = ArrayOf(TypeId::kInt64);
   if (name == "pg_inherits") Builder(out, {{"inhrelid", I}, {"inhparent", I}, {"inhseqno", I4}, {"inhdetachpending", B}}).Finish();
-  else if (name == "pg_policy")
-    Builder(out, {{"oid", I}, {"polname", T}, {"polrelid", I}, {"polcmd", T}, {"polpermissive", B}, {"polroles", oids},
-                  {"polqual", T}, {"polwithcheck", T}}).Finish();
+  else if (name == "pg_policy") {
+    // CREATE POLICY's (sql/row_security.h); polroles {0} = PUBLIC; the expressions as their text
+    // (what pg_get_expr gives back here).
+    Builder b(out, {{"oid", I}, {"polname", T}, {"polrelid", I}, {"polcmd", T}, {"polpermissive", B}, {"polroles", oids},
+                    {"polqual", T}, {"polwithcheck", T}});
+    int64_t oid = 0;
+    for (const RelationEntry& e : CatalogRelations(cat)) {
+      if (e.kind != 'r') continue;
+      for (const RowPolicy& p : e.table->schema.policies) {
+        std::vector<Value> roles;
+        for (const std::string& r : p.roles) roles.push_back(Value::Int(RoleOid(cat, r)));
+        if (roles.empty()) roles.push_back(Value::Int(0));
+        b.Row({Int(95000 + ++oid), Text(p.name), Int(e.oid), Text(std::string(1, p.command)), Bool(p.permissive), MakeArray(roles, oids),
+               p.using_expr.empty() ? Null() : Text(p.using_expr), p.check_expr.empty() ? Null() : Text(p.check_expr)});
+      }
+    }
+    b.Finish();
+  }
   else if (name == "pg_statistic_ext")
     Builder(out, {{"oid", I}, {"stxrelid", I}, {"stxname", T}, {"stxnamespace", I}, {"stxowner", I}, {"stxstattarget", I4},
                   {"stxkeys", ArrayOf(TypeId::kInt16)}, {"stxkind", TA}, {"stxexprs", T}}).Finish();

@@ -53,6 +53,17 @@ struct CheckConstraint {
   std::string expr;
 };
 
+// A row-level security policy (CREATE POLICY; sql/row_security.h): for command '*' (ALL), 'r'
+// SELECT, 'a' INSERT, 'w' UPDATE, 'd' DELETE; for `roles` ("" = PUBLIC); the texts of its USING
+// and WITH CHECK expressions ("" = none).
+struct RowPolicy {
+  std::string name;
+  bool permissive = true;
+  char command = '*';
+  std::vector<std::string> roles;
+  std::string using_expr, check_expr;
+};
+
 // A FOREIGN KEY constraint (engine/foreign_keys.h): these columns' values, when none is NULL,
 // must be a key of `ref_table` (its key columns `ref_columns`). Actions as PostgreSQL's letters:
 // 'a' NO ACTION, 'r' RESTRICT, 'c' CASCADE, 'n' SET NULL.
@@ -83,6 +94,9 @@ struct TableSchema {
   std::vector<std::pair<std::string, std::string>> storage_options;
   std::vector<CheckConstraint> checks;  // in name order, as PostgreSQL checks them
   std::vector<ForeignKey> foreign_keys;
+  // Row-level security: ALTER TABLE ... ENABLE / FORCE ROW LEVEL SECURITY, and the policies.
+  bool row_security = false, force_row_security = false;
+  std::vector<RowPolicy> policies;
 
   // A key that includes the designated timestamp makes the table upsert: a row whose key
   // exists replaces the old one (last write wins), like InfluxDB points.

@@ -1,0 +1,168 @@
+#include "engine/policies.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "common/sql_text.h"
+#include "common/statement_context.h"
+#include "common/status.h"
+#include "engine/check_constraints.h"
+#include "engine/grants.h"
+#include "exec/expression_eval.h"
+#include "sql/parse_tree_walk.h"
+#include "sql/planner.h"
+#include "sql/privileges.h"
+#include "sql/relation_names.h"
+#include "sql/row_security.h"
+#include "sql/sql_tokens.h"
+
+namespace yunhe {
+
+namespace {
+
+// The text inside the parentheses around the expression at `location` (USING (...), WITH
+// CHECK (...)): the innermost parenthesis open at that point.
+std::string ParenthesizedAt(const std::string& sql, int location) {
+  const std::vector<SqlToken> tokens = ScanSqlTokens(sql);
+  std::vector<size_t> open;
+  size_t k = 0;
+  for (; k < tokens.size() && tokens[k].start < location; ++k) {
+    if (tokens[k].kind == '(') open.push_back(k);
+    else if (tokens[k].kind == ')' && !open.empty()) open.pop_back();
+  }
+  if (open.empty()) throw Error(SqlState::kSyntaxError, "could not find the expression of the policy");
+  int depth = 0;
+  for (size_t j = open.back(); j < tokens.size(); ++j) {
+    depth += tokens[j].kind == '(' ? 1 : tokens[j].kind == ')' ? -1 : 0;
+    if (depth == 0) return sql.substr(size_t(tokens[open.back()].end), size_t(tokens[j].start - tokens[open.back()].end));
+  }
+  throw Error(SqlState::kSyntaxError, "could not find the expression of the policy");
+}
+
+// Where an expression is: its top node's location (an operator's, a function name's ...), which
+// lies inside the parentheses around the expression and outside any nested in it; else the
+// smallest location in the tree.
+int ExpressionLocation(PgQuery__Node* node) {
+  auto location_of = [](const ProtobufCMessage* m) {
+    const ProtobufCFieldDescriptor* f = protobuf_c_message_descriptor_get_field_by_name(m->descriptor, "location");
+    return f && f->type == PROTOBUF_C_TYPE_INT32 ? *reinterpret_cast<const int32_t*>(reinterpret_cast<const char*>(m) + f->offset) : -1;
+  };
+  const ProtobufCFieldDescriptor* set = SetNodeField(node);
+  if (set) {
+    const auto* inner = *reinterpret_cast<ProtobufCMessage* const*>(reinterpret_cast<const char*>(node) + set->offset);
+    if (inner && location_of(inner) >= 0) return location_of(inner);
+  }
+  int location = -1;
+  WalkParseTree(&node->base, [&](const ProtobufCMessage* m) {
+    const int l = location_of(m);
+    if (l >= 0 && (location < 0 || l < location)) location = l;
+  });
+  return location;
+}
+
+// The expression bound over the table's columns (a boolean is required, as PostgreSQL).
+ExprPtr BindPolicyExpression(const Catalog& catalog, const TableSchema& schema, const std::string& expr) {
+  const std::string sql = "SELECT " + expr;
+  auto parsed = ParsedSql::Parse(sql);
+  Planner planner(catalog, sql);
+  ExprPtr e = planner.BindExpression(parsed->statements()[0].node->select_stmt->target_list[0]->res_target->val,
+                                     ColumnsScope(schema, schema.RelName()));
+  if (e->type.id != TypeId::kBool && e->type.id != TypeId::kNull)
+    throw Error(SqlState::kDatatypeMismatch, fmt::format("argument of POLICY must be type boolean, not type {}", e->type.ToString()));
+  return e;
+}
+
+std::string RolesSql(const RowPolicy& p) {
+  if (p.roles.empty()) return "PUBLIC";
+  std::string out;
+  for (const std::string& r : p.roles) out += (out.empty() ? "" : ", ") + (r.empty() ? std::string("PUBLIC") : QuoteIdent(r));
+  return out;
+}
+
+}  // namespace
+
+void ExecuteCreatePolicy(Database& db, PgQuery__CreatePolicyStmt* stmt, const std::string& sql, QueryResult& result) {
+  result.tag = "CREATE POLICY";
+  const Catalog& cat = db.catalog();
+  const std::string key = RangeVarKey(cat, stmt->table);
+  if (!cat.FindTable(key)) throw Error(SqlState::kUndefinedTable, fmt::format("relation \"{}\" does not exist", stmt->table->relname));
+  CheckRelationOwner(cat, key);
+  RowPolicy p;
+  p.name = stmt->policy_name;
+  p.permissive = stmt->permissive;
+  const std::string cmd = stmt->cmd_name ? stmt->cmd_name : "all";
+  p.command = cmd == "select" ? 'r' : cmd == "insert" ? 'a' : cmd == "update" ? 'w' : cmd == "delete" ? 'd' : '*';
+  for (size_t k = 0; k < stmt->n_roles; ++k) p.roles.push_back(RoleSpecName(cat, stmt->roles[k]->role_spec));
+  if (std::find(p.roles.begin(), p.roles.end(), "") != p.roles.end()) p.roles.clear();  // PUBLIC covers everyone
+  if (stmt->qual) p.using_expr = ParenthesizedAt(sql, ExpressionLocation(stmt->qual));
+  if (stmt->with_check) p.check_expr = ParenthesizedAt(sql, ExpressionLocation(stmt->with_check));
+  if (p.command == 'a' && stmt->qual) throw Error(SqlState::kSyntaxError, "only WITH CHECK expression allowed for INSERT");
+  if ((p.command == 'r' || p.command == 'd') && stmt->with_check)
+    throw Error(SqlState::kSyntaxError, "WITH CHECK cannot be applied to SELECT or DELETE");
+  const TableSchema& schema = cat.FindTable(key)->schema;
+  for (const RowPolicy& q : schema.policies)
+    if (q.name == p.name) throw Error(SqlState::kDuplicateObject, fmt::format("policy \"{}\" for table \"{}\" already exists", p.name, schema.RelName()));
+  if (!p.using_expr.empty()) BindPolicyExpression(cat, schema, p.using_expr);
+  if (!p.check_expr.empty()) BindPolicyExpression(cat, schema, p.check_expr);
+  db.BeginCatalogChange();
+  db.CloneTableForDdl(key)->schema.policies.push_back(p);
+  db.RecordCatalogChange(sql, key);
+}
+
+void ExecuteDropPolicy(Database& db, PgQuery__DropStmt* stmt, const std::string& sql, QueryResult& result) {
+  result.tag = "DROP POLICY";
+  const Catalog& cat = db.catalog();
+  bool changed = false;
+  for (size_t k = 0; k < stmt->n_objects; ++k) {
+    // [schema,] table, policy
+    const PgQuery__List* names = stmt->objects[k]->list;
+    if (!names || names->n_items < 2) throw Error(SqlState::kSyntaxError, "DROP POLICY name ON table");
+    const std::string policy = StrVal(names->items[names->n_items - 1]);
+    const std::string table = StrVal(names->items[names->n_items - 2]);
+    const std::string schema = names->n_items > 2 ? StrVal(names->items[names->n_items - 3]) : "";
+    const std::string key = ExistingRelationKey(cat, schema, table);
+    auto t = cat.FindTable(key);
+    if (!t) throw Error(SqlState::kUndefinedTable, fmt::format("relation \"{}\" does not exist", table));
+    const bool exists = std::any_of(t->schema.policies.begin(), t->schema.policies.end(), [&](const RowPolicy& p) { return p.name == policy; });
+    if (!exists) {
+      if (stmt->missing_ok) {
+        result.notices.push_back(fmt::format("NOTICE:  policy \"{}\" for relation \"{}\" does not exist, skipping", policy, table));
+        continue;
+      }
+      throw Error(SqlState::kUndefinedObject, fmt::format("policy \"{}\" for table \"{}\" does not exist", policy, table));
+    }
+    CheckRelationOwner(cat, key);
+    if (!changed) db.BeginCatalogChange();
+    changed = true;
+    std::erase_if(db.CloneTableForDdl(key)->schema.policies, [&](const RowPolicy& p) { return p.name == policy; });
+  }
+  if (changed) db.RecordCatalogChange(sql, "");
+}
+
+std::vector<std::string> PoliciesDdl(const Catalog& catalog, const TableSchema& schema) {
+  std::vector<std::string> out;
+  const std::string table = catalog.Quote(schema.name);
+  for (const RowPolicy& p : schema.policies) {
+    std::string s = fmt::format("CREATE POLICY {} ON {} AS {} FOR {} TO {}", QuoteIdent(p.name), table, p.permissive ? "PERMISSIVE" : "RESTRICTIVE",
+                                PolicyCommandSql(p.command), RolesSql(p));
+    if (!p.using_expr.empty()) s += " USING (" + p.using_expr + ")";
+    if (!p.check_expr.empty()) s += " WITH CHECK (" + p.check_expr + ")";
+    out.push_back(std::move(s));
+  }
+  if (schema.row_security) out.push_back(fmt::format("ALTER TABLE {} ENABLE ROW LEVEL SECURITY", table));
+  if (schema.force_row_security) out.push_back(fmt::format("ALTER TABLE {} FORCE ROW LEVEL SECURITY", table));
+  return out;
+}
+
+void EnforceRowSecurityCheck(const Catalog& catalog, const TableSchema& schema, const DataChunk& rows, char command) {
+  if (rows.count == 0 || !RowSecurityApplies(catalog, schema, CurrentStatement().current_user)) return;
+  const std::string expr = RowSecurityExpression(catalog, schema, CurrentStatement().current_user, command, true);
+  ExecContext ctx;
+  const Vector v = Evaluate(*BindPolicyExpression(catalog, schema, expr), rows, ctx);
+  for (size_t r = 0; r < rows.count; ++r)
+    if (v.IsNull(r) || v.i64()[r] == 0)
+      throw Error(SqlState::kInsufficientPrivilege, fmt::format("new row violates row-level security policy for table \"{}\"", schema.RelName()));
+}
+
+}  // namespace yunhe
