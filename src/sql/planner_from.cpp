@@ -182,9 +182,11 @@ PlannedQuery Planner::PlanFromItem(PgQuery__Node* node, const Scope* outer, Scop
             CheckRelationPrivilegeAs(catalog_, PrivilegeRole(), key, kPrivSelect);
         }
         q = PlanTableScan(key, rv->location, false, nullptr);
-        Scope columns;
-        for (size_t c = 0; c < q.names.size(); ++c) columns.columns.push_back(ScopeColumn{"", q.names[c], q.types[c], false});
-        if (ExprPtr filter = RowSecurityFilter(key, 'r', columns)) q.plan = std::make_shared<FilterOperator>(q.plan, filter);
+        if (const auto t = catalog_.FindTable(key); t && t->schema.row_security) {
+          Scope columns;
+          for (size_t c = 0; c < q.names.size(); ++c) columns.columns.push_back(ScopeColumn{"", q.names[c], q.types[c], false});
+          if (ExprPtr filter = RowSecurityFilter(key, 'r', columns)) q.plan = std::make_shared<FilterOperator>(q.plan, filter);
+        }
       }
       break;
     }
