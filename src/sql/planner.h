@@ -33,7 +33,7 @@ struct ScopeColumn {
   // A base table's column the reader may SELECT only column by column (GRANT SELECT (a) ON t):
   // the table's key and column number, checked whenever the column is referenced
   // (Planner::CheckColumnRead).
-  std::string acl_table;
+  std::string acl_table = {};
   int acl_column = -1;
 };
 
