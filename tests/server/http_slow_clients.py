@@ -39,25 +39,29 @@ def closed_by_server(s, within):
         return False
 
 
+def trickle(sockets, data, every):
+    """Sends `data` on each socket every `every` seconds until the returned event is set."""
+    stop = threading.Event()
+
+    def run():
+        while not stop.is_set():
+            for s in sockets:
+                try:
+                    s.sendall(data)
+                except OSError:
+                    pass
+            time.sleep(every)
+
+    threading.Thread(target=run, daemon=True).start()
+    return stop
+
+
 slow = []
 for _ in range(40):
     s = socket.create_connection(("127.0.0.1", port))
     s.sendall(b"GET /exec?query=SELECT%201 HTTP/1.1\r\nHost: x\r\n")
     slow.append(s)
-stop = threading.Event()
-
-
-def trickle():
-    while not stop.is_set():
-        for s in slow:
-            try:
-                s.sendall(b"X-Slow: 1\r\n")
-            except OSError:
-                pass
-        time.sleep(0.3)
-
-
-threading.Thread(target=trickle, daemon=True).start()
+stop = trickle(slow, b"X-Slow: 1\r\n", 0.3)
 time.sleep(0.5)
 t0 = time.time()
 try:
@@ -91,19 +95,7 @@ check("a half-closed client gets its answer", got.startswith(b"HTTP/1.1 200") an
 
 s = socket.create_connection(("127.0.0.1", port))
 s.sendall(b"POST /exec HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\nSELECT ")
-stop = threading.Event()
-
-
-def trickle_body():
-    while not stop.is_set():
-        try:
-            s.sendall(b" ")
-        except OSError:
-            return
-        time.sleep(0.5)
-
-
-threading.Thread(target=trickle_body, daemon=True).start()
+stop = trickle([s], b" ", 0.5)
 check("a body trickled below the minimum rate is cut", closed_by_server(s, 6), "still open after 6 s")
 stop.set()
 print("\n".join(results))
