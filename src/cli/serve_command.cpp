@@ -43,6 +43,8 @@ void Usage(std::ostream& out) {
          "  --mqtt HOST:PORT   subscribe to an MQTT broker (payloads: line protocol or JSON objects)\n"
          "  --mqtt-topic T     topic filter to subscribe to (repeatable; default sensors/#)\n"
          "  --mqtt-table NAME  table for JSON payloads without a \"measurement\" key (default mqtt)\n"
+         "  --mqtt-client-id ID  a persistent MQTT session under this id: the broker queues QoS 1\n"
+         "                     messages published while the server is down\n"
          "  --idle-in-transaction-timeout MS  end sessions idle inside BEGIN for this long (default 60000; 0 = never)\n"
          "  --authentication-timeout MS  time a connection has to start up and log in (default 60000)\n"
          "  --http-header-timeout MS  time an HTTP request's line and headers have to arrive (default 20000)\n"
@@ -173,6 +175,7 @@ int RunServeCommand(int argc, char** argv) {
     else if (a == "--mqtt") mqtt_broker = need();
     else if (a == "--mqtt-topic") mqtt_options.topics.push_back(need());
     else if (a == "--mqtt-table") mqtt_options.json_table = need();
+    else if (a == "--mqtt-client-id") mqtt_options.client_id = need();
     else if (a == "-h" || a == "--help") {
       Usage(std::cout);
       return 0;

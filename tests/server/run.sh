@@ -335,6 +335,23 @@ if command -v mosquitto >/dev/null && command -v mosquitto_pub >/dev/null; then
   done
   check "MQTT reconnects after the broker restarts" "t" "$(psql -X -t -A -p "$port" -c "SELECT count(*) > 0 FROM late" 2>/dev/null)"
   kill -TERM "$server_pid"; wait "$server_pid"; server_pid=""
+  # A persistent session (--mqtt-client-id): QoS 1 messages published while the server is down
+  # (killed) are queued by the broker and written once it is back.
+  start_mq2() {
+    "$YUNHE" serve "$tmp/mq2" --pg-port 0 --http-port -1 --ilp-port -1 --mqtt "127.0.0.1:$mport" --mqtt-topic 'sensors/#' \
+      --mqtt-client-id yunhe-test-session > "$tmp/mq2.out" 2>> "$tmp/mq2.err" &
+    server_pid=$!
+    for _ in $(seq 100); do grep -q 'MQTT subscriber' "$tmp/mq2.out" 2>/dev/null && break; sleep 0.1; done
+    port=$(grep -o '127.0.0.1:[0-9]*' "$tmp/mq2.out" | head -1 | cut -d: -f2)
+    sleep 0.5  # connected and subscribed
+  }
+  start_mq2
+  kill -9 "$server_pid"; wait "$server_pid" 2>/dev/null
+  for k in 1 2 3 4 5; do mosquitto_pub -p "$mport" -q 1 -t sensors/queued -m "queued v=$k 170000000${k}000000000"; done
+  start_mq2
+  wait_rows queued 5
+  check "MQTT persistent session: messages sent while the server was down" "15" "$(psql -X -t -A -p "$port" -c "SELECT sum(v) FROM queued" 2>/dev/null)"
+  kill -TERM "$server_pid"; wait "$server_pid"; server_pid=""
   kill "$broker_pid"; wait "$broker_pid" 2>/dev/null
 else
   echo "mosquitto not installed: the MQTT test did not run"; fail=$((fail + 1))

@@ -20,8 +20,9 @@ MqttIngest::~MqttIngest() { Stop(); }
 
 Status MqttIngest::Start() {
   mosquitto_lib_init();
-  const std::string id = "yunhe-" + std::to_string(getpid());
-  mosq_ = mosquitto_new(id.c_str(), true, this);
+  const bool persistent = !options_.client_id.empty();
+  const std::string id = persistent ? options_.client_id : "yunhe-" + std::to_string(getpid());
+  mosq_ = mosquitto_new(id.c_str(), /*clean_session=*/!persistent, this);
   if (!mosq_) return Status::Error(SqlState::kSystemError, "could not create an MQTT client");
   mosquitto_connect_callback_set(mosq_, &MqttIngest::OnConnect);
   mosquitto_message_callback_set(mosq_, &MqttIngest::OnMessage);

@@ -25,6 +25,10 @@ struct MqttOptions {
   std::string json_table = "mqtt";  // table for JSON payloads without "measurement"
   int qos = 1;
   std::string role = "yunhe";  // the role writes run as
+  // A persistent session (--mqtt-client-id): the broker keeps the subscriptions and queues QoS 1
+  // messages published while yunhe is down, delivered when it reconnects. "" = a clean session
+  // under a per-process id (what arrives while yunhe is down is lost).
+  std::string client_id;
 };
 
 class MqttIngest {
