@@ -7,10 +7,15 @@ uncommitted inserts and updates; the server is killed with SIGKILL at a random m
 times. Reopened, the directory must hold every row whose statement was acknowledged (commits
 share fsyncs and are answered only after theirs), no row that was never sent, every transaction
 and COPY whole, nothing of the open blocks, and every table readable; each restart is timed.
+With mosquitto installed, an MQTT publisher (QoS 1) sends to a broker the server subscribes to
+under a persistent session (--mqtt-client-id), also while the server is down: at the end no
+message may be written that was not sent, the ones sent while it was down must arrive, and the
+ones lost (libmosquitto acknowledges on arrival, before the batch is committed) are counted.
 usage: server_crash.py path/to/yunhe ROUNDS   (make test: 3 rounds; make stress: 100)"""
 import io
 import os
 import random
+import shutil
 import socket
 import re
 import signal
@@ -24,10 +29,12 @@ import urllib.request
 import psycopg2
 
 YUNHE, ROUNDS = sys.argv[1], int(sys.argv[2])
+MQTT_PORT = 0  # the broker's, when mosquitto is installed
 
 
 def start(db, log):
-    proc = subprocess.Popen([YUNHE, "serve", db, "--pg-port", "0", "--http-port", "0", "--ilp-port", "0"],
+    mqtt = ["--mqtt", f"127.0.0.1:{MQTT_PORT}", "--mqtt-topic", "crash/#", "--mqtt-client-id", "yunhe-crash-test"] if MQTT_PORT else []
+    proc = subprocess.Popen([YUNHE, "serve", db, "--pg-port", "0", "--http-port", "0", "--ilp-port", "0"] + mqtt,
                             stdout=log, stderr=subprocess.STDOUT)
     for _ in range(1200):
         text = open(log.name).read()
@@ -126,6 +133,26 @@ def http_worker(port, w, acked, stop):
         pass
 
 
+def mqtt_worker(rnd, sent, stop, down):
+    """QoS 1 messages, one line-protocol point each, through mosquitto_pub -l; it goes on for a
+    while after the kill (`down` collects those keys: the broker must queue them)."""
+    pub = subprocess.Popen(["mosquitto_pub", "-p", str(MQTT_PORT), "-q", "1", "-t", "crash/x", "-l", "-i", f"crash-pub-{rnd}"],
+                           stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True)
+    n = 0
+    end = None
+    while end is None or time.monotonic() < end:
+        if end is None and stop.is_set():
+            end = time.monotonic() + 0.3
+        n += 1
+        key = rnd * 10_000_000 + n
+        pub.stdin.write(f"mq,src=c k={key}i {1_700_000_000_000_000_000 + key}\n")
+        pub.stdin.flush()
+        (down if end is not None else sent).append(key)
+        time.sleep(0.003)
+    pub.stdin.close()
+    pub.wait(timeout=30)
+
+
 def query(db, sql):
     out = subprocess.run([YUNHE, db, "--format", "csv", "--no-header", "-c", sql], capture_output=True, text=True)
     if out.returncode != 0:
@@ -139,6 +166,16 @@ def main():
     subprocess.run([YUNHE, db, "-c", "CREATE TABLE t (k bigint NOT NULL, w int, size int)"], check=True, capture_output=True)
     total_sql = total_http = total_blocks = total_copy = 0
     restarts = []
+    global MQTT_PORT
+    broker = None
+    mqtt_sent, mqtt_down = [], []
+    if shutil.which("mosquitto") and shutil.which("mosquitto_pub"):
+        s = socket.socket()
+        s.bind(("127.0.0.1", 0))
+        MQTT_PORT = s.getsockname()[1]
+        s.close()
+        broker = subprocess.Popen(["mosquitto", "-p", str(MQTT_PORT)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(0.5)
     for rnd in range(ROUNDS):
         log = open(f"{tmp}/serve.{rnd}.log", "w")
         t0 = time.monotonic()
@@ -150,6 +187,9 @@ def main():
         threads += [threading.Thread(target=http_worker, args=(http, rnd * 10 + 5 + w, acked_http, stop)) for w in range(2)]
         threads += [threading.Thread(target=copy_worker, args=(port, 100_000 + rnd * 10 + w, acked_copy, stop)) for w in range(2)]
         threads += [threading.Thread(target=ilp_worker, args=(ilp, stop))]
+        if MQTT_PORT:
+            time.sleep(0.3)  # subscribed (the persistent session survives the kills after that)
+            threads += [threading.Thread(target=mqtt_worker, args=(rnd, mqtt_sent, stop, mqtt_down))]
         opened = []  # 12 sessions with open blocks holding uncommitted rows (w 90+ of the round's range)
         threads += [threading.Thread(target=block_worker, args=(port, 1000 + rnd * 100 + w, opened, stop)) for w in range(12)]
         for th in threads:
@@ -195,6 +235,26 @@ def main():
         total_blocks += len(opened)
     if total_sql == 0 or total_http == 0 or total_blocks == 0 or total_copy == 0:
         sys.exit("FAIL: nothing was acknowledged before the kills (the test tested nothing)")
+    if MQTT_PORT:
+        # A last start takes what the broker queued while the server was down, then stops cleanly.
+        log = open(f"{tmp}/serve.final.log", "w")
+        proc, _, _, _ = start(db, log)
+        want = len(mqtt_sent) + len(mqtt_down)
+        for _ in range(100):
+            time.sleep(0.1)
+        proc.send_signal(signal.SIGTERM)
+        proc.wait()
+        broker.kill()
+        broker.wait()
+        has_mq = query(db, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'mq'") == [["1"]]
+        got = {int(r[0]) for r in query(db, "SELECT k FROM mq")} if has_mq else set()
+        sent = set(mqtt_sent) | set(mqtt_down)
+        invented = got - sent
+        queued = [k for k in mqtt_down if k in got]
+        print(f"MQTT: {want} messages published, {len(got)} written, {len(sent - got)} lost (at-most-once window at the kills), "
+              f"{len(queued)} of {len(mqtt_down)} sent while the server was down arrived after its restart, {len(invented)} never sent")
+        if invented or not got or not queued:
+            sys.exit("FAIL: MQTT: rows never sent, or nothing written, or nothing queued while down arrived")
     restarts.sort()
     print(f"{ROUNDS} kills: {total_sql} SQL statements, {total_http} HTTP writes, {total_copy} COPYs acknowledged, none lost; "
           f"restart to ready: median {restarts[len(restarts) // 2] * 1000:.0f} ms, max {restarts[-1] * 1000:.0f} ms")
