@@ -700,6 +700,7 @@ void Database::Dispatch(PgQuery__Node* node, const std::string& sql, QueryResult
     case PG_QUERY__NODE__NODE_COPY_STMT: ExecuteCopy(*this, node->copy_stmt, sql, result); return;
     case PG_QUERY__NODE__NODE_GRANT_STMT: ExecuteGrant(*this, node->grant_stmt, sql, result); return;
     case PG_QUERY__NODE__NODE_CREATE_POLICY_STMT: ExecuteCreatePolicy(*this, node->create_policy_stmt, sql, result); return;
+    case PG_QUERY__NODE__NODE_ALTER_POLICY_STMT: ExecuteAlterPolicy(*this, node->alter_policy_stmt, sql, result); return;
     case PG_QUERY__NODE__NODE_REASSIGN_OWNED_STMT: ExecuteReassignOwned(*this, node->reassign_owned_stmt, sql, result); return;
     case PG_QUERY__NODE__NODE_DROP_OWNED_STMT: ExecuteDropOwned(*this, node->drop_owned_stmt, sql, result); return;
     case PG_QUERY__NODE__NODE_ALTER_DEFAULT_PRIVILEGES_STMT:

@@ -17,6 +17,7 @@
 #include "engine/sequences.h"
 #include "engine/view_dependencies.h"
 #include "engine/statements.h"
+#include "engine/policies.h"
 #include "exec/expression_eval.h"
 #include "exec/spatial_row_index.h"
 #include "exec/value_row_index.h"
@@ -894,6 +895,7 @@ void CheckRenameKeepsViews(Database& db, const std::set<std::string>& before, co
 }  // namespace
 
 void ExecuteRename(Database& db, PgQuery__RenameStmt* stmt, const std::string& sql, QueryResult& result) {
+  if (stmt->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_POLICY) return ExecuteRenamePolicy(db, stmt, sql, result);
   Catalog& cat = db.mutable_catalog();
   const std::string name = stmt->relation ? RangeVarKey(cat, stmt->relation) : "";
   std::string new_name = stmt->newname;

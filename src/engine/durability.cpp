@@ -43,10 +43,6 @@ std::string CatalogDdl(const Catalog& catalog, bool with_sequence_values) {
   for (auto& [name, t] : catalog.tables)
     if (!IsTempRelationKey(name))
       for (const std::string& ddl : ForeignKeysDdl(catalog, t->schema)) out += ddl + ";\n";
-  // Policies after every table exists (their expressions may read other tables).
-  for (auto& [name, t] : catalog.tables)
-    if (!IsTempRelationKey(name))
-      for (const std::string& ddl : PoliciesDdl(catalog, t->schema)) out += ddl + ";\n";
   for (auto& [name, v] : catalog.views) {
     if (IsTempRelationKey(name)) continue;
     out += "CREATE VIEW " + catalog.Quote(name);
@@ -59,6 +55,11 @@ std::string CatalogDdl(const Catalog& catalog, bool with_sequence_values) {
   }
   out += RolesDdl(catalog);
   out += ApiTokensDdl(catalog);
+  // Policies once every table and role exists (they name roles; their expressions may read
+  // other tables).
+  for (auto& [name, t] : catalog.tables)
+    if (!IsTempRelationKey(name))
+      for (const std::string& ddl : PoliciesDdl(catalog, t->schema)) out += ddl + ";\n";
   for (auto& [name, idx] : catalog.indexes) {
     if (IsTempRelationKey(idx.table)) continue;
     // CREATE INDEX names the index bare: it goes into its table's schema.

@@ -110,6 +110,58 @@ void ExecuteCreatePolicy(Database& db, PgQuery__CreatePolicyStmt* stmt, const st
   db.RecordCatalogChange(sql, key);
 }
 
+void ExecuteAlterPolicy(Database& db, PgQuery__AlterPolicyStmt* stmt, const std::string& sql, QueryResult& result) {
+  result.tag = "ALTER POLICY";
+  const Catalog& cat = db.catalog();
+  const std::string key = RangeVarKey(cat, stmt->table);
+  auto table = cat.FindTable(key);
+  if (!table) throw Error(SqlState::kUndefinedTable, fmt::format("relation \"{}\" does not exist", stmt->table->relname));
+  const std::string name = stmt->policy_name;
+  auto it = std::find_if(table->schema.policies.begin(), table->schema.policies.end(), [&](const RowPolicy& p) { return p.name == name; });
+  if (it == table->schema.policies.end())
+    throw Error(SqlState::kUndefinedObject, fmt::format("policy \"{}\" for table \"{}\" does not exist", name, table->schema.RelName()));
+  CheckRelationOwner(cat, key);
+  RowPolicy p = *it;
+  if (stmt->n_roles) {
+    p.roles.clear();
+    for (size_t k = 0; k < stmt->n_roles; ++k) p.roles.push_back(RoleSpecName(cat, stmt->roles[k]->role_spec));
+    if (std::find(p.roles.begin(), p.roles.end(), "") != p.roles.end()) p.roles.clear();
+  }
+  if (stmt->qual) {
+    if (p.command == 'a') throw Error(SqlState::kSyntaxError, "only WITH CHECK expression allowed for INSERT");
+    p.using_expr = ParenthesizedAt(sql, ExpressionLocation(stmt->qual));
+    BindPolicyExpression(cat, table->schema, p.using_expr);
+  }
+  if (stmt->with_check) {
+    if (p.command == 'r' || p.command == 'd') throw Error(SqlState::kSyntaxError, "WITH CHECK cannot be applied to SELECT or DELETE");
+    p.check_expr = ParenthesizedAt(sql, ExpressionLocation(stmt->with_check));
+    BindPolicyExpression(cat, table->schema, p.check_expr);
+  }
+  db.BeginCatalogChange();
+  for (RowPolicy& q : db.CloneTableForDdl(key)->schema.policies)
+    if (q.name == name) q = p;
+  db.RecordCatalogChange(sql, key);
+}
+
+void ExecuteRenamePolicy(Database& db, PgQuery__RenameStmt* stmt, const std::string& sql, QueryResult& result) {
+  result.tag = "ALTER POLICY";
+  const Catalog& cat = db.catalog();
+  const std::string key = RangeVarKey(cat, stmt->relation);
+  auto table = cat.FindTable(key);
+  if (!table) throw Error(SqlState::kUndefinedTable, fmt::format("relation \"{}\" does not exist", stmt->relation->relname));
+  const std::string from = stmt->subname, to = stmt->newname;
+  auto named = [&](const std::string& n) {
+    return std::any_of(table->schema.policies.begin(), table->schema.policies.end(), [&](const RowPolicy& p) { return p.name == n; });
+  };
+  if (!named(from)) throw Error(SqlState::kUndefinedObject, fmt::format("policy \"{}\" for table \"{}\" does not exist", from, table->schema.RelName()));
+  if (named(to)) throw Error(SqlState::kDuplicateObject, fmt::format("policy \"{}\" for table \"{}\" already exists", to, table->schema.RelName()));
+  CheckRelationOwner(cat, key);
+  db.BeginCatalogChange();
+  for (RowPolicy& q : db.CloneTableForDdl(key)->schema.policies)
+    if (q.name == from) q.name = to;
+  db.RecordCatalogChange(sql, key);
+}
+
 void ExecuteDropPolicy(Database& db, PgQuery__DropStmt* stmt, const std::string& sql, QueryResult& result) {
   result.tag = "DROP POLICY";
   const Catalog& cat = db.catalog();

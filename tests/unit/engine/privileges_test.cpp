@@ -225,9 +225,12 @@ TEST(Privileges, RowSecurityPoliciesComeBackAfterRestarts) {
         Ok(db, "DROP POLICY gone ON fix");
         Ok(db, "ALTER TABLE fix ENABLE ROW LEVEL SECURITY");
         Ok(db, "ALTER TABLE fix RENAME COLUMN speed TO velocity");
+        Ok(db, "ALTER POLICY mine ON fix RENAME TO own");
+        Ok(db, "ALTER POLICY own ON fix TO alice WITH CHECK (velocity >= 0 AND tenant = current_user)");
       },
       [](Database& db) {
-        EXPECT_EQ(Scalar(db, "SELECT string_agg(polname, ',') FROM pg_policy"), "mine");
+        EXPECT_EQ(Scalar(db, "SELECT string_agg(polname, ',') FROM pg_policy"), "own");
+        EXPECT_EQ(Scalar(db, "SELECT polwithcheck FROM pg_policy"), "velocity >= 0 AND tenant = current_user");
         Session alice(db);
         alice.SetLoginUser("alice");
         EXPECT_EQ(Scalar(alice, "SELECT string_agg(device, ',') FROM fix"), "a1");
