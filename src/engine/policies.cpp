@@ -80,86 +80,87 @@ std::string RolesSql(const RowPolicy& p) {
   return out;
 }
 
+const RowPolicy* FindPolicy(const TableSchema& schema, const std::string& name) {
+  for (const RowPolicy& p : schema.policies)
+    if (p.name == name) return &p;
+  return nullptr;
+}
+
+Error NoSuchPolicy(const std::string& name, const std::string& table) {
+  return Error(SqlState::kUndefinedObject, fmt::format("policy \"{}\" for table \"{}\" does not exist", name, table));
+}
+
+Error PolicyExists(const std::string& name, const std::string& table) {
+  return Error(SqlState::kDuplicateObject, fmt::format("policy \"{}\" for table \"{}\" already exists", name, table));
+}
+
+// The table a policy statement names, which the current role must own.
+std::shared_ptr<Table> PolicyTable(const Catalog& cat, PgQuery__RangeVar* rv) {
+  const std::string key = RangeVarKey(cat, rv);
+  auto table = cat.FindTable(key);
+  if (!table) throw Error(SqlState::kUndefinedTable, fmt::format("relation \"{}\" does not exist", rv->relname));
+  CheckRelationOwner(cat, key);
+  return table;
+}
+
+// TO roles (PUBLIC among them covers everyone: no list), USING and WITH CHECK of CREATE and
+// ALTER POLICY, checked against the policy's command and bound over the table's columns.
+void SetPolicyClauses(const Catalog& cat, const TableSchema& schema, const std::string& sql, PgQuery__Node** roles, size_t n_roles,
+                      PgQuery__Node* qual, PgQuery__Node* with_check, RowPolicy* p) {
+  if (n_roles) {
+    p->roles.clear();
+    for (size_t k = 0; k < n_roles; ++k) p->roles.push_back(RoleSpecName(cat, roles[k]->role_spec));
+    if (std::find(p->roles.begin(), p->roles.end(), "") != p->roles.end()) p->roles.clear();
+  }
+  if (qual && p->command == 'a') throw Error(SqlState::kSyntaxError, "only WITH CHECK expression allowed for INSERT");
+  if (with_check && (p->command == 'r' || p->command == 'd')) throw Error(SqlState::kSyntaxError, "WITH CHECK cannot be applied to SELECT or DELETE");
+  if (qual) BindPolicyExpression(cat, schema, p->using_expr = ParenthesizedAt(sql, ExpressionLocation(qual)));
+  if (with_check) BindPolicyExpression(cat, schema, p->check_expr = ParenthesizedAt(sql, ExpressionLocation(with_check)));
+}
+
 }  // namespace
 
 void ExecuteCreatePolicy(Database& db, PgQuery__CreatePolicyStmt* stmt, const std::string& sql, QueryResult& result) {
   result.tag = "CREATE POLICY";
   const Catalog& cat = db.catalog();
-  const std::string key = RangeVarKey(cat, stmt->table);
-  if (!cat.FindTable(key)) throw Error(SqlState::kUndefinedTable, fmt::format("relation \"{}\" does not exist", stmt->table->relname));
-  CheckRelationOwner(cat, key);
+  const auto table = PolicyTable(cat, stmt->table);
   RowPolicy p;
   p.name = stmt->policy_name;
   p.permissive = stmt->permissive;
   const std::string cmd = stmt->cmd_name ? stmt->cmd_name : "all";
   p.command = cmd == "select" ? 'r' : cmd == "insert" ? 'a' : cmd == "update" ? 'w' : cmd == "delete" ? 'd' : '*';
-  for (size_t k = 0; k < stmt->n_roles; ++k) p.roles.push_back(RoleSpecName(cat, stmt->roles[k]->role_spec));
-  if (std::find(p.roles.begin(), p.roles.end(), "") != p.roles.end()) p.roles.clear();  // PUBLIC covers everyone
-  if (stmt->qual) p.using_expr = ParenthesizedAt(sql, ExpressionLocation(stmt->qual));
-  if (stmt->with_check) p.check_expr = ParenthesizedAt(sql, ExpressionLocation(stmt->with_check));
-  if (p.command == 'a' && stmt->qual) throw Error(SqlState::kSyntaxError, "only WITH CHECK expression allowed for INSERT");
-  if ((p.command == 'r' || p.command == 'd') && stmt->with_check)
-    throw Error(SqlState::kSyntaxError, "WITH CHECK cannot be applied to SELECT or DELETE");
-  const TableSchema& schema = cat.FindTable(key)->schema;
-  for (const RowPolicy& q : schema.policies)
-    if (q.name == p.name) throw Error(SqlState::kDuplicateObject, fmt::format("policy \"{}\" for table \"{}\" already exists", p.name, schema.RelName()));
-  if (!p.using_expr.empty()) BindPolicyExpression(cat, schema, p.using_expr);
-  if (!p.check_expr.empty()) BindPolicyExpression(cat, schema, p.check_expr);
+  SetPolicyClauses(cat, table->schema, sql, stmt->roles, stmt->n_roles, stmt->qual, stmt->with_check, &p);
+  if (FindPolicy(table->schema, p.name)) throw PolicyExists(p.name, table->schema.RelName());
   db.BeginCatalogChange();
-  db.CloneTableForDdl(key)->schema.policies.push_back(p);
-  db.RecordCatalogChange(sql, key);
+  db.CloneTableForDdl(table->schema.name)->schema.policies.push_back(p);
+  db.RecordCatalogChange(sql, table->schema.name);
 }
 
 void ExecuteAlterPolicy(Database& db, PgQuery__AlterPolicyStmt* stmt, const std::string& sql, QueryResult& result) {
   result.tag = "ALTER POLICY";
   const Catalog& cat = db.catalog();
-  const std::string key = RangeVarKey(cat, stmt->table);
-  auto table = cat.FindTable(key);
-  if (!table) throw Error(SqlState::kUndefinedTable, fmt::format("relation \"{}\" does not exist", stmt->table->relname));
-  const std::string name = stmt->policy_name;
-  auto it = std::find_if(table->schema.policies.begin(), table->schema.policies.end(), [&](const RowPolicy& p) { return p.name == name; });
-  if (it == table->schema.policies.end())
-    throw Error(SqlState::kUndefinedObject, fmt::format("policy \"{}\" for table \"{}\" does not exist", name, table->schema.RelName()));
-  CheckRelationOwner(cat, key);
-  RowPolicy p = *it;
-  if (stmt->n_roles) {
-    p.roles.clear();
-    for (size_t k = 0; k < stmt->n_roles; ++k) p.roles.push_back(RoleSpecName(cat, stmt->roles[k]->role_spec));
-    if (std::find(p.roles.begin(), p.roles.end(), "") != p.roles.end()) p.roles.clear();
-  }
-  if (stmt->qual) {
-    if (p.command == 'a') throw Error(SqlState::kSyntaxError, "only WITH CHECK expression allowed for INSERT");
-    p.using_expr = ParenthesizedAt(sql, ExpressionLocation(stmt->qual));
-    BindPolicyExpression(cat, table->schema, p.using_expr);
-  }
-  if (stmt->with_check) {
-    if (p.command == 'r' || p.command == 'd') throw Error(SqlState::kSyntaxError, "WITH CHECK cannot be applied to SELECT or DELETE");
-    p.check_expr = ParenthesizedAt(sql, ExpressionLocation(stmt->with_check));
-    BindPolicyExpression(cat, table->schema, p.check_expr);
-  }
+  const auto table = PolicyTable(cat, stmt->table);
+  const RowPolicy* old = FindPolicy(table->schema, stmt->policy_name);
+  if (!old) throw NoSuchPolicy(stmt->policy_name, table->schema.RelName());
+  RowPolicy p = *old;
+  SetPolicyClauses(cat, table->schema, sql, stmt->roles, stmt->n_roles, stmt->qual, stmt->with_check, &p);
   db.BeginCatalogChange();
-  for (RowPolicy& q : db.CloneTableForDdl(key)->schema.policies)
-    if (q.name == name) q = p;
-  db.RecordCatalogChange(sql, key);
+  for (RowPolicy& q : db.CloneTableForDdl(table->schema.name)->schema.policies)
+    if (q.name == p.name) q = p;
+  db.RecordCatalogChange(sql, table->schema.name);
 }
 
 void ExecuteRenamePolicy(Database& db, PgQuery__RenameStmt* stmt, const std::string& sql, QueryResult& result) {
   result.tag = "ALTER POLICY";
   const Catalog& cat = db.catalog();
-  const std::string key = RangeVarKey(cat, stmt->relation);
-  auto table = cat.FindTable(key);
-  if (!table) throw Error(SqlState::kUndefinedTable, fmt::format("relation \"{}\" does not exist", stmt->relation->relname));
+  const auto table = PolicyTable(cat, stmt->relation);
   const std::string from = stmt->subname, to = stmt->newname;
-  auto named = [&](const std::string& n) {
-    return std::any_of(table->schema.policies.begin(), table->schema.policies.end(), [&](const RowPolicy& p) { return p.name == n; });
-  };
-  if (!named(from)) throw Error(SqlState::kUndefinedObject, fmt::format("policy \"{}\" for table \"{}\" does not exist", from, table->schema.RelName()));
-  if (named(to)) throw Error(SqlState::kDuplicateObject, fmt::format("policy \"{}\" for table \"{}\" already exists", to, table->schema.RelName()));
-  CheckRelationOwner(cat, key);
+  if (!FindPolicy(table->schema, from)) throw NoSuchPolicy(from, table->schema.RelName());
+  if (FindPolicy(table->schema, to)) throw PolicyExists(to, table->schema.RelName());
   db.BeginCatalogChange();
-  for (RowPolicy& q : db.CloneTableForDdl(key)->schema.policies)
+  for (RowPolicy& q : db.CloneTableForDdl(table->schema.name)->schema.policies)
     if (q.name == from) q.name = to;
-  db.RecordCatalogChange(sql, key);
+  db.RecordCatalogChange(sql, table->schema.name);
 }
 
 void ExecuteDropPolicy(Database& db, PgQuery__DropStmt* stmt, const std::string& sql, QueryResult& result) {
@@ -176,13 +177,10 @@ void ExecuteDropPolicy(Database& db, PgQuery__DropStmt* stmt, const std::string&
     const std::string key = ExistingRelationKey(cat, schema, table);
     auto t = cat.FindTable(key);
     if (!t) throw Error(SqlState::kUndefinedTable, fmt::format("relation \"{}\" does not exist", table));
-    const bool exists = std::any_of(t->schema.policies.begin(), t->schema.policies.end(), [&](const RowPolicy& p) { return p.name == policy; });
-    if (!exists) {
-      if (stmt->missing_ok) {
-        result.notices.push_back(fmt::format("NOTICE:  policy \"{}\" for relation \"{}\" does not exist, skipping", policy, table));
-        continue;
-      }
-      throw Error(SqlState::kUndefinedObject, fmt::format("policy \"{}\" for table \"{}\" does not exist", policy, table));
+    if (!FindPolicy(t->schema, policy)) {
+      if (!stmt->missing_ok) throw NoSuchPolicy(policy, table);
+      result.notices.push_back(fmt::format("NOTICE:  policy \"{}\" for relation \"{}\" does not exist, skipping", policy, table));
+      continue;
     }
     CheckRelationOwner(cat, key);
     if (!changed) db.BeginCatalogChange();
