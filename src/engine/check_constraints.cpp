@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "common/sql_text.h"
+#include "common/statement_context.h"
 #include "common/status.h"
 #include "exec/expression_eval.h"
 #include "sql/parse_tree_walk.h"
@@ -25,6 +26,17 @@ std::string FailingRowText(const DataChunk& chunk, size_t row) {
   return s + ")";
 }
 
+ExprPtr BindTableExpression(const Catalog& catalog, const TableSchema& schema, const std::string& expr, const char* what) {
+  const std::string sql = "SELECT " + expr;
+  auto parsed = ParsedSql::Parse(sql);
+  Planner planner(catalog, sql);
+  ExprPtr e = planner.BindExpression(parsed->statements()[0].node->select_stmt->target_list[0]->res_target->val,
+                                     ColumnsScope(schema, schema.RelName()));
+  if (e->type.id != TypeId::kBool && e->type.id != TypeId::kNull)
+    throw Error(SqlState::kDatatypeMismatch, fmt::format("argument of {} must be type boolean, not type {}", what, e->type.ToString()));
+  return e;
+}
+
 Scope ColumnsScope(const TableSchema& schema, const std::string& label) {
   Scope s;
   for (auto& c : schema.columns) s.columns.push_back(ScopeColumn{label, c.name, c.type, false});
@@ -34,19 +46,9 @@ Scope ColumnsScope(const TableSchema& schema, const std::string& label) {
 namespace {
 
 // The expression's parse tree, from its text (as the catalog keeps it).
-PgQuery__Node* ParseExpression(const std::shared_ptr<ParsedSql>& parsed) {
-  return parsed->statements()[0].node->select_stmt->target_list[0]->res_target->val;
-}
-
 // A check's expression bound against the table's columns (the row is the table's row).
 ExprPtr BindCheck(const Catalog& catalog, const TableSchema& schema, const std::string& expr) {
-  const std::string sql = "SELECT " + expr;
-  auto parsed = ParsedSql::Parse(sql);
-  Planner planner(catalog, sql);
-  ExprPtr e = planner.BindExpression(ParseExpression(parsed), ColumnsScope(schema, schema.RelName()));
-  if (e->type.id != TypeId::kBool && e->type.id != TypeId::kNull)
-    throw Error(SqlState::kDatatypeMismatch, fmt::format("argument of CHECK constraint must be type boolean, not type {}", e->type.ToString()));
-  return e;
+  return BindTableExpression(catalog, schema, expr, "CHECK constraint");
 }
 
 // Bound checks by table shape and expression: binding is a parse and a plan, and appends come a
@@ -54,7 +56,9 @@ ExprPtr BindCheck(const Catalog& catalog, const TableSchema& schema, const std::
 ExprPtr CachedCheck(const Catalog& catalog, const TableSchema& schema, const std::string& expr) {
   static std::mutex mu;
   static std::unordered_map<std::string, ExprPtr> cache;
-  std::string key = schema.name + '\x1f' + expr;
+  // current_user, session_user and current_schema bind as constants: part of the key.
+  const StatementContext& statement = CurrentStatement();
+  std::string key = schema.name + '\x1f' + expr + '\x1f' + statement.current_user + '\x1f' + statement.session_user + '\x1f' + statement.search_path;
   for (const ColumnInfo& c : schema.columns) key += '\x1f' + c.name + ':' + c.type.ToString();
   {
     std::lock_guard<std::mutex> lock(mu);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/vector.h"
+#include "exec/expr.h"
 #include "sql/parser.h"
 #include "storage/catalog.h"
 #include "storage/table.h"
@@ -23,6 +24,10 @@ struct Scope;
 std::string FailingRowText(const DataChunk& chunk, size_t row);
 // The table's columns as a planner scope, under `label`.
 Scope ColumnsScope(const TableSchema& schema, const std::string& label);
+// A boolean expression over one row of `schema` (a CHECK constraint's, a policy's), bound from
+// its text; 42804 naming `what` when it is not boolean. current_user and the like bind as the
+// statement's constants.
+ExprPtr BindTableExpression(const Catalog& catalog, const TableSchema& schema, const std::string& expr, const char* what);
 
 // A CHECK of a CREATE TABLE or ALTER TABLE, before it has a name.
 struct PendingCheck {

@@ -61,16 +61,8 @@ int ExpressionLocation(PgQuery__Node* node) {
   return location;
 }
 
-// The expression bound over the table's columns (a boolean is required, as PostgreSQL).
 ExprPtr BindPolicyExpression(const Catalog& catalog, const TableSchema& schema, const std::string& expr) {
-  const std::string sql = "SELECT " + expr;
-  auto parsed = ParsedSql::Parse(sql);
-  Planner planner(catalog, sql);
-  ExprPtr e = planner.BindExpression(parsed->statements()[0].node->select_stmt->target_list[0]->res_target->val,
-                                     ColumnsScope(schema, schema.RelName()));
-  if (e->type.id != TypeId::kBool && e->type.id != TypeId::kNull)
-    throw Error(SqlState::kDatatypeMismatch, fmt::format("argument of POLICY must be type boolean, not type {}", e->type.ToString()));
-  return e;
+  return BindTableExpression(catalog, schema, expr, "POLICY");
 }
 
 std::string RolesSql(const RowPolicy& p) {

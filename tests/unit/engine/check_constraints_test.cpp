@@ -56,5 +56,22 @@ TEST(CheckConstraints, CopyAndLineProtocolRowsAreChecked) {
   EXPECT_EQ(Scalar(*db, "SELECT string_agg(host || '=' || usage, ',') FROM cpu"), "a=20");
 }
 
+// A check reading current_user binds it as a constant: the bound checks are cached per role, so
+// one role's binding never judges another's rows (was keyed by table and text only).
+TEST(CheckConstraints, CurrentUserIsTheWritersEachTime) {
+  auto db = OpenOrDie(FreshDir("checks-current-user"));
+  Ok(*db, "CREATE ROLE alice LOGIN");
+  Ok(*db, "CREATE ROLE bob LOGIN");
+  Ok(*db, "CREATE TABLE notes (owner text CHECK (owner = current_user), note text)");
+  Ok(*db, "GRANT INSERT ON notes TO alice, bob");
+  Session alice(*db), bob(*db);
+  alice.SetLoginUser("alice");
+  bob.SetLoginUser("bob");
+  EXPECT_EQ(StateOf(alice, "INSERT INTO notes VALUES ('alice', 'a')"), "ok");
+  EXPECT_EQ(StateOf(bob, "INSERT INTO notes VALUES ('alice', 'b')"), "23514");
+  EXPECT_EQ(StateOf(bob, "INSERT INTO notes VALUES ('bob', 'b')"), "ok");
+  EXPECT_EQ(StateOf(alice, "INSERT INTO notes VALUES ('bob', 'a')"), "23514");
+}
+
 }  // namespace
 }  // namespace yunhe
