@@ -158,7 +158,7 @@ void ExecuteRenamePolicy(Database& db, PgQuery__RenameStmt* stmt, const std::str
 void ExecuteDropPolicy(Database& db, PgQuery__DropStmt* stmt, const std::string& sql, QueryResult& result) {
   result.tag = "DROP POLICY";
   const Catalog& cat = db.catalog();
-  bool changed = false;
+  std::string changed;  // the table whose policy went (the grammar names one)
   for (size_t k = 0; k < stmt->n_objects; ++k) {
     // [schema,] table, policy
     const PgQuery__List* names = stmt->objects[k]->list;
@@ -175,11 +175,13 @@ void ExecuteDropPolicy(Database& db, PgQuery__DropStmt* stmt, const std::string&
       continue;
     }
     CheckRelationOwner(cat, key);
-    if (!changed) db.BeginCatalogChange();
-    changed = true;
+    if (changed.empty()) db.BeginCatalogChange();
+    changed = key;
     std::erase_if(db.CloneTableForDdl(key)->schema.policies, [&](const RowPolicy& p) { return p.name == policy; });
   }
-  if (changed) db.RecordCatalogChange(sql, "");
+  // Logged under the table's key: a temporary table's never reaches the WAL (replay would not
+  // find the table and the directory would not open).
+  if (!changed.empty()) db.RecordCatalogChange(sql, changed);
 }
 
 std::vector<std::string> PoliciesDdl(const Catalog& catalog, const TableSchema& schema) {
