@@ -9,7 +9,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 seconds=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(sql parse_shape lineproto nmea json wal part pgwire http copy segment)
+[ ${#targets[@]} -gt 0 ] || targets=(sql parse_shape lineproto nmea json mqtt wal part pgwire http copy segment)
 build="$root/build-fuzz"
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
   -DYH_FUZZ=ON > /dev/null || exit 1

@@ -45,6 +45,8 @@ void Usage(std::ostream& out) {
          "  --mqtt-table NAME  table for JSON payloads without a \"measurement\" key (default mqtt)\n"
          "  --mqtt-client-id ID  a persistent MQTT session under this id: the broker queues QoS 1\n"
          "                     messages published while the server is down\n"
+         "  --mqtt-user NAME   log in to the broker as NAME; the password is read from the\n"
+         "                     environment variable YUNHE_MQTT_PASSWORD (never from the command line)\n"
          "  --idle-in-transaction-timeout MS  end sessions idle inside BEGIN for this long (default 60000; 0 = never)\n"
          "  --authentication-timeout MS  time a connection has to start up and log in (default 60000)\n"
          "  --http-header-timeout MS  time an HTTP request's line and headers have to arrive (default 20000)\n"
@@ -176,6 +178,10 @@ int RunServeCommand(int argc, char** argv) {
     else if (a == "--mqtt-topic") mqtt_options.topics.push_back(need());
     else if (a == "--mqtt-table") mqtt_options.json_table = need();
     else if (a == "--mqtt-client-id") mqtt_options.client_id = need();
+    else if (a == "--mqtt-user") {
+      mqtt_options.username = need();
+      if (const char* pw = getenv("YUNHE_MQTT_PASSWORD")) mqtt_options.password = pw;
+    }
     else if (a == "-h" || a == "--help") {
       Usage(std::cout);
       return 0;

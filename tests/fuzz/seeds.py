@@ -4,7 +4,7 @@
 usage: seeds.py YUNHE OUTDIR [--small]
 OUTDIR/<target>/ gets: sql — the statements of tests/sql/**/*.test; lineproto — line protocol of
 the kinds InfluxDB clients send (and break); nmea — pieces of the receiver logs in tests/data/nmea;
-json — MQTT payloads and SQL json values; wal — record payloads of a real WAL (yunhe writes it);
+mqtt — MQTT packets from a broker; json — MQTT payloads and SQL json values; wal — record payloads of a real WAL (yunhe writes it);
 part — part files of a real checkpoint; http — requests as HTTP clients send them; copy — COPY
 FROM STDIN data of each format. --small keeps a sample (make test's smoke run).
 """
@@ -79,6 +79,18 @@ write("json", [
     '{"a":{"b":{"c":{"d":"\\u00e9\\ud83d\\ude00"}}}}',
     '"just a string"', "-0.0", '{"k": 1, "k": 2}',
 ], 50)
+
+# MQTT 3.1.1 packets a broker sends (the first byte picks the read size in the target).
+sys.path.insert(0, os.path.join(root, "tests/server"))
+from mqtt_wire import frame as mqtt_frame, mqtt_str  # noqa: E402
+
+mqtt_lp = b"temp,room=a v=21.5 1700000000000000000"
+write("mqtt", [
+    b"\x07" + mqtt_frame(0x20, b"\x00\x00") + mqtt_frame(0x90, b"\x00\x01\x01\x80"),
+    b"\x01" + mqtt_frame(0x32, mqtt_str(b"sensors/a") + b"\x00\x05" + mqtt_lp) + mqtt_frame(0xd0, b""),
+    b"\x40" + mqtt_frame(0x3d, mqtt_str(b"s/q2") + b"\x00\x07" + b'{"ts": 1700000001, "temp": 22.5}') + mqtt_frame(0x62, b"\x00\x07"),
+    b"\x03" + mqtt_frame(0x30, mqtt_str(b"big") + b"x" * 20000),
+], 20)
 
 # The PostgreSQL protocol: what psql, psycopg2 and libpq send, as bytes.
 def msg(kind, body):

@@ -8,7 +8,7 @@ yunhe=$(realpath "$1") build=$(realpath "$2")
 seeds="$build/fuzz-seeds"
 /usr/bin/python3 "$(dirname "$0")/seeds.py" "$yunhe" "$seeds" --small > /dev/null
 fail=0
-for target in sql parse_shape lineproto nmea json wal part pgwire http copy segment; do
+for target in sql parse_shape lineproto nmea json mqtt wal part pgwire http copy segment; do
   mutations=200
   [ "$target" = sql ] && mutations=20
   if ! out=$(cd /tmp && YH_FUZZ_MUTATIONS=$mutations timeout 600 "$build/fuzz_$target" "$seeds/$target" 2>&1); then

@@ -299,6 +299,9 @@ check "a freed slot is taken again" "1" "$(PGPORT=$lport psql -X -t -A -c 'SELEC
 kill "$limited_pid"; wait "$limited_pid" 2>/dev/null
 check "non-loopback needs a password" "2" "$("$YUNHE" serve "$tmp/open" --listen 0.0.0.0 --pg-port 0 >/dev/null 2>&1; echo $?)"
 
+# MQTT acknowledgements after the commit, QoS 2, reconnects: a scripted broker (no mosquitto needed).
+check "MQTT acknowledges only committed messages" "mqtt_acks: ok" "$(timeout 120 /usr/bin/python3 "$(dirname "$0")/mqtt_acks.py" "$YUNHE" "$tmp" 2>&1)"
+
 # MQTT: a real mosquitto broker on a free port; line protocol and JSON payloads, a bad payload,
 # a topic not subscribed, and the broker restarting (the subscriber reconnects).
 if command -v mosquitto >/dev/null && command -v mosquitto_pub >/dev/null; then
@@ -351,6 +354,32 @@ if command -v mosquitto >/dev/null && command -v mosquitto_pub >/dev/null; then
   start_mq2
   wait_rows queued 5
   check "MQTT persistent session: messages sent while the server was down" "15" "$(psql -X -t -A -p "$port" -c "SELECT sum(v) FROM queued" 2>/dev/null)"
+  kill -TERM "$server_pid"; wait "$server_pid"; server_pid=""
+  kill "$broker_pid"; wait "$broker_pid" 2>/dev/null
+  # A broker that wants a user name and password (--mqtt-user, YUNHE_MQTT_PASSWORD): a wrong
+  # password is refused with the broker's reason, the right one writes.
+  mosquitto_passwd -c -b "$tmp/mq.passwd" ingest 's3cret' 2>/dev/null
+  # (user: run as root, mosquitto would drop to its own user, which cannot read $tmp)
+  printf 'listener %s 127.0.0.1\nallow_anonymous false\npassword_file %s\nuser %s\n' "$mport" "$tmp/mq.passwd" "$(id -un)" > "$tmp/mq.conf"
+  mosquitto -c "$tmp/mq.conf" >> "$tmp/mosquitto.log" 2>&1 &
+  broker_pid=$!
+  sleep 0.5
+  start_auth() {  # password
+    YUNHE_MQTT_PASSWORD="$1" "$YUNHE" serve "$tmp/mq3" --pg-port 0 --http-port -1 --ilp-port -1 --mqtt "127.0.0.1:$mport" \
+      --mqtt-topic 'auth/#' --mqtt-user ingest > "$tmp/mq3.out" 2> "$tmp/mq3.err" &
+    server_pid=$!
+    for _ in $(seq 100); do grep -q 'MQTT subscriber' "$tmp/mq3.out" 2>/dev/null && break; sleep 0.1; done
+    port=$(grep -o '127.0.0.1:[0-9]*' "$tmp/mq3.out" | head -1 | cut -d: -f2)
+  }
+  start_auth wrong
+  for _ in $(seq 50); do grep -q 'refused' "$tmp/mq3.err" && break; sleep 0.1; done
+  check "MQTT wrong password refused" "1" "$(grep -c 'connection refused: not authorized\|bad user name or password' "$tmp/mq3.err")"
+  kill -TERM "$server_pid"; wait "$server_pid"; server_pid=""
+  start_auth 's3cret'
+  sleep 0.5
+  mosquitto_pub -p "$mport" -u ingest -P 's3cret' -q 1 -t auth/x -m 'authed v=7 1700000000000000000'
+  wait_rows authed 1
+  check "MQTT with a user name and password" "7" "$(psql -X -t -A -p "$port" -c "SELECT v FROM authed" 2>/dev/null)"
   kill -TERM "$server_pid"; wait "$server_pid"; server_pid=""
   kill "$broker_pid"; wait "$broker_pid" 2>/dev/null
 else
