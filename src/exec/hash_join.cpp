@@ -1,33 +1,22 @@
 #include "exec/hash_join.h"
 
+#include "common/memory_limit.h"
 #include "common/row_key.h"
+#include "common/statement_context.h"
 #include "exec/expression_eval.h"
 #include "exec/join_util.h"
 #include "exec/parallel_for.h"
 
+#include <fmt/format.h>
+
 #include <thread>
+
+#include "storage/buffer_pool.h"
 
 namespace yunhe {
 namespace {
 
 bool IntegerLike(const ExprPtr& e) { return e->type.physical() == PhysicalType::kI64; }
-
-// Two integer-like keys of row r as one 128-bit key; false when either is NULL.
-inline bool PairKey(const std::vector<Vector>& keys, size_t r, __int128* key) {
-  if (keys[0].IsNull(r) || keys[1].IsNull(r)) return false;
-  *key = static_cast<__int128>(static_cast<unsigned __int128>(uint64_t(keys[0].i64()[r])) << 64 | uint64_t(keys[1].i64()[r]));
-  return true;
-}
-
-// Serializes the join key of row r; false when any key column is NULL (NULL never matches).
-bool JoinKey(const std::vector<Vector>& keys, size_t r, std::string* key) {
-  key->clear();
-  for (auto& k : keys) {
-    if (k.IsNull(r)) return false;
-    AppendKeyCell(k, r, *key);
-  }
-  return true;
-}
 
 }  // namespace
 
@@ -52,6 +41,7 @@ std::string HashJoinOperator::Details() const {
     s += (k ? " AND " : "Hash Cond: ") + left_keys_[k]->ToString() + " = " + right_keys_[k]->ToString();
   if (residual_) s += (s.empty() ? "Join Filter: " : "; Join Filter: ") + residual_->ToString();
   if (build_left_) s += "; Hashed: left rows";
+  if (spilled_batches_) s += fmt::format("\nBatches: {}  Disk: {}kB", spilled_batches_, (spilled_bytes_ + 1023) / 1024);
   return s;
 }
 
@@ -66,45 +56,82 @@ Vector HashJoinOperator::Placeholder(size_t c, size_t rows) const {
   return Vector::Nulls(pair_types_[c], rows);
 }
 
+void HashJoinOperator::ResetBuild() {
+  build_.Init(children[size_t(build_child())]->types);
+  heads_.clear();
+  int_ids_.Clear();
+  pair_ids_.Clear();
+  key_ids_.Clear();
+  key_store_.clear();
+  next_.clear();
+  build_key_chunks_.clear();
+  build_chunk_rows_.clear();
+}
+
 void HashJoinOperator::Open(ExecContext& ctx) {
   PhysicalOperator::Open(ctx);
   // A semi or anti join outputs only left rows: the build side keeps just what the residual reads.
   if ((kind_ == JoinKind::kSemi || kind_ == JoinKind::kAnti) && kept_.empty())
     SetNeededColumns(std::vector<bool>(left_width_, true));
-  build_.Init(children[size_t(build_child())]->types);
-  heads_.clear();
-  int_ids_.Clear();
-  key_ids_.Clear();
-  key_store_.clear();
-  next_.clear();
+  ResetBuild();
   ready_.clear();
   probe_valid_ = left_done_ = right_emitted_ = false;
+  spill_.reset();
+  spilled_bytes_ = 0;
+  spilled_batches_ = 0;
   const std::vector<ExprPtr>& build_keys = this->build_keys();
   int_keys_ = build_keys.size() == 1 && IntegerLike(build_keys[0]);
   // (Integers of any width join as int64: the binder gave both sides one type per key.)
   pair_keys_ = build_keys.size() == 2 && IntegerLike(build_keys[0]) && IntegerLike(build_keys[1]) &&
                IntegerLike(probe_keys()[0]) && IntegerLike(probe_keys()[1]);
-  pair_ids_.Clear();
+  const uint64_t work_mem = CurrentStatement().work_mem_bytes ? CurrentStatement().work_mem_bytes.load() : DefaultWorkMemBytes();
   // Pull the whole build side first, keeping its key columns, so the map is sized once.
-  std::vector<Vector> int_key_chunks;
-  std::vector<std::vector<Vector>> key_chunks;
-  std::vector<uint32_t> chunk_rows;
+  uint64_t held = 0;
   DataChunk in;
   while (children[size_t(build_child())]->Pull(ctx, in)) {
-    chunk_rows.push_back(uint32_t(in.count));
-    if (int_keys_) {
+    std::vector<Vector> keys;
+    for (auto& k : build_keys) {
       Vector scratch;
-      const Vector& k = EvaluateRef(*build_keys[0], in, ctx, scratch);
-      int_key_chunks.push_back(&k == &scratch ? std::move(scratch) : k);
-    } else if (!build_keys.empty()) {
-      std::vector<Vector> keys;
-      for (auto& k : build_keys) keys.push_back(Evaluate(*k, in, ctx));
-      key_chunks.push_back(std::move(keys));
+      const Vector& v = EvaluateRef(*k, in, ctx, scratch);
+      keys.push_back(&v == &scratch ? std::move(scratch) : v);
     }
-    for (size_t c = 0; c < build_.columns.size(); ++c)
-      if (kept(build_offset() + c)) build_.columns[c].AppendRange(in.columns[c], 0, in.count);
-    build_.count += in.count;
+    if (spill_) {
+      SpillBuildChunk(in, keys);
+      continue;
+    }
+    held += AddBuildRows(in, std::move(keys));
+    if (held > work_mem && !build_keys.empty()) StartSpill();
   }
+  if (spill_) {
+    PartitionProbeSide(ctx);
+    LoadNextPartition();
+  } else {
+    FinishBuild();
+  }
+  // Expressions evaluated on workers must need nothing but the chunk. A batch of one chunk (a
+  // small input) runs on this thread alone.
+  bool self_contained = SelfContained(residual_);
+  for (auto& k : probe_keys()) self_contained = self_contained && SelfContained(k);
+  workers_ = 1;
+  if (!probe_keys().empty() && self_contained)
+    workers_ = DefaultWorkers();
+}
+
+uint64_t HashJoinOperator::AddBuildRows(const DataChunk& in, std::vector<Vector> keys) {
+  uint64_t bytes = 16 * in.count;  // chain link and hash slot per row
+  for (size_t c = 0; c < build_.columns.size(); ++c) {
+    if (!kept(build_offset() + c)) continue;
+    build_.columns[c].AppendRange(in.columns[c], 0, in.count);
+    bytes += BufferPool::VectorBytes(in.columns[c]) * in.count / std::max<size_t>(1, in.columns[c].size());
+  }
+  for (const Vector& k : keys) bytes += BufferPool::VectorBytes(k) * in.count / std::max<size_t>(1, k.size());
+  build_.count += in.count;
+  build_chunk_rows_.push_back(uint32_t(in.count));
+  build_key_chunks_.push_back(std::move(keys));
+  return bytes;
+}
+
+void HashJoinOperator::FinishBuild() {
   next_.assign(build_.count, kEnd);
   // Chains the row to the key with this id (a new id starts a chain).
   auto link = [&](uint32_t id, uint32_t row) {
@@ -116,28 +143,29 @@ void HashJoinOperator::Open(ExecContext& ctx) {
     }
   };
   uint32_t base = 0;
+  const std::vector<uint32_t>& chunk_rows = build_chunk_rows_;
   if (int_keys_) {
     int_ids_.Reserve(build_.count);
-    for (size_t c = 0; c < int_key_chunks.size(); ++c) {
-      const uint8_t* nulls = int_key_chunks[c].nulls();
-      const int64_t* values = int_key_chunks[c].i64();
+    for (size_t c = 0; c < build_key_chunks_.size(); ++c) {
+      const uint8_t* nulls = build_key_chunks_[c][0].nulls();
+      const int64_t* values = build_key_chunks_[c][0].i64();
       for (uint32_t r = 0; r < chunk_rows[c]; ++r)
         if (!nulls[r]) link(int_ids_.Insert(values[r]), base + r);
       base += chunk_rows[c];
     }
   } else if (pair_keys_) {
     pair_ids_.Reserve(build_.count);
-    for (size_t c = 0; c < key_chunks.size(); ++c) {
+    for (size_t c = 0; c < build_key_chunks_.size(); ++c) {
       __int128 key;
       for (uint32_t r = 0; r < chunk_rows[c]; ++r)
-        if (PairKey(key_chunks[c], r, &key)) link(pair_ids_.Insert(key), base + r);
+        if (PairKey(build_key_chunks_[c], r, &key)) link(pair_ids_.Insert(key), base + r);
       base += chunk_rows[c];
     }
-  } else if (!build_keys.empty()) {
+  } else if (!build_keys().empty()) {
     key_ids_.Reserve(build_.count);
     std::string key;
-    for (size_t c = 0; c < key_chunks.size(); ++c) {
-      const std::vector<Vector>& keys = key_chunks[c];
+    for (size_t c = 0; c < build_key_chunks_.size(); ++c) {
+      const std::vector<Vector>& keys = build_key_chunks_[c];
       const uint32_t rows = chunk_rows[c];
       for (uint32_t r = 0; r < rows; ++r) {
         if (!JoinKey(keys, r, &key)) continue;
@@ -151,19 +179,22 @@ void HashJoinOperator::Open(ExecContext& ctx) {
       base += rows;
     }
   }
-  if (build_keys.empty()) {
+  build_key_chunks_.clear();
+  build_chunk_rows_.clear();
+  if (build_keys().empty()) {
     // Nested loop: every build row is a candidate, chained in order.
     for (size_t r = 0; r + 1 < build_.count; ++r) next_[r] = uint32_t(r + 1);
   }
   right_matched_ = std::make_unique<std::atomic<uint8_t>[]>(build_.count);
   for (size_t r = 0; r < build_.count; ++r) right_matched_[r].store(0, std::memory_order_relaxed);
-  // Expressions evaluated on workers must need nothing but the chunk. A batch of one chunk (a
-  // small input) runs on this thread alone.
-  bool self_contained = SelfContained(residual_);
-  for (auto& k : probe_keys()) self_contained = self_contained && SelfContained(k);
-  workers_ = 1;
-  if (!probe_keys().empty() && self_contained)
-    workers_ = DefaultWorkers();
+}
+
+bool HashJoinOperator::PullProbe(ExecContext& ctx, DataChunk& out) {
+  if (!spill_) return children[size_t(probe_child())]->Pull(ctx, out);
+  if (!spill_->probe_file || spill_->probe_chunk >= spill_->probe_file->chunk_count()) return false;
+  CheckCancel();
+  out = spill_->probe_file->Read(spill_->probe_chunk++);
+  return true;
 }
 
 void HashJoinOperator::StartProbe(ProbeState& s, ExecContext& ctx) const {
@@ -275,7 +306,7 @@ bool HashJoinOperator::ProbeBatchParallel(ExecContext& ctx) {
   constexpr size_t kChunksPerWorker = 4;
   std::vector<ProbeState> batch(workers_ * kChunksPerWorker);
   size_t n = 0;
-  while (n < batch.size() && children[size_t(probe_child())]->Pull(ctx, batch[n].probe)) ++n;
+  while (n < batch.size() && PullProbe(ctx, batch[n].probe)) ++n;
   if (n < batch.size()) left_done_ = true;  // the input ended: never pull it again
   if (n == 0) return false;
   std::vector<std::deque<DataChunk>> outs(n);
@@ -330,7 +361,7 @@ bool HashJoinOperator::Next(ExecContext& ctx, DataChunk& out) {
       continue;
     }
     if (!probe_valid_) {
-      if (left_done_ || !children[size_t(probe_child())]->Pull(ctx, state_.probe)) {
+      if (left_done_ || !PullProbe(ctx, state_.probe)) {
         left_done_ = true;
         if (!right_emitted_ && (kind_ == JoinKind::kRight || kind_ == JoinKind::kFull || build_left_)) {
           right_emitted_ = true;
@@ -338,6 +369,8 @@ bool HashJoinOperator::Next(ExecContext& ctx, DataChunk& out) {
           else EmitUnmatchedRight();
           continue;
         }
+        // Spilled: the next partition's pair, joined the same way.
+        if (spill_ && LoadNextPartition()) continue;
         return false;
       }
       probe_valid_ = true;

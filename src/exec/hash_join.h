@@ -2,9 +2,12 @@
 // when there are none, i.e. a nested-loop join), then streams the left input. Handles INNER,
 // LEFT, RIGHT and FULL joins plus a residual condition evaluated on candidate pairs.
 // Output rows: the left columns followed by the right columns. NULL keys never match.
-// Memory: the right (build) side is held in memory. The planner builds on the right input as the
-// query wrote it (no cost-based side choice yet: that is the optimizer's job). Parallel: with equi-join keys and self-contained expressions, batches of left
-// chunks are probed on all cores (the build is read-only then); output keeps the input order.
+// Memory: the build side is held in memory up to work_mem; past it, an equi-join becomes a grace
+// hash join (hash_join_spill.cpp): both inputs are split by a hash of their keys into
+// kSpillPartitions pairs of temporary files and each pair is joined on its own, so only one
+// partition's build rows are held at a time (EXPLAIN ANALYZE: "Batches: N  Disk: kB"). Parallel:
+// with equi-join keys and self-contained expressions, batches of probe chunks are probed on all
+// cores (the build is read-only then); output keeps the input order.
 #pragma once
 #include <atomic>
 #include <deque>
@@ -12,6 +15,7 @@
 #include <unordered_map>
 
 #include "exec/flat_key_map.h"
+#include "exec/spill_file.h"
 #include "exec/operator.h"
 #include "exec/expr.h"
 
@@ -47,6 +51,8 @@ class HashJoinOperator : public PhysicalOperator {
   // left rows that match; they come out when the right side ends. Same rows, another order.
   void SetBuildLeft(bool on) { build_left_ = on && (kind_ == JoinKind::kSemi || kind_ == JoinKind::kAnti); }
   bool build_left() const { return build_left_; }
+  // Partitions of a join that spills (hash_join_spill.cpp).
+  static constexpr size_t kSpillPartitions = 32;
 
  protected:
   bool Next(ExecContext& ctx, DataChunk& out) override;
@@ -68,6 +74,29 @@ class HashJoinOperator : public PhysicalOperator {
   bool ProbeStep(ProbeState& s, ExecContext& ctx, std::deque<DataChunk>& out);
   // Probes a batch of left chunks on all cores, output in input order.
   bool ProbeBatchParallel(ExecContext& ctx);
+  // Building: the rows of a build chunk (kept columns) and its evaluated keys are added; the
+  // chains are made once all are in. AddBuildRows answers the bytes it added.
+  uint64_t AddBuildRows(const DataChunk& in, std::vector<Vector> keys);
+  void FinishBuild();
+  void ResetBuild();
+  // The next chunk of the probe side: its child, or the current partition's file.
+  bool PullProbe(ExecContext& ctx, DataChunk& out);
+  // Grace hash join (hash_join_spill.cpp): per partition a build file (the build chunk's columns,
+  // those not kept as NULL placeholders, then its evaluated keys) and a probe file (whole chunks);
+  // rows wait in `*_pending` until a chunk's worth is there.
+  struct Spill {
+    std::vector<std::unique_ptr<SpillFile>> build, probe;
+    std::vector<DataChunk> build_pending, probe_pending;
+    size_t next = 0;         // the next partition to join
+    size_t probe_chunk = 0;  // the next chunk of the current partition's probe file
+    SpillFile* probe_file = nullptr;
+  };
+  void StartSpill();  // the build rows held so far go to the partition files
+  void SpillBuildChunk(const DataChunk& in, const std::vector<Vector>& keys);
+  void PartitionProbeSide(ExecContext& ctx);
+  bool LoadNextPartition();  // false when none is left
+  // The partition of each row of evaluated keys (NULL keys: partition 0).
+  std::vector<uint8_t> PartitionsOf(const std::vector<Vector>& keys, size_t rows) const;
   void EmitUnmatchedRight();
   void EmitDecidedLeft();  // build_left_: the left rows the SEMI/ANTI join keeps
   Vector Placeholder(size_t c, size_t rows) const;
@@ -100,6 +129,13 @@ class HashJoinOperator : public PhysicalOperator {
   std::deque<std::string> key_store_;  // serialized keys the views in key_ids_ point into
   std::vector<uint32_t> heads_;
   std::vector<uint32_t> next_;
+
+  // Key vectors of the build chunks added, and their row counts, until FinishBuild.
+  std::vector<std::vector<Vector>> build_key_chunks_;
+  std::vector<uint32_t> build_chunk_rows_;
+  std::unique_ptr<Spill> spill_;     // set once the build side passed work_mem
+  uint64_t spilled_bytes_ = 0;
+  size_t spilled_batches_ = 0;
 
   ProbeState state_;                 // the serial path's current left chunk
   bool probe_valid_ = false, left_done_ = false, right_emitted_ = false;

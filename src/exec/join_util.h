@@ -1,7 +1,9 @@
 // Pieces shared by the join operators.
 #pragma once
+#include <string>
 #include <vector>
 
+#include "common/row_key.h"
 #include "common/vector.h"
 #include "exec/operator.h"
 
@@ -30,6 +32,23 @@ inline DataChunk LeftRowsWithNullRight(const DataChunk& left, const DataChunk& r
     for (auto& c : right.columns) out.columns.push_back(Vector::Constant(Value::Null(c.type()), c.type(), sel.size()));
   out.count = sel.size();
   return out;
+}
+
+// Two integer-like join keys of row r as one 128-bit key; false when either is NULL.
+inline bool PairKey(const std::vector<Vector>& keys, size_t r, __int128* key) {
+  if (keys[0].IsNull(r) || keys[1].IsNull(r)) return false;
+  *key = static_cast<__int128>(static_cast<unsigned __int128>(uint64_t(keys[0].i64()[r])) << 64 | uint64_t(keys[1].i64()[r]));
+  return true;
+}
+
+// Serializes the join key of row r; false when any key column is NULL (NULL never matches).
+inline bool JoinKey(const std::vector<Vector>& keys, size_t r, std::string* key) {
+  key->clear();
+  for (auto& k : keys) {
+    if (k.IsNull(r)) return false;
+    AppendKeyCell(k, r, *key);
+  }
+  return true;
 }
 
 }  // namespace yunhe

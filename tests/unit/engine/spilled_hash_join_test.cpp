@@ -1,0 +1,52 @@
+// A hash join whose build side passes work_mem becomes a grace hash join (exec/hash_join.h):
+// EXPLAIN ANALYZE shows its batches and the disk they took, and a join under it spills as well.
+// Its answers are checked against PostgreSQL in tests/sql/joins/spilled_hash_join.test.
+#include <gtest/gtest.h>
+
+#include "test_database.h"
+
+namespace yunhe {
+namespace {
+
+std::string ExplainAnalyze(Session& s, const std::string& sql) {
+  auto r = s.Execute("EXPLAIN ANALYZE " + sql).back();
+  EXPECT_TRUE(r.status.ok()) << sql << ": " << r.status.message();
+  std::string text;
+  for (auto& chunk : r.chunks)
+    for (size_t row = 0; row < chunk.count; ++row) text += chunk.columns[0].GetValue(row).ToString() + "\n";
+  return text;
+}
+
+size_t Count(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+TEST(SpilledHashJoin, PastWorkMemBothInputsArePartitioned) {
+  auto db = testing::OpenOrDie("");
+  Session s(*db);
+  testing::Ok(s, "CREATE TABLE a AS SELECT g AS k, 'a' || g AS s FROM generate_series(1, 100000) g");
+  testing::Ok(s, "CREATE TABLE b AS SELECT g * 2 AS k, 'b' || g AS s FROM generate_series(1, 80000) g");
+  const std::string join = "SELECT count(*), count(b.s) FROM a LEFT JOIN b ON a.k = b.k";
+  const std::string two = "SELECT count(*) FROM a JOIN b ON a.k = b.k JOIN a c ON c.k = b.k / 2";
+
+  std::string plan = ExplainAnalyze(s, join);
+  EXPECT_EQ(Count(plan, "Batches:"), 0u) << plan;
+  const std::string in_memory = testing::Scalar(s, "SELECT count(b.s) FROM a LEFT JOIN b ON a.k = b.k");
+
+  testing::Ok(s, "SET work_mem = '64kB'");
+  plan = ExplainAnalyze(s, join);
+  EXPECT_EQ(Count(plan, "Batches: 32  Disk: "), 1u) << plan;
+  plan = ExplainAnalyze(s, two);
+  EXPECT_EQ(Count(plan, "Batches: 32  Disk: "), 2u) << plan;
+  EXPECT_EQ(testing::Scalar(s, "SELECT count(b.s) FROM a LEFT JOIN b ON a.k = b.k"), in_memory);
+  EXPECT_EQ(in_memory, "50000");  // b.k = 2, 4, ... 160000 against a.k up to 100000
+
+  // A build side under work_mem stays in memory.
+  plan = ExplainAnalyze(s, "SELECT count(*) FROM a JOIN (SELECT * FROM b LIMIT 10) t ON a.k = t.k");
+  EXPECT_EQ(Count(plan, "Batches:"), 0u) << plan;
+}
+
+}  // namespace
+}  // namespace yunhe
