@@ -161,7 +161,8 @@ void Database::AppendChecked(const std::shared_ptr<Table>& table, const DataChun
   txn_.undo.push_back(std::move(undo));
   if (replaying_ || !durability_) return;
   if (IsTempRelationKey(table->schema.name)) return;  // temporary tables never reach the disk
-  txn_.resident_appended_bytes += rows.count * Durability::ResidentRowBytes(table->schema);
+  const uint64_t appended_bytes = rows.count * Durability::ResidentRowBytes(*table);
+  txn_.resident_appended_bytes += appended_bytes;
   MaybeSealStatement();  // in a workspace: its private copies' rows
   if (workspace_) return;  // a workspace's records are written at its COMMIT
   WalRecord r;
@@ -169,6 +170,7 @@ void Database::AppendChecked(const std::shared_ptr<Table>& table, const DataChun
   r.table = table->schema.name;
   r.rows = rows;
   txn_.wal_cells += rows.count * std::max<size_t>(1, rows.columns.size());
+  txn_.wal_bytes += appended_bytes;
   txn_.wal.push_back(std::move(r));
   MaybeSpillWal();
 }
@@ -220,11 +222,12 @@ void Database::MaybeSealStatement() {
 }
 
 void Database::MaybeSpillWal() {
-  if (txn_.wal_cells < kWalSpillCells) return;
+  if (txn_.wal_cells < kWalSpillCells && txn_.wal_bytes < kWalSpillBytes) return;
   ++txn_.wal_spills;
   durability_->Spill(txn_.wal);
   txn_.wal.clear();
   txn_.wal_cells = 0;
+  txn_.wal_bytes = 0;
   txn_.wal_spilled = true;
 }
 

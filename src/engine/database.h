@@ -301,11 +301,13 @@ class Database {
   void RunSavepointStatement(PgQuery__TransactionStmt* t, QueryResult& result) REQUIRES(mu_);
   void CommitTransaction() REQUIRES(mu_);
   void RollbackTo(size_t undo_mark, size_t wal_mark) REQUIRES(mu_);
-  // Writes the pending WAL records early when they hold more than kWalSpillCells values.
+  // Writes the pending WAL records early when they hold more than kWalSpillCells values or
+  // about kWalSpillBytes of memory (wide text: 8M cells of 2 kB each were 16 GB).
   void MaybeSpillWal() REQUIRES(mu_);
   // Appends rows whose keys are already checked, with undo entry and WAL record.
   void AppendChecked(const std::shared_ptr<Table>& table, const DataChunk& rows) REQUIRES(mu_);
   static constexpr size_t kWalSpillCells = 8u << 20;
+  static constexpr uint64_t kWalSpillBytes = 64u << 20;
   // Every eighth of memory_limit this transaction appends: reserves the resident tail from the
   // buffer pool, and when the tail is past half of the limit seals the transaction's full
   // resident groups into parts where they are (Durability::SealStatementGroups), so one

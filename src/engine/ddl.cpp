@@ -461,10 +461,16 @@ void ExecuteCreateTableAs(Database& db, PgQuery__CreateTableAsStmt* stmt, const 
   db.mutable_catalog().tables[name] = table;
   db.RecordCatalogChange(TableDdl(table->schema, db.catalog()), name);
   RecordNewRelationOwner(db, name);
-  QueryResult rows;
-  CollectResult(q, rows);
+  // Streamed a chunk at a time, as INSERT ... SELECT: a result larger than memory goes to the
+  // table as it comes (and is sealed into parts as it goes, Database::MaybeSealStatement). The
+  // query was planned before the table existed, so it cannot read its own rows.
+  ExecContext ctx;
+  q.plan->Open(ctx);
   size_t n = 0;
-  for (auto& chunk : rows.chunks) {
+  while (true) {
+    DataChunk chunk;
+    chunk.Init(q.plan->types);
+    if (!q.plan->Pull(ctx, chunk)) break;
     for (size_t c = 0; c < chunk.columns.size(); ++c)
       if (chunk.columns[c].type() != table->schema.columns[c].type)
         chunk.columns[c] = CastVector(chunk.columns[c], table->schema.columns[c].type);

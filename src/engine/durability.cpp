@@ -567,18 +567,14 @@ bool Durability::FinishCompaction(Background& bg, Catalog& catalog, const std::f
   return true;
 }
 
-uint64_t Durability::ResidentRowBytes(const TableSchema& schema) {
-  uint64_t row_bytes = 0;
-  for (const auto& c : schema.columns) row_bytes += c.type.physical() == PhysicalType::kStr ? 48 : 17;
-  return row_bytes;
-}
+uint64_t Durability::ResidentRowBytes(const Table& table) { return table.data.RowBytes(); }
 
 uint64_t Durability::TailBytes(const Catalog& catalog) {
   // Estimated from the column types (the resident tail's arrays and text cells).
   uint64_t tail_bytes = 0;
   for (auto& [name, t] : catalog.tables) {
     if (IsTempRelationKey(name)) continue;  // never checkpointed
-    tail_bytes += t->data.resident_rows() * ResidentRowBytes(t->schema);
+    tail_bytes += t->data.resident_rows() * ResidentRowBytes(*t);
   }
   return tail_bytes;
 }

@@ -119,7 +119,7 @@ class Durability {
   }
   // Estimated memory of one resident row of a table (its arrays and text cells), and of the
   // resident rows of every table (temporary ones aside).
-  static uint64_t ResidentRowBytes(const TableSchema& schema);
+  static uint64_t ResidentRowBytes(const Table& table);
   static uint64_t TailBytes(const Catalog& catalog);
   // Reserves the resident tail's and the key maps' bytes from the buffer pool (which shares
   // memory_limit with them); returns the tail's.

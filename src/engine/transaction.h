@@ -39,6 +39,7 @@ struct Transaction {
   // memory); a rollback must then write an abort record.
   bool wal_spilled = false;
   size_t wal_cells = 0;  // values in the records of `wal`, to decide when to spill
+  uint64_t wal_bytes = 0;  // their estimated memory, likewise
   uint64_t wal_spills = 0;  // how often the pending records were written early
   // Estimated bytes of rows appended since the transaction began or last sealed its resident
   // groups into parts (Database::MaybeSealStatement).

@@ -8,6 +8,7 @@
 #include <unordered_set>
 
 #include "common/geometry_bounds.h"
+#include "common/memory_limit.h"
 #include "common/row_key.h"
 #include "storage/part_file.h"
 
@@ -223,8 +224,41 @@ int64_t TableData::PartitionOf(const Vector& ts, size_t r) const {
   return v / partition_ns_ - ((v % partition_ns_ != 0) && (v < 0));
 }
 
+void TableData::SampleTextWidth(const DataChunk& chunk) const {
+  // Up to 64 rows of each text column: enough for an average, cheap beside the append's copy.
+  const size_t rows = std::min<size_t>(chunk.count, 64);
+  uint64_t bytes = 0, cells = 0;
+  for (size_t c = 0; c < types_.size() && c < chunk.columns.size(); ++c) {
+    if (types_[c].physical() != PhysicalType::kStr || chunk.columns[c].size() < rows) continue;
+    const std::string* s = chunk.columns[c].str();
+    for (size_t r = 0; r < rows; ++r)
+      if (s[r].size() > 15) bytes += s[r].size() + 1;  // past the small-string buffer
+    cells += rows;
+  }
+  if (cells == 0) return;
+  text_width_->bytes.fetch_add(bytes, std::memory_order_relaxed);
+  text_width_->cells.fetch_add(cells, std::memory_order_relaxed);
+}
+
+uint64_t TableData::RowBytes() const {
+  const uint64_t cells = text_width_->cells.load(std::memory_order_relaxed);
+  uint64_t text_cell = 48;
+  if (cells > 0) text_cell = std::max<uint64_t>(48, sizeof(std::string) + text_width_->bytes.load(std::memory_order_relaxed) / cells);
+  uint64_t row = 0;
+  for (const LogicalType& t : types_) row += t.physical() == PhysicalType::kStr ? text_cell : 17;
+  return std::max<uint64_t>(row, 1);
+}
+
+uint64_t TableData::PartBytesBudget() { return std::clamp<uint64_t>(MemoryLimitBytes() / 4, 32ull << 20, 1ull << 30); }
+
+size_t TableData::MaxPartGroups() const {
+  const uint64_t group_bytes = RowBytes() * kChunkRows;
+  return std::clamp<size_t>(size_t(PartBytesBudget() / group_bytes), 1, kMaxPartGroups);
+}
+
 void TableData::Append(const DataChunk& chunk, AppendMark* mark) {
   YH_ASSERT(chunk.columns.size() == types_.size());
+  SampleTextWidth(chunk);
   for (const Vector& col : chunk.columns) YH_ASSERT(col.size() >= chunk.count);
   if (mark) {
     mark->groups_before = groups_.size();
@@ -513,6 +547,7 @@ std::vector<TableData::Fate> TableData::PlanReseal(bool sealed_only) const {
   // that reaches kMergeFanIn parts is rewritten as one part of the next tier. A row is rewritten
   // about log4(partition groups) times over its life, and a partition keeps a few parts per tier.
   constexpr size_t kMergeFanIn = 4;
+  const size_t max_part_groups = MaxPartGroups();
   std::map<std::pair<int64_t, const PartFile*>, size_t> kept_groups;  // (partition, part) -> groups kept
   for (size_t g = 0; g < groups_.size(); ++g)
     if (fate[g] == Fate::kKeep && (groups_[g]->part || !sealed_only)) ++kept_groups[{groups_[g]->partition, groups_[g]->part.get()}];
@@ -520,7 +555,7 @@ std::vector<TableData::Fate> TableData::PlanReseal(bool sealed_only) const {
   for (auto& [key, n] : kept_groups) {
     // Parts of half the largest size a merge writes stay as they are (merged, they would come
     // out as parts of the same size again: ClickHouse's largest merge, by rows).
-    if (n >= kMaxPartGroups / 2) continue;
+    if (n >= std::max<size_t>(1, max_part_groups / 2)) continue;
     int tier = 0;
     for (size_t size = n; size >= 4; size /= 4) ++tier;
     tiers[{key.first, tier}].push_back(key.second);
@@ -583,6 +618,7 @@ TableData::Layout TableData::Reseal(const PartWriter& write_part) const {
     auto [it, first] = fresh.try_emplace(p);
     if (first) order.emplace_back(false, p);
     DataChunk rows = group(g);
+    SampleTextWidth(rows);  // (after a restart the table's width is learnt here)
     const auto& dead = deleted(g);
     std::vector<uint32_t> keep;
     auto& moved = layout.rewritten[uint32_t(g)];
@@ -613,11 +649,11 @@ TableData::Layout TableData::Reseal(const PartWriter& write_part) const {
       k += take;
     }
     layout.rows_rewritten += keep.size();
-    // A partition's full new groups go to a part once there are kMaxPartGroups of them, so a
+    // A partition's full new groups go to a part once there are MaxPartGroups of them, so a
     // compaction holds at most that many decoded groups per partition, not the partition.
-    if (out.size() > kMaxPartGroups) {
-      std::vector<DataChunk> full(std::make_move_iterator(out.begin()), std::make_move_iterator(out.begin() + kMaxPartGroups));
-      out.erase(out.begin(), out.begin() + kMaxPartGroups);
+    if (const size_t max_groups = MaxPartGroups(); out.size() > max_groups) {
+      std::vector<DataChunk> full(std::make_move_iterator(out.begin()), std::make_move_iterator(out.begin() + long(max_groups)));
+      out.erase(out.begin(), out.begin() + long(max_groups));
       write(p, full);
     }
   }

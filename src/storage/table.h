@@ -282,8 +282,17 @@ class TableData {
   };
   // Reseal writes a partition's rewritten rows as parts of at most this many groups (a million
   // rows), holding no more of them decoded at once; parts of half that size or more are not
-  // merged further.
+  // merged further. Wide rows make parts of fewer groups: MaxPartGroups.
   static constexpr size_t kMaxPartGroups = 512;
+  // Estimated memory of one decoded row: a value and a NULL flag per fixed-width column, and per
+  // text column a std::string plus the heap bytes sampled text averaged (48 bytes until any text
+  // was seen). Samples come from appends and from the groups Reseal decodes; copies of the table
+  // (snapshots, private copies) share them.
+  uint64_t RowBytes() const;
+  // The groups a part Reseal writes may hold: kMaxPartGroups, fewer when that many decoded rows
+  // would pass PartBytesBudget() (a part's groups are held decoded while it is written).
+  size_t MaxPartGroups() const;
+  static uint64_t PartBytesBudget();  // memory_limit / 4, within 32 MB .. 1 GB
   using PartWriter = std::function<std::shared_ptr<const PartFile>(int64_t partition, const std::vector<DataChunk>& groups)>;
   Layout Reseal(const PartWriter& write_part) const;
   // True when sealed groups need re-laying: a group fully or mostly deleted or changed by ALTER,
@@ -380,6 +389,14 @@ class TableData {
   void AppendRows(const DataChunk& chunk, const std::vector<uint32_t>* rows, int64_t partition, AppendMark* mark);
   void RebuildPartitionIndex();
   static const std::vector<uint8_t>& NoDeletes();
+
+  // Sampled text cells for RowBytes (shared by copies; updated without the database lock by
+  // Reseal, hence atomic).
+  struct TextWidth {
+    std::atomic<uint64_t> bytes{0}, cells{0};
+  };
+  std::shared_ptr<TextWidth> text_width_ = std::make_shared<TextWidth>();
+  void SampleTextWidth(const DataChunk& chunk) const;
 
   std::vector<LogicalType> types_;
   int time_column_ = -1;

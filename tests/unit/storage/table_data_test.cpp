@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <set>
 
+#include "common/memory_limit.h"
 #include "storage/part_file.h"
 
 namespace yunhe {
@@ -447,6 +448,52 @@ TEST(TableData, PartitionKeySetsGrowWithAppendsAndForgetDeletedKeys) {
   std::vector<int64_t> after = KeysOf(t, 0);
   EXPECT_EQ(after.size(), 2 + kChunkRows);
   EXPECT_FALSE(std::binary_search(after.begin(), after.end(), 3));
+}
+
+}  // namespace
+}  // namespace yunhe
+
+namespace yunhe {
+namespace {
+
+// Wide rows: a part holds fewer groups, so a compaction never has more than about
+// PartBytesBudget() of them decoded at once (2 kB text cells: 512 groups were 2 GB at a 64 MB
+// memory_limit, and the background checkpoint took the server to 1.8 GB), and parts of that
+// size are left alone by later checkpoints (not merged into the same sizes over and over).
+TEST_F(TableDataParts, WideRowsMakeSmallerPartsThatStayAsTheyAre) {
+  const uint64_t saved = MemoryLimitBytes();
+  SetMemoryLimitBytes(64ull << 20);  // budget: 32 MB a part
+  TableData t;
+  const std::vector<LogicalType> types{LogicalType(TypeId::kInt64), LogicalType(TypeId::kText)};
+  t.Init(types);
+  const size_t narrow_groups = t.MaxPartGroups();
+  for (int batch = 0; batch < 40; ++batch) {
+    DataChunk c;
+    c.Init(types);
+    for (size_t r = 0; r < kChunkRows; ++r) {
+      c.columns[0].Append(Value::Int(int64_t(batch * kChunkRows + r)));
+      c.columns[1].Append(Value::Text(std::string(2000, 'y') + std::to_string(r)));
+    }
+    c.count = kChunkRows;
+    t.Append(c);
+  }
+  EXPECT_GT(t.RowBytes(), 2000u);
+  const size_t max_groups = t.MaxPartGroups();
+  EXPECT_LT(max_groups, narrow_groups);
+  EXPECT_LE(max_groups * kChunkRows * t.RowBytes(), TableData::PartBytesBudget());
+  // The checkpoint seals the 40 groups as parts of at most max_groups.
+  t.ApplyLayout(t.Reseal([&](int64_t partition, const std::vector<DataChunk>& groups) {
+    EXPECT_LE(groups.size(), max_groups);
+    return Writer(types)(partition, groups);
+  }));
+  EXPECT_EQ(t.resident_rows(), 0u);
+  EXPECT_GE(parts_written_, int(40 / max_groups));
+  EXPECT_FALSE(t.CompactionDue()) << "parts of the budget's size were to be merged again";
+  const int written = parts_written_;
+  TableData::Layout again = t.Reseal(Writer(types));
+  EXPECT_EQ(again.rows_rewritten, 0u);
+  EXPECT_EQ(parts_written_, written);
+  SetMemoryLimitBytes(saved);
 }
 
 }  // namespace
