@@ -253,7 +253,11 @@ std::unique_ptr<Durability> Durability::Open(const std::string& dir, Database* d
   for (size_t i = 0; i < chain.size(); ++i) {
     if (i > 0)
       for (auto& [name, t] : db->mutable_catalog().tables) t->data.FreezeGroups();
-    wr = ReadWal(dir + "/" + chain[i], [&](const std::vector<WalRecord>& txn) REQUIRES(db->mutex()) { db->ReplayRecords(txn); });
+    // In batches of 16 MB of frames, sealing the replayed rows as they pass the memory limit.
+    wr = ReadWalInBatches(dir + "/" + chain[i], 16u << 20, [&](const std::vector<WalRecord>& records) REQUIRES(db->mutex()) {
+      db->ReplayRecords(records);
+      d->SealReplayedRows(db->mutable_catalog());
+    });
   }
   d->wal_chain_.assign(chain.begin() + 1, chain.end());
   d->wal_seq_ = 0;
@@ -415,6 +419,17 @@ bool Durability::SealStatementGroups(const Catalog& catalog, Table& table, size_
   YH_ASSERT(installed);  // taken and installed holding the database, nothing changed in between
   ++statement_seals_;
   return true;
+}
+
+void Durability::SealReplayedRows(Catalog& catalog) {
+  const uint64_t limit = MemoryLimitBytes();
+  if (ReserveFromPool(catalog) <= limit / 2) return;
+  for (auto& [name, t] : catalog.tables) {
+    if (IsTempRelationKey(name) || t->data.resident_rows() < kChunkRows) continue;
+    if (!SealStatementGroups(catalog, *t, 0, {})) return;  // (no space, say: the rows stay resident)
+  }
+  ReserveFromPool(catalog);
+  ReleaseFreeMemory();  // the sealed rows' arrays and strings (nobody waits for the database yet)
 }
 
 // ---- Background checkpoints ----

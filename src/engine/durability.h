@@ -102,6 +102,11 @@ class Durability {
   // instead of writing the rows again. On failure (I/O, no space: logged) returns false and the
   // rows stay resident.
   bool SealStatementGroups(const Catalog& catalog, Table& table, size_t first, const std::vector<size_t>& skip);
+  // WAL replay at open: once the replayed rows resident pass half of memory_limit, their full
+  // groups are sealed into parts in place (as a large statement's are; named by the next
+  // checkpoint, removed if the process dies first and the WAL replays again), so recovering a
+  // WAL larger than memory does not make it all resident.
+  void SealReplayedRows(Catalog& catalog);
   // Ends the background checkpointer (one under way finishes first). Call without holding the
   // database, before destroying it.
   void StopCheckpointer();

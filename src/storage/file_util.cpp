@@ -47,11 +47,13 @@ FileBlockReader::~FileBlockReader() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-bool FileBlockReader::Next(std::string* piece, size_t max_bytes) {
-  piece->resize(max_bytes);
+// Up to `length` bytes into *out: read() on from where the file is (pipes and FIFOs too), or
+// pread() at `offset` when it is given.
+void FileBlockReader::Fill(std::string* out, size_t length, const uint64_t* offset) {
+  out->resize(length);
   size_t got = 0;
-  while (got < max_bytes) {
-    ssize_t n = ::read(fd_, piece->data() + got, max_bytes - got);
+  while (got < length) {
+    ssize_t n = offset ? ::pread(fd_, out->data() + got, length - got, off_t(*offset + got)) : ::read(fd_, out->data() + got, length - got);
     if (n < 0) {
       if (errno == EINTR) continue;
       IoError("read", path_);
@@ -59,8 +61,20 @@ bool FileBlockReader::Next(std::string* piece, size_t max_bytes) {
     if (n == 0) break;
     got += size_t(n);
   }
-  piece->resize(got);
-  return got > 0;
+  out->resize(got);
+}
+
+bool FileBlockReader::Next(std::string* piece, size_t max_bytes) {
+  Fill(piece, max_bytes, nullptr);
+  return !piece->empty();
+}
+
+void FileBlockReader::ReadAt(uint64_t offset, size_t length, std::string* out) { Fill(out, length, &offset); }
+
+uint64_t FileBlockReader::Size() const {
+  struct stat st;
+  if (::fstat(fd_, &st) != 0) IoError("stat", path_);
+  return uint64_t(st.st_size);
 }
 
 bool FileExists(const std::string& path) {

@@ -2,6 +2,7 @@
 // fsynced the file (and, for renames, the directory) before it returns. Failures throw Error
 // (58030 I/O error) naming the file.
 #pragma once
+#include <cstdint>
 #include <string>
 
 namespace yunhe {
@@ -18,9 +19,13 @@ class FileBlockReader {
   FileBlockReader& operator=(const FileBlockReader&) = delete;
   // Up to max_bytes more (appended to *piece after clearing it); false at the end of the file.
   bool Next(std::string* piece, size_t max_bytes);
+  // Up to `length` bytes at `offset` into *out (fewer only at the end of the file).
+  void ReadAt(uint64_t offset, size_t length, std::string* out);
+  uint64_t Size() const;
   int fd() const { return fd_; }
 
  private:
+  void Fill(std::string* out, size_t length, const uint64_t* offset);
   std::string path_;
   int fd_ = -1;
 };

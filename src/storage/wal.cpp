@@ -82,44 +82,105 @@ void WalWriter::DropTail() {
   (void)::fdatasync(fd_);
 }
 
+namespace {
+
+constexpr uint8_t kSequenceType = uint8_t(WalRecordType::kSequence);
+constexpr uint8_t kCommitType = uint8_t(WalRecordType::kCommit);
+constexpr uint8_t kAbortType = uint8_t(WalRecordType::kAbort);
+
+// A frame found by the first pass: where its payload is, its record type (the payload's first
+// byte) and whether replay applies it.
+struct FrameRef {
+  uint64_t offset = 0;
+  uint32_t length = 0;
+  uint8_t type = 0;
+  bool apply = false;
+};
+
+}  // namespace
+
 WalReadResult ReadWal(const std::string& path, const std::function<void(const std::vector<WalRecord>&)>& apply) {
+  return ReadWalInBatches(path, SIZE_MAX, apply);
+}
+
+WalReadResult ReadWalInBatches(const std::string& path, size_t max_batch_bytes,
+                               const std::function<void(const std::vector<WalRecord>&)>& apply) {
   WalReadResult result;
   if (!FileExists(path)) return result;
-  std::string data = ReadWholeFile(path);
-  ByteReader in(data.data(), data.size());
-  std::vector<WalRecord> pending;
-  while (in.remaining() > 0) {
-    if (in.remaining() < 8) break;
-    uint32_t len = in.U32();
-    uint32_t crc = in.U32();
-    if (len > kWalFrameMax || len > in.remaining()) break;
-    const char* payload = in.position();
-    if (Crc32c(payload, len) != crc) break;
-    WalRecord rec;
-    if (!DecodeWalRecord(payload, len, &rec))
-      throw Error(SqlState::kDataCorrupted, fmt::format("WAL \"{}\": malformed record at offset {}", path,
-                                                        size_t(payload - data.data()) - 8));
-    in.Skip(len);
-    if (rec.type == WalRecordType::kSequence) {
-      apply({rec});
-      result.valid_bytes = pending.empty() ? uint64_t(in.position() - data.data()) : result.valid_bytes;
+  FileBlockReader file(path);
+  const uint64_t size = file.Size();
+  // Pass 1: frames up to the first bad one (the torn tail); a transaction's records are applied
+  // once its commit frame is seen, dropped at an abort frame or at the end.
+  std::vector<FrameRef> frames;
+  std::string buf;
+  size_t span_start = 0;  // first frame of the open transaction
+  for (uint64_t at = 0; size - at >= 8;) {
+    file.ReadAt(at, 8, &buf);
+    if (buf.size() < 8) break;
+    ByteReader head(buf.data(), 8);
+    const uint32_t len = head.U32(), crc = head.U32();
+    if (len == 0 || len > kWalFrameMax || len > size - at - 8) break;
+    file.ReadAt(at + 8, len, &buf);
+    if (buf.size() != len || Crc32c(buf.data(), len) != crc) break;
+    FrameRef f{at + 8, len, uint8_t(buf[0]), false};
+    at += 8 + len;
+    if (f.type == kSequenceType) {
+      f.apply = true;  // not transactional: applied where it stands
+      frames.push_back(f);
+      if (span_start == frames.size() - 1) {
+        result.valid_bytes = at;
+        span_start = frames.size();
+      }
       continue;
     }
-    if (rec.type == WalRecordType::kAbort) {
-      pending.clear();
-      result.valid_bytes = uint64_t(in.position() - data.data());
-      continue;
-    }
-    bool commit = rec.type == WalRecordType::kCommit;
-    pending.push_back(std::move(rec));
-    if (commit) {
-      apply(pending);
-      pending.clear();
-      result.valid_bytes = uint64_t(in.position() - data.data());
-      ++result.transactions;
+    frames.push_back(f);
+    if (f.type == kAbortType || f.type == kCommitType) {
+      if (f.type == kCommitType) {
+        for (size_t k = span_start; k < frames.size(); ++k) frames[k].apply = true;
+        ++result.transactions;
+      }
+      span_start = frames.size();
+      result.valid_bytes = at;
     }
   }
-  result.torn_tail = result.valid_bytes < data.size();
+  // (The open span at the end stays listed: its records are not applied, its sequences are.)
+  result.torn_tail = result.valid_bytes < size;
+  // Pass 2: per transaction, its sequence records first (as they stood before its commit came),
+  // then its records in batches.
+  auto decode = [&](const FrameRef& f, WalRecord* rec) {
+    file.ReadAt(f.offset, f.length, &buf);
+    if (buf.size() != f.length || !DecodeWalRecord(buf.data(), f.length, rec))
+      throw Error(SqlState::kDataCorrupted, fmt::format("WAL \"{}\": malformed record at offset {}", path, f.offset - 8));
+  };
+  for (size_t begin = 0; begin < frames.size();) {
+    size_t end = begin;  // the span: up to and including its commit or abort frame
+    while (end < frames.size() && frames[end].type != kCommitType && frames[end].type != kAbortType &&
+           !(frames[end].type == kSequenceType && end == begin))
+      ++end;
+    if (end < frames.size()) ++end;
+    for (size_t k = begin; k < end; ++k) {
+      if (frames[k].type != kSequenceType) continue;
+      WalRecord rec;
+      decode(frames[k], &rec);
+      apply({rec});
+    }
+    std::vector<WalRecord> batch;
+    size_t batch_bytes = 0;
+    for (size_t k = begin; k < end; ++k) {
+      if (frames[k].type == kSequenceType || !frames[k].apply) continue;
+      WalRecord rec;
+      decode(frames[k], &rec);
+      batch.push_back(std::move(rec));
+      batch_bytes += frames[k].length;
+      if (batch_bytes >= max_batch_bytes) {
+        apply(batch);
+        batch.clear();
+        batch_bytes = 0;
+      }
+    }
+    if (!batch.empty()) apply(batch);
+    begin = end;
+  }
   return result;
 }
 

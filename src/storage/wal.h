@@ -54,7 +54,15 @@ struct WalReadResult {
   size_t transactions = 0;
 };
 
-// Calls apply(records) for each committed transaction in order.
+// Calls apply(records) for each committed transaction in order, and for each sequence record
+// (alone, before the records of the transaction it stands among).
 WalReadResult ReadWal(const std::string& path, const std::function<void(const std::vector<WalRecord>&)>& apply);
+// The same in pieces: a committed transaction whose frames pass max_batch_bytes comes in several
+// calls, in order. The file is read a frame at a time, twice (the first pass only finds where
+// transactions end and checks CRCs), so memory stays at about one batch whatever the WAL's size:
+// recovery after a crash in a statement of millions of rows no longer holds the file and the
+// whole statement decoded at once.
+WalReadResult ReadWalInBatches(const std::string& path, size_t max_batch_bytes,
+                               const std::function<void(const std::vector<WalRecord>&)>& apply);
 
 }  // namespace yunhe
