@@ -1,6 +1,12 @@
 #include "exec/distinct.h"
 
+#include <xxhash.h>
+
+#include <fmt/format.h>
+
+#include "common/memory_limit.h"
 #include "common/row_key.h"
+#include "common/statement_context.h"
 #include "exec/expression_eval.h"
 
 namespace yunhe {
@@ -11,31 +17,104 @@ DistinctOperator::DistinctOperator(OperatorPtr child, std::vector<ExprPtr> keys)
   children.push_back(std::move(child));
 }
 
+std::string DistinctOperator::Details() const {
+  if (spill_.empty()) return "";
+  return fmt::format("Batches: {}  Disk: {}kB", spill_.size() + 1, (spilled_bytes_ + 1023) / 1024);
+}
+
 void DistinctOperator::Open(ExecContext& ctx) {
   PhysicalOperator::Open(ctx);
   seen_.clear();
+  seen_bytes_ = 0;
+  frozen_ = false;
+  spill_.clear();
+  partition_ = chunk_ = 0;
+  spilled_bytes_ = 0;
+}
+
+std::vector<uint32_t> DistinctOperator::FirstOccurrences(const DataChunk& in, ExecContext& ctx) {
+  std::vector<Vector> key_vectors;
+  const std::vector<Vector>* keys = &in.columns;
+  if (!keys_.empty()) {
+    for (auto& k : keys_) key_vectors.push_back(Evaluate(*k, in, ctx));
+    keys = &key_vectors;
+  }
+  std::vector<uint32_t> sel, spill;
+  std::string key;
+  for (size_t r = 0; r < in.count; ++r) {
+    key.clear();
+    for (const auto& v : *keys) AppendKeyCell(v, r, key);
+    if (frozen_) {
+      if (!seen_.count(key)) spill.push_back(uint32_t(r));
+    } else if (seen_.insert(key).second) {
+      sel.push_back(uint32_t(r));
+      seen_bytes_ += key.size() + 64;  // the string and its hash node
+    }
+  }
+  if (!spill.empty()) Spill(in, spill);
+  return sel;
+}
+
+void DistinctOperator::Spill(const DataChunk& in, const std::vector<uint32_t>& rows) {
+  // (Only DISTINCT spills, whose key is every column: the row's key cells are its columns.)
+  std::vector<std::vector<uint32_t>> by_partition(kSpillPartitions);
+  std::string key;
+  for (uint32_t r : rows) {
+    key.clear();
+    for (const auto& v : in.columns) AppendKeyCell(v, r, key);
+    by_partition[XXH3_64bits(key.data(), key.size()) % kSpillPartitions].push_back(r);
+  }
+  for (size_t p = 0; p < kSpillPartitions; ++p) {
+    if (by_partition[p].empty()) continue;
+    DataChunk part;
+    for (const Vector& c : in.columns) part.columns.push_back(c.Gather(by_partition[p]));
+    part.count = by_partition[p].size();
+    spill_[p]->Append(part);
+  }
 }
 
 bool DistinctOperator::Next(ExecContext& ctx, DataChunk& in_out) {
+  if (frozen_ && partition_ > 0) return NextFromSpill(ctx, in_out);
+  const uint64_t work_mem = CurrentStatement().work_mem_bytes ? CurrentStatement().work_mem_bytes.load() : DefaultWorkMemBytes();
   DataChunk in;
   while (children[0]->Pull(ctx, in)) {
-    std::vector<Vector> key_vectors;
-    const std::vector<Vector>* keys = &in.columns;
-    if (!keys_.empty()) {
-      for (auto& k : keys_) key_vectors.push_back(Evaluate(*k, in, ctx));
-      keys = &key_vectors;
-    }
-    std::vector<uint32_t> sel;
-    std::string key;
-    for (size_t r = 0; r < in.count; ++r) {
-      key.clear();
-      for (const auto& v : *keys) AppendKeyCell(v, r, key);
-      if (seen_.insert(key).second) sel.push_back(uint32_t(r));
+    std::vector<uint32_t> sel = FirstOccurrences(in, ctx);
+    if (!frozen_ && keys_.empty() && seen_bytes_ > work_mem) {
+      frozen_ = true;
+      for (size_t p = 0; p < kSpillPartitions; ++p) spill_.push_back(std::make_unique<SpillFile>(types));
     }
     if (sel.empty()) continue;
     if (sel.size() != in.count) in.Select(sel);
     in_out = std::move(in);
     return true;
+  }
+  if (!frozen_) return false;
+  for (auto& f : spill_) spilled_bytes_ += f->bytes();
+  partition_ = 1;  // reading back from here on (partition_ - 1 is the file)
+  return NextFromSpill(ctx, in_out);
+}
+
+bool DistinctOperator::NextFromSpill(ExecContext& ctx, DataChunk& out) {
+  // Each file on its own, with a set of its own (its keys are none of the frozen set's).
+  while (partition_ <= spill_.size()) {
+    SpillFile& file = *spill_[partition_ - 1];
+    if (chunk_ == 0) {
+      seen_.clear();
+      seen_bytes_ = 0;
+    }
+    while (chunk_ < file.chunk_count()) {
+      DataChunk in = file.Read(chunk_++);
+      frozen_ = false;  // (FirstOccurrences: insert into this file's set)
+      std::vector<uint32_t> sel = FirstOccurrences(in, ctx);
+      frozen_ = true;
+      if (sel.empty()) continue;
+      if (sel.size() != in.count) in.Select(sel);
+      out = std::move(in);
+      return true;
+    }
+    spill_[partition_ - 1].reset();
+    ++partition_;
+    chunk_ = 0;
   }
   return false;
 }

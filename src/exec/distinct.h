@@ -1,10 +1,16 @@
 // DISTINCT and DISTINCT ON: passes through the first row of each distinct key, streaming.
 // For DISTINCT ON the planner sorts first, so "first" is the first in ORDER BY order.
+// Memory: the keys seen are held up to work_mem. Past it (DISTINCT only: DISTINCT ON keeps its
+// sorted order), the set is frozen: rows of keys in it are still dropped, rows of new keys go to
+// kSpillPartitions files by key hash, and once the input ends each file is made distinct on its
+// own (a key never seen before the freeze has all its rows in one file).
 #pragma once
+#include <memory>
 #include <unordered_set>
 
 #include "exec/operator.h"
 #include "exec/expr.h"
+#include "exec/spill_file.h"
 
 namespace yunhe {
 
@@ -14,13 +20,25 @@ class DistinctOperator : public PhysicalOperator {
   DistinctOperator(OperatorPtr child, std::vector<ExprPtr> keys);
   void Open(ExecContext& ctx) override;
   std::string Name() const override { return keys_.empty() ? "HashDistinct" : "Unique"; }
+  std::string Details() const override;
+  static constexpr size_t kSpillPartitions = 16;
 
  protected:
   bool Next(ExecContext& ctx, DataChunk& out) override;
 
  private:
+  // The rows of `in` whose key is new to seen_ (added to it).
+  std::vector<uint32_t> FirstOccurrences(const DataChunk& in, ExecContext& ctx);
+  void Spill(const DataChunk& in, const std::vector<uint32_t>& rows);
+  bool NextFromSpill(ExecContext& ctx, DataChunk& out);
+
   std::vector<ExprPtr> keys_;
   std::unordered_set<std::string> seen_;
+  uint64_t seen_bytes_ = 0;
+  bool frozen_ = false;  // seen_ passed work_mem: new keys go to the files
+  std::vector<std::unique_ptr<SpillFile>> spill_;
+  size_t partition_ = 0, chunk_ = 0;  // reading back: the file, its next chunk
+  uint64_t spilled_bytes_ = 0;
 };
 
 }  // namespace yunhe

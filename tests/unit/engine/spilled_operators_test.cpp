@@ -1,6 +1,7 @@
-// A hash join whose build side passes work_mem becomes a grace hash join (exec/hash_join.h):
-// EXPLAIN ANALYZE shows its batches and the disk they took, and a join under it spills as well.
-// Its answers are checked against PostgreSQL in tests/sql/joins/spilled_hash_join.test.
+// Operators past work_mem spill, and EXPLAIN ANALYZE says so: a hash join becomes a grace hash
+// join (exec/hash_join.h), SELECT DISTINCT writes rows of new keys to partition files
+// (exec/distinct.h). Their answers are checked against PostgreSQL in
+// tests/sql/joins/spilled_hash_join.test and tests/sql/select/spilled_distinct.test.
 #include <gtest/gtest.h>
 
 #include "test_database.h"
@@ -46,6 +47,22 @@ TEST(SpilledHashJoin, PastWorkMemBothInputsArePartitioned) {
   // A build side under work_mem stays in memory.
   plan = ExplainAnalyze(s, "SELECT count(*) FROM a JOIN (SELECT * FROM b LIMIT 10) t ON a.k = t.k");
   EXPECT_EQ(Count(plan, "Batches:"), 0u) << plan;
+}
+
+TEST(SpilledDistinct, PastWorkMemNewKeysArePartitioned) {
+  auto db = testing::OpenOrDie("");
+  Session s(*db);
+  // (k, t) repeats every 30,000 rows (30000 is a multiple of 3): 30,000 distinct rows, 4 each.
+  testing::Ok(s, "CREATE TABLE d AS SELECT x % 30000 AS k, 't' || (x % 3) AS t FROM generate_series(1, 120000) x");
+  const std::string query = "SELECT count(*), count(DISTINCT k) FROM (SELECT DISTINCT k, t FROM d) s";
+  EXPECT_EQ(Count(ExplainAnalyze(s, query), "Batches:"), 0u);
+  const std::string in_memory = testing::Scalar(s, "SELECT count(*) FROM (SELECT DISTINCT k, t FROM d) s");
+  EXPECT_EQ(in_memory, "30000");
+  testing::Ok(s, "SET work_mem = '64kB'");
+  const std::string plan = ExplainAnalyze(s, query);
+  EXPECT_EQ(Count(plan, "HashDistinct"), 1u) << plan;
+  EXPECT_EQ(Count(plan, "Batches: 17  Disk: "), 1u) << plan;
+  EXPECT_EQ(testing::Scalar(s, "SELECT count(*) FROM (SELECT DISTINCT k, t FROM d) s"), in_memory);
 }
 
 }  // namespace
