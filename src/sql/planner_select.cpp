@@ -22,6 +22,7 @@
 #include "functions/function.h"
 #include "functions/geo/spatial_join_support.h"
 #include "sql/planner.h"
+#include "sql/optimizer/distinct_aggregates.h"
 #include "sql/optimizer/join_order.h"
 #include "sql/optimizer/or_restrictions.h"
 #include "sql/optimizer/semi_join_side.h"
@@ -584,8 +585,14 @@ PlannedQuery Planner::PlanSimpleSelect(PgQuery__SelectStmt* s, const Scope* oute
   }
   bool aggregated = !aggregates.empty() || !groups.empty() || having;
   if (aggregated) {
-    auto agg_op = std::make_shared<HashAggregateOperator>(plan, groups, aggregates);
-    MaybeParallelAggregate(*agg_op, plan, base_scan, groups, aggregates);
+    std::shared_ptr<HashAggregateOperator> agg_op;
+    if (DistinctAggregatePlan two = PlanDistinctAggregates(plan, groups, aggregates); two.outer) {
+      MaybeParallelAggregate(*two.inner, plan, base_scan, two.inner_groups, {});
+      agg_op = two.outer;
+    } else {
+      agg_op = std::make_shared<HashAggregateOperator>(plan, groups, aggregates);
+      MaybeParallelAggregate(*agg_op, plan, base_scan, groups, aggregates);
+    }
     plan = agg_op;
     for (auto& e : select_exprs) e = RewriteAfterAggregate(e, groups, groups.size(), *this);
     if (having) having = RewriteAfterAggregate(having, groups, groups.size(), *this);

@@ -1,7 +1,9 @@
 // Operators past work_mem spill, and EXPLAIN ANALYZE says so: a hash join becomes a grace hash
 // join (exec/hash_join.h), SELECT DISTINCT writes rows of new keys to partition files
-// (exec/distinct.h). Their answers are checked against PostgreSQL in
-// tests/sql/joins/spilled_hash_join.test and tests/sql/select/spilled_distinct.test.
+// (exec/distinct.h), count(DISTINCT x) is two hash aggregations whose first spills
+// (sql/optimizer/distinct_aggregates.h). Their answers are checked against PostgreSQL in
+// tests/sql/joins/spilled_hash_join.test, tests/sql/select/spilled_distinct.test and
+// tests/sql/aggregates/distinct_as_group_by.test.
 #include <gtest/gtest.h>
 
 #include "test_database.h"
@@ -63,6 +65,24 @@ TEST(SpilledDistinct, PastWorkMemNewKeysArePartitioned) {
   EXPECT_EQ(Count(plan, "HashDistinct"), 1u) << plan;
   EXPECT_EQ(Count(plan, "Batches: 17  Disk: "), 1u) << plan;
   EXPECT_EQ(testing::Scalar(s, "SELECT count(*) FROM (SELECT DISTINCT k, t FROM d) s"), in_memory);
+}
+
+TEST(SpilledDistinctAggregate, CountDistinctIsAGroupByThatSpills) {
+  auto db = testing::OpenOrDie("");
+  Session s(*db);
+  testing::Ok(s, "CREATE TABLE t AS SELECT x % 10 AS g, x AS v FROM generate_series(1, 100000) x");
+  const std::string query = "SELECT g, count(DISTINCT v) FROM t GROUP BY g";
+  std::string plan = ExplainAnalyze(s, query);
+  EXPECT_EQ(Count(plan, "Group Key: g, v"), 1u) << plan;  // the distinct values first
+  EXPECT_EQ(Count(plan, "Group Key: g\n"), 1u) << plan;  // then the counts
+  EXPECT_EQ(Count(plan, "Batches:"), 0u) << plan;
+  testing::Ok(s, "SET work_mem = '64kB'");
+  plan = ExplainAnalyze(s, query);
+  EXPECT_EQ(Count(plan, "Batches: "), 1u) << plan;
+  EXPECT_EQ(testing::Scalar(s, "SELECT sum(c) FROM (SELECT g, count(DISTINCT v) c FROM t GROUP BY g) z"), "100000");
+  // A FILTER keeps the aggregate's own set of values: one aggregation.
+  plan = ExplainAnalyze(s, "SELECT g, count(DISTINCT v) FILTER (WHERE v > 5) FROM t GROUP BY g");
+  EXPECT_EQ(Count(plan, "Group Key: g, v"), 0u) << plan;
 }
 
 }  // namespace
