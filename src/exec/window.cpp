@@ -2,10 +2,13 @@
 
 #include <algorithm>
 
+#include "common/memory_limit.h"
+#include "common/statement_context.h"
 #include "exec/expression_eval.h"
 #include "exec/parallel_for.h"
 #include "exec/window_evaluate.h"
 #include "exec/window_order.h"
+#include "storage/buffer_pool.h"
 
 namespace yunhe {
 
@@ -59,34 +62,75 @@ size_t WindowOperator::InputOf(const ExprPtr& e) {
   return exprs_.size() - 1;
 }
 
-void WindowOperator::Open(ExecContext& ctx) {
-  PhysicalOperator::Open(ctx);
+void WindowOperator::Reset() {
   chunks_.clear();
   inputs_.clear();
   per_chunk_.assign(exprs_.size(), {});
   for (auto& e : exprs_) inputs_.emplace_back(e->type);
-  std::vector<uint8_t> partition_key(exprs_.size(), 0);
-  for (auto& in : input_indexes_)
-    for (size_t k : in.partition) partition_key[k] = 1;
-  size_t n = 0;
+  results_.clear();
+  rows_ = 0;
+  next_chunk_ = next_row_ = 0;
+}
+
+void WindowOperator::Open(ExecContext& ctx) {
+  PhysicalOperator::Open(ctx);
+  Reset();
+  spill_.clear();
+  next_spilled_ = 0;
+  spilled_bytes_ = 0;
+  spill_keys_ = SharedPartitionKeys();
+  const uint64_t work_mem = CurrentStatement().work_mem_bytes ? CurrentStatement().work_mem_bytes.load() : DefaultWorkMemBytes();
+  uint64_t held = 0;
   DataChunk in;
   while (children[0]->Pull(ctx, in)) {
     if (in.count == 0) continue;
-    for (auto& c : in.columns)
-      if (c.size() != in.count) c.Resize(in.count);
-    for (size_t k = 0; k < exprs_.size(); ++k) {
-      Vector scratch;
-      const Vector& v = EvaluateRef(*exprs_[k], in, ctx, scratch);
-      if (by_position_[k]) {
-        if (inputs_[k].size() == 0 && v.type() != inputs_[k].type()) inputs_[k].set_type(v.type());
-        inputs_[k].AppendRange(v, 0, in.count);
-      }
-      if (partition_key[k]) per_chunk_[k].push_back(&v == &scratch ? std::move(scratch) : v);
+    if (!spill_.empty()) {
+      SpillChunk(in, ctx);
+      continue;
     }
-    n += in.count;
-    chunks_.push_back(std::move(in));
+    held += Consume(std::move(in), ctx);
     in = DataChunk();
+    if (held > work_mem && !spill_keys_.empty()) {
+      for (size_t p = 0; p < kSpillPartitions; ++p) spill_.push_back(std::make_unique<SpillFile>(children[0]->types));
+      for (const DataChunk& held_chunk : chunks_) SpillChunk(held_chunk, ctx);
+      Reset();
+    }
   }
+  if (spill_.empty()) {
+    Compute(ctx);
+    return;
+  }
+  for (auto& f : spill_) spilled_bytes_ += f->bytes();
+  LoadNextSpilled(ctx);
+}
+
+uint64_t WindowOperator::Consume(DataChunk in, ExecContext& ctx) {
+  std::vector<uint8_t> partition_key(exprs_.size(), 0);
+  for (auto& ii : input_indexes_)
+    for (size_t k : ii.partition) partition_key[k] = 1;
+  uint64_t bytes = 0;
+  for (auto& c : in.columns) {
+    if (c.size() != in.count) c.Resize(in.count);
+    bytes += BufferPool::VectorBytes(c);
+  }
+  for (size_t k = 0; k < exprs_.size(); ++k) {
+    Vector scratch;
+    const Vector& v = EvaluateRef(*exprs_[k], in, ctx, scratch);
+    if (by_position_[k]) {
+      if (inputs_[k].size() == 0 && v.type() != inputs_[k].type()) inputs_[k].set_type(v.type());
+      inputs_[k].AppendRange(v, 0, in.count);
+      bytes += BufferPool::VectorBytes(v);
+    }
+    if (partition_key[k]) per_chunk_[k].push_back(&v == &scratch ? std::move(scratch) : v);
+  }
+  const size_t count = in.count;
+  rows_ += count;
+  chunks_.push_back(std::move(in));
+  return bytes + 16 * count;  // and the orderings' row lists
+}
+
+void WindowOperator::Compute(ExecContext& ctx) {
+  const size_t n = rows_;
   auto pointers = [&](const std::vector<size_t>& indexes) {
     std::vector<const Vector*> out;
     for (size_t k : indexes) out.push_back(&inputs_[k]);
@@ -125,8 +169,9 @@ void WindowOperator::Open(ExecContext& ctx) {
   next_chunk_ = next_row_ = 0;
 }
 
-bool WindowOperator::Next(ExecContext&, DataChunk& out) {
-  if (next_chunk_ >= chunks_.size()) return false;
+bool WindowOperator::Next(ExecContext& ctx, DataChunk& out) {
+  while (next_chunk_ >= chunks_.size())
+    if (spill_.empty() || !LoadNextSpilled(ctx)) return false;
   DataChunk& chunk = chunks_[next_chunk_++];
   out.columns = std::move(chunk.columns);
   out.count = chunk.count;

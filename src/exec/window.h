@@ -3,9 +3,16 @@
 // (exec/window_order.h), computes each function partition by partition on all cores
 // (exec/window_evaluate.h), and appends one column per window expression to the input chunks,
 // which go out as they came in.
+// Memory: past work_mem, when every window's PARTITION BY shares some expressions, the input is
+// split by a hash of those into kSpillPartitions files (window_spill.cpp) and each file is
+// materialized and computed on its own (its rows are whole partitions of every window); the
+// rows then go out file by file. Without a shared partition key it does not spill.
 #pragma once
+#include <memory>
+
 #include "exec/aggregate_state.h"
 #include "exec/sort.h"
+#include "exec/spill_file.h"
 
 namespace yunhe {
 
@@ -55,6 +62,8 @@ class WindowOperator : public PhysicalOperator {
   WindowOperator(OperatorPtr child, std::vector<BoundWindow> windows);
   void Open(ExecContext& ctx) override;
   std::string Name() const override { return "WindowAgg"; }
+  std::string Details() const override;
+  static constexpr size_t kSpillPartitions = 16;
 
  protected:
   bool Next(ExecContext& ctx, DataChunk& out) override;
@@ -66,6 +75,16 @@ class WindowOperator : public PhysicalOperator {
     int64_t filter = -1;
   };
   size_t InputOf(const ExprPtr& e);
+  void Reset();
+  // Materializes one input chunk (and what the windows read of it); answers its bytes.
+  uint64_t Consume(DataChunk in, ExecContext& ctx);
+  // Computes every window over the materialized rows.
+  void Compute(ExecContext& ctx);
+  // Spilling (window_spill.cpp): the expressions every window partitions by, the held chunks and
+  // every later one written to the files by a hash of them, and the files read back one by one.
+  std::vector<ExprPtr> SharedPartitionKeys() const;
+  void SpillChunk(const DataChunk& in, ExecContext& ctx);
+  bool LoadNextSpilled(ExecContext& ctx);
 
   std::vector<BoundWindow> windows_;
   std::vector<ExprPtr> exprs_;  // distinct expressions the windows read
@@ -79,6 +98,11 @@ class WindowOperator : public PhysicalOperator {
   std::vector<Vector> inputs_;                 // exprs_ read by position, over every input row
   std::vector<std::vector<Vector>> per_chunk_;  // exprs_ used as partition keys, chunk by chunk
   size_t next_chunk_ = 0, next_row_ = 0;
+  size_t rows_ = 0;  // materialized rows
+  std::vector<ExprPtr> spill_keys_;
+  std::vector<std::unique_ptr<SpillFile>> spill_;  // empty: in memory
+  size_t next_spilled_ = 0;
+  uint64_t spilled_bytes_ = 0;
 };
 
 }  // namespace yunhe

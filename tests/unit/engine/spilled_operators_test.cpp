@@ -1,9 +1,10 @@
 // Operators past work_mem spill, and EXPLAIN ANALYZE says so: a hash join becomes a grace hash
 // join (exec/hash_join.h), SELECT DISTINCT writes rows of new keys to partition files
 // (exec/distinct.h), count(DISTINCT x) is two hash aggregations whose first spills
-// (sql/optimizer/distinct_aggregates.h). Their answers are checked against PostgreSQL in
+// (sql/optimizer/distinct_aggregates.h), windows sharing a partition key are computed file by
+// file (exec/window.h). Their answers are checked against PostgreSQL in
 // tests/sql/joins/spilled_hash_join.test, tests/sql/select/spilled_distinct.test and
-// tests/sql/aggregates/distinct_as_group_by.test.
+// tests/sql/aggregates/distinct_as_group_by.test, tests/sql/window/spilled_windows.test.
 #include <gtest/gtest.h>
 
 #include "test_database.h"
@@ -83,6 +84,26 @@ TEST(SpilledDistinctAggregate, CountDistinctIsAGroupByThatSpills) {
   // A FILTER keeps the aggregate's own set of values: one aggregation.
   plan = ExplainAnalyze(s, "SELECT g, count(DISTINCT v) FILTER (WHERE v > 5) FROM t GROUP BY g");
   EXPECT_EQ(Count(plan, "Group Key: g, v"), 0u) << plan;
+}
+
+TEST(SpilledWindows, SharedPartitionKeysSplitTheInput) {
+  auto db = testing::OpenOrDie("");
+  Session s(*db);
+  testing::Ok(s, "CREATE TABLE w AS SELECT i % 40 AS dev, i % 3 AS lane, i AS ts FROM generate_series(1, 100000) i");
+  const std::string shared =
+      "SELECT sum(a - b) FROM (SELECT row_number() OVER (PARTITION BY dev ORDER BY ts) AS a, "
+      "rank() OVER (PARTITION BY lane, dev ORDER BY ts DESC) AS b FROM w) s";
+  const std::string apart =
+      "SELECT sum(a - b) FROM (SELECT row_number() OVER (PARTITION BY dev ORDER BY ts) AS a, "
+      "row_number() OVER (PARTITION BY lane ORDER BY ts) AS b FROM w) s";
+  const std::string in_memory = testing::Scalar(s, shared), in_memory_apart = testing::Scalar(s, apart);
+  EXPECT_EQ(Count(ExplainAnalyze(s, shared), "Batches:"), 0u);
+  testing::Ok(s, "SET work_mem = '64kB'");
+  EXPECT_EQ(Count(ExplainAnalyze(s, shared), "Batches: 16  Disk: "), 1u);
+  EXPECT_EQ(testing::Scalar(s, shared), in_memory);
+  // No key every window partitions by: in memory whatever work_mem says.
+  EXPECT_EQ(Count(ExplainAnalyze(s, apart), "Batches:"), 0u);
+  EXPECT_EQ(testing::Scalar(s, apart), in_memory_apart);
 }
 
 }  // namespace
