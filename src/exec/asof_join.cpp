@@ -5,9 +5,14 @@
 #include <cmath>
 #include <thread>
 
+#include <fmt/format.h>
+
+#include "common/memory_limit.h"
 #include "common/row_key.h"
+#include "common/statement_context.h"
 #include "exec/expression_eval.h"
 #include "exec/join_util.h"
+#include "storage/buffer_pool.h"
 
 namespace yunhe {
 
@@ -46,6 +51,7 @@ std::string AsofJoinOperator::Details() const {
   for (size_t k = 0; k < left_keys_.size(); ++k) s += left_keys_[k]->ToString() + " = " + right_keys_[k]->ToString() + " AND ";
   s += left_time_->ToString() + " " + OpText(op_) + " " + right_time_->ToString();
   if (!tolerance_text_.empty()) s += "; Tolerance: " + tolerance_text_;
+  if (spill_) s += fmt::format("\nBatches: {}  Disk: {}kB", kSpillPartitions, (spill_->bytes + 1023) / 1024);
   return s;
 }
 
@@ -81,40 +87,81 @@ int64_t AsofJoinOperator::GroupOf(const std::vector<Vector>& keys, size_t r, boo
   return it == groups_.end() ? -1 : int64_t(it->second);
 }
 
-void AsofJoinOperator::Open(ExecContext& ctx) {
-  PhysicalOperator::Open(ctx);
+void AsofJoinOperator::ResetBuild() {
   right_.clear();
   right_key_vectors_.clear();
   int_groups_.Clear();
   text_groups_.Clear();
   groups_.clear();
+  row_group_.clear();
+  row_time_.clear();
+}
+
+void AsofJoinOperator::Open(ExecContext& ctx) {
+  PhysicalOperator::Open(ctx);
+  ResetBuild();
+  spill_.reset();
   if (right_keys_.empty()) key_kind_ = KeyKind::kNone;
   else if (right_keys_.size() == 1 && right_keys_[0]->type.physical() == PhysicalType::kI64) key_kind_ = KeyKind::kInt;
   else if (right_keys_.size() == 1 && right_keys_[0]->type.physical() == PhysicalType::kStr) key_kind_ = KeyKind::kText;
   else key_kind_ = KeyKind::kGeneric;
-  // Pass 1: pull the right input (kept as is), its group and time per row.
-  std::vector<uint32_t> row_group;  // per right row in input order; kNoGroup = never matches
-  std::vector<int64_t> row_time;
+  const uint64_t work_mem = CurrentStatement().work_mem_bytes ? CurrentStatement().work_mem_bytes.load() : DefaultWorkMemBytes();
+  uint64_t held = 0;
   DataChunk in;
   while (children[1]->Pull(ctx, in)) {
-    std::vector<Vector> keys;
-    for (auto& k : right_keys_) keys.push_back(Evaluate(*k, in, ctx));
-    Vector scratch;
-    const Vector& t = EvaluateRef(*right_time_, in, ctx, scratch);
-    right_key_vectors_.push_back(std::move(keys));
-    const std::vector<Vector>& kv = right_key_vectors_.back();
-    if (row_group.capacity() < row_group.size() + in.count) {
-      row_group.reserve(std::max(row_group.size() * 2, size_t(1) << 16));
-      row_time.reserve(row_group.capacity());
+    if (spill_) {
+      std::vector<Vector> keys;
+      for (auto& k : right_keys_) keys.push_back(Evaluate(*k, in, ctx));
+      SpillRight(in, keys);
+      continue;
     }
-    for (size_t r = 0; r < in.count; ++r) {
-      int64_t g = t.IsNull(r) ? -1 : GroupOf(kv, r, true);
-      row_group.push_back(g < 0 ? kNoGroup : uint32_t(g));
-      row_time.push_back(g < 0 ? 0 : TimeKey(t, r));
-    }
-    right_.push_back(std::move(in));
+    held += AddRight(std::move(in), ctx);
     in = DataChunk();
+    if (held > work_mem && !right_keys_.empty()) {
+      // Past work_mem: what is held goes to the partition files, and so does all that follows.
+      spill_ = std::make_unique<Spill>();
+      for (size_t p = 0; p < kSpillPartitions; ++p) {
+        spill_->right.push_back(std::make_unique<SpillFile>(children[1]->types));
+        spill_->left.push_back(std::make_unique<SpillFile>(children[0]->types));
+      }
+      for (size_t c = 0; c < right_.size(); ++c) SpillRight(right_[c], right_key_vectors_[c]);
+      ResetBuild();
+    }
   }
+  if (spill_) {
+    PartitionLeft(ctx);
+    LoadNextPartition(ctx);
+    return;
+  }
+  FinishBuild();
+}
+
+uint64_t AsofJoinOperator::AddRight(DataChunk in, ExecContext& ctx) {
+  std::vector<Vector> keys;
+  for (auto& k : right_keys_) keys.push_back(Evaluate(*k, in, ctx));
+  Vector scratch;
+  const Vector& t = EvaluateRef(*right_time_, in, ctx, scratch);
+  right_key_vectors_.push_back(std::move(keys));
+  const std::vector<Vector>& kv = right_key_vectors_.back();
+  if (row_group_.capacity() < row_group_.size() + in.count) {
+    row_group_.reserve(std::max(row_group_.size() * 2, size_t(1) << 16));
+    row_time_.reserve(row_group_.capacity());
+  }
+  for (size_t r = 0; r < in.count; ++r) {
+    int64_t g = t.IsNull(r) ? -1 : GroupOf(kv, r, true);
+    row_group_.push_back(g < 0 ? kNoGroup : uint32_t(g));
+    row_time_.push_back(g < 0 ? 0 : TimeKey(t, r));
+  }
+  uint64_t bytes = 28 * in.count;  // group, time and a sorted entry per row
+  for (const Vector& c : in.columns) bytes += BufferPool::VectorBytes(c);
+  for (const Vector& k : kv) bytes += BufferPool::VectorBytes(k);
+  right_.push_back(std::move(in));
+  return bytes;
+}
+
+void AsofJoinOperator::FinishBuild() {
+  std::vector<uint32_t>& row_group = row_group_;
+  std::vector<int64_t>& row_time = row_time_;
   // Pass 2: counting sort by group (keeps input order inside a group) straight into sorted_.
   const size_t ngroups = key_kind_ == KeyKind::kNone ? 1
                          : key_kind_ == KeyKind::kInt ? int_groups_.size()
@@ -159,6 +206,16 @@ void AsofJoinOperator::Open(ExecContext& ctx) {
     sort_groups(0, ngroups);
   }
   cursor_.assign(group_begin_.begin(), group_begin_.end() - 1);
+  row_group_ = {};
+  row_time_ = {};
+}
+
+bool AsofJoinOperator::PullLeft(ExecContext& ctx, DataChunk& in) {
+  if (!spill_) return children[0]->Pull(ctx, in);
+  if (!spill_->left_file || spill_->left_chunk >= spill_->left_file->chunk_count()) return false;
+  CheckCancel();
+  in = spill_->left_file->Read(spill_->left_chunk++);
+  return true;
 }
 
 bool AsofJoinOperator::WithinTolerance(const Vector& left_time, size_t l, int64_t right_key) const {
@@ -176,7 +233,11 @@ bool AsofJoinOperator::Next(ExecContext& ctx, DataChunk& out) {
   DataChunk in;
   std::vector<uint32_t> sel_left;
   std::vector<uint64_t> sel_right;
-  while (children[0]->Pull(ctx, in)) {
+  for (;;) {
+    if (!PullLeft(ctx, in)) {
+      if (spill_ && LoadNextPartition(ctx)) continue;  // the next pair of files
+      return false;
+    }
     std::vector<Vector> keys;
     for (auto& k : left_keys_) keys.push_back(Evaluate(*k, in, ctx));
     Vector scratch;
@@ -247,7 +308,6 @@ bool AsofJoinOperator::Next(ExecContext& ctx, DataChunk& out) {
     out.count = sel_left.size();
     return true;
   }
-  return false;
 }
 
 }  // namespace yunhe

@@ -10,14 +10,19 @@
 // Build: the right input is materialized, grouped by key (hash) and sorted by time within each
 // key group (skipped when a group is already in order, e.g. a designated timestamp); groups sort
 // in parallel. Probe: the left input streams chunk by chunk with a binary search per row, so
-// memory is bounded by the right side and one left chunk.
+// memory is bounded by the right side and one left chunk. Past work_mem with equality keys
+// (asof_join_spill.cpp), the right rows and then the left rows go to kSpillPartitions files by a
+// hash of their keys and each pair is joined in turn: then the output is in left order within
+// each partition only.
 #pragma once
+#include <memory>
 #include <string>
 #include <unordered_map>
 
 #include "exec/flat_key_map.h"
 #include "exec/operator.h"
 #include "exec/expr.h"
+#include "exec/spill_file.h"
 
 namespace yunhe {
 
@@ -38,6 +43,28 @@ class AsofJoinOperator : public PhysicalOperator {
   bool Next(ExecContext& ctx, DataChunk& out) override;
 
  private:
+  static constexpr size_t kSpillPartitions = 16;
+
+ private:
+  void ResetBuild();
+  // Pass 1 for one right chunk (kept as is): its groups and times; answers its bytes.
+  uint64_t AddRight(DataChunk in, ExecContext& ctx);
+  void FinishBuild();  // passes 2 and 3: rows by group, each group by time
+  bool PullLeft(ExecContext& ctx, DataChunk& in);  // the left child, or the partition's file
+  // Spilling (asof_join_spill.cpp).
+  void SpillRight(const DataChunk& in, const std::vector<Vector>& keys);
+  void PartitionLeft(ExecContext& ctx);
+  bool LoadNextPartition(ExecContext& ctx);
+  struct Spill {
+    std::vector<std::unique_ptr<SpillFile>> right, left;
+    size_t next = 0;           // the next partition to join
+    SpillFile* left_file = nullptr;
+    size_t left_chunk = 0;
+    uint64_t bytes = 0;
+  };
+  std::unique_ptr<Spill> spill_;
+  std::vector<uint32_t> row_group_;  // per right row in input order; kNoGroup = never matches
+  std::vector<int64_t> row_time_;
   // Group of the key of row r, or -1 (NULL key or, when probing, a key the right side lacks).
   int64_t GroupOf(const std::vector<Vector>& keys, size_t r, bool insert);
   static int64_t TimeKey(const Vector& v, size_t r);  // order-preserving int64 of the time value

@@ -64,13 +64,7 @@ void DistinctOperator::Spill(const DataChunk& in, const std::vector<uint32_t>& r
     for (const auto& v : in.columns) AppendKeyCell(v, r, key);
     by_partition[XXH3_64bits(key.data(), key.size()) % kSpillPartitions].push_back(r);
   }
-  for (size_t p = 0; p < kSpillPartitions; ++p) {
-    if (by_partition[p].empty()) continue;
-    DataChunk part;
-    for (const Vector& c : in.columns) part.columns.push_back(c.Gather(by_partition[p]));
-    part.count = by_partition[p].size();
-    spill_[p]->Append(part);
-  }
+  AppendPartitions(spill_, in, by_partition);
 }
 
 bool DistinctOperator::Next(ExecContext& ctx, DataChunk& in_out) {

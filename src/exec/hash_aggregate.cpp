@@ -19,18 +19,6 @@ namespace {
 
 bool ColumnOrConstant(const ExprPtr& e) { return !e || e->kind == ExprKind::kColumn || e->kind == ExprKind::kConstant; }
 
-// Writes the rows absent[p] of `in` to files[p], for every partition p that has any.
-void AppendPartitions(std::vector<std::unique_ptr<SpillFile>>& files, const DataChunk& in,
-                      const std::vector<std::vector<uint32_t>>& absent) {
-  for (size_t p = 0; p < absent.size(); ++p) {
-    if (absent[p].empty()) continue;
-    DataChunk part;
-    part.count = absent[p].size();
-    for (const Vector& c : in.columns) part.columns.push_back(c.Gather(absent[p]));
-    files[p]->Append(part);
-  }
-}
-
 // Aggregates the rows of `in` whose group `table` already has; writes the others to `files`,
 // partitioned by a hash of their key.
 void ConsumeOrSpill(AggregateTable& table, ExecContext& ctx, const DataChunk& in, std::vector<std::unique_ptr<SpillFile>>& files) {

@@ -82,4 +82,15 @@ DataChunk SpillFile::Read(size_t k) const {
   return chunk;
 }
 
+void AppendPartitions(std::vector<std::unique_ptr<SpillFile>>& files, const DataChunk& in,
+                      const std::vector<std::vector<uint32_t>>& rows) {
+  for (size_t p = 0; p < rows.size(); ++p) {
+    if (rows[p].empty()) continue;
+    DataChunk part;
+    for (const Vector& c : in.columns) part.columns.push_back(c.Gather(rows[p]));
+    part.count = rows[p].size();
+    files[p]->Append(part);
+  }
+}
+
 }  // namespace yunhe

@@ -5,6 +5,7 @@
 // raw vector layout (docs/format.md), no checksum: the file never outlives the statement.
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -31,5 +32,10 @@ class SpillFile {
   uint64_t size_ = 0;
   std::vector<std::pair<uint64_t, uint32_t>> offsets_;  // (offset, rows) per chunk
 };
+
+// Appends rows[p] of `in` (gathered) to files[p], for every partition p that has any: how the
+// spilling operators write an input chunk split by key hash.
+void AppendPartitions(std::vector<std::unique_ptr<SpillFile>>& files, const DataChunk& in,
+                      const std::vector<std::vector<uint32_t>>& rows);
 
 }  // namespace yunhe

@@ -40,13 +40,7 @@ void WindowOperator::SpillChunk(const DataChunk& in, ExecContext& ctx) {
     for (const Vector& k : keys) AppendKeyCell(k, r, key);
     rows[XXH3_64bits(key.data(), key.size()) % spill_.size()].push_back(uint32_t(r));
   }
-  for (size_t p = 0; p < spill_.size(); ++p) {
-    if (rows[p].empty()) continue;
-    DataChunk part;
-    for (const Vector& c : in.columns) part.columns.push_back(c.Gather(rows[p]));
-    part.count = rows[p].size();
-    spill_[p]->Append(part);
-  }
+  AppendPartitions(spill_, in, rows);
 }
 
 bool WindowOperator::LoadNextSpilled(ExecContext& ctx) {

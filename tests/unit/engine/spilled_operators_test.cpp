@@ -2,9 +2,10 @@
 // join (exec/hash_join.h), SELECT DISTINCT writes rows of new keys to partition files
 // (exec/distinct.h), count(DISTINCT x) is two hash aggregations whose first spills
 // (sql/optimizer/distinct_aggregates.h), windows sharing a partition key are computed file by
-// file (exec/window.h). Their answers are checked against PostgreSQL in
+// file (exec/window.h), ASOF joins split both inputs by key (exec/asof_join.h). Their answers are checked against PostgreSQL in
 // tests/sql/joins/spilled_hash_join.test, tests/sql/select/spilled_distinct.test and
-// tests/sql/aggregates/distinct_as_group_by.test, tests/sql/window/spilled_windows.test.
+// tests/sql/aggregates/distinct_as_group_by.test, tests/sql/window/spilled_windows.test,
+// tests/sql/timeseries/spilled_asof_join.test.
 #include <gtest/gtest.h>
 
 #include "test_database.h"
@@ -104,6 +105,22 @@ TEST(SpilledWindows, SharedPartitionKeysSplitTheInput) {
   // No key every window partitions by: in memory whatever work_mem says.
   EXPECT_EQ(Count(ExplainAnalyze(s, apart), "Batches:"), 0u);
   EXPECT_EQ(testing::Scalar(s, apart), in_memory_apart);
+}
+
+TEST(SpilledAsofJoin, KeysSplitBothInputs) {
+  auto db = testing::OpenOrDie("");
+  Session s(*db);
+  testing::Ok(s, "CREATE TABLE q AS SELECT i % 30 AS sym, i AS ts, i AS id FROM generate_series(1, 60000) i");
+  testing::Ok(s, "CREATE TABLE t AS SELECT i % 31 AS sym, i * 2 + 1 AS ts FROM generate_series(1, 20000) i");
+  const std::string query = "SELECT count(*), sum(q.id) FROM t ASOF LEFT JOIN q ON t.sym = q.sym AND t.ts >= q.ts";
+  const std::string no_keys = "SELECT count(*), sum(q.id) FROM t ASOF JOIN q ON t.ts >= q.ts";
+  const std::string in_memory = testing::Scalar(s, "SELECT sum(q.id) FROM t ASOF LEFT JOIN q ON t.sym = q.sym AND t.ts >= q.ts");
+  EXPECT_EQ(Count(ExplainAnalyze(s, query), "Batches:"), 0u);
+  testing::Ok(s, "SET work_mem = '64kB'");
+  EXPECT_EQ(Count(ExplainAnalyze(s, query), "Batches: 16  Disk: "), 1u);
+  EXPECT_EQ(testing::Scalar(s, "SELECT sum(q.id) FROM t ASOF LEFT JOIN q ON t.sym = q.sym AND t.ts >= q.ts"), in_memory);
+  // Without equality keys there is nothing to split by: in memory.
+  EXPECT_EQ(Count(ExplainAnalyze(s, no_keys), "Batches:"), 0u);
 }
 
 }  // namespace
