@@ -149,17 +149,20 @@ void HashJoinOperator::FinishBuild() {
     for (size_t c = 0; c < build_key_chunks_.size(); ++c) {
       const uint8_t* nulls = build_key_chunks_[c][0].nulls();
       const int64_t* values = build_key_chunks_[c][0].i64();
-      for (uint32_t r = 0; r < chunk_rows[c]; ++r)
+      const uint32_t rows = chunk_rows[c];
+      for (uint32_t r = 0; r < rows; ++r)
         if (!nulls[r]) link(int_ids_.Insert(values[r]), base + r);
-      base += chunk_rows[c];
+      base += rows;
     }
   } else if (pair_keys_) {
     pair_ids_.Reserve(build_.count);
     for (size_t c = 0; c < build_key_chunks_.size(); ++c) {
       __int128 key;
-      for (uint32_t r = 0; r < chunk_rows[c]; ++r)
-        if (PairKey(build_key_chunks_[c], r, &key)) link(pair_ids_.Insert(key), base + r);
-      base += chunk_rows[c];
+      const std::vector<Vector>& keys = build_key_chunks_[c];
+      const uint32_t rows = chunk_rows[c];
+      for (uint32_t r = 0; r < rows; ++r)
+        if (PairKey(keys, r, &key)) link(pair_ids_.Insert(key), base + r);
+      base += rows;
     }
   } else if (!build_keys().empty()) {
     key_ids_.Reserve(build_.count);
