@@ -187,6 +187,10 @@ Q[one_hour]="SELECT count(*), sum(speed) FROM fix WHERE ts >= $hour_start AND ts
 Q[full_sum]="SELECT count(*), sum(speed), sum(temp) FROM fix"
 Q[groupby_unit_hour]="SELECT count(*), sum(n) FROM (SELECT device, date_trunc('hour', ts) AS h, count(*) AS n, avg(speed) AS a FROM fix GROUP BY 1, 2) s"
 Q[asof_last_hour]="SELECT count(*), sum(w.temp) FROM fix f ASOF JOIN weather w ON f.device = w.device AND f.ts >= w.ts WHERE f.ts >= $hour_start"
+# Operators that hold their input past the memory limit (they spill): a window per unit over
+# every fix, and a count of distinct minutes (two hash aggregations).
+Q[window_per_unit]="SELECT count(d), sum(d) FROM (SELECT speed - lag(speed) OVER (PARTITION BY device ORDER BY ts) AS d FROM fix) s"
+Q[distinct_minutes]="SELECT count(DISTINCT date_trunc('minute', ts)) FROM fix"
 # The OS page cache is dropped before each cold run (DROP_CACHES=0: kept), then the yunhe binary
 # is paged in again by a run without a data directory, so only the data files start cold (DuckDB's
 # library is loaded before its clock starts too).
@@ -239,9 +243,9 @@ say ""
 say "| question | yunhe ms | yunhe peak RSS MB | DuckDB ms | DuckDB peak RSS MB | DuckDB / yunhe | answers agree |"
 say "|---|---|---|---|---|---|---|"
 json="{"
-for q in full_sum groupby_unit_hour lastpoint asof_last_hour; do json+="\"$q\": $(/usr/bin/python3 -c 'import json,sys; print(json.dumps(sys.argv[1]))' "${Q[$q]}"),"; done
+for q in full_sum groupby_unit_hour lastpoint asof_last_hour window_per_unit distinct_minutes; do json+="\"$q\": $(/usr/bin/python3 -c 'import json,sys; print(json.dumps(sys.argv[1]))' "${Q[$q]}"),"; done
 json="${json%,}}"
-for q in full_sum groupby_unit_hour lastpoint asof_last_hour; do
+for q in full_sum groupby_unit_hour lastpoint asof_last_hour window_per_unit distinct_minutes; do
   { echo '\timing on'; for _ in $(seq 0 "$RUNS"); do echo "${Q[$q]};"; done; } > "$work/q.sql"
   out=$(/usr/bin/time -f "%M" -o "$work/rss" "$YUNHE" "$work/ydb" --memory-limit "$QUERY_LIMIT" --format csv --no-header --null null -f "$work/q.sql")
   yms=$(echo "$out" | grep '^Time:' | tail -n "$RUNS" | awk '{print $2}' | median)

@@ -372,14 +372,19 @@ if command -v mosquitto >/dev/null && command -v mosquitto_pub >/dev/null; then
     port=$(grep -o '127.0.0.1:[0-9]*' "$tmp/mq3.out" | head -1 | cut -d: -f2)
   }
   start_auth wrong
-  for _ in $(seq 50); do grep -q 'refused' "$tmp/mq3.err" && break; sleep 0.1; done
+  # (the broker may still be starting: a TCP "Connection refused" first, then, after the 1 s
+  # backoff, the broker's answer)
+  for _ in $(seq 150); do grep -q 'not authorized\|bad user name or password' "$tmp/mq3.err" && break; sleep 0.1; done
   check "MQTT wrong password refused" "1" "$(grep -c 'connection refused: not authorized\|bad user name or password' "$tmp/mq3.err")"
   kill -TERM "$server_pid"; wait "$server_pid"; server_pid=""
   start_auth 's3cret'
-  sleep 0.5
-  mosquitto_pub -p "$mport" -u ingest -P 's3cret' -q 1 -t auth/x -m 'authed v=7 1700000000000000000'
-  wait_rows authed 1
-  check "MQTT with a user name and password" "7" "$(psql -X -t -A -p "$port" -c "SELECT v FROM authed" 2>/dev/null)"
+  # (published again until it arrives: one sent before the subscription is made is not kept)
+  for _ in $(seq 100); do
+    mosquitto_pub -p "$mport" -u ingest -P 's3cret' -q 1 -t auth/x -m 'authed v=7 1700000000000000000'
+    [ "$(psql -X -t -A -p "$port" -c "SELECT count(*) > 0 FROM authed" 2>/dev/null)" = "t" ] && break
+    sleep 0.2
+  done
+  check "MQTT with a user name and password" "7" "$(psql -X -t -A -p "$port" -c "SELECT max(v) FROM authed" 2>/dev/null)"
   kill -TERM "$server_pid"; wait "$server_pid"; server_pid=""
   kill "$broker_pid"; wait "$broker_pid" 2>/dev/null
 else
