@@ -1,6 +1,7 @@
 // Operators past work_mem spill, and EXPLAIN ANALYZE says so: a hash join becomes a grace hash
-// join (exec/hash_join.h), SELECT DISTINCT writes rows of new keys to partition files
-// (exec/distinct.h), count(DISTINCT x) is two hash aggregations whose first spills
+// join (exec/hash_join.h), SELECT DISTINCT under a LIMIT writes rows of new keys to partition
+// files (exec/distinct.h; without a LIMIT it is a GROUP BY), count(DISTINCT x) is two hash
+// aggregations whose first spills
 // (sql/optimizer/distinct_aggregates.h), windows sharing a partition key are computed file by
 // file (exec/window.h), ASOF joins split both inputs by key (exec/asof_join.h). Their answers are checked against PostgreSQL in
 // tests/sql/joins/spilled_hash_join.test, tests/sql/select/spilled_distinct.test and
@@ -58,15 +59,23 @@ TEST(SpilledDistinct, PastWorkMemNewKeysArePartitioned) {
   Session s(*db);
   // (k, t) repeats every 30,000 rows (30000 is a multiple of 3): 30,000 distinct rows, 4 each.
   testing::Ok(s, "CREATE TABLE d AS SELECT x % 30000 AS k, 't' || (x % 3) AS t FROM generate_series(1, 120000) x");
-  const std::string query = "SELECT count(*), count(DISTINCT k) FROM (SELECT DISTINCT k, t FROM d) s";
-  EXPECT_EQ(Count(ExplainAnalyze(s, query), "Batches:"), 0u);
-  const std::string in_memory = testing::Scalar(s, "SELECT count(*) FROM (SELECT DISTINCT k, t FROM d) s");
-  EXPECT_EQ(in_memory, "30000");
-  testing::Ok(s, "SET work_mem = '64kB'");
-  const std::string plan = ExplainAnalyze(s, query);
+  // Under a LIMIT without ORDER BY, DISTINCT streams (HashDistinct); else it is a GROUP BY.
+  const std::string streaming = "SELECT count(*) FROM (SELECT DISTINCT k, t FROM d LIMIT 1000000) s";
+  const std::string grouped = "SELECT count(*) FROM (SELECT DISTINCT k, t FROM d) s";
+  std::string plan = ExplainAnalyze(s, streaming);
   EXPECT_EQ(Count(plan, "HashDistinct"), 1u) << plan;
+  EXPECT_EQ(Count(plan, "Batches:"), 0u) << plan;
+  plan = ExplainAnalyze(s, grouped);
+  EXPECT_EQ(Count(plan, "Group Key: k, t"), 1u) << plan;
+  EXPECT_EQ(testing::Scalar(s, grouped), "30000");
+  EXPECT_EQ(testing::Scalar(s, streaming), "30000");
+  testing::Ok(s, "SET work_mem = '64kB'");
+  plan = ExplainAnalyze(s, streaming);
   EXPECT_EQ(Count(plan, "Batches: 17  Disk: "), 1u) << plan;
-  EXPECT_EQ(testing::Scalar(s, "SELECT count(*) FROM (SELECT DISTINCT k, t FROM d) s"), in_memory);
+  plan = ExplainAnalyze(s, grouped);
+  EXPECT_EQ(Count(plan, "Batches: "), 1u) << plan;
+  EXPECT_EQ(testing::Scalar(s, streaming), "30000");
+  EXPECT_EQ(testing::Scalar(s, grouped), "30000");
 }
 
 TEST(SpilledDistinctAggregate, CountDistinctIsAGroupByThatSpills) {
