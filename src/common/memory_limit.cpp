@@ -1,5 +1,7 @@
 #include "common/memory_limit.h"
 
+#include "common/statement_context.h"
+
 #include <fcntl.h>
 #if defined(__GLIBC__)
 #include <malloc.h>
@@ -112,6 +114,11 @@ bool ParseMemorySize(const std::string& text, uint64_t* bytes, uint64_t bare_uni
 }
 
 uint64_t DefaultWorkMemBytes() { return std::max<uint64_t>(64 << 10, MemoryLimitBytes() / 4 >> 10 << 10); }
+
+uint64_t WorkMemBytes() {
+  const uint64_t set = CurrentStatement().work_mem_bytes.load();
+  return set ? set : DefaultWorkMemBytes();
+}
 
 namespace {
 std::mutex g_temp_mu;

@@ -34,6 +34,9 @@ std::string FormatMemorySize(uint64_t bytes);  // the largest unit that divides 
 // work_mem: what one sort may hold before it spills sorted runs to temp_directory. The default
 // (no SET work_mem) is a quarter of the memory limit.
 uint64_t DefaultWorkMemBytes();
+// The running statement's work_mem: its SET work_mem, else DefaultWorkMemBytes(). What a sort,
+// hash aggregate, hash or ASOF join, DISTINCT or window may hold before it spills.
+uint64_t WorkMemBytes();
 
 // temp_directory (SET temp_directory, process-wide as in DuckDB): where spilled runs go;
 // default $TMPDIR or /tmp. Spill files are unlinked as soon as they are created.

@@ -9,7 +9,6 @@
 
 #include "common/memory_limit.h"
 #include "common/row_key.h"
-#include "common/statement_context.h"
 #include "exec/expression_eval.h"
 #include "exec/join_util.h"
 #include "storage/buffer_pool.h"
@@ -105,7 +104,7 @@ void AsofJoinOperator::Open(ExecContext& ctx) {
   else if (right_keys_.size() == 1 && right_keys_[0]->type.physical() == PhysicalType::kI64) key_kind_ = KeyKind::kInt;
   else if (right_keys_.size() == 1 && right_keys_[0]->type.physical() == PhysicalType::kStr) key_kind_ = KeyKind::kText;
   else key_kind_ = KeyKind::kGeneric;
-  const uint64_t work_mem = CurrentStatement().work_mem_bytes ? CurrentStatement().work_mem_bytes.load() : DefaultWorkMemBytes();
+  const uint64_t work_mem = WorkMemBytes();
   uint64_t held = 0;
   DataChunk in;
   while (children[1]->Pull(ctx, in)) {

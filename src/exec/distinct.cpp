@@ -6,7 +6,6 @@
 
 #include "common/memory_limit.h"
 #include "common/row_key.h"
-#include "common/statement_context.h"
 #include "exec/expression_eval.h"
 
 namespace yunhe {
@@ -69,7 +68,7 @@ void DistinctOperator::Spill(const DataChunk& in, const std::vector<uint32_t>& r
 
 bool DistinctOperator::Next(ExecContext& ctx, DataChunk& in_out) {
   if (frozen_ && partition_ > 0) return NextFromSpill(ctx, in_out);
-  const uint64_t work_mem = CurrentStatement().work_mem_bytes ? CurrentStatement().work_mem_bytes.load() : DefaultWorkMemBytes();
+  const uint64_t work_mem = WorkMemBytes();
   DataChunk in;
   while (children[0]->Pull(ctx, in)) {
     std::vector<uint32_t> sel = FirstOccurrences(in, ctx);

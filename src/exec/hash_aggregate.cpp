@@ -83,7 +83,7 @@ void HashAggregateOperator::ConsumeSerial(ExecContext& ctx) {
   spill_.clear();
   next_partition_ = 0;
   spilled_bytes_ = 0;
-  const uint64_t work_mem = CurrentStatement().work_mem_bytes ? CurrentStatement().work_mem_bytes.load() : DefaultWorkMemBytes();
+  const uint64_t work_mem = WorkMemBytes();
   DataChunk in;
   while (children[0]->Pull(ctx, in)) {
     if (spill_.empty()) {
@@ -117,7 +117,7 @@ void HashAggregateOperator::ConsumeParallel(ExecContext& ctx) {
   spill_.clear();
   next_partition_ = 0;
   spilled_bytes_ = 0;
-  const uint64_t work_mem = CurrentStatement().work_mem_bytes ? CurrentStatement().work_mem_bytes.load() : DefaultWorkMemBytes();
+  const uint64_t work_mem = WorkMemBytes();
   std::atomic<bool> overflow{false};
   std::vector<std::vector<std::unique_ptr<SpillFile>>> worker_spill(workers_used_);
   auto consume = [&](size_t w, DataChunk& chunk, const std::vector<uint32_t>* sel, ExecContext& local) {

@@ -2,7 +2,6 @@
 
 #include "common/memory_limit.h"
 #include "common/row_key.h"
-#include "common/statement_context.h"
 #include "exec/expression_eval.h"
 #include "exec/join_util.h"
 #include "exec/parallel_for.h"
@@ -84,7 +83,7 @@ void HashJoinOperator::Open(ExecContext& ctx) {
   // (Integers of any width join as int64: the binder gave both sides one type per key.)
   pair_keys_ = build_keys.size() == 2 && IntegerLike(build_keys[0]) && IntegerLike(build_keys[1]) &&
                IntegerLike(probe_keys()[0]) && IntegerLike(probe_keys()[1]);
-  const uint64_t work_mem = CurrentStatement().work_mem_bytes ? CurrentStatement().work_mem_bytes.load() : DefaultWorkMemBytes();
+  const uint64_t work_mem = WorkMemBytes();
   // Pull the whole build side first, keeping its key columns, so the map is sized once.
   uint64_t held = 0;
   DataChunk in;

@@ -119,7 +119,7 @@ void SortOperator::Open(ExecContext& ctx) {
   runs_.clear();
   heap_.clear();
   spilled_bytes_ = 0;
-  const uint64_t work_mem = CurrentStatement().work_mem_bytes ? CurrentStatement().work_mem_bytes.load() : DefaultWorkMemBytes();
+  const uint64_t work_mem = WorkMemBytes();
   uint64_t held = 0;
   DataChunk in;
   while (children[0]->Pull(ctx, in)) {

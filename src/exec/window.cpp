@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "common/memory_limit.h"
-#include "common/statement_context.h"
 #include "exec/expression_eval.h"
 #include "exec/parallel_for.h"
 #include "exec/window_evaluate.h"
@@ -79,7 +78,7 @@ void WindowOperator::Open(ExecContext& ctx) {
   next_spilled_ = 0;
   spilled_bytes_ = 0;
   spill_keys_ = SharedPartitionKeys();
-  const uint64_t work_mem = CurrentStatement().work_mem_bytes ? CurrentStatement().work_mem_bytes.load() : DefaultWorkMemBytes();
+  const uint64_t work_mem = WorkMemBytes();
   uint64_t held = 0;
   DataChunk in;
   while (children[0]->Pull(ctx, in)) {
