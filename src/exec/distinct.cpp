@@ -1,7 +1,5 @@
 #include "exec/distinct.h"
 
-#include <xxhash.h>
-
 #include <fmt/format.h>
 
 #include "common/memory_limit.h"
@@ -31,39 +29,28 @@ void DistinctOperator::Open(ExecContext& ctx) {
   spilled_bytes_ = 0;
 }
 
-std::vector<uint32_t> DistinctOperator::FirstOccurrences(const DataChunk& in, ExecContext& ctx) {
+std::vector<uint32_t> DistinctOperator::FirstOccurrences(const DataChunk& in, ExecContext& ctx, bool spill_into_files) {
   std::vector<Vector> key_vectors;
   const std::vector<Vector>* keys = &in.columns;
   if (!keys_.empty()) {
     for (auto& k : keys_) key_vectors.push_back(Evaluate(*k, in, ctx));
     keys = &key_vectors;
   }
-  std::vector<uint32_t> sel, spill;
+  std::vector<uint32_t> sel;
+  std::vector<std::vector<uint32_t>> spill(spill_into_files ? kSpillPartitions : 0);
   std::string key;
   for (size_t r = 0; r < in.count; ++r) {
     key.clear();
     for (const auto& v : *keys) AppendKeyCell(v, r, key);
-    if (frozen_) {
-      if (!seen_.count(key)) spill.push_back(uint32_t(r));
+    if (spill_into_files) {
+      if (!seen_.count(key)) spill[KeyPartition(key, kSpillPartitions)].push_back(uint32_t(r));
     } else if (seen_.insert(key).second) {
       sel.push_back(uint32_t(r));
       seen_bytes_ += key.size() + 64;  // the string and its hash node
     }
   }
-  if (!spill.empty()) Spill(in, spill);
+  if (spill_into_files) AppendPartitions(spill_, in, spill);
   return sel;
-}
-
-void DistinctOperator::Spill(const DataChunk& in, const std::vector<uint32_t>& rows) {
-  // (Only DISTINCT spills, whose key is every column: the row's key cells are its columns.)
-  std::vector<std::vector<uint32_t>> by_partition(kSpillPartitions);
-  std::string key;
-  for (uint32_t r : rows) {
-    key.clear();
-    for (const auto& v : in.columns) AppendKeyCell(v, r, key);
-    by_partition[XXH3_64bits(key.data(), key.size()) % kSpillPartitions].push_back(r);
-  }
-  AppendPartitions(spill_, in, by_partition);
 }
 
 bool DistinctOperator::Next(ExecContext& ctx, DataChunk& in_out) {
@@ -71,7 +58,7 @@ bool DistinctOperator::Next(ExecContext& ctx, DataChunk& in_out) {
   const uint64_t work_mem = WorkMemBytes();
   DataChunk in;
   while (children[0]->Pull(ctx, in)) {
-    std::vector<uint32_t> sel = FirstOccurrences(in, ctx);
+    std::vector<uint32_t> sel = FirstOccurrences(in, ctx, frozen_);
     if (!frozen_ && keys_.empty() && seen_bytes_ > work_mem) {
       frozen_ = true;
       for (size_t p = 0; p < kSpillPartitions; ++p) spill_.push_back(std::make_unique<SpillFile>(types));
@@ -97,9 +84,7 @@ bool DistinctOperator::NextFromSpill(ExecContext& ctx, DataChunk& out) {
     }
     while (chunk_ < file.chunk_count()) {
       DataChunk in = file.Read(chunk_++);
-      frozen_ = false;  // (FirstOccurrences: insert into this file's set)
-      std::vector<uint32_t> sel = FirstOccurrences(in, ctx);
-      frozen_ = true;
+      std::vector<uint32_t> sel = FirstOccurrences(in, ctx, /*spill_into_files=*/false);
       if (sel.empty()) continue;
       if (sel.size() != in.count) in.Select(sel);
       out = std::move(in);

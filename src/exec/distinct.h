@@ -28,9 +28,9 @@ class DistinctOperator : public PhysicalOperator {
   bool Next(ExecContext& ctx, DataChunk& out) override;
 
  private:
-  // The rows of `in` whose key is new to seen_ (added to it).
-  std::vector<uint32_t> FirstOccurrences(const DataChunk& in, ExecContext& ctx);
-  void Spill(const DataChunk& in, const std::vector<uint32_t>& rows);
+  // The rows of `in` whose key is new to seen_ (added to it); with spill_into_files, none: the
+  // rows of keys not in seen_ go to the spill files instead.
+  std::vector<uint32_t> FirstOccurrences(const DataChunk& in, ExecContext& ctx, bool spill_into_files);
   bool NextFromSpill(ExecContext& ctx, DataChunk& out);
 
   std::vector<ExprPtr> keys_;

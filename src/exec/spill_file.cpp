@@ -7,7 +7,10 @@
 #include <cerrno>
 #include <cstring>
 
+#include <xxhash.h>
+
 #include "common/memory_limit.h"
+#include "common/row_key.h"
 #include "common/status.h"
 #include "storage/byte_io.h"
 #include "storage/wal_record.h"
@@ -91,6 +94,23 @@ void AppendPartitions(std::vector<std::unique_ptr<SpillFile>>& files, const Data
     part.count = rows[p].size();
     files[p]->Append(part);
   }
+}
+
+size_t KeyPartition(std::string_view key, size_t n) { return XXH3_64bits(key.data(), key.size()) % n; }
+
+void AppendByKeys(std::vector<std::unique_ptr<SpillFile>>& files, const DataChunk& in, const std::vector<Vector>& keys) {
+  std::vector<std::vector<uint32_t>> rows(files.size());
+  std::string key;
+  for (size_t r = 0; r < in.count; ++r) {
+    key.clear();
+    bool null = false;
+    for (const Vector& k : keys) {
+      null = null || k.IsNull(r);
+      if (!null) AppendKeyCell(k, r, key);
+    }
+    rows[null ? 0 : KeyPartition(key, files.size())].push_back(uint32_t(r));
+  }
+  AppendPartitions(files, in, rows);
 }
 
 }  // namespace yunhe

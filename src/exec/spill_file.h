@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/vector.h"
@@ -37,5 +38,12 @@ class SpillFile {
 // spilling operators write an input chunk split by key hash.
 void AppendPartitions(std::vector<std::unique_ptr<SpillFile>>& files, const DataChunk& in,
                       const std::vector<std::vector<uint32_t>>& rows);
+
+// The partition, among n, of a key serialized with common/row_key.h's AppendKeyCell.
+size_t KeyPartition(std::string_view key, size_t n);
+
+// Appends each row of `in` to files[p], p the partition of its `keys` (evaluated over `in`); a
+// row with a NULL key goes to files[0]. Equal keys land in one file.
+void AppendByKeys(std::vector<std::unique_ptr<SpillFile>>& files, const DataChunk& in, const std::vector<Vector>& keys);
 
 }  // namespace yunhe

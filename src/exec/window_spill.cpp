@@ -1,10 +1,7 @@
 // WindowOperator past work_mem (window.h): rows split by a hash of the partition keys every
 // window shares, each file's rows computed on their own.
-#include <xxhash.h>
-
 #include <fmt/format.h>
 
-#include "common/row_key.h"
 #include "exec/expression_eval.h"
 #include "exec/window.h"
 
@@ -33,14 +30,7 @@ std::vector<ExprPtr> WindowOperator::SharedPartitionKeys() const {
 void WindowOperator::SpillChunk(const DataChunk& in, ExecContext& ctx) {
   std::vector<Vector> keys;
   for (const ExprPtr& e : spill_keys_) keys.push_back(Evaluate(*e, in, ctx));
-  std::vector<std::vector<uint32_t>> rows(spill_.size());
-  std::string key;
-  for (size_t r = 0; r < in.count; ++r) {
-    key.clear();
-    for (const Vector& k : keys) AppendKeyCell(k, r, key);
-    rows[XXH3_64bits(key.data(), key.size()) % spill_.size()].push_back(uint32_t(r));
-  }
-  AppendPartitions(spill_, in, rows);
+  AppendByKeys(spill_, in, keys);
 }
 
 bool WindowOperator::LoadNextSpilled(ExecContext& ctx) {
