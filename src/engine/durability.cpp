@@ -423,10 +423,15 @@ bool Durability::SealStatementGroups(const Catalog& catalog, Table& table, size_
 
 void Durability::SealReplayedRows(Catalog& catalog) {
   const uint64_t limit = MemoryLimitBytes();
-  if (ReserveFromPool(catalog) <= limit / 2) return;
+  if (replay_seal_failed_ || ReserveFromPool(catalog) <= limit / 2) return;
   for (auto& [name, t] : catalog.tables) {
     if (IsTempRelationKey(name) || t->data.resident_rows() < kChunkRows) continue;
-    if (!SealStatementGroups(catalog, *t, 0, {})) return;  // (no space, say: the rows stay resident)
+    if (!SealStatementGroups(catalog, *t, 0, {})) {
+      // (No space, say: logged once.) The rows stay resident for the rest of the replay, as
+      // they all did before; the open's checkpoint tries again.
+      replay_seal_failed_ = true;
+      return;
+    }
   }
   ReserveFromPool(catalog);
   ReleaseFreeMemory();  // the sealed rows' arrays and strings (nobody waits for the database yet)

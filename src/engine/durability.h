@@ -174,6 +174,7 @@ class Durability {
   // The rest is touched holding the database.
   std::unique_ptr<Background> background_;  // begun, being written or waiting to be installed
   uint64_t background_retry_at_ = 0;
+  bool replay_seal_failed_ = false;  // a seal during this open's replay failed: not tried at every batch
   std::atomic<uint64_t> synchronous_done_{0}, background_finished_{0}, background_installed_{0}, background_compactions_{0};
   std::atomic<uint64_t> statement_seals_{0};
   uint64_t statement_part_seq_ = 0;  // K of p<ID>-<N>-s<K>.part

@@ -40,7 +40,7 @@ std::string HashJoinOperator::Details() const {
     s += (k ? " AND " : "Hash Cond: ") + left_keys_[k]->ToString() + " = " + right_keys_[k]->ToString();
   if (residual_) s += (s.empty() ? "Join Filter: " : "; Join Filter: ") + residual_->ToString();
   if (build_left_) s += "; Hashed: left rows";
-  if (spilled_batches_) s += fmt::format("\nBatches: {}  Disk: {}kB", spilled_batches_, (spilled_bytes_ + 1023) / 1024);
+  if (spill_) s += fmt::format("\nBatches: {}  Disk: {}kB", kSpillPartitions, (spilled_bytes_ + 1023) / 1024);
   return s;
 }
 
@@ -77,7 +77,6 @@ void HashJoinOperator::Open(ExecContext& ctx) {
   probe_valid_ = left_done_ = right_emitted_ = false;
   spill_.reset();
   spilled_bytes_ = 0;
-  spilled_batches_ = 0;
   const std::vector<ExprPtr>& build_keys = this->build_keys();
   int_keys_ = build_keys.size() == 1 && IntegerLike(build_keys[0]);
   // (Integers of any width join as int64: the binder gave both sides one type per key.)

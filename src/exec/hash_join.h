@@ -135,7 +135,6 @@ class HashJoinOperator : public PhysicalOperator {
   std::vector<uint32_t> build_chunk_rows_;
   std::unique_ptr<Spill> spill_;     // set once the build side passed work_mem
   uint64_t spilled_bytes_ = 0;
-  size_t spilled_batches_ = 0;
 
   ProbeState state_;                 // the serial path's current left chunk
   bool probe_valid_ = false, left_done_ = false, right_emitted_ = false;

@@ -127,7 +127,6 @@ void HashJoinOperator::PartitionProbeSide(ExecContext& ctx) {
   }
   spill_->build_pending.clear();
   spill_->probe_pending.clear();
-  spilled_batches_ = kSpillPartitions;
 }
 
 bool HashJoinOperator::LoadNextPartition() {

@@ -50,6 +50,9 @@ WindowOperator::WindowOperator(OperatorPtr child, std::vector<BoundWindow> windo
       if (SameOrdering(*windows_[j].spec, *w.spec)) group = order_group_[j];
     order_group_.push_back(group);
   }
+  partition_key_.assign(exprs_.size(), 0);
+  for (auto& ii : input_indexes_)
+    for (size_t k : ii.partition) partition_key_[k] = 1;
   children.push_back(std::move(child));
 }
 
@@ -104,9 +107,6 @@ void WindowOperator::Open(ExecContext& ctx) {
 }
 
 uint64_t WindowOperator::Consume(DataChunk in, ExecContext& ctx) {
-  std::vector<uint8_t> partition_key(exprs_.size(), 0);
-  for (auto& ii : input_indexes_)
-    for (size_t k : ii.partition) partition_key[k] = 1;
   uint64_t bytes = 0;
   for (auto& c : in.columns) {
     if (c.size() != in.count) c.Resize(in.count);
@@ -120,7 +120,7 @@ uint64_t WindowOperator::Consume(DataChunk in, ExecContext& ctx) {
       inputs_[k].AppendRange(v, 0, in.count);
       bytes += BufferPool::VectorBytes(v);
     }
-    if (partition_key[k]) per_chunk_[k].push_back(&v == &scratch ? std::move(scratch) : v);
+    if (partition_key_[k]) per_chunk_[k].push_back(&v == &scratch ? std::move(scratch) : v);
   }
   const size_t count = in.count;
   rows_ += count;

@@ -89,6 +89,7 @@ class WindowOperator : public PhysicalOperator {
   std::vector<BoundWindow> windows_;
   std::vector<ExprPtr> exprs_;  // distinct expressions the windows read
   std::vector<uint8_t> by_position_;  // exprs_[k] is read by row position (not only a partition key)
+  std::vector<uint8_t> partition_key_;  // exprs_[k] is some window's PARTITION BY key
   std::vector<InputIndexes> input_indexes_;
   std::vector<size_t> order_group_;  // first window with the same PARTITION BY and ORDER BY
   // The input as it came, chunk by chunk (column arrays shared with the child, not copied), and
