@@ -12,6 +12,7 @@ class FilterOperator : public PhysicalOperator {
   std::string Name() const override { return "Filter"; }
   std::string Details() const override { return "Filter: " + predicate_->ToString(); }
   const ExprPtr& predicate() const { return predicate_; }
+  void SetPredicate(ExprPtr p) { predicate_ = std::move(p); }  // before Open() only
 
  protected:
   bool Next(ExecContext& ctx, DataChunk& out) override;

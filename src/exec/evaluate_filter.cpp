@@ -11,6 +11,7 @@
 #include "common/decimal.h"
 #include "common/status.h"
 #include "exec/expression_eval.h"
+#include "exec/join_key_filter.h"
 
 namespace yunhe {
 
@@ -253,6 +254,16 @@ std::vector<uint32_t> EvaluateFilter(const Expr& e, const DataChunk& input, Exec
     if (sel.empty()) return sel;
   }
   for (const Expr* c : others) {
+    if (c->kind == ExprKind::kJoinKeyFilter) {
+      // Probes only the rows still selected, on the key columns as they are.
+      std::vector<Vector> scratch(c->args.size());
+      std::vector<const Vector*> keys;
+      for (size_t k = 0; k < c->args.size(); ++k) keys.push_back(&EvaluateRef(*c->args[k], input, ctx, scratch[k]));
+      c->key_filter->Narrow(keys, input.count, all, &sel);
+      all = false;
+      if (sel.empty()) return sel;
+      continue;
+    }
     // Few rows left (the typed comparisons above kept a quarter or less): the conjunct is
     // evaluated on just those, gathered (TPC-H Q19's ORs after its shipmode/instruct tests).
     std::vector<bool> read(input.columns.size(), false);

@@ -1,5 +1,6 @@
 #include "exec/expr.h"
 
+#include "exec/join_key_filter.h"
 #include "functions/function.h"
 
 namespace yunhe {
@@ -63,6 +64,8 @@ std::string Expr::ToString() const {
     case ExprKind::kAnySubquery: return args[0]->ToString() + " " + any_op + (negated ? " ALL" : " ANY") + "(SubPlan)";
     case ExprKind::kAggregate:
     case ExprKind::kWindow: return name + "(" + join(", ") + ")";
+    case ExprKind::kJoinKeyFilter:
+      return (args.size() == 1 ? args[0]->ToString() : "(" + join(", ") + ")") + " IN (hashed " + key_filter->join() + ")";
   }
   return "?";
 }
@@ -88,6 +91,9 @@ bool Expr::Equals(const Expr& o) const {
     case ExprKind::kAnySubquery:
     case ExprKind::kWindow:
       return this == &o;
+    case ExprKind::kJoinKeyFilter:
+      if (key_filter != o.key_filter) return false;
+      break;
     case ExprKind::kAggregate:
       if (column != o.column) return false;
       break;

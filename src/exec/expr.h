@@ -17,6 +17,7 @@ namespace yunhe {
 struct ScalarFunction;
 struct AggregateFunction;
 class PhysicalOperator;
+class JoinKeyFilter;
 
 enum class ExprKind {
   kConstant,
@@ -43,6 +44,7 @@ enum class ExprKind {
   kAggregate,   // only between binding and the aggregate rewrite
   kWindow,      // only between binding and the window rewrite
   kParam,
+  kJoinKeyFilter,  // args (1 or 2 integer-like keys) among the keys a hash join built (exec/join_key_filter.h)
 };
 
 struct Expr;
@@ -88,6 +90,7 @@ struct Expr {
   std::vector<ExprPtr> args;
   std::shared_ptr<SubqueryRef> subquery;
   std::string any_op;       // kAnySubquery operator
+  std::shared_ptr<const JoinKeyFilter> key_filter;  // kJoinKeyFilter
 
   bool IsConstant() const { return kind == ExprKind::kConstant; }
   std::string ToString() const;  // for EXPLAIN and column names

@@ -6,6 +6,7 @@
 
 #include "common/row_key.h"
 #include "common/status.h"
+#include "exec/join_key_filter.h"
 #include "functions/array_value.h"
 #include "functions/cast.h"
 #include "functions/function.h"
@@ -382,6 +383,21 @@ Vector Evaluate(const Expr& e, const DataChunk& input, ExecContext& ctx) {
     case ExprKind::kInSubquery:
     case ExprKind::kAnySubquery:
     case ExprKind::kArraySubquery: return EvalSubquery(e, input, ctx);
+    case ExprKind::kJoinKeyFilter: {
+      std::vector<Vector> keys;
+      std::vector<const Vector*> views;
+      for (const ExprPtr& a : e.args) keys.push_back(Evaluate(*a, input, ctx));
+      for (const Vector& k : keys) views.push_back(&k);
+      std::vector<uint32_t> sel;
+      e.key_filter->Narrow(views, n, /*all=*/true, &sel);
+      Vector out(TypeId::kBool);
+      out.Resize(n);
+      int64_t* o = out.i64();
+      uint8_t* on = out.nulls();
+      for (size_t r = 0; r < n; ++r) o[r] = on[r] = 0;
+      for (uint32_t r : sel) o[r] = 1;
+      return out;
+    }
     case ExprKind::kAggregate:
     case ExprKind::kWindow:
       throw Error(SqlState::kGroupingError, "aggregate or window function calls are not allowed here", e.location + 1);

@@ -10,6 +10,7 @@
 
 #include "common/memory_limit.h"
 #include "common/statement_context.h"
+#include "exec/basic_operators.h"
 #include "exec/expression_eval.h"
 #include "exec/table_scan.h"
 
@@ -65,6 +66,21 @@ void HashAggregateOperator::EnableParallel(std::shared_ptr<TableScanOperator> sc
   parallel_filter_ = std::move(filter);
   workers_ = workers;
   workers_used_ = workers;  // EXPLAIN shows the plan; EXPLAIN ANALYZE the number that ran
+}
+
+void HashAggregateOperator::RefreshParallelFilter() {
+  if (!parallel_scan_) return;
+  if (children[0] == parallel_scan_) {
+    parallel_filter_ = nullptr;
+    return;
+  }
+  auto* filter = dynamic_cast<FilterOperator*>(children[0].get());
+  if (filter && filter->children[0] == parallel_scan_ && SelfContained(filter->predicate())) {
+    parallel_filter_ = filter->predicate();
+    return;
+  }
+  parallel_scan_ = nullptr;  // no longer Aggregate <- [Filter] <- Seq Scan: serial
+  parallel_filter_ = nullptr;
 }
 
 void HashAggregateOperator::Open(ExecContext& ctx) {

@@ -31,6 +31,9 @@ class HashAggregateOperator : public PhysicalOperator {
   // Runs the scan (and filter) below in `workers` threads. The expressions must not contain
   // subqueries and the aggregates must not be DISTINCT (checked by the planner).
   void EnableParallel(std::shared_ptr<TableScanOperator> scan, ExprPtr filter, size_t workers);
+  // After the optimizer changed the filter or scan below (sql/optimizer/join_key_filters.cpp):
+  // the parallel workers take the filter of the input as it is now.
+  void RefreshParallelFilter();
   const std::vector<ExprPtr>& groups() const { return groups_; }
   const std::vector<BoundAggregate>& aggregates() const { return aggregates_; }
 

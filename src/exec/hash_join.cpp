@@ -44,6 +44,12 @@ std::string HashJoinOperator::Details() const {
   return s;
 }
 
+std::string HashJoinOperator::BuildKeysText() const {
+  std::string s;
+  for (const ExprPtr& k : build_keys()) s += (s.empty() ? "" : ", ") + k->ToString();
+  return build_keys().size() == 1 ? s : "(" + s + ")";
+}
+
 void HashJoinOperator::SetNeededColumns(const std::vector<bool>& needed) {
   std::vector<bool> kept(pair_types_.size(), false);
   for (size_t c = 0; c < needed.size() && c < kept.size(); ++c) kept[c] = needed[c];
@@ -56,6 +62,7 @@ Vector HashJoinOperator::Placeholder(size_t c, size_t rows) const {
 }
 
 void HashJoinOperator::ResetBuild() {
+  if (key_filter_) key_filter_->Withdraw();
   build_.Init(children[size_t(build_child())]->types);
   heads_.clear();
   int_ids_.Clear();
@@ -68,7 +75,9 @@ void HashJoinOperator::ResetBuild() {
 }
 
 void HashJoinOperator::Open(ExecContext& ctx) {
-  PhysicalOperator::Open(ctx);
+  // The build side first, all of it; the probe side is opened only then, because operators
+  // below it may do their work in Open (an aggregate) and read the keys published here.
+  children[size_t(build_child())]->OpenTimed(ctx);
   // A semi or anti join outputs only left rows: the build side keeps just what the residual reads.
   if ((kind_ == JoinKind::kSemi || kind_ == JoinKind::kAnti) && kept_.empty())
     SetNeededColumns(std::vector<bool>(left_width_, true));
@@ -100,11 +109,16 @@ void HashJoinOperator::Open(ExecContext& ctx) {
     held += AddBuildRows(in, std::move(keys));
     if (held > work_mem && !build_keys.empty()) StartSpill();
   }
+  if (!spill_) {
+    FinishBuild();
+    // A spilled join holds one partition's keys at a time: it offers none.
+    if (key_filter_ && int_keys_) key_filter_->Publish(&int_ids_);
+    if (key_filter_ && pair_keys_) key_filter_->Publish(&pair_ids_);
+  }
+  children[size_t(probe_child())]->OpenTimed(ctx);
   if (spill_) {
     PartitionProbeSide(ctx);
     LoadNextPartition();
-  } else {
-    FinishBuild();
   }
   // Expressions evaluated on workers must need nothing but the chunk. A batch of one chunk (a
   // small input) runs on this thread alone.
@@ -248,8 +262,8 @@ bool HashJoinOperator::ProbeStep(ProbeState& s, ExecContext& ctx, std::deque<Dat
   while (s.row < s.probe.count && s.pair_left.size() < kChunkRows) {
     uint32_t& cursor = s.cursor[s.row];
     while (cursor != kEnd && s.pair_left.size() < kChunkRows) {
-      // A left row already matched is decided: no need to pair it again.
-      if (!build_left_ || !right_matched_[cursor].load(std::memory_order_relaxed)) {
+      // A left row a SEMI/ANTI join already matched is decided: no need to pair it again.
+      if (!decided_once() || !right_matched_[cursor].load(std::memory_order_relaxed)) {
         s.pair_left.push_back(uint32_t(s.row));
         s.pair_right.push_back(cursor);
       }
@@ -340,7 +354,9 @@ void HashJoinOperator::EmitUnmatchedRight() {
 }
 
 void HashJoinOperator::EmitDecidedLeft() {
+  // SEMI: the matched left rows; ANTI and LEFT: the unmatched ones (LEFT pads the right columns).
   const bool want_matched = kind_ == JoinKind::kSemi;
+  const bool pad_right = kind_ == JoinKind::kLeft;
   std::vector<uint32_t> sel;
   for (uint32_t r = 0; r < build_.count; ++r) {
     if ((right_matched_[r].load(std::memory_order_relaxed) != 0) == want_matched) sel.push_back(r);
@@ -348,6 +364,8 @@ void HashJoinOperator::EmitDecidedLeft() {
       DataChunk out;
       for (size_t c = 0; c < build_.columns.size(); ++c)
         out.columns.push_back(kept(c) ? build_.columns[c].Gather(sel) : Placeholder(c, sel.size()));
+      if (pad_right)
+        for (size_t c = left_width_; c < pair_types_.size(); ++c) out.columns.push_back(Placeholder(c, sel.size()));
       out.count = sel.size();
       ready_.push_back(std::move(out));
       sel.clear();
@@ -364,7 +382,8 @@ bool HashJoinOperator::Next(ExecContext& ctx, DataChunk& out) {
     if (!probe_valid_) {
       if (left_done_ || !PullProbe(ctx, state_.probe)) {
         left_done_ = true;
-        if (!right_emitted_ && (kind_ == JoinKind::kRight || kind_ == JoinKind::kFull || build_left_)) {
+        // (A LEFT join hashing its left rows may have become inner: it emits no unmatched rows.)
+        if (!right_emitted_ && (kind_ == JoinKind::kRight || kind_ == JoinKind::kFull || (build_left_ && kind_ != JoinKind::kInner))) {
           right_emitted_ = true;
           if (build_left_) EmitDecidedLeft();
           else EmitUnmatchedRight();

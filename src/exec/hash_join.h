@@ -15,6 +15,7 @@
 #include <unordered_map>
 
 #include "exec/flat_key_map.h"
+#include "exec/join_key_filter.h"
 #include "exec/spill_file.h"
 #include "exec/operator.h"
 #include "exec/expr.h"
@@ -34,7 +35,10 @@ class HashJoinOperator : public PhysicalOperator {
   // Outer-join simplification (sql/planner_pushdown.cpp): a WHERE that rejects the NULL-padded
   // rows makes a LEFT/RIGHT join inner and a FULL one-sided. Before Open() only; never to or from
   // SEMI/ANTI (their output has no right columns).
-  void SetKind(JoinKind kind) { kind_ = kind; }
+  void SetKind(JoinKind kind) {
+    kind_ = kind;
+    if (kind_ == JoinKind::kRight || kind_ == JoinKind::kFull) build_left_ = false;
+  }
   const std::vector<ExprPtr>& left_keys() const { return left_keys_; }
   const std::vector<ExprPtr>& right_keys() const { return right_keys_; }
   const ExprPtr& residual() const { return residual_; }
@@ -46,11 +50,22 @@ class HashJoinOperator : public PhysicalOperator {
   // Column c of the candidate pairs (left columns, then right ones) is read above or by the
   // residual; the others are placeholders.
   bool kept(size_t c) const { return kept_.empty() || kept_[c]; }
-  // SEMI/ANTI only, before Open(): hash the left rows and stream the right ones past them (the
-  // outer rows are few, the subquery's many: TPC-H Q21's 80k lines against 6M), marking the
-  // left rows that match; they come out when the right side ends. Same rows, another order.
-  void SetBuildLeft(bool on) { build_left_ = on && (kind_ == JoinKind::kSemi || kind_ == JoinKind::kAnti); }
+  // SEMI/ANTI/LEFT only, before Open(): hash the left rows and stream the right ones past them
+  // (the outer rows are few, the subquery's many: TPC-H Q21's 80k lines against 6M), marking
+  // the left rows that match; the rows a SEMI/ANTI join keeps and a LEFT join's unmatched ones
+  // come out when the right side ends. Same rows, another order.
+  void SetBuildLeft(bool on) {
+    build_left_ = on && (kind_ == JoinKind::kSemi || kind_ == JoinKind::kAnti || kind_ == JoinKind::kLeft);
+  }
   bool build_left() const { return build_left_; }
+  // The keys this join builds, for a filter below its probe side (exec/join_key_filter.h);
+  // published once built when they are one or two integer-like columns. Before Open() only.
+  std::shared_ptr<JoinKeyFilter> OfferKeys() {
+    if (!key_filter_) key_filter_ = std::make_shared<JoinKeyFilter>(BuildKeysText());
+    return key_filter_;
+  }
+  bool offers_keys() const { return key_filter_ != nullptr; }
+  void WithdrawOffer() { key_filter_.reset(); }  // nobody took them
   // Partitions of a join that spills (hash_join_spill.cpp).
   static constexpr size_t kSpillPartitions = 32;
 
@@ -103,6 +118,10 @@ class HashJoinOperator : public PhysicalOperator {
 
   JoinKind kind_;
   bool build_left_ = false;
+  // SEMI/ANTI hashing the left rows: a left row is decided by its first match.
+  std::string BuildKeysText() const;  // "part.p_partkey", "(a.x, a.y)": EXPLAIN's name of the keys
+  bool decided_once() const { return build_left_ && kind_ != JoinKind::kLeft; }
+  std::shared_ptr<JoinKeyFilter> key_filter_;
   // The side hashed and the side streamed: right and left, or left and right (build_left_).
   int build_child() const { return build_left_ ? 0 : 1; }
   int probe_child() const { return build_left_ ? 1 : 0; }

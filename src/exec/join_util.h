@@ -34,10 +34,15 @@ inline DataChunk LeftRowsWithNullRight(const DataChunk& left, const DataChunk& r
   return out;
 }
 
+// Two integer-like join keys as one 128-bit key (the hash join's and its key filter's).
+inline __int128 PackedPair(int64_t a, int64_t b) {
+  return static_cast<__int128>(static_cast<unsigned __int128>(uint64_t(a)) << 64 | uint64_t(b));
+}
+
 // Two integer-like join keys of row r as one 128-bit key; false when either is NULL.
 inline bool PairKey(const std::vector<Vector>& keys, size_t r, __int128* key) {
   if (keys[0].IsNull(r) || keys[1].IsNull(r)) return false;
-  *key = static_cast<__int128>(static_cast<unsigned __int128>(uint64_t(keys[0].i64()[r])) << 64 | uint64_t(keys[1].i64()[r]));
+  *key = PackedPair(keys[0].i64()[r], keys[1].i64()[r]);
   return true;
 }
 

@@ -97,6 +97,12 @@ bool FixedValueOf(const Expr& e, const LogicalType& type, ExecContext& ctx, Valu
 void AddIndexLookup(TableScanOperator& scan, const std::vector<ExprPtr>& preds);
 // The conjunction of the predicates (nullptr for none, the predicate itself for one).
 ExprPtr AndAllConditions(const std::vector<ExprPtr>& preds);
+class HashAggregateOperator;
+// Aggregate <- [Filter] <- Seq Scan (`input` is the scan or a filter over it) over a big table
+// runs its scan and filter on all cores (planner_select.cpp).
+void MaybeParallelAggregate(HashAggregateOperator& agg, const OperatorPtr& input,
+                            const std::shared_ptr<TableScanOperator>& scan, const std::vector<ExprPtr>& groups,
+                            const std::vector<BoundAggregate>& aggregates);
 // WHERE conjuncts placed over `plan`: each one that reads a single input of a join goes below
 // the join (as far down as join semantics allow: the preserved side of outer joins, the left of
 // ASOF and LATERAL joins), over table scans also as zone-map checks; the rest filter `plan`.

@@ -25,7 +25,8 @@
 #include "sql/optimizer/distinct_aggregates.h"
 #include "sql/optimizer/join_order.h"
 #include "sql/optimizer/or_restrictions.h"
-#include "sql/optimizer/semi_join_side.h"
+#include "sql/optimizer/build_side.h"
+#include "sql/optimizer/join_key_filters.h"
 #include "sql/optimizer/or_to_in.h"
 #include "sql/or_factoring.h"
 #include "sql/srf_rewrite.h"
@@ -63,8 +64,6 @@ ExprPtr RewriteAfterAggregate(const ExprPtr& e, const std::vector<ExprPtr>& grou
   return c;
 }
 
-namespace {
-
 // Aggregate <- [Filter] <- Seq Scan over a table of at least kParallelMinGroups row groups
 // runs on all cores (morsel = one row group).
 void MaybeParallelAggregate(HashAggregateOperator& agg, const OperatorPtr& input,
@@ -93,6 +92,8 @@ void MaybeParallelAggregate(HashAggregateOperator& agg, const OperatorPtr& input
   size_t workers = DefaultWorkers();
   if (workers > 1) agg.EnableParallel(scan, filter, workers);
 }
+
+namespace {
 
 // ORDER BY geom <-> g LIMIT k over a table: the scan reads row groups nearest first (by their
 // zone-map boxes) and stops once a group's box is farther than the k-th best distance so far.
@@ -449,7 +450,8 @@ PlannedQuery Planner::PlanSimpleSelect(PgQuery__SelectStmt* s, const Scope* oute
     std::map<const PhysicalOperator*, OperatorPtr> replaced;
     plan = ReorderJoins(plan, *this, &replaced);
     if (auto it = replaced.find(from.plan.get()); it != replaced.end()) from.plan = it->second;
-    ChooseSemiJoinBuildSides(plan);
+    ChooseBuildSides(plan);
+    AddJoinKeyFilters(plan);
   }
 
   // ---- select list ----------------------------------------------------------
@@ -507,8 +509,14 @@ PlannedQuery Planner::PlanSimpleSelect(PgQuery__SelectStmt* s, const Scope* oute
     select_nodes.push_back(v);
   }
   // Per-row aggregate subqueries in a plain select list become a grouped aggregate joined once.
-  if (aggregates.empty() && windows.empty() && s->n_group_clause == 0 && !s->having_clause)
+  if (aggregates.empty() && windows.empty() && s->n_group_clause == 0 && !s->having_clause) {
+    OperatorPtr before = plan;
     plan = DecorrelateScalarSubqueries(plan, &select_exprs);
+    if (plan != before) {
+      ChooseBuildSides(plan);
+      AddJoinKeyFilters(plan);
+    }
+  }
 
   // Resolves GROUP BY / ORDER BY / DISTINCT ON items that name an output column or position.
   auto output_ref = [&](PgQuery__Node* n, const char* clause, bool prefer_input) -> int {

@@ -1,0 +1,44 @@
+#include "exec/join_key_filter.h"
+
+#include "exec/join_util.h"
+
+namespace yunhe {
+
+size_t JoinKeyFilter::Narrow(const std::vector<const Vector*>& keys, size_t n, bool all, std::vector<uint32_t>* sel) const {
+  if (!published()) {
+    if (all) {
+      sel->resize(n);
+      for (size_t r = 0; r < n; ++r) (*sel)[r] = uint32_t(r);
+    }
+    return 0;
+  }
+  const size_t before = all ? n : sel->size();
+  auto narrow = [&](const auto& passes) {
+    if (all) {
+      sel->clear();
+      sel->reserve(n);
+      for (uint32_t r = 0; r < n; ++r)
+        if (passes(r)) sel->push_back(r);
+      return;
+    }
+    size_t out = 0;
+    for (uint32_t r : *sel)
+      if (passes(r)) (*sel)[out++] = r;
+    sel->resize(out);
+  };
+  const uint8_t* n0 = keys[0]->nulls();
+  const int64_t* v0 = keys[0]->i64();
+  if (ints_) {
+    narrow([&](uint32_t r) { return !n0[r] && ints_->Find(v0[r]) >= 0; });
+  } else {
+    const uint8_t* n1 = keys[1]->nulls();
+    const int64_t* v1 = keys[1]->i64();
+    narrow([&](uint32_t r) {
+      if (n0[r] || n1[r]) return false;
+      return pairs_->Find(PackedPair(v0[r], v1[r])) >= 0;
+    });
+  }
+  return before - sel->size();
+}
+
+}  // namespace yunhe
