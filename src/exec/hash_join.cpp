@@ -2,9 +2,11 @@
 
 #include "common/memory_limit.h"
 #include "common/row_key.h"
+#include "exec/basic_operators.h"
 #include "exec/expression_eval.h"
 #include "exec/join_util.h"
 #include "exec/parallel_for.h"
+#include "exec/table_scan.h"
 
 #include <fmt/format.h>
 
@@ -40,6 +42,7 @@ std::string HashJoinOperator::Details() const {
     s += (k ? " AND " : "Hash Cond: ") + left_keys_[k]->ToString() + " = " + right_keys_[k]->ToString();
   if (residual_) s += (s.empty() ? "Join Filter: " : "; Join Filter: ") + residual_->ToString();
   if (build_left_) s += "; Hashed: left rows";
+  if (probe_scan_) s += fmt::format("; Workers: {} (the probe side's scan and filter run inside the workers)", workers_);
   if (spill_) s += fmt::format("\nBatches: {}  Disk: {}kB", kSpillPartitions, (spilled_bytes_ + 1023) / 1024);
   return s;
 }
@@ -127,6 +130,59 @@ void HashJoinOperator::Open(ExecContext& ctx) {
   workers_ = 1;
   if (!probe_keys().empty() && self_contained)
     workers_ = DefaultWorkers();
+  ChooseParallelScan();
+}
+
+void HashJoinOperator::ChooseParallelScan() {
+  constexpr size_t kParallelMinGroups = 16;
+  probe_scan_ = nullptr;
+  probe_filter_ = nullptr;
+  probe_morsels_.clear();
+  next_morsel_ = 0;
+  if (workers_ < 2 || spill_) return;  // a spilled join reads its probe side into partitions first
+  const OperatorPtr& probe = children[size_t(probe_child())];
+  auto* filter = dynamic_cast<FilterOperator*>(probe.get());
+  auto scan = std::dynamic_pointer_cast<TableScanOperator>(filter ? filter->children[0] : probe);
+  if (!scan || !scan->sequential() || scan->group_count() < kParallelMinGroups) return;
+  if (filter && !SelfContained(filter->predicate())) return;
+  probe_scan_ = std::move(scan);
+  probe_filter_ = filter;
+  // Small morsels: a batch's output waits in ready_ until pulled (a join that fans out).
+  probe_morsels_ = probe_scan_->Morsels(4);
+}
+
+bool HashJoinOperator::ProbeScanBatch(ExecContext& ctx) {
+  const size_t n = std::min(workers_ * 4, probe_morsels_.size() - next_morsel_);
+  if (n == 0) {
+    left_done_ = true;
+    return false;
+  }
+  std::vector<std::deque<DataChunk>> outs(n);
+  std::vector<uint64_t> read(n, 0), passed(n, 0);
+  ParallelFor(workers_, n, ctx, [&](size_t, size_t i, ExecContext& local) {
+    const auto [first, end] = probe_morsels_[next_morsel_ + i];
+    ProbeState s;
+    for (size_t g = first; g < end; ++g) {
+      if (!probe_scan_->ReadGroup(g, s.probe, /*keep_placeholders=*/true)) continue;
+      read[i] += s.probe.count;
+      if (probe_filter_) {
+        std::vector<uint32_t> sel = EvaluateFilter(*probe_filter_->predicate(), s.probe, local);
+        if (sel.empty()) continue;
+        if (sel.size() != s.probe.count) s.probe.Select(sel);
+      }
+      passed[i] += s.probe.count;
+      StartProbe(s, local);
+      while (ProbeStep(s, local, outs[i])) {
+      }
+    }
+  });
+  next_morsel_ += n;
+  for (size_t i = 0; i < n; ++i) {
+    probe_scan_->CountRowsOut(read[i]);
+    if (probe_filter_) probe_filter_->CountRowsOut(passed[i]);
+    for (auto& c : outs[i]) ready_.push_back(std::move(c));
+  }
+  return true;
 }
 
 uint64_t HashJoinOperator::AddBuildRows(const DataChunk& in, std::vector<Vector> keys) {
@@ -375,6 +431,10 @@ void HashJoinOperator::EmitDecidedLeft() {
 
 bool HashJoinOperator::Next(ExecContext& ctx, DataChunk& out) {
   while (ready_.empty()) {
+    if (!left_done_ && probe_scan_) {
+      ProbeScanBatch(ctx);
+      continue;
+    }
     if (!left_done_ && workers_ > 1) {
       ProbeBatchParallel(ctx);
       continue;

@@ -22,6 +22,9 @@
 
 namespace yunhe {
 
+class FilterOperator;
+class TableScanOperator;
+
 enum class JoinKind { kInner, kLeft, kRight, kFull, kSemi, kAnti };
 
 class HashJoinOperator : public PhysicalOperator {
@@ -89,6 +92,11 @@ class HashJoinOperator : public PhysicalOperator {
   bool ProbeStep(ProbeState& s, ExecContext& ctx, std::deque<DataChunk>& out);
   // Probes a batch of left chunks on all cores, output in input order.
   bool ProbeBatchParallel(ExecContext& ctx);
+  // When the probe side is a sequential table scan, alone or under a filter: the workers read
+  // its row groups themselves (decoding, filtering and probing on every core), a batch of
+  // morsels at a time, output in the scan's order (the parallel aggregate's way, hash_aggregate.h).
+  void ChooseParallelScan();
+  bool ProbeScanBatch(ExecContext& ctx);
   // Building: the rows of a build chunk (kept columns) and its evaluated keys are added; the
   // chains are made once all are in. AddBuildRows answers the bytes it added.
   uint64_t AddBuildRows(const DataChunk& in, std::vector<Vector> keys);
@@ -132,6 +140,10 @@ class HashJoinOperator : public PhysicalOperator {
   ExprPtr residual_;
   size_t left_width_ = 0;
   size_t workers_ = 1;  // > 1: probe batches of left chunks in parallel
+  std::shared_ptr<TableScanOperator> probe_scan_;  // set: workers read its row groups (ChooseParallelScan)
+  FilterOperator* probe_filter_ = nullptr;         // the filter between it and the join, if any
+  std::vector<std::pair<size_t, size_t>> probe_morsels_;
+  size_t next_morsel_ = 0;
   std::vector<bool> kept_;  // per pair column; empty: all
   std::vector<LogicalType> pair_types_;
 

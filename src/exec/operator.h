@@ -75,6 +75,9 @@ class PhysicalOperator {
   double estimated_rows = -1;
 
   uint64_t rows_out() const { return rows_out_; }
+  // For a consumer that reads this operator's input on its own (parallel workers reading a
+  // scan's row groups and applying its filter): the rows it let through, for EXPLAIN ANALYZE.
+  void CountRowsOut(uint64_t n) { rows_out_ += n; }
   // Inclusive time (children included), nanoseconds.
   int64_t time_ns() const { return time_ns_; }
 

@@ -81,6 +81,9 @@ class TableScanOperator : public PhysicalOperator {
   // scan reads sequentially instead (an index would be slower). `text` is for EXPLAIN.
   void SetIndexLookup(int column, std::string index_name, std::vector<IndexRange> ranges, std::string text);
   bool has_index_lookup() const { return lookup_column_ >= 0; }
+  // Every row group in order, nothing else (no index, key, latest-per-key or nearest mode):
+  // what ReadGroup() by morsels reproduces.
+  bool sequential() const { return lookup_column_ < 0 && latest_keys_.empty() && nearest_column_ < 0; }
   // Primary-key lookup: the rows (found in the table's key map when planning, for the data this
   // scan reads) are the only ones emitted; the Filter above still checks them.
   void SetKeyLookup(int column, std::string index_name, std::vector<uint64_t> rows, std::string text);
