@@ -41,8 +41,11 @@ class FlatKeyMap {
     }
   }
   // Id of `key`, or -1.
-  int64_t Find(const Key& key) const {
-    const uint64_t h = Hash(key);
+  int64_t Find(const Key& key) const { return FindHashed(key, Hash(key)); }
+  // The hash the map files `key` under, for a caller that checks a Bloom filter of the same
+  // hashes first (exec/bloom_filter.h) and then looks up with FindHashed.
+  static uint64_t HashOf(const Key& key) { return Hash(key); }
+  int64_t FindHashed(const Key& key, uint64_t h) const {
     for (size_t i = h & mask_;; i = (i + 1) & mask_) {
       const Slot& s = slots_[i];
       if (!s.used) return -1;

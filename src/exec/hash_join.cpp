@@ -85,6 +85,8 @@ void HashJoinOperator::Open(ExecContext& ctx) {
   if ((kind_ == JoinKind::kSemi || kind_ == JoinKind::kAnti) && kept_.empty())
     SetNeededColumns(std::vector<bool>(left_width_, true));
   ResetBuild();
+  residual_reads_.assign(pair_types_.size(), false);
+  if (!MarkColumnsRead(residual_, &residual_reads_)) residual_reads_.assign(pair_types_.size(), true);
   ready_.clear();
   probe_valid_ = left_done_ = right_emitted_ = false;
   spill_.reset();
@@ -115,8 +117,9 @@ void HashJoinOperator::Open(ExecContext& ctx) {
   if (!spill_) {
     FinishBuild();
     // A spilled join holds one partition's keys at a time: it offers none.
-    if (key_filter_ && int_keys_) key_filter_->Publish(&int_ids_);
-    if (key_filter_ && pair_keys_) key_filter_->Publish(&pair_ids_);
+    const BloomFilter* bloom = bloom_.empty() ? nullptr : &bloom_;
+    if (key_filter_ && int_keys_) key_filter_->Publish(&int_ids_, bloom);
+    if (key_filter_ && pair_keys_) key_filter_->Publish(&pair_ids_, bloom);
   }
   children[size_t(probe_child())]->OpenTimed(ctx);
   if (spill_) {
@@ -212,14 +215,22 @@ void HashJoinOperator::FinishBuild() {
   };
   uint32_t base = 0;
   const std::vector<uint32_t>& chunk_rows = build_chunk_rows_;
+  // A table past what the caches hold is first asked through a Bloom filter of its keys: a
+  // probe key it does not hold costs one bit test instead of a walk over the table's slots.
+  bloom_.Clear();
+  constexpr size_t kBloomFromRows = 16384;
+  if ((int_keys_ || pair_keys_) && build_.count >= kBloomFromRows) bloom_.Reset(build_.count);
   if (int_keys_) {
     int_ids_.Reserve(build_.count);
     for (size_t c = 0; c < build_key_chunks_.size(); ++c) {
       const uint8_t* nulls = build_key_chunks_[c][0].nulls();
       const int64_t* values = build_key_chunks_[c][0].i64();
       const uint32_t rows = chunk_rows[c];
-      for (uint32_t r = 0; r < rows; ++r)
-        if (!nulls[r]) link(int_ids_.Insert(values[r]), base + r);
+      for (uint32_t r = 0; r < rows; ++r) {
+        if (nulls[r]) continue;
+        link(int_ids_.Insert(values[r]), base + r);
+        if (!bloom_.empty()) bloom_.Add(FlatKeyMap<int64_t>::HashOf(values[r]));
+      }
       base += rows;
     }
   } else if (pair_keys_) {
@@ -228,8 +239,11 @@ void HashJoinOperator::FinishBuild() {
       __int128 key;
       const std::vector<Vector>& keys = build_key_chunks_[c];
       const uint32_t rows = chunk_rows[c];
-      for (uint32_t r = 0; r < rows; ++r)
-        if (PairKey(keys, r, &key)) link(pair_ids_.Insert(key), base + r);
+      for (uint32_t r = 0; r < rows; ++r) {
+        if (!PairKey(keys, r, &key)) continue;
+        link(pair_ids_.Insert(key), base + r);
+        if (!bloom_.empty()) bloom_.Add(FlatKeyMap<__int128>::HashOf(key));
+      }
       base += rows;
     }
   } else if (!build_keys().empty()) {
@@ -282,7 +296,9 @@ void HashJoinOperator::StartProbe(ProbeState& s, ExecContext& ctx) const {
     const int64_t* values = k.i64();
     for (size_t r = 0; r < s.probe.count; ++r) {
       if (nulls[r]) continue;
-      const int64_t id = int_ids_.Find(values[r]);
+      const uint64_t h = FlatKeyMap<int64_t>::HashOf(values[r]);
+      if (!bloom_.empty() && !bloom_.MayContain(h)) continue;
+      const int64_t id = int_ids_.FindHashed(values[r], h);
       if (id >= 0) s.cursor[r] = heads_[size_t(id)];
     }
   } else if (pair_keys_) {
@@ -291,7 +307,9 @@ void HashJoinOperator::StartProbe(ProbeState& s, ExecContext& ctx) const {
     __int128 key;
     for (size_t r = 0; r < s.probe.count; ++r) {
       if (!PairKey(keys, r, &key)) continue;
-      const int64_t id = pair_ids_.Find(key);
+      const uint64_t h = FlatKeyMap<__int128>::HashOf(key);
+      if (!bloom_.empty() && !bloom_.MayContain(h)) continue;
+      const int64_t id = pair_ids_.FindHashed(key, h);
       if (id >= 0) s.cursor[r] = heads_[size_t(id)];
     }
   } else if (!probe_keys.empty()) {
@@ -335,10 +353,13 @@ bool HashJoinOperator::ProbeStep(ProbeState& s, ExecContext& ctx, std::deque<Dat
     const DataChunk& right = build_left_ ? s.probe : build_;
     const std::vector<uint32_t>& left_rows = build_left_ ? s.pair_right : s.pair_left;
     const std::vector<uint32_t>& right_rows = build_left_ ? s.pair_left : s.pair_right;
+    // SEMI/ANTI pairs only decide which rows match: they need what the residual reads, if any.
+    const bool semi = kind_ == JoinKind::kSemi || kind_ == JoinKind::kAnti;
+    auto gathered = [&](size_t c) { return semi ? residual_reads_[c] : kept(c); };
     for (size_t c = 0; c < left.columns.size(); ++c)
-      pairs.columns.push_back(kept(c) ? left.columns[c].Gather(left_rows) : Placeholder(c, n));
+      pairs.columns.push_back(gathered(c) ? left.columns[c].Gather(left_rows) : Placeholder(c, n));
     for (size_t c = 0; c < right.columns.size(); ++c)
-      pairs.columns.push_back(kept(left_width_ + c) ? right.columns[c].Gather(right_rows) : Placeholder(left_width_ + c, n));
+      pairs.columns.push_back(gathered(left_width_ + c) ? right.columns[c].Gather(right_rows) : Placeholder(left_width_ + c, n));
     pairs.count = n;
     std::vector<uint32_t> sel;
     if (residual_) {

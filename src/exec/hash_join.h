@@ -14,6 +14,7 @@
 #include <memory>
 #include <unordered_map>
 
+#include "exec/bloom_filter.h"
 #include "exec/flat_key_map.h"
 #include "exec/join_key_filter.h"
 #include "exec/spill_file.h"
@@ -145,6 +146,7 @@ class HashJoinOperator : public PhysicalOperator {
   std::vector<std::pair<size_t, size_t>> probe_morsels_;
   size_t next_morsel_ = 0;
   std::vector<bool> kept_;  // per pair column; empty: all
+  std::vector<bool> residual_reads_;  // per pair column: the residual reads it (set at Open)
   std::vector<LogicalType> pair_types_;
 
   static constexpr uint32_t kEnd = UINT32_MAX;
@@ -157,6 +159,7 @@ class HashJoinOperator : public PhysicalOperator {
   bool pair_keys_ = false;          // two integer-like keys, as one 128-bit key
   FlatKeyMap<__int128> pair_ids_;
   FlatKeyMap<std::string_view> key_ids_;
+  BloomFilter bloom_;               // of the integer or pair keys' hashes, for big tables (FinishBuild)
   std::deque<std::string> key_store_;  // serialized keys the views in key_ids_ point into
   std::vector<uint32_t> heads_;
   std::vector<uint32_t> next_;

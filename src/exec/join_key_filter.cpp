@@ -29,13 +29,19 @@ size_t JoinKeyFilter::Narrow(const std::vector<const Vector*>& keys, size_t n, b
   const uint8_t* n0 = keys[0]->nulls();
   const int64_t* v0 = keys[0]->i64();
   if (ints_) {
-    narrow([&](uint32_t r) { return !n0[r] && ints_->Find(v0[r]) >= 0; });
+    narrow([&](uint32_t r) {
+      if (n0[r]) return false;
+      const uint64_t h = FlatKeyMap<int64_t>::HashOf(v0[r]);
+      return (!bloom_ || bloom_->MayContain(h)) && ints_->FindHashed(v0[r], h) >= 0;
+    });
   } else {
     const uint8_t* n1 = keys[1]->nulls();
     const int64_t* v1 = keys[1]->i64();
     narrow([&](uint32_t r) {
       if (n0[r] || n1[r]) return false;
-      return pairs_->Find(PackedPair(v0[r], v1[r])) >= 0;
+      const __int128 key = PackedPair(v0[r], v1[r]);
+      const uint64_t h = FlatKeyMap<__int128>::HashOf(key);
+      return (!bloom_ || bloom_->MayContain(h)) && pairs_->FindHashed(key, h) >= 0;
     });
   }
   return before - sel->size();

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "common/vector.h"
+#include "exec/bloom_filter.h"
 #include "exec/flat_key_map.h"
 
 namespace yunhe {
@@ -24,9 +25,10 @@ class JoinKeyFilter {
   explicit JoinKeyFilter(std::string join) : join_(std::move(join)) {}
   // The join's maps, valid until Withdraw(); set by the join's thread before its probe side is
   // opened, read by the probe side's workers afterwards.
-  void Publish(const FlatKeyMap<int64_t>* ints) { Set(ints, nullptr); }
-  void Publish(const FlatKeyMap<__int128>* pairs) { Set(nullptr, pairs); }
-  void Withdraw() { Set(nullptr, nullptr); }
+  // `bloom` (may be null): a Bloom filter of the keys' hashes, asked first.
+  void Publish(const FlatKeyMap<int64_t>* ints, const BloomFilter* bloom) { Set(ints, nullptr, bloom); }
+  void Publish(const FlatKeyMap<__int128>* pairs, const BloomFilter* bloom) { Set(nullptr, pairs, bloom); }
+  void Withdraw() { Set(nullptr, nullptr, nullptr); }
   bool published() const { return ints_ || pairs_; }
   // What EXPLAIN names the join's keys by: `l_partkey IN (hashed part.p_partkey)`.
   const std::string& join() const { return join_; }
@@ -36,13 +38,15 @@ class JoinKeyFilter {
   size_t Narrow(const std::vector<const Vector*>& keys, size_t n, bool all, std::vector<uint32_t>* sel) const;
 
  private:
-  void Set(const FlatKeyMap<int64_t>* ints, const FlatKeyMap<__int128>* pairs) {
+  void Set(const FlatKeyMap<int64_t>* ints, const FlatKeyMap<__int128>* pairs, const BloomFilter* bloom) {
     ints_ = ints;
     pairs_ = pairs;
+    bloom_ = bloom;
   }
   std::string join_;
   const FlatKeyMap<int64_t>* ints_ = nullptr;
   const FlatKeyMap<__int128>* pairs_ = nullptr;
+  const BloomFilter* bloom_ = nullptr;
 };
 
 }  // namespace yunhe
