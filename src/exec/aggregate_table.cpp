@@ -121,6 +121,11 @@ void AggregateTable::GrowSlots() {
   }
 }
 
+void AggregateTable::PrefetchSlot(const Vector& key, size_t r) const {
+  if (slots_.empty() || key.IsNull(r)) return;
+  __builtin_prefetch(slots_.data() + (Mix(uint64_t(key.i64()[r])) & (slots_.size() - 1)));
+}
+
 uint32_t AggregateTable::FindOrAddComposite(const Vector* const* keys, size_t r, bool add) {
   if (single_int_) {
     // One integer-like key: its hash is a bijection of the value (Mix is), so equal hashes are
@@ -130,17 +135,29 @@ uint32_t AggregateTable::FindOrAddComposite(const Vector* const* keys, size_t r,
       if (null_group_ == kNoGroup && add) null_group_ = NewGroup(keys, r);
       return null_group_;
     }
-    const uint64_t h = Mix(uint64_t(k.i64()[r]));
+    const int64_t v = k.i64()[r];
+    if (has_last_ && v == last_key_) return last_group_;
+    const uint64_t h = Mix(uint64_t(v));
     if ((group_count_ + 1) * 2 > slots_.size()) GrowSlots();
     const size_t mask = slots_.size() - 1;
     size_t i = h & mask;
     for (; slots_[i].group != kNoGroup; i = (i + 1) & mask)
-      if (slots_[i].hash == h) return slots_[i].group;
+      if (slots_[i].hash == h) {
+        has_last_ = true;
+        last_key_ = v;
+        return last_group_ = slots_[i].group;
+      }
     if (!add) return kNoGroup;
     const uint32_t g = NewGroup(keys, r);
     slots_[i] = Slot{h, g};
-    return g;
+    has_last_ = true;
+    last_key_ = v;
+    return last_group_ = g;
   }
+  return FindOrAddHashed(keys, r, CompositeHash(keys, r), add);
+}
+
+uint64_t AggregateTable::CompositeHash(const Vector* const* keys, size_t r) const {
   uint64_t h = 0x9e3779b97f4a7c15ULL;
   for (size_t c = 0; c < groups_->size(); ++c) {
     const Vector& k = *keys[c];
@@ -149,6 +166,10 @@ uint32_t AggregateTable::FindOrAddComposite(const Vector* const* keys, size_t r,
       cell = k.type().physical() == PhysicalType::kI64 ? uint64_t(k.i64()[r]) : std::hash<std::string_view>()(k.str()[r]);
     h = Mix(h ^ cell) + c;
   }
+  return h;
+}
+
+uint32_t AggregateTable::FindOrAddHashed(const Vector* const* keys, size_t r, uint64_t h, bool add) {
   if ((group_count_ + 1) * 2 > slots_.size()) GrowSlots();
   const size_t mask = slots_.size() - 1;
   size_t i = h & mask;
@@ -169,10 +190,25 @@ void AggregateTable::Consume(ExecContext& ctx, const DataChunk& in, const std::v
     std::vector<const Vector*> keys;
     for (size_t k = 0; k < groups_->size(); ++k) keys.push_back(&EvaluateRef(*(*groups_)[k], in, ctx, scratch[k]));
     std::string key;
-    if (sel)
-      for (uint32_t r : *sel) group_of_row[r] = FindOrAdd(keys.data(), r, key);
-    else
-      for (size_t r = 0; r < n; ++r) group_of_row[r] = FindOrAdd(keys.data(), r, key);
+    const size_t m = sel ? sel->size() : n;
+    auto row_at = [&](size_t i) { return sel ? (*sel)[i] : uint32_t(i); };
+    if (composite_ && !single_int_) {
+      // Several keys: each row's hash first, so the slots of rows ahead can be fetched.
+      std::vector<uint64_t> hashes(n);
+      for (size_t i = 0; i < m; ++i) hashes[row_at(i)] = CompositeHash(keys.data(), row_at(i));
+      for (size_t i = 0; i < m; ++i) {
+        if (i + kPrefetchAhead < m && !slots_.empty())
+          __builtin_prefetch(slots_.data() + (hashes[row_at(i + kPrefetchAhead)] & (slots_.size() - 1)));
+        const uint32_t r = row_at(i);
+        group_of_row[r] = FindOrAddHashed(keys.data(), r, hashes[r], /*add=*/true);
+      }
+    } else {
+      for (size_t i = 0; i < m; ++i) {
+        if (single_int_ && i + kPrefetchAhead < m) PrefetchSlot(*keys[0], row_at(i + kPrefetchAhead));
+        const uint32_t r = row_at(i);
+        group_of_row[r] = FindOrAdd(keys.data(), r, key);
+      }
+    }
   }
   // The rows (and their groups) every aggregate without FILTER reads: built once per chunk.
   std::vector<uint32_t> all_rows, all_groups;
@@ -240,6 +276,7 @@ void AggregateTable::MergeFrom(AggregateTable& other) {
   for (auto& c : other.group_keys_.columns) keys.push_back(&c);
   std::string scratch;
   for (size_t g = 0; g < other.group_count_; ++g) {
+    if (single_int_ && g + kPrefetchAhead < other.group_count_) PrefetchSlot(*keys[0], g + kPrefetchAhead);
     uint32_t into = groups_->empty() ? 0 : FindOrAdd(keys.data(), g, scratch);
     for (size_t a = 0; a < aggregates_->size(); ++a) {
       if (compact_[a]) compact_[a]->Combine(into, *other.compact_[a], g);

@@ -40,7 +40,15 @@ class AggregateTable {
   // Key columns all integer-like or text: hash the cells in place and compare them with the
   // stored keys, instead of serializing every row's key into a string.
   uint32_t FindOrAddComposite(const Vector* const* key_columns, size_t row, bool add = true);
+  // Several keys: the row's hash over all of them, and the lookup given it.
+  uint64_t CompositeHash(const Vector* const* key_columns, size_t row) const;
+  uint32_t FindOrAddHashed(const Vector* const* key_columns, size_t row, uint64_t hash, bool add);
   bool KeysEqual(const Vector* const* key_columns, size_t row, uint32_t group) const;
+  // One integer-like key: the slot row r's key hashes to is fetched into the cache while the
+  // rows before it are looked up (a table of a million groups misses the cache on every new
+  // key; several misses in flight overlap).
+  static constexpr size_t kPrefetchAhead = 16;
+  void PrefetchSlot(const Vector& key, size_t r) const;
 
   const std::vector<ExprPtr>* groups_;
   const std::vector<BoundAggregate>* aggregates_;
@@ -48,6 +56,11 @@ class AggregateTable {
   bool composite_ = false;                                 // FindOrAddComposite applies
   bool single_int_ = false;                                // ... with one integer-like key
   uint32_t null_group_ = UINT32_MAX;                       // its NULL key's group
+  // ... and the last key looked up, with its group: rows clustered by the key (lineitem by
+  // l_orderkey, readings by device) find their group without a hash probe.
+  bool has_last_ = false;
+  int64_t last_key_ = 0;
+  uint32_t last_group_ = UINT32_MAX;
   // Open addressing (linear probing, power-of-two size, at most half full): key hash and group.
   struct Slot {
     uint64_t hash = 0;
