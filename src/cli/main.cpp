@@ -47,6 +47,7 @@ void Usage(std::ostream& out) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  yunhe::KeepFreedMemory();
   if (argc > 1 && std::string(argv[1]) == "import") return RunImportCommand(argc - 1, argv + 1);
   if (argc > 1 && std::string(argv[1]) == "serve") return RunServeCommand(argc - 1, argv + 1);
   if (argc > 1 && std::string(argv[1]) == "ingest") return RunIngestCommand(argc - 1, argv + 1);

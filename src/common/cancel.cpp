@@ -39,7 +39,11 @@ void CheckMemoryAt(int64_t now) {
   static std::atomic<int64_t> next_check{0};
   if (now < next_check.load(std::memory_order_relaxed)) return;
   next_check.store(now + 10'000'000, std::memory_order_relaxed);
-  const uint64_t resident = ResidentBytes(), cap = ProcessMemoryCapBytes();
+  uint64_t resident = ResidentBytes();
+  const uint64_t cap = ProcessMemoryCapBytes();
+  if (resident <= cap) return;
+  ReleaseFreeMemory();  // memory malloc kept after frees (KeepFreedMemory) is nobody's
+  resident = ResidentBytes();
   if (resident <= cap) return;
   throw Error(Status::Error(SqlState::kOutOfMemory, "out of memory")
                   .WithDetail(fmt::format("The server uses {} MB of memory; the most it may use is {} MB (twice memory_limit, or "

@@ -62,6 +62,13 @@ void ReleaseFreeMemory() {
 #endif
 }
 
+void KeepFreedMemory() {
+#if defined(__GLIBC__)
+  mallopt(M_MMAP_THRESHOLD, 64 << 20);
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
+#endif
+}
+
 uint64_t ProcessMemoryCapBytes() {
   static const uint64_t machine = MachineMemoryBytes();
   const uint64_t limit = MemoryLimitBytes();
