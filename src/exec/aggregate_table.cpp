@@ -1,6 +1,7 @@
 #include "exec/aggregate_table.h"
 
 #include <cmath>
+#include <cstring>
 #include <utility>
 
 #include "common/row_key.h"
@@ -25,7 +26,7 @@ AggregateTable::AggregateTable(const std::vector<ExprPtr>* groups, const std::ve
   single_int_ = groups_->size() == 1 && (*groups_)[0]->type.physical() == PhysicalType::kI64;
   for (auto& g : *groups_) {
     const PhysicalType pt = g->type.physical();
-    if (pt != PhysicalType::kI64 && pt != PhysicalType::kStr) composite_ = false;
+    if (pt == PhysicalType::kInterval) composite_ = false;
   }
   if (groups_->empty()) {
     group_count_ = 1;  // no GROUP BY: one group, even for empty input
@@ -97,13 +98,72 @@ constexpr uint32_t kNoGroup = UINT32_MAX;
 
 }  // namespace
 
+namespace {
+
+// A GROUP BY cell as the bits that decide its group: doubles with -0 folded into 0 and every NaN
+// into one; numerics without trailing fractional zeros (1.0 and 1.00 are one group, as in
+// AppendKeyCell and PostgreSQL).
+uint64_t DoubleBits(double d) {
+  if (d == 0) d = 0;
+  if (std::isnan(d)) d = NAN;
+  uint64_t bits;
+  std::memcpy(&bits, &d, 8);
+  return bits;
+}
+
+Decimal Normalized(Decimal d) {
+  if (int64_t small = int64_t(d.v); small == d.v) {  // 64-bit division while it fits
+    while (d.scale > 0 && small % 10 == 0) {
+      small /= 10;
+      --d.scale;
+    }
+    d.v = small;
+    return d;
+  }
+  while (d.scale > 0 && d.v % 10 == 0) {
+    d.v /= 10;
+    --d.scale;
+  }
+  return d;
+}
+
+bool CellsEqual(const Vector& a, size_t ra, const Vector& b, size_t rb) {
+  switch (a.type().physical()) {
+    case PhysicalType::kI64: return a.i64()[ra] == b.i64()[rb];
+    case PhysicalType::kStr: return a.str()[ra] == b.str()[rb];
+    case PhysicalType::kF64: return DoubleBits(a.f64()[ra]) == DoubleBits(b.f64()[rb]);
+    case PhysicalType::kDec: {
+      const Decimal x = Normalized(a.dec()[ra]), y = Normalized(b.dec()[rb]);
+      return x.v == y.v && x.scale == y.scale;
+    }
+    case PhysicalType::kInterval: break;  // not composite
+  }
+  return false;
+}
+
+uint64_t CellHash(const Vector& k, size_t r) {
+  switch (k.type().physical()) {
+    case PhysicalType::kI64: return uint64_t(k.i64()[r]);
+    case PhysicalType::kStr: return std::hash<std::string_view>()(k.str()[r]);
+    case PhysicalType::kF64: return DoubleBits(k.f64()[r]);
+    case PhysicalType::kDec: {
+      const Decimal d = Normalized(k.dec()[r]);
+      return uint64_t(d.v) ^ (uint64_t(static_cast<unsigned __int128>(d.v) >> 64) * 0x9e3779b97f4a7c15ULL) ^ (uint64_t(d.scale) << 56);
+    }
+    case PhysicalType::kInterval: break;
+  }
+  return 0;
+}
+
+}  // namespace
+
 bool AggregateTable::KeysEqual(const Vector* const* keys, size_t r, uint32_t g) const {
   for (size_t c = 0; c < groups_->size(); ++c) {
     const Vector &k = *keys[c], &stored = group_keys_.columns[c];
     const bool null = k.IsNull(r);
     if (null != stored.IsNull(g)) return false;
     if (null) continue;  // GROUP BY puts NULLs together
-    if (k.type().physical() == PhysicalType::kI64 ? k.i64()[r] != stored.i64()[g] : k.str()[r] != stored.str()[g]) return false;
+    if (!CellsEqual(k, r, stored, g)) return false;
   }
   return true;
 }
@@ -161,9 +221,7 @@ uint64_t AggregateTable::CompositeHash(const Vector* const* keys, size_t r) cons
   uint64_t h = 0x9e3779b97f4a7c15ULL;
   for (size_t c = 0; c < groups_->size(); ++c) {
     const Vector& k = *keys[c];
-    uint64_t cell = 0x5bd1e995;  // NULL
-    if (!k.IsNull(r))
-      cell = k.type().physical() == PhysicalType::kI64 ? uint64_t(k.i64()[r]) : std::hash<std::string_view>()(k.str()[r]);
+    const uint64_t cell = k.IsNull(r) ? 0x5bd1e995 : CellHash(k, r);  // a constant for NULL
     h = Mix(h ^ cell) + c;
   }
   return h;
