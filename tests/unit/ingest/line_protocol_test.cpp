@@ -171,6 +171,27 @@ TEST(LineProtocol, MalformedLines) {
   EXPECT_EQ(seconds.error(), "timestamp 9300000000000 out of range");
 }
 
+TEST(LineProtocol, IntegersAtTheirBounds) {
+  // Integers and timestamps are read by a parser of their own (no checks per digit below 19
+  // digits); these are std::from_chars's answers.
+  EXPECT_EQ(One("m v=9223372036854775807i").fields[0].i, INT64_MAX);
+  EXPECT_EQ(One("m v=-9223372036854775808i").fields[0].i, INT64_MIN);
+  EXPECT_EQ(One("m v=000000000000000000000042i").fields[0].i, 42);
+  EXPECT_EQ(One("m v=123456789012345678i").fields[0].i, 123456789012345678);
+  EXPECT_EQ(One("m v=1234567890123456789i").fields[0].i, 1234567890123456789);
+  EXPECT_EQ(One("m v=-0i").fields[0].i, 0);
+  EXPECT_EQ(One("m v=1 -1").timestamp_ns, -1);
+  EXPECT_EQ(One("m v=1 9223372036854775807").timestamp_ns, INT64_MAX);
+  EXPECT_EQ(ErrorOf("m v=-9223372036854775809i"), "integer value -9223372036854775809i out of range for field \"v\"");
+  EXPECT_EQ(ErrorOf("m v=99999999999999999999999i"), "integer value 99999999999999999999999i out of range for field \"v\"");
+  EXPECT_EQ(ErrorOf("m v=-i"), "invalid integer value \"-i\" for field \"v\"");
+  EXPECT_EQ(ErrorOf("m v=--1i"), "invalid integer value \"--1i\" for field \"v\"");
+  EXPECT_EQ(ErrorOf("m v=1-2i"), "invalid integer value \"1-2i\" for field \"v\"");
+  EXPECT_EQ(ErrorOf("m v=+5i"), "invalid value \"+5i\" for field \"v\"");
+  EXPECT_EQ(ErrorOf("m v=1 9223372036854775808"), "timestamp 9223372036854775808 out of range");
+  EXPECT_EQ(ErrorOf("m v=1 -"), "invalid timestamp \"-\"");
+}
+
 TEST(LineProtocol, BadLineDoesNotStopTheRest) {
   std::string text = "m v=1 1\nm v= 2\nm v=3 3\nbroken\nm v=5 5";
   Parser parser(text);
