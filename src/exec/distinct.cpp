@@ -8,7 +8,7 @@
 
 namespace yunhe {
 
-DistinctOperator::DistinctOperator(OperatorPtr child, std::vector<ExprPtr> keys) : keys_(std::move(keys)) {
+DistinctOperator::DistinctOperator(OperatorPtr child) {
   types = child->types;
   names = child->names;
   children.push_back(std::move(child));
@@ -29,13 +29,8 @@ void DistinctOperator::Open(ExecContext& ctx) {
   spilled_bytes_ = 0;
 }
 
-std::vector<uint32_t> DistinctOperator::FirstOccurrences(const DataChunk& in, ExecContext& ctx, bool spill_into_files) {
-  std::vector<Vector> key_vectors;
+std::vector<uint32_t> DistinctOperator::FirstOccurrences(const DataChunk& in, bool spill_into_files) {
   const std::vector<Vector>* keys = &in.columns;
-  if (!keys_.empty()) {
-    for (auto& k : keys_) key_vectors.push_back(Evaluate(*k, in, ctx));
-    keys = &key_vectors;
-  }
   std::vector<uint32_t> sel;
   std::vector<std::vector<uint32_t>> spill(spill_into_files ? kSpillPartitions : 0);
   std::string key;
@@ -58,8 +53,8 @@ bool DistinctOperator::Next(ExecContext& ctx, DataChunk& in_out) {
   const uint64_t work_mem = WorkMemBytes();
   DataChunk in;
   while (children[0]->Pull(ctx, in)) {
-    std::vector<uint32_t> sel = FirstOccurrences(in, ctx, frozen_);
-    if (!frozen_ && keys_.empty() && seen_bytes_ > work_mem) {
+    std::vector<uint32_t> sel = FirstOccurrences(in, frozen_);
+    if (!frozen_ && seen_bytes_ > work_mem) {
       frozen_ = true;
       for (size_t p = 0; p < kSpillPartitions; ++p) spill_.push_back(std::make_unique<SpillFile>(types));
     }
@@ -84,7 +79,7 @@ bool DistinctOperator::NextFromSpill(ExecContext& ctx, DataChunk& out) {
     }
     while (chunk_ < file.chunk_count()) {
       DataChunk in = file.Read(chunk_++);
-      std::vector<uint32_t> sel = FirstOccurrences(in, ctx, /*spill_into_files=*/false);
+      std::vector<uint32_t> sel = FirstOccurrences(in, /*spill_into_files=*/false);
       if (sel.empty()) continue;
       if (sel.size() != in.count) in.Select(sel);
       out = std::move(in);

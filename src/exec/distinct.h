@@ -17,10 +17,10 @@ namespace yunhe {
 
 class DistinctOperator : public PhysicalOperator {
  public:
-  // keys empty = all columns
-  DistinctOperator(OperatorPtr child, std::vector<ExprPtr> keys);
+  // Distinct over all of the child's columns.
+  explicit DistinctOperator(OperatorPtr child);
   void Open(ExecContext& ctx) override;
-  std::string Name() const override { return keys_.empty() ? "HashDistinct" : "Unique"; }
+  std::string Name() const override { return "HashDistinct"; }
   std::string Details() const override;
   static constexpr size_t kSpillPartitions = 16;
 
@@ -30,10 +30,9 @@ class DistinctOperator : public PhysicalOperator {
  private:
   // The rows of `in` whose key is new to seen_ (added to it); with spill_into_files, none: the
   // rows of keys not in seen_ go to the spill files instead.
-  std::vector<uint32_t> FirstOccurrences(const DataChunk& in, ExecContext& ctx, bool spill_into_files);
+  std::vector<uint32_t> FirstOccurrences(const DataChunk& in, bool spill_into_files);
   bool NextFromSpill(ExecContext& ctx, DataChunk& out);
 
-  std::vector<ExprPtr> keys_;
   std::unordered_set<std::string> seen_;
   uint64_t seen_bytes_ = 0;
   bool frozen_ = false;  // seen_ passed work_mem: new keys go to the files

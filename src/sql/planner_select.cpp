@@ -712,7 +712,7 @@ PlannedQuery Planner::PlanSimpleSelect(PgQuery__SelectStmt* s, const Scope* oute
     plan = std::make_shared<ProjectionOperator>(plan, proj, proj_names);
     if (streaming_distinct) {
       // Under a LIMIT with no ORDER BY the streaming DISTINCT stops as soon as it has enough rows.
-      plan = std::make_shared<DistinctOperator>(plan, std::vector<ExprPtr>{});
+      plan = std::make_shared<DistinctOperator>(plan);
     } else if (distinct && !distinct_on) {
       std::vector<ExprPtr> columns;
       for (size_t c = 0; c < proj.size(); ++c) columns.push_back(MakeColumn(int(c), proj[c]->type, proj_names[c]));
