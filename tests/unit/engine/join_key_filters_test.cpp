@@ -38,6 +38,10 @@ TEST_F(JoinKeyFilters, TheCorrelatedAggregateSeesOnlyTheJoinedKeys) {
   ASSERT_NE(filter, std::string::npos) << plan;
   EXPECT_LT(agg, filter) << plan;  // below the aggregate
   EXPECT_NE(plan.find("rows=80)", agg), std::string::npos) << plan;  // groups made: the 80 parts
+  // The rows the filter let through, counted although the aggregate's workers ran it: 80 x 30.
+  const size_t header = plan.rfind("Filter  (", filter);
+  ASSERT_NE(header, std::string::npos) << plan;
+  EXPECT_NE(plan.substr(header, filter - header).find("rows=2400)"), std::string::npos) << plan;
   EXPECT_EQ(Scalar(*db_, q), Scalar(*db_,
                                     "SELECT count(*) || '|' || sum(li.qty) FROM li, pa, (SELECT pk, avg(qty) AS a FROM li GROUP BY pk) g "
                                     "WHERE pa.pk = li.pk AND pa.brand = 3 AND g.pk = pa.pk AND li.qty < g.a"));
