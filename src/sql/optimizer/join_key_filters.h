@@ -5,8 +5,9 @@
 // on rows that can match. TPC-H Q17: the average quantity per part is computed for the 215 parts
 // the join keeps, not for all 200,000 (6M lineitem rows aggregated -> 6,000). Only where the
 // walk passes an aggregate or a join (a filter right under the join would repeat its probe),
-// and only for builds estimated at under half the probe side's rows and, where the keys are
-// columns, under half its distinct keys. Runs after the build sides are chosen (build_side.h).
+// and only for builds estimated at under half the probe side's rows, not a whole table read
+// unfiltered with about the probe side's keys (it holds every key). Runs after the build sides
+// are chosen (build_side.h).
 #pragma once
 #include "exec/operator.h"
 
