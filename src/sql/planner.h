@@ -98,10 +98,9 @@ void AddIndexLookup(TableScanOperator& scan, const std::vector<ExprPtr>& preds);
 // The conjunction of the predicates (nullptr for none, the predicate itself for one).
 ExprPtr AndAllConditions(const std::vector<ExprPtr>& preds);
 class HashAggregateOperator;
-// Aggregate <- [Filter] <- Seq Scan (`input` is the scan or a filter over it) over a big table
-// runs its scan and filter on all cores (planner_select.cpp).
-void MaybeParallelAggregate(HashAggregateOperator& agg, const OperatorPtr& input,
-                            const std::shared_ptr<TableScanOperator>& scan, const std::vector<ExprPtr>& groups,
+// Aggregate <- [Filter] <- Seq Scan (`input` a sequential scan or a filter over one) over a big
+// table runs its scan and filter on all cores (planner_select.cpp); other inputs stay serial.
+void MaybeParallelAggregate(HashAggregateOperator& agg, const OperatorPtr& input, const std::vector<ExprPtr>& groups,
                             const std::vector<BoundAggregate>& aggregates);
 // WHERE conjuncts placed over `plan`: each one that reads a single input of a join goes below
 // the join (as far down as join semantics allow: the preserved side of outer joins, the left of

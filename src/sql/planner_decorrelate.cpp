@@ -130,9 +130,7 @@ OperatorPtr Planner::DecorrelateScalarSubqueries(OperatorPtr plan, std::vector<E
       const std::vector<ExprPtr>& rkeys = lifted.inner;
       const std::vector<ExprPtr>& lkeys = lifted.outer;
       auto grouped = std::make_shared<HashAggregateOperator>(lifted.op, rkeys, aggs);
-      auto scan = std::dynamic_pointer_cast<TableScanOperator>(lifted.op);
-      if (auto f = std::dynamic_pointer_cast<FilterOperator>(lifted.op)) scan = std::dynamic_pointer_cast<TableScanOperator>(f->children[0]);
-      MaybeParallelAggregate(*grouped, lifted.op, scan, rkeys, aggs);
+      MaybeParallelAggregate(*grouped, lifted.op, rkeys, aggs);
       const int width = int(plan->types.size()), nkeys = int(rkeys.size());
       std::vector<ExprPtr> group_columns;
       for (int k = 0; k < nkeys; ++k) group_columns.push_back(MakeColumn(k, rkeys[size_t(k)]->type, rkeys[size_t(k)]->name));

@@ -66,17 +66,13 @@ ExprPtr RewriteAfterAggregate(const ExprPtr& e, const std::vector<ExprPtr>& grou
 
 // Aggregate <- [Filter] <- Seq Scan over a table of at least kParallelMinGroups row groups
 // runs on all cores (morsel = one row group).
-void MaybeParallelAggregate(HashAggregateOperator& agg, const OperatorPtr& input,
-                            const std::shared_ptr<TableScanOperator>& scan, const std::vector<ExprPtr>& groups,
+void MaybeParallelAggregate(HashAggregateOperator& agg, const OperatorPtr& input, const std::vector<ExprPtr>& groups,
                             const std::vector<BoundAggregate>& aggregates) {
   constexpr size_t kParallelMinGroups = 16;
+  auto f = std::dynamic_pointer_cast<FilterOperator>(input);
+  auto scan = std::dynamic_pointer_cast<TableScanOperator>(f ? f->children[0] : input);
   if (!scan) return;
-  ExprPtr filter;
-  if (input != scan) {
-    auto f = std::dynamic_pointer_cast<FilterOperator>(input);
-    if (!f || f->children[0] != scan) return;
-    filter = f->predicate();
-  }
+  const ExprPtr filter = f ? f->predicate() : nullptr;
   if (!SelfContained(filter)) return;
   for (auto& g : groups)
     if (!SelfContained(g)) return;
@@ -88,7 +84,7 @@ void MaybeParallelAggregate(HashAggregateOperator& agg, const OperatorPtr& input
       if (!SelfContained(e)) return;
   }
   if (scan->table_groups() < kParallelMinGroups) return;
-  if (scan->has_index_lookup()) return;  // reads few rows through the index, in one go
+  if (!scan->sequential()) return;  // an index or key lookup reads few rows in one go; other modes choose their groups
   size_t workers = DefaultWorkers();
   if (workers > 1) agg.EnableParallel(scan, filter, workers);
 }
@@ -595,11 +591,11 @@ PlannedQuery Planner::PlanSimpleSelect(PgQuery__SelectStmt* s, const Scope* oute
   if (aggregated) {
     std::shared_ptr<HashAggregateOperator> agg_op;
     if (DistinctAggregatePlan two = PlanDistinctAggregates(plan, groups, aggregates); two.outer) {
-      MaybeParallelAggregate(*two.inner, plan, base_scan, two.inner_groups, {});
+      MaybeParallelAggregate(*two.inner, plan, two.inner_groups, {});
       agg_op = two.outer;
     } else {
       agg_op = std::make_shared<HashAggregateOperator>(plan, groups, aggregates);
-      MaybeParallelAggregate(*agg_op, plan, base_scan, groups, aggregates);
+      MaybeParallelAggregate(*agg_op, plan, groups, aggregates);
     }
     plan = agg_op;
     for (auto& e : select_exprs) e = RewriteAfterAggregate(e, groups, groups.size(), *this);
@@ -706,7 +702,7 @@ PlannedQuery Planner::PlanSimpleSelect(PgQuery__SelectStmt* s, const Scope* oute
     // does, and straight over a table scan (and its filter) on every core; its output is the
     // projection's.
     auto agg = std::make_shared<HashAggregateOperator>(plan, proj, std::vector<BoundAggregate>{});
-    MaybeParallelAggregate(*agg, plan, base_scan, proj, {});
+    MaybeParallelAggregate(*agg, plan, proj, {});
     plan = agg;
   } else {
     plan = std::make_shared<ProjectionOperator>(plan, proj, proj_names);
