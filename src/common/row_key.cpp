@@ -20,6 +20,29 @@ KeyDigest DigestKey(const std::string& key) {
   return KeyDigest{h.low64, h.high64};
 }
 
+double GroupingDouble(double d) {
+  if (d == 0) d = 0;  // fold -0.0
+  if (std::isnan(d)) d = NAN;
+  return d;
+}
+
+Decimal GroupingDecimal(Decimal d) {
+  if (const int64_t small = int64_t(d.v); small == d.v) {  // 64-bit division while it fits
+    int64_t v = small;
+    while (d.scale > 0 && v % 10 == 0) {
+      v /= 10;
+      --d.scale;
+    }
+    d.v = v;
+    return d;
+  }
+  while (d.scale > 0 && d.v % 10 == 0) {
+    d.v /= 10;
+    --d.scale;
+  }
+  return d;
+}
+
 void AppendKeyCell(const Vector& v, size_t row, std::string& key) {
   if (v.IsNull(row)) {
     key.push_back('\0');
@@ -29,9 +52,7 @@ void AppendKeyCell(const Vector& v, size_t row, std::string& key) {
   switch (v.type().physical()) {
     case PhysicalType::kI64: key.append(reinterpret_cast<const char*>(&v.i64()[row]), 8); break;
     case PhysicalType::kF64: {
-      double d = v.f64()[row];
-      if (d == 0) d = 0;  // fold -0.0
-      if (std::isnan(d)) d = NAN;
+      const double d = GroupingDouble(v.f64()[row]);
       key.append(reinterpret_cast<const char*>(&d), 8);
       break;
     }
@@ -43,12 +64,7 @@ void AppendKeyCell(const Vector& v, size_t row, std::string& key) {
       break;
     }
     case PhysicalType::kDec: {
-      // Normalise away trailing fractional zeros so 1.0 and 1.00 group together.
-      Decimal d = v.dec()[row];
-      while (d.scale > 0 && d.v % 10 == 0) {
-        d.v /= 10;
-        --d.scale;
-      }
+      const Decimal d = GroupingDecimal(v.dec()[row]);  // 1.0 and 1.00 group together
       key.append(reinterpret_cast<const char*>(&d.v), 16);
       key.append(reinterpret_cast<const char*>(&d.scale), 4);
       break;

@@ -10,6 +10,12 @@ namespace yunhe {
 
 void AppendKeyCell(const Vector& v, size_t row, std::string& key);
 
+// The grouping forms of a double and a numeric, which AppendKeyCell serializes and GROUP BY's
+// in-place hashing (exec/aggregate_table.cpp) compares: -0.0 as 0.0 and every NaN as one; the
+// numeric without trailing fractional zeros (1.00 -> 1, scale 0).
+double GroupingDouble(double d);
+Decimal GroupingDecimal(Decimal d);
+
 // A serialized key's 128-bit digest (XXH3 with a seed drawn once per process, so inputs cannot
 // be crafted to collide): what primary-key maps hold instead of the key bytes.
 struct KeyDigest {

@@ -100,31 +100,13 @@ constexpr uint32_t kNoGroup = UINT32_MAX;
 
 namespace {
 
-// A GROUP BY cell as the bits that decide its group: doubles with -0 folded into 0 and every NaN
-// into one; numerics without trailing fractional zeros (1.0 and 1.00 are one group, as in
-// AppendKeyCell and PostgreSQL).
+// A GROUP BY cell as the bits that decide its group (common/row_key.h's grouping forms, as
+// AppendKeyCell serializes them: -0 and 0, all NaNs, 1.0 and 1.00 each one group).
 uint64_t DoubleBits(double d) {
-  if (d == 0) d = 0;
-  if (std::isnan(d)) d = NAN;
+  d = GroupingDouble(d);
   uint64_t bits;
   std::memcpy(&bits, &d, 8);
   return bits;
-}
-
-Decimal Normalized(Decimal d) {
-  if (int64_t small = int64_t(d.v); small == d.v) {  // 64-bit division while it fits
-    while (d.scale > 0 && small % 10 == 0) {
-      small /= 10;
-      --d.scale;
-    }
-    d.v = small;
-    return d;
-  }
-  while (d.scale > 0 && d.v % 10 == 0) {
-    d.v /= 10;
-    --d.scale;
-  }
-  return d;
 }
 
 bool CellsEqual(const Vector& a, size_t ra, const Vector& b, size_t rb) {
@@ -133,7 +115,7 @@ bool CellsEqual(const Vector& a, size_t ra, const Vector& b, size_t rb) {
     case PhysicalType::kStr: return a.str()[ra] == b.str()[rb];
     case PhysicalType::kF64: return DoubleBits(a.f64()[ra]) == DoubleBits(b.f64()[rb]);
     case PhysicalType::kDec: {
-      const Decimal x = Normalized(a.dec()[ra]), y = Normalized(b.dec()[rb]);
+      const Decimal x = GroupingDecimal(a.dec()[ra]), y = GroupingDecimal(b.dec()[rb]);
       return x.v == y.v && x.scale == y.scale;
     }
     case PhysicalType::kInterval: break;  // not composite
@@ -147,7 +129,7 @@ uint64_t CellHash(const Vector& k, size_t r) {
     case PhysicalType::kStr: return std::hash<std::string_view>()(k.str()[r]);
     case PhysicalType::kF64: return DoubleBits(k.f64()[r]);
     case PhysicalType::kDec: {
-      const Decimal d = Normalized(k.dec()[r]);
+      const Decimal d = GroupingDecimal(k.dec()[r]);
       return uint64_t(d.v) ^ (uint64_t(static_cast<unsigned __int128>(d.v) >> 64) * 0x9e3779b97f4a7c15ULL) ^ (uint64_t(d.scale) << 56);
     }
     case PhysicalType::kInterval: break;
