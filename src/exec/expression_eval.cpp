@@ -6,7 +6,6 @@
 
 #include "common/row_key.h"
 #include "common/status.h"
-#include "exec/join_key_filter.h"
 #include "functions/array_value.h"
 #include "functions/cast.h"
 #include "functions/function.h"
@@ -384,12 +383,8 @@ Vector Evaluate(const Expr& e, const DataChunk& input, ExecContext& ctx) {
     case ExprKind::kAnySubquery:
     case ExprKind::kArraySubquery: return EvalSubquery(e, input, ctx);
     case ExprKind::kJoinKeyFilter: {
-      std::vector<Vector> keys;
-      std::vector<const Vector*> views;
-      for (const ExprPtr& a : e.args) keys.push_back(Evaluate(*a, input, ctx));
-      for (const Vector& k : keys) views.push_back(&k);
-      std::vector<uint32_t> sel;
-      e.key_filter->Narrow(views, n, /*all=*/true, &sel);
+      // As a boolean column (it is a WHERE conjunct, which EvaluateFilter takes as a selection).
+      const std::vector<uint32_t> sel = EvaluateFilter(e, input, ctx);
       Vector out(TypeId::kBool);
       out.Resize(n);
       int64_t* o = out.i64();

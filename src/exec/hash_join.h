@@ -127,8 +127,8 @@ class HashJoinOperator : public PhysicalOperator {
 
   JoinKind kind_;
   bool build_left_ = false;
-  // SEMI/ANTI hashing the left rows: a left row is decided by its first match.
   std::string BuildKeysText() const;  // "part.p_partkey", "(a.x, a.y)": EXPLAIN's name of the keys
+  // SEMI/ANTI hashing the left rows: a left row is decided by its first match.
   bool decided_once() const { return build_left_ && kind_ != JoinKind::kLeft; }
   std::shared_ptr<JoinKeyFilter> key_filter_;
   // The side hashed and the side streamed: right and left, or left and right (build_left_).

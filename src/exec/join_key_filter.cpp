@@ -4,15 +4,14 @@
 
 namespace yunhe {
 
-size_t JoinKeyFilter::Narrow(const std::vector<const Vector*>& keys, size_t n, bool all, std::vector<uint32_t>* sel) const {
+void JoinKeyFilter::Narrow(const std::vector<const Vector*>& keys, size_t n, bool all, std::vector<uint32_t>* sel) const {
   if (!published()) {
     if (all) {
       sel->resize(n);
       for (size_t r = 0; r < n; ++r) (*sel)[r] = uint32_t(r);
     }
-    return 0;
+    return;
   }
-  const size_t before = all ? n : sel->size();
   auto narrow = [&](const auto& passes) {
     if (all) {
       sel->clear();
@@ -44,7 +43,6 @@ size_t JoinKeyFilter::Narrow(const std::vector<const Vector*>& keys, size_t n, b
       return (!bloom_ || bloom_->MayContain(h)) && pairs_->FindHashed(key, h) >= 0;
     });
   }
-  return before - sel->size();
 }
 
 }  // namespace yunhe

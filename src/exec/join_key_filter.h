@@ -34,8 +34,8 @@ class JoinKeyFilter {
   const std::string& join() const { return join_; }
   // Keeps in *sel (every row of n when `all`) the rows whose keys the join holds; keys are the
   // evaluated key columns (one or two, integer-like). Rows pass unchanged when nothing is
-  // published. Answers how many rows it dropped.
-  size_t Narrow(const std::vector<const Vector*>& keys, size_t n, bool all, std::vector<uint32_t>* sel) const;
+  // published.
+  void Narrow(const std::vector<const Vector*>& keys, size_t n, bool all, std::vector<uint32_t>* sel) const;
 
  private:
   void Set(const FlatKeyMap<int64_t>* ints, const FlatKeyMap<__int128>* pairs, const BloomFilter* bloom) {
