@@ -41,6 +41,19 @@ class NotificationSink {
   virtual int32_t backend_pid() const = 0;  // pg_backend_pid(): the session's, as notifications name it
 };
 
+// What a SERIALIZABLE transaction's statements read, as the planner plans it (engine/serializable.h):
+// every table scan planned, and for a scan whose WHERE fixes every primary-key column to
+// constants, the digests of those keys (it reads no other rows). Set by the session while it
+// plans a statement of such a transaction; called on the planning thread only.
+class ReadRecorder {
+ public:
+  virtual ~ReadRecorder() = default;
+  // `scan` reads table `table_id` (a scan object planned again at the same address starts anew).
+  virtual void ScanPlanned(const void* scan, uint64_t table_id) = 0;
+  // ... and only the rows whose primary key has one of these digests (the low 64 bits).
+  virtual void ScanReadsKeys(const void* scan, std::vector<uint64_t> key_digests) = 0;
+};
+
 struct StatementContext {
   std::atomic<const TimeZone*> zone{nullptr};  // nullptr = UTC
   std::shared_ptr<const TimeZone> zone_owner;   // keeps `zone` alive (set by its own thread)
@@ -60,6 +73,8 @@ struct StatementContext {
   // While set, the planner adds every table it plans a scan of (Table*): INSERT ... SELECT
   // streams its rows into a table its SELECT does not read (engine/dml.cpp).
   std::unordered_set<const void*>* tables_planned = nullptr;
+  // While set, the planner reports the tables and keys the statement reads (SERIALIZABLE).
+  ReadRecorder* reads = nullptr;
   // nullptr outside statements the engine runs holding the database (a read on snapshots):
   // sequence functions then fail (the engine routes statements calling them to the database).
   std::atomic<SequenceAccess*> sequences{nullptr};

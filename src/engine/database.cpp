@@ -577,7 +577,11 @@ QueryResult Database::RunAsStatement(const std::string& description, const std::
     body(result);
     if (!txn_.fk_removed.empty()) ResolveRemovedKeys(*this, txn_.fk_removed);
     for (auto& n : TakeNotices()) result.notices.push_back(std::move(n));
-    if (!txn_.explicit_block) CommitTransaction();
+    if (!txn_.explicit_block && statement_ssi_) {
+      CommitSerializableStatement();
+    } else if (!txn_.explicit_block) {
+      CommitTransaction();
+    }
   } catch (const Error& e) {
     fail(e.status());
   } catch (const std::bad_alloc&) {
@@ -591,6 +595,16 @@ QueryResult Database::RunAsStatement(const std::string& description, const std::
     }
   }
   return result;
+}
+
+void Database::CommitSerializableStatement() {
+  SerializableTransactions::Txn& ssi = *std::exchange(statement_ssi_, nullptr);
+  if (statement_reads_) serializable_.AddReads(ssi, statement_reads_->Items());
+  SsiItems writes = SsiItems::OfUndoLog(txn_);
+  Status st = serializable_.CheckCommit(ssi, writes);
+  if (!st.ok()) throw Error(st);
+  CommitTransaction();
+  serializable_.Committed(ssi, std::move(writes));
 }
 
 Status Database::WaitDurable() {

@@ -26,6 +26,7 @@
 #include "engine/durability.h"
 #include "engine/result.h"
 #include "engine/row_locks.h"
+#include "engine/serializable.h"
 #include "engine/transaction.h"
 #include "functions/function.h"
 #include "functions/user_functions.h"
@@ -182,6 +183,7 @@ class Database {
     // Table* -> shared_ptr<const TableData> (StatementContext::snapshots)
     std::unordered_map<const void*, std::shared_ptr<const void>> snapshots;
     uint64_t wal_lsn = 0;  // WAL written when it was taken: a reader answers once it is durable
+    uint64_t serializable_seq = 0;  // the serializable commits it includes (engine/serializable.h)
   };
   std::shared_ptr<const Snapshot> TakeSnapshot() REQUIRES(mu_);
   // True when nothing committed since s was taken (no table changed, no DDL).
@@ -248,7 +250,18 @@ class Database {
                                                        PgQuery__Node* select, Status* error) REQUIRES(mu_);
   // COMMIT of a workspace block: its changes applied to the live tables and made durable, or
   // the error (40001, 23505, ...) and nothing applied.
-  QueryResult CommitWorkspace(Workspace& ws) REQUIRES(mu_);
+  // A SERIALIZABLE block's commit also passes the check of engine/serializable.h (`ssi`: its
+  // transaction there, nullptr for other levels).
+  QueryResult CommitWorkspace(Workspace& ws, SerializableTransactions::Txn* ssi = nullptr) REQUIRES(mu_);
+  // COMMIT of a SERIALIZABLE block that wrote nothing: the same check, nothing applied.
+  Status CommitSerializableReads(SerializableTransactions::Txn& ssi) REQUIRES(mu_);
+  SerializableTransactions& serializable() { return serializable_; }
+  // An autocommitted statement of a SERIALIZABLE session: its commit is checked as a block's,
+  // with what `reads` saw it read (nullptr: none). Cleared once it committed.
+  void SetStatementSerializable(SerializableTransactions::Txn* ssi, const StatementReads* reads) REQUIRES(mu_) {
+    statement_ssi_ = ssi;
+    statement_reads_ = reads;
+  }
   // Opens a locked transaction block here holding the workspace's changes (undone if the block
   // rolls back). Savepoints set after the block's last change carry over; rolling back to an
   // earlier one fails. Non-OK (40001, 23505 ...): no block opened.
@@ -300,6 +313,8 @@ class Database {
   // SAVEPOINT, RELEASE [SAVEPOINT], ROLLBACK TO [SAVEPOINT] inside a block.
   void RunSavepointStatement(PgQuery__TransactionStmt* t, QueryResult& result) REQUIRES(mu_);
   void CommitTransaction() REQUIRES(mu_);
+  // An autocommitted SERIALIZABLE statement's commit (SetStatementSerializable): 40001 thrown, nothing committed.
+  void CommitSerializableStatement() REQUIRES(mu_);
   void RollbackTo(size_t undo_mark, size_t wal_mark) REQUIRES(mu_);
   // Writes the pending WAL records early when they hold more than kWalSpillCells values or
   // about kWalSpillBytes of memory (wide text: 8M cells of 2 kB each were 16 GB).
@@ -379,6 +394,9 @@ class Database {
   // A statement outside any block deleting rows a workspace block has locked: stops to wait.
   void WaitIfLocked(const Table& table, const std::vector<uint64_t>& row_ids) REQUIRES(mu_);
   RowLocks row_locks_;
+  SerializableTransactions serializable_;
+  SerializableTransactions::Txn* statement_ssi_ GUARDED_BY(mu_) = nullptr;
+  const StatementReads* statement_reads_ GUARDED_BY(mu_) = nullptr;
   NotificationHub notifications_;
   bool wait_for_row_locks_ GUARDED_BY(mu_) = false;
   std::shared_ptr<RowLocks::Owner> lock_wait_ GUARDED_BY(mu_);  // a stopped statement waits for it

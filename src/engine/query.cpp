@@ -139,6 +139,7 @@ std::shared_ptr<const Database::Snapshot> Database::TakeSnapshot() {
   s->catalog = std::make_shared<Catalog>(*catalog_);
   for (auto& [name, table] : catalog_->tables) s->snapshots[table.get()] = table->data.Snapshot();
   s->wal_lsn = durability_ ? durability_->wal_written() : 0;
+  s->serializable_seq = serializable_.seq();
   return s;
 }
 

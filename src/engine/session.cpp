@@ -184,7 +184,14 @@ ResultStream Session::Run(const Statement& statement) {
   NotificationSink* previous = CurrentStatement().notifications.exchange(this);
   const PgQuery__Node* node = statement.parsed->statements().size() == 1 ? statement.parsed->statements()[0].node : nullptr;
   settings_undo_.Before(settings_, block_.has_value(), node);
+  StatementReads reads;  // SERIALIZABLE: what the planner sees the statement read
+  const bool serializable = SerializableBlock() || SerializableStatement();
+  ReadRecorder* outer_reads = std::exchange(CurrentStatement().reads, serializable ? &reads : nullptr);
+  reads_ = serializable ? &reads : nullptr;
   ResultStream stream = RunStatement(statement);
+  reads_ = nullptr;
+  CurrentStatement().reads = outer_reads;
+  NoteSerializableReads(reads);
   CurrentStatement().notifications = previous;
   const bool ok = stream.result().status.ok();
   settings_undo_.After(settings_, block_.has_value(), node, ok, ok && stream.result().tag != "ROLLBACK", &stream.result_.notices);
@@ -229,7 +236,10 @@ ResultStream Session::RunStatement(const Statement& statement) {
   // Outside a block, in a locked block, or a READ COMMITTED block's read before it wrote.
   const bool lone_select = Database::IsLoneSelect(*statement.parsed);
   const bool unpromoted = block_ && !block_->promoted;
-  if (lone_select && !holds_) {
+  // An autocommitted SERIALIZABLE statement is a transaction of the serializable check: it
+  // takes the database to be numbered among the commits (no read beside a locked block).
+  const bool serializable = !block_ && SerializableStatement() && reads_;
+  if (lone_select && !holds_ && !serializable) {
     // Another session's block may hold the database: read what it started from, without waiting.
     if (auto beside = db_.PrepareReadBesideBlock(statement.parsed, settings_)) {
       stream.read_ = std::move(beside);
@@ -242,8 +252,21 @@ ResultStream Session::RunStatement(const Statement& statement) {
   Hold();
   if (statement.copy_from_stdin) db_.SetCopyInput(std::move(copy_in_));
   copy_in_ = nullptr;
+  std::shared_ptr<SerializableTransactions::Txn> ssi;
+  if (serializable) {
+    ssi = db_.serializable().Begin(db_.serializable().seq());
+    db_.SetStatementSerializable(ssi.get(), reads_);
+  }
   if (lone_select) {
     if (auto read = db_.PrepareRead(statement.parsed)) {
+      if (ssi) {
+        // Planned: what it reads is known. It commits as a read-only transaction before its rows go out.
+        db_.SetStatementSerializable(nullptr, nullptr);
+        db_.serializable().AddReads(*ssi, reads_->Items());
+        Status st = db_.CommitSerializableReads(*ssi);
+        db_.serializable().Ended(*ssi);
+        if (!st.ok()) return ErrorStream(st);
+      }
       // Planned, snapshots pinned: the rows are produced after the database is let go (inside
       // this session's block it keeps the database, as the block does anyway).
       if (!db_.in_transaction_block()) Release();
@@ -269,10 +292,19 @@ ResultStream Session::RunStatement(const Statement& statement) {
   }
   // A COPY that failed before reading leaves its reader behind: it must not reach another one.
   if (statement.copy_from_stdin) db_.SetCopyInput(nullptr);
+  if (ssi) {
+    db_.SetStatementSerializable(nullptr, nullptr);
+    db_.serializable().Ended(*ssi);  // failed (a commit was recorded already)
+  }
   if (!stream.result_.status.ok() && unpromoted) FailBlock();
   if (block_ && block_->promoted && !db_.in_transaction_block()) EndBlock();  // COMMIT or ROLLBACK ended it
   CloseCursorsIfBlockEnded();
   return stream;
+}
+
+bool Session::SerializableStatement() const {
+  auto it = settings_.values.find("transaction_isolation");
+  return !block_ && it != settings_.values.end() && it->second == "serializable";
 }
 
 void Session::CloseCursorsIfBlockEnded() {

@@ -217,6 +217,9 @@ class Session : public NotificationSink {
     // Until promotion: its private copies, undo log, savepoints, failed flag and (REPEATABLE
     // READ) snapshot, taken at its first statement.
     Workspace ws;
+    // SERIALIZABLE: its transaction in the database's serializable check (engine/serializable.h),
+    // begun with its snapshot; what its statements read is added after each.
+    std::shared_ptr<SerializableTransactions::Txn> ssi;
   };
   std::optional<Block> block_;
   void StartBlock(bool implicit, const PgQuery__TransactionStmt* begin);
@@ -224,6 +227,14 @@ class Session : public NotificationSink {
   void FailBlock();
   bool BlockFailed();
   bool SnapshotPerBlock() const { return block_ && block_->isolation >= Isolation::kRepeatableRead; }
+  bool SerializableBlock() const { return block_ && block_->isolation == Isolation::kSerializable; }
+  // A statement outside any block of a session whose transactions are SERIALIZABLE: it is one.
+  bool SerializableStatement() const;
+  StatementReads* reads_ = nullptr;  // while a statement runs: what the planner saw it read (SERIALIZABLE)
+  // After a statement of a SERIALIZABLE block: what the planner saw it read joins the block's reads.
+  void NoteSerializableReads(const StatementReads& reads);
+  // COMMIT of a SERIALIZABLE block the database holds (promoted): checked, then run there.
+  void CommitPromotedSerializable(const Statement& statement, ResultStream* out);
   // BEGIN, COMMIT, ROLLBACK, SAVEPOINT ... of a workspace block (and BEGIN outside any block);
   // false for the others.
   bool RunBlockControl(const Statement& statement, PgQuery__Node* node, ResultStream* out);

@@ -155,6 +155,7 @@ void Session::StartBlock(bool implicit, const PgQuery__TransactionStmt* begin) {
 
 void Session::EndBlock() {
   if (block_) db_.row_locks().ReleaseAll(block_->ws.owner);
+  if (block_ && block_->ssi) db_.serializable().Ended(*block_->ssi);  // rolled back (a commit was recorded)
   block_.reset();
   auto& values = settings_.values;
   values["transaction_isolation"] = values.count("default_transaction_isolation") ? values["default_transaction_isolation"] : "read committed";
@@ -180,8 +181,12 @@ bool Session::BlockFailed() {
 
 bool Session::RunBlockControl(const Statement& statement, PgQuery__Node* node, ResultStream* out) {
   if (node->node_case != PG_QUERY__NODE__NODE_TRANSACTION_STMT) return false;
-  if (block_ && block_->promoted) return false;  // the database runs the block's control now
   const PgQuery__TransactionStmt* t = node->transaction_stmt;
+  if (block_ && block_->promoted) {
+    if (t->kind != PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_COMMIT || !block_->ssi || BlockFailed()) return false;  // the database runs the block's control now
+    CommitPromotedSerializable(statement, out);
+    return true;
+  }
   QueryResult& r = out->result_;
   try {
     switch (t->kind) {
@@ -199,7 +204,12 @@ bool Session::RunBlockControl(const Statement& statement, PgQuery__Node* node, R
         if (!block_) return false;  // the database warns: no transaction in progress
         if (block_->ws.wrote() && !BlockFailed()) {
           Hold();
-          r = db_.CommitWorkspace(block_->ws);
+          r = db_.CommitWorkspace(block_->ws, block_->ssi.get());
+        } else if (block_->ssi && !BlockFailed()) {
+          // A SERIALIZABLE block that only read may still not commit (the read-only anomaly).
+          Hold();
+          r.status = db_.CommitSerializableReads(*block_->ssi);
+          r.tag = r.status.ok() ? "COMMIT" : "";
         } else {
           r.tag = BlockFailed() ? "ROLLBACK" : "COMMIT";
         }
@@ -311,7 +321,34 @@ const std::shared_ptr<const Database::Snapshot>& Session::BlockSnapshot() {
       snapshot = db_.TakeSnapshot();
     }
   }
+  if (SerializableBlock() && !block_->ssi) block_->ssi = db_.serializable().Begin(snapshot->serializable_seq);
   return snapshot;
+}
+
+void Session::NoteSerializableReads(const StatementReads& reads) {
+  if (!SerializableBlock() || reads.empty()) return;
+  if (!block_->ssi) {
+    // Read holding the database (a promoted block's statement before any snapshot): the
+    // committed state then is what it read.
+    Hold();
+    block_->ssi = db_.serializable().Begin(db_.serializable().seq());
+  }
+  db_.serializable().AddReads(*block_->ssi, reads.Items());
+}
+
+void Session::CommitPromotedSerializable(const Statement& statement, ResultStream* out) {
+  Hold();
+  const SsiItems writes = SsiItems::OfUndoLog(db_.txn());
+  Status st = db_.serializable().CheckCommit(*block_->ssi, writes);
+  if (!st.ok()) {
+    (void)db_.RunParsed(ParsedSql::Parse("ROLLBACK"));
+    *out = ErrorStream(st);
+  } else {
+    out->result_ = db_.RunParsed(statement.parsed);
+    if (out->result_.status.ok() && out->result_.tag == "COMMIT") db_.serializable().Committed(*block_->ssi, writes);
+  }
+  if (!db_.in_transaction_block()) EndBlock();
+  CloseCursorsIfBlockEnded();
 }
 
 bool Session::Promote(const Statement& statement, ResultStream* out) {
@@ -323,6 +360,7 @@ bool Session::Promote(const Statement& statement, ResultStream* out) {
   }
   Hold();
   Workspace& ws = block_->ws;
+  if (SerializableBlock() && !block_->ssi) block_->ssi = db_.serializable().Begin(db_.serializable().seq());
   if (ws.snapshot && !db_.SnapshotIsCurrent(*ws.snapshot)) {
     // A locked block reads the live tables: after another commit they are no longer what this
     // REPEATABLE READ block has been reading.

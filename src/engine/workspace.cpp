@@ -69,6 +69,34 @@ void ForEachAdded(const TableData& base, const TableData& mine, const std::funct
   }
 }
 
+// What a block's commit writes, for the serializable check: per table, the primary keys of the
+// base rows it deleted (an UPDATE deletes too) and of the rows it added; a table without a key
+// is written whole.
+SsiItems WritesOf(const Workspace& ws) {
+  SsiItems writes;
+  for (const auto& [name, w] : ws.written) {
+    const uint64_t id = w.live->id;
+    const Table& schema_of = *w.live;
+    if (schema_of.schema.primary_key.empty()) {
+      writes.AddWhole(id);
+      continue;
+    }
+    auto& keys = writes.tables[id].keys;
+    std::vector<uint64_t> gone;
+    GoneFromBase(*w.base, w.mine->data, &gone);
+    for (size_t i = 0; i < gone.size();) {
+      const size_t g = gone[i] / kChunkRows;
+      const DataChunk rows = w.base->group(g);
+      for (; i < gone.size() && gone[i] / kChunkRows == g; ++i)
+        keys.insert(DigestKey(PrimaryKeyOf(schema_of, rows, gone[i] % kChunkRows)).low);
+    }
+    ForEachAdded(*w.base, w.mine->data, [&](DataChunk rows) {
+      for (size_t r = 0; r < rows.count; ++r) keys.insert(DigestKey(PrimaryKeyOf(schema_of, rows, r)).low);
+    });
+  }
+  return writes;
+}
+
 }  // namespace
 
 // Swaps a workspace in for one statement: its transaction, a catalog with its private copies,
@@ -348,17 +376,34 @@ void Database::ApplyWorkspace(Workspace& ws, bool block_ends) {
   }
 }
 
-QueryResult Database::CommitWorkspace(Workspace& ws) {
+QueryResult Database::CommitWorkspace(Workspace& ws, SerializableTransactions::Txn* ssi) {
   QueryResult r;
   r.statement_text = "COMMIT";
   if (ws.txn.failed) {
     r.tag = "ROLLBACK";
     return r;
   }
-  if (ws.wrote()) r = RunAsStatement("COMMIT", [&](QueryResult&) REQUIRES(mu_) { ApplyWorkspace(ws, true); });
+  if (ws.wrote()) {
+    r = RunAsStatement("COMMIT", [&](QueryResult&) REQUIRES(mu_) {
+      SsiItems writes;
+      if (ssi) {
+        writes = WritesOf(ws);
+        Status st = serializable_.CheckCommit(*ssi, writes);
+        if (!st.ok()) throw Error(st);
+      }
+      ApplyWorkspace(ws, true);
+      if (ssi) serializable_.Committed(*ssi, std::move(writes));
+    });
+  }
   row_locks_.ReleaseAll(ws.owner);  // its waiters run again on what it committed
   if (r.status.ok()) r.tag = "COMMIT";
   return r;
+}
+
+Status Database::CommitSerializableReads(SerializableTransactions::Txn& ssi) {
+  Status st = serializable_.CheckCommit(ssi, SsiItems());
+  if (st.ok()) serializable_.Committed(ssi, SsiItems());
+  return st;
 }
 
 Status Database::PromoteWorkspace(Workspace& ws) {

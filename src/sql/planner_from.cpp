@@ -71,6 +71,7 @@ PlannedQuery Planner::PlanTableScan(const std::string& name, int location, bool 
   for (size_t c = 0; c < table->schema.columns.size(); ++c) cols.push_back(int(c));
   PlannedQuery q;
   auto scan = std::make_shared<TableScanOperator>(table, cols, emit_row_id);
+  if (ReadRecorder* reads = CurrentStatement().reads) reads->ScanPlanned(scan.get(), table->id);
   std::vector<std::string> indexes;
   std::vector<std::pair<int, std::string>> spatial;
   std::vector<TableScanOperator::ValueIndex> value;

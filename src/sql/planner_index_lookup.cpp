@@ -17,17 +17,15 @@ const TableScanOperator::ValueIndex* IndexOn(const TableScanOperator& scan, int 
   return nullptr;
 }
 
-}  // namespace
-
 // `k = c` (or `k IN (c1, c2, ...)`) on every column of the table's primary key, with the values
-// fixed for the statement: the rows come from the key map (PostgreSQL's scan of the key's
-// index), when the statement is planned on the tables as they are (StatementContext::live_key_maps).
-bool AddKeyLookup(TableScanOperator& scan, const std::vector<ExprPtr>& preds) {
-  const StatementContext& statement = CurrentStatement();
-  if (!statement.live_key_maps || !statement.snapshots.empty() || scan.has_index_lookup()) return false;
-  Table& table = *scan.table();
+// fixed for the statement: every key the conjuncts allow (one value per key column, in key
+// order; at most 1024), and the conjuncts as EXPLAIN shows them. False when some key column has
+// no fixed value (or too many combinations).
+bool FixedPrimaryKeys(const TableScanOperator& scan, const std::vector<ExprPtr>& preds, std::vector<std::vector<Value>>* keys,
+                      std::string* shown_text) {
+  const Table& table = *scan.table();
   const std::vector<int>& pk = table.schema.primary_key;
-  if (pk.empty() || !table.corrupt.empty()) return false;
+  if (pk.empty()) return false;
   for (int c : pk)
     if (!scan.column_is_table_column(c)) return false;
   ExecContext ctx;
@@ -70,30 +68,56 @@ bool AddKeyLookup(TableScanOperator& scan, const std::vector<ExprPtr>& preds) {
     combinations *= v.size();
     if (combinations > 1024) return false;
   }
-  std::vector<uint64_t> rows;
-  std::vector<Value> key(pk.size());
+  keys->clear();
   for (size_t n = 0; n < combinations; ++n) {
+    std::vector<Value> key(pk.size());
     size_t rest = n;
     for (size_t k = 0; k < pk.size(); ++k) {
       key[k] = values[k][rest % values[k].size()];
       rest /= values[k].size();
     }
+    keys->push_back(std::move(key));
+  }
+  shown_text->clear();
+  for (const std::string& s : shown) *shown_text += (shown_text->empty() ? "" : " AND ") + s;
+  return true;
+}
+
+// The rows come from the key map (PostgreSQL's scan of the key's index) when the statement is
+// planned on the tables as they are (StatementContext::live_key_maps).
+bool AddKeyLookup(TableScanOperator& scan, const std::vector<std::vector<Value>>& keys, const std::string& text) {
+  const StatementContext& statement = CurrentStatement();
+  if (!statement.live_key_maps || !statement.snapshots.empty() || scan.has_index_lookup()) return false;
+  Table& table = *scan.table();
+  if (!table.corrupt.empty()) return false;
+  std::vector<uint64_t> rows;
+  for (const std::vector<Value>& key : keys) {
     const int64_t id = LookupPrimaryKey(table, key);
     if (id == -2) return false;  // the maps cannot tell: scan
     if (id >= 0) rows.push_back(uint64_t(id));
   }
-  std::string text;
-  for (const std::string& s : shown) text += (text.empty() ? "" : " AND ") + s;
-  scan.SetKeyLookup(pk[0], PrimaryKeyConstraintName(table), std::move(rows), text);
+  scan.SetKeyLookup(table.schema.primary_key[0], PrimaryKeyConstraintName(table), std::move(rows), text);
   return true;
 }
+
+}  // namespace
 
 // `col = c`, `col IN (c1, c2, ...)` and ranges (`col > c AND col <= d`, BETWEEN) on the first
 // column of a B-tree index (equality and IN also for hash indexes), where the values are fixed
 // for the statement, make the scan look the rows up in the index. Equality and IN are preferred
 // to ranges. The conjuncts stay in the Filter above, which still checks every row.
 void AddIndexLookup(TableScanOperator& scan, const std::vector<ExprPtr>& preds) {
-  if (AddKeyLookup(scan, preds)) return;
+  std::vector<std::vector<Value>> keys;
+  std::string text;
+  if (FixedPrimaryKeys(scan, preds, &keys, &text)) {
+    if (ReadRecorder* reads = CurrentStatement().reads) {
+      // A serializable transaction reads these keys of the table, no other rows.
+      std::vector<uint64_t> digests;
+      for (const auto& key : keys) digests.push_back(PrimaryKeyDigest(*scan.table(), key).low);
+      reads->ScanReadsKeys(&scan, std::move(digests));
+    }
+    if (AddKeyLookup(scan, keys, text)) return;
+  }
   if (scan.value_indexes().empty() || scan.has_index_lookup()) return;
   ExecContext ctx;
   struct Range {

@@ -506,22 +506,34 @@ void ForgetDeletedKeys(Table& t, const std::vector<uint64_t>& row_ids, uint64_t 
   for (Table::KeyMap* m : valid) m->version = t.data.version();
 }
 
-int64_t LookupPrimaryKey(Table& t, const std::vector<Value>& key) {
-  const auto& pk = t.schema.primary_key;
-  if (pk.empty() || key.size() != pk.size()) return -1;
+namespace {
+
+// A one-row chunk of the table's columns holding `key` in its key columns (NULL elsewhere).
+DataChunk KeyRow(const Table& t, const std::vector<Value>& key) {
   DataChunk row;
   row.Init(t.schema.Types());
-  std::string serialized;
-  for (size_t k = 0; k < pk.size(); ++k) {
-    if (key[k].is_null && !t.schema.nulls_not_distinct) return -1;  // NULL equals nothing
-    row.columns[size_t(pk[k])].Append(key[k]);
-  }
+  for (size_t k = 0; k < key.size(); ++k) row.columns[size_t(t.schema.primary_key[k])].Append(key[k]);
   for (auto& v : row.columns)
     if (v.size() == 0) v.Append(Value::Null(v.type()));
   row.count = 1;
+  return row;
+}
+
+}  // namespace
+
+int64_t LookupPrimaryKey(Table& t, const std::vector<Value>& key) {
+  const auto& pk = t.schema.primary_key;
+  if (pk.empty() || key.size() != pk.size()) return -1;
+  for (const Value& v : key)
+    if (v.is_null && !t.schema.nulls_not_distinct) return -1;  // NULL equals nothing
+  const DataChunk row = KeyRow(t, key);
   bool sure;
   const int64_t id = FindKey(t, row, 0, DigestKey(PrimaryKeyOf(t, row, 0)), &sure);
   return sure ? id : -2;
+}
+
+KeyDigest PrimaryKeyDigest(const Table& t, const std::vector<Value>& key) {
+  return DigestKey(PrimaryKeyOf(t, KeyRow(t, key), 0));
 }
 
 }  // namespace yunhe

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "common/row_key.h"
 #include "common/value.h"
 #include "storage/table.h"
 
@@ -48,5 +49,8 @@ std::string PrimaryKeyConstraintName(const Table& t);
 // current rows (taken holding the database). -2: a transaction block's private copy cannot tell
 // from the maps (scan it instead).
 int64_t LookupPrimaryKey(Table& t, const std::vector<Value>& key);
+// The digest of a key given as values (as LookupPrimaryKey takes them), equal to the digest of
+// a row of the table holding that key: what serializable transactions compare reads and writes by.
+KeyDigest PrimaryKeyDigest(const Table& t, const std::vector<Value>& key);
 
 }  // namespace yunhe

@@ -5,7 +5,7 @@ sessions' INSERTs, HTTP /write of line protocol and other default-mode readers m
 it sits there (they once waited 60 s for it). Also: READ COMMITTED blocks see what others commit
 at their next statement, REPEATABLE READ blocks keep the snapshot of their first statement and
 get 40001 when they write after a concurrent commit, READ ONLY blocks refuse writes (25006), and
-a block that only read can still write and commit. usage: idle_blocks.py PG_PORT HTTP_URL"""
+a block that only read can still write and commit; SERIALIZABLE blocks fail write skew with 40001. usage: idle_blocks.py PG_PORT HTTP_URL"""
 import faulthandler
 import sys
 import threading
@@ -150,6 +150,33 @@ except psycopg2.errors.InFailedSqlTransaction:
 idle.rollback()
 expect("after ROLLBACK", (1,), one(idle, "SELECT 1"))
 idle.rollback()
+
+# SERIALIZABLE: write skew fails the second commit (psycopg2's SerializationFailure); the retry
+# PostgreSQL's hint asks for sees the first commit and keeps one doctor on call.
+auto.cursor().execute("CREATE TABLE doctors (name text PRIMARY KEY, on_call bool)")
+auto.cursor().execute("INSERT INTO doctors VALUES ('alice', true), ('bob', true)")
+s1, s2 = connect(False), connect(False)
+for c in (s1, s2):
+    c.set_session(isolation_level="SERIALIZABLE")
+
+
+def go_off_call(conn, name):
+    if one(conn, "SELECT count(*) FROM doctors WHERE on_call")[0] > 1:
+        conn.cursor().execute("UPDATE doctors SET on_call = false WHERE name = %s", (name,))
+
+
+go_off_call(s1, "alice")
+go_off_call(s2, "bob")
+s1.commit()
+try:
+    s2.commit()
+    problems.append("serializable write skew: the second commit went through")
+except psycopg2.errors.SerializationFailure:
+    go_off_call(s2, "bob")  # the retry
+    s2.commit()
+expect("on call after serializable write skew", (1,), one(auto, "SELECT count(*) FROM doctors WHERE on_call"))
+s1.close()
+s2.close()
 
 for c in (idle, second, rr, ro, auto):
     c.close()

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "engine/session.h"
+#include "session_answer.h"
 #include "test_database.h"
 
 namespace yunhe {
@@ -16,15 +17,7 @@ namespace {
 
 using testing::FreshDir;
 using testing::OpenOrDie;
-
-// The first cell of the last result, or "error <sqlstate>".
-std::string Sql(Session& s, const std::string& sql) {
-  auto results = s.Execute(sql);
-  const QueryResult& r = results.back();
-  if (!r.status.ok()) return "error " + r.status.sqlstate();
-  if (r.chunks.empty() || r.chunks[0].count == 0) return r.tag;
-  return r.chunks[0].columns[0].GetValue(0).ToString();
-}
+using testing::Sql;
 
 // Runs sql on s in a thread of its own (it may wait for a row lock); join() gives its answer.
 class Background {
