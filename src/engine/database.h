@@ -227,6 +227,7 @@ class Database {
     enum Kind { kNone, kPromote, kWait, kRefresh } kind = kNone;
     bool can_wait = true;
     std::shared_ptr<RowLocks::Owner> holder;
+    RowLocks::Key key;  // kWait: the row (a block queues for it)
     std::string table;
   };
   // Runs one statement on the workspace (its private copies in place of the live tables).
@@ -400,6 +401,7 @@ class Database {
   NotificationHub notifications_;
   bool wait_for_row_locks_ GUARDED_BY(mu_) = false;
   std::shared_ptr<RowLocks::Owner> lock_wait_ GUARDED_BY(mu_);  // a stopped statement waits for it
+  RowLocks::Key lock_wait_key_ GUARDED_BY(mu_);                  // ... for this row
   std::string refresh_table_ GUARDED_BY(mu_);  // a stopped workspace statement's stale copy
   // block_ends: COMMIT (the block may let go of its copies first), not a promotion.
   void ApplyWorkspace(Workspace& ws, bool block_ends) REQUIRES(mu_);

@@ -283,7 +283,7 @@ ResultStream Session::RunStatement(const Statement& statement) {
     stream.result_ = db_.RunParsedOrWait(statement.parsed, &retry);
     if (retry.kind != Database::Retry::kWait) break;
     // A row it deletes or updates is locked by an open block: wait for it, then run again.
-    Status st = WaitForRowLock(nullptr, retry.holder);
+    Status st = WaitForRowLock(nullptr, retry.holder, retry.key);
     if (!st.ok()) {
       stream.result_ = QueryResult();
       stream.result_.status = st;

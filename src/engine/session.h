@@ -254,7 +254,8 @@ class Session : public NotificationSink {
   static ResultStream ErrorStream(Status error);
   // Waits, without the database, until the block holding a row this session's statement wants
   // ends (me: this session's block, nullptr outside one).
-  Status WaitForRowLock(RowLocks::Owner* me, const std::shared_ptr<RowLocks::Owner>& holder);
+  Status WaitForRowLock(const std::shared_ptr<RowLocks::Owner>& me, const std::shared_ptr<RowLocks::Owner>& holder,
+                        const RowLocks::Key& key);
 
   // Cursors (DECLARE / FETCH / MOVE / CLOSE): a started read on snapshots taken at DECLARE,
   // pulled a FETCH at a time; `pending` holds the rest of a chunk a FETCH did not take. WITH HOLD

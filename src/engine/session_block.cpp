@@ -126,9 +126,10 @@ Status AbortedBlock() {
 
 }  // namespace
 
-Status Session::WaitForRowLock(RowLocks::Owner* me, const std::shared_ptr<RowLocks::Owner>& holder) {
+Status Session::WaitForRowLock(const std::shared_ptr<RowLocks::Owner>& me, const std::shared_ptr<RowLocks::Owner>& holder,
+                               const RowLocks::Key& key) {
   Release();  // the holder needs the database to end
-  Status st = db_.row_locks().Wait(me, holder);
+  Status st = db_.row_locks().Wait(me, holder, key);
   Hold();
   return st;
 }
@@ -429,11 +430,15 @@ bool Session::RunInWorkspace(const Statement& statement, PgQuery__Node* node, Re
       out->result_ = db_.RunInWorkspace(b.ws, statement.parsed, &retry);
       if (statement.copy_from_stdin) db_.SetCopyInput(nullptr);
       Status st;
-      if (retry.kind == Database::Retry::kWait) st = WaitForRowLock(b.ws.owner.get(), retry.holder);
+      if (retry.kind == Database::Retry::kWait) st = WaitForRowLock(b.ws.owner, retry.holder, retry.key);
       else if (retry.kind == Database::Retry::kRefresh) st = db_.RefreshPrivateCopy(b.ws, retry.table);
       else if (retry.kind == Database::Retry::kPromote) break;
-      else return true;
+      else {
+        db_.row_locks().LeaveQueues(b.ws.owner);  // rows it queued for and did not take go to the next
+        return true;
+      }
       if (!st.ok()) {
+        db_.row_locks().LeaveQueues(b.ws.owner);
         FailBlock();
         *out = ErrorStream(st);
         return true;

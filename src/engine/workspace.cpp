@@ -166,16 +166,18 @@ void Database::LockInWorkspace(const Table* mine, const std::vector<uint64_t>& r
     for (uint64_t id : row_ids)
       if (w.base->ValidRowId(id) && !w.base->IsDeleted(id)) base_rows.push_back(id);
     if (base_rows.empty()) return;  // rows the block added itself
-    if (auto holder = row_locks_.Lock(workspace_->owner, w.live->id, live.layout_epoch(), base_rows)) {
-      if (!wait_for_row_locks_) throw SerializationFailure();
-      lock_wait_ = holder;
-      throw StopToRetry();
-    }
     for (uint64_t id : base_rows) {
       if (!live.IsDeleted(id)) continue;
-      // Changed by a commit since the block's copy was taken.
+      // Changed by a commit since the block's copy was taken: no lock on that dead version
+      // (waiters queued for it would wait for this block); the new version is locked when the
+      // statement runs again on it.
       if (workspace_->snapshot || !wait_for_row_locks_) throw SerializationFailure();
       refresh_table_ = name;
+      throw StopToRetry();
+    }
+    if (auto holder = row_locks_.Lock(workspace_->owner, w.live->id, live.layout_epoch(), base_rows, &lock_wait_key_)) {
+      if (!wait_for_row_locks_) throw SerializationFailure();
+      lock_wait_ = holder;
       throw StopToRetry();
     }
     return;
@@ -196,6 +198,7 @@ QueryResult Database::RunParsedOrWait(const std::shared_ptr<ParsedSql>& parsed, 
   wait_for_row_locks_ = false;
   if (lock_wait_) {
     retry->kind = Retry::kWait;
+    retry->key = lock_wait_key_;
     retry->holder = std::move(lock_wait_);
     lock_wait_.reset();
   }
@@ -321,6 +324,7 @@ QueryResult Database::RunInWorkspace(Workspace& ws, const std::shared_ptr<Parsed
   else if (lock_wait_) retry->kind = Retry::kWait;
   else if (!refresh_table_.empty()) retry->kind = Retry::kRefresh;
   retry->holder = std::move(lock_wait_);
+  retry->key = lock_wait_key_;
   retry->table = std::move(refresh_table_);
   workspace_needs_lock_ = false;
   lock_wait_.reset();

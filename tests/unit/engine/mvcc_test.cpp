@@ -49,6 +49,46 @@ TEST(Mvcc, ASecondUpdaterWaitsThenUpdatesTheNewVersion) {
   EXPECT_EQ(Sql(c, "SELECT sum(v) FROM t"), "111");
 }
 
+// Waiters for a row queue in arrival order (PostgreSQL's tuple locks): when the holder commits,
+// the first waiter takes the row; the second waits on until the first ends, then updates what the
+// first committed.
+TEST(Mvcc, WaitersForARowTakeItInTurn) {
+  auto db = OpenOrDie("");
+  Session a(*db), b(*db), c(*db), d(*db);
+  Sql(d, "CREATE TABLE t (k int PRIMARY KEY, v text); INSERT INTO t VALUES (1, '')");
+  Sql(a, "BEGIN; UPDATE t SET v = v || 'a' WHERE k = 1");
+  Sql(b, "BEGIN");
+  Sql(c, "BEGIN");
+  Background second(b, "UPDATE t SET v = v || 'b' WHERE k = 1");
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  Background third(c, "UPDATE t SET v = v || 'c' WHERE k = 1");
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(Sql(a, "COMMIT"), "COMMIT");
+  EXPECT_EQ(second.join(), "UPDATE 1");
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(Sql(d, "SELECT v FROM t"), "a");  // c still waits for b
+  EXPECT_EQ(Sql(b, "COMMIT"), "COMMIT");
+  EXPECT_EQ(third.join(), "UPDATE 1");
+  EXPECT_EQ(Sql(c, "COMMIT"), "COMMIT");
+  EXPECT_EQ(Sql(d, "SELECT v FROM t"), "abc");
+  // A first waiter whose statement no longer wants the row (its WHERE fails on the new version)
+  // lets the next one have it without ending its block, also when it wrote the table before.
+  Sql(a, "BEGIN; UPDATE t SET v = 'x' WHERE k = 1");
+  Sql(d, "INSERT INTO t VALUES (2, '')");
+  Sql(b, "BEGIN; UPDATE t SET v = 'b' WHERE k = 2");
+  Sql(c, "BEGIN");
+  Background fourth(b, "UPDATE t SET v = v || 'b' WHERE k = 1 AND v = 'abc'");
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  Background fifth(c, "UPDATE t SET v = v || 'c' WHERE k = 1");
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(Sql(a, "COMMIT"), "COMMIT");
+  EXPECT_EQ(fourth.join(), "UPDATE 0");
+  EXPECT_EQ(fifth.join(), "UPDATE 1");  // b's block is still open
+  EXPECT_EQ(Sql(c, "COMMIT"), "COMMIT");
+  EXPECT_EQ(Sql(b, "COMMIT"), "COMMIT");
+  EXPECT_EQ(Sql(d, "SELECT v FROM t WHERE k = 1"), "xc");
+}
+
 TEST(Mvcc, ARepeatableReadUpdaterFailsAfterWaitingForACommit) {
   auto db = OpenOrDie("");
   Session a(*db), b(*db), c(*db);
