@@ -48,15 +48,17 @@ HashAggregateOperator::HashAggregateOperator(OperatorPtr child, std::vector<Expr
 
 std::string HashAggregateOperator::Name() const {
   std::string base = groups_.empty() ? "Aggregate" : "HashAggregate";
-  return parallel_scan_ ? "Parallel " + base : base;
+  return parallel_scan_ && workers_ > 1 ? "Parallel " + base : base;
 }
 
 std::string HashAggregateOperator::Details() const {
   std::string s;
   for (size_t k = 0; k < groups_.size(); ++k) s += (k ? ", " : "Group Key: ") + groups_[k]->ToString();
-  if (parallel_scan_)
+  if (parallel_scan_ && workers_ > 1)
     s += (s.empty() ? "" : "; ") + std::string("Workers: ") + std::to_string(workers_used_) +
          " (the scan and filter below run inside the workers)";
+  else if (parallel_scan_)
+    s += (s.empty() ? "" : "; ") + std::string("Reads the scan's row groups itself (the scan and filter below run inside it)");
   if (!spill_.empty()) s += (s.empty() ? "" : "\n") + fmt::format("Batches: {}  Disk: {}kB", spill_.size() + 1, (spilled_bytes_ + 1023) / 1024);
   return s;
 }
@@ -86,7 +88,7 @@ void HashAggregateOperator::RefreshParallelFilter() {
 void HashAggregateOperator::Open(ExecContext& ctx) {
   table_ = std::make_unique<AggregateTable>(&groups_, &aggregates_);
   emitted_ = 0;
-  if (parallel_scan_ && workers_ > 1) {
+  if (parallel_scan_) {  // one worker: this thread reads the groups the same way
     parallel_scan_->OpenTimed(ctx);
     ConsumeParallel(ctx);
     return;

@@ -146,7 +146,7 @@ void HashJoinOperator::ChooseParallelScan() {
   const OperatorPtr& probe = children[size_t(probe_child())];
   auto* filter = dynamic_cast<FilterOperator*>(probe.get());
   auto scan = std::dynamic_pointer_cast<TableScanOperator>(filter ? filter->children[0] : probe);
-  if (!scan || !scan->sequential() || scan->group_count() < kParallelMinGroups) return;
+  if (!scan || !scan->sequential() || scan->GroupsMayMatch(kParallelMinGroups) < kParallelMinGroups) return;
   if (filter && !SelfContained(filter->predicate())) return;
   probe_scan_ = std::move(scan);
   probe_filter_ = filter;

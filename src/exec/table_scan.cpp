@@ -52,6 +52,14 @@ void TableScanOperator::AddPrunePredicate(PrunePredicate p) {
   prune_.push_back(std::move(p));
 }
 
+size_t TableScanOperator::GroupsMayMatch(size_t enough) const {
+  const size_t groups = data().group_count();
+  if (compiled_prune_.empty()) return std::min(groups, enough);
+  size_t n = 0;
+  for (size_t g = 0; g < groups && n < enough; ++g) n += GroupMayMatch(g) ? 1 : 0;
+  return n;
+}
+
 TableScanOperator::ZoneMatch TableScanOperator::GroupZoneMatch(size_t g) const {
   const TableData& data = this->data();
   const ZoneMap* z = nullptr;

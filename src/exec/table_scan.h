@@ -45,6 +45,9 @@ class TableScanOperator : public PhysicalOperator {
   // run decodes its stripes once (valid after Open).
   std::vector<std::pair<size_t, size_t>> Morsels(size_t max_groups) const;
   size_t table_groups() const { return StatementData(*table_).group_count(); }  // at plan time
+  // Row groups whose zone maps may hold rows passing the prune predicates, counted up to
+  // `enough` (at plan time: a range on a sorted key leaves a group or two of many).
+  size_t GroupsMayMatch(size_t enough) const;
   // keep_placeholders: `out` is a worker's own chunk that nothing writes into (the caller only
   // reads it or selects rows of it): the all-NULL columns of pruned columns it still holds from
   // the previous group are kept when the size fits, instead of copying the shared placeholders

@@ -83,10 +83,14 @@ void MaybeParallelAggregate(HashAggregateOperator& agg, const OperatorPtr& input
     for (auto& e : a.order_by)
       if (!SelfContained(e)) return;
   }
-  if (scan->table_groups() < kParallelMinGroups) return;
   if (!scan->sequential()) return;  // an index or key lookup reads few rows in one go; other modes choose their groups
-  size_t workers = DefaultWorkers();
-  if (workers > 1) agg.EnableParallel(scan, filter, workers);
+  if (scan->table_groups() < kParallelMinGroups) return;
+  // Zone maps leave few groups to read (`k BETWEEN a AND a + 100` on a sorted key): starting
+  // workers costs more than reading them, so this thread reads them the same way (groups the
+  // zone maps decide still skip the filter).
+  const bool few = scan->GroupsMayMatch(kParallelMinGroups) < kParallelMinGroups;
+  size_t workers = few ? 1 : DefaultWorkers();
+  if (workers > 1 || few) agg.EnableParallel(scan, filter, workers);
 }
 
 namespace {
