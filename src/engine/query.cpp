@@ -62,7 +62,11 @@ struct Database::PreparedRead::Pin {
 
 
 bool Database::IsLoneSelect(const ParsedSql& parsed) {
-  return parsed.statements().size() == 1 && IsLoneSelectNode(parsed.statements()[0].node);
+  // Asked several times per statement (each walks the tree for sequence functions): kept.
+  if (const int8_t known = parsed.lone_select(); known >= 0) return known == 1;
+  const bool lone = parsed.statements().size() == 1 && IsLoneSelectNode(parsed.statements()[0].node);
+  parsed.set_lone_select(lone);
+  return lone;
 }
 
 bool Database::IsLoneSelectNode(const PgQuery__Node* node) {

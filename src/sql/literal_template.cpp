@@ -142,13 +142,20 @@ std::string StringLiteralValue(std::string_view sql, const LiteralSpan& s) {
 
 bool ContainsAnyCaseless(std::string_view text, std::initializer_list<std::string_view> hints) {
   auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; };
-  for (size_t i = 0; i < text.size(); ++i)
+  bool starts[256] = {};  // bytes a hint may start with, in either case: most bytes skip the hints
+  for (std::string_view hint : hints) {
+    starts[uint8_t(hint[0])] = true;
+    if (hint[0] >= 'a' && hint[0] <= 'z') starts[uint8_t(hint[0] - 'a' + 'A')] = true;
+  }
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (!starts[uint8_t(text[i])]) continue;
     for (std::string_view hint : hints)
       if (lower(text[i]) == hint[0] && i + hint.size() <= text.size()) {
         size_t k = 1;
         while (k < hint.size() && lower(text[i + k]) == hint[k]) ++k;
         if (k == hint.size()) return true;
       }
+  }
   return false;
 }
 

@@ -2,6 +2,7 @@
 // unpacked tree; statements borrow from it.
 #pragma once
 #include <cstdint>
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -28,6 +29,10 @@ class ParsedSql {
   const std::vector<ParsedStatement>& statements() const { return statements_; }
   std::string StatementText(const ParsedStatement& s) const;
   const std::string& text() const { return text_; }
+  // A fact about the tree worked out once and kept (the tree does not change once parsed, and
+  // several sessions may share it): -1 until set. Database::IsLoneSelect's answer.
+  int8_t lone_select() const { return lone_select_.load(std::memory_order_relaxed); }
+  void set_lone_select(bool v) const { lone_select_.store(v ? 1 : 0, std::memory_order_relaxed); }
   struct Template;  // a tree whose constants can be swapped (parser.cpp)
   // How many parses so far were copies of a tree with other constants (for tests).
   static uint64_t TemplateCopies();
@@ -47,6 +52,7 @@ class ParsedSql {
   PgQuery__ParseResult* result_ = nullptr;
   std::vector<ParsedStatement> statements_;
   std::string text_;
+  mutable std::atomic<int8_t> lone_select_{-1};
 };
 
 // Splits a script into statements without parsing them (for the shell and -f), so one bad
