@@ -240,8 +240,9 @@ class Database {
   // changed by another commit (it held no lock on it: a writer that does not wait). Savepoints
   // with changes to the table after them can no longer be rolled back to one by one.
   Status RefreshPrivateCopy(Workspace& ws, const std::string& table) REQUIRES(mu_);
-  // READ COMMITTED blocks: before each statement, copies whose live table changed are taken anew.
-  void RefreshStaleCopies(Workspace& ws) REQUIRES(mu_);
+  // READ COMMITTED blocks: before each statement, copies whose live table changed are taken anew
+  // (only those of tables `statement` can read, when it tells; nullptr: every one).
+  void RefreshStaleCopies(Workspace& ws, const ParsedSql* statement = nullptr) REQUIRES(mu_);
   RowLocks& row_locks() { return row_locks_; }
   // LISTEN / NOTIFY between this database's sessions (engine/notifications.h). Thread-safe.
   NotificationHub& notifications() { return notifications_; }

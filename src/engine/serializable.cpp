@@ -69,14 +69,14 @@ SsiItems SsiItems::OfUndoLog(const Transaction& txn) {
   }
   for (auto& [ptr, rows] : by_table) {
     const Table& t = *rows.table;
-    auto& keys = writes.tables[t.id].keys;
+    SsiItems::OfTable& of = writes.tables[t.id];
     std::set<size_t> groups;
     for (const auto& [g, r] : rows.deleted) groups.insert(g);
     for (const auto& [g, r] : rows.appended_from) groups.insert(g);
     for (size_t g : groups) {
-      if (g >= t.data.group_count()) continue;
+      if (g >= t.data.group_count() || of.whole) continue;
       const DataChunk chunk = t.data.group(g);
-      auto add = [&](size_t r) { keys.insert(DigestKey(PrimaryKeyOf(t, chunk, r)).low); };
+      auto add = [&](size_t r) { AddWrittenKey(of, DigestKey(PrimaryKeyOf(t, chunk, r)).low); };
       if (auto it = rows.deleted.find(g); it != rows.deleted.end())
         for (uint32_t r : it->second)
           if (r < chunk.count) add(r);

@@ -44,6 +44,17 @@ struct SsiItems {
   bool all = false;  // every table (a write to the catalog)
   void AddWhole(uint64_t table) { tables[table].whole = true; }
   void AddKey(uint64_t table, uint64_t key) { tables[table].keys.insert(key); }
+  // A write's key; past kMaxKeys keys the table counts as written whole (a bulk load keeps no
+  // set of millions of digests). False once it is whole: the caller may stop adding.
+  static constexpr size_t kMaxKeys = 100000;
+  static bool AddWrittenKey(OfTable& of, uint64_t key) {
+    if (of.whole) return false;
+    of.keys.insert(key);
+    if (of.keys.size() <= kMaxKeys) return true;
+    of.whole = true;
+    of.keys.clear();
+    return false;
+  }
   void Merge(const SsiItems& o);
   bool empty() const { return !all && tables.empty(); }
   // True when something these reads cover was written by `writes`.

@@ -445,6 +445,7 @@ bool Session::RunInWorkspace(const Statement& statement, PgQuery__Node* node, Re
       }
     }
     *out = ResultStream();
+    db_.row_locks().LeaveQueues(b.ws.owner);  // Promote may fail before it lets go of the block's locks
   }
   return !Promote(statement, out);  // promoted: the plain path runs it on the locked block
 }

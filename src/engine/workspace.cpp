@@ -1,6 +1,7 @@
 // Workspaces: transaction blocks that write on private copies of tables (engine/workspace.h).
 #include "engine/workspace.h"
 
+#include "sql/parse_tree_walk.h"
 #include "sql/relation_names.h"
 #include "engine/sequences.h"
 
@@ -8,6 +9,8 @@
 
 #include <algorithm>
 #include <functional>
+#include <optional>
+#include <set>
 
 #include "common/statement_context.h"
 #include "common/status.h"
@@ -81,17 +84,19 @@ SsiItems WritesOf(const Workspace& ws) {
       writes.AddWhole(id);
       continue;
     }
-    auto& keys = writes.tables[id].keys;
+    SsiItems::OfTable& of = writes.tables[id];
     std::vector<uint64_t> gone;
     GoneFromBase(*w.base, w.mine->data, &gone);
-    for (size_t i = 0; i < gone.size();) {
+    for (size_t i = 0; i < gone.size() && !of.whole;) {
       const size_t g = gone[i] / kChunkRows;
       const DataChunk rows = w.base->group(g);
       for (; i < gone.size() && gone[i] / kChunkRows == g; ++i)
-        keys.insert(DigestKey(PrimaryKeyOf(schema_of, rows, gone[i] % kChunkRows)).low);
+        SsiItems::AddWrittenKey(of, DigestKey(PrimaryKeyOf(schema_of, rows, gone[i] % kChunkRows)).low);
     }
+    if (of.whole) continue;
     ForEachAdded(*w.base, w.mine->data, [&](DataChunk rows) {
-      for (size_t r = 0; r < rows.count; ++r) keys.insert(DigestKey(PrimaryKeyOf(schema_of, rows, r)).low);
+      for (size_t r = 0; r < rows.count && SsiItems::AddWrittenKey(of, DigestKey(PrimaryKeyOf(schema_of, rows, r)).low); ++r) {
+      }
     });
   }
   return writes;
@@ -254,18 +259,54 @@ Status Database::RefreshPrivateCopy(Workspace& ws, const std::string& table) {
   return Status::Ok();
 }
 
-void Database::RefreshStaleCopies(Workspace& ws) {
+namespace {
+
+// The tables a statement names (catalog keys), when those are all it can read: false when it
+// names a view or a table with row-level security (their queries name others), or when foreign
+// keys or an embedding program's functions could read tables it does not name.
+bool TablesNamedOnly(const Catalog& catalog, const ParsedSql& parsed, std::set<std::string>* names) {
+  if (parsed.statements().size() != 1) return false;
+  if (catalog.user_functions && (!catalog.user_functions->scalars.empty() || !catalog.user_functions->relations.empty())) return false;
+  for (const auto& [key, table] : catalog.tables)
+    if (!table->schema.foreign_keys.empty()) return false;
+  bool known = true;
+  WalkParseTree(&parsed.statements()[0].node->base, [&](const ProtobufCMessage* m) {
+    if (!known) return false;
+    if (m->descriptor != &pg_query__range_var__descriptor) return true;
+    const auto* rv = reinterpret_cast<const PgQuery__RangeVar*>(m);
+    if (!rv->relname) return true;
+    const std::string key = RangeVarKey(catalog, rv);
+    if (catalog.FindView(key)) known = false;
+    else if (auto t = catalog.FindTable(key); t && t->schema.row_security) known = false;
+    else names->insert(key);  // (a CTE's name may resolve to a table too: refreshed for nothing)
+    return known;
+  });
+  return known;
+}
+
+}  // namespace
+
+void Database::RefreshStaleCopies(Workspace& ws, const ParsedSql* statement) {
   // READ COMMITTED: each statement sees what others committed before it started, also in the
   // tables the block wrote. A copy whose live table changed since its base is taken anew with
   // the block's changes carried over. Not done (the copy keeps its older base, as a snapshot)
   // when that would lose something: savepoints (their undo entries name the old copy), a
   // re-laid table (row ids moved) or a row the block deleted that a non-waiting writer deleted
-  // too (the COMMIT reports that one).
+  // too (the COMMIT reports that one). Copies of tables the statement cannot read wait for a
+  // statement that can (a COMMIT applies a copy against its own base either way): a pgbench
+  // transaction's UPDATE of the branch no longer retakes its copies of accounts and tellers.
   if (ws.snapshot || !ws.txn.savepoints.empty()) return;
+  std::optional<std::set<std::string>> reads;  // worked out at the first stale copy
   for (auto& [name, w] : ws.written) {
     std::shared_ptr<Table> live = catalog_->FindTable(name);
     // (Snapshot() is cached while the table is unchanged: a pointer compare in the common case.)
     if (live != w.live || live->data.layout_epoch() != w.base->layout_epoch() || live->data.Snapshot() == w.base) continue;
+    if (statement && !reads) {
+      UseStatementNames(*current_);
+      reads.emplace();
+      if (!TablesNamedOnly(*catalog_, *statement, &*reads)) statement = nullptr;  // may read any
+    }
+    if (statement && !reads->count(name)) continue;
     (void)RefreshPrivateCopy(ws, name);  // fails, changing nothing, on a row both deleted
   }
 }
@@ -299,7 +340,7 @@ void Database::EnsurePrivateCopy(Workspace& ws, const std::string& name) {
 
 QueryResult Database::RunInWorkspace(Workspace& ws, const std::shared_ptr<ParsedSql>& parsed, Retry* retry) {
   retry->kind = Retry::kNone;
-  RefreshStaleCopies(ws);
+  RefreshStaleCopies(ws, parsed.get());
   if (parsed->statements().size() == 1) {
     try {
       UseStatementNames(*current_);
@@ -335,7 +376,7 @@ QueryResult Database::RunInWorkspace(Workspace& ws, const std::shared_ptr<Parsed
 
 std::unique_ptr<Database::PreparedRead> Database::PrepareReadInWorkspace(Workspace& ws, const std::shared_ptr<ParsedSql>& parsed,
                                                                          PgQuery__Node* select, Status* error) {
-  RefreshStaleCopies(ws);
+  RefreshStaleCopies(ws, select ? nullptr : parsed.get());  // (a cursor's SELECT: every copy)
   WorkspaceScope scope(*this, ws);
   auto read = PrepareSelect(parsed, select, error);
   if (read) read->ForWorkspace(scope.view());

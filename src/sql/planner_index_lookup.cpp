@@ -109,8 +109,10 @@ bool AddKeyLookup(TableScanOperator& scan, const std::vector<std::vector<Value>>
 void AddIndexLookup(TableScanOperator& scan, const std::vector<ExprPtr>& preds) {
   std::vector<std::vector<Value>> keys;
   std::string text;
-  if (FixedPrimaryKeys(scan, preds, &keys, &text)) {
-    if (ReadRecorder* reads = CurrentStatement().reads) {
+  const StatementContext& statement = CurrentStatement();
+  const bool may_look_up = statement.live_key_maps && statement.snapshots.empty() && !scan.has_index_lookup();
+  if ((may_look_up || statement.reads) && FixedPrimaryKeys(scan, preds, &keys, &text)) {
+    if (ReadRecorder* reads = statement.reads) {
       // A serializable transaction reads these keys of the table, no other rows.
       std::vector<uint64_t> digests;
       for (const auto& key : keys) digests.push_back(PrimaryKeyDigest(*scan.table(), key).low);

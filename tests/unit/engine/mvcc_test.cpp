@@ -342,5 +342,23 @@ TEST(Mvcc, ReadCommittedStatementsSeeOthersCommitsToTablesTheBlockWrote) {
   EXPECT_EQ(Sql(c, "SELECT count(*) FROM t"), "5");
 }
 
+// A statement that does not read a table the block wrote leaves that copy as it is; the next
+// statement that reads it, directly or through a view, sees what others committed meanwhile.
+TEST(Mvcc, CopiesAreRetakenForTheStatementsThatReadThem) {
+  auto db = OpenOrDie("");
+  Session a(*db), c(*db);
+  Sql(c, "CREATE TABLE t (k int PRIMARY KEY, v int); CREATE TABLE u (k int PRIMARY KEY, v int); CREATE VIEW tv AS SELECT * FROM t");
+  Sql(c, "INSERT INTO t VALUES (1, 0); INSERT INTO u VALUES (1, 0)");
+  Sql(a, "BEGIN; UPDATE t SET v = 1 WHERE k = 1; UPDATE u SET v = 1 WHERE k = 1");
+  Sql(c, "INSERT INTO t VALUES (2, 2)");
+  EXPECT_EQ(Sql(a, "UPDATE u SET v = v + 1 WHERE k = 1"), "UPDATE 1");  // names u only
+  EXPECT_EQ(Sql(a, "SELECT sum(v) FROM tv"), "3");                     // t through a view: 1 + 2
+  Sql(c, "INSERT INTO t VALUES (3, 3)");
+  EXPECT_EQ(Sql(a, "INSERT INTO u SELECT k + 10, v FROM t WHERE k = 3"), "INSERT 0 1");  // t by name
+  EXPECT_EQ(Sql(a, "COMMIT"), "COMMIT");
+  EXPECT_EQ(Sql(c, "SELECT string_agg(k || ':' || v, ',' ORDER BY k) FROM t"), "1:1,2:2,3:3");
+  EXPECT_EQ(Sql(c, "SELECT string_agg(k || ':' || v, ',' ORDER BY k) FROM u"), "1:2,13:3");
+}
+
 }  // namespace
 }  // namespace yunhe

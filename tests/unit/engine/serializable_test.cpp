@@ -210,6 +210,15 @@ TEST(SsiItems, WholeTablesKeysAndTheCatalog) {
   catalog.all = true;
   EXPECT_TRUE(read.Meets(catalog));
   EXPECT_FALSE(SsiItems().Meets(catalog));  // read nothing
+  // A write of more keys than kept counts as the whole table.
+  SsiItems bulk;
+  SsiItems::OfTable& of = bulk.tables[3];
+  for (uint64_t k = 0; k <= SsiItems::kMaxKeys; ++k) SsiItems::AddWrittenKey(of, k);
+  EXPECT_TRUE(of.whole);
+  EXPECT_TRUE(of.keys.empty());
+  SsiItems point;
+  point.AddKey(3, 1u << 30);  // a key the bulk write never named
+  EXPECT_TRUE(point.Meets(bulk));
 }
 
 }  // namespace
