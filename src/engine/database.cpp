@@ -600,11 +600,11 @@ QueryResult Database::RunAsStatement(const std::string& description, const std::
 void Database::CommitSerializableStatement() {
   SerializableTransactions::Txn& ssi = *std::exchange(statement_ssi_, nullptr);
   if (statement_reads_) serializable_.AddReads(ssi, statement_reads_->Items());
-  SsiItems writes = SsiItems::OfUndoLog(txn_);
-  Status st = serializable_.CheckCommit(ssi, writes);
+  Status st = serializable_.Commit(ssi, SsiItems::OfUndoLog(txn_), [&]() REQUIRES(mu_) {
+    CommitTransaction();
+    return true;
+  });
   if (!st.ok()) throw Error(st);
-  CommitTransaction();
-  serializable_.Committed(ssi, std::move(writes));
 }
 
 Status Database::WaitDurable() {

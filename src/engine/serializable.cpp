@@ -76,7 +76,7 @@ SsiItems SsiItems::OfUndoLog(const Transaction& txn) {
     for (size_t g : groups) {
       if (g >= t.data.group_count() || of.whole) continue;
       const DataChunk chunk = t.data.group(g);
-      auto add = [&](size_t r) { AddWrittenKey(of, DigestKey(PrimaryKeyOf(t, chunk, r)).low); };
+      auto add = [&](size_t r) { AddWrittenKey(of, PrimaryKeyDigest(t, chunk, r).low); };
       if (auto it = rows.deleted.find(g); it != rows.deleted.end())
         for (uint32_t r : it->second)
           if (r < chunk.count) add(r);
@@ -173,6 +173,12 @@ Status SerializableTransactions::CheckCommit(Txn& t, const SsiItems& writes) {
   for (const Txn* r : e.in_from)
     if (r->commit_seq && r->in) return Failure("Canceled on identification as a pivot, with conflict in from a committed transaction.");
   return Status::Ok();
+}
+
+Status SerializableTransactions::Commit(Txn& t, SsiItems writes, const std::function<bool()>& apply) {
+  Status st = CheckCommit(t, writes);
+  if (st.ok() && apply()) Committed(t, std::move(writes));
+  return st;
 }
 
 void SerializableTransactions::Committed(Txn& t, SsiItems writes) {

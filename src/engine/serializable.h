@@ -21,6 +21,7 @@
 // database lock: snapshots and commits number themselves under it.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -90,12 +91,11 @@ class SerializableTransactions {
   // A transaction reading the snapshot numbered `snapshot_seq`.
   std::shared_ptr<Txn> Begin(uint64_t snapshot_seq);
   void AddReads(Txn& t, const SsiItems& reads);
-  // COMMIT of t writing `writes`, holding the database, before anything is applied: 40001 when it
-  // must not commit (nothing changes then).
-  Status CheckCommit(Txn& t, const SsiItems& writes);
-  // After the commit was applied: t's dependencies recorded, t numbered and kept for as long as a
-  // transaction that overlapped it is active.
-  void Committed(Txn& t, SsiItems writes);
+  // COMMIT of t writing `writes`, holding the database: the check first (40001 when t must not
+  // commit; `apply` is not called), then `apply`, which commits the changes and returns whether
+  // it did (or throws); only then are t's dependencies recorded and t numbered, kept for as long
+  // as a transaction that overlapped it is active.
+  Status Commit(Txn& t, SsiItems writes, const std::function<bool()>& apply);
   // t rolled back or failed (or committed: then nothing happens).
   void Ended(Txn& t);
   // For tests: transactions active and committed ones still kept.
@@ -104,6 +104,8 @@ class SerializableTransactions {
  private:
   struct Edges;
   Edges FindEdges(const Txn& t, const SsiItems& writes);
+  Status CheckCommit(Txn& t, const SsiItems& writes);
+  void Committed(Txn& t, SsiItems writes);
   void Prune();
   std::mutex mu_;
   uint64_t seq_ = 0;

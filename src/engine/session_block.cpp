@@ -339,14 +339,13 @@ void Session::NoteSerializableReads(const StatementReads& reads) {
 
 void Session::CommitPromotedSerializable(const Statement& statement, ResultStream* out) {
   Hold();
-  const SsiItems writes = SsiItems::OfUndoLog(db_.txn());
-  Status st = db_.serializable().CheckCommit(*block_->ssi, writes);
+  Status st = db_.serializable().Commit(*block_->ssi, SsiItems::OfUndoLog(db_.txn()), [&]() NO_THREAD_SAFETY_ANALYSIS {
+    out->result_ = db_.RunParsed(statement.parsed);  // held above
+    return out->result_.status.ok() && out->result_.tag == "COMMIT";
+  });
   if (!st.ok()) {
-    (void)db_.RunParsed(ParsedSql::Parse("ROLLBACK"));
+    (void)db_.RunParsed(ParsedSql::Parse("ROLLBACK"));  // 40001 ends the block, as PostgreSQL's failed COMMIT
     *out = ErrorStream(st);
-  } else {
-    out->result_ = db_.RunParsed(statement.parsed);
-    if (out->result_.status.ok() && out->result_.tag == "COMMIT") db_.serializable().Committed(*block_->ssi, writes);
   }
   if (!db_.in_transaction_block()) EndBlock();
   CloseCursorsIfBlockEnded();

@@ -91,11 +91,11 @@ SsiItems WritesOf(const Workspace& ws) {
       const size_t g = gone[i] / kChunkRows;
       const DataChunk rows = w.base->group(g);
       for (; i < gone.size() && gone[i] / kChunkRows == g; ++i)
-        SsiItems::AddWrittenKey(of, DigestKey(PrimaryKeyOf(schema_of, rows, gone[i] % kChunkRows)).low);
+        SsiItems::AddWrittenKey(of, PrimaryKeyDigest(schema_of, rows, gone[i] % kChunkRows).low);
     }
     if (of.whole) continue;
     ForEachAdded(*w.base, w.mine->data, [&](DataChunk rows) {
-      for (size_t r = 0; r < rows.count && SsiItems::AddWrittenKey(of, DigestKey(PrimaryKeyOf(schema_of, rows, r)).low); ++r) {
+      for (size_t r = 0; r < rows.count && SsiItems::AddWrittenKey(of, PrimaryKeyDigest(schema_of, rows, r).low); ++r) {
       }
     });
   }
@@ -430,14 +430,15 @@ QueryResult Database::CommitWorkspace(Workspace& ws, SerializableTransactions::T
   }
   if (ws.wrote()) {
     r = RunAsStatement("COMMIT", [&](QueryResult&) REQUIRES(mu_) {
-      SsiItems writes;
-      if (ssi) {
-        writes = WritesOf(ws);
-        Status st = serializable_.CheckCommit(*ssi, writes);
-        if (!st.ok()) throw Error(st);
+      if (!ssi) {
+        ApplyWorkspace(ws, true);
+        return;
       }
-      ApplyWorkspace(ws, true);
-      if (ssi) serializable_.Committed(*ssi, std::move(writes));
+      Status st = serializable_.Commit(*ssi, WritesOf(ws), [&]() REQUIRES(mu_) {
+        ApplyWorkspace(ws, true);
+        return true;
+      });
+      if (!st.ok()) throw Error(st);
     });
   }
   row_locks_.ReleaseAll(ws.owner);  // its waiters run again on what it committed
@@ -446,9 +447,7 @@ QueryResult Database::CommitWorkspace(Workspace& ws, SerializableTransactions::T
 }
 
 Status Database::CommitSerializableReads(SerializableTransactions::Txn& ssi) {
-  Status st = serializable_.CheckCommit(ssi, SsiItems());
-  if (st.ok()) serializable_.Committed(ssi, SsiItems());
-  return st;
+  return serializable_.Commit(ssi, SsiItems(), [] { return true; });
 }
 
 Status Database::PromoteWorkspace(Workspace& ws) {

@@ -528,12 +528,15 @@ int64_t LookupPrimaryKey(Table& t, const std::vector<Value>& key) {
     if (v.is_null && !t.schema.nulls_not_distinct) return -1;  // NULL equals nothing
   const DataChunk row = KeyRow(t, key);
   bool sure;
-  const int64_t id = FindKey(t, row, 0, DigestKey(PrimaryKeyOf(t, row, 0)), &sure);
+  const int64_t id = FindKey(t, row, 0, PrimaryKeyDigest(t, row, 0), &sure);
   return sure ? id : -2;
 }
 
-KeyDigest PrimaryKeyDigest(const Table& t, const std::vector<Value>& key) {
-  return DigestKey(PrimaryKeyOf(t, KeyRow(t, key), 0));
+KeyDigest PrimaryKeyDigest(const Table& t, const std::vector<Value>& key) { return PrimaryKeyDigest(t, KeyRow(t, key), 0); }
+
+KeyDigest PrimaryKeyDigest(const Table& t, const DataChunk& rows, size_t row) {
+  std::string scratch;
+  return RowKeyDigest(t, rows, row, scratch);
 }
 
 }  // namespace yunhe

@@ -52,5 +52,7 @@ int64_t LookupPrimaryKey(Table& t, const std::vector<Value>& key);
 // The digest of a key given as values (as LookupPrimaryKey takes them), equal to the digest of
 // a row of the table holding that key: what serializable transactions compare reads and writes by.
 KeyDigest PrimaryKeyDigest(const Table& t, const std::vector<Value>& key);
+// ... and of the key of row `row` of `rows` (the table's columns).
+KeyDigest PrimaryKeyDigest(const Table& t, const DataChunk& rows, size_t row);
 
 }  // namespace yunhe
