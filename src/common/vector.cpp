@@ -7,6 +7,7 @@ namespace yunhe {
 
 void Vector::Resize(size_t n) {
   if (n == size()) return;  // no write: a shared copy stays shared
+  DropDictionary();
   switch (type_.physical()) {
     case PhysicalType::kI64: i64_.mut().resize(n); break;
     case PhysicalType::kF64: f64_.mut().resize(n); break;
@@ -49,6 +50,7 @@ Value Vector::GetValue(size_t row) const {
 }
 
 void Vector::SetValue(size_t row, const Value& v) {
+  DropDictionary();
   all_null_ = all_null_ && v.is_null;
   nulls_.mut()[row] = v.is_null;
   if (v.is_null) return;
@@ -88,6 +90,7 @@ void Vector::ZipArrays(const Vector& src, F&& f) {
     return;
   }
   all_null_ = all_null_ && src.all_null_;
+  DropDictionary();
   TrimValues();
   f(nulls_, src.nulls_);
   switch (type_.physical()) {
@@ -165,6 +168,7 @@ void Vector::Select(const std::vector<uint32_t>& sel) {
     return;
   }
   SelectOf(nulls_, sel);
+  if (codes_) codes_ = std::make_shared<const std::vector<uint32_t>>(GatherOf(*codes_, sel));
   switch (type_.physical()) {
     case PhysicalType::kI64: SelectOf(i64_, sel); break;
     case PhysicalType::kF64: SelectOf(f64_, sel); break;
@@ -178,12 +182,35 @@ Vector Vector::Gather(const std::vector<uint32_t>& sel) const {
   if (all_null_) return Nulls(type_, sel.size());
   Vector out(type_);
   out.nulls_.assign(GatherOf(nulls_.get(), sel));
+  if (codes_) {
+    out.dict_ = dict_;
+    out.codes_ = std::make_shared<const std::vector<uint32_t>>(GatherOf(*codes_, sel));
+  }
   switch (type_.physical()) {
     case PhysicalType::kI64: out.i64_.assign(GatherOf(i64_.get(), sel)); break;
     case PhysicalType::kF64: out.f64_.assign(GatherOf(f64_.get(), sel)); break;
     case PhysicalType::kStr: out.str_.assign(GatherOf(str_.get(), sel)); break;
     case PhysicalType::kDec: out.dec_.assign(GatherOf(dec_.get(), sel)); break;
     case PhysicalType::kInterval: out.iv_.assign(GatherOf(iv_.get(), sel)); break;
+  }
+  return out;
+}
+
+namespace {
+// n zero codes; up to kChunkRows rows one process-wide array (longer than n: codes past a
+// vector's rows are never read).
+std::shared_ptr<const std::vector<uint32_t>> ZeroCodes(size_t n) {
+  static const auto chunk = std::make_shared<const std::vector<uint32_t>>(kChunkRows, 0);
+  return n <= kChunkRows ? chunk : std::make_shared<const std::vector<uint32_t>>(n, 0);
+}
+}  // namespace
+
+Vector Vector::Slice(size_t begin, size_t count) const {
+  Vector out(type_);
+  out.AppendRange(*this, begin, count);
+  if (codes_) {
+    out.dict_ = dict_;
+    out.codes_ = std::make_shared<const std::vector<uint32_t>>(codes_->begin() + begin, codes_->begin() + begin + count);  // (within size())
   }
   return out;
 }
@@ -200,7 +227,15 @@ Vector Vector::Constant(const Value& v, LogicalType t, size_t n) {
   switch (t.physical()) {
     case PhysicalType::kI64: { auto& a = out.i64_.mut(); std::fill(a.begin(), a.end(), v.i); break; }
     case PhysicalType::kF64: { auto& a = out.f64_.mut(); std::fill(a.begin(), a.end(), v.f); break; }
-    case PhysicalType::kStr: { auto& a = out.str_.mut(); std::fill(a.begin(), a.end(), v.s); break; }
+    case PhysicalType::kStr: {
+      auto& a = out.str_.mut();
+      std::fill(a.begin(), a.end(), v.s);
+      // One value: a one-entry dictionary, so kernels taking a constant text argument (a
+      // date_trunc unit, a LIKE pattern) can see it is one.
+      out.dict_ = std::make_shared<const TextDictionary>(std::vector<std::string>{v.s});
+      out.codes_ = ZeroCodes(n);
+      break;
+    }
     case PhysicalType::kDec: { auto& a = out.dec_.mut(); std::fill(a.begin(), a.end(), v.d); break; }
     case PhysicalType::kInterval: { auto& a = out.iv_.mut(); std::fill(a.begin(), a.end(), v.iv); break; }
   }

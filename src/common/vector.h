@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "common/text_dictionary.h"
 #include "common/types.h"
 #include "common/value.h"
 
@@ -57,7 +58,10 @@ class Vector {
   explicit Vector(LogicalType t) : type_(t) {}
 
   const LogicalType& type() const { return type_; }
-  void set_type(LogicalType t) { type_ = t; }
+  void set_type(LogicalType t) {
+    if (t.physical() != PhysicalType::kStr) DropDictionary();
+    type_ = t;
+  }
   size_t size() const { return nulls_.size(); }
 
   // Resizes every backing array for the physical type; new slots are NULL.
@@ -67,6 +71,7 @@ class Vector {
 
   bool IsNull(size_t row) const { return nulls_.get()[row] != 0; }
   void SetNull(size_t row, bool is_null) {
+    DropDictionary();
     all_null_ = all_null_ && is_null;
     nulls_.mut()[row] = is_null;
   }
@@ -78,18 +83,39 @@ class Vector {
 
   // Typed access; the caller picks by physical type once per chunk. Non-const accessors
   // unshare the array (see the top of this file).
-  int64_t* i64() { all_null_ = false; return i64_.mut().data(); }
+  int64_t* i64() { Writing(); return i64_.mut().data(); }
   const int64_t* i64() const { return i64_.get().data(); }
-  double* f64() { all_null_ = false; return f64_.mut().data(); }
+  double* f64() { Writing(); return f64_.mut().data(); }
   const double* f64() const { return f64_.get().data(); }
-  std::string* str() { all_null_ = false; return str_.mut().data(); }
+  std::string* str() { Writing(); return str_.mut().data(); }
   const std::string* str() const { return str_.get().data(); }
-  Decimal* dec() { all_null_ = false; return dec_.mut().data(); }
+  Decimal* dec() { Writing(); return dec_.mut().data(); }
   const Decimal* dec() const { return dec_.get().data(); }
-  Interval* iv() { all_null_ = false; return iv_.mut().data(); }
+  Interval* iv() { Writing(); return iv_.mut().data(); }
   const Interval* iv() const { return iv_.get().data(); }
-  uint8_t* nulls() { all_null_ = false; return nulls_.mut().data(); }
+  uint8_t* nulls() { Writing(); return nulls_.mut().data(); }
   const uint8_t* nulls() const { return nulls_.get().data(); }
+
+  // Text only: the distinct values of the rows and each row's index among them
+  // (common/text_dictionary.h), when whoever made the vector knew them; nullptr otherwise.
+  // Every write to the vector (a non-const accessor, an append, a resize) drops them; Select,
+  // Gather and Slice carry them over. The dictionary may hold values no row has (one dictionary
+  // serves the row groups of a part's stripe). Readers must still check NULL flags: a NULL row's code is 0.
+  const TextDictionary* dictionary() const { return dict_.get(); }
+  const uint32_t* codes() const { return codes_ ? codes_->data() : nullptr; }
+  const std::shared_ptr<const TextDictionary>& shared_dictionary() const { return dict_; }
+  // d.codes has a code for each row of this vector (it may be longer: extra codes are never
+  // read), and row r's value (when not NULL) is d.dictionary->values[code r].
+  void SetDictionary(DictionaryCodes d) {
+    dict_ = std::move(d.dictionary);
+    codes_ = std::move(d.codes);
+  }
+  void DropDictionary() {
+    if (dict_) {
+      dict_.reset();
+      codes_.reset();
+    }
+  }
 
   Value GetValue(size_t row) const;
   void SetValue(size_t row, const Value& v);  // v must already have this vector's type (or be NULL)
@@ -101,6 +127,8 @@ class Vector {
   // Keeps the rows whose index is listed in sel (in that order).
   void Select(const std::vector<uint32_t>& sel);
   Vector Gather(const std::vector<uint32_t>& sel) const;
+  // Rows [begin, begin + count) as a vector of their own (copied), its dictionary kept.
+  Vector Slice(size_t begin, size_t count) const;
   // A vector of n copies of v.
   static Vector Constant(const Value& v, LogicalType t, size_t n);
   // n NULLs of type t. Up to kChunkRows rows it shares process-wide arrays (pruned columns'
@@ -115,6 +143,10 @@ class Vector {
   // mut() clone them first. Defined in vector.cpp, the only user.
   template <class F>
   void ZipArrays(const Vector& src, F&& f);
+  void Writing() {
+    all_null_ = false;
+    DropDictionary();
+  }
   // Cuts the value array to size() (a shared placeholder's may be longer), before appending.
   void TrimValues();
 
@@ -126,6 +158,8 @@ class Vector {
   CowArray<Interval> iv_;
   CowArray<uint8_t> nulls_;
   bool all_null_ = false;
+  std::shared_ptr<const TextDictionary> dict_;
+  std::shared_ptr<const std::vector<uint32_t>> codes_;
 };
 
 struct DataChunk {

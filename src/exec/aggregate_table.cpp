@@ -23,10 +23,30 @@ AggregateTable::AggregateTable(const std::vector<ExprPtr>* groups, const std::ve
   // Integer-like and text keys, one or several, hash in place into flat slots (a node-based map
   // per key cost a cache miss per row, more in a long-lived server's scattered heap).
   composite_ = !groups_->empty();
-  single_int_ = groups_->size() == 1 && (*groups_)[0]->type.physical() == PhysicalType::kI64;
   for (auto& g : *groups_) {
     const PhysicalType pt = g->type.physical();
     if (pt == PhysicalType::kInterval) composite_ = false;
+  }
+  // Text keys hash and compare as ids of their values (exec/text_ids.h): one text key is then
+  // one integer key.
+  if (composite_) {
+    text_ids_.resize(groups_->size());
+    group_ids_.resize(groups_->size());
+    for (size_t c = 0; c < groups_->size(); ++c)
+      if ((*groups_)[c]->type.physical() == PhysicalType::kStr) {
+        text_ids_[c] = std::make_unique<TextIds>();
+        group_ids_[c] = Vector(LogicalType(TypeId::kInt64));
+      }
+  }
+  all_integer_ = composite_;
+  for (auto& g : *groups_) {
+    const PhysicalType pt = g->type.physical();
+    all_integer_ = all_integer_ && (pt == PhysicalType::kI64 || pt == PhysicalType::kStr);
+  }
+  single_int_ = composite_ && groups_->size() == 1;
+  if (single_int_) {
+    const PhysicalType pt = (*groups_)[0]->type.physical();
+    single_int_ = pt == PhysicalType::kI64 || pt == PhysicalType::kStr;
   }
   if (groups_->empty()) {
     group_count_ = 1;  // no GROUP BY: one group, even for empty input
@@ -34,8 +54,24 @@ AggregateTable::AggregateTable(const std::vector<ExprPtr>* groups, const std::ve
   }
 }
 
-uint32_t AggregateTable::NewGroup(const Vector* const* key_columns, size_t row) {
-  for (size_t c = 0; c < groups_->size(); ++c) group_keys_.columns[c].AppendFrom(*key_columns[c], row);
+std::vector<const Vector*> AggregateTable::HashedKeys(const std::vector<const Vector*>& values, const uint32_t* rows, size_t m,
+                                                      std::vector<Vector>& scratch) {
+  std::vector<const Vector*> hashed = values;
+  if (text_ids_.empty()) return hashed;
+  scratch.resize(values.size());
+  for (size_t c = 0; c < values.size(); ++c) {
+    if (!text_ids_[c]) continue;
+    text_ids_[c]->Map(*values[c], rows, m, &scratch[c]);
+    hashed[c] = &scratch[c];
+  }
+  return hashed;
+}
+
+uint32_t AggregateTable::NewGroup(RowKeys keys, size_t row) {
+  for (size_t c = 0; c < groups_->size(); ++c) {
+    group_keys_.columns[c].AppendFrom(*keys.values[c], row);
+    if (!text_ids_.empty() && text_ids_[c]) group_ids_[c].AppendFrom(*keys.hashed[c], row);
+  }
   ++group_keys_.count;
   for (size_t a = 0; a < states_.size(); ++a) {
     if (compact_[a]) compact_[a]->AddGroup();
@@ -44,12 +80,12 @@ uint32_t AggregateTable::NewGroup(const Vector* const* key_columns, size_t row) 
   return uint32_t(group_count_++);
 }
 
-uint32_t AggregateTable::FindOrAdd(const Vector* const* keys, size_t r, std::string& scratch, bool add) {
+uint32_t AggregateTable::FindOrAdd(RowKeys keys, size_t r, std::string& scratch, bool add) {
   constexpr uint32_t kAbsent = UINT32_MAX;
   const size_t nkeys = groups_->size();
   if (composite_) return FindOrAddComposite(keys, r, add);
   scratch.clear();
-  for (size_t c = 0; c < nkeys; ++c) AppendKeyCell(*keys[c], r, scratch);
+  for (size_t c = 0; c < nkeys; ++c) AppendKeyCell(*keys.values[c], r, scratch);
   auto it = group_index_.find(scratch);
   if (it != group_index_.end()) return it->second;
   return add ? (group_index_[scratch] = NewGroup(keys, r)) : kAbsent;
@@ -57,12 +93,13 @@ uint32_t AggregateTable::FindOrAdd(const Vector* const* keys, size_t r, std::str
 
 void AggregateTable::SplitByPresence(ExecContext& ctx, const DataChunk& in, std::vector<uint32_t>* present,
                                      std::vector<std::vector<uint32_t>>* absent) {
-  std::vector<Vector> scratch(groups_->size());
+  std::vector<Vector> scratch(groups_->size()), id_scratch;
   std::vector<const Vector*> keys;
   for (size_t k = 0; k < groups_->size(); ++k) keys.push_back(&EvaluateRef(*(*groups_)[k], in, ctx, scratch[k]));
+  const std::vector<const Vector*> hashed = HashedKeys(keys, nullptr, in.count, id_scratch);
   std::string key;
   for (size_t r = 0; r < in.count; ++r) {
-    if (FindOrAdd(keys.data(), r, key, /*add=*/false) != UINT32_MAX) {
+    if (FindOrAdd(RowKeys{keys.data(), hashed.data()}, r, key, /*add=*/false) != UINT32_MAX) {
       present->push_back(uint32_t(r));
       continue;
     }
@@ -81,6 +118,8 @@ size_t AggregateTable::ApproxBytes() const {
     bytes += group_count_ * 9;
     if (k.type().physical() == PhysicalType::kStr) bytes += group_count_ * 40;  // string object + index entry
   }
+  for (size_t c = 0; c < text_ids_.size(); ++c)
+    if (text_ids_[c]) bytes += text_ids_[c]->ApproxBytes() + group_count_ * 9;
   return bytes;
 }
 
@@ -140,8 +179,17 @@ uint64_t CellHash(const Vector& k, size_t r) {
 }  // namespace
 
 bool AggregateTable::KeysEqual(const Vector* const* keys, size_t r, uint32_t g) const {
+  if (all_integer_) {
+    // Integer cells (and text ids) compare as numbers: no per-cell type dispatch.
+    for (size_t c = 0; c < groups_->size(); ++c) {
+      const Vector &k = *keys[c], &stored = text_ids_[c] ? group_ids_[c] : group_keys_.columns[c];
+      const uint8_t null = k.nulls()[r];
+      if (null != stored.nulls()[g] || (!null && k.i64()[r] != stored.i64()[g])) return false;
+    }
+    return true;
+  }
   for (size_t c = 0; c < groups_->size(); ++c) {
-    const Vector &k = *keys[c], &stored = group_keys_.columns[c];
+    const Vector &k = *keys[c], &stored = !text_ids_.empty() && text_ids_[c] ? group_ids_[c] : group_keys_.columns[c];
     const bool null = k.IsNull(r);
     if (null != stored.IsNull(g)) return false;
     if (null) continue;  // GROUP BY puts NULLs together
@@ -168,11 +216,12 @@ void AggregateTable::PrefetchSlot(const Vector& key, size_t r) const {
   __builtin_prefetch(slots_.data() + (Mix(uint64_t(key.i64()[r])) & (slots_.size() - 1)));
 }
 
-uint32_t AggregateTable::FindOrAddComposite(const Vector* const* keys, size_t r, bool add) {
+uint32_t AggregateTable::FindOrAddComposite(RowKeys keys, size_t r, bool add) {
   if (single_int_) {
-    // One integer-like key: its hash is a bijection of the value (Mix is), so equal hashes are
-    // equal keys and the stored key need not be read; NULL has a group of its own.
-    const Vector& k = *keys[0];
+    // One integer-like key (or a text key's ids): its hash is a bijection of the value (Mix
+    // is), so equal hashes are equal keys and the stored key need not be read; NULL has a group
+    // of its own.
+    const Vector& k = *keys.hashed[0];
     if (k.IsNull(r)) {
       if (null_group_ == kNoGroup && add) null_group_ = NewGroup(keys, r);
       return null_group_;
@@ -196,7 +245,14 @@ uint32_t AggregateTable::FindOrAddComposite(const Vector* const* keys, size_t r,
     last_key_ = v;
     return last_group_ = g;
   }
-  return FindOrAddHashed(keys, r, CompositeHash(keys, r), add);
+  return FindOrAddHashed(keys, r, CompositeHash(keys.hashed, r), add);
+}
+
+bool AggregateTable::IntegerCells(const Vector* const* hashed) const {
+  if (groups_->size() > IntegerKeys::kMax) return false;
+  for (size_t c = 0; c < groups_->size(); ++c)
+    if (hashed[c]->type().physical() != PhysicalType::kI64) return false;
+  return true;
 }
 
 uint64_t AggregateTable::CompositeHash(const Vector* const* keys, size_t r) const {
@@ -209,12 +265,26 @@ uint64_t AggregateTable::CompositeHash(const Vector* const* keys, size_t r) cons
   return h;
 }
 
-uint32_t AggregateTable::FindOrAddHashed(const Vector* const* keys, size_t r, uint64_t h, bool add) {
+AggregateTable::IntegerKeys::IntegerKeys(const Vector* const* hashed, size_t n) : count(n) {
+  YH_ASSERT(n <= kMax);
+  for (size_t c = 0; c < n; ++c) {
+    values[c] = hashed[c]->i64();
+    nulls[c] = hashed[c]->nulls();
+  }
+}
+
+uint64_t AggregateTable::IntegerKeys::Hash(size_t r) const {
+  uint64_t h = 0x9e3779b97f4a7c15ULL;
+  for (size_t c = 0; c < count; ++c) h = Mix(h ^ (nulls[c][r] ? 0x5bd1e995 : uint64_t(values[c][r]))) + c;
+  return h;
+}
+
+uint32_t AggregateTable::FindOrAddHashed(RowKeys keys, size_t r, uint64_t h, bool add) {
   if ((group_count_ + 1) * 2 > slots_.size()) GrowSlots();
   const size_t mask = slots_.size() - 1;
   size_t i = h & mask;
   for (; slots_[i].group != kNoGroup; i = (i + 1) & mask)
-    if (slots_[i].hash == h && KeysEqual(keys, r, slots_[i].group)) return slots_[i].group;
+    if (slots_[i].hash == h && KeysEqual(keys.hashed, r, slots_[i].group)) return slots_[i].group;
   if (!add) return kNoGroup;
   const uint32_t g = NewGroup(keys, r);
   slots_[i] = Slot{h, g};
@@ -226,27 +296,35 @@ void AggregateTable::Consume(ExecContext& ctx, const DataChunk& in, const std::v
   if (groups_->empty() && ConsumeUngrouped(ctx, in, sel)) return;
   std::vector<uint32_t> group_of_row(n, 0);
   if (!groups_->empty()) {
-    std::vector<Vector> scratch(groups_->size());
-    std::vector<const Vector*> keys;
-    for (size_t k = 0; k < groups_->size(); ++k) keys.push_back(&EvaluateRef(*(*groups_)[k], in, ctx, scratch[k]));
+    std::vector<Vector> scratch(groups_->size()), id_scratch;
+    std::vector<const Vector*> values;
+    for (size_t k = 0; k < groups_->size(); ++k) values.push_back(&EvaluateRef(*(*groups_)[k], in, ctx, scratch[k]));
     std::string key;
     const size_t m = sel ? sel->size() : n;
+    const std::vector<const Vector*> hashed = HashedKeys(values, sel ? sel->data() : nullptr, m, id_scratch);
+    const RowKeys keys{values.data(), hashed.data()};
     auto row_at = [&](size_t i) { return sel ? (*sel)[i] : uint32_t(i); };
     if (composite_ && !single_int_) {
       // Several keys: each row's hash first, so the slots of rows ahead can be fetched.
       std::vector<uint64_t> hashes(n);
-      for (size_t i = 0; i < m; ++i) hashes[row_at(i)] = CompositeHash(keys.data(), row_at(i));
+      if (IntegerCells(hashed.data())) {
+        // Every key an integer or a text id: CompositeHash's formula over plain arrays.
+        IntegerKeys ints(hashed.data(), groups_->size());
+        for (size_t i = 0; i < m; ++i) hashes[row_at(i)] = ints.Hash(row_at(i));
+      } else {
+        for (size_t i = 0; i < m; ++i) hashes[row_at(i)] = CompositeHash(hashed.data(), row_at(i));
+      }
       for (size_t i = 0; i < m; ++i) {
         if (i + kPrefetchAhead < m && !slots_.empty())
           __builtin_prefetch(slots_.data() + (hashes[row_at(i + kPrefetchAhead)] & (slots_.size() - 1)));
         const uint32_t r = row_at(i);
-        group_of_row[r] = FindOrAddHashed(keys.data(), r, hashes[r], /*add=*/true);
+        group_of_row[r] = FindOrAddHashed(keys, r, hashes[r], /*add=*/true);
       }
     } else {
       for (size_t i = 0; i < m; ++i) {
-        if (single_int_ && i + kPrefetchAhead < m) PrefetchSlot(*keys[0], row_at(i + kPrefetchAhead));
+        if (single_int_ && i + kPrefetchAhead < m) PrefetchSlot(*hashed[0], row_at(i + kPrefetchAhead));
         const uint32_t r = row_at(i);
-        group_of_row[r] = FindOrAdd(keys.data(), r, key);
+        group_of_row[r] = FindOrAdd(keys, r, key);
       }
     }
   }
@@ -312,12 +390,15 @@ bool AggregateTable::ConsumeUngrouped(ExecContext& ctx, const DataChunk& in, con
 }
 
 void AggregateTable::MergeFrom(AggregateTable& other) {
-  std::vector<const Vector*> keys;
-  for (auto& c : other.group_keys_.columns) keys.push_back(&c);
+  std::vector<const Vector*> values;
+  for (auto& c : other.group_keys_.columns) values.push_back(&c);
+  std::vector<Vector> id_scratch;
+  const std::vector<const Vector*> hashed = HashedKeys(values, nullptr, other.group_count_, id_scratch);
+  const RowKeys keys{values.data(), hashed.data()};
   std::string scratch;
   for (size_t g = 0; g < other.group_count_; ++g) {
-    if (single_int_ && g + kPrefetchAhead < other.group_count_) PrefetchSlot(*keys[0], g + kPrefetchAhead);
-    uint32_t into = groups_->empty() ? 0 : FindOrAdd(keys.data(), g, scratch);
+    if (single_int_ && g + kPrefetchAhead < other.group_count_) PrefetchSlot(*hashed[0], g + kPrefetchAhead);
+    uint32_t into = groups_->empty() ? 0 : FindOrAdd(keys, g, scratch);
     for (size_t a = 0; a < aggregates_->size(); ++a) {
       if (compact_[a]) compact_[a]->Combine(into, *other.compact_[a], g);
       else CombineAggState((*aggregates_)[a], states_[a][into], other.states_[a][g]);

@@ -9,6 +9,7 @@
 #include "exec/aggregate_state.h"
 #include "exec/compact_agg_state.h"
 #include "exec/operator.h"
+#include "exec/text_ids.h"
 
 namespace yunhe {
 
@@ -34,16 +35,36 @@ class AggregateTable {
   Value Finalize(size_t aggregate, size_t group, ExecContext& ctx);
 
  private:
-  uint32_t NewGroup(const Vector* const* key_columns, size_t row);
+  // A row's key columns as evaluated (`values`, what the group keeps) and as the table hashes
+  // and compares them (`hashed`: text keys as TextIds ids, other keys as they are).
+  struct RowKeys {
+    const Vector* const* values;
+    const Vector* const* hashed;
+  };
+  // The hashed form of `values` for rows[0..m) (all rows when nullptr): text keys mapped to ids
+  // into scratch, other keys as they are.
+  std::vector<const Vector*> HashedKeys(const std::vector<const Vector*>& values, const uint32_t* rows, size_t m,
+                                        std::vector<Vector>& scratch);
+  uint32_t NewGroup(RowKeys keys, size_t row);
   // With add = false, UINT32_MAX when the row's group is not in the table yet.
-  uint32_t FindOrAdd(const Vector* const* key_columns, size_t row, std::string& scratch, bool add = true);
+  uint32_t FindOrAdd(RowKeys keys, size_t row, std::string& scratch, bool add = true);
   // Key columns all integer-like or text: hash the cells in place and compare them with the
   // stored keys, instead of serializing every row's key into a string.
-  uint32_t FindOrAddComposite(const Vector* const* key_columns, size_t row, bool add = true);
+  uint32_t FindOrAddComposite(RowKeys keys, size_t row, bool add = true);
   // Several keys: the row's hash over all of them, and the lookup given it.
-  uint64_t CompositeHash(const Vector* const* key_columns, size_t row) const;
-  uint32_t FindOrAddHashed(const Vector* const* key_columns, size_t row, uint64_t hash, bool add);
-  bool KeysEqual(const Vector* const* key_columns, size_t row, uint32_t group) const;
+  uint64_t CompositeHash(const Vector* const* hashed, size_t row) const;
+  // Every hashed key column is integer-like (I64): IntegerKeys hashes them without dispatch.
+  bool IntegerCells(const Vector* const* hashed) const;
+  struct IntegerKeys {
+    static constexpr size_t kMax = 8;
+    const int64_t* values[kMax];
+    const uint8_t* nulls[kMax];
+    size_t count;
+    IntegerKeys(const Vector* const* hashed, size_t n);
+    uint64_t Hash(size_t row) const;  // = CompositeHash(hashed, row)
+  };
+  uint32_t FindOrAddHashed(RowKeys keys, size_t row, uint64_t hash, bool add);
+  bool KeysEqual(const Vector* const* hashed, size_t row, uint32_t group) const;
   // One integer-like key: the slot row r's key hashes to is fetched into the cache while the
   // rows before it are looked up (a table of a million groups misses the cache on every new
   // key; several misses in flight overlap).
@@ -54,7 +75,12 @@ class AggregateTable {
   const std::vector<BoundAggregate>* aggregates_;
   std::unordered_map<std::string, uint32_t> group_index_;  // other key types, serialized
   bool composite_ = false;                                 // FindOrAddComposite applies
-  bool single_int_ = false;                                // ... with one integer-like key
+  bool single_int_ = false;                                // ... with one integer-like or text key
+  // Composite tables: per key column, the ids of its text values (null for other types), and
+  // each group's id (group_ids_[column], I64, one row per group).
+  std::vector<std::unique_ptr<TextIds>> text_ids_;
+  bool all_integer_ = false;  // composite, and every key integer-like or text (hashed as I64)
+  std::vector<Vector> group_ids_;
   uint32_t null_group_ = UINT32_MAX;                       // its NULL key's group
   // ... and the last key looked up, with its group: rows clustered by the key (lineitem by
   // l_orderkey, readings by device) find their group without a hash probe.

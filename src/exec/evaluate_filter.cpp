@@ -4,6 +4,7 @@
 // timestamps, doubles, text; = <> < <= > >=) narrow a selection vector in typed loops that only
 // visit the rows still selected, without a boolean vector per conjunct or the constant spread
 // over a chunk. Other conjuncts are evaluated over the chunk and intersected.
+#include <algorithm>
 #include <cmath>
 #include <string_view>
 #include <utility>
@@ -120,6 +121,22 @@ void Narrow(const uint8_t* nulls, size_t n, bool all, std::vector<uint32_t>* sel
   sel->resize(out);
 }
 
+// A text vector with a dictionary (common/text_dictionary.h) whose values are fewer than the rows
+// to test: `test` runs once per value, then each row is a lookup of its code. False (nothing
+// done) otherwise.
+template <typename Test>
+bool NarrowByDictionary(const Vector& v, size_t n, bool all, std::vector<uint32_t>* sel, const Test& test) {
+  const TextDictionary* dict = v.dictionary();
+  if (!dict || dict->size() > (all ? n : sel->size())) return false;
+  // At least one entry: a NULL row's code is 0 even when the dictionary is empty.
+  std::vector<uint8_t> passes(std::max<size_t>(1, dict->size()), 0);
+  for (size_t k = 0; k < dict->size(); ++k) passes[k] = test(std::string_view(dict->values[k]));
+  const uint32_t* codes = v.codes();
+  const uint8_t* pass = passes.data();
+  Narrow(v.nulls(), n, all, sel, [&](uint32_t r) { return codes[r]; }, [&](uint32_t code) { return pass[code] != 0; });
+  return true;
+}
+
 void NarrowBy(const ColumnComparison& c, const Vector& v, size_t n, bool all, std::vector<uint32_t>* sel) {
   const uint8_t* nulls = v.nulls();
   const CmpOp op = c.op;
@@ -153,6 +170,8 @@ void NarrowBy(const ColumnComparison& c, const Vector& v, size_t n, bool all, st
       return;
     }
     default: {  // text, byte-wise (C collation)
+      if (NarrowByDictionary(v, n, all, sel, [&](std::string_view a) { return Compare(op, a, std::string_view(c.constant.s)); }))
+        return;
       const std::string* x = v.str();
       const std::string_view k = c.constant.s;
       Narrow(nulls, n, all, sel, [&](uint32_t r) { return std::string_view(x[r]); },
@@ -212,12 +231,14 @@ void NarrowByInList(const ColumnInList& c, const Vector& v, size_t n, bool all, 
     });
     return;
   }
-  const std::string* x = v.str();
-  Narrow(nulls, n, all, sel, [&](uint32_t r) { return std::string_view(x[r]); }, [&](std::string_view a) {
+  auto test = [&](std::string_view a) {
     for (std::string_view k : c.texts)
       if (a == k) return want;
     return !want;
-  });
+  };
+  if (NarrowByDictionary(v, n, all, sel, test)) return;
+  const std::string* x = v.str();
+  Narrow(nulls, n, all, sel, [&](uint32_t r) { return std::string_view(x[r]); }, test);
 }
 
 void Conjuncts(const Expr& e, std::vector<const Expr*>* out) {

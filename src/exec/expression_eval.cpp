@@ -324,12 +324,36 @@ Vector EvalInList(const Expr& e, const DataChunk& input, ExecContext& ctx) {
   return out;
 }
 
+// A text constant spread over n rows, kept per thread for the next chunks: filling a chunk with
+// copies of date_trunc's 'hour' cost more than the truncation. Copies share the arrays (a
+// kernel that wrote to its argument would clone them first).
+Vector TextConstant(const Value& v, const LogicalType& t, size_t n) {
+  struct Entry {
+    Value value;
+    size_t rows = 0;
+    Vector vector;
+  };
+  thread_local Entry cache[4];
+  thread_local size_t next = 0;
+  for (const Entry& c : cache)
+    if (c.rows == n && c.value.type == t && c.value.s == v.s) return c.vector;
+  Entry& e = cache[next++ % 4];
+  e.value = v;
+  e.value.type = t;
+  e.rows = n;
+  e.vector = Vector::Constant(v, t, n);
+  return e.vector;
+}
+
 }  // namespace
 
 Vector Evaluate(const Expr& e, const DataChunk& input, ExecContext& ctx) {
   const size_t n = input.count;
   switch (e.kind) {
-    case ExprKind::kConstant: return Vector::Constant(e.value, e.type, n);
+    case ExprKind::kConstant:
+      if (!e.value.is_null && e.type.physical() == PhysicalType::kStr && e.value.s.size() <= 64)
+        return TextConstant(e.value, e.type, n);
+      return Vector::Constant(e.value, e.type, n);
     case ExprKind::kColumn: return input.columns[e.column];
     case ExprKind::kOuterColumn: {
       YH_ASSERT(e.depth >= 1 && size_t(e.depth) <= ctx.outer.size());

@@ -110,6 +110,15 @@ struct UnitCache {
   }
 };
 
+// The unit of every row of `units` when it is a constant (a one-value dictionary: see
+// Vector::Constant), so the loop over the rows neither compares nor parses text.
+bool ConstantUnit(const Vector& units, TruncUnit* unit) {
+  const TextDictionary* d = units.dictionary();
+  if (!d || d->size() != 1) return false;
+  *unit = ParseTruncUnit(d->values[0]);
+  return true;
+}
+
 // Returns the field as an exact decimal (EXTRACT's numeric result in PostgreSQL 14+).
 Decimal ExtractTs(const std::string& field_in, int64_t ns, bool is_date) {
   std::string field = LowerField(field_in);
@@ -302,12 +311,25 @@ void RegisterTimeFunctions(FunctionRegistry& r) {
     for (size_t k = 0; k < n; ++k) o.SetValue(k, Value::Time(StatementClock::WallNow(), TypeId::kTimestampTz));
   }, "current time, changing during the statement", "clock_timestamp()", /*strict=*/true, /*is_volatile=*/true);
   AddScalar(r, "date_trunc", {T, TS}, TS, [](Args a, size_t n, Vector& o) {
+    int64_t* out = o.i64();
+    const int64_t* ts = a[1]->i64();
+    if (TruncUnit unit; ConstantUnit(*a[0], &unit)) {
+      ForEachValid(o, n, [&](size_t k) { out[k] = TruncTs(unit, ts[k]); });
+      return;
+    }
     UnitCache units;
-    ForEachValid(o, n, [&](size_t k) { o.i64()[k] = TruncTs(units.Get(a[0]->str()[k]), a[1]->i64()[k]); });
+    ForEachValid(o, n, [&](size_t k) { out[k] = TruncTs(units.Get(a[0]->str()[k]), ts[k]); });
   }, "truncate to the given precision", "date_trunc('hour', timestamp '2001-02-16 20:38:40') → 2001-02-16 20:00:00");
   AddScalar(r, "date_trunc", {T, TZ}, TZ, [](Args a, size_t n, Vector& o) {
+    int64_t* out = o.i64();
+    const int64_t* ts = a[1]->i64();
+    const TimeZone& zone = SessionZone();
+    if (TruncUnit unit; ConstantUnit(*a[0], &unit)) {
+      ForEachValid(o, n, [&](size_t k) { out[k] = TruncTz(unit, ts[k], zone); });
+      return;
+    }
     UnitCache units;
-    ForEachValid(o, n, [&](size_t k) { o.i64()[k] = TruncTz(units.Get(a[0]->str()[k]), a[1]->i64()[k], SessionZone()); });
+    ForEachValid(o, n, [&](size_t k) { out[k] = TruncTz(units.Get(a[0]->str()[k]), ts[k], zone); });
   }, "truncate in the session time zone", "date_trunc('day', timestamptz '2024-03-31 12:00+02') → 2024-03-31 00:00:00+01 (Europe/Berlin)");
   AddScalar(r, "date_trunc", {T, TZ, T}, TZ, [](Args a, size_t n, Vector& o) {
     UnitCache units;

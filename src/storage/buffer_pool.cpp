@@ -59,6 +59,9 @@ uint64_t BufferPool::VectorBytes(const Vector& v) {
       const std::string* s = v.str();
       for (size_t r = 0; r < n; ++r)
         if (s[r].capacity() > 15) bytes += s[r].capacity() + 1;  // past the small-string buffer
+      // Dictionary codes; the dictionary itself (few values: the codec is chosen only then) is
+      // counted whole by each group of the stripe sharing it.
+      if (v.codes()) bytes += n * sizeof(uint32_t) + v.dictionary()->size() * (sizeof(std::string) + 8);
       break;
     }
     case PhysicalType::kDec: bytes += n * sizeof(Decimal); break;

@@ -262,12 +262,18 @@ bool DecodeDictionary(ByteReader& in, size_t n, Vector* v) {
   std::string* out = v->str();
   const uint8_t* nulls = v->nulls();
   bool codes_ok = true;
+  // The codes stay with the vector (common/text_dictionary.h): filters and GROUP BY on this
+  // block then work per distinct value.
+  auto codes = std::make_shared<std::vector<uint32_t>>(n, 0);
+  uint32_t* row_codes = codes->data();
   const bool unpacked = UnpackBits(in, bits, n, [&](size_t r, uint64_t code) {
     if (code >= size) codes_ok = false;
     else if (nulls[r]) out[r].clear();
-    else out[r] = dict[code];
+    else out[r] = dict[code], row_codes[r] = uint32_t(code);
   });
-  return unpacked && codes_ok;
+  if (!unpacked || !codes_ok) return false;
+  v->SetDictionary(DictionaryCodes{std::make_shared<const TextDictionary>(std::move(dict)), std::move(codes)});
+  return true;
 }
 
 std::string ZstdCompress(const std::string& in) {

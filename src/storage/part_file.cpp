@@ -251,6 +251,9 @@ std::shared_ptr<PartFile> PartFile::Write(const std::string& dir, const std::str
         v = Vector(v.type());
         v.AppendRange(groups[g].columns[c], 0, groups[g].count);
       }
+      // As a read of the block would give it: texts of few values with their dictionary.
+      if (v.type().physical() == PhysicalType::kStr && !v.dictionary())
+        v.SetDictionary(BuildTextDictionary(v, v.size(), v.size() / 4));
       pool.Insert(part->id_, g * types.size() + c, v);
     }
   return part;
@@ -622,9 +625,7 @@ Vector PartFile::ReadColumn(size_t group, size_t column, BlockReads* reads, bool
   DecodedStripes::Slot* slot = stripes.Find(id_, block);
   if (!keep && slot) {
     if (reads) ++reads->from_stripe;
-    v = Vector(types_[column]);
-    v.AppendRange(slot->all, offset_of(group), groups_[group].rows);
-    return v;
+    return slot->all.Slice(offset_of(group), groups_[group].rows);
   }
   std::unique_lock<std::mutex> loading(load_mu_[block % 16], std::defer_lock);
   if (keep) {
@@ -649,13 +650,11 @@ Vector PartFile::ReadColumn(size_t group, size_t column, BlockReads* reads, bool
     }
   }
   if (!keep) {
-    v = Vector(types_[column]);
-    v.AppendRange(slot->all, offset_of(group), groups_[group].rows);
+    v = slot->all.Slice(offset_of(group), groups_[group].rows);
   } else {
     size_t offset = 0;
     for (size_t k = first; k < last; ++k) {
-      Vector part(types_[column]);
-      part.AppendRange(slot->all, offset, groups_[k].rows);
+      Vector part = slot->all.Slice(offset, groups_[k].rows);
       offset += groups_[k].rows;
       pool.Insert(id_, k * types_.size() + column, part);
       if (k == group) v = std::move(part);

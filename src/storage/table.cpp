@@ -29,6 +29,8 @@ TableData::RowGroup::RowGroup(const RowGroup& o)
     std::lock_guard<std::mutex> lock(theirs->mu);
     mine->zones = theirs->zones;
     mine->zone_rows = theirs->zone_rows;
+    mine->dicts = theirs->dicts;
+    mine->dict_state = theirs->dict_state;
     zone_cache_.store(mine.release(), std::memory_order_release);
   }
 }
@@ -48,13 +50,36 @@ const std::vector<uint8_t>& TableData::NoDeletes() {
 
 Vector TableData::column(size_t g, size_t column, BlockReads* reads, bool keep) const {
   const RowGroup& grp = *groups_[g];
-  if (!grp.part) return grp.chunk.columns[column];
+  if (!grp.part) {
+    Vector v = grp.chunk.columns[column];
+    if (grp.chunk.count == kChunkRows && types_[column].physical() == PhysicalType::kStr && !v.dictionary())
+      AttachResidentDictionary(grp, column, &v);
+    return v;
+  }
   const int pc = grp.part_column(column);
   if (pc < 0) return Vector::Constant(grp.fill(column), types_[column], grp.chunk.count);
   Vector v = grp.part->ReadColumn(grp.part_group, size_t(pc), reads, keep);
   // A column whose type changed under ALTER keeps the stored physical layout; take the table's.
   if (!(v.type() == types_[column])) v.set_type(types_[column]);
   return v;
+}
+
+void TableData::AttachResidentDictionary(const RowGroup& grp, size_t column, Vector* v) const {
+  // A full group takes no more appends, so its values change only when an append is rolled back
+  // (UndoAppend forgets the cache) or ALTER moves columns (the same). Groups of unique values
+  // (ids, messages) are tried once: more than a quarter of the rows distinct and a dictionary
+  // saves little.
+  RowGroup::ZoneCache& zc = grp.zone_cache();
+  std::lock_guard<std::mutex> lock(zc.mu);
+  if (zc.dict_state.size() != types_.size()) {
+    zc.dicts.assign(types_.size(), DictionaryCodes{});
+    zc.dict_state.assign(types_.size(), RowGroup::kDictUnknown);
+  }
+  if (zc.dict_state[column] == RowGroup::kDictUnknown) {
+    zc.dicts[column] = BuildTextDictionary(*v, grp.chunk.count, grp.chunk.count / 4);
+    zc.dict_state[column] = zc.dicts[column].dictionary ? RowGroup::kDictBuilt : RowGroup::kDictNone;
+  }
+  if (zc.dict_state[column] == RowGroup::kDictBuilt) v->SetDictionary(zc.dicts[column]);
 }
 
 DataChunk TableData::group(size_t g) const {
@@ -309,7 +334,7 @@ void TableData::UndoAppend(const AppendMark& mark) {
     // Rolled-back rows may be re-appended with other values: zone maps must be recomputed.
     if (RowGroup::ZoneCache* zc = grp.zone_cache_if_any()) {
       std::lock_guard<std::mutex> lock(zc->mu);
-      zc->zone_rows.assign(zc->zone_rows.size(), SIZE_MAX);
+      zc->Forget(/*columns_moved=*/false);
     }
   }
   RebuildPartitionIndex();
@@ -484,8 +509,7 @@ void TableData::AddColumn(const LogicalType& type, const Value& fill) {
     }
     if (RowGroup::ZoneCache* zc = grp.zone_cache_if_any()) {
       std::lock_guard<std::mutex> lock(zc->mu);
-      zc->zones.clear();
-      zc->zone_rows.clear();
+      zc->Forget(/*columns_moved=*/true);
     }
   }
   ++version_;  // caches over column positions (GiST R-trees) must not outlive a schema change
@@ -507,8 +531,7 @@ void TableData::DropColumn(size_t column_idx) {
     }
     if (RowGroup::ZoneCache* zc = grp.zone_cache_if_any()) {
       std::lock_guard<std::mutex> lock(zc->mu);
-      zc->zones.clear();
-      zc->zone_rows.clear();
+      zc->Forget(/*columns_moved=*/true);
     }
   }
   ++version_;

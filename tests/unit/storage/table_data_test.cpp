@@ -498,3 +498,62 @@ TEST_F(TableDataParts, WideRowsMakeSmallerPartsThatStayAsTheyAre) {
 
 }  // namespace
 }  // namespace yunhe
+
+namespace yunhe {
+namespace {
+
+void ExpectDictionaryMatchesValues(const Vector& v) {
+  ASSERT_NE(v.dictionary(), nullptr);
+  for (size_t r = 0; r < v.size(); ++r) {
+    if (v.IsNull(r)) continue;
+    ASSERT_EQ(v.dictionary()->values[v.codes()[r]], v.str()[r]) << "row " << r;
+  }
+}
+
+DataChunk Texts(size_t rows, const std::string& prefix, size_t distinct) {
+  DataChunk c;
+  c.Init({LogicalType(TypeId::kText)});
+  for (size_t r = 0; r < rows; ++r)
+    c.columns[0].Append(r % 97 == 0 ? Value::Null(LogicalType(TypeId::kText)) : Value::Text(prefix + std::to_string(r % distinct)));
+  c.count = rows;
+  return c;
+}
+
+TEST(TableData, FullResidentGroupsGiveTheirTextsADictionaryThatFollowsUndo) {
+  TableData t;
+  t.Init({LogicalType(TypeId::kText)});
+  t.Append(Texts(1, "a", 1));
+  EXPECT_EQ(t.column(0, 0).dictionary(), nullptr) << "a group still taking appends has none";
+  TableData::AppendMark mark;
+  t.Append(Texts(kChunkRows - 1, "b", 5), &mark);
+  ExpectDictionaryMatchesValues(t.column(0, 0));
+  EXPECT_EQ(t.column(0, 0).dictionary(), t.column(0, 0).dictionary()) << "built once, then kept";
+  // The same row counts again with other values: the kept dictionary must not describe them.
+  t.UndoAppend(mark);
+  t.Append(Texts(kChunkRows - 1, "c", 7));
+  const Vector v = t.column(0, 0);
+  ExpectDictionaryMatchesValues(v);
+  EXPECT_EQ(v.str()[2], "c1");
+  // Unique values: no dictionary.
+  TableData u;
+  u.Init({LogicalType(TypeId::kText)});
+  u.Append(Texts(kChunkRows, "u", kChunkRows));
+  EXPECT_EQ(u.column(0, 0).dictionary(), nullptr);
+}
+
+TEST_F(TableDataParts, DictionaryCodedBlocksKeepTheirCodesPerGroup) {
+  const std::vector<LogicalType> types = {LogicalType(TypeId::kText)};
+  std::vector<DataChunk> groups = {Texts(kChunkRows, "h", 9), Texts(kChunkRows, "k", 11), Texts(5, "h", 1)};
+  auto part = PartFile::Write(dir_, "d.part", types, 0, groups, {});
+  for (size_t g = 0; g < groups.size(); ++g)
+    for (bool keep : {true, false}) {
+      SCOPED_TRACE("group " + std::to_string(g));
+      const Vector v = part->ReadColumn(g, 0, nullptr, keep);
+      ASSERT_EQ(v.size(), groups[g].count);
+      ExpectDictionaryMatchesValues(v);
+      for (size_t r = 0; r < v.size(); ++r) EXPECT_EQ(v.GetValue(r).s, groups[g].columns[0].GetValue(r).s);
+    }
+}
+
+}  // namespace
+}  // namespace yunhe
