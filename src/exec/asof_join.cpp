@@ -70,9 +70,20 @@ int64_t AsofJoinOperator::GroupOf(const std::vector<Vector>& keys, size_t r, boo
       return insert ? int64_t(int_groups_.Insert(k)) : int_groups_.Find(k);
     }
     case KeyKind::kText: {
-      if (keys[0].IsNull(r)) return -1;
-      std::string_view k = keys[0].str()[r];
-      return insert ? int64_t(text_groups_.Insert(k)) : text_groups_.Find(k);
+      const Vector& v = keys[0];
+      if (v.IsNull(r)) return -1;
+      auto lookup = [&](std::string_view k) { return insert ? int64_t(text_groups_.Insert(k)) : text_groups_.Find(k); };
+      const TextDictionary* d = v.dictionary();
+      if (!d || d->size() > v.size()) return lookup(v.str()[r]);
+      CodeGroups& memo = code_groups_[insert ? 1 : 0];
+      if (memo.dict.get() != d) {
+        memo.dict = v.shared_dictionary();
+        memo.groups.assign(d->size(), -2);
+      }
+      const uint32_t code = v.codes()[r];
+      int64_t& g = memo.groups[code];
+      if (g == -2) g = lookup(d->values[code]);  // (the dictionary lives as long as the key vector)
+      return g;
     }
     case KeyKind::kGeneric: break;
   }
@@ -91,6 +102,7 @@ void AsofJoinOperator::ResetBuild() {
   right_key_vectors_.clear();
   int_groups_.Clear();
   text_groups_.Clear();
+  for (CodeGroups& m : code_groups_) m = CodeGroups{};
   groups_.clear();
   row_group_.clear();
   row_time_.clear();
@@ -228,6 +240,33 @@ bool AsofJoinOperator::WithinTolerance(const Vector& left_time, size_t l, int64_
   return diff <= __int128(tolerance_);
 }
 
+Vector AsofJoinOperator::GatherRight(size_t c, const LogicalType& type, const std::vector<uint64_t>& rows) const {
+  const size_t n = rows.size();
+  Vector v(type);
+  v.Resize(n);  // every row NULL until a match fills it
+  uint8_t* nulls = v.nulls();
+  // One typed loop per physical type: the matched rows lie anywhere in the build side.
+  auto gather = [&](auto* out, auto get) {
+    for (size_t k = 0; k < n; ++k) {
+      const uint64_t id = rows[k];
+      if (id == kNoMatch) continue;
+      const Vector& src = right_[id >> kChunkBits].columns[c];
+      const size_t row = id & ((uint64_t(1) << kChunkBits) - 1);
+      if (src.IsNull(row)) continue;
+      out[k] = get(src, row);
+      nulls[k] = 0;
+    }
+  };
+  switch (type.physical()) {
+    case PhysicalType::kI64: gather(v.i64(), [](const Vector& s, size_t r) { return s.i64()[r]; }); break;
+    case PhysicalType::kF64: gather(v.f64(), [](const Vector& s, size_t r) { return s.f64()[r]; }); break;
+    case PhysicalType::kStr: gather(v.str(), [](const Vector& s, size_t r) -> const std::string& { return s.str()[r]; }); break;
+    case PhysicalType::kDec: gather(v.dec(), [](const Vector& s, size_t r) { return s.dec()[r]; }); break;
+    case PhysicalType::kInterval: gather(v.iv(), [](const Vector& s, size_t r) { return s.iv()[r]; }); break;
+  }
+  return v;
+}
+
 bool AsofJoinOperator::Next(ExecContext& ctx, DataChunk& out) {
   DataChunk in;
   std::vector<uint32_t> sel_left;
@@ -296,13 +335,7 @@ bool AsofJoinOperator::Next(ExecContext& ctx, DataChunk& out) {
         out.columns.push_back(Vector::Constant(Value::Null(type), type, sel_left.size()));
         continue;
       }
-      Vector v(type);
-      v.Reserve(sel_right.size());
-      for (uint64_t id : sel_right) {
-        if (id == kNoMatch) v.Append(Value::Null(type));
-        else v.AppendFrom(right_[id >> kChunkBits].columns[c], id & ((uint64_t(1) << kChunkBits) - 1));
-      }
-      out.columns.push_back(std::move(v));
+      out.columns.push_back(GatherRight(c, type, sel_right));
     }
     out.count = sel_left.size();
     return true;

@@ -68,6 +68,8 @@ class AsofJoinOperator : public PhysicalOperator {
   // Group of the key of row r, or -1 (NULL key or, when probing, a key the right side lacks).
   int64_t GroupOf(const std::vector<Vector>& keys, size_t r, bool insert);
   static int64_t TimeKey(const Vector& v, size_t r);  // order-preserving int64 of the time value
+  // Right column c of the build rows `rows` (kNoMatch: NULL), as one vector.
+  Vector GatherRight(size_t c, const LogicalType& type, const std::vector<uint64_t>& rows) const;
   bool WithinTolerance(const Vector& left_time, size_t l, int64_t right_key) const;
 
   bool left_outer_;
@@ -87,6 +89,14 @@ class AsofJoinOperator : public PhysicalOperator {
   FlatKeyMap<std::string_view> text_groups_;
   std::unordered_map<std::string, uint32_t> groups_;
   std::string key_buf_;
+  // A text key with a dictionary (common/text_dictionary.h) is looked up once per distinct value:
+  // the group of each code of the dictionary last seen, -2 until looked up; [1] when inserting
+  // (the build), [0] when probing. Reset with the build.
+  struct CodeGroups {
+    std::shared_ptr<const TextDictionary> dict;
+    std::vector<int64_t> groups;
+  };
+  CodeGroups code_groups_[2];
   // Right rows ordered by (group, time): group g occupies [group_begin_[g], group_begin_[g+1]).
   struct Entry {
     int64_t time;  // TimeKey of the right row

@@ -32,6 +32,28 @@ class KeyIds {
   void Add(const Vector& key, size_t count, std::vector<uint32_t>* ids) {
     const uint8_t* nulls = key.nulls();
     const PhysicalType p = key.type().physical();
+    const TextDictionary* dict = key.dictionary();
+    if (dict && dict->size() <= count) {
+      // One map lookup per distinct value (common/text_dictionary.h); the dictionary lives as
+      // long as the key vector, so the map may view its values.
+      code_ids_.assign(dict->size(), UINT32_MAX);
+      const uint32_t* codes = key.codes();
+      for (size_t r = 0; r < count; ++r) {
+        if (nulls[r]) {
+          if (null_id_ < 0) null_id_ = next_++;
+          ids->push_back(uint32_t(null_id_));
+          continue;
+        }
+        uint32_t& id = code_ids_[codes[r]];
+        if (id == UINT32_MAX) {
+          const uint32_t map_id = strs_.Insert(std::string_view(dict->values[codes[r]]));
+          if (map_id == global_.size()) global_.push_back(next_++);
+          id = global_[map_id];
+        }
+        ids->push_back(id);
+      }
+      return;
+    }
     for (size_t r = 0; r < count; ++r) {
       if (nulls[r]) {
         if (null_id_ < 0) null_id_ = next_++;
@@ -50,6 +72,7 @@ class KeyIds {
   FlatKeyMap<int64_t> ints_;
   FlatKeyMap<std::string_view> strs_;
   std::vector<uint32_t> global_;  // map id -> id handed out (the NULL id takes one in between)
+  std::vector<uint32_t> code_ids_;  // Add of a vector with a dictionary: id per code
   int64_t null_id_ = -1;
   uint32_t next_ = 0;
 };

@@ -643,6 +643,10 @@ Vector PartFile::ReadColumn(size_t group, size_t column, BlockReads* reads, bool
   } else {
     slot = &stripes.Reuse();  // not valid while being overwritten (a throw leaves it so)
     ReadBlockInto(b, types_[column], rows, &slot->all);
+    // Texts of few values stored by another codec (zstd won) get their dictionary here, once
+    // per stripe, shared by its groups: filters and GROUP BY then work per distinct value.
+    if (types_[column].physical() == PhysicalType::kStr && !slot->all.dictionary())
+      slot->all.SetDictionary(BuildTextDictionary(slot->all, rows, rows / 4));
     stripes.Keep(*slot, id_, block);
     if (reads) {
       ++reads->from_disk;
