@@ -360,10 +360,17 @@ void RegisterTimeFunctions(FunctionRegistry& r) {
   }, "time_bucket in the local time of a zone (days and months follow its calendar and DST)", "time_bucket('1 day', ts, 'Europe/Berlin')");
   for (TypeId t : {TS, TZ}) {
     AddScalar(r, "time_bucket", {IV, t}, t, [](Args a, size_t n, Vector& o) {
-      ForEachValid(o, n, [&](size_t k) { o.i64()[k] = TimeBucket(a[0]->iv()[k], a[1]->i64()[k], kTimeBucketOrigin); });
+      // The arrays taken once: o.i64() per row checks for sharing each time (common/vector.h).
+      int64_t* out = o.i64();
+      const Interval* width = a[0]->iv();
+      const int64_t* ts = a[1]->i64();
+      ForEachValid(o, n, [&](size_t k) { out[k] = TimeBucket(width[k], ts[k], kTimeBucketOrigin); });
     }, "start of the bucket of the given width holding ts", "time_bucket('15 minutes', timestamp '2024-01-01 10:17') → 2024-01-01 10:15:00");
     AddScalar(r, "time_bucket", {IV, t, t}, t, [](Args a, size_t n, Vector& o) {
-      ForEachValid(o, n, [&](size_t k) { o.i64()[k] = TimeBucket(a[0]->iv()[k], a[1]->i64()[k], a[2]->i64()[k]); });
+      int64_t* out = o.i64();
+      const Interval* width = a[0]->iv();
+      const int64_t *ts = a[1]->i64(), *origin = a[2]->i64();
+      ForEachValid(o, n, [&](size_t k) { out[k] = TimeBucket(width[k], ts[k], origin[k]); });
     }, "time_bucket with an explicit origin", "time_bucket('1 hour', ts, timestamp '2024-01-01 00:30')");
     AddScalar(r, "time_bucket", {IV, t, IV}, t, [](Args a, size_t n, Vector& o) {
       ForEachValid(o, n, [&](size_t k) {

@@ -57,8 +57,19 @@ uint64_t BufferPool::VectorBytes(const Vector& v) {
     case PhysicalType::kStr: {
       bytes += n * sizeof(std::string);
       const std::string* s = v.str();
-      for (size_t r = 0; r < n; ++r)
-        if (s[r].capacity() > 15) bytes += s[r].capacity() + 1;  // past the small-string buffer
+      const TextDictionary* d = v.dictionary();
+      if (d && d->size() <= n) {
+        // Each row's string is a copy of its dictionary value: sum the values' heap bytes by
+        // code (reading small codes, not every string object).
+        std::vector<uint32_t> heap(d->size());
+        for (size_t k = 0; k < d->size(); ++k) heap[k] = d->values[k].size() > 15 ? uint32_t(d->values[k].size() + 1) : 0;
+        const uint32_t* codes = v.codes();
+        const uint8_t* nulls = v.nulls();
+        for (size_t r = 0; r < n; ++r) bytes += nulls[r] ? 0 : heap[codes[r]];
+      } else {
+        for (size_t r = 0; r < n; ++r)
+          if (s[r].capacity() > 15) bytes += s[r].capacity() + 1;  // past the small-string buffer
+      }
       // Dictionary codes; the dictionary itself (few values: the codec is chosen only then) is
       // counted whole by each group of the stripe sharing it.
       if (v.codes()) bytes += n * sizeof(uint32_t) + v.dictionary()->size() * (sizeof(std::string) + 8);
