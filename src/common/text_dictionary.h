@@ -15,7 +15,10 @@ namespace yunhe {
 class Vector;
 
 struct TextDictionary {
-  std::vector<std::string> values;  // distinct, in first-seen order
+  // Distinct, in first-seen order, when built from a column (BuildTextDictionary, a dictionary-
+  // coded block); a function's results over a dictionary may repeat a value (exec/
+  // expression_eval.cpp). Users compare by value, so repeats cost only the repeated work.
+  std::vector<std::string> values;
   std::vector<uint64_t> hashes;     // std::hash<std::string_view> of each value
 
   explicit TextDictionary(std::vector<std::string> distinct);

@@ -27,6 +27,90 @@ void Scatter(const Vector& src, const std::vector<uint32_t>& sel, Vector& dst) {
   for (size_t k = 0; k < sel.size(); ++k) dst.SetValue(sel[k], src.GetValue(k));
 }
 
+// Calls e's function on args (n rows) into out, as EvalFunction does: NULL flags first (a strict
+// function is NULL where any argument is), then the kernel.
+void CallFunction(const Expr& e, const std::vector<const Vector*>& args, size_t n, Vector& out) {
+  out = Vector(e.type);
+  out.Resize(n);
+  uint8_t* nulls = out.nulls();
+  std::fill(nulls, nulls + n, 0);
+  if (e.function->strict) {
+    for (const Vector* a : args) {
+      const uint8_t* an = a->nulls();
+      for (size_t r = 0; r < n; ++r) nulls[r] |= an[r];
+    }
+  }
+  if (e.function->body) e.function->body(args, n, out);
+  else e.function->kernel(args, n, out);
+}
+
+// A function of one text argument that carries a dictionary (common/text_dictionary.h), the
+// others constants (name LIKE 'truck_1%', lower(host), split_part(tag, '-', 1)): called once per
+// distinct value the rows use, plus once for NULL, and spread to the rows by code. Only values
+// some row has are evaluated, so an error is raised only where the row-by-row call raises one.
+// A text result keeps the codes, with the results as its dictionary (values may repeat). False
+// when this does not apply or would not save work.
+bool EvalOverDictionary(const Expr& e, const std::vector<const Vector*>& args, size_t n, Vector* out) {
+  if (e.function->volatile_ || e.function->body || n < 64) return false;
+  int text_arg = -1;
+  for (size_t k = 0; k < args.size(); ++k) {
+    if (e.args[k]->kind == ExprKind::kConstant) continue;
+    if (text_arg >= 0 || !args[k]->dictionary()) return false;
+    text_arg = int(k);
+  }
+  if (text_arg < 0) return false;
+  const Vector& text = *args[size_t(text_arg)];
+  const TextDictionary& dict = *text.dictionary();
+  if (dict.size() > n) return false;
+  // The values the rows use, numbered in order of first use; row r reads result row source[r].
+  std::vector<uint32_t> slot(dict.size(), UINT32_MAX), used;
+  std::vector<uint32_t> source(n);
+  const uint32_t* codes = text.codes();
+  const uint8_t* nulls = text.nulls();
+  for (size_t r = 0; r < n; ++r) {
+    if (nulls[r]) continue;
+    uint32_t& s = slot[codes[r]];
+    if (s == UINT32_MAX) {
+      s = uint32_t(used.size());
+      used.push_back(codes[r]);
+    }
+    source[r] = s;
+  }
+  if (used.size() * 2 > n) return false;
+  const size_t m = used.size() + 1;  // and a NULL row, last
+  for (size_t r = 0; r < n; ++r)
+    if (nulls[r]) source[r] = uint32_t(m - 1);
+  Vector values(text.type());
+  values.Resize(m);
+  {
+    std::string* v = values.str();
+    uint8_t* vn = values.nulls();
+    for (size_t k = 0; k + 1 < m; ++k) {
+      v[k] = dict.values[used[k]];
+      vn[k] = 0;
+    }
+  }
+  std::vector<Vector> constants(args.size());
+  std::vector<const Vector*> small(args.size());
+  for (size_t k = 0; k < args.size(); ++k) {
+    if (int(k) == text_arg) {
+      small[k] = &values;
+    } else {
+      constants[k] = Vector::Constant(e.args[k]->value, e.args[k]->type, m);
+      small[k] = &constants[k];
+    }
+  }
+  Vector results;
+  CallFunction(e, small, m, results);
+  *out = results.Gather(source);
+  if (e.type.physical() == PhysicalType::kStr) {
+    std::vector<std::string> result_values(results.str(), results.str() + m);
+    out->SetDictionary(DictionaryCodes{std::make_shared<const TextDictionary>(std::move(result_values)),
+                                       std::make_shared<const std::vector<uint32_t>>(std::move(source))});
+  }
+  return true;
+}
+
 Vector EvalFunction(const Expr& e, const DataChunk& input, ExecContext& ctx) {
   const size_t n = input.count;
   std::vector<Vector> owned(e.args.size());
@@ -39,20 +123,9 @@ Vector EvalFunction(const Expr& e, const DataChunk& input, ExecContext& ctx) {
       args[k] = &owned[k];
     }
   }
-  Vector out(e.type);
-  out.Resize(n);
-  uint8_t* nulls = out.nulls();
-  if (e.function->strict) {
-    std::fill(nulls, nulls + n, 0);
-    for (const Vector* a : args) {
-      const uint8_t* an = a->nulls();
-      for (size_t r = 0; r < n; ++r) nulls[r] |= an[r];
-    }
-  } else {
-    std::fill(nulls, nulls + n, 0);
-  }
-  if (e.function->body) e.function->body(args, n, out);
-  else e.function->kernel(args, n, out);
+  Vector out;
+  if (EvalOverDictionary(e, args, n, &out)) return out;
+  CallFunction(e, args, n, out);
   return out;
 }
 
