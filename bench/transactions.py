@@ -11,7 +11,8 @@
      psycopg2 sessions in default mode (each holding an open block) keep reading: the issue asks
      for >= 90 % of the rate without them.
 
-usage: transactions.py path/to/yunhe   (env: SCALE, SECONDS, RUNS, HOSTS, HOURS, BATCH, SENDERS)
+usage: transactions.py path/to/yunhe   (env: SCALE, SECONDS, RUNS, HOSTS, HOURS, BATCH, SENDERS;
+       PARTS=pgbench,ingest (default both): which of 1-2 (pgbench) and 3 (ingest) to run)
 Prints one line per measurement and a markdown table at the end.
 """
 import os
@@ -28,6 +29,7 @@ SCALE = int(os.environ.get("SCALE", 1))
 SECONDS = int(os.environ.get("SECONDS", 10))
 RUNS = int(os.environ.get("RUNS", 3))
 CLIENTS = [int(c) for c in os.environ.get("CLIENTS", "1,4,16").split(",")]
+PARTS = os.environ.get("PARTS", "pgbench,ingest").split(",")
 
 MIXED_READ = """\\set a1 random(1, 100000 * :scale)
 \\set a2 random(1, 100000 * :scale)
@@ -116,7 +118,7 @@ def main():
         workloads = [("tpcb-like", ["-b", "tpcb-like"]),
                      ("mixed 8 reads : 2 writes", ["-f", os.path.join(workdir, "read.sql") + "@8", "-f", os.path.join(workdir, "write.sql") + "@2"])]
         systems = [("yunhe", ypg, "yunhe", "yunhe")] + ([("postgresql", pport, "postgres", "postgres")] if pg_dir else [])
-        for name, args in workloads:
+        for name, args in workloads if "pgbench" in PARTS else []:
             for clients in CLIENTS:
                 for system, port, user, db in systems:
                     runs = [pgbench(port, user, db, clients, args) for _ in range(RUNS)]
@@ -125,7 +127,7 @@ def main():
                     print(f"{system} {name}, {clients} client(s): {', '.join(f'{t:,.0f}' for t in tps)} TPS, {failed} failed")
                     results.append((f"{name} TPS, {clients} client(s)", system, server.median_spread(tps), failed))
         problems = [f"{system}: {what}: {failed} failed transactions" for what, system, _, failed in results if failed]
-        for system, port, user, db in systems:
+        for system, port, user, db in systems if "pgbench" in PARTS else []:
             # Money moves between accounts and branches but is never made: the sums agree.
             balance = total_balance(port, user, db)
             print(f"{system}: sum(abalance) - sum(bbalance) after the tpcb-like and mixed runs = {balance}")
@@ -136,7 +138,7 @@ def main():
                             capture_output=True, check=True).stdout
         lines = lp.splitlines(keepends=True)
         batches = [b"".join(lines[k:k + server.BATCH]) for k in range(0, len(lines), server.BATCH)]
-        for label, with_readers in (("alone", False), ("beside 16 sessions in open read blocks", True)):
+        for label, with_readers in (("alone", False), ("beside 16 sessions in open read blocks", True)) if "ingest" in PARTS else ():
             rates = []
             for run in range(RUNS):
                 stop = threading.Event()

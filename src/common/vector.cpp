@@ -168,7 +168,9 @@ void Vector::Select(const std::vector<uint32_t>& sel) {
     return;
   }
   SelectOf(nulls_, sel);
-  if (codes_) codes_ = std::make_shared<const std::vector<uint32_t>>(GatherOf(*codes_, sel));
+  if (coded_)
+    coded_ = std::make_shared<const DictionaryCodes>(
+        DictionaryCodes{coded_->dictionary, std::make_shared<const std::vector<uint32_t>>(GatherOf(*coded_->codes, sel))});
   switch (type_.physical()) {
     case PhysicalType::kI64: SelectOf(i64_, sel); break;
     case PhysicalType::kF64: SelectOf(f64_, sel); break;
@@ -182,10 +184,9 @@ Vector Vector::Gather(const std::vector<uint32_t>& sel) const {
   if (all_null_) return Nulls(type_, sel.size());
   Vector out(type_);
   out.nulls_.assign(GatherOf(nulls_.get(), sel));
-  if (codes_) {
-    out.dict_ = dict_;
-    out.codes_ = std::make_shared<const std::vector<uint32_t>>(GatherOf(*codes_, sel));
-  }
+  if (coded_)
+    out.coded_ = std::make_shared<const DictionaryCodes>(
+        DictionaryCodes{coded_->dictionary, std::make_shared<const std::vector<uint32_t>>(GatherOf(*coded_->codes, sel))});
   switch (type_.physical()) {
     case PhysicalType::kI64: out.i64_.assign(GatherOf(i64_.get(), sel)); break;
     case PhysicalType::kF64: out.f64_.assign(GatherOf(f64_.get(), sel)); break;
@@ -208,9 +209,10 @@ std::shared_ptr<const std::vector<uint32_t>> ZeroCodes(size_t n) {
 Vector Vector::Slice(size_t begin, size_t count) const {
   Vector out(type_);
   out.AppendRange(*this, begin, count);
-  if (codes_) {
-    out.dict_ = dict_;
-    out.codes_ = std::make_shared<const std::vector<uint32_t>>(codes_->begin() + begin, codes_->begin() + begin + count);  // (within size())
+  if (coded_) {
+    const std::vector<uint32_t>& codes = *coded_->codes;  // (at least size() codes)
+    out.coded_ = std::make_shared<const DictionaryCodes>(DictionaryCodes{
+        coded_->dictionary, std::make_shared<const std::vector<uint32_t>>(codes.begin() + begin, codes.begin() + begin + count)});
   }
   return out;
 }
@@ -232,8 +234,8 @@ Vector Vector::Constant(const Value& v, LogicalType t, size_t n) {
       std::fill(a.begin(), a.end(), v.s);
       // One value: a one-entry dictionary, so kernels taking a constant text argument (a
       // date_trunc unit, a LIKE pattern) can see it is one.
-      out.dict_ = std::make_shared<const TextDictionary>(std::vector<std::string>{v.s});
-      out.codes_ = ZeroCodes(n);
+      out.coded_ = std::make_shared<const DictionaryCodes>(
+          DictionaryCodes{std::make_shared<const TextDictionary>(std::vector<std::string>{v.s}), ZeroCodes(n)});
       break;
     }
     case PhysicalType::kDec: { auto& a = out.dec_.mut(); std::fill(a.begin(), a.end(), v.d); break; }

@@ -101,20 +101,17 @@ class Vector {
   // Every write to the vector (a non-const accessor, an append, a resize) drops them; Select,
   // Gather and Slice carry them over. The dictionary may hold values no row has (one dictionary
   // serves the row groups of a part's stripe). Readers must still check NULL flags: a NULL row's code is 0.
-  const TextDictionary* dictionary() const { return dict_.get(); }
-  const uint32_t* codes() const { return codes_ ? codes_->data() : nullptr; }
-  const std::shared_ptr<const TextDictionary>& shared_dictionary() const { return dict_; }
+  const TextDictionary* dictionary() const { return coded_ ? coded_->dictionary.get() : nullptr; }
+  const uint32_t* codes() const { return coded_ ? coded_->codes->data() : nullptr; }
+  std::shared_ptr<const TextDictionary> shared_dictionary() const { return coded_ ? coded_->dictionary : nullptr; }
   // d.codes has a code for each row of this vector (it may be longer: extra codes are never
   // read), and row r's value (when not NULL) is d.dictionary->values[code r].
   void SetDictionary(DictionaryCodes d) {
-    dict_ = std::move(d.dictionary);
-    codes_ = std::move(d.codes);
+    if (d.dictionary && d.codes) coded_ = std::make_shared<const DictionaryCodes>(std::move(d));
+    else coded_.reset();
   }
   void DropDictionary() {
-    if (dict_) {
-      dict_.reset();
-      codes_.reset();
-    }
+    if (coded_) coded_.reset();
   }
 
   Value GetValue(size_t row) const;
@@ -158,8 +155,9 @@ class Vector {
   CowArray<Interval> iv_;
   CowArray<uint8_t> nulls_;
   bool all_null_ = false;
-  std::shared_ptr<const TextDictionary> dict_;
-  std::shared_ptr<const std::vector<uint32_t>> codes_;
+  // Both in one object, so copying a vector (which scans do per column and group, from several
+  // threads) costs one reference count more, not two.
+  std::shared_ptr<const DictionaryCodes> coded_;
 };
 
 struct DataChunk {

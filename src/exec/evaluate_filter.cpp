@@ -124,16 +124,49 @@ void Narrow(const uint8_t* nulls, size_t n, bool all, std::vector<uint32_t>* sel
 // A text vector with a dictionary (common/text_dictionary.h) whose values are fewer than the rows
 // to test: `test` runs once per value, then each row is a lookup of its code. False (nothing
 // done) otherwise.
+// `equal_to`: the test is equality with one of these values (= and IN), so a value whose hash
+// matches none of theirs fails without reading its string: each group's dictionary values are
+// scattered strings, its hashes one small array.
 template <typename Test>
-bool NarrowByDictionary(const Vector& v, size_t n, bool all, std::vector<uint32_t>* sel, const Test& test) {
+bool NarrowByDictionary(const Vector& v, size_t n, bool all, std::vector<uint32_t>* sel, const Test& test,
+                        const std::vector<std::string_view>* equal_to = nullptr) {
   const TextDictionary* dict = v.dictionary();
   if (!dict || dict->size() > (all ? n : sel->size())) return false;
   // At least one entry: a NULL row's code is 0 even when the dictionary is empty.
   std::vector<uint8_t> passes(std::max<size_t>(1, dict->size()), 0);
-  for (size_t k = 0; k < dict->size(); ++k) passes[k] = test(std::string_view(dict->values[k]));
+  if (equal_to && equal_to->size() <= 4) {
+    uint64_t hashes[4];
+    for (size_t i = 0; i < equal_to->size(); ++i) hashes[i] = TextDictionary::Hash((*equal_to)[i]);
+    for (size_t k = 0; k < dict->size(); ++k) {
+      bool maybe = false;
+      for (size_t i = 0; i < equal_to->size(); ++i) maybe |= dict->hashes[k] == hashes[i];
+      passes[k] = maybe && test(std::string_view(dict->values[k]));
+    }
+  } else {
+    for (size_t k = 0; k < dict->size(); ++k) passes[k] = test(std::string_view(dict->values[k]));
+  }
+  // Branch-free over the rows: a row passes when its value does and it is not NULL (a NULL
+  // row's code is 0, always a valid index).
   const uint32_t* codes = v.codes();
   const uint8_t* pass = passes.data();
-  Narrow(v.nulls(), n, all, sel, [&](uint32_t r) { return codes[r]; }, [&](uint32_t code) { return pass[code] != 0; });
+  const uint8_t* nulls = v.nulls();
+  size_t out = 0;
+  if (all) {
+    sel->resize(n);
+    uint32_t* s = sel->data();
+    for (uint32_t r = 0; r < n; ++r) {
+      s[out] = r;
+      out += pass[codes[r]] & (nulls[r] ^ 1);
+    }
+  } else {
+    uint32_t* s = sel->data();
+    for (size_t k = 0, m = sel->size(); k < m; ++k) {
+      const uint32_t r = s[k];
+      s[out] = r;
+      out += pass[codes[r]] & (nulls[r] ^ 1);
+    }
+  }
+  sel->resize(out);
   return true;
 }
 
@@ -170,7 +203,9 @@ void NarrowBy(const ColumnComparison& c, const Vector& v, size_t n, bool all, st
       return;
     }
     default: {  // text, byte-wise (C collation)
-      if (NarrowByDictionary(v, n, all, sel, [&](std::string_view a) { return Compare(op, a, std::string_view(c.constant.s)); }))
+      const std::vector<std::string_view> constant{c.constant.s};
+      if (NarrowByDictionary(v, n, all, sel, [&](std::string_view a) { return Compare(op, a, constant[0]); },
+                             op == CmpOp::kEq ? &constant : nullptr))
         return;
       const std::string* x = v.str();
       const std::string_view k = c.constant.s;
@@ -236,7 +271,7 @@ void NarrowByInList(const ColumnInList& c, const Vector& v, size_t n, bool all, 
       if (a == k) return want;
     return !want;
   };
-  if (NarrowByDictionary(v, n, all, sel, test)) return;
+  if (NarrowByDictionary(v, n, all, sel, test, c.negated ? nullptr : &c.texts)) return;
   const std::string* x = v.str();
   Narrow(nulls, n, all, sel, [&](uint32_t r) { return std::string_view(x[r]); }, test);
 }

@@ -423,11 +423,18 @@ bool TableScanOperator::ReadGroupColumns(size_t g, DataChunk& out, bool keep_pla
   const auto& deleted = data.deleted(g);
   // The common case, a whole group with no deleted row, needs no selection at all.
   const bool all = limit == src_count && std::memchr(deleted.data(), 1, limit) == nullptr;
+  // A group whose rows were all replaced (upserts of the same points, deletes) is skipped by a
+  // vectorized search for a live row before any selection is built.
+  if (!all && limit > 0 && std::memchr(deleted.data(), 0, limit) == nullptr) return false;
   std::vector<uint32_t> sel;
   if (!all || emit_row_id_) {
-    sel.reserve(limit);
-    for (size_t r = 0; r < limit; ++r)
-      if (!deleted[r]) sel.push_back(uint32_t(r));
+    sel.resize(limit);
+    size_t live = 0;
+    for (size_t r = 0; r < limit; ++r) {  // branch-free: deletes come in any pattern
+      sel[live] = uint32_t(r);
+      live += deleted[r] == 0;
+    }
+    sel.resize(live);
   }
   const size_t rows = all ? limit : sel.size();
   if (rows == 0) return false;
