@@ -27,31 +27,41 @@ AggregateTable::AggregateTable(const std::vector<ExprPtr>* groups, const std::ve
     const PhysicalType pt = g->type.physical();
     if (pt == PhysicalType::kInterval) composite_ = false;
   }
-  // Text keys hash and compare as ids of their values (exec/text_ids.h): one text key is then
-  // one integer key.
   if (composite_) {
     text_ids_.resize(groups_->size());
     group_ids_.resize(groups_->size());
-    for (size_t c = 0; c < groups_->size(); ++c)
-      if ((*groups_)[c]->type.physical() == PhysicalType::kStr) {
-        text_ids_[c] = std::make_unique<TextIds>();
-        group_ids_[c] = Vector(LogicalType(TypeId::kInt64));
-      }
+    for (auto& g : *groups_) ids_decided_ = ids_decided_ && g->type.physical() != PhysicalType::kStr;
   }
-  all_integer_ = composite_;
-  for (auto& g : *groups_) {
-    const PhysicalType pt = g->type.physical();
-    all_integer_ = all_integer_ && (pt == PhysicalType::kI64 || pt == PhysicalType::kStr);
-  }
-  single_int_ = composite_ && groups_->size() == 1;
-  if (single_int_) {
-    const PhysicalType pt = (*groups_)[0]->type.physical();
-    single_int_ = pt == PhysicalType::kI64 || pt == PhysicalType::kStr;
-  }
+  SetKeyPaths();
   if (groups_->empty()) {
     group_count_ = 1;  // no GROUP BY: one group, even for empty input
     for (auto& s : states_) s.resize(1);
   }
+}
+
+void AggregateTable::SetKeyPaths() {
+  auto integer = [&](size_t c) {
+    const PhysicalType pt = (*groups_)[c]->type.physical();
+    return pt == PhysicalType::kI64 || (pt == PhysicalType::kStr && text_ids_[c]);
+  };
+  all_integer_ = composite_;
+  for (size_t c = 0; c < groups_->size() && composite_; ++c) all_integer_ = all_integer_ && integer(c);
+  single_int_ = composite_ && groups_->size() == 1 && integer(0);
+}
+
+void AggregateTable::DecideTextIds(const std::vector<const Vector*>& values) {
+  if (ids_decided_) return;
+  ids_decided_ = true;
+  // Text keys hash and compare as ids of their values (exec/text_ids.h) when they come with a
+  // dictionary: few distinct values, each interned once per chunk. Keys without one (names,
+  // addresses, comments: TPC-H Q10's customer columns) would pay an interning probe per row and
+  // a second copy of every string, so they hash and compare as strings.
+  for (size_t c = 0; c < groups_->size(); ++c)
+    if ((*groups_)[c]->type.physical() == PhysicalType::kStr && values[c]->dictionary()) {
+      text_ids_[c] = std::make_unique<TextIds>();
+      group_ids_[c] = Vector(LogicalType(TypeId::kInt64));
+    }
+  SetKeyPaths();
 }
 
 std::vector<const Vector*> AggregateTable::HashedKeys(const std::vector<const Vector*>& values, const uint32_t* rows, size_t m,
@@ -96,6 +106,7 @@ void AggregateTable::SplitByPresence(ExecContext& ctx, const DataChunk& in, std:
   std::vector<Vector> scratch(groups_->size()), id_scratch;
   std::vector<const Vector*> keys;
   for (size_t k = 0; k < groups_->size(); ++k) keys.push_back(&EvaluateRef(*(*groups_)[k], in, ctx, scratch[k]));
+  DecideTextIds(keys);
   const std::vector<const Vector*> hashed = HashedKeys(keys, nullptr, in.count, id_scratch);
   std::string key;
   for (size_t r = 0; r < in.count; ++r) {
@@ -301,6 +312,7 @@ void AggregateTable::Consume(ExecContext& ctx, const DataChunk& in, const std::v
     for (size_t k = 0; k < groups_->size(); ++k) values.push_back(&EvaluateRef(*(*groups_)[k], in, ctx, scratch[k]));
     std::string key;
     const size_t m = sel ? sel->size() : n;
+    DecideTextIds(values);
     const std::vector<const Vector*> hashed = HashedKeys(values, sel ? sel->data() : nullptr, m, id_scratch);
     const RowKeys keys{values.data(), hashed.data()};
     auto row_at = [&](size_t i) { return sel ? (*sel)[i] : uint32_t(i); };
@@ -392,6 +404,7 @@ bool AggregateTable::ConsumeUngrouped(ExecContext& ctx, const DataChunk& in, con
 void AggregateTable::MergeFrom(AggregateTable& other) {
   std::vector<const Vector*> values;
   for (auto& c : other.group_keys_.columns) values.push_back(&c);
+  DecideTextIds(values);
   std::vector<Vector> id_scratch;
   const std::vector<const Vector*> hashed = HashedKeys(values, nullptr, other.group_count_, id_scratch);
   const RowKeys keys{values.data(), hashed.data()};

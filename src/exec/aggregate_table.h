@@ -75,11 +75,16 @@ class AggregateTable {
   const std::vector<BoundAggregate>* aggregates_;
   std::unordered_map<std::string, uint32_t> group_index_;  // other key types, serialized
   bool composite_ = false;                                 // FindOrAddComposite applies
-  bool single_int_ = false;                                // ... with one integer-like or text key
+  bool single_int_ = false;                                // ... with one integer-like key (or text as ids)
   // Composite tables: per key column, the ids of its text values (null for other types), and
   // each group's id (group_ids_[column], I64, one row per group).
   std::vector<std::unique_ptr<TextIds>> text_ids_;
-  bool all_integer_ = false;  // composite, and every key integer-like or text (hashed as I64)
+  // Which text keys use ids is decided on the first keys seen (DecideTextIds), before any group
+  // exists; SetKeyPaths then sets single_int_ and all_integer_.
+  bool ids_decided_ = true;
+  void DecideTextIds(const std::vector<const Vector*>& values);
+  void SetKeyPaths();
+  bool all_integer_ = false;  // composite, and every key integer-like or text as ids (hashed as I64)
   std::vector<Vector> group_ids_;
   uint32_t null_group_ = UINT32_MAX;                       // its NULL key's group
   // ... and the last key looked up, with its group: rows clustered by the key (lineitem by
