@@ -96,11 +96,12 @@ class Vector {
   uint8_t* nulls() { Writing(); return nulls_.mut().data(); }
   const uint8_t* nulls() const { return nulls_.get().data(); }
 
-  // Text only: the distinct values of the rows and each row's index among them
-  // (common/text_dictionary.h), when whoever made the vector knew them; nullptr otherwise.
-  // Every write to the vector (a non-const accessor, an append, a resize) drops them; Select,
-  // Gather and Slice carry them over. The dictionary may hold values no row has (one dictionary
-  // serves the row groups of a part's stripe). Readers must still check NULL flags: a NULL row's code is 0.
+  // Text only: the values of the rows (common/text_dictionary.h) and each row's index among
+  // them, when whoever made the vector knew them; nullptr otherwise. Every write to the vector
+  // (a non-const accessor, an append, a resize) drops them; Select, Gather and Slice carry them
+  // over. The dictionary may hold values no row has (one dictionary serves the row groups of a
+  // part's stripe). Readers must still check NULL flags; every code, a NULL row's included, is
+  // below max(1, dictionary size), so a table indexed by code may be read without a branch.
   const TextDictionary* dictionary() const { return coded_ ? coded_->dictionary.get() : nullptr; }
   const uint32_t* codes() const { return coded_ ? coded_->codes->data() : nullptr; }
   std::shared_ptr<const TextDictionary> shared_dictionary() const { return coded_ ? coded_->dictionary : nullptr; }

@@ -61,7 +61,7 @@ uint64_t BufferPool::VectorBytes(const Vector& v) {
       if (d && d->size() <= n) {
         // Each row's string is a copy of its dictionary value: sum the values' heap bytes by
         // code (reading small codes, not every string object).
-        std::vector<uint32_t> heap(d->size());
+        std::vector<uint32_t> heap(std::max<size_t>(1, d->size()));  // codes are below max(1, size)
         for (size_t k = 0; k < d->size(); ++k) heap[k] = d->values[k].size() > 15 ? uint32_t(d->values[k].size() + 1) : 0;
         const uint32_t* codes = v.codes();
         const uint8_t* nulls = v.nulls();

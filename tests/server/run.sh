@@ -363,7 +363,9 @@ if command -v mosquitto >/dev/null && command -v mosquitto_pub >/dev/null; then
   printf 'listener %s 127.0.0.1\nallow_anonymous false\npassword_file %s\nuser %s\n' "$mport" "$tmp/mq.passwd" "$(id -un)" > "$tmp/mq.conf"
   mosquitto -c "$tmp/mq.conf" >> "$tmp/mosquitto.log" 2>&1 &
   broker_pid=$!
-  sleep 0.5
+  # The broker listening before yunhe connects: a refused TCP connect sends the subscriber into
+  # its backoff (1 s, 2 s, 4 s, ...), which under a loaded make test outlasted the wait below.
+  for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$mport") 2>/dev/null && break; sleep 0.1; done
   start_auth() {  # password
     YUNHE_MQTT_PASSWORD="$1" "$YUNHE" serve "$tmp/mq3" --pg-port 0 --http-port -1 --ilp-port -1 --mqtt "127.0.0.1:$mport" \
       --mqtt-topic 'auth/#' --mqtt-user ingest > "$tmp/mq3.out" 2> "$tmp/mq3.err" &
@@ -374,7 +376,7 @@ if command -v mosquitto >/dev/null && command -v mosquitto_pub >/dev/null; then
   start_auth wrong
   # (the broker may still be starting: a TCP "Connection refused" first, then, after the 1 s
   # backoff, the broker's answer)
-  for _ in $(seq 150); do grep -q 'not authorized\|bad user name or password' "$tmp/mq3.err" && break; sleep 0.1; done
+  for _ in $(seq 400); do grep -q 'not authorized\|bad user name or password' "$tmp/mq3.err" && break; sleep 0.1; done
   check "MQTT wrong password refused" "1" "$(grep -c 'connection refused: not authorized\|bad user name or password' "$tmp/mq3.err")"
   kill -TERM "$server_pid"; wait "$server_pid"; server_pid=""
   start_auth 's3cret'
