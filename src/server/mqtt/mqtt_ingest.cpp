@@ -203,8 +203,12 @@ std::string MqttIngest::Serve(Connection& c, bool first_connection, bool* accept
       int left = timeout_ms - int(MillisSince(start));
       if (left <= 0) return std::nullopt;
       bytes.clear();
-      if (!c.Receive(&bytes, left)) return std::nullopt;
+      const bool open = c.Receive(&bytes, left);
+      // What arrived before the broker closed still counts: a broker refusing the login sends
+      // its CONNACK and closes at once, often in one read with the close, and dropping those
+      // bytes reported "no CONNACK from the broker" instead of its reason.
       reader.Append(bytes);
+      if (!open) return reader.Next();
     }
     return std::nullopt;
   };
