@@ -22,8 +22,8 @@ DictionaryCodes BuildTextDictionary(const Vector& v, size_t rows, size_t max_val
   std::vector<uint64_t> slot_hash(slots_size, 0);
   std::vector<std::string> values;
   std::vector<uint64_t> hashes;
-  auto codes = std::make_shared<std::vector<uint32_t>>(rows, 0);
-  uint32_t* out = codes->data();
+  std::vector<uint32_t> codes(rows, 0);
+  uint32_t* out = codes.data();
   // Runs of one value (a column sorted or clustered by it) find their code without hashing.
   size_t last_row = SIZE_MAX;
   for (size_t r = 0; r < rows; ++r) {

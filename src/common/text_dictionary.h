@@ -29,13 +29,15 @@ struct TextDictionary {
 };
 
 // Codes of a vector's rows (NULL rows: 0, whatever value 0 is) and the dictionary they index.
+// A Vector holds one behind a shared pointer; several vectors may share the dictionary.
 struct DictionaryCodes {
   std::shared_ptr<const TextDictionary> dictionary;
-  std::shared_ptr<const std::vector<uint32_t>> codes;
+  std::vector<uint32_t> codes;
 };
 
-// The dictionary of text vector `v`'s first `rows` rows, or an empty result when more than
-// `max_values` distinct values appear (a column of unique values gains nothing from one).
+// The dictionary of text vector `v`'s first `rows` rows, or a result without one (dictionary
+// nullptr) when more than `max_values` distinct values appear (a column of unique values gains
+// nothing from one).
 DictionaryCodes BuildTextDictionary(const Vector& v, size_t rows, size_t max_values);
 
 }  // namespace yunhe

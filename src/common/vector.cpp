@@ -168,9 +168,7 @@ void Vector::Select(const std::vector<uint32_t>& sel) {
     return;
   }
   SelectOf(nulls_, sel);
-  if (coded_)
-    coded_ = std::make_shared<const DictionaryCodes>(
-        DictionaryCodes{coded_->dictionary, std::make_shared<const std::vector<uint32_t>>(GatherOf(*coded_->codes, sel))});
+  if (coded_) coded_ = std::make_shared<const DictionaryCodes>(DictionaryCodes{coded_->dictionary, GatherOf(coded_->codes, sel)});
   switch (type_.physical()) {
     case PhysicalType::kI64: SelectOf(i64_, sel); break;
     case PhysicalType::kF64: SelectOf(f64_, sel); break;
@@ -184,9 +182,7 @@ Vector Vector::Gather(const std::vector<uint32_t>& sel) const {
   if (all_null_) return Nulls(type_, sel.size());
   Vector out(type_);
   out.nulls_.assign(GatherOf(nulls_.get(), sel));
-  if (coded_)
-    out.coded_ = std::make_shared<const DictionaryCodes>(
-        DictionaryCodes{coded_->dictionary, std::make_shared<const std::vector<uint32_t>>(GatherOf(*coded_->codes, sel))});
+  if (coded_) out.coded_ = std::make_shared<const DictionaryCodes>(DictionaryCodes{coded_->dictionary, GatherOf(coded_->codes, sel)});
   switch (type_.physical()) {
     case PhysicalType::kI64: out.i64_.assign(GatherOf(i64_.get(), sel)); break;
     case PhysicalType::kF64: out.f64_.assign(GatherOf(f64_.get(), sel)); break;
@@ -197,22 +193,13 @@ Vector Vector::Gather(const std::vector<uint32_t>& sel) const {
   return out;
 }
 
-namespace {
-// n zero codes; up to kChunkRows rows one process-wide array (longer than n: codes past a
-// vector's rows are never read).
-std::shared_ptr<const std::vector<uint32_t>> ZeroCodes(size_t n) {
-  static const auto chunk = std::make_shared<const std::vector<uint32_t>>(kChunkRows, 0);
-  return n <= kChunkRows ? chunk : std::make_shared<const std::vector<uint32_t>>(n, 0);
-}
-}  // namespace
-
 Vector Vector::Slice(size_t begin, size_t count) const {
   Vector out(type_);
   out.AppendRange(*this, begin, count);
   if (coded_) {
-    const std::vector<uint32_t>& codes = *coded_->codes;  // (at least size() codes)
-    out.coded_ = std::make_shared<const DictionaryCodes>(DictionaryCodes{
-        coded_->dictionary, std::make_shared<const std::vector<uint32_t>>(codes.begin() + begin, codes.begin() + begin + count)});
+    const std::vector<uint32_t>& codes = coded_->codes;
+    out.coded_ = std::make_shared<const DictionaryCodes>(
+        DictionaryCodes{coded_->dictionary, std::vector<uint32_t>(codes.begin() + begin, codes.begin() + begin + count)});
   }
   return out;
 }
@@ -235,7 +222,7 @@ Vector Vector::Constant(const Value& v, LogicalType t, size_t n) {
       // One value: a one-entry dictionary, so kernels taking a constant text argument (a
       // date_trunc unit, a LIKE pattern) can see it is one.
       out.coded_ = std::make_shared<const DictionaryCodes>(
-          DictionaryCodes{std::make_shared<const TextDictionary>(std::vector<std::string>{v.s}), ZeroCodes(n)});
+          DictionaryCodes{std::make_shared<const TextDictionary>(std::vector<std::string>{v.s}), std::vector<uint32_t>(n, 0)});
       break;
     }
     case PhysicalType::kDec: { auto& a = out.dec_.mut(); std::fill(a.begin(), a.end(), v.d); break; }

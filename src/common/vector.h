@@ -103,14 +103,17 @@ class Vector {
   // part's stripe). Readers must still check NULL flags; every code, a NULL row's included, is
   // below max(1, dictionary size), so a table indexed by code may be read without a branch.
   const TextDictionary* dictionary() const { return coded_ ? coded_->dictionary.get() : nullptr; }
-  const uint32_t* codes() const { return coded_ ? coded_->codes->data() : nullptr; }
+  const uint32_t* codes() const { return coded_ ? coded_->codes.data() : nullptr; }
   std::shared_ptr<const TextDictionary> shared_dictionary() const { return coded_ ? coded_->dictionary : nullptr; }
-  // d.codes has a code for each row of this vector (it may be longer: extra codes are never
-  // read), and row r's value (when not NULL) is d.dictionary->values[code r].
+  // Both, to hand to another vector of the same rows (a row group's cached read) without a copy.
+  const std::shared_ptr<const DictionaryCodes>& dictionary_codes() const { return coded_; }
+  // d.codes has a code for each row of this vector, and row r's value (when not NULL) is
+  // d.dictionary->values[code r]. Without a dictionary: drops the vector's.
   void SetDictionary(DictionaryCodes d) {
-    if (d.dictionary && d.codes) coded_ = std::make_shared<const DictionaryCodes>(std::move(d));
+    if (d.dictionary) coded_ = std::make_shared<const DictionaryCodes>(std::move(d));
     else coded_.reset();
   }
+  void SetDictionary(std::shared_ptr<const DictionaryCodes> d) { coded_ = std::move(d); }
   void DropDictionary() {
     if (coded_) coded_.reset();
   }

@@ -146,6 +146,12 @@ inline uint64_t Mix(uint64_t x) {  // splitmix64's finalizer
 
 constexpr uint32_t kNoGroup = UINT32_MAX;
 
+// A composite key's hash: each cell's (CellHash; kNullCell for NULL) folded in column order. One
+// definition for CompositeHash and IntegerKeys::Hash, which must agree (merged tables hash with
+// the first, consumed chunks with either).
+constexpr uint64_t kCompositeSeed = 0x9e3779b97f4a7c15ULL, kNullCell = 0x5bd1e995;
+inline uint64_t CompositeStep(uint64_t h, uint64_t cell, size_t column) { return Mix(h ^ cell) + column; }
+
 }  // namespace
 
 namespace {
@@ -259,19 +265,11 @@ uint32_t AggregateTable::FindOrAddComposite(RowKeys keys, size_t r, bool add) {
   return FindOrAddHashed(keys, r, CompositeHash(keys.hashed, r), add);
 }
 
-bool AggregateTable::IntegerCells(const Vector* const* hashed) const {
-  if (groups_->size() > IntegerKeys::kMax) return false;
-  for (size_t c = 0; c < groups_->size(); ++c)
-    if (hashed[c]->type().physical() != PhysicalType::kI64) return false;
-  return true;
-}
-
 uint64_t AggregateTable::CompositeHash(const Vector* const* keys, size_t r) const {
-  uint64_t h = 0x9e3779b97f4a7c15ULL;
+  uint64_t h = kCompositeSeed;
   for (size_t c = 0; c < groups_->size(); ++c) {
     const Vector& k = *keys[c];
-    const uint64_t cell = k.IsNull(r) ? 0x5bd1e995 : CellHash(k, r);  // a constant for NULL
-    h = Mix(h ^ cell) + c;
+    h = CompositeStep(h, k.IsNull(r) ? kNullCell : CellHash(k, r), c);
   }
   return h;
 }
@@ -285,8 +283,8 @@ AggregateTable::IntegerKeys::IntegerKeys(const Vector* const* hashed, size_t n) 
 }
 
 uint64_t AggregateTable::IntegerKeys::Hash(size_t r) const {
-  uint64_t h = 0x9e3779b97f4a7c15ULL;
-  for (size_t c = 0; c < count; ++c) h = Mix(h ^ (nulls[c][r] ? 0x5bd1e995 : uint64_t(values[c][r]))) + c;
+  uint64_t h = kCompositeSeed;
+  for (size_t c = 0; c < count; ++c) h = CompositeStep(h, nulls[c][r] ? kNullCell : uint64_t(values[c][r]), c);
   return h;
 }
 
@@ -319,7 +317,7 @@ void AggregateTable::Consume(ExecContext& ctx, const DataChunk& in, const std::v
     if (composite_ && !single_int_) {
       // Several keys: each row's hash first, so the slots of rows ahead can be fetched.
       std::vector<uint64_t> hashes(n);
-      if (IntegerCells(hashed.data())) {
+      if (all_integer_ && groups_->size() <= IntegerKeys::kMax) {
         // Every key an integer or a text id: CompositeHash's formula over plain arrays.
         IntegerKeys ints(hashed.data(), groups_->size());
         for (size_t i = 0; i < m; ++i) hashes[row_at(i)] = ints.Hash(row_at(i));

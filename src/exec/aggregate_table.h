@@ -53,8 +53,7 @@ class AggregateTable {
   uint32_t FindOrAddComposite(RowKeys keys, size_t row, bool add = true);
   // Several keys: the row's hash over all of them, and the lookup given it.
   uint64_t CompositeHash(const Vector* const* hashed, size_t row) const;
-  // Every hashed key column is integer-like (I64): IntegerKeys hashes them without dispatch.
-  bool IntegerCells(const Vector* const* hashed) const;
+  // all_integer_ keys (at most kMax): hashed without per-cell type dispatch.
   struct IntegerKeys {
     static constexpr size_t kMax = 8;
     const int64_t* values[kMax];

@@ -6,6 +6,7 @@
 // over a chunk. Other conjuncts are evaluated over the chunk and intersected.
 #include <algorithm>
 #include <cmath>
+#include <span>
 #include <string_view>
 #include <utility>
 
@@ -105,17 +106,22 @@ bool CompareDouble(CmpOp op, double x, double c) {
 // Keeps the rows of `sel` (all n rows when `all`) where the comparison is true; NULL never is.
 template <typename Get, typename Test>
 void Narrow(const uint8_t* nulls, size_t n, bool all, std::vector<uint32_t>* sel, const Get& get, const Test& test) {
+  // Branch-free: the test runs on NULL rows too (their cells hold a harmless default) and the
+  // NULL flag masks it.
   size_t out = 0;
   if (all) {
     sel->resize(n);
+    uint32_t* s = sel->data();
     for (uint32_t r = 0; r < n; ++r) {
-      (*sel)[out] = r;
-      out += !nulls[r] && test(get(r));
+      s[out] = r;
+      out += uint8_t(nulls[r] ^ 1) & uint8_t(test(get(r)));
     }
   } else {
-    for (uint32_t r : *sel) {
-      (*sel)[out] = r;
-      out += !nulls[r] && test(get(r));
+    uint32_t* s = sel->data();
+    for (size_t k = 0, m = sel->size(); k < m; ++k) {
+      const uint32_t r = s[k];
+      s[out] = r;
+      out += uint8_t(nulls[r] ^ 1) & uint8_t(test(get(r)));
     }
   }
   sel->resize(out);
@@ -129,44 +135,25 @@ void Narrow(const uint8_t* nulls, size_t n, bool all, std::vector<uint32_t>* sel
 // scattered strings, its hashes one small array.
 template <typename Test>
 bool NarrowByDictionary(const Vector& v, size_t n, bool all, std::vector<uint32_t>* sel, const Test& test,
-                        const std::vector<std::string_view>* equal_to = nullptr) {
+                        std::span<const std::string_view> equal_to = {}) {
   const TextDictionary* dict = v.dictionary();
   if (!dict || dict->size() > (all ? n : sel->size())) return false;
-  // At least one entry: a NULL row's code is 0 even when the dictionary is empty.
+  // At least one entry: every code, a NULL row's too, is below max(1, size) (common/vector.h).
   std::vector<uint8_t> passes(std::max<size_t>(1, dict->size()), 0);
-  if (equal_to && equal_to->size() <= 4) {
+  if (!equal_to.empty() && equal_to.size() <= 4) {
     uint64_t hashes[4];
-    for (size_t i = 0; i < equal_to->size(); ++i) hashes[i] = TextDictionary::Hash((*equal_to)[i]);
+    for (size_t i = 0; i < equal_to.size(); ++i) hashes[i] = TextDictionary::Hash(equal_to[i]);
     for (size_t k = 0; k < dict->size(); ++k) {
       bool maybe = false;
-      for (size_t i = 0; i < equal_to->size(); ++i) maybe |= dict->hashes[k] == hashes[i];
+      for (size_t i = 0; i < equal_to.size(); ++i) maybe |= dict->hashes[k] == hashes[i];
       passes[k] = maybe && test(std::string_view(dict->values[k]));
     }
   } else {
     for (size_t k = 0; k < dict->size(); ++k) passes[k] = test(std::string_view(dict->values[k]));
   }
-  // Branch-free over the rows: a row passes when its value does and it is not NULL (a NULL
-  // row's code is 0, always a valid index).
   const uint32_t* codes = v.codes();
   const uint8_t* pass = passes.data();
-  const uint8_t* nulls = v.nulls();
-  size_t out = 0;
-  if (all) {
-    sel->resize(n);
-    uint32_t* s = sel->data();
-    for (uint32_t r = 0; r < n; ++r) {
-      s[out] = r;
-      out += pass[codes[r]] & (nulls[r] ^ 1);
-    }
-  } else {
-    uint32_t* s = sel->data();
-    for (size_t k = 0, m = sel->size(); k < m; ++k) {
-      const uint32_t r = s[k];
-      s[out] = r;
-      out += pass[codes[r]] & (nulls[r] ^ 1);
-    }
-  }
-  sel->resize(out);
+  Narrow(v.nulls(), n, all, sel, [&](uint32_t r) { return codes[r]; }, [&](uint32_t code) { return pass[code]; });
   return true;
 }
 
@@ -203,12 +190,11 @@ void NarrowBy(const ColumnComparison& c, const Vector& v, size_t n, bool all, st
       return;
     }
     default: {  // text, byte-wise (C collation)
-      const std::vector<std::string_view> constant{c.constant.s};
-      if (NarrowByDictionary(v, n, all, sel, [&](std::string_view a) { return Compare(op, a, constant[0]); },
-                             op == CmpOp::kEq ? &constant : nullptr))
+      const std::string_view k = c.constant.s;
+      if (NarrowByDictionary(v, n, all, sel, [&](std::string_view a) { return Compare(op, a, k); },
+                             op == CmpOp::kEq ? std::span<const std::string_view>(&k, 1) : std::span<const std::string_view>()))
         return;
       const std::string* x = v.str();
-      const std::string_view k = c.constant.s;
       Narrow(nulls, n, all, sel, [&](uint32_t r) { return std::string_view(x[r]); },
              [&](std::string_view a) { return Compare(op, a, k); });
       return;
@@ -271,7 +257,8 @@ void NarrowByInList(const ColumnInList& c, const Vector& v, size_t n, bool all, 
       if (a == k) return want;
     return !want;
   };
-  if (NarrowByDictionary(v, n, all, sel, test, c.negated ? nullptr : &c.texts)) return;
+  if (NarrowByDictionary(v, n, all, sel, test, c.negated ? std::span<const std::string_view>() : std::span<const std::string_view>(c.texts)))
+    return;
   const std::string* x = v.str();
   Narrow(nulls, n, all, sel, [&](uint32_t r) { return std::string_view(x[r]); }, test);
 }

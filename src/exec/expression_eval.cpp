@@ -105,8 +105,7 @@ bool EvalOverDictionary(const Expr& e, const std::vector<const Vector*>& args, s
   *out = results.Gather(source);
   if (e.type.physical() == PhysicalType::kStr) {
     std::vector<std::string> result_values(results.str(), results.str() + m);
-    out->SetDictionary(DictionaryCodes{std::make_shared<const TextDictionary>(std::move(result_values)),
-                                       std::make_shared<const std::vector<uint32_t>>(std::move(source))});
+    out->SetDictionary(DictionaryCodes{std::make_shared<const TextDictionary>(std::move(result_values)), std::move(source)});
   }
   return true;
 }

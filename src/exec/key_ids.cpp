@@ -40,31 +40,23 @@ class KeyIds {
       const uint32_t* codes = key.codes();
       for (size_t r = 0; r < count; ++r) {
         if (nulls[r]) {
-          if (null_id_ < 0) null_id_ = next_++;
-          ids->push_back(uint32_t(null_id_));
+          ids->push_back(NullId());
           continue;
         }
         uint32_t& id = code_ids_[codes[r]];
-        if (id == UINT32_MAX) {
-          const uint32_t map_id = strs_.Insert(std::string_view(dict->values[codes[r]]));
-          if (map_id == global_.size()) global_.push_back(next_++);
-          id = global_[map_id];
-        }
+        if (id == UINT32_MAX) id = Handed(strs_.Insert(std::string_view(dict->values[codes[r]])));
         ids->push_back(id);
       }
       return;
     }
     for (size_t r = 0; r < count; ++r) {
       if (nulls[r]) {
-        if (null_id_ < 0) null_id_ = next_++;
-        ids->push_back(uint32_t(null_id_));
+        ids->push_back(NullId());
         continue;
       }
-      const uint32_t id = p == PhysicalType::kStr ? strs_.Insert(std::string_view(key.str()[r]))
-                          : p == PhysicalType::kI64 ? ints_.Insert(key.i64()[r])
-                                                    : ints_.Insert(DoubleKey(key.f64()[r]));
-      if (id == global_.size()) global_.push_back(next_++);
-      ids->push_back(global_[id]);
+      ids->push_back(Handed(p == PhysicalType::kStr ? strs_.Insert(std::string_view(key.str()[r]))
+                            : p == PhysicalType::kI64 ? ints_.Insert(key.i64()[r])
+                                                      : ints_.Insert(DoubleKey(key.f64()[r]))));
     }
   }
 
@@ -73,6 +65,15 @@ class KeyIds {
   FlatKeyMap<std::string_view> strs_;
   std::vector<uint32_t> global_;  // map id -> id handed out (the NULL id takes one in between)
   std::vector<uint32_t> code_ids_;  // Add of a vector with a dictionary: id per code
+  uint32_t NullId() {
+    if (null_id_ < 0) null_id_ = next_++;
+    return uint32_t(null_id_);
+  }
+  // The id handed out for map id `map_id` (a new one when the map just added it).
+  uint32_t Handed(uint32_t map_id) {
+    if (map_id == global_.size()) global_.push_back(next_++);
+    return global_[map_id];
+  }
   int64_t null_id_ = -1;
   uint32_t next_ = 0;
 };

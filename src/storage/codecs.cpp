@@ -264,8 +264,8 @@ bool DecodeDictionary(ByteReader& in, size_t n, Vector* v) {
   bool codes_ok = true;
   // The codes stay with the vector (common/text_dictionary.h): filters and GROUP BY on this
   // block then work per distinct value.
-  auto codes = std::make_shared<std::vector<uint32_t>>(n, 0);
-  uint32_t* row_codes = codes->data();
+  std::vector<uint32_t> codes(n, 0);
+  uint32_t* row_codes = codes.data();
   const bool unpacked = UnpackBits(in, bits, n, [&](size_t r, uint64_t code) {
     if (code >= size) codes_ok = false;
     else if (nulls[r]) out[r].clear();

@@ -30,7 +30,6 @@ TableData::RowGroup::RowGroup(const RowGroup& o)
     mine->zones = theirs->zones;
     mine->zone_rows = theirs->zone_rows;
     mine->dicts = theirs->dicts;
-    mine->dict_state = theirs->dict_state;
     zone_cache_.store(mine.release(), std::memory_order_release);
   }
 }
@@ -71,15 +70,13 @@ void TableData::AttachResidentDictionary(const RowGroup& grp, size_t column, Vec
   // saves little.
   RowGroup::ZoneCache& zc = grp.zone_cache();
   std::lock_guard<std::mutex> lock(zc.mu);
-  if (zc.dict_state.size() != types_.size()) {
-    zc.dicts.assign(types_.size(), DictionaryCodes{});
-    zc.dict_state.assign(types_.size(), RowGroup::kDictUnknown);
+  if (zc.dicts.size() != types_.size()) zc.dicts.assign(types_.size(), std::nullopt);
+  auto& kept = zc.dicts[column];
+  if (!kept) {
+    v->SetDictionary(BuildTextDictionary(*v, grp.chunk.count, grp.chunk.count / 4));
+    kept = v->dictionary_codes();  // nullptr: too many distinct values, not tried again
   }
-  if (zc.dict_state[column] == RowGroup::kDictUnknown) {
-    zc.dicts[column] = BuildTextDictionary(*v, grp.chunk.count, grp.chunk.count / 4);
-    zc.dict_state[column] = zc.dicts[column].dictionary ? RowGroup::kDictBuilt : RowGroup::kDictNone;
-  }
-  if (zc.dict_state[column] == RowGroup::kDictBuilt) v->SetDictionary(zc.dicts[column]);
+  v->SetDictionary(*kept);  // shared, not copied: this runs for every read of the column
 }
 
 DataChunk TableData::group(size_t g) const {

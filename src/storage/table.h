@@ -22,6 +22,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -249,23 +250,20 @@ class TableData {
     // first use: sealed groups, a hundred thousand in a large table, mostly never need one.
     // zones[column] is valid while zone_rows[column] == chunk.count; under mu.
     // Text columns of a full resident group also keep their dictionary (common/text_dictionary.h),
-    // built on first read: dicts[column] is valid while dict_state[column] is kDictBuilt, and
-    // kDictNone says the column has too many distinct values for one.
+    // built on first read: dicts[column] is empty until then, nullptr when the column has too
+    // many distinct values for one.
     struct ZoneCache {
       std::mutex mu;
       std::vector<ZoneMap> zones;
       std::vector<size_t> zone_rows;
-      std::vector<DictionaryCodes> dicts;
-      std::vector<uint8_t> dict_state;
+      std::vector<std::optional<std::shared_ptr<const DictionaryCodes>>> dicts;
       // Rows changed under the caches (a rolled-back append) or columns moved (ALTER).
       void Forget(bool columns_moved) {
         if (columns_moved) zones.clear(), zone_rows.clear();
         else zone_rows.assign(zone_rows.size(), SIZE_MAX);
         dicts.clear();
-        dict_state.clear();
       }
     };
-    static constexpr uint8_t kDictUnknown = 0, kDictBuilt = 1, kDictNone = 2;
     ZoneCache& zone_cache() const;       // created on first use (any thread)
     ZoneCache* zone_cache_if_any() const { return zone_cache_.load(std::memory_order_acquire); }
     RowGroup() = default;

@@ -31,7 +31,7 @@ TEST(TextDictionary, DistinctValuesInFirstSeenOrderWithTheirHashes) {
   ASSERT_NE(d.dictionary, nullptr);
   EXPECT_EQ(d.dictionary->values, (std::vector<std::string>{"b", "a", "c"}));
   for (size_t k = 0; k < 3; ++k) EXPECT_EQ(d.dictionary->hashes[k], TextDictionary::Hash(d.dictionary->values[k]));
-  EXPECT_EQ(*d.codes, (std::vector<uint32_t>{0, 1, 0, 0, 0, 2, 1}));
+  EXPECT_EQ(d.codes, (std::vector<uint32_t>{0, 1, 0, 0, 0, 2, 1}));
   v.SetDictionary(d);
   ExpectCodesMatch(v);
 }

@@ -77,7 +77,7 @@ TEST(DictionaryFilter, SameRowsAsWithoutTheDictionary) {
 TEST(DictionaryFilter, AllNullVectorWithAnEmptyDictionary) {
   Vector v = Vector::Nulls(kText, 100);
   v.SetDictionary(DictionaryCodes{std::make_shared<const TextDictionary>(std::vector<std::string>{}),
-                                  std::make_shared<const std::vector<uint32_t>>(100, 0)});
+                                  std::vector<uint32_t>(100, 0)});
   EXPECT_TRUE(Passing(*Compare("=", "a"), v).empty());
   EXPECT_TRUE(Passing(*InList(true, {"a"}), v).empty());
 }
