@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 #include <unordered_set>
 
 #include "common/row_key.h"
@@ -233,75 +234,143 @@ void CatchUp(Table& t, int64_t p, Table::KeyMap& m) {
     if (g >= m.covered_from) NoteRange(t, p, m, g, from, scratch);
 }
 
-// The row of partition p holding the key `digest` (of row r of `rows`) among the groups the map
-// `m` does not cover, or -1: only a key whose time is at or before m.older_max can be there
-// (late data), and only in a group whose time zone holds that time.
-int64_t FindUncovered(const Table& t, int64_t p, const Table::KeyMap& m, const DataChunk& rows, size_t r,
-                      const KeyDigest& digest) {
-  if (m.covered_from == 0) return -1;
+// A key looked for among the groups of partition p before `covered_from`, the ones its map does
+// not cover (FindUncovered): row `row` of the rows being written, its key's digest.
+struct UncoveredProbe {
+  size_t row;
+  KeyDigest digest;
+};
+
+// Only a key whose time is at or before the map's older_max (late data) can be in the groups
+// the map does not cover.
+bool MayBeUncovered(const Table& t, const Table::KeyMap& m, const DataChunk& rows, size_t r) {
+  if (m.covered_from == 0) return false;
+  const Vector& times = rows.columns[size_t(t.schema.time_column)];
+  return !times.IsNull(r) && times.i64()[r] <= m.older_max;
+}
+
+// The rows of partition p holding the probes' keys among its groups before `covered_from`, -1
+// for a key none holds. Every probe at once: a group is read (maybe from a part) only when its
+// time zone holds one of the probes' times, and once for all of them; inside it only rows at
+// one of those times are hashed. (One group walk per key made a resent batch of 50,000 late
+// fixes take 2.3 s instead of 40 ms.)
+std::vector<int64_t> FindUncovered(const Table& t, int64_t p, size_t covered_from, const DataChunk& rows,
+                                   const std::vector<UncoveredProbe>& probes) {
+  std::vector<int64_t> found(probes.size(), -1);
+  if (probes.empty()) return found;
   const size_t tc = size_t(t.schema.time_column);
-  const Vector& times = rows.columns[tc];
-  if (times.IsNull(r) || times.i64()[r] > m.older_max) return -1;
-  const int64_t ts = times.i64()[r];
-  int64_t found = -1;
+  std::vector<int64_t> times;
+  times.reserve(probes.size());
+  for (const UncoveredProbe& probe : probes) times.push_back(rows.columns[tc].i64()[probe.row]);
+  std::sort(times.begin(), times.end());
+  times.erase(std::unique(times.begin(), times.end()), times.end());
+  KeyMap128 wanted;  // digest -> index in probes
+  wanted.Reserve(probes.size());
+  for (size_t i = 0; i < probes.size(); ++i) wanted.Set(probes[i].digest, i);
   std::string key;
   std::vector<Vector> keys(t.schema.primary_key.size());
-  for (size_t g = 0; g < m.covered_from && g < t.data.group_count(); ++g) {
-    if (t.data.group_partition(g) != p) continue;
+  for (const size_t g : GroupsOf(t, p)) {
+    if (g >= covered_from || g >= t.data.group_count()) break;
     const ZoneMap z = t.data.Zone(g, tc);
-    if (!z.has_values || ts < z.min_i || ts > z.max_i) continue;
+    if (!z.has_values) continue;
+    const auto first_time = std::lower_bound(times.begin(), times.end(), z.min_i);
+    if (first_time == times.end() || *first_time > z.max_i) continue;
     const Vector group_times = t.data.column(g, tc);
     for (size_t k = 0; k < keys.size(); ++k) keys[k] = t.data.column(g, size_t(t.schema.primary_key[k]));
     const auto& deleted = t.data.deleted(g);
+    const int64_t* ts = group_times.i64();
     for (size_t i = 0; i < t.data.group_rows(g); ++i) {
-      if (deleted[i] || group_times.IsNull(i) || group_times.i64()[i] != ts) continue;
+      if (deleted[i] || group_times.IsNull(i) || ts[i] < times.front() || ts[i] > times.back() ||
+          !std::binary_search(times.begin(), times.end(), ts[i]))
+        continue;
       key.clear();
       for (const Vector& v : keys) AppendKeyCell(v, i, key);
-      if (DigestKey(key) == digest) found = int64_t(g * kChunkRows + i);
+      if (uint64_t k; wanted.Find(DigestKey(key), &k)) found[k] = std::max(found[k], int64_t(g * kChunkRows + i));
     }
   }
   return found;
+}
+
+// What the key maps say of a key: its row (id >= 0), or none (-1) — unless `search_in` is set:
+// then the key may still be in that table's (t's or its key source's) groups of partition p
+// before `covered_from`, which the maps do not cover (FindUncovered, then Finish).
+struct MapAnswer {
+  int64_t id = -1;
+  bool sure = true;
+  Table* search_in = nullptr;
+  int64_t p = 0;
+  size_t covered_from = 0;
+};
+
+// A row id of the key source's, as a private copy sees it (FindKey's `sure`).
+int64_t SharedRow(Table& t, uint64_t id, bool* sure) {
+  if (!t.key_base->ValidRowId(id)) {
+    *sure = false;
+    return -1;
+  }
+  return t.data.IsDeleted(id) ? -1 : int64_t(id);
+}
+
+// FindKey's look at the maps.
+MapAnswer LookInMaps(Table& t, const DataChunk& rows, size_t r, const KeyDigest& digest) {
+  MapAnswer a;
+  a.p = KeyPartition(t, rows, r);
+  Table::KeyMap& m = KeysOf(t, a.p);
+  if (Bounded(t, a.p)) {
+    const Vector& times = rows.columns[size_t(t.schema.time_column)];
+    const bool timed = !times.IsNull(r);
+    if (timed && times.i64()[r] > m.newest) return a;  // later than every row of the partition
+    if (timed && times.i64()[r] == m.newest) {
+      // Rows at the newest time not noted yet are all in at_newest; noted ones are in rows.
+      if (uint64_t row; m.at_newest.Find(digest, &row)) {
+        a.id = int64_t(row);
+        return a;
+      }
+    } else {
+      CatchUp(t, a.p, m);
+    }
+  }
+  if (uint64_t row; m.rows.Find(digest, &row)) {
+    a.id = int64_t(row);
+    return a;
+  }
+  if (!SharesKeys(t)) {
+    if (MayBeUncovered(t, m, rows, r)) a.search_in = &t, a.covered_from = m.covered_from;
+    return a;
+  }
+  // A row of the private copy's base it has not deleted, found through the live table's map.
+  // A live row newer than the base is not in the copy: the commit checks against those.
+  Table::KeyMap& live = KeysOf(*t.key_source, a.p);
+  if (Bounded(*t.key_source, a.p)) CatchUp(*t.key_source, a.p, live);
+  if (uint64_t id; live.rows.Find(digest, &id)) {
+    a.id = SharedRow(t, id, &a.sure);
+    return a;
+  }
+  if (MayBeUncovered(*t.key_source, live, rows, r)) {
+    a.search_in = t.key_source.get(), a.covered_from = live.covered_from;
+    return a;
+  }
+  a.sure = t.key_source->data.version() == t.key_base->version();
+  return a;
+}
+
+// The answer once the groups the maps do not cover were searched: `found` there (or -1).
+int64_t Finish(Table& t, const MapAnswer& a, int64_t found, bool* sure) {
+  *sure = a.sure;
+  if (a.search_in == nullptr || a.search_in == &t) return a.search_in ? found : a.id;
+  if (found >= 0) return SharedRow(t, uint64_t(found), sure);
+  *sure = t.key_source->data.version() == t.key_base->version();
+  return -1;
 }
 
 // FindPrimaryKey; *sure = false when a private copy cannot tell through the live table's map
 // (the key's live row is newer than the copy's base, or the live table lost rows since it):
 // its base may hold the key in a row the map no longer names.
 int64_t FindKey(Table& t, const DataChunk& rows, size_t r, const KeyDigest& digest, bool* sure) {
-  *sure = true;
-  const int64_t p = KeyPartition(t, rows, r);
-  Table::KeyMap& m = KeysOf(t, p);
-  if (Bounded(t, p)) {
-    const Vector& times = rows.columns[size_t(t.schema.time_column)];
-    const bool timed = !times.IsNull(r);
-    if (timed && times.i64()[r] > m.newest) return -1;  // later than every row of the partition
-    if (timed && times.i64()[r] == m.newest) {
-      // Rows at the newest time not noted yet are all in at_newest; noted ones are in rows.
-      if (uint64_t row; m.at_newest.Find(digest, &row)) return int64_t(row);
-    } else {
-      CatchUp(t, p, m);
-    }
-  }
-  if (uint64_t row; m.rows.Find(digest, &row)) return int64_t(row);
-  if (!SharesKeys(t)) return FindUncovered(t, p, m, rows, r, digest);
-  // A row of the private copy's base it has not deleted, found through the live table's map.
-  // A live row newer than the base is not in the copy: the commit checks against those.
-  Table::KeyMap& live = KeysOf(*t.key_source, p);
-  if (Bounded(*t.key_source, p)) CatchUp(*t.key_source, p, live);
-  uint64_t id;
-  if (!live.rows.Find(digest, &id)) {
-    const int64_t older = FindUncovered(*t.key_source, p, live, rows, r, digest);
-    if (older < 0) {
-      *sure = t.key_source->data.version() == t.key_base->version();
-      return -1;
-    }
-    id = uint64_t(older);
-  }
-  if (!t.key_base->ValidRowId(id)) {
-    *sure = false;
-    return -1;
-  }
-  if (t.data.IsDeleted(id)) return -1;
-  return int64_t(id);
+  const MapAnswer a = LookInMaps(t, rows, r, digest);
+  int64_t found = -1;
+  if (a.search_in) found = FindUncovered(*a.search_in, a.p, a.covered_from, rows, {UncoveredProbe{r, digest}})[0];
+  return Finish(t, a, found, sure);
 }
 
 }  // namespace
@@ -437,15 +506,36 @@ bool ResolveUpserts(Table& t, const DataChunk& rows, std::vector<uint64_t>* repl
     last.Set(digests[r], r);
   }
   std::vector<std::pair<uint64_t, uint32_t>> matches;  // stored row id -> the batch row replacing it
+  auto note = [&](int64_t id, size_t row) {
+    if (id < 0) return;
+    replaced->push_back(uint64_t(id));
+    if (merge) matches.emplace_back(uint64_t(id), uint32_t(row));
+  };
+  // Keys the maps do not cover are searched for together, per table and partition (late data:
+  // a resent batch, out-of-order rows older than what the partition's map holds).
+  struct Deferred {
+    MapAnswer answer;
+    std::vector<UncoveredProbe> probes;
+  };
+  std::map<std::pair<Table*, int64_t>, Deferred> deferred;
   for (size_t row = 0; row < rows.count; ++row) {
     uint64_t final_row;
     if (!has_key[row] || !last.Find(digests[row], &final_row) || final_row != row) continue;  // each key once: at its last row
-    const KeyDigest& digest = digests[row];
-    bool sure;
-    const int64_t id = FindKey(t, rows, row, digest, &sure);
-    if (id < 0) continue;
-    replaced->push_back(uint64_t(id));
-    if (merge) matches.emplace_back(uint64_t(id), row);
+    const MapAnswer a = LookInMaps(t, rows, row, digests[row]);
+    if (!a.search_in) {
+      note(a.id, row);
+      continue;
+    }
+    Deferred& d = deferred[{a.search_in, a.p}];
+    if (d.probes.empty() || a.covered_from > d.answer.covered_from) d.answer = a;  // searching more groups is harmless: a live key is in one row
+    d.probes.push_back(UncoveredProbe{row, digests[row]});
+  }
+  for (const auto& [where, d] : deferred) {
+    const std::vector<int64_t> found = FindUncovered(*where.first, where.second, d.answer.covered_from, rows, d.probes);
+    for (size_t i = 0; i < d.probes.size(); ++i) {
+      bool sure;
+      note(Finish(t, d.answer, found[i], &sure), d.probes[i].row);
+    }
   }
   // In row-id order, so each stored group's columns are read (from a part, maybe) once.
   std::sort(matches.begin(), matches.end());

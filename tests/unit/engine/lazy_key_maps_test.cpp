@@ -138,5 +138,58 @@ TEST(LazyKeyMaps, UnderASmallMemoryLimit) {
   SetMemoryLimitBytes(saved);
 }
 
+
+// A partition larger than its map's share (the newest 65,536 keys under 1 MB): keys older than
+// the map covers are looked for in the older groups, all of a statement's at once (a resent
+// batch). Resent rows replace, new late keys add, deleted keys come back as new rows; in a
+// transaction block too (its lookups go through the live table's map); in memory and from parts.
+TEST(LazyKeyMaps, LateRowsOlderThanTheMapCovers) {
+  const uint64_t saved = MemoryLimitBytes();
+  SetMemoryLimitBytes(1ull << 20);
+  for (const std::string& dir : {std::string(), FreshDir("lazy-key-maps-uncovered")}) {
+    SCOPED_TRACE(dir.empty() ? "in memory" : "on disk");
+    auto db = OpenOrDie(dir);
+    Ok(*db, "CREATE TABLE m (ts timestamptz NOT NULL, k int, v int, PRIMARY KEY (ts, k)) PARTITION BY RANGE (ts) "
+            "WITH (partition_interval = '1 day')");
+    Model model;
+    Ok(*db, "INSERT INTO m SELECT timestamptz '2026-03-01 00:00:00+00' + (i / 8) * interval '1 second', i % 8, i "
+            "FROM generate_series(0, 199999) i");
+    for (int i = 0; i < 200000; ++i) model[{i / 8, i % 8}] = i;
+    if (!dir.empty()) {
+      ASSERT_TRUE(db->Checkpoint().ok());
+    }
+    Ok(*db, "DELETE FROM m WHERE ts >= timestamptz '2026-03-01 00:00:00+00' + interval '100 seconds' "
+            "AND ts < timestamptz '2026-03-01 00:00:00+00' + interval '102 seconds'");
+    for (int s = 100; s < 102; ++s)
+      for (int unit = 0; unit < 8; ++unit) model.erase({s, unit});
+    // Seconds 50..149 resent for units 0..9 (8 and 9 are new keys), one statement.
+    Ok(*db, "INSERT INTO m SELECT timestamptz '2026-03-01 00:00:00+00' + (50 + i / 10) * interval '1 second', i % 10, -i "
+            "FROM generate_series(0, 999) i");
+    for (int i = 0; i < 1000; ++i) model[{50 + i / 10, i % 10}] = -i;
+    const auto table = db->catalog().FindTable("m");
+    ASSERT_EQ(table->pk_maps.size(), 1u);
+    EXPECT_GT(table->pk_maps.begin()->second.covered_from, 0u);  // the old keys were not in the map
+    EXPECT_EQ(Contents(*db), Contents(model));
+    // Through a transaction block, twice the same key in one statement: the last one wins.
+    std::vector<std::tuple<int, int, int>> rows{{7, 3, -5000}, {20000, 1, -5001}, {7, 3, -5002}, {101, 4, -5003}, {30000, 0, -5004}};
+    {
+      Session s(*db);
+      Ok(s, "BEGIN");
+      Ok(s, Values(rows));
+      Ok(s, "COMMIT");
+    }
+    for (auto [sec, unit, v] : rows) model[{sec, unit}] = v;
+    EXPECT_EQ(Contents(*db), Contents(model));
+    if (dir.empty()) continue;
+    db.reset();
+    db = OpenOrDie(dir);
+    Ok(*db, Values({{9, 2, -6000}, {9, 9, -6001}}));
+    model[{9, 2}] = -6000;
+    model[{9, 9}] = -6001;
+    EXPECT_EQ(Contents(*db), Contents(model));
+  }
+  SetMemoryLimitBytes(saved);
+}
+
 }  // namespace
 }  // namespace yunhe
