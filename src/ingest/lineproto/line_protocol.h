@@ -60,6 +60,8 @@ class Parser {
   size_t line() const { return line_; }           // 1-based line of the last point or error
   size_t line_offset() const { return line_start_; }  // byte offset of that line
   size_t position() const { return pos_; }        // bytes consumed so far
+  // The buffer unescaped names and values of the last point view (valid until the next call).
+  const std::string& scratch() const { return scratch_; }
 
  private:
   static int64_t Scale(Precision p);

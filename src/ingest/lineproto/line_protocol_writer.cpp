@@ -5,9 +5,11 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <cstring>
 #include <limits>
 
 #include "common/status.h"
+#include "ingest/lineproto/parse_ahead.h"
 #include "storage/catalog.h"
 
 namespace yunhe::lineproto {
@@ -86,6 +88,9 @@ struct Writer::Sink {
   // Keys of the last accepted point: most streams repeat one shape, whose slots and type checks
   // then carry over without a lookup.
   bool shape_valid = false;
+  // The shape's values go into their columns without a check (no integer into a narrower or
+  // unsigned one): runs of points of this shape are taken in bulk (Writer::AddRows).
+  bool shape_unchecked = false;
   std::vector<std::string> shape_keys;
   std::vector<FieldKind> shape_kinds;
   size_t shape_tags = 0;
@@ -265,8 +270,17 @@ std::string Writer::Prepare(Sink& sink, const Point& p) {
   bool repeated = false;
   for (size_t a = 0; a < sink.slots.size() && !repeated; ++a)
     for (size_t b = a + 1; b < sink.slots.size(); ++b) repeated = repeated || sink.slots[a] == sink.slots[b];
-  if (repeated) sink.shape_valid = false;
-  else sink.RememberShape(p);
+  if (repeated) {
+    sink.shape_valid = sink.shape_unchecked = false;
+    return "";
+  }
+  sink.RememberShape(p);
+  sink.shape_unchecked = true;
+  for (size_t k = 0; k < p.fields.size(); ++k) {
+    const FieldKind kind = p.fields[k].kind;
+    const TypeId column = s->columns[sink.slots[p.tags.size() + k]].type.id;
+    if (kind == FieldKind::kUnsigned || (kind == FieldKind::kInteger && column != TypeId::kInt64)) sink.shape_unchecked = false;
+  }
   return "";
 }
 
@@ -383,27 +397,101 @@ void Writer::Flush() {
 }
 
 void Writer::Write(std::string_view data, size_t first_line) {
+  if (data.size() >= 2 * kPieceBytes) {
+    // Large bodies: the next pieces are parsed on a second thread while these points are written.
+    Point p;
+    std::string error;
+    ParseAhead(data, options_.precision, kPieceBytes, [&](const ParsedPiece& piece, size_t lines_before) {
+      const size_t line_base = first_line + lines_before - 1;
+      size_t line;
+      for (size_t i = 0; i < piece.size();) {
+        const bool ok = piece.Get(i, &p, &error, &line);
+        Sink* sink = Take(ok ? &p : nullptr, error, line_base + line);
+        size_t next = i + 1;
+        if (sink && sink->shape_valid && sink->shape_unchecked) {
+          // The points after it of its shape need no lookup or check: their values are copied
+          // column by column.
+          while (next < piece.size() && piece.SameShapeAsPrevious(next)) ++next;
+          AddRows(*sink, piece, i + 1, next, line_base);
+        }
+        i = next;
+      }
+    });
+    return;
+  }
   Parser parser(data, options_.precision);
   Point p;
   while (true) {
     Parser::Result r = parser.Next(&p);
     if (r == Parser::kEnd) break;
-    const size_t line = first_line + parser.line() - 1;
-    if (r == Parser::kError) {
-      Reject(line, parser.error());
-      continue;
+    Take(r == Parser::kError ? nullptr : &p, parser.error(), first_line + parser.line() - 1);
+  }
+}
+
+Writer::Sink* Writer::Take(const Point* p, const std::string& error, size_t line) {
+  if (!p) {
+    Reject(line, error);
+    return nullptr;
+  }
+  if (p->measurement.size() > kMaxIdentifier) {
+    Reject(line, fmt::format("measurement name is longer than {} bytes", kMaxIdentifier));
+    return nullptr;
+  }
+  Sink& sink = SinkFor(p->measurement, *p);
+  std::string reason = Prepare(sink, *p);
+  if (!reason.empty()) {
+    Reject(line, std::move(reason));
+    return nullptr;
+  }
+  AddRow(sink, *p, line);
+  return &sink;
+}
+
+void Writer::AddRows(Sink& sink, const ParsedPiece& piece, size_t from, size_t to, size_t line_base) {
+  const size_t tags = sink.shape_tags, fields = sink.shape_kinds.size();
+  while (from < to) {
+    DataChunk& chunk = sink.chunk;
+    const size_t row0 = chunk.count;
+    Vector& tcol = chunk.columns[sink.time_col];
+    auto time_of = [&](size_t i) { return piece.has_timestamp(i) ? piece.timestamp_ns(i) : now_ns_; };
+    if (row0 == 0) {
+      tcol.i64()[0] = time_of(from);
+      sink.capacity = std::max<size_t>(1, sink.table->data.OpenGroupRoom(tcol, 0));
     }
-    if (p.measurement.size() > kMaxIdentifier) {
-      Reject(line, fmt::format("measurement name is longer than {} bytes", kMaxIdentifier));
-      continue;
+    const size_t n = std::min(to - from, sink.capacity - row0);  // AddRow flushed at capacity
+    for (auto& col : chunk.columns) memset(col.nulls() + row0, 1, n);
+    auto given = [&](Vector& out) { memset(out.nulls() + row0, 0, n); };
+    int64_t* times = tcol.i64();
+    for (size_t k = 0; k < n; ++k) times[row0 + k] = time_of(from + k);
+    given(tcol);
+    for (size_t t = 0; t < tags; ++t) {
+      Vector& out = chunk.columns[sink.slots[t]];
+      std::string* cells = out.str();
+      for (size_t k = 0; k < n; ++k) cells[row0 + k].assign(piece.tags(from + k)[t].value);
+      given(out);
     }
-    Sink& sink = SinkFor(p.measurement, p);
-    std::string reason = Prepare(sink, p);
-    if (!reason.empty()) {
-      Reject(line, std::move(reason));
-      continue;
+    for (size_t f = 0; f < fields; ++f) {
+      Vector& out = chunk.columns[sink.slots[tags + f]];
+      // cells[row0 + k] = value(field f of point from + k), as AddRow converts each kind.
+      auto copy = [&](auto* cells, auto value) {
+        for (size_t k = 0; k < n; ++k) cells[row0 + k] = value(piece.fields(from + k)[f]);
+      };
+      switch (sink.shape_kinds[f]) {
+        case FieldKind::kFloat:
+          if (out.type().id == TypeId::kFloat32) copy(out.f64(), [](const Field& x) { return double(float(x.f)); });
+          else copy(out.f64(), [](const Field& x) { return x.f; });
+          break;
+        case FieldKind::kInteger: copy(out.i64(), [](const Field& x) { return x.i; }); break;
+        case FieldKind::kUnsigned: copy(out.i64(), [](const Field& x) { return int64_t(x.u); }); break;
+        case FieldKind::kBoolean: copy(out.i64(), [](const Field& x) { return int64_t(x.b); }); break;
+        case FieldKind::kString: copy(out.str(), [](const Field& x) { return x.s; }); break;
+      }
+      given(out);
     }
-    AddRow(sink, p, line);
+    for (size_t k = 0; k < n; ++k) sink.lines.push_back(line_base + piece.line(from + k));
+    chunk.count += n;
+    from += n;
+    if (chunk.count >= sink.capacity) FlushSink(sink);
   }
 }
 

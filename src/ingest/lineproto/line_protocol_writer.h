@@ -18,6 +18,7 @@
 
 #include "ingest/table_appender.h"
 #include "ingest/lineproto/line_protocol.h"
+#include "ingest/lineproto/parse_ahead.h"
 
 namespace yunhe::lineproto {
 
@@ -56,6 +57,15 @@ class Writer {
 
  private:
   struct Sink;
+  // Input of this size or more is parsed ahead on a second thread, in pieces of kPieceBytes
+  // (ParseAhead); smaller input (a few sensors' lines) on the calling thread alone.
+  static constexpr size_t kPieceBytes = 256 << 10;
+  // One parsed line: the point (or nullptr: a bad line, `error` says why) at line `line`.
+  // Returns the sink that took the point, or nullptr when the line was rejected.
+  Sink* Take(const Point* p, const std::string& error, size_t line);
+  // Adds points [from, to) of `piece` (their line numbers offset by line_base), all of the shape
+  // the sink last took, with no check needed (Sink::shape_unchecked).
+  void AddRows(Sink& sink, const ParsedPiece& piece, size_t from, size_t to, size_t line_base);
   Sink& SinkFor(std::string_view measurement, const Point& first);
   // Checks the point against the table; adds missing columns. Empty string = ok, else the reason.
   std::string Prepare(Sink& sink, const Point& p);

@@ -1,0 +1,65 @@
+// Line protocol parsed ahead of its writing. A large body is cut at line ends into pieces; a
+// second thread parses the next pieces while the caller's thread writes the points of the ones
+// before (the writing holds the database: it takes schema decisions and appends in line order,
+// so it stays on one thread). On two cores that hides most of the parsing behind the appends.
+#pragma once
+#include <deque>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ingest/lineproto/line_protocol.h"
+
+namespace yunhe::lineproto {
+
+// One piece's lines parsed: points kept flat (names and values view the input, or the piece's
+// own copies of the ones the parser had to unescape), bad lines with their reasons, in order.
+class ParsedPiece {
+ public:
+  // Parses `text` (whole lines) in place of what the piece held.
+  void Parse(std::string_view text, Precision precision);
+  size_t size() const { return entries_.size(); }
+  // Entry i: a point (true, *p filled) or a bad line (false, *error says why); *line is its
+  // 1-based line within the piece.
+  bool Get(size_t i, Point* p, std::string* error, size_t* line) const;
+  size_t lines() const { return lines_; }  // lines the piece spans (blank and comment lines too)
+  // Entry i is a point of the same measurement, tag keys and field keys and kinds as entry i-1
+  // (a point too): a writer that took that one may take this one's values without checks.
+  bool SameShapeAsPrevious(size_t i) const { return entries_[i].same_shape; }
+  // Entry i's parts, for a point (no copies).
+  const Tag* tags(size_t i) const { return tags_.data() + entries_[i].tags_begin; }
+  const Field* fields(size_t i) const { return fields_.data() + entries_[i].fields_begin; }
+  bool has_timestamp(size_t i) const { return entries_[i].has_timestamp; }
+  int64_t timestamp_ns(size_t i) const { return entries_[i].timestamp_ns; }
+  size_t line(size_t i) const { return entries_[i].line; }
+
+ private:
+  struct Entry {
+    size_t line;
+    std::string_view measurement;
+    uint32_t tags_begin, tags_end, fields_begin, fields_end;
+    int64_t timestamp_ns;
+    bool has_timestamp;
+    bool same_shape;
+    int32_t error;  // index into errors_, or -1 for a point
+  };
+  bool SameShape(const Entry& a, const Entry& b) const;
+  // A view into the parser's per-line scratch moved onto `copy` (the same bytes).
+  static std::string_view Rebase(std::string_view v, const std::string& scratch, const std::string& copy);
+
+  std::vector<Entry> entries_;
+  std::vector<Tag> tags_;
+  std::vector<Field> fields_;
+  std::vector<std::string> errors_;
+  std::deque<std::string> unescaped_;  // a deque: its strings never move as it grows
+  size_t lines_ = 0;
+};
+
+// Calls consume(piece, lines_before) for each piece of `data` in order, on this thread, with
+// the lines of `data` before the piece; pieces are parsed up to a few ahead on a second thread.
+// An exception from consume stops the parsing and is rethrown once the thread is joined.
+void ParseAhead(std::string_view data, Precision precision, size_t piece_bytes,
+                const std::function<void(const ParsedPiece&, size_t lines_before)>& consume);
+
+}  // namespace yunhe::lineproto
