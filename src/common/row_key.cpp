@@ -11,13 +11,62 @@
 
 namespace yunhe {
 
-KeyDigest DigestKey(const std::string& key) {
+KeyDigest DigestKey(const char* data, size_t size) {
   static const uint64_t seed = [] {
     std::random_device rd;
     return (uint64_t(rd()) << 32) ^ rd();
   }();
-  const XXH128_hash_t h = XXH3_128bits_withSeed(key.data(), key.size(), seed);
+  const XXH128_hash_t h = XXH3_128bits_withSeed(data, size, seed);
   return KeyDigest{h.low64, h.high64};
+}
+
+KeyDigest DigestKey(const std::string& key) { return DigestKey(key.data(), key.size()); }
+
+void DigestRowKeys(const std::vector<const Vector*>& columns, size_t from, size_t to, KeyDigest* out) {
+  std::vector<PhysicalType> kinds;
+  for (const Vector* v : columns) kinds.push_back(v->type().physical());
+  constexpr size_t kBuffer = 256;
+  char buffer[kBuffer];
+  std::string long_key;
+  for (size_t r = from; r < to; ++r) {
+    // The bytes AppendKeyCell writes: '\0' for NULL, else '\1' and the value (text: its length
+    // in 4 bytes, then its bytes). Other kinds, and keys past the buffer, take AppendKeyCell.
+    size_t n = 0;
+    bool fits = true;
+    for (size_t c = 0; c < columns.size() && fits; ++c) {
+      const Vector& v = *columns[c];
+      if (v.IsNull(r)) {
+        fits = n + 1 <= kBuffer;
+        if (fits) buffer[n++] = '\0';
+      } else if (kinds[c] == PhysicalType::kI64) {
+        fits = n + 9 <= kBuffer;
+        if (fits) {
+          buffer[n] = '\1';
+          memcpy(buffer + n + 1, &v.i64()[r], 8);
+          n += 9;
+        }
+      } else if (kinds[c] == PhysicalType::kStr) {
+        const std::string& text = v.str()[r];
+        fits = n + 5 + text.size() <= kBuffer;
+        if (fits) {
+          const uint32_t len = uint32_t(text.size());
+          buffer[n] = '\1';
+          memcpy(buffer + n + 1, &len, 4);
+          memcpy(buffer + n + 5, text.data(), text.size());
+          n += 5 + text.size();
+        }
+      } else {
+        fits = false;
+      }
+    }
+    if (fits) {
+      out[r - from] = DigestKey(buffer, n);
+      continue;
+    }
+    long_key.clear();
+    for (const Vector* v : columns) AppendKeyCell(*v, r, long_key);
+    out[r - from] = DigestKey(long_key);
+  }
 }
 
 double GroupingDouble(double d) {
@@ -43,35 +92,59 @@ Decimal GroupingDecimal(Decimal d) {
   return d;
 }
 
+namespace {
+
+// Appends n bytes to key through one resize (a push_back or append per part checked capacity
+// each time: half of an upsert's key cost).
+char* Grow(std::string& key, size_t n) {
+  const size_t at = key.size();
+  key.resize(at + n);
+  return key.data() + at;
+}
+
+}  // namespace
+
 void AppendKeyCell(const Vector& v, size_t row, std::string& key) {
   if (v.IsNull(row)) {
     key.push_back('\0');
     return;
   }
-  key.push_back('\1');
   switch (v.type().physical()) {
-    case PhysicalType::kI64: key.append(reinterpret_cast<const char*>(&v.i64()[row]), 8); break;
+    case PhysicalType::kI64: {
+      char* out = Grow(key, 9);
+      out[0] = '\1';
+      memcpy(out + 1, &v.i64()[row], 8);
+      break;
+    }
     case PhysicalType::kF64: {
       const double d = GroupingDouble(v.f64()[row]);
-      key.append(reinterpret_cast<const char*>(&d), 8);
+      char* out = Grow(key, 9);
+      out[0] = '\1';
+      memcpy(out + 1, &d, 8);
       break;
     }
     case PhysicalType::kStr: {
       const std::string& s = v.str()[row];
-      uint32_t len = uint32_t(s.size());
-      key.append(reinterpret_cast<const char*>(&len), 4);
-      key.append(s);
+      const uint32_t len = uint32_t(s.size());
+      char* out = Grow(key, 5 + s.size());
+      out[0] = '\1';
+      memcpy(out + 1, &len, 4);
+      memcpy(out + 5, s.data(), s.size());
       break;
     }
     case PhysicalType::kDec: {
       const Decimal d = GroupingDecimal(v.dec()[row]);  // 1.0 and 1.00 group together
-      key.append(reinterpret_cast<const char*>(&d.v), 16);
-      key.append(reinterpret_cast<const char*>(&d.scale), 4);
+      char* out = Grow(key, 21);
+      out[0] = '\1';
+      memcpy(out + 1, &d.v, 16);
+      memcpy(out + 17, &d.scale, 4);
       break;
     }
     case PhysicalType::kInterval: {
-      __int128 k = v.iv()[row].SortKey();
-      key.append(reinterpret_cast<const char*>(&k), 16);
+      const __int128 k = v.iv()[row].SortKey();
+      char* out = Grow(key, 17);
+      out[0] = '\1';
+      memcpy(out + 1, &k, 16);
       break;
     }
   }

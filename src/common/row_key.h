@@ -3,6 +3,7 @@
 // 1.0 and 1.00 equal). Used as a hash key for grouping, DISTINCT, set operations and hash joins.
 #pragma once
 #include <string>
+#include <vector>
 
 #include "common/vector.h"
 
@@ -23,5 +24,11 @@ struct KeyDigest {
   bool operator==(const KeyDigest& o) const { return low == o.low && high == o.high; }
 };
 KeyDigest DigestKey(const std::string& key);
+KeyDigest DigestKey(const char* data, size_t size);
+
+// out[r - from] = the digest of row r's key made of `columns` (AppendKeyCell of each, in order,
+// then DigestKey), for rows [from, to): the columns' types are looked at once, and each key is
+// built in a buffer on the stack (a long one in a string).
+void DigestRowKeys(const std::vector<const Vector*>& columns, size_t from, size_t to, KeyDigest* out);
 
 }  // namespace yunhe

@@ -37,6 +37,17 @@ KeyDigest RowKeyDigest(const Table& t, const DataChunk& rows, size_t row, std::s
 
 }  // namespace
 
+namespace {
+
+// The key's columns of `rows`, in key order (DigestRowKeys).
+std::vector<const Vector*> KeyColumns(const Table& t, const DataChunk& rows) {
+  std::vector<const Vector*> columns;
+  for (int c : t.schema.primary_key) columns.push_back(&rows.columns[size_t(c)]);
+  return columns;
+}
+
+}  // namespace
+
 bool KeyHasNull(const Table& t, const DataChunk& rows, size_t row) {
   if (t.schema.nulls_not_distinct) return false;  // a NULL is a value of the key like any other
   for (int c : t.schema.primary_key)
@@ -151,22 +162,22 @@ Table::KeyMap& KeysOf(Table& t, int64_t p) {
   m.rows.Reserve(expected);
   const auto& pk = t.schema.primary_key;
   std::vector<Vector> keys(pk.size());
-  std::string key;
+  std::vector<const Vector*> key_columns;
+  for (const Vector& v : keys) key_columns.push_back(&v);
+  std::vector<KeyDigest> digests;
   for (auto it = first; it != groups.end(); ++it) {
     const size_t g = *it;
     const size_t from = OwnRowsFrom(t, g);
     if (from >= t.data.group_rows(g)) continue;
     for (size_t k = 0; k < pk.size(); ++k) keys[k] = t.data.column(g, size_t(pk[k]));
     const auto& deleted = t.data.deleted(g);
+    digests.resize(t.data.group_rows(g) - from);
+    DigestRowKeys(key_columns, from, t.data.group_rows(g), digests.data());
     for (size_t r = from; r < t.data.group_rows(g); ++r) {
       if (deleted[r]) continue;
       bool null = false;
-      key.clear();
-      for (const Vector& v : keys) {
-        null = null || v.IsNull(r);
-        AppendKeyCell(v, r, key);
-      }
-      if (!null || t.schema.nulls_not_distinct) m.rows.Set(DigestKey(key), g * kChunkRows + r);
+      for (const Vector& v : keys) null = null || v.IsNull(r);
+      if (!null || t.schema.nulls_not_distinct) m.rows.Set(digests[r - from], g * kChunkRows + r);
       if (time_key >= 0 && !keys[size_t(time_key)].IsNull(r)) m.newest = std::max(m.newest, keys[size_t(time_key)].i64()[r]);
     }
   }
@@ -196,16 +207,18 @@ namespace {
 
 // Notes the keys of row g's rows from `from` on in partition p's map, keeping it within twice
 // its share (past it, only the newest rows' keys stay: no key is read again).
-void NoteRange(Table& t, int64_t p, Table::KeyMap& m, size_t g, size_t from, std::string& scratch) {
+void NoteRange(Table& t, int64_t p, Table::KeyMap& m, size_t g, size_t from) {
   // The key columns only: the group may have been sealed into a part since it was appended.
   DataChunk chunk;
   chunk.count = t.data.group_rows(g);
   chunk.columns.resize(t.schema.columns.size());
   for (int c : t.schema.primary_key) chunk.columns[size_t(c)] = t.data.column(g, size_t(c));
   const auto& deleted = t.data.deleted(g);
+  std::vector<KeyDigest> digests(chunk.count - std::min(from, chunk.count));
+  DigestRowKeys(KeyColumns(t, chunk), from, chunk.count, digests.data());
   for (size_t r = from; r < chunk.count; ++r) {
     if (deleted[r] || KeyHasNull(t, chunk, r)) continue;
-    m.rows.Set(RowKeyDigest(t, chunk, r, scratch), g * kChunkRows + r);
+    m.rows.Set(digests[r - from], g * kChunkRows + r);
     if (Bounded(t, p) && m.rows.size() > 2 * CoveredKeys()) {
       m.covered_from = std::max(m.covered_from, CoverFrom(t, p));
       m.older_max = OlderMax(t, p, m.covered_from);
@@ -229,9 +242,8 @@ void CatchUp(Table& t, int64_t p, Table::KeyMap& m) {
     m.older_max = OlderMax(t, p, m.covered_from);
     m.rows.EraseRowsBelow(uint64_t(m.covered_from) * kChunkRows);
   }
-  std::string scratch;
   for (auto [g, from] : pending)
-    if (g >= m.covered_from) NoteRange(t, p, m, g, from, scratch);
+    if (g >= m.covered_from) NoteRange(t, p, m, g, from);
 }
 
 // A key looked for among the groups of partition p before `covered_from`, the ones its map does
@@ -440,14 +452,19 @@ void NotePrimaryKeys(Table& t, const TableData::AppendMark& mark) {
       if (m.pending.empty() || m.pending.back().first != g) m.pending.emplace_back(uint32_t(g), uint32_t(from));
       const DataChunk chunk = t.data.group(g);
       const Vector& times = chunk.columns[size_t(t.schema.time_column)];
-      for (size_t r = from; r < chunk.count; ++r) {
-        if (times.IsNull(r) || times.i64()[r] < m.newest) continue;  // late: noted when looked up
-        if (times.i64()[r] > m.newest) {
-          m.newest = times.i64()[r];
-          m.at_newest.ClearKeepingCapacity();
-        }
-        if (!KeyHasNull(t, chunk, r)) m.at_newest.Set(RowKeyDigest(t, chunk, r, scratch), g * kChunkRows + r);
+      // Only rows at the newest time end in at_newest (rows before it are in pending, noted when
+      // a late key is looked up): find that time first, then hash those rows' keys alone.
+      const int64_t* ts = times.i64();
+      int64_t newest = m.newest;
+      for (size_t r = from; r < chunk.count; ++r)
+        if (!times.IsNull(r)) newest = std::max(newest, ts[r]);
+      if (newest > m.newest) {
+        m.newest = newest;
+        m.at_newest.ClearKeepingCapacity();
       }
+      for (size_t r = from; r < chunk.count; ++r)
+        if (ts[r] == newest && !times.IsNull(r) && !KeyHasNull(t, chunk, r))
+          m.at_newest.Set(RowKeyDigest(t, chunk, r, scratch), g * kChunkRows + r);
       return;
     }
     const DataChunk chunk = t.data.group(g);
@@ -493,12 +510,11 @@ bool ResolveUpserts(Table& t, const DataChunk& rows, std::vector<uint64_t>* repl
       if (last.bytes() > (size_t(8) << 20)) last.Clear();
     }
   } let_go;
-  std::string scratch;
+  DigestRowKeys(KeyColumns(t, rows), 0, rows.count, digests.data());
   bool repeats = false;
   for (size_t r = 0; r < rows.count; ++r) {
     if (KeyHasNull(t, rows, r)) continue;
     has_key[r] = 1;
-    digests[r] = RowKeyDigest(t, rows, r, scratch);
     if (uint64_t earlier; last.Find(digests[r], &earlier)) {
       if (merge) FillNulls(merge, r, merge->columns, size_t(earlier));  // the earlier copy, already merged
       repeats = true;

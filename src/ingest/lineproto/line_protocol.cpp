@@ -160,6 +160,56 @@ bool IsBooleanToken(std::string_view t, bool* value) {
 }
 }  // namespace
 
+namespace {
+
+// Powers of ten a double holds exactly.
+constexpr double kExactPowersOf10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                       1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+bool EndsValue(std::string_view line, size_t k) { return k == line.size() || line[k] == ',' || line[k] == ' '; }
+
+// The values most lines carry, read in one pass: `-?digits(.digits)?` as a float, `-?digits i` as
+// an integer, `digits u` as an unsigned, each ending the value. A float is its digits as an
+// integer divided by a power of ten when both are exact doubles (below 2^53 and 1e22): one
+// correctly rounded division, the same double std::from_chars gives. Anything else (exponents,
+// long mantissas, bad text) is left to the general path (false), which also words the errors.
+bool QuickNumber(std::string_view line, size_t k, Field* f, size_t* end) {
+  const bool neg = k < line.size() && line[k] == '-';
+  size_t j = k + neg;
+  uint64_t mantissa = 0;
+  int digits = 0, fraction = 0;
+  while (j < line.size() && unsigned(line[j] - '0') < 10 && digits < 19) mantissa = mantissa * 10 + unsigned(line[j++] - '0'), ++digits;
+  const int whole_digits = digits;
+  if (j < line.size() && line[j] == '.') {
+    ++j;
+    while (j < line.size() && unsigned(line[j] - '0') < 10 && digits < 19)
+      mantissa = mantissa * 10 + unsigned(line[j++] - '0'), ++digits, ++fraction;
+  }
+  if (digits == 0 || (j < line.size() && unsigned(line[j] - '0') < 10)) return false;  // no digits, or too many
+  if (fraction == 0 && whole_digits == digits && j < line.size() && (line[j] == 'i' || line[j] == 'u') && EndsValue(line, j + 1) &&
+      (j == k + neg + size_t(digits))) {
+    if (line[j] == 'i') {
+      if (digits > 18) return false;  // may not fit: ParseInt64 says so
+      f->kind = FieldKind::kInteger;
+      f->i = neg ? -int64_t(mantissa) : int64_t(mantissa);
+    } else {
+      if (neg) return false;  // the general path words the error
+      f->kind = FieldKind::kUnsigned;
+      f->u = mantissa;
+    }
+    *end = j + 1;
+    return true;
+  }
+  if (!EndsValue(line, j) || mantissa > (uint64_t(1) << 53)) return false;
+  f->kind = FieldKind::kFloat;
+  f->f = double(mantissa) / kExactPowersOf10[fraction];
+  if (neg) f->f = -f->f;
+  *end = j;
+  return true;
+}
+
+}  // namespace
+
 bool Parser::ParseFieldValue(std::string_view line, size_t* pos, Field* f) {
   size_t k = *pos;
   if (k >= line.size() || line[k] == ',' || line[k] == ' ')
@@ -188,6 +238,10 @@ bool Parser::ParseFieldValue(std::string_view line, size_t* pos, Field* f) {
       f->s = std::string_view(scratch_.data() + out, scratch_.size() - out);
     }
     *pos = k + 1;
+    return true;
+  }
+  if (size_t end; QuickNumber(line, k, f, &end)) {
+    *pos = end;
     return true;
   }
   const size_t start = k;

@@ -118,45 +118,60 @@ void ParseAhead(std::string_view data, Precision precision, size_t piece_bytes,
     }
     return;
   }
-  // A ring of slots: the helper parses piece i into slot i % kSlots once the caller is done
-  // with piece i - kSlots; the caller waits for piece i to be parsed.
+  // A ring of slots: piece i is parsed into slot i % kSlots, once piece i - kSlots was consumed.
+  // Pieces are taken in order by whichever thread asks first: the helper one after the other;
+  // the caller, when the piece it needs next is not parsed yet, the next one nobody took (so
+  // both cores parse while the appends wait for the parser).
   constexpr size_t kSlots = 8;
+  const size_t n = pieces.size();
   std::vector<ParsedPiece> slots(kSlots);
+  std::vector<char> ready(n, 0);
   std::mutex mu;
   std::condition_variable changed;
-  size_t parsed = 0, consumed = 0;
+  size_t next = 0, consumed = 0;  // the next piece nobody took; pieces the caller is done with
   bool stop = false;
-  std::exception_ptr helper_failure;
+  std::exception_ptr parse_failure;
+  auto can_take = [&] { return next < n && next < consumed + kSlots; };
+  auto parse = [&](size_t i) {
+    std::exception_ptr failed;
+    try {
+      slots[i % kSlots].Parse(pieces[i], precision);  // bad lines are entries: only allocation fails
+    } catch (...) {
+      failed = std::current_exception();
+    }
+    {
+      std::lock_guard lock(mu);
+      if (failed && !parse_failure) parse_failure = failed;
+      ready[i] = 1;
+    }
+    changed.notify_all();
+  };
   std::thread helper([&] {
-    for (size_t i = 0; i < pieces.size(); ++i) {
+    for (;;) {
+      size_t i;
       {
         std::unique_lock lock(mu);
-        changed.wait(lock, [&] { return stop || consumed + kSlots > i; });
-        if (stop) return;
+        changed.wait(lock, [&] { return stop || parse_failure || next >= n || can_take(); });
+        if (stop || parse_failure || next >= n) return;
+        i = next++;
       }
-      std::exception_ptr failed;
-      try {
-        slots[i % kSlots].Parse(pieces[i], precision);  // bad lines are entries: only allocation fails
-      } catch (...) {
-        failed = std::current_exception();
-      }
-      {
-        std::lock_guard lock(mu);
-        if (failed) helper_failure = failed;
-        parsed = failed ? pieces.size() : i + 1;
-      }
-      changed.notify_all();
-      if (failed) return;
+      parse(i);
     }
   });
   std::exception_ptr failure;
   try {
     size_t lines_before = 0;
-    for (size_t i = 0; i < pieces.size(); ++i) {
-      {
-        std::unique_lock lock(mu);
-        changed.wait(lock, [&] { return parsed > i; });
-        if (helper_failure) std::rethrow_exception(helper_failure);
+    for (size_t i = 0; i < n; ++i) {
+      for (;;) {
+        size_t take;
+        {
+          std::unique_lock lock(mu);
+          changed.wait(lock, [&] { return ready[i] || parse_failure || can_take(); });
+          if (parse_failure) std::rethrow_exception(parse_failure);
+          if (ready[i]) break;
+          take = next++;
+        }
+        parse(take);
       }
       const ParsedPiece& piece = slots[i % kSlots];
       consume(piece, lines_before);
