@@ -1,6 +1,7 @@
 #include "ingest/lineproto/line_protocol.h"
 
 #include <array>
+#include <bit>
 #include <charconv>
 #include <cstring>
 #include <limits>
@@ -87,6 +88,60 @@ constexpr auto kNameStops = [] {
   return t;
 }();
 
+// Eight bytes at a time (SWAR: one 64-bit word holds them, little-endian): the lowest set bit of
+// the result marks the first byte equal to c. A byte above a match may be marked too (a borrow),
+// never one below it, so the lowest mark is exact.
+static_assert(std::endian::native == std::endian::little, "the word-at-a-time scans read bytes little-endian");
+inline uint64_t BytesEqual(uint64_t w, uint8_t c) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull, kHighs = 0x8080808080808080ull;
+  const uint64_t x = w ^ (kOnes * c);
+  return (x - kOnes) & ~x & kHighs;
+}
+
+inline uint64_t Load8(const char* p) {
+  uint64_t w;
+  memcpy(&w, p, 8);
+  return w;
+}
+
+// The value of the eight decimal digits at p (p[0] the most significant), or false when one of
+// the bytes is not a digit. Adjacent digits are combined into pairs, pairs into the whole with
+// two multiplications whose high halves add up to it.
+inline bool EightDigits(const char* p, uint32_t* value) {
+  uint64_t w = Load8(p);
+  constexpr uint64_t kNibbles = 0xF0F0F0F0F0F0F0F0ull;
+  // Each byte in '0'..'9': its high nibble is 3, and adding 6 keeps it 3.
+  if (((w & kNibbles) | (((w + 0x0606060606060606ull) & kNibbles) >> 4)) != 0x3333333333333333ull) return false;
+  w -= 0x3030303030303030ull;
+  w = w * 10 + (w >> 8);  // bytes 0, 2, 4, 6: the pairs d0d1, d2d3, d4d5, d6d7 (at most 99: no carry)
+  constexpr uint64_t kPairs = 0x000000FF000000FFull;
+  const uint64_t outer = (w & kPairs) * (100 + (1000000ull << 32));          // d0d1 * 10^6 + d4d5 * 100
+  const uint64_t inner = ((w >> 16) & kPairs) * (1 + (10000ull << 32));    // d2d3 * 10^4 + d6d7
+  *value = uint32_t((outer + inner) >> 32);
+  return true;
+}
+
+// How many decimal digits the eight bytes at p start with (0 to 8), and their value: the digits
+// are moved to the top of the word (the bytes below become zeros, leading zeros of the number)
+// and combined as in EightDigits. The bytes after the first non-digit are shifted out, with any
+// borrow or carry they caused.
+inline int LeadingDigits(const char* p, uint32_t* value) {
+  const uint64_t w = Load8(p);
+  constexpr uint64_t kNibbles = 0xF0F0F0F0F0F0F0F0ull, kLow7 = 0x7F7F7F7F7F7F7F7Full;
+  const uint64_t other = ((w & kNibbles) | (((w + 0x0606060606060606ull) & kNibbles) >> 4)) ^ 0x3333333333333333ull;
+  const uint64_t marks = (((other & kLow7) + kLow7) | other) & 0x8080808080808080ull;  // bytes that are not digits
+  const int n = marks ? __builtin_ctzll(marks) / 8 : 8;
+  if (n == 0) {
+    *value = 0;
+    return 0;
+  }
+  uint64_t d = (w - 0x3030303030303030ull) << (8 * (8 - n));
+  d = d * 10 + (d >> 8);
+  constexpr uint64_t kPairs = 0x000000FF000000FFull;
+  *value = uint32_t(((d & kPairs) * (100 + (1000000ull << 32)) + ((d >> 16) & kPairs) * (1 + (10000ull << 32))) >> 32);
+  return n;
+}
+
 // std::from_chars for int64 (an optional '-', then digits, nothing else), without its checks
 // per digit while fewer than 19 digits cannot overflow. errc::invalid_argument when there are no
 // digits, result_out_of_range past int64; *end is where the digits stopped.
@@ -95,6 +150,7 @@ std::errc ParseInt64(const char* b, const char* e, int64_t* out, const char** en
   const char* p = b + neg;
   const char* digits = p;
   uint64_t v = 0;
+  for (uint32_t eight; e - p >= 8 && p - digits <= 10 && EightDigits(p, &eight); p += 8) v = v * 100000000 + eight;
   while (p < e && p - digits < 18 && unsigned(*p - '0') < 10) v = v * 10 + unsigned(*p++ - '0');
   while (p < e && unsigned(*p - '0') < 10) {
     if (__builtin_mul_overflow(v, uint64_t(10), &v) || __builtin_add_overflow(v, uint64_t(*p - '0'), &v)) {
@@ -118,6 +174,17 @@ std::string_view Parser::ReadName(std::string_view line, size_t* pos, bool stop_
   size_t k = start;
   bool escaped = false;
   const uint8_t stop = stop_at_equals ? 2 : 1;
+  // To the first stop or backslash eight bytes at a time; the loop below takes it from there
+  // (and the last few bytes of the line).
+  while (line.size() - k >= 8) {
+    const uint64_t w = Load8(line.data() + k);
+    const uint64_t marks = BytesEqual(w, ',') | BytesEqual(w, ' ') | BytesEqual(w, '\\') | (stop_at_equals ? BytesEqual(w, '=') : 0);
+    if (marks) {
+      k += size_t(__builtin_ctzll(marks)) / 8;
+      break;
+    }
+    k += 8;
+  }
   while (k < line.size()) {
     const uint8_t kind = kNameStops[uint8_t(line[k])];
     if (kind & stop) break;
@@ -168,6 +235,20 @@ constexpr double kExactPowersOf10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6, 
 
 bool EndsValue(std::string_view line, size_t k) { return k == line.size() || line[k] == ',' || line[k] == ' '; }
 
+// Appends the digits at *j to *mantissa while fewer than 19 (which cannot overflow), eight at a
+// time where they are; *digits counts them.
+inline void ReadDigits(std::string_view line, size_t* j, uint64_t* mantissa, int* digits) {
+  static constexpr uint64_t kScale[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000};
+  while (line.size() - *j >= 8 && *digits <= 11) {
+    uint32_t value;
+    const int n = LeadingDigits(line.data() + *j, &value);
+    *mantissa = *mantissa * kScale[n] + value;
+    *j += size_t(n), *digits += n;
+    if (n < 8) return;
+  }
+  while (*j < line.size() && unsigned(line[*j] - '0') < 10 && *digits < 19) *mantissa = *mantissa * 10 + unsigned(line[(*j)++] - '0'), ++*digits;
+}
+
 // The values most lines carry, read in one pass: `-?digits(.digits)?` as a float, `-?digits i` as
 // an integer, `digits u` as an unsigned, each ending the value. A float is its digits as an
 // integer divided by a power of ten when both are exact doubles (below 2^53 and 1e22): one
@@ -178,12 +259,12 @@ bool QuickNumber(std::string_view line, size_t k, Field* f, size_t* end) {
   size_t j = k + neg;
   uint64_t mantissa = 0;
   int digits = 0, fraction = 0;
-  while (j < line.size() && unsigned(line[j] - '0') < 10 && digits < 19) mantissa = mantissa * 10 + unsigned(line[j++] - '0'), ++digits;
+  ReadDigits(line, &j, &mantissa, &digits);
   const int whole_digits = digits;
   if (j < line.size() && line[j] == '.') {
     ++j;
-    while (j < line.size() && unsigned(line[j] - '0') < 10 && digits < 19)
-      mantissa = mantissa * 10 + unsigned(line[j++] - '0'), ++digits, ++fraction;
+    ReadDigits(line, &j, &mantissa, &digits);
+    fraction = digits - whole_digits;
   }
   if (digits == 0 || (j < line.size() && unsigned(line[j] - '0') < 10)) return false;  // no digits, or too many
   if (fraction == 0 && whole_digits == digits && j < line.size() && (line[j] == 'i' || line[j] == 'u') && EndsValue(line, j + 1) &&

@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <charconv>
+#include <cmath>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -220,6 +223,65 @@ TEST(LineProtocol, ViewsSurviveUntilNextLine) {
   EXPECT_EQ(p.fields[0].key, "x y");
   EXPECT_EQ(p.fields[0].s, "q\"r");
   EXPECT_EQ(p.fields[1].key, "z z");
+}
+
+// Numbers are read word-at-a-time on the common path (plain decimals, integers, unsigned); every
+// value must be the one std::from_chars gives (floats correctly rounded), and every text the
+// general path refuses must still be refused: random digit counts around the fast path's limits
+// (8 per word, 18 and 19 digits, 2^53 mantissas), signs, fractions, suffixes, stray characters.
+TEST(LineProtocol, NumbersMatchFromChars) {
+  std::mt19937_64 rng(42);
+  auto digits = [&](int n) {
+    std::string d;
+    for (int k = 0; k < n; ++k) d.push_back(char('0' + rng() % 10));
+    return d;
+  };
+  for (int round = 0; round < 200000; ++round) {
+    std::string tok = (rng() % 4 == 0 ? "-" : "") + digits(int(rng() % 22));
+    const int shape = int(rng() % 10);
+    if (shape < 5) tok += "." + digits(int(rng() % 22));
+    else if (shape == 5) tok += "i";
+    else if (shape == 6) tok += "u";
+    else if (shape == 7) tok += "e" + digits(1 + int(rng() % 2));
+    else if (shape == 8) tok += std::string(1, "x.-+"[rng() % 4]) + digits(int(rng() % 3));
+    const std::string line = "m v=" + tok + (rng() % 2 ? ",w=1" : "");
+    Parser parser(line);
+    Point p;
+    const bool ok = parser.Next(&p) == Parser::kPoint;
+    SCOPED_TRACE(line);
+    const char* b = tok.data();
+    const char* e = b + tok.size();
+    if (!tok.empty() && tok.back() == 'i') {
+      int64_t want;
+      auto [ptr, ec] = std::from_chars(b, e - 1, want);
+      const bool valid = ec == std::errc() && ptr == e - 1 && b != e - 1;
+      ASSERT_EQ(ok, valid) << parser.error();
+      if (ok) {
+        EXPECT_EQ(p.fields[0].kind, FieldKind::kInteger);
+        EXPECT_EQ(p.fields[0].i, want);
+      }
+    } else if (!tok.empty() && tok.back() == 'u') {
+      uint64_t want;
+      auto [ptr, ec] = std::from_chars(b, e - 1, want);
+      const bool valid = tok[0] != '-' && ec == std::errc() && ptr == e - 1 && b != e - 1;
+      ASSERT_EQ(ok, valid) << parser.error();
+      if (ok) {
+        EXPECT_EQ(p.fields[0].kind, FieldKind::kUnsigned);
+        EXPECT_EQ(p.fields[0].u, want);
+      }
+    } else {
+      double want;
+      auto [ptr, ec] = std::from_chars(b, e, want);
+      const bool starts_well = !tok.empty() && (tok[0] == '-' || tok[0] == '.' || (tok[0] >= '0' && tok[0] <= '9'));
+      const bool valid = starts_well && ec == std::errc() && ptr == e;
+      ASSERT_EQ(ok, valid) << parser.error();
+      if (ok) {
+        EXPECT_EQ(p.fields[0].kind, FieldKind::kFloat);
+        EXPECT_EQ(std::signbit(p.fields[0].f), std::signbit(want));
+        EXPECT_EQ(p.fields[0].f, want);
+      }
+    }
+  }
 }
 
 }  // namespace
