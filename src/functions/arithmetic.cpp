@@ -1,4 +1,4 @@
-// Arithmetic operators: + - * / % and unary minus on integers, floats, numeric, and the
+// Arithmetic operators: + - * / % and unary minus on integers (and their bitwise & | # ~ << >>), floats, numeric, and the
 // date/time combinations PostgreSQL defines (date + int, timestamp - interval, ...).
 // Kernels take the output array once (`o`): a non-const accessor per row would pay a
 // copy-on-write check each time.
@@ -45,6 +45,46 @@ void IntNegate(const std::vector<const Vector*>& args, size_t count, Vector& out
     int64_t v;
     bool ovf = __builtin_mul_overflow(a[r], int64_t(-1), &v);
     o[r] = CheckIntResult(v, ovf, out.type().id);
+  });
+}
+
+// Bitwise operators (& | # ~ << >>) as PostgreSQL's int2/int4/int8 ones. Integers are held
+// sign-extended in 64 bits, where and, or, xor and not of two values of one type stay in its
+// range. Shifts work in the type's width (smallint in int's, as C promotes it, then cut back),
+// with the count taken modulo that width as x86 does for PostgreSQL's C shifts (1 << 33 = 2).
+template <char Op>
+void BitKernel(const std::vector<const Vector*>& args, size_t count, Vector& out) {
+  const int64_t* a = args[0]->i64();
+  const int64_t* b = args[1]->i64();
+  int64_t* res = out.i64();
+  ForEachValid(out, count, [&](size_t r) {
+    if constexpr (Op == '&') res[r] = a[r] & b[r];
+    if constexpr (Op == '|') res[r] = a[r] | b[r];
+    if constexpr (Op == '#') res[r] = a[r] ^ b[r];
+  });
+}
+
+void BitNot(const std::vector<const Vector*>& args, size_t count, Vector& out) {
+  const int64_t* a = args[0]->i64();
+  int64_t* res = out.i64();
+  ForEachValid(out, count, [&](size_t r) { res[r] = ~a[r]; });
+}
+
+template <bool Left>
+void ShiftKernel(const std::vector<const Vector*>& args, size_t count, Vector& out) {
+  const int64_t* a = args[0]->i64();
+  const int64_t* b = args[1]->i64();
+  int64_t* res = out.i64();
+  const TypeId t = out.type().id;
+  ForEachValid(out, count, [&](size_t r) {
+    if (t == TypeId::kInt64) {
+      const unsigned n = unsigned(b[r]) & 63;
+      res[r] = Left ? int64_t(uint64_t(a[r]) << n) : a[r] >> n;
+      return;
+    }
+    const unsigned n = unsigned(b[r]) & 31;
+    const int32_t v = Left ? int32_t(uint32_t(int32_t(a[r])) << n) : int32_t(a[r]) >> n;
+    res[r] = t == TypeId::kInt16 ? int64_t(int16_t(v)) : int64_t(v);
   });
 }
 
@@ -273,6 +313,12 @@ void RegisterArithmeticFunctions(FunctionRegistry& r) {
     AddScalar(r, "/", {t, t}, t, IntKernel<'/'>, "operator", "");
     AddScalar(r, "%", {t, t}, t, IntKernel<'%'>, "operator", "");
     AddScalar(r, "-", {t}, t, IntNegate, "operator", "");
+    AddScalar(r, "&", {t, t}, t, BitKernel<'&'>, "operator", "");
+    AddScalar(r, "|", {t, t}, t, BitKernel<'|'>, "operator", "");
+    AddScalar(r, "#", {t, t}, t, BitKernel<'#'>, "operator", "");
+    AddScalar(r, "~", {t}, t, BitNot, "operator", "");
+    AddScalar(r, "<<", {t, TypeId::kInt32}, t, ShiftKernel<true>, "operator", "");
+    AddScalar(r, ">>", {t, TypeId::kInt32}, t, ShiftKernel<false>, "operator", "");
   }
   for (TypeId t : {TypeId::kFloat32, TypeId::kFloat64}) {
     AddScalar(r, "+", {t, t}, t, FloatKernel<'+'>, "operator", "");
