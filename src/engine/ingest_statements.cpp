@@ -14,8 +14,12 @@ QueryResult RunIngestStatement(Database& db, const std::string& description,
   });
 }
 
-QueryResult WriteLineProtocol(Database& db, std::string_view data, const lineproto::WriterOptions& options,
-                              lineproto::WriteReport* report, size_t first_line) {
+namespace {
+
+// `data`: the text, or a PieceParser parsing it (lineproto::Writer::Write takes both).
+template <class Lines>
+QueryResult WriteLines(Database& db, Lines& data, const lineproto::WriterOptions& options, lineproto::WriteReport* report,
+                       size_t first_line) REQUIRES(db.mutex()) {
   return db.RunAsStatement("line protocol write", [&](QueryResult& result) REQUIRES(db.mutex()) {
     DatabaseAppender appender(db);
     lineproto::Writer w(appender, options);
@@ -24,6 +28,18 @@ QueryResult WriteLineProtocol(Database& db, std::string_view data, const linepro
     *report = w.report();
     result.tag = fmt::format("WRITE {}", report->rows);
   });
+}
+
+}  // namespace
+
+QueryResult WriteLineProtocol(Database& db, std::string_view data, const lineproto::WriterOptions& options,
+                              lineproto::WriteReport* report, size_t first_line) {
+  return WriteLines(db, data, options, report, first_line);
+}
+
+QueryResult WriteLineProtocol(Database& db, lineproto::PieceParser& parsed, const lineproto::WriterOptions& options,
+                              lineproto::WriteReport* report, size_t first_line) {
+  return WriteLines(db, parsed, options, report, first_line);
 }
 
 }  // namespace yunhe

@@ -16,6 +16,10 @@ namespace yunhe {
 // Parses and writes `data` (whole lines; the first is line `first_line` of the caller's input).
 QueryResult WriteLineProtocol(Database& db, std::string_view data, const lineproto::WriterOptions& options,
                               lineproto::WriteReport* report, size_t first_line = 1) REQUIRES(db.mutex());
+// The same for lines a PieceParser (made with lineproto::Writer::kPieceBytes and the options'
+// precision) has been parsing since before the caller held the database.
+QueryResult WriteLineProtocol(Database& db, lineproto::PieceParser& parsed, const lineproto::WriterOptions& options,
+                              lineproto::WriteReport* report, size_t first_line = 1) REQUIRES(db.mutex());
 
 // Runs fn with an appender into db as one statement named `description`.
 QueryResult RunIngestStatement(Database& db, const std::string& description,

@@ -397,26 +397,10 @@ void Writer::Flush() {
 }
 
 void Writer::Write(std::string_view data, size_t first_line) {
-  if (data.size() >= 2 * kPieceBytes) {
+  if (data.size() >= kParseAheadBytes) {
     // Large bodies: the next pieces are parsed on a second thread while these points are written.
-    Point p;
-    std::string error;
-    ParseAhead(data, options_.precision, kPieceBytes, [&](const ParsedPiece& piece, size_t lines_before) {
-      const size_t line_base = first_line + lines_before - 1;
-      size_t line;
-      for (size_t i = 0; i < piece.size();) {
-        const bool ok = piece.Get(i, &p, &error, &line);
-        Sink* sink = Take(ok ? &p : nullptr, error, line_base + line);
-        size_t next = i + 1;
-        if (sink && sink->shape_valid && sink->shape_unchecked) {
-          // The points after it of its shape need no lookup or check: their values are copied
-          // column by column.
-          while (next < piece.size() && piece.SameShapeAsPrevious(next)) ++next;
-          AddRows(*sink, piece, i + 1, next, line_base);
-        }
-        i = next;
-      }
-    });
+    PieceParser parsed(data, options_.precision, kPieceBytes);
+    Write(parsed, first_line);
     return;
   }
   Parser parser(data, options_.precision);
@@ -426,6 +410,27 @@ void Writer::Write(std::string_view data, size_t first_line) {
     if (r == Parser::kEnd) break;
     Take(r == Parser::kError ? nullptr : &p, parser.error(), first_line + parser.line() - 1);
   }
+}
+
+void Writer::Write(PieceParser& parsed, size_t first_line) {
+  Point p;
+  std::string error;
+  parsed.Consume([&](const ParsedPiece& piece, size_t lines_before) {
+    const size_t line_base = first_line + lines_before - 1;
+    size_t line;
+    for (size_t i = 0; i < piece.size();) {
+      const bool ok = piece.Get(i, &p, &error, &line);
+      Sink* sink = Take(ok ? &p : nullptr, error, line_base + line);
+      size_t next = i + 1;
+      if (sink && sink->shape_valid && sink->shape_unchecked) {
+        // The points after it of its shape need no lookup or check: their values are copied
+        // column by column.
+        while (next < piece.size() && piece.SameShapeAsPrevious(next)) ++next;
+        AddRows(*sink, piece, i + 1, next, line_base);
+      }
+      i = next;
+    }
+  });
 }
 
 Writer::Sink* Writer::Take(const Point* p, const std::string& error, size_t line) {

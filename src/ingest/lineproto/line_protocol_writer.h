@@ -51,15 +51,18 @@ class Writer {
   // Parses `data` (whole lines) and buffers its points; full chunks are appended at once.
   // `first_line` numbers the first line of `data` in the caller's input.
   void Write(std::string_view data, size_t first_line = 1);
+  // The same for input a PieceParser (made with kPieceBytes) may have begun parsing already.
+  void Write(PieceParser& parsed, size_t first_line = 1);
+  // Input of this size or more is parsed ahead on a second thread, in pieces of kPieceBytes
+  // (PieceParser); smaller input (a few sensors' lines) on the calling thread alone.
+  static constexpr size_t kPieceBytes = 256 << 10;
+  static constexpr size_t kParseAheadBytes = 2 * kPieceBytes;
   // Appends every buffered row. Call before the statement commits.
   void Flush();
   const WriteReport& report() const { return report_; }
 
  private:
   struct Sink;
-  // Input of this size or more is parsed ahead on a second thread, in pieces of kPieceBytes
-  // (ParseAhead); smaller input (a few sensors' lines) on the calling thread alone.
-  static constexpr size_t kPieceBytes = 256 << 10;
   // One parsed line: the point (or nullptr: a bad line, `error` says why) at line `line`.
   // Returns the sink that took the point, or nullptr when the line was rejected.
   Sink* Take(const Point* p, const std::string& error, size_t line);

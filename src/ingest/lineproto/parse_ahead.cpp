@@ -105,93 +105,90 @@ std::vector<std::string_view> CutAtLineEnds(std::string_view data, size_t piece_
 
 }  // namespace
 
-void ParseAhead(std::string_view data, Precision precision, size_t piece_bytes,
-                const std::function<void(const ParsedPiece&, size_t lines_before)>& consume) {
-  const std::vector<std::string_view> pieces = CutAtLineEnds(data, piece_bytes);
-  if (pieces.size() <= 1 || std::thread::hardware_concurrency() < 2) {
+PieceParser::PieceParser(std::string_view data, Precision precision, size_t piece_bytes)
+    : precision_(precision), pieces_(CutAtLineEnds(data, piece_bytes)), ready_(pieces_.size(), 0) {
+  if (pieces_.size() <= 1 || std::thread::hardware_concurrency() < 2) return;  // Consume parses alone
+  slots_.resize(kSlots);
+  helper_ = std::thread([this] {
+    for (;;) {
+      size_t i;
+      {
+        std::unique_lock lock(mu_);
+        changed_.wait(lock, [&] { return stop_ || failure_ || next_ >= pieces_.size() || CanTake(); });
+        if (stop_ || failure_ || next_ >= pieces_.size()) return;
+        i = next_++;
+      }
+      ParseInto(i);
+    }
+  });
+}
+
+PieceParser::~PieceParser() {
+  if (!helper_.joinable()) return;
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  changed_.notify_all();
+  helper_.join();
+}
+
+bool PieceParser::CanTake() const { return next_ < pieces_.size() && next_ < consumed_ + kSlots; }
+
+void PieceParser::ParseInto(size_t i) {
+  std::exception_ptr failed;
+  try {
+    slots_[i % kSlots].Parse(pieces_[i], precision_);  // bad lines are entries: only allocation fails
+  } catch (...) {
+    failed = std::current_exception();
+  }
+  {
+    std::lock_guard lock(mu_);
+    if (failed && !failure_) failure_ = failed;
+    ready_[i] = 1;
+  }
+  changed_.notify_all();
+}
+
+void PieceParser::Consume(const std::function<void(const ParsedPiece&, size_t lines_before)>& consume) {
+  size_t lines_before = 0;
+  if (!helper_.joinable()) {
     ParsedPiece piece;
-    size_t lines_before = 0;
-    for (std::string_view text : pieces) {
-      piece.Parse(text, precision);
+    for (std::string_view text : pieces_) {
+      piece.Parse(text, precision_);
       consume(piece, lines_before);
       lines_before += piece.lines();
     }
     return;
   }
-  // A ring of slots: piece i is parsed into slot i % kSlots, once piece i - kSlots was consumed.
-  // Pieces are taken in order by whichever thread asks first: the helper one after the other;
-  // the caller, when the piece it needs next is not parsed yet, the next one nobody took (so
-  // both cores parse while the appends wait for the parser).
-  constexpr size_t kSlots = 8;
-  const size_t n = pieces.size();
-  std::vector<ParsedPiece> slots(kSlots);
-  std::vector<char> ready(n, 0);
-  std::mutex mu;
-  std::condition_variable changed;
-  size_t next = 0, consumed = 0;  // the next piece nobody took; pieces the caller is done with
-  bool stop = false;
-  std::exception_ptr parse_failure;
-  auto can_take = [&] { return next < n && next < consumed + kSlots; };
-  auto parse = [&](size_t i) {
-    std::exception_ptr failed;
-    try {
-      slots[i % kSlots].Parse(pieces[i], precision);  // bad lines are entries: only allocation fails
-    } catch (...) {
-      failed = std::current_exception();
-    }
-    {
-      std::lock_guard lock(mu);
-      if (failed && !parse_failure) parse_failure = failed;
-      ready[i] = 1;
-    }
-    changed.notify_all();
-  };
-  std::thread helper([&] {
+  for (size_t i = 0; i < pieces_.size(); ++i) {
+    // Piece i, parsed by the helper, or by this thread: when it is not ready, this thread
+    // parses the next piece nobody took (so both cores parse while the appends wait).
     for (;;) {
-      size_t i;
+      size_t take;
       {
-        std::unique_lock lock(mu);
-        changed.wait(lock, [&] { return stop || parse_failure || next >= n || can_take(); });
-        if (stop || parse_failure || next >= n) return;
-        i = next++;
+        std::unique_lock lock(mu_);
+        changed_.wait(lock, [&] { return ready_[i] || failure_ || CanTake(); });
+        if (failure_) std::rethrow_exception(failure_);
+        if (ready_[i]) break;
+        take = next_++;
       }
-      parse(i);
+      ParseInto(take);
     }
-  });
-  std::exception_ptr failure;
-  try {
-    size_t lines_before = 0;
-    for (size_t i = 0; i < n; ++i) {
-      for (;;) {
-        size_t take;
-        {
-          std::unique_lock lock(mu);
-          changed.wait(lock, [&] { return ready[i] || parse_failure || can_take(); });
-          if (parse_failure) std::rethrow_exception(parse_failure);
-          if (ready[i]) break;
-          take = next++;
-        }
-        parse(take);
-      }
-      const ParsedPiece& piece = slots[i % kSlots];
-      consume(piece, lines_before);
-      lines_before += piece.lines();
-      {
-        std::lock_guard lock(mu);
-        consumed = i + 1;
-      }
-      changed.notify_all();
+    const ParsedPiece& piece = slots_[i % kSlots];
+    consume(piece, lines_before);
+    lines_before += piece.lines();
+    {
+      std::lock_guard lock(mu_);
+      consumed_ = i + 1;
     }
-  } catch (...) {
-    failure = std::current_exception();
+    changed_.notify_all();
   }
-  {
-    std::lock_guard lock(mu);
-    stop = true;
-  }
-  changed.notify_all();
-  helper.join();
-  if (failure) std::rethrow_exception(failure);
+}
+
+void ParseAhead(std::string_view data, Precision precision, size_t piece_bytes,
+                const std::function<void(const ParsedPiece&, size_t lines_before)>& consume) {
+  PieceParser(data, precision, piece_bytes).Consume(consume);
 }
 
 }  // namespace yunhe::lineproto

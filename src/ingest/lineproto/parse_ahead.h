@@ -3,10 +3,14 @@
 // before (the writing holds the database: it takes schema decisions and appends in line order,
 // so it stays on one thread). On two cores that hides most of the parsing behind the appends.
 #pragma once
+#include <condition_variable>
 #include <deque>
+#include <exception>
 #include <functional>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "ingest/lineproto/line_protocol.h"
@@ -56,9 +60,39 @@ class ParsedPiece {
   size_t lines_ = 0;
 };
 
-// Calls consume(piece, lines_before) for each piece of `data` in order, on this thread, with
-// the lines of `data` before the piece; pieces are parsed up to a few ahead on a second thread.
-// An exception from consume stops the parsing and is rethrown once the thread is joined.
+// `data` (whole lines) cut into pieces of about piece_bytes at line ends and parsed up to
+// kSlots pieces ahead of their consumer, on a second thread started at construction: a server
+// builds one before it waits for the database, so the parsing need not hold it. `data` must
+// outlive it. The destructor stops the parsing.
+class PieceParser {
+ public:
+  PieceParser(std::string_view data, Precision precision, size_t piece_bytes);
+  ~PieceParser();
+  PieceParser(const PieceParser&) = delete;
+  PieceParser& operator=(const PieceParser&) = delete;
+  // Calls consume(piece, lines_before) for each piece in order on this thread (once), with the
+  // lines of `data` before the piece. An exception from consume reaches the caller (the
+  // destructor then stops the helper).
+  void Consume(const std::function<void(const ParsedPiece&, size_t lines_before)>& consume);
+
+ private:
+  static constexpr size_t kSlots = 8;  // a ring: piece i is parsed into slot i % kSlots
+  bool CanTake() const;                // under mu_: the next piece may be taken (its slot is free)
+  void ParseInto(size_t i);
+
+  Precision precision_;
+  std::vector<std::string_view> pieces_;
+  std::vector<ParsedPiece> slots_;
+  std::vector<char> ready_;
+  std::mutex mu_;
+  std::condition_variable changed_;
+  size_t next_ = 0, consumed_ = 0;  // the next piece nobody took; pieces consumed
+  bool stop_ = false;
+  std::exception_ptr failure_;  // a parse that failed (allocation)
+  std::thread helper_;
+};
+
+// PieceParser(data, precision, piece_bytes).Consume(consume).
 void ParseAhead(std::string_view data, Precision precision, size_t piece_bytes,
                 const std::function<void(const ParsedPiece&, size_t lines_before)>& consume);
 

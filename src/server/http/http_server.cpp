@@ -313,9 +313,12 @@ void HttpServer::Routes() {
     QueryResult r;
     Session session(db_);
     session.SetLoginUser(req.get_header_value(kRoleHeader));
+    // Parsing starts here, on a second thread for a large body, before the database is held:
+    // concurrent writers parse while another one appends.
+    lineproto::PieceParser parsed(body, o.precision, lineproto::Writer::kPieceBytes);
     Status durable = session.LockedDurably([&](Database& db) {
       db.AssertHeld();
-      r = WriteLineProtocol(db, body, o, &report);
+      r = WriteLineProtocol(db, parsed, o, &report);
     });
     if (!durable.ok()) r.status = durable;
     rows_written_ += report.rows;

@@ -92,9 +92,10 @@ void IlpServer::Serve(int fd, int connection) {
     pending.erase(0, cut);
     lineproto::WriteReport report;
     QueryResult r;
+    lineproto::PieceParser parsed(batch, options.precision, lineproto::Writer::kPieceBytes);  // before the database is held
     Status durable = session.LockedDurably([&](Database& db) {
       db.AssertHeld();
-      r = WriteLineProtocol(db, batch, options, &report, next_line);
+      r = WriteLineProtocol(db, parsed, options, &report, next_line);
     });
     if (!durable.ok()) r.status = durable;
     next_line += size_t(std::count(batch.begin(), batch.end(), '\n'));

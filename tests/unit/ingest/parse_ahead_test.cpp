@@ -6,8 +6,10 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace yunhe::lineproto {
@@ -116,6 +118,33 @@ TEST(ParseAhead, AnExceptionFromTheConsumerReachesTheCaller) {
                           }),
                std::runtime_error);
   EXPECT_EQ(pieces, 3);
+}
+
+// A server builds the parser before it waits for the database: the helper runs ahead (up to
+// its ring of pieces) meanwhile, and a parser dropped without being consumed (the write failed
+// before it got the database) stops its helper.
+TEST(ParseAhead, ParsingStartsBeforeConsumeAndStopsWhenDropped) {
+  const std::string text = MixedInput(20000);
+  const std::vector<std::string> want = Sequential(text);
+  {
+    PieceParser parsed(text, Precision::kMilliseconds, 1000);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // the helper fills its ring and waits
+    std::vector<std::string> got;
+    Point p;
+    std::string error;
+    parsed.Consume([&](const ParsedPiece& piece, size_t lines_before) {
+      for (size_t i = 0; i < piece.size(); ++i) {
+        size_t line;
+        const bool ok = piece.Get(i, &p, &error, &line);
+        got.push_back(Describe(lines_before + line, ok ? &p : nullptr, error));
+      }
+    });
+    EXPECT_EQ(got, want);
+  }
+  for (int k = 0; k < 20; ++k) {
+    PieceParser dropped(text, Precision::kMilliseconds, 500);  // destroyed at once, or after a wait
+    if (k % 2) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
 }
 
 }  // namespace
