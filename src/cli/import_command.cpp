@@ -17,6 +17,7 @@
 #include "ingest/lineproto/line_protocol_writer.h"
 #include "ingest/nmea/nmea_writer.h"
 #include "engine/ingest_statements.h"
+#include "common/count_lines.h"
 
 namespace yunhe {
 namespace {
@@ -92,7 +93,7 @@ bool ForEachBlock(const std::string& file, bool show_progress, uint64_t* rows, F
       block.resize(nl + 1);
     }
     if (!fn(block, next_line)) return false;
-    next_line += size_t(std::count(block.begin(), block.end(), '\n'));
+    next_line += CountNewlines(block);
     done += block.size();
     progress.Update(done, *rows);
   }

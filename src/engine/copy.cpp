@@ -30,6 +30,7 @@
 #include "sql/privileges.h"
 #include "sql/relation_names.h"
 #include "engine/database_appender.h"
+#include "common/count_lines.h"
 
 namespace yunhe {
 
@@ -482,7 +483,7 @@ void ExecuteCopy(Database& db, PgQuery__CopyStmt* stmt, const std::string& sql, 
     size_t l = line;
     for (auto [b, e] : bounds) {
       first_lines.push_back(l);
-      l += size_t(std::count(all.begin() + long(b), all.begin() + long(e), '\n'));
+      l += CountNewlines(std::string_view(all).substr(b, e - b));
     }
     std::vector<Segment> segs(bounds.size());
     if (bounds.size() == 1) {

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <iostream>
 
+#include "common/count_lines.h"
 #include "ingest/lineproto/line_protocol_writer.h"
 #include "engine/ingest_statements.h"
 
@@ -98,7 +99,7 @@ void IlpServer::Serve(int fd, int connection) {
       r = WriteLineProtocol(db, parsed, options, &report, next_line);
     });
     if (!durable.ok()) r.status = durable;
-    next_line += size_t(std::count(batch.begin(), batch.end(), '\n'));
+    next_line += CountNewlines(batch);
     rows_ += report.rows;
     rejected_ += report.bad_lines;
     if (!r.status.ok()) std::cerr << "yunhe ilp: connection " << connection << ": " << r.status.message() << "\n";
