@@ -86,6 +86,7 @@ inline constexpr const char* kConfigFileError = "F0000";
 inline constexpr const char* kSystemError = "58000";
 inline constexpr const char* kIdleInTransactionTimeout = "25P03";
 inline constexpr const char* kInvalidArgumentForPowerFunction = "2201F";
+inline constexpr const char* kInvalidArgumentForWidthBucket = "2201G";
 inline constexpr const char* kInvalidBinaryRepresentation = "22P03";
 inline constexpr const char* kInvalidArgumentForLog = "2201E";
 inline constexpr const char* kInvalidPrecedingOrFollowingSize = "22013";

@@ -31,6 +31,13 @@ inline void ForEachValid(const Vector& out, size_t count, Fn&& fn) {
   }
 }
 
+// The kernel of a float8 -> float8 function: Fn on every non-NULL row.
+template <double (*Fn)(double)>
+void UnaryDouble(const std::vector<const Vector*>& args, size_t count, Vector& out) {
+  double* o = out.f64();
+  ForEachValid(out, count, [&](size_t r) { o[r] = Fn(args[0]->f64()[r]); });
+}
+
 // Three-way comparison of two non-NULL cells of the same physical type (C collation for text,
 // NaN above every other float, as PostgreSQL orders them).
 int CompareCells(const Vector& a, size_t ra, const Vector& b, size_t rb);

@@ -12,10 +12,6 @@ namespace {
 using Args = const std::vector<const Vector*>&;
 
 
-template <double (*Fn)(double)>
-void UnaryDouble(Args args, size_t count, Vector& out) {
-  ForEachValid(out, count, [&](size_t r) { out.f64()[r] = Fn(args[0]->f64()[r]); });
-}
 
 double CheckedSqrt(double x) {
   if (x < 0) throw Error(SqlState::kInvalidArgumentForPowerFunction, "cannot take square root of a negative number");

@@ -8,6 +8,7 @@ namespace yunhe {
 void RegisterArithmeticFunctions(FunctionRegistry& r);
 void RegisterComparisonFunctions(FunctionRegistry& r);
 void RegisterMathFunctions(FunctionRegistry& r);
+void RegisterNumberFunctions(FunctionRegistry& r);
 void RegisterStringFunctions(FunctionRegistry& r);
 void RegisterTimeFunctions(FunctionRegistry& r);
 void RegisterAggregateFunctions(FunctionRegistry& r);
@@ -25,6 +26,7 @@ FunctionRegistry& FunctionRegistry::Get() {
     RegisterArithmeticFunctions(registry);
     RegisterComparisonFunctions(registry);
     RegisterMathFunctions(registry);
+    RegisterNumberFunctions(registry);
     RegisterStringFunctions(registry);
     RegisterTimeFunctions(registry);
     RegisterAggregateFunctions(registry);

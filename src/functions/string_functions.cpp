@@ -226,6 +226,7 @@ void RegisterStringFunctions(FunctionRegistry& r) {
   AddScalar(r, "starts_with", {T, T}, B, [](Args a, size_t n, Vector& o) {
     ForEachValid(o, n, [&](size_t r) { o.i64()[r] = a[0]->str()[r].rfind(a[1]->str()[r], 0) == 0; });
   }, "prefix test", "starts_with('alphabet', 'alph') → t");
+  r.AddAlias("^@", "starts_with");
   AddScalar(r, "ascii", {T}, I4, [](Args a, size_t n, Vector& o) {
     ForEachValid(o, n, [&](size_t r) { o.i64()[r] = a[0]->str()[r].empty() ? 0 : (unsigned char)a[0]->str()[r][0]; });
   }, "code of the first byte", "ascii('x') → 120");

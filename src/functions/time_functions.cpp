@@ -300,7 +300,55 @@ std::string ToChar(int64_t ns, const std::string& f) {
 
 }  // namespace
 
+namespace {
+
+// PostgreSQL's justify_hours / justify_days / justify_interval: whole days out of the time part,
+// whole 30-day months out of the days, then the parts given one sign where they had two.
+Interval JustifyHours(Interval v) {
+  const int64_t days = v.ns / kNsPerDay;
+  v.ns -= days * kNsPerDay;
+  v.days += int32_t(days);
+  if (v.days > 0 && v.ns < 0) v.ns += kNsPerDay, --v.days;
+  else if (v.days < 0 && v.ns > 0) v.ns -= kNsPerDay, ++v.days;
+  return v;
+}
+Interval JustifyDays(Interval v) {
+  const int32_t months = v.days / 30;
+  v.days -= months * 30;
+  v.months += months;
+  if (v.months > 0 && v.days < 0) v.days += 30, --v.months;
+  else if (v.months < 0 && v.days > 0) v.days -= 30, ++v.months;
+  return v;
+}
+Interval JustifyInterval(Interval v) {
+  const int64_t days = v.ns / kNsPerDay;
+  v.days += int32_t(days);
+  v.ns -= days * kNsPerDay;
+  const int32_t months = v.days / 30;
+  v.days -= months * 30;
+  v.months += months;
+  if (v.months > 0 && (v.days < 0 || (v.days == 0 && v.ns < 0))) v.days += 30, --v.months;
+  else if (v.months < 0 && (v.days > 0 || (v.days == 0 && v.ns > 0))) v.days -= 30, ++v.months;
+  if (v.days > 0 && v.ns < 0) v.ns += kNsPerDay, --v.days;
+  else if (v.days < 0 && v.ns > 0) v.ns -= kNsPerDay, ++v.days;
+  return v;
+}
+
+template <Interval (*Fn)(Interval)>
+void JustifyKernel(const std::vector<const Vector*>& args, size_t count, Vector& out) {
+  Interval* o = out.iv();
+  ForEachValid(out, count, [&](size_t r) { o[r] = Fn(args[0]->iv()[r]); });
+}
+
+}  // namespace
+
 void RegisterTimeFunctions(FunctionRegistry& r) {
+  AddScalar(r, "justify_hours", {TypeId::kInterval}, TypeId::kInterval, JustifyKernel<JustifyHours>,
+            "whole days out of the hours", "justify_hours(interval '27 hours') → 1 day 03:00:00");
+  AddScalar(r, "justify_days", {TypeId::kInterval}, TypeId::kInterval, JustifyKernel<JustifyDays>,
+            "whole 30-day months out of the days", "justify_days(interval '35 days') → 1 mon 5 days");
+  AddScalar(r, "justify_interval", {TypeId::kInterval}, TypeId::kInterval, JustifyKernel<JustifyInterval>,
+            "justify_days and justify_hours, with one sign for all parts", "justify_interval(interval '1 mon -1 hour') → 29 days 23:00:00");
   AddScalar(r, "now", {}, TZ, [](Args, size_t n, Vector& o) {
     int64_t t = StatementClock::Now();
     for (size_t k = 0; k < n; ++k) o.SetValue(k, Value::Time(t, TypeId::kTimestampTz));
