@@ -34,6 +34,9 @@ void IntKernel(const std::vector<const Vector*>& args, size_t count, Vector& out
       if (b[r] == 0) ThrowDivisionByZero();
       v = b[r] == -1 ? 0 : a[r] % b[r];
     }
+    if constexpr (Op == '&') v = a[r] & b[r];
+    if constexpr (Op == '|') v = a[r] | b[r];
+    if constexpr (Op == '#') v = a[r] ^ b[r];
     res[r] = CheckIntResult(v, ovf, t);
   });
 }
@@ -49,21 +52,10 @@ void IntNegate(const std::vector<const Vector*>& args, size_t count, Vector& out
 }
 
 // Bitwise operators (& | # ~ << >>) as PostgreSQL's int2/int4/int8 ones. Integers are held
-// sign-extended in 64 bits, where and, or, xor and not of two values of one type stay in its
-// range. Shifts work in the type's width (smallint in int's, as C promotes it, then cut back),
-// with the count taken modulo that width as x86 does for PostgreSQL's C shifts (1 << 33 = 2).
-template <char Op>
-void BitKernel(const std::vector<const Vector*>& args, size_t count, Vector& out) {
-  const int64_t* a = args[0]->i64();
-  const int64_t* b = args[1]->i64();
-  int64_t* res = out.i64();
-  ForEachValid(out, count, [&](size_t r) {
-    if constexpr (Op == '&') res[r] = a[r] & b[r];
-    if constexpr (Op == '|') res[r] = a[r] | b[r];
-    if constexpr (Op == '#') res[r] = a[r] ^ b[r];
-  });
-}
-
+// sign-extended in 64 bits, where and, or, xor (IntKernel) and not of two values of one type
+// stay in its range. Shifts work in the type's width (smallint in int's, as C promotes it, then
+// cut back), with the count taken modulo that width as x86 does for PostgreSQL's C shifts
+// (1 << 33 = 2).
 void BitNot(const std::vector<const Vector*>& args, size_t count, Vector& out) {
   const int64_t* a = args[0]->i64();
   int64_t* res = out.i64();
@@ -313,9 +305,9 @@ void RegisterArithmeticFunctions(FunctionRegistry& r) {
     AddScalar(r, "/", {t, t}, t, IntKernel<'/'>, "operator", "");
     AddScalar(r, "%", {t, t}, t, IntKernel<'%'>, "operator", "");
     AddScalar(r, "-", {t}, t, IntNegate, "operator", "");
-    AddScalar(r, "&", {t, t}, t, BitKernel<'&'>, "operator", "");
-    AddScalar(r, "|", {t, t}, t, BitKernel<'|'>, "operator", "");
-    AddScalar(r, "#", {t, t}, t, BitKernel<'#'>, "operator", "");
+    AddScalar(r, "&", {t, t}, t, IntKernel<'&'>, "operator", "");
+    AddScalar(r, "|", {t, t}, t, IntKernel<'|'>, "operator", "");
+    AddScalar(r, "#", {t, t}, t, IntKernel<'#'>, "operator", "");
     AddScalar(r, "~", {t}, t, BitNot, "operator", "");
     AddScalar(r, "<<", {t, TypeId::kInt32}, t, ShiftKernel<true>, "operator", "");
     AddScalar(r, ">>", {t, TypeId::kInt32}, t, ShiftKernel<false>, "operator", "");

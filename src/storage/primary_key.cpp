@@ -369,7 +369,8 @@ MapAnswer LookInMaps(Table& t, const DataChunk& rows, size_t r, const KeyDigest&
 // The answer once the groups the maps do not cover were searched: `found` there (or -1).
 int64_t Finish(Table& t, const MapAnswer& a, int64_t found, bool* sure) {
   *sure = a.sure;
-  if (a.search_in == nullptr || a.search_in == &t) return a.search_in ? found : a.id;
+  if (!a.search_in) return a.id;
+  if (a.search_in == &t) return found;
   if (found >= 0) return SharedRow(t, uint64_t(found), sure);
   *sure = t.key_source->data.version() == t.key_base->version();
   return -1;

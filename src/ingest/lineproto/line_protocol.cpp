@@ -104,26 +104,10 @@ inline uint64_t Load8(const char* p) {
   return w;
 }
 
-// The value of the eight decimal digits at p (p[0] the most significant), or false when one of
-// the bytes is not a digit. Adjacent digits are combined into pairs, pairs into the whole with
-// two multiplications whose high halves add up to it.
-inline bool EightDigits(const char* p, uint32_t* value) {
-  uint64_t w = Load8(p);
-  constexpr uint64_t kNibbles = 0xF0F0F0F0F0F0F0F0ull;
-  // Each byte in '0'..'9': its high nibble is 3, and adding 6 keeps it 3.
-  if (((w & kNibbles) | (((w + 0x0606060606060606ull) & kNibbles) >> 4)) != 0x3333333333333333ull) return false;
-  w -= 0x3030303030303030ull;
-  w = w * 10 + (w >> 8);  // bytes 0, 2, 4, 6: the pairs d0d1, d2d3, d4d5, d6d7 (at most 99: no carry)
-  constexpr uint64_t kPairs = 0x000000FF000000FFull;
-  const uint64_t outer = (w & kPairs) * (100 + (1000000ull << 32));          // d0d1 * 10^6 + d4d5 * 100
-  const uint64_t inner = ((w >> 16) & kPairs) * (1 + (10000ull << 32));    // d2d3 * 10^4 + d6d7
-  *value = uint32_t((outer + inner) >> 32);
-  return true;
-}
-
 // How many decimal digits the eight bytes at p start with (0 to 8), and their value: the digits
-// are moved to the top of the word (the bytes below become zeros, leading zeros of the number)
-// and combined as in EightDigits. The bytes after the first non-digit are shifted out, with any
+// are moved to the top of the word (the bytes below become zeros, leading zeros of the number);
+// adjacent digits are combined into pairs, pairs into the whole with two multiplications whose
+// high halves add up to it. The bytes after the first non-digit are shifted out, with any
 // borrow or carry they caused.
 inline int LeadingDigits(const char* p, uint32_t* value) {
   const uint64_t w = Load8(p);
@@ -150,7 +134,7 @@ std::errc ParseInt64(const char* b, const char* e, int64_t* out, const char** en
   const char* p = b + neg;
   const char* digits = p;
   uint64_t v = 0;
-  for (uint32_t eight; e - p >= 8 && p - digits <= 10 && EightDigits(p, &eight); p += 8) v = v * 100000000 + eight;
+  for (uint32_t eight; e - p >= 8 && p - digits <= 10 && LeadingDigits(p, &eight) == 8; p += 8) v = v * 100000000 + eight;
   while (p < e && p - digits < 18 && unsigned(*p - '0') < 10) v = v * 10 + unsigned(*p++ - '0');
   while (p < e && unsigned(*p - '0') < 10) {
     if (__builtin_mul_overflow(v, uint64_t(10), &v) || __builtin_add_overflow(v, uint64_t(*p - '0'), &v)) {

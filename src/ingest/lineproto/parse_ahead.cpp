@@ -186,9 +186,4 @@ void PieceParser::Consume(const std::function<void(const ParsedPiece&, size_t li
   }
 }
 
-void ParseAhead(std::string_view data, Precision precision, size_t piece_bytes,
-                const std::function<void(const ParsedPiece&, size_t lines_before)>& consume) {
-  PieceParser(data, precision, piece_bytes).Consume(consume);
-}
-
 }  // namespace yunhe::lineproto

@@ -92,8 +92,4 @@ class PieceParser {
   std::thread helper_;
 };
 
-// PieceParser(data, precision, piece_bytes).Consume(consume).
-void ParseAhead(std::string_view data, Precision precision, size_t piece_bytes,
-                const std::function<void(const ParsedPiece&, size_t lines_before)>& consume);
-
 }  // namespace yunhe::lineproto

@@ -1,4 +1,4 @@
-// ParseAhead (ingest/lineproto/parse_ahead.h): pieces parsed on a second thread give the same
+// PieceParser (ingest/lineproto/parse_ahead.h): pieces parsed on a second thread give the same
 // points, bad lines and line numbers as one Parser over the whole input, at any piece size;
 // the shape flags name runs of points a writer may take in bulk; an exception from the
 // consumer stops the helper and reaches the caller.
@@ -47,7 +47,7 @@ std::vector<std::string> Ahead(const std::string& text, size_t piece_bytes) {
   std::vector<std::string> out;
   Point p;
   std::string error;
-  ParseAhead(text, Precision::kMilliseconds, piece_bytes, [&](const ParsedPiece& piece, size_t lines_before) {
+  PieceParser(text, Precision::kMilliseconds, piece_bytes).Consume([&](const ParsedPiece& piece, size_t lines_before) {
     for (size_t i = 0; i < piece.size(); ++i) {
       size_t line;
       const bool ok = piece.Get(i, &p, &error, &line);
@@ -103,7 +103,7 @@ TEST(ParseAhead, ShapeRunsFollowMeasurementKeysAndKinds) {
       "broken\n"
       "n,b=3 x=5\n";           // after a bad line: a run starts again
   std::vector<bool> same;
-  ParseAhead(text, Precision::kNanoseconds, 1 << 20, [&](const ParsedPiece& piece, size_t) {
+  PieceParser(text, Precision::kNanoseconds, 1 << 20).Consume([&](const ParsedPiece& piece, size_t) {
     for (size_t i = 0; i < piece.size(); ++i) same.push_back(piece.SameShapeAsPrevious(i));
   });
   EXPECT_EQ(same, (std::vector<bool>{false, true, false, true, false, false, true, false, false, false}));
@@ -112,10 +112,9 @@ TEST(ParseAhead, ShapeRunsFollowMeasurementKeysAndKinds) {
 TEST(ParseAhead, AnExceptionFromTheConsumerReachesTheCaller) {
   const std::string text = MixedInput(20000);
   int pieces = 0;
-  EXPECT_THROW(ParseAhead(text, Precision::kNanoseconds, 256,
-                          [&](const ParsedPiece&, size_t) {
-                            if (++pieces == 3) throw std::runtime_error("stop");
-                          }),
+  EXPECT_THROW(PieceParser(text, Precision::kNanoseconds, 256).Consume([&](const ParsedPiece&, size_t) {
+                 if (++pieces == 3) throw std::runtime_error("stop");
+               }),
                std::runtime_error);
   EXPECT_EQ(pieces, 3);
 }
