@@ -45,6 +45,12 @@ int64_t Parser::Scale(Precision p) {
 }
 
 Parser::Result Parser::Next(Point* p) {
+  p->tags.clear();
+  p->fields.clear();
+  return NextAppending(p);
+}
+
+Parser::Result Parser::NextAppending(Point* p) {
   while (pos_ < in_.size()) {
     const char* base = in_.data();
     const void* nl = memchr(base + pos_, '\n', in_.size() - pos_);
@@ -65,8 +71,6 @@ Parser::Result Parser::Next(Point* p) {
     // Unescaped text never outgrows its line, so views into scratch_ survive the whole line.
     scratch_.clear();
     if (scratch_.capacity() < line.size()) scratch_.reserve(line.size());
-    p->tags.clear();
-    p->fields.clear();
     p->has_timestamp = false;
     p->timestamp_ns = 0;
     if (ParseLine(line, p)) return kPoint;

@@ -56,6 +56,9 @@ class Parser {
   // kPoint: *p holds the next point. kError: the current line is malformed; error() says why and
   // line() where, and the parser has moved past it. kEnd: no more input.
   Result Next(Point* p);
+  // Like Next, but this point's tags and fields are appended to p's (whatever they held stays in
+  // front); on kError what it appended is left for the caller to drop.
+  Result NextAppending(Point* p);
   const std::string& error() const { return error_; }
   size_t line() const { return line_; }           // 1-based line of the last point or error
   size_t line_offset() const { return line_start_; }  // byte offset of that line

@@ -20,12 +20,24 @@ void ParsedPiece::Parse(std::string_view text, Precision precision) {
   errors_.clear();
   unescaped_.clear();
   Parser parser(text, precision);
+  // The parser appends each point's tags and fields straight onto the piece's flat arrays (no
+  // copy through a Point of its own): p holds them while parsing and gives them back at the end.
   Point p;
+  p.tags.swap(tags_);
+  p.fields.swap(fields_);
+  struct GiveBack {
+    ParsedPiece& piece;
+    Point& p;
+    ~GiveBack() { piece.tags_.swap(p.tags), piece.fields_.swap(p.fields); }
+  } give_back{*this, p};
   for (;;) {
-    const Parser::Result r = parser.Next(&p);
+    const size_t tags_begin = p.tags.size(), fields_begin = p.fields.size();
+    const Parser::Result r = parser.NextAppending(&p);
     if (r == Parser::kEnd) break;
     Entry e{parser.line(), {}, 0, 0, 0, 0, 0, false, false, -1};
     if (r == Parser::kError) {
+      p.tags.resize(tags_begin);
+      p.fields.resize(fields_begin);
       e.error = int32_t(errors_.size());
       errors_.push_back(parser.error());
       entries_.push_back(e);
@@ -37,33 +49,39 @@ void ParsedPiece::Parse(std::string_view text, Precision precision) {
     if (!scratch.empty()) {
       const std::string& copy = unescaped_.emplace_back(scratch);
       p.measurement = Rebase(p.measurement, scratch, copy);
-      for (Tag& t : p.tags) t.key = Rebase(t.key, scratch, copy), t.value = Rebase(t.value, scratch, copy);
-      for (Field& f : p.fields) f.key = Rebase(f.key, scratch, copy), f.s = Rebase(f.s, scratch, copy);
+      for (size_t k = tags_begin; k < p.tags.size(); ++k) {
+        Tag& t = p.tags[k];
+        t.key = Rebase(t.key, scratch, copy), t.value = Rebase(t.value, scratch, copy);
+      }
+      for (size_t k = fields_begin; k < p.fields.size(); ++k) {
+        Field& f = p.fields[k];
+        f.key = Rebase(f.key, scratch, copy), f.s = Rebase(f.s, scratch, copy);
+      }
     }
     e.measurement = p.measurement;
-    e.tags_begin = uint32_t(tags_.size());
-    tags_.insert(tags_.end(), p.tags.begin(), p.tags.end());
-    e.tags_end = uint32_t(tags_.size());
-    e.fields_begin = uint32_t(fields_.size());
-    fields_.insert(fields_.end(), p.fields.begin(), p.fields.end());
-    e.fields_end = uint32_t(fields_.size());
+    e.tags_begin = uint32_t(tags_begin);
+    e.tags_end = uint32_t(p.tags.size());
+    e.fields_begin = uint32_t(fields_begin);
+    e.fields_end = uint32_t(p.fields.size());
     e.timestamp_ns = p.timestamp_ns;
     e.has_timestamp = p.has_timestamp;
-    e.same_shape = !entries_.empty() && SameShape(entries_.back(), e);
+    e.same_shape = !entries_.empty() && SameShape(entries_.back(), e, p);
     entries_.push_back(e);
   }
   lines_ = parser.line();
 }
 
-bool ParsedPiece::SameShape(const Entry& a, const Entry& b) const {
+bool ParsedPiece::SameShape(const Entry& a, const Entry& b, const Point& parts) {
+  const std::vector<Tag>& tags = parts.tags;
+  const std::vector<Field>& fields = parts.fields;
   if (a.error >= 0 || a.measurement != b.measurement || a.tags_end - a.tags_begin != b.tags_end - b.tags_begin ||
       a.fields_end - a.fields_begin != b.fields_end - b.fields_begin)
     return false;
   for (uint32_t k = 0; k < a.tags_end - a.tags_begin; ++k)
-    if (tags_[a.tags_begin + k].key != tags_[b.tags_begin + k].key) return false;
+    if (tags[a.tags_begin + k].key != tags[b.tags_begin + k].key) return false;
   for (uint32_t k = 0; k < a.fields_end - a.fields_begin; ++k) {
-    const Field& x = fields_[a.fields_begin + k];
-    const Field& y = fields_[b.fields_begin + k];
+    const Field& x = fields[a.fields_begin + k];
+    const Field& y = fields[b.fields_begin + k];
     if (x.kind != y.kind || x.key != y.key) return false;
   }
   return true;

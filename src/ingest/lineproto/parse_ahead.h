@@ -48,7 +48,8 @@ class ParsedPiece {
     bool same_shape;
     int32_t error;  // index into errors_, or -1 for a point
   };
-  bool SameShape(const Entry& a, const Entry& b) const;
+  // Entries a and b (b's parts still in `parts`, the arrays being filled) are points of one shape.
+  static bool SameShape(const Entry& a, const Entry& b, const Point& parts);
   // A view into the parser's per-line scratch moved onto `copy` (the same bytes).
   static std::string_view Rebase(std::string_view v, const std::string& scratch, const std::string& copy);
 
