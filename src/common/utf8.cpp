@@ -53,6 +53,24 @@ size_t FindInvalidUtf8(std::string_view s) {
   return std::string_view::npos;
 }
 
+void AppendUtf8(uint32_t cp, std::string* out) {
+  if (cp < 0x80) {
+    *out += char(cp);
+  } else if (cp < 0x800) {
+    *out += char(0xC0 | (cp >> 6));
+    *out += char(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    *out += char(0xE0 | (cp >> 12));
+    *out += char(0x80 | ((cp >> 6) & 0x3F));
+    *out += char(0x80 | (cp & 0x3F));
+  } else {
+    *out += char(0xF0 | (cp >> 18));
+    *out += char(0x80 | ((cp >> 12) & 0x3F));
+    *out += char(0x80 | ((cp >> 6) & 0x3F));
+    *out += char(0x80 | (cp & 0x3F));
+  }
+}
+
 std::string InvalidUtf8Message(std::string_view s, size_t offset) {
   std::string msg = "invalid byte sequence for encoding \"UTF8\":";
   size_t len = LeadLength(static_cast<unsigned char>(s[offset]));

@@ -2,6 +2,7 @@
 // parameters): the database encoding is UTF8, and like PostgreSQL it refuses invalid byte
 // sequences (and NUL bytes) rather than storing them.
 #pragma once
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -16,6 +17,9 @@ size_t FindInvalidUtf8(std::string_view s);
 // PostgreSQL's message for the sequence at `offset`:
 //   invalid byte sequence for encoding "UTF8": 0xe2 0x28 0xa1
 std::string InvalidUtf8Message(std::string_view s, size_t offset);
+
+// Appends code point cp (at most U+10FFFF) as UTF-8.
+void AppendUtf8(uint32_t cp, std::string* out);
 
 // Ok, or SQLSTATE 22021 with that message.
 Status CheckUtf8(std::string_view s);

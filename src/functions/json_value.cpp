@@ -6,6 +6,7 @@
 
 #include "common/sql_text.h"
 #include "common/status.h"
+#include "common/utf8.h"
 #include "functions/array_value.h"
 
 namespace yunhe {
@@ -243,24 +244,6 @@ class Parser {
     i_ += 4;
     return v;
   }
-  static void AppendUtf8(uint32_t cp, std::string* out) {
-    if (cp < 0x80) {
-      *out += char(cp);
-    } else if (cp < 0x800) {
-      *out += char(0xC0 | (cp >> 6));
-      *out += char(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-      *out += char(0xE0 | (cp >> 12));
-      *out += char(0x80 | ((cp >> 6) & 0x3F));
-      *out += char(0x80 | (cp & 0x3F));
-    } else {
-      *out += char(0xF0 | (cp >> 18));
-      *out += char(0x80 | ((cp >> 12) & 0x3F));
-      *out += char(0x80 | ((cp >> 6) & 0x3F));
-      *out += char(0x80 | (cp & 0x3F));
-    }
-  }
-
   std::string_view s_;
   bool jsonb_;
   size_t i_ = 0;

@@ -1,9 +1,13 @@
-// POSIX-style regular expression operators (~, ~*, !~, !~*) and regexp_replace, on std::regex
-// (ECMAScript grammar: covers the common subset of PostgreSQL's ARE syntax). Compiled patterns
-// are cached per thread, so a column compared against one pattern compiles it once.
+// POSIX-style regular expression operators (~, ~*, !~, !~*), SIMILAR TO (similar_to_escape) and
+// PostgreSQL's regexp_* functions, on std::regex (ECMAScript grammar: covers the common subset
+// of PostgreSQL's ARE syntax). Compiled patterns are cached per thread, so a column compared
+// against one pattern compiles it once. Positions and lengths count characters (UTF-8), as
+// PostgreSQL's do.
+#include <cstring>
 #include <regex>
 #include <unordered_map>
 
+#include "functions/array_value.h"
 #include "functions/function.h"
 #include "functions/kernel_util.h"
 
@@ -13,14 +17,16 @@ namespace {
 using Args = const std::vector<const Vector*>&;
 const TypeId T = TypeId::kText, B = TypeId::kBool;
 
-const std::regex& Compiled(const std::string& pattern, bool icase) {
-  thread_local std::unordered_map<std::string, std::regex> cache[2];
-  auto& c = cache[icase];
+// A compiled pattern: case-insensitive and/or newline-sensitive (^ and $ at line ends).
+const std::regex& Compiled(const std::string& pattern, bool icase, bool newline = false) {
+  thread_local std::unordered_map<std::string, std::regex> cache[4];
+  auto& c = cache[int(icase) | int(newline) << 1];
   auto it = c.find(pattern);
   if (it != c.end()) return it->second;
   if (c.size() > 1024) c.clear();  // bound the cache
   try {
-    auto flags = std::regex::ECMAScript | (icase ? std::regex::icase : std::regex::flag_type{});
+    auto flags = std::regex::ECMAScript | (icase ? std::regex::icase : std::regex::flag_type{}) |
+                 (newline ? std::regex::multiline : std::regex::flag_type{});
     return c.emplace(pattern, std::regex(pattern, flags)).first->second;
   } catch (const std::regex_error& e) {
     throw Error(SqlState::kInvalidRegularExpression, fmt::format("invalid regular expression: {}", e.what()));
@@ -61,6 +67,309 @@ void Replace(Args a, size_t n, Vector& o, bool has_flags) {
   });
 }
 
+// PostgreSQL's flag letters (9.7.3, Table 9.24) as far as this engine honours them: i / c case,
+// n / m / p / w newline-sensitive, s / t / b / e the defaults, x expanded syntax, q a literal
+// pattern, g every match (where the function allows it).
+struct RegexOptions {
+  bool icase = false, newline = false, expanded = false, literal = false, global = false;
+};
+
+RegexOptions ParseRegexFlags(const std::string& flags) {
+  RegexOptions o;
+  for (char c : flags) {
+    switch (c) {
+      case 'i': o.icase = true; break;
+      case 'c': o.icase = false; break;
+      case 'n': case 'm': case 'p': case 'w': o.newline = true; break;
+      case 's': o.newline = false; break;
+      case 'x': o.expanded = true; break;
+      case 'q': o.literal = true; break;
+      case 'g': o.global = true; break;
+      case 't': case 'b': case 'e': break;
+      default: throw Error(SqlState::kInvalidParameterValue, fmt::format("invalid regular expression option: \"{}\"", c));
+    }
+  }
+  return o;
+}
+
+// The ECMAScript text of a pattern under the options: q escapes every special character; x
+// drops white space and #-comments outside bracket expressions (an escaped one stays).
+std::string EffectivePattern(const std::string& pattern, const RegexOptions& o) {
+  if (o.literal) {
+    std::string out;
+    for (char c : pattern) {
+      if (strchr("\\^$.|?*+()[]{}", c) && c != '\0') out += '\\';
+      out += c;
+    }
+    return out;
+  }
+  if (!o.expanded) return pattern;
+  std::string out;
+  bool bracket = false;
+  for (size_t k = 0; k < pattern.size(); ++k) {
+    const char c = pattern[k];
+    if (c == '\\' && k + 1 < pattern.size()) {
+      out += c;
+      out += pattern[++k];
+    } else if (bracket) {
+      out += c;
+      if (c == ']') bracket = false;
+    } else if (c == '[') {
+      bracket = true;
+      out += c;
+    } else if (c == '#') {
+      while (k + 1 < pattern.size() && pattern[k + 1] != '\n') ++k;
+    } else if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+      out += c;
+    }
+  }
+  return out;
+}
+
+const std::regex& CompiledWith(const std::string& pattern, const RegexOptions& o) {
+  return Compiled(EffectivePattern(pattern, o), o.icase, o.newline);
+}
+
+void RefuseGlobal(const RegexOptions& o, const char* function, bool hint_matches = false) {
+  if (!o.global) return;
+  Status st = Status::Error(SqlState::kInvalidParameterValue, fmt::format("{}() does not support the \"global\" option", function));
+  if (hint_matches) st = st.WithHint("Use the regexp_matches function instead.");
+  throw Error(st);
+}
+
+[[noreturn]] void BadParameter(const char* name, int64_t v) {
+  throw Error(SqlState::kInvalidParameterValue, fmt::format("invalid value for parameter \"{}\": {}", name, v));
+}
+
+size_t CharsIn(const char* b, const char* e) {
+  size_t n = 0;
+  for (; b < e; ++b) n += (uint8_t(*b) & 0xC0) != 0x80;
+  return n;
+}
+
+// Byte offset of the character `chars` (0-based) of s; s.size() when past its end.
+size_t ByteOfChar(const std::string& s, int64_t chars) {
+  size_t k = 0;
+  for (; k < s.size() && chars > 0; --chars) {
+    ++k;
+    while (k < s.size() && (uint8_t(s[k]) & 0xC0) == 0x80) ++k;
+  }
+  return k;
+}
+
+// Calls fn(match) for each match of re in s from byte `from`, left to right without overlap,
+// until fn returns false. A match of no characters moves the next search one character on.
+// ignore_degenerate (regexp_split_*): an empty match at the start or end of s, or right after
+// the previous match, is skipped, as PostgreSQL's setup_regexp_matches does.
+template <class Fn>
+void ForEachMatch(const std::string& s, size_t from, const std::regex& re, bool ignore_degenerate, Fn&& fn) {
+  const char* base = s.data();
+  const char* end = base + s.size();
+  size_t search = from, previous_end = from;
+  while (search <= s.size()) {
+    std::cmatch m;
+    auto flags = search > 0 ? std::regex_constants::match_prev_avail : std::regex_constants::match_default;
+    if (!std::regex_search(base + search, end, m, re, flags)) return;
+    const size_t so = size_t(m[0].first - base), eo = size_t(m[0].second - base);
+    if (!ignore_degenerate || (so < s.size() && eo > previous_end)) {
+      if (!fn(m)) return;
+      previous_end = eo;
+    }
+    search = eo;
+    if (so == eo) {
+      if (search >= s.size()) return;
+      ++search;
+      while (search < s.size() && (uint8_t(s[search]) & 0xC0) == 0x80) ++search;
+    }
+  }
+}
+
+Value GroupText(const std::csub_match& g) { return g.matched ? Value::Text(g.str()) : Value::Null(TypeId::kText); }
+
+// The argument at `k` when the call has it, else `fallback`.
+int64_t IntArg(Args a, size_t k, size_t r, int64_t fallback) { return k < a.size() ? a[k]->i64()[r] : fallback; }
+std::string TextArg(Args a, size_t k, size_t r) { return k < a.size() ? a[k]->str()[r] : std::string(); }
+
+// regexp_count(string, pattern [, start [, flags]])
+void RegexpCount(Args a, size_t n, Vector& o) {
+  ForEachValid(o, n, [&](size_t r) {
+    const std::string& s = a[0]->str()[r];
+    const int64_t start = IntArg(a, 2, r, 1);
+    if (start <= 0) BadParameter("start", start);
+    const RegexOptions opt = ParseRegexFlags(TextArg(a, 3, r));
+    RefuseGlobal(opt, "regexp_count");
+    int64_t count = 0;
+    ForEachMatch(s, ByteOfChar(s, start - 1), CompiledWith(a[1]->str()[r], opt), false, [&](const std::cmatch&) { return ++count, true; });
+    o.i64()[r] = count;
+  });
+}
+
+// The n-th match (1-based) of the pattern in s from character `start`; false when there are fewer.
+bool NthMatch(const std::string& s, const std::regex& re, int64_t start, int64_t nth, std::cmatch* out) {
+  int64_t seen = 0;
+  bool found = false;
+  ForEachMatch(s, ByteOfChar(s, start - 1), re, false, [&](const std::cmatch& m) {
+    if (++seen < nth) return true;
+    *out = m;
+    found = true;
+    return false;
+  });
+  return found;
+}
+
+// regexp_instr(string, pattern [, start [, N [, endoption [, flags [, subexpr]]]]])
+void RegexpInstr(Args a, size_t n, Vector& o) {
+  ForEachValid(o, n, [&](size_t r) {
+    const std::string& s = a[0]->str()[r];
+    const int64_t start = IntArg(a, 2, r, 1), nth = IntArg(a, 3, r, 1), end_option = IntArg(a, 4, r, 0), sub = IntArg(a, 6, r, 0);
+    if (start <= 0) BadParameter("start", start);
+    if (nth <= 0) BadParameter("n", nth);
+    if (end_option != 0 && end_option != 1) BadParameter("endoption", end_option);
+    if (sub < 0) BadParameter("subexpr", sub);
+    const RegexOptions opt = ParseRegexFlags(TextArg(a, 5, r));
+    RefuseGlobal(opt, "regexp_instr");
+    std::cmatch m;
+    o.i64()[r] = 0;
+    if (!NthMatch(s, CompiledWith(a[1]->str()[r], opt), start, nth, &m) || size_t(sub) >= m.size() || !m[size_t(sub)].matched) return;
+    const char* at = end_option ? m[size_t(sub)].second : m[size_t(sub)].first;
+    o.i64()[r] = int64_t(CharsIn(s.data(), at)) + 1;
+  });
+}
+
+// regexp_substr(string, pattern [, start [, N [, flags [, subexpr]]]])
+void RegexpSubstr(Args a, size_t n, Vector& o) {
+  ForEachValid(o, n, [&](size_t r) {
+    const std::string& s = a[0]->str()[r];
+    const int64_t start = IntArg(a, 2, r, 1), nth = IntArg(a, 3, r, 1), sub = IntArg(a, 5, r, 0);
+    if (start <= 0) BadParameter("start", start);
+    if (nth <= 0) BadParameter("n", nth);
+    if (sub < 0) BadParameter("subexpr", sub);
+    const RegexOptions opt = ParseRegexFlags(TextArg(a, 4, r));
+    RefuseGlobal(opt, "regexp_substr");
+    std::cmatch m;
+    if (!NthMatch(s, CompiledWith(a[1]->str()[r], opt), start, nth, &m) || size_t(sub) >= m.size() || !m[size_t(sub)].matched)
+      o.SetNull(r, true);
+    else
+      o.str()[r] = m[size_t(sub)].str();
+  });
+}
+
+// regexp_like(string, pattern [, flags])
+void RegexpLike(Args a, size_t n, Vector& o) {
+  ForEachValid(o, n, [&](size_t r) {
+    const RegexOptions opt = ParseRegexFlags(TextArg(a, 2, r));
+    RefuseGlobal(opt, "regexp_like");
+    o.i64()[r] = std::regex_search(a[0]->str()[r], CompiledWith(a[1]->str()[r], opt));
+  });
+}
+
+// regexp_match(string, pattern [, flags]): the first match's parenthesized parts (the whole
+// match when the pattern has none) as text[]; NULL without a match.
+void RegexpMatch(Args a, size_t n, Vector& o) {
+  ForEachValid(o, n, [&](size_t r) {
+    const RegexOptions opt = ParseRegexFlags(TextArg(a, 2, r));
+    RefuseGlobal(opt, "regexp_match", true);
+    std::cmatch m;
+    const std::string& s = a[0]->str()[r];
+    if (!std::regex_search(s.data(), s.data() + s.size(), m, CompiledWith(a[1]->str()[r], opt))) {
+      o.SetNull(r, true);
+      return;
+    }
+    std::vector<Value> parts;
+    if (m.size() == 1) parts.push_back(GroupText(m[0]));
+    for (size_t g = 1; g < m.size(); ++g) parts.push_back(GroupText(m[g]));
+    o.SetValue(r, MakeArray(parts, o.type()));
+  });
+}
+
+// regexp_split_to_array(string, pattern [, flags]): the text between matches.
+void RegexpSplitToArray(Args a, size_t n, Vector& o) {
+  ForEachValid(o, n, [&](size_t r) {
+    const RegexOptions opt = ParseRegexFlags(TextArg(a, 2, r));
+    RefuseGlobal(opt, "regexp_split_to_array");
+    const std::string& s = a[0]->str()[r];
+    std::vector<Value> parts;
+    size_t from = 0;
+    ForEachMatch(s, 0, CompiledWith(a[1]->str()[r], opt), true, [&](const std::cmatch& m) {
+      const size_t so = size_t(m[0].first - s.data());
+      parts.push_back(Value::Text(s.substr(from, so - from)));
+      from = size_t(m[0].second - s.data());
+      return true;
+    });
+    parts.push_back(Value::Text(s.substr(from)));
+    o.SetValue(r, MakeArray(parts, o.type()));
+  });
+}
+
+// substring(string from pattern): the part the first parenthesized subexpression matched, or the
+// whole match when there is none; NULL without a match.
+void SubstringRegex(const std::string& s, const std::regex& re, Vector& o, size_t r) {
+  std::cmatch m;
+  if (!std::regex_search(s.data(), s.data() + s.size(), m, re)) {
+    o.SetNull(r, true);
+    return;
+  }
+  const std::csub_match& g = m.size() > 1 ? m[1] : m[0];
+  if (!g.matched) o.SetNull(r, true);
+  else o.str()[r] = g.str();
+}
+
+// similar_to_escape(pattern [, escape]): a SQL SIMILAR TO pattern as a regular expression
+// anchored at both ends, PostgreSQL's translation: % any text, _ any character, ( a group
+// (non-capturing), the escape character (default \) makes the next one literal, and escape + "
+// twice marks the part substring(... SIMILAR ...) returns.
+std::string SimilarToRegex(const std::string& pattern, const std::string* escape_text) {
+  char escape = '\\';
+  bool has_escape = true;
+  if (escape_text) {
+    if (escape_text->empty()) has_escape = false;
+    else if (CharsIn(escape_text->data(), escape_text->data() + escape_text->size()) != 1)
+      throw Error(Status::Error(SqlState::kInvalidEscapeSequence, "invalid escape string").WithHint("Escape string must be empty or one character."));
+    else if (escape_text->size() != 1)
+      throw Error(SqlState::kFeatureNotSupported, "a multi-byte escape character is not supported here");
+    else escape = (*escape_text)[0];
+  }
+  std::string out = "^(?:";
+  bool after_escape = false;
+  int separators = 0, bracket_depth = 0;
+  for (char c : pattern) {
+    if (after_escape) {
+      if (c == '"' && bracket_depth == 0) {
+        if (++separators > 2)
+          throw Error(SqlState::kInvalidUseOfEscapeCharacter,
+                      "SQL regular expression may not contain more than two escape-double-quote separators");
+        out += separators == 1 ? "){1,1}?(" : "){1,1}(?:";
+      } else {
+        out += '\\';
+        out += c;
+      }
+      after_escape = false;
+    } else if (has_escape && c == escape) {
+      after_escape = true;
+    } else if (bracket_depth > 0) {
+      if (c == '\\') out += '\\';
+      out += c;
+      if (c == ']') --bracket_depth;
+    } else if (c == '[') {
+      ++bracket_depth;
+      out += c;
+    } else if (c == '%') {
+      out += ".*";
+    } else if (c == '_') {
+      out += '.';
+    } else if (c == '(') {
+      out += "(?:";
+    } else if (c == '\\' || c == '.' || c == '^' || c == '$') {
+      out += '\\';
+      out += c;
+    } else {
+      out += c;
+    }
+  }
+  out += ")$";
+  return out;
+}
+
 }  // namespace
 
 void RegisterRegexFunctions(FunctionRegistry& r) {
@@ -72,6 +381,42 @@ void RegisterRegexFunctions(FunctionRegistry& r) {
             "replace the first match", "regexp_replace('robot-17', '[0-9]+', 'N') → robot-N");
   AddScalar(r, "regexp_replace", {T, T, T, T}, T, [](Args a, size_t n, Vector& o) { Replace(a, n, o, true); },
             "replace matches; flags g (all), i (ignore case)", "regexp_replace('a1b22', '[0-9]', '#', 'g') → a#b##");
+  // PostgreSQL 15's regexp functions; flags as text, positions in characters.
+  const TypeId I4 = TypeId::kInt32;
+  const LogicalType TA = ArrayOf(T);
+  AddScalar(r, "regexp_count", {T, T}, I4, RegexpCount, "number of matches", "regexp_count('ABCABCAXYaxy', 'A.') → 3");
+  AddScalar(r, "regexp_count", {T, T, I4}, I4, RegexpCount, "number of matches from character start", "regexp_count('ABCABCAXYaxy', 'A.', 1) → 3");
+  AddScalar(r, "regexp_count", {T, T, I4, T}, I4, RegexpCount, "number of matches, with flags", "regexp_count('ABCABCAXYaxy', 'A.', 1, 'i') → 4");
+  for (size_t k = 2; k <= 7; ++k) {
+    std::vector<LogicalType> args{T, T, I4, I4, I4, T, I4};
+    args.resize(k);
+    AddScalar(r, "regexp_instr", args, I4, RegexpInstr, "position of the N-th match (0 when none)",
+              "regexp_instr('ABCDEFGHI', '(c..)(...)', 1, 1, 0, 'i', 2) → 6");
+  }
+  for (size_t k = 2; k <= 6; ++k) {
+    std::vector<LogicalType> args{T, T, I4, I4, T, I4};
+    args.resize(k);
+    AddScalar(r, "regexp_substr", args, T, RegexpSubstr, "text of the N-th match (NULL when none)",
+              "regexp_substr('ABCDEFGHI', '(c..)(...)', 1, 1, 'i', 2) → FGH");
+  }
+  AddScalar(r, "regexp_like", {T, T}, B, RegexpLike, "whether the pattern matches", "regexp_like('Hello World', 'world$', 'i') → t");
+  AddScalar(r, "regexp_like", {T, T, T}, B, RegexpLike, "whether the pattern matches, with flags", "regexp_like('Hello World', 'world$', 'i') → t");
+  AddScalar(r, "regexp_match", {T, T}, TA, RegexpMatch, "the first match's parenthesized parts", "regexp_match('foobarbequebaz', '(bar)(beque)') → {bar,beque}");
+  AddScalar(r, "regexp_match", {T, T, T}, TA, RegexpMatch, "the first match's parenthesized parts, with flags", "regexp_match('FOO', 'o+', 'i') → {OO}");
+  AddScalar(r, "regexp_split_to_array", {T, T}, TA, RegexpSplitToArray, "split at matches", "regexp_split_to_array('hello world', '\\s+') → {hello,world}");
+  AddScalar(r, "regexp_split_to_array", {T, T, T}, TA, RegexpSplitToArray, "split at matches, with flags", "regexp_split_to_array('aXbxc', 'x', 'i') → {a,b,c}");
+  AddScalar(r, "substring", {T, T}, T, [](Args a, size_t n, Vector& o) {
+    ForEachValid(o, n, [&](size_t r) { SubstringRegex(a[0]->str()[r], Compiled(a[1]->str()[r], false), o, r); });
+  }, "the part matching a POSIX regular expression (its first parenthesized part if it has one)", "substring('Thomas' from '...$') → mas");
+  AddScalar(r, "substring", {T, T, T}, T, [](Args a, size_t n, Vector& o) {
+    ForEachValid(o, n, [&](size_t r) { SubstringRegex(a[0]->str()[r], Compiled(SimilarToRegex(a[1]->str()[r], &a[2]->str()[r]), false), o, r); });
+  }, "the part of a SIMILAR TO match between the escape-double-quote separators", "substring('foobar' similar '%#\"o_b#\"%' escape '#') → oob");
+  AddScalar(r, "similar_to_escape", {T}, T, [](Args a, size_t n, Vector& o) {
+    ForEachValid(o, n, [&](size_t r) { o.str()[r] = SimilarToRegex(a[0]->str()[r], nullptr); });
+  }, "a SIMILAR TO pattern as a POSIX regular expression", "similar_to_escape('a%') → ^(?:a.*)$");
+  AddScalar(r, "similar_to_escape", {T, T}, T, [](Args a, size_t n, Vector& o) {
+    ForEachValid(o, n, [&](size_t r) { o.str()[r] = SimilarToRegex(a[0]->str()[r], &a[1]->str()[r]); });
+  }, "a SIMILAR TO pattern with an escape character as a POSIX regular expression", "similar_to_escape('a#%', '#') → ^(?:a\\%)$");
 }
 
 }  // namespace yunhe

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "common/utf8.h"
 #include "functions/cast.h"
 #include "functions/function.h"
 #include "functions/kernel_util.h"
@@ -235,10 +236,7 @@ void RegisterStringFunctions(FunctionRegistry& r) {
       int64_t c = a[0]->i64()[r];
       if (c <= 0 || c > 0x10FFFF) throw Error(SqlState::kInvalidParameterValue, "requested character too large for encoding: " + std::to_string(c));
       std::string s;
-      if (c < 0x80) s.push_back(char(c));
-      else if (c < 0x800) { s.push_back(char(0xC0 | (c >> 6))); s.push_back(char(0x80 | (c & 0x3F))); }
-      else if (c < 0x10000) { s.push_back(char(0xE0 | (c >> 12))); s.push_back(char(0x80 | ((c >> 6) & 0x3F))); s.push_back(char(0x80 | (c & 0x3F))); }
-      else { s.push_back(char(0xF0 | (c >> 18))); s.push_back(char(0x80 | ((c >> 12) & 0x3F))); s.push_back(char(0x80 | ((c >> 6) & 0x3F))); s.push_back(char(0x80 | (c & 0x3F))); }
+      AppendUtf8(uint32_t(c), &s);
       o.str()[r] = s;
     });
   }, "character with the given code", "chr(65) → A");

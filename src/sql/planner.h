@@ -216,6 +216,7 @@ class Planner {
   // sides become hash keys, a spatial predicate a spatial join, the rest the residual).
   PlannedQuery JoinPlans(PlannedQuery left, PlannedQuery right, JoinKind kind, std::vector<ExprPtr> conditions);
   ExprPtr ResolveCall(const std::string& name, std::vector<ExprPtr> args, int location, bool is_operator);
+  std::vector<ExprPtr> BindCallArguments(PgQuery__FuncCall* f, const std::string& name, BindContext& bc);
   ExprPtr MakeComparison(const std::string& op, ExprPtr l, ExprPtr r, int location);
   // Casts both sides to a common type for IN lists, CASE, COALESCE, UNION.
   LogicalType UnifyTypes(std::vector<ExprPtr>& exprs, const char* context, int location);

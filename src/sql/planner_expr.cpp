@@ -666,6 +666,7 @@ ExprPtr Planner::BindAExpr(PgQuery__AExpr* a, BindContext& bc) {
     }
     case PG_QUERY__A__EXPR__KIND__AEXPR_LIKE:
     case PG_QUERY__A__EXPR__KIND__AEXPR_ILIKE:
+    case PG_QUERY__A__EXPR__KIND__AEXPR_SIMILAR:  // x ~ similar_to_escape(pattern [, escape])
       return ResolveCall(op, {Bind(a->lexpr, bc), Bind(a->rexpr, bc)}, loc, true);
     case PG_QUERY__A__EXPR__KIND__AEXPR_DISTINCT:
     case PG_QUERY__A__EXPR__KIND__AEXPR_NOT_DISTINCT: {

@@ -287,7 +287,8 @@ PlannedQuery Planner::PlanRangeFunction(PgQuery__RangeFunction* f, const Scope* 
   if (name == "read_nmea" || name == "read_nmea_satellites" || name == "read_nmea_sentences")
     return PlanReadNmea(f, call, name, outer, scope_out);
   if (name == "stops" || name == "resample" || name == "proximity") return PlanTrajectoryFunction(f, call, name, outer, scope_out);
-  if (name == "unnest" || name == "pg_partition_ancestors") return PlanUnnest(f, call, outer, scope_out);
+  if (name == "unnest" || name == "pg_partition_ancestors" || name == "string_to_table" || name == "regexp_split_to_table")
+    return PlanUnnest(f, call, outer, scope_out);
   if (IsJsonRowsFunction(name)) return PlanJsonRows(f, call, name, outer, scope_out);
   if (f->ordinality) throw Error(SqlState::kFeatureNotSupported, "WITH ORDINALITY is supported for unnest only", CharPos(call->location));
   const bool subscripts = name == "generate_subscripts";
@@ -428,15 +429,23 @@ PlannedQuery Planner::PlanJsonRows(PgQuery__RangeFunction* f, PgQuery__FuncCall*
   return q;
 }
 
-// unnest(array) [WITH ORDINALITY] [AS t(x [, n])]: the elements as rows.
+// unnest(array) [WITH ORDINALITY] [AS t(x [, n])]: the elements as rows. string_to_table and
+// regexp_split_to_table are unnest of string_to_array and regexp_split_to_array.
 PlannedQuery Planner::PlanUnnest(PgQuery__RangeFunction* f, PgQuery__FuncCall* call, const Scope* outer, Scope* scope_out) {
-  if (call->n_args != 1)
-    throw Error(SqlState::kFeatureNotSupported, "unnest takes one array here (several arrays side by side are not supported)",
-                CharPos(call->location));
+  const std::string name = StrVal(call->funcname[call->n_funcname - 1]);
   Scope empty;
   empty.parent = outer;
-  ExprPtr array = BindExpression(call->args[0], empty);
-  const std::string name = StrVal(call->funcname[call->n_funcname - 1]);
+  ExprPtr array;
+  if (name == "string_to_table" || name == "regexp_split_to_table") {
+    std::vector<ExprPtr> args;
+    for (size_t k = 0; k < call->n_args; ++k) args.push_back(BindExpression(call->args[k], empty));
+    array = ResolveCall(name == "string_to_table" ? "string_to_array" : "regexp_split_to_array", args, call->location, false);
+  } else {
+    if (call->n_args != 1)
+      throw Error(SqlState::kFeatureNotSupported, "unnest takes one array here (several arrays side by side are not supported)",
+                  CharPos(call->location));
+    array = BindExpression(call->args[0], empty);
+  }
   if (name == "pg_partition_ancestors") {
     // The relation and the partitioned tables above it: here never a partition, so the relation
     // alone, as unnest of a one-element array (psql's \d asks WITH ORDINALITY).

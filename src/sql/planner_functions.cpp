@@ -9,6 +9,7 @@
 #include "functions/cast.h"
 #include "functions/function.h"
 #include "functions/user_functions.h"
+#include "sql/named_arguments.h"
 #include "sql/planner.h"
 #include "functions/array_value.h"
 #include "sql/relation_names.h"
@@ -172,6 +173,61 @@ ExprPtr Planner::MakeComparison(const std::string& op, ExprPtr l, ExprPtr r, int
   return cmp;
 }
 
+// The call's arguments in parameter order: named ones (name => value) put in their places and
+// left-out parameters given their defaults, for the functions sql/named_arguments.h knows.
+std::vector<ExprPtr> Planner::BindCallArguments(PgQuery__FuncCall* f, const std::string& name, BindContext& bc) {
+  const ParameterList* params = BuiltinParameters(name);
+  std::vector<ExprPtr> args;
+  std::vector<std::string> arg_names;  // "" for a positional argument
+  for (size_t k = 0; k < f->n_args; ++k) {
+    PgQuery__Node* a = f->args[k];
+    if (a->node_case == PG_QUERY__NODE__NODE_NAMED_ARG_EXPR) {
+      arg_names.push_back(a->named_arg_expr->name);
+      a = reinterpret_cast<PgQuery__Node*>(a->named_arg_expr->arg);
+    } else {
+      arg_names.push_back("");
+    }
+    args.push_back(Bind(a, bc));
+  }
+  const bool named = std::any_of(arg_names.begin(), arg_names.end(), [](const std::string& n) { return !n.empty(); });
+  if (!named && (!params || args.size() >= params->names.size() - params->defaults.size())) {
+    if (params) for (size_t k = args.size(); k < params->names.size(); ++k) args.push_back(MakeConstant(params->defaults[k - (params->names.size() - params->defaults.size())], f->location));
+    return args;
+  }
+  auto no_such_function = [&] {
+    std::string signature;
+    for (size_t k = 0; k < args.size(); ++k)
+      signature += fmt::format("{}{}{}", k ? ", " : "", arg_names[k].empty() ? "" : arg_names[k] + " => ",
+                               args[k]->unknown_literal ? "unknown" : args[k]->type.ToString());
+    throw Error(Status::Error(SqlState::kUndefinedFunction, fmt::format("function {}({}) does not exist", name, signature), CharPos(f->location))
+                    .WithHint("No function matches the given name and argument types. You might need to add explicit type casts."));
+  };
+  if (!params || args.size() > params->names.size()) no_such_function();
+  std::vector<ExprPtr> placed(params->names.size());
+  for (size_t k = 0; k < args.size(); ++k) {
+    size_t at = k;
+    if (!arg_names[k].empty()) {
+      at = size_t(std::find(params->names.begin(), params->names.end(), arg_names[k]) - params->names.begin());
+      if (at == params->names.size()) no_such_function();
+    }
+    if (placed[at])
+      throw Error(SqlState::kSyntaxError, fmt::format("argument name \"{}\" used more than once", params->names[at]), CharPos(f->location));
+    placed[at] = args[k];
+  }
+  // Missing parameters take their defaults; trailing ones without one are left to the overloads
+  // that do not have them (make_timestamptz without the time zone).
+  const size_t first_default = params->names.size() - params->defaults.size();
+  size_t used = placed.size();
+  while (used > 0 && !placed[used - 1] && used - 1 < first_default) --used;
+  placed.resize(used);
+  for (size_t k = 0; k < placed.size(); ++k) {
+    if (placed[k]) continue;
+    if (k < first_default) no_such_function();
+    placed[k] = MakeConstant(params->defaults[k - first_default], f->location);
+  }
+  return placed;
+}
+
 ExprPtr Planner::BindFuncCall(PgQuery__FuncCall* f, BindContext& bc) {
   std::string name = StrVal(f->funcname[f->n_funcname - 1]);
   if (f->over) return BindWindowCall(f, name, bc);
@@ -187,8 +243,7 @@ ExprPtr Planner::BindFuncCall(PgQuery__FuncCall* f, BindContext& bc) {
     throw Error(SqlState::kWrongObjectType, fmt::format("{}(*) specified, but {} is not an aggregate function", name, name),
                 CharPos(f->location));
   if (name == "position") name = "strpos";
-  std::vector<ExprPtr> args;
-  for (size_t k = 0; k < f->n_args; ++k) args.push_back(Bind(f->args[k], bc));
+  std::vector<ExprPtr> args = BindCallArguments(f, name, bc);
   if (name == "extract" || name == "date_part") {
     // The field is an identifier or string; PostgreSQL folds it to lower case.
     if (!args.empty() && args[0]->kind == ExprKind::kConstant && !args[0]->value.is_null) {
