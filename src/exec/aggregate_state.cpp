@@ -282,13 +282,26 @@ void UpdateAggregate(const BoundAggregate& agg, std::vector<AggState>& states, c
         break;
       }
       case AggKind::kBitAnd:
-      case AggKind::kBitOr: {
+      case AggKind::kBitOr:
+      case AggKind::kBitXor: {
         int64_t v = a0->i64()[r];
         if (!s.has_value) {
           s.best = a0->GetValue(r);
           s.has_value = true;
         } else {
-          s.best.i = kind == AggKind::kBitAnd ? (s.best.i & v) : (s.best.i | v);
+          s.best.i = kind == AggKind::kBitAnd ? (s.best.i & v) : kind == AggKind::kBitOr ? (s.best.i | v) : (s.best.i ^ v);
+        }
+        break;
+      }
+      case AggKind::kRegression: {
+        if (args[1]->IsNull(r)) break;  // pairs with a NULL on either side do not count
+        // Youngs-Cramer, as PostgreSQL's float8_regr_accum: deviations from the running means.
+        RegressionSums& q = s.more().regression;
+        const double y = a0->f64()[r], x = args[1]->f64()[r];
+        q.n += 1, q.sx += x, q.sy += y;
+        if (q.n > 1) {
+          const double dx = x * q.n - q.sx, dy = y * q.n - q.sy, scale = 1.0 / (q.n * (q.n - 1));
+          q.sxx += dx * dx * scale, q.syy += dy * dy * scale, q.sxy += dx * dy * scale;
         }
         break;
       }
@@ -379,12 +392,14 @@ Value FinalizeAggregate(const BoundAggregate& agg, AggState& s, ExecContext& ctx
     case AggKind::kBoolOr:
     case AggKind::kBitAnd:
     case AggKind::kBitOr:
+    case AggKind::kBitXor:
     case AggKind::kEvery: {
       if (!s.has_value) return Value::Null(t);
       Value v = s.best;
       v.type = t;
       return v;
     }
+    case AggKind::kRegression: return agg.function->regression(m.regression);
     case AggKind::kStringAgg: {
       if (m.values.empty()) return Value::Null(t);
       std::string out;

@@ -40,6 +40,7 @@ struct AggStateMore {
   std::vector<std::vector<Value>> sort_keys;
   std::vector<std::string> delimiters;
   std::shared_ptr<std::set<std::string>> distinct_seen;
+  RegressionSums regression;  // corr, covar_*, regr_*
 };
 
 struct AggStateCore {

@@ -468,6 +468,20 @@ void CombineAggState(const BoundAggregate& agg, AggState& into, AggState& from) 
       }
       into.count += from.count;
       return;
+    case AggKind::kRegression: {
+      // Chan et al.: the deviation sums of two parts meet through the difference of their means.
+      const RegressionSums& b = std::as_const(from).more().regression;
+      if (b.n == 0) return;
+      RegressionSums& a = into.more().regression;
+      if (a.n == 0) {
+        a = b;
+        return;
+      }
+      const double n = a.n + b.n, dx = a.sx / a.n - b.sx / b.n, dy = a.sy / a.n - b.sy / b.n, w = a.n * b.n / n;
+      a.sxx += b.sxx + w * dx * dx, a.syy += b.syy + w * dy * dy, a.sxy += b.sxy + w * dx * dy;
+      a.n = n, a.sx += b.sx, a.sy += b.sy;
+      return;
+    }
     default: break;
   }
   if (from.has_more() && !from.more().values.empty()) {
@@ -506,6 +520,7 @@ void CombineAggState(const BoundAggregate& agg, AggState& into, AggState& from) 
     case AggKind::kBoolOr: into.best.i = into.best.i || from.best.i; break;
     case AggKind::kBitAnd: into.best.i &= from.best.i; break;
     case AggKind::kBitOr: into.best.i |= from.best.i; break;
+    case AggKind::kBitXor: into.best.i ^= from.best.i; break;
     default: break;
   }
 }

@@ -1,5 +1,7 @@
 // Aggregate function signatures (PostgreSQL 9.21 and TimescaleDB first/last). The state
 // machines live in exec/aggregate_state.cpp.
+#include <cmath>
+
 #include "functions/function.h"
 
 namespace yunhe {
@@ -23,6 +25,26 @@ void Add(FunctionRegistry& r, const char* name, AggKind kind, std::vector<Logica
 }
 
 LogicalType SameAsFirst(const std::vector<LogicalType>& args) { return args[0]; }
+
+// The results of PostgreSQL's float8_regr_* / float8_corr / float8_covar_* final functions: NULL
+// with too few pairs or where a denominator is zero.
+Value Float(double x) { return Value::Float(x); }
+Value Null() { return Value::Null(TypeId::kFloat64); }
+Value RegrCount(const RegressionSums& q) { return Value::Int(int64_t(q.n)); }
+Value RegrSxx(const RegressionSums& q) { return q.n < 1 ? Null() : Float(q.sxx); }
+Value RegrSyy(const RegressionSums& q) { return q.n < 1 ? Null() : Float(q.syy); }
+Value RegrSxy(const RegressionSums& q) { return q.n < 1 ? Null() : Float(q.sxy); }
+Value RegrAvgx(const RegressionSums& q) { return q.n < 1 ? Null() : Float(q.sx / q.n); }
+Value RegrAvgy(const RegressionSums& q) { return q.n < 1 ? Null() : Float(q.sy / q.n); }
+Value CovarPop(const RegressionSums& q) { return q.n < 1 ? Null() : Float(q.sxy / q.n); }
+Value CovarSamp(const RegressionSums& q) { return q.n < 2 ? Null() : Float(q.sxy / (q.n - 1)); }
+Value Corr(const RegressionSums& q) { return q.n < 1 || q.sxx == 0 || q.syy == 0 ? Null() : Float(q.sxy / std::sqrt(q.sxx * q.syy)); }
+Value RegrR2(const RegressionSums& q) {
+  if (q.n < 1 || q.sxx == 0) return Null();
+  return q.syy == 0 ? Float(1) : Float(q.sxy * q.sxy / (q.sxx * q.syy));
+}
+Value RegrSlope(const RegressionSums& q) { return q.n < 1 || q.sxx == 0 ? Null() : Float(q.sxy / q.sxx); }
+Value RegrIntercept(const RegressionSums& q) { return q.n < 1 || q.sxx == 0 ? Null() : Float((q.sy - q.sx * q.sxy / q.sxx) / q.n); }
 
 }  // namespace
 
@@ -74,6 +96,34 @@ void RegisterAggregateFunctions(FunctionRegistry& r) {
   for (TypeId t : {I2, I4, I8}) {
     Add(r, "bit_and", AggKind::kBitAnd, {t}, t, "bitwise AND", "bit_and(x)");
     Add(r, "bit_or", AggKind::kBitOr, {t}, t, "bitwise OR", "bit_or(x)");
+    Add(r, "bit_xor", AggKind::kBitXor, {t}, t, "bitwise exclusive OR", "bit_xor(x)");
+  }
+  struct Regression {
+    const char* name;
+    Value (*final)(const RegressionSums&);
+    const char* description;
+  };
+  for (Regression g : {Regression{"corr", Corr, "correlation coefficient"},
+                       {"covar_pop", CovarPop, "population covariance"},
+                       {"covar_samp", CovarSamp, "sample covariance"},
+                       {"regr_avgx", RegrAvgx, "average of the independent variable x"},
+                       {"regr_avgy", RegrAvgy, "average of the dependent variable y"},
+                       {"regr_count", RegrCount, "number of rows where both inputs are non-NULL"},
+                       {"regr_intercept", RegrIntercept, "y-intercept of the least-squares line"},
+                       {"regr_r2", RegrR2, "square of the correlation coefficient"},
+                       {"regr_slope", RegrSlope, "slope of the least-squares line"},
+                       {"regr_sxx", RegrSxx, "sum of squares of x deviations"},
+                       {"regr_sxy", RegrSxy, "sum of products of x and y deviations"},
+                       {"regr_syy", RegrSyy, "sum of squares of y deviations"}}) {
+    AggregateFunction f;
+    f.name = g.name;
+    f.kind = AggKind::kRegression;
+    f.arg_types = {F8, F8};
+    f.return_type = g.final == RegrCount ? LogicalType(I8) : LogicalType(F8);
+    f.regression = g.final;
+    f.description = std::string(g.description) + " (y, x)";
+    f.example = std::string(g.name) + "(y, x)";
+    r.AddAggregate(f);
   }
   Add(r, "percentile_cont", AggKind::kPercentileCont, {F8}, F8, "continuous percentile",
       "percentile_cont(0.5) WITHIN GROUP (ORDER BY x)", true);

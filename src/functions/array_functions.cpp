@@ -1,6 +1,6 @@
 // Array functions and the internals behind array syntax: ARRAY[...] (__array_construct),
 // a[i] (__array_subscript), x op ANY/ALL (array) (__array_any); array_to_string, array_length,
-// array_upper, array_lower, cardinality, array_position, array_append, array_cat.
+// array_upper, array_lower, cardinality, array_position(s), trim_array, array_append, array_cat.
 #include <fmt/format.h>
 
 #include "common/status.h"
@@ -116,7 +116,15 @@ void ArrayToString(const std::vector<const Vector*>& args, size_t count, Vector&
   }
 }
 
-void ArrayPosition(const std::vector<const Vector*>& args, size_t count, Vector& out) {
+// IS NOT DISTINCT FROM, as array_position compares: NULL finds NULL.
+bool SameElement(const Value& element, const Value& x) {
+  return element.is_null || x.is_null ? element.is_null == x.is_null : CompareValues(CastValue(element, x.type), x) == 0;
+}
+
+// Calls emit(r, positions) with the 1-based positions in row r's array of the elements equal to
+// the value (the first only with kFirstOnly); a row whose array is NULL is NULL.
+template <bool kFirstOnly, class Out>
+void ForEachPositionList(const std::vector<const Vector*>& args, size_t count, Vector& out, Out&& emit) {
   for (size_t r = 0; r < count; ++r) {
     if (args[0]->IsNull(r)) {
       out.SetNull(r, true);
@@ -124,17 +132,35 @@ void ArrayPosition(const std::vector<const Vector*>& args, size_t count, Vector&
     }
     const Value x = args[1]->GetValue(r);
     const std::vector<Value> elements = ArrayElements(args[0]->GetValue(r));
-    out.SetNull(r, true);
-    for (size_t k = 0; k < elements.size(); ++k) {
-      // IS NOT DISTINCT FROM: NULL finds the first NULL.
-      const bool same = elements[k].is_null || x.is_null ? elements[k].is_null == x.is_null
-                                                         : CompareValues(CastValue(elements[k], x.type), x) == 0;
-      if (same) {
-        out.SetValue(r, Value::Int(int64_t(k + 1), TypeId::kInt32));
-        break;
-      }
-    }
+    std::vector<Value> positions;
+    for (size_t k = 0; k < elements.size() && !(kFirstOnly && !positions.empty()); ++k)
+      if (SameElement(elements[k], x)) positions.push_back(Value::Int(int64_t(k + 1), TypeId::kInt32));
+    emit(r, positions);
   }
+}
+
+void ArrayPosition(const std::vector<const Vector*>& args, size_t count, Vector& out) {
+  ForEachPositionList<true>(args, count, out, [&](size_t r, const std::vector<Value>& positions) {
+    if (positions.empty()) out.SetNull(r, true);
+    else out.SetValue(r, positions[0]);
+  });
+}
+
+// array_positions(array, value): every position holding the value, as integer[].
+void ArrayPositions(const std::vector<const Vector*>& args, size_t count, Vector& out) {
+  ForEachPositionList<false>(args, count, out, [&](size_t r, const std::vector<Value>& positions) { out.SetValue(r, MakeArray(positions, out.type())); });
+}
+
+// trim_array(array, n): without its last n elements.
+void TrimArray(const std::vector<const Vector*>& args, size_t count, Vector& out) {
+  ForEachValid(out, count, [&](size_t r) {
+    std::vector<Value> elements = ArrayElements(args[0]->GetValue(r));
+    const int64_t n = args[1]->i64()[r];
+    if (n < 0 || n > int64_t(elements.size()))
+      throw Error(SqlState::kArraySubscriptError, fmt::format("number of elements to trim must be between 0 and {}", elements.size()));
+    elements.resize(elements.size() - size_t(n));
+    out.SetValue(r, MakeArray(elements, out.type()));
+  });
 }
 
 void ArrayAppend(const std::vector<const Vector*>& args, size_t count, Vector& out) {
@@ -212,6 +238,10 @@ void RegisterArrayFunctions(FunctionRegistry& r) {
       "cardinality(ARRAY['a', 'b']) → 2");
   Add(r, "array_position", {kAnyArray, any}, i4, ArrayPosition, nullptr, false, false,
       "position of the first element equal to the value (NULL: not found)", "array_position(ARRAY['a', 'b'], 'b') → 2");
+  Add(r, "array_positions", {kAnyArray, any}, ArrayOf(TypeId::kInt32), ArrayPositions, nullptr, false, false,
+      "positions of every element equal to the value", "array_positions(ARRAY['A', 'A', 'B', 'A'], 'A') → {1,2,4}");
+  Add(r, "trim_array", {kAnyArray, i4}, kAnyArray, TrimArray, SameAsFirst, true, false, "the array without its last n elements",
+      "trim_array(ARRAY[1, 2, 3, 4, 5, 6], 2) → {1,2,3,4}");
   Add(r, "array_append", {kAnyArray, any}, kAnyArray, ArrayAppend, SameAsFirst, false, false, "the array with one more element",
       "array_append(ARRAY[1, 2], 3) → {1,2,3}");
   // ||: array || array, array || element, element || array (text || text stays text's).

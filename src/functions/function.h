@@ -39,8 +39,15 @@ struct ScalarFunction {
 enum class AggKind {
   kCount, kCountStar, kSum, kAvg, kMin, kMax, kStddevSamp, kStddevPop, kVarSamp, kVarPop,
   kStringAgg, kArrayAgg, kBoolAnd, kBoolOr, kPercentileCont, kPercentileDisc, kMode,
-  kFirst, kLast, kBitAnd, kBitOr, kEvery,
+  kFirst, kLast, kBitAnd, kBitOr, kBitXor, kEvery,
+  kRegression,  // corr, covar_*, regr_*(y, x): running sums of the pairs, then `regression`
   kCollected,  // collects its non-NULL inputs (in ORDER BY order) and calls `finalize` once
+};
+
+// What the two-argument statistics (y, x) keep of their non-NULL pairs: their number, the sums
+// of x and y, and the sums of squared and crossed deviations from the means (Youngs-Cramer).
+struct RegressionSums {
+  double n = 0, sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
 };
 
 struct AggregateFunction {
@@ -52,6 +59,8 @@ struct AggregateFunction {
   bool ordered_set = false;  // WITHIN GROUP (ORDER BY ...)
   // kCollected: the result from the collected values (non-empty, in the call's ORDER BY order).
   Value (*finalize)(const std::vector<const Value*>& values) = nullptr;
+  // kRegression: the result from the sums (NULL where PostgreSQL gives NULL).
+  Value (*regression)(const RegressionSums& sums) = nullptr;
   std::string description;
   std::string example;
 };

@@ -1,6 +1,7 @@
 // More of PostgreSQL's "Mathematical Functions and Operators": gcd, lcm, factorial, to_hex,
 // width_bucket, scale / min_scale / trim_scale, the hyperbolic functions, and the prefix
 // operators |/ (square root), ||/ (cube root) and @ (absolute value).
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -88,6 +89,58 @@ int64_t WidthBucket(double x, double low, double high, int64_t count) {
   return bucket;
 }
 
+long double ToLongDouble(const Decimal& d) { return static_cast<long double>(d.v) / powl(10.0L, d.scale); }
+
+// Decimal digits before the first significant one, as a weight: 123.4 -> 2, 0.05 -> -2 (0 for 0).
+int DecimalWeight(const Decimal& d) {
+  if (d.v == 0) return 0;
+  int digits = 0;
+  for (__int128 m = d.v < 0 ? -d.v : d.v; m > 0; m /= 10) ++digits;
+  return digits - d.scale - 1;
+}
+
+void CheckLogArgument(const Decimal& x) {
+  if (x.v == 0) throw Error(SqlState::kInvalidArgumentForLog, "cannot take logarithm of zero");
+  if (x.v < 0) throw Error(SqlState::kInvalidArgumentForLog, "cannot take logarithm of a negative number");
+}
+
+// PostgreSQL's estimate of the decimal weight of ln(x): near 1 that of x - 1, else of a double's
+// ln(x), truncated toward zero.
+int LnWeight(const Decimal& x) {
+  const Decimal nine{9, 1}, eleven{11, 1};
+  if (DecimalCompare(x, nine) >= 0 && DecimalCompare(x, eleven) <= 0) return DecimalWeight(DecimalSub(x, Decimal{1, 0}));
+  return int(std::log10(std::fabs(std::log(DecimalToDouble(x)))));
+}
+
+// v rounded to `scale` digits after the point (half away from zero), as numeric; the scale shrinks
+// where the 38 digits this numeric holds would not reach (long double carries ~19 significant
+// digits: beyond them PostgreSQL's exact digits may differ).
+Decimal LongDoubleToDecimal(long double v, int scale) {
+  scale = std::clamp(scale, 0, 38);
+  while (scale > 0 && fabsl(v) * powl(10.0L, scale) >= 1e37L) --scale;
+  if (fabsl(v) >= 1e37L) throw Error(SqlState::kNumericValueOutOfRange, "value overflows numeric format");
+  return Decimal{static_cast<__int128>(roundl(v * powl(10.0L, scale))), scale};
+}
+
+// ln(x) in long double; near 1 from x - 1 (exact as a numeric), where ln(x) itself would lose
+// the digits that tell 1.0001 from 1.
+long double LnOf(const Decimal& x) {
+  const Decimal nine{9, 1}, eleven{11, 1};
+  if (DecimalCompare(x, nine) >= 0 && DecimalCompare(x, eleven) <= 0) return log1pl(ToLongDouble(DecimalSub(x, Decimal{1, 0})));
+  return logl(ToLongDouble(x));
+}
+
+// log(base, x) on numerics with PostgreSQL's result scale: at least 16 significant digits and no
+// fewer decimals than either argument.
+Decimal NumericLog(const Decimal& base, const Decimal& x) {
+  CheckLogArgument(base);
+  CheckLogArgument(x);
+  const long double ln_base = LnOf(base);
+  if (ln_base == 0) throw Error(SqlState::kDivisionByZero, "division by zero");
+  const int scale = std::max({16 - (LnWeight(x) - LnWeight(base)), int(base.scale), int(x.scale), 0});
+  return LongDoubleToDecimal(LnOf(x) / ln_base, scale);
+}
+
 }  // namespace
 
 void RegisterNumberFunctions(FunctionRegistry& r) {
@@ -159,6 +212,57 @@ void RegisterNumberFunctions(FunctionRegistry& r) {
   AddScalar(r, "asinh", {F8}, F8, UnaryDouble<Asinh>, "inverse hyperbolic sine", "asinh(1) → 0.881373587019543");
   AddScalar(r, "acosh", {F8}, F8, UnaryDouble<CheckedAcosh>, "inverse hyperbolic cosine", "acosh(1) → 0");
   AddScalar(r, "atanh", {F8}, F8, UnaryDouble<CheckedAtanh>, "inverse hyperbolic tangent", "atanh(0.5) → 0.5493061443340548");
+  {
+    ScalarFunction f;
+    f.name = "log";
+    f.arg_types = {N, N};
+    f.return_type = N;
+    f.kernel = [](Args a, size_t n, Vector& o) {
+      ForEachValid(o, n, [&](size_t k) { o.dec()[k] = NumericLog(a[0]->dec()[k], a[1]->dec()[k]); });
+    };
+    f.infer_return = [](const std::vector<LogicalType>&) { return LogicalType(TypeId::kNumeric); };
+    f.description = "logarithm of x to base b";
+    f.example = "log(2.0, 64.0) → 6.0000000000000000";
+    r.AddScalar(f);
+    f.name = "div";
+    f.kernel = [](Args a, size_t n, Vector& o) {
+      ForEachValid(o, n, [&](size_t k) {
+        const Decimal& y = a[1]->dec()[k];
+        if (y.v == 0) ThrowDivisionByZero();
+        // The quotient truncated toward zero, scale 0.
+        const Decimal q = DecimalDiv(a[0]->dec()[k], y);
+        o.dec()[k] = Decimal{q.v / DecimalPow10(q.scale), 0};
+      });
+    };
+    f.description = "integer quotient of y / x (truncated toward zero)";
+    f.example = "div(9, 4) → 2";
+    r.AddScalar(f);
+  }
+  for (const char* name : {"num_nulls", "num_nonnulls"}) {
+    ScalarFunction f;
+    f.name = name;
+    f.arg_types = {TypeId::kNull};
+    f.variadic = true;
+    f.strict = false;
+    f.return_type = I4;
+    const bool nulls = std::string(name) == "num_nulls";
+    f.kernel = nulls ? +[](Args a, size_t n, Vector& o) {
+      for (size_t k = 0; k < n; ++k) {
+        int64_t c = 0;
+        for (const Vector* v : a) c += v->IsNull(k);
+        o.SetValue(k, Value::Int(c, TypeId::kInt32));
+      }
+    } : +[](Args a, size_t n, Vector& o) {
+      for (size_t k = 0; k < n; ++k) {
+        int64_t c = 0;
+        for (const Vector* v : a) c += !v->IsNull(k);
+        o.SetValue(k, Value::Int(c, TypeId::kInt32));
+      }
+    };
+    f.description = nulls ? "number of NULL arguments" : "number of non-NULL arguments";
+    f.example = nulls ? "num_nulls(1, NULL, 2) → 1" : "num_nonnulls(1, NULL, 2) → 2";
+    r.AddScalar(f);
+  }
   r.AddAlias("|/", "sqrt");
   r.AddAlias("||/", "cbrt");
   r.AddAlias("@", "abs");

@@ -14,7 +14,8 @@ bool OrderFree(const BoundAggregate& a) {
     case AggKind::kBoolOr:
     case AggKind::kEvery:
     case AggKind::kBitAnd:
-    case AggKind::kBitOr: return true;
+    case AggKind::kBitOr:
+    case AggKind::kBitXor: return true;
     case AggKind::kSum:
     case AggKind::kAvg: {
       const PhysicalType p = a.args[0]->type.physical();
