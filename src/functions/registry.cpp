@@ -14,6 +14,7 @@ void RegisterStringSplitFunctions(FunctionRegistry& r);
 void RegisterByteaFunctions(FunctionRegistry& r);
 void RegisterTimeFunctions(FunctionRegistry& r);
 void RegisterTimeConstructFunctions(FunctionRegistry& r);
+void RegisterDatetimeParseFunctions(FunctionRegistry& r);
 void RegisterAggregateFunctions(FunctionRegistry& r);
 void RegisterRegexFunctions(FunctionRegistry& r);
 void RegisterSystemFunctions(FunctionRegistry& r);
@@ -35,6 +36,7 @@ FunctionRegistry& FunctionRegistry::Get() {
     RegisterByteaFunctions(registry);
     RegisterTimeFunctions(registry);
     RegisterTimeConstructFunctions(registry);
+    RegisterDatetimeParseFunctions(registry);
     RegisterAggregateFunctions(registry);
     RegisterRegexFunctions(registry);
     RegisterSystemFunctions(registry);

@@ -1,5 +1,6 @@
 // Date/time functions that build values from parts or take them apart symbolically:
-// make_timestamp, make_timestamptz, make_time, make_interval, age, isfinite (PostgreSQL 9.9).
+// make_date, make_timestamp, make_timestamptz, make_time, make_interval, age, isfinite
+// (PostgreSQL 9.9).
 // Seconds given as float8 are kept to the microsecond, as PostgreSQL keeps them.
 #include <cmath>
 
@@ -119,6 +120,9 @@ void AlwaysTrue(Args, size_t n, Vector& o) {
 }  // namespace
 
 void RegisterTimeConstructFunctions(FunctionRegistry& r) {
+  AddScalar(r, "make_date", {I4, I4, I4}, D, [](Args a, size_t n, Vector& o) {
+    ForEachValid(o, n, [&](size_t k) { o.i64()[k] = CheckedDays(a[0]->i64()[k], a[1]->i64()[k], a[2]->i64()[k]); });
+  }, "date from year, month, day (a negative year is BC)", "make_date(2013, 7, 15) → 2013-07-15");
   AddScalar(r, "make_timestamp", {I4, I4, I4, I4, I4, F8}, TS, [](Args a, size_t n, Vector& o) {
     ForEachValid(o, n, [&](size_t k) { o.i64()[k] = MakeLocalTimestamp(a, k); });
   }, "timestamp from year, month, day, hour, minute, seconds", "make_timestamp(2013, 7, 15, 8, 15, 23.5) → 2013-07-15 08:15:23.5");

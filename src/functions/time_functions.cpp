@@ -1,4 +1,4 @@
-// Date/time functions: now, date_trunc, extract/date_part, to_timestamp, make_date,
+// Date/time functions: now, date_trunc, extract/date_part, to_timestamp,
 // time_bucket and date_bin. All arithmetic is on UTC nanoseconds (session time zone UTC).
 #include <cmath>
 #include <cstring>
@@ -495,18 +495,6 @@ void RegisterTimeFunctions(FunctionRegistry& r) {
       o.i64()[k] = int64_t(std::llround(s * 1e6)) * 1000;
     });
   }, "Unix epoch seconds to timestamp with time zone", "to_timestamp(1284352323) → 2010-09-13 04:32:03+00");
-  AddScalar(r, "make_date", {I4, I4, I4}, D, [](Args a, size_t n, Vector& o) {
-    ForEachValid(o, n, [&](size_t k) {
-      int64_t y = a[0]->i64()[k], m = a[1]->i64()[k], d = a[2]->i64()[k];
-      int64_t days = DaysFromCivil(y, unsigned(m), unsigned(d));
-      int64_t cy;
-      unsigned cm, cd;
-      CivilFromDays(days, &cy, &cm, &cd);
-      if (m < 1 || m > 12 || d < 1 || cy != y || int64_t(cm) != m || int64_t(cd) != d)
-        throw Error(SqlState::kDatetimeFieldOverflow, fmt::format("date field value out of range: {}-{:02}-{:02}", y, m, d));
-      o.i64()[k] = days;
-    });
-  }, "date from year, month, day", "make_date(2013, 7, 15) → 2013-07-15");
 }
 
 }  // namespace yunhe
