@@ -14,6 +14,7 @@
 #include "common/timezone.h"
 #include "functions/function.h"
 #include "functions/kernel_util.h"
+#include "functions/template_text.h"
 
 namespace yunhe {
 namespace {
@@ -52,14 +53,6 @@ constexpr Pattern kPatterns[] = {
     {"DY", Field::kDayAbbrev, 3}, {"D", Field::kDayOfWeek, 1}, {"TZH", Field::kTzHour, 3}, {"TZM", Field::kTzMinute, 2},
     {"J", Field::kJulian, 7}, {"Q", Field::kQuarter, 1}, {"CC", Field::kCentury, 2},
 };
-
-bool StartsCaseless(const std::string& s, size_t at, const char* p) {
-  const size_t n = strlen(p);
-  if (s.size() - at < n) return false;
-  for (size_t k = 0; k < n; ++k)
-    if (toupper(uint8_t(s[at + k])) != uint8_t(p[k])) return false;
-  return true;
-}
 
 std::vector<Node> Compile(const std::string& t) {
   std::vector<Node> nodes;

@@ -15,6 +15,7 @@ void RegisterByteaFunctions(FunctionRegistry& r);
 void RegisterTimeFunctions(FunctionRegistry& r);
 void RegisterTimeConstructFunctions(FunctionRegistry& r);
 void RegisterDatetimeParseFunctions(FunctionRegistry& r);
+void RegisterNumberFormatFunctions(FunctionRegistry& r);
 void RegisterAggregateFunctions(FunctionRegistry& r);
 void RegisterRegexFunctions(FunctionRegistry& r);
 void RegisterSystemFunctions(FunctionRegistry& r);
@@ -37,6 +38,7 @@ FunctionRegistry& FunctionRegistry::Get() {
     RegisterTimeFunctions(registry);
     RegisterTimeConstructFunctions(registry);
     RegisterDatetimeParseFunctions(registry);
+    RegisterNumberFormatFunctions(registry);
     RegisterAggregateFunctions(registry);
     RegisterRegexFunctions(registry);
     RegisterSystemFunctions(registry);
