@@ -282,6 +282,25 @@ void RegexpMatch(Args a, size_t n, Vector& o) {
   });
 }
 
+// __regexp_matches(string, pattern [, flags]): what the set-returning regexp_matches gives, as an
+// array of the text forms of its rows' text[] values (the planner unnests it with element type
+// text[]): each match's parenthesized parts (or the whole match); every match with flag g.
+void RegexpMatchesRows(Args a, size_t n, Vector& o) {
+  ForEachValid(o, n, [&](size_t r) {
+    const RegexOptions opt = ParseRegexFlags(TextArg(a, 2, r));
+    const std::string& s = a[0]->str()[r];
+    std::vector<Value> rows;
+    ForEachMatch(s, 0, CompiledWith(a[1]->str()[r], opt), false, [&](const std::cmatch& m) {
+      std::vector<Value> parts;
+      if (m.size() == 1) parts.push_back(GroupText(m[0]));
+      for (size_t g = 1; g < m.size(); ++g) parts.push_back(GroupText(m[g]));
+      rows.push_back(Value::Text(MakeArray(parts, ArrayOf(TypeId::kText)).s));
+      return opt.global;
+    });
+    o.SetValue(r, MakeArray(rows, o.type()));
+  });
+}
+
 // regexp_split_to_array(string, pattern [, flags]): the text between matches.
 void RegexpSplitToArray(Args a, size_t n, Vector& o) {
   ForEachValid(o, n, [&](size_t r) {
@@ -405,6 +424,8 @@ void RegisterRegexFunctions(FunctionRegistry& r) {
   AddScalar(r, "regexp_match", {T, T, T}, TA, RegexpMatch, "the first match's parenthesized parts, with flags", "regexp_match('FOO', 'o+', 'i') → {OO}");
   AddScalar(r, "regexp_split_to_array", {T, T}, TA, RegexpSplitToArray, "split at matches", "regexp_split_to_array('hello world', '\\s+') → {hello,world}");
   AddScalar(r, "regexp_split_to_array", {T, T, T}, TA, RegexpSplitToArray, "split at matches, with flags", "regexp_split_to_array('aXbxc', 'x', 'i') → {a,b,c}");
+  AddScalar(r, "__regexp_matches", {T, T}, TA, RegexpMatchesRows, "", "");
+  AddScalar(r, "__regexp_matches", {T, T, T}, TA, RegexpMatchesRows, "", "");
   AddScalar(r, "substring", {T, T}, T, [](Args a, size_t n, Vector& o) {
     ForEachValid(o, n, [&](size_t r) { SubstringRegex(a[0]->str()[r], Compiled(a[1]->str()[r], false), o, r); });
   }, "the part matching a POSIX regular expression (its first parenthesized part if it has one)", "substring('Thomas' from '...$') → mas");

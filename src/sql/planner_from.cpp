@@ -287,7 +287,8 @@ PlannedQuery Planner::PlanRangeFunction(PgQuery__RangeFunction* f, const Scope* 
   if (name == "read_nmea" || name == "read_nmea_satellites" || name == "read_nmea_sentences")
     return PlanReadNmea(f, call, name, outer, scope_out);
   if (name == "stops" || name == "resample" || name == "proximity") return PlanTrajectoryFunction(f, call, name, outer, scope_out);
-  if (name == "unnest" || name == "pg_partition_ancestors" || name == "string_to_table" || name == "regexp_split_to_table")
+  if (name == "unnest" || name == "pg_partition_ancestors" || name == "string_to_table" || name == "regexp_split_to_table" ||
+      name == "regexp_matches")
     return PlanUnnest(f, call, outer, scope_out);
   if (IsJsonRowsFunction(name)) return PlanJsonRows(f, call, name, outer, scope_out);
   if (f->ordinality) throw Error(SqlState::kFeatureNotSupported, "WITH ORDINALITY is supported for unnest only", CharPos(call->location));
@@ -430,16 +431,18 @@ PlannedQuery Planner::PlanJsonRows(PgQuery__RangeFunction* f, PgQuery__FuncCall*
 }
 
 // unnest(array) [WITH ORDINALITY] [AS t(x [, n])]: the elements as rows. string_to_table and
-// regexp_split_to_table are unnest of string_to_array and regexp_split_to_array.
+// regexp_split_to_table are unnest of string_to_array and regexp_split_to_array; regexp_matches
+// unnests __regexp_matches, whose elements are text[] values in their text form.
 PlannedQuery Planner::PlanUnnest(PgQuery__RangeFunction* f, PgQuery__FuncCall* call, const Scope* outer, Scope* scope_out) {
   const std::string name = StrVal(call->funcname[call->n_funcname - 1]);
   Scope empty;
   empty.parent = outer;
   ExprPtr array;
-  if (name == "string_to_table" || name == "regexp_split_to_table") {
+  if (name == "string_to_table" || name == "regexp_split_to_table" || name == "regexp_matches") {
     std::vector<ExprPtr> args;
     for (size_t k = 0; k < call->n_args; ++k) args.push_back(BindExpression(call->args[k], empty));
-    array = ResolveCall(name == "string_to_table" ? "string_to_array" : "regexp_split_to_array", args, call->location, false);
+    const char* array_function = name == "string_to_table" ? "string_to_array" : name == "regexp_matches" ? "__regexp_matches" : "regexp_split_to_array";
+    array = ResolveCall(array_function, args, call->location, false);
   } else {
     if (call->n_args != 1)
       throw Error(SqlState::kFeatureNotSupported, "unnest takes one array here (several arrays side by side are not supported)",
@@ -458,6 +461,7 @@ PlannedQuery Planner::PlanUnnest(PgQuery__RangeFunction* f, PgQuery__FuncCall* c
                 CharPos(call->location));
   LogicalType element = ArrayElementType(array->type);
   if (element.id == TypeId::kNull) element = TypeId::kText;
+  if (name == "regexp_matches") element = ArrayOf(TypeId::kText);
   std::string label = f->alias ? f->alias->aliasname : name;
   std::string col = f->alias && f->alias->n_colnames ? StrVal(f->alias->colnames[0]) : label;
   std::string ord = f->alias && f->alias->n_colnames > 1 ? StrVal(f->alias->colnames[1]) : "ordinality";

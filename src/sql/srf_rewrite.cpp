@@ -24,7 +24,7 @@ bool IsSetFunction(const PgQuery__Node* n) {
   const std::string name = f->funcname[f->n_funcname - 1]->string->sval;
   // (jsonb_each gives records there: only in FROM here.)
   return name == "generate_series" || name == "unnest" || name == "generate_subscripts" || name == "string_to_table" ||
-         name == "regexp_split_to_table" ||
+         name == "regexp_split_to_table" || name == "regexp_matches" ||
          (IsJsonRowsFunction(name) && name.find("_each") == std::string::npos);
 }
 
@@ -188,7 +188,7 @@ void MoveSelectListSetFunctions(PgQuery__SelectStmt* s, ProtobufCAllocator* allo
 bool MayCallSetFunctions(std::string_view text) {
   // Every name IsSetFunction accepts holds one of these, whatever its case or quoting; U&"..."
   // identifiers may spell any name with escapes.
-  return ContainsAnyCaseless(text, {"generate_s", "unnest", "json", "u&", "_to_table"});
+  return ContainsAnyCaseless(text, {"generate_s", "unnest", "json", "u&", "_to_table", "regexp_matches"});
 }
 
 void MoveSetFunctionsOfTree(PgQuery__ParseResult* tree, ProtobufCAllocator* alloc) {
