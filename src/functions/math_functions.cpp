@@ -22,7 +22,10 @@ double CheckedLn(double x) {
   if (x < 0) throw Error(SqlState::kInvalidArgumentForLog, "cannot take logarithm of a negative number");
   return std::log(x);
 }
-double CheckedLog10(double x) { return CheckedLn(x) / std::log(10.0); }
+double CheckedLog10(double x) {
+  CheckedLn(x);  // its errors for zero and negatives
+  return std::log10(x);  // exact at powers of ten, where ln(x) / ln(10) is not
+}
 double Sign(double x) { return x > 0 ? 1 : x < 0 ? -1 : 0; }
 double Degrees(double x) { return x * 180.0 / M_PI; }
 double Radians(double x) { return x * M_PI / 180.0; }

@@ -141,10 +141,69 @@ Decimal NumericLog(const Decimal& base, const Decimal& x) {
   return LongDoubleToDecimal(LnOf(x) / ln_base, scale);
 }
 
+// ln, log10, exp and sqrt of numerics with PostgreSQL's result scales (numeric.c): at least 16
+// significant digits by an estimate of the result's first digit, and no fewer decimals than
+// the argument.
+Decimal NumericLn(const Decimal& x) {
+  CheckLogArgument(x);
+  return LongDoubleToDecimal(LnOf(x), std::max({16 - LnWeight(x), int(x.scale), 0}));
+}
+
+Decimal NumericLog10(const Decimal& x) {
+  CheckLogArgument(x);
+  return LongDoubleToDecimal(LnOf(x) / logl(10.0L), std::max({16 - LnWeight(x), int(x.scale), 0}));
+}
+
+Decimal NumericExp(const Decimal& x) {
+  const double v = DecimalToDouble(x);
+  if (std::fabs(v) > 3000) throw Error(SqlState::kNumericValueOutOfRange, "value overflows numeric format");
+  const int weight = int(v * 0.434294481903252);  // decimal weight of the result
+  return LongDoubleToDecimal(expl(ToLongDouble(x)), std::max({16 - weight, int(x.scale), 0}));
+}
+
+Decimal NumericSqrt(const Decimal& x) {
+  if (x.v < 0) throw Error(SqlState::kInvalidArgumentForPowerFunction, "cannot take square root of a negative number");
+  // PostgreSQL estimates the result's weight from the argument's in base-10000 digits.
+  const int w = DecimalWeight(x), base_weight = w >= 0 ? w / 4 : -((-w + 3) / 4);
+  const int root_weight = (base_weight + 1) * 4 / 2 - 1;
+  int scale = std::max({16 - root_weight, int(x.scale), 0});
+  scale = std::min(scale, 38 - std::max(0, w / 2 + 1));  // the 38 digits this numeric holds
+  return DecimalSqrt(x, scale);
+}
+
+template <Decimal (*Fn)(const Decimal&)>
+void NumericKernel(Args a, size_t n, Vector& o) {
+  ForEachValid(o, n, [&](size_t k) { o.dec()[k] = Fn(a[0]->dec()[k]); });
+}
+
 }  // namespace
 
 void RegisterNumberFunctions(FunctionRegistry& r) {
   const TypeId F8 = TypeId::kFloat64, N = TypeId::kNumeric, I4 = TypeId::kInt32, I8 = TypeId::kInt64, T = TypeId::kText;
+  {
+    // Numeric in, numeric out (float8 in, float8 out stays in math_functions.cpp).
+    struct Unary {
+      const char* name;
+      ScalarKernel kernel;
+      const char* description;
+      const char* example;
+    };
+    for (const Unary& u : {Unary{"ln", NumericKernel<NumericLn>, "natural logarithm", "ln(2.0) → 0.6931471805599453"},
+                           {"log", NumericKernel<NumericLog10>, "base 10 logarithm", "log(100.0) → 2.0000000000000000"},
+                           {"log10", NumericKernel<NumericLog10>, "base 10 logarithm", "log10(1000.0) → 3.0000000000000000"},
+                           {"exp", NumericKernel<NumericExp>, "exponential", "exp(1.0) → 2.7182818284590452"},
+                           {"sqrt", NumericKernel<NumericSqrt>, "square root", "sqrt(2.0) → 1.414213562373095"}}) {
+      ScalarFunction f;
+      f.name = u.name;
+      f.arg_types = {N};
+      f.return_type = N;
+      f.kernel = u.kernel;
+      f.infer_return = [](const std::vector<LogicalType>&) { return LogicalType(TypeId::kNumeric); };
+      f.description = u.description;
+      f.example = u.example;
+      r.AddScalar(f);
+    }
+  }
   for (TypeId t : {I4, I8}) {
     AddScalar(r, "gcd", {t, t}, t, [](Args a, size_t n, Vector& o) {
       int64_t* res = o.i64();

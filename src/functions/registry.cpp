@@ -141,6 +141,10 @@ int ImplicitCastCost(const LogicalType& from, const LogicalType& to, bool unknow
   // PostGIS declares text -> geometry and bytea -> geometry implicit (ST_AsText('POINT(1 2)')).
   if (to.id == TypeId::kGeometry && (from.id == TypeId::kText || from.id == TypeId::kBytea)) return 20;
   int fr = NumericRank(from.id), tr = NumericRank(to.id);
+  // An integer goes to double precision first when a function has no integer form: float8 is
+  // the preferred type of PostgreSQL's numeric category (sqrt(2), round(2) and power(2, 3) are
+  // float8 there, sqrt(2.0) numeric).
+  if (fr >= 0 && fr <= 2 && to.id == TypeId::kFloat64) return 10;
   if (fr >= 0 && tr >= 0) return tr > fr ? 10 + (tr - fr) : -1;
   fr = TemporalRank(from.id);
   tr = TemporalRank(to.id);
