@@ -1,15 +1,14 @@
 // POSIX-style regular expression operators (~, ~*, !~, !~*), SIMILAR TO (similar_to_escape) and
-// PostgreSQL's regexp_* functions, on std::regex (ECMAScript grammar: covers the common subset
-// of PostgreSQL's ARE syntax). Compiled patterns are cached per thread, so a column compared
+// PostgreSQL's regexp_* functions, on PCRE2 (functions/regex_engine.h: the common subset of
+// PostgreSQL's ARE syntax). Compiled patterns are cached per thread, so a column compared
 // against one pattern compiles it once. Positions and lengths count characters (UTF-8), as
 // PostgreSQL's do.
 #include <cstring>
-#include <regex>
-#include <unordered_map>
 
 #include "functions/array_value.h"
 #include "functions/function.h"
 #include "functions/kernel_util.h"
+#include "functions/regex_engine.h"
 
 namespace yunhe {
 namespace {
@@ -17,53 +16,15 @@ namespace {
 using Args = const std::vector<const Vector*>&;
 const TypeId T = TypeId::kText, B = TypeId::kBool;
 
-// A compiled pattern: case-insensitive and/or newline-sensitive (^ and $ at line ends).
-const std::regex& Compiled(const std::string& pattern, bool icase, bool newline = false) {
-  thread_local std::unordered_map<std::string, std::regex> cache[4];
-  auto& c = cache[int(icase) | int(newline) << 1];
-  auto it = c.find(pattern);
-  if (it != c.end()) return it->second;
-  if (c.size() > 1024) c.clear();  // bound the cache
-  try {
-    auto flags = std::regex::ECMAScript | (icase ? std::regex::icase : std::regex::flag_type{}) |
-                 (newline ? std::regex::multiline : std::regex::flag_type{});
-    return c.emplace(pattern, std::regex(pattern, flags)).first->second;
-  } catch (const std::regex_error& e) {
-    throw Error(SqlState::kInvalidRegularExpression, fmt::format("invalid regular expression: {}", e.what()));
-  }
+const Regex& Compiled(const std::string& pattern, bool icase, bool newline = false) {
+  return Regex::Get(pattern, Regex::Options{icase, newline});
 }
 
 template <bool kICase, bool kNegate>
 void MatchKernel(Args a, size_t n, Vector& o) {
   ForEachValid(o, n, [&](size_t r) {
-    bool m = std::regex_search(a[0]->str()[r], Compiled(a[1]->str()[r], kICase));
+    bool m = Compiled(a[1]->str()[r], kICase).Matches(a[0]->str()[r]);
     o.i64()[r] = m != kNegate;
-  });
-}
-
-// PostgreSQL writes back-references as \1 and the whole match as \&; ECMAScript uses $1 and $&.
-std::string EcmaReplacement(const std::string& pg) {
-  std::string out;
-  for (size_t k = 0; k < pg.size(); ++k) {
-    if (pg[k] == '\\' && k + 1 < pg.size()) {
-      char c = pg[k + 1];
-      if (isdigit((unsigned char)c)) { out += '$'; out += c; ++k; continue; }
-      if (c == '&') { out += "$&"; ++k; continue; }
-      if (c == '\\') { out += '\\'; ++k; continue; }
-    }
-    if (pg[k] == '$') out += "$$";
-    else out += pg[k];
-  }
-  return out;
-}
-
-void Replace(Args a, size_t n, Vector& o, bool has_flags) {
-  ForEachValid(o, n, [&](size_t r) {
-    std::string flags = has_flags ? a[3]->str()[r] : "";
-    bool global = flags.find('g') != std::string::npos;
-    bool icase = flags.find('i') != std::string::npos;
-    auto mode = global ? std::regex_constants::format_default : std::regex_constants::format_first_only;
-    o.str()[r] = std::regex_replace(a[0]->str()[r], Compiled(a[1]->str()[r], icase), EcmaReplacement(a[2]->str()[r]), mode);
   });
 }
 
@@ -126,7 +87,7 @@ std::string EffectivePattern(const std::string& pattern, const RegexOptions& o) 
   return out;
 }
 
-const std::regex& CompiledWith(const std::string& pattern, const RegexOptions& o) {
+const Regex& CompiledWith(const std::string& pattern, const RegexOptions& o) {
   return Compiled(EffectivePattern(pattern, o), o.icase, o.newline);
 }
 
@@ -162,15 +123,12 @@ size_t ByteOfChar(const std::string& s, int64_t chars) {
 // ignore_degenerate (regexp_split_*): an empty match at the start or end of s, or right after
 // the previous match, is skipped, as PostgreSQL's setup_regexp_matches does.
 template <class Fn>
-void ForEachMatch(const std::string& s, size_t from, const std::regex& re, bool ignore_degenerate, Fn&& fn) {
-  const char* base = s.data();
-  const char* end = base + s.size();
+void ForEachMatch(const std::string& s, size_t from, const Regex& re, bool ignore_degenerate, Fn&& fn) {
   size_t search = from, previous_end = from;
+  Regex::Match m;
   while (search <= s.size()) {
-    std::cmatch m;
-    auto flags = search > 0 ? std::regex_constants::match_prev_avail : std::regex_constants::match_default;
-    if (!std::regex_search(base + search, end, m, re, flags)) return;
-    const size_t so = size_t(m[0].first - base), eo = size_t(m[0].second - base);
+    if (!re.Search(s, search, &m)) return;
+    const size_t so = m.begin(0), eo = m.end(0);
     if (!ignore_degenerate || (so < s.size() && eo > previous_end)) {
       if (!fn(m)) return;
       previous_end = eo;
@@ -184,7 +142,60 @@ void ForEachMatch(const std::string& s, size_t from, const std::regex& re, bool 
   }
 }
 
-Value GroupText(const std::csub_match& g) { return g.matched ? Value::Text(g.str()) : Value::Null(TypeId::kText); }
+// regexp_replace(source, pattern, replacement [, flags]): the first match (every one with g)
+// replaced; in the replacement \1..\9 are the parenthesized parts, \& the whole match, \\ a
+// backslash.
+void Replace(Args a, size_t n, Vector& o, bool has_flags) {
+  ForEachValid(o, n, [&](size_t r) {
+    const RegexOptions opt = ParseRegexFlags(has_flags ? a[3]->str()[r] : std::string());
+    const std::string& s = a[0]->str()[r];
+    const std::string& with = a[2]->str()[r];
+    std::string out;
+    size_t copied = 0;
+    ForEachMatch(s, 0, CompiledWith(a[1]->str()[r], opt), false, [&](const Regex::Match& m) {
+      out.append(s, copied, m.begin(0) - copied);
+      for (size_t k = 0; k < with.size(); ++k) {
+        const char c = with[k];
+        if (c == '\\' && k + 1 < with.size()) {
+          const char next = with[k + 1];
+          if (next >= '1' && next <= '9') {
+            const size_t g = size_t(next - '0');
+            if (g < m.groups() && m.matched(g)) out.append(s, m.begin(g), m.end(g) - m.begin(g));
+            ++k;
+            continue;
+          }
+          if (next == '&') {
+            out.append(s, m.begin(0), m.end(0) - m.begin(0));
+            ++k;
+            continue;
+          }
+          if (next == '\\') {
+            out += '\\';
+            ++k;
+            continue;
+          }
+        }
+        out += c;
+      }
+      copied = m.end(0);
+      return opt.global;
+    });
+    out.append(s, copied, std::string::npos);
+    o.str()[r] = std::move(out);
+  });
+}
+
+Value GroupText(const std::string& s, const Regex::Match& m, size_t g) {
+  return m.matched(g) ? Value::Text(m.str(s, g)) : Value::Null(TypeId::kText);
+}
+
+// A match's parenthesized parts, or the whole match when the pattern has none.
+std::vector<Value> Parts(const std::string& s, const Regex::Match& m) {
+  std::vector<Value> parts;
+  if (m.groups() == 1) parts.push_back(GroupText(s, m, 0));
+  for (size_t g = 1; g < m.groups(); ++g) parts.push_back(GroupText(s, m, g));
+  return parts;
+}
 
 // The argument at `k` when the call has it, else `fallback`.
 int64_t IntArg(Args a, size_t k, size_t r, int64_t fallback) { return k < a.size() ? a[k]->i64()[r] : fallback; }
@@ -199,16 +210,16 @@ void RegexpCount(Args a, size_t n, Vector& o) {
     const RegexOptions opt = ParseRegexFlags(TextArg(a, 3, r));
     RefuseGlobal(opt, "regexp_count");
     int64_t count = 0;
-    ForEachMatch(s, ByteOfChar(s, start - 1), CompiledWith(a[1]->str()[r], opt), false, [&](const std::cmatch&) { return ++count, true; });
+    ForEachMatch(s, ByteOfChar(s, start - 1), CompiledWith(a[1]->str()[r], opt), false, [&](const Regex::Match&) { return ++count, true; });
     o.i64()[r] = count;
   });
 }
 
 // The n-th match (1-based) of the pattern in s from character `start`; false when there are fewer.
-bool NthMatch(const std::string& s, const std::regex& re, int64_t start, int64_t nth, std::cmatch* out) {
+bool NthMatch(const std::string& s, const Regex& re, int64_t start, int64_t nth, Regex::Match* out) {
   int64_t seen = 0;
   bool found = false;
-  ForEachMatch(s, ByteOfChar(s, start - 1), re, false, [&](const std::cmatch& m) {
+  ForEachMatch(s, ByteOfChar(s, start - 1), re, false, [&](const Regex::Match& m) {
     if (++seen < nth) return true;
     *out = m;
     found = true;
@@ -228,11 +239,11 @@ void RegexpInstr(Args a, size_t n, Vector& o) {
     if (sub < 0) BadParameter("subexpr", sub);
     const RegexOptions opt = ParseRegexFlags(TextArg(a, 5, r));
     RefuseGlobal(opt, "regexp_instr");
-    std::cmatch m;
+    Regex::Match m;
     o.i64()[r] = 0;
-    if (!NthMatch(s, CompiledWith(a[1]->str()[r], opt), start, nth, &m) || size_t(sub) >= m.size() || !m[size_t(sub)].matched) return;
-    const char* at = end_option ? m[size_t(sub)].second : m[size_t(sub)].first;
-    o.i64()[r] = int64_t(CharsIn(s.data(), at)) + 1;
+    if (!NthMatch(s, CompiledWith(a[1]->str()[r], opt), start, nth, &m) || size_t(sub) >= m.groups() || !m.matched(size_t(sub))) return;
+    const size_t at = end_option ? m.end(size_t(sub)) : m.begin(size_t(sub));
+    o.i64()[r] = int64_t(CharsIn(s.data(), s.data() + at)) + 1;
   });
 }
 
@@ -246,11 +257,11 @@ void RegexpSubstr(Args a, size_t n, Vector& o) {
     if (sub < 0) BadParameter("subexpr", sub);
     const RegexOptions opt = ParseRegexFlags(TextArg(a, 4, r));
     RefuseGlobal(opt, "regexp_substr");
-    std::cmatch m;
-    if (!NthMatch(s, CompiledWith(a[1]->str()[r], opt), start, nth, &m) || size_t(sub) >= m.size() || !m[size_t(sub)].matched)
+    Regex::Match m;
+    if (!NthMatch(s, CompiledWith(a[1]->str()[r], opt), start, nth, &m) || size_t(sub) >= m.groups() || !m.matched(size_t(sub)))
       o.SetNull(r, true);
     else
-      o.str()[r] = m[size_t(sub)].str();
+      o.str()[r] = m.str(s, size_t(sub));
   });
 }
 
@@ -259,7 +270,7 @@ void RegexpLike(Args a, size_t n, Vector& o) {
   ForEachValid(o, n, [&](size_t r) {
     const RegexOptions opt = ParseRegexFlags(TextArg(a, 2, r));
     RefuseGlobal(opt, "regexp_like");
-    o.i64()[r] = std::regex_search(a[0]->str()[r], CompiledWith(a[1]->str()[r], opt));
+    o.i64()[r] = CompiledWith(a[1]->str()[r], opt).Matches(a[0]->str()[r]);
   });
 }
 
@@ -269,16 +280,13 @@ void RegexpMatch(Args a, size_t n, Vector& o) {
   ForEachValid(o, n, [&](size_t r) {
     const RegexOptions opt = ParseRegexFlags(TextArg(a, 2, r));
     RefuseGlobal(opt, "regexp_match", true);
-    std::cmatch m;
+    Regex::Match m;
     const std::string& s = a[0]->str()[r];
-    if (!std::regex_search(s.data(), s.data() + s.size(), m, CompiledWith(a[1]->str()[r], opt))) {
+    if (!CompiledWith(a[1]->str()[r], opt).Search(s, 0, &m)) {
       o.SetNull(r, true);
       return;
     }
-    std::vector<Value> parts;
-    if (m.size() == 1) parts.push_back(GroupText(m[0]));
-    for (size_t g = 1; g < m.size(); ++g) parts.push_back(GroupText(m[g]));
-    o.SetValue(r, MakeArray(parts, o.type()));
+    o.SetValue(r, MakeArray(Parts(s, m), o.type()));
   });
 }
 
@@ -290,11 +298,8 @@ void RegexpMatchesRows(Args a, size_t n, Vector& o) {
     const RegexOptions opt = ParseRegexFlags(TextArg(a, 2, r));
     const std::string& s = a[0]->str()[r];
     std::vector<Value> rows;
-    ForEachMatch(s, 0, CompiledWith(a[1]->str()[r], opt), false, [&](const std::cmatch& m) {
-      std::vector<Value> parts;
-      if (m.size() == 1) parts.push_back(GroupText(m[0]));
-      for (size_t g = 1; g < m.size(); ++g) parts.push_back(GroupText(m[g]));
-      rows.push_back(Value::Text(MakeArray(parts, ArrayOf(TypeId::kText)).s));
+    ForEachMatch(s, 0, CompiledWith(a[1]->str()[r], opt), false, [&](const Regex::Match& m) {
+      rows.push_back(Value::Text(MakeArray(Parts(s, m), ArrayOf(TypeId::kText)).s));
       return opt.global;
     });
     o.SetValue(r, MakeArray(rows, o.type()));
@@ -309,10 +314,9 @@ void RegexpSplitToArray(Args a, size_t n, Vector& o) {
     const std::string& s = a[0]->str()[r];
     std::vector<Value> parts;
     size_t from = 0;
-    ForEachMatch(s, 0, CompiledWith(a[1]->str()[r], opt), true, [&](const std::cmatch& m) {
-      const size_t so = size_t(m[0].first - s.data());
-      parts.push_back(Value::Text(s.substr(from, so - from)));
-      from = size_t(m[0].second - s.data());
+    ForEachMatch(s, 0, CompiledWith(a[1]->str()[r], opt), true, [&](const Regex::Match& m) {
+      parts.push_back(Value::Text(s.substr(from, m.begin(0) - from)));
+      from = m.end(0);
       return true;
     });
     parts.push_back(Value::Text(s.substr(from)));
@@ -322,15 +326,15 @@ void RegexpSplitToArray(Args a, size_t n, Vector& o) {
 
 // substring(string from pattern): the part the first parenthesized subexpression matched, or the
 // whole match when there is none; NULL without a match.
-void SubstringRegex(const std::string& s, const std::regex& re, Vector& o, size_t r) {
-  std::cmatch m;
-  if (!std::regex_search(s.data(), s.data() + s.size(), m, re)) {
+void SubstringRegex(const std::string& s, const Regex& re, Vector& o, size_t r) {
+  Regex::Match m;
+  if (!re.Search(s, 0, &m)) {
     o.SetNull(r, true);
     return;
   }
-  const std::csub_match& g = m.size() > 1 ? m[1] : m[0];
-  if (!g.matched) o.SetNull(r, true);
-  else o.str()[r] = g.str();
+  const size_t g = m.groups() > 1 ? 1 : 0;
+  if (!m.matched(g)) o.SetNull(r, true);
+  else o.str()[r] = m.str(s, g);
 }
 
 // similar_to_escape(pattern [, escape]): a SQL SIMILAR TO pattern as a regular expression
