@@ -7,6 +7,7 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <vector>
 
@@ -121,11 +122,41 @@ bool ParseTimestampFields(const std::string& s_in, int64_t* ns, bool* had_zone, 
 
 bool ParseDate(const std::string& s_in, int64_t* days) {
   std::string s = Trim(s_in);
+  // An era after the date: BC counts back from 1 BC (year 0 of the proleptic calendar).
+  bool bc = false;
+  if (s.size() > 3 && isspace(static_cast<unsigned char>(s[s.size() - 3]))) {
+    const std::string era = {char(toupper(static_cast<unsigned char>(s[s.size() - 2]))), char(toupper(static_cast<unsigned char>(s[s.size() - 1])))};
+    if (era == "BC" || era == "AD") {
+      bc = era == "BC";
+      s = Trim(s.substr(0, s.size() - 3));
+    }
+  }
   const char* p = s.data();
   const char* end = p + s.size();
+  const char* year_start = p;
   if (!ParseDateAt(p, end, days)) return false;
-  // Accept a trailing time of day of zero, as PostgreSQL does for '2024-01-01 00:00:00'::date.
-  return p == end || isspace((unsigned char)*p) || *p == 'T';
+  if (std::strtoll(year_start, nullptr, 10) == 0) return false;  // there is no year 0
+  if (p != end) {
+    // A time of day (and a zone) may follow, as in '2024-01-01 12:34:56+02'::date: checked, dropped.
+    if (!isspace(static_cast<unsigned char>(*p)) && *p != 'T') return false;
+    ++p;
+    while (p < end && isspace(static_cast<unsigned char>(*p))) ++p;
+    int64_t tod;
+    if (!ParseTimeAt(p, end, &tod)) return false;
+    while (p < end && isspace(static_cast<unsigned char>(*p))) ++p;
+    if (p < end && *p != '+' && *p != '-' && !isalpha(static_cast<unsigned char>(*p))) return false;
+  }
+  if (bc) {
+    int64_t y;
+    unsigned m, d;
+    CivilFromDays(*days, &y, &m, &d);
+    *days = DaysFromCivil(1 - y, m, d);
+    int64_t cy;
+    unsigned cm, cd;
+    CivilFromDays(*days, &cy, &cm, &cd);
+    if (cm != m || cd != d) return false;  // Feb 29 of a year that is not leap BC
+  }
+  return true;
 }
 
 int64_t ZoneOffsetOf(const std::string& s) {

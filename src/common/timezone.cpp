@@ -96,6 +96,7 @@ struct TimeZone::Rule {
   };
   int32_t std_off = 0, dst_off = 0;
   bool has_dst = false;
+  std::string std_name, dst_name;
   When start, end;
 
   // Local seconds (at 00:00 of the day, plus time) of a transition in year y.
@@ -130,6 +131,23 @@ int32_t TimeZone::RuleOffsetAt(int64_t t) const {
   int64_t e = Rule::LocalSeconds(r.end, y) - r.dst_off;
   bool dst = s < e ? (t >= s && t < e) : !(t >= e && t < s);
   return dst ? r.dst_off : r.std_off;
+}
+
+std::string TimeZone::AbbreviationAt(int64_t utc_ns) const {
+  if (is_utc_) return "UTC";
+  const int64_t t = FloorDivS(utc_ns, kNs);
+  std::string name;
+  if (!transitions_.empty() && t < transitions_.front()) {
+    name = initial_abbreviation_;
+  } else if (!transitions_.empty() && (!rule_ || t < transitions_.back())) {
+    const size_t i = size_t(std::upper_bound(transitions_.begin(), transitions_.end(), t) - transitions_.begin()) - 1;
+    name = i < abbreviations_.size() ? abbreviations_[i] : "";
+  } else if (rule_) {
+    name = RuleOffsetAt(t) == rule_->std_off || !rule_->has_dst ? rule_->std_name : rule_->dst_name;
+  } else {
+    name = initial_abbreviation_;
+  }
+  return name.empty() ? FormatUtcOffset(OffsetAt(utc_ns)) : name;
 }
 
 int32_t TimeZone::OffsetAt(int64_t utc_ns) const {
@@ -189,18 +207,30 @@ bool TimeZone::LoadTzif(const std::string& b) {
   std::vector<uint8_t> idx(static_cast<size_t>(timecnt));
   for (auto& i : idx) i = r.U8();
   std::vector<int32_t> utoff(static_cast<size_t>(typecnt));
-  for (auto& u : utoff) {
-    u = r.I32();
-    r.Skip(2);  // isdst, abbreviation index
+  std::vector<uint8_t> abbr_index(static_cast<size_t>(typecnt));
+  for (size_t k = 0; k < utoff.size(); ++k) {
+    utoff[k] = r.I32();
+    r.Skip(1);  // isdst
+    abbr_index[k] = r.U8();
   }
+  const size_t chars_at = r.pos;
   r.Skip(size_t(c[5] + c[2] * (wide ? 12 : 8) + c[1] + c[0]));
   if (!r.ok) return false;
+  // The abbreviations: NUL-terminated strings in the charcnt bytes after the types.
+  auto abbreviation = [&](size_t type) {
+    const size_t at = chars_at + abbr_index[type];
+    if (abbr_index[type] >= c[5]) return std::string();
+    const size_t end = b.find('\0', at);
+    return b.substr(at, (end == std::string::npos || end > chars_at + size_t(c[5]) ? chars_at + size_t(c[5]) : end) - at);
+  };
   for (size_t k = 0; k < times.size(); ++k) {
     if (idx[k] >= typecnt) return false;
     transitions_.push_back(times[k]);
     offsets_.push_back(utoff[idx[k]]);
+    abbreviations_.push_back(abbreviation(idx[k]));
   }
   initial_offset_ = utoff[0];
+  initial_abbreviation_ = abbreviation(0);
   if (wide && r.pos < b.size() && b[r.pos] == '\n') {
     size_t end = b.find('\n', r.pos + 1);
     std::string footer = b.substr(r.pos + 1, end == std::string::npos ? std::string::npos : end - r.pos - 1);
@@ -211,15 +241,18 @@ bool TimeZone::LoadTzif(const std::string& b) {
 
 bool TimeZone::ParsePosix(const std::string& s) {
   size_t p = 0;
+  std::string last_name;  // the name name() read
   auto name = [&]() -> bool {
     if (p < s.size() && s[p] == '<') {
       size_t e = s.find('>', p);
       if (e == std::string::npos) return false;
+      last_name = s.substr(p + 1, e - p - 1);
       p = e + 1;
       return true;
     }
     size_t b = p;
     while (p < s.size() && isalpha((unsigned char)s[p])) ++p;
+    last_name = s.substr(b, p - b);
     return p - b >= 3;
   };
   // [+-]hh[:mm[:ss]] -> seconds (sign as written)
@@ -277,10 +310,13 @@ bool TimeZone::ParsePosix(const std::string& s) {
   };
   auto rule = std::make_shared<Rule>();
   int32_t off;
-  if (!name() || !hms(&off)) return false;
+  if (!name()) return false;
+  rule->std_name = last_name;
+  if (!hms(&off)) return false;
   rule->std_off = -off;  // POSIX offsets count west
   if (p < s.size()) {
     if (!name()) return false;
+    rule->dst_name = last_name;
     rule->has_dst = true;
     rule->dst_off = rule->std_off + 3600;
     if (p < s.size() && s[p] != ',') {

@@ -32,6 +32,9 @@ class TimeZone {
   // 03:30 summer time), a repeated time of a fall-back with the offset after it (standard time).
   int64_t LocalToUtc(int64_t local_ns) const;
   int64_t UtcToLocal(int64_t utc_ns) const { return utc_ns + int64_t(OffsetAt(utc_ns)) * 1000000000; }
+  // The abbreviation in effect at a UTC instant ("CST", "CEST", "+0530"), from the tz database
+  // or the POSIX rule; the offset written out (+08, +05:30) where the zone has none.
+  std::string AbbreviationAt(int64_t utc_ns) const;
 
  private:
   struct Rule;  // POSIX TZ rule
@@ -43,6 +46,8 @@ class TimeZone {
   bool is_utc_ = false;
   std::vector<int64_t> transitions_;  // UTC seconds, ascending
   std::vector<int32_t> offsets_;      // offset after each transition
+  std::vector<std::string> abbreviations_;  // abbreviation after each transition
+  std::string initial_abbreviation_;
   int32_t initial_offset_ = 0;        // before the first transition
   std::shared_ptr<Rule> rule_;        // after the last transition (or alone)
 };

@@ -151,6 +151,51 @@ void ArrayPositions(const std::vector<const Vector*>& args, size_t count, Vector
   ForEachPositionList<false>(args, count, out, [&](size_t r, const std::vector<Value>& positions) { out.SetValue(r, MakeArray(positions, out.type())); });
 }
 
+// array_remove(array, value): without the elements equal to the value (NULL removes NULLs);
+// array_replace(array, from, to): those elements replaced by `to`.
+template <bool kReplace>
+void ArrayRemoveOrReplace(const std::vector<const Vector*>& args, size_t count, Vector& out) {
+  for (size_t r = 0; r < count; ++r) {
+    if (args[0]->IsNull(r)) {
+      out.SetNull(r, true);
+      continue;
+    }
+    const Value x = args[1]->GetValue(r);
+    std::vector<Value> kept;
+    for (Value& e : ArrayElements(args[0]->GetValue(r))) {
+      if (!SameElement(e, x)) kept.push_back(std::move(e));
+      else if (kReplace) kept.push_back(args[2]->GetValue(r));
+    }
+    out.SetValue(r, MakeArray(kept, out.type()));
+  }
+}
+
+// array_fill(value, dimensions): a one-dimensional array of dimensions[1] copies of the value.
+void ArrayFill(const std::vector<const Vector*>& args, size_t count, Vector& out) {
+  for (size_t r = 0; r < count; ++r) {
+    if (args[1]->IsNull(r)) throw Error(SqlState::kNullValueNotAllowed, "dimension array or low bound array cannot be null");
+    const std::vector<Value> dims = ArrayElements(args[1]->GetValue(r));
+    if (dims.size() != 1) throw Error(SqlState::kFeatureNotSupported, "multidimensional arrays are not supported");
+    if (dims[0].is_null) throw Error(SqlState::kNullValueNotAllowed, "dimension values cannot be null");
+    if (args.size() > 2) throw Error(SqlState::kFeatureNotSupported, "arrays with lower bounds other than 1 are not supported");
+    const int64_t length = std::max<int64_t>(0, dims[0].i);
+    if (length > 100000000) throw Error(SqlState::kProgramLimitExceeded, "array size exceeds the maximum allowed");
+    out.SetValue(r, MakeArray(std::vector<Value>(size_t(length), args[0]->GetValue(r)), out.type()));
+  }
+}
+
+// array_dims / array_ndims: "[1:n]" and 1 for a non-empty array (arrays here are
+// one-dimensional from 1); NULL for an empty one.
+template <bool kNdims>
+void ArrayDims(const std::vector<const Vector*>& args, size_t count, Vector& out) {
+  ForEachValid(out, count, [&](size_t r) {
+    const size_t n = ArrayElements(args[0]->GetValue(r)).size();
+    if (n == 0) out.SetNull(r, true);
+    else if (kNdims) out.SetValue(r, Value::Int(1, TypeId::kInt32));
+    else out.SetValue(r, Value::Text(fmt::format("[1:{}]", n)));
+  });
+}
+
 // trim_array(array, n): without its last n elements.
 void TrimArray(const std::vector<const Vector*>& args, size_t count, Vector& out) {
   ForEachValid(out, count, [&](size_t r) {
@@ -240,6 +285,16 @@ void RegisterArrayFunctions(FunctionRegistry& r) {
       "position of the first element equal to the value (NULL: not found)", "array_position(ARRAY['a', 'b'], 'b') → 2");
   Add(r, "array_positions", {kAnyArray, any}, ArrayOf(TypeId::kInt32), ArrayPositions, nullptr, false, false,
       "positions of every element equal to the value", "array_positions(ARRAY['A', 'A', 'B', 'A'], 'A') → {1,2,4}");
+  Add(r, "array_remove", {kAnyArray, any}, kAnyArray, ArrayRemoveOrReplace<false>, SameAsFirst, false, false,
+      "the array without the elements equal to the value", "array_remove(ARRAY[1, 2, 3, 2], 2) → {1,3}");
+  Add(r, "array_replace", {kAnyArray, any, any}, kAnyArray, ArrayRemoveOrReplace<true>, SameAsFirst, false, false,
+      "the array with the elements equal to one value replaced by another", "array_replace(ARRAY[1, 2, 5, 4], 5, 3) → {1,2,3,4}");
+  Add(r, "array_fill", {any, ArrayOf(TypeId::kInt32)}, kAnyArray, ArrayFill, ArrayOfFirst, false, false,
+      "an array of copies of the value (one dimension)", "array_fill(11, ARRAY[3]) → {11,11,11}");
+  Add(r, "array_dims", {kAnyArray}, TypeId::kText, ArrayDims<false>, nullptr, true, false, "the array's dimensions as text",
+      "array_dims(ARRAY[1, 2, 3]) → [1:3]");
+  Add(r, "array_ndims", {kAnyArray}, i4, ArrayDims<true>, nullptr, true, false, "the array's number of dimensions",
+      "array_ndims(ARRAY[1, 2]) → 1");
   Add(r, "trim_array", {kAnyArray, i4}, kAnyArray, TrimArray, SameAsFirst, true, false, "the array without its last n elements",
       "trim_array(ARRAY[1, 2, 3, 4, 5, 6], 2) → {1,2,3,4}");
   Add(r, "array_append", {kAnyArray, any}, kAnyArray, ArrayAppend, SameAsFirst, false, false, "the array with one more element",

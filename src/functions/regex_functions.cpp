@@ -142,17 +142,28 @@ void ForEachMatch(const std::string& s, size_t from, const Regex& re, bool ignor
   }
 }
 
-// regexp_replace(source, pattern, replacement [, flags]): the first match (every one with g)
-// replaced; in the replacement \1..\9 are the parenthesized parts, \& the whole match, \\ a
-// backslash.
-void Replace(Args a, size_t n, Vector& o, bool has_flags) {
+// regexp_replace(source, pattern, replacement [, start [, N]] [, flags]): from character start
+// on, the N-th match replaced (every one with N = 0; without N the first, or every one with
+// flag g); in the replacement \1..\9 are the parenthesized parts, \& the whole match, \\ a
+// backslash. `layout`: which of start, N and flags the signature has.
+enum ReplaceArgs { kPlain, kFlags, kStart, kStartN, kStartNFlags };
+
+template <ReplaceArgs kLayout>
+void Replace(Args a, size_t n, Vector& o) {
   ForEachValid(o, n, [&](size_t r) {
-    const RegexOptions opt = ParseRegexFlags(has_flags ? a[3]->str()[r] : std::string());
+    const size_t flags_at = kLayout == kFlags ? 3 : kLayout == kStartNFlags ? 5 : 0;
+    const RegexOptions opt = ParseRegexFlags(flags_at ? a[flags_at]->str()[r] : std::string());
+    const int64_t start = kLayout >= kStart ? a[3]->i64()[r] : 1;
+    const int64_t nth = kLayout >= kStartN ? a[4]->i64()[r] : opt.global ? 0 : 1;
+    if (start <= 0) BadParameter("start", start);
+    if (nth < 0) BadParameter("n", nth);
     const std::string& s = a[0]->str()[r];
     const std::string& with = a[2]->str()[r];
     std::string out;
     size_t copied = 0;
-    ForEachMatch(s, 0, CompiledWith(a[1]->str()[r], opt), false, [&](const Regex::Match& m) {
+    int64_t seen = 0;
+    ForEachMatch(s, ByteOfChar(s, start - 1), CompiledWith(a[1]->str()[r], opt), false, [&](const Regex::Match& m) {
+      if (nth > 0 && ++seen < nth) return true;
       out.append(s, copied, m.begin(0) - copied);
       for (size_t k = 0; k < with.size(); ++k) {
         const char c = with[k];
@@ -178,7 +189,7 @@ void Replace(Args a, size_t n, Vector& o, bool has_flags) {
         out += c;
       }
       copied = m.end(0);
-      return opt.global;
+      return nth == 0;
     });
     out.append(s, copied, std::string::npos);
     o.str()[r] = std::move(out);
@@ -400,12 +411,17 @@ void RegisterRegexFunctions(FunctionRegistry& r) {
   AddScalar(r, "~*", {T, T}, B, MatchKernel<true, false>, "matches regular expression, case-insensitively", "'YUNHE' ~* '^yun'");
   AddScalar(r, "!~", {T, T}, B, MatchKernel<false, true>, "does not match regular expression", "'yunhe' !~ '^x'");
   AddScalar(r, "!~*", {T, T}, B, MatchKernel<true, true>, "does not match, case-insensitively", "'YUNHE' !~* '^x'");
-  AddScalar(r, "regexp_replace", {T, T, T}, T, [](Args a, size_t n, Vector& o) { Replace(a, n, o, false); },
-            "replace the first match", "regexp_replace('robot-17', '[0-9]+', 'N') → robot-N");
-  AddScalar(r, "regexp_replace", {T, T, T, T}, T, [](Args a, size_t n, Vector& o) { Replace(a, n, o, true); },
-            "replace matches; flags g (all), i (ignore case)", "regexp_replace('a1b22', '[0-9]', '#', 'g') → a#b##");
-  // PostgreSQL 15's regexp functions; flags as text, positions in characters.
   const TypeId I4 = TypeId::kInt32;
+  AddScalar(r, "regexp_replace", {T, T, T}, T, Replace<kPlain>, "replace the first match", "regexp_replace('robot-17', '[0-9]+', 'N') → robot-N");
+  AddScalar(r, "regexp_replace", {T, T, T, T}, T, Replace<kFlags>, "replace matches; flags g (all), i (ignore case)",
+            "regexp_replace('a1b22', '[0-9]', '#', 'g') → a#b##");
+  AddScalar(r, "regexp_replace", {T, T, T, I4}, T, Replace<kStart>, "replace the first match from character start",
+            "regexp_replace('foobarbaz', 'b..', 'X', 5) → foobarX");
+  AddScalar(r, "regexp_replace", {T, T, T, I4, I4}, T, Replace<kStartN>, "replace the N-th match from start (0: every one)",
+            "regexp_replace('foobarbaz', 'b..', 'X', 1, 2) → foobarX");
+  AddScalar(r, "regexp_replace", {T, T, T, I4, I4, T}, T, Replace<kStartNFlags>, "replace the N-th match from start, with flags",
+            "regexp_replace('foobarbaz', 'B..', 'X', 1, 0, 'i') → fooXX");
+  // PostgreSQL 15's regexp functions; flags as text, positions in characters.
   const LogicalType TA = ArrayOf(T);
   AddScalar(r, "regexp_count", {T, T}, I4, RegexpCount, "number of matches", "regexp_count('ABCABCAXYaxy', 'A.') → 3");
   AddScalar(r, "regexp_count", {T, T, I4}, I4, RegexpCount, "number of matches from character start", "regexp_count('ABCABCAXYaxy', 'A.', 1) → 3");

@@ -16,6 +16,7 @@ void RegisterTimeFunctions(FunctionRegistry& r);
 void RegisterTimeConstructFunctions(FunctionRegistry& r);
 void RegisterDatetimeParseFunctions(FunctionRegistry& r);
 void RegisterNumberFormatFunctions(FunctionRegistry& r);
+void RegisterDatetimeFormatFunctions(FunctionRegistry& r);
 void RegisterAggregateFunctions(FunctionRegistry& r);
 void RegisterRegexFunctions(FunctionRegistry& r);
 void RegisterSystemFunctions(FunctionRegistry& r);
@@ -39,6 +40,7 @@ FunctionRegistry& FunctionRegistry::Get() {
     RegisterTimeConstructFunctions(registry);
     RegisterDatetimeParseFunctions(registry);
     RegisterNumberFormatFunctions(registry);
+    RegisterDatetimeFormatFunctions(registry);
     RegisterAggregateFunctions(registry);
     RegisterRegexFunctions(registry);
     RegisterSystemFunctions(registry);

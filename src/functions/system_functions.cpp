@@ -48,6 +48,99 @@ const TimeZone& ZoneOrThrow(const std::string& name) {
 
 }  // namespace
 
+namespace {
+
+// format()'s template (PostgreSQL 9.4.1): %[position$][-][width]type, type s (the value's text,
+// NULL as empty), I (a quoted identifier) or L (a quoted literal, NULL as NULL); the width may be
+// * or *position$ (taken from an argument, negative for left-justified).
+std::string FormatText(const std::vector<const Vector*>& a, size_t row) {
+  const std::string& spec = a[0]->str()[row];
+  std::string out;
+  size_t next_arg = 1;
+  auto fail = [](const std::string& message) { throw Error(SqlState::kInvalidParameterValue, message); };
+  auto unterminated = [] {
+    throw Error(Status::Error(SqlState::kInvalidParameterValue, "unterminated format() type specifier").WithHint("For a single \"%\" use \"%%\"."));
+  };
+  // Digits at i as a number (0 when there are none), i moved past them.
+  auto number = [&](size_t& i) {
+    int64_t v = 0;
+    while (i < spec.size() && isdigit(static_cast<unsigned char>(spec[i]))) {
+      v = v * 10 + (spec[i++] - '0');
+      if (v > INT32_MAX) fail("number is out of range");
+    }
+    return v;
+  };
+  auto argument = [&](int64_t position) -> const Vector& {
+    if (position == 0) fail("format specifies argument 0, but arguments are numbered from 1");
+    if (size_t(position) >= a.size()) fail("too few arguments for format()");
+    return *a[size_t(position)];
+  };
+  for (size_t i = 0; i < spec.size(); ++i) {
+    if (spec[i] != '%') {
+      out += spec[i];
+      continue;
+    }
+    if (++i >= spec.size()) unterminated();
+    if (spec[i] == '%') {
+      out += '%';
+      continue;
+    }
+    // An argument position: digits followed by $.
+    int64_t position = -1;
+    if (isdigit(static_cast<unsigned char>(spec[i]))) {
+      size_t j = i;
+      const int64_t v = number(j);
+      if (j < spec.size() && spec[j] == '$') position = v, i = j + 1;
+    }
+    bool left = false;
+    while (i < spec.size() && spec[i] == '-') left = true, ++i;
+    int64_t width = 0;
+    if (i < spec.size() && spec[i] == '*') {
+      ++i;
+      int64_t from = -1;
+      if (i < spec.size() && isdigit(static_cast<unsigned char>(spec[i]))) {
+        from = number(i);
+        if (i >= spec.size() || spec[i] != '$') unterminated();
+        ++i;
+      }
+      // The value then comes from the argument after the width's (unless its position is given).
+      if (from >= 0) next_arg = size_t(from);
+      const Vector& w = argument(int64_t(next_arg++));
+      if (!w.IsNull(row)) {
+        const Value wv = w.GetValue(row);
+        width = wv.type.id == TypeId::kInt16 || wv.type.id == TypeId::kInt32 || wv.type.id == TypeId::kInt64 ? wv.i : std::stoll(wv.ToString());
+      }
+      if (width < 0) left = true, width = -width;
+    } else {
+      width = number(i);
+    }
+    if (i >= spec.size()) unterminated();
+    const char type = spec[i];
+    if (type != 's' && type != 'I' && type != 'L')
+      throw Error(Status::Error(SqlState::kInvalidParameterValue, fmt::format("unrecognized format() type specifier \"{}\"", type))
+                      .WithHint("For a single \"%\" use \"%%\"."));
+    const Vector& arg = argument(position >= 0 ? position : int64_t(next_arg));
+    next_arg = size_t(position >= 0 ? position : int64_t(next_arg)) + 1;
+    const Value v = arg.GetValue(row);
+    std::string text;
+    if (type == 's') {
+      text = v.is_null ? "" : v.ToString();
+    } else if (type == 'I') {
+      if (v.is_null) throw Error(SqlState::kNullValueNotAllowed, "null values cannot be formatted as an SQL identifier");
+      text = QuoteIdent(v.ToString());
+    } else {
+      text = v.is_null ? "NULL" : QuoteLiteral(v.ToString());
+    }
+    size_t chars = 0;
+    for (unsigned char c : text) chars += (c & 0xC0) != 0x80;
+    const std::string pad = size_t(width) > chars ? std::string(size_t(width) - chars, ' ') : "";
+    out += left ? text + pad : pad + text;
+  }
+  return out;
+}
+
+}  // namespace
+
 void RegisterSystemFunctions(FunctionRegistry& r) {
   {
     // PostgreSQL's pg_sleep(seconds): once per row it is evaluated for, stoppable by a cancel
@@ -97,7 +190,7 @@ void RegisterSystemFunctions(FunctionRegistry& r) {
     r.AddScalar(f);
   }
   {
-    // format(fmt, args...): %s (text, NULL as empty), %I (identifier), %L (literal, NULL as NULL), %%.
+    // format(fmt, args...): %[n$][-][width]s / I / L and %% (FormatText).
     ScalarFunction f;
     f.name = "format";
     f.arg_types = {T, TypeId::kNull};
@@ -107,28 +200,10 @@ void RegisterSystemFunctions(FunctionRegistry& r) {
     f.kernel = [](Args a, size_t n, Vector& o) {
       for (size_t row = 0; row < n; ++row) {
         if (a[0]->IsNull(row)) { o.SetNull(row, true); continue; }
-        const std::string& spec = a[0]->str()[row];
-        std::string out;
-        size_t next_arg = 1;
-        for (size_t i = 0; i < spec.size(); ++i) {
-          if (spec[i] != '%') { out += spec[i]; continue; }
-          if (++i >= spec.size()) throw Error(SqlState::kInvalidParameterValue, "unterminated format() type specifier");
-          char c = spec[i];
-          if (c == '%') { out += '%'; continue; }
-          if (c != 's' && c != 'I' && c != 'L')
-            throw Error(SqlState::kInvalidParameterValue, fmt::format("unrecognized format() type specifier \"{}\"", c));
-          if (next_arg >= a.size()) throw Error(SqlState::kInvalidParameterValue, "too few arguments for format()");
-          Value v = a[next_arg++]->GetValue(row);
-          if (c == 's') out += v.is_null ? "" : v.ToString();
-          else if (c == 'I') {
-            if (v.is_null) throw Error(SqlState::kNullValueNotAllowed, "null values cannot be formatted as an SQL identifier");
-            out += QuoteIdent(v.ToString());
-          } else out += v.is_null ? "NULL" : QuoteLiteral(v.ToString());
-        }
-        o.SetValue(row, Value::Text(out));
+        o.SetValue(row, Value::Text(FormatText(a, row)));
       }
     };
-    f.description = "format a string, printf-style (%s, %I, %L)";
+    f.description = "format a string, printf-style (%s, %I, %L with argument positions n$, widths and -)";
     f.example = "format('%s has %s rows', 'r', 10) → r has 10 rows";
     r.AddScalar(f);
   }

@@ -1,4 +1,4 @@
-// Date/time functions: now, date_trunc, extract/date_part, to_timestamp,
+// Date/time functions: now, date_trunc, extract/date_part, to_timestamp(float8),
 // time_bucket and date_bin. All arithmetic is on UTC nanoseconds (session time zone UTC).
 #include <cmath>
 #include <cstring>
@@ -120,15 +120,15 @@ bool ConstantUnit(const Vector& units, TruncUnit* unit) {
 }
 
 // Returns the field as an exact decimal (EXTRACT's numeric result in PostgreSQL 14+).
-Decimal ExtractTs(const std::string& field_in, int64_t ns, bool is_date) {
+// A field of the day `days` (since 1970-01-01) at `tod` ns after midnight: dates are given as
+// days, so years nanoseconds cannot reach (before 1677, after 2262) extract too.
+Decimal ExtractDayTime(const std::string& field_in, int64_t days, int64_t tod, bool is_date) {
   std::string field = LowerField(field_in);
-  int64_t days = FloorDiv(ns, kNsPerDay);
-  int64_t tod = ns - days * kNsPerDay;
   int64_t y;
   unsigned m, d;
   CivilFromDays(days, &y, &m, &d);
   auto micro = [](int64_t v_ns, int scale) { return Decimal{__int128(v_ns / 1000), scale}; };
-  if (field == "year") return Decimal{y, 0};
+  if (field == "year") return Decimal{y <= 0 ? y - 1 : y, 0};  // 1 BC is year -1 (there is no year 0)
   if (field == "month") return Decimal{m, 0};
   if (field == "day") return Decimal{d, 0};
   if (field == "quarter") return Decimal{(m - 1) / 3 + 1, 0};
@@ -147,7 +147,7 @@ Decimal ExtractTs(const std::string& field_in, int64_t ns, bool is_date) {
     CivilFromDays(thursday, &ty, &tm, &td);
     return Decimal{(thursday - DaysFromCivil(ty, 1, 1)) / 7 + 1, 0};
   }
-  if (field == "epoch") return is_date ? Decimal{days * 86400, 0} : micro(ns, 6);
+  if (field == "epoch") return is_date ? Decimal{__int128(days) * 86400, 0} : Decimal{__int128(days) * 86400000000 + tod / 1000, 6};
   if (is_date && (field == "hour" || field == "minute" || field == "second" || field == "millisecond" || field == "microsecond"))
     throw Error(SqlState::kFeatureNotSupported, "unit \"" + field_in + "\" not supported for type date");
   if (field == "hour") return Decimal{tod / kNsPerHour, 0};
@@ -157,6 +157,11 @@ Decimal ExtractTs(const std::string& field_in, int64_t ns, bool is_date) {
   if (field == "microsecond") return Decimal{(tod % kNsPerMin) / 1000, 0};
   if (field == "timezone" || field == "timezone_hour" || field == "timezone_minute") return Decimal{0, 0};
   throw Error(SqlState::kFeatureNotSupported, "unit \"" + field_in + "\" not recognized for type timestamp");
+}
+
+Decimal ExtractTs(const std::string& field, int64_t ns, bool is_date) {
+  const int64_t days = FloorDiv(ns, kNsPerDay);
+  return ExtractDayTime(field, days, ns - days * kNsPerDay, is_date);
 }
 
 // extract() on timestamptz: fields of the local time in the session zone; epoch stays absolute.
@@ -220,83 +225,6 @@ Decimal ExtractInterval(const std::string& field_in, const Interval& iv) {
 
 
 
-// to_char(timestamp, format): PostgreSQL's template patterns (9.8, Table 9.26) for dates and
-// times; FM suppresses padding, "..." is literal text. Time zone is UTC.
-std::string ToChar(int64_t ns, const std::string& f) {
-  static const char* kMonths[] = {"January", "February", "March", "April", "May", "June", "July",
-                                  "August", "September", "October", "November", "December"};
-  static const char* kDays[] = {"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"};
-  int64_t days = FloorDiv(ns, kNsPerDay), tod = ns - days * kNsPerDay;
-  int64_t y;
-  unsigned m, d;
-  CivilFromDays(days, &y, &m, &d);
-  int dow = int(((days % 7) + 7 + 4) % 7);
-  int64_t hour = tod / kNsPerHour, minute = tod / kNsPerMin % 60, sec = tod / kNsPerSec % 60, frac = tod % kNsPerSec;
-  std::string out;
-  size_t i = 0;
-  auto starts = [&](const char* p) { return f.compare(i, strlen(p), p) == 0; };
-  // Numeric fields match in any case (yyyy-mm-dd works as in PostgreSQL).
-  auto starts_ci = [&](const char* p) {
-    size_t n = strlen(p);
-    if (f.size() - i < n) return false;
-    for (size_t k = 0; k < n; ++k)
-      if (toupper((unsigned char)f[i + k]) != p[k]) return false;
-    return true;
-  };
-  auto case_of = [](std::string word, const std::string& pattern) {
-    if (isupper((unsigned char)pattern[0]) && isupper((unsigned char)pattern[1]))
-      for (auto& c : word) c = char(toupper((unsigned char)c));
-    else if (islower((unsigned char)pattern[0]))
-      for (auto& c : word) c = char(tolower((unsigned char)c));
-    return word;
-  };
-  while (i < f.size()) {
-    bool fm = false;
-    if (starts("FM") || starts("fm")) {
-      fm = true;
-      i += 2;
-    }
-    auto num = [&](int64_t v, int width) { out += fm ? std::to_string(v) : fmt::format("{:0{}}", v, width); };
-    auto word = [&](const std::string& w, const std::string& pattern, size_t pad) {
-      std::string s = case_of(w, pattern);
-      if (!fm && s.size() < pad) s.append(pad - s.size(), ' ');
-      out += s;
-    };
-    if (starts_ci("HH24")) { num(hour, 2); i += 4; }
-    else if (starts_ci("HH12")) { num(hour % 12 == 0 ? 12 : hour % 12, 2); i += 4; }
-    else if (starts_ci("HH")) { num(hour % 12 == 0 ? 12 : hour % 12, 2); i += 2; }
-    else if (starts_ci("MI")) { num(minute, 2); i += 2; }
-    else if (starts_ci("SS")) { num(sec, 2); i += 2; }
-    else if (starts_ci("MS")) { num(frac / kNsPerMs, 3); i += 2; }
-    else if (starts_ci("US")) { num(frac / kNsPerUs, 6); i += 2; }
-    else if (starts("AM") || starts("PM")) { out += hour < 12 ? "AM" : "PM"; i += 2; }
-    else if (starts("am") || starts("pm")) { out += hour < 12 ? "am" : "pm"; i += 2; }
-    else if (starts_ci("YYYY")) { num(y, 4); i += 4; }
-    else if (starts_ci("YY")) { num(y % 100, 2); i += 2; }
-    else if (starts("MONTH") || starts("Month") || starts("month")) { word(kMonths[m - 1], f.substr(i, 5), 9); i += 5; }
-    else if (starts("MON") || starts("Mon") || starts("mon")) { word(std::string(kMonths[m - 1]).substr(0, 3), f.substr(i, 3), 3); i += 3; }
-    else if (starts_ci("MM")) { num(m, 2); i += 2; }
-    else if (starts("DAY") || starts("Day") || starts("day")) { word(kDays[dow], f.substr(i, 3), 9); i += 3; }
-    else if (starts("DY") || starts("Dy") || starts("dy")) { word(std::string(kDays[dow]).substr(0, 3), f.substr(i, 2), 3); i += 2; }
-    else if (starts_ci("DDD")) { num(days - DaysFromCivil(y, 1, 1) + 1, 3); i += 3; }
-    else if (starts_ci("DD")) { num(d, 2); i += 2; }
-    else if (starts("D")) { out += std::to_string(dow + 1); i += 1; }
-    else if (starts("Q")) { out += std::to_string((m - 1) / 3 + 1); i += 1; }
-    else if (starts("TZ")) { out += "UTC"; i += 2; }
-    else if (starts("tz")) { out += "utc"; i += 2; }
-    else if (f[i] == '"') {
-      ++i;
-      while (i < f.size() && f[i] != '"') {
-        if (f[i] == '\\' && i + 1 < f.size()) ++i;
-        out += f[i++];
-      }
-      ++i;
-    } else {
-      out += f[i++];
-    }
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -441,12 +369,6 @@ void RegisterTimeFunctions(FunctionRegistry& r) {
       });
     }, "bin ts into stride-wide bins aligned with origin", "date_bin('15 minutes', ts, timestamp '2001-01-01')");
   }
-  AddScalar(r, "to_char", {TS, T}, T, [](Args a, size_t n, Vector& o) {
-    ForEachValid(o, n, [&](size_t k) { o.str()[k] = ToChar(a[0]->i64()[k], a[1]->str()[k]); });
-  }, "format a timestamp with a template", "to_char(timestamp '2024-05-17 13:45', 'YYYY-MM-DD HH24:MI') → 2024-05-17 13:45");
-  AddScalar(r, "to_char", {TZ, T}, T, [](Args a, size_t n, Vector& o) {
-    ForEachValid(o, n, [&](size_t k) { o.str()[k] = ToChar(SessionZone().UtcToLocal(a[0]->i64()[k]), a[1]->str()[k]); });
-  }, "format a timestamptz (session time zone) with a template", "to_char(now(), 'YYYY-MM-DD HH24:MI')");
   AddScalar(r, "time_bucket", {IV, D}, D, [](Args a, size_t n, Vector& o) {
     ForEachValid(o, n, [&](size_t k) {
       o.i64()[k] = FloorDiv(TimeBucket(a[0]->iv()[k], a[1]->i64()[k] * kNsPerDay, kTimeBucketOrigin), kNsPerDay);
@@ -470,11 +392,8 @@ void RegisterTimeFunctions(FunctionRegistry& r) {
   for (TypeId t : {TypeId::kInt16, TypeId::kInt32, TypeId::kInt64, TypeId::kFloat32, F8})
     AddScalar(r, "interpolate", {t}, t, [](Args a, size_t n, Vector& o) { o = *a[0]; },
               "linear interpolation into the buckets time_bucket_gapfill adds", "interpolate(avg(temp))", false);
-  AddScalar(r, "to_char", {D, T}, T, [](Args a, size_t n, Vector& o) {
-    ForEachValid(o, n, [&](size_t k) { o.str()[k] = ToChar(a[0]->i64()[k] * kNsPerDay, a[1]->str()[k]); });
-  }, "format a date with a template", "to_char(date '2024-05-17', 'Dy DD Mon YYYY') → Fri 17 May 2024");
   AddScalar(r, "extract", {T, D}, N, [](Args a, size_t n, Vector& o) {
-    ForEachValid(o, n, [&](size_t k) { o.dec()[k] = ExtractTs(a[0]->str()[k], a[1]->i64()[k] * kNsPerDay, true); });
+    ForEachValid(o, n, [&](size_t k) { o.dec()[k] = ExtractDayTime(a[0]->str()[k], a[1]->i64()[k], 0, true); });
   }, "a field of a date", "extract(year from date '2001-02-16') → 2001");
   AddScalar(r, "extract", {T, IV}, N, [](Args a, size_t n, Vector& o) {
     ForEachValid(o, n, [&](size_t k) { o.dec()[k] = ExtractInterval(a[0]->str()[k], a[1]->iv()[k]); });
