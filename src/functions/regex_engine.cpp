@@ -101,9 +101,10 @@ const Regex& Regex::Get(const std::string& pattern, Options options) {
   auto& c = cache[int(options.icase) | int(options.newline) << 1];
   if (auto it = c.find(pattern); it != c.end()) return *it->second;
   if (c.size() > 1024) c.clear();  // bound the cache
-  uint32_t flags = PCRE2_UTF | PCRE2_UCP | PCRE2_NO_UTF_CHECK;  // text is checked UTF-8 already
+  uint32_t flags = PCRE2_UTF | PCRE2_UCP;  // subjects are checked UTF-8 already (matching skips the check)
   if (options.icase) flags |= PCRE2_CASELESS;
-  flags |= options.newline ? PCRE2_MULTILINE : PCRE2_DOTALL;
+  // Not newline-sensitive (PostgreSQL's default): `.` matches a newline and $ only the very end.
+  flags |= options.newline ? PCRE2_MULTILINE : PCRE2_DOTALL | PCRE2_DOLLAR_ENDONLY;
   int error = 0;
   PCRE2_SIZE offset = 0;
   const std::string pcre = ToPcre(pattern);
