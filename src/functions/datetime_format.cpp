@@ -55,14 +55,6 @@ Moment FromLocalNs(int64_t ns) {
   return t;
 }
 
-std::string Ordinal(int64_t v, bool upper) {
-  const int64_t last2 = (v < 0 ? -v : v) % 100, last = last2 % 10;
-  std::string s = last2 >= 11 && last2 <= 13 ? "th" : last == 1 ? "st" : last == 2 ? "nd" : last == 3 ? "rd" : "th";
-  if (upper)
-    for (char& c : s) c = char(toupper(uint8_t(c)));
-  return s;
-}
-
 std::string Format(const Moment& t, const std::string& f) {
   std::string out;
   const int64_t doy = t.has_date ? t.days - DaysFromCivil(t.year, 1, 1) + 1 : t.day;  // an interval's DDD is its days

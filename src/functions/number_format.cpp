@@ -107,15 +107,6 @@ std::string Roman(int64_t v) {
   return out;
 }
 
-std::string Ordinal(int64_t v, bool upper) {
-  const int64_t last2 = (v < 0 ? -v : v) % 100, last = last2 % 10;
-  const char* s = last2 >= 11 && last2 <= 13 ? "th" : last == 1 ? "st" : last == 2 ? "nd" : last == 3 ? "rd" : "th";
-  std::string out = s;
-  if (upper)
-    for (char& c : out) c = char(toupper(uint8_t(c)));
-  return out;
-}
-
 // The digits of |d| before and after the point (d already rounded to the template's decimals).
 void Digits(const Decimal& d, int frac, std::string* whole, std::string* fraction) {
   const __int128 m = d.v < 0 ? -d.v : d.v;
@@ -312,7 +303,6 @@ Decimal Parse(const std::string& s, const Template& t) {
         break;
       default: break;
     }
-    if (tok.kind == Token::kDigit9 || tok.kind == Token::kDigit0) continue;
   }
   if (digits.empty()) throw Error(SqlState::kInvalidTextRepresentation, "invalid input syntax for type numeric: \" \"");
   Decimal d;

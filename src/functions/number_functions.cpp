@@ -109,6 +109,8 @@ void CheckLogArgument(const Decimal& x) {
 int LnWeight(const Decimal& x) {
   const Decimal nine{9, 1}, eleven{11, 1};
   if (DecimalCompare(x, nine) >= 0 && DecimalCompare(x, eleven) <= 0) return DecimalWeight(DecimalSub(x, Decimal{1, 0}));
+  // Only the weight is estimated (as PostgreSQL's estimate_ln_dweight does, in double); the value
+  // itself is computed in long double by LnOf.
   return int(std::log10(std::fabs(std::log(DecimalToDouble(x)))));
 }
 
@@ -155,7 +157,7 @@ Decimal NumericLog10(const Decimal& x) {
 }
 
 Decimal NumericExp(const Decimal& x) {
-  const double v = DecimalToDouble(x);
+  const double v = DecimalToDouble(x);  // for the range check and the scale estimate only
   if (std::fabs(v) > 3000) throw Error(SqlState::kNumericValueOutOfRange, "value overflows numeric format");
   const int weight = int(v * 0.434294481903252);  // decimal weight of the result
   return LongDoubleToDecimal(expl(ToLongDouble(x)), std::max({16 - weight, int(x.scale), 0}));

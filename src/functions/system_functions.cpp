@@ -1,5 +1,7 @@
 // System information and formatting functions clients and tests expect: version(),
 // pg_typeof(any), format(fmt, ...), and AT TIME ZONE for UTC and fixed offsets.
+#include <charconv>
+
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -108,7 +110,13 @@ std::string FormatText(const std::vector<const Vector*>& a, size_t row) {
       const Vector& w = argument(int64_t(next_arg++));
       if (!w.IsNull(row)) {
         const Value wv = w.GetValue(row);
-        width = wv.type.id == TypeId::kInt16 || wv.type.id == TypeId::kInt32 || wv.type.id == TypeId::kInt64 ? wv.i : std::stoll(wv.ToString());
+        // An integer, or text of one (format('%*s', '3', 'x')); anything else is 22P02 as PostgreSQL.
+        const std::string text = wv.ToString();
+        const bool integer = wv.type.id == TypeId::kInt16 || wv.type.id == TypeId::kInt32 || wv.type.id == TypeId::kInt64;
+        const auto [end, ec] = integer ? std::from_chars_result{nullptr, std::errc()} : std::from_chars(text.data(), text.data() + text.size(), width);
+        if (integer) width = wv.i;
+        else if (ec != std::errc() || end != text.data() + text.size())
+          throw Error(SqlState::kInvalidTextRepresentation, fmt::format("invalid input syntax for type integer: \"{}\"", text));
       }
       if (width < 0) left = true, width = -width;
     } else {
